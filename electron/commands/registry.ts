@@ -1,0 +1,32 @@
+// The CLI's commands: name → runner, and the usage text.
+import { ApiError } from '../../shared/errors.js';
+import { runTop } from './top.js';
+
+/** Printed by `memscope --help`. */
+export const USAGE = `memscope — what a process's memory really is
+
+usage:
+  memscope top [-n N] [-d SECONDS] [--sort FIELD] [--limit K] [--json]
+      every process, like top -b (VIRT=VmSize RES=VmRSS SHR=RssFile+RssShmem SWAP=VmSwap)
+  memscope maps PID [--json]
+      a process's mappings with every smaps field, like pmap -X, with totals
+  memscope snapshot PID [-o FILE]
+      write a versioned JSON snapshot of one process (atomically)
+  memscope diff A.json B.json [--json]
+      what grew, shrank, appeared and disappeared between two snapshots
+
+exit status: 0 ok, 1 failed (process gone, permission denied, malformed file), 2 bad usage
+`;
+
+type Runner = (argv: string[]) => Promise<number>;
+
+const COMMANDS: Record<string, Runner> = {
+  top: runTop,
+};
+
+/** Runs the named command, or fails with bad-arg naming the unknown command. */
+export async function runCommand(name: string, argv: string[]): Promise<number> {
+  const run = COMMANDS[name];
+  if (run === undefined) throw new ApiError('bad-arg', `unknown command ${JSON.stringify(name)}; see memscope --help`);
+  return run(argv);
+}

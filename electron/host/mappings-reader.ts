@@ -1,0 +1,66 @@
+// One process's maps/smaps/smaps_rollup read on demand and turned into a MappingsReport.
+// smaps walks the target's page tables under its mm lock (htop issue 1712), so this runs
+// only for the process a user is looking at, never per tick.
+import type { MappingsReport } from '../../shared/api.js';
+import { ApiError, isApiError } from '../../shared/errors.js';
+import { groupByBackingFile, NON_ADDITIVE_SMAPS_FIELDS } from '../../shared/proc/group.js';
+import { parseMaps } from '../../shared/proc/maps.js';
+import { parseSmaps, parseSmapsRollup } from '../../shared/proc/smaps.js';
+import { parseStatusMemory } from '../../shared/proc/status.js';
+import type { Mapping, SmapsFields } from '../../shared/proc/types.js';
+import { checkVmSize } from '../../shared/proc/vmsize.js';
+import type { ProcReader } from './proc-reader.js';
+
+/** Sums every additive numeric smaps field over the mappings, under the kernel's names (page sizes are not summed). */
+export function sumSmapsFields(mappings: readonly Mapping[]): Record<string, number> {
+  const totals: Record<string, number> = {};
+  for (const m of mappings) {
+    if (m.smaps === undefined) continue;
+    for (const [key, value] of Object.entries(m.smaps)) {
+      if (typeof value === 'number' && !NON_ADDITIVE_SMAPS_FIELDS.has(key)) totals[key] = (totals[key] ?? 0) + value;
+    }
+  }
+  return totals;
+}
+
+/**
+ * Reads /proc/PID/{smaps,smaps_rollup,status} (falling back to maps when smaps is denied)
+ * and builds the report. Throws ApiError 'gone' or 'denied' when nothing could be read.
+ */
+export function readMappingsReport(reader: ProcReader, pid: number): MappingsReport {
+  const restricted: string[] = [];
+  const exe = reader.readLink(pid, 'exe');
+  const vmSizeKb = parseStatusMemory(reader.readProcFile(pid, 'status')).vmSizeKb;
+  let mappings: Mapping[];
+  try {
+    mappings = parseSmaps(reader.readProcFile(pid, 'smaps'), exe);
+  } catch (err) {
+    if (!isApiError(err) || err.code !== 'denied') throw err;
+    restricted.push('smaps: permission denied (root is needed for other users\' processes)');
+    try {
+      mappings = parseMaps(reader.readProcFile(pid, 'maps'), exe);
+    } catch (mapsErr) {
+      if (isApiError(mapsErr) && mapsErr.code === 'denied') {
+        throw new ApiError('denied', `/proc/${pid}/maps: permission denied (reading another user's mappings needs root)`);
+      }
+      throw mapsErr;
+    }
+  }
+  let rollup: SmapsFields | null = null;
+  try {
+    rollup = parseSmapsRollup(reader.readProcFile(pid, 'smaps_rollup')).fields;
+  } catch (err) {
+    if (isApiError(err) && err.code === 'gone') throw err;
+    restricted.push(`smaps_rollup: ${isApiError(err) && err.code === 'denied' ? 'permission denied' : (err as Error).message}`);
+  }
+  return {
+    pid,
+    exe,
+    mappings,
+    rollup,
+    totals: sumSmapsFields(mappings),
+    groups: groupByBackingFile(mappings),
+    vmSize: checkVmSize(mappings, vmSizeKb),
+    restricted,
+  };
+}

@@ -1,0 +1,258 @@
+// Samples every process each tick from /proc/PID/{stat,statm,status,cmdline}, reading only
+// the files the requested columns need (htop's model), through fds kept open between ticks.
+// Mark → scan → sweep as htop's Table_prepareEntries/Table_cleanupRow; a vanished process
+// leaves a tombstone row ('gone') for the tick in which it disappeared.
+import { readFileSync } from 'node:fs';
+import { cpuUsage } from 'node:process';
+import type { Tick } from '../../shared/api.js';
+import { isApiError } from '../../shared/errors.js';
+import { COLUMNS, collectSources, type ColumnId, type ProcSource } from '../../shared/proc/columns.js';
+import { parseMeminfo } from '../../shared/proc/meminfo.js';
+import { parseStat, type ProcStat } from '../../shared/proc/stat.js';
+import { parseStatm } from '../../shared/proc/statm.js';
+import { parseStatusMemory } from '../../shared/proc/status.js';
+import {
+  computeCpuPct,
+  computeCpuTimeS,
+  computeMemPct,
+  computeShrKb,
+  computeVirtKb,
+} from '../../shared/proc/top-metrics.js';
+import type { ProcessRow, RowStatus } from '../../shared/proc/types.js';
+import { ProcReader, toApiError } from './proc-reader.js';
+import { UserNames } from './users.js';
+
+/** statm counts pages; this machine kind (x86-64) has 4 KiB pages. */
+const PAGE_KB = 4;
+
+type KeptSource = Exclude<ProcSource, 'cmdline'>;
+
+/** What the sampler remembers of one process between ticks. */
+interface Tracked {
+  pid: number;
+  startTicks: number;
+  fds: Partial<Record<KeptSource, number>>;
+  totalTicks: number;
+  minflt: number;
+  majflt: number;
+  comm: string;
+  command: string;
+  row: ProcessRow | null;
+  seenSeq: number;
+}
+
+/** Options for a Sampler. */
+export interface SamplerOptions {
+  /** Columns to fill; default all. Unrequested columns stay 0 / "". */
+  columns?: readonly ColumnId[];
+  /** /proc root, for tests. */
+  procRoot?: string;
+}
+
+/** Samples all processes; call tick() at the refresh interval, close() when done. */
+export class Sampler {
+  private readonly reader: ProcReader;
+  private readonly sources: Set<ProcSource>;
+  private readonly users = new UserNames();
+  private readonly tracked = new Map<number, Tracked>();
+  private seq = 0;
+  private lastTMs = 0;
+  private memTotalKb = 0;
+
+  constructor(options: SamplerOptions = {}) {
+    this.reader = new ProcReader(options.procRoot);
+    this.sources = collectSources(options.columns ?? COLUMNS.map((c) => c.id));
+  }
+
+  /** Samples every process once. Never throws because of one process. */
+  tick(): Tick {
+    const wallStart = performance.now();
+    const cpuStart = cpuUsage();
+    const tMs = Date.now();
+    const elapsedS = this.seq === 0 ? 0 : (tMs - this.lastTMs) / 1000;
+    this.seq += 1;
+    this.users.refresh();
+    this.memTotalKb = this.readMemTotalKb();
+
+    const rows: ProcessRow[] = [];
+    for (const pid of this.reader.listPids()) {
+      const row = this.sampleOne(pid, elapsedS);
+      if (row !== null) rows.push(row);
+    }
+    // Sweep: processes not seen this tick become tombstones once, then are forgotten.
+    for (const [pid, t] of this.tracked) {
+      if (t.seenSeq === this.seq) continue;
+      if (t.row !== null) rows.push({ ...t.row, rowStatus: 'gone', cpuPct: 0, minfltPerS: 0, majfltPerS: 0 });
+      this.forget(pid);
+    }
+    this.lastTMs = tMs;
+    const cpu = cpuUsage(cpuStart);
+    return {
+      seq: this.seq,
+      tMs,
+      elapsedMs: elapsedS * 1000,
+      memTotalKb: this.memTotalKb,
+      rows,
+      cost: { wallMs: performance.now() - wallStart, cpuMs: (cpu.user + cpu.system) / 1000, processCount: rows.length },
+    };
+  }
+
+  /** Closes every kept fd. */
+  close(): void {
+    for (const pid of [...this.tracked.keys()]) this.forget(pid);
+  }
+
+  /** Reads one process; null when it vanished before we ever saw it. */
+  private sampleOne(pid: number, elapsedS: number): ProcessRow | null {
+    let t = this.tracked.get(pid);
+    let stat: ProcStat;
+    try {
+      if (t === undefined) t = this.track(pid);
+      stat = parseStat(this.readKept(t, 'stat'));
+      if (stat.starttime !== t.startTicks) {
+        // The pid was reused between two ticks: a different process with a fresh history.
+        this.forget(pid);
+        t = this.track(pid);
+        stat = parseStat(this.readKept(t, 'stat'));
+      }
+    } catch (err) {
+      // Gone (or unreadable stat, which names nothing): a process we had a row for is
+      // swept into a tombstone below; one we never saw is dropped silently.
+      if (t === undefined || t.row === null || !isGone(err)) this.forget(pid);
+      return null;
+    }
+    t.seenSeq = this.seq;
+    let rowStatus: RowStatus = 'ok';
+    const row = this.buildRow(t, stat, elapsedS);
+    try {
+      if (this.sources.has('status')) {
+        const mem = parseStatusMemory(this.readKept(t, 'status'));
+        row.uid = mem.uid;
+        row.user = this.users.nameOf(mem.uid);
+        row.virtKb = computeVirtKb(mem.vmSizeKb);
+        row.resKb = mem.vmRssKb; // RES = VmRSS
+        row.shrKb = computeShrKb(mem.rssFileKb, mem.rssShmemKb);
+        row.swapKb = mem.vmSwapKb;
+      } else if (this.sources.has('statm')) {
+        const statm = parseStatm(this.readKept(t, 'statm'));
+        row.virtKb = statm.sizePages * PAGE_KB;
+        row.resKb = statm.residentPages * PAGE_KB;
+        row.shrKb = statm.sharedPages * PAGE_KB;
+      }
+      row.memPct = computeMemPct(row.resKb, this.memTotalKb);
+    } catch (err) {
+      if (isGone(err)) {
+        rowStatus = 'gone';
+      } else {
+        rowStatus = 'restricted'; // denied, or text we could not parse: keep what stat gave
+      }
+    }
+    row.rowStatus = rowStatus;
+    t.row = row;
+    if (rowStatus === 'gone') this.forget(pid);
+    return row;
+  }
+
+  /** Fills the stat-derived columns and the rates since the last tick. */
+  private buildRow(t: Tracked, stat: ProcStat, elapsedS: number): ProcessRow {
+    const totalTicks = stat.utime + stat.stime;
+    const hadPrevious = t.row !== null && elapsedS > 0;
+    if (stat.comm !== t.comm) {
+      t.comm = stat.comm; // exec changed it: re-read the command line
+      t.command = this.sources.has('cmdline') ? this.readCommand(t.pid, stat.comm) : stat.comm;
+    }
+    const row: ProcessRow = {
+      pid: t.pid,
+      ppid: stat.ppid,
+      user: t.row?.user ?? '',
+      uid: t.row?.uid ?? -1,
+      state: stat.state,
+      comm: stat.comm,
+      command: t.command,
+      virtKb: 0,
+      resKb: 0,
+      shrKb: 0,
+      swapKb: 0,
+      cpuPct: hadPrevious ? computeCpuPct(totalTicks - t.totalTicks, elapsedS) : 0,
+      memPct: 0,
+      cpuTimeS: computeCpuTimeS(stat.utime, stat.stime),
+      threads: stat.numThreads,
+      minflt: stat.minflt,
+      majflt: stat.majflt,
+      minfltPerS: hadPrevious ? (stat.minflt - t.minflt) / elapsedS : 0,
+      majfltPerS: hadPrevious ? (stat.majflt - t.majflt) / elapsedS : 0,
+      startTicks: stat.starttime,
+      rowStatus: 'ok',
+    };
+    t.totalTicks = totalTicks;
+    t.minflt = stat.minflt;
+    t.majflt = stat.majflt;
+    return row;
+  }
+
+  /** Starts tracking a pid: opens its stat fd and reads its start time. Throws ApiError. */
+  private track(pid: number): Tracked {
+    const t: Tracked = {
+      pid,
+      startTicks: -1,
+      fds: {},
+      totalTicks: 0,
+      minflt: 0,
+      majflt: 0,
+      comm: '',
+      command: '',
+      row: null,
+      seenSeq: this.seq,
+    };
+    this.tracked.set(pid, t);
+    t.startTicks = parseStat(this.readKept(t, 'stat')).starttime;
+    return t;
+  }
+
+  /** Reads a kept file of a tracked process, opening it on first use. Throws ApiError. */
+  private readKept(t: Tracked, source: KeptSource): Uint8Array {
+    try {
+      let fd = t.fds[source];
+      if (fd === undefined) {
+        fd = this.reader.openKept(this.reader.pathOf(t.pid, source));
+        t.fds[source] = fd;
+      }
+      return this.reader.preadKept(fd);
+    } catch (err) {
+      throw toApiError(err, `/proc/${t.pid}/${source}`);
+    }
+  }
+
+  /** Full command line as ps shows it; "[comm]" for kernel threads (empty cmdline). */
+  private readCommand(pid: number, comm: string): string {
+    try {
+      const bytes = this.reader.readProcFile(pid, 'cmdline');
+      let end = bytes.length;
+      while (end > 0 && bytes[end - 1] === 0) end -= 1;
+      if (end === 0) return `[${comm}]`;
+      return Buffer.from(bytes.buffer, bytes.byteOffset, end).toString('utf8').replace(/\0/g, ' ');
+    } catch {
+      return `[${comm}]`;
+    }
+  }
+
+  private forget(pid: number): void {
+    const t = this.tracked.get(pid);
+    if (t === undefined) return;
+    for (const fd of Object.values(t.fds)) this.reader.closeKept(fd);
+    this.tracked.delete(pid);
+  }
+
+  private readMemTotalKb(): number {
+    if (this.memTotalKb > 0 && this.seq % 60 !== 1) return this.memTotalKb; // changes only on hotplug
+    try {
+      return parseMeminfo(readFileSync(`${this.reader.procRoot}/meminfo`, 'latin1'))['MemTotal'] ?? 0;
+    } catch {
+      return this.memTotalKb;
+    }
+  }
+}
+
+function isGone(err: unknown): boolean {
+  return isApiError(err) && err.code === 'gone';
+}

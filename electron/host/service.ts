@@ -1,0 +1,150 @@
+// Implements MemscopeApi once, for the Electron main process, the CLI and the HTTP server:
+// a Sampler ticking at an interval, bounded histories, and on-demand per-process reads.
+import type { MappingsReport, MemscopeApi, ProcessDetail, ProcessHistory, SystemSummary, Tick } from '../../shared/api.js';
+import { ApiError } from '../../shared/errors.js';
+import { HistoryStore } from '../../shared/history/history-store.js';
+import { parseStatus } from '../../shared/proc/status.js';
+import type { ProcessRow } from '../../shared/proc/types.js';
+import { diffSnapshots } from '../../shared/snapshot/diff.js';
+import type { SnapshotDiff } from '../../shared/snapshot/diff.js';
+import { parseSnapshotText } from '../../shared/snapshot/parse-snapshot-text.js';
+import type { Snapshot } from '../../shared/snapshot/schema.js';
+import { validateSnapshot } from '../../shared/snapshot/validate.js';
+import { assertPid } from '../../shared/validate.js';
+import { readMappingsReport } from './mappings-reader.js';
+import { ProcReader } from './proc-reader.js';
+import { Sampler } from './sampler.js';
+import { buildSnapshot } from './snapshot-builder.js';
+import { readSystemSummary } from './system-info.js';
+
+/** Sizing and pacing of the service. */
+export interface ServiceOptions {
+  /** Sampling interval (default 1000 ms). */
+  intervalMs?: number;
+  /** Samples kept per process (default 600: ten minutes at 1 Hz). */
+  historyCapacity?: number;
+  /** Most processes with a history (default 2048). Memory bound: processes x capacity x 40 bytes. */
+  maxHistoryProcesses?: number;
+  /** /proc root, for tests. */
+  procRoot?: string;
+}
+
+/** Ticks are forgotten from history after this many ticks unseen. */
+const FORGET_AFTER_TICKS = 60;
+
+/** The one implementation of MemscopeApi. */
+export class MemscopeService implements MemscopeApi {
+  readonly intervalMs: number;
+  private readonly sampler: Sampler;
+  private readonly reader: ProcReader;
+  private readonly history: HistoryStore;
+  private readonly listeners = new Set<(tick: Tick) => void>();
+  private latest: Tick | null = null;
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(options: ServiceOptions = {}) {
+    this.intervalMs = options.intervalMs ?? 1000;
+    this.sampler = new Sampler(options.procRoot === undefined ? {} : { procRoot: options.procRoot });
+    this.reader = new ProcReader(options.procRoot);
+    this.history = new HistoryStore({
+      capacityPerProcess: options.historyCapacity ?? 600,
+      maxProcesses: options.maxHistoryProcesses ?? 2048,
+    });
+  }
+
+  /** Starts ticking every intervalMs (the first tick runs now). */
+  start(): void {
+    if (this.timer !== null) return;
+    this.tickNow();
+    this.timer = setInterval(() => this.tickNow(), this.intervalMs);
+  }
+
+  /** Stops ticking and closes every kept fd. */
+  stop(): void {
+    if (this.timer !== null) clearInterval(this.timer);
+    this.timer = null;
+    this.sampler.close();
+  }
+
+  /** Calls listener after every tick; returns the unsubscribe function. */
+  onTick(listener: (tick: Tick) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Samples every process now and records histories. */
+  tickNow(): Tick {
+    const tick = this.sampler.tick();
+    for (const row of tick.rows) {
+      if (row.rowStatus === 'gone') {
+        this.history.markGone(row.pid, row.startTicks);
+        continue;
+      }
+      const sample = { tMs: tick.tMs, virtKb: row.virtKb, resKb: row.resKb, shrKb: row.shrKb, swapKb: row.swapKb };
+      this.history.record(row.pid, row.startTicks, sample, tick.seq);
+    }
+    this.history.dropUnseen(tick.seq, FORGET_AFTER_TICKS);
+    this.latest = tick;
+    for (const listener of this.listeners) listener(tick);
+    return tick;
+  }
+
+  async listProcesses(): Promise<Tick> {
+    return this.latest ?? this.tickNow();
+  }
+
+  async getProcess(pid: number): Promise<ProcessDetail> {
+    assertPid(pid);
+    const status = parseStatus(this.reader.readProcFile(pid, 'status'));
+    const cmdlineBytes = this.reader.readProcFile(pid, 'cmdline');
+    const cmdline = Buffer.from(cmdlineBytes).toString('utf8').split('\0');
+    if (cmdline.at(-1) === '') cmdline.pop();
+    return { pid, exe: this.reader.readLink(pid, 'exe'), cmdline, status, row: this.findRow(pid) };
+  }
+
+  async getMappings(pid: number): Promise<MappingsReport> {
+    assertPid(pid);
+    return readMappingsReport(this.reader, pid);
+  }
+
+  async getHistory(pid: number): Promise<ProcessHistory> {
+    assertPid(pid);
+    const row = this.findRow(pid);
+    const samples = row === null ? [] : (this.history.getHistory(pid, row.startTicks)?.toSamples() ?? []);
+    return { pid, intervalMs: this.intervalMs, samples };
+  }
+
+  async getSystem(): Promise<SystemSummary> {
+    return readSystemSummary();
+  }
+
+  async exportSnapshot(pid: number): Promise<Snapshot> {
+    assertPid(pid);
+    if (this.findRow(pid) === null) this.tickNow();
+    const row = this.findRow(pid);
+    if (row === null) throw new ApiError('gone', `process ${pid} does not exist`);
+    const [detail, report, history] = [await this.getProcess(pid), await this.getMappings(pid), await this.getHistory(pid)];
+    const snapshot = buildSnapshot({
+      detail,
+      row,
+      report,
+      memTotalKb: this.latest?.memTotalKb ?? 0,
+      intervalMs: this.intervalMs,
+      samples: history.samples,
+    });
+    return validateSnapshot(snapshot); // never hand out a document our own reader would refuse
+  }
+
+  async openSnapshot(text: string): Promise<Snapshot> {
+    if (typeof text !== 'string') throw new ApiError('bad-arg', 'openSnapshot: expected the file text');
+    return parseSnapshotText(text);
+  }
+
+  async diffSnapshots(a: Snapshot, b: Snapshot): Promise<SnapshotDiff> {
+    return diffSnapshots(validateSnapshot(a), validateSnapshot(b));
+  }
+
+  private findRow(pid: number): ProcessRow | null {
+    return this.latest?.rows.find((r) => r.pid === pid && r.rowStatus !== 'gone') ?? null;
+  }
+}

@@ -1,0 +1,119 @@
+// THE contract between the renderer and the host: one interface implemented once by
+// electron/host/service.ts and carried unchanged over IPC (Electron) and HTTP (browser mode).
+import type { HistorySample } from './history/sample.js';
+import type { MappingGroup } from './proc/group.js';
+import type { VmSizeCheck } from './proc/vmsize.js';
+import type { Mapping, ProcessRow, SmapsFields } from './proc/types.js';
+import type { SnapshotDiff } from './snapshot/diff.js';
+import type { Snapshot } from './snapshot/schema.js';
+
+/** One refresh of every process. */
+export interface Tick {
+  /** 1, 2, 3, … per sampler. */
+  seq: number;
+  /** Wall-clock time of the sample (epoch ms). */
+  tMs: number;
+  /** Time since the previous tick (0 on the first). */
+  elapsedMs: number;
+  memTotalKb: number;
+  /** Live rows, then tombstones ('gone') of processes that vanished since the last tick. */
+  rows: ProcessRow[];
+  /** What this tick cost memscope itself. */
+  cost: SamplingCost;
+}
+
+/** What one tick cost memscope: shown so users can trust it is cheap. */
+export interface SamplingCost {
+  wallMs: number;
+  cpuMs: number;
+  processCount: number;
+}
+
+/** Host-wide memory and load (systeminformation + os.loadavg), sizes in kB. */
+export interface SystemSummary {
+  hostname: string;
+  os: string;
+  kernel: string;
+  arch: string;
+  uptimeS: number;
+  memTotalKb: number;
+  memFreeKb: number;
+  /** MemTotal - MemAvailable: what applications hold. */
+  memUsedKb: number;
+  memAvailableKb: number;
+  buffersKb: number;
+  cachedKb: number;
+  swapTotalKb: number;
+  swapUsedKb: number;
+  load1: number;
+  load5: number;
+  load15: number;
+}
+
+/** One process in depth: everything status says, and its row. */
+export interface ProcessDetail {
+  pid: number;
+  exe: string | null;
+  cmdline: string[];
+  /** Every /proc/PID/status line, key → value as printed. */
+  status: Record<string, string>;
+  /** Its latest sampled row, or null before the first tick. */
+  row: ProcessRow | null;
+}
+
+/** A process's mappings with every smaps field, as `memscope maps` and the mappings table show them. */
+export interface MappingsReport {
+  pid: number;
+  exe: string | null;
+  /** In address order; smaps fields present unless smaps was unreadable (then maps only). */
+  mappings: Mapping[];
+  /** smaps_rollup fields, or null when unreadable. */
+  rollup: SmapsFields | null;
+  /** Sum of each numeric smaps field over all mappings, under the kernel's names. */
+  totals: Record<string, number>;
+  /** Mappings grouped by backing file, as pmap groups a library's several mappings. */
+  groups: MappingGroup[];
+  /** Mapping sizes summed against VmSize ([vsyscall] excluded, as the kernel does). */
+  vmSize: VmSizeCheck;
+  /** What could not be read, "file: reason". */
+  restricted: string[];
+}
+
+/** One process's VIRT/RES/SHR/SWAP samples, oldest first. */
+export interface ProcessHistory {
+  pid: number;
+  intervalMs: number;
+  samples: HistorySample[];
+}
+
+/** The API every shell (CLI, Electron IPC, HTTP) exposes; arguments are validated by shared/validate.ts. */
+export interface MemscopeApi {
+  /** The latest tick of every process. */
+  listProcesses(): Promise<Tick>;
+  /** One process's status, command line and row. */
+  getProcess(pid: number): Promise<ProcessDetail>;
+  /** One process's maps + smaps + smaps_rollup, classified and grouped. */
+  getMappings(pid: number): Promise<MappingsReport>;
+  /** One process's VIRT/RES/SHR/SWAP history held so far. */
+  getHistory(pid: number): Promise<ProcessHistory>;
+  /** Host memory, swap, load, OS. */
+  getSystem(): Promise<SystemSummary>;
+  /** A versioned snapshot of one process (format memscope-snapshot v1). */
+  exportSnapshot(pid: number): Promise<Snapshot>;
+  /** Validates a snapshot file's text; throws ApiError('malformed') naming what is wrong. */
+  openSnapshot(text: string): Promise<Snapshot>;
+  /** What grew, shrank, appeared and disappeared between two snapshots. */
+  diffSnapshots(a: Snapshot, b: Snapshot): Promise<SnapshotDiff>;
+}
+
+/** Every method name of MemscopeApi, for IPC channel and HTTP route tables. */
+export const API_METHODS = [
+  'listProcesses',
+  'getProcess',
+  'getMappings',
+  'getHistory',
+  'getSystem',
+  'exportSnapshot',
+  'openSnapshot',
+  'diffSnapshots',
+] as const satisfies readonly (keyof MemscopeApi)[];

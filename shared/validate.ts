@@ -1,0 +1,41 @@
+// Argument checks shared by every transport (CLI, IPC, HTTP), run before anything reaches /proc.
+import { ApiError } from './errors.js';
+
+/** Largest pid Linux can hand out (PID_MAX_LIMIT on 64-bit: 4 * 1024 * 1024). */
+export const PID_MAX_LIMIT = 4194304;
+
+/** A pid is a positive decimal integer within PID_MAX_LIMIT, nothing else ("../1", "-5", "1e3" are not). */
+export function isPid(value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value > 0 && value <= PID_MAX_LIMIT;
+}
+
+/** Parses a pid typed by a user; throws ApiError('bad-arg') naming what was wrong. */
+export function parsePid(text: string): number {
+  if (!/^[0-9]{1,7}$/.test(text)) {
+    throw new ApiError('bad-arg', `not a pid: ${JSON.stringify(text)} (expected a positive decimal integer)`);
+  }
+  const pid = Number(text);
+  if (!isPid(pid)) throw new ApiError('bad-arg', `not a pid: ${text} (must be 1..${PID_MAX_LIMIT})`);
+  return pid;
+}
+
+/** Throws ApiError('bad-arg') unless value is a pid. */
+export function assertPid(value: unknown): number {
+  if (!isPid(value)) throw new ApiError('bad-arg', `not a pid: ${JSON.stringify(value)}`);
+  return value;
+}
+
+/** An address as /proc prints it: 1 to 16 lowercase hex digits, no 0x. */
+export function isHexAddress(value: unknown): value is string {
+  return typeof value === 'string' && /^[0-9a-f]{1,16}$/.test(value);
+}
+
+/** Parses a positive number typed by a user (intervals, counts); throws ApiError('bad-arg'). */
+export function parsePositiveNumber(text: string, what: string, opts: { integer?: boolean; min?: number } = {}): number {
+  const n = /^[0-9]+(\.[0-9]+)?$/.test(text) ? Number(text) : NaN;
+  const min = opts.min ?? 0;
+  if (!Number.isFinite(n) || n < min || (opts.integer === true && !Number.isInteger(n))) {
+    throw new ApiError('bad-arg', `bad ${what}: ${JSON.stringify(text)} (expected ${opts.integer === true ? 'an integer' : 'a number'} >= ${min})`);
+  }
+  return n;
+}

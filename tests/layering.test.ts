@@ -1,0 +1,88 @@
+// The house import rules, checked over the real source tree (house-style.md "Import rules").
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { test } from 'node:test';
+import { REPO_ROOT } from './helpers/paths.js';
+
+function listSources(dir: string): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (name === 'node_modules' || name === 'dist') continue;
+    if (statSync(p).isDirectory()) out.push(...listSources(p));
+    else if (/\.tsx?$/.test(name) && !name.endsWith('.d.ts')) out.push(p);
+  }
+  return out;
+}
+
+/** Every module specifier a file imports or re-exports (static and dynamic). */
+function importsOf(file: string): string[] {
+  const text = readFileSync(file, 'utf8');
+  const specs: string[] = [];
+  const re = /(?:^|[\s;])(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\s*\(\s*['"]([^'"]+)['"]\s*\)|^import\s*['"]([^'"]+)['"]/gm;
+  for (const m of text.matchAll(re)) specs.push(m[1] ?? m[2] ?? m[3] ?? '');
+  return specs;
+}
+
+function layerOf(absPath: string): string {
+  return relative(REPO_ROOT, absPath).split('/')[0] ?? '';
+}
+
+const layers = ['shared', 'electron', 'renderer'] as const;
+const files = layers.flatMap((l) => {
+  const dir = join(REPO_ROOT, l);
+  try {
+    return listSources(dir);
+  } catch {
+    return [];
+  }
+});
+
+test('the source tree has files to check', () => {
+  assert.ok(files.some((f) => layerOf(f) === 'shared'));
+  assert.ok(files.some((f) => layerOf(f) === 'electron'));
+});
+
+// Globals (process, Buffer, console, DOM) are kept out by shared/tsconfig.json (lib ES2022, types []).
+test('shared/ imports only shared/ (no node, electron, react, DOM)', () => {
+  const bad: string[] = [];
+  for (const f of files.filter((x) => layerOf(x) === 'shared')) {
+    for (const spec of importsOf(f)) {
+      const ok = spec.startsWith('.') && layerOf(resolve(dirname(f), spec)) === 'shared';
+      if (!ok) bad.push(`${relative(REPO_ROOT, f)} imports ${spec}`);
+    }
+  }
+  assert.deepEqual(bad, []);
+});
+
+test("only electron/main.ts and electron/preload.ts import 'electron'", () => {
+  const bad: string[] = [];
+  for (const f of files) {
+    const rel = relative(REPO_ROOT, f);
+    if (rel === 'electron/main.ts' || rel === 'electron/preload.ts') continue;
+    if (importsOf(f).includes('electron')) bad.push(rel);
+  }
+  assert.deepEqual(bad, []);
+});
+
+test('renderer/ never imports node:, electron or electron/**', () => {
+  const bad: string[] = [];
+  for (const f of files.filter((x) => layerOf(x) === 'renderer')) {
+    for (const spec of importsOf(f)) {
+      const target = spec.startsWith('.') ? layerOf(resolve(dirname(f), spec)) : spec;
+      if (spec.startsWith('node:') || spec === 'electron' || target === 'electron') bad.push(`${relative(REPO_ROOT, f)} imports ${spec}`);
+    }
+  }
+  assert.deepEqual(bad, []);
+});
+
+test('electron/ imports shared/ and node only (never renderer/)', () => {
+  const bad: string[] = [];
+  for (const f of files.filter((x) => layerOf(x) === 'electron')) {
+    for (const spec of importsOf(f)) {
+      if (spec.startsWith('.') && layerOf(resolve(dirname(f), spec)) === 'renderer') bad.push(`${relative(REPO_ROOT, f)} imports ${spec}`);
+    }
+  }
+  assert.deepEqual(bad, []);
+});
