@@ -1,5 +1,8 @@
 // The CLI's commands: name → runner, and the usage text.
 import { ApiError } from '../../shared/errors.js';
+import { runDiff } from './diff.js';
+import { runMaps } from './maps.js';
+import { runSnapshot } from './snapshot.js';
 import { runTop } from './top.js';
 
 /** Printed by `memscope --help`. */
@@ -8,10 +11,12 @@ export const USAGE = `memscope — what a process's memory really is
 usage:
   memscope top [-n N] [-d SECONDS] [--sort FIELD] [--limit K] [--json]
       every process, like top -b (VIRT=VmSize RES=VmRSS SHR=RssFile+RssShmem SWAP=VmSwap)
-  memscope maps PID [--json]
-      a process's mappings with every smaps field, like pmap -X, with totals
-  memscope snapshot PID [-o FILE]
-      write a versioned JSON snapshot of one process (atomically)
+  memscope maps PID [--json] [--groups]
+      a process's mappings with every smaps field, like pmap -X, with totals;
+      --groups sums them per backing file (a library's real size)
+  memscope snapshot PID [-o FILE|-]
+      write a versioned JSON snapshot of one process (atomically; default
+      memscope-PID-TIME.json, - for stdout)
   memscope diff A.json B.json [--json]
       what grew, shrank, appeared and disappeared between two snapshots
 
@@ -22,6 +27,9 @@ type Runner = (argv: string[]) => Promise<number>;
 
 const COMMANDS: Record<string, Runner> = {
   top: runTop,
+  maps: runMaps,
+  snapshot: runSnapshot,
+  diff: runDiff,
 };
 
 /** Runs the named command, or fails with bad-arg naming the unknown command. */

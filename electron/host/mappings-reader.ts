@@ -2,7 +2,7 @@
 // smaps walks the target's page tables under its mm lock (htop issue 1712), so this runs
 // only for the process a user is looking at, never per tick.
 import type { MappingsReport } from '../../shared/api.js';
-import { ApiError, isApiError } from '../../shared/errors.js';
+import { isApiError } from '../../shared/errors.js';
 import { groupByBackingFile, NON_ADDITIVE_SMAPS_FIELDS } from '../../shared/proc/group.js';
 import { parseMaps } from '../../shared/proc/maps.js';
 import { parseSmaps, parseSmapsRollup } from '../../shared/proc/smaps.js';
@@ -40,9 +40,6 @@ export function readMappingsReport(reader: ProcReader, pid: number): MappingsRep
     try {
       mappings = parseMaps(reader.readProcFile(pid, 'maps'), exe);
     } catch (mapsErr) {
-      if (isApiError(mapsErr) && mapsErr.code === 'denied') {
-        throw new ApiError('denied', `/proc/${pid}/maps: permission denied (reading another user's mappings needs root)`);
-      }
       throw mapsErr;
     }
   }

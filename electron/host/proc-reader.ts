@@ -12,7 +12,9 @@ export function toApiError(err: unknown, what: string): ApiError {
   const code = (err as NodeJS.ErrnoException | undefined)?.code;
   if (code === 'ENOENT' || code === 'ESRCH') return new ApiError('gone', `${what}: no such process (it exited)`);
   if (code === 'EACCES' || code === 'EPERM') {
-    return new ApiError('denied', `${what}: permission denied (reading another user's process needs root)`);
+    // Root can be refused too (/proc/1 here, other PID namespaces, ptrace restrictions).
+    const hint = process.getuid?.() === 0 ? 'the kernel refuses it even to root' : "reading another user's process needs root";
+    return new ApiError('denied', `${what}: permission denied (${hint})`);
   }
   return new ApiError('internal', `${what}: ${(err as Error | undefined)?.message ?? String(err)}`);
 }

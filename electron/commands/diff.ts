@@ -1,0 +1,37 @@
+// `memscope diff A.json B.json [--json]`: what grew, shrank, appeared and disappeared.
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { ApiError } from '../../shared/errors.js';
+import { diffSnapshots } from '../../shared/snapshot/diff.js';
+import { formatDiff } from '../../shared/snapshot/format-diff.js';
+import { parseSnapshotText } from '../../shared/snapshot/parse-snapshot-text.js';
+import type { Snapshot } from '../../shared/snapshot/schema.js';
+import { expectPositionals, parseCommandArgs } from './args.js';
+
+/** Reads and validates one snapshot file; errors name the file. */
+export function readSnapshotFile(path: string): Snapshot {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : String(code);
+    throw new ApiError('bad-arg', `cannot read ${path}: ${why}`);
+  }
+  try {
+    return parseSnapshotText(text);
+  } catch (err) {
+    throw new ApiError('malformed', `${path}: ${(err as Error).message}`);
+  }
+}
+
+/** Runs `memscope diff`. */
+export async function runDiff(argv: string[]): Promise<number> {
+  const { values, positionals } = parseCommandArgs('diff', () =>
+    parseArgs({ args: argv, strict: true, allowPositionals: true, options: { json: { type: 'boolean' } } }),
+  );
+  const [a, b] = expectPositionals('diff', positionals, ['a.json', 'b.json']);
+  const diff = diffSnapshots(readSnapshotFile(a ?? ''), readSnapshotFile(b ?? ''));
+  process.stdout.write(values.json === true ? `${JSON.stringify(diff)}\n` : `${formatDiff(diff).join('\n')}\n`);
+  return 0;
+}
