@@ -15,8 +15,11 @@ import type { ProcReader } from './proc-reader.js';
 export function sumSmapsFields(mappings: readonly Mapping[]): Record<string, number> {
   const totals: Record<string, number> = {};
   for (const m of mappings) {
-    if (m.smaps === undefined) continue;
-    for (const [key, value] of Object.entries(m.smaps)) {
+    const fields = m.smaps;
+    if (fields === undefined) continue;
+    // for-in, not Object.entries: no pair arrays for 20,000 mappings x 25 fields.
+    for (const key in fields) {
+      const value = fields[key];
       if (typeof value === 'number' && !NON_ADDITIVE_SMAPS_FIELDS.has(key)) totals[key] = (totals[key] ?? 0) + value;
     }
   }

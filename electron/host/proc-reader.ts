@@ -6,6 +6,7 @@ import { closeSync, openSync, readdirSync, readlinkSync, readSync } from 'node:f
 import { ApiError } from '../../shared/errors.js';
 
 const INITIAL_BUFFER_BYTES = 64 * 1024;
+const FIRST_READ_BYTES = 8192;
 
 /** Turns an fs error about `what` into the ApiError every transport speaks. */
 export function toApiError(err: unknown, what: string): ApiError {
@@ -106,9 +107,14 @@ export class ProcReader {
         this.buf = bigger;
       }
       // Explicit positions for kept fds (pread); null position continues a fresh open.
-      const n = readSync(fd, this.buf, total, this.buf.length - total, fromStart ? total : null);
+      // Small first reads: the kernel's cost grows with the length asked for, and a per-tick file is < 4 KiB.
+      const want = Math.min(this.buf.length - total, total === 0 ? FIRST_READ_BYTES : this.buf.length);
+      const n = readSync(fd, this.buf, total, want, fromStart ? total : null);
       if (n === 0) break;
       total += n;
+      // Kept files (stat, statm, status) are single_open seq_files: one read returns all of it
+      // when it fits, and a second pread at the end would make the kernel regenerate the text.
+      if (fromStart && n < want) break;
     }
     return this.buf.subarray(0, total);
   }
