@@ -43,3 +43,48 @@ export interface Mapping {
   /** Present when read from smaps. */
   smaps?: SmapsFields;
 }
+
+/** Why a row holds less than a full sample. */
+export type RowStatus =
+  | 'ok'
+  | 'gone' // the process exited during or before this tick (ENOENT/ESRCH): a tombstone
+  | 'restricted'; // some files were unreadable (EACCES): what could be read is kept
+
+/**
+ * One process in one tick, with top(1)'s meanings (see shared/proc/top-metrics.ts):
+ * VIRT = VmSize, RES = VmRSS, SHR = RssFile + RssShmem, SWAP = VmSwap.
+ */
+export interface ProcessRow {
+  pid: number;
+  ppid: number;
+  user: string;
+  uid: number;
+  /** One-letter state from /proc/PID/stat (R, S, D, Z, T, t, X, I). */
+  state: string;
+  /** comm: the kernel's 15-character name. */
+  comm: string;
+  /** Full command line (NUL separators turned to spaces); "[comm]" for kernel threads, as ps shows. */
+  command: string;
+  virtKb: number;
+  resKb: number;
+  shrKb: number;
+  swapKb: number;
+  /** (utime+stime) delta over elapsed wall time since the last tick, in % of one CPU, as top (Irix mode). */
+  cpuPct: number;
+  /** resKb / MemTotal, in %. */
+  memPct: number;
+  /** utime+stime in seconds (TIME+). */
+  cpuTimeS: number;
+  threads: number;
+  /** Cumulative minor faults (stat field 10). */
+  minflt: number;
+  /** Cumulative major faults (stat field 12). */
+  majflt: number;
+  /** Minor faults per second since the previous tick. */
+  minfltPerS: number;
+  /** Major faults per second since the previous tick. */
+  majfltPerS: number;
+  /** Process start time, in clock ticks since boot (stat field 22): with pid it names one process. */
+  startTicks: number;
+  rowStatus: RowStatus;
+}

@@ -1,0 +1,167 @@
+// Histories of many processes, keyed by pid + start time (a pid alone is reused by the kernel),
+// with a bound on how many are tracked so total memory is bounded: maxProcesses * capacity * HISTORY_SAMPLE_BYTES.
+// Vanished processes are kept as tombstones until dropped, as htop's Table keeps rows (Table.c Table_cleanupRow).
+
+import { DEFAULT_HISTORY_CAPACITY, HISTORY_SAMPLE_BYTES, HistoryRingBuffer } from './ring-buffer.js';
+import type { HistorySample } from './sample.js';
+
+/** Default bound on the number of processes with a history (74 MB worst case at the default capacity). */
+export const DEFAULT_MAX_TRACKED_PROCESSES = 512;
+
+/** Sizing of a HistoryStore. */
+export interface HistoryStoreOptions {
+  /** Most processes tracked at once (default DEFAULT_MAX_TRACKED_PROCESSES). */
+  maxProcesses?: number;
+  /** Samples kept per process (default DEFAULT_HISTORY_CAPACITY). */
+  capacityPerProcess?: number;
+}
+
+/** What the store knows about one tracked process. */
+export interface TrackedProcess {
+  pid: number;
+  /** Start time in clock ticks since boot (stat field 22): with pid it names one process. */
+  startTicks: number;
+  history: HistoryRingBuffer;
+  /** The caller's tick number of the last record() for this process. */
+  lastSeenTick: number;
+  /** True once markGone() was called: the process exited, its history is a tombstone. */
+  gone: boolean;
+}
+
+/** The map key of one process: "pid:startTicks". */
+export function formatProcessKey(pid: number, startTicks: number): string {
+  return `${pid}:${startTicks}`;
+}
+
+/**
+ * pid+startTicks → history, holding at most maxProcesses entries.
+ *
+ * Invariants: size <= maxProcesses; every history has capacity === capacityPerProcess.
+ * When a new process arrives and the store is full, one entry is evicted: a tombstone first
+ * (the one seen longest ago), else the live process seen longest ago, but never one already
+ * seen in the current tick — evicting those would only make histories take turns being thrown away,
+ * so the newcomer goes untracked instead. An evicted ring buffer is cleared and reused.
+ */
+export class HistoryStore {
+  /** Most processes tracked at once. */
+  readonly maxProcesses: number;
+  /** Samples kept per process. */
+  readonly capacityPerProcess: number;
+  private readonly entries = new Map<string, TrackedProcess>();
+
+  /** Creates an empty store; nothing is allocated until processes are recorded. */
+  constructor(options: HistoryStoreOptions = {}) {
+    const maxProcesses = options.maxProcesses ?? DEFAULT_MAX_TRACKED_PROCESSES;
+    const capacity = options.capacityPerProcess ?? DEFAULT_HISTORY_CAPACITY;
+    if (!Number.isInteger(maxProcesses) || maxProcesses < 1) {
+      throw new RangeError(`maxProcesses must be a positive integer, got ${maxProcesses}`);
+    }
+    if (!Number.isInteger(capacity) || capacity < 1) {
+      throw new RangeError(`capacityPerProcess must be a positive integer, got ${capacity}`);
+    }
+    this.maxProcesses = maxProcesses;
+    this.capacityPerProcess = capacity;
+  }
+
+  /** Number of processes tracked now (tombstones included). */
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** Upper bound on the bytes all sample storage can ever occupy. */
+  get maxSampleBytes(): number {
+    return this.maxProcesses * this.capacityPerProcess * HISTORY_SAMPLE_BYTES;
+  }
+
+  /**
+   * Appends a sample to the process's history, creating it (possibly by eviction) when new.
+   * `tick` is the caller's monotonic tick number. Returns the history, or undefined when the store
+   * is full of processes all seen in this tick, in which case nothing is recorded.
+   */
+  record(pid: number, startTicks: number, sample: HistorySample, tick: number): HistoryRingBuffer | undefined {
+    const key = formatProcessKey(pid, startTicks);
+    let entry = this.entries.get(key);
+    if (entry === undefined) {
+      const history = this.takeHistoryFor(tick);
+      if (history === undefined) return undefined;
+      entry = { pid, startTicks, history, lastSeenTick: tick, gone: false };
+      this.entries.set(key, entry);
+    }
+    entry.lastSeenTick = tick;
+    entry.gone = false;
+    entry.history.push(sample);
+    return entry.history;
+  }
+
+  /** Marks a process as exited (a tombstone: first to be evicted). Returns false when not tracked. */
+  markGone(pid: number, startTicks: number): boolean {
+    const entry = this.entries.get(formatProcessKey(pid, startTicks));
+    if (entry === undefined) return false;
+    entry.gone = true;
+    return true;
+  }
+
+  /** The history of one process, or undefined when not tracked. */
+  getHistory(pid: number, startTicks: number): HistoryRingBuffer | undefined {
+    return this.entries.get(formatProcessKey(pid, startTicks))?.history;
+  }
+
+  /** Everything known about one process, or undefined when not tracked. */
+  getTracked(pid: number, startTicks: number): Readonly<TrackedProcess> | undefined {
+    return this.entries.get(formatProcessKey(pid, startTicks));
+  }
+
+  /** Every tracked process, in the order they were first recorded. */
+  listTracked(): Readonly<TrackedProcess>[] {
+    return [...this.entries.values()];
+  }
+
+  /**
+   * Drops every process not recorded for at least `unseenTicks` ticks, i.e. with
+   * currentTick - lastSeenTick >= unseenTicks (tombstones included). Returns how many were dropped.
+   */
+  dropUnseen(currentTick: number, unseenTicks: number): number {
+    if (!(unseenTicks >= 1)) throw new RangeError(`unseenTicks must be >= 1, got ${unseenTicks}`);
+    let dropped = 0;
+    for (const [key, entry] of this.entries) {
+      if (currentTick - entry.lastSeenTick >= unseenTicks) {
+        this.entries.delete(key);
+        dropped++;
+      }
+    }
+    return dropped;
+  }
+
+  /** Forgets every process. */
+  clear(): void {
+    this.entries.clear();
+  }
+
+  private takeHistoryFor(tick: number): HistoryRingBuffer | undefined {
+    if (this.entries.size < this.maxProcesses) return new HistoryRingBuffer(this.capacityPerProcess);
+    const victimKey = this.chooseVictim(tick);
+    if (victimKey === undefined) return undefined;
+    const victim = this.entries.get(victimKey);
+    this.entries.delete(victimKey);
+    if (victim === undefined) return undefined;
+    victim.history.clear();
+    return victim.history;
+  }
+
+  /** Tombstone seen longest ago, else live process seen longest ago before `tick`; ties go to the earliest recorded. */
+  private chooseVictim(tick: number): string | undefined {
+    let bestKey: string | undefined;
+    let bestGone = false;
+    let bestSeen = Infinity;
+    for (const [key, entry] of this.entries) {
+      if (!entry.gone && entry.lastSeenTick >= tick) continue;
+      const better = entry.gone !== bestGone ? entry.gone : entry.lastSeenTick < bestSeen;
+      if (bestKey === undefined || better) {
+        bestKey = key;
+        bestGone = entry.gone;
+        bestSeen = entry.lastSeenTick;
+      }
+    }
+    return bestKey;
+  }
+}

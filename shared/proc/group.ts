@@ -1,0 +1,62 @@
+// Groups a process's mappings by what backs them, as pmap(1) -X sums per file: all mappings of one
+// path add up to one row; pathless mappings add up per kind. Source of truth: the Mapping list
+// (shared/proc/maps.ts, smaps.ts) and procps pmap's per-file totals.
+
+import { mappingSizeKb } from '../units.js';
+import type { Mapping, MappingKind } from './types.js';
+
+/** One backing file (or one kind of anonymous memory) with its mappings' totals. */
+export interface MappingGroup {
+  /** The path as printed ("/usr/lib/x86_64-linux-gnu/libc.so.6", "[heap]", "[anon:foo]"), or "[kind]" for pathless mappings ("[anon]", "[guard]", "[bss]", "[shm]"). */
+  key: string;
+  /** The group's kind: the first mapping's, except that a group holding the executable's code is 'text'. */
+  kind: MappingKind;
+  /** Number of mappings (VMAs) in the group. */
+  mappingCount: number;
+  /** Sum of the mappings' sizes (end − start), kB. */
+  sizeKb: number;
+  /**
+   * Sum of every additive numeric smaps field over the group's mappings ("Rss", "Pss", "Swap", …
+   * and unknown future numeric fields), in the kernel's unit. Fields that describe a mapping rather
+   * than count memory (NON_ADDITIVE_SMAPS_FIELDS) are left out. Empty when read from maps only.
+   */
+  smapsSums: Record<string, number>;
+}
+
+/**
+ * smaps fields that are per-mapping properties, not amounts: summing them means nothing
+ * (KernelPageSize 4 + 4 is not 8 kB of anything).
+ */
+export const NON_ADDITIVE_SMAPS_FIELDS: ReadonlySet<string> = new Set(['KernelPageSize', 'MMUPageSize', 'THPeligible', 'ProtectionKey']);
+
+/**
+ * Groups mappings by backing file, in order of first appearance (address order). A library's
+ * r--p, r-xp, r--p, rw-p (and ---p gap) mappings make one group; the anonymous mapping after a
+ * library stays in "[anon]", as pmap does not attribute it. The executable's text and data make one
+ * group keyed by its path; its bss is "[bss]".
+ */
+export function groupByBackingFile(mappings: readonly Mapping[]): MappingGroup[] {
+  const groups = new Map<string, MappingGroup>();
+  for (const m of mappings) {
+    const key = m.path === '' ? `[${m.kind}]` : m.path;
+    let group = groups.get(key);
+    if (group === undefined) {
+      group = { key, kind: m.kind, mappingCount: 0, sizeKb: 0, smapsSums: {} };
+      groups.set(key, group);
+    } else if (m.kind === 'text') {
+      group.kind = 'text';
+    }
+    group.mappingCount++;
+    group.sizeKb += mappingSizeKb(m.start, m.end);
+    const fields = m.smaps;
+    if (fields !== undefined) {
+      const sums = group.smapsSums;
+      for (const name in fields) {
+        const value = fields[name];
+        if (typeof value !== 'number' || NON_ADDITIVE_SMAPS_FIELDS.has(name)) continue;
+        sums[name] = (sums[name] ?? 0) + value;
+      }
+    }
+  }
+  return [...groups.values()];
+}

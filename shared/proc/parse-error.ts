@@ -1,0 +1,24 @@
+// The one error every /proc parser throws on input the kernel would not have printed.
+// It names the file kind and the 1-based line, so a bad capture can be found by eye.
+
+/** Thrown by the shared/proc parsers when bytes do not have the kernel's format. */
+export class ProcParseError extends Error {
+  /** Which /proc file was being parsed, e.g. "smaps". */
+  readonly file: string;
+  /** 1-based line number of the offending line in the parsed bytes. */
+  readonly line: number;
+
+  /**
+   * @param file the /proc file kind ("stat", "smaps", …)
+   * @param line 1-based line number
+   * @param reason what was wrong, e.g. "expected '-' after start address"
+   * @param excerpt the offending line's text (shortened), to show in the message
+   */
+  constructor(file: string, line: number, reason: string, excerpt?: string) {
+    const shown = excerpt === undefined ? '' : `: ${JSON.stringify(excerpt.length > 120 ? `${excerpt.slice(0, 120)}…` : excerpt)}`;
+    super(`${file} line ${line}: ${reason}${shown}`);
+    this.name = 'ProcParseError';
+    this.file = file;
+    this.line = line;
+  }
+}

@@ -1,0 +1,451 @@
+// Parses /proc/PID/smaps (a maps header line followed by "Key:   N kB" lines per mapping) and
+// /proc/PID/smaps_rollup (one "[rollup]" header, the same keys summed over all mappings).
+// Source of truth: fs/proc/task_mmu.c show_smap(), __show_smap(), show_smaps_rollup() (Linux 6.x)
+// and Documentation/filesystems/proc.rst "/proc/PID/smaps".
+
+import { CH_COLON, CH_DASH, CH_NL, CH_SPACE, CH_TAB, decodeLatin1, decodeUtf8, encodeAscii, findLineEnd, hexDigitValue } from './bytes.js';
+import { classifyMappings } from './classify.js';
+import { parseMappingHeader } from './maps.js';
+import { ProcParseError } from './parse-error.js';
+import type { Mapping, SmapsFields } from './types.js';
+
+/** /proc/PID/smaps_rollup: the covered address range and the summed fields (plus Pss_Anon/Pss_File/Pss_Shmem). */
+export interface SmapsRollup {
+  /** Lowest mapped address, hex as printed. */
+  start: string;
+  /** End of the highest mapping (not counting [vsyscall]), hex as printed. */
+  end: string;
+  /** Every field under the kernel's name, as in SmapsFields. */
+  fields: SmapsFields;
+}
+
+interface KeyEntry {
+  readonly name: string;
+  readonly bytes: Uint8Array;
+  /** bytes.length */
+  readonly length: number;
+  /** Position in KNOWN_SMAPS_KEYS (selects a named store in setField), or -1 for a key met only at run time. */
+  readonly index: number;
+  /** The key's bytes as big-endian 32-bit words, the last one zero-padded: compared 4 bytes at a time. */
+  readonly words: Uint32Array;
+}
+
+/**
+ * Every key Linux 6.18 prints in smaps or smaps_rollup, in print order. Keys not listed here are
+ * still kept (decoded from the bytes once per parse); this table only saves decoding known ones
+ * and selects setField's named stores.
+ */
+export const KNOWN_SMAPS_KEYS: readonly string[] = [
+  'Size',
+  'KernelPageSize',
+  'MMUPageSize',
+  'Rss',
+  'Pss',
+  'Pss_Dirty',
+  'Pss_Anon',
+  'Pss_File',
+  'Pss_Shmem',
+  'Shared_Clean',
+  'Shared_Dirty',
+  'Private_Clean',
+  'Private_Dirty',
+  'Referenced',
+  'Anonymous',
+  'KSM',
+  'LazyFree',
+  'AnonHugePages',
+  'ShmemPmdMapped',
+  'FilePmdMapped',
+  'Shared_Hugetlb',
+  'Private_Hugetlb',
+  'Swap',
+  'SwapPss',
+  'Locked',
+  'THPeligible',
+  'ProtectionKey',
+  'VmFlags',
+];
+
+const KNOWN_KEYS_BY_LENGTH = new Map<number, KeyEntry[]>();
+for (const [index, name] of KNOWN_SMAPS_KEYS.entries()) {
+  const entry = makeKeyEntry(name, encodeAscii(name), index);
+  const list = KNOWN_KEYS_BY_LENGTH.get(name.length);
+  if (list === undefined) KNOWN_KEYS_BY_LENGTH.set(name.length, [entry]);
+  else list.push(entry);
+}
+
+/** Interned two-letter words (VmFlags: "rd", "wr", "mr", …), keyed by their two bytes. */
+const TWO_LETTER_WORDS = new Map<number, string>();
+
+/** "kB" */
+const CH_K = 0x6b;
+const CH_B = 0x42;
+/** "    " read as one big-endian 32-bit word. */
+const FOUR_SPACES = 0x20202020;
+
+/**
+ * Parses /proc/PID/smaps into one Mapping per header line, each with `smaps` holding every field
+ * under the kernel's own key:
+ * - "Rss:   12 kB" → Rss: 12 (kB, the kernel's unit; the " kB" is dropped),
+ * - "THPeligible:    0" → THPeligible: 0 (a bare number stays a number),
+ * - "VmFlags: rd wr mr" → VmFlags: ['rd', 'wr', 'mr'],
+ * - any other value that is not "N" or "N kB" (e.g. a future textual field) → the list of its
+ *   space-separated words, so nothing the kernel printed is lost.
+ * One pass over the bytes; key strings are interned (the keys repeat in the same order for
+ * every mapping, so each is matched against the key at the same position in the previous mapping
+ * first); numbers are read straight from the bytes; only paths, addresses and unknown values are
+ * decoded. Throws ProcParseError naming the line on input the kernel would not print.
+ * @param exePath readlink(/proc/PID/exe), for text/data/bss; null when unknown
+ */
+export function parseSmaps(bytes: Uint8Array, exePath: string | null = null): Mapping[] {
+  return classifyMappings(parseSmapsText(bytes, 'smaps'), exePath);
+}
+
+/**
+ * Parses /proc/PID/smaps_rollup: its "start-end ---p 00000000 00:00 0   [rollup]" header and the
+ * fields, read like parseSmaps reads one mapping's fields.
+ */
+export function parseSmapsRollup(bytes: Uint8Array): SmapsRollup {
+  const mappings = parseSmapsText(bytes, 'smaps_rollup');
+  const rollup = mappings[0];
+  if (rollup === undefined) throw new ProcParseError('smaps_rollup', 1, 'empty: no "[rollup]" header');
+  if (mappings.length !== 1 || rollup.path !== '[rollup]') {
+    throw new ProcParseError('smaps_rollup', 1, 'expected exactly one "[rollup]" header', `${rollup.start}-${rollup.end} ${rollup.path}`);
+  }
+  return { start: rollup.start, end: rollup.end, fields: rollup.smaps ?? {} };
+}
+
+function parseSmapsText(input: Uint8Array, file: string): Mapping[] {
+  // A plain Uint8Array view: a Node Buffer's own indexOf/subarray are much slower per call.
+  const bytes = new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
+  const length = bytes.length;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const mappings: Mapping[] = [];
+  // The keys of the mapping being read, by position; they stay as the prediction for the next mapping.
+  const keyOrder: KeyEntry[] = [];
+  // Keys not in KNOWN_SMAPS_KEYS met in this parse, so each is decoded only once.
+  const extraKeys = new Map<number, KeyEntry[]>();
+  const shape: FieldsShape = { keys: null, template: null, keyOrderMatches: false };
+  // The hot loop's state lives in locals, not in a closure's context, so V8 keeps it in registers.
+  let current: Mapping | null = null;
+  let fields: SmapsFields = {};
+  let fieldsFromTemplate = false;
+  let fieldCount = 0;
+  let keyOrderChanged = false;
+  let p = 0;
+  let line = 0;
+
+  while (p < length) {
+    line++;
+    const first = bytes[p]!;
+    // Field keys start with an upper-case letter, never a lower-case hex digit: decide cheaply first.
+    if (((first >= 0x30 && first <= 0x39) || (first >= 0x61 && first <= 0x66)) && isHeaderLine(bytes, p)) {
+      if (current !== null) current.smaps = finishFields(shape, keyOrder, fields, fieldsFromTemplate, fieldCount, keyOrderChanged);
+      const lineEnd = findLineEnd(bytes, p);
+      current = parseMappingHeader(bytes, p, lineEnd, line, file);
+      mappings.push(current);
+      const template = shape.template;
+      fieldsFromTemplate = template !== null;
+      fields = template === null ? {} : { ...template };
+      fieldCount = 0;
+      keyOrderChanged = false;
+      p = lineEnd + 1;
+      continue;
+    }
+    if (current === null) throw new ProcParseError(file, line, 'field line before any mapping header', decodeUtf8(bytes, p, findLineEnd(bytes, p)));
+
+    // Key: first try the key the previous mapping had at this position.
+    let key = keyOrder[fieldCount];
+    let v: number;
+    if (key !== undefined && bytes[p + key.length] === CH_COLON && sameKeyAt(view, p, key)) {
+      v = p + key.length + 1;
+    } else {
+      let colon = p;
+      while (colon < length && bytes[colon] !== CH_COLON && bytes[colon] !== CH_NL) colon++;
+      if (colon >= length || bytes[colon] !== CH_COLON || colon === p) {
+        throw new ProcParseError(file, line, 'expected "Key: value" or a mapping header', decodeUtf8(bytes, p, findLineEnd(bytes, p)));
+      }
+      key = lookUpKey(bytes, view, p, colon - p, extraKeys, file, line);
+      keyOrder[fieldCount] = key;
+      keyOrderChanged = true;
+      v = colon + 1;
+    }
+
+    // Value: "   N kB\n" and "   N\n" are read in place; anything else becomes its words.
+    // The kernel pads keys to 16 columns and numbers to 8, so most of a line is spaces: skip 4 at a time.
+    while (v + 4 <= length && view.getUint32(v) === FOUR_SPACES) v += 4;
+    while (v < length && (bytes[v] === CH_SPACE || bytes[v] === CH_TAB)) v++;
+    let q = v;
+    let n = 0;
+    for (; q < length; q++) {
+      const d = bytes[q]! - 0x30;
+      if (d < 0 || d > 9) break;
+      n = n * 10 + d;
+    }
+    let next = -1;
+    if (q > v && q < length) {
+      const after = bytes[q];
+      if (after === CH_NL) {
+        next = q + 1; // bare number: "THPeligible:    0"
+      } else if (after === CH_SPACE) {
+        if (bytes[q + 1] === CH_K && bytes[q + 2] === CH_B && bytes[q + 3] === CH_NL) next = q + 4; // "N kB"
+        else if (bytes[q + 1] === CH_NL) next = q + 2; // "N "
+      }
+    }
+    if (next >= 0) {
+      setField(fields, key, n);
+      p = next;
+    } else {
+      const lineEnd = findLineEnd(bytes, v);
+      setField(fields, key, splitWords(bytes, v, lineEnd));
+      p = lineEnd + 1;
+    }
+    fieldCount++;
+  }
+  // Checked last so the error can name the last line; the kernel ends every line with '\n'.
+  if (length > 0 && bytes[length - 1] !== CH_NL) {
+    throw new ProcParseError(file, line, 'truncated: the text does not end with a newline', decodeUtf8(bytes, bytes.lastIndexOf(CH_NL) + 1, length));
+  }
+  if (current !== null) {
+    if (file === 'smaps' && shape.keys !== null && fieldCount < shape.keys.length) {
+      throw new ProcParseError(file, line, `truncated: the last mapping has ${fieldCount} of the ${shape.keys.length} fields the others have`);
+    }
+    current.smaps = finishFields(shape, keyOrder, fields, fieldsFromTemplate, fieldCount, keyOrderChanged);
+  }
+  return mappings;
+}
+
+/** The key list every mapping is expected to print (the first mapping's), and its template object. */
+interface FieldsShape {
+  keys: KeyEntry[] | null;
+  template: SmapsFields | null;
+  /** keyOrder[0, keys.length) === keys, entry by entry; recomputed only when keyOrder changed. */
+  keyOrderMatches: boolean;
+}
+
+/**
+ * Ends one mapping's fields: the first mapping defines the shape; a later mapping whose keys
+ * differ from it had its fields written into a template clone holding keys it never printed,
+ * so those fields are rebuilt with exactly its own keys.
+ */
+function finishFields(
+  shape: FieldsShape,
+  keyOrder: readonly KeyEntry[],
+  fields: SmapsFields,
+  fieldsFromTemplate: boolean,
+  fieldCount: number,
+  keyOrderChanged: boolean,
+): SmapsFields {
+  const keys = shape.keys;
+  if (keys === null) {
+    shape.keys = keyOrder.slice(0, fieldCount);
+    shape.template = makeTemplate(shape.keys);
+    shape.keyOrderMatches = true;
+    return fields;
+  }
+  if (keyOrderChanged) {
+    let same = true;
+    for (let i = 0; i < keys.length; i++) {
+      if (keyOrder[i] !== keys[i]) {
+        same = false;
+        break;
+      }
+    }
+    shape.keyOrderMatches = same;
+  }
+  if (!fieldsFromTemplate || (shape.keyOrderMatches && fieldCount === keys.length)) return fields;
+  const exact: SmapsFields = {};
+  for (let i = 0; i < fieldCount; i++) {
+    const name = keyOrder[i]!.name;
+    exact[name] = fields[name]!;
+  }
+  return exact;
+}
+
+/**
+ * Objects filled key by key with computed names fall into V8's slow dictionary mode after about a
+ * dozen keys; an object made by JSON.parse is in fast mode, and spreading it ({ ...template }) clones
+ * that fast shape, so each mapping's 25-odd fields are stored into existing slots. Null when the
+ * keys repeat (no single shape).
+ */
+function makeTemplate(keys: readonly KeyEntry[]): SmapsFields | null {
+  const names = keys.map((k) => k.name);
+  if (new Set(names).size !== names.length) return null;
+  return JSON.parse(`{${names.map((name) => `${JSON.stringify(name)}:0`).join(',')}}`) as SmapsFields;
+}
+
+/**
+ * Stores one field. Known keys get a store with a literal name, which V8 compiles to a direct
+ * slot write on the template's shape; a store with a computed name goes through a global lookup
+ * cache and was the single largest cost of parsing a 20,000-mapping smaps. Case N is
+ * KNOWN_SMAPS_KEYS[N] (a test checks the two lists agree).
+ */
+function setField(fields: SmapsFields, key: KeyEntry, value: number | string[]): void {
+  switch (key.index) {
+    case 0:
+      fields['Size'] = value;
+      return;
+    case 1:
+      fields['KernelPageSize'] = value;
+      return;
+    case 2:
+      fields['MMUPageSize'] = value;
+      return;
+    case 3:
+      fields['Rss'] = value;
+      return;
+    case 4:
+      fields['Pss'] = value;
+      return;
+    case 5:
+      fields['Pss_Dirty'] = value;
+      return;
+    case 6:
+      fields['Pss_Anon'] = value;
+      return;
+    case 7:
+      fields['Pss_File'] = value;
+      return;
+    case 8:
+      fields['Pss_Shmem'] = value;
+      return;
+    case 9:
+      fields['Shared_Clean'] = value;
+      return;
+    case 10:
+      fields['Shared_Dirty'] = value;
+      return;
+    case 11:
+      fields['Private_Clean'] = value;
+      return;
+    case 12:
+      fields['Private_Dirty'] = value;
+      return;
+    case 13:
+      fields['Referenced'] = value;
+      return;
+    case 14:
+      fields['Anonymous'] = value;
+      return;
+    case 15:
+      fields['KSM'] = value;
+      return;
+    case 16:
+      fields['LazyFree'] = value;
+      return;
+    case 17:
+      fields['AnonHugePages'] = value;
+      return;
+    case 18:
+      fields['ShmemPmdMapped'] = value;
+      return;
+    case 19:
+      fields['FilePmdMapped'] = value;
+      return;
+    case 20:
+      fields['Shared_Hugetlb'] = value;
+      return;
+    case 21:
+      fields['Private_Hugetlb'] = value;
+      return;
+    case 22:
+      fields['Swap'] = value;
+      return;
+    case 23:
+      fields['SwapPss'] = value;
+      return;
+    case 24:
+      fields['Locked'] = value;
+      return;
+    case 25:
+      fields['THPeligible'] = value;
+      return;
+    case 26:
+      fields['ProtectionKey'] = value;
+      return;
+    case 27:
+      fields['VmFlags'] = value;
+      return;
+    default:
+      fields[key.name] = value;
+  }
+}
+
+/**
+ * A mapping header starts with a lowercase hex address followed by '-'; a field line starts with a
+ * key (letters, digits, '_') followed by ':'. Keys never contain '-', so the first non-hex byte decides.
+ */
+function isHeaderLine(bytes: Uint8Array, lineStart: number): boolean {
+  let p = lineStart;
+  while (p < bytes.length && hexDigitValue(bytes[p]!) >= 0) p++;
+  return p > lineStart && bytes[p] === CH_DASH;
+}
+
+function makeKeyEntry(name: string, bytes: Uint8Array, index: number): KeyEntry {
+  const words = new Uint32Array(Math.ceil(bytes.length / 4));
+  for (let i = 0; i < bytes.length; i++) words[i >> 2]! |= bytes[i]! << (24 - 8 * (i & 3));
+  return { name, bytes, length: bytes.length, index, words };
+}
+
+/** True when the key's bytes are at `at` (the caller has checked the ':' after them). */
+function sameKeyAt(view: DataView, at: number, key: KeyEntry): boolean {
+  const words = key.words;
+  const full = key.length >> 2;
+  for (let i = 0; i < full; i++) {
+    if (view.getUint32(at + 4 * i) !== words[i]) return false;
+  }
+  const bytes = key.bytes;
+  for (let i = full * 4; i < key.length; i++) {
+    if (view.getUint8(at + i) !== bytes[i]) return false;
+  }
+  return true;
+}
+
+function lookUpKey(
+  bytes: Uint8Array,
+  view: DataView,
+  at: number,
+  keyLength: number,
+  extraKeys: Map<number, KeyEntry[]>,
+  file: string,
+  line: number,
+): KeyEntry {
+  for (const table of [KNOWN_KEYS_BY_LENGTH, extraKeys]) {
+    const candidates = table.get(keyLength);
+    if (candidates === undefined) continue;
+    for (const entry of candidates) if (sameKeyAt(view, at, entry)) return entry;
+  }
+  const name = decodeUtf8(bytes, at, at + keyLength);
+  // "fields[name] = value" with this name would set the object's prototype instead of a field.
+  if (name === '__proto__') throw new ProcParseError(file, line, 'a key named "__proto__" is not kernel output');
+  const entry = makeKeyEntry(name, bytes.slice(at, at + keyLength), -1);
+  const list = extraKeys.get(keyLength);
+  if (list === undefined) extraKeys.set(keyLength, [entry]);
+  else list.push(entry);
+  return entry;
+}
+
+/** The space-separated words of bytes[start, end) ("rd wr mr " → ['rd', 'wr', 'mr']). */
+function splitWords(bytes: Uint8Array, start: number, end: number): string[] {
+  const words: string[] = [];
+  let p = start;
+  while (p < end) {
+    while (p < end && (bytes[p] === CH_SPACE || bytes[p] === CH_TAB)) p++;
+    if (p >= end) break;
+    let e = p;
+    while (e < end && bytes[e] !== CH_SPACE && bytes[e] !== CH_TAB) e++;
+    if (e - p === 2 && bytes[p]! < 0x80 && bytes[p + 1]! < 0x80) {
+      const code = (bytes[p]! << 8) | bytes[p + 1]!;
+      let word = TWO_LETTER_WORDS.get(code);
+      if (word === undefined) {
+        word = decodeLatin1(bytes, p, e);
+        TWO_LETTER_WORDS.set(code, word);
+      }
+      words.push(word);
+    } else {
+      words.push(decodeUtf8(bytes, p, e));
+    }
+    p = e;
+  }
+  return words;
+}

@@ -1,0 +1,129 @@
+// Parses /proc/PID/stat: one line of space-separated fields, the second being "(comm)".
+// Source of truth: proc(5) "/proc/pid/stat" and fs/proc/array.c do_task_stat() (Linux 6.x).
+
+import { CH_LPAREN, CH_NL, CH_RPAREN, CH_SPACE, decodeUtf8, parseDecimalRange } from './bytes.js';
+import { ProcParseError } from './parse-error.js';
+
+/** The fields of /proc/PID/stat that memscope uses, numbered as in proc(5). */
+export interface ProcStat {
+  /** (1) pid */
+  pid: number;
+  /** (2) comm: the kernel's task name (at most 15 bytes), without the parentheses; may hold spaces and ')'. */
+  comm: string;
+  /** (3) state: one letter (R, S, D, Z, T, t, X, I). */
+  state: string;
+  /** (4) ppid */
+  ppid: number;
+  /** (10) minflt: minor faults, cumulative. */
+  minflt: number;
+  /** (12) majflt: major faults, cumulative. */
+  majflt: number;
+  /** (14) utime: user CPU time in clock ticks (USER_HZ, normally 100/s). */
+  utime: number;
+  /** (15) stime: kernel CPU time in clock ticks. */
+  stime: number;
+  /** (20) num_threads */
+  numThreads: number;
+  /** (22) starttime: clock ticks after boot at which the process started. */
+  starttime: number;
+  /** (23) vsize: virtual memory size in bytes (= VmSize × 1024). */
+  vsizeBytes: number;
+  /** (24) rss: resident set size in pages. */
+  rssPages: number;
+}
+
+/** The last field number read; the kernel prints 52 in 6.x. */
+const LAST_FIELD_NEEDED = 24;
+
+/**
+ * Parses /proc/PID/stat. comm is found between the first '(' and the LAST ')' of the text,
+ * because comm itself may contain ')', spaces and even a newline (task names are set freely
+ * with prctl(PR_SET_NAME) and printed unescaped here).
+ */
+export function parseStat(bytes: Uint8Array): ProcStat {
+  const open = bytes.indexOf(CH_LPAREN);
+  const close = bytes.lastIndexOf(CH_RPAREN);
+  if (open < 0 || close < open) throw new ProcParseError('stat', 1, 'no "(comm)"', excerpt(bytes));
+  const pid = parseDecimalRange(bytes, 0, open - 1);
+  if (!(pid >= 0) || bytes[open - 1] !== CH_SPACE) throw new ProcParseError('stat', 1, 'bad pid before "("', excerpt(bytes));
+  const comm = decodeUtf8(bytes, open + 1, close);
+  // The line number of anything after comm counts newlines inside comm, so errors point at the right line.
+  const lineAfterComm = 1 + countNewlines(bytes, 0, close);
+  if (bytes[close + 1] !== CH_SPACE) throw new ProcParseError('stat', lineAfterComm, 'expected " " after ")"', excerpt(bytes));
+
+  let state = '';
+  let ppid = NaN;
+  let minflt = NaN;
+  let majflt = NaN;
+  let utime = NaN;
+  let stime = NaN;
+  let numThreads = NaN;
+  let starttime = NaN;
+  let vsizeBytes = NaN;
+  let rssPages = NaN;
+
+  let field = 3;
+  let p = close + 2;
+  const length = bytes.length;
+  while (field <= LAST_FIELD_NEEDED && p < length) {
+    let e = p;
+    while (e < length && bytes[e] !== CH_SPACE && bytes[e] !== CH_NL) e++;
+    switch (field) {
+      case 3: // (3) state
+        state = String.fromCharCode(bytes[p]!);
+        if (e !== p + 1) throw new ProcParseError('stat', lineAfterComm, 'field 3 (state) is not one letter', excerpt(bytes));
+        break;
+      case 4: // (4) ppid
+        ppid = parseDecimalRange(bytes, p, e);
+        break;
+      case 10: // (10) minflt
+        minflt = parseDecimalRange(bytes, p, e);
+        break;
+      case 12: // (12) majflt
+        majflt = parseDecimalRange(bytes, p, e);
+        break;
+      case 14: // (14) utime
+        utime = parseDecimalRange(bytes, p, e);
+        break;
+      case 15: // (15) stime
+        stime = parseDecimalRange(bytes, p, e);
+        break;
+      case 20: // (20) num_threads
+        numThreads = parseDecimalRange(bytes, p, e);
+        break;
+      case 22: // (22) starttime
+        starttime = parseDecimalRange(bytes, p, e);
+        break;
+      case 23: // (23) vsize
+        vsizeBytes = parseDecimalRange(bytes, p, e);
+        break;
+      case 24: // (24) rss
+        rssPages = parseDecimalRange(bytes, p, e);
+        break;
+    }
+    if (e >= length || bytes[e] === CH_NL) {
+      field++;
+      break;
+    }
+    p = e + 1;
+    field++;
+  }
+  if (field <= LAST_FIELD_NEEDED) {
+    throw new ProcParseError('stat', lineAfterComm, `only ${field - 1} fields, need ${LAST_FIELD_NEEDED}`, excerpt(bytes));
+  }
+  const numbers = { ppid, minflt, majflt, utime, stime, numThreads, starttime, vsizeBytes, rssPages };
+  for (const [name, value] of Object.entries(numbers)) {
+    if (Number.isNaN(value)) throw new ProcParseError('stat', lineAfterComm, `field ${name} is not a decimal number`, excerpt(bytes));
+  }
+  return { pid, comm, state, ppid, minflt, majflt, utime, stime, numThreads, starttime, vsizeBytes, rssPages };
+}
+
+function countNewlines(bytes: Uint8Array, start: number, end: number): number {
+  let n = 0;
+  for (let i = start; i < end; i++) if (bytes[i] === CH_NL) n++;
+  return n;
+}
+
+function excerpt(bytes: Uint8Array): string {
+  return decodeUtf8(bytes, 0, Math.min(bytes.length, 200));
+}

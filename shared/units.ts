@@ -1,0 +1,72 @@
+// Units: kB (the kernel's "kB" = KiB = 1024 bytes), pages, and hex ⇄ bigint addresses.
+// Addresses are hex strings or bigint, never number: x86-64 user space reaches 2^47 and
+// [vsyscall] sits at ffffffffff600000, past Number.MAX_SAFE_INTEGER.
+
+/** Base page size in kB on x86-64 (PAGE_SIZE 4096); callers on other machines pass their own. */
+export const PAGE_SIZE_KB = 4;
+
+const IEC_UNITS = ['KiB', 'MiB', 'GiB', 'TiB', 'PiB', 'EiB'] as const;
+
+/**
+ * Parses a hex string as printed by the kernel ("7f3dd9bf4000", upper or lower case, no 0x) into
+ * a bigint. Throws RangeError on anything else, so a garbled address never becomes a wrong number.
+ */
+export function hexToBigInt(hex: string): bigint {
+  if (hex.length === 0) throw new RangeError('empty hex string');
+  for (let i = 0; i < hex.length; i++) {
+    const c = hex.charCodeAt(i);
+    const isHex = (c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66) || (c >= 0x41 && c <= 0x46);
+    if (!isHex) throw new RangeError(`not a hex string: ${JSON.stringify(hex)}`);
+  }
+  return BigInt(`0x${hex}`);
+}
+
+/**
+ * Formats a non-negative bigint as lowercase hex without 0x, left-padded with zeros to
+ * minDigits (the kernel prints maps addresses with at least 8 digits: "%08lx").
+ */
+export function bigIntToHex(n: bigint, minDigits = 0): string {
+  if (n < 0n) throw new RangeError(`negative address: ${n}`);
+  return n.toString(16).padStart(minDigits, '0');
+}
+
+/**
+ * Size in kB of the mapping [start, end) given as kernel hex strings. Exact: the difference is
+ * taken in bigint and mappings are page-aligned, so the kB count is a whole number.
+ */
+export function mappingSizeKb(start: string, end: string): number {
+  const sizeBytes = hexToBigInt(end) - hexToBigInt(start);
+  if (sizeBytes < 0n) throw new RangeError(`mapping end ${end} below start ${start}`);
+  return Number(sizeBytes / 1024n);
+}
+
+/** Converts a page count (statm, stat rss) to kB. */
+export function pagesToKb(pages: number, pageSizeKb: number = PAGE_SIZE_KB): number {
+  return pages * pageSizeKb;
+}
+
+/** Converts kB (1024 bytes, the kernel's "kB") to bytes. */
+export function kbToBytes(kb: number): number {
+  return kb * 1024;
+}
+
+/**
+ * Human size in IEC units from kB, as top/htop scale memory: "512 KiB", "1.5 MiB", "12.3 GiB",
+ * "123 MiB". One decimal below 100 of a unit, none from 100 on; the unit is chosen after rounding,
+ * so 1023.96 MiB reads "1.0 GiB", never "1024.0 MiB".
+ */
+export function formatKb(kb: number): string {
+  if (!Number.isFinite(kb)) return String(kb);
+  const sign = kb < 0 ? '-' : '';
+  let value = Math.abs(kb);
+  if (value < 1024 && Number.isInteger(value)) return `${sign}${value} KiB`;
+  let unit = 0;
+  for (;;) {
+    const tenths = Math.round(value * 10) / 10;
+    if (tenths < 100) return `${sign}${tenths.toFixed(1)} ${IEC_UNITS[unit]}`;
+    const whole = Math.round(value);
+    if (whole < 1024 || unit === IEC_UNITS.length - 1) return `${sign}${whole} ${IEC_UNITS[unit]}`;
+    value /= 1024;
+    unit++;
+  }
+}

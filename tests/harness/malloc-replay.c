@@ -1,0 +1,216 @@
+// Replays a malloclab trace under the real glibc malloc and prints one JSON line per op
+// (the `memscope sim malloc --format jsonl` record). Oracle for shared/sim/malloc/glibc/.
+// Nothing but the trace's own ops touches malloc: input, ids and results live in mmap'd
+// memory, parsing is by hand and output goes out with write(2) after the replay.
+//
+// usage: malloc-replay TRACE|-        (GLIBC_TUNABLES comes from the environment)
+// Trace: optional leading bare-integer header lines, then `a ID SIZE`, `f ID`, `r ID SIZE`;
+// `#` comment lines and blank lines are skipped. A C replay's semantics: `a` on a live id leaks
+// the old block, `f`/`r` on an empty id is free(NULL)/realloc(NULL, n), `r ID 0` frees.
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <malloc.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#define IS_MMAPPED 0x2
+
+struct op {
+  char kind;       /* 'a' 'f' 'r' */
+  uint64_t id;
+  uint64_t size;
+};
+
+struct result {
+  uintptr_t ptr;   /* returned pointer (0 for free / NULL) */
+  size_t head;     /* size field of the returned chunk */
+  size_t usable;   /* malloc_usable_size */
+  uintptr_t brk;   /* sbrk(0) after the op */
+};
+
+static void write_all(int fd, const char *p, size_t n) {
+  while (n > 0) {
+    ssize_t w = write(fd, p, n);
+    if (w <= 0) _exit(3);
+    p += w;
+    n -= (size_t) w;
+  }
+}
+
+static void die(const char *msg, uint64_t line) {
+  char buf[160];
+  size_t n = 0;
+  const char *pre = "malloc-replay: line ";
+  while (*pre) buf[n++] = *pre++;
+  char digits[24];
+  int d = 0;
+  do { digits[d++] = (char) ('0' + line % 10); line /= 10; } while (line);
+  while (d) buf[n++] = digits[--d];
+  buf[n++] = ':';
+  buf[n++] = ' ';
+  while (*msg && n < sizeof buf - 1) buf[n++] = *msg++;
+  buf[n++] = '\n';
+  write_all(2, buf, n);
+  _exit(2);
+}
+
+static void *map_bytes(size_t n) {
+  void *p = mmap(NULL, n ? n : 1, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (p == MAP_FAILED) die("mmap failed", 0);
+  return p;
+}
+
+/* Reads the whole input with read(2) into an mmap'd buffer grown with mremap. */
+static char *read_input(const char *path, size_t *len) {
+  int fd = (path[0] == '-' && path[1] == 0) ? 0 : open(path, O_RDONLY);
+  if (fd < 0) die("cannot open trace", 0);
+  size_t cap = 1 << 20, n = 0;
+  char *buf = map_bytes(cap);
+  for (;;) {
+    if (n == cap) {
+      buf = mremap(buf, cap, cap * 2, MREMAP_MAYMOVE);
+      if (buf == MAP_FAILED) die("mremap failed", 0);
+      cap *= 2;
+    }
+    ssize_t r = read(fd, buf + n, cap - n);
+    if (r < 0) die("read failed", 0);
+    if (r == 0) break;
+    n += (size_t) r;
+  }
+  if (fd != 0) close(fd);
+  *len = n;
+  return buf;
+}
+
+static int is_space(char c) { return c == ' ' || c == '\t' || c == '\r'; }
+
+/* Parses an unsigned decimal at *p; returns 0 when there is none. */
+static int parse_u64(const char **p, const char *end, uint64_t *out) {
+  const char *s = *p;
+  while (s < end && is_space(*s)) s++;
+  if (s == end || *s < '0' || *s > '9') return 0;
+  uint64_t v = 0;
+  while (s < end && *s >= '0' && *s <= '9') v = v * 10 + (uint64_t) (*s++ - '0');
+  *out = v;
+  *p = s;
+  return 1;
+}
+
+static char *put_str(char *o, const char *s) { while (*s) *o++ = *s++; return o; }
+static char *put_u64(char *o, uint64_t v) {
+  char d[24];
+  int n = 0;
+  do { d[n++] = (char) ('0' + v % 10); v /= 10; } while (v);
+  while (n) *o++ = d[--n];
+  return o;
+}
+
+int main(int argc, char **argv) {
+  if (argc != 2) {
+    write_all(2, "usage: malloc-replay TRACE|-\n", 29);
+    return 2;
+  }
+  size_t len;
+  const char *text = read_input(argv[1], &len);
+  const char *end = text + len;
+
+  /* Pass 1: count op lines (upper bound: number of lines). */
+  size_t lines = 1;
+  for (const char *c = text; c < end; c++) lines += (*c == '\n');
+  struct op *ops = map_bytes(lines * sizeof *ops);
+  size_t nops = 0;
+  uint64_t max_id = 0;
+
+  /* Pass 2: parse. */
+  int header = 1;
+  uint64_t lineno = 0;
+  for (const char *s = text; s < end;) {
+    const char *eol = memchr(s, '\n', (size_t) (end - s));
+    if (!eol) eol = end;
+    lineno++;
+    const char *p = s;
+    s = eol + 1;
+    while (p < eol && is_space(*p)) p++;
+    if (p == eol || *p == '#') continue;
+    if (*p >= '0' && *p <= '9') {
+      uint64_t ignored;
+      if (!header || !parse_u64(&p, eol, &ignored)) die("unexpected number", lineno);
+      while (p < eol && is_space(*p)) p++;
+      if (p != eol) die("header line must be one integer", lineno);
+      continue;
+    }
+    header = 0;
+    struct op *o = &ops[nops];
+    o->kind = *p++;
+    if (o->kind != 'a' && o->kind != 'f' && o->kind != 'r') die("unknown op", lineno);
+    if (!parse_u64(&p, eol, &o->id)) die("missing id", lineno);
+    o->size = 0;
+    if (o->kind != 'f' && !parse_u64(&p, eol, &o->size)) die("missing size", lineno);
+    while (p < eol && is_space(*p)) p++;
+    if (p != eol) die("trailing text", lineno);
+    if (o->id > max_id) max_id = o->id;
+    nops++;
+  }
+
+  void **ptrs = map_bytes((max_id + 1) * sizeof(void *));
+  struct result *res = map_bytes((nops ? nops : 1) * sizeof *res);
+
+  /* The replay: only the trace's own allocator calls from here to the end of the loop. */
+  uintptr_t base = (uintptr_t) sbrk(0);
+  for (size_t i = 0; i < nops; i++) {
+    const struct op *o = &ops[i];
+    struct result *r = &res[i];
+    void *p = NULL;
+    if (o->kind == 'a') {
+      p = malloc(o->size);
+      ptrs[o->id] = p;
+    } else if (o->kind == 'f') {
+      free(ptrs[o->id]);
+      ptrs[o->id] = NULL;
+    } else {
+      p = realloc(ptrs[o->id], o->size);
+      ptrs[o->id] = p;
+    }
+    r->ptr = (uintptr_t) p;
+    /* The chunk's size field sits just below the user pointer (glibc's mchunk_size). */
+    r->head = p ? *(const size_t *) ((uintptr_t) p - sizeof(size_t)) : 0;
+    r->usable = p ? malloc_usable_size(p) : 0;
+    r->brk = (uintptr_t) sbrk(0);
+  }
+
+  /* Output: one JSON object per op, in the CLI's jsonl shape. */
+  char *out = map_bytes(nops * 200 + 1);
+  char *w = out;
+  for (size_t i = 0; i < nops; i++) {
+    const struct op *o = &ops[i];
+    const struct result *r = &res[i];
+    w = put_str(w, "{\"i\":");
+    w = put_u64(w, i);
+    w = put_str(w, o->kind == 'a' ? ",\"op\":\"a\"" : o->kind == 'f' ? ",\"op\":\"f\"" : ",\"op\":\"r\"");
+    w = put_str(w, ",\"id\":");
+    w = put_u64(w, o->id);
+    if (o->kind != 'f') {
+      w = put_str(w, ",\"size\":");
+      w = put_u64(w, o->size);
+      if (!r->ptr) {
+        w = put_str(w, ",\"region\":null,\"offset\":null,\"mmap_size\":null");
+      } else if (r->head & IS_MMAPPED) {
+        w = put_str(w, ",\"region\":\"mmap\",\"offset\":null,\"mmap_size\":");
+        w = put_u64(w, r->head & ~(size_t) 7);
+      } else {
+        w = put_str(w, ",\"region\":\"heap\",\"offset\":");
+        w = put_u64(w, r->ptr - base);
+        w = put_str(w, ",\"mmap_size\":null");
+      }
+      w = put_str(w, ",\"usable\":");
+      w = put_u64(w, r->usable);
+    }
+    w = put_str(w, ",\"brk\":");
+    w = put_u64(w, r->brk - base);
+    w = put_str(w, "}\n");
+  }
+  write_all(1, out, (size_t) (w - out));
+  return 0;
+}

@@ -1,0 +1,60 @@
+// The simulator against the real kernel on the named scenarios of tests/fixtures/scenarios (one per rule of
+// kernel-paging.md): per step the minor faults, per living process and region every smaps field and page state.
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { REPO_ROOT } from '../../../helpers/paths.js';
+import { parseScenario, type Scenario } from '../../../../shared/sim/pages/scenario.js';
+import { simulateScenario } from '../../../../shared/sim/pages/simulate.js';
+import { compareWithKernel, runOnKernel } from './kernel-run.js';
+
+const SCENARIO_DIR = resolve(REPO_ROOT, 'tests/fixtures/scenarios');
+
+function loadScenario(file: string): Scenario {
+  const parsed = parseScenario(readFileSync(resolve(SCENARIO_DIR, file), 'utf8'));
+  if (!parsed.ok) throw new Error(`${file}: ${parsed.error.path}: ${parsed.error.message}`);
+  return parsed.scenario;
+}
+
+const files = readdirSync(SCENARIO_DIR).filter((f) => f.endsWith('.json')).sort();
+
+describe('pages simulator agrees with the kernel on the named scenarios', () => {
+  test('there are scenarios to run', () => {
+    assert.ok(files.length >= 20, `only ${files.length} scenarios in ${SCENARIO_DIR}`);
+  });
+  for (const file of files) {
+    test(file.replace(/\.json$/, ''), () => {
+      const problems = compareWithKernel(loadScenario(file));
+      assert.deepEqual(problems, [], problems.join('\n'));
+    });
+  }
+});
+
+describe('simulateScenario', () => {
+  test('reports every living process × region after each step, and minflt only for touches', () => {
+    const scenario = loadScenario('mixed-regions-fork-exit.json');
+    const results = simulateScenario(scenario);
+    const kernel = runOnKernel(scenario);
+    assert.equal(results.length, scenario.steps.length);
+    results.forEach((r, i) => {
+      assert.equal(r.index, i);
+      assert.equal(r.minorFaults === null, scenario.steps[i]!.op !== 'touch');
+      assert.deepEqual(
+        r.usage.map((u) => `${u.proc}/${u.region}`),
+        kernel[i]!.usage.map((u) => `${u.proc}/${u.region}`),
+      );
+    });
+  });
+
+  test('per-region fault totals add up to the touch steps of each process', () => {
+    const scenario = loadScenario('mixed-regions-fork-exit.json');
+    const results = simulateScenario(scenario);
+    const last = results.at(-1)!;
+    for (const proc of new Set(last.usage.map((u) => u.proc))) {
+      const total = last.usage.filter((u) => u.proc === proc).reduce((s, u) => s + u.minorFaults, 0);
+      const fromSteps = results.filter((r) => r.step.proc === proc).reduce((s, r) => s + (r.minorFaults ?? 0), 0);
+      assert.equal(total, fromSteps, proc);
+    }
+  });
+});
