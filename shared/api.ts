@@ -117,3 +117,36 @@ export const API_METHODS = [
   'openSnapshot',
   'diffSnapshots',
 ] as const satisfies readonly (keyof MemscopeApi)[];
+
+/** What the renderer holds: the API plus the live tick stream (IPC events or Server-Sent Events). */
+export interface MemscopeBridge extends MemscopeApi {
+  /** Calls listener with every new tick; returns the unsubscribe function. */
+  onTick(listener: (tick: Tick) => void): () => void;
+  /** Where the data comes from, for the title bar ("this machine", or a host name). */
+  describeSource(): Promise<SourceInfo>;
+}
+
+/** The host a bridge talks to. */
+export interface SourceInfo {
+  hostname: string;
+  /** 'electron' (IPC) or 'http' (browser mode). */
+  transport: 'electron' | 'http';
+  intervalMs: number;
+}
+
+/** A MemscopeApi method name. */
+export type ApiMethod = (typeof API_METHODS)[number];
+
+/** IPC channel of a method: "memscope:<method>" (the preload rejects anything else). */
+export function channelOf(method: ApiMethod): string {
+  return `memscope:${method}`;
+}
+
+/** IPC channel the main process sends ticks on. */
+export const TICK_CHANNEL = 'memscope:tick';
+
+/**
+ * What an IPC handler returns: Electron keeps only an Error's message across ipcRenderer.invoke
+ * and contextBridge, so errors travel as data and the preload rethrows them as "[code] message".
+ */
+export type IpcEnvelope = { ok: true; value: unknown } | { ok: false; code: string; message: string };

@@ -25,3 +25,27 @@ export class ApiError extends Error {
 export function isApiError(value: unknown): value is ApiError {
   return value instanceof ApiError || (typeof value === 'object' && value !== null && (value as { name?: unknown }).name === 'ApiError');
 }
+
+/** HTTP status each code maps to in browser mode (the body carries the code itself). */
+export const HTTP_STATUS_OF: Record<ApiErrorCode, number> = {
+  gone: 404,
+  denied: 403,
+  malformed: 422,
+  'bad-arg': 400,
+  internal: 500,
+};
+
+/** The JSON shape an error crosses a transport in. */
+export interface ApiErrorBody {
+  code: ApiErrorCode;
+  message: string;
+}
+
+const CODES: readonly ApiErrorCode[] = ['gone', 'denied', 'malformed', 'bad-arg', 'internal'];
+
+/** Rebuilds an ApiError from a transported body; anything unexpected becomes 'internal'. */
+export function apiErrorFromBody(body: unknown): ApiError {
+  const b = body as Partial<ApiErrorBody> | null;
+  const code = CODES.find((c) => c === b?.code) ?? 'internal';
+  return new ApiError(code, typeof b?.message === 'string' ? b.message : 'unknown error');
+}

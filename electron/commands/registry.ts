@@ -2,13 +2,17 @@
 import { ApiError } from '../../shared/errors.js';
 import { runDiff } from './diff.js';
 import { runMaps } from './maps.js';
+import { runServe } from './serve.js';
 import { runSnapshot } from './snapshot.js';
+import { runStart } from './start.js';
 import { runTop } from './top.js';
 
 /** Printed by `memscope --help`. */
 export const USAGE = `memscope — what a process's memory really is
 
 usage:
+  memscope start
+      the desktop app (Electron), or browser mode where Electron cannot run
   memscope top [-n N] [-d SECONDS] [--sort FIELD] [--limit K] [--json]
       every process, like top -b (VIRT=VmSize RES=VmRSS SHR=RssFile+RssShmem SWAP=VmSwap)
   memscope maps PID [--json] [--groups]
@@ -20,6 +24,9 @@ usage:
   memscope diff A.json B.json [--json]
       what grew, shrank, appeared and disappeared between two snapshots
 
+  memscope serve [--host 127.0.0.1] [--port N] [--open] [-d SECONDS]
+      browser mode: the UI and API on http://HOST:PORT/?token=… (token required)
+
 exit status: 0 ok, 1 failed (process gone, permission denied, malformed file), 2 bad usage
 `;
 
@@ -30,6 +37,8 @@ const COMMANDS: Record<string, Runner> = {
   maps: runMaps,
   snapshot: runSnapshot,
   diff: runDiff,
+  serve: runServe,
+  start: runStart,
 };
 
 /** Runs the named command, or fails with bad-arg naming the unknown command. */

@@ -22,3 +22,18 @@ export class ProcParseError extends Error {
     this.line = line;
   }
 }
+
+/**
+ * Throws unless bytes look like a whole /proc file that always has content (stat, statm, status):
+ * not empty, and ending with the '\n' the kernel puts after every line. A read into too small a
+ * buffer, or a cut fixture, is caught here rather than parsed as a shorter record.
+ * @param file the /proc file kind, for the message
+ */
+export function checkComplete(bytes: Uint8Array, file: string): void {
+  if (bytes.length === 0) throw new ProcParseError(file, 1, 'empty');
+  if (bytes[bytes.length - 1] !== 0x0a) {
+    let line = 1;
+    for (let i = 0; i < bytes.length; i++) if (bytes[i] === 0x0a) line++;
+    throw new ProcParseError(file, line, 'truncated: the text does not end with a newline');
+  }
+}

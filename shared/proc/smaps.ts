@@ -74,8 +74,8 @@ for (const [index, name] of KNOWN_SMAPS_KEYS.entries()) {
   else list.push(entry);
 }
 
-/** Interned two-letter words (VmFlags: "rd", "wr", "mr", …), keyed by their two bytes. */
-const TWO_LETTER_WORDS = new Map<number, string>();
+/** Interned two-byte words (VmFlags: "rd", "wr", "mr", …), indexed by their two bytes (b0 << 8 | b1). */
+const TWO_LETTER_WORDS: (string | undefined)[] = new Array<string | undefined>(0x10000).fill(undefined);
 
 /** "kB" */
 const CH_K = 0x6b;
@@ -90,7 +90,8 @@ const FOUR_SPACES = 0x20202020;
  * - "THPeligible:    0" → THPeligible: 0 (a bare number stays a number),
  * - "VmFlags: rd wr mr" → VmFlags: ['rd', 'wr', 'mr'],
  * - any other value that is not "N" or "N kB" (e.g. a future textual field) → the list of its
- *   space-separated words, so nothing the kernel printed is lost.
+ *   space-separated words, so nothing the kernel printed is lost. Word lists are frozen and shared
+ *   between mappings that printed the same bytes (thousands of mappings have the same VmFlags).
  * One pass over the bytes; key strings are interned (the keys repeat in the same order for
  * every mapping, so each is matched against the key at the same position in the previous mapping
  * first); numbers are read straight from the bytes; only paths, addresses and unknown values are
@@ -125,6 +126,8 @@ function parseSmapsText(input: Uint8Array, file: string): Mapping[] {
   const keyOrder: KeyEntry[] = [];
   // Keys not in KNOWN_SMAPS_KEYS met in this parse, so each is decoded only once.
   const extraKeys = new Map<number, KeyEntry[]>();
+  // Word lists already made in this parse, by hash of their bytes: most mappings share a few VmFlags lines.
+  const wordLists = new Map<number, WordList[]>();
   const shape: FieldsShape = { keys: null, template: null, keyOrderMatches: false };
   // The hot loop's state lives in locals, not in a closure's context, so V8 keeps it in registers.
   let current: Mapping | null = null;
@@ -173,8 +176,9 @@ function parseSmapsText(input: Uint8Array, file: string): Mapping[] {
 
     // Value: "   N kB\n" and "   N\n" are read in place; anything else becomes its words.
     // The kernel pads keys to 16 columns and numbers to 8, so most of a line is spaces: skip 4 at a time.
+    // (Tabs are not skipped: the kernel pads smaps with spaces; a tab sends the value to splitWords.)
     while (v + 4 <= length && view.getUint32(v) === FOUR_SPACES) v += 4;
-    while (v < length && (bytes[v] === CH_SPACE || bytes[v] === CH_TAB)) v++;
+    while (v < length && bytes[v] === CH_SPACE) v++;
     let q = v;
     let n = 0;
     for (; q < length; q++) {
@@ -197,7 +201,7 @@ function parseSmapsText(input: Uint8Array, file: string): Mapping[] {
       p = next;
     } else {
       const lineEnd = findLineEnd(bytes, v);
-      setField(fields, key, splitWords(bytes, v, lineEnd));
+      setField(fields, key, lookUpWords(wordLists, bytes, v, lineEnd));
       p = lineEnd + 1;
     }
     fieldCount++;
@@ -425,6 +429,42 @@ function lookUpKey(
   return entry;
 }
 
+/** A value line's bytes and the frozen word list made from them. */
+interface WordList {
+  readonly bytes: Uint8Array;
+  readonly words: string[];
+}
+
+/**
+ * The words of bytes[start, end), shared between mappings whose value bytes are identical (a
+ * process has a handful of distinct VmFlags lines across thousands of mappings). Shared lists
+ * are frozen, so a consumer cannot change one mapping's flags through another.
+ */
+function lookUpWords(lists: Map<number, WordList[]>, bytes: Uint8Array, start: number, end: number): string[] {
+  // FNV-1a, 32-bit.
+  let hash = 0x811c9dc5;
+  for (let i = start; i < end; i++) hash = Math.imul(hash ^ bytes[i]!, 0x01000193);
+  const candidates = lists.get(hash);
+  if (candidates !== undefined) {
+    for (const candidate of candidates) {
+      const known = candidate.bytes;
+      if (known.length !== end - start) continue;
+      let same = true;
+      for (let i = 0; i < known.length; i++) {
+        if (known[i] !== bytes[start + i]) {
+          same = false;
+          break;
+        }
+      }
+      if (same) return candidate.words;
+    }
+  }
+  const entry: WordList = { bytes: bytes.slice(start, end), words: Object.freeze(splitWords(bytes, start, end)) as string[] };
+  if (candidates === undefined) lists.set(hash, [entry]);
+  else candidates.push(entry);
+  return entry.words;
+}
+
 /** The space-separated words of bytes[start, end) ("rd wr mr " → ['rd', 'wr', 'mr']). */
 function splitWords(bytes: Uint8Array, start: number, end: number): string[] {
   const words: string[] = [];
@@ -436,10 +476,10 @@ function splitWords(bytes: Uint8Array, start: number, end: number): string[] {
     while (e < end && bytes[e] !== CH_SPACE && bytes[e] !== CH_TAB) e++;
     if (e - p === 2 && bytes[p]! < 0x80 && bytes[p + 1]! < 0x80) {
       const code = (bytes[p]! << 8) | bytes[p + 1]!;
-      let word = TWO_LETTER_WORDS.get(code);
+      let word = TWO_LETTER_WORDS[code];
       if (word === undefined) {
         word = decodeLatin1(bytes, p, e);
-        TWO_LETTER_WORDS.set(code, word);
+        TWO_LETTER_WORDS[code] = word;
       }
       words.push(word);
     } else {

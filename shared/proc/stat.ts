@@ -2,7 +2,7 @@
 // Source of truth: proc(5) "/proc/pid/stat" and fs/proc/array.c do_task_stat() (Linux 6.x).
 
 import { CH_LPAREN, CH_NL, CH_RPAREN, CH_SPACE, decodeUtf8, parseDecimalRange } from './bytes.js';
-import { ProcParseError } from './parse-error.js';
+import { ProcParseError, checkComplete } from './parse-error.js';
 
 /** The fields of /proc/PID/stat that memscope uses, numbered as in proc(5). */
 export interface ProcStat {
@@ -41,6 +41,7 @@ const LAST_FIELD_NEEDED = 24;
  * with prctl(PR_SET_NAME) and printed unescaped here).
  */
 export function parseStat(bytes: Uint8Array): ProcStat {
+  checkComplete(bytes, 'stat');
   const open = bytes.indexOf(CH_LPAREN);
   const close = bytes.lastIndexOf(CH_RPAREN);
   if (open < 0 || close < open) throw new ProcParseError('stat', 1, 'no "(comm)"', excerpt(bytes));

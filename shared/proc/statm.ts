@@ -2,7 +2,7 @@
 // Source of truth: proc(5) "/proc/pid/statm" and fs/proc/array.c proc_pid_statm() (Linux 6.x).
 
 import { CH_NL, CH_SPACE, decodeUtf8, parseDecimalRange } from './bytes.js';
-import { ProcParseError } from './parse-error.js';
+import { ProcParseError, checkComplete } from './parse-error.js';
 
 /** /proc/PID/statm, all in pages (fields 5 "lib" and 7 "dt" are always 0 since Linux 2.6 and are dropped). */
 export interface ProcStatm {
@@ -20,6 +20,7 @@ export interface ProcStatm {
 
 /** Parses /proc/PID/statm ("size resident shared text lib data dt\n"). */
 export function parseStatm(bytes: Uint8Array): ProcStatm {
+  checkComplete(bytes, 'statm');
   const values: number[] = [];
   let p = 0;
   const length = bytes.length;

@@ -13,7 +13,7 @@ import {
   findLineEnd,
   parseDecimalRange,
 } from './bytes.js';
-import { ProcParseError } from './parse-error.js';
+import { ProcParseError, checkComplete } from './parse-error.js';
 
 /** Every line of /proc/PID/status as key → value, value trimmed ("VmRSS" → "1732 kB", "Uid" → "0\t0\t0\t0"). */
 export type StatusFields = Record<string, string>;
@@ -43,6 +43,7 @@ export interface StatusMemory {
 
 /** Parses every "Key:\tvalue" line of /proc/PID/status; for on-demand views (each value is decoded). */
 export function parseStatus(bytes: Uint8Array): StatusFields {
+  checkComplete(bytes, 'status');
   const fields: StatusFields = {};
   let p = 0;
   let line = 0;
@@ -82,6 +83,7 @@ const KEY_THREADS = encodeAscii('Threads:');
  * strings: this runs for every process on every tick. Missing keys are 0 (kernel threads).
  */
 export function parseStatusMemory(bytes: Uint8Array): StatusMemory {
+  checkComplete(bytes, 'status');
   const out: StatusMemory = { uid: 0, vmSizeKb: 0, vmRssKb: 0, rssAnonKb: 0, rssFileKb: 0, rssShmemKb: 0, vmSwapKb: 0, threads: 0 };
   let p = 0;
   let line = 0;

@@ -1,8 +1,9 @@
 // `npm run bench`: every benchmark, each printing memscope beside its peers in one run.
-// BENCH_ONLY=sampling,smaps,pagemap,heap selects sections; BENCH_TICKS sets the heap run (10000).
+// BENCH_ONLY=sampling,smaps,pagemap,sim-pages,heap selects sections; BENCH_TICKS sets the heap run (10000).
 import { benchHeap } from './heap.bench.js';
 import { benchPagemap } from './pagemap.bench.js';
 import { benchSampling } from './sampling.bench.js';
+import { benchSimPages } from './sim-pages.bench.js';
 import { benchSmaps } from './smaps.bench.js';
 
 const only = process.env['BENCH_ONLY']?.split(',');
@@ -12,4 +13,5 @@ console.log(`memscope benchmarks — ${new Date().toISOString()}, node ${process
 if (want('sampling')) await benchSampling();
 if (want('smaps')) await benchSmaps();
 if (want('pagemap')) await benchPagemap();
+if (want('sim-pages')) benchSimPages();
 if (want('heap')) benchHeap(Number(process.env['BENCH_TICKS'] ?? 10000));

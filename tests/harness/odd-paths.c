@@ -1,6 +1,7 @@
 /* Subject with mappings whose /proc text is awkward to parse, and which it knows exactly.
  * Maps: files whose paths hold spaces, parentheses, a newline and UTF-8; an unlinked file
- * (" (deleted)"); a memfd; shared anonymous memory; a PROT_NONE guard; private anonymous memory
+ * (" (deleted)"); a memfd; POSIX shm (/dev/shm) and SysV shm segments, both already removed;
+ * shared anonymous memory; a PROT_NONE guard; private anonymous memory
  * with a known number of touched pages; and a large .bss (the anonymous mapping after the
  * executable). Sets its comm (prctl PR_SET_NAME) to a name with spaces and parentheses.
  * Usage: odd-paths DIR [COMM]   (DIR is created; files are made inside it)
@@ -13,7 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/ipc.h>
 #include <sys/prctl.h>
+#include <sys/shm.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -81,6 +84,28 @@ int main(int argc, char **argv) {
   if (m == MAP_FAILED) die("mmap memfd");
   for (int i = 0; i < 5; i++) m[i * PAGE] = 1;
   report("memfd", m, 16 * PAGE, 5 * PAGE, "/memfd:memscope memfd (deleted)");
+
+  char shm_name[64];
+  snprintf(shm_name, sizeof shm_name, "/memscope-odd-%d", (int)getpid());
+  int pfd = shm_open(shm_name, O_RDWR | O_CREAT | O_EXCL, 0600);
+  if (pfd < 0) die("shm_open");
+  if (ftruncate(pfd, 4 * PAGE) != 0) die("ftruncate shm");
+  char *ps = mmap(NULL, 4 * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, pfd, 0);
+  if (ps == MAP_FAILED) die("mmap shm");
+  ps[0] = 1;
+  close(pfd);
+  shm_unlink(shm_name); /* nothing left behind when the subject is killed */
+  snprintf(path, sizeof path, "/dev/shm%s (deleted)", shm_name);
+  report("posixshm", ps, 4 * PAGE, PAGE, path);
+
+  int sid = shmget(IPC_PRIVATE, 2 * PAGE, IPC_CREAT | 0600);
+  if (sid < 0) die("shmget");
+  char *sv = shmat(sid, NULL, 0);
+  if (sv == (void *)-1) die("shmat");
+  shmctl(sid, IPC_RMID, NULL); /* freed when the subject detaches (exits) */
+  sv[0] = 1;
+  /* SysV segments are named by key: IPC_PRIVATE is 0, printed "%08x". */
+  report("sysvshm", sv, 2 * PAGE, PAGE, "/SYSV00000000 (deleted)");
 
   char *sh = mmap(NULL, 8 * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
   if (sh == MAP_FAILED) die("mmap shared anon");

@@ -2,7 +2,7 @@
 // live process and region, the page states (pagemap + kpageflags + kpagecount) and the minor faults of a touch.
 // Method: /work/shared/notes/kernel-paging.md "How a C harness can measure this without measuring itself".
 //
-// usage: pages-scenario COMMAND_FILE TMP_DIR [CPU]
+// usage: pages-scenario COMMAND_FILE TMP_DIR [CPU]   (CPU: the one every process is pinned to; default the first allowed)
 // COMMAND_FILE lines (processes and regions are 0-based indices; processes numbered in creation order):
 //   region anon|file private|shared PAGES
 //   touch PROC REGION read|write FIRST COUNT
@@ -482,9 +482,16 @@ int main(int argc, char **argv) {
     return 2;
   }
   parse_commands(argv[1]);
-  int cpu = argc > 3 ? atoi(argv[3]) : 0;
+  /* One CPU for everyone: no stale-TLB spurious faults across CPUs, and one per-CPU LRU batch to drain. */
   cpu_set_t set;
   CPU_ZERO(&set);
+  int cpu = argc > 3 ? atoi(argv[3]) : -1;
+  if (cpu < 0) {
+    if (sched_getaffinity(0, sizeof set, &set) != 0) fail(2, "sched_getaffinity: %s", strerror(errno));
+    for (cpu = 0; cpu < CPU_SETSIZE && !CPU_ISSET(cpu, &set); cpu++) {
+    }
+    CPU_ZERO(&set);
+  }
   CPU_SET(cpu, &set);
   if (sched_setaffinity(0, sizeof set, &set) != 0) fail(2, "sched_setaffinity: %s", strerror(errno));
   prctl(PR_SET_CHILD_SUBREAPER, 1);

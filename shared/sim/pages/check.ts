@@ -75,8 +75,14 @@ export function checkPagesState(state: PagesState): string[] {
   state.regions.forEach((region) => {
     const isPrivateAnon = region.type === 'anon' && region.share === 'private';
     if (region.cache.length !== (isPrivateAnon ? 0 : region.pageCount)) out.push(`${region.name}: cache length ${region.cache.length}`);
-    if (region.type === 'file') {
-      for (let i = 0; i < region.cache.length; i++) if (region.cache[i] === PTE_NONE) out.push(`${region.name}[${i}]: file page not cached`);
+    const expectedKind = region.type === 'file' ? FrameKind.File : FrameKind.Shmem;
+    for (let i = 0; i < region.cache.length; i++) {
+      const f = region.cache[i]!;
+      if (f === PTE_NONE) {
+        if (region.type === 'file') out.push(`${region.name}[${i}]: file page not cached`);
+      } else if (frames.kind[f] !== expectedKind || state.regions[frames.region[f]!] !== region || frames.index[f] !== i) {
+        out.push(`${region.name}[${i}]: cache entry ${f} is not this region's page`);
+      }
     }
   });
   return out;

@@ -1,3 +1,4 @@
+// HistoryStore: pid+startTicks keys, the process bound, eviction order (tombstones first) and dropUnseen.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { DEFAULT_MAX_TRACKED_PROCESSES, HistoryStore, formatProcessKey } from '../../../shared/history/history-store.js';

@@ -1,3 +1,4 @@
+// downsampleLttb against a reference written from Steinarsson 2013 §4.2, plus its properties.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { downsampleLttb, downsampleLttbPoints } from '../../../shared/history/lttb.js';

@@ -1,3 +1,4 @@
+// HistoryRingBuffer against a plain-array model: keep the last `capacity` samples, oldest first.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { DEFAULT_HISTORY_CAPACITY, HistoryRingBuffer } from '../../../shared/history/ring-buffer.js';

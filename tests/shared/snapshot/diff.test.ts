@@ -1,3 +1,4 @@
+// diffSnapshots on a hand-made pair (expected deltas worked out in diff-pair.ts) and on random pairs (sum invariants).
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { diffSnapshots, readMappingAmounts, type MappingAmounts } from '../../../shared/snapshot/diff.js';

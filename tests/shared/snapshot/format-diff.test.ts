@@ -1,3 +1,4 @@
+// formatDiff: exact totals table, cell-by-cell column alignment of the mapping and group tables.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { diffSnapshots } from '../../../shared/snapshot/diff.js';
@@ -116,7 +117,7 @@ describe('formatDiff', () => {
     const b = makeSnapshot();
     a.rollup = null;
     a.totals = {};
-    assert.ok(sliceTable(formatDiff(diffSnapshots(a, b)), 'TOTALS (kB)').includes('PSS       -    194      -'));
+    assert.ok(sliceTable(formatDiff(diffSnapshots(a, b)), 'TOTALS (kB)').includes('PSS        -    194      -'));
   });
 });
 

@@ -1,3 +1,4 @@
+// locateJsonError cross-checked against JSON.parse (validity, and V8's position where it reports one).
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { locateJsonError } from '../../../shared/snapshot/locate-json-error.js';

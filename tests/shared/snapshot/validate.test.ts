@@ -1,3 +1,5 @@
+// validateSnapshot / parseSnapshotText: valid documents pass untouched; each defect is named by path and kind.
+// Fixtures: tests/fixtures/snapshots/ (see its README).
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -58,6 +60,14 @@ describe('validateSnapshot: valid documents', () => {
     assert.equal(s.mappings.length, 5);
     assert.equal(s.mappings[2]?.path, '[heap]');
     assert.deepEqual(s.mappings[2]?.smaps?.VmFlags, ['rd', 'wr', 'mr', 'mw', 'me', 'ac', 'sd']);
+  });
+
+  test('the example in docs/snapshot-format.md is a valid snapshot', () => {
+    const doc = readFileSync(resolve(REPO_ROOT, 'docs/snapshot-format.md'), 'utf8');
+    const example = /```json\n([\s\S]*?)```/.exec(doc);
+    assert.ok(example !== null, 'no json example in the doc');
+    const s = parseSnapshotText(example[1] as string);
+    assert.equal(s.mappings[0]?.path, '[heap]');
   });
 
   test('optional and nullable parts: no smaps on a mapping, exe null, rollup null, empty lists', () => {

@@ -7,7 +7,7 @@ import { buildHarness } from '../../../helpers/c-build.js';
 import { REPO_ROOT } from '../../../helpers/paths.js';
 import { SMAPS_COUNTER_FIELDS, type SmapsCountersKb } from '../../../../shared/sim/pages/accounting.js';
 import { FIRST_PROC, type Scenario } from '../../../../shared/sim/pages/scenario.js';
-import { simulateScenario } from '../../../../shared/sim/pages/simulate.js';
+import { simulateScenario, type StepResult } from '../../../../shared/sim/pages/simulate.js';
 
 /** What the kernel showed for one process and region after one step. */
 export interface KernelVma {
@@ -109,13 +109,7 @@ function normalizeTokens(pages: string): string {
   return pages.toLowerCase();
 }
 
-/**
- * Runs the simulator and the kernel on one scenario and returns every disagreement (empty = 100% agreement):
- * per step the touch's minor faults, then per living process and region every smaps counter and the page states.
- */
-export function compareWithKernel(scenario: Scenario): string[] {
-  const simulated = simulateScenario(scenario, { pageStates: true, checkInvariants: true });
-  const kernel = runOnKernel(scenario);
+function listProblems(simulated: StepResult[], kernel: KernelStep[]): string[] {
   const problems: string[] = [];
   simulated.forEach((sim, i) => {
     const real = kernel[i]!;
@@ -140,4 +134,22 @@ export function compareWithKernel(scenario: Scenario): string[] {
     if (stepProblems.length > 0) problems.push(`${where}\n  ${stepProblems.join('\n  ')}`);
   });
   return problems;
+}
+
+/**
+ * Runs the simulator and the kernel on one scenario and returns every disagreement (empty = 100% agreement):
+ * per step the touch's minor faults, then per living process and region every smaps counter and the page states.
+ * On a disagreement the kernel runs twice more and the answer two runs agree on is the judge, so an undetected
+ * outside disturbance of one run (kernel-paging.md: about 1 run in 1,000) cannot fail the test.
+ */
+export function compareWithKernel(scenario: Scenario): string[] {
+  const simulated = simulateScenario(scenario, { pageStates: true, checkInvariants: true });
+  const first = runOnKernel(scenario);
+  const problems = listProblems(simulated, first);
+  if (problems.length === 0) return problems;
+  const runs = [first, runOnKernel(scenario), runOnKernel(scenario)];
+  const keys = runs.map((r) => JSON.stringify(r));
+  const agreed = runs.find((_, i) => keys.filter((k) => k === keys[i]).length >= 2);
+  if (agreed === undefined) return [`three kernel runs disagree with each other; first run:`, ...problems];
+  return listProblems(simulated, agreed);
 }

@@ -6,7 +6,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { REPO_ROOT } from '../../../helpers/paths.js';
 import { parseScenario, type Scenario } from '../../../../shared/sim/pages/scenario.js';
-import { simulateScenario } from '../../../../shared/sim/pages/simulate.js';
+import { applyStep, simulateScenario } from '../../../../shared/sim/pages/simulate.js';
+import { checkPagesState } from '../../../../shared/sim/pages/check.js';
+import { createPagesState } from '../../../../shared/sim/pages/state.js';
 import { compareWithKernel, runOnKernel } from './kernel-run.js';
 
 const SCENARIO_DIR = resolve(REPO_ROOT, 'tests/fixtures/scenarios');
@@ -57,4 +59,28 @@ describe('simulateScenario', () => {
       assert.equal(total, fromSteps, proc);
     }
   });
+});
+
+describe('simulator at scale (timing lives in npm run bench)', () => {
+  const PAGES_1GIB = 262_144;
+  for (const [type, share] of [['anon', 'private'], ['file', 'private'], ['anon', 'shared'], ['file', 'shared']] as const) {
+    test(`a 1 GiB ${type}/${share} region through a write pass, fork and the child's write pass keeps its invariants`, () => {
+      const scenario: Scenario = {
+        regions: [{ name: 'big', type, share, pages: PAGES_1GIB }],
+        steps: [
+          { op: 'touch', proc: 'p0', region: 'big', access: 'write', first: 0, count: PAGES_1GIB },
+          { op: 'fork', proc: 'p0', child: 'c1' },
+          { op: 'touch', proc: 'c1', region: 'big', access: 'write', first: 0, count: PAGES_1GIB },
+        ],
+      };
+      const results = simulateScenario(scenario);
+      assert.equal(results.length, 3);
+      // Every page was written by the child last: it holds 1 GiB (private: its own copies; shared: the shared pages).
+      const child = results[2]?.usage.find((u) => u.proc === 'c1');
+      assert.equal(child?.smaps.Rss, PAGES_1GIB * 4);
+      const state = createPagesState(scenario.regions);
+      for (const step of scenario.steps) applyStep(state, step);
+      assert.deepEqual(checkPagesState(state), []);
+    });
+  }
 });

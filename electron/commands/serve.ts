@@ -1,0 +1,64 @@
+// `memscope serve [--host 127.0.0.1] [--port N] [--open] [-d SECONDS]`: browser mode.
+// Prints the URL with the API token as its first stdout line, then serves until SIGINT/SIGTERM.
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { ApiError } from '../../shared/errors.js';
+import { parsePositiveNumber } from '../../shared/validate.js';
+import { startServer } from '../host/server.js';
+import { MemscopeService } from '../host/service.js';
+import { parseCommandArgs } from './args.js';
+
+/** The built renderer, next to the compiled CLI (dist/renderer). */
+export const RENDERER_DIR = fileURLToPath(new URL('../../renderer/', import.meta.url));
+
+/** Runs `memscope serve`; resolves when the server stops. */
+export async function runServe(argv: string[]): Promise<number> {
+  const { values, positionals } = parseCommandArgs('serve', () =>
+    parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: true,
+      options: {
+        host: { type: 'string' },
+        port: { type: 'string', short: 'p' },
+        open: { type: 'boolean' },
+        d: { type: 'string', short: 'd' },
+      },
+    }),
+  );
+  if (positionals.length > 0) throw new ApiError('bad-arg', `serve: unexpected argument ${JSON.stringify(positionals[0])}`);
+  const host = values.host ?? '127.0.0.1';
+  const port = values.port === undefined ? 7878 : parsePositiveNumber(values.port, '--port', { integer: true });
+  if (port > 65535) throw new ApiError('bad-arg', `serve: --port ${port} is not a port (0-65535)`);
+  const intervalMs = values.d === undefined ? 1000 : parsePositiveNumber(values.d, '-d (seconds)', { min: 0.05 }) * 1000;
+
+  const service = new MemscopeService({ intervalMs });
+  service.start();
+  let running;
+  try {
+    running = await startServer(service, { host, port, staticDir: RENDERER_DIR }).catch((err: NodeJS.ErrnoException) => {
+      // The default port is a convenience: when it is taken, any free port will do.
+      if (err.code === 'EADDRINUSE' && values.port === undefined) return startServer(service, { host, port: 0, staticDir: RENDERER_DIR });
+      throw err;
+    });
+  } catch (err) {
+    service.stop();
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new ApiError('bad-arg', `serve: cannot listen on ${host}:${port}: ${code === 'EADDRINUSE' ? 'port in use (try --port 0)' : (code ?? String(err))}`);
+  }
+  process.stdout.write(`${running.url}\n`);
+  if (!['127.0.0.1', 'localhost', '::1'].includes(host)) {
+    process.stderr.write(`memscope: listening on ${host}: anyone who can reach it and has the token can read this host's processes\n`);
+  }
+  if (values.open === true) spawn('xdg-open', [running.url], { stdio: 'ignore', detached: true }).on('error', () => undefined).unref();
+
+  await new Promise<void>((resolveStop) => {
+    const stop = () => resolveStop();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  await running.close();
+  service.stop();
+  return 0;
+}

@@ -1,0 +1,78 @@
+// How numbers read in the UI: kB exactly ("12,345 kB") next to top-style human sizes ("12.1 MiB"),
+// wall-clock times and durations. Sizes follow the kernel's kB (1024 bytes), see shared/units.ts.
+import { formatKb } from '../shared/units.js';
+
+const INTEGER = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+const ONE_DECIMAL = new Intl.NumberFormat('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+
+/** Human IEC size from kB, as top/htop scale it ("12.1 MiB"). */
+export function formatHumanKb(kb: number): string {
+  return formatKb(kb);
+}
+
+/** Exact kB with thousands separators ("12,345 kB"). */
+export function formatExactKb(kb: number): string {
+  return `${INTEGER.format(kb)} kB`;
+}
+
+/** Both: "12.1 MiB (12,345 kB)", for tooltips and detail panes. */
+export function formatKbBoth(kb: number): string {
+  return `${formatKb(kb)} (${formatExactKb(kb)})`;
+}
+
+/** A plain integer with separators ("1,234"). */
+export function formatCount(n: number): string {
+  return INTEGER.format(n);
+}
+
+/** A percentage with one decimal ("3.4%"). */
+export function formatPct(pct: number): string {
+  return `${ONE_DECIMAL.format(pct)}%`;
+}
+
+/** A signed kB delta ("+132 kB", "-8 kB", "0 kB"). */
+export function formatDeltaKb(deltaKb: number): string {
+  const sign = deltaKb > 0 ? '+' : deltaKb < 0 ? '-' : '';
+  return `${sign}${INTEGER.format(Math.abs(deltaKb))} kB`;
+}
+
+/** Local wall-clock time of an epoch-ms instant ("14:03:27"). */
+export function formatClock(tMs: number): string {
+  const d = new Date(tMs);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+}
+
+/** Local date and time ("2025-01-31 14:03:27"). */
+export function formatDateTime(tMs: number): string {
+  const d = new Date(tMs);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${formatClock(tMs)}`;
+}
+
+/** A duration in seconds as top's TIME+ reads it ("1:02.34"), hours when needed ("3:04:05"). */
+export function formatCpuTime(seconds: number): string {
+  const totalCs = Math.round(seconds * 100);
+  const cs = totalCs % 100;
+  const totalS = Math.floor(totalCs / 100);
+  const s = totalS % 60;
+  const m = Math.floor(totalS / 60);
+  if (m >= 60) return `${Math.floor(m / 60)}:${String(m % 60).padStart(2, '0')}:${String(s).padStart(2, '0')}`;
+  return `${m}:${String(s).padStart(2, '0')}.${String(cs).padStart(2, '0')}`;
+}
+
+/** An uptime-style duration ("3d 4h", "5h 12m", "42s"). */
+export function formatDuration(seconds: number): string {
+  const s = Math.floor(seconds);
+  if (s >= 86400) return `${Math.floor(s / 86400)}d ${Math.floor((s % 86400) / 3600)}h`;
+  if (s >= 3600) return `${Math.floor(s / 3600)}h ${Math.floor((s % 3600) / 60)}m`;
+  if (s >= 60) return `${Math.floor(s / 60)}m ${s % 60}s`;
+  return `${s}s`;
+}
+
+/** A file-name-safe local timestamp ("20250131-140327"). */
+export function formatFileTime(tMs: number): string {
+  const d = new Date(tMs);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}${pad(d.getMonth() + 1)}${pad(d.getDate())}-${pad(d.getHours())}${pad(d.getMinutes())}${pad(d.getSeconds())}`;
+}

@@ -1,0 +1,81 @@
+// The address-space categories the composition bar and the VMMap-like summary show, each a set of
+// MappingKinds (shared/proc/types.ts), with per-kind sums of smaps fields from the kernel's names.
+import type { Mapping, MappingKind } from '../shared/proc/types.js';
+import { mappingSizeKb } from '../shared/units.js';
+
+/** A category of address space shown in the composition bar and the kind summary. */
+export type KindCategory = 'anon' | 'heap' | 'stack' | 'exe' | 'lib' | 'file' | 'shm' | 'guard' | 'kernel';
+
+/** How a category is named, coloured and which mapping kinds it holds. */
+export interface KindCategorySpec {
+  id: KindCategory;
+  title: string;
+  /** One line for tooltips. */
+  description: string;
+  kinds: readonly MappingKind[];
+  /** A colour readable on both light and dark backgrounds. */
+  color: string;
+}
+
+/** Every category, in the order bars stack and tables list them. */
+export const KIND_CATEGORIES: readonly KindCategorySpec[] = [
+  { id: 'anon', title: 'anonymous', description: 'private anonymous memory: mmap, malloc arenas, thread stacks', kinds: ['anon'], color: '#e4572e' },
+  { id: 'heap', title: 'heap', description: '[heap]: the brk area malloc grows', kinds: ['heap'], color: '#f3a712' },
+  { id: 'stack', title: 'stack', description: "[stack]: the main thread's stack", kinds: ['stack'], color: '#a8c686' },
+  { id: 'exe', title: 'executable', description: "the program's own text, data and bss", kinds: ['text', 'data', 'bss'], color: '#669bbc' },
+  { id: 'lib', title: 'libraries', description: 'shared libraries (.so): code, read-only data, relro, data', kinds: ['lib'], color: '#2a9d8f' },
+  { id: 'file', title: 'other files', description: 'other file-backed mappings (fonts, locale archives, data files)', kinds: ['file'], color: '#8d6a9f' },
+  { id: 'shm', title: 'shared memory', description: '/dev/shm, SysV shm, memfd, shared anonymous', kinds: ['shm'], color: '#d1495b' },
+  { id: 'guard', title: 'reserved (---p)', description: 'no-access anonymous mappings: guard pages and allocator reservations', kinds: ['guard'], color: '#9a9a9a' },
+  { id: 'kernel', title: 'kernel', description: '[vdso], [vvar], [vsyscall]: pages the kernel maps into every process', kinds: ['vdso', 'vvar', 'vsyscall'], color: '#5c6b73' },
+];
+
+const CATEGORY_OF_KIND = new Map<MappingKind, KindCategory>();
+for (const spec of KIND_CATEGORIES) for (const k of spec.kinds) CATEGORY_OF_KIND.set(k, spec.id);
+
+/** The category a mapping kind belongs to. */
+export function categorizeKind(kind: MappingKind): KindCategory {
+  return CATEGORY_OF_KIND.get(kind) ?? 'anon';
+}
+
+/** The spec of a category. */
+export function findCategory(id: KindCategory): KindCategorySpec {
+  return KIND_CATEGORIES.find((c) => c.id === id) ?? (KIND_CATEGORIES[0] as KindCategorySpec);
+}
+
+/** One category's sums over its mappings, kB (Private = Private_Clean + Private_Dirty, Shared likewise). */
+export interface KindSums {
+  category: KindCategory;
+  mappingCount: number;
+  sizeKb: number;
+  rssKb: number;
+  pssKb: number;
+  privateKb: number;
+  sharedKb: number;
+  swapKb: number;
+}
+
+/** Sums per category, in KIND_CATEGORIES order, including empty categories (count 0). */
+export function sumByCategory(mappings: readonly Mapping[]): KindSums[] {
+  const sums = new Map<KindCategory, KindSums>();
+  for (const spec of KIND_CATEGORIES) {
+    sums.set(spec.id, { category: spec.id, mappingCount: 0, sizeKb: 0, rssKb: 0, pssKb: 0, privateKb: 0, sharedKb: 0, swapKb: 0 });
+  }
+  for (const m of mappings) {
+    const s = sums.get(categorizeKind(m.kind));
+    if (s === undefined) continue;
+    const f = m.smaps;
+    const num = (key: string): number => {
+      const v = f?.[key];
+      return typeof v === 'number' ? v : 0;
+    };
+    s.mappingCount++;
+    s.sizeKb += mappingSizeKb(m.start, m.end);
+    s.rssKb += num('Rss');
+    s.pssKb += num('Pss');
+    s.privateKb += num('Private_Clean') + num('Private_Dirty');
+    s.sharedKb += num('Shared_Clean') + num('Shared_Dirty');
+    s.swapKb += num('Swap');
+  }
+  return [...sums.values()];
+}

@@ -1,0 +1,149 @@
+// free of glibc 2.36: __libc_free (munmap with the dynamic threshold update) and _int_free
+// (tcache, fastbin, or coalesce into the unsorted bin or top, then consolidate and trim).
+// Source of truth: glibc 2.36 malloc/malloc.c __libc_free, _int_free.
+
+import {
+  CHUNK_HDR_SZ,
+  DEFAULT_MMAP_THRESHOLD_MAX,
+  FASTBIN_CONSOLIDATION_THRESHOLD,
+  IS_MMAPPED,
+  UNSORTED_BIN,
+  computeFastbinIndex,
+  computeTcacheIndex,
+  isInSmallbinRange,
+} from './chunk.js';
+import { ChunkHome, type GlibcHeap, NULL_NODE, emitEvent, memToNode, nodeToOffset, tcachePut, unlinkChunk } from './state.js';
+import { mallocConsolidate } from './consolidate.js';
+import { munmapChunk, systrim } from './sysmalloc.js';
+import { initTcache } from './malloc.js';
+import { MallocEvent, MallocSource } from '../events.js';
+import { MMAP_REGION_START } from '../os.js';
+
+/** A call glibc would abort on (invalid pointer, double free): the simulated program is wrong. */
+export class HeapMisuseError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'HeapMisuseError';
+  }
+}
+
+/**
+ * _int_free of heap chunk node p: into its tcache bin while that has room, else onto a fastbin
+ * (chunks ≤ global_max_fast), else merged with free neighbours into the unsorted bin or top; a
+ * merged size ≥ FASTBIN_CONSOLIDATION_THRESHOLD consolidates the fastbins and may trim top.
+ */
+export function intFree(st: GlibcHeap, p: number): void {
+  const mp = st.params;
+  const { size, prevInuse, prevSize, fd, bk, home } = st;
+  let sz = size[p]!;
+
+  const tcIdx = computeTcacheIndex(sz);
+  if (st.tcacheReady && tcIdx < mp.tcacheBins && st.tcacheCounts[tcIdx]! < mp.tcacheCount) {
+    tcachePut(st, p, tcIdx);
+    emitEvent(st, MallocEvent.freed, MallocSource.tcache, nodeToOffset(p), sz);
+    return;
+  }
+
+  if (sz <= mp.maxFastBytes) {
+    st.haveFastchunks = true;
+    const idx = computeFastbinIndex(sz);
+    fd[p] = st.fastbins[idx]!;
+    st.fastbins[idx] = p;
+    home[p] = ChunkHome.fastbin;
+    emitEvent(st, MallocEvent.freed, MallocSource.fastbin, nodeToOffset(p), sz);
+    return;
+  }
+
+  const nextchunk = p + sz / 16;
+  const nextsize = size[nextchunk]!;
+
+  if (prevInuse[p] === 0) {
+    const prevsize = prevSize[p]!;
+    sz += prevsize;
+    home[p] = ChunkHome.none;
+    p -= prevsize / 16;
+    unlinkChunk(st, p);
+    emitEvent(st, MallocEvent.coalesced, 0, nodeToOffset(p), sz);
+  }
+
+  if (nextchunk !== st.top) {
+    if (prevInuse[nextchunk + nextsize / 16] === 0) {
+      unlinkChunk(st, nextchunk);
+      sz += nextsize;
+      home[nextchunk] = ChunkHome.none;
+      emitEvent(st, MallocEvent.coalesced, 1, nodeToOffset(p), sz);
+    } else {
+      prevInuse[nextchunk] = 0;
+    }
+    const fwd = fd[UNSORTED_BIN]!;
+    fd[p] = fwd;
+    bk[p] = UNSORTED_BIN;
+    if (!isInSmallbinRange(sz)) {
+      st.fdNextsize[p] = NULL_NODE;
+      st.bkNextsize[p] = NULL_NODE;
+    }
+    fd[UNSORTED_BIN] = p;
+    bk[fwd] = p;
+    size[p] = sz;
+    prevInuse[p] = 1;
+    prevSize[p + sz / 16] = sz;
+    home[p] = ChunkHome.unsorted;
+    emitEvent(st, MallocEvent.freed, MallocSource.unsorted, nodeToOffset(p), sz);
+  } else {
+    sz += nextsize;
+    size[p] = sz;
+    prevInuse[p] = 1;
+    home[nextchunk] = ChunkHome.none;
+    st.top = p;
+    home[p] = ChunkHome.top;
+    emitEvent(st, MallocEvent.coalesced, 2, nodeToOffset(p), sz);
+    emitEvent(st, MallocEvent.freed, MallocSource.top, nodeToOffset(p), sz);
+  }
+
+  if (sz >= FASTBIN_CONSOLIDATION_THRESHOLD) {
+    if (st.haveFastchunks) mallocConsolidate(st);
+    if (size[st.top]! >= mp.trimThresholdBytes) systrim(st, mp.topPadBytes);
+  }
+}
+
+/** True for a user pointer into an mmapped chunk (simulated mapping addresses). */
+export function isMmappedMem(mem: number): boolean {
+  return mem >= MMAP_REGION_START;
+}
+
+/**
+ * __libc_free: free(NULL) does nothing; an mmapped chunk is unmapped, first raising the
+ * dynamic mmap threshold to its size (and trim_threshold to twice that) when it is above the
+ * threshold and at most DEFAULT_MMAP_THRESHOLD_MAX; a heap chunk goes to _int_free.
+ * @throws HeapMisuseError for a pointer that is not a live allocation.
+ */
+export function libcFree(st: GlibcHeap, mem: number): void {
+  if (mem === 0) return;
+  if (isMmappedMem(mem)) {
+    const address = mem - CHUNK_HDR_SZ;
+    const size = st.mmapped.get(address);
+    if (size === undefined) throw new HeapMisuseError(`free(): invalid pointer ${mem}`);
+    const mp = st.params;
+    // chunksize_nomask includes the IS_MMAPPED bit.
+    if (!mp.noDynThreshold && size + IS_MMAPPED > mp.mmapThresholdBytes && size + IS_MMAPPED <= DEFAULT_MMAP_THRESHOLD_MAX) {
+      mp.mmapThresholdBytes = size;
+      mp.trimThresholdBytes = 2 * size;
+      emitEvent(st, MallocEvent.thresholdRaised, mp.mmapThresholdBytes, mp.trimThresholdBytes, 0);
+    }
+    emitEvent(st, MallocEvent.freed, MallocSource.mmap, address, size);
+    munmapChunk(st, address);
+    return;
+  }
+  const p = checkLiveChunk(st, mem, 'free');
+  if (!st.tcacheReady) initTcache(st);
+  intFree(st, p);
+}
+
+/** The node of a live heap allocation, or throws as glibc would abort. */
+export function checkLiveChunk(st: GlibcHeap, mem: number, caller: string): number {
+  const p = memToNode(mem);
+  if (!Number.isInteger(p) || p < 0 || p >= st.capacityNodes || st.home[p] !== ChunkHome.inUse || mem === st.tcacheStructMem) {
+    throw new HeapMisuseError(`${caller}(): invalid pointer or double free (${mem})`);
+  }
+  return p;
+}

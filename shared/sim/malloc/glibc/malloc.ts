@@ -1,0 +1,382 @@
+// malloc and calloc of glibc 2.36: __libc_malloc (tcache first), tcache_init and _int_malloc
+// (fastbin, smallbin, the unsorted scan, largebin best fit, binmap search, top, sysmalloc).
+// Source of truth: glibc 2.36 malloc/malloc.c __libc_malloc, tcache_init, _int_malloc, __libc_calloc.
+
+import {
+  MAX_ITERS,
+  MINSIZE,
+  NBINS,
+  TCACHE_PERTHREAD_STRUCT_SIZE,
+  UNSORTED_BIN,
+  checkRequest2size,
+  computeFastbinIndex,
+  computeLargebinIndex,
+  computeSmallbinIndex,
+  computeTcacheIndex,
+  isInSmallbinRange,
+} from './chunk.js';
+import {
+  ChunkHome,
+  type GlibcHeap,
+  NULL_NODE,
+  emitEvent,
+  markBin,
+  nodeToMem,
+  nodeToOffset,
+  readTopSize,
+  tcacheGet,
+  tcachePut,
+  unlinkChunk,
+} from './state.js';
+import { mallocConsolidate } from './consolidate.js';
+import { sysmalloc } from './sysmalloc.js';
+import { MallocEvent, MallocSource } from '../events.js';
+
+function emitServed(st: GlibcHeap, source: number, p: number): void {
+  if (st.sink !== null) st.sink(MallocEvent.served, source, nodeToOffset(p), st.size[p]!);
+}
+
+function emitStash(st: GlibcHeap, source: number, p: number): void {
+  if (st.sink !== null) st.sink(MallocEvent.tcacheStash, source, nodeToOffset(p), st.size[p]!);
+}
+
+/**
+ * Splits chunk `victim` (already out of its bin) into nb bytes for the caller and a free
+ * remainder put at the head of the unsorted bin, as the largebin and binmap paths do.
+ */
+function splitToUnsorted(st: GlibcHeap, victim: number, nb: number, remainderSize: number): number {
+  const remainder = victim + nb / 16;
+  const fwd = st.fd[UNSORTED_BIN]!;
+  st.bk[remainder] = UNSORTED_BIN;
+  st.fd[remainder] = fwd;
+  st.fd[UNSORTED_BIN] = remainder;
+  st.bk[fwd] = remainder;
+  if (!isInSmallbinRange(remainderSize)) {
+    st.fdNextsize[remainder] = NULL_NODE;
+    st.bkNextsize[remainder] = NULL_NODE;
+  }
+  st.size[victim] = nb;
+  st.prevInuse[victim] = 1;
+  st.size[remainder] = remainderSize;
+  st.prevInuse[remainder] = 1;
+  st.prevSize[remainder + remainderSize / 16] = remainderSize;
+  st.home[remainder] = ChunkHome.unsorted;
+  emitEvent(st, MallocEvent.split, nodeToOffset(victim), nodeToOffset(remainder), remainderSize);
+  return remainder;
+}
+
+/**
+ * Files an unsorted chunk into its smallbin (at the head) or largebin (sorted by size, largest
+ * first; a chunk of an existing size goes second in its size group, so the nextsize ring needs no
+ * change).
+ */
+function placeInBin(st: GlibcHeap, victim: number, size: number): void {
+  let victimIndex: number;
+  let bck: number;
+  let fwd: number;
+  if (isInSmallbinRange(size)) {
+    victimIndex = computeSmallbinIndex(size);
+    bck = victimIndex;
+    fwd = st.fd[bck]!;
+    st.home[victim] = ChunkHome.smallbin;
+  } else {
+    victimIndex = computeLargebinIndex(size);
+    bck = victimIndex;
+    fwd = st.fd[bck]!;
+    if (fwd !== bck) {
+      if (size < st.size[st.bk[bck]!]!) {
+        // Smaller than the smallest: goes last; joins the nextsize ring before the largest.
+        fwd = bck;
+        bck = st.bk[bck]!;
+        const first = st.fd[fwd]!;
+        st.fdNextsize[victim] = first;
+        st.bkNextsize[victim] = st.bkNextsize[first]!;
+        st.fdNextsize[st.bkNextsize[victim]!] = victim;
+        st.bkNextsize[first] = victim;
+      } else {
+        while (size < st.size[fwd]!) fwd = st.fdNextsize[fwd]!;
+        if (size === st.size[fwd]!) {
+          fwd = st.fd[fwd]!; // always insert in the second position
+        } else {
+          st.fdNextsize[victim] = fwd;
+          st.bkNextsize[victim] = st.bkNextsize[fwd]!;
+          st.bkNextsize[fwd] = victim;
+          st.fdNextsize[st.bkNextsize[victim]!] = victim;
+        }
+        bck = st.bk[fwd]!;
+      }
+    } else {
+      st.fdNextsize[victim] = victim;
+      st.bkNextsize[victim] = victim;
+    }
+    st.home[victim] = ChunkHome.largebin;
+  }
+  markBin(st, victimIndex);
+  st.bk[victim] = bck;
+  st.fd[victim] = fwd;
+  st.bk[fwd] = victim;
+  st.fd[bck] = victim;
+  emitEvent(st, MallocEvent.binned, victimIndex, nodeToOffset(victim), size);
+}
+
+/**
+ * _int_malloc: serves `bytes` from the arena (never from the tcache directly, but it stashes
+ * spare chunks of the same size into the tcache on the way).
+ * @returns the user pointer (heap offset + 16 … or mmap address + 16), 0 for NULL.
+ */
+export function intMalloc(st: GlibcHeap, bytes: number): number {
+  const nb = checkRequest2size(bytes);
+  if (nb === 0) return 0;
+  const mp = st.params;
+  // Safe to hold the arrays: only sysmalloc grows (replaces) them, and it is always a tail call.
+  const { size, prevInuse, fd, bk, home } = st;
+
+  // Fastbins: exact size, LIFO; then move the rest of that bin into the tcache.
+  if (nb <= mp.maxFastBytes) {
+    const idx = computeFastbinIndex(nb);
+    const victim = st.fastbins[idx]!;
+    if (victim !== NULL_NODE) {
+      st.fastbins[idx] = fd[victim]!;
+      home[victim] = ChunkHome.inUse;
+      const tcIdx = computeTcacheIndex(nb);
+      if (st.tcacheReady && tcIdx < mp.tcacheBins) {
+        let tcVictim: number;
+        while (st.tcacheCounts[tcIdx]! < mp.tcacheCount && (tcVictim = st.fastbins[idx]!) !== NULL_NODE) {
+          st.fastbins[idx] = fd[tcVictim]!;
+          tcachePut(st, tcVictim, tcIdx);
+          emitStash(st, MallocSource.fastbin, tcVictim);
+        }
+      }
+      emitServed(st, MallocSource.fastbin, victim);
+      return nodeToMem(victim);
+    }
+  }
+
+  // Smallbins: exact size, take the oldest (bin->bk); stash the others into the tcache.
+  let idx: number;
+  if (isInSmallbinRange(nb)) {
+    idx = computeSmallbinIndex(nb);
+    const bin = idx;
+    const victim = bk[bin]!;
+    if (victim !== bin) {
+      const bck = bk[victim]!;
+      prevInuse[victim + nb / 16] = 1;
+      bk[bin] = bck;
+      fd[bck] = bin;
+      home[victim] = ChunkHome.inUse;
+      const tcIdx = computeTcacheIndex(nb);
+      if (st.tcacheReady && tcIdx < mp.tcacheBins) {
+        let tcVictim: number;
+        while (st.tcacheCounts[tcIdx]! < mp.tcacheCount && (tcVictim = bk[bin]!) !== bin) {
+          const b2 = bk[tcVictim]!;
+          prevInuse[tcVictim + nb / 16] = 1;
+          bk[bin] = b2;
+          fd[b2] = bin;
+          tcachePut(st, tcVictim, tcIdx);
+          emitStash(st, MallocSource.smallbin, tcVictim);
+        }
+      }
+      emitServed(st, MallocSource.smallbin, victim);
+      return nodeToMem(victim);
+    }
+  } else {
+    idx = computeLargebinIndex(nb);
+    if (st.haveFastchunks) mallocConsolidate(st);
+  }
+
+  const tcIdx = computeTcacheIndex(nb);
+  const tcacheNb = st.tcacheReady && tcIdx < mp.tcacheBins ? nb : 0;
+  let returnCached = false;
+  let tcacheUnsortedCount = 0;
+  const smallRequest = isInSmallbinRange(nb);
+
+  for (;;) {
+    // The unsorted scan, oldest first: take the last remainder or an exact fit, bin the rest.
+    let iters = 0;
+    let victim: number;
+    while ((victim = bk[UNSORTED_BIN]!) !== UNSORTED_BIN) {
+      const bck = bk[victim]!;
+      const vsize = size[victim]!;
+
+      if (smallRequest && bck === UNSORTED_BIN && victim === st.lastRemainder && vsize > nb + MINSIZE) {
+        const remainderSize = vsize - nb;
+        const remainder = victim + nb / 16;
+        bk[UNSORTED_BIN] = remainder;
+        fd[UNSORTED_BIN] = remainder;
+        st.lastRemainder = remainder;
+        bk[remainder] = UNSORTED_BIN;
+        fd[remainder] = UNSORTED_BIN;
+        if (!isInSmallbinRange(remainderSize)) {
+          st.fdNextsize[remainder] = NULL_NODE;
+          st.bkNextsize[remainder] = NULL_NODE;
+        }
+        size[victim] = nb;
+        prevInuse[victim] = 1;
+        size[remainder] = remainderSize;
+        prevInuse[remainder] = 1;
+        st.prevSize[remainder + remainderSize / 16] = remainderSize;
+        home[victim] = ChunkHome.inUse;
+        home[remainder] = ChunkHome.unsorted;
+        emitEvent(st, MallocEvent.split, nodeToOffset(victim), nodeToOffset(remainder), remainderSize);
+        emitServed(st, MallocSource.remainder, victim);
+        return nodeToMem(victim);
+      }
+
+      bk[UNSORTED_BIN] = bck;
+      fd[bck] = UNSORTED_BIN;
+
+      if (vsize === nb) {
+        prevInuse[victim + vsize / 16] = 1;
+        if (tcacheNb > 0 && st.tcacheCounts[tcIdx]! < mp.tcacheCount) {
+          tcachePut(st, victim, tcIdx);
+          emitStash(st, MallocSource.unsorted, victim);
+          returnCached = true;
+          continue;
+        }
+        home[victim] = ChunkHome.inUse;
+        emitServed(st, MallocSource.unsorted, victim);
+        return nodeToMem(victim);
+      }
+
+      placeInBin(st, victim, vsize);
+
+      ++tcacheUnsortedCount;
+      if (returnCached && mp.tcacheUnsortedLimit > 0 && tcacheUnsortedCount > mp.tcacheUnsortedLimit) {
+        const p = tcacheGet(st, tcIdx);
+        emitServed(st, MallocSource.tcache, p);
+        return nodeToMem(p);
+      }
+      if (++iters >= MAX_ITERS) break;
+    }
+
+    if (returnCached) {
+      const p = tcacheGet(st, tcIdx);
+      emitServed(st, MallocSource.tcache, p);
+      return nodeToMem(p);
+    }
+
+    // Large request: best fit in its own largebin, walking the nextsize ring from the smallest.
+    if (!smallRequest) {
+      const bin = idx;
+      victim = fd[bin]!;
+      if (victim !== bin && size[victim]! >= nb) {
+        victim = st.bkNextsize[victim]!;
+        let vsize: number;
+        while ((vsize = size[victim]!) < nb) victim = st.bkNextsize[victim]!;
+        // Avoid removing the first entry for a size so that the skip list need not be rerouted.
+        if (victim !== bk[bin] && size[victim] === size[fd[victim]!]) victim = fd[victim]!;
+        const remainderSize = vsize - nb;
+        unlinkChunk(st, victim);
+        if (remainderSize < MINSIZE) {
+          prevInuse[victim + vsize / 16] = 1;
+        } else {
+          splitToUnsorted(st, victim, nb, remainderSize);
+        }
+        home[victim] = ChunkHome.inUse;
+        emitServed(st, MallocSource.largebin, victim);
+        return nodeToMem(victim);
+      }
+    }
+
+    // Binmap search: the smallest non-empty bin above idx; its last (smallest) chunk fits.
+    let binIdx = idx + 1;
+    let block = binIdx >>> 5;
+    let map = st.binmap[block] ?? 0;
+    let bit = (1 << (binIdx & 31)) >>> 0;
+    let found = false;
+    for (;;) {
+      if (bit > map || bit === 0) {
+        do {
+          if (++block >= 4) break;
+        } while ((map = st.binmap[block]!) === 0);
+        if (block >= 4) break;
+        binIdx = block << 5;
+        bit = 1;
+      }
+      while ((bit & map) === 0) {
+        binIdx++;
+        bit = (bit << 1) >>> 0;
+      }
+      victim = bk[binIdx]!;
+      if (victim === binIdx) {
+        map = (map & ~bit) >>> 0;
+        st.binmap[block] = map; // a false alarm: clear the bit
+        binIdx++;
+        bit = (bit << 1) >>> 0;
+        continue;
+      }
+      const vsize = size[victim]!;
+      const remainderSize = vsize - nb;
+      unlinkChunk(st, victim);
+      if (remainderSize < MINSIZE) {
+        prevInuse[victim + vsize / 16] = 1;
+      } else {
+        const remainder = splitToUnsorted(st, victim, nb, remainderSize);
+        if (smallRequest) st.lastRemainder = remainder;
+      }
+      home[victim] = ChunkHome.inUse;
+      emitServed(st, binIdx < NBINS / 2 ? MallocSource.smallbin : MallocSource.largebin, victim);
+      found = true;
+      break;
+    }
+    if (found) return nodeToMem(victim);
+
+    // use_top
+    const top = st.top;
+    const topSize = readTopSize(st);
+    if (topSize >= nb + MINSIZE) {
+      const remainder = top + nb / 16;
+      st.top = remainder;
+      size[top] = nb;
+      prevInuse[top] = 1;
+      home[top] = ChunkHome.inUse;
+      size[remainder] = topSize - nb;
+      prevInuse[remainder] = 1;
+      home[remainder] = ChunkHome.top;
+      emitServed(st, MallocSource.top, top);
+      return nodeToMem(top);
+    } else if (st.haveFastchunks) {
+      mallocConsolidate(st);
+      idx = smallRequest ? computeSmallbinIndex(nb) : computeLargebinIndex(nb);
+    } else {
+      return sysmalloc(st, nb);
+    }
+  }
+}
+
+/** tcache_init: the first malloc allocates the 0x290-byte tcache_perthread_struct from the arena. */
+export function initTcache(st: GlibcHeap): void {
+  const mem = intMalloc(st, TCACHE_PERTHREAD_STRUCT_SIZE);
+  if (mem !== 0) {
+    st.tcacheReady = true;
+    st.tcacheStructMem = mem;
+  }
+}
+
+/**
+ * __libc_malloc: a tcache hit for sizes the tcache covers, else _int_malloc.
+ * @returns the user pointer (see intMalloc), 0 for NULL.
+ */
+export function libcMalloc(st: GlibcHeap, bytes: number): number {
+  const tbytes = checkRequest2size(bytes);
+  if (tbytes === 0) return 0;
+  const tcIdx = computeTcacheIndex(tbytes);
+  if (!st.tcacheReady) initTcache(st);
+  if (tcIdx < st.params.tcacheBins && st.tcacheReady && st.tcacheCounts[tcIdx]! > 0) {
+    const p = tcacheGet(st, tcIdx);
+    emitServed(st, MallocSource.tcache, p);
+    return nodeToMem(p);
+  }
+  return intMalloc(st, bytes);
+}
+
+/**
+ * __libc_calloc: n × elemBytes from _int_malloc directly (calloc never takes from the tcache);
+ * the zeroing is not modelled (the simulator holds no contents). Overflow → NULL.
+ */
+export function libcCalloc(st: GlibcHeap, n: number, elemBytes: number): number {
+  const bytes = n * elemBytes;
+  if (!(bytes < 2 ** 64)) return 0;
+  if (!st.tcacheReady) initTcache(st);
+  return intMalloc(st, bytes);
+}

@@ -1,0 +1,130 @@
+// The allocator's calls into the OS: sysmalloc (mmap a chunk, or grow the heap with brk),
+// systrim (shrink it), munmap_chunk and mremap_chunk. Source of truth: glibc 2.36
+// malloc/malloc.c sysmalloc, sysmalloc_mmap, systrim, munmap_chunk, mremap_chunk (main arena,
+// contiguous MORECORE that never fails, 4 KiB pages, no transparent-huge-page alignment).
+
+import { CHUNK_HDR_SZ, MINSIZE, PAGE_SIZE, SIZE_SZ, alignDown, alignUp } from './chunk.js';
+import {
+  ChunkHome,
+  type GlibcHeap,
+  NULL_NODE,
+  emitEvent,
+  ensureHeapCapacity,
+  nodeToMem,
+  nodeToOffset,
+  offsetToNode,
+  readTopSize,
+} from './state.js';
+import { MallocEvent, MallocSource } from '../events.js';
+import { mapAnonymous, moveBreak, remapRegion, unmapRegion } from '../os.js';
+
+/**
+ * sysmalloc: top cannot serve nb (chunk bytes). Chunks of at least mmap_threshold are mmapped
+ * (while fewer than mmap_max exist); otherwise brk grows by nb + top_pad + MINSIZE minus what
+ * top already has, rounded up to a page, and nb is split off the bottom of the enlarged top.
+ * @returns the user pointer (heap offset or mmap address + 16), 0 on failure.
+ */
+export function sysmalloc(st: GlibcHeap, nb: number): number {
+  const mp = st.params;
+  if (nb >= mp.mmapThresholdBytes && st.nMmaps < mp.mmapMax) {
+    const size = alignUp(nb + SIZE_SZ, PAGE_SIZE);
+    if (size > nb) {
+      const address = mapAnonymous(st.os, size);
+      st.mmapped.set(address, size);
+      st.nMmaps++;
+      if (st.nMmaps > st.maxNMmaps) st.maxNMmaps = st.nMmaps;
+      st.mmappedMem += size;
+      emitEvent(st, MallocEvent.mmap, 0, address, size);
+      emitEvent(st, MallocEvent.served, MallocSource.mmap, address, size);
+      return address + CHUNK_HDR_SZ;
+    }
+  }
+
+  const oldTop = st.top;
+  const oldSize = readTopSize(st);
+  let size = nb + mp.topPadBytes + MINSIZE;
+  size -= oldSize; // contiguous: the new space extends old top
+  size = alignUp(size, PAGE_SIZE);
+  if (!(size > 0)) throw new RangeError(`sysmalloc: brk increment ${size} not modelled`);
+
+  const brk = moveBreak(st.os, size);
+  ensureHeapCapacity(st, st.os.brkBytes);
+  emitEvent(st, MallocEvent.brkGrow, brk, st.os.brkBytes, 0);
+  st.systemMem += size;
+  if (oldTop !== NULL_NODE && brk === nodeToOffset(oldTop) + oldSize) {
+    st.size[oldTop] = size + oldSize;
+  } else if (oldTop === NULL_NODE) {
+    // First time through: the break of a fresh process is page-aligned, so neither front nor
+    // end correction is needed and top starts at the heap start.
+    const top = offsetToNode(brk);
+    st.top = top;
+    st.size[top] = size;
+    st.prevInuse[top] = 1;
+    st.home[top] = ChunkHome.top;
+  } else {
+    throw new RangeError('sysmalloc: non-contiguous brk is not modelled');
+  }
+  if (st.systemMem > st.maxSystemMem) st.maxSystemMem = st.systemMem;
+
+  const p = st.top;
+  const topSize = st.size[p]!;
+  if (topSize >= nb + MINSIZE) {
+    const remainder = p + nb / 16;
+    st.top = remainder;
+    st.size[p] = nb;
+    st.prevInuse[p] = 1;
+    st.home[p] = ChunkHome.inUse;
+    st.size[remainder] = topSize - nb;
+    st.prevInuse[remainder] = 1;
+    st.home[remainder] = ChunkHome.top;
+    emitEvent(st, MallocEvent.served, MallocSource.top, nodeToOffset(p), nb);
+    return nodeToMem(p);
+  }
+  return 0;
+}
+
+/**
+ * systrim: gives whole pages at the top of the heap back with a negative sbrk, keeping
+ * pad (top_pad) + MINSIZE bytes in top. @returns true when the break moved.
+ */
+export function systrim(st: GlibcHeap, padBytes: number): boolean {
+  const topSize = st.size[st.top]!;
+  const topArea = topSize - MINSIZE - 1;
+  // pad is a size_t: a "negative" top_pad is huge and forbids trimming.
+  if (padBytes < 0 || topArea <= padBytes) return false;
+  const extra = alignDown(topArea - padBytes, PAGE_SIZE);
+  if (extra === 0) return false;
+  const oldBrk = moveBreak(st.os, -extra);
+  st.systemMem -= extra;
+  st.size[st.top] = topSize - extra;
+  emitEvent(st, MallocEvent.brkTrim, oldBrk, st.os.brkBytes, 0);
+  return true;
+}
+
+/** munmap_chunk: unmaps an mmapped chunk (address = chunk start). */
+export function munmapChunk(st: GlibcHeap, address: number): void {
+  const size = st.mmapped.get(address);
+  if (size === undefined) throw new RangeError(`munmap_chunk(): invalid pointer ${address + CHUNK_HDR_SZ}`);
+  st.mmapped.delete(address);
+  st.nMmaps--;
+  st.mmappedMem -= size;
+  unmapRegion(st.os, address, size);
+  emitEvent(st, MallocEvent.munmap, 0, address, size);
+}
+
+/**
+ * mremap_chunk: resizes an mmapped chunk to hold nb chunk bytes (mapping = nb + 8 rounded up to
+ * a page); a chunk whose page count does not change stays as it is. @returns the chunk address.
+ */
+export function mremapChunk(st: GlibcHeap, address: number, nb: number): number {
+  const size = st.mmapped.get(address);
+  if (size === undefined) throw new RangeError(`mremap_chunk(): invalid pointer ${address + CHUNK_HDR_SZ}`);
+  const newSize = alignUp(nb + SIZE_SZ, PAGE_SIZE);
+  if (newSize === size) return address;
+  const moved = remapRegion(st.os, address, size, newSize);
+  st.mmapped.delete(address);
+  st.mmapped.set(moved, newSize);
+  st.mmappedMem += newSize - size;
+  emitEvent(st, MallocEvent.mremap, size, moved, newSize);
+  return moved;
+}

@@ -1,0 +1,79 @@
+// Per-op outcome of replaying a trace through an allocator (simulated or real), in the shape of
+// `memscope sim malloc --format jsonl` (issue 4). Allocator-agnostic; numbers are bytes.
+
+import { type Trace, readTraceOpKind } from '../trace.js';
+
+/** Region codes. */
+export const REGION_NONE = 0;
+/** Region codes: a heap (brk) chunk. */
+export const REGION_HEAP = 1;
+/** Region codes: an mmapped chunk. */
+export const REGION_MMAP = 2;
+
+/**
+ * What each op returned, packed (one entry per op).
+ *
+ * Invariants: region[i] = REGION_NONE for frees and NULL results; offset[i] is NaN unless
+ * region[i] = REGION_HEAP; mmapSize[i] is NaN unless region[i] = REGION_MMAP;
+ * usable[i] = 0 when region[i] = REGION_NONE.
+ */
+export interface ReplayResults {
+  length: number;
+  /** REGION_NONE, REGION_HEAP or REGION_MMAP. */
+  region: Uint8Array;
+  /** User pointer minus the heap start (heap chunks), else NaN. */
+  offset: Float64Array;
+  /** Mapping length (mmapped chunks), else NaN. */
+  mmapSize: Float64Array;
+  /** malloc_usable_size of the result (0 for NULL and frees). */
+  usable: Float64Array;
+  /** Program break minus the heap start after the op. */
+  brk: Float64Array;
+}
+
+/** Allocates result arrays for n ops. */
+export function createReplayResults(n: number): ReplayResults {
+  return {
+    length: n,
+    region: new Uint8Array(n),
+    offset: new Float64Array(n).fill(NaN),
+    mmapSize: new Float64Array(n).fill(NaN),
+    usable: new Float64Array(n),
+    brk: new Float64Array(n),
+  };
+}
+
+/** One jsonl record: every key present; `f` ops carry only i, op, id, brk. */
+export type MallocOpRecord =
+  | { i: number; op: 'a' | 'r'; id: number; size: number; region: 'heap' | 'mmap' | null; offset: number | null; mmap_size: number | null; usable: number; brk: number }
+  | { i: number; op: 'f'; id: number; brk: number };
+
+/** The jsonl record of op i. */
+export function formatOpRecord(trace: Trace, results: ReplayResults, i: number): MallocOpRecord {
+  const op = readTraceOpKind(trace, i);
+  const id = trace.ids[i]!;
+  const brk = results.brk[i]!;
+  if (op === 'f') return { i, op, id, brk };
+  const region = results.region[i];
+  return {
+    i,
+    op,
+    id,
+    size: trace.sizes[i]!,
+    region: region === REGION_HEAP ? 'heap' : region === REGION_MMAP ? 'mmap' : null,
+    offset: region === REGION_HEAP ? results.offset[i]! : null,
+    mmap_size: region === REGION_MMAP ? results.mmapSize[i]! : null,
+    usable: results.usable[i]!,
+    brk,
+  };
+}
+
+/** Parses jsonl text (e.g. the C harness's output) back into records. */
+export function parseOpRecordsJsonl(text: string): MallocOpRecord[] {
+  const out: MallocOpRecord[] = [];
+  for (const line of text.split('\n')) {
+    if (line.trim() === '') continue;
+    out.push(JSON.parse(line) as MallocOpRecord);
+  }
+  return out;
+}

@@ -1,0 +1,97 @@
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseStat } from '../../../shared/proc/stat.js';
+import { ProcParseError } from '../../../shared/proc/parse-error.js';
+import { readFixture, readFixtureText, readStatReference, readStatusReference, statusKb } from './reference-readers.js';
+
+const FIXTURES = ['node-idle', 'odd-paths', 'kthreadd'];
+
+describe('parseStat on captured /proc/PID/stat', () => {
+  for (const fixture of FIXTURES) {
+    test(`${fixture}: every field agrees with a split of the text after the last ")"`, () => {
+      const text = readFixtureText(fixture, 'stat');
+      const ref = readStatReference(text);
+      const stat = parseStat(readFixture(fixture, 'stat'));
+      const f = ref.fields;
+      assert.deepEqual(stat, {
+        pid: Number(f[1]),
+        comm: ref.comm,
+        state: f[3],
+        ppid: Number(f[4]),
+        minflt: Number(f[10]),
+        majflt: Number(f[12]),
+        utime: Number(f[14]),
+        stime: Number(f[15]),
+        numThreads: Number(f[20]),
+        starttime: Number(f[22]),
+        vsizeBytes: Number(f[23]),
+        rssPages: Number(f[24]),
+      });
+    });
+    test(`${fixture}: vsize = VmSize × 1024 and num_threads = Threads from status`, () => {
+      const stat = parseStat(readFixture(fixture, 'stat'));
+      const status = readStatusReference(readFixtureText(fixture, 'status'));
+      assert.equal(stat.vsizeBytes, statusKb(status, 'VmSize') * 1024);
+      assert.equal(stat.numThreads, Number(status['Threads']));
+      assert.equal(stat.pid, Number(status['Pid']));
+      assert.equal(stat.ppid, Number(status['PPid']));
+      assert.equal(stat.state, status['State']!.charAt(0));
+    });
+  }
+
+  test('odd-paths: comm "odd) (comm x" holds ") (" and survives whole', () => {
+    const stat = parseStat(readFixture('odd-paths', 'stat'));
+    assert.equal(stat.comm, 'odd) (comm x');
+    assert.equal(stat.state, 'S');
+  });
+
+  test('kthreadd: a kernel thread has no memory (vsize 0, rss 0) and ppid 0', () => {
+    const stat = parseStat(readFixture('kthreadd', 'stat'));
+    assert.equal(stat.pid, 2);
+    assert.equal(stat.comm, 'kthreadd');
+    assert.equal(stat.ppid, 0);
+    assert.equal(stat.vsizeBytes, 0);
+    assert.equal(stat.rssPages, 0);
+  });
+});
+
+describe('parseStat edge cases', () => {
+  const node = readFixtureText('node-idle', 'stat');
+
+  test('a comm holding a newline (prctl allows it; stat prints it raw)', () => {
+    const text = node.replace('(node)', '(a)\n(b c)');
+    const stat = parseStat(Buffer.from(text));
+    assert.equal(stat.comm, 'a)\n(b c)');
+    assert.equal(stat.vsizeBytes, Number(readStatReference(node).fields[23]));
+  });
+
+  test('bytes inside a larger reused buffer (subarray with an offset)', () => {
+    const big = Buffer.alloc(4096, 0x58);
+    const n = big.write(node, 100, 'latin1');
+    const stat = parseStat(big.subarray(100, 100 + n));
+    assert.equal(stat.pid, Number(readStatReference(node).fields[1]));
+  });
+
+  test('malformed input throws ProcParseError naming the line', () => {
+    const cases: [string, RegExp][] = [
+      ['', /stat line 1: empty/],
+      [node.slice(0, 60), /stat line 1: truncated/],
+      ['123 (x) S 1 2 3\n', /stat line 1: only \d+ fields/],
+      ['123 x S 1\n', /stat line 1: no "\(comm\)"/],
+      [node.replace(/\) S /, ') SS '), /field 3/],
+      [node.replace(/^(\S+ \(node\) S )\d+/, '$1x'), /ppid/],
+    ];
+    for (const [text, message] of cases) {
+      assert.throws(
+        () => parseStat(Buffer.from(text)),
+        (e: unknown) => e instanceof ProcParseError && message.test(e.message) && e.line === 1,
+        JSON.stringify(text.slice(0, 40)),
+      );
+    }
+  });
+
+  test('the error after a comm with a newline names line 2', () => {
+    const text = node.replace('(node)', '(a\nb)').replace(/\) S /, ') SS ');
+    assert.throws(() => parseStat(Buffer.from(text)), (e: unknown) => e instanceof ProcParseError && e.line === 2);
+  });
+});

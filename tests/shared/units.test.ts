@@ -1,0 +1,61 @@
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { bigIntToHex, formatKb, hexToBigInt, kbToBytes, mappingSizeKb, pagesToKb } from '../../shared/units.js';
+
+describe('hex ⇄ bigint addresses', () => {
+  test('the [vsyscall] address, above 2^53, survives exactly both ways', () => {
+    const n = hexToBigInt('ffffffffff600000');
+    assert.equal(n, 2n ** 64n - 2n ** 23n - 2n ** 21n); // 0xffffffffff600000 = 2^64 - 0xa00000
+    assert.ok(n > BigInt(Number.MAX_SAFE_INTEGER));
+    assert.equal(bigIntToHex(n), 'ffffffffff600000');
+  });
+
+  test('the kernel pads addresses to 8 digits; bigIntToHex(minDigits) does the same', () => {
+    assert.equal(bigIntToHex(0x400000n, 8), '00400000');
+    assert.equal(hexToBigInt('00400000'), 4194304n);
+    assert.equal(bigIntToHex(0n), '0');
+  });
+
+  test('garbage is refused instead of becoming a wrong number', () => {
+    for (const bad of ['', '0x10', '12g4', ' 12', '-1', '12 ']) {
+      assert.throws(() => hexToBigInt(bad), RangeError, bad);
+    }
+    assert.throws(() => bigIntToHex(-1n), RangeError);
+  });
+});
+
+describe('sizes', () => {
+  test('mappingSizeKb of [vsyscall] is one page; of a 47-bit user range, exact', () => {
+    assert.equal(mappingSizeKb('ffffffffff600000', 'ffffffffff601000'), 4);
+    // 0x7fff00000000 − 0x555500000000 bytes = 0x2aaa00000000 bytes = 0x2aaa00000000 / 1024 kB.
+    assert.equal(mappingSizeKb('555500000000', '7fff00000000'), 0x2aaa00000000 / 1024);
+    assert.throws(() => mappingSizeKb('2000', '1000'), RangeError);
+  });
+
+  test('pages and bytes', () => {
+    assert.equal(pagesToKb(10083), 40332);
+    assert.equal(pagesToKb(3, 64), 192);
+    assert.equal(kbToBytes(4), 4096);
+  });
+});
+
+describe('formatKb', () => {
+  const cases: [number, string][] = [
+    [0, '0 KiB'],
+    [4, '4 KiB'],
+    [1023, '1023 KiB'],
+    [1024, '1.0 MiB'],
+    [1536, '1.5 MiB'],
+    [99 * 1024 + 921, '99.9 MiB'], // 99.899…
+    [99 * 1024 + 973, '100 MiB'], // 99.950… rounds to 100.0: from 100 on, no decimal
+    [100 * 1024, '100 MiB'],
+    [1023 * 1024, '1023 MiB'],
+    [1024 * 1024 - 1, '1.0 GiB'], // 1023.999 MiB rounds to 1024: shown in the next unit
+    [3 * 1024 * 1024 * 1024, '3.0 TiB'],
+    [-1536, '-1.5 MiB'],
+    [0.5, '0.5 KiB'],
+  ];
+  for (const [kb, text] of cases) {
+    test(`${kb} kB → ${text}`, () => assert.equal(formatKb(kb), text));
+  }
+});
