@@ -1,0 +1,79 @@
+// The desktop shell's hardening, checked where Electron's binary cannot run: the window's
+// webPreferences, main.ts's wiring, and the bundles' imports.
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { findElectronBinary } from '../../electron/host/launch.js';
+import { CONTENT_SECURITY_POLICY, hardenedWebPreferences } from '../../electron/window-options.js';
+import { API_METHODS } from '../../shared/api.js';
+import { REPO_ROOT } from '../helpers/paths.js';
+
+test('webPreferences are the hardened ones', () => {
+  const prefs = hardenedWebPreferences('/x/preload.cjs');
+  assert.equal(prefs.contextIsolation, true);
+  assert.equal(prefs.sandbox, true);
+  assert.equal(prefs.nodeIntegration, false);
+  assert.equal(prefs.nodeIntegrationInWorker, false);
+  assert.equal(prefs.webSecurity, true);
+  assert.equal(prefs.allowRunningInsecureContent, false);
+  assert.equal(prefs.webviewTag, false);
+  assert.equal(prefs.preload, '/x/preload.cjs');
+});
+
+test('the CSP allows only the app itself: no remote content, no inline or eval script', () => {
+  assert.match(CONTENT_SECURITY_POLICY, /default-src 'self'/);
+  assert.match(CONTENT_SECURITY_POLICY, /script-src 'self'(;|$)/);
+  assert.doesNotMatch(CONTENT_SECURITY_POLICY, /https?:|unsafe-eval|\*/);
+  const html = readFileSync(join(REPO_ROOT, 'renderer/index.html'), 'utf8');
+  assert.match(html, /Content-Security-Policy/);
+});
+
+test('main.ts uses the hardened window, blocks new windows and navigation, checks senders and arguments', () => {
+  const main = readFileSync(join(REPO_ROOT, 'electron/main.ts'), 'utf8');
+  assert.match(main, /webPreferences: hardenedWebPreferences\(/);
+  assert.match(main, /setWindowOpenHandler\([^]*?action: 'deny'/);
+  assert.match(main, /on\('will-navigate'[^]*?preventDefault/);
+  assert.match(main, /isTrustedSender\(event\)/);
+  assert.match(main, /validateApiArgs\(method, args\)/);
+});
+
+test('the renderer bundle has no Node or Electron import', () => {
+  const dir = join(REPO_ROOT, 'dist/renderer/assets');
+  const bundles = readdirSync(dir).filter((f) => f.endsWith('.js'));
+  assert.ok(bundles.length > 0, 'renderer built');
+  for (const f of bundles) {
+    const js = readFileSync(join(dir, f), 'utf8');
+    assert.doesNotMatch(js, /require\(["'](electron|fs|child_process|node:[a-z_]+)["']\)/, f);
+    assert.doesNotMatch(js, /from\s*["'](electron|node:[a-z_]+)["']/, f);
+    assert.doesNotMatch(js, /ipcRenderer/, f);
+  }
+});
+
+test('the preload bundle requires only electron and exposes exactly the API methods', () => {
+  const js = readFileSync(join(REPO_ROOT, 'dist/electron-preload/preload.cjs'), 'utf8');
+  const requires = [...js.matchAll(/require\(["']([^"']+)["']\)/g)].map((m) => m[1]);
+  assert.deepEqual([...new Set(requires)], ['electron']);
+  assert.match(js, /exposeInMainWorld\("memscope"/);
+  for (const m of API_METHODS) assert.ok(js.includes(`"${m}"`), m);
+});
+
+const electronBinary = findElectronBinary();
+test(
+  'Electron end to end: the window opens and lists processes',
+  { skip: electronBinary === null ? "Electron's binary is not installed on this machine (it cannot be downloaded here)" : false },
+  async () => {
+    const { _electron } = await import('playwright-core');
+    const app = await _electron.launch({ executablePath: electronBinary ?? '', args: [join(REPO_ROOT, 'dist/electron/main.js')] });
+    try {
+      const page = await app.firstWindow();
+      await page.getByTestId('process-table').waitFor();
+      // No Node in the page, only the bridge.
+      assert.equal(await page.evaluate(() => typeof (globalThis as { require?: unknown }).require), 'undefined');
+      assert.equal(await page.evaluate(() => typeof (globalThis as { process?: unknown }).process), 'undefined');
+      assert.equal(await page.evaluate(() => typeof (globalThis as { memscope?: { listProcesses?: unknown } }).memscope?.listProcesses), 'function');
+    } finally {
+      await app.close();
+    }
+  },
+);
