@@ -1,0 +1,65 @@
+// Processes that appear and vanish while being read: no tick fails, vanished rows become tombstones.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { readMappingsReport } from '../../../electron/host/mappings-reader.js';
+import { ProcReader } from '../../../electron/host/proc-reader.js';
+import { Sampler } from '../../../electron/host/sampler.js';
+import { MemscopeService } from '../../../electron/host/service.js';
+import { isApiError } from '../../../shared/errors.js';
+import { startSubject } from '../../helpers/subject.js';
+
+test('ticks and mapping reads never fail while short-lived processes churn', async () => {
+  const sampler = new Sampler();
+  const reader = new ProcReader();
+  let stop = false;
+  let spawned = 0;
+  // A shell that keeps forking short-lived children, so pids vanish between and during reads.
+  const churn = spawn('sh', ['-c', 'while :; do /bin/true & /bin/true & wait; done'], { stdio: 'ignore' });
+  const seenGone = new Set<number>();
+  try {
+    const deadline = Date.now() + 1500;
+    while (Date.now() < deadline && !stop) {
+      const tick = sampler.tick();
+      for (const row of tick.rows) {
+        if (row.rowStatus === 'gone') seenGone.add(row.pid);
+        if (row.comm === 'true') {
+          spawned++;
+          try {
+            readMappingsReport(reader, row.pid); // may race the exit: only gone/denied are acceptable
+          } catch (err) {
+            assert.ok(isApiError(err) && (err.code === 'gone' || err.code === 'denied'), String(err));
+          }
+        }
+      }
+      await sleep(5);
+    }
+  } finally {
+    stop = true;
+    churn.kill('SIGKILL');
+    sampler.close();
+  }
+  assert.ok(spawned > 0, 'caught some short-lived processes alive');
+  assert.ok(seenGone.size > 0, 'and saw some of them vanish as tombstones');
+});
+
+test('the service keeps a bounded per-process history of VIRT/RES/SHR/SWAP', async () => {
+  const subject = await startSubject(4, 2);
+  const service = new MemscopeService({ historyCapacity: 5 });
+  try {
+    for (let i = 0; i < 8; i++) service.tickNow();
+    const history = await service.getHistory(subject.pid);
+    assert.equal(history.samples.length, 5, 'capacity bounds the history');
+    for (let i = 1; i < history.samples.length; i++) {
+      assert.ok((history.samples[i]?.tMs ?? 0) >= (history.samples[i - 1]?.tMs ?? 0), 'oldest first');
+    }
+    const last = history.samples.at(-1);
+    const row = (await service.listProcesses()).rows.find((r) => r.pid === subject.pid);
+    assert.equal(last?.resKb, row?.resKb);
+    assert.equal(last?.virtKb, row?.virtKb);
+  } finally {
+    service.stop();
+    await subject.kill();
+  }
+});

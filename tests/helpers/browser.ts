@@ -1,0 +1,50 @@
+// Debian's Chromium driven by playwright-core (never a downloaded browser), and a browser-mode
+// server (`memscope serve --port 0`) started as a real child process.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
+import { chromium, type Browser } from 'playwright-core';
+import { CLI_PATH } from './paths.js';
+
+/** Where Debian installs Chromium. */
+export const CHROMIUM_PATH = '/usr/bin/chromium';
+
+/** Launches headless Chromium with the flags this closed network needs. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
+  });
+}
+
+/** A running `memscope serve`. */
+export interface ServeProcess {
+  url: string;
+  base: string;
+  token: string;
+  child: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/** Starts `memscope serve --port 0 [args]` and waits for the URL it prints. */
+export async function startServe(args: string[] = []): Promise<ServeProcess> {
+  const child = spawn(process.execPath, [CLI_PATH, 'serve', '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  if (child.stdout === null) throw new Error('no stdout');
+  const first = await createInterface({ input: child.stdout })[Symbol.asyncIterator]().next();
+  if (first.done === true) throw new Error('memscope serve exited before printing its URL');
+  const url = first.value.trim();
+  const m = /^(http:\/\/[^/]+)\/\?token=(.+)$/.exec(url);
+  if (m === null) throw new Error(`unexpected serve output: ${url}`);
+  return {
+    url,
+    base: m[1] ?? '',
+    token: m[2] ?? '',
+    child,
+    async stop() {
+      if (child.exitCode !== null) return;
+      const exited = once(child, 'exit');
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
