@@ -58,8 +58,11 @@ export function readMappingsReport(reader: ProcReader, pid: number): MappingsRep
   try {
     rollup = parseSmapsRollup(reader.readProcFile(pid, 'smaps_rollup')).fields;
   } catch (err) {
-    if (isApiError(err) && err.code === 'gone') throw err;
-    restricted.push(`smaps_rollup: ${isApiError(err) && err.code === 'denied' ? 'permission denied' : (err as Error).message}`);
+    // A kernel thread has no mm: its smaps is empty and smaps_rollup reads ESRCH although it lives.
+    const kernelThread = mappings.length === 0 && vmSizeKb === 0;
+    if (isApiError(err) && err.code === 'gone' && !kernelThread) throw err;
+    if (kernelThread) restricted.push('smaps_rollup: a kernel thread has no user address space');
+    else restricted.push(`smaps_rollup: ${isApiError(err) && err.code === 'denied' ? 'permission denied' : (err as Error).message}`);
   }
   return {
     pid,

@@ -127,8 +127,8 @@ export class Sampler {
     try {
       if (this.sources.has('status')) {
         const mem = parseStatusMemory(this.readKept(t, 'status'));
-        row.uid = mem.uid;
-        row.user = this.users.nameOf(mem.uid);
+        row.uid = mem.euid; // top's USER is the effective user
+        row.user = this.users.nameOf(mem.euid);
         row.virtKb = computeVirtKb(mem.vmSizeKb);
         row.resKb = mem.vmRssKb; // RES = VmRSS
         row.shrKb = computeShrKb(mem.rssFileKb, mem.rssShmemKb);

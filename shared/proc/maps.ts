@@ -2,9 +2,9 @@
 // Source of truth: fs/proc/task_mmu.c show_vma_header_prefix() + show_map_vma() (Linux 6.x) and
 // Documentation/filesystems/proc.rst "/proc/PID/maps".
 
-import { CH_COLON, CH_DASH, CH_NL, CH_SPACE, decodeLatin1, decodeUtf8, findLineEnd, hexDigitValue } from './bytes.js';
+import { CH_COLON, CH_DASH, CH_SPACE, decodeLatin1, decodeUtf8, findLineEnd, hexDigitValue } from './bytes.js';
 import { classifyMappings } from './classify.js';
-import { ProcParseError } from './parse-error.js';
+import { ProcParseError, checkEndsWithNewline } from './parse-error.js';
 import type { Mapping } from './types.js';
 
 /**
@@ -93,6 +93,7 @@ export function parseMappingHeader(bytes: Uint8Array, lineStart: number, lineEnd
 export function parseMaps(input: Uint8Array, exePath: string | null = null): Mapping[] {
   // A plain Uint8Array view: a Node Buffer's own indexOf is much slower per call.
   const bytes = new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
+  checkEndsWithNewline(bytes, 'maps');
   const mappings: Mapping[] = [];
   let p = 0;
   let line = 0;
@@ -102,9 +103,6 @@ export function parseMaps(input: Uint8Array, exePath: string | null = null): Map
     const lineEnd = findLineEnd(bytes, p);
     mappings.push(parseMappingHeader(bytes, p, lineEnd, line, 'maps'));
     p = lineEnd + 1;
-  }
-  if (length > 0 && bytes[length - 1] !== CH_NL) {
-    throw new ProcParseError('maps', line, 'truncated: the text does not end with a newline', decodeUtf8(bytes, bytes.lastIndexOf(CH_NL) + 1, length));
   }
   return classifyMappings(mappings, exePath);
 }

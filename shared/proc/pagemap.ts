@@ -15,6 +15,28 @@ const HI_SWAPPED = 1 << (62 - 32);
 const HI_PRESENT = 1 << (63 - 32) >>> 0;
 const HI_PFN_MASK = (1 << (55 - 32)) - 1; // bits 32-54
 
+/**
+ * Masks of the entry's flag bits within its high 32-bit word (entry bit n is bit n-32 of the word), named
+ * after fs/proc/task_mmu.c's PM_* macros, for loops that test flags without decoding whole entries.
+ */
+export const PM_HIGH_WORD = {
+  PM_SOFT_DIRTY: HI_SOFT_DIRTY,
+  PM_MMAP_EXCLUSIVE: HI_EXCLUSIVE,
+  PM_UFFD_WP: HI_UFFD_WP,
+  PM_FILE: HI_FILE_SHARED,
+  PM_SWAP: HI_SWAPPED,
+  PM_PRESENT: HI_PRESENT,
+  /** Bits 32-54 of the PFN (or swap offset). */
+  PM_PFRAME_HIGH_MASK: HI_PFN_MASK,
+} as const;
+
+/** The PFN of entry i: 0 when not present or when PFNs are hidden (no CAP_SYS_ADMIN). */
+export function readPagemapPfn(view: DataView, i: number): number {
+  const hi = view.getUint32(i * PAGEMAP_ENTRY_BYTES + 4, true);
+  if ((hi & HI_PRESENT) === 0) return 0;
+  return (hi & HI_PFN_MASK) * 2 ** 32 + view.getUint32(i * PAGEMAP_ENTRY_BYTES, true);
+}
+
 /** One page's pagemap entry, decoded. */
 export interface PagemapEntry {
   present: boolean;

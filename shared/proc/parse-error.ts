@@ -31,9 +31,25 @@ export class ProcParseError extends Error {
  */
 export function checkComplete(bytes: Uint8Array, file: string): void {
   if (bytes.length === 0) throw new ProcParseError(file, 1, 'empty');
-  if (bytes[bytes.length - 1] !== 0x0a) {
-    let line = 1;
-    for (let i = 0; i < bytes.length; i++) if (bytes[i] === 0x0a) line++;
-    throw new ProcParseError(file, line, 'truncated: the text does not end with a newline');
+  checkEndsWithNewline(bytes, file);
+}
+
+/**
+ * Throws unless bytes are empty or end with '\n' (maps and smaps may be empty: kernel threads).
+ * Checked before parsing, so a line cut short is reported as truncation, not as a bad field.
+ * @param file the /proc file kind, for the message
+ */
+export function checkEndsWithNewline(bytes: Uint8Array, file: string): void {
+  if (bytes.length === 0 || bytes[bytes.length - 1] === 0x0a) return;
+  let line = 1;
+  let lastLineStart = 0;
+  for (let i = 0; i < bytes.length; i++) {
+    if (bytes[i] === 0x0a) {
+      line++;
+      lastLineStart = i + 1;
+    }
   }
+  let excerpt = '';
+  for (let i = lastLineStart; i < bytes.length && i < lastLineStart + 120; i++) excerpt += String.fromCharCode(bytes[i]!);
+  throw new ProcParseError(file, line, 'truncated: the text does not end with a newline', excerpt);
 }

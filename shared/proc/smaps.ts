@@ -6,7 +6,7 @@
 import { CH_COLON, CH_DASH, CH_NL, CH_SPACE, CH_TAB, decodeLatin1, decodeUtf8, encodeAscii, findLineEnd, hexDigitValue } from './bytes.js';
 import { classifyMappings } from './classify.js';
 import { parseMappingHeader } from './maps.js';
-import { ProcParseError } from './parse-error.js';
+import { ProcParseError, checkEndsWithNewline } from './parse-error.js';
 import type { Mapping, SmapsFields } from './types.js';
 
 /** /proc/PID/smaps_rollup: the covered address range and the summed fields (plus Pss_Anon/Pss_File/Pss_Shmem). */
@@ -74,8 +74,8 @@ for (const [index, name] of KNOWN_SMAPS_KEYS.entries()) {
   else list.push(entry);
 }
 
-/** Interned two-byte words (VmFlags: "rd", "wr", "mr", …), indexed by their two bytes (b0 << 8 | b1). */
-const TWO_LETTER_WORDS: (string | undefined)[] = new Array<string | undefined>(0x10000).fill(undefined);
+/** Interned two-byte words (VmFlags: "rd", "wr", "mr", …), keyed by their two bytes (b0 << 8 | b1). */
+const TWO_LETTER_WORDS = new Map<number, string>();
 
 /** "kB" */
 const CH_K = 0x6b;
@@ -119,6 +119,7 @@ export function parseSmapsRollup(bytes: Uint8Array): SmapsRollup {
 function parseSmapsText(input: Uint8Array, file: string): Mapping[] {
   // A plain Uint8Array view: a Node Buffer's own indexOf/subarray are much slower per call.
   const bytes = new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
+  checkEndsWithNewline(bytes, file);
   const length = bytes.length;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const mappings: Mapping[] = [];
@@ -205,10 +206,6 @@ function parseSmapsText(input: Uint8Array, file: string): Mapping[] {
       p = lineEnd + 1;
     }
     fieldCount++;
-  }
-  // Checked last so the error can name the last line; the kernel ends every line with '\n'.
-  if (length > 0 && bytes[length - 1] !== CH_NL) {
-    throw new ProcParseError(file, line, 'truncated: the text does not end with a newline', decodeUtf8(bytes, bytes.lastIndexOf(CH_NL) + 1, length));
   }
   if (current !== null) {
     if (file === 'smaps' && shape.keys !== null && fieldCount < shape.keys.length) {
@@ -476,10 +473,10 @@ function splitWords(bytes: Uint8Array, start: number, end: number): string[] {
     while (e < end && bytes[e] !== CH_SPACE && bytes[e] !== CH_TAB) e++;
     if (e - p === 2 && bytes[p]! < 0x80 && bytes[p + 1]! < 0x80) {
       const code = (bytes[p]! << 8) | bytes[p + 1]!;
-      let word = TWO_LETTER_WORDS[code];
+      let word = TWO_LETTER_WORDS.get(code);
       if (word === undefined) {
         word = decodeLatin1(bytes, p, e);
-        TWO_LETTER_WORDS[code] = word;
+        TWO_LETTER_WORDS.set(code, word);
       }
       words.push(word);
     } else {

@@ -25,6 +25,8 @@ export type StatusFields = Record<string, string>;
 export interface StatusMemory {
   /** Real uid: the first of the four numbers on "Uid:". */
   uid: number;
+  /** Effective uid: the second number on "Uid:" (top's USER column). */
+  euid: number;
   /** VmSize: virtual size (total_vm), kB. */
   vmSizeKb: number;
   /** VmRSS: resident set (= RssAnon + RssFile + RssShmem), kB. */
@@ -84,7 +86,7 @@ const KEY_THREADS = encodeAscii('Threads:');
  */
 export function parseStatusMemory(bytes: Uint8Array): StatusMemory {
   checkComplete(bytes, 'status');
-  const out: StatusMemory = { uid: 0, vmSizeKb: 0, vmRssKb: 0, rssAnonKb: 0, rssFileKb: 0, rssShmemKb: 0, vmSwapKb: 0, threads: 0 };
+  const out: StatusMemory = { uid: 0, euid: 0, vmSizeKb: 0, vmRssKb: 0, rssAnonKb: 0, rssFileKb: 0, rssShmemKb: 0, vmSwapKb: 0, threads: 0 };
   let p = 0;
   let line = 0;
   const length = bytes.length;
@@ -94,7 +96,10 @@ export function parseStatusMemory(bytes: Uint8Array): StatusMemory {
     const first = bytes[p];
     // Dispatch on the first letter first: most of status's ~57 lines are rejected with one compare.
     if (first === 0x55 /* U */) {
-      if (bytesEqualAt(bytes, p, KEY_UID)) out.uid = readFirstNumber(bytes, p + KEY_UID.length, lineEnd, line);
+      if (bytesEqualAt(bytes, p, KEY_UID)) {
+        out.uid = readFirstNumber(bytes, p + KEY_UID.length, lineEnd, line);
+        out.euid = readFirstNumber(bytes, skipNumber(bytes, p + KEY_UID.length, lineEnd), lineEnd, line);
+      }
     } else if (first === 0x56 /* V */) {
       if (bytesEqualAt(bytes, p, KEY_VM_SIZE)) out.vmSizeKb = readFirstNumber(bytes, p + KEY_VM_SIZE.length, lineEnd, line);
       else if (bytesEqualAt(bytes, p, KEY_VM_RSS)) out.vmRssKb = readFirstNumber(bytes, p + KEY_VM_RSS.length, lineEnd, line);
@@ -120,6 +125,14 @@ function readFirstNumber(bytes: Uint8Array, from: number, lineEnd: number, line:
   const value = parseDecimalRange(bytes, s, e);
   if (!(value >= 0)) throw new ProcParseError('status', line, 'expected a number after the key', decodeUtf8(bytes, from, lineEnd));
   return value;
+}
+
+/** The position just past the first number after `from` (blanks, then digits). */
+function skipNumber(bytes: Uint8Array, from: number, lineEnd: number): number {
+  let s = from;
+  while (s < lineEnd && isBlank(bytes[s]!)) s++;
+  while (s < lineEnd && !isBlank(bytes[s]!)) s++;
+  return s;
 }
 
 function isBlank(byte: number): boolean {

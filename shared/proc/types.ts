@@ -57,7 +57,9 @@ export type RowStatus =
 export interface ProcessRow {
   pid: number;
   ppid: number;
+  /** Effective user's name (top's USER). */
   user: string;
+  /** Effective uid (second field of status Uid:). */
   uid: number;
   /** One-letter state from /proc/PID/stat (R, S, D, Z, T, t, X, I). */
   state: string;

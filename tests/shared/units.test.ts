@@ -1,3 +1,4 @@
+// shared/units.ts: hex ⇄ bigint addresses, kB/pages, formatKb; expectations worked out by hand.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { bigIntToHex, formatKb, hexToBigInt, kbToBytes, mappingSizeKb, pagesToKb } from '../../shared/units.js';

@@ -116,6 +116,13 @@ describe('getMappings failures', () => {
   test('pid 1: smaps and maps are refused even to root → denied, with a clear message', async () => {
     await assert.rejects(service.getMappings(1), (err) => isApiError(err) && err.code === 'denied' && /permission denied/.test(err.message));
   });
+  test('a kernel thread (kthreadd, pid 2) has no mappings and no rollup, and that is not an error', async () => {
+    const report = await service.getMappings(2);
+    assert.deepEqual(report.mappings, []);
+    assert.equal(report.rollup, null);
+    assert.equal(report.vmSize.sumKb, 0);
+    assert.match(report.restricted.join(' '), /kernel thread/);
+  });
   test('a process that exited → gone', async () => {
     const s = await startSubject(1, 1);
     await s.kill();

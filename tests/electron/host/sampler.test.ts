@@ -1,6 +1,7 @@
 // The sampler against the live /proc of subjects we spawn, read at the same moment.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Sampler } from '../../../electron/host/sampler.js';
@@ -105,6 +106,23 @@ describe('Sampler on a live subject', () => {
     const init = rowOf(sampler.tick().rows, 1);
     assert.equal(init.rowStatus, 'ok');
     assert.ok(init.virtKb > 0);
+  });
+
+  test('USER is the effective user, as top shows it (real and effective uids differ)', async () => {
+    // real 65534 (nobody), effective 0 (root) — and the other way round.
+    const script = (r: number, e: number) => `import os,sys,time; os.setresuid(${r},${e},0); print('ready', flush=True); time.sleep(30)`;
+    const kids = [spawn('python3', ['-c', script(65534, 0)]), spawn('python3', ['-c', script(0, 65534)])];
+    try {
+      await Promise.all(kids.map((k) => once(k.stdout, 'data')));
+      const rows = sampler.tick().rows;
+      const [a, b] = kids.map((k) => rowOf(rows, k.pid ?? -1));
+      assert.equal(a?.user, 'root');
+      assert.equal(a?.uid, 0);
+      assert.equal(b?.user, 'nobody');
+      assert.equal(b?.uid, 65534);
+    } finally {
+      for (const k of kids) k.kill('SIGKILL');
+    }
   });
 
   test('kernel threads have no memory and a [comm] command, as ps shows them', () => {

@@ -1,3 +1,4 @@
+// shared/proc/bytes.ts: our UTF-8/latin1 decoders against Node's own (TextDecoder, Buffer) as the reference.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { decodeLatin1, decodeUtf8, encodeAscii, parseDecimalRange } from '../../../shared/proc/bytes.js';

@@ -1,3 +1,4 @@
+// shared/proc/maps.ts against captured maps (regex reading), the kernel's path column rule, and bad input.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseMaps } from '../../../shared/proc/maps.js';
@@ -101,7 +102,7 @@ describe('parseMaps: malformed input', () => {
     ['short perms', 9, (l) => l.replace(/ ([-r][-w][-x])[ps] /, ' $1 '), /4 permission letters/],
     ['offset not hex', 11, (l) => l.replace(/ ([0-9a-f]{8}) /, ' 0000zz00 '), /offset/],
     ['device without ":"', 13, (l) => l.replace(/ (\w\w):(\w\w) /, ' $1-$2 '), /device/],
-    ['inode not decimal', 15, (l) => l.replace(/^(\S+ \S+ \S+ \S+ )\d+/, '$112a4'), /inode/],
+    ['inode not decimal', 15, (l) => l.replace(/^(\S+ \S+ \S+ \S+ )\d+/, (_, head: string) => `${head}12a4`), /inode/],
   ];
   for (const [name, lineNo, edit, message] of cases) {
     test(`${name}: ProcParseError names line ${lineNo}`, () => {

@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PROC_FIXTURES } from '../../helpers/paths.js';
+import type { Mapping } from '../../../shared/proc/types.js';
 
 /** The bytes of tests/fixtures/proc/<fixture>/<file>. */
 export function readFixture(fixture: string, file: string): Uint8Array {
@@ -102,6 +103,12 @@ export function readStatReference(text: string): { comm: string; fields: string[
   const rest = text.slice(close + 2).replace(/\n$/, '').split(' ');
   // fields[1] = pid, fields[2] = comm, fields[3…] = after ")".
   return { comm: text.slice(open + 1, close), fields: ['', text.slice(0, open - 1), text.slice(open + 1, close), ...rest] };
+}
+
+/** A Mapping without its smaps fields (what parseMaps gives for the same line). */
+export function headerOf(m: Mapping): Mapping {
+  const { start, end, perms, offset, dev, inode, path, kind } = m;
+  return { start, end, perms, offset, dev, inode, path, kind };
 }
 
 /** Size of a mapping in kB by plain BigInt arithmetic on the hex text. */

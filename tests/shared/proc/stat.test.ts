@@ -1,3 +1,4 @@
+// shared/proc/stat.ts against captured /proc/PID/stat (tests/fixtures/proc), read a second way by split.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseStat } from '../../../shared/proc/stat.js';
@@ -59,9 +60,10 @@ describe('parseStat edge cases', () => {
   const node = readFixtureText('node-idle', 'stat');
 
   test('a comm holding a newline (prctl allows it; stat prints it raw)', () => {
-    const text = node.replace('(node)', '(a)\n(b c)');
+    const comm = 'a)\n(b c)';
+    const text = node.replace('(node)', `(${comm})`);
     const stat = parseStat(Buffer.from(text));
-    assert.equal(stat.comm, 'a)\n(b c)');
+    assert.equal(stat.comm, comm);
     assert.equal(stat.vsizeBytes, Number(readStatReference(node).fields[23]));
   });
 

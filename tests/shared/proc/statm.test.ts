@@ -1,3 +1,4 @@
+// shared/proc/statm.ts against captured statm, and statm ⇄ status invariants of the same moment.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseStatm } from '../../../shared/proc/statm.js';

@@ -1,3 +1,4 @@
+// shared/proc/status.ts against captured status, read a second way by split, and VmRSS = RssAnon + RssFile + RssShmem.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseStatus, parseStatusMemory } from '../../../shared/proc/status.js';
@@ -14,6 +15,7 @@ describe('parseStatus / parseStatusMemory on captured status', () => {
       const ref = readStatusReference(readFixtureText(fixture, 'status'));
       assert.deepEqual(parseStatusMemory(readFixture(fixture, 'status')), {
         uid: Number(ref['Uid']!.split('\t')[0]),
+        euid: Number(ref['Uid']!.split('\t')[1]),
         vmSizeKb: statusKb(ref, 'VmSize'),
         vmRssKb: statusKb(ref, 'VmRSS'),
         rssAnonKb: statusKb(ref, 'RssAnon'),
@@ -44,9 +46,10 @@ describe('parseStatus / parseStatusMemory on captured status', () => {
     assert.equal(fields['Name'], 'node');
   });
 
-  test('a real uid that differs from the effective one: the first number is taken', () => {
-    const text = readFixtureText('node-idle', 'status').replace(/^Uid:.*$/m, 'Uid:\t1000\t0\t0\t0');
+  test('a real uid that differs from the effective one: uid is the first number, euid the second', () => {
+    const text = readFixtureText('node-idle', 'status').replace(/^Uid:.*$/m, 'Uid:\t1000\t33\t0\t0');
     assert.equal(parseStatusMemory(Buffer.from(text)).uid, 1000);
+    assert.equal(parseStatusMemory(Buffer.from(text)).euid, 33);
   });
 
   test('keys are matched whole: "VmRSSx:" is not VmRSS', () => {
