@@ -35,6 +35,14 @@ export function bigIntToHex(n: bigint, minDigits = 0): string {
  * taken in bigint and mappings are page-aligned, so the kB count is a whole number.
  */
 export function mappingSizeKb(start: string, end: string): number {
+  // Fast path: up to 13 hex digits (< 2^52) is exact as a number; every user-space address fits.
+  if (start.length <= 13 && end.length <= 13) {
+    const s = Number.parseInt(start, 16);
+    const e = Number.parseInt(end, 16);
+    if (Number.isFinite(s) && Number.isFinite(e) && e >= s && /^[0-9a-fA-F]+$/.test(start) && /^[0-9a-fA-F]+$/.test(end)) {
+      return (e - s) / 1024;
+    }
+  }
   const sizeBytes = hexToBigInt(end) - hexToBigInt(start);
   if (sizeBytes < 0n) throw new RangeError(`mapping end ${end} below start ${start}`);
   return Number(sizeBytes / 1024n);
