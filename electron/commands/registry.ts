@@ -1,11 +1,6 @@
-// The CLI's commands: name → runner, and the usage text.
+// The CLI's commands: name → lazily imported runner (so `memscope top` never loads the
+// server or systeminformation), and the usage text.
 import { ApiError } from '../../shared/errors.js';
-import { runDiff } from './diff.js';
-import { runMaps } from './maps.js';
-import { runServe } from './serve.js';
-import { runSnapshot } from './snapshot.js';
-import { runStart } from './start.js';
-import { runTop } from './top.js';
 
 /** Printed by `memscope --help`. */
 export const USAGE = `memscope — what a process's memory really is
@@ -32,18 +27,19 @@ exit status: 0 ok, 1 failed (process gone, permission denied, malformed file), 2
 
 type Runner = (argv: string[]) => Promise<number>;
 
-const COMMANDS: Record<string, Runner> = {
-  top: runTop,
-  maps: runMaps,
-  snapshot: runSnapshot,
-  diff: runDiff,
-  serve: runServe,
-  start: runStart,
+const COMMANDS: Record<string, () => Promise<Runner>> = {
+  top: async () => (await import('./top.js')).runTop,
+  maps: async () => (await import('./maps.js')).runMaps,
+  snapshot: async () => (await import('./snapshot.js')).runSnapshot,
+  diff: async () => (await import('./diff.js')).runDiff,
+  serve: async () => (await import('./serve.js')).runServe,
+  start: async () => (await import('./start.js')).runStart,
 };
 
 /** Runs the named command, or fails with bad-arg naming the unknown command. */
 export async function runCommand(name: string, argv: string[]): Promise<number> {
-  const run = COMMANDS[name];
-  if (run === undefined) throw new ApiError('bad-arg', `unknown command ${JSON.stringify(name)}; see memscope --help`);
+  const load = COMMANDS[name];
+  if (load === undefined) throw new ApiError('bad-arg', `unknown command ${JSON.stringify(name)}; see memscope --help`);
+  const run = await load();
   return run(argv);
 }

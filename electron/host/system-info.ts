@@ -2,15 +2,16 @@
 // averages. systeminformation is too slow for per-process work (it forks per process),
 // so it is used only here, and osInfo() (~85 ms) is fetched once.
 import { hostname, loadavg, uptime } from 'node:os';
-import si from 'systeminformation';
+import type si from 'systeminformation';
 import type { SystemSummary } from '../../shared/api.js';
 
 let osInfoOnce: Promise<si.Systeminformation.OsData> | null = null;
 
 /** Memory, swap, load and OS of this host, in kB. */
 export async function readSystemSummary(): Promise<SystemSummary> {
-  osInfoOnce ??= si.osInfo();
-  const [mem, os] = await Promise.all([si.mem(), osInfoOnce]);
+  const lib = (await import('systeminformation')).default; // ~60 ms to load: only when asked
+  osInfoOnce ??= lib.osInfo();
+  const [mem, os] = await Promise.all([lib.mem(), osInfoOnce]);
   const [load1, load5, load15] = loadavg();
   const kb = (bytes: number) => Math.round(bytes / 1024);
   return {
