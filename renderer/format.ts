@@ -76,3 +76,23 @@ export function formatFileTime(tMs: number): string {
   const pad = (n: number) => String(n).padStart(2, '0');
   return `${d.getFullYear()}${pad(d.getMonth() + 1)}${pad(d.getDate())}-${pad(d.getHours())}${pad(d.getMinutes())}${pad(d.getSeconds())}`;
 }
+
+const TICK_MANTISSAS = [1, 2, 2.5, 5, 10, 20, 25, 50, 100, 200, 250, 500] as const;
+
+/**
+ * Round axis ticks for a kB axis from 0 to at least maxKb: steps of 1, 2, 2.5 or 5 × 10^n of one
+ * IEC unit (KiB, MiB, GiB…), so labels read "0, 8 MiB, 16 MiB…" rather than "8.8 MiB, 17.6 MiB".
+ */
+export function niceKbTicks(maxKb: number, maxTicks = 5): number[] {
+  if (!(maxKb > 0)) return [0, 1];
+  for (let unit = 1; unit <= 1024 ** 5; unit *= 1024) {
+    for (const m of TICK_MANTISSAS) {
+      const step = m * unit;
+      if (maxKb / step <= maxTicks) {
+        const count = Math.max(1, Math.ceil(maxKb / step));
+        return Array.from({ length: count + 1 }, (_, i) => i * step);
+      }
+    }
+  }
+  return [0, maxKb];
+}

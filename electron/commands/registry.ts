@@ -18,9 +18,30 @@ usage:
       memscope-PID-TIME.json, - for stdout)
   memscope diff A.json B.json [--json]
       what grew, shrank, appeared and disappeared between two snapshots
+  memscope pages PID START[-END] [--json]
+      a range page by page from /proc/PID/pagemap (present, swapped, exclusive,
+      file, soft-dirty; as root pfn, map count, kpageflags), with totals;
+      START/END hex (0x optional, END exclusive, default: end of START's mapping)
+  memscope translate PID ADDR [--json]
+      how ADDR (hex) becomes a physical address: PGD/P4D/PUD/PMD/PTE indices,
+      page size (4 KiB, 2 MiB THP/hugetlb), pagemap state; as root PFN, physical
+      address, kpagecount and kpageflags
+  memscope sim pages SCENARIO.json [--format table|json]
+      simulate demand paging, fork and copy-on-write over a scenario (issue 5)
+  memscope sim cache [--geometry SIZE:WAYS:LINE,…] [--format table|json] [--sets] PATTERN…
+      simulate the CPU data caches (LRU, write-allocate; default geometry from
+      /sys/devices/system/cpu/cpu0/cache): accesses, hits, misses per level;
+      PATTERN is a built-in NAME[:key=value,…] (--list) or a file of accesses
+      (JSON [{"address":"hex","size":8,"op":"R"}] or text "R|W ADDR SIZE")
+  memscope sim tlb [--entries N] [--ways W] [--page 4k|2m] [--format table|json] PATTERN…
+      simulate the data TLB on the same patterns; 4 KiB against 2 MiB pages
+      unless --page is given, with reach = entries × page size
 
   memscope serve [--host 127.0.0.1] [--port N] [--open] [-d SECONDS]
       browser mode: the UI and API on http://HOST:PORT/?token=… (token required)
+  memscope exporter [--listen 127.0.0.1:9187] [--config FILE] [--token-file FILE] [-d SECONDS] [--once]
+      Prometheus /metrics only, for fleets; a non-loopback --listen needs --token-file;
+      --config groups processes and selects PSS/USS (docs/fleet.md); --once prints once
 
 exit status: 0 ok, 1 failed (process gone, permission denied, malformed file), 2 bad usage
 `;
@@ -32,7 +53,11 @@ const COMMANDS: Record<string, () => Promise<Runner>> = {
   maps: async () => (await import('./maps.js')).runMaps,
   snapshot: async () => (await import('./snapshot.js')).runSnapshot,
   diff: async () => (await import('./diff.js')).runDiff,
+  pages: async () => (await import('./pages.js')).runPages,
+  translate: async () => (await import('./translate.js')).runTranslate,
+  sim: async () => (await import('./sim.js')).runSim,
   serve: async () => (await import('./serve.js')).runServe,
+  exporter: async () => (await import('./exporter.js')).runExporter,
   start: async () => (await import('./start.js')).runStart,
 };
 

@@ -1,7 +1,8 @@
 // `npm run bench`: every benchmark, each printing memscope beside its peers in one run.
-// BENCH_ONLY=sampling,smaps,pagemap,sim-pages,heap selects sections; BENCH_TICKS sets the heap run (10000).
+// BENCH_ONLY=sampling,smaps,pagemap,pages,sim-pages,heap selects sections; BENCH_TICKS sets the heap run (10000).
 import { benchHeap } from './heap.bench.js';
 import { benchPagemap } from './pagemap.bench.js';
+import { benchPages } from './pages.bench.js';
 import { benchSampling } from './sampling.bench.js';
 import { benchSimPages } from './sim-pages.bench.js';
 import { benchSmaps } from './smaps.bench.js';
@@ -13,5 +14,6 @@ console.log(`memscope benchmarks — ${new Date().toISOString()}, node ${process
 if (want('sampling')) await benchSampling();
 if (want('smaps')) await benchSmaps();
 if (want('pagemap')) await benchPagemap();
+if (want('pages')) await benchPages();
 if (want('sim-pages')) benchSimPages();
 if (want('heap')) benchHeap(Number(process.env['BENCH_TICKS'] ?? 10000));

@@ -3,7 +3,9 @@
 // Nothing but the trace's own ops touches malloc: input, ids and results live in mmap'd
 // memory, parsing is by hand and output goes out with write(2) after the replay.
 //
-// usage: malloc-replay TRACE|-        (GLIBC_TUNABLES comes from the environment)
+// usage: malloc-replay TRACE|-          one JSON line per op   (GLIBC_TUNABLES comes from the environment)
+//        malloc-replay --time TRACE|-   only {"ops":N,"replay_ns":T}: the replay loop's duration
+//        malloc-replay --calloc TRACE|- `a` ops call calloc(1, SIZE) instead of malloc(SIZE)
 // Trace: optional leading bare-integer header lines, then `a ID SIZE`, `f ID`, `r ID SIZE`;
 // `#` comment lines and blank lines are skipped. A C replay's semantics: `a` on a live id leaks
 // the old block, `f`/`r` on an empty id is free(NULL)/realloc(NULL, n), `r ID 0` frees.
@@ -13,6 +15,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 
 #define IS_MMAPPED 0x2
@@ -108,12 +111,19 @@ static char *put_u64(char *o, uint64_t v) {
 }
 
 int main(int argc, char **argv) {
-  if (argc != 2) {
-    write_all(2, "usage: malloc-replay TRACE|-\n", 29);
+  int timing = 0, use_calloc = 0, argi = 1;
+  for (; argi < argc - 1; argi++) {
+    if (strcmp(argv[argi], "--time") == 0) timing = 1;
+    else if (strcmp(argv[argi], "--calloc") == 0) use_calloc = 1;
+    else break;
+  }
+  if (argi != argc - 1) {
+    const char *usage = "usage: malloc-replay [--time] [--calloc] TRACE|-\n";
+    write_all(2, usage, strlen(usage));
     return 2;
   }
   size_t len;
-  const char *text = read_input(argv[1], &len);
+  const char *text = read_input(argv[argi], &len);
   const char *end = text + len;
 
   /* Pass 1: count op lines (upper bound: number of lines). */
@@ -158,13 +168,15 @@ int main(int argc, char **argv) {
   struct result *res = map_bytes((nops ? nops : 1) * sizeof *res);
 
   /* The replay: only the trace's own allocator calls from here to the end of the loop. */
+  struct timespec t0, t1;
+  clock_gettime(CLOCK_MONOTONIC, &t0);
   uintptr_t base = (uintptr_t) sbrk(0);
   for (size_t i = 0; i < nops; i++) {
     const struct op *o = &ops[i];
     struct result *r = &res[i];
     void *p = NULL;
     if (o->kind == 'a') {
-      p = malloc(o->size);
+      p = use_calloc ? calloc(1, o->size) : malloc(o->size);
       ptrs[o->id] = p;
     } else if (o->kind == 'f') {
       free(ptrs[o->id]);
@@ -178,6 +190,18 @@ int main(int argc, char **argv) {
     r->head = p ? *(const size_t *) ((uintptr_t) p - sizeof(size_t)) : 0;
     r->usable = p ? malloc_usable_size(p) : 0;
     r->brk = (uintptr_t) sbrk(0);
+  }
+  clock_gettime(CLOCK_MONOTONIC, &t1);
+
+  if (timing) {
+    char line[96], *w = line;
+    w = put_str(w, "{\"ops\":");
+    w = put_u64(w, nops);
+    w = put_str(w, ",\"replay_ns\":");
+    w = put_u64(w, (uint64_t) (t1.tv_sec - t0.tv_sec) * 1000000000u + (uint64_t) t1.tv_nsec - (uint64_t) t0.tv_nsec);
+    w = put_str(w, "}\n");
+    write_all(1, line, (size_t) (w - line));
+    return 0;
   }
 
   /* Output: one JSON object per op, in the CLI's jsonl shape. */

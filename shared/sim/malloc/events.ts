@@ -1,7 +1,6 @@
-// Events a simulated allocator emits while serving one call, so a UI or the CLI can explain
-// every decision (which bin served a request, what was coalesced, when brk/mmap were called).
-// Shared by the allocator models; numbers are heap offsets (bytes from the heap start), mmap
-// addresses (simulated) or byte counts. Vocabulary follows glibc 2.36 malloc/malloc.c.
+// Events a simulated allocator emits per call, so a UI or the CLI can explain every decision
+// (which bin served a request, what coalesced, when brk/mmap ran); shared by the allocator models.
+// Source of truth: the vocabulary of glibc 2.36 malloc/malloc.c; numbers are heap offsets or bytes.
 
 /** Where a request was served from, or where a freed chunk went. */
 export const MallocSource = {
@@ -27,7 +26,7 @@ export const ReallocPath = {
   free: 1,
   /** The chunk is already big enough (a remainder ≥ MINSIZE is split off and freed). */
   inPlace: 2,
-  /** Grown into the top chunk. */
+  /** Grown into the top chunk (after growing top with brk if needed). */
   growIntoTop: 3,
   /** Grown into the free chunk that follows. */
   growIntoNext: 4,

@@ -1,7 +1,6 @@
-// The operating system as a user-space allocator sees it: one program break (brk/sbrk) and
-// anonymous mappings (mmap/munmap/mremap). Source of truth: Linux brk(2), mmap(2), mremap(2) as
-// glibc's MORECORE and MMAP macros call them. Memory is never refused, and where the kernel
-// places a mapping is not modelled: mappings get unique simulated addresses above MMAP_REGION_START.
+// The OS as a user-space allocator sees it: one program break and anonymous mappings, as glibc's
+// MORECORE/MMAP call brk(2), mmap(2), munmap(2), mremap(2). Memory is never refused, and mapping
+// addresses are simulated (unique, above MMAP_REGION_START): the kernel's placement is not modelled.
 
 /** Simulated mapping addresses start here; heap offsets (from the heap start) always stay below. */
 export const MMAP_REGION_START = 2 ** 44;

@@ -29,6 +29,10 @@ export interface ReplayResults {
   usable: Float64Array;
   /** Program break minus the heap start after the op. */
   brk: Float64Array;
+  /** After the op: bytes of brk-heap chunks held by live allocations (the allocator's own included); brk − this = free bytes inside the heap. */
+  heapInUseBytes: Float64Array;
+  /** After the op: bytes in mmapped chunks. */
+  mmappedBytes: Float64Array;
 }
 
 /** Allocates result arrays for n ops. */
@@ -40,6 +44,8 @@ export function createReplayResults(n: number): ReplayResults {
     mmapSize: new Float64Array(n).fill(NaN),
     usable: new Float64Array(n),
     brk: new Float64Array(n),
+    heapInUseBytes: new Float64Array(n),
+    mmappedBytes: new Float64Array(n),
   };
 }
 

@@ -1,7 +1,6 @@
-// Built-in allocation workloads (seeded, reproducible) for the Allocator lab, benchmarks and
-// the random-program tests. Each produces a trace with the semantics of shared/sim/trace.ts.
-// Source of truth: issue 4 ("many small objects, growing buffer with realloc, producer/consumer,
-// fragmentation pattern, big-object churn around the mmap threshold").
+// Built-in allocation workloads (seeded, reproducible) for the Allocator lab, benchmarks and the
+// random-program tests, with the trace semantics of shared/sim/trace.ts. Source of truth: issue 4's
+// list (many small objects, growing buffer, producer/consumer, fragmentation, big-object churn).
 
 import { createRng, type Rng } from '../rng.js';
 import { type Trace, type TraceOp, packTraceOps } from '../trace.js';
@@ -57,8 +56,8 @@ function generateRandomProgram(rng: Rng, opCount: number): TraceOp[] {
       const size = q < 0.05 ? 0 : q < 0.5 ? pickMixedSize(rng) : rng.nextInt(1, 3000);
       ops.push({ op: 'r', id, size });
       live[id] = size === 0 ? 0 : 1;
-    } else if (r < 1 - allocBias + 0.27) {
-      ops.push({ op: 'a', id, size: pickMixedSize(rng) }); // leaks the old block
+    } else if (r < 1 - allocBias + 0.255) {
+      ops.push({ op: 'a', id, size: rng.nextInt(1, 1100) }); // leaks the old block (rarely, and small ones, so the heap stays bounded)
     } else {
       ops.push({ op: 'f', id });
       live[id] = 0;

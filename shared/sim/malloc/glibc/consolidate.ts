@@ -2,7 +2,7 @@
 // unsorted bin (or into top). Source of truth: glibc 2.36 malloc/malloc.c malloc_consolidate.
 
 import { NFASTBINS, UNSORTED_BIN, isInSmallbinRange } from './chunk.js';
-import { ChunkHome, type GlibcHeap, NULL_NODE, emitEvent, unlinkChunk } from './state.js';
+import { ChunkHome, type GlibcHeap, NULL_SLOT, absorbNextChunk, emitEvent, unlinkChunk } from './state.js';
 import { MallocEvent } from '../events.js';
 
 /**
@@ -12,31 +12,31 @@ import { MallocEvent } from '../events.js';
  */
 export function mallocConsolidate(st: GlibcHeap): void {
   st.haveFastchunks = false;
-  const { size, prevInuse, prevSize, fd, bk, home } = st;
+  const { sizeBytes: size, prevInuse, fd, bk, home, nextChunk } = st;
   let count = 0;
   for (let i = 0; i < NFASTBINS; i++) {
     let p = st.fastbins[i]!;
-    st.fastbins[i] = NULL_NODE;
-    while (p !== NULL_NODE) {
+    st.fastbins[i] = NULL_SLOT;
+    while (p !== NULL_SLOT) {
       count++;
       const nextp = fd[p]!;
       let sz = size[p]!;
-      const nextchunk = p + sz / 16;
+      const nextchunk = nextChunk[p]!;
       const nextsize = size[nextchunk]!;
 
       if (prevInuse[p] === 0) {
-        const prevsize = prevSize[p]!;
-        sz += prevsize;
-        home[p] = ChunkHome.none;
-        p -= prevsize / 16;
-        unlinkChunk(st, p);
+        const prev = st.prevChunk[p]!;
+        sz += size[prev]!;
+        unlinkChunk(st, prev);
+        absorbNextChunk(st, prev);
+        p = prev;
       }
 
       if (nextchunk !== st.top) {
-        if (prevInuse[nextchunk + nextsize / 16] === 0) {
+        if (prevInuse[nextChunk[nextchunk]!] === 0) {
           sz += nextsize;
           unlinkChunk(st, nextchunk);
-          home[nextchunk] = ChunkHome.none;
+          absorbNextChunk(st, p);
         } else {
           prevInuse[nextchunk] = 0;
         }
@@ -44,20 +44,19 @@ export function mallocConsolidate(st: GlibcHeap): void {
         fd[UNSORTED_BIN] = p;
         bk[firstUnsorted] = p;
         if (!isInSmallbinRange(sz)) {
-          st.fdNextsize[p] = NULL_NODE;
-          st.bkNextsize[p] = NULL_NODE;
+          st.fdNextsize[p] = NULL_SLOT;
+          st.bkNextsize[p] = NULL_SLOT;
         }
         size[p] = sz;
         prevInuse[p] = 1;
         bk[p] = UNSORTED_BIN;
         fd[p] = firstUnsorted;
-        prevSize[p + sz / 16] = sz;
         home[p] = ChunkHome.unsorted;
       } else {
         sz += nextsize;
+        absorbNextChunk(st, p);
         size[p] = sz;
         prevInuse[p] = 1;
-        home[nextchunk] = ChunkHome.none;
         st.top = p;
         home[p] = ChunkHome.top;
       }

@@ -12,7 +12,18 @@ import {
   computeTcacheIndex,
   isInSmallbinRange,
 } from './chunk.js';
-import { ChunkHome, type GlibcHeap, NULL_NODE, emitEvent, memToNode, nodeToOffset, tcachePut, unlinkChunk } from './state.js';
+import {
+  ChunkHome,
+  type GlibcHeap,
+  NULL_SLOT,
+  absorbNextChunk,
+  clearLiveSlot,
+  emitEvent,
+  readLiveSlot,
+  reserveSlots,
+  tcachePut,
+  unlinkChunk,
+} from './state.js';
 import { mallocConsolidate } from './consolidate.js';
 import { munmapChunk, systrim } from './sysmalloc.js';
 import { initTcache } from './malloc.js';
@@ -28,19 +39,19 @@ export class HeapMisuseError extends Error {
 }
 
 /**
- * _int_free of heap chunk node p: into its tcache bin while that has room, else onto a fastbin
+ * _int_free of heap chunk p: into its tcache bin while that has room, else onto a fastbin
  * (chunks ≤ global_max_fast), else merged with free neighbours into the unsorted bin or top; a
  * merged size ≥ FASTBIN_CONSOLIDATION_THRESHOLD consolidates the fastbins and may trim top.
  */
 export function intFree(st: GlibcHeap, p: number): void {
   const mp = st.params;
-  const { size, prevInuse, prevSize, fd, bk, home } = st;
+  const { sizeBytes: size, prevInuse, fd, bk, home, nextChunk } = st;
   let sz = size[p]!;
 
   const tcIdx = computeTcacheIndex(sz);
   if (st.tcacheReady && tcIdx < mp.tcacheBins && st.tcacheCounts[tcIdx]! < mp.tcacheCount) {
     tcachePut(st, p, tcIdx);
-    emitEvent(st, MallocEvent.freed, MallocSource.tcache, nodeToOffset(p), sz);
+    emitEvent(st, MallocEvent.freed, MallocSource.tcache, st.offsetBytes[p]!, sz);
     return;
   }
 
@@ -50,28 +61,28 @@ export function intFree(st: GlibcHeap, p: number): void {
     fd[p] = st.fastbins[idx]!;
     st.fastbins[idx] = p;
     home[p] = ChunkHome.fastbin;
-    emitEvent(st, MallocEvent.freed, MallocSource.fastbin, nodeToOffset(p), sz);
+    emitEvent(st, MallocEvent.freed, MallocSource.fastbin, st.offsetBytes[p]!, sz);
     return;
   }
 
-  const nextchunk = p + sz / 16;
+  const nextchunk = nextChunk[p]!;
   const nextsize = size[nextchunk]!;
 
   if (prevInuse[p] === 0) {
-    const prevsize = prevSize[p]!;
-    sz += prevsize;
-    home[p] = ChunkHome.none;
-    p -= prevsize / 16;
-    unlinkChunk(st, p);
-    emitEvent(st, MallocEvent.coalesced, 0, nodeToOffset(p), sz);
+    const prev = st.prevChunk[p]!;
+    sz += size[prev]!;
+    unlinkChunk(st, prev);
+    absorbNextChunk(st, prev);
+    p = prev;
+    emitEvent(st, MallocEvent.coalesced, 0, st.offsetBytes[p]!, sz);
   }
 
   if (nextchunk !== st.top) {
-    if (prevInuse[nextchunk + nextsize / 16] === 0) {
+    if (prevInuse[nextChunk[nextchunk]!] === 0) {
       unlinkChunk(st, nextchunk);
+      absorbNextChunk(st, p);
       sz += nextsize;
-      home[nextchunk] = ChunkHome.none;
-      emitEvent(st, MallocEvent.coalesced, 1, nodeToOffset(p), sz);
+      emitEvent(st, MallocEvent.coalesced, 1, st.offsetBytes[p]!, sz);
     } else {
       prevInuse[nextchunk] = 0;
     }
@@ -79,25 +90,24 @@ export function intFree(st: GlibcHeap, p: number): void {
     fd[p] = fwd;
     bk[p] = UNSORTED_BIN;
     if (!isInSmallbinRange(sz)) {
-      st.fdNextsize[p] = NULL_NODE;
-      st.bkNextsize[p] = NULL_NODE;
+      st.fdNextsize[p] = NULL_SLOT;
+      st.bkNextsize[p] = NULL_SLOT;
     }
     fd[UNSORTED_BIN] = p;
     bk[fwd] = p;
     size[p] = sz;
     prevInuse[p] = 1;
-    prevSize[p + sz / 16] = sz;
     home[p] = ChunkHome.unsorted;
-    emitEvent(st, MallocEvent.freed, MallocSource.unsorted, nodeToOffset(p), sz);
+    emitEvent(st, MallocEvent.freed, MallocSource.unsorted, st.offsetBytes[p]!, sz);
   } else {
     sz += nextsize;
+    absorbNextChunk(st, p);
     size[p] = sz;
     prevInuse[p] = 1;
-    home[nextchunk] = ChunkHome.none;
     st.top = p;
     home[p] = ChunkHome.top;
-    emitEvent(st, MallocEvent.coalesced, 2, nodeToOffset(p), sz);
-    emitEvent(st, MallocEvent.freed, MallocSource.top, nodeToOffset(p), sz);
+    emitEvent(st, MallocEvent.coalesced, 2, st.offsetBytes[p]!, sz);
+    emitEvent(st, MallocEvent.freed, MallocSource.top, st.offsetBytes[p]!, sz);
   }
 
   if (sz >= FASTBIN_CONSOLIDATION_THRESHOLD) {
@@ -134,16 +144,16 @@ export function libcFree(st: GlibcHeap, mem: number): void {
     munmapChunk(st, address);
     return;
   }
-  const p = checkLiveChunk(st, mem, 'free');
+  const p = takeLiveChunk(st, mem, 'free');
+  reserveSlots(st);
   if (!st.tcacheReady) initTcache(st);
   intFree(st, p);
 }
 
-/** The node of a live heap allocation, or throws as glibc would abort. */
-export function checkLiveChunk(st: GlibcHeap, mem: number, caller: string): number {
-  const p = memToNode(mem);
-  if (!Number.isInteger(p) || p < 0 || p >= st.capacityNodes || st.home[p] !== ChunkHome.inUse || mem === st.tcacheStructMem) {
-    throw new HeapMisuseError(`${caller}(): invalid pointer or double free (${mem})`);
-  }
+/** The slot of a live heap allocation, which stops being live; throws as glibc would abort. */
+export function takeLiveChunk(st: GlibcHeap, mem: number, caller: string): number {
+  const p = readLiveSlot(st, mem);
+  if (p === NULL_SLOT) throw new HeapMisuseError(`${caller}(): invalid pointer or double free (${mem})`);
+  clearLiveSlot(st, mem);
   return p;
 }

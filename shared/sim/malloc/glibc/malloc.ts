@@ -3,9 +3,10 @@
 // Source of truth: glibc 2.36 malloc/malloc.c __libc_malloc, tcache_init, _int_malloc, __libc_calloc.
 
 import {
+  CHUNK_HDR_SZ,
   MAX_ITERS,
   MINSIZE,
-  NBINS,
+  NSMALLBINS,
   TCACHE_PERTHREAD_STRUCT_SIZE,
   UNSORTED_BIN,
   checkRequest2size,
@@ -18,26 +19,27 @@ import {
 import {
   ChunkHome,
   type GlibcHeap,
-  NULL_NODE,
+  NULL_SLOT,
   emitEvent,
   markBin,
-  nodeToMem,
-  nodeToOffset,
   readTopSize,
+  reserveSlots,
+  setLiveSlot,
+  splitChunkAt,
   tcacheGet,
   tcachePut,
   unlinkChunk,
 } from './state.js';
 import { mallocConsolidate } from './consolidate.js';
-import { sysmalloc } from './sysmalloc.js';
+import { MMAPPED_RESULT, sysmalloc } from './sysmalloc.js';
 import { MallocEvent, MallocSource } from '../events.js';
 
 function emitServed(st: GlibcHeap, source: number, p: number): void {
-  if (st.sink !== null) st.sink(MallocEvent.served, source, nodeToOffset(p), st.size[p]!);
+  if (st.sink !== null) st.sink(MallocEvent.served, source, st.offsetBytes[p]!, st.sizeBytes[p]!);
 }
 
 function emitStash(st: GlibcHeap, source: number, p: number): void {
-  if (st.sink !== null) st.sink(MallocEvent.tcacheStash, source, nodeToOffset(p), st.size[p]!);
+  if (st.sink !== null) st.sink(MallocEvent.tcacheStash, source, st.offsetBytes[p]!, st.sizeBytes[p]!);
 }
 
 /**
@@ -45,23 +47,22 @@ function emitStash(st: GlibcHeap, source: number, p: number): void {
  * remainder put at the head of the unsorted bin, as the largebin and binmap paths do.
  */
 function splitToUnsorted(st: GlibcHeap, victim: number, nb: number, remainderSize: number): number {
-  const remainder = victim + nb / 16;
+  const remainder = splitChunkAt(st, victim, nb);
   const fwd = st.fd[UNSORTED_BIN]!;
   st.bk[remainder] = UNSORTED_BIN;
   st.fd[remainder] = fwd;
   st.fd[UNSORTED_BIN] = remainder;
   st.bk[fwd] = remainder;
   if (!isInSmallbinRange(remainderSize)) {
-    st.fdNextsize[remainder] = NULL_NODE;
-    st.bkNextsize[remainder] = NULL_NODE;
+    st.fdNextsize[remainder] = NULL_SLOT;
+    st.bkNextsize[remainder] = NULL_SLOT;
   }
-  st.size[victim] = nb;
+  st.sizeBytes[victim] = nb;
   st.prevInuse[victim] = 1;
-  st.size[remainder] = remainderSize;
+  st.sizeBytes[remainder] = remainderSize;
   st.prevInuse[remainder] = 1;
-  st.prevSize[remainder + remainderSize / 16] = remainderSize;
   st.home[remainder] = ChunkHome.unsorted;
-  emitEvent(st, MallocEvent.split, nodeToOffset(victim), nodeToOffset(remainder), remainderSize);
+  emitEvent(st, MallocEvent.split, st.offsetBytes[victim]!, st.offsetBytes[remainder]!, remainderSize);
   return remainder;
 }
 
@@ -84,7 +85,7 @@ function placeInBin(st: GlibcHeap, victim: number, size: number): void {
     bck = victimIndex;
     fwd = st.fd[bck]!;
     if (fwd !== bck) {
-      if (size < st.size[st.bk[bck]!]!) {
+      if (size < st.sizeBytes[st.bk[bck]!]!) {
         // Smaller than the smallest: goes last; joins the nextsize ring before the largest.
         fwd = bck;
         bck = st.bk[bck]!;
@@ -94,8 +95,8 @@ function placeInBin(st: GlibcHeap, victim: number, size: number): void {
         st.fdNextsize[st.bkNextsize[victim]!] = victim;
         st.bkNextsize[first] = victim;
       } else {
-        while (size < st.size[fwd]!) fwd = st.fdNextsize[fwd]!;
-        if (size === st.size[fwd]!) {
+        while (size < st.sizeBytes[fwd]!) fwd = st.fdNextsize[fwd]!;
+        if (size === st.sizeBytes[fwd]!) {
           fwd = st.fd[fwd]!; // always insert in the second position
         } else {
           st.fdNextsize[victim] = fwd;
@@ -116,39 +117,39 @@ function placeInBin(st: GlibcHeap, victim: number, size: number): void {
   st.fd[victim] = fwd;
   st.bk[fwd] = victim;
   st.fd[bck] = victim;
-  emitEvent(st, MallocEvent.binned, victimIndex, nodeToOffset(victim), size);
+  emitEvent(st, MallocEvent.binned, victimIndex, st.offsetBytes[victim]!, size);
 }
 
 /**
  * _int_malloc: serves `bytes` from the arena (never from the tcache directly, but it stashes
- * spare chunks of the same size into the tcache on the way).
- * @returns the user pointer (heap offset + 16 … or mmap address + 16), 0 for NULL.
+ * spare chunks of the same size into the tcache on the way). The caller reserved slots.
+ * @returns the chunk's slot, MMAPPED_RESULT (address in st.lastMmappedAddress) or NULL_SLOT.
  */
 export function intMalloc(st: GlibcHeap, bytes: number): number {
   const nb = checkRequest2size(bytes);
-  if (nb === 0) return 0;
+  if (nb === 0) return NULL_SLOT;
   const mp = st.params;
-  // Safe to hold the arrays: only sysmalloc grows (replaces) them, and it is always a tail call.
-  const { size, prevInuse, fd, bk, home } = st;
+  // Safe to hold the arrays: slots were reserved at call entry, so nothing replaces them.
+  const { sizeBytes: size, prevInuse, fd, bk, home, nextChunk } = st;
 
   // Fastbins: exact size, LIFO; then move the rest of that bin into the tcache.
   if (nb <= mp.maxFastBytes) {
     const idx = computeFastbinIndex(nb);
     const victim = st.fastbins[idx]!;
-    if (victim !== NULL_NODE) {
+    if (victim !== NULL_SLOT) {
       st.fastbins[idx] = fd[victim]!;
       home[victim] = ChunkHome.inUse;
       const tcIdx = computeTcacheIndex(nb);
       if (st.tcacheReady && tcIdx < mp.tcacheBins) {
         let tcVictim: number;
-        while (st.tcacheCounts[tcIdx]! < mp.tcacheCount && (tcVictim = st.fastbins[idx]!) !== NULL_NODE) {
+        while (st.tcacheCounts[tcIdx]! < mp.tcacheCount && (tcVictim = st.fastbins[idx]!) !== NULL_SLOT) {
           st.fastbins[idx] = fd[tcVictim]!;
           tcachePut(st, tcVictim, tcIdx);
           emitStash(st, MallocSource.fastbin, tcVictim);
         }
       }
       emitServed(st, MallocSource.fastbin, victim);
-      return nodeToMem(victim);
+      return victim;
     }
   }
 
@@ -160,7 +161,7 @@ export function intMalloc(st: GlibcHeap, bytes: number): number {
     const victim = bk[bin]!;
     if (victim !== bin) {
       const bck = bk[victim]!;
-      prevInuse[victim + nb / 16] = 1;
+      prevInuse[nextChunk[victim]!] = 1;
       bk[bin] = bck;
       fd[bck] = bin;
       home[victim] = ChunkHome.inUse;
@@ -169,7 +170,7 @@ export function intMalloc(st: GlibcHeap, bytes: number): number {
         let tcVictim: number;
         while (st.tcacheCounts[tcIdx]! < mp.tcacheCount && (tcVictim = bk[bin]!) !== bin) {
           const b2 = bk[tcVictim]!;
-          prevInuse[tcVictim + nb / 16] = 1;
+          prevInuse[nextChunk[tcVictim]!] = 1;
           bk[bin] = b2;
           fd[b2] = bin;
           tcachePut(st, tcVictim, tcIdx);
@@ -177,7 +178,7 @@ export function intMalloc(st: GlibcHeap, bytes: number): number {
         }
       }
       emitServed(st, MallocSource.smallbin, victim);
-      return nodeToMem(victim);
+      return victim;
     }
   } else {
     idx = computeLargebinIndex(nb);
@@ -198,35 +199,34 @@ export function intMalloc(st: GlibcHeap, bytes: number): number {
       const bck = bk[victim]!;
       const vsize = size[victim]!;
 
-      if (smallRequest && bck === UNSORTED_BIN && victim === st.lastRemainder && vsize > nb + MINSIZE) {
+      if (smallRequest && bck === UNSORTED_BIN && st.offsetBytes[victim] === st.lastRemainderOffset && vsize > nb + MINSIZE) {
         const remainderSize = vsize - nb;
-        const remainder = victim + nb / 16;
+        const remainder = splitChunkAt(st, victim, nb);
         bk[UNSORTED_BIN] = remainder;
         fd[UNSORTED_BIN] = remainder;
-        st.lastRemainder = remainder;
+        st.lastRemainderOffset = st.offsetBytes[remainder]!;
         bk[remainder] = UNSORTED_BIN;
         fd[remainder] = UNSORTED_BIN;
         if (!isInSmallbinRange(remainderSize)) {
-          st.fdNextsize[remainder] = NULL_NODE;
-          st.bkNextsize[remainder] = NULL_NODE;
+          st.fdNextsize[remainder] = NULL_SLOT;
+          st.bkNextsize[remainder] = NULL_SLOT;
         }
         size[victim] = nb;
         prevInuse[victim] = 1;
         size[remainder] = remainderSize;
         prevInuse[remainder] = 1;
-        st.prevSize[remainder + remainderSize / 16] = remainderSize;
         home[victim] = ChunkHome.inUse;
         home[remainder] = ChunkHome.unsorted;
-        emitEvent(st, MallocEvent.split, nodeToOffset(victim), nodeToOffset(remainder), remainderSize);
+        emitEvent(st, MallocEvent.split, st.offsetBytes[victim]!, st.offsetBytes[remainder]!, remainderSize);
         emitServed(st, MallocSource.remainder, victim);
-        return nodeToMem(victim);
+        return victim;
       }
 
       bk[UNSORTED_BIN] = bck;
       fd[bck] = UNSORTED_BIN;
 
       if (vsize === nb) {
-        prevInuse[victim + vsize / 16] = 1;
+        prevInuse[nextChunk[victim]!] = 1;
         if (tcacheNb > 0 && st.tcacheCounts[tcIdx]! < mp.tcacheCount) {
           tcachePut(st, victim, tcIdx);
           emitStash(st, MallocSource.unsorted, victim);
@@ -235,7 +235,7 @@ export function intMalloc(st: GlibcHeap, bytes: number): number {
         }
         home[victim] = ChunkHome.inUse;
         emitServed(st, MallocSource.unsorted, victim);
-        return nodeToMem(victim);
+        return victim;
       }
 
       placeInBin(st, victim, vsize);
@@ -244,7 +244,7 @@ export function intMalloc(st: GlibcHeap, bytes: number): number {
       if (returnCached && mp.tcacheUnsortedLimit > 0 && tcacheUnsortedCount > mp.tcacheUnsortedLimit) {
         const p = tcacheGet(st, tcIdx);
         emitServed(st, MallocSource.tcache, p);
-        return nodeToMem(p);
+        return p;
       }
       if (++iters >= MAX_ITERS) break;
     }
@@ -252,7 +252,7 @@ export function intMalloc(st: GlibcHeap, bytes: number): number {
     if (returnCached) {
       const p = tcacheGet(st, tcIdx);
       emitServed(st, MallocSource.tcache, p);
-      return nodeToMem(p);
+      return p;
     }
 
     // Large request: best fit in its own largebin, walking the nextsize ring from the smallest.
@@ -268,13 +268,13 @@ export function intMalloc(st: GlibcHeap, bytes: number): number {
         const remainderSize = vsize - nb;
         unlinkChunk(st, victim);
         if (remainderSize < MINSIZE) {
-          prevInuse[victim + vsize / 16] = 1;
+          prevInuse[nextChunk[victim]!] = 1;
         } else {
           splitToUnsorted(st, victim, nb, remainderSize);
         }
         home[victim] = ChunkHome.inUse;
         emitServed(st, MallocSource.largebin, victim);
-        return nodeToMem(victim);
+        return victim;
       }
     }
 
@@ -309,23 +309,23 @@ export function intMalloc(st: GlibcHeap, bytes: number): number {
       const remainderSize = vsize - nb;
       unlinkChunk(st, victim);
       if (remainderSize < MINSIZE) {
-        prevInuse[victim + vsize / 16] = 1;
+        prevInuse[nextChunk[victim]!] = 1;
       } else {
         const remainder = splitToUnsorted(st, victim, nb, remainderSize);
-        if (smallRequest) st.lastRemainder = remainder;
+        if (smallRequest) st.lastRemainderOffset = st.offsetBytes[remainder]!;
       }
       home[victim] = ChunkHome.inUse;
-      emitServed(st, binIdx < NBINS / 2 ? MallocSource.smallbin : MallocSource.largebin, victim);
+      emitServed(st, binIdx < NSMALLBINS ? MallocSource.smallbin : MallocSource.largebin, victim);
       found = true;
       break;
     }
-    if (found) return nodeToMem(victim);
+    if (found) return victim;
 
     // use_top
     const top = st.top;
     const topSize = readTopSize(st);
     if (topSize >= nb + MINSIZE) {
-      const remainder = top + nb / 16;
+      const remainder = splitChunkAt(st, top, nb);
       st.top = remainder;
       size[top] = nb;
       prevInuse[top] = 1;
@@ -334,7 +334,7 @@ export function intMalloc(st: GlibcHeap, bytes: number): number {
       prevInuse[remainder] = 1;
       home[remainder] = ChunkHome.top;
       emitServed(st, MallocSource.top, top);
-      return nodeToMem(top);
+      return top;
     } else if (st.haveFastchunks) {
       mallocConsolidate(st);
       idx = smallRequest ? computeSmallbinIndex(nb) : computeLargebinIndex(nb);
@@ -346,28 +346,38 @@ export function intMalloc(st: GlibcHeap, bytes: number): number {
 
 /** tcache_init: the first malloc allocates the 0x290-byte tcache_perthread_struct from the arena. */
 export function initTcache(st: GlibcHeap): void {
-  const mem = intMalloc(st, TCACHE_PERTHREAD_STRUCT_SIZE);
-  if (mem !== 0) {
-    st.tcacheReady = true;
-    st.tcacheStructMem = mem;
-  }
+  const p = intMalloc(st, TCACHE_PERTHREAD_STRUCT_SIZE);
+  if (p === NULL_SLOT) return;
+  st.tcacheReady = true;
+  st.tcacheStructMem = p === MMAPPED_RESULT ? st.lastMmappedAddress + CHUNK_HDR_SZ : st.offsetBytes[p]! + CHUNK_HDR_SZ;
+  if (p !== MMAPPED_RESULT) st.inUseBytes += st.sizeBytes[p]!;
+}
+
+/** Turns an intMalloc result into the user pointer handed to the program (0 for NULL). */
+export function publishChunk(st: GlibcHeap, p: number): number {
+  if (p === NULL_SLOT) return 0;
+  if (p === MMAPPED_RESULT) return st.lastMmappedAddress + CHUNK_HDR_SZ;
+  const mem = st.offsetBytes[p]! + CHUNK_HDR_SZ;
+  setLiveSlot(st, mem, p);
+  return mem;
 }
 
 /**
  * __libc_malloc: a tcache hit for sizes the tcache covers, else _int_malloc.
- * @returns the user pointer (see intMalloc), 0 for NULL.
+ * @returns the user pointer: heap offset + 16, or (mmapped chunks) simulated address + 16; 0 for NULL.
  */
 export function libcMalloc(st: GlibcHeap, bytes: number): number {
   const tbytes = checkRequest2size(bytes);
   if (tbytes === 0) return 0;
+  reserveSlots(st);
   const tcIdx = computeTcacheIndex(tbytes);
   if (!st.tcacheReady) initTcache(st);
   if (tcIdx < st.params.tcacheBins && st.tcacheReady && st.tcacheCounts[tcIdx]! > 0) {
     const p = tcacheGet(st, tcIdx);
     emitServed(st, MallocSource.tcache, p);
-    return nodeToMem(p);
+    return publishChunk(st, p);
   }
-  return intMalloc(st, bytes);
+  return publishChunk(st, intMalloc(st, bytes));
 }
 
 /**
@@ -377,6 +387,7 @@ export function libcMalloc(st: GlibcHeap, bytes: number): number {
 export function libcCalloc(st: GlibcHeap, n: number, elemBytes: number): number {
   const bytes = n * elemBytes;
   if (!(bytes < 2 ** 64)) return 0;
+  reserveSlots(st);
   if (!st.tcacheReady) initTcache(st);
-  return intMalloc(st, bytes);
+  return publishChunk(st, intMalloc(st, bytes));
 }

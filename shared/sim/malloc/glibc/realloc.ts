@@ -3,20 +3,20 @@
 // Source of truth: glibc 2.36 malloc/malloc.c __libc_realloc, _int_realloc, mremap_chunk.
 
 import { CHUNK_HDR_SZ, MALLOC_ALIGN_MASK, MINSIZE, checkRequest2size } from './chunk.js';
-import { ChunkHome, type GlibcHeap, emitEvent, memToNode, nodeToMem, nodeToOffset, unlinkChunk } from './state.js';
-import { intMalloc, libcMalloc } from './malloc.js';
-import { HeapMisuseError, checkLiveChunk, intFree, isMmappedMem, libcFree } from './free.js';
-import { mremapChunk } from './sysmalloc.js';
+import { ChunkHome, type GlibcHeap, NULL_SLOT, absorbNextChunk, emitEvent, reserveSlots, splitChunkAt, unlinkChunk } from './state.js';
+import { intMalloc, libcMalloc, publishChunk } from './malloc.js';
+import { HeapMisuseError, intFree, isMmappedMem, libcFree, takeLiveChunk } from './free.js';
+import { MMAPPED_RESULT, mremapChunk } from './sysmalloc.js';
 import { MallocEvent, ReallocPath } from '../events.js';
 
 /**
- * _int_realloc of live heap chunk oldp (oldsize bytes) to nb chunk bytes.
- * @returns the user pointer, 0 when the allocation fails.
+ * _int_realloc of live heap chunk oldp (oldsize bytes) to nb chunk bytes. The caller reserved slots.
+ * @returns the chunk's slot, MMAPPED_RESULT (address in st.lastMmappedAddress) or NULL_SLOT.
  */
 export function intRealloc(st: GlibcHeap, oldp: number, oldsize: number, nb: number): number {
-  // No destructuring of st's arrays: intMalloc may grow (replace) them.
-  const next = oldp + oldsize / 16;
-  const nextsize = st.size[next]!;
+  const { sizeBytes: size, prevInuse, home, nextChunk } = st;
+  const next = nextChunk[oldp]!;
+  const nextsize = size[next]!;
   let newp: number;
   let newsize: number;
   let path: number = ReallocPath.inPlace;
@@ -25,54 +25,58 @@ export function intRealloc(st: GlibcHeap, oldp: number, oldsize: number, nb: num
     newp = oldp;
     newsize = oldsize;
   } else if (next === st.top && oldsize + nextsize >= nb + MINSIZE) {
+    // Grow into top: oldp takes nb bytes and top starts right after.
     newsize = oldsize + nextsize;
-    st.size[oldp] = nb;
-    const top = oldp + nb / 16;
-    st.home[next] = ChunkHome.none;
+    absorbNextChunk(st, oldp);
+    const top = splitChunkAt(st, oldp, nb);
+    size[oldp] = nb;
     st.top = top;
-    st.size[top] = newsize - nb;
-    st.prevInuse[top] = 1;
-    st.home[top] = ChunkHome.top;
+    size[top] = newsize - nb;
+    prevInuse[top] = 1;
+    home[top] = ChunkHome.top;
     emitEvent(st, MallocEvent.realloc, ReallocPath.growIntoTop, oldsize, nb);
-    return nodeToMem(oldp);
-  } else if (next !== st.top && st.prevInuse[next + nextsize / 16] === 0 && oldsize + nextsize >= nb) {
+    return oldp;
+  } else if (next !== st.top && prevInuse[nextChunk[next]!] === 0 && oldsize + nextsize >= nb) {
     newp = oldp;
     newsize = oldsize + nextsize;
     unlinkChunk(st, next);
-    st.home[next] = ChunkHome.none;
+    absorbNextChunk(st, oldp);
     path = ReallocPath.growIntoNext;
   } else {
-    const newmem = intMalloc(st, nb - MALLOC_ALIGN_MASK);
-    if (newmem === 0) return 0;
-    if (!isMmappedMem(newmem) && memToNode(newmem) === next) {
-      // The new chunk was carved right after the old one (from top): just extend.
-      newsize = st.size[next]! + oldsize;
-      st.home[next] = ChunkHome.none;
+    const q = intMalloc(st, nb - MALLOC_ALIGN_MASK);
+    if (q === NULL_SLOT) return NULL_SLOT;
+    // glibc compares addresses (newp == next); slots may have been recycled inside intMalloc.
+    if (q >= 0 && st.offsetBytes[q] === st.offsetBytes[oldp]! + oldsize) {
+      // The new chunk was carved right after the old one (from top): extend instead of copying.
+      newsize = size[q]! + oldsize;
+      absorbNextChunk(st, oldp);
       newp = oldp;
+      path = ReallocPath.growIntoTop;
     } else {
-      emitEvent(st, MallocEvent.realloc, ReallocPath.move, oldsize, isMmappedMem(newmem) ? st.mmapped.get(newmem - CHUNK_HDR_SZ)! : st.size[memToNode(newmem)]!);
+      const newSize = q === MMAPPED_RESULT ? st.mmapped.get(st.lastMmappedAddress)! : size[q]!;
+      emitEvent(st, MallocEvent.realloc, ReallocPath.move, oldsize, newSize);
       intFree(st, oldp);
-      return newmem;
+      return q;
     }
   }
 
   const remainderSize = newsize - nb;
   if (remainderSize < MINSIZE) {
-    st.size[newp] = newsize;
-    st.prevInuse[newp + newsize / 16] = 1;
+    size[newp] = newsize;
+    prevInuse[nextChunk[newp]!] = 1;
   } else {
-    const remainder = newp + nb / 16;
-    st.size[newp] = nb;
-    st.size[remainder] = remainderSize;
-    st.prevInuse[remainder] = 1;
-    st.prevInuse[remainder + remainderSize / 16] = 1;
-    st.home[remainder] = ChunkHome.inUse;
-    emitEvent(st, MallocEvent.split, nodeToOffset(newp), nodeToOffset(remainder), remainderSize);
+    const remainder = splitChunkAt(st, newp, nb);
+    size[newp] = nb;
+    size[remainder] = remainderSize;
+    prevInuse[remainder] = 1;
+    prevInuse[nextChunk[remainder]!] = 1;
+    home[remainder] = ChunkHome.inUse;
+    emitEvent(st, MallocEvent.split, st.offsetBytes[newp]!, st.offsetBytes[remainder]!, remainderSize);
     intFree(st, remainder);
   }
-  st.home[newp] = ChunkHome.inUse;
-  emitEvent(st, MallocEvent.realloc, path, oldsize, st.size[newp]!);
-  return nodeToMem(newp);
+  home[newp] = ChunkHome.inUse;
+  emitEvent(st, MallocEvent.realloc, path, oldsize, size[newp]!);
+  return newp;
 }
 
 /**
@@ -100,6 +104,7 @@ export function libcRealloc(st: GlibcHeap, mem: number, bytes: number): number {
     emitEvent(st, MallocEvent.realloc, ReallocPath.mremap, oldsize, st.mmapped.get(moved)!);
     return moved + CHUNK_HDR_SZ;
   }
-  const oldp = checkLiveChunk(st, mem, 'realloc');
-  return intRealloc(st, oldp, st.size[oldp]!, nb);
+  const oldp = takeLiveChunk(st, mem, 'realloc');
+  reserveSlots(st);
+  return publishChunk(st, intRealloc(st, oldp, st.sizeBytes[oldp]!, nb));
 }

@@ -4,8 +4,8 @@
 
 import { CHUNK_HDR_SZ, SIZE_SZ } from './chunk.js';
 import { type MallocParams } from './params.js';
-import { type GlibcHeap, createGlibcHeap, isChunkInUse, memToNode } from './state.js';
-import { libcMalloc } from './malloc.js';
+import { type GlibcHeap, NULL_SLOT, createGlibcHeap, readLiveSlot } from './state.js';
+import { libcCalloc, libcMalloc } from './malloc.js';
 import { isMmappedMem, libcFree } from './free.js';
 import { libcRealloc } from './realloc.js';
 import { type MallocEventSink } from '../events.js';
@@ -13,13 +13,14 @@ import { REGION_HEAP, REGION_MMAP, type ReplayResults, createReplayResults } fro
 import { OP_ALLOC, OP_FREE, type Trace } from '../../trace.js';
 
 /**
- * malloc_usable_size: mmapped chunk size - 16, in-use heap chunk size - 8, else 0.
+ * malloc_usable_size of a live allocation: mmapped chunk size - 16, heap chunk size - 8; 0 for NULL
+ * or a pointer the program does not own.
  */
 export function readUsableSize(st: GlibcHeap, mem: number): number {
   if (mem === 0) return 0;
   if (isMmappedMem(mem)) return (st.mmapped.get(mem - CHUNK_HDR_SZ) ?? CHUNK_HDR_SZ) - CHUNK_HDR_SZ;
-  const p = memToNode(mem);
-  return isChunkInUse(st, p) ? st.size[p]! - SIZE_SZ : 0;
+  const p = readLiveSlot(st, mem);
+  return p === NULL_SLOT ? 0 : st.sizeBytes[p]! - SIZE_SZ;
 }
 
 /** A replay in progress: the heap, the id → pointer table and the next op to run. */
@@ -31,13 +32,24 @@ export interface GlibcReplay {
   /** Index of the next op. */
   next: number;
   results: ReplayResults;
+  /** `a` ops call calloc(1, size) instead of malloc(size). */
+  useCalloc: boolean;
+}
+
+/** Options for createGlibcReplay. */
+export interface GlibcReplayOptions {
+  /** Receives the model's events. */
+  sink?: MallocEventSink | null;
+  /** Replay `a` ops as calloc(1, size) (calloc skips the tcache). */
+  useCalloc?: boolean;
 }
 
 /** Starts a replay (nothing run yet). */
-export function createGlibcReplay(trace: Trace, params: MallocParams, sink: MallocEventSink | null = null): GlibcReplay {
+export function createGlibcReplay(trace: Trace, params: MallocParams, options: GlibcReplayOptions = {}): GlibcReplay {
   return {
     trace,
-    heap: createGlibcHeap(params, { sink }),
+    heap: createGlibcHeap(params, { sink: options.sink ?? null }),
+    useCalloc: options.useCalloc ?? false,
     ptrs: new Float64Array(trace.slotCount),
     next: 0,
     results: createReplayResults(trace.length),
@@ -54,7 +66,7 @@ export function runGlibcReplay(r: GlibcReplay, end: number = r.trace.length): vo
     const kind = kinds[i]!;
     let mem = 0;
     if (kind === OP_ALLOC) {
-      mem = libcMalloc(heap, sizes[i]!);
+      mem = r.useCalloc ? libcCalloc(heap, 1, sizes[i]!) : libcMalloc(heap, sizes[i]!);
       ptrs[slot] = mem;
     } else if (kind === OP_FREE) {
       libcFree(heap, ptrs[slot]!);
@@ -72,17 +84,19 @@ export function runGlibcReplay(r: GlibcReplay, end: number = r.trace.length): vo
       } else {
         results.region[i] = REGION_HEAP;
         results.offset[i] = mem;
-        results.usable[i] = heap.size[memToNode(mem)]! - SIZE_SZ;
+        results.usable[i] = heap.sizeBytes[readLiveSlot(heap, mem)]! - SIZE_SZ;
       }
     }
     results.brk[i] = heap.os.brkBytes;
+    results.heapInUseBytes[i] = heap.inUseBytes;
+    results.mmappedBytes[i] = heap.mmappedMem;
   }
   if (stop > r.next) r.next = stop;
 }
 
 /** Replays a whole trace and returns what every op returned. */
-export function replayTraceGlibc(trace: Trace, params: MallocParams, sink: MallocEventSink | null = null): ReplayResults {
-  const r = createGlibcReplay(trace, params, sink);
+export function replayTraceGlibc(trace: Trace, params: MallocParams, options: GlibcReplayOptions = {}): ReplayResults {
+  const r = createGlibcReplay(trace, params, options);
   runGlibcReplay(r);
   return r.results;
 }

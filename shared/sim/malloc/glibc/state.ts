@@ -1,7 +1,6 @@
-// The main arena of glibc 2.36 malloc in a single-threaded process: chunk headers, the bins,
-// the tcache, top and the system-memory accounting. Source of truth: glibc 2.36 malloc/malloc.c
-// (struct malloc_chunk, struct malloc_state and the "Bins" comment, tcache_perthread_struct,
-// unlink_chunk, tcache_put, tcache_get, mark_bin).
+// The main arena of glibc 2.36 malloc in a single-threaded process: chunks, bins, tcache, top and
+// system-memory accounting. Source of truth: glibc 2.36 malloc/malloc.c (struct malloc_chunk,
+// struct malloc_state and the "Bins" comment, tcache_perthread_struct, unlink_chunk, tcache_put/get).
 
 import { NBINS, NFASTBINS, TCACHE_MAX_BINS, isInSmallbinRange } from './chunk.js';
 import { type MallocParams } from './params.js';
@@ -9,28 +8,22 @@ import { type SimOs, createSimOs } from '../os.js';
 import { type MallocEventSink } from '../events.js';
 
 /**
- * Nodes. Every list link is a node number in one shared address space: nodes 0 … NBINS-1 are
- * the bin headers (bin_at(i), with bin 1 the unsorted bin), and node NBINS + offset/16 is the
- * chunk whose header starts `offset` bytes after the heap start. NULL_NODE is glibc's NULL.
+ * Slots. Every chunk header lives in a slot of the typed arrays below; list links (fd, bk, …)
+ * and neighbour links are slot numbers. Slots 0 … NBINS-1 are the bin headers (bin_at(i), bin 1
+ * being the unsorted bin); chunk slots start at NBINS and are recycled when chunks merge, so the
+ * model's memory follows the number of chunks, not the size of the heap. NULL_SLOT is glibc's NULL.
  */
-export const NULL_NODE = -1;
+export const NULL_SLOT = -1;
 
-/** Node of the chunk whose header is at this heap offset. */
-export function offsetToNode(offsetBytes: number): number {
-  return NBINS + offsetBytes / 16;
-}
-
-/** Heap offset of a chunk node's header. */
-export function nodeToOffset(node: number): number {
-  return (node - NBINS) * 16;
-}
+/** Room for new chunk slots guaranteed at the start of every public call (a call makes at most ~6). */
+const SLOTS_PER_CALL = 16;
 
 /**
  * Which structure holds a chunk. glibc derives this from bits and list membership; the model
- * keeps it explicitly at each chunk's first node so views and check.ts can read it directly.
+ * keeps it explicitly so views and check.ts can read it directly.
  */
 export const ChunkHome = {
-  /** Not the start of a chunk (interior of a chunk, or beyond top). */
+  /** A recycled slot (no chunk). */
   none: 0,
   /** Allocated to the program (including glibc's own tcache_perthread_struct). */
   inUse: 1,
@@ -48,17 +41,19 @@ export const CHUNK_HOME_NAMES = ['none', 'in-use', 'tcache', 'fastbin', 'unsorte
  * One main arena plus glibc's per-process parameters and the thread's tcache.
  *
  * Invariants (checked by checkGlibcHeap, after glibc's do_check_malloc_state):
- *  - tiling: chunks tile [0, brk): offset(next) = offset(p) + size(p), the last chunk is top and
- *    offset(top) + size(top) = brk = systemMem (sbrk_base is the heap start);
+ *  - tiling: following nextChunk from firstChunk visits chunks with
+ *    offset(next) = offset(p) + size(p), ending at top, and offset(top) + size(top) = brk = systemMem;
+ *    prevChunk is the reverse chain;
  *  - size(p) % 16 = 0 and size(p) ≥ MINSIZE for every chunk; size(top) ≥ MINSIZE once the heap exists;
  *  - prevInuse(next(p)) = 0 ⇔ p is free in a regular bin (unsorted, smallbin, largebin);
- *    prevInuse(first chunk) = prevInuse(top) = 1;
- *  - free in a regular bin ⇒ prevSize(next(p)) = size(p), and neither neighbour is free in a regular bin;
+ *    prevInuse(firstChunk) = prevInuse(top) = 1; no two neighbours are free in regular bins;
  *  - smallbin i holds only size 16·i; largebin i only sizes with largebin_index = i, sorted by
- *    size descending, with the nextsize ring linking the first chunk of each size;
- *  - fastbin i holds only size 16·(i+2) ≤ maxFastBytes; tcache bin i holds tcacheCounts[i]
- *    chunks of size 32 + 16·i, tcacheCounts[i] ≤ tcacheCount;
+ *    size descending, the nextsize ring linking the first chunk of each size (others: NULL);
+ *  - fastbin i holds only size 16·(i+2) ≤ maxFastBytes; tcache bin i holds tcacheCounts[i] ≤ tcacheCount
+ *    chunks of size 32 + 16·i;
  *  - binmap bit i clear ⇒ bin i empty;
+ *  - livePages holds exactly the in-use chunks handed to the program (all but the tcache struct);
+ *    inUseBytes = Σ their sizes (+ the tcache struct's size when it lives in the heap);
  *  - nMmaps = mmapped.size, mmappedMem = Σ mmapped sizes.
  */
 export interface GlibcHeap {
@@ -69,32 +64,45 @@ export interface GlibcHeap {
   /** Event receiver, or null (then nothing is emitted). */
   sink: MallocEventSink | null;
 
-  /** Length of the per-node arrays. */
-  capacityNodes: number;
+  /** Length of the per-slot arrays. */
+  capacitySlots: number;
+  /** Slots ever handed out (chunk slots are NBINS … slotHigh-1). */
+  slotHigh: number;
+  /** Recycled chunk slots (a stack of freeSlotCount entries). */
+  freeSlots: Int32Array;
+  /** Number of entries in freeSlots. */
+  freeSlotCount: number;
+
+  /** Heap offset of the chunk header (bytes from the heap start). */
+  offsetBytes: Float64Array;
   /** chunksize(p): bytes, flags excluded. */
-  size: Uint32Array;
+  sizeBytes: Float64Array;
   /** PREV_INUSE bit of p's size field. */
   prevInuse: Uint8Array;
-  /** mchunk_prev_size of p (valid when the previous chunk is free). */
-  prevSize: Uint32Array;
   /** fd (regular bins, doubly linked; tcache and fastbins use it as their single `next`). */
   fd: Int32Array;
   /** bk (regular bins). */
   bk: Int32Array;
-  /** fd_nextsize (largebins; NULL_NODE for all but the first chunk of each size). */
+  /** fd_nextsize (largebins; NULL_SLOT for all but the first chunk of each size). */
   fdNextsize: Int32Array;
   /** bk_nextsize (largebins). */
   bkNextsize: Int32Array;
-  /** ChunkHome of the chunk starting at this node. */
+  /** The chunk right after (next_chunk), NULL_SLOT after top. */
+  nextChunk: Int32Array;
+  /** The chunk right before (what prev_size leads to), NULL_SLOT for the first chunk. */
+  prevChunk: Int32Array;
+  /** ChunkHome of the chunk in this slot. */
   home: Uint8Array;
 
-  /** av->top as a node; NULL_NODE before the first sysmalloc (glibc's initial_top, size 0). */
+  /** The chunk at the heap start (stable: it never merges backward), NULL_SLOT before the heap exists. */
+  firstChunk: number;
+  /** av->top; NULL_SLOT before the first sysmalloc (glibc's initial_top, size 0). */
   top: number;
-  /** av->last_remainder (node or NULL_NODE). */
-  lastRemainder: number;
+  /** av->last_remainder, kept as a heap offset (−1 for NULL): glibc compares the stale pointer by address. */
+  lastRemainderOffset: number;
   /** av->have_fastchunks. */
   haveFastchunks: boolean;
-  /** av->fastbinsY: first node of each fastbin (LIFO), NULL_NODE if empty. */
+  /** av->fastbinsY: first slot of each fastbin (LIFO), NULL_SLOT if empty. */
   fastbins: Int32Array;
   /** av->binmap: 4 words of 32 bits, one per bin (a hint: set when a bin is filled, cleared lazily). */
   binmap: Uint32Array;
@@ -105,12 +113,24 @@ export interface GlibcHeap {
 
   /** True once tcache_init has allocated the tcache_perthread_struct. */
   tcacheReady: boolean;
-  /** tcache->entries: first node of each tcache bin (LIFO). */
+  /** tcache->entries: first slot of each tcache bin (LIFO). */
   tcacheEntries: Int32Array;
   /** tcache->counts. */
   tcacheCounts: Uint16Array;
   /** User pointer of the tcache_perthread_struct (0 until tcache_init). */
   tcacheStructMem: number;
+
+  /**
+   * In-use chunks handed to the program, by user pointer: page (mem / 16 >> 10) → 1024 entries
+   * of slot + 1 (0: none). Pages appear where chunks start, so this stays sparse for big chunks.
+   */
+  livePages: (Int32Array | undefined)[];
+  /** Number of live entries in livePages. */
+  liveCount: number;
+  /** Σ chunk sizes of the live heap allocations, plus the tcache_perthread_struct when it is in the heap. */
+  inUseBytes: number;
+  /** Chunk address of the last mmapped chunk intMalloc produced (see MMAPPED_RESULT). */
+  lastMmappedAddress: number;
 
   /** mp_.n_mmaps. */
   nMmaps: number;
@@ -126,37 +146,47 @@ export interface GlibcHeap {
 export interface GlibcHeapOptions {
   /** Receives events; omit for full speed. */
   sink?: MallocEventSink | null;
-  /** Initial room for chunk nodes (grows as brk grows). */
-  initialCapacityNodes?: number;
+  /** Initial room for chunk slots (grows as needed). */
+  initialCapacitySlots?: number;
 }
 
 /** A fresh process's main arena, before its first malloc (malloc_init_state). */
 export function createGlibcHeap(params: MallocParams, options: GlibcHeapOptions = {}): GlibcHeap {
-  const cap = Math.max(NBINS + 64, options.initialCapacityNodes ?? NBINS + 16384);
+  const cap = Math.max(NBINS + 4 * SLOTS_PER_CALL, options.initialCapacitySlots ?? 4096);
   const st: GlibcHeap = {
     params: { ...params },
     os: createSimOs(),
     sink: options.sink ?? null,
-    capacityNodes: cap,
-    size: new Uint32Array(cap),
+    capacitySlots: cap,
+    slotHigh: NBINS,
+    freeSlots: new Int32Array(cap),
+    freeSlotCount: 0,
+    offsetBytes: new Float64Array(cap),
+    sizeBytes: new Float64Array(cap),
     prevInuse: new Uint8Array(cap),
-    prevSize: new Uint32Array(cap),
     fd: new Int32Array(cap),
     bk: new Int32Array(cap),
     fdNextsize: new Int32Array(cap),
     bkNextsize: new Int32Array(cap),
+    nextChunk: new Int32Array(cap),
+    prevChunk: new Int32Array(cap),
     home: new Uint8Array(cap),
-    top: NULL_NODE,
-    lastRemainder: NULL_NODE,
+    firstChunk: NULL_SLOT,
+    top: NULL_SLOT,
+    lastRemainderOffset: -1,
     haveFastchunks: false,
-    fastbins: new Int32Array(NFASTBINS).fill(NULL_NODE),
+    fastbins: new Int32Array(NFASTBINS).fill(NULL_SLOT),
     binmap: new Uint32Array(4),
     systemMem: 0,
     maxSystemMem: 0,
     tcacheReady: false,
-    tcacheEntries: new Int32Array(TCACHE_MAX_BINS).fill(NULL_NODE),
+    tcacheEntries: new Int32Array(TCACHE_MAX_BINS).fill(NULL_SLOT),
     tcacheCounts: new Uint16Array(TCACHE_MAX_BINS),
     tcacheStructMem: 0,
+    livePages: [],
+    liveCount: 0,
+    inUseBytes: 0,
+    lastMmappedAddress: 0,
     nMmaps: 0,
     maxNMmaps: 0,
     mmappedMem: 0,
@@ -169,35 +199,68 @@ export function createGlibcHeap(params: MallocParams, options: GlibcHeapOptions 
   return st;
 }
 
-/** Makes room for chunk nodes up to the given break (called whenever brk grows). */
-export function ensureHeapCapacity(st: GlibcHeap, brkBytes: number): void {
-  const need = NBINS + Math.ceil(brkBytes / 16) + 2;
-  if (need <= st.capacityNodes) return;
-  if (need > 0x7fffffff) throw new RangeError(`simulated heap too large (${brkBytes} bytes)`);
-  let cap = st.capacityNodes;
-  while (cap < need) cap = Math.min(0x7fffffff, cap * 2);
-  const growU32 = (a: Uint32Array): Uint32Array => { const b = new Uint32Array(cap); b.set(a); return b; };
-  const growI32 = (a: Int32Array): Int32Array => { const b = new Int32Array(cap); b.set(a); return b; };
-  const growU8 = (a: Uint8Array): Uint8Array => { const b = new Uint8Array(cap); b.set(a); return b; };
-  st.size = growU32(st.size);
-  st.prevInuse = growU8(st.prevInuse);
-  st.prevSize = growU32(st.prevSize);
-  st.fd = growI32(st.fd);
-  st.bk = growI32(st.bk);
-  st.fdNextsize = growI32(st.fdNextsize);
-  st.bkNextsize = growI32(st.bkNextsize);
-  st.home = growU8(st.home);
-  st.capacityNodes = cap;
+/**
+ * Guarantees room for the slots one public call can create, growing (replacing) the arrays if
+ * needed. Called only at call entry, so code inside a call may hold the arrays in locals.
+ */
+export function reserveSlots(st: GlibcHeap): void {
+  if (st.freeSlotCount + st.capacitySlots - st.slotHigh >= SLOTS_PER_CALL) return;
+  const cap = st.capacitySlots * 2;
+  const f64 = (a: Float64Array): Float64Array => { const b = new Float64Array(cap); b.set(a); return b; };
+  const i32 = (a: Int32Array): Int32Array => { const b = new Int32Array(cap); b.set(a); return b; };
+  const u8 = (a: Uint8Array): Uint8Array => { const b = new Uint8Array(cap); b.set(a); return b; };
+  st.freeSlots = i32(st.freeSlots);
+  st.offsetBytes = f64(st.offsetBytes);
+  st.sizeBytes = f64(st.sizeBytes);
+  st.prevInuse = u8(st.prevInuse);
+  st.fd = i32(st.fd);
+  st.bk = i32(st.bk);
+  st.fdNextsize = i32(st.fdNextsize);
+  st.bkNextsize = i32(st.bkNextsize);
+  st.nextChunk = i32(st.nextChunk);
+  st.prevChunk = i32(st.prevChunk);
+  st.home = u8(st.home);
+  st.capacitySlots = cap;
 }
 
-/** Node of the chunk right after p (next_chunk). */
-export function readNextChunk(st: GlibcHeap, p: number): number {
-  return p + st.size[p]! / 16;
+/** Takes a slot for a new chunk (room was reserved at call entry). */
+export function allocateSlot(st: GlibcHeap): number {
+  if (st.freeSlotCount > 0) return st.freeSlots[--st.freeSlotCount]!;
+  if (st.slotHigh >= st.capacitySlots) throw new RangeError('glibc model: slot reserve exhausted within one call');
+  return st.slotHigh++;
+}
+
+/**
+ * Creates the chunk that starts nbBytes into chunk p (a split): a new slot linked after p in
+ * address order. The caller sets both sizes, flags and homes.
+ */
+export function splitChunkAt(st: GlibcHeap, p: number, nbBytes: number): number {
+  const r = allocateSlot(st);
+  const n = st.nextChunk[p]!;
+  st.offsetBytes[r] = st.offsetBytes[p]! + nbBytes;
+  st.nextChunk[r] = n;
+  st.prevChunk[r] = p;
+  if (n !== NULL_SLOT) st.prevChunk[n] = r;
+  st.nextChunk[p] = r;
+  return r;
+}
+
+/**
+ * Removes the chunk after p from the address chain and recycles its slot (p absorbs it; the
+ * caller has already unlinked it from any bin and sets p's new size).
+ */
+export function absorbNextChunk(st: GlibcHeap, p: number): void {
+  const n = st.nextChunk[p]!;
+  const nn = st.nextChunk[n]!;
+  st.nextChunk[p] = nn;
+  if (nn !== NULL_SLOT) st.prevChunk[nn] = p;
+  st.home[n] = ChunkHome.none;
+  st.freeSlots[st.freeSlotCount++] = n;
 }
 
 /** inuse(p): the PREV_INUSE bit of the chunk after p. */
 export function isChunkInUse(st: GlibcHeap, p: number): boolean {
-  return st.prevInuse[p + st.size[p]! / 16] === 1;
+  return st.prevInuse[st.nextChunk[p]!] === 1;
 }
 
 /** mark_bin. */
@@ -214,9 +277,9 @@ export function unlinkChunk(st: GlibcHeap, p: number): void {
   const bk = st.bk[p]!;
   st.bk[fd] = bk;
   st.fd[bk] = fd;
-  if (!isInSmallbinRange(st.size[p]!) && st.fdNextsize[p] !== NULL_NODE) {
+  if (!isInSmallbinRange(st.sizeBytes[p]!) && st.fdNextsize[p] !== NULL_SLOT) {
     // glibc reads fd->fd_nextsize; for a bin header that word is the next bin's fd, never NULL.
-    if (fd >= NBINS && st.fdNextsize[fd] === NULL_NODE) {
+    if (fd >= NBINS && st.fdNextsize[fd] === NULL_SLOT) {
       if (st.fdNextsize[p] === p) {
         st.fdNextsize[fd] = fd;
         st.bkNextsize[fd] = fd;
@@ -256,7 +319,7 @@ export function tcacheGet(st: GlibcHeap, tcIdx: number): number {
 
 /** Chunk size of top (0 before the heap exists, as glibc's initial_top). */
 export function readTopSize(st: GlibcHeap): number {
-  return st.top === NULL_NODE ? 0 : st.size[st.top]!;
+  return st.top === NULL_SLOT ? 0 : st.sizeBytes[st.top]!;
 }
 
 /** Sends an event to the heap's sink, if any. */
@@ -264,12 +327,72 @@ export function emitEvent(st: GlibcHeap, kind: number, a: number, b: number, c: 
   if (st.sink !== null) st.sink(kind, a, b, c);
 }
 
-/** chunk2mem for a heap chunk node: the user pointer as an offset from the heap start. */
-export function nodeToMem(node: number): number {
-  return (node - NBINS) * 16 + 16;
+/** chunk2mem: the user pointer of a heap chunk, as an offset from the heap start. */
+export function computeUserPointer(st: GlibcHeap, p: number): number {
+  return st.offsetBytes[p]! + 16;
 }
 
-/** mem2chunk for a heap user pointer. */
-export function memToNode(mem: number): number {
-  return NBINS + (mem - 16) / 16;
+/** One chunk of the heap, as listHeapChunks reports it. */
+export interface HeapChunkView {
+  /** Offset of the chunk header from the heap start. */
+  offsetBytes: number;
+  /** Chunk size in bytes. */
+  sizeBytes: number;
+  /** Where it is (ChunkHome code). */
+  home: number;
+}
+
+/** The heap's chunks in address order, top last (for views; allocates). */
+export function listHeapChunks(st: GlibcHeap): HeapChunkView[] {
+  const out: HeapChunkView[] = [];
+  for (let p = st.firstChunk; p !== NULL_SLOT; p = st.nextChunk[p]!) {
+    out.push({ offsetBytes: st.offsetBytes[p]!, sizeBytes: st.sizeBytes[p]!, home: st.home[p]! });
+  }
+  return out;
+}
+
+const LIVE_PAGE_SHIFT = 10;
+const LIVE_PAGE_MASK = (1 << LIVE_PAGE_SHIFT) - 1;
+
+/** Records that heap chunk p was handed to the program as user pointer mem. */
+export function setLiveSlot(st: GlibcHeap, mem: number, p: number): void {
+  const g = mem / 16;
+  const pi = Math.floor(g / (LIVE_PAGE_MASK + 1));
+  let page = st.livePages[pi];
+  if (page === undefined) {
+    page = new Int32Array(LIVE_PAGE_MASK + 1);
+    st.livePages[pi] = page;
+  }
+  if (page[g & LIVE_PAGE_MASK] === 0) st.liveCount++;
+  page[g & LIVE_PAGE_MASK] = p + 1;
+  st.inUseBytes += st.sizeBytes[p]!;
+}
+
+/** The slot of the live allocation at user pointer mem, or NULL_SLOT. */
+export function readLiveSlot(st: GlibcHeap, mem: number): number {
+  const g = mem / 16;
+  if (!Number.isInteger(g) || g < 0) return NULL_SLOT;
+  const page = st.livePages[Math.floor(g / (LIVE_PAGE_MASK + 1))];
+  return page === undefined ? NULL_SLOT : page[g & LIVE_PAGE_MASK]! - 1;
+}
+
+/** Forgets the live allocation at mem (it is being freed or reallocated). */
+export function clearLiveSlot(st: GlibcHeap, mem: number): void {
+  const g = mem / 16;
+  const page = st.livePages[Math.floor(g / (LIVE_PAGE_MASK + 1))];
+  if (page !== undefined && page[g & LIVE_PAGE_MASK] !== 0) {
+    st.inUseBytes -= st.sizeBytes[page[g & LIVE_PAGE_MASK]! - 1]!;
+    page[g & LIVE_PAGE_MASK] = 0;
+    st.liveCount--;
+  }
+}
+
+/** Calls fn(mem, slot) for every live allocation, in address order. */
+export function forEachLiveSlot(st: GlibcHeap, fn: (mem: number, slot: number) => void): void {
+  st.livePages.forEach((page, pi) => {
+    if (page === undefined) return;
+    for (let k = 0; k <= LIVE_PAGE_MASK; k++) {
+      if (page[k] !== 0) fn((pi * (LIVE_PAGE_MASK + 1) + k) * 16, page[k]! - 1);
+    }
+  });
 }

@@ -1,28 +1,20 @@
-// The allocator's calls into the OS: sysmalloc (mmap a chunk, or grow the heap with brk),
-// systrim (shrink it), munmap_chunk and mremap_chunk. Source of truth: glibc 2.36
-// malloc/malloc.c sysmalloc, sysmalloc_mmap, systrim, munmap_chunk, mremap_chunk (main arena,
-// contiguous MORECORE that never fails, 4 KiB pages, no transparent-huge-page alignment).
+// The allocator's calls into the OS: sysmalloc (mmap a chunk or grow the heap), systrim, munmap_chunk,
+// mremap_chunk. Source of truth: glibc 2.36 malloc/malloc.c sysmalloc, sysmalloc_mmap, systrim,
+// munmap_chunk, mremap_chunk (main arena, contiguous brk that never fails, 4 KiB pages, no THP).
 
 import { CHUNK_HDR_SZ, MINSIZE, PAGE_SIZE, SIZE_SZ, alignDown, alignUp } from './chunk.js';
-import {
-  ChunkHome,
-  type GlibcHeap,
-  NULL_NODE,
-  emitEvent,
-  ensureHeapCapacity,
-  nodeToMem,
-  nodeToOffset,
-  offsetToNode,
-  readTopSize,
-} from './state.js';
+import { ChunkHome, type GlibcHeap, NULL_SLOT, allocateSlot, emitEvent, readTopSize, splitChunkAt } from './state.js';
 import { MallocEvent, MallocSource } from '../events.js';
 import { mapAnonymous, moveBreak, remapRegion, unmapRegion } from '../os.js';
+
+/** What intMalloc/sysmalloc return for an mmapped chunk (its address is in st.lastMmappedAddress). */
+export const MMAPPED_RESULT = -2;
 
 /**
  * sysmalloc: top cannot serve nb (chunk bytes). Chunks of at least mmap_threshold are mmapped
  * (while fewer than mmap_max exist); otherwise brk grows by nb + top_pad + MINSIZE minus what
  * top already has, rounded up to a page, and nb is split off the bottom of the enlarged top.
- * @returns the user pointer (heap offset or mmap address + 16), 0 on failure.
+ * @returns the chunk's slot, MMAPPED_RESULT (address in st.lastMmappedAddress) or NULL_SLOT.
  */
 export function sysmalloc(st: GlibcHeap, nb: number): number {
   const mp = st.params;
@@ -36,7 +28,8 @@ export function sysmalloc(st: GlibcHeap, nb: number): number {
       st.mmappedMem += size;
       emitEvent(st, MallocEvent.mmap, 0, address, size);
       emitEvent(st, MallocEvent.served, MallocSource.mmap, address, size);
-      return address + CHUNK_HDR_SZ;
+      st.lastMmappedAddress = address;
+      return MMAPPED_RESULT;
     }
   }
 
@@ -48,17 +41,20 @@ export function sysmalloc(st: GlibcHeap, nb: number): number {
   if (!(size > 0)) throw new RangeError(`sysmalloc: brk increment ${size} not modelled`);
 
   const brk = moveBreak(st.os, size);
-  ensureHeapCapacity(st, st.os.brkBytes);
   emitEvent(st, MallocEvent.brkGrow, brk, st.os.brkBytes, 0);
   st.systemMem += size;
-  if (oldTop !== NULL_NODE && brk === nodeToOffset(oldTop) + oldSize) {
-    st.size[oldTop] = size + oldSize;
-  } else if (oldTop === NULL_NODE) {
+  if (oldTop !== NULL_SLOT && brk === st.offsetBytes[oldTop]! + oldSize) {
+    st.sizeBytes[oldTop] = size + oldSize;
+  } else if (oldTop === NULL_SLOT) {
     // First time through: the break of a fresh process is page-aligned, so neither front nor
     // end correction is needed and top starts at the heap start.
-    const top = offsetToNode(brk);
+    const top = allocateSlot(st);
+    st.offsetBytes[top] = brk;
+    st.nextChunk[top] = NULL_SLOT;
+    st.prevChunk[top] = NULL_SLOT;
+    st.firstChunk = top;
     st.top = top;
-    st.size[top] = size;
+    st.sizeBytes[top] = size;
     st.prevInuse[top] = 1;
     st.home[top] = ChunkHome.top;
   } else {
@@ -67,20 +63,20 @@ export function sysmalloc(st: GlibcHeap, nb: number): number {
   if (st.systemMem > st.maxSystemMem) st.maxSystemMem = st.systemMem;
 
   const p = st.top;
-  const topSize = st.size[p]!;
+  const topSize = st.sizeBytes[p]!;
   if (topSize >= nb + MINSIZE) {
-    const remainder = p + nb / 16;
+    const remainder = splitChunkAt(st, p, nb);
     st.top = remainder;
-    st.size[p] = nb;
+    st.sizeBytes[p] = nb;
     st.prevInuse[p] = 1;
     st.home[p] = ChunkHome.inUse;
-    st.size[remainder] = topSize - nb;
+    st.sizeBytes[remainder] = topSize - nb;
     st.prevInuse[remainder] = 1;
     st.home[remainder] = ChunkHome.top;
-    emitEvent(st, MallocEvent.served, MallocSource.top, nodeToOffset(p), nb);
-    return nodeToMem(p);
+    emitEvent(st, MallocEvent.served, MallocSource.top, st.offsetBytes[p]!, nb);
+    return p;
   }
-  return 0;
+  return NULL_SLOT;
 }
 
 /**
@@ -88,7 +84,7 @@ export function sysmalloc(st: GlibcHeap, nb: number): number {
  * pad (top_pad) + MINSIZE bytes in top. @returns true when the break moved.
  */
 export function systrim(st: GlibcHeap, padBytes: number): boolean {
-  const topSize = st.size[st.top]!;
+  const topSize = st.sizeBytes[st.top]!;
   const topArea = topSize - MINSIZE - 1;
   // pad is a size_t: a "negative" top_pad is huge and forbids trimming.
   if (padBytes < 0 || topArea <= padBytes) return false;
@@ -96,7 +92,7 @@ export function systrim(st: GlibcHeap, padBytes: number): boolean {
   if (extra === 0) return false;
   const oldBrk = moveBreak(st.os, -extra);
   st.systemMem -= extra;
-  st.size[st.top] = topSize - extra;
+  st.sizeBytes[st.top] = topSize - extra;
   emitEvent(st, MallocEvent.brkTrim, oldBrk, st.os.brkBytes, 0);
   return true;
 }

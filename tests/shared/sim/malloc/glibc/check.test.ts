@@ -10,7 +10,7 @@ import { generateWorkload } from '../../../../../shared/sim/malloc/workloads.js'
 import { createGlibcReplay, runGlibcReplay, type GlibcReplay } from '../../../../../shared/sim/malloc/glibc/replay.js';
 import { createDefaultParams, parseGlibcTunables } from '../../../../../shared/sim/malloc/glibc/params.js';
 import { checkGlibcHeap } from '../../../../../shared/sim/malloc/glibc/check.js';
-import { ChunkHome, NULL_NODE } from '../../../../../shared/sim/malloc/glibc/state.js';
+import { ChunkHome, NULL_SLOT } from '../../../../../shared/sim/malloc/glibc/state.js';
 
 function checkEveryOp(trace: Trace, tunables: string, label: string): void {
   const r = createGlibcReplay(trace, parseGlibcTunables(tunables).params);
@@ -44,8 +44,8 @@ describe('checkGlibcHeap', () => {
 
   test('reports a chunk whose size breaks the tiling', () => {
     const { heap } = busyHeap();
-    const firstUser = 128 + 0x290 / 16; // the chunk after the tcache_perthread_struct
-    heap.size[firstUser] = heap.size[firstUser]! + 16;
+    const firstUser = heap.nextChunk[heap.firstChunk]!; // the chunk after the tcache_perthread_struct
+    heap.sizeBytes[firstUser] = heap.sizeBytes[firstUser]! + 16;
     assert.notDeepEqual(checkGlibcHeap(heap), []);
   });
 
@@ -62,7 +62,7 @@ describe('checkGlibcHeap', () => {
   test('reports a wrong tcache count', () => {
     const { heap } = busyHeap();
     const bin = heap.tcacheCounts.findIndex((c) => c > 0);
-    assert.ok(bin >= 0 && heap.tcacheEntries[bin] !== NULL_NODE, 'premise: the tcache holds a chunk');
+    assert.ok(bin >= 0 && heap.tcacheEntries[bin] !== NULL_SLOT, 'premise: the tcache holds a chunk');
     heap.tcacheCounts[bin] = heap.tcacheCounts[bin]! + 1;
     assert.notDeepEqual(checkGlibcHeap(heap), []);
   });

@@ -16,9 +16,14 @@ export function getReplayHarness(): string {
   return harnessPath;
 }
 
+/** How `a` ops allocate: malloc (default) or calloc(1, size). */
+export interface ReplayMode {
+  useCalloc?: boolean;
+}
+
 /** Runs the trace under the real glibc with a clean environment holding only GLIBC_TUNABLES. */
-export function replayWithRealGlibc(trace: Trace, tunables: string): MallocOpRecord[] {
-  const out = execFileSync(getReplayHarness(), ['-'], {
+export function replayWithRealGlibc(trace: Trace, tunables: string, mode: ReplayMode = {}): MallocOpRecord[] {
+  const out = execFileSync(getReplayHarness(), [...(mode.useCalloc === true ? ['--calloc'] : []), '-'], {
     input: formatRepTrace(trace),
     env: tunables === '' ? {} : { GLIBC_TUNABLES: tunables },
     maxBuffer: 1 << 30,
@@ -43,10 +48,10 @@ export interface Comparison {
 }
 
 /** Replays in both and compares every op's record (offset/region, mmap size, usable size, brk). */
-export function compareWithRealGlibc(trace: Trace, tunables: string): Comparison {
-  const real = replayWithRealGlibc(trace, tunables);
+export function compareWithRealGlibc(trace: Trace, tunables: string, mode: ReplayMode = {}): Comparison {
+  const real = replayWithRealGlibc(trace, tunables, mode);
   const params = parseGlibcTunables(tunables).params;
-  const r = createGlibcReplay(trace, params);
+  const r = createGlibcReplay(trace, params, { useCalloc: mode.useCalloc === true });
   runGlibcReplay(r);
   const sim: MallocOpRecord[] = [];
   let firstDiff = -1;
@@ -57,15 +62,15 @@ export function compareWithRealGlibc(trace: Trace, tunables: string): Comparison
   }
   if (real.length !== trace.length && firstDiff < 0) firstDiff = Math.min(real.length, trace.length);
   const agreeing = firstDiff < 0 ? trace.length : firstDiff;
-  const report = firstDiff < 0 ? '' : explainDifference(trace, tunables, firstDiff, sim[firstDiff], real[firstDiff]);
+  const report = firstDiff < 0 ? '' : explainDifference(trace, tunables, mode, firstDiff, sim[firstDiff], real[firstDiff]);
   return { ops: trace.length, agreeing, firstDiff, report, real, sim };
 }
 
 /** Re-runs the simulator with an event log to show what it did in the ops leading to op i. */
-function explainDifference(trace: Trace, tunables: string, i: number, sim: MallocOpRecord | undefined, real: MallocOpRecord | undefined): string {
-  const lines = [`first difference at op ${i} (GLIBC_TUNABLES='${tunables}'):`, `  sim:  ${JSON.stringify(sim)}`, `  real: ${JSON.stringify(real)}`, '  simulator events for the ops leading to it:'];
+function explainDifference(trace: Trace, tunables: string, mode: ReplayMode, i: number, sim: MallocOpRecord | undefined, real: MallocOpRecord | undefined): string {
+  const lines = [`first difference at op ${i} (GLIBC_TUNABLES='${tunables}'${mode.useCalloc === true ? ', calloc' : ''}):`, `  sim:  ${JSON.stringify(sim)}`, `  real: ${JSON.stringify(real)}`, '  simulator events for the ops leading to it:'];
   const log = createMallocEventLog();
-  const r = createGlibcReplay(trace, parseGlibcTunables(tunables).params);
+  const r = createGlibcReplay(trace, parseGlibcTunables(tunables).params, { useCalloc: mode.useCalloc === true });
   const from = Math.max(0, i - 4);
   runGlibcReplay(r, from);
   r.heap.sink = log.sink;

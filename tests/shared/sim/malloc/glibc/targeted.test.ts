@@ -26,7 +26,7 @@ function agree(ops: TraceOp[], tunables = ''): MallocOpRecord[] {
 /** The simulator's events for a trace (to show a path was taken). */
 function simEvents(ops: TraceOp[], tunables = ''): { kind: number; a: number; b: number; c: number }[] {
   const log = createMallocEventLog();
-  const r = createGlibcReplay(packTraceOps(ops), parseGlibcTunables(tunables).params, log.sink);
+  const r = createGlibcReplay(packTraceOps(ops), parseGlibcTunables(tunables).params, { sink: log.sink });
   runGlibcReplay(r);
   return log.events;
 }

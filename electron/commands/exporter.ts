@@ -1,0 +1,125 @@
+// `memscope exporter [--listen 127.0.0.1:9187] [--config FILE] [--token-file FILE] [-d SECONDS] [--once]`:
+// headless Prometheus exporter. Prints the /metrics URL as its first stdout line, then serves until
+// SIGINT/SIGTERM; --once prints one exposition to stdout instead (for promtool and debugging).
+import { readFileSync, statSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { ApiError } from '../../shared/errors.js';
+import { DEFAULT_METRICS_CONFIG } from '../../shared/metrics/name-groups.js';
+import { parsePositiveNumber } from '../../shared/validate.js';
+import { MetricsCollector } from '../host/metrics.js';
+import { readMetricsConfig } from '../host/metrics-config.js';
+import { isLoopbackHost, startMetricsServer } from '../host/metrics-server.js';
+import { MemscopeService } from '../host/service.js';
+import { parseCommandArgs } from './args.js';
+
+/** Where the exporter listens unless told: loopback only. */
+export const DEFAULT_LISTEN = '127.0.0.1:9187';
+
+/** A listen address: host and port. */
+export interface ListenAddress {
+  host: string;
+  port: number;
+}
+
+/**
+ * Parses HOST:PORT, [IPV6]:PORT, or :PORT (every IPv4 interface, as node_exporter reads it).
+ * Throws ApiError('bad-arg') naming what is wrong.
+ */
+export function parseListenAddress(text: string): ListenAddress {
+  const m = /^(?:\[([0-9A-Fa-f:.]+)\]|([^:[\]\s]*)):([0-9]{1,5})$/.exec(text);
+  const port = Number(m?.[3]);
+  if (m === null || port > 65535) {
+    throw new ApiError('bad-arg', `exporter: bad --listen ${JSON.stringify(text)} (expected HOST:PORT, e.g. 127.0.0.1:9187 or [::1]:9187)`);
+  }
+  const host = m[1] ?? (m[2] === '' ? '0.0.0.0' : (m[2] ?? ''));
+  return { host, port };
+}
+
+/** Reads a bearer token from a file (trailing newline dropped); throws ApiError('bad-arg') when unusable. */
+export function readTokenFile(path: string): string {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new ApiError('bad-arg', `exporter: --token-file ${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (code ?? String(err))}`);
+  }
+  const token = text.replace(/\r?\n$/, '');
+  if (token === '') throw new ApiError('bad-arg', `exporter: --token-file ${path} is empty`);
+  // An HTTP header value: visible ASCII only, so what Prometheus sends is byte-for-byte what we compare.
+  if (!/^[\x21-\x7e]+$/.test(token)) {
+    throw new ApiError('bad-arg', `exporter: --token-file ${path}: the token must be one line of printable ASCII without spaces`);
+  }
+  return token;
+}
+
+/** Runs `memscope exporter`; resolves when the server stops. */
+export async function runExporter(argv: string[]): Promise<number> {
+  const { values, positionals } = parseCommandArgs('exporter', () =>
+    parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: true,
+      options: {
+        listen: { type: 'string' },
+        config: { type: 'string' },
+        'token-file': { type: 'string' },
+        d: { type: 'string', short: 'd' },
+        once: { type: 'boolean' },
+      },
+    }),
+  );
+  if (positionals.length > 0) throw new ApiError('bad-arg', `exporter: unexpected argument ${JSON.stringify(positionals[0])}`);
+  const listen = parseListenAddress(values.listen ?? DEFAULT_LISTEN);
+  const intervalMs = values.d === undefined ? 1000 : parsePositiveNumber(values.d, '-d (seconds)', { min: 0.05 }) * 1000;
+  const config = values.config === undefined ? DEFAULT_METRICS_CONFIG : readMetricsConfig(values.config);
+  const tokenFile = values['token-file'];
+  const token = tokenFile === undefined ? null : readTokenFile(tokenFile);
+  if (tokenFile !== undefined && (statSync(tokenFile).mode & 0o004) !== 0) {
+    process.stderr.write(`memscope: warning: ${tokenFile} is readable by every user; chmod 600 it\n`);
+  }
+  if (values.once !== true && !isLoopbackHost(listen.host) && token === null) {
+    throw new ApiError('bad-arg', `exporter: listening on ${listen.host} (not loopback) needs a bearer token: --token-file FILE`);
+  }
+
+  // The exporter keeps no per-process history: one sample each is all /metrics needs.
+  const service = new MemscopeService({ intervalMs, historyCapacity: 1, maxHistoryProcesses: 1 });
+  const collector = new MetricsCollector(service, config);
+  if (values.once === true) {
+    try {
+      process.stdout.write(await collector.render());
+    } finally {
+      collector.close();
+      service.stop();
+    }
+    return 0;
+  }
+
+  service.start();
+  let running;
+  try {
+    await collector.start();
+    running = await startMetricsServer(collector, { ...listen, token });
+  } catch (err) {
+    collector.close();
+    service.stop();
+    if (err instanceof ApiError) throw err;
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === 'EADDRINUSE' ? 'port in use' : code === 'EADDRNOTAVAIL' ? 'no such local address' : code === 'EACCES' ? 'permission denied' : (code ?? String(err));
+    throw new ApiError('bad-arg', `exporter: cannot listen on ${values.listen ?? DEFAULT_LISTEN}: ${why}`);
+  }
+  process.stdout.write(`${running.url}\n`);
+  if (!isLoopbackHost(listen.host)) {
+    process.stderr.write(`memscope: listening on ${listen.host}: scrapes need the bearer token from ${tokenFile ?? '?'}\n`);
+  }
+
+  await new Promise<void>((resolveStop) => {
+    const stop = () => resolveStop();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  await running.close();
+  collector.close();
+  service.stop();
+  return 0;
+}

@@ -1,0 +1,65 @@
+// `memscope pages PID START[-END] [--json]`: a range of a process's memory page by page (pagemap, and as root
+// kpageflags + kpagecount) with totals, streamed chunk by chunk so a 1 GiB range never becomes 262,144 objects.
+import { once } from 'node:events';
+import { parseArgs } from 'node:util';
+import { addChunkToTally, createPagesTally, type PagesTotals } from '../../shared/proc/page-row.js';
+import { createPagesJsonFormatter, createPagesTableFormatter, type PagesReportHeader } from '../../shared/proc/page-format.js';
+import { parsePid } from '../../shared/validate.js';
+import { PagesReader, readPageChunks, readProcessPageRange, type PagesReaderOptions } from '../host/pages-reader.js';
+import { expectPositionals, parseCommandArgs } from './args.js';
+
+/** Where the text goes; a returned promise is awaited before the next chunk is read (backpressure). */
+export type PagesSink = (text: string) => void | Promise<void>;
+
+/** Options of {@link streamPages}. */
+export interface StreamPagesOptions extends PagesReaderOptions {
+  format: 'json' | 'table';
+}
+
+/**
+ * Resolves the range, then reads and renders it chunk by chunk into sink; returns the totals.
+ * Throws ApiError: bad-arg (bad hex, unmapped START, range over unmapped space), gone, denied.
+ */
+export async function streamPages(pid: number, rangeText: string, options: StreamPagesOptions, sink: PagesSink): Promise<PagesTotals> {
+  const range = readProcessPageRange(pid, rangeText);
+  const reader = new PagesReader(pid, options);
+  try {
+    const header: PagesReportHeader = {
+      pid,
+      start: range.startAddress.toString(16),
+      end: range.endAddress.toString(16),
+      pageCount: range.pageCount,
+      mappings: range.mappings,
+      pfnsVisible: reader.pfnsVisible,
+      restricted: reader.restricted,
+    };
+    const formatter = options.format === 'json' ? createPagesJsonFormatter(header) : createPagesTableFormatter(header);
+    const tally = createPagesTally(reader.pfnsVisible);
+    await sink(formatter.formatHeader());
+    for (const chunk of readPageChunks(reader, range)) {
+      addChunkToTally(tally, chunk);
+      await sink(formatter.formatChunk(chunk));
+    }
+    await sink(formatter.formatFooter(tally.totals));
+    return tally.totals;
+  } finally {
+    reader.close();
+  }
+}
+
+/** Writes to stdout, waiting for 'drain' when the pipe is full so memory stays bounded. */
+function writeStdout(text: string): void | Promise<void> {
+  if (process.stdout.write(text)) return;
+  return once(process.stdout, 'drain').then(() => undefined);
+}
+
+/** Runs `memscope pages`. */
+export async function runPages(argv: string[]): Promise<number> {
+  const { values, positionals } = parseCommandArgs('pages', () =>
+    parseArgs({ args: argv, strict: true, allowPositionals: true, options: { json: { type: 'boolean' } } }),
+  );
+  const [pidText, rangeText] = expectPositionals('pages', positionals, ['pid', 'start[-end]']);
+  const pid = parsePid(pidText ?? '');
+  await streamPages(pid, rangeText ?? '', { format: values.json === true ? 'json' : 'table' }, writeStdout);
+  return 0;
+}

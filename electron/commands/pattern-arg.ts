@@ -1,0 +1,29 @@
+// Resolves the PATTERN argument of `memscope sim cache|tlb`: a built-in "NAME[:key=value,…]" from
+// shared/sim/cache/pattern-catalog.ts, or the path of a custom access list (JSON or text, access-list.ts).
+import { readFileSync } from 'node:fs';
+import { ApiError } from '../../shared/errors.js';
+import { createListPattern, type AccessPattern } from '../../shared/sim/cache/access-pattern.js';
+import { AccessListParseError, parseAccessList } from '../../shared/sim/cache/access-list.js';
+import { findPatternKind, parsePatternSpec, PATTERN_KINDS } from '../../shared/sim/cache/pattern-catalog.js';
+
+/** Builds the pattern a user named. Throws ApiError: bad-arg (unknown name, bad parameter, no such file), malformed (bad list). */
+export function resolvePatternArg(arg: string): AccessPattern {
+  const colon = arg.indexOf(':');
+  if (findPatternKind(colon < 0 ? arg : arg.slice(0, colon)) !== undefined) return parsePatternSpec(arg);
+  let text: string;
+  try {
+    text = readFileSync(arg, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') {
+      throw new ApiError('bad-arg', `unknown pattern ${JSON.stringify(arg)}: not a built-in (${PATTERN_KINDS.map((k) => k.name).join(', ')}) and no such file`);
+    }
+    throw new ApiError('bad-arg', `cannot read ${arg}: ${code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : String(code)}`);
+  }
+  try {
+    return createListPattern(parseAccessList(text), arg);
+  } catch (err) {
+    if (err instanceof AccessListParseError) throw new ApiError('malformed', `${arg}: ${err.message}`.replace(/\s*\n\s*/g, ' '));
+    throw err;
+  }
+}

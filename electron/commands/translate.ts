@@ -1,0 +1,18 @@
+// `memscope translate PID ADDR [--json]`: how one virtual address of a live process becomes a physical one —
+// the page-table indices level by level, the page size, and the page's pagemap/kpageflags state.
+import { parseArgs } from 'node:util';
+import { formatTranslation } from '../../shared/mm/translate-format.js';
+import { parsePid } from '../../shared/validate.js';
+import { translateAddress } from '../host/translate.js';
+import { expectPositionals, parseCommandArgs } from './args.js';
+
+/** Runs `memscope translate`. */
+export async function runTranslate(argv: string[]): Promise<number> {
+  const { values, positionals } = parseCommandArgs('translate', () =>
+    parseArgs({ args: argv, strict: true, allowPositionals: true, options: { json: { type: 'boolean' } } }),
+  );
+  const [pidText, addressText] = expectPositionals('translate', positionals, ['pid', 'addr']);
+  const report = translateAddress(parsePid(pidText ?? ''), addressText ?? '');
+  process.stdout.write(values.json === true ? `${JSON.stringify(report)}\n` : formatTranslation(report));
+  return 0;
+}

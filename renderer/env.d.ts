@@ -1,0 +1,2 @@
+// Module types Vite provides at build time: a side-effect CSS import (main.tsx loads styles.css).
+declare module '*.css';

@@ -1,0 +1,93 @@
+// The live tick stream (MemscopeBridge.onTick): the latest tick, and the table's rows with the
+// sampler's one-tick tombstones of vanished processes kept a few seconds so people can see them go.
+import { useSyncExternalStore } from 'react';
+import type { Tick } from '../../shared/api.js';
+import type { ProcessRow } from '../../shared/proc/types.js';
+import { getBridge } from '../api/client.js';
+
+/** How long a vanished process stays in the table, greyed, after its tombstone tick. */
+export const GONE_KEEP_MS = 10_000;
+
+interface SamplesState {
+  tick: Tick | null;
+  /** Live rows, then remembered tombstones; a new array per tick, row objects as received. */
+  rows: readonly ProcessRow[];
+  /** performance.now() when the last tick arrived, null before the first. */
+  receivedAt: number | null;
+}
+
+let state: SamplesState = { tick: null, rows: [], receivedAt: null };
+const tombstones = new Map<number, { row: ProcessRow; goneAtMs: number }>();
+const listeners = new Set<() => void>();
+const tickListeners = new Set<(tick: Tick) => void>();
+let started = false;
+
+function accept(tick: Tick): void {
+  if (state.tick !== null && tick.seq <= state.tick.seq && tick.tMs <= state.tick.tMs) return;
+  const live: ProcessRow[] = [];
+  const livePids = new Set<number>();
+  for (const row of tick.rows) {
+    if (row.rowStatus === 'gone') tombstones.set(row.pid, { row, goneAtMs: tick.tMs });
+    else {
+      live.push(row);
+      livePids.add(row.pid);
+    }
+  }
+  for (const [pid, t] of tombstones) {
+    if (livePids.has(pid) || tick.tMs - t.goneAtMs > GONE_KEEP_MS) tombstones.delete(pid);
+    else live.push(t.row);
+  }
+  state = { tick, rows: live, receivedAt: performance.now() };
+  for (const l of tickListeners) l(tick);
+  for (const l of listeners) l();
+}
+
+/** Subscribes to the bridge once, for the app's lifetime. */
+function ensureStarted(): void {
+  if (started) return;
+  started = true;
+  const bridge = getBridge();
+  bridge.onTick(accept);
+  bridge.listProcesses().then(accept, () => undefined);
+}
+
+function subscribe(listener: () => void): () => void {
+  ensureStarted();
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+/** Calls listener with every new tick (after the store has updated); returns the unsubscribe function. */
+export function subscribeTicks(listener: (tick: Tick) => void): () => void {
+  ensureStarted();
+  tickListeners.add(listener);
+  return () => tickListeners.delete(listener);
+}
+
+/** The latest tick, null before the first. */
+export function useTick(): Tick | null {
+  return useSyncExternalStore(subscribe, () => state.tick);
+}
+
+/** The process table's rows: live ones, then tombstones of the last GONE_KEEP_MS. */
+export function useTableRows(): readonly ProcessRow[] {
+  return useSyncExternalStore(subscribe, () => state.rows);
+}
+
+/** performance.now() at the latest tick's arrival (null before the first); not reactive. */
+export function readTickReceivedAt(): number | null {
+  return state.receivedAt;
+}
+
+/** The latest tick without subscribing (null before the first). */
+export function readLatestTick(): Tick | null {
+  return state.tick;
+}
+
+/** A process's row in the latest tick (live or tombstone), null when absent. */
+export function findRow(pid: number): ProcessRow | null {
+  const rows = state.tick?.rows;
+  if (rows === undefined) return null;
+  for (const r of rows) if (r.pid === pid) return r;
+  return null;
+}

@@ -1,0 +1,40 @@
+// Where the data comes from (MemscopeBridge.describeSource): host name for the title bar,
+// transport, and the sampling interval (which the connection watchdog scales with).
+import { useSyncExternalStore } from 'react';
+import type { SourceInfo } from '../../shared/api.js';
+import { getBridge } from '../api/client.js';
+
+let source: SourceInfo | null = null;
+let requested = false;
+const listeners = new Set<() => void>();
+
+function load(): void {
+  if (requested) return;
+  requested = true;
+  getBridge()
+    .describeSource()
+    .then((s) => {
+      source = s;
+      document.title = `memscope — ${s.hostname}`;
+      for (const l of listeners) l();
+    })
+    .catch(() => {
+      requested = false; // try again on the next subscriber (e.g. after the server came back)
+    });
+}
+
+function subscribe(listener: () => void): () => void {
+  load();
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+/** The source, null until describeSource answered. */
+export function useSource(): SourceInfo | null {
+  return useSyncExternalStore(subscribe, () => source);
+}
+
+/** The sampling interval in ms (1000 until known); not reactive. */
+export function readIntervalMs(): number {
+  return source?.intervalMs ?? 1000;
+}

@@ -1,0 +1,29 @@
+// Turns whatever an API call threw into what the UI says: the ApiError code (shared/errors.ts),
+// the host's message, and a sentence on what it means for the user.
+import { isApiError, type ApiErrorCode } from '../shared/errors.js';
+
+/** An error as the UI shows it. */
+export interface UiError {
+  code: ApiErrorCode;
+  message: string;
+  /** What the user can do about it. */
+  hint: string;
+}
+
+const HINTS: Record<ApiErrorCode, string> = {
+  gone: 'The process has exited (or its pid now names another process). The last data read is kept below.',
+  denied:
+    "The kernel refused to show this. Another user's /proc/PID/smaps (and mem, pagemap) are readable only by root (or with CAP_SYS_PTRACE): run memscope as root to see them.",
+  malformed: 'The data is not what it claims to be; the message says where.',
+  'bad-arg': 'The request was rejected before reaching /proc (a pid must be a positive integer, an address a hex string).',
+  internal: 'Something went wrong in memscope or the connection to it.',
+};
+
+/** Classifies a thrown value. */
+export function toUiError(err: unknown): UiError {
+  if (isApiError(err)) return { code: err.code, message: err.message, hint: HINTS[err.code] };
+  const message = err instanceof Error ? err.message : String(err);
+  // Electron's ipcRenderer.invoke flattens errors into "Error invoking remote method …: ApiError: msg".
+  const code = /\b(gone|denied|malformed|bad-arg)\b/.exec(message)?.[1] as ApiErrorCode | undefined;
+  return { code: code ?? 'internal', message, hint: HINTS[code ?? 'internal'] };
+}

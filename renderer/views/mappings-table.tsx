@@ -1,0 +1,437 @@
+// pmap -X for one process: every mapping with every smaps field available (column chooser),
+// sortable, grouped by backing file (shared/proc/group.ts), with totals from the report, the
+// smaps_rollup line, and Σ Size checked against VmSize. Takes a MappingsReport, live or from a snapshot.
+import { memo, useCallback, useMemo, useState, type ReactNode } from 'react';
+import type { MappingsReport } from '../../shared/api.js';
+import { groupByBackingFile, NON_ADDITIVE_SMAPS_FIELDS, type MappingGroup } from '../../shared/proc/group.js';
+import type { Mapping } from '../../shared/proc/types.js';
+import { listSmapsFields, mappingsToCsv } from '../../shared/snapshot/csv.js';
+import { hexToBigInt, mappingSizeKb } from '../../shared/units.js';
+import { ColumnChooser } from '../components/column-chooser.js';
+import { saveText } from '../components/save-file.js';
+import { VirtualTable, type TableSort, type VirtualColumn } from '../components/virtual-table.js';
+import { formatCount, formatExactKb, formatHumanKb } from '../format.js';
+import { describeSmapsField } from '../help/smaps-fields.js';
+import { categorizeKind, findCategory, type KindCategory } from '../kinds.js';
+
+/** A line of the table: a group header, a mapping, or a totals line. */
+type DisplayRow =
+  | { type: 'group'; key: string; group: MappingGroup; first: Mapping; expanded: boolean }
+  | { type: 'mapping'; key: string; m: Mapping; nested: boolean }
+  | { type: 'total'; key: string; label: string; values: Record<string, number>; sizeKb: number; count: number };
+
+const META_COLUMNS = ['start', 'end', 'perms', 'offset', 'dev', 'inode', 'kind', 'path'] as const;
+type MetaColumn = (typeof META_COLUMNS)[number];
+const META_TITLES: Record<MetaColumn, string> = { start: 'Address', end: 'End', perms: 'Perms', offset: 'Offset', dev: 'Device', inode: 'Inode', kind: 'Kind', path: 'Mapping' };
+const META_DESCRIPTIONS: Record<MetaColumn, string> = {
+  start: 'start address (hex, as /proc/PID/maps prints it)',
+  end: 'end address (exclusive)',
+  perms: 'r w x, and p (private, copy-on-write) or s (shared)',
+  offset: 'offset into the file (hex)',
+  dev: 'device major:minor (hex) of the file',
+  inode: 'inode of the file (0 for anonymous)',
+  kind: 'what the mapping is (shared/proc/classify.ts)',
+  path: 'backing file or pseudo-name; groups sum all mappings of one file',
+};
+const META_WIDTH_PX: Record<MetaColumn, number> = { start: 132, end: 118, perms: 54, offset: 82, dev: 58, inode: 84, kind: 64, path: 280 };
+
+/** Up to this many mappings, groups start expanded (a typical process); beyond, collapsed. */
+const AUTO_EXPAND_MAX_MAPPINGS = 300;
+
+/** The default columns, as pmap -X's most telling ones. */
+export const DEFAULT_MAPPING_COLUMNS: readonly string[] = ['start', 'Size', 'Rss', 'Pss', 'Private_Dirty', 'Swap', 'kind', 'perms', 'path'];
+
+function isMeta(id: string): id is MetaColumn {
+  return (META_COLUMNS as readonly string[]).includes(id);
+}
+
+function readNumber(m: Mapping, field: string): number | null {
+  if (field === 'Size') {
+    const v = m.smaps?.Size;
+    return typeof v === 'number' ? v : mappingSizeKb(m.start, m.end);
+  }
+  const v = m.smaps?.[field];
+  return typeof v === 'number' ? v : null;
+}
+
+/** The sort value of a row for a column: numbers, or strings for text columns. */
+function sortValue(row: DisplayRow, id: string): number | string | bigint {
+  if (row.type === 'total') return 0;
+  if (row.type === 'group') {
+    if (id === 'start') return hexToBigInt(row.first.start);
+    if (id === 'path') return row.group.key;
+    if (id === 'kind') return row.group.kind;
+    if (isMeta(id)) return '';
+    if (id === 'Size') return row.group.sizeKb;
+    return row.group.smapsSums[id] ?? -1;
+  }
+  const m = row.m;
+  if (id === 'start' || id === 'end') return hexToBigInt(m[id]);
+  if (id === 'inode') return m.inode;
+  if (id === 'offset') return hexToBigInt(m.offset);
+  if (isMeta(id)) return m[id];
+  if (id === 'VmFlags') return (m.smaps?.VmFlags as string[] | undefined)?.join(' ') ?? '';
+  return readNumber(m, id) ?? -1;
+}
+
+function compareValues(a: number | string | bigint, b: number | string | bigint): number {
+  if (typeof a === 'string' || typeof b === 'string') return String(a).localeCompare(String(b));
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function amountCell(kb: number | null | undefined, field: string): ReactNode {
+  if (kb === null || kb === undefined) return <span className="muted">–</span>;
+  const unit = describeSmapsField(field)?.unit ?? 'kB';
+  if (unit !== 'kB') return String(kb);
+  if (kb === 0) return <span className="muted">0</span>;
+  return <span title={formatExactKb(kb)}>{formatCount(kb)}</span>;
+}
+
+/** Props of MappingsTable. */
+export interface MappingsTableProps {
+  report: MappingsReport;
+  /** Only mappings of this kind category (from the kind summary), or all. */
+  category: KindCategory | null;
+  onClearCategory: () => void;
+  /** Opens a mapping's drill-down. */
+  onOpenMapping: (start: string) => void;
+  /** Link of a mapping's drill-down ("#/process/42/mapping/7f…"). */
+  mappingHref: (start: string) => string;
+  /** Base of the CSV file name. */
+  fileBase: string;
+  /** Extra toolbar content (refresh button, auto-refresh, source note). */
+  toolbar?: ReactNode;
+}
+
+/** The mappings table (data-testid="mappings-table"; rows "mapping-row-START"). */
+export const MappingsTable = memo(function MappingsTable({ report, category, onClearCategory, onOpenMapping, mappingHref, fileBase, toolbar }: MappingsTableProps) {
+  const [shown, setShown] = useState<Set<string>>(() => new Set(DEFAULT_MAPPING_COLUMNS));
+  const [grouped, setGrouped] = useState(true);
+  // Groups start expanded for ordinary processes and collapsed for huge ones; `toggled` flips single groups.
+  const [expandAll, setExpandAll] = useState<boolean>(() => report.mappings.length <= AUTO_EXPAND_MAX_MAPPINGS);
+  const [toggled, setToggled] = useState<ReadonlySet<string>>(() => new Set());
+  const [filter, setFilter] = useState('');
+  const [sort, setSort] = useState<TableSort>({ columnId: 'start', desc: false });
+  const [selectedKey, setSelectedKey] = useState<string | null>(null);
+
+  const smapsFields = useMemo(() => listSmapsFields(report.mappings), [report.mappings]);
+  const hasSmaps = smapsFields.length > 0;
+  const allColumnIds = useMemo(() => {
+    const fields = smapsFields.includes('Size') ? smapsFields : ['Size', ...smapsFields];
+    // pmap -X's order: address and file coordinates, the amounts, then the mapping's name.
+    return [...META_COLUMNS.filter((c) => c !== 'path'), ...fields, 'path'];
+  }, [smapsFields]);
+
+  const needle = filter.trim().toLowerCase().replace(/^0x/, '');
+  const filtered = useMemo(() => {
+    if (category === null && needle === '') return report.mappings;
+    return report.mappings.filter((m) => {
+      if (category !== null && categorizeKind(m.kind) !== category) return false;
+      if (needle === '') return true;
+      return m.path.toLowerCase().includes(needle) || m.start.includes(needle) || m.end.includes(needle) || m.kind === needle || m.perms === needle;
+    });
+  }, [report.mappings, category, needle]);
+
+  const toggleGroup = useCallback((key: string) => {
+    setToggled((prev) => {
+      const next = new Set(prev);
+      if (next.has(key)) next.delete(key);
+      else next.add(key);
+      return next;
+    });
+  }, []);
+
+  const rows = useMemo<DisplayRow[]>(() => {
+    const dir = sort.desc ? -1 : 1;
+    const cmp = (a: DisplayRow, b: DisplayRow) => dir * compareValues(sortValue(a, sort.columnId), sortValue(b, sort.columnId)) || compareValues(sortValue(a, 'start'), sortValue(b, 'start'));
+    if (!grouped) {
+      return filtered.map((m): DisplayRow => ({ type: 'mapping', key: `m:${m.start}`, m, nested: false })).sort(cmp);
+    }
+    const byKey = new Map<string, Mapping[]>();
+    for (const m of filtered) {
+      const key = m.path === '' ? `[${m.kind}]` : m.path;
+      const list = byKey.get(key);
+      if (list === undefined) byKey.set(key, [m]);
+      else list.push(m);
+    }
+    const groups = filtered === report.mappings ? report.groups : groupByBackingFile(filtered);
+    const top: DisplayRow[] = groups.map((group) => {
+      const members = byKey.get(group.key) ?? [];
+      const first = members[0] as Mapping;
+      if (members.length === 1) return { type: 'mapping', key: `m:${first.start}`, m: first, nested: false };
+      return { type: 'group', key: `g:${group.key}`, group, first, expanded: expandAll !== toggled.has(group.key) || needle !== '' };
+    });
+    top.sort(cmp);
+    const out: DisplayRow[] = [];
+    for (const row of top) {
+      out.push(row);
+      if (row.type === 'group' && row.expanded) {
+        const children = (byKey.get(row.group.key) ?? []).map((m): DisplayRow => ({ type: 'mapping', key: `m:${m.start}`, m, nested: true }));
+        out.push(...children.sort(cmp));
+      }
+    }
+    return out;
+  }, [filtered, report, grouped, expandAll, toggled, sort, needle]);
+
+  const footerRows = useMemo<DisplayRow[]>(() => {
+    const out: DisplayRow[] = [];
+    if (filtered.length !== report.mappings.length) {
+      const values: Record<string, number> = {};
+      let sizeKb = 0;
+      for (const m of filtered) {
+        sizeKb += mappingSizeKb(m.start, m.end);
+        for (const f of smapsFields) {
+          const v = m.smaps?.[f];
+          if (typeof v === 'number' && !NON_ADDITIVE_SMAPS_FIELDS.has(f)) values[f] = (values[f] ?? 0) + v;
+        }
+      }
+      out.push({ type: 'total', key: 't:shown', label: `${formatCount(filtered.length)} mappings shown`, values, sizeKb, count: filtered.length });
+    }
+    const sizeKb = report.vmSize.sumKb + report.vmSize.vsyscallKb;
+    out.push({ type: 'total', key: 't:all', label: `all ${formatCount(report.mappings.length)} mappings (report totals)`, values: report.totals, sizeKb, count: report.mappings.length });
+    if (report.rollup !== null) {
+      const values: Record<string, number> = {};
+      for (const [k, v] of Object.entries(report.rollup)) if (typeof v === 'number') values[k] = v;
+      out.push({ type: 'total', key: 't:rollup', label: 'smaps_rollup (the kernel\'s own sums)', values, sizeKb: report.vmSize.sumKb, count: report.mappings.length });
+    }
+    return out;
+  }, [filtered, report, smapsFields]);
+
+  const columns = useMemo<VirtualColumn<DisplayRow>[]>(() => {
+    return allColumnIds
+      .filter((id) => shown.has(id))
+      .map((id): VirtualColumn<DisplayRow> => {
+        if (isMeta(id)) {
+          return {
+            id,
+            title: META_TITLES[id],
+            description: META_DESCRIPTIONS[id],
+            widthPx: META_WIDTH_PX[id],
+            flex: id === 'path',
+            align: id === 'inode' ? 'right' : 'left',
+            render: (row) => renderMeta(row, id, toggleGroup, mappingHref),
+          };
+        }
+        const help = describeSmapsField(id);
+        const isFlags = id === 'VmFlags';
+        return {
+          id,
+          title: id,
+          description: help === null ? `${id} (no description)` : `${help.text}${help.unit === 'kB' ? ' (kB)' : ''}`,
+          widthPx: isFlags ? 220 : Math.max(72, id.length * 8 + 20),
+          align: isFlags ? 'left' : 'right',
+          render: (row) => {
+            if (row.type === 'total') {
+              if (id === 'Size') return amountCell(row.values.Size ?? (row.key === 't:rollup' ? null : row.sizeKb), id);
+              return isFlags || NON_ADDITIVE_SMAPS_FIELDS.has(id) ? '' : amountCell(row.values[id] ?? null, id);
+            }
+            if (row.type === 'group') {
+              if (isFlags || NON_ADDITIVE_SMAPS_FIELDS.has(id)) return '';
+              return amountCell(id === 'Size' ? row.group.sizeKb : (row.group.smapsSums[id] ?? null), id);
+            }
+            if (isFlags) return <span className="mono">{(row.m.smaps?.VmFlags as string[] | undefined)?.join(' ') ?? ''}</span>;
+            return amountCell(readNumber(row.m, id), id);
+          },
+        };
+      });
+  }, [allColumnIds, shown, toggleGroup, mappingHref]);
+
+  const onSort = useCallback((columnId: string, reverse: boolean) => {
+    setSort((prev) => {
+      const textual = isMeta(columnId) || columnId === 'VmFlags';
+      const natural = !textual; // amounts: largest first
+      if (reverse) return { columnId, desc: prev.columnId === columnId ? !prev.desc : !natural };
+      return { columnId, desc: prev.columnId === columnId ? !prev.desc : natural };
+    });
+  }, []);
+
+  const onOpen = useCallback(
+    (row: DisplayRow) => {
+      if (row.type === 'group') toggleGroup(row.group.key);
+      else if (row.type === 'mapping') onOpenMapping(row.m.start);
+    },
+    [toggleGroup, onOpenMapping],
+  );
+
+  const multiGroups = useMemo(() => (filtered === report.mappings ? report.groups : groupByBackingFile(filtered)).filter((g) => g.mappingCount > 1), [filtered, report]);
+  const vm = report.vmSize;
+  const cat = category === null ? null : findCategory(category);
+
+  return (
+    <section className="panel mappings" data-testid="mappings-panel">
+      <div className="toolbar">
+        <h3>Mappings</h3>
+        <input
+          className="filter small"
+          type="search"
+          placeholder="filter: path, address, kind, perms"
+          aria-label="filter mappings"
+          data-testid="mapping-filter"
+          value={filter}
+          onChange={(e) => setFilter(e.target.value)}
+          onKeyDown={(e) => {
+            if (e.key === 'Escape' && filter !== '') {
+              e.stopPropagation();
+              setFilter('');
+            }
+          }}
+        />
+        {cat !== null ? (
+          <button type="button" className="chip" onClick={onClearCategory} title="show every kind" data-testid="kind-filter-chip">
+            <i className="dot" style={{ background: cat.color }} />
+            {cat.title} ✕
+          </button>
+        ) : null}
+        <label className="check">
+          <input type="checkbox" checked={grouped} onChange={(e) => setGrouped(e.target.checked)} />
+          group by file
+        </label>
+        {grouped && multiGroups.length > 0 ? (
+          <>
+            <button
+              type="button"
+              className="link"
+              onClick={() => {
+                setExpandAll(true);
+                setToggled(new Set());
+              }}
+            >
+              expand all
+            </button>
+            <button
+              type="button"
+              className="link"
+              onClick={() => {
+                setExpandAll(false);
+                setToggled(new Set());
+              }}
+            >
+              collapse all
+            </button>
+          </>
+        ) : null}
+        <span className="spacer" />
+        {toolbar}
+        <button type="button" onClick={() => saveText(mappingsToCsv(report.mappings), `${fileBase}-mappings.csv`, 'text/csv')} title="every mapping and smaps field as CSV">
+          CSV
+        </button>
+        <ColumnChooser
+          columns={allColumnIds.map((id) => ({
+            id,
+            title: isMeta(id) ? META_TITLES[id] : id,
+            description: isMeta(id) ? META_DESCRIPTIONS[id] : (describeSmapsField(id)?.text ?? '(no description)'),
+          }))}
+          shown={shown}
+          onChange={(next) => {
+            if (next.size > 0) setShown(next);
+          }}
+          onReset={() => setShown(new Set(DEFAULT_MAPPING_COLUMNS))}
+          testId="mapping-columns"
+        />
+      </div>
+      {!hasSmaps && report.mappings.length > 0 ? (
+        <div className="notice">Only /proc/PID/maps could be read: sizes and permissions are known, Rss/Pss/Swap are not (smaps needs the same user or root).</div>
+      ) : null}
+      <VirtualTable
+        className="mappings-grid"
+        ariaLabel="mappings"
+        testId="mappings-table"
+        rows={rows}
+        columns={columns}
+        rowKey={(r) => r.key}
+        rowHeightPx={24}
+        selectedKey={selectedKey}
+        onSelect={(key) => setSelectedKey(key)}
+        onOpen={onOpen}
+        sort={sort}
+        onSort={onSort}
+        footerRows={footerRows}
+        rowClassName={(r) => (r.type === 'group' ? 'row-group' : r.type === 'total' ? 'row-total' : r.nested ? 'row-nested' : '')}
+        rowTestId={(r) => (r.type === 'mapping' ? `mapping-row-${r.m.start}` : r.type === 'group' ? `mapping-group-${r.group.key}` : `mapping-${r.key.slice(2)}`)}
+        rowTitle={(r) => (r.type === 'mapping' ? `${r.m.start}-${r.m.end} ${r.m.perms} ${r.m.path || '(anonymous)'}: double-click or Enter for every smaps field` : undefined)}
+        emptyText={report.mappings.length === 0 ? 'no mappings (a kernel thread has no address space)' : 'no mapping matches the filter'}
+        style={{ height: Math.min(560, Math.max(200, (rows.length + footerRows.length + 1) * 24 + 24)) }}
+      />
+      <div className="source-note" data-testid="vmsize-check">
+        Σ Size = {formatExactKb(vm.sumKb)}
+        {vm.vsyscallKb > 0 ? ` (+ ${formatExactKb(vm.vsyscallKb)} [vsyscall], outside VmSize)` : ''} · VmSize = {formatExactKb(vm.vmSizeKb)}{' '}
+        {vm.ok ? (
+          <span className="ok">✓ equal</span>
+        ) : (
+          <span className="mismatch" title="maps and status were read at slightly different moments, and the process changed in between">
+            ≠ differ by {formatExactKb(Math.abs(vm.sumKb - vm.vmSizeKb))}
+          </span>
+        )}
+        {report.rollup !== null && typeof report.rollup.Rss === 'number' && typeof report.totals.Rss === 'number' ? (
+          <>
+            {' '}
+            · Σ Rss = {formatExactKb(report.totals.Rss)}, smaps_rollup Rss = {formatExactKb(report.rollup.Rss)}{' '}
+            {report.totals.Rss === report.rollup.Rss ? <span className="ok">✓</span> : <span className="mismatch" title="smaps and smaps_rollup are separate reads">≠</span>}
+          </>
+        ) : null}
+      </div>
+    </section>
+  );
+});
+
+function renderMeta(row: DisplayRow, id: MetaColumn, toggleGroup: (key: string) => void, mappingHref: (start: string) => string): ReactNode {
+  if (row.type === 'total') {
+    if (id === 'start') return <strong>{row.key === 't:rollup' ? 'rollup' : row.key === 't:shown' ? 'Σ shown' : 'Σ total'}</strong>;
+    return id === 'path' ? <strong>{row.label}</strong> : '';
+  }
+  if (row.type === 'group') {
+    const g = row.group;
+    switch (id) {
+      case 'start':
+        return (
+          <button
+            type="button"
+            className="expander mono"
+            onClick={(e) => {
+              e.stopPropagation();
+              toggleGroup(g.key);
+            }}
+            aria-expanded={row.expanded}
+          >
+            {row.expanded ? '▾' : '▸'} {row.first.start}
+          </button>
+        );
+      case 'kind':
+        return g.kind;
+      case 'path':
+        return (
+          <span title={g.key}>
+            {g.key} <span className="muted">({g.mappingCount} maps)</span>
+          </span>
+        );
+      default:
+        return '';
+    }
+  }
+  const m = row.m;
+  switch (id) {
+    case 'start':
+      return (
+        <a className={`mono${row.nested ? ' nested' : ''}`} href={mappingHref(m.start)} tabIndex={-1} onClick={(e) => e.stopPropagation()}>
+          {m.start}
+        </a>
+      );
+    case 'end':
+    case 'offset':
+    case 'dev':
+    case 'perms':
+      return <span className="mono">{m[id]}</span>;
+    case 'inode':
+      return m.inode === 0 ? <span className="muted">0</span> : String(m.inode);
+    case 'kind':
+      return m.kind;
+    case 'path':
+      return <span title={m.path}>{m.path === '' ? <span className="muted">[{m.kind}]</span> : m.path}</span>;
+  }
+}
+
+/** Human summary of a report for headers: "123 mappings · Rss 12.3 MiB". */
+export function summarizeReport(report: MappingsReport): string {
+  const rss = report.totals.Rss;
+  return `${formatCount(report.mappings.length)} mappings${typeof rss === 'number' ? ` · Σ Rss ${formatHumanKb(rss)}` : ''}`;
+}

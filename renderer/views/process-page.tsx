@@ -1,0 +1,183 @@
+// #/process/PID, live: gathers the row (ticks), status and command line (getProcess), history
+// (getHistory + ticks) and mappings (getMappings, every 5 s while visible) for ProcessView, and
+// keeps the last data with a "gone" banner when the process exits. Export: snapshot JSON, history CSV.
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { ProcessDetail } from '../../shared/api.js';
+import type { ProcessRow } from '../../shared/proc/types.js';
+import { historyToCsv } from '../../shared/snapshot/csv.js';
+import { getBridge } from '../api/client.js';
+import { Banner, ErrorBanner } from '../components/banner.js';
+import { saveText } from '../components/save-file.js';
+import { formatClock, formatFileTime } from '../format.js';
+import { useMappings } from '../hooks/use-mappings.js';
+import { useProcessHistory } from '../hooks/use-process-history.js';
+import { navigate } from '../state/router.js';
+import { useTick } from '../state/samples-store.js';
+import { showSnapshot } from '../state/snapshot-store.js';
+import { toUiError, type UiError } from '../ui-error.js';
+import { ProcessView } from './process-view.js';
+
+/** How often the mappings are re-read while the page is visible. */
+export const MAPPINGS_POLL_MS = 5000;
+
+/** The live process page. */
+export function ProcessPage({ pid }: { pid: number }) {
+  const tick = useTick();
+  const [detail, setDetail] = useState<ProcessDetail | null>(null);
+  const [detailError, setDetailError] = useState<UiError | null>(null);
+  const [autoRefresh, setAutoRefresh] = useState(true);
+  const [exportError, setExportError] = useState<UiError | null>(null);
+  const [exporting, setExporting] = useState(false);
+  const lastRow = useRef<ProcessRow | null>(null);
+  const [goneAtMs, setGoneAtMs] = useState<number | null>(null);
+
+  // The row of this pid in the latest tick; a different start time means the pid was reused.
+  const tickRow = tick?.rows.find((r) => r.pid === pid) ?? null;
+  if (lastRow.current !== null && lastRow.current.pid !== pid) lastRow.current = null;
+  const known = lastRow.current;
+  const sameProcess = tickRow !== null && (known === null || known.startTicks === tickRow.startTicks);
+  const liveRow = sameProcess && tickRow.rowStatus !== 'gone' ? tickRow : null;
+  if (liveRow !== null) lastRow.current = liveRow;
+
+  useEffect(() => {
+    lastRow.current = null;
+    setGoneAtMs(null);
+    setDetail(null);
+    setDetailError(null);
+    let alive = true;
+    getBridge()
+      .getProcess(pid)
+      .then(
+        (d) => {
+          if (!alive) return;
+          setDetail(d);
+          if (d.row !== null && lastRow.current === null) lastRow.current = d.row;
+        },
+        (err: unknown) => {
+          if (alive) setDetailError(toUiError(err));
+        },
+      );
+    return () => {
+      alive = false;
+    };
+  }, [pid]);
+
+  const mappings = useMappings(pid, autoRefresh && goneAtMs === null ? MAPPINGS_POLL_MS : null);
+  const goneNow = tick !== null && liveRow === null && (lastRow.current !== null || detailError?.code === 'gone');
+  const gone = goneNow || detailError?.code === 'gone' || mappings.error?.code === 'gone';
+  useEffect(() => {
+    if (gone && goneAtMs === null) setGoneAtMs(tick?.tMs ?? Date.now());
+  }, [gone, goneAtMs, tick]);
+
+  const history = useProcessHistory(pid, !gone);
+  const row = liveRow ?? (lastRow.current === null ? null : { ...lastRow.current, rowStatus: gone ? ('gone' as const) : lastRow.current.rowStatus });
+  const command = detail !== null && detail.cmdline.length > 0 ? detail.cmdline.join(' ') : (row?.command ?? '');
+  const fileBase = `memscope-${pid}`;
+
+  const exportSnapshot = () => {
+    setExporting(true);
+    getBridge()
+      .exportSnapshot(pid)
+      .then(
+        (snapshot) => {
+          const fileName = `${fileBase}-${formatFileTime(Date.parse(snapshot.createdAt) || Date.now())}.json`;
+          saveText(`${JSON.stringify(snapshot, null, 2)}\n`, fileName, 'application/json');
+          showSnapshot({ snapshot, fileName });
+          setExportError(null);
+        },
+        (err: unknown) => setExportError(toUiError(err)),
+      )
+      .finally(() => setExporting(false));
+  };
+
+  const onOpenMapping = useCallback((start: string) => navigate({ name: 'mapping', pid, start }), [pid]);
+  const mappingHref = useCallback((start: string) => `#/process/${pid}/mapping/${start}`, [pid]);
+
+  const nothingYet = row === null && detail === null && mappings.report === null;
+  const banners = (
+    <>
+      {gone ? (
+        <Banner tone="gone" title={`Process ${pid} is gone`} testId="process-gone">
+          It exited{goneAtMs === null ? '' : ` around ${formatClock(goneAtMs)}`}. The last data read is kept below; nothing is read from /proc any more.
+        </Banner>
+      ) : null}
+      {detailError !== null && detailError.code !== 'gone' ? <ErrorBanner error={detailError} what={`/proc/${pid}/status`} /> : null}
+      {mappings.error !== null && mappings.error.code !== 'gone' ? <ErrorBanner error={mappings.error} what={`/proc/${pid}/smaps`} testId="mappings-error" /> : null}
+      {mappings.report !== null && mappings.report.restricted.length > 0 ? (
+        <Banner tone="warn" title="Some files could not be read" testId="restricted-notice">
+          {mappings.report.restricted.join('; ')}. Another user's smaps is readable only by root: run memscope as root (sudo) to see Rss, Pss and Swap per mapping.
+        </Banner>
+      ) : null}
+      {exportError !== null ? <ErrorBanner error={exportError} what="the snapshot" testId="export-error" /> : null}
+    </>
+  );
+
+  if (nothingYet && gone) {
+    return (
+      <div className="page">
+        <Banner tone="gone" title={`No process ${pid}`} testId="process-gone">
+          There is no process with this pid (it exited, or never existed). <a href="#/">Back to the process table</a>
+        </Banner>
+      </div>
+    );
+  }
+
+  return (
+    <ProcessView
+      data={{
+        pid,
+        row,
+        exe: detail?.exe ?? mappings.report?.exe ?? null,
+        command,
+        history: history.samples,
+        historyVersion: history.version,
+        report: mappings.report,
+        reportAtMs: mappings.atMs,
+        origin: 'live',
+      }}
+      fileBase={fileBase}
+      banners={banners}
+      actions={
+        <>
+          <button type="button" onClick={exportSnapshot} disabled={exporting || gone} data-testid="export-snapshot" title="Save a snapshot of this process (JSON: mappings, smaps, status, history)">
+            {exporting ? 'Exporting…' : 'Export snapshot'}
+          </button>
+          <button
+            type="button"
+            onClick={() => saveText(historyToCsv(history.samples), `${fileBase}-history-${formatFileTime(Date.now())}.csv`, 'text/csv')}
+            disabled={history.samples.length === 0}
+            data-testid="export-history-csv"
+            title="Save the VIRT/RES/SHR/SWAP history as CSV"
+          >
+            History CSV
+          </button>
+        </>
+      }
+      mappingsToolbar={
+        <>
+          <span className="muted" data-testid="mappings-read-at">
+            {mappings.loading ? 'reading smaps…' : mappings.atMs === null ? '' : `smaps read at ${formatClock(mappings.atMs)}`}
+          </span>
+          <label className="check" title="re-read /proc/PID/smaps every 5 seconds while this page is visible">
+            <input type="checkbox" checked={autoRefresh} onChange={(e) => setAutoRefresh(e.target.checked)} disabled={gone} />
+            every 5 s
+          </label>
+          <button type="button" onClick={mappings.refresh} disabled={mappings.loading || gone} data-testid="refresh-mappings">
+            Refresh
+          </button>
+        </>
+      }
+      mappingsPlaceholder={
+        mappings.error !== null ? (
+          <span className="muted">No mappings to show.</span>
+        ) : row !== null && row.virtKb === 0 && row.command.startsWith('[') ? (
+          <span className="muted">A kernel thread has no user address space.</span>
+        ) : (
+          'reading /proc/PID/smaps…'
+        )
+      }
+      onOpenMapping={onOpenMapping}
+      mappingHref={mappingHref}
+    />
+  );
+}

@@ -1,0 +1,167 @@
+// One process in depth: header, RES/VIRT/SHR/SWAP over time, composition of its address space by
+// kind, a VMMap-like per-kind summary and the mappings table. Pure presentation: live pages and
+// opened snapshots pass their data in as props.
+import { useMemo, useState, type ReactNode } from 'react';
+import type { MappingsReport } from '../../shared/api.js';
+import type { HistorySample } from '../../shared/history/sample.js';
+import type { ProcessRow } from '../../shared/proc/types.js';
+import { CompositionBar } from '../components/composition-bar.js';
+import { KindSummary } from '../components/kind-summary.js';
+import { MemoryChart } from '../components/memory-chart.js';
+import { formatClock, formatCount, formatExactKb, formatHumanKb } from '../format.js';
+import { sumByCategory, type KindCategory } from '../kinds.js';
+import { MappingsTable } from './mappings-table.js';
+
+const STATE_NAMES: Record<string, string> = {
+  R: 'running',
+  S: 'sleeping',
+  D: 'disk sleep',
+  Z: 'zombie',
+  T: 'stopped',
+  t: 'tracing stop',
+  X: 'dead',
+  I: 'idle',
+  P: 'parked',
+};
+
+/** Everything the process view shows, whether read live or from a snapshot. */
+export interface ProcessViewData {
+  pid: number;
+  /** The row with top's numbers (latest tick, or the snapshot's metrics). */
+  row: ProcessRow | null;
+  exe: string | null;
+  /** Full command line, or the row's. */
+  command: string;
+  history: readonly HistorySample[];
+  /** Changes whenever history does (it may be mutated in place). */
+  historyVersion: number;
+  report: MappingsReport | null;
+  /** When report was read (epoch ms). */
+  reportAtMs: number | null;
+  /** Where the numbers come from, for the notes under each panel. */
+  origin: 'live' | 'snapshot';
+}
+
+/** Props of ProcessView. */
+export interface ProcessViewProps {
+  data: ProcessViewData;
+  /** Error/gone/restricted banners, shown under the header. */
+  banners?: ReactNode;
+  /** Buttons in the header (export, back). */
+  actions?: ReactNode;
+  /** Extra mappings toolbar content (refresh controls). */
+  mappingsToolbar?: ReactNode;
+  /** Shown where the mappings table goes while there is no report. */
+  mappingsPlaceholder?: ReactNode;
+  onOpenMapping: (start: string) => void;
+  mappingHref: (start: string) => string;
+  /** Base of exported file names ("memscope-42"). */
+  fileBase: string;
+}
+
+function Metric({ title, kb, note }: { title: string; kb: number | null; note: string }) {
+  return (
+    <div className="metric" title={note}>
+      <div className="metric-title">{title}</div>
+      <div className="metric-value">{kb === null ? '–' : formatHumanKb(kb)}</div>
+      <div className="metric-exact muted">{kb === null ? '' : formatExactKb(kb)}</div>
+    </div>
+  );
+}
+
+/** The process view (header, chart, composition, kind summary, mappings). */
+export function ProcessView({ data, banners, actions, mappingsToolbar, mappingsPlaceholder, onOpenMapping, mappingHref, fileBase }: ProcessViewProps) {
+  const [category, setCategory] = useState<KindCategory | null>(null);
+  const { row, report } = data;
+  const sums = useMemo(() => (report === null ? null : sumByCategory(report.mappings)), [report]);
+  const hasSmaps = report !== null && report.mappings.some((m) => m.smaps !== undefined);
+  const pssKb = report?.rollup?.Pss;
+  const name = row?.comm ?? data.command.split(' ')[0] ?? String(data.pid);
+  const rowNote = data.origin === 'live' ? 'measured each tick from /proc/PID/statm and status' : 'as recorded in the snapshot';
+
+  return (
+    <div className="page page-process" data-testid="process-view" data-pid={data.pid}>
+      <header className="process-header panel">
+        <div className="process-title">
+          <h2>
+            <span className="muted">pid</span> {data.pid} <span className="comm">{name}</span>
+          </h2>
+          <div className="command mono" title={data.command}>
+            {data.command}
+          </div>
+          <div className="facts">
+            {row !== null ? (
+              <>
+                <span>
+                  user <strong>{row.user}</strong>
+                </span>
+                <span title={STATE_NAMES[row.state] ?? row.state}>
+                  state <strong>{row.state}</strong> {STATE_NAMES[row.state] ?? ''}
+                </span>
+                <span>
+                  ppid <a href={`#/process/${row.ppid}`}>{row.ppid}</a>
+                </span>
+                <span>threads {formatCount(row.threads)}</span>
+                <span>%CPU {row.cpuPct.toFixed(1)}</span>
+              </>
+            ) : null}
+            {data.exe !== null ? <span className="mono ellipsis" title={data.exe}>exe {data.exe}</span> : null}
+          </div>
+        </div>
+        <div className="metrics">
+          <Metric title="RES" kb={row?.resKb ?? null} note={`VmRSS, ${rowNote}`} />
+          <Metric title="VIRT" kb={row?.virtKb ?? null} note={`VmSize, ${rowNote}`} />
+          <Metric title="SHR" kb={row?.shrKb ?? null} note={`RssFile + RssShmem, ${rowNote}`} />
+          <Metric title="SWAP" kb={row?.swapKb ?? null} note={`VmSwap, ${rowNote}`} />
+          <Metric title="PSS" kb={typeof pssKb === 'number' ? pssKb : null} note="Pss from /proc/PID/smaps_rollup, read with the mappings" />
+        </div>
+        <div className="actions">{actions}</div>
+      </header>
+      {banners}
+      <section className="panel">
+        <h3>Memory over time</h3>
+        <MemoryChart
+          samples={data.history}
+          version={data.historyVersion}
+          title={`pid ${data.pid} · ${name}`}
+          fileBase={`${fileBase}-chart`}
+          sourceNote={data.origin === 'live' ? 'measured: /proc/PID/statm + status, every tick' : 'from the snapshot\'s recorded history'}
+        />
+      </section>
+      {report !== null && report.mappings.length === 0 ? (
+        <section className="panel muted" data-testid="no-mappings">
+          No mappings: {row !== null && row.virtKb === 0 ? 'a kernel thread (or a zombie) has no user address space.' : 'the process has no address space any more.'}
+        </section>
+      ) : report !== null && sums !== null ? (
+        <>
+          <div className="two-columns">
+            <section className="panel">
+              <h3>Address space by kind</h3>
+              <CompositionBar sums={sums} hasSmaps={hasSmaps} onPickCategory={setCategory} />
+              <div className="source-note">
+                derived: Σ Size, Rss, Pss per kind from /proc/PID/smaps
+                {data.reportAtMs === null ? '' : ` read at ${formatClock(data.reportAtMs)}`}
+              </div>
+            </section>
+            <section className="panel">
+              <h3>Summary by kind</h3>
+              <KindSummary sums={sums} hasSmaps={hasSmaps} selected={category} onSelect={setCategory} />
+              <div className="source-note">derived: Private = Private_Clean + Private_Dirty, Shared = Shared_Clean + Shared_Dirty · click a kind to filter the mappings</div>
+            </section>
+          </div>
+          <MappingsTable
+            report={report}
+            category={category}
+            onClearCategory={() => setCategory(null)}
+            onOpenMapping={onOpenMapping}
+            mappingHref={mappingHref}
+            fileBase={fileBase}
+            toolbar={mappingsToolbar}
+          />
+        </>
+      ) : (
+        <section className="panel">{mappingsPlaceholder ?? 'reading /proc/PID/smaps…'}</section>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,102 @@
+// The host at a glance above the process table: memory used/cache/available, swap, load (getSystem,
+// polled every few seconds), a small chart of used memory, and what sampling itself costs (tick.cost).
+import { useMemo } from 'react';
+import type { Tick } from '../../shared/api.js';
+import { SmallAreaChart } from '../components/small-area-chart.js';
+import { formatClock, formatDuration, formatHumanKb, formatKbBoth, formatPct } from '../format.js';
+import { useSystem } from '../state/system-store.js';
+
+/** Props of SystemSummary. */
+export interface SystemSummaryProps {
+  tick: Tick | null;
+}
+
+/** The summary strip. */
+export function SystemSummaryPanel({ tick }: SystemSummaryProps) {
+  const { summary, atMs, history, error } = useSystem();
+  const points = useMemo(() => history.map((p) => ({ tMs: p.tMs, kb: p.usedKb })), [history]);
+  if (summary === null) {
+    return <section className="summary panel">{error === null ? 'reading host memory…' : `host memory unavailable: ${error}`}</section>;
+  }
+  const total = summary.memTotalKb;
+  const cacheKb = summary.cachedKb + summary.buffersKb;
+  const pct = (kb: number) => (total > 0 ? (100 * kb) / total : 0);
+  const cost = tick?.cost;
+  const costCpuPct = cost !== undefined && tick !== null && tick.elapsedMs > 0 ? (100 * cost.cpuMs) / tick.elapsedMs : null;
+  return (
+    <section className="summary panel" data-testid="system-summary">
+      <div className="summary-mem">
+        <div className="summary-title">
+          Memory <span className="muted">{formatHumanKb(total)} total</span>
+        </div>
+        <div className="membar" title="used (MemTotal − MemAvailable) · page cache and buffers · free">
+          <span className="membar-used" style={{ width: `${pct(summary.memUsedKb)}%` }} />
+          <span className="membar-cache" style={{ width: `${Math.max(0, Math.min(pct(cacheKb), 100 - pct(summary.memUsedKb)))}%` }} />
+        </div>
+        <dl className="kv">
+          <dt>
+            <i className="dot used" />
+            used
+          </dt>
+          <dd title={formatKbBoth(summary.memUsedKb)}>
+            {formatHumanKb(summary.memUsedKb)} <span className="muted">{formatPct(pct(summary.memUsedKb))}</span>
+          </dd>
+          <dt>available</dt>
+          <dd title={formatKbBoth(summary.memAvailableKb)}>{formatHumanKb(summary.memAvailableKb)}</dd>
+          <dt>
+            <i className="dot cache" />
+            cache+buffers
+          </dt>
+          <dd title={formatKbBoth(cacheKb)}>{formatHumanKb(cacheKb)}</dd>
+          <dt>swap</dt>
+          <dd title={`${formatKbBoth(summary.swapUsedKb)} of ${formatKbBoth(summary.swapTotalKb)}`}>
+            {summary.swapTotalKb === 0 ? 'none' : `${formatHumanKb(summary.swapUsedKb)} / ${formatHumanKb(summary.swapTotalKb)}`}
+          </dd>
+        </dl>
+      </div>
+      <div className="summary-chart">
+        <div className="summary-title">
+          used memory <span className="muted">since this page opened</span>
+        </div>
+        <SmallAreaChart points={points} heightPx={64} name="used" zeroBased={false} testId="system-chart" />
+      </div>
+      <div className="summary-host">
+        <div className="summary-title">{summary.hostname}</div>
+        <dl className="kv">
+          <dt>load</dt>
+          <dd>
+            {summary.load1.toFixed(2)} {summary.load5.toFixed(2)} {summary.load15.toFixed(2)}
+          </dd>
+          <dt>up</dt>
+          <dd>{formatDuration(summary.uptimeS)}</dd>
+          <dt>kernel</dt>
+          <dd className="ellipsis" title={`${summary.os} · ${summary.kernel} · ${summary.arch}`}>
+            {summary.kernel}
+          </dd>
+        </dl>
+        <div className="source-note">measured: /proc/meminfo, loadavg{atMs === null ? '' : ` · ${formatClock(atMs)}`}</div>
+      </div>
+      <div className="summary-cost" data-testid="sampling-cost" title="What reading /proc for this tick cost memscope itself">
+        <div className="summary-title">sampling cost</div>
+        {cost === undefined || tick === null ? (
+          <span className="muted">waiting for a tick…</span>
+        ) : (
+          <dl className="kv">
+            <dt>wall</dt>
+            <dd>{cost.wallMs.toFixed(1)} ms</dd>
+            <dt>CPU</dt>
+            <dd>
+              {cost.cpuMs.toFixed(1)} ms{costCpuPct === null ? '' : ` (${formatPct(costCpuPct)})`}
+            </dd>
+            <dt>processes</dt>
+            <dd>{cost.processCount}</dd>
+            <dt>tick</dt>
+            <dd>
+              #{tick.seq} · {formatClock(tick.tMs)}
+            </dd>
+          </dl>
+        )}
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,104 @@
+// Replays a trace through the TCMalloc model op by op, as a C program `ptr[id] = malloc(size)` …
+// linked with libtcmalloc_minimal would (see shared/sim/trace.ts for the semantics), recording what
+// each call returned and, optionally, TCMalloc's statistics after each op.
+// Source of truth: the C harness tests/harness/tcmalloc-replay.c run against the real library.
+
+import { type TcmallocParams } from './params.js';
+import { NULL_PTR, type TcmallocHeap } from './state.js';
+import { createProcessHeap } from './startup.js';
+import { tcFree, tcMalloc, tcMallocSize, tcRealloc } from './tcmalloc.js';
+import { TCMALLOC_STATS_KEYS, type TcmallocStats, readTcmallocStats } from './stats.js';
+import { type MallocEventSink } from '../events.js';
+import { REGION_HEAP, type ReplayResults, createReplayResults } from '../replay-results.js';
+import { OP_ALLOC, OP_FREE, type Trace } from '../../trace.js';
+
+/** TcmallocStats after every op, one array per field (TCMALLOC_STATS_KEYS order). */
+export type TcmallocOpStats = Record<(typeof TCMALLOC_STATS_KEYS)[number], Float64Array>;
+
+/**
+ * A replay in progress. In `results`, every non-NULL block has region REGION_HEAP and `offset` its
+ * address from the page heap's start; `brk` is the page heap's end (sbrk growth) from its start.
+ *
+ * Invariants: ptrs[slot] is NULL_PTR or a block the program holds; 0 ≤ next ≤ trace.length.
+ */
+export interface TcmallocReplay {
+  trace: Trace;
+  heap: TcmallocHeap;
+  /** The block each id slot holds (NULL_PTR = none). */
+  ptrs: Float64Array;
+  /** Index of the next op. */
+  next: number;
+  results: ReplayResults;
+  /** Statistics when main started (before op 0). */
+  startStats: TcmallocStats;
+  /** Statistics after each op, when requested. */
+  opStats: TcmallocOpStats | null;
+}
+
+/** Options of createTcmallocReplay. */
+export interface TcmallocReplayOptions {
+  /** Receives the events of every op. */
+  sink?: MallocEventSink | null;
+  /** Record TcmallocStats after every op (costs O(size classes) per op). */
+  recordStats?: boolean;
+}
+
+/** Starts a replay: the process is at main, nothing of the trace has run. */
+export function createTcmallocReplay(trace: Trace, params: TcmallocParams, options: TcmallocReplayOptions = {}): TcmallocReplay {
+  const heap = createProcessHeap(params, options.sink ?? null);
+  let opStats: TcmallocOpStats | null = null;
+  if (options.recordStats === true) {
+    const s = {} as TcmallocOpStats;
+    for (const k of TCMALLOC_STATS_KEYS) s[k] = new Float64Array(trace.length);
+    opStats = s;
+  }
+  return {
+    trace,
+    heap,
+    ptrs: new Float64Array(trace.slotCount).fill(NULL_PTR),
+    next: 0,
+    results: createReplayResults(trace.length),
+    startStats: readTcmallocStats(heap),
+    opStats,
+  };
+}
+
+/** Runs ops until `end` (exclusive, default: the whole trace). */
+export function runTcmallocReplay(r: TcmallocReplay, end: number = r.trace.length): void {
+  const { trace, heap, ptrs, results, opStats } = r;
+  const { kinds, slots, sizes } = trace;
+  const stop = Math.min(end, trace.length);
+  for (let i = r.next; i < stop; i++) {
+    const slot = slots[i]!;
+    const kind = kinds[i]!;
+    let ptr = NULL_PTR;
+    if (kind === OP_ALLOC) {
+      ptr = tcMalloc(heap, sizes[i]!);
+      ptrs[slot] = ptr;
+    } else if (kind === OP_FREE) {
+      tcFree(heap, ptrs[slot]!);
+      ptrs[slot] = NULL_PTR;
+    } else {
+      ptr = tcRealloc(heap, ptrs[slot]!, sizes[i]!);
+      ptrs[slot] = ptr;
+    }
+    if (ptr !== NULL_PTR) {
+      results.region[i] = REGION_HEAP;
+      results.offset[i] = ptr;
+      results.usable[i] = tcMallocSize(heap, ptr);
+    }
+    results.brk[i] = heap.os.brkBytes;
+    if (opStats !== null) {
+      const s = readTcmallocStats(heap);
+      for (const k of TCMALLOC_STATS_KEYS) opStats[k][i] = s[k];
+    }
+  }
+  if (stop > r.next) r.next = stop;
+}
+
+/** Replays a whole trace: what every op returned, and the statistics at the end. */
+export function replayTraceTcmalloc(trace: Trace, params: TcmallocParams, sink: MallocEventSink | null = null): { results: ReplayResults; finalStats: TcmallocStats } {
+  const r = createTcmallocReplay(trace, params, { sink });
+  runTcmallocReplay(r);
+  return { results: r.results, finalStats: readTcmallocStats(r.heap) };
+}

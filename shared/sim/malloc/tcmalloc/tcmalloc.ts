@@ -1,0 +1,90 @@
+// The allocator's entry points: malloc, free, realloc and malloc_usable_size, routing small
+// requests through the thread cache and larger ones to the page heap as whole pages. Source of
+// truth: gperftools 2.10 src/tcmalloc.cc (malloc_fast_path, do_malloc, do_malloc_pages,
+// do_free_with_callback, do_free_pages, GetSizeWithCallback, do_realloc_with_callback, tc_realloc).
+
+import { kPageSize, computePages } from './common.js';
+import { findSizeClass } from './size-classes.js';
+import { allocatePages, freePages, getDescriptor } from './page-heap.js';
+import { insertRange } from './central-free-list.js';
+import { allocateFromThreadCache, deallocateToThreadCache } from './thread-cache.js';
+import { TcmallocEvent, TcmallocReallocPath } from './events.js';
+import { NULL_PTR, type TcmallocHeap, getThreadCache } from './state.js';
+
+/** do_malloc_pages(): a span of pages(size) pages straight from the page heap. */
+function mallocPages(heap: TcmallocHeap, sizeBytes: number): number {
+  const n = computePages(sizeBytes);
+  const span = allocatePages(heap.pageHeap, n);
+  const address = span.start * kPageSize;
+  const sink = heap.out.sink;
+  if (sink !== null) sink(TcmallocEvent.largeAlloc, n, address, n * kPageSize);
+  return address;
+}
+
+/** malloc(size): the object's address (offset from the page heap's start). */
+export function tcMalloc(heap: TcmallocHeap, sizeBytes: number): number {
+  const cache = getThreadCache(heap);
+  const cl = findSizeClass(heap.sizeMap, sizeBytes);
+  if (cl === 0) return mallocPages(heap, sizeBytes);
+  return allocateFromThreadCache(heap.threads, cache, cl);
+}
+
+/** free(ptr): small objects go to the thread cache (or, before TLS is set up, to the central cache); spans to the page heap. */
+export function tcFree(heap: TcmallocHeap, ptr: number): void {
+  if (ptr === NULL_PTR) return;
+  const span = getDescriptor(heap.pageHeap, Math.floor(ptr / kPageSize));
+  if (span === undefined) throw new Error(`free(${ptr}): not a TCMalloc block`);
+  const cl = span.sizeclass;
+  if (cl === 0) {
+    const sink = heap.out.sink;
+    if (sink !== null) sink(TcmallocEvent.largeFree, span.length, span.start * kPageSize, span.length * kPageSize);
+    freePages(heap.pageHeap, span);
+    return;
+  }
+  if (heap.tls !== null) {
+    deallocateToThreadCache(heap.threads, heap.tls, ptr, cl);
+    return;
+  }
+  insertRange(heap.central, cl, [ptr]);
+}
+
+/** malloc_usable_size(ptr): the class's object size, or the span's whole pages (0 for NULL). */
+export function tcMallocSize(heap: TcmallocHeap, ptr: number): number {
+  if (ptr === NULL_PTR) return 0;
+  const span = getDescriptor(heap.pageHeap, Math.floor(ptr / kPageSize));
+  if (span === undefined) throw new Error(`malloc_usable_size(${ptr}): not a TCMalloc block`);
+  return span.sizeclass !== 0 ? heap.sizeMap.classToSize[span.sizeclass]! : span.length * kPageSize;
+}
+
+/**
+ * realloc(ptr, size) with TCMalloc's hysteresis: a block is kept while the new size is at most its
+ * usable size and at least half of it; growth by less than 25 % allocates old + old/4 bytes.
+ * realloc(NULL, n) = malloc(n); realloc(p, 0) frees p and returns NULL.
+ */
+export function tcRealloc(heap: TcmallocHeap, ptr: number, newSizeBytes: number): number {
+  const sink = heap.out.sink;
+  if (ptr === NULL_PTR) {
+    const p = tcMalloc(heap, newSizeBytes);
+    if (sink !== null) sink(TcmallocEvent.realloc, TcmallocReallocPath.malloc, 0, tcMallocSize(heap, p));
+    return p;
+  }
+  if (newSizeBytes === 0) {
+    if (sink !== null) sink(TcmallocEvent.realloc, TcmallocReallocPath.free, tcMallocSize(heap, ptr), 0);
+    tcFree(heap, ptr);
+    return NULL_PTR;
+  }
+  const oldSize = tcMallocSize(heap, ptr);
+  const lowerBoundToGrow = oldSize + Math.floor(oldSize / 4);
+  const upperBoundToShrink = Math.floor(oldSize / 2);
+  if (newSizeBytes > oldSize || newSizeBytes < upperBoundToShrink) {
+    const slack = newSizeBytes > oldSize && newSizeBytes < lowerBoundToGrow;
+    const p = tcMalloc(heap, slack ? lowerBoundToGrow : newSizeBytes);
+    if (sink !== null) {
+      sink(TcmallocEvent.realloc, slack ? TcmallocReallocPath.growWithSlack : TcmallocReallocPath.move, oldSize, tcMallocSize(heap, p));
+    }
+    tcFree(heap, ptr);
+    return p;
+  }
+  if (sink !== null) sink(TcmallocEvent.realloc, TcmallocReallocPath.inPlace, oldSize, oldSize);
+  return ptr;
+}

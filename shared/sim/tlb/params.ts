@@ -1,0 +1,36 @@
+// TLB sizes and page sizes of the TLB model, one tunables table. Defaults are an Intel Skylake-class first-level
+// data TLB (Intel 64 and IA-32 Architectures Optimization Reference Manual, Skylake client microarchitecture,
+// "DTLB: 4 KiB pages 64 entries 4-way, 2M/4M pages 32 entries 4-way").
+
+/** Base page size (x86-64 PAGE_SIZE). */
+export const PAGE_4K_BYTES = 4096;
+/** PMD-mapped page size (THP, hugetlb 2M). */
+export const PAGE_2M_BYTES = 2 * 1024 * 1024;
+
+/** A TLB: entries in sets of `ways`, each translating one page of pageBytes. */
+export interface TlbGeometry {
+  entries: number;
+  /** Associativity; ways = entries means fully associative. */
+  ways: number;
+  pageBytes: number;
+}
+
+/** Default first-level DTLB for 4 KiB pages. */
+export const DEFAULT_TLB_4K: TlbGeometry = { entries: 64, ways: 4, pageBytes: PAGE_4K_BYTES };
+/** Default first-level DTLB for 2 MiB pages. */
+export const DEFAULT_TLB_2M: TlbGeometry = { entries: 32, ways: 4, pageBytes: PAGE_2M_BYTES };
+
+/** Bytes a TLB can translate without a miss: entries × page size. */
+export function computeReachBytes(g: TlbGeometry): number {
+  return g.entries * g.pageBytes;
+}
+
+/** Problems with a TLB geometry, one line each (empty when valid). */
+export function validateTlbGeometry(g: TlbGeometry): string[] {
+  const out: string[] = [];
+  if (!Number.isSafeInteger(g.entries) || g.entries < 1) out.push(`entries ${g.entries} is not a positive integer`);
+  if (!Number.isSafeInteger(g.ways) || g.ways < 1) out.push(`ways ${g.ways} is not a positive integer`);
+  else if (g.entries % g.ways !== 0) out.push(`entries ${g.entries} is not a multiple of ways ${g.ways}`);
+  if (!Number.isSafeInteger(g.pageBytes) || g.pageBytes < 1 || (g.pageBytes & (g.pageBytes - 1)) !== 0) out.push(`page size ${g.pageBytes} is not a power of two`);
+  return out;
+}

@@ -1,0 +1,52 @@
+// `memscope translate` as a user runs it: a table or JSON for a live subject, one-line errors with exit 2.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { after, before, describe, test } from 'node:test';
+import { CLI_PATH } from '../../helpers/paths.js';
+import { startSubject, type Subject } from '../../helpers/subject.js';
+
+function memscope(...args: string[]) {
+  const r = spawnSync(process.execPath, [CLI_PATH, ...args], { encoding: 'utf8' });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('memscope translate', () => {
+  let subject: Subject;
+  before(async () => {
+    subject = await startSubject(4, 2);
+  });
+  after(async () => subject.kill());
+
+  test('prints the walk level by level, and --json the same report', () => {
+    const text = memscope('translate', String(subject.pid), `0x${subject.anonStart}`);
+    assert.equal(text.code, 0, text.stderr);
+    assert.match(text.stdout, new RegExp(`address ${subject.anonStart}`));
+    assert.match(text.stdout, /^ {2}PGD index +\d+ +bits 4[78]\.\./m);
+    assert.match(text.stdout, /^ {2}PTE index +\d+ +bits 20\.\.12/m);
+    assert.match(text.stdout, /^pagemap: present/m);
+    const json = memscope('translate', String(subject.pid), subject.anonStart, '--json');
+    assert.equal(json.code, 0, json.stderr);
+    const r = JSON.parse(json.stdout) as { walk: { level: string; index: number }[]; pagemap: { present: boolean } };
+    assert.equal(r.pagemap.present, true);
+    for (const step of r.walk) assert.match(text.stdout, new RegExp(`${step.level} index +${step.index} `));
+  });
+
+  test('bad input: one line on stderr, exit 2', () => {
+    const cases: [string[], RegExp][] = [
+      [[String(subject.pid), 'nothex'], /not a hex address/],
+      [[String(subject.pid), '0x10000000000000000'], /out of range/],
+      [[String(subject.pid), '0000800000000000'], /not canonical/],
+      [[String(subject.pid), '1000'], /not mapped/],
+      [['abc', '1000'], /not a pid/],
+      [[String(subject.pid)], /expected PID ADDR/],
+    ];
+    for (const [args, pattern] of cases) {
+      const r = memscope('translate', ...args);
+      assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+      const lines = r.stderr.trimEnd().split('\n');
+      assert.equal(lines.length, 1, r.stderr);
+      assert.match(lines[0] ?? '', /^memscope: /);
+      assert.match(lines[0] ?? '', pattern);
+    }
+  });
+});

@@ -1,0 +1,56 @@
+// Geometry: the user's SIZE:WAYS:LINE spec, sysfs cache indexes turned into levels, cachegrind's extra rules.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { buildSysfsGeometry, checkCachegrindGeometry, countSets, parseGeometrySpec, parseSizeBytes } from '../../../../shared/sim/cache/geometry.js';
+
+describe('cache geometry', () => {
+  test('sizes: sysfs "32K", "1024K", people "32M", "48KiB", plain bytes', () => {
+    assert.deepEqual(['32K', '1024K', '32M', '48KiB', '65536', '1g'].map(parseSizeBytes), [32768, 1048576, 33554432, 49152, 65536, 1073741824]);
+    assert.ok(Number.isNaN(parseSizeBytes('12x')));
+  });
+
+  test('a spec names levels L1d, L2, L3 and validates them', () => {
+    const g = parseGeometrySpec('48K:12:64,2M:16:64,32M:16:64');
+    assert.deepEqual(g.map((l) => [l.name, l.sizeBytes, l.ways, l.lineBytes, countSets(l)]), [
+      ['L1d', 49152, 12, 64, 64],
+      ['L2', 2097152, 16, 64, 2048],
+      ['L3', 33554432, 16, 64, 32768],
+    ]);
+    assert.throws(() => parseGeometrySpec('32K:8'), /SIZE:WAYS:LINE/);
+    assert.throws(() => parseGeometrySpec('32K:8:48'), /power of two/);
+    assert.throws(() => parseGeometrySpec('1000:8:64'), /multiple/);
+  });
+
+  test('cachegrind wants power-of-two set counts; the simulator does not', () => {
+    const [l1] = parseGeometrySpec('48K:12:64,1536K:12:64');
+    assert.deepEqual(checkCachegrindGeometry(l1!), []); // 64 sets
+    const l2 = parseGeometrySpec('48K:12:64,1536K:12:64')[1]!; // 2048 sets
+    assert.deepEqual(checkCachegrindGeometry(l2), []);
+    const odd = parseGeometrySpec('30M:20:64')[0]!; // 24576 sets
+    assert.match(checkCachegrindGeometry(odd).join(), /power-of-two set count/);
+  });
+
+  test('sysfs indexes: instruction caches skipped, sorted by level, ways derived when sysfs says 0', () => {
+    const ix = (level: string, type: string, size: string, ways: string, line: string, sets: string) => ({
+      level,
+      type,
+      size,
+      ways_of_associativity: ways,
+      coherency_line_size: line,
+      number_of_sets: sets,
+    });
+    const { levels, problems } = buildSysfsGeometry([
+      ix('3', 'Unified', '32768K', '0', '64', '32768'),
+      ix('1', 'Instruction', '32K', '8', '64', '64'),
+      ix('1', 'Data', '32K', '8', '64', '64'),
+      ix('2', 'Unified', '1024K', '8', '64', '2048'),
+      ix('4', 'Unified', 'garbage', '8', '64', '1'),
+    ]);
+    assert.deepEqual(levels.map((l) => [l.name, l.sizeBytes, l.ways]), [
+      ['L1d', 32768, 8],
+      ['L2', 1048576, 8],
+      ['L3', 33554432, 16],
+    ]);
+    assert.equal(problems.length, 1);
+  });
+});

@@ -1,0 +1,41 @@
+// The CMU malloclab traces replayed op by op under the real gperftools 2.10 TCMalloc and through the
+// model. Modelled exactly and compared after every op: the block's address (offset from the page
+// heap's start), malloc_usable_size, the program break, and the seven MallocExtension statistics
+// generic.current_allocated_bytes, generic.heap_size, tcmalloc.pageheap_free_bytes,
+// tcmalloc.pageheap_unmapped_bytes, tcmalloc.thread_cache_free_bytes,
+// tcmalloc.central_cache_free_bytes, tcmalloc.transfer_cache_free_bytes; and the state at main.
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { SHARED_NOTES_DIR } from '../../../../helpers/paths.js';
+import { parseTrace } from '../../../../../shared/sim/trace.js';
+import { compareWithRealTcmalloc, replayWithRealTcmalloc } from './real-tcmalloc.js';
+
+const TRACE_DIR = join(SHARED_NOTES_DIR, 'traces/malloclab');
+const traces = readdirSync(TRACE_DIR).filter((f) => f.endsWith('.rep')).sort();
+
+describe('malloclab traces: model vs real TCMalloc, every op', () => {
+  test('the trace folder is there', () => {
+    assert.ok(traces.length >= 10, `expected the malloclab traces in ${TRACE_DIR}`);
+  });
+  for (const name of traces) {
+    test(name, (t) => {
+      const c = compareWithRealTcmalloc(parseTrace(readFileSync(join(TRACE_DIR, name), 'utf8')));
+      assert.equal(c.firstDiff, -1, c.report);
+      t.diagnostic(`${c.ops} ops agree`);
+    });
+  }
+});
+
+describe('the real harness measures without disturbing', () => {
+  test('reading the statistics after every op changes neither placement nor the final statistics', () => {
+    const trace = parseTrace(readFileSync(join(TRACE_DIR, 'binary2-bal.rep'), 'utf8'));
+    const everyOp = replayWithRealTcmalloc(trace, {}, 1);
+    const atEnd = replayWithRealTcmalloc(trace, {}, trace.length);
+    assert.equal(everyOp.ops.length, trace.length);
+    assert.deepEqual(atEnd.ops.map((o) => [o.offset, o.usable, o.brk]), everyOp.ops.map((o) => [o.offset, o.usable, o.brk]));
+    assert.deepEqual(atEnd.ops.at(-1)!.stats, everyOp.ops.at(-1)!.stats);
+    assert.equal(atEnd.ops[0]!.stats, null, 'statistics were really skipped in the second run');
+  });
+});
