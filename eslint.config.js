@@ -11,6 +11,12 @@ export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'tests/run.mjs', 'eslint.config.js', 'renderer/dist/**'] },
   ...tseslint.configs.recommended,
   {
+    rules: {
+      // `_name` marks a parameter an interface requires but this implementation does not use.
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+    },
+  },
+  {
     files: ['shared/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [...nodeOrElectron, { group: ['**/electron/**', '**/renderer/**'], message: 'shared/ imports only shared/' }] }],

@@ -96,3 +96,20 @@ export function niceKbTicks(maxKb: number, maxTicks = 5): number[] {
   }
   return [0, maxKb];
 }
+
+const TIME_STEPS_MS = [1, 2, 5, 10, 15, 30].map((s) => s * 1000).concat([1, 2, 5, 10, 15, 30].map((m) => m * 60_000), [1, 2, 3, 6, 12, 24].map((h) => h * 3_600_000));
+
+/**
+ * Round wall-clock ticks between startMs and endMs (local time: 14:00:00, 14:00:30, …), at most
+ * maxTicks of them, from steps of 1 s up to 1 day.
+ */
+export function niceTimeTicks(startMs: number, endMs: number, maxTicks: number): number[] {
+  const span = Math.max(1, endMs - startMs);
+  const step = TIME_STEPS_MS.find((s) => span / s <= maxTicks) ?? Math.ceil(span / maxTicks / 86_400_000) * 86_400_000;
+  // Align to local midnight's grid, so hour and day steps fall on the clock's round numbers.
+  const tzMs = new Date(startMs).getTimezoneOffset() * 60_000;
+  const first = Math.ceil((startMs - tzMs) / step) * step + tzMs;
+  const ticks: number[] = [];
+  for (let t = first; t <= endMs; t += step) ticks.push(t);
+  return ticks;
+}

@@ -1,7 +1,7 @@
 // `memscope exporter [--listen 127.0.0.1:9187] [--config FILE] [--token-file FILE] [-d SECONDS] [--once]`:
 // headless Prometheus exporter. Prints the /metrics URL as its first stdout line, then serves until
 // SIGINT/SIGTERM; --once prints one exposition to stdout instead (for promtool and debugging).
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ApiError } from '../../shared/errors.js';
 import { DEFAULT_METRICS_CONFIG } from '../../shared/metrics/name-groups.js';
@@ -10,6 +10,7 @@ import { MetricsCollector } from '../host/metrics.js';
 import { readMetricsConfig } from '../host/metrics-config.js';
 import { isLoopbackHost, startMetricsServer } from '../host/metrics-server.js';
 import { MemscopeService } from '../host/service.js';
+import { readTokenFile } from '../host/token-file.js';
 import { parseCommandArgs } from './args.js';
 
 /** Where the exporter listens unless told: loopback only. */
@@ -33,24 +34,6 @@ export function parseListenAddress(text: string): ListenAddress {
   }
   const host = m[1] ?? (m[2] === '' ? '0.0.0.0' : (m[2] ?? ''));
   return { host, port };
-}
-
-/** Reads a bearer token from a file (trailing newline dropped); throws ApiError('bad-arg') when unusable. */
-export function readTokenFile(path: string): string {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new ApiError('bad-arg', `exporter: --token-file ${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (code ?? String(err))}`);
-  }
-  const token = text.replace(/\r?\n$/, '');
-  if (token === '') throw new ApiError('bad-arg', `exporter: --token-file ${path} is empty`);
-  // An HTTP header value: visible ASCII only, so what Prometheus sends is byte-for-byte what we compare.
-  if (!/^[\x21-\x7e]+$/.test(token)) {
-    throw new ApiError('bad-arg', `exporter: --token-file ${path}: the token must be one line of printable ASCII without spaces`);
-  }
-  return token;
 }
 
 /** Runs `memscope exporter`; resolves when the server stops. */

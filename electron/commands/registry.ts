@@ -37,7 +37,7 @@ usage:
       simulate the data TLB on the same patterns; 4 KiB against 2 MiB pages
       unless --page is given, with reach = entries × page size
 
-  memscope serve [--host 127.0.0.1] [--port N] [--open] [-d SECONDS]
+  memscope serve [--host 127.0.0.1] [--port N] [--open] [-d SECONDS] [--metrics] [--token-file FILE]
       browser mode: the UI and API on http://HOST:PORT/?token=… (token required)
   memscope exporter [--listen 127.0.0.1:9187] [--config FILE] [--token-file FILE] [-d SECONDS] [--once]
       Prometheus /metrics only, for fleets; a non-loopback --listen needs --token-file;

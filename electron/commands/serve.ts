@@ -1,10 +1,12 @@
-// `memscope serve [--host 127.0.0.1] [--port N] [--open] [-d SECONDS]`: browser mode.
+// `memscope serve [--host 127.0.0.1] [--port N] [--open] [-d SECONDS] [--metrics] [--token-file FILE]`: browser mode.
 // Prints the URL with the API token as its first stdout line, then serves until SIGINT/SIGTERM.
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ApiError } from '../../shared/errors.js';
 import { parsePositiveNumber } from '../../shared/validate.js';
+import { MetricsCollector } from '../host/metrics.js';
+import { readTokenFile } from '../host/token-file.js';
 import { startServer } from '../host/server.js';
 import { MemscopeService } from '../host/service.js';
 import { parseCommandArgs } from './args.js';
@@ -24,6 +26,8 @@ export async function runServe(argv: string[]): Promise<number> {
         port: { type: 'string', short: 'p' },
         open: { type: 'boolean' },
         d: { type: 'string', short: 'd' },
+        metrics: { type: 'boolean' },
+        'token-file': { type: 'string' },
       },
     }),
   );
@@ -33,16 +37,21 @@ export async function runServe(argv: string[]): Promise<number> {
   if (port > 65535) throw new ApiError('bad-arg', `serve: --port ${port} is not a port (0-65535)`);
   const intervalMs = values.d === undefined ? 1000 : parsePositiveNumber(values.d, '-d (seconds)', { min: 0.05 }) * 1000;
 
+  const token = values['token-file'] === undefined ? undefined : readTokenFile(values['token-file']);
   const service = new MemscopeService({ intervalMs });
   service.start();
+  const metrics = values.metrics === true ? new MetricsCollector(service) : undefined;
+  metrics?.start();
+  const options = { host, staticDir: RENDERER_DIR, ...(metrics === undefined ? {} : { metrics }), ...(token === undefined ? {} : { token }) };
   let running;
   try {
-    running = await startServer(service, { host, port, staticDir: RENDERER_DIR }).catch((err: NodeJS.ErrnoException) => {
+    running = await startServer(service, { ...options, port }).catch((err: NodeJS.ErrnoException) => {
       // The default port is a convenience: when it is taken, any free port will do.
-      if (err.code === 'EADDRINUSE' && values.port === undefined) return startServer(service, { host, port: 0, staticDir: RENDERER_DIR });
+      if (err.code === 'EADDRINUSE' && values.port === undefined) return startServer(service, { ...options, port: 0 });
       throw err;
     });
   } catch (err) {
+    metrics?.close();
     service.stop();
     const code = (err as NodeJS.ErrnoException).code;
     throw new ApiError('bad-arg', `serve: cannot listen on ${host}:${port}: ${code === 'EADDRINUSE' ? 'port in use (try --port 0)' : (code ?? String(err))}`);
@@ -59,6 +68,7 @@ export async function runServe(argv: string[]): Promise<number> {
     process.once('SIGTERM', stop);
   });
   await running.close();
+  metrics?.close();
   service.stop();
   return 0;
 }

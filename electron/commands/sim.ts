@@ -9,6 +9,7 @@ const SIMULATORS: Record<string, () => Promise<SimRunner>> = {
   pages: async () => (await import('./sim-pages.js')).runSimPages,
   cache: async () => (await import('./sim-cache.js')).runSimCache,
   tlb: async () => (await import('./sim-tlb.js')).runSimTlb,
+  malloc: async () => (await import('./sim-malloc.js')).runSimMalloc,
 };
 
 /** Runs `memscope sim`: the first argument names the simulator, the rest is its argv. */

@@ -1,7 +1,7 @@
 // The exporter's config file (JSON): name groups by regex lists, like process-exporter's
 // process_names, and which processes get PSS/USS/SwapPss from smaps_rollup. Parsed and checked
 // whole before the exporter starts; every error names the file and the JSON path at fault.
-// The format, with examples, is documented in docs/fleet.md ("Config file"); a test parses those examples.
+// The format, with examples, is documented in README.md ("Running memscope on a fleet") ("Config file"); a test parses those examples.
 import { readFileSync } from 'node:fs';
 import { ApiError } from '../../shared/errors.js';
 import {

@@ -9,6 +9,8 @@ import { extname, join, normalize, resolve } from 'node:path';
 import type { SourceInfo, Tick } from '../../shared/api.js';
 import { ApiError, HTTP_STATUS_OF, isApiError } from '../../shared/errors.js';
 import { isApiMethod, validateApiArgs } from '../../shared/validate-args.js';
+import type { MetricsCollector } from './metrics.js';
+import { handleMetricsRequest } from './metrics-server.js';
 import type { MemscopeService } from './service.js';
 
 /** Largest request body accepted (two 20,000-mapping snapshots fit). */
@@ -33,6 +35,8 @@ export interface ServerOptions {
   token?: string;
   /** The built renderer (dist/renderer). */
   staticDir: string;
+  /** Also serve GET /metrics (Prometheus text format), behind the same token. */
+  metrics?: MetricsCollector;
 }
 
 /** A running browser-mode server. */
@@ -99,6 +103,7 @@ export async function startServer(service: MemscopeService, options: ServerOptio
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (options.metrics !== undefined && handleMetricsRequest(req, res, { collector: options.metrics, token })) return;
     const url = new URL(req.url ?? '/', 'http://localhost');
     res.setHeader('x-content-type-options', 'nosniff');
     if (!url.pathname.startsWith('/api/')) return serveStatic(url.pathname, res);

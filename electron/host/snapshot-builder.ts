@@ -1,5 +1,5 @@
 // Builds a memscope-snapshot v1 document for one process from what the host can read now
-// (format: docs/snapshot-format.md; validated by shared/snapshot/validate.ts on re-open).
+// (format: shared/snapshot/FORMAT.md; validated by shared/snapshot/validate.ts on re-open).
 import { readFileSync } from 'node:fs';
 import { arch, hostname, release } from 'node:os';
 import type { MappingsReport, ProcessDetail } from '../../shared/api.js';

@@ -10,8 +10,8 @@ async function openAndShow(file: File): Promise<void> {
   await openSnapshotFile(file);
 }
 
-/** The "Open snapshot…" button wrapping a hidden file input. */
-export function ImportSnapshotButton({ label = 'Open snapshot…' }: { label?: string }) {
+/** The "Open snapshot…" button wrapping a hidden file input; the title bar's has data-testid="import-snapshot". */
+export function ImportSnapshotButton({ label = 'Open snapshot…', testId = 'import-snapshot' }: { label?: string; testId?: string }) {
   return (
     <label className="button" title="Open a memscope snapshot (.json) to view it offline; or drop it onto the window">
       {label}
@@ -19,7 +19,7 @@ export function ImportSnapshotButton({ label = 'Open snapshot…' }: { label?: s
         type="file"
         accept=".json,application/json"
         className="visually-hidden"
-        data-testid="import-snapshot"
+        data-testid={testId}
         onChange={(e) => {
           const file = e.target.files?.[0];
           e.target.value = ''; // the same file can be chosen again

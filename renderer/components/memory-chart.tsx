@@ -4,7 +4,7 @@ import { useMemo, useRef, useState } from 'react';
 import { CartesianGrid, Line, LineChart, Tooltip, XAxis, YAxis, type TooltipContentProps } from 'recharts';
 import type { HistorySample } from '../../shared/history/sample.js';
 import { downsampleLttb } from '../../shared/history/lttb.js';
-import { formatClock, formatDateTime, formatExactKb, formatHumanKb, niceKbTicks } from '../format.js';
+import { formatClock, formatDateTime, formatExactKb, formatHumanKb, niceKbTicks, niceTimeTicks } from '../format.js';
 import { useElementWidth } from '../hooks/use-element-width.js';
 import { useChartTheme, type ChartTheme } from '../hooks/use-prefers-dark.js';
 import { findChartSvg, saveSvgAsPng } from './chart-png.js';
@@ -149,7 +149,8 @@ export function MemoryChart({ samples, title, fileBase, heightPx = 260, sourceNo
     return niceKbTicks(max);
   }, [data, hidden]);
   const rightTicks = useMemo(() => niceKbTicks(data.reduce((m, d) => Math.max(m, d.virtKb), 0)), [data]);
-  const showClockSeconds = endMs - startMs <= 900_000;
+  const timeTicks = useMemo(() => niceTimeTicks(startMs, endMs, Math.max(2, Math.floor(plotWidth / 90))), [startMs, endMs, plotWidth]);
+  const showClockSeconds = timeTicks.length < 2 || (timeTicks[1] as number) - (timeTicks[0] as number) < 60_000;
 
   // The chart element is memoized: React skips it entirely on ticks that do not redraw.
   const chart = useMemo(
@@ -162,10 +163,11 @@ export function MemoryChart({ samples, title, fileBase, heightPx = 260, sourceNo
           scale="time"
           domain={[startMs, endMs]}
           allowDataOverflow
+          ticks={timeTicks}
+          interval={0}
           tickFormatter={(t: number) => (showClockSeconds ? formatClock(t) : formatClock(t).slice(0, 5))}
           stroke={theme.text}
           tick={{ fill: theme.text, fontSize: 11 }}
-          minTickGap={40}
         />
         <YAxis
           yAxisId="left"
@@ -204,7 +206,7 @@ export function MemoryChart({ samples, title, fileBase, heightPx = 260, sourceNo
         ))}
       </LineChart>
     ),
-    [width, heightPx, data, theme, startMs, endMs, showClockSeconds, leftTicks, rightTicks, hidden],
+    [width, heightPx, data, theme, startMs, endMs, timeTicks, showClockSeconds, leftTicks, rightTicks, hidden],
   );
 
   const exportPng = () => {

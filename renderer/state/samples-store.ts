@@ -79,15 +79,3 @@ export function readTickReceivedAt(): number | null {
   return state.receivedAt;
 }
 
-/** The latest tick without subscribing (null before the first). */
-export function readLatestTick(): Tick | null {
-  return state.tick;
-}
-
-/** A process's row in the latest tick (live or tombstone), null when absent. */
-export function findRow(pid: number): ProcessRow | null {
-  const rows = state.tick?.rows;
-  if (rows === undefined) return null;
-  for (const r of rows) if (r.pid === pid) return r;
-  return null;
-}

@@ -156,6 +156,12 @@ export function MappingDetail({ mapping: m, pid, rssHistory, atMs, origin, backH
             <p className="muted">A snapshot holds one reading per mapping: no history.</p>
           ) : (
             <>
+              {rssHistory.length > 0 ? (
+                <div className="muted" data-testid="mapping-rss-range">
+                  now {formatHumanKb(rssHistory[rssHistory.length - 1]?.kb ?? 0)} · min {formatHumanKb(Math.min(...rssHistory.map((p) => p.kb)))} · max{' '}
+                  {formatHumanKb(Math.max(...rssHistory.map((p) => p.kb)))} · {rssHistory.length} readings since {formatClock(rssHistory[0]?.tMs ?? 0)}
+                </div>
+              ) : null}
               <SmallAreaChart points={rssHistory} heightPx={120} name="Rss" testId="mapping-rss-chart" />
               <div className="source-note">measured: this mapping's Rss in /proc/{pid}/smaps, re-read every few seconds while this page is open</div>
             </>

@@ -10,7 +10,7 @@ import { hexToBigInt, mappingSizeKb } from '../../shared/units.js';
 import { ColumnChooser } from '../components/column-chooser.js';
 import { saveText } from '../components/save-file.js';
 import { VirtualTable, type TableSort, type VirtualColumn } from '../components/virtual-table.js';
-import { formatCount, formatExactKb, formatHumanKb } from '../format.js';
+import { formatCount, formatExactKb } from '../format.js';
 import { describeSmapsField } from '../help/smaps-fields.js';
 import { categorizeKind, findCategory, type KindCategory } from '../kinds.js';
 
@@ -430,8 +430,3 @@ function renderMeta(row: DisplayRow, id: MetaColumn, toggleGroup: (key: string) 
   }
 }
 
-/** Human summary of a report for headers: "123 mappings · Rss 12.3 MiB". */
-export function summarizeReport(report: MappingsReport): string {
-  const rss = report.totals.Rss;
-  return `${formatCount(report.mappings.length)} mappings${typeof rss === 'number' ? ` · Σ Rss ${formatHumanKb(rss)}` : ''}`;
-}

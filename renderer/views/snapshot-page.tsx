@@ -49,7 +49,7 @@ function NoSnapshot({ error }: { error: string | null }) {
           Choose a <span className="mono">memscope-PID-TIME.json</span> file (exported from a process page or with <span className="mono">memscope snapshot PID</span>), or drop it anywhere on
           this window. It is shown offline with the same views as a live process.
         </p>
-        <ImportSnapshotButton />
+        <ImportSnapshotButton testId="import-snapshot-empty" />
       </section>
     </div>
   );
@@ -110,7 +110,7 @@ export function SnapshotPage({ start }: { start: string | null }) {
       banners={header}
       actions={
         <>
-          <ImportSnapshotButton label="Open another…" />
+          <ImportSnapshotButton label="Open another…" testId="import-snapshot-another" />
           <button type="button" onClick={() => navigate({ name: 'compare' })}>
             Compare…
           </button>

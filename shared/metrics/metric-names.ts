@@ -1,6 +1,6 @@
 // The table of every metric family memscope exports on /metrics: name, type, help and where its
 // value comes from. Names follow Prometheus's naming practice (base units, _total on counters);
-// docs/fleet.md lists the same names for Grafana, and a test keeps the two in step.
+// README.md ("Running memscope on a fleet") lists the same names for Grafana, and a test keeps the two in step.
 import type { MetricType } from './exposition.js';
 
 /** One metric family as written on /metrics. */

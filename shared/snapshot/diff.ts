@@ -1,5 +1,5 @@
 // Compares two snapshots mapping by mapping: what grew, shrank, appeared or went away, in kB.
-// Source of truth: smaps fields as in Documentation/filesystems/proc.rst; matching rule and totals in docs/snapshot-format.md.
+// Source of truth: smaps fields as in Documentation/filesystems/proc.rst; matching rule and totals in shared/snapshot/FORMAT.md.
 
 import { groupByBackingFile, type MappingGroup } from '../proc/group.js';
 import type { Mapping } from '../proc/types.js';

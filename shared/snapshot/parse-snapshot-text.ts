@@ -1,5 +1,5 @@
 // Reads a snapshot file's text: JSON syntax first (with "truncated" / "not JSON" and a line:column),
-// then the version-1 schema (validate.ts). Source of truth: docs/snapshot-format.md.
+// then the version-1 schema (validate.ts). Source of truth: shared/snapshot/FORMAT.md.
 
 import { locateJsonError } from './locate-json-error.js';
 import type { Snapshot } from './schema.js';

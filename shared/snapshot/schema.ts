@@ -1,5 +1,5 @@
 // The memscope snapshot file format, version 1: one process's memory, frozen to a JSON file.
-// Source of truth: docs/snapshot-format.md (every field, units, an example); validate.ts enforces it.
+// Source of truth: shared/snapshot/FORMAT.md (every field, units, an example); validate.ts enforces it.
 
 import type { HistorySample } from '../history/sample.js';
 import type { Mapping, ProcessRow, SmapsFields } from '../proc/types.js';

@@ -1,5 +1,5 @@
 // The "totals" section of a snapshot: each numeric smaps field summed over all mappings.
-// Source of truth: docs/snapshot-format.md; which fields are amounts: shared/proc/group.ts NON_ADDITIVE_SMAPS_FIELDS.
+// Source of truth: shared/snapshot/FORMAT.md; which fields are amounts: shared/proc/group.ts NON_ADDITIVE_SMAPS_FIELDS.
 
 import { NON_ADDITIVE_SMAPS_FIELDS } from '../proc/group.js';
 import type { Mapping } from '../proc/types.js';

@@ -1,5 +1,5 @@
 // Checks that an untrusted value (usually JSON.parse of a file) is a version-1 memscope snapshot.
-// Source of truth: schema.ts and docs/snapshot-format.md. One walk, no copies: the checked value itself is returned.
+// Source of truth: schema.ts and shared/snapshot/FORMAT.md. One walk, no copies: the checked value itself is returned.
 
 import type { MappingKind, ProcessRow, RowStatus } from '../proc/types.js';
 import { SNAPSHOT_FORMAT, SUPPORTED_SNAPSHOT_VERSIONS, type Snapshot } from './schema.js';

@@ -1,6 +1,7 @@
 // `npm run bench`: every benchmark, each printing memscope beside its peers in one run.
-// BENCH_ONLY=sampling,smaps,pagemap,pages,sim-pages,heap selects sections; BENCH_TICKS sets the heap run (10000).
+// BENCH_ONLY=sampling,smaps,pagemap,pages,sim-pages,metrics,heap selects sections; BENCH_TICKS sets the heap run (10000).
 import { benchHeap } from './heap.bench.js';
+import { benchMetrics } from './metrics.bench.js';
 import { benchPagemap } from './pagemap.bench.js';
 import { benchPages } from './pages.bench.js';
 import { benchSampling } from './sampling.bench.js';
@@ -16,4 +17,5 @@ if (want('smaps')) await benchSmaps();
 if (want('pagemap')) await benchPagemap();
 if (want('pages')) await benchPages();
 if (want('sim-pages')) benchSimPages();
+if (want('metrics')) await benchMetrics();
 if (want('heap')) benchHeap(Number(process.env['BENCH_TICKS'] ?? 10000));

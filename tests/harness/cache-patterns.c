@@ -13,7 +13,9 @@
  *   list-walk COUNT NODE_BYTES ORDER_FILE             (ORDER_FILE: COUNT little-endian uint32, the visiting order)
  *   aos COUNT FIELD_COUNT FIELDS_READ | soa COUNT FIELD_COUNT FIELDS_READ
  *   matmul-naive N | matmul-blocked N BLOCK           (double C = A x B; BLOCK divides N)
- * stdout: "bases HEX..." (the buffers' addresses, in the simulator's order), then "result N". */
+ * stdout: "bases HEX..." (the buffers' addresses, in the simulator's order), then "result N".
+ * Benchmarks: CACHE_PATTERNS_REPEAT=R calls the pattern R times in a row (default 1); CACHE_PATTERNS_SKIP set
+ * runs everything but the pattern calls, so the pattern's time is the difference. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -116,6 +118,8 @@ static long arg(int argc, char **argv, int i) {
 int main(int argc, char **argv) {
   if (argc < 3) { fprintf(stderr, "usage: %s SCRUB_BYTES PATTERN ARGS...\n", argv[0]); return 2; }
   long scrub_bytes = atol(argv[1]);
+  const int skip = getenv("CACHE_PATTERNS_SKIP") != NULL;
+  const long repeat = getenv("CACHE_PATTERNS_REPEAT") != NULL ? atol(getenv("CACHE_PATTERNS_REPEAT")) : 1;
   const char *name = argv[2];
   long *scrub_buf = alloc_lines((size_t)scrub_bytes);
   for (long i = 0; i < scrub_bytes / 8; i++) scrub_buf[i] = i;
@@ -126,7 +130,7 @@ int main(int argc, char **argv) {
     for (long i = 0; i < rows * cols; i++) a[i] = i;
     printf("bases %lx\n", (unsigned long)a);
     result += scrub(scrub_buf, scrub_bytes / 8) + warm_stack();
-    result = name[0] == 'r' ? pattern_row_major(a, rows, cols) : pattern_col_major(a, rows, cols);
+    for (long r = 0; r < repeat && !skip; r++) result += name[0] == 'r' ? pattern_row_major(a, rows, cols) : pattern_col_major(a, rows, cols);
   } else if (strcmp(name, "array-walk") == 0 || strcmp(name, "list-walk") == 0) {
     long count = arg(argc, argv, 3), node_bytes = arg(argc, argv, 4);
     char *pool = alloc_lines((size_t)(count * node_bytes));
@@ -134,7 +138,7 @@ int main(int argc, char **argv) {
     printf("bases %lx\n", (unsigned long)pool);
     if (name[0] == 'a') {
       result += scrub(scrub_buf, scrub_bytes / 8) + warm_stack();
-      result = pattern_array_walk(pool, count, node_bytes);
+      for (long r = 0; r < repeat && !skip; r++) result += pattern_array_walk(pool, count, node_bytes);
     } else {
       if (argc < 6) { fprintf(stderr, "list-walk needs ORDER_FILE\n"); return 2; }
       uint32_t *order = malloc((size_t)count * 4);
@@ -146,7 +150,7 @@ int main(int argc, char **argv) {
         *(char **)node = k + 1 < count ? pool + (long)order[k + 1] * node_bytes : NULL;
       }
       result += scrub(scrub_buf, scrub_bytes / 8) + warm_stack();
-      result = pattern_list_walk(pool + (long)order[0] * node_bytes);
+      for (long r = 0; r < repeat && !skip; r++) result += pattern_list_walk(pool + (long)order[0] * node_bytes);
     }
   } else if (strcmp(name, "aos") == 0 || strcmp(name, "soa") == 0) {
     long count = arg(argc, argv, 3), field_count = arg(argc, argv, 4), fields_read = arg(argc, argv, 5);
@@ -154,18 +158,18 @@ int main(int argc, char **argv) {
     for (long i = 0; i < count * field_count; i++) a[i] = i;
     printf("bases %lx\n", (unsigned long)a);
     result += scrub(scrub_buf, scrub_bytes / 8) + warm_stack();
-    result = name[0] == 'a' ? pattern_aos(a, count, field_count, fields_read) : pattern_soa(a, count, fields_read);
+    for (long r = 0; r < repeat && !skip; r++) result += name[0] == 'a' ? pattern_aos(a, count, field_count, fields_read) : pattern_soa(a, count, fields_read);
   } else if (strcmp(name, "matmul-naive") == 0 || strcmp(name, "matmul-blocked") == 0) {
     long n = arg(argc, argv, 3);
     double *A = alloc_lines((size_t)(n * n) * 8), *B = alloc_lines((size_t)(n * n) * 8), *C = alloc_lines((size_t)(n * n) * 8);
     for (long i = 0; i < n * n; i++) { A[i] = (double)(i % 7); B[i] = (double)(i % 5); }
     printf("bases %lx %lx %lx\n", (unsigned long)A, (unsigned long)B, (unsigned long)C);
     result += scrub(scrub_buf, scrub_bytes / 8) + warm_stack();
-    if (strcmp(name, "matmul-naive") == 0) pattern_matmul_naive(A, B, C, n);
-    else {
-      long b = arg(argc, argv, 4);
-      if (b < 1 || n % b != 0) { fprintf(stderr, "BLOCK must divide N\n"); return 2; }
-      pattern_matmul_blocked(A, B, C, n, b);
+    long b = strcmp(name, "matmul-naive") == 0 ? 0 : arg(argc, argv, 4);
+    if (b != 0 && (b < 1 || n % b != 0)) { fprintf(stderr, "BLOCK must divide N\n"); return 2; }
+    for (long r = 0; r < repeat && !skip; r++) {
+      if (b == 0) pattern_matmul_naive(A, B, C, n);
+      else pattern_matmul_blocked(A, B, C, n, b);
     }
     result = 0;
     for (long i = 0; i < n * n; i++) result += C[i];

@@ -5,6 +5,7 @@
 // The statistics calls take TCMalloc's locks and read its counters; they do not allocate.
 //
 // usage: tcmalloc-replay TRACE|- [EVERY]     (link with libtcmalloc_minimal.so.4)
+//        tcmalloc-replay --time TRACE|-     (only times the replay loop: {"ops":N,"replay_ns":T})
 // EVERY (default 1): read the statistics after every EVERY-th op (and after the last one).
 // Output: a first line `start BRK S0 … S6` (state when main starts), then per op
 // `I KIND OFFSET USABLE BRK S0 … S6`: KIND a/f/r, OFFSET the pointer minus the page heap's start
@@ -19,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 
 size_t malloc_usable_size(void *ptr);
@@ -137,13 +139,15 @@ static void read_stats(size_t *out) {
 }
 
 int main(int argc, char **argv) {
+  int timing = argc == 3 && strcmp(argv[1], "--time") == 0;
   if (argc != 2 && argc != 3) {
-    static const char usage[] = "usage: tcmalloc-replay TRACE|- [EVERY]\n";
+    static const char usage[] = "usage: tcmalloc-replay TRACE|- [EVERY] | --time TRACE|-\n";
     write_all(2, usage, sizeof usage - 1);
     return 2;
   }
+  if (timing) argv++;
   uint64_t every = 1;
-  if (argc == 3) {
+  if (argc == 3 && !timing) {
     const char *p = argv[2];
     if (!parse_u64(&p, p + strlen(p), &every) || every == 0) die("EVERY must be a positive integer", 0);
   }
@@ -192,6 +196,25 @@ int main(int argc, char **argv) {
   }
 
   void **ptrs = map_bytes((max_id + 1) * sizeof(void *));
+  if (timing) {
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    for (size_t i = 0; i < nops; i++) {
+      const struct op *o = &ops[i];
+      if (o->kind == 'a') ptrs[o->id] = malloc(o->size);
+      else if (o->kind == 'f') { free(ptrs[o->id]); ptrs[o->id] = NULL; }
+      else ptrs[o->id] = realloc(ptrs[o->id], o->size);
+    }
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    char buf[96];
+    char *w = put_str(buf, "{\"ops\":");
+    w = put_u64(w, nops);
+    w = put_str(w, ",\"replay_ns\":");
+    w = put_u64(w, (uint64_t) (t1.tv_sec - t0.tv_sec) * 1000000000u + (uint64_t) t1.tv_nsec - (uint64_t) t0.tv_nsec);
+    w = put_str(w, "}\n");
+    write_all(1, buf, (size_t) (w - buf));
+    return 0;
+  }
   struct result *res = map_bytes((nops ? nops : 1) * sizeof *res);
 
   for (size_t i = 0; i < nops; i++) {

@@ -82,24 +82,35 @@ export class CacheLevel implements AccessSink {
     const set = this.setMask >= 0 ? line & this.setMask : line % this.sets;
     const tags = this.tags;
     const base = set * this.ways;
+    const end = base + this.ways;
     this.lastLine = line;
     if (tags[base] === line) return false;
-    const end = base + this.ways;
+    if (!allocate) {
+      for (let i = base + 1; i < end; i++) if (tags[i] === line) return this.moveToFront(base, i, line);
+      this.setLineMisses[set]!++;
+      this.lastLine = INVALID_TAG; // not installed: it is not the most recent line of its set
+      return true;
+    }
+    // One pass: each way takes the tag of the way before it (the line itself goes to way 0) until the line is
+    // found (a hit: the ways above it moved down one rank) or the set ends (a miss: the LRU tag falls off).
+    let carried = tags[base]!;
+    tags[base] = line;
     for (let i = base + 1; i < end; i++) {
-      if (tags[i] === line) {
-        for (let j = i; j > base; j--) tags[j] = tags[j - 1]!;
-        tags[base] = line;
-        return false;
-      }
+      const t = tags[i]!;
+      tags[i] = carried;
+      if (t === line) return false;
+      carried = t;
     }
     this.setLineMisses[set]!++;
-    if (allocate) {
-      for (let j = end - 1; j > base; j--) tags[j] = tags[j - 1]!;
-      tags[base] = line;
-    } else {
-      this.lastLine = INVALID_TAG; // not installed: it is not the most recent line of its set
-    }
     return true;
+  }
+
+  /** Makes way i of the set at base the most recent (a hit). */
+  private moveToFront(base: number, i: number, line: number): boolean {
+    const tags = this.tags;
+    for (let j = i; j > base; j--) tags[j] = tags[j - 1]!;
+    tags[base] = line;
+    return false;
   }
 }
 

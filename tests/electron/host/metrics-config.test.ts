@@ -2,15 +2,15 @@
 // path for everything it refuses (before the exporter starts, never in the middle of a scrape).
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { parseMetricsConfig, readMetricsConfig } from '../../../electron/host/metrics-config.js';
 import { isApiError } from '../../../shared/errors.js';
 import { DEFAULT_METRICS_CONFIG, classifyProcess } from '../../../shared/metrics/name-groups.js';
-import { REPO_ROOT } from '../../helpers/paths.js';
 import { requireTool } from '../../shared/metrics/exposition-reference.js';
+import { readReadmeSection } from '../../helpers/readme.js';
 
 function refusal(text: string): { code: string; message: string } {
   try {
@@ -118,12 +118,12 @@ describe('exporter config', () => {
     }
   });
 
-  test("docs/fleet.md's examples work: its JSON configs parse, its scrape config passes promtool check config", () => {
-    const doc = readFileSync(join(REPO_ROOT, 'docs/fleet.md'), 'utf8');
+  test("README.md (Running memscope on a fleet)'s examples work: its JSON configs parse, its scrape config passes promtool check config", () => {
+    const doc = readReadmeSection('Running memscope on a fleet');
     const blocks = (lang: string) => [...doc.matchAll(new RegExp(`\`\`\`${lang}\n([\\s\\S]*?)\`\`\``, 'g'))].map((m) => m[1] ?? '');
     const configs = blocks('json');
     assert.ok(configs.length >= 2);
-    for (const text of configs) parseMetricsConfig(text, 'docs/fleet.md');
+    for (const text of configs) parseMetricsConfig(text, 'README.md (Running memscope on a fleet)');
     const [scrape] = blocks('yaml');
     assert.ok(scrape !== undefined);
     const tokenFile = join(dir, 'prometheus.token');

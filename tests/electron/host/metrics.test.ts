@@ -1,20 +1,19 @@
 // /metrics per process, live: a subject's series equal /proc on the tick, a scrape renders the
 // last tick (memory changed since does not show until the next tick), the text passes promtool
-// and the reference reader, and every name is documented in docs/fleet.md.
+// and the reference reader, and every name is documented in README.md (Running memscope on a fleet).
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { MetricsCollector } from '../../../electron/host/metrics.js';
 import { parseMetricsConfig } from '../../../electron/host/metrics-config.js';
 import { MemscopeService } from '../../../electron/host/service.js';
 import { listMetricNames } from '../../../shared/metrics/metric-names.js';
-import { REPO_ROOT } from '../../helpers/paths.js';
 import { referenceStatusNumbers } from '../../helpers/proc-reference.js';
 import { startSubject, type Subject } from '../../helpers/subject.js';
 import { checkWithPromtool, findSamples, readExposition, type ReferenceExposition } from '../../shared/metrics/exposition-reference.js';
+import { readReadmeSection } from '../../helpers/readme.js';
 
 /** /proc/PID/stat fields after "(comm)", numbered as proc(5) numbers them: map[10] is minflt. */
 function referenceStat(pid: number): Record<number, number> {
@@ -134,8 +133,8 @@ describe('memscope /metrics, one series per process', () => {
     }
   });
 
-  test('docs/fleet.md lists every metric name', () => {
-    const doc = readFileSync(join(REPO_ROOT, 'docs/fleet.md'), 'utf8');
+  test('README.md (Running memscope on a fleet) lists every metric name', () => {
+    const doc = readReadmeSection('Running memscope on a fleet');
     for (const name of listMetricNames()) assert.ok(doc.includes(`\`${name}\``), `${name} documented`);
   });
 });

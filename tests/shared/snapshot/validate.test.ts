@@ -62,8 +62,8 @@ describe('validateSnapshot: valid documents', () => {
     assert.deepEqual(s.mappings[2]?.smaps?.VmFlags, ['rd', 'wr', 'mr', 'mw', 'me', 'ac', 'sd']);
   });
 
-  test('the example in docs/snapshot-format.md is a valid snapshot', () => {
-    const doc = readFileSync(resolve(REPO_ROOT, 'docs/snapshot-format.md'), 'utf8');
+  test('the example in shared/snapshot/FORMAT.md is a valid snapshot', () => {
+    const doc = readFileSync(resolve(REPO_ROOT, 'shared/snapshot/FORMAT.md'), 'utf8');
     const example = /```json\n([\s\S]*?)```/.exec(doc);
     assert.ok(example !== null, 'no json example in the doc');
     const s = parseSnapshotText(example[1] as string);

@@ -1,8 +1,6 @@
-// TCMalloc's central cache: per size class, the spans carved into objects (non-empty and empty
-// lists) and the transfer cache of whole batches (tc_slots_) that thread caches hand back and
-// forth. Source of truth: gperftools 2.10 src/central_freelist.cc (Init, ReleaseListToSpans,
-// ReleaseToSpans, EvictRandomSizeClass, MakeCacheSpace, ShrinkCache, InsertRange, RemoveRange,
-// FetchFromOneSpansSafe, FetchFromOneSpans, Populate, tc_length, OverheadBytes), central_freelist.h.
+// TCMalloc's central cache: per size class, the spans carved into objects and the transfer cache
+// of whole batches (tc_slots_) that thread caches hand back and forth. Source of truth: gperftools
+// 2.10 src/central_freelist.cc (InsertRange, RemoveRange, FetchFromOneSpans, Populate, ReleaseToSpans, MakeCacheSpace, ShrinkCache).
 
 import { kInitialTransferCacheSlots, kMaxNumTransferEntries, kPageSize } from './common.js';
 import { type SizeMap, computeObjectsPerSpan } from './size-classes.js';
@@ -43,8 +41,11 @@ export interface CentralCache {
   lists: CentralFreeList[];
   /** EvictRandomSizeClass's static race_counter. */
   raceCounter: number;
+  /** The size map the lists were built for. */
   sizeMap: SizeMap;
+  /** Where spans come from and go back to. */
   pageHeap: PageHeap;
+  /** Event output shared with the rest of the heap. */
   out: TcmallocEmitter;
 }
 

@@ -1,7 +1,6 @@
-// Consistency check of the TCMalloc model: the invariants written on PageHeap, Span,
-// CentralFreeList, ThreadCache and FreeList, in the spirit of the library's PageHeap::CheckExpensive
-// and CentralFreeList's (disabled) object-count check. Source of truth: gperftools 2.10
-// src/page_heap.cc (Check, CheckExpensive, CheckList, CheckSet), central_freelist.cc (ReleaseToSpans).
+// Consistency check of the TCMalloc model: the invariants written on PageHeap, Span, CentralFreeList,
+// ThreadCache and FreeList. Source of truth: gperftools 2.10 src/page_heap.cc (CheckExpensive,
+// CheckList, CheckSet) and central_freelist.cc (the object-count check in ReleaseToSpans).
 
 import { kMaxNumTransferEntries, kMaxPages, kPageSize } from './common.js';
 import { computeObjectsPerSpan } from './size-classes.js';

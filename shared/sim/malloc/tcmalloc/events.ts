@@ -1,9 +1,6 @@
-// Events the TCMalloc model emits while serving one call, so a UI or the CLI can explain each
-// decision (thread-cache hit, central fetch in batches, span carved from the page heap, sbrk growth,
-// large allocation, scavenging). Delivered through the shared MallocEventSink (kind, a, b, c);
-// kinds start at 100 so they never collide with the glibc kinds of ../events.ts. Addresses are
-// byte offsets from the page heap's start. Vocabulary: gperftools 2.10 tcmalloc.cc, thread_cache.cc,
-// central_freelist.cc, page_heap.cc.
+// Events the TCMalloc model emits per call (thread-cache hit, central fetch, span carved, sbrk growth,
+// large allocation, scavenge…), through the shared MallocEventSink with kinds from 100 up (no clash
+// with ../events.ts). Vocabulary: gperftools 2.10 tcmalloc.cc, thread_cache.cc, central_freelist.cc, page_heap.cc.
 
 import { type MallocEventRecord, type MallocEventSink } from '../events.js';
 

@@ -1,9 +1,6 @@
-// TCMalloc's page heap: spans of whole 8 KiB pages, exact-length free lists up to kMaxPages and
-// best-fit sets above, eager coalescing, growth with sbrk, incremental release to the OS, and the
-// page map from page to span. Source of truth: gperftools 2.10 src/page_heap.cc (New,
-// SearchFreeAndLargeLists, AllocLarge, Carve, Delete, MergeIntoFreeList, CheckAndHandlePreMerge,
-// PrependToFreeList, RemoveFromFreeList, IncrementalScavenge, ReleaseSpan, ReleaseAtLeastNPages,
-// RegisterSizeClass, GrowHeap), page_heap.h, system-alloc.cc (SbrkSysAllocator).
+// TCMalloc's page heap: spans of 8 KiB pages, exact-length free lists and best-fit sets, eager
+// coalescing, sbrk growth, incremental release to the OS, the page map. Source of truth: gperftools
+// 2.10 src/page_heap.cc (New, AllocLarge, Carve, Delete, MergeIntoFreeList, IncrementalScavenge, ReleaseAtLeastNPages, GrowHeap).
 
 import {
   kDefaultReleaseDelay,
@@ -105,6 +102,18 @@ export function createPageHeap(os: SimOs, out: TcmallocEmitter, aggressiveDecomm
     os,
     out,
   };
+}
+
+/** Every span in address order (in use and free), walking the page map: for views of the heap. Cost: O(spans). */
+export function listSpans(ph: PageHeap): Span[] {
+  const spans: Span[] = [];
+  for (let p = 0; p < ph.endPage;) {
+    const s = ph.pagemap[p];
+    if (s === undefined || s.start !== p) throw new Error(`page heap: no span starts at page ${p}`);
+    spans.push(s);
+    p += s.length;
+  }
+  return spans;
 }
 
 /** GetDescriptor(): the span recorded for page p, if any. */

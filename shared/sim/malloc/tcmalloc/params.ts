@@ -1,7 +1,6 @@
-// TCMalloc's run-time settings, as the environment variables that set them spell them, plus what
-// a process does before main that the model replays. Source of truth: gperftools 2.10
-// src/common.cc (TCMALLOC_TRANSFER_NUM_OBJ), page_heap.cc (TCMALLOC_RELEASE_RATE),
-// thread_cache.cc (TCMALLOC_MAX_TOTAL_THREAD_CACHE_BYTES), static_vars.cc (TCMALLOC_AGGRESSIVE_DECOMMIT).
+// TCMalloc's run-time settings, spelled as the environment variables that set them, and the pre-main
+// allocation the model replays. Source of truth: gperftools 2.10 src/common.cc, page_heap.cc,
+// thread_cache.cc, static_vars.cc (TCMALLOC_* getenv calls), base/commandlineflags.h (StringToBool).
 
 import { kDefaultTransferNumObjecs } from './common.js';
 

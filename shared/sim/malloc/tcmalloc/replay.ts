@@ -1,7 +1,6 @@
 // Replays a trace through the TCMalloc model op by op, as a C program `ptr[id] = malloc(size)` …
-// linked with libtcmalloc_minimal would (see shared/sim/trace.ts for the semantics), recording what
-// each call returned and, optionally, TCMalloc's statistics after each op.
-// Source of truth: the C harness tests/harness/tcmalloc-replay.c run against the real library.
+// linked with libtcmalloc_minimal would (semantics: shared/sim/trace.ts), with optional statistics
+// per op. Source of truth: tests/harness/tcmalloc-replay.c run against the real library.
 
 import { type TcmallocParams } from './params.js';
 import { NULL_PTR, type TcmallocHeap } from './state.js';
@@ -22,12 +21,15 @@ export type TcmallocOpStats = Record<(typeof TCMALLOC_STATS_KEYS)[number], Float
  * Invariants: ptrs[slot] is NULL_PTR or a block the program holds; 0 ≤ next ≤ trace.length.
  */
 export interface TcmallocReplay {
+  /** The trace being replayed. */
   trace: Trace;
+  /** The simulated allocator. */
   heap: TcmallocHeap;
   /** The block each id slot holds (NULL_PTR = none). */
   ptrs: Float64Array;
   /** Index of the next op. */
   next: number;
+  /** What each op returned (filled up to `next`). */
   results: ReplayResults;
   /** Statistics when main started (before op 0). */
   startStats: TcmallocStats;

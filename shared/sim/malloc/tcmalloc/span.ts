@@ -1,7 +1,6 @@
-// A span: a run of contiguous TCMalloc pages, either in use (one large allocation, or carved into
-// objects of one size class) or free in the page heap; plus the intrusive doubly-linked span lists.
-// Source of truth: gperftools 2.10 src/span.h (struct Span), span.cc (DLL_Init, DLL_Remove,
-// DLL_Prepend, DLL_Length).
+// A span: a run of contiguous TCMalloc pages (one large allocation, objects of one size class, or
+// free), plus the intrusive doubly-linked span lists. Source of truth: gperftools 2.10 src/span.h
+// (struct Span), span.cc (DLL_Init, DLL_Remove, DLL_Prepend, DLL_Length).
 
 /** Span::location values, spelled as in span.h. */
 export const SpanLocation = {

@@ -1,8 +1,6 @@
-// What happens inside TCMalloc before a program's main starts, replayed so the model starts where
-// the real process does. Source of truth: gperftools 2.10 src/tcmalloc.cc (TCMallocGuard:
-// tc_free(tc_malloc(1)); InitTSD; tc_free(tc_malloc(1)); MallocExtension::Register(new
-// TCMallocImplementation)), malloc_extension.cc (InitModule: new MallocExtension), and the order
-// observed under gdb on Debian 12 (libstdc++'s emergency pool is allocated first).
+// What TCMalloc does before a program's main, replayed so the model starts where the real process
+// does. Source of truth: gperftools 2.10 src/tcmalloc.cc (TCMallocGuard), malloc_extension.cc
+// (InitModule), and the call order observed under gdb on Debian 12 (libstdc++'s pool comes first).
 
 import { type TcmallocParams } from './params.js';
 import { type TcmallocHeap, createTcmallocHeap, initThreadSpecificData } from './state.js';

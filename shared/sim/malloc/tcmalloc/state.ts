@@ -1,7 +1,6 @@
-// One simulated TCMalloc in a single-threaded process: the size map, the page heap, the central
-// cache and the thread caches, wired as Static::InitStaticVars wires them. Source of truth:
-// gperftools 2.10 src/static_vars.cc (InitStaticVars), thread_cache.cc (InitModule,
-// CreateCacheIfNecessary, InitTSD).
+// One simulated TCMalloc in a single-threaded process: size map, page heap, central cache and thread
+// caches, wired as Static::InitStaticVars wires them. Source of truth: gperftools 2.10
+// src/static_vars.cc (InitStaticVars), thread_cache.cc (InitModule, CreateCacheIfNecessary, InitTSD).
 
 import { type TcmallocParams } from './params.js';
 import { type SizeMap, computeSizeMap } from './size-classes.js';
@@ -23,10 +22,15 @@ export const NULL_PTR = -1;
  * threads.heaps; the page heap, central cache and thread caches share `out`.
  */
 export interface TcmallocHeap {
+  /** The settings the heap was made with. */
   params: TcmallocParams;
+  /** Static::sizemap(). */
   sizeMap: SizeMap;
+  /** Static::pageheap(). */
   pageHeap: PageHeap;
+  /** Static::central_cache(). */
   central: CentralCache;
+  /** The thread caches and their shared budget. */
   threads: ThreadCaches;
   /** threadlocal_data_.heap of the (only) thread: the heap malloc and free use, or null. */
   tls: ThreadCache | null;

@@ -1,11 +1,11 @@
-// The allocator's entry points: malloc, free, realloc and malloc_usable_size, routing small
-// requests through the thread cache and larger ones to the page heap as whole pages. Source of
-// truth: gperftools 2.10 src/tcmalloc.cc (malloc_fast_path, do_malloc, do_malloc_pages,
-// do_free_with_callback, do_free_pages, GetSizeWithCallback, do_realloc_with_callback, tc_realloc).
+// The allocator's entry points: malloc, free, realloc, malloc_usable_size; small requests through the
+// thread cache, larger ones as whole pages. Source of truth: gperftools 2.10 src/tcmalloc.cc (do_malloc,
+// do_malloc_pages, do_free_with_callback, GetSizeWithCallback, do_realloc_with_callback, tc_realloc).
 
 import { kPageSize, computePages } from './common.js';
 import { findSizeClass } from './size-classes.js';
 import { allocatePages, freePages, getDescriptor } from './page-heap.js';
+import { SpanLocation } from './span.js';
 import { insertRange } from './central-free-list.js';
 import { allocateFromThreadCache, deallocateToThreadCache } from './thread-cache.js';
 import { TcmallocEvent, TcmallocReallocPath } from './events.js';
@@ -54,6 +54,35 @@ export function tcMallocSize(heap: TcmallocHeap, ptr: number): number {
   const span = getDescriptor(heap.pageHeap, Math.floor(ptr / kPageSize));
   if (span === undefined) throw new Error(`malloc_usable_size(${ptr}): not a TCMalloc block`);
   return span.sizeclass !== 0 ? heap.sizeMap.classToSize[span.sizeclass]! : span.length * kPageSize;
+}
+
+/** Where a block lives: its span, size class (0 = a large allocation) and object bytes. */
+export interface TcmallocBlockInfo {
+  /** First page of the span holding the block. */
+  spanStartPage: number;
+  /** Pages of that span. */
+  spanPages: number;
+  /** Size class, 0 for a large (page) allocation. */
+  sizeClass: number;
+  /** Bytes the block occupies (malloc_usable_size). */
+  objectBytes: number;
+  /** Index of the object within its span (0 for large allocations). */
+  objectIndex: number;
+}
+
+/** Looks a block up through the page map, as free() does; null when the address is not in an in-use span. */
+export function lookupTcmallocBlock(heap: TcmallocHeap, ptr: number): TcmallocBlockInfo | null {
+  if (ptr === NULL_PTR) return null;
+  const span = getDescriptor(heap.pageHeap, Math.floor(ptr / kPageSize));
+  if (span === undefined || span.location !== SpanLocation.IN_USE) return null;
+  const objectBytes = span.sizeclass !== 0 ? heap.sizeMap.classToSize[span.sizeclass]! : span.length * kPageSize;
+  return {
+    spanStartPage: span.start,
+    spanPages: span.length,
+    sizeClass: span.sizeclass,
+    objectBytes,
+    objectIndex: Math.floor((ptr - span.start * kPageSize) / objectBytes),
+  };
 }
 
 /**

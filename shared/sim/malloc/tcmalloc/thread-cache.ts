@@ -1,8 +1,6 @@
-// TCMalloc's per-thread caches: one free list per size class with a slow-start max_length, batch
-// fetches from and releases to the central cache, the max_size_ budget and Scavenge, and the
-// process-wide budget the caches draw from. Source of truth: gperftools 2.10 src/thread_cache.h
-// (FreeList, Allocate, Deallocate) and thread_cache.cc (Init, FetchFromCentralCache, ListTooLong,
-// ReleaseToCentralCache, Scavenge, IncreaseCacheLimitLocked, NewHeap, RecomputePerThreadCacheSize).
+// TCMalloc's per-thread caches: a free list per size class with slow-start max_length, batch moves
+// to and from the central cache, the max_size_ budget and Scavenge. Source of truth: gperftools 2.10
+// src/thread_cache.h (FreeList, Allocate, Deallocate), thread_cache.cc (FetchFromCentralCache, ListTooLong, Scavenge).
 
 import {
   kDefaultOverallThreadCacheSize,
@@ -64,8 +62,11 @@ export interface ThreadCaches {
   overallThreadCacheSize: number;
   /** per_thread_cache_size_. */
   perThreadCacheSize: number;
+  /** Where fetches come from and releases go. */
   central: CentralCache;
+  /** The size map (batch sizes, object sizes). */
   sizeMap: SizeMap;
+  /** Event output shared with the rest of the heap. */
   out: TcmallocEmitter;
 }
 

@@ -30,6 +30,11 @@ describe('random programs: model vs real TCMalloc', () => {
     }
   }
 
+  test('a 300000-op random program agrees (statistics compared every 100 ops)', () => {
+    const c = compareWithRealTcmalloc(generateWorkload('random', { seed: 77, opCount: 300000 }), '', 100);
+    assert.equal(c.firstDiff, -1, c.report);
+  });
+
   test('long random programs (40000 ops) agree', () => {
     for (const w of ['random', 'big-churn']) {
       const c = compareWithRealTcmalloc(generateWorkload(w, { seed: 2024, opCount: 40000 }), '');

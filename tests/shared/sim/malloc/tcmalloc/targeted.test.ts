@@ -172,7 +172,7 @@ describe('targeted TCMalloc mechanisms: model vs real library', () => {
     let id = 0;
     for (let size = 8; size <= 1024; size += size < 128 ? 16 : 64) {
       const first = id;
-      for (let k = 0; k < 32 * 22; k++) ops.push({ op: 'a', id: id++, size });
+      for (let k = 0; k < 32 * 40; k++) ops.push({ op: 'a', id: id++, size });
       for (let i = first; i < id; i++) ops.push({ op: 'f', id: i });
     }
     const trace = packTraceOps(ops);

@@ -1,0 +1,301 @@
+// `memscope sim malloc [--allocator glibc|tcmalloc] [--tunables STRING] [--format jsonl|table|summary]
+// [--workload NAME [--ops N] [--seed S]] [TRACE|-]`: replays a malloclab/JSON trace or a built-in workload
+// through an allocator model (shared/sim/malloc/) and streams one record or row per op, or a summary (issue 4).
+import { readFileSync } from 'node:fs';
+import { once } from 'node:events';
+import { parseArgs } from 'node:util';
+import { ApiError } from '../../shared/errors.js';
+import { type Trace, TraceParseError, parseTrace } from '../../shared/sim/trace.js';
+import { WORKLOADS, generateWorkload } from '../../shared/sim/malloc/workloads.js';
+import { type MallocParams, parseGlibcTunables } from '../../shared/sim/malloc/glibc/params.js';
+import { createGlibcReplay, runGlibcReplay } from '../../shared/sim/malloc/glibc/replay.js';
+import { type ReplayResults, formatOpRecord } from '../../shared/sim/malloc/replay-results.js';
+import { type MallocEventSink } from '../../shared/sim/malloc/events.js';
+import { type TcmallocParams } from '../../shared/sim/malloc/tcmalloc/params.js';
+import {
+  type MallocAllocatorName,
+  type MallocOpTally,
+  type SummaryOverrides,
+  addOpToSummary,
+  createMallocOpTally,
+  createMallocSummaryBuilder,
+  finishMallocSummary,
+  formatMallocSummary,
+  resetMallocOpTally,
+} from '../../shared/sim/malloc/format-summary.js';
+import { formatMallocTableHeader, formatMallocTableRow } from '../../shared/sim/malloc/format-table.js';
+import { parseCommandArgs } from './args.js';
+
+const COMMAND = 'sim malloc';
+const FORMATS = ['jsonl', 'table', 'summary'] as const;
+type Format = (typeof FORMATS)[number];
+const ALLOCATORS: readonly MallocAllocatorName[] = ['glibc', 'tcmalloc'];
+const DEFAULT_WORKLOAD_OPS = 10_000;
+const MAX_WORKLOAD_OPS = 50_000_000;
+/** Ops replayed between two writes of jsonl output (bounded memory, few syscalls). */
+const JSONL_CHUNK_OPS = 4096;
+/** Buffered output is written once it passes this many characters. */
+const WRITE_CHUNK_CHARS = 1 << 16;
+
+/** Printed by `memscope sim malloc --help`. */
+export const SIM_MALLOC_USAGE = `usage: memscope sim malloc [--allocator glibc|tcmalloc] [--tunables STRING] [--format jsonl|table|summary]
+                          [--workload NAME [--ops N] [--seed S]] [TRACE|-]
+  replays an allocation trace through a model of the allocator (glibc 2.36 ptmalloc2, or gperftools
+  2.10 TCMalloc) and shows what every call returned and why.
+  TRACE        CMU malloclab .rep file (a ID SIZE / f ID / r ID SIZE) or JSON [{"op":"a","id":0,"size":8}];
+               - reads standard input
+  --workload   a built-in workload instead of TRACE: ${WORKLOADS.map((w) => w.name).join(', ')}
+               (--ops N ops, default ${DEFAULT_WORKLOAD_OPS}; --seed S, default 1)
+  --tunables   glibc: a GLIBC_TUNABLES string, e.g. glibc.malloc.tcache_count=0:glibc.malloc.mmap_threshold=65536
+               tcmalloc: TCMALLOC_* settings, e.g. TCMALLOC_RELEASE_RATE=0:TCMALLOC_TRANSFER_NUM_OBJ=64
+  --format     summary (default): heap size and peak, in use, fragmentation, requests per path, brk/mmap calls
+               table: one row per op (result, chunk size, the path that served it, events in words)
+               jsonl: one JSON record per op, as tests/harness/malloc-replay.c prints it for the real glibc
+`;
+
+/** A replay the command drives op by op, whichever the model. */
+interface MallocReplayer {
+  allocator: MallocAllocatorName;
+  results: ReplayResults;
+  /** Runs ops up to `end` (exclusive). */
+  runTo(end: number): void;
+  /** Final figures the model reports itself (TCMalloc's statistics). */
+  readOverrides(): SummaryOverrides;
+  /** One line naming the model and its settings. */
+  title: string;
+}
+
+/** Writes to stdout, waiting for 'drain' when the pipe is full (`| head` ends in cli.ts's EPIPE handler). */
+async function writeStdout(text: string): Promise<void> {
+  if (!process.stdout.write(text)) await once(process.stdout, 'drain');
+}
+
+/** Reads a whole stream (standard input) as UTF-8. */
+async function readStream(stream: NodeJS.ReadableStream): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Reads a trace file (or stdin for `-`); a missing or unreadable file is a usage error naming why. */
+async function readTraceText(path: string): Promise<string> {
+  if (path === '-') return readStream(process.stdin);
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : String(code);
+    throw new ApiError('bad-arg', `${COMMAND}: cannot read ${path}: ${why}`);
+  }
+}
+
+/** Parses trace text; an error names the input and the line (malformed input, exit 1). */
+function readTrace(text: string, label: string): Trace {
+  try {
+    return parseTrace(text);
+  } catch (err) {
+    if (err instanceof TraceParseError) throw new ApiError('malformed', `${label}: ${err.message}`.replace(/\s*\n\s*/g, ' '));
+    throw err;
+  }
+}
+
+/** A non-negative decimal integer option, or a usage error naming it. */
+function parseIntegerOption(name: string, text: string, min: number, max: number): number {
+  if (!/^[0-9]+$/.test(text) || Number(text) < min || Number(text) > max) {
+    throw new ApiError('bad-arg', `${COMMAND}: --${name} ${JSON.stringify(text)} is not an integer from ${min} to ${max}`);
+  }
+  return Number(text);
+}
+
+/** A tunable value as glibc's _dl_strtoul reads it, written in full: decimal, 0x hex or 0 octal. */
+const TUNABLE_VALUE = /^(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)$/;
+
+/**
+ * Reads --tunables for glibc. glibc itself skips what it cannot use silently; here a malformed pair
+ * or an out-of-range value is a usage error naming it, and a name glibc would ignore is a warning.
+ */
+function readGlibcTunables(text: string, warn: (line: string) => void): MallocParams {
+  for (const part of text.split(':')) {
+    if (part === '') continue;
+    const eq = part.indexOf('=');
+    if (eq <= 0) throw new ApiError('bad-arg', `${COMMAND}: --tunables: '${part}' is not NAME=VALUE (e.g. glibc.malloc.tcache_count=0)`);
+    if (!TUNABLE_VALUE.test(part.slice(eq + 1))) {
+      throw new ApiError('bad-arg', `${COMMAND}: --tunables: '${part}': the value is not a number (decimal, 0x hex or 0 octal)`);
+    }
+  }
+  const { params, notes } = parseGlibcTunables(text);
+  for (const n of notes) {
+    if (n.outcome === 'rejected') throw new ApiError('bad-arg', `${COMMAND}: --tunables: '${n.name}=${n.value}' is out of range (glibc would ignore it)`);
+  }
+  for (const n of notes) {
+    if (n.outcome === 'unknown') warn(`--tunables: '${n.name}' is not a malloc tunable; ignored, as glibc ignores it`);
+    else if (n.outcome === 'not-modelled') warn(`--tunables: '${n.name}' is not modelled by the simulator; ignored`);
+  }
+  return params;
+}
+
+/** Starts a replay of a trace through a model whose settings are already read. */
+type StartReplay = (trace: Trace, sink: MallocEventSink | null) => MallocReplayer;
+
+/** The glibc 2.36 model with --tunables read. */
+function prepareGlibc(tunables: string, warn: (line: string) => void): StartReplay {
+  const params = readGlibcTunables(tunables, warn);
+  return (trace, sink) => {
+    // Each replay owns its params: the dynamic mmap threshold changes them as it runs.
+    const r = createGlibcReplay(trace, { ...params }, { sink });
+    return {
+      allocator: 'glibc',
+      results: r.results,
+      runTo: (end) => runGlibcReplay(r, end),
+      readOverrides: () => ({}),
+      title: `glibc 2.36 ptmalloc2 model, GLIBC_TUNABLES='${tunables}'`,
+    };
+  };
+}
+
+/** The gperftools 2.10 TCMalloc model (loaded only when asked for) with --tunables read. */
+async function prepareTcmalloc(tunables: string): Promise<StartReplay> {
+  const [{ TcmallocEnvError, parseTcmallocEnv }, { createTcmallocReplay, runTcmallocReplay }, { readTcmallocStats }] = await Promise.all([
+    import('../../shared/sim/malloc/tcmalloc/params.js'),
+    import('../../shared/sim/malloc/tcmalloc/replay.js'),
+    import('../../shared/sim/malloc/tcmalloc/stats.js'),
+  ]);
+  let params: TcmallocParams;
+  try {
+    params = parseTcmallocEnv(tunables).params;
+  } catch (err) {
+    if (err instanceof TcmallocEnvError) throw new ApiError('bad-arg', `${COMMAND}: --tunables: ${err.message} (with --allocator tcmalloc it takes TCMALLOC_* settings)`);
+    throw err;
+  }
+  return (trace, sink) => {
+    const r = createTcmallocReplay(trace, params, { sink });
+    return {
+      allocator: 'tcmalloc',
+      results: r.results,
+      runTo: (end) => runTcmallocReplay(r, end),
+      readOverrides: () => {
+        const s = readTcmallocStats(r.heap);
+        return {
+          heapInUseBytes: s.currentAllocatedBytes,
+          heapBytes: s.heapSizeBytes,
+          extraBytes: [
+            { label: 'heap size', bytes: s.heapSizeBytes },
+            { label: 'page heap free', bytes: s.pageheapFreeBytes },
+            { label: 'page heap unmapped', bytes: s.pageheapUnmappedBytes },
+            { label: 'thread cache', bytes: s.threadCacheFreeBytes },
+            { label: 'central cache', bytes: s.centralCacheFreeBytes },
+            { label: 'transfer cache', bytes: s.transferCacheFreeBytes },
+          ],
+        };
+      },
+      title: `gperftools 2.10 TCMalloc model${tunables === '' ? '' : `, ${tunables}`}`,
+    };
+  };
+}
+
+/** Streams one jsonl record per op, in chunks. */
+async function streamJsonl(trace: Trace, replayer: MallocReplayer): Promise<void> {
+  for (let start = 0; start < trace.length; start += JSONL_CHUNK_OPS) {
+    const end = Math.min(trace.length, start + JSONL_CHUNK_OPS);
+    replayer.runTo(end);
+    let text = '';
+    for (let i = start; i < end; i++) text += JSON.stringify(formatOpRecord(trace, replayer.results, i)) + '\n';
+    await writeStdout(text);
+  }
+}
+
+/** Streams the table: a heading, then one row per op with that op's events. */
+async function streamTable(trace: Trace, replayer: MallocReplayer, tally: MallocOpTally): Promise<void> {
+  let text = formatMallocTableHeader(replayer.allocator);
+  for (let i = 0; i < trace.length; i++) {
+    resetMallocOpTally(tally);
+    replayer.runTo(i + 1);
+    text += formatMallocTableRow(replayer.allocator, trace, replayer.results, i, tally);
+    if (text.length >= WRITE_CHUNK_CHARS) {
+      await writeStdout(text);
+      text = '';
+    }
+  }
+  await writeStdout(text);
+}
+
+/** Replays op by op into a summary and prints it. */
+async function printSummary(trace: Trace, replayer: MallocReplayer, tally: MallocOpTally, source: string): Promise<void> {
+  const builder = createMallocSummaryBuilder(replayer.allocator);
+  const tracksInUse = replayer.allocator === 'glibc';
+  for (let i = 0; i < trace.length; i++) {
+    resetMallocOpTally(tally);
+    replayer.runTo(i + 1);
+    addOpToSummary(builder, trace, replayer.results, i, tally, tracksInUse);
+  }
+  const summary = finishMallocSummary(builder, tally, replayer.readOverrides());
+  await writeStdout(formatMallocSummary(summary, [`model               ${replayer.title}`, `trace               ${source}`]));
+}
+
+/** Runs `memscope sim malloc`. */
+export async function runSimMalloc(argv: string[]): Promise<number> {
+  const { values, positionals } = parseCommandArgs(COMMAND, () =>
+    parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: true,
+      options: {
+        allocator: { type: 'string', short: 'a' },
+        tunables: { type: 'string', short: 't' },
+        format: { type: 'string', short: 'f' },
+        workload: { type: 'string', short: 'w' },
+        ops: { type: 'string', short: 'n' },
+        seed: { type: 'string', short: 's' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }),
+  );
+  if (values.help === true) {
+    process.stdout.write(SIM_MALLOC_USAGE);
+    return 0;
+  }
+  const allocator = values.allocator ?? 'glibc';
+  if (!(ALLOCATORS as readonly string[]).includes(allocator)) {
+    throw new ApiError('bad-arg', `${COMMAND}: unknown --allocator ${JSON.stringify(allocator)} (expected ${ALLOCATORS.join(' or ')})`);
+  }
+  const format = (values.format ?? 'summary') as Format;
+  if (!(FORMATS as readonly string[]).includes(format)) {
+    throw new ApiError('bad-arg', `${COMMAND}: unknown --format ${JSON.stringify(format)} (expected ${FORMATS.join(', ')})`);
+  }
+  if (positionals.length > 1) throw new ApiError('bad-arg', `${COMMAND}: expected one TRACE (unexpected ${JSON.stringify(positionals[1])}); see memscope sim malloc --help`);
+  const path = positionals[0];
+  const workload = values.workload;
+  if (workload !== undefined && path !== undefined) throw new ApiError('bad-arg', `${COMMAND}: give TRACE or --workload, not both`);
+  if (workload === undefined && path === undefined) throw new ApiError('bad-arg', `${COMMAND}: expected TRACE (a file, or - for stdin) or --workload NAME; see memscope sim malloc --help`);
+  if (workload === undefined && (values.ops !== undefined || values.seed !== undefined)) {
+    throw new ApiError('bad-arg', `${COMMAND}: --ops and --seed go with --workload`);
+  }
+  // Settings are read before any input, so a bad flag never waits on stdin.
+  const tunables = values.tunables ?? '';
+  const warnings: string[] = [];
+  const start = allocator === 'glibc' ? prepareGlibc(tunables, (line) => warnings.push(line)) : await prepareTcmalloc(tunables);
+  for (const w of warnings) process.stderr.write(`memscope: warning: ${w}\n`);
+
+  let trace: Trace;
+  let source: string;
+  if (workload !== undefined) {
+    if (!WORKLOADS.some((w) => w.name === workload)) {
+      throw new ApiError('bad-arg', `${COMMAND}: unknown workload ${JSON.stringify(workload)} (known: ${WORKLOADS.map((w) => w.name).join(', ')})`);
+    }
+    const opCount = values.ops === undefined ? DEFAULT_WORKLOAD_OPS : parseIntegerOption('ops', values.ops, 1, MAX_WORKLOAD_OPS);
+    const seed = values.seed === undefined ? 1 : parseIntegerOption('seed', values.seed, 0, 0xffffffff);
+    trace = generateWorkload(workload, { seed, opCount });
+    source = `workload ${workload} (--ops ${opCount} --seed ${seed}): ${trace.length} ops`;
+  } else {
+    const p = path ?? '-';
+    const label = p === '-' ? '<stdin>' : p;
+    trace = readTrace(await readTraceText(p), label);
+    source = `${label}: ${trace.length} ops`;
+  }
+  const tally = createMallocOpTally(format === 'table');
+  const replayer = start(trace, format === 'jsonl' ? null : tally.sink);
+  if (format === 'jsonl') await streamJsonl(trace, replayer);
+  else if (format === 'table') await streamTable(trace, replayer, tally);
+  else await printSummary(trace, replayer, tally, source);
+  return 0;
+}

@@ -1,0 +1,349 @@
+// What a replay did, op by op (which path served each request, where each free went, from the
+// model's events) and summed over the trace for `memscope sim malloc --format summary`: heap size and
+// its peak, bytes in use, fragmentation ((brk − in use) / brk), mmapped chunks, requests per path.
+// Vocabulary: glibc 2.36 malloc/malloc.c (../events.ts) and gperftools 2.10 (./tcmalloc/events.ts).
+
+import { formatKb } from '../../units.js';
+import { type Trace, OP_ALLOC, OP_FREE } from '../trace.js';
+import {
+  MALLOC_EVENT_NAMES,
+  MALLOC_SOURCE_NAMES,
+  MallocEvent,
+  REALLOC_PATH_NAMES,
+  type MallocEventRecord,
+  type MallocEventSink,
+} from './events.js';
+import { TCMALLOC_EVENT_NAMES, TCMALLOC_REALLOC_PATH_NAMES, TcmallocEvent } from './tcmalloc/events.js';
+import { REGION_NONE, type ReplayResults } from './replay-results.js';
+
+/** The allocator models `memscope sim malloc` can replay through. */
+export type MallocAllocatorName = 'glibc' | 'tcmalloc';
+
+/** Paths a request can be served from, in the order summaries list them. */
+export const SERVED_PATHS: Record<MallocAllocatorName, readonly string[]> = {
+  glibc: MALLOC_SOURCE_NAMES,
+  // thread-cache: ThreadCache::Allocate hit; central: FetchFromCentralCache; page-heap: do_malloc_pages.
+  tcmalloc: ['thread-cache', 'central', 'page-heap'],
+};
+
+/** Where a freed block can go, in the order summaries list them. */
+export const FREED_PATHS: Record<MallocAllocatorName, readonly string[]> = {
+  glibc: ['tcache', 'fastbin', 'unsorted', 'top', 'mmap'],
+  tcmalloc: ['thread-cache', 'page-heap'],
+};
+
+/** realloc's outcomes, in the order summaries list them. */
+export const REALLOC_PATHS: Record<MallocAllocatorName, readonly string[]> = {
+  glibc: REALLOC_PATH_NAMES,
+  tcmalloc: TCMALLOC_REALLOC_PATH_NAMES,
+};
+
+/** Event kinds are < 100 for glibc and 100 + k for TCMalloc (see tcmalloc/events.ts). */
+const EVENT_KIND_LIMIT = 100 + TCMALLOC_EVENT_NAMES.length;
+
+/**
+ * What the op being replayed did, filled by `sink` from the model's events; reset it before each op.
+ *
+ * Invariants: servedFrom ∈ SERVED_PATHS ∪ {''}, freedInto ∈ FREED_PATHS ∪ {''}, reallocPath ∈
+ * REALLOC_PATHS ∪ {''}; events is empty unless keepEvents; eventCounts[kind] counts every event of
+ * that kind since creation (resets do not clear it).
+ */
+export interface MallocOpTally {
+  /** Feed this to the replay (createGlibcReplay / createTcmallocReplay `sink`). */
+  sink: MallocEventSink;
+  /** Path that handed out this op's new block ('' when none: free, NULL, realloc kept in place). */
+  servedFrom: string;
+  /** Where this op's freed block went ('' when nothing was freed). */
+  freedInto: string;
+  /** How realloc resolved ('' for other ops). */
+  reallocPath: string;
+  /** This op's events, in order (only when keepEvents). */
+  events: MallocEventRecord[];
+  /** Keep each op's events (the table explains them; the summary only counts). */
+  keepEvents: boolean;
+  /** Events seen so far, by kind. */
+  eventCounts: Float64Array;
+}
+
+/** Sets what one event says about the op. */
+function noteEvent(t: MallocOpTally, kind: number, a: number): void {
+  switch (kind) {
+    case MallocEvent.served:
+      // The last one wins: a first malloc is served twice (the tcache's own chunk, then the request).
+      t.servedFrom = MALLOC_SOURCE_NAMES[a] ?? '';
+      break;
+    case MallocEvent.freed:
+      t.freedInto = MALLOC_SOURCE_NAMES[a] ?? '';
+      break;
+    case MallocEvent.realloc:
+      t.reallocPath = REALLOC_PATH_NAMES[a] ?? '';
+      break;
+    case TcmallocEvent.threadCacheHit:
+      t.servedFrom = 'thread-cache';
+      break;
+    case TcmallocEvent.centralFetch:
+      t.servedFrom = 'central';
+      break;
+    case TcmallocEvent.largeAlloc:
+      t.servedFrom = 'page-heap';
+      break;
+    case TcmallocEvent.freeToThreadCache:
+      t.freedInto = 'thread-cache';
+      break;
+    case TcmallocEvent.largeFree:
+      t.freedInto = 'page-heap';
+      break;
+    case TcmallocEvent.realloc:
+      t.reallocPath = TCMALLOC_REALLOC_PATH_NAMES[a] ?? '';
+      break;
+    default:
+      break;
+  }
+}
+
+/** Creates a tally whose sink understands both models' events. */
+export function createMallocOpTally(keepEvents: boolean): MallocOpTally {
+  const t: MallocOpTally = {
+    sink: () => undefined,
+    servedFrom: '',
+    freedInto: '',
+    reallocPath: '',
+    events: [],
+    keepEvents,
+    eventCounts: new Float64Array(EVENT_KIND_LIMIT),
+  };
+  t.sink = (kind, a, b, c) => {
+    if (kind >= 0 && kind < EVENT_KIND_LIMIT) t.eventCounts[kind]!++;
+    noteEvent(t, kind, a);
+    if (t.keepEvents) t.events.push({ kind, a, b, c });
+  };
+  return t;
+}
+
+/** Forgets the previous op (its path and events) before the next one runs. */
+export function resetMallocOpTally(t: MallocOpTally): void {
+  t.servedFrom = '';
+  t.freedInto = '';
+  t.reallocPath = '';
+  if (t.events.length > 0) t.events = [];
+}
+
+/** Name of an event kind of either model. */
+export function nameMallocEventKind(kind: number): string {
+  return kind >= 100 ? (TCMALLOC_EVENT_NAMES[kind - 100] ?? `event ${kind}`) : (MALLOC_EVENT_NAMES[kind] ?? `event ${kind}`);
+}
+
+/** Bytes the summary shows, beyond the glibc-shaped ones (e.g. TCMalloc's caches). */
+export interface SummaryByteLine {
+  label: string;
+  bytes: number;
+}
+
+/**
+ * A replay summed up. Fragmentation is (heap bytes − in-use bytes) / heap bytes: the share of the
+ * heap that holds no live allocation (free chunks, bins, top); null when the heap is empty or the
+ * model does not track in-use bytes per op.
+ *
+ * Invariants: ops = opCounts.a + opCounts.f + opCounts.r; peakBrkBytes ≥ finalBrkBytes;
+ * Σ servedBy ≤ opCounts.a + opCounts.r; mmappedCount = eventCounts.mmap − eventCounts.munmap (glibc).
+ */
+export interface MallocSummary {
+  allocator: MallocAllocatorName;
+  /** Ops replayed. */
+  ops: number;
+  /** Ops by kind. */
+  opCounts: { a: number; f: number; r: number };
+  /** `a`/`r` ops asking for bytes that got NULL (realloc(p, 0) is not counted: NULL is its answer). */
+  nullResults: number;
+  /** Program break minus the heap's start after the last op (the heap's size). */
+  finalBrkBytes: number;
+  /** Largest break over the replay. */
+  peakBrkBytes: number;
+  /** First op after which the break was at its peak (-1 for an empty trace). */
+  peakOp: number;
+  /** Bytes of heap chunks held by live allocations after the last op (the allocator's own included). */
+  heapInUseBytes: number;
+  /** Fragmentation after the last op. */
+  fragmentation: number | null;
+  /** Fragmentation after peakOp. */
+  fragmentationAtPeak: number | null;
+  /** Mean over the ops with a non-empty heap. */
+  fragmentationMean: number | null;
+  /** Mmapped chunks alive after the last op. */
+  mmappedCount: number;
+  /** Their bytes. */
+  mmappedBytes: number;
+  /** Requests per path that handed out a block (SERVED_PATHS order). */
+  servedBy: Record<string, number>;
+  /** Frees per destination (FREED_PATHS order), the old blocks of moved reallocs included. */
+  freedInto: Record<string, number>;
+  /** realloc calls per outcome (REALLOC_PATHS order). */
+  reallocPaths: Record<string, number>;
+  /** Every event kind the model emitted, by name, with its count. */
+  eventCounts: Record<string, number>;
+  /** Allocator-specific byte counts (TCMalloc's caches); empty for glibc. */
+  extraBytes: SummaryByteLine[];
+}
+
+/** A summary being accumulated op by op. */
+export interface MallocSummaryBuilder {
+  summary: MallocSummary;
+  fragmentationSum: number;
+  fragmentationOps: number;
+}
+
+function zeroCounts(names: readonly string[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const n of names) out[n] = 0;
+  return out;
+}
+
+/** Starts an empty summary. */
+export function createMallocSummaryBuilder(allocator: MallocAllocatorName): MallocSummaryBuilder {
+  return {
+    summary: {
+      allocator,
+      ops: 0,
+      opCounts: { a: 0, f: 0, r: 0 },
+      nullResults: 0,
+      finalBrkBytes: 0,
+      peakBrkBytes: 0,
+      peakOp: -1,
+      heapInUseBytes: 0,
+      fragmentation: null,
+      fragmentationAtPeak: null,
+      fragmentationMean: null,
+      mmappedCount: 0,
+      mmappedBytes: 0,
+      servedBy: zeroCounts(SERVED_PATHS[allocator]),
+      freedInto: zeroCounts(FREED_PATHS[allocator]),
+      reallocPaths: zeroCounts(REALLOC_PATHS[allocator]),
+      eventCounts: {},
+      extraBytes: [],
+    },
+    fragmentationSum: 0,
+    fragmentationOps: 0,
+  };
+}
+
+function bump(counts: Record<string, number>, key: string): void {
+  if (key !== '') counts[key] = (counts[key] ?? 0) + 1;
+}
+
+/** (heap − in use) / heap, or null for an empty heap. */
+export function computeFragmentation(heapBytes: number, inUseBytes: number): number | null {
+  return heapBytes > 0 ? (heapBytes - inUseBytes) / heapBytes : null;
+}
+
+/**
+ * Adds op i (already replayed into `results`, its events in `tally`). `tracksInUse` is false for a
+ * model whose results carry no per-op heapInUseBytes (TCMalloc): fragmentation then comes from
+ * finishMallocSummary's final figures only.
+ */
+export function addOpToSummary(b: MallocSummaryBuilder, trace: Trace, results: ReplayResults, i: number, tally: MallocOpTally, tracksInUse: boolean): void {
+  const s = b.summary;
+  s.ops++;
+  const kind = trace.kinds[i]!;
+  if (kind === OP_ALLOC) s.opCounts.a++;
+  else if (kind === OP_FREE) s.opCounts.f++;
+  else s.opCounts.r++;
+  if (kind !== OP_FREE && trace.sizes[i]! > 0 && results.region[i] === REGION_NONE) s.nullResults++;
+  bump(s.servedBy, tally.servedFrom);
+  bump(s.freedInto, tally.freedInto);
+  bump(s.reallocPaths, tally.reallocPath);
+  const brk = results.brk[i]!;
+  const inUse = results.heapInUseBytes[i]!;
+  s.finalBrkBytes = brk;
+  s.heapInUseBytes = inUse;
+  s.mmappedBytes = results.mmappedBytes[i]!;
+  if (tracksInUse) s.fragmentation = computeFragmentation(brk, inUse);
+  if (brk > s.peakBrkBytes || s.peakOp < 0) {
+    s.peakBrkBytes = brk;
+    s.peakOp = i;
+    if (tracksInUse) s.fragmentationAtPeak = s.fragmentation;
+  }
+  if (tracksInUse && s.fragmentation !== null) {
+    b.fragmentationSum += s.fragmentation;
+    b.fragmentationOps++;
+  }
+}
+
+/** Final figures a model reports itself instead of per-op results (TCMalloc's statistics). */
+export interface SummaryOverrides {
+  /** Bytes the program holds (generic.current_allocated_bytes). */
+  heapInUseBytes?: number;
+  /** Heap size for the final fragmentation (generic.heap_size). */
+  heapBytes?: number;
+  /** Extra lines. */
+  extraBytes?: SummaryByteLine[];
+}
+
+/** Closes the summary: event counts from the tally, mmapped count, means and overrides. */
+export function finishMallocSummary(b: MallocSummaryBuilder, tally: MallocOpTally, overrides: SummaryOverrides = {}): MallocSummary {
+  const s = b.summary;
+  const counts: Record<string, number> = {};
+  const first = s.allocator === 'glibc' ? 0 : 100;
+  const last = s.allocator === 'glibc' ? MALLOC_EVENT_NAMES.length : EVENT_KIND_LIMIT;
+  for (let k = first; k < last; k++) counts[nameMallocEventKind(k)] = tally.eventCounts[k]!;
+  s.eventCounts = counts;
+  if (s.allocator === 'glibc') s.mmappedCount = tally.eventCounts[MallocEvent.mmap]! - tally.eventCounts[MallocEvent.munmap]!;
+  s.fragmentationMean = b.fragmentationOps > 0 ? b.fragmentationSum / b.fragmentationOps : null;
+  if (overrides.heapInUseBytes !== undefined) s.heapInUseBytes = overrides.heapInUseBytes;
+  if (overrides.heapBytes !== undefined) s.fragmentation = computeFragmentation(overrides.heapBytes, s.heapInUseBytes);
+  if (overrides.extraBytes !== undefined) s.extraBytes = overrides.extraBytes;
+  return s;
+}
+
+/** "123456 bytes (120.6 KiB)". */
+export function formatBytes(bytes: number): string {
+  return bytes < 1024 ? `${bytes} bytes` : `${bytes} bytes (${formatKb(bytes / 1024)})`;
+}
+
+/** "26.04%", or "n/a" for null. */
+export function formatPercent(share: number | null): string {
+  return share === null ? 'n/a' : `${(share * 100).toFixed(2)}%`;
+}
+
+function formatCounts(counts: Record<string, number>): string {
+  return Object.entries(counts).map(([k, v]) => `${k} ${v}`).join(', ');
+}
+
+function row(label: string, value: string): string {
+  return `${label.padEnd(20)}${value}`;
+}
+
+/**
+ * The summary as text, one `label  value` line per figure (labels padded to 20 columns), after
+ * the given heading lines. Numbers come first in each value so scripts can pick them out.
+ */
+export function formatMallocSummary(s: MallocSummary, heading: readonly string[] = []): string {
+  const ev = (name: string): number => s.eventCounts[name] ?? 0;
+  const lines = [...heading];
+  lines.push(row('ops', `${s.ops} (a ${s.opCounts.a}, f ${s.opCounts.f}, r ${s.opCounts.r}; ${s.nullResults} returned NULL)`));
+  lines.push(row('final brk', `${formatBytes(s.finalBrkBytes)}: the heap's size (program break − heap start)`));
+  lines.push(row('peak heap', `${formatBytes(s.peakBrkBytes)}${s.peakOp >= 0 ? ` (first reached after op ${s.peakOp})` : ''}`));
+  if (s.allocator === 'glibc') {
+    lines.push(row('in use', `${formatBytes(s.heapInUseBytes)}: heap chunks of live allocations, headers and the tcache's own chunk included`));
+    lines.push(
+      row('fragmentation', `${formatPercent(s.fragmentation)} final, ${formatPercent(s.fragmentationAtPeak)} at peak, ${formatPercent(s.fragmentationMean)} mean over ops: (brk − in use) / brk`),
+    );
+    lines.push(row('mmapped', `${s.mmappedCount} chunks, ${formatBytes(s.mmappedBytes)} alive; ${ev('mmap')} mmap, ${ev('munmap')} munmap, ${ev('mremap')} mremap calls`));
+    lines.push(row('served by path', formatCounts(s.servedBy)));
+    lines.push(row('freed into', formatCounts(s.freedInto)));
+    lines.push(row('realloc', formatCounts(s.reallocPaths)));
+    lines.push(row('brk', `${ev('brk-grow')} grows, ${ev('brk-trim')} trims`));
+    lines.push(row('consolidations', `${ev('consolidate')} malloc_consolidate, ${ev('coalesced')} coalesces with free neighbours or top`));
+    lines.push(row('unsorted sorting', `${ev('binned')} chunks filed into small/large bins, ${ev('split')} splits, ${ev('tcache-stash')} stashed into tcache`));
+    lines.push(row('dynamic threshold', `raised ${ev('threshold-raised')} times`));
+  } else {
+    lines.push(row('in use', `${formatBytes(s.heapInUseBytes)}: generic.current_allocated_bytes`));
+    lines.push(row('fragmentation', `${formatPercent(s.fragmentation)} final: (generic.heap_size − current_allocated_bytes) / generic.heap_size`));
+    for (const e of s.extraBytes) lines.push(row(e.label, formatBytes(e.bytes)));
+    lines.push(row('served by path', formatCounts(s.servedBy)));
+    lines.push(row('freed into', formatCounts(s.freedInto)));
+    lines.push(row('realloc', formatCounts(s.reallocPaths)));
+    lines.push(row('page heap', `${ev('page-heap-grow')} sbrk grows, ${ev('span-alloc')} spans carved for size classes, ${ev('span-freed')} spans returned, ${ev('page-heap-release')} releases to the OS`));
+    lines.push(row('caches', `${ev('central-fetch')} central fetches, ${ev('list-too-long')} lists too long, ${ev('thread-cache-scavenge')} scavenges`));
+  }
+  return lines.join('\n') + '\n';
+}

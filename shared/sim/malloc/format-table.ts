@@ -1,0 +1,102 @@
+// One line per replayed op for `memscope sim malloc --format table`: the op, what it returned
+// (heap offset or mmap), the chunk's size, the path that served it or took the freed block, and the
+// rest of the model's events in words (brk grow/trim, consolidation, coalescing, mmap, …).
+
+import { type Trace, readTraceOpKind } from '../trace.js';
+import { MallocEvent, describeMallocEvent, type MallocEventRecord } from './events.js';
+import { TcmallocEvent, describeTcmallocEvent } from './tcmalloc/events.js';
+import { REGION_HEAP, REGION_MMAP, type ReplayResults } from './replay-results.js';
+import { type MallocAllocatorName, type MallocOpTally } from './format-summary.js';
+
+/** glibc: an in-use heap chunk's size is malloc_usable_size + SIZE_SZ (malloc.c musable). */
+const SIZE_SZ = 8;
+
+/** Column widths (the events column is last and unpadded). */
+const W_I = 8;
+const W_OP = 3;
+const W_ID = 8;
+const W_SIZE = 11;
+const W_RESULT = 14;
+const W_CHUNK = 10;
+const W_PATH = 24;
+
+/** The table's heading line. */
+export function formatMallocTableHeader(allocator: MallocAllocatorName): string {
+  const chunk = allocator === 'glibc' ? 'chunk' : 'usable';
+  return (
+    'i'.padStart(W_I) + ' ' + 'op'.padEnd(W_OP) + 'id'.padStart(W_ID) + 'size'.padStart(W_SIZE) + '  ' +
+    'result'.padEnd(W_RESULT) + chunk.padStart(W_CHUNK) + '  ' + 'path'.padEnd(W_PATH) + 'events\n'
+  );
+}
+
+/**
+ * What handled op i, in words: for a block handed out, the path that served it ("tcache", "top",
+ * "mmap", "move: smallbin", "thread-cache"); for a free, where the block went ("→ fastbin",
+ * "munmap"); for realloc kept in place, its path ("in-place", "grow-into-top", "mremap").
+ */
+export function describeOpPath(trace: Trace, results: ReplayResults, i: number, tally: MallocOpTally): string {
+  const op = readTraceOpKind(trace, i);
+  const freed = tally.freedInto === 'mmap' ? 'munmap' : tally.freedInto === '' ? '' : `→ ${tally.freedInto}`;
+  if (op === 'f') return freed === '' ? 'free(NULL)' : freed;
+  if (op === 'r') {
+    const path = tally.reallocPath;
+    if (path === 'free') return freed === '' ? 'realloc(p, 0)' : `realloc(p, 0) ${freed}`;
+    if (path === 'malloc') return tally.servedFrom === '' ? 'NULL' : tally.servedFrom;
+    if (path === 'move' || path === 'grow-with-slack') return `${path}: ${tally.servedFrom === '' ? 'NULL' : tally.servedFrom}`;
+    if (path !== '') return path;
+  }
+  if (results.region[i] !== REGION_HEAP && results.region[i] !== REGION_MMAP) return 'NULL';
+  return tally.servedFrom === '' ? '?' : tally.servedFrom;
+}
+
+/** True for the events the path column already says (served, freed, realloc, cache hits). */
+function isPathEvent(kind: number): boolean {
+  return (
+    kind === MallocEvent.served || kind === MallocEvent.freed || kind === MallocEvent.realloc ||
+    kind === TcmallocEvent.threadCacheHit || kind === TcmallocEvent.freeToThreadCache || kind === TcmallocEvent.realloc
+  );
+}
+
+/**
+ * The op's other events in words, joined by "; ". Runs of unsorted-bin filing and tcache stashing
+ * (one event per chunk) are counted rather than listed.
+ */
+export function describeOpEvents(events: readonly MallocEventRecord[]): string {
+  const words: string[] = [];
+  let binned = 0;
+  let stashed = 0;
+  for (const e of events) {
+    if (isPathEvent(e.kind)) continue;
+    if (e.kind === MallocEvent.binned) binned++;
+    else if (e.kind === MallocEvent.tcacheStash) stashed++;
+    else words.push(e.kind >= 100 ? describeTcmallocEvent(e) : describeMallocEvent(e));
+  }
+  if (binned > 0) words.unshift(`${binned} unsorted chunk${binned === 1 ? '' : 's'} filed into bins`);
+  if (stashed > 0) words.push(`${stashed} chunk${stashed === 1 ? '' : 's'} stashed into tcache`);
+  return words.join('; ');
+}
+
+/** One table row (newline-terminated) for op i, replayed with `tally` collecting its events. */
+export function formatMallocTableRow(allocator: MallocAllocatorName, trace: Trace, results: ReplayResults, i: number, tally: MallocOpTally): string {
+  const op = readTraceOpKind(trace, i);
+  const region = results.region[i];
+  let result = '-';
+  let chunk = '-';
+  if (op !== 'f') {
+    if (region === REGION_HEAP) {
+      result = `heap 0x${results.offset[i]!.toString(16)}`;
+      chunk = String(allocator === 'glibc' ? results.usable[i]! + SIZE_SZ : results.usable[i]!);
+    } else if (region === REGION_MMAP) {
+      result = 'mmap';
+      chunk = String(results.mmapSize[i]!);
+    } else {
+      result = 'NULL';
+    }
+  }
+  const size = op === 'f' ? '' : String(trace.sizes[i]!);
+  return (
+    String(i).padStart(W_I) + ' ' + op.padEnd(W_OP) + String(trace.ids[i]!).padStart(W_ID) + size.padStart(W_SIZE) + '  ' +
+    result.padEnd(W_RESULT) + chunk.padStart(W_CHUNK) + '  ' + describeOpPath(trace, results, i, tally).padEnd(W_PATH) +
+    describeOpEvents(tally.events) + '\n'
+  ).replace(/ +\n$/, '\n');
+}

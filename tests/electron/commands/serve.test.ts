@@ -1,0 +1,45 @@
+// `memscope serve` as a user starts it: the URL line, --metrics behind the same token, --token-file.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { startServe } from '../../helpers/browser.js';
+import { referenceStatusNumbers } from '../../helpers/proc-reference.js';
+import { startSubject } from '../../helpers/subject.js';
+
+test('serve --metrics: /metrics needs the token and reports the subject\'s resident bytes', async () => {
+  const subject = await startSubject(8, 4);
+  const serve = await startServe(['--metrics', '-d', '0.2']);
+  try {
+    assert.equal((await fetch(`${serve.base}/metrics`)).status, 401);
+    const r = await fetch(`${serve.base}/metrics`, { headers: { authorization: `Bearer ${serve.token}` } });
+    assert.equal(r.status, 200);
+    const text = await r.text();
+    const line = text.split('\n').find((l) => l.startsWith('memscope_process_resident_bytes{') && l.includes(`pid="${subject.pid}"`));
+    assert.ok(line, 'subject listed');
+    assert.equal(Number(line.split(' ').at(-1)), (referenceStatusNumbers(subject.pid)['VmRSS'] ?? NaN) * 1024);
+  } finally {
+    await serve.stop();
+    await subject.kill();
+  }
+});
+
+test('serve --token-file: the URL carries the file\'s token; a bad file is a one-line error', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'memscope-token-'));
+  try {
+    const file = join(dir, 'token');
+    writeFileSync(file, 'fixed-token-for-prometheus\n', { mode: 0o600 });
+    const serve = await startServe(['--token-file', file]);
+    try {
+      assert.equal(serve.token, 'fixed-token-for-prometheus');
+      const ok = await fetch(`${serve.base}/api/getSystem`, { method: 'POST', headers: { authorization: 'Bearer fixed-token-for-prometheus' } });
+      assert.equal(ok.status, 200);
+    } finally {
+      await serve.stop();
+    }
+    await assert.rejects(startServe(['--token-file', join(dir, 'missing')]), /exited before printing/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
