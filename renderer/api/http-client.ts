@@ -1,6 +1,6 @@
 // Browser mode: MemscopeBridge over HTTP (POST /api/<method>) and Server-Sent Events
 // (GET /api/events). The token comes from the URL the server printed (?token=…).
-import type { ApiMethod, MemscopeBridge, SourceInfo, Tick } from '../../shared/api.js';
+import { API_METHODS, type ApiMethod, type MemscopeApi, type MemscopeBridge, type SourceInfo, type Tick } from '../../shared/api.js';
 import { ApiError, apiErrorFromBody } from '../../shared/errors.js';
 
 /** Creates a bridge to the memscope server at baseUrl ("" = the page's own origin). */
@@ -24,15 +24,10 @@ export function createHttpBridge(token: string, baseUrl = ''): MemscopeBridge {
     return body.value as T;
   }
 
+  // One wrapper per API method, generated from the contract's method list (never listed by hand).
+  const methods = Object.fromEntries(API_METHODS.map((m) => [m, (...args: unknown[]) => call(m, args)]));
   return {
-    listProcesses: () => call('listProcesses', []),
-    getProcess: (pid) => call('getProcess', [pid]),
-    getMappings: (pid) => call('getMappings', [pid]),
-    getHistory: (pid) => call('getHistory', [pid]),
-    getSystem: () => call('getSystem', []),
-    exportSnapshot: (pid) => call('exportSnapshot', [pid]),
-    openSnapshot: (text) => call('openSnapshot', [text]),
-    diffSnapshots: (a, b) => call('diffSnapshots', [a, b]),
+    ...(methods as unknown as MemscopeApi),
     describeSource: () => call<SourceInfo>('describeSource', []),
     onTick(listener: (tick: Tick) => void) {
       // EventSource reconnects by itself after a lost connection.
