@@ -1,5 +1,5 @@
 // `npm run bench`: every benchmark, each printing memscope beside its peers in one run.
-// BENCH_ONLY=sampling,smaps,pagemap,pages,sim-pages,metrics,heap selects sections; BENCH_TICKS sets the heap run (10000).
+// BENCH_ONLY=sampling,smaps,pagemap,pages,sim-pages,tcmalloc,metrics,heap selects sections; BENCH_TICKS sets the heap run (10000).
 import { benchHeap } from './heap.bench.js';
 import { benchMetrics } from './metrics.bench.js';
 import { benchPagemap } from './pagemap.bench.js';
@@ -7,6 +7,7 @@ import { benchPages } from './pages.bench.js';
 import { benchSampling } from './sampling.bench.js';
 import { benchSimPages } from './sim-pages.bench.js';
 import { benchSmaps } from './smaps.bench.js';
+import { benchTcmallocReplay } from './tcmalloc-replay.bench.js';
 
 const only = process.env['BENCH_ONLY']?.split(',');
 const want = (name: string) => only === undefined || only.includes(name);
@@ -17,5 +18,6 @@ if (want('smaps')) await benchSmaps();
 if (want('pagemap')) await benchPagemap();
 if (want('pages')) await benchPages();
 if (want('sim-pages')) benchSimPages();
+if (want('tcmalloc')) await benchTcmallocReplay();
 if (want('metrics')) await benchMetrics();
 if (want('heap')) benchHeap(Number(process.env['BENCH_TICKS'] ?? 10000));

@@ -1,28 +1,16 @@
 // The memscope CLI as a user runs it: real processes, real files, exit codes and one-line errors.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { CLI_PATH } from '../helpers/paths.js';
+
 import { referenceSmaps, referenceStatusNumbers } from '../helpers/proc-reference.js';
 import { startSubject, type Subject } from '../helpers/subject.js';
+import { assertOneLineError, runMemscope } from '../helpers/cli.js';
+const memscope = (...args: string[]) => runMemscope(args);
 
-function memscope(...args: string[]) {
-  const r = spawnSync(process.execPath, [CLI_PATH, ...args], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
-/** A failure is one line on stderr, no stack trace. */
-function assertOneLineError(r: { code: number | null; stderr: string }, code: number, pattern: RegExp): void {
-  assert.equal(r.code, code, r.stderr);
-  const lines = r.stderr.trimEnd().split('\n');
-  assert.equal(lines.length, 1, r.stderr);
-  assert.match(lines[0] ?? '', /^memscope: /);
-  assert.match(lines[0] ?? '', pattern);
-  assert.doesNotMatch(r.stderr, /\n\s+at /);
-}
 
 describe('memscope CLI', () => {
   let subject: Subject;

@@ -1,7 +1,7 @@
 // `memscope exporter` as a user runs it: --once output that promtool accepts, a served /metrics
 // behind a token file, a clean stop on SIGTERM, and one-line errors for every bad argument.
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -13,19 +13,10 @@ import { CLI_PATH } from '../../helpers/paths.js';
 import { referenceStatusNumbers } from '../../helpers/proc-reference.js';
 import { startSubject, type Subject } from '../../helpers/subject.js';
 import { checkWithPromtool, findSamples, readExposition } from '../../shared/metrics/exposition-reference.js';
+import { assertOneLineError, runMemscope } from '../../helpers/cli.js';
+const memscope = (...args: string[]) => runMemscope(args);
 
-function memscope(...args: string[]) {
-  const r = spawnSync(process.execPath, [CLI_PATH, ...args], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, timeout: 60_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
-function assertOneLineError(r: { code: number | null; stderr: string }, code: number, pattern: RegExp): void {
-  assert.equal(r.code, code, r.stderr);
-  const lines = r.stderr.trimEnd().split('\n');
-  assert.equal(lines.length, 1, r.stderr);
-  assert.match(lines[0] ?? '', /^memscope: /);
-  assert.match(lines[0] ?? '', pattern);
-}
 
 describe('memscope exporter', () => {
   let subject: Subject;

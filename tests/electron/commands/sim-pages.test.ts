@@ -1,7 +1,6 @@
 // `memscope sim pages` as a user runs it: the JSON report agrees with the real kernel running the same scenario,
 // the table is the simulator's own step table, and bad scenarios or arguments fail in one line.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -9,23 +8,14 @@ import { after, before, describe, test } from 'node:test';
 import { formatStepTable, type SimPagesReport } from '../../../shared/sim/pages/format.js';
 import { parseScenario, type Scenario } from '../../../shared/sim/pages/scenario.js';
 import { simulateScenario } from '../../../shared/sim/pages/simulate.js';
-import { CLI_PATH, REPO_ROOT } from '../../helpers/paths.js';
+import { REPO_ROOT } from '../../helpers/paths.js';
 import { runOnKernel } from '../../shared/sim/pages/kernel-run.js';
+import { assertOneLineError, runMemscope } from '../../helpers/cli.js';
+const memscope = (...args: string[]) => runMemscope(args);
 
 const SCENARIOS = resolve(REPO_ROOT, 'tests/fixtures/scenarios');
 
-function memscope(...args: string[]) {
-  const r = spawnSync(process.execPath, [CLI_PATH, ...args], { encoding: 'utf8' });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
-function assertOneLineError(r: { code: number | null; stderr: string }, code: number, pattern: RegExp): void {
-  assert.equal(r.code, code, r.stderr);
-  const lines = r.stderr.trimEnd().split('\n');
-  assert.equal(lines.length, 1, r.stderr);
-  assert.match(lines[0] ?? '', /^memscope: /);
-  assert.match(lines[0] ?? '', pattern);
-}
 
 function loadScenario(path: string): Scenario {
   const parsed = parseScenario(readFileSync(path, 'utf8'));

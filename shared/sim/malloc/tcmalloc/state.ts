@@ -17,6 +17,12 @@ export const NULL_PTR = -1;
 /**
  * The whole allocator. Addresses are byte offsets from the page heap's first page.
  *
+ * Not modelled: other threads; TCMalloc's metadata (its first 8 MiB sbrk chunk comes before the
+ * page heap and is not counted; a second one, needed only after millions of spans, would break the
+ * page heap's contiguity); sbrk failure and the mmap fallback; TCMALLOC_HEAP_LIMIT_MB,
+ * TCMALLOC_SKIP_SBRK, TCMALLOC_DISABLE_MEMORY_RELEASE; memalign/calloc; the page-map cache (a
+ * lookup cache with no effect on decisions). Sampling is compiled out of libtcmalloc_minimal.
+ *
  * Invariants: tls is null until tsdInited (before InitTSD a thread's heap is found by its id in
  * `threads.heaps` but not cached in TLS, so free() bypasses it); tls, when set, is in
  * threads.heaps; the page heap, central cache and thread caches share `out`.

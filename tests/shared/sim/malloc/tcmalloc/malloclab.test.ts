@@ -4,6 +4,8 @@
 // generic.current_allocated_bytes, generic.heap_size, tcmalloc.pageheap_free_bytes,
 // tcmalloc.pageheap_unmapped_bytes, tcmalloc.thread_cache_free_bytes,
 // tcmalloc.central_cache_free_bytes, tcmalloc.transfer_cache_free_bytes; and the state at main.
+// Not modelled, so not compared: malloc metadata bytes (MallocExtension's "Bytes in malloc
+// metadata"), threads other than main, sbrk failure / mmap fallback (see state.ts).
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';

@@ -1,0 +1,32 @@
+// Runs the compiled memscope CLI as a user would, and checks its one-line failures.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { CLI_PATH } from './paths.js';
+
+/** What one CLI run printed and returned. */
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `memscope ...args` to completion (optionally with stdin text). */
+export function runMemscope(args: string[], options: { input?: string; timeoutMs?: number } = {}): CliResult {
+  const r = spawnSync(process.execPath, [CLI_PATH, ...args], {
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+    timeout: options.timeoutMs ?? 120_000,
+    ...(options.input === undefined ? {} : { input: options.input }),
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** A failure is exactly one "memscope: …" line on stderr matching pattern, the given exit code, and no stack trace. */
+export function assertOneLineError(r: CliResult, code: number, pattern: RegExp): void {
+  assert.equal(r.code, code, r.stderr);
+  const lines = r.stderr.trimEnd().split('\n');
+  assert.equal(lines.length, 1, r.stderr);
+  assert.match(lines[0] ?? '', /^memscope: /);
+  assert.match(lines[0] ?? '', pattern);
+  assert.doesNotMatch(r.stderr, /\n\s+at /);
+}
