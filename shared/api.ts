@@ -61,8 +61,8 @@ export interface ProcessDetail {
   row: ProcessRow | null;
 }
 
-/** A process's mappings with every smaps field, as `memscope maps` and the mappings table show them. */
-export interface MappingsReport {
+/** A process's mappings with every smaps field and their totals: what `memscope maps --json` prints. */
+export interface MappingsCore {
   pid: number;
   exe: string | null;
   /** In address order; smaps fields present unless smaps was unreadable (then maps only). */
@@ -71,12 +71,16 @@ export interface MappingsReport {
   rollup: SmapsFields | null;
   /** Sum of each numeric smaps field over all mappings, under the kernel's names. */
   totals: Record<string, number>;
-  /** Mappings grouped by backing file, as pmap groups a library's several mappings. */
-  groups: MappingGroup[];
   /** Mapping sizes summed against VmSize ([vsyscall] excluded, as the kernel does). */
   vmSize: VmSizeCheck;
   /** What could not be read, "file: reason". */
   restricted: string[];
+}
+
+/** MappingsCore plus the grouping the mappings table shows. */
+export interface MappingsReport extends MappingsCore {
+  /** Mappings grouped by backing file, as pmap groups a library's several mappings. */
+  groups: MappingGroup[];
 }
 
 /** One process's VIRT/RES/SHR/SWAP samples, oldest first. */

@@ -1,7 +1,7 @@
 // One process's maps/smaps/smaps_rollup read on demand and turned into a MappingsReport.
 // smaps walks the target's page tables under its mm lock (htop issue 1712), so this runs
 // only for the process a user is looking at, never per tick.
-import type { MappingsReport } from '../../shared/api.js';
+import type { MappingsCore, MappingsReport } from '../../shared/api.js';
 import { isApiError } from '../../shared/errors.js';
 import { groupByBackingFile, NON_ADDITIVE_SMAPS_FIELDS } from '../../shared/proc/group.js';
 import { parseMaps } from '../../shared/proc/maps.js';
@@ -34,11 +34,17 @@ export function sumSmapsFields(mappings: readonly Mapping[]): Record<string, num
   return totals;
 }
 
+/** readMappingsCore plus the per-backing-file groups the mappings table shows. */
+export function readMappingsReport(reader: ProcReader, pid: number): MappingsReport {
+  const core = readMappingsCore(reader, pid);
+  return { ...core, groups: groupByBackingFile(core.mappings) };
+}
+
 /**
  * Reads /proc/PID/{smaps,smaps_rollup,status} (falling back to maps when smaps is denied)
- * and builds the report. Throws ApiError 'gone' or 'denied' when nothing could be read.
+ * into mappings, rollup and totals. Throws ApiError 'gone' or 'denied' when nothing could be read.
  */
-export function readMappingsReport(reader: ProcReader, pid: number): MappingsReport {
+export function readMappingsCore(reader: ProcReader, pid: number): MappingsCore {
   const restricted: string[] = [];
   const exe = reader.readLink(pid, 'exe');
   const vmSizeKb = parseStatusMemory(reader.readProcFile(pid, 'status')).vmSizeKb;
@@ -48,11 +54,7 @@ export function readMappingsReport(reader: ProcReader, pid: number): MappingsRep
   } catch (err) {
     if (!isApiError(err) || err.code !== 'denied') throw err;
     restricted.push('smaps: permission denied (root is needed for other users\' processes)');
-    try {
-      mappings = parseMaps(reader.readProcFile(pid, 'maps'), exe);
-    } catch (mapsErr) {
-      throw mapsErr;
-    }
+    mappings = parseMaps(reader.readProcFile(pid, 'maps'), exe);
   }
   let rollup: SmapsFields | null = null;
   try {
@@ -70,7 +72,6 @@ export function readMappingsReport(reader: ProcReader, pid: number): MappingsRep
     mappings,
     rollup,
     totals: sumSmapsFields(mappings),
-    groups: groupByBackingFile(mappings),
     vmSize: checkVmSize(mappings, vmSizeKb),
     restricted,
   };
