@@ -1,5 +1,4 @@
 // `memscope diff A.json B.json [--json]`: what grew, shrank, appeared and disappeared.
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ApiError } from '../../shared/errors.js';
 import { diffSnapshots } from '../../shared/snapshot/diff.js';
@@ -7,17 +6,11 @@ import { formatDiff } from '../../shared/snapshot/format-diff.js';
 import { parseSnapshotText } from '../../shared/snapshot/parse-snapshot-text.js';
 import type { Snapshot } from '../../shared/snapshot/schema.js';
 import { expectPositionals, parseCommandArgs } from './args.js';
+import { readInputText } from './read-input.js';
 
 /** Reads and validates one snapshot file; errors name the file. */
 export function readSnapshotFile(path: string): Snapshot {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : String(code);
-    throw new ApiError('bad-arg', `cannot read ${path}: ${why}`);
-  }
+  const text = readInputText(path);
   try {
     return parseSnapshotText(text);
   } catch (err) {

@@ -1,25 +1,18 @@
 // `memscope sim pages SCENARIO.json [--format table|json]`: runs a page-level scenario through the demand-paging
 // and copy-on-write simulator (shared/sim/pages/) and prints a step-by-step table or the JSON report of issue 5.
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ApiError } from '../../shared/errors.js';
 import { buildSimPagesReport, formatStepTable } from '../../shared/sim/pages/format.js';
 import { parseScenario, type Scenario } from '../../shared/sim/pages/scenario.js';
 import { simulateScenario } from '../../shared/sim/pages/simulate.js';
 import { expectPositionals, parseCommandArgs } from './args.js';
+import { readInputText } from './read-input.js';
 
 const FORMATS = ['table', 'json'] as const;
 
 /** Reads and validates a scenario file; a bad field is reported as `PATH: steps[3].region: why`. */
 export function readScenarioFile(path: string): Scenario {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : String(code);
-    throw new ApiError('bad-arg', `cannot read ${path}: ${why}`);
-  }
+  const text = readInputText(path);
   const parsed = parseScenario(text);
   if (!parsed.ok) {
     const where = parsed.error.path === '' ? '' : `${parsed.error.path}: `;
