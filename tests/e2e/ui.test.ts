@@ -10,7 +10,7 @@ import { after, before, describe, test } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { validateSnapshot } from '../../shared/snapshot/validate.js';
 import { CLI_PATH, REPO_ROOT } from '../helpers/paths.js';
-import { referenceSmaps } from '../helpers/proc-reference.js';
+import { readSmapsReference } from '../helpers/proc-reference.js';
 import { startSubject, type Subject } from '../helpers/subject.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -28,14 +28,14 @@ async function startServe(): Promise<{ child: ChildProcess; url: string }> {
 
 /** The Rss /proc shows now for the mapping starting at start. */
 function procRssKb(pid: number, start: string): number {
-  const m = referenceSmaps(readFileSync(`/proc/${pid}/smaps`, 'utf8')).find((x) => x.start === start);
+  const m = readSmapsReference(readFileSync(`/proc/${pid}/smaps`, 'utf8')).find((x) => x.start === start);
   assert.ok(m !== undefined, `no mapping at ${start} in /proc/${pid}/smaps`);
   return m.fields.Rss as number;
 }
 
 /** The [heap] start of pid, or null when it has none. */
 function heapStart(pid: number): string | null {
-  return referenceSmaps(readFileSync(`/proc/${pid}/maps`, 'utf8')).find((m) => m.path === '[heap]')?.start ?? null;
+  return readSmapsReference(readFileSync(`/proc/${pid}/maps`, 'utf8')).find((m) => m.path === '[heap]')?.start ?? null;
 }
 
 async function shot(page: Page, name: string): Promise<void> {

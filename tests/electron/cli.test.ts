@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import { referenceSmaps, referenceStatusNumbers } from '../helpers/proc-reference.js';
+import { readSmapsReference, referenceStatusNumbers } from '../helpers/proc-reference.js';
 import { startSubject, type Subject } from '../helpers/subject.js';
 import { assertOneLineError, runMemscope } from '../helpers/cli.js';
 const memscope = (...args: string[]) => runMemscope(args);
@@ -56,7 +56,7 @@ describe('memscope CLI', () => {
     const r = memscope('maps', String(subject.pid), '--json');
     assert.equal(r.code, 0, r.stderr);
     const report = JSON.parse(r.stdout) as { pid: number; mappings: { start: string; end: string; perms: string; path: string; kind: string; smaps: Record<string, unknown> }[]; rollup: Record<string, number>; totals: Record<string, number> };
-    const maps = referenceSmaps(readFileSync(`/proc/${subject.pid}/maps`, 'utf8'));
+    const maps = readSmapsReference(readFileSync(`/proc/${subject.pid}/maps`, 'utf8'));
     assert.equal(report.pid, subject.pid);
     assert.deepEqual(
       report.mappings.map((m) => `${m.start}-${m.end} ${m.perms} ${m.path}`),

@@ -21,12 +21,30 @@ test('webPreferences are the hardened ones', () => {
   assert.equal(prefs.preload, '/x/preload.cjs');
 });
 
-test('the CSP allows only the app itself: no remote content, no inline or eval script', () => {
-  assert.match(CONTENT_SECURITY_POLICY, /default-src 'self'/);
-  assert.match(CONTENT_SECURITY_POLICY, /script-src 'self'(;|$)/);
-  assert.doesNotMatch(CONTENT_SECURITY_POLICY, /https?:|unsafe-eval|\*/);
+/** The one connect-src the app may have: itself, and memscope hosts on loopback ports (SSH tunnels). */
+const LOOPBACK_ONLY_CONNECT_SRC = "connect-src 'self' http://127.0.0.1:* http://localhost:* http://[::1]:*";
+
+test('the CSP allows only the app itself and loopback fetches: no remote content, no inline or eval script', () => {
   const html = readFileSync(join(REPO_ROOT, 'renderer/index.html'), 'utf8');
-  assert.match(html, /Content-Security-Policy/);
+  const meta = /http-equiv="Content-Security-Policy" content="([^"]*)"/.exec(html)?.[1];
+  assert.ok(meta !== undefined, 'index.html has a CSP meta tag');
+  for (const [where, csp] of [
+    ['electron/window-options.ts', CONTENT_SECURITY_POLICY],
+    ['renderer/index.html', meta],
+  ] as const) {
+    const directives = csp.split(';').map((d) => d.trim());
+    assert.ok(directives.includes("default-src 'self'"), where);
+    assert.ok(directives.includes("script-src 'self'"), where);
+    assert.deepEqual(
+      directives.filter((d) => d.startsWith('connect-src')),
+      [LOOPBACK_ONLY_CONNECT_SRC],
+      `${where}: connect-src is exactly the loopback-only form`,
+    );
+    // Outside connect-src: no scheme, no wildcard, no eval.
+    const rest = directives.filter((d) => !d.startsWith('connect-src')).join('; ');
+    assert.doesNotMatch(rest, /https?:|unsafe-eval|\*/, where);
+    assert.doesNotMatch(csp, /unsafe-eval|https:/, where);
+  }
 });
 
 test('main.ts uses the hardened window, blocks new windows and navigation, checks senders and arguments', () => {

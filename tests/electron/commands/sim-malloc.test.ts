@@ -2,12 +2,13 @@
 // (tests/harness/malloc-replay.c) for the same trace and GLIBC_TUNABLES; its summary's numbers are
 // re-derived here from the real glibc's records; its table has a row per op; bad input fails in one line.
 import assert from 'node:assert/strict';
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { CLI_PATH, SHARED_NOTES_DIR } from '../../helpers/paths.js';
+import { type CliResult, assertOneLineError, runMemscope } from '../../helpers/cli.js';
 import { formatJsonTrace, formatRepTrace, parseTrace } from '../../../shared/sim/trace.js';
 import { WORKLOADS, generateWorkload } from '../../../shared/sim/malloc/workloads.js';
 import { type MallocOpRecord, parseOpRecordsJsonl } from '../../../shared/sim/malloc/replay-results.js';
@@ -17,15 +18,8 @@ import { replayWithRealTcmalloc } from '../../shared/sim/malloc/tcmalloc/real-tc
 const TRACE_DIR = join(SHARED_NOTES_DIR, 'traces/malloclab');
 const traceFile = (name: string): string => join(TRACE_DIR, name);
 
-interface CliRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function memscope(args: string[], input?: string): CliRun {
-  const r = spawnSync(process.execPath, [CLI_PATH, 'sim', 'malloc', ...args], { encoding: 'utf8', input, maxBuffer: 1 << 30 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+function memscope(args: string[], input?: string): CliResult {
+  return runMemscope(['sim', 'malloc', ...args], input === undefined ? {} : { input });
 }
 
 function memscopeOk(args: string[], input?: string): string {
@@ -35,13 +29,9 @@ function memscopeOk(args: string[], input?: string): string {
   return r.stdout;
 }
 
-function assertOneLineError(r: CliRun, code: number, pattern: RegExp): void {
-  assert.equal(r.code, code, r.stderr);
+function assertFails(r: CliResult, code: number, pattern: RegExp): void {
+  assertOneLineError(r, code, pattern);
   assert.equal(r.stdout, '');
-  const lines = r.stderr.trimEnd().split('\n');
-  assert.equal(lines.length, 1, r.stderr);
-  assert.match(lines[0] ?? '', /^memscope: /);
-  assert.match(lines[0] ?? '', pattern);
 }
 
 /** The real glibc's jsonl for a trace file, environment holding only GLIBC_TUNABLES. */
@@ -293,8 +283,8 @@ describe('memscope sim malloc', () => {
 
   describe('--format table', () => {
     test('one row per op: the real glibc result, chunk size, and brk growth in words', () => {
-      const name = 'realloc2-bal.rep';
-      const tunables = 'glibc.malloc.trim_threshold=0';
+      const name = 'cp-decl-bal.rep';
+      const tunables = '';
       const records = parseOpRecordsJsonl(runRealGlibc(traceFile(name), tunables));
       const trace = parseTrace(readFileSync(traceFile(name), 'utf8'));
       const table = memscopeOk(['--format', 'table', '--tunables', tunables, traceFile(name)]);
@@ -372,7 +362,7 @@ describe('memscope sim malloc', () => {
     });
 
     test('--tunables takes TCMALLOC_* settings; anything else is a usage error', () => {
-      assertOneLineError(memscope(['--allocator', 'tcmalloc', '--tunables', 'glibc.malloc.tcache_count=0', traceFile('short1-bal.rep')]), 2, /--tunables: .*glibc\.malloc\.tcache_count.*TCMALLOC_/);
+      assertFails(memscope(['--allocator', 'tcmalloc', '--tunables', 'glibc.malloc.tcache_count=0', traceFile('short1-bal.rep')]), 2, /--tunables: .*glibc\.malloc\.tcache_count.*TCMALLOC_/);
     });
   });
 
@@ -380,34 +370,34 @@ describe('memscope sim malloc', () => {
     test('a malformed trace names the line: exit 1', () => {
       const file = join(dir, 'bad.rep');
       writeFileSync(file, '2\n3\na 0 10\nf 0\nq 1 5\n');
-      assertOneLineError(memscope([file]), 1, /bad\.rep: line 5: unknown op 'q'/);
-      assertOneLineError(memscope(['-f', 'jsonl', '-'], 'a 0 10\nr 0\n'), 1, /<stdin>: line 2: 'r' needs an ID and a SIZE/);
-      assertOneLineError(memscope(['-'], '[{"op":"a","id":0,"size":8},\n {"op":"a","id":1}]'), 1, /<stdin>: line 2: op 1: size/);
+      assertFails(memscope([file]), 1, /bad\.rep: line 5: unknown op 'q'/);
+      assertFails(memscope(['-f', 'jsonl', '-'], 'a 0 10\nr 0\n'), 1, /<stdin>: line 2: 'r' needs an ID and a SIZE/);
+      assertFails(memscope(['-'], '[{"op":"a","id":0,"size":8},\n {"op":"a","id":1}]'), 1, /<stdin>: line 2: op 1: size/);
     });
 
     test('an unknown workload lists the known ones: exit 2', () => {
       const r = memscope(['--workload', 'nope']);
-      assertOneLineError(r, 2, /unknown workload "nope"/);
+      assertFails(r, 2, /unknown workload "nope"/);
       for (const w of WORKLOADS) assert.ok(r.stderr.includes(w.name), w.name);
     });
 
     test('bad tunables name the bad part: exit 2', () => {
-      assertOneLineError(memscope(['--tunables', 'glibc.malloc.tcache_count=70000', traceFile('short1-bal.rep')]), 2, /'glibc\.malloc\.tcache_count=70000' is out of range/);
-      assertOneLineError(memscope(['--tunables', 'glibc.malloc.top_pad=0:glibc.malloc.tcache_count', traceFile('short1-bal.rep')]), 2, /'glibc\.malloc\.tcache_count' is not NAME=VALUE/);
-      assertOneLineError(memscope(['--tunables', 'glibc.malloc.mmap_threshold=64k', traceFile('short1-bal.rep')]), 2, /'glibc\.malloc\.mmap_threshold=64k': the value is not a number/);
+      assertFails(memscope(['--tunables', 'glibc.malloc.tcache_count=70000', traceFile('short1-bal.rep')]), 2, /'glibc\.malloc\.tcache_count=70000' is out of range/);
+      assertFails(memscope(['--tunables', 'glibc.malloc.top_pad=0:glibc.malloc.tcache_count', traceFile('short1-bal.rep')]), 2, /'glibc\.malloc\.tcache_count' is not NAME=VALUE/);
+      assertFails(memscope(['--tunables', 'glibc.malloc.mmap_threshold=64k', traceFile('short1-bal.rep')]), 2, /'glibc\.malloc\.mmap_threshold=64k': the value is not a number/);
     });
 
     test('a missing file cannot be read: exit 2', () => {
-      assertOneLineError(memscope([join(dir, 'no-such.rep')]), 2, /cannot read .*no-such\.rep: no such file/);
+      assertFails(memscope([join(dir, 'no-such.rep')]), 2, /cannot read .*no-such\.rep: no such file/);
     });
 
     test('bad usage: exit 2', () => {
-      assertOneLineError(memscope([]), 2, /expected TRACE/);
-      assertOneLineError(memscope(['--allocator', 'jemalloc', traceFile('short1-bal.rep')]), 2, /unknown --allocator "jemalloc"/);
-      assertOneLineError(memscope(['--format', 'csv', traceFile('short1-bal.rep')]), 2, /unknown --format "csv"/);
-      assertOneLineError(memscope(['--workload', 'random', traceFile('short1-bal.rep')]), 2, /TRACE or --workload, not both/);
-      assertOneLineError(memscope(['--ops', '5', traceFile('short1-bal.rep')]), 2, /--ops and --seed go with --workload/);
-      assertOneLineError(memscope(['--workload', 'random', '--ops', '1e3']), 2, /--ops "1e3"/);
+      assertFails(memscope([]), 2, /expected TRACE/);
+      assertFails(memscope(['--allocator', 'jemalloc', traceFile('short1-bal.rep')]), 2, /unknown --allocator "jemalloc"/);
+      assertFails(memscope(['--format', 'csv', traceFile('short1-bal.rep')]), 2, /unknown --format "csv"/);
+      assertFails(memscope(['--workload', 'random', traceFile('short1-bal.rep')]), 2, /TRACE or --workload, not both/);
+      assertFails(memscope(['--ops', '5', traceFile('short1-bal.rep')]), 2, /--ops and --seed go with --workload/);
+      assertFails(memscope(['--workload', 'random', '--ops', '1e3']), 2, /--ops "1e3"/);
     });
   });
 

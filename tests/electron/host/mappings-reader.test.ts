@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { MemscopeService } from '../../../electron/host/service.js';
 import { isApiError } from '../../../shared/errors.js';
-import { referenceSmaps, referenceStatusNumbers } from '../../helpers/proc-reference.js';
+import { readSmapsReference, referenceStatusNumbers } from '../../helpers/proc-reference.js';
 import { startSubject, type Subject } from '../../helpers/subject.js';
 
 const MIB_KB = 1024;
@@ -30,7 +30,7 @@ describe('getMappings on a live subject with anonymous and file memory', () => {
 
   test('every mapping and every smaps field equals /proc read the simple way, and sizes sum to VmSize', async () => {
     const report = await service.getMappings(subject.pid);
-    const reference = referenceSmaps(readFileSync(`/proc/${subject.pid}/smaps`, 'utf8'));
+    const reference = readSmapsReference(readFileSync(`/proc/${subject.pid}/smaps`, 'utf8'));
     assert.equal(report.mappings.length, reference.length);
     report.mappings.forEach((m, i) => {
       const r = reference[i];

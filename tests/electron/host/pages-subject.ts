@@ -5,7 +5,7 @@ import { once } from 'node:events';
 import { closeSync, fsyncSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { buildHarness } from '../../helpers/c-build.js';
-import { referenceSmaps } from '../../helpers/proc-reference.js';
+import { readSmapsReference } from '../../helpers/proc-reference.js';
 
 /** Kinds of region the subject maps. */
 export type RegionKind = 'anon' | 'shm' | 'file-private' | 'file-shared';
@@ -80,7 +80,7 @@ export async function startPagesSubject(ids: { uid?: number; gid?: number } = {}
 
 /** smaps fields (kB) of the mapping of pid that starts at startHex, read the simple way. */
 export function readSmapsOf(pid: number, startHex: string): Record<string, number> {
-  const m = referenceSmaps(readFileSync(`/proc/${pid}/smaps`, 'utf8')).find((x) => x.start === startHex);
+  const m = readSmapsReference(readFileSync(`/proc/${pid}/smaps`, 'utf8')).find((x) => x.start === startHex);
   if (m === undefined) throw new Error(`no mapping at ${startHex} in ${pid}`);
   const out: Record<string, number> = {};
   for (const [k, v] of Object.entries(m.fields)) if (typeof v === 'number') out[k] = v;

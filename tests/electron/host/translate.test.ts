@@ -10,7 +10,7 @@ import type { Readable, Writable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
 import { translateAddress } from '../../../electron/host/translate.js';
 import { buildHarness } from '../../helpers/c-build.js';
-import { referenceSmaps } from '../../helpers/proc-reference.js';
+import { readSmapsReference } from '../../helpers/proc-reference.js';
 import { startSubject, type Subject } from '../../helpers/subject.js';
 
 const IS_ROOT = process.getuid?.() === 0;
@@ -117,7 +117,7 @@ describe('translateAddress on a transparent huge page', () => {
   });
 
   test('2 MiB when smaps and kpageflags say THP: the walk ends at the PMD, 21 offset bits', (t) => {
-    const mapping = referenceSmaps(readFileSync(`/proc/${child.pid}/smaps`, 'latin1')).find((m) => BigInt(`0x${m.start}`) === window);
+    const mapping = readSmapsReference(readFileSync(`/proc/${child.pid}/smaps`, 'latin1')).find((m) => BigInt(`0x${m.start}`) === window);
     assert.ok(mapping, 'the MADV_HUGEPAGE window is its own mapping');
     if ((mapping.fields['AnonHugePages'] as number) < 2048) {
       t.skip('the kernel gave no huge page (THP disabled or memory fragmented)');

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { classifyMapping, classifyMappings, isSharedLibraryPath } from '../../../shared/proc/classify.js';
 import { parseMaps } from '../../../shared/proc/maps.js';
 import type { Mapping, MappingKind } from '../../../shared/proc/types.js';
-import { readFixture, readFixtureExe, readFixtureText, readSubjectReport } from './reference-readers.js';
+import { readFixture, readFixtureExe, readFixtureText, readSubjectReport } from '../../helpers/proc-reference.js';
 
 describe('classifyMappings on node-idle (exe /usr/bin/node, non-PIE at 0x400000)', () => {
   const exe = readFixtureExe('node-idle');

@@ -12,7 +12,7 @@ import {
   readStatusReference,
   sizeKbReference,
   statusKb,
-} from './reference-readers.js';
+} from '../../helpers/proc-reference.js';
 
 for (const fixture of ['node-idle', 'odd-paths']) {
   describe(`groupByBackingFile on ${fixture}`, () => {

@@ -3,7 +3,7 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseMaps } from '../../../shared/proc/maps.js';
 import { ProcParseError } from '../../../shared/proc/parse-error.js';
-import { readFixture, readFixtureExe, readFixtureText, readMapsReference, readSubjectReport } from './reference-readers.js';
+import { readFixture, readFixtureExe, readFixtureText, readMapsReference, readSubjectReport } from '../../helpers/proc-reference.js';
 
 describe('parseMaps on captured /proc/PID/maps', () => {
   for (const fixture of ['node-idle', 'odd-paths']) {

@@ -15,7 +15,7 @@ import { parseStatus, parseStatusMemory } from '../../../shared/proc/status.js';
 import { checkVmSize } from '../../../shared/proc/vmsize.js';
 import { mappingSizeKb } from '../../../shared/units.js';
 import type { Mapping } from '../../../shared/proc/types.js';
-import { readSubjectReport, type SubjectReport } from './reference-readers.js';
+import { readSubjectReport, type SubjectReport } from '../../helpers/proc-reference.js';
 
 /** A comm with the characters that break naive stat parsing: ") (" and a newline (7 bytes ≤ 15). */
 const COMM = 'x) (y\nz';

@@ -7,7 +7,7 @@ import { closeSync, openSync, readSync, readFileSync } from 'node:fs';
 import { buildHarness } from '../../helpers/c-build.js';
 import { parseSmaps } from '../../../shared/proc/smaps.js';
 import { parseMaps } from '../../../shared/proc/maps.js';
-import { headerOf } from './reference-readers.js';
+import { headerOf } from '../../helpers/proc-reference.js';
 
 const REGIONS = 20000;
 const buffer = Buffer.alloc(32 << 20);

@@ -14,7 +14,7 @@ import {
   readStatusReference,
   sizeKbReference,
   statusKb,
-} from './reference-readers.js';
+} from '../../helpers/proc-reference.js';
 
 const USER_FIXTURES = ['node-idle', 'odd-paths'];
 

@@ -3,7 +3,7 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseStat } from '../../../shared/proc/stat.js';
 import { ProcParseError } from '../../../shared/proc/parse-error.js';
-import { readFixture, readFixtureText, readStatReference, readStatusReference, statusKb } from './reference-readers.js';
+import { readFixture, readFixtureText, readStatReference, readStatusReference, statusKb } from '../../helpers/proc-reference.js';
 
 const FIXTURES = ['node-idle', 'odd-paths', 'kthreadd'];
 

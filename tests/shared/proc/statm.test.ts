@@ -3,7 +3,7 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseStatm } from '../../../shared/proc/statm.js';
 import { ProcParseError } from '../../../shared/proc/parse-error.js';
-import { readFixture, readFixtureText, readStatusReference, statusKb } from './reference-readers.js';
+import { readFixture, readFixtureText, readStatusReference, statusKb } from '../../helpers/proc-reference.js';
 
 describe('parseStatm', () => {
   for (const fixture of ['node-idle', 'odd-paths', 'kthreadd']) {

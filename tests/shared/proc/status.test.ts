@@ -3,7 +3,7 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseStatus, parseStatusMemory } from '../../../shared/proc/status.js';
 import { ProcParseError } from '../../../shared/proc/parse-error.js';
-import { readFixture, readFixtureText, readStatusReference, statusKb } from './reference-readers.js';
+import { readFixture, readFixtureText, readStatusReference, statusKb } from '../../helpers/proc-reference.js';
 
 describe('parseStatus / parseStatusMemory on captured status', () => {
   for (const fixture of ['node-idle', 'odd-paths', 'kthreadd']) {

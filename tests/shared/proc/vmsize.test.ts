@@ -3,7 +3,7 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { checkVmSize } from '../../../shared/proc/vmsize.js';
 import { parseMaps } from '../../../shared/proc/maps.js';
-import { readFixture, readFixtureText, readMapsReference, readStatusReference, sizeKbReference, statusKb } from './reference-readers.js';
+import { readFixture, readFixtureText, readMapsReference, readStatusReference, sizeKbReference, statusKb } from '../../helpers/proc-reference.js';
 
 describe('checkVmSize', () => {
   for (const fixture of ['node-idle', 'odd-paths']) {
