@@ -17,13 +17,20 @@ export function hardenedWebPreferences(preloadPath: string) {
   } as const;
 }
 
-/** CSP sent with every response of the app's own pages: no remote content, no inline script. */
+/**
+ * Where the app may fetch from besides itself: memscope hosts reached on a loopback port (the local end
+ * of an SSH tunnel, `ssh -L 7879:127.0.0.1:7878 host`), never the network directly. Same list as
+ * renderer/index.html's CSP.
+ */
+export const LOOPBACK_CONNECT_SOURCES = "'self' http://127.0.0.1:* http://localhost:* http://[::1]:*";
+
+/** CSP sent with every response of the app's own pages: no remote content, no inline script, fetches only to loopback. */
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
   "script-src 'self'",
   "style-src 'self' 'unsafe-inline'",
   "img-src 'self' data: blob:",
-  "connect-src 'self'",
+  `connect-src ${LOOPBACK_CONNECT_SOURCES}`,
   "object-src 'none'",
   "base-uri 'none'",
   "form-action 'none'",

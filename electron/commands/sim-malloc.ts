@@ -1,7 +1,6 @@
 // `memscope sim malloc [--allocator glibc|tcmalloc] [--tunables STRING] [--format jsonl|table|summary]
 // [--workload NAME [--ops N] [--seed S]] [TRACE|-]`: replays a malloclab/JSON trace or a built-in workload
 // through an allocator model (shared/sim/malloc/) and streams one record or row per op, or a summary (issue 4).
-import { readFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { parseArgs } from 'node:util';
 import { ApiError } from '../../shared/errors.js';
@@ -25,13 +24,15 @@ import {
 } from '../../shared/sim/malloc/format-summary.js';
 import { formatMallocTableHeader, formatMallocTableRow } from '../../shared/sim/malloc/format-table.js';
 import { parseCommandArgs } from './args.js';
+import { readInputText } from './read-input.js';
 
 const COMMAND = 'sim malloc';
 const FORMATS = ['jsonl', 'table', 'summary'] as const;
 type Format = (typeof FORMATS)[number];
 const ALLOCATORS: readonly MallocAllocatorName[] = ['glibc', 'tcmalloc'];
 const DEFAULT_WORKLOAD_OPS = 10_000;
-const MAX_WORKLOAD_OPS = 50_000_000;
+/** Generated ops are objects before packing, and results take 57 bytes per op: keep a workload in memory. */
+const MAX_WORKLOAD_OPS = 5_000_000;
 /** Ops replayed between two writes of jsonl output (bounded memory, few syscalls). */
 const JSONL_CHUNK_OPS = 4096;
 /** Buffered output is written once it passes this many characters. */
@@ -68,25 +69,6 @@ interface MallocReplayer {
 /** Writes to stdout, waiting for 'drain' when the pipe is full (`| head` ends in cli.ts's EPIPE handler). */
 async function writeStdout(text: string): Promise<void> {
   if (!process.stdout.write(text)) await once(process.stdout, 'drain');
-}
-
-/** Reads a whole stream (standard input) as UTF-8. */
-async function readStream(stream: NodeJS.ReadableStream): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-/** Reads a trace file (or stdin for `-`); a missing or unreadable file is a usage error naming why. */
-async function readTraceText(path: string): Promise<string> {
-  if (path === '-') return readStream(process.stdin);
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : String(code);
-    throw new ApiError('bad-arg', `${COMMAND}: cannot read ${path}: ${why}`);
-  }
 }
 
 /** Parses trace text; an error names the input and the line (malformed input, exit 1). */
@@ -274,7 +256,6 @@ export async function runSimMalloc(argv: string[]): Promise<number> {
   const tunables = values.tunables ?? '';
   const warnings: string[] = [];
   const start = allocator === 'glibc' ? prepareGlibc(tunables, (line) => warnings.push(line)) : await prepareTcmalloc(tunables);
-  for (const w of warnings) process.stderr.write(`memscope: warning: ${w}\n`);
 
   let trace: Trace;
   let source: string;
@@ -289,9 +270,10 @@ export async function runSimMalloc(argv: string[]): Promise<number> {
   } else {
     const p = path ?? '-';
     const label = p === '-' ? '<stdin>' : p;
-    trace = readTrace(await readTraceText(p), label);
+    trace = readTrace(readInputText(p), label);
     source = `${label}: ${trace.length} ops`;
   }
+  for (const w of warnings) process.stderr.write(`memscope: warning: ${w}\n`);
   const tally = createMallocOpTally(format === 'table');
   const replayer = start(trace, format === 'jsonl' ? null : tally.sink);
   if (format === 'jsonl') await streamJsonl(trace, replayer);

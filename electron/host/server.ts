@@ -1,6 +1,6 @@
 // Browser mode: serves the built renderer and MemscopeApi over HTTP on 127.0.0.1 by default.
-// Every /api request needs the random token (Authorization: Bearer, or ?token= for
-// EventSource); ticks stream as Server-Sent Events. Arguments are validated exactly as IPC's.
+// Every /api request needs the random token (Authorization: Bearer, or ?token= for EventSource);
+// ticks stream as Server-Sent Events; CORS admits loopback origins only. Arguments are validated exactly as IPC's.
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -45,6 +45,18 @@ export interface RunningServer {
   url: string;
   token: string;
   close(): Promise<void>;
+}
+
+/**
+ * Pages that may call /api from another origin: the app served from a loopback address (the local
+ * `memscope serve`, or the local end of an SSH tunnel). renderer/state/hosts-store.ts accepts the same
+ * hosts, and the CSP's connect-src lists them.
+ */
+const LOOPBACK_ORIGIN = /^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:[0-9]{1,5})?$/;
+
+/** Whether a page at `origin` may call /api: a loopback origin, or this server's own (Host header). */
+export function isAllowedOrigin(origin: string, hostHeader: string | undefined): boolean {
+  return LOOPBACK_ORIGIN.test(origin) || (hostHeader !== undefined && origin === `http://${hostHeader}`);
 }
 
 /** A fresh random token (128 bits, URL-safe). */
@@ -107,6 +119,24 @@ export async function startServer(service: MemscopeService, options: ServerOptio
     const url = new URL(req.url ?? '/', 'http://localhost');
     res.setHeader('x-content-type-options', 'nosniff');
     if (!url.pathname.startsWith('/api/')) return serveStatic(url.pathname, res);
+
+    // CORS, so the app on another loopback port can use this host (issue 6, remote hosts). Answered
+    // before the token check so a page can tell "token refused" (401) from "unreachable".
+    const origin = req.headers.origin;
+    res.setHeader('vary', 'Origin');
+    if (origin !== undefined) {
+      if (!isAllowedOrigin(origin, req.headers.host)) {
+        sendJson(res, 403, { error: { code: 'denied', message: `origin ${origin} may not call this API (only the app served from a loopback address)` } });
+        return;
+      }
+      res.setHeader('access-control-allow-origin', origin);
+    }
+    if (req.method === 'OPTIONS') {
+      // A preflight carries no token (browsers never send one) and answers nothing but the rules.
+      res.writeHead(204, { 'access-control-allow-methods': 'GET, POST', 'access-control-allow-headers': 'authorization, content-type', 'access-control-max-age': '600' });
+      res.end();
+      return;
+    }
 
     const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? url.searchParams.get('token');
     if (!tokenMatches(bearer, token)) {

@@ -4,14 +4,16 @@ import type { MappingsReport, MemscopeApi, ProcessDetail, ProcessHistory, System
 import { ApiError } from '../../shared/errors.js';
 import { HistoryStore } from '../../shared/history/history-store.js';
 import { parseStatus } from '../../shared/proc/status.js';
+import type { PageMap } from '../../shared/proc/page-map.js';
 import type { ProcessRow } from '../../shared/proc/types.js';
 import { diffSnapshots } from '../../shared/snapshot/diff.js';
 import type { SnapshotDiff } from '../../shared/snapshot/diff.js';
 import { parseSnapshotText } from '../../shared/snapshot/parse-snapshot-text.js';
 import type { Snapshot } from '../../shared/snapshot/schema.js';
 import { validateSnapshot } from '../../shared/snapshot/validate.js';
-import { assertPid } from '../../shared/validate.js';
+import { assertPid, isHexAddress } from '../../shared/validate.js';
 import { readMappingsReport } from './mappings-reader.js';
+import { readPageMap } from './page-map-reader.js';
 import { ProcReader } from './proc-reader.js';
 import { Sampler } from './sampler.js';
 import { buildSnapshot } from './snapshot-builder.js';
@@ -142,6 +144,12 @@ export class MemscopeService implements MemscopeApi {
 
   async diffSnapshots(a: Snapshot, b: Snapshot): Promise<SnapshotDiff> {
     return diffSnapshots(validateSnapshot(a), validateSnapshot(b));
+  }
+
+  async getPages(pid: number, startHex: string, pageCount: number): Promise<PageMap> {
+    assertPid(pid);
+    if (!isHexAddress(startHex)) throw new ApiError('bad-arg', `not a hex address: ${JSON.stringify(startHex)}`);
+    return readPageMap(pid, startHex, pageCount, this.reader.procRoot);
   }
 
   private findRow(pid: number): ProcessRow | null {

@@ -91,6 +91,7 @@ export function translateAddress(pid: number, addressText: string, options: Tran
   const mappingStart = hexToBigInt(mapping.start);
   const mappingEnd = hexToBigInt(mapping.end);
   const restricted = [...report.restricted];
+  if (address >= KERNEL_HALF) restricted.push('pagemap: no entries past TASK_SIZE ([vsyscall] is the kernel\'s page), so the page reads as not present');
   const pmdMappedKb = sumPmdMappedKb(mapping);
   const kps = mapping.smaps?.['KernelPageSize'];
 

@@ -1,12 +1,14 @@
 // Benchmark: the glibc 2.36 simulator beside the real glibc replaying the same 1M-op traces.
 // The simulator is timed after one warm-up run (best of 3); the real glibc is the C harness's
 // replay loop (tests/harness/malloc-replay.c --time, best of 3), so parsing is excluded on both sides.
+// Traces: built-in workloads, and the CMU malloclab traces back to back, repeated to ~1M ops.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildHarness } from '../helpers/c-build.js';
-import { formatRepTrace } from '../../shared/sim/trace.js';
+import { SHARED_NOTES_DIR } from '../helpers/paths.js';
+import { type Trace, type TraceOp, formatRepTrace, packTraceOps, parseTrace, readTraceOpKind } from '../../shared/sim/trace.js';
 import { generateWorkload } from '../../shared/sim/malloc/workloads.js';
 import { replayTraceGlibc } from '../../shared/sim/malloc/glibc/replay.js';
 import { createDefaultParams } from '../../shared/sim/malloc/glibc/params.js';
@@ -29,6 +31,38 @@ export interface MallocBenchOptions {
   opCount?: number;
   /** Workloads to replay (default: random, many-small, producer-consumer). */
   workloads?: string[];
+  /** Further named traces to replay after the workloads. */
+  traces?: { name: string; trace: Trace }[];
+}
+
+/**
+ * The malloclab traces (tests' shared traces/malloclab/*.rep) back to back, each with its ids moved
+ * past the previous trace's, the whole sequence repeated until it holds at least minOps ops. The
+ * traces are balanced (every block freed), so a repetition starts from ids that hold nothing.
+ */
+export function buildMalloclabTrace(minOps: number): { name: string; trace: Trace } {
+  const dir = join(SHARED_NOTES_DIR, 'traces/malloclab');
+  const files = readdirSync(dir).filter((f) => f.endsWith('.rep')).sort();
+  const round: TraceOp[] = [];
+  let idBase = 0;
+  for (const f of files) {
+    const t = parseTrace(readFileSync(join(dir, f), 'utf8'));
+    let maxId = 0;
+    for (let i = 0; i < t.length; i++) {
+      const id = t.ids[i]!;
+      const op = readTraceOpKind(t, i);
+      round.push(op === 'f' ? { op, id: idBase + id } : { op, id: idBase + id, size: t.sizes[i]! });
+      if (id > maxId) maxId = id;
+    }
+    idBase += maxId + 1;
+  }
+  const ops: TraceOp[] = [];
+  let rounds = 0;
+  while (ops.length < minOps && round.length > 0) {
+    for (const o of round) ops.push(o);
+    rounds++;
+  }
+  return { name: `malloclab ${files.length} traces ×${rounds}`, trace: packTraceOps(ops) };
 }
 
 /**
@@ -42,8 +76,8 @@ export async function runMallocBench(options: MallocBenchOptions = {}): Promise<
   const dir = mkdtempSync(join(tmpdir(), 'memscope-bench-'));
   const results: MallocBenchResult[] = [];
   try {
-    for (const name of workloads) {
-      const trace = generateWorkload(name, { seed: 1, opCount });
+    const named = [...workloads.map((name) => ({ name, trace: generateWorkload(name, { seed: 1, opCount }) })), ...(options.traces ?? [])];
+    for (const { name, trace } of named) {
       replayTraceGlibc(trace, createDefaultParams()); // warm-up (JIT)
       let best = Infinity;
       for (let k = 0; k < 3; k++) {
@@ -53,7 +87,7 @@ export async function runMallocBench(options: MallocBenchOptions = {}): Promise<
       }
       results.push({ name: `glibc sim: ${name} (${trace.length} ops)`, opsPerS: Math.round(trace.length / (best / 1000)), ops: trace.length, ms: best });
 
-      const file = join(dir, `${name}.rep`);
+      const file = join(dir, `trace-${named.findIndex((n) => n.name === name)}.rep`);
       writeFileSync(file, formatRepTrace(trace));
       let bestReal = Infinity;
       for (let k = 0; k < 3; k++) {
@@ -66,4 +100,19 @@ export async function runMallocBench(options: MallocBenchOptions = {}): Promise<
     rmSync(dir, { recursive: true, force: true });
   }
   return results;
+}
+
+/** `npm run bench` section: the simulator's ops/s beside the real glibc's on the same ~1M-op traces. */
+export async function benchMalloc(): Promise<void> {
+  console.log('\n## glibc malloc replay: simulator vs real glibc 2.36 (best of 3, replay loop only; issue 4 bar: simulator ≥ 2M ops/s)');
+  const results = await runMallocBench({ traces: [buildMalloclabTrace(1_000_000)] });
+  for (let k = 0; k + 1 < results.length; k += 2) {
+    const sim = results[k]!;
+    const real = results[k + 1]!;
+    const name = sim.name.replace(/^glibc sim: /, '');
+    console.log(
+      `${name.padEnd(44)} sim ${(sim.opsPerS / 1e6).toFixed(2).padStart(6)} M ops/s (${sim.ms.toFixed(0)} ms)   ` +
+        `real ${(real.opsPerS / 1e6).toFixed(2).padStart(6)} M ops/s (${real.ms.toFixed(0)} ms)   sim/real ${(sim.opsPerS / real.opsPerS).toFixed(3)}`,
+    );
+  }
 }

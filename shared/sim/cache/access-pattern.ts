@@ -1,6 +1,6 @@
 // Memory access patterns as the cache and TLB simulators consume them: a stream of (address, size, read|write)
-// pushed into a sink. Addresses are plain numbers in the hot path: exact below 2^53, and x86-64 user space
-// ends at 2^47 (2^56 with LA57, which patterns reject above MAX_SIM_ADDRESS) — entry points check that bound.
+// pushed into a sink. Addresses are plain numbers in the hot path, exact up to MAX_SIM_ADDRESS (2^53 - 1;
+// x86-64 user space ends at 2^47): every entry point (pattern layouts, access lists) refuses anything above.
 
 /** Receives every access of a pattern, in program order. */
 export interface AccessSink {

@@ -25,6 +25,7 @@ export function checkCacheLevel(level: CacheLevel): string[] {
   }
   if (level.readMisses > level.reads) out.push(`${name}: readMisses ${level.readMisses} > reads ${level.reads}`);
   if (level.writeMisses > level.writes) out.push(`${name}: writeMisses ${level.writeMisses} > writes ${level.writes}`);
+  if (level.setLineMisses.length === 0) return out; // set misses not counted
   let lineMisses = 0;
   for (let s = 0; s < level.sets; s++) lineMisses += level.setLineMisses[s]!;
   const misses = level.readMisses + level.writeMisses;
@@ -42,7 +43,7 @@ export function checkCacheHierarchy(h: CacheHierarchy, maxLinesPerAccess = 2): s
   h.levels.forEach((level, i) => {
     out.push(...checkCacheLevel(level));
     let lineMisses = 0;
-    for (let s = 0; s < level.sets; s++) lineMisses += level.setLineMisses[s]!;
+    for (let s = 0; s < level.setLineMisses.length; s++) lineMisses += level.setLineMisses[s]!;
     const misses = level.readMisses + level.writeMisses;
     if (lineMisses > maxLinesPerAccess * misses) out.push(`${level.geometry.name}: Σ setLineMisses ${lineMisses} > ${maxLinesPerAccess} × misses ${misses}`);
     const above = h.levels[i - 1];

@@ -16,8 +16,8 @@ export const INVALID_TAG = -1;
  * - tags[s × ways + w] is INVALID_TAG or a line number n (= floor(address / lineBytes)) with n mod sets = s
  * - in a set, valid tags are distinct and precede the invalid ones; w is the recency rank (w = 0 most recent)
  * - readMisses <= reads, writeMisses <= writes
- * - readMisses + writeMisses <= Σ setLineMisses <= lines spanned by the missing accesses (2 × misses for
- *   accesses no longer than a line)
+ * - when set misses are counted: readMisses + writeMisses <= Σ setLineMisses <= lines spanned by the missing
+ *   accesses (2 × misses for accesses no longer than a line)
  * - without write-allocate, a write miss leaves the tags unchanged
  */
 export class CacheLevel implements AccessSink {
@@ -26,7 +26,7 @@ export class CacheLevel implements AccessSink {
   readonly ways: number;
   /** Recency-ordered line numbers per set (see the invariants). */
   readonly tags: Float64Array;
-  /** Lines looked up and not found, per set (a heat strip of conflict). */
+  /** Lines looked up and not found, per set (a heat strip of conflict); empty unless counted (constructor). */
   readonly setLineMisses: Float64Array;
   reads = 0;
   writes = 0;
@@ -35,19 +35,28 @@ export class CacheLevel implements AccessSink {
   /** The line looked up last: the most recent of its set, so a repeat is a hit that changes nothing (-1: none). */
   private lastLine = INVALID_TAG;
   private readonly invLineBytes: number;
+  private readonly lineBytes: number;
+  private readonly lineMask: number;
   private readonly setMask: number;
   private readonly writeAllocate: boolean;
+  private readonly countSetMisses: boolean;
 
-  /** Creates an empty level (every way invalid). */
-  constructor(geometry: CacheLevelGeometry) {
+  /**
+   * Creates an empty level (every way invalid). countSetMisses fills setLineMisses; it is off by default
+   * because one more array touched per miss costs the host's own caches about a fifth of the speed.
+   */
+  constructor(geometry: CacheLevelGeometry, countSetMisses = false) {
     const problems = validateGeometry([geometry]);
     if (problems.length > 0) throw new RangeError(problems.join('; '));
     this.geometry = { ...geometry };
     this.sets = countSets(geometry);
     this.ways = geometry.ways;
     this.tags = new Float64Array(this.sets * this.ways).fill(INVALID_TAG);
-    this.setLineMisses = new Float64Array(this.sets);
+    this.countSetMisses = countSetMisses;
+    this.setLineMisses = new Float64Array(countSetMisses ? this.sets : 0);
     this.invLineBytes = 1 / geometry.lineBytes; // exact: lineBytes is a power of two
+    this.lineBytes = geometry.lineBytes;
+    this.lineMask = geometry.lineBytes - 1;
     this.setMask = (this.sets & (this.sets - 1)) === 0 ? this.sets - 1 : -1;
     this.writeAllocate = geometry.writeAllocate;
   }
@@ -55,11 +64,14 @@ export class CacheLevel implements AccessSink {
   /** Counts one access and returns true when it missed (cachegrind's rule for accesses spanning lines). */
   lookup(address: number, sizeBytes: number, isWrite: boolean): boolean {
     const first = Math.floor(address * this.invLineBytes);
-    const last = Math.floor((address + sizeBytes - 1) * this.invLineBytes);
     const allocate = !isWrite || this.writeAllocate;
     let miss = first === this.lastLine ? false : this.lookupLine(first, allocate);
-    for (let line = first + 1; line <= last; line++) {
-      if (this.lookupLine(line, allocate)) miss = true;
+    // `address & lineMask` is the offset in the line (ToInt32 keeps the low bits exactly).
+    if ((address & this.lineMask) + sizeBytes > this.lineBytes) {
+      const last = Math.floor((address + sizeBytes - 1) * this.invLineBytes);
+      for (let line = first + 1; line <= last; line++) {
+        if (this.lookupLine(line, allocate)) miss = true;
+      }
     }
     if (isWrite) {
       this.writes++;
@@ -87,7 +99,7 @@ export class CacheLevel implements AccessSink {
     if (tags[base] === line) return false;
     if (!allocate) {
       for (let i = base + 1; i < end; i++) if (tags[i] === line) return this.moveToFront(base, i, line);
-      this.setLineMisses[set]!++;
+      if (this.countSetMisses) this.setLineMisses[set]!++;
       this.lastLine = INVALID_TAG; // not installed: it is not the most recent line of its set
       return true;
     }
@@ -101,7 +113,7 @@ export class CacheLevel implements AccessSink {
       if (t === line) return false;
       carried = t;
     }
-    this.setLineMisses[set]!++;
+    if (this.countSetMisses) this.setLineMisses[set]!++;
     return true;
   }
 
@@ -120,11 +132,11 @@ export class CacheHierarchy implements AccessSink {
   private readonly first: CacheLevel;
   private readonly rest: readonly CacheLevel[];
 
-  /** Creates empty caches for a geometry (throws RangeError on an invalid one). */
-  constructor(geometry: CacheGeometry) {
+  /** Creates empty caches for a geometry (throws RangeError on an invalid one); see CacheLevel for countSetMisses. */
+  constructor(geometry: CacheGeometry, countSetMisses = false) {
     const problems = validateGeometry(geometry);
     if (problems.length > 0) throw new RangeError(problems.join('; '));
-    this.levels = geometry.map((g) => new CacheLevel(g));
+    this.levels = geometry.map((g) => new CacheLevel(g, countSetMisses));
     this.first = this.levels[0]!;
     this.rest = this.levels.slice(1);
   }

@@ -49,7 +49,7 @@ export interface SimulateCacheOptions {
 
 /** Replays pattern through empty caches of the given geometry. Throws RangeError on an invalid geometry. */
 export function simulateCache(geometry: CacheGeometry, pattern: AccessPattern, options: SimulateCacheOptions = {}): CacheReport {
-  const h = new CacheHierarchy(geometry);
+  const h = new CacheHierarchy(geometry, options.setHeat === true);
   pattern.run(h);
   const levels = h.levels.map((l): CacheLevelReport => {
     const accesses = l.reads + l.writes;

@@ -108,7 +108,7 @@ describe('cache hierarchy against a brute-force reference LRU', () => {
     test(`${name}: identical counts on random streams`, () => {
       for (const seed of [1, 2, 3]) {
         const rng = createRng(seed);
-        const h = new CacheHierarchy(geometry);
+        const h = new CacheHierarchy(geometry, seed === 1); // seed 1 also counts line misses per set
         const ref = new ReferenceCaches(geometry);
         const hot = 0x7ffd00000000; // high addresses too: line numbers beyond 2^32
         for (let i = 0; i < 100000; i++) {
@@ -127,6 +127,10 @@ describe('cache hierarchy against a brute-force reference LRU', () => {
           );
         });
         assert.deepEqual(checkCacheHierarchy(h, 2), []);
+        if (seed === 1) {
+          const lineMisses = h.levels.map((l) => l.setLineMisses.reduce((a, b) => a + b, 0));
+          h.levels.forEach((l, i) => assert.ok(lineMisses[i]! >= l.readMisses + l.writeMisses && lineMisses[i]! <= 2 * (l.readMisses + l.writeMisses)));
+        }
       }
     });
   }

@@ -1,0 +1,54 @@
+// Reads a page range of a process into the compact PageMap the getPages API returns (shared/proc/page-map.ts),
+// on top of pages-reader.ts: the range is checked against /proc/PID/maps, then streamed chunk by chunk.
+import { ApiError } from '../../shared/errors.js';
+import { encodePageEntry, MAX_PAGES_PER_CALL, readPageEntryBits, type PageMap } from '../../shared/proc/page-map.js';
+import { addChunkToTally, createPagesTally, PAGE_SIZE_BYTES } from '../../shared/proc/page-row.js';
+import { hexToBigInt } from '../../shared/units.js';
+import { PagesReader, readPageChunks, readProcessPageRange } from './pages-reader.js';
+import { ProcReader } from './proc-reader.js';
+
+/**
+ * Reads pageCount pages of pid from startHex (rounded down to its page). Throws ApiError: bad-arg when the
+ * count is out of 1..MAX_PAGES_PER_CALL or the range is not entirely mapped; gone or denied from /proc.
+ */
+export function readPageMap(pid: number, startHex: string, pageCount: number, procRoot = '/proc'): PageMap {
+  if (!Number.isInteger(pageCount) || pageCount < 1 || pageCount > MAX_PAGES_PER_CALL) {
+    throw new ApiError('bad-arg', `page count ${pageCount} out of range (1..${MAX_PAGES_PER_CALL})`);
+  }
+  const start = (hexToBigInt(startHex) / BigInt(PAGE_SIZE_BYTES)) * BigInt(PAGE_SIZE_BYTES);
+  const end = start + BigInt(pageCount) * BigInt(PAGE_SIZE_BYTES);
+  const range = readProcessPageRange(pid, `${start.toString(16)}-${end.toString(16)}`, new ProcReader(procRoot));
+  const reader = new PagesReader(pid, { procRoot });
+  try {
+    const tally = createPagesTally(reader.pfnsVisible);
+    const entries: string[] = [];
+    const mapCounts: number[] | null = reader.pfnsVisible ? [] : null;
+    const kpageflags: number[] | null = reader.pfnsVisible ? [] : null;
+    for (const chunk of readPageChunks(reader, range)) {
+      addChunkToTally(tally, chunk);
+      let text = '';
+      for (let i = 0; i < chunk.pageCount; i++) text += encodePageEntry(readPageEntryBits(chunk.pagemap, i));
+      entries.push(text);
+      if (mapCounts !== null && kpageflags !== null && chunk.kpagecount !== null && chunk.kpageflags !== null) {
+        for (let i = 0; i < chunk.pageCount; i++) {
+          mapCounts.push(chunk.kpagecount[i]!);
+          kpageflags.push(chunk.kpageflags[i]!);
+        }
+      }
+    }
+    return {
+      pid,
+      startAddress: range.startAddress.toString(16),
+      pageCount: range.pageCount,
+      entries: entries.join(''),
+      mapCounts,
+      kpageflags,
+      totals: tally.totals,
+      mappings: range.mappings,
+      pfnsVisible: reader.pfnsVisible,
+      restricted: [...reader.restricted],
+    };
+  } finally {
+    reader.close();
+  }
+}
