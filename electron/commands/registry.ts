@@ -26,8 +26,11 @@ usage:
       how ADDR (hex) becomes a physical address: PGD/P4D/PUD/PMD/PTE indices,
       page size (4 KiB, 2 MiB THP/hugetlb), pagemap state; as root PFN, physical
       address, kpagecount and kpageflags
+  memscope sim malloc [--allocator glibc|tcmalloc] [--tunables STRING] [--format summary|table|jsonl]
+                      [--workload NAME [--ops N] [--seed S]] [TRACE|-]
+      replay a malloclab/JSON trace or a built-in workload through the glibc 2.36 or TCMalloc 2.10 model
   memscope sim pages SCENARIO.json [--format table|json]
-      simulate demand paging, fork and copy-on-write over a scenario (issue 5)
+      simulate demand paging, fork and copy-on-write over a scenario
   memscope sim cache [--geometry SIZE:WAYS:LINE,…] [--format table|json] [--sets] PATTERN…
       simulate the CPU data caches (LRU, write-allocate; default geometry from
       /sys/devices/system/cpu/cpu0/cache): accesses, hits, misses per level;
@@ -41,7 +44,7 @@ usage:
       browser mode: the UI and API on http://HOST:PORT/?token=… (token required)
   memscope exporter [--listen 127.0.0.1:9187] [--config FILE] [--token-file FILE] [-d SECONDS] [--once]
       Prometheus /metrics only, for fleets; a non-loopback --listen needs --token-file;
-      --config groups processes and selects PSS/USS (docs/fleet.md); --once prints once
+      --config groups processes and selects PSS/USS (README: fleet); --once prints once
 
 exit status: 0 ok, 1 failed (process gone, permission denied, malformed file), 2 bad usage
 `;

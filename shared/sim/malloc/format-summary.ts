@@ -38,6 +38,12 @@ export const REALLOC_PATHS: Record<MallocAllocatorName, readonly string[]> = {
   tcmalloc: TCMALLOC_REALLOC_PATH_NAMES,
 };
 
+/** realloc outcomes that hand out a new block (so a path served it), in either model. */
+export const NEW_BLOCK_REALLOC_PATHS: ReadonlySet<string> = new Set(['malloc', 'move', 'grow-with-slack']);
+
+/** realloc outcomes that give the old block back (so it went somewhere), in either model. */
+export const FREEING_REALLOC_PATHS: ReadonlySet<string> = new Set(['free', 'move', 'grow-with-slack']);
+
 /** Event kinds are < 100 for glibc and 100 + k for TCMalloc (see tcmalloc/events.ts). */
 const EVENT_KIND_LIMIT = 100 + TCMALLOC_EVENT_NAMES.length;
 
@@ -145,7 +151,7 @@ export interface SummaryByteLine {
  * model does not track in-use bytes per op.
  *
  * Invariants: ops = opCounts.a + opCounts.f + opCounts.r; peakBrkBytes ≥ finalBrkBytes;
- * Σ servedBy ≤ opCounts.a + opCounts.r; mmappedCount = eventCounts.mmap − eventCounts.munmap (glibc).
+ * Σ servedBy ≤ opCounts.a + opCounts.r; Σ freedInto ≤ opCounts.f + opCounts.r; mmappedCount = eventCounts.mmap − eventCounts.munmap (glibc).
  */
 export interface MallocSummary {
   allocator: MallocAllocatorName;
@@ -173,9 +179,9 @@ export interface MallocSummary {
   mmappedCount: number;
   /** Their bytes. */
   mmappedBytes: number;
-  /** Requests per path that handed out a block (SERVED_PATHS order). */
+  /** Blocks handed out (malloc, realloc(NULL, n), realloc moves) per path that served them (SERVED_PATHS order). */
   servedBy: Record<string, number>;
-  /** Frees per destination (FREED_PATHS order), the old blocks of moved reallocs included. */
+  /** Blocks the program gave back (free, realloc(p, 0), realloc moves) per destination (FREED_PATHS order). */
   freedInto: Record<string, number>;
   /** realloc calls per outcome (REALLOC_PATHS order). */
   reallocPaths: Record<string, number>;
@@ -248,9 +254,12 @@ export function addOpToSummary(b: MallocSummaryBuilder, trace: Trace, results: R
   else if (kind === OP_FREE) s.opCounts.f++;
   else s.opCounts.r++;
   if (kind !== OP_FREE && trace.sizes[i]! > 0 && results.region[i] === REGION_NONE) s.nullResults++;
-  bump(s.servedBy, tally.servedFrom);
-  bump(s.freedInto, tally.freedInto);
-  bump(s.reallocPaths, tally.reallocPath);
+  // Only blocks the program asked for or gave back count: realloc's growth into top serves from top
+  // without handing out a new block, and its split-off remainders are the allocator's own frees.
+  const path = tally.reallocPath;
+  if (kind === OP_ALLOC || NEW_BLOCK_REALLOC_PATHS.has(path)) bump(s.servedBy, tally.servedFrom);
+  if (kind === OP_FREE || FREEING_REALLOC_PATHS.has(path)) bump(s.freedInto, tally.freedInto);
+  bump(s.reallocPaths, path);
   const brk = results.brk[i]!;
   const inUse = results.heapInUseBytes[i]!;
   s.finalBrkBytes = brk;

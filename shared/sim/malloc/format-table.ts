@@ -6,7 +6,7 @@ import { type Trace, readTraceOpKind } from '../trace.js';
 import { MallocEvent, describeMallocEvent, type MallocEventRecord } from './events.js';
 import { TcmallocEvent, describeTcmallocEvent } from './tcmalloc/events.js';
 import { REGION_HEAP, REGION_MMAP, type ReplayResults } from './replay-results.js';
-import { type MallocAllocatorName, type MallocOpTally } from './format-summary.js';
+import { FREEING_REALLOC_PATHS, type MallocAllocatorName, type MallocOpTally } from './format-summary.js';
 
 /** glibc: an in-use heap chunk's size is malloc_usable_size + SIZE_SZ (malloc.c musable). */
 const SIZE_SZ = 8;
@@ -49,24 +49,25 @@ export function describeOpPath(trace: Trace, results: ReplayResults, i: number, 
   return tally.servedFrom === '' ? '?' : tally.servedFrom;
 }
 
-/** True for the events the path column already says (served, freed, realloc, cache hits). */
-function isPathEvent(kind: number): boolean {
+/** True for the events the path column already says (served, realloc, cache hits; frees when it names them). */
+function isPathEvent(kind: number, pathNamesFree: boolean): boolean {
   return (
-    kind === MallocEvent.served || kind === MallocEvent.freed || kind === MallocEvent.realloc ||
-    kind === TcmallocEvent.threadCacheHit || kind === TcmallocEvent.freeToThreadCache || kind === TcmallocEvent.realloc
+    kind === MallocEvent.served || kind === MallocEvent.realloc || kind === TcmallocEvent.threadCacheHit || kind === TcmallocEvent.realloc ||
+    (pathNamesFree && (kind === MallocEvent.freed || kind === TcmallocEvent.freeToThreadCache))
   );
 }
 
 /**
  * The op's other events in words, joined by "; ". Runs of unsorted-bin filing and tcache stashing
- * (one event per chunk) are counted rather than listed.
+ * (one event per chunk) are counted rather than listed. `pathNamesFree` leaves out the free the
+ * path column names (a free, realloc(p, 0), a move); otherwise frees are listed (realloc's split-off remainders).
  */
-export function describeOpEvents(events: readonly MallocEventRecord[]): string {
+export function describeOpEvents(events: readonly MallocEventRecord[], pathNamesFree: boolean): string {
   const words: string[] = [];
   let binned = 0;
   let stashed = 0;
   for (const e of events) {
-    if (isPathEvent(e.kind)) continue;
+    if (isPathEvent(e.kind, pathNamesFree)) continue;
     if (e.kind === MallocEvent.binned) binned++;
     else if (e.kind === MallocEvent.tcacheStash) stashed++;
     else words.push(e.kind >= 100 ? describeTcmallocEvent(e) : describeMallocEvent(e));
@@ -97,6 +98,6 @@ export function formatMallocTableRow(allocator: MallocAllocatorName, trace: Trac
   return (
     String(i).padStart(W_I) + ' ' + op.padEnd(W_OP) + String(trace.ids[i]!).padStart(W_ID) + size.padStart(W_SIZE) + '  ' +
     result.padEnd(W_RESULT) + chunk.padStart(W_CHUNK) + '  ' + describeOpPath(trace, results, i, tally).padEnd(W_PATH) +
-    describeOpEvents(tally.events) + '\n'
+    describeOpEvents(tally.events, op === 'f' || FREEING_REALLOC_PATHS.has(tally.reallocPath)) + '\n'
   ).replace(/ +\n$/, '\n');
 }
