@@ -1,18 +1,22 @@
-// The app shell: title bar (host, connection state, snapshot controls), hash routing to the views,
+// The app shell: title bar (host picker, connection state, snapshot controls), hash routing to the views,
 // Escape to go back, window-wide drag-and-drop of snapshot files.
 import { useEffect } from 'react';
 import { Banner } from './components/banner.js';
+import { HostPicker, HostStatusBanner } from './components/host-picker.js';
 import { ErrorBoundary } from './components/error-boundary.js';
 import { ImportSnapshotButton, WindowDropZone } from './components/import-snapshot.js';
-import { useConnectionStatus } from './state/connection-store.js';
 import { formatRoute, navigate, parentRoute, useRoute, type Route } from './state/router.js';
 import { useSnapshots } from './state/snapshot-store.js';
-import { useSource } from './state/source-store.js';
+import { AllocatorLab } from './views/allocator-lab.js';
+import { CacheLab } from './views/cache-lab.js';
 import { CompareView } from './views/compare-view.js';
 import { MappingPage } from './views/mapping-page.js';
+import { PageMapView } from './views/page-map.js';
 import { ProcessPage } from './views/process-page.js';
 import { ProcessTable } from './views/process-table.js';
 import { SnapshotPage } from './views/snapshot-page.js';
+import { TranslateView } from './views/translate-view.js';
+import { WhatIfView } from './views/what-if.js';
 
 function renderRoute(route: Route) {
   switch (route.name) {
@@ -28,6 +32,16 @@ function renderRoute(route: Route) {
       return <SnapshotPage start={route.start} />;
     case 'compare':
       return <CompareView />;
+    case 'translate':
+      return <TranslateView pid={route.pid} address={route.address} />;
+    case 'cache-lab':
+      return <CacheLab />;
+    case 'malloc-lab':
+      return <AllocatorLab />;
+    case 'page-map':
+      return <PageMapView pid={route.pid} start={route.start} />;
+    case 'what-if':
+      return <WhatIfView pid={route.pid} start={route.start} />;
     case 'not-found':
       return (
         <div className="page">
@@ -39,22 +53,9 @@ function renderRoute(route: Route) {
   }
 }
 
-function ConnectionBadge() {
-  const status = useConnectionStatus();
-  const label = status === 'live' ? 'live' : status === 'connecting' ? 'connecting…' : 'disconnected, retrying…';
-  return (
-    <span className={`conn conn-${status}`} data-testid="connection-status" title="ticks from the memscope host">
-      <i className="dot" />
-      {label}
-    </span>
-  );
-}
-
 /** Top-level component. */
 export function App() {
   const route = useRoute();
-  const source = useSource();
-  const status = useConnectionStatus();
   const { current } = useSnapshots();
 
   useEffect(() => {
@@ -76,20 +77,19 @@ export function App() {
     return () => window.removeEventListener('keydown', onKey);
   }, [route]);
 
-  const liveRoute = route.name === 'table' || route.name === 'process' || route.name === 'mapping';
+  const liveRoute =
+    route.name === 'table' || route.name === 'process' || route.name === 'mapping' || route.name === 'translate' || route.name === 'page-map' || route.name === 'what-if';
   return (
     <div className="app">
       <nav className="topbar">
         <a className="brand" href="#/">
           memscope
         </a>
-        <span className="host" data-testid="source-host" title={source === null ? '' : `${source.transport === 'http' ? 'browser mode' : 'desktop app'} · sampling every ${source.intervalMs} ms`}>
-          {source?.hostname ?? '…'}
-        </span>
+        <HostPicker />
         <a href="#/" className={route.name === 'table' ? 'on' : ''}>
           Processes
         </a>
-        {route.name === 'process' || route.name === 'mapping' ? (
+        {route.name === 'process' || route.name === 'mapping' || route.name === 'translate' || route.name === 'page-map' || route.name === 'what-if' ? (
           <a href={`#/process/${route.pid}`} className={route.name === 'process' ? 'on' : ''}>
             pid {route.pid}
           </a>
@@ -102,16 +102,16 @@ export function App() {
         <a href="#/compare" className={route.name === 'compare' ? 'on' : ''}>
           Compare
         </a>
+        <a href="#/lab/cache" className={route.name === 'cache-lab' ? 'on' : ''}>
+          Cache lab
+        </a>
+        <a href="#/lab/malloc" className={route.name === 'malloc-lab' ? 'on' : ''} data-testid="nav-allocator-lab">
+          Allocator lab
+        </a>
         <span className="spacer" />
         <ImportSnapshotButton />
-        <ConnectionBadge />
       </nav>
-      {status === 'lost' && liveRoute ? (
-        <Banner tone="error" title="Disconnected from the memscope host, retrying…" testId="disconnected">
-          No tick for several seconds. The numbers below are the last ones received; they update again as soon as the connection is back (is <span className="mono">memscope serve</span> still
-          running?).
-        </Banner>
-      ) : null}
+      {liveRoute ? <HostStatusBanner /> : null}
       <main className="content">
         <ErrorBoundary key={formatRoute(route)}>{renderRoute(route)}</ErrorBoundary>
       </main>

@@ -1,9 +1,12 @@
 // THE contract between the renderer and the host: one interface implemented once by
 // electron/host/service.ts and carried unchanged over IPC (Electron) and HTTP (browser mode).
 import type { HistorySample } from './history/sample.js';
+import type { TranslationReport } from './mm/translate.js';
 import type { MappingGroup } from './proc/group.js';
+import type { PageMap } from './proc/page-map.js';
 import type { VmSizeCheck } from './proc/vmsize.js';
 import type { Mapping, ProcessRow, SmapsFields } from './proc/types.js';
+import type { CacheGeometry } from './sim/cache/geometry.js';
 import type { SnapshotDiff } from './snapshot/diff.js';
 import type { Snapshot } from './snapshot/schema.js';
 
@@ -90,6 +93,15 @@ export interface ProcessHistory {
   samples: HistorySample[];
 }
 
+/** The host's data-cache geometry (cpu0's /sys/devices/system/cpu/cpu0/cache/index*), the cache lab's default. */
+export interface HostCacheGeometryInfo {
+  levels: CacheGeometry;
+  /** "sysfs" when read from the machine, "fallback" when sysfs had nothing usable (FALLBACK_GEOMETRY). */
+  source: 'sysfs' | 'fallback';
+  /** Cache indexes that could not be read or used, one line each. */
+  problems: string[];
+}
+
 /** The API every shell (CLI, Electron IPC, HTTP) exposes; arguments are validated by shared/validate.ts. */
 export interface MemscopeApi {
   /** The latest tick of every process. */
@@ -108,6 +120,12 @@ export interface MemscopeApi {
   openSnapshot(text: string): Promise<Snapshot>;
   /** What grew, shrank, appeared and disappeared between two snapshots. */
   diffSnapshots(a: Snapshot, b: Snapshot): Promise<SnapshotDiff>;
+  /** pageCount pages (1..MAX_PAGES_PER_CALL) of pid from startHex, page by page (pagemap; kpagecount/kpageflags as root). */
+  getPages(pid: number, startHex: string, pageCount: number): Promise<PageMap>;
+  /** The page-table walk of one address of a live process (hex, 0x optional): levels, page size, pagemap; PFN, kpagecount, kpageflags as root. */
+  translateAddress(pid: number, addressHex: string): Promise<TranslationReport>;
+  /** The host's data-cache geometry from sysfs (or the built-in fallback, saying why). */
+  getCacheGeometry(): Promise<HostCacheGeometryInfo>;
 }
 
 /** Every method name of MemscopeApi, for IPC channel and HTTP route tables. */
@@ -120,6 +138,9 @@ export const API_METHODS = [
   'exportSnapshot',
   'openSnapshot',
   'diffSnapshots',
+  'getPages',
+  'translateAddress',
+  'getCacheGeometry',
 ] as const satisfies readonly (keyof MemscopeApi)[];
 
 /** What the renderer holds: the API plus the live tick stream (IPC events or Server-Sent Events). */

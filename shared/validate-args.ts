@@ -4,7 +4,8 @@ import type { ApiMethod } from './api.js';
 import { API_METHODS } from './api.js';
 import { ApiError } from './errors.js';
 import { validateSnapshot } from './snapshot/validate.js';
-import { assertPid } from './validate.js';
+import { assertPid, isHexAddress } from './validate.js';
+import { MAX_PAGES_PER_CALL } from './proc/page-map.js';
 
 /** True when name is a MemscopeApi method. */
 export function isApiMethod(name: unknown): name is ApiMethod {
@@ -20,6 +21,7 @@ export function validateApiArgs(method: ApiMethod, args: unknown): unknown[] {
   switch (method) {
     case 'listProcesses':
     case 'getSystem':
+    case 'getCacheGeometry':
       expectCount(0);
       return [];
     case 'getProcess':
@@ -35,5 +37,22 @@ export function validateApiArgs(method: ApiMethod, args: unknown): unknown[] {
     case 'diffSnapshots':
       expectCount(2);
       return [validateSnapshot(args[0]), validateSnapshot(args[1])];
+    case 'getPages': {
+      expectCount(3);
+      if (!isHexAddress(args[1])) throw new ApiError('bad-arg', `getPages: bad start address ${JSON.stringify(args[1])} (lowercase hex, no 0x)`);
+      const count = args[2];
+      if (typeof count !== 'number' || !Number.isInteger(count) || count < 1 || count > MAX_PAGES_PER_CALL) {
+        throw new ApiError('bad-arg', `getPages: page count ${JSON.stringify(count)} out of range (1..${MAX_PAGES_PER_CALL})`);
+      }
+      return [assertPid(args[0]), args[1], count];
+    }
+    case 'translateAddress': {
+      expectCount(2);
+      // Hex, 0x optional, any case: what people type; translate.ts parses and range-checks it.
+      const text = args[1];
+      const digits = typeof text === 'string' ? text.replace(/^0[xX]/, '').toLowerCase() : '';
+      if (!isHexAddress(digits)) throw new ApiError('bad-arg', `translateAddress: not a hex address: ${JSON.stringify(text)} (1 to 16 hex digits, 0x optional)`);
+      return [assertPid(args[0]), digits];
+    }
   }
 }

@@ -199,7 +199,12 @@ export async function startServer(service: MemscopeService, options: ServerOptio
     async close() {
       unsubscribe();
       for (const res of clients) res.end();
-      await new Promise<void>((r) => server.close(() => r()));
+      await new Promise<void>((r) => {
+        server.close(() => r());
+        // A browser's keep-alive sockets (fetch, EventSource) would otherwise hold close() open indefinitely,
+        // and `memscope serve` would not exit on SIGTERM while a page is open.
+        server.closeAllConnections();
+      });
     },
   };
 }

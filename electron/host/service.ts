@@ -1,8 +1,9 @@
 // Implements MemscopeApi once, for the Electron main process, the CLI and the HTTP server:
 // a Sampler ticking at an interval, bounded histories, and on-demand per-process reads.
-import type { MappingsReport, MemscopeApi, ProcessDetail, ProcessHistory, SystemSummary, Tick } from '../../shared/api.js';
+import type { HostCacheGeometryInfo, MappingsReport, MemscopeApi, ProcessDetail, ProcessHistory, SystemSummary, Tick } from '../../shared/api.js';
 import { ApiError } from '../../shared/errors.js';
 import { HistoryStore } from '../../shared/history/history-store.js';
+import type { TranslationReport } from '../../shared/mm/translate.js';
 import { parseStatus } from '../../shared/proc/status.js';
 import type { PageMap } from '../../shared/proc/page-map.js';
 import type { ProcessRow } from '../../shared/proc/types.js';
@@ -12,12 +13,14 @@ import { parseSnapshotText } from '../../shared/snapshot/parse-snapshot-text.js'
 import type { Snapshot } from '../../shared/snapshot/schema.js';
 import { validateSnapshot } from '../../shared/snapshot/validate.js';
 import { assertPid, isHexAddress } from '../../shared/validate.js';
+import { readHostCacheGeometry } from './cache-geometry.js';
 import { readMappingsReport } from './mappings-reader.js';
 import { readPageMap } from './page-map-reader.js';
 import { ProcReader } from './proc-reader.js';
 import { Sampler } from './sampler.js';
 import { buildSnapshot } from './snapshot-builder.js';
 import { readSystemSummary } from './system-info.js';
+import { translateAddress as translateProcessAddress } from './translate.js';
 
 /** Sizing and pacing of the service. */
 export interface ServiceOptions {
@@ -150,6 +153,16 @@ export class MemscopeService implements MemscopeApi {
     assertPid(pid);
     if (!isHexAddress(startHex)) throw new ApiError('bad-arg', `not a hex address: ${JSON.stringify(startHex)}`);
     return readPageMap(pid, startHex, pageCount, this.reader.procRoot);
+  }
+
+  async translateAddress(pid: number, addressHex: string): Promise<TranslationReport> {
+    assertPid(pid);
+    if (typeof addressHex !== 'string') throw new ApiError('bad-arg', `not a hex address: ${JSON.stringify(addressHex)}`);
+    return translateProcessAddress(pid, addressHex, { procRoot: this.reader.procRoot });
+  }
+
+  async getCacheGeometry(): Promise<HostCacheGeometryInfo> {
+    return readHostCacheGeometry();
   }
 
   private findRow(pid: number): ProcessRow | null {

@@ -1,5 +1,7 @@
 // Hash routes (#/, #/process/PID, #/process/PID/mapping/START, #/snapshot, #/snapshot/mapping/START,
-// #/compare): work from file:// (Electron) and http:// alike, and are stable hooks for tests.
+// #/compare, #/process/PID/translate/ADDR, #/lab/cache, #/lab/malloc, #/process/PID/mapping/START/pages and
+// …/what-if): work from file:// (Electron) and http:// alike,
+// and are stable hooks for tests.
 import { useSyncExternalStore } from 'react';
 
 /** Where the app is. */
@@ -10,7 +12,22 @@ export type Route =
   | { name: 'snapshot' }
   | { name: 'snapshot-mapping'; start: string }
   | { name: 'compare' }
+  /** The page-table walk of one address; address is as typed ('' before one is typed), checked by the view. */
+  | { name: 'translate'; pid: number; address: string }
+  | { name: 'cache-lab' }
+  | { name: 'page-map'; pid: number; start: string }
+  | { name: 'what-if'; pid: number; start: string }
+  | { name: 'malloc-lab' }
   | { name: 'not-found'; hash: string };
+
+/** A path segment as typed (kept verbatim when it is not valid percent-encoding). */
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
 
 /** Parses a location hash ("#/process/42") into a Route. */
 export function parseRoute(hash: string): Route {
@@ -21,13 +38,21 @@ export function parseRoute(hash: string): Route {
   if (head === 'process' && a !== undefined && /^[1-9][0-9]{0,9}$/.test(a)) {
     const pid = Number(a);
     if (b === undefined) return { name: 'process', pid };
+    if (b === 'mapping' && c !== undefined && /^[0-9a-fA-F]{1,16}$/.test(c) && parts.length === 5) {
+      if (parts[4] === 'pages') return { name: 'page-map', pid, start: c.toLowerCase() };
+      if (parts[4] === 'what-if') return { name: 'what-if', pid, start: c.toLowerCase() };
+      return { name: 'not-found', hash };
+    }
     if (b === 'mapping' && c !== undefined && /^[0-9a-fA-F]{1,16}$/.test(c)) return { name: 'mapping', pid, start: c.toLowerCase() };
+    if (b === 'translate' && parts.length <= 4) return { name: 'translate', pid, address: decodeSegment(c ?? '') };
   }
   if (head === 'snapshot' && a === undefined) return { name: 'snapshot' };
   if (head === 'snapshot' && a === 'mapping' && b !== undefined && /^[0-9a-fA-F]{1,16}$/.test(b)) {
     return { name: 'snapshot-mapping', start: b.toLowerCase() };
   }
   if (head === 'compare' && a === undefined) return { name: 'compare' };
+  if (head === 'lab' && a === 'cache' && b === undefined) return { name: 'cache-lab' };
+  if (head === 'lab' && a === 'malloc' && b === undefined) return { name: 'malloc-lab' };
   return { name: 'not-found', hash };
 }
 
@@ -46,6 +71,16 @@ export function formatRoute(route: Route): string {
       return `#/snapshot/mapping/${route.start}`;
     case 'compare':
       return '#/compare';
+    case 'translate':
+      return `#/process/${route.pid}/translate${route.address === '' ? '' : `/${encodeURIComponent(route.address)}`}`;
+    case 'cache-lab':
+      return '#/lab/cache';
+    case 'page-map':
+      return `#/process/${route.pid}/mapping/${route.start}/pages`;
+    case 'what-if':
+      return `#/process/${route.pid}/mapping/${route.start}/what-if`;
+    case 'malloc-lab':
+      return '#/lab/malloc';
     case 'not-found':
       return route.hash;
   }
@@ -55,9 +90,13 @@ export function formatRoute(route: Route): string {
 export function parentRoute(route: Route): Route {
   switch (route.name) {
     case 'mapping':
+    case 'translate':
       return { name: 'process', pid: route.pid };
     case 'snapshot-mapping':
       return { name: 'snapshot' };
+    case 'page-map':
+    case 'what-if':
+      return { name: 'mapping', pid: route.pid, start: route.start };
     default:
       return { name: 'table' };
   }

@@ -5,6 +5,7 @@ import type { ReactNode } from 'react';
 import type { Mapping } from '../../shared/proc/types.js';
 import { hexToBigInt, mappingSizeKb } from '../../shared/units.js';
 import { SmallAreaChart, type KbPoint } from '../components/small-area-chart.js';
+import { TranslateAddressForm } from '../components/translate-address-form.js';
 import { formatClock, formatCount, formatExactKb, formatHumanKb } from '../format.js';
 import { describeSmapsField } from '../help/smaps-fields.js';
 import { decodeVmFlags } from '../help/vm-flags.js';
@@ -94,9 +95,33 @@ export function MappingDetail({ mapping: m, pid, rssHistory, atMs, origin, backH
               </span>
             ) : null}
           </div>
+          {origin === 'live' ? <TranslateAddressForm pid={pid} initialAddress={m.start} hint={`a hex address in ${m.start}–${m.end}`} /> : null}
         </div>
       </header>
       {banners}
+      {origin === 'live' ? (
+        <section className="panel mapping-pages" data-testid="mapping-pages">
+          <h3>Pages</h3>
+          <a href={`#/process/${pid}/mapping/${m.start}/pages`} data-testid="open-page-map">
+            Page map
+          </a>{' '}
+          <span className="muted">every page as the kernel holds it (present, shared, swapped, zero, dirty)</span> ·{' '}
+          <a href={`#/process/${pid}/mapping/${m.start}/what-if`} data-testid="open-what-if">
+            What if…
+          </a>{' '}
+          <span className="muted">fork, copy-on-write, exit, dontneed: predicted Rss/Pss per process</span>
+          {m.kind === 'heap' ? (
+            <>
+              {' '}
+              ·{' '}
+              <a href="#/lab/malloc" data-testid="open-allocator-lab">
+                replay a workload in the allocator lab
+              </a>{' '}
+              <span className="muted">how glibc malloc and TCMalloc lay out a heap like this one</span>
+            </>
+          ) : null}
+        </section>
+      ) : null}
       <div className="two-columns">
         <section className="panel">
           <h3>Mapping</h3>

@@ -1,0 +1,122 @@
+// Turns the lab's settings into a trace and one replay session per allocator (shared/sim/lab), checking the
+// tunables first; results are cached by settings so returning to the lab or toggling back costs nothing.
+import { generateWorkload } from '../../shared/sim/malloc/workloads.js';
+import { parseGlibcTunables, type TunableNote } from '../../shared/sim/malloc/glibc/params.js';
+import type { GlibcReplay } from '../../shared/sim/malloc/glibc/replay.js';
+import { MallocEvent } from '../../shared/sim/malloc/events.js';
+import { parseTcmallocEnv } from '../../shared/sim/malloc/tcmalloc/params.js';
+import type { TcmallocReplay } from '../../shared/sim/malloc/tcmalloc/replay.js';
+import { TcmallocEvent } from '../../shared/sim/malloc/tcmalloc/events.js';
+import { createGlibcLabAdapter } from '../../shared/sim/lab/glibc-lab.js';
+import { createMallocLabSession, type MallocLabSession } from '../../shared/sim/lab/malloc-session.js';
+import { createTcmallocLabAdapter } from '../../shared/sim/lab/tcmalloc-lab.js';
+import { parseTrace, type Trace } from '../../shared/sim/trace.js';
+import type { LabSource } from '../state/allocator-lab-store.js';
+
+/** One allocator's replay, or why there is none. */
+export type LabSide<R> = { ok: true; session: MallocLabSession<R>; warnings: string[] } | { ok: false; error: string };
+
+/** A built lab: the trace and both allocators' sessions. */
+export type LabBuild =
+  | { ok: true; trace: Trace; label: string; glibc: LabSide<GlibcReplay>; tcmalloc: LabSide<TcmallocReplay> }
+  | { ok: false; error: string };
+
+/** Kinds of events the glibc timeline shows (brk, mmap and the dynamic threshold). */
+export const GLIBC_TIMELINE_EVENTS: ReadonlySet<number> = new Set([
+  MallocEvent.brkGrow,
+  MallocEvent.brkTrim,
+  MallocEvent.mmap,
+  MallocEvent.munmap,
+  MallocEvent.mremap,
+  MallocEvent.thresholdRaised,
+]);
+
+/** Kinds of events the TCMalloc timeline shows (sbrk growth, release to the OS, recommit). */
+export const TCMALLOC_TIMELINE_EVENTS: ReadonlySet<number> = new Set([TcmallocEvent.pageHeapGrow, TcmallocEvent.pageHeapRelease, TcmallocEvent.commit]);
+
+/** TCMalloc events kept for hovering spans (which op made a span), beside the timeline's. */
+const TCMALLOC_KEPT_EVENTS: ReadonlySet<number> = new Set([...TCMALLOC_TIMELINE_EVENTS, TcmallocEvent.spanAlloc, TcmallocEvent.largeAlloc]);
+
+/** _dl_strtoul's number forms: decimal, 0x hex or 0-prefixed octal, optional sign and blanks. */
+const DL_NUMBER = /^[ \t]*[+-]?(0[xX][0-9a-fA-F]+|[0-9]+)$/;
+
+/** Checks a GLIBC_TUNABLES string; returns the parse (as glibc would apply it) and problems. */
+export function checkGlibcTunables(text: string): { error: string | null; warnings: string[]; notes: TunableNote[] } {
+  const trimmed = text.trim();
+  const warnings: string[] = [];
+  for (const item of trimmed.split(':')) {
+    if (item === '') continue;
+    const eq = item.indexOf('=');
+    if (eq < 0) return { error: `'${item}' has no '=': glibc stops reading GLIBC_TUNABLES there (write name=value)`, warnings, notes: [] };
+    const value = item.slice(eq + 1);
+    if (!DL_NUMBER.test(value)) return { error: `${item.slice(0, eq)}: '${value}' is not a number (glibc would read it as ${value === '' ? 0 : 'a prefix of it'})`, warnings, notes: [] };
+  }
+  const { notes } = parseGlibcTunables(trimmed);
+  for (const n of notes) {
+    if (n.outcome === 'unknown') warnings.push(`${n.name}: not a malloc tunable glibc 2.36 knows (ignored, as glibc does)`);
+    if (n.outcome === 'rejected') warnings.push(`${n.name}=${n.value}: out of range (ignored, as glibc does)`);
+    if (n.outcome === 'not-modelled') warnings.push(`${n.name}: not modelled (ignored here)`);
+  }
+  return { error: null, warnings, notes };
+}
+
+function loadTrace(source: LabSource): { trace: Trace; label: string } {
+  if (source.kind === 'workload') {
+    return { trace: generateWorkload(source.name, { seed: source.seed, opCount: source.opCount }), label: `workload ${source.name} (seed ${source.seed})` };
+  }
+  return { trace: parseTrace(source.text), label: source.fileName };
+}
+
+function sourceKey(source: LabSource): string {
+  return source.kind === 'workload' ? `w:${source.name}:${source.opCount}:${source.seed}` : `f:${source.fileName}:${source.text.length}:${source.text}`;
+}
+
+const cache = new Map<string, LabBuild>();
+const CACHE_SIZE = 3;
+
+/** Builds (or returns the cached) lab for these settings. Replays both allocators over the whole trace. */
+export function buildLab(source: LabSource, glibcTunables: string, tcmallocEnv: string): LabBuild {
+  const key = `${sourceKey(source)}\u0000${glibcTunables}\u0000${tcmallocEnv}`;
+  const hit = cache.get(key);
+  if (hit !== undefined) return hit;
+  const nowMs = () => performance.now();
+  let build: LabBuild;
+  let loaded: { trace: Trace; label: string };
+  try {
+    loaded = loadTrace(source);
+  } catch (err) {
+    build = { ok: false, error: err instanceof Error ? err.message : String(err) };
+    cache.set(key, build);
+    return build;
+  }
+  const { trace, label } = loaded;
+  if (trace.length === 0) {
+    build = { ok: false, error: `${label}: no ops (a trace needs at least one a, f or r line)` };
+  } else {
+    const checked = checkGlibcTunables(glibcTunables);
+    let glibc: LabSide<GlibcReplay>;
+    if (checked.error !== null) {
+      glibc = { ok: false, error: checked.error };
+    } else {
+      try {
+        const params = parseGlibcTunables(glibcTunables.trim()).params;
+        const session = createMallocLabSession(createGlibcLabAdapter(trace, params), trace, { nowMs, keepEvent: (k) => GLIBC_TIMELINE_EVENTS.has(k) });
+        glibc = { ok: true, session, warnings: checked.warnings };
+      } catch (err) {
+        glibc = { ok: false, error: `the glibc model failed: ${err instanceof Error ? err.message : String(err)}` };
+      }
+    }
+    let tcmalloc: LabSide<TcmallocReplay>;
+    try {
+      const { params } = parseTcmallocEnv(tcmallocEnv);
+      const session = createMallocLabSession(createTcmallocLabAdapter(trace, params), trace, { nowMs, keepEvent: (k) => TCMALLOC_KEPT_EVENTS.has(k) });
+      tcmalloc = { ok: true, session, warnings: [] };
+    } catch (err) {
+      tcmalloc = { ok: false, error: err instanceof Error ? err.message : String(err) };
+    }
+    build = { ok: true, trace, label, glibc, tcmalloc };
+  }
+  cache.set(key, build);
+  while (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value as string);
+  return build;
+}

@@ -1,0 +1,28 @@
+// One op of a trace and what an allocator returned for it, in words: "a id 5 size 40 → heap 0x2b0 (usable 40)".
+import { REGION_HEAP, REGION_MMAP, type ReplayResults } from '../../shared/sim/malloc/replay-results.js';
+import { readTraceOpKind, type Trace } from '../../shared/sim/trace.js';
+import { formatBytes, formatHexOffset } from './format-bytes.js';
+
+/** "a id 5 size 40", "f id 5", "r id 5 size 100" (as the trace spells it, C semantics in the title). */
+export function describeTraceOp(trace: Trace, i: number): string {
+  const k = readTraceOpKind(trace, i);
+  const id = trace.ids[i];
+  return k === 'f' ? `f id ${id}` : `${k} id ${id} size ${trace.sizes[i]}`;
+}
+
+/** The C call an op makes: "p5 = malloc(40)", "free(p5)", "p5 = realloc(p5, 100)". */
+export function describeTraceCall(trace: Trace, i: number): string {
+  const k = readTraceOpKind(trace, i);
+  const id = trace.ids[i];
+  if (k === 'f') return `free(p${id})`;
+  return k === 'a' ? `p${id} = malloc(${trace.sizes[i]})` : `p${id} = realloc(p${id}, ${trace.sizes[i]})`;
+}
+
+/** What op i returned: "heap 0x2b0, usable 40", "mmap 135168 B, usable 131056", "NULL", or "" for frees. */
+export function describeOpResult(trace: Trace, results: ReplayResults, i: number): string {
+  if (readTraceOpKind(trace, i) === 'f') return '';
+  const region = results.region[i];
+  if (region === REGION_HEAP) return `→ ${formatHexOffset(results.offset[i]!)} (usable ${results.usable[i]})`;
+  if (region === REGION_MMAP) return `→ mmapped chunk of ${formatBytes(results.mmapSize[i]!)} (usable ${results.usable[i]})`;
+  return '→ NULL';
+}

@@ -1,0 +1,56 @@
+// The Allocator lab's settings (trace source, tunables) and playback position, kept outside the view so
+// leaving the lab and coming back finds the same trace at the same op.
+import { useSyncExternalStore } from 'react';
+
+/** Where the lab's trace comes from. */
+export type LabSource = { kind: 'workload'; name: string; opCount: number; seed: number } | { kind: 'file'; fileName: string; text: string };
+
+/** Everything the lab is set to. */
+export interface LabState {
+  source: LabSource;
+  /** GLIBC_TUNABLES as typed. */
+  glibcTunables: string;
+  /** TCMALLOC_* settings as typed. */
+  tcmallocEnv: string;
+  /** Ops run (0 … trace length; larger means the end); the view shows the heaps after op cursor − 1. */
+  cursor: number;
+  playing: boolean;
+  /** Playback speed. */
+  opsPerSecond: number;
+}
+
+/** A cursor past any trace's end: a newly loaded trace opens on its final state. */
+export const LAB_CURSOR_END = Number.MAX_SAFE_INTEGER;
+
+let state: LabState = {
+  source: { kind: 'workload', name: 'random', opCount: 2000, seed: 1 },
+  glibcTunables: '',
+  tcmallocEnv: '',
+  cursor: LAB_CURSOR_END,
+  playing: false,
+  opsPerSecond: 100,
+};
+const listeners = new Set<() => void>();
+
+function subscribe(listener: () => void): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+/** The lab's state; re-renders on change. */
+export function useLabState(): LabState {
+  return useSyncExternalStore(subscribe, () => state);
+}
+
+/** The lab's state now (for event handlers and animation frames). */
+export function readLabState(): LabState {
+  return state;
+}
+
+/** Merges a change into the lab's state. */
+export function updateLabState(change: Partial<LabState>): void {
+  const next = { ...state, ...change };
+  if ((Object.keys(change) as (keyof LabState)[]).every((k) => next[k] === state[k])) return;
+  state = next;
+  for (const l of listeners) l();
+}

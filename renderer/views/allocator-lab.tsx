@@ -1,0 +1,115 @@
+// #/lab/malloc: the Allocator lab. A built-in workload or a trace file replayed through the glibc and TCMalloc
+// models side by side, in the renderer (pure shared/ code, no host call); play, step and scrub over the ops.
+import { useCallback, useEffect, useState } from 'react';
+import { Banner } from '../components/banner.js';
+import { GlibcPanel } from '../components/glibc-panel.js';
+import type { StripMode } from '../components/heap-strip.js';
+import { LabSourceBar } from '../components/lab-source.js';
+import { LabTransport, seekLab } from '../components/lab-transport.js';
+import { TcmallocPanel } from '../components/tcmalloc-panel.js';
+import { formatCount } from '../format.js';
+import { useLabPlayback } from '../hooks/use-lab-playback.js';
+import { buildLab, type LabBuild } from '../lab/build-lab.js';
+import { describeTraceCall } from '../lab/describe-op.js';
+import { readLabState, updateLabState, useLabState } from '../state/allocator-lab-store.js';
+
+/** The lab page (data-testid="allocator-lab"). */
+export function AllocatorLab() {
+  const lab = useLabState();
+  const [build, setBuild] = useState<LabBuild | null>(null);
+  const [building, setBuilding] = useState(true);
+  const [stripMode, setStripMode] = useState<StripMode>('address');
+
+  // Replaying a big trace takes a moment: paint "replaying…" first, then build on the next task.
+  useEffect(() => {
+    setBuilding(true);
+    const timer = window.setTimeout(() => {
+      const b = buildLab(lab.source, lab.glibcTunables, lab.tcmallocEnv);
+      setBuild(b);
+      setBuilding(false);
+      if (b.ok && readLabState().cursor > b.trace.length) updateLabState({ cursor: b.trace.length });
+    }, 16);
+    return () => window.clearTimeout(timer);
+  }, [lab.source, lab.glibcTunables, lab.tcmallocEnv]);
+
+  const opCount = build?.ok === true ? build.trace.length : null;
+  useLabPlayback(lab.playing, opCount);
+  const onSeek = useCallback((c: number) => seekLab(c, opCount ?? 0), [opCount]);
+  const cursor = opCount === null ? 0 : Math.min(lab.cursor, opCount);
+
+  return (
+    <div className="page page-lab" data-testid="allocator-lab" data-building={building ? 'true' : 'false'}>
+      <header className="toolbar">
+        <h2>Allocator lab</h2>
+        <span className="muted">
+          replays a trace through models of glibc malloc and TCMalloc, op by op, as a C program doing <span className="mono">p[id] = malloc(size)</span>… would (both models
+          agree op by op with the real allocators on this machine)
+        </span>
+      </header>
+      <LabSourceBar source={lab.source} glibcTunables={lab.glibcTunables} tcmallocEnv={lab.tcmallocEnv} />
+      {building ? (
+        <p className="muted" data-testid="lab-building">
+          replaying…
+        </p>
+      ) : null}
+      {build !== null && !build.ok ? (
+        <Banner tone="error" title="This trace cannot be replayed" testId="lab-error">
+          {build.error}
+        </Banner>
+      ) : null}
+      {build?.ok === true && opCount !== null ? (
+        <>
+          <LabTransport opCount={opCount} cursor={cursor} playing={lab.playing} opsPerSecond={lab.opsPerSecond} />
+          <div className="toolbar lab-now">
+            <span data-testid="lab-current-op">
+              {cursor === 0 ? (
+                <span className="muted">no op run yet</span>
+              ) : (
+                <>
+                  op {formatCount(cursor - 1)}: <span className="mono">{describeTraceCall(build.trace, cursor - 1)}</span>
+                </>
+              )}
+            </span>
+            <span className="muted">{build.label}</span>
+            <span className="spacer" />
+            <div className="segmented" role="group" aria-label="strip layout">
+              <button type="button" className={stripMode === 'address' ? 'on' : ''} onClick={() => setStripMode('address')} title="Widths proportional to bytes, as the heap lies in memory" data-testid="strip-address">
+                by address
+              </button>
+              <button type="button" className={stripMode === 'blocks' ? 'on' : ''} onClick={() => setStripMode('blocks')} title="One equal cell per chunk or span: small chunks become visible" data-testid="strip-blocks">
+                one cell each
+              </button>
+            </div>
+          </div>
+          <div className="two-columns lab-columns">
+            {build.glibc.ok ? (
+              <GlibcPanel session={build.glibc.session} cursor={cursor} stripMode={stripMode} onSeek={onSeek} warnings={build.glibc.warnings} />
+            ) : (
+              <section className="panel lab-panel" data-testid="glibc-panel">
+                <h3>glibc 2.36 ptmalloc2</h3>
+                <Banner tone="error" title="GLIBC_TUNABLES not applied" testId="glibc-error">
+                  {build.glibc.error}
+                </Banner>
+              </section>
+            )}
+            {build.tcmalloc.ok ? (
+              <TcmallocPanel session={build.tcmalloc.session} cursor={cursor} stripMode={stripMode} onSeek={onSeek} />
+            ) : (
+              <section className="panel lab-panel" data-testid="tcmalloc-panel">
+                <h3>gperftools TCMalloc</h3>
+                <Banner tone="error" title="TCMalloc settings not applied" testId="tcmalloc-error">
+                  {build.tcmalloc.error}
+                </Banner>
+              </section>
+            )}
+          </div>
+          <div className="source-note">
+            simulated: shared/sim/malloc (glibc 2.36 and gperftools 2.10 as Debian 12 ships them), replayed in this window;
+            {build.glibc.ok ? ` glibc pass ${build.glibc.session.passMs.toFixed(0)} ms, ${build.glibc.session.checkpoints.length} checkpoints;` : ''}
+            {build.tcmalloc.ok ? ` TCMalloc pass ${build.tcmalloc.session.passMs.toFixed(0)} ms, ${build.tcmalloc.session.checkpoints.length} checkpoints` : ''}
+          </div>
+        </>
+      ) : null}
+    </div>
+  );
+}
