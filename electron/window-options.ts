@@ -36,3 +36,9 @@ export const CONTENT_SECURITY_POLICY = [
   "form-action 'none'",
   "frame-ancestors 'none'",
 ].join('; ');
+
+/** The desktop app's own origin: the renderer is served from this privileged scheme, not file://
+ * (file:// pages send `Origin: null`, which no server should trust). */
+export const APP_SCHEME = 'app';
+/** The origin remote memscope servers accept from the desktop app. */
+export const APP_ORIGIN = 'app://memscope';

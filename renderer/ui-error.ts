@@ -14,6 +14,7 @@ const HINTS: Record<ApiErrorCode, string> = {
   gone: 'The process has exited (or its pid now names another process). The last data read is kept below.',
   denied:
     "The kernel refused to show this. Another user's /proc/PID/smaps (and mem, pagemap) are readable only by root (or with CAP_SYS_PTRACE): run memscope as root to see them.",
+  unauthorized: 'The memscope server refused the token: open the URL `memscope serve` printed, or paste the token in the host menu.',
   malformed: 'The data is not what it claims to be; the message says where.',
   'bad-arg': 'The request was rejected before reaching /proc (a pid must be a positive integer, an address a hex string).',
   internal: 'Something went wrong in memscope or the connection to it.',
@@ -24,6 +25,6 @@ export function toUiError(err: unknown): UiError {
   if (isApiError(err)) return { code: err.code, message: err.message, hint: HINTS[err.code] };
   const message = err instanceof Error ? err.message : String(err);
   // Electron's ipcRenderer.invoke flattens errors into "Error invoking remote method …: ApiError: msg".
-  const code = /\b(gone|denied|malformed|bad-arg)\b/.exec(message)?.[1] as ApiErrorCode | undefined;
+  const code = /\b(gone|denied|unauthorized|malformed|bad-arg)\b/.exec(message)?.[1] as ApiErrorCode | undefined;
   return { code: code ?? 'internal', message, hint: HINTS[code ?? 'internal'] };
 }

@@ -5,6 +5,7 @@
 export type ApiErrorCode =
   | 'gone' // the process does not exist or exited mid-read (ENOENT, ESRCH)
   | 'denied' // the kernel refused (EACCES, EPERM): another user's smaps needs root
+  | 'unauthorized' // a browser-mode or remote server refused the token (HTTP 401)
   | 'malformed' // a file (snapshot, trace, /proc text) is not what it claims to be
   | 'bad-arg' // an argument failed validation before anything touched /proc
   | 'internal'; // a bug: anything else
@@ -30,6 +31,7 @@ export function isApiError(value: unknown): value is ApiError {
 export const HTTP_STATUS_OF: Record<ApiErrorCode, number> = {
   gone: 404,
   denied: 403,
+  unauthorized: 401,
   malformed: 422,
   'bad-arg': 400,
   internal: 500,
@@ -41,7 +43,7 @@ export interface ApiErrorBody {
   message: string;
 }
 
-const CODES: readonly ApiErrorCode[] = ['gone', 'denied', 'malformed', 'bad-arg', 'internal'];
+const CODES: readonly ApiErrorCode[] = ['gone', 'denied', 'unauthorized', 'malformed', 'bad-arg', 'internal'];
 
 /** Rebuilds an ApiError from a transported body; anything unexpected becomes 'internal'. */
 export function apiErrorFromBody(body: unknown): ApiError {

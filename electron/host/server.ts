@@ -12,6 +12,7 @@ import { isApiMethod, validateApiArgs } from '../../shared/validate-args.js';
 import type { MetricsCollector } from './metrics.js';
 import { handleMetricsRequest } from './metrics-server.js';
 import type { MemscopeService } from './service.js';
+import { APP_ORIGIN } from '../window-options.js';
 
 /** Largest request body accepted (two 20,000-mapping snapshots fit). */
 const MAX_BODY_BYTES = 256 * 1024 * 1024;
@@ -56,7 +57,8 @@ const LOOPBACK_ORIGIN = /^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:[0-9]{1,5})
 
 /** Whether a page at `origin` may call /api: a loopback origin, or this server's own (Host header). */
 export function isAllowedOrigin(origin: string, hostHeader: string | undefined): boolean {
-  return LOOPBACK_ORIGIN.test(origin) || (hostHeader !== undefined && origin === `http://${hostHeader}`);
+  // APP_ORIGIN: the desktop app's renderer (electron/main.ts serves it from app://memscope).
+  return LOOPBACK_ORIGIN.test(origin) || origin === APP_ORIGIN || (hostHeader !== undefined && origin === `http://${hostHeader}`);
 }
 
 /** A fresh random token (128 bits, URL-safe). */
@@ -140,7 +142,7 @@ export async function startServer(service: MemscopeService, options: ServerOptio
 
     const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? url.searchParams.get('token');
     if (!tokenMatches(bearer, token)) {
-      sendJson(res, 401, { error: { code: 'denied', message: 'missing or wrong token: use the URL memscope serve printed' } });
+      sendJson(res, 401, { error: { code: 'unauthorized', message: 'missing or wrong token: use the URL memscope serve printed' } });
       return;
     }
     const name = url.pathname.slice('/api/'.length);

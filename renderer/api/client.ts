@@ -66,8 +66,8 @@ export async function probeHost(entry: HostEntry, activeId: string): Promise<Hos
   try {
     return { kind: 'ok', source: await probeBridge.describeSource() };
   } catch (err) {
-    // http-client.ts turns exactly HTTP 401 into 'denied' (describeSource reads no /proc file).
-    if (isApiError(err) && err.code === 'denied') return { kind: 'token-refused' };
+    // http-client.ts turns exactly HTTP 401 into 'unauthorized'.
+    if (isApiError(err) && err.code === 'unauthorized') return { kind: 'token-refused' };
     return { kind: 'unreachable', message: err instanceof Error ? err.message : String(err) };
   }
 }

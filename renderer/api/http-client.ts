@@ -18,7 +18,7 @@ export function createHttpBridge(token: string, baseUrl = ''): MemscopeBridge {
     }
     const body = (await response.json().catch(() => null)) as { value?: T; error?: unknown } | null;
     if (!response.ok || body === null) {
-      if (response.status === 401) throw new ApiError('denied', 'the server refused the token: open the URL memscope serve printed');
+      if (response.status === 401) throw new ApiError('unauthorized', 'the server refused the token: open the URL memscope serve printed');
       throw apiErrorFromBody(body?.error ?? { code: 'internal', message: `HTTP ${response.status}` });
     }
     return body.value as T;

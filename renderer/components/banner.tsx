@@ -30,9 +30,9 @@ export function Banner({ tone, title, children, testId, onDismiss }: BannerProps
 
 /** An API error as a banner: the code's meaning, then the host's message. */
 export function ErrorBanner({ error, what, testId }: { error: UiError; what: string; testId?: string }) {
-  const tone = error.code === 'gone' ? 'gone' : error.code === 'denied' ? 'warn' : 'error';
+  const tone = error.code === 'gone' ? 'gone' : error.code === 'denied' || error.code === 'unauthorized' ? 'warn' : 'error';
   const title =
-    error.code === 'denied' ? `Permission denied reading ${what}` : error.code === 'gone' ? 'Process gone' : error.code === 'internal' ? `Reading ${what} failed` : `Cannot read ${what}`;
+    error.code === 'denied' ? `Permission denied reading ${what}` : error.code === 'unauthorized' ? `Token refused reading ${what}` : error.code === 'gone' ? 'Process gone' : error.code === 'internal' ? `Reading ${what} failed` : `Cannot read ${what}`;
   return (
     <Banner tone={tone} title={title} testId={testId ?? `error-${error.code}`}>
       {error.hint} <span className="muted">({error.message})</span>

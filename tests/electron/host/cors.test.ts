@@ -58,8 +58,8 @@ describe('memscope serve CORS', () => {
       ...(token === null ? {} : { authorization: `Bearer ${token}` }),
     }, '{"args":[]}');
 
-  test('a preflight from a loopback origin is allowed, without a token', async () => {
-    for (const origin of ['http://127.0.0.1:7878', 'http://localhost:5173', 'http://[::1]:9000', 'http://localhost']) {
+  test('a preflight from a loopback origin or the desktop app (app://memscope) is allowed, without a token', async () => {
+    for (const origin of ['http://127.0.0.1:7878', 'http://localhost:5173', 'http://[::1]:9000', 'http://localhost', 'app://memscope']) {
       const r = await send(`${base}/api/listProcesses`, 'OPTIONS', { origin, ...PREFLIGHT });
       assert.equal(r.status, 204, origin);
       assert.equal(r.headers['access-control-allow-origin'], origin, 'echoes the origin, never *');
@@ -71,7 +71,7 @@ describe('memscope serve CORS', () => {
   });
 
   test('a preflight from any other origin is refused and carries no Access-Control-Allow-Origin', async () => {
-    for (const origin of ['http://evil.example', 'https://evil.example', 'http://127.0.0.1.evil.example', 'http://localhost.evil.example:7878', 'https://127.0.0.1:7878', 'null', 'file://']) {
+    for (const origin of ['http://evil.example', 'https://evil.example', 'http://127.0.0.1.evil.example', 'http://localhost.evil.example:7878', 'https://127.0.0.1:7878', 'null', 'file://', 'app://memscope.evil', 'app://other']) {
       const r = await send(`${base}/api/listProcesses`, 'OPTIONS', { origin, ...PREFLIGHT });
       assert.equal(r.status, 403, origin);
       assert.equal(r.headers['access-control-allow-origin'], undefined, origin);
