@@ -1,5 +1,5 @@
 // `npm run bench`: every benchmark, each printing memscope beside its peers in one run.
-// BENCH_ONLY=sampling,smaps,pagemap,pages,sim-pages,malloc,tcmalloc,cache-sim,metrics,heap selects sections; BENCH_TICKS sets the heap run (10000).
+// BENCH_ONLY=sampling,smaps,pagemap,pages,sim-pages,malloc,tcmalloc,cache-sim,metrics,ui,heap selects sections; BENCH_TICKS sets the heap run (10000).
 import { benchCacheSim } from './cache-sim.bench.js';
 import { benchHeap } from './heap.bench.js';
 import { benchMalloc } from './malloc-replay.bench.js';
@@ -10,6 +10,7 @@ import { benchSampling } from './sampling.bench.js';
 import { benchSimPages } from './sim-pages.bench.js';
 import { benchSmaps } from './smaps.bench.js';
 import { benchTcmallocReplay } from './tcmalloc-replay.bench.js';
+import { benchUi } from './ui.bench.js';
 
 const only = process.env['BENCH_ONLY']?.split(',');
 const want = (name: string) => only === undefined || only.includes(name);
@@ -24,4 +25,5 @@ if (want('malloc')) await benchMalloc();
 if (want('tcmalloc')) await benchTcmallocReplay();
 if (want('cache-sim')) benchCacheSim();
 if (want('metrics')) await benchMetrics();
+if (want('ui')) await benchUi();
 if (want('heap')) benchHeap(Number(process.env['BENCH_TICKS'] ?? 10000));
