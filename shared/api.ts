@@ -110,6 +110,8 @@ export interface MemscopeApi {
   getProcess(pid: number): Promise<ProcessDetail>;
   /** One process's maps + smaps + smaps_rollup, classified and grouped. */
   getMappings(pid: number): Promise<MappingsReport>;
+  /** One mapping of pid, the one starting at startHex (lowercase hex as maps prints it), with every smaps field; null when none starts there. */
+  getMapping(pid: number, startHex: string): Promise<Mapping | null>;
   /** One process's VIRT/RES/SHR/SWAP history held so far. */
   getHistory(pid: number): Promise<ProcessHistory>;
   /** Host memory, swap, load, OS. */
@@ -133,6 +135,7 @@ export const API_METHODS = [
   'listProcesses',
   'getProcess',
   'getMappings',
+  'getMapping',
   'getHistory',
   'getSystem',
   'exportSnapshot',

@@ -37,6 +37,10 @@ export function validateApiArgs(method: ApiMethod, args: unknown): unknown[] {
     case 'diffSnapshots':
       expectCount(2);
       return [validateSnapshot(args[0]), validateSnapshot(args[1])];
+    case 'getMapping':
+      expectCount(2);
+      if (!isHexAddress(args[1])) throw new ApiError('bad-arg', `getMapping: bad start address ${JSON.stringify(args[1])} (lowercase hex, no 0x)`);
+      return [assertPid(args[0]), args[1]];
     case 'getPages': {
       expectCount(3);
       if (!isHexAddress(args[1])) throw new ApiError('bad-arg', `getPages: bad start address ${JSON.stringify(args[1])} (lowercase hex, no 0x)`);

@@ -6,7 +6,7 @@ import { HistoryStore } from '../../shared/history/history-store.js';
 import type { TranslationReport } from '../../shared/mm/translate.js';
 import { parseStatus } from '../../shared/proc/status.js';
 import type { PageMap } from '../../shared/proc/page-map.js';
-import type { ProcessRow } from '../../shared/proc/types.js';
+import type { Mapping, ProcessRow } from '../../shared/proc/types.js';
 import { diffSnapshots } from '../../shared/snapshot/diff.js';
 import type { SnapshotDiff } from '../../shared/snapshot/diff.js';
 import { parseSnapshotText } from '../../shared/snapshot/parse-snapshot-text.js';
@@ -15,6 +15,7 @@ import { validateSnapshot } from '../../shared/snapshot/validate.js';
 import { assertPid, isHexAddress } from '../../shared/validate.js';
 import { readHostCacheGeometry } from './cache-geometry.js';
 import { readMappingsReport } from './mappings-reader.js';
+import { readOneMapping } from './one-mapping-reader.js';
 import { readPageMap } from './page-map-reader.js';
 import { ProcReader } from './proc-reader.js';
 import { Sampler } from './sampler.js';
@@ -110,6 +111,11 @@ export class MemscopeService implements MemscopeApi {
   async getMappings(pid: number): Promise<MappingsReport> {
     assertPid(pid);
     return readMappingsReport(this.reader, pid);
+  }
+
+  async getMapping(pid: number, startHex: string): Promise<Mapping | null> {
+    assertPid(pid);
+    return readOneMapping(this.reader, pid, startHex);
   }
 
   async getHistory(pid: number): Promise<ProcessHistory> {

@@ -57,6 +57,18 @@ describe('memscope serve HTTP API', () => {
     assert.deepEqual(value.mappings.map((m) => m.start), direct.mappings.map((m) => m.start));
   });
 
+  test('getMapping returns the one mapping starting at an address, null when none does', async () => {
+    const r = await call('getMapping', [subject.pid, subject.anonStart]);
+    assert.equal(r.status, 200);
+    const { value } = (await r.json()) as { value: { start: string; kind: string; smaps: Record<string, number> } };
+    assert.equal(value.start, subject.anonStart);
+    assert.equal(value.kind, 'anon');
+    assert.equal(value.smaps['Rss'], 4 * 1024, 'the subject touched 4 MiB of it');
+    const none = await call('getMapping', [subject.pid, '1000']);
+    assert.equal(((await none.json()) as { value: unknown }).value, null);
+    assert.equal((await call('getMapping', [subject.pid, '0xZZ'])).status, 400);
+  });
+
   test('arguments are validated before /proc: bad pid 400, unknown method 400, gone 404, denied 403', async () => {
     for (const bad of ['../1', -5, 1.5, '1e3', null]) {
       const r = await call('getMappings', [bad]);
