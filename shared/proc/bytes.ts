@@ -204,3 +204,23 @@ export function parseDecimalRange(bytes: Uint8Array, start: number, end: number)
   }
   return negative ? -value : value;
 }
+
+/** bytes as big-endian 32-bit words, the last one zero-padded: compared 4 bytes at a time with DataView.getUint32. */
+export function packBigEndianWords(bytes: Uint8Array): Uint32Array {
+  const words = new Uint32Array(Math.ceil(bytes.length / 4));
+  for (let i = 0; i < bytes.length; i++) words[i >> 2]! |= bytes[i]! << (24 - 8 * (i & 3));
+  return words;
+}
+
+/** True when `expected` stands at `at` in view; `words` is packBigEndianWords(expected). */
+export function bytesEqualWordsAt(view: DataView, at: number, expected: Uint8Array, words: Uint32Array): boolean {
+  if (at + expected.length > view.byteLength) return false;
+  const full = expected.length >> 2;
+  for (let i = 0; i < full; i++) {
+    if (view.getUint32(at + 4 * i) !== words[i]) return false;
+  }
+  for (let i = full * 4; i < expected.length; i++) {
+    if (view.getUint8(at + i) !== expected[i]) return false;
+  }
+  return true;
+}

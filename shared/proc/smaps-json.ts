@@ -4,7 +4,20 @@
 // for what the bytes mean; ECMA-262 JSON.stringify (QuoteJSONString) and RFC 8259 §7 for the text.
 
 import { mappingSizeKb } from '../units.js';
-import { CH_COLON, CH_DASH, CH_NL, CH_SPACE, CH_TAB, decodeLatin1, decodeUtf8, encodeAscii, findLineEnd, hexDigitValue } from './bytes.js';
+import {
+  CH_COLON,
+  CH_DASH,
+  CH_NL,
+  CH_SPACE,
+  CH_TAB,
+  bytesEqualWordsAt,
+  decodeLatin1,
+  decodeUtf8,
+  encodeAscii,
+  findLineEnd,
+  hexDigitValue,
+  packBigEndianWords,
+} from './bytes.js';
 import { classifyMapping } from './classify.js';
 import { NON_ADDITIVE_SMAPS_FIELDS } from './group.js';
 import { parseMappingHeader } from './maps.js';
@@ -93,8 +106,8 @@ const HEAD_INODE = encodeAscii('","inode":');
 const HEAD_PATH = encodeAscii(',"path":');
 const NULL_TEXT = encodeAscii('null');
 const EMPTY = new Uint8Array(0);
-const HEAD_START_WORDS = toWords(HEAD_START);
-const HEAD_END_WORDS = toWords(HEAD_END);
+const HEAD_START_WORDS = packBigEndianWords(HEAD_START);
+const HEAD_END_WORDS = packBigEndianWords(HEAD_END);
 /** Value of each lowercase hex digit byte, -1 for every other byte (as hexDigitValue, without a call per byte). */
 const HEX_VALUE = Int8Array.from({ length: 256 }, (_, b) => hexDigitValue(b));
 /**
@@ -193,7 +206,7 @@ function writeKnownFields(writer: SmapsJsonWriter): void {
     const key = keyOrder[fieldCount]!;
     const keyLength = key.length;
     if (bytes[p + keyLength] !== CH_COLON) break;
-    // sameKeyAt, written out: until V8 has compiled this loop, each call is dear.
+    // bytesEqualWordsAt, written out: until V8 has compiled this loop, each call is dear.
     const keyWords = key.words;
     const fullWords = keyLength >> 2;
     let i = 0;
@@ -221,9 +234,9 @@ function writeKnownFields(writer: SmapsJsonWriter): void {
       // A word list (VmFlags) byte for byte one of the two last kept for this position: its JSON is copied.
       words = keptWords[2 * fieldCount];
       if (words === undefined) break;
-      if (!sameBytesAt(view, v, words.raw, words.rawWords)) {
+      if (!bytesEqualWordsAt(view, v, words.raw, words.rawWords)) {
         words = keptWords[2 * fieldCount + 1];
-        if (words === undefined || !sameBytesAt(view, v, words.raw, words.rawWords)) break;
+        if (words === undefined || !bytesEqualWordsAt(view, v, words.raw, words.rawWords)) break;
       }
       next = v + words.raw.length;
     } else {
@@ -463,7 +476,7 @@ class SmapsJsonWriter {
 
     // Key: first the key the previous mapping had at this position.
     let key = this.keyOrder[this.fieldCount];
-    if (key === undefined || bytes[p + key.length] !== CH_COLON || !sameKeyAt(this.view, p, key)) {
+    if (key === undefined || bytes[p + key.length] !== CH_COLON || !bytesEqualWordsAt(this.view, p, key.bytes, key.words)) {
       const found = this.lookUpKeyAt(p);
       if (found === null) return false;
       key = found;
@@ -537,7 +550,7 @@ class SmapsJsonWriter {
     const json = this.out.subarray(jsonStart, this.pos);
     const k = 2 * this.fieldCount;
     this.wordsByPosition[k + 1] = this.wordsByPosition[k];
-    this.wordsByPosition[k] = { raw, rawWords: toWords(raw), json: json.slice(), jsonLength: json.length };
+    this.wordsByPosition[k] = { raw, rawWords: packBigEndianWords(raw), json: json.slice(), jsonLength: json.length };
     this.wordsJsonMaxBytes = Math.max(this.wordsJsonMaxBytes, json.length);
   }
 
@@ -649,7 +662,7 @@ class SmapsJsonWriter {
     const tails = this.tails;
     for (let i = 0; i < tails.length; i++) {
       const tail = tails[i]!;
-      if (tail.column !== column || !sameBytesAt(this.view, at, tail.raw, tail.rawWords)) continue;
+      if (tail.column !== column || !bytesEqualWordsAt(this.view, at, tail.raw, tail.rawWords)) continue;
       for (let j = i; j > 0; j--) tails[j] = tails[j - 1]!;
       tails[0] = tail;
       return tail;
@@ -663,7 +676,7 @@ class SmapsJsonWriter {
     const tail: HeaderTail = {
       column,
       raw,
-      rawWords: toWords(raw),
+      rawWords: packBigEndianWords(raw),
       perms: m.perms,
       offset: m.offset,
       dev: m.dev,
@@ -706,7 +719,7 @@ class SmapsJsonWriter {
     for (const table of [KNOWN_KEYS_BY_LENGTH, this.extraKeys]) {
       const candidates = table.get(keyLength);
       if (candidates === undefined) continue;
-      for (const key of candidates) if (sameKeyAt(this.view, at, key)) return key;
+      for (const key of candidates) if (bytesEqualWordsAt(this.view, at, key.bytes, key.words)) return key;
     }
     const name = decodeUtf8(this.bytes, at, at + keyLength);
     // parseSmaps refuses "__proto__"; a canonical array index ("123") would be enumerated before the other keys.
@@ -860,19 +873,6 @@ function sizeKbOf(m: Mapping): number {
   } catch {
     return -1;
   }
-}
-
-/** True when bytes at `at` are `expected` (given as words too); reads past the end count as different. */
-function sameBytesAt(view: DataView, at: number, expected: Uint8Array, expectedWords: Uint32Array): boolean {
-  if (at + expected.length > view.byteLength) return false;
-  const full = expected.length >> 2;
-  for (let i = 0; i < full; i++) {
-    if (view.getUint32(at + 4 * i) !== expectedWords[i]) return false;
-  }
-  for (let i = full * 4; i < expected.length; i++) {
-    if (view.getUint8(at + i) !== expected[i]) return false;
-  }
-  return true;
 }
 
 /** `","perms":"…",…,"kind":"…","smaps":{`: the rest of a mapping's header. */
@@ -1084,14 +1084,14 @@ function writeReplacement(out: Uint8Array, pos: number): number {
 
 /** A key entry; its JSON is `"name":` written as JSON.stringify(name) would. */
 function makeJsonKey(name: string, bytes: Uint8Array, id: number): JsonKey {
-  const words = toWords(bytes);
+  const words = packBigEndianWords(bytes);
   const scratch = new Uint8Array(name.length * 6 + 4);
   scratch[0] = CH_COMMA;
   let end = writeJsonString(scratch, 1, name);
   scratch[end++] = CH_COLON;
   const json = scratch.slice(1, end);
-  const jsonWords = toWords(json);
-  const commaJsonWords = toWords(scratch.subarray(0, end));
+  const jsonWords = packBigEndianWords(json);
+  const commaJsonWords = packBigEndianWords(scratch.subarray(0, end));
   return {
     name,
     bytes,
@@ -1108,23 +1108,3 @@ function makeJsonKey(name: string, bytes: Uint8Array, id: number): JsonKey {
   };
 }
 
-/** bytes as big-endian 32-bit words, the last one zero-padded. */
-function toWords(bytes: Uint8Array): Uint32Array {
-  const words = new Uint32Array(Math.ceil(bytes.length / 4));
-  for (let i = 0; i < bytes.length; i++) words[i >> 2]! |= bytes[i]! << (24 - 8 * (i & 3));
-  return words;
-}
-
-/** True when the key's bytes are at `at` (the caller has checked the ':' after them). */
-function sameKeyAt(view: DataView, at: number, key: JsonKey): boolean {
-  const words = key.words;
-  const full = key.length >> 2;
-  for (let i = 0; i < full; i++) {
-    if (view.getUint32(at + 4 * i) !== words[i]) return false;
-  }
-  const bytes = key.bytes;
-  for (let i = full * 4; i < key.length; i++) {
-    if (view.getUint8(at + i) !== bytes[i]) return false;
-  }
-  return true;
-}

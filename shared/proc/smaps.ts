@@ -3,7 +3,20 @@
 // Source of truth: fs/proc/task_mmu.c show_smap(), __show_smap(), show_smaps_rollup() (Linux 6.x)
 // and Documentation/filesystems/proc.rst "/proc/PID/smaps".
 
-import { CH_COLON, CH_DASH, CH_NL, CH_SPACE, CH_TAB, decodeLatin1, decodeUtf8, encodeAscii, findLineEnd, hexDigitValue } from './bytes.js';
+import {
+  CH_COLON,
+  CH_DASH,
+  CH_NL,
+  CH_SPACE,
+  CH_TAB,
+  bytesEqualWordsAt,
+  decodeLatin1,
+  decodeUtf8,
+  encodeAscii,
+  findLineEnd,
+  hexDigitValue,
+  packBigEndianWords,
+} from './bytes.js';
 import { classifyMappings } from './classify.js';
 import { parseMappingHeader } from './maps.js';
 import { ProcParseError, checkEndsWithNewline } from './parse-error.js';
@@ -161,7 +174,7 @@ function parseSmapsText(input: Uint8Array, file: string): Mapping[] {
     // Key: first try the key the previous mapping had at this position.
     let key = keyOrder[fieldCount];
     let v: number;
-    if (key !== undefined && bytes[p + key.length] === CH_COLON && sameKeyAt(view, p, key)) {
+    if (key !== undefined && bytes[p + key.length] === CH_COLON && bytesEqualWordsAt(view, p, key.bytes, key.words)) {
       v = p + key.length + 1;
     } else {
       let colon = p;
@@ -383,23 +396,7 @@ function isHeaderLine(bytes: Uint8Array, lineStart: number): boolean {
 }
 
 function makeKeyEntry(name: string, bytes: Uint8Array, index: number): KeyEntry {
-  const words = new Uint32Array(Math.ceil(bytes.length / 4));
-  for (let i = 0; i < bytes.length; i++) words[i >> 2]! |= bytes[i]! << (24 - 8 * (i & 3));
-  return { name, bytes, length: bytes.length, index, words };
-}
-
-/** True when the key's bytes are at `at` (the caller has checked the ':' after them). */
-function sameKeyAt(view: DataView, at: number, key: KeyEntry): boolean {
-  const words = key.words;
-  const full = key.length >> 2;
-  for (let i = 0; i < full; i++) {
-    if (view.getUint32(at + 4 * i) !== words[i]) return false;
-  }
-  const bytes = key.bytes;
-  for (let i = full * 4; i < key.length; i++) {
-    if (view.getUint8(at + i) !== bytes[i]) return false;
-  }
-  return true;
+  return { name, bytes, length: bytes.length, index, words: packBigEndianWords(bytes) };
 }
 
 function lookUpKey(
@@ -414,7 +411,7 @@ function lookUpKey(
   for (const table of [KNOWN_KEYS_BY_LENGTH, extraKeys]) {
     const candidates = table.get(keyLength);
     if (candidates === undefined) continue;
-    for (const entry of candidates) if (sameKeyAt(view, at, entry)) return entry;
+    for (const entry of candidates) if (bytesEqualWordsAt(view, at, entry.bytes, entry.words)) return entry;
   }
   const name = decodeUtf8(bytes, at, at + keyLength);
   // "fields[name] = value" with this name would set the object's prototype instead of a field.
