@@ -1,8 +1,8 @@
 // malloc_consolidate: empties every fastbin, merging each chunk with its free neighbours into the
 // unsorted bin (or into top). Source of truth: glibc 2.36 malloc/malloc.c malloc_consolidate.
 
-import { NFASTBINS, UNSORTED_BIN, isInSmallbinRange } from './chunk.js';
-import { ChunkHome, type GlibcHeap, NULL_SLOT, absorbNextChunk, emitEvent, unlinkChunk } from './state.js';
+import { NFASTBINS } from './chunk.js';
+import { ChunkHome, type GlibcHeap, NULL_SLOT, absorbNextChunk, emitEvent, placeAtUnsortedHead, unlinkChunk } from './state.js';
 import { MallocEvent } from '../events.js';
 
 /**
@@ -12,7 +12,7 @@ import { MallocEvent } from '../events.js';
  */
 export function mallocConsolidate(st: GlibcHeap): void {
   st.haveFastchunks = false;
-  const { sizeBytes: size, prevInuse, fd, bk, home, nextChunk } = st;
+  const { sizeBytes: size, prevInuse, fd, home, nextChunk } = st;
   let count = 0;
   for (let i = 0; i < NFASTBINS; i++) {
     let p = st.fastbins[i]!;
@@ -40,18 +40,7 @@ export function mallocConsolidate(st: GlibcHeap): void {
         } else {
           prevInuse[nextchunk] = 0;
         }
-        const firstUnsorted = fd[UNSORTED_BIN]!;
-        fd[UNSORTED_BIN] = p;
-        bk[firstUnsorted] = p;
-        if (!isInSmallbinRange(sz)) {
-          st.fdNextsize[p] = NULL_SLOT;
-          st.bkNextsize[p] = NULL_SLOT;
-        }
-        size[p] = sz;
-        prevInuse[p] = 1;
-        bk[p] = UNSORTED_BIN;
-        fd[p] = firstUnsorted;
-        home[p] = ChunkHome.unsorted;
+        placeAtUnsortedHead(st, p, sz);
       } else {
         sz += nextsize;
         absorbNextChunk(st, p);

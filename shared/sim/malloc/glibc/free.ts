@@ -7,10 +7,8 @@ import {
   DEFAULT_MMAP_THRESHOLD_MAX,
   FASTBIN_CONSOLIDATION_THRESHOLD,
   IS_MMAPPED,
-  UNSORTED_BIN,
   computeFastbinIndex,
   computeTcacheIndex,
-  isInSmallbinRange,
 } from './chunk.js';
 import {
   ChunkHome,
@@ -19,6 +17,7 @@ import {
   absorbNextChunk,
   clearLiveSlot,
   emitEvent,
+  placeAtUnsortedHead,
   readLiveSlot,
   reserveSlots,
   tcachePut,
@@ -45,7 +44,7 @@ export class HeapMisuseError extends Error {
  */
 export function intFree(st: GlibcHeap, p: number): void {
   const mp = st.params;
-  const { sizeBytes: size, prevInuse, fd, bk, home, nextChunk } = st;
+  const { sizeBytes: size, prevInuse, fd, home, nextChunk } = st;
   let sz = size[p]!;
 
   const tcIdx = computeTcacheIndex(sz);
@@ -86,18 +85,7 @@ export function intFree(st: GlibcHeap, p: number): void {
     } else {
       prevInuse[nextchunk] = 0;
     }
-    const fwd = fd[UNSORTED_BIN]!;
-    fd[p] = fwd;
-    bk[p] = UNSORTED_BIN;
-    if (!isInSmallbinRange(sz)) {
-      st.fdNextsize[p] = NULL_SLOT;
-      st.bkNextsize[p] = NULL_SLOT;
-    }
-    fd[UNSORTED_BIN] = p;
-    bk[fwd] = p;
-    size[p] = sz;
-    prevInuse[p] = 1;
-    home[p] = ChunkHome.unsorted;
+    placeAtUnsortedHead(st, p, sz);
     emitEvent(st, MallocEvent.freed, MallocSource.unsorted, st.offsetBytes[p]!, sz);
   } else {
     sz += nextsize;

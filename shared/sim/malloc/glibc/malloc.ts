@@ -22,6 +22,7 @@ import {
   NULL_SLOT,
   emitEvent,
   markBin,
+  placeAtUnsortedHead,
   readTopSize,
   reserveSlots,
   setLiveSlot,
@@ -48,20 +49,9 @@ function emitStash(st: GlibcHeap, source: number, p: number): void {
  */
 function splitToUnsorted(st: GlibcHeap, victim: number, nb: number, remainderSize: number): number {
   const remainder = splitChunkAt(st, victim, nb);
-  const fwd = st.fd[UNSORTED_BIN]!;
-  st.bk[remainder] = UNSORTED_BIN;
-  st.fd[remainder] = fwd;
-  st.fd[UNSORTED_BIN] = remainder;
-  st.bk[fwd] = remainder;
-  if (!isInSmallbinRange(remainderSize)) {
-    st.fdNextsize[remainder] = NULL_SLOT;
-    st.bkNextsize[remainder] = NULL_SLOT;
-  }
+  placeAtUnsortedHead(st, remainder, remainderSize);
   st.sizeBytes[victim] = nb;
   st.prevInuse[victim] = 1;
-  st.sizeBytes[remainder] = remainderSize;
-  st.prevInuse[remainder] = 1;
-  st.home[remainder] = ChunkHome.unsorted;
   emitEvent(st, MallocEvent.split, st.offsetBytes[victim]!, st.offsetBytes[remainder]!, remainderSize);
   return remainder;
 }

@@ -2,7 +2,7 @@
 // system-memory accounting. Source of truth: glibc 2.36 malloc/malloc.c (struct malloc_chunk,
 // struct malloc_state and the "Bins" comment, tcache_perthread_struct, unlink_chunk, tcache_put/get).
 
-import { NBINS, NFASTBINS, TCACHE_MAX_BINS, isInSmallbinRange } from './chunk.js';
+import { NBINS, NFASTBINS, TCACHE_MAX_BINS, UNSORTED_BIN, isInSmallbinRange } from './chunk.js';
 import { type MallocParams } from './params.js';
 import { type SimOs, createSimOs } from '../os.js';
 import { type MallocEventSink } from '../events.js';
@@ -256,6 +256,26 @@ export function absorbNextChunk(st: GlibcHeap, p: number): void {
   if (nn !== NULL_SLOT) st.prevChunk[nn] = p;
   st.home[n] = ChunkHome.none;
   st.freeSlots[st.freeSlotCount++] = n;
+}
+
+/**
+ * Puts free chunk p, now sizeBytes long, at the head of the unsorted bin with PREV_INUSE set (its
+ * predecessor is in use), clearing the nextsize links outside smallbin range: the block glibc
+ * repeats in _int_free, malloc_consolidate and the remainder paths of _int_malloc.
+ */
+export function placeAtUnsortedHead(st: GlibcHeap, p: number, sizeBytes: number): void {
+  const fwd = st.fd[UNSORTED_BIN]!;
+  st.bk[p] = UNSORTED_BIN;
+  st.fd[p] = fwd;
+  st.fd[UNSORTED_BIN] = p;
+  st.bk[fwd] = p;
+  if (!isInSmallbinRange(sizeBytes)) {
+    st.fdNextsize[p] = NULL_SLOT;
+    st.bkNextsize[p] = NULL_SLOT;
+  }
+  st.sizeBytes[p] = sizeBytes;
+  st.prevInuse[p] = 1;
+  st.home[p] = ChunkHome.unsorted;
 }
 
 /** inuse(p): the PREV_INUSE bit of the chunk after p. */
