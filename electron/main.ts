@@ -1,7 +1,8 @@
 // Electron ONLY: the desktop window. Hardened (contextIsolation, sandbox, no nodeIntegration,
-// strict CSP, no remote content, new windows and navigation blocked) and wired to the one
-// MemscopeService through ipcMain.handle, checking every sender and argument (electron/fiddle's model).
-import { app, BrowserWindow, ipcMain, net, protocol, session, shell, type IpcMainInvokeEvent } from 'electron';
+// strict CSP, no remote content, navigation/redirects/new windows/webviews/permissions/devices denied,
+// decisions in url-policy.ts) and wired to the one MemscopeService through ipcMain.handle, checking
+// every sender and argument (electron/fiddle's model).
+import { app, BrowserWindow, ipcMain, net, protocol, session, shell, type IpcMainInvokeEvent, type Session, type WebContents } from 'electron';
 import { hostname } from 'node:os';
 import { join, normalize } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -9,6 +10,7 @@ import { API_METHODS, channelOf, TICK_CHANNEL, type IpcEnvelope, type SourceInfo
 import { isApiError } from '../shared/errors.js';
 import { validateApiArgs } from '../shared/validate-args.js';
 import { MemscopeService } from './host/service.js';
+import { decideNavigation, decideRedirect, decideWindowOpen, describeBlockedUrl, isAppUrl, type UrlVerdict } from './url-policy.js';
 import { APP_ORIGIN, APP_SCHEME, CONTENT_SECURITY_POLICY, hardenedWebPreferences } from './window-options.js';
 
 const RENDERER_DIR = fileURLToPath(new URL('../renderer/', import.meta.url));
@@ -19,8 +21,7 @@ const service = new MemscopeService();
 
 /** Only our own page, loaded from disk, may call the API. */
 function isTrustedSender(event: IpcMainInvokeEvent): boolean {
-  const url = event.senderFrame?.url ?? '';
-  return url === APP_ORIGIN || url.startsWith(`${APP_ORIGIN}/`);
+  return isAppUrl(event.senderFrame?.url ?? '');
 }
 
 /** app://memscope/<path> → the file under dist/renderer (never outside it). */
@@ -52,19 +53,58 @@ function wireIpc(): void {
   );
 }
 
+/** Carries out a url-policy verdict: true when the frame may go on; anything else is logged. */
+function applyVerdict(verdict: UrlVerdict, what: string, url: string): boolean {
+  if (verdict === 'open-externally') void shell.openExternal(url); // an allowlisted link: the user's browser
+  else if (verdict === 'deny') console.warn(describeBlockedUrl(what, url));
+  return verdict === 'allow';
+}
+
+/** Every webContents (the window, anything created later): no new windows, no navigation or redirect off the app page, no webviews. */
+function guardWebContents(contents: WebContents): void {
+  contents.setWindowOpenHandler(({ url }) => {
+    applyVerdict(decideWindowOpen(url), 'new window', url);
+    return { action: 'deny' };
+  });
+  contents.on('will-navigate', (event) => {
+    if (!applyVerdict(decideNavigation(event.url), 'navigation', event.url)) event.preventDefault();
+  });
+  contents.on('will-frame-navigate', (event) => {
+    if (event.isMainFrame) return; // the main frame is will-navigate's (both fire for it)
+    if (!applyVerdict(decideNavigation(event.url), 'frame navigation', event.url)) event.preventDefault();
+  });
+  contents.on('will-redirect', (event) => {
+    if (!applyVerdict(decideRedirect(event.url), 'redirect', event.url)) event.preventDefault();
+  });
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+  // No 'select-bluetooth-device' listener on purpose: without one Electron cancels every Web Bluetooth request.
+}
+
+/** The app needs no permission and no device: deny every request and check (openExternal for external protocols included), cancel every HID/serial/USB picker. */
+function denyPermissionsAndDevices(ses: Session): void {
+  ses.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+  ses.setPermissionCheckHandler(() => false);
+  ses.setDevicePermissionHandler(() => false);
+  ses.on('select-hid-device', (event, _details, callback) => {
+    event.preventDefault();
+    callback(); // no argument cancels
+  });
+  ses.on('select-serial-port', (event, _ports, _wc, callback) => {
+    event.preventDefault();
+    callback(''); // empty string cancels
+  });
+  ses.on('select-usb-device', (event, _details, callback) => {
+    event.preventDefault();
+    callback();
+  });
+}
+
 function createWindow(): void {
   const win = new BrowserWindow({
     width: 1280,
     height: 840,
     title: `memscope — ${hostname()}`,
     webPreferences: hardenedWebPreferences(PRELOAD_PATH),
-  });
-  win.webContents.setWindowOpenHandler(({ url }) => {
-    if (url.startsWith('https://')) void shell.openExternal(url); // links open in the user's browser
-    return { action: 'deny' };
-  });
-  win.webContents.on('will-navigate', (event, url) => {
-    if (!url.startsWith(INDEX_URL.href)) event.preventDefault();
   });
   const unsubscribe = service.onTick((tick) => win.webContents.send(TICK_CHANNEL, tick));
   win.on('closed', unsubscribe);
@@ -74,15 +114,13 @@ function createWindow(): void {
 // A standard, secure scheme: the renderer gets a real origin (app://memscope) for CSP and CORS.
 protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
 app.enableSandbox();
-app.on('web-contents-created', (_event, contents) => {
-  contents.on('will-attach-webview', (event) => event.preventDefault());
-});
+app.on('web-contents-created', (_event, contents) => guardWebContents(contents));
 void app.whenReady().then(() => {
   protocol.handle(APP_SCHEME, serveRendererFile);
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
   });
-  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+  denyPermissionsAndDevices(session.defaultSession);
   wireIpc();
   service.start();
   createWindow();

@@ -13,6 +13,7 @@ export function hardenedWebPreferences(preloadPath: string) {
     webSecurity: true,
     allowRunningInsecureContent: false,
     webviewTag: false,
+    experimentalFeatures: false, // and no enableBlinkFeatures (security checklist §9, §10)
     spellcheck: false,
   } as const;
 }

@@ -18,6 +18,8 @@ test('webPreferences are the hardened ones', () => {
   assert.equal(prefs.webSecurity, true);
   assert.equal(prefs.allowRunningInsecureContent, false);
   assert.equal(prefs.webviewTag, false);
+  assert.equal(prefs.experimentalFeatures, false);
+  assert.ok(!('enableBlinkFeatures' in prefs));
   assert.equal(prefs.preload, '/x/preload.cjs');
 });
 
@@ -54,6 +56,50 @@ test('main.ts uses the hardened window, blocks new windows and navigation, check
   assert.match(main, /on\('will-navigate'[^]*?preventDefault/);
   assert.match(main, /isTrustedSender\(event\)/);
   assert.match(main, /validateApiArgs\(method, args\)/);
+});
+
+/** The statement of src that starts at marker: its line when it ends there, else through the `}` closing it at the same indent. */
+function statementAt(src: string, marker: string): string {
+  const start = src.indexOf(marker);
+  assert.ok(start >= 0, `main.ts has ${marker}`);
+  const lineStart = src.lastIndexOf('\n', start) + 1;
+  const lineEnd = src.indexOf('\n', start);
+  if (src.slice(lineStart, lineEnd).trimEnd().endsWith(';')) return src.slice(lineStart, lineEnd);
+  const indent = /^ */.exec(src.slice(lineStart))?.[0] ?? '';
+  const close = src.indexOf(`\n${indent}}`, start);
+  assert.ok(close >= 0, `${marker} is closed`);
+  const end = src.indexOf('\n', close + 1);
+  return src.slice(lineStart, end < 0 ? src.length : end);
+}
+
+test('main.ts guards every webContents: new windows, navigation in every frame, redirects, webviews, through url-policy.ts', () => {
+  const main = readFileSync(join(REPO_ROOT, 'electron/main.ts'), 'utf8');
+  assert.match(statementAt(main, "app.on('web-contents-created'"), /guardWebContents\(contents\)/);
+  const guard = statementAt(main, 'function guardWebContents(');
+  assert.match(statementAt(guard, 'contents.setWindowOpenHandler('), /decideWindowOpen\(url\)[^]*return \{ action: 'deny' \}/);
+  assert.match(statementAt(guard, "contents.on('will-navigate'"), /decideNavigation\(event\.url\)[^]*event\.preventDefault\(\)/);
+  assert.match(statementAt(guard, "contents.on('will-frame-navigate'"), /decideNavigation\(event\.url\)[^]*event\.preventDefault\(\)/);
+  assert.match(statementAt(guard, "contents.on('will-redirect'"), /decideRedirect\(event\.url\)[^]*event\.preventDefault\(\)/);
+  assert.match(statementAt(guard, "contents.on('will-attach-webview'"), /event\.preventDefault\(\)/);
+  // shell.openExternal only for an allowlisted URL (once, behind the 'open-externally' verdict); the rest is logged.
+  assert.deepEqual(main.match(/shell\.openExternal\(/g), ['shell.openExternal(']);
+  assert.match(main, /if \(verdict === 'open-externally'\) void shell\.openExternal\(url\)/);
+  assert.match(main, /verdict === 'deny'\) console\.warn\(describeBlockedUrl\(/);
+  assert.match(statementAt(main, 'function isTrustedSender('), /return isAppUrl\(event\.senderFrame\?\.url/);
+  assert.match(main, /^app\.enableSandbox\(\);$/m);
+});
+
+test('main.ts denies every permission request and check, every device, and cancels the HID/serial/USB pickers', () => {
+  const main = readFileSync(join(REPO_ROOT, 'electron/main.ts'), 'utf8');
+  assert.match(main, /denyPermissionsAndDevices\(session\.defaultSession\)/);
+  const deny = statementAt(main, 'function denyPermissionsAndDevices(');
+  assert.match(deny, /ses\.setPermissionRequestHandler\(\(_wc, _permission, callback\) => callback\(false\)\);/);
+  assert.match(deny, /ses\.setPermissionCheckHandler\(\(\) => false\);/);
+  assert.match(deny, /ses\.setDevicePermissionHandler\(\(\) => false\);/);
+  assert.match(statementAt(deny, "ses.on('select-hid-device'"), /event\.preventDefault\(\);\s*callback\(\);/);
+  assert.match(statementAt(deny, "ses.on('select-serial-port'"), /event\.preventDefault\(\);\s*callback\(''\);/);
+  assert.match(statementAt(deny, "ses.on('select-usb-device'"), /event\.preventDefault\(\);\s*callback\(\);/);
+  assert.ok(!main.includes("on('select-bluetooth-device'"), 'no listener: Electron then cancels every Web Bluetooth request');
 });
 
 test('the renderer bundle has no Node or Electron import', () => {
