@@ -4,6 +4,7 @@
 import { once } from 'node:events';
 import { parseArgs } from 'node:util';
 import { ApiError } from '../../shared/errors.js';
+import { quoteUserInput } from '../../shared/text/escape.js';
 import { type Trace, TraceParseError, parseTrace } from '../../shared/sim/trace.js';
 import { WORKLOADS, generateWorkload } from '../../shared/sim/malloc/workloads.js';
 import { type MallocParams, parseGlibcTunables } from '../../shared/sim/malloc/glibc/params.js';
@@ -69,7 +70,7 @@ function readTrace(text: string, label: string): Trace {
 /** A non-negative decimal integer option, or a usage error naming it. */
 function parseIntegerOption(name: string, text: string, min: number, max: number): number {
   if (!/^[0-9]+$/.test(text) || Number(text) < min || Number(text) > max) {
-    throw new ApiError('bad-arg', `${COMMAND}: --${name} ${JSON.stringify(text)} is not an integer from ${min} to ${max}`);
+    throw new ApiError('bad-arg', `${COMMAND}: --${name} ${quoteUserInput(text)} is not an integer from ${min} to ${max}`);
   }
   return Number(text);
 }
@@ -218,13 +219,13 @@ export async function runSimMalloc(argv: string[]): Promise<number> {
   );
   const allocator = values.allocator ?? 'glibc';
   if (!(ALLOCATORS as readonly string[]).includes(allocator)) {
-    throw new ApiError('bad-arg', `${COMMAND}: unknown --allocator ${JSON.stringify(allocator)} (expected ${ALLOCATORS.join(' or ')})`);
+    throw new ApiError('bad-arg', `${COMMAND}: unknown --allocator ${quoteUserInput(allocator)} (expected ${ALLOCATORS.join(' or ')})`);
   }
   const format = (values.format ?? 'summary') as Format;
   if (!(FORMATS as readonly string[]).includes(format)) {
-    throw new ApiError('bad-arg', `${COMMAND}: unknown --format ${JSON.stringify(format)} (expected ${FORMATS.join(', ')})`);
+    throw new ApiError('bad-arg', `${COMMAND}: unknown --format ${quoteUserInput(format)} (expected ${FORMATS.join(', ')})`);
   }
-  if (positionals.length > 1) throw new ApiError('bad-arg', `${COMMAND}: expected one TRACE (unexpected ${JSON.stringify(positionals[1])}); see memscope sim malloc --help`);
+  if (positionals.length > 1) throw new ApiError('bad-arg', `${COMMAND}: expected one TRACE (unexpected ${quoteUserInput(positionals[1] ?? '')}); see memscope sim malloc --help`);
   const path = positionals[0];
   const workload = values.workload;
   if (workload !== undefined && path !== undefined) throw new ApiError('bad-arg', `${COMMAND}: give TRACE or --workload, not both`);
@@ -241,7 +242,7 @@ export async function runSimMalloc(argv: string[]): Promise<number> {
   let source: string;
   if (workload !== undefined) {
     if (!WORKLOADS.some((w) => w.name === workload)) {
-      throw new ApiError('bad-arg', `${COMMAND}: unknown workload ${JSON.stringify(workload)} (known: ${WORKLOADS.map((w) => w.name).join(', ')})`);
+      throw new ApiError('bad-arg', `${COMMAND}: unknown workload ${quoteUserInput(workload)} (known: ${WORKLOADS.map((w) => w.name).join(', ')})`);
     }
     const opCount = values.ops === undefined ? DEFAULT_WORKLOAD_OPS : parseIntegerOption('ops', values.ops, 1, MAX_WORKLOAD_OPS);
     const seed = values.seed === undefined ? 1 : parseIntegerOption('seed', values.seed, 0, 0xffffffff);

@@ -46,6 +46,7 @@ describe('exit status', () => {
     assertOneLineError(memscope('diff', dir, dir), 1, /cannot read ".*": is a directory/);
     assertOneLineError(memscope('sim', 'pages', snapshot), 1, /cannot read ".*snapshots": is a directory/);
     assertOneLineError(memscope('sim', 'malloc', join(dir, 'missing.rep')), 1, /cannot read ".*missing\.rep": no such file/);
+    assertOneLineError(memscope('sim', 'cache', dir), 1, /cannot read ".*": is a directory/);
     assertOneLineError(memscope('diff', `${dir}/${'n'.repeat(300)}`, 'b.json'), 1, /cannot read ".*…" \(\d+ more characters\): ENAMETOOLONG/);
   });
 
@@ -104,6 +105,8 @@ describe('error messages quote user input bounded and escaped', () => {
     assertBounded(memscope('serve', '-d', long), 2);
     assertBounded(memscope('exporter', '--listen', long), 2);
     assertBounded(memscope('sim', long), 2);
+    assertBounded(memscope('sim', 'malloc', '--format', long), 2);
+    assertBounded(memscope('sim', 'tlb', '--page', long, 'seq'), 2);
     assertBounded(memscope('pages', '1', long), 2);
     assertBounded(memscope('translate', '1', long), 2);
     assertBounded(memscope('diff', long, long), 1);
