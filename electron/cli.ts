@@ -2,18 +2,24 @@
 // bin `memscope`: parses the command name and hands argv to electron/commands/*.
 // Every failure ends as one line on stderr and a non-zero exit, never a stack trace.
 import { ApiError, isApiError } from '../shared/errors.js';
-import { runCommand, USAGE } from './commands/registry.js';
+import { boundMessage } from '../shared/text/escape.js';
+import { formatUsage, runCommand } from './commands/registry.js';
+
+/**
+ * Longest error line printed. Messages quote user input bounded already (quoteUserInput); this is the net
+ * for text quoted from deeper down (a /proc line, a snapshot's JSON path), which also gets its controls escaped.
+ */
+const MAX_ERROR_CHARS = 1000;
 
 async function main(argv: string[]): Promise<number> {
-  const [name, ...rest] = argv;
-  if (name === undefined || name === '-h' || name === '--help' || name === 'help') {
-    process.stdout.write(USAGE);
-    return name === undefined ? 2 : 0;
+  if (argv.length === 0) {
+    process.stdout.write(formatUsage());
+    return 2;
   }
-  return runCommand(name, rest);
+  return runCommand(argv);
 }
 
-/** Exit codes: 0 ok, 1 runtime failure (gone, denied, malformed), 2 bad usage. */
+/** Exit codes: 0 ok, 1 runtime failure (gone, denied, unreadable or malformed file, failed write), 2 bad usage. */
 function exitCodeOf(err: unknown): number {
   return isApiError(err) && err.code === 'bad-arg' ? 2 : 1;
 }
@@ -28,7 +34,7 @@ main(process.argv.slice(2)).then(
   },
   (err: unknown) => {
     const message = isApiError(err) || err instanceof Error ? err.message : String(err);
-    process.stderr.write(`memscope: ${message}\n`);
+    process.stderr.write(`memscope: ${boundMessage(message, MAX_ERROR_CHARS)}\n`);
     if (process.env['MEMSCOPE_DEBUG'] !== undefined && err instanceof Error && !(err instanceof ApiError)) {
       process.stderr.write(`${err.stack ?? ''}\n`);
     }

@@ -4,9 +4,11 @@ import { ApiError } from '../../shared/errors.js';
 import { diffSnapshots } from '../../shared/snapshot/diff.js';
 import { formatDiff } from '../../shared/snapshot/format-diff.js';
 import { parseSnapshotText } from '../../shared/snapshot/parse-snapshot-text.js';
+import { quoteUserInput } from '../../shared/text/escape.js';
 import type { Snapshot } from '../../shared/snapshot/schema.js';
 import { expectPositionals, parseCommandArgs } from './args.js';
 import { readInputText } from './read-input.js';
+import { writeLines } from './write-stdout.js';
 
 /** Reads and validates one snapshot file; errors name the file. */
 export function readSnapshotFile(path: string): Snapshot {
@@ -14,7 +16,7 @@ export function readSnapshotFile(path: string): Snapshot {
   try {
     return parseSnapshotText(text);
   } catch (err) {
-    throw new ApiError('malformed', `${path}: ${(err as Error).message}`);
+    throw new ApiError('malformed', `${quoteUserInput(path)}: ${(err as Error).message}`);
   }
 }
 
@@ -25,6 +27,8 @@ export async function runDiff(argv: string[]): Promise<number> {
   );
   const [a, b] = expectPositionals('diff', positionals, ['a.json', 'b.json']);
   const diff = diffSnapshots(readSnapshotFile(a ?? ''), readSnapshotFile(b ?? ''));
-  process.stdout.write(values.json === true ? `${JSON.stringify(diff)}\n` : `${formatDiff(diff).join('\n')}\n`);
+  // 130k changed mappings make a 20 MB table: written in chunks as the reader takes them.
+  if (values.json === true) process.stdout.write(`${JSON.stringify(diff)}\n`);
+  else await writeLines(formatDiff(diff));
   return 0;
 }

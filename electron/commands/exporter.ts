@@ -5,13 +5,14 @@ import { statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ApiError } from '../../shared/errors.js';
 import { DEFAULT_METRICS_CONFIG } from '../../shared/metrics/name-groups.js';
-import { parsePositiveNumber } from '../../shared/validate.js';
+import { quoteUserInput } from '../../shared/text/escape.js';
+import { parseIntervalMs } from '../../shared/validate.js';
 import { MetricsCollector } from '../host/metrics.js';
 import { readMetricsConfig } from '../host/metrics-config.js';
 import { isLoopbackHost, startMetricsServer } from '../host/metrics-server.js';
 import { MemscopeService } from '../host/service.js';
 import { readTokenFile } from '../host/token-file.js';
-import { parseCommandArgs } from './args.js';
+import { expectNoPositionals, parseCommandArgs } from './args.js';
 
 /** Where the exporter listens unless told: loopback only. */
 export const DEFAULT_LISTEN = '127.0.0.1:9187';
@@ -30,7 +31,7 @@ export function parseListenAddress(text: string): ListenAddress {
   const m = /^(?:\[([0-9A-Fa-f:.]+)\]|([^:[\]\s]*)):([0-9]{1,5})$/.exec(text);
   const port = Number(m?.[3]);
   if (m === null || port > 65535) {
-    throw new ApiError('bad-arg', `exporter: bad --listen ${JSON.stringify(text)} (expected HOST:PORT, e.g. 127.0.0.1:9187 or [::1]:9187)`);
+    throw new ApiError('bad-arg', `exporter: bad --listen ${quoteUserInput(text)} (expected HOST:PORT, e.g. 127.0.0.1:9187 or [::1]:9187)`);
   }
   const host = m[1] ?? (m[2] === '' ? '0.0.0.0' : (m[2] ?? ''));
   return { host, port };
@@ -52,9 +53,9 @@ export async function runExporter(argv: string[]): Promise<number> {
       },
     }),
   );
-  if (positionals.length > 0) throw new ApiError('bad-arg', `exporter: unexpected argument ${JSON.stringify(positionals[0])}`);
+  expectNoPositionals('exporter', positionals);
   const listen = parseListenAddress(values.listen ?? DEFAULT_LISTEN);
-  const intervalMs = values.d === undefined ? 1000 : parsePositiveNumber(values.d, '-d (seconds)', { min: 0.05 }) * 1000;
+  const intervalMs = values.d === undefined ? 1000 : parseIntervalMs(values.d, 0.05);
   const config = values.config === undefined ? DEFAULT_METRICS_CONFIG : readMetricsConfig(values.config);
   const tokenFile = values['token-file'];
   const token = tokenFile === undefined ? null : readTokenFile(tokenFile);

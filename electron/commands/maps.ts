@@ -3,6 +3,7 @@
 import { parseArgs } from 'node:util';
 import type { MappingsCore, MappingsReport } from '../../shared/api.js';
 import type { Mapping } from '../../shared/proc/types.js';
+import { escapeControlChars } from '../../shared/text/escape.js';
 import { parsePid } from '../../shared/validate.js';
 import { readMappingsJson, readMappingsReport } from '../host/mappings-reader.js';
 import { ProcReader } from '../host/proc-reader.js';
@@ -41,7 +42,10 @@ function fieldOf(m: Mapping, key: string): string {
   return typeof v === 'number' ? String(v) : '';
 }
 
-/** pmap -X layout: one line per mapping, a ruler, the totals, then what could not be read. */
+/**
+ * pmap -X layout: one line per mapping, a ruler, the totals, then what could not be read. Paths are file names
+ * anyone could choose, so their control characters are shown escaped (`\x1b`; the kernel already prints LF as \012).
+ */
 export function formatMapsTable(report: MappingsCore): string {
   const widths = TABLE_FIELDS.map((f) => Math.max(f.length, String(report.totals[f] ?? '').length));
   const header = [
@@ -54,7 +58,7 @@ export function formatMapsTable(report: MappingsCore): string {
     'Kind'.padEnd(8),
     'Mapping',
   ].join(' ');
-  const lines = [`${report.pid}:   ${report.exe ?? ''}`, header];
+  const lines = [`${report.pid}:   ${escapeControlChars(report.exe ?? '')}`, header];
   for (const m of report.mappings) {
     lines.push(
       [
@@ -65,7 +69,7 @@ export function formatMapsTable(report: MappingsCore): string {
         String(m.inode).padStart(9),
         ...TABLE_FIELDS.map((f, i) => fieldOf(m, f).padStart(widths[i] ?? 0)),
         m.kind.padEnd(8),
-        m.path,
+        escapeControlChars(m.path),
       ].join(' '),
     );
   }
@@ -77,11 +81,11 @@ export function formatMapsTable(report: MappingsCore): string {
     `${report.mappings.length} mappings; sizes sum to ${v.sumKb} kB ${v.ok ? '=' : '≠'} VmSize ${v.vmSizeKb} kB` +
       (v.vsyscallKb > 0 ? ` ([vsyscall] ${v.vsyscallKb} kB is outside VmSize)` : ''),
   );
-  for (const r of report.restricted) lines.push(`not read: ${r}`);
+  for (const r of report.restricted) lines.push(`not read: ${escapeControlChars(r)}`);
   return `${lines.join('\n')}\n`;
 }
 
-/** One line per backing file, biggest Rss first: what each library really costs. */
+/** One line per backing file, biggest Rss first: what each library really costs (paths escaped as in the table). */
 export function formatGroups(report: MappingsReport): string {
   const groups = [...report.groups].sort((a, b) => (b.smapsSums['Rss'] ?? 0) - (a.smapsSums['Rss'] ?? 0));
   const lines = [`${'Size'.padStart(10)} ${'Rss'.padStart(9)} ${'Pss'.padStart(9)} ${'Swap'.padStart(7)} Maps Kind     Backing`];
@@ -89,7 +93,7 @@ export function formatGroups(report: MappingsReport): string {
     const f = (k: string) => String(k === 'Size' ? g.sizeKb : (g.smapsSums[k] ?? 0));
     lines.push(
       `${f('Size').padStart(10)} ${f('Rss').padStart(9)} ${f('Pss').padStart(9)} ${f('Swap').padStart(7)} ` +
-        `${String(g.mappingCount).padStart(4)} ${g.kind.padEnd(8)} ${g.key}`,
+        `${String(g.mappingCount).padStart(4)} ${g.kind.padEnd(8)} ${escapeControlChars(g.key)}`,
     );
   }
   return `${lines.join('\n')}\n`;

@@ -1,12 +1,13 @@
 // `memscope pages PID START[-END] [--json]`: a range of a process's memory page by page (pagemap, and as root
 // kpageflags + kpagecount) with totals, streamed chunk by chunk so a 1 GiB range never becomes 262,144 objects.
-import { once } from 'node:events';
 import { parseArgs } from 'node:util';
 import { addChunkToTally, createPagesTally, type PagesTotals } from '../../shared/proc/page-row.js';
 import { createPagesJsonFormatter, createPagesTableFormatter, type PagesReportHeader } from '../../shared/proc/page-format.js';
+import { escapeControlChars } from '../../shared/text/escape.js';
 import { parsePid } from '../../shared/validate.js';
 import { PagesReader, readPageChunks, readProcessPageRange, type PagesReaderOptions } from '../host/pages-reader.js';
 import { expectPositionals, parseCommandArgs } from './args.js';
+import { writeStdout } from './write-stdout.js';
 
 /** Where the text goes; a returned promise is awaited before the next chunk is read (backpressure). */
 export type PagesSink = (text: string) => void | Promise<void>;
@@ -33,7 +34,7 @@ export async function streamPages(pid: number, rangeText: string, options: Strea
       pfnsVisible: reader.pfnsVisible,
       restricted: reader.restricted,
     };
-    const formatter = options.format === 'json' ? createPagesJsonFormatter(header) : createPagesTableFormatter(header);
+    const formatter = options.format === 'json' ? createPagesJsonFormatter(header) : createPagesTableFormatter(escapeHeaderText(header));
     const tally = createPagesTally(reader.pfnsVisible);
     await sink(formatter.formatHeader());
     for (const chunk of readPageChunks(reader, range)) {
@@ -47,10 +48,9 @@ export async function streamPages(pid: number, rangeText: string, options: Strea
   }
 }
 
-/** Writes to stdout, waiting for 'drain' when the pipe is full so memory stays bounded. */
-function writeStdout(text: string): void | Promise<void> {
-  if (process.stdout.write(text)) return;
-  return once(process.stdout, 'drain').then(() => undefined);
+/** The header for the table: paths are file names anyone could choose, so their control characters are shown escaped (JSON keeps them exact). */
+function escapeHeaderText(header: PagesReportHeader): PagesReportHeader {
+  return { ...header, mappings: header.mappings.map((m) => ({ ...m, path: escapeControlChars(m.path) })), restricted: header.restricted.map(escapeControlChars) };
 }
 
 /** Runs `memscope pages`. */

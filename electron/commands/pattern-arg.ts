@@ -2,11 +2,16 @@
 // shared/sim/cache/pattern-catalog.ts, or the path of a custom access list (JSON or text, access-list.ts).
 import { readFileSync } from 'node:fs';
 import { ApiError } from '../../shared/errors.js';
+import { quoteUserInput } from '../../shared/text/escape.js';
+import { fileError } from '../host/file-error.js';
 import { createListPattern, type AccessPattern } from '../../shared/sim/cache/access-pattern.js';
 import { AccessListParseError, parseAccessList } from '../../shared/sim/cache/access-list.js';
 import { findPatternKind, parsePatternSpec, PATTERN_KINDS } from '../../shared/sim/cache/pattern-catalog.js';
 
-/** Builds the pattern a user named. Throws ApiError: bad-arg (unknown name, bad parameter, no such file), malformed (bad list). */
+/**
+ * Builds the pattern a user named. Throws ApiError: bad-arg (unknown name, bad parameter, neither a built-in nor a
+ * file), denied or malformed (a file that cannot be read, or a bad list).
+ */
 export function resolvePatternArg(arg: string): AccessPattern {
   const colon = arg.indexOf(':');
   if (findPatternKind(colon < 0 ? arg : arg.slice(0, colon)) !== undefined) return parsePatternSpec(arg);
@@ -16,9 +21,9 @@ export function resolvePatternArg(arg: string): AccessPattern {
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') {
-      throw new ApiError('bad-arg', `unknown pattern ${JSON.stringify(arg)}: not a built-in (${PATTERN_KINDS.map((k) => k.name).join(', ')}) and no such file`);
+      throw new ApiError('bad-arg', `unknown pattern ${quoteUserInput(arg)}: not a built-in (${PATTERN_KINDS.map((k) => k.name).join(', ')}) and no such file`);
     }
-    throw new ApiError('bad-arg', `cannot read ${arg}: ${code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : String(code)}`);
+    throw fileError('read', arg, err); // it exists but cannot be read: a run-time failure (exit 1)
   }
   try {
     return createListPattern(parseAccessList(text), arg);

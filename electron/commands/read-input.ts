@@ -1,15 +1,13 @@
-// Reads a file named on the command line ("-" = stdin), turning fs errors into one-line
-// ApiError('bad-arg') messages that name the file.
+// Reads a file named on the command line ("-" = stdin). A file that cannot be read fails at run time
+// (exit 1), with one line that names it (electron/host/file-error.ts).
 import { readFileSync } from 'node:fs';
-import { ApiError } from '../../shared/errors.js';
+import { fileError } from '../host/file-error.js';
 
-/** The text of path (or of stdin for "-"); throws ApiError('bad-arg') saying why it cannot be read. */
+/** The text of path (or of stdin for "-"); throws ApiError (gone, denied, malformed) saying why it cannot be read. */
 export function readInputText(path: string): string {
   try {
     return readFileSync(path === '-' ? 0 : path, 'utf8');
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : String(code);
-    throw new ApiError('bad-arg', `cannot read ${path === '-' ? 'standard input' : path}: ${why}`);
+    throw fileError('read', path, err);
   }
 }

@@ -1,73 +1,274 @@
-// The CLI's commands: name → lazily imported runner (so `memscope top` never loads the
-// server or systeminformation), and the usage text.
+// The CLI's commands: name → usage text and a lazily imported runner (so `memscope top` never loads the
+// server or systeminformation). Each command's usage is written once, here: `memscope --help` lists every
+// synopsis and summary, `memscope COMMAND --help` (or `-h`, or `memscope help COMMAND`) prints the same
+// text followed by the command's option details.
 import { ApiError } from '../../shared/errors.js';
-
-/** Printed by `memscope --help`. */
-export const USAGE = `memscope — what a process's memory really is
-
-usage:
-  memscope start
-      the desktop app (Electron), or browser mode where Electron cannot run
-  memscope top [-n N] [-d SECONDS] [--sort FIELD] [--limit K] [--json]
-      every process, like top -b (VIRT=VmSize RES=VmRSS SHR=RssFile+RssShmem SWAP=VmSwap)
-  memscope maps PID [--json] [--groups]
-      a process's mappings with every smaps field, like pmap -X, with totals;
-      --groups sums them per backing file (a library's real size)
-  memscope snapshot PID [-o FILE|-]
-      write a versioned JSON snapshot of one process (atomically; default
-      memscope-PID-TIME.json, - for stdout)
-  memscope diff A.json B.json [--json]
-      what grew, shrank, appeared and disappeared between two snapshots
-  memscope pages PID START[-END] [--json]
-      a range page by page from /proc/PID/pagemap (present, swapped, exclusive,
-      file, soft-dirty; as root pfn, map count, kpageflags), with totals;
-      START/END hex (0x optional, END exclusive, default: end of START's mapping)
-  memscope translate PID ADDR [--json]
-      how ADDR (hex) becomes a physical address: PGD/P4D/PUD/PMD/PTE indices,
-      page size (4 KiB, 2 MiB THP/hugetlb), pagemap state; as root PFN, physical
-      address, kpagecount and kpageflags
-  memscope sim malloc [--allocator glibc|tcmalloc] [--tunables STRING] [--format summary|table|jsonl]
-                      [--workload NAME [--ops N] [--seed S]] [TRACE|-]
-      replay a malloclab/JSON trace or a built-in workload through the glibc 2.36 or TCMalloc 2.10 model
-  memscope sim pages SCENARIO.json [--format table|json]
-      simulate demand paging, fork and copy-on-write over a scenario
-  memscope sim cache [--geometry SIZE:WAYS:LINE,…] [--format table|json] [--sets] PATTERN…
-      simulate the CPU data caches (LRU, write-allocate; default geometry from
-      /sys/devices/system/cpu/cpu0/cache): accesses, hits, misses per level;
-      PATTERN is a built-in NAME[:key=value,…] (--list) or a file of accesses
-      (JSON [{"address":"hex","size":8,"op":"R"}] or text "R|W ADDR SIZE")
-  memscope sim tlb [--entries N] [--ways W] [--page 4k|2m] [--format table|json] PATTERN…
-      simulate the data TLB on the same patterns; 4 KiB against 2 MiB pages
-      unless --page is given, with reach = entries × page size
-
-  memscope serve [--host 127.0.0.1] [--port N] [--open] [-d SECONDS] [--metrics] [--token-file FILE]
-      browser mode: the UI and API on http://HOST:PORT/?token=… (token required)
-  memscope exporter [--listen 127.0.0.1:9187] [--config FILE] [--token-file FILE] [-d SECONDS] [--once]
-      Prometheus /metrics only, for fleets; a non-loopback --listen needs --token-file;
-      --config groups processes and selects PSS/USS (README: fleet); --once prints once
-
-exit status: 0 ok, 1 failed (process gone, permission denied, malformed file), 2 bad usage
-`;
+import { quoteUserInput } from '../../shared/text/escape.js';
+import { MAX_TIMER_DELAY_MS } from '../../shared/validate.js';
 
 type Runner = (argv: string[]) => Promise<number>;
 
-const COMMANDS: Record<string, () => Promise<Runner>> = {
-  top: async () => (await import('./top.js')).runTop,
-  maps: async () => (await import('./maps.js')).runMaps,
-  snapshot: async () => (await import('./snapshot.js')).runSnapshot,
-  diff: async () => (await import('./diff.js')).runDiff,
-  pages: async () => (await import('./pages.js')).runPages,
-  translate: async () => (await import('./translate.js')).runTranslate,
-  sim: async () => (await import('./sim.js')).runSim,
-  serve: async () => (await import('./serve.js')).runServe,
-  exporter: async () => (await import('./exporter.js')).runExporter,
-  start: async () => (await import('./start.js')).runStart,
+/** One command or subcommand: its usage, and how to run it. */
+export interface CommandSpec {
+  /** The usage line after "memscope NAME ", e.g. "[-n N] [--json]"; more lines continue it. Empty with subcommands (their names are listed). */
+  synopsis: string[];
+  /** What it does, a few lines, shown by `memscope --help` and by the command's own help. */
+  summary: string[];
+  /** Option by option, shown only by the command's own help; a function when it names things other modules define. */
+  details?: string[] | (() => Promise<string[]>);
+  /** Loads the runner; absent when the command only dispatches to subcommands. */
+  load?: () => Promise<Runner>;
+  /** Subcommands (`sim malloc`, …), listed in place of this command by `memscope --help`. */
+  subcommands?: Record<string, CommandSpec>;
+  /** What a subcommand is called in errors ("simulator"). */
+  subcommandNoun?: string;
+}
+
+/** `-d SECONDS` as top, serve and exporter read it (shared/validate.ts parseIntervalMs has the bound). */
+const INTERVAL_DETAIL = (defaultS: number, minS: number) =>
+  `-d SECONDS     sampling interval (default ${defaultS}), ${minS} to ${MAX_TIMER_DELAY_MS / 1000} (the longest timer Node has)`;
+
+const SERVE_OPTIONS = [
+  '--host HOST    address to bind (default 127.0.0.1; anything else is reachable from the network)',
+  '-p, --port N   port (default 7878, or any free port when 7878 is taken; 0 picks one)',
+  '--open         open the URL in the default browser',
+  INTERVAL_DETAIL(1, 0.05),
+  '--metrics      also serve Prometheus /metrics, behind the same token',
+  '--token-file F take the token from F (one line of printable ASCII), so it survives restarts',
+];
+
+const PATTERN_DETAILS = [
+  'PATTERN        a built-in NAME[:key=value,…] (--list shows them with their defaults) or a file of accesses:',
+  '               JSON [{"address":"hex","size":8,"op":"R"}] or text lines "R|W ADDR SIZE"',
+  '--format F     table (default) or json',
+  '--list         list the built-in patterns and exit',
+];
+
+/** The commands in the order `memscope --help` lists them. */
+export const COMMANDS: Record<string, CommandSpec> = {
+  start: {
+    synopsis: ['[serve options]'],
+    summary: ['the desktop app (Electron), or browser mode (memscope serve --open with these options) where Electron cannot run'],
+    details: ['takes the options of memscope serve (see memscope serve --help); they apply to browser mode'],
+    load: async () => (await import('./start.js')).runStart,
+  },
+  top: {
+    synopsis: ['[-n N] [-d SECONDS] [--sort FIELD] [--limit K] [--json]'],
+    summary: ['every process, like top -b (VIRT=VmSize RES=VmRSS SHR=RssFile+RssShmem SWAP=VmSwap)'],
+    details: [
+      '-n N           print N ticks, then exit (default: until interrupted)',
+      INTERVAL_DETAIL(1, 0.01),
+      '-s, --sort F   sort by a column id or header: RES (default), VIRT, SHR, SWAP, %CPU, %MEM, PID, COMMAND, …',
+      '-k, --limit K  print the first K processes of each tick',
+      '--json         one JSON array of process rows per tick (exact text; the table shows control characters as \\x1b, \\n, …)',
+    ],
+    load: async () => (await import('./top.js')).runTop,
+  },
+  maps: {
+    synopsis: ['PID [--json] [--groups]'],
+    summary: ["a process's mappings with every smaps field, like pmap -X, with totals;", '--groups sums them per backing file (a library\'s real size)'],
+    details: ['--json         the whole report (every smaps field, rollup, totals, VmSize check) as JSON', '-g, --groups   one line per backing file, biggest Rss first'],
+    load: async () => (await import('./maps.js')).runMaps,
+  },
+  snapshot: {
+    synopsis: ['PID [-o FILE|-]'],
+    summary: ['write a versioned JSON snapshot of one process (atomically; default', 'memscope-PID-TIME.json, - for stdout)'],
+    details: ['-o, --output F  where to write it; - writes to standard output'],
+    load: async () => (await import('./snapshot.js')).runSnapshot,
+  },
+  diff: {
+    synopsis: ['A.json B.json [--json]'],
+    summary: ['what grew, shrank, appeared and disappeared between two snapshots'],
+    details: ['--json         the whole diff as JSON (the table lists changed mappings and the top 20 groups)'],
+    load: async () => (await import('./diff.js')).runDiff,
+  },
+  pages: {
+    synopsis: ['PID START[-END] [--json]'],
+    summary: [
+      'a range page by page from /proc/PID/pagemap (present, swapped, exclusive,',
+      'file, soft-dirty; as root pfn, map count, kpageflags), with totals;',
+      "START/END hex (0x optional, END exclusive, default: end of START's mapping)",
+    ],
+    details: ['--json         one JSON document, streamed'],
+    load: async () => (await import('./pages.js')).runPages,
+  },
+  translate: {
+    synopsis: ['PID ADDR [--json]'],
+    summary: [
+      'how ADDR (hex) becomes a physical address: PGD/P4D/PUD/PMD/PTE indices,',
+      'page size (4 KiB, 2 MiB THP/hugetlb), pagemap state; as root PFN, physical',
+      'address, kpagecount and kpageflags',
+    ],
+    details: ['--json         the walk as JSON'],
+    load: async () => (await import('./translate.js')).runTranslate,
+  },
+  sim: {
+    synopsis: [],
+    summary: ['simulators: allocators, demand paging and copy-on-write, CPU caches, the data TLB'],
+    subcommandNoun: 'simulator',
+    subcommands: {
+      malloc: {
+        synopsis: ['[--allocator glibc|tcmalloc] [--tunables STRING] [--format summary|table|jsonl]', '[--workload NAME [--ops N] [--seed S]] [TRACE|-]'],
+        summary: ['replay a malloclab/JSON trace or a built-in workload through the glibc 2.36 or TCMalloc 2.10 model'],
+        details: async () => {
+          const [{ WORKLOADS }, { DEFAULT_WORKLOAD_OPS }] = await Promise.all([import('../../shared/sim/malloc/workloads.js'), import('./sim-malloc.js')]);
+          return [
+            'TRACE          CMU malloclab .rep file (a ID SIZE / f ID / r ID SIZE) or JSON [{"op":"a","id":0,"size":8}];',
+            '               - reads standard input',
+            `--workload W   a built-in workload instead of TRACE: ${WORKLOADS.map((w) => w.name).join(', ')}`,
+            `               (--ops N ops, default ${DEFAULT_WORKLOAD_OPS}; --seed S, default 1)`,
+            '--tunables S   glibc: a GLIBC_TUNABLES string, e.g. glibc.malloc.tcache_count=0:glibc.malloc.mmap_threshold=65536',
+            '               tcmalloc: TCMALLOC_* settings, e.g. TCMALLOC_RELEASE_RATE=0:TCMALLOC_TRANSFER_NUM_OBJ=64',
+            '--format F     summary (default): heap size and peak, in use, fragmentation, requests per path, brk/mmap calls',
+            '               table: one row per op (result, chunk size, the path that served it, events in words)',
+            '               jsonl: one JSON record per op, as tests/harness/malloc-replay.c prints it for the real glibc',
+          ];
+        },
+        load: async () => (await import('./sim-malloc.js')).runSimMalloc,
+      },
+      pages: {
+        synopsis: ['SCENARIO.json [--format table|json]'],
+        summary: ['simulate demand paging, fork and copy-on-write over a scenario'],
+        details: ['--format F     table (default): one row per step; json: the whole report'],
+        load: async () => (await import('./sim-pages.js')).runSimPages,
+      },
+      cache: {
+        synopsis: ['[--geometry SIZE:WAYS:LINE,…] [--format table|json] [--sets] PATTERN…'],
+        summary: [
+          'simulate the CPU data caches (LRU, write-allocate; default geometry from',
+          '/sys/devices/system/cpu/cpu0/cache): accesses, hits, misses per level',
+        ],
+        details: [...PATTERN_DETAILS, '--geometry G   levels from L1d down, e.g. 32K:8:64,1M:8:64 (default: this machine)', '--sets         also print line misses per set'],
+        load: async () => (await import('./sim-cache.js')).runSimCache,
+      },
+      tlb: {
+        synopsis: ['[--entries N] [--ways W] [--page 4k|2m] [--format table|json] PATTERN…'],
+        summary: ['simulate the data TLB on the same patterns; 4 KiB against 2 MiB pages', 'unless --page is given, with reach = entries × page size'],
+        details: [...PATTERN_DETAILS, '--entries N    TLB entries; --ways W: associativity; --page 4k|2m: one page size only'],
+        load: async () => (await import('./sim-tlb.js')).runSimTlb,
+      },
+    },
+  },
+  serve: {
+    synopsis: ['[--host 127.0.0.1] [--port N] [--open] [-d SECONDS] [--metrics] [--token-file FILE]'],
+    summary: ['browser mode: the UI and API on http://HOST:PORT/?token=… (token required)'],
+    details: SERVE_OPTIONS,
+    load: async () => (await import('./serve.js')).runServe,
+  },
+  exporter: {
+    synopsis: ['[--listen 127.0.0.1:9187] [--config FILE] [--token-file FILE] [-d SECONDS] [--once]'],
+    summary: [
+      'Prometheus /metrics only, for fleets; a non-loopback --listen needs --token-file;',
+      '--config groups processes and selects PSS/USS (README: fleet); --once prints once',
+    ],
+    details: [
+      '--listen H:P   address (default 127.0.0.1:9187; [::1]:9187 for IPv6, :9187 for every IPv4 interface)',
+      '--config FILE  name groups and PSS selection (JSON, see README "Config file")',
+      '--token-file F every scrape must carry Authorization: Bearer <the first line of F>',
+      INTERVAL_DETAIL(1, 0.05),
+      '--once         print one exposition to stdout and exit',
+    ],
+    load: async () => (await import('./exporter.js')).runExporter,
+  },
 };
 
-/** Runs the named command, or fails with bad-arg naming the unknown command. */
-export async function runCommand(name: string, argv: string[]): Promise<number> {
-  const load = COMMANDS[name];
-  if (load === undefined) throw new ApiError('bad-arg', `unknown command ${JSON.stringify(name)}; see memscope --help`);
-  const run = await load();
-  return run(argv);
+/** The exit status line, shared by every help text (and README's "The CLI"). */
+export const EXIT_STATUS = 'exit status: 0 ok, 1 failed (process gone, permission denied, a file unreadable, malformed or unwritable), 2 bad usage';
+
+/**
+ * One command's usage block: `lead` + "memscope NAME" + the synopsis (continuation lines aligned under it),
+ * then the summary indented. A command with subcommands shows their names as its synopsis.
+ */
+function formatUsageBlock(path: string[], spec: CommandSpec, lead: string): string[] {
+  const head = `${lead}memscope ${path.join(' ')} `;
+  const [first = '', ...more] = spec.subcommands === undefined ? spec.synopsis : [`${Object.keys(spec.subcommands).join('|')} …`];
+  const indent = ' '.repeat(lead.length - lead.trimStart().length);
+  return [`${head}${first}`, ...more.map((l) => `${' '.repeat(head.length)}${l}`), ...spec.summary.map((l) => `${indent}    ${l}`)];
+}
+
+/** The blocks of a command, or of each of its subcommands, indented by two spaces. */
+function formatUsageBlocks(path: string[], spec: CommandSpec): string[] {
+  if (spec.subcommands === undefined) return formatUsageBlock(path, spec, '  ');
+  return Object.entries(spec.subcommands).flatMap(([name, sub]) => formatUsageBlock([...path, name], sub, '  '));
+}
+
+/** Printed by `memscope --help`: every command's synopsis and summary. */
+export function formatUsage(): string {
+  const blocks = Object.entries(COMMANDS).flatMap(([name, spec]) => [...(name === 'serve' ? [''] : []), ...formatUsageBlocks([name], spec)]);
+  return `memscope — what a process's memory really is\n\nusage:\n${blocks.join('\n')}\n\n${EXIT_STATUS}\n`;
+}
+
+/** Printed by `memscope COMMAND --help`: the same synopsis and summary, then the details. */
+export async function formatCommandHelp(path: string[], spec: CommandSpec): Promise<string> {
+  const details = typeof spec.details === 'function' ? await spec.details() : (spec.details ?? []);
+  const lines = formatUsageBlock(path, spec, 'usage: ');
+  if (spec.subcommands !== undefined) lines.push('', ...formatUsageBlocks(path, spec));
+  if (details.length > 0) lines.push('', 'options:', ...details.map((l) => `  ${l}`));
+  return `${lines.join('\n')}\n\n${EXIT_STATUS}\n`;
+}
+
+/** Every command and subcommand path (`['top']`, `['sim', 'malloc']`, …), for tests that must cover them all. */
+export function listCommandPaths(): string[][] {
+  const out: string[][] = [];
+  const walk = (path: string[], spec: CommandSpec) => {
+    out.push(path);
+    for (const [name, sub] of Object.entries(spec.subcommands ?? {})) walk([...path, name], sub);
+  };
+  for (const [name, spec] of Object.entries(COMMANDS)) walk([name], spec);
+  return out;
+}
+
+/** True when argv asks for help (-h or --help before any `--`): help wins over every other argument. */
+function asksForHelp(argv: string[]): boolean {
+  const end = argv.indexOf('--');
+  return (end < 0 ? argv : argv.slice(0, end)).some((a) => a === '-h' || a === '--help');
+}
+
+/** Known names of a table, for error messages. */
+const namesOf = (table: Record<string, CommandSpec>) => Object.keys(table).join(', ');
+
+/**
+ * The command argv names, descending into subcommands, and the arguments left for it. Names are resolved
+ * first (an unknown one is bad usage even with --help); `sim --help` stops at sim itself.
+ */
+function resolveCommand(argv: string[]): { path: string[]; spec: CommandSpec; rest: string[] } {
+  const [name = '', ...rest] = argv;
+  let spec = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (spec === undefined) throw new ApiError('bad-arg', `unknown command ${quoteUserInput(name)}; see memscope --help`);
+  const path = [name];
+  while (spec.subcommands !== undefined) {
+    const next = rest[0];
+    if (next !== undefined && asksForHelp([next])) break;
+    const table: Record<string, CommandSpec> = spec.subcommands;
+    const noun = spec.subcommandNoun ?? 'subcommand';
+    const see = `see memscope ${path.join(' ')} --help`;
+    if (next === undefined) throw new ApiError('bad-arg', `${path.join(' ')}: expected a ${noun} (${namesOf(table)}); ${see}`);
+    const sub = Object.hasOwn(table, next) ? table[next] : undefined;
+    if (sub === undefined) throw new ApiError('bad-arg', `${path.join(' ')}: unknown ${noun} ${quoteUserInput(next)} (expected ${namesOf(table)}); ${see}`);
+    path.push(next);
+    rest.shift();
+    spec = sub;
+  }
+  return { path, spec, rest };
+}
+
+/**
+ * Runs `memscope ARGV…`: the named command with the rest of argv, its help when argv asks for it (exit 0, even
+ * when other arguments are wrong), or `memscope help [COMMAND…]`. Throws ApiError('bad-arg') for an unknown name.
+ */
+export async function runCommand(argv: string[]): Promise<number> {
+  const [first, ...afterFirst] = argv;
+  if (first === 'help' || first === '-h' || first === '--help') {
+    if (afterFirst.length === 0) {
+      process.stdout.write(formatUsage());
+      return 0;
+    }
+    return runCommand([...afterFirst, '--help']);
+  }
+  const { path, spec, rest } = resolveCommand(argv);
+  if (asksForHelp(rest) || spec.load === undefined) {
+    process.stdout.write(await formatCommandHelp(path, spec));
+    return 0;
+  }
+  return (await spec.load())(rest);
 }

@@ -4,12 +4,12 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ApiError } from '../../shared/errors.js';
-import { parsePositiveNumber } from '../../shared/validate.js';
+import { parseIntervalMs, parsePositiveNumber } from '../../shared/validate.js';
 import { MetricsCollector } from '../host/metrics.js';
 import { readTokenFile } from '../host/token-file.js';
 import { startServer } from '../host/server.js';
 import { MemscopeService } from '../host/service.js';
-import { parseCommandArgs } from './args.js';
+import { expectNoPositionals, parseCommandArgs } from './args.js';
 
 /** The built renderer, next to the compiled CLI (dist/renderer). */
 export const RENDERER_DIR = fileURLToPath(new URL('../../renderer/', import.meta.url));
@@ -31,11 +31,11 @@ export async function runServe(argv: string[]): Promise<number> {
       },
     }),
   );
-  if (positionals.length > 0) throw new ApiError('bad-arg', `serve: unexpected argument ${JSON.stringify(positionals[0])}`);
+  expectNoPositionals('serve', positionals);
   const host = values.host ?? '127.0.0.1';
   const port = values.port === undefined ? 7878 : parsePositiveNumber(values.port, '--port', { integer: true });
   if (port > 65535) throw new ApiError('bad-arg', `serve: --port ${port} is not a port (0-65535)`);
-  const intervalMs = values.d === undefined ? 1000 : parsePositiveNumber(values.d, '-d (seconds)', { min: 0.05 }) * 1000;
+  const intervalMs = values.d === undefined ? 1000 : parseIntervalMs(values.d, 0.05);
 
   const token = values['token-file'] === undefined ? undefined : readTokenFile(values['token-file']);
   const service = new MemscopeService({ intervalMs });

@@ -3,6 +3,7 @@
 // and prints accesses, hits and misses per level.
 import { parseArgs } from 'node:util';
 import { ApiError } from '../../shared/errors.js';
+import { quoteUserInput } from '../../shared/text/escape.js';
 import { formatCacheReport, formatGeometry } from '../../shared/sim/cache/format.js';
 import { parseGeometrySpec, type CacheGeometry } from '../../shared/sim/cache/geometry.js';
 import { describePatternKinds } from '../../shared/sim/cache/pattern-catalog.js';
@@ -28,7 +29,7 @@ export async function runSimCache(argv: string[]): Promise<number> {
     return 0;
   }
   const format = values.format ?? 'table';
-  if (!(FORMATS as readonly string[]).includes(format)) throw new ApiError('bad-arg', `sim cache: unknown --format ${JSON.stringify(format)} (expected table or json)`);
+  if (!(FORMATS as readonly string[]).includes(format)) throw new ApiError('bad-arg', `sim cache: unknown --format ${quoteUserInput(format)} (expected table or json)`);
   if (positionals.length === 0) throw new ApiError('bad-arg', 'sim cache: expected PATTERN (see memscope sim cache --list); see memscope --help');
   let geometry: CacheGeometry;
   let source: string;

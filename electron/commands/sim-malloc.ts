@@ -4,6 +4,7 @@
 import { once } from 'node:events';
 import { parseArgs } from 'node:util';
 import { ApiError } from '../../shared/errors.js';
+import { quoteUserInput } from '../../shared/text/escape.js';
 import { type Trace, TraceParseError, parseTrace } from '../../shared/sim/trace.js';
 import { WORKLOADS, generateWorkload } from '../../shared/sim/malloc/workloads.js';
 import { type MallocParams, parseGlibcTunables } from '../../shared/sim/malloc/glibc/params.js';
@@ -30,29 +31,14 @@ const COMMAND = 'sim malloc';
 const FORMATS = ['jsonl', 'table', 'summary'] as const;
 type Format = (typeof FORMATS)[number];
 const ALLOCATORS: readonly MallocAllocatorName[] = ['glibc', 'tcmalloc'];
-const DEFAULT_WORKLOAD_OPS = 10_000;
+/** Ops of a --workload without --ops (named in the usage, electron/commands/registry.ts). */
+export const DEFAULT_WORKLOAD_OPS = 10_000;
 /** Generated ops are objects before packing, and results take 57 bytes per op: keep a workload in memory. */
 const MAX_WORKLOAD_OPS = 5_000_000;
 /** Ops replayed between two writes of jsonl output (bounded memory, few syscalls). */
 const JSONL_CHUNK_OPS = 4096;
 /** Buffered output is written once it passes this many characters. */
 const WRITE_CHUNK_CHARS = 1 << 16;
-
-/** Printed by `memscope sim malloc --help`. */
-export const SIM_MALLOC_USAGE = `usage: memscope sim malloc [--allocator glibc|tcmalloc] [--tunables STRING] [--format jsonl|table|summary]
-                          [--workload NAME [--ops N] [--seed S]] [TRACE|-]
-  replays an allocation trace through a model of the allocator (glibc 2.36 ptmalloc2, or gperftools
-  2.10 TCMalloc) and shows what every call returned and why.
-  TRACE        CMU malloclab .rep file (a ID SIZE / f ID / r ID SIZE) or JSON [{"op":"a","id":0,"size":8}];
-               - reads standard input
-  --workload   a built-in workload instead of TRACE: ${WORKLOADS.map((w) => w.name).join(', ')}
-               (--ops N ops, default ${DEFAULT_WORKLOAD_OPS}; --seed S, default 1)
-  --tunables   glibc: a GLIBC_TUNABLES string, e.g. glibc.malloc.tcache_count=0:glibc.malloc.mmap_threshold=65536
-               tcmalloc: TCMALLOC_* settings, e.g. TCMALLOC_RELEASE_RATE=0:TCMALLOC_TRANSFER_NUM_OBJ=64
-  --format     summary (default): heap size and peak, in use, fragmentation, requests per path, brk/mmap calls
-               table: one row per op (result, chunk size, the path that served it, events in words)
-               jsonl: one JSON record per op, as tests/harness/malloc-replay.c prints it for the real glibc
-`;
 
 /** A replay the command drives op by op, whichever the model. */
 interface MallocReplayer {
@@ -84,7 +70,7 @@ function readTrace(text: string, label: string): Trace {
 /** A non-negative decimal integer option, or a usage error naming it. */
 function parseIntegerOption(name: string, text: string, min: number, max: number): number {
   if (!/^[0-9]+$/.test(text) || Number(text) < min || Number(text) > max) {
-    throw new ApiError('bad-arg', `${COMMAND}: --${name} ${JSON.stringify(text)} is not an integer from ${min} to ${max}`);
+    throw new ApiError('bad-arg', `${COMMAND}: --${name} ${quoteUserInput(text)} is not an integer from ${min} to ${max}`);
   }
   return Number(text);
 }
@@ -228,23 +214,18 @@ export async function runSimMalloc(argv: string[]): Promise<number> {
         workload: { type: 'string', short: 'w' },
         ops: { type: 'string', short: 'n' },
         seed: { type: 'string', short: 's' },
-        help: { type: 'boolean', short: 'h' },
       },
     }),
   );
-  if (values.help === true) {
-    process.stdout.write(SIM_MALLOC_USAGE);
-    return 0;
-  }
   const allocator = values.allocator ?? 'glibc';
   if (!(ALLOCATORS as readonly string[]).includes(allocator)) {
-    throw new ApiError('bad-arg', `${COMMAND}: unknown --allocator ${JSON.stringify(allocator)} (expected ${ALLOCATORS.join(' or ')})`);
+    throw new ApiError('bad-arg', `${COMMAND}: unknown --allocator ${quoteUserInput(allocator)} (expected ${ALLOCATORS.join(' or ')})`);
   }
   const format = (values.format ?? 'summary') as Format;
   if (!(FORMATS as readonly string[]).includes(format)) {
-    throw new ApiError('bad-arg', `${COMMAND}: unknown --format ${JSON.stringify(format)} (expected ${FORMATS.join(', ')})`);
+    throw new ApiError('bad-arg', `${COMMAND}: unknown --format ${quoteUserInput(format)} (expected ${FORMATS.join(', ')})`);
   }
-  if (positionals.length > 1) throw new ApiError('bad-arg', `${COMMAND}: expected one TRACE (unexpected ${JSON.stringify(positionals[1])}); see memscope sim malloc --help`);
+  if (positionals.length > 1) throw new ApiError('bad-arg', `${COMMAND}: expected one TRACE (unexpected ${quoteUserInput(positionals[1] ?? '')}); see memscope sim malloc --help`);
   const path = positionals[0];
   const workload = values.workload;
   if (workload !== undefined && path !== undefined) throw new ApiError('bad-arg', `${COMMAND}: give TRACE or --workload, not both`);
@@ -261,7 +242,7 @@ export async function runSimMalloc(argv: string[]): Promise<number> {
   let source: string;
   if (workload !== undefined) {
     if (!WORKLOADS.some((w) => w.name === workload)) {
-      throw new ApiError('bad-arg', `${COMMAND}: unknown workload ${JSON.stringify(workload)} (known: ${WORKLOADS.map((w) => w.name).join(', ')})`);
+      throw new ApiError('bad-arg', `${COMMAND}: unknown workload ${quoteUserInput(workload)} (known: ${WORKLOADS.map((w) => w.name).join(', ')})`);
     }
     const opCount = values.ops === undefined ? DEFAULT_WORKLOAD_OPS : parseIntegerOption('ops', values.ops, 1, MAX_WORKLOAD_OPS);
     const seed = values.seed === undefined ? 1 : parseIntegerOption('seed', values.seed, 0, 0xffffffff);

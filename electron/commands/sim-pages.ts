@@ -2,6 +2,7 @@
 // and copy-on-write simulator (shared/sim/pages/) and prints a step-by-step table or the JSON report of issue 5.
 import { parseArgs } from 'node:util';
 import { ApiError } from '../../shared/errors.js';
+import { quoteUserInput } from '../../shared/text/escape.js';
 import { buildSimPagesReport, formatStepTable } from '../../shared/sim/pages/format.js';
 import { parseScenario, type Scenario } from '../../shared/sim/pages/scenario.js';
 import { simulateScenario } from '../../shared/sim/pages/simulate.js';
@@ -29,7 +30,7 @@ export async function runSimPages(argv: string[]): Promise<number> {
   );
   const format = values.format ?? 'table';
   if (!(FORMATS as readonly string[]).includes(format)) {
-    throw new ApiError('bad-arg', `sim pages: unknown --format ${JSON.stringify(format)} (expected ${FORMATS.join(' or ')})`);
+    throw new ApiError('bad-arg', `sim pages: unknown --format ${quoteUserInput(format)} (expected ${FORMATS.join(' or ')})`);
   }
   const [path] = expectPositionals('sim pages', positionals, ['scenario.json']);
   const scenario = readScenarioFile(path ?? '');

@@ -2,6 +2,7 @@
 // patterns through the TLB model (shared/sim/tlb/); without --page it compares 4 KiB with 2 MiB pages.
 import { parseArgs } from 'node:util';
 import { ApiError } from '../../shared/errors.js';
+import { quoteUserInput } from '../../shared/text/escape.js';
 import { describePatternKinds } from '../../shared/sim/cache/pattern-catalog.js';
 import { formatTlbReports } from '../../shared/sim/tlb/format.js';
 import { DEFAULT_TLB_2M, DEFAULT_TLB_4K, validateTlbGeometry, type TlbGeometry } from '../../shared/sim/tlb/params.js';
@@ -33,9 +34,9 @@ export async function runSimTlb(argv: string[]): Promise<number> {
     return 0;
   }
   const format = values.format ?? 'table';
-  if (format !== 'table' && format !== 'json') throw new ApiError('bad-arg', `sim tlb: unknown --format ${JSON.stringify(format)} (expected table or json)`);
+  if (format !== 'table' && format !== 'json') throw new ApiError('bad-arg', `sim tlb: unknown --format ${quoteUserInput(format)} (expected table or json)`);
   const pageKey = values.page?.toLowerCase();
-  if (pageKey !== undefined && PAGES[pageKey] === undefined) throw new ApiError('bad-arg', `sim tlb: unknown --page ${JSON.stringify(values.page)} (expected 4k or 2m)`);
+  if (pageKey !== undefined && PAGES[pageKey] === undefined) throw new ApiError('bad-arg', `sim tlb: unknown --page ${quoteUserInput(values.page ?? '')} (expected 4k or 2m)`);
   if (positionals.length === 0) throw new ApiError('bad-arg', 'sim tlb: expected PATTERN (see memscope sim tlb --list); see memscope --help');
   const entries = values.entries === undefined ? undefined : parsePositiveNumber(values.entries, '--entries', { integer: true, min: 1 });
   const ways = values.ways === undefined ? undefined : parsePositiveNumber(values.ways, '--ways', { integer: true, min: 1 });

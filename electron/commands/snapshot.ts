@@ -1,6 +1,7 @@
 // `memscope snapshot PID [-o FILE]`: one versioned JSON document of a process, written
 // atomically (temp file + rename) so a reader never sees half a snapshot.
 import { parseArgs } from 'node:util';
+import { escapeControlChars } from '../../shared/text/escape.js';
 import { parsePid } from '../../shared/validate.js';
 import { writeFileAtomic } from '../host/atomic-write.js';
 import { MemscopeService } from '../host/service.js';
@@ -24,7 +25,7 @@ export async function runSnapshot(argv: string[]): Promise<number> {
     const stamp = snapshot.createdAt.replace(/[-:]/g, '').replace(/\..*$/, '');
     const path = values.output ?? `memscope-${pid}-${stamp}.json`;
     writeFileAtomic(path, text);
-    process.stderr.write(`wrote ${path} (${snapshot.mappings.length} mappings, ${text.length} bytes)\n`);
+    process.stderr.write(`wrote ${escapeControlChars(path)} (${snapshot.mappings.length} mappings, ${text.length} bytes)\n`);
     return 0;
   } finally {
     service.stop();

@@ -5,10 +5,11 @@ import { ApiError } from '../../shared/errors.js';
 import { COLUMNS, isColumnId, type ColumnId } from '../../shared/proc/columns.js';
 import { formatTimePlus } from '../../shared/proc/top-metrics.js';
 import type { ProcessRow } from '../../shared/proc/types.js';
-import { parsePositiveNumber } from '../../shared/validate.js';
+import { escapeControlChars, quoteUserInput } from '../../shared/text/escape.js';
+import { parseIntervalMs, parsePositiveNumber } from '../../shared/validate.js';
 import type { Tick } from '../../shared/api.js';
 import { Sampler } from '../host/sampler.js';
-import { parseCommandArgs } from './args.js';
+import { expectNoPositionals, parseCommandArgs } from './args.js';
 
 /** top's and htop's header names accepted by --sort, mapped to column ids. */
 const SORT_ALIASES: Record<string, ColumnId> = Object.fromEntries(
@@ -34,9 +35,9 @@ export async function runTop(argv: string[]): Promise<number> {
       },
     }),
   );
-  if (positionals.length > 0) throw new ApiError('bad-arg', `top: unexpected argument ${JSON.stringify(positionals[0])}`);
+  expectNoPositionals('top', positionals);
   const iterations = values.n === undefined ? Infinity : parsePositiveNumber(values.n, '-n', { integer: true, min: 1 });
-  const delayS = values.d === undefined ? 1 : parsePositiveNumber(values.d, '-d (seconds)', { min: 0.01 });
+  const delayMs = values.d === undefined ? 1000 : parseIntervalMs(values.d, 0.01);
   const limit = values.limit === undefined ? Infinity : parsePositiveNumber(values.limit, '--limit', { integer: true, min: 1 });
   const sortKey = parseSortKey(values.sort ?? 'resKb');
 
@@ -47,9 +48,9 @@ export async function runTop(argv: string[]): Promise<number> {
   });
   try {
     sampler.tick(); // prime: %CPU and fault rates need a previous sample, as top's first refresh
-    await sleep(Math.min(delayS, 0.2) * 1000);
+    await sleep(Math.min(delayMs, 200));
     for (let i = 0; i < iterations && !stopped; i++) {
-      if (i > 0) await sleep(delayS * 1000);
+      if (i > 0) await sleep(delayMs);
       const tick = sampler.tick();
       const rows = sortRows(tick.rows, sortKey).slice(0, limit);
       process.stdout.write(values.json === true ? `${JSON.stringify(rows)}\n` : formatTopTable(tick, rows));
@@ -64,7 +65,7 @@ function parseSortKey(text: string): ColumnId {
   const id = SORT_ALIASES[text.toLowerCase()] ?? (isColumnId(text) ? text : undefined);
   if (id === undefined) {
     const names = COLUMNS.map((c) => c.id).join(', ');
-    throw new ApiError('bad-arg', `top: unknown --sort field ${JSON.stringify(text)} (one of: ${names}, or a header like RES)`);
+    throw new ApiError('bad-arg', `top: unknown --sort field ${quoteUserInput(text)} (one of: ${names}, or a header like RES)`);
   }
   return id;
 }
@@ -79,7 +80,10 @@ function sortRows(rows: ProcessRow[], key: ColumnId): ProcessRow[] {
   });
 }
 
-/** Formats a tick like `top -b`: a summary header, then one line per process. */
+/**
+ * Formats a tick like `top -b`: a summary header, then one line per process. Command lines and user names are
+ * chosen by users, so their control characters are shown escaped (`\x1b`, `\n`), never sent to the terminal.
+ */
 export function formatTopTable(tick: Tick, rows: ProcessRow[]): string {
   const live = tick.rows.filter((r) => r.rowStatus !== 'gone');
   const count = (s: string) => live.filter((r) => r.state === s).length;
@@ -94,9 +98,9 @@ export function formatTopTable(tick: Tick, rows: ProcessRow[]): string {
   for (const r of rows) {
     const mark = r.rowStatus === 'gone' ? ' (gone)' : r.rowStatus === 'restricted' ? ' (restricted)' : '';
     lines.push(
-      `${String(r.pid).padStart(7)} ${r.user.slice(0, 9).padEnd(9)} ${String(r.virtKb).padStart(9)} ${String(r.resKb).padStart(8)} ` +
+      `${String(r.pid).padStart(7)} ${escapeControlChars(r.user).slice(0, 9).padEnd(9)} ${String(r.virtKb).padStart(9)} ${String(r.resKb).padStart(8)} ` +
         `${String(r.shrKb).padStart(8)} ${String(r.swapKb).padStart(7)} ${r.state} ${r.cpuPct.toFixed(1).padStart(5)} ` +
-        `${r.memPct.toFixed(1).padStart(5)} ${formatTimePlus(r.cpuTimeS).padStart(9)} ${r.command}${mark}`,
+        `${r.memPct.toFixed(1).padStart(5)} ${formatTimePlus(r.cpuTimeS).padStart(9)} ${escapeControlChars(r.command)}${mark}`,
     );
   }
   return `${lines.join('\n')}\n\n`;

@@ -2,6 +2,7 @@
 // the page-table indices level by level, the page size, and the page's pagemap/kpageflags state.
 import { parseArgs } from 'node:util';
 import { formatTranslation } from '../../shared/mm/translate-format.js';
+import { escapeControlChars } from '../../shared/text/escape.js';
 import { parsePid } from '../../shared/validate.js';
 import { translateAddress } from '../host/translate.js';
 import { expectPositionals, parseCommandArgs } from './args.js';
@@ -13,6 +14,8 @@ export async function runTranslate(argv: string[]): Promise<number> {
   );
   const [pidText, addressText] = expectPositionals('translate', positionals, ['pid', 'addr']);
   const report = translateAddress(parsePid(pidText ?? ''), addressText ?? '');
-  process.stdout.write(values.json === true ? `${JSON.stringify(report)}\n` : formatTranslation(report));
+  // The mapping's path is a file name anyone could choose: its control characters are shown escaped in text.
+  const shown = { ...report, mapping: { ...report.mapping, path: escapeControlChars(report.mapping.path) } };
+  process.stdout.write(values.json === true ? `${JSON.stringify(report)}\n` : formatTranslation(shown));
   return 0;
 }

@@ -2,9 +2,9 @@
 // temp file in the same directory, fsync, rename over the target, fsync the directory.
 import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { ApiError } from '../../shared/errors.js';
+import { fileError } from './file-error.js';
 
-/** Atomically replaces path with data. Throws ApiError with the reason on failure. */
+/** Atomically replaces path with data. Throws ApiError (gone, denied, malformed) with the reason on failure. */
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
   const tmp = join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${Date.now()}`);
   let fd = -1;
@@ -20,9 +20,12 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
     syncDirectory(dirname(path));
   } catch (err) {
     if (fd >= 0) closeSync(fd);
-    rmSync(tmp, { force: true });
-    const e = err as NodeJS.ErrnoException;
-    throw new ApiError(e.code === 'EACCES' ? 'denied' : 'bad-arg', `cannot write ${path}: ${e.code ?? e.message}`);
+    try {
+      rmSync(tmp, { force: true });
+    } catch {
+      // a path the kernel refuses (ENAMETOOLONG, ENOTDIR) never got a temp file; report the write's own error
+    }
+    throw fileError('write', path, err); // a run-time failure (exit 1), never bad usage
   }
 }
 

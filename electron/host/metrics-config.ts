@@ -4,6 +4,7 @@
 // The format, with examples, is documented in README.md ("Running memscope on a fleet") ("Config file"); a test parses those examples.
 import { readFileSync } from 'node:fs';
 import { ApiError } from '../../shared/errors.js';
+import { fileError } from './file-error.js';
 import {
   BUILTIN_PLACEHOLDERS,
   DEFAULT_METRICS_CONFIG,
@@ -19,15 +20,13 @@ export const CONFIG_KEYS = ['groups', 'smaps', 'smapsRefreshSeconds', 'smapsMaxP
 const MATCHER_KEYS = ['comm', 'cmdline', 'user'] as const;
 const GROUP_KEYS = ['name', ...MATCHER_KEYS, 'smaps'] as const;
 
-/** Reads and checks a config file; throws ApiError (bad-arg: unreadable, malformed: wrong content). */
+/** Reads and checks a config file; throws ApiError (gone, denied: unreadable; malformed: wrong content). */
 export function readMetricsConfig(path: string): MetricsConfig {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : (code ?? String(err));
-    throw new ApiError('bad-arg', `config ${path}: cannot read: ${why}`);
+    throw fileError('read config', path, err);
   }
   return parseMetricsConfig(text, path);
 }

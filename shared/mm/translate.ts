@@ -5,6 +5,7 @@
 // 512 entries per table), Documentation/arch/x86/x86_64/mm.rst (canonical halves), Linux 6.x.
 
 import { ApiError } from '../errors.js';
+import { quoteUserInput } from '../text/escape.js';
 
 /** Number of paging levels: 4 (48-bit virtual addresses) or 5 (LA57, 57-bit). */
 export type PagingLevels = 4 | 5;
@@ -48,10 +49,10 @@ export function countVirtualAddressBits(levels: PagingLevels): number {
 export function parseVirtualAddress(text: string): bigint {
   const digits = /^0[xX]/.test(text) ? text.slice(2) : text;
   if (!/^[0-9a-fA-F]+$/.test(digits)) {
-    throw new ApiError('bad-arg', `not a hex address: ${JSON.stringify(text)} (expected e.g. 7f3dd9bf4000 or 0x7f3dd9bf4000)`);
+    throw new ApiError('bad-arg', `not a hex address: ${quoteUserInput(text)} (expected e.g. 7f3dd9bf4000 or 0x7f3dd9bf4000)`);
   }
   const value = BigInt(`0x${digits}`);
-  if (value >= TWO_64) throw new ApiError('bad-arg', `address ${text} is out of range: more than 64 bits`);
+  if (value >= TWO_64) throw new ApiError('bad-arg', `address ${quoteUserInput(text)} is out of range: more than 64 bits`);
   return value;
 }
 

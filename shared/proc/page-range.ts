@@ -2,6 +2,7 @@
 // mappings from /proc/PID/maps: START must be mapped, and the range may span adjacent mappings but no hole.
 
 import { ApiError } from '../errors.js';
+import { quoteUserInput } from '../text/escape.js';
 import { hexToBigInt } from '../units.js';
 import { PAGE_SIZE_BYTES } from './page-row.js';
 import type { Mapping } from './types.js';
@@ -28,7 +29,7 @@ export interface AddressRange {
 export function parseAddress(text: string, what: string): bigint {
   const digits = /^0[xX]/.test(text) ? text.slice(2) : text;
   if (!/^[0-9a-fA-F]{1,16}$/.test(digits)) {
-    throw new ApiError('bad-arg', `bad ${what} address ${JSON.stringify(text)} (expected hex, e.g. 7f3dd9bf4000 or 0x7f3dd9bf4000)`);
+    throw new ApiError('bad-arg', `bad ${what} address ${quoteUserInput(text)} (expected hex, e.g. 7f3dd9bf4000 or 0x7f3dd9bf4000)`);
   }
   return hexToBigInt(digits);
 }

@@ -1,6 +1,8 @@
 // Renders a SnapshotDiff as plain text lines for the CLI (`memscope diff a.json b.json`): aligned
 // columns, kB amounts as plain integers and deltas signed ("+132", "-8", "0") so awk/grep work on them.
+// Paths and names come from a snapshot file (anything at all): their control characters are shown escaped.
 
+import { escapeControlChars } from '../text/escape.js';
 import { MAPPING_CHANGES, type MappingAmounts, type MappingDiff, type SnapshotDiff } from './diff.js';
 
 /** What formatDiff shows. */
@@ -19,13 +21,14 @@ const AMOUNT_TITLES = ['Size', 'Rss', 'Pss', 'Swap', 'Private_Dirty'] as const;
  * The diff as lines: a header naming both sides, a TOTALS table (before, after, delta in kB),
  * a MAPPINGS table (one row per changed mapping, deltas in kB, smaps field names as titles) and a
  * GROUPS table (per backing file). Tables are padded so every column lines up; numbers are
- * right-aligned, text left-aligned, and no line has trailing spaces.
+ * right-aligned, text left-aligned, and no line has trailing spaces. A process has up to vm.max_map_count
+ * (65530) mappings, so a diff can have 130k rows: rows are appended one by one, never spread as arguments.
  */
 export function formatDiff(diff: SnapshotDiff, options: FormatDiffOptions = {}): string[] {
   const includeUnchanged = options.includeUnchanged ?? false;
   const maxGroups = options.maxGroups ?? 20;
   const lines: string[] = [];
-  const side = (s: SnapshotDiff['before']): string => `pid ${s.pid} (${s.comm}) at ${s.createdAt}`;
+  const side = (s: SnapshotDiff['before']): string => `pid ${s.pid} (${escapeControlChars(s.comm)}) at ${escapeControlChars(s.createdAt)}`;
   lines.push(`before: ${side(diff.before)}`);
   lines.push(`after:  ${side(diff.after)}`);
   if (!diff.sameProcess) lines.push('note: different processes (pid or start time differ); mappings matched by identity');
@@ -33,12 +36,11 @@ export function formatDiff(diff: SnapshotDiff, options: FormatDiffOptions = {}):
 
   lines.push('');
   lines.push('TOTALS (kB)');
-  lines.push(
-    ...renderTable(
-      ['', 'before', 'after', 'delta'],
-      ['left', 'right', 'right', 'right'],
-      diff.totals.map((t) => [t.name, formatOptionalKb(t.beforeKb), formatOptionalKb(t.afterKb), formatOptionalDelta(t.deltaKb)]),
-    ),
+  renderTable(
+    lines,
+    ['', 'before', 'after', 'delta'],
+    ['left', 'right', 'right', 'right'],
+    diff.totals.map((t) => [t.name, formatOptionalKb(t.beforeKb), formatOptionalKb(t.afterKb), formatOptionalDelta(t.deltaKb)]),
   );
 
   const shown = diff.mappings.filter((m) => includeUnchanged || m.change !== 'unchanged');
@@ -47,12 +49,11 @@ export function formatDiff(diff: SnapshotDiff, options: FormatDiffOptions = {}):
   if (shown.length === 0) {
     lines.push('no mapping changed');
   } else {
-    lines.push(
-      ...renderTable(
-        ['change', 'start', 'end', 'perms', ...AMOUNT_TITLES, 'path'],
-        ['left', 'left', 'left', 'left', 'right', 'right', 'right', 'right', 'right', 'left'],
-        shown.map(formatMappingRow),
-      ),
+    renderTable(
+      lines,
+      ['change', 'start', 'end', 'perms', ...AMOUNT_TITLES, 'path'],
+      ['left', 'left', 'left', 'left', 'right', 'right', 'right', 'right', 'right', 'left'],
+      shown.map(formatMappingRow),
     );
   }
 
@@ -62,12 +63,11 @@ export function formatDiff(diff: SnapshotDiff, options: FormatDiffOptions = {}):
   if (groups.length === 0) {
     lines.push('no group changed');
   } else {
-    lines.push(
-      ...renderTable(
-        ['maps', ...AMOUNT_TITLES, 'group'],
-        ['right', 'right', 'right', 'right', 'right', 'right', 'left'],
-        groups.map((g) => [`${g.beforeCount}->${g.afterCount}`, ...formatDeltas(g.deltaKb), g.group]),
-      ),
+    renderTable(
+      lines,
+      ['maps', ...AMOUNT_TITLES, 'group'],
+      ['right', 'right', 'right', 'right', 'right', 'right', 'left'],
+      groups.map((g) => [`${g.beforeCount}->${g.afterCount}`, ...formatDeltas(g.deltaKb), escapeControlChars(g.group)]),
     );
   }
   return lines;
@@ -84,7 +84,7 @@ export function formatSignedKb(deltaKb: number): string {
 function formatMappingRow(m: MappingDiff): string[] {
   const shown = m.after ?? m.before;
   const perms = m.before !== null && m.after !== null && m.before.perms !== m.after.perms ? `${m.before.perms}->${m.after.perms}` : (shown?.perms ?? '');
-  return [m.change, shown?.start ?? '', shown?.end ?? '', perms, ...formatDeltas(m.deltaKb), shown?.path ?? ''];
+  return [m.change, shown?.start ?? '', shown?.end ?? '', escapeControlChars(perms), ...formatDeltas(m.deltaKb), escapeControlChars(shown?.path ?? '')];
 }
 
 function formatDeltas(d: MappingAmounts): string[] {
@@ -103,8 +103,8 @@ function isZero(d: MappingAmounts): boolean {
   return d.sizeKb === 0 && d.rssKb === 0 && d.pssKb === 0 && d.swapKb === 0 && d.privateDirtyKb === 0;
 }
 
-/** Pads every cell to its column's widest cell, two spaces between columns, trailing spaces trimmed. */
-function renderTable(header: string[], align: Align[], rows: string[][]): string[] {
+/** Appends the table to out: every cell padded to its column's widest cell, two spaces between columns, trailing spaces trimmed. */
+function renderTable(out: string[], header: string[], align: Align[], rows: string[][]): void {
   // A loop, not Math.max(...rows): a diff can have tens of thousands of rows, past the argument limit.
   const widths = header.map((h) => h.length);
   for (const row of rows) {
@@ -115,5 +115,6 @@ function renderTable(header: string[], align: Align[], rows: string[][]): string
       .map((cell, c) => (align[c] === 'right' ? cell.padStart(widths[c] ?? 0) : cell.padEnd(widths[c] ?? 0)))
       .join('  ')
       .trimEnd();
-  return [render(header), ...rows.map(render)];
+  out.push(render(header));
+  for (const row of rows) out.push(render(row));
 }

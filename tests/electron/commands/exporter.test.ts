@@ -92,13 +92,13 @@ describe('memscope exporter', () => {
     assertOneLineError(memscope('exporter', '--listen', 'nonsense'), 2, /bad --listen "nonsense" \(expected HOST:PORT/);
     assertOneLineError(memscope('exporter', '--listen', '127.0.0.1:99999'), 2, /bad --listen/);
     assertOneLineError(memscope('exporter', '--listen', '192.0.2.1:9187'), 2, /192\.0\.2\.1 \(not loopback\) needs a bearer token: --token-file FILE/);
-    assertOneLineError(memscope('exporter', '--token-file', join(dir, 'nope')), 2, /--token-file .*nope: no such file/);
-    assertOneLineError(memscope('exporter', '--token-file', empty), 2, /empty-token is empty/);
+    assertOneLineError(memscope('exporter', '--token-file', join(dir, 'nope')), 1, /--token-file .*nope": no such file/);
+    assertOneLineError(memscope('exporter', '--token-file', empty), 1, /empty-token" is empty/);
     assertOneLineError(memscope('exporter', '--config', badConfig), 1, /config .*bad\.json: groups\[0\]\.comm: invalid regular expression/);
-    assertOneLineError(memscope('exporter', '--config', join(dir, 'nope.json')), 2, /nope\.json: cannot read: no such file/);
+    assertOneLineError(memscope('exporter', '--config', join(dir, 'nope.json')), 1, /cannot read config ".*nope\.json": no such file/);
     assertOneLineError(memscope('exporter', '-d', '0'), 2, /bad -d \(seconds\)/);
     assertOneLineError(memscope('exporter', 'extra'), 2, /unexpected argument "extra"/);
-    assertOneLineError(memscope('exporter', '--bogus'), 2, /exporter: Unknown option '--bogus'/);
+    assertOneLineError(memscope('exporter', '--bogus'), 2, /exporter: Unknown option "--bogus"/);
 
     const taken = createServer();
     await new Promise<void>((r) => taken.listen(0, '127.0.0.1', () => r()));

@@ -11,6 +11,7 @@ import { hexToBigInt } from '../../../shared/units.js';
 import { after, before, describe, test } from 'node:test';
 import { CLI_PATH } from '../../helpers/paths.js';
 import { readSmapsOf, startPagesSubject, type PagesSubject } from '../host/pages-subject.js';
+import { HOSTILE_DIR_NAME, HOSTILE_DIR_SHOWN, startHostilePathsSubject, type HostilePathsSubject } from './hostile-paths.js';
 
 /** uid/gid of "nobody" on Debian, for the unprivileged cases. */
 const NOBODY = { uid: 65534, gid: 65534 };
@@ -197,7 +198,7 @@ describe('memscope pages', () => {
     }
     assertOneLineError(memscope(['pages', pid]), 2, /expected PID START\[-END\] \(missing\)/);
     assertOneLineError(memscope(['pages', 'abc', start]), 2, /not a pid/);
-    assertOneLineError(memscope(['pages', pid, start, '--bogus']), 2, /Unknown option/);
+    assertOneLineError(memscope(['pages', pid, start, '--bogus']), 2, /Unknown option "--bogus"/);
   });
 
   test('a pid that is gone: exit 1, one line', async () => {
@@ -226,5 +227,23 @@ describe('memscope pages', () => {
 
   test("another user's process without root: permission denied, exit 1", { skip: IS_ROOT ? false : 'needs root to run as nobody' }, () => {
     assertOneLineError(memscope(['pages', String(subject.pid), anon], NOBODY), 1, /permission denied/);
+  });
+});
+
+describe('pages table with a hostile file name', () => {
+  let hostile: HostilePathsSubject;
+  before(async () => {
+    hostile = await startHostilePathsSubject();
+  });
+  after(() => hostile.stop());
+
+  test('the mapping line shows the path escaped, --json keeps it exact', () => {
+    const spaced = hostile.report.get('spaced')!;
+    const table = memscope(['pages', String(hostile.pid), spaced.start]);
+    assert.equal(table.code, 0, table.stderr);
+    assert.doesNotMatch(table.stdout, /[\x00-\x09\x0b-\x1f\x7f-\x9f]/);
+    assert.ok(table.stdout.includes(spaced.path.replace(HOSTILE_DIR_NAME, HOSTILE_DIR_SHOWN)), table.stdout);
+    const doc = pagesJson([String(hostile.pid), spaced.start]);
+    assert.equal((doc.mappings[0] as { path?: string } | undefined)?.path, spaced.path);
   });
 });

@@ -387,8 +387,8 @@ describe('memscope sim malloc', () => {
       assertFails(memscope(['--tunables', 'glibc.malloc.mmap_threshold=64k', traceFile('short1-bal.rep')]), 2, /'glibc\.malloc\.mmap_threshold=64k': the value is not a number/);
     });
 
-    test('a missing file cannot be read: exit 2', () => {
-      assertFails(memscope([join(dir, 'no-such.rep')]), 2, /cannot read .*no-such\.rep: no such file/);
+    test('a missing file cannot be read: exit 1 (a run-time failure)', () => {
+      assertFails(memscope([join(dir, 'no-such.rep')]), 1, /cannot read .*no-such\.rep": no such file/);
     });
 
     test('bad usage: exit 2', () => {

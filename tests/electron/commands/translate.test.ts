@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import { CLI_PATH } from '../../helpers/paths.js';
 import { startSubject, type Subject } from '../../helpers/subject.js';
+import { HOSTILE_DIR_NAME, HOSTILE_DIR_SHOWN, startHostilePathsSubject } from './hostile-paths.js';
 
 function memscope(...args: string[]) {
   const r = spawnSync(process.execPath, [CLI_PATH, ...args], { encoding: 'utf8' });
@@ -49,4 +50,19 @@ describe('memscope translate', () => {
       assert.match(lines[0] ?? '', pattern);
     }
   });
+});
+
+test('translate: a hostile file name is escaped in the text, exact in --json', async () => {
+  const hostile = await startHostilePathsSubject();
+  try {
+    const spaced = hostile.report.get('spaced')!;
+    const text = memscope('translate', String(hostile.pid), spaced.start);
+    assert.equal(text.code, 0, text.stderr);
+    assert.doesNotMatch(text.stdout, /[\x00-\x09\x0b-\x1f\x7f-\x9f]/);
+    assert.ok(text.stdout.includes(spaced.path.replace(HOSTILE_DIR_NAME, HOSTILE_DIR_SHOWN)), text.stdout);
+    const json = JSON.parse(memscope('translate', String(hostile.pid), spaced.start, '--json').stdout) as { mapping: { path: string } };
+    assert.equal(json.mapping.path, spaced.path);
+  } finally {
+    hostile.stop();
+  }
 });
