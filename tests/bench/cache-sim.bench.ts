@@ -14,6 +14,7 @@ import { shuffleOrder } from '../../shared/sim/cache/patterns.js';
 import { DEFAULT_TLB_4K } from '../../shared/sim/tlb/params.js';
 import { Tlb } from '../../shared/sim/tlb/tlb.js';
 import { buildHarness } from '../helpers/c-build.js';
+import { oracleMissing } from '../helpers/oracles.js';
 import { childrenCpuMs, median } from './measure.js';
 
 const CACHEGRIND_GEOMETRY: CacheGeometry = [
@@ -79,6 +80,8 @@ export function benchCacheSim(): void {
   try {
     console.log(`\n## cache simulator: million simulated accesses per CPU-second (one core, CPU time so other load does not count; median of 3 runs; each pattern repeated to ~16 M accesses)`);
     console.log(`host geometry: ${host.map((l) => `${l.name} ${l.sizeBytes / 1024}K/${l.ways}-way`).join(', ')}; cachegrind geometry: D1 32K/8-way, LL 256K/8-way`);
+    const cachegrindMissing = oracleMissing('valgrind');
+    if (cachegrindMissing !== false) console.log(`cachegrind column skipped (n/a): ${cachegrindMissing}`);
     console.log(`${'pattern'.padEnd(16)} ${'accesses'.padStart(9)} ${'memscope host'.padStart(14)} ${'memscope D1+LL'.padStart(15)} ${'cachegrind'.padStart(11)}`);
     let totalAccesses = 0;
     let totalHostMs = 0;
@@ -99,7 +102,7 @@ export function benchCacheSim(): void {
         writeFileSync(orderFile, new Uint8Array(order.buffer));
       }
       const args = [bin, SCRUB_BYTES, ...harnessArgs(name, value, orderFile)];
-      const vgMs = timeCachegrind(args, repeat, false, 1) - timeCachegrind(args, repeat, true, 1);
+      const vgMs = cachegrindMissing !== false ? 0 : timeCachegrind(args, repeat, false, 1) - timeCachegrind(args, repeat, true, 1);
       const rate = (ms: number) => (accesses / ms / 1000).toFixed(1);
       const vgRate = vgMs > 0 ? rate(vgMs) : 'n/a';
       console.log(`${name.padEnd(16)} ${String(accesses).padStart(9)} ${rate(hostMs).padStart(14)} ${rate(twoMs).padStart(15)} ${vgRate.padStart(11)}`);

@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildHarness } from '../helpers/c-build.js';
-import { SHARED_NOTES_DIR } from '../helpers/paths.js';
+import { MALLOCLAB_TRACES_DIR } from '../helpers/paths.js';
 import { type Trace, type TraceOp, formatRepTrace, packTraceOps, parseTrace, readTraceOpKind } from '../../shared/sim/trace.js';
 import { generateWorkload } from '../../shared/sim/malloc/workloads.js';
 import { replayTraceGlibc } from '../../shared/sim/malloc/glibc/replay.js';
@@ -36,17 +36,16 @@ export interface MallocBenchOptions {
 }
 
 /**
- * The malloclab traces (tests' shared traces/malloclab/*.rep) back to back, each with its ids moved
+ * The malloclab traces (tests/fixtures/traces/malloclab/*.rep) back to back, each with its ids moved
  * past the previous trace's, the whole sequence repeated until it holds at least minOps ops. The
  * traces are balanced (every block freed), so a repetition starts from ids that hold nothing.
  */
 export function buildMalloclabTrace(minOps: number): { name: string; trace: Trace } {
-  const dir = join(SHARED_NOTES_DIR, 'traces/malloclab');
-  const files = readdirSync(dir).filter((f) => f.endsWith('.rep')).sort();
+  const files = readdirSync(MALLOCLAB_TRACES_DIR).filter((f) => f.endsWith('.rep')).sort();
   const round: TraceOp[] = [];
   let idBase = 0;
   for (const f of files) {
-    const t = parseTrace(readFileSync(join(dir, f), 'utf8'));
+    const t = parseTrace(readFileSync(join(MALLOCLAB_TRACES_DIR, f), 'utf8'));
     let maxId = 0;
     for (let i = 0; i < t.length; i++) {
       const id = t.ids[i]!;

@@ -6,12 +6,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildHarness } from '../helpers/c-build.js';
+import { oracleMissing, requireOracle } from '../helpers/oracles.js';
 import { formatRepTrace } from '../../shared/sim/trace.js';
 import { generateWorkload } from '../../shared/sim/malloc/workloads.js';
 import { replayTraceTcmalloc } from '../../shared/sim/malloc/tcmalloc/replay.js';
 import { createDefaultTcmallocParams } from '../../shared/sim/malloc/tcmalloc/params.js';
-
-const LIBTCMALLOC_MINIMAL = '/usr/lib/x86_64-linux-gnu/libtcmalloc_minimal.so.4';
 
 /** One benchmark row. */
 export interface TcmallocBenchResult {
@@ -27,7 +26,7 @@ export interface TcmallocBenchResult {
 
 /** Replays each workload through the model and the real library; ops per second for both. */
 export function runTcmallocBench(opCount = 1_000_000, workloads = ['random', 'many-small', 'producer-consumer']): TcmallocBenchResult[] {
-  const harness = buildHarness('tcmalloc-replay.c', [LIBTCMALLOC_MINIMAL]);
+  const harness = buildHarness('tcmalloc-replay.c', [requireOracle('libtcmalloc-minimal')]);
   const dir = mkdtempSync(join(tmpdir(), 'memscope-tcmalloc-bench-'));
   const results: TcmallocBenchResult[] = [];
   try {
@@ -60,6 +59,11 @@ export function runTcmallocBench(opCount = 1_000_000, workloads = ['random', 'ma
 /** `npm run bench` section: prints the model and the real library side by side. */
 export function benchTcmallocReplay(): void {
   console.log('\n## TCMalloc replay: model vs real libtcmalloc_minimal 2.10 (best of 3)');
+  const missing = oracleMissing('libtcmalloc-minimal');
+  if (missing !== false) {
+    console.log(`skipped: ${missing}`);
+    return;
+  }
   for (const r of runTcmallocBench()) {
     console.log(`${r.name.padEnd(52)} ${(r.opsPerS / 1e6).toFixed(2).padStart(7)} M ops/s  (${r.ms.toFixed(0)} ms)`);
   }

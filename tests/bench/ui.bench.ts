@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium, startServe, type ServeProcess } from '../helpers/browser.js';
+import { oracleMissing } from '../helpers/oracles.js';
 import { installSyntheticBridge, type PhaseResult, type SyntheticBridgeParams } from './ui-synthetic-bridge.js';
 
 const PROCESS_COUNT = 500;
@@ -70,6 +71,11 @@ function phaseRow(route: string, phase: string, r: PhaseResult): string {
 /** Prints frame times while updating and the renderer's JS heap over 3,600 fast-forwarded ticks, per route. */
 export async function benchUi(): Promise<void> {
   console.log(`\nUI: ${PROCESS_COUNT} synthetic processes, real renderer (dist/renderer via memscope serve), headless Chromium`);
+  const missing = oracleMissing('chromium');
+  if (missing !== false) {
+    console.log(`skipped: ${missing}`);
+    return;
+  }
   const serve = await startServe(['-d', '1']);
   const browser = await launchChromium();
   try {

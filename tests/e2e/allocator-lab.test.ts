@@ -2,7 +2,7 @@
 // stepped and scrubbed, and at every position the page shows exactly the model's state (chunk count, brk, spans,
 // heap_size) as shared/sim computes it here for the same op. Tunables and trace files are checked in place.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
@@ -16,11 +16,12 @@ import { ChunkHome, listHeapChunks } from '../../shared/sim/malloc/glibc/state.j
 import { REGION_HEAP } from '../../shared/sim/malloc/replay-results.js';
 import { generateWorkload } from '../../shared/sim/malloc/workloads.js';
 import { parseTrace, type Trace } from '../../shared/sim/trace.js';
-import { CHROMIUM_PATH, launchChromium, startServe, type ServeProcess } from '../helpers/browser.js';
+import { launchChromium, startServe, type ServeProcess } from '../helpers/browser.js';
+import { oracleMissing } from '../helpers/oracles.js';
 import { REPO_ROOT } from '../helpers/paths.js';
 
 const SHOTS = resolve(REPO_ROOT, 'dist/e2e-screenshots');
-const skipReason = existsSync(CHROMIUM_PATH) ? false : `no Chromium at ${CHROMIUM_PATH} (apt-get install chromium)`;
+const skipReason = oracleMissing('chromium');
 
 const WORKLOAD = 'fragmentation';
 const OP_COUNT = 2000;

@@ -2,7 +2,7 @@
 // one sysfs describes, and the misses it shows for row- vs column-major traversals, a pasted access list and
 // the TLB equal what the simulators compute for the same inputs here in Node. Bad input is explained in place.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
@@ -14,11 +14,12 @@ import { parsePatternSpec } from '../../shared/sim/cache/pattern-catalog.js';
 import { simulateCache } from '../../shared/sim/cache/simulate.js';
 import { DEFAULT_TLB_2M, DEFAULT_TLB_4K } from '../../shared/sim/tlb/params.js';
 import { simulateTlb } from '../../shared/sim/tlb/simulate.js';
-import { CHROMIUM_PATH, launchChromium, startServe, type ServeProcess } from '../helpers/browser.js';
+import { launchChromium, startServe, type ServeProcess } from '../helpers/browser.js';
+import { oracleMissing } from '../helpers/oracles.js';
 import { REPO_ROOT } from '../helpers/paths.js';
 
 const SHOTS = resolve(REPO_ROOT, 'dist/e2e-screenshots');
-const skipReason = existsSync(CHROMIUM_PATH) ? false : `no Chromium at ${CHROMIUM_PATH} (apt-get install chromium)`;
+const skipReason = oracleMissing('chromium');
 
 /** The geometry the test sets in the editor: small, so both levels matter for a 1 MiB matrix. */
 const GEOMETRY_SPEC = '8K:4:64,128K:8:64';

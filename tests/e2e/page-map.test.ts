@@ -2,20 +2,21 @@
 // Chromium the page map of a subject with known memory (present pages counted exactly, updated after it touches
 // more, shared after it forks) and a what-if whose live state and predictions are checked.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { KPF_ANON, KPF_MMAP, KPF_SWAPBACKED, KPF_ZERO_PAGE } from '../../shared/proc/kpageflags.js';
 import { decodePageEntry, PageState, readPageEntryBits, type PageMap } from '../../shared/proc/page-map.js';
 import { PagesReader, readPageChunks, readProcessPageRange } from '../../electron/host/pages-reader.js';
-import { CHROMIUM_PATH, launchChromium, startServe, type ServeProcess } from '../helpers/browser.js';
+import { launchChromium, startServe, type ServeProcess } from '../helpers/browser.js';
+import { oracleMissing } from '../helpers/oracles.js';
 import { REPO_ROOT } from '../helpers/paths.js';
 import { readSmapsReference } from '../helpers/proc-reference.js';
 import { startSubject, type Subject } from '../helpers/subject.js';
 
 const SHOTS = resolve(REPO_ROOT, 'dist/e2e-screenshots');
-const skipReason = existsSync(CHROMIUM_PATH) ? false : `no Chromium at ${CHROMIUM_PATH} (apt-get install chromium)`;
+const skipReason = oracleMissing('chromium');
 const ANON_MIB = 64;
 const TOUCH_MIB = 24;
 const PAGES = ANON_MIB * 256;

@@ -3,13 +3,14 @@
 // URL + token. Its processes, title, snapshots, a lost and regained connection, a refused token.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { validateSnapshot } from '../../shared/snapshot/validate.js';
-import { CHROMIUM_PATH, launchChromium, startServe, type ServeProcess } from '../helpers/browser.js';
+import { launchChromium, startServe, type ServeProcess } from '../helpers/browser.js';
+import { oracleMissing } from '../helpers/oracles.js';
 import { REPO_ROOT } from '../helpers/paths.js';
 import { REMOTE_SUBJECT_ARGS, remoteServeUnavailable, startRemoteServe, type RemoteServe } from '../helpers/remote-serve.js';
 
@@ -19,7 +20,7 @@ const REMOTE_LABEL = 'db-1 via tunnel';
 /** Bound on waits for the UI to reach a state (reconnects wait out EventSource's 2 s retry). */
 const WAIT_MS = 30_000;
 
-const skipReason = !existsSync(CHROMIUM_PATH) ? `no Chromium at ${CHROMIUM_PATH} (apt-get install chromium)` : remoteServeUnavailable();
+const skipReason = oracleMissing('chromium') || remoteServeUnavailable();
 
 async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });

@@ -2,17 +2,18 @@
 // an address typed into "translate an address" opens the walk, whose levels, state and PFN are checked against
 // the test's own reading of the address's bits and of /proc/PID/pagemap; bad addresses are explained in place.
 import assert from 'node:assert/strict';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, readSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { CHROMIUM_PATH, launchChromium, startServe, type ServeProcess } from '../helpers/browser.js';
+import { launchChromium, startServe, type ServeProcess } from '../helpers/browser.js';
+import { oracleMissing } from '../helpers/oracles.js';
 import { REPO_ROOT } from '../helpers/paths.js';
 import { startSubject, type Subject } from '../helpers/subject.js';
 
 const SHOTS = resolve(REPO_ROOT, 'dist/e2e-screenshots');
 const IS_ROOT = process.getuid?.() === 0;
-const skipReason = existsSync(CHROMIUM_PATH) ? false : `no Chromium at ${CHROMIUM_PATH} (apt-get install chromium)`;
+const skipReason = oracleMissing('chromium');
 
 /** The address's /proc/PID/pagemap entry, read by the test itself. */
 function readPagemapEntry(pid: number, address: bigint): bigint {

@@ -3,19 +3,19 @@
 // exported, re-opened offline. Screenshots go to dist/e2e-screenshots/ for a reviewer to look at.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { after, before, describe, test } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { validateSnapshot } from '../../shared/snapshot/validate.js';
+import { oracleMissing, requireOracle } from '../helpers/oracles.js';
 import { CLI_PATH, REPO_ROOT } from '../helpers/paths.js';
 import { readSmapsReference } from '../helpers/proc-reference.js';
 import { startSubject, type Subject } from '../helpers/subject.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const SHOTS = resolve(REPO_ROOT, 'dist/e2e-screenshots');
-const skipReason = existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM} (apt-get install chromium)`;
+const skipReason = oracleMissing('chromium');
 
 /** Starts `memscope serve --port 0` and resolves with the URL it prints first. */
 async function startServe(): Promise<{ child: ChildProcess; url: string }> {
@@ -62,7 +62,7 @@ describe('UI in Chromium against memscope serve', { skip: skipReason }, () => {
     subject = await startSubject(64, 24);
     serve = await startServe();
     browser = await chromium.launch({
-      executablePath: CHROMIUM,
+      executablePath: requireOracle('chromium'),
       args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
     });
     page = await browser.newPage({ viewport: { width: 1400, height: 1000 }, acceptDownloads: true });

@@ -1,6 +1,10 @@
 // Runs a page-level scenario (issue 5) on the real kernel and prints, after every step, the smaps fields of every
 // live process and region, the page states (pagemap + kpageflags + kpagecount) and the minor faults of a touch.
-// Method: /work/shared/notes/kernel-paging.md "How a C harness can measure this without measuring itself".
+// Method, so that it measures the scenario and not itself: one worker process per simulated process, driven over
+// pipes with raw syscalls from static buffers (no libc inside a worker); the measured window is getrusage, the
+// touch loop, getrusage in one function; after every fork both sides mlock their text and pre-fault their stack
+// and state; everyone is pinned to one CPU; backing files are written one page per write(), fsynced, read twice
+// and checked through /proc/kpageflags to hold only order-0 folios. The why of each step is at its function.
 //
 // usage: pages-scenario COMMAND_FILE TMP_DIR [CPU]   (CPU: the one every process is pinned to; default the first allowed)
 // COMMAND_FILE lines (processes and regions are 0-based indices; processes numbered in creation order):

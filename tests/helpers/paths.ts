@@ -8,7 +8,7 @@ export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..
 export const PROC_FIXTURES = resolve(REPO_ROOT, 'tests/fixtures/proc');
 /** C harness sources (subject programs, replayers). */
 export const HARNESS_DIR = resolve(REPO_ROOT, 'tests/harness');
-/** The shared/ folder beside the repo (read-only notes and traces), or the one inside CI's copy. */
-export const SHARED_NOTES_DIR = resolve(REPO_ROOT, '../shared');
+/** The 13 CMU malloclab traces (see their README): test and benchmark data. */
+export const MALLOCLAB_TRACES_DIR = resolve(REPO_ROOT, 'tests/fixtures/traces/malloclab');
 /** The compiled CLI entry point. */
 export const CLI_PATH = resolve(REPO_ROOT, 'dist/electron/cli.js');

@@ -7,7 +7,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { CLI_PATH, SHARED_NOTES_DIR } from '../../helpers/paths.js';
+import { CLI_PATH, MALLOCLAB_TRACES_DIR } from '../../helpers/paths.js';
+import { oracleMissing } from '../../helpers/oracles.js';
 import { type CliResult, assertOneLineError, runMemscope } from '../../helpers/cli.js';
 import { formatJsonTrace, formatRepTrace, parseTrace } from '../../../shared/sim/trace.js';
 import { WORKLOADS, generateWorkload } from '../../../shared/sim/malloc/workloads.js';
@@ -15,8 +16,7 @@ import { type MallocOpRecord, parseOpRecordsJsonl } from '../../../shared/sim/ma
 import { getReplayHarness } from '../../shared/sim/malloc/glibc/real-glibc.js';
 import { replayWithRealTcmalloc } from '../../shared/sim/malloc/tcmalloc/real-tcmalloc.js';
 
-const TRACE_DIR = join(SHARED_NOTES_DIR, 'traces/malloclab');
-const traceFile = (name: string): string => join(TRACE_DIR, name);
+const traceFile = (name: string): string => join(MALLOCLAB_TRACES_DIR, name);
 
 function memscope(args: string[], input?: string): CliResult {
   return runMemscope(['sim', 'malloc', ...args], input === undefined ? {} : { input });
@@ -337,7 +337,7 @@ describe('memscope sim malloc', () => {
   });
 
   describe('--allocator tcmalloc', () => {
-    test('jsonl offsets, usable sizes and brk are what the real TCMalloc did', () => {
+    test('jsonl offsets, usable sizes and brk are what the real TCMalloc did', { skip: oracleMissing('libtcmalloc-minimal') }, () => {
       const trace = parseTrace(readFileSync(traceFile('binary2-bal.rep'), 'utf8'));
       const real = replayWithRealTcmalloc(trace, {}, trace.length);
       const records = parseOpRecordsJsonl(memscopeOk(['--allocator', 'tcmalloc', '-f', 'jsonl', traceFile('binary2-bal.rep')]));
@@ -349,7 +349,7 @@ describe('memscope sim malloc', () => {
       });
     });
 
-    test('the summary counts thread-cache hits and ends with the real statistics', () => {
+    test('the summary counts thread-cache hits and ends with the real statistics', { skip: oracleMissing('libtcmalloc-minimal') }, () => {
       const trace = parseTrace(readFileSync(traceFile('binary2-bal.rep'), 'utf8'));
       const real = replayWithRealTcmalloc(trace, {}, trace.length);
       const summary = memscopeOk(['--allocator', 'tcmalloc', traceFile('binary2-bal.rep')]);

@@ -9,7 +9,7 @@ import { after, describe, test } from 'node:test';
 import { parseMetricsConfig, readMetricsConfig } from '../../../electron/host/metrics-config.js';
 import { isApiError } from '../../../shared/errors.js';
 import { DEFAULT_METRICS_CONFIG, classifyProcess } from '../../../shared/metrics/name-groups.js';
-import { requireTool } from '../../shared/metrics/exposition-reference.js';
+import { oracleMissing, requireOracle } from '../../helpers/oracles.js';
 import { readReadmeSection } from '../../helpers/readme.js';
 
 function refusal(text: string): { code: string; message: string } {
@@ -118,7 +118,7 @@ describe('exporter config', () => {
     }
   });
 
-  test("README.md (Running memscope on a fleet)'s examples work: its JSON configs parse, its scrape config passes promtool check config", () => {
+  test("README.md (Running memscope on a fleet)'s examples work: its JSON configs parse, its scrape config passes promtool check config", { skip: oracleMissing('promtool') }, () => {
     const doc = readReadmeSection('Running memscope on a fleet');
     const blocks = (lang: string) => [...doc.matchAll(new RegExp(`\`\`\`${lang}\n([\\s\\S]*?)\`\`\``, 'g'))].map((m) => m[1] ?? '');
     const configs = blocks('json');
@@ -130,7 +130,7 @@ describe('exporter config', () => {
     writeFileSync(tokenFile, 'token\n', { mode: 0o600 });
     const yml = join(dir, 'prometheus.yml');
     writeFileSync(yml, scrape.replace(/credentials_file: \S+/, `credentials_file: ${tokenFile}`));
-    const r = spawnSync(requireTool('promtool'), ['check', 'config', yml], { encoding: 'utf8' });
+    const r = spawnSync(requireOracle('promtool'), ['check', 'config', yml], { encoding: 'utf8' });
     assert.equal(r.status, 0, `${r.stdout}${r.stderr}`);
   });
 });

@@ -9,6 +9,7 @@ import { parseMetricsConfig } from '../../../electron/host/metrics-config.js';
 import { MemscopeService } from '../../../electron/host/service.js';
 import { referenceStatusNumbers } from '../../helpers/proc-reference.js';
 import { startSubject, type Subject } from '../../helpers/subject.js';
+import { oracleMissing } from '../../helpers/oracles.js';
 import { checkWithPromtool, findSamples, readExposition, type ReferenceExposition } from '../../shared/metrics/exposition-reference.js';
 
 const GROUP_REGEX = 'subject-memory-[0-9a-f]+ 13 5$';
@@ -55,7 +56,7 @@ describe('memscope /metrics, name groups', () => {
     for (const s of [...members, templated]) await s.kill();
   });
 
-  test('a group sums its members as /proc shows them; only groups are exported, no pid series', async () => {
+  test('a group sums its members as /proc shows them; only groups are exported, no pid series', { skip: oracleMissing('promtool') }, async () => {
     service.tickNow();
     const text = await collector.render();
     const exp = readExposition(text);

@@ -1,7 +1,7 @@
 // A real Prometheus (Debian's) scrapes two `memscope exporter`s every second on loopback: one per
 // process, one grouped behind a bearer token. Its HTTP API must show the subject's resident bytes
 // as /proc shows them, a configured group's PSS, and a nasty comm label intact.
-// Needs: apt-get install -y --no-install-recommends prometheus (promtool comes with it).
+// Needs the prometheus and promtool oracles (tests/oracles.json).
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -14,7 +14,8 @@ import { after, before, describe, test } from 'node:test';
 import { CLI_PATH } from '../../helpers/paths.js';
 import { referenceStatusNumbers } from '../../helpers/proc-reference.js';
 import { startSubject, type Subject } from '../../helpers/subject.js';
-import { checkWithPromtool, requireTool } from '../../shared/metrics/exposition-reference.js';
+import { checkWithPromtool } from '../../shared/metrics/exposition-reference.js';
+import { oracleMissing, requireOracle } from '../../helpers/oracles.js';
 
 /** Longest any wait for Prometheus may take (start-up, first scrapes); polls every 250 ms until then. */
 const PATIENCE_MS = 60_000;
@@ -52,7 +53,7 @@ interface PromVector {
   value: [number, string];
 }
 
-describe('Prometheus scrapes memscope exporter', () => {
+describe('Prometheus scrapes memscope exporter', { skip: oracleMissing('prometheus', 'promtool') }, () => {
   let dir: string;
   let subject: Subject;
   let nasty: ChildProcess;
@@ -84,8 +85,8 @@ describe('Prometheus scrapes memscope exporter', () => {
   }
 
   before(async () => {
-    requireTool('prometheus');
-    requireTool('promtool');
+    requireOracle('prometheus');
+    requireOracle('promtool');
     dir = mkdtempSync(join(tmpdir(), 'memscope-prometheus-'));
     subject = await startSubject(23, 11);
     mkdirSync(join(dir, 'bin'));
@@ -124,7 +125,7 @@ describe('Prometheus scrapes memscope exporter', () => {
       ].join('\n'),
     );
     prometheus = spawn(
-      'prometheus',
+      requireOracle('prometheus'),
       [
         `--config.file=${join(dir, 'prometheus.yml')}`,
         `--storage.tsdb.path=${join(dir, 'data')}`,

@@ -7,6 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Sampler } from '../../../electron/host/sampler.js';
 import type { ProcessRow } from '../../../shared/proc/types.js';
 import { referenceStatusNumbers } from '../../helpers/proc-reference.js';
+import { oracleMissing, requireOracle } from '../../helpers/oracles.js';
 import { startSubject, type Subject } from '../../helpers/subject.js';
 
 function rowOf(rows: ProcessRow[], pid: number): ProcessRow {
@@ -108,10 +109,11 @@ describe('Sampler on a live subject', () => {
     assert.ok(init.virtKb > 0);
   });
 
-  test('USER is the effective user, as top shows it (real and effective uids differ)', async () => {
+  test('USER is the effective user, as top shows it (real and effective uids differ)', { skip: oracleMissing('python3') }, async () => {
     // real 65534 (nobody), effective 0 (root) — and the other way round.
     const script = (r: number, e: number) => `import os,sys,time; os.setresuid(${r},${e},0); print('ready', flush=True); time.sleep(30)`;
-    const kids = [spawn('python3', ['-c', script(65534, 0)]), spawn('python3', ['-c', script(0, 65534)])];
+    const python3 = requireOracle('python3');
+    const kids = [spawn(python3, ['-c', script(65534, 0)]), spawn(python3, ['-c', script(0, 65534)])];
     try {
       await Promise.all(kids.map((k) => once(k.stdout, 'data')));
       const rows = sampler.tick().rows;

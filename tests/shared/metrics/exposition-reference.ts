@@ -2,6 +2,7 @@
 // plus promtool, the format's own checker: tests read memscope's /metrics through these, never
 // through shared/metrics/*.
 import { spawnSync } from 'node:child_process';
+import { requireOracle } from '../../helpers/oracles.js';
 
 /** One sample line. */
 export interface ReferenceSample {
@@ -101,17 +102,8 @@ export function findSamples(exp: ReferenceExposition, name: string, match: Recor
   return exp.samples.filter((s) => s.name === name && Object.entries(match).every(([k, v]) => s.labels[k] === v));
 }
 
-/** Fails with the apt line when a Debian prometheus binary is missing, so CI's setup gap is obvious. */
-export function requireTool(name: 'promtool' | 'prometheus'): string {
-  const r = spawnSync(name, ['--version'], { encoding: 'utf8' });
-  if (r.error !== undefined || r.status !== 0) {
-    throw new Error(`${name} is not installed (Debian: apt-get install -y --no-install-recommends prometheus; CI installs it in .ci/run)`);
-  }
-  return name;
-}
-
 /** `promtool check metrics` on a text: exit status and what it said (empty when clean). */
 export function checkWithPromtool(text: string): { status: number | null; output: string } {
-  const r = spawnSync(requireTool('promtool'), ['check', 'metrics'], { input: text, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const r = spawnSync(requireOracle('promtool'), ['check', 'metrics'], { input: text, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   return { status: r.status, output: `${r.stdout}${r.stderr}`.trim() };
 }

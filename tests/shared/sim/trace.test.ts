@@ -4,7 +4,7 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { SHARED_NOTES_DIR } from '../../helpers/paths.js';
+import { MALLOCLAB_TRACES_DIR } from '../../helpers/paths.js';
 import {
   TraceParseError,
   formatJsonTrace,
@@ -16,8 +16,6 @@ import {
   type Trace,
 } from '../../../shared/sim/trace.js';
 import { replayWithRealGlibc } from './malloc/glibc/real-glibc.js';
-
-const TRACE_DIR = join(SHARED_NOTES_DIR, 'traces/malloclab');
 
 function opsOf(t: Trace): string[] {
   const out: string[] = [];
@@ -83,11 +81,11 @@ describe('parseJsonTrace', () => {
 });
 
 describe('malloclab traces', () => {
-  const names = readdirSync(TRACE_DIR).filter((f) => f.endsWith('.rep')).sort();
+  const names = readdirSync(MALLOCLAB_TRACES_DIR).filter((f) => f.endsWith('.rep')).sort();
   test('round-trip through .rep and JSON text', () => {
     assert.ok(names.length > 0);
     for (const name of names) {
-      const t = parseRepTrace(readFileSync(join(TRACE_DIR, name), 'utf8'));
+      const t = parseRepTrace(readFileSync(join(MALLOCLAB_TRACES_DIR, name), 'utf8'));
       assert.deepEqual(opsOf(parseRepTrace(formatRepTrace(t))), opsOf(t), name);
       assert.deepEqual(opsOf(parseJsonTrace(formatJsonTrace(t))), opsOf(t), name);
     }
@@ -95,7 +93,7 @@ describe('malloclab traces', () => {
 
   test('the C harness parses the original files into the same ops', () => {
     for (const name of names) {
-      const text = readFileSync(join(TRACE_DIR, name), 'utf8');
+      const text = readFileSync(join(MALLOCLAB_TRACES_DIR, name), 'utf8');
       const t = parseRepTrace(text);
       // The harness reads the trace as we write it; compare op, id and size record by record.
       const real = replayWithRealGlibc(t, '');

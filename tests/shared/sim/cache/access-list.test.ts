@@ -12,6 +12,7 @@ import { createListPattern, recordPattern } from '../../../../shared/sim/cache/a
 import { CacheHierarchy } from '../../../../shared/sim/cache/hierarchy.js';
 import { createMatmulBlockedPattern } from '../../../../shared/sim/cache/patterns.js';
 import { buildHarness } from '../../../helpers/c-build.js';
+import { oracleMissing, requireOracle } from '../../../helpers/oracles.js';
 
 describe('access lists', () => {
   test('text: R/W lines and lackey L/S/M lines (M counts as one read, I lines skipped)', () => {
@@ -50,7 +51,8 @@ describe('access lists', () => {
     expectError(() => parseAccessListJson('[1,'), 0, /not JSON/);
   });
 
-  test("a lackey trace of a real program replays to cachegrind's whole-program D1 counts", () => {
+  test("a lackey trace of a real program replays to cachegrind's whole-program D1 counts", { skip: oracleMissing('valgrind') }, () => {
+    requireOracle('valgrind');
     const bin = buildHarness('cache-patterns.c', ['-fno-tree-vectorize']);
     const dir = mkdtempSync(join(tmpdir(), 'memscope-lackey-'));
     try {

@@ -16,7 +16,7 @@
 // - the C program prints its buffers' addresses, and the simulator replays the pattern at those addresses
 //   (set indices depend on them).
 import assert from 'node:assert/strict';
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -38,6 +38,7 @@ import {
   shuffleOrder,
 } from '../../../../shared/sim/cache/patterns.js';
 import { buildHarness } from '../../../helpers/c-build.js';
+import { oracleMissing, requireOracle } from '../../../helpers/oracles.js';
 
 const run = promisify(execFile);
 
@@ -110,15 +111,11 @@ function assertWithinPercent(simulated: number, measured: number, percent: numbe
   assert.ok(Math.abs(simulated - measured) <= allowed, `${what}: simulator ${simulated}, cachegrind ${measured} (allowed difference ${allowed.toFixed(1)})`);
 }
 
-describe('cache simulator against cachegrind', () => {
+describe('cache simulator against cachegrind', { skip: oracleMissing('valgrind') }, () => {
   const measured: Measured[] = [];
   let dir = '';
   before(async () => {
-    try {
-      execFileSync('valgrind', ['--version'], { stdio: 'ignore' });
-    } catch {
-      throw new Error('valgrind is not installed (Debian: apt-get install -y valgrind)');
-    }
+    requireOracle('valgrind');
     const bin = buildHarness('cache-patterns.c', ['-fno-tree-vectorize']);
     dir = mkdtempSync(join(tmpdir(), 'memscope-cachegrind-'));
     const orderFile = join(dir, 'order.bin');

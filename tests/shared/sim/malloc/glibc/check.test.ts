@@ -4,7 +4,7 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SHARED_NOTES_DIR } from '../../../../helpers/paths.js';
+import { MALLOCLAB_TRACES_DIR } from '../../../../helpers/paths.js';
 import { parseTrace, type Trace } from '../../../../../shared/sim/trace.js';
 import { generateWorkload } from '../../../../../shared/sim/malloc/workloads.js';
 import { createGlibcReplay, runGlibcReplay, type GlibcReplay } from '../../../../../shared/sim/malloc/glibc/replay.js';
@@ -24,7 +24,7 @@ function checkEveryOp(trace: Trace, tunables: string, label: string): void {
 describe('checkGlibcHeap', () => {
   test('holds after every op of malloclab traces', () => {
     for (const name of ['amptjp-bal.rep', 'coalescing-bal.rep', 'realloc-bal.rep', 'random-bal.rep']) {
-      checkEveryOp(parseTrace(readFileSync(join(SHARED_NOTES_DIR, 'traces/malloclab', name), 'utf8')), '', name);
+      checkEveryOp(parseTrace(readFileSync(join(MALLOCLAB_TRACES_DIR, name), 'utf8')), '', name);
     }
   });
 

@@ -4,12 +4,11 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { SHARED_NOTES_DIR } from '../../../../helpers/paths.js';
+import { MALLOCLAB_TRACES_DIR } from '../../../../helpers/paths.js';
 import { parseTrace } from '../../../../../shared/sim/trace.js';
 import { compareWithRealGlibc } from './real-glibc.js';
 
-const TRACE_DIR = join(SHARED_NOTES_DIR, 'traces/malloclab');
-const TRACES = readdirSync(TRACE_DIR).filter((f) => f.endsWith('.rep')).sort();
+const TRACES = readdirSync(MALLOCLAB_TRACES_DIR).filter((f) => f.endsWith('.rep')).sort();
 
 const TUNABLE_SETS = [
   '',
@@ -23,13 +22,13 @@ const TUNABLE_SETS = [
 
 describe('malloclab traces: simulator vs real glibc 2.36', () => {
   test('the trace folder holds the malloclab traces', () => {
-    assert.ok(TRACES.length >= 13, `found ${TRACES.length} traces in ${TRACE_DIR}`);
+    assert.ok(TRACES.length >= 13, `found ${TRACES.length} traces in ${MALLOCLAB_TRACES_DIR}`);
   });
   for (const tunables of TUNABLE_SETS) {
     test(`all traces agree with GLIBC_TUNABLES='${tunables}'`, (t) => {
       let ops = 0;
       for (const name of TRACES) {
-        const trace = parseTrace(readFileSync(join(TRACE_DIR, name), 'utf8'));
+        const trace = parseTrace(readFileSync(join(MALLOCLAB_TRACES_DIR, name), 'utf8'));
         const c = compareWithRealGlibc(trace, tunables);
         assert.equal(c.firstDiff, -1, `${name}: ${c.report}`);
         ops += c.ops;

@@ -4,7 +4,7 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SHARED_NOTES_DIR } from '../../../../helpers/paths.js';
+import { MALLOCLAB_TRACES_DIR } from '../../../../helpers/paths.js';
 import { parseTrace, type Trace } from '../../../../../shared/sim/trace.js';
 import { generateWorkload } from '../../../../../shared/sim/malloc/workloads.js';
 import { type TcmallocReplay, createTcmallocReplay, runTcmallocReplay } from '../../../../../shared/sim/malloc/tcmalloc/replay.js';
@@ -35,7 +35,7 @@ function checkEvery(trace: Trace, env: string, step: number, label: string): voi
 describe('checkTcmallocHeap', () => {
   test('holds after every op of malloclab traces', () => {
     for (const name of ['amptjp-bal.rep', 'realloc-bal.rep', 'random-bal.rep', 'short1-bal.rep']) {
-      checkEvery(parseTrace(readFileSync(join(SHARED_NOTES_DIR, 'traces/malloclab', name), 'utf8')), '', 1, name);
+      checkEvery(parseTrace(readFileSync(join(MALLOCLAB_TRACES_DIR, name), 'utf8')), '', 1, name);
     }
   });
 

@@ -4,7 +4,7 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SHARED_NOTES_DIR } from '../../../../helpers/paths.js';
+import { MALLOCLAB_TRACES_DIR } from '../../../../helpers/paths.js';
 import { type TraceOp, packTraceOps, parseTrace } from '../../../../../shared/sim/trace.js';
 import { generateWorkload } from '../../../../../shared/sim/malloc/workloads.js';
 import { createTcmallocReplay, runTcmallocReplay } from '../../../../../shared/sim/malloc/tcmalloc/replay.js';
@@ -42,7 +42,7 @@ describe('TCMalloc events', () => {
       eventsOf(generateWorkload('big-churn', { seed: 1, opCount: 6000 })),
       eventsOf(generateWorkload('many-small', { seed: 2, opCount: 6000 }), 'TCMALLOC_TRANSFER_NUM_OBJ=4'),
       eventsOf(big),
-      eventsOf(parseTrace(readFileSync(join(SHARED_NOTES_DIR, 'traces/malloclab/binary2-bal.rep'), 'utf8'))),
+      eventsOf(parseTrace(readFileSync(join(MALLOCLAB_TRACES_DIR, 'binary2-bal.rep'), 'utf8'))),
     ];
     for (const evs of runs) for (const e of evs) if (!seen.has(e.kind)) seen.set(e.kind, e);
     for (const k of Object.values(TcmallocEvent)) assert.ok(seen.has(k), `kind ${TCMALLOC_EVENT_NAMES[k - 100]} emitted`);

@@ -10,29 +10,29 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { SHARED_NOTES_DIR } from '../../../../helpers/paths.js';
+import { MALLOCLAB_TRACES_DIR } from '../../../../helpers/paths.js';
+import { oracleMissing } from '../../../../helpers/oracles.js';
 import { parseTrace } from '../../../../../shared/sim/trace.js';
 import { compareWithRealTcmalloc, replayWithRealTcmalloc } from './real-tcmalloc.js';
 
-const TRACE_DIR = join(SHARED_NOTES_DIR, 'traces/malloclab');
-const traces = readdirSync(TRACE_DIR).filter((f) => f.endsWith('.rep')).sort();
+const traces = readdirSync(MALLOCLAB_TRACES_DIR).filter((f) => f.endsWith('.rep')).sort();
 
-describe('malloclab traces: model vs real TCMalloc, every op', () => {
+describe('malloclab traces: model vs real TCMalloc, every op', { skip: oracleMissing('libtcmalloc-minimal') }, () => {
   test('the trace folder is there', () => {
-    assert.ok(traces.length >= 10, `expected the malloclab traces in ${TRACE_DIR}`);
+    assert.ok(traces.length >= 10, `expected the malloclab traces in ${MALLOCLAB_TRACES_DIR}`);
   });
   for (const name of traces) {
     test(name, (t) => {
-      const c = compareWithRealTcmalloc(parseTrace(readFileSync(join(TRACE_DIR, name), 'utf8')));
+      const c = compareWithRealTcmalloc(parseTrace(readFileSync(join(MALLOCLAB_TRACES_DIR, name), 'utf8')));
       assert.equal(c.firstDiff, -1, c.report);
       t.diagnostic(`${c.ops} ops agree`);
     });
   }
 });
 
-describe('the real harness measures without disturbing', () => {
+describe('the real harness measures without disturbing', { skip: oracleMissing('libtcmalloc-minimal') }, () => {
   test('reading the statistics after every op changes neither placement nor the final statistics', () => {
-    const trace = parseTrace(readFileSync(join(TRACE_DIR, 'binary2-bal.rep'), 'utf8'));
+    const trace = parseTrace(readFileSync(join(MALLOCLAB_TRACES_DIR, 'binary2-bal.rep'), 'utf8'));
     const everyOp = replayWithRealTcmalloc(trace, {}, 1);
     const atEnd = replayWithRealTcmalloc(trace, {}, trace.length);
     assert.equal(everyOp.ops.length, trace.length);

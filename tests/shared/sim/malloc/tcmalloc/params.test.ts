@@ -4,6 +4,7 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { generateWorkload } from '../../../../../shared/sim/malloc/workloads.js';
 import { TcmallocEnvError, createDefaultTcmallocParams, parseTcmallocEnv } from '../../../../../shared/sim/malloc/tcmalloc/params.js';
+import { oracleMissing } from '../../../../helpers/oracles.js';
 import { compareWithRealTcmalloc } from './real-tcmalloc.js';
 
 describe('parseTcmallocEnv', () => {
@@ -12,7 +13,7 @@ describe('parseTcmallocEnv', () => {
     assert.deepEqual(parseTcmallocEnv('').env, {});
   });
 
-  test('boolean spellings agree with the real library (StringToBool: "", 1, t, y are true)', () => {
+  test('boolean spellings agree with the real library (StringToBool: "", 1, t, y are true)', { skip: oracleMissing('libtcmalloc-minimal') }, () => {
     const trace = generateWorkload('big-churn', { seed: 3, opCount: 1500 });
     for (const value of ['', 'no', 'yes', '0', 'True', 'false']) {
       const text = `TCMALLOC_AGGRESSIVE_DECOMMIT=${value}`;
@@ -23,7 +24,7 @@ describe('parseTcmallocEnv', () => {
     assert.equal(parseTcmallocEnv('TCMALLOC_AGGRESSIVE_DECOMMIT=no').params.aggressiveDecommit, false);
   });
 
-  test('numbers are read like strtol / strtod, and separators may be : , or blanks', () => {
+  test('numbers are read like strtol / strtod, and separators may be : , or blanks', { skip: oracleMissing('libtcmalloc-minimal') }, () => {
     const { params, env } = parseTcmallocEnv('TCMALLOC_TRANSFER_NUM_OBJ=12abc, TCMALLOC_RELEASE_RATE=2.5:TCMALLOC_MAX_TOTAL_THREAD_CACHE_BYTES=1000000');
     assert.equal(params.transferNumObjects, 12);
     assert.equal(params.releaseRate, 2.5);

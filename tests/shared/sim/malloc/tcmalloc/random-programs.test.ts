@@ -4,6 +4,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { WORKLOADS, generateWorkload } from '../../../../../shared/sim/malloc/workloads.js';
+import { oracleMissing } from '../../../../helpers/oracles.js';
 import { compareWithRealTcmalloc } from './real-tcmalloc.js';
 
 const SEEDS = [1, 2, 3];
@@ -15,7 +16,7 @@ const ENVS = [
   'TCMALLOC_MAX_TOTAL_THREAD_CACHE_BYTES=1:TCMALLOC_RELEASE_RATE=50',
 ];
 
-describe('random programs: model vs real TCMalloc', () => {
+describe('random programs: model vs real TCMalloc', { skip: oracleMissing('libtcmalloc-minimal') }, () => {
   for (const w of WORKLOADS) {
     for (const env of ENVS) {
       test(`${w.name} × ${SEEDS.length} seeds, ${env === '' ? 'default environment' : env}`, (t) => {

@@ -2,8 +2,8 @@
 // (libtcmalloc_minimal.so.4 from Debian's libtcmalloc-minimal4) and compares a trace op by op with
 // the model, reporting the first differing op and the model's events in the ops leading to it.
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { buildHarness } from '../../../../helpers/c-build.js';
+import { findOracle, requireOracle } from '../../../../helpers/oracles.js';
 import { type Trace, formatRepTrace, readTraceOpKind } from '../../../../../shared/sim/trace.js';
 import { createTcmallocReplay, runTcmallocReplay } from '../../../../../shared/sim/malloc/tcmalloc/replay.js';
 import { parseTcmallocEnv } from '../../../../../shared/sim/malloc/tcmalloc/params.js';
@@ -12,15 +12,13 @@ import { describeTcmallocEvent } from '../../../../../shared/sim/malloc/tcmalloc
 import { createMallocEventLog } from '../../../../../shared/sim/malloc/events.js';
 
 /** The shared object Debian's libtcmalloc-minimal4 installs; harnesses link it by path (no -dev package needed). */
-export const LIBTCMALLOC_MINIMAL = '/usr/lib/x86_64-linux-gnu/libtcmalloc_minimal.so.4';
+export const LIBTCMALLOC_MINIMAL = findOracle('libtcmalloc-minimal').file;
 
 const built = new Map<string, string>();
 
 /** Builds tests/harness/<name> linked with the real TCMalloc (once per process). */
 export function buildTcmallocHarness(name: string): string {
-  if (!existsSync(LIBTCMALLOC_MINIMAL)) {
-    throw new Error(`${LIBTCMALLOC_MINIMAL} is missing: apt-get install -y libtcmalloc-minimal4`);
-  }
+  requireOracle('libtcmalloc-minimal');
   let path = built.get(name);
   if (path === undefined) {
     path = buildHarness(name, [LIBTCMALLOC_MINIMAL]);

@@ -13,12 +13,13 @@ import {
   findSizeClass,
 } from '../../../../../shared/sim/malloc/tcmalloc/size-classes.js';
 import { kMaxSize, kMinAlign, kPageSize } from '../../../../../shared/sim/malloc/tcmalloc/common.js';
+import { oracleMissing } from '../../../../helpers/oracles.js';
 import { readRealSizeMap, readRealUsableRuns } from './real-tcmalloc.js';
 
 const ONE_MIB = 1 << 20;
 const TRANSFER_VARIANTS = [null, 8, 64, 1024];
 
-describe('size classes: model vs the real SizeMap::Init()', () => {
+describe('size classes: model vs the real SizeMap::Init()', { skip: oracleMissing('libtcmalloc-minimal') }, () => {
   for (const transfer of TRANSFER_VARIANTS) {
     const label = transfer === null ? 'default TCMALLOC_TRANSFER_NUM_OBJ' : `TCMALLOC_TRANSFER_NUM_OBJ=${transfer}`;
     test(`every table agrees (${label})`, () => {
@@ -34,7 +35,7 @@ describe('size classes: model vs the real SizeMap::Init()', () => {
   }
 });
 
-describe('usable sizes: model vs malloc_usable_size of the real library', () => {
+describe('usable sizes: model vs malloc_usable_size of the real library', { skip: oracleMissing('libtcmalloc-minimal') }, () => {
   for (const transfer of [null, 1024]) {
     const label = transfer === null ? 'default' : `TCMALLOC_TRANSFER_NUM_OBJ=${transfer}`;
     test(`every request from 1 byte to 1 MiB (${label})`, (t) => {

@@ -12,6 +12,7 @@ import { parseTcmallocEnv } from '../../../../../shared/sim/malloc/tcmalloc/para
 import { TCMALLOC_EVENT_NAMES, TcmallocEvent, TcmallocReallocPath } from '../../../../../shared/sim/malloc/tcmalloc/events.js';
 import { TCMALLOC_STATS_KEYS } from '../../../../../shared/sim/malloc/tcmalloc/stats.js';
 import { kPageSize } from '../../../../../shared/sim/malloc/tcmalloc/common.js';
+import { oracleMissing } from '../../../../helpers/oracles.js';
 import { type RealTcmallocRun, compareWithRealTcmalloc, readRealSizeMap } from './real-tcmalloc.js';
 
 const MIB = 1 << 20;
@@ -63,7 +64,7 @@ function agree(ops: TraceOp[], env = ''): RealTcmallocRun {
   return c.real;
 }
 
-describe('targeted TCMalloc mechanisms: model vs real library', () => {
+describe('targeted TCMalloc mechanisms: model vs real library', { skip: oracleMissing('libtcmalloc-minimal') }, () => {
   test('slow start: fetches grow 1, 2, 3 … up to one batch; overlong lists go back in batches', () => {
     const ops: TraceOp[] = [];
     for (let i = 0; i < 100; i++) ops.push({ op: 'a', id: i, size: 100 });
