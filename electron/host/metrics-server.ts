@@ -8,6 +8,7 @@ import { promisify } from 'node:util';
 import { gzip, constants as zlibConstants } from 'node:zlib';
 import { ApiError } from '../../shared/errors.js';
 import { EXPOSITION_CONTENT_TYPE } from '../../shared/metrics/exposition.js';
+import { prefersGzip } from './accept-encoding.js';
 import type { MetricsCollector } from './metrics.js';
 
 const gzipAsync = promisify(gzip);
@@ -98,7 +99,7 @@ export function handleMetricsRequest(req: IncomingMessage, res: ServerResponse, 
 async function serveMetrics(req: IncomingMessage, res: ServerResponse, collector: MetricsCollector): Promise<void> {
   try {
     const text = await collector.render();
-    const wantsGzip = /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
+    const wantsGzip = prefersGzip(req.headers['accept-encoding']);
     const body = wantsGzip ? await gzipOnce(collector, text) : text;
     res.writeHead(200, {
       'content-type': EXPOSITION_CONTENT_TYPE,
