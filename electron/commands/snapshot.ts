@@ -23,7 +23,7 @@ export async function runSnapshot(argv: string[]): Promise<number> {
     }
     const stamp = snapshot.createdAt.replace(/[-:]/g, '').replace(/\..*$/, '');
     const path = values.output ?? `memscope-${pid}-${stamp}.json`;
-    writeFileAtomic(path, text);
+    await writeFileAtomic(path, text);
     process.stderr.write(`wrote ${path} (${snapshot.mappings.length} mappings, ${text.length} bytes)\n`);
     return 0;
   } finally {
