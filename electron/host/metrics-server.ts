@@ -9,6 +9,7 @@ import { gzip, constants as zlibConstants } from 'node:zlib';
 import { ApiError } from '../../shared/errors.js';
 import { EXPOSITION_CONTENT_TYPE } from '../../shared/metrics/exposition.js';
 import { prefersGzip } from './accept-encoding.js';
+import { boundConnections } from './connection-bounds.js';
 import type { MetricsCollector } from './metrics.js';
 
 const gzipAsync = promisify(gzip);
@@ -128,7 +129,7 @@ export async function startMetricsServer(collector: MetricsCollector, options: M
     if (!handleMetricsRequest(req, res, ctx)) sendText(res, 404, `memscope exporter serves ${METRICS_PATH} only\n`);
   });
   // Scrapers reuse connections; a short idle timeout still frees sockets of vanished ones.
-  server.keepAliveTimeout = 30_000;
+  boundConnections(server, 30_000);
   await new Promise<void>((resolveListen, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => {
