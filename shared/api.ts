@@ -23,6 +23,18 @@ export interface Tick {
   rows: ProcessRow[];
   /** What this tick cost memscope itself. */
   cost: SamplingCost;
+  /** Set when the tick could not read everything (e.g. out of file descriptors); absent on a clean tick. */
+  error?: TickError;
+}
+
+/**
+ * Why a tick is incomplete, in one line. 'partial': some processes could not be read (they keep
+ * their last row, marked 'restricted', or are missing if never read). 'failed': /proc could not be
+ * listed, so the tick has no rows at all and consumers keep the previous tick's.
+ */
+export interface TickError {
+  kind: 'partial' | 'failed';
+  message: string;
 }
 
 /** What one tick cost memscope: shown so users can trust it is cheap. */

@@ -24,8 +24,9 @@ export async function runSnapshot(argv: string[]): Promise<number> {
     }
     const stamp = snapshot.createdAt.replace(/[-:]/g, '').replace(/\..*$/, '');
     const path = values.output ?? `memscope-${pid}-${stamp}.json`;
-    writeFileAtomic(path, text);
-    process.stderr.write(`wrote ${escapeControlChars(path)} (${snapshot.mappings.length} mappings, ${text.length} bytes)\n`);
+    await writeFileAtomic(path, text);
+    process.stderr.write(`wrote ${escapeControlChars(path)} (${snapshot.mappings.length} mappings, ${text.length} bytes)
+`);
     return 0;
   } finally {
     service.stop();

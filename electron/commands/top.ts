@@ -42,6 +42,7 @@ export async function runTop(argv: string[]): Promise<number> {
   const sortKey = parseSortKey(values.sort ?? 'resKb');
 
   const sampler = new Sampler();
+  let incompleteTicks = 0;
   let stopped = false;
   process.once('SIGINT', () => {
     stopped = true;
@@ -54,11 +55,15 @@ export async function runTop(argv: string[]): Promise<number> {
       const tick = sampler.tick();
       const rows = sortRows(tick.rows, sortKey).slice(0, limit);
       process.stdout.write(values.json === true ? `${JSON.stringify(rows)}\n` : formatTopTable(tick, rows));
+      if (tick.error !== undefined) {
+        incompleteTicks += 1; // printed anyway: the next tick may read everything again
+        process.stderr.write(`memscope: top: tick ${i + 1}: ${tick.error.message}\n`);
+      }
     }
   } finally {
     sampler.close();
   }
-  return 0;
+  return incompleteTicks === 0 ? 0 : 1;
 }
 
 function parseSortKey(text: string): ColumnId {

@@ -1,19 +1,33 @@
 // Writes a file so that readers see the old content or the whole new content, never half:
 // temp file in the same directory, fsync, rename over the target, fsync the directory.
-import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+// A replaced file keeps its mode; a new one is 0600 (snapshots hold command lines); a signal
+// mid-write removes the temp file (the write and fsync run on the thread pool, so a signal's
+// listener runs while the temp file exists instead of after it was renamed).
+import { closeSync, fchmodSync, fsync, fsyncSync, openSync, renameSync, rmSync, statSync, write } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { promisify } from 'node:util';
 import { fileError } from './file-error.js';
+import { removeOnSignal } from './signal-cleanup.js';
+
+/** Mode of a file that did not exist: only its owner may read what memscope wrote about a process. */
+export const NEW_FILE_MODE = 0o600;
+
+const writeAsync = promisify(write);
+const fsyncAsync = promisify(fsync);
 
 /** Atomically replaces path with data. Throws ApiError (gone, denied, malformed) with the reason on failure. */
-export function writeFileAtomic(path: string, data: string | Uint8Array): void {
+export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
   const tmp = join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${Date.now()}`);
+  const mode = modeToKeep(path);
+  const release = removeOnSignal(tmp);
   let fd = -1;
   try {
-    fd = openSync(tmp, 'wx', 0o644);
+    fd = openSync(tmp, 'wx', mode);
+    fchmodSync(fd, mode); // exactly the old mode, whatever the umask
     const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
     let written = 0;
-    while (written < bytes.length) written += writeSync(fd, bytes, written, bytes.length - written);
-    fsyncSync(fd);
+    while (written < bytes.length) written += (await writeAsync(fd, bytes, written, bytes.length - written)).bytesWritten;
+    await fsyncAsync(fd);
     closeSync(fd);
     fd = -1;
     renameSync(tmp, path);
@@ -26,6 +40,17 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
       // a path the kernel refuses (ENAMETOOLONG, ENOTDIR) never got a temp file; report the write's own error
     }
     throw fileError('write', path, err); // a run-time failure (exit 1), never bad usage
+  } finally {
+    release();
+  }
+}
+
+/** The permission bits of the file being replaced, or NEW_FILE_MODE when there is none. */
+function modeToKeep(path: string): number {
+  try {
+    return statSync(path).mode & 0o777;
+  } catch {
+    return NEW_FILE_MODE;
   }
 }
 

@@ -8,6 +8,8 @@ import { promisify } from 'node:util';
 import { gzip, constants as zlibConstants } from 'node:zlib';
 import { ApiError } from '../../shared/errors.js';
 import { EXPOSITION_CONTENT_TYPE } from '../../shared/metrics/exposition.js';
+import { prefersGzip } from './accept-encoding.js';
+import { boundConnections } from './connection-bounds.js';
 import type { MetricsCollector } from './metrics.js';
 
 const gzipAsync = promisify(gzip);
@@ -98,7 +100,7 @@ export function handleMetricsRequest(req: IncomingMessage, res: ServerResponse, 
 async function serveMetrics(req: IncomingMessage, res: ServerResponse, collector: MetricsCollector): Promise<void> {
   try {
     const text = await collector.render();
-    const wantsGzip = /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
+    const wantsGzip = prefersGzip(req.headers['accept-encoding']);
     const body = wantsGzip ? await gzipOnce(collector, text) : text;
     res.writeHead(200, {
       'content-type': EXPOSITION_CONTENT_TYPE,
@@ -127,7 +129,7 @@ export async function startMetricsServer(collector: MetricsCollector, options: M
     if (!handleMetricsRequest(req, res, ctx)) sendText(res, 404, `memscope exporter serves ${METRICS_PATH} only\n`);
   });
   // Scrapers reuse connections; a short idle timeout still frees sockets of vanished ones.
-  server.keepAliveTimeout = 30_000;
+  boundConnections(server, 30_000);
   await new Promise<void>((resolveListen, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => {

@@ -30,6 +30,8 @@ export class MetricsCollector {
   private host: SystemSummary | null = null;
   private hostGeneration = 0;
   private lastRenderSeconds: number | null = null;
+  private samplingErrorsTotal = 0;
+  private lastSeenSeq = 0;
   private cache: { key: string; text: string } | null = null;
   private ready: Promise<void> | null = null;
   private unsubscribe: (() => void) | null = null;
@@ -86,7 +88,11 @@ export class MetricsCollector {
   }
 
   private observe(tick: Tick): void {
-    if (this.latest !== null && tick.seq <= this.latest.seq) return; // already folded in
+    if (tick.seq <= this.lastSeenSeq) return; // already folded in
+    this.lastSeenSeq = tick.seq;
+    if (tick.error !== undefined) this.samplingErrorsTotal += 1;
+    // A failed tick read nothing: to the group tracker it would look as if every process had exited.
+    if (tick.error?.kind === 'failed' && this.latest !== null) return;
     this.tracker.observe(tick);
     this.latest = tick;
   }
@@ -94,7 +100,7 @@ export class MetricsCollector {
   private renderNow(): string {
     const tick = this.latest;
     if (tick === null) throw new Error('MetricsCollector: no tick yet');
-    const key = `${tick.seq}:${this.smapsGeneration}:${this.hostGeneration}`;
+    const key = `${tick.seq}:${this.smapsGeneration}:${this.hostGeneration}:${this.samplingErrorsTotal}`;
     if (this.cache?.key === key) return this.cache.text;
     const t0 = performance.now();
     const text = this.renderer.render({
@@ -104,6 +110,7 @@ export class MetricsCollector {
       host: this.host,
       smapsRefresh: this.smapsStats,
       previousRenderSeconds: this.lastRenderSeconds,
+      samplingErrorsTotal: this.samplingErrorsTotal,
     });
     this.lastRenderSeconds = (performance.now() - t0) / 1000;
     this.cache = { key, text };

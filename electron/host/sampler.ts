@@ -1,10 +1,12 @@
 // Samples every process each tick from /proc/PID/{stat,statm,status,cmdline}, reading only
 // the files the requested columns need (htop's model), through fds kept open between ticks.
 // Mark → scan → sweep as htop's Table_prepareEntries/Table_cleanupRow; a vanished process
-// leaves a tombstone row ('gone') for the tick in which it disappeared.
+// leaves a tombstone row ('gone') for the tick in which it disappeared. Kept fds are bounded by
+// the process's fd budget; beyond it files are opened, read and closed each tick. A tick never
+// throws: what it could not read is reported in tick.error.
 import { readFileSync } from 'node:fs';
 import { cpuUsage } from 'node:process';
-import type { Tick } from '../../shared/api.js';
+import type { Tick, TickError } from '../../shared/api.js';
 import { isApiError } from '../../shared/errors.js';
 import { COLUMNS, collectSources, type ColumnId, type ProcSource } from '../../shared/proc/columns.js';
 import { parseMeminfo } from '../../shared/proc/meminfo.js';
@@ -19,6 +21,7 @@ import {
   computeVirtKb,
 } from '../../shared/proc/top-metrics.js';
 import type { ProcessRow, RowStatus } from '../../shared/proc/types.js';
+import { getFdBudget } from './fd-budget.js';
 import { ProcReader, toApiError } from './proc-reader.js';
 import { UserNames } from './users.js';
 
@@ -47,6 +50,8 @@ export interface SamplerOptions {
   columns?: readonly ColumnId[];
   /** /proc root, for tests. */
   procRoot?: string;
+  /** Most fds kept open between ticks (default: the process's fd budget, fd-budget.ts). */
+  maxKeptFds?: number;
 }
 
 /** Samples all processes; call tick() at the refresh interval, close() when done. */
@@ -55,6 +60,11 @@ export class Sampler {
   private readonly sources: Set<ProcSource>;
   private readonly users = new UserNames();
   private readonly tracked = new Map<number, Tracked>();
+  private readonly maxKeptFds: number;
+  private keptFdCount = 0;
+  /** Reads of this tick that failed for a reason of ours (out of fds), not the process's. */
+  private failedReads = 0;
+  private firstFailure = '';
   private seq = 0;
   private lastTMs = 0;
   private memTotalKb = 0;
@@ -62,20 +72,50 @@ export class Sampler {
   constructor(options: SamplerOptions = {}) {
     this.reader = new ProcReader(options.procRoot);
     this.sources = collectSources(options.columns ?? COLUMNS.map((c) => c.id));
+    this.maxKeptFds = options.maxKeptFds ?? getFdBudget().maxKeptFds;
   }
 
-  /** Samples every process once. Never throws because of one process. */
+  /** Samples every process once. Never throws: what it could not read is in tick.error. */
   tick(): Tick {
     const wallStart = performance.now();
     const cpuStart = cpuUsage();
     const tMs = Date.now();
     const elapsedS = this.seq === 0 ? 0 : (tMs - this.lastTMs) / 1000;
     this.seq += 1;
-    this.users.refresh();
-    this.memTotalKb = this.readMemTotalKb();
+    this.failedReads = 0;
+    let rows: ProcessRow[] = [];
+    let error: TickError | undefined;
+    try {
+      this.users.refresh();
+      this.memTotalKb = this.readMemTotalKb();
+      const pids = this.reader.listPids();
+      rows = this.scan(pids, elapsedS);
+      this.lastTMs = tMs;
+      if (this.failedReads > 0) {
+        error = { kind: 'partial', message: `${this.failedReads} of ${pids.length} processes not fully read: ${this.firstFailure}` };
+      }
+    } catch (err) {
+      // Typically EMFILE listing /proc. Nothing was swept: every tracked process (and lastTMs, so
+      // the next tick's rates span both intervals) is kept for the next tick.
+      rows = [];
+      error = { kind: 'failed', message: `no process could be read: ${toApiError(err, this.reader.procRoot).message}` };
+    }
+    const cpu = cpuUsage(cpuStart);
+    return {
+      seq: this.seq,
+      tMs,
+      elapsedMs: elapsedS * 1000,
+      memTotalKb: this.memTotalKb,
+      rows,
+      cost: { wallMs: performance.now() - wallStart, cpuMs: (cpu.user + cpu.system) / 1000, processCount: rows.length },
+      ...(error === undefined ? {} : { error }),
+    };
+  }
 
+  /** Mark → scan → sweep over the listed pids: live rows, then tombstones. */
+  private scan(pids: readonly number[], elapsedS: number): ProcessRow[] {
     const rows: ProcessRow[] = [];
-    for (const pid of this.reader.listPids()) {
+    for (const pid of pids) {
       const row = this.sampleOne(pid, elapsedS);
       if (row !== null) rows.push(row);
     }
@@ -85,16 +125,7 @@ export class Sampler {
       if (t.row !== null) rows.push({ ...t.row, rowStatus: 'gone', cpuPct: 0, minfltPerS: 0, majfltPerS: 0 });
       this.forget(pid);
     }
-    this.lastTMs = tMs;
-    const cpu = cpuUsage(cpuStart);
-    return {
-      seq: this.seq,
-      tMs,
-      elapsedMs: elapsedS * 1000,
-      memTotalKb: this.memTotalKb,
-      rows,
-      cost: { wallMs: performance.now() - wallStart, cpuMs: (cpu.user + cpu.system) / 1000, processCount: rows.length },
-    };
+    return rows;
   }
 
   /** Closes every kept fd. */
@@ -116,6 +147,11 @@ export class Sampler {
         stat = parseStat(this.readKept(t, 'stat'));
       }
     } catch (err) {
+      if (this.noteFailure(err) && t !== undefined && t.row !== null && this.tracked.get(pid) === t) {
+        // Our failure (out of fds), not the process's: it is still there, with its last known row.
+        t.seenSeq = this.seq;
+        return { ...t.row, rowStatus: 'restricted', cpuPct: 0, minfltPerS: 0, majfltPerS: 0 };
+      }
       // Gone (or unreadable stat, which names nothing): a process we had a row for is
       // swept into a tombstone below; one we never saw is dropped silently.
       if (t === undefined || t.row === null || !isGone(err)) this.forget(pid);
@@ -144,7 +180,8 @@ export class Sampler {
       if (isGone(err)) {
         rowStatus = 'gone';
       } else {
-        rowStatus = 'restricted'; // denied, or text we could not parse: keep what stat gave
+        this.noteFailure(err);
+        rowStatus = 'restricted'; // denied, unparsable text or out of fds: keep what stat gave
       }
     }
     row.rowStatus = rowStatus;
@@ -209,18 +246,31 @@ export class Sampler {
     return t;
   }
 
-  /** Reads a kept file of a tracked process, opening it on first use. Throws ApiError. */
+  /**
+   * Reads a per-tick file of a tracked process through a kept fd, opened on first use while the
+   * budget allows; beyond it, opens, reads and closes it. Throws ApiError.
+   */
   private readKept(t: Tracked, source: KeptSource): Uint8Array {
+    const path = this.reader.pathOf(t.pid, source);
     try {
       let fd = t.fds[source];
-      if (fd === undefined) {
-        fd = this.reader.openKept(this.reader.pathOf(t.pid, source));
+      if (fd === undefined && this.keptFdCount < this.maxKeptFds) {
+        fd = this.reader.openKept(path);
         t.fds[source] = fd;
+        this.keptFdCount += 1;
       }
-      return this.reader.preadKept(fd);
+      return fd === undefined ? this.reader.readPath(path) : this.reader.preadKept(fd);
     } catch (err) {
       throw toApiError(err, `/proc/${t.pid}/${source}`);
     }
+  }
+
+  /** Counts a failed read that is ours ('internal': EMFILE, ENFILE, ENOMEM…); true when it was. */
+  private noteFailure(err: unknown): boolean {
+    if (!isApiError(err) || err.code !== 'internal') return false;
+    if (this.failedReads === 0) this.firstFailure = err.message;
+    this.failedReads += 1;
+    return true;
   }
 
   /** Full command line as ps shows it; "[comm]" for kernel threads (empty cmdline). */
@@ -239,7 +289,10 @@ export class Sampler {
   private forget(pid: number): void {
     const t = this.tracked.get(pid);
     if (t === undefined) return;
-    for (const fd of Object.values(t.fds)) this.reader.closeKept(fd);
+    for (const fd of Object.values(t.fds)) {
+      this.reader.closeKept(fd);
+      this.keptFdCount -= 1;
+    }
     this.tracked.delete(pid);
   }
 

@@ -9,6 +9,7 @@ import { extname, join, normalize, resolve } from 'node:path';
 import type { SourceInfo, Tick } from '../../shared/api.js';
 import { ApiError, HTTP_STATUS_OF, isApiError } from '../../shared/errors.js';
 import { isApiMethod, validateApiArgs } from '../../shared/validate-args.js';
+import { boundConnections } from './connection-bounds.js';
 import type { MetricsCollector } from './metrics.js';
 import { handleMetricsRequest } from './metrics-server.js';
 import type { MemscopeService } from './service.js';
@@ -115,6 +116,7 @@ export async function startServer(service: MemscopeService, options: ServerOptio
   const server = createServer((req, res) => {
     handle(req, res).catch((err: unknown) => sendError(res, err));
   });
+  boundConnections(server); // idle clients must not take the fds the next tick needs
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (options.metrics !== undefined && handleMetricsRequest(req, res, { collector: options.metrics, token })) return;

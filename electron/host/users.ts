@@ -21,8 +21,9 @@ export class UserNames {
       if (mtimeMs === this.mtimeMs) return;
       this.names = parsePasswd(readFileSync(this.passwdPath, 'latin1'));
       this.mtimeMs = mtimeMs;
-    } catch {
-      this.names = new Map(); // no passwd (containers): numeric users
+    } catch (err) {
+      // No passwd (containers): numeric users. Any other failure (out of fds) keeps the names we had.
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') this.names = new Map();
     }
   }
 }

@@ -22,8 +22,10 @@ const listeners = new Set<() => void>();
 const tickListeners = new Set<(tick: Tick) => void>();
 let started = false;
 
-function accept(tick: Tick): void {
-  if (state.tick !== null && tick.seq <= state.tick.seq && tick.tMs <= state.tick.tMs) return;
+function accept(received: Tick): void {
+  if (state.tick !== null && received.seq <= state.tick.seq && received.tMs <= state.tick.tMs) return;
+  // A failed tick read nothing (e.g. the host ran out of fds): keep the last rows, show its error.
+  const tick = received.error?.kind === 'failed' && state.tick !== null ? { ...state.tick, seq: received.seq, error: received.error } : received;
   const live: ProcessRow[] = [];
   const livePids = new Set<number>();
   for (const row of tick.rows) {

@@ -2,6 +2,7 @@
 // polled every few seconds), a small chart of used memory, and what sampling itself costs (tick.cost).
 import { useMemo } from 'react';
 import type { Tick } from '../../shared/api.js';
+import { Banner } from '../components/banner.js';
 import { SmallAreaChart } from '../components/small-area-chart.js';
 import { formatClock, formatDuration, formatHumanKb, formatKbBoth, formatPct } from '../format.js';
 import { useSystem } from '../state/system-store.js';
@@ -95,6 +96,11 @@ export function SystemSummaryPanel({ tick }: SystemSummaryProps) {
               #{tick.seq} · {formatClock(tick.tMs)}
             </dd>
           </dl>
+        )}
+        {tick?.error === undefined ? null : (
+          <Banner tone="warn" title={tick.error.kind === 'failed' ? 'last tick read nothing: showing the one before' : 'last tick incomplete'} testId="tick-error">
+            {tick.error.message}
+          </Banner>
         )}
       </div>
     </section>

@@ -68,6 +68,7 @@ export const SELF_FAMILIES = {
   tickCpuSeconds: { name: 'memscope_sampling_cpu_seconds', type: 'gauge', help: 'CPU time memscope spent on the last sampler tick.' },
   tickProcesses: { name: 'memscope_sampling_processes', type: 'gauge', help: 'Processes read in the last sampler tick.' },
   tickTimestamp: { name: 'memscope_sampling_timestamp_seconds', type: 'gauge', help: 'When the last sampler tick ran (Unix time); every process series is from that tick.' },
+  tickErrors: { name: 'memscope_sampling_errors_total', type: 'counter', help: 'Sampler ticks that could not read every process (e.g. out of file descriptors).' },
   smapsWallSeconds: { name: 'memscope_smaps_refresh_wall_seconds', type: 'gauge', help: 'Wall time of the last background smaps_rollup refresh.' },
   smapsProcesses: { name: 'memscope_smaps_processes', type: 'gauge', help: 'Processes whose smaps_rollup the last refresh read.' },
   smapsUnreadable: { name: 'memscope_smaps_unreadable_processes', type: 'gauge', help: 'Selected processes whose smaps_rollup the last refresh could not read (permission denied, or unparsable text).' },

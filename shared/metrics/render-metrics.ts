@@ -42,6 +42,8 @@ export interface MetricsState {
   smapsRefresh: SmapsRefreshStats | null;
   /** Wall time of the previous render, or null for the first. */
   previousRenderSeconds: number | null;
+  /** Ticks so far that carried an error (partial or failed). */
+  samplingErrorsTotal: number;
 }
 
 type FigureField = (typeof PROCESS_FIGURE_FAMILIES)[number]['field'] | (typeof SMAPS_FIGURE_FAMILIES)[number]['field'];
@@ -211,6 +213,7 @@ function writeSelf(w: ExpositionWriter, state: MetricsState): void {
   writeOne(w, SELF_FAMILIES.tickCpuSeconds, cost.cpuMs / 1000);
   writeOne(w, SELF_FAMILIES.tickProcesses, cost.processCount);
   writeOne(w, SELF_FAMILIES.tickTimestamp, tMs / 1000);
+  writeOne(w, SELF_FAMILIES.tickErrors, state.samplingErrorsTotal);
   const smaps = state.smapsRefresh;
   if (smaps !== null) {
     writeOne(w, SELF_FAMILIES.smapsWallSeconds, smaps.wallMs / 1000);

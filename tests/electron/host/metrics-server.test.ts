@@ -50,12 +50,12 @@ describe('memscope exporter HTTP server', () => {
     assert.equal(findSamples(exp, 'memscope_process_resident_bytes', { pid: String(process.pid) }).length, 1);
   });
 
-  test('gzip when asked (Prometheus always asks): the same text, compressed', async () => {
-    const plain = await (await scrape()).text();
-    // fetch would undo the encoding itself, so read the raw bytes through node:http.
-    const raw = await new Promise<{ encoding: string | undefined; body: Buffer }>((resolve, reject) => {
+  /** One scrape through node:http (fetch would undo the encoding itself): the raw bytes and their encoding. */
+  const scrapeRaw = (acceptEncoding: string | undefined) =>
+    new Promise<{ encoding: string | undefined; body: Buffer }>((resolve, reject) => {
       const url = new URL(running.url);
-      const req = httpGet({ host: url.hostname, port: url.port, path: url.pathname, headers: { authorization: `Bearer ${TOKEN}`, 'accept-encoding': 'gzip' } }, (res) => {
+      const headers = { authorization: `Bearer ${TOKEN}`, ...(acceptEncoding === undefined ? {} : { 'accept-encoding': acceptEncoding }) };
+      const req = httpGet({ host: url.hostname, port: url.port, path: url.pathname, headers }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => resolve({ encoding: res.headers['content-encoding'], body: Buffer.concat(chunks) }));
@@ -63,9 +63,43 @@ describe('memscope exporter HTTP server', () => {
       });
       req.on('error', reject);
     });
+
+  test('gzip when asked (Prometheus always asks): the same text, compressed', async () => {
+    const plain = await (await scrape()).text();
+    const raw = await scrapeRaw('gzip');
     assert.equal(raw.encoding, 'gzip');
     assert.ok(raw.body.length < plain.length / 3, `${raw.body.length} vs ${plain.length}`);
     assert.equal(gunzipSync(raw.body).toString('utf8'), plain);
+  });
+
+  test('Accept-Encoding is read with its weights (RFC 9110 §12.5.3): q=0 means "not acceptable"', async () => {
+    const plain = await (await scrapeRaw(undefined)).body.toString('utf8');
+    const cases: [string | undefined, 'gzip' | 'identity'][] = [
+      [undefined, 'identity'],
+      ['', 'identity'],
+      ['gzip', 'gzip'],
+      ['GZIP', 'gzip'],
+      ['x-gzip', 'gzip'],
+      ['gzip, deflate, br', 'gzip'],
+      ['gzip;q=0', 'identity'],
+      ['gzip; q=0.000', 'identity'],
+      ['gzip;q=0.001', 'gzip'],
+      ['gzip;q=0, identity', 'identity'],
+      ['*;q=0, identity', 'identity'],
+      ['*', 'gzip'],
+      ['*;q=0.5, gzip;q=0', 'identity'],
+      ['identity;q=0, gzip', 'gzip'],
+      ['gzip;q=0.8, identity;q=0.9', 'identity'],
+      ['gzip;q=0.9, identity;q=0.8', 'gzip'],
+      ['deflate', 'identity'],
+      ['gzipx, notgzip', 'identity'],
+      ['gzip;q=1.5', 'identity'], // not a weight: the member is ignored
+    ];
+    for (const [header, expected] of cases) {
+      const raw = await scrapeRaw(header);
+      assert.equal(raw.encoding ?? 'identity', expected, `Accept-Encoding: ${String(header)}`);
+      assert.equal((expected === 'gzip' ? gunzipSync(raw.body) : raw.body).toString('utf8'), plain, String(header));
+    }
   });
 
   test('HEAD answers headers only; other methods 405; other paths 404', async () => {

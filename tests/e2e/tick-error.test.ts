@@ -1,0 +1,48 @@
+// A tick that reads nothing, seen in Chromium: while `memscope serve` has no fd to spare (its limit
+// lowered under it), the sampling panel says why and the process table keeps the last rows; once the
+// limit is back, the next tick clears the message.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../helpers/browser.js';
+import { setSoftFdLimit, startUnderFdLimit, type LimitedServer } from '../helpers/fd-limit.js';
+import { oracleMissing } from '../helpers/oracles.js';
+
+const FD_LIMIT = 400;
+const skipReason = oracleMissing('chromium');
+
+describe('UI: a failed tick', { skip: skipReason }, () => {
+  let serve: LimitedServer;
+  let browser: Browser;
+  let page: Page;
+  before(async () => {
+    serve = await startUnderFdLimit(FD_LIMIT, ['serve', '--port', '0', '-d', '0.2']);
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  });
+  after(async () => {
+    await browser?.close();
+    setSoftFdLimit(serve.pid, FD_LIMIT);
+    await serve?.stop();
+  });
+
+  test('shows the error in the sampling panel, keeps the table, and clears it when ticks read again', async () => {
+    await page.goto(serve.url);
+    await page.locator('[data-testid="process-table"]').waitFor();
+    await page.keyboard.press('/');
+    await page.keyboard.type(String(serve.pid));
+    const ownRow = page.locator(`[data-testid="process-row-${serve.pid}"]`);
+    await ownRow.waitFor();
+
+    setSoftFdLimit(serve.pid, 3); // fds 0-2 are taken: nothing can be opened
+    const banner = page.locator('[data-testid="tick-error"]');
+    await banner.waitFor();
+    assert.match((await banner.textContent()) ?? '', /read nothing.*EMFILE/);
+    assert.ok(await ownRow.isVisible(), 'the table keeps the last rows');
+
+    setSoftFdLimit(serve.pid, FD_LIMIT);
+    await banner.waitFor({ state: 'detached' });
+    assert.ok(await ownRow.isVisible());
+    assert.equal(serve.child.exitCode, null, serve.stderr());
+  });
+});

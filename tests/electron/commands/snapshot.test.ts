@@ -1,0 +1,95 @@
+// `memscope snapshot PID -o FILE` as a user runs it: the file's mode (a replaced file keeps its own,
+// a new one is 0600) and a SIGTERM that lands while the temp file exists (no .NAME.tmp-* left behind,
+// the process dies of the signal).
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, watch, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { buildHarness } from '../../helpers/c-build.js';
+import { runMemscope } from '../../helpers/cli.js';
+import { CLI_PATH } from '../../helpers/paths.js';
+
+/** Mappings of the big subject: ~15 MB of snapshot JSON, so the write takes long enough to be caught. */
+const BIG_SUBJECT_MAPPINGS = 20000;
+
+const modeOf = (path: string) => statSync(path).mode & 0o777;
+const tempFilesIn = (dir: string) => readdirSync(dir).filter((f) => /\.tmp-/.test(f));
+
+/** (3) state of /proc/PID/stat: 'T' once SIGSTOP has taken effect. */
+function isStopped(pid: number): boolean {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+  return stat.slice(stat.lastIndexOf(')') + 2).startsWith('T');
+}
+
+describe('memscope snapshot -o FILE', () => {
+  let dir: string;
+  let subject: ChildProcess;
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'memscope-snapshot-'));
+    subject = spawn(buildHarness('many-maps.c'), [String(BIG_SUBJECT_MAPPINGS)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    for await (const chunk of subject.stdout ?? []) {
+      out += String(chunk);
+      if (out.includes('ready\n')) break;
+    }
+  });
+  after(() => {
+    subject.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('a new file is 0600; a replaced file keeps its mode (0600 stays 0600, 0640 stays 0640)', () => {
+    const pid = String(process.pid);
+    const fresh = join(dir, 'fresh.json');
+    assert.equal(runMemscope(['snapshot', pid, '-o', fresh]).code, 0);
+    assert.equal(modeOf(fresh).toString(8), '600');
+
+    for (const mode of [0o600, 0o640, 0o644]) {
+      const existing = join(dir, `existing-${mode.toString(8)}.json`);
+      writeFileSync(existing, 'old');
+      chmodSync(existing, mode);
+      const r = runMemscope(['snapshot', pid, '-o', existing]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(modeOf(existing).toString(8), mode.toString(8));
+      assert.notEqual(readFileSync(existing, 'utf8'), 'old');
+    }
+    assert.deepEqual(tempFilesIn(dir), []);
+  });
+
+  test('SIGTERM while the temp file exists: the temp file is removed, the old file is untouched, the process dies of SIGTERM', async () => {
+    const target = join(dir, 'signalled.json');
+    writeFileSync(target, 'old', { mode: 0o600 });
+    // Stop the writer as soon as its temp file appears; only a stop that finds the temp file still
+    // there is a signal "mid-write". The stop rarely comes late (~15 MB + fsync), so a few tries suffice.
+    for (let attempt = 1; ; attempt++) {
+      const child = spawn(process.execPath, [CLI_PATH, 'snapshot', String(subject.pid), '-o', target], { stdio: ['ignore', 'ignore', 'pipe'] });
+      let stderr = '';
+      child.stderr?.on('data', (c: Buffer) => (stderr += c.toString()));
+      let midWrite = false;
+      const watcher = watch(dir, (_event, name) => {
+        if (child.pid === undefined || !String(name).startsWith('.signalled.json.tmp-') || child.exitCode !== null) return;
+        watcher.close();
+        child.kill('SIGSTOP');
+        while (!isStopped(child.pid)) {
+          // SIGSTOP takes effect within microseconds; wait for it before looking
+        }
+        midWrite = existsSync(join(dir, String(name)));
+        if (midWrite) child.kill('SIGTERM'); // pending until SIGCONT
+        child.kill('SIGCONT');
+      });
+      const [code, signal] = (await once(child, 'exit')) as [number | null, NodeJS.Signals | null];
+      watcher.close();
+      if (!midWrite) {
+        assert.ok(attempt < 5, 'the writer was never caught while its temp file existed');
+        continue;
+      }
+      assert.deepEqual(tempFilesIn(dir), []);
+      assert.equal(signal, 'SIGTERM', `exit code ${String(code)}, stderr: ${stderr}`);
+      assert.equal(readFileSync(target, 'utf8'), 'old');
+      return;
+    }
+  });
+});
