@@ -7,7 +7,9 @@ import { NULL_PTR, type TcmallocHeap } from './state.js';
 import { createProcessHeap } from './startup.js';
 import { tcFree, tcMalloc, tcMallocSize, tcRealloc } from './tcmalloc.js';
 import { TCMALLOC_STATS_KEYS, type TcmallocStats, readTcmallocStats } from './stats.js';
+import { diagnoseTcmallocReuse } from './misuse.js';
 import { type MallocEventSink } from '../events.js';
+import { HeapMisuseError } from '../heap-misuse.js';
 import { REGION_HEAP, type ReplayResults, createReplayResults } from '../replay-results.js';
 import { OP_ALLOC, OP_FREE, type Trace } from '../../trace.js';
 
@@ -18,7 +20,8 @@ export type TcmallocOpStats = Record<(typeof TCMALLOC_STATS_KEYS)[number], Float
  * A replay in progress. In `results`, every non-NULL block has region REGION_HEAP and `offset` its
  * address from the page heap's start; `brk` is the page heap's end (sbrk growth) from its start.
  *
- * Invariants: ptrs[slot] is NULL_PTR or a block the program holds; 0 ≤ next ≤ trace.length.
+ * Invariants: ptrs[slot] is NULL_PTR, a block the program holds, or (freed[slot] = 1) the block the
+ * id freed last, kept as a C variable keeps it; 0 ≤ next ≤ trace.length.
  */
 export interface TcmallocReplay {
   /** The trace being replayed. */
@@ -27,6 +30,8 @@ export interface TcmallocReplay {
   heap: TcmallocHeap;
   /** The block each id slot holds (NULL_PTR = none). */
   ptrs: Float64Array;
+  /** 1 when the id's block was freed through it (the pointer dangles). */
+  freed: Uint8Array;
   /** Index of the next op. */
   next: number;
   /** What each op returned (filled up to `next`). */
@@ -43,11 +48,13 @@ export interface TcmallocReplayOptions {
   sink?: MallocEventSink | null;
   /** Record TcmallocStats after every op (costs O(size classes) per op). */
   recordStats?: boolean;
+  /** The most one sbrk/mmap may charge (../os.ts computeMapLimitBytes; default: the address space). */
+  mapLimitBytes?: number;
 }
 
 /** Starts a replay: the process is at main, nothing of the trace has run. */
 export function createTcmallocReplay(trace: Trace, params: TcmallocParams, options: TcmallocReplayOptions = {}): TcmallocReplay {
-  const heap = createProcessHeap(params, options.sink ?? null);
+  const heap = createProcessHeap(params, options.sink ?? null, options.mapLimitBytes);
   let opStats: TcmallocOpStats | null = null;
   if (options.recordStats === true) {
     const s = {} as TcmallocOpStats;
@@ -58,6 +65,7 @@ export function createTcmallocReplay(trace: Trace, params: TcmallocParams, optio
     trace,
     heap,
     ptrs: new Float64Array(trace.slotCount).fill(NULL_PTR),
+    freed: new Uint8Array(trace.slotCount),
     next: 0,
     results: createReplayResults(trace.length),
     startStats: readTcmallocStats(heap),
@@ -65,37 +73,58 @@ export function createTcmallocReplay(trace: Trace, params: TcmallocParams, optio
   };
 }
 
-/** Runs ops until `end` (exclusive, default: the whole trace). */
+/**
+ * Runs ops until `end` (exclusive, default: the whole trace).
+ * @throws HeapMisuseError (opIndex set, `next` left at that op) when the program frees or reallocates
+ * a block it already freed: TCMalloc does not notice, and the model does not follow the corrupt heap.
+ */
 export function runTcmallocReplay(r: TcmallocReplay, end: number = r.trace.length): void {
-  const { trace, heap, ptrs, results, opStats } = r;
-  const { kinds, slots, sizes } = trace;
-  const stop = Math.min(end, trace.length);
-  for (let i = r.next; i < stop; i++) {
-    const slot = slots[i]!;
-    const kind = kinds[i]!;
-    let ptr = NULL_PTR;
-    if (kind === OP_ALLOC) {
-      ptr = tcMalloc(heap, sizes[i]!);
-      ptrs[slot] = ptr;
-    } else if (kind === OP_FREE) {
-      tcFree(heap, ptrs[slot]!);
-      ptrs[slot] = NULL_PTR;
-    } else {
-      ptr = tcRealloc(heap, ptrs[slot]!, sizes[i]!);
-      ptrs[slot] = ptr;
+  const stop = Math.min(end, r.trace.length);
+  let i = r.next;
+  try {
+    for (; i < stop; i++) runTcmallocOp(r, i);
+  } catch (err) {
+    if (err instanceof HeapMisuseError) {
+      err.opIndex = i;
+      r.next = i;
     }
-    if (ptr !== NULL_PTR) {
-      results.region[i] = REGION_HEAP;
-      results.offset[i] = ptr;
-      results.usable[i] = tcMallocSize(heap, ptr);
-    }
-    results.brk[i] = heap.os.brkBytes;
-    if (opStats !== null) {
-      const s = readTcmallocStats(heap);
-      for (const k of TCMALLOC_STATS_KEYS) opStats[k][i] = s[k];
-    }
+    throw err;
   }
   if (stop > r.next) r.next = stop;
+}
+
+/** Op i: the call, then what it returned (and the statistics when recorded). */
+function runTcmallocOp(r: TcmallocReplay, i: number): void {
+  const { trace, heap, ptrs, freed, results, opStats } = r;
+  const slot = trace.slots[i]!;
+  const kind = trace.kinds[i]!;
+  let ptr = NULL_PTR;
+  if (kind !== OP_ALLOC && freed[slot] === 1) {
+    const misuse = diagnoseTcmallocReuse(heap, ptrs[slot]!, kind === OP_FREE ? 'free' : 'realloc');
+    if (misuse !== null) throw misuse;
+  }
+  if (kind === OP_ALLOC) {
+    ptr = tcMalloc(heap, trace.sizes[i]!);
+    ptrs[slot] = ptr;
+    freed[slot] = 0;
+  } else if (kind === OP_FREE) {
+    tcFree(heap, ptrs[slot]!); // the id keeps the pointer: freeing it again is a double free
+    if (ptrs[slot] !== NULL_PTR) freed[slot] = 1;
+  } else {
+    ptr = tcRealloc(heap, ptrs[slot]!, trace.sizes[i]!);
+    ptrs[slot] = ptr; // NULL when it failed: the old block leaks, as `p = realloc(p, n)` leaks it
+    freed[slot] = 0;
+  }
+  if (ptr !== NULL_PTR) {
+    results.region[i] = REGION_HEAP;
+    results.offset[i] = ptr;
+    results.usable[i] = tcMallocSize(heap, ptr);
+  }
+  results.brk[i] = heap.os.brkBytes;
+  if (opStats !== null) {
+    const s = readTcmallocStats(heap);
+    for (const k of TCMALLOC_STATS_KEYS) opStats[k][i] = s[k];
+  }
 }
 
 /** Replays a whole trace: what every op returned, and the statistics at the end. */
