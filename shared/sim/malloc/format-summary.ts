@@ -255,9 +255,11 @@ export function addOpToSummary(b: MallocSummaryBuilder, trace: Trace, results: R
   else s.opCounts.r++;
   if (kind !== OP_FREE && trace.sizes[i]! > 0 && results.region[i] === REGION_NONE) s.nullResults++;
   // Only blocks the program asked for or gave back count: realloc's growth into top serves from top
-  // without handing out a new block, and its split-off remainders are the allocator's own frees.
+  // without handing out a new block, and its split-off remainders are the allocator's own frees; a
+  // refused request hands out nothing (though the tcache's own chunk may have been served on the way).
   const path = tally.reallocPath;
-  if (kind === OP_ALLOC || NEW_BLOCK_REALLOC_PATHS.has(path)) bump(s.servedBy, tally.servedFrom);
+  const gotBlock = results.region[i] !== REGION_NONE;
+  if (gotBlock && (kind === OP_ALLOC || NEW_BLOCK_REALLOC_PATHS.has(path))) bump(s.servedBy, tally.servedFrom);
   if (kind === OP_FREE || FREEING_REALLOC_PATHS.has(path)) bump(s.freedInto, tally.freedInto);
   bump(s.reallocPaths, path);
   const brk = results.brk[i]!;

@@ -33,8 +33,7 @@ function pickMixedSize(rng: Rng): number {
   return rng.nextInt(400000, 4000000); // big mmaps
 }
 
-/** What an id of a generated program holds (trace.ts semantics: a freed id keeps its dangling pointer). */
-const ID_UNUSED = 0;
+/** What an id of a generated program holds (trace.ts semantics: a freed id keeps its dangling pointer); 0 = unused. */
 const ID_LIVE = 1;
 const ID_FREED = 2;
 const ID_NULL = 3;

@@ -113,7 +113,7 @@ export function libcFree(st: GlibcHeap, mem: number): void {
   if (isMmappedMem(mem)) {
     const address = mem - CHUNK_HDR_SZ;
     const size = st.mmapped.get(address);
-    if (size === undefined) throw diagnoseUnmappedChunk('free', mem);
+    if (size === undefined) throw diagnoseUnmappedChunk('free');
     const mp = st.params;
     // chunksize_nomask includes the IS_MMAPPED bit.
     if (!mp.noDynThreshold && size + IS_MMAPPED > mp.mmapThresholdBytes && size + IS_MMAPPED <= DEFAULT_MMAP_THRESHOLD_MAX) {

@@ -21,8 +21,15 @@ function findChunkAt(st: GlibcHeap, chunkOffset: number): number {
 }
 
 /** free or realloc of an mmapped chunk already unmapped: glibc reads its header from the hole. */
-export function diagnoseUnmappedChunk(caller: 'free' | 'realloc', mem: number): HeapMisuseError {
-  return new HeapMisuseError('segv', `${caller}() of chunk ${hex(mem - CHUNK_HDR_SZ)}, mmapped and unmapped since: glibc reads its header from unmapped memory`);
+export function diagnoseUnmappedChunk(caller: 'free' | 'realloc'): HeapMisuseError {
+  return new HeapMisuseError('segv', `${caller}() of an mmapped block unmapped since: glibc reads its header from unmapped memory`);
+}
+
+/** "the block at 0x2a0 (a 32-byte chunk in fastbin 0)": the pointer as the jsonl offsets show it. */
+function describeBlock(st: GlibcHeap, mem: number, p: number): string {
+  const home = st.home[p]!;
+  const where = home === ChunkHome.fastbin ? `fastbin ${computeFastbinIndex(st.sizeBytes[p]!)}` : `the ${CHUNK_HOME_NAMES[home]}`;
+  return `the block at ${hex(mem)} (a ${st.sizeBytes[p]!}-byte chunk in ${where})`;
 }
 
 /**
@@ -33,24 +40,22 @@ export function diagnoseUnmappedChunk(caller: 'free' | 'realloc', mem: number): 
  */
 export function diagnoseHeapFree(st: GlibcHeap, mem: number): HeapMisuseError {
   const p = findChunkAt(st, mem - CHUNK_HDR_SZ);
-  const chunk = hex(mem - CHUNK_HDR_SZ);
   if (p === NULL_SLOT || st.home[p] === ChunkHome.inUse) {
-    return new HeapMisuseError('unmodelled', `free() of chunk ${chunk}, which has merged into another chunk since it was freed: glibc's checks read its stale header, which the model does not keep`);
+    return new HeapMisuseError('unmodelled', `free() of the freed block at ${hex(mem)}, whose chunk has merged into another: glibc reads its stale header, which the model does not keep`);
   }
-  const home = st.home[p]!;
   const size = st.sizeBytes[p]!;
   const mp = st.params;
   const tcIdx = computeTcacheIndex(size);
   if (st.tcacheReady && tcIdx < mp.tcacheBins) {
-    if (home === ChunkHome.tcache) return new HeapMisuseError('abort', 'free(): double free detected in tcache 2');
+    if (st.home[p] === ChunkHome.tcache) return new HeapMisuseError('abort', 'free(): double free detected in tcache 2');
     if (st.tcacheCounts[tcIdx]! < mp.tcacheCount) {
-      return new HeapMisuseError('undetected', `double free of chunk ${chunk} (${size} bytes, free in the ${CHUNK_HOME_NAMES[home]}): tcache bin ${tcIdx} has room and takes it unchecked`);
+      return new HeapMisuseError('undetected', `double free of ${describeBlock(st, mem, p)}: tcache bin ${tcIdx} has room and takes it without a check`);
     }
   }
   if (size <= mp.maxFastBytes) {
-    if (p === st.top) return new HeapMisuseError('unmodelled', `free() of chunk ${chunk}, now the top chunk of ${size} bytes: glibc's checks read past the heap's end`);
+    if (p === st.top) return new HeapMisuseError('unmodelled', `free() of the freed block at ${hex(mem)}, now the start of a ${size}-byte top chunk: glibc reads past the heap's end`);
     if (st.fastbins[computeFastbinIndex(size)] === p) return new HeapMisuseError('abort', 'double free or corruption (fasttop)');
-    return new HeapMisuseError('undetected', `double free of chunk ${chunk} (${size} bytes, free in the ${CHUNK_HOME_NAMES[home]}): glibc only checks the top of fastbin ${computeFastbinIndex(size)}`);
+    return new HeapMisuseError('undetected', `double free of ${describeBlock(st, mem, p)}: glibc checks only the top of the fastbin`);
   }
   if (p === st.top) return new HeapMisuseError('abort', 'double free or corruption (top)');
   return new HeapMisuseError('abort', 'double free or corruption (!prev)');
@@ -59,9 +64,8 @@ export function diagnoseHeapFree(st: GlibcHeap, mem: number): HeapMisuseError {
 /** realloc(mem, n) of a heap pointer that is not live: glibc 2.36 never checks that the chunk is in use. */
 export function diagnoseHeapRealloc(st: GlibcHeap, mem: number): HeapMisuseError {
   const p = findChunkAt(st, mem - CHUNK_HDR_SZ);
-  const chunk = hex(mem - CHUNK_HDR_SZ);
   if (p === NULL_SLOT || p === st.top || st.home[p] === ChunkHome.inUse) {
-    return new HeapMisuseError('unmodelled', `realloc() of chunk ${chunk}, freed and merged since: glibc reads its stale header, which the model does not keep`);
+    return new HeapMisuseError('unmodelled', `realloc() of the freed block at ${hex(mem)}, whose chunk has merged into another: glibc reads its stale header, which the model does not keep`);
   }
-  return new HeapMisuseError('undetected', `realloc() of chunk ${chunk}, free in the ${CHUNK_HOME_NAMES[st.home[p]!]}: glibc does not check that a realloc'd chunk is in use`);
+  return new HeapMisuseError('undetected', `realloc() of ${describeBlock(st, mem, p)}: glibc does not check that a realloc'd chunk is in use`);
 }

@@ -111,7 +111,7 @@ export function libcRealloc(st: GlibcHeap, mem: number, bytes: number): number {
   }
   const address = mem - CHUNK_HDR_SZ;
   // glibc reads the old chunk's size before it looks at the request.
-  if (isMmappedMem(mem) && !st.mmapped.has(address)) throw diagnoseUnmappedChunk('realloc', mem);
+  if (isMmappedMem(mem) && !st.mmapped.has(address)) throw diagnoseUnmappedChunk('realloc');
   const nb = checkRequest2size(bytes);
   if (nb === 0) return 0;
   if (isMmappedMem(mem)) {

@@ -29,20 +29,20 @@ function findFreeObject(heap: TcmallocHeap, ptr: number, cl: number): string | n
  */
 export function diagnoseTcmallocReuse(heap: TcmallocHeap, ptr: number, caller: 'free' | 'realloc'): HeapMisuseError | null {
   const span = getDescriptor(heap.pageHeap, Math.floor(ptr / kPageSize));
-  if (span === undefined) return new HeapMisuseError('unmodelled', `${caller}() of ${hex(ptr)}, which no span covers any more`);
+  if (span === undefined) return new HeapMisuseError('unmodelled', `${caller}() of the freed block at ${hex(ptr)}, which no span covers any more`);
   if (span.location !== SpanLocation.IN_USE) {
-    return new HeapMisuseError('undetected', `${caller}() of large block ${hex(ptr)}, already freed: its pages are free in the page heap`);
+    return new HeapMisuseError('undetected', `${caller}() of the freed large block at ${hex(ptr)}: its pages are free in the page heap`);
   }
   const cl = span.sizeclass;
   if (cl === 0) {
     if (ptr === span.start * kPageSize) return null;
-    return new HeapMisuseError('unmodelled', `${caller}() of ${hex(ptr)}, freed and now inside large block ${hex(span.start * kPageSize)}`);
+    return new HeapMisuseError('unmodelled', `${caller}() of the freed block at ${hex(ptr)}, now inside the large block at ${hex(span.start * kPageSize)}`);
   }
   const objectBytes = heap.sizeMap.classToSize[cl]!;
   if ((ptr - span.start * kPageSize) % objectBytes !== 0) {
-    return new HeapMisuseError('unmodelled', `${caller}() of ${hex(ptr)}, freed and now inside a span of ${objectBytes}-byte objects`);
+    return new HeapMisuseError('unmodelled', `${caller}() of the freed block at ${hex(ptr)}, now inside a span of ${objectBytes}-byte objects`);
   }
   const where = findFreeObject(heap, ptr, cl);
   if (where === null) return null;
-  return new HeapMisuseError('undetected', `${caller}() of ${hex(ptr)} (class ${cl}, ${objectBytes} bytes), already free in ${where}`);
+  return new HeapMisuseError('undetected', `${caller}() of the freed block at ${hex(ptr)} (a ${objectBytes}-byte object of class ${cl}, free in ${where})`);
 }
