@@ -16,22 +16,23 @@ import { OP_ALLOC, OP_FREE, type Trace } from '../../trace.js';
 /** TcmallocStats after every op, one array per field (TCMALLOC_STATS_KEYS order). */
 export type TcmallocOpStats = Record<(typeof TCMALLOC_STATS_KEYS)[number], Float64Array>;
 
+/** ptrs[slot] of an id that freed block p (it still points there, as a C variable would): −2 − p. */
+const FREED_BASE = -2;
+
 /**
  * A replay in progress. In `results`, every non-NULL block has region REGION_HEAP and `offset` its
  * address from the page heap's start; `brk` is the page heap's end (sbrk growth) from its start.
  *
- * Invariants: ptrs[slot] is NULL_PTR, a block the program holds, or (freed[slot] = 1) the block the
- * id freed last, kept as a C variable keeps it; 0 ≤ next ≤ trace.length.
+ * Invariants: ptrs[slot] is a block the program holds (≥ 0), NULL_PTR, or FREED_BASE − p when the
+ * id freed block p; 0 ≤ next ≤ trace.length.
  */
 export interface TcmallocReplay {
   /** The trace being replayed. */
   trace: Trace;
   /** The simulated allocator. */
   heap: TcmallocHeap;
-  /** The block each id slot holds (NULL_PTR = none). */
+  /** The block each id slot holds (NULL_PTR = none; ≤ FREED_BASE: freed through the id, see above). */
   ptrs: Float64Array;
-  /** 1 when the id's block was freed through it (the pointer dangles). */
-  freed: Uint8Array;
   /** Index of the next op. */
   next: number;
   /** What each op returned (filled up to `next`). */
@@ -65,7 +66,6 @@ export function createTcmallocReplay(trace: Trace, params: TcmallocParams, optio
     trace,
     heap,
     ptrs: new Float64Array(trace.slotCount).fill(NULL_PTR),
-    freed: new Uint8Array(trace.slotCount),
     next: 0,
     results: createReplayResults(trace.length),
     startStats: readTcmallocStats(heap),
@@ -95,25 +95,25 @@ export function runTcmallocReplay(r: TcmallocReplay, end: number = r.trace.lengt
 
 /** Op i: the call, then what it returned (and the statistics when recorded). */
 function runTcmallocOp(r: TcmallocReplay, i: number): void {
-  const { trace, heap, ptrs, freed, results, opStats } = r;
+  const { trace, heap, ptrs, results, opStats } = r;
   const slot = trace.slots[i]!;
   const kind = trace.kinds[i]!;
-  let ptr = NULL_PTR;
-  if (kind !== OP_ALLOC && freed[slot] === 1) {
-    const misuse = diagnoseTcmallocReuse(heap, ptrs[slot]!, kind === OP_FREE ? 'free' : 'realloc');
+  let held = ptrs[slot]!;
+  if (kind !== OP_ALLOC && held <= FREED_BASE) {
+    held = FREED_BASE - held;
+    const misuse = diagnoseTcmallocReuse(heap, held, kind === OP_FREE ? 'free' : 'realloc');
     if (misuse !== null) throw misuse;
   }
+  let ptr = NULL_PTR;
   if (kind === OP_ALLOC) {
     ptr = tcMalloc(heap, trace.sizes[i]!);
     ptrs[slot] = ptr;
-    freed[slot] = 0;
   } else if (kind === OP_FREE) {
-    tcFree(heap, ptrs[slot]!); // the id keeps the pointer: freeing it again is a double free
-    if (ptrs[slot] !== NULL_PTR) freed[slot] = 1;
+    tcFree(heap, held);
+    if (held !== NULL_PTR) ptrs[slot] = FREED_BASE - held; // freeing it again is a double free
   } else {
-    ptr = tcRealloc(heap, ptrs[slot]!, trace.sizes[i]!);
+    ptr = tcRealloc(heap, held, trace.sizes[i]!);
     ptrs[slot] = ptr; // NULL when it failed: the old block leaks, as `p = realloc(p, n)` leaks it
-    freed[slot] = 0;
   }
   if (ptr !== NULL_PTR) {
     results.region[i] = REGION_HEAP;
