@@ -114,7 +114,8 @@ export function createMallocEventLog(): MallocEventLog {
   return { events, sink: (kind, a, b, c) => { events.push({ kind, a, b, c }); } };
 }
 
-function hex(n: number): string {
+/** A heap offset or address as the events and messages write it: "0x2a0". */
+export function formatHex(n: number): string {
   return '0x' + n.toString(16);
 }
 
@@ -122,18 +123,18 @@ function hex(n: number): string {
 export function describeMallocEvent(e: MallocEventRecord): string {
   const src = (code: number): string => MALLOC_SOURCE_NAMES[code] ?? `source ${code}`;
   switch (e.kind) {
-    case MallocEvent.served: return `served from ${src(e.a)}: chunk ${hex(e.b)}, ${e.c} bytes`;
-    case MallocEvent.freed: return `freed into ${src(e.a)}: chunk ${hex(e.b)}, ${e.c} bytes`;
-    case MallocEvent.tcacheStash: return `stashed into tcache from ${src(e.a)}: chunk ${hex(e.b)}, ${e.c} bytes`;
-    case MallocEvent.binned: return `${e.a < 64 ? 'smallbin' : 'largebin'} ${e.a} ← chunk ${hex(e.b)}, ${e.c} bytes`;
-    case MallocEvent.split: return `split chunk ${hex(e.a)}: remainder ${hex(e.b)}, ${e.c} bytes`;
-    case MallocEvent.coalesced: return `coalesced ${['backward', 'forward', 'into top'][e.a] ?? e.a}: chunk ${hex(e.b)}, now ${e.c} bytes`;
+    case MallocEvent.served: return `served from ${src(e.a)}: chunk ${formatHex(e.b)}, ${e.c} bytes`;
+    case MallocEvent.freed: return `freed into ${src(e.a)}: chunk ${formatHex(e.b)}, ${e.c} bytes`;
+    case MallocEvent.tcacheStash: return `stashed into tcache from ${src(e.a)}: chunk ${formatHex(e.b)}, ${e.c} bytes`;
+    case MallocEvent.binned: return `${e.a < 64 ? 'smallbin' : 'largebin'} ${e.a} ← chunk ${formatHex(e.b)}, ${e.c} bytes`;
+    case MallocEvent.split: return `split chunk ${formatHex(e.a)}: remainder ${formatHex(e.b)}, ${e.c} bytes`;
+    case MallocEvent.coalesced: return `coalesced ${['backward', 'forward', 'into top'][e.a] ?? e.a}: chunk ${formatHex(e.b)}, now ${e.c} bytes`;
     case MallocEvent.consolidate: return `malloc_consolidate: ${e.a} fast chunks`;
-    case MallocEvent.brkGrow: return `brk grows ${hex(e.a)} → ${hex(e.b)} (+${e.b - e.a})`;
-    case MallocEvent.brkTrim: return `brk trims ${hex(e.a)} → ${hex(e.b)} (−${e.a - e.b})`;
-    case MallocEvent.mmap: return `mmap ${e.c} bytes at ${hex(e.b)}`;
-    case MallocEvent.munmap: return `munmap ${e.c} bytes at ${hex(e.b)}`;
-    case MallocEvent.mremap: return `mremap ${e.a} → ${e.c} bytes (at ${hex(e.b)})`;
+    case MallocEvent.brkGrow: return `brk grows ${formatHex(e.a)} → ${formatHex(e.b)} (+${e.b - e.a})`;
+    case MallocEvent.brkTrim: return `brk trims ${formatHex(e.a)} → ${formatHex(e.b)} (−${e.a - e.b})`;
+    case MallocEvent.mmap: return `mmap ${e.c} bytes at ${formatHex(e.b)}`;
+    case MallocEvent.munmap: return `munmap ${e.c} bytes at ${formatHex(e.b)}`;
+    case MallocEvent.mremap: return `mremap ${e.a} → ${e.c} bytes (at ${formatHex(e.b)})`;
     case MallocEvent.thresholdRaised: return `dynamic threshold: mmap_threshold ${e.a}, trim_threshold ${e.b}`;
     case MallocEvent.realloc: return `realloc ${REALLOC_PATH_NAMES[e.a] ?? e.a}: ${e.b} → ${e.c} bytes`;
     case MallocEvent.refused: return `${REFUSED_CALL_NAMES[e.a] ?? 'call'} of ${e.c} bytes refused (ENOMEM)`;

@@ -5,11 +5,8 @@
 
 import { CHUNK_HDR_SZ, computeFastbinIndex, computeTcacheIndex } from './chunk.js';
 import { CHUNK_HOME_NAMES, ChunkHome, type GlibcHeap, NULL_SLOT } from './state.js';
+import { formatHex } from '../events.js';
 import { HeapMisuseError } from '../heap-misuse.js';
-
-function hex(n: number): string {
-  return '0x' + n.toString(16);
-}
 
 /** The chunk whose header is at heap offset chunkOffset, or NULL_SLOT (a walk of the heap: error paths only). */
 function findChunkAt(st: GlibcHeap, chunkOffset: number): number {
@@ -29,7 +26,7 @@ export function diagnoseUnmappedChunk(caller: 'free' | 'realloc'): HeapMisuseErr
 function describeBlock(st: GlibcHeap, mem: number, p: number): string {
   const home = st.home[p]!;
   const where = home === ChunkHome.fastbin ? `fastbin ${computeFastbinIndex(st.sizeBytes[p]!)}` : `the ${CHUNK_HOME_NAMES[home]}`;
-  return `the block at ${hex(mem)} (a ${st.sizeBytes[p]!}-byte chunk in ${where})`;
+  return `the block at ${formatHex(mem)} (a ${st.sizeBytes[p]!}-byte chunk in ${where})`;
 }
 
 /**
@@ -41,7 +38,7 @@ function describeBlock(st: GlibcHeap, mem: number, p: number): string {
 export function diagnoseHeapFree(st: GlibcHeap, mem: number): HeapMisuseError {
   const p = findChunkAt(st, mem - CHUNK_HDR_SZ);
   if (p === NULL_SLOT || st.home[p] === ChunkHome.inUse) {
-    return new HeapMisuseError('unmodelled', `free() of the freed block at ${hex(mem)}, whose chunk has merged into another: glibc reads its stale header, which the model does not keep`);
+    return new HeapMisuseError('unmodelled', `free() of the freed block at ${formatHex(mem)}, whose chunk has merged into another: glibc reads its stale header, which the model does not keep`);
   }
   const size = st.sizeBytes[p]!;
   const mp = st.params;
@@ -53,7 +50,7 @@ export function diagnoseHeapFree(st: GlibcHeap, mem: number): HeapMisuseError {
     }
   }
   if (size <= mp.maxFastBytes) {
-    if (p === st.top) return new HeapMisuseError('unmodelled', `free() of the freed block at ${hex(mem)}, now the start of a ${size}-byte top chunk: glibc reads past the heap's end`);
+    if (p === st.top) return new HeapMisuseError('unmodelled', `free() of the freed block at ${formatHex(mem)}, now the start of a ${size}-byte top chunk: glibc reads past the heap's end`);
     if (st.fastbins[computeFastbinIndex(size)] === p) return new HeapMisuseError('abort', 'double free or corruption (fasttop)');
     return new HeapMisuseError('undetected', `double free of ${describeBlock(st, mem, p)}: glibc checks only the top of the fastbin`);
   }
@@ -65,7 +62,7 @@ export function diagnoseHeapFree(st: GlibcHeap, mem: number): HeapMisuseError {
 export function diagnoseHeapRealloc(st: GlibcHeap, mem: number): HeapMisuseError {
   const p = findChunkAt(st, mem - CHUNK_HDR_SZ);
   if (p === NULL_SLOT || p === st.top || st.home[p] === ChunkHome.inUse) {
-    return new HeapMisuseError('unmodelled', `realloc() of the freed block at ${hex(mem)}, whose chunk has merged into another: glibc reads its stale header, which the model does not keep`);
+    return new HeapMisuseError('unmodelled', `realloc() of the freed block at ${formatHex(mem)}, whose chunk has merged into another: glibc reads its stale header, which the model does not keep`);
   }
   return new HeapMisuseError('undetected', `realloc() of ${describeBlock(st, mem, p)}: glibc does not check that a realloc'd chunk is in use`);
 }

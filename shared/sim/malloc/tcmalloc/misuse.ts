@@ -6,11 +6,8 @@ import { kPageSize } from './common.js';
 import { getDescriptor } from './page-heap.js';
 import { SpanLocation } from './span.js';
 import { type TcmallocHeap } from './state.js';
+import { formatHex } from '../events.js';
 import { HeapMisuseError } from '../heap-misuse.js';
-
-function hex(n: number): string {
-  return '0x' + n.toString(16);
-}
 
 /** Where a free structure holds object `ptr` of class `cl`, or null (it is in use). Cost: O(free objects of the class). */
 function findFreeObject(heap: TcmallocHeap, ptr: number, cl: number): string | null {
@@ -29,20 +26,20 @@ function findFreeObject(heap: TcmallocHeap, ptr: number, cl: number): string | n
  */
 export function diagnoseTcmallocReuse(heap: TcmallocHeap, ptr: number, caller: 'free' | 'realloc'): HeapMisuseError | null {
   const span = getDescriptor(heap.pageHeap, Math.floor(ptr / kPageSize));
-  if (span === undefined) return new HeapMisuseError('unmodelled', `${caller}() of the freed block at ${hex(ptr)}, which no span covers any more`);
+  if (span === undefined) return new HeapMisuseError('unmodelled', `${caller}() of the freed block at ${formatHex(ptr)}, which no span covers any more`);
   if (span.location !== SpanLocation.IN_USE) {
-    return new HeapMisuseError('undetected', `${caller}() of the freed large block at ${hex(ptr)}: its pages are free in the page heap`);
+    return new HeapMisuseError('undetected', `${caller}() of the freed large block at ${formatHex(ptr)}: its pages are free in the page heap`);
   }
   const cl = span.sizeclass;
   if (cl === 0) {
     if (ptr === span.start * kPageSize) return null;
-    return new HeapMisuseError('unmodelled', `${caller}() of the freed block at ${hex(ptr)}, now inside the large block at ${hex(span.start * kPageSize)}`);
+    return new HeapMisuseError('unmodelled', `${caller}() of the freed block at ${formatHex(ptr)}, now inside the large block at ${formatHex(span.start * kPageSize)}`);
   }
   const objectBytes = heap.sizeMap.classToSize[cl]!;
   if ((ptr - span.start * kPageSize) % objectBytes !== 0) {
-    return new HeapMisuseError('unmodelled', `${caller}() of the freed block at ${hex(ptr)}, now inside a span of ${objectBytes}-byte objects`);
+    return new HeapMisuseError('unmodelled', `${caller}() of the freed block at ${formatHex(ptr)}, now inside a span of ${objectBytes}-byte objects`);
   }
   const where = findFreeObject(heap, ptr, cl);
   if (where === null) return null;
-  return new HeapMisuseError('undetected', `${caller}() of the freed block at ${hex(ptr)} (a ${objectBytes}-byte object of class ${cl}, free in ${where})`);
+  return new HeapMisuseError('undetected', `${caller}() of the freed block at ${formatHex(ptr)} (a ${objectBytes}-byte object of class ${cl}, free in ${where})`);
 }
