@@ -5,12 +5,13 @@ import { once } from 'node:events';
 import { parseArgs } from 'node:util';
 import { ApiError } from '../../shared/errors.js';
 import { quoteUserInput } from '../../shared/text/escape.js';
-import { type Trace, TraceParseError, parseTrace } from '../../shared/sim/trace.js';
+import { type Trace, TraceParseError, parseTrace, readTraceOpKind } from '../../shared/sim/trace.js';
 import { WORKLOADS, generateWorkload } from '../../shared/sim/malloc/workloads.js';
 import { type MallocParams, parseGlibcTunables } from '../../shared/sim/malloc/glibc/params.js';
 import { createGlibcReplay, runGlibcReplay } from '../../shared/sim/malloc/glibc/replay.js';
 import { type ReplayResults, formatOpRecord } from '../../shared/sim/malloc/replay-results.js';
 import { type MallocEventSink } from '../../shared/sim/malloc/events.js';
+import { HeapMisuseError, describeMisuseOutcome } from '../../shared/sim/malloc/heap-misuse.js';
 import { type TcmallocParams } from '../../shared/sim/malloc/tcmalloc/params.js';
 import {
   type MallocAllocatorName,
@@ -24,6 +25,7 @@ import {
   resetMallocOpTally,
 } from '../../shared/sim/malloc/format-summary.js';
 import { formatMallocTableHeader, formatMallocTableRow } from '../../shared/sim/malloc/format-table.js';
+import { readHostMapLimitBytes } from '../host/map-limit.js';
 import { parseCommandArgs } from './args.js';
 import { readInputText } from './read-input.js';
 
@@ -44,7 +46,7 @@ const WRITE_CHUNK_CHARS = 1 << 16;
 interface MallocReplayer {
   allocator: MallocAllocatorName;
   results: ReplayResults;
-  /** Runs ops up to `end` (exclusive). */
+  /** Runs ops up to `end` (exclusive); throws HeapMisuseError where the program misuses the heap. */
   runTo(end: number): void;
   /** Final figures the model reports itself (TCMalloc's statistics). */
   readOverrides(): SummaryOverrides;
@@ -105,12 +107,12 @@ function readGlibcTunables(text: string, warn: (line: string) => void): MallocPa
 /** Starts a replay of a trace through a model whose settings are already read. */
 type StartReplay = (trace: Trace, sink: MallocEventSink | null) => MallocReplayer;
 
-/** The glibc 2.36 model with --tunables read. */
+/** The glibc 2.36 model with --tunables read; brk and mmap are refused as this host's kernel refuses them. */
 function prepareGlibc(tunables: string, warn: (line: string) => void): StartReplay {
   const params = readGlibcTunables(tunables, warn);
   return (trace, sink) => {
     // Each replay owns its params: the dynamic mmap threshold changes them as it runs.
-    const r = createGlibcReplay(trace, { ...params }, { sink });
+    const r = createGlibcReplay(trace, { ...params }, { sink, mapLimitBytes: readHostMapLimitBytes() });
     return {
       allocator: 'glibc',
       results: r.results,
@@ -136,7 +138,7 @@ async function prepareTcmalloc(tunables: string): Promise<StartReplay> {
     throw err;
   }
   return (trace, sink) => {
-    const r = createTcmallocReplay(trace, params, { sink });
+    const r = createTcmallocReplay(trace, params, { sink, mapLimitBytes: readHostMapLimitBytes() });
     return {
       allocator: 'tcmalloc',
       results: r.results,
@@ -161,23 +163,52 @@ async function prepareTcmalloc(tunables: string): Promise<StartReplay> {
   };
 }
 
-/** Streams one jsonl record per op, in chunks. */
-async function streamJsonl(trace: Trace, replayer: MallocReplayer): Promise<void> {
-  for (let start = 0; start < trace.length; start += JSONL_CHUNK_OPS) {
-    const end = Math.min(trace.length, start + JSONL_CHUNK_OPS);
+/** Runs the replay to `end`; a heap misuse stops it there and is returned (the replay sits at its op). */
+function runUntilMisuse(replayer: MallocReplayer, end: number): HeapMisuseError | null {
+  try {
     replayer.runTo(end);
-    let text = '';
-    for (let i = start; i < end; i++) text += JSON.stringify(formatOpRecord(trace, replayer.results, i)) + '\n';
-    await writeStdout(text);
+    return null;
+  } catch (err) {
+    if (err instanceof HeapMisuseError) return err;
+    throw err;
   }
 }
 
-/** Streams the table: a heading, then one row per op with that op's events. */
-async function streamTable(trace: Trace, replayer: MallocReplayer, tally: MallocOpTally): Promise<void> {
+/**
+ * The one-line failure for a replay stopped by a misuse (exit 1, as the real program dies or goes
+ * astray there): "t.rep: op 2 (f 0): free(): double free detected in tcache 2; glibc aborts …".
+ */
+function describeMisuse(err: HeapMisuseError, trace: Trace, label: string, allocator: MallocAllocatorName): ApiError {
+  const i = err.opIndex;
+  const kind = readTraceOpKind(trace, i);
+  const op = kind === 'f' ? `f ${trace.ids[i]}` : `${kind} ${trace.ids[i]} ${trace.sizes[i]}`;
+  const outcome = describeMisuseOutcome(err, allocator === 'glibc' ? 'glibc' : 'TCMalloc');
+  return new ApiError('malformed', `${label}: op ${i} (${op}): ${err.message}; ${outcome}`);
+}
+
+/** Streams one jsonl record per op, in chunks; a misuse ends it after the ops before it. */
+async function streamJsonl(trace: Trace, replayer: MallocReplayer, label: string): Promise<void> {
+  for (let start = 0; start < trace.length; start += JSONL_CHUNK_OPS) {
+    const end = Math.min(trace.length, start + JSONL_CHUNK_OPS);
+    const misuse = runUntilMisuse(replayer, end);
+    const done = misuse === null ? end : misuse.opIndex;
+    let text = '';
+    for (let i = start; i < done; i++) text += JSON.stringify(formatOpRecord(trace, replayer.results, i)) + '\n';
+    await writeStdout(text);
+    if (misuse !== null) throw describeMisuse(misuse, trace, label, replayer.allocator);
+  }
+}
+
+/** Streams the table: a heading, then one row per op with that op's events; a misuse ends it after the ops before it. */
+async function streamTable(trace: Trace, replayer: MallocReplayer, tally: MallocOpTally, label: string): Promise<void> {
   let text = formatMallocTableHeader(replayer.allocator);
   for (let i = 0; i < trace.length; i++) {
     resetMallocOpTally(tally);
-    replayer.runTo(i + 1);
+    const misuse = runUntilMisuse(replayer, i + 1);
+    if (misuse !== null) {
+      await writeStdout(text);
+      throw describeMisuse(misuse, trace, label, replayer.allocator);
+    }
     text += formatMallocTableRow(replayer.allocator, trace, replayer.results, i, tally);
     if (text.length >= WRITE_CHUNK_CHARS) {
       await writeStdout(text);
@@ -187,13 +218,14 @@ async function streamTable(trace: Trace, replayer: MallocReplayer, tally: Malloc
   await writeStdout(text);
 }
 
-/** Replays op by op into a summary and prints it. */
-async function printSummary(trace: Trace, replayer: MallocReplayer, tally: MallocOpTally, source: string): Promise<void> {
+/** Replays op by op into a summary and prints it (nothing when a misuse stops the replay). */
+async function printSummary(trace: Trace, replayer: MallocReplayer, tally: MallocOpTally, source: string, label: string): Promise<void> {
   const builder = createMallocSummaryBuilder(replayer.allocator);
   const tracksInUse = replayer.allocator === 'glibc';
   for (let i = 0; i < trace.length; i++) {
     resetMallocOpTally(tally);
-    replayer.runTo(i + 1);
+    const misuse = runUntilMisuse(replayer, i + 1);
+    if (misuse !== null) throw describeMisuse(misuse, trace, label, replayer.allocator);
     addOpToSummary(builder, trace, replayer.results, i, tally, tracksInUse);
   }
   const summary = finishMallocSummary(builder, tally, replayer.readOverrides());
@@ -240,6 +272,7 @@ export async function runSimMalloc(argv: string[]): Promise<number> {
 
   let trace: Trace;
   let source: string;
+  let label: string;
   if (workload !== undefined) {
     if (!WORKLOADS.some((w) => w.name === workload)) {
       throw new ApiError('bad-arg', `${COMMAND}: unknown workload ${quoteUserInput(workload)} (known: ${WORKLOADS.map((w) => w.name).join(', ')})`);
@@ -248,17 +281,18 @@ export async function runSimMalloc(argv: string[]): Promise<number> {
     const seed = values.seed === undefined ? 1 : parseIntegerOption('seed', values.seed, 0, 0xffffffff);
     trace = generateWorkload(workload, { seed, opCount });
     source = `workload ${workload} (--ops ${opCount} --seed ${seed}): ${trace.length} ops`;
+    label = `workload ${workload}`;
   } else {
     const p = path ?? '-';
-    const label = p === '-' ? '<stdin>' : p;
+    label = p === '-' ? '<stdin>' : p;
     trace = readTrace(readInputText(p), label);
     source = `${label}: ${trace.length} ops`;
   }
   for (const w of warnings) process.stderr.write(`memscope: warning: ${w}\n`);
   const tally = createMallocOpTally(format === 'table');
   const replayer = start(trace, format === 'jsonl' ? null : tally.sink);
-  if (format === 'jsonl') await streamJsonl(trace, replayer);
-  else if (format === 'table') await streamTable(trace, replayer, tally);
-  else await printSummary(trace, replayer, tally, source);
+  if (format === 'jsonl') await streamJsonl(trace, replayer, label);
+  else if (format === 'table') await streamTable(trace, replayer, tally, label);
+  else await printSummary(trace, replayer, tally, source, label);
   return 0;
 }

@@ -21,8 +21,11 @@ export const OP_REALLOC = 2;
 
 /**
  * A trace packed into typed arrays (no per-op objects, so replays create no garbage).
- * Semantics, as a C replay `ptr[id] = malloc(size)` … has them: `a` on a live id leaks the old
- * block; `f`/`r` on an empty id are free(NULL)/realloc(NULL, size); `r ID 0` frees and empties the id.
+ * Semantics, as a C replay `ptr[id] = malloc(size)` … has them (`void *ptr[]`, NULL at first):
+ * `a` on a live id leaks the old block; `f ID` frees ptr[ID], which keeps the freed pointer, so a
+ * second `f ID` (or `r ID n`) is a double free (a use after free) as in C; `f`/`r` on an id holding
+ * NULL (a failed call, `r ID 0`) are free(NULL)/realloc(NULL, size); `r ID 0` frees and stores NULL;
+ * an `r` on an id no earlier op used is realloc(NULL, size), an `f` on one is refused (TraceParseError).
  *
  * Invariants: kinds/ids/slots/sizes all have `length` entries; slots[i] < slotCount;
  * ids[i] === ids[j] ⇔ slots[i] === slots[j]; sizes[i] === 0 when kinds[i] === OP_FREE.
@@ -68,13 +71,18 @@ class TraceBuilder {
   slotOf = new Map<number, number>();
   header: number[] = [];
 
-  push(kind: number, id: number, size: number): void {
+  /** Appends an op; `line` (0: none) names it in errors. */
+  push(kind: number, id: number, size: number, line: number): void {
+    let slot = this.slotOf.get(id);
+    if (slot === undefined && kind === OP_FREE) {
+      // It frees a pointer the trace never had: no real program does that with a pointer it holds.
+      throw new TraceParseError(line, `free of unknown id ${id} at op ${this.length} (no earlier op allocated it)`);
+    }
     if (this.length === this.kinds.length) this.grow();
     const i = this.length++;
     this.kinds[i] = kind;
     this.ids[i] = id;
     this.sizes[i] = size;
-    let slot = this.slotOf.get(id);
     if (slot === undefined) {
       slot = this.slotOf.size;
       this.slotOf.set(id, slot);
@@ -168,7 +176,7 @@ export function parseRepTrace(text: string): Trace {
     }
     const id = parseCount(tokens[1] ?? '', 'id', line);
     const size = first === 'f' ? 0 : parseCount(tokens[2] ?? '', 'size', line);
-    b.push(KIND_CODES[first], id, size);
+    b.push(KIND_CODES[first], id, size, line);
   }
   return b.finish();
 }
@@ -238,7 +246,9 @@ export function parseJsonTrace(text: string): Trace {
     for (const key of Object.keys(rec)) {
       if (key !== 'op' && key !== 'id' && key !== 'size') fail(i, `unexpected key ${JSON.stringify(key)}`);
     }
-    b.push(KIND_CODES[kind], id as number, kind === 'f' ? 0 : (size as number));
+    // The line is needed only when push refuses the op (a free of an unknown id).
+    const line = kind === 'f' && !b.slotOf.has(id as number) ? ((lines ??= locateJsonElements(text))[i] ?? 0) : 0;
+    b.push(KIND_CODES[kind], id as number, kind === 'f' ? 0 : (size as number), line);
   }
   return b.finish();
 }
@@ -249,10 +259,10 @@ export function parseTrace(text: string): Trace {
   return m !== null && m[0] === '[' ? parseJsonTrace(text) : parseRepTrace(text);
 }
 
-/** Packs ops given as objects (e.g. from a workload generator) without a text round trip. */
+/** Packs ops given as objects (e.g. from a workload generator) without a text round trip. @throws TraceParseError as the parsers do. */
 export function packTraceOps(ops: readonly TraceOp[]): Trace {
   const b = new TraceBuilder();
-  for (const o of ops) b.push(KIND_CODES[o.op], o.id, o.op === 'f' ? 0 : (o.size ?? 0));
+  for (const o of ops) b.push(KIND_CODES[o.op], o.id, o.op === 'f' ? 0 : (o.size ?? 0), 0);
   return b.finish();
 }
 

@@ -13,6 +13,8 @@
 // S0 … S6 the properties below (`-` on ops whose statistics were not read).
 // The page heap's start is sbrk(0) - generic.heap_size when main starts: TCMalloc grows its page
 // heap with sbrk (after its 8 MiB metadata chunk), and before main only its first 1 MiB exists.
+// Trace semantics as tests/harness/malloc-replay.c: `f ID` leaves ptr[ID] dangling, so a second
+// `f ID` is a double free (which TCMalloc does not detect).
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <stddef.h>
@@ -202,7 +204,7 @@ int main(int argc, char **argv) {
     for (size_t i = 0; i < nops; i++) {
       const struct op *o = &ops[i];
       if (o->kind == 'a') ptrs[o->id] = malloc(o->size);
-      else if (o->kind == 'f') { free(ptrs[o->id]); ptrs[o->id] = NULL; }
+      else if (o->kind == 'f') free(ptrs[o->id]);
       else ptrs[o->id] = realloc(ptrs[o->id], o->size);
     }
     clock_gettime(CLOCK_MONOTONIC, &t1);
@@ -225,8 +227,7 @@ int main(int argc, char **argv) {
       p = malloc(o->size);
       ptrs[o->id] = p;
     } else if (o->kind == 'f') {
-      free(ptrs[o->id]);
-      ptrs[o->id] = NULL;
+      free(ptrs[o->id]); /* ptrs[o->id] keeps the freed pointer, as a C program's variable would */
     } else {
       p = realloc(ptrs[o->id], o->size);
       ptrs[o->id] = p;

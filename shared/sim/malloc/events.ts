@@ -38,6 +38,15 @@ export const ReallocPath = {
 /** Names of ReallocPath values, indexed by code. */
 export const REALLOC_PATH_NAMES = ['malloc', 'free', 'in-place', 'grow-into-top', 'grow-into-next', 'move', 'mremap'] as const;
 
+/** Which system call a `refused` event is about. */
+export const RefusedCall = {
+  mmap: 0,
+  brk: 1,
+  mremap: 2,
+} as const;
+/** Names of RefusedCall values, indexed by code. */
+export const REFUSED_CALL_NAMES = ['mmap', 'brk', 'mremap'] as const;
+
 /**
  * Event kinds and the meaning of their three numeric arguments (a, b, c).
  * Sinks receive `(kind, a, b, c)`; nothing is allocated when no sink is attached.
@@ -71,13 +80,15 @@ export const MallocEvent = {
   thresholdRaised: 12,
   /** realloc chose a = ReallocPath; b = old chunk size, c = new chunk size. */
   realloc: 13,
+  /** The kernel refused a call with ENOMEM: a = RefusedCall, c = bytes asked (brk: the increment; mremap: the new length). */
+  refused: 14,
 } as const;
 /** A MallocEvent value. */
 export type MallocEventKind = (typeof MallocEvent)[keyof typeof MallocEvent];
 /** Names of MallocEvent kinds, indexed by code. */
 export const MALLOC_EVENT_NAMES = [
   'served', 'freed', 'tcache-stash', 'binned', 'split', 'coalesced', 'consolidate',
-  'brk-grow', 'brk-trim', 'mmap', 'munmap', 'mremap', 'threshold-raised', 'realloc',
+  'brk-grow', 'brk-trim', 'mmap', 'munmap', 'mremap', 'threshold-raised', 'realloc', 'refused',
 ] as const;
 
 /** Receives events as plain numbers (no allocation on the hot path). */
@@ -103,7 +114,8 @@ export function createMallocEventLog(): MallocEventLog {
   return { events, sink: (kind, a, b, c) => { events.push({ kind, a, b, c }); } };
 }
 
-function hex(n: number): string {
+/** A heap offset or address as the events and messages write it: "0x2a0". */
+export function formatHex(n: number): string {
   return '0x' + n.toString(16);
 }
 
@@ -111,20 +123,21 @@ function hex(n: number): string {
 export function describeMallocEvent(e: MallocEventRecord): string {
   const src = (code: number): string => MALLOC_SOURCE_NAMES[code] ?? `source ${code}`;
   switch (e.kind) {
-    case MallocEvent.served: return `served from ${src(e.a)}: chunk ${hex(e.b)}, ${e.c} bytes`;
-    case MallocEvent.freed: return `freed into ${src(e.a)}: chunk ${hex(e.b)}, ${e.c} bytes`;
-    case MallocEvent.tcacheStash: return `stashed into tcache from ${src(e.a)}: chunk ${hex(e.b)}, ${e.c} bytes`;
-    case MallocEvent.binned: return `${e.a < 64 ? 'smallbin' : 'largebin'} ${e.a} ← chunk ${hex(e.b)}, ${e.c} bytes`;
-    case MallocEvent.split: return `split chunk ${hex(e.a)}: remainder ${hex(e.b)}, ${e.c} bytes`;
-    case MallocEvent.coalesced: return `coalesced ${['backward', 'forward', 'into top'][e.a] ?? e.a}: chunk ${hex(e.b)}, now ${e.c} bytes`;
+    case MallocEvent.served: return `served from ${src(e.a)}: chunk ${formatHex(e.b)}, ${e.c} bytes`;
+    case MallocEvent.freed: return `freed into ${src(e.a)}: chunk ${formatHex(e.b)}, ${e.c} bytes`;
+    case MallocEvent.tcacheStash: return `stashed into tcache from ${src(e.a)}: chunk ${formatHex(e.b)}, ${e.c} bytes`;
+    case MallocEvent.binned: return `${e.a < 64 ? 'smallbin' : 'largebin'} ${e.a} ← chunk ${formatHex(e.b)}, ${e.c} bytes`;
+    case MallocEvent.split: return `split chunk ${formatHex(e.a)}: remainder ${formatHex(e.b)}, ${e.c} bytes`;
+    case MallocEvent.coalesced: return `coalesced ${['backward', 'forward', 'into top'][e.a] ?? e.a}: chunk ${formatHex(e.b)}, now ${e.c} bytes`;
     case MallocEvent.consolidate: return `malloc_consolidate: ${e.a} fast chunks`;
-    case MallocEvent.brkGrow: return `brk grows ${hex(e.a)} → ${hex(e.b)} (+${e.b - e.a})`;
-    case MallocEvent.brkTrim: return `brk trims ${hex(e.a)} → ${hex(e.b)} (−${e.a - e.b})`;
-    case MallocEvent.mmap: return `mmap ${e.c} bytes at ${hex(e.b)}`;
-    case MallocEvent.munmap: return `munmap ${e.c} bytes at ${hex(e.b)}`;
-    case MallocEvent.mremap: return `mremap ${e.a} → ${e.c} bytes (at ${hex(e.b)})`;
+    case MallocEvent.brkGrow: return `brk grows ${formatHex(e.a)} → ${formatHex(e.b)} (+${e.b - e.a})`;
+    case MallocEvent.brkTrim: return `brk trims ${formatHex(e.a)} → ${formatHex(e.b)} (−${e.a - e.b})`;
+    case MallocEvent.mmap: return `mmap ${e.c} bytes at ${formatHex(e.b)}`;
+    case MallocEvent.munmap: return `munmap ${e.c} bytes at ${formatHex(e.b)}`;
+    case MallocEvent.mremap: return `mremap ${e.a} → ${e.c} bytes (at ${formatHex(e.b)})`;
     case MallocEvent.thresholdRaised: return `dynamic threshold: mmap_threshold ${e.a}, trim_threshold ${e.b}`;
     case MallocEvent.realloc: return `realloc ${REALLOC_PATH_NAMES[e.a] ?? e.a}: ${e.b} → ${e.c} bytes`;
+    case MallocEvent.refused: return `${REFUSED_CALL_NAMES[e.a] ?? 'call'} of ${e.c} bytes refused (ENOMEM)`;
     default: return `event ${e.kind} (${e.a}, ${e.b}, ${e.c})`;
   }
 }

@@ -255,9 +255,11 @@ export function addOpToSummary(b: MallocSummaryBuilder, trace: Trace, results: R
   else s.opCounts.r++;
   if (kind !== OP_FREE && trace.sizes[i]! > 0 && results.region[i] === REGION_NONE) s.nullResults++;
   // Only blocks the program asked for or gave back count: realloc's growth into top serves from top
-  // without handing out a new block, and its split-off remainders are the allocator's own frees.
+  // without handing out a new block, and its split-off remainders are the allocator's own frees; a
+  // refused request hands out nothing (though the tcache's own chunk may have been served on the way).
   const path = tally.reallocPath;
-  if (kind === OP_ALLOC || NEW_BLOCK_REALLOC_PATHS.has(path)) bump(s.servedBy, tally.servedFrom);
+  const gotBlock = results.region[i] !== REGION_NONE;
+  if (gotBlock && (kind === OP_ALLOC || NEW_BLOCK_REALLOC_PATHS.has(path))) bump(s.servedBy, tally.servedFrom);
   if (kind === OP_FREE || FREEING_REALLOC_PATHS.has(path)) bump(s.freedInto, tally.freedInto);
   bump(s.reallocPaths, path);
   const brk = results.brk[i]!;
@@ -341,6 +343,7 @@ export function formatMallocSummary(s: MallocSummary, heading: readonly string[]
     lines.push(row('freed into', formatCounts(s.freedInto)));
     lines.push(row('realloc', formatCounts(s.reallocPaths)));
     lines.push(row('brk', `${ev('brk-grow')} grows, ${ev('brk-trim')} trims`));
+    if (ev('refused') > 0) lines.push(row('refused', `${ev('refused')} brk/mmap/mremap calls refused by the kernel (ENOMEM)`));
     lines.push(row('consolidations', `${ev('consolidate')} malloc_consolidate, ${ev('coalesced')} coalesces with free neighbours or top`));
     lines.push(row('unsorted sorting', `${ev('binned')} chunks filed into small/large bins, ${ev('split')} splits, ${ev('tcache-stash')} stashed into tcache`));
     lines.push(row('dynamic threshold', `raised ${ev('threshold-raised')} times`));
@@ -352,6 +355,7 @@ export function formatMallocSummary(s: MallocSummary, heading: readonly string[]
     lines.push(row('freed into', formatCounts(s.freedInto)));
     lines.push(row('realloc', formatCounts(s.reallocPaths)));
     lines.push(row('page heap', `${ev('page-heap-grow')} sbrk grows, ${ev('span-alloc')} spans carved for size classes, ${ev('span-freed')} spans returned, ${ev('page-heap-release')} releases to the OS`));
+    if (ev('system-alloc-refused') > 0) lines.push(row('refused', `${ev('system-alloc-refused')} page heap growths refused by the kernel (ENOMEM)`));
     lines.push(row('caches', `${ev('central-fetch')} central fetches, ${ev('list-too-long')} lists too long, ${ev('thread-cache-scavenge')} scavenges`));
   }
   return lines.join('\n') + '\n';

@@ -94,7 +94,8 @@ export function formatMallocTableRow(allocator: MallocAllocatorName, trace: Trac
       result = 'NULL';
     }
   }
-  const size = op === 'f' ? '' : String(trace.sizes[i]!);
+  // A leading space keeps a size wider than its column (a 1 TiB request) apart from the id.
+  const size = op === 'f' ? '' : ` ${trace.sizes[i]!}`;
   return (
     String(i).padStart(W_I) + ' ' + op.padEnd(W_OP) + String(trace.ids[i]!).padStart(W_ID) + size.padStart(W_SIZE) + '  ' +
     result.padEnd(W_RESULT) + chunk.padStart(W_CHUNK) + '  ' + describeOpPath(trace, results, i, tally).padEnd(W_PATH) +

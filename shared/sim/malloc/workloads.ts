@@ -33,34 +33,40 @@ function pickMixedSize(rng: Rng): number {
   return rng.nextInt(400000, 4000000); // big mmaps
 }
 
+/** What an id of a generated program holds (trace.ts semantics: a freed id keeps its dangling pointer); 0 = unused. */
+const ID_LIVE = 1;
+const ID_FREED = 2;
+const ID_NULL = 3;
+
 /** Random program: malloc/free/realloc of mixed sizes over a pool of live ids, plus the odd leak, free(NULL) and realloc(p, 0). */
 function generateRandomProgram(rng: Rng, opCount: number): TraceOp[] {
   const ops: TraceOp[] = [];
   const idCount = Math.max(8, Math.floor(Math.sqrt(opCount) * 4));
-  const live = new Uint8Array(idCount);
+  const state = new Uint8Array(idCount);
   // Phases shift the balance between allocating and freeing, so the heap grows, shrinks and trims.
   let allocBias = 0.6;
   for (let i = 0; i < opCount; i++) {
     if (i % 500 === 0) allocBias = 0.35 + rng.nextFloat() * 0.4;
     const id = rng.nextInt(0, idCount);
     const r = rng.nextFloat();
-    if (!live[id]) {
-      if (r < 0.02) ops.push({ op: 'f', id });
-      else if (r < 0.1) { ops.push({ op: 'r', id, size: pickMixedSize(rng) }); live[id] = 1; }
-      else { ops.push({ op: 'a', id, size: pickMixedSize(rng) }); live[id] = 1; }
+    if (state[id] !== ID_LIVE) {
+      // free(NULL) and realloc(NULL, n) need an id holding NULL (or unused); a freed id is only reassigned.
+      if (r < 0.02 && state[id] === ID_NULL) ops.push({ op: 'f', id });
+      else if (r < 0.1 && state[id] !== ID_FREED) { ops.push({ op: 'r', id, size: pickMixedSize(rng) }); state[id] = ID_LIVE; }
+      else { ops.push({ op: 'a', id, size: pickMixedSize(rng) }); state[id] = ID_LIVE; }
     } else if (r < 1 - allocBias) {
       ops.push({ op: 'f', id });
-      live[id] = 0;
+      state[id] = ID_FREED;
     } else if (r < 1 - allocBias + 0.25) {
       const q = rng.nextFloat();
       const size = q < 0.05 ? 0 : q < 0.5 ? pickMixedSize(rng) : rng.nextInt(1, 3000);
       ops.push({ op: 'r', id, size });
-      live[id] = size === 0 ? 0 : 1;
+      state[id] = size === 0 ? ID_NULL : ID_LIVE;
     } else if (r < 1 - allocBias + 0.255) {
       ops.push({ op: 'a', id, size: rng.nextInt(1, 1100) }); // leaks the old block (rarely, and small ones, so the heap stays bounded)
     } else {
       ops.push({ op: 'f', id });
-      live[id] = 0;
+      state[id] = ID_FREED;
     }
   }
   return ops;

@@ -2,7 +2,7 @@
 // (tests/harness/malloc-replay.c) for the same trace and GLIBC_TUNABLES; its summary's numbers are
 // re-derived here from the real glibc's records; its table has a row per op; bad input fails in one line.
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -37,6 +37,12 @@ function assertFails(r: CliResult, code: number, pattern: RegExp): void {
 /** The real glibc's jsonl for a trace file, environment holding only GLIBC_TUNABLES. */
 function runRealGlibc(path: string, tunables: string): string {
   return execFileSync(getReplayHarness(), [path], { env: tunables === '' ? {} : { GLIBC_TUNABLES: tunables }, maxBuffer: 1 << 30 }).toString();
+}
+
+/** The real glibc's replay of a trace file that may kill it: stdout, stderr and the signal. */
+function runRealGlibcToDeath(path: string, tunables: string): { stdout: string; stderr: string; signal: string | null } {
+  const r = spawnSync(getReplayHarness(), [path], { env: tunables === '' ? {} : { GLIBC_TUNABLES: tunables }, encoding: 'utf8' });
+  return { stdout: r.stdout, stderr: r.stderr, signal: r.signal };
 }
 
 /** What a summary should say, derived from the real glibc's records alone. */
@@ -79,12 +85,14 @@ const percent = (share: number): string => `${(share * 100).toFixed(2)}%`;
 /**
  * Replays the C semantics over the records: `a` on a held id leaks the old block (still in use),
  * `f` frees, `r` frees the old block when it moved or on r ID 0. The first malloc places the
- * tcache's own chunk at the heap's start, so the first heap block's offset − 16 is its size.
+ * tcache's own chunk at the heap's start, so the first heap block's offset − 16 is its size; it is
+ * in use from the first op that grew the heap (even when that op's own request was refused).
  */
 function deriveSummary(records: MallocOpRecord[]): DerivedSummary {
   const held = new Map<number, Block>();
   const leaked: Block[] = [];
-  let tcacheChunk = -1;
+  const firstHeap = records.map(blockOf).find((b) => b?.region === 'heap');
+  const tcacheChunk = firstHeap === undefined || firstHeap === null ? 0 : firstHeap.offset! - 16;
   const d: DerivedSummary = {
     ops: records.length, a: 0, f: 0, r: 0, nulls: 0, finalBrk: 0, peakBrk: 0, peakOp: -1, inUse: 0,
     fragmentation: '', fragmentationAtPeak: '', fragmentationMean: '', mmappedCount: 0, mmappedBytes: 0,
@@ -97,7 +105,6 @@ function deriveSummary(records: MallocOpRecord[]): DerivedSummary {
     d[rec.op]++;
     const old = held.get(rec.id) ?? null;
     const block = blockOf(rec);
-    if (tcacheChunk < 0 && block?.region === 'heap') tcacheChunk = block.offset! - 16;
     if (rec.op === 'a') {
       if (old !== null) leaked.push(old);
       if (block !== null) { d.servedTotal++; if (block.region === 'mmap') d.servedMmap++; }
@@ -120,7 +127,7 @@ function deriveSummary(records: MallocOpRecord[]): DerivedSummary {
     if (rec.brk > prevBrk) d.brkGrowOps++;
     if (rec.brk < prevBrk) d.brkTrimOps++;
     prevBrk = rec.brk;
-    let inUse = tcacheChunk < 0 ? 0 : tcacheChunk;
+    let inUse = rec.brk > 0 ? tcacheChunk : 0;
     let mmappedCount = 0;
     let mmappedBytes = 0;
     for (const b of [...held.values(), ...leaked]) {
@@ -363,6 +370,64 @@ describe('memscope sim malloc', () => {
 
     test('--tunables takes TCMALLOC_* settings; anything else is a usage error', () => {
       assertFails(memscope(['--allocator', 'tcmalloc', '--tunables', 'glibc.malloc.tcache_count=0', traceFile('short1-bal.rep')]), 2, /--tunables: .*glibc\.malloc\.tcache_count.*TCMALLOC_/);
+    });
+  });
+
+  describe('a program that misuses the heap stops where the real one dies', () => {
+    test('double free: the ops before it, then glibc\'s own message with the op (exit 1)', () => {
+      const file = join(dir, 'double-free.rep');
+      writeFileSync(file, '2\n4\na 0 24\na 1 5000\nf 0\nf 0\na 1 10\n');
+      const real = runRealGlibcToDeath(file, '');
+      assert.equal(real.signal, 'SIGABRT', 'premise: glibc aborts');
+      const glibcMessage = real.stderr.split('\n')[0]!;
+      assert.equal(glibcMessage, 'free(): double free detected in tcache 2');
+      const jsonl = memscope(['-f', 'jsonl', file]);
+      assertOneLineError(jsonl, 1, /double-free\.rep: op 3 \(f 0\): free\(\): double free detected in tcache 2; glibc aborts the program here \(SIGABRT\)$/);
+      assert.equal(jsonl.stdout, real.stdout, 'the records of the ops before the abort are the real ones');
+      const table = memscope(['-f', 'table', file]);
+      assertOneLineError(table, 1, /op 3 \(f 0\): free\(\): double free detected in tcache 2/);
+      assert.equal(table.stdout.trimEnd().split('\n').length, 1 + 3, 'the heading and a row for each op before it');
+      assertFails(memscope([file]), 1, /op 3 \(f 0\): free\(\): double free detected in tcache 2/);
+    });
+
+    test('a double free glibc does not detect: the model says so and stops (exit 1)', () => {
+      const file = join(dir, 'fastbin-dup.rep');
+      writeFileSync(file, 'a 0 24\na 1 24\nf 0\nf 1\nf 0\na 2 24\n');
+      const tunables = 'glibc.malloc.tcache_count=0';
+      const real = runRealGlibcToDeath(file, tunables);
+      assert.equal(real.signal, null, 'premise: the real program carries on');
+      const r = memscope(['-f', 'jsonl', '--tunables', tunables, file]);
+      assertOneLineError(r, 1, /op 4 \(f 0\): double free of the block at 0x2a0 \(a 32-byte chunk in fastbin 0\).*; glibc does not detect it/);
+      assert.equal(r.stdout, real.stdout.split('\n').slice(0, 4).join('\n') + '\n');
+    });
+
+    test('TCMalloc does not detect a double free either: the model says so and stops (exit 1)', () => {
+      const file = join(dir, 'tc-double-free.rep');
+      writeFileSync(file, 'a 0 24\nf 0\nf 0\na 1 24\n');
+      const r = memscope(['--allocator', 'tcmalloc', '-f', 'table', file]);
+      assertOneLineError(r, 1, /op 2 \(f 0\): free\(\) of the freed block at 0x[0-9a-f]+ \(a 32-byte object .* free in a thread cache\); TCMalloc does not detect it/);
+    });
+
+    test('a free of an id no op allocated is a malformed trace (exit 1)', () => {
+      assertFails(memscope(['-f', 'jsonl', '-'], 'a 0 24\nf 0\nf 3\n'), 1, /<stdin>: line 3: free of unknown id 3 at op 2/);
+    });
+  });
+
+  describe('requests the kernel refuses', () => {
+    test('1 TiB, 2^47 and 2^53 − 1 bytes: NULL where the real glibc returns NULL, in every format', () => {
+      const file = join(dir, 'huge.rep');
+      writeFileSync(file, `a 0 ${2 ** 40}\na 1 100\nr 1 ${2 ** 47}\na 2 ${Number.MAX_SAFE_INTEGER}\na 3 200000\nr 3 ${2 ** 40}\nf 1\n`);
+      const real = runRealGlibc(file, '');
+      const records = parseOpRecordsJsonl(real);
+      assert.deepEqual(records.map((x) => (x.op === 'f' ? 'f' : x.region)), [null, 'heap', null, null, 'mmap', null, 'f'], 'premise: the kernel refuses them here');
+      assert.equal(memscopeOk(['-f', 'jsonl', file]), real);
+      const summary = memscopeOk([file]);
+      assertSummaryMatches(summary, records);
+      assert.match(summary, /^refused\s+\d+ brk\/mmap\/mremap calls refused by the kernel \(ENOMEM\)$/m);
+      const rows = memscopeOk(['-f', 'table', file]).trimEnd().split('\n').slice(1);
+      assert.match(rows[0]!, /^\s+0 a\s+0 1099511627776  NULL\s+-\s+NULL\s+.*mmap of \d+ bytes refused \(ENOMEM\); brk of \d+ bytes refused/);
+      const tc = memscopeOk(['--allocator', 'tcmalloc', '-f', 'jsonl', file]);
+      assert.deepEqual(parseOpRecordsJsonl(tc).map((x) => (x.op === 'f' ? 'f' : x.region)), [null, 'heap', null, null, 'heap', null, 'f']);
     });
   });
 

@@ -11,6 +11,7 @@ import {
   formatRepTrace,
   parseJsonTrace,
   parseRepTrace,
+  packTraceOps,
   parseTrace,
   readTraceOpKind,
   type Trace,
@@ -65,7 +66,7 @@ describe('parseJsonTrace', () => {
     const rep = parseRepTrace('a 0 10\nf 0\nr 7 0\n');
     const json = parseJsonTrace('[{"op":"a","id":0,"size":10},{"op":"f","id":0},{"op":"r","id":7,"size":0}]');
     assert.deepEqual(opsOf(json), opsOf(rep));
-    assert.deepEqual(opsOf(parseTrace(' \n[{"op":"f","id":3}]')), ['f 3 0']);
+    assert.deepEqual(opsOf(parseTrace(' \n[{"op":"r","id":3,"size":5},{"op":"f","id":3}]')), ['r 3 5', 'f 3 0']);
   });
 
   test('errors name the line of the offending op', () => {
@@ -77,6 +78,15 @@ describe('parseJsonTrace', () => {
     throwsAt(() => parseJsonTrace('[{"op":"a","id":0,"size":4,"x":1}]'), 1, /unexpected key "x"/);
     throwsAt(() => parseJsonTrace('{"op":"a"}'), 1, /must be an array/);
     assert.throws(() => parseJsonTrace('[{"op":'), /not valid JSON/);
+  });
+});
+
+describe('ids', () => {
+  test('a free of an id no earlier op used is refused with its line and op; realloc of one is realloc(NULL, n)', () => {
+    throwsAt(() => parseRepTrace('2\na 0 10\n\nf 7\n'), 4, /free of unknown id 7 at op 1 /);
+    throwsAt(() => parseJsonTrace('[{"op":"a","id":0,"size":1},\n{"op":"f","id":0},\n{"op":"f","id":9}]'), 3, /free of unknown id 9 at op 2 /);
+    assert.throws(() => packTraceOps([{ op: 'f', id: 4 }]), /free of unknown id 4 at op 0 /);
+    assert.deepEqual(opsOf(parseRepTrace('r 7 10\nf 7\nf 7\n')), ['r 7 10', 'f 7 0', 'f 7 0'], 'a second free is the program\'s business (a double free)');
   });
 });
 

@@ -65,8 +65,10 @@ export const DEFAULT_MMAP_MAX = 65536;
 export const MAX_ITERS = 10000;
 /** GLRO(dl_pagesize) on x86-64 Linux. */
 export const PAGE_SIZE = 4096;
-/** Requests above PTRDIFF_MAX fail with ENOMEM (checked_request2size). */
-export const PTRDIFF_MAX = 2 ** 63 - 1;
+/** PTRDIFF_MAX + 1 = 2^63: requests from here on fail with ENOMEM (checked_request2size); 2^63 − 1 is no double. */
+export const PTRDIFF_LIMIT = 2 ** 63;
+/** PTRDIFF_MAX exactly, for products computed with BigInt (calloc's overflow check). */
+export const PTRDIFF_MAX_BIGINT = 2n ** 63n - 1n;
 
 /** request2size: user bytes → chunk bytes (add SIZE_SZ, round up to 16, at least MINSIZE). */
 export function request2size(reqBytes: number): number {
@@ -77,7 +79,7 @@ export function request2size(reqBytes: number): number {
 
 /** checked_request2size: like request2size, but 0 for requests glibc refuses (above PTRDIFF_MAX). */
 export function checkRequest2size(reqBytes: number): number {
-  if (reqBytes > PTRDIFF_MAX) return 0;
+  if (reqBytes >= PTRDIFF_LIMIT) return 0;
   return request2size(reqBytes);
 }
 

@@ -24,18 +24,11 @@ import {
   unlinkChunk,
 } from './state.js';
 import { mallocConsolidate } from './consolidate.js';
+import { diagnoseHeapFree, diagnoseUnmappedChunk } from './misuse.js';
 import { munmapChunk, systrim } from './sysmalloc.js';
 import { initTcache } from './malloc.js';
 import { MallocEvent, MallocSource } from '../events.js';
 import { MMAP_REGION_START } from '../os.js';
-
-/** A call glibc would abort on (invalid pointer, double free): the simulated program is wrong. */
-export class HeapMisuseError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'HeapMisuseError';
-  }
-}
 
 /**
  * _int_free of heap chunk p: into its tcache bin while that has room, else onto a fastbin
@@ -113,14 +106,14 @@ export function isMmappedMem(mem: number): boolean {
  * __libc_free: free(NULL) does nothing; an mmapped chunk is unmapped, first raising the
  * dynamic mmap threshold to its size (and trim_threshold to twice that) when it is above the
  * threshold and at most DEFAULT_MMAP_THRESHOLD_MAX; a heap chunk goes to _int_free.
- * @throws HeapMisuseError for a pointer that is not a live allocation.
+ * @throws HeapMisuseError for a pointer that is not a live allocation (what glibc makes of it).
  */
 export function libcFree(st: GlibcHeap, mem: number): void {
   if (mem === 0) return;
   if (isMmappedMem(mem)) {
     const address = mem - CHUNK_HDR_SZ;
     const size = st.mmapped.get(address);
-    if (size === undefined) throw new HeapMisuseError(`free(): invalid pointer ${mem}`);
+    if (size === undefined) throw diagnoseUnmappedChunk('free');
     const mp = st.params;
     // chunksize_nomask includes the IS_MMAPPED bit.
     if (!mp.noDynThreshold && size + IS_MMAPPED > mp.mmapThresholdBytes && size + IS_MMAPPED <= DEFAULT_MMAP_THRESHOLD_MAX) {
@@ -132,16 +125,10 @@ export function libcFree(st: GlibcHeap, mem: number): void {
     munmapChunk(st, address);
     return;
   }
-  const p = takeLiveChunk(st, mem, 'free');
+  const p = readLiveSlot(st, mem);
+  if (p === NULL_SLOT) throw diagnoseHeapFree(st, mem);
+  clearLiveSlot(st, mem);
   reserveSlots(st);
   if (!st.tcacheReady) initTcache(st);
   intFree(st, p);
-}
-
-/** The slot of a live heap allocation, which stops being live; throws as glibc would abort. */
-export function takeLiveChunk(st: GlibcHeap, mem: number, caller: string): number {
-  const p = readLiveSlot(st, mem);
-  if (p === NULL_SLOT) throw new HeapMisuseError(`${caller}(): invalid pointer or double free (${mem})`);
-  clearLiveSlot(st, mem);
-  return p;
 }

@@ -7,6 +7,7 @@ import {
   MAX_ITERS,
   MINSIZE,
   NSMALLBINS,
+  PTRDIFF_MAX_BIGINT,
   TCACHE_PERTHREAD_STRUCT_SIZE,
   UNSORTED_BIN,
   checkRequest2size,
@@ -372,11 +373,13 @@ export function libcMalloc(st: GlibcHeap, bytes: number): number {
 
 /**
  * __libc_calloc: n × elemBytes from _int_malloc directly (calloc never takes from the tcache);
- * the zeroing is not modelled (the simulator holds no contents). Overflow → NULL.
+ * the zeroing is not modelled (the simulator holds no contents). A product that overflows
+ * ptrdiff_t (above PTRDIFF_MAX) is NULL before anything else, even the tcache's set-up.
  */
 export function libcCalloc(st: GlibcHeap, n: number, elemBytes: number): number {
+  // __builtin_mul_overflow into a ptrdiff_t, exactly (the double product rounds above 2^53).
+  if (BigInt(n) * BigInt(elemBytes) > PTRDIFF_MAX_BIGINT) return 0;
   const bytes = n * elemBytes;
-  if (!(bytes < 2 ** 64)) return 0;
   reserveSlots(st);
   if (!st.tcacheReady) initTcache(st);
   return publishChunk(st, intMalloc(st, bytes));

@@ -2,12 +2,26 @@
 // _int_realloc (shrink in place, grow into top or the next free chunk, or malloc-copy-free).
 // Source of truth: glibc 2.36 malloc/malloc.c __libc_realloc, _int_realloc, mremap_chunk.
 
-import { CHUNK_HDR_SZ, MALLOC_ALIGN_MASK, MINSIZE, checkRequest2size } from './chunk.js';
-import { ChunkHome, type GlibcHeap, NULL_SLOT, absorbNextChunk, emitEvent, reserveSlots, splitChunkAt, unlinkChunk } from './state.js';
+import { CHUNK_HDR_SZ, MALLOC_ALIGN_MASK, MINSIZE, SIZE_SZ, checkRequest2size } from './chunk.js';
+import {
+  ChunkHome,
+  type GlibcHeap,
+  NULL_SLOT,
+  absorbNextChunk,
+  clearLiveSlot,
+  emitEvent,
+  readLiveSlot,
+  reserveSlots,
+  setLiveSlot,
+  splitChunkAt,
+  unlinkChunk,
+} from './state.js';
 import { intMalloc, libcMalloc, publishChunk } from './malloc.js';
-import { HeapMisuseError, intFree, isMmappedMem, libcFree, takeLiveChunk } from './free.js';
-import { MMAPPED_RESULT, mremapChunk } from './sysmalloc.js';
-import { MallocEvent, ReallocPath } from '../events.js';
+import { intFree, isMmappedMem, libcFree } from './free.js';
+import { diagnoseHeapRealloc, diagnoseUnmappedChunk } from './misuse.js';
+import { MMAPPED_RESULT, mremapChunk, munmapChunk } from './sysmalloc.js';
+import { MallocEvent, MallocSource, ReallocPath } from '../events.js';
+import { MAP_FAILED } from '../os.js';
 
 /**
  * _int_realloc of live heap chunk oldp (oldsize bytes) to nb chunk bytes. The caller reserved slots.
@@ -82,7 +96,8 @@ export function intRealloc(st: GlibcHeap, oldp: number, oldsize: number, nb: num
 /**
  * __libc_realloc: realloc(p, 0) frees and returns NULL; realloc(NULL, n) is malloc(n); an
  * mmapped chunk is resized with mremap (it stays mmapped); a heap chunk goes to _int_realloc.
- * @throws HeapMisuseError for a pointer that is not a live allocation.
+ * When the memory cannot be had, it returns NULL and the old block stays allocated.
+ * @throws HeapMisuseError for a pointer that is not a live allocation (what glibc makes of it).
  */
 export function libcRealloc(st: GlibcHeap, mem: number, bytes: number): number {
   if (bytes === 0 && mem !== 0) {
@@ -94,17 +109,36 @@ export function libcRealloc(st: GlibcHeap, mem: number, bytes: number): number {
     emitEvent(st, MallocEvent.realloc, ReallocPath.malloc, 0, 0);
     return libcMalloc(st, bytes);
   }
+  const address = mem - CHUNK_HDR_SZ;
+  // glibc reads the old chunk's size before it looks at the request.
+  if (isMmappedMem(mem) && !st.mmapped.has(address)) throw diagnoseUnmappedChunk('realloc');
   const nb = checkRequest2size(bytes);
   if (nb === 0) return 0;
   if (isMmappedMem(mem)) {
-    const address = mem - CHUNK_HDR_SZ;
-    const oldsize = st.mmapped.get(address);
-    if (oldsize === undefined) throw new HeapMisuseError(`realloc(): invalid pointer ${mem}`);
+    const oldsize = st.mmapped.get(address)!;
     const moved = mremapChunk(st, address, nb);
-    emitEvent(st, MallocEvent.realloc, ReallocPath.mremap, oldsize, st.mmapped.get(moved)!);
-    return moved + CHUNK_HDR_SZ;
+    if (moved !== MAP_FAILED) {
+      emitEvent(st, MallocEvent.realloc, ReallocPath.mremap, oldsize, st.mmapped.get(moved)!);
+      return moved + CHUNK_HDR_SZ;
+    }
+    // mremap refused: malloc, copy, munmap (no dynamic threshold update on this path).
+    if (oldsize - SIZE_SZ >= nb) return mem;
+    const newmem = libcMalloc(st, bytes);
+    if (newmem === 0) return 0;
+    const newSize = isMmappedMem(newmem) ? st.mmapped.get(newmem - CHUNK_HDR_SZ)! : st.sizeBytes[readLiveSlot(st, newmem)]!;
+    emitEvent(st, MallocEvent.realloc, ReallocPath.move, oldsize, newSize);
+    emitEvent(st, MallocEvent.freed, MallocSource.mmap, address, oldsize);
+    munmapChunk(st, address);
+    return newmem;
   }
-  const oldp = takeLiveChunk(st, mem, 'realloc');
+  const oldp = readLiveSlot(st, mem);
+  if (oldp === NULL_SLOT) throw diagnoseHeapRealloc(st, mem);
+  clearLiveSlot(st, mem);
   reserveSlots(st);
-  return publishChunk(st, intRealloc(st, oldp, st.sizeBytes[oldp]!, nb));
+  const p = intRealloc(st, oldp, st.sizeBytes[oldp]!, nb);
+  if (p === NULL_SLOT) {
+    setLiveSlot(st, mem, oldp); // _int_malloc found no memory: the old block is untouched
+    return 0;
+  }
+  return publishChunk(st, p);
 }

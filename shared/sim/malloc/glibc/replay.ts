@@ -9,6 +9,7 @@ import { libcCalloc, libcMalloc } from './malloc.js';
 import { isMmappedMem, libcFree } from './free.js';
 import { libcRealloc } from './realloc.js';
 import { type MallocEventSink } from '../events.js';
+import { HeapMisuseError } from '../heap-misuse.js';
 import { REGION_HEAP, REGION_MMAP, type ReplayResults, createReplayResults } from '../replay-results.js';
 import { OP_ALLOC, OP_FREE, type Trace } from '../../trace.js';
 
@@ -27,71 +28,93 @@ export function readUsableSize(st: GlibcHeap, mem: number): number {
 export interface GlibcReplay {
   trace: Trace;
   heap: GlibcHeap;
-  /** User pointer per id slot (0 = empty). */
+  /** User pointer per id slot (0 = NULL); a freed id keeps its pointer, as a C variable would. */
   ptrs: Float64Array;
   /** Index of the next op. */
   next: number;
   results: ReplayResults;
-  /** `a` ops call calloc(1, size) instead of malloc(size). */
+  /** `a` ops call calloc(callocCount, size) instead of malloc(size). */
   useCalloc: boolean;
+  /** Elements per calloc call. */
+  callocCount: number;
 }
 
 /** Options for createGlibcReplay. */
 export interface GlibcReplayOptions {
   /** Receives the model's events. */
   sink?: MallocEventSink | null;
-  /** Replay `a` ops as calloc(1, size) (calloc skips the tcache). */
+  /** Replay `a` ops as calloc(callocCount, size) (calloc skips the tcache). */
   useCalloc?: boolean;
+  /** Elements per calloc call (default 1), e.g. to make nmemb × size overflow. */
+  callocCount?: number;
+  /** The most one brk/mmap/mremap may charge (os.ts computeMapLimitBytes; default: the address space). */
+  mapLimitBytes?: number;
 }
 
 /** Starts a replay (nothing run yet). */
 export function createGlibcReplay(trace: Trace, params: MallocParams, options: GlibcReplayOptions = {}): GlibcReplay {
   return {
     trace,
-    heap: createGlibcHeap(params, { sink: options.sink ?? null }),
+    heap: createGlibcHeap(params, { sink: options.sink ?? null, ...(options.mapLimitBytes === undefined ? {} : { mapLimitBytes: options.mapLimitBytes }) }),
     useCalloc: options.useCalloc ?? false,
+    callocCount: options.callocCount ?? 1,
     ptrs: new Float64Array(trace.slotCount),
     next: 0,
     results: createReplayResults(trace.length),
   };
 }
 
-/** Runs ops until `end` (exclusive, default: the whole trace). */
+/**
+ * Runs ops until `end` (exclusive, default: the whole trace).
+ * @throws HeapMisuseError (opIndex set, `next` left at that op) when the program frees or reallocates
+ * a block it no longer owns: glibc aborts there, or the model cannot follow what glibc does.
+ */
 export function runGlibcReplay(r: GlibcReplay, end: number = r.trace.length): void {
-  const { trace, heap, ptrs, results } = r;
-  const { kinds, slots, sizes } = trace;
-  const stop = Math.min(end, trace.length);
-  for (let i = r.next; i < stop; i++) {
-    const slot = slots[i]!;
-    const kind = kinds[i]!;
-    let mem = 0;
-    if (kind === OP_ALLOC) {
-      mem = r.useCalloc ? libcCalloc(heap, 1, sizes[i]!) : libcMalloc(heap, sizes[i]!);
-      ptrs[slot] = mem;
-    } else if (kind === OP_FREE) {
-      libcFree(heap, ptrs[slot]!);
-      ptrs[slot] = 0;
-    } else {
-      mem = libcRealloc(heap, ptrs[slot]!, sizes[i]!);
-      ptrs[slot] = mem;
+  const stop = Math.min(end, r.trace.length);
+  let i = r.next;
+  try {
+    for (; i < stop; i++) runGlibcOp(r, i);
+  } catch (err) {
+    if (err instanceof HeapMisuseError) {
+      err.opIndex = i;
+      r.next = i;
     }
-    if (mem !== 0) {
-      if (isMmappedMem(mem)) {
-        results.region[i] = REGION_MMAP;
-        const size = heap.mmapped.get(mem - CHUNK_HDR_SZ)!;
-        results.mmapSize[i] = size;
-        results.usable[i] = size - CHUNK_HDR_SZ;
-      } else {
-        results.region[i] = REGION_HEAP;
-        results.offset[i] = mem;
-        results.usable[i] = heap.sizeBytes[readLiveSlot(heap, mem)]! - SIZE_SZ;
-      }
-    }
-    results.brk[i] = heap.os.brkBytes;
-    results.heapInUseBytes[i] = heap.inUseBytes;
-    results.mmappedBytes[i] = heap.mmappedMem;
+    throw err;
   }
   if (stop > r.next) r.next = stop;
+}
+
+/** Op i: the call, then what it returned. */
+function runGlibcOp(r: GlibcReplay, i: number): void {
+  const { trace, heap, ptrs, results } = r;
+  const slot = trace.slots[i]!;
+  const kind = trace.kinds[i]!;
+  const size = trace.sizes[i]!;
+  let mem = 0;
+  if (kind === OP_ALLOC) {
+    mem = r.useCalloc ? libcCalloc(heap, r.callocCount, size) : libcMalloc(heap, size);
+    ptrs[slot] = mem;
+  } else if (kind === OP_FREE) {
+    libcFree(heap, ptrs[slot]!); // the id keeps the pointer: a second free of it is a double free
+  } else {
+    mem = libcRealloc(heap, ptrs[slot]!, size);
+    ptrs[slot] = mem; // NULL when it failed: the old block leaks, as `p = realloc(p, n)` leaks it
+  }
+  if (mem !== 0) {
+    if (isMmappedMem(mem)) {
+      results.region[i] = REGION_MMAP;
+      const mapped = heap.mmapped.get(mem - CHUNK_HDR_SZ)!;
+      results.mmapSize[i] = mapped;
+      results.usable[i] = mapped - CHUNK_HDR_SZ;
+    } else {
+      results.region[i] = REGION_HEAP;
+      results.offset[i] = mem;
+      results.usable[i] = heap.sizeBytes[readLiveSlot(heap, mem)]! - SIZE_SZ;
+    }
+  }
+  results.brk[i] = heap.os.brkBytes;
+  results.heapInUseBytes[i] = heap.inUseBytes;
+  results.mmappedBytes[i] = heap.mmappedMem;
 }
 
 /** Replays a whole trace and returns what every op returned. */

@@ -148,6 +148,8 @@ export interface GlibcHeapOptions {
   sink?: MallocEventSink | null;
   /** Initial room for chunk slots (grows as needed). */
   initialCapacitySlots?: number;
+  /** The most one brk/mmap/mremap may charge (../os.ts; default: the address space). */
+  mapLimitBytes?: number;
 }
 
 /** A fresh process's main arena, before its first malloc (malloc_init_state). */
@@ -155,7 +157,7 @@ export function createGlibcHeap(params: MallocParams, options: GlibcHeapOptions 
   const cap = Math.max(NBINS + 4 * SLOTS_PER_CALL, options.initialCapacitySlots ?? 4096);
   const st: GlibcHeap = {
     params: { ...params },
-    os: createSimOs(),
+    os: createSimOs(options.mapLimitBytes),
     sink: options.sink ?? null,
     capacitySlots: cap,
     slotHigh: NBINS,

@@ -1,27 +1,39 @@
 // The allocator's calls into the OS: sysmalloc (mmap a chunk or grow the heap), systrim, munmap_chunk,
-// mremap_chunk. Source of truth: glibc 2.36 malloc/malloc.c sysmalloc, sysmalloc_mmap, systrim,
-// munmap_chunk, mremap_chunk (main arena, contiguous brk that never fails, 4 KiB pages, no THP).
+// mremap_chunk. Source of truth: glibc 2.36 malloc/malloc.c sysmalloc, sysmalloc_mmap,
+// sysmalloc_mmap_fallback, systrim, munmap_chunk, mremap_chunk (main arena, a contiguous brk that
+// fails only when the kernel refuses the charge, 4 KiB pages, no THP).
 
 import { CHUNK_HDR_SZ, MINSIZE, PAGE_SIZE, SIZE_SZ, alignDown, alignUp } from './chunk.js';
 import { ChunkHome, type GlibcHeap, NULL_SLOT, allocateSlot, emitEvent, readTopSize, splitChunkAt } from './state.js';
-import { MallocEvent, MallocSource } from '../events.js';
-import { mapAnonymous, moveBreak, remapRegion, unmapRegion } from '../os.js';
+import { MallocEvent, MallocSource, RefusedCall } from '../events.js';
+import { MAP_FAILED, mapAnonymous, moveBreak, remapRegion, unmapRegion } from '../os.js';
 
 /** What intMalloc/sysmalloc return for an mmapped chunk (its address is in st.lastMmappedAddress). */
 export const MMAPPED_RESULT = -2;
 
+/** MMAP_AS_MORECORE_SIZE: the smallest mapping sysmalloc asks for when brk fails. */
+const MMAP_AS_MORECORE_SIZE = 1024 * 1024;
+
+/** sysmalloc keeps its brk increment in a `long`: from 2^63 on it is negative and brk is not called. */
+const LONG_LIMIT = 2 ** 63;
+
 /**
  * sysmalloc: top cannot serve nb (chunk bytes). Chunks of at least mmap_threshold are mmapped
- * (while fewer than mmap_max exist); otherwise brk grows by nb + top_pad + MINSIZE minus what
- * top already has, rounded up to a page, and nb is split off the bottom of the enlarged top.
+ * (while fewer than mmap_max exist); otherwise, or when that mmap is refused, brk grows by nb +
+ * top_pad + MINSIZE minus what top already has, rounded up to a page, and nb is split off the
+ * bottom of the enlarged top. A refused brk is retried as an mmap of the same size plus old top
+ * (at least 1 MiB); when that is refused too, malloc returns NULL (ENOMEM) and nothing changed but
+ * what _int_malloc did before (consolidation, the unsorted scan).
  * @returns the chunk's slot, MMAPPED_RESULT (address in st.lastMmappedAddress) or NULL_SLOT.
  */
 export function sysmalloc(st: GlibcHeap, nb: number): number {
   const mp = st.params;
   if (nb >= mp.mmapThresholdBytes && st.nMmaps < mp.mmapMax) {
     const size = alignUp(nb + SIZE_SZ, PAGE_SIZE);
-    if (size > nb) {
-      const address = mapAnonymous(st.os, size);
+    const address = size > nb ? mapAnonymous(st.os, size) : MAP_FAILED;
+    if (address === MAP_FAILED) {
+      emitEvent(st, MallocEvent.refused, RefusedCall.mmap, 0, size);
+    } else {
       st.mmapped.set(address, size);
       st.nMmaps++;
       if (st.nMmaps > st.maxNMmaps) st.maxNMmaps = st.nMmaps;
@@ -38,9 +50,19 @@ export function sysmalloc(st: GlibcHeap, nb: number): number {
   let size = nb + mp.topPadBytes + MINSIZE;
   size -= oldSize; // contiguous: the new space extends old top
   size = alignUp(size, PAGE_SIZE);
-  if (!(size > 0)) throw new RangeError(`sysmalloc: brk increment ${size} not modelled`);
-
-  const brk = moveBreak(st.os, size);
+  const brk = size > 0 && size < LONG_LIMIT ? moveBreak(st.os, size) : MAP_FAILED;
+  if (brk === MAP_FAILED) {
+    if (size > 0 && size < LONG_LIMIT) emitEvent(st, MallocEvent.refused, RefusedCall.brk, 0, size);
+    // sysmalloc_mmap_fallback. 2.36 passes it pagesize and MMAP_AS_MORECORE_SIZE swapped, so the
+    // size is rounded up to 1 MiB (strace: 1 TiB asked of brk, then 1 TiB + 1 MiB of mmap). With
+    // one limit for brk and mmap, a mapping at least as large as the refused brk is refused too.
+    const fallback = Math.max(alignUp(size + oldSize, MMAP_AS_MORECORE_SIZE), PAGE_SIZE);
+    if (fallback > nb) {
+      if (mapAnonymous(st.os, fallback) !== MAP_FAILED) throw new RangeError('sysmalloc: a non-contiguous heap (mmap as MORECORE) is not modelled');
+      emitEvent(st, MallocEvent.refused, RefusedCall.mmap, 0, fallback);
+    }
+    return NULL_SLOT;
+  }
   emitEvent(st, MallocEvent.brkGrow, brk, st.os.brkBytes, 0);
   st.systemMem += size;
   if (oldTop !== NULL_SLOT && brk === st.offsetBytes[oldTop]! + oldSize) {
@@ -110,7 +132,8 @@ export function munmapChunk(st: GlibcHeap, address: number): void {
 
 /**
  * mremap_chunk: resizes an mmapped chunk to hold nb chunk bytes (mapping = nb + 8 rounded up to
- * a page); a chunk whose page count does not change stays as it is. @returns the chunk address.
+ * a page); a chunk whose page count does not change stays as it is.
+ * @returns the chunk address, or MAP_FAILED (the chunk unchanged) when the kernel refuses the growth.
  */
 export function mremapChunk(st: GlibcHeap, address: number, nb: number): number {
   const size = st.mmapped.get(address);
@@ -118,6 +141,10 @@ export function mremapChunk(st: GlibcHeap, address: number, nb: number): number 
   const newSize = alignUp(nb + SIZE_SZ, PAGE_SIZE);
   if (newSize === size) return address;
   const moved = remapRegion(st.os, address, size, newSize);
+  if (moved === MAP_FAILED) {
+    emitEvent(st, MallocEvent.refused, RefusedCall.mremap, 0, newSize);
+    return MAP_FAILED;
+  }
   st.mmapped.delete(address);
   st.mmapped.set(moved, newSize);
   st.mmappedMem += newSize - size;

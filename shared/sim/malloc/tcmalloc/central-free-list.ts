@@ -173,6 +173,8 @@ function populate(cc: CentralCache, l: CentralFreeList): void {
   const cl = l.sizeClass;
   const npages = cc.sizeMap.classToPages[cl]!;
   const span = allocatePages(cc.pageHeap, npages);
+  // Only a map limit below a few pages refuses a size class its span: not modelled.
+  if (span === null) throw new RangeError(`TCMalloc model: the system refused ${npages} pages for size class ${cl}`);
   registerSizeClass(cc.pageHeap, span, cl);
   const size = cc.sizeMap.classToSize[cl]!;
   const base = span.start * kPageSize;

@@ -50,6 +50,8 @@ export const TcmallocEvent = {
   transferCacheEvict: 117,
   /** A span carved from the returned list was recommitted: a = span start, b = pages. */
   commit: 118,
+  /** The system refused the page heap's growth (sbrk and mmap, ENOMEM): a = pages, b = bytes. */
+  systemAllocRefused: 119,
 } as const;
 
 /** How realloc resolved a request (do_realloc_with_callback). */
@@ -73,7 +75,7 @@ export const TCMALLOC_EVENT_NAMES = [
   'thread-cache-hit', 'central-fetch', 'transfer-cache-hit', 'span-alloc', 'page-heap-grow', 'large-alloc',
   'free-to-thread-cache', 'list-too-long', 'release-to-transfer-cache', 'release-to-spans', 'span-freed',
   'large-free', 'thread-cache-scavenge', 'page-heap-release', 'page-heap-coalesce', 'carve', 'realloc',
-  'transfer-cache-evict', 'commit',
+  'transfer-cache-evict', 'commit', 'system-alloc-refused',
 ] as const;
 
 function hex(n: number): string {
@@ -107,6 +109,7 @@ export function describeTcmallocEvent(e: MallocEventRecord): string {
     case TcmallocEvent.realloc: return `realloc ${TCMALLOC_REALLOC_PATH_NAMES[e.a] ?? e.a}: ${e.b} → ${e.c} bytes`;
     case TcmallocEvent.transferCacheEvict: return `transfer cache slot moved from class ${e.a} to class ${e.b}${e.c ? ' (batch flushed to spans)' : ''}`;
     case TcmallocEvent.commit: return `recommitted ${e.b} pages at ${hex(e.a)}`;
+    case TcmallocEvent.systemAllocRefused: return `sbrk and mmap of ${e.a} pages (${e.b} bytes) refused (ENOMEM)`;
     default: return `event ${e.kind} (${e.a}, ${e.b}, ${e.c})`;
   }
 }

@@ -12,7 +12,7 @@ import {
 } from './common.js';
 import { type Span, SpanLocation, createSpan, createSpanList, isSpanListEmpty, prependSpanToList, removeSpanFromList } from './span.js';
 import { TcmallocEvent, type TcmallocEmitter } from './events.js';
-import { type SimOs, moveBreak } from '../os.js';
+import { MAP_FAILED, type SimOs, moveBreak } from '../os.js';
 
 /** PageHeap::Stats, in bytes and counts. */
 export interface PageHeapStats {
@@ -250,8 +250,8 @@ function searchFreeAndLargeLists(ph: PageHeap, n: number): Span | null {
   return allocLarge(ph, n);
 }
 
-/** PageHeap::New(): a span of exactly n in-use pages, growing the heap when nothing fits. */
-export function allocatePages(ph: PageHeap, n: number): Span {
+/** PageHeap::New(): a span of exactly n in-use pages, growing the heap when nothing fits; null when the system refuses (ENOMEM). */
+export function allocatePages(ph: PageHeap, n: number): Span | null {
   let result = searchFreeAndLargeLists(ph, n);
   if (result !== null) return result;
   const st = ph.stats;
@@ -263,7 +263,7 @@ export function allocatePages(ph: PageHeap, n: number): Span {
     result = searchFreeAndLargeLists(ph, n);
     if (result !== null) return result;
   }
-  growHeap(ph, n);
+  if (!growHeap(ph, n)) return null;
   result = searchFreeAndLargeLists(ph, n);
   if (result === null) throw new Error(`page heap: no span of ${n} pages after growing`);
   return result;
@@ -375,12 +375,28 @@ export function registerSizeClass(ph: PageHeap, span: Span, sc: number): void {
   for (let i = 1; i < span.length - 1; i++) ph.pagemap[span.start + i] = span;
 }
 
-/** GrowHeap(): sbrk at least kMinSystemAlloc pages and free them into the heap (coalescing with the old end). */
-function growHeap(ph: PageHeap, n: number): void {
-  const ask = n > kMinSystemAlloc ? n : kMinSystemAlloc;
+/**
+ * TCMalloc_SystemAlloc() of whole pages: sbrk, then mmap (both refused when sbrk is: mmap asks for
+ * a page more, to align); after both fail neither is marked failed (DefaultSysAllocator resets them).
+ */
+function allocateSystemPages(ph: PageHeap, pages: number): boolean {
+  if (moveBreak(ph.os, pages * kPageSize) !== MAP_FAILED) return true;
+  emit(ph, TcmallocEvent.systemAllocRefused, pages, pages * kPageSize, 0);
+  return false;
+}
+
+/**
+ * GrowHeap(): sbrk at least kMinSystemAlloc pages, or else just n, and free them into the heap
+ * (coalescing with the old end). @returns false when the system refuses both (malloc gives NULL).
+ */
+function growHeap(ph: PageHeap, n: number): boolean {
+  let ask = n > kMinSystemAlloc ? n : kMinSystemAlloc;
+  if (!allocateSystemPages(ph, ask)) {
+    if (n >= ask || !allocateSystemPages(ph, n)) return false;
+    ask = n;
+  }
   const bytes = ask * kPageSize;
   const oldEnd = ph.endPage * kPageSize;
-  moveBreak(ph.os, bytes);
   const st = ph.stats;
   st.reserveCount++;
   st.commitCount++;
@@ -393,4 +409,5 @@ function growHeap(ph: PageHeap, n: number): void {
   emit(ph, TcmallocEvent.pageHeapGrow, oldEnd, oldEnd + bytes, ask);
   recordSpan(ph, span);
   freePages(ph, span);
+  return true;
 }

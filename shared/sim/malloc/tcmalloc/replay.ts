@@ -7,25 +7,31 @@ import { NULL_PTR, type TcmallocHeap } from './state.js';
 import { createProcessHeap } from './startup.js';
 import { tcFree, tcMalloc, tcMallocSize, tcRealloc } from './tcmalloc.js';
 import { TCMALLOC_STATS_KEYS, type TcmallocStats, readTcmallocStats } from './stats.js';
+import { diagnoseTcmallocReuse } from './misuse.js';
 import { type MallocEventSink } from '../events.js';
+import { HeapMisuseError } from '../heap-misuse.js';
 import { REGION_HEAP, type ReplayResults, createReplayResults } from '../replay-results.js';
 import { OP_ALLOC, OP_FREE, type Trace } from '../../trace.js';
 
 /** TcmallocStats after every op, one array per field (TCMALLOC_STATS_KEYS order). */
 export type TcmallocOpStats = Record<(typeof TCMALLOC_STATS_KEYS)[number], Float64Array>;
 
+/** ptrs[slot] of an id that freed block p (it still points there, as a C variable would): −2 − p. */
+const FREED_BASE = -2;
+
 /**
  * A replay in progress. In `results`, every non-NULL block has region REGION_HEAP and `offset` its
  * address from the page heap's start; `brk` is the page heap's end (sbrk growth) from its start.
  *
- * Invariants: ptrs[slot] is NULL_PTR or a block the program holds; 0 ≤ next ≤ trace.length.
+ * Invariants: ptrs[slot] is a block the program holds (≥ 0), NULL_PTR, or FREED_BASE − p when the
+ * id freed block p; 0 ≤ next ≤ trace.length.
  */
 export interface TcmallocReplay {
   /** The trace being replayed. */
   trace: Trace;
   /** The simulated allocator. */
   heap: TcmallocHeap;
-  /** The block each id slot holds (NULL_PTR = none). */
+  /** The block each id slot holds (NULL_PTR = none; ≤ FREED_BASE: freed through the id, see above). */
   ptrs: Float64Array;
   /** Index of the next op. */
   next: number;
@@ -43,11 +49,13 @@ export interface TcmallocReplayOptions {
   sink?: MallocEventSink | null;
   /** Record TcmallocStats after every op (costs O(size classes) per op). */
   recordStats?: boolean;
+  /** The most one sbrk/mmap may charge (../os.ts computeMapLimitBytes; default: the address space). */
+  mapLimitBytes?: number;
 }
 
 /** Starts a replay: the process is at main, nothing of the trace has run. */
 export function createTcmallocReplay(trace: Trace, params: TcmallocParams, options: TcmallocReplayOptions = {}): TcmallocReplay {
-  const heap = createProcessHeap(params, options.sink ?? null);
+  const heap = createProcessHeap(params, options.sink ?? null, options.mapLimitBytes);
   let opStats: TcmallocOpStats | null = null;
   if (options.recordStats === true) {
     const s = {} as TcmallocOpStats;
@@ -65,37 +73,58 @@ export function createTcmallocReplay(trace: Trace, params: TcmallocParams, optio
   };
 }
 
-/** Runs ops until `end` (exclusive, default: the whole trace). */
+/**
+ * Runs ops until `end` (exclusive, default: the whole trace).
+ * @throws HeapMisuseError (opIndex set, `next` left at that op) when the program frees or reallocates
+ * a block it already freed: TCMalloc does not notice, and the model does not follow the corrupt heap.
+ */
 export function runTcmallocReplay(r: TcmallocReplay, end: number = r.trace.length): void {
-  const { trace, heap, ptrs, results, opStats } = r;
-  const { kinds, slots, sizes } = trace;
-  const stop = Math.min(end, trace.length);
-  for (let i = r.next; i < stop; i++) {
-    const slot = slots[i]!;
-    const kind = kinds[i]!;
-    let ptr = NULL_PTR;
-    if (kind === OP_ALLOC) {
-      ptr = tcMalloc(heap, sizes[i]!);
-      ptrs[slot] = ptr;
-    } else if (kind === OP_FREE) {
-      tcFree(heap, ptrs[slot]!);
-      ptrs[slot] = NULL_PTR;
-    } else {
-      ptr = tcRealloc(heap, ptrs[slot]!, sizes[i]!);
-      ptrs[slot] = ptr;
+  const stop = Math.min(end, r.trace.length);
+  let i = r.next;
+  try {
+    for (; i < stop; i++) runTcmallocOp(r, i);
+  } catch (err) {
+    if (err instanceof HeapMisuseError) {
+      err.opIndex = i;
+      r.next = i;
     }
-    if (ptr !== NULL_PTR) {
-      results.region[i] = REGION_HEAP;
-      results.offset[i] = ptr;
-      results.usable[i] = tcMallocSize(heap, ptr);
-    }
-    results.brk[i] = heap.os.brkBytes;
-    if (opStats !== null) {
-      const s = readTcmallocStats(heap);
-      for (const k of TCMALLOC_STATS_KEYS) opStats[k][i] = s[k];
-    }
+    throw err;
   }
   if (stop > r.next) r.next = stop;
+}
+
+/** Op i: the call, then what it returned (and the statistics when recorded). */
+function runTcmallocOp(r: TcmallocReplay, i: number): void {
+  const { trace, heap, ptrs, results, opStats } = r;
+  const slot = trace.slots[i]!;
+  const kind = trace.kinds[i]!;
+  let held = ptrs[slot]!;
+  if (kind !== OP_ALLOC && held <= FREED_BASE) {
+    held = FREED_BASE - held;
+    const misuse = diagnoseTcmallocReuse(heap, held, kind === OP_FREE ? 'free' : 'realloc');
+    if (misuse !== null) throw misuse;
+  }
+  let ptr = NULL_PTR;
+  if (kind === OP_ALLOC) {
+    ptr = tcMalloc(heap, trace.sizes[i]!);
+    ptrs[slot] = ptr;
+  } else if (kind === OP_FREE) {
+    tcFree(heap, held);
+    if (held !== NULL_PTR) ptrs[slot] = FREED_BASE - held; // freeing it again is a double free
+  } else {
+    ptr = tcRealloc(heap, held, trace.sizes[i]!);
+    ptrs[slot] = ptr; // NULL when it failed: the old block leaks, as `p = realloc(p, n)` leaks it
+  }
+  if (ptr !== NULL_PTR) {
+    results.region[i] = REGION_HEAP;
+    results.offset[i] = ptr;
+    results.usable[i] = tcMallocSize(heap, ptr);
+  }
+  results.brk[i] = heap.os.brkBytes;
+  if (opStats !== null) {
+    const s = readTcmallocStats(heap);
+    for (const k of TCMALLOC_STATS_KEYS) opStats[k][i] = s[k];
+  }
 }
 
 /** Replays a whole trace: what every op returned, and the statistics at the end. */

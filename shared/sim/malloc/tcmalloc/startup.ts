@@ -30,9 +30,12 @@ export function runProcessStartup(heap: TcmallocHeap): void {
   tcMalloc(heap, kMallocExtensionBytes);
 }
 
-/** The allocator as a program finds it when main starts; `sink` receives events from then on. */
-export function createProcessHeap(params: TcmallocParams, sink: MallocEventSink | null = null): TcmallocHeap {
-  const heap = createTcmallocHeap(params, null);
+/**
+ * The allocator as a program finds it when main starts; `sink` receives events from then on;
+ * mapLimitBytes bounds each sbrk/mmap (../os.ts).
+ */
+export function createProcessHeap(params: TcmallocParams, sink: MallocEventSink | null = null, mapLimitBytes?: number): TcmallocHeap {
+  const heap = createTcmallocHeap(params, null, mapLimitBytes);
   runProcessStartup(heap);
   heap.out.sink = sink;
   return heap;

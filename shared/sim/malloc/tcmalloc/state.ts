@@ -19,8 +19,8 @@ export const NULL_PTR = -1;
  *
  * Not modelled: other threads; TCMalloc's metadata (its first 8 MiB sbrk chunk comes before the
  * page heap and is not counted; a second one, needed only after millions of spans, would break the
- * page heap's contiguity); sbrk failure and the mmap fallback; TCMALLOC_HEAP_LIMIT_MB,
- * TCMALLOC_SKIP_SBRK, TCMALLOC_DISABLE_MEMORY_RELEASE; memalign/calloc; the page-map cache (a
+ * page heap's contiguity); an sbrk refused while mmap is granted (the limit is one for both);
+ * TCMALLOC_HEAP_LIMIT_MB, TCMALLOC_SKIP_SBRK, TCMALLOC_DISABLE_MEMORY_RELEASE; memalign/calloc; the page-map cache (a
  * lookup cache with no effect on decisions). Sampling is compiled out of libtcmalloc_minimal.
  *
  * Invariants: tls is null until tsdInited (before InitTSD a thread's heap is found by its id in
@@ -53,9 +53,9 @@ export interface TcmallocHeap {
  * is handed out and before its flags' static initializers ran (release rate reads 0). Use
  * createProcessHeap (startup.ts) for the state a program sees when main starts.
  */
-export function createTcmallocHeap(params: TcmallocParams, sink: MallocEventSink | null = null): TcmallocHeap {
+export function createTcmallocHeap(params: TcmallocParams, sink: MallocEventSink | null = null, mapLimitBytes?: number): TcmallocHeap {
   const out: TcmallocEmitter = { sink };
-  const os = createSimOs();
+  const os = createSimOs(mapLimitBytes);
   const sizeMap = computeSizeMap(params.transferNumObjects);
   const pageHeap = createPageHeap(os, out, params.aggressiveDecommit);
   const central = createCentralCache(sizeMap, pageHeap, out);

@@ -11,17 +11,18 @@ import { allocateFromThreadCache, deallocateToThreadCache } from './thread-cache
 import { TcmallocEvent, TcmallocReallocPath } from './events.js';
 import { NULL_PTR, type TcmallocHeap, getThreadCache } from './state.js';
 
-/** do_malloc_pages(): a span of pages(size) pages straight from the page heap. */
+/** do_malloc_pages(): a span of pages(size) pages straight from the page heap (NULL when the system refuses them). */
 function mallocPages(heap: TcmallocHeap, sizeBytes: number): number {
   const n = computePages(sizeBytes);
   const span = allocatePages(heap.pageHeap, n);
+  if (span === null) return NULL_PTR;
   const address = span.start * kPageSize;
   const sink = heap.out.sink;
   if (sink !== null) sink(TcmallocEvent.largeAlloc, n, address, n * kPageSize);
   return address;
 }
 
-/** malloc(size): the object's address (offset from the page heap's start). */
+/** malloc(size): the object's address (offset from the page heap's start), or NULL_PTR (ENOMEM). */
 export function tcMalloc(heap: TcmallocHeap, sizeBytes: number): number {
   const cache = getThreadCache(heap);
   const cl = findSizeClass(heap.sizeMap, sizeBytes);
@@ -87,8 +88,9 @@ export function lookupTcmallocBlock(heap: TcmallocHeap, ptr: number): TcmallocBl
 
 /**
  * realloc(ptr, size) with TCMalloc's hysteresis: a block is kept while the new size is at most its
- * usable size and at least half of it; growth by less than 25 % allocates old + old/4 bytes.
- * realloc(NULL, n) = malloc(n); realloc(p, 0) frees p and returns NULL.
+ * usable size and at least half of it; growth by less than 25 % allocates old + old/4 bytes (or,
+ * when that fails, the new size). realloc(NULL, n) = malloc(n); realloc(p, 0) frees p and returns
+ * NULL; when no memory can be had it returns NULL and p stays allocated.
  */
 export function tcRealloc(heap: TcmallocHeap, ptr: number, newSizeBytes: number): number {
   const sink = heap.out.sink;
@@ -106,8 +108,13 @@ export function tcRealloc(heap: TcmallocHeap, ptr: number, newSizeBytes: number)
   const lowerBoundToGrow = oldSize + Math.floor(oldSize / 4);
   const upperBoundToShrink = Math.floor(oldSize / 2);
   if (newSizeBytes > oldSize || newSizeBytes < upperBoundToShrink) {
-    const slack = newSizeBytes > oldSize && newSizeBytes < lowerBoundToGrow;
-    const p = tcMalloc(heap, slack ? lowerBoundToGrow : newSizeBytes);
+    let slack = newSizeBytes > oldSize && newSizeBytes < lowerBoundToGrow;
+    let p = slack ? tcMalloc(heap, lowerBoundToGrow) : NULL_PTR;
+    if (p === NULL_PTR) {
+      slack = false;
+      p = tcMalloc(heap, newSizeBytes);
+      if (p === NULL_PTR) return NULL_PTR;
+    }
     if (sink !== null) {
       sink(TcmallocEvent.realloc, slack ? TcmallocReallocPath.growWithSlack : TcmallocReallocPath.move, oldSize, tcMallocSize(heap, p));
     }

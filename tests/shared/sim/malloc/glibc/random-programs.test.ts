@@ -15,20 +15,21 @@ const BOUNDARIES = [0, 24, 25, 40, 120, 121, 136, 1000, 1008, 1016, 1017, 1032, 
 function generateBoundaryProgram(seed: number, opCount: number): Trace {
   const rng = createRng(seed);
   const ops: TraceOp[] = [];
-  const live = new Uint8Array(64);
+  // 0: NULL (or unused), 1: live, 2: freed (the id keeps a dangling pointer: only `a` may follow)
+  const state = new Uint8Array(64);
   for (let i = 0; i < opCount; i++) {
     const id = rng.nextInt(0, 64);
     const size = Math.max(0, BOUNDARIES[rng.nextInt(0, BOUNDARIES.length)]! + rng.nextInt(-20, 21));
     const r = rng.nextFloat();
-    if (!live[id]) {
-      ops.push(r < 0.2 ? { op: 'r', id, size } : { op: 'a', id, size });
-      live[id] = 1;
+    if (state[id] !== 1) {
+      ops.push(r < 0.2 && state[id] === 0 ? { op: 'r', id, size } : { op: 'a', id, size });
+      state[id] = 1;
     } else if (r < 0.5) {
       ops.push({ op: 'f', id });
-      live[id] = 0;
+      state[id] = 2;
     } else {
       ops.push({ op: 'r', id, size: r < 0.55 ? 0 : size });
-      live[id] = r < 0.55 ? 0 : 1;
+      state[id] = r < 0.55 ? 0 : 1;
     }
   }
   return packTraceOps(ops);

@@ -176,7 +176,8 @@ describe('targeted traces: simulator vs real glibc 2.36', () => {
     }
   });
 
-  test('a on a live id leaks, f on an empty id is free(NULL)', () => {
-    agree([f(0), a(0, 10), a(0, 20), f(0), f(0), r(1, 0), f(1)]);
+  test('a on a live id leaks; f and r on an id holding NULL are free(NULL) and realloc(NULL, n)', () => {
+    // r 1 0 on an unused id is malloc(0); the second frees and leaves NULL
+    agree([a(0, 10), a(0, 20), f(0), r(1, 0), r(1, 0), f(1), f(1), r(1, 30), a(2, 10)]);
   });
 });

@@ -11,14 +11,14 @@ import { type TcmallocReplay, createTcmallocReplay, runTcmallocReplay } from '..
 import { parseTcmallocEnv } from '../../../../../shared/sim/malloc/tcmalloc/params.js';
 import { checkTcmallocHeap } from '../../../../../shared/sim/malloc/tcmalloc/check.js';
 import { readTcmallocStats } from '../../../../../shared/sim/malloc/tcmalloc/stats.js';
-import { NULL_PTR } from '../../../../../shared/sim/malloc/tcmalloc/state.js';
 import { kPageSize } from '../../../../../shared/sim/malloc/tcmalloc/common.js';
 import { listSpans } from '../../../../../shared/sim/malloc/tcmalloc/page-heap.js';
 import { lookupTcmallocBlock, tcMallocSize } from '../../../../../shared/sim/malloc/tcmalloc/tcmalloc.js';
 import { SpanLocation } from '../../../../../shared/sim/malloc/tcmalloc/span.js';
 
+/** The blocks the ids hold (NULL and freed pointers are negative). */
 function liveBlocks(r: TcmallocReplay): number[] {
-  return [...r.ptrs].filter((p) => p !== NULL_PTR);
+  return [...r.ptrs].filter((p) => p >= 0);
 }
 
 function checkEvery(trace: Trace, env: string, step: number, label: string): void {

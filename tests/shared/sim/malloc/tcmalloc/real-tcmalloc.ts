@@ -10,6 +10,7 @@ import { parseTcmallocEnv } from '../../../../../shared/sim/malloc/tcmalloc/para
 import { TCMALLOC_STATS_KEYS, type TcmallocStats } from '../../../../../shared/sim/malloc/tcmalloc/stats.js';
 import { describeTcmallocEvent } from '../../../../../shared/sim/malloc/tcmalloc/events.js';
 import { createMallocEventLog } from '../../../../../shared/sim/malloc/events.js';
+import { readHostMapLimitBytes } from '../../../../../electron/host/map-limit.js';
 
 /** The shared object Debian's libtcmalloc-minimal4 installs; harnesses link it by path (no -dev package needed). */
 export const LIBTCMALLOC_MINIMAL = findOracle('libtcmalloc-minimal').file;
@@ -134,7 +135,7 @@ export interface TcmallocComparison {
 export function compareWithRealTcmalloc(trace: Trace, envText = '', every = 1): TcmallocComparison {
   const { params, env } = parseTcmallocEnv(envText);
   const real = replayWithRealTcmalloc(trace, env, every);
-  const r = createTcmallocReplay(trace, params, { recordStats: true });
+  const r = createTcmallocReplay(trace, params, { recordStats: true, mapLimitBytes: readHostMapLimitBytes() });
   runTcmallocReplay(r);
   const sim: TcmallocOpRecord[] = [];
   let firstDiff = -1;
@@ -173,7 +174,7 @@ function explainDifference(trace: Trace, envText: string, i: number, sim: Tcmall
     '  model events for the ops leading to it:',
   ];
   const log = createMallocEventLog();
-  const r = createTcmallocReplay(trace, parseTcmallocEnv(envText).params);
+  const r = createTcmallocReplay(trace, parseTcmallocEnv(envText).params, { mapLimitBytes: readHostMapLimitBytes() });
   const from = Math.max(0, i - 4);
   runTcmallocReplay(r, from);
   r.heap.out.sink = log.sink;

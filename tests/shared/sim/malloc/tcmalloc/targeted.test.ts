@@ -199,7 +199,7 @@ describe('targeted TCMalloc mechanisms: model vs real library', { skip: oracleMi
       { op: 'r', id: 2, size: 0 }, // free
       { op: 'r', id: 3, size: 0 }, // realloc(NULL, 0) = malloc(0)
       { op: 'a', id: 4, size: 0 },
-      { op: 'f', id: 5 }, // free(NULL)
+      { op: 'f', id: 2 }, // free(NULL): realloc(p, 0) left id 2 NULL
     ];
     const paths = new Set(modelEvents(packTraceOps(ops)).flat().filter((e) => e[0] === TcmallocEvent.realloc).map((e) => e[1]));
     for (const p of Object.values(TcmallocReallocPath)) assert.ok(paths.has(p), `premise: realloc path ${p} taken`);
