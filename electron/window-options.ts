@@ -1,5 +1,6 @@
 // The hardened BrowserWindow settings and the Content-Security-Policy, in a module without
 // Electron imports so tests can check them on machines without Electron's binary.
+import { LOOPBACK_CONNECT_SOURCES } from '../shared/loopback.js';
 
 /** webPreferences for every memscope window (preloadPath filled in by main.ts). */
 export function hardenedWebPreferences(preloadPath: string) {
@@ -19,13 +20,11 @@ export function hardenedWebPreferences(preloadPath: string) {
 }
 
 /**
- * Where the app may fetch from besides itself: memscope hosts reached on a loopback port (the local end
- * of an SSH tunnel, `ssh -L 7879:127.0.0.1:7878 host`), never the network directly. Same list as
- * renderer/index.html's CSP.
+ * CSP sent with every response of the app's own pages (Electron's session, `memscope serve`): no remote
+ * content, no inline script, no framing, fetches only to the app and memscope hosts on loopback ports
+ * (the local end of an SSH tunnel, `ssh -L 7879:127.0.0.1:7878 host`; shared/loopback.ts), never the
+ * network directly. renderer/index.html's meta tag repeats it without frame-ancestors (ignored in a meta tag).
  */
-export const LOOPBACK_CONNECT_SOURCES = "'self' http://127.0.0.1:* http://localhost:* http://[::1]:*";
-
-/** CSP sent with every response of the app's own pages: no remote content, no inline script, fetches only to loopback. */
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
   "script-src 'self'",

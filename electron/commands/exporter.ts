@@ -1,7 +1,6 @@
 // `memscope exporter [--listen 127.0.0.1:9187] [--config FILE] [--token-file FILE] [-d SECONDS] [--once]`:
 // headless Prometheus exporter. Prints the /metrics URL as its first stdout line, then serves until
 // SIGINT/SIGTERM; --once prints one exposition to stdout instead (for promtool and debugging).
-import { statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ApiError } from '../../shared/errors.js';
 import { DEFAULT_METRICS_CONFIG } from '../../shared/metrics/name-groups.js';
@@ -59,9 +58,6 @@ export async function runExporter(argv: string[]): Promise<number> {
   const config = values.config === undefined ? DEFAULT_METRICS_CONFIG : readMetricsConfig(values.config);
   const tokenFile = values['token-file'];
   const token = tokenFile === undefined ? null : readTokenFile(tokenFile);
-  if (tokenFile !== undefined && (statSync(tokenFile).mode & 0o004) !== 0) {
-    process.stderr.write(`memscope: warning: ${tokenFile} is readable by every user; chmod 600 it\n`);
-  }
   if (values.once !== true && !isLoopbackHost(listen.host) && token === null) {
     throw new ApiError('bad-arg', `exporter: listening on ${listen.host} (not loopback) needs a bearer token: --token-file FILE`);
   }

@@ -1,10 +1,11 @@
 // `memscope serve [--host 127.0.0.1] [--port N] [--open] [-d SECONDS] [--metrics] [--token-file FILE]`: browser mode.
 // Prints the URL with the API token as its first stdout line, then serves until SIGINT/SIGTERM.
-import { spawn } from 'node:child_process';
+// --open hands the token to the browser through a private launch page, never on a command line.
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ApiError } from '../../shared/errors.js';
 import { parseIntervalMs, parsePositiveNumber } from '../../shared/validate.js';
+import { openInBrowser } from '../host/launch-page.js';
 import { MetricsCollector } from '../host/metrics.js';
 import { readTokenFile } from '../host/token-file.js';
 import { startServer } from '../host/server.js';
@@ -60,13 +61,14 @@ export async function runServe(argv: string[]): Promise<number> {
   if (!['127.0.0.1', 'localhost', '::1'].includes(host)) {
     process.stderr.write(`memscope: listening on ${host}: anyone who can reach it and has the token can read this host's processes\n`);
   }
-  if (values.open === true) spawn('xdg-open', [running.url], { stdio: 'ignore', detached: true }).on('error', () => undefined).unref();
+  const launchPage = values.open === true ? openInBrowser(running.origin, running.token) : null;
 
   await new Promise<void>((resolveStop) => {
     const stop = () => resolveStop();
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
+  launchPage?.remove();
   await running.close();
   metrics?.close();
   service.stop();

@@ -1,7 +1,6 @@
 // Serves GET /metrics (Prometheus text format) from a MetricsCollector, alone (`memscope exporter`)
 // or inside browser mode's server (`memscope serve --metrics`, through handleMetricsRequest).
 // Browser mode's rules: loopback by default; bound elsewhere, a bearer token is required.
-import { timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { isIP } from 'node:net';
 import { promisify } from 'node:util';
@@ -10,6 +9,7 @@ import { ApiError } from '../../shared/errors.js';
 import { EXPOSITION_CONTENT_TYPE } from '../../shared/metrics/exposition.js';
 import { prefersGzip } from './accept-encoding.js';
 import { boundConnections } from './connection-bounds.js';
+import { readBearerToken, tokenMatches } from './bearer.js';
 import type { MetricsCollector } from './metrics.js';
 
 const gzipAsync = promisify(gzip);
@@ -49,13 +49,6 @@ export function isLoopbackHost(host: string): boolean {
   return isIP(v4) === 4 && v4.startsWith('127.');
 }
 
-function tokenMatches(given: string | undefined, token: string): boolean {
-  if (given === undefined) return false;
-  const a = Buffer.from(given);
-  const b = Buffer.from(token);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
-
 /** Bodies compressed once per rendered text, since Prometheus asks for gzip on every scrape. */
 const gzipCache = new WeakMap<MetricsCollector, { text: string; body: Promise<Buffer> }>();
 
@@ -81,8 +74,7 @@ export function handleMetricsRequest(req: IncomingMessage, res: ServerResponse, 
   const path = (req.url ?? '/').split('?')[0];
   if (path !== METRICS_PATH) return false;
   if (ctx.token !== null) {
-    const bearer = /^Bearer (.+)$/i.exec(req.headers.authorization ?? '')?.[1];
-    if (!tokenMatches(bearer, ctx.token)) {
+    if (!tokenMatches(readBearerToken(req.headers.authorization), ctx.token)) {
       sendText(res, 401, 'memscope: missing or wrong bearer token (Prometheus: authorization: {credentials_file: …})\n', {
         'www-authenticate': 'Bearer realm="memscope"',
       });

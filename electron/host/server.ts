@@ -1,22 +1,35 @@
 // Browser mode: serves the built renderer and MemscopeApi over HTTP on 127.0.0.1 by default.
-// Every /api request needs the random token (Authorization: Bearer, or ?token= for EventSource);
-// ticks stream as Server-Sent Events; CORS admits loopback origins only. Arguments are validated exactly as IPC's.
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+// Every /api request needs the random token (Authorization: Bearer; ?token= only on GET /api/events,
+// since EventSource cannot set headers); ticks stream as Server-Sent Events; Host names other than this
+// server's are refused (DNS rebinding), CORS admits loopback origins only. Arguments are validated exactly as IPC's.
+import { randomBytes } from 'node:crypto';
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { hostname } from 'node:os';
 import { extname, join, normalize, resolve } from 'node:path';
 import type { SourceInfo, Tick } from '../../shared/api.js';
 import { ApiError, HTTP_STATUS_OF, isApiError } from '../../shared/errors.js';
+import { isLoopbackOrigin } from '../../shared/loopback.js';
+import { quoteUserInput } from '../../shared/text/escape.js';
 import { isApiMethod, validateApiArgs } from '../../shared/validate-args.js';
 import { boundConnections } from './connection-bounds.js';
+import { readBearerToken, tokenMatches } from './bearer.js';
+import { BodyBudget, BodyTooLargeError, readJsonBody } from './body-reader.js';
+import { acceptedHostNames, isAcceptedHostHeader } from './host-check.js';
 import type { MetricsCollector } from './metrics.js';
 import { handleMetricsRequest } from './metrics-server.js';
 import type { MemscopeService } from './service.js';
-import { APP_ORIGIN } from '../window-options.js';
+import { APP_ORIGIN, CONTENT_SECURITY_POLICY } from '../window-options.js';
 
-/** Largest request body accepted (two 20,000-mapping snapshots fit). */
-const MAX_BODY_BYTES = 256 * 1024 * 1024;
+/**
+ * Headers of the app's own files: the CSP as a header (a meta tag cannot carry frame-ancestors), no
+ * framing by any page (clickjacking), and no Referer leaving the app.
+ */
+const PAGE_HEADERS: Record<string, string> = {
+  'content-security-policy': CONTENT_SECURITY_POLICY,
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'no-referrer',
+};
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -44,34 +57,26 @@ export interface ServerOptions {
 /** A running browser-mode server. */
 export interface RunningServer {
   server: Server;
+  /** http://HOST:PORT/?token=… (what serve prints). */
   url: string;
+  /** http://HOST:PORT */
+  origin: string;
   token: string;
   close(): Promise<void>;
 }
 
 /**
- * Pages that may call /api from another origin: the app served from a loopback address (the local
- * `memscope serve`, or the local end of an SSH tunnel). renderer/state/hosts-store.ts accepts the same
- * hosts, and the CSP's connect-src lists them.
+ * Whether a page at `origin` may call /api: the app served from a loopback address (the local
+ * `memscope serve`, or the local end of an SSH tunnel; shared/loopback.ts), or this server's own (Host header).
  */
-const LOOPBACK_ORIGIN = /^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:[0-9]{1,5})?$/;
-
-/** Whether a page at `origin` may call /api: a loopback origin, or this server's own (Host header). */
 export function isAllowedOrigin(origin: string, hostHeader: string | undefined): boolean {
   // APP_ORIGIN: the desktop app's renderer (electron/main.ts serves it from app://memscope).
-  return LOOPBACK_ORIGIN.test(origin) || origin === APP_ORIGIN || (hostHeader !== undefined && origin === `http://${hostHeader}`);
+  return isLoopbackOrigin(origin) || origin === APP_ORIGIN || (hostHeader !== undefined && origin === `http://${hostHeader}`);
 }
 
 /** A fresh random token (128 bits, URL-safe). */
 export function createToken(): string {
   return randomBytes(16).toString('base64url');
-}
-
-function tokenMatches(given: string | null, token: string): boolean {
-  if (given === null) return false;
-  const a = Buffer.from(given);
-  const b = Buffer.from(token);
-  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
@@ -82,22 +87,9 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
 
 function sendError(res: ServerResponse, err: unknown): void {
   const e = isApiError(err) ? err : new ApiError('internal', (err as Error | undefined)?.message ?? String(err));
-  sendJson(res, HTTP_STATUS_OF[e.code], { error: { code: e.code, message: e.message } });
-}
-
-async function readBody(req: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw new ApiError('bad-arg', 'request body too large');
-    chunks.push(chunk as Buffer);
-  }
-  try {
-    return size === 0 ? {} : (JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown);
-  } catch {
-    throw new ApiError('bad-arg', 'request body is not JSON');
-  }
+  // A refused body is left unread: closing the connection keeps it from being drained or buffered.
+  if (e instanceof BodyTooLargeError) res.setHeader('connection', 'close');
+  sendJson(res, e instanceof BodyTooLargeError ? e.httpStatus : HTTP_STATUS_OF[e.code], { error: { code: e.code, message: e.message } });
 }
 
 /** Starts the server; resolves once it listens. */
@@ -105,6 +97,8 @@ export async function startServer(service: MemscopeService, options: ServerOptio
   const token = options.token ?? createToken();
   const staticRoot = resolve(options.staticDir);
   const clients = new Set<ServerResponse>();
+  const bodyBudget = new BodyBudget();
+  const acceptedHosts = acceptedHostNames(options.host);
   const source: SourceInfo = { hostname: hostname(), transport: 'http', intervalMs: service.intervalMs };
 
   const unsubscribe = service.onTick((tick: Tick) => {
@@ -119,9 +113,14 @@ export async function startServer(service: MemscopeService, options: ServerOptio
   boundConnections(server); // idle clients must not take the fds the next tick needs
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    res.setHeader('x-content-type-options', 'nosniff');
+    if (!isAcceptedHostHeader(req.headers.host, acceptedHosts)) {
+      const message = `Host ${quoteUserInput(req.headers.host ?? '')} is not this server (DNS rebinding?): use the URL memscope serve printed`;
+      sendJson(res, 421, { error: { code: 'denied', message } });
+      return;
+    }
     if (options.metrics !== undefined && handleMetricsRequest(req, res, { collector: options.metrics, token })) return;
     const url = new URL(req.url ?? '/', 'http://localhost');
-    res.setHeader('x-content-type-options', 'nosniff');
     if (!url.pathname.startsWith('/api/')) return serveStatic(url.pathname, res);
 
     // CORS, so the app on another loopback port can use this host (issue 6, remote hosts). Answered
@@ -142,21 +141,26 @@ export async function startServer(service: MemscopeService, options: ServerOptio
       return;
     }
 
-    const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? url.searchParams.get('token');
-    if (!tokenMatches(bearer, token)) {
+    const name = url.pathname.slice('/api/'.length);
+    const isEventStream = name === 'events' && req.method === 'GET';
+    // The query token only where a header cannot be set (EventSource); elsewhere it would end up in logs and history.
+    const given = readBearerToken(req.headers.authorization) ?? (isEventStream ? url.searchParams.get('token') : null);
+    if (!tokenMatches(given, token)) {
       sendJson(res, 401, { error: { code: 'unauthorized', message: 'missing or wrong token: use the URL memscope serve printed' } });
       return;
     }
-    const name = url.pathname.slice('/api/'.length);
-    if (name === 'events' && req.method === 'GET') return streamTicks(req, res);
+    if (isEventStream) return streamTicks(req, res);
     if (req.method !== 'POST') {
       sendJson(res, 405, { error: { code: 'bad-arg', message: `${req.method ?? '?'} not allowed: POST /api/<method>` } });
       return;
     }
-    const body = (await readBody(req)) as { args?: unknown };
+    const body = await readJsonBody(req, res, bodyBudget);
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+      throw new ApiError('bad-arg', 'request body must be a JSON object: {"args": [...]}');
+    }
     if (name === 'describeSource') return sendJson(res, 200, { value: source });
     if (!isApiMethod(name)) throw new ApiError('bad-arg', `no such API method: ${name}`);
-    const args = validateApiArgs(name, body.args ?? []);
+    const args = validateApiArgs(name, (body as { args?: unknown }).args ?? []);
     const fn = service[name] as (...a: unknown[]) => Promise<unknown>;
     sendJson(res, 200, { value: await fn.apply(service, args) });
   }
@@ -185,7 +189,9 @@ export async function startServer(service: MemscopeService, options: ServerOptio
       res.end('memscope: the UI is not built (run `npm run build`); the API is available under /api/\n');
       return;
     }
-    res.writeHead(200, { 'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream' });
+    const type = CONTENT_TYPES[extname(file)] ?? 'application/octet-stream';
+    // index.html is answered for every route and may be fetched with ?token=: never cached.
+    res.writeHead(200, { ...PAGE_HEADERS, 'content-type': type, ...(extname(file) === '.html' ? { 'cache-control': 'no-store' } : {}) });
     createReadStream(file).pipe(res);
   }
 
@@ -196,10 +202,12 @@ export async function startServer(service: MemscopeService, options: ServerOptio
   const address = server.address();
   const port = typeof address === 'object' && address !== null ? address.port : options.port;
   const hostForUrl = options.host.includes(':') ? `[${options.host}]` : options.host;
+  const origin = `http://${hostForUrl}:${port}`;
   return {
     server,
     token,
-    url: `http://${hostForUrl}:${port}/?token=${token}`,
+    origin,
+    url: `${origin}/?token=${encodeURIComponent(token)}`,
     async close() {
       unsubscribe();
       for (const res of clients) res.end();

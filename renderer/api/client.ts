@@ -1,6 +1,6 @@
 // The ONLY file that knows how the renderer reaches a host: the active host of hosts-store, which is
-// the local one (Electron's preload bridge window.memscope, else browser mode over HTTP with the URL's
-// token) or a remote memscope serve added by URL + token (HTTP, usually through an SSH tunnel).
+// the local one (Electron's preload bridge window.memscope, else browser mode over HTTP with the token
+// the page was opened with) or a remote memscope serve added by URL + token (HTTP, usually through an SSH tunnel).
 import type { MemscopeBridge, SourceInfo } from '../../shared/api.js';
 import { isApiError } from '../../shared/errors.js';
 import { LOCAL_HOST_ID, readActiveHost, readHostToken, storeActiveHost, type HostEntry } from '../state/hosts-store.js';
@@ -16,12 +16,40 @@ declare global {
 
 let bridge: MemscopeBridge | null = null;
 
+/** Browser mode's token for the server that served the page: per tab, survives reloads, never on disk. */
+const TOKEN_KEY = 'memscope-token';
+
+/** A percent-encoded fragment value, kept as written when it is not valid encoding. */
+function decodeFragment(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
+/**
+ * Moves browser mode's token out of the address bar into sessionStorage: `?token=` (the URL serve
+ * printed) or `#token=` (serve --open's launch page), so it stays out of history, bookmarks and
+ * screenshots. Runs before the first render; a hashchange tells the router its first read is stale.
+ */
+export function adoptTokenFromUrl(): void {
+  if (window.memscope !== undefined) return;
+  const url = new URL(window.location.href);
+  const fromHash = /^#token=(.*)$/.exec(url.hash)?.[1];
+  const token = fromHash !== undefined ? decodeFragment(fromHash) : url.searchParams.get('token');
+  if (token === null) return;
+  if (token !== '') sessionStorage.setItem(TOKEN_KEY, token);
+  url.searchParams.delete('token');
+  if (fromHash !== undefined) url.hash = '#/';
+  window.history.replaceState(window.history.state, '', url.href);
+  window.dispatchEvent(new HashChangeEvent('hashchange'));
+}
+
 /** The bridge to the host that served (or, in Electron, hosts) the app. */
 function createLocalBridge(): MemscopeBridge {
   if (window.memscope !== undefined) return createIpcBridge(window.memscope);
-  const token = new URLSearchParams(window.location.search).get('token') ?? sessionStorage.getItem('memscope-token') ?? '';
-  if (token !== '') sessionStorage.setItem('memscope-token', token); // survives reloads without the query
-  return createHttpBridge(token);
+  return createHttpBridge(sessionStorage.getItem(TOKEN_KEY) ?? '');
 }
 
 /** The bridge to the active host, created once per page load (switchHost reloads). */

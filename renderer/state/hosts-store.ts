@@ -2,6 +2,7 @@
 // page) and remote ones added by URL + token, usually the local end of an SSH tunnel. Which one is
 // active. Labels and URLs persist in localStorage; tokens only in sessionStorage (see TOKENS_KEY).
 import { useSyncExternalStore } from 'react';
+import { isAppFetchableBaseUrl } from '../../shared/loopback.js';
 
 /** The id of the host that served (or hosts) the app itself. */
 export const LOCAL_HOST_ID = 'local';
@@ -17,13 +18,6 @@ const HOSTS_KEY = 'memscope-hosts';
 const TOKENS_KEY = 'memscope-host-tokens';
 /** The active host's id, per tab (two tabs may watch two hosts). */
 const ACTIVE_KEY = 'memscope-active-host';
-
-/**
- * Base URLs the app can reach: http on a loopback address with a port. The CSP's connect-src
- * (renderer/index.html, electron/window-options.ts) allows exactly these, and electron/host/server.ts
- * answers CORS for the same origins; anything else goes through an SSH tunnel.
- */
-const LOOPBACK_BASE_URL = /^http:\/\/(127\.0\.0\.1|localhost|\[::1\]):[0-9]{1,5}$/;
 
 /** A host in the list. */
 export interface HostEntry {
@@ -70,7 +64,7 @@ function readRemoteHosts(): HostEntry[] {
   if (!Array.isArray(raw)) return [];
   return raw.filter(
     (h): h is HostEntry =>
-      typeof h === 'object' && h !== null && typeof h.id === 'string' && h.id !== LOCAL_HOST_ID && typeof h.label === 'string' && typeof h.baseUrl === 'string' && LOOPBACK_BASE_URL.test(h.baseUrl),
+      typeof h === 'object' && h !== null && typeof h.id === 'string' && h.id !== LOCAL_HOST_ID && typeof h.label === 'string' && typeof h.baseUrl === 'string' && isAppFetchableBaseUrl(h.baseUrl),
   );
 }
 
@@ -135,8 +129,10 @@ function checkToken(token: string): string {
 }
 
 /**
- * Splits what the user typed into a loopback base URL and the token it may carry. Throws an Error
- * saying what is wrong (not http, not loopback: then an SSH tunnel is the way).
+ * Splits what the user typed into a loopback base URL and the token it may carry. Only the bases
+ * shared/loopback.ts calls fetchable pass: the CSP's connect-src allows exactly those and the servers
+ * answer CORS for them. Throws an Error saying what is wrong (not http, not loopback: then an SSH
+ * tunnel is the way; [::1]: a CSP cannot name it, localhost reaches it).
  */
 export function parseHostUrl(text: string): { baseUrl: string; token: string | null } {
   let url: URL;
@@ -147,9 +143,12 @@ export function parseHostUrl(text: string): { baseUrl: string; token: string | n
   }
   const baseUrl = url.origin;
   if (url.protocol !== 'http:') throw new Error(`${baseUrl}: memscope serve speaks http (through an SSH tunnel), not ${url.protocol.replace(':', '')}`);
-  if (!LOOPBACK_BASE_URL.test(baseUrl)) {
+  if (url.hostname === '[::1]') {
+    throw new Error(`${baseUrl}: the app cannot name [::1] (a Content-Security-Policy has no IPv6 addresses): use http://localhost:${url.port || 'PORT'}, which reaches a server listening on ::1`);
+  }
+  if (!isAppFetchableBaseUrl(baseUrl)) {
     throw new Error(
-      `${baseUrl}: the app only connects to loopback addresses with a port (127.0.0.1, localhost, [::1]). Forward the remote host through SSH: ssh -L 7879:127.0.0.1:7878 HOST, then add http://127.0.0.1:7879`,
+      `${baseUrl}: the app only connects to loopback addresses with a port (127.0.0.1, localhost). Forward the remote host through SSH: ssh -L 7879:127.0.0.1:7878 HOST, then add http://127.0.0.1:7879`,
     );
   }
   return { baseUrl, token: url.searchParams.get('token') };

@@ -23,13 +23,19 @@ test('webPreferences are the hardened ones', () => {
   assert.equal(prefs.preload, '/x/preload.cjs');
 });
 
-/** The one connect-src the app may have: itself, and memscope hosts on loopback ports (SSH tunnels). */
-const LOOPBACK_ONLY_CONNECT_SRC = "connect-src 'self' http://127.0.0.1:* http://localhost:* http://[::1]:*";
+/**
+ * The one connect-src the app may have: itself, and memscope hosts on loopback ports (SSH tunnels). No
+ * http://[::1]:*: a CSP host-source has no IPv6 grammar and Chromium drops it as invalid.
+ */
+const LOOPBACK_ONLY_CONNECT_SRC = "connect-src 'self' http://127.0.0.1:* http://localhost:*";
 
 test('the CSP allows only the app itself and loopback fetches: no remote content, no inline or eval script', () => {
   const html = readFileSync(join(REPO_ROOT, 'renderer/index.html'), 'utf8');
   const meta = /http-equiv="Content-Security-Policy" content="([^"]*)"/.exec(html)?.[1];
   assert.ok(meta !== undefined, 'index.html has a CSP meta tag');
+  // The meta tag is the header's policy minus frame-ancestors, which browsers ignore in a meta tag.
+  assert.equal(meta, CONTENT_SECURITY_POLICY.replace(/; frame-ancestors [^;]*/, ''));
+  assert.match(CONTENT_SECURITY_POLICY, /; frame-ancestors 'none'$/);
   for (const [where, csp] of [
     ['electron/window-options.ts', CONTENT_SECURITY_POLICY],
     ['renderer/index.html', meta],

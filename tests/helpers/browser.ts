@@ -21,12 +21,26 @@ export interface ServeProcess {
   base: string;
   token: string;
   child: ChildProcess;
+  /** What it wrote to stderr so far (only with captureStderr; else stderr is the test's). */
+  stderr(): string;
   stop(): Promise<void>;
 }
 
+/** How startServe runs it: `memscope start` instead of serve, another environment, stderr kept. */
+export interface ServeOptions {
+  command?: 'serve' | 'start';
+  env?: NodeJS.ProcessEnv;
+  captureStderr?: boolean;
+}
+
 /** Starts `memscope serve --port 0 [args]` and waits for the URL it prints. */
-export async function startServe(args: string[] = []): Promise<ServeProcess> {
-  const child = spawn(process.execPath, [CLI_PATH, 'serve', '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+export async function startServe(args: string[] = [], options: ServeOptions = {}): Promise<ServeProcess> {
+  const child = spawn(process.execPath, [CLI_PATH, options.command ?? 'serve', '--port', '0', ...args], {
+    stdio: ['ignore', 'pipe', options.captureStderr === true ? 'pipe' : 'inherit'],
+    ...(options.env === undefined ? {} : { env: options.env }),
+  });
+  let stderr = '';
+  child.stderr?.setEncoding('utf8').on('data', (c: string) => (stderr += c));
   if (child.stdout === null) throw new Error('no stdout');
   const first = await createInterface({ input: child.stdout })[Symbol.asyncIterator]().next();
   if (first.done === true) throw new Error('memscope serve exited before printing its URL');
@@ -38,9 +52,10 @@ export async function startServe(args: string[] = []): Promise<ServeProcess> {
     base: m[1] ?? '',
     token: m[2] ?? '',
     child,
+    stderr: () => stderr,
     async stop() {
       if (child.exitCode !== null) return;
-      const exited = once(child, 'exit');
+      const exited = once(child, 'close'); // after exit and its last stdout/stderr bytes
       child.kill('SIGTERM');
       await exited;
     },

@@ -1,38 +1,11 @@
 // Browser mode's CORS (remote hosts, issue 6): the app on another loopback port may call /api with
 // the token; a page anywhere else may not, whatever it sends; the token stays required either way.
 import assert from 'node:assert/strict';
-import { request } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import { isAllowedOrigin, startServer, type RunningServer } from '../../../electron/host/server.js';
 import { MemscopeService } from '../../../electron/host/service.js';
 import { REPO_ROOT } from '../../helpers/paths.js';
-
-interface Answer {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: string;
-}
-
-/** One raw HTTP request (node:http, so Origin and Host are sent exactly as given). */
-function send(url: string, method: string, headers: Record<string, string>, body?: string): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { method, headers }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => {
-        text += c;
-        // The event stream never ends: its first frame is enough.
-        if (res.headers['content-type']?.startsWith('text/event-stream') === true && text.includes('\n\n')) res.destroy();
-      });
-      const done = () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text });
-      res.on('end', done);
-      res.on('close', done);
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
+import { sendRaw as send } from '../../helpers/raw-http.js';
 
 const PREFLIGHT = { 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' };
 
