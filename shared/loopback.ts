@@ -1,5 +1,5 @@
-// The loopback names browser mode and the app agree on, in one place: the server's Host and Origin
-// checks (electron/host/server.ts), the CSP's connect-src (electron/window-options.ts) and the remote
+// The loopback names browser mode and the app agree on, in one place: which bound addresses need no token
+// (serve, exporter), the servers' Host and Origin checks (electron/host/server.ts, metrics-server.ts), the CSP's connect-src (electron/window-options.ts) and the remote
 // hosts the app accepts (renderer/state/hosts-store.ts). A CSP host-source has no IPv6 literal grammar
 // (w3c/webappsec-csp#224; Chromium drops `http://[::1]:*` as invalid), so the app reaches ::1 as `localhost`.
 
@@ -11,6 +11,17 @@ export const APP_FETCHABLE_HOST_NAMES: readonly string[] = ['127.0.0.1', 'localh
 
 /** connect-src sources: the app itself and memscope servers on loopback ports (the local ends of SSH tunnels). */
 export const LOOPBACK_CONNECT_SOURCES = ["'self'", ...APP_FETCHABLE_HOST_NAMES.map((name) => `http://${name}:*`)].join(' ');
+
+/**
+ * Whether a bound address or name is reachable only from this machine: 127.0.0.0/8, ::1, ::ffff:127.x,
+ * "localhost". Servers bound to one answer without a token; anything else requires one.
+ */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.replace(/^\[(.*)\]$/, '$1').toLowerCase();
+  if (h === 'localhost' || h === '::1') return true;
+  const v4 = h.startsWith('::ffff:') ? h.slice('::ffff:'.length) : h;
+  return /^127(\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}$/.test(v4);
+}
 
 /** A Host header or an origin's authority split into its lower-case name and port ('' when none). */
 export interface HostAndPort {

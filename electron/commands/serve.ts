@@ -4,6 +4,7 @@
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ApiError } from '../../shared/errors.js';
+import { isLoopbackHost } from '../../shared/loopback.js';
 import { parseIntervalMs, parsePositiveNumber } from '../../shared/validate.js';
 import { openInBrowser } from '../host/launch-page.js';
 import { MetricsCollector } from '../host/metrics.js';
@@ -58,7 +59,7 @@ export async function runServe(argv: string[]): Promise<number> {
     throw new ApiError('bad-arg', `serve: cannot listen on ${host}:${port}: ${code === 'EADDRINUSE' ? 'port in use (try --port 0)' : (code ?? String(err))}`);
   }
   process.stdout.write(`${running.url}\n`);
-  if (!['127.0.0.1', 'localhost', '::1'].includes(host)) {
+  if (!isLoopbackHost(host)) {
     process.stderr.write(`memscope: listening on ${host}: anyone who can reach it and has the token can read this host's processes\n`);
   }
   const launchPage = values.open === true ? openInBrowser(running.origin, running.token) : null;

@@ -3,8 +3,7 @@
 // accepted: an SSH tunnel (`ssh -L 7879:127.0.0.1:7878`) forwards the browser's Host, local port included.
 import { hostname, networkInterfaces } from 'node:os';
 import { isIP } from 'node:net';
-import { LOOPBACK_HOST_NAMES, splitHostPort } from '../../shared/loopback.js';
-import { isLoopbackHost } from './metrics-server.js';
+import { LOOPBACK_HOST_NAMES, isLoopbackHost, splitHostPort } from '../../shared/loopback.js';
 
 /** Addresses that mean "every interface". */
 const WILDCARD_ADDRESSES = ['0.0.0.0', '::', ''];

@@ -2,14 +2,15 @@
 // or inside browser mode's server (`memscope serve --metrics`, through handleMetricsRequest).
 // Browser mode's rules: loopback by default; bound elsewhere, a bearer token is required.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { isIP } from 'node:net';
 import { promisify } from 'node:util';
 import { gzip, constants as zlibConstants } from 'node:zlib';
 import { ApiError } from '../../shared/errors.js';
+import { isLoopbackHost } from '../../shared/loopback.js';
 import { EXPOSITION_CONTENT_TYPE } from '../../shared/metrics/exposition.js';
 import { prefersGzip } from './accept-encoding.js';
 import { boundConnections } from './connection-bounds.js';
 import { readBearerToken, tokenMatches } from './bearer.js';
+import { acceptedHostNames, isAcceptedHostHeader } from './host-check.js';
 import type { MetricsCollector } from './metrics.js';
 
 const gzipAsync = promisify(gzip);
@@ -39,14 +40,6 @@ export interface RunningMetricsServer {
   /** http://HOST:PORT/metrics */
   url: string;
   close(): Promise<void>;
-}
-
-/** True for addresses only this machine can reach: 127.0.0.0/8, ::1, ::ffff:127.x, "localhost". */
-export function isLoopbackHost(host: string): boolean {
-  const h = host.replace(/^\[(.*)\]$/, '$1').toLowerCase();
-  if (h === 'localhost' || h === '::1') return true;
-  const v4 = h.startsWith('::ffff:') ? h.slice('::ffff:'.length) : h;
-  return isIP(v4) === 4 && v4.startsWith('127.');
 }
 
 /** Bodies compressed once per rendered text, since Prometheus asks for gzip on every scrape. */
@@ -116,8 +109,14 @@ export async function startMetricsServer(collector: MetricsCollector, options: M
     throw new ApiError('bad-arg', `exporter: listening on ${options.host} (not loopback) needs a bearer token: --token-file FILE`);
   }
   const ctx: MetricsRequestContext = { collector, token: options.token };
+  // Without a token, a page whose DNS name was re-pointed at 127.0.0.1 could read process names: check Host.
+  const acceptedHosts = options.token === null ? acceptedHostNames(options.host) : null;
   const server = createServer((req, res) => {
     res.setHeader('x-content-type-options', 'nosniff');
+    if (acceptedHosts !== null && !isAcceptedHostHeader(req.headers.host, acceptedHosts)) {
+      sendText(res, 421, 'memscope: this Host is not this exporter (DNS rebinding?): scrape it by its loopback address\n');
+      return;
+    }
     if (!handleMetricsRequest(req, res, ctx)) sendText(res, 404, `memscope exporter serves ${METRICS_PATH} only\n`);
   });
   // Scrapers reuse connections; a short idle timeout still frees sockets of vanished ones.

@@ -7,10 +7,12 @@ import { after, before, describe, test } from 'node:test';
 import { gunzipSync } from 'node:zlib';
 import { MetricsCollector } from '../../../electron/host/metrics.js';
 import { parseMetricsConfig } from '../../../electron/host/metrics-config.js';
-import { handleMetricsRequest, isLoopbackHost, startMetricsServer, type RunningMetricsServer } from '../../../electron/host/metrics-server.js';
+import { handleMetricsRequest, startMetricsServer, type RunningMetricsServer } from '../../../electron/host/metrics-server.js';
+import { isLoopbackHost } from '../../../shared/loopback.js';
 import { MemscopeService } from '../../../electron/host/service.js';
 import { isApiError } from '../../../shared/errors.js';
 import { findSamples, readExposition } from '../../shared/metrics/exposition-reference.js';
+import { sendRaw } from '../../helpers/raw-http.js';
 
 const TOKEN = 'test-token-0123456789abcdef';
 
@@ -120,6 +122,23 @@ describe('memscope exporter HTTP server', () => {
       assert.match(err.message, /not loopback.*needs a bearer token: --token-file FILE/);
       return true;
     });
+  });
+
+  test('without a token, a request naming another Host (DNS rebinding) gets 421 and no metrics', async () => {
+    const open = await startMetricsServer(collector, { host: '127.0.0.1', port: 0, token: null });
+    try {
+      const port = new URL(open.url).port;
+      const evil = await sendRaw(open.url, 'GET', { host: `evil.example:${port}` });
+      assert.equal(evil.status, 421);
+      assert.doesNotMatch(evil.body, /memscope_process_/);
+      for (const host of [`127.0.0.1:${port}`, `localhost:${port}`]) {
+        const ok = await sendRaw(open.url, 'GET', { host });
+        assert.equal(ok.status, 200, host);
+        assert.match(ok.body, /memscope_process_/);
+      }
+    } finally {
+      await open.close();
+    }
   });
 
   test('loopback is 127.0.0.0/8, ::1 and localhost, nothing else', () => {
