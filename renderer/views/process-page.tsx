@@ -7,7 +7,7 @@ import type { ProcessRow } from '../../shared/proc/types.js';
 import { historyToCsv } from '../../shared/snapshot/csv.js';
 import { getBridge } from '../api/client.js';
 import { Banner, ErrorBanner } from '../components/banner.js';
-import { saveText } from '../components/save-file.js';
+import { saveText } from '../export/save-file.js';
 import { formatClock, formatFileTime } from '../format.js';
 import { useMappings } from '../hooks/use-mappings.js';
 import { useProcessHistory } from '../hooks/use-process-history.js';

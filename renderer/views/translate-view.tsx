@@ -9,7 +9,7 @@ import { hexToBigInt } from '../../shared/units.js';
 import { getBridge } from '../api/client.js';
 import { AddressBits } from '../components/address-bits.js';
 import { Banner } from '../components/banner.js';
-import { formatBytes } from '../components/lab-format.js';
+import { formatBytes } from '../lab/lab-format.js';
 import { PageFacts } from '../components/page-facts.js';
 import { PageWalkDiagram } from '../components/page-walk-diagram.js';
 import { TranslateAddressForm } from '../components/translate-address-form.js';

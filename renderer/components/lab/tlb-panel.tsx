@@ -1,11 +1,11 @@
 // The cache lab's TLB panel: a 4 KiB-page and a 2 MiB-page DTLB (entries, ways; shared/sim/tlb/params.ts),
 // each pattern's misses through both (simulateTlb), and reach (entries × page size) against the footprint.
-import { formatSizeBytes } from '../../shared/sim/cache/geometry.js';
-import { computeReachBytes, PAGE_2M_BYTES, PAGE_4K_BYTES } from '../../shared/sim/tlb/params.js';
-import type { TlbReport } from '../../shared/sim/tlb/simulate.js';
-import { formatCount } from '../format.js';
-import { formatBytes, formatRate } from './lab-format.js';
-import type { LabSide, TlbRow } from '../state/cache-lab-inputs.js';
+import { formatSizeBytes } from '../../../shared/sim/cache/geometry.js';
+import { computeReachBytes, PAGE_2M_BYTES, PAGE_4K_BYTES } from '../../../shared/sim/tlb/params.js';
+import type { TlbReport } from '../../../shared/sim/tlb/simulate.js';
+import { formatCount } from '../../format.js';
+import { formatBytes, formatRate } from '../../lab/lab-format.js';
+import type { LabSide, TlbRow } from '../../state/cache-lab-inputs.js';
 import { SideBySideBars, type SideBarDatum } from './side-by-side-bars.js';
 
 /** Props of TlbPanel. */

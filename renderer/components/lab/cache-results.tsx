@@ -1,9 +1,9 @@
 // The cache lab's results: per-level hit rates (or misses) of A against B as bars, the exact counts per level
 // (shared/sim/cache/simulate.ts CacheLevelReport), and each level's sets as heat strips on a shared scale.
 import { useState } from 'react';
-import { formatCount } from '../format.js';
-import type { SideResult } from '../state/cache-lab-store.js';
-import { formatBytes, formatRate } from './lab-format.js';
+import { formatCount } from '../../format.js';
+import type { SideResult } from '../../state/cache-lab-store.js';
+import { formatBytes, formatRate } from '../../lab/lab-format.js';
 import { SetHeatStrip } from './set-heat-strip.js';
 import { SideBySideBars, type SideBarDatum } from './side-by-side-bars.js';
 
