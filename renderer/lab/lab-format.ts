@@ -1,12 +1,15 @@
-// How the labs (cache, TLB) write sizes and rates: exact binary units when a size is a whole number of them
-// ("32 KiB"), else one decimal ("1.5 MiB"); rates as percentages with enough digits to tell tiny ones from 0.
-import { formatKb } from '../../shared/units.js';
-import { formatSizeBytes } from '../../shared/sim/cache/geometry.js';
+// How the labs (allocator, cache, TLB) write what shared/units.ts formatBytes does not: exact byte counts,
+// heap offsets in hex as glibc's own debugging output shows pointers, and rates as percentages.
+import { formatCount } from '../format.js';
 
-/** A byte count: "32 KiB", "8 MiB", "1.5 MiB", "24 B". */
-export function formatBytes(bytes: number): string {
-  const exact = formatSizeBytes(bytes);
-  return bytes < 1024 || !exact.endsWith(' B') ? exact : formatKb(bytes / 1024);
+/** Exact bytes with separators ("123,456 B"). */
+export function formatExactBytes(bytes: number): string {
+  return `${formatCount(bytes)} B`;
+}
+
+/** A heap offset or simulated address in hex ("0x2a0"). */
+export function formatHexOffset(n: number): string {
+  return `0x${n.toString(16)}`;
 }
 
 /** A fraction as a percentage: "87.5%", "0.012%", "0%". */

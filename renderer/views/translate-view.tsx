@@ -3,13 +3,11 @@
 // pagemap/kpageflags see it. Bad, unmapped or non-canonical addresses are explained in place.
 import { useEffect, useState } from 'react';
 import { formatPageSize, parseVirtualAddress, type TranslationReport } from '../../shared/mm/translate.js';
-import { formatSizeBytes } from '../../shared/sim/cache/geometry.js';
 import { computeReachBytes, DEFAULT_TLB_2M, DEFAULT_TLB_4K } from '../../shared/sim/tlb/params.js';
-import { hexToBigInt } from '../../shared/units.js';
+import { formatBytes, formatSizeBytes, hexToBigInt } from '../../shared/units.js';
 import { getBridge } from '../api/client.js';
 import { AddressBits } from '../components/address-bits.js';
 import { Banner } from '../components/banner.js';
-import { formatBytes } from '../lab/lab-format.js';
 import { PageFacts } from '../components/page-facts.js';
 import { PageWalkDiagram } from '../components/page-walk-diagram.js';
 import { TranslateAddressForm } from '../components/translate-address-form.js';
@@ -30,7 +28,7 @@ function describeReach(r: TranslationReport): string {
   const reach2m = computeReachBytes(DEFAULT_TLB_2M);
   const share = (reach: number) => (reach >= sizeBytes ? 'all of it' : `${((reach / sizeBytes) * 100).toFixed(reach / sizeBytes < 0.01 ? 2 : 0)}% of it`);
   return (
-    `This mapping is ${formatBytes(sizeBytes)}. A ${DEFAULT_TLB_4K.entries}-entry DTLB of 4 KiB pages reaches ${formatSizeBytes(reach4k)} (${share(reach4k)}); ` +
+    `This mapping is ${formatBytes(sizeBytes, { wholeUnits: true })}. A ${DEFAULT_TLB_4K.entries}-entry DTLB of 4 KiB pages reaches ${formatSizeBytes(reach4k)} (${share(reach4k)}); ` +
     `${DEFAULT_TLB_2M.entries} entries of 2 MiB pages reach ${formatSizeBytes(reach2m)} (${share(reach2m)}). Past the reach, accesses pay page walks like this one.`
   );
 }

@@ -6,9 +6,10 @@ import { explainMallocLabOp, findPointerOrigin, type MallocLabSession } from '..
 import { describeMallocEvent, MallocEvent } from '../../../shared/sim/malloc/events.js';
 import type { GlibcReplay } from '../../../shared/sim/malloc/glibc/replay.js';
 import { ChunkHome } from '../../../shared/sim/malloc/glibc/state.js';
+import { formatBytes } from '../../../shared/units.js';
 import { formatCount, formatPct } from '../../format.js';
 import { describeOpResult, describeTraceOp } from '../../lab/describe-op.js';
-import { formatBytes, formatExactBytes, formatHexOffset } from '../../lab/format-bytes.js';
+import { formatExactBytes, formatHexOffset } from '../../lab/lab-format.js';
 import { CHUNK_HOME_LABELS, CHUNK_HOME_ORDER, usePalette } from '../../lab/palette.js';
 import { BinsView } from './bins-view.js';
 import { HeapChart } from './heap-chart.js';

@@ -6,9 +6,10 @@ import { readTcmallocHeapView, type TcmallocSpanKind } from '../../../shared/sim
 import { kPageSize } from '../../../shared/sim/malloc/tcmalloc/common.js';
 import { describeTcmallocEvent, TcmallocEvent } from '../../../shared/sim/malloc/tcmalloc/events.js';
 import type { TcmallocReplay } from '../../../shared/sim/malloc/tcmalloc/replay.js';
+import { formatBytes } from '../../../shared/units.js';
 import { formatCount, formatPct } from '../../format.js';
 import { describeOpResult, describeTraceOp } from '../../lab/describe-op.js';
-import { formatBytes, formatHexOffset } from '../../lab/format-bytes.js';
+import { formatHexOffset } from '../../lab/lab-format.js';
 import { usePalette } from '../../lab/palette.js';
 import { HeapChart } from './heap-chart.js';
 import { HeapStrip, type StripBlock, type StripMode } from './heap-strip.js';
