@@ -78,3 +78,31 @@ export function formatKb(kb: number): string {
     unit++;
   }
 }
+
+/**
+ * A size in the largest binary unit that divides it exactly, else in bytes: 32768 → "32 KiB",
+ * 2097152 → "2 MiB", 1536 → "1536 B". Lossless, for geometry (cache levels, lines, pages).
+ */
+export function formatSizeBytes(bytes: number): string {
+  for (const [unit, factor] of [['GiB', 1024 ** 3], ['MiB', 1024 ** 2], ['KiB', 1024]] as const) {
+    if (bytes >= factor && bytes % factor === 0) return `${bytes / factor} ${unit}`;
+  }
+  return `${bytes} B`;
+}
+
+/** The variants of formatBytes: the plain form is "40 B" below a KiB and formatKb's human size above. */
+export interface FormatBytesOptions {
+  /** A whole number of KiB, MiB or GiB without a decimal ("3 MiB", not "3.0 MiB"): lab sizes, mostly powers of two. */
+  wholeUnits?: boolean;
+  /** The exact count first, the human size after it in parentheses: "123456 bytes (121 KiB)", "40 bytes" (CLI summaries, scripts read the number). */
+  exactFirst?: boolean;
+}
+
+/** A byte count for people: "40 B", "1.5 KiB", "12.1 MiB"; see FormatBytesOptions for the variants. */
+export function formatBytes(bytes: number, options: FormatBytesOptions = {}): string {
+  const small = Math.abs(bytes) < 1024;
+  const exact = options.wholeUnits === true && !small ? formatSizeBytes(bytes) : '';
+  const human = small ? `${bytes} B` : exact !== '' && !exact.endsWith(' B') ? exact : formatKb(bytes / 1024);
+  if (options.exactFirst !== true) return human;
+  return small ? `${bytes} bytes` : `${bytes} bytes (${human})`;
+}

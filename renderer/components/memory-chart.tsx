@@ -7,7 +7,7 @@ import { downsampleLttb } from '../../shared/history/lttb.js';
 import { formatClock, formatDateTime, formatExactKb, formatHumanKb, niceKbTicks, niceTimeTicks } from '../format.js';
 import { useElementWidth } from '../hooks/use-element-width.js';
 import { useChartTheme, type ChartTheme } from '../hooks/use-prefers-dark.js';
-import { findChartSvg, saveSvgAsPng } from './chart-png.js';
+import { findChartSvg, saveSvgAsPng } from '../export/chart-png.js';
 
 type SeriesKey = 'resKb' | 'virtKb' | 'shrKb' | 'swapKb';
 

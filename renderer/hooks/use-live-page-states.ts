@@ -1,10 +1,11 @@
 // A whole mapping's live page states for "what if": read with getPages one 1 GiB window at a time (a 16 GiB
 // mapping is 16 calls) and classified into PageState codes.
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { classifyPages, MAX_PAGES_PER_CALL } from '../../shared/proc/page-map.js';
 import { getBridge } from '../api/client.js';
 import { formatPageAddress } from '../lab/page-labels.js';
-import { toUiError, type UiError } from '../ui-error.js';
+import type { UiError } from '../ui-error.js';
+import { usePolled } from './use-polled.js';
 
 /** The states read so far, or the error that stopped the read. */
 export interface LivePageStates {
@@ -20,35 +21,38 @@ export interface LivePageStates {
   atMs: number | null;
 }
 
+interface PageStatesRead {
+  states: Uint8Array;
+  pfnsVisible: boolean;
+  sharedPages: number | null;
+}
+
 /** Reads pageCount pages of pid from startHex (null: not yet known); `generation` changes re-read. */
 export function useLivePageStates(pid: number, startHex: string | null, pageCount: number, generation: number): LivePageStates {
-  const [result, setResult] = useState<LivePageStates>({ states: null, pfnsVisible: false, sharedPages: null, pagesRead: 0, error: null, atMs: null });
-  useEffect(() => {
-    if (startHex === null || pageCount < 1) return;
-    let cancelled = false;
-    setResult({ states: null, pfnsVisible: false, sharedPages: null, pagesRead: 0, error: null, atMs: null });
-    void (async () => {
-      const states = new Uint8Array(pageCount);
-      let pfnsVisible = true;
-      let sharedPages = 0;
-      try {
-        for (let first = 0; first < pageCount; first += MAX_PAGES_PER_CALL) {
-          const count = Math.min(MAX_PAGES_PER_CALL, pageCount - first);
-          const map = await getBridge().getPages(pid, formatPageAddress(startHex, first), count);
-          if (cancelled) return;
-          states.set(classifyPages(map).states, first);
-          pfnsVisible &&= map.pfnsVisible;
-          for (const n of map.mapCounts ?? []) if (n >= 2) sharedPages++;
-          setResult((r) => ({ ...r, pagesRead: first + count }));
-        }
-        setResult({ states, pfnsVisible, sharedPages: pfnsVisible ? sharedPages : null, pagesRead: pageCount, error: null, atMs: Date.now() });
-      } catch (err) {
-        if (!cancelled) setResult((r) => ({ ...r, error: toUiError(err) }));
-      }
-    })();
-    return () => {
-      cancelled = true;
-    };
-  }, [pid, startHex, pageCount, generation]);
-  return result;
+  const key = startHex === null || pageCount < 1 ? null : `${pid} ${startHex} ${pageCount} ${generation}`;
+  const [progress, setProgress] = useState({ key: null as string | null, pagesRead: 0 });
+  const readAll = async (signal: AbortSignal): Promise<PageStatesRead> => {
+    const states = new Uint8Array(pageCount);
+    let pfnsVisible = true;
+    let sharedPages = 0;
+    for (let first = 0; first < pageCount; first += MAX_PAGES_PER_CALL) {
+      const count = Math.min(MAX_PAGES_PER_CALL, pageCount - first);
+      const map = await getBridge().getPages(pid, formatPageAddress(startHex ?? '', first), count);
+      signal.throwIfAborted();
+      states.set(classifyPages(map).states, first);
+      pfnsVisible &&= map.pfnsVisible;
+      for (const n of map.mapCounts ?? []) if (n >= 2) sharedPages++;
+      setProgress({ key, pagesRead: first + count });
+    }
+    return { states, pfnsVisible, sharedPages: pfnsVisible ? sharedPages : null };
+  };
+  const { value, atMs, error } = usePolled(key, readAll, { pollMs: null });
+  return {
+    states: value?.states ?? null,
+    pfnsVisible: value?.pfnsVisible ?? false,
+    sharedPages: value?.sharedPages ?? null,
+    pagesRead: value !== null ? pageCount : progress.key === key ? progress.pagesRead : 0,
+    error,
+    atMs,
+  };
 }

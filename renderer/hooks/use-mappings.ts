@@ -1,10 +1,10 @@
 // One process's MappingsReport (getMappings: maps + smaps + smaps_rollup), read on demand or
 // polled while visible. smaps walks page tables under the target's mm lock, so it is never per tick.
-import { useCallback, useEffect, useRef, useState } from 'react';
 import type { MappingsReport } from '../../shared/api.js';
+import type { Mapping } from '../../shared/proc/types.js';
 import { getBridge } from '../api/client.js';
-import { toUiError, type UiError } from '../ui-error.js';
-import { usePageVisible } from './use-page-visible.js';
+import type { UiError } from '../ui-error.js';
+import { usePolled } from './use-polled.js';
 
 /** A report, when it was read, and the last error (the last good report is kept through errors). */
 export interface MappingsState {
@@ -18,71 +18,28 @@ export interface MappingsState {
 }
 
 /** Last report per pid, so going from the process to a mapping and back shows data at once. */
-const cache = new Map<number, { report: MappingsReport; atMs: number }>();
+const cache = new Map<number, { value: MappingsReport; atMs: number }>();
 const CACHE_PIDS = 8;
 
-/**
- * Reads pid's mappings now and, when pollMs is set, again every pollMs while the page is visible
- * and the process is not gone. `onReport` is called with every new report (e.g. to chart a mapping's Rss).
- */
-export function useMappings(pid: number, pollMs: number | null, onReport?: (report: MappingsReport, atMs: number) => void): MappingsState {
+function remember(pid: number, value: MappingsReport, atMs: number): void {
+  cache.delete(pid);
+  cache.set(pid, { value, atMs });
+  while (cache.size > CACHE_PIDS) cache.delete(cache.keys().next().value as number);
+}
+
+/** The mapping of pid starting at startHex in the last report read for pid, if any (shown until getMapping answers). */
+export function findCachedMapping(pid: number, startHex: string): { value: Mapping; atMs: number } | null {
   const cached = cache.get(pid);
-  const [report, setReport] = useState<MappingsReport | null>(cached?.report ?? null);
-  const [atMs, setAtMs] = useState<number | null>(cached?.atMs ?? null);
-  const [error, setError] = useState<UiError | null>(null);
-  const [loading, setLoading] = useState(false);
-  const inFlight = useRef(false);
-  const alive = useRef(true);
-  const onReportRef = useRef(onReport);
-  onReportRef.current = onReport;
-  const visible = usePageVisible();
+  const mapping = cached?.value.mappings.find((m) => m.start === startHex);
+  return cached === undefined || mapping === undefined ? null : { value: mapping, atMs: cached.atMs };
+}
 
-  const refresh = useCallback(() => {
-    if (inFlight.current) return;
-    inFlight.current = true;
-    setLoading(true);
-    getBridge()
-      .getMappings(pid)
-      .then(
-        (r) => {
-          const t = Date.now();
-          cache.delete(pid);
-          cache.set(pid, { report: r, atMs: t });
-          while (cache.size > CACHE_PIDS) cache.delete(cache.keys().next().value as number);
-          if (!alive.current) return;
-          setReport(r);
-          setAtMs(t);
-          setError(null);
-          onReportRef.current?.(r, t);
-        },
-        (err: unknown) => {
-          if (alive.current) setError(toUiError(err));
-        },
-      )
-      .finally(() => {
-        inFlight.current = false;
-        if (alive.current) setLoading(false);
-      });
-  }, [pid]);
-
-  useEffect(() => {
-    alive.current = true;
-    const c = cache.get(pid);
-    setReport(c?.report ?? null);
-    setAtMs(c?.atMs ?? null);
-    setError(null);
-    refresh();
-    return () => {
-      alive.current = false;
-    };
-  }, [pid, refresh]);
-
-  const gone = error?.code === 'gone';
-  useEffect(() => {
-    if (pollMs === null || !visible || gone) return;
-    const timer = window.setInterval(refresh, pollMs);
-    return () => window.clearInterval(timer);
-  }, [pollMs, visible, gone, refresh]);
-
-  return { report, atMs, error, loading, refresh };
+/** Reads pid's mappings now and, when pollMs is set, again every pollMs while the page is visible and the process is not gone. */
+export function useMappings(pid: number, pollMs: number | null): MappingsState {
+  const { value, atMs, error, loading, refresh } = usePolled(String(pid), () => getBridge().getMappings(pid), {
+    pollMs,
+    initial: cache.get(pid) ?? null,
+    onValue: (report, t) => remember(pid, report, t),
+  });
+  return { report: value, atMs, error, loading, refresh };
 }

@@ -4,6 +4,7 @@ import { useEffect, useState } from 'react';
 import type { HistorySample } from '../../shared/history/sample.js';
 import { getBridge } from '../api/client.js';
 import { subscribeTicks } from '../state/samples-store.js';
+import { usePolled } from './use-polled.js';
 
 /** Most samples kept per process (a day at 1 Hz); the oldest tenth is dropped when full. */
 export const MAX_HISTORY_SAMPLES = 86_400;
@@ -60,31 +61,14 @@ export interface ProcessHistoryState {
 /** Follows pid's history while mounted; `live` false (process gone) stops appending. */
 export function useProcessHistory(pid: number, live: boolean): ProcessHistoryState {
   const [version, setVersion] = useState(0);
-  const [intervalMs, setIntervalMs] = useState(1000);
-  const [loaded, setLoaded] = useState(false);
   const entry = entryOf(pid);
-
-  useEffect(() => {
-    let alive = true;
-    setLoaded(false);
-    getBridge()
-      .getHistory(pid)
-      .then(
-        (h) => {
-          if (!alive) return;
-          merge(entryOf(pid), h.samples);
-          setIntervalMs(h.intervalMs);
-          setLoaded(true);
-          setVersion((v) => v + 1);
-        },
-        () => {
-          if (alive) setLoaded(true);
-        },
-      );
-    return () => {
-      alive = false;
-    };
-  }, [pid]);
+  const held = usePolled(String(pid), () => getBridge().getHistory(pid), {
+    pollMs: null,
+    onValue: (h) => {
+      merge(entryOf(pid), h.samples);
+      setVersion((v) => v + 1);
+    },
+  });
 
   useEffect(() => {
     if (!live) return;
@@ -103,5 +87,6 @@ export function useProcessHistory(pid: number, live: boolean): ProcessHistorySta
     });
   }, [pid, live]);
 
-  return { samples: entry.samples, version, intervalMs, loaded };
+  // A failed read counts as loaded: the ticks still fill the history from now on.
+  return { samples: entry.samples, version, intervalMs: held.value?.intervalMs ?? 1000, loaded: !held.loading };
 }

@@ -1,7 +1,8 @@
 // One op of a trace and what an allocator returned for it, in words: "a id 5 size 40 → heap 0x2b0 (usable 40)".
 import { REGION_HEAP, REGION_MMAP, type ReplayResults } from '../../shared/sim/malloc/replay-results.js';
 import { readTraceOpKind, type Trace } from '../../shared/sim/trace.js';
-import { formatBytes, formatHexOffset } from './format-bytes.js';
+import { formatBytes } from '../../shared/units.js';
+import { formatHexOffset } from './lab-format.js';
 
 /** "a id 5 size 40", "f id 5", "r id 5 size 100" (as the trace spells it, C semantics in the title). */
 export function describeTraceOp(trace: Trace, i: number): string {

@@ -1,5 +1,6 @@
-// Snapshots opened from files (MemscopeApi.openSnapshot validates them): the one shown offline at
-// #/snapshot, and the two sides of #/compare. Held in memory only, like an open document.
+// Snapshots opened from files (MemscopeApi.openSnapshot validates them) or taken of a live process
+// (exportSnapshot): the one shown offline at #/snapshot, and the two sides of #/compare. Held in memory
+// only, like an open document.
 import { useSyncExternalStore } from 'react';
 import type { Snapshot } from '../../shared/snapshot/schema.js';
 import { getBridge } from '../api/client.js';
@@ -49,6 +50,11 @@ export async function readSnapshotFile(file: File): Promise<OpenedSnapshot> {
   } catch (err) {
     throw new Error(`${file.name}: ${err instanceof Error ? err.message : String(err)}`);
   }
+}
+
+/** Takes a snapshot of a live process on the host (exportSnapshot). */
+export function exportProcessSnapshot(pid: number): Promise<Snapshot> {
+  return getBridge().exportSnapshot(pid);
 }
 
 /** Opens a file as the current offline snapshot; on failure keeps the previous one and records the error. Resolves true on success. */

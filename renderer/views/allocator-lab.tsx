@@ -2,11 +2,11 @@
 // models side by side, in the renderer (pure shared/ code, no host call); play, step and scrub over the ops.
 import { useCallback, useEffect, useState } from 'react';
 import { Banner } from '../components/banner.js';
-import { GlibcPanel } from '../components/glibc-panel.js';
-import type { StripMode } from '../components/heap-strip.js';
-import { LabSourceBar } from '../components/lab-source.js';
-import { LabTransport, seekLab } from '../components/lab-transport.js';
-import { TcmallocPanel } from '../components/tcmalloc-panel.js';
+import { GlibcPanel } from '../components/lab/glibc-panel.js';
+import type { StripMode } from '../components/lab/heap-strip.js';
+import { LabSourceBar } from '../components/lab/lab-source.js';
+import { LabTransport, seekLab } from '../components/lab/lab-transport.js';
+import { TcmallocPanel } from '../components/lab/tcmalloc-panel.js';
 import { formatCount } from '../format.js';
 import { useLabPlayback } from '../hooks/use-lab-playback.js';
 import { buildLab, type LabBuild } from '../lab/build-lab.js';

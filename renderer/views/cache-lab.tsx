@@ -3,10 +3,10 @@
 // the renderer, and compare hit rates, per-set heat and TLB misses side by side.
 import { useEffect, useMemo, type FormEvent } from 'react';
 import { Banner } from '../components/banner.js';
-import { CacheResults } from '../components/cache-results.js';
-import { GeometryEditor } from '../components/geometry-editor.js';
-import { PatternPicker } from '../components/pattern-picker.js';
-import { TlbPanel } from '../components/tlb-panel.js';
+import { CacheResults } from '../components/lab/cache-results.js';
+import { GeometryEditor } from '../components/lab/geometry-editor.js';
+import { PatternPicker } from '../components/lab/pattern-picker.js';
+import { TlbPanel } from '../components/lab/tlb-panel.js';
 import { buildLabInputs, describeCliCommand, toGeometryRows, type LabSide } from '../state/cache-lab-inputs.js';
 import {
   applyLabPreset,

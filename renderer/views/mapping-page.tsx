@@ -1,11 +1,10 @@
-// #/process/PID/mapping/START, live: re-reads the process's smaps every few seconds while open,
-// finds the mapping by its start address and charts its Rss; keeps the last reading if it goes away.
+// #/process/PID/mapping/START, live: re-reads the mapping (getMapping: its smaps entry) every few seconds
+// while open and charts its Rss; keeps the last reading if it goes away.
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { MappingsReport } from '../../shared/api.js';
 import type { Mapping } from '../../shared/proc/types.js';
 import { Banner, ErrorBanner } from '../components/banner.js';
 import type { KbPoint } from '../components/small-area-chart.js';
-import { useMappings } from '../hooks/use-mappings.js';
+import { useMapping } from '../hooks/use-mapping.js';
 import { MappingDetail } from './mapping-detail.js';
 
 /** Re-read period of smaps while a mapping is watched. */
@@ -14,36 +13,28 @@ export const MAPPING_POLL_MS = 3000;
 /** Most Rss points kept for the chart (an hour at the poll period). */
 const MAX_POINTS = 1200;
 
-function findMapping(report: MappingsReport | null, start: string): Mapping | null {
-  return report?.mappings.find((m) => m.start === start) ?? null;
-}
-
 /** The live mapping page. */
 export function MappingPage({ pid, start }: { pid: number; start: string }) {
   const [points, setPoints] = useState<KbPoint[]>([]);
   const lastMapping = useRef<Mapping | null>(null);
-  const onReport = useCallback(
-    (report: MappingsReport, atMs: number) => {
-      const rss = findMapping(report, start)?.smaps?.Rss;
-      if (typeof rss === 'number') setPoints((prev) => [...prev.slice(-(MAX_POINTS - 1)), { tMs: atMs, kb: rss }]);
-    },
-    [start],
-  );
-  const { report, atMs, error } = useMappings(pid, MAPPING_POLL_MS, onReport);
+  const onMapping = useCallback((mapping: Mapping | null, atMs: number) => {
+    const rss = mapping?.smaps?.Rss;
+    if (typeof rss === 'number') setPoints((prev) => [...prev.slice(-(MAX_POINTS - 1)), { tMs: atMs, kb: rss }]);
+  }, []);
+  const { mapping: current, answered, atMs, error } = useMapping(pid, start, MAPPING_POLL_MS, onMapping);
 
   useEffect(() => {
     setPoints([]);
     lastMapping.current = null;
   }, [pid, start]);
 
-  const current = findMapping(report, start);
   if (current !== null) lastMapping.current = current;
   const mapping = current ?? lastMapping.current;
 
   const banners = (
     <>
       {error !== null ? <ErrorBanner error={error} what={`/proc/${pid}/smaps`} /> : null}
-      {report !== null && current === null && mapping !== null ? (
+      {answered && current === null && mapping !== null ? (
         <Banner tone="gone" title={`No mapping starts at ${start} any more`} testId="mapping-gone">
           It was unmapped, or merged with or split from a neighbour (mprotect, mremap). The last reading is shown.
         </Banner>
@@ -56,8 +47,8 @@ export function MappingPage({ pid, start }: { pid: number; start: string }) {
       <div className="page" data-testid="mapping-detail" data-start={start}>
         <a href={`#/process/${pid}`}>← pid {pid}</a>
         {banners}
-        {report === null && error === null ? <p>reading /proc/{pid}/smaps…</p> : null}
-        {report !== null ? (
+        {!answered && error === null ? <p>reading /proc/{pid}/smaps…</p> : null}
+        {answered ? (
           <Banner tone="warn" title={`pid ${pid} has no mapping starting at ${start}`}>
             Pick one from the <a href={`#/process/${pid}`}>mappings table</a>.
           </Banner>

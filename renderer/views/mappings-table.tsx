@@ -8,7 +8,7 @@ import type { Mapping } from '../../shared/proc/types.js';
 import { listSmapsFields, mappingsToCsv } from '../../shared/snapshot/csv.js';
 import { hexToBigInt, mappingSizeKb } from '../../shared/units.js';
 import { ColumnChooser } from '../components/column-chooser.js';
-import { saveText } from '../components/save-file.js';
+import { saveText } from '../export/save-file.js';
 import { VirtualTable, type TableSort, type VirtualColumn } from '../components/virtual-table.js';
 import { formatCount, formatExactKb } from '../format.js';
 import { describeSmapsField } from '../help/smaps-fields.js';

@@ -8,7 +8,7 @@ import { computeGridColumns, MAX_GRID_CANVAS_PX, PageGrid } from '../components/
 import { PageLegend } from '../components/page-legend.js';
 import { formatClock, formatCount, formatHumanKb } from '../format.js';
 import { useElementWidth } from '../hooks/use-element-width.js';
-import { useMappings } from '../hooks/use-mappings.js';
+import { useMapping } from '../hooks/use-mapping.js';
 import { usePageMap } from '../hooks/use-page-map.js';
 import { formatPageAddress, PageTooltip } from '../lab/page-labels.js';
 import { usePalette } from '../lab/palette.js';
@@ -27,8 +27,7 @@ function pickZoom(pageCount: number, widthPx: number, heightPx: number): number 
 
 /** The page map page (data-testid="page-map"). */
 export function PageMapView({ pid, start }: { pid: number; start: string }) {
-  const { report, error: mapsError } = useMappings(pid, null);
-  const mapping = report?.mappings.find((m) => m.start === start) ?? null;
+  const { mapping, answered, error: mapsError } = useMapping(pid, start, null);
   const totalPages = mapping === null ? 0 : Number((hexToBigInt(mapping.end) - hexToBigInt(mapping.start)) / 4096n);
   const windowCount = Math.max(1, Math.ceil(totalPages / MAX_PAGES_PER_CALL));
   const [windowIndex, setWindowIndex] = useState(0);
@@ -89,7 +88,7 @@ export function PageMapView({ pid, start }: { pid: number; start: string }) {
         </div>
       </header>
       {mapsError !== null ? <ErrorBanner error={mapsError} what={`/proc/${pid}/maps`} /> : null}
-      {report !== null && mapping === null ? (
+      {answered && mapping === null ? (
         <Banner tone="warn" title={`pid ${pid} has no mapping starting at ${start}`}>
           Pick one from the <a href={`#/process/${pid}`}>mappings table</a>.
         </Banner>

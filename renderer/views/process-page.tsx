@@ -1,19 +1,19 @@
 // #/process/PID, live: gathers the row (ticks), status and command line (getProcess), history
-// (getHistory + ticks) and mappings (getMappings, every 5 s while visible) for ProcessView, and
+// (getHistory + ticks) and mappings (getMappings, every 5 s while visible), all through hooks, for ProcessView, and
 // keeps the last data with a "gone" banner when the process exits. Export: snapshot JSON, history CSV.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ProcessDetail } from '../../shared/api.js';
 import type { ProcessRow } from '../../shared/proc/types.js';
 import { historyToCsv } from '../../shared/snapshot/csv.js';
-import { getBridge } from '../api/client.js';
 import { Banner, ErrorBanner } from '../components/banner.js';
-import { saveText } from '../components/save-file.js';
+import { saveText } from '../export/save-file.js';
 import { formatClock, formatFileTime } from '../format.js';
 import { useMappings } from '../hooks/use-mappings.js';
+import { useProcessDetail } from '../hooks/use-process-detail.js';
 import { useProcessHistory } from '../hooks/use-process-history.js';
 import { navigate } from '../state/router.js';
 import { useTick } from '../state/samples-store.js';
-import { showSnapshot } from '../state/snapshot-store.js';
+import { exportProcessSnapshot, showSnapshot } from '../state/snapshot-store.js';
 import { toUiError, type UiError } from '../ui-error.js';
 import { ProcessView } from './process-view.js';
 
@@ -23,8 +23,6 @@ export const MAPPINGS_POLL_MS = 5000;
 /** The live process page. */
 export function ProcessPage({ pid }: { pid: number }) {
   const tick = useTick();
-  const [detail, setDetail] = useState<ProcessDetail | null>(null);
-  const [detailError, setDetailError] = useState<UiError | null>(null);
   const [autoRefresh, setAutoRefresh] = useState(true);
   const [exportError, setExportError] = useState<UiError | null>(null);
   const [exporting, setExporting] = useState(false);
@@ -42,25 +40,11 @@ export function ProcessPage({ pid }: { pid: number }) {
   useEffect(() => {
     lastRow.current = null;
     setGoneAtMs(null);
-    setDetail(null);
-    setDetailError(null);
-    let alive = true;
-    getBridge()
-      .getProcess(pid)
-      .then(
-        (d) => {
-          if (!alive) return;
-          setDetail(d);
-          if (d.row !== null && lastRow.current === null) lastRow.current = d.row;
-        },
-        (err: unknown) => {
-          if (alive) setDetailError(toUiError(err));
-        },
-      );
-    return () => {
-      alive = false;
-    };
   }, [pid]);
+  const onDetail = useCallback((d: ProcessDetail) => {
+    if (d.row !== null && lastRow.current === null) lastRow.current = d.row;
+  }, []);
+  const { detail, error: detailError } = useProcessDetail(pid, onDetail);
 
   const mappings = useMappings(pid, autoRefresh && goneAtMs === null ? MAPPINGS_POLL_MS : null);
   const goneNow = tick !== null && liveRow === null && (lastRow.current !== null || detailError?.code === 'gone');
@@ -76,8 +60,7 @@ export function ProcessPage({ pid }: { pid: number }) {
 
   const exportSnapshot = () => {
     setExporting(true);
-    getBridge()
-      .exportSnapshot(pid)
+    exportProcessSnapshot(pid)
       .then(
         (snapshot) => {
           const fileName = `${fileBase}-${formatFileTime(Date.parse(snapshot.createdAt) || Date.now())}.json`;

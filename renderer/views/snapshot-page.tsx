@@ -8,7 +8,7 @@ import { historyToCsv } from '../../shared/snapshot/csv.js';
 import type { Snapshot } from '../../shared/snapshot/schema.js';
 import { Banner } from '../components/banner.js';
 import { ImportSnapshotButton } from '../components/import-snapshot.js';
-import { saveText } from '../components/save-file.js';
+import { saveText } from '../export/save-file.js';
 import { formatDateTime, formatHumanKb } from '../format.js';
 import { navigate } from '../state/router.js';
 import { clearSnapshotError, useSnapshots } from '../state/snapshot-store.js';

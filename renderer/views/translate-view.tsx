@@ -1,27 +1,17 @@
 // #/process/PID/translate/ADDR: how one virtual address of a live process becomes a physical one (translateAddress,
 // electron/host/translate.ts): its bits, the page-table walk level by level, the page size, and the page as
 // pagemap/kpageflags see it. Bad, unmapped or non-canonical addresses are explained in place.
-import { useEffect, useState } from 'react';
-import { formatPageSize, parseVirtualAddress, type TranslationReport } from '../../shared/mm/translate.js';
-import { formatSizeBytes } from '../../shared/sim/cache/geometry.js';
+import { formatPageSize, type TranslationReport } from '../../shared/mm/translate.js';
 import { computeReachBytes, DEFAULT_TLB_2M, DEFAULT_TLB_4K } from '../../shared/sim/tlb/params.js';
-import { hexToBigInt } from '../../shared/units.js';
-import { getBridge } from '../api/client.js';
+import { formatBytes, formatSizeBytes, hexToBigInt } from '../../shared/units.js';
 import { AddressBits } from '../components/address-bits.js';
 import { Banner } from '../components/banner.js';
-import { formatBytes } from '../components/lab-format.js';
 import { PageFacts } from '../components/page-facts.js';
 import { PageWalkDiagram } from '../components/page-walk-diagram.js';
 import { TranslateAddressForm } from '../components/translate-address-form.js';
+import { useTranslation } from '../hooks/use-translation.js';
 import { navigate } from '../state/router.js';
-import { toUiError, type UiError } from '../ui-error.js';
-
-interface Outcome {
-  /** Which request this answers (pid, address, refresh count). */
-  key: string;
-  report: TranslationReport | null;
-  error: UiError | null;
-}
+import type { UiError } from '../ui-error.js';
 
 /** TLB reach next to the mapping's size: how much of it a first-level DTLB covers. */
 function describeReach(r: TranslationReport): string {
@@ -30,7 +20,7 @@ function describeReach(r: TranslationReport): string {
   const reach2m = computeReachBytes(DEFAULT_TLB_2M);
   const share = (reach: number) => (reach >= sizeBytes ? 'all of it' : `${((reach / sizeBytes) * 100).toFixed(reach / sizeBytes < 0.01 ? 2 : 0)}% of it`);
   return (
-    `This mapping is ${formatBytes(sizeBytes)}. A ${DEFAULT_TLB_4K.entries}-entry DTLB of 4 KiB pages reaches ${formatSizeBytes(reach4k)} (${share(reach4k)}); ` +
+    `This mapping is ${formatBytes(sizeBytes, { wholeUnits: true })}. A ${DEFAULT_TLB_4K.entries}-entry DTLB of 4 KiB pages reaches ${formatSizeBytes(reach4k)} (${share(reach4k)}); ` +
     `${DEFAULT_TLB_2M.entries} entries of 2 MiB pages reach ${formatSizeBytes(reach2m)} (${share(reach2m)}). Past the reach, accesses pay page walks like this one.`
   );
 }
@@ -43,35 +33,7 @@ function describeError(address: string, error: UiError): string {
 
 /** The translation page (data-testid="translate-view"). */
 export function TranslateView({ pid, address }: { pid: number; address: string }) {
-  const [refresh, setRefresh] = useState(0);
-  const [outcome, setOutcome] = useState<Outcome | null>(null);
-  const key = `${pid} ${address} ${refresh}`;
-
-  useEffect(() => {
-    if (address === '') return;
-    let cancelled = false;
-    let hex: string;
-    try {
-      hex = parseVirtualAddress(address).toString(16); // bad hex is explained without a round trip
-    } catch (err) {
-      setOutcome({ key, report: null, error: toUiError(err) });
-      return;
-    }
-    getBridge()
-      .translateAddress(pid, hex)
-      .then(
-        (report) => !cancelled && setOutcome({ key, report, error: null }),
-        (err: unknown) => !cancelled && setOutcome({ key, report: null, error: toUiError(err) }),
-      );
-    return () => {
-      cancelled = true;
-    };
-  }, [pid, address, key]);
-
-  const current = outcome !== null && outcome.key.startsWith(`${pid} ${address} `) ? outcome : null;
-  const loading = address !== '' && (current === null || current.key !== key);
-  const r = current?.report ?? null;
-  const error = current?.error ?? null;
+  const { report: r, error, loading, refresh } = useTranslation(pid, address);
   const state = loading ? 'loading' : error !== null ? 'error' : r !== null ? 'done' : 'idle';
   const step = (direction: 1 | -1) => {
     if (r === null) return;
@@ -113,7 +75,7 @@ export function TranslateView({ pid, address }: { pid: number; address: string }
               <button type="button" onClick={() => step(1)} title="the same offset in the page above">
                 next page →
               </button>
-              <button type="button" onClick={() => setRefresh((n) => n + 1)} disabled={loading} title="read pagemap again">
+              <button type="button" onClick={refresh} disabled={loading} title="read pagemap again">
                 {loading ? 'reading…' : 'Refresh'}
               </button>
             </div>

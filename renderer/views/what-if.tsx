@@ -20,12 +20,12 @@ import { hexToBigInt } from '../../shared/units.js';
 import { Banner, ErrorBanner } from '../components/banner.js';
 import { computeGridColumns, PageGrid } from '../components/page-grid.js';
 import { PageLegend } from '../components/page-legend.js';
-import { PROC_COLORS, WhatIfChart } from '../components/what-if-chart.js';
-import { WHAT_IF_PRESETS, WhatIfSteps } from '../components/what-if-steps.js';
+import { PROC_COLORS, WhatIfChart } from '../components/lab/what-if-chart.js';
+import { WHAT_IF_PRESETS, WhatIfSteps } from '../components/lab/what-if-steps.js';
 import { formatCount, formatExactKb, formatHumanKb } from '../format.js';
 import { useElementWidth } from '../hooks/use-element-width.js';
 import { useLivePageStates } from '../hooks/use-live-page-states.js';
-import { useMappings } from '../hooks/use-mappings.js';
+import { useMapping } from '../hooks/use-mapping.js';
 import { explainWhatIf } from '../lab/explain-what-if.js';
 import { describePageState, formatPageAddress } from '../lab/page-labels.js';
 import { usePalette } from '../lab/palette.js';
@@ -48,8 +48,7 @@ function pickCell(pages: number, widthPx: number, heightPx: number): number {
 
 /** The what-if page (data-testid="what-if"). */
 export function WhatIfView({ pid, start }: { pid: number; start: string }) {
-  const { report, error: mapsError } = useMappings(pid, null);
-  const mapping = report?.mappings.find((m) => m.start === start) ?? null;
+  const { mapping, answered, error: mapsError } = useMapping(pid, start, null);
   const pages = mapping === null ? 0 : Number((hexToBigInt(mapping.end) - hexToBigInt(mapping.start)) / 4096n);
   const tooBig = pages > MAX_REGION_PAGES;
   const [generation, setGeneration] = useState(0);
@@ -137,7 +136,7 @@ export function WhatIfView({ pid, start }: { pid: number; start: string }) {
         ) : null}
       </header>
       {mapsError !== null ? <ErrorBanner error={mapsError} what={`/proc/${pid}/maps`} /> : null}
-      {report !== null && mapping === null ? (
+      {answered && mapping === null ? (
         <Banner tone="warn" title={`pid ${pid} has no mapping starting at ${start}`}>
           Pick one from the <a href={`#/process/${pid}`}>mappings table</a>.
         </Banner>

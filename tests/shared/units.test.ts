@@ -1,7 +1,7 @@
-// shared/units.ts: hex ⇄ bigint addresses, kB/pages, formatKb; expectations worked out by hand.
+// shared/units.ts: hex ⇄ bigint addresses, kB/pages, formatKb, formatBytes; expectations worked out by hand.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { bigIntToHex, formatKb, hexToBigInt, kbToBytes, mappingSizeKb, pagesToKb } from '../../shared/units.js';
+import { bigIntToHex, formatBytes, formatKb, formatSizeBytes, hexToBigInt, kbToBytes, mappingSizeKb, pagesToKb, type FormatBytesOptions } from '../../shared/units.js';
 
 describe('hex ⇄ bigint addresses', () => {
   test('the [vsyscall] address, above 2^53, survives exactly both ways', () => {
@@ -58,5 +58,50 @@ describe('formatKb', () => {
   ];
   for (const [kb, text] of cases) {
     test(`${kb} kB → ${text}`, () => assert.equal(formatKb(kb), text));
+  }
+});
+
+describe('formatSizeBytes: the largest unit that divides exactly', () => {
+  const cases: [number, string][] = [
+    [0, '0 B'],
+    [64, '64 B'],
+    [1536, '1536 B'],
+    [32 * 1024, '32 KiB'],
+    [1536 * 1024, '1536 KiB'],
+    [2 * 1024 ** 2, '2 MiB'],
+    [1024 ** 3, '1 GiB'],
+  ];
+  for (const [bytes, text] of cases) {
+    test(`${bytes} → ${text}`, () => assert.equal(formatSizeBytes(bytes), text));
+  }
+});
+
+describe('formatBytes: one rule, the variants as options', () => {
+  const MIB = 1024 ** 2;
+  const cases: [number, FormatBytesOptions, string][] = [
+    // Plain (the allocator lab): bytes below a KiB, formatKb above.
+    [0, {}, '0 B'],
+    [1023, {}, '1023 B'],
+    [1024, {}, '1 KiB'],
+    [1536, {}, '1.5 KiB'],
+    [3 * MIB, {}, '3.0 MiB'],
+    [-500, {}, '-500 B'],
+    [-2048, {}, '-2 KiB'],
+    // wholeUnits (the cache and TLB labs, sizes of mappings): exact units kept without a decimal.
+    [24, { wholeUnits: true }, '24 B'],
+    [1536, { wholeUnits: true }, '1.5 KiB'],
+    [32 * 1024, { wholeUnits: true }, '32 KiB'],
+    [1.5 * MIB, { wholeUnits: true }, '1536 KiB'],
+    [3 * MIB, { wholeUnits: true }, '3 MiB'],
+    [3 * MIB + 100, { wholeUnits: true }, '3.0 MiB'],
+    // exactFirst (the CLI's malloc summary): the count, then the human size.
+    [40, { exactFirst: true }, '40 bytes'],
+    [1024, { exactFirst: true }, '1024 bytes (1 KiB)'],
+    [12345, { exactFirst: true }, '12345 bytes (12.1 KiB)'],
+    [123456, { exactFirst: true }, '123456 bytes (121 KiB)'],
+    [3 * MIB, { exactFirst: true, wholeUnits: true }, '3145728 bytes (3 MiB)'],
+  ];
+  for (const [bytes, options, text] of cases) {
+    test(`${bytes} ${JSON.stringify(options)} → ${text}`, () => assert.equal(formatBytes(bytes, options), text));
   }
 });

@@ -1,7 +1,8 @@
 // Renders cache-simulation reports for people: the geometry, then per pattern a table of accesses, hits and
 // misses per level (reads and writes apart) and the accesses that went to memory.
 
-import { describeLevel, formatSizeBytes, type CacheGeometry } from './geometry.js';
+import { formatSizeBytes } from '../../units.js';
+import { describeLevel, type CacheGeometry } from './geometry.js';
 import type { CacheReport } from './simulate.js';
 
 function formatPercent(fraction: number): string {

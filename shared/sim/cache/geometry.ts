@@ -4,6 +4,7 @@
 // coherency_line_size) and valgrind's cachegrind option syntax (--D1=size,assoc,line_size).
 
 import { ApiError } from '../../errors.js';
+import { formatSizeBytes } from '../../units.js';
 
 /** One cache level. */
 export interface CacheLevelGeometry {
@@ -101,14 +102,6 @@ export function parseGeometrySpec(spec: string): CacheGeometry {
   const problems = validateGeometry(levels);
   if (problems.length > 0) throw new ApiError('bad-arg', `bad geometry ${JSON.stringify(spec)}: ${problems[0]}`);
   return levels;
-}
-
-/** Human description of a size in binary units: 32768 → "32 KiB". */
-export function formatSizeBytes(bytes: number): string {
-  for (const [unit, factor] of [['GiB', 1024 ** 3], ['MiB', 1024 ** 2], ['KiB', 1024]] as const) {
-    if (bytes >= factor && bytes % factor === 0) return `${bytes / factor} ${unit}`;
-  }
-  return `${bytes} B`;
 }
 
 /** One line per level: "L1d 32 KiB, 8-way, 64 B lines, 64 sets". */

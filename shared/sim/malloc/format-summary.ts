@@ -3,7 +3,7 @@
 // its peak, bytes in use, fragmentation ((brk − in use) / brk), mmapped chunks, requests per path.
 // Vocabulary: glibc 2.36 malloc/malloc.c (../events.ts) and gperftools 2.10 (./tcmalloc/events.ts).
 
-import { formatKb } from '../../units.js';
+import { formatBytes } from '../../units.js';
 import { type Trace, OP_ALLOC, OP_FREE } from '../trace.js';
 import {
   MALLOC_EVENT_NAMES,
@@ -305,10 +305,8 @@ export function finishMallocSummary(b: MallocSummaryBuilder, tally: MallocOpTall
   return s;
 }
 
-/** "123456 bytes (120.6 KiB)". */
-export function formatBytes(bytes: number): string {
-  return bytes < 1024 ? `${bytes} bytes` : `${bytes} bytes (${formatKb(bytes / 1024)})`;
-}
+/** Sizes in the summary: "123456 bytes (121 KiB)", the exact count first for scripts. */
+const EXACT_FIRST = { exactFirst: true } as const;
 
 /** "26.04%", or "n/a" for null. */
 export function formatPercent(share: number | null): string {
@@ -331,14 +329,14 @@ export function formatMallocSummary(s: MallocSummary, heading: readonly string[]
   const ev = (name: string): number => s.eventCounts[name] ?? 0;
   const lines = [...heading];
   lines.push(row('ops', `${s.ops} (a ${s.opCounts.a}, f ${s.opCounts.f}, r ${s.opCounts.r}; ${s.nullResults} returned NULL)`));
-  lines.push(row('final brk', `${formatBytes(s.finalBrkBytes)}: the heap's size (program break − heap start)`));
-  lines.push(row('peak heap', `${formatBytes(s.peakBrkBytes)}${s.peakOp >= 0 ? ` (first reached after op ${s.peakOp})` : ''}`));
+  lines.push(row('final brk', `${formatBytes(s.finalBrkBytes, EXACT_FIRST)}: the heap's size (program break − heap start)`));
+  lines.push(row('peak heap', `${formatBytes(s.peakBrkBytes, EXACT_FIRST)}${s.peakOp >= 0 ? ` (first reached after op ${s.peakOp})` : ''}`));
   if (s.allocator === 'glibc') {
-    lines.push(row('in use', `${formatBytes(s.heapInUseBytes)}: heap chunks of live allocations, headers and the tcache's own chunk included`));
+    lines.push(row('in use', `${formatBytes(s.heapInUseBytes, EXACT_FIRST)}: heap chunks of live allocations, headers and the tcache's own chunk included`));
     lines.push(
       row('fragmentation', `${formatPercent(s.fragmentation)} final, ${formatPercent(s.fragmentationAtPeak)} at peak, ${formatPercent(s.fragmentationMean)} mean over ops: (brk − in use) / brk`),
     );
-    lines.push(row('mmapped', `${s.mmappedCount} chunks, ${formatBytes(s.mmappedBytes)} alive; ${ev('mmap')} mmap, ${ev('munmap')} munmap, ${ev('mremap')} mremap calls`));
+    lines.push(row('mmapped', `${s.mmappedCount} chunks, ${formatBytes(s.mmappedBytes, EXACT_FIRST)} alive; ${ev('mmap')} mmap, ${ev('munmap')} munmap, ${ev('mremap')} mremap calls`));
     lines.push(row('served by path', formatCounts(s.servedBy)));
     lines.push(row('freed into', formatCounts(s.freedInto)));
     lines.push(row('realloc', formatCounts(s.reallocPaths)));
@@ -348,9 +346,9 @@ export function formatMallocSummary(s: MallocSummary, heading: readonly string[]
     lines.push(row('unsorted sorting', `${ev('binned')} chunks filed into small/large bins, ${ev('split')} splits, ${ev('tcache-stash')} stashed into tcache`));
     lines.push(row('dynamic threshold', `raised ${ev('threshold-raised')} times`));
   } else {
-    lines.push(row('in use', `${formatBytes(s.heapInUseBytes)}: generic.current_allocated_bytes`));
+    lines.push(row('in use', `${formatBytes(s.heapInUseBytes, EXACT_FIRST)}: generic.current_allocated_bytes`));
     lines.push(row('fragmentation', `${formatPercent(s.fragmentation)} final: (generic.heap_size − current_allocated_bytes) / generic.heap_size`));
-    for (const e of s.extraBytes) lines.push(row(e.label, formatBytes(e.bytes)));
+    for (const e of s.extraBytes) lines.push(row(e.label, formatBytes(e.bytes, EXACT_FIRST)));
     lines.push(row('served by path', formatCounts(s.servedBy)));
     lines.push(row('freed into', formatCounts(s.freedInto)));
     lines.push(row('realloc', formatCounts(s.reallocPaths)));

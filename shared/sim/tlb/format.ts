@@ -1,7 +1,7 @@
 // Renders TLB reports for people: one row per TLB geometry (e.g. 4 KiB against 2 MiB pages) with reach,
 // lookups, hits and misses, under the pattern and its footprint.
 
-import { formatSizeBytes } from '../cache/geometry.js';
+import { formatSizeBytes } from '../../units.js';
 import type { TlbReport } from './simulate.js';
 
 /** Reports of one pattern (one per geometry) as an aligned table ending with a newline. */

@@ -1,9 +1,9 @@
 // Edits the cache lab's geometry level by level (size, ways, line size; sets follow), starting from the host's
 // (cpu0's /sys/devices/system/cpu/cpu0/cache/index*, via getCacheGeometry) and shown as a --geometry spec.
-import type { HostCacheGeometryInfo } from '../../shared/api.js';
-import { countSets, type CacheGeometry } from '../../shared/sim/cache/geometry.js';
-import type { GeometryRow } from '../state/cache-lab-inputs.js';
-import type { UiError } from '../ui-error.js';
+import type { HostCacheGeometryInfo } from '../../../shared/api.js';
+import { countSets, type CacheGeometry } from '../../../shared/sim/cache/geometry.js';
+import type { GeometryRow } from '../../state/cache-lab-inputs.js';
+import type { UiError } from '../../ui-error.js';
 
 /** Props of GeometryEditor. */
 export interface GeometryEditorProps {

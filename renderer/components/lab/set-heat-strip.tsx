@@ -2,9 +2,9 @@
 // per run of neighbouring sets when there are more sets than pixels (the run's hottest set decides its colour).
 // Colours follow a square-root scale shared by the strips being compared, so the hotter pattern looks hotter.
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
-import { formatCount } from '../format.js';
-import { useElementWidth } from '../hooks/use-element-width.js';
-import { usePrefersDark } from '../hooks/use-prefers-dark.js';
+import { formatCount } from '../../format.js';
+import { useElementWidth } from '../../hooks/use-element-width.js';
+import { usePrefersDark } from '../../hooks/use-prefers-dark.js';
 
 /** Props of SetHeatStrip. */
 export interface SetHeatStripProps {

@@ -1,8 +1,8 @@
 // TCMalloc's free objects at one op, where they wait: the thread cache's per-class lists (served first, no lock)
 // and the central free lists (objects left in spans, whole batches parked in the transfer cache).
-import type { TcmallocListView } from '../../shared/sim/lab/tcmalloc-lab.js';
-import { formatCount } from '../format.js';
-import { formatBytes } from '../lab/format-bytes.js';
+import type { TcmallocListView } from '../../../shared/sim/lab/tcmalloc-lab.js';
+import { formatBytes } from '../../../shared/units.js';
+import { formatCount } from '../../format.js';
 
 /** Props of TcmallocLists. */
 export interface TcmallocListsProps {

@@ -1,6 +1,6 @@
 // The "what if" step list: fork, a process writes X% of the pages (in order or at random), exit, MADV_DONTNEED,
 // edited in place; presets for the usual questions (a fork-and-save child, pre-forked workers).
-import type { WhatIfStep } from '../../shared/sim/lab/what-if.js';
+import type { WhatIfStep } from '../../../shared/sim/lab/what-if.js';
 
 /** Props of WhatIfSteps. */
 export interface WhatIfStepsProps {

@@ -2,11 +2,11 @@
 // holds), plus mmapped or released bytes, with a line at the current op; clicking the chart jumps to an op.
 import { useMemo, useRef } from 'react';
 import { Area, CartesianGrid, ComposedChart, Line, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts';
-import type { LabSeries } from '../../shared/sim/lab/malloc-session.js';
-import { formatCount } from '../format.js';
-import { useElementWidth } from '../hooks/use-element-width.js';
-import { useChartTheme } from '../hooks/use-prefers-dark.js';
-import { formatBytes } from '../lab/format-bytes.js';
+import type { LabSeries } from '../../../shared/sim/lab/malloc-session.js';
+import { formatBytes } from '../../../shared/units.js';
+import { formatCount } from '../../format.js';
+import { useElementWidth } from '../../hooks/use-element-width.js';
+import { useChartTheme } from '../../hooks/use-prefers-dark.js';
 
 /** Props of HeapChart. */
 export interface HeapChartProps {

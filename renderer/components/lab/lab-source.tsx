@@ -1,10 +1,10 @@
 // Where the Allocator lab's trace comes from (a built-in workload, or a malloclab .rep / JSON trace file the
 // user opens) and the allocators' settings (GLIBC_TUNABLES, TCMALLOC_*), checked as they are typed.
 import { useEffect, useState } from 'react';
-import { parseTcmallocEnv } from '../../shared/sim/malloc/tcmalloc/params.js';
-import { WORKLOADS } from '../../shared/sim/malloc/workloads.js';
-import { checkGlibcTunables } from '../lab/build-lab.js';
-import { LAB_CURSOR_END, updateLabState, type LabSource } from '../state/allocator-lab-store.js';
+import { parseTcmallocEnv } from '../../../shared/sim/malloc/tcmalloc/params.js';
+import { WORKLOADS } from '../../../shared/sim/malloc/workloads.js';
+import { checkGlibcTunables } from '../../lab/build-lab.js';
+import { LAB_CURSOR_END, updateLabState, type LabSource } from '../../state/allocator-lab-store.js';
 
 const OP_COUNTS = [200, 2000, 10000, 50000, 200000] as const;
 

@@ -1,9 +1,10 @@
 // The cache lab's results: per-level hit rates (or misses) of A against B as bars, the exact counts per level
 // (shared/sim/cache/simulate.ts CacheLevelReport), and each level's sets as heat strips on a shared scale.
 import { useState } from 'react';
-import { formatCount } from '../format.js';
-import type { SideResult } from '../state/cache-lab-store.js';
-import { formatBytes, formatRate } from './lab-format.js';
+import { formatBytes } from '../../../shared/units.js';
+import { formatCount } from '../../format.js';
+import type { SideResult } from '../../state/cache-lab-store.js';
+import { formatRate } from '../../lab/lab-format.js';
 import { SetHeatStrip } from './set-heat-strip.js';
 import { SideBySideBars, type SideBarDatum } from './side-by-side-bars.js';
 
@@ -35,7 +36,7 @@ function LevelTable({ result }: { result: SideResult }) {
       <div className="lab-side-title">
         <span className={`side-tag side-${result.side}`}>{result.side}</span> <span className="mono">{result.label}</span>
         <div className="muted hint">
-          {formatCount(c.accessCount)} accesses over {formatBytes(c.footprintBytes)} · simulated in {Math.max(1, Math.round(result.cacheMs))} ms
+          {formatCount(c.accessCount)} accesses over {formatBytes(c.footprintBytes, { wholeUnits: true })} · simulated in {Math.max(1, Math.round(result.cacheMs))} ms
         </div>
       </div>
       <table className="kind-summary lab-table">

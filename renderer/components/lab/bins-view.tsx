@@ -1,8 +1,8 @@
 // glibc's bins at one op: every non-empty tcache bin, fastbin, the unsorted bin, smallbins and largebins, each
 // with its chain in list order (the chunk malloc takes next comes first). Clicking a chunk finds it in the strip.
-import type { GlibcBinChain, GlibcBinKind } from '../../shared/sim/lab/glibc-lab.js';
-import { ChunkHome } from '../../shared/sim/malloc/glibc/state.js';
-import { formatCount } from '../format.js';
+import type { GlibcBinChain, GlibcBinKind } from '../../../shared/sim/lab/glibc-lab.js';
+import { ChunkHome } from '../../../shared/sim/malloc/glibc/state.js';
+import { formatCount } from '../../format.js';
 
 /** Props of BinsView. */
 export interface BinsViewProps {

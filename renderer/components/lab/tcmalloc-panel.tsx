@@ -1,15 +1,16 @@
 // The TCMalloc side of the Allocator lab at the current op: the op's events, the page heap as a strip of spans
 // (objects of one size class, large allocations, free, released), sbrk growth and releases, and the caches.
 import { useMemo } from 'react';
-import { findLastEvent, findPointerOrigin, explainMallocLabOp, type MallocLabSession } from '../../shared/sim/lab/malloc-session.js';
-import { readTcmallocHeapView, type TcmallocSpanKind } from '../../shared/sim/lab/tcmalloc-lab.js';
-import { kPageSize } from '../../shared/sim/malloc/tcmalloc/common.js';
-import { describeTcmallocEvent, TcmallocEvent } from '../../shared/sim/malloc/tcmalloc/events.js';
-import type { TcmallocReplay } from '../../shared/sim/malloc/tcmalloc/replay.js';
-import { formatCount, formatPct } from '../format.js';
-import { describeOpResult, describeTraceOp } from '../lab/describe-op.js';
-import { formatBytes, formatHexOffset } from '../lab/format-bytes.js';
-import { usePalette } from '../lab/palette.js';
+import { findLastEvent, findPointerOrigin, explainMallocLabOp, type MallocLabSession } from '../../../shared/sim/lab/malloc-session.js';
+import { readTcmallocHeapView, type TcmallocSpanKind } from '../../../shared/sim/lab/tcmalloc-lab.js';
+import { kPageSize } from '../../../shared/sim/malloc/tcmalloc/common.js';
+import { describeTcmallocEvent, TcmallocEvent } from '../../../shared/sim/malloc/tcmalloc/events.js';
+import type { TcmallocReplay } from '../../../shared/sim/malloc/tcmalloc/replay.js';
+import { formatBytes } from '../../../shared/units.js';
+import { formatCount, formatPct } from '../../format.js';
+import { describeOpResult, describeTraceOp } from '../../lab/describe-op.js';
+import { formatHexOffset } from '../../lab/lab-format.js';
+import { usePalette } from '../../lab/palette.js';
 import { HeapChart } from './heap-chart.js';
 import { HeapStrip, type StripBlock, type StripMode } from './heap-strip.js';
 import { OsTimeline, type TimelineMark } from './os-timeline.js';

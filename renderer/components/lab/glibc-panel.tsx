@@ -1,15 +1,16 @@
 // The glibc side of the Allocator lab at the current op: what the op did (the model's events), the heap as a
 // strip of chunks coloured by where each one is, brk/mmap on a timeline, heap vs live bytes, and the bins.
 import { useMemo, useState } from 'react';
-import { readGlibcHeapView } from '../../shared/sim/lab/glibc-lab.js';
-import { explainMallocLabOp, findPointerOrigin, type MallocLabSession } from '../../shared/sim/lab/malloc-session.js';
-import { describeMallocEvent, MallocEvent } from '../../shared/sim/malloc/events.js';
-import type { GlibcReplay } from '../../shared/sim/malloc/glibc/replay.js';
-import { ChunkHome } from '../../shared/sim/malloc/glibc/state.js';
-import { formatCount, formatPct } from '../format.js';
-import { describeOpResult, describeTraceOp } from '../lab/describe-op.js';
-import { formatBytes, formatExactBytes, formatHexOffset } from '../lab/format-bytes.js';
-import { CHUNK_HOME_LABELS, CHUNK_HOME_ORDER, usePalette } from '../lab/palette.js';
+import { readGlibcHeapView } from '../../../shared/sim/lab/glibc-lab.js';
+import { explainMallocLabOp, findPointerOrigin, type MallocLabSession } from '../../../shared/sim/lab/malloc-session.js';
+import { describeMallocEvent, MallocEvent } from '../../../shared/sim/malloc/events.js';
+import type { GlibcReplay } from '../../../shared/sim/malloc/glibc/replay.js';
+import { ChunkHome } from '../../../shared/sim/malloc/glibc/state.js';
+import { formatBytes } from '../../../shared/units.js';
+import { formatCount, formatPct } from '../../format.js';
+import { describeOpResult, describeTraceOp } from '../../lab/describe-op.js';
+import { formatExactBytes, formatHexOffset } from '../../lab/lab-format.js';
+import { CHUNK_HOME_LABELS, CHUNK_HOME_ORDER, usePalette } from '../../lab/palette.js';
 import { BinsView } from './bins-view.js';
 import { HeapChart } from './heap-chart.js';
 import { HeapStrip, type StripBlock, type StripMode } from './heap-strip.js';

@@ -2,8 +2,8 @@
 // a recharts BarChart with each bar's value written on it, theme colours, exact numbers in the tooltip.
 import { useRef } from 'react';
 import { Bar, BarChart, CartesianGrid, LabelList, Legend, Tooltip, XAxis, YAxis } from 'recharts';
-import { useElementWidth } from '../hooks/use-element-width.js';
-import { useChartTheme, usePrefersDark } from '../hooks/use-prefers-dark.js';
+import { useElementWidth } from '../../hooks/use-element-width.js';
+import { useChartTheme, usePrefersDark } from '../../hooks/use-prefers-dark.js';
 
 /** A compared pattern. */
 export type BarSide = 'A' | 'B';

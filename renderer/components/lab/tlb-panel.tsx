@@ -1,11 +1,11 @@
 // The cache lab's TLB panel: a 4 KiB-page and a 2 MiB-page DTLB (entries, ways; shared/sim/tlb/params.ts),
 // each pattern's misses through both (simulateTlb), and reach (entries × page size) against the footprint.
-import { formatSizeBytes } from '../../shared/sim/cache/geometry.js';
-import { computeReachBytes, PAGE_2M_BYTES, PAGE_4K_BYTES } from '../../shared/sim/tlb/params.js';
-import type { TlbReport } from '../../shared/sim/tlb/simulate.js';
-import { formatCount } from '../format.js';
-import { formatBytes, formatRate } from './lab-format.js';
-import type { LabSide, TlbRow } from '../state/cache-lab-inputs.js';
+import { formatBytes, formatSizeBytes } from '../../../shared/units.js';
+import { computeReachBytes, PAGE_2M_BYTES, PAGE_4K_BYTES } from '../../../shared/sim/tlb/params.js';
+import type { TlbReport } from '../../../shared/sim/tlb/simulate.js';
+import { formatCount } from '../../format.js';
+import { formatRate } from '../../lab/lab-format.js';
+import type { LabSide, TlbRow } from '../../state/cache-lab-inputs.js';
 import { SideBySideBars, type SideBarDatum } from './side-by-side-bars.js';
 
 /** Props of TlbPanel. */
@@ -114,7 +114,7 @@ export function TlbPanel({ tlb4k, tlb2m, onChange, error, results, stale }: TlbP
                     </td>
                     <td className="num">{formatSizeBytes(t.reachBytes)}</td>
                     <td className="num">
-                      {formatBytes(t.footprintBytes)} <span className="muted">({describeReach(t)})</span>
+                      {formatBytes(t.footprintBytes, { wholeUnits: true })} <span className="muted">({describeReach(t)})</span>
                     </td>
                     <td className="num">{formatCount(t.lookups)}</td>
                     <td className="num">{formatCount(t.misses)}</td>

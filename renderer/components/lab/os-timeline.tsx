@@ -1,8 +1,8 @@
 // What an allocator asked of the OS, on a line over the trace's op index: brk growth and trims, mmap, munmap,
 // mremap (glibc), sbrk growth and releases (TCMalloc). A cursor marks the current op; clicking jumps there.
 import { useRef } from 'react';
-import type { LabEvent } from '../../shared/sim/lab/malloc-session.js';
-import { useElementWidth } from '../hooks/use-element-width.js';
+import type { LabEvent } from '../../../shared/sim/lab/malloc-session.js';
+import { useElementWidth } from '../../hooks/use-element-width.js';
 
 /** How one event kind is drawn. */
 export interface TimelineMark {

@@ -1,7 +1,7 @@
 // A heap drawn as a strip of blocks on a canvas (glibc chunks, TCMalloc spans): by address (widths proportional
 // to bytes, wrapped over rows) or one equal cell per block (small chunks visible). Hover or arrow keys show a block.
 import { useEffect, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
-import { useElementWidth } from '../hooks/use-element-width.js';
+import { useElementWidth } from '../../hooks/use-element-width.js';
 
 /** One block of the strip. */
 export interface StripBlock {

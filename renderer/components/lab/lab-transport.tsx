@@ -1,8 +1,8 @@
 // Play / pause / step / scrub controls of the Allocator lab: a slider over the op index, step buttons, the op
 // number and the playback speed. Keyboard: Space plays, ←/→ step, Shift+←/→ step 100, Home/End.
 import { useEffect, useState } from 'react';
-import { formatCount } from '../format.js';
-import { readLabState, updateLabState } from '../state/allocator-lab-store.js';
+import { formatCount } from '../../format.js';
+import { readLabState, updateLabState } from '../../state/allocator-lab-store.js';
 
 /** Playback speeds offered, ops per second. */
 const SPEEDS = [1, 10, 100, 1000, 10000, 100000] as const;

@@ -2,10 +2,10 @@
 // process, one dash style per field, a line at the frame shown in the grids; clicking picks a frame.
 import { useMemo, useRef } from 'react';
 import { CartesianGrid, Line, LineChart, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts';
-import type { WhatIfFrameResult } from '../../shared/sim/lab/what-if.js';
-import { formatHumanKb, formatKbBoth } from '../format.js';
-import { useElementWidth } from '../hooks/use-element-width.js';
-import { useChartTheme } from '../hooks/use-prefers-dark.js';
+import type { WhatIfFrameResult } from '../../../shared/sim/lab/what-if.js';
+import { formatHumanKb, formatKbBoth } from '../../format.js';
+import { useElementWidth } from '../../hooks/use-element-width.js';
+import { useChartTheme } from '../../hooks/use-prefers-dark.js';
 
 /** Fields charted, with their dash pattern. */
 const FIELDS = [

@@ -1,0 +1,104 @@
+// Reading host data from a view, written once: read when the arguments change, on refresh() and every pollMs
+// while the page is visible and the process is not gone; one read at a time (a slow host is never asked twice);
+// the last good value kept through errors; a read whose arguments are no longer current is aborted, its answer dropped.
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { toUiError, type UiError } from '../ui-error.js';
+import { usePageVisible } from './use-page-visible.js';
+
+/** A value read for the current arguments, when it was read, and the last error. */
+export interface PolledState<T> {
+  /** The last good value (null: none yet, or every read so far failed). */
+  value: T | null;
+  /** Epoch ms of value, null before the first one. */
+  atMs: number | null;
+  /** The last read's error, cleared by the next good read. */
+  error: UiError | null;
+  /** A read is running (or about to start) for the current arguments. */
+  loading: boolean;
+  /** Reads now, unless a read is already running. */
+  refresh: () => void;
+}
+
+/** When and with what usePolled reads. */
+export interface PollOptions<T> {
+  /** Re-read period while the page is visible; null reads only when the key changes and on refresh(). */
+  pollMs: number | null;
+  /** Shown for a new key until its first read answers (e.g. a value cached by an earlier page). */
+  initial?: { value: T; atMs: number } | null;
+  /** Called with every good value read (not with `initial`). */
+  onValue?: (value: T, atMs: number) => void;
+}
+
+interface Held<T> {
+  key: string | null;
+  value: T | null;
+  atMs: number | null;
+  error: UiError | null;
+  loading: boolean;
+}
+
+function startHeld<T>(key: string | null, initial: PollOptions<T>['initial']): Held<T> {
+  return { key, value: initial?.value ?? null, atMs: initial?.atMs ?? null, error: null, loading: key !== null };
+}
+
+/**
+ * Reads `read(signal)` for `key`, a string naming the arguments (null: nothing to read yet). `read` may be a new
+ * closure every render: the latest is used. Its signal aborts when the key changes or the view unmounts, so a
+ * read in several calls can stop early. Polling stops while the page is hidden and after a 'gone' error.
+ */
+export function usePolled<T>(key: string | null, read: (signal: AbortSignal) => Promise<T>, options: PollOptions<T>): PolledState<T> {
+  const readRef = useRef(read);
+  readRef.current = read;
+  const onValueRef = useRef(options.onValue);
+  onValueRef.current = options.onValue;
+  const initialRef = useRef(options.initial);
+  initialRef.current = options.initial;
+  const running = useRef<AbortController | null>(null);
+  const [held, setHeld] = useState<Held<T>>(() => startHeld(key, options.initial));
+  const current = held.key === key ? held : startHeld(key, options.initial);
+  const visible = usePageVisible();
+
+  const refresh = useCallback(() => {
+    if (key === null || running.current !== null) return;
+    const controller = new AbortController();
+    running.current = controller;
+    const update = (change: Partial<Held<T>>) => {
+      if (!controller.signal.aborted) setHeld((h) => ({ ...(h.key === key ? h : startHeld(key, initialRef.current)), ...change }));
+    };
+    update({ loading: true });
+    // Through a promise, so a read that throws before returning one is an error like any other.
+    Promise.resolve(controller.signal)
+      .then((signal) => readRef.current(signal))
+      .then(
+        (value) => {
+          if (controller.signal.aborted) return;
+          const atMs = Date.now();
+          update({ value, atMs, error: null });
+          onValueRef.current?.(value, atMs);
+        },
+        (err: unknown) => update({ error: toUiError(err) }),
+      )
+      .finally(() => {
+        if (running.current === controller) running.current = null;
+        update({ loading: false });
+      });
+  }, [key]);
+
+  useEffect(() => {
+    refresh();
+    return () => {
+      running.current?.abort();
+      running.current = null;
+    };
+  }, [refresh]);
+
+  const { pollMs } = options;
+  const gone = current.error?.code === 'gone';
+  useEffect(() => {
+    if (pollMs === null || key === null || !visible || gone) return;
+    const timer = window.setInterval(refresh, pollMs);
+    return () => window.clearInterval(timer);
+  }, [pollMs, key, visible, gone, refresh]);
+
+  return { value: current.value, atMs: current.atMs, error: current.error, loading: current.loading, refresh };
+}

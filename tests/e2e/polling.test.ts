@@ -1,0 +1,107 @@
+// How the UI reads the host, seen from the browser's own requests: the pages about one mapping ask for that
+// mapping (getMapping), never for every mapping of the process (getMappings), and a polled view asks again only
+// once its last read has answered, even when the host stalls (memscope serve stopped with SIGSTOP).
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { Browser, Page, Request } from 'playwright-core';
+import { launchChromium, startServe, type ServeProcess } from '../helpers/browser.js';
+import { oracleMissing } from '../helpers/oracles.js';
+import { startSubject, type Subject } from '../helpers/subject.js';
+
+const skipReason = oracleMissing('chromium');
+/** The page map's "re-read every 2 s" period (renderer/views/page-map.tsx FOLLOW_MS). */
+const FOLLOW_MS = 2000;
+
+/** One API call the page made: its method and arguments. */
+interface ApiCall {
+  method: string;
+  args: unknown[];
+}
+
+/** Records the page's API calls and, per method, the most that were waiting for an answer at once. */
+class ApiLog {
+  readonly calls: ApiCall[] = [];
+  readonly maxWaiting = new Map<string, number>();
+  private readonly waiting = new Map<Request, string>();
+
+  constructor(page: Page) {
+    page.on('request', (req) => {
+      const m = /^\/api\/([A-Za-z]+)$/.exec(new URL(req.url()).pathname);
+      if (req.method() !== 'POST' || m === null) return;
+      const method = m[1]!;
+      this.calls.push({ method, args: (JSON.parse(req.postData() ?? '{}') as { args?: unknown[] }).args ?? [] });
+      this.waiting.set(req, method);
+      const now = [...this.waiting.values()].filter((x) => x === method).length;
+      this.maxWaiting.set(method, Math.max(now, this.maxWaiting.get(method) ?? 0));
+    });
+    const done = (req: Request) => this.waiting.delete(req);
+    page.on('requestfinished', done);
+    page.on('requestfailed', done);
+  }
+
+  methods(): Set<string> {
+    return new Set(this.calls.map((c) => c.method));
+  }
+
+  clear(): void {
+    this.calls.length = 0;
+    this.maxWaiting.clear();
+  }
+}
+
+describe('how the UI reads the host', { skip: skipReason }, () => {
+  let serve: ServeProcess;
+  let subject: Subject;
+  let browser: Browser;
+  let page: Page;
+  let log: ApiLog;
+
+  before(async () => {
+    subject = await startSubject(64, 24);
+    serve = await startServe(['-d', '1']);
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    log = new ApiLog(page);
+  });
+  after(async () => {
+    serve?.child.kill('SIGCONT');
+    await browser?.close();
+    await serve?.stop();
+    await subject?.kill();
+  });
+
+  test('the mapping page, its page map and what-if ask for the one mapping, never for all of them', async () => {
+    const base = `${serve.url.split('#')[0]}#/process/${subject.pid}/mapping/${subject.anonStart}`;
+    await page.goto(base);
+    await page.locator('[data-testid="smaps-field-Rss"] td.value').waitFor();
+    await page.goto(`${base}/pages`);
+    await page.locator('[data-testid="page-grid"]').waitFor();
+    await page.goto(`${base}/what-if`);
+    await page.locator('[data-testid="what-if-summary"]').waitFor();
+    const methods = log.methods();
+    assert.ok(!methods.has('getMappings'), `asked for every mapping: ${[...methods].join(', ')}`);
+    const asked = log.calls.filter((c) => c.method === 'getMapping');
+    assert.ok(asked.length >= 3, `getMapping asked ${asked.length} times for three pages`);
+    for (const c of asked) assert.deepEqual(c.args, [subject.pid, subject.anonStart]);
+  });
+
+  test('a page map that follows a stalled host waits for its read instead of asking again', async () => {
+    await page.goto(`${serve.url.split('#')[0]}#/process/${subject.pid}/mapping/${subject.anonStart}/pages`);
+    await page.locator('[data-testid="page-grid"]').waitFor();
+    await page.locator('[data-testid="pages-follow"]').check();
+    await page.waitForResponse((r) => r.url().endsWith('/api/getPages')); // following: one re-read answered
+    log.clear();
+    const answered = page.waitForResponse((r) => r.url().endsWith('/api/getPages'), { timeout: 30_000 });
+    serve.child.kill('SIGSTOP');
+    try {
+      // Long enough for the follow timer to fire at least twice while the first read cannot be answered.
+      await page.waitForTimeout(FOLLOW_MS * 2 + 1000);
+      assert.ok(log.calls.some((c) => c.method === 'getPages'), 'the follow timer asked while the host was stopped');
+    } finally {
+      serve.child.kill('SIGCONT');
+    }
+    assert.equal(log.maxWaiting.get('getPages'), 1, 'getPages requests waiting at once for a stalled host');
+    await answered;
+    assert.equal(Number(await page.locator('[data-testid="pages-present"]').getAttribute('data-count')), 24 * 256, 'the page map still shows the touched pages');
+  });
+});
