@@ -33,7 +33,7 @@ export function readPteFlags(vma: VmaState, pageIndex: number): number {
 /** An empty page table, counted against MAX_PAGE_TABLES. */
 function createPageTable(state: PagesState): PageTable {
   if (state.tableCount >= MAX_PAGE_TABLES) {
-    throw new PagesBoundError(`needs more than ${MAX_PAGE_TABLES} page tables (128 GiB mapped), the simulator's bound`);
+    throw new PagesBoundError(`needs more than ${MAX_PAGE_TABLES} page tables (64 GiB mapped), the simulator's bound`);
   }
   state.tableCount++;
   return { pte: new Int32Array(PTRS_PER_PTE).fill(PTE_NONE), flags: new Uint8Array(PTRS_PER_PTE), users: 1, countedStamp: -1, counts: createPageCounts() };

@@ -167,8 +167,8 @@ export interface PagesState {
 
 /** Most frames in use at once: 64 GiB of simulated RAM (the model spends 14 bytes per frame). */
 export const MAX_FRAMES = 1 << 24;
-/** Most page tables live at once: 2^25 PTEs, 128 GiB mapped (the model spends about 2.7 KB per table). */
-export const MAX_PAGE_TABLES = 1 << 16;
+/** Most page tables live at once: 2^24 PTEs, 64 GiB mapped (the model spends about 2.7 KB per table). */
+export const MAX_PAGE_TABLES = 1 << 15;
 
 /** A scenario needs more of the simulated machine than MAX_FRAMES or MAX_PAGE_TABLES allow. */
 export class PagesBoundError extends Error {
@@ -202,6 +202,7 @@ function createFrameTable(capacity: number): FrameTable {
 function growFrameTable(frames: FrameTable, minCapacity: number): void {
   let capacity = frames.kind.length;
   while (capacity < minCapacity) capacity *= 2;
+  capacity = Math.min(capacity, MAX_FRAMES + 1); // frame 0 (the zero page) + MAX_FRAMES: never a doubling past the bound
   if (capacity === frames.kind.length) return;
   const grow = <T extends Uint8Array | Int32Array>(old: T, make: (n: number) => T): T => {
     const next = make(capacity);
