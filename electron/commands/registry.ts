@@ -39,6 +39,7 @@ usage:
   memscope sim tlb [--entries N] [--ways W] [--page 4k|2m] [--format table|json] PATTERN…
       simulate the data TLB on the same patterns; 4 KiB against 2 MiB pages
       unless --page is given, with reach = entries × page size
+  (each sim refuses work beyond its bounds with exit 2; memscope sim NAME --help lists them)
 
   memscope serve [--host 127.0.0.1] [--port N] [--open] [-d SECONDS] [--metrics] [--token-file FILE]
       browser mode: the UI and API on http://HOST:PORT/?token=… (token required)

@@ -4,14 +4,26 @@
 import { parseArgs } from 'node:util';
 import { ApiError } from '../../shared/errors.js';
 import { formatCacheReport, formatGeometry } from '../../shared/sim/cache/format.js';
-import { parseGeometrySpec, type CacheGeometry } from '../../shared/sim/cache/geometry.js';
+import { MAX_CACHE_LEVELS, MAX_CACHE_LINES, MAX_CACHE_WAYS, parseGeometrySpec, type CacheGeometry } from '../../shared/sim/cache/geometry.js';
+import { MAX_PATTERN_ACCESSES } from '../../shared/sim/cache/access-pattern.js';
 import { describePatternKinds } from '../../shared/sim/cache/pattern-catalog.js';
+import { MAX_LIST_NODES } from '../../shared/sim/cache/patterns.js';
 import { simulateCache } from '../../shared/sim/cache/simulate.js';
 import { readHostCacheGeometry, SYSFS_CACHE_DIR } from '../host/cache-geometry.js';
 import { parseCommandArgs } from './args.js';
-import { resolvePatternArg } from './pattern-arg.js';
+import { resolvePatternArgs } from './pattern-arg.js';
 
 const FORMATS = ['table', 'json'] as const;
+
+/** Printed by `memscope sim cache --help`. */
+export const SIM_CACHE_USAGE = `usage: memscope sim cache [--geometry SIZE:WAYS:LINE,…] [--format table|json] [--sets] [--list] PATTERN…
+  replays access patterns through a model of the CPU data caches (LRU, write-allocate; default geometry from
+  ${SYSFS_CACHE_DIR}) and prints accesses, hits and misses per level.
+  PATTERN      a built-in NAME[:key=value,…] (--list) or a file of accesses
+               (JSON [{"address":"hex","size":8,"op":"R"}] or text "R|W ADDR SIZE")
+  bounds (beyond one: exit 2): ${MAX_PATTERN_ACCESSES} accesses per pattern and for all patterns together,
+  ${MAX_LIST_NODES} list-walk nodes; ${MAX_CACHE_LEVELS} levels of at most ${MAX_CACHE_LINES} lines and ${MAX_CACHE_WAYS} ways
+`;
 
 /** Runs `memscope sim cache`. */
 export async function runSimCache(argv: string[]): Promise<number> {
@@ -20,9 +32,19 @@ export async function runSimCache(argv: string[]): Promise<number> {
       args: argv,
       strict: true,
       allowPositionals: true,
-      options: { geometry: { type: 'string', short: 'g' }, format: { type: 'string', short: 'f' }, sets: { type: 'boolean' }, list: { type: 'boolean' } },
+      options: {
+        geometry: { type: 'string', short: 'g' },
+        format: { type: 'string', short: 'f' },
+        sets: { type: 'boolean' },
+        list: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
     }),
   );
+  if (values.help === true) {
+    process.stdout.write(SIM_CACHE_USAGE);
+    return 0;
+  }
   if (values.list === true) {
     process.stdout.write(`built-in patterns (NAME[:key=value,…], defaults shown):\n${describePatternKinds()}\n`);
     return 0;
@@ -42,7 +64,7 @@ export async function runSimCache(argv: string[]): Promise<number> {
     geometry = parseGeometrySpec(values.geometry);
     source = '--geometry';
   }
-  const patterns = positionals.map(resolvePatternArg);
+  const patterns = resolvePatternArgs('sim cache', positionals);
   const reports = patterns.map((p) => simulateCache(geometry, p, { setHeat: values.sets === true }));
   if (format === 'json') {
     process.stdout.write(`${JSON.stringify({ geometry, geometrySource: source, notes, results: reports })}\n`);

@@ -46,7 +46,7 @@ export const SIM_MALLOC_USAGE = `usage: memscope sim malloc [--allocator glibc|t
   TRACE        CMU malloclab .rep file (a ID SIZE / f ID / r ID SIZE) or JSON [{"op":"a","id":0,"size":8}];
                - reads standard input
   --workload   a built-in workload instead of TRACE: ${WORKLOADS.map((w) => w.name).join(', ')}
-               (--ops N ops, default ${DEFAULT_WORKLOAD_OPS}; --seed S, default 1)
+               (--ops N ops, default ${DEFAULT_WORKLOAD_OPS}, at most ${MAX_WORKLOAD_OPS}; --seed S, default 1)
   --tunables   glibc: a GLIBC_TUNABLES string, e.g. glibc.malloc.tcache_count=0:glibc.malloc.mmap_threshold=65536
                tcmalloc: TCMALLOC_* settings, e.g. TCMALLOC_RELEASE_RATE=0:TCMALLOC_TRANSFER_NUM_OBJ=64
   --format     summary (default): heap size and peak, in use, fragmentation, requests per path, brk/mmap calls

@@ -2,15 +2,24 @@
 // patterns through the TLB model (shared/sim/tlb/); without --page it compares 4 KiB with 2 MiB pages.
 import { parseArgs } from 'node:util';
 import { ApiError } from '../../shared/errors.js';
+import { MAX_PATTERN_ACCESSES } from '../../shared/sim/cache/access-pattern.js';
 import { describePatternKinds } from '../../shared/sim/cache/pattern-catalog.js';
 import { formatTlbReports } from '../../shared/sim/tlb/format.js';
-import { DEFAULT_TLB_2M, DEFAULT_TLB_4K, validateTlbGeometry, type TlbGeometry } from '../../shared/sim/tlb/params.js';
+import { DEFAULT_TLB_2M, DEFAULT_TLB_4K, MAX_TLB_ENTRIES, MAX_TLB_WAYS, validateTlbGeometry, type TlbGeometry } from '../../shared/sim/tlb/params.js';
 import { compareTlbPageSizes } from '../../shared/sim/tlb/simulate.js';
 import { parsePositiveNumber } from '../../shared/validate.js';
 import { parseCommandArgs } from './args.js';
-import { resolvePatternArg } from './pattern-arg.js';
+import { resolvePatternArgs } from './pattern-arg.js';
 
 const PAGES: Record<string, TlbGeometry> = { '4k': DEFAULT_TLB_4K, '2m': DEFAULT_TLB_2M };
+
+/** Printed by `memscope sim tlb --help`. */
+export const SIM_TLB_USAGE = `usage: memscope sim tlb [--entries N] [--ways W] [--page 4k|2m] [--format table|json] [--list] PATTERN…
+  replays access patterns (as sim cache takes them) through a model of the first-level data TLB; without
+  --page it compares 4 KiB pages (${DEFAULT_TLB_4K.entries} entries, ${DEFAULT_TLB_4K.ways}-way) with 2 MiB pages (${DEFAULT_TLB_2M.entries} entries, ${DEFAULT_TLB_2M.ways}-way).
+  bounds (beyond one: exit 2): ${MAX_TLB_ENTRIES} entries, ${MAX_TLB_WAYS} ways; ${MAX_PATTERN_ACCESSES} accesses per pattern and for
+  all patterns together
+`;
 
 /** Runs `memscope sim tlb`. */
 export async function runSimTlb(argv: string[]): Promise<number> {
@@ -25,9 +34,14 @@ export async function runSimTlb(argv: string[]): Promise<number> {
         page: { type: 'string' },
         format: { type: 'string', short: 'f' },
         list: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
       },
     }),
   );
+  if (values.help === true) {
+    process.stdout.write(SIM_TLB_USAGE);
+    return 0;
+  }
   if (values.list === true) {
     process.stdout.write(`built-in patterns (NAME[:key=value,…], defaults shown):\n${describePatternKinds()}\n`);
     return 0;
@@ -48,7 +62,7 @@ export async function runSimTlb(argv: string[]): Promise<number> {
     const problems = validateTlbGeometry(g);
     if (problems.length > 0) throw new ApiError('bad-arg', `sim tlb: ${problems[0]}`);
   }
-  const results = positionals.map((arg) => compareTlbPageSizes(resolvePatternArg(arg), geometries));
+  const results = resolvePatternArgs('sim tlb', positionals).map((pattern) => compareTlbPageSizes(pattern, geometries));
   if (format === 'json') process.stdout.write(`${JSON.stringify({ results })}\n`);
   else process.stdout.write(results.map(formatTlbReports).join('\n'));
   return 0;
