@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { ApiError } from '../../shared/errors.js';
 import { quoteUserInput } from '../../shared/text/escape.js';
 import { fileError } from '../host/file-error.js';
-import { createListPattern, type AccessPattern } from '../../shared/sim/cache/access-pattern.js';
+import { createListPattern, MAX_PATTERN_ACCESSES, type AccessPattern } from '../../shared/sim/cache/access-pattern.js';
 import { AccessListParseError, parseAccessList } from '../../shared/sim/cache/access-list.js';
 import { findPatternKind, parsePatternSpec, PATTERN_KINDS } from '../../shared/sim/cache/pattern-catalog.js';
 
@@ -31,4 +31,17 @@ export function resolvePatternArg(arg: string): AccessPattern {
     if (err instanceof AccessListParseError) throw new ApiError('malformed', `${arg}: ${err.message}`.replace(/\s*\n\s*/g, ' '));
     throw err;
   }
+}
+
+/**
+ * Builds every PATTERN argument of `command`; their accesses together may not pass MAX_PATTERN_ACCESSES
+ * (each one's own bound is checked before it is built). Throws ApiError as resolvePatternArg does.
+ */
+export function resolvePatternArgs(command: string, args: readonly string[]): AccessPattern[] {
+  const patterns = args.map(resolvePatternArg);
+  const total = patterns.reduce((sum, p) => sum + p.accessCount, 0);
+  if (total > MAX_PATTERN_ACCESSES) {
+    throw new ApiError('bad-arg', `${command}: the patterns make ${total} accesses together, more than ${MAX_PATTERN_ACCESSES} (the simulator's bound)`);
+  }
+  return patterns;
 }

@@ -111,12 +111,15 @@ export const COMMANDS: Record<string, CommandSpec> = {
         synopsis: ['[--allocator glibc|tcmalloc] [--tunables STRING] [--format summary|table|jsonl]', '[--workload NAME [--ops N] [--seed S]] [TRACE|-]'],
         summary: ['replay a malloclab/JSON trace or a built-in workload through the glibc 2.36 or TCMalloc 2.10 model'],
         details: async () => {
-          const [{ WORKLOADS }, { DEFAULT_WORKLOAD_OPS }] = await Promise.all([import('../../shared/sim/malloc/workloads.js'), import('./sim-malloc.js')]);
+          const [{ WORKLOADS }, { DEFAULT_WORKLOAD_OPS, MAX_WORKLOAD_OPS }] = await Promise.all([
+            import('../../shared/sim/malloc/workloads.js'),
+            import('./sim-malloc.js'),
+          ]);
           return [
             'TRACE          CMU malloclab .rep file (a ID SIZE / f ID / r ID SIZE) or JSON [{"op":"a","id":0,"size":8}];',
             '               - reads standard input',
             `--workload W   a built-in workload instead of TRACE: ${WORKLOADS.map((w) => w.name).join(', ')}`,
-            `               (--ops N ops, default ${DEFAULT_WORKLOAD_OPS}; --seed S, default 1)`,
+            `               (--ops N ops, default ${DEFAULT_WORKLOAD_OPS}, at most ${MAX_WORKLOAD_OPS}; --seed S, default 1)`,
             '--tunables S   glibc: a GLIBC_TUNABLES string, e.g. glibc.malloc.tcache_count=0:glibc.malloc.mmap_threshold=65536',
             '               tcmalloc: TCMALLOC_* settings, e.g. TCMALLOC_RELEASE_RATE=0:TCMALLOC_TRANSFER_NUM_OBJ=64',
             '--format F     summary (default): heap size and peak, in use, fragmentation, requests per path, brk/mmap calls',
@@ -129,7 +132,20 @@ export const COMMANDS: Record<string, CommandSpec> = {
       pages: {
         synopsis: ['SCENARIO.json [--format table|json]'],
         summary: ['simulate demand paging, fork and copy-on-write over a scenario'],
-        details: ['--format F     table (default): one row per step; json: the whole report'],
+        details: async () => {
+          const [{ MAX_TABLE_ROWS }, { MAX_PAGE_OPS, MAX_PROCS, MAX_REGION_PAGES, MAX_REGIONS }, { MAX_FRAMES, MAX_PAGE_TABLES }] = await Promise.all([
+            import('../../shared/sim/pages/format.js'),
+            import('../../shared/sim/pages/scenario.js'),
+            import('../../shared/sim/pages/state.js'),
+          ]);
+          return [
+            '--format F     table (default): one row per step; json: the whole report',
+            `bounds (beyond one: exit 2): ${MAX_REGIONS} regions of ${MAX_REGION_PAGES} pages (16 GiB) together, ${MAX_PROCS} processes,`,
+            `  ${MAX_PAGE_OPS} page operations (touched and advised pages, plus every region's pages per fork and exit),`,
+            `  ${MAX_TABLE_ROWS} table rows (use --format json beyond); while running, ${MAX_FRAMES} physical pages (64 GiB)`,
+            `  and ${MAX_PAGE_TABLES} page tables (64 GiB mapped)`,
+          ];
+        },
         load: async () => (await import('./sim-pages.js')).runSimPages,
       },
       cache: {
@@ -138,13 +154,36 @@ export const COMMANDS: Record<string, CommandSpec> = {
           'simulate the CPU data caches (LRU, write-allocate; default geometry from',
           '/sys/devices/system/cpu/cpu0/cache): accesses, hits, misses per level',
         ],
-        details: [...PATTERN_DETAILS, '--geometry G   levels from L1d down, e.g. 32K:8:64,1M:8:64 (default: this machine)', '--sets         also print line misses per set'],
+        details: async () => {
+          const [{ MAX_CACHE_LEVELS, MAX_CACHE_LINES, MAX_CACHE_WAYS }, { MAX_PATTERN_ACCESSES }, { MAX_LIST_NODES }] = await Promise.all([
+            import('../../shared/sim/cache/geometry.js'),
+            import('../../shared/sim/cache/access-pattern.js'),
+            import('../../shared/sim/cache/patterns.js'),
+          ]);
+          return [
+            ...PATTERN_DETAILS,
+            '--geometry G   levels from L1d down, e.g. 32K:8:64,1M:8:64 (default: this machine)',
+            '--sets         also print line misses per set',
+            `bounds (beyond one: exit 2): ${MAX_PATTERN_ACCESSES} accesses per pattern and for all patterns together,`,
+            `  ${MAX_LIST_NODES} list-walk nodes; ${MAX_CACHE_LEVELS} levels of at most ${MAX_CACHE_LINES} lines and ${MAX_CACHE_WAYS} ways`,
+          ];
+        },
         load: async () => (await import('./sim-cache.js')).runSimCache,
       },
       tlb: {
         synopsis: ['[--entries N] [--ways W] [--page 4k|2m] [--format table|json] PATTERN…'],
         summary: ['simulate the data TLB on the same patterns; 4 KiB against 2 MiB pages', 'unless --page is given, with reach = entries × page size'],
-        details: [...PATTERN_DETAILS, '--entries N    TLB entries; --ways W: associativity; --page 4k|2m: one page size only'],
+        details: async () => {
+          const [{ MAX_TLB_ENTRIES, MAX_TLB_WAYS }, { MAX_PATTERN_ACCESSES }] = await Promise.all([
+            import('../../shared/sim/tlb/params.js'),
+            import('../../shared/sim/cache/access-pattern.js'),
+          ]);
+          return [
+            ...PATTERN_DETAILS,
+            '--entries N    TLB entries; --ways W: associativity; --page 4k|2m: one page size only',
+            `bounds (beyond one: exit 2): ${MAX_TLB_ENTRIES} entries, ${MAX_TLB_WAYS} ways; ${MAX_PATTERN_ACCESSES} accesses per pattern and for all patterns together`,
+          ];
+        },
         load: async () => (await import('./sim-tlb.js')).runSimTlb,
       },
     },

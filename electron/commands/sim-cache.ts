@@ -5,12 +5,14 @@ import { parseArgs } from 'node:util';
 import { ApiError } from '../../shared/errors.js';
 import { quoteUserInput } from '../../shared/text/escape.js';
 import { formatCacheReport, formatGeometry } from '../../shared/sim/cache/format.js';
-import { parseGeometrySpec, type CacheGeometry } from '../../shared/sim/cache/geometry.js';
+import { MAX_CACHE_LEVELS, MAX_CACHE_LINES, MAX_CACHE_WAYS, parseGeometrySpec, type CacheGeometry } from '../../shared/sim/cache/geometry.js';
+import { MAX_PATTERN_ACCESSES } from '../../shared/sim/cache/access-pattern.js';
 import { describePatternKinds } from '../../shared/sim/cache/pattern-catalog.js';
+import { MAX_LIST_NODES } from '../../shared/sim/cache/patterns.js';
 import { simulateCache } from '../../shared/sim/cache/simulate.js';
 import { readHostCacheGeometry, SYSFS_CACHE_DIR } from '../host/cache-geometry.js';
 import { parseCommandArgs } from './args.js';
-import { resolvePatternArg } from './pattern-arg.js';
+import { resolvePatternArgs } from './pattern-arg.js';
 
 const FORMATS = ['table', 'json'] as const;
 
@@ -21,7 +23,12 @@ export async function runSimCache(argv: string[]): Promise<number> {
       args: argv,
       strict: true,
       allowPositionals: true,
-      options: { geometry: { type: 'string', short: 'g' }, format: { type: 'string', short: 'f' }, sets: { type: 'boolean' }, list: { type: 'boolean' } },
+      options: {
+        geometry: { type: 'string', short: 'g' },
+        format: { type: 'string', short: 'f' },
+        sets: { type: 'boolean' },
+        list: { type: 'boolean' },
+      },
     }),
   );
   if (values.list === true) {
@@ -43,7 +50,7 @@ export async function runSimCache(argv: string[]): Promise<number> {
     geometry = parseGeometrySpec(values.geometry);
     source = '--geometry';
   }
-  const patterns = positionals.map(resolvePatternArg);
+  const patterns = resolvePatternArgs('sim cache', positionals);
   const reports = patterns.map((p) => simulateCache(geometry, p, { setHeat: values.sets === true }));
   if (format === 'json') {
     process.stdout.write(`${JSON.stringify({ geometry, geometrySource: source, notes, results: reports })}\n`);

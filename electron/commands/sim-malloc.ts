@@ -36,7 +36,7 @@ const ALLOCATORS: readonly MallocAllocatorName[] = ['glibc', 'tcmalloc'];
 /** Ops of a --workload without --ops (named in the usage, electron/commands/registry.ts). */
 export const DEFAULT_WORKLOAD_OPS = 10_000;
 /** Generated ops are objects before packing, and results take 57 bytes per op: keep a workload in memory. */
-const MAX_WORKLOAD_OPS = 5_000_000;
+export const MAX_WORKLOAD_OPS = 5_000_000;
 /** Ops replayed between two writes of jsonl output (bounded memory, few syscalls). */
 const JSONL_CHUNK_OPS = 4096;
 /** Buffered output is written once it passes this many characters. */

@@ -3,13 +3,14 @@
 import { parseArgs } from 'node:util';
 import { ApiError } from '../../shared/errors.js';
 import { quoteUserInput } from '../../shared/text/escape.js';
+import { MAX_PATTERN_ACCESSES } from '../../shared/sim/cache/access-pattern.js';
 import { describePatternKinds } from '../../shared/sim/cache/pattern-catalog.js';
 import { formatTlbReports } from '../../shared/sim/tlb/format.js';
-import { DEFAULT_TLB_2M, DEFAULT_TLB_4K, validateTlbGeometry, type TlbGeometry } from '../../shared/sim/tlb/params.js';
+import { DEFAULT_TLB_2M, DEFAULT_TLB_4K, MAX_TLB_ENTRIES, MAX_TLB_WAYS, validateTlbGeometry, type TlbGeometry } from '../../shared/sim/tlb/params.js';
 import { compareTlbPageSizes } from '../../shared/sim/tlb/simulate.js';
 import { parsePositiveNumber } from '../../shared/validate.js';
 import { parseCommandArgs } from './args.js';
-import { resolvePatternArg } from './pattern-arg.js';
+import { resolvePatternArgs } from './pattern-arg.js';
 
 const PAGES: Record<string, TlbGeometry> = { '4k': DEFAULT_TLB_4K, '2m': DEFAULT_TLB_2M };
 
@@ -49,7 +50,7 @@ export async function runSimTlb(argv: string[]): Promise<number> {
     const problems = validateTlbGeometry(g);
     if (problems.length > 0) throw new ApiError('bad-arg', `sim tlb: ${problems[0]}`);
   }
-  const results = positionals.map((arg) => compareTlbPageSizes(resolvePatternArg(arg), geometries));
+  const results = resolvePatternArgs('sim tlb', positionals).map((pattern) => compareTlbPageSizes(pattern, geometries));
   if (format === 'json') process.stdout.write(`${JSON.stringify({ results })}\n`);
   else process.stdout.write(results.map(formatTlbReports).join('\n'));
   return 0;

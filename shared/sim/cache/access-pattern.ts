@@ -32,6 +32,23 @@ export interface AccessPattern {
 export const MAX_SIM_ADDRESS = Number.MAX_SAFE_INTEGER;
 
 /**
+ * Most accesses one run may replay, for one pattern and for all of a command's patterns together: about a minute
+ * at the cache model's 20–40 M accesses/s (more when every access misses every level).
+ */
+export const MAX_PATTERN_ACCESSES = 1e9;
+
+/**
+ * Returns `accessCount` when a pattern making that many accesses may run; throws RangeError naming the bound.
+ * Pattern factories call it before they allocate or precompute anything.
+ */
+export function requireAccessCount(accessCount: number): number {
+  if (!(accessCount <= MAX_PATTERN_ACCESSES)) {
+    throw new RangeError(`${accessCount} accesses, more than ${MAX_PATTERN_ACCESSES} (the simulator's bound)`);
+  }
+  return accessCount;
+}
+
+/**
  * A list of accesses packed into typed arrays (no per-access objects).
  *
  * Invariants: addresses, sizes and writes all have `length` entries; 0 <= addresses[i] and

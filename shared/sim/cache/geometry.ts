@@ -40,18 +40,31 @@ function isPowerOfTwo(n: number): boolean {
   return Number.isInteger(n) && n > 0 && (n & (n - 1)) === 0 && n <= 2 ** 30;
 }
 
+/** Most cache levels: L1d to L4, as far as real CPUs go. */
+export const MAX_CACHE_LEVELS = 4;
+/** Most lines in one level: 512 MiB of 64-byte lines, more than any real cache level (the model keeps 8 bytes a line). */
+export const MAX_CACHE_LINES = 1 << 23;
+/** Most ways: real caches have a few tens at most, and every lookup scans the ways of its set. */
+export const MAX_CACHE_WAYS = 64;
+
 /**
  * Problems with a geometry, one line each (empty when the simulator can run it): line size a power of two
- * from 8 bytes, whole positive set counts, at least one level. Sets need not be a power of two (some L3s
- * have 12 or 20 ways), but cachegrind requires it: see checkCachegrindGeometry.
+ * from 8 bytes, whole positive set counts, 1 to MAX_CACHE_LEVELS levels, at most MAX_CACHE_LINES lines and
+ * MAX_CACHE_WAYS ways a level. Sets need not be a power of two (some L3s have 12 or 20 ways), but cachegrind
+ * requires it: see checkCachegrindGeometry.
  */
 export function validateGeometry(levels: readonly CacheLevelGeometry[]): string[] {
   const out: string[] = [];
   if (levels.length === 0) out.push('no cache levels');
+  if (levels.length > MAX_CACHE_LEVELS) out.push(`${levels.length} cache levels, more than ${MAX_CACHE_LEVELS} (the simulator's bound)`);
   for (const l of levels) {
     const where = `${l.name}:`;
     if (!isPowerOfTwo(l.lineBytes) || l.lineBytes < 8) out.push(`${where} line size ${l.lineBytes} is not a power of two >= 8`);
+    else if (l.sizeBytes / l.lineBytes > MAX_CACHE_LINES) {
+      out.push(`${where} size ${l.sizeBytes} is ${l.sizeBytes / l.lineBytes} lines, more than ${MAX_CACHE_LINES} (the simulator's bound)`);
+    }
     if (!Number.isInteger(l.ways) || l.ways < 1) out.push(`${where} associativity ${l.ways} is not a positive integer`);
+    else if (l.ways > MAX_CACHE_WAYS) out.push(`${where} associativity ${l.ways} is more than ${MAX_CACHE_WAYS} (the simulator's bound)`);
     if (!Number.isInteger(l.sizeBytes) || l.sizeBytes < 1) out.push(`${where} size ${l.sizeBytes} is not a positive integer`);
     const sets = countSets(l);
     if (!Number.isInteger(sets) || sets < 1) out.push(`${where} size ${l.sizeBytes} is not a multiple of line × ways (${l.lineBytes} × ${l.ways})`);

@@ -4,7 +4,7 @@
 // struct-of-arrays field sums, naive vs blocked matrix multiply.
 
 import { createRng } from '../rng.js';
-import { MAX_SIM_ADDRESS, type AccessPattern, type AccessSink, type PatternBuffer } from './access-pattern.js';
+import { MAX_SIM_ADDRESS, requireAccessCount, type AccessPattern, type AccessSink, type PatternBuffer } from './access-pattern.js';
 
 /** Bytes of every element (long or double). */
 export const ELEMENT_BYTES = 8;
@@ -49,11 +49,12 @@ export interface MatrixParams {
 export function createRowMajorPattern(p: MatrixParams): AccessPattern {
   const rows = requireCount(p.rows, 'rows');
   const cols = requireCount(p.cols, 'cols');
+  const accessCount = requireAccessCount(rows * cols);
   const buffers = layOutBuffers([{ name: 'matrix', sizeBytes: rows * cols * ELEMENT_BYTES }], p.bases);
   const base = buffers[0]!.base;
   return {
     label: `row-major rows=${rows} cols=${cols}`,
-    accessCount: rows * cols,
+    accessCount,
     buffers,
     run(sink: AccessSink): void {
       for (let i = 0; i < rows; i++) {
@@ -68,12 +69,13 @@ export function createRowMajorPattern(p: MatrixParams): AccessPattern {
 export function createColMajorPattern(p: MatrixParams): AccessPattern {
   const rows = requireCount(p.rows, 'rows');
   const cols = requireCount(p.cols, 'cols');
+  const accessCount = requireAccessCount(rows * cols);
   const buffers = layOutBuffers([{ name: 'matrix', sizeBytes: rows * cols * ELEMENT_BYTES }], p.bases);
   const base = buffers[0]!.base;
   const strideBytes = cols * ELEMENT_BYTES;
   return {
     label: `col-major rows=${rows} cols=${cols}`,
-    accessCount: rows * cols,
+    accessCount,
     buffers,
     run(sink: AccessSink): void {
       for (let j = 0; j < cols; j++) {
@@ -105,17 +107,21 @@ function requireNodeBytes(nodeBytes: number): number {
 export function createArrayWalkPattern(p: WalkParams): AccessPattern {
   const count = requireCount(p.count, 'count');
   const nodeBytes = requireNodeBytes(p.nodeBytes);
+  const accessCount = requireAccessCount(count);
   const buffers = layOutBuffers([{ name: 'nodes', sizeBytes: count * nodeBytes }], p.bases);
   const base = buffers[0]!.base;
   return {
     label: `array-walk count=${count} node=${nodeBytes}`,
-    accessCount: count,
+    accessCount,
     buffers,
     run(sink: AccessSink): void {
       for (let i = 0; i < count; i++) sink.access(base + i * nodeBytes + NODE_VALUE_OFFSET, ELEMENT_BYTES, false);
     },
   };
 }
+
+/** Most nodes of a list walk: its shuffled visiting order takes 4 bytes per node (256 MiB at the bound). */
+export const MAX_LIST_NODES = 1 << 26;
 
 /** A random permutation of 0 … count-1 (Fisher–Yates over the seeded xoshiro128** stream of rng.ts). */
 export function shuffleOrder(count: number, seed: number): Uint32Array {
@@ -139,14 +145,17 @@ export function createListWalkPattern(p: WalkParams): AccessPattern {
   const count = requireCount(p.count, 'count');
   const nodeBytes = requireNodeBytes(p.nodeBytes);
   const seed = p.seed ?? 1;
+  const accessCount = requireAccessCount(2 * count);
+  if (count > MAX_LIST_NODES) throw new RangeError(`count ${count} is more than ${MAX_LIST_NODES} nodes (the simulator's bound: 4 bytes of visiting order per node)`);
   const buffers = layOutBuffers([{ name: 'nodes', sizeBytes: count * nodeBytes }], p.bases);
   const base = buffers[0]!.base;
-  const order = shuffleOrder(count, seed);
   return {
     label: `list-walk count=${count} node=${nodeBytes} seed=${seed}`,
-    accessCount: 2 * count,
+    accessCount,
     buffers,
     run(sink: AccessSink): void {
+      // Shuffled per run, not kept: a command holding many big walks holds one order at a time.
+      const order = shuffleOrder(count, seed);
       for (let k = 0; k < count; k++) {
         const node = base + order[k]! * nodeBytes;
         sink.access(node + NODE_VALUE_OFFSET, ELEMENT_BYTES, false);
@@ -178,12 +187,13 @@ function requireFields(p: FieldSumParams): void {
 export function createAosPattern(p: FieldSumParams): AccessPattern {
   requireFields(p);
   const { count, fields, read } = p;
+  const accessCount = requireAccessCount(count * read);
   const buffers = layOutBuffers([{ name: 'records', sizeBytes: count * fields * ELEMENT_BYTES }], p.bases);
   const base = buffers[0]!.base;
   const recordBytes = fields * ELEMENT_BYTES;
   return {
     label: `aos count=${count} fields=${fields} read=${read}`,
-    accessCount: count * read,
+    accessCount,
     buffers,
     run(sink: AccessSink): void {
       for (let i = 0; i < count; i++) {
@@ -198,12 +208,13 @@ export function createAosPattern(p: FieldSumParams): AccessPattern {
 export function createSoaPattern(p: FieldSumParams): AccessPattern {
   requireFields(p);
   const { count, fields, read } = p;
+  const accessCount = requireAccessCount(count * read);
   const buffers = layOutBuffers([{ name: 'field arrays', sizeBytes: count * fields * ELEMENT_BYTES }], p.bases);
   const base = buffers[0]!.base;
   const arrayBytes = count * ELEMENT_BYTES;
   return {
     label: `soa count=${count} fields=${fields} read=${read}`,
-    accessCount: count * read,
+    accessCount,
     buffers,
     run(sink: AccessSink): void {
       for (let i = 0; i < count; i++) {
@@ -230,12 +241,13 @@ function layOutMatmul(n: number, bases?: readonly number[]): PatternBuffer[] {
 /** `for i for j { s = 0; for k s += A[i][k] * B[k][j]; C[i][j] = s; }`: per k a load of A then of B, then one store. */
 export function createMatmulNaivePattern(p: MatmulParams): AccessPattern {
   const n = requireCount(p.n, 'n');
+  const accessCount = requireAccessCount(2 * n * n * n + n * n);
   const buffers = layOutMatmul(n, p.bases);
   const [a, b, c] = buffers.map((buf) => buf.base) as [number, number, number];
   const rowBytes = n * ELEMENT_BYTES;
   return {
     label: `matmul-naive n=${n}`,
-    accessCount: 2 * n * n * n + n * n,
+    accessCount,
     buffers,
     run(sink: AccessSink): void {
       for (let i = 0; i < n; i++) {
@@ -261,13 +273,14 @@ export function createMatmulBlockedPattern(p: MatmulParams): AccessPattern {
   const n = requireCount(p.n, 'n');
   const bs = requireCount(p.block ?? 16, 'block');
   if (n % bs !== 0) throw new RangeError(`block (${bs}) must divide n (${n})`);
+  const tiles = n / bs;
+  const accessCount = requireAccessCount(2 * n * n * n + 2 * n * n * tiles);
   const buffers = layOutMatmul(n, p.bases);
   const [a, b, c] = buffers.map((buf) => buf.base) as [number, number, number];
   const rowBytes = n * ELEMENT_BYTES;
-  const tiles = n / bs;
   return {
     label: `matmul-blocked n=${n} block=${bs}`,
-    accessCount: 2 * n * n * n + 2 * n * n * tiles,
+    accessCount,
     buffers,
     run(sink: AccessSink): void {
       for (let ii = 0; ii < n; ii += bs) {

@@ -7,6 +7,7 @@ import { createRng } from '../rng.js';
 import { type SmapsCountersKb } from '../pages/accounting.js';
 import { type RegionShare, type RegionSpec, type RegionType, type Step, FIRST_PROC, MAX_REGION_PAGES } from '../pages/scenario.js';
 import { applyStep, collectUsage } from '../pages/simulate.js';
+import { readPte, readPteFlags } from '../pages/page-tables.js';
 import { FrameKind, PTE_DIRTY, PTE_NONE, ZERO_PAGE_FRAME, type PagesState, createPagesState } from '../pages/state.js';
 
 /** Name of the simulated region. */
@@ -244,12 +245,12 @@ export function readWhatIfPageStates(run: WhatIfRun, proc: string): Uint8Array {
   const vma = p.vmas[0]!;
   const { kind, mapcount, dirty } = run.state.frames;
   for (let i = 0; i < out.length; i++) {
-    const f = vma.pte[i]!;
+    const f = readPte(vma, i);
     let s: PageStateCode = PageState.none;
     if (f === PTE_NONE) s = PageState.none;
     else if (f === ZERO_PAGE_FRAME) s = PageState.zero;
     else if (kind[f] === FrameKind.Anon) s = mapcount[f]! >= 2 ? PageState.shared : PageState.exclusive;
-    else s = dirty[f] !== 0 || (vma.ptFlags[i]! & PTE_DIRTY) !== 0 ? PageState.dirty : PageState.file;
+    else s = dirty[f] !== 0 || (readPteFlags(vma, i) & PTE_DIRTY) !== 0 ? PageState.dirty : PageState.file;
     out[i] = s;
   }
   return out;

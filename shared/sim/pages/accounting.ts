@@ -1,8 +1,19 @@
 // smaps counters of one process's VMA, computed exactly as smaps_pte_entry() / smaps_account() /
 // smaps_page_accumulate() do for order-0 folios. Source: fs/proc/task_mmu.c (Linux 6.x).
 
-import { PAGE_SIZE, PAGE_SIZE_KB, PSS_SHIFT } from './params.js';
-import { FrameKind, PTE_DIRTY, PTE_NONE, ZERO_PAGE_FRAME, type PagesState } from './state.js';
+import { PAGE_SIZE, PAGE_SIZE_KB, PSS_SHIFT, PTRS_PER_PTE } from './params.js';
+import {
+  createPageCounts,
+  FrameKind,
+  PTE_DIRTY,
+  PTE_NONE,
+  ZERO_PAGE_FRAME,
+  type PageCounts,
+  type PageDirectory,
+  type PagesState,
+  type PageTable,
+  type VmaState,
+} from './state.js';
 
 /**
  * The smaps fields the simulator predicts for one VMA, under the kernel's names, in kB as smaps prints them.
@@ -31,15 +42,132 @@ export const SMAPS_COUNTER_FIELDS = [
   'Anonymous',
 ] as const satisfies readonly (keyof SmapsCountersKb)[];
 
+/** A whole page's Pss in PSS_SHIFT fixed point. */
+const PAGE_PSS_FIXED = PAGE_SIZE * 2 ** PSS_SHIFT;
+
 /** One page's share of Pss in PSS_SHIFT fixed point: (PAGE_SIZE << PSS_SHIFT) / mapcount, integer division. */
 export function computePagePssFixed(mapcount: number): number {
-  const full = PAGE_SIZE * 2 ** PSS_SHIFT;
-  return mapcount >= 2 ? Math.floor(full / mapcount) : full;
+  return mapcount >= 2 ? Math.floor(PAGE_PSS_FIXED / mapcount) : PAGE_PSS_FIXED;
 }
 
 /** Converts a fixed-point Pss sum to smaps' kB: (sum >> PSS_SHIFT) >> 10. */
 export function convertPssFixedToKb(pssFixed: number): number {
   return Math.floor(Math.floor(pssFixed / 2 ** PSS_SHIFT) / 1024);
+}
+
+/** Adds the tallies of one page table's PTEs to `out` (a brute-force count of its PTRS_PER_PTE entries). */
+function tallyTable(state: PagesState, table: PageTable, out: PageCounts): void {
+  const { kind, mapcount, dirty } = state.frames;
+  // Locals, not `out` fields, in the loop: V8 keeps them unboxed.
+  let rssPages = 0;
+  let pssFixed = 0;
+  let sharedClean = 0;
+  let sharedDirty = 0;
+  let privateClean = 0;
+  let privateDirty = 0;
+  let anonPages = 0;
+  for (let j = 0; j < PTRS_PER_PTE; j++) {
+    const f = table.pte[j]!;
+    if (f === PTE_NONE || f === ZERO_PAGE_FRAME) continue;
+    const mc = mapcount[f]!;
+    rssPages++;
+    pssFixed += computePagePssFixed(mc);
+    if (kind[f] === FrameKind.Anon) anonPages++;
+    const isDirty = (table.flags[j]! & PTE_DIRTY) !== 0 || dirty[f] !== 0;
+    if (mc >= 2) {
+      if (isDirty) sharedDirty++;
+      else sharedClean++;
+    } else if (isDirty) privateDirty++;
+    else privateClean++;
+  }
+  out.rssPages += rssPages;
+  out.pssFixed += pssFixed;
+  out.sharedCleanPages += sharedClean;
+  out.sharedDirtyPages += sharedDirty;
+  out.privateCleanPages += privateClean;
+  out.privateDirtyPages += privateDirty;
+  out.anonPages += anonPages;
+}
+
+/** The tallies of one page table counted from scratch (check.ts compares the cached ones with it). */
+export function recountTable(state: PagesState, table: PageTable): PageCounts {
+  const counts = createPageCounts();
+  tallyTable(state, table, counts);
+  return counts;
+}
+
+/** The tallies of a directory counted from scratch, every PTE of every table. */
+export function recountDirectory(state: PagesState, dir: PageDirectory): PageCounts {
+  const counts = createPageCounts();
+  for (const table of dir.tables) if (table !== null) tallyTable(state, table, counts);
+  return counts;
+}
+
+/** A table's tallies: cached while nothing in its window changed, else recounted (once for all its sharers). */
+function countTablePages(state: PagesState, table: PageTable, stamp: number): PageCounts {
+  if (table.countedStamp !== stamp) {
+    const counts = createPageCounts();
+    tallyTable(state, table, counts);
+    table.counts = counts;
+    table.countedStamp = stamp;
+  }
+  return table.counts;
+}
+
+/**
+ * The tallies of a VMA: its directory's cache while nothing in the region changed, else the sum over its
+ * tables (a directory or table shared by many VMAs is summed or recounted once for all of them).
+ */
+export function countVmaPages(state: PagesState, vma: VmaState): PageCounts {
+  const dir = vma.dir;
+  if (dir === null) return createPageCounts();
+  const region = state.regions[vma.regionIdx]!;
+  if (dir.countedStamp === region.stamp) return dir.counts;
+  // Locals, not object fields, in the loop: V8 keeps them unboxed.
+  let rssPages = 0;
+  let pssFixed = 0;
+  let sharedClean = 0;
+  let sharedDirty = 0;
+  let privateClean = 0;
+  let privateDirty = 0;
+  let anonPages = 0;
+  const { tables } = dir;
+  for (let t = 0; t < tables.length; t++) {
+    const table = tables[t];
+    if (table === null || table === undefined) continue;
+    const c = countTablePages(state, table, region.tableStamps[t]!);
+    rssPages += c.rssPages;
+    pssFixed += c.pssFixed;
+    sharedClean += c.sharedCleanPages;
+    sharedDirty += c.sharedDirtyPages;
+    privateClean += c.privateCleanPages;
+    privateDirty += c.privateDirtyPages;
+    anonPages += c.anonPages;
+  }
+  dir.counts = {
+    rssPages,
+    pssFixed,
+    sharedCleanPages: sharedClean,
+    sharedDirtyPages: sharedDirty,
+    privateCleanPages: privateClean,
+    privateDirtyPages: privateDirty,
+    anonPages,
+  };
+  dir.countedStamp = region.stamp;
+  return dir.counts;
+}
+
+/** smaps' kB view of page tallies. */
+export function convertCountsToKb(c: PageCounts): SmapsCountersKb {
+  return {
+    Rss: c.rssPages * PAGE_SIZE_KB,
+    Pss: convertPssFixedToKb(c.pssFixed),
+    Shared_Clean: c.sharedCleanPages * PAGE_SIZE_KB,
+    Shared_Dirty: c.sharedDirtyPages * PAGE_SIZE_KB,
+    Private_Clean: c.privateCleanPages * PAGE_SIZE_KB,
+    Private_Dirty: c.privateDirtyPages * PAGE_SIZE_KB,
+    Anonymous: c.anonPages * PAGE_SIZE_KB,
+  };
 }
 
 /**
@@ -48,36 +176,5 @@ export function convertPssFixedToKb(pssFixed: number): number {
  * or the folio is dirty, anonymous when the folio is anon.
  */
 export function accountVma(state: PagesState, procIdx: number, regionIdx: number): SmapsCountersKb {
-  const vma = state.procs[procIdx]!.vmas[regionIdx]!;
-  const { kind, mapcount, dirty } = state.frames;
-  let rssPages = 0;
-  let pssFixed = 0;
-  let sharedClean = 0;
-  let sharedDirty = 0;
-  let privateClean = 0;
-  let privateDirty = 0;
-  let anonPages = 0;
-  for (let i = 0; i < vma.pte.length; i++) {
-    const f = vma.pte[i]!;
-    if (f === PTE_NONE || f === ZERO_PAGE_FRAME) continue;
-    const mc = mapcount[f]!;
-    rssPages++;
-    pssFixed += computePagePssFixed(mc);
-    if (kind[f] === FrameKind.Anon) anonPages++;
-    const isDirty = (vma.ptFlags[i]! & PTE_DIRTY) !== 0 || dirty[f] !== 0;
-    if (mc >= 2) {
-      if (isDirty) sharedDirty++;
-      else sharedClean++;
-    } else if (isDirty) privateDirty++;
-    else privateClean++;
-  }
-  return {
-    Rss: rssPages * PAGE_SIZE_KB,
-    Pss: convertPssFixedToKb(pssFixed),
-    Shared_Clean: sharedClean * PAGE_SIZE_KB,
-    Shared_Dirty: sharedDirty * PAGE_SIZE_KB,
-    Private_Clean: privateClean * PAGE_SIZE_KB,
-    Private_Dirty: privateDirty * PAGE_SIZE_KB,
-    Anonymous: anonPages * PAGE_SIZE_KB,
-  };
+  return convertCountsToKb(countVmaPages(state, state.procs[procIdx]!.vmas[regionIdx]!));
 }

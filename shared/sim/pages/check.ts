@@ -1,8 +1,21 @@
 // Consistency checks of the simulated state: the invariant equations written on the types in state.ts and
 // accounting.ts, verified by brute force (in the spirit of glibc's check_malloc_state). Pure; returns violations.
 
-import { accountVma, type SmapsCountersKb } from './accounting.js';
-import { FrameKind, PTE_DIRTY, PTE_NONE, PTE_WRITE, ZERO_PAGE_FRAME, type PagesState } from './state.js';
+import { accountVma, recountDirectory, recountTable, type SmapsCountersKb } from './accounting.js';
+import { readPte, readPteFlags } from './page-tables.js';
+import { PTRS_PER_PTE } from './params.js';
+import {
+  FrameKind,
+  PTE_DIRTY,
+  PTE_NONE,
+  PTE_WRITE,
+  ZERO_PAGE_FRAME,
+  type PageCounts,
+  type PageDirectory,
+  type PagesState,
+  type PageTable,
+  type VmaState,
+} from './state.js';
 
 /** Checks the accounting invariants of one VMA's counters; returns violations (empty when sound). */
 export function checkSmapsCounters(c: SmapsCountersKb): string[] {
@@ -23,13 +36,19 @@ export function checkPagesState(state: PagesState): string[] {
   const out: string[] = [];
   const { frames } = state;
   const counted = new Int32Array(frames.used);
+  const dirUsers = new Map<PageDirectory, number>();
   state.procs.forEach((proc, p) => {
     proc.vmas.forEach((vma, r) => {
       const region = state.regions[r]!;
       const where = (i: number): string => `${proc.name}/${region.name}[${i}]`;
-      for (let i = 0; i < vma.pte.length; i++) {
-        const f = vma.pte[i]!;
-        const flags = vma.ptFlags[i]!;
+      if (vma.dir !== null) {
+        if (!proc.alive) out.push(`${proc.name}/${region.name}: exited process still holds a page directory`);
+        dirUsers.set(vma.dir, (dirUsers.get(vma.dir) ?? 0) + 1);
+        out.push(...checkDirectory(state, vma, r, `${proc.name}/${region.name}`));
+      } else if (proc.alive) out.push(`${proc.name}/${region.name}: living process without a page directory`);
+      for (let i = 0; i < vma.pageCount; i++) {
+        const f = readPte(vma, i);
+        const flags = readPteFlags(vma, i);
         if (f === PTE_NONE) {
           if (flags !== 0) out.push(`${where(i)}: empty PTE with flags ${flags}`);
           continue;
@@ -62,6 +81,7 @@ export function checkPagesState(state: PagesState): string[] {
       if (proc.alive) out.push(...checkSmapsCounters(accountVma(state, p, r)).map((m) => `${proc.name}/${region.name}: ${m}`));
     });
   });
+  out.push(...checkSharing(state, dirUsers));
   for (let f = 1; f < frames.used; f++) {
     const kind = frames.kind[f];
     if (kind === FrameKind.Free) continue;
@@ -85,5 +105,54 @@ export function checkPagesState(state: PagesState): string[] {
       }
     }
   });
+  return out;
+}
+
+function describeCountsMismatch(cached: PageCounts, recounted: PageCounts): string | null {
+  const keys = Object.keys(recounted) as (keyof PageCounts)[];
+  const wrong = keys.filter((k) => cached[k] !== recounted[k]);
+  return wrong.length === 0 ? null : wrong.map((k) => `${k} ${cached[k]} != ${recounted[k]}`).join(', ');
+}
+
+/** users of every directory and table equal their holders; tableCount equals the tables held. */
+function checkSharing(state: PagesState, dirUsers: Map<PageDirectory, number>): string[] {
+  const out: string[] = [];
+  const tableUsers = new Map<PageTable, number>();
+  for (const [dir, users] of dirUsers) {
+    if (dir.users !== users) out.push(`page directory with users ${dir.users} is held by ${users} VMAs`);
+    for (const table of dir.tables) if (table !== null) tableUsers.set(table, (tableUsers.get(table) ?? 0) + 1);
+  }
+  for (const [table, users] of tableUsers) {
+    if (table.users !== users) out.push(`page table with users ${table.users} is held by ${users} directories`);
+  }
+  if (state.tableCount !== tableUsers.size) out.push(`tableCount ${state.tableCount} != page tables held ${tableUsers.size}`);
+  return out;
+}
+
+/**
+ * A living VMA's directory (length, entries past the last page empty) and its cached tallies: a cache that
+ * claims to be current (its stamp equals the region's) must equal a recount. Runs before accountVma refreshes them.
+ */
+function checkDirectory(state: PagesState, vma: VmaState, regionIdx: number, where: string): string[] {
+  const out: string[] = [];
+  const region = state.regions[regionIdx]!;
+  const dir = vma.dir!;
+  if (vma.regionIdx !== regionIdx || vma.pageCount !== region.pageCount) out.push(`${where}: VMA of region ${vma.regionIdx}, ${vma.pageCount} pages`);
+  if (dir.tables.length !== Math.ceil(vma.pageCount / PTRS_PER_PTE)) out.push(`${where}: ${dir.tables.length} page tables for ${vma.pageCount} pages`);
+  dir.tables.forEach((table, t) => {
+    if (table === null) return;
+    for (let j = 0; j < PTRS_PER_PTE; j++) {
+      const isPast = t * PTRS_PER_PTE + j >= vma.pageCount;
+      if (isPast && (table.pte[j] !== PTE_NONE || table.flags[j] !== 0)) out.push(`${where}: PTE past the end (page ${t * PTRS_PER_PTE + j})`);
+    }
+    if (table.countedStamp === region.tableStamps[t]) {
+      const mismatch = describeCountsMismatch(table.counts, recountTable(state, table));
+      if (mismatch !== null) out.push(`${where}: stale cached counts of page table ${t}: ${mismatch}`);
+    }
+  });
+  if (dir.countedStamp === region.stamp) {
+    const mismatch = describeCountsMismatch(dir.counts, recountDirectory(state, dir));
+    if (mismatch !== null) out.push(`${where}: stale cached counts: ${mismatch}`);
+  }
   return out;
 }

@@ -9,10 +9,13 @@ import {
   PTE_WRITE,
   ZERO_PAGE_FRAME,
   allocateFrame,
+  changeMapcount,
+  markFrameDirty,
   type PagesState,
   type RegionState,
   type VmaState,
 } from './state.js';
+import { readPte, readPteFlags, writePte, writePteFlags } from './page-tables.js';
 import type { Access } from './scenario.js';
 
 /**
@@ -28,9 +31,8 @@ export function computeFaultAroundWindow(pageIndex: number, pageCount: number): 
 }
 
 function mapPte(state: PagesState, vma: VmaState, pageIndex: number, frame: number, flags: number): void {
-  vma.pte[pageIndex] = frame;
-  vma.ptFlags[pageIndex] = flags;
-  if (frame !== ZERO_PAGE_FRAME) state.frames.mapcount[frame]!++;
+  writePte(state, vma, pageIndex, frame, flags);
+  if (frame !== ZERO_PAGE_FRAME) changeMapcount(state, frame, 1);
 }
 
 /**
@@ -43,7 +45,7 @@ function faultAround(state: PagesState, region: RegionState, vma: VmaState, page
   const flags = region.type === 'anon' ? PTE_WRITE : 0;
   for (let j = start; j < end; j++) {
     const f = region.cache[j]!;
-    if (f !== PTE_NONE && vma.pte[j] === PTE_NONE) mapPte(state, vma, j, f, flags);
+    if (f !== PTE_NONE && readPte(vma, j) === PTE_NONE) mapPte(state, vma, j, f, flags);
   }
 }
 
@@ -73,7 +75,7 @@ function handleReadFault(state: PagesState, regionIdx: number, vma: VmaState, pa
     return;
   }
   faultAround(state, region, vma, pageIndex);
-  if (vma.pte[pageIndex] !== PTE_NONE) return;
+  if (readPte(vma, pageIndex) !== PTE_NONE) return;
   // Only shmem can miss here (file pages are all cached): allocate it, mapped writable and clean.
   mapPte(state, vma, pageIndex, getShmemFrame(state, regionIdx, pageIndex), PTE_WRITE);
 }
@@ -86,7 +88,7 @@ function handleWriteFaultOnNone(state: PagesState, regionIdx: number, vma: VmaSt
     return;
   }
   const f = region.type === 'anon' ? getShmemFrame(state, regionIdx, pageIndex) : region.cache[pageIndex]!;
-  state.frames.dirty[f] = 1; // fault_dirty_shared_page() → folio_mark_dirty()
+  markFrameDirty(state, f); // fault_dirty_shared_page() → folio_mark_dirty()
   mapPte(state, vma, pageIndex, f, PTE_WRITE | PTE_DIRTY);
 }
 
@@ -94,20 +96,18 @@ function handleWriteFaultOnNone(state: PagesState, regionIdx: number, vma: VmaSt
 function handleWriteProtectFault(state: PagesState, regionIdx: number, vma: VmaState, pageIndex: number): void {
   const region = state.regions[regionIdx]!;
   const frames = state.frames;
-  const f = vma.pte[pageIndex]!;
+  const f = readPte(vma, pageIndex);
   if (region.share === 'shared') {
-    frames.dirty[f] = 1; // do_shared_wp_page(): page_mkwrite, then the folio is dirtied
-    vma.ptFlags[pageIndex] = PTE_WRITE | PTE_DIRTY;
+    markFrameDirty(state, f); // do_shared_wp_page(): page_mkwrite, then the folio is dirtied
+    writePteFlags(state, vma, pageIndex, PTE_WRITE | PTE_DIRTY);
     return;
   }
   if (f !== ZERO_PAGE_FRAME && frames.kind[f] === FrameKind.Anon && frames.mapcount[f] === 1) {
-    vma.ptFlags[pageIndex] = PTE_WRITE | PTE_DIRTY; // wp_can_reuse_anon_folio(): last user reuses in place
+    writePteFlags(state, vma, pageIndex, PTE_WRITE | PTE_DIRTY); // wp_can_reuse_anon_folio(): last user reuses in place
     return;
   }
   // wp_page_copy(): the zero page, a page-cache page or a still-shared anon page is copied.
-  if (f !== ZERO_PAGE_FRAME) frames.mapcount[f]!--;
-  vma.pte[pageIndex] = PTE_NONE;
-  vma.ptFlags[pageIndex] = 0;
+  if (f !== ZERO_PAGE_FRAME) changeMapcount(state, f, -1);
   mapNewAnonPage(state, regionIdx, vma, pageIndex);
 }
 
@@ -117,7 +117,7 @@ function handleWriteProtectFault(state: PagesState, regionIdx: number, vma: VmaS
  */
 export function accessPage(state: PagesState, procIdx: number, regionIdx: number, pageIndex: number, access: Access): number {
   const vma = state.procs[procIdx]!.vmas[regionIdx]!;
-  const f = vma.pte[pageIndex]!;
+  const f = readPte(vma, pageIndex);
   if (access === 'read') {
     if (f !== PTE_NONE) return 0;
     handleReadFault(state, regionIdx, vma, pageIndex);
@@ -127,8 +127,9 @@ export function accessPage(state: PagesState, procIdx: number, regionIdx: number
     handleWriteFaultOnNone(state, regionIdx, vma, pageIndex);
     return 1;
   }
-  if ((vma.ptFlags[pageIndex]! & PTE_WRITE) !== 0) {
-    vma.ptFlags[pageIndex]! |= PTE_DIRTY; // the MMU sets the dirty bit; the folio flag is untouched
+  const flags = readPteFlags(vma, pageIndex);
+  if ((flags & PTE_WRITE) !== 0) {
+    if ((flags & PTE_DIRTY) === 0) writePteFlags(state, vma, pageIndex, flags | PTE_DIRTY); // the MMU sets the dirty bit; the folio flag is untouched
     return 0;
   }
   handleWriteProtectFault(state, regionIdx, vma, pageIndex);

@@ -3,8 +3,7 @@
 
 import { SMAPS_COUNTER_FIELDS } from './accounting.js';
 import type { Scenario, Step } from './scenario.js';
-import { collectUsage, simulateScenario, type StepResult, type VmaUsage } from './simulate.js';
-import { createPagesState } from './state.js';
+import { collectUsage, runScenario, type StepResult, type VmaUsage } from './simulate.js';
 
 /** One line describing a step, e.g. `touch p0 heap write pages 0-15`. */
 export function describeStep(step: Step): string {
@@ -30,6 +29,24 @@ function renderRows(rows: readonly VmaUsage[]): string[] {
   const render = (row: readonly string[]): string =>
     row.map((cell, c) => (c < 2 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ').trimEnd();
   return [render(TABLE_COLUMNS), ...cells.map(render)];
+}
+
+/**
+ * Most process × region rows the step table may print over all steps (about 25 MB of text); the JSON report,
+ * which prints only the final rows, has no such bound.
+ */
+export const MAX_TABLE_ROWS = 1 << 18;
+
+/** The rows formatStepTable would print for a validated scenario: after each step, living processes × regions. */
+export function countTableRows(scenario: Scenario): number {
+  let living = 1;
+  let rows = 0;
+  for (const step of scenario.steps) {
+    if (step.op === 'fork') living++;
+    else if (step.op === 'exit') living--;
+    rows += living * scenario.regions.length;
+  }
+  return rows;
 }
 
 /**
@@ -69,12 +86,13 @@ export interface SimPagesReport {
   final: SimPagesFinalRow[];
 }
 
-/** Simulates a validated scenario and builds the JSON report of issue 5. */
+/** Simulates a validated scenario and builds the JSON report of issue 5 (smaps counted once, at the end). */
 export function buildSimPagesReport(scenario: Scenario): SimPagesReport {
-  const results = simulateScenario(scenario);
-  const steps = results.flatMap((r) => (r.minorFaults === null ? [] : [{ i: r.index, minflt: r.minorFaults }]));
-  const last = results.at(-1)?.usage ?? collectUsage(createPagesState(scenario.regions));
-  const final = last
+  const steps: SimPagesReport['steps'] = [];
+  const state = runScenario(scenario, (_state, i, minflt) => {
+    if (minflt !== null) steps.push({ i, minflt });
+  });
+  const final = collectUsage(state)
     .map((u) => ({
       proc: u.proc,
       region: u.region,

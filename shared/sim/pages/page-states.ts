@@ -1,6 +1,7 @@
 // Page-by-page view of one simulated VMA, in the token format the kernel harness prints from pagemap + kpageflags
 // + kpagecount (tests/harness/pages-scenario.c), so a disagreement can show both side by side.
 
+import { readPte, readPteFlags } from './page-tables.js';
 import { FrameKind, PTE_DIRTY, PTE_NONE, ZERO_PAGE_FRAME, type PagesState } from './state.js';
 
 /**
@@ -12,13 +13,13 @@ export function describeVmaPages(state: PagesState, procIdx: number, regionIdx: 
   const vma = state.procs[procIdx]!.vmas[regionIdx]!;
   const { kind, mapcount, dirty } = state.frames;
   const tokens: string[] = [];
-  for (let i = 0; i < vma.pte.length; i++) {
-    const f = vma.pte[i]!;
+  for (let i = 0; i < vma.pageCount; i++) {
+    const f = readPte(vma, i);
     if (f === PTE_NONE) tokens.push('.');
     else if (f === ZERO_PAGE_FRAME) tokens.push('z');
     else {
       const letter = kind[f] === FrameKind.Anon ? 'a' : kind[f] === FrameKind.Shmem ? 's' : 'f';
-      const isDirty = (vma.ptFlags[i]! & PTE_DIRTY) !== 0 || dirty[f] !== 0;
+      const isDirty = (readPteFlags(vma, i) & PTE_DIRTY) !== 0 || dirty[f] !== 0;
       tokens.push(`${isDirty ? letter.toUpperCase() : letter}${mapcount[f]}`);
     }
   }

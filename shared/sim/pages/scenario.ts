@@ -65,14 +65,32 @@ export interface Scenario {
 /** Name of the process that maps the regions and exists before the first step. */
 export const FIRST_PROC = 'p0';
 
-/** Upper bound on a region's length: 16 GiB of 4 KiB pages keeps every counter an exact JS integer. */
+// Bounds on the work a scenario may ask for, so that a few lines of JSON cannot exhaust the machine. A scenario
+// beyond one is refused before it runs (ScenarioError.beyondBound). What the simulated machine may hold while it
+// runs is bounded in state.ts (MAX_FRAMES, MAX_PAGE_TABLES).
+
+/**
+ * Most pages of all regions together (and so of one region): 16 GiB of 4 KiB pages keeps every counter an exact
+ * JS integer, and bounds what a fork or an exit walks.
+ */
 export const MAX_REGION_PAGES = 1 << 22;
+/** Most regions in a scenario (every process has one VMA per region). */
+export const MAX_REGIONS = 256;
+/** Most processes a scenario creates: p0 and 1023 forks. */
+export const MAX_PROCS = 1024;
+/**
+ * Most page operations in a scenario: each touch and madvise counts its pages, each fork and exit the pages of
+ * every region (what copy_page_range and unmap may walk). About a minute of simulation at the model's speed.
+ */
+export const MAX_PAGE_OPS = 2 ** 30;
 
 /** A rejected field: its JSON path and why. */
 export interface ScenarioError {
   /** e.g. `steps[3].first`, `regions[0].type`, or `` for the root. */
   path: string;
   message: string;
+  /** The scenario is well-formed but asks for more than a bound above (a usage error, not a malformed file). */
+  beyondBound: boolean;
 }
 
 /** Result of {@link validateScenario}: the scenario, or the first bad field. */
@@ -82,6 +100,7 @@ class Rejection extends Error {
   constructor(
     readonly path: string,
     message: string,
+    readonly beyondBound = false,
   ) {
     super(message);
   }
@@ -89,6 +108,24 @@ class Rejection extends Error {
 
 function reject(path: string, message: string): never {
   throw new Rejection(path, message);
+}
+
+function rejectBeyondBound(path: string, message: string): never {
+  throw new Rejection(path, `${message}, the simulator's bound`, true);
+}
+
+/** Running totals checked against the bounds while the steps are validated. */
+interface Budget {
+  totalPages: number;
+  procsCreated: number;
+  pageOps: number;
+}
+
+function spendPageOps(budget: Budget, pages: number, path: string): void {
+  budget.pageOps += pages;
+  if (budget.pageOps > MAX_PAGE_OPS) {
+    rejectBeyondBound(path, `more than ${MAX_PAGE_OPS} page operations in all (touched and advised pages, plus every region's pages per fork and exit)`);
+  }
 }
 
 function requireObject(value: unknown, path: string): Record<string, unknown> {
@@ -127,7 +164,7 @@ function requireInteger(obj: Record<string, unknown>, key: string, min: number, 
   return value;
 }
 
-function validateRegion(value: unknown, path: string, seen: Set<string>): RegionSpec {
+function validateRegion(value: unknown, path: string, seen: Set<string>, budget: Budget): RegionSpec {
   const obj = requireObject(value, path);
   requireOnlyKeys(obj, ['name', 'type', 'share', 'pages'], path);
   const name = requireString(obj, 'name', path);
@@ -135,7 +172,11 @@ function validateRegion(value: unknown, path: string, seen: Set<string>): Region
   seen.add(name);
   const type = requireEnum<RegionType>(obj, 'type', ['anon', 'file'], path);
   const share = requireEnum<RegionShare>(obj, 'share', ['private', 'shared'], path);
-  const pages = requireInteger(obj, 'pages', 1, MAX_REGION_PAGES, path);
+  const pages = requireInteger(obj, 'pages', 1, Number.MAX_SAFE_INTEGER, path);
+  budget.totalPages += pages;
+  if (budget.totalPages > MAX_REGION_PAGES) {
+    rejectBeyondBound(joinPath(path, 'pages'), `the regions hold more than ${MAX_REGION_PAGES} pages (16 GiB) together`);
+  }
   return { name, type, share, pages };
 }
 
@@ -165,6 +206,7 @@ function validateStep(
   regions: RegionSpec[],
   live: Set<string>,
   exited: Set<string>,
+  budget: Budget,
 ): Step {
   const obj = requireObject(value, path);
   const op = requireEnum(obj, 'op', ['touch', 'fork', 'madvise', 'exit'] as const, path);
@@ -175,6 +217,7 @@ function validateStep(
       const region = requireRegion(obj, path, regions);
       const access = requireEnum<Access>(obj, 'access', ['read', 'write'], path);
       const { first, count } = requireRange(obj, path, region);
+      spendPageOps(budget, count, path);
       return { op, proc, region: region.name, access, first, count };
     }
     case 'fork': {
@@ -182,6 +225,8 @@ function validateStep(
       const proc = requireLiveProc(obj, path, live, exited);
       const child = requireString(obj, 'child', path);
       if (live.has(child) || exited.has(child)) reject(joinPath(path, 'child'), `process name ${JSON.stringify(child)} is already used`);
+      if (++budget.procsCreated > MAX_PROCS) rejectBeyondBound(joinPath(path, 'child'), `more than ${MAX_PROCS} processes (p0 and ${MAX_PROCS - 1} forks)`);
+      spendPageOps(budget, budget.totalPages, path);
       live.add(child);
       return { op, proc, child };
     }
@@ -191,11 +236,13 @@ function validateStep(
       const proc = requireLiveProc(obj, path, live, exited);
       const region = requireRegion(obj, path, regions);
       const { first, count } = requireRange(obj, path, region);
+      spendPageOps(budget, count, path);
       return { op, advice, proc, region: region.name, first, count };
     }
     case 'exit': {
       requireOnlyKeys(obj, ['op', 'proc'], path);
       const proc = requireLiveProc(obj, path, live, exited);
+      spendPageOps(budget, budget.totalPages, path);
       live.delete(proc);
       exited.add(proc);
       return { op, proc };
@@ -206,7 +253,8 @@ function validateStep(
 /**
  * Checks parsed JSON against the scenario format of issue 5 and returns a typed copy, or the JSON
  * path of the first bad field (unknown region or process, out-of-range pages, a step on an exited
- * process, a reused child name, a wrong type, an unknown field).
+ * process, a reused child name, a wrong type, an unknown field) or of the first field that passes a
+ * bound (MAX_REGIONS, MAX_REGION_PAGES, MAX_PROCS, MAX_PAGE_OPS).
  */
 export function validateScenario(input: unknown): ScenarioValidation {
   try {
@@ -215,16 +263,18 @@ export function validateScenario(input: unknown): ScenarioValidation {
     const rawRegions = root['regions'];
     if (!Array.isArray(rawRegions)) reject('regions', 'must be an array');
     if (rawRegions.length === 0) reject('regions', 'must hold at least one region');
+    if (rawRegions.length > MAX_REGIONS) rejectBeyondBound('regions', `more than ${MAX_REGIONS} regions (${rawRegions.length})`);
+    const budget: Budget = { totalPages: 0, procsCreated: 1, pageOps: 0 };
     const seen = new Set<string>();
-    const regions = rawRegions.map((r: unknown, i: number) => validateRegion(r, `regions[${i}]`, seen));
+    const regions = rawRegions.map((r: unknown, i: number) => validateRegion(r, `regions[${i}]`, seen, budget));
     const rawSteps = root['steps'];
     if (!Array.isArray(rawSteps)) reject('steps', 'must be an array');
     const live = new Set<string>([FIRST_PROC]);
     const exited = new Set<string>();
-    const steps = rawSteps.map((s: unknown, i: number) => validateStep(s, `steps[${i}]`, regions, live, exited));
+    const steps = rawSteps.map((s: unknown, i: number) => validateStep(s, `steps[${i}]`, regions, live, exited, budget));
     return { ok: true, scenario: { regions, steps } };
   } catch (e) {
-    if (e instanceof Rejection) return { ok: false, error: { path: e.path, message: e.message } };
+    if (e instanceof Rejection) return { ok: false, error: { path: e.path, message: e.message, beyondBound: e.beyondBound } };
     throw e;
   }
 }
@@ -235,7 +285,7 @@ export function parseScenario(text: string): ScenarioValidation {
   try {
     input = JSON.parse(text);
   } catch (e) {
-    return { ok: false, error: { path: '', message: `invalid JSON: ${e instanceof Error ? e.message : String(e)}` } };
+    return { ok: false, error: { path: '', message: `invalid JSON: ${e instanceof Error ? e.message : String(e)}`, beyondBound: false } };
   }
   return validateScenario(input);
 }

@@ -9,7 +9,7 @@ import { forkProcess } from './fork.js';
 import { madviseDontneed } from './madvise.js';
 import { describeVmaPages } from './page-states.js';
 import type { Scenario, Step } from './scenario.js';
-import { createPagesState, findProc, findRegion, type PagesState } from './state.js';
+import { createPagesState, findProc, findRegion, PagesBoundError, type PagesState } from './state.js';
 
 /** One living process's view of one region after a step. */
 export interface VmaUsage {
@@ -85,16 +85,35 @@ export function collectUsage(state: PagesState, pageStates = false): VmaUsage[] 
 }
 
 /**
+ * Runs every step of a scenario (validated with validateScenario) on a fresh state, calling `afterStep` after
+ * each. A PagesBoundError is rethrown naming the step, e.g. `steps[12]: needs more than … page tables`.
+ */
+export function runScenario(scenario: Scenario, afterStep: (state: PagesState, index: number, minorFaults: number | null) => void): PagesState {
+  const state = createPagesState(scenario.regions);
+  scenario.steps.forEach((step, index) => {
+    let minorFaults: number | null;
+    try {
+      minorFaults = applyStep(state, step);
+    } catch (e) {
+      if (e instanceof PagesBoundError) throw new PagesBoundError(`steps[${index}]: ${e.message}`);
+      throw e;
+    }
+    afterStep(state, index, minorFaults);
+  });
+  return state;
+}
+
+/**
  * Runs a scenario (validated with validateScenario) and returns one result per step, in order.
  */
 export function simulateScenario(scenario: Scenario, options: SimulateOptions = {}): StepResult[] {
-  const state = createPagesState(scenario.regions);
-  return scenario.steps.map((step, index) => {
-    const minorFaults = applyStep(state, step);
+  const results: StepResult[] = [];
+  runScenario(scenario, (state, index, minorFaults) => {
     if (options.checkInvariants) {
       const violations = checkPagesState(state);
       if (violations.length > 0) throw new Error(`invariant broken after step ${index}: ${violations.slice(0, 10).join('; ')}`);
     }
-    return { index, step, minorFaults, usage: collectUsage(state, options.pageStates ?? false) };
+    results.push({ index, step: scenario.steps[index]!, minorFaults, usage: collectUsage(state, options.pageStates ?? false) });
   });
+  return results;
 }

@@ -25,11 +25,21 @@ export function computeReachBytes(g: TlbGeometry): number {
   return g.entries * g.pageBytes;
 }
 
+/**
+ * Most TLB entries the model takes: 4× the largest real data TLBs (AMD Zen 5's 4096-entry L2 DTLB), so every
+ * real configuration fits and a typo cannot allocate gigabytes.
+ */
+export const MAX_TLB_ENTRIES = 16384;
+/** Most ways: fully associative TLBs have at most a few hundred entries, and a lookup scans its set's ways. */
+export const MAX_TLB_WAYS = 256;
+
 /** Problems with a TLB geometry, one line each (empty when valid). */
 export function validateTlbGeometry(g: TlbGeometry): string[] {
   const out: string[] = [];
   if (!Number.isSafeInteger(g.entries) || g.entries < 1) out.push(`entries ${g.entries} is not a positive integer`);
+  else if (g.entries > MAX_TLB_ENTRIES) out.push(`entries ${g.entries} is more than ${MAX_TLB_ENTRIES} (the simulator's bound)`);
   if (!Number.isSafeInteger(g.ways) || g.ways < 1) out.push(`ways ${g.ways} is not a positive integer`);
+  else if (g.ways > MAX_TLB_WAYS) out.push(`ways ${g.ways} is more than ${MAX_TLB_WAYS} (the simulator's bound)`);
   else if (g.entries % g.ways !== 0) out.push(`entries ${g.entries} is not a multiple of ways ${g.ways}`);
   if (!Number.isSafeInteger(g.pageBytes) || g.pageBytes < 1 || (g.pageBytes & (g.pageBytes - 1)) !== 0) out.push(`page size ${g.pageBytes} is not a power of two`);
   return out;

@@ -2,7 +2,7 @@
 // passes, and seeded random accesses. Every access is an 8-byte load.
 
 import { createRng } from '../rng.js';
-import type { AccessPattern, AccessSink } from '../cache/access-pattern.js';
+import { requireAccessCount, type AccessPattern, type AccessSink } from '../cache/access-pattern.js';
 import { layOutBuffers } from '../cache/patterns.js';
 
 /** Bytes per access of these patterns. */
@@ -26,12 +26,13 @@ export function createStridedPattern(p: StridedParams, name = 'strided'): Access
   const bytes = requirePositive(p.bytes, 'bytes');
   const stride = requirePositive(p.strideBytes, 'stride');
   const passes = requirePositive(p.passes, 'passes');
+  const perPass = Math.ceil(bytes / stride);
+  const accessCount = requireAccessCount(passes * perPass);
   const buffers = layOutBuffers([{ name: 'buffer', sizeBytes: bytes }], p.bases);
   const base = buffers[0]!.base;
-  const perPass = Math.ceil(bytes / stride);
   return {
     label: `${name} bytes=${bytes} stride=${stride} passes=${passes}`,
-    accessCount: passes * perPass,
+    accessCount,
     buffers,
     run(sink: AccessSink): void {
       for (let pass = 0; pass < passes; pass++) {
@@ -52,7 +53,7 @@ export interface RandomParams {
 /** Seeded uniformly random 8-byte loads over a buffer (xoshiro128** of rng.ts: the same seed, the same addresses). */
 export function createRandomPattern(p: RandomParams): AccessPattern {
   const bytes = requirePositive(p.bytes, 'bytes');
-  const count = requirePositive(p.count, 'count');
+  const count = requireAccessCount(requirePositive(p.count, 'count'));
   const slots = Math.floor(bytes / SWEEP_ACCESS_BYTES);
   if (slots < 1) throw new RangeError(`bytes must be at least ${SWEEP_ACCESS_BYTES}`);
   const buffers = layOutBuffers([{ name: 'buffer', sizeBytes: bytes }], p.bases);

@@ -6,6 +6,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { runMemscope } from '../../helpers/cli.js';
 import { CLI_PATH } from '../../helpers/paths.js';
 
 function memscope(...args: string[]) {
@@ -126,5 +127,34 @@ describe('memscope sim tlb', () => {
     assertOneLineError(memscope('sim', 'tlb', '--page', '1g', 'strided'), 2, /--page/);
     assertOneLineError(memscope('sim', 'tlb', '--entries', '10', '--ways', '4', 'strided'), 2, /multiple of ways/);
     assertOneLineError(memscope('sim', 'tlb', '--entries', 'x', 'strided'), 2, /--entries/);
+  });
+});
+
+describe('sim cache and sim tlb refuse work beyond a documented bound: exit 2, one line, at once', () => {
+  /** A regression that starts the work instead is killed here, failing the test rather than hanging the suite. */
+  const bounded = (...args: string[]) => runMemscope(args, { timeoutMs: 20_000 });
+  const cases: [string, string[], RegExp][] = [
+    ['a list walk of 1 Gi nodes', ['sim', 'cache', 'list-walk:count=1G'], /pattern list-walk: 2147483648 accesses, more than 1000000000 \(the simulator's bound\)/],
+    ['10^14 random loads', ['sim', 'cache', 'random:count=99999999999999'], /pattern random: 99999999999999 accesses, more than 1000000000/],
+    ['a list walk of 100 Mi nodes', ['sim', 'cache', 'list-walk:count=100M'], /count 104857600 is more than 67108864 nodes/],
+    ['patterns over the bound together', ['sim', 'cache', 'random:count=600M', 'row-major:rows=20000,cols=20000'], /sim cache: the patterns make 1029145600 accesses together, more than 1000000000 \(the simulator's bound\)/],
+    ['a 1 TiB cache level', ['sim', 'cache', '--geometry', '1024G:8:64', 'row-major'], /L1d: size 1099511627776 is 17179869184 lines, more than 8388608 \(the simulator's bound\)/],
+    ['a 512-way cache level', ['sim', 'cache', '--geometry', '32K:512:64', 'row-major'], /associativity 512 is more than 64/],
+    ['five cache levels', ['sim', 'cache', '--geometry', '32K:8:64,1M:8:64,8M:8:64,32M:8:64,64M:8:64', 'row-major'], /5 cache levels, more than 4/],
+    ['a TLB of 99999999996 entries', ['sim', 'tlb', '--entries', '99999999996', 'strided'], /sim tlb: entries 99999999996 is more than 16384 \(the simulator's bound\)/],
+    ['a 1024-way TLB', ['sim', 'tlb', '--entries', '1024', '--ways', '1024', 'strided'], /ways 1024 is more than 256/],
+    ['10^14 loads through the TLB', ['sim', 'tlb', 'random:count=99999999999999'], /pattern random: 99999999999999 accesses, more than 1000000000/],
+  ];
+  for (const [what, args, message] of cases) {
+    test(what, () => assertOneLineError(bounded(...args), 2, message));
+  }
+
+  test('--help states the bounds', () => {
+    const cache = bounded('sim', 'cache', '--help');
+    assert.equal(cache.code, 0, cache.stderr);
+    for (const bound of ['1000000000 accesses', '67108864 list-walk nodes', '4 levels', '8388608 lines', '64 ways']) assert.ok(cache.stdout.includes(bound), bound);
+    const tlb = bounded('sim', 'tlb', '--help');
+    assert.equal(tlb.code, 0, tlb.stderr);
+    for (const bound of ['16384 entries', '256 ways', '1000000000 accesses']) assert.ok(tlb.stdout.includes(bound), bound);
   });
 });

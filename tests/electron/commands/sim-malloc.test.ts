@@ -464,6 +464,11 @@ describe('memscope sim malloc', () => {
       assertFails(memscope(['--ops', '5', traceFile('short1-bal.rep')]), 2, /--ops and --seed go with --workload/);
       assertFails(memscope(['--workload', 'random', '--ops', '1e3']), 2, /--ops "1e3"/);
     });
+
+    test('--ops past its documented bound (5000000, named in --help) is bad usage, refused before any work', () => {
+      assertFails(runMemscope(['sim', 'malloc', '--workload', 'random', '--ops', '5000001'], { timeoutMs: 20_000 }), 2, /--ops "5000001" is not an integer from 1 to 5000000/);
+      assert.match(memscopeOk(['--help']), /--ops N ops, default 10000, at most 5000000/);
+    });
   });
 
   test('output streams: a reader that leaves early ends it quietly with exit 0', async () => {

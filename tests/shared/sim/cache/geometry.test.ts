@@ -1,7 +1,16 @@
 // Geometry: the user's SIZE:WAYS:LINE spec, sysfs cache indexes turned into levels, cachegrind's extra rules.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { buildSysfsGeometry, checkCachegrindGeometry, countSets, parseGeometrySpec, parseSizeBytes } from '../../../../shared/sim/cache/geometry.js';
+import {
+  buildSysfsGeometry,
+  checkCachegrindGeometry,
+  countSets,
+  MAX_CACHE_LEVELS,
+  MAX_CACHE_LINES,
+  MAX_CACHE_WAYS,
+  parseGeometrySpec,
+  parseSizeBytes,
+} from '../../../../shared/sim/cache/geometry.js';
 
 describe('cache geometry', () => {
   test('sizes: sysfs "32K", "1024K", people "32M", "48KiB", plain bytes', () => {
@@ -52,5 +61,23 @@ describe('cache geometry', () => {
       ['L3', 33554432, 16],
     ]);
     assert.equal(problems.length, 1);
+  });
+});
+
+describe('cache geometry bounds: a real CPU fits, one past a bound is a bad-arg naming it', () => {
+  const refused = (spec: string, re: RegExp) =>
+    assert.throws(() => parseGeometrySpec(spec), (e: Error & { code?: string }) => e.code === 'bad-arg' && re.test(e.message) && /the simulator's bound/.test(e.message));
+  test(`${MAX_CACHE_LEVELS} levels`, () => {
+    assert.equal(parseGeometrySpec('32K:8:64,1M:8:64,32M:16:64,128M:16:64').length, MAX_CACHE_LEVELS);
+    refused('32K:8:64,1M:8:64,32M:16:64,128M:16:64,256M:16:64', /5 cache levels, more than 4/);
+  });
+  test(`${MAX_CACHE_LINES} lines a level (512 MiB of 64-byte lines)`, () => {
+    assert.equal(parseGeometrySpec('512M:16:64')[0]!.sizeBytes / 64, MAX_CACHE_LINES);
+    refused('1024M:16:64', /size 1073741824 is 16777216 lines, more than 8388608/);
+    refused('1024G:8:64', /more than 8388608/);
+  });
+  test(`${MAX_CACHE_WAYS} ways`, () => {
+    assert.equal(parseGeometrySpec('32K:64:64')[0]!.ways, MAX_CACHE_WAYS);
+    refused('32K:128:64', /associativity 128 is more than 64/);
   });
 });

@@ -2,9 +2,9 @@
 // the specs users type; and the locality each pair is there to show (hand-derivable miss counts).
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { recordPattern } from '../../../../shared/sim/cache/access-pattern.js';
+import { MAX_PATTERN_ACCESSES, recordPattern } from '../../../../shared/sim/cache/access-pattern.js';
 import { findPatternKind, parsePatternSpec, PATTERN_KINDS } from '../../../../shared/sim/cache/pattern-catalog.js';
-import { shuffleOrder } from '../../../../shared/sim/cache/patterns.js';
+import { MAX_LIST_NODES, shuffleOrder } from '../../../../shared/sim/cache/patterns.js';
 import { simulateCache } from '../../../../shared/sim/cache/simulate.js';
 
 const SMALL: Record<string, string> = {
@@ -68,5 +68,39 @@ describe('pattern catalog', () => {
     const soa = simulateCache(l1, parsePatternSpec('soa:count=4096,fields=8,read=1')).levels[0]!;
     assert.equal(aos.misses, 4096); // one 64-byte record per line
     assert.equal(soa.misses, 4096 / 8); // eight fields per line
+  });
+});
+
+describe('pattern bounds', () => {
+  const PAST_BOUND: Record<string, string> = {
+    'row-major': 'rows=100000,cols=100000',
+    'col-major': 'rows=100000,cols=100000',
+    'array-walk': 'count=2G',
+    'list-walk': 'count=1G',
+    aos: 'count=2G',
+    soa: 'count=2G',
+    'matmul-naive': 'n=1000',
+    'matmul-blocked': 'n=1024',
+    sequential: 'bytes=16G',
+    strided: 'bytes=64M,stride=8,passes=200',
+    random: 'count=99999999999999',
+  };
+  const badArg = (spec: string, re: RegExp) => assert.throws(() => parsePatternSpec(spec), (e: Error & { code?: string }) => e.code === 'bad-arg' && re.test(e.message));
+
+  for (const kind of PATTERN_KINDS) {
+    test(`${kind.name}: more than ${MAX_PATTERN_ACCESSES} accesses is refused before anything is built`, () => {
+      badArg(`${kind.name}:${PAST_BOUND[kind.name] ?? ''}`, new RegExp(`^pattern ${kind.name}: \\d+ accesses, more than 1000000000 \\(the simulator's bound\\)$`));
+    });
+  }
+
+  test('exactly at the bound a pattern builds; one access more is refused', () => {
+    assert.equal(parsePatternSpec(`random:count=${MAX_PATTERN_ACCESSES}`).accessCount, MAX_PATTERN_ACCESSES);
+    assert.equal(parsePatternSpec(`sequential:bytes=${MAX_PATTERN_ACCESSES * 8}`).accessCount, MAX_PATTERN_ACCESSES);
+    badArg(`random:count=${MAX_PATTERN_ACCESSES + 1}`, /more than 1000000000/);
+  });
+
+  test(`a list walk holds at most ${MAX_LIST_NODES} nodes (its visiting order), shuffled only when it runs`, () => {
+    assert.equal(parsePatternSpec(`list-walk:count=${MAX_LIST_NODES}`).accessCount, 2 * MAX_LIST_NODES);
+    badArg(`list-walk:count=${MAX_LIST_NODES + 1}`, /count 67108865 is more than 67108864 nodes \(the simulator's bound/);
   });
 });

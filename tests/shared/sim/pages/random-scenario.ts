@@ -15,22 +15,30 @@ function createRng(seed: number): () => number {
 }
 
 /** Limits of {@link generateScenario}. */
-export const RANDOM_LIMITS = { maxLiveProcs: 3, maxRegions: 3, maxPages: 48, maxSteps: 25 } as const;
+export interface RandomLimits {
+  maxLiveProcs: number;
+  maxRegions: number;
+  maxPages: number;
+  maxSteps: number;
+}
 
-/** A random valid scenario, the same for the same seed. */
-export function generateScenario(seed: number): Scenario {
+/** The default limits: every region fits one page table. */
+export const RANDOM_LIMITS: RandomLimits = { maxLiveProcs: 3, maxRegions: 3, maxPages: 48, maxSteps: 25 };
+
+/** A random valid scenario, the same for the same seed and limits. */
+export function generateScenario(seed: number, limits: RandomLimits = RANDOM_LIMITS): Scenario {
   const rand = createRng(seed);
   const int = (lo: number, hi: number): number => lo + Math.floor(rand() * (hi - lo + 1));
   const pick = <T>(items: readonly T[]): T => items[int(0, items.length - 1)]!;
   const regions: RegionSpec[] = [];
-  const regionCount = int(1, RANDOM_LIMITS.maxRegions);
+  const regionCount = int(1, limits.maxRegions);
   for (let i = 0; i < regionCount; i++) {
-    regions.push({ name: `r${i}`, type: pick(['anon', 'file'] as const), share: pick(['private', 'shared'] as const), pages: int(1, RANDOM_LIMITS.maxPages) });
+    regions.push({ name: `r${i}`, type: pick(['anon', 'file'] as const), share: pick(['private', 'shared'] as const), pages: int(1, limits.maxPages) });
   }
   const live = [FIRST_PROC];
   let forks = 0;
   const steps: Step[] = [];
-  const stepCount = int(5, RANDOM_LIMITS.maxSteps);
+  const stepCount = int(5, limits.maxSteps);
   const pickRange = (region: RegionSpec): { first: number; count: number } => {
     const first = rand() < 0.3 ? 0 : int(0, region.pages - 1);
     const count = rand() < 0.3 ? region.pages - first : int(1, Math.min(region.pages - first, 20));
@@ -39,7 +47,7 @@ export function generateScenario(seed: number): Scenario {
   for (let i = 0; i < stepCount; i++) {
     const proc = pick(live);
     const roll = rand();
-    if (roll < 0.15 && live.length < RANDOM_LIMITS.maxLiveProcs) {
+    if (roll < 0.15 && live.length < limits.maxLiveProcs) {
       const child = `c${++forks}`;
       steps.push({ op: 'fork', proc, child });
       live.push(child);

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { REPO_ROOT } from '../../../helpers/paths.js';
-import { parseScenario, validateScenario } from '../../../../shared/sim/pages/scenario.js';
+import { MAX_PAGE_OPS, MAX_PROCS, MAX_REGION_PAGES, MAX_REGIONS, parseScenario, validateScenario } from '../../../../shared/sim/pages/scenario.js';
 
 const SCENARIO_DIR = resolve(REPO_ROOT, 'tests/fixtures/scenarios');
 
@@ -98,5 +98,37 @@ describe('validateScenario', () => {
   test('reports invalid JSON at the root', () => {
     const r = parseScenario('{"regions": [');
     assert.ok(!r.ok && r.error.path === '' && /JSON/.test(r.error.message));
+  });
+});
+
+describe('validateScenario bounds: accepted at the bound, refused one past it as beyond a bound', () => {
+  const region = (name: string, pages: number): Record<string, unknown> => ({ name, type: 'anon', share: 'private', pages });
+  const fork = (i: number): Record<string, unknown> => ({ op: 'fork', proc: 'p0', child: `c${i}` });
+  const touchAll = (pages: number): Record<string, unknown> => ({ op: 'touch', proc: 'p0', region: 'r', access: 'read', first: 0, count: pages });
+  const opsRegion = [region('r', MAX_REGION_PAGES)];
+  const touchesToBound = Array.from({ length: MAX_PAGE_OPS / MAX_REGION_PAGES }, () => touchAll(MAX_REGION_PAGES));
+  const cases: [string, unknown, unknown, string, RegExp][] = [
+    ['regions', { regions: Array.from({ length: MAX_REGIONS }, (_, i) => region(`r${i}`, 1)), steps: [] }, { regions: Array.from({ length: MAX_REGIONS + 1 }, (_, i) => region(`r${i}`, 1)), steps: [] }, 'regions', /more than 256 regions/],
+    ['pages of one region', { regions: [region('r', MAX_REGION_PAGES)], steps: [] }, { regions: [region('r', 2 ** 40)], steps: [] }, 'regions[0].pages', /more than 4194304 pages \(16 GiB\) together/],
+    ['pages of all regions', { regions: [region('a', MAX_REGION_PAGES - 1), region('b', 1)], steps: [] }, { regions: [region('a', MAX_REGION_PAGES), region('b', 1)], steps: [] }, 'regions[1].pages', /together/],
+    ['processes', { regions: [region('r', 1)], steps: Array.from({ length: MAX_PROCS - 1 }, (_, i) => fork(i)) }, { regions: [region('r', 1)], steps: Array.from({ length: MAX_PROCS }, (_, i) => fork(i)) }, `steps[${MAX_PROCS - 1}].child`, /more than 1024 processes/],
+    ['page operations of touches', { regions: opsRegion, steps: touchesToBound }, { regions: opsRegion, steps: [...touchesToBound, touchAll(1)] }, 'steps[256]', /more than 1073741824 page operations/],
+    ['page operations of a fork and an exit', { regions: opsRegion, steps: [...touchesToBound.slice(2), fork(1), { op: 'exit', proc: 'c1' }] }, { regions: opsRegion, steps: [...touchesToBound.slice(1), fork(1), { op: 'exit', proc: 'c1' }] }, 'steps[256]', /page operations/],
+  ];
+  for (const [what, atBound, pastBound, path, message] of cases) {
+    test(what, () => {
+      const ok = validateScenario(atBound);
+      assert.ok(ok.ok, ok.ok ? '' : `${ok.error.path}: ${ok.error.message}`);
+      const r = validateScenario(pastBound);
+      assert.ok(!r.ok);
+      assert.deepEqual([r.error.path, r.error.beyondBound], [path, true]);
+      assert.match(r.error.message, message);
+      assert.match(r.error.message, /the simulator's bound$/);
+    });
+  }
+
+  test('a malformed field is not beyond a bound', () => {
+    const r = validateScenario({ regions: [region('r', 0)], steps: [] });
+    assert.ok(!r.ok && !r.error.beyondBound && r.error.path === 'regions[0].pages');
   });
 });

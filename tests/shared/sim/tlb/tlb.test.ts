@@ -5,7 +5,17 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { createRng } from '../../../../shared/sim/rng.js';
 import { checkTlb } from '../../../../shared/sim/tlb/check.js';
-import { computeReachBytes, DEFAULT_TLB_2M, DEFAULT_TLB_4K, PAGE_2M_BYTES, PAGE_4K_BYTES, type TlbGeometry } from '../../../../shared/sim/tlb/params.js';
+import {
+  computeReachBytes,
+  DEFAULT_TLB_2M,
+  DEFAULT_TLB_4K,
+  MAX_TLB_ENTRIES,
+  MAX_TLB_WAYS,
+  PAGE_2M_BYTES,
+  PAGE_4K_BYTES,
+  validateTlbGeometry,
+  type TlbGeometry,
+} from '../../../../shared/sim/tlb/params.js';
 import { createRandomPattern, createStridedPattern } from '../../../../shared/sim/tlb/patterns.js';
 import { compareTlbPageSizes, simulateTlb } from '../../../../shared/sim/tlb/simulate.js';
 import { Tlb } from '../../../../shared/sim/tlb/tlb.js';
@@ -109,5 +119,14 @@ describe('TLB against a brute-force reference LRU', () => {
     };
     assert.deepEqual(record(5), record(5));
     assert.notDeepEqual(record(5), record(6));
+  });
+});
+
+describe('TLB geometry bounds', () => {
+  test(`${MAX_TLB_ENTRIES} entries and ${MAX_TLB_WAYS} ways build; one past either is refused naming the bound`, () => {
+    assert.equal(new Tlb({ entries: MAX_TLB_ENTRIES, ways: MAX_TLB_WAYS, pageBytes: PAGE_4K_BYTES }).sets, MAX_TLB_ENTRIES / MAX_TLB_WAYS);
+    assert.deepEqual(validateTlbGeometry({ entries: 99999999996, ways: 4, pageBytes: PAGE_4K_BYTES }), ["entries 99999999996 is more than 16384 (the simulator's bound)"]);
+    assert.deepEqual(validateTlbGeometry({ entries: 512, ways: 512, pageBytes: PAGE_4K_BYTES }), ["ways 512 is more than 256 (the simulator's bound)"]);
+    assert.throws(() => new Tlb({ entries: MAX_TLB_ENTRIES + 4, ways: 4, pageBytes: PAGE_4K_BYTES }), /more than 16384/);
   });
 });
