@@ -4,9 +4,9 @@ import { parseArgs } from 'node:util';
 import { ApiError } from '../../shared/errors.js';
 import { quoteUserInput } from '../../shared/text/escape.js';
 import { buildSimPagesReport, countTableRows, formatStepTable, MAX_TABLE_ROWS } from '../../shared/sim/pages/format.js';
-import { MAX_PAGE_OPS, MAX_PROCS, MAX_REGION_PAGES, MAX_REGIONS, parseScenario, type Scenario } from '../../shared/sim/pages/scenario.js';
+import { parseScenario, type Scenario } from '../../shared/sim/pages/scenario.js';
 import { simulateScenario } from '../../shared/sim/pages/simulate.js';
-import { MAX_FRAMES, MAX_PAGE_TABLES, PagesBoundError } from '../../shared/sim/pages/state.js';
+import { PagesBoundError } from '../../shared/sim/pages/state.js';
 import { expectPositionals, parseCommandArgs } from './args.js';
 import { readInputText } from './read-input.js';
 

@@ -3,10 +3,9 @@
 import { parseArgs } from 'node:util';
 import { ApiError } from '../../shared/errors.js';
 import { quoteUserInput } from '../../shared/text/escape.js';
-import { MAX_PATTERN_ACCESSES } from '../../shared/sim/cache/access-pattern.js';
 import { describePatternKinds } from '../../shared/sim/cache/pattern-catalog.js';
 import { formatTlbReports } from '../../shared/sim/tlb/format.js';
-import { DEFAULT_TLB_2M, DEFAULT_TLB_4K, MAX_TLB_ENTRIES, MAX_TLB_WAYS, validateTlbGeometry, type TlbGeometry } from '../../shared/sim/tlb/params.js';
+import { DEFAULT_TLB_2M, DEFAULT_TLB_4K, validateTlbGeometry, type TlbGeometry } from '../../shared/sim/tlb/params.js';
 import { compareTlbPageSizes } from '../../shared/sim/tlb/simulate.js';
 import { parsePositiveNumber } from '../../shared/validate.js';
 import { parseCommandArgs } from './args.js';
