@@ -5,8 +5,7 @@ import type { MappingsCore, MappingsReport } from '../../shared/api.js';
 import type { Mapping } from '../../shared/proc/types.js';
 import { escapeControlChars } from '../../shared/text/escape.js';
 import { parsePid } from '../../shared/validate.js';
-import { readMappingsJson, readMappingsReport } from '../host/mappings-reader.js';
-import { ProcReader } from '../host/proc-reader.js';
+import { MemscopeService } from '../host/service.js';
 import { expectPositionals, parseCommandArgs } from './args.js';
 
 /** smaps columns printed in the table, in the kernel's order (every field is in --json). */
@@ -24,17 +23,21 @@ export async function runMaps(argv: string[]): Promise<number> {
   );
   const [pidText] = expectPositionals('maps', positionals, ['pid']);
   const pid = parsePid(pidText ?? '');
-  const reader = new ProcReader();
-  if (values.json === true) {
-    // The documented JSON: JSON.stringify(readMappingsCore(…)) (groups are derivable and cost time on
-    // 20,000 mappings), written from the smaps bytes without a Mapping object per line.
-    for (const part of readMappingsJson(reader, pid)) process.stdout.write(part);
-    process.stdout.write('\n');
-  } else {
-    const report = readMappingsReport(reader, pid);
-    process.stdout.write(values.groups === true ? formatGroups(report) : formatMapsTable(report));
+  const service = new MemscopeService();
+  try {
+    if (values.json === true) {
+      // The documented JSON: getMappings without groups (derivable, and they cost time on 20,000
+      // mappings), written from the smaps bytes without a Mapping object per line.
+      for (const part of service.getMappingsJson(pid)) process.stdout.write(part);
+      process.stdout.write('\n');
+    } else {
+      const report = await service.getMappings(pid);
+      process.stdout.write(values.groups === true ? formatGroups(report) : formatMapsTable(report));
+    }
+    return 0;
+  } finally {
+    service.stop();
   }
-  return 0;
 }
 
 function fieldOf(m: Mapping, key: string): string {

@@ -14,7 +14,7 @@ import type { Snapshot } from '../../shared/snapshot/schema.js';
 import { validateSnapshot } from '../../shared/snapshot/validate.js';
 import { assertPid, isHexAddress } from '../../shared/validate.js';
 import { readHostCacheGeometry } from './cache-geometry.js';
-import { readMappingsReport } from './mappings-reader.js';
+import { readMappingsJson, readMappingsReport } from './mappings-reader.js';
 import { readOneMapping } from './one-mapping-reader.js';
 import { readPageMap } from './page-map-reader.js';
 import { ProcReader } from './proc-reader.js';
@@ -27,7 +27,7 @@ import { translateAddress as translateProcessAddress } from './translate.js';
 export interface ServiceOptions {
   /** Sampling interval (default 1000 ms). */
   intervalMs?: number;
-  /** Samples kept per process (default 600: ten minutes at 1 Hz). */
+  /** Samples kept per process (default 600: ten minutes at 1 Hz); 0 keeps no history (`memscope top` shows ticks only). */
   historyCapacity?: number;
   /** Most processes with a history (default 2048). Memory bound: processes x capacity x 40 bytes. */
   maxHistoryProcesses?: number;
@@ -43,7 +43,8 @@ export class MemscopeService implements MemscopeApi {
   readonly intervalMs: number;
   private readonly sampler: Sampler;
   private readonly reader: ProcReader;
-  private readonly history: HistoryStore;
+  /** null when the options asked for no history. */
+  private readonly history: HistoryStore | null;
   private readonly listeners = new Set<(tick: Tick) => void>();
   private latest: Tick | null = null;
   private timer: NodeJS.Timeout | null = null;
@@ -52,10 +53,9 @@ export class MemscopeService implements MemscopeApi {
     this.intervalMs = options.intervalMs ?? 1000;
     this.sampler = new Sampler(options.procRoot === undefined ? {} : { procRoot: options.procRoot });
     this.reader = new ProcReader(options.procRoot);
-    this.history = new HistoryStore({
-      capacityPerProcess: options.historyCapacity ?? 600,
-      maxProcesses: options.maxHistoryProcesses ?? 2048,
-    });
+    const historyCapacity = options.historyCapacity ?? 600;
+    this.history =
+      historyCapacity === 0 ? null : new HistoryStore({ capacityPerProcess: historyCapacity, maxProcesses: options.maxHistoryProcesses ?? 2048 });
   }
 
   /** Starts ticking every intervalMs (the first tick runs now). */
@@ -78,18 +78,10 @@ export class MemscopeService implements MemscopeApi {
     return () => this.listeners.delete(listener);
   }
 
-  /** Samples every process now and records histories. */
+  /** Samples every process now (never throws: see tick.error) and records histories. */
   tickNow(): Tick {
     const tick = this.sampler.tick();
-    for (const row of tick.rows) {
-      if (row.rowStatus === 'gone') {
-        this.history.markGone(row.pid, row.startTicks);
-        continue;
-      }
-      const sample = { tMs: tick.tMs, virtKb: row.virtKb, resKb: row.resKb, shrKb: row.shrKb, swapKb: row.swapKb };
-      this.history.record(row.pid, row.startTicks, sample, tick.seq);
-    }
-    this.history.dropUnseen(tick.seq, FORGET_AFTER_TICKS);
+    if (this.history !== null) recordHistories(this.history, tick);
     this.latest = tick;
     for (const listener of this.listeners) listener(tick);
     return tick;
@@ -113,6 +105,15 @@ export class MemscopeService implements MemscopeApi {
     return readMappingsReport(this.reader, pid);
   }
 
+  /**
+   * getMappings without groups (MappingsCore), as JSON text written straight from the smaps bytes: the parts
+   * of `memscope maps --json`, to write in order before the next call (bytes alias this service's read buffer).
+   */
+  getMappingsJson(pid: number): Array<string | Uint8Array> {
+    assertPid(pid);
+    return readMappingsJson(this.reader, pid);
+  }
+
   async getMapping(pid: number, startHex: string): Promise<Mapping | null> {
     assertPid(pid);
     return readOneMapping(this.reader, pid, startHex);
@@ -121,7 +122,7 @@ export class MemscopeService implements MemscopeApi {
   async getHistory(pid: number): Promise<ProcessHistory> {
     assertPid(pid);
     const row = this.findRow(pid);
-    const samples = row === null ? [] : (this.history.getHistory(pid, row.startTicks)?.toSamples() ?? []);
+    const samples = row === null ? [] : (this.history?.getHistory(pid, row.startTicks)?.toSamples() ?? []);
     return { pid, intervalMs: this.intervalMs, samples };
   }
 
@@ -174,4 +175,17 @@ export class MemscopeService implements MemscopeApi {
   private findRow(pid: number): ProcessRow | null {
     return this.latest?.rows.find((r) => r.pid === pid && r.rowStatus !== 'gone') ?? null;
   }
+}
+
+/** Appends every live row of a tick to its process's history; tombstones end theirs. */
+function recordHistories(history: HistoryStore, tick: Tick): void {
+  for (const row of tick.rows) {
+    if (row.rowStatus === 'gone') {
+      history.markGone(row.pid, row.startTicks);
+      continue;
+    }
+    const sample = { tMs: tick.tMs, virtKb: row.virtKb, resKb: row.resKb, shrKb: row.shrKb, swapKb: row.swapKb };
+    history.record(row.pid, row.startTicks, sample, tick.seq);
+  }
+  history.dropUnseen(tick.seq, FORGET_AFTER_TICKS);
 }
