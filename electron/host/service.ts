@@ -1,5 +1,6 @@
 // Implements MemscopeApi once, for the Electron main process, the CLI and the HTTP server:
-// a Sampler ticking at an interval, bounded histories, and on-demand per-process reads.
+// a Sampler ticking at an interval (or on demand: tickNow, as `memscope top`), bounded histories
+// (none for top), and on-demand per-process reads.
 import type { HostCacheGeometryInfo, MappingsReport, MemscopeApi, ProcessDetail, ProcessHistory, SystemSummary, Tick } from '../../shared/api.js';
 import { ApiError } from '../../shared/errors.js';
 import { HistoryStore } from '../../shared/history/history-store.js';
@@ -14,7 +15,7 @@ import type { Snapshot } from '../../shared/snapshot/schema.js';
 import { validateSnapshot } from '../../shared/snapshot/validate.js';
 import { assertPid, isHexAddress } from '../../shared/validate.js';
 import { readHostCacheGeometry } from './cache-geometry.js';
-import { readMappingsJson, readMappingsReport } from './mappings-reader.js';
+import { readMappingsReport } from './mappings-reader.js';
 import { readOneMapping } from './one-mapping-reader.js';
 import { readPageMap } from './page-map-reader.js';
 import { ProcReader } from './proc-reader.js';
@@ -103,15 +104,6 @@ export class MemscopeService implements MemscopeApi {
   async getMappings(pid: number): Promise<MappingsReport> {
     assertPid(pid);
     return readMappingsReport(this.reader, pid);
-  }
-
-  /**
-   * getMappings without groups (MappingsCore), as JSON text written straight from the smaps bytes: the parts
-   * of `memscope maps --json`, to write in order before the next call (bytes alias this service's read buffer).
-   */
-  getMappingsJson(pid: number): Array<string | Uint8Array> {
-    assertPid(pid);
-    return readMappingsJson(this.reader, pid);
   }
 
   async getMapping(pid: number, startHex: string): Promise<Mapping | null> {

@@ -1,10 +1,7 @@
-// MemscopeService as the CLI drives it: ticked on demand, with or without histories (`memscope top` keeps none),
-// and getMappingsJson, the text `memscope maps --json` prints, against getMappings on a live subject.
+// MemscopeService as the CLI drives it: ticked on demand, with or without histories (`memscope top` keeps none).
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { MemscopeService } from '../../../electron/host/service.js';
-import type { MappingsReport } from '../../../shared/api.js';
-import { isApiError } from '../../../shared/errors.js';
 import { startSubject, type Subject } from '../../helpers/subject.js';
 
 describe('MemscopeService ticked on demand', () => {
@@ -42,41 +39,5 @@ describe('MemscopeService ticked on demand', () => {
     } finally {
       service.stop();
     }
-  });
-});
-
-describe('getMappingsJson (memscope maps --json)', () => {
-  let subject: Subject;
-  const service = new MemscopeService();
-  before(async () => {
-    subject = await startSubject(8, 4);
-  });
-  after(async () => {
-    service.stop();
-    await subject.kill();
-  });
-
-  /** The report without its groups, as JSON text. */
-  const coreText = ({ groups: _groups, ...core }: MappingsReport): string => JSON.stringify(core);
-
-  test('the text of getMappings without groups, key order included', async () => {
-    // Pss of shared libraries moves when other processes map or drop them: compare only with readings
-    // that did not change around the call.
-    for (let attempt = 1; attempt <= 5; attempt++) {
-      const beforeText = coreText(await service.getMappings(subject.pid));
-      const text = Buffer.concat(service.getMappingsJson(subject.pid).map((part) => (typeof part === 'string' ? Buffer.from(part, 'utf8') : Buffer.from(part)))).toString('utf8');
-      const afterText = coreText(await service.getMappings(subject.pid));
-      if (beforeText !== afterText) continue;
-      assert.equal(text, beforeText);
-      return;
-    }
-    assert.fail('the subject\'s mappings changed around every reading');
-  });
-
-  test('a bad pid is refused before /proc is read; a pid that exited is gone', async () => {
-    for (const bad of [0, -1, 1.5]) assert.throws(() => service.getMappingsJson(bad), (err) => isApiError(err) && err.code === 'bad-arg');
-    const gone = await startSubject(1, 1);
-    await gone.kill();
-    assert.throws(() => service.getMappingsJson(gone.pid), (err) => isApiError(err) && err.code === 'gone');
   });
 });
