@@ -63,7 +63,7 @@ export function readMappingsJson(reader: ProcReader, pid: number): Array<string 
   const files = readMappingsFiles(reader, pid, (bytes, exe) => writeSmapsJson(bytes, exe, { overwriteInput: true }));
   if ('maps' in files.list) return [JSON.stringify(buildMappingsCore(pid, files, files.list.maps))];
   const fast = files.list.smaps;
-  // Its bytes were overwritten: read smaps again for parseSmaps.
+  // writeSmapsJson left these bytes to parseSmaps, and may have written over them: read smaps again.
   if (fast === null) return [JSON.stringify(buildMappingsCore(pid, files, parseSmaps(reader.readProcFile(pid, 'smaps'), files.exe)))];
   const restricted = [...files.restricted];
   const rollup = judgeRollup(files, fast.mappingCount, restricted);
