@@ -1,11 +1,12 @@
 // `memscope pages PID START[-END] [--json]`: a range of a process's memory page by page (pagemap, and as root
 // kpageflags + kpagecount) with totals, streamed chunk by chunk so a 1 GiB range never becomes 262,144 objects.
 import { parseArgs } from 'node:util';
-import { addChunkToTally, createPagesTally, type PagesTotals } from '../../shared/proc/page-row.js';
+import type { PagesTotals } from '../../shared/proc/page-row.js';
 import { createPagesJsonFormatter, createPagesTableFormatter, type PagesReportHeader } from '../../shared/proc/page-format.js';
 import { escapeControlChars } from '../../shared/text/escape.js';
 import { parsePid } from '../../shared/validate.js';
-import { PagesReader, readPageChunks, readProcessPageRange, type PagesReaderOptions } from '../host/pages-reader.js';
+import { openPageRange } from '../host/page-range-reader.js';
+import type { PagesReaderOptions } from '../host/pages-reader.js';
 import { expectPositionals, parseCommandArgs } from './args.js';
 import { writeStdout } from './write-stdout.js';
 
@@ -18,33 +19,28 @@ export interface StreamPagesOptions extends PagesReaderOptions {
 }
 
 /**
- * Resolves the range, then reads and renders it chunk by chunk into sink; returns the totals.
+ * Resolves the range, then reads and renders it chunk by chunk into sink (openPageRange, as getPages); returns the totals.
  * Throws ApiError: bad-arg (bad hex, unmapped START, range over unmapped space), gone, denied.
  */
 export async function streamPages(pid: number, rangeText: string, options: StreamPagesOptions, sink: PagesSink): Promise<PagesTotals> {
-  const range = readProcessPageRange(pid, rangeText);
-  const reader = new PagesReader(pid, options);
+  const pages = openPageRange(pid, rangeText, options);
   try {
     const header: PagesReportHeader = {
       pid,
-      start: range.startAddress.toString(16),
-      end: range.endAddress.toString(16),
-      pageCount: range.pageCount,
-      mappings: range.mappings,
-      pfnsVisible: reader.pfnsVisible,
-      restricted: reader.restricted,
+      start: pages.range.startAddress.toString(16),
+      end: pages.range.endAddress.toString(16),
+      pageCount: pages.range.pageCount,
+      mappings: pages.range.mappings,
+      pfnsVisible: pages.pfnsVisible,
+      restricted: pages.restricted,
     };
     const formatter = options.format === 'json' ? createPagesJsonFormatter(header) : createPagesTableFormatter(escapeHeaderText(header));
-    const tally = createPagesTally(reader.pfnsVisible);
     await sink(formatter.formatHeader());
-    for (const chunk of readPageChunks(reader, range)) {
-      addChunkToTally(tally, chunk);
-      await sink(formatter.formatChunk(chunk));
-    }
-    await sink(formatter.formatFooter(tally.totals));
-    return tally.totals;
+    for (const chunk of pages.chunks()) await sink(formatter.formatChunk(chunk));
+    await sink(formatter.formatFooter(pages.totals));
+    return pages.totals;
   } finally {
-    reader.close();
+    pages.close();
   }
 }
 

@@ -8,7 +8,7 @@ import type { ProcessRow } from '../../shared/proc/types.js';
 import { escapeControlChars, quoteUserInput } from '../../shared/text/escape.js';
 import { parseIntervalMs, parsePositiveNumber } from '../../shared/validate.js';
 import type { Tick } from '../../shared/api.js';
-import { Sampler } from '../host/sampler.js';
+import { MemscopeService } from '../host/service.js';
 import { expectNoPositionals, parseCommandArgs } from './args.js';
 
 /** top's and htop's header names accepted by --sort, mapped to column ids. */
@@ -41,18 +41,19 @@ export async function runTop(argv: string[]): Promise<number> {
   const limit = values.limit === undefined ? Infinity : parsePositiveNumber(values.limit, '--limit', { integer: true, min: 1 });
   const sortKey = parseSortKey(values.sort ?? 'resKb');
 
-  const sampler = new Sampler();
+  // The app's service, ticked on demand at top's pace; top prints ticks and keeps no history.
+  const service = new MemscopeService({ intervalMs: delayMs, historyCapacity: 0 });
   let incompleteTicks = 0;
   let stopped = false;
   process.once('SIGINT', () => {
     stopped = true;
   });
   try {
-    sampler.tick(); // prime: %CPU and fault rates need a previous sample, as top's first refresh
+    service.tickNow(); // prime: %CPU and fault rates need a previous sample, as top's first refresh
     await sleep(Math.min(delayMs, 200));
     for (let i = 0; i < iterations && !stopped; i++) {
       if (i > 0) await sleep(delayMs);
-      const tick = sampler.tick();
+      const tick = service.tickNow();
       const rows = sortRows(tick.rows, sortKey).slice(0, limit);
       process.stdout.write(values.json === true ? `${JSON.stringify(rows)}\n` : formatTopTable(tick, rows));
       if (tick.error !== undefined) {
@@ -61,7 +62,7 @@ export async function runTop(argv: string[]): Promise<number> {
       }
     }
   } finally {
-    sampler.close();
+    service.stop();
   }
   return incompleteTicks === 0 ? 0 : 1;
 }

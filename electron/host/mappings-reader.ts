@@ -6,7 +6,7 @@ import { isApiError } from '../../shared/errors.js';
 import { groupByBackingFile, NON_ADDITIVE_SMAPS_FIELDS } from '../../shared/proc/group.js';
 import { parseMaps } from '../../shared/proc/maps.js';
 import { parseSmaps, parseSmapsRollup } from '../../shared/proc/smaps.js';
-import { writeSmapsJson, type SmapsJson } from '../../shared/proc/smaps-json.js';
+import { writeSmapsJson } from '../../shared/proc/smaps-json.js';
 import { parseStatusMemory } from '../../shared/proc/status.js';
 import type { Mapping, SmapsFields } from '../../shared/proc/types.js';
 import { checkVmSize, type VmSizeCheck } from '../../shared/proc/vmsize.js';
@@ -42,31 +42,12 @@ export function readMappingsReport(reader: ProcReader, pid: number): MappingsRep
 }
 
 /**
- * Reads /proc/PID/{smaps,smaps_rollup,status} (falling back to maps when smaps is denied)
+ * Reads /proc/PID/{status,smaps_rollup,smaps} (falling back to maps when smaps is denied)
  * into mappings, rollup and totals. Throws ApiError 'gone' or 'denied' when nothing could be read.
  */
 export function readMappingsCore(reader: ProcReader, pid: number): MappingsCore {
-  const restricted: string[] = [];
-  const exe = reader.readLink(pid, 'exe');
-  const vmSizeKb = parseStatusMemory(reader.readProcFile(pid, 'status')).vmSizeKb;
-  let mappings: Mapping[];
-  try {
-    mappings = parseSmaps(reader.readProcFile(pid, 'smaps'), exe);
-  } catch (err) {
-    if (!isApiError(err) || err.code !== 'denied') throw err;
-    restricted.push('smaps: permission denied (root is needed for other users\' processes)');
-    mappings = parseMaps(reader.readProcFile(pid, 'maps'), exe);
-  }
-  const rollup = readRollup(reader, pid, mappings.length, vmSizeKb, restricted);
-  return {
-    pid,
-    exe,
-    mappings,
-    rollup,
-    totals: sumSmapsFields(mappings),
-    vmSize: checkVmSize(mappings, vmSizeKb),
-    restricted,
-  };
+  const files = readMappingsFiles(reader, pid, parseSmaps);
+  return buildMappingsCore(pid, files, 'smaps' in files.list ? files.list.smaps : files.list.maps);
 }
 
 /**
@@ -74,15 +55,48 @@ export function readMappingsCore(reader: ProcReader, pid: number): MappingsCore 
  * as parts to write in order (strings, and UTF-8 bytes that alias the reader's buffer: write them
  * before the next read through `reader`). The mappings are written straight from the smaps bytes
  * by writeSmapsJson, over those bytes, never as objects: for a process with 20,000 mappings that
- * is most of `memscope maps PID --json`'s time. When smaps is unreadable or outside
- * writeSmapsJson's reach, the document is readMappingsCore's (the same reads and errors).
+ * is most of `memscope maps PID --json`'s time. The files read and their errors are
+ * readMappingsCore's (readMappingsFiles); when smaps is denied, or holds bytes writeSmapsJson
+ * leaves to parseSmaps (never the kernel's), the document is built from objects.
  */
 export function readMappingsJson(reader: ProcReader, pid: number): Array<string | Uint8Array> {
-  const restricted: string[] = [];
+  const files = readMappingsFiles(reader, pid, (bytes, exe) => writeSmapsJson(bytes, exe, { overwriteInput: true }));
+  if ('maps' in files.list) return [JSON.stringify(buildMappingsCore(pid, files, files.list.maps))];
+  const fast = files.list.smaps;
+  // writeSmapsJson left these bytes to parseSmaps, and may have written over them: read smaps again.
+  if (fast === null) return [JSON.stringify(buildMappingsCore(pid, files, parseSmaps(reader.readProcFile(pid, 'smaps'), files.exe)))];
+  const restricted = [...files.restricted];
+  const rollup = judgeRollup(files, fast.mappingCount, restricted);
+  const vmSize: VmSizeCheck = { sumKb: fast.sumKb, vmSizeKb: files.vmSizeKb, vsyscallKb: fast.vsyscallKb, ok: fast.sumKb === files.vmSizeKb };
+  // The small parts go through JSON.stringify, with MappingsCore's key order: pid, exe | mappings | rollup, …
+  const head = JSON.stringify({ pid, exe: files.exe } satisfies Partial<MappingsCore>);
+  const tail = JSON.stringify({ rollup, totals: fast.totals, vmSize, restricted } satisfies Partial<MappingsCore>);
+  return [`${head.slice(0, -1)},"mappings":`, fast.json, `,${tail.slice(1)}`];
+}
+
+/** The mapping list of a process: what smaps made through a reader's parser, or maps when smaps was denied. */
+export type MappingList<T> = { smaps: T } | { maps: Mapping[] };
+
+/** What a MappingsCore is read from, before the mapping list is turned into mappings or JSON. */
+interface MappingsFiles<T> {
+  exe: string | null;
+  vmSizeKb: number;
+  /** smaps_rollup's fields, or null with rollupError set: what that failure means depends on the mapping count. */
+  rollup: SmapsFields | null;
+  rollupError: unknown;
+  list: MappingList<T>;
+  /** What could not be read so far ("smaps: permission denied"). */
+  restricted: string[];
+}
+
+/**
+ * Reads the files of a MappingsCore in the one order both of its forms need: exe, status, smaps_rollup,
+ * then smaps last (fromSmaps may write over its bytes in the reader's buffer, which any later read would
+ * overwrite). Throws ApiError 'gone' or 'denied' (status, or smaps and maps both refused).
+ */
+function readMappingsFiles<T>(reader: ProcReader, pid: number, fromSmaps: (bytes: Uint8Array, exe: string | null) => T): MappingsFiles<T> {
   const exe = reader.readLink(pid, 'exe');
   const vmSizeKb = parseStatusMemory(reader.readProcFile(pid, 'status')).vmSizeKb;
-  // smaps_rollup first: the JSON is written over the smaps bytes in the reader's buffer, which
-  // the next read would overwrite. What its failure means depends on smaps, so it waits.
   let rollup: SmapsFields | null = null;
   let rollupError: unknown = null;
   try {
@@ -90,41 +104,57 @@ export function readMappingsJson(reader: ProcReader, pid: number): Array<string 
   } catch (err) {
     rollupError = err;
   }
-  let fast: SmapsJson | null = null;
-  try {
-    fast = writeSmapsJson(reader.readProcFile(pid, 'smaps'), exe, { overwriteInput: true });
-  } catch (err) {
-    if (!isApiError(err) || err.code !== 'denied') throw err;
-  }
-  // Denied smaps (maps instead), or bytes writeSmapsJson leaves to parseSmaps (never the kernel's):
-  // the object path, read again from the start.
-  if (fast === null) return [JSON.stringify(readMappingsCore(reader, pid))];
-  if (rollupError !== null) noteRollupFailure(rollupError, fast.mappingCount, vmSizeKb, restricted);
-  const vmSize: VmSizeCheck = { sumKb: fast.sumKb, vmSizeKb, vsyscallKb: fast.vsyscallKb, ok: fast.sumKb === vmSizeKb };
-  // The small parts go through JSON.stringify, with MappingsCore's key order: pid, exe | mappings | rollup, …
-  const head = JSON.stringify({ pid, exe } satisfies Partial<MappingsCore>);
-  const tail = JSON.stringify({ rollup, totals: fast.totals, vmSize, restricted } satisfies Partial<MappingsCore>);
-  return [`${head.slice(0, -1)},"mappings":`, fast.json, `,${tail.slice(1)}`];
+  const restricted: string[] = [];
+  const list = readMappingList(reader, pid, exe, fromSmaps, restricted);
+  return { exe, vmSizeKb, rollup, rollupError, list, restricted };
 }
 
 /**
- * Reads smaps_rollup's fields after smaps was read (mappingCount mappings), noting in `restricted`
- * why it could not be read. Throws ApiError 'gone' when the process exited.
+ * smaps of pid through fromSmaps or, when the kernel denies smaps (it walks page tables; maps does not),
+ * maps parsed, with the reason pushed to `restricted`. Throws ApiError 'gone', or 'denied' when maps is refused too.
  */
-function readRollup(reader: ProcReader, pid: number, mappingCount: number, vmSizeKb: number, restricted: string[]): SmapsFields | null {
+export function readMappingList<T>(
+  reader: ProcReader,
+  pid: number,
+  exe: string | null,
+  fromSmaps: (bytes: Uint8Array, exe: string | null) => T,
+  restricted: string[] = [],
+): MappingList<T> {
   try {
-    return parseSmapsRollup(reader.readProcFile(pid, 'smaps_rollup')).fields;
+    return { smaps: fromSmaps(reader.readProcFile(pid, 'smaps'), exe) };
   } catch (err) {
-    noteRollupFailure(err, mappingCount, vmSizeKb, restricted);
-    return null;
+    if (!isApiError(err) || err.code !== 'denied') throw err;
+    restricted.push("smaps: permission denied (root is needed for other users' processes)");
+    return { maps: parseMaps(reader.readProcFile(pid, 'maps'), exe) };
   }
 }
 
-/** Notes in `restricted` why smaps_rollup could not be read; rethrows 'gone' unless the process is a kernel thread. */
-function noteRollupFailure(err: unknown, mappingCount: number, vmSizeKb: number, restricted: string[]): void {
+/** The MappingsCore of what readMappingsFiles read, with `mappings` made of its mapping list. */
+function buildMappingsCore(pid: number, files: MappingsFiles<unknown>, mappings: Mapping[]): MappingsCore {
+  const restricted = [...files.restricted];
+  const rollup = judgeRollup(files, mappings.length, restricted);
+  return {
+    pid,
+    exe: files.exe,
+    mappings,
+    rollup,
+    totals: sumSmapsFields(mappings),
+    vmSize: checkVmSize(mappings, files.vmSizeKb),
+    restricted,
+  };
+}
+
+/**
+ * The rollup when it was read; else null, with the reason pushed to `restricted`.
+ * Throws ApiError 'gone' when the process exited (a kernel thread, which has no mm, did not).
+ */
+function judgeRollup(files: MappingsFiles<unknown>, mappingCount: number, restricted: string[]): SmapsFields | null {
+  if (files.rollupError === null) return files.rollup;
   // A kernel thread has no mm: its smaps is empty and smaps_rollup reads ESRCH although it lives.
-  const kernelThread = mappingCount === 0 && vmSizeKb === 0;
+  const err = files.rollupError;
+  const kernelThread = mappingCount === 0 && files.vmSizeKb === 0;
   if (isApiError(err) && err.code === 'gone' && !kernelThread) throw err;
   if (kernelThread) restricted.push('smaps_rollup: a kernel thread has no user address space');
   else restricted.push(`smaps_rollup: ${isApiError(err) && err.code === 'denied' ? 'permission denied' : (err as Error).message}`);
+  return null;
 }

@@ -1,11 +1,10 @@
 // Reads a page range of a process into the compact PageMap the getPages API returns (shared/proc/page-map.ts),
-// on top of pages-reader.ts: the range is checked against /proc/PID/maps, then streamed chunk by chunk.
+// through page-range-reader.ts (the range checked against /proc/PID/maps, then read chunk by chunk), as `memscope pages`.
 import { ApiError } from '../../shared/errors.js';
 import { encodePageEntry, MAX_PAGES_PER_CALL, readPageEntryBits, type PageMap } from '../../shared/proc/page-map.js';
-import { addChunkToTally, createPagesTally, PAGE_SIZE_BYTES } from '../../shared/proc/page-row.js';
+import { PAGE_SIZE_BYTES } from '../../shared/proc/page-row.js';
 import { hexToBigInt } from '../../shared/units.js';
-import { PagesReader, readPageChunks, readProcessPageRange } from './pages-reader.js';
-import { ProcReader } from './proc-reader.js';
+import { openPageRange } from './page-range-reader.js';
 
 /**
  * Reads pageCount pages of pid from startHex (rounded down to its page). Throws ApiError: bad-arg when the
@@ -17,15 +16,12 @@ export function readPageMap(pid: number, startHex: string, pageCount: number, pr
   }
   const start = (hexToBigInt(startHex) / BigInt(PAGE_SIZE_BYTES)) * BigInt(PAGE_SIZE_BYTES);
   const end = start + BigInt(pageCount) * BigInt(PAGE_SIZE_BYTES);
-  const range = readProcessPageRange(pid, `${start.toString(16)}-${end.toString(16)}`, new ProcReader(procRoot));
-  const reader = new PagesReader(pid, { procRoot });
+  const pages = openPageRange(pid, `${start.toString(16)}-${end.toString(16)}`, { procRoot });
   try {
-    const tally = createPagesTally(reader.pfnsVisible);
     const entries: string[] = [];
-    const mapCounts: number[] | null = reader.pfnsVisible ? [] : null;
-    const kpageflags: number[] | null = reader.pfnsVisible ? [] : null;
-    for (const chunk of readPageChunks(reader, range)) {
-      addChunkToTally(tally, chunk);
+    const mapCounts: number[] | null = pages.pfnsVisible ? [] : null;
+    const kpageflags: number[] | null = pages.pfnsVisible ? [] : null;
+    for (const chunk of pages.chunks()) {
       let text = '';
       for (let i = 0; i < chunk.pageCount; i++) text += encodePageEntry(readPageEntryBits(chunk.pagemap, i));
       entries.push(text);
@@ -38,17 +34,17 @@ export function readPageMap(pid: number, startHex: string, pageCount: number, pr
     }
     return {
       pid,
-      startAddress: range.startAddress.toString(16),
-      pageCount: range.pageCount,
+      startAddress: pages.range.startAddress.toString(16),
+      pageCount: pages.range.pageCount,
       entries: entries.join(''),
       mapCounts,
       kpageflags,
-      totals: tally.totals,
-      mappings: range.mappings,
-      pfnsVisible: reader.pfnsVisible,
-      restricted: [...reader.restricted],
+      totals: pages.totals,
+      mappings: pages.range.mappings,
+      pfnsVisible: pages.pfnsVisible,
+      restricted: [...pages.restricted],
     };
   } finally {
-    reader.close();
+    pages.close();
   }
 }

@@ -1,5 +1,6 @@
 // Implements MemscopeApi once, for the Electron main process, the CLI and the HTTP server:
-// a Sampler ticking at an interval, bounded histories, and on-demand per-process reads.
+// a Sampler ticking at an interval (or on demand: tickNow, as `memscope top`), bounded histories
+// (none for top), and on-demand per-process reads.
 import type { HostCacheGeometryInfo, MappingsReport, MemscopeApi, ProcessDetail, ProcessHistory, SystemSummary, Tick } from '../../shared/api.js';
 import { ApiError } from '../../shared/errors.js';
 import { HistoryStore } from '../../shared/history/history-store.js';
@@ -27,7 +28,7 @@ import { translateAddress as translateProcessAddress } from './translate.js';
 export interface ServiceOptions {
   /** Sampling interval (default 1000 ms). */
   intervalMs?: number;
-  /** Samples kept per process (default 600: ten minutes at 1 Hz). */
+  /** Samples kept per process (default 600: ten minutes at 1 Hz); 0 keeps no history (`memscope top` shows ticks only). */
   historyCapacity?: number;
   /** Most processes with a history (default 2048). Memory bound: processes x capacity x 40 bytes. */
   maxHistoryProcesses?: number;
@@ -43,7 +44,8 @@ export class MemscopeService implements MemscopeApi {
   readonly intervalMs: number;
   private readonly sampler: Sampler;
   private readonly reader: ProcReader;
-  private readonly history: HistoryStore;
+  /** null when the options asked for no history. */
+  private readonly history: HistoryStore | null;
   private readonly listeners = new Set<(tick: Tick) => void>();
   private latest: Tick | null = null;
   private timer: NodeJS.Timeout | null = null;
@@ -52,10 +54,9 @@ export class MemscopeService implements MemscopeApi {
     this.intervalMs = options.intervalMs ?? 1000;
     this.sampler = new Sampler(options.procRoot === undefined ? {} : { procRoot: options.procRoot });
     this.reader = new ProcReader(options.procRoot);
-    this.history = new HistoryStore({
-      capacityPerProcess: options.historyCapacity ?? 600,
-      maxProcesses: options.maxHistoryProcesses ?? 2048,
-    });
+    const historyCapacity = options.historyCapacity ?? 600;
+    this.history =
+      historyCapacity === 0 ? null : new HistoryStore({ capacityPerProcess: historyCapacity, maxProcesses: options.maxHistoryProcesses ?? 2048 });
   }
 
   /** Starts ticking every intervalMs (the first tick runs now). */
@@ -78,18 +79,10 @@ export class MemscopeService implements MemscopeApi {
     return () => this.listeners.delete(listener);
   }
 
-  /** Samples every process now and records histories. */
+  /** Samples every process now (never throws: see tick.error) and records histories. */
   tickNow(): Tick {
     const tick = this.sampler.tick();
-    for (const row of tick.rows) {
-      if (row.rowStatus === 'gone') {
-        this.history.markGone(row.pid, row.startTicks);
-        continue;
-      }
-      const sample = { tMs: tick.tMs, virtKb: row.virtKb, resKb: row.resKb, shrKb: row.shrKb, swapKb: row.swapKb };
-      this.history.record(row.pid, row.startTicks, sample, tick.seq);
-    }
-    this.history.dropUnseen(tick.seq, FORGET_AFTER_TICKS);
+    if (this.history !== null) recordHistories(this.history, tick);
     this.latest = tick;
     for (const listener of this.listeners) listener(tick);
     return tick;
@@ -121,7 +114,7 @@ export class MemscopeService implements MemscopeApi {
   async getHistory(pid: number): Promise<ProcessHistory> {
     assertPid(pid);
     const row = this.findRow(pid);
-    const samples = row === null ? [] : (this.history.getHistory(pid, row.startTicks)?.toSamples() ?? []);
+    const samples = row === null ? [] : (this.history?.getHistory(pid, row.startTicks)?.toSamples() ?? []);
     return { pid, intervalMs: this.intervalMs, samples };
   }
 
@@ -174,4 +167,17 @@ export class MemscopeService implements MemscopeApi {
   private findRow(pid: number): ProcessRow | null {
     return this.latest?.rows.find((r) => r.pid === pid && r.rowStatus !== 'gone') ?? null;
   }
+}
+
+/** Appends every live row of a tick to its process's history; tombstones end theirs. */
+function recordHistories(history: HistoryStore, tick: Tick): void {
+  for (const row of tick.rows) {
+    if (row.rowStatus === 'gone') {
+      history.markGone(row.pid, row.startTicks);
+      continue;
+    }
+    const sample = { tMs: tick.tMs, virtKb: row.virtKb, resKb: row.resKb, shrKb: row.shrKb, swapKb: row.swapKb };
+    history.record(row.pid, row.startTicks, sample, tick.seq);
+  }
+  history.dropUnseen(tick.seq, FORGET_AFTER_TICKS);
 }

@@ -21,7 +21,7 @@ import { getPageRow } from '../../shared/proc/page-row.js';
 import { decodePagemapEntry, readPagemapPfn } from '../../shared/proc/pagemap.js';
 import type { Mapping } from '../../shared/proc/types.js';
 import { hexToBigInt } from '../../shared/units.js';
-import { readMappingsReport } from './mappings-reader.js';
+import { readMappingsCore } from './mappings-reader.js';
 import { PagesReader } from './pages-reader.js';
 import { ProcReader } from './proc-reader.js';
 
@@ -78,7 +78,7 @@ function describeMapping(m: Mapping): string {
 export function translateAddress(pid: number, addressText: string, options: TranslateOptions = {}): TranslationReport {
   const procRoot = options.procRoot ?? '/proc';
   const address = parseVirtualAddress(addressText);
-  const report = readMappingsReport(new ProcReader(procRoot), pid);
+  const report = readMappingsCore(new ProcReader(procRoot), pid);
   const paging = readPagingEvidence(report.mappings, procRoot);
   const nonCanonical = explainNonCanonical(address, paging.levels);
   if (nonCanonical !== null) throw new ApiError('bad-arg', nonCanonical);

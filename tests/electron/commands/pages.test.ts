@@ -3,6 +3,10 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { streamPages } from '../../../electron/commands/pages.js';
 import { readPagemapRange } from '../../../electron/host/pagemap-reader.js';
 import { PagesReader, readPageChunks } from '../../../electron/host/pages-reader.js';
 import { decodePagemapEntry } from '../../../shared/proc/pagemap.js';
@@ -152,6 +156,27 @@ describe('memscope pages', () => {
     const both = pagesJson([String(subject.pid), `${start}-${pageAddress(start, 16)}`]);
     assert.deepEqual(both.mappings.map((m) => m.perms), ['rw-p', 'r--p']);
     assert.equal(both.pageCount, 16);
+  });
+
+  test('streamPages reads the range and its pages under the one procRoot it is given', async () => {
+    // A /proc whose entry for this process's own pid is the subject: its maps (the range) and its pagemap must both come from there.
+    const root = mkdtempSync(join(tmpdir(), 'memscope proc root '));
+    const readJson = async (pid: number, procRoot?: string): Promise<PagesDocument> => {
+      let text = '';
+      await streamPages(pid, anon, { format: 'json', ...(procRoot === undefined ? {} : { procRoot }) }, (part) => {
+        text += part;
+      });
+      return JSON.parse(text) as PagesDocument;
+    };
+    try {
+      symlinkSync(`/proc/${subject.pid}`, join(root, String(process.pid)));
+      for (const name of ['self', 'kpageflags', 'kpagecount']) symlinkSync(`/proc/${name}`, join(root, name));
+      const viaRoot = await readJson(process.pid, root);
+      assert.deepEqual({ ...viaRoot, pid: subject.pid }, await readJson(subject.pid));
+      assert.equal(viaRoot.pageCount, 64);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 
   test('[vsyscall], above 2^53 and past TASK_SIZE: exact addresses, not present', () => {

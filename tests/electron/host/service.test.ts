@@ -1,0 +1,43 @@
+// MemscopeService as the CLI drives it: ticked on demand, with or without histories (`memscope top` keeps none).
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { MemscopeService } from '../../../electron/host/service.js';
+import { startSubject, type Subject } from '../../helpers/subject.js';
+
+describe('MemscopeService ticked on demand', () => {
+  let subject: Subject;
+  before(async () => {
+    subject = await startSubject(8, 4);
+  });
+  after(() => subject.kill());
+
+  test('by default every tick adds a sample to each process history', async () => {
+    const service = new MemscopeService();
+    try {
+      const ticks = [service.tickNow(), service.tickNow()];
+      const samples = (await service.getHistory(subject.pid)).samples;
+      assert.deepEqual(
+        samples.map((s) => [s.tMs, s.resKb]),
+        ticks.map((t) => [t.tMs, t.rows.find((r) => r.pid === subject.pid)?.resKb]),
+      );
+    } finally {
+      service.stop();
+    }
+  });
+
+  test('historyCapacity 0 (memscope top): the same ticks, and no history kept', async () => {
+    const service = new MemscopeService({ historyCapacity: 0 });
+    try {
+      service.tickNow();
+      const tick = service.tickNow();
+      assert.equal(tick.seq, 2);
+      assert.equal(tick.error, undefined);
+      const row = tick.rows.find((r) => r.pid === subject.pid);
+      assert.ok(row !== undefined && row.rowStatus === 'ok' && row.resKb >= 4 * 1024, JSON.stringify(row));
+      assert.equal(await service.listProcesses(), tick);
+      assert.deepEqual((await service.getHistory(subject.pid)).samples, []);
+    } finally {
+      service.stop();
+    }
+  });
+});
