@@ -1,7 +1,7 @@
 // Parses /proc/PID/smaps (a maps header line followed by "Key:   N kB" lines per mapping) and
 // /proc/PID/smaps_rollup (one "[rollup]" header, the same keys summed over all mappings).
 // Source of truth: fs/proc/task_mmu.c show_smap(), __show_smap(), show_smaps_rollup() (Linux 6.x)
-// and Documentation/filesystems/proc.rst "/proc/PID/smaps".
+// and Documentation/filesystems/proc.rst "/proc/PID/smaps"; the keys it knows: SMAPS_FIELDS (smaps-fields.ts).
 
 import { CH_COLON, CH_DASH, CH_NL, CH_SPACE, CH_TAB, bytesEqualWordsAt, decodeLatin1, decodeUtf8, findLineEnd, hexDigitValue } from './bytes.js';
 import { classifyMappings } from './classify.js';
