@@ -97,8 +97,9 @@ const HEADER_TAIL_CACHE_SIZE = 8;
  * Writes the mapping list of /proc/PID/smaps as JSON, reading the bytes once: each mapping's
  * header (parsed and classified exactly as parseSmaps does), its `kind`, and its fields under the
  * kernel's names, numbers copied as their digits and word lists (VmFlags) as arrays of strings;
- * paths and words are escaped as JSON.stringify escapes them, and bytes that are not UTF-8 become
- * U+FFFD as decodeUtf8 makes them. The totals and the VmSize sums are taken in the same pass.
+ * the rest of a header and each word list is JSON.stringify's text of what parseMappingHeader and
+ * splitSmapsWords make of the bytes, kept and reused while the same bytes repeat. The totals and
+ * the VmSize sums are taken in the same pass.
  *
  * Returns null when the bytes are valid smaps whose parsed object this writer does not reproduce
  * (one mapping printing a key twice, a key made of digits only, which a JS object would move first,
