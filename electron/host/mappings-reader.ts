@@ -3,37 +3,15 @@
 // only for the process a user is looking at, never per tick.
 import type { MappingsCore, MappingsReport } from '../../shared/api.js';
 import { isApiError } from '../../shared/errors.js';
-import { groupByBackingFile, NON_ADDITIVE_SMAPS_FIELDS } from '../../shared/proc/group.js';
+import { groupByBackingFile } from '../../shared/proc/group.js';
 import { parseMaps } from '../../shared/proc/maps.js';
 import { parseSmaps, parseSmapsRollup } from '../../shared/proc/smaps.js';
+import { sumSmapsAmounts } from '../../shared/proc/smaps-fields.js';
 import { writeSmapsJson } from '../../shared/proc/smaps-json.js';
 import { parseStatusMemory } from '../../shared/proc/status.js';
 import type { Mapping, SmapsFields } from '../../shared/proc/types.js';
-import { checkVmSize, type VmSizeCheck } from '../../shared/proc/vmsize.js';
+import { checkVmSize, finishVmSizeCheck } from '../../shared/proc/vmsize.js';
 import type { ProcReader } from './proc-reader.js';
-
-/** Sums every additive numeric smaps field over the mappings, under the kernel's names (page sizes are not summed). */
-export function sumSmapsFields(mappings: readonly Mapping[]): Record<string, number> {
-  const totals: Record<string, number> = {};
-  // The kernel prints the same fields for every VMA, so the additive keys are found once and
-  // found again only when a mapping has a different number of fields.
-  let keys: string[] = [];
-  let fieldCount = -1;
-  for (const m of mappings) {
-    const fields = m.smaps;
-    if (fields === undefined) continue;
-    const names = Object.keys(fields);
-    if (names.length !== fieldCount) {
-      fieldCount = names.length;
-      keys = names.filter((k) => typeof fields[k] === 'number' && !NON_ADDITIVE_SMAPS_FIELDS.has(k));
-    }
-    for (const key of keys) {
-      const value = fields[key];
-      if (typeof value === 'number') totals[key] = (totals[key] ?? 0) + value;
-    }
-  }
-  return totals;
-}
 
 /** readMappingsCore plus the per-backing-file groups the mappings table shows. */
 export function readMappingsReport(reader: ProcReader, pid: number): MappingsReport {
@@ -67,7 +45,7 @@ export function readMappingsJson(reader: ProcReader, pid: number): Array<string 
   if (fast === null) return [JSON.stringify(buildMappingsCore(pid, files, parseSmaps(reader.readProcFile(pid, 'smaps'), files.exe)))];
   const restricted = [...files.restricted];
   const rollup = judgeRollup(files, fast.mappingCount, restricted);
-  const vmSize: VmSizeCheck = { sumKb: fast.sumKb, vmSizeKb: files.vmSizeKb, vsyscallKb: fast.vsyscallKb, ok: fast.sumKb === files.vmSizeKb };
+  const vmSize = finishVmSizeCheck(fast, files.vmSizeKb);
   // The small parts go through JSON.stringify, with MappingsCore's key order: pid, exe | mappings | rollup, …
   const head = JSON.stringify({ pid, exe: files.exe } satisfies Partial<MappingsCore>);
   const tail = JSON.stringify({ rollup, totals: fast.totals, vmSize, restricted } satisfies Partial<MappingsCore>);
@@ -138,7 +116,7 @@ function buildMappingsCore(pid: number, files: MappingsFiles<unknown>, mappings:
     exe: files.exe,
     mappings,
     rollup,
-    totals: sumSmapsFields(mappings),
+    totals: sumSmapsAmounts(mappings),
     vmSize: checkVmSize(mappings, files.vmSizeKb),
     restricted,
   };

@@ -3,7 +3,8 @@
 // smaps_rollup line, and Σ Size checked against VmSize. Takes a MappingsReport, live or from a snapshot.
 import { memo, useCallback, useMemo, useState, type ReactNode } from 'react';
 import type { MappingsReport } from '../../shared/api.js';
-import { groupByBackingFile, NON_ADDITIVE_SMAPS_FIELDS, type MappingGroup } from '../../shared/proc/group.js';
+import { groupByBackingFile, type MappingGroup } from '../../shared/proc/group.js';
+import { isAdditiveSmapsField, sumSmapsAmounts } from '../../shared/proc/smaps-fields.js';
 import type { Mapping } from '../../shared/proc/types.js';
 import { listSmapsFields, mappingsToCsv } from '../../shared/snapshot/csv.js';
 import { hexToBigInt, mappingSizeKb } from '../../shared/units.js';
@@ -176,15 +177,9 @@ export const MappingsTable = memo(function MappingsTable({ report, category, onC
   const footerRows = useMemo<DisplayRow[]>(() => {
     const out: DisplayRow[] = [];
     if (filtered.length !== report.mappings.length) {
-      const values: Record<string, number> = {};
+      const values = sumSmapsAmounts(filtered);
       let sizeKb = 0;
-      for (const m of filtered) {
-        sizeKb += mappingSizeKb(m.start, m.end);
-        for (const f of smapsFields) {
-          const v = m.smaps?.[f];
-          if (typeof v === 'number' && !NON_ADDITIVE_SMAPS_FIELDS.has(f)) values[f] = (values[f] ?? 0) + v;
-        }
-      }
+      for (const m of filtered) sizeKb += mappingSizeKb(m.start, m.end);
       out.push({ type: 'total', key: 't:shown', label: `${formatCount(filtered.length)} mappings shown`, values, sizeKb, count: filtered.length });
     }
     const sizeKb = report.vmSize.sumKb + report.vmSize.vsyscallKb;
@@ -195,7 +190,7 @@ export const MappingsTable = memo(function MappingsTable({ report, category, onC
       out.push({ type: 'total', key: 't:rollup', label: 'smaps_rollup (the kernel\'s own sums)', values, sizeKb: report.vmSize.sumKb, count: report.mappings.length });
     }
     return out;
-  }, [filtered, report, smapsFields]);
+  }, [filtered, report]);
 
   const columns = useMemo<VirtualColumn<DisplayRow>[]>(() => {
     return allColumnIds
@@ -223,10 +218,10 @@ export const MappingsTable = memo(function MappingsTable({ report, category, onC
           render: (row) => {
             if (row.type === 'total') {
               if (id === 'Size') return amountCell(row.values.Size ?? (row.key === 't:rollup' ? null : row.sizeKb), id);
-              return isFlags || NON_ADDITIVE_SMAPS_FIELDS.has(id) ? '' : amountCell(row.values[id] ?? null, id);
+              return isFlags || !isAdditiveSmapsField(id) ? '' : amountCell(row.values[id] ?? null, id);
             }
             if (row.type === 'group') {
-              if (isFlags || NON_ADDITIVE_SMAPS_FIELDS.has(id)) return '';
+              if (isFlags || !isAdditiveSmapsField(id)) return '';
               return amountCell(id === 'Size' ? row.group.sizeKb : (row.group.smapsSums[id] ?? null), id);
             }
             if (isFlags) return <span className="mono">{(row.m.smaps?.VmFlags as string[] | undefined)?.join(' ') ?? ''}</span>;

@@ -1,5 +1,5 @@
 // Byte-level helpers for parsing /proc text straight from the Uint8Array that was read:
-// ASCII constants, latin1 and UTF-8 decoding (ES2022 has no TextDecoder), ASCII encoding.
+// ASCII constants, latin1 and UTF-8 decoding (ES2022 has no TextDecoder), ASCII and UTF-8 encoding.
 
 /** '\n' */
 export const CH_NL = 0x0a;
@@ -167,6 +167,41 @@ export function encodeAscii(text: string): Uint8Array {
     out[i] = c;
   }
   return out;
+}
+
+/** Encodes a string as UTF-8 (TextEncoder is not in ES2022); a lone surrogate becomes U+FFFD, as TextEncoder makes it. */
+export function encodeUtf8(text: string): Uint8Array {
+  const out = new Uint8Array(text.length * 3);
+  let pos = 0;
+  for (let i = 0; i < text.length; i++) {
+    let c = text.charCodeAt(i);
+    if (c < 0x80) {
+      out[pos++] = c;
+      continue;
+    }
+    if (c < 0x800) {
+      out[pos++] = 0xc0 | (c >> 6);
+      out[pos++] = 0x80 | (c & 0x3f);
+      continue;
+    }
+    if (c >= 0xd800 && c <= 0xdfff) {
+      const low = i + 1 < text.length ? text.charCodeAt(i + 1) : 0;
+      if (c <= 0xdbff && low >= 0xdc00 && low <= 0xdfff) {
+        const cp = 0x10000 + ((c - 0xd800) << 10) + (low - 0xdc00);
+        out[pos++] = 0xf0 | (cp >> 18);
+        out[pos++] = 0x80 | ((cp >> 12) & 0x3f);
+        out[pos++] = 0x80 | ((cp >> 6) & 0x3f);
+        out[pos++] = 0x80 | (cp & 0x3f);
+        i++;
+        continue;
+      }
+      c = 0xfffd;
+    }
+    out[pos++] = 0xe0 | (c >> 12);
+    out[pos++] = 0x80 | ((c >> 6) & 0x3f);
+    out[pos++] = 0x80 | (c & 0x3f);
+  }
+  return out.slice(0, pos);
 }
 
 /** True when bytes[start, start + expected.length) equals expected. */

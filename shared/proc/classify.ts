@@ -7,6 +7,9 @@ import type { Mapping, MappingKind } from './types.js';
 
 const DELETED_SUFFIX = ' (deleted)';
 
+/** The parts of a mapping that classifyMapping reads (of it and of the mapping before it). */
+export type MappingHeaderFields = Pick<Mapping, 'start' | 'end' | 'perms' | 'path'>;
+
 /**
  * Classifies one mapping. `prev` is the mapping just below it in the same list (address order);
  * it is needed for 'bss', the anonymous rw-p mapping the ELF loader places directly after the
@@ -32,7 +35,7 @@ const DELETED_SUFFIX = ' (deleted)';
  * @param exePath readlink(/proc/PID/exe) as the kernel prints it (with " (deleted)" if so); null when unreadable,
  *   in which case the executable's mappings are 'file' (or 'lib') and nothing is 'bss'.
  */
-export function classifyMapping(m: Mapping, exePath: string | null, prev?: Mapping): MappingKind {
+export function classifyMapping(m: MappingHeaderFields, exePath: string | null, prev?: MappingHeaderFields): MappingKind {
   const path = m.path;
   const perms = m.perms;
   if (path === '') return classifyUnnamed(m, exePath, prev);
@@ -89,7 +92,7 @@ export function isSharedLibraryPath(path: string): boolean {
   return false;
 }
 
-function classifyUnnamed(m: Mapping, exePath: string | null, prev: Mapping | undefined): MappingKind {
+function classifyUnnamed(m: MappingHeaderFields, exePath: string | null, prev: MappingHeaderFields | undefined): MappingKind {
   const perms = m.perms;
   if (perms.startsWith('---')) return perms.charCodeAt(3) === 0x73 /* s */ ? 'shm' : 'guard';
   if (perms.charCodeAt(3) === 0x73 /* s */) return 'shm';

@@ -3,6 +3,7 @@
 // (shared/proc/maps.ts, smaps.ts) and procps pmap's per-file totals.
 
 import { mappingSizeKb } from '../units.js';
+import { addSmapsAmounts } from './smaps-fields.js';
 import type { Mapping, MappingKind } from './types.js';
 
 /** One backing file (or one kind of anonymous memory) with its mappings' totals. */
@@ -17,17 +18,11 @@ export interface MappingGroup {
   sizeKb: number;
   /**
    * Sum of every additive numeric smaps field over the group's mappings ("Rss", "Pss", "Swap", …
-   * and unknown future numeric fields), in the kernel's unit. Fields that describe a mapping rather
-   * than count memory (NON_ADDITIVE_SMAPS_FIELDS) are left out. Empty when read from maps only.
+   * and unknown future numeric fields), in the kernel's unit, by addSmapsAmounts (smaps-fields.ts).
+   * Empty when read from maps only.
    */
   smapsSums: Record<string, number>;
 }
-
-/**
- * smaps fields that are per-mapping properties, not amounts: summing them means nothing
- * (KernelPageSize 4 + 4 is not 8 kB of anything).
- */
-export const NON_ADDITIVE_SMAPS_FIELDS: ReadonlySet<string> = new Set(['KernelPageSize', 'MMUPageSize', 'THPeligible', 'ProtectionKey']);
 
 /**
  * Groups mappings by backing file, in order of first appearance (address order). A library's
@@ -48,15 +43,7 @@ export function groupByBackingFile(mappings: readonly Mapping[]): MappingGroup[]
     }
     group.mappingCount++;
     group.sizeKb += mappingSizeKb(m.start, m.end);
-    const fields = m.smaps;
-    if (fields !== undefined) {
-      const sums = group.smapsSums;
-      for (const name in fields) {
-        const value = fields[name];
-        if (typeof value !== 'number' || NON_ADDITIVE_SMAPS_FIELDS.has(name)) continue;
-        sums[name] = (sums[name] ?? 0) + value;
-      }
-    }
+    if (m.smaps !== undefined) addSmapsAmounts(group.smapsSums, m.smaps);
   }
   return [...groups.values()];
 }

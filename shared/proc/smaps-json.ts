@@ -1,46 +1,28 @@
 // Writes /proc/PID/smaps straight into the UTF-8 JSON text of its mapping list (byte for byte what
 // JSON.stringify(parseSmaps(bytes, exe)) prints) with the field totals and VmSize sums, in one pass
 // and without building each mapping's fields object. Source of truth: parseSmaps (shared/proc/smaps.ts)
-// for what the bytes mean; ECMA-262 JSON.stringify (QuoteJSONString) and RFC 8259 §7 for the text.
+// for what the bytes mean, with its keys (smaps-keys.ts), header parser, classifier, word splitter,
+// sum rule (smaps-fields.ts) and VmSize rule (vmsize.ts); JSON.stringify for every JSON value that is
+// not an address or a number's digits copied as printed.
 
 import { mappingSizeKb } from '../units.js';
-import {
-  CH_COLON,
-  CH_DASH,
-  CH_NL,
-  CH_SPACE,
-  CH_TAB,
-  bytesEqualWordsAt,
-  decodeLatin1,
-  decodeUtf8,
-  encodeAscii,
-  findLineEnd,
-  hexDigitValue,
-  packBigEndianWords,
-} from './bytes.js';
-import { classifyMapping } from './classify.js';
-import { NON_ADDITIVE_SMAPS_FIELDS } from './group.js';
+import { CH_COLON, CH_DASH, CH_NL, CH_SPACE, bytesEqualWordsAt, decodeLatin1, encodeAscii, encodeUtf8, findLineEnd, hexDigitValue, packBigEndianWords } from './bytes.js';
+import { classifyMapping, type MappingHeaderFields } from './classify.js';
 import { parseMappingHeader } from './maps.js';
 import { checkEndsWithNewline } from './parse-error.js';
-import { KNOWN_SMAPS_KEYS, parseSmaps } from './smaps.js';
+import { parseSmaps, splitSmapsWords } from './smaps.js';
+import { SmapsKeyTable, type SmapsKey } from './smaps-keys.js';
 import type { Mapping, MappingKind } from './types.js';
+import { addVmSizeMapping, type VmSizeSums } from './vmsize.js';
 
-/** What writeSmapsJson made of one smaps text. */
-export interface SmapsJson {
+/** What writeSmapsJson made of one smaps text; its VmSizeSums are checkVmSize's for the parsed list (vmsize.ts). */
+export interface SmapsJson extends VmSizeSums {
   /** UTF-8 JSON text of the mapping list ("[{…},…]"): the bytes of JSON.stringify(parseSmaps(bytes, exePath)). */
   json: Uint8Array;
   /** Number of mappings in `json`. */
   mappingCount: number;
-  /**
-   * Every additive numeric field summed over the mappings, under the kernel's names and in the
-   * order sumSmapsFields (electron/host/mappings-reader.ts) gives for the parsed list: fields in
-   * NON_ADDITIVE_SMAPS_FIELDS and word lists (VmFlags) are left out.
-   */
+  /** sumSmapsAmounts of the parsed list (smaps-fields.ts): values and key order. */
   totals: Record<string, number>;
-  /** Σ (end − start) over the mappings except [vsyscall], kB: checkVmSize's sumKb (shared/proc/vmsize.ts). */
-  sumKb: number;
-  /** Size of [vsyscall] (0 when absent), kB: checkVmSize's vsyscallKb. */
-  vsyscallKb: number;
 }
 
 /** How writeSmapsJson may use memory. */
@@ -56,13 +38,7 @@ export interface SmapsJsonOptions {
 }
 
 /** One smaps key, with the JSON text written for it. */
-interface JsonKey {
-  readonly name: string;
-  readonly bytes: Uint8Array;
-  /** bytes.length */
-  readonly length: number;
-  /** The key's bytes as big-endian 32-bit words, the last one zero-padded: compared 4 bytes at a time. */
-  readonly words: Uint32Array;
+interface JsonKey extends SmapsKey {
   /** `"Name":` as UTF-8. */
   readonly json: Uint8Array;
   /** `"Name":` as big-endian 32-bit words, the last one padded: written 4 bytes at a time. */
@@ -73,10 +49,6 @@ interface JsonKey {
   readonly jsonWordCount: number;
   readonly commaJsonWordCount: number;
   readonly commaJsonLength: number;
-  /** Same id ⇔ same name (so ⇔ the same property of the parsed object): 0… for KNOWN_SMAPS_KEYS, then per call. */
-  readonly id: number;
-  /** Summed into the totals when its value is a number (not in NON_ADDITIVE_SMAPS_FIELDS). */
-  readonly additive: boolean;
 }
 
 /** "    " read as one big-endian 32-bit word. */
@@ -84,8 +56,6 @@ const FOUR_SPACES = 0x20202020;
 const CH_K = 0x6b;
 const CH_B = 0x42;
 const CH_ZERO = 0x30;
-const CH_QUOTE = 0x22;
-const CH_BACKSLASH = 0x5c;
 const CH_COMMA = 0x2c;
 const CH_LBRACKET = 0x5b;
 const CH_RBRACKET = 0x5d;
@@ -94,17 +64,16 @@ const CH_RBRACE = 0x7d;
 const MAX_COPIED_DIGITS = 15;
 /** Room for a field's value and separators beyond its key's JSON: a number's text is at most 24 bytes. */
 const FIELD_ROOM_BYTES = 40;
-/** Room for a header line beyond 6 output bytes per input byte (the worst JSON escape, \u00XX). */
-const HEADER_ROOM_BYTES = 256;
+/** Room for `,{"start":"` and `","end":"` beyond the addresses' digits. */
+const HEADER_ROOM_BYTES = 32;
 
+/**
+ * A mapping's JSON starts with its addresses, copied from the bytes (parseMappingHeader's `start` and
+ * `end` are the hex digits as printed), and ends with its fields; what lies between is JSON.stringify's
+ * text of the rest of the header (headerTailJson).
+ */
 const HEAD_START = encodeAscii('{"start":"');
 const HEAD_END = encodeAscii('","end":"');
-const HEAD_PERMS = encodeAscii('","perms":"');
-const HEAD_OFFSET = encodeAscii('","offset":"');
-const HEAD_DEV = encodeAscii('","dev":"');
-const HEAD_INODE = encodeAscii('","inode":');
-const HEAD_PATH = encodeAscii(',"path":');
-const NULL_TEXT = encodeAscii('null');
 const EMPTY = new Uint8Array(0);
 const HEAD_START_WORDS = packBigEndianWords(HEAD_START);
 const HEAD_END_WORDS = packBigEndianWords(HEAD_END);
@@ -123,27 +92,14 @@ const NOT_A_HEADER = 1;
 const REFUSED = 2;
 /** Header tails kept for reuse (a process's mappings repeat a handful of them). */
 const HEADER_TAIL_CACHE_SIZE = 8;
-/** `,"kind":"KIND","smaps":{` for each kind, filled on first use. */
-const KIND_TEXT = new Map<MappingKind, Uint8Array>();
-
-/** Known keys by byte length, ids 0 … KNOWN_SMAPS_KEYS.length − 1. */
-const KNOWN_KEYS_BY_LENGTH = new Map<number, JsonKey[]>();
-/** The longest `,"Key":` of a known key. */
-let knownJsonMaxBytes = 0;
-for (const [id, name] of KNOWN_SMAPS_KEYS.entries()) {
-  const key = makeJsonKey(name, encodeAscii(name), id);
-  const list = KNOWN_KEYS_BY_LENGTH.get(key.length);
-  if (list === undefined) KNOWN_KEYS_BY_LENGTH.set(key.length, [key]);
-  else list.push(key);
-  knownJsonMaxBytes = Math.max(knownJsonMaxBytes, key.json.length + 1);
-}
 
 /**
  * Writes the mapping list of /proc/PID/smaps as JSON, reading the bytes once: each mapping's
  * header (parsed and classified exactly as parseSmaps does), its `kind`, and its fields under the
  * kernel's names, numbers copied as their digits and word lists (VmFlags) as arrays of strings;
- * paths and words are escaped as JSON.stringify escapes them, and bytes that are not UTF-8 become
- * U+FFFD as decodeUtf8 makes them. The totals and the VmSize sums are taken in the same pass.
+ * the rest of a header and each word list is JSON.stringify's text of what parseMappingHeader and
+ * splitSmapsWords make of the bytes, kept and reused while the same bytes repeat. The totals and
+ * the VmSize sums are taken in the same pass.
  *
  * Returns null when the bytes are valid smaps whose parsed object this writer does not reproduce
  * (one mapping printing a key twice, a key made of digits only, which a JS object would move first,
@@ -285,37 +241,29 @@ interface WordsText {
 }
 
 /**
- * A header's bytes after the end address (to its '\n' included) at a given column, the Mapping fields
- * parseMappingHeader read from them, and the JSON written from `","perms":"` to `"smaps":{` for `kind`.
- * The same bytes at the same column always parse to the same fields (the path's padding is counted
- * from the start of the line).
+ * A header's bytes after the end address (to its '\n' included) at a given column, the Mapping
+ * parseMappingHeader made of the line they were first met in, and headerTailJson's text for `kind`.
+ * The same bytes at the same column always parse to the same fields but the addresses (the path's
+ * padding is counted from the start of the line).
  */
 interface HeaderTail {
   readonly column: number;
   readonly raw: Uint8Array;
   readonly rawWords: Uint32Array;
-  readonly perms: string;
-  readonly offset: string;
-  readonly dev: string;
-  readonly inode: number;
-  readonly path: string;
+  readonly mapping: Mapping;
   /** The kind `json` was written for; '' before the first use. */
   kind: MappingKind | '';
   json: Uint8Array;
 }
 
 /**
- * The Mapping parseMappingHeader would make of a header whose bytes after the end address are a
- * kept HeaderTail's: start and end are made into strings, from the JSON text they were copied to,
- * only when read (classifyMapping reads them only next to the executable's mappings).
+ * What classifyMapping reads of a header whose bytes after the end address are a kept HeaderTail's:
+ * start and end are made into strings, from the JSON text they were copied to, only when read
+ * (classifyMapping reads them only next to the executable's mappings).
  */
-class LazyHeader implements Mapping {
+class LazyHeader implements MappingHeaderFields {
   perms = '';
-  offset = '';
-  dev = '';
-  inode = 0;
   path = '';
-  kind: MappingKind = 'anon';
   private readonly writer: SmapsJsonWriter;
   private startAt = 0;
   private startLength = 0;
@@ -341,27 +289,21 @@ class LazyHeader implements Mapping {
     this.startLength = startLength;
     this.endAt = endAt;
     this.endLength = endLength;
-    this.perms = tail.perms;
-    this.offset = tail.offset;
-    this.dev = tail.dev;
-    this.inode = tail.inode;
-    this.path = tail.path;
-    this.kind = 'anon';
+    this.perms = tail.mapping.perms;
+    this.path = tail.mapping.path;
   }
 }
 
 /**
  * The state of one writeSmapsJson call, and every line writeKnownFields leaves: mapping headers,
- * keys met for the first time, new word lists, and numbers it does not copy. Also the totals, summed
- * exactly as sumSmapsFields sums the parsed objects: the list of additive numeric keys is taken
- * from a mapping whenever its field count differs from the previous mapping's, and each later
- * mapping adds its numeric value of each listed key that it printed; totals keep the order in
- * which keys were first added.
+ * keys met for the first time, new word lists, and numbers it does not copy. Also the totals, by
+ * addSmapsAmounts' rule (smaps-fields.ts) on each mapping's fields as printed: every number of an
+ * additive key, keys in the order they were first added.
  *
  * Invariants: out[0, pos) is the JSON written so far; fields [0, fieldCount) of the current
  * mapping are written and their values are in numbers/isNumber; keyOrder[0, verifiedLength)
- * holds no key twice; listPositions[j] is the position of listIds[j] in keyOrder (or -1) whenever
- * listVersion === keyVersion.
+ * holds no key twice (by id, so by name); sumsById[id] is the total of keys.nameOf(id), in
+ * totalsOrder when summedById[id] is 1.
  */
 class SmapsJsonWriter {
   readonly bytes: Uint8Array;
@@ -387,14 +329,10 @@ class SmapsJsonWriter {
   private readonly overwriteInput: boolean;
   /** out is the input itself: out[0, pos) lies in bytes already read (pos ≤ p). */
   private overInput = false;
-  /** Keys not in KNOWN_SMAPS_KEYS, by byte length. */
-  private readonly extraKeys = new Map<number, JsonKey[]>();
-  /** Ids of the extra keys by name: different bytes decoding to one name (U+FFFD) are one property. */
-  private readonly idsByName = new Map<string, number>();
-  /** Key names by id. */
-  private readonly names: string[] = [...KNOWN_SMAPS_KEYS];
-  /** The longest `,"Key":` of any key met. */
-  private jsonMaxBytes = knownJsonMaxBytes;
+  /** The longest `,"Key":` of any key in `keys`. */
+  private jsonMaxBytes = 0;
+  /** The field table's keys and those met in this text, with their JSON. */
+  private readonly keys: SmapsKeyTable<JsonKey>;
   /** The last two word lists written at each field position (VmFlags alternates between a few): [2i], [2i + 1]. */
   readonly wordsByPosition: (WordsText | undefined)[] = [];
   /** The longest JSON in wordsByPosition. */
@@ -402,19 +340,11 @@ class SmapsJsonWriter {
   /** Header tails, most recently used first. */
   private readonly tails: HeaderTail[] = [];
   private readonly headers: [LazyHeader, LazyHeader];
-  /** The Mapping readNewTail parsed last. */
-  private parsed: Mapping | null = null;
-  private prev: Mapping | undefined = undefined;
+  /** The mapping before the current one, for classifyMapping. */
+  private prev: MappingHeaderFields | undefined = undefined;
   private firstFieldCount = -1;
-  private sumKb = 0;
-  private vsyscallKb = 0;
+  private readonly sizes: VmSizeSums = { sumKb: 0, vsyscallKb: 0 };
   private verifiedLength = 0;
-  /** Bumped whenever keyOrder changes. */
-  private keyVersion = 0;
-  private listIds: number[] = [];
-  private listPositions: number[] = [];
-  private listFieldCount = -1;
-  private listVersion = -1;
   private stampById = new Int32Array(64);
   private stamp = 0;
   private sumsById = new Float64Array(64);
@@ -425,6 +355,11 @@ class SmapsJsonWriter {
     this.bytes = bytes;
     this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     this.exePath = exePath;
+    this.keys = new SmapsKeyTable((key) => {
+      const jsonKey = makeJsonKey(key);
+      this.jsonMaxBytes = Math.max(this.jsonMaxBytes, jsonKey.commaJsonLength);
+      return jsonKey;
+    });
     this.headers = [new LazyHeader(this), new LazyHeader(this)];
     this.overwriteInput = overwriteInput;
     // The JSON is smaller than the smaps text for every process seen (the kernel pads with spaces);
@@ -456,8 +391,6 @@ class SmapsJsonWriter {
     this.inputLost = false;
     this.prev = this.headers[0];
     this.prev = undefined;
-    this.parsed = this.headers[0];
-    this.parsed = null;
     this.numbers = new Float64Array(this.numbers.length);
     this.isNumber = new Uint8Array(this.isNumber.length);
   }
@@ -512,17 +445,17 @@ class SmapsJsonWriter {
       if (q - v <= MAX_COPIED_DIGITS && (bytes[v] !== CH_ZERO || q - v === 1)) {
         while (v < q) out[this.pos++] = bytes[v++]!;
       } else {
-        this.pos = writeNumberText(out, this.pos, n); // "007" is 7; from 16 digits on, what the parser's double holds
+        this.pos = writeAscii(out, this.pos, JSON.stringify(n)); // "007" is 7; from 16 digits on, what the parser's double holds
       }
       this.numbers[this.fieldCount] = n;
       this.isNumber[this.fieldCount] = 1;
       this.p = next;
     } else {
       const lineEnd = findLineEnd(bytes, v);
-      const room = this.ensureRoom((lineEnd - v) * 6 + FIELD_ROOM_BYTES);
-      const start = this.pos;
-      this.pos = writeWords(room, start, bytes, v, lineEnd);
-      this.keepWords(v, lineEnd, start);
+      const json = encodeUtf8(JSON.stringify(splitSmapsWords(bytes, v, lineEnd)));
+      this.ensureRoom(json.length).set(json, this.pos);
+      this.pos += json.length;
+      this.keepWords(v, lineEnd, json);
       this.isNumber[this.fieldCount] = 0;
       this.p = lineEnd + 1;
     }
@@ -540,17 +473,17 @@ class SmapsJsonWriter {
     const out = this.ensureRoom(1);
     out[this.pos++] = CH_RBRACKET;
     const totals: Record<string, number> = {};
-    for (const id of this.totalsOrder) totals[this.names[id]!] = this.sumsById[id]!;
-    return { json: out.subarray(0, this.pos), mappingCount: this.mappingIndex + 1, totals, sumKb: this.sumKb, vsyscallKb: this.vsyscallKb };
+    for (const id of this.totalsOrder) totals[this.keys.nameOf(id)] = this.sumsById[id]!;
+    const { sumKb, vsyscallKb } = this.sizes;
+    return { json: out.subarray(0, this.pos), mappingCount: this.mappingIndex + 1, totals, sumKb, vsyscallKb };
   }
 
-  /** Keeps the word list bytes[v, lineEnd] (JSON at out[jsonStart, pos)) as the newest of the two for field position fieldCount. */
-  private keepWords(v: number, lineEnd: number, jsonStart: number): void {
+  /** Keeps the word list bytes[v, lineEnd] and its JSON as the newest of the two for field position fieldCount. */
+  private keepWords(v: number, lineEnd: number, json: Uint8Array): void {
     const raw = this.bytes.slice(v, lineEnd + 1);
-    const json = this.out.subarray(jsonStart, this.pos);
     const k = 2 * this.fieldCount;
     this.wordsByPosition[k + 1] = this.wordsByPosition[k];
-    this.wordsByPosition[k] = { raw, rawWords: packBigEndianWords(raw), json: json.slice(), jsonLength: json.length };
+    this.wordsByPosition[k] = { raw, rawWords: packBigEndianWords(raw), json, jsonLength: json.length };
     this.wordsJsonMaxBytes = Math.max(this.wordsJsonMaxBytes, json.length);
   }
 
@@ -605,7 +538,7 @@ class SmapsJsonWriter {
     this.pos = pos;
 
     let tail = endEnd > endStart ? this.findTail(endEnd, column) : null;
-    let m: Mapping;
+    let m: MappingHeaderFields;
     if (tail !== null) {
       // No object and no strings per mapping: a header seen before is one of two reused LazyHeaders
       // (two, because classifyMapping compares a mapping with the one before it).
@@ -615,9 +548,9 @@ class SmapsJsonWriter {
     } else {
       tail = this.readNewTail(lineStart, endEnd);
       if (tail === null) return REFUSED;
-      m = this.parsed!;
+      m = tail.mapping; // parsed from this very line: its own addresses
     }
-    m.kind = classifyMapping(m, this.exePath, this.prev);
+    const kind = classifyMapping(m, this.exePath, this.prev);
     this.prev = m;
     this.mappingIndex++;
     let sizeKb: number;
@@ -628,13 +561,14 @@ class SmapsJsonWriter {
       sizeKb = sizeKbOf(m);
     }
     if (sizeKb < 0) return REFUSED; // end below start: mappingSizeKb throws, where the object path always did
-    if (m.path === '[vsyscall]') this.vsyscallKb += sizeKb;
-    else this.sumKb += sizeKb;
+    addVmSizeMapping(this.sizes, m.path, sizeKb);
 
     // `","perms":"…",…,"smaps":{`, kept with the tail for the kind it was written for.
-    if (tail.kind !== m.kind) {
-      tail.kind = m.kind;
-      tail.json = this.writeTailText(m);
+    if (tail.kind !== kind) {
+      const json = headerTailJson(tail.mapping, kind);
+      if (json === null) return REFUSED;
+      tail.kind = kind;
+      tail.json = json;
     }
     this.ensureRoom(tail.json.length).set(tail.json, this.pos);
     this.pos += tail.json.length;
@@ -644,17 +578,18 @@ class SmapsJsonWriter {
   }
 
   /**
-   * Parses a header whose tail (the bytes from `at` to its '\n') is not kept yet, keeps it, and
-   * leaves the Mapping in `parsed`; null when parseMappingHeader refuses the line.
+   * Parses a header whose tail (the bytes from `at` to its '\n') is not kept yet and keeps it, with
+   * the Mapping; null when parseMappingHeader refuses the line.
    */
   private readNewTail(lineStart: number, at: number): HeaderTail | null {
     const lineEnd = findLineEnd(this.bytes, lineStart);
+    let parsed: Mapping;
     try {
-      this.parsed = parseMappingHeader(this.bytes, lineStart, lineEnd, 0, 'smaps');
+      parsed = parseMappingHeader(this.bytes, lineStart, lineEnd, 0, 'smaps');
     } catch {
       return null; // parseSmaps throws the same error, with the line number
     }
-    return this.keepTail(at, lineEnd, at - lineStart, this.parsed);
+    return this.keepTail(at, lineEnd, at - lineStart, parsed);
   }
 
   /** The kept tail whose bytes are at `at` (to the line's end) at the same column, moved to the front; or null. */
@@ -673,28 +608,10 @@ class SmapsJsonWriter {
   /** Keeps the tail bytes[at, lineEnd] that parseMappingHeader read as m. */
   private keepTail(at: number, lineEnd: number, column: number, m: Mapping): HeaderTail {
     const raw = this.bytes.slice(at, lineEnd + 1);
-    const tail: HeaderTail = {
-      column,
-      raw,
-      rawWords: packBigEndianWords(raw),
-      perms: m.perms,
-      offset: m.offset,
-      dev: m.dev,
-      inode: m.inode,
-      path: m.path,
-      kind: '',
-      json: EMPTY,
-    };
+    const tail: HeaderTail = { column, raw, rawWords: packBigEndianWords(raw), mapping: m, kind: '', json: EMPTY };
     if (this.tails.length === HEADER_TAIL_CACHE_SIZE) this.tails.pop();
     this.tails.unshift(tail);
     return tail;
-  }
-
-  /** `","perms":"…",…,"kind":"…","smaps":{` for m, written as scratch after out's text and returned (a copy). */
-  private writeTailText(m: Mapping): Uint8Array {
-    const out = this.ensureRoom(m.path.length * 6 + HEADER_ROOM_BYTES);
-    const end = writeHeaderTail(out, this.pos, m);
-    return out.slice(this.pos, end);
   }
 
   /** The key at lineStart (up to the first ':'), now keyOrder[fieldCount]; null when the bytes must go to parseSmaps. */
@@ -703,39 +620,15 @@ class SmapsJsonWriter {
     let colon = lineStart;
     while (colon < bytes.length && bytes[colon] !== CH_COLON && bytes[colon] !== CH_NL) colon++;
     if (colon >= bytes.length || bytes[colon] !== CH_COLON || colon === lineStart) return null; // not "Key: value"
-    const key = this.lookUpKey(lineStart, colon - lineStart);
-    if (key === null) return null;
+    const key = this.keys.lookUp(bytes, this.view, lineStart, colon - lineStart);
+    // parseSmaps refuses "__proto__"; a canonical array index ("123") would be enumerated before the other keys.
+    if (key.name === '__proto__' || /^[0-9]+$/.test(key.name)) return null;
+    if (key.id >= this.stampById.length) this.growIds(key.id);
     this.keyOrder[this.fieldCount] = key;
-    this.keyVersion++;
     if (this.fieldCount < this.verifiedLength) this.verifiedLength = this.fieldCount;
     // Word lists kept for this position belong to the key that was there.
     this.wordsByPosition[2 * this.fieldCount] = undefined;
     this.wordsByPosition[2 * this.fieldCount + 1] = undefined;
-    return key;
-  }
-
-  /** The key of bytes[at, at + keyLength): a known one, one met before, or a new one; null for "__proto__" and digits-only keys. */
-  private lookUpKey(at: number, keyLength: number): JsonKey | null {
-    for (const table of [KNOWN_KEYS_BY_LENGTH, this.extraKeys]) {
-      const candidates = table.get(keyLength);
-      if (candidates === undefined) continue;
-      for (const key of candidates) if (bytesEqualWordsAt(this.view, at, key.bytes, key.words)) return key;
-    }
-    const name = decodeUtf8(this.bytes, at, at + keyLength);
-    // parseSmaps refuses "__proto__"; a canonical array index ("123") would be enumerated before the other keys.
-    if (name === '__proto__' || /^[0-9]+$/.test(name)) return null;
-    let id = this.idsByName.get(name);
-    if (id === undefined) {
-      id = this.names.length;
-      this.names.push(name);
-      this.idsByName.set(name, id);
-      if (id >= this.stampById.length) this.growIds(id);
-    }
-    const key = makeJsonKey(name, this.bytes.slice(at, at + keyLength), id);
-    const list = this.extraKeys.get(keyLength);
-    if (list === undefined) this.extraKeys.set(keyLength, [key]);
-    else list.push(key);
-    this.jsonMaxBytes = Math.max(this.jsonMaxBytes, key.json.length + 1);
     return key;
   }
 
@@ -746,21 +639,20 @@ class SmapsJsonWriter {
     const out = this.ensureRoom(2);
     out[this.pos++] = CH_RBRACE;
     out[this.pos++] = CH_RBRACE;
-    if (fieldCount !== this.listFieldCount || this.listVersion !== this.keyVersion) this.updateList(fieldCount);
-    const ids = this.listIds;
-    const positions = this.listPositions;
+    // addSmapsAmounts on the fields as the parsed object holds them (its keys in print order, each once).
+    const keyOrder = this.keyOrder;
     const numbers = this.numbers;
     const isNumber = this.isNumber;
     const sums = this.sumsById;
-    for (let j = 0; j < ids.length; j++) {
-      const position = positions[j]!;
-      if (position < 0 || isNumber[position] !== 1) continue;
-      const id = ids[j]!;
+    for (let i = 0; i < fieldCount; i++) {
+      const key = keyOrder[i]!;
+      if (isNumber[i] !== 1 || !key.additive) continue;
+      const id = key.id;
       if (this.summedById[id] === 0) {
         this.summedById[id] = 1;
         this.totalsOrder.push(id);
       }
-      sums[id] = sums[id]! + numbers[position]!;
+      sums[id] = sums[id]! + numbers[i]!;
     }
     return true;
   }
@@ -778,29 +670,6 @@ class SmapsJsonWriter {
     }
     this.verifiedLength = fieldCount;
     return true;
-  }
-
-  /** sumSmapsFields' key list: taken anew when the field count changes, else the same keys found again by name. */
-  private updateList(fieldCount: number): void {
-    const keyOrder = this.keyOrder;
-    if (fieldCount !== this.listFieldCount) {
-      this.listFieldCount = fieldCount;
-      this.listIds = [];
-      this.listPositions = [];
-      for (let i = 0; i < fieldCount; i++) {
-        const key = keyOrder[i]!;
-        if (this.isNumber[i] === 1 && key.additive) {
-          this.listIds.push(key.id);
-          this.listPositions.push(i);
-        }
-      }
-    } else {
-      this.listPositions = this.listIds.map((id) => {
-        for (let i = 0; i < fieldCount; i++) if (keyOrder[i]!.id === id) return i;
-        return -1;
-      });
-    }
-    this.listVersion = this.keyVersion;
   }
 
   /**
@@ -867,7 +736,7 @@ class SmapsJsonWriter {
 }
 
 /** mappingSizeKb(m.start, m.end), or -1 where it throws (end below start). */
-function sizeKbOf(m: Mapping): number {
+function sizeKbOf(m: MappingHeaderFields): number {
   try {
     return mappingSizeKb(m.start, m.end);
   } catch {
@@ -875,24 +744,18 @@ function sizeKbOf(m: Mapping): number {
   }
 }
 
-/** `","perms":"…",…,"kind":"…","smaps":{`: the rest of a mapping's header. */
-function writeHeaderTail(out: Uint8Array, pos: number, m: Mapping): number {
-  pos = writeBytes(out, pos, HEAD_PERMS);
-  pos = writeAscii(out, pos, m.perms);
-  pos = writeBytes(out, pos, HEAD_OFFSET);
-  pos = writeAscii(out, pos, m.offset);
-  pos = writeBytes(out, pos, HEAD_DEV);
-  pos = writeAscii(out, pos, m.dev);
-  pos = writeBytes(out, pos, HEAD_INODE);
-  pos = writeNumberText(out, pos, m.inode);
-  pos = writeBytes(out, pos, HEAD_PATH);
-  pos = m.path === '' ? writeAscii(out, pos, '""') : writeJsonString(out, pos, m.path);
-  let kind = KIND_TEXT.get(m.kind);
-  if (kind === undefined) {
-    kind = encodeAscii(`,"kind":"${m.kind}","smaps":{`);
-    KIND_TEXT.set(m.kind, kind);
-  }
-  return writeBytes(out, pos, kind);
+/**
+ * `","perms":"…",…,"kind":"KIND","smaps":{`: what JSON.stringify writes for m between its end address
+ * and its fields, with `kind` for its kind; null when m's first keys are not start and end (the text
+ * written from the bytes would not be JSON.stringify's).
+ */
+function headerTailJson(m: Mapping, kind: MappingKind): Uint8Array | null {
+  const names = Object.keys(m);
+  if (names[0] !== 'start' || names[1] !== 'end' || names.includes('smaps')) return null;
+  const { start: _start, end: _end, ...rest } = m;
+  const text = JSON.stringify({ ...rest, kind });
+  // `{"perms":…}` → `","perms":…,"smaps":{`: closes the end address's string, opens the fields.
+  return encodeUtf8(`",${text.slice(1, -1)},"smaps":{`);
 }
 
 /** Writes words big-endian from `pos` (the padding of the last one is overwritten by what follows). */
@@ -905,206 +768,34 @@ function writeBytes(out: Uint8Array, pos: number, text: Uint8Array): number {
   return pos;
 }
 
-/** Copies a string parseMappingHeader made of hex digits, ':' and perms letters (nothing to escape). */
+/** Copies an ASCII string (JSON.stringify's text of a number). */
 function writeAscii(out: Uint8Array, pos: number, text: string): number {
   for (let i = 0; i < text.length; i++) out[pos++] = text.charCodeAt(i);
   return pos;
 }
 
-/** A number as JSON.stringify prints it: String(n) ("4", "1e+21"), or null when not finite. */
-function writeNumberText(out: Uint8Array, pos: number, n: number): number {
-  if (n >= 0 && n < 10) {
-    out[pos++] = 0x30 + n; // every inode of an anonymous mapping: 0
-    return pos;
-  }
-  return Number.isFinite(n) ? writeAscii(out, pos, String(n)) : writeBytes(out, pos, NULL_TEXT);
-}
-
-/** `["w1","w2"]`: the space- or tab-separated words of bytes[start, end), as parseSmaps splits them. */
-function writeWords(out: Uint8Array, pos: number, bytes: Uint8Array, start: number, end: number): number {
-  out[pos++] = CH_LBRACKET;
-  let p = start;
-  let first = true;
-  while (p < end) {
-    while (p < end && (bytes[p] === CH_SPACE || bytes[p] === CH_TAB)) p++;
-    if (p >= end) break;
-    let e = p;
-    while (e < end && bytes[e] !== CH_SPACE && bytes[e] !== CH_TAB) e++;
-    if (!first) out[pos++] = CH_COMMA;
-    first = false;
-    pos = writeJsonStringBytes(out, pos, bytes, p, e);
-    p = e;
-  }
-  out[pos++] = CH_RBRACKET;
-  return pos;
-}
-
 /**
- * The JSON string of bytes[start, end) read as UTF-8: what JSON.stringify(decodeUtf8(bytes, start, end))
- * encodes to. Valid UTF-8 is copied through; each ill-formed subsequence becomes U+FFFD exactly where
- * decodeUtf8 puts one (WHATWG "maximal subpart"); '"', '\' and control characters are escaped.
- * Writes at most 6 bytes per input byte, plus 2.
+ * A key's entry with its JSON, `"name":` as JSON.stringify writes the name. Written out property by
+ * property: V8 gives the fields of an object made by spreading ({ ...key }) no known type, and
+ * writeKnownFields' reads of key.words and key.commaJsonWords then took twice as long.
  */
-export function writeJsonStringBytes(out: Uint8Array, pos: number, bytes: Uint8Array, start: number, end: number): number {
-  out[pos++] = CH_QUOTE;
-  let i = start;
-  while (i < end) {
-    const b0 = bytes[i]!;
-    if (b0 < 0x80) {
-      if (b0 >= 0x20 && b0 !== CH_QUOTE && b0 !== CH_BACKSLASH) out[pos++] = b0;
-      else pos = writeEscape(out, pos, b0);
-      i++;
-      continue;
-    }
-    let need: number;
-    // Bounds on the second byte exclude overlongs, surrogates and values above U+10FFFF (RFC 3629 table).
-    let lower = 0x80;
-    let upper = 0xbf;
-    if (b0 >= 0xc2 && b0 <= 0xdf) {
-      need = 1;
-    } else if (b0 >= 0xe0 && b0 <= 0xef) {
-      need = 2;
-      if (b0 === 0xe0) lower = 0xa0;
-      if (b0 === 0xed) upper = 0x9f;
-    } else if (b0 >= 0xf0 && b0 <= 0xf4) {
-      need = 3;
-      if (b0 === 0xf0) lower = 0x90;
-      if (b0 === 0xf4) upper = 0x8f;
-    } else {
-      pos = writeReplacement(out, pos);
-      i++;
-      continue;
-    }
-    let j = i + 1;
-    let ok = true;
-    for (let k = 0; k < need; k++) {
-      const b = j < end ? bytes[j]! : -1;
-      if (b < lower || b > upper) {
-        ok = false;
-        break;
-      }
-      lower = 0x80;
-      upper = 0xbf;
-      j++;
-    }
-    // On failure the offending byte is not consumed: it starts the next sequence.
-    if (ok) for (let k = i; k < j; k++) out[pos++] = bytes[k]!;
-    else pos = writeReplacement(out, pos);
-    i = j;
-  }
-  out[pos++] = CH_QUOTE;
-  return pos;
-}
-
-/**
- * The JSON string of a JS string as UTF-8, as JSON.stringify writes it: '"', '\' and control
- * characters escaped, a lone surrogate as \uXXXX (lowercase), everything else as UTF-8.
- * Writes at most 6 bytes per UTF-16 unit, plus 2.
- */
-export function writeJsonString(out: Uint8Array, pos: number, text: string): number {
-  out[pos++] = CH_QUOTE;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 0x80) {
-      if (c >= 0x20 && c !== CH_QUOTE && c !== CH_BACKSLASH) out[pos++] = c;
-      else pos = writeEscape(out, pos, c);
-    } else if (c < 0x800) {
-      out[pos++] = 0xc0 | (c >> 6);
-      out[pos++] = 0x80 | (c & 0x3f);
-    } else if (c < 0xd800 || c > 0xdfff) {
-      out[pos++] = 0xe0 | (c >> 12);
-      out[pos++] = 0x80 | ((c >> 6) & 0x3f);
-      out[pos++] = 0x80 | (c & 0x3f);
-    } else {
-      const low = i + 1 < text.length ? text.charCodeAt(i + 1) : 0;
-      if (c <= 0xdbff && low >= 0xdc00 && low <= 0xdfff) {
-        const cp = 0x10000 + ((c - 0xd800) << 10) + (low - 0xdc00);
-        out[pos++] = 0xf0 | (cp >> 18);
-        out[pos++] = 0x80 | ((cp >> 12) & 0x3f);
-        out[pos++] = 0x80 | ((cp >> 6) & 0x3f);
-        out[pos++] = 0x80 | (cp & 0x3f);
-        i++;
-      } else {
-        pos = writeUnicodeEscape(out, pos, c);
-      }
-    }
-  }
-  out[pos++] = CH_QUOTE;
-  return pos;
-}
-
-/** JSON.stringify's escape of an ASCII character below 0x20, '"' or '\'. */
-function writeEscape(out: Uint8Array, pos: number, c: number): number {
-  let short = 0;
-  switch (c) {
-    case 0x08:
-      short = 0x62; // \b
-      break;
-    case 0x09:
-      short = 0x74; // \t
-      break;
-    case 0x0a:
-      short = 0x6e; // \n
-      break;
-    case 0x0c:
-      short = 0x66; // \f
-      break;
-    case 0x0d:
-      short = 0x72; // \r
-      break;
-    case CH_QUOTE:
-    case CH_BACKSLASH:
-      short = c;
-      break;
-  }
-  if (short === 0) return writeUnicodeEscape(out, pos, c);
-  out[pos++] = CH_BACKSLASH;
-  out[pos++] = short;
-  return pos;
-}
-
-/** \uXXXX with lowercase hex digits, as JSON.stringify writes it. */
-function writeUnicodeEscape(out: Uint8Array, pos: number, c: number): number {
-  out[pos++] = CH_BACKSLASH;
-  out[pos++] = 0x75; // u
-  for (let shift = 12; shift >= 0; shift -= 4) {
-    const d = (c >> shift) & 0xf;
-    out[pos++] = d < 10 ? 0x30 + d : 0x61 + d - 10;
-  }
-  return pos;
-}
-
-/** U+FFFD as UTF-8. */
-function writeReplacement(out: Uint8Array, pos: number): number {
-  out[pos++] = 0xef;
-  out[pos++] = 0xbf;
-  out[pos++] = 0xbd;
-  return pos;
-}
-
-/** A key entry; its JSON is `"name":` written as JSON.stringify(name) would. */
-function makeJsonKey(name: string, bytes: Uint8Array, id: number): JsonKey {
-  const words = packBigEndianWords(bytes);
-  const scratch = new Uint8Array(name.length * 6 + 4);
-  scratch[0] = CH_COMMA;
-  let end = writeJsonString(scratch, 1, name);
-  scratch[end++] = CH_COLON;
-  const json = scratch.slice(1, end);
+function makeJsonKey(key: SmapsKey): JsonKey {
+  const commaJson = encodeUtf8(`,${JSON.stringify(key.name)}:`);
+  const json = commaJson.slice(1);
   const jsonWords = packBigEndianWords(json);
-  const commaJsonWords = packBigEndianWords(scratch.subarray(0, end));
+  const commaJsonWords = packBigEndianWords(commaJson);
   return {
-    name,
-    bytes,
-    length: bytes.length,
-    words,
+    name: key.name,
+    bytes: key.bytes,
+    length: key.length,
+    words: key.words,
+    id: key.id,
+    additive: key.additive,
     json,
     jsonWords,
     commaJsonWords,
     jsonWordCount: jsonWords.length,
     commaJsonWordCount: commaJsonWords.length,
-    commaJsonLength: end,
-    id,
-    additive: !NON_ADDITIVE_SMAPS_FIELDS.has(name),
+    commaJsonLength: commaJson.length,
   };
 }
-

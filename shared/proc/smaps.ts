@@ -1,25 +1,13 @@
 // Parses /proc/PID/smaps (a maps header line followed by "Key:   N kB" lines per mapping) and
 // /proc/PID/smaps_rollup (one "[rollup]" header, the same keys summed over all mappings).
 // Source of truth: fs/proc/task_mmu.c show_smap(), __show_smap(), show_smaps_rollup() (Linux 6.x)
-// and Documentation/filesystems/proc.rst "/proc/PID/smaps".
+// and Documentation/filesystems/proc.rst "/proc/PID/smaps"; the keys it knows: SMAPS_FIELDS (smaps-fields.ts).
 
-import {
-  CH_COLON,
-  CH_DASH,
-  CH_NL,
-  CH_SPACE,
-  CH_TAB,
-  bytesEqualWordsAt,
-  decodeLatin1,
-  decodeUtf8,
-  encodeAscii,
-  findLineEnd,
-  hexDigitValue,
-  packBigEndianWords,
-} from './bytes.js';
+import { CH_COLON, CH_DASH, CH_NL, CH_SPACE, CH_TAB, bytesEqualWordsAt, decodeLatin1, decodeUtf8, findLineEnd, hexDigitValue } from './bytes.js';
 import { classifyMappings } from './classify.js';
 import { parseMappingHeader } from './maps.js';
 import { ProcParseError, checkEndsWithNewline } from './parse-error.js';
+import { SmapsKeyTable, type SmapsKey } from './smaps-keys.js';
 import type { Mapping, SmapsFields } from './types.js';
 
 /** /proc/PID/smaps_rollup: the covered address range and the summed fields (plus Pss_Anon/Pss_File/Pss_Shmem). */
@@ -30,61 +18,6 @@ export interface SmapsRollup {
   end: string;
   /** Every field under the kernel's name, as in SmapsFields. */
   fields: SmapsFields;
-}
-
-interface KeyEntry {
-  readonly name: string;
-  readonly bytes: Uint8Array;
-  /** bytes.length */
-  readonly length: number;
-  /** Position in KNOWN_SMAPS_KEYS (selects a named store in setField), or -1 for a key met only at run time. */
-  readonly index: number;
-  /** The key's bytes as big-endian 32-bit words, the last one zero-padded: compared 4 bytes at a time. */
-  readonly words: Uint32Array;
-}
-
-/**
- * Every key Linux 6.18 prints in smaps or smaps_rollup, in print order. Keys not listed here are
- * still kept (decoded from the bytes once per parse); this table only saves decoding known ones
- * and selects setField's named stores.
- */
-export const KNOWN_SMAPS_KEYS: readonly string[] = [
-  'Size',
-  'KernelPageSize',
-  'MMUPageSize',
-  'Rss',
-  'Pss',
-  'Pss_Dirty',
-  'Pss_Anon',
-  'Pss_File',
-  'Pss_Shmem',
-  'Shared_Clean',
-  'Shared_Dirty',
-  'Private_Clean',
-  'Private_Dirty',
-  'Referenced',
-  'Anonymous',
-  'KSM',
-  'LazyFree',
-  'AnonHugePages',
-  'ShmemPmdMapped',
-  'FilePmdMapped',
-  'Shared_Hugetlb',
-  'Private_Hugetlb',
-  'Swap',
-  'SwapPss',
-  'Locked',
-  'THPeligible',
-  'ProtectionKey',
-  'VmFlags',
-];
-
-const KNOWN_KEYS_BY_LENGTH = new Map<number, KeyEntry[]>();
-for (const [index, name] of KNOWN_SMAPS_KEYS.entries()) {
-  const entry = makeKeyEntry(name, encodeAscii(name), index);
-  const list = KNOWN_KEYS_BY_LENGTH.get(name.length);
-  if (list === undefined) KNOWN_KEYS_BY_LENGTH.set(name.length, [entry]);
-  else list.push(entry);
 }
 
 /** Interned two-byte words (VmFlags: "rd", "wr", "mr", …), keyed by their two bytes (b0 << 8 | b1). */
@@ -137,9 +70,9 @@ function parseSmapsText(input: Uint8Array, file: string): Mapping[] {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const mappings: Mapping[] = [];
   // The keys of the mapping being read, by position; they stay as the prediction for the next mapping.
-  const keyOrder: KeyEntry[] = [];
-  // Keys not in KNOWN_SMAPS_KEYS met in this parse, so each is decoded only once.
-  const extraKeys = new Map<number, KeyEntry[]>();
+  const keyOrder: SmapsKey[] = [];
+  // The field table's keys, and others met in this parse (each decoded once).
+  const keys = new SmapsKeyTable((key) => key);
   // Word lists already made in this parse, by hash of their bytes: most mappings share a few VmFlags lines.
   const wordLists = new Map<number, WordList[]>();
   const shape: FieldsShape = { keys: null, template: null, keyOrderMatches: false };
@@ -182,7 +115,9 @@ function parseSmapsText(input: Uint8Array, file: string): Mapping[] {
       if (colon >= length || bytes[colon] !== CH_COLON || colon === p) {
         throw new ProcParseError(file, line, 'expected "Key: value" or a mapping header', decodeUtf8(bytes, p, findLineEnd(bytes, p)));
       }
-      key = lookUpKey(bytes, view, p, colon - p, extraKeys, file, line);
+      key = keys.lookUp(bytes, view, p, colon - p);
+      // "fields[name] = value" with this name would set the object's prototype instead of a field.
+      if (key.name === '__proto__') throw new ProcParseError(file, line, 'a key named "__proto__" is not kernel output');
       keyOrder[fieldCount] = key;
       keyOrderChanged = true;
       v = colon + 1;
@@ -211,11 +146,11 @@ function parseSmapsText(input: Uint8Array, file: string): Mapping[] {
       }
     }
     if (next >= 0) {
-      setField(fields, key, n);
+      setField(fields, key.name, n);
       p = next;
     } else {
       const lineEnd = findLineEnd(bytes, v);
-      setField(fields, key, lookUpWords(wordLists, bytes, v, lineEnd));
+      setField(fields, key.name, lookUpWords(wordLists, bytes, v, lineEnd));
       p = lineEnd + 1;
     }
     fieldCount++;
@@ -231,7 +166,7 @@ function parseSmapsText(input: Uint8Array, file: string): Mapping[] {
 
 /** The key list every mapping is expected to print (the first mapping's), and its template object. */
 interface FieldsShape {
-  keys: KeyEntry[] | null;
+  keys: SmapsKey[] | null;
   template: SmapsFields | null;
   /** keyOrder[0, keys.length) === keys, entry by entry; recomputed only when keyOrder changed. */
   keyOrderMatches: boolean;
@@ -244,7 +179,7 @@ interface FieldsShape {
  */
 function finishFields(
   shape: FieldsShape,
-  keyOrder: readonly KeyEntry[],
+  keyOrder: readonly SmapsKey[],
   fields: SmapsFields,
   fieldsFromTemplate: boolean,
   fieldCount: number,
@@ -282,106 +217,107 @@ function finishFields(
  * that fast shape, so each mapping's 25-odd fields are stored into existing slots. Null when the
  * keys repeat (no single shape).
  */
-function makeTemplate(keys: readonly KeyEntry[]): SmapsFields | null {
+function makeTemplate(keys: readonly SmapsKey[]): SmapsFields | null {
   const names = keys.map((k) => k.name);
   if (new Set(names).size !== names.length) return null;
   return JSON.parse(`{${names.map((name) => `${JSON.stringify(name)}:0`).join(',')}}`) as SmapsFields;
 }
 
 /**
- * Stores one field. Known keys get a store with a literal name, which V8 compiles to a direct
- * slot write on the template's shape; a store with a computed name goes through a global lookup
- * cache and was the single largest cost of parsing a 20,000-mapping smaps. Case N is
- * KNOWN_SMAPS_KEYS[N] (a test checks the two lists agree).
+ * Stores one field. A store with a literal name compiles to a direct slot write on the template's
+ * shape; one store `fields[name] = value` for every field sees some 28 names, falls back to V8's global
+ * lookup cache and made parsing a 20,000-mapping smaps about a third slower. So the keys of SMAPS_FIELDS
+ * get a literal store each: a speed-only mirror of the table, not a second list of what a key is (a
+ * key without its case here, such as a row added to the table, is stored by the default, correctly).
  */
-function setField(fields: SmapsFields, key: KeyEntry, value: number | string[]): void {
-  switch (key.index) {
-    case 0:
+function setField(fields: SmapsFields, name: string, value: number | string[]): void {
+  switch (name) {
+    case 'Size':
       fields['Size'] = value;
       return;
-    case 1:
+    case 'KernelPageSize':
       fields['KernelPageSize'] = value;
       return;
-    case 2:
+    case 'MMUPageSize':
       fields['MMUPageSize'] = value;
       return;
-    case 3:
+    case 'Rss':
       fields['Rss'] = value;
       return;
-    case 4:
+    case 'Pss':
       fields['Pss'] = value;
       return;
-    case 5:
+    case 'Pss_Dirty':
       fields['Pss_Dirty'] = value;
       return;
-    case 6:
+    case 'Pss_Anon':
       fields['Pss_Anon'] = value;
       return;
-    case 7:
+    case 'Pss_File':
       fields['Pss_File'] = value;
       return;
-    case 8:
+    case 'Pss_Shmem':
       fields['Pss_Shmem'] = value;
       return;
-    case 9:
+    case 'Shared_Clean':
       fields['Shared_Clean'] = value;
       return;
-    case 10:
+    case 'Shared_Dirty':
       fields['Shared_Dirty'] = value;
       return;
-    case 11:
+    case 'Private_Clean':
       fields['Private_Clean'] = value;
       return;
-    case 12:
+    case 'Private_Dirty':
       fields['Private_Dirty'] = value;
       return;
-    case 13:
+    case 'Referenced':
       fields['Referenced'] = value;
       return;
-    case 14:
+    case 'Anonymous':
       fields['Anonymous'] = value;
       return;
-    case 15:
+    case 'KSM':
       fields['KSM'] = value;
       return;
-    case 16:
+    case 'LazyFree':
       fields['LazyFree'] = value;
       return;
-    case 17:
+    case 'AnonHugePages':
       fields['AnonHugePages'] = value;
       return;
-    case 18:
+    case 'ShmemPmdMapped':
       fields['ShmemPmdMapped'] = value;
       return;
-    case 19:
+    case 'FilePmdMapped':
       fields['FilePmdMapped'] = value;
       return;
-    case 20:
+    case 'Shared_Hugetlb':
       fields['Shared_Hugetlb'] = value;
       return;
-    case 21:
+    case 'Private_Hugetlb':
       fields['Private_Hugetlb'] = value;
       return;
-    case 22:
+    case 'Swap':
       fields['Swap'] = value;
       return;
-    case 23:
+    case 'SwapPss':
       fields['SwapPss'] = value;
       return;
-    case 24:
+    case 'Locked':
       fields['Locked'] = value;
       return;
-    case 25:
+    case 'THPeligible':
       fields['THPeligible'] = value;
       return;
-    case 26:
+    case 'ProtectionKey':
       fields['ProtectionKey'] = value;
       return;
-    case 27:
+    case 'VmFlags':
       fields['VmFlags'] = value;
       return;
     default:
-      fields[key.name] = value;
+      fields[name] = value;
   }
 }
 
@@ -393,34 +329,6 @@ function isHeaderLine(bytes: Uint8Array, lineStart: number): boolean {
   let p = lineStart;
   while (p < bytes.length && hexDigitValue(bytes[p]!) >= 0) p++;
   return p > lineStart && bytes[p] === CH_DASH;
-}
-
-function makeKeyEntry(name: string, bytes: Uint8Array, index: number): KeyEntry {
-  return { name, bytes, length: bytes.length, index, words: packBigEndianWords(bytes) };
-}
-
-function lookUpKey(
-  bytes: Uint8Array,
-  view: DataView,
-  at: number,
-  keyLength: number,
-  extraKeys: Map<number, KeyEntry[]>,
-  file: string,
-  line: number,
-): KeyEntry {
-  for (const table of [KNOWN_KEYS_BY_LENGTH, extraKeys]) {
-    const candidates = table.get(keyLength);
-    if (candidates === undefined) continue;
-    for (const entry of candidates) if (bytesEqualWordsAt(view, at, entry.bytes, entry.words)) return entry;
-  }
-  const name = decodeUtf8(bytes, at, at + keyLength);
-  // "fields[name] = value" with this name would set the object's prototype instead of a field.
-  if (name === '__proto__') throw new ProcParseError(file, line, 'a key named "__proto__" is not kernel output');
-  const entry = makeKeyEntry(name, bytes.slice(at, at + keyLength), -1);
-  const list = extraKeys.get(keyLength);
-  if (list === undefined) extraKeys.set(keyLength, [entry]);
-  else list.push(entry);
-  return entry;
 }
 
 /** A value line's bytes and the frozen word list made from them. */
@@ -453,14 +361,17 @@ function lookUpWords(lists: Map<number, WordList[]>, bytes: Uint8Array, start: n
       if (same) return candidate.words;
     }
   }
-  const entry: WordList = { bytes: bytes.slice(start, end), words: Object.freeze(splitWords(bytes, start, end)) as string[] };
+  const entry: WordList = { bytes: bytes.slice(start, end), words: Object.freeze(splitSmapsWords(bytes, start, end)) as string[] };
   if (candidates === undefined) lists.set(hash, [entry]);
   else candidates.push(entry);
   return entry.words;
 }
 
-/** The space-separated words of bytes[start, end) ("rd wr mr " → ['rd', 'wr', 'mr']). */
-function splitWords(bytes: Uint8Array, start: number, end: number): string[] {
+/**
+ * The words of a value that is not a number, bytes[start, end): separated by spaces or tabs,
+ * decoded as UTF-8 ("rd wr mr " → ['rd', 'wr', 'mr']).
+ */
+export function splitSmapsWords(bytes: Uint8Array, start: number, end: number): string[] {
   const words: string[] = [];
   let p = start;
   while (p < end) {

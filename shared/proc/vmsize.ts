@@ -17,14 +17,28 @@ export interface VmSizeCheck {
   ok: boolean;
 }
 
+/** The running sums of a VmSize check, mapping by mapping. */
+export interface VmSizeSums {
+  /** Σ (end − start) over the mappings added, except [vsyscall], kB. */
+  sumKb: number;
+  /** Size of [vsyscall] (0 when absent), kB. */
+  vsyscallKb: number;
+}
+
+/** Adds one mapping, `sizeKb` = (end − start) / 1024, named `path`: [vsyscall] is kept apart. */
+export function addVmSizeMapping(sums: VmSizeSums, path: string, sizeKb: number): void {
+  if (path === '[vsyscall]') sums.vsyscallKb += sizeKb;
+  else sums.sumKb += sizeKb;
+}
+
+/** Compares the sums with VmSize (from /proc/PID/status, kB). */
+export function finishVmSizeCheck(sums: VmSizeSums, vmSizeKb: number): VmSizeCheck {
+  return { sumKb: sums.sumKb, vmSizeKb, vsyscallKb: sums.vsyscallKb, ok: sums.sumKb === vmSizeKb };
+}
+
 /** Sums the mapping sizes (without [vsyscall]) and compares them with VmSize. */
 export function checkVmSize(mappings: readonly Mapping[], vmSizeKb: number): VmSizeCheck {
-  let sumKb = 0;
-  let vsyscallKb = 0;
-  for (const m of mappings) {
-    const sizeKb = mappingSizeKb(m.start, m.end);
-    if (m.path === '[vsyscall]') vsyscallKb += sizeKb;
-    else sumKb += sizeKb;
-  }
-  return { sumKb, vmSizeKb, vsyscallKb, ok: sumKb === vmSizeKb };
+  const sums: VmSizeSums = { sumKb: 0, vsyscallKb: 0 };
+  for (const m of mappings) addVmSizeMapping(sums, m.path, mappingSizeKb(m.start, m.end));
+  return finishVmSizeCheck(sums, vmSizeKb);
 }

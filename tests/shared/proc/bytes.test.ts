@@ -1,7 +1,7 @@
-// shared/proc/bytes.ts: our UTF-8/latin1 decoders against Node's own (TextDecoder, Buffer) as the reference.
+// shared/proc/bytes.ts: our UTF-8/latin1 decoders and UTF-8 encoder against Node's own (TextDecoder, TextEncoder, Buffer) as the reference.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { decodeLatin1, decodeUtf8, encodeAscii, parseDecimalRange } from '../../../shared/proc/bytes.js';
+import { decodeLatin1, decodeUtf8, encodeAscii, encodeUtf8, parseDecimalRange } from '../../../shared/proc/bytes.js';
 
 /** Deterministic bytes (xorshift32), so a failure can be replayed. */
 function makeRandomBytes(seed: number, length: number, pick: (r: number) => number): Uint8Array {
@@ -73,5 +73,22 @@ describe('parseDecimalRange / encodeAscii', () => {
   test('encodeAscii refuses non-ASCII', () => {
     assert.deepEqual([...encodeAscii('Rss')], [0x52, 0x73, 0x73]);
     assert.throws(() => encodeAscii('é'), RangeError);
+  });
+});
+
+describe('encodeUtf8 agrees with Node TextEncoder', () => {
+  const reference = new TextEncoder();
+  test('every kind of UTF-16 unit: ASCII, 2- and 3-byte, pairs, lone and reversed surrogates', () => {
+    for (const text of ['', 'Rss', 'café ✓', '𝄞 🙂', '\u2028', '\ud800', 'a\udfffb', '\udc00\ud800', '\ud83d', 'x\ud83d\ude00y', '\uffff\u0800\u07ff\u0080\u007f']) {
+      assert.deepEqual(encodeUtf8(text), reference.encode(text), JSON.stringify(text));
+    }
+  });
+  test('random strings of UTF-16 units biased to the boundaries, 500 × 16 units', () => {
+    const picks = [0x41, 0x7f, 0x80, 0x7ff, 0x800, 0xd7ff, 0xd800, 0xdbff, 0xdc00, 0xdfff, 0xe000, 0xfffd, 0xffff];
+    const units = makeRandomBytes(11, 500 * 16, (r) => r % picks.length);
+    for (let round = 0; round < 500; round++) {
+      const text = String.fromCharCode(...[...units.subarray(round * 16, round * 16 + 16)].map((i) => picks[i]!));
+      assert.deepEqual(encodeUtf8(text), reference.encode(text), JSON.stringify(text));
+    }
   });
 });

@@ -1,5 +1,5 @@
 // shared/proc/smaps-json.ts against the object path it replaces for `memscope maps --json`:
-// JSON.stringify(parseSmaps(bytes)) byte for byte, sumSmapsFields and checkVmSize, on the same bytes
+// JSON.stringify(parseSmaps(bytes)) byte for byte, sumSmapsAmounts and checkVmSize, on the same bytes
 // (captured fixtures, edited fixtures, seeded mutations, live processes), then the CLI's whole document.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -7,12 +7,12 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readMappingsCore, readMappingsJson, sumSmapsFields } from '../../../electron/host/mappings-reader.js';
+import { readMappingsCore, readMappingsJson } from '../../../electron/host/mappings-reader.js';
 import { ProcReader } from '../../../electron/host/proc-reader.js';
-import { decodeUtf8 } from '../../../shared/proc/bytes.js';
 import { ProcParseError } from '../../../shared/proc/parse-error.js';
 import { parseSmaps } from '../../../shared/proc/smaps.js';
-import { writeJsonString, writeJsonStringBytes, writeSmapsJson } from '../../../shared/proc/smaps-json.js';
+import { sumSmapsAmounts } from '../../../shared/proc/smaps-fields.js';
+import { writeSmapsJson } from '../../../shared/proc/smaps-json.js';
 import { checkVmSize } from '../../../shared/proc/vmsize.js';
 import { createRng } from '../../../shared/sim/rng.js';
 import { buildHarness } from '../../helpers/c-build.js';
@@ -39,7 +39,7 @@ function encode(text: string): Uint8Array {
 
 /**
  * The fast writer against the object path on the same bytes: the JSON bytes are JSON.stringify's,
- * totals are sumSmapsFields' (values and key order), the sums are checkVmSize's.
+ * totals are sumSmapsAmounts' (values and key order), the sums are checkVmSize's.
  */
 function assertSameAsObjectPath(bytes: Uint8Array, exe: string | null, what: string): void {
   const mappings = parseSmaps(bytes, exe);
@@ -54,8 +54,8 @@ function assertSameAsObjectPath(bytes: Uint8Array, exe: string | null, what: str
   }
   assert.deepEqual(JSON.parse(Buffer.from(fast.json).toString('utf8')), JSON.parse(JSON.stringify(mappings)), what);
   assert.equal(fast.mappingCount, mappings.length, what);
-  const totals = sumSmapsFields(mappings);
-  assert.equal(JSON.stringify(fast.totals), JSON.stringify(totals), `${what}: totals, in sumSmapsFields' key order`);
+  const totals = sumSmapsAmounts(mappings);
+  assert.equal(JSON.stringify(fast.totals), JSON.stringify(totals), `${what}: totals, in sumSmapsAmounts' key order`);
   const vmSize = checkVmSize(mappings, 0);
   assert.deepEqual({ sumKb: fast.sumKb, vsyscallKb: fast.vsyscallKb }, { sumKb: vmSize.sumKb, vsyscallKb: vmSize.vsyscallKb }, what);
   // Written over (a copy of) the input: the same result, whether or not the text moved over it.
@@ -121,6 +121,17 @@ function mappingText(header: string, fields: Record<string, string> = {}): strin
     .join('\n')}\n`;
 }
 
+/** Three mappings of 9 fields each whose keys differ: a number in one mapping is words in another, Xss stands where Rss was. */
+const IRREGULAR_KEYS =
+  mappingText('00010000-00011000 rw-p 00000000 00:00 0 ', { Extra: 'a b' }) +
+  mappingText('00011000-00012000 rw-p 00000000 00:00 0 ', { Extra: '5 kB' }) +
+  mappingText('00012000-00013000 rw-p 00000000 00:00 0 ', { Extra: '1 kB' }).replace('Rss:', 'Xss:');
+
+/** Two mappings with keys that Object.prototype also has. */
+const PROTOTYPE_KEYS =
+  mappingText('00010000-00011000 rw-p 00000000 00:00 0 ', { constructor: '4 kB', toString: '8 kB' }) +
+  mappingText('00011000-00012000 rw-p 00000000 00:00 0 ', { constructor: '4 kB', toString: '8 kB' });
+
 describe('writeSmapsJson on captured /proc/PID/smaps', () => {
   test('the fixtures include the three cases the README lists, kthreadd\'s smaps empty', () => {
     for (const fixture of ['kthreadd', 'node-idle', 'odd-paths']) assert.ok(FIXTURES.includes(fixture), fixture);
@@ -184,7 +195,7 @@ describe('writeSmapsJson on edited smaps text', () => {
     assertSameAsObjectPath(encode(text), exe, 'unusual values');
   });
 
-  test('mappings printing fewer fields, other orders, and a field that is a number here and words there: totals as sumSmapsFields', () => {
+  test('mappings printing fewer fields, other orders, and a field that is a number here and words there: totals as sumSmapsAmounts', () => {
     const text =
       mappingText('00010000-00011000 rw-p 00000000 00:00 0 ', { Extra: '3 kB' }) +
       mappingText('00011000-00012000 rw-p 00000000 00:00 0 ', { Extra: 'not a number' }) +
@@ -192,6 +203,8 @@ describe('writeSmapsJson on edited smaps text', () => {
       mappingText('00013000-00014000 rw-p 00000000 00:00 0 ').replace(/Pss: .*\n/, '') +
       mappingText('00014000-00015000 rw-p 00000000 00:00 0 ', { Extra: '5 kB' }).replace(/(Size: .*\n)(KernelPageSize: .*\n)/, '$2$1');
     assertSameAsObjectPath(encode(text), exe, 'changing shapes');
+    assertSameAsObjectPath(encode(IRREGULAR_KEYS), exe, 'other keys in the same number of fields');
+    assertSameAsObjectPath(encode(PROTOTYPE_KEYS), exe, 'keys Object.prototype also has');
   });
 
   test('the executable\'s text, data and bss, and [vsyscall] outside the VmSize sum', () => {
@@ -342,29 +355,6 @@ describe('writeSmapsJson with overwriteInput on seeded mutations past the point 
   });
 });
 
-describe('JSON string writers', () => {
-  test('writeJsonString: every character class as JSON.stringify writes it (UTF-8)', () => {
-    const samples: string[] = [];
-    for (let c = 0; c < 0x80; c++) samples.push(String.fromCharCode(c));
-    samples.push('é', '✓', '𝄞', '\u2028', '\ud800', '\udfff', 'a\ud83dz', '\ud83d\ude00', '\ufffd', 'a"b\\c\nd');
-    for (const s of samples) {
-      const out = new Uint8Array(s.length * 6 + 2);
-      const end = writeJsonString(out, 0, s);
-      assert.equal(Buffer.from(out.subarray(0, end)).toString('utf8'), JSON.stringify(s), JSON.stringify(s));
-    }
-  });
-  test('writeJsonStringBytes: random bytes as JSON.stringify(decodeUtf8(bytes))', () => {
-    const rng = createRng(7);
-    for (let round = 0; round < 2000; round++) {
-      const bytes = new Uint8Array(rng.nextInt(0, 12));
-      for (let i = 0; i < bytes.length; i++) bytes[i] = rng.nextInt(0, 4) === 0 ? rng.nextInt(0x80, 0x100) : rng.nextInt(0, 0x100);
-      const out = new Uint8Array(bytes.length * 6 + 2);
-      const end = writeJsonStringBytes(out, 0, bytes, 0, bytes.length);
-      assert.equal(Buffer.from(out.subarray(0, end)).toString('utf8'), JSON.stringify(decodeUtf8(bytes, 0, bytes.length)), `${Buffer.from(bytes).toString('hex')}`);
-    }
-  });
-});
-
 /** Reads /proc/PID/smaps whole into a fresh buffer (one read of the kernel's text for both paths). */
 function readSmapsOnce(pid: number | 'self'): Uint8Array {
   return new Uint8Array(readFileSync(`/proc/${pid}/smaps`));
@@ -435,6 +425,14 @@ describe('readMappingsJson and `memscope maps PID --json`: the document readMapp
     writeFileSync(join(twice, 'smaps'), mappingText('00010000-00011000 rw-p 00000000 00:00 0 ').replace('Pss:', 'Rss:'));
     writeFileSync(join(twice, 'smaps_rollup'), readFixture('odd-paths', 'smaps_rollup'));
     writeFileSync(join(twice, 'status'), readFixture('odd-paths', 'status'));
+    // Mappings printing other keys in the same number of fields; keys named like Object.prototype's members.
+    for (const [pid, text] of [[400, IRREGULAR_KEYS], [401, PROTOTYPE_KEYS]] as const) {
+      const pidDir = join(root, String(pid));
+      mkdirSync(pidDir);
+      writeFileSync(join(pidDir, 'smaps'), text);
+      writeFileSync(join(pidDir, 'smaps_rollup'), readFixture('odd-paths', 'smaps_rollup'));
+      writeFileSync(join(pidDir, 'status'), readFixture('odd-paths', 'status'));
+    }
     // Large enough for the JSON to be written over the smaps bytes; then the same with a key twice
     // and with a malformed line near the end (found only after the bytes were overwritten).
     const big = Buffer.from(repeatFixture('node-idle', 8)).toString('latin1');
@@ -455,11 +453,24 @@ describe('readMappingsJson and `memscope maps PID --json`: the document readMapp
 
   test('fixtures as /proc: byte for byte JSON.stringify(readMappingsCore())', () => {
     assert.ok(writesOverInput(readFileSync(join(root, '300', 'smaps')), exeOf('node-idle')), 'pid 300: written over the smaps bytes');
-    for (const pid of [...FIXTURES.map((_fixture, i) => 100 + i), 200, 300, 301]) {
+    for (const pid of [...FIXTURES.map((_fixture, i) => 100 + i), 200, 300, 301, 400, 401]) {
       const reader = new ProcReader(root);
       const parts = readMappingsJson(reader, pid);
       const document = Buffer.concat(parts.map((part) => (typeof part === 'string' ? Buffer.from(part, 'utf8') : Buffer.from(part))));
       assert.equal(document.toString('utf8'), JSON.stringify(readMappingsCore(new ProcReader(root), pid)), `pid ${pid}`);
+    }
+  });
+
+  test('totals hold every number of an additive key, whatever the other mappings print (FORMAT.md "totals"), on both paths', () => {
+    // Each mapping prints 9 fields: Extra is words in the first; the third prints Xss where the others print Rss.
+    const irregular = { Size: 12, Rss: 8, Pss: 12, Swap: 0, Extra: 6, Xss: 4 };
+    const prototypeNamed = { Size: 8, Rss: 8, Pss: 8, Swap: 0, constructor: 8, toString: 16 };
+    for (const [pid, expected] of [[400, irregular], [401, prototypeNamed]] as const) {
+      const core = readMappingsCore(new ProcReader(root), pid);
+      assert.equal(JSON.stringify(core.totals), JSON.stringify(expected), `pid ${pid}: readMappingsCore, values and key order`);
+      const parts = readMappingsJson(new ProcReader(root), pid);
+      const document = JSON.parse(Buffer.concat(parts.map((part) => Buffer.from(part))).toString('utf8')) as { totals: unknown };
+      assert.deepEqual(document.totals, expected, `pid ${pid}: readMappingsJson`);
     }
   });
 

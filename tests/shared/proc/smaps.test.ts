@@ -1,7 +1,8 @@
 // shared/proc/smaps.ts against captured smaps/smaps_rollup (split reading) and the kernel's own totals in status.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { KNOWN_SMAPS_KEYS, parseSmaps, parseSmapsRollup } from '../../../shared/proc/smaps.js';
+import { parseSmaps, parseSmapsRollup } from '../../../shared/proc/smaps.js';
+import { SMAPS_FIELDS } from '../../../shared/proc/smaps-fields.js';
 import { parseMaps } from '../../../shared/proc/maps.js';
 import { ProcParseError } from '../../../shared/proc/parse-error.js';
 import {
@@ -114,13 +115,17 @@ describe('parseSmaps on captured /proc/PID/smaps', () => {
 describe('parseSmaps: fields beyond the known table, and mappings that differ', () => {
   const header = (start: string) => `${start}-${(BigInt(`0x${start}`) + 0x1000n).toString(16)} rw-p 00000000 00:00 0 \n`;
 
-  test('every KNOWN_SMAPS_KEYS key is stored under its own name (through the template path too)', () => {
-    const body = KNOWN_SMAPS_KEYS.map((k, i) => (k === 'VmFlags' ? `${k}: rd wr \n` : `${k}:   ${i + 1} kB\n`)).join('');
-    const parsed = parseSmaps(Buffer.from(header('7f0000000000') + body + header('7f0000002000') + body));
+  test('every SMAPS_FIELDS key is stored under its own name (through the template path too), in any order', () => {
+    const keys = SMAPS_FIELDS.map((f) => f.key);
+    const line = (k: string, i: number) => (k === 'VmFlags' ? `${k}: rd wr \n` : `${k}:   ${i + 1} kB\n`);
+    const body = keys.map(line).join('');
+    const reversed = keys.map(line).reverse().join('');
+    const parsed = parseSmaps(Buffer.from(header('7f0000000000') + body + header('7f0000002000') + body + header('7f0000004000') + reversed));
     for (const m of parsed) {
-      assert.equal(Object.keys(m.smaps!).length, KNOWN_SMAPS_KEYS.length);
-      KNOWN_SMAPS_KEYS.forEach((k, i) => assert.deepEqual(m.smaps![k], k === 'VmFlags' ? ['rd', 'wr'] : i + 1, k));
+      assert.equal(Object.keys(m.smaps!).length, keys.length);
+      keys.forEach((k, i) => assert.deepEqual(m.smaps![k], k === 'VmFlags' ? ['rd', 'wr'] : i + 1, k));
     }
+    assert.deepEqual(Object.keys(parsed[2]!.smaps!), [...keys].reverse(), 'the keys in the order printed');
   });
 
   test('unknown future fields survive: numbers as numbers, anything else as its words', () => {
