@@ -9,6 +9,7 @@ import { parseIntervalMs } from '../../shared/validate.js';
 import { MetricsCollector } from '../host/metrics.js';
 import { readMetricsConfig } from '../host/metrics-config.js';
 import { isLoopbackHost } from '../../shared/loopback.js';
+import { listenError } from '../host/listen-error.js';
 import { startMetricsServer } from '../host/metrics-server.js';
 import { MemscopeService } from '../host/service.js';
 import { readTokenFile } from '../host/token-file.js';
@@ -85,9 +86,7 @@ export async function runExporter(argv: string[]): Promise<number> {
     collector.close();
     service.stop();
     if (err instanceof ApiError) throw err;
-    const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'EADDRINUSE' ? 'port in use' : code === 'EADDRNOTAVAIL' ? 'no such local address' : code === 'EACCES' ? 'permission denied' : (code ?? String(err));
-    throw new ApiError('bad-arg', `exporter: cannot listen on ${values.listen ?? DEFAULT_LISTEN}: ${why}`);
+    throw listenError('exporter', values.listen ?? DEFAULT_LISTEN, err);
   }
   process.stdout.write(`${running.url}\n`);
   if (!isLoopbackHost(listen.host)) {

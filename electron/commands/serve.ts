@@ -7,6 +7,7 @@ import { ApiError } from '../../shared/errors.js';
 import { isLoopbackHost } from '../../shared/loopback.js';
 import { parseIntervalMs, parsePositiveNumber } from '../../shared/validate.js';
 import { openInBrowser } from '../host/launch-page.js';
+import { listenError } from '../host/listen-error.js';
 import { MetricsCollector } from '../host/metrics.js';
 import { readTokenFile } from '../host/token-file.js';
 import { startServer } from '../host/server.js';
@@ -55,8 +56,7 @@ export async function runServe(argv: string[]): Promise<number> {
   } catch (err) {
     metrics?.close();
     service.stop();
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new ApiError('bad-arg', `serve: cannot listen on ${host}:${port}: ${code === 'EADDRINUSE' ? 'port in use (try --port 0)' : (code ?? String(err))}`);
+    throw listenError('serve', `${host}:${port}`, err, ' (try --port 0)');
   }
   process.stdout.write(`${running.url}\n`);
   if (!isLoopbackHost(host)) {

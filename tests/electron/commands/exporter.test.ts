@@ -82,7 +82,7 @@ describe('memscope exporter', () => {
     chmodSync(loose, 0o644);
     const r = memscope('exporter', '--once', '--token-file', loose);
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stderr, /^memscope: warning: .*loose-token is readable by every user; chmod 600 it\n$/);
+    assert.match(r.stderr, /^memscope: warning: .*loose-token" is readable by every user; chmod 600 it\n$/);
   });
 
   test('bad arguments: one line each, exit 2 for usage and 1 for a malformed config', async () => {
@@ -106,7 +106,10 @@ describe('memscope exporter', () => {
     try {
       const address = taken.address();
       const port = typeof address === 'object' && address !== null ? address.port : 0;
-      assertOneLineError(memscope('exporter', '--listen', `127.0.0.1:${port}`), 2, new RegExp(`cannot listen on 127\\.0\\.0\\.1:${port}: port in use`));
+      // A port in use is a run-time failure (exit 1), for serve as for exporter; an address this host lacks is bad usage.
+      assertOneLineError(memscope('exporter', '--listen', `127.0.0.1:${port}`), 1, new RegExp(`cannot listen on "127\\.0\\.0\\.1:${port}": port in use`));
+      assertOneLineError(memscope('serve', '--port', String(port)), 1, new RegExp(`serve: cannot listen on "127\\.0\\.0\\.1:${port}": port in use \\(try --port 0\\)`));
+      assertOneLineError(memscope('serve', '--host', '192.0.2.1', '--port', '0'), 2, /serve: cannot listen on "192\.0\.2\.1:0": no such local address/);
     } finally {
       await new Promise<void>((r) => taken.close(() => r()));
     }

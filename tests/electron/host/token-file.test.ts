@@ -22,9 +22,9 @@ describe('token files', () => {
 
   test('serve --token-file warns once when the group (0640) or everyone (0644) can read the file, and is silent at 0600', async () => {
     const cases: [number, RegExp | null][] = [
-      [0o640, /^memscope: warning: .*token-640 is readable by its group; chmod 600 it\n$/],
-      [0o604, /^memscope: warning: .*token-604 is readable by every user; chmod 600 it\n$/],
-      [0o644, /^memscope: warning: .*token-644 is readable by every user; chmod 600 it\n$/],
+      [0o640, /^memscope: warning: .*token-640" is readable by its group; chmod 600 it\n$/],
+      [0o604, /^memscope: warning: .*token-604" is readable by every user; chmod 600 it\n$/],
+      [0o644, /^memscope: warning: .*token-644" is readable by every user; chmod 600 it\n$/],
       [0o600, null],
       [0o400, null],
     ];
@@ -42,13 +42,13 @@ describe('token files', () => {
     const path = tokenFile('exporter-640', 'exporter-token-0123456789', 0o640);
     const r = runMemscope(['exporter', '--once', '--token-file', path]);
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stderr, /^memscope: warning: .*exporter-640 is readable by its group; chmod 600 it\n$/);
+    assert.match(r.stderr, /^memscope: warning: .*exporter-640" is readable by its group; chmod 600 it\n$/);
   });
 
   test('a token shorter than 16 characters is refused: exit 1, one line, for serve and the exporter', () => {
     const short = tokenFile('short', 'fifteen-chars-x', 0o600);
     for (const args of [['serve', '--port', '0', '--token-file', short], ['exporter', '--once', '--token-file', short]]) {
-      assertOneLineError(runMemscope(args, { timeoutMs: 20_000 }), 1, /--token-file .*short: the token has 15 characters, at least 16 are needed/);
+      assertOneLineError(runMemscope(args, { timeoutMs: 20_000 }), 1, /--token-file .*short"?: the token has 15 characters, at least 16 are needed/);
     }
     const sixteen = tokenFile('sixteen', 'sixteen-chars-xx', 0o600);
     assert.equal(runMemscope(['exporter', '--once', '--token-file', sixteen]).code, 0);
