@@ -6,13 +6,13 @@ import { ApiError } from '../../shared/errors.js';
 import { DEFAULT_METRICS_CONFIG } from '../../shared/metrics/name-groups.js';
 import { quoteUserInput } from '../../shared/text/escape.js';
 import { parseIntervalMs } from '../../shared/validate.js';
-import { MetricsCollector } from '../host/metrics.js';
-import { readMetricsConfig } from '../host/metrics-config.js';
+import { MetricsCollector } from '../host/metrics/metrics.js';
+import { readMetricsConfig } from '../host/metrics/metrics-config.js';
 import { isLoopbackHost } from '../../shared/loopback.js';
-import { listenError } from '../host/listen-error.js';
-import { startMetricsServer } from '../host/metrics-server.js';
+import { listenError } from '../host/http/listen-error.js';
+import { startMetricsServer } from '../host/http/metrics-server.js';
 import { MemscopeService } from '../host/service.js';
-import { readTokenFile } from '../host/token-file.js';
+import { readTokenFile } from '../host/http/token-file.js';
 import { expectNoPositionals, parseCommandArgs } from './args.js';
 
 /** Where the exporter listens unless told: loopback only. */

@@ -5,8 +5,8 @@ import type { MappingsCore, MappingsReport } from '../../shared/api.js';
 import type { Mapping } from '../../shared/proc/types.js';
 import { escapeControlChars } from '../../shared/text/escape.js';
 import { parsePid } from '../../shared/validate.js';
-import { readMappingsJson } from '../host/mappings-reader.js';
-import { ProcReader } from '../host/proc-reader.js';
+import { readMappingsJson } from '../host/proc/mappings-reader.js';
+import { ProcReader } from '../host/proc/proc-reader.js';
 import { expectPositionals, parseCommandArgs } from './args.js';
 
 /** smaps columns printed in the table, in the kernel's order (every field is in --json). */

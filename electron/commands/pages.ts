@@ -5,8 +5,8 @@ import type { PagesTotals } from '../../shared/proc/page-row.js';
 import { createPagesJsonFormatter, createPagesTableFormatter, type PagesReportHeader } from '../../shared/proc/page-format.js';
 import { escapeControlChars } from '../../shared/text/escape.js';
 import { parsePid } from '../../shared/validate.js';
-import { openPageRange } from '../host/page-range-reader.js';
-import type { PagesReaderOptions } from '../host/pages-reader.js';
+import { openPageRange } from '../host/proc/page-range-reader.js';
+import type { PagesReaderOptions } from '../host/proc/pages-reader.js';
 import { expectPositionals, parseCommandArgs } from './args.js';
 import { writeStdout } from './write-stdout.js';
 

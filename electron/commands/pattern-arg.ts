@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { ApiError } from '../../shared/errors.js';
 import { quoteUserInput } from '../../shared/text/escape.js';
-import { fileError } from '../host/file-error.js';
+import { fileError } from '../host/files/file-error.js';
 import { createListPattern, MAX_PATTERN_ACCESSES, type AccessPattern } from '../../shared/sim/cache/access-pattern.js';
 import { AccessListParseError, parseAccessList } from '../../shared/sim/cache/access-list.js';
 import { findPatternKind, parsePatternSpec, PATTERN_KINDS } from '../../shared/sim/cache/pattern-catalog.js';

@@ -6,11 +6,11 @@ import { parseArgs } from 'node:util';
 import { ApiError } from '../../shared/errors.js';
 import { isLoopbackHost } from '../../shared/loopback.js';
 import { parseIntervalMs, parsePositiveNumber } from '../../shared/validate.js';
-import { openInBrowser } from '../host/launch-page.js';
-import { listenError } from '../host/listen-error.js';
-import { MetricsCollector } from '../host/metrics.js';
-import { readTokenFile } from '../host/token-file.js';
-import { startServer } from '../host/server.js';
+import { openInBrowser } from '../host/http/launch-page.js';
+import { listenError } from '../host/http/listen-error.js';
+import { MetricsCollector } from '../host/metrics/metrics.js';
+import { readTokenFile } from '../host/http/token-file.js';
+import { startServer } from '../host/http/server.js';
 import { MemscopeService } from '../host/service.js';
 import { expectNoPositionals, parseCommandArgs } from './args.js';
 

@@ -8,7 +8,7 @@ import { formatCacheReport, formatGeometry } from '../../shared/sim/cache/format
 import { parseGeometrySpec, type CacheGeometry } from '../../shared/sim/cache/geometry.js';
 import { describePatternKinds } from '../../shared/sim/cache/pattern-catalog.js';
 import { simulateCache } from '../../shared/sim/cache/simulate.js';
-import { readHostCacheGeometry, SYSFS_CACHE_DIR } from '../host/cache-geometry.js';
+import { readHostCacheGeometry, SYSFS_CACHE_DIR } from '../host/system/cache-geometry.js';
 import { parseCommandArgs } from './args.js';
 import { resolvePatternArgs } from './pattern-arg.js';
 

@@ -25,7 +25,7 @@ import {
   resetMallocOpTally,
 } from '../../shared/sim/malloc/format-summary.js';
 import { formatMallocTableHeader, formatMallocTableRow } from '../../shared/sim/malloc/format-table.js';
-import { readHostMapLimitBytes } from '../host/map-limit.js';
+import { readHostMapLimitBytes } from '../host/system/map-limit.js';
 import { parseCommandArgs } from './args.js';
 import { readInputText } from './read-input.js';
 

@@ -3,7 +3,7 @@
 import { parseArgs } from 'node:util';
 import { escapeControlChars } from '../../shared/text/escape.js';
 import { parsePid } from '../../shared/validate.js';
-import { writeFileAtomic } from '../host/atomic-write.js';
+import { writeFileAtomic } from '../host/files/atomic-write.js';
 import { MemscopeService } from '../host/service.js';
 import { expectPositionals, parseCommandArgs } from './args.js';
 

@@ -1,5 +1,5 @@
 // `memscope start` (what `npm start` runs): the desktop window, or browser mode with one line saying why.
-import { chooseShell, runElectron } from '../host/launch.js';
+import { chooseShell, runElectron } from '../launch.js';
 import { runServe } from './serve.js';
 
 /** Runs `memscope start [serve options]`: options pass through to browser mode (--help is answered by registry.ts). */

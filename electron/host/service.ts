@@ -14,15 +14,15 @@ import { parseSnapshotText } from '../../shared/snapshot/parse-snapshot-text.js'
 import type { Snapshot } from '../../shared/snapshot/schema.js';
 import { validateSnapshot } from '../../shared/snapshot/validate.js';
 import { assertPid, isHexAddress } from '../../shared/validate.js';
-import { readHostCacheGeometry } from './cache-geometry.js';
-import { readMappingsReport } from './mappings-reader.js';
-import { readOneMapping } from './one-mapping-reader.js';
-import { readPageMap } from './page-map-reader.js';
-import { ProcReader } from './proc-reader.js';
-import { Sampler } from './sampler.js';
+import { readHostCacheGeometry } from './system/cache-geometry.js';
+import { readMappingsReport } from './proc/mappings-reader.js';
+import { readOneMapping } from './proc/one-mapping-reader.js';
+import { readPageMap } from './proc/page-map-reader.js';
+import { ProcReader } from './proc/proc-reader.js';
+import { Sampler } from './proc/sampler.js';
 import { buildSnapshot } from './snapshot-builder.js';
-import { readSystemSummary } from './system-info.js';
-import { translateAddress as translateProcessAddress } from './translate.js';
+import { readSystemSummary } from './system/system-info.js';
+import { translateAddress as translateProcessAddress } from './proc/translate.js';
 
 /** Sizing and pacing of the service. */
 export interface ServiceOptions {

@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readHostCacheGeometry } from '../../electron/host/cache-geometry.js';
+import { readHostCacheGeometry } from '../../electron/host/system/cache-geometry.js';
 import type { CacheGeometry } from '../../shared/sim/cache/geometry.js';
 import { CacheHierarchy } from '../../shared/sim/cache/hierarchy.js';
 import { findPatternKind, parsePatternSpec } from '../../shared/sim/cache/pattern-catalog.js';

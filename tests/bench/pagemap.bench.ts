@@ -1,5 +1,5 @@
 // pagemap of a fully resident 1 GiB range: 262,144 entries read with one 2 MiB pread, then counted.
-import { readPagemapRange } from '../../electron/host/pagemap-reader.js';
+import { readPagemapRange } from '../../electron/host/proc/pagemap-reader.js';
 import { summarizePagemap } from '../../shared/proc/pagemap.js';
 import { startSubject } from '../helpers/subject.js';
 import { timeFn } from './measure.js';

@@ -2,7 +2,7 @@
 // write included, as the CLI pays them), beside its floor: reading the same 2 MiB of raw pagemap and counting flags.
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { streamPages } from '../../electron/commands/pages.js';
-import { readPagemapRange } from '../../electron/host/pagemap-reader.js';
+import { readPagemapRange } from '../../electron/host/proc/pagemap-reader.js';
 import { summarizePagemap } from '../../shared/proc/pagemap.js';
 import { startSubject } from '../helpers/subject.js';
 import { timeFn } from './measure.js';

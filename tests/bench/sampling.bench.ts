@@ -2,7 +2,7 @@
 // the C floor (open/read/close, and kept fds with pread), top, ps, systeminformation.
 import { spawn, type ChildProcess } from 'node:child_process';
 import si from 'systeminformation';
-import { Sampler } from '../../electron/host/sampler.js';
+import { Sampler } from '../../electron/host/proc/sampler.js';
 import type { ColumnId } from '../../shared/proc/columns.js';
 import { buildHarness } from '../helpers/c-build.js';
 import { childrenCpuMs, median, runText, timeCommand } from './measure.js';

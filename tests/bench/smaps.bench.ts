@@ -1,6 +1,6 @@
 // smaps of a process with 20,000 mappings: reading vs reading + parsing (objects, or straight to
 // JSON text), and `memscope maps PID --json` as a whole process beside `pmap -X PID`.
-import { ProcReader } from '../../electron/host/proc-reader.js';
+import { ProcReader } from '../../electron/host/proc/proc-reader.js';
 import { parseSmaps } from '../../shared/proc/smaps.js';
 import { writeSmapsJson } from '../../shared/proc/smaps-json.js';
 import { buildHarness } from '../helpers/c-build.js';

@@ -6,7 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { readHostCacheGeometry } from '../../electron/host/cache-geometry.js';
+import { readHostCacheGeometry } from '../../electron/host/system/cache-geometry.js';
 import { parseAccessList } from '../../shared/sim/cache/access-list.js';
 import { createListPattern } from '../../shared/sim/cache/access-pattern.js';
 import { parseGeometrySpec, type CacheGeometry } from '../../shared/sim/cache/geometry.js';

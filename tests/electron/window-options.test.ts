@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { findElectronBinary } from '../../electron/host/launch.js';
+import { findElectronBinary } from '../../electron/launch.js';
 import { CONTENT_SECURITY_POLICY, hardenedWebPreferences } from '../../electron/window-options.js';
 import { API_METHODS } from '../../shared/api.js';
 import { REPO_ROOT } from '../helpers/paths.js';

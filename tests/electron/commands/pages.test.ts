@@ -7,14 +7,14 @@ import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { streamPages } from '../../../electron/commands/pages.js';
-import { readPagemapRange } from '../../../electron/host/pagemap-reader.js';
-import { PagesReader, readPageChunks } from '../../../electron/host/pages-reader.js';
+import { readPagemapRange } from '../../../electron/host/proc/pagemap-reader.js';
+import { PagesReader, readPageChunks } from '../../../electron/host/proc/pages-reader.js';
 import { decodePagemapEntry } from '../../../shared/proc/pagemap.js';
 import { checkPagesTotals, getPageRow, type PageRow, type PagesTotals } from '../../../shared/proc/page-row.js';
 import { hexToBigInt } from '../../../shared/units.js';
 import { after, before, describe, test } from 'node:test';
 import { CLI_PATH } from '../../helpers/paths.js';
-import { readSmapsOf, startPagesSubject, type PagesSubject } from '../host/pages-subject.js';
+import { readSmapsOf, startPagesSubject, type PagesSubject } from '../host/proc/pages-subject.js';
 import { HOSTILE_DIR_NAME, HOSTILE_DIR_SHOWN, startHostilePathsSubject, type HostilePathsSubject } from './hostile-paths.js';
 
 /** uid/gid of "nobody" on Debian, for the unprivileged cases. */

@@ -3,7 +3,7 @@
 // The model refuses brk/mmap as this machine's kernel does (electron/host/map-limit.ts).
 import { spawnSync } from 'node:child_process';
 import { buildHarness } from '../../../../helpers/c-build.js';
-import { readHostMapLimitBytes } from '../../../../../electron/host/map-limit.js';
+import { readHostMapLimitBytes } from '../../../../../electron/host/system/map-limit.js';
 import { type Trace, formatRepTrace } from '../../../../../shared/sim/trace.js';
 import { type MallocOpRecord, formatOpRecord, parseOpRecordsJsonl } from '../../../../../shared/sim/malloc/replay-results.js';
 import { createGlibcReplay, runGlibcReplay } from '../../../../../shared/sim/malloc/glibc/replay.js';

@@ -13,7 +13,7 @@ import { type MallocOpRecord } from '../../../../../shared/sim/malloc/replay-res
 import { createGlibcReplay, runGlibcReplay } from '../../../../../shared/sim/malloc/glibc/replay.js';
 import { parseGlibcTunables } from '../../../../../shared/sim/malloc/glibc/params.js';
 import { MallocEvent, REFUSED_CALL_NAMES, createMallocEventLog } from '../../../../../shared/sim/malloc/events.js';
-import { readHostMapLimitBytes } from '../../../../../electron/host/map-limit.js';
+import { readHostMapLimitBytes } from '../../../../../electron/host/system/map-limit.js';
 import { type ReplayMode, compareWithRealGlibc, formatHarnessArgs, getReplayHarness, readModelOptions } from './real-glibc.js';
 
 const a = (id: number, size: number): TraceOp => ({ op: 'a', id, size });

@@ -8,7 +8,7 @@ import { type TraceOp, packTraceOps } from '../../../../../shared/sim/trace.js';
 import { createTcmallocReplay, runTcmallocReplay } from '../../../../../shared/sim/malloc/tcmalloc/replay.js';
 import { parseTcmallocEnv } from '../../../../../shared/sim/malloc/tcmalloc/params.js';
 import { HeapMisuseError } from '../../../../../shared/sim/malloc/heap-misuse.js';
-import { readHostMapLimitBytes } from '../../../../../electron/host/map-limit.js';
+import { readHostMapLimitBytes } from '../../../../../electron/host/system/map-limit.js';
 import { compareWithRealTcmalloc, replayWithRealTcmalloc } from './real-tcmalloc.js';
 
 const a = (id: number, size: number): TraceOp => ({ op: 'a', id, size });

@@ -3,7 +3,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { type TraceOp, packTraceOps } from '../../../../../shared/sim/trace.js';
-import { readHostMapLimitBytes } from '../../../../../electron/host/map-limit.js';
+import { readHostMapLimitBytes } from '../../../../../electron/host/system/map-limit.js';
 import { compareWithRealTcmalloc } from './real-tcmalloc.js';
 
 const a = (id: number, size: number): TraceOp => ({ op: 'a', id, size });

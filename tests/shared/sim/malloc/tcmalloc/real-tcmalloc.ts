@@ -10,7 +10,7 @@ import { parseTcmallocEnv } from '../../../../../shared/sim/malloc/tcmalloc/para
 import { TCMALLOC_STATS_KEYS, type TcmallocStats } from '../../../../../shared/sim/malloc/tcmalloc/stats.js';
 import { describeTcmallocEvent } from '../../../../../shared/sim/malloc/tcmalloc/events.js';
 import { createMallocEventLog } from '../../../../../shared/sim/malloc/events.js';
-import { readHostMapLimitBytes } from '../../../../../electron/host/map-limit.js';
+import { readHostMapLimitBytes } from '../../../../../electron/host/system/map-limit.js';
 
 /** The shared object Debian's libtcmalloc-minimal4 installs; harnesses link it by path (no -dev package needed). */
 export const LIBTCMALLOC_MINIMAL = findOracle('libtcmalloc-minimal').file;

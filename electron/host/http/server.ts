@@ -1,0 +1,222 @@
+// Browser mode: serves the built renderer and MemscopeApi over HTTP on 127.0.0.1 by default.
+// Every /api request needs the random token (Authorization: Bearer; ?token= only on GET /api/events,
+// since EventSource cannot set headers); ticks stream as Server-Sent Events; Host names other than this
+// server's are refused (DNS rebinding), CORS admits loopback origins only. Arguments are validated exactly as IPC's.
+import { randomBytes } from 'node:crypto';
+import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { hostname } from 'node:os';
+import { extname, join, normalize, resolve } from 'node:path';
+import type { SourceInfo, Tick } from '../../../shared/api.js';
+import { ApiError, HTTP_STATUS_OF, isApiError } from '../../../shared/errors.js';
+import { isLoopbackOrigin } from '../../../shared/loopback.js';
+import { quoteUserInput } from '../../../shared/text/escape.js';
+import { isApiMethod, validateApiArgs } from '../../../shared/validate-args.js';
+import { boundConnections } from './connection-bounds.js';
+import { readBearerToken, tokenMatches } from './bearer.js';
+import { BodyBudget, BodyTooLargeError, readJsonBody } from './body-reader.js';
+import { acceptedHostNames, isAcceptedHostHeader } from './host-check.js';
+import type { MetricsCollector } from '../metrics/metrics.js';
+import { handleMetricsRequest } from './metrics-server.js';
+import type { MemscopeService } from '../service.js';
+import { APP_ORIGIN, CONTENT_SECURITY_POLICY } from '../../window-options.js';
+
+/**
+ * Headers of the app's own files: the CSP as a header (a meta tag cannot carry frame-ancestors), no
+ * framing by any page (clickjacking), and no Referer leaving the app.
+ */
+const PAGE_HEADERS: Record<string, string> = {
+  'content-security-policy': CONTENT_SECURITY_POLICY,
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'no-referrer',
+};
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.map': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+};
+
+/** Where and how to serve. */
+export interface ServerOptions {
+  host: string;
+  /** 0 picks a free port. */
+  port: number;
+  /** The API token; random when omitted. */
+  token?: string;
+  /** The built renderer (dist/renderer). */
+  staticDir: string;
+  /** Also serve GET /metrics (Prometheus text format), behind the same token. */
+  metrics?: MetricsCollector;
+}
+
+/** A running browser-mode server. */
+export interface RunningServer {
+  server: Server;
+  /** http://HOST:PORT/?token=… (what serve prints). */
+  url: string;
+  /** http://HOST:PORT */
+  origin: string;
+  token: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Whether a page at `origin` may call /api: the app served from a loopback address (the local
+ * `memscope serve`, or the local end of an SSH tunnel; shared/loopback.ts), or this server's own (Host header).
+ */
+export function isAllowedOrigin(origin: string, hostHeader: string | undefined): boolean {
+  // APP_ORIGIN: the desktop app's renderer (electron/main.ts serves it from app://memscope).
+  return isLoopbackOrigin(origin) || origin === APP_ORIGIN || (hostHeader !== undefined && origin === `http://${hostHeader}`);
+}
+
+/** A fresh random token (128 bits, URL-safe). */
+export function createToken(): string {
+  return randomBytes(16).toString('base64url');
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+  res.end(text);
+}
+
+function sendError(res: ServerResponse, err: unknown): void {
+  const e = isApiError(err) ? err : new ApiError('internal', (err as Error | undefined)?.message ?? String(err));
+  // A refused body is left unread: closing the connection keeps it from being drained or buffered.
+  if (e instanceof BodyTooLargeError) res.setHeader('connection', 'close');
+  sendJson(res, e instanceof BodyTooLargeError ? e.httpStatus : HTTP_STATUS_OF[e.code], { error: { code: e.code, message: e.message } });
+}
+
+/** Starts the server; resolves once it listens. */
+export async function startServer(service: MemscopeService, options: ServerOptions): Promise<RunningServer> {
+  const token = options.token ?? createToken();
+  const staticRoot = resolve(options.staticDir);
+  const clients = new Set<ServerResponse>();
+  const bodyBudget = new BodyBudget();
+  const acceptedHosts = acceptedHostNames(options.host);
+  const source: SourceInfo = { hostname: hostname(), transport: 'http', intervalMs: service.intervalMs };
+
+  const unsubscribe = service.onTick((tick: Tick) => {
+    if (clients.size === 0) return;
+    const frame = `event: tick\ndata: ${JSON.stringify(tick)}\n\n`;
+    for (const res of clients) res.write(frame);
+  });
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => sendError(res, err));
+  });
+  boundConnections(server); // idle clients must not take the fds the next tick needs
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    res.setHeader('x-content-type-options', 'nosniff');
+    if (!isAcceptedHostHeader(req.headers.host, acceptedHosts)) {
+      const message = `Host ${quoteUserInput(req.headers.host ?? '')} is not this server (DNS rebinding?): use the URL memscope serve printed`;
+      sendJson(res, 421, { error: { code: 'denied', message } });
+      return;
+    }
+    if (options.metrics !== undefined && handleMetricsRequest(req, res, { collector: options.metrics, token })) return;
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (!url.pathname.startsWith('/api/')) return serveStatic(url.pathname, res);
+
+    // CORS, so the app on another loopback port can use this host (issue 6, remote hosts). Answered
+    // before the token check so a page can tell "token refused" (401) from "unreachable".
+    const origin = req.headers.origin;
+    res.setHeader('vary', 'Origin');
+    if (origin !== undefined) {
+      if (!isAllowedOrigin(origin, req.headers.host)) {
+        sendJson(res, 403, { error: { code: 'denied', message: `origin ${origin} may not call this API (only the app served from a loopback address)` } });
+        return;
+      }
+      res.setHeader('access-control-allow-origin', origin);
+    }
+    if (req.method === 'OPTIONS') {
+      // A preflight carries no token (browsers never send one) and answers nothing but the rules.
+      res.writeHead(204, { 'access-control-allow-methods': 'GET, POST', 'access-control-allow-headers': 'authorization, content-type', 'access-control-max-age': '600' });
+      res.end();
+      return;
+    }
+
+    const name = url.pathname.slice('/api/'.length);
+    const isEventStream = name === 'events' && req.method === 'GET';
+    // The query token only where a header cannot be set (EventSource); elsewhere it would end up in logs and history.
+    const given = readBearerToken(req.headers.authorization) ?? (isEventStream ? url.searchParams.get('token') : null);
+    if (!tokenMatches(given, token)) {
+      sendJson(res, 401, { error: { code: 'unauthorized', message: 'missing or wrong token: use the URL memscope serve printed' } });
+      return;
+    }
+    if (isEventStream) return streamTicks(req, res);
+    if (req.method !== 'POST') {
+      sendJson(res, 405, { error: { code: 'bad-arg', message: `${req.method ?? '?'} not allowed: POST /api/<method>` } });
+      return;
+    }
+    const body = await readJsonBody(req, res, bodyBudget);
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+      throw new ApiError('bad-arg', 'request body must be a JSON object: {"args": [...]}');
+    }
+    if (name === 'describeSource') return sendJson(res, 200, { value: source });
+    if (!isApiMethod(name)) throw new ApiError('bad-arg', `no such API method: ${name}`);
+    const args = validateApiArgs(name, (body as { args?: unknown }).args ?? []);
+    const fn = service[name] as (...a: unknown[]) => Promise<unknown>;
+    sendJson(res, 200, { value: await fn.apply(service, args) });
+  }
+
+  function streamTicks(req: IncomingMessage, res: ServerResponse): void {
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
+    res.write('retry: 2000\n\n');
+    clients.add(res);
+    service
+      .listProcesses()
+      .then((tick) => res.write(`event: tick\ndata: ${JSON.stringify(tick)}\n\n`))
+      .catch(() => undefined);
+    req.on('close', () => clients.delete(res));
+  }
+
+  function serveStatic(pathname: string, res: ServerResponse): void {
+    const rel = normalize(decodeURIComponent(pathname)).replace(/^(\.\.[/\\])+/, '');
+    let file = join(staticRoot, rel === '/' ? 'index.html' : rel);
+    if (!file.startsWith(staticRoot)) {
+      sendJson(res, 403, { error: { code: 'denied', message: 'outside the app' } });
+      return;
+    }
+    if (!existsSync(file) || statSync(file).isDirectory()) file = join(staticRoot, 'index.html');
+    if (!existsSync(file)) {
+      res.writeHead(503, { 'content-type': 'text/plain; charset=utf-8' });
+      res.end('memscope: the UI is not built (run `npm run build`); the API is available under /api/\n');
+      return;
+    }
+    const type = CONTENT_TYPES[extname(file)] ?? 'application/octet-stream';
+    // index.html is answered for every route and may be fetched with ?token=: never cached.
+    res.writeHead(200, { ...PAGE_HEADERS, 'content-type': type, ...(extname(file) === '.html' ? { 'cache-control': 'no-store' } : {}) });
+    createReadStream(file).pipe(res);
+  }
+
+  await new Promise<void>((resolveListen, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => resolveListen());
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : options.port;
+  const hostForUrl = options.host.includes(':') ? `[${options.host}]` : options.host;
+  const origin = `http://${hostForUrl}:${port}`;
+  return {
+    server,
+    token,
+    origin,
+    url: `${origin}/?token=${encodeURIComponent(token)}`,
+    async close() {
+      unsubscribe();
+      for (const res of clients) res.end();
+      await new Promise<void>((r) => {
+        server.close(() => r());
+        // A browser's keep-alive sockets (fetch, EventSource) would otherwise hold close() open indefinitely,
+        // and `memscope serve` would not exit on SIGTERM while a page is open.
+        server.closeAllConnections();
+      });
+    },
+  };
+}

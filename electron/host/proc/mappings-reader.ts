@@ -1,0 +1,138 @@
+// One process's maps/smaps/smaps_rollup read on demand and turned into a MappingsReport.
+// smaps walks the target's page tables under its mm lock (htop issue 1712), so this runs
+// only for the process a user is looking at, never per tick.
+import type { MappingsCore, MappingsReport } from '../../../shared/api.js';
+import { isApiError } from '../../../shared/errors.js';
+import { groupByBackingFile } from '../../../shared/proc/group.js';
+import { parseMaps } from '../../../shared/proc/maps.js';
+import { parseSmaps, parseSmapsRollup } from '../../../shared/proc/smaps.js';
+import { sumSmapsAmounts } from '../../../shared/proc/smaps-fields.js';
+import { writeSmapsJson } from '../../../shared/proc/smaps-json.js';
+import { parseStatusMemory } from '../../../shared/proc/status.js';
+import type { Mapping, SmapsFields } from '../../../shared/proc/types.js';
+import { checkVmSize, finishVmSizeCheck } from '../../../shared/proc/vmsize.js';
+import type { ProcReader } from './proc-reader.js';
+
+/** readMappingsCore plus the per-backing-file groups the mappings table shows. */
+export function readMappingsReport(reader: ProcReader, pid: number): MappingsReport {
+  const core = readMappingsCore(reader, pid);
+  return { ...core, groups: groupByBackingFile(core.mappings) };
+}
+
+/**
+ * Reads /proc/PID/{status,smaps_rollup,smaps} (falling back to maps when smaps is denied)
+ * into mappings, rollup and totals. Throws ApiError 'gone' or 'denied' when nothing could be read.
+ */
+export function readMappingsCore(reader: ProcReader, pid: number): MappingsCore {
+  const files = readMappingsFiles(reader, pid, parseSmaps);
+  return buildMappingsCore(pid, files, 'smaps' in files.list ? files.list.smaps : files.list.maps);
+}
+
+/**
+ * The JSON text of readMappingsCore(reader, pid), key for key the document JSON.stringify gives,
+ * as parts to write in order (strings, and UTF-8 bytes that alias the reader's buffer: write them
+ * before the next read through `reader`). The mappings are written straight from the smaps bytes
+ * by writeSmapsJson, over those bytes, never as objects: for a process with 20,000 mappings that
+ * is most of `memscope maps PID --json`'s time. The files read and their errors are
+ * readMappingsCore's (readMappingsFiles); when smaps is denied, or holds bytes writeSmapsJson
+ * leaves to parseSmaps (never the kernel's), the document is built from objects.
+ */
+export function readMappingsJson(reader: ProcReader, pid: number): Array<string | Uint8Array> {
+  const files = readMappingsFiles(reader, pid, (bytes, exe) => writeSmapsJson(bytes, exe, { overwriteInput: true }));
+  if ('maps' in files.list) return [JSON.stringify(buildMappingsCore(pid, files, files.list.maps))];
+  const fast = files.list.smaps;
+  // writeSmapsJson left these bytes to parseSmaps, and may have written over them: read smaps again.
+  if (fast === null) return [JSON.stringify(buildMappingsCore(pid, files, parseSmaps(reader.readProcFile(pid, 'smaps'), files.exe)))];
+  const restricted = [...files.restricted];
+  const rollup = judgeRollup(files, fast.mappingCount, restricted);
+  const vmSize = finishVmSizeCheck(fast, files.vmSizeKb);
+  // The small parts go through JSON.stringify, with MappingsCore's key order: pid, exe | mappings | rollup, …
+  const head = JSON.stringify({ pid, exe: files.exe } satisfies Partial<MappingsCore>);
+  const tail = JSON.stringify({ rollup, totals: fast.totals, vmSize, restricted } satisfies Partial<MappingsCore>);
+  return [`${head.slice(0, -1)},"mappings":`, fast.json, `,${tail.slice(1)}`];
+}
+
+/** The mapping list of a process: what smaps made through a reader's parser, or maps when smaps was denied. */
+export type MappingList<T> = { smaps: T } | { maps: Mapping[] };
+
+/** What a MappingsCore is read from, before the mapping list is turned into mappings or JSON. */
+interface MappingsFiles<T> {
+  exe: string | null;
+  vmSizeKb: number;
+  /** smaps_rollup's fields, or null with rollupError set: what that failure means depends on the mapping count. */
+  rollup: SmapsFields | null;
+  rollupError: unknown;
+  list: MappingList<T>;
+  /** What could not be read so far ("smaps: permission denied"). */
+  restricted: string[];
+}
+
+/**
+ * Reads the files of a MappingsCore in the one order both of its forms need: exe, status, smaps_rollup,
+ * then smaps last (fromSmaps may write over its bytes in the reader's buffer, which any later read would
+ * overwrite). Throws ApiError 'gone' or 'denied' (status, or smaps and maps both refused).
+ */
+function readMappingsFiles<T>(reader: ProcReader, pid: number, fromSmaps: (bytes: Uint8Array, exe: string | null) => T): MappingsFiles<T> {
+  const exe = reader.readLink(pid, 'exe');
+  const vmSizeKb = parseStatusMemory(reader.readProcFile(pid, 'status')).vmSizeKb;
+  let rollup: SmapsFields | null = null;
+  let rollupError: unknown = null;
+  try {
+    rollup = parseSmapsRollup(reader.readProcFile(pid, 'smaps_rollup')).fields;
+  } catch (err) {
+    rollupError = err;
+  }
+  const restricted: string[] = [];
+  const list = readMappingList(reader, pid, exe, fromSmaps, restricted);
+  return { exe, vmSizeKb, rollup, rollupError, list, restricted };
+}
+
+/**
+ * smaps of pid through fromSmaps or, when the kernel denies smaps (it walks page tables; maps does not),
+ * maps parsed, with the reason pushed to `restricted`. Throws ApiError 'gone', or 'denied' when maps is refused too.
+ */
+export function readMappingList<T>(
+  reader: ProcReader,
+  pid: number,
+  exe: string | null,
+  fromSmaps: (bytes: Uint8Array, exe: string | null) => T,
+  restricted: string[] = [],
+): MappingList<T> {
+  try {
+    return { smaps: fromSmaps(reader.readProcFile(pid, 'smaps'), exe) };
+  } catch (err) {
+    if (!isApiError(err) || err.code !== 'denied') throw err;
+    restricted.push("smaps: permission denied (root is needed for other users' processes)");
+    return { maps: parseMaps(reader.readProcFile(pid, 'maps'), exe) };
+  }
+}
+
+/** The MappingsCore of what readMappingsFiles read, with `mappings` made of its mapping list. */
+function buildMappingsCore(pid: number, files: MappingsFiles<unknown>, mappings: Mapping[]): MappingsCore {
+  const restricted = [...files.restricted];
+  const rollup = judgeRollup(files, mappings.length, restricted);
+  return {
+    pid,
+    exe: files.exe,
+    mappings,
+    rollup,
+    totals: sumSmapsAmounts(mappings),
+    vmSize: checkVmSize(mappings, files.vmSizeKb),
+    restricted,
+  };
+}
+
+/**
+ * The rollup when it was read; else null, with the reason pushed to `restricted`.
+ * Throws ApiError 'gone' when the process exited (a kernel thread, which has no mm, did not).
+ */
+function judgeRollup(files: MappingsFiles<unknown>, mappingCount: number, restricted: string[]): SmapsFields | null {
+  if (files.rollupError === null) return files.rollup;
+  // A kernel thread has no mm: its smaps is empty and smaps_rollup reads ESRCH although it lives.
+  const err = files.rollupError;
+  const kernelThread = mappingCount === 0 && files.vmSizeKb === 0;
+  if (isApiError(err) && err.code === 'gone' && !kernelThread) throw err;
+  if (kernelThread) restricted.push('smaps_rollup: a kernel thread has no user address space');
+  else restricted.push(`smaps_rollup: ${isApiError(err) && err.code === 'denied' ? 'permission denied' : (err as Error).message}`);
+  return null;
+}

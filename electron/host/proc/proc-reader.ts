@@ -1,0 +1,128 @@
+// The only module that knows /proc paths and touches fs: reads /proc files into one
+// reused, growing buffer (no allocation per read) and keeps fds open for per-tick files.
+// Kernel behaviour relied on: a kept fd of an exited process reads ESRCH, never the
+// pid's next owner; pread at offset 0 regenerates a seq_file.
+import { closeSync, openSync, readdirSync, readlinkSync, readSync } from 'node:fs';
+import { ApiError } from '../../../shared/errors.js';
+
+const INITIAL_BUFFER_BYTES = 64 * 1024;
+const FIRST_READ_BYTES = 8192;
+/**
+ * When a file does not fit, the buffer grows ×16 up to FAST_GROWTH_LIMIT_BYTES, then ×2. Every
+ * byte of a buffer outgrown was copied and every page of it faulted in for nothing: doubling from
+ * 64 KiB to hold a 14 MB smaps copies 16 MB and touches 30 MB; 64 KiB → 1 MiB → 16 MiB copies 1 MiB
+ * and touches 15 MB (pages never written are never committed).
+ */
+const FAST_GROWTH_LIMIT_BYTES = 16 * 1024 * 1024;
+
+/** Turns an fs error about `what` into the ApiError every transport speaks. */
+export function toApiError(err: unknown, what: string): ApiError {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'ENOENT' || code === 'ESRCH') return new ApiError('gone', `${what}: no such process (it exited)`);
+  if (code === 'EACCES' || code === 'EPERM') {
+    // Root can be refused too (/proc/1 here, other PID namespaces, ptrace restrictions).
+    const hint = process.getuid?.() === 0 ? 'the kernel refuses it even to root' : "reading another user's process needs root";
+    return new ApiError('denied', `${what}: permission denied (${hint})`);
+  }
+  return new ApiError('internal', `${what}: ${(err as Error | undefined)?.message ?? String(err)}`);
+}
+
+/** Reads /proc (or a copy of it rooted elsewhere) with one reused buffer. */
+export class ProcReader {
+  private buf: Buffer = Buffer.allocUnsafe(INITIAL_BUFFER_BYTES);
+
+  /** procRoot is "/proc" except in tests that point it elsewhere. */
+  constructor(readonly procRoot = '/proc') {}
+
+  /** Path of a per-process file, e.g. pathOf(42, 'smaps') → /proc/42/smaps. */
+  pathOf(pid: number, file: string): string {
+    return `${this.procRoot}/${pid}/${file}`;
+  }
+
+  /** Every numeric entry of /proc: the live tgids, in readdir order. */
+  listPids(): number[] {
+    const pids: number[] = [];
+    for (const name of readdirSync(this.procRoot)) {
+      const c = name.charCodeAt(0);
+      if (c >= 48 && c <= 57) pids.push(Number(name));
+    }
+    return pids;
+  }
+
+  /**
+   * Reads a whole file. The returned view aliases the reused buffer: it is valid only
+   * until the next read through this reader. Throws raw fs errors (see toApiError).
+   */
+  readPath(path: string): Uint8Array {
+    const fd = openSync(path, 'r');
+    try {
+      return this.readFd(fd, false);
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  /** Reads /proc/PID/FILE whole (view valid until the next read). Throws ApiError. */
+  readProcFile(pid: number, file: string): Uint8Array {
+    try {
+      return this.readPath(this.pathOf(pid, file));
+    } catch (err) {
+      throw toApiError(err, `/proc/${pid}/${file}`);
+    }
+  }
+
+  /** Like readProcFile but returns a copy the caller may keep. */
+  readProcFileCopy(pid: number, file: string): Uint8Array {
+    return Uint8Array.prototype.slice.call(this.readProcFile(pid, file));
+  }
+
+  /** Opens a file to be re-read with preadKept each tick. Throws raw fs errors. */
+  openKept(path: string): number {
+    return openSync(path, 'r');
+  }
+
+  /** Re-reads a kept fd from offset 0 (view valid until the next read). Throws raw fs errors. */
+  preadKept(fd: number): Uint8Array {
+    return this.readFd(fd, true);
+  }
+
+  /** Closes a kept fd, ignoring errors (the process may be long gone). */
+  closeKept(fd: number): void {
+    try {
+      closeSync(fd);
+    } catch {
+      // already closed: nothing to release
+    }
+  }
+
+  /** readlink of /proc/PID/<link> (exe, cwd), or null when unreadable or a kernel thread. */
+  readLink(pid: number, link: string): string | null {
+    try {
+      return readlinkSync(this.pathOf(pid, link));
+    } catch {
+      return null;
+    }
+  }
+
+  /** Reads until EOF, growing the buffer so a 14 MB smaps is read in large chunks. */
+  private readFd(fd: number, fromStart: boolean): Uint8Array {
+    let total = 0;
+    for (;;) {
+      if (total === this.buf.length) {
+        const bigger = Buffer.allocUnsafe(this.buf.length * (this.buf.length < FAST_GROWTH_LIMIT_BYTES ? 16 : 2));
+        this.buf.copy(bigger, 0, 0, total);
+        this.buf = bigger;
+      }
+      // Explicit positions for kept fds (pread); null position continues a fresh open.
+      // Small first reads: the kernel's cost grows with the length asked for, and a per-tick file is < 4 KiB.
+      const want = Math.min(this.buf.length - total, total === 0 ? FIRST_READ_BYTES : this.buf.length);
+      const n = readSync(fd, this.buf, total, want, fromStart ? total : null);
+      if (n === 0) break;
+      total += n;
+      // Kept files (stat, statm, status) are single_open seq_files: one read returns all of it
+      // when it fits, and a second pread at the end would make the kernel regenerate the text.
+      if (fromStart && n < want) break;
+    }
+    return this.buf.subarray(0, total);
+  }
+}

@@ -1,0 +1,311 @@
+// Samples every process each tick from /proc/PID/{stat,statm,status,cmdline}, reading only
+// the files the requested columns need (htop's model), through fds kept open between ticks.
+// Mark → scan → sweep as htop's Table_prepareEntries/Table_cleanupRow; a vanished process
+// leaves a tombstone row ('gone') for the tick in which it disappeared. Kept fds are bounded by
+// the process's fd budget; beyond it files are opened, read and closed each tick. A tick never
+// throws: what it could not read is reported in tick.error.
+import { readFileSync } from 'node:fs';
+import { cpuUsage } from 'node:process';
+import type { Tick, TickError } from '../../../shared/api.js';
+import { isApiError } from '../../../shared/errors.js';
+import { COLUMNS, collectSources, type ColumnId, type ProcSource } from '../../../shared/proc/columns.js';
+import { parseMeminfo } from '../../../shared/proc/meminfo.js';
+import { parseStat, type ProcStat } from '../../../shared/proc/stat.js';
+import { parseStatm } from '../../../shared/proc/statm.js';
+import { parseStatusMemory } from '../../../shared/proc/status.js';
+import {
+  computeCpuPct,
+  computeCpuTimeS,
+  computeMemPct,
+  computeShrKb,
+  computeVirtKb,
+} from '../../../shared/proc/top-metrics.js';
+import type { ProcessRow, RowStatus } from '../../../shared/proc/types.js';
+import { getFdBudget } from '../system/fd-budget.js';
+import { ProcReader, toApiError } from './proc-reader.js';
+import { UserNames } from '../system/users.js';
+
+/** statm counts pages; this machine kind (x86-64) has 4 KiB pages. */
+const PAGE_KB = 4;
+
+type KeptSource = Exclude<ProcSource, 'cmdline'>;
+
+/** What the sampler remembers of one process between ticks. */
+interface Tracked {
+  pid: number;
+  startTicks: number;
+  fds: Partial<Record<KeptSource, number>>;
+  totalTicks: number;
+  minflt: number;
+  majflt: number;
+  comm: string;
+  command: string;
+  row: ProcessRow | null;
+  seenSeq: number;
+}
+
+/** Options for a Sampler. */
+export interface SamplerOptions {
+  /** Columns to fill; default all. Unrequested columns stay 0 / "". */
+  columns?: readonly ColumnId[];
+  /** /proc root, for tests. */
+  procRoot?: string;
+  /** Most fds kept open between ticks (default: the process's fd budget, fd-budget.ts). */
+  maxKeptFds?: number;
+}
+
+/** Samples all processes; call tick() at the refresh interval, close() when done. */
+export class Sampler {
+  private readonly reader: ProcReader;
+  private readonly sources: Set<ProcSource>;
+  private readonly users = new UserNames();
+  private readonly tracked = new Map<number, Tracked>();
+  private readonly maxKeptFds: number;
+  private keptFdCount = 0;
+  /** Reads of this tick that failed for a reason of ours (out of fds), not the process's. */
+  private failedReads = 0;
+  private firstFailure = '';
+  private seq = 0;
+  private lastTMs = 0;
+  private memTotalKb = 0;
+
+  constructor(options: SamplerOptions = {}) {
+    this.reader = new ProcReader(options.procRoot);
+    this.sources = collectSources(options.columns ?? COLUMNS.map((c) => c.id));
+    this.maxKeptFds = options.maxKeptFds ?? getFdBudget().maxKeptFds;
+  }
+
+  /** Samples every process once. Never throws: what it could not read is in tick.error. */
+  tick(): Tick {
+    const wallStart = performance.now();
+    const cpuStart = cpuUsage();
+    const tMs = Date.now();
+    const elapsedS = this.seq === 0 ? 0 : (tMs - this.lastTMs) / 1000;
+    this.seq += 1;
+    this.failedReads = 0;
+    let rows: ProcessRow[] = [];
+    let error: TickError | undefined;
+    try {
+      this.users.refresh();
+      this.memTotalKb = this.readMemTotalKb();
+      const pids = this.reader.listPids();
+      rows = this.scan(pids, elapsedS);
+      this.lastTMs = tMs;
+      if (this.failedReads > 0) {
+        error = { kind: 'partial', message: `${this.failedReads} of ${pids.length} processes not fully read: ${this.firstFailure}` };
+      }
+    } catch (err) {
+      // Typically EMFILE listing /proc. Nothing was swept: every tracked process (and lastTMs, so
+      // the next tick's rates span both intervals) is kept for the next tick.
+      rows = [];
+      error = { kind: 'failed', message: `no process could be read: ${toApiError(err, this.reader.procRoot).message}` };
+    }
+    const cpu = cpuUsage(cpuStart);
+    return {
+      seq: this.seq,
+      tMs,
+      elapsedMs: elapsedS * 1000,
+      memTotalKb: this.memTotalKb,
+      rows,
+      cost: { wallMs: performance.now() - wallStart, cpuMs: (cpu.user + cpu.system) / 1000, processCount: rows.length },
+      ...(error === undefined ? {} : { error }),
+    };
+  }
+
+  /** Mark → scan → sweep over the listed pids: live rows, then tombstones. */
+  private scan(pids: readonly number[], elapsedS: number): ProcessRow[] {
+    const rows: ProcessRow[] = [];
+    for (const pid of pids) {
+      const row = this.sampleOne(pid, elapsedS);
+      if (row !== null) rows.push(row);
+    }
+    // Sweep: processes not seen this tick become tombstones once, then are forgotten.
+    for (const [pid, t] of this.tracked) {
+      if (t.seenSeq === this.seq) continue;
+      if (t.row !== null) rows.push({ ...t.row, rowStatus: 'gone', cpuPct: 0, minfltPerS: 0, majfltPerS: 0 });
+      this.forget(pid);
+    }
+    return rows;
+  }
+
+  /** Closes every kept fd. */
+  close(): void {
+    for (const pid of [...this.tracked.keys()]) this.forget(pid);
+  }
+
+  /** Reads one process; null when it vanished before we ever saw it. */
+  private sampleOne(pid: number, elapsedS: number): ProcessRow | null {
+    let t = this.tracked.get(pid);
+    let stat: ProcStat;
+    try {
+      if (t === undefined) t = this.track(pid);
+      stat = parseStat(this.readKept(t, 'stat'));
+      if (stat.starttime !== t.startTicks) {
+        // The pid was reused between two ticks: a different process with a fresh history.
+        this.forget(pid);
+        t = this.track(pid);
+        stat = parseStat(this.readKept(t, 'stat'));
+      }
+    } catch (err) {
+      if (this.noteFailure(err) && t !== undefined && t.row !== null && this.tracked.get(pid) === t) {
+        // Our failure (out of fds), not the process's: it is still there, with its last known row.
+        t.seenSeq = this.seq;
+        return { ...t.row, rowStatus: 'restricted', cpuPct: 0, minfltPerS: 0, majfltPerS: 0 };
+      }
+      // Gone (or unreadable stat, which names nothing): a process we had a row for is
+      // swept into a tombstone below; one we never saw is dropped silently.
+      if (t === undefined || t.row === null || !isGone(err)) this.forget(pid);
+      return null;
+    }
+    t.seenSeq = this.seq;
+    let rowStatus: RowStatus = 'ok';
+    const row = this.buildRow(t, stat, elapsedS);
+    try {
+      if (this.sources.has('status')) {
+        const mem = parseStatusMemory(this.readKept(t, 'status'));
+        row.uid = mem.euid; // top's USER is the effective user
+        row.user = this.users.nameOf(mem.euid);
+        row.virtKb = computeVirtKb(mem.vmSizeKb);
+        row.resKb = mem.vmRssKb; // RES = VmRSS
+        row.shrKb = computeShrKb(mem.rssFileKb, mem.rssShmemKb);
+        row.swapKb = mem.vmSwapKb;
+      } else if (this.sources.has('statm')) {
+        const statm = parseStatm(this.readKept(t, 'statm'));
+        row.virtKb = statm.sizePages * PAGE_KB;
+        row.resKb = statm.residentPages * PAGE_KB;
+        row.shrKb = statm.sharedPages * PAGE_KB;
+      }
+      row.memPct = computeMemPct(row.resKb, this.memTotalKb);
+    } catch (err) {
+      if (isGone(err)) {
+        rowStatus = 'gone';
+      } else {
+        this.noteFailure(err);
+        rowStatus = 'restricted'; // denied, unparsable text or out of fds: keep what stat gave
+      }
+    }
+    row.rowStatus = rowStatus;
+    t.row = row;
+    if (rowStatus === 'gone') this.forget(pid);
+    return row;
+  }
+
+  /** Fills the stat-derived columns and the rates since the last tick. */
+  private buildRow(t: Tracked, stat: ProcStat, elapsedS: number): ProcessRow {
+    const totalTicks = stat.utime + stat.stime;
+    const hadPrevious = t.row !== null && elapsedS > 0;
+    if (stat.comm !== t.comm) {
+      t.comm = stat.comm; // exec changed it: re-read the command line
+      t.command = this.sources.has('cmdline') ? this.readCommand(t.pid, stat.comm) : stat.comm;
+    }
+    const row: ProcessRow = {
+      pid: t.pid,
+      ppid: stat.ppid,
+      user: t.row?.user ?? '',
+      uid: t.row?.uid ?? -1,
+      state: stat.state,
+      comm: stat.comm,
+      command: t.command,
+      virtKb: 0,
+      resKb: 0,
+      shrKb: 0,
+      swapKb: 0,
+      cpuPct: hadPrevious ? computeCpuPct(totalTicks - t.totalTicks, elapsedS) : 0,
+      memPct: 0,
+      cpuTimeS: computeCpuTimeS(stat.utime, stat.stime),
+      threads: stat.numThreads,
+      minflt: stat.minflt,
+      majflt: stat.majflt,
+      minfltPerS: hadPrevious ? (stat.minflt - t.minflt) / elapsedS : 0,
+      majfltPerS: hadPrevious ? (stat.majflt - t.majflt) / elapsedS : 0,
+      startTicks: stat.starttime,
+      rowStatus: 'ok',
+    };
+    t.totalTicks = totalTicks;
+    t.minflt = stat.minflt;
+    t.majflt = stat.majflt;
+    return row;
+  }
+
+  /** Starts tracking a pid: opens its stat fd and reads its start time. Throws ApiError. */
+  private track(pid: number): Tracked {
+    const t: Tracked = {
+      pid,
+      startTicks: -1,
+      fds: {},
+      totalTicks: 0,
+      minflt: 0,
+      majflt: 0,
+      comm: '',
+      command: '',
+      row: null,
+      seenSeq: this.seq,
+    };
+    this.tracked.set(pid, t);
+    t.startTicks = parseStat(this.readKept(t, 'stat')).starttime;
+    return t;
+  }
+
+  /**
+   * Reads a per-tick file of a tracked process through a kept fd, opened on first use while the
+   * budget allows; beyond it, opens, reads and closes it. Throws ApiError.
+   */
+  private readKept(t: Tracked, source: KeptSource): Uint8Array {
+    const path = this.reader.pathOf(t.pid, source);
+    try {
+      let fd = t.fds[source];
+      if (fd === undefined && this.keptFdCount < this.maxKeptFds) {
+        fd = this.reader.openKept(path);
+        t.fds[source] = fd;
+        this.keptFdCount += 1;
+      }
+      return fd === undefined ? this.reader.readPath(path) : this.reader.preadKept(fd);
+    } catch (err) {
+      throw toApiError(err, `/proc/${t.pid}/${source}`);
+    }
+  }
+
+  /** Counts a failed read that is ours ('internal': EMFILE, ENFILE, ENOMEM…); true when it was. */
+  private noteFailure(err: unknown): boolean {
+    if (!isApiError(err) || err.code !== 'internal') return false;
+    if (this.failedReads === 0) this.firstFailure = err.message;
+    this.failedReads += 1;
+    return true;
+  }
+
+  /** Full command line as ps shows it; "[comm]" for kernel threads (empty cmdline). */
+  private readCommand(pid: number, comm: string): string {
+    try {
+      const bytes = this.reader.readProcFile(pid, 'cmdline');
+      let end = bytes.length;
+      while (end > 0 && bytes[end - 1] === 0) end -= 1;
+      if (end === 0) return `[${comm}]`;
+      return Buffer.from(bytes.buffer, bytes.byteOffset, end).toString('utf8').replace(/\0/g, ' ');
+    } catch {
+      return `[${comm}]`;
+    }
+  }
+
+  private forget(pid: number): void {
+    const t = this.tracked.get(pid);
+    if (t === undefined) return;
+    for (const fd of Object.values(t.fds)) {
+      this.reader.closeKept(fd);
+      this.keptFdCount -= 1;
+    }
+    this.tracked.delete(pid);
+  }
+
+  private readMemTotalKb(): number {
+    if (this.memTotalKb > 0 && this.seq % 60 !== 1) return this.memTotalKb; // changes only on hotplug
+    try {
+      return parseMeminfo(readFileSync(`${this.reader.procRoot}/meminfo`, 'latin1'))['MemTotal'] ?? 0;
+    } catch {
+      return this.memTotalKb;
+    }
+  }
+}
+
+function isGone(err: unknown): boolean {
+  return isApiError(err) && err.code === 'gone';
+}

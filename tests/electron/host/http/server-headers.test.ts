@@ -1,0 +1,64 @@
+// A real `memscope serve --metrics`: the page's security headers, where the token is accepted (Bearer
+// with any case of the scheme on /api and /metrics alike; ?token= only on GET /api/events), and request
+// bodies that are JSON but not an object.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { startServe, type ServeProcess } from '../../../helpers/browser.js';
+import { sendRaw } from '../../../helpers/raw-http.js';
+
+describe('memscope serve: headers, token placement, body shape', () => {
+  let serve: ServeProcess;
+  before(async () => {
+    serve = await startServe(['--metrics', '-d', '0.5']);
+  });
+  after(() => serve.stop());
+
+  test('index.html (any route, with ?token=) carries the CSP as a header, X-Frame-Options, Referrer-Policy and no-store', async () => {
+    for (const path of ['/', `/?token=${serve.token}`, '/index.html', '/no/such/route']) {
+      const r = await fetch(`${serve.base}${path}`);
+      assert.equal(r.status, 200, path);
+      assert.match(r.headers.get('content-type') ?? '', /^text\/html/, path);
+      const csp = r.headers.get('content-security-policy') ?? '';
+      assert.match(csp, /(^|; )frame-ancestors 'none'(;|$)/, path);
+      assert.match(csp, /(^|; )default-src 'self'(;|$)/, path);
+      assert.doesNotMatch(csp, /\[::1\]/, `${path}: no source Chromium rejects as invalid`);
+      assert.equal(r.headers.get('x-frame-options'), 'DENY', path);
+      assert.equal(r.headers.get('referrer-policy'), 'no-referrer', path);
+      assert.equal(r.headers.get('cache-control'), 'no-store', path);
+      await r.arrayBuffer();
+    }
+  });
+
+  test('the Bearer scheme is case-insensitive (RFC 7235) on /api and on /metrics', async () => {
+    for (const scheme of ['Bearer', 'bearer', 'BEARER', 'bEaReR']) {
+      const api = await fetch(`${serve.base}/api/describeSource`, { method: 'POST', headers: { authorization: `${scheme} ${serve.token}` } });
+      assert.equal(api.status, 200, `${scheme} on /api`);
+      const metrics = await fetch(`${serve.base}/metrics`, { headers: { authorization: `${scheme} ${serve.token}` } });
+      assert.equal(metrics.status, 200, `${scheme} on /metrics`);
+      await Promise.all([api.arrayBuffer(), metrics.arrayBuffer()]);
+    }
+    assert.equal((await fetch(`${serve.base}/api/describeSource`, { method: 'POST', headers: { authorization: `Basic ${serve.token}` } })).status, 401);
+  });
+
+  test('a ?token= query is accepted on GET /api/events only', async () => {
+    const query = `?token=${encodeURIComponent(serve.token)}`;
+    assert.equal((await fetch(`${serve.base}/api/describeSource${query}`, { method: 'POST' })).status, 401);
+    assert.equal((await fetch(`${serve.base}/api/getSystem${query}`, { method: 'POST', body: '{"args":[]}' })).status, 401);
+    assert.equal((await fetch(`${serve.base}/metrics${query}`)).status, 401);
+    const events = await sendRaw(`${serve.base}/api/events${query}`, 'GET', {});
+    assert.equal(events.status, 200);
+    assert.match(events.body, /^retry: /);
+  });
+
+  test('a JSON body that is not an object (null, a number, an array, a string) is 400 bad-arg, never 500', async () => {
+    for (const body of ['null', '42', '[1,2]', '"args"', 'true']) {
+      for (const method of ['describeSource', 'listProcesses']) {
+        const r = await fetch(`${serve.base}/api/${method}`, { method: 'POST', headers: { authorization: `Bearer ${serve.token}` }, body });
+        assert.equal(r.status, 400, `${method} ${body}`);
+        const { error } = (await r.json()) as { error: { code: string; message: string } };
+        assert.equal(error.code, 'bad-arg', `${method} ${body}`);
+        assert.doesNotMatch(error.message, /Cannot read properties/, `${method} ${body}`);
+      }
+    }
+  });
+});

@@ -1,0 +1,119 @@
+// Browser mode's HTTP API: token, validation, errors with codes, the SSE tick stream, static files.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { startServer, type RunningServer } from '../../../../electron/host/http/server.js';
+import { MemscopeService } from '../../../../electron/host/service.js';
+import { REPO_ROOT } from '../../../helpers/paths.js';
+import { referenceStatusNumbers } from '../../../helpers/proc-reference.js';
+import { startSubject, type Subject } from '../../../helpers/subject.js';
+
+describe('memscope serve HTTP API', () => {
+  const service = new MemscopeService({ intervalMs: 200 });
+  let server: RunningServer;
+  let base: string;
+  let subject: Subject;
+  const call = (method: string, args: unknown[], token: string | null = server.token) =>
+    fetch(`${base}/api/${method}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token === null ? {} : { authorization: `Bearer ${token}` }) },
+      body: JSON.stringify({ args }),
+    });
+
+  before(async () => {
+    subject = await startSubject(8, 4);
+    service.start();
+    server = await startServer(service, { host: '127.0.0.1', port: 0, staticDir: `${REPO_ROOT}/dist/renderer` });
+    base = server.url.replace(/\/\?token=.*$/, '');
+  });
+  after(async () => {
+    await server.close();
+    service.stop();
+    await subject.kill();
+  });
+
+  test('binds 127.0.0.1 and prints a URL carrying a random token', () => {
+    assert.match(server.url, /^http:\/\/127\.0\.0\.1:\d+\/\?token=[A-Za-z0-9_-]{20,}$/);
+  });
+
+  test('no token or a wrong token: 401, for calls and for the event stream', async () => {
+    assert.equal((await call('listProcesses', [], null)).status, 401);
+    assert.equal((await call('listProcesses', [], 'wrong-token-wrong-token')).status, 401);
+    assert.equal((await fetch(`${base}/api/events`)).status, 401);
+  });
+
+  test('with the token: the subject is listed with RES equal to /proc', async () => {
+    const r = await call('listProcesses', []);
+    assert.equal(r.status, 200);
+    const { value } = (await r.json()) as { value: { rows: { pid: number; resKb: number }[] } };
+    const row = value.rows.find((p) => p.pid === subject.pid);
+    assert.ok(row);
+    assert.equal(row.resKb, referenceStatusNumbers(subject.pid)['VmRSS']);
+  });
+
+  test('getMappings over HTTP equals the service called directly', async () => {
+    const r = await call('getMappings', [subject.pid]);
+    const { value } = (await r.json()) as { value: { mappings: { start: string }[] } };
+    const direct = await service.getMappings(subject.pid);
+    assert.deepEqual(value.mappings.map((m) => m.start), direct.mappings.map((m) => m.start));
+  });
+
+  test('getMapping returns the one mapping starting at an address, null when none does', async () => {
+    const r = await call('getMapping', [subject.pid, subject.anonStart]);
+    assert.equal(r.status, 200);
+    const { value } = (await r.json()) as { value: { start: string; kind: string; smaps: Record<string, number> } };
+    assert.equal(value.start, subject.anonStart);
+    assert.equal(value.kind, 'anon');
+    assert.equal(value.smaps['Rss'], 4 * 1024, 'the subject touched 4 MiB of it');
+    const none = await call('getMapping', [subject.pid, '1000']);
+    assert.equal(((await none.json()) as { value: unknown }).value, null);
+    assert.equal((await call('getMapping', [subject.pid, '0xZZ'])).status, 400);
+  });
+
+  test('arguments are validated before /proc: bad pid 400, unknown method 400, gone 404, denied 403', async () => {
+    for (const bad of ['../1', -5, 1.5, '1e3', null]) {
+      const r = await call('getMappings', [bad]);
+      assert.equal(r.status, 400, JSON.stringify(bad));
+      assert.equal(((await r.json()) as { error: { code: string } }).error.code, 'bad-arg');
+    }
+    assert.equal((await call('getMappings', [])).status, 400);
+    assert.equal((await call('rmRf', [])).status, 400);
+    const gone = await startSubject(1, 1);
+    await gone.kill();
+    assert.equal((await call('getMappings', [gone.pid])).status, 404);
+    const denied = await call('getMappings', [1]);
+    assert.equal(denied.status, 403);
+    assert.match(((await denied.json()) as { error: { message: string } }).error.message, /permission denied/);
+  });
+
+  test('a malformed snapshot is refused with 422 and the reason', async () => {
+    const r = await call('openSnapshot', ['{"format":"memscope-snapshot","version":2}']);
+    assert.equal(r.status, 422);
+    assert.match(((await r.json()) as { error: { message: string } }).error.message, /version/);
+  });
+
+  test('ticks stream as Server-Sent Events', async () => {
+    const controller = new AbortController();
+    const r = await fetch(`${base}/api/events?token=${server.token}`, { signal: controller.signal });
+    assert.equal(r.status, 200);
+    assert.match(r.headers.get('content-type') ?? '', /text\/event-stream/);
+    const reader = r.body?.getReader();
+    assert.ok(reader);
+    let text = '';
+    while ((text.match(/event: tick/g) ?? []).length < 2) {
+      const { value, done } = await reader.read();
+      if (done === true) break;
+      text += Buffer.from(value).toString('utf8');
+    }
+    controller.abort();
+    const seqs = [...text.matchAll(/"seq":(\d+)/g)].map((m) => Number(m[1]));
+    assert.ok(seqs.length >= 2 && (seqs[1] ?? 0) > (seqs[0] ?? 0), `two ticks in order: ${seqs.join(',')}`);
+  });
+
+  test('static files need no token; paths cannot escape the app folder', async () => {
+    const index = await fetch(`${base}/`);
+    assert.equal(index.status, 200);
+    assert.match(await index.text(), /<div id="root">/);
+    const escape = await fetch(`${base}/%2e%2e/%2e%2e/package.json`);
+    assert.doesNotMatch(await escape.text(), /"name": "memscope"/);
+  });
+});

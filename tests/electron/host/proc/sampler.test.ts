@@ -1,0 +1,148 @@
+// The sampler against the live /proc of subjects we spawn, read at the same moment.
+import assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { after, before, describe, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Sampler } from '../../../../electron/host/proc/sampler.js';
+import type { ProcessRow } from '../../../../shared/proc/types.js';
+import { referenceStatusNumbers } from '../../../helpers/proc-reference.js';
+import { oracleMissing, requireOracle } from '../../../helpers/oracles.js';
+import { startSubject, type Subject } from '../../../helpers/subject.js';
+
+function rowOf(rows: ProcessRow[], pid: number): ProcessRow {
+  const row = rows.find((r) => r.pid === pid);
+  assert.ok(row, `pid ${pid} is in the tick`);
+  return row;
+}
+
+describe('Sampler on a live subject', () => {
+  let subject: Subject;
+  const sampler = new Sampler();
+  before(async () => {
+    subject = await startSubject(64, 24);
+  });
+  after(async () => {
+    sampler.close();
+    await subject.kill();
+  });
+
+  test('VIRT/RES/SHR/SWAP equal status VmSize/VmRSS/RssFile+RssShmem/VmSwap read at the same moment', () => {
+    const row = rowOf(sampler.tick().rows, subject.pid);
+    const status = referenceStatusNumbers(subject.pid);
+    assert.equal(row.virtKb, status['VmSize']);
+    assert.equal(row.resKb, status['VmRSS']);
+    assert.equal(row.shrKb, (status['RssFile'] ?? NaN) + (status['RssShmem'] ?? NaN));
+    assert.equal(row.swapKb, status['VmSwap']);
+    assert.equal(row.threads, status['Threads']);
+    assert.equal(row.ppid, process.pid);
+    assert.ok('subject-memory-'.startsWith(row.comm) || row.comm.startsWith('subject-memory'), row.comm); // comm: first 15 bytes of the binary's name
+    assert.equal(row.user, 'root');
+    assert.equal(row.rowStatus, 'ok');
+    // The subject touched 24 MiB of its 64 MiB: RES holds them, VIRT holds all 64.
+    assert.ok(row.resKb >= 24 * 1024 && row.resKb < 24 * 1024 + 4096, `resKb ${row.resKb}`);
+    assert.ok(row.virtKb >= 64 * 1024);
+  });
+
+  test('agrees with ps for every process present in both', () => {
+    // Other processes (compilers, test workers) change between our read and ps's: compare only
+    // the ones that did not change across a tick before and a tick after ps.
+    const tick = sampler.tick();
+    const ps = execFileSync('ps', ['-eo', 'pid=,ppid=,vsz=,rss=,comm='], { encoding: 'utf8' });
+    const later = sampler.tick();
+    let compared = 0;
+    for (const line of ps.trim().split('\n')) {
+      const [pid, ppid, vsz, rss] = line.trim().split(/\s+/).map(Number);
+      const row = tick.rows.find((r) => r.pid === pid && r.rowStatus === 'ok');
+      const again = later.rows.find((r) => r.pid === pid && r.rowStatus === 'ok');
+      if (row === undefined || again === undefined || again.virtKb !== row.virtKb || again.resKb !== row.resKb) continue;
+      assert.equal(row.ppid, ppid, `ppid of ${pid}`);
+      assert.equal(row.virtKb, vsz, `VIRT of ${pid}`);
+      assert.equal(row.resKb, rss, `RES of ${pid}`);
+      compared++;
+    }
+    assert.ok(compared >= 5, `compared ${compared} processes`);
+  });
+
+  test('RES follows the subject touching 8 more MiB, and the minor faults are counted', async () => {
+    assert.equal(await subject.command('touch 0'), 'ok'); // warm the command path (its stack, libc data pages)
+    const before = rowOf(sampler.tick().rows, subject.pid);
+    assert.equal(await subject.command('touch 8'), 'ok');
+    const after = rowOf(sampler.tick().rows, subject.pid);
+    // RES - SHR is RssAnon: exactly the 8 MiB written (RES itself may also gain a few code pages).
+    assert.equal(after.resKb - after.shrKb - (before.resKb - before.shrKb), 8 * 1024);
+    assert.ok(after.resKb - before.resKb >= 8 * 1024);
+    assert.ok(after.minflt - before.minflt >= 2048, `one fault per 4 KiB page: ${after.minflt - before.minflt}`);
+    assert.ok(after.minfltPerS > 0);
+  });
+
+  test('%CPU: a busy process shows CPU, an idle one none', async () => {
+    const busy = execFileSync('sh', ['-c', 'sh -c "while :; do :; done" >/dev/null 2>&1 & echo $!'], { encoding: 'utf8' });
+    const busyPid = Number(busy.trim());
+    try {
+      sampler.tick();
+      await sleep(600);
+      const tick = sampler.tick();
+      const b = rowOf(tick.rows, busyPid);
+      assert.ok(b.cpuPct > 25 && b.cpuPct <= 105, `busy %CPU ${b.cpuPct}`);
+      assert.ok(rowOf(tick.rows, subject.pid).cpuPct < 5);
+      assert.ok(b.cpuTimeS > 0);
+    } finally {
+      process.kill(busyPid, 'SIGKILL');
+    }
+  });
+
+  test('a process that exits leaves one tombstone, then disappears', async () => {
+    const short = await startSubject(1, 1);
+    const first = rowOf(sampler.tick().rows, short.pid);
+    assert.equal(first.rowStatus, 'ok');
+    await short.kill();
+    const tomb = rowOf(sampler.tick().rows, short.pid);
+    assert.equal(tomb.rowStatus, 'gone');
+    assert.equal(tomb.resKb, first.resKb, 'the tombstone keeps the last values read');
+    assert.equal(sampler.tick().rows.find((r) => r.pid === short.pid), undefined);
+  });
+
+  test('pid 1 stays a full row although its smaps is unreadable even to root', () => {
+    const init = rowOf(sampler.tick().rows, 1);
+    assert.equal(init.rowStatus, 'ok');
+    assert.ok(init.virtKb > 0);
+  });
+
+  test('USER is the effective user, as top shows it (real and effective uids differ)', { skip: oracleMissing('python3') }, async () => {
+    // real 65534 (nobody), effective 0 (root) — and the other way round.
+    const script = (r: number, e: number) => `import os,sys,time; os.setresuid(${r},${e},0); print('ready', flush=True); time.sleep(30)`;
+    const python3 = requireOracle('python3');
+    const kids = [spawn(python3, ['-c', script(65534, 0)]), spawn(python3, ['-c', script(0, 65534)])];
+    try {
+      await Promise.all(kids.map((k) => once(k.stdout, 'data')));
+      const rows = sampler.tick().rows;
+      const [a, b] = kids.map((k) => rowOf(rows, k.pid ?? -1));
+      assert.equal(a?.user, 'root');
+      assert.equal(a?.uid, 0);
+      assert.equal(b?.user, 'nobody');
+      assert.equal(b?.uid, 65534);
+    } finally {
+      for (const k of kids) k.kill('SIGKILL');
+    }
+  });
+
+  test('kernel threads have no memory and a [comm] command, as ps shows them', () => {
+    const kthreadd = rowOf(sampler.tick().rows, 2);
+    assert.equal(kthreadd.virtKb, 0);
+    assert.equal(kthreadd.command, '[kthreadd]');
+  });
+
+  test('columns that do not need status leave it unread (only stat + statm)', () => {
+    const light = new Sampler({ columns: ['pid', 'virtKb', 'resKb'] });
+    try {
+      const row = rowOf(light.tick().rows, subject.pid);
+      const status = referenceStatusNumbers(subject.pid);
+      assert.equal(row.virtKb, status['VmSize']);
+      assert.equal(row.resKb, status['VmRSS']);
+      assert.equal(row.user, '', 'user needs status: not read');
+    } finally {
+      light.close();
+    }
+  });
+});
