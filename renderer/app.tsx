@@ -11,7 +11,7 @@ import { AllocatorLab } from './views/allocator-lab.js';
 import { CacheLab } from './views/cache-lab.js';
 import { CompareView } from './views/compare-view.js';
 import { MappingPage } from './views/mapping-page.js';
-import { PageMapView } from './views/page-map.js';
+import { PageMapView } from './views/page-map-view.js';
 import { ProcessPage } from './views/process-page.js';
 import { ProcessTable } from './views/process-table.js';
 import { SnapshotPage } from './views/snapshot-page.js';

@@ -3,7 +3,7 @@
 import type { HistorySample } from './history/sample.js';
 import type { TranslationReport } from './mm/translate.js';
 import type { MappingGroup } from './proc/group.js';
-import type { PageMap } from './proc/page-map.js';
+import type { PageMap } from './proc/page-state-map.js';
 import type { VmSizeCheck } from './proc/vmsize.js';
 import type { Mapping, ProcessRow, SmapsFields } from './proc/types.js';
 import type { CacheGeometry } from './sim/cache/geometry.js';

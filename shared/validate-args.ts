@@ -5,7 +5,7 @@ import { API_METHODS } from './api.js';
 import { ApiError } from './errors.js';
 import { validateSnapshot } from './snapshot/validate.js';
 import { assertPid, isHexAddress } from './validate.js';
-import { MAX_PAGES_PER_CALL } from './proc/page-map.js';
+import { MAX_PAGES_PER_CALL } from './proc/page-state-map.js';
 
 /** True when name is a MemscopeApi method. */
 export function isApiMethod(name: unknown): name is ApiMethod {

@@ -6,7 +6,7 @@ import { ApiError } from '../../shared/errors.js';
 import { DEFAULT_METRICS_CONFIG } from '../../shared/metrics/name-groups.js';
 import { quoteUserInput } from '../../shared/text/escape.js';
 import { parseIntervalMs } from '../../shared/validate.js';
-import { MetricsCollector } from '../host/metrics/metrics.js';
+import { MetricsCollector } from '../host/metrics/metrics-collector.js';
 import { readMetricsConfig } from '../host/metrics/metrics-config.js';
 import { isLoopbackHost } from '../../shared/loopback.js';
 import { listenError } from '../host/http/listen-error.js';

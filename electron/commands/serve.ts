@@ -8,7 +8,7 @@ import { isLoopbackHost } from '../../shared/loopback.js';
 import { parseIntervalMs, parsePositiveNumber } from '../../shared/validate.js';
 import { openInBrowser } from '../host/http/launch-page.js';
 import { listenError } from '../host/http/listen-error.js';
-import { MetricsCollector } from '../host/metrics/metrics.js';
+import { MetricsCollector } from '../host/metrics/metrics-collector.js';
 import { readTokenFile } from '../host/http/token-file.js';
 import { startServer } from '../host/http/server.js';
 import { MemscopeService } from '../host/service.js';

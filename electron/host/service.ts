@@ -6,7 +6,7 @@ import { ApiError } from '../../shared/errors.js';
 import { HistoryStore } from '../../shared/history/history-store.js';
 import type { TranslationReport } from '../../shared/mm/translate.js';
 import { parseStatus } from '../../shared/proc/status.js';
-import type { PageMap } from '../../shared/proc/page-map.js';
+import type { PageMap } from '../../shared/proc/page-state-map.js';
 import type { Mapping, ProcessRow } from '../../shared/proc/types.js';
 import { diffSnapshots } from '../../shared/snapshot/diff.js';
 import type { SnapshotDiff } from '../../shared/snapshot/diff.js';
@@ -17,12 +17,12 @@ import { assertPid, isHexAddress } from '../../shared/validate.js';
 import { readHostCacheGeometry } from './system/cache-geometry.js';
 import { readMappingsReport } from './proc/mappings-reader.js';
 import { readOneMapping } from './proc/one-mapping-reader.js';
-import { readPageMap } from './proc/page-map-reader.js';
+import { readPageMap } from './proc/page-state-map-reader.js';
 import { ProcReader } from './proc/proc-reader.js';
 import { Sampler } from './proc/sampler.js';
 import { buildSnapshot } from './snapshot-builder.js';
 import { readSystemSummary } from './system/system-info.js';
-import { translateAddress as translateProcessAddress } from './proc/translate.js';
+import { translateAddress as translateProcessAddress } from './proc/address-translation-reader.js';
 
 /** Sizing and pacing of the service. */
 export interface ServiceOptions {

@@ -1,5 +1,5 @@
 // The page grid's legend: one colour per page state with how many pages are in it (and their size).
-import { PageState } from '../../shared/proc/page-map.js';
+import { PageState } from '../../shared/proc/page-state-map.js';
 import { formatCount, formatHumanKb } from '../format.js';
 import { describePageState } from '../lab/page-labels.js';
 import { PAGE_STATE_ORDER } from '../lab/palette.js';

@@ -1,7 +1,7 @@
 // A whole mapping's live page states for "what if": read with getPages one 1 GiB window at a time (a 16 GiB
 // mapping is 16 calls) and classified into PageState codes.
 import { useState } from 'react';
-import { classifyPages, MAX_PAGES_PER_CALL } from '../../shared/proc/page-map.js';
+import { classifyPages, MAX_PAGES_PER_CALL } from '../../shared/proc/page-state-map.js';
 import { getBridge } from '../api/client.js';
 import { formatPageAddress } from '../lab/page-labels.js';
 import type { UiError } from '../ui-error.js';

@@ -1,6 +1,6 @@
 // A range of a process's pages (getPages: pagemap, and as root kpagecount + kpageflags), read on demand and,
 // when asked, re-read every pollMs while the page is visible. The last good reading is kept through errors.
-import type { PageMap } from '../../shared/proc/page-map.js';
+import type { PageMap } from '../../shared/proc/page-state-map.js';
 import { getBridge } from '../api/client.js';
 import type { UiError } from '../ui-error.js';
 import { usePolled } from './use-polled.js';

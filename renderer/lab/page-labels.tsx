@@ -1,7 +1,7 @@
 // Words for page states and one page's flags, shared by the live page map and the "what if" grids; without
 // root some states cannot be told apart, and the labels say so.
 import { decodeKpageflags } from '../../shared/proc/kpageflags.js';
-import { classifyPage, decodePageEntry, PageEntryBit, PageState, type PageMap } from '../../shared/proc/page-map.js';
+import { classifyPage, decodePageEntry, PageEntryBit, PageState, type PageMap } from '../../shared/proc/page-state-map.js';
 import { formatCount } from '../format.js';
 
 /** Legend label of a page state; `pfnsVisible` false merges what only root can tell apart. */

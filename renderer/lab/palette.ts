@@ -1,7 +1,7 @@
 // Colours of the canvas views (heap strips, page grids) in the light and dark themes: canvases cannot read
 // CSS variables cheaply per cell, so the two palettes live here, picked with prefers-color-scheme.
 import { ChunkHome } from '../../shared/sim/malloc/glibc/state.js';
-import { PageState } from '../../shared/proc/page-map.js';
+import { PageState } from '../../shared/proc/page-state-map.js';
 import type { TcmallocSpanKind } from '../../shared/sim/lab/tcmalloc-lab.js';
 import { usePrefersDark } from '../hooks/use-prefers-dark.js';
 

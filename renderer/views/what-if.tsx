@@ -1,7 +1,7 @@
 // #/process/PID/mapping/START/what-if: the mapping's live page state replayed into the page-level simulator, then
 // the user's steps (fork, writes, exit, dontneed), animated frame by frame with the predicted smaps of each process.
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { PAGE_STATE_COUNT } from '../../shared/proc/page-map.js';
+import { PAGE_STATE_COUNT } from '../../shared/proc/page-state-map.js';
 import { MAX_REGION_PAGES } from '../../shared/sim/pages/scenario.js';
 import { SMAPS_COUNTER_FIELDS } from '../../shared/sim/pages/accounting.js';
 import {

@@ -1,7 +1,7 @@
 // The app side of issues 4 and 5, timed: the Allocator lab's full pass and seeks (scrub, step back) per model and
 // trace size; getPages on a resident 1 GiB range (its JSON size too); a what-if on 262,144 pages.
-import { readPageMap } from '../../electron/host/proc/page-map-reader.js';
-import { classifyPages, MAX_PAGES_PER_CALL } from '../../shared/proc/page-map.js';
+import { readPageMap } from '../../electron/host/proc/page-state-map-reader.js';
+import { classifyPages, MAX_PAGES_PER_CALL } from '../../shared/proc/page-state-map.js';
 import { createGlibcLabAdapter } from '../../shared/sim/lab/glibc-lab.js';
 import { createMallocLabSession, explainMallocLabOp, seekMallocLab, type ReplayAdapter } from '../../shared/sim/lab/malloc-session.js';
 import { createTcmallocLabAdapter } from '../../shared/sim/lab/tcmalloc-lab.js';

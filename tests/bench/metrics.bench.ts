@@ -3,7 +3,7 @@
 // under 5 ms per scrape. Measured client-side over a kept-alive loopback connection.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Agent, request } from 'node:http';
-import { MetricsCollector } from '../../electron/host/metrics/metrics.js';
+import { MetricsCollector } from '../../electron/host/metrics/metrics-collector.js';
 import { startMetricsServer } from '../../electron/host/http/metrics-server.js';
 import { MemscopeService } from '../../electron/host/service.js';
 import { median } from './measure.js';

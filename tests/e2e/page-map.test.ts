@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { KPF_ANON, KPF_MMAP, KPF_SWAPBACKED, KPF_ZERO_PAGE } from '../../shared/proc/kpageflags.js';
-import { decodePageEntry, PageState, readPageEntryBits, type PageMap } from '../../shared/proc/page-map.js';
+import { decodePageEntry, PageState, readPageEntryBits, type PageMap } from '../../shared/proc/page-state-map.js';
 import { PagesReader, readPageChunks, readProcessPageRange } from '../../electron/host/proc/pages-reader.js';
 import { launchChromium, startServe, type ServeProcess } from '../helpers/browser.js';
 import { oracleMissing } from '../helpers/oracles.js';

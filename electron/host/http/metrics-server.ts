@@ -11,7 +11,7 @@ import { prefersGzip } from './accept-encoding.js';
 import { boundConnections } from './connection-bounds.js';
 import { readBearerToken, tokenMatches } from './bearer.js';
 import { acceptedHostNames, isAcceptedHostHeader } from './host-check.js';
-import type { MetricsCollector } from '../metrics/metrics.js';
+import type { MetricsCollector } from '../metrics/metrics-collector.js';
 
 const gzipAsync = promisify(gzip);
 

@@ -16,7 +16,7 @@ import { boundConnections } from './connection-bounds.js';
 import { readBearerToken, tokenMatches } from './bearer.js';
 import { BodyBudget, BodyTooLargeError, readJsonBody } from './body-reader.js';
 import { acceptedHostNames, isAcceptedHostHeader } from './host-check.js';
-import type { MetricsCollector } from '../metrics/metrics.js';
+import type { MetricsCollector } from '../metrics/metrics-collector.js';
 import { handleMetricsRequest } from './metrics-server.js';
 import type { MemscopeService } from '../service.js';
 import { APP_ORIGIN, CONTENT_SECURITY_POLICY } from '../../window-options.js';

@@ -2,7 +2,7 @@
 // user's steps (fork, a process writes X% of the pages, exit, MADV_DONTNEED), cut into frames for animation,
 // with each living process's predicted smaps counters after every frame.
 
-import { PageState, type PageStateCode } from '../../proc/page-map.js';
+import { PageState, type PageStateCode } from '../../proc/page-state-map.js';
 import { createRng } from '../rng.js';
 import { type SmapsCountersKb } from '../pages/accounting.js';
 import { type RegionShare, type RegionSpec, type RegionType, type Step, FIRST_PROC, MAX_REGION_PAGES } from '../pages/scenario.js';

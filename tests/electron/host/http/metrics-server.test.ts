@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { createServer, get as httpGet, type Server } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import { gunzipSync } from 'node:zlib';
-import { MetricsCollector } from '../../../../electron/host/metrics/metrics.js';
+import { MetricsCollector } from '../../../../electron/host/metrics/metrics-collector.js';
 import { parseMetricsConfig } from '../../../../electron/host/metrics/metrics-config.js';
 import { handleMetricsRequest, startMetricsServer, type RunningMetricsServer } from '../../../../electron/host/http/metrics-server.js';
 import { isLoopbackHost } from '../../../../shared/loopback.js';

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
-import { MetricsCollector } from '../../../../electron/host/metrics/metrics.js';
+import { MetricsCollector } from '../../../../electron/host/metrics/metrics-collector.js';
 import { parseMetricsConfig } from '../../../../electron/host/metrics/metrics-config.js';
 import { MemscopeService } from '../../../../electron/host/service.js';
 import { referenceStatusNumbers } from '../../../helpers/proc-reference.js';

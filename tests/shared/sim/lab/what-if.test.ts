@@ -2,7 +2,7 @@
 // after fork and writes must follow from copy-on-write as smaps would count it.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { PageState } from '../../../../shared/proc/page-map.js';
+import { PageState } from '../../../../shared/proc/page-state-map.js';
 import { advanceWhatIf, planWhatIf, readWhatIfPageStates, simulateWhatIf, startWhatIf, WhatIfError, type WhatIfStep } from '../../../../shared/sim/lab/what-if.js';
 import { createRng } from '../../../../shared/sim/rng.js';
 

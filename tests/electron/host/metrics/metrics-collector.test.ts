@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { after, before, describe, test } from 'node:test';
-import { MetricsCollector } from '../../../../electron/host/metrics/metrics.js';
+import { MetricsCollector } from '../../../../electron/host/metrics/metrics-collector.js';
 import { parseMetricsConfig } from '../../../../electron/host/metrics/metrics-config.js';
 import { MemscopeService } from '../../../../electron/host/service.js';
 import { listMetricNames } from '../../../../shared/metrics/metric-names.js';

@@ -8,7 +8,7 @@ import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
-import { translateAddress } from '../../../../electron/host/proc/translate.js';
+import { translateAddress } from '../../../../electron/host/proc/address-translation-reader.js';
 import { buildHarness } from '../../../helpers/c-build.js';
 import { readSmapsReference } from '../../../helpers/proc-reference.js';
 import { startSubject, type Subject } from '../../../helpers/subject.js';

@@ -1,7 +1,7 @@
 // #/process/PID/mapping/START/pages: a mapping page by page as the kernel holds it (/proc/PID/pagemap, and as
 // root /proc/kpagecount + kpageflags), coloured by state, zoomable, with the count of each state.
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { classifyPages, MAX_PAGES_PER_CALL } from '../../shared/proc/page-map.js';
+import { classifyPages, MAX_PAGES_PER_CALL } from '../../shared/proc/page-state-map.js';
 import { hexToBigInt } from '../../shared/units.js';
 import { Banner, ErrorBanner } from '../components/banner.js';
 import { computeGridColumns, MAX_GRID_CANVAS_PX, PageGrid } from '../components/page-grid.js';
