@@ -1,5 +1,5 @@
 // The loopback names browser mode and the app agree on, in one place: which bound addresses need no token
-// (serve, exporter), the servers' Host and Origin checks (electron/host/server.ts, metrics-server.ts), the CSP's connect-src (electron/window-options.ts) and the remote
+// (serve, exporter), the servers' Host and Origin checks (electron/host/http/server.ts, metrics-server.ts), the CSP's connect-src (electron/window-options.ts) and the remote
 // hosts the app accepts (renderer/state/hosts-store.ts). A CSP host-source has no IPv6 literal grammar
 // (w3c/webappsec-csp#224; Chromium drops `http://[::1]:*` as invalid), so the app reaches ::1 as `localhost`.
 

@@ -1,5 +1,5 @@
 // Reads a file named on the command line ("-" = stdin). A file that cannot be read fails at run time
-// (exit 1), with one line that names it (electron/host/file-error.ts).
+// (exit 1), with one line that names it (electron/host/files/file-error.ts).
 import { readFileSync } from 'node:fs';
 import { fileError } from '../host/files/file-error.js';
 

@@ -1,5 +1,6 @@
-// One address of a live process walked through its page tables (translateAddress, electron/host/translate.ts),
-// read when the address changes and on refresh(). Text that is not an address is refused here, without a round trip.
+// One address of a live process walked through its page tables (translateAddress,
+// electron/host/proc/address-translation-reader.ts), read when the address changes and on refresh(). Text that
+// is not an address is refused here, without a round trip.
 import { parseVirtualAddress, type TranslationReport } from '../../shared/mm/translate.js';
 import { getBridge } from '../api/client.js';
 import type { UiError } from '../ui-error.js';

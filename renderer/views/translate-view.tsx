@@ -1,6 +1,7 @@
-// #/process/PID/translate/ADDR: how one virtual address of a live process becomes a physical one (translateAddress,
-// electron/host/translate.ts): its bits, the page-table walk level by level, the page size, and the page as
-// pagemap/kpageflags see it. Bad, unmapped or non-canonical addresses are explained in place.
+// #/process/PID/translate/ADDR: how one virtual address of a live process becomes a physical one
+// (translateAddress, electron/host/proc/address-translation-reader.ts): its bits, the page-table walk level by
+// level, the page size, and the page as pagemap/kpageflags see it. Bad, unmapped or non-canonical addresses are
+// explained in place.
 import { formatPageSize, type TranslationReport } from '../../shared/mm/translate.js';
 import { computeReachBytes, DEFAULT_TLB_2M, DEFAULT_TLB_4K } from '../../shared/sim/tlb/params.js';
 import { formatBytes, formatSizeBytes, hexToBigInt } from '../../shared/units.js';

@@ -20,7 +20,7 @@ export interface NameGroup extends ProcessMatcher {
   readonly smaps: boolean;
 }
 
-/** The exporter's configuration (see electron/host/metrics-config.ts for the file format). */
+/** The exporter's configuration (see electron/host/metrics/metrics-config.ts for the file format). */
 export interface MetricsConfig {
   /** Name groups, first match wins. Empty: one series per process (labels pid, comm, user). */
   readonly groups: readonly NameGroup[];

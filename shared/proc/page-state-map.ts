@@ -1,6 +1,6 @@
 // A range of a process's pages in the compact, JSON-friendly form the getPages API returns (one character of
 // pagemap bits per page, plus kpagecount and kpageflags as root), and the page states the page map colours.
-// Source of truth: Documentation/admin-guide/mm/pagemap.rst (Linux 6.x), read by electron/host/pages-reader.ts.
+// Source of truth: Documentation/admin-guide/mm/pagemap.rst (Linux 6.x), read by electron/host/proc/pages-reader.ts.
 
 import { hasKpageflag, KPF_DIRTY, KPF_ZERO_PAGE } from './kpageflags.js';
 import type { PagesTotals } from './page-row.js';

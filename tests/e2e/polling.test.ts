@@ -9,7 +9,7 @@ import { oracleMissing } from '../helpers/oracles.js';
 import { startSubject, type Subject } from '../helpers/subject.js';
 
 const skipReason = oracleMissing('chromium');
-/** The page map's "re-read every 2 s" period (renderer/views/page-map.tsx FOLLOW_MS). */
+/** The page map's "re-read every 2 s" period (renderer/views/page-map-view.tsx FOLLOW_MS). */
 const FOLLOW_MS = 2000;
 
 /** One API call the page made: its method and arguments. */

@@ -1,5 +1,5 @@
 // One range of a process's memory opened for reading page by page: resolved against /proc/PID/maps, then read
-// chunk by chunk (pages-reader.ts) with running totals. The one path of getPages (page-map-reader.ts) and of
+// chunk by chunk (pages-reader.ts) with running totals. The one path of getPages (page-state-map-reader.ts) and of
 // `memscope pages`, which streams ranges of any size through it in bounded memory.
 import type { PageRange } from '../../../shared/proc/page-range.js';
 import { addChunkToTally, createPagesTally, type PagesChunk, type PagesTotals } from '../../../shared/proc/page-row.js';

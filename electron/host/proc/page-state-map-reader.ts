@@ -1,4 +1,4 @@
-// Reads a page range of a process into the compact PageMap the getPages API returns (shared/proc/page-map.ts),
+// Reads a page range of a process into the compact PageMap the getPages API returns (shared/proc/page-state-map.ts),
 // through page-range-reader.ts (the range checked against /proc/PID/maps, then read chunk by chunk), as `memscope pages`.
 import { ApiError } from '../../../shared/errors.js';
 import { encodePageEntry, MAX_PAGES_PER_CALL, readPageEntryBits, type PageMap } from '../../../shared/proc/page-state-map.js';

@@ -50,7 +50,7 @@ export interface SamplerOptions {
   columns?: readonly ColumnId[];
   /** /proc root, for tests. */
   procRoot?: string;
-  /** Most fds kept open between ticks (default: the process's fd budget, fd-budget.ts). */
+  /** Most fds kept open between ticks (default: the process's fd budget, system/fd-budget.ts). */
   maxKeptFds?: number;
 }
 

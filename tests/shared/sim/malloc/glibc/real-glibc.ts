@@ -1,6 +1,6 @@
 // Test support: replays a trace under the machine's real glibc (tests/harness/malloc-replay.c) and
 // compares it op by op with the simulator, reporting the first differing op and the events before it.
-// The model refuses brk/mmap as this machine's kernel does (electron/host/map-limit.ts).
+// The model refuses brk/mmap as this machine's kernel does (electron/host/system/map-limit.ts).
 import { spawnSync } from 'node:child_process';
 import { buildHarness } from '../../../../helpers/c-build.js';
 import { readHostMapLimitBytes } from '../../../../../electron/host/system/map-limit.js';
