@@ -2,7 +2,6 @@
 // mapping and its THP counters from /proc/PID/smaps, the page's entry from /proc/PID/pagemap and, as root,
 // its frame's /proc/kpageflags and /proc/kpagecount (through pages-reader.ts). Source of truth:
 // Documentation/admin-guide/mm/pagemap.rst, Documentation/filesystems/proc.rst (Linux 6.x).
-import { readFileSync } from 'node:fs';
 import { ApiError } from '../../../shared/errors.js';
 import {
   computePhysicalAddress,
@@ -23,7 +22,7 @@ import type { Mapping } from '../../../shared/proc/types.js';
 import { hexToBigInt } from '../../../shared/units.js';
 import { readMappingsCore } from './mappings-reader.js';
 import { PagesReader } from './pages-reader.js';
-import { ProcReader } from './proc-reader.js';
+import { PROC_ROOT, ProcReader, readProcText } from './proc-reader.js';
 
 const PAGES_PER_PMD = PMD_PAGE_BYTES / PAGE_SIZE_BYTES;
 /** Addresses from 2^63 up are the kernel's half ([vsyscall]); they say nothing about user-space width. */
@@ -36,10 +35,10 @@ export interface TranslateOptions {
 }
 
 /** True when the first "flags" line of /proc/cpuinfo lists la57. */
-export function readCpuLa57(procRoot = '/proc'): boolean {
+export function readCpuLa57(procRoot = PROC_ROOT): boolean {
   let text: string;
   try {
-    text = readFileSync(`${procRoot}/cpuinfo`, 'latin1');
+    text = readProcText('cpuinfo', procRoot);
   } catch {
     return false;
   }
@@ -48,7 +47,7 @@ export function readCpuLa57(procRoot = '/proc'): boolean {
 }
 
 /** Paging mode of a process from cpuinfo and its highest user-space mapping. */
-export function readPagingEvidence(mappings: readonly Mapping[], procRoot = '/proc'): PagingEvidence {
+export function readPagingEvidence(mappings: readonly Mapping[], procRoot = PROC_ROOT): PagingEvidence {
   let highest: bigint | null = null;
   for (const m of mappings) {
     const end = hexToBigInt(m.end);
@@ -76,7 +75,7 @@ function describeMapping(m: Mapping): string {
  * address, a non-canonical address or an unmapped one; gone or denied when /proc refuses.
  */
 export function translateAddress(pid: number, addressText: string, options: TranslateOptions = {}): TranslationReport {
-  const procRoot = options.procRoot ?? '/proc';
+  const procRoot = options.procRoot ?? PROC_ROOT;
   const address = parseVirtualAddress(addressText);
   const report = readMappingsCore(new ProcReader(procRoot), pid);
   const paging = readPagingEvidence(report.mappings, procRoot);

@@ -5,12 +5,13 @@ import { encodePageEntry, MAX_PAGES_PER_CALL, readPageEntryBits, type PageMap } 
 import { PAGE_SIZE_BYTES } from '../../../shared/proc/page-row.js';
 import { hexToBigInt } from '../../../shared/units.js';
 import { openPageRange } from './page-range-reader.js';
+import { PROC_ROOT } from './proc-reader.js';
 
 /**
  * Reads pageCount pages of pid from startHex (rounded down to its page). Throws ApiError: bad-arg when the
  * count is out of 1..MAX_PAGES_PER_CALL or the range is not entirely mapped; gone or denied from /proc.
  */
-export function readPageMap(pid: number, startHex: string, pageCount: number, procRoot = '/proc'): PageMap {
+export function readPageMap(pid: number, startHex: string, pageCount: number, procRoot = PROC_ROOT): PageMap {
   if (!Number.isInteger(pageCount) || pageCount < 1 || pageCount > MAX_PAGES_PER_CALL) {
     throw new ApiError('bad-arg', `page count ${pageCount} out of range (1..${MAX_PAGES_PER_CALL})`);
   }

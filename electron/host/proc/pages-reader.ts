@@ -1,7 +1,7 @@
 // Reads a page range of a process chunk by chunk: /proc/PID/pagemap with one pread per chunk and, as root,
 // /proc/kpageflags + /proc/kpagecount for the chunk's present PFNs, sorted, deduplicated and read in runs of
 // nearby PFNs with one pread each. Source of truth: Documentation/admin-guide/mm/pagemap.rst (Linux 6.x).
-import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
+import { closeSync } from 'node:fs';
 import { ApiError } from '../../../shared/errors.js';
 import { KPAGEFLAGS_ENTRY_BYTES, KPF_NOPAGE } from '../../../shared/proc/kpageflags.js';
 import { parseMaps } from '../../../shared/proc/maps.js';
@@ -9,7 +9,7 @@ import { PAGE_SIZE_BYTES, type PagesChunk } from '../../../shared/proc/page-row.
 import { parseAddressRange, resolvePageRange, type PageRange } from '../../../shared/proc/page-range.js';
 import { PAGEMAP_ENTRY_BYTES, readPagemapPfn } from '../../../shared/proc/pagemap.js';
 import { hexToBigInt } from '../../../shared/units.js';
-import { ProcReader, toApiError } from './proc-reader.js';
+import { openProcFile, preadFull, PROC_ROOT, ProcReader, readProcText, toApiError } from './proc-reader.js';
 
 /** Pages per chunk by default: 128 KiB of pagemap per pread, and bounded memory for any range. */
 export const DEFAULT_CHUNK_PAGES = 16384;
@@ -44,22 +44,11 @@ export function readProcessPageRange(pid: number, rangeText: string, reader: Pro
 
 /** True when this process's effective capabilities hold CAP_SYS_ADMIN (so pagemap PFNs are not zeroed). */
 function hasCapSysAdmin(procRoot: string): boolean {
-  const line = readFileSync(`${procRoot}/self/status`, 'latin1')
+  const line = readProcText('self/status', procRoot)
     .split('\n')
     .find((l) => l.startsWith('CapEff:'));
   if (line === undefined) return false;
   return ((hexToBigInt(line.slice('CapEff:'.length).trim()) >> CAP_SYS_ADMIN) & 1n) === 1n;
-}
-
-/** preads until `length` bytes or EOF; returns the bytes read. */
-function preadFull(fd: number, into: Uint8Array, length: number, position: number | bigint): number {
-  let done = 0;
-  while (done < length) {
-    const n = readSync(fd, into, done, length - done, typeof position === 'bigint' ? position + BigInt(done) : position + done);
-    if (n === 0) break;
-    done += n;
-  }
-  return done;
 }
 
 /** Index of pfn in sorted[0, n), which holds it. */
@@ -106,17 +95,17 @@ export class PagesReader {
     readonly pid: number,
     options: PagesReaderOptions = {},
   ) {
-    this.procRoot = options.procRoot ?? '/proc';
+    this.procRoot = options.procRoot ?? PROC_ROOT;
     this.chunkPages = options.chunkPages ?? DEFAULT_CHUNK_PAGES;
     try {
-      this.pagemapFd = openSync(`${this.procRoot}/${pid}/pagemap`, 'r');
+      this.pagemapFd = openProcFile(`${pid}/pagemap`, this.procRoot);
     } catch (err) {
       throw toApiError(err, `/proc/${pid}/pagemap`);
     }
     const restricted: string[] = [];
     try {
-      this.flagsFd = openSync(`${this.procRoot}/kpageflags`, 'r');
-      this.countFd = openSync(`${this.procRoot}/kpagecount`, 'r');
+      this.flagsFd = openProcFile('kpageflags', this.procRoot);
+      this.countFd = openProcFile('kpagecount', this.procRoot);
       if (!hasCapSysAdmin(this.procRoot)) restricted.push('pagemap hides PFNs without CAP_SYS_ADMIN');
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
@@ -192,7 +181,7 @@ export class PagesReader {
   private checkAlive(): void {
     let maps: string;
     try {
-      maps = readFileSync(`${this.procRoot}/${this.pid}/maps`, 'latin1');
+      maps = readProcText(`${this.pid}/maps`, this.procRoot);
     } catch (err) {
       throw toApiError(err, `/proc/${this.pid}/pagemap`);
     }

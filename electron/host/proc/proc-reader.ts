@@ -1,9 +1,13 @@
-// The only module that knows /proc paths and touches fs: reads /proc files into one
-// reused, growing buffer (no allocation per read) and keeps fds open for per-tick files.
-// Kernel behaviour relied on: a kept fd of an exited process reads ESRCH, never the
-// pid's next owner; pread at offset 0 regenerates a seq_file.
-import { closeSync, openSync, readdirSync, readlinkSync, readSync } from 'node:fs';
+// The only module that opens files under /proc: callers name a file ('meminfo', `${pid}/pagemap`) and get
+// text, bytes or an fd back, so the root (a copy elsewhere in tests) and the fs calls live here. Per-tick and
+// large files go through one reused, growing buffer (no allocation per read) and fds kept open between ticks.
+// Kernel behaviour relied on: a kept fd of an exited process reads ESRCH, never the pid's next owner; pread at
+// offset 0 regenerates a seq_file.
+import { closeSync, openSync, readdirSync, readFileSync, readlinkSync, readSync } from 'node:fs';
 import { ApiError } from '../../../shared/errors.js';
+
+/** The kernel's /proc; readers take another root only in tests. */
+export const PROC_ROOT = '/proc';
 
 const INITIAL_BUFFER_BYTES = 64 * 1024;
 const FIRST_READ_BYTES = 8192;
@@ -27,12 +31,37 @@ export function toApiError(err: unknown, what: string): ApiError {
   return new ApiError('internal', `${what}: ${(err as Error | undefined)?.message ?? String(err)}`);
 }
 
+/**
+ * Reads a small /proc file whole as text, named from the root ('meminfo', 'cpuinfo', 'self/limits',
+ * 'sys/vm/overcommit_memory', `${pid}/maps`). For files read now and then; per-tick and large reads go through
+ * a ProcReader. Throws raw fs errors (see toApiError).
+ */
+export function readProcText(file: string, procRoot = PROC_ROOT): string {
+  return readFileSync(`${procRoot}/${file}`, 'latin1');
+}
+
+/** Opens a /proc file for preadFull at offsets of the caller's choosing (`${pid}/pagemap`, 'kpageflags'). Throws raw fs errors. */
+export function openProcFile(file: string, procRoot = PROC_ROOT): number {
+  return openSync(`${procRoot}/${file}`, 'r');
+}
+
+/** preads until `length` bytes or EOF; returns the bytes read. Positions may pass 2^53 (pagemap of [vsyscall]). Throws raw fs errors. */
+export function preadFull(fd: number, into: Uint8Array, length: number, position: number | bigint): number {
+  let done = 0;
+  while (done < length) {
+    const n = readSync(fd, into, done, length - done, typeof position === 'bigint' ? position + BigInt(done) : position + done);
+    if (n === 0) break;
+    done += n;
+  }
+  return done;
+}
+
 /** Reads /proc (or a copy of it rooted elsewhere) with one reused buffer. */
 export class ProcReader {
   private buf: Buffer = Buffer.allocUnsafe(INITIAL_BUFFER_BYTES);
 
-  /** procRoot is "/proc" except in tests that point it elsewhere. */
-  constructor(readonly procRoot = '/proc') {}
+  /** procRoot is PROC_ROOT except in tests that point it elsewhere. */
+  constructor(readonly procRoot = PROC_ROOT) {}
 
   /** Path of a per-process file, e.g. pathOf(42, 'smaps') → /proc/42/smaps. */
   pathOf(pid: number, file: string): string {

@@ -4,7 +4,6 @@
 // leaves a tombstone row ('gone') for the tick in which it disappeared. Kept fds are bounded by
 // the process's fd budget; beyond it files are opened, read and closed each tick. A tick never
 // throws: what it could not read is reported in tick.error.
-import { readFileSync } from 'node:fs';
 import { cpuUsage } from 'node:process';
 import type { Tick, TickError } from '../../../shared/api.js';
 import { isApiError } from '../../../shared/errors.js';
@@ -22,7 +21,7 @@ import {
 } from '../../../shared/proc/top-metrics.js';
 import type { ProcessRow, RowStatus } from '../../../shared/proc/types.js';
 import { getFdBudget } from '../system/fd-budget.js';
-import { ProcReader, toApiError } from './proc-reader.js';
+import { ProcReader, readProcText, toApiError } from './proc-reader.js';
 import { UserNames } from '../system/users.js';
 
 /** statm counts pages; this machine kind (x86-64) has 4 KiB pages. */
@@ -299,7 +298,7 @@ export class Sampler {
   private readMemTotalKb(): number {
     if (this.memTotalKb > 0 && this.seq % 60 !== 1) return this.memTotalKb; // changes only on hotplug
     try {
-      return parseMeminfo(readFileSync(`${this.reader.procRoot}/meminfo`, 'latin1'))['MemTotal'] ?? 0;
+      return parseMeminfo(readProcText('meminfo', this.reader.procRoot))['MemTotal'] ?? 0;
     } catch {
       return this.memTotalKb;
     }

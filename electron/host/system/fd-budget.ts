@@ -1,8 +1,8 @@
 // How one memscope process shares its open-file limit (RLIMIT_NOFILE) between client connections,
 // the sampler's kept /proc fds and everything else, so that no number of idle clients can leave a
 // tick without an fd to list /proc with. Node raises the soft limit to the hard one at start-up.
-import { readFileSync } from 'node:fs';
 import { parseLimits } from '../../../shared/proc/limits.js';
+import { readProcText } from '../proc/proc-reader.js';
 
 /** Fds left to node itself (~20 at start: epoll, eventfd, signal pipes, stdio) and one-off reads (readdir, meminfo, smaps, child pipes). */
 export const FD_RESERVE = 64;
@@ -28,7 +28,7 @@ export interface FdBudget {
 /** This process's soft open-file limit, from /proc/self/limits. */
 export function readOpenFileLimit(): number {
   try {
-    return parseLimits(readFileSync('/proc/self/limits', 'latin1')).get('Max open files')?.soft ?? DEFAULT_OPEN_FILE_LIMIT;
+    return parseLimits(readProcText('self/limits')).get('Max open files')?.soft ?? DEFAULT_OPEN_FILE_LIMIT;
   } catch {
     return DEFAULT_OPEN_FILE_LIMIT;
   }
