@@ -1,6 +1,7 @@
-// The only module that opens files under /proc: callers name a file ('meminfo', `${pid}/pagemap`) and get
-// text, bytes or an fd back, so the root (a copy elsewhere in tests) and the fs calls live here. Per-tick and
-// large files go through one reused, growing buffer (no allocation per read) and fds kept open between ticks.
+// The only memscope module that opens files under /proc (the systeminformation library, system/system-info.ts,
+// reads /proc/meminfo itself): callers name a file ('meminfo', `${pid}/pagemap`) and get text, bytes or an fd
+// back, so the root (a copy elsewhere in tests) and the fs calls live here. Per-tick and large files go through
+// one reused, growing buffer (no allocation per read) and fds kept open between ticks.
 // Kernel behaviour relied on: a kept fd of an exited process reads ESRCH, never the pid's next owner; pread at
 // offset 0 regenerates a seq_file.
 import { closeSync, openSync, readdirSync, readFileSync, readlinkSync, readSync } from 'node:fs';
