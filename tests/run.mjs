@@ -30,6 +30,18 @@ function readSkipReasons(tapFile) {
   return [...text.matchAll(/^\s*ok \d+ - .*? # SKIP (.*)$/gm)].map((m) => m[1]);
 }
 
+/** The plain closing line CI also recognises, `N passed, N failed`, from the TAP report's own totals. */
+function readClosingCounts(tapFile) {
+  let text = '';
+  try {
+    text = readFileSync(tapFile, 'utf8');
+  } catch {
+    return '0 passed, 1 failed (the test runner wrote no report)';
+  }
+  const total = (name) => Number(new RegExp(`^# ${name} (\\d+)$`, 'm').exec(text)?.[1] ?? 0);
+  return `${total('pass')} passed, ${total('fail') + total('cancelled')} failed`;
+}
+
 /** The closing line: oracle skips counted per oracle, or what is missing, or that all are installed. */
 function summarizeOracles(oracles, skipReasons) {
   const { ORACLES, areOraclesRequired, explainOracleNeed, formatAptInstall, listMissingOracles } = oracles;
@@ -62,5 +74,6 @@ const r = spawnSync(
 );
 const oracles = await import(new URL('../dist/tests/helpers/oracles.js', import.meta.url).href);
 console.log(summarizeOracles(oracles, readSkipReasons(tapFile)));
+console.log(readClosingCounts(tapFile));
 rmSync(reportDir, { recursive: true, force: true });
 process.exit(r.status ?? 1);
