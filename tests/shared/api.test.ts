@@ -97,6 +97,20 @@ describe('the contract, checked by the compiler', () => {
     });
   });
 
+  test('a method added to MemscopeApi and implemented by the service still fails until it is listed and validated', () => {
+    const service = editedText('electron/host/service.ts', '  private findRow(', '  async getFoo(pid: number): Promise<number> {\n    return pid;\n  }\n\n  private findRow(');
+    const diagnostics = compile({ [FIXTURE]: addedMethod.replace(RESTATED, 'getFoo(pid: number): Promise<number>;'), 'electron/host/service.ts': service }, [FIXTURE]);
+    assertRefusedIn(diagnostics, {
+      'shared/api.ts': /TS2741 Property 'getFoo' is missing .* 'Record<keyof MemscopeApi, true>'/,
+      'shared/validate-args.ts': /TS2741 Property 'getFoo' is missing/,
+    });
+    assert.deepEqual(
+      diagnostics.filter((d) => !d.startsWith('shared/')),
+      [],
+      'served by the service, it is served by every transport once listed',
+    );
+  });
+
   test('an argument whose type changes fails where it is validated and where it is served', () => {
     const api = editedText('shared/api.ts', 'getPages(pid: number, startHex: string, pageCount: number)', 'getPages(pid: number, startHex: string, pageCount: string)');
     assertRefusedIn(compile({ 'shared/api.ts': api }), {
