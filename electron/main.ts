@@ -6,9 +6,9 @@ import { app, BrowserWindow, ipcMain, net, protocol, session, shell, type IpcMai
 import { hostname } from 'node:os';
 import { join, normalize } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { API_METHODS, channelOf, TICK_CHANNEL, type IpcEnvelope, type SourceInfo } from '../shared/api.js';
-import { isApiError } from '../shared/errors.js';
-import { validateApiArgs } from '../shared/validate-args.js';
+import { API_METHODS, channelOf, TICK_CHANNEL, type ApiMethod, type ApiReply, type ApiResult } from '../shared/api.js';
+import { encodeApiError } from '../shared/errors.js';
+import { callApi } from '../shared/validate-args.js';
 import { MemscopeService } from './host/service.js';
 import { decideNavigation, decideRedirect, decideWindowOpen, describeBlockedUrl, isAppUrl, type UrlVerdict } from './url-policy.js';
 import { APP_ORIGIN, APP_SCHEME, CONTENT_SECURITY_POLICY, hardenedWebPreferences } from './window-options.js';
@@ -17,7 +17,7 @@ const RENDERER_DIR = fileURLToPath(new URL('../renderer/', import.meta.url));
 const INDEX_URL = new URL(`${APP_ORIGIN}/index.html`);
 const PRELOAD_PATH = fileURLToPath(new URL('../electron-preload/preload.cjs', import.meta.url));
 
-const service = new MemscopeService();
+const service = new MemscopeService({ transport: 'electron' });
 
 /** Only our own page, loaded from disk, may call the API. */
 function isTrustedSender(event: IpcMainInvokeEvent): boolean {
@@ -32,25 +32,20 @@ function serveRendererFile(request: Request): Promise<Response> {
   return net.fetch(pathToFileURL(file).href);
 }
 
+/** Serves one method on its channel: the sender checked, the arguments validated, every outcome an ApiReply (what the preload expects). */
+function handleApiMethod<M extends ApiMethod>(method: M): void {
+  ipcMain.handle(channelOf(method), async (event, ...args: unknown[]): Promise<ApiReply<ApiResult[M]>> => {
+    if (!isTrustedSender(event)) return { ok: false, error: { code: 'denied', message: 'untrusted sender' } };
+    try {
+      return { ok: true, value: await callApi(service, method, args) };
+    } catch (err) {
+      return { ok: false, error: encodeApiError(err) };
+    }
+  });
+}
+
 function wireIpc(): void {
-  for (const method of API_METHODS) {
-    ipcMain.handle(channelOf(method), async (event, ...args: unknown[]): Promise<IpcEnvelope> => {
-      if (!isTrustedSender(event)) return { ok: false, code: 'denied', message: 'untrusted sender' };
-      try {
-        const valid = validateApiArgs(method, args);
-        const fn = service[method] as (...a: unknown[]) => Promise<unknown>;
-        return { ok: true, value: await fn.apply(service, valid) };
-      } catch (err) {
-        return isApiError(err)
-          ? { ok: false, code: err.code, message: err.message }
-          : { ok: false, code: 'internal', message: (err as Error).message };
-      }
-    });
-  }
-  const source: SourceInfo = { hostname: hostname(), transport: 'electron', intervalMs: service.intervalMs };
-  ipcMain.handle('memscope:describeSource', (event): IpcEnvelope =>
-    isTrustedSender(event) ? { ok: true, value: source } : { ok: false, code: 'denied', message: 'untrusted sender' },
-  );
+  for (const method of API_METHODS) handleApiMethod(method);
 }
 
 /** Carries out a url-policy verdict: true when the frame may go on; anything else is logged. */

@@ -1,24 +1,28 @@
-// Electron ONLY: exposes exactly MemscopeBridge as window.memscope through contextBridge.
-// Imports only 'electron' and shared/api.ts; bundled to CommonJS (sandboxed preloads cannot load ESM files).
+// Electron ONLY: exposes exactly the API (PreloadBridge: every method answering an ApiReply, and the tick
+// stream) as window.memscope through contextBridge; renderer/api/ipc-client.ts turns replies back into
+// values and ApiErrors. Imports only 'electron' and shared/api.ts; bundled to CommonJS (sandboxed preloads cannot load ESM files).
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import { API_METHODS, channelOf, TICK_CHANNEL, type ApiMethod, type IpcEnvelope, type MemscopeBridge, type Tick } from '../shared/api.js';
+import { buildApiReplyFunctions, channelOf, TICK_CHANNEL, type ApiArgs, type ApiMethod, type ApiReply, type ApiResult, type PreloadBridge, type Tick } from '../shared/api.js';
 
-async function invoke(method: ApiMethod | 'describeSource', args: unknown[]): Promise<unknown> {
-  const channel = method === 'describeSource' ? 'memscope:describeSource' : channelOf(method);
-  if (!channel.startsWith('memscope:')) throw new Error('[bad-arg] not a memscope channel'); // VS Code's validateIPC
-  const envelope = (await ipcRenderer.invoke(channel, ...args)) as IpcEnvelope;
-  if (envelope.ok) return envelope.value;
-  throw new Error(`[${envelope.code}] ${envelope.message}`);
+/** Calls method in the main process; its handler (electron/main.ts) answers an ApiReply, never throws. */
+function invoke<M extends ApiMethod>(method: M, args: ApiArgs[M]): Promise<ApiReply<ApiResult[M]>> {
+  const channel = channelOf(method);
+  // VS Code's validateIPC: only memscope channels ever reach ipcRenderer.
+  if (!channel.startsWith('memscope:')) return Promise.resolve({ ok: false, error: { code: 'bad-arg', message: 'not a memscope channel' } });
+  return ipcRenderer.invoke(channel, ...args);
 }
 
-const bridge = Object.fromEntries(API_METHODS.map((m) => [m, (...args: unknown[]) => invoke(m, args)])) as unknown as MemscopeBridge;
-bridge.describeSource = () => invoke('describeSource', []) as ReturnType<MemscopeBridge['describeSource']>;
-bridge.onTick = (listener: (tick: Tick) => void) => {
-  const wrapped = (_event: IpcRendererEvent, tick: Tick) => listener(tick);
-  ipcRenderer.on(TICK_CHANNEL, wrapped);
-  return () => {
-    ipcRenderer.removeListener(TICK_CHANNEL, wrapped);
-  };
+const methods = buildApiReplyFunctions((method) => (...args) => invoke(method, args));
+
+const bridge: PreloadBridge = {
+  ...methods,
+  onTick(listener: (tick: Tick) => void) {
+    const wrapped = (_event: IpcRendererEvent, tick: Tick) => listener(tick);
+    ipcRenderer.on(TICK_CHANNEL, wrapped);
+    return () => {
+      ipcRenderer.removeListener(TICK_CHANNEL, wrapped);
+    };
+  },
 };
 
 contextBridge.exposeInMainWorld('memscope', bridge);

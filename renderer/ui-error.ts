@@ -20,11 +20,11 @@ const HINTS: Record<ApiErrorCode, string> = {
   internal: 'Something went wrong in memscope or the connection to it.',
 };
 
-/** Classifies a thrown value. */
+/**
+ * Classifies a thrown value. Both bridges (renderer/api/) throw ApiErrors decoded from the transport's
+ * ApiErrorBody; anything else is a fault of this page, whatever words its message holds.
+ */
 export function toUiError(err: unknown): UiError {
   if (isApiError(err)) return { code: err.code, message: err.message, hint: HINTS[err.code] };
-  const message = err instanceof Error ? err.message : String(err);
-  // Electron's ipcRenderer.invoke flattens errors into "Error invoking remote method …: ApiError: msg".
-  const code = /\b(gone|denied|unauthorized|malformed|bad-arg)\b/.exec(message)?.[1] as ApiErrorCode | undefined;
-  return { code: code ?? 'internal', message, hint: HINTS[code ?? 'internal'] };
+  return { code: 'internal', message: err instanceof Error ? err.message : String(err), hint: HINTS.internal };
 }

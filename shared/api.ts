@@ -1,5 +1,6 @@
 // THE contract between the renderer and the host: one interface implemented once by
 // electron/host/service.ts and carried unchanged over IPC (Electron) and HTTP (browser mode).
+import type { ApiErrorBody } from './errors.js';
 import type { HistorySample } from './history/sample.js';
 import type { TranslationReport } from './mm/translate.js';
 import type { MappingGroup } from './proc/group.js';
@@ -114,7 +115,11 @@ export interface HostCacheGeometryInfo {
   problems: string[];
 }
 
-/** The API every shell (CLI, Electron IPC, HTTP) exposes; arguments are validated by shared/validate.ts. */
+/**
+ * The API every shell (CLI, Electron IPC, HTTP) exposes; arguments are validated by shared/validate-args.ts.
+ * Adding a method here without serving it fails the build: API_METHOD_TABLE below, the argument validators
+ * (shared/validate-args.ts) and MemscopeService (electron/host/service.ts) each name every method.
+ */
 export interface MemscopeApi {
   /** The latest tick of every process. */
   listProcesses(): Promise<Tick>;
@@ -140,29 +145,7 @@ export interface MemscopeApi {
   translateAddress(pid: number, addressHex: string): Promise<TranslationReport>;
   /** The host's data-cache geometry from sysfs (or the built-in fallback, saying why). */
   getCacheGeometry(): Promise<HostCacheGeometryInfo>;
-}
-
-/** Every method name of MemscopeApi, for IPC channel and HTTP route tables. */
-export const API_METHODS = [
-  'listProcesses',
-  'getProcess',
-  'getMappings',
-  'getMapping',
-  'getHistory',
-  'getSystem',
-  'exportSnapshot',
-  'openSnapshot',
-  'diffSnapshots',
-  'getPages',
-  'translateAddress',
-  'getCacheGeometry',
-] as const satisfies readonly (keyof MemscopeApi)[];
-
-/** What the renderer holds: the API plus the live tick stream (IPC events or Server-Sent Events). */
-export interface MemscopeBridge extends MemscopeApi {
-  /** Calls listener with every new tick; returns the unsubscribe function. */
-  onTick(listener: (tick: Tick) => void): () => void;
-  /** Where the data comes from, for the title bar ("this machine", or a host name). */
+  /** Where the data comes from, for the title bar ("this machine", or a host name) and the connection watchdog. */
   describeSource(): Promise<SourceInfo>;
 }
 
@@ -170,12 +153,85 @@ export interface MemscopeBridge extends MemscopeApi {
 export interface SourceInfo {
   hostname: string;
   /** 'electron' (IPC) or 'http' (browser mode). */
-  transport: 'electron' | 'http';
+  transport: ApiTransport;
   intervalMs: number;
 }
 
+/** How a renderer reaches the host: the desktop app's IPC, or HTTP (browser mode, remote hosts). */
+export type ApiTransport = 'electron' | 'http';
+
 /** A MemscopeApi method name. */
-export type ApiMethod = (typeof API_METHODS)[number];
+export type ApiMethod = keyof MemscopeApi;
+
+/** Each method's arguments, as a tuple. */
+export type ApiArgs = { [M in ApiMethod]: Parameters<MemscopeApi[M]> };
+
+/** What each method resolves to. */
+export type ApiResult = { [M in ApiMethod]: Awaited<ReturnType<MemscopeApi[M]>> };
+
+/**
+ * MemscopeApi as a mapped type. Generic code (`api[method](...args)` with `method: M`) type-checks
+ * only against this form: TypeScript correlates ApiArgs[M] and ApiResult[M] through one mapped type,
+ * never through the interface's separate members. MemscopeApi and ApiFunctions are assignable both ways.
+ */
+export type ApiFunctions = { [M in ApiMethod]: (...args: ApiArgs[M]) => Promise<ApiResult[M]> };
+
+/**
+ * Every method, once: a Record over ApiMethod, so a method of MemscopeApi missing here (or a name
+ * that is not one) is a compile error, which a bare array cannot give.
+ */
+const API_METHOD_TABLE: Record<ApiMethod, true> = {
+  listProcesses: true,
+  getProcess: true,
+  getMappings: true,
+  getMapping: true,
+  getHistory: true,
+  getSystem: true,
+  exportSnapshot: true,
+  openSnapshot: true,
+  diffSnapshots: true,
+  getPages: true,
+  translateAddress: true,
+  getCacheGeometry: true,
+  describeSource: true,
+};
+
+/** Every method name of MemscopeApi, for IPC channel and HTTP route tables. */
+export const API_METHODS: readonly ApiMethod[] = Object.freeze(Object.keys(API_METHOD_TABLE) as ApiMethod[]);
+
+/** True when name is a MemscopeApi method. */
+export function isApiMethod(name: unknown): name is ApiMethod {
+  return typeof name === 'string' && Object.hasOwn(API_METHOD_TABLE, name);
+}
+
+/** One value per method, made by make (the one loop over API_METHODS that the builders below share). */
+function buildMethodTable(make: (method: ApiMethod) => unknown): Record<ApiMethod, unknown> {
+  const table: Partial<Record<ApiMethod, unknown>> = {};
+  for (const method of API_METHODS) table[method] = make(method);
+  return table as Record<ApiMethod, unknown>; // complete: API_METHODS holds every key of the exhaustive table
+}
+
+/**
+ * A transport's client side: one wrapper per method, made by make, checked against that method's own
+ * argument and result types (make's signature spells them out: TypeScript would check a generic
+ * `ApiFunctions[M]` result against every method's type at once).
+ */
+export function buildApiFunctions(make: <M extends ApiMethod>(method: M) => (...args: ApiArgs[M]) => Promise<ApiResult[M]>): ApiFunctions {
+  return buildMethodTable(make) as ApiFunctions;
+}
+
+/** As buildApiFunctions, for the IPC side whose wrappers answer ApiReplies (the preload). */
+export function buildApiReplyFunctions(
+  make: <M extends ApiMethod>(method: M) => (...args: ApiArgs[M]) => Promise<ApiReply<ApiResult[M]>>,
+): ApiReplyFunctions {
+  return buildMethodTable(make) as ApiReplyFunctions;
+}
+
+/** What the renderer holds: the API plus the live tick stream (IPC events or Server-Sent Events). */
+export interface MemscopeBridge extends MemscopeApi {
+  /** Calls listener with every new tick; returns the unsubscribe function. */
+  onTick(listener: (tick: Tick) => void): () => void;
+}
 
 /** IPC channel of a method: "memscope:<method>" (the preload rejects anything else). */
 export function channelOf(method: ApiMethod): string {
@@ -186,7 +242,14 @@ export function channelOf(method: ApiMethod): string {
 export const TICK_CHANNEL = 'memscope:tick';
 
 /**
- * What an IPC handler returns: Electron keeps only an Error's message across ipcRenderer.invoke
- * and contextBridge, so errors travel as data and the preload rethrows them as "[code] message".
+ * How one call ended, as IPC carries it: Electron keeps only an Error's message across
+ * ipcRenderer.invoke and contextBridge, so errors travel as data (the ApiErrorBody HTTP sends
+ * too, encoded by encodeApiError) and renderer/api/ipc-client.ts rethrows them (decodeApiError).
  */
-export type IpcEnvelope = { ok: true; value: unknown } | { ok: false; code: string; message: string };
+export type ApiReply<T> = { ok: true; value: T } | { ok: false; error: ApiErrorBody };
+
+/** Every method answering an ApiReply instead of throwing: the IPC form of ApiFunctions. */
+export type ApiReplyFunctions = { [M in ApiMethod]: (...args: ApiArgs[M]) => Promise<ApiReply<ApiResult[M]>> };
+
+/** What the preload exposes as window.memscope: every method answering an ApiReply, and the tick stream. */
+export type PreloadBridge = ApiReplyFunctions & Pick<MemscopeBridge, 'onTick'>;

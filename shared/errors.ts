@@ -45,8 +45,15 @@ export interface ApiErrorBody {
 
 const CODES: readonly ApiErrorCode[] = ['gone', 'denied', 'unauthorized', 'malformed', 'bad-arg', 'internal'];
 
-/** Rebuilds an ApiError from a transported body; anything unexpected becomes 'internal'. */
-export function apiErrorFromBody(body: unknown): ApiError {
+/** The one way an error leaves the host on any transport: its code and message; anything not an ApiError is 'internal'. */
+export function encodeApiError(err: unknown): ApiErrorBody {
+  if (isApiError(err)) return { code: err.code, message: err.message };
+  const message = (err as { message?: unknown } | null | undefined)?.message;
+  return { code: 'internal', message: typeof message === 'string' ? message : String(err) };
+}
+
+/** The one way a client turns a transported error body back into an ApiError; anything unexpected becomes 'internal'. */
+export function decodeApiError(body: unknown): ApiError {
   const b = body as Partial<ApiErrorBody> | null;
   const code = CODES.find((c) => c === b?.code) ?? 'internal';
   return new ApiError(code, typeof b?.message === 'string' ? b.message : 'unknown error');

@@ -1,7 +1,8 @@
 // Implements MemscopeApi once, for the Electron main process, the CLI and the HTTP server:
 // a Sampler ticking at an interval (or on demand: tickNow, as `memscope top`), bounded histories
 // (none for top), and on-demand per-process reads.
-import type { HostCacheGeometryInfo, MappingsReport, MemscopeApi, ProcessDetail, ProcessHistory, SystemSummary, Tick } from '../../shared/api.js';
+import { hostname } from 'node:os';
+import type { ApiTransport, HostCacheGeometryInfo, MappingsReport, MemscopeApi, ProcessDetail, ProcessHistory, SourceInfo, SystemSummary, Tick } from '../../shared/api.js';
 import { ApiError } from '../../shared/errors.js';
 import { HistoryStore } from '../../shared/history/history-store.js';
 import type { TranslationReport } from '../../shared/mm/translate.js';
@@ -34,6 +35,8 @@ export interface ServiceOptions {
   maxHistoryProcesses?: number;
   /** /proc root, for tests. */
   procRoot?: string;
+  /** How renderers reach this service, for describeSource: 'electron' in the desktop app's main process, else 'http' (serve). */
+  transport?: ApiTransport;
 }
 
 /** Ticks are forgotten from history after this many ticks unseen. */
@@ -42,6 +45,7 @@ const FORGET_AFTER_TICKS = 60;
 /** The one implementation of MemscopeApi. */
 export class MemscopeService implements MemscopeApi {
   readonly intervalMs: number;
+  private readonly transport: ApiTransport;
   private readonly sampler: Sampler;
   private readonly reader: ProcReader;
   /** null when the options asked for no history. */
@@ -52,6 +56,7 @@ export class MemscopeService implements MemscopeApi {
 
   constructor(options: ServiceOptions = {}) {
     this.intervalMs = options.intervalMs ?? 1000;
+    this.transport = options.transport ?? 'http';
     this.sampler = new Sampler(options.procRoot === undefined ? {} : { procRoot: options.procRoot });
     this.reader = new ProcReader(options.procRoot);
     const historyCapacity = options.historyCapacity ?? 600;
@@ -162,6 +167,10 @@ export class MemscopeService implements MemscopeApi {
 
   async getCacheGeometry(): Promise<HostCacheGeometryInfo> {
     return readHostCacheGeometry();
+  }
+
+  async describeSource(): Promise<SourceInfo> {
+    return { hostname: hostname(), transport: this.transport, intervalMs: this.intervalMs };
   }
 
   private findRow(pid: number): ProcessRow | null {

@@ -1,7 +1,7 @@
 // The ONLY file that knows how the renderer reaches a host: the active host of hosts-store, which is
 // the local one (Electron's preload bridge window.memscope, else browser mode over HTTP with the token
 // the page was opened with) or a remote memscope serve added by URL + token (HTTP, usually through an SSH tunnel).
-import type { MemscopeBridge, SourceInfo } from '../../shared/api.js';
+import type { MemscopeBridge, PreloadBridge, SourceInfo } from '../../shared/api.js';
 import { isApiError } from '../../shared/errors.js';
 import { LOCAL_HOST_ID, readActiveHost, readHostToken, storeActiveHost, type HostEntry } from '../state/hosts-store.js';
 import { createHttpBridge } from './http-client.js';
@@ -10,7 +10,7 @@ import { createIpcBridge } from './ipc-client.js';
 declare global {
   interface Window {
     /** Exposed by electron/preload.ts through contextBridge; absent in browser mode. */
-    memscope?: MemscopeBridge;
+    memscope?: PreloadBridge;
   }
 }
 

@@ -1,21 +1,22 @@
-// Electron: wraps the preload's window.memscope so its errors ("[code] message", the only form
-// that survives contextBridge) become ApiErrors again, as over HTTP.
-import { API_METHODS, type MemscopeBridge } from '../../shared/api.js';
-import { ApiError, apiErrorFromBody } from '../../shared/errors.js';
+// Electron: wraps the preload's window.memscope, whose methods answer ApiReplies (errors as data: an
+// Error crossing contextBridge keeps only its message), into a MemscopeBridge that returns values and
+// throws ApiErrors, as the HTTP bridge does.
+import { buildApiFunctions, type ApiReply, type ApiReplyFunctions, type MemscopeBridge, type PreloadBridge } from '../../shared/api.js';
+import { decodeApiError } from '../../shared/errors.js';
 
-function toApiError(err: unknown): ApiError {
-  const message = err instanceof Error ? err.message : String(err);
-  const m = /\[([a-z-]+)\] (.*)$/s.exec(message);
-  return m === null ? new ApiError('internal', message) : apiErrorFromBody({ code: m[1], message: m[2] });
+/** The value of a reply, or its error rethrown as an ApiError. */
+function unwrapReply<T>(reply: ApiReply<T>): T {
+  if (reply.ok) return reply.value;
+  throw decodeApiError(reply.error);
 }
 
-/** A bridge over the preload's raw one with errors restored. */
-export function createIpcBridge(raw: MemscopeBridge): MemscopeBridge {
-  const wrapped = { ...raw } as Record<string, unknown>;
-  for (const method of [...API_METHODS, 'describeSource'] as const) {
-    const fn = raw[method] as (...args: unknown[]) => Promise<unknown>;
-    wrapped[method] = (...args: unknown[]) => fn(...args).catch((err: unknown) => Promise.reject(toApiError(err)));
-  }
-  wrapped['onTick'] = raw.onTick;
-  return wrapped as unknown as MemscopeBridge;
+/** A bridge over the preload's raw one: values returned, errors thrown as ApiErrors. */
+export function createIpcBridge(raw: PreloadBridge): MemscopeBridge {
+  const replying: ApiReplyFunctions = raw;
+  const methods = buildApiFunctions(
+    (method) =>
+      async (...args) =>
+        unwrapReply(await replying[method](...args)),
+  );
+  return { ...methods, onTick: raw.onTick };
 }

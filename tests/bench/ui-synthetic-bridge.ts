@@ -1,7 +1,8 @@
 // The UI benchmark's data source, run inside the page before the app loads (page.addInitScript): a
 // window.memscope bridge whose ticks are synthetic (N processes, some churn) and pushed on command;
 // every other call goes to the real `memscope serve` that served the page. Self-contained: serialised with toString().
-import type { MemscopeBridge, Tick } from '../../shared/api.js';
+import type { ApiReply, PreloadBridge, Tick } from '../../shared/api.js';
+import type { ApiErrorBody } from '../../shared/errors.js';
 import type { ProcessRow } from '../../shared/proc/types.js';
 
 /** What the page script needs to know. */
@@ -41,7 +42,7 @@ export interface BenchControls {
 }
 
 interface PageGlobals {
-  memscope?: MemscopeBridge;
+  memscope?: PreloadBridge;
   __bench?: BenchControls;
   requestAnimationFrame(cb: (now: number) => void): number;
   PerformanceObserver: new (cb: (list: { getEntries(): { startTime: number; duration: number }[] }) => void) => { observe(o: { type: string; buffered: boolean }): void };
@@ -122,36 +123,29 @@ export function installSyntheticBridge(params: SyntheticBridgeParams): void {
     for (const l of listeners) l(latest);
   };
 
-  const call = async (method: string, args: unknown[]): Promise<unknown> => {
+  // What the preload answers (an ApiReply, which renderer/api/ipc-client.ts unwraps), from the server's {value} or {error}.
+  const call = async (method: string, args: unknown[]): Promise<ApiReply<unknown>> => {
     const r = await fetch(`${params.base}/api/${method}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${params.token}` },
       body: JSON.stringify({ args }),
     });
-    const body = (await r.json()) as { value?: unknown; error?: { code: string; message: string } };
-    // The preload's error form, which renderer/api/ipc-client.ts turns back into an ApiError.
-    if (!r.ok) throw new Error(`[${body.error?.code ?? 'internal'}] ${body.error?.message ?? `HTTP ${r.status}`}`);
-    return body.value;
+    const body = (await r.json()) as { value?: unknown; error?: ApiErrorBody };
+    if (!r.ok) return { ok: false, error: body.error ?? { code: 'internal', message: `HTTP ${r.status}` } };
+    return { ok: true, value: body.value };
   };
-  const proxy = <T>(method: string) => ((...args: unknown[]) => call(method, args)) as unknown as T;
 
-  // The tick side is synthetic; the rest is the real server's (the Proxy below adds any method not listed).
-  const bridge: Partial<MemscopeBridge> = {
-    listProcesses: async () => latest ?? makeTick(),
-    getHistory: async (pid: number) => ({ pid, intervalMs: 1000, samples: [] }),
-    getProcess: proxy('getProcess'),
-    getMappings: proxy('getMappings'),
-    getSystem: proxy('getSystem'),
-    exportSnapshot: proxy('exportSnapshot'),
-    openSnapshot: proxy('openSnapshot'),
-    diffSnapshots: proxy('diffSnapshots'),
-    describeSource: async () => ({ hostname: `bench-${params.processCount}`, transport: 'electron', intervalMs: 1000 }),
+  // The tick side is synthetic; the rest is the real server's (the Proxy below adds every method not listed).
+  const bridge: Partial<PreloadBridge> = {
+    listProcesses: async () => ({ ok: true, value: latest ?? makeTick() }),
+    getHistory: async (pid: number) => ({ ok: true, value: { pid, intervalMs: 1000, samples: [] } }),
+    describeSource: async () => ({ ok: true, value: { hostname: `bench-${params.processCount}`, transport: 'electron', intervalMs: 1000 } }),
     onTick(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
   };
-  g.memscope = new Proxy(bridge, { get: (target, key) => (key in target ? target[key as keyof MemscopeBridge] : (...args: unknown[]) => call(String(key), args)) }) as MemscopeBridge;
+  g.memscope = new Proxy(bridge, { get: (target, key) => (key in target ? target[key as keyof PreloadBridge] : (...args: unknown[]) => call(String(key), args)) }) as PreloadBridge;
 
   const longTasks: { startTime: number; duration: number }[] = [];
   new g.PerformanceObserver((list) => longTasks.push(...list.getEntries())).observe({ type: 'longtask', buffered: true });

@@ -5,13 +5,12 @@
 import { randomBytes } from 'node:crypto';
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { hostname } from 'node:os';
 import { extname, join, normalize, resolve } from 'node:path';
-import type { SourceInfo, Tick } from '../../../shared/api.js';
-import { ApiError, HTTP_STATUS_OF, isApiError } from '../../../shared/errors.js';
+import { isApiMethod, type Tick } from '../../../shared/api.js';
+import { ApiError, encodeApiError, HTTP_STATUS_OF } from '../../../shared/errors.js';
 import { isLoopbackOrigin } from '../../../shared/loopback.js';
 import { quoteUserInput } from '../../../shared/text/escape.js';
-import { isApiMethod, validateApiArgs } from '../../../shared/validate-args.js';
+import { callApi } from '../../../shared/validate-args.js';
 import { boundConnections } from './connection-bounds.js';
 import { readBearerToken, tokenMatches } from './bearer.js';
 import { BodyBudget, BodyTooLargeError, readJsonBody } from './body-reader.js';
@@ -85,11 +84,12 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.end(text);
 }
 
-function sendError(res: ServerResponse, err: unknown): void {
-  const e = isApiError(err) ? err : new ApiError('internal', (err as Error | undefined)?.message ?? String(err));
+/** An error as every transport sends it (the ApiErrorBody of shared/errors.ts), with the status its code maps to unless given. */
+function sendError(res: ServerResponse, err: unknown, status?: number): void {
+  const error = encodeApiError(err);
   // A refused body is left unread: closing the connection keeps it from being drained or buffered.
-  if (e instanceof BodyTooLargeError) res.setHeader('connection', 'close');
-  sendJson(res, e instanceof BodyTooLargeError ? e.httpStatus : HTTP_STATUS_OF[e.code], { error: { code: e.code, message: e.message } });
+  if (err instanceof BodyTooLargeError) res.setHeader('connection', 'close');
+  sendJson(res, status ?? (err instanceof BodyTooLargeError ? err.httpStatus : HTTP_STATUS_OF[error.code]), { error });
 }
 
 /** Starts the server; resolves once it listens. */
@@ -99,7 +99,6 @@ export async function startServer(service: MemscopeService, options: ServerOptio
   const clients = new Set<ServerResponse>();
   const bodyBudget = new BodyBudget();
   const acceptedHosts = acceptedHostNames(options.host);
-  const source: SourceInfo = { hostname: hostname(), transport: 'http', intervalMs: service.intervalMs };
 
   const unsubscribe = service.onTick((tick: Tick) => {
     if (clients.size === 0) return;
@@ -116,7 +115,7 @@ export async function startServer(service: MemscopeService, options: ServerOptio
     res.setHeader('x-content-type-options', 'nosniff');
     if (!isAcceptedHostHeader(req.headers.host, acceptedHosts)) {
       const message = `Host ${quoteUserInput(req.headers.host ?? '')} is not this server (DNS rebinding?): use the URL memscope serve printed`;
-      sendJson(res, 421, { error: { code: 'denied', message } });
+      sendError(res, new ApiError('denied', message), 421);
       return;
     }
     if (options.metrics !== undefined && handleMetricsRequest(req, res, { collector: options.metrics, token })) return;
@@ -129,7 +128,7 @@ export async function startServer(service: MemscopeService, options: ServerOptio
     res.setHeader('vary', 'Origin');
     if (origin !== undefined) {
       if (!isAllowedOrigin(origin, req.headers.host)) {
-        sendJson(res, 403, { error: { code: 'denied', message: `origin ${origin} may not call this API (only the app served from a loopback address)` } });
+        sendError(res, new ApiError('denied', `origin ${origin} may not call this API (only the app served from a loopback address)`));
         return;
       }
       res.setHeader('access-control-allow-origin', origin);
@@ -146,23 +145,20 @@ export async function startServer(service: MemscopeService, options: ServerOptio
     // The query token only where a header cannot be set (EventSource); elsewhere it would end up in logs and history.
     const given = readBearerToken(req.headers.authorization) ?? (isEventStream ? url.searchParams.get('token') : null);
     if (!tokenMatches(given, token)) {
-      sendJson(res, 401, { error: { code: 'unauthorized', message: 'missing or wrong token: use the URL memscope serve printed' } });
+      sendError(res, new ApiError('unauthorized', 'missing or wrong token: use the URL memscope serve printed'));
       return;
     }
     if (isEventStream) return streamTicks(req, res);
     if (req.method !== 'POST') {
-      sendJson(res, 405, { error: { code: 'bad-arg', message: `${req.method ?? '?'} not allowed: POST /api/<method>` } });
+      sendError(res, new ApiError('bad-arg', `${req.method ?? '?'} not allowed: POST /api/<method>`), 405);
       return;
     }
     const body = await readJsonBody(req, res, bodyBudget);
     if (typeof body !== 'object' || body === null || Array.isArray(body)) {
       throw new ApiError('bad-arg', 'request body must be a JSON object: {"args": [...]}');
     }
-    if (name === 'describeSource') return sendJson(res, 200, { value: source });
     if (!isApiMethod(name)) throw new ApiError('bad-arg', `no such API method: ${name}`);
-    const args = validateApiArgs(name, (body as { args?: unknown }).args ?? []);
-    const fn = service[name] as (...a: unknown[]) => Promise<unknown>;
-    sendJson(res, 200, { value: await fn.apply(service, args) });
+    sendJson(res, 200, { value: await callApi(service, name, (body as { args?: unknown }).args ?? []) });
   }
 
   function streamTicks(req: IncomingMessage, res: ServerResponse): void {
@@ -180,7 +176,7 @@ export async function startServer(service: MemscopeService, options: ServerOptio
     const rel = normalize(decodeURIComponent(pathname)).replace(/^(\.\.[/\\])+/, '');
     let file = join(staticRoot, rel === '/' ? 'index.html' : rel);
     if (!file.startsWith(staticRoot)) {
-      sendJson(res, 403, { error: { code: 'denied', message: 'outside the app' } });
+      sendError(res, new ApiError('denied', 'outside the app'));
       return;
     }
     if (!existsSync(file) || statSync(file).isDirectory()) file = join(staticRoot, 'index.html');
