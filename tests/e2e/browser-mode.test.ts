@@ -3,6 +3,7 @@
 // localhost (a CSP cannot name [::1], and the host menu says so).
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createServer, type Server } from 'node:http';
 import { type AddressInfo } from 'node:net';
 import { hostname } from 'node:os';
@@ -70,6 +71,8 @@ describe('browser mode in Chromium: CSP, framing, IPv6 loopback', { skip: skipRe
       await refused;
       const frame = page.frames().find((f) => f !== page.mainFrame());
       assert.ok(frame !== undefined);
+      // The console speaks as the navigation is refused; the frame commits its error page a moment later.
+      for (const deadline = Date.now() + WAIT_MS; !frame.url().startsWith('chrome-error:') && Date.now() < deadline; ) await sleep(50);
       assert.match(frame.url(), /^chrome-error:/, 'the frame holds an error page');
       assert.equal(await frame.locator('#root').count(), 0, 'nothing of the app rendered in the frame');
     } finally {
