@@ -5,7 +5,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type TraceOp, formatRepTrace, packTraceOps } from '../../../../../shared/sim/trace.js';
@@ -14,6 +14,7 @@ import { createGlibcReplay, runGlibcReplay } from '../../../../../shared/sim/mal
 import { parseGlibcTunables } from '../../../../../shared/sim/malloc/glibc/params.js';
 import { MallocEvent, REFUSED_CALL_NAMES, createMallocEventLog } from '../../../../../shared/sim/malloc/events.js';
 import { readHostMapLimitBytes } from '../../../../../electron/host/system/map-limit.js';
+import { oracleMissing, requireOracle } from '../../../../helpers/oracles.js';
 import { type ReplayMode, compareWithRealGlibc, formatHarnessArgs, getReplayHarness, readModelOptions } from './real-glibc.js';
 
 const a = (id: number, size: number): TraceOp => ({ op: 'a', id, size });
@@ -73,18 +74,15 @@ function readModelRefusals(ops: TraceOp[], tunables: string): string[] {
   return log.events.filter((e) => e.kind === MallocEvent.refused).map((e) => `${REFUSED_CALL_NAMES[e.a]} ${e.c}`);
 }
 
-/** strace, found without a PATH (the harness runs with a clean environment). */
-const STRACE = ['/usr/bin/strace', '/bin/strace'].find((p) => existsSync(p));
-
-/** Runs the real harness under strace; null when strace cannot run here (not installed, ptrace refused). */
-function straceRealGlibc(ops: TraceOp[], tunables: string): string | null {
-  if (STRACE === undefined) return null;
+/** Runs the real harness under strace (found without a PATH: the harness runs with a clean environment). */
+function straceRealGlibc(ops: TraceOp[], tunables: string): string {
+  const strace = requireOracle('strace');
   const dir = mkdtempSync(join(tmpdir(), 'memscope-strace-'));
   try {
     const logFile = join(dir, 'strace.log');
     const env: Record<string, string> = tunables === '' ? {} : { GLIBC_TUNABLES: tunables };
-    const run = spawnSync(STRACE, ['-o', logFile, '-e', 'trace=brk,mmap,mremap', getReplayHarness(), ...formatHarnessArgs({})], { input: formatRepTrace(packTraceOps(ops)), env });
-    if (run.error !== undefined || run.status !== 0) return null;
+    const run = spawnSync(strace, ['-o', logFile, '-e', 'trace=brk,mmap,mremap', getReplayHarness(), ...formatHarnessArgs({})], { input: formatRepTrace(packTraceOps(ops)), env });
+    assert.ok(run.error === undefined && run.status === 0, `strace ran the harness: ${String(run.error ?? run.stderr)}`);
     return readFileSync(logFile, 'utf8');
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -112,7 +110,7 @@ describe('requests the kernel refuses: simulator vs real glibc 2.36', () => {
     assert.deepEqual(real.map(regionOf), ['mmap', 'heap', 'null'], 'premise: the three sides of the limit');
   });
 
-  test('the calls on the way are those glibc makes: mmap, then brk, then mmap as MORECORE', (t) => {
+  test('the calls on the way are those glibc makes: mmap, then brk, then mmap as MORECORE', { skip: oracleMissing('strace') }, () => {
     const cases: [TraceOp[], string][] = [
       [[a(0, TIB), a(1, 100)], ''],
       [[...BUSY_HEAP, a(20, 2 ** 47)], ''],
@@ -121,10 +119,6 @@ describe('requests the kernel refuses: simulator vs real glibc 2.36', () => {
     ];
     for (const [ops, tunables] of cases) {
       const log = straceRealGlibc(ops, tunables);
-      if (log === null) {
-        t.skip('strace cannot run here');
-        return;
-      }
       const real = readRefusedCalls(log);
       assert.ok(real.length > 0, 'premise: the kernel refused something');
       assert.deepEqual(readModelRefusals(ops, tunables), real);

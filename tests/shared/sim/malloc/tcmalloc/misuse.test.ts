@@ -10,6 +10,7 @@ import { parseTcmallocEnv } from '../../../../../shared/sim/malloc/tcmalloc/para
 import { HeapMisuseError } from '../../../../../shared/sim/malloc/heap-misuse.js';
 import { readHostMapLimitBytes } from '../../../../../electron/host/system/map-limit.js';
 import { compareWithRealTcmalloc, replayWithRealTcmalloc } from './real-tcmalloc.js';
+import { oracleMissing } from '../../../../helpers/oracles.js';
 
 const a = (id: number, size: number): TraceOp => ({ op: 'a', id, size });
 const f = (id: number): TraceOp => ({ op: 'f', id });
@@ -31,7 +32,7 @@ function runModel(ops: TraceOp[]): { offsets: (number | null)[]; misuse: HeapMis
   return { offsets, misuse };
 }
 
-describe('heap misuse: TCMalloc model vs real gperftools 2.10', () => {
+describe('heap misuse: TCMalloc model vs real gperftools 2.10', { skip: oracleMissing('libtcmalloc-minimal') }, () => {
   const cases: [string, TraceOp[], number, number[]][] = [
     // [what, ops, op of the misuse, ops the real library hands the freed block out again]
     ['double free of a small object', [a(0, 24), f(0), f(0), a(1, 24), a(2, 24), a(3, 24)], 2, [3, 4, 5]],

@@ -5,12 +5,13 @@ import assert from 'node:assert/strict';
 import { type TraceOp, packTraceOps } from '../../../../../shared/sim/trace.js';
 import { readHostMapLimitBytes } from '../../../../../electron/host/system/map-limit.js';
 import { compareWithRealTcmalloc } from './real-tcmalloc.js';
+import { oracleMissing } from '../../../../helpers/oracles.js';
 
 const a = (id: number, size: number): TraceOp => ({ op: 'a', id, size });
 const f = (id: number): TraceOp => ({ op: 'f', id });
 const r = (id: number, size: number): TraceOp => ({ op: 'r', id, size });
 
-describe('page heap growth the kernel refuses: TCMalloc model vs real gperftools 2.10', () => {
+describe('page heap growth the kernel refuses: TCMalloc model vs real gperftools 2.10', { skip: oracleMissing('libtcmalloc-minimal') }, () => {
   for (const size of [2 ** 40, 2 ** 47, Number.MAX_SAFE_INTEGER]) {
     test(`malloc and realloc of ${size} bytes are NULL; the old block stays allocated`, () => {
       const ops = [
