@@ -2,8 +2,12 @@
 // Addresses are hex strings or bigint, never number: x86-64 user space reaches 2^47 and
 // [vsyscall] sits at ffffffffff600000, past Number.MAX_SAFE_INTEGER.
 
-/** Base page size in kB on x86-64 (PAGE_SIZE 4096); callers on other machines pass their own. */
-export const PAGE_SIZE_KB = 4;
+/** log2 of the base page size on x86-64 (arch/x86/include/asm/page_types.h). */
+export const PAGE_SHIFT = 12;
+/** Base page size in bytes on x86-64 (1 << PAGE_SHIFT); the one definition every reader and simulator uses. */
+export const PAGE_SIZE = 1 << PAGE_SHIFT;
+/** Base page size in kB, the unit smaps and status print; callers on other machines pass their own. */
+export const PAGE_SIZE_KB = PAGE_SIZE / 1024;
 
 const IEC_UNITS = ['KiB', 'MiB', 'GiB', 'TiB', 'PiB', 'EiB'] as const;
 

@@ -2,10 +2,8 @@
 // Offsets use bigint: the [vsyscall] page's entry lies beyond 2^53.
 import { closeSync, openSync, readSync } from 'node:fs';
 import { PAGEMAP_ENTRY_BYTES } from '../../shared/proc/pagemap.js';
-import { hexToBigInt } from '../../shared/units.js';
+import { hexToBigInt, PAGE_SHIFT } from '../../shared/units.js';
 import { toApiError } from './proc-reader.js';
-
-const PAGE_SHIFT = 12n;
 
 /** Reads the pagemap entries of pageCount pages from startHex; returns the raw bytes. Throws ApiError. */
 export function readPagemapRange(pid: number, startHex: string, pageCount: number, procRoot = '/proc'): Uint8Array {
@@ -14,7 +12,7 @@ export function readPagemapRange(pid: number, startHex: string, pageCount: numbe
   let fd = -1;
   try {
     fd = openSync(path, 'r');
-    const base = (hexToBigInt(startHex) >> PAGE_SHIFT) * BigInt(PAGEMAP_ENTRY_BYTES);
+    const base = (hexToBigInt(startHex) >> BigInt(PAGE_SHIFT)) * BigInt(PAGEMAP_ENTRY_BYTES);
     let done = 0;
     while (done < bytes.length) {
       const n = readSync(fd, bytes, done, bytes.length - done, base + BigInt(done));

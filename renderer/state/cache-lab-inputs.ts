@@ -6,7 +6,9 @@ import { AccessListParseError, parseAccessList } from '../../shared/sim/cache/ac
 import { createListPattern, type AccessPattern } from '../../shared/sim/cache/access-pattern.js';
 import { parseGeometrySpec, parseSizeBytes, type CacheGeometry } from '../../shared/sim/cache/geometry.js';
 import { findPatternKind, PATTERN_KINDS } from '../../shared/sim/cache/pattern-catalog.js';
-import { PAGE_2M_BYTES, PAGE_4K_BYTES, validateTlbGeometry, type TlbGeometry } from '../../shared/sim/tlb/params.js';
+import { validateTlbGeometry, type TlbGeometry } from '../../shared/sim/tlb/params.js';
+import { PMD_SIZE } from '../../shared/mm/translate.js';
+import { PAGE_SIZE } from '../../shared/units.js';
 
 /** Most accesses one pattern may make in the lab: it runs on the UI thread (about half a second per 8 M). */
 export const MAX_LAB_ACCESSES = 8 * 1024 * 1024;
@@ -165,7 +167,7 @@ export function buildLabInputs(settings: LabSettings): LabInputs {
   }
   const tlbs: TlbGeometry[] = [];
   try {
-    tlbs.push(buildTlb(settings.tlb4k, PAGE_4K_BYTES, '4 KiB TLB'), buildTlb(settings.tlb2m, PAGE_2M_BYTES, '2 MiB TLB'));
+    tlbs.push(buildTlb(settings.tlb4k, PAGE_SIZE, '4 KiB TLB'), buildTlb(settings.tlb2m, PMD_SIZE, '2 MiB TLB'));
   } catch (err) {
     errors.tlb = err instanceof Error ? err.message : String(err);
   }

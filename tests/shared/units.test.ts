@@ -1,7 +1,21 @@
 // shared/units.ts: hex ⇄ bigint addresses, kB/pages, formatKb, formatBytes; expectations worked out by hand.
+import { execFileSync } from 'node:child_process';
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { bigIntToHex, formatBytes, formatKb, formatSizeBytes, hexToBigInt, kbToBytes, mappingSizeKb, pagesToKb, type FormatBytesOptions } from '../../shared/units.js';
+import {
+  bigIntToHex,
+  formatBytes,
+  formatKb,
+  formatSizeBytes,
+  hexToBigInt,
+  kbToBytes,
+  mappingSizeKb,
+  PAGE_SHIFT,
+  PAGE_SIZE,
+  PAGE_SIZE_KB,
+  pagesToKb,
+  type FormatBytesOptions,
+} from '../../shared/units.js';
 
 describe('hex ⇄ bigint addresses', () => {
   test('the [vsyscall] address, above 2^53, survives exactly both ways', () => {
@@ -37,6 +51,13 @@ describe('sizes', () => {
     assert.equal(pagesToKb(10083), 40332);
     assert.equal(pagesToKb(3, 64), 192);
     assert.equal(kbToBytes(4), 4096);
+  });
+
+  test("the one page size is this machine's (getconf PAGESIZE), in bytes, as a shift and in kB", () => {
+    const real = Number(execFileSync('getconf', ['PAGESIZE'], { encoding: 'utf8' }).trim());
+    assert.equal(PAGE_SIZE, real);
+    assert.equal(2 ** PAGE_SHIFT, real);
+    assert.equal(kbToBytes(PAGE_SIZE_KB), real);
   });
 });
 

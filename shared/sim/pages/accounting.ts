@@ -1,7 +1,9 @@
 // smaps counters of one process's VMA, computed exactly as smaps_pte_entry() / smaps_account() /
 // smaps_page_accumulate() do for order-0 folios. Source: fs/proc/task_mmu.c (Linux 6.x).
 
-import { PAGE_SIZE, PAGE_SIZE_KB, PSS_SHIFT, PTRS_PER_PTE } from './params.js';
+import { computePagePssShifted, convertPssShiftedToKb } from '../../proc/pss.js';
+import { PAGE_SIZE_KB } from '../../units.js';
+import { PTRS_PER_PTE } from './params.js';
 import {
   createPageCounts,
   FrameKind,
@@ -42,19 +44,6 @@ export const SMAPS_COUNTER_FIELDS = [
   'Anonymous',
 ] as const satisfies readonly (keyof SmapsCountersKb)[];
 
-/** A whole page's Pss in PSS_SHIFT fixed point. */
-const PAGE_PSS_FIXED = PAGE_SIZE * 2 ** PSS_SHIFT;
-
-/** One page's share of Pss in PSS_SHIFT fixed point: (PAGE_SIZE << PSS_SHIFT) / mapcount, integer division. */
-export function computePagePssFixed(mapcount: number): number {
-  return mapcount >= 2 ? Math.floor(PAGE_PSS_FIXED / mapcount) : PAGE_PSS_FIXED;
-}
-
-/** Converts a fixed-point Pss sum to smaps' kB: (sum >> PSS_SHIFT) >> 10. */
-export function convertPssFixedToKb(pssFixed: number): number {
-  return Math.floor(Math.floor(pssFixed / 2 ** PSS_SHIFT) / 1024);
-}
-
 /** Adds the tallies of one page table's PTEs to `out` (a brute-force count of its PTRS_PER_PTE entries). */
 function tallyTable(state: PagesState, table: PageTable, out: PageCounts): void {
   const { kind, mapcount, dirty } = state.frames;
@@ -71,7 +60,7 @@ function tallyTable(state: PagesState, table: PageTable, out: PageCounts): void 
     if (f === PTE_NONE || f === ZERO_PAGE_FRAME) continue;
     const mc = mapcount[f]!;
     rssPages++;
-    pssFixed += computePagePssFixed(mc);
+    pssFixed += computePagePssShifted(mc);
     if (kind[f] === FrameKind.Anon) anonPages++;
     const isDirty = (table.flags[j]! & PTE_DIRTY) !== 0 || dirty[f] !== 0;
     if (mc >= 2) {
@@ -161,7 +150,7 @@ export function countVmaPages(state: PagesState, vma: VmaState): PageCounts {
 export function convertCountsToKb(c: PageCounts): SmapsCountersKb {
   return {
     Rss: c.rssPages * PAGE_SIZE_KB,
-    Pss: convertPssFixedToKb(c.pssFixed),
+    Pss: convertPssShiftedToKb(c.pssFixed),
     Shared_Clean: c.sharedCleanPages * PAGE_SIZE_KB,
     Shared_Dirty: c.sharedDirtyPages * PAGE_SIZE_KB,
     Private_Clean: c.privateCleanPages * PAGE_SIZE_KB,
