@@ -7,8 +7,7 @@
 //        malloc-replay --time TRACE|-   only {"ops":N,"replay_ns":T}: the replay loop's duration
 //        malloc-replay --calloc TRACE|- `a` ops call calloc(1, SIZE) instead of malloc(SIZE)
 //        malloc-replay --calloc-n N TRACE|-   `a` ops call calloc(N, SIZE)
-// Trace format: trace-reader.h. A C replay's semantics (`void *ptr[ID]`, all NULL at first): `a` on a live id leaks the old block, `f ID` frees ptr[ID] and leaves it dangling (so a
-// second `f ID` is a double free), `f`/`r` on a NULL id is free(NULL)/realloc(NULL, n), `r ID 0` frees.
+// The trace format and the C program each op stands for (`void *ptr[ID]`): trace-reader.h.
 // When the allocator kills the program (glibc's abort on a double free, or SIGSEGV), the records of
 // the ops before it are written out, then `malloc-replay: op K: SIGABRT` on stderr, and the signal
 // is raised again so the exit status is the real one.
@@ -16,7 +15,6 @@
 #define HARNESS_NAME "malloc-replay"
 #include <malloc.h>
 #include <signal.h>
-#include <time.h>
 #include "trace-reader.h"
 
 #define IS_MMAPPED 0x2
@@ -122,19 +120,9 @@ int main(int argc, char **argv) {
   uintptr_t base = (uintptr_t) sbrk(0);
   g_base = base;
   for (size_t i = 0; i < nops; i++) {
-    const struct op *o = &ops[i];
     struct result *r = &res[i];
-    void *p = NULL;
     g_op = i;
-    if (o->kind == 'a') {
-      p = use_calloc ? calloc(calloc_n, o->size) : malloc(o->size);
-      ptrs[o->id] = p;
-    } else if (o->kind == 'f') {
-      free(ptrs[o->id]); /* ptrs[o->id] keeps the freed pointer, as a C program's variable would */
-    } else {
-      p = realloc(ptrs[o->id], o->size);
-      ptrs[o->id] = p;
-    }
+    void *p = replay_op(&ops[i], ptrs, use_calloc, calloc_n);
     r->ptr = (uintptr_t) p;
     /* The chunk's size field sits just below the user pointer (glibc's mchunk_size). */
     r->head = p ? *(const size_t *) ((uintptr_t) p - sizeof(size_t)) : 0;
@@ -144,13 +132,7 @@ int main(int argc, char **argv) {
   clock_gettime(CLOCK_MONOTONIC, &t1);
 
   if (timing) {
-    char line[96], *w = line;
-    w = put_str(w, "{\"ops\":");
-    w = put_u64(w, nops);
-    w = put_str(w, ",\"replay_ns\":");
-    w = put_u64(w, (uint64_t) (t1.tv_sec - t0.tv_sec) * 1000000000u + (uint64_t) t1.tv_nsec - (uint64_t) t0.tv_nsec);
-    w = put_str(w, "}\n");
-    write_all(1, line, (size_t) (w - line));
+    write_timing(nops, &t0, &t1);
     return 0;
   }
 

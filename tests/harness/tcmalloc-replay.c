@@ -13,12 +13,10 @@
 // S0 … S6 the properties below (`-` on ops whose statistics were not read).
 // The page heap's start is sbrk(0) - generic.heap_size when main starts: TCMalloc grows its page
 // heap with sbrk (after its 8 MiB metadata chunk), and before main only its first 1 MiB exists.
-// Trace semantics as tests/harness/malloc-replay.c: `f ID` leaves ptr[ID] dangling, so a second
-// `f ID` is a double free (which TCMalloc does not detect).
+// The trace format and the C program each op stands for: trace-reader.h (a second `f ID` is a double
+// free, which TCMalloc does not detect).
 #define _GNU_SOURCE
 #define HARNESS_NAME "tcmalloc-replay"
-#include <stdlib.h>
-#include <time.h>
 #include "trace-reader.h"
 
 size_t malloc_usable_size(void *ptr);
@@ -76,37 +74,16 @@ int main(int argc, char **argv) {
   if (timing) {
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    for (size_t i = 0; i < nops; i++) {
-      const struct op *o = &ops[i];
-      if (o->kind == 'a') ptrs[o->id] = malloc(o->size);
-      else if (o->kind == 'f') free(ptrs[o->id]);
-      else ptrs[o->id] = realloc(ptrs[o->id], o->size);
-    }
+    for (size_t i = 0; i < nops; i++) replay_op(&ops[i], ptrs, 0, 0);
     clock_gettime(CLOCK_MONOTONIC, &t1);
-    char buf[96];
-    char *w = put_str(buf, "{\"ops\":");
-    w = put_u64(w, nops);
-    w = put_str(w, ",\"replay_ns\":");
-    w = put_u64(w, (uint64_t) (t1.tv_sec - t0.tv_sec) * 1000000000u + (uint64_t) t1.tv_nsec - (uint64_t) t0.tv_nsec);
-    w = put_str(w, "}\n");
-    write_all(1, buf, (size_t) (w - buf));
+    write_timing(nops, &t0, &t1);
     return 0;
   }
   struct result *res = map_bytes((nops ? nops : 1) * sizeof *res);
 
   for (size_t i = 0; i < nops; i++) {
-    const struct op *o = &ops[i];
     struct result *r = &res[i];
-    void *p = NULL;
-    if (o->kind == 'a') {
-      p = malloc(o->size);
-      ptrs[o->id] = p;
-    } else if (o->kind == 'f') {
-      free(ptrs[o->id]); /* ptrs[o->id] keeps the freed pointer, as a C program's variable would */
-    } else {
-      p = realloc(ptrs[o->id], o->size);
-      ptrs[o->id] = p;
-    }
+    void *p = replay_op(&ops[i], ptrs, 0, 0);
     r->ptr = (uintptr_t) p;
     r->usable = p ? malloc_usable_size(p) : 0;
     r->brk = (uintptr_t) sbrk(0);

@@ -1,12 +1,15 @@
-// The malloclab/.rep trace reader of the replay harnesses (malloc-replay.c, tcmalloc-replay.c): the same
-// text shared/sim/trace.ts parses. Optional leading bare-integer header lines, then `a ID SIZE`, `f ID`,
-// `r ID SIZE`; `#` comment lines and blank lines are skipped; bad input dies naming the line. The input
-// and the ops live in mmap'd memory (harness-io.h), so reading a trace never touches the allocator.
+// The malloclab/.rep trace reader of the replay harnesses (malloc-replay.c, tcmalloc-replay.c), and the C
+// program an op stands for. Input: the text shared/sim/trace.ts parses. Optional leading bare-integer header
+// lines, then `a ID SIZE`, `f ID`, `r ID SIZE`; `#` comment lines and blank lines are skipped; bad input
+// dies naming the line. The input and the ops live in mmap'd memory (harness-io.h), so reading a trace never
+// touches the allocator.
 #ifndef TRACE_READER_H
 #define TRACE_READER_H
 
 #include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include "harness-io.h"
 
 struct op {
@@ -97,6 +100,38 @@ static inline struct trace read_trace(const char *path) {
     t.nops++;
   }
   return t;
+}
+
+/*
+ * Runs op o as the C program `void *ptr[ID]` (all NULL at first) would, and returns what the call returned
+ * (NULL for a free): `a` is ptr[ID] = malloc(SIZE), or calloc(calloc_n, SIZE) with use_calloc, leaking a
+ * block ptr[ID] still held; `f` is free(ptr[ID]), leaving ptr[ID] dangling (a second `f ID` is a double
+ * free); `r` is ptr[ID] = realloc(ptr[ID], SIZE), so `r ID 0` frees. On a NULL id, f and r are free(NULL) and
+ * realloc(NULL, n).
+ */
+static inline void *replay_op(const struct op *o, void **ptrs, int use_calloc, uint64_t calloc_n) {
+  void *p = NULL;
+  if (o->kind == 'a') {
+    p = use_calloc ? calloc(calloc_n, o->size) : malloc(o->size);
+    ptrs[o->id] = p;
+  } else if (o->kind == 'f') {
+    free(ptrs[o->id]);
+  } else {
+    p = realloc(ptrs[o->id], o->size);
+    ptrs[o->id] = p;
+  }
+  return p;
+}
+
+/* The --time output: {"ops":N,"replay_ns":T} for a replay loop timed from t0 to t1. */
+static inline void write_timing(size_t nops, const struct timespec *t0, const struct timespec *t1) {
+  char line[96];
+  char *w = put_str(line, "{\"ops\":");
+  w = put_u64(w, nops);
+  w = put_str(w, ",\"replay_ns\":");
+  w = put_u64(w, (uint64_t) (t1->tv_sec - t0->tv_sec) * 1000000000u + (uint64_t) t1->tv_nsec - (uint64_t) t0->tv_nsec);
+  w = put_str(w, "}\n");
+  write_all(1, line, (size_t) (w - line));
 }
 
 #endif

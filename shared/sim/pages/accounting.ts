@@ -44,10 +44,10 @@ export const SMAPS_COUNTER_FIELDS = [
   'Anonymous',
 ] as const satisfies readonly (keyof SmapsCountersKb)[];
 
-/** Adds the tallies of one page table's PTEs to `out` (a brute-force count of its PTRS_PER_PTE entries). */
-function tallyTable(state: PagesState, table: PageTable, out: PageCounts): void {
+/** The tallies of one page table counted from scratch, a brute-force pass over its PTRS_PER_PTE entries. */
+export function recountTable(state: PagesState, table: PageTable): PageCounts {
   const { kind, mapcount, dirty } = state.frames;
-  // Locals, not `out` fields, in the loop: V8 keeps them unboxed.
+  // Locals, not object fields, in the loop: V8 keeps them unboxed.
   let rssPages = 0;
   let pssFixed = 0;
   let sharedClean = 0;
@@ -69,35 +69,39 @@ function tallyTable(state: PagesState, table: PageTable, out: PageCounts): void 
     } else if (isDirty) privateDirty++;
     else privateClean++;
   }
-  out.rssPages += rssPages;
-  out.pssFixed += pssFixed;
-  out.sharedCleanPages += sharedClean;
-  out.sharedDirtyPages += sharedDirty;
-  out.privateCleanPages += privateClean;
-  out.privateDirtyPages += privateDirty;
-  out.anonPages += anonPages;
+  return {
+    rssPages,
+    pssFixed,
+    sharedCleanPages: sharedClean,
+    sharedDirtyPages: sharedDirty,
+    privateCleanPages: privateClean,
+    privateDirtyPages: privateDirty,
+    anonPages,
+  };
 }
 
-/** The tallies of one page table counted from scratch (check.ts compares the cached ones with it). */
-export function recountTable(state: PagesState, table: PageTable): PageCounts {
-  const counts = createPageCounts();
-  tallyTable(state, table, counts);
-  return counts;
+/** Adds tallies c to sum, field by field. */
+function addPageCounts(sum: PageCounts, c: PageCounts): void {
+  sum.rssPages += c.rssPages;
+  sum.pssFixed += c.pssFixed;
+  sum.sharedCleanPages += c.sharedCleanPages;
+  sum.sharedDirtyPages += c.sharedDirtyPages;
+  sum.privateCleanPages += c.privateCleanPages;
+  sum.privateDirtyPages += c.privateDirtyPages;
+  sum.anonPages += c.anonPages;
 }
 
-/** The tallies of a directory counted from scratch, every PTE of every table. */
+/** The tallies of a directory counted from scratch, every PTE of every table (check.ts compares the caches with it). */
 export function recountDirectory(state: PagesState, dir: PageDirectory): PageCounts {
   const counts = createPageCounts();
-  for (const table of dir.tables) if (table !== null) tallyTable(state, table, counts);
+  for (const table of dir.tables) if (table !== null) addPageCounts(counts, recountTable(state, table));
   return counts;
 }
 
 /** A table's tallies: cached while nothing in its window changed, else recounted (once for all its sharers). */
 function countTablePages(state: PagesState, table: PageTable, stamp: number): PageCounts {
   if (table.countedStamp !== stamp) {
-    const counts = createPageCounts();
-    tallyTable(state, table, counts);
-    table.counts = counts;
+    table.counts = recountTable(state, table);
     table.countedStamp = stamp;
   }
   return table.counts;
@@ -112,36 +116,15 @@ export function countVmaPages(state: PagesState, vma: VmaState): PageCounts {
   if (dir === null) return createPageCounts();
   const region = state.regions[vma.regionIdx]!;
   if (dir.countedStamp === region.stamp) return dir.counts;
-  // Locals, not object fields, in the loop: V8 keeps them unboxed.
-  let rssPages = 0;
-  let pssFixed = 0;
-  let sharedClean = 0;
-  let sharedDirty = 0;
-  let privateClean = 0;
-  let privateDirty = 0;
-  let anonPages = 0;
+  // One add per table (a table covers 512 pages), so plain object fields cost nothing here.
+  const counts = createPageCounts();
   const { tables } = dir;
   for (let t = 0; t < tables.length; t++) {
     const table = tables[t];
     if (table === null || table === undefined) continue;
-    const c = countTablePages(state, table, region.tableStamps[t]!);
-    rssPages += c.rssPages;
-    pssFixed += c.pssFixed;
-    sharedClean += c.sharedCleanPages;
-    sharedDirty += c.sharedDirtyPages;
-    privateClean += c.privateCleanPages;
-    privateDirty += c.privateDirtyPages;
-    anonPages += c.anonPages;
+    addPageCounts(counts, countTablePages(state, table, region.tableStamps[t]!));
   }
-  dir.counts = {
-    rssPages,
-    pssFixed,
-    sharedCleanPages: sharedClean,
-    sharedDirtyPages: sharedDirty,
-    privateCleanPages: privateClean,
-    privateDirtyPages: privateDirty,
-    anonPages,
-  };
+  dir.counts = counts;
   dir.countedStamp = region.stamp;
   return dir.counts;
 }
