@@ -4,18 +4,7 @@
 import { computePagePssShifted, convertPssShiftedToKb } from '../../proc/pss.js';
 import { PAGE_SIZE_KB } from '../../units.js';
 import { PTRS_PER_PTE } from './params.js';
-import {
-  createPageCounts,
-  FrameKind,
-  PTE_DIRTY,
-  PTE_NONE,
-  ZERO_PAGE_FRAME,
-  type PageCounts,
-  type PageDirectory,
-  type PagesState,
-  type PageTable,
-  type VmaState,
-} from './state.js';
+import { createPageCounts, FrameKind, PTE_DIRTY, PTE_NONE, ZERO_PAGE_FRAME, type PageCounts, type PageDirectory, type PagesState, type PageTable, type VmaState } from './state.js';
 
 /**
  * The smaps fields the simulator predicts for one VMA, under the kernel's names, in kB as smaps prints them.
