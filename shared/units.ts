@@ -94,6 +94,18 @@ export function formatSizeBytes(bytes: number): string {
   return `${bytes} B`;
 }
 
+const SIZE_UNITS: Record<string, number> = { '': 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3 };
+
+/**
+ * Parses a size as sysfs and people write it: "32K", "1024K", "32M", "48KiB", "65536" (binary units; sysfs
+ * "K" means KiB), the inverse of formatSizeBytes. Returns NaN when the text is not one.
+ */
+export function parseSizeBytes(text: string): number {
+  const m = /^([0-9]+)\s*([KMG]?)(?:i?B)?$/i.exec(text.trim());
+  if (m === null) return NaN;
+  return Number(m[1]) * (SIZE_UNITS[(m[2] ?? '').toUpperCase()] ?? NaN);
+}
+
 /** The variants of formatBytes: the plain form is "40 B" below a KiB and formatKb's human size above. */
 export interface FormatBytesOptions {
   /** A whole number of KiB, MiB or GiB without a decimal ("3 MiB", not "3.0 MiB"): lab sizes, mostly powers of two. */

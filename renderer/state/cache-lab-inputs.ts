@@ -4,11 +4,11 @@
 import { isApiError } from '../../shared/errors.js';
 import { AccessListParseError, parseAccessList } from '../../shared/sim/cache/access-list.js';
 import { createListPattern, type AccessPattern } from '../../shared/sim/cache/access-pattern.js';
-import { parseGeometrySpec, parseSizeBytes, type CacheGeometry } from '../../shared/sim/cache/geometry.js';
+import { parseGeometrySpec, type CacheGeometry } from '../../shared/sim/cache/geometry.js';
 import { findPatternKind, PATTERN_KINDS } from '../../shared/sim/cache/pattern-catalog.js';
 import { validateTlbGeometry, type TlbGeometry } from '../../shared/sim/tlb/params.js';
 import { PMD_SIZE } from '../../shared/mm/translate.js';
-import { PAGE_SIZE } from '../../shared/units.js';
+import { PAGE_SIZE, parseSizeBytes } from '../../shared/units.js';
 
 /** Most accesses one pattern may make in the lab: it runs on the UI thread (about half a second per 8 M). */
 export const MAX_LAB_ACCESSES = 8 * 1024 * 1024;

@@ -14,6 +14,7 @@ import {
   PAGE_SIZE,
   PAGE_SIZE_KB,
   pagesToKb,
+  parseSizeBytes,
   type FormatBytesOptions,
 } from '../../shared/units.js';
 
@@ -80,6 +81,17 @@ describe('formatKb', () => {
   for (const [kb, text] of cases) {
     test(`${kb} kB → ${text}`, () => assert.equal(formatKb(kb), text));
   }
+});
+
+describe('parseSizeBytes: sizes as sysfs and people write them', () => {
+  test('sysfs "32K", "1024K", people "32M", "48KiB", plain bytes', () => {
+    assert.deepEqual(['32K', '1024K', '32M', '48KiB', '65536', '1g'].map(parseSizeBytes), [32768, 1048576, 33554432, 49152, 65536, 1073741824]);
+    assert.ok(Number.isNaN(parseSizeBytes('12x')));
+  });
+
+  test('reads back what formatSizeBytes writes', () => {
+    for (const bytes of [64, 1536, 32768, 2097152, 3 * 1024 ** 3]) assert.equal(parseSizeBytes(formatSizeBytes(bytes).replace(' ', '')), bytes);
+  });
 });
 
 describe('formatSizeBytes: the largest unit that divides exactly', () => {

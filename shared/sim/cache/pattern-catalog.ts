@@ -4,7 +4,7 @@
 import { ApiError } from '../../errors.js';
 import { createRandomPattern, createStridedPattern } from '../tlb/patterns.js';
 import type { AccessPattern } from './access-pattern.js';
-import { parseSizeBytes } from './geometry.js';
+import { parseSizeBytes } from '../../units.js';
 import {
   createAosPattern,
   createArrayWalkPattern,
