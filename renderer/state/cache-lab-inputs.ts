@@ -2,10 +2,10 @@
 // (shared/sim/cache/geometry.ts), one access pattern per side (pattern-catalog.ts or a custom access list)
 // and two TLBs (shared/sim/tlb/params.ts), with every problem worded for the field it belongs to.
 import { isApiError } from '../../shared/errors.js';
-import { AccessListParseError, parseAccessList } from '../../shared/sim/cache/access-list.js';
-import { createListPattern, type AccessPattern } from '../../shared/sim/cache/access-pattern.js';
+import { AccessListParseError, parseAccessList } from '../../shared/sim/access/access-list.js';
+import { createListPattern, type AccessPattern } from '../../shared/sim/access/access-pattern.js';
 import { parseGeometrySpec, type CacheGeometry } from '../../shared/sim/cache/geometry.js';
-import { findPatternKind, PATTERN_KINDS } from '../../shared/sim/cache/pattern-catalog.js';
+import { findPatternKind, PATTERN_KINDS } from '../../shared/sim/access/pattern-catalog.js';
 import { validateTlbGeometry, type TlbGeometry } from '../../shared/sim/tlb/params.js';
 import { PMD_SIZE } from '../../shared/mm/translate.js';
 import { PAGE_SIZE, parseSizeBytes } from '../../shared/units.js';

@@ -3,7 +3,7 @@
 // cg_sim.c cachesim_ref_is_miss: an access spanning two lines is one access, a miss if either line misses, and
 // both lines are looked up (and made most recent) either way; a miss at level i looks up the same access at i+1.
 
-import type { AccessSink } from './access-pattern.js';
+import type { AccessSink } from '../access/access-pattern.js';
 import { countSets, validateGeometry, type CacheGeometry, type CacheLevelGeometry } from './geometry.js';
 
 /** Tag of an empty way (line numbers are >= 0). */

@@ -2,7 +2,7 @@
 // the set chosen by page number modulo the set count. An access that spans pages translates each page it
 // touches. Models the first-level DTLB only (no STLB, no page-walk caches).
 
-import type { AccessSink } from '../cache/access-pattern.js';
+import type { AccessSink } from '../access/access-pattern.js';
 import { validateTlbGeometry, type TlbGeometry } from './params.js';
 
 /** Page number of an empty entry. */

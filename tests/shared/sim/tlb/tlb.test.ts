@@ -16,7 +16,7 @@ import {
   validateTlbGeometry,
   type TlbGeometry,
 } from '../../../../shared/sim/tlb/params.js';
-import { createRandomPattern, createStridedPattern } from '../../../../shared/sim/tlb/patterns.js';
+import { createRandomPattern, createStridedPattern } from '../../../../shared/sim/access/sweep-patterns.js';
 import { compareTlbPageSizes, simulateTlb } from '../../../../shared/sim/tlb/simulate.js';
 import { Tlb } from '../../../../shared/sim/tlb/tlb.js';
 
