@@ -12,7 +12,7 @@ export function checkCacheLevel(level: CacheLevel): string[] {
   if (level.writeMisses > level.writes) out.push(`${name}: writeMisses ${level.writeMisses} > writes ${level.writes}`);
   if (level.setLineMisses.length === 0) return out; // set misses not counted
   let lineMisses = 0;
-  for (let s = 0; s < level.sets; s++) lineMisses += level.setLineMisses[s]!;
+  for (let s = 0; s < level.setLineMisses.length; s++) lineMisses += level.setLineMisses[s]!;
   const misses = level.readMisses + level.writeMisses;
   if (lineMisses < misses) out.push(`${name}: Σ setLineMisses ${lineMisses} < misses ${misses}`);
   return out;

@@ -19,9 +19,7 @@ import { countSets, validateGeometry, type CacheGeometry, type CacheLevelGeometr
  */
 export class CacheLevel implements AccessSink {
   readonly geometry: CacheLevelGeometry;
-  readonly sets: number;
-  readonly ways: number;
-  /** The tags: recency-ordered line numbers per set. */
+  /** The tags: recency-ordered line numbers per set (lines.sets sets of geometry.ways ways). */
   readonly lines: LruSets;
   /** Lines looked up and not found, per set (a heat strip of conflict); empty unless counted (constructor). */
   readonly setLineMisses: Float64Array;
@@ -43,11 +41,10 @@ export class CacheLevel implements AccessSink {
     const problems = validateGeometry([geometry]);
     if (problems.length > 0) throw new RangeError(problems.join('; '));
     this.geometry = { ...geometry };
-    this.sets = countSets(geometry);
-    this.ways = geometry.ways;
-    this.lines = new LruSets(this.sets, this.ways);
+    const sets = countSets(geometry);
+    this.lines = new LruSets(sets, geometry.ways);
     this.countSetMisses = countSetMisses;
-    this.setLineMisses = new Float64Array(countSetMisses ? this.sets : 0);
+    this.setLineMisses = new Float64Array(countSetMisses ? sets : 0);
     this.invLineBytes = 1 / geometry.lineBytes; // exact: lineBytes is a power of two
     this.lineBytes = geometry.lineBytes;
     this.lineMask = geometry.lineBytes - 1;

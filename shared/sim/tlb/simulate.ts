@@ -29,7 +29,7 @@ export function simulateTlb(geometry: TlbGeometry, pattern: AccessPattern): TlbR
   return {
     pattern: pattern.label,
     geometry: { ...geometry },
-    sets: tlb.sets,
+    sets: tlb.pages.sets,
     reachBytes: computeReachBytes(geometry),
     footprintBytes: sumFootprintBytes(pattern),
     accesses: tlb.accesses,

@@ -16,9 +16,7 @@ import { validateTlbGeometry, type TlbGeometry } from './params.js';
  */
 export class Tlb implements AccessSink {
   readonly geometry: TlbGeometry;
-  readonly sets: number;
-  readonly ways: number;
-  /** The entries: recency-ordered page numbers per set. */
+  /** The entries: recency-ordered page numbers per set (entries / ways sets of ways ways). */
   readonly pages: LruSets;
   /** Calls of access(). */
   accesses = 0;
@@ -33,9 +31,7 @@ export class Tlb implements AccessSink {
     const problems = validateTlbGeometry(geometry);
     if (problems.length > 0) throw new RangeError(problems.join('; '));
     this.geometry = { ...geometry };
-    this.sets = geometry.entries / geometry.ways;
-    this.ways = geometry.ways;
-    this.pages = new LruSets(this.sets, this.ways);
+    this.pages = new LruSets(geometry.entries / geometry.ways, geometry.ways);
     this.invPageBytes = 1 / geometry.pageBytes;
   }
 

@@ -124,7 +124,7 @@ describe('TLB against a brute-force reference LRU', () => {
 
 describe('TLB geometry bounds', () => {
   test(`${MAX_TLB_ENTRIES} entries and ${MAX_TLB_WAYS} ways build; one past either is refused naming the bound`, () => {
-    assert.equal(new Tlb({ entries: MAX_TLB_ENTRIES, ways: MAX_TLB_WAYS, pageBytes: PAGE_SIZE }).sets, MAX_TLB_ENTRIES / MAX_TLB_WAYS);
+    assert.equal(new Tlb({ entries: MAX_TLB_ENTRIES, ways: MAX_TLB_WAYS, pageBytes: PAGE_SIZE }).pages.sets, MAX_TLB_ENTRIES / MAX_TLB_WAYS);
     assert.deepEqual(validateTlbGeometry({ entries: 99999999996, ways: 4, pageBytes: PAGE_SIZE }), ["entries 99999999996 is more than 16384 (the simulator's bound)"]);
     assert.deepEqual(validateTlbGeometry({ entries: 512, ways: 512, pageBytes: PAGE_SIZE }), ["ways 512 is more than 256 (the simulator's bound)"]);
     assert.throws(() => new Tlb({ entries: MAX_TLB_ENTRIES + 4, ways: 4, pageBytes: PAGE_SIZE }), /more than 16384/);
