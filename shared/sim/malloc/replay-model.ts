@@ -6,6 +6,7 @@ import { type MallocEventSink } from './events.js';
 import { type MallocAllocatorName, type SummaryOverrides } from './format-summary.js';
 import { HeapMisuseError } from './heap-misuse.js';
 import { type ReplayResults } from './replay-results.js';
+import { cloneState } from '../clone-state.js';
 import { type Trace } from '../trace.js';
 
 /** What every model's replay holds. Invariant: 0 ≤ next ≤ trace.length; results are filled for ops < next. */
@@ -52,6 +53,26 @@ export interface MallocReplayModel<R extends ReplayProgress> {
   measure(r: R): HeapSample;
   /** Final figures the model reports itself, for the summary (TCMalloc's statistics; none for glibc). */
   readSummaryOverrides(r: R): SummaryOverrides;
+}
+
+/** A model's replay that keeps its heap as plain data and the program's pointers per id slot. */
+export interface HeapReplay extends ReplayProgress {
+  heap: object;
+  ptrs: Float64Array;
+}
+
+/**
+ * MallocReplayModel.clone for a HeapReplay whose sink is `sink` (set with setSink): a deep copy of the heap and
+ * the pointers without the sink (a function cloneState would share), the trace and the results shared; r keeps
+ * its sink.
+ */
+export function cloneHeapReplay<R extends HeapReplay>(r: R, sink: MallocEventSink | null, setSink: (r: R, sink: MallocEventSink | null) => void): R {
+  setSink(r, null);
+  try {
+    return { ...r, heap: cloneState(r.heap), ptrs: r.ptrs.slice() };
+  } finally {
+    setSink(r, sink);
+  }
 }
 
 /**

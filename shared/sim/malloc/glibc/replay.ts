@@ -10,9 +10,8 @@ import { libcCalloc, libcMalloc } from './malloc.js';
 import { isMmappedMem, libcFree } from './free.js';
 import { libcRealloc } from './realloc.js';
 import { type MallocEventSink } from '../events.js';
-import { type MallocReplayModel, type ReplayProgress, runReplayOps } from '../replay-model.js';
+import { type MallocReplayModel, type ReplayProgress, cloneHeapReplay, runReplayOps } from '../replay-model.js';
 import { REGION_HEAP, REGION_MMAP, type ReplayResults, createReplayResults } from '../replay-results.js';
-import { cloneState } from '../../clone-state.js';
 import { OP_ALLOC, OP_FREE, type Trace } from '../../trace.js';
 
 /**
@@ -104,6 +103,10 @@ function runGlibcOp(r: GlibcReplay, i: number): void {
   results.mmappedBytes[i] = heap.mmappedMem;
 }
 
+function setGlibcSink(r: GlibcReplay, sink: MallocEventSink | null): void {
+  r.heap.sink = sink;
+}
+
 /**
  * The glibc model over one trace (options as createGlibcReplay's, the sink given to create). Its replays
  * report no summary overrides: the summary's own brk and in-use figures are glibc's.
@@ -113,18 +116,8 @@ export function createGlibcReplayModel(trace: Trace, params: MallocParams, optio
     name: 'glibc',
     create: (sink) => createGlibcReplay(trace, params, { ...options, sink }),
     run: runGlibcReplay,
-    setSink: (r, sink) => {
-      r.heap.sink = sink;
-    },
-    clone: (r) => {
-      const sink = r.heap.sink;
-      r.heap.sink = null;
-      try {
-        return { ...r, heap: cloneState(r.heap), ptrs: r.ptrs.slice() };
-      } finally {
-        r.heap.sink = sink;
-      }
-    },
+    setSink: setGlibcSink,
+    clone: (r) => cloneHeapReplay(r, r.heap.sink, setGlibcSink),
     measure: (r) => ({ heapBytes: r.heap.os.brkBytes, liveBytes: r.heap.inUseBytes, mmappedBytes: r.heap.mmappedMem, releasedBytes: 0 }),
     readSummaryOverrides: () => ({}),
   };

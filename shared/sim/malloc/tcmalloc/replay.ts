@@ -10,9 +10,8 @@ import { tcFree, tcMalloc, tcMallocSize, tcRealloc } from './tcmalloc.js';
 import { TCMALLOC_STATS_KEYS, type TcmallocStats, readTcmallocStats } from './stats.js';
 import { diagnoseTcmallocReuse } from './misuse.js';
 import { type MallocEventSink } from '../events.js';
-import { type MallocReplayModel, type ReplayProgress, runReplayOps } from '../replay-model.js';
+import { type MallocReplayModel, type ReplayProgress, cloneHeapReplay, runReplayOps } from '../replay-model.js';
 import { REGION_HEAP, type ReplayResults, createReplayResults } from '../replay-results.js';
-import { cloneState } from '../../clone-state.js';
 import { OP_ALLOC, OP_FREE, type Trace } from '../../trace.js';
 
 /** TcmallocStats after every op, one array per field (TCMALLOC_STATS_KEYS order). */
@@ -112,6 +111,10 @@ function runTcmallocOp(r: TcmallocReplay, i: number): void {
   }
 }
 
+function setTcmallocSink(r: TcmallocReplay, sink: MallocEventSink | null): void {
+  r.heap.out.sink = sink;
+}
+
 /**
  * The TCMalloc model over one trace (options as createTcmallocReplay's, the sink given to create): process
  * start-up included, as the real library runs it before main; the summary takes MallocExtension's figures.
@@ -121,18 +124,8 @@ export function createTcmallocReplayModel(trace: Trace, params: TcmallocParams, 
     name: 'tcmalloc',
     create: (sink) => createTcmallocReplay(trace, params, { ...options, sink }),
     run: runTcmallocReplay,
-    setSink: (r, sink) => {
-      r.heap.out.sink = sink;
-    },
-    clone: (r) => {
-      const sink = r.heap.out.sink;
-      r.heap.out.sink = null;
-      try {
-        return { ...r, heap: cloneState(r.heap), ptrs: r.ptrs.slice() };
-      } finally {
-        r.heap.out.sink = sink;
-      }
-    },
+    setSink: setTcmallocSink,
+    clone: (r) => cloneHeapReplay(r, r.heap.out.sink, setTcmallocSink),
     measure: (r) => {
       const s = readTcmallocStats(r.heap);
       return { heapBytes: s.heapSizeBytes, liveBytes: s.currentAllocatedBytes, mmappedBytes: 0, releasedBytes: s.pageheapUnmappedBytes };
