@@ -21,12 +21,10 @@ import {
   computeVirtKb,
 } from '../../shared/proc/top-metrics.js';
 import type { ProcessRow, RowStatus } from '../../shared/proc/types.js';
+import { pagesToKb } from '../../shared/units.js';
 import { getFdBudget } from './fd-budget.js';
 import { ProcReader, toApiError } from './proc-reader.js';
 import { UserNames } from './users.js';
-
-/** statm counts pages; this machine kind (x86-64) has 4 KiB pages. */
-const PAGE_KB = 4;
 
 type KeptSource = Exclude<ProcSource, 'cmdline'>;
 
@@ -171,9 +169,9 @@ export class Sampler {
         row.swapKb = mem.vmSwapKb;
       } else if (this.sources.has('statm')) {
         const statm = parseStatm(this.readKept(t, 'statm'));
-        row.virtKb = statm.sizePages * PAGE_KB;
-        row.resKb = statm.residentPages * PAGE_KB;
-        row.shrKb = statm.sharedPages * PAGE_KB;
+        row.virtKb = pagesToKb(statm.sizePages);
+        row.resKb = pagesToKb(statm.residentPages);
+        row.shrKb = pagesToKb(statm.sharedPages);
       }
       row.memPct = computeMemPct(row.resKb, this.memTotalKb);
     } catch (err) {
