@@ -2,8 +2,12 @@
 // Addresses are hex strings or bigint, never number: x86-64 user space reaches 2^47 and
 // [vsyscall] sits at ffffffffff600000, past Number.MAX_SAFE_INTEGER.
 
-/** Base page size in kB on x86-64 (PAGE_SIZE 4096); callers on other machines pass their own. */
-export const PAGE_SIZE_KB = 4;
+/** log2 of the base page size on x86-64 (arch/x86/include/asm/page_types.h). */
+export const PAGE_SHIFT = 12;
+/** Base page size in bytes on x86-64 (1 << PAGE_SHIFT); the one definition every reader and simulator uses. */
+export const PAGE_SIZE = 1 << PAGE_SHIFT;
+/** Base page size in kB, the unit smaps and status print; callers on other machines pass their own. */
+export const PAGE_SIZE_KB = PAGE_SIZE / 1024;
 
 const IEC_UNITS = ['KiB', 'MiB', 'GiB', 'TiB', 'PiB', 'EiB'] as const;
 
@@ -88,6 +92,18 @@ export function formatSizeBytes(bytes: number): string {
     if (bytes >= factor && bytes % factor === 0) return `${bytes / factor} ${unit}`;
   }
   return `${bytes} B`;
+}
+
+const SIZE_UNITS: Record<string, number> = { '': 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3 };
+
+/**
+ * Parses a size as sysfs and people write it: "32K", "1024K", "32M", "48KiB", "65536" (binary units; sysfs
+ * "K" means KiB), the inverse of formatSizeBytes. Returns NaN when the text is not one.
+ */
+export function parseSizeBytes(text: string): number {
+  const m = /^([0-9]+)\s*([KMG]?)(?:i?B)?$/i.exec(text.trim());
+  if (m === null) return NaN;
+  return Number(m[1]) * (SIZE_UNITS[(m[2] ?? '').toUpperCase()] ?? NaN);
 }
 
 /** The variants of formatBytes: the plain form is "40 B" below a KiB and formatKb's human size above. */

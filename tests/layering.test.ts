@@ -87,3 +87,34 @@ test('electron/ imports shared/ and node only (never renderer/)', () => {
   }
   assert.deepEqual(bad, []);
 });
+
+/** The simulator folder a file of shared/sim/ belongs to ("cache", "malloc"; "" for shared/sim/*.ts), else null. */
+function simFolderOf(absPath: string): string | null {
+  const parts = relative(join(REPO_ROOT, 'shared/sim'), absPath).split('/');
+  if (parts[0] === '..' || parts.length === 0) return null;
+  return parts.length === 1 ? '' : parts[0]!;
+}
+
+test('the simulator folders (shared/sim/*) import each other without a cycle', () => {
+  const edges = new Map<string, Set<string>>();
+  for (const f of files) {
+    const from = simFolderOf(f);
+    if (from === null) continue;
+    for (const spec of importsOf(f)) {
+      const to = spec.startsWith('.') ? simFolderOf(resolve(dirname(f), spec)) : null;
+      if (to === null || to === from) continue;
+      if (!edges.has(from)) edges.set(from, new Set());
+      edges.get(from)!.add(to);
+    }
+  }
+  const cycles: string[] = [];
+  const walk = (node: string, path: string[]): void => {
+    if (path.includes(node)) {
+      cycles.push([...path.slice(path.indexOf(node)), node].join(' → '));
+      return;
+    }
+    for (const next of edges.get(node) ?? []) walk(next, [...path, node]);
+  };
+  for (const node of edges.keys()) walk(node, []);
+  assert.deepEqual(cycles, []);
+});

@@ -1,12 +1,12 @@
 // Resolves the PATTERN argument of `memscope sim cache|tlb`: a built-in "NAME[:key=value,…]" from
-// shared/sim/cache/pattern-catalog.ts, or the path of a custom access list (JSON or text, access-list.ts).
+// shared/sim/access/pattern-catalog.ts, or the path of a custom access list (JSON or text, access-list.ts).
 import { readFileSync } from 'node:fs';
 import { ApiError } from '../../shared/errors.js';
 import { quoteUserInput } from '../../shared/text/escape.js';
 import { fileError } from '../host/files/file-error.js';
-import { createListPattern, MAX_PATTERN_ACCESSES, type AccessPattern } from '../../shared/sim/cache/access-pattern.js';
-import { AccessListParseError, parseAccessList } from '../../shared/sim/cache/access-list.js';
-import { findPatternKind, parsePatternSpec, PATTERN_KINDS } from '../../shared/sim/cache/pattern-catalog.js';
+import { createListPattern, MAX_PATTERN_ACCESSES, type AccessPattern } from '../../shared/sim/access/access-pattern.js';
+import { AccessListParseError, parseAccessList } from '../../shared/sim/access/access-list.js';
+import { findPatternKind, parsePatternSpec, PATTERN_KINDS } from '../../shared/sim/access/pattern-catalog.js';
 
 /**
  * Builds the pattern a user named. Throws ApiError: bad-arg (unknown name, bad parameter, neither a built-in nor a

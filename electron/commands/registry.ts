@@ -157,8 +157,8 @@ export const COMMANDS: Record<string, CommandSpec> = {
         details: async () => {
           const [{ MAX_CACHE_LEVELS, MAX_CACHE_LINES, MAX_CACHE_WAYS }, { MAX_PATTERN_ACCESSES }, { MAX_LIST_NODES }] = await Promise.all([
             import('../../shared/sim/cache/geometry.js'),
-            import('../../shared/sim/cache/access-pattern.js'),
-            import('../../shared/sim/cache/patterns.js'),
+            import('../../shared/sim/access/access-pattern.js'),
+            import('../../shared/sim/access/patterns.js'),
           ]);
           return [
             ...PATTERN_DETAILS,
@@ -176,7 +176,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
         details: async () => {
           const [{ MAX_TLB_ENTRIES, MAX_TLB_WAYS }, { MAX_PATTERN_ACCESSES }] = await Promise.all([
             import('../../shared/sim/tlb/params.js'),
-            import('../../shared/sim/cache/access-pattern.js'),
+            import('../../shared/sim/access/access-pattern.js'),
           ]);
           return [
             ...PATTERN_DETAILS,

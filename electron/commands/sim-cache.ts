@@ -6,7 +6,7 @@ import { ApiError } from '../../shared/errors.js';
 import { quoteUserInput } from '../../shared/text/escape.js';
 import { formatCacheReport, formatGeometry } from '../../shared/sim/cache/format.js';
 import { parseGeometrySpec, type CacheGeometry } from '../../shared/sim/cache/geometry.js';
-import { describePatternKinds } from '../../shared/sim/cache/pattern-catalog.js';
+import { describePatternKinds } from '../../shared/sim/access/pattern-catalog.js';
 import { simulateCache } from '../../shared/sim/cache/simulate.js';
 import { readHostCacheGeometry, SYSFS_CACHE_DIR } from '../host/system/cache-geometry.js';
 import { parseCommandArgs } from './args.js';

@@ -8,15 +8,14 @@ import { quoteUserInput } from '../../shared/text/escape.js';
 import { type Trace, TraceParseError, parseTrace, readTraceOpKind } from '../../shared/sim/trace.js';
 import { WORKLOADS, generateWorkload } from '../../shared/sim/malloc/workloads.js';
 import { type MallocParams, parseGlibcTunables } from '../../shared/sim/malloc/glibc/params.js';
-import { createGlibcReplay, runGlibcReplay } from '../../shared/sim/malloc/glibc/replay.js';
-import { type ReplayResults, formatOpRecord } from '../../shared/sim/malloc/replay-results.js';
-import { type MallocEventSink } from '../../shared/sim/malloc/events.js';
+import { createGlibcReplayModel } from '../../shared/sim/malloc/glibc/replay.js';
+import { type MallocReplayModel, type ReplayProgress } from '../../shared/sim/malloc/replay-model.js';
+import { formatOpRecord } from '../../shared/sim/malloc/replay-results.js';
 import { HeapMisuseError, describeMisuseOutcome } from '../../shared/sim/malloc/heap-misuse.js';
 import { type TcmallocParams } from '../../shared/sim/malloc/tcmalloc/params.js';
 import {
   type MallocAllocatorName,
   type MallocOpTally,
-  type SummaryOverrides,
   addOpToSummary,
   createMallocOpTally,
   createMallocSummaryBuilder,
@@ -42,16 +41,18 @@ const JSONL_CHUNK_OPS = 4096;
 /** Buffered output is written once it passes this many characters. */
 const WRITE_CHUNK_CHARS = 1 << 16;
 
-/** A replay the command drives op by op, whichever the model. */
+/** A model's replay as the command drives it, op by op, whichever the model. */
 interface MallocReplayer {
-  allocator: MallocAllocatorName;
-  results: ReplayResults;
-  /** Runs ops up to `end` (exclusive); throws HeapMisuseError where the program misuses the heap. */
-  runTo(end: number): void;
-  /** Final figures the model reports itself (TCMalloc's statistics). */
-  readOverrides(): SummaryOverrides;
+  model: MallocReplayModel<ReplayProgress>;
+  replay: ReplayProgress;
+}
+
+/** A model with its settings read, waiting for the trace. */
+interface PreparedModel {
   /** One line naming the model and its settings. */
   title: string;
+  /** The model over a trace; brk and mmap are refused as this host's kernel refuses them. */
+  bind(trace: Trace): MallocReplayModel<ReplayProgress>;
 }
 
 /** Writes to stdout, waiting for 'drain' when the pipe is full (`| head` ends in cli.ts's EPIPE handler). */
@@ -104,31 +105,20 @@ function readGlibcTunables(text: string, warn: (line: string) => void): MallocPa
   return params;
 }
 
-/** Starts a replay of a trace through a model whose settings are already read. */
-type StartReplay = (trace: Trace, sink: MallocEventSink | null) => MallocReplayer;
-
-/** The glibc 2.36 model with --tunables read; brk and mmap are refused as this host's kernel refuses them. */
-function prepareGlibc(tunables: string, warn: (line: string) => void): StartReplay {
+/** The glibc 2.36 model with --tunables read. */
+function prepareGlibc(tunables: string, warn: (line: string) => void): PreparedModel {
   const params = readGlibcTunables(tunables, warn);
-  return (trace, sink) => {
-    // Each replay owns its params: the dynamic mmap threshold changes them as it runs.
-    const r = createGlibcReplay(trace, { ...params }, { sink, mapLimitBytes: readHostMapLimitBytes() });
-    return {
-      allocator: 'glibc',
-      results: r.results,
-      runTo: (end) => runGlibcReplay(r, end),
-      readOverrides: () => ({}),
-      title: `glibc 2.36 ptmalloc2 model, GLIBC_TUNABLES='${tunables}'`,
-    };
+  return {
+    title: `glibc 2.36 ptmalloc2 model, GLIBC_TUNABLES='${tunables}'`,
+    bind: (trace) => createGlibcReplayModel(trace, params, { mapLimitBytes: readHostMapLimitBytes() }),
   };
 }
 
 /** The gperftools 2.10 TCMalloc model (loaded only when asked for) with --tunables read. */
-async function prepareTcmalloc(tunables: string): Promise<StartReplay> {
-  const [{ TcmallocEnvError, parseTcmallocEnv }, { createTcmallocReplay, runTcmallocReplay }, { readTcmallocStats }] = await Promise.all([
+async function prepareTcmalloc(tunables: string): Promise<PreparedModel> {
+  const [{ TcmallocEnvError, parseTcmallocEnv }, { createTcmallocReplayModel }] = await Promise.all([
     import('../../shared/sim/malloc/tcmalloc/params.js'),
     import('../../shared/sim/malloc/tcmalloc/replay.js'),
-    import('../../shared/sim/malloc/tcmalloc/stats.js'),
   ]);
   let params: TcmallocParams;
   try {
@@ -137,36 +127,16 @@ async function prepareTcmalloc(tunables: string): Promise<StartReplay> {
     if (err instanceof TcmallocEnvError) throw new ApiError('bad-arg', `${COMMAND}: --tunables: ${err.message} (with --allocator tcmalloc it takes TCMALLOC_* settings)`);
     throw err;
   }
-  return (trace, sink) => {
-    const r = createTcmallocReplay(trace, params, { sink, mapLimitBytes: readHostMapLimitBytes() });
-    return {
-      allocator: 'tcmalloc',
-      results: r.results,
-      runTo: (end) => runTcmallocReplay(r, end),
-      readOverrides: () => {
-        const s = readTcmallocStats(r.heap);
-        return {
-          heapInUseBytes: s.currentAllocatedBytes,
-          heapBytes: s.heapSizeBytes,
-          extraBytes: [
-            { label: 'heap size', bytes: s.heapSizeBytes },
-            { label: 'page heap free', bytes: s.pageheapFreeBytes },
-            { label: 'page heap unmapped', bytes: s.pageheapUnmappedBytes },
-            { label: 'thread cache', bytes: s.threadCacheFreeBytes },
-            { label: 'central cache', bytes: s.centralCacheFreeBytes },
-            { label: 'transfer cache', bytes: s.transferCacheFreeBytes },
-          ],
-        };
-      },
-      title: `gperftools 2.10 TCMalloc model${tunables === '' ? '' : `, ${tunables}`}`,
-    };
+  return {
+    title: `gperftools 2.10 TCMalloc model${tunables === '' ? '' : `, ${tunables}`}`,
+    bind: (trace) => createTcmallocReplayModel(trace, params, { mapLimitBytes: readHostMapLimitBytes() }),
   };
 }
 
 /** Runs the replay to `end`; a heap misuse stops it there and is returned (the replay sits at its op). */
 function runUntilMisuse(replayer: MallocReplayer, end: number): HeapMisuseError | null {
   try {
-    replayer.runTo(end);
+    replayer.model.run(replayer.replay, end);
     return null;
   } catch (err) {
     if (err instanceof HeapMisuseError) return err;
@@ -193,23 +163,24 @@ async function streamJsonl(trace: Trace, replayer: MallocReplayer, label: string
     const misuse = runUntilMisuse(replayer, end);
     const done = misuse === null ? end : misuse.opIndex;
     let text = '';
-    for (let i = start; i < done; i++) text += JSON.stringify(formatOpRecord(trace, replayer.results, i)) + '\n';
+    for (let i = start; i < done; i++) text += JSON.stringify(formatOpRecord(trace, replayer.replay.results, i)) + '\n';
     await writeStdout(text);
-    if (misuse !== null) throw describeMisuse(misuse, trace, label, replayer.allocator);
+    if (misuse !== null) throw describeMisuse(misuse, trace, label, replayer.model.name);
   }
 }
 
 /** Streams the table: a heading, then one row per op with that op's events; a misuse ends it after the ops before it. */
 async function streamTable(trace: Trace, replayer: MallocReplayer, tally: MallocOpTally, label: string): Promise<void> {
-  let text = formatMallocTableHeader(replayer.allocator);
+  const allocator = replayer.model.name;
+  let text = formatMallocTableHeader(allocator);
   for (let i = 0; i < trace.length; i++) {
     resetMallocOpTally(tally);
     const misuse = runUntilMisuse(replayer, i + 1);
     if (misuse !== null) {
       await writeStdout(text);
-      throw describeMisuse(misuse, trace, label, replayer.allocator);
+      throw describeMisuse(misuse, trace, label, allocator);
     }
-    text += formatMallocTableRow(replayer.allocator, trace, replayer.results, i, tally);
+    text += formatMallocTableRow(allocator, trace, replayer.replay.results, i, tally);
     if (text.length >= WRITE_CHUNK_CHARS) {
       await writeStdout(text);
       text = '';
@@ -219,17 +190,18 @@ async function streamTable(trace: Trace, replayer: MallocReplayer, tally: Malloc
 }
 
 /** Replays op by op into a summary and prints it (nothing when a misuse stops the replay). */
-async function printSummary(trace: Trace, replayer: MallocReplayer, tally: MallocOpTally, source: string, label: string): Promise<void> {
-  const builder = createMallocSummaryBuilder(replayer.allocator);
-  const tracksInUse = replayer.allocator === 'glibc';
+async function printSummary(trace: Trace, replayer: MallocReplayer, tally: MallocOpTally, title: string, source: string, label: string): Promise<void> {
+  const allocator = replayer.model.name;
+  const builder = createMallocSummaryBuilder(allocator);
+  const tracksInUse = allocator === 'glibc';
   for (let i = 0; i < trace.length; i++) {
     resetMallocOpTally(tally);
     const misuse = runUntilMisuse(replayer, i + 1);
-    if (misuse !== null) throw describeMisuse(misuse, trace, label, replayer.allocator);
-    addOpToSummary(builder, trace, replayer.results, i, tally, tracksInUse);
+    if (misuse !== null) throw describeMisuse(misuse, trace, label, allocator);
+    addOpToSummary(builder, trace, replayer.replay.results, i, tally, tracksInUse);
   }
-  const summary = finishMallocSummary(builder, tally, replayer.readOverrides());
-  await writeStdout(formatMallocSummary(summary, [`model               ${replayer.title}`, `trace               ${source}`]));
+  const summary = finishMallocSummary(builder, tally, replayer.model.readSummaryOverrides(replayer.replay));
+  await writeStdout(formatMallocSummary(summary, [`model               ${title}`, `trace               ${source}`]));
 }
 
 /** Runs `memscope sim malloc`. */
@@ -268,7 +240,7 @@ export async function runSimMalloc(argv: string[]): Promise<number> {
   // Settings are read before any input, so a bad flag never waits on stdin.
   const tunables = values.tunables ?? '';
   const warnings: string[] = [];
-  const start = allocator === 'glibc' ? prepareGlibc(tunables, (line) => warnings.push(line)) : await prepareTcmalloc(tunables);
+  const prepared = allocator === 'glibc' ? prepareGlibc(tunables, (line) => warnings.push(line)) : await prepareTcmalloc(tunables);
 
   let trace: Trace;
   let source: string;
@@ -290,9 +262,10 @@ export async function runSimMalloc(argv: string[]): Promise<number> {
   }
   for (const w of warnings) process.stderr.write(`memscope: warning: ${w}\n`);
   const tally = createMallocOpTally(format === 'table');
-  const replayer = start(trace, format === 'jsonl' ? null : tally.sink);
+  const model = prepared.bind(trace);
+  const replayer: MallocReplayer = { model, replay: model.create(format === 'jsonl' ? null : tally.sink) };
   if (format === 'jsonl') await streamJsonl(trace, replayer, label);
   else if (format === 'table') await streamTable(trace, replayer, tally, label);
-  else await printSummary(trace, replayer, tally, source, label);
+  else await printSummary(trace, replayer, tally, prepared.title, source, label);
   return 0;
 }

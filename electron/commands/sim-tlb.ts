@@ -3,7 +3,7 @@
 import { parseArgs } from 'node:util';
 import { ApiError } from '../../shared/errors.js';
 import { quoteUserInput } from '../../shared/text/escape.js';
-import { describePatternKinds } from '../../shared/sim/cache/pattern-catalog.js';
+import { describePatternKinds } from '../../shared/sim/access/pattern-catalog.js';
 import { formatTlbReports } from '../../shared/sim/tlb/format.js';
 import { DEFAULT_TLB_2M, DEFAULT_TLB_4K, validateTlbGeometry, type TlbGeometry } from '../../shared/sim/tlb/params.js';
 import { compareTlbPageSizes } from '../../shared/sim/tlb/simulate.js';

@@ -7,6 +7,7 @@ import type { HistorySample } from '../../shared/history/sample.js';
 import type { ProcessRow } from '../../shared/proc/types.js';
 import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type Snapshot, type SnapshotHost } from '../../shared/snapshot/schema.js';
 import { USER_HZ } from '../../shared/proc/top-metrics.js';
+import { PAGE_SIZE } from '../../shared/units.js';
 
 const PACKAGE_JSON = new URL('../../../package.json', import.meta.url);
 
@@ -37,7 +38,7 @@ export function describeHost(memTotalKb: number): SnapshotHost {
     os: readOsName(),
     arch: arch(),
     memTotalKb,
-    pageSizeBytes: 4096,
+    pageSizeBytes: PAGE_SIZE,
     clockTicksPerS: USER_HZ,
     memscopeVersion: readMemscopeVersion(),
   };

@@ -2,6 +2,7 @@
 // describe it: present/swapped, exclusive, file/shared, soft-dirty, PFN, physical address, map count and the
 // stable KPF_* flags (Documentation/admin-guide/mm/pagemap.rst), or what needs root when those are hidden.
 import type { TranslationReport } from '../../shared/mm/translate.js';
+import { PAGE_SIZE } from '../../shared/units.js';
 import { formatCount } from '../format.js';
 import { Banner } from './banner.js';
 
@@ -90,7 +91,7 @@ export function PageFacts({ report: r }: { report: TranslationReport }) {
                 <td className="mono" data-testid="page-pfn">
                   {r.pfn} <span className="muted">(0x{r.pfn.toString(16)})</span>
                 </td>
-                <td className="muted">page frame number: which 4 KiB frame of physical memory{r.pageSizeBytes > 4096 ? ' (this 4 KiB part of the huge page)' : ''}</td>
+                <td className="muted">page frame number: which 4 KiB frame of physical memory{r.pageSizeBytes > PAGE_SIZE ? ' (this 4 KiB part of the huge page)' : ''}</td>
               </tr>
               <tr>
                 <th>Physical address</th>
@@ -98,7 +99,7 @@ export function PageFacts({ report: r }: { report: TranslationReport }) {
                   0x{r.physicalAddress}
                 </td>
                 <td className="muted">
-                  PFN × 4096 + 0x{(BigInt(`0x${r.address}`) & 0xfffn).toString(16)} (the address's low 12 bits)
+                  PFN × 4096 + 0x{(BigInt(`0x${r.address}`) & BigInt(PAGE_SIZE - 1)).toString(16)} (the address's low 12 bits)
                 </td>
               </tr>
               <tr>

@@ -1,5 +1,6 @@
 // The page grid's legend: one colour per page state with how many pages are in it (and their size).
 import { PageState } from '../../shared/proc/page-state-map.js';
+import { pagesToKb } from '../../shared/units.js';
 import { formatCount, formatHumanKb } from '../format.js';
 import { describePageState } from '../lab/page-labels.js';
 import { PAGE_STATE_ORDER } from '../lab/palette.js';
@@ -24,7 +25,7 @@ export function PageLegend({ counts, colors, pfnsVisible, testId }: PageLegendPr
           <span key={s} className="legend-item" data-testid={`page-count-${s}`} data-count={n}>
             <i className="swatch" style={{ background: colors[s] }} />
             {describePageState(s, pfnsVisible)} <strong className="legend-count">{formatCount(n)}</strong>
-            <span className="muted legend-count">{formatHumanKb(n * 4)}</span>
+            <span className="muted legend-count">{formatHumanKb(pagesToKb(n))}</span>
           </span>
         );
       })}

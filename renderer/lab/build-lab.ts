@@ -2,19 +2,18 @@
 // tunables first; results are cached by settings so returning to the lab or toggling back costs nothing.
 import { generateWorkload } from '../../shared/sim/malloc/workloads.js';
 import { parseGlibcTunables, type TunableNote } from '../../shared/sim/malloc/glibc/params.js';
-import type { GlibcReplay } from '../../shared/sim/malloc/glibc/replay.js';
+import { createGlibcReplayModel, type GlibcReplay } from '../../shared/sim/malloc/glibc/replay.js';
 import { MallocEvent } from '../../shared/sim/malloc/events.js';
 import { parseTcmallocEnv } from '../../shared/sim/malloc/tcmalloc/params.js';
-import type { TcmallocReplay } from '../../shared/sim/malloc/tcmalloc/replay.js';
+import { createTcmallocReplayModel, type TcmallocReplay } from '../../shared/sim/malloc/tcmalloc/replay.js';
 import { TcmallocEvent } from '../../shared/sim/malloc/tcmalloc/events.js';
-import { createGlibcLabAdapter } from '../../shared/sim/lab/glibc-lab.js';
 import { createMallocLabSession, type MallocLabSession } from '../../shared/sim/lab/malloc-session.js';
-import { createTcmallocLabAdapter } from '../../shared/sim/lab/tcmalloc-lab.js';
+import type { ReplayProgress } from '../../shared/sim/malloc/replay-model.js';
 import { parseTrace, type Trace } from '../../shared/sim/trace.js';
 import type { LabSource } from '../state/allocator-lab-store.js';
 
 /** One allocator's replay, or why there is none. */
-export type LabSide<R> = { ok: true; session: MallocLabSession<R>; warnings: string[] } | { ok: false; error: string };
+export type LabSide<R extends ReplayProgress> = { ok: true; session: MallocLabSession<R>; warnings: string[] } | { ok: false; error: string };
 
 /** A built lab: the trace and both allocators' sessions. */
 export type LabBuild =
@@ -100,7 +99,7 @@ export function buildLab(source: LabSource, glibcTunables: string, tcmallocEnv: 
     } else {
       try {
         const params = parseGlibcTunables(glibcTunables.trim()).params;
-        const session = createMallocLabSession(createGlibcLabAdapter(trace, params), trace, { nowMs, keepEvent: (k) => GLIBC_TIMELINE_EVENTS.has(k) });
+        const session = createMallocLabSession(createGlibcReplayModel(trace, params), trace, { nowMs, keepEvent: (k) => GLIBC_TIMELINE_EVENTS.has(k) });
         glibc = { ok: true, session, warnings: checked.warnings };
       } catch (err) {
         glibc = { ok: false, error: `the glibc model failed: ${err instanceof Error ? err.message : String(err)}` };
@@ -109,7 +108,7 @@ export function buildLab(source: LabSource, glibcTunables: string, tcmallocEnv: 
     let tcmalloc: LabSide<TcmallocReplay>;
     try {
       const { params } = parseTcmallocEnv(tcmallocEnv);
-      const session = createMallocLabSession(createTcmallocLabAdapter(trace, params), trace, { nowMs, keepEvent: (k) => TCMALLOC_KEPT_EVENTS.has(k) });
+      const session = createMallocLabSession(createTcmallocReplayModel(trace, params), trace, { nowMs, keepEvent: (k) => TCMALLOC_KEPT_EVENTS.has(k) });
       tcmalloc = { ok: true, session, warnings: [] };
     } catch (err) {
       tcmalloc = { ok: false, error: err instanceof Error ? err.message : String(err) };

@@ -1,6 +1,7 @@
 // One line on what a what-if predicts, e.g. "fork + c1 writes 30% (random) on 64.0 MiB: c1 Private_Dirty +19.2 MiB
 // (19.2 MiB copied on write); this mapping's memory 64.0 MiB → 83.2 MiB (+19.2 MiB, Σ Pss of the processes)".
 import type { WhatIfFrameResult, WhatIfPlan, WhatIfStep } from '../../shared/sim/lab/what-if.js';
+import { pagesToKb } from '../../shared/units.js';
 import { formatHumanKb } from '../format.js';
 
 function describeStep(s: WhatIfStep): string {
@@ -25,7 +26,7 @@ export function explainWhatIf(plan: WhatIfPlan, steps: readonly WhatIfStep[], fr
   const first = frames[0];
   const last = frames[frames.length - 1];
   if (first === undefined || last === undefined) return '';
-  const regionKb = plan.region.pages * 4;
+  const regionKb = pagesToKb(plan.region.pages);
   const what = steps.length === 0 ? 'no step' : steps.map(describeStep).join(' + ');
   const effects: string[] = [];
   steps.forEach((s, k) => {

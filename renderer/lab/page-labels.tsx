@@ -2,6 +2,7 @@
 // root some states cannot be told apart, and the labels say so.
 import { decodeKpageflags } from '../../shared/proc/kpageflags.js';
 import { classifyPage, decodePageEntry, PageEntryBit, PageState, type PageMap } from '../../shared/proc/page-state-map.js';
+import { PAGE_SIZE } from '../../shared/units.js';
 import { formatCount } from '../format.js';
 
 /** Legend label of a page state; `pfnsVisible` false merges what only root can tell apart. */
@@ -28,7 +29,7 @@ export function describePageState(state: number, pfnsVisible: boolean): string {
 
 /** The address of page i of a range starting at startHex ("7f3dd9bf5000"). */
 export function formatPageAddress(startHex: string, i: number): string {
-  return (BigInt(`0x${startHex}`) + BigInt(i) * 4096n).toString(16);
+  return (BigInt(`0x${startHex}`) + BigInt(i) * BigInt(PAGE_SIZE)).toString(16);
 }
 
 /** The tooltip body of page i of a live PageMap: address, state, pagemap bits, and as root mappers and KPF flags. */

@@ -2,11 +2,13 @@
 // (shared/sim/cache/geometry.ts), one access pattern per side (pattern-catalog.ts or a custom access list)
 // and two TLBs (shared/sim/tlb/params.ts), with every problem worded for the field it belongs to.
 import { isApiError } from '../../shared/errors.js';
-import { AccessListParseError, parseAccessList } from '../../shared/sim/cache/access-list.js';
-import { createListPattern, type AccessPattern } from '../../shared/sim/cache/access-pattern.js';
-import { parseGeometrySpec, parseSizeBytes, type CacheGeometry } from '../../shared/sim/cache/geometry.js';
-import { findPatternKind, PATTERN_KINDS } from '../../shared/sim/cache/pattern-catalog.js';
-import { PAGE_2M_BYTES, PAGE_4K_BYTES, validateTlbGeometry, type TlbGeometry } from '../../shared/sim/tlb/params.js';
+import { AccessListParseError, parseAccessList } from '../../shared/sim/access/access-list.js';
+import { createListPattern, type AccessPattern } from '../../shared/sim/access/access-pattern.js';
+import { parseGeometrySpec, type CacheGeometry } from '../../shared/sim/cache/geometry.js';
+import { findPatternKind, PATTERN_KINDS } from '../../shared/sim/access/pattern-catalog.js';
+import { validateTlbGeometry, type TlbGeometry } from '../../shared/sim/tlb/params.js';
+import { PMD_SIZE } from '../../shared/mm/translate.js';
+import { PAGE_SIZE, parseSizeBytes } from '../../shared/units.js';
 
 /** Most accesses one pattern may make in the lab: it runs on the UI thread (about half a second per 8 M). */
 export const MAX_LAB_ACCESSES = 8 * 1024 * 1024;
@@ -165,7 +167,7 @@ export function buildLabInputs(settings: LabSettings): LabInputs {
   }
   const tlbs: TlbGeometry[] = [];
   try {
-    tlbs.push(buildTlb(settings.tlb4k, PAGE_4K_BYTES, '4 KiB TLB'), buildTlb(settings.tlb2m, PAGE_2M_BYTES, '2 MiB TLB'));
+    tlbs.push(buildTlb(settings.tlb4k, PAGE_SIZE, '4 KiB TLB'), buildTlb(settings.tlb2m, PMD_SIZE, '2 MiB TLB'));
   } catch (err) {
     errors.tlb = err instanceof Error ? err.message : String(err);
   }

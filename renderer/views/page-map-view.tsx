@@ -2,7 +2,7 @@
 // root /proc/kpagecount + kpageflags), coloured by state, zoomable, with the count of each state.
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { classifyPages, MAX_PAGES_PER_CALL } from '../../shared/proc/page-state-map.js';
-import { hexToBigInt } from '../../shared/units.js';
+import { mappingSizeKb, PAGE_SIZE_KB, pagesToKb } from '../../shared/units.js';
 import { Banner, ErrorBanner } from '../components/banner.js';
 import { computeGridColumns, MAX_GRID_CANVAS_PX, PageGrid } from '../components/page-grid.js';
 import { PageLegend } from '../components/page-legend.js';
@@ -28,7 +28,7 @@ function pickZoom(pageCount: number, widthPx: number, heightPx: number): number 
 /** The page map page (data-testid="page-map"). */
 export function PageMapView({ pid, start }: { pid: number; start: string }) {
   const { mapping, answered, error: mapsError } = useMapping(pid, start, null);
-  const totalPages = mapping === null ? 0 : Number((hexToBigInt(mapping.end) - hexToBigInt(mapping.start)) / 4096n);
+  const totalPages = mapping === null ? 0 : mappingSizeKb(mapping.start, mapping.end) / PAGE_SIZE_KB;
   const windowCount = Math.max(1, Math.ceil(totalPages / MAX_PAGES_PER_CALL));
   const [windowIndex, setWindowIndex] = useState(0);
   const firstPage = Math.min(windowIndex, windowCount - 1) * MAX_PAGES_PER_CALL;
@@ -70,7 +70,7 @@ export function PageMapView({ pid, start }: { pid: number; start: string }) {
         <div className="mono ellipsis muted">{mapping === null ? '' : mapping.path === '' ? '(anonymous)' : mapping.path}</div>
         <div className="facts">
           <span>
-            {formatCount(totalPages)} pages <span className="muted">({formatHumanKb(totalPages * 4)})</span>
+            {formatCount(totalPages)} pages <span className="muted">({formatHumanKb(pagesToKb(totalPages))})</span>
           </span>
           {map !== null ? (
             <span data-testid="pages-present" data-count={map.totals.present}>

@@ -16,7 +16,7 @@ import {
   type WhatIfRun,
   type WhatIfStep,
 } from '../../shared/sim/lab/what-if.js';
-import { hexToBigInt } from '../../shared/units.js';
+import { mappingSizeKb, PAGE_SIZE_KB, pagesToKb } from '../../shared/units.js';
 import { Banner, ErrorBanner } from '../components/banner.js';
 import { computeGridColumns, PageGrid } from '../components/page-grid.js';
 import { PageLegend } from '../components/page-legend.js';
@@ -49,7 +49,7 @@ function pickCell(pages: number, widthPx: number, heightPx: number): number {
 /** The what-if page (data-testid="what-if"). */
 export function WhatIfView({ pid, start }: { pid: number; start: string }) {
   const { mapping, answered, error: mapsError } = useMapping(pid, start, null);
-  const pages = mapping === null ? 0 : Number((hexToBigInt(mapping.end) - hexToBigInt(mapping.start)) / 4096n);
+  const pages = mapping === null ? 0 : mappingSizeKb(mapping.start, mapping.end) / PAGE_SIZE_KB;
   const tooBig = pages > MAX_REGION_PAGES;
   const [generation, setGeneration] = useState(0);
   const live = useLivePageStates(pid, mapping === null || tooBig ? null : start, pages, generation);
@@ -127,7 +127,7 @@ export function WhatIfView({ pid, start }: { pid: number; start: string }) {
         {region !== null ? (
           <div className="facts">
             <span>
-              {formatCount(pages)} pages ({formatHumanKb(pages * 4)})
+              {formatCount(pages)} pages ({formatHumanKb(pagesToKb(pages))})
             </span>
             <span>
               modelled as {region.share} {region.type === 'file' ? 'file mapping (the file fully in the page cache)' : 'anonymous memory'}

@@ -6,6 +6,7 @@
 
 import { ApiError } from '../errors.js';
 import { quoteUserInput } from '../text/escape.js';
+import { PAGE_SHIFT, PAGE_SIZE } from '../units.js';
 
 /** Number of paging levels: 4 (48-bit virtual addresses) or 5 (LA57, 57-bit). */
 export type PagingLevels = 4 | 5;
@@ -13,8 +14,6 @@ export type PagingLevels = 4 | 5;
 /** A page-table level, named as in the kernel. */
 export type TableLevel = 'PGD' | 'P4D' | 'PUD' | 'PMD' | 'PTE';
 
-/** log2 of the base page size (4 KiB). */
-export const PAGE_SHIFT = 12;
 /** log2 of the bytes one PMD entry maps (2 MiB). */
 export const PMD_SHIFT = 21;
 /** log2 of the bytes one PUD entry maps (1 GiB). */
@@ -28,12 +27,10 @@ export const PTRS_PER_TABLE = 512;
 /** Bytes of one table entry. */
 export const TABLE_ENTRY_BYTES = 8;
 
-/** Base page size. */
-export const PAGE_SIZE_BYTES = 2 ** PAGE_SHIFT;
-/** PMD-mapped page size (THP, hugetlb 2M). */
-export const PMD_PAGE_BYTES = 2 ** PMD_SHIFT;
-/** PUD-mapped page size (hugetlb 1G). */
-export const PUD_PAGE_BYTES = 2 ** PUD_SHIFT;
+/** Bytes one PMD entry maps: the PMD-mapped page size (THP, hugetlb 2M). */
+export const PMD_SIZE = 2 ** PMD_SHIFT;
+/** Bytes one PUD entry maps: the PUD-mapped page size (hugetlb 1G). */
+export const PUD_SIZE = 2 ** PUD_SHIFT;
 
 const TWO_64 = 1n << 64n;
 
@@ -142,7 +139,7 @@ export function formatPageSize(bytes: number): string {
  * folded into the PGD (PTRS_PER_P4D = 1) and not listed. Throws RangeError on an unsupported page size.
  */
 export function splitVirtualAddress(address: bigint, levels: PagingLevels, pageSizeBytes: number): AddressSplit {
-  const leafShift = pageSizeBytes === PAGE_SIZE_BYTES ? PAGE_SHIFT : pageSizeBytes === PMD_PAGE_BYTES ? PMD_SHIFT : pageSizeBytes === PUD_PAGE_BYTES ? PUD_SHIFT : -1;
+  const leafShift = pageSizeBytes === PAGE_SIZE ? PAGE_SHIFT : pageSizeBytes === PMD_SIZE ? PMD_SHIFT : pageSizeBytes === PUD_SIZE ? PUD_SHIFT : -1;
   if (leafShift < 0) throw new RangeError(`page size ${pageSizeBytes} is not 4 KiB, 2 MiB or 1 GiB`);
   const shifts: [TableLevel, number][] =
     levels === 5
@@ -202,25 +199,25 @@ export interface PageSizeDecision {
  */
 export function decidePageSize(input: PageSizeInput): PageSizeDecision {
   const kps = input.kernelPageSizeKb;
-  if (kps !== null && kps * 1024 > PAGE_SIZE_BYTES) {
+  if (kps !== null && kps * 1024 > PAGE_SIZE) {
     const bytes = kps * 1024;
-    if (bytes === PMD_PAGE_BYTES || bytes === PUD_PAGE_BYTES) return { pageSizeBytes: bytes, evidence: `hugetlb mapping: smaps KernelPageSize ${kps} kB` };
+    if (bytes === PMD_SIZE || bytes === PUD_SIZE) return { pageSizeBytes: bytes, evidence: `hugetlb mapping: smaps KernelPageSize ${kps} kB` };
   }
-  const regionStart = input.address & ~BigInt(PMD_PAGE_BYTES - 1);
-  const inside = regionStart >= input.mappingStart && regionStart + BigInt(PMD_PAGE_BYTES) <= input.mappingEnd;
+  const regionStart = input.address & ~BigInt(PMD_SIZE - 1);
+  const inside = regionStart >= input.mappingStart && regionStart + BigInt(PMD_SIZE) <= input.mappingEnd;
   const pmdKb = input.pmdMappedKb;
-  if (pmdKb === null) return { pageSizeBytes: PAGE_SIZE_BYTES, evidence: '4 KiB assumed: smaps unreadable (no AnonHugePages/FilePmdMapped)' };
-  if (pmdKb === 0) return { pageSizeBytes: PAGE_SIZE_BYTES, evidence: 'smaps: no PMD-mapped memory in this mapping (AnonHugePages, FilePmdMapped, ShmemPmdMapped 0 kB)' };
-  if (!inside) return { pageSizeBytes: PAGE_SIZE_BYTES, evidence: `the 2 MiB region around the address crosses the mapping's bounds, so no PMD maps it` };
+  if (pmdKb === null) return { pageSizeBytes: PAGE_SIZE, evidence: '4 KiB assumed: smaps unreadable (no AnonHugePages/FilePmdMapped)' };
+  if (pmdKb === 0) return { pageSizeBytes: PAGE_SIZE, evidence: 'smaps: no PMD-mapped memory in this mapping (AnonHugePages, FilePmdMapped, ShmemPmdMapped 0 kB)' };
+  if (!inside) return { pageSizeBytes: PAGE_SIZE, evidence: `the 2 MiB region around the address crosses the mapping's bounds, so no PMD maps it` };
   const thp = input.thpRegion;
   if (thp === null) {
-    return { pageSizeBytes: PMD_PAGE_BYTES, evidence: `likely: smaps counts ${pmdKb} kB PMD-mapped in this mapping and the 2 MiB region lies inside it (kpageflags needs root to confirm)` };
+    return { pageSizeBytes: PMD_SIZE, evidence: `likely: smaps counts ${pmdKb} kB PMD-mapped in this mapping and the 2 MiB region lies inside it (kpageflags needs root to confirm)` };
   }
   if (thp.thpFlag && thp.contiguousAligned) {
-    return { pageSizeBytes: PMD_PAGE_BYTES, evidence: `kpageflags THP, and the 2 MiB region's 512 pages are present with consecutive PFNs from a 512-aligned frame (smaps ${pmdKb} kB PMD-mapped)` };
+    return { pageSizeBytes: PMD_SIZE, evidence: `kpageflags THP, and the 2 MiB region's 512 pages are present with consecutive PFNs from a 512-aligned frame (smaps ${pmdKb} kB PMD-mapped)` };
   }
   return {
-    pageSizeBytes: PAGE_SIZE_BYTES,
+    pageSizeBytes: PAGE_SIZE,
     evidence: thp.thpFlag ? 'kpageflags THP but its PFNs are not one aligned 2 MiB run: a PTE-mapped (split) huge page' : 'kpageflags: not a THP page (other parts of the mapping are PMD-mapped)',
   };
 }
@@ -269,5 +266,5 @@ export interface TranslationReport {
 
 /** Physical address of a byte: its 4 KiB frame's base plus the byte's offset in that frame. */
 export function computePhysicalAddress(pfn: number, address: bigint): bigint {
-  return BigInt(pfn) * BigInt(PAGE_SIZE_BYTES) + (address & BigInt(PAGE_SIZE_BYTES - 1));
+  return BigInt(pfn) * BigInt(PAGE_SIZE) + (address & BigInt(PAGE_SIZE - 1));
 }

@@ -2,7 +2,8 @@
 // whose "pages" array holds one page per line, or a table. Rows follow shared/proc/page-row.ts field for field.
 
 import { decodeKpageflags } from './kpageflags.js';
-import { PAGE_SIZE_BYTES, type PagesChunk, type PagesTotals } from './page-row.js';
+import { type PagesChunk, type PagesTotals } from './page-row.js';
+import { PAGE_SIZE, PAGE_SIZE_KB } from '../units.js';
 import { PAGEMAP_ENTRY_BYTES, PM_HIGH_WORD, readPagemapPfn } from './pagemap.js';
 import type { Mapping } from './types.js';
 
@@ -76,12 +77,12 @@ const TABLE_BOOLEANS = renderBooleans(
 
 /** Address of page i of a chunk as hex: number arithmetic below 2^53, bigint above ([vsyscall]). */
 function createAddressFormatter(chunk: PagesChunk): (i: number) => string {
-  const last = chunk.firstAddress + BigInt(chunk.pageCount * PAGE_SIZE_BYTES);
+  const last = chunk.firstAddress + BigInt(chunk.pageCount * PAGE_SIZE);
   if (last <= BigInt(Number.MAX_SAFE_INTEGER)) {
     const base = Number(chunk.firstAddress);
-    return (i) => (base + i * PAGE_SIZE_BYTES).toString(16);
+    return (i) => (base + i * PAGE_SIZE).toString(16);
   }
-  return (i) => (chunk.firstAddress + BigInt(i * PAGE_SIZE_BYTES)).toString(16);
+  return (i) => (chunk.firstAddress + BigInt(i * PAGE_SIZE)).toString(16);
 }
 
 function mappingJson(m: Mapping): string {
@@ -99,7 +100,7 @@ export function createPagesJsonFormatter(header: PagesReportHeader): PagesFormat
     formatHeader() {
       return (
         `{"pid":${header.pid},"start":${JSON.stringify(header.start)},"end":${JSON.stringify(header.end)},` +
-        `"pageCount":${header.pageCount},"pageSizeBytes":${PAGE_SIZE_BYTES},` +
+        `"pageCount":${header.pageCount},"pageSizeBytes":${PAGE_SIZE},` +
         `"mappings":[${header.mappings.map(mappingJson).join(',')}],` +
         `"pfnsVisible":${header.pfnsVisible},"restricted":${JSON.stringify(header.restricted)},"pages":[`
       );
@@ -135,7 +136,7 @@ export function createPagesTableFormatter(header: PagesReportHeader): PagesForma
   const kpage = header.pfnsVisible;
   return {
     formatHeader() {
-      const sizeKb = (header.pageCount * PAGE_SIZE_BYTES) / 1024;
+      const sizeKb = header.pageCount * PAGE_SIZE_KB;
       const lines = [
         `pid ${header.pid}: ${header.start}-${header.end}, ${header.pageCount} pages (${sizeKb} kB), ` +
           `${header.mappings.length} ${header.mappings.length === 1 ? 'mapping' : 'mappings'}:`,
@@ -167,7 +168,7 @@ export function createPagesTableFormatter(header: PagesReportHeader): PagesForma
     },
     formatFooter(t) {
       const lines = [
-        `totals: ${t.pageCount} pages (${(t.pageCount * PAGE_SIZE_BYTES) / 1024} kB): ${t.present} present, ${t.swapped} swapped, ` +
+        `totals: ${t.pageCount} pages (${t.pageCount * PAGE_SIZE_KB} kB): ${t.present} present, ${t.swapped} swapped, ` +
           `${t.exclusive} exclusive, ${t.file} file, ${t.softDirty} soft-dirty`,
       ];
       if (t.rssKb !== null) {

@@ -3,11 +3,10 @@
 
 import { ApiError } from '../errors.js';
 import { quoteUserInput } from '../text/escape.js';
-import { hexToBigInt } from '../units.js';
-import { PAGE_SIZE_BYTES } from './page-row.js';
+import { hexToBigInt, PAGE_SIZE } from '../units.js';
 import type { Mapping } from './types.js';
 
-const PAGE_BYTES = BigInt(PAGE_SIZE_BYTES);
+const PAGE_BYTES = BigInt(PAGE_SIZE);
 
 /** A resolved, page-aligned range [startAddress, endAddress) and the mappings it covers, in address order. */
 export interface PageRange {

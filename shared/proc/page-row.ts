@@ -4,12 +4,8 @@
 
 import { hasKpageflag, KPF_ANON, KPF_DIRTY, KPF_KSM, KPF_LRU, KPF_THP, KPF_ZERO_PAGE, decodeKpageflags } from './kpageflags.js';
 import { PAGEMAP_ENTRY_BYTES, PM_HIGH_WORD, decodePagemapEntry } from './pagemap.js';
-
-/** Base page size on x86-64 (PAGE_SIZE). */
-export const PAGE_SIZE_BYTES = 4096;
-
-/** fs/proc/task_mmu.c PSS_SHIFT: Pss is summed in units of 1/4096 byte so sharing divides exactly enough. */
-export const PSS_SHIFT = 12;
+import { PAGE_SIZE, PAGE_SIZE_KB } from '../units.js';
+import { computePagePssShifted, convertPssShiftedToKb } from './pss.js';
 
 /**
  * Consecutive pages of a range as read from /proc: pagemap entries and, when PFNs are visible (root), the
@@ -53,7 +49,7 @@ export interface PageRow {
 
 /** Lowercase hex address of page i of a chunk (exact also past 2^53, where [vsyscall] lies). */
 export function formatPageAddress(chunk: PagesChunk, i: number): string {
-  return (chunk.firstAddress + BigInt(i * PAGE_SIZE_BYTES)).toString(16);
+  return (chunk.firstAddress + BigInt(i * PAGE_SIZE)).toString(16);
 }
 
 /** The record of page i (0 <= i < chunk.pageCount) of a chunk. */
@@ -149,8 +145,6 @@ export function createPagesTally(pfnsVisible: boolean): PagesTally {
   };
 }
 
-const PAGE_SIZE_PSS = PAGE_SIZE_BYTES * 2 ** PSS_SHIFT;
-
 /** Adds every page of a chunk to the tally (one pass over the typed arrays, no per-page objects). */
 export function addChunkToTally(tally: PagesTally, chunk: PagesChunk): void {
   const t = tally.totals;
@@ -190,10 +184,10 @@ export function addChunkToTally(tally: PagesTally, chunk: PagesChunk): void {
     if (hasKpageflag(f, KPF_KSM)) ksm++;
     if (mapCount === 1) {
       priv++;
-      pss += PAGE_SIZE_PSS;
+      pss += computePagePssShifted(1);
     } else if (mapCount >= 2) {
       shared++;
-      pss += Math.floor(PAGE_SIZE_PSS / mapCount);
+      pss += computePagePssShifted(mapCount);
     }
   }
   t.pageCount += chunk.pageCount;
@@ -212,9 +206,8 @@ export function addChunkToTally(tally: PagesTally, chunk: PagesChunk): void {
     t.thp = (t.thp ?? 0) + thp;
     t.ksm = (t.ksm ?? 0) + ksm;
     tally.pssShifted += pss;
-    t.rssKb = ((t.private ?? 0) + (t.shared ?? 0)) * (PAGE_SIZE_BYTES / 1024);
-    // show_smap(): Pss is printed as (pss >> PSS_SHIFT) >> 10, both shifts flooring.
-    t.pssKb = Math.floor(Math.floor(tally.pssShifted / 2 ** PSS_SHIFT) / 1024);
+    t.rssKb = ((t.private ?? 0) + (t.shared ?? 0)) * PAGE_SIZE_KB;
+    t.pssKb = convertPssShiftedToKb(tally.pssShifted);
   }
 }
 
@@ -233,7 +226,7 @@ export function checkPagesTotals(t: PagesTotals): string[] {
   const priv = t.private ?? NaN;
   const shared = t.shared ?? NaN;
   expect((t.zeroPage ?? NaN) + priv + shared <= t.present, 'zeroPage + private + shared <= present');
-  expect(t.rssKb === (priv + shared) * (PAGE_SIZE_BYTES / 1024), 'rssKb = (private + shared) * 4');
+  expect(t.rssKb === (priv + shared) * PAGE_SIZE_KB, 'rssKb = (private + shared) * 4');
   expect((t.pssKb ?? NaN) <= t.rssKb, 'pssKb <= rssKb');
   expect((t.anon ?? NaN) <= priv + shared, 'anon <= private + shared');
   return problems;

@@ -2,20 +2,21 @@
 // trace size; getPages on a resident 1 GiB range (its JSON size too); a what-if on 262,144 pages.
 import { readPageMap } from '../../electron/host/proc/page-state-map-reader.js';
 import { classifyPages, MAX_PAGES_PER_CALL } from '../../shared/proc/page-state-map.js';
-import { createGlibcLabAdapter } from '../../shared/sim/lab/glibc-lab.js';
-import { createMallocLabSession, explainMallocLabOp, seekMallocLab, type ReplayAdapter } from '../../shared/sim/lab/malloc-session.js';
-import { createTcmallocLabAdapter } from '../../shared/sim/lab/tcmalloc-lab.js';
+import { createMallocLabSession, explainMallocLabOp, seekMallocLab } from '../../shared/sim/lab/malloc-session.js';
 import { planWhatIf, simulateWhatIf } from '../../shared/sim/lab/what-if.js';
 import { createDefaultParams } from '../../shared/sim/malloc/glibc/params.js';
+import { createGlibcReplayModel } from '../../shared/sim/malloc/glibc/replay.js';
+import type { MallocReplayModel, ReplayProgress } from '../../shared/sim/malloc/replay-model.js';
 import { createDefaultTcmallocParams } from '../../shared/sim/malloc/tcmalloc/params.js';
+import { createTcmallocReplayModel } from '../../shared/sim/malloc/tcmalloc/replay.js';
 import { generateWorkload } from '../../shared/sim/malloc/workloads.js';
 import { createRng } from '../../shared/sim/rng.js';
 import type { Trace } from '../../shared/sim/trace.js';
 import { startSubject } from '../helpers/subject.js';
 import { median } from './measure.js';
 
-function benchSession<R>(label: string, adapter: ReplayAdapter<R>, trace: Trace): void {
-  const s = createMallocLabSession(adapter, trace, { nowMs: () => performance.now(), keepEvent: (k) => (k >= 7 && k <= 12) || k === 104 || k === 113 });
+function benchSession<R extends ReplayProgress>(label: string, model: MallocReplayModel<R>, trace: Trace): void {
+  const s = createMallocLabSession(model, trace, { nowMs: () => performance.now(), keepEvent: (k) => (k >= 7 && k <= 12) || k === 104 || k === 113 });
   const rng = createRng(42);
   const scrub: number[] = [];
   for (let k = 0; k < 30; k++) {
@@ -41,8 +42,8 @@ export async function benchLab(): Promise<void> {
   for (const opCount of [2000, 20000, 200000]) {
     for (const name of ['random', 'many-small']) {
       const trace = generateWorkload(name, { seed: 1, opCount });
-      benchSession(`glibc ${name} ${opCount}`, createGlibcLabAdapter(trace, createDefaultParams()), trace);
-      benchSession(`tcmalloc ${name} ${opCount}`, createTcmallocLabAdapter(trace, createDefaultTcmallocParams()), trace);
+      benchSession(`glibc ${name} ${opCount}`, createGlibcReplayModel(trace, createDefaultParams()), trace);
+      benchSession(`tcmalloc ${name} ${opCount}`, createTcmallocReplayModel(trace, createDefaultTcmallocParams()), trace);
     }
   }
 

@@ -1,4 +1,4 @@
-/* The cache simulator's built-in access patterns (shared/sim/cache/patterns.ts) as real code, to run under
+/* The cache simulator's built-in access patterns (shared/sim/access/patterns.ts) as real code, to run under
  * valgrind --tool=cachegrind --cache-sim=yes and compare miss counts with the simulator.
  * Each pattern runs in its own noipa function named pattern_<name>, so cachegrind's per-function counts hold
  * the pattern's accesses only (loop counters live in registers at -O2; build with -fno-tree-vectorize so every

@@ -7,30 +7,17 @@
 //        malloc-replay --time TRACE|-   only {"ops":N,"replay_ns":T}: the replay loop's duration
 //        malloc-replay --calloc TRACE|- `a` ops call calloc(1, SIZE) instead of malloc(SIZE)
 //        malloc-replay --calloc-n N TRACE|-   `a` ops call calloc(N, SIZE)
-// Trace: optional leading bare-integer header lines, then `a ID SIZE`, `f ID`, `r ID SIZE`;
-// `#` comment lines and blank lines are skipped. A C replay's semantics (`void *ptr[ID]`, all NULL
-// at first): `a` on a live id leaks the old block, `f ID` frees ptr[ID] and leaves it dangling (so a
-// second `f ID` is a double free), `f`/`r` on a NULL id is free(NULL)/realloc(NULL, n), `r ID 0` frees.
+// The trace format and the C program each op stands for (`void *ptr[ID]`): trace-reader.h.
 // When the allocator kills the program (glibc's abort on a double free, or SIGSEGV), the records of
 // the ops before it are written out, then `malloc-replay: op K: SIGABRT` on stderr, and the signal
 // is raised again so the exit status is the real one.
 #define _GNU_SOURCE
-#include <fcntl.h>
+#define HARNESS_NAME "malloc-replay"
 #include <malloc.h>
 #include <signal.h>
-#include <stdint.h>
-#include <string.h>
-#include <sys/mman.h>
-#include <time.h>
-#include <unistd.h>
+#include "trace-reader.h"
 
 #define IS_MMAPPED 0x2
-
-struct op {
-  char kind;       /* 'a' 'f' 'r' */
-  uint64_t id;
-  uint64_t size;
-};
 
 struct result {
   uintptr_t ptr;   /* returned pointer (0 for free / NULL) */
@@ -38,83 +25,6 @@ struct result {
   size_t usable;   /* malloc_usable_size */
   uintptr_t brk;   /* sbrk(0) after the op */
 };
-
-static void write_all(int fd, const char *p, size_t n) {
-  while (n > 0) {
-    ssize_t w = write(fd, p, n);
-    if (w <= 0) _exit(3);
-    p += w;
-    n -= (size_t) w;
-  }
-}
-
-static void die(const char *msg, uint64_t line) {
-  char buf[160];
-  size_t n = 0;
-  const char *pre = "malloc-replay: line ";
-  while (*pre) buf[n++] = *pre++;
-  char digits[24];
-  int d = 0;
-  do { digits[d++] = (char) ('0' + line % 10); line /= 10; } while (line);
-  while (d) buf[n++] = digits[--d];
-  buf[n++] = ':';
-  buf[n++] = ' ';
-  while (*msg && n < sizeof buf - 1) buf[n++] = *msg++;
-  buf[n++] = '\n';
-  write_all(2, buf, n);
-  _exit(2);
-}
-
-static void *map_bytes(size_t n) {
-  void *p = mmap(NULL, n ? n : 1, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  if (p == MAP_FAILED) die("mmap failed", 0);
-  return p;
-}
-
-/* Reads the whole input with read(2) into an mmap'd buffer grown with mremap. */
-static char *read_input(const char *path, size_t *len) {
-  int fd = (path[0] == '-' && path[1] == 0) ? 0 : open(path, O_RDONLY);
-  if (fd < 0) die("cannot open trace", 0);
-  size_t cap = 1 << 20, n = 0;
-  char *buf = map_bytes(cap);
-  for (;;) {
-    if (n == cap) {
-      buf = mremap(buf, cap, cap * 2, MREMAP_MAYMOVE);
-      if (buf == MAP_FAILED) die("mremap failed", 0);
-      cap *= 2;
-    }
-    ssize_t r = read(fd, buf + n, cap - n);
-    if (r < 0) die("read failed", 0);
-    if (r == 0) break;
-    n += (size_t) r;
-  }
-  if (fd != 0) close(fd);
-  *len = n;
-  return buf;
-}
-
-static int is_space(char c) { return c == ' ' || c == '\t' || c == '\r'; }
-
-/* Parses an unsigned decimal at *p; returns 0 when there is none. */
-static int parse_u64(const char **p, const char *end, uint64_t *out) {
-  const char *s = *p;
-  while (s < end && is_space(*s)) s++;
-  if (s == end || *s < '0' || *s > '9') return 0;
-  uint64_t v = 0;
-  while (s < end && *s >= '0' && *s <= '9') v = v * 10 + (uint64_t) (*s++ - '0');
-  *out = v;
-  *p = s;
-  return 1;
-}
-
-static char *put_str(char *o, const char *s) { while (*s) *o++ = *s++; return o; }
-static char *put_u64(char *o, uint64_t v) {
-  char d[24];
-  int n = 0;
-  do { d[n++] = (char) ('0' + v % 10); v /= 10; } while (v);
-  while (n) *o++ = d[--n];
-  return o;
-}
 
 /* What the replay has done so far, global so that the fatal-signal handler can write it out. */
 static const struct op *g_ops;
@@ -187,49 +97,11 @@ int main(int argc, char **argv) {
     write_all(2, usage, strlen(usage));
     return 2;
   }
-  size_t len;
-  const char *text = read_input(argv[argi], &len);
-  const char *end = text + len;
+  struct trace t = read_trace(argv[argi]);
+  const struct op *ops = t.ops;
+  size_t nops = t.nops;
 
-  /* Pass 1: count op lines (upper bound: number of lines). */
-  size_t lines = 1;
-  for (const char *c = text; c < end; c++) lines += (*c == '\n');
-  struct op *ops = map_bytes(lines * sizeof *ops);
-  size_t nops = 0;
-  uint64_t max_id = 0;
-
-  /* Pass 2: parse. */
-  int header = 1;
-  uint64_t lineno = 0;
-  for (const char *s = text; s < end;) {
-    const char *eol = memchr(s, '\n', (size_t) (end - s));
-    if (!eol) eol = end;
-    lineno++;
-    const char *p = s;
-    s = eol + 1;
-    while (p < eol && is_space(*p)) p++;
-    if (p == eol || *p == '#') continue;
-    if (*p >= '0' && *p <= '9') {
-      uint64_t ignored;
-      if (!header || !parse_u64(&p, eol, &ignored)) die("unexpected number", lineno);
-      while (p < eol && is_space(*p)) p++;
-      if (p != eol) die("header line must be one integer", lineno);
-      continue;
-    }
-    header = 0;
-    struct op *o = &ops[nops];
-    o->kind = *p++;
-    if (o->kind != 'a' && o->kind != 'f' && o->kind != 'r') die("unknown op", lineno);
-    if (!parse_u64(&p, eol, &o->id)) die("missing id", lineno);
-    o->size = 0;
-    if (o->kind != 'f' && !parse_u64(&p, eol, &o->size)) die("missing size", lineno);
-    while (p < eol && is_space(*p)) p++;
-    if (p != eol) die("trailing text", lineno);
-    if (o->id > max_id) max_id = o->id;
-    nops++;
-  }
-
-  void **ptrs = map_bytes((max_id + 1) * sizeof(void *));
+  void **ptrs = map_bytes((t.max_id + 1) * sizeof(void *));
   struct result *res = map_bytes((nops ? nops : 1) * sizeof *res);
   /* Mapped before the replay (pages are touched only when written), so the handler can use it. */
   g_out = map_bytes(nops * 200 + 1);
@@ -248,19 +120,9 @@ int main(int argc, char **argv) {
   uintptr_t base = (uintptr_t) sbrk(0);
   g_base = base;
   for (size_t i = 0; i < nops; i++) {
-    const struct op *o = &ops[i];
     struct result *r = &res[i];
-    void *p = NULL;
     g_op = i;
-    if (o->kind == 'a') {
-      p = use_calloc ? calloc(calloc_n, o->size) : malloc(o->size);
-      ptrs[o->id] = p;
-    } else if (o->kind == 'f') {
-      free(ptrs[o->id]); /* ptrs[o->id] keeps the freed pointer, as a C program's variable would */
-    } else {
-      p = realloc(ptrs[o->id], o->size);
-      ptrs[o->id] = p;
-    }
+    void *p = replay_op(&ops[i], ptrs, use_calloc, calloc_n);
     r->ptr = (uintptr_t) p;
     /* The chunk's size field sits just below the user pointer (glibc's mchunk_size). */
     r->head = p ? *(const size_t *) ((uintptr_t) p - sizeof(size_t)) : 0;
@@ -270,13 +132,7 @@ int main(int argc, char **argv) {
   clock_gettime(CLOCK_MONOTONIC, &t1);
 
   if (timing) {
-    char line[96], *w = line;
-    w = put_str(w, "{\"ops\":");
-    w = put_u64(w, nops);
-    w = put_str(w, ",\"replay_ns\":");
-    w = put_u64(w, (uint64_t) (t1.tv_sec - t0.tv_sec) * 1000000000u + (uint64_t) t1.tv_nsec - (uint64_t) t0.tv_nsec);
-    w = put_str(w, "}\n");
-    write_all(1, line, (size_t) (w - line));
+    write_timing(nops, &t0, &t1);
     return 0;
   }
 

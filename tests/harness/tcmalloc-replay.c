@@ -13,17 +13,11 @@
 // S0 … S6 the properties below (`-` on ops whose statistics were not read).
 // The page heap's start is sbrk(0) - generic.heap_size when main starts: TCMalloc grows its page
 // heap with sbrk (after its 8 MiB metadata chunk), and before main only its first 1 MiB exists.
-// Trace semantics as tests/harness/malloc-replay.c: `f ID` leaves ptr[ID] dangling, so a second
-// `f ID` is a double free (which TCMalloc does not detect).
+// The trace format and the C program each op stands for: trace-reader.h (a second `f ID` is a double
+// free, which TCMalloc does not detect).
 #define _GNU_SOURCE
-#include <fcntl.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/mman.h>
-#include <time.h>
-#include <unistd.h>
+#define HARNESS_NAME "tcmalloc-replay"
+#include "trace-reader.h"
 
 size_t malloc_usable_size(void *ptr);
 int MallocExtension_GetNumericProperty(const char *property, size_t *value);
@@ -39,12 +33,6 @@ static const char *const kProperties[] = {
 };
 #define NPROPS 7
 
-struct op {
-  char kind;
-  uint64_t id;
-  uint64_t size;
-};
-
 struct result {
   uintptr_t ptr;
   size_t usable;
@@ -52,85 +40,6 @@ struct result {
   int has_stats;
   size_t stats[NPROPS];
 };
-
-static void write_all(int fd, const char *p, size_t n) {
-  while (n > 0) {
-    ssize_t w = write(fd, p, n);
-    if (w <= 0) _exit(3);
-    p += w;
-    n -= (size_t) w;
-  }
-}
-
-static void die(const char *msg, uint64_t line) {
-  char buf[160];
-  size_t n = 0;
-  const char *pre = "tcmalloc-replay: line ";
-  while (*pre) buf[n++] = *pre++;
-  char digits[24];
-  int d = 0;
-  do { digits[d++] = (char) ('0' + line % 10); line /= 10; } while (line);
-  while (d) buf[n++] = digits[--d];
-  buf[n++] = ':';
-  buf[n++] = ' ';
-  while (*msg && n < sizeof buf - 1) buf[n++] = *msg++;
-  buf[n++] = '\n';
-  write_all(2, buf, n);
-  _exit(2);
-}
-
-static void *map_bytes(size_t n) {
-  void *p = mmap(NULL, n ? n : 1, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  if (p == MAP_FAILED) die("mmap failed", 0);
-  return p;
-}
-
-static char *read_input(const char *path, size_t *len) {
-  int fd = (path[0] == '-' && path[1] == 0) ? 0 : open(path, O_RDONLY);
-  if (fd < 0) die("cannot open trace", 0);
-  size_t cap = 1 << 20, n = 0;
-  char *buf = map_bytes(cap);
-  for (;;) {
-    if (n == cap) {
-      buf = mremap(buf, cap, cap * 2, MREMAP_MAYMOVE);
-      if (buf == MAP_FAILED) die("mremap failed", 0);
-      cap *= 2;
-    }
-    ssize_t r = read(fd, buf + n, cap - n);
-    if (r < 0) die("read failed", 0);
-    if (r == 0) break;
-    n += (size_t) r;
-  }
-  if (fd != 0) close(fd);
-  *len = n;
-  return buf;
-}
-
-static int is_space(char c) { return c == ' ' || c == '\t' || c == '\r'; }
-
-static int parse_u64(const char **p, const char *end, uint64_t *out) {
-  const char *s = *p;
-  while (s < end && is_space(*s)) s++;
-  if (s == end || *s < '0' || *s > '9') return 0;
-  uint64_t v = 0;
-  while (s < end && *s >= '0' && *s <= '9') v = v * 10 + (uint64_t) (*s++ - '0');
-  *out = v;
-  *p = s;
-  return 1;
-}
-
-static char *put_str(char *o, const char *s) { while (*s) *o++ = *s++; return o; }
-static char *put_u64(char *o, uint64_t v) {
-  char d[24];
-  int n = 0;
-  do { d[n++] = (char) ('0' + v % 10); v /= 10; } while (v);
-  while (n) *o++ = d[--n];
-  return o;
-}
-static char *put_i64(char *o, int64_t v) {
-  if (v < 0) { *o++ = '-'; return put_u64(o, (uint64_t) -v); }
-  return put_u64(o, (uint64_t) v);
-}
 
 static void read_stats(size_t *out) {
   for (int k = 0; k < NPROPS; k++) {
@@ -157,81 +66,24 @@ int main(int argc, char **argv) {
   read_stats(start_stats);
   uintptr_t base = (uintptr_t) sbrk(0) - start_stats[1];
 
-  size_t len;
-  const char *text = read_input(argv[1], &len);
-  const char *end = text + len;
+  struct trace t = read_trace(argv[1]);
+  const struct op *ops = t.ops;
+  size_t nops = t.nops;
 
-  size_t lines = 1;
-  for (const char *c = text; c < end; c++) lines += (*c == '\n');
-  struct op *ops = map_bytes(lines * sizeof *ops);
-  size_t nops = 0;
-  uint64_t max_id = 0;
-
-  int header = 1;
-  uint64_t lineno = 0;
-  for (const char *s = text; s < end;) {
-    const char *eol = memchr(s, '\n', (size_t) (end - s));
-    if (!eol) eol = end;
-    lineno++;
-    const char *p = s;
-    s = eol + 1;
-    while (p < eol && is_space(*p)) p++;
-    if (p == eol || *p == '#') continue;
-    if (*p >= '0' && *p <= '9') {
-      uint64_t ignored;
-      if (!header || !parse_u64(&p, eol, &ignored)) die("unexpected number", lineno);
-      while (p < eol && is_space(*p)) p++;
-      if (p != eol) die("header line must be one integer", lineno);
-      continue;
-    }
-    header = 0;
-    struct op *o = &ops[nops];
-    o->kind = *p++;
-    if (o->kind != 'a' && o->kind != 'f' && o->kind != 'r') die("unknown op", lineno);
-    if (!parse_u64(&p, eol, &o->id)) die("missing id", lineno);
-    o->size = 0;
-    if (o->kind != 'f' && !parse_u64(&p, eol, &o->size)) die("missing size", lineno);
-    while (p < eol && is_space(*p)) p++;
-    if (p != eol) die("trailing text", lineno);
-    if (o->id > max_id) max_id = o->id;
-    nops++;
-  }
-
-  void **ptrs = map_bytes((max_id + 1) * sizeof(void *));
+  void **ptrs = map_bytes((t.max_id + 1) * sizeof(void *));
   if (timing) {
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    for (size_t i = 0; i < nops; i++) {
-      const struct op *o = &ops[i];
-      if (o->kind == 'a') ptrs[o->id] = malloc(o->size);
-      else if (o->kind == 'f') free(ptrs[o->id]);
-      else ptrs[o->id] = realloc(ptrs[o->id], o->size);
-    }
+    for (size_t i = 0; i < nops; i++) replay_op(&ops[i], ptrs, 0, 0);
     clock_gettime(CLOCK_MONOTONIC, &t1);
-    char buf[96];
-    char *w = put_str(buf, "{\"ops\":");
-    w = put_u64(w, nops);
-    w = put_str(w, ",\"replay_ns\":");
-    w = put_u64(w, (uint64_t) (t1.tv_sec - t0.tv_sec) * 1000000000u + (uint64_t) t1.tv_nsec - (uint64_t) t0.tv_nsec);
-    w = put_str(w, "}\n");
-    write_all(1, buf, (size_t) (w - buf));
+    write_timing(nops, &t0, &t1);
     return 0;
   }
   struct result *res = map_bytes((nops ? nops : 1) * sizeof *res);
 
   for (size_t i = 0; i < nops; i++) {
-    const struct op *o = &ops[i];
     struct result *r = &res[i];
-    void *p = NULL;
-    if (o->kind == 'a') {
-      p = malloc(o->size);
-      ptrs[o->id] = p;
-    } else if (o->kind == 'f') {
-      free(ptrs[o->id]); /* ptrs[o->id] keeps the freed pointer, as a C program's variable would */
-    } else {
-      p = realloc(ptrs[o->id], o->size);
-      ptrs[o->id] = p;
-    }
+    void *p = replay_op(&ops[i], ptrs, 0, 0);
     r->ptr = (uintptr_t) p;
     r->usable = p ? malloc_usable_size(p) : 0;
     r->brk = (uintptr_t) sbrk(0);

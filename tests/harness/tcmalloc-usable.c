@@ -5,33 +5,22 @@
 // usage: tcmalloc-usable MAX     (link with libtcmalloc_minimal.so.4)
 // Output is buffered in mmap'd memory and written with write(2) at the end, so nothing but the
 // probed malloc/free calls reaches the allocator.
-#include <stddef.h>
-#include <stdint.h>
+#define HARNESS_NAME "tcmalloc-usable"
 #include <stdlib.h>
-#include <sys/mman.h>
-#include <unistd.h>
+#include "harness-io.h"
 
 size_t malloc_usable_size(void *ptr);
-
-static char *put_u64(char *o, uint64_t v) {
-  char d[24];
-  int n = 0;
-  do { d[n++] = (char) ('0' + v % 10); v /= 10; } while (v);
-  while (n) *o++ = d[--n];
-  return o;
-}
 
 int main(int argc, char **argv) {
   if (argc != 2) {
     static const char usage[] = "usage: tcmalloc-usable MAX\n";
-    if (write(2, usage, sizeof usage - 1) < 0) return 2;
+    write_all(2, usage, sizeof usage - 1);
     return 2;
   }
   uint64_t max = 0;
   for (const char *s = argv[1]; *s >= '0' && *s <= '9'; s++) max = max * 10 + (uint64_t) (*s - '0');
   size_t cap = 1 << 20;
-  char *out = mmap(NULL, cap, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  if (out == MAP_FAILED) return 3;
+  char *out = map_bytes(cap);
   char *w = out;
   size_t prev = (size_t) -1;
   for (uint64_t n = 1; n <= max; n++) {
@@ -48,10 +37,6 @@ int main(int argc, char **argv) {
       prev = u;
     }
   }
-  for (char *p = out; p < w;) {
-    ssize_t k = write(1, p, (size_t) (w - p));
-    if (k <= 0) return 6;
-    p += k;
-  }
+  write_all(1, out, (size_t) (w - out));
   return 0;
 }

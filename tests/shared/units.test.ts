@@ -1,7 +1,22 @@
 // shared/units.ts: hex ⇄ bigint addresses, kB/pages, formatKb, formatBytes; expectations worked out by hand.
+import { execFileSync } from 'node:child_process';
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { bigIntToHex, formatBytes, formatKb, formatSizeBytes, hexToBigInt, kbToBytes, mappingSizeKb, pagesToKb, type FormatBytesOptions } from '../../shared/units.js';
+import {
+  bigIntToHex,
+  formatBytes,
+  formatKb,
+  formatSizeBytes,
+  hexToBigInt,
+  kbToBytes,
+  mappingSizeKb,
+  PAGE_SHIFT,
+  PAGE_SIZE,
+  PAGE_SIZE_KB,
+  pagesToKb,
+  parseSizeBytes,
+  type FormatBytesOptions,
+} from '../../shared/units.js';
 
 describe('hex ⇄ bigint addresses', () => {
   test('the [vsyscall] address, above 2^53, survives exactly both ways', () => {
@@ -38,6 +53,13 @@ describe('sizes', () => {
     assert.equal(pagesToKb(3, 64), 192);
     assert.equal(kbToBytes(4), 4096);
   });
+
+  test("the one page size is this machine's (getconf PAGESIZE), in bytes, as a shift and in kB", () => {
+    const real = Number(execFileSync('getconf', ['PAGESIZE'], { encoding: 'utf8' }).trim());
+    assert.equal(PAGE_SIZE, real);
+    assert.equal(2 ** PAGE_SHIFT, real);
+    assert.equal(kbToBytes(PAGE_SIZE_KB), real);
+  });
 });
 
 describe('formatKb', () => {
@@ -59,6 +81,17 @@ describe('formatKb', () => {
   for (const [kb, text] of cases) {
     test(`${kb} kB → ${text}`, () => assert.equal(formatKb(kb), text));
   }
+});
+
+describe('parseSizeBytes: sizes as sysfs and people write them', () => {
+  test('sysfs "32K", "1024K", people "32M", "48KiB", plain bytes', () => {
+    assert.deepEqual(['32K', '1024K', '32M', '48KiB', '65536', '1g'].map(parseSizeBytes), [32768, 1048576, 33554432, 49152, 65536, 1073741824]);
+    assert.ok(Number.isNaN(parseSizeBytes('12x')));
+  });
+
+  test('reads back what formatSizeBytes writes', () => {
+    for (const bytes of [64, 1536, 32768, 2097152, 3 * 1024 ** 3]) assert.equal(parseSizeBytes(formatSizeBytes(bytes).replace(' ', '')), bytes);
+  });
 });
 
 describe('formatSizeBytes: the largest unit that divides exactly', () => {

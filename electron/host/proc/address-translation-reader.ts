@@ -9,8 +9,7 @@ import {
   decidePagingLevels,
   explainNonCanonical,
   parseVirtualAddress,
-  PAGE_SIZE_BYTES,
-  PMD_PAGE_BYTES,
+  PMD_SIZE,
   splitVirtualAddress,
   type PagingEvidence,
   type TranslationReport,
@@ -19,12 +18,12 @@ import { hasKpageflag, KPF_THP } from '../../../shared/proc/kpageflags.js';
 import { getPageRow } from '../../../shared/proc/page-row.js';
 import { decodePagemapEntry, readPagemapPfn } from '../../../shared/proc/pagemap.js';
 import type { Mapping } from '../../../shared/proc/types.js';
-import { hexToBigInt } from '../../../shared/units.js';
+import { hexToBigInt, PAGE_SIZE } from '../../../shared/units.js';
 import { readMappingsCore } from './mappings-reader.js';
 import { PagesReader } from './pages-reader.js';
 import { PROC_ROOT, ProcReader, readProcText } from './proc-reader.js';
 
-const PAGES_PER_PMD = PMD_PAGE_BYTES / PAGE_SIZE_BYTES;
+const PAGES_PER_PMD = PMD_SIZE / PAGE_SIZE;
 /** Addresses from 2^63 up are the kernel's half ([vsyscall]); they say nothing about user-space width. */
 const KERNEL_HALF = 1n << 63n;
 
@@ -95,12 +94,12 @@ export function translateAddress(pid: number, addressText: string, options: Tran
   const kps = mapping.smaps?.['KernelPageSize'];
 
   // Read the page's 2 MiB region when a PMD could map it (to check the THP run), else just the page.
-  const regionStart = address & ~BigInt(PMD_PAGE_BYTES - 1);
-  const regionInside = regionStart >= mappingStart && regionStart + BigInt(PMD_PAGE_BYTES) <= mappingEnd;
+  const regionStart = address & ~BigInt(PMD_SIZE - 1);
+  const regionInside = regionStart >= mappingStart && regionStart + BigInt(PMD_SIZE) <= mappingEnd;
   const readRegion = regionInside && (pmdMappedKb ?? 0) > 0;
-  const firstPage = readRegion ? regionStart : address & ~BigInt(PAGE_SIZE_BYTES - 1);
+  const firstPage = readRegion ? regionStart : address & ~BigInt(PAGE_SIZE - 1);
   const pageCount = readRegion ? PAGES_PER_PMD : 1;
-  const pageIndex = Number((address - firstPage) / BigInt(PAGE_SIZE_BYTES));
+  const pageIndex = Number((address - firstPage) / BigInt(PAGE_SIZE));
   const reader = new PagesReader(pid, { chunkPages: pageCount, procRoot });
   try {
     const chunk = reader.readChunk(firstPage, 0, pageCount);

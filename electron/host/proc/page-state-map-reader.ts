@@ -2,8 +2,7 @@
 // through page-range-reader.ts (the range checked against /proc/PID/maps, then read chunk by chunk), as `memscope pages`.
 import { ApiError } from '../../../shared/errors.js';
 import { encodePageEntry, MAX_PAGES_PER_CALL, readPageEntryBits, type PageMap } from '../../../shared/proc/page-state-map.js';
-import { PAGE_SIZE_BYTES } from '../../../shared/proc/page-row.js';
-import { hexToBigInt } from '../../../shared/units.js';
+import { hexToBigInt, PAGE_SIZE } from '../../../shared/units.js';
 import { openPageRange } from './page-range-reader.js';
 import { PROC_ROOT } from './proc-reader.js';
 
@@ -15,8 +14,8 @@ export function readPageMap(pid: number, startHex: string, pageCount: number, pr
   if (!Number.isInteger(pageCount) || pageCount < 1 || pageCount > MAX_PAGES_PER_CALL) {
     throw new ApiError('bad-arg', `page count ${pageCount} out of range (1..${MAX_PAGES_PER_CALL})`);
   }
-  const start = (hexToBigInt(startHex) / BigInt(PAGE_SIZE_BYTES)) * BigInt(PAGE_SIZE_BYTES);
-  const end = start + BigInt(pageCount) * BigInt(PAGE_SIZE_BYTES);
+  const start = (hexToBigInt(startHex) / BigInt(PAGE_SIZE)) * BigInt(PAGE_SIZE);
+  const end = start + BigInt(pageCount) * BigInt(PAGE_SIZE);
   const pages = openPageRange(pid, `${start.toString(16)}-${end.toString(16)}`, { procRoot });
   try {
     const entries: string[] = [];

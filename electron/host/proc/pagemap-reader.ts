@@ -2,10 +2,8 @@
 // Offsets use bigint: the [vsyscall] page's entry lies beyond 2^53.
 import { closeSync } from 'node:fs';
 import { PAGEMAP_ENTRY_BYTES } from '../../../shared/proc/pagemap.js';
-import { hexToBigInt } from '../../../shared/units.js';
+import { hexToBigInt, PAGE_SHIFT } from '../../../shared/units.js';
 import { openProcFile, preadFull, PROC_ROOT, toApiError } from './proc-reader.js';
-
-const PAGE_SHIFT = 12n;
 
 /** Reads the pagemap entries of pageCount pages from startHex; returns the raw bytes. Throws ApiError. */
 export function readPagemapRange(pid: number, startHex: string, pageCount: number, procRoot = PROC_ROOT): Uint8Array {
@@ -13,7 +11,7 @@ export function readPagemapRange(pid: number, startHex: string, pageCount: numbe
   let fd = -1;
   try {
     fd = openProcFile(`${pid}/pagemap`, procRoot);
-    const base = (hexToBigInt(startHex) >> PAGE_SHIFT) * BigInt(PAGEMAP_ENTRY_BYTES);
+    const base = (hexToBigInt(startHex) >> BigInt(PAGE_SHIFT)) * BigInt(PAGEMAP_ENTRY_BYTES);
     return bytes.subarray(0, preadFull(fd, bytes, bytes.length, base));
   } catch (err) {
     throw toApiError(err, `/proc/${pid}/pagemap`);

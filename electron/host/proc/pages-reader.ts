@@ -5,10 +5,10 @@ import { closeSync } from 'node:fs';
 import { ApiError } from '../../../shared/errors.js';
 import { KPAGEFLAGS_ENTRY_BYTES, KPF_NOPAGE } from '../../../shared/proc/kpageflags.js';
 import { parseMaps } from '../../../shared/proc/maps.js';
-import { PAGE_SIZE_BYTES, type PagesChunk } from '../../../shared/proc/page-row.js';
+import { type PagesChunk } from '../../../shared/proc/page-row.js';
 import { parseAddressRange, resolvePageRange, type PageRange } from '../../../shared/proc/page-range.js';
 import { PAGEMAP_ENTRY_BYTES, readPagemapPfn } from '../../../shared/proc/pagemap.js';
-import { hexToBigInt } from '../../../shared/units.js';
+import { hexToBigInt, PAGE_SIZE } from '../../../shared/units.js';
 import { openProcFile, preadFull, PROC_ROOT, ProcReader, readProcText, toApiError } from './proc-reader.js';
 
 /** Pages per chunk by default: 128 KiB of pagemap per pread, and bounded memory for any range. */
@@ -136,7 +136,7 @@ export class PagesReader {
   readChunk(firstAddress: bigint, firstIndex: number, pageCount: number): PagesChunk {
     if (pageCount > this.chunkPages) throw new RangeError(`chunk of ${pageCount} pages exceeds ${this.chunkPages}`);
     const want = pageCount * PAGEMAP_ENTRY_BYTES;
-    const position = (firstAddress / BigInt(PAGE_SIZE_BYTES)) * BigInt(PAGEMAP_ENTRY_BYTES);
+    const position = (firstAddress / BigInt(PAGE_SIZE)) * BigInt(PAGEMAP_ENTRY_BYTES);
     let got: number;
     try {
       got = preadFull(this.pagemapFd, this.pagemapBytes, want, position);
@@ -251,6 +251,6 @@ export class PagesReader {
 export function* readPageChunks(reader: PagesReader, range: Pick<PageRange, 'startAddress' | 'pageCount'>): Generator<PagesChunk, void, void> {
   for (let first = 0; first < range.pageCount; first += reader.chunkPages) {
     const count = Math.min(reader.chunkPages, range.pageCount - first);
-    yield reader.readChunk(range.startAddress + BigInt(first) * BigInt(PAGE_SIZE_BYTES), first, count);
+    yield reader.readChunk(range.startAddress + BigInt(first) * BigInt(PAGE_SIZE), first, count);
   }
 }

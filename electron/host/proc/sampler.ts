@@ -20,12 +20,10 @@ import {
   computeVirtKb,
 } from '../../../shared/proc/top-metrics.js';
 import type { ProcessRow, RowStatus } from '../../../shared/proc/types.js';
+import { pagesToKb } from '../../../shared/units.js';
 import { getFdBudget } from '../system/fd-budget.js';
 import { ProcReader, readProcText, toApiError } from './proc-reader.js';
 import { UserNames } from '../system/users.js';
-
-/** statm counts pages; this machine kind (x86-64) has 4 KiB pages. */
-const PAGE_KB = 4;
 
 type KeptSource = Exclude<ProcSource, 'cmdline'>;
 
@@ -170,9 +168,9 @@ export class Sampler {
         row.swapKb = mem.vmSwapKb;
       } else if (this.sources.has('statm')) {
         const statm = parseStatm(this.readKept(t, 'statm'));
-        row.virtKb = statm.sizePages * PAGE_KB;
-        row.resKb = statm.residentPages * PAGE_KB;
-        row.shrKb = statm.sharedPages * PAGE_KB;
+        row.virtKb = pagesToKb(statm.sizePages);
+        row.resKb = pagesToKb(statm.residentPages);
+        row.shrKb = pagesToKb(statm.sharedPages);
       }
       row.memPct = computeMemPct(row.resKb, this.memTotalKb);
     } catch (err) {

@@ -1,7 +1,7 @@
-// Picks one side's access pattern for the cache lab: a built-in kind (shared/sim/cache/pattern-catalog.ts)
-// with its parameters, or a custom access list pasted or opened from a file (shared/sim/cache/access-list.ts).
+// Picks one side's access pattern for the cache lab: a built-in kind (shared/sim/access/pattern-catalog.ts)
+// with its parameters, or a custom access list pasted or opened from a file (shared/sim/access/access-list.ts).
 import { useId, useRef, type ChangeEvent, type ReactNode } from 'react';
-import { findPatternKind, PATTERN_KINDS } from '../../../shared/sim/cache/pattern-catalog.js';
+import { findPatternKind, PATTERN_KINDS } from '../../../shared/sim/access/pattern-catalog.js';
 import { CUSTOM_KIND, paramTexts, type LabSide, type PatternChoice } from '../../state/cache-lab-inputs.js';
 
 /** Props of PatternPicker. */

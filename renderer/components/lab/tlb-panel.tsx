@@ -1,7 +1,8 @@
 // The cache lab's TLB panel: a 4 KiB-page and a 2 MiB-page DTLB (entries, ways; shared/sim/tlb/params.ts),
 // each pattern's misses through both (simulateTlb), and reach (entries × page size) against the footprint.
-import { formatBytes, formatSizeBytes } from '../../../shared/units.js';
-import { computeReachBytes, PAGE_2M_BYTES, PAGE_4K_BYTES } from '../../../shared/sim/tlb/params.js';
+import { PMD_SIZE } from '../../../shared/mm/translate.js';
+import { formatBytes, formatSizeBytes, PAGE_SIZE } from '../../../shared/units.js';
+import { computeReachBytes } from '../../../shared/sim/tlb/params.js';
 import type { TlbReport } from '../../../shared/sim/tlb/simulate.js';
 import { formatCount } from '../../format.js';
 import { formatRate } from '../../lab/lab-format.js';
@@ -68,8 +69,8 @@ export function TlbPanel({ tlb4k, tlb2m, onChange, error, results, stale }: TlbP
       </p>
       <fieldset className="tlb-inputs">
         <legend className="visually-hidden">TLB geometry</legend>
-        {rowInputs('4 KiB TLB', tlb4k, PAGE_4K_BYTES, (r) => onChange({ tlb4k: r, tlb2m }), 'tlb-4k')}
-        {rowInputs('2 MiB TLB', tlb2m, PAGE_2M_BYTES, (r) => onChange({ tlb4k, tlb2m: r }), 'tlb-2m')}
+        {rowInputs('4 KiB TLB', tlb4k, PAGE_SIZE, (r) => onChange({ tlb4k: r, tlb2m }), 'tlb-4k')}
+        {rowInputs('2 MiB TLB', tlb2m, PMD_SIZE, (r) => onChange({ tlb4k, tlb2m: r }), 'tlb-2m')}
       </fieldset>
       {error !== undefined ? (
         <div className="field-error" role="alert" data-testid="tlb-error">
@@ -104,7 +105,7 @@ export function TlbPanel({ tlb4k, tlb2m, onChange, error, results, stale }: TlbP
             <tbody>
               {results.flatMap((r) =>
                 r.tlb.map((t) => (
-                  <tr key={`${r.side}-${t.geometry.pageBytes}`} data-testid={`tlb-row-${r.side}-${t.geometry.pageBytes === PAGE_4K_BYTES ? '4k' : '2m'}`} data-misses={t.misses} data-lookups={t.lookups}>
+                  <tr key={`${r.side}-${t.geometry.pageBytes}`} data-testid={`tlb-row-${r.side}-${t.geometry.pageBytes === PAGE_SIZE ? '4k' : '2m'}`} data-misses={t.misses} data-lookups={t.lookups}>
                     <td>
                       <span className={`side-tag side-${r.side}`}>{r.side}</span>
                     </td>

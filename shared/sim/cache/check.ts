@@ -1,33 +1,18 @@
 // Consistency checks of a simulated cache hierarchy: the invariant equations written on CacheLevel
 // (hierarchy.ts), recounted by brute force in the spirit of glibc's check_malloc_state. Pure; returns violations.
 
-import { INVALID_TAG, type CacheHierarchy, type CacheLevel } from './hierarchy.js';
+import { checkLruSets } from '../lru-sets.js';
+import { type CacheHierarchy, type CacheLevel } from './hierarchy.js';
 
 /** Checks one level's tags and counters; returns human-readable violations (empty when sound). */
 export function checkCacheLevel(level: CacheLevel): string[] {
-  const out: string[] = [];
   const name = level.geometry.name;
-  for (let s = 0; s < level.sets; s++) {
-    const seen = new Set<number>();
-    let invalidSeen = false;
-    for (let w = 0; w < level.ways; w++) {
-      const tag = level.tags[s * level.ways + w]!;
-      if (tag === INVALID_TAG) {
-        invalidSeen = true;
-        continue;
-      }
-      if (invalidSeen) out.push(`${name} set ${s}: valid tag after an invalid way (recency order broken)`);
-      if (!Number.isInteger(tag) || tag < 0) out.push(`${name} set ${s} way ${w}: tag ${tag} is not a line number`);
-      else if (tag % level.sets !== s) out.push(`${name} set ${s} way ${w}: line ${tag} belongs to set ${tag % level.sets}`);
-      if (seen.has(tag)) out.push(`${name} set ${s}: line ${tag} held twice`);
-      seen.add(tag);
-    }
-  }
+  const out = checkLruSets(level.lines, 'line').map((m) => `${name} ${m}`);
   if (level.readMisses > level.reads) out.push(`${name}: readMisses ${level.readMisses} > reads ${level.reads}`);
   if (level.writeMisses > level.writes) out.push(`${name}: writeMisses ${level.writeMisses} > writes ${level.writes}`);
   if (level.setLineMisses.length === 0) return out; // set misses not counted
   let lineMisses = 0;
-  for (let s = 0; s < level.sets; s++) lineMisses += level.setLineMisses[s]!;
+  for (let s = 0; s < level.setLineMisses.length; s++) lineMisses += level.setLineMisses[s]!;
   const misses = level.readMisses + level.writeMisses;
   if (lineMisses < misses) out.push(`${name}: Σ setLineMisses ${lineMisses} < misses ${misses}`);
   return out;

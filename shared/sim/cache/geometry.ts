@@ -4,7 +4,7 @@
 // coherency_line_size) and valgrind's cachegrind option syntax (--D1=size,assoc,line_size).
 
 import { ApiError } from '../../errors.js';
-import { formatSizeBytes } from '../../units.js';
+import { formatSizeBytes, parseSizeBytes } from '../../units.js';
 
 /** One cache level. */
 export interface CacheLevelGeometry {
@@ -83,18 +83,6 @@ export function checkCachegrindGeometry(level: CacheLevelGeometry): string[] {
 /** A level as cachegrind's option value: "size,assoc,line_size". */
 export function formatCachegrindOption(level: CacheLevelGeometry): string {
   return `${level.sizeBytes},${level.ways},${level.lineBytes}`;
-}
-
-const SIZE_UNITS: Record<string, number> = { '': 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3 };
-
-/**
- * Parses a size as sysfs and people write it: "32K", "1024K", "32M", "48KiB", "65536" (binary units; sysfs
- * "K" means KiB). Returns NaN when the text is not one.
- */
-export function parseSizeBytes(text: string): number {
-  const m = /^([0-9]+)\s*([KMG]?)(?:i?B)?$/i.exec(text.trim());
-  if (m === null) return NaN;
-  return Number(m[1]) * (SIZE_UNITS[(m[2] ?? '').toUpperCase()] ?? NaN);
 }
 
 /**

@@ -1,7 +1,7 @@
 // Runs an access pattern through a fresh cache hierarchy and reports, per level, accesses, hits and misses
 // (reads and writes apart), plus optionally the per-set line misses for a heat strip.
 
-import { sumFootprintBytes, type AccessPattern } from './access-pattern.js';
+import { sumFootprintBytes, type AccessPattern } from '../access/access-pattern.js';
 import { countSets, type CacheGeometry } from './geometry.js';
 import { CacheHierarchy } from './hierarchy.js';
 

@@ -1,37 +1,9 @@
-// The glibc 2.36 model in the Allocator lab: its replay adapter, and a view of the heap at one op (chunks in
-// address order, every bin's chain, mmapped chunks). Bin vocabulary: glibc malloc/malloc.c's "Bins" comment.
+// The glibc 2.36 model in the Allocator lab: a view of the heap at one op (chunks in address order, every
+// bin's chain, mmapped chunks); the lab replays it through malloc/glibc/replay.ts createGlibcReplayModel.
+// Bin vocabulary: glibc malloc/malloc.c's "Bins" comment.
 
 import { MIN_LARGE_SIZE, NBINS, NFASTBINS, NSMALLBINS, TCACHE_MAX_BINS, UNSORTED_BIN, computeLargebinIndex } from '../malloc/glibc/chunk.js';
-import { type MallocParams } from '../malloc/glibc/params.js';
-import { type GlibcReplay, createGlibcReplay, runGlibcReplay } from '../malloc/glibc/replay.js';
 import { ChunkHome, type GlibcHeap, type HeapChunkView, NULL_SLOT, listHeapChunks } from '../malloc/glibc/state.js';
-import { type Trace } from '../trace.js';
-import { cloneState } from './clone-state.js';
-import { type ReplayAdapter } from './malloc-session.js';
-
-/** The glibc model as a lab adapter (default tunables: createDefaultParams()). */
-export function createGlibcLabAdapter(trace: Trace, params: MallocParams): ReplayAdapter<GlibcReplay> {
-  return {
-    name: 'glibc',
-    create: () => createGlibcReplay(trace, params),
-    run: (r, end) => runGlibcReplay(r, end),
-    position: (r) => r.next,
-    setSink: (r, sink) => {
-      r.heap.sink = sink;
-    },
-    clone: (r) => {
-      const sink = r.heap.sink;
-      r.heap.sink = null;
-      try {
-        return { ...r, heap: cloneState(r.heap), ptrs: r.ptrs.slice() };
-      } finally {
-        r.heap.sink = sink;
-      }
-    },
-    results: (r) => r.results,
-    measure: (r) => ({ heapBytes: r.heap.os.brkBytes, liveBytes: r.heap.inUseBytes, mmappedBytes: r.heap.mmappedMem, releasedBytes: 0 }),
-  };
-}
 
 /** Which structure a chain belongs to. */
 export type GlibcBinKind = 'tcache' | 'fastbin' | 'unsorted' | 'smallbin' | 'largebin';

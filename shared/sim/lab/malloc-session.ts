@@ -1,45 +1,11 @@
 // A trace replayed through one allocator model for the Allocator lab: one full pass records the series the
 // charts need, the OS events of the timeline and checkpoints, so seeking to any op (scrubbing, stepping back)
-// replays at most the ops since the nearest checkpoint. Allocator-agnostic: the models plug in as adapters.
+// replays at most the ops since the nearest checkpoint. Allocator-agnostic: any MallocReplayModel plugs in.
 
-import { type MallocEventRecord, type MallocEventSink, createMallocEventLog } from '../malloc/events.js';
+import { type MallocEventRecord, createMallocEventLog } from '../malloc/events.js';
+import { type MallocReplayModel, type ReplayProgress } from '../malloc/replay-model.js';
 import { REGION_HEAP, type ReplayResults } from '../malloc/replay-results.js';
 import { OP_ALLOC, OP_FREE, type Trace } from '../trace.js';
-
-/** Heap figures after an op, in bytes. */
-export interface HeapSample {
-  /** Bytes the allocator took from the system for its heap (glibc: brk − heap start; TCMalloc: generic.heap_size). */
-  heapBytes: number;
-  /** Bytes of the heap held by live allocations (and the allocator's own blocks). */
-  liveBytes: number;
-  /** Bytes in chunks mmapped outside the heap. */
-  mmappedBytes: number;
-  /** Heap bytes given back to the OS but still reserved (TCMalloc's unmapped pages). */
-  releasedBytes: number;
-}
-
-/**
- * How a session drives one allocator model. R is the model's replay object (plain data, so cloneState can copy
- * it); every clone shares the same ReplayResults, which replays fill with identical values.
- */
-export interface ReplayAdapter<R> {
-  /** "glibc" or "tcmalloc". */
-  readonly name: string;
-  /** A replay at op 0 with no event sink. */
-  create(): R;
-  /** Runs ops until `end` (exclusive). */
-  run(r: R, end: number): void;
-  /** Index of the next op (= ops run so far). */
-  position(r: R): number;
-  /** Attaches or removes the event sink. */
-  setSink(r: R, sink: MallocEventSink | null): void;
-  /** An independent copy (no sink), sharing only the trace and the results. */
-  clone(r: R): R;
-  /** What every op returned (filled up to position). */
-  results(r: R): ReplayResults;
-  /** Heap figures now. */
-  measure(r: R): HeapSample;
-}
 
 /** One recorded event and the op that caused it. */
 export interface LabEvent extends MallocEventRecord {
@@ -69,8 +35,8 @@ interface Checkpoint<R> {
  * Invariants: checkpoints are sorted by cursor, the first at 0; freedPtr[i] is the user pointer op i released
  * (free, realloc that moved, realloc(p, 0)) or NaN; events are in op order.
  */
-export interface MallocLabSession<R> {
-  adapter: ReplayAdapter<R>;
+export interface MallocLabSession<R extends ReplayProgress> {
+  model: MallocReplayModel<R>;
   trace: Trace;
   /** Every op's result (from the full pass). */
   results: ReplayResults;
@@ -101,7 +67,7 @@ export interface MallocLabOptions {
 }
 
 /** Replays the whole trace once, recording results, kept events, series and checkpoints. */
-export function createMallocLabSession<R>(adapter: ReplayAdapter<R>, trace: Trace, options: MallocLabOptions): MallocLabSession<R> {
+export function createMallocLabSession<R extends ReplayProgress>(model: MallocReplayModel<R>, trace: Trace, options: MallocLabOptions): MallocLabSession<R> {
   const n = trace.length;
   const keep = options.keepEvent ?? (() => false);
   const minOps = options.minCheckpointOps ?? 1000;
@@ -110,7 +76,7 @@ export function createMallocLabSession<R>(adapter: ReplayAdapter<R>, trace: Trac
   const events: LabEvent[] = [];
   const series: LabSeries = { cursor: [], heapBytes: [], liveBytes: [], mmappedBytes: [], releasedBytes: [] };
   const sample = (r: R, cursor: number): void => {
-    const m = adapter.measure(r);
+    const m = model.measure(r);
     series.cursor.push(cursor);
     series.heapBytes.push(m.heapBytes);
     series.liveBytes.push(m.liveBytes);
@@ -119,22 +85,22 @@ export function createMallocLabSession<R>(adapter: ReplayAdapter<R>, trace: Trac
   };
 
   const t0 = options.nowMs();
-  const r = adapter.create();
-  const checkpoints: Checkpoint<R>[] = [{ cursor: 0, state: adapter.clone(r) }];
+  const r = model.create(null);
+  const checkpoints: Checkpoint<R>[] = [{ cursor: 0, state: model.clone(r) }];
   let op = 0;
-  adapter.setSink(r, (kind, a, b, c) => {
+  model.setSink(r, (kind, a, b, c) => {
     if (keep(kind)) events.push({ op, kind, a, b, c });
   });
   sample(r, 0);
   let copyTotalMs = 0;
   let nextCheckpoint = minOps;
   for (; op < n; op++) {
-    adapter.run(r, op + 1);
+    model.run(r, op + 1);
     const cursor = op + 1;
     if (cursor % step === 0 || cursor === n) sample(r, cursor);
     if (cursor >= nextCheckpoint && cursor < n) {
       const c0 = options.nowMs();
-      checkpoints.push({ cursor, state: adapter.clone(r) });
+      checkpoints.push({ cursor, state: model.clone(r) });
       const c1 = options.nowMs();
       copyTotalMs += c1 - c0;
       // Replay speed so far (copies excluded): the next checkpoint waits until replaying costs ratio × this copy.
@@ -142,10 +108,10 @@ export function createMallocLabSession<R>(adapter: ReplayAdapter<R>, trace: Trac
       nextCheckpoint = cursor + Math.max(minOps, Math.ceil(ratio * (c1 - c0) * opsPerMs));
     }
   }
-  adapter.setSink(r, null);
-  const results = adapter.results(r);
+  model.setSink(r, null);
+  const results = r.results;
   return {
-    adapter,
+    model,
     trace,
     results,
     events,
@@ -180,13 +146,13 @@ export function computeFreedPointers(trace: Trace, results: ReplayResults): Floa
 }
 
 /** Positions the session's replay after `cursor` ops (0 … trace.length) and returns it. */
-export function seekMallocLab<R>(s: MallocLabSession<R>, cursor: number): R {
+export function seekMallocLab<R extends ReplayProgress>(s: MallocLabSession<R>, cursor: number): R {
   const target = Math.max(0, Math.min(s.trace.length, Math.floor(cursor)));
-  const at = s.adapter.position(s.current);
+  const at = s.current.next;
   let best = s.checkpoints[0]!;
   for (const cp of s.checkpoints) if (cp.cursor <= target && cp.cursor > best.cursor) best = cp;
-  if (at > target || at < best.cursor) s.current = s.adapter.clone(best.state);
-  s.adapter.run(s.current, target);
+  if (at > target || at < best.cursor) s.current = s.model.clone(best.state);
+  s.model.run(s.current, target);
   return s.current;
 }
 
@@ -194,24 +160,24 @@ export function seekMallocLab<R>(s: MallocLabSession<R>, cursor: number): R {
  * Positions the replay after `cursor` ops and returns every event of op cursor − 1 (the op just run), e.g.
  * "served from tcache …"; empty at cursor 0.
  */
-export function explainMallocLabOp<R>(s: MallocLabSession<R>, cursor: number): MallocEventRecord[] {
+export function explainMallocLabOp<R extends ReplayProgress>(s: MallocLabSession<R>, cursor: number): MallocEventRecord[] {
   if (cursor <= 0) {
     seekMallocLab(s, 0);
     return [];
   }
   const r = seekMallocLab(s, cursor - 1);
   const log = createMallocEventLog();
-  s.adapter.setSink(r, log.sink);
+  s.model.setSink(r, log.sink);
   try {
-    s.adapter.run(r, cursor);
+    s.model.run(r, cursor);
   } finally {
-    s.adapter.setSink(r, null);
+    s.model.setSink(r, null);
   }
   return log.events;
 }
 
 /** The last op before `cursor` that returned or released user pointer ptr (heap blocks), or null. */
-export function findPointerOrigin(s: MallocLabSession<unknown>, cursor: number, ptr: number): { op: number; how: 'returned' | 'released' } | null {
+export function findPointerOrigin(s: MallocLabSession<ReplayProgress>, cursor: number, ptr: number): { op: number; how: 'returned' | 'released' } | null {
   const { region, offset } = s.results;
   for (let i = Math.min(cursor, s.trace.length) - 1; i >= 0; i--) {
     if (region[i] === REGION_HEAP && offset[i] === ptr) return { op: i, how: 'returned' };
@@ -221,7 +187,7 @@ export function findPointerOrigin(s: MallocLabSession<unknown>, cursor: number, 
 }
 
 /** The last kept event before `cursor` matching test, or null. */
-export function findLastEvent(s: MallocLabSession<unknown>, cursor: number, test: (e: LabEvent) => boolean): LabEvent | null {
+export function findLastEvent(s: MallocLabSession<ReplayProgress>, cursor: number, test: (e: LabEvent) => boolean): LabEvent | null {
   let lo = 0;
   let hi = s.events.length;
   while (lo < hi) {

@@ -1,45 +1,14 @@
-// The gperftools TCMalloc model in the Allocator lab: its replay adapter, and a view of the allocator at one
-// op (spans of the page heap in address order, thread-cache lists, central free lists, MallocExtension stats).
+// The gperftools TCMalloc model in the Allocator lab: a view of the allocator at one op (spans of the page heap
+// in address order, thread-cache lists, central free lists, MallocExtension stats); the lab replays it through
+// malloc/tcmalloc/replay.ts createTcmallocReplayModel.
 
 import { kPageSize } from '../malloc/tcmalloc/common.js';
 import { countTransferCacheObjects } from '../malloc/tcmalloc/central-free-list.js';
 import { listSpans } from '../malloc/tcmalloc/page-heap.js';
-import { type TcmallocParams } from '../malloc/tcmalloc/params.js';
-import { type TcmallocReplay, createTcmallocReplay, runTcmallocReplay } from '../malloc/tcmalloc/replay.js';
 import { computeObjectsPerSpan } from '../malloc/tcmalloc/size-classes.js';
 import { SpanLocation } from '../malloc/tcmalloc/span.js';
 import { type TcmallocHeap } from '../malloc/tcmalloc/state.js';
 import { type TcmallocStats, readTcmallocStats } from '../malloc/tcmalloc/stats.js';
-import { type Trace } from '../trace.js';
-import { cloneState } from './clone-state.js';
-import { type ReplayAdapter } from './malloc-session.js';
-
-/** The TCMalloc model as a lab adapter (process start-up included, as the real library runs it before main). */
-export function createTcmallocLabAdapter(trace: Trace, params: TcmallocParams): ReplayAdapter<TcmallocReplay> {
-  return {
-    name: 'tcmalloc',
-    create: () => createTcmallocReplay(trace, params),
-    run: (r, end) => runTcmallocReplay(r, end),
-    position: (r) => r.next,
-    setSink: (r, sink) => {
-      r.heap.out.sink = sink;
-    },
-    clone: (r) => {
-      const sink = r.heap.out.sink;
-      r.heap.out.sink = null;
-      try {
-        return { ...r, heap: cloneState(r.heap), ptrs: r.ptrs.slice() };
-      } finally {
-        r.heap.out.sink = sink;
-      }
-    },
-    results: (r) => r.results,
-    measure: (r) => {
-      const s = readTcmallocStats(r.heap);
-      return { heapBytes: s.heapSizeBytes, liveBytes: s.currentAllocatedBytes, mmappedBytes: 0, releasedBytes: s.pageheapUnmappedBytes };
-    },
-  };
-}
 
 /** Where a span is, for colouring. */
 export type TcmallocSpanKind = 'small' | 'large' | 'free' | 'returned';

@@ -5,12 +5,13 @@
 // Mapping addresses are simulated (unique, above MMAP_REGION_START): the kernel's placement is not modelled.
 
 import { type Meminfo } from '../../proc/meminfo.js';
+import { PAGE_SIZE } from '../../units.js';
 
 /** Simulated mapping addresses start here; heap offsets (from the heap start) always stay below. */
 export const MMAP_REGION_START = 2 ** 44;
 
-/** TASK_SIZE of x86-64 with 4-level page tables: no mapping (or heap) of a process can be longer. */
-export const TASK_SIZE_BYTES = 2 ** 47 - 4096;
+/** TASK_SIZE of x86-64 with 4-level page tables ((1 << 47) − PAGE_SIZE): no mapping (or heap) of a process can be longer. */
+export const TASK_SIZE_BYTES = 2 ** 47 - PAGE_SIZE;
 
 /** What a refused brk/mmap/mremap returns here (sbrk's and mmap's `(void *) -1`). */
 export const MAP_FAILED = -1;

@@ -1,19 +1,10 @@
 // smaps counters of one process's VMA, computed exactly as smaps_pte_entry() / smaps_account() /
 // smaps_page_accumulate() do for order-0 folios. Source: fs/proc/task_mmu.c (Linux 6.x).
 
-import { PAGE_SIZE, PAGE_SIZE_KB, PSS_SHIFT, PTRS_PER_PTE } from './params.js';
-import {
-  createPageCounts,
-  FrameKind,
-  PTE_DIRTY,
-  PTE_NONE,
-  ZERO_PAGE_FRAME,
-  type PageCounts,
-  type PageDirectory,
-  type PagesState,
-  type PageTable,
-  type VmaState,
-} from './state.js';
+import { computePagePssShifted, convertPssShiftedToKb } from '../../proc/pss.js';
+import { PAGE_SIZE_KB } from '../../units.js';
+import { PTRS_PER_PTE } from './params.js';
+import { createPageCounts, FrameKind, PTE_DIRTY, PTE_NONE, ZERO_PAGE_FRAME, type PageCounts, type PageDirectory, type PagesState, type PageTable, type VmaState } from './state.js';
 
 /**
  * The smaps fields the simulator predicts for one VMA, under the kernel's names, in kB as smaps prints them.
@@ -42,23 +33,10 @@ export const SMAPS_COUNTER_FIELDS = [
   'Anonymous',
 ] as const satisfies readonly (keyof SmapsCountersKb)[];
 
-/** A whole page's Pss in PSS_SHIFT fixed point. */
-const PAGE_PSS_FIXED = PAGE_SIZE * 2 ** PSS_SHIFT;
-
-/** One page's share of Pss in PSS_SHIFT fixed point: (PAGE_SIZE << PSS_SHIFT) / mapcount, integer division. */
-export function computePagePssFixed(mapcount: number): number {
-  return mapcount >= 2 ? Math.floor(PAGE_PSS_FIXED / mapcount) : PAGE_PSS_FIXED;
-}
-
-/** Converts a fixed-point Pss sum to smaps' kB: (sum >> PSS_SHIFT) >> 10. */
-export function convertPssFixedToKb(pssFixed: number): number {
-  return Math.floor(Math.floor(pssFixed / 2 ** PSS_SHIFT) / 1024);
-}
-
-/** Adds the tallies of one page table's PTEs to `out` (a brute-force count of its PTRS_PER_PTE entries). */
-function tallyTable(state: PagesState, table: PageTable, out: PageCounts): void {
+/** The tallies of one page table counted from scratch, a brute-force pass over its PTRS_PER_PTE entries. */
+export function recountTable(state: PagesState, table: PageTable): PageCounts {
   const { kind, mapcount, dirty } = state.frames;
-  // Locals, not `out` fields, in the loop: V8 keeps them unboxed.
+  // Locals, not object fields, in the loop: V8 keeps them unboxed.
   let rssPages = 0;
   let pssFixed = 0;
   let sharedClean = 0;
@@ -71,7 +49,7 @@ function tallyTable(state: PagesState, table: PageTable, out: PageCounts): void 
     if (f === PTE_NONE || f === ZERO_PAGE_FRAME) continue;
     const mc = mapcount[f]!;
     rssPages++;
-    pssFixed += computePagePssFixed(mc);
+    pssFixed += computePagePssShifted(mc);
     if (kind[f] === FrameKind.Anon) anonPages++;
     const isDirty = (table.flags[j]! & PTE_DIRTY) !== 0 || dirty[f] !== 0;
     if (mc >= 2) {
@@ -80,35 +58,39 @@ function tallyTable(state: PagesState, table: PageTable, out: PageCounts): void 
     } else if (isDirty) privateDirty++;
     else privateClean++;
   }
-  out.rssPages += rssPages;
-  out.pssFixed += pssFixed;
-  out.sharedCleanPages += sharedClean;
-  out.sharedDirtyPages += sharedDirty;
-  out.privateCleanPages += privateClean;
-  out.privateDirtyPages += privateDirty;
-  out.anonPages += anonPages;
+  return {
+    rssPages,
+    pssFixed,
+    sharedCleanPages: sharedClean,
+    sharedDirtyPages: sharedDirty,
+    privateCleanPages: privateClean,
+    privateDirtyPages: privateDirty,
+    anonPages,
+  };
 }
 
-/** The tallies of one page table counted from scratch (check.ts compares the cached ones with it). */
-export function recountTable(state: PagesState, table: PageTable): PageCounts {
-  const counts = createPageCounts();
-  tallyTable(state, table, counts);
-  return counts;
+/** Adds tallies c to sum, field by field. */
+function addPageCounts(sum: PageCounts, c: PageCounts): void {
+  sum.rssPages += c.rssPages;
+  sum.pssFixed += c.pssFixed;
+  sum.sharedCleanPages += c.sharedCleanPages;
+  sum.sharedDirtyPages += c.sharedDirtyPages;
+  sum.privateCleanPages += c.privateCleanPages;
+  sum.privateDirtyPages += c.privateDirtyPages;
+  sum.anonPages += c.anonPages;
 }
 
-/** The tallies of a directory counted from scratch, every PTE of every table. */
+/** The tallies of a directory counted from scratch, every PTE of every table (check.ts compares the caches with it). */
 export function recountDirectory(state: PagesState, dir: PageDirectory): PageCounts {
   const counts = createPageCounts();
-  for (const table of dir.tables) if (table !== null) tallyTable(state, table, counts);
+  for (const table of dir.tables) if (table !== null) addPageCounts(counts, recountTable(state, table));
   return counts;
 }
 
 /** A table's tallies: cached while nothing in its window changed, else recounted (once for all its sharers). */
 function countTablePages(state: PagesState, table: PageTable, stamp: number): PageCounts {
   if (table.countedStamp !== stamp) {
-    const counts = createPageCounts();
-    tallyTable(state, table, counts);
-    table.counts = counts;
+    table.counts = recountTable(state, table);
     table.countedStamp = stamp;
   }
   return table.counts;
@@ -123,36 +105,15 @@ export function countVmaPages(state: PagesState, vma: VmaState): PageCounts {
   if (dir === null) return createPageCounts();
   const region = state.regions[vma.regionIdx]!;
   if (dir.countedStamp === region.stamp) return dir.counts;
-  // Locals, not object fields, in the loop: V8 keeps them unboxed.
-  let rssPages = 0;
-  let pssFixed = 0;
-  let sharedClean = 0;
-  let sharedDirty = 0;
-  let privateClean = 0;
-  let privateDirty = 0;
-  let anonPages = 0;
+  // One add per table (a table covers 512 pages), so plain object fields cost nothing here.
+  const counts = createPageCounts();
   const { tables } = dir;
   for (let t = 0; t < tables.length; t++) {
     const table = tables[t];
     if (table === null || table === undefined) continue;
-    const c = countTablePages(state, table, region.tableStamps[t]!);
-    rssPages += c.rssPages;
-    pssFixed += c.pssFixed;
-    sharedClean += c.sharedCleanPages;
-    sharedDirty += c.sharedDirtyPages;
-    privateClean += c.privateCleanPages;
-    privateDirty += c.privateDirtyPages;
-    anonPages += c.anonPages;
+    addPageCounts(counts, countTablePages(state, table, region.tableStamps[t]!));
   }
-  dir.counts = {
-    rssPages,
-    pssFixed,
-    sharedCleanPages: sharedClean,
-    sharedDirtyPages: sharedDirty,
-    privateCleanPages: privateClean,
-    privateDirtyPages: privateDirty,
-    anonPages,
-  };
+  dir.counts = counts;
   dir.countedStamp = region.stamp;
   return dir.counts;
 }
@@ -161,7 +122,7 @@ export function countVmaPages(state: PagesState, vma: VmaState): PageCounts {
 export function convertCountsToKb(c: PageCounts): SmapsCountersKb {
   return {
     Rss: c.rssPages * PAGE_SIZE_KB,
-    Pss: convertPssFixedToKb(c.pssFixed),
+    Pss: convertPssShiftedToKb(c.pssFixed),
     Shared_Clean: c.sharedCleanPages * PAGE_SIZE_KB,
     Shared_Dirty: c.sharedDirtyPages * PAGE_SIZE_KB,
     Private_Clean: c.privateCleanPages * PAGE_SIZE_KB,

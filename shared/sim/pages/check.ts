@@ -4,18 +4,7 @@
 import { accountVma, recountDirectory, recountTable, type SmapsCountersKb } from './accounting.js';
 import { readPte, readPteFlags } from './page-tables.js';
 import { PTRS_PER_PTE } from './params.js';
-import {
-  FrameKind,
-  PTE_DIRTY,
-  PTE_NONE,
-  PTE_WRITE,
-  ZERO_PAGE_FRAME,
-  type PageCounts,
-  type PageDirectory,
-  type PagesState,
-  type PageTable,
-  type VmaState,
-} from './state.js';
+import { FrameKind, PTE_DIRTY, PTE_NONE, PTE_WRITE, ZERO_PAGE_FRAME, type PageCounts, type PageDirectory, type PagesState, type PageTable, type VmaState } from './state.js';
 
 /** Checks the accounting invariants of one VMA's counters; returns violations (empty when sound). */
 export function checkSmapsCounters(c: SmapsCountersKb): string[] {

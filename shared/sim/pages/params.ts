@@ -1,14 +1,7 @@
-// Tunables and constants of the page-level simulator, spelled as in the kernel.
-// Source of truth: include/linux/mm.h (PAGE_SIZE), fs/proc/task_mmu.c (PSS_SHIFT), mm/memory.c (fault_around_bytes).
+// Tunables and constants of the page-level simulator, spelled as in the kernel (PAGE_SIZE and PSS_SHIFT are
+// the one definitions in units.ts and proc/pss.ts). Source of truth: mm/memory.c (fault_around_bytes).
 
-/** Base page size on x86-64 (arch/x86/include/asm/page_types.h). */
-export const PAGE_SIZE = 4096;
-
-/** Page size in kB, the unit smaps prints. */
-export const PAGE_SIZE_KB = PAGE_SIZE / 1024;
-
-/** smaps accumulates Pss in fixed point with this many fraction bits (fs/proc/task_mmu.c). */
-export const PSS_SHIFT = 12;
+import { PAGE_SIZE } from '../../units.js';
 
 /** mm/memory.c fault_around_bytes (debugfs tunable), default 64 KiB. */
 export const FAULT_AROUND_BYTES = 65536;

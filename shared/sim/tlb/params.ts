@@ -2,10 +2,8 @@
 // data TLB (Intel 64 and IA-32 Architectures Optimization Reference Manual, Skylake client microarchitecture,
 // "DTLB: 4 KiB pages 64 entries 4-way, 2M/4M pages 32 entries 4-way").
 
-/** Base page size (x86-64 PAGE_SIZE). */
-export const PAGE_4K_BYTES = 4096;
-/** PMD-mapped page size (THP, hugetlb 2M). */
-export const PAGE_2M_BYTES = 2 * 1024 * 1024;
+import { PMD_SIZE } from '../../mm/translate.js';
+import { PAGE_SIZE } from '../../units.js';
 
 /** A TLB: entries in sets of `ways`, each translating one page of pageBytes. */
 export interface TlbGeometry {
@@ -16,9 +14,9 @@ export interface TlbGeometry {
 }
 
 /** Default first-level DTLB for 4 KiB pages. */
-export const DEFAULT_TLB_4K: TlbGeometry = { entries: 64, ways: 4, pageBytes: PAGE_4K_BYTES };
+export const DEFAULT_TLB_4K: TlbGeometry = { entries: 64, ways: 4, pageBytes: PAGE_SIZE };
 /** Default first-level DTLB for 2 MiB pages. */
-export const DEFAULT_TLB_2M: TlbGeometry = { entries: 32, ways: 4, pageBytes: PAGE_2M_BYTES };
+export const DEFAULT_TLB_2M: TlbGeometry = { entries: 32, ways: 4, pageBytes: PMD_SIZE };
 
 /** Bytes a TLB can translate without a miss: entries × page size. */
 export function computeReachBytes(g: TlbGeometry): number {

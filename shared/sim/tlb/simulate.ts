@@ -1,7 +1,7 @@
 // Replays an access pattern through a TLB and reports hits, misses and reach against the pattern's footprint;
 // compares 4 KiB pages with 2 MiB pages on the same pattern (as if every buffer were backed by THPs).
 
-import { sumFootprintBytes, type AccessPattern } from '../cache/access-pattern.js';
+import { sumFootprintBytes, type AccessPattern } from '../access/access-pattern.js';
 import { computeReachBytes, DEFAULT_TLB_2M, DEFAULT_TLB_4K, type TlbGeometry } from './params.js';
 import { Tlb } from './tlb.js';
 
@@ -29,7 +29,7 @@ export function simulateTlb(geometry: TlbGeometry, pattern: AccessPattern): TlbR
   return {
     pattern: pattern.label,
     geometry: { ...geometry },
-    sets: tlb.sets,
+    sets: tlb.pages.sets,
     reachBytes: computeReachBytes(geometry),
     footprintBytes: sumFootprintBytes(pattern),
     accesses: tlb.accesses,

@@ -63,8 +63,6 @@ export const DEFAULT_TOP_PAD = 128 * 1024;
 export const DEFAULT_MMAP_MAX = 65536;
 /** Unsorted-bin scan limit per _int_malloc pass. */
 export const MAX_ITERS = 10000;
-/** GLRO(dl_pagesize) on x86-64 Linux. */
-export const PAGE_SIZE = 4096;
 /** PTRDIFF_MAX + 1 = 2^63: requests from here on fail with ENOMEM (checked_request2size); 2^63 − 1 is no double. */
 export const PTRDIFF_LIMIT = 2 ** 63;
 /** PTRDIFF_MAX exactly, for products computed with BigInt (calloc's overflow check). */

@@ -14,16 +14,14 @@ import {
   ChunkHome,
   type GlibcHeap,
   NULL_SLOT,
-  absorbNextChunk,
   clearLiveSlot,
   emitEvent,
-  placeAtUnsortedHead,
   readLiveSlot,
   reserveSlots,
   tcachePut,
-  unlinkChunk,
 } from './state.js';
 import { mallocConsolidate } from './consolidate.js';
+import { mergeFreeChunk } from './merge-chunk.js';
 import { diagnoseHeapFree, diagnoseUnmappedChunk } from './misuse.js';
 import { munmapChunk, systrim } from './sysmalloc.js';
 import { initTcache } from './malloc.js';
@@ -37,8 +35,7 @@ import { MMAP_REGION_START } from '../os.js';
  */
 export function intFree(st: GlibcHeap, p: number): void {
   const mp = st.params;
-  const { sizeBytes: size, prevInuse, fd, home, nextChunk } = st;
-  let sz = size[p]!;
+  const sz = st.sizeBytes[p]!;
 
   const tcIdx = computeTcacheIndex(sz);
   if (st.tcacheReady && tcIdx < mp.tcacheBins && st.tcacheCounts[tcIdx]! < mp.tcacheCount) {
@@ -50,50 +47,20 @@ export function intFree(st: GlibcHeap, p: number): void {
   if (sz <= mp.maxFastBytes) {
     st.haveFastchunks = true;
     const idx = computeFastbinIndex(sz);
-    fd[p] = st.fastbins[idx]!;
+    st.fd[p] = st.fastbins[idx]!;
     st.fastbins[idx] = p;
-    home[p] = ChunkHome.fastbin;
+    st.home[p] = ChunkHome.fastbin;
     emitEvent(st, MallocEvent.freed, MallocSource.fastbin, st.offsetBytes[p]!, sz);
     return;
   }
 
-  const nextchunk = nextChunk[p]!;
-  const nextsize = size[nextchunk]!;
+  const merged = mergeFreeChunk(st, p);
+  const mergedSize = st.sizeBytes[merged]!;
+  emitEvent(st, MallocEvent.freed, merged === st.top ? MallocSource.top : MallocSource.unsorted, st.offsetBytes[merged]!, mergedSize);
 
-  if (prevInuse[p] === 0) {
-    const prev = st.prevChunk[p]!;
-    sz += size[prev]!;
-    unlinkChunk(st, prev);
-    absorbNextChunk(st, prev);
-    p = prev;
-    emitEvent(st, MallocEvent.coalesced, 0, st.offsetBytes[p]!, sz);
-  }
-
-  if (nextchunk !== st.top) {
-    if (prevInuse[nextChunk[nextchunk]!] === 0) {
-      unlinkChunk(st, nextchunk);
-      absorbNextChunk(st, p);
-      sz += nextsize;
-      emitEvent(st, MallocEvent.coalesced, 1, st.offsetBytes[p]!, sz);
-    } else {
-      prevInuse[nextchunk] = 0;
-    }
-    placeAtUnsortedHead(st, p, sz);
-    emitEvent(st, MallocEvent.freed, MallocSource.unsorted, st.offsetBytes[p]!, sz);
-  } else {
-    sz += nextsize;
-    absorbNextChunk(st, p);
-    size[p] = sz;
-    prevInuse[p] = 1;
-    st.top = p;
-    home[p] = ChunkHome.top;
-    emitEvent(st, MallocEvent.coalesced, 2, st.offsetBytes[p]!, sz);
-    emitEvent(st, MallocEvent.freed, MallocSource.top, st.offsetBytes[p]!, sz);
-  }
-
-  if (sz >= FASTBIN_CONSOLIDATION_THRESHOLD) {
+  if (mergedSize >= FASTBIN_CONSOLIDATION_THRESHOLD) {
     if (st.haveFastchunks) mallocConsolidate(st);
-    if (size[st.top]! >= mp.trimThresholdBytes) systrim(st, mp.topPadBytes);
+    if (st.sizeBytes[st.top]! >= mp.trimThresholdBytes) systrim(st, mp.topPadBytes);
   }
 }
 

@@ -1,6 +1,7 @@
 // Replays a trace through the glibc 2.36 model op by op, as a C program `ptr[id] = malloc(size)`
-// … would (see shared/sim/trace.ts for the semantics), recording what each call returned.
-// Source of truth: the C harness tests/harness/malloc-replay.c run under the real glibc.
+// … would (see shared/sim/trace.ts for the semantics), recording what each call returned; and the model
+// as a MallocReplayModel for the CLI and the lab. Source of truth: the C harness
+// tests/harness/malloc-replay.c run under the real glibc.
 
 import { CHUNK_HDR_SZ, SIZE_SZ } from './chunk.js';
 import { type MallocParams } from './params.js';
@@ -9,7 +10,7 @@ import { libcCalloc, libcMalloc } from './malloc.js';
 import { isMmappedMem, libcFree } from './free.js';
 import { libcRealloc } from './realloc.js';
 import { type MallocEventSink } from '../events.js';
-import { HeapMisuseError } from '../heap-misuse.js';
+import { type MallocReplayModel, type ReplayProgress, cloneHeapReplay, runReplayOps } from '../replay-model.js';
 import { REGION_HEAP, REGION_MMAP, type ReplayResults, createReplayResults } from '../replay-results.js';
 import { OP_ALLOC, OP_FREE, type Trace } from '../../trace.js';
 
@@ -25,14 +26,10 @@ export function readUsableSize(st: GlibcHeap, mem: number): number {
 }
 
 /** A replay in progress: the heap, the id → pointer table and the next op to run. */
-export interface GlibcReplay {
-  trace: Trace;
+export interface GlibcReplay extends ReplayProgress {
   heap: GlibcHeap;
   /** User pointer per id slot (0 = NULL); a freed id keeps its pointer, as a C variable would. */
   ptrs: Float64Array;
-  /** Index of the next op. */
-  next: number;
-  results: ReplayResults;
   /** `a` ops call calloc(callocCount, size) instead of malloc(size). */
   useCalloc: boolean;
   /** Elements per calloc call. */
@@ -70,18 +67,7 @@ export function createGlibcReplay(trace: Trace, params: MallocParams, options: G
  * a block it no longer owns: glibc aborts there, or the model cannot follow what glibc does.
  */
 export function runGlibcReplay(r: GlibcReplay, end: number = r.trace.length): void {
-  const stop = Math.min(end, r.trace.length);
-  let i = r.next;
-  try {
-    for (; i < stop; i++) runGlibcOp(r, i);
-  } catch (err) {
-    if (err instanceof HeapMisuseError) {
-      err.opIndex = i;
-      r.next = i;
-    }
-    throw err;
-  }
-  if (stop > r.next) r.next = stop;
+  runReplayOps(r, end, runGlibcOp);
 }
 
 /** Op i: the call, then what it returned. */
@@ -115,6 +101,26 @@ function runGlibcOp(r: GlibcReplay, i: number): void {
   results.brk[i] = heap.os.brkBytes;
   results.heapInUseBytes[i] = heap.inUseBytes;
   results.mmappedBytes[i] = heap.mmappedMem;
+}
+
+function setGlibcSink(r: GlibcReplay, sink: MallocEventSink | null): void {
+  r.heap.sink = sink;
+}
+
+/**
+ * The glibc model over one trace (options as createGlibcReplay's, the sink given to create). Its replays
+ * report no summary overrides: the summary's own brk and in-use figures are glibc's.
+ */
+export function createGlibcReplayModel(trace: Trace, params: MallocParams, options: Omit<GlibcReplayOptions, 'sink'> = {}): MallocReplayModel<GlibcReplay> {
+  return {
+    name: 'glibc',
+    create: (sink) => createGlibcReplay(trace, params, { ...options, sink }),
+    run: runGlibcReplay,
+    setSink: setGlibcSink,
+    clone: (r) => cloneHeapReplay(r, r.heap.sink, setGlibcSink),
+    measure: (r) => ({ heapBytes: r.heap.os.brkBytes, liveBytes: r.heap.inUseBytes, mmappedBytes: r.heap.mmappedMem, releasedBytes: 0 }),
+    readSummaryOverrides: () => ({}),
+  };
 }
 
 /** Replays a whole trace and returns what every op returned. */

@@ -1,12 +1,13 @@
 // The allocator's calls into the OS: sysmalloc (mmap a chunk or grow the heap), systrim, munmap_chunk,
 // mremap_chunk. Source of truth: glibc 2.36 malloc/malloc.c sysmalloc, sysmalloc_mmap,
 // sysmalloc_mmap_fallback, systrim, munmap_chunk, mremap_chunk (main arena, a contiguous brk that
-// fails only when the kernel refuses the charge, 4 KiB pages, no THP).
+// fails only when the kernel refuses the charge, 4 KiB pages: GLRO(dl_pagesize) is units.ts PAGE_SIZE, no THP).
 
-import { CHUNK_HDR_SZ, MINSIZE, PAGE_SIZE, SIZE_SZ, alignDown, alignUp } from './chunk.js';
+import { CHUNK_HDR_SZ, MINSIZE, SIZE_SZ, alignDown, alignUp } from './chunk.js';
 import { ChunkHome, type GlibcHeap, NULL_SLOT, allocateSlot, emitEvent, readTopSize, splitChunkAt } from './state.js';
 import { MallocEvent, MallocSource, RefusedCall } from '../events.js';
 import { MAP_FAILED, mapAnonymous, moveBreak, remapRegion, unmapRegion } from '../os.js';
+import { PAGE_SIZE } from '../../../units.js';
 
 /** What intMalloc/sysmalloc return for an mmapped chunk (its address is in st.lastMmappedAddress). */
 export const MMAPPED_RESULT = -2;

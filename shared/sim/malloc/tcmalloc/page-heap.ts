@@ -136,7 +136,8 @@ function compareBestFit(a: Span, b: Span): number {
   return a.length !== b.length ? a.length - b.length : a.start - b.start;
 }
 
-function insertIntoSet(set: Span[], span: Span): void {
+/** Where span sits, or would sit, in a set sorted by SpanBestFitLess: the first index not less than it. */
+function findInSet(set: Span[], span: Span): number {
   let lo = 0;
   let hi = set.length;
   while (lo < hi) {
@@ -144,19 +145,17 @@ function insertIntoSet(set: Span[], span: Span): void {
     if (compareBestFit(set[mid]!, span) < 0) lo = mid + 1;
     else hi = mid;
   }
-  set.splice(lo, 0, span);
+  return lo;
+}
+
+function insertIntoSet(set: Span[], span: Span): void {
+  set.splice(findInSet(set, span), 0, span);
 }
 
 function removeFromSet(set: Span[], span: Span): void {
-  let lo = 0;
-  let hi = set.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (compareBestFit(set[mid]!, span) < 0) lo = mid + 1;
-    else hi = mid;
-  }
-  if (set[lo] !== span) throw new Error(`page heap: span at page ${span.start} missing from its large set`);
-  set.splice(lo, 1);
+  const at = findInSet(set, span);
+  if (set[at] !== span) throw new Error(`page heap: span at page ${span.start} missing from its large set`);
+  set.splice(at, 1);
 }
 
 /** set.upper_bound({start 0, length n}): the best fit of at least n pages (start pages are never 0 in the library). */

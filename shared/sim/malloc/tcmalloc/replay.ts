@@ -1,6 +1,7 @@
 // Replays a trace through the TCMalloc model op by op, as a C program `ptr[id] = malloc(size)` …
 // linked with libtcmalloc_minimal would (semantics: shared/sim/trace.ts), with optional statistics
-// per op. Source of truth: tests/harness/tcmalloc-replay.c run against the real library.
+// per op; and the model as a MallocReplayModel for the CLI and the lab. Source of truth:
+// tests/harness/tcmalloc-replay.c run against the real library.
 
 import { type TcmallocParams } from './params.js';
 import { NULL_PTR, type TcmallocHeap } from './state.js';
@@ -9,7 +10,7 @@ import { tcFree, tcMalloc, tcMallocSize, tcRealloc } from './tcmalloc.js';
 import { TCMALLOC_STATS_KEYS, type TcmallocStats, readTcmallocStats } from './stats.js';
 import { diagnoseTcmallocReuse } from './misuse.js';
 import { type MallocEventSink } from '../events.js';
-import { HeapMisuseError } from '../heap-misuse.js';
+import { type MallocReplayModel, type ReplayProgress, cloneHeapReplay, runReplayOps } from '../replay-model.js';
 import { REGION_HEAP, type ReplayResults, createReplayResults } from '../replay-results.js';
 import { OP_ALLOC, OP_FREE, type Trace } from '../../trace.js';
 
@@ -26,17 +27,11 @@ const FREED_BASE = -2;
  * Invariants: ptrs[slot] is a block the program holds (≥ 0), NULL_PTR, or FREED_BASE − p when the
  * id freed block p; 0 ≤ next ≤ trace.length.
  */
-export interface TcmallocReplay {
-  /** The trace being replayed. */
-  trace: Trace;
+export interface TcmallocReplay extends ReplayProgress {
   /** The simulated allocator. */
   heap: TcmallocHeap;
   /** The block each id slot holds (NULL_PTR = none; ≤ FREED_BASE: freed through the id, see above). */
   ptrs: Float64Array;
-  /** Index of the next op. */
-  next: number;
-  /** What each op returned (filled up to `next`). */
-  results: ReplayResults;
   /** Statistics when main started (before op 0). */
   startStats: TcmallocStats;
   /** Statistics after each op, when requested. */
@@ -79,18 +74,7 @@ export function createTcmallocReplay(trace: Trace, params: TcmallocParams, optio
  * a block it already freed: TCMalloc does not notice, and the model does not follow the corrupt heap.
  */
 export function runTcmallocReplay(r: TcmallocReplay, end: number = r.trace.length): void {
-  const stop = Math.min(end, r.trace.length);
-  let i = r.next;
-  try {
-    for (; i < stop; i++) runTcmallocOp(r, i);
-  } catch (err) {
-    if (err instanceof HeapMisuseError) {
-      err.opIndex = i;
-      r.next = i;
-    }
-    throw err;
-  }
-  if (stop > r.next) r.next = stop;
+  runReplayOps(r, end, runTcmallocOp);
 }
 
 /** Op i: the call, then what it returned (and the statistics when recorded). */
@@ -125,6 +109,43 @@ function runTcmallocOp(r: TcmallocReplay, i: number): void {
     const s = readTcmallocStats(heap);
     for (const k of TCMALLOC_STATS_KEYS) opStats[k][i] = s[k];
   }
+}
+
+function setTcmallocSink(r: TcmallocReplay, sink: MallocEventSink | null): void {
+  r.heap.out.sink = sink;
+}
+
+/**
+ * The TCMalloc model over one trace (options as createTcmallocReplay's, the sink given to create): process
+ * start-up included, as the real library runs it before main; the summary takes MallocExtension's figures.
+ */
+export function createTcmallocReplayModel(trace: Trace, params: TcmallocParams, options: Omit<TcmallocReplayOptions, 'sink'> = {}): MallocReplayModel<TcmallocReplay> {
+  return {
+    name: 'tcmalloc',
+    create: (sink) => createTcmallocReplay(trace, params, { ...options, sink }),
+    run: runTcmallocReplay,
+    setSink: setTcmallocSink,
+    clone: (r) => cloneHeapReplay(r, r.heap.out.sink, setTcmallocSink),
+    measure: (r) => {
+      const s = readTcmallocStats(r.heap);
+      return { heapBytes: s.heapSizeBytes, liveBytes: s.currentAllocatedBytes, mmappedBytes: 0, releasedBytes: s.pageheapUnmappedBytes };
+    },
+    readSummaryOverrides: (r) => {
+      const s = readTcmallocStats(r.heap);
+      return {
+        heapInUseBytes: s.currentAllocatedBytes,
+        heapBytes: s.heapSizeBytes,
+        extraBytes: [
+          { label: 'heap size', bytes: s.heapSizeBytes },
+          { label: 'page heap free', bytes: s.pageheapFreeBytes },
+          { label: 'page heap unmapped', bytes: s.pageheapUnmappedBytes },
+          { label: 'thread cache', bytes: s.threadCacheFreeBytes },
+          { label: 'central cache', bytes: s.centralCacheFreeBytes },
+          { label: 'transfer cache', bytes: s.transferCacheFreeBytes },
+        ],
+      };
+    },
+  };
 }
 
 /** Replays a whole trace: what every op returned, and the statistics at the end. */

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { describe, test } from 'node:test';
 import { readHostCacheGeometry } from '../../../../electron/host/system/cache-geometry.js';
-import { parseSizeBytes } from '../../../../shared/sim/cache/geometry.js';
+import { parseSizeBytes } from '../../../../shared/units.js';
 
 function getconf(name: string): number | null {
   try {

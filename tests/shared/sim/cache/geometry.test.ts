@@ -9,15 +9,9 @@ import {
   MAX_CACHE_LINES,
   MAX_CACHE_WAYS,
   parseGeometrySpec,
-  parseSizeBytes,
 } from '../../../../shared/sim/cache/geometry.js';
 
 describe('cache geometry', () => {
-  test('sizes: sysfs "32K", "1024K", people "32M", "48KiB", plain bytes', () => {
-    assert.deepEqual(['32K', '1024K', '32M', '48KiB', '65536', '1g'].map(parseSizeBytes), [32768, 1048576, 33554432, 49152, 65536, 1073741824]);
-    assert.ok(Number.isNaN(parseSizeBytes('12x')));
-  });
-
   test('a spec names levels L1d, L2, L3 and validates them', () => {
     const g = parseGeometrySpec('48K:12:64,2M:16:64,32M:16:64');
     assert.deepEqual(g.map((l) => [l.name, l.sizeBytes, l.ways, l.lineBytes, countSets(l)]), [

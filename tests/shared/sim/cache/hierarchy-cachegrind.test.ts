@@ -22,7 +22,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
-import type { AccessPattern } from '../../../../shared/sim/cache/access-pattern.js';
+import type { AccessPattern } from '../../../../shared/sim/access/access-pattern.js';
 import { checkCacheHierarchy } from '../../../../shared/sim/cache/check.js';
 import { checkCachegrindGeometry, formatCachegrindOption, type CacheGeometry } from '../../../../shared/sim/cache/geometry.js';
 import { CacheHierarchy } from '../../../../shared/sim/cache/hierarchy.js';
@@ -36,7 +36,7 @@ import {
   createRowMajorPattern,
   createSoaPattern,
   shuffleOrder,
-} from '../../../../shared/sim/cache/patterns.js';
+} from '../../../../shared/sim/access/patterns.js';
 import { buildHarness } from '../../../helpers/c-build.js';
 import { oracleMissing, requireOracle } from '../../../helpers/oracles.js';
 

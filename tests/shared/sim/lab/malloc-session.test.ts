@@ -2,17 +2,16 @@
 // model exactly as a fresh replay to that op would, and a checkpoint never shares state with the live replay.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { cloneState } from '../../../../shared/sim/lab/clone-state.js';
-import { createGlibcLabAdapter, readGlibcHeapView } from '../../../../shared/sim/lab/glibc-lab.js';
+import { readGlibcHeapView } from '../../../../shared/sim/lab/glibc-lab.js';
 import { computeFreedPointers, createMallocLabSession, explainMallocLabOp, findPointerOrigin, seekMallocLab } from '../../../../shared/sim/lab/malloc-session.js';
-import { createTcmallocLabAdapter, readTcmallocHeapView } from '../../../../shared/sim/lab/tcmalloc-lab.js';
+import { readTcmallocHeapView } from '../../../../shared/sim/lab/tcmalloc-lab.js';
 import { createMallocEventLog } from '../../../../shared/sim/malloc/events.js';
 import { createDefaultParams } from '../../../../shared/sim/malloc/glibc/params.js';
-import { createGlibcReplay, runGlibcReplay } from '../../../../shared/sim/malloc/glibc/replay.js';
+import { createGlibcReplay, createGlibcReplayModel, runGlibcReplay } from '../../../../shared/sim/malloc/glibc/replay.js';
 import { listHeapChunks } from '../../../../shared/sim/malloc/glibc/state.js';
 import { REGION_HEAP } from '../../../../shared/sim/malloc/replay-results.js';
 import { createDefaultTcmallocParams } from '../../../../shared/sim/malloc/tcmalloc/params.js';
-import { createTcmallocReplay, runTcmallocReplay } from '../../../../shared/sim/malloc/tcmalloc/replay.js';
+import { createTcmallocReplay, createTcmallocReplayModel, runTcmallocReplay } from '../../../../shared/sim/malloc/tcmalloc/replay.js';
 import { readTcmallocStats } from '../../../../shared/sim/malloc/tcmalloc/stats.js';
 import { createRng } from '../../../../shared/sim/rng.js';
 import { generateWorkload, WORKLOADS } from '../../../../shared/sim/malloc/workloads.js';
@@ -20,42 +19,12 @@ import { packTraceOps } from '../../../../shared/sim/trace.js';
 
 const nowMs = () => performance.now();
 
-describe('cloneState', () => {
-  test('copies typed arrays, holes, Maps, Sets, shared and cyclic references', () => {
-    const shared = { n: 1 };
-    const ring: { next: unknown; v: Int32Array } = { next: null, v: new Int32Array([1, 2]) };
-    ring.next = ring;
-    const sparse: (Int32Array | undefined)[] = [];
-    sparse[5] = new Int32Array([7]);
-    const src = { a: shared, b: shared, ring, m: new Map([[1, { x: 2 }]]), s: new Set([3]), sparse };
-    const c = cloneState(src);
-    assert.notEqual(c.a, src.a);
-    assert.equal(c.a, c.b, 'shared stays shared');
-    assert.equal(c.ring.next, c.ring, 'cycles stay cycles');
-    c.ring.v[0] = 9;
-    assert.equal(src.ring.v[0], 1, 'typed arrays are copied');
-    assert.equal(c.m.get(1)?.x, 2);
-    assert.notEqual(c.m.get(1), src.m.get(1));
-    assert.ok(c.s.has(3));
-    assert.equal(c.sparse.length, 6);
-    assert.ok(!(0 in c.sparse), 'holes stay holes');
-    assert.deepEqual([...c.sparse[5]!], [7]);
-  });
-
-  test('refuses class instances it could not recreate', () => {
-    class Thing {
-      x = 1;
-    }
-    assert.throws(() => cloneState({ t: new Thing() }), TypeError);
-  });
-});
-
 describe('glibc lab session', () => {
   for (const w of WORKLOADS) {
     test(`seeking in ${w.name} equals a fresh replay to the same op`, () => {
       const trace = generateWorkload(w.name, { seed: 3, opCount: 6000 });
       const params = createDefaultParams();
-      const s = createMallocLabSession(createGlibcLabAdapter(trace, params), trace, { nowMs, minCheckpointOps: 500 });
+      const s = createMallocLabSession(createGlibcReplayModel(trace, params), trace, { nowMs, minCheckpointOps: 500 });
       assert.ok(s.checkpoints.length >= 2, 'checkpoints were taken');
       const rng = createRng(11);
       const cursors = [trace.length, 0, 1, 5999, 2500, 2499, 2501, ...Array.from({ length: 12 }, () => rng.nextInt(0, trace.length + 1))];
@@ -74,7 +43,7 @@ describe('glibc lab session', () => {
   test('explaining an op gives the events a fresh replay emits for it', () => {
     const trace = generateWorkload('random', { seed: 5, opCount: 3000 });
     const params = createDefaultParams();
-    const s = createMallocLabSession(createGlibcLabAdapter(trace, params), trace, { nowMs, minCheckpointOps: 400 });
+    const s = createMallocLabSession(createGlibcReplayModel(trace, params), trace, { nowMs, minCheckpointOps: 400 });
     for (const cursor of [1, 1717, 402, 3000]) {
       const fresh = createGlibcReplay(trace, params);
       runGlibcReplay(fresh, cursor - 1);
@@ -88,7 +57,7 @@ describe('glibc lab session', () => {
 
   test('series and kept events match the per-op results', () => {
     const trace = generateWorkload('big-churn', { seed: 2, opCount: 1500 });
-    const s = createMallocLabSession(createGlibcLabAdapter(trace, createDefaultParams()), trace, { nowMs, keepEvent: (k) => k === 9 || k === 10 });
+    const s = createMallocLabSession(createGlibcReplayModel(trace, createDefaultParams()), trace, { nowMs, keepEvent: (k) => k === 9 || k === 10 });
     s.series.cursor.forEach((c, i) => {
       if (c > 0) assert.equal(s.series.heapBytes[i], s.results.brk[c - 1], `heap bytes after ${c} ops`);
     });
@@ -105,7 +74,7 @@ describe('glibc lab session', () => {
       { op: 'r', id: 1, size: 5000 },
       { op: 'a', id: 2, size: 40 },
     ]);
-    const s = createMallocLabSession(createGlibcLabAdapter(trace, createDefaultParams()), trace, { nowMs });
+    const s = createMallocLabSession(createGlibcReplayModel(trace, createDefaultParams()), trace, { nowMs });
     const p0 = s.results.offset[0]!;
     const p1 = s.results.offset[1]!;
     assert.equal(s.results.region[0], REGION_HEAP);
@@ -121,7 +90,7 @@ describe('TCMalloc lab session', () => {
     test(`seeking in ${name} equals a fresh replay to the same op`, () => {
       const trace = generateWorkload(name, { seed: 4, opCount: 4000 });
       const params = createDefaultTcmallocParams();
-      const s = createMallocLabSession(createTcmallocLabAdapter(trace, params), trace, { nowMs, minCheckpointOps: 500 });
+      const s = createMallocLabSession(createTcmallocReplayModel(trace, params), trace, { nowMs, minCheckpointOps: 500 });
       for (const cursor of [trace.length, 17, 3999, 1234, 1233, 2600]) {
         const r = seekMallocLab(s, cursor);
         const fresh = createTcmallocReplay(trace, params);

@@ -1,18 +1,7 @@
 // Seeded random scenarios for the kernel-agreement tests: small (<= 3 living processes, <= 3 regions of
 // <= 48 pages, <= 25 steps) so one kernel run stays in the milliseconds.
 import { FIRST_PROC, type RegionSpec, type Scenario, type Step } from '../../../../shared/sim/pages/scenario.js';
-
-/** mulberry32: a tiny seeded PRNG returning floats in [0, 1). */
-function createRng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { createRng } from '../../../../shared/sim/rng.js';
 
 /** Limits of {@link generateScenario}. */
 export interface RandomLimits {
@@ -27,7 +16,8 @@ export const RANDOM_LIMITS: RandomLimits = { maxLiveProcs: 3, maxRegions: 3, max
 
 /** A random valid scenario, the same for the same seed and limits. */
 export function generateScenario(seed: number, limits: RandomLimits = RANDOM_LIMITS): Scenario {
-  const rand = createRng(seed);
+  const rng = createRng(seed);
+  const rand = (): number => rng.nextFloat();
   const int = (lo: number, hi: number): number => lo + Math.floor(rand() * (hi - lo + 1));
   const pick = <T>(items: readonly T[]): T => items[int(0, items.length - 1)]!;
   const regions: RegionSpec[] = [];

@@ -63,6 +63,29 @@ describe('targeted traces: simulator vs real glibc 2.36', () => {
     assert.ok(simEvents(ops).some((e) => e.kind === MallocEvent.consolidate && e.a > 0));
   });
 
+  test('malloc_consolidate merges fast chunks as free merges chunks, and reports each merge as free does', () => {
+    const tunables = 'glibc.malloc.tcache_count=0';
+    // A, B, C: adjacent 48-byte chunks, kept off top by a guard; freed A, C, B, so fastbin 1 holds B → C → A.
+    const ops = [a(0, 40), a(1, 40), a(2, 40), a(3, 16), f(0), f(2), f(1), a(4, 2000), a(5, 136)];
+    const real = agree(ops, tunables);
+    // premise: the 144-byte chunk asked for last is A's: real glibc merged A, B and C into one chunk
+    assert.equal(alloc(real[8]).offset, alloc(real[0]).offset);
+    const chunkA = alloc(real[0]).offset! - 16;
+    const chunkB = alloc(real[1]).offset! - 16;
+    const log = createMallocEventLog();
+    const replay = createGlibcReplay(packTraceOps(ops), parseGlibcTunables(tunables).params, { sink: log.sink });
+    runGlibcReplay(replay, 7);
+    log.events.length = 0;
+    runGlibcReplay(replay, 8); // malloc(2000): a largebin request consolidates the fastbins first
+    const upTo = log.events.findIndex((e) => e.kind === MallocEvent.consolidate) + 1;
+    // B is filed as it is; C merges backward into B; A merges forward with B + C.
+    assert.deepEqual(log.events.slice(0, upTo), [
+      { kind: MallocEvent.coalesced, a: 0, b: chunkB, c: 96 },
+      { kind: MallocEvent.coalesced, a: 1, b: chunkA, c: 144 },
+      { kind: MallocEvent.consolidate, a: 3, b: 0, c: 0 },
+    ]);
+  });
+
   test('smallbin: unsorted chunks get sorted, then served with a tcache stash', () => {
     const ops: TraceOp[] = [];
     for (let i = 0; i < 12; i++) ops.push(a(i, 200), a(100 + i, 16));

@@ -2,8 +2,8 @@
 // passes, and seeded random accesses. Every access is an 8-byte load.
 
 import { createRng } from '../rng.js';
-import { requireAccessCount, type AccessPattern, type AccessSink } from '../cache/access-pattern.js';
-import { layOutBuffers } from '../cache/patterns.js';
+import { requireAccessCount, type AccessPattern, type AccessSink } from './access-pattern.js';
+import { layOutBuffers } from './patterns.js';
 
 /** Bytes per access of these patterns. */
 export const SWEEP_ACCESS_BYTES = 8;

@@ -2,9 +2,9 @@
 // the specs users type; and the locality each pair is there to show (hand-derivable miss counts).
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { MAX_PATTERN_ACCESSES, recordPattern } from '../../../../shared/sim/cache/access-pattern.js';
-import { findPatternKind, parsePatternSpec, PATTERN_KINDS } from '../../../../shared/sim/cache/pattern-catalog.js';
-import { MAX_LIST_NODES, shuffleOrder } from '../../../../shared/sim/cache/patterns.js';
+import { MAX_PATTERN_ACCESSES, recordPattern } from '../../../../shared/sim/access/access-pattern.js';
+import { findPatternKind, parsePatternSpec, PATTERN_KINDS } from '../../../../shared/sim/access/pattern-catalog.js';
+import { MAX_LIST_NODES, shuffleOrder } from '../../../../shared/sim/access/patterns.js';
 import { simulateCache } from '../../../../shared/sim/cache/simulate.js';
 
 const SMALL: Record<string, string> = {

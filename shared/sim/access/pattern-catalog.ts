@@ -2,9 +2,9 @@
 // and the "NAME[:key=value,…]" spec syntax (sizes take K/M/G suffixes: bytes=64M).
 
 import { ApiError } from '../../errors.js';
-import { createRandomPattern, createStridedPattern } from '../tlb/patterns.js';
+import { createRandomPattern, createStridedPattern } from './sweep-patterns.js';
 import type { AccessPattern } from './access-pattern.js';
-import { parseSizeBytes } from './geometry.js';
+import { parseSizeBytes } from '../../units.js';
 import {
   createAosPattern,
   createArrayWalkPattern,

@@ -3,6 +3,7 @@
 // loop counters in registers): row- vs column-major matrix sums, array vs linked-list walks, array-of-structs vs
 // struct-of-arrays field sums, naive vs blocked matrix multiply.
 
+import { PAGE_SIZE } from '../../units.js';
 import { createRng } from '../rng.js';
 import { MAX_SIM_ADDRESS, requireAccessCount, type AccessPattern, type AccessSink, type PatternBuffer } from './access-pattern.js';
 
@@ -10,8 +11,6 @@ import { MAX_SIM_ADDRESS, requireAccessCount, type AccessPattern, type AccessSin
 export const ELEMENT_BYTES = 8;
 /** Where the first buffer starts when no bases are given. */
 export const DEFAULT_BASE_ADDRESS = 0x10000000;
-/** Layout granule of default bases: each buffer starts on the next page after the previous one. */
-const LAYOUT_ALIGN_BYTES = 4096;
 /** A list node: `struct node { struct node *next; long value; }` padded to nodeBytes. */
 export const NODE_NEXT_OFFSET = 0;
 /** Offset of a node's value field. */
@@ -27,7 +26,7 @@ export function layOutBuffers(specs: readonly { name: string; sizeBytes: number 
     const base = bases === undefined ? next : bases[i];
     if (base === undefined || !Number.isInteger(base) || base < 0) throw new RangeError(`no valid base address for buffer ${spec.name}`);
     if (base + spec.sizeBytes - 1 > MAX_SIM_ADDRESS) throw new RangeError(`buffer ${spec.name} passes 2^53`);
-    next = Math.ceil((base + spec.sizeBytes) / LAYOUT_ALIGN_BYTES) * LAYOUT_ALIGN_BYTES;
+    next = Math.ceil((base + spec.sizeBytes) / PAGE_SIZE) * PAGE_SIZE; // each buffer starts on the next page
     return { name: spec.name, base, sizeBytes: spec.sizeBytes };
   });
 }

@@ -7,10 +7,10 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { AccessListParseError, parseAccessList, parseAccessListJson, parseAccessListText } from '../../../../shared/sim/cache/access-list.js';
-import { createListPattern, recordPattern } from '../../../../shared/sim/cache/access-pattern.js';
+import { AccessListParseError, parseAccessList, parseAccessListJson, parseAccessListText } from '../../../../shared/sim/access/access-list.js';
+import { createListPattern, recordPattern } from '../../../../shared/sim/access/access-pattern.js';
 import { CacheHierarchy } from '../../../../shared/sim/cache/hierarchy.js';
-import { createMatmulBlockedPattern } from '../../../../shared/sim/cache/patterns.js';
+import { createMatmulBlockedPattern } from '../../../../shared/sim/access/patterns.js';
 import { buildHarness } from '../../../helpers/c-build.js';
 import { oracleMissing, requireOracle } from '../../../helpers/oracles.js';
 
