@@ -1,0 +1,95 @@
+/* A subject with a known glibc heap for `memscope heap`: it builds tcache, fastbin, small, large, unsorted and
+ * mmapped chunks and a fragmented region, optionally in THREADS extra threads that each own an arena and then
+ * park, then calls mallinfo2() at that quiescent point and prints it without allocating (static buffer, write):
+ *   "mallinfo2 arena ordblks smblks hblks hblkhd usmblks fsmblks uordblks fordblks keepcost" (10 numbers)
+ * and waits for EOF on stdin (or "exit"). usage: heap-subject [THREADS] */
+#define _GNU_SOURCE
+#include <malloc.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static char out[512];
+static size_t outLen;
+void *volatile sink; /* keeps the live pointers observable */
+static pthread_barrier_t built;
+static pthread_barrier_t done;
+/* Called through volatile pointers so the compiler cannot pair and elide a malloc with its free. */
+static void *(*volatile do_malloc)(size_t) = malloc;
+static void (*volatile do_free)(void *) = free;
+#define malloc(n) do_malloc(n)
+#define free(p) do_free(p)
+
+static void put_text(const char *s) {
+  while (*s != '\0' && outLen < sizeof out - 1) out[outLen++] = *s++;
+}
+
+static void put_size(size_t v) {
+  char digits[24];
+  int n = 0;
+  do digits[n++] = (char)('0' + v % 10); while ((v /= 10) != 0);
+  while (n > 0 && outLen < sizeof out - 1) out[outLen++] = digits[--n];
+}
+
+/* Every kind of chunk, in the calling thread's arena; the pointers kept are never freed (live allocations).
+ * Everything is allocated first, then freed: a later small request would split a binned chunk, a large one sorts
+ * the unsorted bin and consolidates the fastbins. Expected: tcache 0x20/0x40/0x110/0x210 full (28 chunks), 2 in
+ * the 0x20 fastbin, 26 in smallbins (one 0x210, 25 of 0x110: the fragmented region), one 4000-byte chunk in a
+ * largebin, one 12000-byte chunk unsorted, 2 mmapped. */
+static void build_heap(void) {
+  static __thread void *keep[512];
+  int k = 0;
+  void *a[7], *b[8], *f[64], *s[9], *large, *unsorted;
+  keep[k++] = malloc(1 << 20); /* mmapped: above the mmap threshold */
+  keep[k++] = malloc(300000);
+  for (int i = 0; i < 7; i++) { a[i] = malloc(56); keep[k++] = malloc(24); }
+  for (int i = 0; i < 8; i++) { b[i] = malloc(0x200); keep[k++] = malloc(24); }
+  large = malloc(4000);
+  keep[k++] = malloc(24);
+  for (int i = 0; i < 64; i++) f[i] = malloc(0x100); /* every other one stays: a fragmented region */
+  unsorted = malloc(12000);
+  keep[k++] = malloc(24);
+  for (int i = 0; i < 9; i++) { s[i] = malloc(24); keep[k++] = malloc(40); }
+  for (int i = 0; i < 7; i++) free(a[i]);           /* tcache 0x40 */
+  for (int i = 0; i < 8; i++) free(b[i]);           /* 7 to tcache 0x210, 1 to unsorted */
+  free(large);                                      /* unsorted */
+  for (int i = 1; i < 64; i += 2) free(f[i]);       /* 7 to tcache 0x110, 25 to unsorted */
+  keep[k++] = malloc(9000); /* from top; sorts unsorted: 0x210 and 0x110 chunks to smallbins, 4000 to a largebin */
+  for (int i = 0; i < 9; i++) free(s[i]);           /* 7 to tcache 0x20, 2 to the fastbin */
+  free(unsorted);                                   /* unsorted (under 64 KiB: no consolidation) */
+  for (int i = 0; i < 64; i += 2) keep[k++] = f[i];
+  sink = keep[k - 1];
+}
+
+static void *thread_main(void *arg) {
+  (void)arg;
+  build_heap();
+  pthread_barrier_wait(&built);
+  pthread_barrier_wait(&done); /* parked until the subject exits */
+  return NULL;
+}
+
+int main(int argc, char **argv) {
+  int threads = argc > 1 ? atoi(argv[1]) : 0;
+  pthread_barrier_init(&built, NULL, (unsigned)threads + 1);
+  pthread_barrier_init(&done, NULL, (unsigned)threads + 1);
+  for (int i = 0; i < threads; i++) {
+    pthread_t t;
+    pthread_create(&t, NULL, thread_main, NULL);
+    pthread_detach(t);
+  }
+  build_heap();
+  pthread_barrier_wait(&built);
+  struct mallinfo2 m = mallinfo2();
+  size_t fields[] = {m.arena, m.ordblks, m.smblks, m.hblks, m.hblkhd, m.usmblks, m.fsmblks, m.uordblks, m.fordblks, m.keepcost};
+  put_text("mallinfo2");
+  for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) { put_text(" "); put_size(fields[i]); }
+  put_text("\n");
+  if (write(1, out, outLen) < 0) return 1;
+  char cmd[64];
+  while (read(0, cmd, sizeof cmd) > 0) {
+    if (strncmp(cmd, "exit", 4) == 0) break;
+  }
+  return 0;
+}
