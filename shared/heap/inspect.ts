@@ -192,6 +192,8 @@ export function inspectHeap(read: ReadMemory, where: HeapLocation): HeapInspecti
   for (let address = where.mainArena; ring.length === 0 || address !== where.mainArena; ) {
     if (ring.length > MAX_ARENAS) throw new TornReadError('the arena ring does not close');
     const a = readArena(read, address);
+    // A held arena lock means an allocator call is half done (also when the process was stopped inside one).
+    if (new DataView(a.bytes.buffer, a.bytes.byteOffset).getInt32(MALLOC_STATE.mutex, true) !== 0) throw new TornReadError(`arena ${hex(address)} is locked: an allocator call is in progress`);
     ring.push(a);
     address = a.state.next;
   }

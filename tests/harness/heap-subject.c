@@ -2,7 +2,8 @@
  * mmapped chunks and a fragmented region, optionally in THREADS extra threads that each own an arena and then
  * park, then calls mallinfo2() at that quiescent point and prints it without allocating (static buffer, write):
  *   "mallinfo2 arena ordblks smblks hblks hblkhd usmblks fsmblks uordblks fordblks keepcost" (10 numbers)
- * and waits for EOF on stdin (or "exit"). usage: heap-subject [THREADS] */
+ * and waits for EOF on stdin (or "exit"). With "churn" it then mallocs and frees in a tight loop until killed, for
+ * torn-read tests. usage: heap-subject [THREADS] [churn] */
 #define _GNU_SOURCE
 #include <malloc.h>
 #include <pthread.h>
@@ -87,6 +88,14 @@ int main(int argc, char **argv) {
   for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) { put_text(" "); put_size(fields[i]); }
   put_text("\n");
   if (write(1, out, outLen) < 0) return 1;
+  if (argc > 2 && strcmp(argv[2], "churn") == 0) {
+    static void *slots[256];
+    for (unsigned i = 0;; i++) { /* sizes from 16 bytes to 8 KiB: tcache, fastbins, bins and top all move */
+      unsigned slot = (i * 2654435761u) % 256;
+      free(slots[slot]);
+      slots[slot] = malloc(16 + (i * 40503u) % 8192);
+    }
+  }
   char cmd[64];
   while (read(0, cmd, sizeof cmd) > 0) {
     if (strncmp(cmd, "exit", 4) == 0) break;

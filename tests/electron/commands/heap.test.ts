@@ -1,0 +1,147 @@
+// `memscope heap` against real processes: tests/harness/heap-subject.c builds a known glibc heap (in the main
+// arena and in thread arenas), reports its own mallinfo2(), and memscope must agree field for field.
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { describe, test } from 'node:test';
+import type { HeapReport, Mallinfo2 } from '../../../shared/heap/report.js';
+import { buildHarness } from '../../helpers/c-build.js';
+import { assertOneLineError, runMemscope } from '../../helpers/cli.js';
+
+const MALLINFO2_FIELDS: (keyof Mallinfo2)[] = ['arena', 'ordblks', 'smblks', 'hblks', 'hblkhd', 'usmblks', 'fsmblks', 'uordblks', 'fordblks', 'keepcost'];
+
+interface HeapSubject {
+  pid: number;
+  /** What the subject's own mallinfo2() returned at its quiescent point. */
+  mallinfo2: Mallinfo2;
+  kill(): Promise<void>;
+}
+
+async function startHeapSubject(args: string[], extraFlags: string[] = []): Promise<HeapSubject> {
+  const bin = buildHarness('heap-subject.c', ['-lpthread', ...extraFlags]);
+  const child: ChildProcessWithoutNullStreams = spawn(bin, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+  const first = await createInterface({ input: child.stdout })[Symbol.asyncIterator]().next();
+  const words = first.done === true ? [] : first.value.split(' ');
+  assert.equal(words[0], 'mallinfo2', `subject said ${words.join(' ')}`);
+  const numbers = words.slice(1).map(Number);
+  const mallinfo2 = Object.fromEntries(MALLINFO2_FIELDS.map((f, i) => [f, numbers[i]])) as unknown as Mallinfo2;
+  return {
+    pid: child.pid ?? 0,
+    mallinfo2,
+    async kill() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = once(child, 'exit');
+      child.kill('SIGKILL');
+      await exited;
+    },
+  };
+}
+
+function readHeapJson(pid: number, ...flags: string[]): HeapReport {
+  const r = runMemscope(['heap', String(pid), '--json', ...flags]);
+  assert.equal(r.code, 0, r.stderr);
+  return JSON.parse(r.stdout) as HeapReport;
+}
+
+/** Every chunk of an arena is in use, free on a list, or top: together they are its system memory. */
+function assertArenaAddsUp(report: HeapReport): void {
+  for (const a of report.arenas) {
+    const freeBytes = Object.values(a.free).reduce((sum, t) => sum + t.bytes, 0);
+    // A thread arena's heap also holds heap_info and the malloc_state before its first chunk.
+    const headerBytes = a.main ? 0 : Number.parseInt(a.heaps[0]?.start ?? '0', 16) % (64 * 1024 * 1024);
+    assert.equal(a.in_use.bytes + freeBytes + a.top_bytes + headerBytes, a.system_bytes, `arena ${a.index}`);
+  }
+}
+
+describe('memscope heap', () => {
+  test('agrees field for field with the process\'s own mallinfo2(), and finds every kind of chunk', async () => {
+    const subject = await startHeapSubject([]);
+    try {
+      const report = readHeapJson(subject.pid);
+      assert.equal(report.libc, '2.36');
+      assert.deepEqual(report.mallinfo2, subject.mallinfo2);
+      assert.equal(report.arenas.length, 1);
+      const main = report.arenas[0]!;
+      assert.equal(main.main, true);
+      // The subject's known heap (heap-subject.c build_heap).
+      assert.deepEqual(main.free.tcache.chunks, 28);
+      assert.deepEqual(main.free.fastbins, { chunks: 2, bytes: 64 });
+      assert.equal(main.free.unsorted.chunks, 1);
+      assert.ok(main.free.smallbins.chunks >= 25, JSON.stringify(main.free.smallbins));
+      assert.equal(main.free.largebins.chunks, 1);
+      assert.equal(report.mmapped.chunks, 2);
+      assertArenaAddsUp(report);
+      const heapLine = readFileSync(`/proc/${subject.pid}/maps`, 'latin1').split('\n').find((l) => l.endsWith('[heap]')) ?? '';
+      assert.equal(main.heaps[0]?.start, heapLine.split('-')[0]);
+      const text = runMemscope(['heap', String(subject.pid)]);
+      assert.equal(text.code, 0, text.stderr);
+      assert.match(text.stdout, /^arena 0 \(main\) at [0-9a-f]+: /m);
+      assert.match(text.stdout, new RegExp(`^mallinfo2: arena=${subject.mallinfo2.arena} ordblks=${subject.mallinfo2.ordblks} `, 'm'));
+    } finally {
+      await subject.kill();
+    }
+  });
+
+  test('walks the thread arenas too: mallinfo2 sums them as glibc does', async () => {
+    const subject = await startHeapSubject(['3']);
+    try {
+      const report = readHeapJson(subject.pid);
+      assert.deepEqual(report.mallinfo2, subject.mallinfo2);
+      assert.equal(report.arenas.length, 4);
+      assert.deepEqual(report.arenas.map((a) => a.main), [true, false, false, false]);
+      for (const a of report.arenas) assert.equal(a.free.fastbins.chunks, 2, `arena ${a.index}`);
+      assertArenaAddsUp(report);
+    } finally {
+      await subject.kill();
+    }
+  });
+
+  test('--freeze stops the process for the read and resumes it', async () => {
+    const subject = await startHeapSubject(['1']);
+    try {
+      const report = readHeapJson(subject.pid, '--freeze');
+      assert.deepEqual(report.mallinfo2, subject.mallinfo2);
+      assert.ok(report.frozen !== null && report.frozen.stoppedMs > 0);
+      const state = /\) (\S) /.exec(readFileSync(`/proc/${subject.pid}/stat`, 'latin1'))?.[1];
+      assert.notEqual(state, 'T');
+    } finally {
+      await subject.kill();
+    }
+  });
+
+  test('a heap changing under the read: every answer adds up or says it was torn', async () => {
+    const subject = await startHeapSubject(['0', 'churn']);
+    try {
+      for (let i = 0; i < 20; i++) {
+        const r = runMemscope(['heap', String(subject.pid), '--json']);
+        if (r.code === 0) {
+          assertArenaAddsUp(JSON.parse(r.stdout) as HeapReport);
+        } else {
+          assertOneLineError(r, 1, /torn read/);
+        }
+      }
+      // Stopped, the same process reads whole (an attempt stopped inside malloc is retried).
+      assertArenaAddsUp(readHeapJson(subject.pid, '--freeze'));
+    } finally {
+      await subject.kill();
+    }
+  });
+
+  test('bad input: one line, the right exit code', async () => {
+    assertOneLineError(runMemscope(['heap', '1']), 1, /\/proc\/1\/(maps|mem): permission denied/);
+    assertOneLineError(runMemscope(['heap', '2']), 1, /unsupported libc: pid 2 has no libc\.so\.6 mapped/);
+    assertOneLineError(runMemscope(['heap', 'abc']), 2, /not a pid/);
+    assertOneLineError(runMemscope(['heap']), 2, /expected PID/);
+    const gone = await startHeapSubject([]);
+    await gone.kill();
+    assertOneLineError(runMemscope(['heap', String(gone.pid)]), 1, /no such process/);
+    const statik = await startHeapSubject([], ['-static']);
+    try {
+      assertOneLineError(runMemscope(['heap', String(statik.pid)]), 1, /unsupported libc: pid \d+ has no libc\.so\.6 mapped/);
+    } finally {
+      await statik.kill();
+    }
+  });
+});
