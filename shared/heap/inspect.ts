@@ -15,6 +15,7 @@ import {
   request2size,
 } from '../sim/malloc/glibc/chunk.js';
 import { binAt, BK_OFFSET, FD_OFFSET, HEAP_INFO, HEAP_MAX_SIZE, MALLOC_PAR, MALLOC_STATE, revealPointer, TCACHE_STRUCT } from './layout.js';
+import { FREE_KINDS, FreeChunks, type FreeKind } from './free-chunks.js';
 import { MemoryImages, TornReadError, type ReadMemory } from './memory.js';
 import { emptyTotals, type ArenaReport, type ChunkTotals, type FreeTotals, type Mallinfo2 } from './report.js';
 import { decodeArena, decodeMallocPar, type ArenaState, type MallocPar } from './structs.js';
@@ -24,7 +25,6 @@ const MAX_ARENAS = 4096;
 /** The size of a tcache_perthread_struct chunk (0x290). */
 const TCACHE_CHUNK_BYTES = request2size(TCACHE_PERTHREAD_STRUCT_SIZE);
 
-type FreeKind = keyof FreeTotals;
 
 /** Where the allocator lives in the process, as found in libc's data. */
 export interface HeapLocation {
@@ -78,14 +78,8 @@ function findThreadHeaps(read: ReadMemory, arena: ArenaState): { start: number; 
   return heaps;
 }
 
-/** Records `chunk` as free on `kind`, refusing a chunk on two lists (a torn read: it moved while we looked). */
-function markFree(free: Map<number, FreeKind>, chunk: number, kind: FreeKind): void {
-  if (free.has(chunk)) throw new TornReadError(`chunk ${hex(chunk)} is on two free lists`);
-  free.set(chunk, kind);
-}
-
 /** The entries of one tcache_perthread_struct (at user pointer `tcache`), or false when it is not a valid one. */
-function collectTcache(images: MemoryImages, tcache: number, free: Map<number, FreeKind>, strict: boolean): boolean {
+function collectTcache(images: MemoryImages, tcache: number, free: FreeChunks, strict: boolean): boolean {
   const raw = images.bytes(tcache, TCACHE_PERTHREAD_STRUCT_SIZE);
   const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
   const chains: { chunk: number; index: number }[] = [];
@@ -107,13 +101,13 @@ function collectTcache(images: MemoryImages, tcache: number, free: Map<number, F
   }
   for (const { chunk, index } of chains) {
     if (computeTcacheIndex(chunkSize(images, chunk)) !== index) throw new TornReadError(`tcache chunk ${hex(chunk)} has the wrong size for bin ${index}`);
-    markFree(free, chunk, 'tcache');
+    free.add(chunk, 'tcache');
   }
   return true;
 }
 
 /** Fastbins and bins of one arena into `free`; returns int_mallinfo's counts for it. */
-function collectArenaLists(images: MemoryImages, arena: ArenaState, free: Map<number, FreeKind>, maxChunks: number) {
+function collectArenaLists(images: MemoryImages, arena: ArenaState, free: FreeChunks, maxChunks: number) {
   let fastChunks = 0;
   let fastBytes = 0;
   let binChunks = 0;
@@ -123,7 +117,7 @@ function collectArenaLists(images: MemoryImages, arena: ArenaState, free: Map<nu
       if (n > maxChunks || p % MALLOC_ALIGNMENT !== 0) throw new TornReadError(`arena ${hex(arena.address)} fastbin ${i} is broken`);
       const size = chunkSize(images, p);
       if (computeFastbinIndex(size) !== i) throw new TornReadError(`fastbin chunk ${hex(p)} has the wrong size for bin ${i}`);
-      markFree(free, p, 'fastbins');
+      free.add(p, 'fastbins');
       fastChunks++;
       fastBytes += size;
       p = revealPointer(p + FD_OFFSET, images.word(p + FD_OFFSET));
@@ -135,7 +129,7 @@ function collectArenaLists(images: MemoryImages, arena: ArenaState, free: Map<nu
     // int_mallinfo walks each bin from last(b) along bk.
     for (let p = arena.binBk[i] ?? bin, n = 0; p !== bin; n++) {
       if (n > maxChunks || p % MALLOC_ALIGNMENT !== 0) throw new TornReadError(`arena ${hex(arena.address)} bin ${i} is broken`);
-      markFree(free, p, kind);
+      free.add(p, kind);
       binChunks++;
       binBytes += chunkSize(images, p);
       p = images.word(p + BK_OFFSET);
@@ -145,19 +139,24 @@ function collectArenaLists(images: MemoryImages, arena: ArenaState, free: Map<nu
 }
 
 /** Walks one arena's heaps chunk by chunk, classifying each by the free lists. */
-function walkArena(images: MemoryImages, a: ArenaHeaps, free: Map<number, FreeKind>, index: number): ArenaReport {
+function walkArena(images: MemoryImages, a: ArenaHeaps, free: FreeChunks, index: number): ArenaReport {
   const inUse = emptyTotals();
   const freeTotals: FreeTotals = { tcache: emptyTotals(), fastbins: emptyTotals(), unsorted: emptyTotals(), smallbins: emptyTotals(), largebins: emptyTotals() };
   const topBytes = chunkSize(images, a.arena.top);
+  const listed = free.sortedEntries();
   for (const heap of a.heaps) {
     let c = heap.start;
+    let next = free.lowerBound(c); // the next listed chunk at or above c
     while (c !== a.arena.top) {
       if (c + CHUNK_HDR_SZ > heap.end) throw new TornReadError(`arena ${hex(a.arena.address)}: chunks run past ${hex(heap.end)}`);
       const size = chunkSize(images, c);
       if (size === 0) break; // the fencepost that closes a heap that is no longer the top one (sysmalloc)
       if (size < CHUNK_HDR_SZ || c + size > heap.end) throw new TornReadError(`chunk ${hex(c)} has size ${size}, past its heap`);
-      const kind = free.get(c);
+      const entry = listed[next] ?? Infinity;
+      if (entry < c) throw new TornReadError(`listed chunk ${hex(entry - (entry % 16))} is not where a chunk starts`);
+      const kind = entry - (entry % 16) === c ? FREE_KINDS[entry % 16] : undefined;
       if (kind !== undefined) {
+        next++;
         freeTotals[kind].chunks++;
         freeTotals[kind].bytes += size;
       } else {
@@ -181,11 +180,23 @@ function walkArena(images: MemoryImages, a: ArenaHeaps, free: Map<number, FreeKi
   };
 }
 
+/** Everything read from the process for one report: taken in one go (the process may be stopped meanwhile). */
+export interface HeapSnapshot {
+  mp: MallocPar;
+  parBytes: Uint8Array;
+  ring: { state: ArenaState; bytes: Uint8Array }[];
+  arenas: ArenaHeaps[];
+  images: MemoryImages;
+}
+
+/** The bytes from a heap's start that hold the tcache_perthread_struct when it is one (compared by verifySnapshot). */
+const TCACHE_CHECK_BYTES = CHUNK_HDR_SZ + TCACHE_PERTHREAD_STRUCT_SIZE;
+
 /**
- * Reads the allocator at `where` through `read`. Throws TornReadError when what it read does not hold together,
- * or the arenas and mp_ changed between the start and the end of the read (the caller reads again or gives up).
+ * Reads mp_, every arena on the ring and a copy of every heap. Throws TornReadError when an arena is locked (an
+ * allocator call is half done) or the ring or a heap chain does not hold together.
  */
-export function inspectHeap(read: ReadMemory, where: HeapLocation): HeapInspection {
+export function snapshotHeap(read: ReadMemory, where: HeapLocation): HeapSnapshot {
   const parBytes = read(where.mallocPar, MALLOC_PAR.sizeBytes);
   const mp: MallocPar = decodeMallocPar(new DataView(parBytes.buffer, parBytes.byteOffset, parBytes.byteLength), 0, where.mallocPar);
   const ring: { state: ArenaState; bytes: Uint8Array }[] = [];
@@ -204,25 +215,31 @@ export function inspectHeap(read: ReadMemory, where: HeapLocation): HeapInspecti
     if (state.top < start) throw new TornReadError(`main arena top ${hex(state.top)} is below sbrk_base ${hex(mp.sbrkBase)}`);
     return { arena: state, heaps: [{ start, end: state.top + CHUNK_HDR_SZ }] };
   });
-  for (const a of arenas) {
-    const last = a.heaps[a.heaps.length - 1];
-    if (last === undefined) continue;
-    if (a.heaps.length === 1 && ring[0]?.state === a.arena) {
-      // Main arena: copy up to top, then learn top's size from the copy's last word and copy the top chunk's header only.
-      images.add(last.start, last.end);
-      last.end = a.arena.top + chunkSize(images, a.arena.top);
+  arenas.forEach((a, i) => {
+    const main = a.heaps[0];
+    if (i === 0 && main !== undefined) {
+      // Main arena: copy up to top's header, then learn top's size from the copy (top's body is never read).
+      images.add(main.start, main.end);
+      main.end = a.arena.top + chunkSize(images, a.arena.top);
     } else {
       for (const h of a.heaps) images.add(h.start, h.end);
     }
-  }
-  const free = new Map<number, FreeKind>();
+  });
+  images.seal();
+  return { mp, parBytes, ring, arenas, images };
+}
+
+/** Decodes a snapshot: free lists, the chunk walk of every heap, mallinfo2. Throws TornReadError when it does not hold together. */
+export function analyzeHeap(snapshot: HeapSnapshot): HeapInspection {
+  const { mp, ring, arenas, images } = snapshot;
+  const free = new FreeChunks();
   const maxChunks = ring.reduce((sum, a) => sum + a.state.systemMemBytes, 0) / 32 + 1;
   const counts = arenas.map((a) => collectArenaLists(images, a.arena, free, maxChunks));
   // Tcaches: the main thread's is the first chunk of the brk heap; a thread's may be the first chunk of its arena.
   arenas.forEach((a, i) => {
     const first = a.heaps[0]?.start;
     if (first === undefined || first === a.arena.top || chunkSize(images, first) !== TCACHE_CHUNK_BYTES) return;
-    if (free.has(first)) return; // a thread exited and freed its tcache
+    if (free.kindOf(first) !== undefined) return; // a thread exited and freed its tcache
     collectTcache(images, first + CHUNK_HDR_SZ, free, i === 0);
   });
   const reports = arenas.map((a, i) => walkArena(images, a, free, i));
@@ -238,17 +255,21 @@ export function inspectHeap(read: ReadMemory, where: HeapLocation): HeapInspecti
     mallinfo2.fsmblks += c.fastBytes;
     if (i === 0) mallinfo2.keepcost = r.top_bytes;
   });
-  // Consistent only if nothing the walk relied on moved meanwhile: the arenas, mp_, and the tcache structs.
-  if (!sameBytes(read(where.mallocPar, MALLOC_PAR.sizeBytes), parBytes)) throw new TornReadError('mp_ changed during the read');
-  for (const a of ring) if (!sameBytes(read(a.state.address, MALLOC_STATE.sizeBytes), a.bytes)) throw new TornReadError(`arena ${hex(a.state.address)} changed during the read`);
-  for (const a of arenas) {
-    const first = a.heaps[0]?.start;
-    if (first !== undefined && free.get(first) === undefined && first !== a.arena.top) {
-      const now = read(first, CHUNK_HDR_SZ + TCACHE_PERTHREAD_STRUCT_SIZE);
-      if (!sameBytes(now, images.bytes(first, CHUNK_HDR_SZ + TCACHE_PERTHREAD_STRUCT_SIZE))) throw new TornReadError(`the tcache at ${hex(first)} changed during the read`);
-    }
-  }
   return { arenas: reports, mmapped: { chunks: mp.nMmaps, bytes: mp.mmappedMemBytes }, mallinfo2 };
+}
+
+/**
+ * For a process that kept running: throws TornReadError unless mp_, the arenas and the first bytes of every heap
+ * (where tcaches live; tcache operations touch no arena) read the same now as in the snapshot.
+ */
+export function verifySnapshot(read: ReadMemory, snapshot: HeapSnapshot): void {
+  if (!sameBytes(read(snapshot.mp.address, MALLOC_PAR.sizeBytes), snapshot.parBytes)) throw new TornReadError('mp_ changed during the read');
+  for (const a of snapshot.ring) if (!sameBytes(read(a.state.address, MALLOC_STATE.sizeBytes), a.bytes)) throw new TornReadError(`arena ${hex(a.state.address)} changed during the read`);
+  for (const a of snapshot.arenas) {
+    const first = a.heaps[0]?.start;
+    if (first === undefined || first + TCACHE_CHECK_BYTES > a.arena.top) continue;
+    if (!sameBytes(read(first, TCACHE_CHECK_BYTES), snapshot.images.bytes(first, TCACHE_CHECK_BYTES))) throw new TornReadError(`the tcache at ${hex(first)} changed during the read`);
+  }
 }
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {

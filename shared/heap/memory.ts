@@ -20,13 +20,19 @@ interface Image {
   view: DataView;
 }
 
-/** Copies of address ranges of the target (its heaps), with word reads by address; other addresses are read on demand. */
+/** Copies of address ranges of the target (its heaps), with word reads by address; other addresses are read on demand until sealed. */
 export class MemoryImages {
   private readonly images: Image[] = [];
   private last: Image | null = null;
+  private sealed = false;
 
   /** read is the fallback for addresses outside the copies. */
   constructor(private readonly read: ReadMemory) {}
+
+  /** No more reads: every address the heap's lists may hold is in a copy, so one outside is a torn pointer. */
+  seal(): void {
+    this.sealed = true;
+  }
 
   /** Copies [start, end) now. */
   add(start: number, end: number): void {
@@ -42,6 +48,7 @@ export class MemoryImages {
       this.last = hit;
       return readWord(hit.view, address - hit.start);
     }
+    if (this.sealed) throw new TornReadError(`pointer ${address.toString(16)} points outside the heaps`);
     let bytes: Uint8Array;
     try {
       bytes = this.read(address, 8);
@@ -58,6 +65,7 @@ export class MemoryImages {
       const v = hit.view;
       return new Uint8Array(v.buffer, v.byteOffset + address - hit.start, lengthBytes);
     }
+    if (this.sealed) throw new TornReadError(`${lengthBytes} bytes at ${address.toString(16)} are outside the heaps`);
     return this.read(address, lengthBytes);
   }
 

@@ -3,12 +3,14 @@
  * park, then calls mallinfo2() at that quiescent point and prints it without allocating (static buffer, write):
  *   "mallinfo2 arena ordblks smblks hblks hblkhd usmblks fsmblks uordblks fordblks keepcost" (10 numbers)
  * and waits for EOF on stdin (or "exit"). With "churn" it then mallocs and frees in a tight loop until killed, for
- * torn-read tests. usage: heap-subject [THREADS] [churn] */
+ * torn-read tests; with "fill N" the main thread first makes N more chunks of 24..264 bytes and frees every third
+ * (a heap of N chunks, for scale). usage: heap-subject [THREADS] [churn | fill N] */
 #define _GNU_SOURCE
 #include <malloc.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 static char out[512];
@@ -81,6 +83,13 @@ int main(int argc, char **argv) {
     pthread_detach(t);
   }
   build_heap();
+  if (argc > 3 && strcmp(argv[2], "fill") == 0) {
+    size_t n = strtoul(argv[3], NULL, 10);
+    void **chunks = mmap(NULL, n * sizeof(void *), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (chunks == MAP_FAILED) return 1;
+    for (size_t i = 0; i < n; i++) chunks[i] = malloc(24 + (i * 40503u) % 241);
+    for (size_t i = 0; i < n; i += 3) free(chunks[i]);
+  }
   pthread_barrier_wait(&built);
   struct mallinfo2 m = mallinfo2();
   size_t fields[] = {m.arena, m.ordblks, m.smblks, m.hblks, m.hblkhd, m.usmblks, m.fsmblks, m.uordblks, m.fordblks, m.keepcost};

@@ -4,7 +4,7 @@
 import { performance } from 'node:perf_hooks';
 import { ApiError } from '../../../shared/errors.js';
 import { findMainArena, findMallocPar, type AddressRange, type MemorySegment } from '../../../shared/heap/find.js';
-import { inspectHeap, type HeapLocation } from '../../../shared/heap/inspect.js';
+import { analyzeHeap, snapshotHeap, verifySnapshot, type HeapLocation } from '../../../shared/heap/inspect.js';
 import { findGlibcVersion, SUPPORTED_GLIBC } from '../../../shared/heap/libc-version.js';
 import { TornReadError, type ReadMemory } from '../../../shared/heap/memory.js';
 import type { HeapReport } from '../../../shared/heap/report.js';
@@ -123,14 +123,19 @@ export function readHeap(pid: number, options: ReadHeapOptions = {}): HeapReport
     const heap = rangeOf(heapMapping);
     // main_arena and mp_ never move: they are found once, before any freeze, and each attempt re-reads only the heap.
     const where = locateAllocator(pid, heap, () => readLibcData(mappings, libc, read));
-    const attempt = () => inspectHeap(read, where);
     let lastTear = '';
     const maxReads = options.freeze === true ? MAX_FROZEN_READS : MAX_HEAP_READS;
     for (let reads = 1; reads <= maxReads; reads++) {
       try {
-        if (options.freeze !== true) return { pid, libc: version, ...attempt(), reads, frozen: null };
-        const { result, stoppedMs } = withProcessStopped(reader, pid, attempt);
-        return { pid, libc: version, ...result, reads, frozen: { stoppedMs } };
+        if (options.freeze !== true) {
+          const snapshot = snapshotHeap(read, where);
+          const inspection = analyzeHeap(snapshot);
+          verifySnapshot(read, snapshot);
+          return { pid, libc: version, ...inspection, reads, frozen: null };
+        }
+        // Stopped only while reading: the copy is decoded after the process runs again.
+        const { result: snapshot, stoppedMs } = withProcessStopped(reader, pid, () => snapshotHeap(read, where));
+        return { pid, libc: version, ...analyzeHeap(snapshot), reads, frozen: { stoppedMs } };
       } catch (err) {
         if (!(err instanceof TornReadError)) throw err instanceof Error && !(err instanceof ApiError) ? new ApiError('malformed', `pid ${pid}: ${err.message}`) : err;
         lastTear = err.message;

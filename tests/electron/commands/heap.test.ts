@@ -3,13 +3,17 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { describe, test } from 'node:test';
 import type { HeapReport, Mallinfo2 } from '../../../shared/heap/report.js';
 import { buildHarness } from '../../helpers/c-build.js';
 import { assertOneLineError, runMemscope } from '../../helpers/cli.js';
 
+/** This machine's glibc 2.36. */
+const LIBC_PATH = '/lib/x86_64-linux-gnu/libc.so.6';
 const MALLINFO2_FIELDS: (keyof Mallinfo2)[] = ['arena', 'ordblks', 'smblks', 'hblks', 'hblkhd', 'usmblks', 'fsmblks', 'uordblks', 'fordblks', 'keepcost'];
 
 interface HeapSubject {
@@ -19,9 +23,9 @@ interface HeapSubject {
   kill(): Promise<void>;
 }
 
-async function startHeapSubject(args: string[], extraFlags: string[] = []): Promise<HeapSubject> {
+async function startHeapSubject(args: string[], extraFlags: string[] = [], env?: NodeJS.ProcessEnv): Promise<HeapSubject> {
   const bin = buildHarness('heap-subject.c', ['-lpthread', ...extraFlags]);
-  const child: ChildProcessWithoutNullStreams = spawn(bin, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+  const child: ChildProcessWithoutNullStreams = spawn(bin, args, { stdio: ['pipe', 'pipe', 'pipe'], ...(env === undefined ? {} : { env }) });
   const first = await createInterface({ input: child.stdout })[Symbol.asyncIterator]().next();
   const words = first.done === true ? [] : first.value.split(' ');
   assert.equal(words[0], 'mallinfo2', `subject said ${words.join(' ')}`);
@@ -79,6 +83,20 @@ describe('memscope heap', () => {
       assert.equal(text.code, 0, text.stderr);
       assert.match(text.stdout, /^arena 0 \(main\) at [0-9a-f]+: /m);
       assert.match(text.stdout, new RegExp(`^mallinfo2: arena=${subject.mallinfo2.arena} ordblks=${subject.mallinfo2.ordblks} `, 'm'));
+    } finally {
+      await subject.kill();
+    }
+  });
+
+  test('a heap of 100,000 more chunks: still mallinfo2 field for field, and every chunk accounted for', async () => {
+    const subject = await startHeapSubject(['0', 'fill', '100000']);
+    try {
+      const report = readHeapJson(subject.pid);
+      assert.deepEqual(report.mallinfo2, subject.mallinfo2);
+      const main = report.arenas[0]!;
+      const chunks = main.in_use.chunks + Object.values(main.free).reduce((sum, t) => sum + t.chunks, 0);
+      assert.ok(chunks > 100_000, String(chunks));
+      assertArenaAddsUp(report);
     } finally {
       await subject.kill();
     }
@@ -142,6 +160,27 @@ describe('memscope heap', () => {
       assertOneLineError(runMemscope(['heap', String(statik.pid)]), 1, /unsupported libc: pid \d+ has no libc\.so\.6 mapped/);
     } finally {
       await statik.kill();
+    }
+  });
+
+  test('another glibc version: "unsupported libc 2.99", exit 1', async () => {
+    // This machine's libc with its banner saying 2.99 (same length, nothing else changed), loaded by the subject.
+    const dir = mkdtempSync(join(tmpdir(), 'memscope-libc-'));
+    try {
+      const libc = readFileSync(LIBC_PATH);
+      const from = Buffer.from('release version 2.36');
+      let at = libc.indexOf(from);
+      assert.ok(at >= 0, 'the banner is in libc');
+      for (; at >= 0; at = libc.indexOf(from, at + 1)) libc.write('release version 2.99', at, 'latin1');
+      writeFileSync(join(dir, 'libc.so.6'), libc);
+      const subject = await startHeapSubject([], [], { ...process.env, LD_LIBRARY_PATH: dir });
+      try {
+        assertOneLineError(runMemscope(['heap', String(subject.pid)]), 1, /unsupported libc 2\.99: memscope heap reads glibc 2\.36/);
+      } finally {
+        await subject.kill();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
