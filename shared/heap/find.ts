@@ -1,8 +1,8 @@
 // Finds main_arena and mp_ in libc's writable data without debug symbols, by their glibc 2.36 layout: an
 // initialised arena's empty bins point at themselves (bin_at(i)), non-empty ones at 16-aligned chunks, `top`
-// lies in the [heap] mapping; mp_ holds sbrk_base (the start of [heap]) and sane tcache/mmap parameters.
-import { MALLOC_ALIGNMENT, MAX_TCACHE_COUNT, NBINS, TCACHE_MAX_BINS } from '../sim/malloc/glibc/chunk.js';
-import { binAt, MALLOC_PAR, MALLOC_STATE, readWord, USER_ADDRESS_LIMIT } from './layout.js';
+// lies in the [heap] mapping; mp_ holds sbrk_base (in [heap]) and parameters inside the bounds glibc's setters enforce.
+import { computeTcacheUsize, MALLOC_ALIGNMENT, MAX_TCACHE_COUNT, NBINS, TCACHE_MAX_BINS } from '../sim/malloc/glibc/chunk.js';
+import { binAt, HEAP_MAX_SIZE, MALLOC_PAR, MALLOC_STATE, readWord, USER_ADDRESS_LIMIT } from './layout.js';
 
 /** Bytes read from the process at `start`. */
 export interface MemorySegment {
@@ -51,6 +51,11 @@ export function findMainArena(segments: readonly MemorySegment[], heap: AddressR
   return found[0] ?? null;
 }
 
+/** 0 (unset) or a power of two up to 1 GiB: mp_'s THP and hugetlb page sizes. */
+function isPageSize(bytes: number): boolean {
+  return bytes === 0 || (bytes >= 4096 && bytes <= 2 ** 30 && Number.isInteger(Math.log2(bytes)));
+}
+
 /** True when the bytes at `offset` look like mp_ of a process whose brk heap is `heap`. */
 function looksLikeMallocPar(view: DataView, offset: number, heap: AddressRange): boolean {
   const w = (f: number) => readWord(view, offset + f);
@@ -61,7 +66,11 @@ function looksLikeMallocPar(view: DataView, offset: number, heap: AddressRange):
   if (nMmaps < 0 || maxNMmaps < nMmaps || view.getInt32(offset + MALLOC_PAR.n_mmaps_max, true) < 0) return false;
   if (w(MALLOC_PAR.mmapped_mem) > w(MALLOC_PAR.max_mmapped_mem)) return false;
   if (w(MALLOC_PAR.tcache_bins) > TCACHE_MAX_BINS || w(MALLOC_PAR.tcache_count) > MAX_TCACHE_COUNT) return false;
-  return w(MALLOC_PAR.mmap_threshold) > 0 && w(MALLOC_PAR.trim_threshold) > 0;
+  if (w(MALLOC_PAR.tcache_max_bytes) > computeTcacheUsize(TCACHE_MAX_BINS - 1)) return false;
+  if (!isPageSize(w(MALLOC_PAR.thp_pagesize)) || !isPageSize(w(MALLOC_PAR.hp_pagesize))) return false;
+  // glibc's setters refuse an mmap threshold above HEAP_MAX_SIZE / 2 and an arena_test of 0.
+  const mmapThreshold = w(MALLOC_PAR.mmap_threshold);
+  return mmapThreshold > 0 && mmapThreshold <= HEAP_MAX_SIZE / 2 && w(MALLOC_PAR.arena_test) > 0 && w(MALLOC_PAR.trim_threshold) > 0;
 }
 
 /** The address of mp_ in `segments` (the brk heap `heap` must exist), or null. Throws when two candidates fit. */

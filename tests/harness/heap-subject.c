@@ -2,9 +2,10 @@
  * mmapped chunks and a fragmented region, optionally in THREADS extra threads that each own an arena and then
  * park, then calls mallinfo2() at that quiescent point and prints it without allocating (static buffer, write):
  *   "mallinfo2 arena ordblks smblks hblks hblkhd usmblks fsmblks uordblks fordblks keepcost" (10 numbers)
- * and waits for EOF on stdin (or "exit"). With "churn" it then mallocs and frees in a tight loop until killed, for
+ * and waits for EOF on stdin (or "exit"). With "exited" the threads exit before that (their arenas go to the
+ * free list, their tcaches are flushed and freed). With "churn" it then mallocs and frees in a tight loop until killed, for
  * torn-read tests; with "fill N" the main thread first makes N more chunks of 24..264 bytes and frees every third
- * (a heap of N chunks, for scale). usage: heap-subject [THREADS] [churn | fill N] */
+ * (a heap of N chunks, for scale). usage: heap-subject [THREADS] [exited | churn | fill N] */
 #define _GNU_SOURCE
 #include <malloc.h>
 #include <pthread.h>
@@ -18,6 +19,7 @@ static size_t outLen;
 void *volatile sink; /* keeps the live pointers observable */
 static pthread_barrier_t built;
 static pthread_barrier_t done;
+static int threadsExit;
 /* Called through volatile pointers so the compiler cannot pair and elide a malloc with its free. */
 static void *(*volatile do_malloc)(size_t) = malloc;
 static void (*volatile do_free)(void *) = free;
@@ -69,19 +71,18 @@ static void *thread_main(void *arg) {
   (void)arg;
   build_heap();
   pthread_barrier_wait(&built);
-  pthread_barrier_wait(&done); /* parked until the subject exits */
+  if (!threadsExit) pthread_barrier_wait(&done); /* parked until the subject exits */
   return NULL;
 }
 
 int main(int argc, char **argv) {
   int threads = argc > 1 ? atoi(argv[1]) : 0;
+  static pthread_t tids[64];
+  if (threads > 64) return 2;
+  threadsExit = argc > 2 && strcmp(argv[2], "exited") == 0;
   pthread_barrier_init(&built, NULL, (unsigned)threads + 1);
   pthread_barrier_init(&done, NULL, (unsigned)threads + 1);
-  for (int i = 0; i < threads; i++) {
-    pthread_t t;
-    pthread_create(&t, NULL, thread_main, NULL);
-    pthread_detach(t);
-  }
+  for (int i = 0; i < threads; i++) pthread_create(&tids[i], NULL, thread_main, NULL);
   build_heap();
   if (argc > 3 && strcmp(argv[2], "fill") == 0) {
     size_t n = strtoul(argv[3], NULL, 10);
@@ -91,6 +92,7 @@ int main(int argc, char **argv) {
     for (size_t i = 0; i < n; i += 3) free(chunks[i]);
   }
   pthread_barrier_wait(&built);
+  for (int i = 0; threadsExit && i < threads; i++) pthread_join(tids[i], NULL);
   struct mallinfo2 m = mallinfo2();
   size_t fields[] = {m.arena, m.ordblks, m.smblks, m.hblks, m.hblkhd, m.usmblks, m.fsmblks, m.uordblks, m.fordblks, m.keepcost};
   put_text("mallinfo2");

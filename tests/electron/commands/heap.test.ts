@@ -116,6 +116,44 @@ describe('memscope heap', () => {
     }
   });
 
+  test('exited threads: their arenas stay on the ring with their flushed tcaches, and mallinfo2 still agrees', async () => {
+    const subject = await startHeapSubject(['3', 'exited']);
+    try {
+      const report = readHeapJson(subject.pid);
+      assert.deepEqual(report.mallinfo2, subject.mallinfo2);
+      assert.equal(report.arenas.length, 4);
+      // Thread exit flushes the tcache into the arena's bins and frees the tcache struct (tcache_thread_shutdown).
+      for (const a of report.arenas.slice(1)) assert.equal(a.free.tcache.chunks, 0, `arena ${a.index}`);
+      assertArenaAddsUp(report);
+    } finally {
+      await subject.kill();
+    }
+  });
+
+  test('a real program: python3 holding a dict of big strings, half of them deleted, reads whole and adds up', async () => {
+    // Strings over 512 bytes bypass pymalloc, so each is a glibc chunk; deleting every other one frees 25,000 of them.
+    const script = [
+      'import sys',
+      "d = {i: 'x' * 600 + str(i) for i in range(50000)}",
+      'for i in range(0, 50000, 2): del d[i]',
+      'print("ready", flush=True)',
+      'sys.stdin.read()',
+    ].join('\n');
+    const child = spawn('python3', ['-c', script], { stdio: ['pipe', 'pipe', 'inherit'] });
+    try {
+      await createInterface({ input: child.stdout })[Symbol.asyncIterator]().next();
+      const report = readHeapJson(child.pid ?? 0, '--freeze');
+      assert.equal(report.libc, '2.36');
+      assert.ok(report.mallinfo2.arena > 20 * 1024 * 1024, String(report.mallinfo2.arena));
+      const main = report.arenas[0]!;
+      const freeChunks = Object.values(main.free).reduce((sum, t) => sum + t.chunks, 0);
+      assert.ok(freeChunks >= 20_000, JSON.stringify(main.free));
+      assertArenaAddsUp(report);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+
   test('--freeze stops the process for the read and resumes it', async () => {
     const subject = await startHeapSubject(['1']);
     try {
