@@ -12,7 +12,7 @@ export async function runHeap(argv: string[]): Promise<number> {
     parseArgs({ args: argv, strict: true, allowPositionals: true, options: { json: { type: 'boolean' }, freeze: { type: 'boolean' } } }),
   );
   const [pidText] = expectPositionals('heap', positionals, ['pid']);
-  const report = readHeap(parsePid(pidText ?? ''), { freeze: values.freeze === true });
+  const report = await readHeap(parsePid(pidText ?? ''), { freeze: values.freeze === true });
   process.stdout.write(values.json === true ? `${JSON.stringify(report)}\n` : formatHeapReport(report));
   return 0;
 }

@@ -62,15 +62,9 @@ function readState(reader: ProcReader, pid: number): string {
   return parseStat(reader.readProcFile(pid, 'stat')).state;
 }
 
-/** Runs `work` with the process stopped; resumes it on every way out, and holds Ctrl-C until then. */
+/** Runs `work` with the process stopped and resumes it on every way out (signals are held by the caller, see holdSignals). */
 function withProcessStopped<T>(reader: ProcReader, pid: number, work: () => T): { result: T; stoppedMs: number } {
   if (readState(reader, pid) === 'T') return { result: work(), stoppedMs: 0 }; // stopped by someone else: leave it so
-  let interrupted: NodeJS.Signals | null = null;
-  const hold = (signal: NodeJS.Signals) => {
-    interrupted = signal;
-  };
-  process.on('SIGINT', hold);
-  process.on('SIGTERM', hold);
   const t0 = performance.now();
   let result: T;
   let stoppedMs = 0;
@@ -89,18 +83,48 @@ function withProcessStopped<T>(reader: ProcReader, pid: number, work: () => T): 
       // it exited meanwhile: nothing to resume
     }
     stoppedMs = performance.now() - t0;
-    process.off('SIGINT', hold);
-    process.off('SIGTERM', hold);
-    if (interrupted !== null) process.kill(process.pid, interrupted);
   }
   return { result, stoppedMs };
+}
+
+const HELD_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
+/**
+ * Keeps Ctrl-C (and SIGTERM, SIGHUP) from killing memscope while it holds a process stopped: with a listener
+ * installed Node only queues the signal, and the synchronous read cannot see it. release() lets the event loop
+ * deliver what arrived, removes the listeners and re-raises the signal, so memscope still dies of it, after SIGCONT.
+ */
+function holdSignals(): { release: () => Promise<void> } {
+  let received: NodeJS.Signals | null = null;
+  const hold = (signal: NodeJS.Signals) => {
+    received ??= signal;
+  };
+  for (const s of HELD_SIGNALS) process.on(s, hold);
+  return {
+    async release() {
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      await new Promise((resolve) => setImmediate(resolve));
+      for (const s of HELD_SIGNALS) process.off(s, hold);
+      if (received !== null) process.kill(process.pid, received);
+    },
+  };
 }
 
 /**
  * The heap report of `pid`. Throws ApiError: gone, denied (ptrace access to /proc/PID/mem refused),
  * malformed (no glibc, another glibc version, no arena found, or a heap that changed under every read).
  */
-export function readHeap(pid: number, options: ReadHeapOptions = {}): HeapReport {
+export async function readHeap(pid: number, options: ReadHeapOptions = {}): Promise<HeapReport> {
+  if (options.freeze !== true) return readHeapSync(pid, options);
+  const held = holdSignals();
+  try {
+    return readHeapSync(pid, options);
+  } finally {
+    await held.release();
+  }
+}
+
+function readHeapSync(pid: number, options: ReadHeapOptions): HeapReport {
   const reader = new ProcReader();
   const mappings = parseMaps(reader.readProcFile(pid, 'maps'));
   const libc = mappings.filter((m) => LIBC_PATH.test(m.path));

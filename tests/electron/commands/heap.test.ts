@@ -11,6 +11,7 @@ import { describe, test } from 'node:test';
 import type { HeapReport, Mallinfo2 } from '../../../shared/heap/report.js';
 import { buildHarness } from '../../helpers/c-build.js';
 import { assertOneLineError, runMemscope } from '../../helpers/cli.js';
+import { CLI_PATH } from '../../helpers/paths.js';
 
 /** This machine's glibc 2.36. */
 const LIBC_PATH = '/lib/x86_64-linux-gnu/libc.so.6';
@@ -41,6 +42,11 @@ async function startHeapSubject(args: string[], extraFlags: string[] = [], env?:
       await exited;
     },
   };
+}
+
+/** The one-letter state of /proc/PID/stat (T: stopped). */
+function processState(pid: number): string {
+  return /\) (\S) /.exec(readFileSync(`/proc/${pid}/stat`, 'latin1'))?.[1] ?? '';
 }
 
 function readHeapJson(pid: number, ...flags: string[]): HeapReport {
@@ -160,8 +166,28 @@ describe('memscope heap', () => {
       const report = readHeapJson(subject.pid, '--freeze');
       assert.deepEqual(report.mallinfo2, subject.mallinfo2);
       assert.ok(report.frozen !== null && report.frozen.stoppedMs > 0);
-      const state = /\) (\S) /.exec(readFileSync(`/proc/${subject.pid}/stat`, 'latin1'))?.[1];
-      assert.notEqual(state, 'T');
+      assert.notEqual(processState(subject.pid), 'T');
+    } finally {
+      await subject.kill();
+    }
+  });
+
+  test('--freeze and Ctrl-C during the stop: the process is resumed, then memscope dies of the signal', async () => {
+    const subject = await startHeapSubject(['0', 'fill', '300000']);
+    try {
+      const run = spawn(process.execPath, [CLI_PATH, 'heap', String(subject.pid), '--freeze', '--json'], { stdio: ['ignore', 'ignore', 'pipe'] });
+      const exited = once(run, 'exit');
+      // Wait until memscope has stopped the subject, then interrupt it as a terminal would.
+      let stopped = false;
+      for (let i = 0; i < 5000 && !stopped && run.exitCode === null; i++) {
+        stopped = processState(subject.pid) === 'T';
+        if (!stopped) await new Promise((r) => setTimeout(r, 1));
+      }
+      run.kill('SIGINT');
+      const [code, signal] = (await exited) as [number | null, NodeJS.Signals | null];
+      assert.ok(stopped, 'memscope never stopped the subject (the 300,000-chunk read stops it for tens of ms)');
+      assert.notEqual(processState(subject.pid), 'T', 'the subject was left stopped');
+      assert.equal(signal, 'SIGINT', `exit ${code}`);
     } finally {
       await subject.kill();
     }
