@@ -2,6 +2,7 @@
  * mmapped chunks and a fragmented region, optionally in THREADS extra threads that each own an arena and then
  * park, then calls mallinfo2() at that quiescent point and prints it without allocating (static buffer, write):
  *   "mallinfo2 arena ordblks smblks hblks hblkhd usmblks fsmblks uordblks fordblks keepcost" (10 numbers)
+ * then malloc_info()'s XML, through a FILE set up before the heap is built (static buffer: no allocation then),
  * and waits for EOF on stdin (or "exit"). With "exited" the threads exit before that (their arenas go to the
  * free list, their tcaches are flushed and freed). With "churn" it then mallocs and frees in a tight loop until killed, for
  * torn-read tests; with "fill N" the main thread first makes N more chunks of 24..264 bytes and frees every third
@@ -9,6 +10,7 @@
 #define _GNU_SOURCE
 #include <malloc.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -76,6 +78,9 @@ static void *thread_main(void *arg) {
 }
 
 int main(int argc, char **argv) {
+  static char infoBuffer[1 << 16];
+  FILE *info = fdopen(dup(1), "w"); /* allocates now, before the known heap */
+  if (info == NULL || setvbuf(info, infoBuffer, _IOFBF, sizeof infoBuffer) != 0) return 1;
   int threads = argc > 1 ? atoi(argv[1]) : 0;
   static pthread_t tids[64];
   if (threads > 64) return 2;
@@ -99,6 +104,8 @@ int main(int argc, char **argv) {
   for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) { put_text(" "); put_size(fields[i]); }
   put_text("\n");
   if (write(1, out, outLen) < 0) return 1;
+  malloc_info(0, info);
+  fflush(info);
   if (argc > 2 && strcmp(argv[2], "churn") == 0) {
     static void *slots[256];
     for (unsigned i = 0;; i++) { /* sizes from 16 bytes to 8 KiB: tcache, fastbins, bins and top all move */

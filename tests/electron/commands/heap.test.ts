@@ -21,20 +21,65 @@ interface HeapSubject {
   pid: number;
   /** What the subject's own mallinfo2() returned at its quiescent point. */
   mallinfo2: Mallinfo2;
+  /** Its malloc_info() right after, heap by heap (nr 0 = main arena, then newest first). */
+  mallocInfo: MallocInfoHeap[];
   kill(): Promise<void>;
+}
+
+/** One `<heap nr=…>` of malloc_info(): its fast and rest totals and current system bytes. */
+interface MallocInfoHeap {
+  fast: { count: number; size: number };
+  rest: { count: number; size: number };
+  systemBytes: number;
+}
+
+function parseMallocInfo(xml: string): MallocInfoHeap[] {
+  return xml
+    .split('<heap nr=')
+    .slice(1)
+    .map((block) => {
+      const total = (type: string) => {
+        const m = new RegExp(`<total type="${type}" count="(\\d+)" size="(\\d+)"/>`).exec(block);
+        return { count: Number(m?.[1]), size: Number(m?.[2]) };
+      };
+      return { fast: total('fast'), rest: total('rest'), systemBytes: Number(/<system type="current" size="(\d+)"\/>/.exec(block)?.[1]) };
+    });
+}
+
+/**
+ * Each arena against malloc_info's heap of the same position. Its "rest" is top plus every binned chunk, the
+ * sizes summed with their PREV_INUSE bit (chunksize_nomask; always set on a binned chunk): + 1 per chunk.
+ */
+function assertAgreesWithMallocInfo(report: HeapReport, info: MallocInfoHeap[]): void {
+  assert.equal(report.arenas.length, info.length);
+  report.arenas.forEach((a, i) => {
+    const heap = info[i]!;
+    const binned = a.free.unsorted.chunks + a.free.smallbins.chunks + a.free.largebins.chunks;
+    const binnedBytes = a.free.unsorted.bytes + a.free.smallbins.bytes + a.free.largebins.bytes;
+    assert.equal(a.system_bytes, heap.systemBytes, `arena ${i} system`);
+    assert.deepEqual({ count: a.free.fastbins.chunks, size: a.free.fastbins.bytes }, heap.fast, `arena ${i} fast`);
+    assert.deepEqual({ count: binned + 1, size: a.top_bytes + binnedBytes + binned }, heap.rest, `arena ${i} rest`);
+  });
 }
 
 async function startHeapSubject(args: string[], extraFlags: string[] = [], env?: NodeJS.ProcessEnv): Promise<HeapSubject> {
   const bin = buildHarness('heap-subject.c', ['-lpthread', ...extraFlags]);
   const child: ChildProcessWithoutNullStreams = spawn(bin, args, { stdio: ['pipe', 'pipe', 'pipe'], ...(env === undefined ? {} : { env }) });
-  const first = await createInterface({ input: child.stdout })[Symbol.asyncIterator]().next();
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  const first = await lines.next();
   const words = first.done === true ? [] : first.value.split(' ');
   assert.equal(words[0], 'mallinfo2', `subject said ${words.join(' ')}`);
   const numbers = words.slice(1).map(Number);
   const mallinfo2 = Object.fromEntries(MALLINFO2_FIELDS.map((f, i) => [f, numbers[i]])) as unknown as Mallinfo2;
+  const xml: string[] = [];
+  for (let r = await lines.next(); r.done !== true && xml.length < 10_000; r = await lines.next()) {
+    xml.push(r.value);
+    if (r.value === '</malloc>') break;
+  }
   return {
     pid: child.pid ?? 0,
     mallinfo2,
+    mallocInfo: parseMallocInfo(xml.join('\n')),
     async kill() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = once(child, 'exit');
@@ -72,6 +117,7 @@ describe('memscope heap', () => {
       const report = readHeapJson(subject.pid);
       assert.equal(report.libc, '2.36');
       assert.deepEqual(report.mallinfo2, subject.mallinfo2);
+      assertAgreesWithMallocInfo(report, subject.mallocInfo);
       assert.equal(report.arenas.length, 1);
       const main = report.arenas[0]!;
       assert.equal(main.main, true);
@@ -99,6 +145,7 @@ describe('memscope heap', () => {
     try {
       const report = readHeapJson(subject.pid);
       assert.deepEqual(report.mallinfo2, subject.mallinfo2);
+      assertAgreesWithMallocInfo(report, subject.mallocInfo);
       const main = report.arenas[0]!;
       const chunks = main.in_use.chunks + Object.values(main.free).reduce((sum, t) => sum + t.chunks, 0);
       assert.ok(chunks > 100_000, String(chunks));
@@ -113,6 +160,7 @@ describe('memscope heap', () => {
     try {
       const report = readHeapJson(subject.pid);
       assert.deepEqual(report.mallinfo2, subject.mallinfo2);
+      assertAgreesWithMallocInfo(report, subject.mallocInfo);
       assert.equal(report.arenas.length, 4);
       assert.deepEqual(report.arenas.map((a) => a.main), [true, false, false, false]);
       for (const a of report.arenas) assert.equal(a.free.fastbins.chunks, 2, `arena ${a.index}`);
@@ -127,6 +175,7 @@ describe('memscope heap', () => {
     try {
       const report = readHeapJson(subject.pid);
       assert.deepEqual(report.mallinfo2, subject.mallinfo2);
+      assertAgreesWithMallocInfo(report, subject.mallocInfo);
       assert.equal(report.arenas.length, 4);
       // Thread exit flushes the tcache into the arena's bins and frees the tcache struct (tcache_thread_shutdown).
       for (const a of report.arenas.slice(1)) assert.equal(a.free.tcache.chunks, 0, `arena ${a.index}`);
