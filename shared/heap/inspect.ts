@@ -25,7 +25,6 @@ const MAX_ARENAS = 4096;
 /** The size of a tcache_perthread_struct chunk (0x290). */
 const TCACHE_CHUNK_BYTES = request2size(TCACHE_PERTHREAD_STRUCT_SIZE);
 
-
 /** Where the allocator lives in the process, as found in libc's data. */
 export interface HeapLocation {
   mainArena: number;
