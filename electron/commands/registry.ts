@@ -102,6 +102,20 @@ export const COMMANDS: Record<string, CommandSpec> = {
     details: ['--json         the walk as JSON'],
     load: async () => (await import('./translate.js')).runTranslate,
   },
+  heap: {
+    synopsis: ['PID [--json] [--freeze]'],
+    summary: [
+      "a live process's glibc 2.36 heap without debug symbols: arenas, chunks in use",
+      'and free by list (tcache, fastbins, unsorted, small, large), mmapped, mallinfo2',
+    ],
+    details: [
+      '--json         the report as JSON (arenas, mmapped, mallinfo2 as glibc computes it)',
+      '--freeze       stop the process (SIGSTOP) for the read and always resume it (SIGCONT);',
+      '               without it the heap is read until two reads agree, else reported torn',
+      'needs ptrace access to the process (root, or your own process when ptrace is allowed)',
+    ],
+    load: async () => (await import('./heap.js')).runHeap,
+  },
   sim: {
     synopsis: [],
     summary: ['simulators: allocators, demand paging and copy-on-write, CPU caches, the data TLB'],

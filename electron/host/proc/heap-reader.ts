@@ -1,0 +1,193 @@
+// Reads a live process's glibc 2.36 heap through /proc/PID/mem: finds its libc in /proc/PID/maps, checks the
+// version banner, finds main_arena and mp_ in libc's writable data, and reads until a read holds together
+// (or stops the process with SIGSTOP for the read and always resumes it). Decoding is shared/heap/.
+import { performance } from 'node:perf_hooks';
+import { ApiError } from '../../../shared/errors.js';
+import { findMainArena, findMallocPar, type AddressRange, type MemorySegment } from '../../../shared/heap/find.js';
+import { analyzeHeap, snapshotHeap, verifySnapshot, type HeapLocation } from '../../../shared/heap/inspect.js';
+import { findGlibcVersion, SUPPORTED_GLIBC } from '../../../shared/heap/libc-version.js';
+import { TornReadError, type ReadMemory } from '../../../shared/heap/memory.js';
+import type { HeapReport } from '../../../shared/heap/report.js';
+import { parseMaps } from '../../../shared/proc/maps.js';
+import { parseStat } from '../../../shared/proc/stat.js';
+import type { Mapping } from '../../../shared/proc/types.js';
+import { openProcFile, preadFull, ProcReader, toApiError } from './proc-reader.js';
+
+/** Reads in a row before a heap that keeps changing is reported as torn. */
+export const MAX_HEAP_READS = 5;
+/**
+ * With --freeze: a stop can land inside malloc (the arena locked, lists half linked), so each attempt stops the
+ * process anew; a program that spends most of its time in malloc needs a few (measured: up to 5 of 8 in a tight loop).
+ */
+export const MAX_FROZEN_READS = 50;
+/** How long to wait for a SIGSTOP to take effect before giving up. */
+const STOP_WAIT_MS = 1000;
+
+/** Options of {@link readHeap}. */
+export interface ReadHeapOptions {
+  /** Stop the process (SIGSTOP) for the read and resume it (SIGCONT) after, whatever happens. */
+  freeze?: boolean;
+}
+
+const LIBC_PATH = /\/libc(\.so\.6|-[\d.]+\.so)$/;
+
+function rangeOf(m: Mapping): AddressRange {
+  return { start: Number.parseInt(m.start, 16), end: Number.parseInt(m.end, 16) };
+}
+
+function sleepMs(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/** A ReadMemory over an open /proc/PID/mem: short reads are unmapped memory (a torn read) or the process gone. */
+function memoryReader(fd: number, pid: number, reader: ProcReader): ReadMemory {
+  return (address, lengthBytes) => {
+    const bytes = new Uint8Array(lengthBytes);
+    let n: number;
+    try {
+      n = preadFull(fd, bytes, lengthBytes, address);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EIO') throw toApiError(err, `/proc/${pid}/mem`);
+      n = -1;
+    }
+    if (n !== lengthBytes) {
+      reader.readProcFile(pid, 'stat'); // throws 'gone' when it exited
+      throw new TornReadError(`${lengthBytes} bytes at ${address.toString(16)} are not mapped`);
+    }
+    return bytes;
+  };
+}
+
+function readState(reader: ProcReader, pid: number): string {
+  return parseStat(reader.readProcFile(pid, 'stat')).state;
+}
+
+/** Runs `work` with the process stopped and resumes it on every way out (signals are held by the caller, see holdSignals). */
+function withProcessStopped<T>(reader: ProcReader, pid: number, work: () => T): { result: T; stoppedMs: number } {
+  if (readState(reader, pid) === 'T') return { result: work(), stoppedMs: 0 }; // stopped by someone else: leave it so
+  const t0 = performance.now();
+  let result: T;
+  let stoppedMs = 0;
+  try {
+    process.kill(pid, 'SIGSTOP');
+    // The stop is delivered asynchronously: wait until the kernel reports the process stopped.
+    while (readState(reader, pid) !== 'T') {
+      if (performance.now() - t0 > STOP_WAIT_MS) throw new ApiError('internal', `pid ${pid} did not stop within ${STOP_WAIT_MS} ms`);
+      sleepMs(1);
+    }
+    result = work();
+  } finally {
+    try {
+      process.kill(pid, 'SIGCONT');
+    } catch {
+      // it exited meanwhile: nothing to resume
+    }
+    stoppedMs = performance.now() - t0;
+  }
+  return { result, stoppedMs };
+}
+
+const HELD_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
+/**
+ * Keeps Ctrl-C (and SIGTERM, SIGHUP) from killing memscope while it holds a process stopped: with a listener
+ * installed Node only queues the signal, and the synchronous read cannot see it. release() lets the event loop
+ * deliver what arrived, removes the listeners and re-raises the signal, so memscope still dies of it, after SIGCONT.
+ */
+function holdSignals(): { release: () => Promise<void> } {
+  let received: NodeJS.Signals | null = null;
+  const hold = (signal: NodeJS.Signals) => {
+    received ??= signal;
+  };
+  for (const s of HELD_SIGNALS) process.on(s, hold);
+  return {
+    async release() {
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      await new Promise((resolve) => setImmediate(resolve));
+      for (const s of HELD_SIGNALS) process.off(s, hold);
+      if (received !== null) process.kill(process.pid, received);
+    },
+  };
+}
+
+/**
+ * The heap report of `pid`. Throws ApiError: gone, denied (ptrace access to /proc/PID/mem refused),
+ * malformed (no glibc, another glibc version, no arena found, or a heap that changed under every read).
+ */
+export async function readHeap(pid: number, options: ReadHeapOptions = {}): Promise<HeapReport> {
+  if (options.freeze !== true) return readHeapSync(pid, options);
+  const held = holdSignals();
+  try {
+    return readHeapSync(pid, options);
+  } finally {
+    await held.release();
+  }
+}
+
+function readHeapSync(pid: number, options: ReadHeapOptions): HeapReport {
+  const reader = new ProcReader();
+  const mappings = parseMaps(reader.readProcFile(pid, 'maps'));
+  const libc = mappings.filter((m) => LIBC_PATH.test(m.path));
+  if (libc.length === 0) {
+    throw new ApiError('malformed', `unsupported libc: pid ${pid} has no libc.so.6 mapped (a static binary, a kernel thread, or not glibc)`);
+  }
+  let fd: number;
+  try {
+    fd = openProcFile(`${pid}/mem`);
+  } catch (err) {
+    throw toApiError(err, `/proc/${pid}/mem`);
+  }
+  try {
+    const read = memoryReader(fd, pid, reader);
+    const readOnly = libc.filter((m) => !m.perms.includes('w'));
+    const version = readOnly.map((m) => findGlibcVersion(read(rangeOf(m).start, rangeOf(m).end - rangeOf(m).start))).find((v) => v !== null) ?? null;
+    if (version !== SUPPORTED_GLIBC) throw new ApiError('malformed', `unsupported libc ${version ?? `without a version banner (${libc[0]?.path ?? ''})`}: memscope heap reads glibc ${SUPPORTED_GLIBC}`);
+    const heapMapping = mappings.find((m) => m.path === '[heap]');
+    if (heapMapping === undefined) throw new ApiError('malformed', `pid ${pid} has no [heap]: malloc was never called, or its main arena is not in brk memory`);
+    const heap = rangeOf(heapMapping);
+    // main_arena and mp_ never move: they are found once, before any freeze, and each attempt re-reads only the heap.
+    const where = locateAllocator(pid, heap, () => readLibcData(mappings, libc, read));
+    let lastTear = '';
+    const maxReads = options.freeze === true ? MAX_FROZEN_READS : MAX_HEAP_READS;
+    for (let reads = 1; reads <= maxReads; reads++) {
+      try {
+        if (options.freeze !== true) {
+          const snapshot = snapshotHeap(read, where);
+          const inspection = analyzeHeap(snapshot);
+          verifySnapshot(read, snapshot);
+          return { pid, libc: version, ...inspection, reads, frozen: null };
+        }
+        // Stopped only while reading: the copy is decoded after the process runs again.
+        const { result: snapshot, stoppedMs } = withProcessStopped(reader, pid, () => snapshotHeap(read, where));
+        return { pid, libc: version, ...analyzeHeap(snapshot), reads, frozen: { stoppedMs } };
+      } catch (err) {
+        if (!(err instanceof TornReadError)) throw err instanceof Error && !(err instanceof ApiError) ? new ApiError('malformed', `pid ${pid}: ${err.message}`) : err;
+        lastTear = err.message;
+      }
+    }
+    throw new ApiError('malformed', `torn read: pid ${pid}'s heap did not hold together in ${maxReads} reads (${lastTear})${options.freeze === true ? '' : '; try --freeze'}`);
+  } finally {
+    reader.closeKept(fd);
+  }
+}
+
+/** main_arena and mp_ in libc's data, searching again while what it reads is mid-change. Throws ApiError 'malformed'. */
+function locateAllocator(pid: number, heap: AddressRange, readData: () => MemorySegment[]): HeapLocation {
+  for (let reads = 1; reads <= MAX_HEAP_READS; reads++) {
+    const segments = readData();
+    const mainArena = findMainArena(segments, heap);
+    const mallocPar = findMallocPar(segments, heap);
+    if (mainArena !== null && mallocPar !== null) return { mainArena, mallocPar };
+  }
+  throw new ApiError('malformed', `pid ${pid}: no glibc 2.36 main_arena and mp_ in libc's data (is malloc initialised?)`);
+}
+
+/** libc's writable mappings and the anonymous one right after them (the rest of its .bss). */
+function readLibcData(mappings: readonly Mapping[], libc: readonly Mapping[], read: ReadMemory): MemorySegment[] {
+  const last = libc[libc.length - 1];
+  const after = mappings.find((m) => last !== undefined && m.start === last.end && m.path === '' && m.perms.startsWith('rw'));
+  return [...libc.filter((m) => m.perms.startsWith('rw')), ...(after === undefined ? [] : [after])].map((m) => {
+    const r = rangeOf(m);
+    return { start: r.start, bytes: read(r.start, r.end - r.start) };
+  });
+}

@@ -1,0 +1,62 @@
+// The `memscope heap` report: field names are fixed by issue 11 (tests outside the project read them).
+
+/** Chunks and their bytes (chunk sizes, headers included). */
+export interface ChunkTotals {
+  chunks: number;
+  bytes: number;
+}
+
+/** Free chunks by the list they are on. */
+export interface FreeTotals {
+  tcache: ChunkTotals;
+  fastbins: ChunkTotals;
+  unsorted: ChunkTotals;
+  smallbins: ChunkTotals;
+  largebins: ChunkTotals;
+}
+
+/** One arena: the main one (brk heap) or a thread arena (its 64 MiB-aligned heaps). */
+export interface ArenaReport {
+  index: number;
+  main: boolean;
+  /** Address of its malloc_state, hex. */
+  address: string;
+  system_bytes: number;
+  top_bytes: number;
+  in_use: ChunkTotals;
+  free: FreeTotals;
+  /** Chunk space of each heap, hex [start, end). */
+  heaps: { start: string; end: string }[];
+}
+
+/** glibc's struct mallinfo2, field for field. */
+export interface Mallinfo2 {
+  arena: number;
+  ordblks: number;
+  smblks: number;
+  hblks: number;
+  hblkhd: number;
+  usmblks: number;
+  fsmblks: number;
+  uordblks: number;
+  fordblks: number;
+  keepcost: number;
+}
+
+/** Everything `memscope heap PID --json` prints. */
+export interface HeapReport {
+  pid: number;
+  libc: string;
+  arenas: ArenaReport[];
+  mmapped: ChunkTotals;
+  mallinfo2: Mallinfo2;
+  /** How many reads it took to get one that held together (1 = the first). */
+  reads: number;
+  /** Whether the process was stopped (SIGSTOP) for the read, and for how long. */
+  frozen: { stoppedMs: number } | null;
+}
+
+/** Zero chunks, zero bytes. */
+export function emptyTotals(): ChunkTotals {
+  return { chunks: 0, bytes: 0 };
+}

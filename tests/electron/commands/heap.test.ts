@@ -1,0 +1,299 @@
+// `memscope heap` against real processes: tests/harness/heap-subject.c builds a known glibc heap (in the main
+// arena and in thread arenas), reports its own mallinfo2(), and memscope must agree field for field.
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { describe, test } from 'node:test';
+import type { HeapReport, Mallinfo2 } from '../../../shared/heap/report.js';
+import { buildHarness } from '../../helpers/c-build.js';
+import { assertOneLineError, runMemscope } from '../../helpers/cli.js';
+import { CLI_PATH } from '../../helpers/paths.js';
+
+/** This machine's glibc 2.36. */
+const LIBC_PATH = '/lib/x86_64-linux-gnu/libc.so.6';
+const MALLINFO2_FIELDS: (keyof Mallinfo2)[] = ['arena', 'ordblks', 'smblks', 'hblks', 'hblkhd', 'usmblks', 'fsmblks', 'uordblks', 'fordblks', 'keepcost'];
+
+interface HeapSubject {
+  pid: number;
+  /** What the subject's own mallinfo2() returned at its quiescent point. */
+  mallinfo2: Mallinfo2;
+  /** Its malloc_info() right after, heap by heap (nr 0 = main arena, then newest first). */
+  mallocInfo: MallocInfoHeap[];
+  kill(): Promise<void>;
+}
+
+/** One `<heap nr=…>` of malloc_info(): its fast and rest totals and current system bytes. */
+interface MallocInfoHeap {
+  fast: { count: number; size: number };
+  rest: { count: number; size: number };
+  systemBytes: number;
+}
+
+function parseMallocInfo(xml: string): MallocInfoHeap[] {
+  return xml
+    .split('<heap nr=')
+    .slice(1)
+    .map((block) => {
+      const total = (type: string) => {
+        const m = new RegExp(`<total type="${type}" count="(\\d+)" size="(\\d+)"/>`).exec(block);
+        return { count: Number(m?.[1]), size: Number(m?.[2]) };
+      };
+      return { fast: total('fast'), rest: total('rest'), systemBytes: Number(/<system type="current" size="(\d+)"\/>/.exec(block)?.[1]) };
+    });
+}
+
+/**
+ * Each arena against malloc_info's heap of the same position. Its "rest" is top plus every binned chunk, the
+ * sizes summed with their PREV_INUSE bit (chunksize_nomask; always set on a binned chunk): + 1 per chunk.
+ */
+function assertAgreesWithMallocInfo(report: HeapReport, info: MallocInfoHeap[]): void {
+  assert.equal(report.arenas.length, info.length);
+  report.arenas.forEach((a, i) => {
+    const heap = info[i]!;
+    const binned = a.free.unsorted.chunks + a.free.smallbins.chunks + a.free.largebins.chunks;
+    const binnedBytes = a.free.unsorted.bytes + a.free.smallbins.bytes + a.free.largebins.bytes;
+    assert.equal(a.system_bytes, heap.systemBytes, `arena ${i} system`);
+    assert.deepEqual({ count: a.free.fastbins.chunks, size: a.free.fastbins.bytes }, heap.fast, `arena ${i} fast`);
+    assert.deepEqual({ count: binned + 1, size: a.top_bytes + binnedBytes + binned }, heap.rest, `arena ${i} rest`);
+  });
+}
+
+async function startHeapSubject(args: string[], extraFlags: string[] = [], env?: NodeJS.ProcessEnv): Promise<HeapSubject> {
+  const bin = buildHarness('heap-subject.c', ['-lpthread', ...extraFlags]);
+  const child: ChildProcessWithoutNullStreams = spawn(bin, args, { stdio: ['pipe', 'pipe', 'pipe'], ...(env === undefined ? {} : { env }) });
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  const first = await lines.next();
+  const words = first.done === true ? [] : first.value.split(' ');
+  assert.equal(words[0], 'mallinfo2', `subject said ${words.join(' ')}`);
+  const numbers = words.slice(1).map(Number);
+  const mallinfo2 = Object.fromEntries(MALLINFO2_FIELDS.map((f, i) => [f, numbers[i]])) as unknown as Mallinfo2;
+  const xml: string[] = [];
+  for (let r = await lines.next(); r.done !== true && xml.length < 10_000; r = await lines.next()) {
+    xml.push(r.value);
+    if (r.value === '</malloc>') break;
+  }
+  return {
+    pid: child.pid ?? 0,
+    mallinfo2,
+    mallocInfo: parseMallocInfo(xml.join('\n')),
+    async kill() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = once(child, 'exit');
+      child.kill('SIGKILL');
+      await exited;
+    },
+  };
+}
+
+/** The one-letter state of /proc/PID/stat (T: stopped). */
+function processState(pid: number): string {
+  return /\) (\S) /.exec(readFileSync(`/proc/${pid}/stat`, 'latin1'))?.[1] ?? '';
+}
+
+function readHeapJson(pid: number, ...flags: string[]): HeapReport {
+  const r = runMemscope(['heap', String(pid), '--json', ...flags]);
+  assert.equal(r.code, 0, r.stderr);
+  return JSON.parse(r.stdout) as HeapReport;
+}
+
+/** Every chunk of an arena is in use, free on a list, or top: together they are its system memory. */
+function assertArenaAddsUp(report: HeapReport): void {
+  for (const a of report.arenas) {
+    const freeBytes = Object.values(a.free).reduce((sum, t) => sum + t.bytes, 0);
+    // A thread arena's heap also holds heap_info and the malloc_state before its first chunk.
+    const headerBytes = a.main ? 0 : Number.parseInt(a.heaps[0]?.start ?? '0', 16) % (64 * 1024 * 1024);
+    assert.equal(a.in_use.bytes + freeBytes + a.top_bytes + headerBytes, a.system_bytes, `arena ${a.index}`);
+  }
+}
+
+describe('memscope heap', () => {
+  test('agrees field for field with the process\'s own mallinfo2(), and finds every kind of chunk', async () => {
+    const subject = await startHeapSubject([]);
+    try {
+      const report = readHeapJson(subject.pid);
+      assert.equal(report.libc, '2.36');
+      assert.deepEqual(report.mallinfo2, subject.mallinfo2);
+      assertAgreesWithMallocInfo(report, subject.mallocInfo);
+      assert.equal(report.arenas.length, 1);
+      const main = report.arenas[0]!;
+      assert.equal(main.main, true);
+      // The subject's known heap (heap-subject.c build_heap).
+      assert.deepEqual(main.free.tcache.chunks, 28);
+      assert.deepEqual(main.free.fastbins, { chunks: 2, bytes: 64 });
+      assert.equal(main.free.unsorted.chunks, 1);
+      assert.ok(main.free.smallbins.chunks >= 25, JSON.stringify(main.free.smallbins));
+      assert.equal(main.free.largebins.chunks, 1);
+      assert.equal(report.mmapped.chunks, 2);
+      assertArenaAddsUp(report);
+      const heapLine = readFileSync(`/proc/${subject.pid}/maps`, 'latin1').split('\n').find((l) => l.endsWith('[heap]')) ?? '';
+      assert.equal(main.heaps[0]?.start, heapLine.split('-')[0]);
+      const text = runMemscope(['heap', String(subject.pid)]);
+      assert.equal(text.code, 0, text.stderr);
+      assert.match(text.stdout, /^arena 0 \(main\) at [0-9a-f]+: /m);
+      assert.match(text.stdout, new RegExp(`^mallinfo2: arena=${subject.mallinfo2.arena} ordblks=${subject.mallinfo2.ordblks} `, 'm'));
+    } finally {
+      await subject.kill();
+    }
+  });
+
+  test('a heap of 100,000 more chunks: still mallinfo2 field for field, and every chunk accounted for', async () => {
+    const subject = await startHeapSubject(['0', 'fill', '100000']);
+    try {
+      const report = readHeapJson(subject.pid);
+      assert.deepEqual(report.mallinfo2, subject.mallinfo2);
+      assertAgreesWithMallocInfo(report, subject.mallocInfo);
+      const main = report.arenas[0]!;
+      const chunks = main.in_use.chunks + Object.values(main.free).reduce((sum, t) => sum + t.chunks, 0);
+      assert.ok(chunks > 100_000, String(chunks));
+      assertArenaAddsUp(report);
+    } finally {
+      await subject.kill();
+    }
+  });
+
+  test('walks the thread arenas too: mallinfo2 sums them as glibc does', async () => {
+    const subject = await startHeapSubject(['3']);
+    try {
+      const report = readHeapJson(subject.pid);
+      assert.deepEqual(report.mallinfo2, subject.mallinfo2);
+      assertAgreesWithMallocInfo(report, subject.mallocInfo);
+      assert.equal(report.arenas.length, 4);
+      assert.deepEqual(report.arenas.map((a) => a.main), [true, false, false, false]);
+      for (const a of report.arenas) assert.equal(a.free.fastbins.chunks, 2, `arena ${a.index}`);
+      assertArenaAddsUp(report);
+    } finally {
+      await subject.kill();
+    }
+  });
+
+  test('exited threads: their arenas stay on the ring with their flushed tcaches, and mallinfo2 still agrees', async () => {
+    const subject = await startHeapSubject(['3', 'exited']);
+    try {
+      const report = readHeapJson(subject.pid);
+      assert.deepEqual(report.mallinfo2, subject.mallinfo2);
+      assertAgreesWithMallocInfo(report, subject.mallocInfo);
+      assert.equal(report.arenas.length, 4);
+      // Thread exit flushes the tcache into the arena's bins and frees the tcache struct (tcache_thread_shutdown).
+      for (const a of report.arenas.slice(1)) assert.equal(a.free.tcache.chunks, 0, `arena ${a.index}`);
+      assertArenaAddsUp(report);
+    } finally {
+      await subject.kill();
+    }
+  });
+
+  test('a real program: python3 holding a dict of big strings, half of them deleted, reads whole and adds up', async () => {
+    // Strings over 512 bytes bypass pymalloc, so each is a glibc chunk; deleting every other one frees 25,000 of them.
+    const script = [
+      'import sys',
+      "d = {i: 'x' * 600 + str(i) for i in range(50000)}",
+      'for i in range(0, 50000, 2): del d[i]',
+      'print("ready", flush=True)',
+      'sys.stdin.read()',
+    ].join('\n');
+    const child = spawn('python3', ['-c', script], { stdio: ['pipe', 'pipe', 'inherit'] });
+    try {
+      await createInterface({ input: child.stdout })[Symbol.asyncIterator]().next();
+      const report = readHeapJson(child.pid ?? 0, '--freeze');
+      assert.equal(report.libc, '2.36');
+      assert.ok(report.mallinfo2.arena > 20 * 1024 * 1024, String(report.mallinfo2.arena));
+      const main = report.arenas[0]!;
+      const freeChunks = Object.values(main.free).reduce((sum, t) => sum + t.chunks, 0);
+      assert.ok(freeChunks >= 20_000, JSON.stringify(main.free));
+      assertArenaAddsUp(report);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+
+  test('--freeze stops the process for the read and resumes it', async () => {
+    const subject = await startHeapSubject(['1']);
+    try {
+      const report = readHeapJson(subject.pid, '--freeze');
+      assert.deepEqual(report.mallinfo2, subject.mallinfo2);
+      assert.ok(report.frozen !== null && report.frozen.stoppedMs > 0);
+      assert.notEqual(processState(subject.pid), 'T');
+    } finally {
+      await subject.kill();
+    }
+  });
+
+  test('--freeze and Ctrl-C during the stop: the process is resumed, then memscope dies of the signal', async () => {
+    const subject = await startHeapSubject(['0', 'fill', '300000']);
+    try {
+      const run = spawn(process.execPath, [CLI_PATH, 'heap', String(subject.pid), '--freeze', '--json'], { stdio: ['ignore', 'ignore', 'pipe'] });
+      const exited = once(run, 'exit');
+      // Wait until memscope has stopped the subject, then interrupt it as a terminal would.
+      let stopped = false;
+      for (let i = 0; i < 5000 && !stopped && run.exitCode === null; i++) {
+        stopped = processState(subject.pid) === 'T';
+        if (!stopped) await new Promise((r) => setTimeout(r, 1));
+      }
+      run.kill('SIGINT');
+      const [code, signal] = (await exited) as [number | null, NodeJS.Signals | null];
+      assert.ok(stopped, 'memscope never stopped the subject (the 300,000-chunk read stops it for tens of ms)');
+      assert.notEqual(processState(subject.pid), 'T', 'the subject was left stopped');
+      assert.equal(signal, 'SIGINT', `exit ${code}`);
+    } finally {
+      await subject.kill();
+    }
+  });
+
+  test('a heap changing under the read: every answer adds up or says it was torn', async () => {
+    const subject = await startHeapSubject(['0', 'churn']);
+    try {
+      for (let i = 0; i < 20; i++) {
+        const r = runMemscope(['heap', String(subject.pid), '--json']);
+        if (r.code === 0) {
+          assertArenaAddsUp(JSON.parse(r.stdout) as HeapReport);
+        } else {
+          assertOneLineError(r, 1, /torn read/);
+        }
+      }
+      // Stopped, the same process reads whole (an attempt stopped inside malloc is retried).
+      assertArenaAddsUp(readHeapJson(subject.pid, '--freeze'));
+    } finally {
+      await subject.kill();
+    }
+  });
+
+  test('bad input: one line, the right exit code', async () => {
+    assertOneLineError(runMemscope(['heap', '1']), 1, /\/proc\/1\/(maps|mem): permission denied/);
+    assertOneLineError(runMemscope(['heap', '2']), 1, /unsupported libc: pid 2 has no libc\.so\.6 mapped/);
+    assertOneLineError(runMemscope(['heap', 'abc']), 2, /not a pid/);
+    assertOneLineError(runMemscope(['heap']), 2, /expected PID/);
+    const gone = await startHeapSubject([]);
+    await gone.kill();
+    assertOneLineError(runMemscope(['heap', String(gone.pid)]), 1, /no such process/);
+    const statik = await startHeapSubject([], ['-static']);
+    try {
+      assertOneLineError(runMemscope(['heap', String(statik.pid)]), 1, /unsupported libc: pid \d+ has no libc\.so\.6 mapped/);
+    } finally {
+      await statik.kill();
+    }
+  });
+
+  test('another glibc version: "unsupported libc 2.99", exit 1', async () => {
+    // This machine's libc with its banner saying 2.99 (same length, nothing else changed), loaded by the subject.
+    const dir = mkdtempSync(join(tmpdir(), 'memscope-libc-'));
+    try {
+      const libc = readFileSync(LIBC_PATH);
+      const from = Buffer.from('release version 2.36');
+      let at = libc.indexOf(from);
+      assert.ok(at >= 0, 'the banner is in libc');
+      for (; at >= 0; at = libc.indexOf(from, at + 1)) libc.write('release version 2.99', at, 'latin1');
+      writeFileSync(join(dir, 'libc.so.6'), libc);
+      const subject = await startHeapSubject([], [], { ...process.env, LD_LIBRARY_PATH: dir });
+      try {
+        assertOneLineError(runMemscope(['heap', String(subject.pid)]), 1, /unsupported libc 2\.99: memscope heap reads glibc 2\.36/);
+      } finally {
+        await subject.kill();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
