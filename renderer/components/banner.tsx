@@ -39,3 +39,12 @@ export function ErrorBanner({ error, what, testId }: { error: UiError; what: str
     </Banner>
   );
 }
+
+/** The notice for a mapping address a process does not have (it unmapped it, or the link is stale). */
+export function NoSuchMappingBanner({ pid, start }: { pid: number; start: string }) {
+  return (
+    <Banner tone="warn" title={`pid ${pid} has no mapping starting at ${start}`}>
+      Pick one from the <a href={`#/process/${pid}`}>mappings table</a>.
+    </Banner>
+  );
+}

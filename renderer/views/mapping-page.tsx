@@ -2,7 +2,7 @@
 // while open and charts its Rss; keeps the last reading if it goes away.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Mapping } from '../../shared/proc/types.js';
-import { Banner, ErrorBanner } from '../components/banner.js';
+import { Banner, ErrorBanner, NoSuchMappingBanner } from '../components/banner.js';
 import type { KbPoint } from '../components/small-area-chart.js';
 import { useMapping } from '../hooks/use-mapping.js';
 import { MappingDetail } from './mapping-detail.js';
@@ -49,9 +49,7 @@ export function MappingPage({ pid, start }: { pid: number; start: string }) {
         {banners}
         {!answered && error === null ? <p>reading /proc/{pid}/smaps…</p> : null}
         {answered ? (
-          <Banner tone="warn" title={`pid ${pid} has no mapping starting at ${start}`}>
-            Pick one from the <a href={`#/process/${pid}`}>mappings table</a>.
-          </Banner>
+          <NoSuchMappingBanner pid={pid} start={start} />
         ) : null}
       </div>
     );

@@ -3,7 +3,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { classifyPages, MAX_PAGES_PER_CALL } from '../../shared/proc/page-state-map.js';
 import { mappingSizeKb, PAGE_SIZE_KB, pagesToKb } from '../../shared/units.js';
-import { Banner, ErrorBanner } from '../components/banner.js';
+import { Banner, ErrorBanner, NoSuchMappingBanner } from '../components/banner.js';
 import { computeGridColumns, MAX_GRID_CANVAS_PX, PageGrid } from '../components/page-grid.js';
 import { PageLegend } from '../components/page-legend.js';
 import { formatClock, formatCount, formatHumanKb } from '../format.js';
@@ -89,9 +89,7 @@ export function PageMapView({ pid, start }: { pid: number; start: string }) {
       </header>
       {mapsError !== null ? <ErrorBanner error={mapsError} what={`/proc/${pid}/maps`} /> : null}
       {answered && mapping === null ? (
-        <Banner tone="warn" title={`pid ${pid} has no mapping starting at ${start}`}>
-          Pick one from the <a href={`#/process/${pid}`}>mappings table</a>.
-        </Banner>
+        <NoSuchMappingBanner pid={pid} start={start} />
       ) : null}
       {error !== null ? <ErrorBanner error={error} what={`/proc/${pid}/pagemap`} /> : null}
       {map !== null && !map.pfnsVisible ? (

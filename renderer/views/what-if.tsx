@@ -17,7 +17,7 @@ import {
   type WhatIfStep,
 } from '../../shared/sim/lab/what-if.js';
 import { mappingSizeKb, PAGE_SIZE_KB, pagesToKb } from '../../shared/units.js';
-import { Banner, ErrorBanner } from '../components/banner.js';
+import { Banner, ErrorBanner, NoSuchMappingBanner } from '../components/banner.js';
 import { computeGridColumns, PageGrid } from '../components/page-grid.js';
 import { PageLegend } from '../components/page-legend.js';
 import { PROC_COLORS, WhatIfChart } from '../components/lab/what-if-chart.js';
@@ -137,9 +137,7 @@ export function WhatIfView({ pid, start }: { pid: number; start: string }) {
       </header>
       {mapsError !== null ? <ErrorBanner error={mapsError} what={`/proc/${pid}/maps`} /> : null}
       {answered && mapping === null ? (
-        <Banner tone="warn" title={`pid ${pid} has no mapping starting at ${start}`}>
-          Pick one from the <a href={`#/process/${pid}`}>mappings table</a>.
-        </Banner>
+        <NoSuchMappingBanner pid={pid} start={start} />
       ) : null}
       {tooBig ? (
         <Banner tone="warn" title="Too big to simulate page by page" testId="what-if-too-big">
