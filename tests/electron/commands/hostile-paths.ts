@@ -1,12 +1,12 @@
 // tests/harness/odd-paths.c run in a directory whose name holds ESC [ 2 J and a C1 CSI (U+009B): every file it
 // maps has a path a terminal would act on, as any user could name a file. Shared by the maps, pages and
 // translate tests of text output.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildHarness } from '../../helpers/c-build.js';
 import { readSubjectReport, type SubjectReport } from '../../helpers/proc-reference.js';
+import { spawnUntilReady } from '../../helpers/ready-harness.js';
 
 /** The hostile part of every path: clear screen, then a C1 CSI. */
 export const HOSTILE_DIR_NAME = 'dir\x1b[2J\x9b31m';
@@ -25,16 +25,7 @@ export interface HostilePathsSubject {
 /** Starts the subject and waits for its "ready" line. */
 export async function startHostilePathsSubject(): Promise<HostilePathsSubject> {
   const root = mkdtempSync(join(tmpdir(), 'memscope-hostile-'));
-  const child: ChildProcess = spawn(buildHarness('odd-paths.c'), [join(root, HOSTILE_DIR_NAME)], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const out = await new Promise<string>((resolve, reject) => {
-    let text = '';
-    child.stdout!.setEncoding('utf8');
-    child.stdout!.on('data', (chunk: string) => {
-      text += chunk;
-      if (text.includes('ready\n')) resolve(text);
-    });
-    child.on('exit', (code) => reject(new Error(`odd-paths exited early (${code}): ${text}`)));
-  });
+  const { child, out } = await spawnUntilReady(buildHarness('odd-paths.c'), [join(root, HOSTILE_DIR_NAME)]);
   return {
     pid: child.pid!,
     report: readSubjectReport(out),

@@ -11,6 +11,7 @@ import { after, before, describe, test } from 'node:test';
 import { buildHarness } from '../../helpers/c-build.js';
 import { runMemscope } from '../../helpers/cli.js';
 import { CLI_PATH } from '../../helpers/paths.js';
+import { spawnUntilReady } from '../../helpers/ready-harness.js';
 
 /** Mappings of the big subject: ~15 MB of snapshot JSON, so the write takes long enough to be caught. */
 const BIG_SUBJECT_MAPPINGS = 20000;
@@ -29,12 +30,7 @@ describe('memscope snapshot -o FILE', () => {
   let subject: ChildProcess;
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'memscope-snapshot-'));
-    subject = spawn(buildHarness('many-maps.c'), [String(BIG_SUBJECT_MAPPINGS)], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    for await (const chunk of subject.stdout ?? []) {
-      out += String(chunk);
-      if (out.includes('ready\n')) break;
-    }
+    ({ child: subject } = await spawnUntilReady(buildHarness('many-maps.c'), [String(BIG_SUBJECT_MAPPINGS)]));
   });
   after(() => {
     subject.kill('SIGKILL');

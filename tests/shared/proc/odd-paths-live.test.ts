@@ -2,7 +2,7 @@
 // the way the host does (into one reused buffer, passing a subarray) to parse them with shared/proc.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +16,7 @@ import { checkVmSize } from '../../../shared/proc/vmsize.js';
 import { mappingSizeKb } from '../../../shared/units.js';
 import type { Mapping } from '../../../shared/proc/types.js';
 import { readSubjectReport, type SubjectReport } from '../../helpers/proc-reference.js';
+import { spawnUntilReady } from '../../helpers/ready-harness.js';
 
 /** A comm with the characters that break naive stat parsing: ") (" and a newline (7 bytes ≤ 15). */
 const COMM = 'x) (y\nz';
@@ -48,16 +49,8 @@ describe('odd-paths subject, parsed live', () => {
   before(async () => {
     const binary = buildHarness('odd-paths.c');
     dir = join(mkdtempSync(join(tmpdir(), 'memscope live (')), 'a dir with spaces');
-    child = spawn(binary, [dir, COMM], { stdio: ['ignore', 'pipe', 'inherit'] });
-    const out = await new Promise<string>((resolve, reject) => {
-      let text = '';
-      child.stdout!.setEncoding('utf8');
-      child.stdout!.on('data', (chunk: string) => {
-        text += chunk;
-        if (text.includes('ready\n')) resolve(text);
-      });
-      child.on('exit', (code) => reject(new Error(`odd-paths exited early (${code}): ${text}`)));
-    });
+    let out: string;
+    ({ child, out } = await spawnUntilReady(binary, [dir, COMM]));
     pid = child.pid!;
     report = readSubjectReport(out);
     exe = readlinkSync(`/proc/${pid}/exe`);

@@ -3,7 +3,7 @@
 // (captured fixtures, edited fixtures, seeded mutations, live processes), then the CLI's whole document.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +19,7 @@ import { buildHarness } from '../../helpers/c-build.js';
 import { runMemscope } from '../../helpers/cli.js';
 import { PROC_FIXTURES } from '../../helpers/paths.js';
 import { readFixture, readFixtureExe } from '../../helpers/proc-reference.js';
+import { spawnUntilReady } from '../../helpers/ready-harness.js';
 
 const FIXTURES = readdirSync(PROC_FIXTURES, { withFileTypes: true })
   .filter((d) => d.isDirectory())
@@ -360,21 +361,6 @@ function readSmapsOnce(pid: number | 'self'): Uint8Array {
   return new Uint8Array(readFileSync(`/proc/${pid}/smaps`));
 }
 
-/** Spawns a harness and resolves once it printed "ready". */
-async function startHarness(binary: string, args: string[]): Promise<{ child: ChildProcess; out: string }> {
-  const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'inherit'] });
-  const out = await new Promise<string>((resolve, reject) => {
-    let text = '';
-    child.stdout!.setEncoding('utf8');
-    child.stdout!.on('data', (chunk: string) => {
-      text += chunk;
-      if (text.includes('ready\n')) resolve(text);
-    });
-    child.on('exit', (code) => reject(new Error(`${binary} exited early (${code}): ${text}`)));
-  });
-  return { child, out };
-}
-
 describe('writeSmapsJson on live processes (smaps read once, both paths on the same bytes)', () => {
   const children: ChildProcess[] = [];
   let dir: string;
@@ -388,7 +374,7 @@ describe('writeSmapsJson on live processes (smaps read once, both paths on the s
   });
 
   test('a subject with 3000 mappings', async () => {
-    const { child } = await startHarness(buildHarness('many-maps.c'), ['3000']);
+    const { child } = await spawnUntilReady(buildHarness('many-maps.c'), ['3000']);
     children.push(child);
     const bytes = readSmapsOnce(child.pid!);
     const fast = writeSmapsJson(bytes, readlinkSync(`/proc/${child.pid}/exe`));
@@ -399,7 +385,7 @@ describe('writeSmapsJson on live processes (smaps read once, both paths on the s
   test('a subject whose paths hold a double quote, a backslash, UTF-8, spaces and a newline', async () => {
     dir = mkdtempSync(join(tmpdir(), 'memscope json '));
     const odd = join(dir, 'q"b\\s é ✓ (x)');
-    const { child } = await startHarness(buildHarness('odd-paths.c'), [odd]);
+    const { child } = await spawnUntilReady(buildHarness('odd-paths.c'), [odd]);
     children.push(child);
     const bytes = readSmapsOnce(child.pid!);
     assert.ok(Buffer.from(bytes).includes(Buffer.from(`${odd}/new\\012line.bin`, 'utf8')), 'the kernel printed the odd directory');
@@ -488,7 +474,7 @@ describe('readMappingsJson and `memscope maps PID --json`: the document readMapp
   let child: ChildProcess;
   before(async () => {
     // Statically linked: no shared library whose Pss moves when other processes start or exit.
-    child = (await startHarness(buildHarness('many-maps.c', ['-static']), ['500'])).child;
+    child = (await spawnUntilReady(buildHarness('many-maps.c', ['-static']), ['500'])).child;
   });
   after(() => child.kill('SIGKILL'));
 

@@ -2,12 +2,13 @@
 // Its speed (read+parse vs read alone, and against pmap) is measured by `npm run bench`, not here.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess } from 'node:child_process';
 import { closeSync, openSync, readSync, readFileSync } from 'node:fs';
 import { buildHarness } from '../../helpers/c-build.js';
 import { parseSmaps } from '../../../shared/proc/smaps.js';
 import { parseMaps } from '../../../shared/proc/maps.js';
 import { headerOf } from '../../helpers/proc-reference.js';
+import { spawnUntilReady } from '../../helpers/ready-harness.js';
 
 const REGIONS = 20000;
 const buffer = Buffer.alloc(32 << 20);
@@ -32,16 +33,8 @@ describe(`smaps of a process with ${REGIONS} mappings`, () => {
   let base: bigint;
 
   before(async () => {
-    child = spawn(buildHarness('many-maps.c'), [String(REGIONS)], { stdio: ['ignore', 'pipe', 'inherit'] });
-    const out = await new Promise<string>((resolve, reject) => {
-      let text = '';
-      child.stdout!.setEncoding('utf8');
-      child.stdout!.on('data', (chunk: string) => {
-        text += chunk;
-        if (text.includes('ready\n')) resolve(text);
-      });
-      child.on('exit', (code) => reject(new Error(`many-maps exited early (${code})`)));
-    });
+    let out: string;
+    ({ child, out } = await spawnUntilReady(buildHarness('many-maps.c'), [String(REGIONS)]));
     base = BigInt(`0x${/^base ([0-9a-f]+)$/m.exec(out)![1]}`);
     pid = child.pid!;
   });
