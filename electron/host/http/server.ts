@@ -186,9 +186,18 @@ export async function startServer(service: MemscopeService, options: ServerOptio
       return;
     }
     const type = CONTENT_TYPES[extname(file)] ?? 'application/octet-stream';
-    // index.html is answered for every route and may be fetched with ?token=: never cached.
-    res.writeHead(200, { ...PAGE_HEADERS, 'content-type': type, ...(extname(file) === '.html' ? { 'cache-control': 'no-store' } : {}) });
-    createReadStream(file).pipe(res);
+    // The status is sent once the file is open: out of fds (EMFILE) the page gets a 503, and the
+    // stream's error never goes unhandled (an unhandled one would end the server).
+    const stream = createReadStream(file);
+    stream.once('error', (err: NodeJS.ErrnoException) => {
+      if (res.headersSent) res.destroy();
+      else sendJson(res, 503, { error: { code: 'internal', message: `cannot read the app's files now: ${err.code ?? err.message}` } });
+    });
+    stream.once('open', () => {
+      // index.html is answered for every route and may be fetched with ?token=: never cached.
+      res.writeHead(200, { ...PAGE_HEADERS, 'content-type': type, ...(extname(file) === '.html' ? { 'cache-control': 'no-store' } : {}) });
+      stream.pipe(res);
+    });
   }
 
   await new Promise<void>((resolveListen, reject) => {

@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
+import { Agent, get as httpGet } from 'node:http';
 import { describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { planFdBudget, FD_RESERVE, MAX_CONNECTIONS, MIN_CONNECTIONS } from '../../../../electron/host/system/fd-budget.js';
@@ -171,6 +172,30 @@ describe('fd budget', () => {
       assert.equal(await exporter.stop(), 0, exporter.stderr());
     }
     assert.equal(exporter.stderr(), '');
+  });
+
+  test('serve: a page asset asked for while no fd is free gets 503, the server lives on, and serves it once fds free up', async () => {
+    const serve = await startUnderFdLimit(FD_LIMIT, ['serve', '--port', '0', '-d', INTERVAL_S]);
+    // One kept-alive socket: while the limit is 3 no new connection can be accepted, but this one still carries requests.
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const getPage = () =>
+      new Promise<number>((resolve, reject) => {
+        httpGet(new URL('/index.html', serve.url), { agent }, (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode ?? 0));
+        }).on('error', reject);
+      });
+    try {
+      assert.equal(await getPage(), 200);
+      setSoftFdLimit(serve.pid, 3);
+      assert.equal(await getPage(), 503, 'the file cannot be opened: a 503, not a crash');
+      setSoftFdLimit(serve.pid, FD_LIMIT);
+      assert.equal(await getPage(), 200);
+    } finally {
+      agent.destroy();
+      assert.equal(await serve.stop(), 0, serve.stderr());
+    }
+    assert.equal(serve.stderr(), '');
   });
 
   test('top -n 3 under 64 fds prints three whole ticks and exits 0', () => {
