@@ -173,7 +173,14 @@ export async function startServer(service: MemscopeService, options: ServerOptio
   }
 
   function serveStatic(pathname: string, res: ServerResponse): void {
-    const rel = normalize(decodeURIComponent(pathname)).replace(/^(\.\.[/\\])+/, '');
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(pathname);
+    } catch {
+      sendError(res, new ApiError('bad-arg', `not a valid URL path: ${quoteUserInput(pathname)}`));
+      return;
+    }
+    const rel = normalize(decoded).replace(/^(\.\.[/\\])+/, '');
     let file = join(staticRoot, rel === '/' ? 'index.html' : rel);
     if (!file.startsWith(staticRoot)) {
       sendError(res, new ApiError('denied', 'outside the app'));

@@ -115,5 +115,9 @@ describe('memscope serve HTTP API', () => {
     assert.match(await index.text(), /<div id="root">/);
     const escape = await fetch(`${base}/%2e%2e/%2e%2e/package.json`);
     assert.doesNotMatch(await escape.text(), /"name": "memscope"/);
+    // A path that is not valid percent-encoding is the client's mistake (400), not the server's (500).
+    const malformed = await fetch(`${base}/%E0%A4%A`);
+    assert.equal(malformed.status, 400);
+    assert.equal(((await malformed.json()) as { error: { code: string } }).error.code, 'bad-arg');
   });
 });
