@@ -9,6 +9,10 @@ export type KindCategory = 'anon' | 'heap' | 'stack' | 'exe' | 'lib' | 'file' | 
 /** How a category is named, coloured and which mapping kinds it holds. */
 export interface KindCategorySpec {
   id: KindCategory;
+  /**
+   * The name shown: the MappingKind itself when the category holds one kind (the word the mappings
+   * table's Kind column and its "[kind]" names use), else its id with the kinds it holds.
+   */
   title: string;
   /** One line for tooltips. */
   description: string;
@@ -19,15 +23,15 @@ export interface KindCategorySpec {
 
 /** Every category, in the order bars stack and tables list them. */
 export const KIND_CATEGORIES: readonly KindCategorySpec[] = [
-  { id: 'anon', title: 'anonymous', description: 'private anonymous memory: mmap, malloc arenas, thread stacks', kinds: ['anon'], color: '#e4572e' },
+  { id: 'anon', title: 'anon', description: 'private anonymous memory: mmap, malloc arenas, thread stacks', kinds: ['anon'], color: '#e4572e' },
   { id: 'heap', title: 'heap', description: '[heap]: the brk area malloc grows', kinds: ['heap'], color: '#f3a712' },
   { id: 'stack', title: 'stack', description: "[stack]: the main thread's stack", kinds: ['stack'], color: '#a8c686' },
-  { id: 'exe', title: 'executable', description: "the program's own text, data and bss", kinds: ['text', 'data', 'bss'], color: '#669bbc' },
-  { id: 'lib', title: 'libraries', description: 'shared libraries (.so): code, read-only data, relro, data', kinds: ['lib'], color: '#2a9d8f' },
-  { id: 'file', title: 'other files', description: 'other file-backed mappings (fonts, locale archives, data files)', kinds: ['file'], color: '#8d6a9f' },
-  { id: 'shm', title: 'shared memory', description: '/dev/shm, SysV shm, memfd, shared anonymous', kinds: ['shm'], color: '#d1495b' },
-  { id: 'guard', title: 'reserved (---p)', description: 'no-access anonymous mappings: guard pages and allocator reservations', kinds: ['guard'], color: '#9a9a9a' },
-  { id: 'kernel', title: 'kernel', description: '[vdso], [vvar], [vsyscall]: pages the kernel maps into every process', kinds: ['vdso', 'vvar', 'vsyscall'], color: '#5c6b73' },
+  { id: 'exe', title: 'exe (text, data, bss)', description: "the program's own text, data and bss", kinds: ['text', 'data', 'bss'], color: '#669bbc' },
+  { id: 'lib', title: 'lib', description: 'shared libraries (.so): code, read-only data, relro, data', kinds: ['lib'], color: '#2a9d8f' },
+  { id: 'file', title: 'file', description: 'other file-backed mappings (fonts, locale archives, data files)', kinds: ['file'], color: '#8d6a9f' },
+  { id: 'shm', title: 'shm', description: '/dev/shm, SysV shm, memfd, shared anonymous', kinds: ['shm'], color: '#d1495b' },
+  { id: 'guard', title: 'guard', description: 'no-access anonymous mappings: guard pages and allocator reservations', kinds: ['guard'], color: '#9a9a9a' },
+  { id: 'kernel', title: 'kernel (vdso, vvar, vsyscall)', description: '[vdso], [vvar], [vsyscall]: pages the kernel maps into every process', kinds: ['vdso', 'vvar', 'vsyscall'], color: '#5c6b73' },
 ];
 
 const CATEGORY_OF_KIND = new Map<MappingKind, KindCategory>();

@@ -3,6 +3,7 @@
 // Pure presentation: the live page and the snapshot page pass the mapping in.
 import type { ReactNode } from 'react';
 import type { Mapping } from '../../shared/proc/types.js';
+import { mappingName } from '../../shared/proc/group.js';
 import { hexToBigInt, mappingSizeKb } from '../../shared/units.js';
 import { SmallAreaChart, type KbPoint } from '../components/small-area-chart.js';
 import { TranslateAddressForm } from '../components/translate-address-form.js';
@@ -79,7 +80,7 @@ export function MappingDetail({ mapping: m, pid, rssHistory, atMs, origin, backH
             {m.start}–{m.end} <span className="perms">{m.perms}</span>
           </h2>
           <div className="mono ellipsis" title={m.path}>
-            {m.path === '' ? <span className="muted">(anonymous)</span> : m.path}
+            {m.path === '' ? <span className="muted">{mappingName(m)}</span> : m.path}
           </div>
           <div className="facts">
             <span>

@@ -3,7 +3,7 @@
 // smaps_rollup line, and Σ Size checked against VmSize. Takes a MappingsReport, live or from a snapshot.
 import { memo, useCallback, useMemo, useState, type ReactNode } from 'react';
 import type { MappingsReport } from '../../shared/api.js';
-import { groupByBackingFile, type MappingGroup } from '../../shared/proc/group.js';
+import { groupByBackingFile, mappingName, type MappingGroup } from '../../shared/proc/group.js';
 import { isAdditiveSmapsField, sumSmapsAmounts } from '../../shared/proc/smaps-fields.js';
 import type { Mapping } from '../../shared/proc/types.js';
 import { listSmapsFields, mappingsToCsv } from '../../shared/snapshot/csv.js';
@@ -34,7 +34,7 @@ const META_DESCRIPTIONS: Record<MetaColumn, string> = {
   kind: 'what the mapping is (shared/proc/classify.ts)',
   path: 'backing file or pseudo-name; groups sum all mappings of one file',
 };
-const META_WIDTH_PX: Record<MetaColumn, number> = { start: 132, end: 118, perms: 54, offset: 82, dev: 58, inode: 84, kind: 64, path: 280 };
+const META_WIDTH_PX: Record<MetaColumn, number> = { start: 132, end: 118, perms: 64, offset: 82, dev: 58, inode: 84, kind: 64, path: 280 };
 
 /** Up to this many mappings, groups start expanded (a typical process); beyond, collapsed. */
 const AUTO_EXPAND_MAX_MAPPINGS = 300;
@@ -78,6 +78,40 @@ function sortValue(row: DisplayRow, id: string): number | string | bigint {
 function compareValues(a: number | string | bigint, b: number | string | bigint): number {
   if (typeof a === 'string' || typeof b === 'string') return String(a).localeCompare(String(b));
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** The amount a row shows in a numeric column (kB for kB fields), or null for none. */
+function amountOf(row: DisplayRow, id: string): number | null {
+  if (row.type === 'total') {
+    if (id === 'Size') return row.values.Size ?? (row.key === 't:rollup' ? null : row.sizeKb);
+    return row.values[id] ?? null;
+  }
+  if (row.type === 'group') return id === 'Size' ? row.group.sizeKb : (row.group.smapsSums[id] ?? null);
+  return readNumber(row.m, id);
+}
+
+/** A numeric column's header: the field and its unit, as smaps prints it ("Rss kB"); every amount of the table is in kB. */
+function amountTitle(id: string): string {
+  const unit = describeSmapsField(id)?.unit ?? 'kB';
+  return unit === '' ? id : `${id} ${unit}`;
+}
+
+// Upper bounds for the UI font (13 px, bold in totals and headers) so a column is never narrower
+// than its widest number: a digit or letter, the cell's padding, and the header's sort arrow.
+const CHAR_MAX_PX = 8;
+const CELL_PADDING_PX = 12;
+const SORT_ARROW_PX = 14;
+
+/** A numeric column's width: its header or its widest value (over every row and total), whichever is wider. */
+function amountWidthPx(title: string, id: string, rows: readonly DisplayRow[], footerRows: readonly DisplayRow[]): number {
+  let chars = title.length;
+  for (const list of [rows, footerRows]) {
+    for (const row of list) {
+      const v = amountOf(row, id);
+      if (v !== null) chars = Math.max(chars, formatCount(v).length);
+    }
+  }
+  return chars * CHAR_MAX_PX + CELL_PADDING_PX + SORT_ARROW_PX;
 }
 
 function amountCell(kb: number | null | undefined, field: string): ReactNode {
@@ -150,7 +184,7 @@ export const MappingsTable = memo(function MappingsTable({ report, category, onC
     }
     const byKey = new Map<string, Mapping[]>();
     for (const m of filtered) {
-      const key = m.path === '' ? `[${m.kind}]` : m.path;
+      const key = mappingName(m);
       const list = byKey.get(key);
       if (list === undefined) byKey.set(key, [m]);
       else list.push(m);
@@ -209,27 +243,21 @@ export const MappingsTable = memo(function MappingsTable({ report, category, onC
         }
         const help = describeSmapsField(id);
         const isFlags = id === 'VmFlags';
+        const title = amountTitle(id);
         return {
           id,
-          title: id,
+          title,
           description: help === null ? `${id} (no description)` : `${help.text}${help.unit === 'kB' ? ' (kB)' : ''}`,
-          widthPx: isFlags ? 220 : Math.max(72, id.length * 8 + 20),
+          widthPx: isFlags ? 220 : amountWidthPx(title, id, rows, footerRows),
           align: isFlags ? 'left' : 'right',
           render: (row) => {
-            if (row.type === 'total') {
-              if (id === 'Size') return amountCell(row.values.Size ?? (row.key === 't:rollup' ? null : row.sizeKb), id);
-              return isFlags || !isAdditiveSmapsField(id) ? '' : amountCell(row.values[id] ?? null, id);
-            }
-            if (row.type === 'group') {
-              if (isFlags || !isAdditiveSmapsField(id)) return '';
-              return amountCell(id === 'Size' ? row.group.sizeKb : (row.group.smapsSums[id] ?? null), id);
-            }
-            if (isFlags) return <span className="mono">{(row.m.smaps?.VmFlags as string[] | undefined)?.join(' ') ?? ''}</span>;
-            return amountCell(readNumber(row.m, id), id);
+            if (isFlags) return row.type === 'mapping' ? <span className="mono">{(row.m.smaps?.VmFlags as string[] | undefined)?.join(' ') ?? ''}</span> : '';
+            if (row.type !== 'mapping' && !isAdditiveSmapsField(id)) return '';
+            return amountCell(amountOf(row, id), id);
           },
         };
       });
-  }, [allColumnIds, shown, toggleGroup, mappingHref]);
+  }, [allColumnIds, shown, toggleGroup, mappingHref, rows, footerRows]);
 
   const onSort = useCallback((columnId: string, reverse: boolean) => {
     setSort((prev) => {
@@ -343,7 +371,7 @@ export const MappingsTable = memo(function MappingsTable({ report, category, onC
         footerRows={footerRows}
         rowClassName={(r) => (r.type === 'group' ? 'row-group' : r.type === 'total' ? 'row-total' : r.nested ? 'row-nested' : '')}
         rowTestId={(r) => (r.type === 'mapping' ? `mapping-row-${r.m.start}` : r.type === 'group' ? `mapping-group-${r.group.key}` : `mapping-${r.key.slice(2)}`)}
-        rowTitle={(r) => (r.type === 'mapping' ? `${r.m.start}-${r.m.end} ${r.m.perms} ${r.m.path || '(anonymous)'}: double-click or Enter for every smaps field` : undefined)}
+        rowTitle={(r) => (r.type === 'mapping' ? `${r.m.start}-${r.m.end} ${r.m.perms} ${mappingName(r.m)}: double-click or Enter for every smaps field` : undefined)}
         emptyText={report.mappings.length === 0 ? 'no mappings (a kernel thread has no address space)' : 'no mapping matches the filter'}
         style={{ height: Math.min(560, Math.max(200, (rows.length + footerRows.length + 1) * 24 + 24)) }}
       />
@@ -421,7 +449,7 @@ function renderMeta(row: DisplayRow, id: MetaColumn, toggleGroup: (key: string) 
     case 'kind':
       return m.kind;
     case 'path':
-      return <span title={m.path}>{m.path === '' ? <span className="muted">[{m.kind}]</span> : m.path}</span>;
+      return <span title={m.path}>{m.path === '' ? <span className="muted">{mappingName(m)}</span> : m.path}</span>;
   }
 }
 

@@ -2,6 +2,7 @@
 // root /proc/kpagecount + kpageflags), coloured by state, zoomable, with the count of each state.
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { classifyPages, MAX_PAGES_PER_CALL } from '../../shared/proc/page-state-map.js';
+import { mappingName } from '../../shared/proc/group.js';
 import { mappingSizeKb, PAGE_SIZE_KB, pagesToKb } from '../../shared/units.js';
 import { Banner, ErrorBanner, NoSuchMappingBanner } from '../components/banner.js';
 import { computeGridColumns, MAX_GRID_CANVAS_PX, PageGrid } from '../components/page-grid.js';
@@ -67,7 +68,7 @@ export function PageMapView({ pid, start }: { pid: number; start: string }) {
         <h2 className="mono">
           pages of {start}–{mapping?.end ?? '…'} <span className="perms">{mapping?.perms ?? ''}</span>
         </h2>
-        <div className="mono ellipsis muted">{mapping === null ? '' : mapping.path === '' ? '(anonymous)' : mapping.path}</div>
+        <div className="mono ellipsis muted">{mapping === null ? '' : mappingName(mapping)}</div>
         <div className="facts">
           <span>
             {formatCount(totalPages)} pages <span className="muted">({formatHumanKb(pagesToKb(totalPages))})</span>

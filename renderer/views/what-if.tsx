@@ -2,6 +2,7 @@
 // the user's steps (fork, writes, exit, dontneed), animated frame by frame with the predicted smaps of each process.
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { PAGE_STATE_COUNT } from '../../shared/proc/page-state-map.js';
+import { mappingName } from '../../shared/proc/group.js';
 import { MAX_REGION_PAGES } from '../../shared/sim/pages/scenario.js';
 import { SMAPS_COUNTER_FIELDS } from '../../shared/sim/pages/accounting.js';
 import {
@@ -119,7 +120,7 @@ export function WhatIfView({ pid, start }: { pid: number; start: string }) {
     <div className="page" data-testid="what-if" data-pid={pid} data-start={start}>
       <header className="panel">
         <a href={back}>← mapping {start}</a> · <a href={`${back}/pages`}>page map</a>
-        <h2>What if… {mapping === null ? '' : <span className="mono">{mapping.path === '' ? '(anonymous)' : mapping.path}</span>}</h2>
+        <h2>What if… {mapping === null ? '' : <span className="mono">{mappingName(mapping)}</span>}</h2>
         <div className="muted">
           Predicts what fork, copy-on-write, exit and MADV_DONTNEED would do to this mapping, page by page, with memscope's model of Linux 6.x (shared/sim/pages, checked
           against the real kernel). It starts from the pages present now: present anonymous pages as written, file and zero pages as read.

@@ -25,6 +25,14 @@ export interface MappingGroup {
 }
 
 /**
+ * The name of a mapping everywhere memscope shows one: its path or pseudo-name ("[heap]"), or
+ * "[kind]" for a pathless mapping ("[anon]", "[guard]", "[bss]", "[shm]"), the MappingKind words.
+ */
+export function mappingName(m: Pick<Mapping, 'path' | 'kind'>): string {
+  return m.path === '' ? `[${m.kind}]` : m.path;
+}
+
+/**
  * Groups mappings by backing file, in order of first appearance (address order). A library's
  * r--p, r-xp, r--p, rw-p (and ---p gap) mappings make one group; the anonymous mapping after a
  * library stays in "[anon]", as pmap does not attribute it. The executable's text and data make one
@@ -33,7 +41,7 @@ export interface MappingGroup {
 export function groupByBackingFile(mappings: readonly Mapping[]): MappingGroup[] {
   const groups = new Map<string, MappingGroup>();
   for (const m of mappings) {
-    const key = m.path === '' ? `[${m.kind}]` : m.path;
+    const key = mappingName(m);
     let group = groups.get(key);
     if (group === undefined) {
       group = { key, kind: m.kind, mappingCount: 0, sizeKb: 0, smapsSums: {} };

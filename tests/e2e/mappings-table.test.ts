@@ -1,0 +1,116 @@
+// The mappings table in Chromium against `memscope serve`, on the serve process itself (a node
+// process: hundreds of mappings, ---p guards and reservations, a VmSize of gigabytes, so its Σ
+// Size is a long number): no numeric cell is cut at 1280 or 1920 px, every amount header names its
+// unit, and the kind summary names kinds with the same words as the table (one vocabulary).
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { after, before, describe, test } from 'node:test';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { oracleMissing, requireOracle } from '../helpers/oracles.js';
+import { CLI_PATH, REPO_ROOT } from '../helpers/paths.js';
+
+const SHOTS = resolve(REPO_ROOT, 'dist/e2e-screenshots');
+const skipReason = oracleMissing('chromium');
+const TABLE = '[data-testid="mappings-table"]';
+
+/** Starts `memscope serve --port 0` and resolves with the URL it prints first. */
+async function startServe(): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, [CLI_PATH, 'serve', '--port', '0', '-d', '0.5'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
+  const first = await lines.next();
+  if (first.done === true) throw new Error('memscope serve printed nothing');
+  return { child, url: first.value };
+}
+
+/** Header texts of the table, in column order. */
+async function headers(page: Page): Promise<string[]> {
+  return page.locator(`${TABLE} .vt-head`).allInnerTexts();
+}
+
+/** Every rendered body row of the table as its cells' texts. */
+async function bodyRows(page: Page): Promise<string[][]> {
+  return page.locator(`${TABLE} .vt-body .vt-row`).evaluateAll((rows) => rows.map((r) => [...r.querySelectorAll('.vt-cell')].map((c) => (c.textContent ?? '').trim())));
+}
+
+describe('mappings table in Chromium', { skip: skipReason }, () => {
+  let serve: { child: ChildProcess; url: string };
+  let browser: Browser;
+  let page: Page;
+
+  before(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    serve = await startServe();
+    browser = await chromium.launch({
+      executablePath: requireOracle('chromium'),
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
+    });
+    page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+    await page.goto(`${serve.url.split('#')[0]}#/process/${serve.child.pid}`);
+    await page.locator(`${TABLE} .vt-body .vt-row`).first().waitFor();
+    await page.locator('[data-testid="kind-summary"]').waitFor();
+  });
+  after(async () => {
+    await browser?.close();
+    serve?.child.kill('SIGTERM');
+  });
+
+  for (const widthPx of [1280, 1920]) {
+    test(`at ${widthPx} px no numeric cell is cut and every amount header names its unit`, async () => {
+      await page.setViewportSize({ width: widthPx, height: 1000 });
+      // Largest first: the big reservations and groups ([guard], [anon]) are on screen.
+      const sizeHead = page.locator(`${TABLE} .vt-head`, { hasText: /^Size/ });
+      await sizeHead.click();
+      await page.locator(`${TABLE} .vt-head.active`, { hasText: /^Size/ }).waitFor();
+      await page.screenshot({ path: join(SHOTS, `mappings-table-${widthPx}.png`), fullPage: true });
+
+      const cut = await page.locator(`${TABLE} .vt-cell.num`).evaluateAll((cells) =>
+        cells.filter((c) => c.scrollWidth > c.clientWidth).map((c) => `${c.textContent ?? ''} (${c.scrollWidth} > ${c.clientWidth} px)`),
+      );
+      const cellCount = await page.locator(`${TABLE} .vt-cell.num`).count();
+      assert.ok(cellCount > 20, `only ${cellCount} numeric cells rendered`);
+      assert.deepEqual(cut, [], 'numeric cells cut');
+      // The Σ total's Size is this node process's VmSize: gigabytes, the longest number of the table.
+      const total = await page.locator(`${TABLE} [data-testid="mapping-all"] .vt-cell.num`).first().innerText();
+      assert.match(total, /^\d{1,3}(,\d{3}){2,}$/, `Σ Size "${total}" is not a whole number of kB`);
+
+      const numericHeads = await page.locator(`${TABLE} .vt-head.num`).allInnerTexts();
+      assert.ok(numericHeads.length >= 5, `numeric headers: ${numericHeads.join(' | ')}`);
+      for (const h of numericHeads) assert.match(h.replace(/[▲▼]/g, '').trim(), / kB$/, `header "${h}" names no unit`);
+      const headCut = await page.locator(`${TABLE} .vt-head`).evaluateAll((hs) => hs.filter((h) => h.scrollWidth > h.clientWidth).map((h) => h.textContent ?? ''));
+      assert.deepEqual(headCut, [], 'headers cut');
+    });
+  }
+
+  test('the kind summary and the table name kinds with the same words', async () => {
+    const heads = await headers(page);
+    const kindCol = heads.findIndex((h) => h.startsWith('Kind'));
+    const nameCol = heads.findIndex((h) => h.startsWith('Mapping'));
+    assert.ok(kindCol >= 0 && nameCol >= 0, `headers: ${heads.join(' | ')}`);
+    const summaryRows = page.locator('[data-testid^="kind-row-"]');
+    const names = (await summaryRows.locator('td:first-child').allInnerTexts()).map((n) => n.trim());
+    // A node process has both: pathless no-access reservations and plain anonymous memory.
+    assert.ok(names.includes('guard') && names.includes('anon'), `summary kinds: ${names.join(', ')}`);
+    for (let i = 0; i < names.length; i++) {
+      const name = names[i] as string;
+      // "exe (text, data, bss)": a category of several kinds lists them; else the name is the kind.
+      const listed = /^\S+ \((.+)\)$/.exec(name)?.[1]?.split(', ') ?? [name];
+      await summaryRows.nth(i).click();
+      await page.locator('[data-testid="kind-filter-chip"]', { hasText: name }).waitFor();
+      const rows = await bodyRows(page);
+      assert.ok(rows.length > 0, `no rows for ${name}`);
+      for (const cells of rows) {
+        const kind = cells[kindCol] as string;
+        assert.ok(listed.includes(kind), `summary "${name}" shows a row of kind "${kind}"`);
+        const path = cells[nameCol] as string;
+        // Pathless mappings are "[kind]" and pseudo-names ("[heap]", "[vdso]") are their kind too.
+        const bracketed = /^\[([a-z]+)\]/.exec(path)?.[1];
+        if (bracketed !== undefined) assert.equal(bracketed, kind, `a ${kind} mapping is named "${path}"`);
+      }
+      await summaryRows.nth(i).click(); // clears the filter
+      await page.locator('[data-testid="kind-filter-chip"]').waitFor({ state: 'detached' });
+    }
+  });
+});
