@@ -85,7 +85,7 @@ export function MappingDetail({ mapping: m, pid, rssHistory, atMs, origin, backH
           <div className="facts">
             <span>
               <i className="dot" style={{ background: category.color }} />
-              {category.title} <span className="muted">({m.kind})</span>
+              {category.title === m.kind ? m.kind : <>{category.title} <span className="muted">({m.kind})</span></>}
             </span>
             <span>
               Size <strong>{formatHumanKb(sizeKb)}</strong> <span className="muted">{formatExactKb(sizeKb)}</span>
