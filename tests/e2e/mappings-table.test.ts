@@ -113,4 +113,16 @@ describe('mappings table in Chromium', { skip: skipReason }, () => {
       await page.locator('[data-testid="kind-filter-chip"]').waitFor({ state: 'detached' });
     }
   });
+
+  test('the drill-down names an anonymous mapping as the table does ("[anon]")', async () => {
+    await page.locator('[data-testid="kind-row-anon"]').click();
+    const row = page.locator(`${TABLE} [data-testid^="mapping-row-"]`, { hasText: '[anon]' }).first();
+    const start = ((await row.getAttribute('data-testid')) ?? '').replace('mapping-row-', '');
+    assert.match(start, /^[0-9a-f]+$/);
+    await page.goto(`${serve.url.split('#')[0]}#/process/${serve.child.pid}/mapping/${start}`);
+    const header = page.locator('[data-testid="mapping-detail"] .mapping-header');
+    await header.waitFor();
+    assert.equal((await header.locator('.mono.ellipsis').innerText()).trim(), '[anon]');
+    assert.doesNotMatch(await header.innerText(), /\(anonymous\)/);
+  });
 });
