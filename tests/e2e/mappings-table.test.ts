@@ -3,27 +3,17 @@
 // Size is a long number): no numeric cell is cut at 1280 or 1920 px, every amount header names its
 // unit, and the kind summary names kinds with the same words as the table (one vocabulary).
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
 import { after, before, describe, test } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { startServe, type ServeProcess } from '../helpers/browser.js';
 import { oracleMissing, requireOracle } from '../helpers/oracles.js';
-import { CLI_PATH, REPO_ROOT } from '../helpers/paths.js';
+import { REPO_ROOT } from '../helpers/paths.js';
 
 const SHOTS = resolve(REPO_ROOT, 'dist/e2e-screenshots');
 const skipReason = oracleMissing('chromium');
 const TABLE = '[data-testid="mappings-table"]';
-
-/** Starts `memscope serve --port 0` and resolves with the URL it prints first. */
-async function startServe(): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [CLI_PATH, 'serve', '--port', '0', '-d', '0.5'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
-  const first = await lines.next();
-  if (first.done === true) throw new Error('memscope serve printed nothing');
-  return { child, url: first.value };
-}
 
 /** Header texts of the table, in column order. */
 async function headers(page: Page): Promise<string[]> {
@@ -36,13 +26,13 @@ async function bodyRows(page: Page): Promise<string[][]> {
 }
 
 describe('mappings table in Chromium', { skip: skipReason }, () => {
-  let serve: { child: ChildProcess; url: string };
+  let serve: ServeProcess;
   let browser: Browser;
   let page: Page;
 
   before(async () => {
     mkdirSync(SHOTS, { recursive: true });
-    serve = await startServe();
+    serve = await startServe(['-d', '0.5']);
     browser = await chromium.launch({
       executablePath: requireOracle('chromium'),
       args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
@@ -54,7 +44,7 @@ describe('mappings table in Chromium', { skip: skipReason }, () => {
   });
   after(async () => {
     await browser?.close();
-    serve?.child.kill('SIGTERM');
+    await serve?.stop();
   });
 
   for (const widthPx of [1280, 1920]) {

@@ -5,26 +5,17 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
 import { after, before, describe, test } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { validateSnapshot } from '../../shared/snapshot/validate.js';
+import { startServe, type ServeProcess } from '../helpers/browser.js';
 import { oracleMissing, requireOracle } from '../helpers/oracles.js';
-import { CLI_PATH, REPO_ROOT } from '../helpers/paths.js';
+import { REPO_ROOT } from '../helpers/paths.js';
 import { readSmapsReference } from '../helpers/proc-reference.js';
 import { startSubject, type Subject } from '../helpers/subject.js';
 
 const SHOTS = resolve(REPO_ROOT, 'dist/e2e-screenshots');
 const skipReason = oracleMissing('chromium');
-
-/** Starts `memscope serve --port 0` and resolves with the URL it prints first. */
-async function startServe(): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [CLI_PATH, 'serve', '--port', '0', '-d', '0.5'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
-  const first = await lines.next();
-  if (first.done === true) throw new Error('memscope serve printed nothing');
-  return { child, url: first.value };
-}
 
 /** The Rss /proc shows now for the mapping starting at start. */
 function procRssKb(pid: number, start: string): number {
@@ -50,7 +41,7 @@ async function shownRssKb(page: Page): Promise<number> {
 }
 
 describe('UI in Chromium against memscope serve', { skip: skipReason }, () => {
-  let serve: { child: ChildProcess; url: string };
+  let serve: ServeProcess;
   let subject: Subject;
   let helper: ChildProcess | null = null;
   let browser: Browser;
@@ -60,7 +51,7 @@ describe('UI in Chromium against memscope serve', { skip: skipReason }, () => {
   before(async () => {
     mkdirSync(SHOTS, { recursive: true });
     subject = await startSubject(64, 24);
-    serve = await startServe();
+    serve = await startServe(['-d', '0.5']);
     browser = await chromium.launch({
       executablePath: requireOracle('chromium'),
       args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
@@ -69,7 +60,7 @@ describe('UI in Chromium against memscope serve', { skip: skipReason }, () => {
   });
   after(async () => {
     await browser?.close();
-    serve?.child.kill('SIGTERM');
+    await serve?.stop();
     helper?.kill('SIGKILL');
     await subject?.kill();
   });
