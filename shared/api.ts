@@ -1,6 +1,7 @@
 // THE contract between the renderer and the host: one interface implemented once by
 // electron/host/service.ts and carried unchanged over IPC (Electron) and HTTP (browser mode).
 import type { ApiErrorBody } from './errors.js';
+import type { HeapReport } from './heap/report.js';
 import type { HistorySample } from './history/sample.js';
 import type { TranslationReport } from './mm/translate.js';
 import type { MappingGroup } from './proc/group.js';
@@ -145,8 +146,19 @@ export interface MemscopeApi {
   translateAddress(pid: number, addressHex: string): Promise<TranslationReport>;
   /** The host's data-cache geometry from sysfs (or the built-in fallback, saying why). */
   getCacheGeometry(): Promise<HostCacheGeometryInfo>;
+  /**
+   * A live process's glibc 2.36 heap read through /proc/PID/mem, on demand (what `memscope heap PID --json` prints).
+   * Throws ApiError: denied (no ptrace access), gone, malformed (no glibc, another version, torn read).
+   */
+  getHeap(pid: number, options?: HeapReadOptions): Promise<HeapReport>;
   /** Where the data comes from, for the title bar ("this machine", or a host name) and the connection watchdog. */
   describeSource(): Promise<SourceInfo>;
+}
+
+/** How getHeap reads: as `memscope heap`'s flags. */
+export interface HeapReadOptions {
+  /** Stop the process (SIGSTOP) for the few milliseconds of the read, and always resume it (`--freeze`). */
+  freeze?: boolean;
 }
 
 /** The host a bridge talks to. */
@@ -193,6 +205,7 @@ const API_METHOD_TABLE: Record<ApiMethod, true> = {
   getPages: true,
   translateAddress: true,
   getCacheGeometry: true,
+  getHeap: true,
   describeSource: true,
 };
 

@@ -1,6 +1,6 @@
 // Checks the arguments of every API call at the transport boundary (IPC and HTTP), before
 // anything reaches /proc: a pid is a positive integer, a snapshot is a valid v1 document.
-import type { ApiArgs, ApiFunctions, ApiMethod, ApiResult } from './api.js';
+import type { ApiArgs, ApiFunctions, ApiMethod, ApiResult, HeapReadOptions } from './api.js';
 import { ApiError } from './errors.js';
 import { validateSnapshot } from './snapshot/validate.js';
 import { assertPid, isHexAddress } from './validate.js';
@@ -8,8 +8,10 @@ import { MAX_PAGES_PER_CALL } from './proc/page-state-map.js';
 
 /** Checks one method's arguments, already counted, and returns them typed as the method takes them; throws ApiError. */
 interface ArgsValidator<M extends ApiMethod> {
-  /** How many arguments the method takes. */
+  /** How many arguments the method takes (at most, when minCount is set). */
   count: ApiArgs[M]['length'];
+  /** Fewest arguments, for a method whose last ones are optional (default: count). */
+  minCount?: number;
   check(args: readonly unknown[]): ApiArgs[M];
 }
 
@@ -17,6 +19,16 @@ interface ArgsValidator<M extends ApiMethod> {
 function checkStartHex(method: ApiMethod, value: unknown): string {
   if (!isHexAddress(value)) throw new ApiError('bad-arg', `${method}: bad start address ${JSON.stringify(value)} (lowercase hex, no 0x)`);
   return value;
+}
+
+/** getHeap's options: an object with nothing but an optional boolean `freeze`, or bad-arg. */
+function checkHeapReadOptions(value: unknown): HeapReadOptions {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ApiError('bad-arg', `getHeap: options must be an object, got ${JSON.stringify(value)}`);
+  const unknown = Object.keys(value).filter((k) => k !== 'freeze');
+  if (unknown.length > 0) throw new ApiError('bad-arg', `getHeap: unknown option ${JSON.stringify(unknown[0])} (only "freeze")`);
+  const { freeze } = value as { freeze?: unknown };
+  if (freeze !== undefined && typeof freeze !== 'boolean') throw new ApiError('bad-arg', `getHeap: freeze must be true or false, got ${JSON.stringify(freeze)}`);
+  return freeze === undefined ? {} : { freeze };
 }
 
 /**
@@ -58,6 +70,14 @@ const ARG_VALIDATORS: { [M in ApiMethod]: ArgsValidator<M> } = {
       return [assertPid(args[0]), startHex, count];
     },
   },
+  getHeap: {
+    count: 2,
+    minCount: 1,
+    check: (args) => {
+      const pid = assertPid(args[0]);
+      return args.length < 2 ? [pid] : [pid, checkHeapReadOptions(args[1])];
+    },
+  },
   translateAddress: {
     count: 2,
     check: (args) => {
@@ -74,7 +94,11 @@ const ARG_VALIDATORS: { [M in ApiMethod]: ArgsValidator<M> } = {
 export function validateApiArgs<M extends ApiMethod>(method: M, args: unknown): ApiArgs[M] {
   if (!Array.isArray(args)) throw new ApiError('bad-arg', `${method}: arguments must be an array`);
   const validator: ArgsValidator<M> = ARG_VALIDATORS[method];
-  if (args.length !== validator.count) throw new ApiError('bad-arg', `${method}: expected ${validator.count} argument(s), got ${args.length}`);
+  const minCount = validator.minCount ?? validator.count;
+  if (args.length < minCount || args.length > validator.count) {
+    const expected = minCount === validator.count ? `${minCount}` : `${minCount} to ${validator.count}`;
+    throw new ApiError('bad-arg', `${method}: expected ${expected} argument(s), got ${args.length}`);
+  }
   return validator.check(args);
 }
 

@@ -2,8 +2,9 @@
 // a Sampler ticking at an interval (or on demand: tickNow, as `memscope top`), bounded histories
 // (none for top), and on-demand per-process reads.
 import { hostname } from 'node:os';
-import type { ApiTransport, HostCacheGeometryInfo, MappingsReport, MemscopeApi, ProcessDetail, ProcessHistory, SourceInfo, SystemSummary, Tick } from '../../shared/api.js';
+import type { ApiTransport, HeapReadOptions, HostCacheGeometryInfo, MappingsReport, MemscopeApi, ProcessDetail, ProcessHistory, SourceInfo, SystemSummary, Tick } from '../../shared/api.js';
 import { ApiError } from '../../shared/errors.js';
+import type { HeapReport } from '../../shared/heap/report.js';
 import { HistoryStore } from '../../shared/history/history-store.js';
 import type { TranslationReport } from '../../shared/mm/translate.js';
 import { parseStatus } from '../../shared/proc/status.js';
@@ -16,6 +17,7 @@ import type { Snapshot } from '../../shared/snapshot/schema.js';
 import { validateSnapshot } from '../../shared/snapshot/validate.js';
 import { assertPid, isHexAddress } from '../../shared/validate.js';
 import { readHostCacheGeometry } from './system/cache-geometry.js';
+import { readHeap } from './proc/heap-reader.js';
 import { readMappingsReport } from './proc/mappings-reader.js';
 import { readOneMapping } from './proc/one-mapping-reader.js';
 import { readPageMap } from './proc/page-state-map-reader.js';
@@ -167,6 +169,11 @@ export class MemscopeService implements MemscopeApi {
 
   async getCacheGeometry(): Promise<HostCacheGeometryInfo> {
     return readHostCacheGeometry();
+  }
+
+  async getHeap(pid: number, options: HeapReadOptions = {}): Promise<HeapReport> {
+    assertPid(pid);
+    return readHeap(pid, { freeze: options.freeze === true });
   }
 
   async describeSource(): Promise<SourceInfo> {

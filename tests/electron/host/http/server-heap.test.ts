@@ -1,0 +1,85 @@
+// getHeap over browser mode's HTTP API: the same report as `memscope heap PID --json` of the same quiescent
+// process, its options validated before /proc, and its errors (denied, gone, unsupported libc) as codes.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { startServer, type RunningServer } from '../../../../electron/host/http/server.js';
+import { MemscopeService } from '../../../../electron/host/service.js';
+import type { HeapReport } from '../../../../shared/heap/report.js';
+import { runMemscope } from '../../../helpers/cli.js';
+import { startQuiescentHeapSubject, type QuiescentHeapSubject } from '../../../helpers/heap-subject.js';
+import { REPO_ROOT } from '../../../helpers/paths.js';
+import { startSubject } from '../../../helpers/subject.js';
+
+/** What a report says about the heap (reads and frozen say how it was read, not what it holds). */
+function heapFacts(r: HeapReport): Omit<HeapReport, 'reads' | 'frozen'> {
+  const { reads: _reads, frozen: _frozen, ...facts } = r;
+  return facts;
+}
+
+describe('getHeap over HTTP', () => {
+  const service = new MemscopeService({ intervalMs: 1000 });
+  let server: RunningServer;
+  let base: string;
+  let subject: QuiescentHeapSubject;
+  const call = (args: unknown[]) =>
+    fetch(`${base}/api/getHeap`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${server.token}` },
+      body: JSON.stringify({ args }),
+    });
+  const errorOf = async (r: Response) => ((await r.json()) as { error: { code: string; message: string } }).error;
+
+  before(async () => {
+    subject = await startQuiescentHeapSubject(['2']);
+    server = await startServer(service, { host: '127.0.0.1', port: 0, staticDir: `${REPO_ROOT}/dist/renderer` });
+    base = server.url.replace(/\/\?token=.*$/, '');
+  });
+  after(async () => {
+    await server.close();
+    service.stop();
+    await subject.kill();
+  });
+
+  test('answers what `memscope heap PID --json` prints for the same quiescent process, and its own mallinfo2()', async () => {
+    const r = await call([subject.pid]);
+    assert.equal(r.status, 200);
+    const { value } = (await r.json()) as { value: HeapReport };
+    const cli = runMemscope(['heap', String(subject.pid), '--json']);
+    assert.equal(cli.code, 0, cli.stderr);
+    assert.deepEqual(heapFacts(value), heapFacts(JSON.parse(cli.stdout) as HeapReport));
+    assert.deepEqual(value.mallinfo2, subject.mallinfo2);
+    assert.equal(value.arenas.length, 3, 'main + two thread arenas');
+    assert.equal(value.frozen, null);
+  });
+
+  test('{ freeze: true } stops the process for the read, and reads the same heap', async () => {
+    const r = await call([subject.pid, { freeze: true }]);
+    assert.equal(r.status, 200);
+    const { value } = (await r.json()) as { value: HeapReport };
+    assert.ok(value.frozen !== null && value.frozen.stoppedMs >= 0, JSON.stringify(value.frozen));
+    assert.deepEqual(value.mallinfo2, subject.mallinfo2);
+  });
+
+  test('bad arguments are refused before /proc with 400 bad-arg', async () => {
+    for (const args of [[], ['1'], [subject.pid, null], [subject.pid, { freeze: 'yes' }], [subject.pid, { chunks: true }], [subject.pid, {}, 3]]) {
+      const r = await call(args);
+      assert.equal(r.status, 400, JSON.stringify(args));
+      assert.equal((await errorOf(r)).code, 'bad-arg');
+    }
+  });
+
+  test('pid 1 is denied (403), a process that exited is gone (404), a process without glibc malloc is one line (4xx)', async () => {
+    const denied = await call([1]);
+    assert.equal(denied.status, 403);
+    assert.match((await errorOf(denied)).message, /^\/proc\/1\/(maps|mem): permission denied/);
+    const exited = await startSubject(1, 1);
+    await exited.kill();
+    assert.equal((await call([exited.pid])).status, 404);
+    // A kernel thread (kthreadd, pid 2) has no libc mapped.
+    const unsupported = await call([2]);
+    const error = await errorOf(unsupported);
+    assert.ok(unsupported.status >= 400 && unsupported.status < 500, `${unsupported.status} ${JSON.stringify(error)}`);
+    assert.match(error.message, /^unsupported libc: /);
+    assert.doesNotMatch(error.message, /\n/);
+  });
+});
