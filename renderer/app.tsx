@@ -10,6 +10,7 @@ import { useSnapshots } from './state/snapshot-store.js';
 import { AllocatorLab } from './views/allocator-lab.js';
 import { CacheLab } from './views/cache-lab.js';
 import { CompareView } from './views/compare-view.js';
+import { HeapView } from './views/heap-view.js';
 import { MappingPage } from './views/mapping-page.js';
 import { PageMapView } from './views/page-map-view.js';
 import { ProcessPage } from './views/process-page.js';
@@ -26,6 +27,8 @@ function renderRoute(route: Route) {
       return <ProcessPage pid={route.pid} />;
     case 'mapping':
       return <MappingPage pid={route.pid} start={route.start} />;
+    case 'heap':
+      return <HeapView pid={route.pid} />;
     case 'snapshot':
       return <SnapshotPage start={null} />;
     case 'snapshot-mapping':
@@ -78,7 +81,7 @@ export function App() {
   }, [route]);
 
   const liveRoute =
-    route.name === 'table' || route.name === 'process' || route.name === 'mapping' || route.name === 'translate' || route.name === 'page-map' || route.name === 'what-if';
+    route.name === 'table' || route.name === 'process' || route.name === 'heap' || route.name === 'mapping' || route.name === 'translate' || route.name === 'page-map' || route.name === 'what-if';
   return (
     <div className="app">
       <nav className="topbar">
@@ -89,7 +92,7 @@ export function App() {
         <a href="#/" className={route.name === 'table' ? 'on' : ''}>
           Processes
         </a>
-        {route.name === 'process' || route.name === 'mapping' || route.name === 'translate' || route.name === 'page-map' || route.name === 'what-if' ? (
+        {route.name === 'process' || route.name === 'heap' || route.name === 'mapping' || route.name === 'translate' || route.name === 'page-map' || route.name === 'what-if' ? (
           <a href={`#/process/${route.pid}`} className={route.name === 'process' ? 'on' : ''}>
             pid {route.pid}
           </a>

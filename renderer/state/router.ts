@@ -1,4 +1,4 @@
-// Hash routes (#/, #/process/PID, #/process/PID/mapping/START, #/snapshot, #/snapshot/mapping/START,
+// Hash routes (#/, #/process/PID, #/process/PID/heap, #/process/PID/mapping/START, #/snapshot, #/snapshot/mapping/START,
 // #/compare, #/process/PID/translate/ADDR, #/lab/cache, #/lab/malloc, #/process/PID/mapping/START/pages and
 // …/what-if): work from file:// (Electron) and http:// alike,
 // and are stable hooks for tests.
@@ -8,6 +8,8 @@ import { useSyncExternalStore } from 'react';
 export type Route =
   | { name: 'table' }
   | { name: 'process'; pid: number }
+  /** A live process's glibc heap (getHeap), read on demand. */
+  | { name: 'heap'; pid: number }
   | { name: 'mapping'; pid: number; start: string }
   | { name: 'snapshot' }
   | { name: 'snapshot-mapping'; start: string }
@@ -38,6 +40,7 @@ export function parseRoute(hash: string): Route {
   if (head === 'process' && a !== undefined && /^[1-9][0-9]{0,9}$/.test(a)) {
     const pid = Number(a);
     if (b === undefined) return { name: 'process', pid };
+    if (b === 'heap' && parts.length === 3) return { name: 'heap', pid };
     if (b === 'mapping' && c !== undefined && /^[0-9a-fA-F]{1,16}$/.test(c) && parts.length === 5) {
       if (parts[4] === 'pages') return { name: 'page-map', pid, start: c.toLowerCase() };
       if (parts[4] === 'what-if') return { name: 'what-if', pid, start: c.toLowerCase() };
@@ -63,6 +66,8 @@ export function formatRoute(route: Route): string {
       return '#/';
     case 'process':
       return `#/process/${route.pid}`;
+    case 'heap':
+      return `#/process/${route.pid}/heap`;
     case 'mapping':
       return `#/process/${route.pid}/mapping/${route.start}`;
     case 'snapshot':
@@ -89,6 +94,7 @@ export function formatRoute(route: Route): string {
 /** The route Escape goes back to: one level up, the table at the top. */
 export function parentRoute(route: Route): Route {
   switch (route.name) {
+    case 'heap':
     case 'mapping':
     case 'translate':
       return { name: 'process', pid: route.pid };

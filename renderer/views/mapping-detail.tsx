@@ -115,10 +115,10 @@ export function MappingDetail({ mapping: m, pid, rssHistory, atMs, origin, backH
             <>
               {' '}
               ·{' '}
-              <a href="#/lab/malloc" data-testid="open-allocator-lab">
-                replay a workload in the allocator lab
+              <a href={`#/process/${pid}/heap`} data-testid="open-heap-view">
+                Heap view
               </a>{' '}
-              <span className="muted">how glibc malloc and TCMalloc lay out a heap like this one</span>
+              <span className="muted">this process’s glibc heap read live: arenas, chunks, bins, mallinfo2</span>
             </>
           ) : null}
         </section>

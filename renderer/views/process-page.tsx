@@ -125,6 +125,9 @@ export function ProcessPage({ pid }: { pid: number }) {
           <button type="button" onClick={exportSnapshot} disabled={exporting || gone} data-testid="export-snapshot" title="Save a snapshot of this process (JSON: mappings, smaps, status, history)">
             {exporting ? 'Exporting…' : 'Export snapshot'}
           </button>
+          <a className="button" href={`#/process/${pid}/heap`} data-testid="open-heap" title="this process's glibc heap, read live from its memory: arenas, chunks by list, mallinfo2">
+            Heap
+          </a>
           <button
             type="button"
             onClick={() => saveText(historyToCsv(history.samples), `${fileBase}-history-${formatFileTime(Date.now())}.csv`, 'text/csv')}

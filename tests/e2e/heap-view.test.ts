@@ -1,0 +1,140 @@
+// The Heap view in Debian's Chromium against a real `memscope serve`: tests/harness/heap-subject.c (three arenas, a
+// known mix of chunks) at its quiescent point shows, arena by arena, the numbers `memscope heap PID --json` prints
+// for the same process; it is reached and refreshed from the keyboard; pid 1 is one "permission denied" line.
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import type { ChunkTotals, HeapReport } from '../../shared/heap/report.js';
+import { launchChromium, startServe, type ServeProcess } from '../helpers/browser.js';
+import { runMemscope } from '../helpers/cli.js';
+import { MALLINFO2_FIELDS, startQuiescentHeapSubject, type QuiescentHeapSubject } from '../helpers/heap-subject.js';
+import { oracleMissing } from '../helpers/oracles.js';
+import { REPO_ROOT } from '../helpers/paths.js';
+
+const SHOTS = resolve(REPO_ROOT, 'dist/e2e-screenshots');
+const skipReason = oracleMissing('chromium');
+
+/** The Heap view once it has answered ("done" or "error"). */
+async function waitForHeap(page: Page): Promise<string> {
+  const view = page.locator('[data-testid="heap-view"]:is([data-state="done"], [data-state="error"])');
+  await view.waitFor();
+  return (await view.getAttribute('data-state')) ?? '';
+}
+
+/** A totals row of the page: its data attributes and the exact bytes it shows. */
+async function readRow(page: Page, testId: string): Promise<ChunkTotals & { shownBytes: number }> {
+  const row = page.locator(`[data-testid="${testId}"]`);
+  const shown = (await row.locator('td').nth(1).textContent()) ?? '';
+  return { chunks: Number(await row.getAttribute('data-chunks')), bytes: Number(await row.getAttribute('data-bytes')), shownBytes: Number(shown.replace(/[, B]/g, '')) };
+}
+
+describe('Heap view in Chromium against memscope serve', { skip: skipReason }, () => {
+  let serve: ServeProcess;
+  let subject: QuiescentHeapSubject;
+  let browser: Browser;
+  let page: Page;
+  let origin = '';
+  const consoleErrors: string[] = [];
+  let heapCalls = 0;
+
+  before(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    subject = await startQuiescentHeapSubject(['2']); // main arena + two parked threads' arenas
+    serve = await startServe();
+    origin = serve.url.split('#')[0] ?? '';
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    page.on('console', (m) => {
+      // Chromium itself logs every HTTP error status it receives; the denied answer is one by design (403 of the
+      // API, shared/errors.ts), so only that exact network line is not the page's error. Anything else counts.
+      const expectedDenied = m.text() === 'Failed to load resource: the server responded with a status of 403 (Forbidden)' && m.location().url.endsWith('/api/getHeap');
+      if ((m.type() === 'error' || m.type() === 'warning') && !expectedDenied) consoleErrors.push(m.text());
+    });
+    page.on('pageerror', (e) => consoleErrors.push(e.message));
+    page.on('request', (r) => {
+      if (r.url().endsWith('/api/getHeap')) heapCalls++;
+    });
+  });
+  after(async () => {
+    await browser?.close();
+    await serve?.stop();
+    await subject?.kill();
+  });
+
+  test('from the process page by keyboard: every arena shows the numbers `memscope heap --json` prints, all measured', async () => {
+    await page.goto(`${origin}#/process/${subject.pid}`);
+    const link = page.locator('[data-testid="open-heap"]');
+    await link.focus();
+    await page.keyboard.press('Enter');
+    await page.waitForURL(new RegExp(`#/process/${subject.pid}/heap$`));
+    assert.equal(await waitForHeap(page), 'done');
+
+    const cli = runMemscope(['heap', String(subject.pid), '--json']);
+    assert.equal(cli.code, 0, cli.stderr);
+    const expected = JSON.parse(cli.stdout) as HeapReport;
+    assert.equal(expected.arenas.length, 3);
+    assert.equal(await page.locator('[data-testid^="heap-arena-"]').count(), expected.arenas.length);
+    for (const a of expected.arenas) {
+      const panel = page.locator(`[data-testid="heap-arena-${a.index}"]`);
+      assert.equal(Number(await panel.getAttribute('data-system-bytes')), a.system_bytes, `arena ${a.index} system`);
+      assert.equal(Number(((await panel.locator(`[data-testid="arena-${a.index}-system"]`).textContent()) ?? '').replace(/[, B]/g, '')), a.system_bytes);
+      const rows: [string, ChunkTotals][] = [['in_use', a.in_use], ...Object.entries(a.free), ['top', { chunks: 1, bytes: a.top_bytes }]];
+      for (const [name, totals] of rows) {
+        const shown = await readRow(page, `arena-${a.index}-${name}`);
+        assert.deepEqual(shown, { ...totals, shownBytes: totals.bytes }, `arena ${a.index} ${name}`);
+      }
+      // Every number of an arena panel is labelled as read from the process.
+      assert.deepEqual(await panel.locator('[data-provenance]').evaluateAll((els) => els.map((e) => e.getAttribute('data-provenance'))), ['measured']);
+    }
+    for (const f of MALLINFO2_FIELDS) {
+      assert.equal(Number(await page.locator(`[data-testid="mallinfo2-${f}"]`).getAttribute('data-value')), expected.mallinfo2[f], f);
+      assert.equal(expected.mallinfo2[f], subject.mallinfo2[f], `the subject's own mallinfo2().${f}`);
+    }
+    const mmapped = page.locator('[data-testid="heap-mmapped"]');
+    assert.deepEqual([Number(await mmapped.getAttribute('data-chunks')), Number(await mmapped.getAttribute('data-bytes'))], [expected.mmapped.chunks, expected.mmapped.bytes]);
+    await page.screenshot({ path: join(SHOTS, 'heap-01-subject.png'), fullPage: true });
+  });
+
+  test('reads on demand only: "r" and the Refresh button read again, nothing polls', async () => {
+    const before = heapCalls;
+    await page.waitForTimeout(1500); // more than a tick: the view must not re-read by itself
+    assert.equal(heapCalls, before, 'no read without asking');
+    const answered = () => page.waitForResponse((r) => r.url().endsWith('/api/getHeap'));
+    let response = answered();
+    await page.locator('body').press('r');
+    assert.equal((await response).status(), 200);
+    await waitForHeap(page);
+    assert.equal(heapCalls, before + 1, '"r" read once');
+    response = answered();
+    await page.locator('[data-testid="heap-refresh"]').focus();
+    await page.keyboard.press('Enter');
+    assert.equal((await response).status(), 200);
+    await waitForHeap(page);
+    assert.equal(heapCalls, before + 2, 'Refresh read once');
+  });
+
+  test("the [heap] mapping's page links to the live Heap view, not to a generic workload", async () => {
+    const heapLine = readFileSync(`/proc/${subject.pid}/maps`, 'latin1').split('\n').find((l) => l.endsWith('[heap]')) ?? '';
+    const start = heapLine.split('-')[0] ?? '';
+    await page.goto(`${origin}#/process/${subject.pid}/mapping/${start}`);
+    const link = page.locator('[data-testid="open-heap-view"]');
+    await link.waitFor();
+    assert.equal(await page.locator('[data-testid="open-allocator-lab"]').count(), 0);
+    await link.focus();
+    await page.keyboard.press('Enter');
+    await page.waitForURL(new RegExp(`#/process/${subject.pid}/heap$`));
+    assert.equal(await waitForHeap(page), 'done');
+  });
+
+  test('pid 1 shows one "permission denied" line, and the page logged no error', async () => {
+    await page.goto(`${origin}#/process/1/heap`);
+    assert.equal(await waitForHeap(page), 'error');
+    const line = (await page.locator('[data-testid="heap-error"]').innerText()).trim();
+    assert.match(line, /^Cannot read the heap of pid 1: \/proc\/1\/(maps|mem): permission denied/);
+    assert.doesNotMatch(line, /\n/);
+    await page.screenshot({ path: join(SHOTS, 'heap-02-denied.png') });
+    assert.deepEqual(consoleErrors, []);
+  });
+});
