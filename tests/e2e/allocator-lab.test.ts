@@ -125,6 +125,23 @@ describe('Allocator lab in Chromium', { skip: skipReason }, () => {
     await page.screenshot({ path: join(SHOTS, 'lab-01-end.png'), fullPage: true });
   });
 
+  test('free memory is split: free chunks inside the heap (fragmentation) apart from top, as the model holds them', async () => {
+    const r = createGlibcReplay(trace, parseGlibcTunables('').params);
+    runGlibcReplay(r, trace.length);
+    const chunks = listHeapChunks(r.heap);
+    const topBytes = chunks.filter((c) => c.home === ChunkHome.top).reduce((n, c) => n + c.sizeBytes, 0);
+    const freeInsideBytes = chunks.filter((c) => c.home !== ChunkHome.top && c.home !== ChunkHome.inUse).reduce((n, c) => n + c.sizeBytes, 0);
+    assert.ok(topBytes > 0 && freeInsideBytes > 0, 'the fragmentation workload ends with both');
+    const brk = r.heap.os.brkBytes;
+    const inside = page.locator('[data-testid="glibc-free-inside"]');
+    const top = page.locator('[data-testid="glibc-top"]');
+    assert.equal(Number(await inside.getAttribute('data-bytes')), freeInsideBytes);
+    assert.equal(Number(await top.getAttribute('data-bytes')), topBytes);
+    // The fragmentation figure counts the holes only: top is not fragmentation (issue 15 item 12).
+    assert.match((await inside.textContent()) ?? '', new RegExp(`\\(${((freeInsideBytes / brk) * 100).toFixed(1)}%\\)`));
+    assert.match((await top.textContent()) ?? '', new RegExp(`\\(${((topBytes / brk) * 100).toFixed(1)}%\\)`));
+  });
+
   test('scrubbing to an op shows the models at that op', async () => {
     for (const cursor of [1, 777, 1500, 3]) {
       await seekTo(page, cursor);

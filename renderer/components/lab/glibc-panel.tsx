@@ -55,7 +55,9 @@ export function GlibcPanel({ session, cursor, stripMode, onSeek, warnings }: Gli
   );
   const highlight = picked === null ? null : view.chunks.findIndex((c) => c.offsetBytes === picked);
   const mmappedBytes = view.mmapped.reduce((n, m) => n + m.sizeBytes, 0);
-  const fragmentation = view.brkBytes > 0 ? ((view.brkBytes - view.inUseBytes) / view.brkBytes) * 100 : 0;
+  // Free chunks between live ones stay (fragmentation); top is given back by trimming: two figures, not one.
+  const freeInsidePct = view.brkBytes > 0 ? (view.freeBytes / view.brkBytes) * 100 : 0;
+  const topPct = view.brkBytes > 0 ? (view.topBytes / view.brkBytes) * 100 : 0;
 
   const describeChunk = (i: number) => {
     const c = view.chunks[i]!;
@@ -100,14 +102,16 @@ export function GlibcPanel({ session, cursor, stripMode, onSeek, warnings }: Gli
         <span>
           in use <strong>{formatBytes(view.inUseBytes)}</strong>
         </span>
-        <span>
-          free in bins <strong>{formatBytes(view.freeBytes)}</strong>
+        <span
+          title="free chunks between live ones (tcache, fastbins, bins) / brk: fragmentation, memory glibc keeps and cannot give back while the chunks around it live"
+          data-testid="glibc-free-inside"
+          data-bytes={view.freeBytes}
+          data-pct={freeInsidePct}
+        >
+          free inside the heap <strong>{formatBytes(view.freeBytes)}</strong> ({formatPct(freeInsidePct)})
         </span>
-        <span>
-          top <strong>{formatBytes(view.topBytes)}</strong>
-        </span>
-        <span title="(brk − in use) / brk">
-          fragmentation <strong>{formatPct(fragmentation)}</strong>
+        <span title="the top chunk / brk: free memory at the end of the heap, which free() and malloc_trim give back to the system past trim_threshold" data-testid="glibc-top" data-bytes={view.topBytes} data-pct={topPct}>
+          top <strong>{formatBytes(view.topBytes)}</strong> ({formatPct(topPct)})
         </span>
         <span>
           mmapped <strong>{view.mmapped.length}</strong> ({formatBytes(mmappedBytes)})
