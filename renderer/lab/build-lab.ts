@@ -10,7 +10,8 @@ import { TcmallocEvent } from '../../shared/sim/malloc/tcmalloc/events.js';
 import { createMallocLabSession, type MallocLabSession } from '../../shared/sim/lab/malloc-session.js';
 import type { ReplayProgress } from '../../shared/sim/malloc/replay-model.js';
 import { parseTrace, type Trace } from '../../shared/sim/trace.js';
-import type { LabSource } from '../state/allocator-lab-store.js';
+import type { LabLiveStart, LabSource } from '../state/allocator-lab-store.js';
+import { createLiveGlibcReplayModel } from './live-glibc-model.js';
 
 /** One allocator's replay, or why there is none. */
 export type LabSide<R extends ReplayProgress> = { ok: true; session: MallocLabSession<R>; warnings: string[] } | { ok: false; error: string };
@@ -73,9 +74,12 @@ function sourceKey(source: LabSource): string {
 const cache = new Map<string, LabBuild>();
 const CACHE_SIZE = 3;
 
-/** Builds (or returns the cached) lab for these settings. Replays both allocators over the whole trace. */
-export function buildLab(source: LabSource, glibcTunables: string, tcmallocEnv: string): LabBuild {
-  const key = `${sourceKey(source)}\u0000${glibcTunables}\u0000${tcmallocEnv}`;
+/**
+ * Builds (or returns the cached) lab for these settings. Replays both allocators over the whole trace; with a live
+ * start, glibc's replay begins from that heap with the process's own parameters (GLIBC_TUNABLES typed here do not apply).
+ */
+export function buildLab(source: LabSource, glibcTunables: string, tcmallocEnv: string, liveStart: LabLiveStart | null = null): LabBuild {
+  const key = `${sourceKey(source)}\u0000${glibcTunables}\u0000${tcmallocEnv}\u0000${liveStart?.id ?? ''}`;
   const hit = cache.get(key);
   if (hit !== undefined) return hit;
   const nowMs = () => performance.now();
@@ -94,7 +98,15 @@ export function buildLab(source: LabSource, glibcTunables: string, tcmallocEnv: 
   } else {
     const checked = checkGlibcTunables(glibcTunables);
     let glibc: LabSide<GlibcReplay>;
-    if (checked.error !== null) {
+    if (liveStart !== null) {
+      try {
+        const session = createMallocLabSession(createLiveGlibcReplayModel(trace, liveStart.heap), trace, { nowMs, keepEvent: (k) => GLIBC_TIMELINE_EVENTS.has(k) });
+        const ignored = glibcTunables.trim() === '' ? [] : [`GLIBC_TUNABLES ${glibcTunables.trim()} not applied: the live heap keeps pid ${liveStart.pid}'s own parameters`];
+        glibc = { ok: true, session, warnings: ignored };
+      } catch (err) {
+        glibc = { ok: false, error: `the glibc model failed on pid ${liveStart.pid}'s heap: ${err instanceof Error ? err.message : String(err)}` };
+      }
+    } else if (checked.error !== null) {
       glibc = { ok: false, error: checked.error };
     } else {
       try {

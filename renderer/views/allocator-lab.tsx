@@ -7,11 +7,25 @@ import type { StripMode } from '../components/lab/heap-strip.js';
 import { LabSourceBar } from '../components/lab/lab-source.js';
 import { LabTransport, seekLab } from '../components/lab/lab-transport.js';
 import { TcmallocPanel } from '../components/lab/tcmalloc-panel.js';
-import { formatCount } from '../format.js';
+import { formatClock, formatCount } from '../format.js';
 import { useLabPlayback } from '../hooks/use-lab-playback.js';
 import { buildLab, type LabBuild } from '../lab/build-lab.js';
 import { describeTraceCall } from '../lab/describe-op.js';
-import { readLabState, updateLabState, useLabState } from '../state/allocator-lab-store.js';
+import { LAB_CURSOR_END, readLabState, updateLabState, useLabState, type LabLiveStart } from '../state/allocator-lab-store.js';
+
+/** What the glibc side starts from when it is a live heap, and the way back to a fresh process. */
+function LiveStartBanner({ start }: { start: LabLiveStart }) {
+  return (
+    <Banner tone="info" title={`glibc starts from pid ${start.pid}'s arena ${start.arenaIndex}, as read at ${formatClock(start.readAtMs)}`} testId="lab-live-start">
+      Op 0 is the process's real heap (measured: every chunk, bin and tcache entry read from it); every op after it is simulated by the glibc model, as if the
+      process made those calls next. TCMalloc starts from a fresh process (a glibc heap cannot be loaded into it).{' '}
+      <a href={`#/process/${start.pid}/heap`}>Back to the Heap view</a> ·{' '}
+      <button type="button" className="link" onClick={() => updateLabState({ liveStart: null, playing: false, cursor: LAB_CURSOR_END })} data-testid="lab-live-start-clear">
+        start from a fresh process instead
+      </button>
+    </Banner>
+  );
+}
 
 /** The lab page (data-testid="allocator-lab"). */
 export function AllocatorLab() {
@@ -24,13 +38,13 @@ export function AllocatorLab() {
   useEffect(() => {
     setBuilding(true);
     const timer = window.setTimeout(() => {
-      const b = buildLab(lab.source, lab.glibcTunables, lab.tcmallocEnv);
+      const b = buildLab(lab.source, lab.glibcTunables, lab.tcmallocEnv, lab.liveStart);
       setBuild(b);
       setBuilding(false);
       if (b.ok && readLabState().cursor > b.trace.length) updateLabState({ cursor: b.trace.length });
     }, 16);
     return () => window.clearTimeout(timer);
-  }, [lab.source, lab.glibcTunables, lab.tcmallocEnv]);
+  }, [lab.source, lab.glibcTunables, lab.tcmallocEnv, lab.liveStart]);
 
   const opCount = build?.ok === true ? build.trace.length : null;
   useLabPlayback(lab.playing, opCount);
@@ -46,6 +60,7 @@ export function AllocatorLab() {
           agree op by op with the real allocators on this machine)
         </span>
       </header>
+      {lab.liveStart !== null ? <LiveStartBanner start={lab.liveStart} /> : null}
       <LabSourceBar source={lab.source} glibcTunables={lab.glibcTunables} tcmallocEnv={lab.tcmallocEnv} />
       {building ? (
         <p className="muted" data-testid="lab-building">
@@ -83,7 +98,7 @@ export function AllocatorLab() {
           </div>
           <div className="two-columns lab-columns">
             {build.glibc.ok ? (
-              <GlibcPanel session={build.glibc.session} cursor={cursor} stripMode={stripMode} onSeek={onSeek} warnings={build.glibc.warnings} />
+              <GlibcPanel session={build.glibc.session} cursor={cursor} stripMode={stripMode} onSeek={onSeek} warnings={build.glibc.warnings} liveStart={lab.liveStart} />
             ) : (
               <section className="panel lab-panel" data-testid="glibc-panel">
                 <h3>glibc 2.36 ptmalloc2</h3>

@@ -6,6 +6,7 @@ import { explainMallocLabOp, findPointerOrigin, type MallocLabSession } from '..
 import { describeMallocEvent, MallocEvent } from '../../../shared/sim/malloc/events.js';
 import type { GlibcReplay } from '../../../shared/sim/malloc/glibc/replay.js';
 import { ChunkHome } from '../../../shared/sim/malloc/glibc/state.js';
+import type { LabLiveStart } from '../../state/allocator-lab-store.js';
 import { formatBytes } from '../../../shared/units.js';
 import { formatCount, formatPct } from '../../format.js';
 import { describeOpResult, describeTraceOp } from '../../lab/describe-op.js';
@@ -23,10 +24,12 @@ export interface GlibcPanelProps {
   stripMode: StripMode;
   onSeek: (cursor: number) => void;
   warnings: readonly string[];
+  /** The live heap the replay started from, if any (op 0 is then that heap, not a fresh process). */
+  liveStart?: LabLiveStart | null;
 }
 
 /** The glibc panel (data-testid="glibc-panel"). */
-export function GlibcPanel({ session, cursor, stripMode, onSeek, warnings }: GlibcPanelProps) {
+export function GlibcPanel({ session, cursor, stripMode, onSeek, warnings, liveStart = null }: GlibcPanelProps) {
   const palette = usePalette();
   const [picked, setPicked] = useState<number | null>(null);
   const { trace } = session;
@@ -69,7 +72,9 @@ export function GlibcPanel({ session, cursor, stripMode, onSeek, warnings }: Gli
       const o = findPointerOrigin(session, cursor, mem);
       origin =
         o === null
-          ? 'no op returned this address: a remainder of a split or a chunk grown by coalescing'
+          ? liveStart !== null
+            ? `no op returned this address: it was in pid ${liveStart.pid}'s heap when it was read (process address ${formatHexOffset(liveStart.baseAddress + c.offsetBytes)}), or a remainder of one`
+            : 'no op returned this address: a remainder of a split or a chunk grown by coalescing'
           : `${o.how === 'returned' ? 'returned by' : 'freed by'} op ${formatCount(o.op)}: ${describeTraceOp(trace, o.op)}${o.how === 'released' && c.home === ChunkHome.inUse ? ' (since reused)' : ''}`;
     }
     return (
@@ -89,7 +94,7 @@ export function GlibcPanel({ session, cursor, stripMode, onSeek, warnings }: Gli
   const lastOp = cursor - 1;
   return (
     <section className="panel lab-panel" data-testid="glibc-panel">
-      <h3>glibc 2.36 ptmalloc2 · main arena</h3>
+      <h3>glibc 2.36 ptmalloc2 · {liveStart === null ? 'main arena' : `pid ${liveStart.pid}'s arena ${liveStart.arenaIndex}`}</h3>
       {warnings.map((w) => (
         <div key={w} className="notice" data-testid="glibc-warning">
           {w}
@@ -122,7 +127,7 @@ export function GlibcPanel({ session, cursor, stripMode, onSeek, warnings }: Gli
       </div>
       <div className="op-events" data-testid="glibc-op-events">
         {lastOp < 0 ? (
-          <span className="muted">before the first op: a fresh process, no heap yet</span>
+          <span className="muted">{liveStart !== null ? `before the first op: pid ${liveStart.pid}'s arena ${liveStart.arenaIndex} as read (measured)` : 'before the first op: a fresh process, no heap yet'}</span>
         ) : (
           <>
             <span className="mono">{describeOpResult(trace, session.results, lastOp) || 'freed'}</span>
