@@ -4,10 +4,12 @@
 import { performance } from 'node:perf_hooks';
 import { ApiError } from '../../../shared/errors.js';
 import { findMainArena, findMallocPar, type AddressRange, type MemorySegment } from '../../../shared/heap/find.js';
-import { analyzeHeap, snapshotHeap, verifySnapshot, type HeapLocation } from '../../../shared/heap/inspect.js';
+import { analyzeHeap, snapshotHeap, verifySnapshot, type ArenaDetail, type HeapInspection, type HeapLocation } from '../../../shared/heap/inspect.js';
 import { findGlibcVersion, SUPPORTED_GLIBC } from '../../../shared/heap/libc-version.js';
 import { TornReadError, type ReadMemory } from '../../../shared/heap/memory.js';
 import type { HeapReport } from '../../../shared/heap/report.js';
+import type { MallocPar } from '../../../shared/heap/structs.js';
+import { parseGlibcTunables } from '../../../shared/sim/malloc/glibc/params.js';
 import { parseMaps } from '../../../shared/proc/maps.js';
 import { parseStat } from '../../../shared/proc/stat.js';
 import type { Mapping } from '../../../shared/proc/types.js';
@@ -110,11 +112,25 @@ function holdSignals(): { release: () => Promise<void> } {
   };
 }
 
+/** A heap as read: the report, and every chunk and list of each arena behind it. */
+export interface LiveHeap {
+  report: HeapReport;
+  details: ArenaDetail[];
+  mp: MallocPar;
+  /** global_max_fast as the process's GLIBC_TUNABLES set it (mallopt(M_MXFAST) is not visible from outside). */
+  maxFastBytes: number;
+}
+
 /**
  * The heap report of `pid`. Throws ApiError: gone, denied (ptrace access to /proc/PID/mem refused),
  * malformed (no glibc, another glibc version, no arena found, or a heap that changed under every read).
  */
 export async function readHeap(pid: number, options: ReadHeapOptions = {}): Promise<HeapReport> {
+  return (await readLiveHeap(pid, options)).report;
+}
+
+/** Like {@link readHeap}, with every chunk and list behind the report. */
+export async function readLiveHeap(pid: number, options: ReadHeapOptions = {}): Promise<LiveHeap> {
   if (options.freeze !== true) return readHeapSync(pid, options);
   const held = holdSignals();
   try {
@@ -124,7 +140,19 @@ export async function readHeap(pid: number, options: ReadHeapOptions = {}): Prom
   }
 }
 
-function readHeapSync(pid: number, options: ReadHeapOptions): HeapReport {
+/** glibc.malloc.mxfast from the process's environment (what ptmalloc_init read), else the default. */
+function readMaxFastBytes(reader: ProcReader, pid: number): number {
+  const environ = new TextDecoder('latin1').decode(reader.readProcFile(pid, 'environ'));
+  const tunables = environ.split('\0').find((v) => v.startsWith('GLIBC_TUNABLES='));
+  return parseGlibcTunables(tunables?.slice('GLIBC_TUNABLES='.length) ?? '').params.maxFastBytes;
+}
+
+function toLiveHeap(pid: number, version: string, inspection: HeapInspection, reads: number, frozen: HeapReport['frozen'], maxFastBytes: number): LiveHeap {
+  const { details, mp, ...rest } = inspection;
+  return { report: { pid, libc: version, ...rest, reads, frozen }, details, mp, maxFastBytes };
+}
+
+function readHeapSync(pid: number, options: ReadHeapOptions): LiveHeap {
   const reader = new ProcReader();
   const mappings = parseMaps(reader.readProcFile(pid, 'maps'));
   const libc = mappings.filter((m) => LIBC_PATH.test(m.path));
@@ -147,6 +175,7 @@ function readHeapSync(pid: number, options: ReadHeapOptions): HeapReport {
     const heap = rangeOf(heapMapping);
     // main_arena and mp_ never move: they are found once, before any freeze, and each attempt re-reads only the heap.
     const where = locateAllocator(pid, heap, () => readLibcData(mappings, libc, read));
+    const maxFastBytes = readMaxFastBytes(reader, pid);
     let lastTear = '';
     const maxReads = options.freeze === true ? MAX_FROZEN_READS : MAX_HEAP_READS;
     for (let reads = 1; reads <= maxReads; reads++) {
@@ -155,11 +184,11 @@ function readHeapSync(pid: number, options: ReadHeapOptions): HeapReport {
           const snapshot = snapshotHeap(read, where);
           const inspection = analyzeHeap(snapshot);
           verifySnapshot(read, snapshot);
-          return { pid, libc: version, ...inspection, reads, frozen: null };
+          return toLiveHeap(pid, version, inspection, reads, null, maxFastBytes);
         }
         // Stopped only while reading: the copy is decoded after the process runs again.
         const { result: snapshot, stoppedMs } = withProcessStopped(reader, pid, () => snapshotHeap(read, where));
-        return { pid, libc: version, ...analyzeHeap(snapshot), reads, frozen: { stoppedMs } };
+        return toLiveHeap(pid, version, analyzeHeap(snapshot), reads, { stoppedMs }, maxFastBytes);
       } catch (err) {
         if (!(err instanceof TornReadError)) throw err instanceof Error && !(err instanceof ApiError) ? new ApiError('malformed', `pid ${pid}: ${err.message}`) : err;
         lastTear = err.message;
