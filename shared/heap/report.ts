@@ -43,6 +43,18 @@ export interface Mallinfo2 {
   keepcost: number;
 }
 
+/** The `trim` part of the report. */
+export interface TrimPrediction {
+  /** Resident bytes malloc_trim(0) would return now (madvised free pages of every arena, brk shrink of the main one). */
+  releasable_bytes: number;
+  /** Of which the main arena's top (systrim). */
+  top_bytes: number;
+  /** What malloc_trim(0) would return: 1 when it releases anything (resident or not). */
+  result: 0 | 1;
+  /** Arenas the model cannot hold (several heaps): not counted, so releasable_bytes is a lower bound when any. */
+  skipped_arenas: number[];
+}
+
 /** Everything `memscope heap PID --json` prints. */
 export interface HeapReport {
   pid: number;
@@ -50,6 +62,8 @@ export interface HeapReport {
   arenas: ArenaReport[];
   mmapped: ChunkTotals;
   mallinfo2: Mallinfo2;
+  /** What malloc_trim(0) would give back now (the glibc model's mtrim on the live heap, resident pages only). */
+  trim: TrimPrediction;
   /** How many reads it took to get one that held together (1 = the first). */
   reads: number;
   /** Whether the process was stopped (SIGSTOP) for the read, and for how long. */
