@@ -5,6 +5,7 @@ import { performance } from 'node:perf_hooks';
 import { ApiError } from '../../../shared/errors.js';
 import { findMainArena, findMallocPar, type AddressRange, type MemorySegment } from '../../../shared/heap/find.js';
 import { analyzeHeap, snapshotHeap, verifySnapshot, type ArenaDetail, type HeapInspection, type HeapLocation, type HeapSnapshot } from '../../../shared/heap/inspect.js';
+import { explainHeap } from '../../../shared/heap/explain.js';
 import { HEAP_MAX_SIZE } from '../../../shared/heap/layout.js';
 import { PageResidency, type HeapMapping } from '../../../shared/heap/residency.js';
 import { paramsFromMallocPar } from '../../../shared/heap/to-model.js';
@@ -160,7 +161,8 @@ function readMaxFastBytes(reader: ProcReader, pid: number): number {
 
 /** smaps and pagemap of the heap mappings, as read (decoded after a freeze ends). */
 interface RawResidency {
-  smaps: Uint8Array;
+  /** Σ smaps Rss of every mapping of the process. */
+  processRssBytes: number;
   pagemaps: Map<number, Uint8Array>;
   mappings: HeapMapping[];
 }
@@ -172,6 +174,7 @@ interface RawResidency {
 function readResidency(reader: ProcReader, pid: number, snapshot: HeapSnapshot): RawResidency {
   const smaps = reader.readProcFileCopy(pid, 'smaps');
   const all = parseSmaps(smaps);
+  const processRssBytes = all.reduce((sum, m) => sum + Number(m.smaps?.['Rss'] ?? 0) * 1024, 0);
   const starts = new Set(snapshot.arenas.slice(1).flatMap((a) => a.heaps.map((h) => h.start - (h.start % HEAP_MAX_SIZE))));
   const mappings: HeapMapping[] = all
     .filter((m) => m.path === '[heap]' || (m.perms.startsWith('rw') && starts.has(Number.parseInt(m.start, 16))))
@@ -185,7 +188,7 @@ function readResidency(reader: ProcReader, pid: number, snapshot: HeapSnapshot):
     }));
   const pagemaps = new Map<number, Uint8Array>();
   for (const m of mappings) pagemaps.set(m.start, readPagemapRange(pid, m.start.toString(16), (m.end - m.start) / PAGE_SIZE));
-  return { smaps, pagemaps, mappings };
+  return { processRssBytes, pagemaps, mappings };
 }
 
 /** The residency of a raw read; throws TornReadError when pagemap and smaps disagree on a mapping's Rss (it changed between them). */
@@ -203,7 +206,8 @@ function toLiveHeap(pid: number, version: string, inspection: HeapInspection, ra
   const { details, mp, ...rest } = inspection;
   const residency = decodeResidency(raw);
   const trim = predictTrim(details, paramsFromMallocPar(mp, maxFastBytes), residency);
-  return { report: { pid, libc: version, ...rest, trim, reads, frozen }, details, mp, mappings: raw.mappings, residency, maxFastBytes };
+  const explain = explainHeap(details, raw.mappings, residency, trim, raw.processRssBytes);
+  return { report: { pid, libc: version, ...rest, trim, explain, reads, frozen }, details, mp, mappings: raw.mappings, residency, maxFastBytes };
 }
 
 function readHeapSync(pid: number, options: ReadHeapOptions): LiveHeap {
