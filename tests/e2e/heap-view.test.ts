@@ -9,7 +9,7 @@ import type { Browser, Page } from 'playwright-core';
 import type { ChunkTotals, HeapReport } from '../../shared/heap/report.js';
 import { launchChromium, startServe, type ServeProcess } from '../helpers/browser.js';
 import { runMemscope } from '../helpers/cli.js';
-import { MALLINFO2_FIELDS, startQuiescentHeapSubject, type QuiescentHeapSubject } from '../helpers/heap-subject.js';
+import { MALLINFO2_FIELDS, startHeapSubject, type HeapSubject } from '../helpers/heap-subject.js';
 import { oracleMissing } from '../helpers/oracles.js';
 import { REPO_ROOT } from '../helpers/paths.js';
 
@@ -32,7 +32,7 @@ async function readRow(page: Page, testId: string): Promise<ChunkTotals & { show
 
 describe('Heap view in Chromium against memscope serve', { skip: skipReason }, () => {
   let serve: ServeProcess;
-  let subject: QuiescentHeapSubject;
+  let subject: HeapSubject;
   let browser: Browser;
   let page: Page;
   let origin = '';
@@ -41,7 +41,7 @@ describe('Heap view in Chromium against memscope serve', { skip: skipReason }, (
 
   before(async () => {
     mkdirSync(SHOTS, { recursive: true });
-    subject = await startQuiescentHeapSubject(['2']); // main arena + two parked threads' arenas
+    subject = await startHeapSubject(['2']); // main arena + two parked threads' arenas
     serve = await startServe();
     origin = serve.url.split('#')[0] ?? '';
     browser = await launchChromium();

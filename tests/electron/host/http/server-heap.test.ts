@@ -6,7 +6,7 @@ import { startServer, type RunningServer } from '../../../../electron/host/http/
 import { MemscopeService } from '../../../../electron/host/service.js';
 import type { HeapReport } from '../../../../shared/heap/report.js';
 import { runMemscope } from '../../../helpers/cli.js';
-import { startQuiescentHeapSubject, type QuiescentHeapSubject } from '../../../helpers/heap-subject.js';
+import { startHeapSubject, type HeapSubject } from '../../../helpers/heap-subject.js';
 import { REPO_ROOT } from '../../../helpers/paths.js';
 import { startSubject } from '../../../helpers/subject.js';
 
@@ -20,7 +20,7 @@ describe('getHeap over HTTP', () => {
   const service = new MemscopeService({ intervalMs: 1000 });
   let server: RunningServer;
   let base: string;
-  let subject: QuiescentHeapSubject;
+  let subject: HeapSubject;
   const call = (args: unknown[]) =>
     fetch(`${base}/api/getHeap`, {
       method: 'POST',
@@ -30,7 +30,7 @@ describe('getHeap over HTTP', () => {
   const errorOf = async (r: Response) => ((await r.json()) as { error: { code: string; message: string } }).error;
 
   before(async () => {
-    subject = await startQuiescentHeapSubject(['2']);
+    subject = await startHeapSubject(['2']);
     server = await startServer(service, { host: '127.0.0.1', port: 0, staticDir: `${REPO_ROOT}/dist/renderer` });
     base = server.url.replace(/\/\?token=.*$/, '');
   });
