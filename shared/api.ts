@@ -1,6 +1,7 @@
 // THE contract between the renderer and the host: one interface implemented once by
 // electron/host/service.ts and carried unchanged over IPC (Electron) and HTTP (browser mode).
 import type { ApiErrorBody } from './errors.js';
+import type { ArenaDetail } from './heap/inspect.js';
 import type { HeapReport } from './heap/report.js';
 import type { HistorySample } from './history/sample.js';
 import type { TranslationReport } from './mm/translate.js';
@@ -9,6 +10,7 @@ import type { PageMap } from './proc/page-state-map.js';
 import type { VmSizeCheck } from './proc/vmsize.js';
 import type { Mapping, ProcessRow, SmapsFields } from './proc/types.js';
 import type { CacheGeometry } from './sim/cache/geometry.js';
+import type { MallocParams } from './sim/malloc/glibc/params.js';
 import type { SnapshotDiff } from './snapshot/diff.js';
 import type { Snapshot } from './snapshot/schema.js';
 
@@ -150,9 +152,23 @@ export interface MemscopeApi {
    * A live process's glibc 2.36 heap read through /proc/PID/mem, on demand (what `memscope heap PID --json` prints).
    * Throws ApiError: denied (no ptrace access), gone, malformed (no glibc, another version, torn read).
    */
-  getHeap(pid: number, options?: HeapReadOptions): Promise<HeapReport>;
+  getHeap(pid: number, options?: HeapReadOptions): Promise<HeapView>;
   /** Where the data comes from, for the title bar ("this machine", or a host name) and the connection watchdog. */
   describeSource(): Promise<SourceInfo>;
+}
+
+/** Most chunks (all arenas) whose detail getHeap sends: about 25 bytes of JSON each, 2.5 MB at the bound. */
+export const MAX_HEAP_VIEW_CHUNKS = 100_000;
+
+/** A live heap as the Heap view shows it: the report `memscope heap --json` prints, and every chunk behind it. */
+export interface HeapView {
+  report: HeapReport;
+  /** Each arena chunk by chunk and list by list (same order as report.arenas); null past MAX_HEAP_VIEW_CHUNKS chunks. */
+  arenas: ArenaDetail[] | null;
+  /** Chunks read in all arenas (whether arenas holds them or not). */
+  chunkCount: number;
+  /** The glibc model's parameters as the process's mp_ (and GLIBC_TUNABLES' mxfast) set them: the Allocator lab starts from these. */
+  params: MallocParams;
 }
 
 /** How getHeap reads: as `memscope heap`'s flags. */

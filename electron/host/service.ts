@@ -2,9 +2,10 @@
 // a Sampler ticking at an interval (or on demand: tickNow, as `memscope top`), bounded histories
 // (none for top), and on-demand per-process reads.
 import { hostname } from 'node:os';
-import type { ApiTransport, HeapReadOptions, HostCacheGeometryInfo, MappingsReport, MemscopeApi, ProcessDetail, ProcessHistory, SourceInfo, SystemSummary, Tick } from '../../shared/api.js';
+import { MAX_HEAP_VIEW_CHUNKS } from '../../shared/api.js';
+import type { ApiTransport, HeapReadOptions, HeapView, HostCacheGeometryInfo, MappingsReport, MemscopeApi, ProcessDetail, ProcessHistory, SourceInfo, SystemSummary, Tick } from '../../shared/api.js';
 import { ApiError } from '../../shared/errors.js';
-import type { HeapReport } from '../../shared/heap/report.js';
+import { paramsFromMallocPar } from '../../shared/heap/to-model.js';
 import { HistoryStore } from '../../shared/history/history-store.js';
 import type { TranslationReport } from '../../shared/mm/translate.js';
 import { parseStatus } from '../../shared/proc/status.js';
@@ -17,7 +18,7 @@ import type { Snapshot } from '../../shared/snapshot/schema.js';
 import { validateSnapshot } from '../../shared/snapshot/validate.js';
 import { assertPid, isHexAddress } from '../../shared/validate.js';
 import { readHostCacheGeometry } from './system/cache-geometry.js';
-import { readHeap } from './proc/heap-reader.js';
+import { readLiveHeap } from './proc/heap-reader.js';
 import { readMappingsReport } from './proc/mappings-reader.js';
 import { readOneMapping } from './proc/one-mapping-reader.js';
 import { readPageMap } from './proc/page-state-map-reader.js';
@@ -171,9 +172,11 @@ export class MemscopeService implements MemscopeApi {
     return readHostCacheGeometry();
   }
 
-  async getHeap(pid: number, options: HeapReadOptions = {}): Promise<HeapReport> {
+  async getHeap(pid: number, options: HeapReadOptions = {}): Promise<HeapView> {
     assertPid(pid);
-    return readHeap(pid, { freeze: options.freeze === true });
+    const live = await readLiveHeap(pid, { freeze: options.freeze === true });
+    const chunkCount = live.details.reduce((sum, a) => sum + a.chunkAddresses.length, 0);
+    return { report: live.report, arenas: chunkCount <= MAX_HEAP_VIEW_CHUNKS ? live.details : null, chunkCount, params: paramsFromMallocPar(live.mp, live.maxFastBytes) };
   }
 
   async describeSource(): Promise<SourceInfo> {

@@ -1,31 +1,15 @@
 // A live arena's chunks and lists (getHeap's ArenaDetail) turned into what the Allocator lab's components draw:
 // strip blocks per heap coloured by ChunkHome, and bin chains for BinsView, with offsets from the arena's first
 // chunk (the lab's "heap offset"). Only reshapes what was read: every figure stays measured.
-import { FREE_KINDS } from '../../shared/heap/free-chunks.js';
+import { CHUNK_KINDS, type ArenaDetail } from '../../shared/heap/inspect.js';
 import type { GlibcBinChain, GlibcBinKind } from '../../shared/sim/lab/glibc-lab.js';
 import { NSMALLBINS, UNSORTED_BIN } from '../../shared/sim/malloc/glibc/chunk.js';
 import { ChunkHome } from '../../shared/sim/malloc/glibc/state.js';
 
-/** The part of an arena's detail the Heap view draws (getHeap's ArenaDetail has these fields and more). */
-export interface ArenaChunks {
-  index: number;
-  heaps: { start: number; end: number }[];
-  /** Every chunk in address order, top last: address, chunksize() and kind (index in CHUNK_KINDS). */
-  chunkAddresses: number[];
-  chunkSizes: number[];
-  chunkKinds: number[];
-  fastbins: number[][];
-  /** bins[i]: chunks of bin i (1 = unsorted) from first to last. */
-  bins: number[][];
-  tcache: { address: number; entries: number[][] } | null;
-}
-
-/** ChunkHome of each chunk-kind code ('in_use', the FREE_KINDS in order, 'top'). */
-const HOME_OF_CODE: readonly number[] = [
-  ChunkHome.inUse,
-  ...FREE_KINDS.map((k) => ({ tcache: ChunkHome.tcache, fastbins: ChunkHome.fastbin, unsorted: ChunkHome.unsorted, smallbins: ChunkHome.smallbin, largebins: ChunkHome.largebin })[k]),
-  ChunkHome.top,
-];
+/** ChunkHome of each chunk-kind code (CHUNK_KINDS: 'in_use', the free lists, 'top'). */
+const HOME_OF_CODE: readonly number[] = CHUNK_KINDS.map(
+  (k) => ({ in_use: ChunkHome.inUse, tcache: ChunkHome.tcache, fastbins: ChunkHome.fastbin, unsorted: ChunkHome.unsorted, smallbins: ChunkHome.smallbin, largebins: ChunkHome.largebin, top: ChunkHome.top })[k],
+);
 
 /** The ChunkHome of a chunk-kind code (in use when the code is unknown). */
 export function homeOfKind(code: number): number {
@@ -44,7 +28,7 @@ export interface LiveChunk {
 }
 
 /** The chunks of heap h of the arena (in address order), offsets from that heap's start. */
-export function listHeapChunks(arena: ArenaChunks, h: number): LiveChunk[] {
+export function listHeapChunks(arena: ArenaDetail, h: number): LiveChunk[] {
   const heap = arena.heaps[h];
   if (heap === undefined) return [];
   const out: LiveChunk[] = [];
@@ -56,7 +40,7 @@ export function listHeapChunks(arena: ArenaChunks, h: number): LiveChunk[] {
 }
 
 /** The chains BinsView lists: tcache, fastbins, unsorted, small and large bins, first `maxChain` chunks each; offsets from `base`. */
-export function listBinChains(arena: ArenaChunks, base: number, maxChain = 64): GlibcBinChain[] {
+export function listBinChains(arena: ArenaDetail, base: number, maxChain = 64): GlibcBinChain[] {
   const sizeOf = new Map<number, number>();
   arena.chunkAddresses.forEach((a, i) => sizeOf.set(a, arena.chunkSizes[i] ?? 0));
   const chains: GlibcBinChain[] = [];

@@ -1,14 +1,21 @@
-// #/process/PID/heap: a live process's glibc heap (getHeap: `memscope heap PID --json`), read on demand (Refresh
-// or "r"; never with the ticks: a read walks every chunk): every arena's chunks by list, mmapped chunks and mallinfo2.
-// Every number says whether it was measured (read from the process) or simulated (the glibc model).
+// #/process/PID/heap: a live process's glibc heap (getHeap: what `memscope heap PID --json` prints, and every chunk
+// behind it), read on demand (Refresh or "r"; never with the ticks: a read walks every chunk): each arena's chunks
+// drawn as the Allocator lab draws them, bins and tcache, mmapped chunks, mallinfo2, the RSS explainer and the trim
+// prediction. Every number says whether it was measured (read from the process) or simulated (the glibc model).
 import { useEffect, useRef, useState } from 'react';
+import { MAX_HEAP_VIEW_CHUNKS, type HeapView as HeapViewData } from '../../shared/api.js';
 import type { HeapReport } from '../../shared/heap/report.js';
 import { formatBytes } from '../../shared/units.js';
 import { Banner } from '../components/banner.js';
+import { ArenaChunksView } from '../components/heap/arena-chunks-view.js';
 import { ArenaPanel } from '../components/heap/arena-panel.js';
+import { ExplainPanel } from '../components/heap/explain-panel.js';
 import { MallinfoTable } from '../components/heap/mallinfo-table.js';
 import { SourcedHeading } from '../components/heap/provenance.js';
+import { TrimPanel } from '../components/heap/trim-panel.js';
+import type { StripMode } from '../components/lab/heap-strip.js';
 import { formatClock, formatCount } from '../format.js';
+import { explainLabUnavailable, openArenaInLab } from '../heap/open-in-lab.js';
 import { useHeap } from '../hooks/use-heap.js';
 import { formatExactBytes } from '../lab/lab-format.js';
 
@@ -26,13 +33,60 @@ function isTyping(target: EventTarget | null): boolean {
   return el !== null && (el.tagName === 'INPUT' || el.tagName === 'TEXTAREA' || el.tagName === 'SELECT' || el.isContentEditable);
 }
 
+/** The arenas, each with its chunks (when sent) and its way into the Allocator lab. */
+function Arenas({ view, atMs, stripMode }: { view: HeapViewData; atMs: number | null; stripMode: StripMode }) {
+  const [labError, setLabError] = useState<string | null>(null);
+  return (
+    <>
+      {labError !== null ? <Banner tone="error" title={`Cannot open this heap in the Allocator lab: ${labError}`} testId="heap-lab-error" /> : null}
+      {view.arenas === null ? (
+        <div className="notice" data-testid="heap-chunks-omitted">
+          {formatCount(view.chunkCount)} chunks: more than the view draws ({formatCount(MAX_HEAP_VIEW_CHUNKS)}); the totals below are complete.
+        </div>
+      ) : null}
+      <div className="heap-arenas">
+        {view.report.arenas.map((a, i) => {
+          const detail = view.arenas?.[i];
+          const unavailable = detail === undefined ? 'its chunks were not sent' : explainLabUnavailable(detail);
+          return (
+            <ArenaPanel key={a.address} arena={a}>
+              <div className="toolbar">
+                <button
+                  type="button"
+                  disabled={unavailable !== null}
+                  title={unavailable ?? "start the Allocator lab's glibc replay from this arena as read: the trace's ops then run on the process's real heap (simulated)"}
+                  data-testid={`arena-${a.index}-open-lab`}
+                  onClick={() => {
+                    if (detail === undefined) return;
+                    try {
+                      openArenaInLab(view, detail, atMs ?? Date.now());
+                    } catch (err) {
+                      setLabError(err instanceof Error ? err.message : String(err));
+                    }
+                  }}
+                >
+                  Open in the Allocator lab
+                </button>
+                {unavailable !== null ? <span className="muted">{unavailable}</span> : null}
+              </div>
+              {detail !== undefined ? <ArenaChunksView arena={detail} stripMode={stripMode} /> : null}
+            </ArenaPanel>
+          );
+        })}
+      </div>
+    </>
+  );
+}
+
 /** The Heap view (data-testid="heap-view"; data-state loading | done | error). */
 export function HeapView({ pid }: { pid: number }) {
   const [freeze, setFreeze] = useState(false);
+  const [stripMode, setStripMode] = useState<StripMode>('address');
   const heap = useHeap(pid, freeze);
   const refreshRef = useRef(heap.refresh);
   refreshRef.current = heap.refresh;
-  const report = heap.value;
+  const view = heap.value;
+  const report = view?.report ?? null;
 
   // "r" re-reads the heap from anywhere on the page (the Refresh button is in the tab order too).
   useEffect(() => {
@@ -53,6 +107,14 @@ export function HeapView({ pid }: { pid: number }) {
         <h2>Heap of pid {pid}</h2>
         <span className="muted">glibc malloc’s own structures read through /proc/{pid}/mem, as `memscope heap {pid}` prints them</span>
         <span className="spacer" />
+        <div className="segmented" role="group" aria-label="strip layout">
+          <button type="button" className={stripMode === 'address' ? 'on' : ''} onClick={() => setStripMode('address')} title="Widths proportional to bytes, as the heap lies in memory" data-testid="strip-address">
+            by address
+          </button>
+          <button type="button" className={stripMode === 'blocks' ? 'on' : ''} onClick={() => setStripMode('blocks')} title="One equal cell per chunk: small chunks become visible" data-testid="strip-blocks">
+            one cell each
+          </button>
+        </div>
         <label className="check" title="stop the process (SIGSTOP) for the few milliseconds of the read, then resume it: a consistent read of a busy heap">
           <input type="checkbox" checked={freeze} onChange={(e) => setFreeze(e.target.checked)} data-testid="heap-freeze" />
           freeze while reading
@@ -64,7 +126,7 @@ export function HeapView({ pid }: { pid: number }) {
       {heap.error !== null ? (
         <Banner tone={heap.error.code === 'denied' || heap.error.code === 'gone' ? 'warn' : 'error'} title={`Cannot read the heap of pid ${pid}: ${heap.error.message}`} testId="heap-error" />
       ) : null}
-      {report === null ? (
+      {view === null || report === null ? (
         heap.error === null ? (
           <p className="muted">reading the heap…</p>
         ) : null
@@ -72,7 +134,7 @@ export function HeapView({ pid }: { pid: number }) {
         <>
           <section className="panel" data-testid="heap-summary">
             <SourcedHeading source="measured">
-              glibc {report.libc} · {report.arenas.length === 1 ? 'one arena' : `${report.arenas.length} arenas`}
+              glibc {report.libc} · {report.arenas.length === 1 ? 'one arena' : `${report.arenas.length} arenas`} · {formatCount(view.chunkCount)} chunks
             </SourcedHeading>
             <div className="facts">
               <span>
@@ -86,11 +148,11 @@ export function HeapView({ pid }: { pid: number }) {
               {describeRead(report, heap.atMs)}
             </div>
           </section>
-          <div className="heap-arenas">
-            {report.arenas.map((a) => (
-              <ArenaPanel key={a.address} arena={a} />
-            ))}
+          <div className="two-columns">
+            <ExplainPanel explain={report.explain} />
+            <TrimPanel trim={report.trim} />
           </div>
+          <Arenas view={view} atMs={heap.atMs} stripMode={stripMode} />
           <MallinfoTable mallinfo2={report.mallinfo2} />
         </>
       )}

@@ -5,7 +5,8 @@ import { useMemo, useState } from 'react';
 import { ChunkHome } from '../../../shared/sim/malloc/glibc/state.js';
 import { formatBytes } from '../../../shared/units.js';
 import { formatCount } from '../../format.js';
-import { listBinChains, listHeapChunks, type ArenaChunks, type LiveChunk } from '../../heap/arena-chunks.js';
+import type { ArenaDetail } from '../../../shared/heap/inspect.js';
+import { listBinChains, listHeapChunks, type LiveChunk } from '../../heap/arena-chunks.js';
 import { formatExactBytes, formatHexOffset } from '../../lab/lab-format.js';
 import { CHUNK_HOME_LABELS, CHUNK_HOME_ORDER, usePalette } from '../../lab/palette.js';
 import { BinsView } from '../lab/bins-view.js';
@@ -13,7 +14,7 @@ import { HeapStrip, type StripBlock, type StripMode } from '../lab/heap-strip.js
 
 /** Props of ArenaChunksView. */
 export interface ArenaChunksViewProps {
-  arena: ArenaChunks;
+  arena: ArenaDetail;
   stripMode: StripMode;
 }
 

@@ -1,9 +1,11 @@
 // getHeap over browser mode's HTTP API: the same report as `memscope heap PID --json` of the same quiescent
-// process, its options validated before /proc, and its errors (denied, gone, unsupported libc) as codes.
+// process with every chunk behind it (up to MAX_HEAP_VIEW_CHUNKS), its options validated before /proc, and its
+// errors (denied, gone, unsupported libc) as codes.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startServer, type RunningServer } from '../../../../electron/host/http/server.js';
 import { MemscopeService } from '../../../../electron/host/service.js';
+import { MAX_HEAP_VIEW_CHUNKS, type HeapView } from '../../../../shared/api.js';
 import type { HeapReport } from '../../../../shared/heap/report.js';
 import { runMemscope } from '../../../helpers/cli.js';
 import { startHeapSubject, type HeapSubject } from '../../../helpers/heap-subject.js';
@@ -43,21 +45,47 @@ describe('getHeap over HTTP', () => {
   test('answers what `memscope heap PID --json` prints for the same quiescent process, and its own mallinfo2()', async () => {
     const r = await call([subject.pid]);
     assert.equal(r.status, 200);
-    const { value } = (await r.json()) as { value: HeapReport };
+    const { value } = (await r.json()) as { value: HeapView };
     const cli = runMemscope(['heap', String(subject.pid), '--json']);
     assert.equal(cli.code, 0, cli.stderr);
-    assert.deepEqual(heapFacts(value), heapFacts(JSON.parse(cli.stdout) as HeapReport));
-    assert.deepEqual(value.mallinfo2, subject.mallinfo2);
-    assert.equal(value.arenas.length, 3, 'main + two thread arenas');
-    assert.equal(value.frozen, null);
+    assert.deepEqual(heapFacts(value.report), heapFacts(JSON.parse(cli.stdout) as HeapReport));
+    assert.deepEqual(value.report.mallinfo2, subject.mallinfo2);
+    assert.equal(value.report.arenas.length, 3, 'main + two thread arenas');
+    assert.equal(value.report.frozen, null);
+    // Every chunk behind the totals: per arena, the chunks of each kind add up to the report's.
+    assert.ok(value.arenas !== null);
+    assert.equal(value.arenas.length, 3);
+    value.report.arenas.forEach((a, i) => {
+      const detail = value.arenas?.[i];
+      assert.ok(detail !== undefined);
+      const inUse = detail.chunkKinds.reduce((n, k, c) => (k === 0 ? n + (detail.chunkSizes[c] ?? 0) : n), 0);
+      assert.equal(inUse, a.in_use.bytes, `arena ${i} in use`);
+      assert.equal(detail.chunkSizes.at(-1), a.top_bytes, `arena ${i} top is the last chunk`);
+    });
+    assert.equal(value.chunkCount, value.arenas.reduce((n, d) => n + d.chunkAddresses.length, 0));
+    assert.equal(value.params.tcacheCount, 7, "glibc's default tcache_count, from mp_");
   });
 
   test('{ freeze: true } stops the process for the read, and reads the same heap', async () => {
     const r = await call([subject.pid, { freeze: true }]);
     assert.equal(r.status, 200);
-    const { value } = (await r.json()) as { value: HeapReport };
-    assert.ok(value.frozen !== null && value.frozen.stoppedMs >= 0, JSON.stringify(value.frozen));
-    assert.deepEqual(value.mallinfo2, subject.mallinfo2);
+    const { value } = (await r.json()) as { value: HeapView };
+    assert.ok(value.report.frozen !== null && value.report.frozen.stoppedMs >= 0, JSON.stringify(value.report.frozen));
+    assert.deepEqual(value.report.mallinfo2, subject.mallinfo2);
+  });
+
+  test(`past ${MAX_HEAP_VIEW_CHUNKS} chunks the chunks are not sent, the totals are`, async () => {
+    const big = await startHeapSubject(['0', 'fill', String(MAX_HEAP_VIEW_CHUNKS + 10_000)]);
+    try {
+      const r = await call([big.pid]);
+      assert.equal(r.status, 200);
+      const { value } = (await r.json()) as { value: HeapView };
+      assert.equal(value.arenas, null);
+      assert.ok(value.chunkCount > MAX_HEAP_VIEW_CHUNKS, String(value.chunkCount));
+      assert.deepEqual(value.report.mallinfo2, big.mallinfo2);
+    } finally {
+      await big.kill();
+    }
   });
 
   test('bad arguments are refused before /proc with 400 bad-arg', async () => {
