@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -84,6 +85,7 @@ static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static int trace_fd = -1;
 static int follow, with_addresses;
 static char trace_path[4096];
+static pid_t trace_pid; // the process writing the trace: a vfork child shares our memory, but must not close it
 
 static uint64_t op_count;     // a c m r f t x lines written
 static uint64_t next_id;      // ids are never reused: the n-th block the trace names is id n
@@ -124,11 +126,29 @@ static void put_str(const char *s) {
   while (*s) out[out_len++] = *s++;
 }
 
+/* Two digits per division: formatting numbers was the shim's biggest cost after the table lookups. */
+static const char DIGIT_PAIRS[] =
+    "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+    "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+    "8081828384858687888990919293949596979899";
+
 static void put_dec(uint64_t v) {
   char tmp[20];
-  int n = 0;
-  do tmp[n++] = (char)('0' + v % 10); while ((v /= 10) != 0);
-  while (n) out[out_len++] = tmp[--n];
+  int n = 20;
+  while (v >= 100) {
+    unsigned pair = (unsigned)(v % 100);
+    v /= 100;
+    n -= 2;
+    memcpy(tmp + n, DIGIT_PAIRS + 2 * pair, 2);
+  }
+  if (v >= 10) {
+    n -= 2;
+    memcpy(tmp + n, DIGIT_PAIRS + 2 * v, 2);
+  } else {
+    tmp[--n] = (char)('0' + v);
+  }
+  memcpy(out + out_len, tmp + n, (size_t)(20 - n));
+  out_len += (size_t)(20 - n);
 }
 
 static void put_hex(uint64_t v) {
@@ -151,15 +171,26 @@ struct slot {
 };
 static struct slot *table;
 static size_t table_mask; // capacity - 1; capacity is a power of two, kept at most half full
+static unsigned table_bits; // log2(capacity)
 static size_t table_used;
 
-static size_t home_of(uintptr_t p) { return (size_t)(((p >> 4) * 0x9E3779B97F4A7C15ull) >> 20) & table_mask; }
+/*
+ * Blocks allocated together lie together, and so do their slots: within a window of capacity × 16 bytes
+ * the home slot is the 16-byte granule's index (cache and TLB friendly: a random hash made the shim's
+ * lookups cache misses, half its cost); windows are scattered by a Fibonacci hash of their number.
+ */
+static size_t home_of(uintptr_t p) {
+  uint64_t granule = (uint64_t)p >> 4; // glibc's blocks are 16-byte aligned
+  return (size_t)((granule + (granule >> table_bits) * 0x9E3779B97F4A7C15ull) & table_mask);
+}
 
 static int table_alloc(size_t capacity) {
   void *m = mmap(NULL, capacity * sizeof(struct slot), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if (m == MAP_FAILED) return -1;
+  madvise(m, capacity * sizeof(struct slot), MADV_HUGEPAGE); // probes land anywhere: spare the TLB
   table = m;
   table_mask = capacity - 1;
+  table_bits = (unsigned)__builtin_ctzll((unsigned long long)capacity);
   return 0;
 }
 
@@ -267,7 +298,7 @@ static void write_header(void) {
 /* Starts a trace on fd: fresh counters and table (a fork child starts its own). */
 static void start_trace(int fd) {
   trace_fd = park_fd(fd);
-  if (trace_fd < 0 || (table == NULL && table_alloc(1 << 16) != 0)) {
+  if (trace_fd < 0 || (table == NULL && table_alloc(1 << 20) != 0)) {
     mode = MODE_OFF;
     return;
   }
@@ -278,7 +309,9 @@ static void start_trace(int fd) {
   my_tid1 = 0;
   out_len = 0;
   write_header();
+  trace_pid = getpid();
   mode = MODE_ON;
+  flush_out(); // a non-empty file tells the command a call arrived, even if a signal kills the program later
 }
 
 /*
@@ -626,24 +659,126 @@ __attribute__((constructor)) static void record_init(void) {
   in_shim = 0;
 }
 
-/* The closing line the command reads its counts from; later calls (other threads, libc's exit) pass through. */
-__attribute__((destructor)) static void record_fini(void) {
+/* The closing line the command reads its counts from (the last one counts: an exec that failed writes one too). */
+static void write_end_line(void) {
+  reserve_line();
+  put_str("# end ops=");
+  put_dec(op_count);
+  put_str(" threads=");
+  put_dec(thread_count);
+  put_str(" untracked=");
+  put_dec(untracked);
+  put_str(" internal=");
+  put_dec(internal);
+  put_char('\n');
+  flush_out();
+}
+
+/* Ends the trace; later calls (other threads, libc's own exit) pass through. */
+static void close_trace(void) {
+  int was_in_shim = in_shim;
   in_shim = 1;
   pthread_mutex_lock(&lock);
-  if (mode == MODE_ON) {
-    reserve_line();
-    put_str("# end ops=");
-    put_dec(op_count);
-    put_str(" threads=");
-    put_dec(thread_count);
-    put_str(" untracked=");
-    put_dec(untracked);
-    put_str(" internal=");
-    put_dec(internal);
-    put_char('\n');
-    flush_out();
+  if (mode == MODE_ON && getpid() == trace_pid) {
+    write_end_line();
     mode = MODE_CLOSED;
   }
   pthread_mutex_unlock(&lock);
+  in_shim = was_in_shim;
+}
+
+__attribute__((destructor)) static void record_fini(void) { close_trace(); }
+
+/* _exit skips destructors: without this a fork child's calls would die in the buffer. */
+EXPORT void _exit(int status) {
+  close_trace();
+  static void (*real_exit)(int);
+  if (real_exit == NULL) real_exit = (void (*)(int))dlsym(RTLD_NEXT, "_exit");
+  real_exit(status);
+  __builtin_unreachable();
+}
+
+EXPORT void _Exit(int status) { _exit(status); }
+
+/* ---- exec: the image is replaced without destructors, so the trace is flushed and closed first ---- */
+
+/* Writes the closing line and flushes; recording goes on, as the exec may fail (the last `# end` counts). */
+static void flush_before_exec(void) {
+  in_shim = 1;
+  pthread_mutex_lock(&lock);
+  if (mode == MODE_ON && getpid() == trace_pid) write_end_line();
+  pthread_mutex_unlock(&lock);
   in_shim = 0;
+}
+
+typedef int (*execve_fn)(const char *, char *const[], char *const[]);
+typedef int (*execv_fn)(const char *, char *const[]);
+typedef int (*fexecve_fn)(int, char *const[], char *const[]);
+
+/* The next definition of name, found on first use. */
+#define REAL(name, type) \
+  static type real_##name; \
+  if (real_##name == NULL) real_##name = (type)dlsym(RTLD_NEXT, #name)
+
+EXPORT int execve(const char *path, char *const argv[], char *const envp[]) {
+  REAL(execve, execve_fn);
+  flush_before_exec();
+  return real_execve(path, argv, envp);
+}
+
+EXPORT int execv(const char *path, char *const argv[]) {
+  REAL(execv, execv_fn);
+  flush_before_exec();
+  return real_execv(path, argv);
+}
+
+EXPORT int execvp(const char *file, char *const argv[]) {
+  REAL(execvp, execv_fn);
+  flush_before_exec();
+  return real_execvp(file, argv);
+}
+
+EXPORT int execvpe(const char *file, char *const argv[], char *const envp[]) {
+  REAL(execvpe, execve_fn);
+  flush_before_exec();
+  return real_execvpe(file, argv, envp);
+}
+
+EXPORT int fexecve(int fd, char *const argv[], char *const envp[]) {
+  REAL(fexecve, fexecve_fn);
+  flush_before_exec();
+  return real_fexecve(fd, argv, envp);
+}
+
+/* execl, execle, execlp: the argument list gathered on the stack (no allocation), then the v form. */
+#define GATHER_ARGS(first, argv, ap)                    \
+  size_t argc_ = 1;                                     \
+  va_start(ap, first);                                  \
+  while (va_arg(ap, char *) != NULL) argc_++;           \
+  va_end(ap);                                           \
+  char *argv[argc_ + 1];                                \
+  argv[0] = (char *)(first);                            \
+  va_start(ap, first);                                  \
+  for (size_t i_ = 1; i_ <= argc_; i_++) argv[i_] = va_arg(ap, char *)
+
+EXPORT int execl(const char *path, const char *arg, ...) {
+  va_list ap;
+  GATHER_ARGS(arg, argv, ap);
+  va_end(ap);
+  return execv(path, argv);
+}
+
+EXPORT int execlp(const char *file, const char *arg, ...) {
+  va_list ap;
+  GATHER_ARGS(arg, argv, ap);
+  va_end(ap);
+  return execvp(file, argv);
+}
+
+EXPORT int execle(const char *path, const char *arg, ...) {
+  va_list ap;
+  GATHER_ARGS(arg, argv, ap);
+  char *const *envp = va_arg(ap, char *const *); // after the NULL that ends the arguments
+  va_end(ap);
+  return execve(path, argv, envp);
 }

@@ -20,7 +20,7 @@ export interface TraceSummary {
 /** Bytes read per step when counting, and the tail searched for the closing line. */
 const CHUNK_BYTES = 1 << 20;
 const TAIL_BYTES = 4096;
-const END_LINE = /^# end ops=(\d+) threads=(\d+) untracked=(\d+)/m;
+const END_LINE = /^# end ops=(\d+) threads=(\d+) untracked=(\d+)/gm;
 const OP_CODES = new Set(['a', 'c', 'm', 'r', 'f', 't', 'x'].map((c) => c.charCodeAt(0)));
 const NEWLINE = 10;
 const AT = '@'.charCodeAt(0);
@@ -60,8 +60,9 @@ export function summarizeTrace(path: string): TraceSummary {
     const sizeBytes = fstatSync(fd).size;
     const tail = Buffer.alloc(Math.min(TAIL_BYTES, sizeBytes));
     readSync(fd, tail, 0, tail.length, sizeBytes - tail.length);
-    const end = END_LINE.exec(tail.toString('latin1'));
-    if (end !== null) {
+    // The last one counts: an exec that failed leaves an earlier closing line behind.
+    const end = [...tail.toString('latin1').matchAll(END_LINE)].at(-1);
+    if (end !== undefined) {
       return { opCount: Number(end[1]), threadCount: Number(end[2]), untrackedCount: Number(end[3]), complete: true, sizeBytes };
     }
     return { ...countLines(fd, sizeBytes), untrackedCount: 0, complete: false, sizeBytes };
