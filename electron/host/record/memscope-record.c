@@ -1,5 +1,6 @@
 // memscope-record.c: the LD_PRELOAD shim of `memscope record`. Writes every glibc allocator entry point a
-// program calls as memscope-trace 2 (README "Trace format v2"), in the order the allocator saw them.
+// program calls as memscope-trace 2 (README "memscope record"), in the order the allocator saw them; exec
+// and _exit, which end the image without destructors, flush it first.
 // Source of truth for what each call does: glibc 2.36 malloc/malloc.c (__libc_malloc … __malloc_trim).
 //
 // Rules it keeps: it never allocates (the trace buffer is static, the pointer → id table is mmap'd, output
@@ -37,6 +38,13 @@ static struct {
   void *(*valloc)(size_t);
   void *(*pvalloc)(size_t);
   int (*malloc_trim)(size_t);
+  // Not allocator calls, but the image ends in them without running destructors: the trace is flushed first.
+  int (*execve)(const char *, char *const[], char *const[]);
+  int (*execv)(const char *, char *const[]);
+  int (*execvp)(const char *, char *const[]);
+  int (*execvpe)(const char *, char *const[], char *const[]);
+  int (*fexecve)(int, char *const[], char *const[]);
+  void (*exit_now)(int); // _exit
 } real;
 
 /* 0: not yet, 1: dlsym running (its own calloc/malloc are served from boot_buffer), 2: done. */
@@ -73,6 +81,12 @@ static void resolve_real(void) {
   real.valloc = dlsym(RTLD_NEXT, "valloc");
   real.pvalloc = dlsym(RTLD_NEXT, "pvalloc");
   real.malloc_trim = dlsym(RTLD_NEXT, "malloc_trim");
+  real.execve = dlsym(RTLD_NEXT, "execve");
+  real.execv = dlsym(RTLD_NEXT, "execv");
+  real.execvp = dlsym(RTLD_NEXT, "execvp");
+  real.execvpe = dlsym(RTLD_NEXT, "execvpe");
+  real.fexecve = dlsym(RTLD_NEXT, "fexecve");
+  real.exit_now = dlsym(RTLD_NEXT, "_exit");
   __atomic_store_n(&resolve_state, 2, __ATOMIC_RELEASE);
 }
 
@@ -691,10 +705,9 @@ __attribute__((destructor)) static void record_fini(void) { close_trace(); }
 
 /* _exit skips destructors: without this a fork child's calls would die in the buffer. */
 EXPORT void _exit(int status) {
+  ensure_real();
   close_trace();
-  static void (*real_exit)(int);
-  if (real_exit == NULL) real_exit = (void (*)(int))dlsym(RTLD_NEXT, "_exit");
-  real_exit(status);
+  real.exit_now(status);
   __builtin_unreachable();
 }
 
@@ -711,43 +724,34 @@ static void flush_before_exec(void) {
   in_shim = 0;
 }
 
-typedef int (*execve_fn)(const char *, char *const[], char *const[]);
-typedef int (*execv_fn)(const char *, char *const[]);
-typedef int (*fexecve_fn)(int, char *const[], char *const[]);
-
-/* The next definition of name, found on first use. */
-#define REAL(name, type) \
-  static type real_##name; \
-  if (real_##name == NULL) real_##name = (type)dlsym(RTLD_NEXT, #name)
-
 EXPORT int execve(const char *path, char *const argv[], char *const envp[]) {
-  REAL(execve, execve_fn);
+  ensure_real();
   flush_before_exec();
-  return real_execve(path, argv, envp);
+  return real.execve(path, argv, envp);
 }
 
 EXPORT int execv(const char *path, char *const argv[]) {
-  REAL(execv, execv_fn);
+  ensure_real();
   flush_before_exec();
-  return real_execv(path, argv);
+  return real.execv(path, argv);
 }
 
 EXPORT int execvp(const char *file, char *const argv[]) {
-  REAL(execvp, execv_fn);
+  ensure_real();
   flush_before_exec();
-  return real_execvp(file, argv);
+  return real.execvp(file, argv);
 }
 
 EXPORT int execvpe(const char *file, char *const argv[], char *const envp[]) {
-  REAL(execvpe, execve_fn);
+  ensure_real();
   flush_before_exec();
-  return real_execvpe(file, argv, envp);
+  return real.execvpe(file, argv, envp);
 }
 
 EXPORT int fexecve(int fd, char *const argv[], char *const envp[]) {
-  REAL(fexecve, fexecve_fn);
+  ensure_real();
   flush_before_exec();
-  return real_fexecve(fd, argv, envp);
+  return real.fexecve(fd, argv, envp);
 }
 
 /* execl, execle, execlp: the argument list gathered on the stack (no allocation), then the v form. */
