@@ -2,6 +2,8 @@
 // recording must keep (ids named once, frees of live ids only, threads numbered in order, nothing after `x`).
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { parseTraceBytes } from '../../../shared/sim/trace.js';
+import { TRACE_OP_LETTERS } from '../../../shared/sim/trace-types.js';
 
 /** One a c m r f t x line, with the thread it ran on (for x: the exiting thread). */
 export interface RecordedOp {
@@ -97,4 +99,23 @@ export function checkRecording(trace: RecordedTrace): number {
   assert.equal(trace.end.ops, trace.ops.length, 'closing line: ops');
   assert.equal(trace.end.threads, threads, 'closing line: threads');
   return threads;
+}
+
+/**
+ * Parses the file with the project's own reader (shared/sim/trace.ts, what `sim malloc` replays) and checks
+ * it reads what the shim wrote: op for op kind, thread and returned pointer, the header's cpus and brk0.
+ */
+export function assertProjectParserAgrees(path: string, trace: RecordedTrace): void {
+  const parsed = parseTraceBytes(new Uint8Array(readFileSync(path)));
+  assert.equal(parsed.version, 2);
+  assert.equal(parsed.length, trace.ops.length);
+  assert.equal(parsed.cpus, trace.header.cpus);
+  assert.equal(parsed.brk0, Number(trace.header.brk0));
+  assert.equal(parsed.threadCount, trace.end?.threads);
+  assert.equal(parsed.returned !== null, trace.header.addresses);
+  for (const [i, op] of trace.ops.entries()) {
+    assert.equal(TRACE_OP_LETTERS[parsed.kinds[i]!], op.kind, `op ${i}: ${op.text}`);
+    assert.equal(parsed.tids[i], op.tid, `op ${i}: ${op.text}`);
+    if (op.address !== null) assert.equal(parsed.returned?.[i], Number(op.address), `op ${i}: ${op.text}`);
+  }
 }
