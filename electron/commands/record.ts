@@ -41,9 +41,9 @@ function describe(summary: TraceSummary): string {
   const threads = `${summary.threadCount} thread${summary.threadCount === 1 ? '' : 's'}`;
   const notes = [
     ...(summary.complete ? [] : ['incomplete: the program ended without exit() (a signal or _exit), its last buffered calls are lost']),
-    ...(summary.untrackedCount > 0 ? [`${summary.untrackedCount} frees of blocks allocated before recording passed through`] : []),
+    ...(summary.untrackedCount > 0 ? [`${summary.untrackedCount} calls passed through unrecorded: libc's thread-exit cleanup, blocks from before recording`] : []),
   ];
-  return `${summary.opCount} ops on ${threads}${notes.length > 0 ? ` (${notes.join('; ')})` : ''}`;
+  return `${summary.opCount} op${summary.opCount === 1 ? '' : 's'} on ${threads}${notes.length > 0 ? ` (${notes.join('; ')})` : ''}`;
 }
 
 /** Traces the shim's --follow children wrote during this run: TRACE.PID and TRACE.PID.N, newest run only. */

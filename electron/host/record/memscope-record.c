@@ -110,6 +110,7 @@ static uint64_t internal;     // allocator calls made inside the shim's own work
 
 static TLS int in_shim;       // set while this thread runs shim code: its allocations are the shim's own
 static TLS uint32_t my_tid1;  // this thread's number + 1 (0: not seen yet)
+static TLS int my_exit_written; // its `x` is in the trace: what it still calls is libc's own cleanup
 
 static pthread_key_t exit_key;
 static int exit_key_ok;
@@ -386,7 +387,7 @@ static void on_thread_exit(void *value) {
     put_char('\n');
     op_count++;
   }
-  my_tid1 = 0;
+  my_exit_written = 1;
   pthread_mutex_unlock(&lock);
   in_shim = 0;
 }
@@ -417,7 +418,8 @@ static int begin_call(void) {
   in_shim = 1;
   pthread_mutex_lock(&lock);
   if (mode == MODE_UNDECIDED && environ != NULL) decide(); // ld.so may call malloc before libc sets environ
-  if (mode != MODE_ON) {
+  if (mode != MODE_ON || my_exit_written) {
+    if (my_exit_written) untracked++; // __libc_thread_freeres freeing a thread's strerror/dlerror buffers
     pthread_mutex_unlock(&lock);
     in_shim = 0;
     return 0;

@@ -9,7 +9,7 @@ export interface TraceSummary {
   opCount: number;
   /** Threads that made at least one recorded call. */
   threadCount: number;
-  /** Frees and reallocs of pointers no recorded call returned (passed through unrecorded). */
+  /** Calls passed through unrecorded: frees/reallocs of blocks no recorded call returned, a thread's calls after its `x`. */
   untrackedCount: number;
   /** False when the closing line is missing: the shim's last buffer (up to 1 MiB of calls) was lost. */
   complete: boolean;

@@ -129,6 +129,23 @@ describe('memscope record: threads', () => {
   });
 });
 
+describe('memscope record: a thread exit', () => {
+  test("a TSD destructor's free comes before the thread's x; libc's own cleanup after it passes through, counted untracked", () => {
+    const trace = newTracePath();
+    const r = record(['-o', trace, buildHarness('record-thread-exit.c', ['-pthread'])]);
+    assert.equal(r.code, 0, r.stderr);
+    const t = readRecordedTrace(trace);
+    assert.equal(checkRecording(t), 2, 'main and the worker, no third thread made of its leftovers');
+    const worker = t.ops.filter((op) => op.tid === 1);
+    const block = worker.find((op) => op.text.startsWith('a ') && op.args[1] === 4321);
+    assert.ok(block, 'the worker mallocs 4321 bytes');
+    const freed = worker.findIndex((op) => op.text === `f ${block.args[0]}`);
+    assert.ok(freed >= 0 && freed < worker.length - 1, 'its destructor frees the block on the worker');
+    assert.equal(worker.at(-1)?.text, 'x 1', "the worker's last op is its exit");
+    assert.ok((t.end?.untracked ?? 0) >= 1, "the strerror buffer's free, after x");
+  });
+});
+
 describe('memscope record: fork and exec', () => {
   const subject = buildHarness('record-fork.c');
   const sizesOf = (path: string) => readRecordedTrace(path).ops.map((op) => op.text);
