@@ -77,7 +77,10 @@ export async function runRecord(argv: string[]): Promise<number> {
   }
   // Child traces are told apart by mtime; the file system's clock granularity is coarser than ours.
   const startMs = statSync(tracePath).mtimeMs;
-  const exit = await runRecorded(cmd, cmdArgs, { shimPath, tracePath, follow: values.follow === true, addresses: values.addresses === true });
+  const exit = await runRecorded(cmd, cmdArgs, { shimPath, tracePath, follow: values.follow === true, addresses: values.addresses === true }).catch((err: unknown) => {
+    rmSync(tracePath, { force: true }); // CMD never ran: leave no empty trace behind
+    throw err;
+  });
 
   const children = values.follow === true ? listChildTraces(tracePath, startMs) : [];
   const main = summarizeTrace(tracePath);

@@ -216,7 +216,9 @@ describe('memscope record: usage and failures', () => {
   });
 
   test('a CMD that does not exist, an unwritable TRACE: one line, exit 1', () => {
-    assertOneLineError(record(['-o', newTracePath(), join(dir, 'no-such-program')]), 1, /cannot run ".*no-such-program": no such file/);
+    const trace = newTracePath();
+    assertOneLineError(record(['-o', trace, join(dir, 'no-such-program')]), 1, /cannot run ".*no-such-program": no such file/);
+    assert.equal(existsSync(trace), false, 'no empty trace is left');
     assertOneLineError(record(['-o', join(dir, 'no-such-dir', 't.trace'), '/bin/true']), 1, /cannot write ".*t\.trace": no such file/);
   });
 
