@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { buildHarness } from '../../helpers/c-build.js';
-import { assertOneLineError, type CliResult } from '../../helpers/cli.js';
+import { assertOneLineError, runMemscope, type CliResult } from '../../helpers/cli.js';
 import { oracleMissing, requireOracle } from '../../helpers/oracles.js';
 import { CLI_PATH } from '../../helpers/paths.js';
 import { assertProjectParserAgrees, checkRecording, opLines, readRecordedTrace } from './record-trace.js';
@@ -86,6 +86,34 @@ describe('memscope record: a known single-threaded sequence', () => {
     const r = record(['-o', trace, buildHarness('record-sequence.c', ['-static'])]);
     assertOneLineError(r, 1, /^memscope: record: no malloc call reached the shim: ".*record-sequence.*" made none, is statically linked, or brings its own allocator/);
     assert.equal(existsSync(trace), false);
+  });
+});
+
+describe('memscope record → memscope sim malloc', () => {
+  test('a recorded churn replays exactly: the glibc model puts every block at the offset from brk0 where glibc put it', () => {
+    const trace = newTracePath();
+    assert.equal(record(['--addresses', '-o', trace, buildHarness('record-replayable.c'), '20000']).code, 0);
+    const t = readRecordedTrace(trace);
+    const sim = runMemscope(['sim', 'malloc', '--format', 'jsonl', trace]);
+    assert.equal(sim.code, 0, sim.stderr);
+    const rows = sim.stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as { i: number; region?: string; offset?: number | null });
+    assert.equal(rows.length, t.ops.length);
+    let heapOps = 0;
+    let mmapOps = 0;
+    for (const [i, op] of t.ops.entries()) {
+      const row = rows[i]!;
+      if (op.address === null || op.address === 0n) continue;
+      const where = `op ${i} (${op.text} =${op.address.toString(16)}): ${JSON.stringify(row)}`;
+      if (row.region === 'heap') {
+        heapOps++;
+        assert.equal(BigInt(row.offset ?? -1), op.address - t.header.brk0, where);
+      } else {
+        mmapOps++;
+        assert.equal(row.region, 'mmap', where);
+        assert.ok(op.address < t.header.brk0 || op.address > t.header.brk0 + (1n << 32n), where);
+      }
+    }
+    assert.ok(heapOps > 10_000 && mmapOps > 10, `heap ${heapOps}, mmap ${mmapOps}`);
   });
 });
 
@@ -178,7 +206,7 @@ describe('memscope record: python3 end to end', { skip: oracleMissing('python3')
     const python = requireOracle('python3');
     const script = [
       'import json, threading',
-      'def work(): json.loads(json.dumps([{"k": str(i), "v": [i] * 20} for i in range(1000)]))',
+      'def work(): json.loads(json.dumps([{"k": str(i), "v": [i] * 20} for i in range(300)]))',
       'ts = [threading.Thread(target=work) for _ in range(3)]',
       '[t.start() for t in ts]; [t.join() for t in ts]',
       'print("done", flush=True)',
