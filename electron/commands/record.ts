@@ -40,7 +40,7 @@ function defaultTracePath(command: string): string {
 function describe(summary: TraceSummary): string {
   const threads = `${summary.threadCount} thread${summary.threadCount === 1 ? '' : 's'}`;
   const notes = [
-    ...(summary.complete ? [] : ['incomplete: the program ended without exit() (a signal or _exit), its last buffered calls are lost']),
+    ...(summary.complete ? [] : ['incomplete: no closing line, so the program ended without exit() (a signal) or the trace could not be written; its last buffered calls are lost']),
     ...(summary.untrackedCount > 0 ? [`${summary.untrackedCount} calls passed through unrecorded: libc's thread-exit cleanup, blocks from before recording`] : []),
   ];
   return `${summary.opCount} op${summary.opCount === 1 ? '' : 's'} on ${threads}${notes.length > 0 ? ` (${notes.join('; ')})` : ''}`;

@@ -127,7 +127,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
       '--follow       also record children (fork, exec), each into TRACE.PID',
       '--addresses    each a/c/m/r line also gets =HEX, the pointer the real allocator returned',
       "CMD's output and exit status pass through (128+N when signal N ends it); memscope's options",
-      'end at CMD, so `memscope record python3 -c …` passes -c on (and -h/--help need `--` first)',
+      "end at CMD, so `memscope record python3 -c …` passes -c on (CMD's own --help needs -- before CMD)",
     ],
     load: async () => (await import('./record.js')).runRecord,
   },

@@ -77,7 +77,7 @@ describe('memscope record: a known single-threaded sequence', () => {
     const trace = newTracePath();
     const r = record(['-o', trace, subject, 'term']);
     assert.equal(r.code, 128 + 15, r.stderr);
-    assert.match(r.stderr, /^recorded 0 ops on 0 threads \(incomplete: the program ended without exit\(\)/);
+    assert.match(r.stderr, /^recorded 0 ops on 0 threads \(incomplete: no closing line, so the program ended without exit\(\)/);
     assert.equal(readRecordedTrace(trace).end, null);
   });
 
