@@ -17,11 +17,12 @@ const dir = mkdtempSync(join(tmpdir(), 'memscope-record-'));
 const cacheHome = join(dir, 'cache');
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-/** `memscope record ARGS…` with this file's shim cache (and env overrides). */
-function record(args: string[], env: NodeJS.ProcessEnv = {}): CliResult {
+/** `memscope record ARGS…` with this file's shim cache (and env overrides), in cwd. */
+function record(args: string[], env: NodeJS.ProcessEnv = {}, cwd = dir): CliResult {
   const r = spawnSync(process.execPath, [CLI_PATH, 'record', ...args], {
     encoding: 'utf8',
     timeout: 120_000,
+    cwd,
     env: { ...process.env, XDG_CACHE_HOME: cacheHome, ...env },
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
@@ -48,6 +49,16 @@ describe('memscope record: a known single-threaded sequence', () => {
     assert.equal(checkRecording(t), 1);
     assert.equal(t.header.addresses, false);
     assert.equal(t.header.cpus, Number(spawnSync('getconf', ['_NPROCESSORS_ONLN'], { encoding: 'utf8' }).stdout.trim()));
+  });
+
+  test('without -o the trace is memscope-CMD-TIME.trace in the current folder', () => {
+    const here = mkdtempSync(join(dir, 'cwd-'));
+    const r = record([subject], {}, here);
+    assert.equal(r.code, 3, r.stderr);
+    const [name = '', ...more] = readdirSync(here);
+    assert.deepEqual(more, []);
+    assert.match(name, /^memscope-record-sequence-[0-9a-f]{12}-\d{8}T\d{6}\.trace$/);
+    assert.equal(r.stderr, `recorded ${SEQUENCE.length} ops on 1 thread into ${join(here, name)}\n`);
   });
 
   test('the shim is built once into $XDG_CACHE_HOME/memscope, keyed by its source, with no temp file left', () => {
@@ -130,10 +141,10 @@ describe('memscope record: every entry point', () => {
 });
 
 describe('memscope record: threads', () => {
-  const PAIRS = 3;
   const BLOCKS = 300;
 
-  test('producers and consumers: every block freed on another thread, threads numbered in order, each exit after its last op', () => {
+  // 10 pairs: 21 threads, more than glibc's 8 arenas per core here, so arenas are shared and reused.
+  for (const PAIRS of [3, 10]) test(`${PAIRS} producer/consumer pairs: every block freed on another thread, threads numbered in order, each exit after its last op`, () => {
     const trace = newTracePath();
     const r = record(['-o', trace, buildHarness('record-threads.c', ['-pthread']), String(PAIRS), String(BLOCKS)]);
     assert.equal(r.code, 0, r.stderr);
