@@ -19,6 +19,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #define EXPORT __attribute__((visibility("default")))
@@ -133,6 +134,14 @@ static void flush_out(void) {
     done += (size_t)n;
   }
   out_len = 0;
+}
+
+static int64_t last_flush_ms; // CLOCK_MONOTONIC_COARSE at the last timed flush (end_call)
+
+static int64_t clock_ms(void) {
+  struct timespec now;
+  clock_gettime(CLOCK_MONOTONIC_COARSE, &now);
+  return (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000;
 }
 
 static void put_char(char c) { out[out_len++] = c; }
@@ -327,6 +336,7 @@ static void start_trace(int fd) {
   trace_pid = getpid();
   mode = MODE_ON;
   flush_out(); // a non-empty file tells the command a call arrived, even if a signal kills the program later
+  last_flush_ms = clock_ms();
 }
 
 /*
@@ -429,7 +439,22 @@ static int begin_call(void) {
   return 1;
 }
 
+/*
+ * A signal that kills the program loses what is still buffered. A program calling slowly would keep its calls
+ * there for minutes, so an op also flushes when the last flush is FLUSH_EVERY_MS old (CLOCK_MONOTONIC_COARSE
+ * is a vDSO read, a few ns). What a program did after its last op before the signal is still lost.
+ */
+#define FLUSH_EVERY_MS 200
+
+static void flush_if_due(void) {
+  int64_t now = clock_ms();
+  if (now - last_flush_ms < FLUSH_EVERY_MS) return;
+  last_flush_ms = now;
+  flush_out();
+}
+
 static void end_call(void) {
+  flush_if_due();
   pthread_mutex_unlock(&lock);
   in_shim = 0;
 }

@@ -1,7 +1,8 @@
 // `memscope record` on real programs: C subjects whose calls are known (tests/harness/record-*.c) must be
 // recorded op for op, threads and their exits included; python3 end to end; status, refusals and usage errors.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -237,6 +238,28 @@ describe('memscope record: python3 end to end', { skip: oracleMissing('python3')
     const exits = t.ops.filter((op) => op.kind === 'x').map((op) => op.tid);
     assert.ok(exits.length >= 1 && exits.every((tid) => tid >= 1), `worker exits: ${exits.join(' ')}`);
     assert.equal(t.end?.untracked, 0);
+  });
+});
+
+describe('memscope record: signals', { skip: oracleMissing('python3') }, () => {
+  test('SIGTERM to memscope reaches CMD; memscope reports what the shim flushed (a call 200 ms after the last flush flushes), status 128+15', async () => {
+    const trace = newTracePath();
+    // Start-up's calls fill far less than the buffer; the bytearray's malloc, 0.4 s later, flushes them.
+    const script = 'import time\ntime.sleep(0.4)\nb = bytearray(100000)\nprint("ready", flush=True)\ntime.sleep(60)';
+    const child = spawn(process.execPath, [CLI_PATH, 'record', '-o', trace, requireOracle('python3'), '-c', script], {
+      env: { ...process.env, XDG_CACHE_HOME: cacheHome },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const [first] = (await once(child.stdout, 'data')) as [Buffer];
+    assert.match(first.toString(), /^r/); // python is up (its line may come in pieces)
+    child.kill('SIGTERM');
+    const [code] = (await once(child, 'close')) as [number | null];
+    assert.equal(code, 128 + 15, stderr);
+    const counted = /^recorded (\d+) ops on 1 thread \(incomplete: /.exec(stderr);
+    assert.ok(counted, stderr);
+    assert.ok(Number(counted[1]) > 1000, `python's start-up calls are in the trace: ${counted[1]}`);
   });
 });
 
