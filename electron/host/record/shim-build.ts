@@ -44,7 +44,8 @@ export function ensureRecordShim(): string {
     throw new ApiError('denied', `record: cannot create the shim cache ${escapeControlChars(dir)}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
   }
   const tmp = `${out}.tmp${process.pid}`;
-  const cc = spawnSync('cc', [...CC_FLAGS, '-o', tmp, SHIM_SOURCE_PATH, ...CC_LIBS], { encoding: 'utf8' });
+  // The source goes in on stdin: read through Node's fs, it also builds from inside a packaged app's asar.
+  const cc = spawnSync('cc', [...CC_FLAGS, '-o', tmp, '-x', 'c', '-', ...CC_LIBS], { input: source, encoding: 'utf8' });
   if ((cc.error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT') {
     throw new ApiError('gone', 'record: no C compiler: cc is not on PATH, and the recording shim is built from C on first use (apt-get install gcc)');
   }
