@@ -116,6 +116,21 @@ export const COMMANDS: Record<string, CommandSpec> = {
     ],
     load: async () => (await import('./heap.js')).runHeap,
   },
+  record: {
+    synopsis: ['[-o TRACE] [--follow] [--addresses] [--] CMD [ARGS…]'],
+    summary: [
+      "run CMD recording every malloc/free/calloc/realloc/memalign/… call of every thread",
+      '(an LD_PRELOAD shim built with cc on first use) as a memscope-trace 2 for sim malloc',
+    ],
+    details: [
+      '-o, --output F  the trace (default memscope-CMD-TIME.trace here)',
+      '--follow       also record children (fork, exec), each into TRACE.PID',
+      '--addresses    each a/c/m/r line also gets =HEX, the pointer the real allocator returned',
+      "CMD's output and exit status pass through (128+N when signal N ends it); memscope's options",
+      "end at CMD, so `memscope record python3 -c …` passes -c on (CMD's own --help needs -- before CMD)",
+    ],
+    load: async () => (await import('./record.js')).runRecord,
+  },
   sim: {
     synopsis: [],
     summary: ['simulators: allocators, demand paging and copy-on-write, CPU caches, the data TLB'],

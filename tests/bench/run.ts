@@ -1,5 +1,5 @@
 // `npm run bench`: every benchmark, each printing memscope beside its peers in one run.
-// BENCH_ONLY=sampling,smaps,pagemap,pages,sim-pages,malloc,tcmalloc,lab,cache-sim,metrics,ui,heap selects sections; BENCH_TICKS sets the heap run (10000).
+// BENCH_ONLY=sampling,smaps,pagemap,pages,sim-pages,malloc,tcmalloc,lab,cache-sim,metrics,ui,heap,record selects sections; BENCH_TICKS sets the heap run (10000).
 import { benchCacheSim } from './cache-sim.bench.js';
 import { benchHeap } from './heap.bench.js';
 import { benchLab } from './lab.bench.js';
@@ -7,6 +7,7 @@ import { benchMalloc } from './malloc-replay.bench.js';
 import { benchMetrics } from './metrics.bench.js';
 import { benchPagemap } from './pagemap.bench.js';
 import { benchPages } from './pages.bench.js';
+import { benchRecord } from './record.bench.js';
 import { benchSampling } from './sampling.bench.js';
 import { benchSimPages } from './sim-pages.bench.js';
 import { benchSmaps } from './smaps.bench.js';
@@ -29,3 +30,4 @@ if (want('cache-sim')) benchCacheSim();
 if (want('metrics')) await benchMetrics();
 if (want('ui')) await benchUi();
 if (want('heap')) benchHeap(Number(process.env['BENCH_TICKS'] ?? 10000));
+if (want('record')) benchRecord();

@@ -1,0 +1,98 @@
+// `memscope record [-o TRACE] [--follow] [--addresses] [--] CMD [ARGS…]`: runs CMD under the LD_PRELOAD shim
+// (electron/host/record/memscope-record.c), which writes every allocator call as memscope-trace 2 (README).
+// CMD's output and exit status pass through; what was recorded is reported on stderr.
+import { closeSync, openSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { basename, dirname, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { ApiError } from '../../shared/errors.js';
+import { escapeControlChars, quoteUserInput } from '../../shared/text/escape.js';
+import { fileError } from '../host/files/file-error.js';
+import { runRecorded, shellStatusOf } from '../host/record/run-recorded.js';
+import { ensureRecordShim } from '../host/record/shim-build.js';
+import { summarizeTrace, type TraceSummary } from '../host/record/trace-summary.js';
+import { parseCommandArgs } from './args.js';
+
+const RECORD_OPTIONS = {
+  output: { type: 'string', short: 'o' },
+  follow: { type: 'boolean' },
+  addresses: { type: 'boolean' },
+} as const;
+
+/**
+ * Splits argv at CMD: memscope's options come before it (or before `--`), everything from CMD on is CMD's,
+ * so `memscope record python3 -c …` passes -c to python3. A non-strict pass finds where CMD starts.
+ */
+function splitAtCommand(argv: string[]): { own: string[]; command: string[] } {
+  const { tokens } = parseArgs({ args: argv, strict: false, allowPositionals: true, tokens: true, options: RECORD_OPTIONS });
+  const first = tokens.find((t) => t.kind === 'positional' || t.kind === 'option-terminator');
+  if (first === undefined) return { own: argv, command: [] };
+  const skip = first.kind === 'option-terminator' ? 1 : 0;
+  return { own: argv.slice(0, first.index), command: argv.slice(first.index + skip) };
+}
+
+/** memscope-CMD-YYYYMMDDTHHMMSS.trace, in the current folder. */
+function defaultTracePath(command: string): string {
+  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '');
+  return `memscope-${basename(command).replace(/[^A-Za-z0-9._-]/g, '_') || 'cmd'}-${stamp}.trace`;
+}
+
+/** `N ops on T thread(s)`, plus what is missing or passed through. */
+function describe(summary: TraceSummary): string {
+  const threads = `${summary.threadCount} thread${summary.threadCount === 1 ? '' : 's'}`;
+  const notes = [
+    ...(summary.complete ? [] : ['incomplete: no closing line, so the program ended without exit() (a signal) or the trace could not be written; its last buffered calls are lost']),
+    ...(summary.untrackedCount > 0 ? [`${summary.untrackedCount} calls passed through unrecorded: libc's thread-exit cleanup, blocks from before recording`] : []),
+  ];
+  return `${summary.opCount} op${summary.opCount === 1 ? '' : 's'} on ${threads}${notes.length > 0 ? ` (${notes.join('; ')})` : ''}`;
+}
+
+/** Traces the shim's --follow children wrote during this run: TRACE.PID and TRACE.PID.N, newest run only. */
+function listChildTraces(tracePath: string, sinceMs: number): string[] {
+  const prefix = `${basename(tracePath)}.`;
+  const dir = dirname(tracePath);
+  return readdirSync(dir)
+    .filter((name) => name.startsWith(prefix) && /^\d+(\.\d+)?$/.test(name.slice(prefix.length)))
+    .map((name) => resolve(dir, name))
+    .filter((path) => statSync(path).mtimeMs >= sinceMs)
+    .sort();
+}
+
+/** Runs `memscope record`; returns CMD's own exit status (128 + N when signal N ended it). */
+export async function runRecord(argv: string[]): Promise<number> {
+  const { own, command } = splitAtCommand(argv);
+  const { values, positionals } = parseCommandArgs('record', () => parseArgs({ args: own, strict: true, allowPositionals: true, options: RECORD_OPTIONS }));
+  const [cmd, ...cmdArgs] = [...positionals, ...command];
+  if (cmd === undefined || cmd === '') throw new ApiError('bad-arg', 'record: expected CMD (the program to record); see memscope record --help');
+  const tracePath = resolve(values.output ?? defaultTracePath(cmd));
+  if (values.output === '-') throw new ApiError('bad-arg', 'record: -o - is not supported (standard output belongs to CMD); name a file');
+
+  const shimPath = ensureRecordShim();
+  if (/[\s:]/.test(shimPath)) {
+    throw new ApiError('bad-arg', `record: the shim's path ${quoteUserInput(shimPath)} has a space or colon, which LD_PRELOAD cannot carry; set XDG_CACHE_HOME elsewhere`);
+  }
+  try {
+    closeSync(openSync(tracePath, 'w')); // created empty: the shim writes only into an empty TRACE
+  } catch (err) {
+    throw fileError('write', tracePath, err);
+  }
+  // Child traces are told apart by mtime; the file system's clock granularity is coarser than ours.
+  const startMs = statSync(tracePath).mtimeMs;
+  const exit = await runRecorded(cmd, cmdArgs, { shimPath, tracePath, follow: values.follow === true, addresses: values.addresses === true }).catch((err: unknown) => {
+    rmSync(tracePath, { force: true }); // CMD never ran: leave no empty trace behind
+    throw err;
+  });
+
+  const children = values.follow === true ? listChildTraces(tracePath, startMs) : [];
+  const main = summarizeTrace(tracePath);
+  if (main.sizeBytes === 0 && children.length === 0) {
+    rmSync(tracePath, { force: true });
+    throw new ApiError(
+      'malformed',
+      `record: no malloc call reached the shim: ${quoteUserInput(cmd)} made none, is statically linked, or brings its own allocator (nothing recorded)`,
+    );
+  }
+  const lines = [main.sizeBytes === 0 ? `recorded nothing into ${escapeControlChars(tracePath)} (no malloc call reached it)` : `recorded ${describe(main)} into ${escapeControlChars(tracePath)}`];
+  for (const path of children) lines.push(`recorded ${describe(summarizeTrace(path))} into ${escapeControlChars(path)}`);
+  process.stderr.write(`${lines.join('\n')}\n`);
+  return shellStatusOf(exit);
+}

@@ -1,0 +1,815 @@
+// memscope-record.c: the LD_PRELOAD shim of `memscope record`. Writes every glibc allocator entry point a
+// program calls as memscope-trace 2 (README "memscope record"), in the order the allocator saw them; exec
+// and _exit, which end the image without destructors, flush it first.
+// Source of truth for what each call does: glibc 2.36 malloc/malloc.c (__libc_malloc … __malloc_trim).
+//
+// Rules it keeps: it never allocates (the trace buffer is static, the pointer → id table is mmap'd, output
+// is write(2)); calls it makes itself (dlsym, pthread_setspecific) pass straight through (a thread-local
+// guard); one lock is held around the real call and its record, so the file's order is the allocator's.
+// Configured by the environment `memscope record` sets (MEMSCOPE_RECORD_*); without it, it records nothing.
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#define EXPORT __attribute__((visibility("default")))
+#define TLS __thread __attribute__((tls_model("initial-exec")))
+
+/* ---- the real allocator, found with dlsym(RTLD_NEXT) ---- */
+
+static struct {
+  void *(*malloc)(size_t);
+  void (*free)(void *);
+  void *(*calloc)(size_t, size_t);
+  void *(*realloc)(void *, size_t);
+  void *(*reallocarray)(void *, size_t, size_t);
+  void *(*memalign)(size_t, size_t);
+  int (*posix_memalign)(void **, size_t, size_t);
+  void *(*aligned_alloc)(size_t, size_t);
+  void *(*valloc)(size_t);
+  void *(*pvalloc)(size_t);
+  int (*malloc_trim)(size_t);
+  // Not allocator calls, but the image ends in them without running destructors: the trace is flushed first.
+  int (*execve)(const char *, char *const[], char *const[]);
+  int (*execv)(const char *, char *const[]);
+  int (*execvp)(const char *, char *const[]);
+  int (*execvpe)(const char *, char *const[], char *const[]);
+  int (*fexecve)(int, char *const[], char *const[]);
+  void (*exit_now)(int); // _exit
+} real;
+
+/* 0: not yet, 1: dlsym running (its own calloc/malloc are served from boot_buffer), 2: done. */
+static int resolve_state;
+
+/* dlsym allocates (its error state) before we know the real calloc: a bump allocator over a static
+ * buffer serves those few calls; free ignores its pointers, realloc moves them out. */
+#define BOOT_BYTES (64 * 1024)
+static _Alignas(64) unsigned char boot_buffer[BOOT_BYTES];
+static size_t boot_used;
+
+static int is_boot(const void *p) {
+  return (const unsigned char *)p >= boot_buffer && (const unsigned char *)p < boot_buffer + BOOT_BYTES;
+}
+
+static void *boot_alloc(size_t size) {
+  size_t need = ((size + 15) & ~(size_t)15) + 16; // a 16-byte header holds the size, for realloc
+  size_t at = __atomic_fetch_add(&boot_used, need, __ATOMIC_RELAXED);
+  if (at + need > BOOT_BYTES) return NULL;
+  *(size_t *)(boot_buffer + at) = size;
+  return boot_buffer + at + 16; // static storage is zeroed, so this also serves calloc
+}
+
+static void resolve_real(void) {
+  resolve_state = 1;
+  real.malloc = dlsym(RTLD_NEXT, "malloc");
+  real.free = dlsym(RTLD_NEXT, "free");
+  real.calloc = dlsym(RTLD_NEXT, "calloc");
+  real.realloc = dlsym(RTLD_NEXT, "realloc");
+  real.reallocarray = dlsym(RTLD_NEXT, "reallocarray");
+  real.memalign = dlsym(RTLD_NEXT, "memalign");
+  real.posix_memalign = dlsym(RTLD_NEXT, "posix_memalign");
+  real.aligned_alloc = dlsym(RTLD_NEXT, "aligned_alloc");
+  real.valloc = dlsym(RTLD_NEXT, "valloc");
+  real.pvalloc = dlsym(RTLD_NEXT, "pvalloc");
+  real.malloc_trim = dlsym(RTLD_NEXT, "malloc_trim");
+  real.execve = dlsym(RTLD_NEXT, "execve");
+  real.execv = dlsym(RTLD_NEXT, "execv");
+  real.execvp = dlsym(RTLD_NEXT, "execvp");
+  real.execvpe = dlsym(RTLD_NEXT, "execvpe");
+  real.fexecve = dlsym(RTLD_NEXT, "fexecve");
+  real.exit_now = dlsym(RTLD_NEXT, "_exit");
+  __atomic_store_n(&resolve_state, 2, __ATOMIC_RELEASE);
+}
+
+/* ---- recording state (all of it under `lock`) ---- */
+
+enum { MODE_UNDECIDED, MODE_OFF, MODE_ON, MODE_CLOSED };
+static int mode; // read unlocked on the fast path: it only moves forward, and each op rechecks it locked
+
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static int trace_fd = -1;
+static int follow, with_addresses;
+static char trace_path[4096];
+static pid_t trace_pid; // the process writing the trace: a vfork child shares our memory, but must not close it
+
+static uint64_t op_count;     // a c m r f t x lines written
+static uint64_t next_id;      // ids are never reused: the n-th block the trace names is id n
+static uint32_t thread_count; // threads numbered in order of first appearance, main = 0
+static uint32_t current_tid;  // the thread of the last op written (no `@` line before the first op: thread 0)
+static uint64_t untracked;    // passed through: free/realloc of a block no recorded call returned, calls after `x`
+static uint64_t internal;     // allocator calls made inside the shim's own work (passed through)
+
+static TLS int in_shim;       // set while this thread runs shim code: its allocations are the shim's own
+static TLS uint32_t my_tid1;  // this thread's number + 1 (0: not seen yet)
+static TLS int my_exit_written; // its `x` is in the trace: what it still calls is libc's own cleanup
+
+static pthread_key_t exit_key;
+static int exit_key_ok;
+
+/* ---- output: a fixed buffer flushed with write(2) ---- */
+
+#define OUT_BYTES (1 << 20)
+static char out[OUT_BYTES];
+static size_t out_len;
+
+static void flush_out(void) {
+  size_t done = 0;
+  while (done < out_len && trace_fd >= 0) {
+    ssize_t n = write(trace_fd, out + done, out_len - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) { // disk full, fd closed by the program: stop; the command reports the trace as incomplete
+      mode = MODE_OFF;
+      break;
+    }
+    done += (size_t)n;
+  }
+  out_len = 0;
+}
+
+static int64_t last_flush_ms; // CLOCK_MONOTONIC_COARSE at the last timed flush (end_call)
+
+static int64_t clock_ms(void) {
+  struct timespec now;
+  clock_gettime(CLOCK_MONOTONIC_COARSE, &now);
+  return (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000;
+}
+
+static void put_char(char c) { out[out_len++] = c; }
+
+static void put_str(const char *s) {
+  while (*s) out[out_len++] = *s++;
+}
+
+/* Two digits per division: formatting numbers was the shim's biggest cost after the table lookups. */
+static const char DIGIT_PAIRS[] =
+    "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+    "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+    "8081828384858687888990919293949596979899";
+
+static void put_dec(uint64_t v) {
+  char tmp[20];
+  int n = 20;
+  while (v >= 100) {
+    unsigned pair = (unsigned)(v % 100);
+    v /= 100;
+    n -= 2;
+    memcpy(tmp + n, DIGIT_PAIRS + 2 * pair, 2);
+  }
+  if (v >= 10) {
+    n -= 2;
+    memcpy(tmp + n, DIGIT_PAIRS + 2 * v, 2);
+  } else {
+    tmp[--n] = (char)('0' + v);
+  }
+  memcpy(out + out_len, tmp + n, (size_t)(20 - n));
+  out_len += (size_t)(20 - n);
+}
+
+static void put_hex(uint64_t v) {
+  char tmp[16];
+  int n = 0;
+  do tmp[n++] = "0123456789abcdef"[v & 15]; while ((v >>= 4) != 0);
+  while (n) out[out_len++] = tmp[--n];
+}
+
+/* Room for one op line (the longest, `c ID NMEMB SIZE =HEX`, is under 100 bytes) plus an `@` line. */
+static void reserve_line(void) {
+  if (out_len > OUT_BYTES - 256) flush_out();
+}
+
+/* ---- pointer → id: open addressing with linear probing in mmap'd memory ---- */
+
+struct slot {
+  uintptr_t ptr; // 0: empty
+  uint64_t id;
+};
+static struct slot *table;
+static size_t table_mask; // capacity - 1; capacity is a power of two, kept at most half full
+static unsigned table_bits; // log2(capacity)
+static size_t table_used;
+
+/*
+ * Blocks allocated together lie together, and so do their slots: within a window of capacity × 16 bytes
+ * the home slot is the 16-byte granule's index (cache and TLB friendly: a random hash made the shim's
+ * lookups cache misses, half its cost); windows are scattered by a Fibonacci hash of their number.
+ */
+static size_t home_of(uintptr_t p) {
+  uint64_t granule = (uint64_t)p >> 4; // glibc's blocks are 16-byte aligned
+  return (size_t)((granule + (granule >> table_bits) * 0x9E3779B97F4A7C15ull) & table_mask);
+}
+
+static int table_alloc(size_t capacity) {
+  void *m = mmap(NULL, capacity * sizeof(struct slot), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (m == MAP_FAILED) return -1;
+  madvise(m, capacity * sizeof(struct slot), MADV_HUGEPAGE); // probes land anywhere: spare the TLB
+  table = m;
+  table_mask = capacity - 1;
+  table_bits = (unsigned)__builtin_ctzll((unsigned long long)capacity);
+  return 0;
+}
+
+static void table_put(uintptr_t p, uint64_t id);
+
+static void table_grow(void) {
+  struct slot *old = table;
+  size_t old_capacity = table_mask + 1;
+  if (table_alloc(old_capacity * 2) != 0) {
+    table = old; // keep going at a higher load; probing still ends because an empty slot remains
+    return;
+  }
+  table_used = 0;
+  for (size_t i = 0; i < old_capacity; i++)
+    if (old[i].ptr != 0) table_put(old[i].ptr, old[i].id);
+  munmap(old, old_capacity * sizeof(struct slot));
+}
+
+/* Maps p to id; a p already there was freed behind the shim's back (an untracked call): it is replaced. */
+static void table_put(uintptr_t p, uint64_t id) {
+  if ((table_used + 1) * 2 > table_mask + 1) table_grow();
+  size_t i = home_of(p);
+  while (table[i].ptr != 0 && table[i].ptr != p) i = (i + 1) & table_mask;
+  if (table[i].ptr == 0) table_used++;
+  table[i].ptr = p;
+  table[i].id = id;
+}
+
+/* The slot index of p, or -1. */
+static long table_find(uintptr_t p) {
+  for (size_t i = home_of(p); table[i].ptr != 0; i = (i + 1) & table_mask)
+    if (table[i].ptr == p) return (long)i;
+  return -1;
+}
+
+/* Backward-shift deletion: moves later members of the probe run into the hole, so no tombstones. */
+static void table_remove_at(size_t hole) {
+  size_t j = hole;
+  for (;;) {
+    j = (j + 1) & table_mask;
+    if (table[j].ptr == 0) break;
+    size_t home = home_of(table[j].ptr);
+    // table[j] may move to the hole unless its home lies cyclically in (hole, j].
+    int stays = hole <= j ? (home > hole && home <= j) : (home > hole || home <= j);
+    if (!stays) {
+      table[hole] = table[j];
+      hole = j;
+    }
+  }
+  table[hole].ptr = 0;
+  table_used--;
+}
+
+/* ---- deciding whether this process records, and where ---- */
+
+static void copy_str(char *dst, size_t cap, const char *src) {
+  size_t n = strlen(src);
+  if (n >= cap) n = cap - 1;
+  memcpy(dst, src, n);
+  dst[n] = 0;
+}
+
+/* TRACE.PID, or TRACE.PID.N when an earlier image of this pid (before an exec) holds it. */
+static int open_child_trace(const char *base) {
+  char path[sizeof trace_path];
+  char num[24];
+  for (unsigned n = 1; n < 1000; n++) {
+    copy_str(path, sizeof path - 48, base);
+    size_t len = strlen(path);
+    path[len++] = '.';
+    int k = 0;
+    for (pid_t v = getpid(); v > 0; v /= 10) num[k++] = (char)('0' + v % 10);
+    while (k) path[len++] = num[--k];
+    if (n > 1) {
+      path[len++] = '.';
+      for (unsigned v = n; v > 0; v /= 10) num[k++] = (char)('0' + v % 10);
+      while (k) path[len++] = num[--k];
+    }
+    path[len] = 0;
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    if (fd >= 0 || errno != EEXIST) return fd;
+  }
+  return -1;
+}
+
+/* Moves the trace fd high, out of the way of programs that reuse low descriptors. */
+static int park_fd(int fd) {
+  if (fd < 0) return fd;
+  int high = fcntl(fd, F_DUPFD_CLOEXEC, 512);
+  if (high < 0) return fd;
+  close(fd);
+  return high;
+}
+
+static void write_header(void) {
+  put_str("# memscope-trace 2 cpus=");
+  long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+  put_dec(cpus > 0 ? (uint64_t)cpus : 1);
+  put_str(" brk0=");
+  put_hex((uintptr_t)sbrk(0));
+  if (with_addresses) put_str(" addresses");
+  put_char('\n');
+}
+
+/* Starts a trace on fd: fresh counters and table (a fork child starts its own). */
+static void start_trace(int fd) {
+  trace_fd = park_fd(fd);
+  if (trace_fd < 0 || (table == NULL && table_alloc(1 << 20) != 0)) {
+    mode = MODE_OFF;
+    return;
+  }
+  memset(table, 0, (table_mask + 1) * sizeof(struct slot));
+  table_used = 0;
+  op_count = next_id = untracked = internal = 0;
+  thread_count = current_tid = 0;
+  my_tid1 = 0;
+  out_len = 0;
+  write_header();
+  trace_pid = getpid();
+  mode = MODE_ON;
+  flush_out(); // a non-empty file tells the command a call arrived, even if a signal kills the program later
+  last_flush_ms = clock_ms();
+}
+
+/*
+ * The spawned process (its parent is MEMSCOPE_RECORD_PARENT) writes TRACE, which `memscope record` created
+ * empty; a later image of it (after exec) finds TRACE taken and counts as a child. Children record only
+ * with MEMSCOPE_RECORD_FOLLOW=1, into TRACE.PID. Called under the lock at the first call with environ set.
+ */
+static void decide(void) {
+  const char *path = getenv("MEMSCOPE_RECORD_TRACE");
+  const char *parent = getenv("MEMSCOPE_RECORD_PARENT");
+  if (path == NULL || parent == NULL) {
+    mode = MODE_OFF;
+    return;
+  }
+  copy_str(trace_path, sizeof trace_path, path);
+  const char *f = getenv("MEMSCOPE_RECORD_FOLLOW");
+  const char *a = getenv("MEMSCOPE_RECORD_ADDRESSES");
+  follow = f != NULL && f[0] == '1';
+  with_addresses = a != NULL && a[0] == '1';
+  long parent_pid = strtol(parent, NULL, 10);
+  if (getppid() == parent_pid) {
+    int fd = open(trace_path, O_WRONLY | O_CLOEXEC);
+    struct stat st;
+    if (fd >= 0 && fstat(fd, &st) == 0 && st.st_size == 0) {
+      start_trace(fd);
+      return;
+    }
+    if (fd >= 0) close(fd);
+  }
+  if (follow) start_trace(open_child_trace(trace_path));
+  else mode = MODE_OFF;
+}
+
+/* ---- threads: numbering, `@` lines, exits ---- */
+
+/*
+ * glibc's start_thread runs a thread's TSD destructors (up to PTHREAD_DESTRUCTOR_ITERATIONS = 4 rounds,
+ * another round only when a destructor set a value again), then __libc_thread_freeres, whose last step
+ * tcache_thread_shutdown flushes the tcache and detaches the arena. We re-arm the key for every round and
+ * write `x` in the last, so frees by other keys' destructors come before it. Frees libc itself makes in
+ * __libc_thread_freeres (a thread's strerror/dlerror/resolver buffers) come after `x`: they pass through
+ * unrecorded and count as untracked. See glibc 2.36 nptl/pthread_create.c start_thread, nptl/nptl_deallocate_tsd.c.
+ */
+#define TSD_ROUNDS 4
+
+static void on_thread_exit(void *value) {
+  uintptr_t round = (uintptr_t)value;
+  if (round < TSD_ROUNDS) {
+    pthread_setspecific(exit_key, (void *)(round + 1));
+    return;
+  }
+  in_shim = 1;
+  pthread_mutex_lock(&lock);
+  if (mode == MODE_ON && my_tid1 != 0) {
+    reserve_line();
+    put_str("x ");
+    put_dec(my_tid1 - 1);
+    put_char('\n');
+    op_count++;
+  }
+  my_exit_written = 1;
+  pthread_mutex_unlock(&lock);
+  in_shim = 0;
+}
+
+/* Numbers the calling thread on its first op and writes `@ TID` when the thread changes. */
+static void enter_thread(void) {
+  if (my_tid1 == 0) {
+    my_tid1 = ++thread_count;
+    if (exit_key_ok) pthread_setspecific(exit_key, (void *)1);
+  }
+  if (my_tid1 - 1 != current_tid) {
+    current_tid = my_tid1 - 1;
+    put_str("@ ");
+    put_dec(current_tid);
+    put_char('\n');
+  }
+}
+
+/* ---- entering and leaving a call ---- */
+
+/* True when this call is recorded: then the lock is held and in_shim set; end_call releases both. */
+static int begin_call(void) {
+  if (in_shim) {
+    if (mode == MODE_ON) __atomic_fetch_add(&internal, 1, __ATOMIC_RELAXED);
+    return 0;
+  }
+  if (mode == MODE_OFF || mode == MODE_CLOSED) return 0;
+  in_shim = 1;
+  pthread_mutex_lock(&lock);
+  if (mode == MODE_UNDECIDED && environ != NULL) decide(); // ld.so may call malloc before libc sets environ
+  if (mode != MODE_ON || my_exit_written) {
+    if (my_exit_written) untracked++; // __libc_thread_freeres freeing a thread's strerror/dlerror buffers
+    pthread_mutex_unlock(&lock);
+    in_shim = 0;
+    return 0;
+  }
+  reserve_line();
+  enter_thread();
+  return 1;
+}
+
+/*
+ * A signal that kills the program loses what is still buffered. A program calling slowly would keep its calls
+ * there for minutes, so an op also flushes when the last flush is FLUSH_EVERY_MS old (CLOCK_MONOTONIC_COARSE
+ * is a vDSO read, a few ns). What a program did after its last op before the signal is still lost.
+ */
+#define FLUSH_EVERY_MS 200
+
+static void flush_if_due(void) {
+  int64_t now = clock_ms();
+  if (now - last_flush_ms < FLUSH_EVERY_MS) return;
+  last_flush_ms = now;
+  flush_out();
+}
+
+static void end_call(void) {
+  flush_if_due();
+  pthread_mutex_unlock(&lock);
+  in_shim = 0;
+}
+
+static void put_result(const void *p) {
+  if (!with_addresses) return;
+  put_str(" =");
+  put_hex((uintptr_t)p);
+}
+
+/* A fresh id for block p (NULL gets an id too: the trace shows the failed call). */
+static uint64_t name_block(const void *p) {
+  uint64_t id = next_id++;
+  if (p != NULL) table_put((uintptr_t)p, id);
+  return id;
+}
+
+static void ensure_real(void) {
+  if (__atomic_load_n(&resolve_state, __ATOMIC_ACQUIRE) != 2) resolve_real();
+}
+
+static int resolving(void) { return __atomic_load_n(&resolve_state, __ATOMIC_ACQUIRE) == 1; }
+
+/* ---- the entry points ---- */
+
+EXPORT void *malloc(size_t size) {
+  if (resolving()) return boot_alloc(size);
+  ensure_real();
+  if (!begin_call()) return real.malloc(size);
+  void *p = real.malloc(size);
+  put_str("a ");
+  put_dec(name_block(p));
+  put_char(' ');
+  put_dec(size);
+  put_result(p);
+  put_char('\n');
+  op_count++;
+  end_call();
+  return p;
+}
+
+EXPORT void *calloc(size_t nmemb, size_t size) {
+  if (resolving()) return boot_alloc(nmemb * size);
+  ensure_real();
+  if (!begin_call()) return real.calloc(nmemb, size);
+  void *p = real.calloc(nmemb, size);
+  put_str("c ");
+  put_dec(name_block(p));
+  put_char(' ');
+  put_dec(nmemb);
+  put_char(' ');
+  put_dec(size);
+  put_result(p);
+  put_char('\n');
+  op_count++;
+  end_call();
+  return p;
+}
+
+/* free(NULL) returns before glibc looks at anything, so it is not an op. */
+EXPORT void free(void *p) {
+  if (p == NULL || is_boot(p)) return;
+  ensure_real();
+  if (!begin_call()) {
+    real.free(p);
+    return;
+  }
+  long at = table_find((uintptr_t)p);
+  real.free(p);
+  if (at < 0) {
+    untracked++;
+  } else {
+    put_str("f ");
+    put_dec(table[at].id);
+    put_char('\n');
+    op_count++;
+    table_remove_at((size_t)at);
+  }
+  end_call();
+}
+
+/* realloc and reallocarray (after its overflow check): `r ID SIZE`, the result keeps the id. */
+static void *record_realloc(void *old, size_t size) {
+  long at = old == NULL ? -1 : table_find((uintptr_t)old);
+  void *p = real.realloc(old, size);
+  if (old != NULL && at < 0) { // a block the trace never named: its successor stays unnamed too
+    untracked++;
+    return p;
+  }
+  uint64_t id;
+  if (old == NULL) {
+    id = name_block(p);
+  } else {
+    id = table[at].id;
+    // glibc frees old for size 0 (REALLOC_ZERO_BYTES_FREES) and on success; on failure old stays
+    if (size == 0 || p != NULL) {
+      table_remove_at((size_t)at);
+      if (p != NULL) table_put((uintptr_t)p, id);
+    }
+  }
+  put_str("r ");
+  put_dec(id);
+  put_char(' ');
+  put_dec(size);
+  put_result(p);
+  put_char('\n');
+  op_count++;
+  return p;
+}
+
+static void *boot_realloc(void *old, size_t size) {
+  size_t had = *(size_t *)((unsigned char *)old - 16);
+  void *p = malloc(size);
+  if (p != NULL) memcpy(p, old, had < size ? had : size);
+  return p;
+}
+
+EXPORT void *realloc(void *old, size_t size) {
+  if (resolving()) return boot_alloc(size);
+  ensure_real();
+  if (old != NULL && is_boot(old)) return boot_realloc(old, size);
+  if (!begin_call()) return real.realloc(old, size);
+  void *p = record_realloc(old, size);
+  end_call();
+  return p;
+}
+
+EXPORT void *reallocarray(void *old, size_t nmemb, size_t size) {
+  size_t bytes;
+  if (__builtin_mul_overflow(nmemb, size, &bytes)) { // glibc returns ENOMEM before calling realloc
+    errno = ENOMEM;
+    return NULL;
+  }
+  return realloc(old, bytes);
+}
+
+/* memalign, posix_memalign, aligned_alloc, valloc and pvalloc all reach glibc's _mid_memalign. */
+static void put_memalign(const void *p, size_t align, size_t size) {
+  put_str("m ");
+  put_dec(name_block(p));
+  put_char(' ');
+  put_dec(align);
+  put_char(' ');
+  put_dec(size);
+  put_result(p);
+  put_char('\n');
+  op_count++;
+}
+
+EXPORT void *memalign(size_t align, size_t size) {
+  ensure_real();
+  if (!begin_call()) return real.memalign(align, size);
+  void *p = real.memalign(align, size);
+  put_memalign(p, align, size);
+  end_call();
+  return p;
+}
+
+EXPORT void *aligned_alloc(size_t align, size_t size) {
+  ensure_real();
+  if (!begin_call()) return real.aligned_alloc(align, size);
+  void *p = real.aligned_alloc(align, size);
+  put_memalign(p, align, size);
+  end_call();
+  return p;
+}
+
+/* glibc refuses a bad alignment with EINVAL before allocating: not an op. */
+EXPORT int posix_memalign(void **result, size_t align, size_t size) {
+  ensure_real();
+  int bad = align % sizeof(void *) != 0 || align == 0 || ((align / sizeof(void *)) & (align / sizeof(void *) - 1)) != 0;
+  if (bad || !begin_call()) return real.posix_memalign(result, align, size);
+  int rc = real.posix_memalign(result, align, size);
+  put_memalign(rc == 0 ? *result : NULL, align, size);
+  end_call();
+  return rc;
+}
+
+EXPORT void *valloc(size_t size) {
+  ensure_real();
+  if (!begin_call()) return real.valloc(size);
+  void *p = real.valloc(size);
+  put_memalign(p, (size_t)getpagesize(), size);
+  end_call();
+  return p;
+}
+
+/*
+ * pvalloc asks _mid_memalign for SIZE rounded up to pages. glibc 2.36 rounds with `& -(pagesize - 1)`,
+ * which keeps bit 0 (pvalloc(4096) asks for 4097 bytes), but request2size gives both the same chunk.
+ */
+EXPORT void *pvalloc(size_t size) {
+  ensure_real();
+  if (!begin_call()) return real.pvalloc(size);
+  void *p = real.pvalloc(size);
+  size_t page = (size_t)getpagesize();
+  put_memalign(p, page, (size + page - 1) & ~(page - 1));
+  end_call();
+  return p;
+}
+
+EXPORT int malloc_trim(size_t pad) {
+  ensure_real();
+  if (!begin_call()) return real.malloc_trim(pad);
+  int rc = real.malloc_trim(pad);
+  put_str("t ");
+  put_dec(pad);
+  put_char('\n');
+  op_count++;
+  end_call();
+  return rc;
+}
+
+/* ---- process life: fork, exit ---- */
+
+static void before_fork(void) {
+  in_shim = 1;
+  pthread_mutex_lock(&lock);
+}
+
+static void after_fork_parent(void) {
+  pthread_mutex_unlock(&lock);
+  in_shim = 0;
+}
+
+/* The child inherits the parent's unflushed buffer and fd: it drops both, and starts its own trace with --follow. */
+static void after_fork_child(void) {
+  pthread_mutex_init(&lock, NULL);
+  int was_on = mode == MODE_ON;
+  if (trace_fd >= 0) close(trace_fd);
+  trace_fd = -1;
+  out_len = 0;
+  mode = MODE_OFF;
+  if (was_on && follow) start_trace(open_child_trace(trace_path));
+  in_shim = 0;
+}
+
+__attribute__((constructor)) static void record_init(void) {
+  in_shim = 1;
+  ensure_real();
+  exit_key_ok = pthread_key_create(&exit_key, on_thread_exit) == 0;
+  pthread_atfork(before_fork, after_fork_parent, after_fork_child);
+  in_shim = 0;
+}
+
+/* The closing line the command reads its counts from (the last one counts: an exec that failed writes one too). */
+static void write_end_line(void) {
+  reserve_line();
+  put_str("# end ops=");
+  put_dec(op_count);
+  put_str(" threads=");
+  put_dec(thread_count);
+  put_str(" untracked=");
+  put_dec(untracked);
+  put_str(" internal=");
+  put_dec(internal);
+  put_char('\n');
+  flush_out();
+}
+
+/* Ends the trace; later calls (other threads, libc's own exit) pass through. */
+static void close_trace(void) {
+  int was_in_shim = in_shim;
+  in_shim = 1;
+  pthread_mutex_lock(&lock);
+  if (mode == MODE_ON && getpid() == trace_pid) {
+    write_end_line();
+    mode = MODE_CLOSED;
+  }
+  pthread_mutex_unlock(&lock);
+  in_shim = was_in_shim;
+}
+
+__attribute__((destructor)) static void record_fini(void) { close_trace(); }
+
+/* _exit skips destructors: without this a fork child's calls would die in the buffer. */
+EXPORT void _exit(int status) {
+  ensure_real();
+  close_trace();
+  real.exit_now(status);
+  __builtin_unreachable();
+}
+
+EXPORT void _Exit(int status) { _exit(status); }
+
+/* ---- exec: the image is replaced without destructors, so the trace is flushed and closed first ---- */
+
+/* Writes the closing line and flushes; recording goes on, as the exec may fail (the last `# end` counts). */
+static void flush_before_exec(void) {
+  in_shim = 1;
+  pthread_mutex_lock(&lock);
+  if (mode == MODE_ON && getpid() == trace_pid) write_end_line();
+  pthread_mutex_unlock(&lock);
+  in_shim = 0;
+}
+
+EXPORT int execve(const char *path, char *const argv[], char *const envp[]) {
+  ensure_real();
+  flush_before_exec();
+  return real.execve(path, argv, envp);
+}
+
+EXPORT int execv(const char *path, char *const argv[]) {
+  ensure_real();
+  flush_before_exec();
+  return real.execv(path, argv);
+}
+
+EXPORT int execvp(const char *file, char *const argv[]) {
+  ensure_real();
+  flush_before_exec();
+  return real.execvp(file, argv);
+}
+
+EXPORT int execvpe(const char *file, char *const argv[], char *const envp[]) {
+  ensure_real();
+  flush_before_exec();
+  return real.execvpe(file, argv, envp);
+}
+
+EXPORT int fexecve(int fd, char *const argv[], char *const envp[]) {
+  ensure_real();
+  flush_before_exec();
+  return real.fexecve(fd, argv, envp);
+}
+
+/* execl, execle, execlp: the argument list gathered on the stack (no allocation), then the v form. */
+#define GATHER_ARGS(first, argv, ap)                    \
+  size_t argc_ = 1;                                     \
+  va_start(ap, first);                                  \
+  while (va_arg(ap, char *) != NULL) argc_++;           \
+  va_end(ap);                                           \
+  char *argv[argc_ + 1];                                \
+  argv[0] = (char *)(first);                            \
+  va_start(ap, first);                                  \
+  for (size_t i_ = 1; i_ <= argc_; i_++) argv[i_] = va_arg(ap, char *)
+
+EXPORT int execl(const char *path, const char *arg, ...) {
+  va_list ap;
+  GATHER_ARGS(arg, argv, ap);
+  va_end(ap);
+  return execv(path, argv);
+}
+
+EXPORT int execlp(const char *file, const char *arg, ...) {
+  va_list ap;
+  GATHER_ARGS(arg, argv, ap);
+  va_end(ap);
+  return execvp(file, argv);
+}
+
+EXPORT int execle(const char *path, const char *arg, ...) {
+  va_list ap;
+  GATHER_ARGS(arg, argv, ap);
+  char *const *envp = va_arg(ap, char *const *); // after the NULL that ends the arguments
+  va_end(ap);
+  return execve(path, argv, envp);
+}

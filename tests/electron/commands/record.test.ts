@@ -1,0 +1,291 @@
+// `memscope record` on real programs: C subjects whose calls are known (tests/harness/record-*.c) must be
+// recorded op for op, threads and their exits included; python3 end to end; status, refusals and usage errors.
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import { buildHarness } from '../../helpers/c-build.js';
+import { assertOneLineError, runMemscope, type CliResult } from '../../helpers/cli.js';
+import { oracleMissing, requireOracle } from '../../helpers/oracles.js';
+import { CLI_PATH } from '../../helpers/paths.js';
+import { assertProjectParserAgrees, checkRecording, opLines, readRecordedTrace } from './record-trace.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'memscope-record-'));
+/** A cache of this file's own, so the first run builds the shim as a user's first run would. */
+const cacheHome = join(dir, 'cache');
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+/** `memscope record ARGS…` with this file's shim cache (and env overrides), in cwd. */
+function record(args: string[], env: NodeJS.ProcessEnv = {}, cwd = dir): CliResult {
+  const r = spawnSync(process.execPath, [CLI_PATH, 'record', ...args], {
+    encoding: 'utf8',
+    timeout: 120_000,
+    cwd,
+    env: { ...process.env, XDG_CACHE_HOME: cacheHome, ...env },
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+let traceCount = 0;
+const newTracePath = () => join(dir, `t${traceCount++}.trace`);
+
+/** record-sequence.c's calls, as its comments spell them. */
+const SEQUENCE = ['a 0 100', 'c 1 3 40', 'r 0 5000', 'f 1', 'a 2 0', 'r 2 0', 'r 3 24', 'a 4 200000', 'f 4', 't 64', 'f 3', 'f 0'];
+
+describe('memscope record: a known single-threaded sequence', () => {
+  const subject = buildHarness('record-sequence.c');
+
+  test('the trace is exactly what the program did, op for op; its exit status (3) passes through', () => {
+    const trace = newTracePath();
+    const r = record(['-o', trace, subject]);
+    assert.equal(r.code, 3, r.stderr);
+    assert.equal(r.stdout, '');
+    assert.equal(r.stderr, `recorded ${SEQUENCE.length} ops on 1 thread into ${trace}\n`);
+    const t = readRecordedTrace(trace);
+    assert.deepEqual(opLines(t), SEQUENCE);
+    assert.ok(t.ops.every((op) => op.tid === 0));
+    assert.equal(checkRecording(t), 1);
+    assert.equal(t.header.addresses, false);
+    assert.equal(t.header.cpus, Number(spawnSync('getconf', ['_NPROCESSORS_ONLN'], { encoding: 'utf8' }).stdout.trim()));
+  });
+
+  test('without -o the trace is memscope-CMD-TIME.trace in the current folder', () => {
+    const here = mkdtempSync(join(dir, 'cwd-'));
+    const r = record([subject], {}, here);
+    assert.equal(r.code, 3, r.stderr);
+    const [name = '', ...more] = readdirSync(here);
+    assert.deepEqual(more, []);
+    assert.match(name, /^memscope-record-sequence-[0-9a-f]{12}-\d{8}T\d{6}\.trace$/);
+    assert.equal(r.stderr, `recorded ${SEQUENCE.length} ops on 1 thread into ${join(here, name)}\n`);
+  });
+
+  test('the shim is built once into $XDG_CACHE_HOME/memscope, keyed by its source, with no temp file left', () => {
+    const built = readdirSync(join(cacheHome, 'memscope'));
+    assert.equal(built.length, 1, built.join(' '));
+    assert.match(built[0] ?? '', /^memscope-record-[0-9a-f]{16}\.so$/);
+  });
+
+  test('--addresses: each a/c/m/r line carries what glibc returned (=0 for realloc(p, 0)), the first block just past the tcache at brk0', () => {
+    const trace = newTracePath();
+    assert.equal(record(['--addresses', '-o', trace, subject]).code, 3);
+    const t = readRecordedTrace(trace);
+    assert.equal(t.header.addresses, true);
+    assert.deepEqual(opLines(t), SEQUENCE);
+    const byLine = new Map(t.ops.map((op) => [op.text, op.address]));
+    // glibc 2.36 tcache_init takes the heap's first chunk (0x290 bytes); the first malloc follows it, +16 for its header.
+    const heapStart = (t.header.brk0 + 15n) & ~15n;
+    assert.equal(byLine.get('a 0 100'), heapStart + 0x290n + 0x10n);
+    assert.equal(byLine.get('r 2 0'), 0n);
+    const big = byLine.get('a 4 200000') ?? 0n;
+    assert.ok(big > t.header.brk0 + (1n << 30n) || big < t.header.brk0, 'a 200000-byte block is mmapped, outside the brk heap');
+    for (const op of t.ops) if (op.address !== null && op.address !== 0n) assert.equal(op.address % 16n, 0n, op.text);
+    assertProjectParserAgrees(trace, t);
+  });
+
+  test('a signal ends the program before exit(): status 128+15, the trace flagged incomplete', () => {
+    const trace = newTracePath();
+    const r = record(['-o', trace, subject, 'term']);
+    assert.equal(r.code, 128 + 15, r.stderr);
+    assert.match(r.stderr, /^recorded 0 ops on 0 threads \(incomplete: no closing line, so the program ended without exit\(\)/);
+    assert.equal(readRecordedTrace(trace).end, null);
+  });
+
+  test('a static binary is refused in one line, exit 1, and no trace is left', { skip: !existsSync('/usr/lib/x86_64-linux-gnu/libc.a') && 'needs libc.a (libc6-dev) for gcc -static' }, () => {
+    const trace = newTracePath();
+    const r = record(['-o', trace, buildHarness('record-sequence.c', ['-static'])]);
+    assertOneLineError(r, 1, /^memscope: record: no malloc call reached the shim: ".*record-sequence.*" made none, is statically linked, or brings its own allocator/);
+    assert.equal(existsSync(trace), false);
+  });
+});
+
+describe('memscope record → memscope sim malloc', () => {
+  test('a recorded churn replays exactly: the glibc model puts every block at the offset from brk0 where glibc put it', () => {
+    const trace = newTracePath();
+    assert.equal(record(['--addresses', '-o', trace, buildHarness('record-replayable.c'), '20000']).code, 0);
+    const t = readRecordedTrace(trace);
+    const sim = runMemscope(['sim', 'malloc', '--format', 'jsonl', trace]);
+    assert.equal(sim.code, 0, sim.stderr);
+    const rows = sim.stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as { i: number; region?: string; offset?: number | null });
+    assert.equal(rows.length, t.ops.length);
+    let heapOps = 0;
+    let mmapOps = 0;
+    for (const [i, op] of t.ops.entries()) {
+      const row = rows[i]!;
+      if (op.address === null || op.address === 0n) continue;
+      const where = `op ${i} (${op.text} =${op.address.toString(16)}): ${JSON.stringify(row)}`;
+      if (row.region === 'heap') {
+        heapOps++;
+        assert.equal(BigInt(row.offset ?? -1), op.address - t.header.brk0, where);
+      } else {
+        mmapOps++;
+        assert.equal(row.region, 'mmap', where);
+        assert.ok(op.address < t.header.brk0 || op.address > t.header.brk0 + (1n << 32n), where);
+      }
+    }
+    assert.ok(heapOps > 10_000 && mmapOps > 10, `heap ${heapOps}, mmap ${mmapOps}`);
+  });
+});
+
+describe('memscope record: every entry point', () => {
+  test('memalign, posix_memalign, aligned_alloc, valloc (4096), pvalloc (rounded to pages), calloc, reallocarray, malloc_trim; refused calls are not ops', () => {
+    const trace = newTracePath();
+    const r = record(['-o', trace, buildHarness('record-aligned.c')]);
+    assert.equal(r.code, 0, r.stderr);
+    const t = readRecordedTrace(trace);
+    assertProjectParserAgrees(trace, t);
+    assert.deepEqual(opLines(t), ['m 0 64 100', 'm 1 256 1000', 'm 2 128 256', 'm 3 4096 10', 'm 4 4096 8192', 'c 5 10 10', 'r 5 200', 'f 0', 'f 1', 'f 2', 'f 3', 'f 4', 'f 5', 't 0']);
+    checkRecording(t);
+  });
+});
+
+describe('memscope record: threads', () => {
+  const BLOCKS = 300;
+
+  // 10 pairs: 21 threads, more than glibc's 8 arenas per core here, so arenas are shared and reused.
+  for (const PAIRS of [3, 10]) test(`${PAIRS} producer/consumer pairs: every block freed on another thread, threads numbered in order, each exit after its last op`, () => {
+    const trace = newTracePath();
+    const r = record(['-o', trace, buildHarness('record-threads.c', ['-pthread']), String(PAIRS), String(BLOCKS)]);
+    assert.equal(r.code, 0, r.stderr);
+    const t = readRecordedTrace(trace);
+    const threads = checkRecording(t);
+    assertProjectParserAgrees(trace, t);
+    assert.equal(threads, 1 + 2 * PAIRS);
+    assert.match(r.stderr, new RegExp(`^recorded ${t.ops.length} ops on ${threads} threads into `));
+    const allocatedOn = new Map<number, number>();
+    for (let k = 0; k < PAIRS; k++) {
+      const blocks = t.ops.filter((op) => op.kind === 'a' && op.args[1] === 1000 + k);
+      assert.equal(blocks.length, BLOCKS, `pair ${k}'s blocks`);
+      assert.equal(new Set(blocks.map((op) => op.tid)).size, 1, `pair ${k}: one producer`);
+      for (const op of blocks) allocatedOn.set(op.args[0]!, op.tid);
+    }
+    const crossFrees = t.ops.filter((op) => op.kind === 'f' && allocatedOn.has(op.args[0]!));
+    assert.equal(crossFrees.length, PAIRS * BLOCKS);
+    for (const op of crossFrees) assert.notEqual(op.tid, allocatedOn.get(op.args[0]!), `f ${op.args[0]} on its producer's thread`);
+    const exits = t.ops.filter((op) => op.kind === 'x').map((op) => op.tid);
+    assert.deepEqual([...exits].sort((a, b) => a - b), Array.from({ length: 2 * PAIRS }, (_, i) => i + 1), 'every worker thread exits once, main never');
+  });
+});
+
+describe('memscope record: a thread exit', () => {
+  test("a TSD destructor's free comes before the thread's x; libc's own cleanup after it passes through, counted untracked", () => {
+    const trace = newTracePath();
+    const r = record(['-o', trace, buildHarness('record-thread-exit.c', ['-pthread'])]);
+    assert.equal(r.code, 0, r.stderr);
+    const t = readRecordedTrace(trace);
+    assert.equal(checkRecording(t), 2, 'main and the worker, no third thread made of its leftovers');
+    const worker = t.ops.filter((op) => op.tid === 1);
+    const block = worker.find((op) => op.text.startsWith('a ') && op.args[1] === 4321);
+    assert.ok(block, 'the worker mallocs 4321 bytes');
+    const freed = worker.findIndex((op) => op.text === `f ${block.args[0]}`);
+    assert.ok(freed >= 0 && freed < worker.length - 1, 'its destructor frees the block on the worker');
+    assert.equal(worker.at(-1)?.text, 'x 1', "the worker's last op is its exit");
+    assert.ok((t.end?.untracked ?? 0) >= 1, "the strerror buffer's free, after x");
+  });
+});
+
+describe('memscope record: fork and exec', () => {
+  const subject = buildHarness('record-fork.c');
+  const sizesOf = (path: string) => readRecordedTrace(path).ops.map((op) => op.text);
+
+  test('without --follow only the process itself is recorded', () => {
+    const trace = newTracePath();
+    const r = record(['-o', trace, subject]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(sizesOf(trace), ['a 0 1111', 'a 1 4444']);
+    assert.deepEqual(readdirSync(dir).filter((n) => n.startsWith(`${trace.split('/').at(-1)}.`)), []);
+  });
+
+  test('--follow: the fork child into TRACE.PID, its exec\'d image into TRACE.PID.2, each a trace of its own', () => {
+    const trace = newTracePath();
+    const r = record(['--follow', '-o', trace, subject]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(sizesOf(trace), ['a 0 1111', 'a 1 4444']);
+    const children = readdirSync(dir).filter((n) => n.startsWith(`${trace.split('/').at(-1)}.`)).sort();
+    assert.equal(children.length, 2, children.join(' '));
+    const [forked = '', execd = ''] = children;
+    assert.match(execd, new RegExp(`^${forked.replaceAll('.', '\\.')}\\.2$`));
+    assert.deepEqual(sizesOf(join(dir, forked)), ['a 0 2222']);
+    assert.deepEqual(sizesOf(join(dir, execd)), ['a 0 3333']);
+    assert.equal(r.stderr.split('\n').filter((l) => l.startsWith('recorded ')).length, 3, r.stderr);
+  });
+});
+
+describe('memscope record: python3 end to end', { skip: oracleMissing('python3') }, () => {
+  test('a threaded json round trip: its output untouched, the trace consistent, threads and their exits recorded', () => {
+    const python = requireOracle('python3');
+    const script = [
+      'import json, threading',
+      'def work(): json.loads(json.dumps([{"k": str(i), "v": [i] * 20} for i in range(300)]))',
+      'ts = [threading.Thread(target=work) for _ in range(3)]',
+      '[t.start() for t in ts]; [t.join() for t in ts]',
+      'print("done", flush=True)',
+    ].join('\n');
+    const trace = newTracePath();
+    // PYTHONMALLOC=malloc: every object through malloc, not only those pymalloc's arenas pass on
+    const r = record(['-o', trace, python, '-c', script], { PYTHONMALLOC: 'malloc' });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, 'done\n');
+    const t = readRecordedTrace(trace);
+    const threads = checkRecording(t);
+    assertProjectParserAgrees(trace, t);
+    assert.ok(threads >= 4, `threads: ${threads}`);
+    assert.ok(t.ops.length > 100_000, `ops: ${t.ops.length}`);
+    // Thread.join returns when the thread's Python state is released, before its TSD destructors: the
+    // process may exit (closing the trace) while a worker is still on its way out, so its `x` may be missing.
+    const exits = t.ops.filter((op) => op.kind === 'x').map((op) => op.tid);
+    assert.ok(exits.length >= 1 && exits.every((tid) => tid >= 1), `worker exits: ${exits.join(' ')}`);
+    assert.equal(t.end?.untracked, 0);
+  });
+});
+
+describe('memscope record: signals', { skip: oracleMissing('python3') }, () => {
+  test('SIGTERM to memscope reaches CMD; memscope reports what the shim flushed (a call 200 ms after the last flush flushes), status 128+15', async () => {
+    const trace = newTracePath();
+    // Start-up's calls fill far less than the buffer; the bytearray's malloc, 0.4 s later, flushes them.
+    const script = 'import time\ntime.sleep(0.4)\nb = bytearray(100000)\nprint("ready", flush=True)\ntime.sleep(60)';
+    const child = spawn(process.execPath, [CLI_PATH, 'record', '-o', trace, requireOracle('python3'), '-c', script], {
+      env: { ...process.env, XDG_CACHE_HOME: cacheHome },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const [first] = (await once(child.stdout, 'data')) as [Buffer];
+    assert.match(first.toString(), /^r/); // python is up (its line may come in pieces)
+    child.kill('SIGTERM');
+    const [code] = (await once(child, 'close')) as [number | null];
+    assert.equal(code, 128 + 15, stderr);
+    const counted = /^recorded (\d+) ops on 1 thread \(incomplete: /.exec(stderr);
+    assert.ok(counted, stderr);
+    assert.ok(Number(counted[1]) > 1000, `python's start-up calls are in the trace: ${counted[1]}`);
+  });
+});
+
+describe('memscope record: usage and failures', () => {
+  test('bad usage exits 2 in one line: no CMD, an unknown option, -o without a value, -o -', () => {
+    assertOneLineError(record([]), 2, /record: expected CMD/);
+    assertOneLineError(record(['--bogus', 'ls']), 2, /record: Unknown option "--bogus"/);
+    assertOneLineError(record(['-o']), 2, /record: .*-o/);
+    assertOneLineError(record(['-o', '-', 'ls']), 2, /record: -o - is not supported/);
+  });
+
+  test("CMD's own options stay CMD's: memscope's end at CMD", () => {
+    const trace = newTracePath();
+    const r = record(['-o', trace, buildHarness('record-sequence.c'), '-o', '--bogus']);
+    assert.equal(r.code, 128 + 15, r.stderr); // any argument makes the subject end by SIGTERM
+  });
+
+  test('a CMD that does not exist, an unwritable TRACE: one line, exit 1', () => {
+    const trace = newTracePath();
+    assertOneLineError(record(['-o', trace, join(dir, 'no-such-program')]), 1, /cannot run ".*no-such-program": no such file/);
+    assert.equal(existsSync(trace), false, 'no empty trace is left');
+    assertOneLineError(record(['-o', join(dir, 'no-such-dir', 't.trace'), '/bin/true']), 1, /cannot write ".*t\.trace": no such file/);
+  });
+
+  test('no C compiler on PATH: one line naming cc, exit 1', () => {
+    const r = record(['-o', newTracePath(), buildHarness('record-sequence.c')], { PATH: join(dir, 'empty-bin'), XDG_CACHE_HOME: join(dir, 'fresh-cache') });
+    assertOneLineError(r, 1, /^memscope: record: no C compiler: cc is not on PATH/);
+  });
+});
