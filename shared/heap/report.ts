@@ -27,6 +27,15 @@ export interface ArenaReport {
   free: FreeTotals;
   /** Chunk space of each heap, hex [start, end). */
   heaps: { start: string; end: string }[];
+  /** With --chunks: every chunk in address order, top last. */
+  chunks?: ChunkRow[];
+}
+
+/** One chunk for --chunks: its address (hex), chunksize() and state (in_use, the free list it is on, or top). */
+export interface ChunkRow {
+  address: string;
+  size: number;
+  state: string;
 }
 
 /** glibc's struct mallinfo2, field for field. */
