@@ -60,6 +60,8 @@ export interface TrimPrediction {
   top_bytes: number;
   /** What malloc_trim(0) would return: 1 when it releases anything (resident or not). */
   result: 0 | 1;
+  /** The same per arena, in arena order (a thread arena's top is never trimmed by malloc_trim: only its free chunks). */
+  arenas: { index: number; releasable_bytes: number }[];
   /** Arenas the model cannot hold (several heaps): not counted, so releasable_bytes is a lower bound when any. */
   skipped_arenas: number[];
 }

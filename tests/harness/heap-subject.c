@@ -68,6 +68,7 @@ static void build_heap(void) {
   for (int i = 1; i < 64; i += 2) free(f[i]);       /* 7 to tcache 0x110, 25 to unsorted */
   keep[k++] = malloc(9000); /* from top; sorts unsorted: 0x210 and 0x110 chunks to smallbins, 4000 to a largebin */
   for (int i = 0; i < 9; i++) free(s[i]);           /* 7 to tcache 0x20, 2 to the fastbin */
+  memset(unsorted, 1, 12000);                       /* resident: malloc_trim has whole pages to give back */
   free(unsorted);                                   /* unsorted (under 64 KiB: no consolidation) */
   for (int i = 0; i < 64; i += 2) keep[k++] = f[i];
   sink = keep[k - 1];

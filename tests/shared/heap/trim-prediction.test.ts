@@ -36,6 +36,9 @@ describe('trim.releasable_bytes', () => {
       try {
         const report = readHeapJson(subject.pid);
         assert.deepEqual(report.trim.skipped_arenas, []);
+        assert.deepEqual(report.trim.arenas.map((a) => a.index), report.arenas.map((a) => a.index));
+        assert.equal(report.trim.arenas.reduce((sum, a) => sum + a.releasable_bytes, 0), report.trim.releasable_bytes);
+        if (args[0] !== '0' && args.length > 0) assert.ok(report.trim.arenas.slice(1).every((a) => a.releasable_bytes > 0), 'each thread arena has a 12000-byte unsorted chunk with a resident page');
         const before = heapRssBytes(subject.pid, report);
         const answer = await subject.ask('trim');
         const after = heapRssBytes(subject.pid, report);
