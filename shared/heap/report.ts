@@ -81,7 +81,7 @@ export interface HeapExplain {
   private_dirty_bytes: number;
   /** Bodies of chunks in use (handed to the program). */
   live: ExplainPart;
-  /** Chunk headers of chunks in use, tcache_perthread_structs, heap_info and malloc_state, alignment and fenceposts. */
+  /** Chunk headers of chunks in use, tcache_perthread_structs, heap_info and malloc_state, alignment, fenceposts and an older heap's tail. */
   metadata: ExplainPart;
   /** Free chunks, whole, by the list they are on. */
   free: Record<keyof FreeTotals, ExplainPart>;

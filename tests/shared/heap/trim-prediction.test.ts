@@ -52,4 +52,19 @@ describe('trim.releasable_bytes', () => {
       }
     });
   }
+
+  test('a thread arena of two heaps is not modelled: it is named, and the prediction is a lower bound', async () => {
+    const subject = await startHeapSubject(['1', 'bigarena']);
+    try {
+      const report = readHeapJson(subject.pid);
+      assert.deepEqual(report.mallinfo2, subject.mallinfo2);
+      assert.deepEqual(report.trim.skipped_arenas, [1]);
+      assert.match(report.explain.verdict, /malloc_trim\(0\) would return at least /);
+      const before = heapRssBytes(subject.pid, report);
+      await subject.ask('trim');
+      assert.ok(before - heapRssBytes(subject.pid, report) >= report.trim.releasable_bytes);
+    } finally {
+      await subject.kill();
+    }
+  });
 });
