@@ -66,25 +66,27 @@ export function loadArenaIntoModel(arena: ArenaDetail, params: MallocParams): Lo
 
   let prev = NULL_SLOT;
   let prevInBin = false;
+  const { offsetBytes, sizeBytes, prevInuse, home: homes, fd, bk, fdNextsize, bkNextsize, prevChunk, nextChunk } = st;
+  const { chunkAddresses, chunkSizes, chunkKinds } = arena;
   for (let i = 0; i < n; i++) {
     const p = allocateSlot(st); // NBINS + i: a fresh model hands out slots in order
-    const address = arena.chunkAddresses[i] ?? 0;
-    let home = HOME_OF_KIND[arena.chunkKinds[i] ?? 0] ?? ChunkHome.inUse;
+    const address = chunkAddresses[i]!;
+    let home = HOME_OF_KIND[chunkKinds[i]!]!;
     if (home === ChunkHome.tcache && !ownTcache.has(address)) home = ChunkHome.inUse;
-    st.offsetBytes[p] = address - base;
-    st.sizeBytes[p] = arena.chunkSizes[i] ?? 0;
-    st.prevInuse[p] = prevInBin ? 0 : 1;
-    st.home[p] = home;
-    st.fd[p] = NULL_SLOT;
-    st.bk[p] = NULL_SLOT;
-    st.fdNextsize[p] = NULL_SLOT;
-    st.bkNextsize[p] = NULL_SLOT;
-    st.prevChunk[p] = prev;
-    st.nextChunk[p] = NULL_SLOT;
-    if (prev !== NULL_SLOT) st.nextChunk[prev] = p;
+    offsetBytes[p] = address - base;
+    sizeBytes[p] = chunkSizes[i]!;
+    prevInuse[p] = prevInBin ? 0 : 1;
+    homes[p] = home;
+    fd[p] = NULL_SLOT;
+    bk[p] = NULL_SLOT;
+    fdNextsize[p] = NULL_SLOT;
+    bkNextsize[p] = NULL_SLOT;
+    prevChunk[p] = prev;
+    nextChunk[p] = NULL_SLOT;
+    if (prev !== NULL_SLOT) nextChunk[prev] = p;
     else st.firstChunk = p;
     if (home === ChunkHome.inUse) {
-      if (address === tcacheChunk) st.inUseBytes += st.sizeBytes[p]!;
+      if (address === tcacheChunk) st.inUseBytes += sizeBytes[p]!;
       else setLiveSlot(st, address - base + 16, p);
     }
     prevInBin = home === ChunkHome.unsorted || home === ChunkHome.smallbin || home === ChunkHome.largebin;
