@@ -103,13 +103,15 @@ export const COMMANDS: Record<string, CommandSpec> = {
     load: async () => (await import('./translate.js')).runTranslate,
   },
   heap: {
-    synopsis: ['PID [--json] [--freeze]'],
+    synopsis: ['PID [--json] [--freeze] [--chunks]'],
     summary: [
       "a live process's glibc 2.36 heap without debug symbols: arenas, chunks in use",
-      'and free by list (tcache, fastbins, unsorted, small, large), mmapped, mallinfo2',
+      'and free by list (tcache, fastbins, unsorted, small, large), mmapped, mallinfo2,',
+      'what malloc_trim(0) would return now, and what the heap mappings\' RSS is made of',
     ],
     details: [
-      '--json         the report as JSON (arenas, mmapped, mallinfo2 as glibc computes it)',
+      '--json         the report as JSON (arenas, mmapped, mallinfo2 as glibc computes it, trim, explain)',
+      '--chunks       every chunk too: address, size and state (in_use, a free list, top)',
       '--freeze       stop the process (SIGSTOP) for the read and always resume it (SIGCONT);',
       '               without it the heap is read until two reads agree, else reported torn',
       'needs ptrace access to the process (root, or your own process when ptrace is allowed)',

@@ -23,6 +23,7 @@ export function explainHeap(details: readonly ArenaDetail[], mappings: readonly 
   };
   // Each mapping is covered from its start with a cursor: gaps before a heap's first chunk are metadata, the tail after top is top.
   const cursorOf = new Map<HeapMapping, number>();
+  const withTop = new Set<HeapMapping>();
   const mappingOf = (address: number) => mappings.find((m) => address >= m.start && address < m.end);
   for (const arena of details) {
     const tcacheChunk = arena.tcache === null ? -1 : arena.tcache.address - 16;
@@ -38,6 +39,7 @@ export function explainHeap(details: readonly ArenaDetail[], mappings: readonly 
       const end = Math.min(c + size, m.end);
       if (kind === TOP_KIND_CODE) {
         add(top, c, end);
+        withTop.add(m);
       } else if (kind === 0) {
         if (c === tcacheChunk) add(metadata, c, end);
         else {
@@ -52,7 +54,8 @@ export function explainHeap(details: readonly ArenaDetail[], mappings: readonly 
   }
   for (const m of mappings) {
     const cursor = cursorOf.get(m) ?? m.start;
-    if (cursor < m.end) add(top, cursor, m.end); // after top: a thread heap's read-write tail (or a foreign sbrk)
+    // After top: a thread heap's read-write tail (or a foreign sbrk); after an older heap's fencepost: metadata.
+    if (cursor < m.end) add(withTop.has(m) ? top : metadata, cursor, m.end);
   }
   const rss = mappings.reduce((sum, m) => sum + m.rssBytes, 0);
   const explain: HeapExplain = {

@@ -27,5 +27,9 @@ export function formatHeapReport(r: HeapReport): string {
   lines.push(part('live allocations', e.live), part('metadata, headers', e.metadata));
   for (const [kind, p] of Object.entries(e.free)) lines.push(part(`free: ${kind}`, p));
   lines.push(part('top', e.top), '', e.verdict);
+  if (r.arenas.some((a) => a.chunks !== undefined)) {
+    lines.push('', `${'arena'.padStart(5)} ${'address'.padStart(14)} ${'size'.padStart(12)} state`);
+    for (const a of r.arenas) for (const c of a.chunks ?? []) lines.push(`${String(a.index).padStart(5)} ${c.address.padStart(14)} ${String(c.size).padStart(12)} ${c.state}`);
+  }
   return `${lines.join('\n')}\n`;
 }

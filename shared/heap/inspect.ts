@@ -277,7 +277,8 @@ export function snapshotHeap(read: ReadMemory, where: HeapLocation): HeapSnapsho
       images.add(main.start, main.end);
       main.end = a.arena.top + chunkSize(images, a.arena.top);
     } else {
-      for (const h of a.heaps) images.add(h.start, h.end);
+      // Top's body is never read: copying it would cost time and map the zero page over its untouched pages.
+      for (const h of a.heaps) images.add(h.start, a.arena.top >= h.start && a.arena.top < h.end ? a.arena.top + CHUNK_HDR_SZ : h.end);
     }
   });
   images.seal();

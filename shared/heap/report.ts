@@ -27,6 +27,15 @@ export interface ArenaReport {
   free: FreeTotals;
   /** Chunk space of each heap, hex [start, end). */
   heaps: { start: string; end: string }[];
+  /** With --chunks: every chunk in address order, top last. */
+  chunks?: ChunkRow[];
+}
+
+/** One chunk for --chunks: its address (hex), chunksize() and state (in_use, the free list it is on, or top). */
+export interface ChunkRow {
+  address: string;
+  size: number;
+  state: string;
 }
 
 /** glibc's struct mallinfo2, field for field. */
@@ -51,6 +60,8 @@ export interface TrimPrediction {
   top_bytes: number;
   /** What malloc_trim(0) would return: 1 when it releases anything (resident or not). */
   result: 0 | 1;
+  /** The same per arena, in arena order (a thread arena's top is never trimmed by malloc_trim: only its free chunks). */
+  arenas: { index: number; releasable_bytes: number }[];
   /** Arenas the model cannot hold (several heaps): not counted, so releasable_bytes is a lower bound when any. */
   skipped_arenas: number[];
 }
@@ -70,7 +81,7 @@ export interface HeapExplain {
   private_dirty_bytes: number;
   /** Bodies of chunks in use (handed to the program). */
   live: ExplainPart;
-  /** Chunk headers of chunks in use, tcache_perthread_structs, heap_info and malloc_state, alignment and fenceposts. */
+  /** Chunk headers of chunks in use, tcache_perthread_structs, heap_info and malloc_state, alignment, fenceposts and an older heap's tail. */
   metadata: ExplainPart;
   /** Free chunks, whole, by the list they are on. */
   free: Record<keyof FreeTotals, ExplainPart>;

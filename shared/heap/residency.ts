@@ -32,6 +32,8 @@ export type Residency = 'rss' | 'private';
 /** Resident bytes of address ranges inside a set of mappings. */
 export class PageResidency {
   private readonly regions: Region[] = [];
+  /** The region of the last query: consecutive queries walk one heap upward. */
+  private last: Region | undefined;
 
   /**
    * Adds a mapping [start, end) with its pagemap entries (8 bytes per page). A page counts as resident when present
@@ -56,8 +58,9 @@ export class PageResidency {
   /** Resident bytes in [start, end) (which lies within one region; outside every region: 0). */
   residentBytes(start: number, end: number, which: Residency = 'rss'): number {
     if (end <= start) return 0;
-    const r = this.regions.find((g) => start >= g.start && start < g.end);
-    if (r === undefined) return 0;
+    const hit = this.last !== undefined && start >= this.last.start && start < this.last.end ? this.last : this.regions.find((g) => start >= g.start && start < g.end);
+    if (hit === undefined) return 0;
+    const r = (this.last = hit);
     const counts = which === 'rss' ? r.present : r.exclusive;
     const to = Math.min(end, r.end);
     const first = Math.floor((start - r.start) / PAGE_SIZE);

@@ -59,36 +59,34 @@ export function loadArenaIntoModel(arena: ArenaDetail, params: MallocParams): Lo
   if (arena.heaps.length !== 1) throw new RangeError(`arena ${arena.index} spans ${arena.heaps.length} heaps: the model holds one contiguous heap`);
   const n = arena.chunkAddresses.length;
   const base = arena.chunkAddresses[0] ?? 0;
-  let maxFastBytes = params.maxFastBytes;
-  for (const list of arena.fastbins) for (const p of list) maxFastBytes = Math.max(maxFastBytes, sizeAt(arena, p));
-  const st = createGlibcHeap({ ...params, maxFastBytes }, { initialCapacitySlots: NBINS + n + 64 });
-  const slotOf = new Map<number, number>();
+  const st = createGlibcHeap(params, { initialCapacitySlots: NBINS + n + 64 });
   const ownTcache = new Set<number>();
   for (const list of arena.tcache?.entries ?? []) for (const p of list) ownTcache.add(p);
   const tcacheChunk = arena.tcache === null ? -1 : arena.tcache.address - 16;
 
   let prev = NULL_SLOT;
   let prevInBin = false;
+  const { offsetBytes, sizeBytes, prevInuse, home: homes, fd, bk, fdNextsize, bkNextsize, prevChunk, nextChunk } = st;
+  const { chunkAddresses, chunkSizes, chunkKinds } = arena;
   for (let i = 0; i < n; i++) {
-    const p = allocateSlot(st);
-    const address = arena.chunkAddresses[i] ?? 0;
-    let home = HOME_OF_KIND[arena.chunkKinds[i] ?? 0] ?? ChunkHome.inUse;
+    const p = allocateSlot(st); // NBINS + i: a fresh model hands out slots in order
+    const address = chunkAddresses[i]!;
+    let home = HOME_OF_KIND[chunkKinds[i]!]!;
     if (home === ChunkHome.tcache && !ownTcache.has(address)) home = ChunkHome.inUse;
-    slotOf.set(address, p);
-    st.offsetBytes[p] = address - base;
-    st.sizeBytes[p] = arena.chunkSizes[i] ?? 0;
-    st.prevInuse[p] = prevInBin ? 0 : 1;
-    st.home[p] = home;
-    st.fd[p] = NULL_SLOT;
-    st.bk[p] = NULL_SLOT;
-    st.fdNextsize[p] = NULL_SLOT;
-    st.bkNextsize[p] = NULL_SLOT;
-    st.prevChunk[p] = prev;
-    st.nextChunk[p] = NULL_SLOT;
-    if (prev !== NULL_SLOT) st.nextChunk[prev] = p;
+    offsetBytes[p] = address - base;
+    sizeBytes[p] = chunkSizes[i]!;
+    prevInuse[p] = prevInBin ? 0 : 1;
+    homes[p] = home;
+    fd[p] = NULL_SLOT;
+    bk[p] = NULL_SLOT;
+    fdNextsize[p] = NULL_SLOT;
+    bkNextsize[p] = NULL_SLOT;
+    prevChunk[p] = prev;
+    nextChunk[p] = NULL_SLOT;
+    if (prev !== NULL_SLOT) nextChunk[prev] = p;
     else st.firstChunk = p;
     if (home === ChunkHome.inUse) {
-      if (address === tcacheChunk) st.inUseBytes += st.sizeBytes[p]!;
+      if (address === tcacheChunk) st.inUseBytes += sizeBytes[p]!;
       else setLiveSlot(st, address - base + 16, p);
     }
     prevInBin = home === ChunkHome.unsorted || home === ChunkHome.smallbin || home === ChunkHome.largebin;
@@ -102,19 +100,22 @@ export function loadArenaIntoModel(arena: ArenaDetail, params: MallocParams): Lo
   st.maxSystemMem = Math.max(end, arena.main ? arena.maxSystemMemBytes : 0);
   st.lastRemainderOffset = arena.lastRemainder === 0 ? -1 : arena.lastRemainder - base;
 
+  // Chunk k took slot NBINS + k (a fresh model hands slots out in order): a listed chunk's slot is found by binary search.
   const slot = (address: number): number => {
-    const s = slotOf.get(address);
-    if (s === undefined) throw new RangeError(`arena ${arena.index}: listed chunk ${address.toString(16)} is not a chunk of its heap`);
-    return s;
+    const k = indexOfChunk(arena.chunkAddresses, address);
+    if (k < 0) throw new RangeError(`arena ${arena.index}: listed chunk ${address.toString(16)} is not a chunk of its heap`);
+    return NBINS + k;
   };
+  const isChunk = (address: number) => indexOfChunk(arena.chunkAddresses, address) >= 0;
   loadBins(st, arena, slot);
   for (let i = 0; i < NFASTBINS; i++) linkSingly(arena.fastbins[i] ?? [], slot, (head) => (st.fastbins[i] = head), st);
+  for (const list of arena.fastbins) for (const p of list) st.params.maxFastBytes = Math.max(st.params.maxFastBytes, st.sizeBytes[slot(p)]!);
   st.haveFastchunks = arena.haveFastchunks || st.fastbins.some((h) => h !== NULL_SLOT);
   if (arena.tcache !== null) {
     st.tcacheReady = true;
     st.tcacheStructMem = arena.tcache.address - base;
     for (let i = 0; i < TCACHE_MAX_BINS; i++) {
-      const own = (arena.tcache.entries[i] ?? []).filter((p) => slotOf.has(p));
+      const own = (arena.tcache.entries[i] ?? []).filter(isChunk);
       linkSingly(own, slot, (head) => (st.tcacheEntries[i] = head), st);
       st.tcacheCounts[i] = own.length;
     }
@@ -123,10 +124,16 @@ export function loadArenaIntoModel(arena: ArenaDetail, params: MallocParams): Lo
   return { heap: st, baseAddress: base, main: arena.main };
 }
 
-function sizeAt(arena: ArenaDetail, address: number): number {
-  // Fastbin chunks are few; a linear scan is only done for them.
-  const i = arena.chunkAddresses.indexOf(address);
-  return i < 0 ? 0 : (arena.chunkSizes[i] ?? 0);
+/** Index of `address` in the ascending `addresses`, or -1. */
+function indexOfChunk(addresses: readonly number[], address: number): number {
+  let lo = 0;
+  let hi = addresses.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((addresses[mid] ?? 0) < address) lo = mid + 1;
+    else hi = mid;
+  }
+  return addresses[lo] === address ? lo : -1;
 }
 
 /** A singly linked list (fastbin, tcache bin) through fd, head first. */

@@ -9,15 +9,18 @@ import { loadArenaIntoModel } from './to-model.js';
 
 /** Runs mtrim(arena, pad) on a model of every arena, in glibc's order (main first, then along `next`). */
 export function predictTrim(details: readonly ArenaDetail[], params: MallocParams, residency: PageResidency, padBytes = 0): TrimPrediction {
-  const prediction: TrimPrediction = { releasable_bytes: 0, top_bytes: 0, result: 0, skipped_arenas: [] };
+  const prediction: TrimPrediction = { releasable_bytes: 0, top_bytes: 0, result: 0, arenas: [], skipped_arenas: [] };
   for (const arena of details) {
     if (arena.heaps.length !== 1) {
       prediction.skipped_arenas.push(arena.index);
       continue;
     }
     const { heap, baseAddress } = loadArenaIntoModel(arena, params);
+    const perArena = { index: arena.index, releasable_bytes: 0 };
+    prediction.arenas.push(perArena);
     for (const r of libcMallocTrim(heap, padBytes, { startAddress: baseAddress, main: arena.main })) {
       const bytes = residency.residentBytes(baseAddress + r.startBytes, baseAddress + r.endBytes);
+      perArena.releasable_bytes += bytes;
       prediction.releasable_bytes += bytes;
       if (r.how === 'brk') prediction.top_bytes += bytes;
       prediction.result = 1;

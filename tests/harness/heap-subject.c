@@ -8,9 +8,10 @@
  * torn-read tests; with "fill N" the main thread first makes N more chunks of 24..264 bytes and frees every third
  * (a heap of N chunks, for scale); with "holes N" it makes N chunks of 4-32 KiB, written (resident), each behind a
  * 40-byte keeper, and frees every other one (free chunks with whole resident pages between live ones, for trim).
+ * With "bigarena" each thread then makes 700 chunks of 100 KB (70 MB: its arena grows a second 64 MiB heap).
  * Commands on stdin, one per line: "trim" calls malloc_trim(0) and answers "trimmed R" (its return); "malloc N"
  * answers "malloc P" (the pointer, decimal; kept live), for the model to predict; "exit".
- * usage: heap-subject [THREADS] [exited | churn | fill N | holes N] */
+ * usage: heap-subject [THREADS] [exited | churn | bigarena | fill N | holes N] */
 #define _GNU_SOURCE
 #include <malloc.h>
 #include <pthread.h>
@@ -26,6 +27,7 @@ void *volatile sink; /* keeps the live pointers observable */
 static pthread_barrier_t built;
 static pthread_barrier_t done;
 static int threadsExit;
+static int bigArena;
 /* Called through volatile pointers so the compiler cannot pair and elide a malloc with its free. */
 static void *(*volatile do_malloc)(size_t) = malloc;
 static void (*volatile do_free)(void *) = free;
@@ -68,6 +70,7 @@ static void build_heap(void) {
   for (int i = 1; i < 64; i += 2) free(f[i]);       /* 7 to tcache 0x110, 25 to unsorted */
   keep[k++] = malloc(9000); /* from top; sorts unsorted: 0x210 and 0x110 chunks to smallbins, 4000 to a largebin */
   for (int i = 0; i < 9; i++) free(s[i]);           /* 7 to tcache 0x20, 2 to the fastbin */
+  memset(unsorted, 1, 12000);                       /* resident: malloc_trim has whole pages to give back */
   free(unsorted);                                   /* unsorted (under 64 KiB: no consolidation) */
   for (int i = 0; i < 64; i += 2) keep[k++] = f[i];
   sink = keep[k - 1];
@@ -76,6 +79,7 @@ static void build_heap(void) {
 static void *thread_main(void *arg) {
   (void)arg;
   build_heap();
+  for (int i = 0; bigArena && i < 700; i++) sink = malloc(100000); /* under the mmap threshold: from the arena */
   pthread_barrier_wait(&built);
   if (!threadsExit) pthread_barrier_wait(&done); /* parked until the subject exits */
   return NULL;
@@ -89,6 +93,7 @@ int main(int argc, char **argv) {
   static pthread_t tids[64];
   if (threads > 64) return 2;
   threadsExit = argc > 2 && strcmp(argv[2], "exited") == 0;
+  bigArena = argc > 2 && strcmp(argv[2], "bigarena") == 0;
   pthread_barrier_init(&built, NULL, (unsigned)threads + 1);
   pthread_barrier_init(&done, NULL, (unsigned)threads + 1);
   for (int i = 0; i < threads; i++) pthread_create(&tids[i], NULL, thread_main, NULL);

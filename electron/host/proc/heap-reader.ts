@@ -72,18 +72,28 @@ function readState(reader: ProcReader, pid: number): string {
   return parseStat(reader.readProcFile(pid, 'stat')).state;
 }
 
-/** Runs `work` with the process stopped and resumes it on every way out (signals are held by the caller, see holdSignals). */
+/** Polls without sleeping this long after SIGSTOP (a stop usually lands within microseconds, sometimes a few ms). */
+const STOP_SPIN_MS = 20;
+
+/**
+ * Runs `work` with the process stopped and resumes it on every way out (signals are held by the caller, see holdSignals).
+ * stoppedMs is an upper bound of how long it was stopped: from the last poll that still saw it running to SIGCONT.
+ */
 function withProcessStopped<T>(reader: ProcReader, pid: number, work: () => T): { result: T; stoppedMs: number } {
   if (readState(reader, pid) === 'T') return { result: work(), stoppedMs: 0 }; // stopped by someone else: leave it so
   const t0 = performance.now();
+  let running = t0;
   let result: T;
   let stoppedMs = 0;
   try {
     process.kill(pid, 'SIGSTOP');
     // The stop is delivered asynchronously: wait until the kernel reports the process stopped.
-    while (readState(reader, pid) !== 'T') {
-      if (performance.now() - t0 > STOP_WAIT_MS) throw new ApiError('internal', `pid ${pid} did not stop within ${STOP_WAIT_MS} ms`);
-      sleepMs(1);
+    for (;;) {
+      const polled = performance.now();
+      if (readState(reader, pid) === 'T') break;
+      running = polled;
+      if (polled - t0 > STOP_WAIT_MS) throw new ApiError('internal', `pid ${pid} did not stop within ${STOP_WAIT_MS} ms`);
+      if (polled - t0 > STOP_SPIN_MS) sleepMs(1);
     }
     result = work();
   } finally {
@@ -92,7 +102,7 @@ function withProcessStopped<T>(reader: ProcReader, pid: number, work: () => T): 
     } catch {
       // it exited meanwhile: nothing to resume
     }
-    stoppedMs = performance.now() - t0;
+    stoppedMs = performance.now() - running;
   }
   return { result, stoppedMs };
 }

@@ -137,6 +137,33 @@ describe('memscope heap', () => {
     }
   });
 
+  test('--chunks lists every chunk: contiguous in each heap, top last, the states add up to the totals', async () => {
+    const subject = await startHeapSubject(['2']);
+    try {
+      const report = readHeapJson(subject.pid, '--chunks');
+      assert.deepEqual(report.mallinfo2, subject.mallinfo2);
+      for (const a of report.arenas) {
+        const chunks = a.chunks ?? [];
+        assert.equal(chunks.length, a.in_use.chunks + Object.values(a.free).reduce((n, t) => n + t.chunks, 0) + 1, `arena ${a.index}`);
+        assert.equal(chunks[0]?.address, a.heaps[0]?.start);
+        for (let k = 1; k < chunks.length; k++) {
+          assert.equal(Number.parseInt(chunks[k]!.address, 16), Number.parseInt(chunks[k - 1]!.address, 16) + chunks[k - 1]!.size, `arena ${a.index} chunk ${k}`);
+        }
+        assert.deepEqual(chunks.at(-1), { address: Number.parseInt(a.heaps[0]!.end, 16) - a.top_bytes === Number.parseInt(chunks.at(-1)!.address, 16) ? chunks.at(-1)!.address : 'top not last', size: a.top_bytes, state: 'top' });
+        const bytesOf = (state: string) => chunks.filter((c) => c.state === state).reduce((n, c) => n + c.size, 0);
+        assert.equal(bytesOf('in_use'), a.in_use.bytes);
+        for (const [kind, t] of Object.entries(a.free)) assert.equal(bytesOf(kind), t.bytes, `arena ${a.index} ${kind}`);
+      }
+      assert.equal(readHeapJson(subject.pid).arenas[0]?.chunks, undefined, 'without --chunks, no chunk list');
+      const text = runMemscope(['heap', String(subject.pid), '--chunks']);
+      assert.equal(text.code, 0, text.stderr);
+      const top = report.arenas[0]!.chunks!.at(-1)!;
+      assert.match(text.stdout, new RegExp(`^\\s+0\\s+${top.address}\\s+${top.size} top$`, 'm'));
+    } finally {
+      await subject.kill();
+    }
+  });
+
   test('--freeze stops the process for the read and resumes it', async () => {
     const subject = await startHeapSubject(['1']);
     try {

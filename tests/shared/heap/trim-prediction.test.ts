@@ -36,6 +36,9 @@ describe('trim.releasable_bytes', () => {
       try {
         const report = readHeapJson(subject.pid);
         assert.deepEqual(report.trim.skipped_arenas, []);
+        assert.deepEqual(report.trim.arenas.map((a) => a.index), report.arenas.map((a) => a.index));
+        assert.equal(report.trim.arenas.reduce((sum, a) => sum + a.releasable_bytes, 0), report.trim.releasable_bytes);
+        if (args[0] !== '0' && args.length > 0) assert.ok(report.trim.arenas.slice(1).every((a) => a.releasable_bytes > 0), 'each thread arena has a 12000-byte unsorted chunk with a resident page');
         const before = heapRssBytes(subject.pid, report);
         const answer = await subject.ask('trim');
         const after = heapRssBytes(subject.pid, report);
@@ -49,4 +52,19 @@ describe('trim.releasable_bytes', () => {
       }
     });
   }
+
+  test('a thread arena of two heaps is not modelled: it is named, and the prediction is a lower bound', async () => {
+    const subject = await startHeapSubject(['1', 'bigarena']);
+    try {
+      const report = readHeapJson(subject.pid);
+      assert.deepEqual(report.mallinfo2, subject.mallinfo2);
+      assert.deepEqual(report.trim.skipped_arenas, [1]);
+      assert.match(report.explain.verdict, /malloc_trim\(0\) would return at least /);
+      const before = heapRssBytes(subject.pid, report);
+      await subject.ask('trim');
+      assert.ok(before - heapRssBytes(subject.pid, report) >= report.trim.releasable_bytes);
+    } finally {
+      await subject.kill();
+    }
+  });
 });
