@@ -27,7 +27,8 @@ export function listRuleExprs(): string[] {
     if (m === null) continue;
     const indent = m[1]?.length ?? 0;
     const parts = m[2] === '>-' ? [] : [m[2] ?? ''];
-    while (i + 1 < lines.length && /^\s*/.exec(lines[i + 1] ?? '')![0].length > indent && (lines[i + 1] ?? '').trim() !== '') parts.push((lines[++i] ?? '').trim());
+    const continues = (line: string | undefined) => line !== undefined && line.trim() !== '' && line.length - line.trimStart().length > indent;
+    while (continues(lines[i + 1])) parts.push((lines[++i] ?? '').trim());
     exprs.push(parts.join(' '));
   }
   return exprs;
