@@ -1,6 +1,8 @@
 // A real Prometheus (Debian's) scrapes two `memscope exporter`s every second on loopback: one per
 // process, one grouped behind a bearer token. Its HTTP API must show the subject's resident bytes
-// as /proc shows them, a configured group's PSS, and a nasty comm label intact.
+// as /proc shows them, a configured group's PSS, and a nasty comm label intact. It also loads the
+// shipped rules (build/prometheus/memscope-rules.yml), and every query of the shipped Grafana dashboard
+// must return data from it; two more jobs (a wrong token, a port nobody serves) show what a refused token looks like.
 // Needs the prometheus and promtool oracles (tests/oracles.json).
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -15,13 +17,17 @@ import { CLI_PATH } from '../../../helpers/paths.js';
 import { referenceStatusNumbers } from '../../../helpers/proc-reference.js';
 import { startSubject, type Subject } from '../../../helpers/subject.js';
 import { checkWithPromtool } from '../../../shared/metrics/exposition-reference.js';
+import { interpolateQuery, listPanelQueries, parseLabelValues, readDashboard, readVariableQuery } from '../../../helpers/grafana-dashboard.js';
 import { oracleMissing, requireOracle } from '../../../helpers/oracles.js';
+import { listRecordedNames, RULES_FILE } from '../../../helpers/prometheus-rules.js';
 
 /** Longest any wait for Prometheus may take (start-up, first scrapes); polls every 250 ms until then. */
 const PATIENCE_MS = 60_000;
 const SUBJECT_REGEX = 'subject-memory-[0-9a-f]+ 23 11$';
 /** A task name Prometheus's parser must get back exactly: quote, backslash, newline (15 bytes: the kernel's limit). */
 const NASTY_COMM = 'q"b\\n\nl-sleep';
+/** What the dashboard's `$__rate_interval` becomes here: Grafana's value for its default 15 s scrape interval. */
+const RATE_INTERVAL = '1m';
 
 async function freePort(): Promise<number> {
   const s = createServer();
@@ -65,6 +71,13 @@ describe('Prometheus scrapes memscope exporter', { skip: oracleMissing('promethe
   let promLog = '';
   const token = `prom-token-${process.pid}-${Date.now()}`;
 
+  /** GET on Prometheus's HTTP API; throws unless it answers status success. */
+  async function getApi<T>(path: string): Promise<T> {
+    const body = (await (await fetch(`${promBase}${path}`)).json()) as { status: string; data: T; error?: string };
+    if (body.status !== 'success') throw new Error(`${path}: ${body.error ?? body.status}`);
+    return body.data;
+  }
+
   /** Instant query; polls until `ready` accepts the result (bounded by PATIENCE_MS). */
   async function queryUntil(expr: string, ready: (v: PromVector[]) => boolean): Promise<PromVector[]> {
     const deadline = Date.now() + PATIENCE_MS;
@@ -96,6 +109,8 @@ describe('Prometheus scrapes memscope exporter', { skip: oracleMissing('promethe
 
     const tokenFile = join(dir, 'token');
     writeFileSync(tokenFile, `${token}\n`, { mode: 0o600 });
+    const wrongTokenFile = join(dir, 'wrong-token');
+    writeFileSync(wrongTokenFile, 'not-the-token-at-all\n', { mode: 0o600 });
     const perProcessConfig = join(dir, 'per-process.json');
     writeFileSync(perProcessConfig, JSON.stringify({ smaps: [{ cmdline: [SUBJECT_REGEX] }], smapsRefreshSeconds: 1 }));
     const groupConfig = join(dir, 'groups.json');
@@ -106,12 +121,16 @@ describe('Prometheus scrapes memscope exporter', { skip: oracleMissing('promethe
     const port = await freePort();
     promBase = `http://127.0.0.1:${port}`;
     const target = (url: string) => new URL(url).host;
+    const unservedTarget = `127.0.0.1:${await freePort()}`;
     writeFileSync(
       join(dir, 'prometheus.yml'),
       [
         'global:',
         '  scrape_interval: 1s',
         '  scrape_timeout: 1s',
+        '  evaluation_interval: 1s',
+        'rule_files:',
+        `  - ${RULES_FILE}`,
         'scrape_configs:',
         '  - job_name: per-process',
         '    static_configs:',
@@ -121,6 +140,15 @@ describe('Prometheus scrapes memscope exporter', { skip: oracleMissing('promethe
         `      credentials_file: ${tokenFile}`,
         '    static_configs:',
         `      - targets: ['${target(grouped.url)}']`,
+        // The alert's job pattern is memscope.*: these two must raise MemscopeExporterDown.
+        '  - job_name: memscope-token-refused',
+        '    authorization:',
+        `      credentials_file: ${wrongTokenFile}`,
+        '    static_configs:',
+        `      - targets: ['${target(grouped.url)}']`,
+        '  - job_name: memscope-unserved',
+        '    static_configs:',
+        `      - targets: ['${unservedTarget}']`,
         '',
       ].join('\n'),
     );
@@ -185,5 +213,82 @@ describe('Prometheus scrapes memscope exporter', { skip: oracleMissing('promethe
     assert.equal(open.status, 200, 'no token set: loopback scrapes are open');
     const checkOpen = checkWithPromtool(await open.text());
     assert.equal(checkOpen.status, 0, checkOpen.output);
+  });
+
+  test('the shipped rules load and evaluate without error, and every recorded series has data', async () => {
+    interface RuleGroups {
+      groups: { name: string; rules: { name: string; health: string; lastError?: string }[] }[];
+    }
+    const deadline = Date.now() + PATIENCE_MS;
+    let rules: RuleGroups['groups'][number]['rules'] = [];
+    // A rule's health is 'unknown' until its group has been evaluated once.
+    while (Date.now() < deadline) {
+      rules = (await getApi<RuleGroups>('/api/v1/rules')).groups.flatMap((g) => g.rules);
+      if (rules.length > 0 && rules.every((r) => r.health !== 'unknown')) break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    assert.ok(rules.length > 0, 'no rules loaded');
+    for (const r of rules) assert.equal(r.health, 'ok', `${r.name}: ${r.lastError ?? ''}`);
+    for (const name of listRecordedNames()) await queryUntil(name, (v) => v.length > 0);
+  });
+
+  test("every dashboard query, its variables filled with the real hosts and groups, returns data", async () => {
+    const dashboard = readDashboard();
+    const values: Record<string, string[]> = {};
+    // Variables in order: groupname's query reads $instance.
+    for (const v of dashboard.templating.list.filter((x) => x.type === 'query')) {
+      const { match, label } = parseLabelValues(interpolateQuery(readVariableQuery(v), values, RATE_INTERVAL));
+      const deadline = Date.now() + PATIENCE_MS;
+      let found: string[] = [];
+      while (found.length === 0 && Date.now() < deadline) {
+        found = await getApi<string[]>(`/api/v1/label/${label}/values?match[]=${encodeURIComponent(match)}`);
+        if (found.length === 0) await new Promise((r) => setTimeout(r, 250));
+      }
+      assert.ok(found.length > 0, `variable ${v.name}: ${match} has no ${label}`);
+      values[v.name] = found;
+    }
+    assert.deepEqual(values['groupname'], ['subject']);
+    assert.deepEqual(new Set(values['instance']), new Set([new URL(perProcess.url).host, new URL(grouped.url).host]));
+    for (const q of listPanelQueries(dashboard)) {
+      const expr = interpolateQuery(q.expr, values, RATE_INTERVAL);
+      const result = await queryUntil(expr, (v) => v.length > 0);
+      assert.ok(result.every((r) => Number.isFinite(Number(r.value[1]))), `${q.where}: ${expr} → ${JSON.stringify(result)}`);
+    }
+  });
+
+  test('a refused token reads like a dead exporter (up 0, same scrape_* series) except in the target\'s last error; the alert names both', async () => {
+    interface Targets {
+      activeTargets: { labels: Record<string, string>; lastError: string; health: string }[];
+    }
+    const deadline = Date.now() + PATIENCE_MS;
+    let refused: Targets['activeTargets'][number] | undefined;
+    let unserved: Targets['activeTargets'][number] | undefined;
+    while (Date.now() < deadline) {
+      const targets = (await getApi<Targets>('/api/v1/targets?state=active')).activeTargets;
+      refused = targets.find((t) => t.labels['job'] === 'memscope-token-refused');
+      unserved = targets.find((t) => t.labels['job'] === 'memscope-unserved');
+      if (refused?.health === 'down' && unserved?.health === 'down') break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    assert.match(refused?.lastError ?? '', /401 Unauthorized/);
+    assert.doesNotMatch(unserved?.lastError ?? '', /401/);
+    // What the TSDB keeps of each failed scrape: the same series names, the same values but the duration.
+    const seriesOf = async (job: string) => {
+      const v = await queryUntil(`{job="${job}"}`, (r) => r.length >= 5);
+      return new Map(v.map((r) => [r.metric['__name__'], r.metric['__name__'] === 'scrape_duration_seconds' ? 'd' : r.value[1]]));
+    };
+    assert.deepEqual(await seriesOf('memscope-token-refused'), await seriesOf('memscope-unserved'));
+    interface Alerts {
+      alerts: { labels: Record<string, string>; state: string }[];
+    }
+    const alertedJobs = async () =>
+      new Set((await getApi<Alerts>('/api/v1/alerts')).alerts.filter((a) => a.labels['alertname'] === 'MemscopeExporterDown').map((a) => a.labels['job']));
+    const until = Date.now() + PATIENCE_MS;
+    let jobs = await alertedJobs();
+    while (!(jobs.has('memscope-token-refused') && jobs.has('memscope-unserved')) && Date.now() < until) {
+      await new Promise((r) => setTimeout(r, 250));
+      jobs = await alertedJobs();
+    }
+    assert.deepEqual([...jobs].sort(), ['memscope-token-refused', 'memscope-unserved'], 'pending for both failing jobs, not for the exporters that answer');
   });
 });
