@@ -16,6 +16,8 @@ const HINTS: Record<ApiErrorCode, string> = {
     "The kernel refused to show this. Another user's /proc/PID/smaps (and mem, pagemap) are readable only by root (or with CAP_SYS_PTRACE): run memscope as root to see them.",
   unauthorized: 'The memscope server refused the token: open the URL `memscope serve` printed, or paste the token in the host menu.',
   malformed: 'The data is not what it claims to be; the message says where.',
+  unsupported: 'memscope cannot read this process this way (the message says what it found, e.g. a static binary or another libc).',
+  torn: 'The process changed what memscope was reading faster than it could be read consistently: read again, or freeze it for the read.',
   'bad-arg': 'The request was rejected before reaching /proc (a pid must be a positive integer, an address a hex string).',
   internal: 'Something went wrong in memscope or the connection to it.',
 };

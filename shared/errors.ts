@@ -7,6 +7,8 @@ export type ApiErrorCode =
   | 'denied' // the kernel refused (EACCES, EPERM): another user's smaps needs root
   | 'unauthorized' // a browser-mode or remote server refused the token (HTTP 401)
   | 'malformed' // a file (snapshot, trace, /proc text) is not what it claims to be
+  | 'unsupported' // the target is real but memscope cannot read it (a static binary, another libc)
+  | 'torn' // the process changed what was being read faster than it could be read consistently
   | 'bad-arg' // an argument failed validation before anything touched /proc
   | 'internal'; // a bug: anything else
 
@@ -33,6 +35,8 @@ export const HTTP_STATUS_OF: Record<ApiErrorCode, number> = {
   denied: 403,
   unauthorized: 401,
   malformed: 422,
+  unsupported: 422,
+  torn: 409,
   'bad-arg': 400,
   internal: 500,
 };
@@ -43,7 +47,7 @@ export interface ApiErrorBody {
   message: string;
 }
 
-const CODES: readonly ApiErrorCode[] = ['gone', 'denied', 'unauthorized', 'malformed', 'bad-arg', 'internal'];
+const CODES: readonly ApiErrorCode[] = ['gone', 'denied', 'unauthorized', 'malformed', 'unsupported', 'torn', 'bad-arg', 'internal'];
 
 /** The one way an error leaves the host on any transport: its code and message; anything not an ApiError is 'internal'. */
 export function encodeApiError(err: unknown): ApiErrorBody {

@@ -225,7 +225,7 @@ function readHeapSync(pid: number, options: ReadHeapOptions): LiveHeap {
   const mappings = parseMaps(reader.readProcFile(pid, 'maps'));
   const libc = mappings.filter((m) => LIBC_PATH.test(m.path));
   if (libc.length === 0) {
-    throw new ApiError('malformed', `unsupported libc: pid ${pid} has no libc.so.6 mapped (a static binary, a kernel thread, or not glibc)`);
+    throw new ApiError('unsupported', `unsupported libc: pid ${pid} has no libc.so.6 mapped (a static binary, a kernel thread, or not glibc)`);
   }
   let fd: number;
   try {
@@ -237,9 +237,9 @@ function readHeapSync(pid: number, options: ReadHeapOptions): LiveHeap {
     const read = memoryReader(fd, pid, reader);
     const readOnly = libc.filter((m) => !m.perms.includes('w'));
     const version = readOnly.map((m) => findGlibcVersion(read(rangeOf(m).start, rangeOf(m).end - rangeOf(m).start))).find((v) => v !== null) ?? null;
-    if (version !== SUPPORTED_GLIBC) throw new ApiError('malformed', `unsupported libc ${version ?? `without a version banner (${libc[0]?.path ?? ''})`}: memscope heap reads glibc ${SUPPORTED_GLIBC}`);
+    if (version !== SUPPORTED_GLIBC) throw new ApiError('unsupported', `unsupported libc ${version ?? `without a version banner (${libc[0]?.path ?? ''})`}: memscope heap reads glibc ${SUPPORTED_GLIBC}`);
     const heapMapping = mappings.find((m) => m.path === '[heap]');
-    if (heapMapping === undefined) throw new ApiError('malformed', `pid ${pid} has no [heap]: malloc was never called, or its main arena is not in brk memory`);
+    if (heapMapping === undefined) throw new ApiError('unsupported', `pid ${pid} has no [heap]: malloc was never called, or its main arena is not in brk memory`);
     const heap = rangeOf(heapMapping);
     // main_arena and mp_ never move: they are found once, before any freeze, and each attempt re-reads only the heap.
     const where = locateAllocator(pid, heap, () => readLibcData(mappings, libc, read));
@@ -266,13 +266,13 @@ function readHeapSync(pid: number, options: ReadHeapOptions): LiveHeap {
         lastTear = err.message;
       }
     }
-    throw new ApiError('malformed', `torn read: pid ${pid}'s heap did not hold together in ${maxReads} reads (${lastTear})${options.freeze === true ? '' : '; try --freeze'}`);
+    throw new ApiError('torn', `torn read: pid ${pid}'s heap did not hold together in ${maxReads} reads (${lastTear})${options.freeze === true ? '' : '; try --freeze'}`);
   } finally {
     reader.closeKept(fd);
   }
 }
 
-/** main_arena and mp_ in libc's data, searching again while what it reads is mid-change. Throws ApiError 'malformed'. */
+/** main_arena and mp_ in libc's data, searching again while what it reads is mid-change. Throws ApiError 'unsupported'. */
 function locateAllocator(pid: number, heap: AddressRange, readData: () => MemorySegment[]): HeapLocation {
   for (let reads = 1; reads <= MAX_HEAP_READS; reads++) {
     const segments = readData();
@@ -280,7 +280,7 @@ function locateAllocator(pid: number, heap: AddressRange, readData: () => Memory
     const mallocPar = findMallocPar(segments, heap);
     if (mainArena !== null && mallocPar !== null) return { mainArena, mallocPar };
   }
-  throw new ApiError('malformed', `pid ${pid}: no glibc 2.36 main_arena and mp_ in libc's data (is malloc initialised?)`);
+  throw new ApiError('unsupported', `pid ${pid}: no glibc 2.36 main_arena and mp_ in libc's data (is malloc initialised?)`);
 }
 
 /** libc's writable mappings and the anonymous one right after them (the rest of its .bss). */

@@ -106,7 +106,8 @@ describe('getHeap over HTTP', () => {
     // A kernel thread (kthreadd, pid 2) has no libc mapped.
     const unsupported = await call([2]);
     const error = await errorOf(unsupported);
-    assert.ok(unsupported.status >= 400 && unsupported.status < 500, `${unsupported.status} ${JSON.stringify(error)}`);
+    assert.equal(unsupported.status, 422, JSON.stringify(error));
+    assert.equal(error.code, 'unsupported');
     assert.match(error.message, /^unsupported libc: /);
     assert.doesNotMatch(error.message, /\n/);
   });
