@@ -1,15 +1,13 @@
-// Reads trace text straight from its bytes, chunk by chunk (a file never has to fit in one string): op
-// lines are read in one pass into the builder's typed arrays with no per-line string, regex or object;
-// header lines and anything unusual go to the reference line reader (trace-parse-line.ts), which also
-// words every error. JSON traces (first non-blank byte '[') are collected and handed to trace-json.ts.
+// Reads trace text from its bytes, chunk by chunk, op lines in one pass into typed arrays (no per-line string,
+// regex or object); headers and anything unusual go to the line reader (trace-parse-line.ts), which words every
+// error; JSON traces (first non-blank byte '[') go to trace-json.ts. Format: shared/sim/TRACE-FORMAT.md.
 
-import { decodeUtf8, encodeAscii } from '../proc/bytes.js';
+import { CH_NL, decodeUtf8, encodeAscii } from '../proc/bytes.js';
 import { TraceBuilder } from './trace-builder.js';
 import { parseJsonTrace } from './trace-json.js';
 import { TRACE_V2_MAGIC, isTraceHeader, parseTraceHeader, parseTraceLine } from './trace-parse-line.js';
 import { OP_ALLOC, OP_CALLOC, OP_FREE, OP_MEMALIGN, OP_REALLOC, OP_THREAD_EXIT, OP_TRIM, type Trace, TraceParseError } from './trace-types.js';
 
-const CH_NL = 0x0a;
 const CH_HASH = 0x23;
 const CH_EQ = 0x3d;
 const CH_LBRACKET = 0x5b;
