@@ -9,6 +9,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildHarness } from '../helpers/c-build.js';
+import { childrenCpuMs } from './measure.js';
 import { CLI_PATH, MALLOCLAB_TRACES_DIR } from '../helpers/paths.js';
 import { type Trace, type TraceOp, formatRepTrace, packTraceOps, parseTrace, parseTraceBytes, readTraceOpKind } from '../../shared/sim/trace.js';
 import { generateWorkload } from '../../shared/sim/malloc/workloads.js';
@@ -119,9 +120,10 @@ export async function benchMalloc(): Promise<void> {
   await benchMallocEndToEnd();
 }
 
-/** One whole command run: wall time and the peak RSS it reached. */
+/** One whole command run: wall time, CPU time (user + system, steadier than wall on a busy machine) and the peak RSS it reached. */
 interface CommandRun {
   wallMs: number;
+  cpuMs: number;
   peakRssBytes: number;
 }
 
@@ -138,6 +140,7 @@ function readPeakRssBytes(pid: number): number {
 /** Runs a command with stdout discarded; its peak RSS is VmHWM polled every 5 ms while it runs (a high-water mark, so late polls still see it). */
 async function runMeasured(cmd: string, args: string[]): Promise<CommandRun> {
   const t0 = performance.now();
+  const cpu0 = childrenCpuMs();
   const child = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'inherit'] });
   let peak = 0;
   const poll = setInterval(() => {
@@ -146,15 +149,15 @@ async function runMeasured(cmd: string, args: string[]): Promise<CommandRun> {
   const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
   clearInterval(poll);
   if (code !== 0) throw new Error(`${cmd} ${args.join(' ')} exited ${code}`);
-  return { wallMs: performance.now() - t0, peakRssBytes: peak };
+  return { wallMs: performance.now() - t0, cpuMs: childrenCpuMs() - cpu0, peakRssBytes: peak };
 }
 
-/** Best wall time (and the largest peak RSS) of `runs` runs. */
+/** Best wall and CPU time (and the largest peak RSS) of `runs` runs. */
 async function runBestOf(runs: number, cmd: string, args: string[]): Promise<CommandRun> {
-  let best: CommandRun = { wallMs: Infinity, peakRssBytes: 0 };
+  let best: CommandRun = { wallMs: Infinity, cpuMs: Infinity, peakRssBytes: 0 };
   for (let k = 0; k < runs; k++) {
     const r = await runMeasured(cmd, args);
-    best = { wallMs: Math.min(best.wallMs, r.wallMs), peakRssBytes: Math.max(best.peakRssBytes, r.peakRssBytes) };
+    best = { wallMs: Math.min(best.wallMs, r.wallMs), cpuMs: Math.min(best.cpuMs, r.cpuMs), peakRssBytes: Math.max(best.peakRssBytes, r.peakRssBytes) };
   }
   return best;
 }
@@ -211,7 +214,10 @@ async function benchMallocEndToEnd(): Promise<void> {
   console.log(`${'parse in process, first run'.padEnd(44)} ${rate(r.parseColdMs)}`);
   console.log(`${'parse in process, best of 3 after it'.padEnd(44)} ${rate(r.parseBestMs)}`);
   for (const { format, run } of r.commands) {
-    console.log(`${`memscope sim malloc --format ${format}`.padEnd(44)} ${rate(run.wallMs)}   peak RSS ${mb(run.peakRssBytes)} MB (${(run.peakRssBytes / r.fileBytes).toFixed(1)}× the file)   real/memscope ${(r.real.wallMs / run.wallMs).toFixed(2)}`);
+    console.log(
+      `${`memscope sim malloc --format ${format}`.padEnd(44)} ${rate(run.wallMs)}, CPU ${run.cpuMs.toFixed(0)} ms   peak RSS ${mb(run.peakRssBytes)} MB ` +
+        `(${(run.peakRssBytes / r.fileBytes).toFixed(1)}× the file)   real/memscope ${(r.real.wallMs / run.wallMs).toFixed(2)}`,
+    );
   }
-  console.log(`${'real glibc, whole process (parsing incl.)'.padEnd(44)} ${rate(r.real.wallMs)}   peak RSS ${mb(r.real.peakRssBytes)} MB;   its replay loop alone ${rate(r.realReplayMs)}`);
+  console.log(`${'real glibc, whole process (parsing incl.)'.padEnd(44)} ${rate(r.real.wallMs)}, CPU ${r.real.cpuMs.toFixed(0)} ms   peak RSS ${mb(r.real.peakRssBytes)} MB;   its replay loop alone ${rate(r.realReplayMs)}`);
 }
