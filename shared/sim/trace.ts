@@ -91,7 +91,8 @@ export function formatTraceOp(trace: Trace, i: number): string {
 
 /**
  * Writes a trace as text: version 1 as malloclab `.rep` with the 2-integer header (ids, ops); version 2 with
- * its `# memscope-trace 2` header, `@ TID` before each change of thread and `=HEX` when it has addresses.
+ * its `# memscope-trace 2` header (cpus=1 when the trace has none), `@ TID` before each change of thread and
+ * `=HEX` when it has addresses.
  */
 export function formatRepTrace(trace: Trace): string {
   if (trace.version === 1) {
