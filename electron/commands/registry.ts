@@ -148,7 +148,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
           ]);
           return [
             'TRACE          CMU malloclab .rep file (a ID SIZE / f ID / r ID SIZE) or JSON [{"op":"a","id":0,"size":8}];',
-            '               - reads standard input',
+            "               or '# memscope-trace 2' (also c, m, t, x, @ lines; shared/sim/TRACE-FORMAT.md); - reads standard input",
             `--workload W   a built-in workload instead of TRACE: ${WORKLOADS.map((w) => w.name).join(', ')}`,
             `               (--ops N ops, default ${DEFAULT_WORKLOAD_OPS}, at most ${MAX_WORKLOAD_OPS}; --seed S, default 1)`,
             '--tunables S   glibc: a GLIBC_TUNABLES string, e.g. glibc.malloc.tcache_count=0:glibc.malloc.mmap_threshold=65536',

@@ -5,12 +5,12 @@ import { once } from 'node:events';
 import { parseArgs } from 'node:util';
 import { ApiError } from '../../shared/errors.js';
 import { quoteUserInput } from '../../shared/text/escape.js';
-import { type Trace, TraceParseError, parseTrace, readTraceOpKind } from '../../shared/sim/trace.js';
+import { type Trace, TraceParseError, TraceTextReader, readTraceOpKind } from '../../shared/sim/trace.js';
 import { WORKLOADS, generateWorkload } from '../../shared/sim/malloc/workloads.js';
 import { type MallocParams, parseGlibcTunables } from '../../shared/sim/malloc/glibc/params.js';
 import { createGlibcReplayModel } from '../../shared/sim/malloc/glibc/replay.js';
 import { type MallocReplayModel, type ReplayProgress } from '../../shared/sim/malloc/replay-model.js';
-import { formatOpRecord } from '../../shared/sim/malloc/replay-results.js';
+import { OpRecordWriter } from '../../shared/sim/malloc/replay-jsonl.js';
 import { HeapMisuseError, describeMisuseOutcome } from '../../shared/sim/malloc/heap-misuse.js';
 import { type MallocEventSink } from '../../shared/sim/malloc/events.js';
 import { TraceUnsupportedError } from '../../shared/sim/malloc/trace-support.js';
@@ -28,7 +28,7 @@ import {
 import { formatMallocTableHeader, formatMallocTableRow } from '../../shared/sim/malloc/format-table.js';
 import { readHostMapLimitBytes } from '../host/system/map-limit.js';
 import { parseCommandArgs } from './args.js';
-import { readInputText } from './read-input.js';
+import { readInputChunks } from './read-input.js';
 
 const COMMAND = 'sim malloc';
 const FORMATS = ['jsonl', 'table', 'summary'] as const;
@@ -38,7 +38,7 @@ const ALLOCATORS: readonly MallocAllocatorName[] = ['glibc', 'tcmalloc'];
 export const DEFAULT_WORKLOAD_OPS = 10_000;
 /** Generated ops are objects before packing, and results take 57 bytes per op: keep a workload in memory. */
 export const MAX_WORKLOAD_OPS = 5_000_000;
-/** Ops replayed between two writes of jsonl output (bounded memory, few syscalls). */
+/** Ops replayed at a time for jsonl output (its records are written in 1 MiB chunks). */
 const JSONL_CHUNK_OPS = 4096;
 /** Buffered output is written once it passes this many characters. */
 const WRITE_CHUNK_CHARS = 1 << 16;
@@ -58,14 +58,24 @@ interface PreparedModel {
 }
 
 /** Writes to stdout, waiting for 'drain' when the pipe is full (`| head` ends in cli.ts's EPIPE handler). */
-async function writeStdout(text: string): Promise<void> {
+async function writeStdout(text: string | Uint8Array): Promise<void> {
+  if (text.length === 0) return;
   if (!process.stdout.write(text)) await once(process.stdout, 'drain');
 }
 
-/** Parses trace text; an error names the input and the line (malformed input, exit 1). */
-function readTrace(text: string, label: string): Trace {
+/**
+ * Reads a trace file (or stdin for "-") streamed as bytes: no string of the whole file is ever made. A trace
+ * that cannot be read names the input and the line (malformed input, exit 1).
+ */
+async function readTrace(path: string, label: string): Promise<Trace> {
+  let reader = new TraceTextReader();
   try {
-    return parseTrace(text);
+    await readInputChunks(
+      path,
+      (sizeBytes) => (reader = new TraceTextReader('any', sizeBytes)),
+      (chunk) => reader.feed(chunk),
+    );
+    return reader.finish();
   } catch (err) {
     if (err instanceof TraceParseError) throw new ApiError('malformed', `${label}: ${err.message}`.replace(/\s*\n\s*/g, ' '));
     throw err;
@@ -168,17 +178,24 @@ function describeMisuse(err: HeapMisuseError, trace: Trace, label: string, alloc
   return new ApiError('malformed', `${label}: op ${i} (${op}): ${err.message}; ${outcome}`);
 }
 
-/** Streams one jsonl record per op, in chunks; a misuse ends it after the ops before it. */
+/** Streams one jsonl record per op, written as bytes in 1 MiB chunks; a misuse ends it after the ops before it. */
 async function streamJsonl(trace: Trace, replayer: MallocReplayer, label: string): Promise<void> {
+  const writer = new OpRecordWriter();
   for (let start = 0; start < trace.length; start += JSONL_CHUNK_OPS) {
     const end = Math.min(trace.length, start + JSONL_CHUNK_OPS);
     const misuse = runUntilMisuse(replayer, end);
     const done = misuse === null ? end : misuse.opIndex;
-    let text = '';
-    for (let i = start; i < done; i++) text += JSON.stringify(formatOpRecord(trace, replayer.replay.results, i)) + '\n';
-    await writeStdout(text);
-    if (misuse !== null) throw describeMisuse(misuse, trace, label, replayer.model.name);
+    const results = replayer.replay.results;
+    for (let i = start; i < done; i++) {
+      if (writer.full) await writeStdout(writer.take());
+      writer.write(trace, results, i);
+    }
+    if (misuse !== null) {
+      await writeStdout(writer.take());
+      throw describeMisuse(misuse, trace, label, replayer.model.name);
+    }
   }
+  await writeStdout(writer.take());
 }
 
 /** Streams the table: a heading, then one row per op with that op's events; a misuse ends it after the ops before it. */
@@ -269,7 +286,7 @@ export async function runSimMalloc(argv: string[]): Promise<number> {
   } else {
     const p = path ?? '-';
     label = p === '-' ? '<stdin>' : p;
-    trace = readTrace(readInputText(p), label);
+    trace = await readTrace(p, label);
     source = `${label}: ${trace.length} ops`;
   }
   for (const w of warnings) process.stderr.write(`memscope: warning: ${w}\n`);

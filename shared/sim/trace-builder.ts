@@ -27,6 +27,9 @@ export class TraceBuilder {
   version: 1 | 2 = 1;
   cpus: number | null = null;
   brk0: number | null = null;
+  /** The whole text's size in bytes when known (0: unknown), and how much of it the ops so far took. */
+  sizeHintBytes = 0;
+  bytesDone = 0;
   /** The thread the next op runs on (`@ TID`). */
   tid = 0;
   threadCount = 1;
@@ -65,8 +68,9 @@ export class TraceBuilder {
     this.ids[i] = id;
     this.slots[i] = slot;
     this.sizes[i] = size;
-    this.aux[i] = aux;
-    if (this.returned !== null) this.returned[i] = returned;
+    // The arrays start zeroed: zeros are not written, so a trace without calloc/memalign never touches aux's pages.
+    if (aux !== 0) this.aux[i] = aux;
+    if (this.returned !== null && returned !== 0) this.returned[i] = returned;
   }
 
   /** Appends an op that names no id: t (size = PAD) on the current thread, or x of thread `tid`. */
@@ -79,24 +83,28 @@ export class TraceBuilder {
     if (kind === OP_THREAD_EXIT) this.exitOp[tid] = i;
   }
 
-  /** The finished trace (arrays trimmed to length). */
+  /**
+   * The finished trace: views of the first `length` entries, no copy (the arrays' spare tail was never written,
+   * so it costs address space, not memory).
+   */
   finish(): Trace {
     const n = this.length;
+    const trim = <T extends Uint8Array | Uint32Array | Float64Array>(a: T): T => a.subarray(0, n) as T;
     return {
       length: n,
-      kinds: this.kinds.slice(0, n),
-      ids: this.ids.slice(0, n),
-      slots: this.slots.slice(0, n),
+      kinds: trim(this.kinds),
+      ids: trim(this.ids),
+      slots: trim(this.slots),
       slotCount: this.slotCount,
       header: this.header,
-      sizes: this.sizes.slice(0, n),
-      aux: this.aux.slice(0, n),
-      tids: this.tids.slice(0, n),
+      sizes: trim(this.sizes),
+      aux: trim(this.aux),
+      tids: trim(this.tids),
       threadCount: this.threadCount,
       version: this.version,
       cpus: this.cpus,
       brk0: this.brk0,
-      returned: this.returned === null ? null : this.returned.slice(0, n),
+      returned: this.returned === null ? null : trim(this.returned),
     };
   }
 
@@ -109,7 +117,7 @@ export class TraceBuilder {
     if (this.length === this.kinds.length) this.grow();
     const i = this.length++;
     this.kinds[i] = kind;
-    this.tids[i] = tid;
+    if (tid !== 0) this.tids[i] = tid; // zeroed already (see push)
     return i;
   }
 
@@ -145,9 +153,12 @@ export class TraceBuilder {
     return slot;
   }
 
-  /** Doubles every per-op array. */
+  /** Doubles every per-op array, or sizes it for the whole text at once when its size is known (25 % spare). */
   private grow(): void {
-    const n = this.kinds.length * 2;
+    let n = this.kinds.length * 2;
+    if (this.sizeHintBytes > 0 && this.bytesDone > 0) {
+      n = Math.max(n, Math.ceil((this.length / this.bytesDone) * this.sizeHintBytes * 1.25) + INITIAL_OPS);
+    }
     this.kinds = growArray(this.kinds, new Uint8Array(n));
     this.ids = growArray(this.ids, new Float64Array(n));
     this.slots = growArray(this.slots, new Uint32Array(n));

@@ -1,15 +1,13 @@
-// Reads trace text straight from its bytes, chunk by chunk (a file never has to fit in one string): op
-// lines are read in one pass into the builder's typed arrays with no per-line string, regex or object;
-// header lines and anything unusual go to the reference line reader (trace-parse-line.ts), which also
-// words every error. JSON traces (first non-blank byte '[') are collected and handed to trace-json.ts.
+// Reads trace text from its bytes, chunk by chunk, op lines in one pass into typed arrays (no per-line string,
+// regex or object); headers and anything unusual go to the line reader (trace-parse-line.ts), which words every
+// error; JSON traces (first non-blank byte '[') go to trace-json.ts. Format: shared/sim/TRACE-FORMAT.md.
 
-import { decodeUtf8, encodeAscii } from '../proc/bytes.js';
+import { CH_NL, decodeUtf8, encodeAscii } from '../proc/bytes.js';
 import { TraceBuilder } from './trace-builder.js';
 import { parseJsonTrace } from './trace-json.js';
 import { TRACE_V2_MAGIC, isTraceHeader, parseTraceHeader, parseTraceLine } from './trace-parse-line.js';
 import { OP_ALLOC, OP_CALLOC, OP_FREE, OP_MEMALIGN, OP_REALLOC, OP_THREAD_EXIT, OP_TRIM, type Trace, TraceParseError } from './trace-types.js';
 
-const CH_NL = 0x0a;
 const CH_HASH = 0x23;
 const CH_EQ = 0x3d;
 const CH_LBRACKET = 0x5b;
@@ -26,9 +24,14 @@ const MAGIC_BYTES = encodeAscii(TRACE_V2_MAGIC);
 /** readUint/readAddress result for a token they cannot read (the line reader then names the problem). */
 const BAD = -1;
 
-/** Space, \t, \v, \f, \r (and \n, which never occurs inside a line): the blanks that separate fields. */
+/** Space, \t, \n, \v, \f, \r: a field ends at any of them. */
 function isBlank(c: number): boolean {
   return c === 0x20 || (c >= 0x09 && c <= 0x0d);
+}
+
+/** The blanks between fields of one line: isBlank without '\n'. */
+function isFieldBlank(c: number): boolean {
+  return c === 0x20 || (c >= 0x09 && c <= 0x0d && c !== CH_NL);
 }
 
 /** Reads a trace fed as byte chunks; `finish` returns it. */
@@ -45,10 +48,17 @@ export class TraceTextReader {
   /** The start of a line that continues in the next chunk. */
   private carry = new Uint8Array(256);
   private carryLength = 0;
+  /** Bytes of the text before the current chunk. */
+  private chunkStart = 0;
 
-  /** @param forms 'any': JSON when the first non-blank byte is '[', else text; 'text': text only. */
-  constructor(forms: 'any' | 'text' = 'any') {
+  /**
+   * @param forms 'any': JSON when the first non-blank byte is '[', else text; 'text': text only.
+   * @param sizeBytes the whole text's size when known (a file's): the op arrays are sized from it once the
+   * first ops show the bytes per op, instead of doubling all the way.
+   */
+  constructor(forms: 'any' | 'text' = 'any', sizeBytes = 0) {
     this.mode = forms === 'text' ? 'text' : 'undecided';
+    this.b.sizeHintBytes = sizeBytes;
   }
 
   /** Reads the next bytes of the trace. @throws TraceParseError naming the line. */
@@ -102,13 +112,21 @@ export class TraceTextReader {
       this.carryLength = 0;
       pos = nl + 1;
     }
-    for (;;) {
+    const n = chunk.length;
+    while (pos < n) {
+      const next = this.readOpLine(chunk, pos, n);
+      if (next >= 0) {
+        pos = next;
+        this.b.bytesDone = this.chunkStart + pos;
+        continue;
+      }
       const nl = chunk.indexOf(CH_NL, pos);
       if (nl < 0) break;
       this.readLine(chunk, pos, nl);
       pos = nl + 1;
     }
-    this.keep(chunk, pos, chunk.length);
+    this.chunkStart += n;
+    this.keep(chunk, pos, n);
   }
 
   /** Appends chunk[start, end) to the carried partial line. */
@@ -123,45 +141,69 @@ export class TraceTextReader {
     this.carryLength = need;
   }
 
-  /** Reads line bytes[s, e) (no '\n'). */
+  /** Reads line bytes[s, e) (no '\n'): blank, comment, header, or any line readOpLine left (the line reader takes it). */
   private readLine(bytes: Uint8Array, s: number, e: number): void {
     this.line++;
     while (s < e && isBlank(bytes[s]!)) s++;
     while (e > s && isBlank(bytes[e - 1]!)) e--;
     if (s === e) return;
-    const c = bytes[s]!;
-    if (c === CH_HASH) return this.readComment(bytes, s, e);
-    // A first token of one letter; anything longer (a header integer, a typo) goes to the line reader.
-    if (s + 1 < e && !isBlank(bytes[s + 1]!)) return this.readSlowly(bytes, s, e);
-    this.p = s + 1;
+    if (bytes[s] === CH_HASH) return this.readComment(bytes, s, e);
+    parseTraceLine(this.b, decodeUtf8(bytes, s, e), this.line);
+  }
+
+  /**
+   * The common case in one pass: an op line starting at s and ending in '\n' before `end`, read straight into
+   * the builder. Returns the index after its '\n', or −1 (nothing read) for anything else: a blank line, a
+   * comment, a line cut by the chunk's end, or one with a problem, which readLine then reads or words.
+   */
+  private readOpLine(bytes: Uint8Array, s: number, end: number): number {
+    let p = s;
+    while (p < end && isFieldBlank(bytes[p]!)) p++;
+    if (p + 1 >= end || !isFieldBlank(bytes[p + 1]!)) return -1;
+    const c = bytes[p]!;
+    this.p = p + 1;
     const b = this.b;
     const v2 = b.version === 2;
-    let ok = false;
     if (c === CH_A || c === CH_R) {
-      const id = this.readUint(bytes, e);
-      const size = this.readUint(bytes, e);
-      const returned = this.readAddress(bytes, e);
-      if ((ok = id !== BAD && size !== BAD && returned !== BAD && this.atEnd(bytes, e))) b.push(c === CH_A ? OP_ALLOC : OP_REALLOC, id, size, 0, returned, this.line);
-    } else if (c === CH_F) {
-      const id = this.readUint(bytes, e);
-      if ((ok = id !== BAD && this.atEnd(bytes, e))) b.push(OP_FREE, id, 0, 0, 0, this.line);
-    } else if (v2 && (c === CH_C || c === CH_M)) {
-      const id = this.readUint(bytes, e);
-      const aux = this.readUint(bytes, e);
-      const size = this.readUint(bytes, e);
-      const returned = this.readAddress(bytes, e);
-      if ((ok = id !== BAD && aux !== BAD && size !== BAD && returned !== BAD && this.atEnd(bytes, e))) {
-        b.push(c === CH_C ? OP_CALLOC : OP_MEMALIGN, id, size, aux, returned, this.line);
-      }
-    } else if (v2 && (c === CH_AT || c === CH_T || c === CH_X)) {
-      const v = this.readUint(bytes, e);
-      if ((ok = v !== BAD && this.atEnd(bytes, e))) {
-        if (c === CH_AT) b.useThread(v, this.line);
-        else if (c === CH_T) b.pushIdless(OP_TRIM, b.tid, v, this.line);
-        else b.pushIdless(OP_THREAD_EXIT, v, 0, this.line);
-      }
+      const id = this.readUint(bytes, end);
+      const size = this.readUint(bytes, end);
+      const returned = this.readAddress(bytes, end);
+      const next = this.readLineEnd(bytes, end);
+      if (id === BAD || size === BAD || returned === BAD || next < 0) return -1;
+      this.line++;
+      b.push(c === CH_A ? OP_ALLOC : OP_REALLOC, id, size, 0, returned, this.line);
+      return next;
     }
-    if (!ok) this.readSlowly(bytes, s, e);
+    if (c === CH_F) {
+      const id = this.readUint(bytes, end);
+      const next = this.readLineEnd(bytes, end);
+      if (id === BAD || next < 0) return -1;
+      this.line++;
+      b.push(OP_FREE, id, 0, 0, 0, this.line);
+      return next;
+    }
+    if (v2 && (c === CH_C || c === CH_M)) {
+      const id = this.readUint(bytes, end);
+      const aux = this.readUint(bytes, end);
+      const size = this.readUint(bytes, end);
+      const returned = this.readAddress(bytes, end);
+      const next = this.readLineEnd(bytes, end);
+      if (id === BAD || aux === BAD || size === BAD || returned === BAD || next < 0) return -1;
+      this.line++;
+      b.push(c === CH_C ? OP_CALLOC : OP_MEMALIGN, id, size, aux, returned, this.line);
+      return next;
+    }
+    if (v2 && (c === CH_AT || c === CH_T || c === CH_X)) {
+      const v = this.readUint(bytes, end);
+      const next = this.readLineEnd(bytes, end);
+      if (v === BAD || next < 0) return -1;
+      this.line++;
+      if (c === CH_AT) b.useThread(v, this.line);
+      else if (c === CH_T) b.pushIdless(OP_TRIM, b.tid, v, this.line);
+      else b.pushIdless(OP_THREAD_EXIT, v, 0, this.line);
+      return next;
+    }
+    return -1;
   }
 
   /** A '#' line: the version-2 header on line 1, else a comment (a header anywhere else is refused). */
@@ -173,51 +215,46 @@ export class TraceTextReader {
     parseTraceHeader(this.b, body);
   }
 
-  /** Hands the trimmed line to the reference reader (which reads it or throws naming the problem). */
-  private readSlowly(bytes: Uint8Array, s: number, e: number): void {
-    parseTraceLine(this.b, decodeUtf8(bytes, s, e), this.line);
-  }
-
-  /** Skips blanks, reads a decimal token ending in a blank or the line's end; BAD when it is not one (or ≥ 2^53). */
-  private readUint(bytes: Uint8Array, e: number): number {
+  /** Skips field blanks, reads a decimal token ending in a blank or '\n' before `end`; BAD when it is not one (or ≥ 2^53). */
+  private readUint(bytes: Uint8Array, end: number): number {
     let p = this.p;
-    while (p < e && isBlank(bytes[p]!)) p++;
+    while (p < end && isFieldBlank(bytes[p]!)) p++;
     const start = p;
     let v = 0;
-    for (; p < e; p++) {
+    for (; p < end; p++) {
       const d = bytes[p]! - 0x30;
       if (d < 0 || d > 9) break;
       v = v * 10 + d;
     }
-    if (p === start || (p < e && !isBlank(bytes[p]!)) || v > Number.MAX_SAFE_INTEGER) return BAD;
+    if (p === start || p === end || !isBlank(bytes[p]!) || v > Number.MAX_SAFE_INTEGER) return BAD;
     this.p = p;
     return v;
   }
 
-  /** With `addresses`: skips blanks and reads `=HEX`; BAD when it is not one. Without: 0, nothing read. */
-  private readAddress(bytes: Uint8Array, e: number): number {
+  /** With `addresses`: skips field blanks and reads `=HEX` (as readUint reads decimal); BAD when it is not one. Without: 0, nothing read. */
+  private readAddress(bytes: Uint8Array, end: number): number {
     if (this.b.returned === null) return 0;
     let p = this.p;
-    while (p < e && isBlank(bytes[p]!)) p++;
-    if (p === e || bytes[p] !== CH_EQ) return BAD;
+    while (p < end && isFieldBlank(bytes[p]!)) p++;
+    if (p === end || bytes[p] !== CH_EQ) return BAD;
     const start = ++p;
     let v = 0;
-    for (; p < e; p++) {
+    for (; p < end; p++) {
       const c = bytes[p]!;
       const d = c <= 0x39 ? c - 0x30 : (c | 0x20) - 0x61 + 10;
       if (d < 0 || d > 15 || (c > 0x39 && (c | 0x20) < 0x61)) break;
       v = v * 16 + d;
     }
-    if (p === start || (p < e && !isBlank(bytes[p]!)) || v > Number.MAX_SAFE_INTEGER) return BAD;
+    if (p === start || p === end || !isBlank(bytes[p]!) || v > Number.MAX_SAFE_INTEGER) return BAD;
     this.p = p;
     return v;
   }
 
-  /** True when only blanks are left on the line. */
-  private atEnd(bytes: Uint8Array, e: number): boolean {
+  /** Skips field blanks; the index after the line's '\n', or −1 when something else (or the chunk's end) comes first. */
+  private readLineEnd(bytes: Uint8Array, end: number): number {
     let p = this.p;
-    while (p < e && isBlank(bytes[p]!)) p++;
-    return p === e;
+    while (p < end && isFieldBlank(bytes[p]!)) p++;
+    return p < end && bytes[p] === CH_NL ? p + 1 : -1;
   }
 }
 
@@ -233,7 +270,7 @@ function startsWithMagic(bytes: Uint8Array, s: number, e: number): boolean {
  * is '[', the JSON form. @throws TraceParseError naming the line and what is wrong.
  */
 export function parseTraceBytes(bytes: Uint8Array): Trace {
-  const reader = new TraceTextReader();
+  const reader = new TraceTextReader('any', bytes.length);
   reader.feed(bytes);
   return reader.finish();
 }

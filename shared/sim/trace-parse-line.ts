@@ -122,7 +122,7 @@ export function parseTraceLine(b: TraceBuilder, body: string, line: number): voi
   if (takesAddress && (extra === undefined || !extra.startsWith('='))) {
     throw new TraceParseError(line, `'${first}' needs '=HEX' after '${tokens.slice(0, want).join(' ')}' (the header says addresses)`);
   }
-  if (!takesAddress && spec.returns && extra !== undefined && extra.startsWith('=')) {
+  if (!takesAddress && spec.returns && b.version === 2 && extra !== undefined && extra.startsWith('=')) {
     throw new TraceParseError(line, `'${extra}' after '${tokens.slice(0, want).join(' ')}' needs 'addresses' in the '${TRACE_V2_MAGIC}' header`);
   }
   const end = want + (takesAddress ? 1 : 0);

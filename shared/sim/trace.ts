@@ -1,7 +1,6 @@
-// Allocation traces: CMU malloclab `.rep` text, `# memscope-trace 2` text (threads, calloc, memalign,
-// malloc_trim, returned addresses) and the malloclab ops as JSON, packed for fast replay. The format is
-// documented in shared/sim/TRACE-FORMAT.md; sources of truth: CS:APP malloclab mdriver.c read_trace,
-// issue 4 (headers, comments, C-replay semantics) and issue 12 §2 (version 2).
+// Allocation traces (malloclab `.rep`, `# memscope-trace 2`, JSON) packed for fast replay, and written back.
+// Format: shared/sim/TRACE-FORMAT.md; sources of truth: CS:APP malloclab mdriver.c read_trace, issue 4 (headers,
+// comments, C-replay semantics) and issue 12 §2 (version 2: threads, calloc, memalign, trim, addresses).
 
 import { TraceBuilder } from './trace-builder.js';
 import { TraceTextReader, parseTraceBytes } from './trace-parse-bytes.js';
@@ -92,7 +91,8 @@ export function formatTraceOp(trace: Trace, i: number): string {
 
 /**
  * Writes a trace as text: version 1 as malloclab `.rep` with the 2-integer header (ids, ops); version 2 with
- * its `# memscope-trace 2` header, `@ TID` before each change of thread and `=HEX` when it has addresses.
+ * its `# memscope-trace 2` header (cpus=1 when the trace has none), `@ TID` before each change of thread and
+ * `=HEX` when it has addresses.
  */
 export function formatRepTrace(trace: Trace): string {
   if (trace.version === 1) {

@@ -2,13 +2,16 @@
 // The simulator is timed after one warm-up run (best of 3); the real glibc is the C harness's
 // replay loop (tests/harness/malloc-replay.c --time, best of 3), so parsing is excluded on both sides.
 // Traces: built-in workloads, and the CMU malloclab traces back to back, repeated to ~1M ops.
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+// Then `memscope sim malloc` end to end on a 2M-op trace file (issue 13): parsing ops/s in process, the whole
+// command's ops/s and peak RSS per output format, beside the real glibc's whole run on the same file.
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildHarness } from '../helpers/c-build.js';
-import { MALLOCLAB_TRACES_DIR } from '../helpers/paths.js';
-import { type Trace, type TraceOp, formatRepTrace, packTraceOps, parseTrace, readTraceOpKind } from '../../shared/sim/trace.js';
+import { childrenCpuMs } from './measure.js';
+import { CLI_PATH, MALLOCLAB_TRACES_DIR } from '../helpers/paths.js';
+import { type Trace, type TraceOp, formatRepTrace, packTraceOps, parseTrace, parseTraceBytes, readTraceOpKind } from '../../shared/sim/trace.js';
 import { generateWorkload } from '../../shared/sim/malloc/workloads.js';
 import { replayTraceGlibc } from '../../shared/sim/malloc/glibc/replay.js';
 import { createDefaultParams } from '../../shared/sim/malloc/glibc/params.js';
@@ -114,4 +117,107 @@ export async function benchMalloc(): Promise<void> {
         `real ${(real.opsPerS / 1e6).toFixed(2).padStart(6)} M ops/s (${real.ms.toFixed(0)} ms)   sim/real ${(sim.opsPerS / real.opsPerS).toFixed(3)}`,
     );
   }
+  await benchMallocEndToEnd();
+}
+
+/** One whole command run: wall time, CPU time (user + system, steadier than wall on a busy machine) and the peak RSS it reached. */
+interface CommandRun {
+  wallMs: number;
+  cpuMs: number;
+  peakRssBytes: number;
+}
+
+/** VmHWM of a live process in bytes (0 once it is gone). */
+function readPeakRssBytes(pid: number): number {
+  try {
+    const m = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'latin1'));
+    return m === null ? 0 : Number(m[1]) * 1024;
+  } catch {
+    return 0;
+  }
+}
+
+/** Runs a command with stdout discarded; its peak RSS is VmHWM polled every 5 ms while it runs (a high-water mark, so late polls still see it). */
+async function runMeasured(cmd: string, args: string[]): Promise<CommandRun> {
+  const t0 = performance.now();
+  const cpu0 = childrenCpuMs();
+  const child = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'inherit'] });
+  let peak = 0;
+  const poll = setInterval(() => {
+    if (child.pid !== undefined) peak = Math.max(peak, readPeakRssBytes(child.pid));
+  }, 5);
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  clearInterval(poll);
+  if (code !== 0) throw new Error(`${cmd} ${args.join(' ')} exited ${code}`);
+  return { wallMs: performance.now() - t0, cpuMs: childrenCpuMs() - cpu0, peakRssBytes: peak };
+}
+
+/** Best wall and CPU time (and the largest peak RSS) of `runs` runs. */
+async function runBestOf(runs: number, cmd: string, args: string[]): Promise<CommandRun> {
+  let best: CommandRun = { wallMs: Infinity, cpuMs: Infinity, peakRssBytes: 0 };
+  for (let k = 0; k < runs; k++) {
+    const r = await runMeasured(cmd, args);
+    best = { wallMs: Math.min(best.wallMs, r.wallMs), cpuMs: Math.min(best.cpuMs, r.cpuMs), peakRssBytes: Math.max(best.peakRssBytes, r.peakRssBytes) };
+  }
+  return best;
+}
+
+/** Rows of the end-to-end section. */
+export interface MallocEndToEndResult {
+  ops: number;
+  fileBytes: number;
+  /** In-process parse: first (cold) run and best of 3 after it. */
+  parseColdMs: number;
+  parseBestMs: number;
+  /** `memscope sim malloc --format F FILE`, per format. */
+  commands: { format: string; run: CommandRun }[];
+  /** The real glibc's harness on the same file: the whole process (parsing included), and its replay loop alone. */
+  real: CommandRun;
+  realReplayMs: number;
+}
+
+/** Times parsing, `memscope sim malloc` end to end and the real glibc on one 2M-op workload trace written to a file. */
+export async function runMallocEndToEndBench(opCount = 2_000_000, workload = 'random'): Promise<MallocEndToEndResult> {
+  const harness = buildHarness('malloc-replay.c');
+  const dir = mkdtempSync(join(tmpdir(), 'memscope-bench-'));
+  try {
+    const file = join(dir, `${workload}.rep`);
+    writeFileSync(file, formatRepTrace(generateWorkload(workload, { seed: 1, opCount })));
+    const bytes = readFileSync(file);
+    let t0 = performance.now();
+    const ops = parseTraceBytes(bytes).length;
+    const parseColdMs = performance.now() - t0;
+    let parseBestMs = Infinity;
+    for (let k = 0; k < 3; k++) {
+      t0 = performance.now();
+      parseTraceBytes(bytes);
+      parseBestMs = Math.min(parseBestMs, performance.now() - t0);
+    }
+    const commands: MallocEndToEndResult['commands'] = [];
+    for (const format of ['jsonl', 'summary']) {
+      commands.push({ format, run: await runBestOf(3, process.execPath, [CLI_PATH, 'sim', 'malloc', '--format', format, file]) });
+    }
+    const real = await runBestOf(3, harness, ['--time', file]);
+    const timing = JSON.parse(execFileSync(harness, ['--time', file], { env: {} }).toString()) as { replay_ns: number };
+    return { ops, fileBytes: statSync(file).size, parseColdMs, parseBestMs, commands, real, realReplayMs: timing.replay_ns / 1e6 };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** `npm run bench` lines for the end-to-end section. */
+async function benchMallocEndToEnd(): Promise<void> {
+  const r = await runMallocEndToEndBench();
+  const mb = (b: number) => (b / 1e6).toFixed(1);
+  const rate = (ms: number) => `${(r.ops / ms / 1000).toFixed(2).padStart(6)} M ops/s (${ms.toFixed(0)} ms)`;
+  console.log(`\n## sim malloc end to end: a ${r.ops}-op trace file of ${mb(r.fileBytes)} MB (issue 13 bar: ≥ 2 M ops/s with parsing and output, RSS ≤ 3× the file)`);
+  console.log(`${'parse in process, first run'.padEnd(44)} ${rate(r.parseColdMs)}`);
+  console.log(`${'parse in process, best of 3 after it'.padEnd(44)} ${rate(r.parseBestMs)}`);
+  for (const { format, run } of r.commands) {
+    console.log(
+      `${`memscope sim malloc --format ${format}`.padEnd(44)} ${rate(run.wallMs)}, CPU ${run.cpuMs.toFixed(0)} ms   peak RSS ${mb(run.peakRssBytes)} MB ` +
+        `(${(run.peakRssBytes / r.fileBytes).toFixed(1)}× the file)   real/memscope ${(r.real.wallMs / run.wallMs).toFixed(2)}`,
+    );
+  }
+  console.log(`${'real glibc, whole process (parsing incl.)'.padEnd(44)} ${rate(r.real.wallMs)}, CPU ${r.real.cpuMs.toFixed(0)} ms   peak RSS ${mb(r.real.peakRssBytes)} MB;   its replay loop alone ${rate(r.realReplayMs)}`);
 }

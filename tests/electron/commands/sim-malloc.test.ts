@@ -211,6 +211,18 @@ describe('memscope sim malloc', () => {
       }
     }
 
+    test('a trace of several MiB is streamed in chunks (lines cut at chunk ends) from a file and from stdin', () => {
+      const trace = generateWorkload('random', { seed: 1, opCount: 300_000 });
+      const file = join(dir, 'big.rep');
+      const text = formatRepTrace(trace);
+      assert.ok(text.length > 2.5 * (1 << 20), 'spans several 1 MiB chunks');
+      writeFileSync(file, text);
+      const withoutSource = (summary: string): string => summary.replace(/^trace .*$/m, '');
+      const expected = withoutSource(memscopeOk(['--workload', 'random', '--ops', '300000', '--seed', '1']));
+      assert.equal(withoutSource(memscopeOk([file])), expected);
+      assert.equal(withoutSource(memscopeOk(['-'], text)), expected);
+    });
+
     test('the same trace as JSON on standard input gives the same records', () => {
       const trace = parseTrace(readFileSync(traceFile('realloc2-bal.rep'), 'utf8'));
       const real = runRealGlibc(traceFile('realloc2-bal.rep'), '');
@@ -462,6 +474,7 @@ describe('memscope sim malloc', () => {
 
     test('a missing file cannot be read: exit 1 (a run-time failure)', () => {
       assertFails(memscope([join(dir, 'no-such.rep')]), 1, /cannot read .*no-such\.rep": no such file/);
+      assertFails(memscope([dir]), 1, /cannot read .*": is a directory/);
     });
 
     test('bad usage: exit 2', () => {

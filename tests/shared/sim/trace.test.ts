@@ -185,7 +185,8 @@ describe('memscope-trace 2', () => {
     assert.deepEqual([...t.aux, ...t.tids], [0, 0, 0, 0]);
     throwsAt(() => parseRepTrace('a 0 10\nc 1 2 3\n'), 2, /^line 2: unknown op 'c' \(expected a, f or r; 'c' lines need the '# memscope-trace 2' header\)$/);
     throwsAt(() => parseRepTrace('a 0 10\n@ 1\n'), 2, /unknown op '@'/);
-    throwsAt(() => parseRepTrace('a 0 10 =1f\n'), 1, /'=1f' after 'a 0 10' needs 'addresses' in the '# memscope-trace' header/);
+    throwsAt(() => parseRepTrace('a 0 10 =1f\n'), 1, /^line 1: unexpected '=1f' after 'a 0 10'$/);
+    throwsAt(() => parseRepTrace('# memscope-trace 2 cpus=1\na 0 10 =1f\n'), 2, /'=1f' after 'a 0 10' needs 'addresses' in the '# memscope-trace' header/);
   });
 
   test('bad headers name what is wrong, on line 1', () => {

@@ -1,0 +1,144 @@
+// `sim malloc --format jsonl` written straight into bytes: the same text as JSON.stringify(formatOpRecord(…))
+// per op (replay-results.ts defines the record; tests/shared/sim/malloc/replay-jsonl.test.ts holds the two
+// equal), without an object and a string per op, which cost more than the replay itself on 2 M ops.
+
+import { encodeAscii } from '../../proc/bytes.js';
+import { OP_ALLOC, OP_FREE, OP_REALLOC, type Trace } from '../trace.js';
+import { REGION_HEAP, REGION_MMAP, type ReplayResults } from './replay-results.js';
+
+const P_I = encodeAscii('{"i":');
+const P_OP_A = encodeAscii(',"op":"a","id":');
+const P_OP_R = encodeAscii(',"op":"r","id":');
+const P_OP_F = encodeAscii(',"op":"f","id":');
+const P_SIZE = encodeAscii(',"size":');
+const P_HEAP = encodeAscii(',"region":"heap","offset":');
+const P_HEAP_USABLE = encodeAscii(',"mmap_size":null,"usable":');
+const P_MMAP = encodeAscii(',"region":"mmap","offset":null,"mmap_size":');
+const P_USABLE = encodeAscii(',"usable":');
+const P_NONE_USABLE = encodeAscii(',"region":null,"offset":null,"mmap_size":null,"usable":');
+const P_BRK = encodeAscii(',"brk":');
+const P_END = encodeAscii('}\n');
+/** The longest record: its fixed text and 9 numbers of at most 24 characters. */
+const MAX_RECORD_BYTES = 128 + 9 * 24;
+
+/** Writes jsonl records into a byte buffer; `take` hands the bytes written so far over and starts a new buffer. */
+export class OpRecordWriter {
+  private buf: Uint8Array;
+  private pos = 0;
+
+  /** @param chunkBytes buffer size; a record never straddles two buffers. */
+  constructor(private readonly chunkBytes = 1 << 20) {
+    this.buf = new Uint8Array(Math.max(chunkBytes, MAX_RECORD_BYTES));
+  }
+
+  /** Bytes written and not taken yet. */
+  get length(): number {
+    return this.pos;
+  }
+
+  /** True when the next record may not fit: take() first. */
+  get full(): boolean {
+    return this.pos + MAX_RECORD_BYTES > this.buf.length;
+  }
+
+  /**
+   * Appends op i's record and '\n', exactly as JSON.stringify(formatOpRecord(trace, results, i)) + '\n'.
+   * @throws RangeError for op kinds formatOpRecord has no record for (c, m, t, x).
+   */
+  write(trace: Trace, results: ReplayResults, i: number): void {
+    if (this.full) throw new RangeError('OpRecordWriter: take() the buffer first');
+    const kind = trace.kinds[i]!;
+    this.put(P_I);
+    this.putNumber(i);
+    if (kind === OP_FREE) {
+      this.put(P_OP_F);
+      this.putNumber(trace.ids[i]!);
+    } else {
+      if (kind !== OP_ALLOC && kind !== OP_REALLOC) throw new RangeError(`op ${i}: no jsonl record for this op kind yet`);
+      this.put(kind === OP_ALLOC ? P_OP_A : P_OP_R);
+      this.putNumber(trace.ids[i]!);
+      this.put(P_SIZE);
+      this.putNumber(trace.sizes[i]!);
+      const region = results.region[i];
+      if (region === REGION_HEAP) {
+        this.put(P_HEAP);
+        this.putNumber(results.offset[i]!);
+        this.put(P_HEAP_USABLE);
+      } else if (region === REGION_MMAP) {
+        this.put(P_MMAP);
+        this.putNumber(results.mmapSize[i]!);
+        this.put(P_USABLE);
+      } else {
+        this.put(P_NONE_USABLE);
+      }
+      this.putNumber(results.usable[i]!);
+    }
+    this.put(P_BRK);
+    this.putNumber(results.brk[i]!);
+    this.put(P_END);
+  }
+
+  /** The bytes written since the last take (a fresh buffer is used from now on, so the caller may keep them). */
+  take(): Uint8Array {
+    const out = this.buf.subarray(0, this.pos);
+    this.buf = new Uint8Array(Math.max(this.chunkBytes, MAX_RECORD_BYTES));
+    this.pos = 0;
+    return out;
+  }
+
+  /** Copies a fixed piece (set() is several times faster than a byte loop for pieces of 8–60 bytes). */
+  private put(piece: Uint8Array): void {
+    this.buf.set(piece, this.pos);
+    this.pos += piece.length;
+  }
+
+  /** A number as JSON.stringify prints it: integers digit by digit, anything else through JSON.stringify. */
+  private putNumber(v: number): void {
+    if (v >= 0 && v <= 0x7fffffff && (v | 0) === v) {
+      this.putSmall(v);
+    } else if (v > 0 && Number.isSafeInteger(v)) {
+      const hi = Math.floor(v / 1e9);
+      const lo = v - hi * 1e9;
+      this.putNumber(hi);
+      const b = this.buf;
+      let rest = lo;
+      for (let p = this.pos + 8; p >= this.pos; p--) {
+        b[p] = 0x30 + (rest % 10);
+        rest = Math.floor(rest / 10);
+      }
+      this.pos += 9;
+    } else {
+      const text = JSON.stringify(v);
+      for (let k = 0; k < text.length; k++) this.buf[this.pos++] = text.charCodeAt(k);
+    }
+  }
+
+  /** 0 ≤ v < 2^31, in decimal, two digits at a time. */
+  private putSmall(v: number): void {
+    const b = this.buf;
+    let p = this.pos + countDigits(v);
+    this.pos = p;
+    while (v >= 100) {
+      const q = (v / 100) | 0;
+      const r = (v - q * 100) << 1;
+      b[--p] = DIGIT_PAIRS[r + 1]!;
+      b[--p] = DIGIT_PAIRS[r]!;
+      v = q;
+    }
+    if (v >= 10) {
+      b[--p] = DIGIT_PAIRS[(v << 1) + 1]!;
+      b[--p] = DIGIT_PAIRS[v << 1]!;
+    } else {
+      b[--p] = 0x30 + v;
+    }
+  }
+}
+
+/** "00" "01" … "99" as bytes: pair n at 2n. */
+const DIGIT_PAIRS = new Uint8Array(200).map((_, k) => 0x30 + (k % 2 === 0 ? Math.floor(k / 20) : (k >> 1) % 10));
+
+/** Decimal digits of 0 ≤ v < 2^31. */
+function countDigits(v: number): number {
+  if (v < 1e5) return v < 10 ? 1 : v < 100 ? 2 : v < 1e3 ? 3 : v < 1e4 ? 4 : 5;
+  return v < 1e6 ? 6 : v < 1e7 ? 7 : v < 1e8 ? 8 : v < 1e9 ? 9 : 10;
+}
