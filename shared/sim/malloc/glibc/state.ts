@@ -6,6 +6,7 @@ import { NBINS, NFASTBINS, TCACHE_MAX_BINS, UNSORTED_BIN, isInSmallbinRange } fr
 import { type MallocParams } from './params.js';
 import { type SimOs, createSimOs } from '../os.js';
 import { type MallocEventSink } from '../events.js';
+import { type GlibcThreads } from './arena-state.js';
 
 /**
  * Slots. Every chunk header lives in a slot of the typed arrays below; list links (fd, bk, …)
@@ -54,7 +55,7 @@ export const CHUNK_HOME_NAMES = ['none', 'in-use', 'tcache', 'fastbin', 'unsorte
  *  - binmap bit i clear ⇒ bin i empty;
  *  - livePages holds exactly the in-use chunks handed to the program (all but the tcache struct);
  *    inUseBytes = Σ their sizes (+ the tcache struct's size when it lives in the heap);
- *  - nMmaps = mmapped.size, mmappedMem = Σ mmapped sizes.
+ *  - nMmaps = mmapped.size, mmappedMem = Σ (mmapped size + mmappedLead, 0 when absent): the mappings' lengths.
  */
 export interface GlibcHeap {
   /** mp_ (mutable: the dynamic threshold moves mmap/trim thresholds). */
@@ -138,8 +139,14 @@ export interface GlibcHeap {
   maxNMmaps: number;
   /** mp_.mmapped_mem. */
   mmappedMem: number;
-  /** Live mmapped chunks: chunk address (simulated) → chunk size (= mapping length). */
+  /** Live mmapped chunks: chunk address (simulated) → chunk size (= mapping length unless it has a lead). */
   mmapped: Map<number, number>;
+  /** prev_size of mmapped chunks that memalign moved into their mapping: chunk address → bytes before it. */
+  mmappedLead: Map<number, number>;
+  /** Slot of this thread's tcache_perthread_struct (NULL_SLOT until tcache_init, or when it was mmapped). */
+  tcacheStructSlot: number;
+  /** Threads and arenas (arena.ts), or null for a single-threaded process: the main arena only. */
+  threads: GlibcThreads | null;
 }
 
 /** Options for createGlibcHeap. */
@@ -193,6 +200,9 @@ export function createGlibcHeap(params: MallocParams, options: GlibcHeapOptions 
     maxNMmaps: 0,
     mmappedMem: 0,
     mmapped: new Map(),
+    mmappedLead: new Map(),
+    tcacheStructSlot: NULL_SLOT,
+    threads: null,
   };
   for (let i = 0; i < NBINS; i++) {
     st.fd[i] = i;
