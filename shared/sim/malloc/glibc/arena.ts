@@ -193,7 +193,7 @@ export function threadCalloc(st: GlibcHeap, t: number, n: number, elemBytes: num
   return libcCalloc(st, n, elemBytes);
 }
 
-/** __libc_realloc on thread t: a heap chunk is resized in its own arena, whichever thread asks. */
+/** __libc_realloc on thread t: a heap chunk sets up t's tcache, then is resized in its own arena, whichever thread asks. */
 export function threadRealloc(st: GlibcHeap, t: number, mem: number, bytes: number): number {
   switchThread(st, t);
   if (bytes === 0 && mem !== 0) {
@@ -201,7 +201,10 @@ export function threadRealloc(st: GlibcHeap, t: number, mem: number, bytes: numb
     return 0;
   }
   if (mem === 0) return threadMalloc(st, t, bytes);
-  if (!isMmappedMem(mem)) activateArena(st, findArenaOf(st, mem));
+  if (!isMmappedMem(mem)) {
+    ensureTcache(st);
+    activateArena(st, findArenaOf(st, mem));
+  }
   return libcRealloc(st, mem, bytes);
 }
 
