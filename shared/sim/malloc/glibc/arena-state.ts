@@ -104,6 +104,8 @@ export interface GlibcThreads {
   nextToUse: number;
   /** Online CPUs of the process's machine (__get_nprocs). */
   cpus: number;
+  /** __malloc_initialized: ptmalloc_init has run, attaching the thread that called first to main_arena. */
+  initialized: boolean;
 }
 
 /** A fresh arena's bins: every bin header points at itself. */
@@ -130,19 +132,23 @@ export function createSavedArena(): SavedArena {
   };
 }
 
-/** The threads of a process at main: the main thread attached to main_arena, no other arena. */
+/**
+ * The threads of a process at main, before its first allocator call: main_arena (attached_threads 1 from
+ * its static initialiser) goes to whichever thread calls first (ptmalloc_init), not necessarily the main one.
+ */
 export function createGlibcThreads(cpus: number): GlibcThreads {
   return {
     arenas: [{ saved: createSavedArena(), heaps: [], attachedThreads: 1, next: 0, nextFree: -1 }],
     heaps: [],
     active: 0,
     current: 0,
-    threadArena: [0],
+    threadArena: [-1],
     tcaches: [],
     shuttingDown: [false],
     freeList: -1,
     narenasLimit: 0,
     nextToUse: -1,
     cpus,
+    initialized: false,
   };
 }

@@ -164,9 +164,18 @@ export function findArenaOf(st: GlibcHeap, mem: number): number {
   return st.threads!.heaps[findHeapOf(mem)]!.arena;
 }
 
+/** ptmalloc_init on the first malloc, calloc, realloc, memalign or malloc_trim: its thread gets main_arena. */
+function ensureMallocInit(st: GlibcHeap): void {
+  const th = st.threads!;
+  if (th.initialized) return;
+  th.initialized = true;
+  th.threadArena[th.current] = 0;
+}
+
 /** __libc_malloc on thread t. */
 export function threadMalloc(st: GlibcHeap, t: number, bytes: number): number {
   switchThread(st, t);
+  ensureMallocInit(st);
   if (checkRequest2size(bytes) === 0) return 0;
   ensureTcache(st);
   activateArena(st, getThreadArena(st, bytes));
@@ -188,6 +197,7 @@ export function threadFree(st: GlibcHeap, t: number, mem: number): void {
 export function threadCalloc(st: GlibcHeap, t: number, n: number, elemBytes: number): number {
   switchThread(st, t);
   if (BigInt(n) * BigInt(elemBytes) >= 2n ** 63n) return 0;
+  ensureMallocInit(st);
   ensureTcache(st);
   activateArena(st, getThreadArena(st, n * elemBytes));
   return libcCalloc(st, n, elemBytes);
@@ -196,6 +206,7 @@ export function threadCalloc(st: GlibcHeap, t: number, n: number, elemBytes: num
 /** __libc_realloc on thread t: a heap chunk sets up t's tcache, then is resized in its own arena, whichever thread asks. */
 export function threadRealloc(st: GlibcHeap, t: number, mem: number, bytes: number): number {
   switchThread(st, t);
+  ensureMallocInit(st);
   if (bytes === 0 && mem !== 0) {
     threadFree(st, t, mem);
     return 0;
@@ -211,6 +222,7 @@ export function threadRealloc(st: GlibcHeap, t: number, mem: number, bytes: numb
 /** _mid_memalign on thread t: small alignments are malloc; others use the thread's arena and set up no tcache. */
 export function threadMemalign(st: GlibcHeap, t: number, alignment: number, bytes: number): number {
   switchThread(st, t);
+  ensureMallocInit(st);
   if (alignment <= MALLOC_ALIGNMENT) return threadMalloc(st, t, bytes);
   const a = normaliseAlignment(alignment);
   if (a === 0) return 0;
@@ -225,6 +237,7 @@ export function threadMemalign(st: GlibcHeap, t: number, alignment: number, byte
  */
 export function threadMallocTrim(st: GlibcHeap, t: number, padBytes: number): void {
   switchThread(st, t);
+  ensureMallocInit(st);
   const th = st.threads!;
   let a = 0;
   do {

@@ -1,0 +1,112 @@
+// Threaded traces (memscope-trace 2) replayed by real threads under the real glibc (tests/harness/mt-replay.c)
+// and through the model's threads and arenas: every op must agree on region, arena, heap, offset, usable
+// size and brk. Each test first checks on the REAL records that the trace exercises what it claims.
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { type ThreadedOpRecord } from '../../../../../shared/sim/malloc/replay-results.js';
+import { compareThreadedWithRealGlibc, readOnlineCpus } from './real-glibc-threads.js';
+import { generateThreadedProgram } from './threaded-programs.js';
+
+type AllocRecord = Extract<ThreadedOpRecord, { region: unknown }>;
+const allocs = (records: ThreadedOpRecord[]): AllocRecord[] => records.filter((r): r is AllocRecord => 'region' in r);
+
+/** Compares model and real glibc; returns the real records for premise checks. */
+function agree(text: string, tunables = ''): ThreadedOpRecord[] {
+  const c = compareThreadedWithRealGlibc(text, tunables);
+  assert.equal(c.firstDiff, -1, c.report);
+  assert.equal(c.sim.length, c.real.length);
+  return c.real;
+}
+
+const CPUS = readOnlineCpus();
+const header = (cpus = CPUS): string => `# memscope-trace 2 cpus=${cpus}\n`;
+
+describe('threads and arenas: model vs real glibc 2.36, op by op', () => {
+  test('a thread gets an arena and a tcache of its own; its exit puts the arena on the free list for the next thread', () => {
+    const text = header() + ['a 1 100', '@ 1', 'a 2 100', 'a 3 200', 'f 1', '@ 0', 'f 2', 'a 4 100', '@ 1', 'a 7 24', 'x 1', '@ 2', 'a 8 100', 'x 2'].join('\n') + '\n';
+    const real = allocs(agree(text));
+    // premise: thread 1's first chunk follows its tcache struct at heap + 0x8d0; main's free of it lands in main's tcache
+    assert.deepEqual([real[1]!.region, real[1]!.arena, real[1]!.offset], ['arena', 1, 0x8d0 + 0x290 + 16]);
+    assert.deepEqual([real[3]!.op, real[3]!.arena, real[3]!.offset], ['a', 1, real[1]!.offset]);
+    // premise: thread 2 starts after thread 1 exited and takes its arena from the free list
+    assert.equal(real[5]!.arena, 1);
+  });
+
+  test('the thread that calls malloc first gets main_arena (ptmalloc_init), even when it is not the main thread', () => {
+    const real = allocs(agree(header() + '@ 1\na 1 100\n@ 0\na 2 100\nf 1\n@ 2\na 3 50\nx 1\n@ 3\na 4 50\n'));
+    // premise: thread 1 is on the main heap, the main thread on a new arena; thread 1's exit frees main_arena for thread 3
+    assert.deepEqual(real.map((r) => [r.tid, r.region]), [[1, 'heap'], [0, 'arena'], [2, 'arena'], [3, 'heap']]);
+  });
+
+  test('producer/consumer: blocks freed by another thread go to its tcache, then to their own arena', () => {
+    const lines: string[] = [];
+    let id = 1;
+    for (let round = 0; round < 6; round++) {
+      const made: number[] = [];
+      for (const producer of [1, 2]) {
+        lines.push(`@ ${producer}`);
+        for (let k = 0; k < 12; k++) {
+          lines.push(k % 4 === 3 ? `c ${id} 3 ${8 + 16 * k}` : `a ${id} ${24 + 40 * k + round}`);
+          made.push(id++);
+        }
+      }
+      lines.push('@ 3');
+      for (const m of made) lines.push(`f ${m}`);
+      for (let k = 0; k < 6; k++) lines.push(`a ${id++} ${24 + 40 * k}`);
+    }
+    lines.push('x 1', 'x 2', 'x 3', '@ 0', `a ${id++} 500`);
+    const real = agree(header() + lines.join('\n') + '\n');
+    // premise: the consumer is handed chunks of the producers' arenas (from its tcache)
+    const consumerArenas = new Set(allocs(real).filter((r) => r.tid === 3).map((r) => r.arena));
+    const producerArenas = new Set(allocs(real).filter((r) => r.tid !== 3 && r.tid !== 0).map((r) => r.arena));
+    assert.ok([...consumerArenas].some((a) => producerArenas.has(a)), `consumer arenas ${[...consumerArenas]}, producer arenas ${[...producerArenas]}`);
+  });
+
+  test('more threads than 8 × cores: arenas are reused round robin, exited threads hand theirs on', () => {
+    const limit = 8 * CPUS;
+    const lines: string[] = [];
+    let id = 1;
+    for (let t = 1; t <= limit + 4; t++) lines.push(`@ ${t}`, `a ${id++} ${100 + t}`, `m ${id++} 64 ${200 + t}`);
+    for (let t = 1; t <= 3; t++) lines.push(`x ${t}`);
+    for (let t = limit + 5; t <= limit + 8; t++) lines.push(`@ ${t}`, `c ${id++} 2 ${40 + t}`, `f ${1 + 2 * (t - limit - 5)}`);
+    const real = allocs(agree(header() + lines.join('\n') + '\n'));
+    // premise: exactly limit − 1 other arenas, and some threads share the main arena or another's
+    const arenas = new Set(real.filter((r) => r.region === 'arena').map((r) => r.arena));
+    assert.equal(arenas.size, limit - 1);
+    assert.ok(real.some((r) => r.tid > 0 && r.region === 'heap'), 'a thread reused the main arena');
+  });
+
+  test('arena_max caps the arenas (cpus=1 in the header, the real run tuned to arena_max=8 and =2)', () => {
+    const text = generateThreadedProgram({ seed: 11, ops: 2500, maxLiveThreads: 12, maxThreads: 24, cpus: 1 });
+    for (const [tunables, most] of [['glibc.malloc.arena_max=8', 7], ['glibc.malloc.arena_max=2', 1]] as const) {
+      const real = allocs(agree(text, tunables));
+      assert.equal(new Set(real.filter((r) => r.region === 'arena').map((r) => r.arena)).size, most, tunables);
+    }
+  });
+
+  for (const [seed, shape, tunables] of [
+    [1, { maxLiveThreads: 4, maxThreads: 8 }, ''],
+    [2, { maxLiveThreads: 24, maxThreads: 40 }, ''],
+    [3, { maxLiveThreads: 6, maxThreads: 20, exitRate: 0.02, largeRate: 0.05 }, 'glibc.malloc.mmap_threshold=65536:glibc.malloc.top_pad=0'],
+    [4, { maxLiveThreads: 24, maxThreads: 40 }, 'glibc.malloc.tcache_count=0:glibc.malloc.trim_threshold=8192:glibc.malloc.top_pad=0'],
+  ] as const) {
+    test(`random threaded program, seed ${seed} (${shape.maxLiveThreads} live threads${tunables === '' ? '' : `, ${tunables}`})`, () => {
+      const real = agree(generateThreadedProgram({ seed, ops: 3000, cpus: CPUS, ...shape }), tunables);
+      // premise: calloc, memalign, trim and exits all ran, and chunks came from non-main arenas
+      for (const op of ['c', 'm', 't', 'x', 'r']) assert.ok(real.some((r) => r.op === op), `no ${op} op`);
+      assert.ok(real.some((r) => 'region' in r && r.region === 'arena'));
+    });
+  }
+
+  test('single-threaded v2: calloc, memalign (heap and mmapped) and malloc_trim', () => {
+    const real = agree(generateThreadedProgram({ seed: 5, ops: 3000, maxLiveThreads: 1, maxThreads: 1, cpus: CPUS, largeRate: 0.05 }), 'glibc.malloc.mmap_threshold=131072');
+    assert.ok(allocs(real).some((r) => r.op === 'm' && r.region === 'mmap'), 'an mmapped memalign');
+    assert.ok(allocs(real).some((r) => r.op === 'm' && r.region === 'heap' && r.align! >= 64));
+  });
+
+  test('realloc of a memalign block sets up the tcache first (a later calloc does not get the realloc remainder)', () => {
+    const real = allocs(agree(header() + 'm 1 64 100\nr 1 40\nc 2 1 56\n'));
+    // premise: the 64-byte remainder of the realloc went to the tcache, so calloc took the memalign tail instead
+    assert.equal(real[2]!.offset, real[0]!.offset! + 112);
+  });
+});
