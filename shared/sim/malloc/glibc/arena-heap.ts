@@ -1,11 +1,14 @@
 // The heaps of non-main arenas: new_heap, grow_heap, shrink_heap, heap_trim, and sysmalloc's non-main branch.
 // Source of truth: glibc 2.36 malloc/arena.c (alloc_new_heap, grow_heap, shrink_heap, heap_trim) and
 // malloc/malloc.c sysmalloc. Heaps are reserved HEAP_MAX_SIZE at a time, 64 MiB aligned; only their first
-// `size` bytes are read-write (mprotect). Modelled: an arena's first heap growing and shrinking within its
-// 64 MiB; a second heap (new_heap from sysmalloc, with its fenceposts) is refused with one clear line.
+// `size` bytes are read-write (mprotect). When top's heap cannot grow, the arena gets a new heap and the old
+// top ends in two fenceposts (a 16-byte in-use chunk and a size-0 one, kept here as slots of 16 bytes); a
+// heap whose whole space is top again is deleted by heap_trim. The mmap fallback of a failed new_heap is not modelled.
 
 import { MINSIZE, alignDown, alignUp } from './chunk.js';
-import { ChunkHome, type GlibcHeap, NULL_SLOT, allocateSlot, emitEvent, splitChunkAt } from './state.js';
+import { CHUNK_HDR_SZ, MALLOC_ALIGN_MASK } from './chunk.js';
+import { ChunkHome, type GlibcHeap, NULL_SLOT, absorbNextChunk, allocateSlot, emitEvent, splitChunkAt, unlinkChunk } from './state.js';
+import { intFree } from './free.js';
 import { ARENA_HEAP_REGION_START, type ArenaHeap, HEAP_INFO_SIZE, HEAP_MAX_SIZE, HEAP_MIN_SIZE, type GlibcThreads } from './arena-state.js';
 import { MallocEvent, MallocSource } from '../events.js';
 import { PAGE_SIZE } from '../../../units.js';
@@ -22,7 +25,7 @@ export function createArenaHeap(th: GlibcThreads, arena: number, sizeBytes: numb
   else size = HEAP_MAX_SIZE;
   size = alignUp(size, PAGE_SIZE);
   const k = th.heaps.length;
-  th.heaps.push({ arena, startAddress: ARENA_HEAP_REGION_START + k * HEAP_MAX_SIZE, sizeBytes: size, mprotectBytes: size });
+  th.heaps.push({ arena, startAddress: ARENA_HEAP_REGION_START + k * HEAP_MAX_SIZE, sizeBytes: size, mprotectBytes: size, fenceSlot: NULL_SLOT });
   return k;
 }
 
@@ -54,21 +57,57 @@ export function sysmallocArena(st: GlibcHeap, nb: number): number {
     st.systemMem += h.sizeBytes - oldHeapSize;
     st.sizeBytes[top] = h.startAddress + h.sizeBytes - st.offsetBytes[top]!;
   } else {
-    throw new RangeError('glibc model: a second heap for a thread arena (new_heap from sysmalloc) is not modelled');
+    const k = createArenaHeap(th, h.arena, nb + MINSIZE + HEAP_INFO_SIZE, st.params.topPadBytes);
+    if (k < 0) throw new RangeError('glibc model: a request too large for a thread arena heap (mmap fallback) is not modelled');
+    const heap = th.heaps[k]!;
+    th.arenas[h.arena]!.heaps.push(k);
+    st.systemMem += heap.sizeBytes;
+    st.top = createArenaTop(st, heap.startAddress + HEAP_INFO_SIZE, heap.sizeBytes - HEAP_INFO_SIZE);
+    h.fenceSlot = fenceOldTop(st, top, oldSize);
   }
   if (st.systemMem > st.maxSystemMem) st.maxSystemMem = st.systemMem;
-  const topSize = st.sizeBytes[top]!;
+  const p = st.top;
+  const topSize = st.sizeBytes[p]!;
   if (topSize < nb + MINSIZE) return NULL_SLOT;
-  const remainder = splitChunkAt(st, top, nb);
+  const remainder = splitChunkAt(st, p, nb);
   st.top = remainder;
-  st.sizeBytes[top] = nb;
-  st.prevInuse[top] = 1;
-  st.home[top] = ChunkHome.inUse;
+  st.sizeBytes[p] = nb;
+  st.prevInuse[p] = 1;
+  st.home[p] = ChunkHome.inUse;
   st.sizeBytes[remainder] = topSize - nb;
   st.prevInuse[remainder] = 1;
   st.home[remainder] = ChunkHome.top;
-  emitEvent(st, MallocEvent.served, MallocSource.top, st.offsetBytes[top]!, nb);
-  return top;
+  emitEvent(st, MallocEvent.served, MallocSource.top, st.offsetBytes[p]!, nb);
+  return p;
+}
+
+/**
+ * The old top at the end of a heap the arena leaves: it shrinks by MINSIZE (to a multiple of 16), then a
+ * 16-byte in-use fencepost and a size-0 one end the heap; an old top of at least MINSIZE is freed (_int_free:
+ * tcache, fastbin or bins), a smaller one stays an in-use chunk before the last fencepost.
+ * @returns the slot of the size-0 fencepost.
+ */
+function fenceOldTop(st: GlibcHeap, oldTop: number, oldSizeBytes: number): number {
+  const size = (oldSizeBytes - MINSIZE) & ~MALLOC_ALIGN_MASK;
+  // The size-0 fencepost first (it ends the chain), then the 16-byte one before it when there is room.
+  const last = splitChunkAt(st, oldTop, size + CHUNK_HDR_SZ);
+  st.sizeBytes[last] = CHUNK_HDR_SZ;
+  st.prevInuse[last] = 1;
+  st.home[last] = ChunkHome.inUse;
+  if (size >= MINSIZE) {
+    const first = splitChunkAt(st, oldTop, size);
+    st.sizeBytes[first] = CHUNK_HDR_SZ;
+    st.prevInuse[first] = 1;
+    st.home[first] = ChunkHome.inUse;
+  }
+  st.home[oldTop] = ChunkHome.inUse;
+  if (size >= MINSIZE) {
+    st.sizeBytes[oldTop] = size;
+    intFree(st, oldTop);
+  } else {
+    st.sizeBytes[oldTop] = size + CHUNK_HDR_SZ;
+  }
+  return last;
 }
 
 /**
@@ -77,10 +116,31 @@ export function sysmallocArena(st: GlibcHeap, nb: number): number {
  */
 export function trimArenaHeap(st: GlibcHeap, padBytes: number): void {
   const th = st.threads!;
-  const top = st.top;
-  const h = th.heaps[findHeapOf(st.offsetBytes[top]!)]!;
-  if (st.offsetBytes[top] === h.startAddress + HEAP_INFO_SIZE) {
-    throw new RangeError('glibc model: deleting a thread arena heap (heap_trim) is not modelled');
+  let top = st.top;
+  let h = th.heaps[findHeapOf(st.offsetBytes[top]!)]!;
+  const heaps = th.arenas[h.arena]!.heaps;
+  // Can this heap go away completely? Its top starts right after heap_info: the whole heap is free.
+  while (st.offsetBytes[top] === h.startAddress + HEAP_INFO_SIZE) {
+    const prev = th.heaps[heaps[heaps.length - 2]!]!;
+    let p = st.prevChunk[prev.fenceSlot]!; // the first fencepost, or a small old top
+    let newSize = st.sizeBytes[p]! + CHUNK_HDR_SZ;
+    if (st.prevInuse[p] === 0) newSize += st.sizeBytes[st.prevChunk[p]!]!;
+    if (newSize + (HEAP_MAX_SIZE - prev.sizeBytes) < padBytes + MINSIZE + PAGE_SIZE) break;
+    st.systemMem -= h.sizeBytes;
+    heaps.pop();
+    st.home[top] = ChunkHome.none;
+    st.freeSlots[st.freeSlotCount++] = top;
+    if (st.prevInuse[p] === 0) {
+      p = st.prevChunk[p]!;
+      unlinkChunk(st, p);
+    }
+    while (st.nextChunk[p] !== NULL_SLOT) absorbNextChunk(st, p);
+    st.sizeBytes[p] = newSize;
+    st.prevInuse[p] = 1;
+    st.home[p] = ChunkHome.top;
+    st.top = top = p;
+    prev.fenceSlot = NULL_SLOT;
+    h = prev;
   }
   const topSize = st.sizeBytes[top]!;
   if (topSize < st.params.trimThresholdBytes) return;

@@ -68,6 +68,8 @@ export interface ArenaHeap {
   sizeBytes: number;
   /** heap_info.mprotect_size: bytes ever made read-write. */
   mprotectBytes: number;
+  /** Slot of the size-0 fencepost ending it once the arena moved on to a newer heap (−1 before). */
+  fenceSlot: number;
 }
 
 /** A thread's tcache while another thread runs (the GlibcHeap fields of the same names). */

@@ -14,7 +14,6 @@ import {
   ARENAS_PER_CORE,
   HEAP_INFO_SIZE,
   MALLOC_STATE_SIZE,
-  type GlibcThreads,
   createGlibcThreads,
   createSavedArena,
 } from './arena-state.js';

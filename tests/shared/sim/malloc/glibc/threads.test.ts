@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { type ThreadedOpRecord } from '../../../../../shared/sim/malloc/replay-results.js';
 import { compareThreadedWithRealGlibc, readOnlineCpus } from './real-glibc-threads.js';
 import { generateThreadedProgram } from './threaded-programs.js';
+import { createRng } from '../../../../../shared/sim/rng.js';
 
 type AllocRecord = Extract<ThreadedOpRecord, { region: unknown }>;
 const allocs = (records: ThreadedOpRecord[]): AllocRecord[] => records.filter((r): r is AllocRecord => 'region' in r);
@@ -74,6 +75,27 @@ describe('threads and arenas: model vs real glibc 2.36, op by op', () => {
     const arenas = new Set(real.filter((r) => r.region === 'arena').map((r) => r.arena));
     assert.equal(arenas.size, limit - 1);
     assert.ok(real.some((r) => r.tid > 0 && r.region === 'heap'), 'a thread reused the main arena');
+  });
+
+  test('a thread arena outgrows its 64 MiB heap: a second heap, fenceposts, and heap_trim deleting it again', () => {
+    for (const tunables of ['', 'glibc.malloc.top_pad=0', 'glibc.malloc.trim_threshold=0:glibc.malloc.tcache_count=0']) {
+      const rng = createRng(3);
+      const lines = ['a 100000 16', '@ 1'];
+      const live: number[] = [];
+      let id = 1;
+      for (let k = 0; k < 1500; k++) {
+        lines.push(`a ${id} ${[100000, 90000, 50000, 120000, 3000, 200][rng.nextInt(0, 6)]}`);
+        live.push(id++);
+        if (rng.nextFloat() < 0.1) lines.push(`f ${live.splice(rng.nextInt(0, live.length), 1)[0]}`);
+      }
+      for (const x of live.reverse()) lines.push(`f ${x}`);
+      for (let k = 0; k < 50; k++) lines.push(`a ${id++} 100000`);
+      lines.push('x 1');
+      const real = allocs(agree(header() + lines.join('\n') + '\n', tunables));
+      // premise: the arena used a second heap, and once everything was freed it served from its first heap again
+      assert.ok(real.some((r) => r.heap === 1), tunables);
+      assert.ok(real.slice(-50).every((r) => r.heap === 0), tunables);
+    }
   });
 
   test('arena_max caps the arenas (cpus=1 in the header, the real run tuned to arena_max=8 and =2)', () => {
