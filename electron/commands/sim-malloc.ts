@@ -12,6 +12,8 @@ import { createGlibcReplayModel } from '../../shared/sim/malloc/glibc/replay.js'
 import { type MallocReplayModel, type ReplayProgress } from '../../shared/sim/malloc/replay-model.js';
 import { formatOpRecord } from '../../shared/sim/malloc/replay-results.js';
 import { HeapMisuseError, describeMisuseOutcome } from '../../shared/sim/malloc/heap-misuse.js';
+import { type MallocEventSink } from '../../shared/sim/malloc/events.js';
+import { TraceUnsupportedError } from '../../shared/sim/malloc/trace-support.js';
 import { type TcmallocParams } from '../../shared/sim/malloc/tcmalloc/params.js';
 import {
   type MallocAllocatorName,
@@ -131,6 +133,16 @@ async function prepareTcmalloc(tunables: string): Promise<PreparedModel> {
     title: `gperftools 2.10 TCMalloc model${tunables === '' ? '' : `, ${tunables}`}`,
     bind: (trace) => createTcmallocReplayModel(trace, params, { mapLimitBytes: readHostMapLimitBytes() }),
   };
+}
+
+/** The model's replay at op 0; a trace the model cannot run yet is refused here, before op 0 (exit 2). */
+function createReplay(model: MallocReplayModel<ReplayProgress>, sink: MallocEventSink | null, label: string): ReplayProgress {
+  try {
+    return model.create(sink);
+  } catch (err) {
+    if (err instanceof TraceUnsupportedError) throw new ApiError('bad-arg', `${COMMAND}: ${label}: ${err.message}`);
+    throw err;
+  }
 }
 
 /** Runs the replay to `end`; a heap misuse stops it there and is returned (the replay sits at its op). */
@@ -263,7 +275,7 @@ export async function runSimMalloc(argv: string[]): Promise<number> {
   for (const w of warnings) process.stderr.write(`memscope: warning: ${w}\n`);
   const tally = createMallocOpTally(format === 'table');
   const model = prepared.bind(trace);
-  const replayer: MallocReplayer = { model, replay: model.create(format === 'jsonl' ? null : tally.sink) };
+  const replayer: MallocReplayer = { model, replay: createReplay(model, format === 'jsonl' ? null : tally.sink, label) };
   if (format === 'jsonl') await streamJsonl(trace, replayer, label);
   else if (format === 'table') await streamTable(trace, replayer, tally, label);
   else await printSummary(trace, replayer, tally, prepared.title, source, label);

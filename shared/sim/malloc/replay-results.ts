@@ -123,6 +123,8 @@ export function formatOpRecord(trace: Trace, results: ReplayResults, i: number):
   const id = trace.ids[i]!;
   const brk = results.brk[i]!;
   if (op === 'f') return { i, op, id, brk };
+  // No model runs c, m, t or x yet (shared/sim/malloc/trace-support.ts refuses such traces before op 0).
+  if (op !== 'a' && op !== 'r') throw new RangeError(`op ${i} ('${op}'): no jsonl record for this op kind yet`);
   const region = results.region[i];
   return {
     i,

@@ -13,6 +13,7 @@ import { type MallocEventSink } from '../events.js';
 import { type MallocReplayModel, type ReplayProgress, cloneHeapReplay, runReplayOps } from '../replay-model.js';
 import { REGION_HEAP, type ReplayResults, createReplayResults } from '../replay-results.js';
 import { OP_ALLOC, OP_FREE, type Trace } from '../../trace.js';
+import { TCMALLOC_TRACE_SUPPORT, assertTraceSupported } from '../trace-support.js';
 
 /** TcmallocStats after every op, one array per field (TCMALLOC_STATS_KEYS order). */
 export type TcmallocOpStats = Record<(typeof TCMALLOC_STATS_KEYS)[number], Float64Array>;
@@ -48,8 +49,9 @@ export interface TcmallocReplayOptions {
   mapLimitBytes?: number;
 }
 
-/** Starts a replay: the process is at main, nothing of the trace has run. */
+/** Starts a replay: the process is at main, nothing of the trace has run. @throws TraceUnsupportedError for a trace the model cannot run yet. */
 export function createTcmallocReplay(trace: Trace, params: TcmallocParams, options: TcmallocReplayOptions = {}): TcmallocReplay {
+  assertTraceSupported(trace, TCMALLOC_TRACE_SUPPORT);
   const heap = createProcessHeap(params, options.sink ?? null, options.mapLimitBytes);
   let opStats: TcmallocOpStats | null = null;
   if (options.recordStats === true) {

@@ -1,0 +1,165 @@
+// Builds a Trace op by op for every reader (text bytes, JSON, ops packed from objects): typed arrays grown
+// by doubling, ids mapped to dense slots, and the checks every form shares (a free of an id never seen,
+// threads numbered in order of first appearance and silent after their exit). Semantics: trace-types.ts.
+
+import { NO_SLOT, OP_FREE, OP_THREAD_EXIT, TRACE_OP_LETTERS, type Trace, TraceParseError } from './trace-types.js';
+
+/** First capacity, in ops. */
+const INITIAL_OPS = 1024;
+/** Ids below this are mapped through an array (ids are usually small dense integers); larger ones through a Map. */
+const DENSE_ID_LIMIT = 1 << 22;
+/** denseSlots entry of an id not seen yet. */
+const UNSEEN = -1;
+
+/** Grows a trace under construction; `line` arguments (0: none) name the op in errors. */
+export class TraceBuilder {
+  length = 0;
+  kinds = new Uint8Array(INITIAL_OPS);
+  ids = new Float64Array(INITIAL_OPS);
+  slots = new Uint32Array(INITIAL_OPS);
+  sizes = new Float64Array(INITIAL_OPS);
+  aux = new Float64Array(INITIAL_OPS);
+  tids = new Uint32Array(INITIAL_OPS);
+  /** Allocated by enableAddresses (the v2 header's `addresses`). */
+  returned: Float64Array | null = null;
+  slotCount = 0;
+  header: number[] = [];
+  version: 1 | 2 = 1;
+  cpus: number | null = null;
+  brk0: number | null = null;
+  /** The thread the next op runs on (`@ TID`). */
+  tid = 0;
+  threadCount = 1;
+  /** Per thread: the op index of its `x`, or −1 while it runs. */
+  private exitOp: number[] = [-1];
+  /** Slot of each id below DENSE_ID_LIMIT, UNSEEN when not seen yet. */
+  private denseSlots = new Int32Array(INITIAL_OPS).fill(UNSEEN);
+  /** Slots of ids from DENSE_ID_LIMIT up. */
+  private sparseSlots = new Map<number, number>();
+
+  /** Records what the real allocator returned from now on (0 for ops before). */
+  enableAddresses(): void {
+    this.returned ??= new Float64Array(this.kinds.length);
+  }
+
+  /** True when id has a slot (an earlier op used it). */
+  hasId(id: number): boolean {
+    return this.lookupSlot(id) !== UNSEEN;
+  }
+
+  /** `@ TID`: the following ops run on thread tid. */
+  useThread(tid: number, line: number): void {
+    this.noteThread(tid, line);
+    this.tid = tid;
+  }
+
+  /** Appends an op that names an id (a, f, r, c, m) on the current thread. */
+  push(kind: number, id: number, size: number, aux: number, returned: number, line: number): void {
+    let slot = this.lookupSlot(id);
+    if (slot === UNSEEN) {
+      // It frees a pointer the trace never had: no real program does that with a pointer it holds.
+      if (kind === OP_FREE) throw new TraceParseError(line, `free of unknown id ${id} at op ${this.length} (no earlier op allocated it)`);
+      slot = this.addSlot(id);
+    }
+    const i = this.append(kind, this.tid, line);
+    this.ids[i] = id;
+    this.slots[i] = slot;
+    this.sizes[i] = size;
+    this.aux[i] = aux;
+    if (this.returned !== null) this.returned[i] = returned;
+  }
+
+  /** Appends an op that names no id: t (size = PAD) on the current thread, or x of thread `tid`. */
+  pushIdless(kind: number, tid: number, size: number, line: number): void {
+    if (kind === OP_THREAD_EXIT) this.noteThread(tid, line);
+    const i = this.append(kind, tid, line);
+    this.ids[i] = -1;
+    this.slots[i] = NO_SLOT;
+    this.sizes[i] = size;
+    if (kind === OP_THREAD_EXIT) this.exitOp[tid] = i;
+  }
+
+  /** The finished trace (arrays trimmed to length). */
+  finish(): Trace {
+    const n = this.length;
+    return {
+      length: n,
+      kinds: this.kinds.slice(0, n),
+      ids: this.ids.slice(0, n),
+      slots: this.slots.slice(0, n),
+      slotCount: this.slotCount,
+      header: this.header,
+      sizes: this.sizes.slice(0, n),
+      aux: this.aux.slice(0, n),
+      tids: this.tids.slice(0, n),
+      threadCount: this.threadCount,
+      version: this.version,
+      cpus: this.cpus,
+      brk0: this.brk0,
+      returned: this.returned === null ? null : this.returned.slice(0, n),
+    };
+  }
+
+  /** Claims op index i for an op of `kind` on thread tid, which must not have exited. */
+  private append(kind: number, tid: number, line: number): number {
+    const exited = this.exitOp[tid] ?? -1;
+    if (exited >= 0) {
+      throw new TraceParseError(line, `'${TRACE_OP_LETTERS[kind] ?? '?'}' on thread ${tid} at op ${this.length}, after the thread exited (op ${exited})`);
+    }
+    if (this.length === this.kinds.length) this.grow();
+    const i = this.length++;
+    this.kinds[i] = kind;
+    this.tids[i] = tid;
+    return i;
+  }
+
+  /** Counts a thread at its first appearance; threads appear in number order. */
+  private noteThread(tid: number, line: number): void {
+    if (tid < this.threadCount) return;
+    if (tid > this.threadCount) {
+      throw new TraceParseError(line, `thread ${tid} appears before thread ${this.threadCount} (threads are numbered 0, 1, 2 … in order of first appearance)`);
+    }
+    this.threadCount++;
+    this.exitOp.push(-1);
+  }
+
+  private lookupSlot(id: number): number {
+    if (id < DENSE_ID_LIMIT) return id < this.denseSlots.length ? this.denseSlots[id]! : UNSEEN;
+    return this.sparseSlots.get(id) ?? UNSEEN;
+  }
+
+  private addSlot(id: number): number {
+    const slot = this.slotCount++;
+    if (id >= DENSE_ID_LIMIT) {
+      this.sparseSlots.set(id, slot);
+      return slot;
+    }
+    if (id >= this.denseSlots.length) {
+      let n = this.denseSlots.length * 2;
+      while (n <= id) n *= 2;
+      const grown = new Int32Array(Math.min(n, DENSE_ID_LIMIT)).fill(UNSEEN);
+      grown.set(this.denseSlots);
+      this.denseSlots = grown;
+    }
+    this.denseSlots[id] = slot;
+    return slot;
+  }
+
+  /** Doubles every per-op array. */
+  private grow(): void {
+    const n = this.kinds.length * 2;
+    this.kinds = growArray(this.kinds, new Uint8Array(n));
+    this.ids = growArray(this.ids, new Float64Array(n));
+    this.slots = growArray(this.slots, new Uint32Array(n));
+    this.sizes = growArray(this.sizes, new Float64Array(n));
+    this.aux = growArray(this.aux, new Float64Array(n));
+    this.tids = growArray(this.tids, new Uint32Array(n));
+    if (this.returned !== null) this.returned = growArray(this.returned, new Float64Array(n));
+  }
+}
+
+/** Copies old into the front of grown and returns grown. */
+function growArray<T extends Uint8Array | Uint32Array | Float64Array>(old: T, grown: T): T {
+  grown.set(old as ArrayLike<number>);
+  return grown;
+}

@@ -1,0 +1,152 @@
+// The byte reader: fed in chunks of any size (lines cut anywhere) it reads what one pass over the whole text
+// reads, errors keep their line numbers across chunks, random spacing reads back the ops it was written from,
+// and ids of any size map to slots (the array fast path and the Map beyond it agree).
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { MALLOCLAB_TRACES_DIR } from '../../helpers/paths.js';
+import { TraceParseError, TraceTextReader, formatRepTrace, packTraceOps, parseTraceBytes, readTraceOpKind, type Trace, type TraceOp } from '../../../shared/sim/trace.js';
+import { encodeUtf8 } from '../../../shared/proc/bytes.js';
+import { createRng } from '../../../shared/sim/rng.js';
+
+/** Every field of every op and the trace's own fields, for comparing whole traces. */
+function describeTrace(t: Trace): string[] {
+  const out = [`v${t.version} cpus=${t.cpus} brk0=${t.brk0} header=${t.header.join(',')} slots=${t.slotCount} threads=${t.threadCount}`];
+  for (let i = 0; i < t.length; i++) {
+    const ret = t.returned === null ? '' : ` =${t.returned[i]}`;
+    out.push(`${readTraceOpKind(t, i)} ${t.ids[i]} ${t.slots[i]} ${t.sizes[i]} ${t.aux[i]} ${t.tids[i]}${ret}`);
+  }
+  return out;
+}
+
+/** Reads bytes fed in chunks whose sizes come from sizeOf. */
+function readInChunks(bytes: Uint8Array, sizeOf: () => number): Trace {
+  const reader = new TraceTextReader();
+  for (let at = 0; at < bytes.length; ) {
+    const n = Math.max(1, sizeOf());
+    // A fresh copy per chunk, then scribbled over: the reader must keep nothing it was lent.
+    const chunk = new Uint8Array(bytes.subarray(at, at + n));
+    reader.feed(chunk);
+    chunk.fill(0x7a);
+    at += n;
+  }
+  return reader.finish();
+}
+
+const V2_TEXT = '# memscope-trace 2 cpus=4 brk0=5000 addresses\na 0 24 =5010\n@ 1\nc 1 3 8 =7f0010\nm 2 4096 100 =7f1000\n@ 0\nr 0 4000 =5040\nf 1\nt 0\nx 1\n';
+
+describe('TraceTextReader', () => {
+  test('chunks of 1, 2, 3, 7 and random sizes read exactly what the whole text reads', () => {
+    const names = readdirSync(MALLOCLAB_TRACES_DIR).filter((f) => f.endsWith('.rep')).sort().slice(0, 4);
+    const texts = [...names.map((n) => readFileSync(join(MALLOCLAB_TRACES_DIR, n))), encodeUtf8(V2_TEXT), encodeUtf8('\n\n  [\n{"op":"a","id":0,"size":10},\n{"op":"f","id":0}]\n')];
+    const rng = createRng(7);
+    for (const bytes of texts) {
+      const whole = describeTrace(parseTraceBytes(bytes));
+      for (const size of [1, 2, 3, 7]) assert.deepEqual(describeTrace(readInChunks(bytes, () => size)), whole, `chunks of ${size}`);
+      assert.deepEqual(describeTrace(readInChunks(bytes, () => rng.nextInt(1, 5000))), whole, 'random chunks');
+    }
+  });
+
+  test('an error keeps its line number wherever the chunks are cut', () => {
+    const bytes = encodeUtf8('4\n2\na 0 10\n\n# c\nr 0 20\nf 1\n');
+    for (const size of [1, 2, 5, 100]) {
+      assert.throws(
+        () => readInChunks(bytes, () => size),
+        (e: unknown) => e instanceof TraceParseError && e.line === 7 && /free of unknown id 1 at op 2/.test(e.message),
+      );
+    }
+  });
+
+  test('a Buffer lent as a chunk (whose slice() is a view) is copied, not kept', () => {
+    const json = Buffer.from('[{"op":"a","id":0,"size":10},\n{"op":"f","id":0}]');
+    const reader = new TraceTextReader();
+    reader.feed(json);
+    json.fill(0x20);
+    assert.equal(reader.finish().length, 2);
+  });
+
+  test('a last line without a newline is read; a text of blanks is an empty trace', () => {
+    assert.equal(parseTraceBytes(encodeUtf8('a 0 1\nf 0')).length, 2);
+    assert.equal(parseTraceBytes(encodeUtf8(' \n\t\n')).length, 0);
+    assert.equal(parseTraceBytes(new Uint8Array(0)).length, 0);
+  });
+});
+
+/** Blanks the format allows between fields (and around a line). */
+const BLANKS = [' ', '  ', '\t', ' \t ', '\v', '\f'];
+
+describe('random spacing', () => {
+  test('ops written with any blanks, CRLF, comments and leading zeros read back as written', () => {
+    const rng = createRng(42);
+    const pick = <T>(xs: readonly T[]): T => xs[rng.nextInt(0, xs.length)]!;
+    for (let round = 0; round < 20; round++) {
+      const addresses = rng.nextInt(0, 2) === 1;
+      const ops: TraceOp[] = [];
+      const lines = [`# memscope-trace 2 cpus=${rng.nextInt(1, 65)}${addresses ? ' addresses' : ''}`];
+      const live: number[] = [];
+      let threads = 1;
+      let tid = 0;
+      const field = (v: number): string => pick(BLANKS) + (rng.nextInt(0, 8) === 0 ? '00' : '') + String(v);
+      const ret = (v: number): string => (addresses ? `${pick(BLANKS)}=${rng.nextInt(0, 2) === 1 ? v.toString(16) : v.toString(16).toUpperCase()}` : '');
+      for (let k = 0; k < 300; k++) {
+        const roll = rng.nextInt(0, 100);
+        const id = rng.nextInt(0, 2) === 1 ? rng.nextInt(0, 50) : rng.nextInt(0, 2 ** 31) * 4096;
+        const size = rng.nextInt(0, 1 << 20);
+        const address = rng.nextInt(0, 2 ** 30) * 16;
+        let line: string;
+        if (roll < 30) {
+          ops.push({ op: 'a', id, size, tid, ...(addresses ? { returned: address } : {}) });
+          live.push(id);
+          line = `a${field(id)}${field(size)}${ret(address)}`;
+        } else if (roll < 45 && live.length > 0) {
+          const victim = live[rng.nextInt(0, live.length)]!;
+          ops.push({ op: 'f', id: victim, tid });
+          line = `f${field(victim)}`;
+        } else if (roll < 55) {
+          ops.push({ op: 'r', id, size, tid, ...(addresses ? { returned: address } : {}) });
+          live.push(id);
+          line = `r${field(id)}${field(size)}${ret(address)}`;
+        } else if (roll < 70) {
+          const letter = roll < 62 ? 'c' : 'm';
+          const aux = rng.nextInt(0, 5000);
+          ops.push({ op: letter, id, aux, size, tid, ...(addresses ? { returned: address } : {}) });
+          live.push(id);
+          line = `${letter}${field(id)}${field(aux)}${field(size)}${ret(address)}`;
+        } else if (roll < 75) {
+          ops.push({ op: 't', id: -1, size, tid });
+          line = `t${field(size)}`;
+        } else if (roll < 85) {
+          tid = rng.nextInt(0, threads + 1);
+          line = `@${field(tid)}`;
+          if (tid === threads) {
+            // A new thread runs an op at once, so packTraceOps (which numbers threads by their ops) meets it in the same place.
+            threads++;
+            ops.push({ op: 't', id: -1, size: 0, tid });
+            line += '\nt 0';
+          }
+        } else {
+          line = pick(['', '#', '# a comment', '# memscope-traces: a comment too (no blank after the magic)']);
+        }
+        lines.push(pick(['', ' ', '\t']) + line + pick(['', ' ', '\r', ' \r']));
+      }
+      const text = lines.join('\n') + pick(['', '\n']);
+      const expected = packTraceOps(ops, { cpus: 1 });
+      const got = parseTraceBytes(encodeUtf8(text));
+      assert.deepEqual(describeTrace(got).slice(1), describeTrace(expected).slice(1), `round ${round}`);
+      assert.equal(got.threadCount, threads, 'every thread an @ line named');
+    }
+  });
+});
+
+describe('ids', () => {
+  test('small, huge and mixed ids keep one slot per id (array fast path, Map beyond it)', () => {
+    const ids = [0, 5, 1 << 22, (1 << 22) - 1, 2 ** 40, 5, 2 ** 53 - 1, 0, 1 << 22, 3_000_000];
+    const ops: TraceOp[] = ids.map((id) => ({ op: 'a', id, size: 1 }));
+    const t = parseTraceBytes(encodeUtf8(formatRepTrace(packTraceOps(ops))));
+    assert.deepEqual([...t.ids], ids);
+    assert.deepEqual([...t.slots], [0, 1, 2, 3, 4, 1, 5, 0, 2, 6]);
+    assert.equal(t.slotCount, 7);
+    assert.throws(() => parseTraceBytes(encodeUtf8('a 9007199254740992 1\n')), /id 9007199254740992 is too large/);
+  });
+});
