@@ -36,6 +36,43 @@ export interface HeapInspection {
   arenas: ArenaReport[];
   mmapped: ChunkTotals;
   mallinfo2: Mallinfo2;
+  /** Every chunk and list of each arena (same order as arenas), for the model, the explainer and --chunks. */
+  details: ArenaDetail[];
+  /** mp_ as read. */
+  mp: MallocPar;
+}
+
+/** What a chunk is, by index in CHUNK_KINDS: in use, on a free list (FREE_KINDS order), or top. */
+export const CHUNK_KINDS = ['in_use', ...FREE_KINDS, 'top'] as const;
+/** One of CHUNK_KINDS. */
+export type ChunkKind = (typeof CHUNK_KINDS)[number];
+/** Code of 'top' in ArenaDetail.chunkKinds. */
+export const TOP_KIND_CODE = CHUNK_KINDS.indexOf('top');
+
+/**
+ * One arena chunk by chunk and list by list, as read (plain arrays: it crosses transports as JSON). Addresses are
+ * numbers (user-space addresses, exact below 2^53).
+ */
+export interface ArenaDetail {
+  index: number;
+  main: boolean;
+  /** Chunk space of each heap [start, end), oldest first. */
+  heaps: { start: number; end: number }[];
+  /** Every chunk in address order, top last: its address, chunksize() and kind (CHUNK_KINDS index). */
+  chunkAddresses: number[];
+  chunkSizes: number[];
+  chunkKinds: number[];
+  /** av->fastbinsY: each fastbin's chunks from its head. */
+  fastbins: number[][];
+  /** av->bins: bin i's chunks (i = 1..127; 0 is empty) from bin's fd (first) to its bk (last). */
+  bins: number[][];
+  /** The tcache_perthread_struct at the arena's first chunk (user pointer) and its bins' chunks from each head, or null. */
+  tcache: { address: number; entries: number[][] } | null;
+  /** av->last_remainder (0: none), av->have_fastchunks, av->binmap, av->max_system_mem. */
+  lastRemainder: number;
+  haveFastchunks: boolean;
+  binmap: number[];
+  maxSystemMemBytes: number;
 }
 
 interface ArenaHeaps {
@@ -77,8 +114,8 @@ function findThreadHeaps(read: ReadMemory, arena: ArenaState): { start: number; 
   return heaps;
 }
 
-/** The entries of one tcache_perthread_struct (at user pointer `tcache`), or false when it is not a valid one. */
-function collectTcache(images: MemoryImages, tcache: number, free: FreeChunks, strict: boolean): boolean {
+/** The entries of one tcache_perthread_struct (at user pointer `tcache`), per bin from its head; null when it is not a valid one. */
+function collectTcache(images: MemoryImages, tcache: number, free: FreeChunks, strict: boolean): number[][] | null {
   const raw = images.bytes(tcache, TCACHE_PERTHREAD_STRUCT_SIZE);
   const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
   const chains: { chunk: number; index: number }[] = [];
@@ -88,35 +125,42 @@ function collectTcache(images: MemoryImages, tcache: number, free: FreeChunks, s
     for (let k = 0; k < count; k++) {
       if (entry === 0 || entry % MALLOC_ALIGNMENT !== 0) {
         if (strict) throw new TornReadError(`tcache ${hex(tcache)} bin ${i}: ${count} counted, chain ends after ${k}`);
-        return false;
+        return null;
       }
       chains.push({ chunk: entry - CHUNK_HDR_SZ, index: i });
       entry = revealPointer(entry, images.word(entry));
     }
     if (entry !== 0) {
       if (strict) throw new TornReadError(`tcache ${hex(tcache)} bin ${i}: chain longer than its count ${count}`);
-      return false;
+      return null;
     }
   }
+  const entries: number[][] = Array.from({ length: TCACHE_MAX_BINS }, () => []);
   for (const { chunk, index } of chains) {
     if (computeTcacheIndex(chunkSize(images, chunk)) !== index) throw new TornReadError(`tcache chunk ${hex(chunk)} has the wrong size for bin ${index}`);
     free.add(chunk, 'tcache');
+    entries[index]?.push(chunk);
   }
-  return true;
+  return entries;
 }
 
 /** Fastbins and bins of one arena into `free`; returns int_mallinfo's counts for it. */
 function collectArenaLists(images: MemoryImages, arena: ArenaState, free: FreeChunks, maxChunks: number) {
+  const fastbins: number[][] = [];
+  const bins: number[][] = [[]];
   let fastChunks = 0;
   let fastBytes = 0;
   let binChunks = 0;
   let binBytes = 0;
   for (let i = 0; i < NFASTBINS; i++) {
+    const list: number[] = [];
+    fastbins.push(list);
     for (let p = arena.fastbins[i] ?? 0, n = 0; p !== 0; n++) {
       if (n > maxChunks || p % MALLOC_ALIGNMENT !== 0) throw new TornReadError(`arena ${hex(arena.address)} fastbin ${i} is broken`);
       const size = chunkSize(images, p);
       if (computeFastbinIndex(size) !== i) throw new TornReadError(`fastbin chunk ${hex(p)} has the wrong size for bin ${i}`);
       free.add(p, 'fastbins');
+      list.push(p);
       fastChunks++;
       fastBytes += size;
       p = revealPointer(p + FD_OFFSET, images.word(p + FD_OFFSET));
@@ -125,20 +169,25 @@ function collectArenaLists(images: MemoryImages, arena: ArenaState, free: FreeCh
   for (let i = 1; i < NBINS; i++) {
     const bin = binAt(arena.address, i);
     const kind: FreeKind = i === UNSORTED_BIN ? 'unsorted' : i < MIN_LARGE_SIZE / 16 ? 'smallbins' : 'largebins';
+    const list: number[] = [];
+    bins.push(list);
     // int_mallinfo walks each bin from last(b) along bk.
     for (let p = arena.binBk[i] ?? bin, n = 0; p !== bin; n++) {
       if (n > maxChunks || p % MALLOC_ALIGNMENT !== 0) throw new TornReadError(`arena ${hex(arena.address)} bin ${i} is broken`);
       free.add(p, kind);
+      list.push(p);
       binChunks++;
       binBytes += chunkSize(images, p);
       p = images.word(p + BK_OFFSET);
     }
   }
-  return { fastChunks, fastBytes, binChunks, binBytes };
+  for (const list of bins) list.reverse(); // walked last to first
+  return { fastChunks, fastBytes, binChunks, binBytes, fastbins, bins };
 }
 
 /** Walks one arena's heaps chunk by chunk, classifying each by the free lists. */
-function walkArena(images: MemoryImages, a: ArenaHeaps, free: FreeChunks, index: number): ArenaReport {
+function walkArena(images: MemoryImages, a: ArenaHeaps, free: FreeChunks, index: number, detail: ArenaDetail): ArenaReport {
+  const { chunkAddresses, chunkSizes, chunkKinds } = detail;
   const inUse = emptyTotals();
   const freeTotals: FreeTotals = { tcache: emptyTotals(), fastbins: emptyTotals(), unsorted: emptyTotals(), smallbins: emptyTotals(), largebins: emptyTotals() };
   const topBytes = chunkSize(images, a.arena.top);
@@ -154,11 +203,15 @@ function walkArena(images: MemoryImages, a: ArenaHeaps, free: FreeChunks, index:
       const entry = listed[next] ?? Infinity;
       if (entry < c) throw new TornReadError(`listed chunk ${hex(entry - (entry % 16))} is not where a chunk starts`);
       const kind = entry - (entry % 16) === c ? FREE_KINDS[entry % 16] : undefined;
+      chunkAddresses.push(c);
+      chunkSizes.push(size);
       if (kind !== undefined) {
         next++;
         freeTotals[kind].chunks++;
         freeTotals[kind].bytes += size;
+        chunkKinds.push(1 + (entry % 16));
       } else {
+        chunkKinds.push(0);
         // A chunk whose successor says it is free must be on a list; else the heap moved under us.
         if (size >= 32 && images.word(c + size + 8) % 2 === 0) throw new TornReadError(`chunk ${hex(c)} is free but on no list`);
         inUse.chunks++;
@@ -167,6 +220,9 @@ function walkArena(images: MemoryImages, a: ArenaHeaps, free: FreeChunks, index:
       c += size;
     }
   }
+  chunkAddresses.push(a.arena.top);
+  chunkSizes.push(topBytes);
+  chunkKinds.push(TOP_KIND_CODE);
   return {
     index,
     main: index === 0,
@@ -235,13 +291,29 @@ export function analyzeHeap(snapshot: HeapSnapshot): HeapInspection {
   const maxChunks = ring.reduce((sum, a) => sum + a.state.systemMemBytes, 0) / 32 + 1;
   const counts = arenas.map((a) => collectArenaLists(images, a.arena, free, maxChunks));
   // Tcaches: the main thread's is the first chunk of the brk heap; a thread's may be the first chunk of its arena.
-  arenas.forEach((a, i) => {
+  const tcaches = arenas.map((a, i) => {
     const first = a.heaps[0]?.start;
-    if (first === undefined || first === a.arena.top || chunkSize(images, first) !== TCACHE_CHUNK_BYTES) return;
-    if (free.kindOf(first) !== undefined) return; // a thread exited and freed its tcache
-    collectTcache(images, first + CHUNK_HDR_SZ, free, i === 0);
+    if (first === undefined || first === a.arena.top || chunkSize(images, first) !== TCACHE_CHUNK_BYTES) return null;
+    if (free.kindOf(first) !== undefined) return null; // a thread exited and freed its tcache
+    const entries = collectTcache(images, first + CHUNK_HDR_SZ, free, i === 0);
+    return entries === null ? null : { address: first + CHUNK_HDR_SZ, entries };
   });
-  const reports = arenas.map((a, i) => walkArena(images, a, free, i));
+  const details: ArenaDetail[] = arenas.map((a, i) => ({
+    index: i,
+    main: i === 0,
+    heaps: a.heaps.map((h) => ({ start: h.start, end: h.end })),
+    chunkAddresses: [],
+    chunkSizes: [],
+    chunkKinds: [],
+    fastbins: counts[i]?.fastbins ?? [],
+    bins: counts[i]?.bins ?? [],
+    tcache: tcaches[i] ?? null,
+    lastRemainder: a.arena.lastRemainder,
+    haveFastchunks: a.arena.haveFastchunks,
+    binmap: a.arena.binmap,
+    maxSystemMemBytes: a.arena.maxSystemMemBytes,
+  }));
+  const reports = arenas.map((a, i) => walkArena(images, a, free, i, details[i]!));
   const mallinfo2: Mallinfo2 = { arena: 0, ordblks: 0, smblks: 0, hblks: mp.nMmaps, hblkhd: mp.mmappedMemBytes, usmblks: 0, fsmblks: 0, uordblks: 0, fordblks: 0, keepcost: 0 };
   reports.forEach((r, i) => {
     const c = counts[i] ?? { fastChunks: 0, fastBytes: 0, binChunks: 0, binBytes: 0 };
@@ -254,7 +326,7 @@ export function analyzeHeap(snapshot: HeapSnapshot): HeapInspection {
     mallinfo2.fsmblks += c.fastBytes;
     if (i === 0) mallinfo2.keepcost = r.top_bytes;
   });
-  return { arenas: reports, mmapped: { chunks: mp.nMmaps, bytes: mp.mmappedMemBytes }, mallinfo2 };
+  return { arenas: reports, mmapped: { chunks: mp.nMmaps, bytes: mp.mmappedMemBytes }, mallinfo2, details, mp };
 }
 
 /**

@@ -43,6 +43,47 @@ export interface Mallinfo2 {
   keepcost: number;
 }
 
+/** The `trim` part of the report. */
+export interface TrimPrediction {
+  /** Resident bytes malloc_trim(0) would return now (madvised free pages of every arena, brk shrink of the main one). */
+  releasable_bytes: number;
+  /** Of which the main arena's top (systrim). */
+  top_bytes: number;
+  /** What malloc_trim(0) would return: 1 when it releases anything (resident or not). */
+  result: 0 | 1;
+  /** Arenas the model cannot hold (several heaps): not counted, so releasable_bytes is a lower bound when any. */
+  skipped_arenas: number[];
+}
+
+/** Resident bytes of one part: Rss, and the exclusively mapped (private; heap pages are dirty) share of it. */
+export interface ExplainPart {
+  rss_bytes: number;
+  private_dirty_bytes: number;
+}
+
+/** The `explain` part of the report. Σ of live, metadata, free.* and top = rss_bytes (and so for Private_Dirty). */
+export interface HeapExplain {
+  /** The heap mappings explained: smaps' Rss and Private_Dirty of each. */
+  mappings: { name: string; start: string; end: string; size_bytes: number; rss_bytes: number; private_dirty_bytes: number }[];
+  /** Σ of the mappings' smaps Rss and Private_Dirty. */
+  rss_bytes: number;
+  private_dirty_bytes: number;
+  /** Bodies of chunks in use (handed to the program). */
+  live: ExplainPart;
+  /** Chunk headers of chunks in use, tcache_perthread_structs, heap_info and malloc_state, alignment and fenceposts. */
+  metadata: ExplainPart;
+  /** Free chunks, whole, by the list they are on. */
+  free: Record<keyof FreeTotals, ExplainPart>;
+  /** The top chunk (and a thread heap's read-write tail after it). */
+  top: ExplainPart;
+  /** Bytes of the heap mappings not resident (never touched, or given back with madvise). */
+  never_touched_bytes: number;
+  /** Rss of the whole process (Σ smaps Rss), for the verdict. */
+  process_rss_bytes: number;
+  /** The one-line answer: how much of the RSS is free memory glibc keeps, and what malloc_trim(0) would return. */
+  verdict: string;
+}
+
 /** Everything `memscope heap PID --json` prints. */
 export interface HeapReport {
   pid: number;
@@ -50,6 +91,10 @@ export interface HeapReport {
   arenas: ArenaReport[];
   mmapped: ChunkTotals;
   mallinfo2: Mallinfo2;
+  /** What malloc_trim(0) would give back now (the glibc model's mtrim on the live heap, resident pages only). */
+  trim: TrimPrediction;
+  /** The heap mappings' Rss and Private_Dirty split by what lies in them, and the one-line verdict. */
+  explain: HeapExplain;
   /** How many reads it took to get one that held together (1 = the first). */
   reads: number;
   /** Whether the process was stopped (SIGSTOP) for the read, and for how long. */

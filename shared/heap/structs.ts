@@ -8,6 +8,10 @@ export interface ArenaState {
   /** Address of the malloc_state in the process. */
   address: number;
   flags: number;
+  /** av->have_fastchunks. */
+  haveFastchunks: boolean;
+  /** av->binmap: 4 words of 32 bits. */
+  binmap: number[];
   /** Raw (unprotected) heads of the 10 fastbins, 0 when empty. */
   fastbins: number[];
   top: number;
@@ -31,11 +35,14 @@ export interface MallocPar {
   nMmaps: number;
   nMmapsMax: number;
   maxNMmaps: number;
+  /** mp_.no_dyn_threshold: a threshold was set (tunable or mallopt), so free() no longer raises them. */
+  noDynThreshold: boolean;
   mmappedMemBytes: number;
   sbrkBase: number;
   tcacheBins: number;
   tcacheMaxBytes: number;
   tcacheCount: number;
+  tcacheUnsortedLimit: number;
 }
 
 /** Decodes a malloc_state whose first byte is at view offset `offset` and at `address` in the process. */
@@ -52,6 +59,8 @@ export function decodeArena(view: DataView, offset: number, address: number): Ar
   return {
     address,
     flags: view.getInt32(offset + MALLOC_STATE.flags, true),
+    haveFastchunks: view.getInt32(offset + MALLOC_STATE.have_fastchunks, true) !== 0,
+    binmap: [0, 1, 2, 3].map((k) => view.getUint32(offset + MALLOC_STATE.binmap + 4 * k, true)),
     fastbins,
     top: w(MALLOC_STATE.top),
     lastRemainder: w(MALLOC_STATE.last_remainder),
@@ -77,10 +86,12 @@ export function decodeMallocPar(view: DataView, offset: number, address: number)
     nMmaps: i(MALLOC_PAR.n_mmaps),
     nMmapsMax: i(MALLOC_PAR.n_mmaps_max),
     maxNMmaps: i(MALLOC_PAR.max_n_mmaps),
+    noDynThreshold: i(MALLOC_PAR.no_dyn_threshold) !== 0,
     mmappedMemBytes: w(MALLOC_PAR.mmapped_mem),
     sbrkBase: w(MALLOC_PAR.sbrk_base),
     tcacheBins: w(MALLOC_PAR.tcache_bins),
     tcacheMaxBytes: w(MALLOC_PAR.tcache_max_bytes),
     tcacheCount: w(MALLOC_PAR.tcache_count),
+    tcacheUnsortedLimit: w(MALLOC_PAR.tcache_unsorted_limit),
   };
 }

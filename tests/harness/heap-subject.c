@@ -6,7 +6,11 @@
  * and waits for EOF on stdin (or "exit"). With "exited" the threads exit before that (their arenas go to the
  * free list, their tcaches are flushed and freed). With "churn" it then mallocs and frees in a tight loop until killed, for
  * torn-read tests; with "fill N" the main thread first makes N more chunks of 24..264 bytes and frees every third
- * (a heap of N chunks, for scale). usage: heap-subject [THREADS] [exited | churn | fill N] */
+ * (a heap of N chunks, for scale); with "holes N" it makes N chunks of 4-32 KiB, written (resident), each behind a
+ * 40-byte keeper, and frees every other one (free chunks with whole resident pages between live ones, for trim).
+ * Commands on stdin, one per line: "trim" calls malloc_trim(0) and answers "trimmed R" (its return); "malloc N"
+ * answers "malloc P" (the pointer, decimal; kept live), for the model to predict; "exit".
+ * usage: heap-subject [THREADS] [exited | churn | fill N | holes N] */
 #define _GNU_SOURCE
 #include <malloc.h>
 #include <pthread.h>
@@ -96,6 +100,18 @@ int main(int argc, char **argv) {
     for (size_t i = 0; i < n; i++) chunks[i] = malloc(24 + (i * 40503u) % 241);
     for (size_t i = 0; i < n; i += 3) free(chunks[i]);
   }
+  if (argc > 3 && strcmp(argv[2], "holes") == 0) {
+    size_t n = strtoul(argv[3], NULL, 10);
+    void **chunks = mmap(NULL, n * sizeof(void *), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (chunks == MAP_FAILED) return 1;
+    for (size_t i = 0; i < n; i++) {
+      size_t size = 4096 * (1 + i % 8) + 100;
+      chunks[i] = malloc(size);
+      memset(chunks[i], 1, size);
+      sink = malloc(40);
+    }
+    for (size_t i = 0; i < n; i += 2) free(chunks[i]);
+  }
   pthread_barrier_wait(&built);
   for (int i = 0; threadsExit && i < threads; i++) pthread_join(tids[i], NULL);
   struct mallinfo2 m = mallinfo2();
@@ -115,8 +131,26 @@ int main(int argc, char **argv) {
     }
   }
   char cmd[64];
-  while (read(0, cmd, sizeof cmd) > 0) {
+  ssize_t got;
+  while ((got = read(0, cmd, sizeof cmd - 1)) > 0) {
+    cmd[got] = '\0';
     if (strncmp(cmd, "exit", 4) == 0) break;
+    if (strncmp(cmd, "malloc ", 7) == 0) {
+      sink = malloc(strtoul(cmd + 7, NULL, 10));
+      outLen = 0;
+      put_text("malloc ");
+      put_size((size_t)sink);
+      put_text("\n");
+      if (write(1, out, outLen) < 0) return 1;
+    }
+    if (strncmp(cmd, "trim", 4) == 0) {
+      int released = malloc_trim(0);
+      outLen = 0;
+      put_text("trimmed ");
+      put_size((size_t)released);
+      put_text("\n");
+      if (write(1, out, outLen) < 0) return 1;
+    }
   }
   return 0;
 }

@@ -4,13 +4,23 @@
 import { performance } from 'node:perf_hooks';
 import { ApiError } from '../../../shared/errors.js';
 import { findMainArena, findMallocPar, type AddressRange, type MemorySegment } from '../../../shared/heap/find.js';
-import { analyzeHeap, snapshotHeap, verifySnapshot, type HeapLocation } from '../../../shared/heap/inspect.js';
+import { analyzeHeap, snapshotHeap, verifySnapshot, type ArenaDetail, type HeapInspection, type HeapLocation, type HeapSnapshot } from '../../../shared/heap/inspect.js';
+import { explainHeap } from '../../../shared/heap/explain.js';
+import { HEAP_MAX_SIZE } from '../../../shared/heap/layout.js';
+import { PageResidency, type HeapMapping } from '../../../shared/heap/residency.js';
+import { paramsFromMallocPar } from '../../../shared/heap/to-model.js';
+import { predictTrim } from '../../../shared/heap/trim-prediction.js';
 import { findGlibcVersion, SUPPORTED_GLIBC } from '../../../shared/heap/libc-version.js';
 import { TornReadError, type ReadMemory } from '../../../shared/heap/memory.js';
 import type { HeapReport } from '../../../shared/heap/report.js';
+import type { MallocPar } from '../../../shared/heap/structs.js';
+import { parseGlibcTunables } from '../../../shared/sim/malloc/glibc/params.js';
 import { parseMaps } from '../../../shared/proc/maps.js';
+import { parseSmaps } from '../../../shared/proc/smaps.js';
+import { PAGE_SIZE } from '../../../shared/units.js';
 import { parseStat } from '../../../shared/proc/stat.js';
 import type { Mapping } from '../../../shared/proc/types.js';
+import { readPagemapRange } from './pagemap-reader.js';
 import { openProcFile, preadFull, ProcReader, toApiError } from './proc-reader.js';
 
 /** Reads in a row before a heap that keeps changing is reported as torn. */
@@ -110,11 +120,29 @@ function holdSignals(): { release: () => Promise<void> } {
   };
 }
 
+/** A heap as read: the report, and every chunk and list of each arena behind it. */
+export interface LiveHeap {
+  report: HeapReport;
+  details: ArenaDetail[];
+  mp: MallocPar;
+  /** The heap mappings ([heap] and the thread arenas' heaps) with their smaps Rss and Private_Dirty. */
+  mappings: HeapMapping[];
+  /** Their pages' residency (pagemap), read right after the heap. */
+  residency: PageResidency;
+  /** global_max_fast as the process's GLIBC_TUNABLES set it (mallopt(M_MXFAST) is not visible from outside). */
+  maxFastBytes: number;
+}
+
 /**
  * The heap report of `pid`. Throws ApiError: gone, denied (ptrace access to /proc/PID/mem refused),
  * malformed (no glibc, another glibc version, no arena found, or a heap that changed under every read).
  */
 export async function readHeap(pid: number, options: ReadHeapOptions = {}): Promise<HeapReport> {
+  return (await readLiveHeap(pid, options)).report;
+}
+
+/** Like {@link readHeap}, with every chunk and list behind the report. */
+export async function readLiveHeap(pid: number, options: ReadHeapOptions = {}): Promise<LiveHeap> {
   if (options.freeze !== true) return readHeapSync(pid, options);
   const held = holdSignals();
   try {
@@ -124,7 +152,65 @@ export async function readHeap(pid: number, options: ReadHeapOptions = {}): Prom
   }
 }
 
-function readHeapSync(pid: number, options: ReadHeapOptions): HeapReport {
+/** glibc.malloc.mxfast from the process's environment (what ptmalloc_init read), else the default. */
+function readMaxFastBytes(reader: ProcReader, pid: number): number {
+  const environ = new TextDecoder('latin1').decode(reader.readProcFile(pid, 'environ'));
+  const tunables = environ.split('\0').find((v) => v.startsWith('GLIBC_TUNABLES='));
+  return parseGlibcTunables(tunables?.slice('GLIBC_TUNABLES='.length) ?? '').params.maxFastBytes;
+}
+
+/** smaps and pagemap of the heap mappings, as read (decoded after a freeze ends). */
+interface RawResidency {
+  /** Σ smaps Rss of every mapping of the process. */
+  processRssBytes: number;
+  pagemaps: Map<number, Uint8Array>;
+  mappings: HeapMapping[];
+}
+
+/**
+ * The heap mappings of the snapshot's arenas from smaps ([heap]; for a thread arena the rw mapping at its 64 MiB-aligned
+ * heap), and their pagemap entries.
+ */
+function readResidency(reader: ProcReader, pid: number, snapshot: HeapSnapshot): RawResidency {
+  const smaps = reader.readProcFileCopy(pid, 'smaps');
+  const all = parseSmaps(smaps);
+  const processRssBytes = all.reduce((sum, m) => sum + Number(m.smaps?.['Rss'] ?? 0) * 1024, 0);
+  const starts = new Set(snapshot.arenas.slice(1).flatMap((a) => a.heaps.map((h) => h.start - (h.start % HEAP_MAX_SIZE))));
+  const mappings: HeapMapping[] = all
+    .filter((m) => m.path === '[heap]' || (m.perms.startsWith('rw') && starts.has(Number.parseInt(m.start, 16))))
+    .map((m) => ({
+      start: Number.parseInt(m.start, 16),
+      end: Number.parseInt(m.end, 16),
+      name: m.path === '[heap]' ? '[heap]' : `arena heap ${m.start}`,
+      rssBytes: Number(m.smaps?.['Rss'] ?? 0) * 1024,
+      privateDirtyBytes: Number(m.smaps?.['Private_Dirty'] ?? 0) * 1024,
+      sharedBytes: (Number(m.smaps?.['Shared_Clean'] ?? 0) + Number(m.smaps?.['Shared_Dirty'] ?? 0)) * 1024,
+    }));
+  const pagemaps = new Map<number, Uint8Array>();
+  for (const m of mappings) pagemaps.set(m.start, readPagemapRange(pid, m.start.toString(16), (m.end - m.start) / PAGE_SIZE));
+  return { processRssBytes, pagemaps, mappings };
+}
+
+/** The residency of a raw read; throws TornReadError when pagemap and smaps disagree on a mapping's Rss (it changed between them). */
+function decodeResidency(raw: RawResidency): PageResidency {
+  const residency = new PageResidency();
+  for (const m of raw.mappings) {
+    residency.addRegion(m.start, m.end, raw.pagemaps.get(m.start) ?? new Uint8Array(0), m.sharedBytes > 0);
+    const pagemapBytes = residency.regionBytes(m.start);
+    if (pagemapBytes !== m.rssBytes) throw new TornReadError(`${m.name}: pagemap shows ${pagemapBytes} resident bytes, smaps Rss ${m.rssBytes}`);
+  }
+  return residency;
+}
+
+function toLiveHeap(pid: number, version: string, inspection: HeapInspection, raw: RawResidency, reads: number, frozen: HeapReport['frozen'], maxFastBytes: number): LiveHeap {
+  const { details, mp, ...rest } = inspection;
+  const residency = decodeResidency(raw);
+  const trim = predictTrim(details, paramsFromMallocPar(mp, maxFastBytes), residency);
+  const explain = explainHeap(details, raw.mappings, residency, trim, raw.processRssBytes);
+  return { report: { pid, libc: version, ...rest, trim, explain, reads, frozen }, details, mp, mappings: raw.mappings, residency, maxFastBytes };
+}
+
+function readHeapSync(pid: number, options: ReadHeapOptions): LiveHeap {
   const reader = new ProcReader();
   const mappings = parseMaps(reader.readProcFile(pid, 'maps'));
   const libc = mappings.filter((m) => LIBC_PATH.test(m.path));
@@ -147,6 +233,7 @@ function readHeapSync(pid: number, options: ReadHeapOptions): HeapReport {
     const heap = rangeOf(heapMapping);
     // main_arena and mp_ never move: they are found once, before any freeze, and each attempt re-reads only the heap.
     const where = locateAllocator(pid, heap, () => readLibcData(mappings, libc, read));
+    const maxFastBytes = readMaxFastBytes(reader, pid);
     let lastTear = '';
     const maxReads = options.freeze === true ? MAX_FROZEN_READS : MAX_HEAP_READS;
     for (let reads = 1; reads <= maxReads; reads++) {
@@ -154,12 +241,16 @@ function readHeapSync(pid: number, options: ReadHeapOptions): HeapReport {
         if (options.freeze !== true) {
           const snapshot = snapshotHeap(read, where);
           const inspection = analyzeHeap(snapshot);
+          const raw = readResidency(reader, pid, snapshot);
           verifySnapshot(read, snapshot);
-          return { pid, libc: version, ...inspection, reads, frozen: null };
+          return toLiveHeap(pid, version, inspection, raw, reads, null, maxFastBytes);
         }
         // Stopped only while reading: the copy is decoded after the process runs again.
-        const { result: snapshot, stoppedMs } = withProcessStopped(reader, pid, () => snapshotHeap(read, where));
-        return { pid, libc: version, ...analyzeHeap(snapshot), reads, frozen: { stoppedMs } };
+        const { result, stoppedMs } = withProcessStopped(reader, pid, () => {
+          const snapshot = snapshotHeap(read, where);
+          return { snapshot, raw: readResidency(reader, pid, snapshot) };
+        });
+        return toLiveHeap(pid, version, analyzeHeap(result.snapshot), result.raw, reads, { stoppedMs }, maxFastBytes);
       } catch (err) {
         if (!(err instanceof TornReadError)) throw err instanceof Error && !(err instanceof ApiError) ? new ApiError('malformed', `pid ${pid}: ${err.message}`) : err;
         lastTear = err.message;

@@ -1,0 +1,166 @@
+// Loads one arena read from a live process into the glibc 2.36 model (shared/sim/malloc/glibc/state.ts), so the
+// model's malloc, free and malloc_trim go on from the process's real heap. Source of truth: the model's invariants
+// (GlibcHeap, checkGlibcHeap), which are glibc 2.36's do_check_malloc_state.
+import { computeLargebinIndex, NBINS, NFASTBINS, NSMALLBINS, TCACHE_MAX_BINS } from '../sim/malloc/glibc/chunk.js';
+import type { MallocParams } from '../sim/malloc/glibc/params.js';
+import { allocateSlot, ChunkHome, createGlibcHeap, type GlibcHeap, markBin, NULL_SLOT, setLiveSlot } from '../sim/malloc/glibc/state.js';
+import { CHUNK_KINDS, type ArenaDetail } from './inspect.js';
+import type { MallocPar } from './structs.js';
+
+/** An arena in the model: model offset 0 is `baseAddress` in the process. */
+export interface LoadedArena {
+  heap: GlibcHeap;
+  /** The process address of the arena's first chunk (model offset 0). */
+  baseAddress: number;
+  main: boolean;
+}
+
+/** ChunkHome of each CHUNK_KINDS code. */
+const HOME_OF_KIND: readonly number[] = CHUNK_KINDS.map((k) =>
+  k === 'in_use' ? ChunkHome.inUse
+  : k === 'tcache' ? ChunkHome.tcache
+  : k === 'fastbins' ? ChunkHome.fastbin
+  : k === 'unsorted' ? ChunkHome.unsorted
+  : k === 'smallbins' ? ChunkHome.smallbin
+  : k === 'largebins' ? ChunkHome.largebin
+  : ChunkHome.top,
+);
+
+/**
+ * The model's parameters from the process's mp_. global_max_fast is not in mp_ (a separate libc variable):
+ * the caller passes it (from GLIBC_TUNABLES' glibc.malloc.mxfast, else the default).
+ */
+export function paramsFromMallocPar(mp: MallocPar, maxFastBytes: number): MallocParams {
+  return {
+    topPadBytes: mp.topPadBytes,
+    trimThresholdBytes: mp.trimThresholdBytes,
+    mmapThresholdBytes: mp.mmapThresholdBytes,
+    mmapMax: mp.nMmapsMax,
+    noDynThreshold: mp.noDynThreshold,
+    tcacheCount: mp.tcacheCount,
+    tcacheBins: mp.tcacheBins,
+    tcacheMaxBytes: mp.tcacheMaxBytes,
+    tcacheUnsortedLimit: mp.tcacheUnsortedLimit,
+    maxFastBytes,
+  };
+}
+
+/**
+ * The model of one arena: every chunk with its size and home, the bins in their order (largebins' nextsize ring
+ * rebuilt), the fastbins, the tcache found at the arena's first chunk, top, last_remainder and binmap.
+ * What the model cannot hold is loaded as its nearest equivalent, documented here:
+ * - chunks in another thread's tcache are in use from this arena's point of view (the model has one tcache);
+ * - mmapped chunks are not loaded (glibc keeps no list of them): the model starts with none;
+ * - a thread arena is modelled like the main one, offsets from its first chunk, system memory = top's end;
+ * - global_max_fast is raised to the largest fastbin chunk when the process holds bigger ones than `params` says.
+ * Throws RangeError for an arena of several heaps (a thread arena past 64 MiB), which the model cannot tile.
+ */
+export function loadArenaIntoModel(arena: ArenaDetail, params: MallocParams): LoadedArena {
+  if (arena.heaps.length !== 1) throw new RangeError(`arena ${arena.index} spans ${arena.heaps.length} heaps: the model holds one contiguous heap`);
+  const n = arena.chunkAddresses.length;
+  const base = arena.chunkAddresses[0] ?? 0;
+  let maxFastBytes = params.maxFastBytes;
+  for (const list of arena.fastbins) for (const p of list) maxFastBytes = Math.max(maxFastBytes, sizeAt(arena, p));
+  const st = createGlibcHeap({ ...params, maxFastBytes }, { initialCapacitySlots: NBINS + n + 64 });
+  const slotOf = new Map<number, number>();
+  const ownTcache = new Set<number>();
+  for (const list of arena.tcache?.entries ?? []) for (const p of list) ownTcache.add(p);
+  const tcacheChunk = arena.tcache === null ? -1 : arena.tcache.address - 16;
+
+  let prev = NULL_SLOT;
+  let prevInBin = false;
+  for (let i = 0; i < n; i++) {
+    const p = allocateSlot(st);
+    const address = arena.chunkAddresses[i] ?? 0;
+    let home = HOME_OF_KIND[arena.chunkKinds[i] ?? 0] ?? ChunkHome.inUse;
+    if (home === ChunkHome.tcache && !ownTcache.has(address)) home = ChunkHome.inUse;
+    slotOf.set(address, p);
+    st.offsetBytes[p] = address - base;
+    st.sizeBytes[p] = arena.chunkSizes[i] ?? 0;
+    st.prevInuse[p] = prevInBin ? 0 : 1;
+    st.home[p] = home;
+    st.fd[p] = NULL_SLOT;
+    st.bk[p] = NULL_SLOT;
+    st.fdNextsize[p] = NULL_SLOT;
+    st.bkNextsize[p] = NULL_SLOT;
+    st.prevChunk[p] = prev;
+    st.nextChunk[p] = NULL_SLOT;
+    if (prev !== NULL_SLOT) st.nextChunk[prev] = p;
+    else st.firstChunk = p;
+    if (home === ChunkHome.inUse) {
+      if (address === tcacheChunk) st.inUseBytes += st.sizeBytes[p]!;
+      else setLiveSlot(st, address - base + 16, p);
+    }
+    prevInBin = home === ChunkHome.unsorted || home === ChunkHome.smallbin || home === ChunkHome.largebin;
+    prev = p;
+  }
+  st.top = prev;
+  const end = n === 0 ? 0 : st.offsetBytes[prev]! + st.sizeBytes[prev]!;
+  st.os.brkBytes = end;
+  st.os.peakBrkBytes = end;
+  st.systemMem = end;
+  st.maxSystemMem = Math.max(end, arena.main ? arena.maxSystemMemBytes : 0);
+  st.lastRemainderOffset = arena.lastRemainder === 0 ? -1 : arena.lastRemainder - base;
+
+  const slot = (address: number): number => {
+    const s = slotOf.get(address);
+    if (s === undefined) throw new RangeError(`arena ${arena.index}: listed chunk ${address.toString(16)} is not a chunk of its heap`);
+    return s;
+  };
+  loadBins(st, arena, slot);
+  for (let i = 0; i < NFASTBINS; i++) linkSingly(arena.fastbins[i] ?? [], slot, (head) => (st.fastbins[i] = head), st);
+  st.haveFastchunks = arena.haveFastchunks || st.fastbins.some((h) => h !== NULL_SLOT);
+  if (arena.tcache !== null) {
+    st.tcacheReady = true;
+    st.tcacheStructMem = arena.tcache.address - base;
+    for (let i = 0; i < TCACHE_MAX_BINS; i++) {
+      const own = (arena.tcache.entries[i] ?? []).filter((p) => slotOf.has(p));
+      linkSingly(own, slot, (head) => (st.tcacheEntries[i] = head), st);
+      st.tcacheCounts[i] = own.length;
+    }
+  }
+  arena.binmap.forEach((word, k) => (st.binmap[k] = word >>> 0));
+  return { heap: st, baseAddress: base, main: arena.main };
+}
+
+function sizeAt(arena: ArenaDetail, address: number): number {
+  // Fastbin chunks are few; a linear scan is only done for them.
+  const i = arena.chunkAddresses.indexOf(address);
+  return i < 0 ? 0 : (arena.chunkSizes[i] ?? 0);
+}
+
+/** A singly linked list (fastbin, tcache bin) through fd, head first. */
+function linkSingly(list: readonly number[], slot: (address: number) => number, setHead: (head: number) => void, st: GlibcHeap): void {
+  let next = NULL_SLOT;
+  for (let k = list.length - 1; k >= 0; k--) {
+    const p = slot(list[k] ?? 0);
+    st.fd[p] = next;
+    next = p;
+  }
+  setHead(next);
+}
+
+/** The regular bins in their order (fd from the header), binmap bits of non-empty bins, and the largebins' nextsize ring. */
+function loadBins(st: GlibcHeap, arena: ArenaDetail, slot: (address: number) => number): void {
+  for (let i = 1; i < NBINS; i++) {
+    const list = (arena.bins[i] ?? []).map(slot);
+    let prev = i;
+    for (const p of list) {
+      st.bk[p] = prev;
+      st.fd[prev] = p;
+      prev = p;
+    }
+    st.fd[prev] = i;
+    st.bk[i] = prev;
+    if (list.length > 0 && i >= 2) markBin(st, i);
+    if (i < NSMALLBINS || list.length === 0) continue;
+    // The first chunk of each size (sizes descend) is on the nextsize ring; the others are not.
+    const heads = list.filter((p, k) => k === 0 || st.sizeBytes[p] !== st.sizeBytes[list[k - 1]!]);
+    heads.forEach((p, k) => {
+      const next = heads[(k + 1) % heads.length]!;
+      st.fdNextsize[p] = next;
+      st.bkNextsize[next] = p;
+    });
+    if (list.some((p) => computeLargebinIndex(st.sizeBytes[p]!) !== i)) throw new RangeError(`arena ${arena.index}: largebin ${i} holds a chunk of another bin`);
+  }
+}

@@ -1,0 +1,27 @@
+// What malloc_trim(0) would give back now: every arena loaded into the glibc model (to-model.ts), the model's
+// malloc_trim run on it (sim/malloc/glibc/trim.ts), and the pages it releases counted where they are resident now.
+import type { MallocParams } from '../sim/malloc/glibc/params.js';
+import { libcMallocTrim } from '../sim/malloc/glibc/trim.js';
+import type { ArenaDetail } from './inspect.js';
+import type { TrimPrediction } from './report.js';
+import type { PageResidency } from './residency.js';
+import { loadArenaIntoModel } from './to-model.js';
+
+/** Runs mtrim(arena, pad) on a model of every arena, in glibc's order (main first, then along `next`). */
+export function predictTrim(details: readonly ArenaDetail[], params: MallocParams, residency: PageResidency, padBytes = 0): TrimPrediction {
+  const prediction: TrimPrediction = { releasable_bytes: 0, top_bytes: 0, result: 0, skipped_arenas: [] };
+  for (const arena of details) {
+    if (arena.heaps.length !== 1) {
+      prediction.skipped_arenas.push(arena.index);
+      continue;
+    }
+    const { heap, baseAddress } = loadArenaIntoModel(arena, params);
+    for (const r of libcMallocTrim(heap, padBytes, { startAddress: baseAddress, main: arena.main })) {
+      const bytes = residency.residentBytes(baseAddress + r.startBytes, baseAddress + r.endBytes);
+      prediction.releasable_bytes += bytes;
+      if (r.how === 'brk') prediction.top_bytes += bytes;
+      prediction.result = 1;
+    }
+  }
+  return prediction;
+}
