@@ -9,8 +9,9 @@ import { type Trace, TraceParseError, parseTrace, readTraceOpKind } from '../../
 import { WORKLOADS, generateWorkload } from '../../shared/sim/malloc/workloads.js';
 import { type MallocParams, parseGlibcTunables } from '../../shared/sim/malloc/glibc/params.js';
 import { createGlibcReplayModel } from '../../shared/sim/malloc/glibc/replay.js';
+import { createGlibcThreadedReplayModel } from '../../shared/sim/malloc/glibc/replay-threads.js';
 import { type MallocReplayModel, type ReplayProgress } from '../../shared/sim/malloc/replay-model.js';
-import { formatOpRecord } from '../../shared/sim/malloc/replay-results.js';
+import { formatOpRecord, formatThreadedRecord } from '../../shared/sim/malloc/replay-results.js';
 import { HeapMisuseError, describeMisuseOutcome } from '../../shared/sim/malloc/heap-misuse.js';
 import { type MallocEventSink } from '../../shared/sim/malloc/events.js';
 import { TraceUnsupportedError } from '../../shared/sim/malloc/trace-support.js';
@@ -112,7 +113,10 @@ function prepareGlibc(tunables: string, warn: (line: string) => void): PreparedM
   const params = readGlibcTunables(tunables, warn);
   return {
     title: `glibc 2.36 ptmalloc2 model, GLIBC_TUNABLES='${tunables}'`,
-    bind: (trace) => createGlibcReplayModel(trace, params, { mapLimitBytes: readHostMapLimitBytes() }),
+    // memscope-trace 2 (threads, calloc, memalign, trim, exits) takes the model with threads and arenas.
+    bind: (trace) => trace.version === 2
+      ? createGlibcThreadedReplayModel(trace, params, { mapLimitBytes: readHostMapLimitBytes() })
+      : createGlibcReplayModel(trace, params, { mapLimitBytes: readHostMapLimitBytes() }),
   };
 }
 
@@ -175,7 +179,10 @@ async function streamJsonl(trace: Trace, replayer: MallocReplayer, label: string
     const misuse = runUntilMisuse(replayer, end);
     const done = misuse === null ? end : misuse.opIndex;
     let text = '';
-    for (let i = start; i < done; i++) text += JSON.stringify(formatOpRecord(trace, replayer.replay.results, i)) + '\n';
+    const results = replayer.replay.results;
+    // Threaded replays (memscope-trace 2) add tid, arena and heap to every record.
+    const format = results.arena === null ? formatOpRecord : formatThreadedRecord;
+    for (let i = start; i < done; i++) text += JSON.stringify(format(trace, results, i)) + '\n';
     await writeStdout(text);
     if (misuse !== null) throw describeMisuse(misuse, trace, label, replayer.model.name);
   }

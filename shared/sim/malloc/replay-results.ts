@@ -2,6 +2,7 @@
 // `memscope sim malloc --format jsonl` (issue 4). Allocator-agnostic; numbers are bytes.
 
 import { type Trace, readTraceOpKind } from '../trace.js';
+import { TRACE_OP_LETTERS } from '../trace-types.js';
 
 /** Region codes. */
 export const REGION_NONE = 0;
@@ -74,24 +75,9 @@ export type ThreadedOpRecord =
   | { i: number; op: 'f'; tid: number; id: number; brk: number }
   | { i: number; op: 't' | 'x'; tid: number; brk: number };
 
-/** Op letters by packed kind (shared/sim/trace.ts OP_*: a f r c m t x). */
-const THREADED_OP_LETTERS = ['a', 'f', 'r', 'c', 'm', 't', 'x'] as const;
-
-/** The columns of a memscope-trace 2 beyond the malloclab ones (shared/sim/trace.ts Trace, version 2). */
-export interface ThreadedTraceColumns {
-  /** c: NMEMB; m: ALIGN; else 0. */
-  aux: Float64Array;
-  /** Thread of each op (for x, the exiting thread). */
-  tids: Uint32Array;
-  /** Distinct threads. */
-  threadCount: number;
-  /** The recording machine's online CPUs. */
-  cpus: number | null;
-}
-
 /** The jsonl record of op i of a threaded replay (results with arena and heap columns). */
-export function formatThreadedRecord(trace: Trace & ThreadedTraceColumns, results: ReplayResults, i: number): ThreadedOpRecord {
-  const op = THREADED_OP_LETTERS[trace.kinds[i]!]!;
+export function formatThreadedRecord(trace: Trace, results: ReplayResults, i: number): ThreadedOpRecord {
+  const op = TRACE_OP_LETTERS[trace.kinds[i]!]!;
   const tid = trace.tids[i]!;
   const brk = results.brk[i]!;
   if (op === 't' || op === 'x') return { i, op, tid, brk };

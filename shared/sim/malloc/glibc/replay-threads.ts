@@ -19,18 +19,13 @@ import {
 } from './arena.js';
 import { isMmappedMem } from './free.js';
 import { type MallocEventSink } from '../events.js';
-import { type ReplayProgress, runReplayOps } from '../replay-model.js';
-import { REGION_ARENA, REGION_HEAP, REGION_MMAP, type ThreadedTraceColumns, createReplayResults } from '../replay-results.js';
-import { OP_ALLOC, OP_FREE, OP_REALLOC, type Trace } from '../../trace.js';
+import { type MallocReplayModel, type ReplayProgress, cloneHeapReplay, runReplayOps } from '../replay-model.js';
+import { REGION_ARENA, REGION_HEAP, REGION_MMAP, createReplayResults } from '../replay-results.js';
+import { OP_ALLOC, OP_CALLOC, OP_FREE, OP_MEMALIGN, OP_REALLOC, OP_THREAD_EXIT, OP_TRIM, type Trace } from '../../trace-types.js';
+import { GLIBC_TRACE_SUPPORT, assertTraceSupported } from '../trace-support.js';
 
-/** Packed kinds of memscope-trace 2 beyond a/f/r (shared/sim/trace.ts OP_CALLOC …). */
-const OP_CALLOC = 3;
-const OP_MEMALIGN = 4;
-const OP_TRIM = 5;
-const OP_THREAD_EXIT = 6;
-
-/** A memscope-trace 2 in memory. */
-export type ThreadedTrace = Trace & ThreadedTraceColumns;
+/** A trace the threaded replay runs: any version (a version-1 trace is one main thread). */
+export type ThreadedTrace = Trace;
 
 /** A threaded replay in progress. */
 export interface GlibcThreadedReplay extends ReplayProgress {
@@ -54,8 +49,9 @@ export interface GlibcThreadedReplayOptions {
   cpus?: number;
 }
 
-/** Starts a threaded replay (nothing run yet). */
+/** Starts a threaded replay (nothing run yet). @throws TraceUnsupportedError for a trace the model cannot run. */
 export function createGlibcThreadedReplay(trace: ThreadedTrace, params: MallocParams, options: GlibcThreadedReplayOptions = {}): GlibcThreadedReplay {
+  assertTraceSupported(trace, GLIBC_TRACE_SUPPORT);
   const heap = createGlibcHeap(params, { sink: options.sink ?? null, ...(options.mapLimitBytes === undefined ? {} : { mapLimitBytes: options.mapLimitBytes }) });
   enableThreads(heap, options.cpus ?? trace.cpus ?? 1);
   return { trace, heap, ptrs: new Float64Array(trace.slotCount), arenaNumbers: [0], arenasNumbered: 0, next: 0, results: createReplayResults(trace.length, true) };
@@ -122,4 +118,21 @@ function recordResult(r: GlibcThreadedReplay, i: number, mem: number): void {
   results.arena![i] = r.arenaNumbers[h.arena]!;
   results.heap![i] = th.arenas[h.arena]!.heaps.indexOf(k);
   results.offset[i] = mem - h.startAddress;
+}
+
+function setThreadedSink(r: GlibcThreadedReplay, sink: MallocEventSink | null): void {
+  r.heap.sink = sink;
+}
+
+/** The glibc model with threads and arenas over one memscope-trace 2 (as createGlibcReplayModel for version 1). */
+export function createGlibcThreadedReplayModel(trace: ThreadedTrace, params: MallocParams, options: Omit<GlibcThreadedReplayOptions, 'sink'> = {}): MallocReplayModel<GlibcThreadedReplay> {
+  return {
+    name: 'glibc',
+    create: (sink) => createGlibcThreadedReplay(trace, params, { ...options, sink }),
+    run: runGlibcThreadedReplay,
+    setSink: setThreadedSink,
+    clone: (r) => cloneHeapReplay(r, r.heap.sink, setThreadedSink),
+    measure: (r) => ({ heapBytes: r.heap.os.brkBytes, liveBytes: r.heap.inUseBytes, mmappedBytes: r.heap.mmappedMem, releasedBytes: 0 }),
+    readSummaryOverrides: () => ({}),
+  };
 }

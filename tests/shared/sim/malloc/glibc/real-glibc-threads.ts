@@ -1,12 +1,13 @@
 // Test support for threaded traces: replays a memscope-trace 2 text under the real glibc
 // (tests/harness/mt-replay.c, one real thread per trace thread) and through the model, and compares them
-// op by op. packThreadedText reads the text for the model until shared/sim/trace.ts parses version 2.
+// op by op; the model reads the text with the project's parser (shared/sim/trace.ts).
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { buildHarness } from '../../../../helpers/c-build.js';
 import { readHostMapLimitBytes } from '../../../../../electron/host/system/map-limit.js';
 import { type ThreadedOpRecord, formatThreadedRecord } from '../../../../../shared/sim/malloc/replay-results.js';
-import { type ThreadedTrace, createGlibcThreadedReplay, runGlibcThreadedReplay } from '../../../../../shared/sim/malloc/glibc/replay-threads.js';
+import { createGlibcThreadedReplay, runGlibcThreadedReplay } from '../../../../../shared/sim/malloc/glibc/replay-threads.js';
+import { parseTrace } from '../../../../../shared/sim/trace.js';
 import { parseGlibcTunables } from '../../../../../shared/sim/malloc/glibc/params.js';
 
 let harnessPath: string | null = null;
@@ -21,59 +22,6 @@ export function readOnlineCpus(): number {
   return n;
 }
 
-const KINDS: Record<string, number> = { a: 0, f: 1, r: 2, c: 3, m: 4, t: 5, x: 6 };
-
-/** Packs memscope-trace 2 text (header, a/c/m/r/f/t/x ops, `@ TID`) into the model's trace columns. */
-export function packThreadedText(text: string): ThreadedTrace {
-  const kinds: number[] = [], ids: number[] = [], slots: number[] = [], sizes: number[] = [], aux: number[] = [], tids: number[] = [];
-  const slotOf = new Map<number, number>();
-  let cpus: number | null = null;
-  let tid = 0;
-  let threadCount = 1;
-  for (const raw of text.split('\n')) {
-    const line = raw.trim();
-    const header = /^# memscope-trace 2 cpus=(\d+)/.exec(line);
-    if (header !== null) cpus = Number(header[1]);
-    if (line === '' || line.startsWith('#')) continue;
-    const [k, ...rest] = line.split(/\s+/);
-    const nums = rest.filter((w) => !w.startsWith('=')).map(Number);
-    if (k === '@') {
-      tid = nums[0]!;
-      threadCount = Math.max(threadCount, tid + 1);
-      continue;
-    }
-    const kind = KINDS[k!];
-    if (kind === undefined) throw new Error(`bad line: ${line}`);
-    const named = k !== 't' && k !== 'x';
-    const id = named ? nums[0]! : -1;
-    let slot = 0xffffffff;
-    if (named) {
-      slot = slotOf.get(id) ?? slotOf.size;
-      slotOf.set(id, slot);
-    }
-    kinds.push(kind);
-    ids.push(id);
-    slots.push(slot);
-    tids.push(k === 'x' ? nums[0]! : tid);
-    if (k === 'x') threadCount = Math.max(threadCount, nums[0]! + 1);
-    sizes.push(k === 'a' || k === 'r' ? nums[1]! : k === 'c' || k === 'm' ? nums[2]! : k === 't' ? nums[0]! : 0);
-    aux.push(k === 'c' || k === 'm' ? nums[1]! : 0);
-  }
-  return {
-    length: kinds.length,
-    kinds: Uint8Array.from(kinds),
-    ids: Float64Array.from(ids),
-    slots: Uint32Array.from(slots),
-    sizes: Float64Array.from(sizes),
-    slotCount: slotOf.size,
-    header: [],
-    aux: Float64Array.from(aux),
-    tids: Uint32Array.from(tids),
-    threadCount,
-    cpus,
-  };
-}
-
 /** Runs the trace text under the real glibc, one real thread per trace thread; GLIBC_TUNABLES as given. */
 export function replayThreadedWithRealGlibc(text: string, tunables: string): ThreadedOpRecord[] {
   harnessPath ??= buildHarness('mt-replay.c', ['-lpthread']);
@@ -84,7 +32,7 @@ export function replayThreadedWithRealGlibc(text: string, tunables: string): Thr
 
 /** The model's records for the trace text. */
 export function replayThreadedWithModel(text: string, tunables: string): ThreadedOpRecord[] {
-  const trace = packThreadedText(text);
+  const trace = parseTrace(text);
   const r = createGlibcThreadedReplay(trace, parseGlibcTunables(tunables).params, { mapLimitBytes: readHostMapLimitBytes() });
   runGlibcThreadedReplay(r);
   const out: ThreadedOpRecord[] = [];

@@ -4,7 +4,11 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { type ThreadedOpRecord } from '../../../../../shared/sim/malloc/replay-results.js';
-import { compareThreadedWithRealGlibc, readOnlineCpus } from './real-glibc-threads.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runMemscope } from '../../../../helpers/cli.js';
+import { compareThreadedWithRealGlibc, readOnlineCpus, replayThreadedWithRealGlibc } from './real-glibc-threads.js';
 import { generateThreadedProgram } from './threaded-programs.js';
 import { createRng } from '../../../../../shared/sim/rng.js';
 
@@ -124,6 +128,20 @@ describe('threads and arenas: model vs real glibc 2.36, op by op', () => {
     const real = agree(generateThreadedProgram({ seed: 5, ops: 3000, maxLiveThreads: 1, maxThreads: 1, cpus: CPUS, largeRate: 0.05 }), 'glibc.malloc.mmap_threshold=131072');
     assert.ok(allocs(real).some((r) => r.op === 'm' && r.region === 'mmap'), 'an mmapped memalign');
     assert.ok(allocs(real).some((r) => r.op === 'm' && r.region === 'heap' && r.align! >= 64));
+  });
+
+  test('memscope sim malloc --format jsonl prints exactly what the real glibc did, record for record', () => {
+    const text = generateThreadedProgram({ seed: 7, ops: 1500, maxLiveThreads: 6, maxThreads: 12, cpus: CPUS });
+    const dir = mkdtempSync(join(tmpdir(), 'memscope-threads-'));
+    try {
+      writeFileSync(join(dir, 'mt.trace'), text);
+      const r = runMemscope(['sim', 'malloc', '--format', 'jsonl', join(dir, 'mt.trace')]);
+      assert.equal(r.code, 0, r.stderr);
+      const real = replayThreadedWithRealGlibc(text, '');
+      assert.equal(r.stdout, real.map((x) => JSON.stringify(x) + '\n').join(''));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('realloc of a memalign block sets up the tcache first (a later calloc does not get the realloc remainder)', () => {
