@@ -22,8 +22,7 @@ import { initTcache, libcCalloc, libcMalloc, publishChunk } from './malloc.js';
 import { intFree, isMmappedMem, libcFree } from './free.js';
 import { libcRealloc } from './realloc.js';
 import { intMemalign, normaliseAlignment } from './memalign.js';
-import { mallocConsolidate } from './consolidate.js';
-import { systrim } from './sysmalloc.js';
+import { libcMallocTrim } from './trim.js';
 
 /** Makes the heap multi-threaded (before its first call): the main thread on main_arena, `cpus` online CPUs. */
 export function enableThreads(st: GlibcHeap, cpus: number): void {
@@ -231,8 +230,8 @@ export function threadMemalign(st: GlibcHeap, t: number, alignment: number, byte
 }
 
 /**
- * __malloc_trim(pad) on thread t: every arena in ring order from main is consolidated; only the main arena's
- * top gives memory back (systrim). The madvise of free pages inside chunks changes no chunk.
+ * __malloc_trim(pad) on thread t: mtrim (trim.ts) on every arena in ring order from main: each is consolidated
+ * and madvises its free pages (no chunk changes); only the main arena's top gives memory back (systrim).
  */
 export function threadMallocTrim(st: GlibcHeap, t: number, padBytes: number): void {
   switchThread(st, t);
@@ -241,8 +240,8 @@ export function threadMallocTrim(st: GlibcHeap, t: number, padBytes: number): vo
   let a = 0;
   do {
     activateArena(st, a);
-    mallocConsolidate(st);
-    if (a === 0 && st.top !== NULL_SLOT) systrim(st, padBytes);
+    // Model addresses of thread heaps are 64 MiB aligned like the real ones, so pages line up from 0.
+    libcMallocTrim(st, padBytes, { startAddress: 0, main: a === 0 });
     a = th.arenas[a]!.next;
   } while (a !== 0);
 }
