@@ -24,12 +24,10 @@ export const ARENAS_PER_CORE = 8;
  */
 export const ARENA_HEAP_REGION_START = 2 ** 42;
 
-/** An arena's state while another arena is being worked on (the GlibcHeap fields of the same names). */
+/** An arena's state while another arena is being worked on (the GlibcHeap fields of the same names; bin headers' fd, bk). */
 export interface SavedArena {
   binFd: Int32Array;
   binBk: Int32Array;
-  binFdNextsize: Int32Array;
-  binBkNextsize: Int32Array;
   fastbins: Int32Array;
   binmap: Uint32Array;
   firstChunk: number;
@@ -121,8 +119,6 @@ export function createSavedArena(): SavedArena {
   return {
     binFd,
     binBk,
-    binFdNextsize: new Int32Array(NBINS),
-    binBkNextsize: new Int32Array(NBINS),
     fastbins: new Int32Array(NFASTBINS).fill(-1),
     binmap: new Uint32Array(4),
     firstChunk: -1,

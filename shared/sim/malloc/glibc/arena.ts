@@ -6,8 +6,8 @@
 // arena_thread_freeres) and malloc/malloc.c (__libc_malloc/free/calloc/realloc, _mid_memalign, tcache_init,
 // tcache_thread_shutdown, __malloc_trim).
 
-import { MALLOC_ALIGNMENT, MINSIZE, NBINS, TCACHE_MAX_BINS, TCACHE_PERTHREAD_STRUCT_SIZE, checkRequest2size } from './chunk.js';
-import { ChunkHome, type GlibcHeap, NULL_SLOT, reserveSlots } from './state.js';
+import { MALLOC_ALIGNMENT, MINSIZE, TCACHE_MAX_BINS, TCACHE_PERTHREAD_STRUCT_SIZE, UNSORTED_BIN, checkRequest2size, computeTcacheIndex } from './chunk.js';
+import { ChunkHome, type GlibcHeap, NULL_SLOT, readLiveSlot, reserveSlots } from './state.js';
 import {
   ARENA_FIRST_CHUNK_OFFSET,
   ARENA_HEAP_REGION_START,
@@ -35,14 +35,41 @@ export function activateArena(st: GlibcHeap, k: number): void {
   if (th.active === k) return;
   const out = th.arenas[th.active]!.saved;
   const inn = th.arenas[k]!.saved;
-  out.binFd.set(st.fd.subarray(0, NBINS));
-  out.binBk.set(st.bk.subarray(0, NBINS));
-  out.binFdNextsize.set(st.fdNextsize.subarray(0, NBINS));
-  out.binBkNextsize.set(st.bkNextsize.subarray(0, NBINS));
-  st.fd.set(inn.binFd);
-  st.bk.set(inn.binBk);
-  st.fdNextsize.set(inn.binFdNextsize);
-  st.bkNextsize.set(inn.binBkNextsize);
+  // Bin headers are slots 0 … NBINS-1 of the shared store; their nextsize words are never used (only chunks'
+  // are), so fd and bk are all an arena's bins hold. Only the unsorted bin and the bins whose binmap bit is set
+  // can hold chunks (binmap bit clear ⇒ bin empty), so only those move: a switch costs what is in the bins.
+  const { fd, bk } = st;
+  out.binFd[UNSORTED_BIN] = fd[UNSORTED_BIN]!;
+  out.binBk[UNSORTED_BIN] = bk[UNSORTED_BIN]!;
+  fd[UNSORTED_BIN] = inn.binFd[UNSORTED_BIN]!;
+  bk[UNSORTED_BIN] = inn.binBk[UNSORTED_BIN]!;
+  // A set bit over an empty bin is cleared here, as the binmap search would clear it (it only skips empty
+  // bins), so the bits left are the bins that hold chunks.
+  const outMap = st.binmap;
+  for (let w = 0; w < 4; w++) {
+    let word = outMap[w]!;
+    for (let bits = word; bits !== 0; bits &= bits - 1) {
+      const low = bits & -bits;
+      const i = (w << 5) + 31 - Math.clz32(low);
+      if (fd[i] === i) {
+        word &= ~low;
+        continue;
+      }
+      out.binFd[i] = fd[i]!;
+      out.binBk[i] = bk[i]!;
+      fd[i] = i;
+      bk[i] = i;
+    }
+    outMap[w] = word;
+  }
+  const inMap = inn.binmap;
+  for (let w = 0; w < 4; w++) {
+    for (let bits = inMap[w]!; bits !== 0; bits &= bits - 1) {
+      const i = (w << 5) + 31 - Math.clz32(bits & -bits);
+      fd[i] = inn.binFd[i]!;
+      bk[i] = inn.binBk[i]!;
+    }
+  }
   out.fastbins = st.fastbins;
   out.binmap = st.binmap;
   out.firstChunk = st.firstChunk;
@@ -66,25 +93,36 @@ export function activateArena(st: GlibcHeap, k: number): void {
 export function switchThread(st: GlibcHeap, t: number): void {
   const th = st.threads!;
   if (th.current === t) return;
-  th.tcaches[th.current] = {
-    tcacheReady: st.tcacheReady,
-    tcacheEntries: st.tcacheEntries,
-    tcacheCounts: st.tcacheCounts,
-    tcacheStructMem: st.tcacheStructMem,
-    tcacheStructSlot: st.tcacheStructSlot,
-  };
-  const tc = th.tcaches[t] ?? {
-    tcacheReady: false,
-    tcacheEntries: new Int32Array(TCACHE_MAX_BINS).fill(NULL_SLOT),
-    tcacheCounts: new Uint16Array(TCACHE_MAX_BINS),
-    tcacheStructMem: 0,
-    tcacheStructSlot: NULL_SLOT,
-  };
-  st.tcacheReady = tc.tcacheReady;
-  st.tcacheEntries = tc.tcacheEntries;
-  st.tcacheCounts = tc.tcacheCounts;
-  st.tcacheStructMem = tc.tcacheStructMem;
-  st.tcacheStructSlot = tc.tcacheStructSlot;
+  const out = th.tcaches[th.current];
+  if (out === undefined) {
+    th.tcaches[th.current] = {
+      tcacheReady: st.tcacheReady,
+      tcacheEntries: st.tcacheEntries,
+      tcacheCounts: st.tcacheCounts,
+      tcacheStructMem: st.tcacheStructMem,
+      tcacheStructSlot: st.tcacheStructSlot,
+    };
+  } else {
+    out.tcacheReady = st.tcacheReady;
+    out.tcacheEntries = st.tcacheEntries;
+    out.tcacheCounts = st.tcacheCounts;
+    out.tcacheStructMem = st.tcacheStructMem;
+    out.tcacheStructSlot = st.tcacheStructSlot;
+  }
+  const tc = th.tcaches[t];
+  if (tc === undefined) {
+    st.tcacheReady = false;
+    st.tcacheEntries = new Int32Array(TCACHE_MAX_BINS).fill(NULL_SLOT);
+    st.tcacheCounts = new Uint16Array(TCACHE_MAX_BINS);
+    st.tcacheStructMem = 0;
+    st.tcacheStructSlot = NULL_SLOT;
+  } else {
+    st.tcacheReady = tc.tcacheReady;
+    st.tcacheEntries = tc.tcacheEntries;
+    st.tcacheCounts = tc.tcacheCounts;
+    st.tcacheStructMem = tc.tcacheStructMem;
+    st.tcacheStructSlot = tc.tcacheStructSlot;
+  }
   th.current = t;
   if (th.threadArena[t] === undefined) {
     th.threadArena[t] = -1;
@@ -156,6 +194,17 @@ function ensureTcache(st: GlibcHeap): void {
   initTcache(st);
 }
 
+/**
+ * For a chunk of chunkBytes, whether the running thread's tcache serves a malloc (need 1: a cached chunk) or
+ * takes a free (need 0: room below tcache_count): the calls that touch no arena.
+ */
+function hasTcacheRoom(st: GlibcHeap, chunkBytes: number, need: 0 | 1): boolean {
+  const tcIdx = computeTcacheIndex(chunkBytes);
+  if (!st.tcacheReady || tcIdx >= st.params.tcacheBins) return false;
+  const count = st.tcacheCounts[tcIdx]!;
+  return need === 1 ? count > 0 : count < st.params.tcacheCount;
+}
+
 /** The arena of a heap (non-mmapped) user pointer: arena_for_chunk. */
 export function findArenaOf(st: GlibcHeap, mem: number): number {
   if (mem < ARENA_HEAP_REGION_START) return 0;
@@ -174,9 +223,11 @@ function ensureMallocInit(st: GlibcHeap): void {
 export function threadMalloc(st: GlibcHeap, t: number, bytes: number): number {
   switchThread(st, t);
   ensureMallocInit(st);
-  if (checkRequest2size(bytes) === 0) return 0;
+  const nb = checkRequest2size(bytes);
+  if (nb === 0) return 0;
   ensureTcache(st);
-  activateArena(st, getThreadArena(st, bytes));
+  // A tcache hit touches no arena: the switch (and arena_get) only happens on a miss.
+  if (!hasTcacheRoom(st, nb, 1)) activateArena(st, getThreadArena(st, bytes));
   return libcMalloc(st, bytes);
 }
 
@@ -186,7 +237,9 @@ export function threadFree(st: GlibcHeap, t: number, mem: number): void {
   switchThread(st, t);
   if (!isMmappedMem(mem)) {
     ensureTcache(st);
-    activateArena(st, findArenaOf(st, mem));
+    // A chunk that goes into this thread's tcache touches no arena; only one that goes back needs its own.
+    const p = readLiveSlot(st, mem);
+    if (p === NULL_SLOT || !hasTcacheRoom(st, st.sizeBytes[p]!, 0)) activateArena(st, findArenaOf(st, mem));
   }
   libcFree(st, mem);
 }
