@@ -132,7 +132,17 @@ export function createGlibcThreadedReplayModel(trace: ThreadedTrace, params: Mal
     run: runGlibcThreadedReplay,
     setSink: setThreadedSink,
     clone: (r) => cloneHeapReplay(r, r.heap.sink, setThreadedSink),
-    measure: (r) => ({ heapBytes: r.heap.os.brkBytes, liveBytes: r.heap.inUseBytes, mmappedBytes: r.heap.mmappedMem, releasedBytes: 0 }),
+    // The heap footprint is the brk heap and every thread-arena heap's read-write part (heap_info.size).
+    measure: (r) => ({ heapBytes: r.heap.os.brkBytes + sumArenaHeapBytes(r.heap), liveBytes: r.heap.inUseBytes, mmappedBytes: r.heap.mmappedMem, releasedBytes: 0 }),
     readSummaryOverrides: () => ({}),
   };
+}
+
+/** Bytes of the thread-arena heaps that exist now (deleted heaps excluded). */
+export function sumArenaHeapBytes(st: GlibcHeap): number {
+  const th = st.threads;
+  if (th === null) return 0;
+  let total = 0;
+  for (const a of th.arenas) for (const k of a.heaps) total += th.heaps[k]!.sizeBytes;
+  return total;
 }

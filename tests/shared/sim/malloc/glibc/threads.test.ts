@@ -11,6 +11,9 @@ import { runMemscope } from '../../../../helpers/cli.js';
 import { compareThreadedWithRealGlibc, readOnlineCpus, replayThreadedWithRealGlibc } from './real-glibc-threads.js';
 import { generateThreadedProgram } from './threaded-programs.js';
 import { createRng } from '../../../../../shared/sim/rng.js';
+import { parseTrace } from '../../../../../shared/sim/trace.js';
+import { createDefaultParams } from '../../../../../shared/sim/malloc/glibc/params.js';
+import { createGlibcThreadedReplayModel } from '../../../../../shared/sim/malloc/glibc/replay-threads.js';
 
 type AllocRecord = Extract<ThreadedOpRecord, { region: unknown }>;
 const allocs = (records: ThreadedOpRecord[]): AllocRecord[] => records.filter((r): r is AllocRecord => 'region' in r);
@@ -142,6 +145,21 @@ describe('threads and arenas: model vs real glibc 2.36, op by op', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  test('a clone of a threaded replay (the lab\'s checkpoints) runs on to the same results as the original', () => {
+    const trace = parseTrace(generateThreadedProgram({ seed: 9, ops: 3000, maxLiveThreads: 8, maxThreads: 20, cpus: CPUS }));
+    const model = createGlibcThreadedReplayModel(trace, createDefaultParams());
+    const whole = model.create(null);
+    model.run(whole, trace.length);
+    const half = model.create(null);
+    model.run(half, 1500);
+    const copy = model.clone(half);
+    const before = model.measure(half);
+    model.run(copy, trace.length);
+    assert.deepEqual(model.measure(half), before, 'running the clone left the original alone');
+    assert.deepEqual(model.measure(copy), model.measure(whole));
+    assert.ok(model.measure(whole).heapBytes > whole.heap.os.brkBytes, 'thread-arena heaps count in the footprint');
   });
 
   test('realloc of a memalign block sets up the tcache first (a later calloc does not get the realloc remainder)', () => {
