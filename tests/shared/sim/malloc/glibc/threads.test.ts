@@ -162,6 +162,20 @@ describe('threads and arenas: model vs real glibc 2.36, op by op', () => {
     assert.ok(model.measure(whole).heapBytes > whole.heap.os.brkBytes, 'thread-arena heaps count in the footprint');
   });
 
+  test('the summary counts each v2 op kind (a t with a pad is no NULL result), and v1 summaries keep their line', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'memscope-threads-'));
+    try {
+      writeFileSync(join(dir, 'v2.trace'), header() + 'a 1 100\n@ 1\na 2 100\nc 3 4 10\nm 4 64 100\nf 1\nt 4096\nx 1\n');
+      const r = runMemscope(['sim', 'malloc', join(dir, 'v2.trace')]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /^ops +7 \(a 2, f 1, r 0, c 1, m 1, t 1, x 1; 0 returned NULL\)$/m);
+      writeFileSync(join(dir, 'v1.rep'), 'a 0 10\nr 0 20\nf 0\n');
+      assert.match(runMemscope(['sim', 'malloc', join(dir, 'v1.rep')]).stdout, /^ops +3 \(a 1, f 1, r 1; 0 returned NULL\)$/m);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test('realloc of a memalign block sets up the tcache first (a later calloc does not get the realloc remainder)', () => {
     const real = allocs(agree(header() + 'm 1 64 100\nr 1 40\nc 2 1 56\n'));
     // premise: the 64-byte remainder of the realloc went to the tcache, so calloc took the memalign tail instead
