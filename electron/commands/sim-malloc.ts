@@ -9,8 +9,10 @@ import { type Trace, TraceParseError, TraceTextReader, readTraceOpKind } from '.
 import { WORKLOADS, generateWorkload } from '../../shared/sim/malloc/workloads.js';
 import { type MallocParams, parseGlibcTunables } from '../../shared/sim/malloc/glibc/params.js';
 import { createGlibcReplayModel } from '../../shared/sim/malloc/glibc/replay.js';
+import { createGlibcThreadedReplayModel } from '../../shared/sim/malloc/glibc/replay-threads.js';
 import { type MallocReplayModel, type ReplayProgress } from '../../shared/sim/malloc/replay-model.js';
 import { OpRecordWriter } from '../../shared/sim/malloc/replay-jsonl.js';
+import { formatThreadedRecord } from '../../shared/sim/malloc/replay-results.js';
 import { HeapMisuseError, describeMisuseOutcome } from '../../shared/sim/malloc/heap-misuse.js';
 import { type MallocEventSink } from '../../shared/sim/malloc/events.js';
 import { TraceUnsupportedError } from '../../shared/sim/malloc/trace-support.js';
@@ -122,7 +124,10 @@ function prepareGlibc(tunables: string, warn: (line: string) => void): PreparedM
   const params = readGlibcTunables(tunables, warn);
   return {
     title: `glibc 2.36 ptmalloc2 model, GLIBC_TUNABLES='${tunables}'`,
-    bind: (trace) => createGlibcReplayModel(trace, params, { mapLimitBytes: readHostMapLimitBytes() }),
+    // memscope-trace 2 (threads, calloc, memalign, trim, exits) takes the model with threads and arenas.
+    bind: (trace) => trace.version === 2
+      ? createGlibcThreadedReplayModel(trace, params, { mapLimitBytes: readHostMapLimitBytes() })
+      : createGlibcReplayModel(trace, params, { mapLimitBytes: readHostMapLimitBytes() }),
   };
 }
 
@@ -186,9 +191,16 @@ async function streamJsonl(trace: Trace, replayer: MallocReplayer, label: string
     const misuse = runUntilMisuse(replayer, end);
     const done = misuse === null ? end : misuse.opIndex;
     const results = replayer.replay.results;
-    for (let i = start; i < done; i++) {
-      if (writer.full) await writeStdout(writer.take());
-      writer.write(trace, results, i);
+    if (results.arena !== null) {
+      // Threaded replays (memscope-trace 2) add tid, arena and heap to every record: written as JSON objects.
+      let text = '';
+      for (let i = start; i < done; i++) text += JSON.stringify(formatThreadedRecord(trace, results, i)) + '\n';
+      await writeStdout(text);
+    } else {
+      for (let i = start; i < done; i++) {
+        if (writer.full) await writeStdout(writer.take());
+        writer.write(trace, results, i);
+      }
     }
     if (misuse !== null) {
       await writeStdout(writer.take());

@@ -1,6 +1,7 @@
 // Loads one arena read from a live process into the glibc 2.36 model (shared/sim/malloc/glibc/state.ts), so the
 // model's malloc, free and malloc_trim go on from the process's real heap. Source of truth: the model's invariants
 // (GlibcHeap, checkGlibcHeap), which are glibc 2.36's do_check_malloc_state.
+import { ARENAS_PER_CORE } from '../sim/malloc/glibc/arena-state.js';
 import { computeLargebinIndex, NBINS, NFASTBINS, NSMALLBINS, TCACHE_MAX_BINS } from '../sim/malloc/glibc/chunk.js';
 import type { MallocParams } from '../sim/malloc/glibc/params.js';
 import { allocateSlot, ChunkHome, createGlibcHeap, type GlibcHeap, markBin, NULL_SLOT, setLiveSlot } from '../sim/malloc/glibc/state.js';
@@ -42,6 +43,9 @@ export function paramsFromMallocPar(mp: MallocPar, maxFastBytes: number): Malloc
     tcacheMaxBytes: mp.tcacheMaxBytes,
     tcacheUnsortedLimit: mp.tcacheUnsortedLimit,
     maxFastBytes,
+    // One arena loaded on its own picks no arena: glibc's defaults.
+    arenaMax: 0,
+    arenaTest: ARENAS_PER_CORE,
   };
 }
 

@@ -5,6 +5,7 @@
 
 import { formatBytes } from '../../units.js';
 import { type Trace, OP_ALLOC, OP_FREE } from '../trace.js';
+import { OP_CALLOC, OP_MEMALIGN, OP_REALLOC, TRACE_OP_LETTERS } from '../trace-types.js';
 import {
   MALLOC_EVENT_NAMES,
   MALLOC_SOURCE_NAMES,
@@ -150,16 +151,16 @@ export interface SummaryByteLine {
  * heap that holds no live allocation (free chunks, bins, top); null when the heap is empty or the
  * model does not track in-use bytes per op.
  *
- * Invariants: ops = opCounts.a + opCounts.f + opCounts.r; peakBrkBytes ≥ finalBrkBytes;
- * Σ servedBy ≤ opCounts.a + opCounts.r; Σ freedInto ≤ opCounts.f + opCounts.r; mmappedCount = eventCounts.mmap − eventCounts.munmap (glibc).
+ * Invariants: ops = Σ opCounts; peakBrkBytes ≥ finalBrkBytes;
+ * Σ servedBy ≤ opCounts.a + opCounts.c + opCounts.m + opCounts.r; Σ freedInto ≤ opCounts.f + opCounts.r; mmappedCount = eventCounts.mmap − eventCounts.munmap (glibc).
  */
 export interface MallocSummary {
   allocator: MallocAllocatorName;
   /** Ops replayed. */
   ops: number;
-  /** Ops by kind. */
-  opCounts: { a: number; f: number; r: number };
-  /** `a`/`r` ops asking for bytes that got NULL (realloc(p, 0) is not counted: NULL is its answer). */
+  /** Ops by kind (c, m, t, x: memscope-trace 2 only). */
+  opCounts: { a: number; f: number; r: number; c: number; m: number; t: number; x: number };
+  /** `a`/`c`/`m`/`r` ops asking for bytes that got NULL (realloc(p, 0) is not counted: NULL is its answer). */
   nullResults: number;
   /** Program break minus the heap's start after the last op (the heap's size). */
   finalBrkBytes: number;
@@ -210,7 +211,7 @@ export function createMallocSummaryBuilder(allocator: MallocAllocatorName): Mall
     summary: {
       allocator,
       ops: 0,
-      opCounts: { a: 0, f: 0, r: 0 },
+      opCounts: { a: 0, f: 0, r: 0, c: 0, m: 0, t: 0, x: 0 },
       nullResults: 0,
       finalBrkBytes: 0,
       peakBrkBytes: 0,
@@ -250,16 +251,16 @@ export function addOpToSummary(b: MallocSummaryBuilder, trace: Trace, results: R
   const s = b.summary;
   s.ops++;
   const kind = trace.kinds[i]!;
-  if (kind === OP_ALLOC) s.opCounts.a++;
-  else if (kind === OP_FREE) s.opCounts.f++;
-  else s.opCounts.r++;
-  if (kind !== OP_FREE && trace.sizes[i]! > 0 && results.region[i] === REGION_NONE) s.nullResults++;
+  s.opCounts[TRACE_OP_LETTERS[kind]!]++;
+  // t's size is its pad and x has none: only the calls that ask for bytes can be refused.
+  const asks = kind === OP_ALLOC || kind === OP_REALLOC || kind === OP_CALLOC || kind === OP_MEMALIGN;
+  if (asks && trace.sizes[i]! > 0 && results.region[i] === REGION_NONE) s.nullResults++;
   // Only blocks the program asked for or gave back count: realloc's growth into top serves from top
   // without handing out a new block, and its split-off remainders are the allocator's own frees; a
   // refused request hands out nothing (though the tcache's own chunk may have been served on the way).
   const path = tally.reallocPath;
   const gotBlock = results.region[i] !== REGION_NONE;
-  if (gotBlock && (kind === OP_ALLOC || NEW_BLOCK_REALLOC_PATHS.has(path))) bump(s.servedBy, tally.servedFrom);
+  if (gotBlock && (kind === OP_ALLOC || kind === OP_CALLOC || kind === OP_MEMALIGN || NEW_BLOCK_REALLOC_PATHS.has(path))) bump(s.servedBy, tally.servedFrom);
   if (kind === OP_FREE || FREEING_REALLOC_PATHS.has(path)) bump(s.freedInto, tally.freedInto);
   bump(s.reallocPaths, path);
   const brk = results.brk[i]!;
@@ -328,7 +329,9 @@ function row(label: string, value: string): string {
 export function formatMallocSummary(s: MallocSummary, heading: readonly string[] = []): string {
   const ev = (name: string): number => s.eventCounts[name] ?? 0;
   const lines = [...heading];
-  lines.push(row('ops', `${s.ops} (a ${s.opCounts.a}, f ${s.opCounts.f}, r ${s.opCounts.r}; ${s.nullResults} returned NULL)`));
+  const c = s.opCounts;
+  const v2Kinds = c.c + c.m + c.t + c.x === 0 ? '' : `, c ${c.c}, m ${c.m}, t ${c.t}, x ${c.x}`;
+  lines.push(row('ops', `${s.ops} (a ${c.a}, f ${c.f}, r ${c.r}${v2Kinds}; ${s.nullResults} returned NULL)`));
   lines.push(row('final brk', `${formatBytes(s.finalBrkBytes, EXACT_FIRST)}: the heap's size (program break − heap start)`));
   lines.push(row('peak heap', `${formatBytes(s.peakBrkBytes, EXACT_FIRST)}${s.peakOp >= 0 ? ` (first reached after op ${s.peakOp})` : ''}`));
   if (s.allocator === 'glibc') {

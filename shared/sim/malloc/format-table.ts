@@ -5,7 +5,7 @@
 import { type Trace, readTraceOpKind } from '../trace.js';
 import { MallocEvent, describeMallocEvent, type MallocEventRecord } from './events.js';
 import { TcmallocEvent, describeTcmallocEvent } from './tcmalloc/events.js';
-import { REGION_HEAP, REGION_MMAP, type ReplayResults } from './replay-results.js';
+import { REGION_ARENA, REGION_HEAP, REGION_MMAP, REGION_NONE, type ReplayResults } from './replay-results.js';
 import { FREEING_REALLOC_PATHS, type MallocAllocatorName, type MallocOpTally } from './format-summary.js';
 
 /** glibc: an in-use heap chunk's size is malloc_usable_size + SIZE_SZ (malloc.c musable). */
@@ -45,7 +45,8 @@ export function describeOpPath(trace: Trace, results: ReplayResults, i: number, 
     if (path === 'move' || path === 'grow-with-slack') return `${path}: ${tally.servedFrom === '' ? 'NULL' : tally.servedFrom}`;
     if (path !== '') return path;
   }
-  if (results.region[i] !== REGION_HEAP && results.region[i] !== REGION_MMAP) return 'NULL';
+  if (op === 't' || op === 'x') return op === 't' ? 'malloc_trim' : 'thread exit';
+  if (results.region[i] === REGION_NONE) return 'NULL';
   return tally.servedFrom === '' ? '?' : tally.servedFrom;
 }
 
@@ -83,9 +84,10 @@ export function formatMallocTableRow(allocator: MallocAllocatorName, trace: Trac
   const region = results.region[i];
   let result = '-';
   let chunk = '-';
-  if (op !== 'f') {
-    if (region === REGION_HEAP) {
-      result = `heap 0x${results.offset[i]!.toString(16)}`;
+  if (op !== 'f' && op !== 't' && op !== 'x') {
+    if (region === REGION_HEAP || region === REGION_ARENA) {
+      // A thread arena's chunk: arena number, heap index, offset from that heap's start.
+      result = region === REGION_HEAP ? `heap 0x${results.offset[i]!.toString(16)}` : `arena ${results.arena![i]!}/${results.heap![i]!} 0x${results.offset[i]!.toString(16)}`;
       chunk = String(allocator === 'glibc' ? results.usable[i]! + SIZE_SZ : results.usable[i]!);
     } else if (region === REGION_MMAP) {
       result = 'mmap';

@@ -2,6 +2,7 @@
 // `memscope sim malloc --format jsonl` (issue 4). Allocator-agnostic; numbers are bytes.
 
 import { type Trace, readTraceOpKind } from '../trace.js';
+import { TRACE_OP_LETTERS } from '../trace-types.js';
 
 /** Region codes. */
 export const REGION_NONE = 0;
@@ -9,13 +10,16 @@ export const REGION_NONE = 0;
 export const REGION_HEAP = 1;
 /** Region codes: an mmapped chunk. */
 export const REGION_MMAP = 2;
+/** Region codes: a chunk in a heap of a non-main glibc arena (threaded traces). */
+export const REGION_ARENA = 3;
 
 /**
  * What each op returned, packed (one entry per op).
  *
  * Invariants: region[i] = REGION_NONE for frees and NULL results; offset[i] is NaN unless
- * region[i] = REGION_HEAP; mmapSize[i] is NaN unless region[i] = REGION_MMAP;
- * usable[i] = 0 when region[i] = REGION_NONE.
+ * region[i] = REGION_HEAP or REGION_ARENA; mmapSize[i] is NaN unless region[i] = REGION_MMAP;
+ * usable[i] = 0 when region[i] = REGION_NONE; arena and heap are null unless the replay ran threads, then
+ * arena[i] ≥ 1 and heap[i] ≥ 0 exactly when region[i] = REGION_ARENA (−1 otherwise).
  */
 export interface ReplayResults {
   length: number;
@@ -33,11 +37,17 @@ export interface ReplayResults {
   heapInUseBytes: Float64Array;
   /** After the op: bytes in mmapped chunks. */
   mmappedBytes: Float64Array;
+  /** Threaded replays: the arena of a REGION_ARENA result, numbered 1, 2 … in order of first hand-out. */
+  arena: Int32Array | null;
+  /** Threaded replays: index of that arena's heap holding the result (0 = its first). */
+  heap: Int32Array | null;
 }
 
-/** Allocates result arrays for n ops. */
-export function createReplayResults(n: number): ReplayResults {
+/** Allocates result arrays for n ops; `threaded` adds the arena and heap columns. */
+export function createReplayResults(n: number, threaded = false): ReplayResults {
   return {
+    arena: threaded ? new Int32Array(n).fill(-1) : null,
+    heap: threaded ? new Int32Array(n).fill(-1) : null,
     length: n,
     region: new Uint8Array(n),
     offset: new Float64Array(n).fill(NaN),
@@ -54,7 +64,46 @@ export type MallocOpRecord =
   | { i: number; op: 'a' | 'r'; id: number; size: number; region: 'heap' | 'mmap' | null; offset: number | null; mmap_size: number | null; usable: number; brk: number }
   | { i: number; op: 'f'; id: number; brk: number };
 
-/** The jsonl record of op i. */
+/**
+ * The record of a threaded replay's op (memscope-trace 2): `tid` on every op; allocations add `arena` (0 main,
+ * k ≥ 1 the k-th other arena to hand out a chunk, null for mmap and NULL) and `heap` (its heap's index, non-main
+ * arenas only) with `offset` from that heap's start (region "arena"); `c` adds nmemb, `m` align; t and x carry
+ * only i, op, tid, brk.
+ */
+export type ThreadedOpRecord =
+  | { i: number; op: 'a' | 'r' | 'c' | 'm'; tid: number; id: number; size: number; nmemb?: number; align?: number; region: 'heap' | 'arena' | 'mmap' | null; arena: number | null; heap: number | null; offset: number | null; mmap_size: number | null; usable: number; brk: number }
+  | { i: number; op: 'f'; tid: number; id: number; brk: number }
+  | { i: number; op: 't' | 'x'; tid: number; brk: number };
+
+/** The jsonl record of op i of a threaded replay (results with arena and heap columns). */
+export function formatThreadedRecord(trace: Trace, results: ReplayResults, i: number): ThreadedOpRecord {
+  const op = TRACE_OP_LETTERS[trace.kinds[i]!]!;
+  const tid = trace.tids[i]!;
+  const brk = results.brk[i]!;
+  if (op === 't' || op === 'x') return { i, op, tid, brk };
+  const id = trace.ids[i]!;
+  if (op === 'f') return { i, op, tid, id, brk };
+  const region = results.region[i];
+  const arena = results.arena![i]!;
+  const heap = results.heap![i]!;
+  return {
+    i,
+    op,
+    tid,
+    id,
+    size: trace.sizes[i]!,
+    ...(op === 'c' ? { nmemb: trace.aux[i]! } : op === 'm' ? { align: trace.aux[i]! } : {}),
+    region: region === REGION_HEAP ? 'heap' : region === REGION_MMAP ? 'mmap' : region === REGION_ARENA ? 'arena' : null,
+    arena: region === REGION_HEAP ? 0 : region === REGION_ARENA ? arena : null,
+    heap: region === REGION_ARENA ? heap : null,
+    offset: region === REGION_HEAP || region === REGION_ARENA ? results.offset[i]! : null,
+    mmap_size: region === REGION_MMAP ? results.mmapSize[i]! : null,
+    usable: results.usable[i]!,
+    brk,
+  };
+}
+
+/** The jsonl record of op i of a single-threaded replay. */
 export function formatOpRecord(trace: Trace, results: ReplayResults, i: number): MallocOpRecord {
   const op = readTraceOpKind(trace, i);
   const id = trace.ids[i]!;

@@ -3,7 +3,7 @@
 // rather than replayed wrongly. Op kinds: shared/sim/trace-types.ts; the format: shared/sim/TRACE-FORMAT.md.
 
 import { formatTraceOp } from '../trace.js';
-import { OP_ALLOC, OP_FREE, OP_REALLOC, type Trace } from '../trace-types.js';
+import { OP_ALLOC, OP_CALLOC, OP_FREE, OP_MEMALIGN, OP_REALLOC, OP_THREAD_EXIT, OP_TRIM, type Trace } from '../trace-types.js';
 
 /** What one model runs. */
 export interface TraceSupport {
@@ -15,8 +15,18 @@ export interface TraceSupport {
   threads: boolean;
 }
 
-/** The glibc 2.36 model (shared/sim/malloc/glibc/): widened here as it learns each kind. */
-export const GLIBC_TRACE_SUPPORT: TraceSupport = { model: 'glibc model', kinds: [OP_ALLOC, OP_FREE, OP_REALLOC], threads: false };
+/** The glibc 2.36 model with threads and arenas (shared/sim/malloc/glibc/replay-threads.ts): every kind, any thread. */
+export const GLIBC_TRACE_SUPPORT: TraceSupport = {
+  model: 'glibc model',
+  kinds: [OP_ALLOC, OP_FREE, OP_REALLOC, OP_CALLOC, OP_MEMALIGN, OP_TRIM, OP_THREAD_EXIT],
+  threads: true,
+};
+
+/**
+ * The glibc model's single-threaded malloclab replay (shared/sim/malloc/glibc/replay.ts), which version-1 traces and the
+ * Allocator lab take; `sim malloc` runs version-2 traces through replay-threads.ts (GLIBC_TRACE_SUPPORT).
+ */
+export const GLIBC_MALLOCLAB_TRACE_SUPPORT: TraceSupport = { model: 'glibc malloclab replay', kinds: [OP_ALLOC, OP_FREE, OP_REALLOC], threads: false };
 
 /** The gperftools 2.10 TCMalloc model (shared/sim/malloc/tcmalloc/). */
 export const TCMALLOC_TRACE_SUPPORT: TraceSupport = { model: 'tcmalloc model', kinds: [OP_ALLOC, OP_FREE, OP_REALLOC], threads: false };

@@ -31,11 +31,12 @@ export function checkGlibcHeap(st: GlibcHeap): string[] {
   // mmapped chunks and their mappings
   let mm = 0;
   for (const [address, sz] of st.mmapped) {
-    mm += sz;
-    if (st.os.mappings.get(address) !== sz) fail(`mmapped chunk ${hex(address)}: no mapping of ${sz} bytes`);
+    const lead = st.mmappedLead.get(address) ?? 0;
+    mm += lead + sz;
+    if (st.os.mappings.get(address - lead) !== lead + sz) fail(`mmapped chunk ${hex(address)}: no mapping of ${lead + sz} bytes`);
   }
   if (st.nMmaps !== st.mmapped.size) fail(`nMmaps ${st.nMmaps} ≠ ${st.mmapped.size} mmapped chunks`);
-  if (st.mmappedMem !== mm) fail(`mmappedMem ${st.mmappedMem} ≠ Σ mmapped sizes ${mm}`);
+  if (st.mmappedMem !== mm) fail(`mmappedMem ${st.mmappedMem} ≠ Σ mmapped mappings ${mm}`);
 
   if (st.top === NULL_SLOT) {
     if (st.systemMem !== 0 || st.os.brkBytes !== 0) fail('no top chunk but the heap has memory');

@@ -24,6 +24,7 @@ import { mallocConsolidate } from './consolidate.js';
 import { mergeFreeChunk } from './merge-chunk.js';
 import { diagnoseHeapFree, diagnoseUnmappedChunk } from './misuse.js';
 import { munmapChunk, systrim } from './sysmalloc.js';
+import { trimArenaHeap } from './arena-heap.js';
 import { initTcache } from './malloc.js';
 import { MallocEvent, MallocSource } from '../events.js';
 import { MMAP_REGION_START } from '../os.js';
@@ -60,7 +61,8 @@ export function intFree(st: GlibcHeap, p: number): void {
 
   if (mergedSize >= FASTBIN_CONSOLIDATION_THRESHOLD) {
     if (st.haveFastchunks) mallocConsolidate(st);
-    if (st.sizeBytes[st.top]! >= mp.trimThresholdBytes) systrim(st, mp.topPadBytes);
+    if (st.threads !== null && st.threads.active !== 0) trimArenaHeap(st, mp.topPadBytes);
+    else if (st.sizeBytes[st.top]! >= mp.trimThresholdBytes) systrim(st, mp.topPadBytes);
   }
 }
 

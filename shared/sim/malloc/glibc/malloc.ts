@@ -341,6 +341,7 @@ export function initTcache(st: GlibcHeap): void {
   if (p === NULL_SLOT) return;
   st.tcacheReady = true;
   st.tcacheStructMem = p === MMAPPED_RESULT ? st.lastMmappedAddress + CHUNK_HDR_SZ : st.offsetBytes[p]! + CHUNK_HDR_SZ;
+  st.tcacheStructSlot = p === MMAPPED_RESULT ? NULL_SLOT : p;
   if (p !== MMAPPED_RESULT) st.inUseBytes += st.sizeBytes[p]!;
 }
 

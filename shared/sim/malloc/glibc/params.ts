@@ -17,6 +17,7 @@ import {
   computeTcacheUsize,
   request2size,
 } from './chunk.js';
+import { ARENAS_PER_CORE } from './arena-state.js';
 
 /**
  * The allocator's tunable state (glibc's `mp_` plus `global_max_fast`). mmapThresholdBytes and
@@ -46,6 +47,10 @@ export interface MallocParams {
   tcacheUnsortedLimit: number;
   /** global_max_fast, from glibc.malloc.mxfast: chunks up to this size go to fastbins. */
   maxFastBytes: number;
+  /** glibc.malloc.arena_max: most arenas, main included (0: 8 × online CPUs, once arenaTest arenas exist). */
+  arenaMax: number;
+  /** glibc.malloc.arena_test: arenas created before the limit is computed. */
+  arenaTest: number;
 }
 
 /** The parameters of a fresh process with no tunables. */
@@ -61,6 +66,8 @@ export function createDefaultParams(): MallocParams {
     tcacheMaxBytes: computeTcacheUsize(TCACHE_MAX_BINS - 1),
     tcacheUnsortedLimit: 0,
     maxFastBytes: computeMaxFast(DEFAULT_MXFAST),
+    arenaMax: 0,
+    arenaTest: ARENAS_PER_CORE,
   };
 }
 
@@ -88,8 +95,8 @@ function toSignedNumber(value: bigint): number {
 
 /**
  * The malloc tunables of glibc 2.36, in ptmalloc_init's order (later callbacks see earlier ones'
- * effects). Tunables that cannot change a single-threaded heap's layout (check, perturb,
- * arena_max, arena_test) are accepted and have no effect; hugetlb is not modelled.
+ * effects). Tunables that cannot change the heap's layout (check, perturb) are accepted and have no
+ * effect; arena_max and arena_test matter to threaded traces only; hugetlb is not modelled.
  */
 export const MALLOC_TUNABLES: readonly TunableRow[] = [
   { name: 'glibc.malloc.check', type: 'INT_32', min: 0n, max: 3n, apply: () => true, doc: 'heap consistency checking (needs libc_malloc_debug.so; no effect here)' },
@@ -110,8 +117,14 @@ export const MALLOC_TUNABLES: readonly TunableRow[] = [
     name: 'glibc.malloc.mmap_max', type: 'INT_32', min: 0n, max: INT32_MAX, doc: 'most mmapped chunks at once (0: never mmap chunks)',
     apply: (p, v) => { p.mmapMax = Number(v); p.noDynThreshold = true; return true; },
   },
-  { name: 'glibc.malloc.arena_max', type: 'SIZE_T', min: 1n, max: SIZE_MAX, apply: () => true, doc: 'most arenas (single thread: no effect)' },
-  { name: 'glibc.malloc.arena_test', type: 'SIZE_T', min: 1n, max: SIZE_MAX, apply: () => true, doc: 'arenas before arena_max is checked (single thread: no effect)' },
+  {
+    name: 'glibc.malloc.arena_max', type: 'SIZE_T', min: 1n, max: SIZE_MAX, doc: 'most arenas, the main one included (default 8 × online CPUs)',
+    apply: (p, v) => { p.arenaMax = Number(v); return true; },
+  },
+  {
+    name: 'glibc.malloc.arena_test', type: 'SIZE_T', min: 1n, max: SIZE_MAX, doc: 'arenas created before the arena limit is computed',
+    apply: (p, v) => { p.arenaTest = Number(v); return true; },
+  },
   {
     name: 'glibc.malloc.tcache_max', type: 'SIZE_T', min: 0n, max: SIZE_MAX, doc: 'largest request served by the tcache (at most 1032)',
     apply: (p, v) => {

@@ -16,7 +16,7 @@ import {
   splitChunkAt,
   unlinkChunk,
 } from './state.js';
-import { intMalloc, libcMalloc, publishChunk } from './malloc.js';
+import { initTcache, intMalloc, libcMalloc, publishChunk } from './malloc.js';
 import { intFree, isMmappedMem, libcFree } from './free.js';
 import { diagnoseHeapRealloc, diagnoseUnmappedChunk } from './misuse.js';
 import { MMAPPED_RESULT, mremapChunk, munmapChunk } from './sysmalloc.js';
@@ -112,6 +112,11 @@ export function libcRealloc(st: GlibcHeap, mem: number, bytes: number): number {
   const address = mem - CHUNK_HDR_SZ;
   // glibc reads the old chunk's size before it looks at the request.
   if (isMmappedMem(mem) && !st.mmapped.has(address)) throw diagnoseUnmappedChunk('realloc');
+  // MAYBE_INIT_TCACHE for a heap chunk, before the request is checked (a memalign-only program has none yet).
+  if (!st.tcacheReady && !isMmappedMem(mem)) {
+    reserveSlots(st);
+    initTcache(st);
+  }
   const nb = checkRequest2size(bytes);
   if (nb === 0) return 0;
   if (isMmappedMem(mem)) {

@@ -13,7 +13,7 @@ import { type MallocEventSink } from '../events.js';
 import { type MallocReplayModel, type ReplayProgress, cloneHeapReplay, runReplayOps } from '../replay-model.js';
 import { REGION_HEAP, REGION_MMAP, type ReplayResults, createReplayResults } from '../replay-results.js';
 import { OP_ALLOC, OP_FREE, type Trace } from '../../trace.js';
-import { GLIBC_TRACE_SUPPORT, assertTraceSupported } from '../trace-support.js';
+import { GLIBC_MALLOCLAB_TRACE_SUPPORT, assertTraceSupported } from '../trace-support.js';
 
 /**
  * malloc_usable_size of a live allocation: mmapped chunk size - 16, heap chunk size - 8; 0 for NULL
@@ -51,7 +51,7 @@ export interface GlibcReplayOptions {
 
 /** Starts a replay (nothing run yet). @throws TraceUnsupportedError for a trace the model cannot run yet. */
 export function createGlibcReplay(trace: Trace, params: MallocParams, options: GlibcReplayOptions = {}): GlibcReplay {
-  assertTraceSupported(trace, GLIBC_TRACE_SUPPORT);
+  assertTraceSupported(trace, GLIBC_MALLOCLAB_TRACE_SUPPORT);
   return {
     trace,
     heap: createGlibcHeap(params, { sink: options.sink ?? null, ...(options.mapLimitBytes === undefined ? {} : { mapLimitBytes: options.mapLimitBytes }) }),

@@ -6,6 +6,7 @@ import { NBINS, NFASTBINS, TCACHE_MAX_BINS, UNSORTED_BIN, isInSmallbinRange } fr
 import { type MallocParams } from './params.js';
 import { type SimOs, createSimOs } from '../os.js';
 import { type MallocEventSink } from '../events.js';
+import { ARENA_HEAP_REGION_START, type GlibcThreads } from './arena-state.js';
 
 /**
  * Slots. Every chunk header lives in a slot of the typed arrays below; list links (fd, bk, …)
@@ -54,7 +55,7 @@ export const CHUNK_HOME_NAMES = ['none', 'in-use', 'tcache', 'fastbin', 'unsorte
  *  - binmap bit i clear ⇒ bin i empty;
  *  - livePages holds exactly the in-use chunks handed to the program (all but the tcache struct);
  *    inUseBytes = Σ their sizes (+ the tcache struct's size when it lives in the heap);
- *  - nMmaps = mmapped.size, mmappedMem = Σ mmapped sizes.
+ *  - nMmaps = mmapped.size, mmappedMem = Σ (mmapped size + mmappedLead, 0 when absent): the mappings' lengths.
  */
 export interface GlibcHeap {
   /** mp_ (mutable: the dynamic threshold moves mmap/trim thresholds). */
@@ -125,7 +126,9 @@ export interface GlibcHeap {
    * of slot + 1 (0: none). Pages appear where chunks start, so this stays sparse for big chunks.
    */
   livePages: (Int32Array | undefined)[];
-  /** Number of live entries in livePages. */
+  /** livePages of the thread-arena heaps, indexed from ARENA_HEAP_REGION_START. */
+  arenaLivePages: (Int32Array | undefined)[];
+  /** Number of live entries in livePages and arenaLivePages. */
   liveCount: number;
   /** Σ chunk sizes of the live heap allocations, plus the tcache_perthread_struct when it is in the heap. */
   inUseBytes: number;
@@ -138,8 +141,14 @@ export interface GlibcHeap {
   maxNMmaps: number;
   /** mp_.mmapped_mem. */
   mmappedMem: number;
-  /** Live mmapped chunks: chunk address (simulated) → chunk size (= mapping length). */
+  /** Live mmapped chunks: chunk address (simulated) → chunk size (= mapping length unless it has a lead). */
   mmapped: Map<number, number>;
+  /** prev_size of mmapped chunks that memalign moved into their mapping: chunk address → bytes before it. */
+  mmappedLead: Map<number, number>;
+  /** Slot of this thread's tcache_perthread_struct (NULL_SLOT until tcache_init, or when it was mmapped). */
+  tcacheStructSlot: number;
+  /** Threads and arenas (arena.ts), or null for a single-threaded process: the main arena only. */
+  threads: GlibcThreads | null;
 }
 
 /** Options for createGlibcHeap. */
@@ -186,6 +195,7 @@ export function createGlibcHeap(params: MallocParams, options: GlibcHeapOptions 
     tcacheCounts: new Uint16Array(TCACHE_MAX_BINS),
     tcacheStructMem: 0,
     livePages: [],
+    arenaLivePages: [],
     liveCount: 0,
     inUseBytes: 0,
     lastMmappedAddress: 0,
@@ -193,6 +203,9 @@ export function createGlibcHeap(params: MallocParams, options: GlibcHeapOptions 
     maxNMmaps: 0,
     mmappedMem: 0,
     mmapped: new Map(),
+    mmappedLead: new Map(),
+    tcacheStructSlot: NULL_SLOT,
+    threads: null,
   };
   for (let i = 0; i < NBINS; i++) {
     st.fd[i] = i;
@@ -375,15 +388,31 @@ export function listHeapChunks(st: GlibcHeap): HeapChunkView[] {
 
 const LIVE_PAGE_SHIFT = 10;
 const LIVE_PAGE_MASK = (1 << LIVE_PAGE_SHIFT) - 1;
+/** The 16-byte granule where thread-arena heaps start (arena-state.ts ARENA_HEAP_REGION_START / 16). */
+const ARENA_LIVE_GRANULE = ARENA_HEAP_REGION_START / 16;
+
+/**
+ * The page table holding user pointer mem and the page's index in it: livePages for the brk heap (from 0),
+ * arenaLivePages for thread-arena heaps (from ARENA_HEAP_REGION_START), so both stay dense arrays.
+ */
+function selectLivePages(st: GlibcHeap, g: number): (Int32Array | undefined)[] {
+  return g < ARENA_LIVE_GRANULE ? st.livePages : st.arenaLivePages;
+}
+
+/** Index of the page of granule g (mem / 16) in the table selectLivePages returns. */
+function computeLivePageIndex(g: number): number {
+  return Math.floor((g < ARENA_LIVE_GRANULE ? g : g - ARENA_LIVE_GRANULE) / (LIVE_PAGE_MASK + 1));
+}
 
 /** Records that heap chunk p was handed to the program as user pointer mem. */
 export function setLiveSlot(st: GlibcHeap, mem: number, p: number): void {
   const g = mem / 16;
-  const pi = Math.floor(g / (LIVE_PAGE_MASK + 1));
-  let page = st.livePages[pi];
+  const pages = selectLivePages(st, g);
+  const pi = computeLivePageIndex(g);
+  let page = pages[pi];
   if (page === undefined) {
     page = new Int32Array(LIVE_PAGE_MASK + 1);
-    st.livePages[pi] = page;
+    pages[pi] = page;
   }
   if (page[g & LIVE_PAGE_MASK] === 0) st.liveCount++;
   page[g & LIVE_PAGE_MASK] = p + 1;
@@ -394,14 +423,14 @@ export function setLiveSlot(st: GlibcHeap, mem: number, p: number): void {
 export function readLiveSlot(st: GlibcHeap, mem: number): number {
   const g = mem / 16;
   if (!Number.isInteger(g) || g < 0) return NULL_SLOT;
-  const page = st.livePages[Math.floor(g / (LIVE_PAGE_MASK + 1))];
+  const page = selectLivePages(st, g)[computeLivePageIndex(g)];
   return page === undefined ? NULL_SLOT : page[g & LIVE_PAGE_MASK]! - 1;
 }
 
 /** Forgets the live allocation at mem (it is being freed or reallocated). */
 export function clearLiveSlot(st: GlibcHeap, mem: number): void {
   const g = mem / 16;
-  const page = st.livePages[Math.floor(g / (LIVE_PAGE_MASK + 1))];
+  const page = selectLivePages(st, g)[computeLivePageIndex(g)];
   if (page !== undefined && page[g & LIVE_PAGE_MASK] !== 0) {
     st.inUseBytes -= st.sizeBytes[page[g & LIVE_PAGE_MASK]! - 1]!;
     page[g & LIVE_PAGE_MASK] = 0;
@@ -411,10 +440,14 @@ export function clearLiveSlot(st: GlibcHeap, mem: number): void {
 
 /** Calls fn(mem, slot) for every live allocation, in address order. */
 export function forEachLiveSlot(st: GlibcHeap, fn: (mem: number, slot: number) => void): void {
-  st.livePages.forEach((page, pi) => {
-    if (page === undefined) return;
-    for (let k = 0; k <= LIVE_PAGE_MASK; k++) {
-      if (page[k] !== 0) fn((pi * (LIVE_PAGE_MASK + 1) + k) * 16, page[k]! - 1);
-    }
-  });
+  const walk = (pages: (Int32Array | undefined)[], baseGranule: number): void => {
+    pages.forEach((page, pi) => {
+      if (page === undefined) return;
+      for (let k = 0; k <= LIVE_PAGE_MASK; k++) {
+        if (page[k] !== 0) fn((baseGranule + pi * (LIVE_PAGE_MASK + 1) + k) * 16, page[k]! - 1);
+      }
+    });
+  };
+  walk(st.livePages, 0);
+  walk(st.arenaLivePages, ARENA_LIVE_GRANULE);
 }

@@ -8,6 +8,7 @@ import { ChunkHome, type GlibcHeap, NULL_SLOT, allocateSlot, emitEvent, readTopS
 import { MallocEvent, MallocSource, RefusedCall } from '../events.js';
 import { MAP_FAILED, mapAnonymous, moveBreak, remapRegion, unmapRegion } from '../os.js';
 import { PAGE_SIZE } from '../../../units.js';
+import { sysmallocArena } from './arena-heap.js';
 
 /** What intMalloc/sysmalloc return for an mmapped chunk (its address is in st.lastMmappedAddress). */
 export const MMAPPED_RESULT = -2;
@@ -46,6 +47,7 @@ export function sysmalloc(st: GlibcHeap, nb: number): number {
     }
   }
 
+  if (st.threads !== null && st.threads.active !== 0) return sysmallocArena(st, nb);
   const oldTop = st.top;
   const oldSize = readTopSize(st);
   let size = nb + mp.topPadBytes + MINSIZE;
@@ -120,35 +122,43 @@ export function systrim(st: GlibcHeap, padBytes: number): boolean {
   return true;
 }
 
-/** munmap_chunk: unmaps an mmapped chunk (address = chunk start). */
+/** munmap_chunk: unmaps an mmapped chunk (address = chunk start; the mapping starts prev_size before it). */
 export function munmapChunk(st: GlibcHeap, address: number): void {
   const size = st.mmapped.get(address);
   if (size === undefined) throw new RangeError(`munmap_chunk(): invalid pointer ${address + CHUNK_HDR_SZ}`);
+  const lead = st.mmappedLead.size === 0 ? 0 : st.mmappedLead.get(address) ?? 0;
+  if (lead !== 0) st.mmappedLead.delete(address);
   st.mmapped.delete(address);
   st.nMmaps--;
-  st.mmappedMem -= size;
-  unmapRegion(st.os, address, size);
-  emitEvent(st, MallocEvent.munmap, 0, address, size);
+  st.mmappedMem -= lead + size;
+  unmapRegion(st.os, address - lead, lead + size);
+  emitEvent(st, MallocEvent.munmap, 0, address - lead, lead + size);
 }
 
 /**
- * mremap_chunk: resizes an mmapped chunk to hold nb chunk bytes (mapping = nb + 8 rounded up to
+ * mremap_chunk: resizes an mmapped chunk to hold nb chunk bytes (mapping = prev_size + nb + 8 rounded up to
  * a page); a chunk whose page count does not change stays as it is.
  * @returns the chunk address, or MAP_FAILED (the chunk unchanged) when the kernel refuses the growth.
  */
 export function mremapChunk(st: GlibcHeap, address: number, nb: number): number {
   const size = st.mmapped.get(address);
   if (size === undefined) throw new RangeError(`mremap_chunk(): invalid pointer ${address + CHUNK_HDR_SZ}`);
-  const newSize = alignUp(nb + SIZE_SZ, PAGE_SIZE);
-  if (newSize === size) return address;
-  const moved = remapRegion(st.os, address, size, newSize);
+  const lead = st.mmappedLead.size === 0 ? 0 : st.mmappedLead.get(address) ?? 0;
+  const total = lead + size;
+  const newTotal = alignUp(nb + lead + SIZE_SZ, PAGE_SIZE);
+  if (newTotal === total) return address;
+  const moved = remapRegion(st.os, address - lead, total, newTotal);
   if (moved === MAP_FAILED) {
-    emitEvent(st, MallocEvent.refused, RefusedCall.mremap, 0, newSize);
+    emitEvent(st, MallocEvent.refused, RefusedCall.mremap, 0, newTotal);
     return MAP_FAILED;
   }
   st.mmapped.delete(address);
-  st.mmapped.set(moved, newSize);
-  st.mmappedMem += newSize - size;
-  emitEvent(st, MallocEvent.mremap, size, moved, newSize);
-  return moved;
+  st.mmapped.set(moved + lead, newTotal - lead);
+  if (lead !== 0) {
+    st.mmappedLead.delete(address);
+    st.mmappedLead.set(moved + lead, lead);
+  }
+  st.mmappedMem += newTotal - total;
+  emitEvent(st, MallocEvent.mremap, total, moved, newTotal);
+  return moved + lead;
 }

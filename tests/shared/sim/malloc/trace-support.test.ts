@@ -25,10 +25,11 @@ function refusal(fn: () => unknown): TraceUnsupportedError {
 }
 
 describe('trace support', () => {
-  test('glibc and tcmalloc refuse the first op kind they do not model, naming the op', () => {
+  test('tcmalloc and the glibc malloclab replay refuse the first op kind they do not model, naming the op', () => {
     const t = parseRepTrace(`${H}a 0 8\nf 0\nm 1 64 100\nc 2 4 4\n`);
     const g = refusal(() => createGlibcReplay(t, createDefaultParams()));
-    assert.equal(g.message, "glibc model: op 2 'm 1 64 100' (memalign) is not modelled yet");
+    assert.equal(g.message, "glibc malloclab replay: op 2 'm 1 64 100' (memalign) is not modelled yet");
+    assert.equal(findUnsupportedOp(t, GLIBC_TRACE_SUPPORT), null, 'the threaded glibc replay runs every kind');
     assert.equal(g.opIndex, 2);
     const tc = refusal(() => createTcmallocReplay(t, createDefaultTcmallocParams()));
     assert.equal(tc.message, "tcmalloc model: op 2 'm 1 64 100' (memalign) is not modelled yet");
@@ -38,7 +39,8 @@ describe('trace support', () => {
 
   test('threads are refused at the first op off the main thread', () => {
     const t = parseRepTrace(`${H}a 0 8\n@ 1\na 1 16\n@ 0\nf 0\n`);
-    assert.equal(refusal(() => replayTraceGlibc(t, createDefaultParams())).message, "glibc model: threads are not modelled yet (op 1 'a 1 16' runs on thread 1)");
+    assert.equal(refusal(() => replayTraceGlibc(t, createDefaultParams())).message, "glibc malloclab replay: threads are not modelled yet (op 1 'a 1 16' runs on thread 1)");
+    assert.equal(findUnsupportedOp(t, GLIBC_TRACE_SUPPORT), null, 'the threaded glibc replay runs threads');
     assert.match(refusal(() => createTcmallocReplay(t, createDefaultTcmallocParams())).message, /^tcmalloc model: threads are not modelled yet/);
     assert.match(refusal(() => createGlibcReplay(parseRepTrace(`${H}a 0 8\nx 1\n`), createDefaultParams())).message, /op 1 'x 1' \(thread exit\)/);
   });
