@@ -1,6 +1,7 @@
 // Checks the arguments of every API call at the transport boundary (IPC and HTTP), before
 // anything reaches /proc: a pid is a positive integer, a snapshot is a valid v1 document.
-import type { ApiArgs, ApiFunctions, ApiMethod, ApiResult } from './api.js';
+import type { ApiArgs, ApiFunctions, ApiMethod, ApiResult, TableView } from './api.js';
+import { isColumnId, MAX_ROLLUP_PIDS } from './proc/columns.js';
 import { ApiError } from './errors.js';
 import { validateSnapshot } from './snapshot/validate.js';
 import { assertPid, isHexAddress } from './validate.js';
@@ -19,6 +20,27 @@ function checkStartHex(method: ApiMethod, value: unknown): string {
   return value;
 }
 
+/** A client id as setTableView takes it: 1 to 64 characters of [A-Za-z0-9_-] (a UUID fits). */
+function checkClientId(value: unknown): string {
+  if (typeof value !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(value)) {
+    throw new ApiError('bad-arg', `setTableView: bad client id ${JSON.stringify(value)?.slice(0, 80)} (1 to 64 of A-Z a-z 0-9 _ -)`);
+  }
+  return value;
+}
+
+/** A TableView: known column ids, at most MAX_ROLLUP_PIDS pids; anything else is bad-arg. */
+function checkTableView(value: unknown): TableView {
+  const view = value as Partial<TableView> | null;
+  if (typeof view !== 'object' || view === null || !Array.isArray(view.columns) || !Array.isArray(view.rollupPids)) {
+    throw new ApiError('bad-arg', 'setTableView: expected {columns: [...], rollupPids: [...]}');
+  }
+  for (const id of view.columns) if (!isColumnId(id)) throw new ApiError('bad-arg', `setTableView: unknown column ${JSON.stringify(id)?.slice(0, 80)}`);
+  if (view.rollupPids.length > MAX_ROLLUP_PIDS) {
+    throw new ApiError('bad-arg', `setTableView: ${view.rollupPids.length} rollup pids, at most ${MAX_ROLLUP_PIDS} (the rows on screen)`);
+  }
+  return { columns: [...view.columns], rollupPids: view.rollupPids.map((pid) => assertPid(pid)) };
+}
+
 /**
  * One validator per method, keyed by the contract: a method without one, or one returning other
  * argument types than MemscopeApi declares, is a compile error.
@@ -28,6 +50,7 @@ const ARG_VALIDATORS: { [M in ApiMethod]: ArgsValidator<M> } = {
   getSystem: { count: 0, check: () => [] },
   getCacheGeometry: { count: 0, check: () => [] },
   describeSource: { count: 0, check: () => [] },
+  setTableView: { count: 2, check: (args) => [checkClientId(args[0]), checkTableView(args[1])] },
   getProcess: { count: 1, check: (args) => [assertPid(args[0])] },
   getMappings: { count: 1, check: (args) => [assertPid(args[0])] },
   getHistory: { count: 1, check: (args) => [assertPid(args[0])] },

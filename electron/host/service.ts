@@ -2,7 +2,7 @@
 // a Sampler ticking at an interval (or on demand: tickNow, as `memscope top`), bounded histories
 // (none for top), and on-demand per-process reads.
 import { hostname } from 'node:os';
-import type { ApiTransport, HostCacheGeometryInfo, MappingsReport, MemscopeApi, ProcessDetail, ProcessHistory, SourceInfo, SystemSummary, Tick } from '../../shared/api.js';
+import type { ApiTransport, HostCacheGeometryInfo, MappingsReport, MemscopeApi, ProcessDetail, ProcessHistory, SourceInfo, SystemSummary, TableView, Tick } from '../../shared/api.js';
 import { ApiError } from '../../shared/errors.js';
 import { HistoryStore } from '../../shared/history/history-store.js';
 import type { TranslationReport } from '../../shared/mm/translate.js';
@@ -21,6 +21,8 @@ import { readOneMapping } from './proc/one-mapping-reader.js';
 import { readPageMap } from './proc/page-state-map-reader.js';
 import { ProcReader } from './proc/proc-reader.js';
 import { Sampler } from './proc/sampler.js';
+import { TableViews } from './table-views.js';
+import type { ColumnId } from '../../shared/proc/columns.js';
 import { buildSnapshot } from './snapshot-builder.js';
 import { readSystemSummary } from './system/system-info.js';
 import { translateAddress as translateProcessAddress } from './proc/address-translation-reader.js';
@@ -37,6 +39,11 @@ export interface ServiceOptions {
   procRoot?: string;
   /** How renderers reach this service, for describeSource: 'electron' in the desktop app's main process, else 'http' (serve). */
   transport?: ApiTransport;
+  /**
+   * Columns sampled whatever clients show (default: every column, as the exporter needs); clients'
+   * setTableView columns are added to them. The app passes DEFAULT_COLUMNS, `top` the ones it prints.
+   */
+  baseColumns?: readonly ColumnId[];
 }
 
 /** Ticks are forgotten from history after this many ticks unseen. */
@@ -47,6 +54,7 @@ export class MemscopeService implements MemscopeApi {
   readonly intervalMs: number;
   private readonly transport: ApiTransport;
   private readonly sampler: Sampler;
+  private readonly views: TableViews;
   private readonly reader: ProcReader;
   /** null when the options asked for no history. */
   private readonly history: HistoryStore | null;
@@ -57,7 +65,8 @@ export class MemscopeService implements MemscopeApi {
   constructor(options: ServiceOptions = {}) {
     this.intervalMs = options.intervalMs ?? 1000;
     this.transport = options.transport ?? 'http';
-    this.sampler = new Sampler(options.procRoot === undefined ? {} : { procRoot: options.procRoot });
+    this.views = new TableViews(options.baseColumns);
+    this.sampler = new Sampler({ columns: this.views.listColumns(), ...(options.procRoot === undefined ? {} : { procRoot: options.procRoot }) });
     this.reader = new ProcReader(options.procRoot);
     const historyCapacity = options.historyCapacity ?? 600;
     this.history =
@@ -86,6 +95,7 @@ export class MemscopeService implements MemscopeApi {
 
   /** Samples every process now (never throws: see tick.error) and records histories. */
   tickNow(): Tick {
+    if (this.views.expire(Date.now())) this.applyViews();
     const tick = this.sampler.tick();
     if (this.history !== null) recordHistories(this.history, tick);
     this.latest = tick;
@@ -171,6 +181,16 @@ export class MemscopeService implements MemscopeApi {
 
   async describeSource(): Promise<SourceInfo> {
     return { hostname: hostname(), transport: this.transport, intervalMs: this.intervalMs };
+  }
+
+  async setTableView(clientId: string, view: TableView): Promise<void> {
+    if (this.views.set(clientId, view, Date.now())) this.applyViews();
+  }
+
+  /** Hands the union of the held views to the sampler: it reads their files from the next tick on. */
+  private applyViews(): void {
+    this.sampler.setColumns(this.views.listColumns());
+    this.sampler.setRollupPids(this.views.listRollupPids());
   }
 
   private findRow(pid: number): ProcessRow | null {

@@ -4,6 +4,7 @@ import { useMemo } from 'react';
 import type { Tick } from '../../shared/api.js';
 import { Banner } from '../components/banner.js';
 import { SmallAreaChart } from '../components/small-area-chart.js';
+import { formatSources } from '../../shared/proc/columns.js';
 import { formatClock, formatDuration, formatHumanKb, formatKbBoth, formatPct } from '../format.js';
 import { useSystem } from '../state/system-store.js';
 
@@ -91,6 +92,22 @@ export function SystemSummaryPanel({ tick }: SystemSummaryProps) {
             </dd>
             <dt>processes</dt>
             <dd>{cost.processCount}</dd>
+            <dt>reads</dt>
+            <dd data-testid="sampling-sources" title="the /proc/PID files each tick reads: only those the shown columns need (any open tab's)">
+              {formatSources(cost.sources)} · {cost.cpuMs.toFixed(1)} ms CPU / tick
+            </dd>
+            {cost.rollup === undefined ? null : (
+              <>
+                <dt>rollup</dt>
+                <dd
+                  data-testid="sampling-rollup"
+                  title="smaps_rollup (PSS, USS, SWAP-PSS) for the rows on screen: it walks page tables, so it has a time budget per tick; rows past it keep their last figures"
+                >
+                  {cost.rollup.readCount} rows · {cost.rollup.wallMs.toFixed(1)} of {cost.rollup.budgetMs} ms
+                  {cost.rollup.deferredCount > 0 ? ` · ${cost.rollup.deferredCount} next tick` : ''}
+                </dd>
+              </>
+            )}
             <dt>tick</dt>
             <dd>
               #{tick.seq} · {formatClock(tick.tMs)}
