@@ -97,13 +97,15 @@ export const ALL_COLUMN_IDS: readonly ColumnId[] = COLUMNS.map((c) => c.id);
 /** The columns filled from smaps_rollup (PSS, USS, SWAP-PSS): only for the rows a client shows. */
 export const ROLLUP_COLUMNS: readonly ColumnId[] = COLUMNS.filter((c) => c.sources.includes('smaps_rollup')).map((c) => c.id);
 
-/** The union of sources the given columns need ('stat' always: it names the process). */
+/** The union of sources the given columns need ('stat' always: it names the process; status replaces statm). */
 export function collectSources(columnIds: Iterable<ColumnId>): Set<ProcSource> {
   const sources = new Set<ProcSource>(['stat']);
   for (const id of columnIds) {
     const spec = COLUMNS.find((c) => c.id === id);
     if (spec !== undefined) for (const s of spec.sources) sources.add(s);
   }
+  // status carries VmSize, VmRSS, RssFile and RssShmem too: with it, statm would be read for nothing.
+  if (sources.has('status')) sources.delete('statm');
   return sources;
 }
 
