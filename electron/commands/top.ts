@@ -51,7 +51,7 @@ export async function runTop(argv: string[]): Promise<number> {
 
   // The app's service, ticked on demand at top's pace; top prints ticks and keeps no history.
   const service = new MemscopeService({ intervalMs: delayMs, historyCapacity: 0, baseColumns: [...shown, sortKey] });
-  const printed = orderForTable(shown);
+  const table = new TopTable(orderForTable(shown));
   let incompleteTicks = 0;
   let stopped = false;
   process.once('SIGINT', () => {
@@ -65,7 +65,7 @@ export async function runTop(argv: string[]): Promise<number> {
       const tick = service.tickNow();
       const rows = sortRows(tick.rows, sortKey);
       if (rows.length > limit) rows.length = limit;
-      process.stdout.write(json ? `${JSON.stringify(rows)}\n` : formatTopTable(tick, rows, printed));
+      process.stdout.write(json ? `${JSON.stringify(rows)}\n` : table.format(tick, rows));
       if (tick.error !== undefined) {
         incompleteTicks += 1; // printed anyway: the next tick may read everything again
         process.stderr.write(`memscope: top: tick ${i + 1}: ${tick.error.message}\n`);
@@ -112,12 +112,30 @@ function sortRows(rows: readonly ProcessRow[], key: ColumnId): ProcessRow[] {
   return sorted.sort((a, b) => COLLATOR.compare(String(a[key]), String(b[key])) || a.pid - b.pid);
 }
 
-/** How one column is printed in the table: header width, alignment and cell text. */
+/** How one column is printed in the table: header width (0: the rest of the line), alignment and cell text. */
 interface TableColumn {
   title: string;
   widthChars: number;
   left: boolean;
   cell: (r: ProcessRow) => string;
+}
+
+/**
+ * Escaped command lines by the command text: a command changes only on exec, so each is escaped once, not
+ * every tick for every process (the table is rebuilt every tick; issue 13's CPU budget for top is 4 ms).
+ */
+const escapedCommands = new Map<string, string>();
+/** Bound on escapedCommands: past it the cache starts over (a machine spawning many short-lived commands). */
+const MAX_ESCAPED_COMMANDS = 8192;
+
+function escapeCommand(command: string): string {
+  let escaped = escapedCommands.get(command);
+  if (escaped === undefined) {
+    if (escapedCommands.size >= MAX_ESCAPED_COMMANDS) escapedCommands.clear();
+    escaped = escapeControlChars(command);
+    escapedCommands.set(command, escaped);
+  }
+  return escaped;
 }
 
 const TABLE_COLUMNS: Record<Exclude<ColumnId, 'pssKb' | 'ussKb' | 'swapPssKb'>, TableColumn> = {
@@ -143,7 +161,7 @@ const TABLE_COLUMNS: Record<Exclude<ColumnId, 'pssKb' | 'ussKb' | 'swapPssKb'>, 
     left: true,
     cell: (r) => {
       const mark = r.rowStatus === 'gone' ? ' (gone)' : r.rowStatus === 'restricted' ? ' (restricted)' : '';
-      return `${escapeControlChars(r.command)}${mark}`;
+      return escapeCommand(r.command) + mark;
     },
   },
 };
@@ -154,31 +172,69 @@ function tableColumnOf(id: ColumnId): TableColumn {
   return spec;
 }
 
+function padCell(c: TableColumn, text: string): string {
+  if (c.widthChars === 0) return text;
+  return c.left ? text.padEnd(c.widthChars) : text.padStart(c.widthChars);
+}
+
+/** One process's last printed line and the raw values it was made from. */
+interface PrintedLine {
+  values: unknown[];
+  rowStatus: string;
+  line: string;
+}
+
 /**
- * Formats a tick like `top -b`: a summary header, then one line per process, in the given columns (default
+ * Formats ticks like `top -b`: a summary header, then one line per process, in the given columns (default
  * PID VIRT RES SHR S %CPU %MEM TIME+ COMMAND). Command lines and user names are chosen by users, so their
- * control characters are shown escaped (`\x1b`, `\n`), never sent to the terminal.
+ * control characters are shown escaped (`\x1b`, `\n`), never sent to the terminal. An idle process prints
+ * the same line tick after tick: it is kept by pid and rebuilt only when one of its shown values changed.
  */
-export function formatTopTable(tick: Tick, rows: readonly ProcessRow[], columns: readonly ColumnId[] = DEFAULT_COLUMNS): string {
-  const counts = { total: 0, running: 0, sleeping: 0, stopped: 0, zombie: 0 };
-  for (const r of tick.rows) {
-    if (r.rowStatus === 'gone') continue;
-    counts.total += 1;
-    if (r.state === 'R') counts.running += 1;
-    else if (r.state === 'S' || r.state === 'I') counts.sleeping += 1;
-    else if (r.state === 'T' || r.state === 't') counts.stopped += 1;
-    else if (r.state === 'Z') counts.zombie += 1;
+export class TopTable {
+  private readonly specs: TableColumn[];
+  private readonly header: string;
+  private printed = new Map<number, PrintedLine>();
+
+  constructor(private readonly columns: readonly ColumnId[] = DEFAULT_COLUMNS) {
+    this.specs = columns.map(tableColumnOf);
+    this.header = this.specs.map((c) => padCell(c, c.title)).join(' ');
   }
-  const specs = columns.map(tableColumnOf);
-  const pad = (c: TableColumn, text: string) => (c.widthChars === 0 ? text : c.left ? text.padEnd(c.widthChars) : text.padStart(c.widthChars));
-  const lines = [
-    `memscope - ${new Date(tick.tMs).toTimeString().slice(0, 8)}  tasks: ${counts.total} total, ${counts.running} running, ` +
-      `${counts.sleeping} sleeping, ${counts.stopped} stopped, ${counts.zombie} zombie`,
-    `sampling: ${tick.cost.processCount} processes in ${tick.cost.wallMs.toFixed(1)} ms wall, ${tick.cost.cpuMs.toFixed(1)} ms CPU` +
-      ` (${formatSources(tick.cost.sources)})`,
-    '',
-    specs.map((c) => pad(c, c.title)).join(' '),
-  ];
-  for (const r of rows) lines.push(specs.map((c) => pad(c, c.cell(r))).join(' '));
-  return `${lines.join('\n')}\n\n`;
+
+  /** The text of one tick: summary, header, rows (as given: sorted and limited by the caller). */
+  format(tick: Tick, rows: readonly ProcessRow[]): string {
+    const counts = { total: 0, running: 0, sleeping: 0, stopped: 0, zombie: 0 };
+    for (const r of tick.rows) {
+      if (r.rowStatus === 'gone') continue;
+      counts.total += 1;
+      if (r.state === 'R') counts.running += 1;
+      else if (r.state === 'S' || r.state === 'I') counts.sleeping += 1;
+      else if (r.state === 'T' || r.state === 't') counts.stopped += 1;
+      else if (r.state === 'Z') counts.zombie += 1;
+    }
+    let out =
+      `memscope - ${new Date(tick.tMs).toTimeString().slice(0, 8)}  tasks: ${counts.total} total, ${counts.running} running, ` +
+      `${counts.sleeping} sleeping, ${counts.stopped} stopped, ${counts.zombie} zombie\n` +
+      `sampling: ${tick.cost.processCount} processes in ${tick.cost.wallMs.toFixed(1)} ms wall, ${tick.cost.cpuMs.toFixed(1)} ms CPU` +
+      ` (${formatSources(tick.cost.sources)})\n\n${this.header}`;
+    const next = new Map<number, PrintedLine>();
+    for (const r of rows) {
+      const line = this.lineOf(r);
+      next.set(r.pid, line);
+      out += `\n${line.line}`;
+    }
+    this.printed = next; // processes not printed this tick are forgotten
+    return `${out}\n\n`;
+  }
+
+  private lineOf(r: ProcessRow): PrintedLine {
+    const last = this.printed.get(r.pid);
+    if (last !== undefined && last.rowStatus === r.rowStatus && this.columns.every((id, i) => r[id] === last.values[i])) return last;
+    let line = '';
+    for (let i = 0; i < this.specs.length; i++) {
+      const c = this.specs[i]!;
+      if (i > 0) line += ' ';
+      line += padCell(c, c.cell(r));
+    }
+    return { values: this.columns.map((id) => r[id]), rowStatus: r.rowStatus, line };
+  }
 }
