@@ -6,7 +6,7 @@ import type { ApiTransport, HostCacheGeometryInfo, MappingsReport, MemscopeApi, 
 import { ApiError } from '../../shared/errors.js';
 import { HistoryStore } from '../../shared/history/history-store.js';
 import type { TranslationReport } from '../../shared/mm/translate.js';
-import { parseStatus } from '../../shared/proc/status.js';
+import { parseStatus, parseStatusMemory } from '../../shared/proc/status.js';
 import type { PageMap } from '../../shared/proc/page-state-map.js';
 import type { Mapping, ProcessRow } from '../../shared/proc/types.js';
 import { diffSnapshots } from '../../shared/snapshot/diff.js';
@@ -22,6 +22,7 @@ import { readPageMap } from './proc/page-state-map-reader.js';
 import { ProcReader } from './proc/proc-reader.js';
 import { Sampler } from './proc/sampler.js';
 import { TableViews } from './table-views.js';
+import { UserNames } from './system/users.js';
 import type { ColumnId } from '../../shared/proc/columns.js';
 import { buildSnapshot } from './snapshot-builder.js';
 import { readSystemSummary } from './system/system-info.js';
@@ -55,6 +56,8 @@ export class MemscopeService implements MemscopeApi {
   private readonly transport: ApiTransport;
   private readonly sampler: Sampler;
   private readonly views: TableViews;
+  /** USER for snapshots taken while the ticks read no status. */
+  private readonly userNames = new UserNames();
   private readonly reader: ProcReader;
   /** null when the options asked for no history. */
   private readonly history: HistoryStore | null;
@@ -140,8 +143,9 @@ export class MemscopeService implements MemscopeApi {
   async exportSnapshot(pid: number): Promise<Snapshot> {
     assertPid(pid);
     if (this.findRow(pid) === null) this.tickNow();
-    const row = this.findRow(pid);
-    if (row === null) throw new ApiError('gone', `process ${pid} does not exist`);
+    const found = this.findRow(pid);
+    if (found === null) throw new ApiError('gone', `process ${pid} does not exist`);
+    const row = this.completeRow(found);
     const [detail, report, history] = [await this.getProcess(pid), await this.getMappings(pid), await this.getHistory(pid)];
     const snapshot = buildSnapshot({
       detail,
@@ -185,6 +189,17 @@ export class MemscopeService implements MemscopeApi {
 
   async setTableView(clientId: string, view: TableView): Promise<void> {
     if (this.views.set(clientId, view, Date.now())) this.applyViews();
+  }
+
+  /**
+   * A row with every column, for a snapshot: when the ticks read no status (no tab shows USER or SWAP),
+   * its USER and SWAP are read now from the process's status (VIRT/RES/SHR came from statm: the same values).
+   */
+  private completeRow(row: ProcessRow): ProcessRow {
+    if (this.latest?.cost.sources.includes('status') === true) return row;
+    const mem = parseStatusMemory(this.reader.readProcFile(row.pid, 'status'));
+    this.userNames.refresh();
+    return { ...row, uid: mem.euid, user: this.userNames.nameOf(mem.euid), swapKb: mem.vmSwapKb };
   }
 
   /** Hands the union of the held views to the sampler: it reads their files from the next tick on. */

@@ -240,8 +240,9 @@ export class Sampler {
     const row: ProcessRow = {
       pid: t.pid,
       ppid: stat.ppid,
-      user: '', // filled from status when USER is requested
-      uid: -1,
+      // From status when requested (a failed read keeps the last known); unrequested, empty.
+      user: this.sources.has('status') ? (t.row?.user ?? '') : '',
+      uid: this.sources.has('status') ? (t.row?.uid ?? -1) : -1,
       state: stat.state,
       comm: stat.comm,
       command: t.command,

@@ -49,3 +49,21 @@ describe('MemscopeService reads the files of the columns its clients show', () =
     }
   });
 });
+
+describe('a snapshot taken while the ticks read no status', () => {
+  test('still carries USER and SWAP (read from status for it), and validates', async () => {
+    const subject = await startSubject(8, 4);
+    const service = new MemscopeService({ historyCapacity: 0, baseColumns: DEFAULT_COLUMNS });
+    try {
+      assert.ok(!service.tickNow().cost.sources.includes('status'));
+      const snapshot = await service.exportSnapshot(subject.pid);
+      assert.equal(snapshot.process.metrics.user, 'root');
+      assert.equal(snapshot.process.metrics.uid, 0);
+      const vmSwap = /\nVmSwap:\s+(\d+) kB/.exec(readFileSync(`/proc/${subject.pid}/status`, 'latin1'))?.[1];
+      assert.equal(snapshot.process.metrics.swapKb, Number(vmSwap));
+    } finally {
+      service.stop();
+      await subject.kill();
+    }
+  });
+});
