@@ -121,4 +121,15 @@ describe('process table columns in Chromium', { skip: oracleMissing('chromium') 
     assert.match((await dash.getAttribute('title')) ?? '', /permission denied/);
     assert.equal(await page.locator('[data-testid="tick-error"]').count(), 0);
   });
+
+  test('a process page asks for USER and SWAP while open: its header names the user from the ticks', async () => {
+    await page.goto(`${serve.url.split('#')[0]}#/process/${subject.pid}`);
+    const user = page.locator('[data-testid="process-view"] .facts strong').first();
+    let text = '';
+    for (let i = 0; i < 50 && text !== 'root'; i++) {
+      if (i > 0) await page.waitForTimeout(100);
+      text = (await user.textContent()) ?? '';
+    }
+    assert.equal(text, 'root');
+  });
 });
