@@ -2,6 +2,7 @@
 // anything reaches /proc: a pid is a positive integer, a snapshot is a valid v1 document.
 import type { ApiArgs, ApiFunctions, ApiMethod, ApiResult, TableView } from './api.js';
 import { isColumnId, MAX_ROLLUP_PIDS } from './proc/columns.js';
+import { quoteUserInput } from './text/escape.js';
 import { ApiError } from './errors.js';
 import { validateSnapshot } from './snapshot/validate.js';
 import { assertPid, isHexAddress } from './validate.js';
@@ -23,7 +24,7 @@ function checkStartHex(method: ApiMethod, value: unknown): string {
 /** A client id as setTableView takes it: 1 to 64 characters of [A-Za-z0-9_-] (a UUID fits). */
 function checkClientId(value: unknown): string {
   if (typeof value !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(value)) {
-    throw new ApiError('bad-arg', `setTableView: bad client id ${JSON.stringify(value)?.slice(0, 80)} (1 to 64 of A-Z a-z 0-9 _ -)`);
+    throw new ApiError('bad-arg', `setTableView: bad client id ${quoteUserInput(String(value))} (1 to 64 of A-Z a-z 0-9 _ -)`);
   }
   return value;
 }
@@ -34,7 +35,7 @@ function checkTableView(value: unknown): TableView {
   if (typeof view !== 'object' || view === null || !Array.isArray(view.columns) || !Array.isArray(view.rollupPids)) {
     throw new ApiError('bad-arg', 'setTableView: expected {columns: [...], rollupPids: [...]}');
   }
-  for (const id of view.columns) if (!isColumnId(id)) throw new ApiError('bad-arg', `setTableView: unknown column ${JSON.stringify(id)?.slice(0, 80)}`);
+  for (const id of view.columns) if (!isColumnId(id)) throw new ApiError('bad-arg', `setTableView: unknown column ${quoteUserInput(String(id))}`);
   if (view.rollupPids.length > MAX_ROLLUP_PIDS) {
     throw new ApiError('bad-arg', `setTableView: ${view.rollupPids.length} rollup pids, at most ${MAX_ROLLUP_PIDS} (the rows on screen)`);
   }
