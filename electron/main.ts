@@ -10,6 +10,7 @@ import { API_METHODS, channelOf, TICK_CHANNEL, type ApiMethod, type ApiReply, ty
 import { encodeApiError } from '../shared/errors.js';
 import { callApi } from '../shared/validate-args.js';
 import { MemscopeService } from './host/service.js';
+import { DEFAULT_COLUMNS } from '../shared/proc/columns.js';
 import { decideNavigation, decideRedirect, decideWindowOpen, describeBlockedUrl, isAppUrl, type UrlVerdict } from './url-policy.js';
 import { APP_ORIGIN, APP_SCHEME, CONTENT_SECURITY_POLICY, hardenedWebPreferences } from './window-options.js';
 
@@ -17,7 +18,8 @@ const RENDERER_DIR = fileURLToPath(new URL('../renderer/', import.meta.url));
 const INDEX_URL = new URL(`${APP_ORIGIN}/index.html`);
 const PRELOAD_PATH = fileURLToPath(new URL('../electron-preload/preload.cjs', import.meta.url));
 
-const service = new MemscopeService({ transport: 'electron' });
+// The window adds the columns it shows (setTableView).
+const service = new MemscopeService({ transport: 'electron', baseColumns: DEFAULT_COLUMNS });
 
 /** Only our own page, loaded from disk, may call the API. */
 function isTrustedSender(event: IpcMainInvokeEvent): boolean {

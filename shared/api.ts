@@ -9,6 +9,7 @@ import type { MappingGroup } from './proc/group.js';
 import type { PageMap } from './proc/page-state-map.js';
 import type { VmSizeCheck } from './proc/vmsize.js';
 import type { Mapping, ProcessRow, SmapsFields } from './proc/types.js';
+import type { ColumnId, ProcSource } from './proc/columns.js';
 import type { CacheGeometry } from './sim/cache/geometry.js';
 import type { MallocParams } from './sim/malloc/glibc/params.js';
 import type { SnapshotDiff } from './snapshot/diff.js';
@@ -46,6 +47,30 @@ export interface SamplingCost {
   wallMs: number;
   cpuMs: number;
   processCount: number;
+  /** The per-process files this tick read: those the shown columns need (shared/proc/columns.ts), in PROC_SOURCES order. */
+  sources: ProcSource[];
+  /** The smaps_rollup reads for rows on screen, when some client shows PSS, USS or SWAP-PSS; included in wallMs/cpuMs. */
+  rollup?: RollupCost;
+}
+
+/** What reading smaps_rollup for the rows on screen cost a tick, against its budget. */
+export interface RollupCost {
+  /** Processes whose smaps_rollup was read this tick. */
+  readCount: number;
+  /** Wall time those reads took. */
+  wallMs: number;
+  /** Most wall time a tick spends on them (ROLLUP_BUDGET_MS); the rest wait for the next tick. */
+  budgetMs: number;
+  /** Asked for but not read this tick (the budget ran out): they show their previous figures. */
+  deferredCount: number;
+}
+
+/** What one client (a browser tab, the desktop window) shows in its process table. */
+export interface TableView {
+  /** The shown columns: the sampler reads the files they need (the union over clients). */
+  columns: ColumnId[];
+  /** Pids of the rows on screen (at most MAX_ROLLUP_PIDS): smaps_rollup is read for them while a rollup column is shown. */
+  rollupPids: number[];
 }
 
 /** Host-wide memory and load (systeminformation + os.loadavg), sizes in kB. */
@@ -155,6 +180,12 @@ export interface MemscopeApi {
   getHeap(pid: number, options?: HeapReadOptions): Promise<HeapView>;
   /** Where the data comes from, for the title bar ("this machine", or a host name) and the connection watchdog. */
   describeSource(): Promise<SourceInfo>;
+  /**
+   * Says what a client's process table shows; from the next tick on the sampler reads only the files the
+   * union of all clients' columns needs. clientId names the tab (any id it keeps for its lifetime); a view
+   * not renewed within VIEW_LEASE_MS is forgotten, so a closed tab stops costing.
+   */
+  setTableView(clientId: string, view: TableView): Promise<void>;
 }
 
 /** Most chunks (all arenas) whose detail getHeap sends: about 25 bytes of JSON each, 2.5 MB at the bound. */
@@ -223,6 +254,7 @@ const API_METHOD_TABLE: Record<ApiMethod, true> = {
   getCacheGeometry: true,
   getHeap: true,
   describeSource: true,
+  setTableView: true,
 };
 
 /** Every method name of MemscopeApi, for IPC channel and HTTP route tables. */

@@ -1,6 +1,8 @@
 // Checks the arguments of every API call at the transport boundary (IPC and HTTP), before
 // anything reaches /proc: a pid is a positive integer, a snapshot is a valid v1 document.
-import type { ApiArgs, ApiFunctions, ApiMethod, ApiResult, HeapReadOptions } from './api.js';
+import type { ApiArgs, ApiFunctions, ApiMethod, ApiResult, HeapReadOptions, TableView } from './api.js';
+import { isColumnId, MAX_ROLLUP_PIDS } from './proc/columns.js';
+import { quoteUserInput } from './text/escape.js';
 import { ApiError } from './errors.js';
 import { validateSnapshot } from './snapshot/validate.js';
 import { assertPid, isHexAddress } from './validate.js';
@@ -23,12 +25,33 @@ function checkStartHex(method: ApiMethod, value: unknown): string {
 
 /** getHeap's options: an object with nothing but an optional boolean `freeze`, or bad-arg. */
 function checkHeapReadOptions(value: unknown): HeapReadOptions {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ApiError('bad-arg', `getHeap: options must be an object, got ${JSON.stringify(value)}`);
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ApiError('bad-arg', `getHeap: options must be an object, got ${quoteUserInput(JSON.stringify(value) ?? String(value))}`);
   const unknown = Object.keys(value).filter((k) => k !== 'freeze');
-  if (unknown.length > 0) throw new ApiError('bad-arg', `getHeap: unknown option ${JSON.stringify(unknown[0])} (only "freeze")`);
+  if (unknown.length > 0) throw new ApiError('bad-arg', `getHeap: unknown option ${quoteUserInput(unknown[0] ?? '')} (only "freeze")`);
   const { freeze } = value as { freeze?: unknown };
-  if (freeze !== undefined && typeof freeze !== 'boolean') throw new ApiError('bad-arg', `getHeap: freeze must be true or false, got ${JSON.stringify(freeze)}`);
+  if (freeze !== undefined && typeof freeze !== 'boolean') throw new ApiError('bad-arg', `getHeap: freeze must be true or false, got ${quoteUserInput(JSON.stringify(freeze) ?? String(freeze))}`);
   return freeze === undefined ? {} : { freeze };
+}
+
+/** A client id as setTableView takes it: 1 to 64 characters of [A-Za-z0-9_-] (a UUID fits). */
+function checkClientId(value: unknown): string {
+  if (typeof value !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(value)) {
+    throw new ApiError('bad-arg', `setTableView: bad client id ${quoteUserInput(String(value))} (1 to 64 of A-Z a-z 0-9 _ -)`);
+  }
+  return value;
+}
+
+/** A TableView: known column ids, at most MAX_ROLLUP_PIDS pids; anything else is bad-arg. */
+function checkTableView(value: unknown): TableView {
+  const view = value as Partial<TableView> | null;
+  if (typeof view !== 'object' || view === null || !Array.isArray(view.columns) || !Array.isArray(view.rollupPids)) {
+    throw new ApiError('bad-arg', 'setTableView: expected {columns: [...], rollupPids: [...]}');
+  }
+  for (const id of view.columns) if (!isColumnId(id)) throw new ApiError('bad-arg', `setTableView: unknown column ${quoteUserInput(String(id))}`);
+  if (view.rollupPids.length > MAX_ROLLUP_PIDS) {
+    throw new ApiError('bad-arg', `setTableView: ${view.rollupPids.length} rollup pids, at most ${MAX_ROLLUP_PIDS} (the rows on screen)`);
+  }
+  return { columns: [...view.columns], rollupPids: view.rollupPids.map((pid) => assertPid(pid)) };
 }
 
 /**
@@ -40,6 +63,7 @@ const ARG_VALIDATORS: { [M in ApiMethod]: ArgsValidator<M> } = {
   getSystem: { count: 0, check: () => [] },
   getCacheGeometry: { count: 0, check: () => [] },
   describeSource: { count: 0, check: () => [] },
+  setTableView: { count: 2, check: (args) => [checkClientId(args[0]), checkTableView(args[1])] },
   getProcess: { count: 1, check: (args) => [assertPid(args[0])] },
   getMappings: { count: 1, check: (args) => [assertPid(args[0])] },
   getHistory: { count: 1, check: (args) => [assertPid(args[0])] },

@@ -53,11 +53,13 @@ export const COMMANDS: Record<string, CommandSpec> = {
     load: async () => (await import('./start.js')).runStart,
   },
   top: {
-    synopsis: ['[-n N] [-d SECONDS] [--sort FIELD] [--limit K] [--json]'],
+    synopsis: ['[-n N] [-d SECONDS] [-o COLUMNS] [--sort FIELD] [--limit K] [--json]'],
     summary: ['every process, like top -b (VIRT=VmSize RES=VmRSS SHR=RssFile+RssShmem SWAP=VmSwap)'],
     details: [
       '-n N           print N ticks, then exit (default: until interrupted)',
       INTERVAL_DETAIL(1, 0.01),
+      '-o, --columns L  columns to print, comma-separated ids or headers (default PID,VIRT,RES,SHR,S,%CPU,%MEM,TIME+,COMMAND:',
+      '               stat + statm only; USER and SWAP also read status); --json without -o prints every column',
       '-s, --sort F   sort by a column id or header: RES (default), VIRT, SHR, SWAP, %CPU, %MEM, PID, COMMAND, …',
       '-k, --limit K  print the first K processes of each tick',
       '--json         one JSON array of process rows per tick (exact text; the table shows control characters as \\x1b, \\n, …)',

@@ -12,6 +12,7 @@ import { MetricsCollector } from '../host/metrics/metrics-collector.js';
 import { readTokenFile } from '../host/http/token-file.js';
 import { startServer } from '../host/http/server.js';
 import { MemscopeService } from '../host/service.js';
+import { DEFAULT_COLUMNS } from '../../shared/proc/columns.js';
 import { expectNoPositionals, parseCommandArgs } from './args.js';
 
 /** The built renderer, next to the compiled CLI (dist/renderer). */
@@ -41,7 +42,8 @@ export async function runServe(argv: string[]): Promise<number> {
   const intervalMs = values.d === undefined ? 1000 : parseIntervalMs(values.d, 0.05);
 
   const token = values['token-file'] === undefined ? undefined : readTokenFile(values['token-file']);
-  const service = new MemscopeService({ intervalMs });
+  // The page's clients add the columns they show (setTableView); /metrics needs every column.
+  const service = new MemscopeService({ intervalMs, ...(values.metrics === true ? {} : { baseColumns: DEFAULT_COLUMNS }) });
   service.start();
   const metrics = values.metrics === true ? new MetricsCollector(service) : undefined;
   metrics?.start();

@@ -1,8 +1,9 @@
-// `memscope top`: like `top -b`, every process each tick, as a table or one JSON array per tick.
+// `memscope top`: like `top -b`, every process each tick, as a table or one JSON array per tick. It reads only
+// the files the printed columns (and the sort column) need: the default columns cost stat + statm, no status.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { ApiError } from '../../shared/errors.js';
-import { COLUMNS, isColumnId, type ColumnId } from '../../shared/proc/columns.js';
+import { ALL_COLUMN_IDS, COLUMNS, DEFAULT_COLUMNS, ROLLUP_COLUMNS, formatSources, isColumnId, type ColumnId } from '../../shared/proc/columns.js';
 import { formatTimePlus } from '../../shared/proc/top-metrics.js';
 import type { ProcessRow } from '../../shared/proc/types.js';
 import { escapeControlChars, quoteUserInput } from '../../shared/text/escape.js';
@@ -11,15 +12,18 @@ import type { Tick } from '../../shared/api.js';
 import { MemscopeService } from '../host/service.js';
 import { expectNoPositionals, parseCommandArgs } from './args.js';
 
-/** top's and htop's header names accepted by --sort, mapped to column ids. */
-const SORT_ALIASES: Record<string, ColumnId> = Object.fromEntries(
+/** top's and htop's header names (and the ids) accepted by --sort and -o, mapped to column ids. */
+const COLUMN_ALIASES: Record<string, ColumnId> = Object.fromEntries(
   COLUMNS.flatMap((c) => [
     [c.title.toLowerCase(), c.id],
     [c.id.toLowerCase(), c.id],
   ]),
 );
 
-/** Runs `memscope top [-n N] [-d SECONDS] [--sort FIELD] [--limit K] [--json]`. */
+/** Columns `top` can print: every column but the smaps_rollup ones, which the app reads for the rows on screen only. */
+const TOP_COLUMNS: readonly ColumnId[] = ALL_COLUMN_IDS.filter((id) => !ROLLUP_COLUMNS.includes(id));
+
+/** Runs `memscope top [-n N] [-d SECONDS] [-o COLUMNS] [--sort FIELD] [--limit K] [--json]`. */
 export async function runTop(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs('top', () =>
     parseArgs({
@@ -29,6 +33,7 @@ export async function runTop(argv: string[]): Promise<number> {
       options: {
         n: { type: 'string', short: 'n' },
         d: { type: 'string', short: 'd' },
+        columns: { type: 'string', short: 'o' },
         sort: { type: 'string', short: 's' },
         limit: { type: 'string', short: 'k' },
         json: { type: 'boolean' },
@@ -39,10 +44,14 @@ export async function runTop(argv: string[]): Promise<number> {
   const iterations = values.n === undefined ? Infinity : parsePositiveNumber(values.n, '-n', { integer: true, min: 1 });
   const delayMs = values.d === undefined ? 1000 : parseIntervalMs(values.d, 0.01);
   const limit = values.limit === undefined ? Infinity : parsePositiveNumber(values.limit, '--limit', { integer: true, min: 1 });
-  const sortKey = parseSortKey(values.sort ?? 'resKb');
+  const sortKey = parseColumn(values.sort ?? 'resKb', '--sort');
+  const json = values.json === true;
+  // JSON rows carry every field, so --json reads every file unless -o says which columns.
+  const shown = values.columns === undefined ? (json ? TOP_COLUMNS : DEFAULT_COLUMNS) : parseColumnList(values.columns);
 
   // The app's service, ticked on demand at top's pace; top prints ticks and keeps no history.
-  const service = new MemscopeService({ intervalMs: delayMs, historyCapacity: 0 });
+  const service = new MemscopeService({ intervalMs: delayMs, historyCapacity: 0, baseColumns: [...shown, sortKey] });
+  const table = new TopTable(orderForTable(shown));
   let incompleteTicks = 0;
   let stopped = false;
   process.once('SIGINT', () => {
@@ -54,8 +63,9 @@ export async function runTop(argv: string[]): Promise<number> {
     for (let i = 0; i < iterations && !stopped; i++) {
       if (i > 0) await sleep(delayMs);
       const tick = service.tickNow();
-      const rows = sortRows(tick.rows, sortKey).slice(0, limit);
-      process.stdout.write(values.json === true ? `${JSON.stringify(rows)}\n` : formatTopTable(tick, rows));
+      const rows = sortRows(tick.rows, sortKey);
+      if (rows.length > limit) rows.length = limit;
+      process.stdout.write(json ? `${JSON.stringify(rows)}\n` : table.format(tick, rows));
       if (tick.error !== undefined) {
         incompleteTicks += 1; // printed anyway: the next tick may read everything again
         process.stderr.write(`memscope: top: tick ${i + 1}: ${tick.error.message}\n`);
@@ -67,47 +77,164 @@ export async function runTop(argv: string[]): Promise<number> {
   return incompleteTicks === 0 ? 0 : 1;
 }
 
-function parseSortKey(text: string): ColumnId {
-  const id = SORT_ALIASES[text.toLowerCase()] ?? (isColumnId(text) ? text : undefined);
-  if (id === undefined) {
-    const names = COLUMNS.map((c) => c.id).join(', ');
-    throw new ApiError('bad-arg', `top: unknown --sort field ${quoteUserInput(text)} (one of: ${names}, or a header like RES)`);
+/** One column named by id or header (RES, %CPU, swapKb…); bad-arg otherwise. */
+function parseColumn(text: string, option: string): ColumnId {
+  const id = COLUMN_ALIASES[text.toLowerCase()] ?? (isColumnId(text) ? text : undefined);
+  if (id === undefined || !TOP_COLUMNS.includes(id)) {
+    const names = TOP_COLUMNS.map((c) => c).join(', ');
+    const rollup = id !== undefined ? ' (PSS, USS and SWAP-PSS are read for the rows on screen in the app only)' : '';
+    throw new ApiError('bad-arg', `top: unknown ${option} field ${quoteUserInput(text)}${rollup} (one of: ${names}, or a header like RES)`);
   }
   return id;
 }
 
-/** Sorts descending for numbers (biggest first, as top), ascending for text. */
-function sortRows(rows: ProcessRow[], key: ColumnId): ProcessRow[] {
-  return [...rows].sort((a, b) => {
-    const x = a[key];
-    const y = b[key];
-    if (typeof x === 'number' && typeof y === 'number') return y - x || a.pid - b.pid;
-    return String(x).localeCompare(String(y)) || a.pid - b.pid;
-  });
+/** `-o pid,user,RES,%CPU,command`: a comma-separated list of columns, each once. */
+function parseColumnList(text: string): ColumnId[] {
+  const ids = new Set<ColumnId>();
+  for (const part of text.split(',')) ids.add(parseColumn(part.trim(), '-o'));
+  return [...ids];
+}
+
+/** The columns as printed: in the order given, COMMAND last (its width is the rest of the line). */
+function orderForTable(columns: readonly ColumnId[]): ColumnId[] {
+  return [...columns.filter((id) => id !== 'command'), ...(columns.includes('command') ? (['command'] as const) : [])];
+}
+
+/** One collator for every text comparison: localeCompare's order without building one per call. */
+const COLLATOR = new Intl.Collator();
+
+/** Sorts a copy descending for numbers (biggest first, as top), ascending for text. */
+function sortRows(rows: readonly ProcessRow[], key: ColumnId): ProcessRow[] {
+  const sorted = rows.slice();
+  if (typeof rows[0]?.[key] === 'number') {
+    return sorted.sort((a, b) => (b[key] as number) - (a[key] as number) || a.pid - b.pid);
+  }
+  return sorted.sort((a, b) => COLLATOR.compare(String(a[key]), String(b[key])) || a.pid - b.pid);
+}
+
+/** How one column is printed in the table: header width (0: the rest of the line), alignment and cell text. */
+interface TableColumn {
+  title: string;
+  widthChars: number;
+  left: boolean;
+  cell: (r: ProcessRow) => string;
 }
 
 /**
- * Formats a tick like `top -b`: a summary header, then one line per process. Command lines and user names are
- * chosen by users, so their control characters are shown escaped (`\x1b`, `\n`), never sent to the terminal.
+ * Escaped command lines by the command text: a command changes only on exec, so each is escaped once, not
+ * every tick for every process (the table is rebuilt every tick; issue 13's CPU budget for top is 4 ms).
  */
-export function formatTopTable(tick: Tick, rows: ProcessRow[]): string {
-  const live = tick.rows.filter((r) => r.rowStatus !== 'gone');
-  const count = (s: string) => live.filter((r) => r.state === s).length;
-  const lines = [
-    `memscope - ${new Date(tick.tMs).toTimeString().slice(0, 8)}  tasks: ${live.length} total, ${count('R')} running, ` +
-      `${count('S') + count('I')} sleeping, ${count('T') + count('t')} stopped, ${count('Z')} zombie`,
-    `sampling: ${tick.cost.processCount} processes in ${tick.cost.wallMs.toFixed(1)} ms wall, ${tick.cost.cpuMs.toFixed(1)} ms CPU`,
-    '',
-    `${'PID'.padStart(7)} ${'USER'.padEnd(9)} ${'VIRT'.padStart(9)} ${'RES'.padStart(8)} ${'SHR'.padStart(8)} ` +
-      `${'SWAP'.padStart(7)} S ${'%CPU'.padStart(5)} ${'%MEM'.padStart(5)} ${'TIME+'.padStart(9)} COMMAND`,
-  ];
-  for (const r of rows) {
-    const mark = r.rowStatus === 'gone' ? ' (gone)' : r.rowStatus === 'restricted' ? ' (restricted)' : '';
-    lines.push(
-      `${String(r.pid).padStart(7)} ${escapeControlChars(r.user).slice(0, 9).padEnd(9)} ${String(r.virtKb).padStart(9)} ${String(r.resKb).padStart(8)} ` +
-        `${String(r.shrKb).padStart(8)} ${String(r.swapKb).padStart(7)} ${r.state} ${r.cpuPct.toFixed(1).padStart(5)} ` +
-        `${r.memPct.toFixed(1).padStart(5)} ${formatTimePlus(r.cpuTimeS).padStart(9)} ${escapeControlChars(r.command)}${mark}`,
-    );
+const escapedCommands = new Map<string, string>();
+/** Bound on escapedCommands: past it the cache starts over (a machine spawning many short-lived commands). */
+const MAX_ESCAPED_COMMANDS = 8192;
+
+function escapeCommand(command: string): string {
+  let escaped = escapedCommands.get(command);
+  if (escaped === undefined) {
+    if (escapedCommands.size >= MAX_ESCAPED_COMMANDS) escapedCommands.clear();
+    escaped = escapeControlChars(command);
+    escapedCommands.set(command, escaped);
   }
-  return `${lines.join('\n')}\n\n`;
+  return escaped;
+}
+
+const TABLE_COLUMNS: Record<Exclude<ColumnId, 'pssKb' | 'ussKb' | 'swapPssKb'>, TableColumn> = {
+  pid: { title: 'PID', widthChars: 7, left: false, cell: (r) => String(r.pid) },
+  ppid: { title: 'PPID', widthChars: 7, left: false, cell: (r) => String(r.ppid) },
+  user: { title: 'USER', widthChars: 9, left: true, cell: (r) => escapeControlChars(r.user).slice(0, 9) },
+  virtKb: { title: 'VIRT', widthChars: 9, left: false, cell: (r) => String(r.virtKb) },
+  resKb: { title: 'RES', widthChars: 8, left: false, cell: (r) => String(r.resKb) },
+  shrKb: { title: 'SHR', widthChars: 8, left: false, cell: (r) => String(r.shrKb) },
+  swapKb: { title: 'SWAP', widthChars: 7, left: false, cell: (r) => String(r.swapKb) },
+  state: { title: 'S', widthChars: 1, left: true, cell: (r) => r.state },
+  cpuPct: { title: '%CPU', widthChars: 5, left: false, cell: (r) => r.cpuPct.toFixed(1) },
+  memPct: { title: '%MEM', widthChars: 5, left: false, cell: (r) => r.memPct.toFixed(1) },
+  cpuTimeS: { title: 'TIME+', widthChars: 9, left: false, cell: (r) => formatTimePlus(r.cpuTimeS) },
+  threads: { title: 'NLWP', widthChars: 4, left: false, cell: (r) => String(r.threads) },
+  minflt: { title: 'MINFLT', widthChars: 10, left: false, cell: (r) => String(r.minflt) },
+  majflt: { title: 'MAJFLT', widthChars: 8, left: false, cell: (r) => String(r.majflt) },
+  minfltPerS: { title: 'MINFLT/s', widthChars: 9, left: false, cell: (r) => r.minfltPerS.toFixed(0) },
+  majfltPerS: { title: 'MAJFLT/s', widthChars: 9, left: false, cell: (r) => r.majfltPerS.toFixed(0) },
+  command: {
+    title: 'COMMAND',
+    widthChars: 0,
+    left: true,
+    cell: (r) => {
+      const mark = r.rowStatus === 'gone' ? ' (gone)' : r.rowStatus === 'restricted' ? ' (restricted)' : '';
+      return escapeCommand(r.command) + mark;
+    },
+  },
+};
+
+function tableColumnOf(id: ColumnId): TableColumn {
+  const spec = (TABLE_COLUMNS as Partial<Record<ColumnId, TableColumn>>)[id];
+  if (spec === undefined) throw new ApiError('bad-arg', `top: column ${id} is not printable`);
+  return spec;
+}
+
+function padCell(c: TableColumn, text: string): string {
+  if (c.widthChars === 0) return text;
+  return c.left ? text.padEnd(c.widthChars) : text.padStart(c.widthChars);
+}
+
+/** One process's last printed line and the raw values it was made from. */
+interface PrintedLine {
+  values: unknown[];
+  rowStatus: string;
+  line: string;
+}
+
+/**
+ * Formats ticks like `top -b`: a summary header, then one line per process, in the given columns (default
+ * PID VIRT RES SHR S %CPU %MEM TIME+ COMMAND). Command lines and user names are chosen by users, so their
+ * control characters are shown escaped (`\x1b`, `\n`), never sent to the terminal. An idle process prints
+ * the same line tick after tick: it is kept by pid and rebuilt only when one of its shown values changed.
+ */
+export class TopTable {
+  private readonly specs: TableColumn[];
+  private readonly header: string;
+  private printed = new Map<number, PrintedLine>();
+
+  constructor(private readonly columns: readonly ColumnId[] = DEFAULT_COLUMNS) {
+    this.specs = columns.map(tableColumnOf);
+    this.header = this.specs.map((c) => padCell(c, c.title)).join(' ');
+  }
+
+  /** The text of one tick: summary, header, rows (as given: sorted and limited by the caller). */
+  format(tick: Tick, rows: readonly ProcessRow[]): string {
+    const counts = { total: 0, running: 0, sleeping: 0, stopped: 0, zombie: 0 };
+    for (const r of tick.rows) {
+      if (r.rowStatus === 'gone') continue;
+      counts.total += 1;
+      if (r.state === 'R') counts.running += 1;
+      else if (r.state === 'S' || r.state === 'I') counts.sleeping += 1;
+      else if (r.state === 'T' || r.state === 't') counts.stopped += 1;
+      else if (r.state === 'Z') counts.zombie += 1;
+    }
+    let out =
+      `memscope - ${new Date(tick.tMs).toTimeString().slice(0, 8)}  tasks: ${counts.total} total, ${counts.running} running, ` +
+      `${counts.sleeping} sleeping, ${counts.stopped} stopped, ${counts.zombie} zombie\n` +
+      `sampling: ${tick.cost.processCount} processes in ${tick.cost.wallMs.toFixed(1)} ms wall, ${tick.cost.cpuMs.toFixed(1)} ms CPU` +
+      ` (${formatSources(tick.cost.sources)})\n\n${this.header}`;
+    const next = new Map<number, PrintedLine>();
+    for (const r of rows) {
+      const line = this.lineOf(r);
+      next.set(r.pid, line);
+      out += `\n${line.line}`;
+    }
+    this.printed = next; // processes not printed this tick are forgotten
+    return `${out}\n\n`;
+  }
+
+  private lineOf(r: ProcessRow): PrintedLine {
+    const last = this.printed.get(r.pid);
+    if (last !== undefined && last.rowStatus === r.rowStatus && this.columns.every((id, i) => r[id] === last.values[i])) return last;
+    let line = '';
+    for (let i = 0; i < this.specs.length; i++) {
+      const c = this.specs[i]!;
+      if (i > 0) line += ' ';
+      line += padCell(c, c.cell(r));
+    }
+    return { values: this.columns.map((id) => r[id]), rowStatus: r.rowStatus, line };
+  }
 }

@@ -3,12 +3,12 @@
 // (none for top), and on-demand per-process reads.
 import { hostname } from 'node:os';
 import { MAX_HEAP_VIEW_CHUNKS } from '../../shared/api.js';
-import type { ApiTransport, HeapReadOptions, HeapView, HostCacheGeometryInfo, MappingsReport, MemscopeApi, ProcessDetail, ProcessHistory, SourceInfo, SystemSummary, Tick } from '../../shared/api.js';
+import type { ApiTransport, HeapReadOptions, HeapView, HostCacheGeometryInfo, MappingsReport, MemscopeApi, ProcessDetail, ProcessHistory, SourceInfo, SystemSummary, TableView, Tick } from '../../shared/api.js';
 import { ApiError } from '../../shared/errors.js';
 import { paramsFromMallocPar } from '../../shared/heap/to-model.js';
 import { HistoryStore } from '../../shared/history/history-store.js';
 import type { TranslationReport } from '../../shared/mm/translate.js';
-import { parseStatus } from '../../shared/proc/status.js';
+import { parseStatus, parseStatusMemory } from '../../shared/proc/status.js';
 import type { PageMap } from '../../shared/proc/page-state-map.js';
 import type { Mapping, ProcessRow } from '../../shared/proc/types.js';
 import { diffSnapshots } from '../../shared/snapshot/diff.js';
@@ -24,6 +24,9 @@ import { readOneMapping } from './proc/one-mapping-reader.js';
 import { readPageMap } from './proc/page-state-map-reader.js';
 import { ProcReader } from './proc/proc-reader.js';
 import { Sampler } from './proc/sampler.js';
+import { TableViews } from './table-views.js';
+import { UserNames } from './system/users.js';
+import type { ColumnId } from '../../shared/proc/columns.js';
 import { buildSnapshot } from './snapshot-builder.js';
 import { readSystemSummary } from './system/system-info.js';
 import { translateAddress as translateProcessAddress } from './proc/address-translation-reader.js';
@@ -40,6 +43,11 @@ export interface ServiceOptions {
   procRoot?: string;
   /** How renderers reach this service, for describeSource: 'electron' in the desktop app's main process, else 'http' (serve). */
   transport?: ApiTransport;
+  /**
+   * Columns sampled whatever clients show (default: every column, as the exporter needs); clients'
+   * setTableView columns are added to them. The app passes DEFAULT_COLUMNS, `top` the ones it prints.
+   */
+  baseColumns?: readonly ColumnId[];
 }
 
 /** Ticks are forgotten from history after this many ticks unseen. */
@@ -50,6 +58,9 @@ export class MemscopeService implements MemscopeApi {
   readonly intervalMs: number;
   private readonly transport: ApiTransport;
   private readonly sampler: Sampler;
+  private readonly views: TableViews;
+  /** USER for snapshots taken while the ticks read no status. */
+  private readonly userNames = new UserNames();
   private readonly reader: ProcReader;
   /** null when the options asked for no history. */
   private readonly history: HistoryStore | null;
@@ -60,7 +71,8 @@ export class MemscopeService implements MemscopeApi {
   constructor(options: ServiceOptions = {}) {
     this.intervalMs = options.intervalMs ?? 1000;
     this.transport = options.transport ?? 'http';
-    this.sampler = new Sampler(options.procRoot === undefined ? {} : { procRoot: options.procRoot });
+    this.views = new TableViews(options.baseColumns);
+    this.sampler = new Sampler({ columns: this.views.listColumns(), ...(options.procRoot === undefined ? {} : { procRoot: options.procRoot }) });
     this.reader = new ProcReader(options.procRoot);
     const historyCapacity = options.historyCapacity ?? 600;
     this.history =
@@ -89,6 +101,7 @@ export class MemscopeService implements MemscopeApi {
 
   /** Samples every process now (never throws: see tick.error) and records histories. */
   tickNow(): Tick {
+    if (this.views.expire(Date.now())) this.applyViews();
     const tick = this.sampler.tick();
     if (this.history !== null) recordHistories(this.history, tick);
     this.latest = tick;
@@ -133,8 +146,9 @@ export class MemscopeService implements MemscopeApi {
   async exportSnapshot(pid: number): Promise<Snapshot> {
     assertPid(pid);
     if (this.findRow(pid) === null) this.tickNow();
-    const row = this.findRow(pid);
-    if (row === null) throw new ApiError('gone', `process ${pid} does not exist`);
+    const found = this.findRow(pid);
+    if (found === null) throw new ApiError('gone', `process ${pid} does not exist`);
+    const row = this.completeRow(found);
     const [detail, report, history] = [await this.getProcess(pid), await this.getMappings(pid), await this.getHistory(pid)];
     const snapshot = buildSnapshot({
       detail,
@@ -181,6 +195,27 @@ export class MemscopeService implements MemscopeApi {
 
   async describeSource(): Promise<SourceInfo> {
     return { hostname: hostname(), transport: this.transport, intervalMs: this.intervalMs };
+  }
+
+  async setTableView(clientId: string, view: TableView): Promise<void> {
+    if (this.views.set(clientId, view, Date.now())) this.applyViews();
+  }
+
+  /**
+   * A row with every column, for a snapshot: when the ticks read no status (no tab shows USER or SWAP),
+   * its USER and SWAP are read now from the process's status (VIRT/RES/SHR came from statm: the same values).
+   */
+  private completeRow(row: ProcessRow): ProcessRow {
+    if (this.latest?.cost.sources.includes('status') === true) return row;
+    const mem = parseStatusMemory(this.reader.readProcFile(row.pid, 'status'));
+    this.userNames.refresh();
+    return { ...row, uid: mem.euid, user: this.userNames.nameOf(mem.euid), swapKb: mem.vmSwapKb };
+  }
+
+  /** Hands the union of the held views to the sampler: it reads their files from the next tick on. */
+  private applyViews(): void {
+    this.sampler.setColumns(this.views.listColumns());
+    this.sampler.setRollupPids(this.views.listRollupPids());
   }
 
   private findRow(pid: number): ProcessRow | null {

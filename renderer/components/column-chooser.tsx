@@ -1,4 +1,4 @@
-// A drop-down of checkboxes choosing which columns a table shows (process table, mappings table).
+// A drop-down of checkboxes choosing which columns a table shows (process table, mappings table); Escape or a click elsewhere closes it.
 import { useEffect, useRef } from 'react';
 
 /** A choosable column. */
@@ -27,8 +27,21 @@ export function ColumnChooser({ columns, shown, onChange, onReset, testId }: Col
       const el = ref.current;
       if (el !== null && el.open && !el.contains(e.target as Node)) el.open = false;
     };
+    // Escape closes an open menu, as every menu does, and goes no further (the page's own Escape waits for the next one).
+    const onKey = (e: KeyboardEvent) => {
+      const el = ref.current;
+      if (e.key !== 'Escape' || el === null || !el.open) return;
+      e.stopPropagation();
+      e.preventDefault();
+      el.open = false;
+      if (el.contains(document.activeElement)) el.querySelector('summary')?.focus();
+    };
     document.addEventListener('mousedown', onDown);
-    return () => document.removeEventListener('mousedown', onDown);
+    document.addEventListener('keydown', onKey, true);
+    return () => {
+      document.removeEventListener('mousedown', onDown);
+      document.removeEventListener('keydown', onKey, true);
+    };
   }, []);
   return (
     <details className="chooser" ref={ref} data-testid={testId}>

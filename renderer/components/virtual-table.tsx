@@ -53,6 +53,8 @@ export interface VirtualTableProps<T> {
   revealToken?: unknown;
   /** Focus the table when mounted (keyboard use right away). */
   autoFocus?: boolean;
+  /** Called with the rows on screen [first, last) (overscan excluded) whenever they change. */
+  onWindowChange?: (first: number, last: number) => void;
 }
 
 const OVERSCAN_ROWS = 8;
@@ -208,6 +210,10 @@ export function VirtualTable<T>(props: VirtualTableProps<T>) {
 
   const first = Math.max(0, Math.floor(scrollTop / rowHeightPx) - OVERSCAN_ROWS);
   const last = Math.min(rows.length, Math.ceil((scrollTop + viewHeight) / rowHeightPx) + OVERSCAN_ROWS);
+  const shownFirst = Math.min(rows.length, Math.floor(scrollTop / rowHeightPx));
+  const shownLast = Math.min(rows.length, Math.ceil((scrollTop + viewHeight) / rowHeightPx));
+  const onWindowChange = props.onWindowChange;
+  useEffect(() => onWindowChange?.(shownFirst, shownLast), [onWindowChange, shownFirst, shownLast]);
   const visible: ReactNode[] = [];
   for (let i = first; i < last; i++) {
     const row = rows[i] as T;

@@ -11,6 +11,8 @@ import { formatClock, formatFileTime } from '../format.js';
 import { useMappings } from '../hooks/use-mappings.js';
 import { useProcessDetail } from '../hooks/use-process-detail.js';
 import { useProcessHistory } from '../hooks/use-process-history.js';
+import { useTableView } from '../hooks/use-table-view.js';
+import { DEFAULT_COLUMNS, type ColumnId } from '../../shared/proc/columns.js';
 import { navigate } from '../state/router.js';
 import { useTick } from '../state/samples-store.js';
 import { exportProcessSnapshot, showSnapshot } from '../state/snapshot-store.js';
@@ -20,9 +22,14 @@ import { ProcessView } from './process-view.js';
 /** How often the mappings are re-read while the page is visible. */
 export const MAPPINGS_POLL_MS = 5000;
 
+/** What the header shows from the ticks: user and SWAP too, so the host reads status while a process page is open. */
+const PROCESS_PAGE_COLUMNS: readonly ColumnId[] = [...DEFAULT_COLUMNS, 'user', 'swapKb', 'ppid', 'threads'];
+const NO_ROLLUP_PIDS: readonly number[] = [];
+
 /** The live process page. */
 export function ProcessPage({ pid }: { pid: number }) {
   const tick = useTick();
+  useTableView(PROCESS_PAGE_COLUMNS, NO_ROLLUP_PIDS);
   const [autoRefresh, setAutoRefresh] = useState(true);
   const [exportError, setExportError] = useState<UiError | null>(null);
   const [exporting, setExporting] = useState(false);

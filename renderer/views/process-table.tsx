@@ -1,17 +1,16 @@
 // Every process, live: a virtualised, sortable, filterable table of the sampler's rows (top's
 // columns, shared/proc/columns.ts) under the host summary. Vanished processes stay greyed a few seconds.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { COLUMNS, type ColumnId, type ColumnSpec } from '../../shared/proc/columns.js';
+import { COLUMNS, DEFAULT_COLUMNS, MAX_ROLLUP_PIDS, ROLLUP_COLUMNS, type ColumnId, type ColumnSpec } from '../../shared/proc/columns.js';
 import type { ProcessRow } from '../../shared/proc/types.js';
 import { ColumnChooser } from '../components/column-chooser.js';
 import { VirtualTable, type VirtualColumn } from '../components/virtual-table.js';
 import { formatCount, formatCpuTime, formatHumanKb, formatKbBoth } from '../format.js';
+import { useTableView } from '../hooks/use-table-view.js';
 import { navigate } from '../state/router.js';
 import { useTableRows, useTick } from '../state/samples-store.js';
 import { updateTableViewState, useTableViewState } from '../state/ui-store.js';
 import { SystemSummaryPanel } from './system-summary.js';
-
-const DEFAULT_COLUMNS: readonly ColumnId[] = ['pid', 'user', 'state', 'virtKb', 'resKb', 'shrKb', 'swapKb', 'cpuPct', 'memPct', 'cpuTimeS', 'threads', 'command'];
 
 const WIDTH_PX: Record<ColumnId, number> = {
   pid: 72,
@@ -30,8 +29,24 @@ const WIDTH_PX: Record<ColumnId, number> = {
   majflt: 80,
   minfltPerS: 86,
   majfltPerS: 86,
+  pssKb: 88,
+  ussKb: 88,
+  swapPssKb: 88,
   command: 280,
 };
+
+/** A PSS/USS/SWAP-PSS cell: read for the rows on screen only, so empty until its first read; "—" when refused. */
+function renderRollupCell(row: ProcessRow, kb: number | undefined) {
+  if (row.rollupError !== undefined) {
+    return (
+      <span className="muted" title={`smaps_rollup: ${row.rollupError}`} data-testid="rollup-unreadable">
+        —
+      </span>
+    );
+  }
+  if (kb === undefined) return <span className="muted" title="read from smaps_rollup when the row is on screen">…</span>;
+  return <span title={formatKbBoth(kb)}>{formatHumanKb(kb)}</span>;
+}
 
 function renderCell(spec: ColumnSpec, row: ProcessRow) {
   switch (spec.id) {
@@ -40,6 +55,10 @@ function renderCell(spec: ColumnSpec, row: ProcessRow) {
     case 'shrKb':
     case 'swapKb':
       return <span title={formatKbBoth(row[spec.id])}>{formatHumanKb(row[spec.id])}</span>;
+    case 'pssKb':
+    case 'ussKb':
+    case 'swapPssKb':
+      return renderRollupCell(row, row[spec.id]);
     case 'cpuPct':
     case 'memPct':
       return row[spec.id].toFixed(1);
@@ -73,8 +92,9 @@ function renderCell(spec: ColumnSpec, row: ProcessRow) {
 function compareRows(id: ColumnId, desc: boolean): (a: ProcessRow, b: ProcessRow) => number {
   const sign = desc ? -1 : 1;
   return (a, b) => {
-    const x = a[id];
-    const y = b[id];
+    // Rollup figures exist for rows on screen only: the others sort as smallest.
+    const x = a[id] ?? -1;
+    const y = b[id] ?? -1;
     const c = typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y));
     return c !== 0 ? sign * c : a.pid - b.pid;
   };
@@ -103,6 +123,8 @@ export function ProcessTable() {
   const view = useTableViewState();
   const filterRef = useRef<HTMLInputElement>(null);
   const [shown, setShown] = useState<Set<string>>(() => new Set(DEFAULT_COLUMNS));
+  const [windowRows, setWindowRows] = useState<[number, number]>([0, 0]);
+  const onWindowChange = useCallback((first: number, last: number) => setWindowRows([first, last]), []);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -137,6 +159,15 @@ export function ProcessTable() {
     const filtered = needle === '' ? [...rows] : rows.filter((r) => matchesFilter(r, needle));
     return filtered.sort(compareRows(view.sortColumn, view.sortDesc));
   }, [rows, needle, view.sortColumn, view.sortDesc]);
+
+  // What this tab shows, for the host's sampler: the columns' files, and smaps_rollup for the rows on screen.
+  const shownIds = useMemo(() => COLUMNS.filter((c) => shown.has(c.id)).map((c) => c.id), [shown]);
+  const showsRollup = shownIds.some((id) => ROLLUP_COLUMNS.includes(id));
+  const rollupPids = useMemo(
+    () => (showsRollup ? visibleRows.slice(windowRows[0], Math.min(windowRows[1], windowRows[0] + MAX_ROLLUP_PIDS)).filter((r) => r.rowStatus !== 'gone').map((r) => r.pid).sort((a, b) => a - b) : []),
+    [showsRollup, visibleRows, windowRows],
+  );
+  useTableView(shownIds, rollupPids);
 
   const onSort = useCallback(
     (columnId: string, reverse: boolean) => {
@@ -194,6 +225,7 @@ export function ProcessTable() {
         <span className="spacer" />
         <span className="muted hint">↑↓ select · Enter open · click a header to sort, shift-click to reverse</span>
         <ColumnChooser
+          testId="process-columns"
           columns={COLUMNS.map((c) => ({ id: c.id, title: c.title, description: c.description }))}
           shown={shown}
           onChange={(next) => {
@@ -218,6 +250,7 @@ export function ProcessTable() {
         onSort={onSort}
         initialScrollTop={view.scrollTop}
         onScrollTopChange={onScrollTopChange}
+        onWindowChange={onWindowChange}
         autoFocus
         emptyText={tick === null ? 'waiting for the first tick…' : needle === '' ? 'no processes' : `no process matches “${view.filter}”`}
       />

@@ -1,6 +1,6 @@
 // The host at a glance above the process table: memory used/cache/available, swap, load (getSystem,
 // polled every few seconds), a small chart of used memory, and what sampling itself costs (tick.cost).
-import { useMemo } from 'react';
+import { Fragment, useMemo } from 'react';
 import type { Tick } from '../../shared/api.js';
 import { Banner } from '../components/banner.js';
 import { SmallAreaChart } from '../components/small-area-chart.js';
@@ -91,6 +91,30 @@ export function SystemSummaryPanel({ tick }: SystemSummaryProps) {
             </dd>
             <dt>processes</dt>
             <dd>{cost.processCount}</dd>
+            <dt>reads</dt>
+            <dd data-testid="sampling-sources" title="the /proc/PID files each tick reads: only those the shown columns need (any open tab's)">
+              {/* "stat+statm+…": breakable after each "+" so a long list wraps instead of being cut. */}
+              {cost.sources.map((source, i) => (
+                <Fragment key={source}>
+                  {i > 0 ? '+' : ''}
+                  <wbr />
+                  {source}
+                </Fragment>
+              ))}{' '}
+              · {cost.cpuMs.toFixed(1)} ms CPU / tick
+            </dd>
+            {cost.rollup === undefined ? null : (
+              <>
+                <dt>rollup</dt>
+                <dd
+                  data-testid="sampling-rollup"
+                  title="smaps_rollup (PSS, USS, SWAP-PSS) for the rows on screen: it walks page tables, so it has a time budget per tick; rows past it keep their last figures"
+                >
+                  {cost.rollup.readCount} {cost.rollup.readCount === 1 ? 'row' : 'rows'} · {cost.rollup.wallMs.toFixed(1)} of {cost.rollup.budgetMs} ms
+                  {cost.rollup.deferredCount > 0 ? ` · ${cost.rollup.deferredCount} next tick` : ''}
+                </dd>
+              </>
+            )}
             <dt>tick</dt>
             <dd>
               #{tick.seq} · {formatClock(tick.tMs)}

@@ -48,9 +48,9 @@ export function parseStat(bytes: Uint8Array): ProcStat {
   const pid = parseDecimalRange(bytes, 0, open - 1);
   if (!(pid >= 0) || bytes[open - 1] !== CH_SPACE) throw new ProcParseError('stat', 1, 'bad pid before "("', excerpt(bytes));
   const comm = decodeUtf8(bytes, open + 1, close);
-  // The line number of anything after comm counts newlines inside comm, so errors point at the right line.
-  const lineAfterComm = 1 + countNewlines(bytes, 0, close);
-  if (bytes[close + 1] !== CH_SPACE) throw new ProcParseError('stat', lineAfterComm, 'expected " " after ")"', excerpt(bytes));
+  // The line number of anything after comm counts newlines inside comm, so errors point at the right line
+  // (counted only when there is an error: parseStat runs for every process every tick).
+  if (bytes[close + 1] !== CH_SPACE) throw new ProcParseError('stat', lineAfter(bytes, close), 'expected " " after ")"', excerpt(bytes));
 
   let state = '';
   let ppid = NaN;
@@ -72,7 +72,7 @@ export function parseStat(bytes: Uint8Array): ProcStat {
     switch (field) {
       case 3: // (3) state
         state = String.fromCharCode(bytes[p]!);
-        if (e !== p + 1) throw new ProcParseError('stat', lineAfterComm, 'field 3 (state) is not one letter', excerpt(bytes));
+        if (e !== p + 1) throw new ProcParseError('stat', lineAfter(bytes, close), 'field 3 (state) is not one letter', excerpt(bytes));
         break;
       case 4: // (4) ppid
         ppid = parseDecimalRange(bytes, p, e);
@@ -110,13 +110,20 @@ export function parseStat(bytes: Uint8Array): ProcStat {
     field++;
   }
   if (field <= LAST_FIELD_NEEDED) {
-    throw new ProcParseError('stat', lineAfterComm, `only ${field - 1} fields, need ${LAST_FIELD_NEEDED}`, excerpt(bytes));
+    throw new ProcParseError('stat', lineAfter(bytes, close), `only ${field - 1} fields, need ${LAST_FIELD_NEEDED}`, excerpt(bytes));
   }
-  const numbers = { ppid, minflt, majflt, utime, stime, numThreads, starttime, vsizeBytes, rssPages };
-  for (const [name, value] of Object.entries(numbers)) {
-    if (Number.isNaN(value)) throw new ProcParseError('stat', lineAfterComm, `field ${name} is not a decimal number`, excerpt(bytes));
+  // The sum is NaN exactly when some field is: one test on the hot path, the name looked up only then.
+  if (Number.isNaN(ppid + minflt + majflt + utime + stime + numThreads + starttime + vsizeBytes + rssPages)) {
+    const numbers = { ppid, minflt, majflt, utime, stime, numThreads, starttime, vsizeBytes, rssPages };
+    const name = Object.entries(numbers).find(([, value]) => Number.isNaN(value))?.[0] ?? '?';
+    throw new ProcParseError('stat', lineAfter(bytes, close), `field ${name} is not a decimal number`, excerpt(bytes));
   }
   return { pid, comm, state, ppid, minflt, majflt, utime, stime, numThreads, starttime, vsizeBytes, rssPages };
+}
+
+/** The line of what follows comm: newlines inside comm count. */
+function lineAfter(bytes: Uint8Array, close: number): number {
+  return 1 + countNewlines(bytes, 0, close);
 }
 
 function countNewlines(bytes: Uint8Array, start: number, end: number): number {

@@ -89,4 +89,12 @@ export interface ProcessRow {
   /** Process start time, in clock ticks since boot (stat field 22): with pid it names one process. */
   startTicks: number;
   rowStatus: RowStatus;
+  /** smaps_rollup Pss in kB: present only for rows a client shows with a PSS/USS/SWAP-PSS column. */
+  pssKb?: number;
+  /** smaps_rollup Private_Clean + Private_Dirty in kB (as pssKb). */
+  ussKb?: number;
+  /** smaps_rollup SwapPss in kB (as pssKb). */
+  swapPssKb?: number;
+  /** Why smaps_rollup was asked for and not read ("permission denied", "kernel thread: no user memory"). */
+  rollupError?: string;
 }

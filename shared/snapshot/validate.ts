@@ -27,7 +27,7 @@ const MAPPING_KINDS: Record<MappingKind, true> = {
 const ROW_STATUSES: Record<RowStatus, true> = { ok: true, gone: true, restricted: true };
 
 /** How each ProcessRow field is checked; the Record type makes the compiler flag a field added to ProcessRow. */
-type FieldRule = 'string' | 'count' | 'amount' | 'rowStatus';
+type FieldRule = 'string' | 'count' | 'amount' | 'rowStatus' | 'optional-amount' | 'optional-string';
 const PROCESS_ROW_RULES: Record<keyof ProcessRow, FieldRule> = {
   pid: 'count',
   ppid: 'count',
@@ -50,6 +50,11 @@ const PROCESS_ROW_RULES: Record<keyof ProcessRow, FieldRule> = {
   majfltPerS: 'amount',
   startTicks: 'count',
   rowStatus: 'rowStatus',
+  // smaps_rollup figures: only on rows a table showed with a PSS column.
+  pssKb: 'optional-amount',
+  ussKb: 'optional-amount',
+  swapPssKb: 'optional-amount',
+  rollupError: 'optional-string',
 };
 
 const ISO_8601 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
@@ -130,7 +135,11 @@ function checkProcess(value: unknown): void {
   }
   const metrics = expectObject(proc.metrics, 'process.metrics');
   for (const key of Object.keys(PROCESS_ROW_RULES) as (keyof ProcessRow)[]) {
-    const rule = PROCESS_ROW_RULES[key];
+    let rule = PROCESS_ROW_RULES[key];
+    if (rule === 'optional-amount' || rule === 'optional-string') {
+      if (metrics[key] === undefined) continue;
+      rule = rule === 'optional-amount' ? 'amount' : 'string';
+    }
     if (rule === 'string') checkString(metrics, key, 'process.metrics');
     else if (rule === 'count') checkCount(metrics, key, 'process.metrics');
     else if (rule === 'amount') checkAmount(metrics, key, 'process.metrics');

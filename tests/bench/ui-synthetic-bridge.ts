@@ -116,7 +116,7 @@ export function installSyntheticBridge(params: SyntheticBridgeParams): void {
     }
     for (const d of gone) rows.push({ ...d, cpuPct: 0, memPct: 0, minfltPerS: 0, majfltPerS: 0, rowStatus: 'gone' });
     gone = [];
-    return { seq, tMs, elapsedMs: seq === 1 ? 0 : 1000, memTotalKb: MEM_TOTAL_KB, rows, cost: { wallMs: 12, cpuMs: 9, processCount: rows.length } };
+    return { seq, tMs, elapsedMs: seq === 1 ? 0 : 1000, memTotalKb: MEM_TOTAL_KB, rows, cost: { wallMs: 12, cpuMs: 9, processCount: rows.length, sources: ['stat', 'statm'] } };
   };
   const push = (): void => {
     latest = makeTick();

@@ -48,8 +48,20 @@ describe('memscope CLI', () => {
   test('top table looks like top -b', () => {
     const r = memscope('top', '-n', '1', '--limit', '3');
     assert.equal(r.code, 0);
-    assert.match(r.stdout, /PID USER +VIRT +RES +SHR +SWAP S +%CPU +%MEM +TIME\+ COMMAND/);
-    assert.match(r.stdout, /sampling: \d+ processes in [\d.]+ ms wall/);
+    assert.match(r.stdout, /\n +PID +VIRT +RES +SHR S +%CPU +%MEM +TIME\+ COMMAND\n/);
+    assert.match(r.stdout, /sampling: \d+ processes in [\d.]+ ms wall, [\d.]+ ms CPU \(stat\+statm\+cmdline\)/);
+  });
+
+  test('top -o picks the columns (ids or headers, COMMAND last) and the files: USER and SWAP read status', () => {
+    const r = memscope('top', '-n', '1', '--limit', '3', '-o', 'command,pid,USER,swap,%cpu');
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /\n +PID USER +SWAP +%CPU COMMAND\n/);
+    assert.match(r.stdout, /\(stat\+status\+cmdline\)/);
+  });
+
+  test('top -o with an unknown column, or a smaps_rollup one, is bad usage', () => {
+    assertOneLineError(memscope('top', '-o', 'pid,nope'), 2, /unknown -o field "nope"/);
+    assertOneLineError(memscope('top', '-o', 'pss'), 2, /in the app only/);
   });
 
   test('maps --json: mappings equal /proc/PID/maps, every smaps field present, totals and rollup', () => {

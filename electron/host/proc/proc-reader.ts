@@ -60,6 +60,8 @@ export function preadFull(fd: number, into: Uint8Array, length: number, position
 /** Reads /proc (or a copy of it rooted elsewhere) with one reused buffer. */
 export class ProcReader {
   private buf: Buffer = Buffer.allocUnsafe(INITIAL_BUFFER_BYTES);
+  /** buf as a plain Uint8Array: its subarray and indexOf are builtins, a Buffer's go through node:buffer (per tick × every process). */
+  private bufView = new Uint8Array(this.buf.buffer, this.buf.byteOffset, this.buf.length);
 
   /** procRoot is PROC_ROOT except in tests that point it elsewhere. */
   constructor(readonly procRoot = PROC_ROOT) {}
@@ -142,6 +144,7 @@ export class ProcReader {
         const bigger = Buffer.allocUnsafe(this.buf.length * (this.buf.length < FAST_GROWTH_LIMIT_BYTES ? 16 : 2));
         this.buf.copy(bigger, 0, 0, total);
         this.buf = bigger;
+        this.bufView = new Uint8Array(bigger.buffer, bigger.byteOffset, bigger.length);
       }
       // Explicit positions for kept fds (pread); null position continues a fresh open.
       // Small first reads: the kernel's cost grows with the length asked for, and a per-tick file is < 4 KiB.
@@ -153,6 +156,6 @@ export class ProcReader {
       // when it fits, and a second pread at the end would make the kernel regenerate the text.
       if (fromStart && n < want) break;
     }
-    return this.buf.subarray(0, total);
+    return this.bufView.subarray(0, total);
   }
 }

@@ -1,13 +1,14 @@
 // Samples every process each tick from /proc/PID/{stat,statm,status,cmdline}, reading only
-// the files the requested columns need (htop's model), through fds kept open between ticks.
+// the files the requested columns need (htop's model), through fds kept open between ticks;
+// smaps_rollup only for the pids a client shows, within ROLLUP_BUDGET_MS per tick.
 // Mark → scan → sweep as htop's Table_prepareEntries/Table_cleanupRow; a vanished process
 // leaves a tombstone row ('gone') for the tick in which it disappeared. Kept fds are bounded by
 // the process's fd budget; beyond it files are opened, read and closed each tick. A tick never
 // throws: what it could not read is reported in tick.error.
 import { cpuUsage } from 'node:process';
-import type { Tick, TickError } from '../../../shared/api.js';
+import type { RollupCost, Tick, TickError } from '../../../shared/api.js';
 import { isApiError } from '../../../shared/errors.js';
-import { COLUMNS, collectSources, type ColumnId, type ProcSource } from '../../../shared/proc/columns.js';
+import { ALL_COLUMN_IDS, PROC_SOURCES, collectSources, type ColumnId, type ProcSource } from '../../../shared/proc/columns.js';
 import { parseMeminfo } from '../../../shared/proc/meminfo.js';
 import { parseStat, type ProcStat } from '../../../shared/proc/stat.js';
 import { parseStatm } from '../../../shared/proc/statm.js';
@@ -23,9 +24,14 @@ import type { ProcessRow, RowStatus } from '../../../shared/proc/types.js';
 import { pagesToKb } from '../../../shared/units.js';
 import { getFdBudget } from '../system/fd-budget.js';
 import { ProcReader, readProcText, toApiError } from './proc-reader.js';
+import { RollupReader } from './rollup-reader.js';
 import { UserNames } from '../system/users.js';
 
-type KeptSource = Exclude<ProcSource, 'cmdline'>;
+/** Files re-read every tick through a kept fd. */
+type KeptSource = 'stat' | 'statm' | 'status';
+
+/** comm before the first read: a task name never holds NUL, so any real comm differs and reads cmdline. */
+const UNKNOWN_COMM = '\0';
 
 /** What the sampler remembers of one process between ticks. */
 interface Tracked {
@@ -43,7 +49,7 @@ interface Tracked {
 
 /** Options for a Sampler. */
 export interface SamplerOptions {
-  /** Columns to fill; default all. Unrequested columns stay 0 / "". */
+  /** Columns to fill; default all. Unrequested columns stay 0 / "" (setColumns changes them). */
   columns?: readonly ColumnId[];
   /** /proc root, for tests. */
   procRoot?: string;
@@ -54,7 +60,8 @@ export interface SamplerOptions {
 /** Samples all processes; call tick() at the refresh interval, close() when done. */
 export class Sampler {
   private readonly reader: ProcReader;
-  private readonly sources: Set<ProcSource>;
+  private sources: Set<ProcSource>;
+  private readonly rollups: RollupReader;
   private readonly users = new UserNames();
   private readonly tracked = new Map<number, Tracked>();
   private readonly maxKeptFds: number;
@@ -68,8 +75,33 @@ export class Sampler {
 
   constructor(options: SamplerOptions = {}) {
     this.reader = new ProcReader(options.procRoot);
-    this.sources = collectSources(options.columns ?? COLUMNS.map((c) => c.id));
+    this.rollups = new RollupReader(this.reader);
+    this.sources = collectSources(options.columns ?? ALL_COLUMN_IDS);
     this.maxKeptFds = options.maxKeptFds ?? getFdBudget().maxKeptFds;
+  }
+
+  /**
+   * Fills these columns from the next tick on: their files are read, others no longer (their kept
+   * fds are closed), and unrequested columns stay 0 / "".
+   */
+  setColumns(columns: Iterable<ColumnId>): void {
+    const next = collectSources(columns);
+    for (const source of this.sources) {
+      if (!next.has(source) && (source === 'statm' || source === 'status')) this.closeKept(source);
+    }
+    // Switching cmdline on: every tracked command is re-read on the next tick (comm as "unknown").
+    if (next.has('cmdline') && !this.sources.has('cmdline')) for (const t of this.tracked.values()) t.comm = UNKNOWN_COMM;
+    this.sources = next;
+  }
+
+  /** The pids whose smaps_rollup is read each tick while a rollup column is requested (the rows on screen). */
+  setRollupPids(pids: Iterable<number>): void {
+    this.rollups.setPids(pids);
+  }
+
+  /** The files the requested columns need, in PROC_SOURCES order. */
+  listSources(): ProcSource[] {
+    return PROC_SOURCES.filter((s) => this.sources.has(s) && (s !== 'smaps_rollup' || this.rollups.hasPids()));
   }
 
   /** Samples every process once. Never throws: what it could not read is in tick.error. */
@@ -82,11 +114,14 @@ export class Sampler {
     this.failedReads = 0;
     let rows: ProcessRow[] = [];
     let error: TickError | undefined;
+    const readsRollup = this.sources.has('smaps_rollup') && this.rollups.hasPids();
+    let rollup: RollupCost | undefined;
     try {
-      this.users.refresh();
+      if (this.sources.has('status')) this.users.refresh(); // names only for USER, which status feeds
       this.memTotalKb = this.readMemTotalKb();
       const pids = this.reader.listPids();
       rows = this.scan(pids, elapsedS);
+      if (readsRollup) rollup = this.rollups.fill(rows);
       this.lastTMs = tMs;
       if (this.failedReads > 0) {
         error = { kind: 'partial', message: `${this.failedReads} of ${pids.length} processes not fully read: ${this.firstFailure}` };
@@ -104,7 +139,13 @@ export class Sampler {
       elapsedMs: elapsedS * 1000,
       memTotalKb: this.memTotalKb,
       rows,
-      cost: { wallMs: performance.now() - wallStart, cpuMs: (cpu.user + cpu.system) / 1000, processCount: rows.length },
+      cost: {
+        wallMs: performance.now() - wallStart,
+        cpuMs: (cpu.user + cpu.system) / 1000,
+        processCount: rows.length,
+        sources: this.listSources(),
+        ...(rollup === undefined ? {} : { rollup }),
+      },
       ...(error === undefined ? {} : { error }),
     };
   }
@@ -128,6 +169,7 @@ export class Sampler {
   /** Closes every kept fd. */
   close(): void {
     for (const pid of [...this.tracked.keys()]) this.forget(pid);
+    this.rollups.clear();
   }
 
   /** Reads one process; null when it vanished before we ever saw it. */
@@ -198,8 +240,9 @@ export class Sampler {
     const row: ProcessRow = {
       pid: t.pid,
       ppid: stat.ppid,
-      user: t.row?.user ?? '',
-      uid: t.row?.uid ?? -1,
+      // From status when requested (a failed read keeps the last known); unrequested, empty.
+      user: this.sources.has('status') ? (t.row?.user ?? '') : '',
+      uid: this.sources.has('status') ? (t.row?.uid ?? -1) : -1,
       state: stat.state,
       comm: stat.comm,
       command: t.command,
@@ -233,7 +276,7 @@ export class Sampler {
       totalTicks: 0,
       minflt: 0,
       majflt: 0,
-      comm: '',
+      comm: UNKNOWN_COMM,
       command: '',
       row: null,
       seenSeq: this.seq,
@@ -248,15 +291,15 @@ export class Sampler {
    * budget allows; beyond it, opens, reads and closes it. Throws ApiError.
    */
   private readKept(t: Tracked, source: KeptSource): Uint8Array {
-    const path = this.reader.pathOf(t.pid, source);
     try {
       let fd = t.fds[source];
-      if (fd === undefined && this.keptFdCount < this.maxKeptFds) {
-        fd = this.reader.openKept(path);
-        t.fds[source] = fd;
-        this.keptFdCount += 1;
-      }
-      return fd === undefined ? this.reader.readPath(path) : this.reader.preadKept(fd);
+      if (fd !== undefined) return this.reader.preadKept(fd); // the per-tick path: no string built
+      const path = this.reader.pathOf(t.pid, source);
+      if (this.keptFdCount >= this.maxKeptFds) return this.reader.readPath(path);
+      fd = this.reader.openKept(path);
+      t.fds[source] = fd;
+      this.keptFdCount += 1;
+      return this.reader.preadKept(fd);
     } catch (err) {
       throw toApiError(err, `/proc/${t.pid}/${source}`);
     }
@@ -291,6 +334,17 @@ export class Sampler {
       this.keptFdCount -= 1;
     }
     this.tracked.delete(pid);
+  }
+
+  /** Closes every process's kept fd of one file (no longer requested). */
+  private closeKept(source: KeptSource): void {
+    for (const t of this.tracked.values()) {
+      const fd = t.fds[source];
+      if (fd === undefined) continue;
+      this.reader.closeKept(fd);
+      this.keptFdCount -= 1;
+      delete t.fds[source];
+    }
   }
 
   private readMemTotalKb(): number {

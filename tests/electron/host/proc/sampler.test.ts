@@ -2,9 +2,11 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { readdirSync, readlinkSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Sampler } from '../../../../electron/host/proc/sampler.js';
+import { DEFAULT_COLUMNS } from '../../../../shared/proc/columns.js';
 import type { ProcessRow } from '../../../../shared/proc/types.js';
 import { referenceStatusNumbers } from '../../../helpers/proc-reference.js';
 import { oracleMissing, requireOracle } from '../../../helpers/oracles.js';
@@ -143,6 +145,79 @@ describe('Sampler on a live subject', () => {
       assert.equal(row.user, '', 'user needs status: not read');
     } finally {
       light.close();
+    }
+  });
+});
+
+/** The /proc/PID/FILE files this test process holds open, counted by FILE (the sampler's kept fds). */
+function countKeptFiles(): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const fd of readdirSync('/proc/self/fd')) {
+    let target: string;
+    try {
+      target = readlinkSync(`/proc/self/fd/${fd}`);
+    } catch {
+      continue; // the directory's own fd, closed by now
+    }
+    const m = /^\/proc\/\d+\/(\w+)$/.exec(target);
+    if (m !== null) counts.set(m[1]!, (counts.get(m[1]!) ?? 0) + 1);
+  }
+  return counts;
+}
+
+describe('Sampler reads only the files of the requested columns', () => {
+  let subject: Subject;
+  before(async () => {
+    subject = await startSubject(32, 8);
+  });
+  after(async () => {
+    await subject.kill();
+  });
+
+  test('the default columns open stat and statm, never status; adding SWAP opens status from the next tick, removing it closes them', () => {
+    const before = countKeptFiles();
+    const sampler = new Sampler({ columns: DEFAULT_COLUMNS });
+    try {
+      const tick = sampler.tick();
+      const kept = countKeptFiles();
+      const live = tick.rows.filter((r) => r.rowStatus !== 'gone').length;
+      assert.deepEqual(tick.cost.sources, ['stat', 'statm', 'cmdline']);
+      assert.equal((kept.get('status') ?? 0) - (before.get('status') ?? 0), 0, 'no status file open');
+      assert.ok((kept.get('stat') ?? 0) - (before.get('stat') ?? 0) >= live - 5, `a stat fd per process (${live})`);
+      assert.ok((kept.get('statm') ?? 0) - (before.get('statm') ?? 0) >= live - 5, 'a statm fd per process');
+      assert.equal(rowOf(tick.rows, subject.pid).swapKb, 0, 'SWAP not requested: not filled');
+
+      sampler.setColumns([...DEFAULT_COLUMNS, 'swapKb']);
+      const next = sampler.tick();
+      assert.deepEqual(next.cost.sources, ['stat', 'status', 'cmdline'], 'status serves VIRT/RES/SHR too: statm is dropped');
+      const withStatus = countKeptFiles();
+      assert.ok((withStatus.get('status') ?? 0) - (before.get('status') ?? 0) >= live - 5, 'status read from this tick on');
+      assert.equal((withStatus.get('statm') ?? 0) - (before.get('statm') ?? 0), 0, 'statm fds closed');
+      const status = referenceStatusNumbers(subject.pid);
+      const row = rowOf(next.rows, subject.pid);
+      assert.equal(row.swapKb, status['VmSwap']);
+      assert.equal(row.user, 'root');
+
+      sampler.setColumns(DEFAULT_COLUMNS);
+      sampler.tick();
+      assert.equal((countKeptFiles().get('status') ?? 0) - (before.get('status') ?? 0), 0, 'status fds closed again');
+    } finally {
+      sampler.close();
+    }
+  });
+
+  test('the numbers do not depend on the columns: statm and status give the same VIRT/RES/SHR', async () => {
+    // The subject is idle: both samplers read the same memory.
+    await sleep(50);
+    const light = new Sampler({ columns: DEFAULT_COLUMNS });
+    const full = new Sampler();
+    try {
+      const a = rowOf(light.tick().rows, subject.pid);
+      const b = rowOf(full.tick().rows, subject.pid);
+      assert.deepEqual([a.virtKb, a.resKb, a.shrKb, a.command], [b.virtKb, b.resKb, b.shrKb, b.command]);
+    } finally {
+      light.close();
+      full.close();
     }
   });
 });
