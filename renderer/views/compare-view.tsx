@@ -62,7 +62,7 @@ function SidePicker({ side, opened, current, onError }: { side: 'a' | 'b'; opene
   );
 }
 
-const CHANGE_LABEL: Record<MappingChange, string> = { grown: 'grown', shrunk: 'shrunk', new: 'new', gone: 'gone', unchanged: 'unchanged' };
+const CHANGE_LABEL: Record<MappingChange, string> = { grown: 'grown', shrunk: 'shrunk', split: 'split', merged: 'merged', new: 'new', gone: 'gone', unchanged: 'unchanged' };
 
 function deltaCell(kb: number) {
   return <span className={kb > 0 ? 'delta-up' : kb < 0 ? 'delta-down' : 'muted'}>{formatDeltaKb(kb)}</span>;
