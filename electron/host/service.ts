@@ -21,7 +21,7 @@ import { readOneMapping } from './proc/one-mapping-reader.js';
 import { readPageMap } from './proc/page-state-map-reader.js';
 import { ProcReader } from './proc/proc-reader.js';
 import { Sampler } from './proc/sampler.js';
-import { buildSnapshot } from './snapshot-builder.js';
+import { buildSnapshot, readSnapshotMemory, withStatusMemory } from './snapshot-builder.js';
 import { readSystemSummary } from './system/system-info.js';
 import { translateAddress as translateProcessAddress } from './proc/address-translation-reader.js';
 
@@ -132,14 +132,18 @@ export class MemscopeService implements MemscopeApi {
     if (this.findRow(pid) === null) this.tickNow();
     const row = this.findRow(pid);
     if (row === null) throw new ApiError('gone', `process ${pid} does not exist`);
-    const [detail, report, history] = [await this.getProcess(pid), await this.getMappings(pid), await this.getHistory(pid)];
+    const memTotalKb = this.latest?.memTotalKb ?? 0;
+    const [detail, history] = [await this.getProcess(pid), await this.getHistory(pid)];
+    // Header and mappings from one read (status right before smaps), not the header from the last tick.
+    const read = readSnapshotMemory(this.reader, pid);
     const snapshot = buildSnapshot({
-      detail,
-      row,
-      report,
-      memTotalKb: this.latest?.memTotalKb ?? 0,
+      detail: { ...detail, status: read.status },
+      row: withStatusMemory(row, read.memory, memTotalKb),
+      report: read.report,
+      memTotalKb,
       intervalMs: this.intervalMs,
       samples: history.samples,
+      readTimes: { tickMs: this.latest?.tMs ?? read.readTimes.statusMs, ...read.readTimes },
     });
     return validateSnapshot(snapshot); // never hand out a document our own reader would refuse
   }

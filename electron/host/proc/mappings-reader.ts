@@ -128,11 +128,18 @@ function buildMappingsCore(pid: number, files: MappingsFiles<unknown>, mappings:
  */
 function judgeRollup(files: MappingsFiles<unknown>, mappingCount: number, restricted: string[]): SmapsFields | null {
   if (files.rollupError === null) return files.rollup;
+  reportRollupError(files.rollupError, mappingCount, files.vmSizeKb, restricted);
+  return null;
+}
+
+/**
+ * Why smaps_rollup could not be read, pushed to `restricted`, given what smaps and status said.
+ * Throws `err` when it is ApiError 'gone' and the process exited (a kernel thread, which has no mm, did not).
+ */
+export function reportRollupError(err: unknown, mappingCount: number, vmSizeKb: number, restricted: string[]): void {
   // A kernel thread has no mm: its smaps is empty and smaps_rollup reads ESRCH although it lives.
-  const err = files.rollupError;
-  const kernelThread = mappingCount === 0 && files.vmSizeKb === 0;
+  const kernelThread = mappingCount === 0 && vmSizeKb === 0;
   if (isApiError(err) && err.code === 'gone' && !kernelThread) throw err;
   if (kernelThread) restricted.push('smaps_rollup: a kernel thread has no user address space');
   else restricted.push(`smaps_rollup: ${isApiError(err) && err.code === 'denied' ? 'permission denied' : (err as Error).message}`);
-  return null;
 }
