@@ -1,7 +1,6 @@
 // `memscope snapshot PID [-o FILE]`: one versioned JSON document of a process, streamed as its smaps is
 // read (snapshot-stream.ts: 65,000 mappings in bounded memory) and written atomically (temp file + rename)
 // so a reader never sees half a snapshot.
-import { once } from 'node:events';
 import { parseArgs } from 'node:util';
 import { ApiError } from '../../shared/errors.js';
 import { escapeControlChars } from '../../shared/text/escape.js';
@@ -24,9 +23,11 @@ export async function runSnapshot(argv: string[]): Promise<number> {
     const head = await readHead(service, pid);
     const reader = new ProcReader();
     if (values.output === '-') {
-      const toStdout: WriteChunk = async (data) => {
-        if (!process.stdout.write(data)) await once(process.stdout, 'drain'); // a full pipe: wait for the reader
-      };
+      // Resolves once the bytes are out (the writer reuses its buffer) and, on a full pipe, the reader has drained it.
+      const toStdout: WriteChunk = (data) =>
+        new Promise((resolve, reject) => {
+          process.stdout.write(data, (err) => (err ? reject(err) : resolve()));
+        });
       await streamSnapshot(reader, pid, head, toStdout);
       return 0;
     }

@@ -1,27 +1,27 @@
 // Writes a memscope-snapshot v1 document of one process piece by piece while its smaps is read, so a
 // process with 65,000 mappings (70 MB of smaps, 50 MB of JSON) is never held whole: the bytes are
-// JSON.stringify(snapshot, null, 1) of the document snapshot-builder.ts would build from the same reads.
+// JSON.stringify(snapshot, null, 1) of the document snapshot-builder.ts would build from the same reads,
+// the mappings written from the smaps bytes (SmapsArrayWriter: the --json byte path, re-indented).
 import type { ProcessDetail } from '../../shared/api.js';
 import { isApiError } from '../../shared/errors.js';
 import type { HistorySample } from '../../shared/history/sample.js';
 import { parseMaps } from '../../shared/proc/maps.js';
 import { parseSmapsRollup } from '../../shared/proc/smaps.js';
-import { addSmapsAmounts } from '../../shared/proc/smaps-fields.js';
 import { parseStatus, parseStatusMemory } from '../../shared/proc/status.js';
-import type { Mapping, ProcessRow, SmapsFields } from '../../shared/proc/types.js';
+import type { ProcessRow, SmapsFields } from '../../shared/proc/types.js';
 import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type Snapshot } from '../../shared/snapshot/schema.js';
-import { SmapsChunkParser } from '../../shared/snapshot/smaps-chunks.js';
+import { SmapsArrayWriter } from '../../shared/snapshot/smaps-chunks.js';
 import { validateSnapshot } from '../../shared/snapshot/validate.js';
 import type { WriteChunk } from './files/atomic-write.js';
 import { reportRollupError } from './proc/mappings-reader.js';
 import type { ProcReader } from './proc/proc-reader.js';
 import { describeHost, withStatusMemory } from './snapshot-builder.js';
 
-/** smaps is read this much at a time (~60 mappings): bigger pieces cost RSS (1 MiB: 179 MB at 65,000 mappings, 64 KiB: 67 MB) and no time. */
+/** smaps is read this much at a time (~60 mappings): at 65,000 mappings 64 KiB pieces peak at ~75 MB RSS, 256 KiB at ~92 MB. */
 const SMAPS_CHUNK_BYTES = 1 << 16;
 
 /** Text is handed to `write` in pieces of about this size (fewer syscalls, bounded memory). */
-const FLUSH_CHARS = 1 << 16;
+const FLUSH_BYTES = 1 << 16;
 
 /** Stands in for the mapping list while the rest of the document is laid out around it. */
 const MAPPINGS_PLACEHOLDER = '\u0000mappings\u0000';
@@ -47,8 +47,8 @@ export interface StreamedSnapshot {
 
 /**
  * Reads status, smaps_rollup and smaps (maps when smaps is denied) of pid, in that order, and writes the
- * snapshot through `write` as the mappings are parsed, ending with a newline. Each batch of mappings and
- * the rest of the document are checked by validateSnapshot before they are written. Throws ApiError
+ * snapshot through `write` as the mappings are read, ending with a newline. The rest of the document is
+ * checked by validateSnapshot before it is written (the mappings are the kernel's bytes as parseSmaps reads them). Throws ApiError
  * ('gone', 'denied', as readMappingsCore; or write's own): a caller writing a file writes it atomically.
  */
 export async function streamSnapshot(reader: ProcReader, pid: number, head: SnapshotStreamHead, write: WriteChunk): Promise<StreamedSnapshot> {
@@ -88,34 +88,23 @@ export async function streamSnapshot(reader: ProcReader, pid: number, head: Snap
   const [before] = layOut(document);
   out.add(before);
 
-  let mappingCount = 0;
-  const totals: Record<string, number> = {};
-  const addMappings = (list: Mapping[]): void => {
-    if (list.length === 0) return;
-    validateSnapshot({ ...document, mappings: list });
-    for (const m of list) {
-      if (m.smaps !== undefined) addSmapsAmounts(totals, m.smaps);
-      // One element of the array at depth 2: JSON.stringify's lines for it, indented two more spaces.
-      out.add(`${mappingCount === 0 ? '[\n  ' : ',\n  '}${JSON.stringify(m, null, 1).replaceAll('\n', '\n  ')}`);
-      mappingCount++;
-    }
-  };
   const restricted: string[] = [];
-  const parser = new SmapsChunkParser(exe);
+  const writer = new SmapsArrayWriter(exe);
   try {
     for (const piece of reader.readProcFileChunks(pid, 'smaps', SMAPS_CHUNK_BYTES)) {
-      addMappings(parser.push(piece));
+      out.add(...writer.push(piece));
       await out.flushIfFull();
     }
-    addMappings(parser.finish());
   } catch (err) {
     // The kernel refuses smaps at open (it walks page tables; maps does not), before anything of it was written.
-    if (!isApiError(err) || err.code !== 'denied' || mappingCount > 0) throw err;
+    if (!isApiError(err) || err.code !== 'denied' || writer.mappingCount > 0) throw err;
     restricted.push("smaps: permission denied (root is needed for other users' processes)");
-    addMappings(parseMaps(reader.readProcFile(pid, 'maps'), exe));
+    out.add(...writer.writeMappings(parseMaps(reader.readProcFile(pid, 'maps'), exe)));
   }
+  out.add(...writer.finish());
   const smapsEndMs = Date.now();
-  out.add(mappingCount === 0 ? '[]' : '\n ]');
+  const mappingCount = writer.mappingCount;
+  const totals = writer.totals;
 
   if (rollupError !== null) reportRollupError(rollupError, mappingCount, memory.vmSizeKb, restricted);
   const finished: Snapshot = {
@@ -140,29 +129,38 @@ function layOut(document: Snapshot): [string, string] {
   return [text.slice(0, at), text.slice(at + marker.length)];
 }
 
-/** Collects text and hands it to write in pieces of about FLUSH_CHARS. */
+/** Copies text into one reused buffer and hands it to write in pieces of about FLUSH_BYTES. */
 class TextOutput {
-  private parts: string[] = [];
-  private chars = 0;
+  private buffer = Buffer.allocUnsafe(2 * FLUSH_BYTES);
+  private size = 0;
   byteCount = 0;
 
   constructor(private readonly write: WriteChunk) {}
 
-  add(text: string): void {
-    this.parts.push(text);
-    this.chars += text.length;
+  /** Text as UTF-8, bytes as they are; both copied now. */
+  add(...pieces: Array<string | Uint8Array>): void {
+    for (const piece of pieces) {
+      const bytes = typeof piece === 'string' ? Buffer.from(piece, 'utf8') : piece;
+      if (this.size + bytes.length > this.buffer.length) {
+        const bigger = Buffer.allocUnsafe(Math.max(2 * this.buffer.length, this.size + bytes.length));
+        this.buffer.copy(bigger, 0, 0, this.size);
+        this.buffer = bigger;
+      }
+      this.buffer.set(bytes, this.size);
+      this.size += bytes.length;
+    }
   }
 
   async flushIfFull(): Promise<void> {
-    if (this.chars >= FLUSH_CHARS) await this.flush();
+    if (this.size >= FLUSH_BYTES) await this.flush();
   }
 
+  /** Writes what was added and waits for it: the buffer is reused after. */
   async flush(): Promise<void> {
-    if (this.parts.length === 0) return;
-    const bytes = Buffer.from(this.parts.join(''), 'utf8');
-    this.parts = [];
-    this.chars = 0;
-    this.byteCount += bytes.length;
+    if (this.size === 0) return;
+    const bytes = this.buffer.subarray(0, this.size);
+    this.byteCount += this.size;
+    this.size = 0;
     await this.write(bytes);
   }
 }

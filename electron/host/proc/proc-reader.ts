@@ -121,15 +121,23 @@ export class ProcReader {
       throw toApiError(err, where);
     }
     try {
-      for (;;) {
-        let n: number;
-        try {
-          n = readSync(fd, chunk, 0, chunkBytes, null);
-        } catch (err) {
-          throw toApiError(err, where);
+      // A seq_file read returns about a page whatever is asked: fill the chunk, so consumers see few large pieces.
+      for (let eof = false; !eof; ) {
+        let filled = 0;
+        while (filled < chunkBytes) {
+          let n: number;
+          try {
+            n = readSync(fd, chunk, filled, chunkBytes - filled, null);
+          } catch (err) {
+            throw toApiError(err, where);
+          }
+          if (n === 0) {
+            eof = true;
+            break;
+          }
+          filled += n;
         }
-        if (n === 0) return;
-        yield chunk.subarray(0, n);
+        if (filled > 0) yield chunk.subarray(0, filled);
       }
     } finally {
       closeSync(fd);
