@@ -13,7 +13,7 @@ import { useProcessDetail } from '../hooks/use-process-detail.js';
 import { useProcessHistory } from '../hooks/use-process-history.js';
 import { navigate } from '../state/router.js';
 import { useTick } from '../state/samples-store.js';
-import { exportProcessSnapshot, showSnapshot } from '../state/snapshot-store.js';
+import { exportProcessSnapshot, setComparison, showSnapshot, takeSessionSnapshot, useSnapshots } from '../state/snapshot-store.js';
 import { toUiError, type UiError } from '../ui-error.js';
 import { ProcessView } from './process-view.js';
 
@@ -73,6 +73,28 @@ export function ProcessPage({ pid }: { pid: number }) {
       .finally(() => setExporting(false));
   };
 
+  // Snapshots of this very process held in the session: the last one is what "Compare" compares with now.
+  const { held } = useSnapshots();
+  const earlier = held.filter((o) => o.snapshot.process.pid === pid && (row === null || o.snapshot.process.metrics.startTicks === row.startTicks));
+  const [taking, setTaking] = useState(false);
+  const takeSnapshot = (compare: boolean) => {
+    const before = earlier.at(-1);
+    setTaking(true);
+    takeSessionSnapshot(pid, (snapshot) => `pid ${pid} at ${formatClock(Date.parse(snapshot.createdAt))}`)
+      .then(
+        (now) => {
+          setExportError(null);
+          if (compare && before !== undefined) {
+            setComparison(before, now);
+            navigate({ name: 'compare' });
+          }
+        },
+        (err: unknown) => setExportError(toUiError(err)),
+      )
+      .finally(() => setTaking(false));
+  };
+  const lastHeld = earlier.at(-1);
+
   const onOpenMapping = useCallback((start: string) => navigate({ name: 'mapping', pid, start }), [pid]);
   const mappingHref = useCallback((start: string) => `#/process/${pid}/mapping/${start}`, [pid]);
 
@@ -125,6 +147,26 @@ export function ProcessPage({ pid }: { pid: number }) {
           <button type="button" onClick={exportSnapshot} disabled={exporting || gone} data-testid="export-snapshot" title="Save a snapshot of this process (JSON: mappings, smaps, status, history)">
             {exporting ? 'Exporting…' : 'Export snapshot'}
           </button>
+          <button
+            type="button"
+            onClick={() => takeSnapshot(false)}
+            disabled={taking || gone}
+            data-testid="take-snapshot"
+            title="Take a snapshot and keep it in this session (no file), to compare with a later one"
+          >
+            {taking ? 'Taking…' : `Take snapshot${earlier.length > 0 ? ` (${earlier.length} held)` : ''}`}
+          </button>
+          {lastHeld !== undefined ? (
+            <button
+              type="button"
+              onClick={() => takeSnapshot(true)}
+              disabled={taking || gone}
+              data-testid="compare-with-held"
+              title="Take a snapshot now and compare it with the last one held"
+            >
+              Compare {formatClock(Date.parse(lastHeld.snapshot.createdAt))} with now
+            </button>
+          ) : null}
           <button
             type="button"
             onClick={() => saveText(historyToCsv(history.samples), `${fileBase}-history-${formatFileTime(Date.now())}.csv`, 'text/csv')}
