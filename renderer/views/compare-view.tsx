@@ -145,7 +145,7 @@ const MAPPING_COLUMNS: VirtualColumn<MappingDiff>[] = [
 export function CompareView() {
   const { compareA, compareB, held } = useSnapshots();
   const [error, setError] = useState<string | null>(null);
-  const [changes, setChanges] = useState<ReadonlySet<MappingChange>>(() => new Set<MappingChange>(['grown', 'shrunk', 'new', 'gone']));
+  const [changes, setChanges] = useState<ReadonlySet<MappingChange>>(() => new Set<MappingChange>(['grown', 'shrunk', 'split', 'merged', 'new', 'gone']));
   const diff = useMemo(() => (compareA === null || compareB === null ? null : diffSnapshots(compareA.snapshot, compareB.snapshot)), [compareA, compareB]);
   const rows = useMemo(() => diff?.mappings.filter((m) => changes.has(m.change)) ?? [], [diff, changes]);
 
