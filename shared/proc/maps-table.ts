@@ -128,93 +128,65 @@ class HeaderView implements MappingHeaderFields {
   }
 }
 
+/** What writeSmapsTable has read so far; the per-mapping columns are typed arrays, grown by doubling. */
+class TableScan {
+  /** Start of the next line to read. */
+  p = 0;
+  /** Index of the current mapping, -1 before the first header. */
+  n = -1;
+  /** Position of the next field line within the current mapping. */
+  fieldLine = 0;
+  capacity = 1024;
+  lineStarts = new Int32Array(this.capacity);
+  tailOf = new Int32Array(this.capacity);
+  kinds = new Uint8Array(this.capacity);
+  /** Per mapping and table field: where its digits are in the bytes, and how many (0: not printed). */
+  digitAt = new Int32Array(this.capacity * TABLE_FIELDS.length);
+  digitCount = new Uint8Array(this.capacity * TABLE_FIELDS.length);
+  readonly totals = new Float64Array(TABLE_FIELDS.length);
+  readonly present = new Uint8Array(TABLE_FIELDS.length);
+  /** The key met at each line position of a mapping (the kernel prints them in one order). */
+  readonly keyAt: FieldKey[] = [];
+  readonly view: DataView;
+  constructor(readonly bytes: Uint8Array) {
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+
+  /** Makes room for mapping index n. */
+  reserve(n: number): void {
+    if (n < this.capacity) return;
+    this.capacity *= 2;
+    this.lineStarts = grow(this.lineStarts, this.capacity);
+    this.tailOf = grow(this.tailOf, this.capacity);
+    this.kinds = grow(this.kinds, this.capacity);
+    this.digitAt = grow(this.digitAt, this.capacity * TABLE_FIELDS.length);
+    this.digitCount = grow(this.digitCount, this.capacity * TABLE_FIELDS.length);
+  }
+}
+
+/** Outcome of readKnownFields. */
+const FIELDS_OK = 0;
+const FIELDS_ODD = 1;
+
 /**
- * Reads /proc/PID/smaps once, keeping per mapping only numbers in typed arrays (where its line starts,
- * which of the few distinct header tails it has, its kind, its table fields): no Mapping per line.
- * Returns null for bytes whose headers or fields it does not read plainly (the caller uses parseSmaps and
- * formatTableRow); malformed bytes throw parseSmaps' ProcParseError.
+ * Reads the run of field lines at s.p whose key is the one met at that position before ("Key:   N kB",
+ * "Key:   N", or a word list such as VmFlags, skipped), storing the table fields' digits. Stops at anything
+ * else. FIELDS_ODD: a table field printed otherwise, or twice (parseSmaps must read the bytes).
+ * Kept small: in a one-shot CLI run, how soon V8 compiles this loop decides most of the time.
  */
-export function writeSmapsTable(input: Uint8Array, exePath: string | null): SmapsTable | null {
-  const bytes = new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
-  checkEndsWithNewline(bytes, 'smaps');
-  const fieldCount = TABLE_FIELDS.length;
-  let capacity = 1024;
-  let lineStarts = new Int32Array(capacity);
-  let tailOf = new Int32Array(capacity);
-  let kinds = new Uint8Array(capacity);
-  let values = new Float64Array(capacity * fieldCount).fill(NaN);
-  const tails: HeaderTail[] = [];
-  const recent: number[] = [];
-  const totals = new Float64Array(fieldCount);
-  const present = new Uint8Array(fieldCount);
-  const sums: VmSizeSums = { sumKb: 0, vsyscallKb: 0 };
-  // The column of each field key at a line position of a mapping, learnt from the first mapping that printed it.
-  const keyAt: FieldKey[] = [];
-  let current = new HeaderView(bytes);
-  let previous: HeaderView | undefined;
-  let n = -1;
-  let fieldLine = 0;
-  let p = 0;
-  let line = 0;
+function readKnownFields(s: TableScan): number {
+  const bytes = s.bytes;
+  const view = s.view;
   const length = bytes.length;
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const keyAt = s.keyAt;
+  const base = s.n * TABLE_FIELDS.length;
+  let p = s.p;
+  let fieldLine = s.fieldLine;
   while (p < length) {
-    line++;
-    const first = bytes[p]!;
-    if (hexDigitValue(first) >= 0) {
-      const lineEnd = lineEndOf(bytes, p);
-      let dash = p;
-      while (dash < lineEnd && hexDigitValue(bytes[dash]!) >= 0) dash++;
-      if (bytes[dash] === CH_DASH) {
-        let endAt = dash + 1;
-        while (endAt < lineEnd && hexDigitValue(bytes[endAt]!) >= 0) endAt++;
-        if (bytes[endAt] !== CH_SPACE) return delegate(bytes, exePath);
-        n++;
-        if (n === capacity) {
-          capacity *= 2;
-          lineStarts = grow(lineStarts, capacity);
-          tailOf = grow(tailOf, capacity);
-          kinds = grow(kinds, capacity);
-          const more = new Float64Array(capacity * fieldCount).fill(NaN);
-          more.set(values);
-          values = more;
-        }
-        const tail = findTail(bytes, p, endAt, lineEnd, line, tails, recent);
-        const t = tails[tail]!;
-        lineStarts[n] = p;
-        tailOf[n] = tail;
-        const header = previous ?? new HeaderView(bytes);
-        header.at = p;
-        header.dash = dash;
-        header.endAt = endAt;
-        header.perms = t.mapping.perms;
-        header.path = t.mapping.path;
-        previous = current;
-        current = header;
-        kinds[n] = KIND_CODE.get(classifyMapping(current, exePath, n === 0 ? undefined : previous)) ?? 0;
-        const sizeKb =
-          dash - p <= EXACT_HEX_DIGITS && endAt - dash - 1 <= EXACT_HEX_DIGITS
-            ? (parseHex(bytes, dash + 1, endAt) - parseHex(bytes, p, dash)) / 1024
-            : mappingSizeKb(current.start, current.end);
-        addVmSizeMapping(sums, t.mapping.path, sizeKb);
-        fieldLine = 0;
-        p = lineEnd + 1;
-        continue;
-      }
-    }
-    if (n < 0) return delegate(bytes, exePath);
-    // "Key:   N kB" or "Key:   N": the key checked against the one met at this position before.
-    let known = keyAt[fieldLine];
-    if (known === undefined || !keyMatches(view, bytes, p, known)) {
-      const colon = bytes.indexOf(CH_COLON, p);
-      if (colon < 0 || colon >= lineEndOf(bytes, p)) return delegate(bytes, exePath);
-      const raw = bytes.slice(p, colon);
-      known = { raw, words: packWords(raw), column: (TABLE_FIELDS as readonly string[]).indexOf(decodeLatin1(bytes, p, colon)) };
-      keyAt[fieldLine] = known;
-    }
-    fieldLine++;
+    const key = keyAt[fieldLine];
+    if (key === undefined || !keyMatches(view, bytes, p, key)) break;
     // The kernel pads keys to 16 columns and numbers to 8, so most of a line is spaces: skip 4 at a time.
-    let v = p + known.raw.length + 1;
+    let v = p + key.length + 1;
     while (v + 4 <= length && view.getUint32(v) === FOUR_SPACES) v += 4;
     while (bytes[v] === CH_SPACE) v++;
     let q = v;
@@ -225,83 +197,146 @@ export function writeSmapsTable(input: Uint8Array, exePath: string | null): Smap
       x = x * 10 + d;
     }
     let next = -1;
-    if (q > v && q - v <= 15) {
+    // Digits as String(number) prints them: at most 15, no leading zero.
+    if (q > v && q - v <= 15 && (bytes[v] !== 0x30 || q - v === 1)) {
       const after = bytes[q];
       if (after === CH_NL) next = q + 1;
       else if (after === CH_SPACE && bytes[q + 1] === CH_K && bytes[q + 2] === CH_B && bytes[q + 3] === CH_NL) next = q + 4;
       else if (after === CH_SPACE && bytes[q + 1] === CH_NL) next = q + 2;
     }
-    if (known.column >= 0) {
-      // A table field the kernel printed otherwise than "N kB" / "N" is parseSmaps' to read.
-      if (next < 0) return delegate(bytes, exePath);
-      const slot = n * fieldCount + known.column;
-      if (!Number.isNaN(values[slot]!)) return delegate(bytes, exePath); // a key printed twice
-      values[slot] = x;
-      totals[known.column] = totals[known.column]! + x;
-      present[known.column] = 1;
+    const column = key.column;
+    if (column >= 0) {
+      const slot = base + column;
+      if (next < 0 || s.digitCount[slot] !== 0) {
+        s.p = p;
+        return FIELDS_ODD;
+      }
+      s.digitAt[slot] = v;
+      s.digitCount[slot] = q - v;
+      s.totals[column] = s.totals[column]! + x;
+      s.present[column] = 1;
     }
     p = next >= 0 ? next : lineEndOf(bytes, v) + 1; // a word list (VmFlags) runs to the line's end
+    fieldLine++;
   }
-  const mappingCount = n + 1;
+  s.p = p;
+  s.fieldLine = fieldLine;
+  return FIELDS_OK;
+}
+
+/**
+ * Reads /proc/PID/smaps once, keeping per mapping only numbers in typed arrays (where its line starts,
+ * which of the few distinct header tails it has, its kind, where its table fields' digits are): no Mapping
+ * per line. Returns null for bytes whose headers or fields it does not read plainly (the caller uses
+ * parseSmaps and formatTableRow); malformed bytes throw parseSmaps' ProcParseError.
+ */
+export function writeSmapsTable(input: Uint8Array, exePath: string | null): SmapsTable | null {
+  const bytes = new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
+  checkEndsWithNewline(bytes, 'smaps');
+  const s = new TableScan(bytes);
+  const tails: HeaderTail[] = [];
+  const recent: number[] = [];
+  const sums: VmSizeSums = { sumKb: 0, vsyscallKb: 0 };
+  let current = new HeaderView(bytes);
+  let previous: HeaderView | undefined;
+  const length = bytes.length;
+  let line = 0;
+  while (s.p < length) {
+    if (s.n >= 0 && readKnownFields(s) === FIELDS_ODD) return delegate(bytes, exePath);
+    const p = s.p;
+    if (p >= length) break;
+    line++;
+    if (hexDigitValue(bytes[p]!) >= 0) {
+      const lineEnd = lineEndOf(bytes, p);
+      let dash = p;
+      while (dash < lineEnd && hexDigitValue(bytes[dash]!) >= 0) dash++;
+      if (bytes[dash] === CH_DASH) {
+        let endAt = dash + 1;
+        while (endAt < lineEnd && hexDigitValue(bytes[endAt]!) >= 0) endAt++;
+        if (bytes[endAt] !== CH_SPACE) return delegate(bytes, exePath);
+        const n = ++s.n;
+        s.reserve(n);
+        const tail = findTail(bytes, p, endAt, lineEnd, line, tails, recent);
+        const t = tails[tail]!;
+        s.lineStarts[n] = p;
+        s.tailOf[n] = tail;
+        const header = previous ?? new HeaderView(bytes);
+        header.at = p;
+        header.dash = dash;
+        header.endAt = endAt;
+        header.perms = t.mapping.perms;
+        header.path = t.mapping.path;
+        previous = current;
+        current = header;
+        s.kinds[n] = KIND_CODE.get(classifyMapping(current, exePath, n === 0 ? undefined : previous)) ?? 0;
+        const sizeKb =
+          dash - p <= EXACT_HEX_DIGITS && endAt - dash - 1 <= EXACT_HEX_DIGITS
+            ? (parseHex(bytes, dash + 1, endAt) - parseHex(bytes, p, dash)) / 1024
+            : mappingSizeKb(current.start, current.end);
+        addVmSizeMapping(sums, t.mapping.path, sizeKb);
+        s.fieldLine = 0;
+        s.p = lineEnd + 1;
+        continue;
+      }
+    }
+    if (s.n < 0) return delegate(bytes, exePath);
+    // A key not met at this position before: learnt here, read by readKnownFields next.
+    const lineEnd = lineEndOf(bytes, p);
+    const colon = bytes.indexOf(CH_COLON, p);
+    if (colon < 0 || colon >= lineEnd || colon === p) return delegate(bytes, exePath);
+    const raw = bytes.slice(p, colon);
+    s.keyAt[s.fieldLine] = { raw, length: raw.length, words: packWords(raw), column: (TABLE_FIELDS as readonly string[]).indexOf(decodeLatin1(bytes, p, colon)) };
+  }
+  const mappingCount = s.n + 1;
   const tableTotals: TableTotals = {};
   TABLE_FIELDS.forEach((f, i) => {
-    if (present[i] === 1) tableTotals[f] = totals[i]!;
+    if (s.present[i] === 1) tableTotals[f] = s.totals[i]!;
   });
   return {
     mappingCount,
     totals: tableTotals,
     sumKb: sums.sumKb,
     vsyscallKb: sums.vsyscallKb,
-    renderRows: (widths) => renderRows(bytes, mappingCount, lineStarts, tailOf, kinds, values, tails, widths),
+    renderRows: (widths) => renderRows(s, tails, widths),
   };
 }
 
-function renderRows(
-  bytes: Uint8Array,
-  count: number,
-  lineStarts: Int32Array,
-  tailOf: Int32Array,
-  kinds: Uint8Array,
-  values: Float64Array,
-  tails: readonly HeaderTail[],
-  widths: readonly number[],
-): Uint8Array {
+function renderRows(s: TableScan, tails: readonly HeaderTail[], widths: readonly number[]): Uint8Array {
+  const bytes = s.bytes;
+  const count = s.n + 1;
   const fieldCount = TABLE_FIELDS.length;
   let fieldsWidth = 0;
   for (const w of widths) fieldsWidth += w + 1;
   let size = 0;
   for (let i = 0; i < count; i++) {
-    const t = tails[tailOf[i]!]!;
+    const t = tails[s.tailOf[i]!]!;
     size += 16 + t.middle.length + fieldsWidth + 10 + t.path.length + 16;
   }
   const out = new Uint8Array(size);
+  const digitAt = s.digitAt;
+  const digitCount = s.digitCount;
   let pos = 0;
   for (let i = 0; i < count; i++) {
-    const at = lineStarts[i]!;
+    const at = s.lineStarts[i]!;
     let dash = at;
     while (bytes[dash] !== CH_DASH) dash++;
     for (let k = dash - at; k < 16; k++) out[pos++] = CH_SPACE;
     out.set(bytes.subarray(at, dash), pos);
     pos += dash - at;
-    const t = tails[tailOf[i]!]!;
+    const t = tails[s.tailOf[i]!]!;
     out.set(t.middle, pos);
     pos += t.middle.length;
+    // Each field right-aligned in its column: spaces, then its digits as the kernel printed them.
     for (let f = 0; f < fieldCount; f++) {
-      const w = widths[f]!;
       if (f > 0) out[pos++] = CH_SPACE;
-      const end = pos + w;
-      let v = values[i * fieldCount + f]!;
-      let q = end;
-      if (!Number.isNaN(v)) {
-        do {
-          out[--q] = 0x30 + (v % 10);
-          v = Math.floor(v / 10);
-        } while (v > 0);
-      }
-      while (q > pos) out[--q] = CH_SPACE;
+      const slot = i * fieldCount + f;
+      const digits = digitCount[slot]!;
+      const end = pos + widths[f]!;
+      out.fill(CH_SPACE, pos, end - digits);
+      for (let k = 0, from = digitAt[slot]!; k < digits; k++) out[end - digits + k] = bytes[from + k]!;
       pos = end;
     }
-    const kind = KIND_TEXT[kinds[i]!]!;
+    const kind = KIND_TEXT[s.kinds[i]!]!;
     out.set(kind, pos);
     pos += kind.length;
     out.set(t.path, pos);
@@ -331,16 +366,17 @@ function findTail(bytes: Uint8Array, lineStart: number, endAt: number, lineEnd: 
   return tails.length - 1;
 }
 
-/** A field key met at a line position: its bytes, as big-endian words, and its table column (-1: not shown). */
+/** A field key met at a line position: its bytes, their length, as big-endian words, and its table column (-1: not shown). */
 interface FieldKey {
   raw: Uint8Array;
+  length: number;
   words: Uint32Array;
   column: number;
 }
 
 /** Whether the line at p starts with the key and its colon (compared 4 bytes at a time). */
 function keyMatches(view: DataView, bytes: Uint8Array, p: number, key: FieldKey): boolean {
-  const keyLength = key.raw.length;
+  const keyLength = key.length;
   if (p + keyLength >= bytes.length || bytes[p + keyLength] !== CH_COLON) return false;
   const full = keyLength >> 2;
   for (let i = 0; i < full; i++) if (view.getUint32(p + 4 * i) !== key.words[i]) return false;
