@@ -1,4 +1,4 @@
-// Compares two snapshots mapping by mapping: what grew, shrank, appeared or went away, in kB.
+// Compares two snapshots region by region (mappings matched by address overlap and backing, then identity): what grew, shrank, split, merged, appeared or went away, in kB.
 // Source of truth: smaps fields as in Documentation/filesystems/proc.rst; matching rule and totals in shared/snapshot/FORMAT.md.
 
 import { groupByBackingFile, type MappingGroup } from '../proc/group.js';
