@@ -17,7 +17,7 @@ import { reportRollupError } from './proc/mappings-reader.js';
 import type { ProcReader } from './proc/proc-reader.js';
 import { describeHost, withStatusMemory } from './snapshot-builder.js';
 
-/** smaps is read this much at a time (~60 mappings): at 65,000 mappings 64 KiB pieces peak at ~75 MB RSS, 256 KiB at ~92 MB. */
+/** smaps is read this much at a time (~60 mappings): at 65,000 mappings the peak RSS is ~70 MB (256 KiB pieces: ~92 MB). */
 const SMAPS_CHUNK_BYTES = 1 << 16;
 
 /** Text is handed to `write` in pieces of about this size (fewer syscalls, bounded memory). */

@@ -18,22 +18,38 @@ const SEPARATOR = encodeUtf8(',\n  ');
 const CLOSE = encodeUtf8('\n ]');
 const EMPTY_ARRAY = encodeUtf8('[]');
 
-/** Cuts smaps pieces after their last whole mapping and carries the rest. */
+/** Cuts smaps pieces after their last whole mapping and carries the rest, in one reused buffer. */
 export class SmapsChunker {
-  private carry: Uint8Array = new Uint8Array(0);
+  private buffer = new Uint8Array(0);
+  /** buffer[carryAt, carryEnd) is the part of a mapping the last piece ended in. */
+  private carryAt = 0;
+  private carryEnd = 0;
 
-  /** Takes the next piece (copied: the caller may reuse its buffer); returns the whole mappings it completed (maybe none). */
+  /**
+   * Takes the next piece (copied: the caller may reuse its buffer); returns the whole mappings it completed
+   * (maybe none), a view valid until the next call.
+   */
   push(piece: Uint8Array): Uint8Array {
-    const bytes = concat(this.carry, piece);
+    const carried = this.carryEnd - this.carryAt;
+    if (carried + piece.length > this.buffer.length) {
+      const bigger = new Uint8Array(Math.max(2 * this.buffer.length, carried + piece.length));
+      bigger.set(this.buffer.subarray(this.carryAt, this.carryEnd), 0);
+      this.buffer = bigger;
+    } else {
+      this.buffer.copyWithin(0, this.carryAt, this.carryEnd);
+    }
+    this.buffer.set(piece, carried);
+    const bytes = this.buffer.subarray(0, carried + piece.length);
     const cut = findLastHeaderLine(bytes);
-    this.carry = bytes.subarray(cut);
+    this.carryAt = cut;
+    this.carryEnd = bytes.length;
     return bytes.subarray(0, cut);
   }
 
   /** What is left after the last piece. */
   finish(): Uint8Array {
-    const rest = this.carry;
-    this.carry = new Uint8Array(0);
+    const rest = this.buffer.subarray(this.carryAt, this.carryEnd);
+    this.carryAt = this.carryEnd = 0;
     return rest;
   }
 }
@@ -116,9 +132,3 @@ function findLastHeaderLine(bytes: Uint8Array): number {
   return 0;
 }
 
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a, 0);
-  out.set(b, a.length);
-  return out;
-}
