@@ -43,6 +43,11 @@ export function formatClock(tMs: number): string {
   return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
 }
 
+/** Local wall-clock time with milliseconds ("14:03:27.042"), for reads that are ms apart. */
+export function formatClockMs(tMs: number): string {
+  return `${formatClock(tMs)}.${String(new Date(tMs).getMilliseconds()).padStart(3, '0')}`;
+}
+
 /** Local date and time ("2025-01-31 14:03:27"). */
 export function formatDateTime(tMs: number): string {
   const d = new Date(tMs);

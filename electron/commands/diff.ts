@@ -1,4 +1,4 @@
-// `memscope diff A.json B.json [--json]`: what grew, shrank, appeared and disappeared.
+// `memscope diff A.json B.json [--json]`: what grew, shrank, split, merged, appeared and disappeared (regions by overlap and backing).
 import { parseArgs } from 'node:util';
 import { ApiError } from '../../shared/errors.js';
 import { diffSnapshots } from '../../shared/snapshot/diff.js';

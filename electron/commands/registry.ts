@@ -80,7 +80,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
   },
   diff: {
     synopsis: ['A.json B.json [--json]'],
-    summary: ['what grew, shrank, appeared and disappeared between two snapshots'],
+    summary: ['what grew, shrank, split, merged, appeared and disappeared between two snapshots (regions matched by overlap and backing)'],
     details: ['--json         the whole diff as JSON (the table lists changed mappings and the top 20 groups)'],
     load: async () => (await import('./diff.js')).runDiff,
   },

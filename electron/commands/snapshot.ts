@@ -1,10 +1,14 @@
-// `memscope snapshot PID [-o FILE]`: one versioned JSON document of a process, written
-// atomically (temp file + rename) so a reader never sees half a snapshot.
+// `memscope snapshot PID [-o FILE]`: one versioned JSON document of a process, streamed as its smaps is
+// read (snapshot-stream.ts: 65,000 mappings in bounded memory) and written atomically (temp file + rename)
+// so a reader never sees half a snapshot.
 import { parseArgs } from 'node:util';
+import { ApiError } from '../../shared/errors.js';
 import { escapeControlChars } from '../../shared/text/escape.js';
 import { parsePid } from '../../shared/validate.js';
-import { writeFileAtomic } from '../host/files/atomic-write.js';
+import { writeFileAtomicStream, type WriteChunk } from '../host/files/atomic-write.js';
+import { ProcReader } from '../host/proc/proc-reader.js';
 import { MemscopeService } from '../host/service.js';
+import { streamSnapshot, type SnapshotStreamHead } from '../host/snapshot-stream.js';
 import { expectPositionals, parseCommandArgs } from './args.js';
 
 /** Runs `memscope snapshot`; without -o the file is memscope-PID-TIMESTAMP.json here, "-o -" is stdout. */
@@ -16,19 +20,36 @@ export async function runSnapshot(argv: string[]): Promise<number> {
   const pid = parsePid(pidText ?? '');
   const service = new MemscopeService();
   try {
-    const snapshot = await service.exportSnapshot(pid);
-    const text = `${JSON.stringify(snapshot, null, 1)}\n`;
+    const head = await readHead(service, pid);
+    const reader = new ProcReader();
     if (values.output === '-') {
-      process.stdout.write(text);
+      // Resolves once the bytes are out (the writer reuses its buffer) and, on a full pipe, the reader has drained it.
+      const toStdout: WriteChunk = (data) =>
+        new Promise((resolve, reject) => {
+          process.stdout.write(data, (err) => (err ? reject(err) : resolve()));
+        });
+      await streamSnapshot(reader, pid, head, toStdout);
       return 0;
     }
-    const stamp = snapshot.createdAt.replace(/[-:]/g, '').replace(/\..*$/, '');
+    // The name holds the moment the command started; the document's createdAt is when its memory was read.
+    const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '');
     const path = values.output ?? `memscope-${pid}-${stamp}.json`;
-    await writeFileAtomic(path, text);
-    process.stderr.write(`wrote ${escapeControlChars(path)} (${snapshot.mappings.length} mappings, ${text.length} bytes)
-`);
+    let written = { mappingCount: 0, byteCount: 0 };
+    await writeFileAtomicStream(path, async (write) => {
+      written = await streamSnapshot(reader, pid, head, write);
+    });
+    process.stderr.write(`wrote ${escapeControlChars(path)} (${written.mappingCount} mappings, ${written.byteCount} bytes)\n`);
     return 0;
   } finally {
     service.stop();
   }
+}
+
+/** The process-table row, details and history the service has of pid (one tick: the CLI's service just started). */
+async function readHead(service: MemscopeService, pid: number): Promise<SnapshotStreamHead> {
+  const tick = await service.listProcesses();
+  const row = tick.rows.find((r) => r.pid === pid && r.rowStatus !== 'gone');
+  if (row === undefined) throw new ApiError('gone', `process ${pid} does not exist`);
+  const [detail, history] = [await service.getProcess(pid), await service.getHistory(pid)];
+  return { detail, row, tickMs: tick.tMs, memTotalKb: tick.memTotalKb, intervalMs: service.intervalMs, samples: history.samples };
 }

@@ -27,7 +27,7 @@ import { Sampler } from './proc/sampler.js';
 import { TableViews } from './table-views.js';
 import { UserNames } from './system/users.js';
 import type { ColumnId } from '../../shared/proc/columns.js';
-import { buildSnapshot } from './snapshot-builder.js';
+import { buildSnapshot, readSnapshotMemory, withStatusMemory } from './snapshot-builder.js';
 import { readSystemSummary } from './system/system-info.js';
 import { translateAddress as translateProcessAddress } from './proc/address-translation-reader.js';
 
@@ -148,15 +148,19 @@ export class MemscopeService implements MemscopeApi {
     if (this.findRow(pid) === null) this.tickNow();
     const found = this.findRow(pid);
     if (found === null) throw new ApiError('gone', `process ${pid} does not exist`);
-    const row = this.completeRow(found);
-    const [detail, report, history] = [await this.getProcess(pid), await this.getMappings(pid), await this.getHistory(pid)];
+    const row = this.completeRow(found); // USER and SWAP even while no table shows them
+    const memTotalKb = this.latest?.memTotalKb ?? 0;
+    const [detail, history] = [await this.getProcess(pid), await this.getHistory(pid)];
+    // Header and mappings from one read (status right before smaps), not the header from the last tick.
+    const read = readSnapshotMemory(this.reader, pid);
     const snapshot = buildSnapshot({
-      detail,
-      row,
-      report,
-      memTotalKb: this.latest?.memTotalKb ?? 0,
+      detail: { ...detail, status: read.status },
+      row: withStatusMemory(row, read.memory, memTotalKb),
+      report: read.report,
+      memTotalKb,
       intervalMs: this.intervalMs,
       samples: history.samples,
+      readTimes: { tickMs: this.latest?.tMs ?? read.readTimes.statusMs, ...read.readTimes },
     });
     return validateSnapshot(snapshot); // never hand out a document our own reader would refuse
   }

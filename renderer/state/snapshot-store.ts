@@ -1,6 +1,6 @@
 // Snapshots opened from files (MemscopeApi.openSnapshot validates them) or taken of a live process
-// (exportSnapshot): the one shown offline at #/snapshot, and the two sides of #/compare. Held in memory
-// only, like an open document.
+// (exportSnapshot): the one shown offline at #/snapshot, the two sides of #/compare, and the last few held
+// in the session so two taken in the app compare without files. Held in memory only, like an open document.
 import { useSyncExternalStore } from 'react';
 import type { Snapshot } from '../../shared/snapshot/schema.js';
 import { getBridge } from '../api/client.js';
@@ -17,9 +17,14 @@ interface SnapshotState {
   error: string | null;
   compareA: OpenedSnapshot | null;
   compareB: OpenedSnapshot | null;
+  /** Snapshots taken or opened in this session, oldest first, at most MAX_HELD_SNAPSHOTS. */
+  held: OpenedSnapshot[];
 }
 
-let state: SnapshotState = { current: null, error: null, compareA: null, compareB: null };
+/** Snapshots kept for comparing: one of a 65,000-mapping process holds ~100 MB of objects. */
+export const MAX_HELD_SNAPSHOTS = 8;
+
+let state: SnapshotState = { current: null, error: null, compareA: null, compareB: null, held: [] };
 const listeners = new Set<() => void>();
 
 function set(change: Partial<SnapshotState>): void {
@@ -57,10 +62,31 @@ export function exportProcessSnapshot(pid: number): Promise<Snapshot> {
   return getBridge().exportSnapshot(pid);
 }
 
+/** Keeps a snapshot in the session's list (the oldest is dropped past MAX_HELD_SNAPSHOTS). */
+export function holdSnapshot(opened: OpenedSnapshot): void {
+  if (state.held.includes(opened)) return;
+  set({ held: [...state.held, opened].slice(-MAX_HELD_SNAPSHOTS) });
+}
+
+/** Takes a snapshot of a live process and holds it in the session, named "PID at TIME" (no file is written). */
+export async function takeSessionSnapshot(pid: number, name: (s: Snapshot) => string): Promise<OpenedSnapshot> {
+  const snapshot = await exportProcessSnapshot(pid);
+  const opened = { snapshot, fileName: name(snapshot) };
+  holdSnapshot(opened);
+  return opened;
+}
+
+/** Shows a comparison of two snapshots (before, after) at #/compare. */
+export function setComparison(before: OpenedSnapshot, after: OpenedSnapshot): void {
+  set({ compareA: before, compareB: after });
+}
+
 /** Opens a file as the current offline snapshot; on failure keeps the previous one and records the error. Resolves true on success. */
 export async function openSnapshotFile(file: File): Promise<boolean> {
   try {
-    set({ current: await readSnapshotFile(file), error: null });
+    const opened = await readSnapshotFile(file);
+    set({ current: opened, error: null });
+    holdSnapshot(opened);
     return true;
   } catch (err) {
     set({ error: (err as Error).message });
@@ -71,6 +97,7 @@ export async function openSnapshotFile(file: File): Promise<boolean> {
 /** Shows an already validated snapshot (e.g. one just exported) offline. */
 export function showSnapshot(opened: OpenedSnapshot): void {
   set({ current: opened, error: null });
+  holdSnapshot(opened);
 }
 
 /** Sets one side of the comparison. */

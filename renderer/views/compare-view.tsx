@@ -1,17 +1,36 @@
-// #/compare: two snapshot files side by side through diffSnapshots (shared/snapshot/diff.ts):
-// totals before/after, mappings that grew, shrank, appeared or went away, and per-file groups.
+// #/compare: two snapshots side by side through diffSnapshots (shared/snapshot/diff.ts), each a file or one held
+// in the session (taken in the app, "compare with now"): totals before/after in kB, regions that grew, shrank,
+// split, merged, appeared or went away (matched by overlap and backing), and per-file groups.
 import { useMemo, useState } from 'react';
 import { MAPPING_CHANGES, diffSnapshots, type MappingChange, type MappingDiff } from '../../shared/snapshot/diff.js';
+import { describeRegionRange } from '../../shared/snapshot/format-diff.js';
 import { Banner } from '../components/banner.js';
 import { VirtualTable, type VirtualColumn } from '../components/virtual-table.js';
 import { formatDateTime, formatDeltaKb, formatExactKb, formatHumanKb } from '../format.js';
-import { readSnapshotFile, setCompareSide, useSnapshots, type OpenedSnapshot } from '../state/snapshot-store.js';
+import { holdSnapshot, readSnapshotFile, setCompareSide, useSnapshots, type OpenedSnapshot } from '../state/snapshot-store.js';
 
-function SidePicker({ side, opened, current, onError }: { side: 'a' | 'b'; opened: OpenedSnapshot | null; current: OpenedSnapshot | null; onError: (e: string | null) => void }) {
+/** How a held snapshot is named in the pickers: "pid 42 (demo) at 2025-01-31 14:03:27 · file". */
+function describeHeld(o: OpenedSnapshot): string {
+  const s = o.snapshot;
+  return `pid ${s.process.pid} (${s.process.metrics.comm}) at ${formatDateTime(Date.parse(s.createdAt))} · ${o.fileName}`;
+}
+
+function SidePicker({
+  side,
+  opened,
+  held,
+  onError,
+}: {
+  side: 'a' | 'b';
+  opened: OpenedSnapshot | null;
+  held: readonly OpenedSnapshot[];
+  onError: (e: string | null) => void;
+}) {
   const pick = (file: File | undefined) => {
     if (file === undefined) return;
     readSnapshotFile(file).then(
       (o) => {
+        holdSnapshot(o);
         setCompareSide(side, o);
         onError(null);
       },
@@ -53,30 +72,63 @@ function SidePicker({ side, opened, current, onError }: { side: 'a' | 'b'; opene
           }}
         />
       </label>
-      {current !== null && current !== opened ? (
-        <button type="button" className="link" onClick={() => setCompareSide(side, current)}>
-          use the open snapshot ({current.fileName})
-        </button>
+      {held.length > 0 ? (
+        <label className="held-picker">
+          or one held in this session:{' '}
+          <select
+            data-testid={`compare-held-${side}`}
+            value={opened === null ? '' : String(held.indexOf(opened))}
+            onChange={(e) => {
+              const o = held[Number(e.target.value)];
+              if (o !== undefined) setCompareSide(side, o);
+            }}
+          >
+            <option value="">choose…</option>
+            {held.map((o, i) => (
+              <option key={i} value={String(i)}>
+                {describeHeld(o)}
+              </option>
+            ))}
+          </select>
+        </label>
       ) : null}
     </div>
   );
 }
 
-const CHANGE_LABEL: Record<MappingChange, string> = { grown: 'grown', shrunk: 'shrunk', new: 'new', gone: 'gone', unchanged: 'unchanged' };
+const CHANGE_LABEL: Record<MappingChange, string> = { grown: 'grown', shrunk: 'shrunk', split: 'split', merged: 'merged', new: 'new', gone: 'gone', unchanged: 'unchanged' };
+
+/** "split 1→3" for regions of several mappings, else the change. */
+function describeChange(d: MappingDiff): string {
+  return d.parts === undefined ? CHANGE_LABEL[d.change] : `${CHANGE_LABEL[d.change]} ${d.parts.before.length}→${d.parts.after.length}`;
+}
 
 function deltaCell(kb: number) {
   return <span className={kb > 0 ? 'delta-up' : kb < 0 ? 'delta-down' : 'muted'}>{formatDeltaKb(kb)}</span>;
 }
 
 const MAPPING_COLUMNS: VirtualColumn<MappingDiff>[] = [
-  { id: 'change', title: 'change', widthPx: 84, render: (d) => <span className={`badge change-${d.change}`}>{CHANGE_LABEL[d.change]}</span> },
-  { id: 'start', title: 'Address', widthPx: 124, render: (d) => <span className="mono">{(d.after ?? d.before)?.start}</span> },
+  { id: 'change', title: 'change', widthPx: 96, render: (d) => <span className={`badge change-${d.change}`}>{describeChange(d)}</span> },
+  {
+    id: 'start',
+    title: 'Range (after)',
+    widthPx: 240,
+    render: (d) => {
+      const [start, end] = describeRegionRange(d);
+      const was = d.before !== null && d.after !== null && d.before.start !== d.after.start ? `was ${d.before.start}-${d.before.end}` : '';
+      return (
+        <span className="mono" title={was}>
+          {start}-{end}
+        </span>
+      );
+    },
+  },
   { id: 'perms', title: 'Perms', widthPx: 56, render: (d) => <span className="mono">{(d.after ?? d.before)?.perms}</span> },
-  { id: 'size', title: 'Δ Size', widthPx: 110, align: 'right', render: (d) => deltaCell(d.deltaKb.sizeKb) },
-  { id: 'rss', title: 'Δ Rss', widthPx: 110, align: 'right', render: (d) => deltaCell(d.deltaKb.rssKb) },
-  { id: 'pss', title: 'Δ Pss', widthPx: 110, align: 'right', render: (d) => deltaCell(d.deltaKb.pssKb) },
-  { id: 'swap', title: 'Δ Swap', widthPx: 100, align: 'right', render: (d) => deltaCell(d.deltaKb.swapKb) },
-  { id: 'pd', title: 'Δ Private_Dirty', widthPx: 124, align: 'right', render: (d) => deltaCell(d.deltaKb.privateDirtyKb) },
+  { id: 'size', title: 'Δ Size (kB)', widthPx: 110, align: 'right', render: (d) => deltaCell(d.deltaKb.sizeKb) },
+  { id: 'rss', title: 'Δ Rss (kB)', widthPx: 110, align: 'right', render: (d) => deltaCell(d.deltaKb.rssKb) },
+  { id: 'pss', title: 'Δ Pss (kB)', widthPx: 110, align: 'right', render: (d) => deltaCell(d.deltaKb.pssKb) },
+  { id: 'swap', title: 'Δ Swap (kB)', widthPx: 110, align: 'right', render: (d) => deltaCell(d.deltaKb.swapKb) },
+  { id: 'pd', title: 'Δ Private_Dirty (kB)', widthPx: 150, align: 'right', render: (d) => deltaCell(d.deltaKb.privateDirtyKb) },
   {
     id: 'path',
     title: 'Mapping',
@@ -91,9 +143,9 @@ const MAPPING_COLUMNS: VirtualColumn<MappingDiff>[] = [
 
 /** The compare page. */
 export function CompareView() {
-  const { compareA, compareB, current } = useSnapshots();
+  const { compareA, compareB, held } = useSnapshots();
   const [error, setError] = useState<string | null>(null);
-  const [changes, setChanges] = useState<ReadonlySet<MappingChange>>(() => new Set<MappingChange>(['grown', 'shrunk', 'new', 'gone']));
+  const [changes, setChanges] = useState<ReadonlySet<MappingChange>>(() => new Set<MappingChange>(['grown', 'shrunk', 'split', 'merged', 'new', 'gone']));
   const diff = useMemo(() => (compareA === null || compareB === null ? null : diffSnapshots(compareA.snapshot, compareB.snapshot)), [compareA, compareB]);
   const rows = useMemo(() => diff?.mappings.filter((m) => changes.has(m.change)) ?? [], [diff, changes]);
 
@@ -106,19 +158,19 @@ export function CompareView() {
         </Banner>
       ) : null}
       <div className="two-columns">
-        <SidePicker side="a" opened={compareA} current={current} onError={setError} />
-        <SidePicker side="b" opened={compareB} current={current} onError={setError} />
+        <SidePicker side="a" opened={compareA} held={held} onError={setError} />
+        <SidePicker side="b" opened={compareB} held={held} onError={setError} />
       </div>
       {diff === null ? null : (
         <>
           {!diff.sameProcess ? (
             <Banner tone="info" title="Different processes">
-              The pids or start times differ (e.g. two runs of one program): mappings are matched by file, offset and perms, named regions by name, anonymous ones by address.
+              The pids or start times differ (e.g. two runs of one program): regions are matched where they overlap with the same backing, else by file, offset and perms, named regions by name, anonymous ones by address.
             </Banner>
           ) : null}
           <div className="two-columns">
             <section className="panel">
-              <h3>Totals</h3>
+              <h3>Totals (kB)</h3>
               <table className="kind-summary" data-testid="compare-totals">
                 <thead>
                   <tr>
@@ -132,11 +184,11 @@ export function CompareView() {
                   {diff.totals.map((t) => (
                     <tr key={t.name}>
                       <td>{t.name}</td>
-                      <td className="num" title={t.beforeKb === null ? '' : formatExactKb(t.beforeKb)}>
-                        {t.beforeKb === null ? '–' : formatHumanKb(t.beforeKb)}
+                      <td className="num" title={t.beforeKb === null ? '' : formatHumanKb(t.beforeKb)} data-kb={t.beforeKb ?? ''}>
+                        {t.beforeKb === null ? '–' : formatExactKb(t.beforeKb)}
                       </td>
-                      <td className="num" title={t.afterKb === null ? '' : formatExactKb(t.afterKb)}>
-                        {t.afterKb === null ? '–' : formatHumanKb(t.afterKb)}
+                      <td className="num" title={t.afterKb === null ? '' : formatHumanKb(t.afterKb)} data-kb={t.afterKb ?? ''}>
+                        {t.afterKb === null ? '–' : formatExactKb(t.afterKb)}
                       </td>
                       <td className="num">{t.deltaKb === null ? '–' : deltaCell(t.deltaKb)}</td>
                     </tr>
@@ -151,9 +203,9 @@ export function CompareView() {
                   <tr>
                     <th>group</th>
                     <th className="num">maps</th>
-                    <th className="num">Δ Size</th>
-                    <th className="num">Δ Rss</th>
-                    <th className="num">Δ Pss</th>
+                    <th className="num">Δ Size (kB)</th>
+                    <th className="num">Δ Rss (kB)</th>
+                    <th className="num">Δ Pss (kB)</th>
                   </tr>
                 </thead>
                 <tbody>
@@ -202,7 +254,7 @@ export function CompareView() {
               rows={rows}
               columns={MAPPING_COLUMNS}
               rowKey={(d) => `${d.change}:${(d.before ?? d.after)?.start}:${(d.after ?? d.before)?.start}`}
-              rowTestId={(d) => `diff-row-${(d.after ?? d.before)?.start ?? ''}`}
+              rowTestId={(d) => `diff-row-${describeRegionRange(d)[0]}`}
               emptyText="no mapping changed that way"
               style={{ height: Math.min(520, Math.max(120, (rows.length + 1) * 24 + 8)) }}
             />

@@ -15,7 +15,7 @@ import { useTableView } from '../hooks/use-table-view.js';
 import { DEFAULT_COLUMNS, type ColumnId } from '../../shared/proc/columns.js';
 import { navigate } from '../state/router.js';
 import { useTick } from '../state/samples-store.js';
-import { exportProcessSnapshot, showSnapshot } from '../state/snapshot-store.js';
+import { exportProcessSnapshot, setComparison, showSnapshot, takeSessionSnapshot, useSnapshots } from '../state/snapshot-store.js';
 import { toUiError, type UiError } from '../ui-error.js';
 import { ProcessView } from './process-view.js';
 
@@ -80,6 +80,28 @@ export function ProcessPage({ pid }: { pid: number }) {
       .finally(() => setExporting(false));
   };
 
+  // Snapshots of this very process held in the session: the last one is what "Compare" compares with now.
+  const { held } = useSnapshots();
+  const earlier = held.filter((o) => o.snapshot.process.pid === pid && (row === null || o.snapshot.process.metrics.startTicks === row.startTicks));
+  const [taking, setTaking] = useState(false);
+  const takeSnapshot = (compare: boolean) => {
+    const before = earlier.at(-1);
+    setTaking(true);
+    takeSessionSnapshot(pid, (snapshot) => `pid ${pid} at ${formatClock(Date.parse(snapshot.createdAt))}`)
+      .then(
+        (now) => {
+          setExportError(null);
+          if (compare && before !== undefined) {
+            setComparison(before, now);
+            navigate({ name: 'compare' });
+          }
+        },
+        (err: unknown) => setExportError(toUiError(err)),
+      )
+      .finally(() => setTaking(false));
+  };
+  const lastHeld = earlier.at(-1);
+
   const onOpenMapping = useCallback((start: string) => navigate({ name: 'mapping', pid, start }), [pid]);
   const mappingHref = useCallback((start: string) => `#/process/${pid}/mapping/${start}`, [pid]);
 
@@ -135,6 +157,26 @@ export function ProcessPage({ pid }: { pid: number }) {
           <a className="button" href={`#/process/${pid}/heap`} data-testid="open-heap" title="this process's glibc heap, read live from its memory: arenas, chunks by list, mallinfo2">
             Heap
           </a>
+          <button
+            type="button"
+            onClick={() => takeSnapshot(false)}
+            disabled={taking || gone}
+            data-testid="take-snapshot"
+            title="Take a snapshot and keep it in this session (no file), to compare with a later one"
+          >
+            {taking ? 'Taking…' : `Take snapshot${earlier.length > 0 ? ` (${earlier.length} held)` : ''}`}
+          </button>
+          {lastHeld !== undefined ? (
+            <button
+              type="button"
+              onClick={() => takeSnapshot(true)}
+              disabled={taking || gone}
+              data-testid="compare-with-held"
+              title="Take a snapshot now and compare it with the last one held"
+            >
+              Compare {formatClock(Date.parse(lastHeld.snapshot.createdAt))} with now
+            </button>
+          ) : null}
           <button
             type="button"
             onClick={() => saveText(historyToCsv(history.samples), `${fileBase}-history-${formatFileTime(Date.now())}.csv`, 'text/csv')}

@@ -1,17 +1,18 @@
 // #/snapshot and #/snapshot/mapping/START: an opened snapshot file shown offline with the same
 // ProcessView and MappingDetail as live data (the Snapshot is turned into their props here).
-import { useMemo } from 'react';
+import { useMemo, useState } from 'react';
 import type { MappingsReport } from '../../shared/api.js';
 import { groupByBackingFile } from '../../shared/proc/group.js';
 import { checkVmSize } from '../../shared/proc/vmsize.js';
 import { historyToCsv } from '../../shared/snapshot/csv.js';
 import type { Snapshot } from '../../shared/snapshot/schema.js';
-import { Banner } from '../components/banner.js';
+import { Banner, ErrorBanner } from '../components/banner.js';
 import { ImportSnapshotButton } from '../components/import-snapshot.js';
 import { saveText } from '../export/save-file.js';
-import { formatDateTime, formatHumanKb } from '../format.js';
+import { formatClock, formatClockMs, formatDateTime, formatHumanKb } from '../format.js';
 import { navigate } from '../state/router.js';
-import { clearSnapshotError, useSnapshots } from '../state/snapshot-store.js';
+import { clearSnapshotError, setComparison, takeSessionSnapshot, useSnapshots, type OpenedSnapshot } from '../state/snapshot-store.js';
+import { toUiError, type UiError } from '../ui-error.js';
 import { MappingDetail } from './mapping-detail.js';
 import { ProcessView } from './process-view.js';
 
@@ -55,6 +56,33 @@ function NoSnapshot({ error }: { error: string | null }) {
   );
 }
 
+/** "Compare with now": a fresh snapshot of the snapshot's process (same pid) held and compared with it. */
+function CompareWithNow({ opened }: { opened: OpenedSnapshot }) {
+  const [busy, setBusy] = useState(false);
+  const [failure, setFailure] = useState<UiError | null>(null);
+  const pid = opened.snapshot.process.pid;
+  const run = () => {
+    setBusy(true);
+    takeSessionSnapshot(pid, (s) => `pid ${pid} at ${formatClock(Date.parse(s.createdAt))}`)
+      .then(
+        (now) => {
+          setComparison(opened, now);
+          navigate({ name: 'compare' });
+        },
+        (err: unknown) => setFailure(toUiError(err)),
+      )
+      .finally(() => setBusy(false));
+  };
+  return (
+    <>
+      <button type="button" onClick={run} disabled={busy} data-testid="compare-with-now" title={`Take a snapshot of pid ${pid} now and compare this one with it`}>
+        {busy ? 'Taking…' : 'Compare with now'}
+      </button>
+      {failure !== null ? <ErrorBanner error={failure} what={`a snapshot of pid ${pid} now`} testId="compare-with-now-error" /> : null}
+    </>
+  );
+}
+
 /** The offline snapshot page; `start` set shows one mapping of it. */
 export function SnapshotPage({ start }: { start: string | null }) {
   const { current, error } = useSnapshots();
@@ -72,6 +100,15 @@ export function SnapshotPage({ start }: { start: string | null }) {
       <Banner tone="info" title={`Offline snapshot: ${current.fileName}`} testId="snapshot-banner">
         Taken {formatDateTime(createdMs)} on {s.host.hostname} ({s.host.os}, kernel {s.host.kernel}, {s.host.arch}, {formatHumanKb(s.host.memTotalKb)} RAM) by memscope{' '}
         {s.host.memscopeVersion}. Nothing here is live.
+        {s.readTimes !== undefined ? (
+          <span data-testid="snapshot-read-times">
+            {' '}
+            VIRT/RES/SHR/SWAP and the mappings were read together at {formatClockMs(s.readTimes.statusMs)}–{formatClockMs(s.readTimes.smapsEndMs)}; %CPU and fault rates come from
+            the tick at {formatClockMs(s.readTimes.tickMs)}.
+          </span>
+        ) : (
+          ' (Written by an older memscope: RES/VIRT in the header may be from an earlier tick than the mappings.)'
+        )}
         {s.restricted.length > 0 ? ` Not read: ${s.restricted.join('; ')}.` : ''}
       </Banner>
     </>
@@ -111,6 +148,7 @@ export function SnapshotPage({ start }: { start: string | null }) {
       actions={
         <>
           <ImportSnapshotButton label="Open another…" testId="import-snapshot-another" />
+          <CompareWithNow opened={current} />
           <button type="button" onClick={() => navigate({ name: 'compare' })}>
             Compare…
           </button>

@@ -22,8 +22,9 @@ import { Banner, ErrorBanner, NoSuchMappingBanner } from '../components/banner.j
 import { computeGridColumns, PageGrid } from '../components/page-grid.js';
 import { PageLegend } from '../components/page-legend.js';
 import { PROC_COLORS, WhatIfChart } from '../components/lab/what-if-chart.js';
+import { WhatIfReconcile } from '../components/lab/what-if-reconcile.js';
 import { WHAT_IF_PRESETS, WhatIfSteps } from '../components/lab/what-if-steps.js';
-import { formatCount, formatExactKb, formatHumanKb } from '../format.js';
+import { formatClock, formatCount, formatExactKb, formatHumanKb } from '../format.js';
 import { useElementWidth } from '../hooks/use-element-width.js';
 import { useLivePageStates } from '../hooks/use-live-page-states.js';
 import { useMapping } from '../hooks/use-mapping.js';
@@ -234,7 +235,6 @@ export function WhatIfView({ pid, start }: { pid: number; start: string }) {
                 {frame + 1}/{frames.length}: <strong>{current.label}</strong>
               </span>
             </div>
-            <PageLegend counts={gridStates.reduce((acc, g) => acc.map((n, s) => n + (g.counts[s] ?? 0)), new Array<number>(PAGE_STATE_COUNT).fill(0))} colors={palette.pageState} pfnsVisible />
             {gridStates.map((g, i) => {
               const u = current.usage[i];
               return (
@@ -250,6 +250,10 @@ export function WhatIfView({ pid, start }: { pid: number; start: string }) {
                       </span>
                     )}
                   </div>
+                  {u?.smaps == null ? null : (
+                    // This process's pages only: a legend summed over processes counted an exited parent's pages too.
+                    <PageLegend counts={g.counts} colors={palette.pageState} pfnsVisible testId={`what-if-legend-${g.proc}`} />
+                  )}
                   {u?.smaps == null ? null : (
                     <PageGrid
                       states={g.states}
@@ -275,6 +279,7 @@ export function WhatIfView({ pid, start }: { pid: number; start: string }) {
           <section className="panel">
             <h3>predicted smaps per process</h3>
             <WhatIfChart frames={frames} procs={plan.procs} frame={frame} onPick={setFrame} />
+            <WhatIfReconcile frames={frames} procs={plan.procs} />
             <table className="kind-summary" data-testid="what-if-usage">
               <thead>
                 <tr>
@@ -320,7 +325,7 @@ export function WhatIfView({ pid, start }: { pid: number; start: string }) {
               </tfoot>
             </table>
             <div className="source-note">
-              predicted: shared/sim/pages from the live pagemap read at {live.atMs === null ? '…' : new Date(live.atMs).toLocaleTimeString()} · minor faults counted from the start of
+              predicted: shared/sim/pages from the live pagemap read at {live.atMs === null ? '…' : formatClock(live.atMs)} · minor faults counted from the start of
               the replay (the live state&apos;s own faults included)
             </div>
           </section>

@@ -84,7 +84,18 @@ export function formatSignedKb(deltaKb: number): string {
 function formatMappingRow(m: MappingDiff): string[] {
   const shown = m.after ?? m.before;
   const perms = m.before !== null && m.after !== null && m.before.perms !== m.after.perms ? `${m.before.perms}->${m.after.perms}` : (shown?.perms ?? '');
-  return [m.change, shown?.start ?? '', shown?.end ?? '', escapeControlChars(perms), ...formatDeltas(m.deltaKb), escapeControlChars(shown?.path ?? '')];
+  const [start, end] = describeRegionRange(m);
+  const change = m.parts === undefined ? m.change : `${m.change}:${m.parts.before.length}->${m.parts.after.length}`;
+  return [change, start, end, escapeControlChars(perms), ...formatDeltas(m.deltaKb), escapeControlChars(shown?.path ?? '')];
+}
+
+/**
+ * The range a region covers now (after's lowest start to highest end), else before's: a stack that grew
+ * down shows its new start. Hex strings as maps prints them.
+ */
+export function describeRegionRange(m: MappingDiff): [string, string] {
+  const side = m.parts !== undefined ? m.parts.after : m.after !== null ? [m.after] : m.before !== null ? [m.before] : [];
+  return [side[0]?.start ?? '', side.at(-1)?.end ?? ''];
 }
 
 function formatDeltas(d: MappingAmounts): string[] {

@@ -56,6 +56,20 @@ export interface SnapshotHistory {
   samples: HistorySample[];
 }
 
+/**
+ * When each part of a snapshot was read, ms since the Unix epoch. The memory numbers are one read:
+ * status (and from it metrics' VIRT/RES/SHR/SWAP, top's meanings) right before smaps_rollup and smaps.
+ */
+export interface SnapshotReadTimes {
+  /** The process-table tick that gave metrics' other fields (%CPU, fault rates, state, user). */
+  tickMs: number;
+  /** /proc/PID/status read (status, metrics.virtKb/resKb/shrKb/swapKb, metrics.memPct). */
+  statusMs: number;
+  /** smaps_rollup and smaps (or maps) read from smapsStartMs to smapsEndMs (mappings, rollup, totals). */
+  smapsStartMs: number;
+  smapsEndMs: number;
+}
+
 /** A version-1 snapshot document. */
 export interface Snapshot {
   format: typeof SNAPSHOT_FORMAT;
@@ -72,4 +86,6 @@ export interface Snapshot {
   history: SnapshotHistory;
   /** What could not be read, one "file: reason" string each, e.g. "smaps: permission denied". */
   restricted: string[];
+  /** When each part was read; absent in files written before memscope recorded it. */
+  readTimes?: SnapshotReadTimes;
 }

@@ -64,6 +64,17 @@ const PERMS = /^[r-][w-][x-][ps]$/;
 const DEV = /^[0-9a-f]+:[0-9a-f]+$/;
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 
+const READ_TIME_KEYS = ['tickMs', 'statusMs', 'smapsStartMs', 'smapsEndMs'] as const;
+
+/** readTimes, when present: four non-negative epoch-ms numbers. */
+function checkReadTimes(value: unknown): void {
+  const times = expectObject(value, 'readTimes');
+  for (const key of READ_TIME_KEYS) {
+    const t = times[key];
+    if (typeof t !== 'number' || !Number.isFinite(t) || t < 0) throw new SnapshotError(`readTimes.${key}`, `expected ms since the epoch, got ${describeValue(t)}`);
+  }
+}
+
 /**
  * Returns `value` typed as a Snapshot when it is a valid version-1 snapshot; otherwise throws
  * SnapshotError whose `path` names the first offending value ("mappings[3].smaps.Rss") and whose
@@ -81,6 +92,7 @@ export function validateSnapshot(value: unknown): Snapshot {
   checkTotals(root.totals);
   checkHistory(root.history);
   checkStringArray(root.restricted, 'restricted');
+  if (root.readTimes !== undefined) checkReadTimes(root.readTimes);
   return value as Snapshot;
 }
 

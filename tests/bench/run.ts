@@ -1,5 +1,5 @@
 // `npm run bench`: every benchmark, each printing memscope beside its peers in one run.
-// BENCH_ONLY=sampling,smaps,pagemap,pages,sim-pages,malloc,tcmalloc,lab,cache-sim,metrics,ui,heap,heap-inspect,record selects sections; BENCH_TICKS sets the heap run (10000).
+// BENCH_ONLY=sampling,smaps,snapshot,pagemap,pages,sim-pages,malloc,tcmalloc,lab,cache-sim,metrics,ui,heap,heap-inspect,record selects sections; BENCH_TICKS sets the heap run (10000).
 import { benchCacheSim } from './cache-sim.bench.js';
 import { benchHeap } from './heap.bench.js';
 import { benchHeapInspect } from './heap-inspect.bench.js';
@@ -11,7 +11,7 @@ import { benchPages } from './pages.bench.js';
 import { benchRecord } from './record.bench.js';
 import { benchSampling } from './sampling.bench.js';
 import { benchSimPages } from './sim-pages.bench.js';
-import { benchSmaps } from './smaps.bench.js';
+import { benchSmaps, benchSnapshot } from './smaps.bench.js';
 import { benchTcmallocReplay } from './tcmalloc-replay.bench.js';
 import { benchUi } from './ui.bench.js';
 
@@ -21,6 +21,7 @@ const want = (name: string) => only === undefined || only.includes(name);
 console.log(`memscope benchmarks — ${new Date().toISOString()}, node ${process.version}`);
 if (want('sampling')) await benchSampling();
 if (want('smaps')) await benchSmaps();
+if (want('snapshot')) await benchSnapshot();
 if (want('pagemap')) await benchPagemap();
 if (want('pages')) await benchPages();
 if (want('sim-pages')) benchSimPages();

@@ -1,11 +1,16 @@
 // smaps of a process with 20,000 mappings: reading vs reading + parsing (objects, or straight to
-// JSON text), and `memscope maps PID --json` as a whole process beside `pmap -X PID`.
+// JSON text), and `memscope maps PID` (text and --json) as whole processes beside `pmap -X PID`; then
+// `memscope snapshot` of 65,000 mappings: time and peak RSS (streamed; it held the whole document: 290 MB).
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ProcReader } from '../../electron/host/proc/proc-reader.js';
 import { parseSmaps } from '../../shared/proc/smaps.js';
 import { writeSmapsJson } from '../../shared/proc/smaps-json.js';
 import { buildHarness } from '../helpers/c-build.js';
 import { CLI_PATH } from '../helpers/paths.js';
-import { median, startAndWaitForLine, timeCommand, timeFn } from './measure.js';
+import { childrenCpuMs, median, startAndWaitForLine, timeCommand, timeFn } from './measure.js';
 
 /** Prints the smaps comparison. */
 export async function benchSmaps(): Promise<void> {
@@ -17,9 +22,11 @@ export async function benchSmaps(): Promise<void> {
     // busy moment of the machine hits both alike.
     (globalThis as { gc?: () => void }).gc?.();
     const cliRuns: { wallMs: number; cpuMs: number }[] = [];
+    const textRuns: { wallMs: number; cpuMs: number }[] = [];
     const pmapRuns: { wallMs: number; cpuMs: number }[] = [];
     for (let i = 0; i < 9; i++) {
       cliRuns.push(timeCommand(process.execPath, [CLI_PATH, 'maps', String(pid), '--json'], 1));
+      textRuns.push(timeCommand(process.execPath, [CLI_PATH, 'maps', String(pid)], 1));
       pmapRuns.push(timeCommand('pmap', ['-X', String(pid)], 1));
     }
     const reader = new ProcReader();
@@ -32,6 +39,7 @@ export async function benchSmaps(): Promise<void> {
     const readJson = timeFn(() => writeSmapsJson(reader.readProcFile(pid, 'smaps'), null, { overwriteInput: true }), 7);
     const jsonOnly = timeFn(() => writeSmapsJson(bytes, null), 7);
     const cli = { wallMs: median(cliRuns.map((r) => r.wallMs)), cpuMs: median(cliRuns.map((r) => r.cpuMs)) };
+    const text = { wallMs: median(textRuns.map((r) => r.wallMs)), cpuMs: median(textRuns.map((r) => r.cpuMs)) };
     const pmap = { wallMs: median(pmapRuns.map((r) => r.wallMs)), cpuMs: median(pmapRuns.map((r) => r.cpuMs)) };
     console.log(`\n## smaps with ${parseSmaps(bytes, null).length} mappings (${(size / 1e6).toFixed(1)} MB; medians)`);
     console.log(`${'what'.padEnd(46)} ${'wall ms'.padStart(9)}`);
@@ -42,6 +50,7 @@ export async function benchSmaps(): Promise<void> {
       ['read + writeSmapsJson (JSON text, no objects)', readJson],
       ['writeSmapsJson alone (bytes in memory)', jsonOnly],
       ['memscope maps PID --json (whole process)', cli],
+      ['memscope maps PID, text (whole process)', text],
       ['pmap -X PID (whole process)', pmap],
     ] as const) {
       console.log(`${name.padEnd(46)} ${r.wallMs.toFixed(1).padStart(9)}`);
@@ -49,9 +58,38 @@ export async function benchSmaps(): Promise<void> {
     console.log(
       `read+parse is ${(readParse.wallMs / readOnly.wallMs).toFixed(2)}x reading alone, read+writeSmapsJson ${(readJson.wallMs / readOnly.wallMs).toFixed(2)}x; ` +
         `memscope maps --json is ${(pmap.wallMs / cli.wallMs).toFixed(2)}x faster than pmap -X ` +
-        `(CPU ${cli.cpuMs.toFixed(0)} ms vs ${pmap.cpuMs.toFixed(0)} ms: ${(pmap.cpuMs / cli.cpuMs).toFixed(2)}x)`,
+        `(CPU ${cli.cpuMs.toFixed(0)} ms vs ${pmap.cpuMs.toFixed(0)} ms: ${(pmap.cpuMs / cli.cpuMs).toFixed(2)}x); ` +
+        `the text table ${(pmap.wallMs / text.wallMs).toFixed(2)}x (CPU ${text.cpuMs.toFixed(0)} ms: ${(pmap.cpuMs / text.cpuMs).toFixed(2)}x)`,
     );
   } finally {
     child.kill('SIGKILL');
+  }
+}
+
+/** Prints the process's peak RSS (kB) on stderr as it exits: loaded before the CLI with --import. */
+const PRINT_MAX_RSS = 'data:text/javascript,process.on("exit",()=>process.stderr.write("maxrss_kb "+process.resourceUsage().maxRSS+"\\n"))';
+
+/** `memscope snapshot` of many-maps.c with 65,000 mappings (the most a process may have, ~vm.max_map_count): wall, CPU, peak RSS. */
+export async function benchSnapshot(): Promise<void> {
+  const { child } = await startAndWaitForLine(buildHarness('many-maps.c'), ['65000']);
+  const dir = mkdtempSync(join(tmpdir(), 'memscope-bench-snapshot-'));
+  try {
+    const runs: { wallMs: number; cpuMs: number; maxRssKb: number }[] = [];
+    for (let i = 0; i < 3; i++) {
+      const cpu0 = childrenCpuMs();
+      const t = performance.now();
+      const r = spawnSync(process.execPath, ['--import', PRINT_MAX_RSS, CLI_PATH, 'snapshot', String(child.pid), '-o', join(dir, 's.json')], { encoding: 'utf8' });
+      if (r.status !== 0) throw new Error(`memscope snapshot: ${r.stderr}`);
+      runs.push({ wallMs: performance.now() - t, cpuMs: childrenCpuMs() - cpu0, maxRssKb: Number(/maxrss_kb (\d+)/.exec(r.stderr)?.[1]) });
+    }
+    const bytes = statSync(join(dir, 's.json')).size;
+    console.log(`\n## memscope snapshot of 65,000 mappings (${(bytes / 1e6).toFixed(1)} MB of JSON; medians of 3)`);
+    console.log(
+      `wall ${median(runs.map((r) => r.wallMs)).toFixed(0)} ms, CPU ${median(runs.map((r) => r.cpuMs)).toFixed(0)} ms, ` +
+        `peak RSS ${(median(runs.map((r) => r.maxRssKb)) / 1024).toFixed(0)} MB (target ≤ 100 MB; before streaming: 1.1 s, 290 MB)`,
+    );
+  } finally {
+    child.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -169,6 +169,34 @@ describe('page map and what-if', { skip: skipReason }, () => {
     assert.match((await banner.textContent()) ?? '', /step 4: process p0 has exited/);
   });
 
+  test('what if, once the parent exited: the legend counts only the live child\'s pages, the table adds up to the headline, 24-hour times, a labelled x axis', async () => {
+    // The steps so far: fork, c1 writes 100%, p0 exits, and step 4 refused (p0 writes): give step 4 to c1.
+    await page.locator('[data-testid="what-if-step-4-proc"]').selectOption('c1');
+    await page.locator('[data-testid="what-if-error"]').waitFor({ state: 'detached' });
+    await page.locator('[data-testid="what-if-last"]').click();
+    await page.locator('[data-testid="what-if-legend-c1"]').waitFor();
+    assert.equal(await page.locator('[data-testid="what-if-legend-p0"]').count(), 0, 'the exited parent has no legend');
+    const counts = await page.locator('[data-testid="what-if-legend-c1"] [data-count]').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-count'))));
+    assert.equal(
+      counts.reduce((a, b) => a + b, 0),
+      PAGES,
+      `c1's states count its ${PAGES} pages once (it was ${PAGES} + the exited parent's)`,
+    );
+    const rows = await page.locator('[data-testid^="what-if-reconcile-"]:not([data-testid="what-if-reconcile-total"])').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-delta-kb'))));
+    const totalKb = Number(await page.locator('[data-testid="what-if-reconcile-total"]').getAttribute('data-delta-kb'));
+    assert.equal(rows.reduce((a, b) => a + b, 0), totalKb, 'the rows sum to the Σ row');
+    const headline = (await page.locator('[data-testid="what-if-summary"]').textContent()) ?? '';
+    const signed = /\(([+−])([\d.]+ [KMG]iB), Σ Pss of the processes\)/.exec(headline);
+    assert.ok(signed !== null, headline);
+    const totalText = (await page.locator('[data-testid="what-if-reconcile-total"]').textContent()) ?? '';
+    assert.ok(totalText.includes(`${signed[1]}${signed[2]}: the headline`), `${totalText} vs ${headline}`);
+    const note = (await page.locator('.source-note', { hasText: 'live pagemap read at' }).textContent()) ?? '';
+    assert.match(note, /read at \d{2}:\d{2}:\d{2} /);
+    assert.doesNotMatch(note, /[AP]M/);
+    assert.match((await page.locator('[data-testid="what-if-chart"] .recharts-label').first().textContent()) ?? '', /^frame/);
+    await page.screenshot({ path: join(SHOTS, 'pages-03-what-if-exited-parent.png'), fullPage: true });
+  });
+
   test('after a real fork the page map shows the pages shared by two processes', { skip: process.getuid?.() === 0 ? false : 'mapping counts need root' }, async () => {
     const answer = await subject.command('fork');
     assert.match(answer, /^child \d+$/);
@@ -181,6 +209,6 @@ describe('page map and what-if', { skip: skipReason }, () => {
     assert.ok(box !== null);
     await page.mouse.move(box.x + 1, box.y + 1);
     assert.match((await page.locator('[data-testid="page-grid-tip"]').textContent()) ?? '', /present, shared.*mapped 2 times/);
-    await page.screenshot({ path: join(SHOTS, 'pages-03-after-fork.png'), fullPage: true });
+    await page.screenshot({ path: join(SHOTS, 'pages-04-after-fork.png'), fullPage: true });
   });
 });

@@ -4,6 +4,7 @@
 import type { MappingsCore, MappingsReport } from '../../../shared/api.js';
 import { isApiError } from '../../../shared/errors.js';
 import { groupByBackingFile } from '../../../shared/proc/group.js';
+import { computeTableWidths, formatMapsTable, formatTableFoot, formatTableHead, writeSmapsTable } from '../../../shared/proc/maps-table.js';
 import { parseMaps } from '../../../shared/proc/maps.js';
 import { parseSmaps, parseSmapsRollup } from '../../../shared/proc/smaps.js';
 import { sumSmapsAmounts } from '../../../shared/proc/smaps-fields.js';
@@ -50,6 +51,24 @@ export function readMappingsJson(reader: ProcReader, pid: number): Array<string 
   const head = JSON.stringify({ pid, exe: files.exe } satisfies Partial<MappingsCore>);
   const tail = JSON.stringify({ rollup, totals: fast.totals, vmSize, restricted } satisfies Partial<MappingsCore>);
   return [`${head.slice(0, -1)},"mappings":`, fast.json, `,${tail.slice(1)}`];
+}
+
+/**
+ * The text of `memscope maps PID` (formatMapsTable of readMappingsCore(reader, pid)) as parts to write in
+ * order, made from the smaps bytes by writeSmapsTable without a Mapping per line, as readMappingsJson makes
+ * the JSON; from objects when smaps is denied or holds bytes writeSmapsTable leaves to parseSmaps.
+ */
+export function readMappingsTable(reader: ProcReader, pid: number): Array<string | Uint8Array> {
+  const files = readMappingsFiles(reader, pid, writeSmapsTable);
+  if ('maps' in files.list) return [formatMapsTable(buildMappingsCore(pid, files, files.list.maps))];
+  const table = files.list.smaps;
+  if (table === null) return [formatMapsTable(buildMappingsCore(pid, files, parseSmaps(reader.readProcFile(pid, 'smaps'), files.exe)))];
+  const restricted = [...files.restricted];
+  judgeRollup(files, table.mappingCount, restricted);
+  const vmSize = finishVmSizeCheck(table, files.vmSizeKb);
+  const widths = computeTableWidths(table.totals);
+  // renderRows reads the smaps bytes in the reader's buffer: before any other read.
+  return [formatTableHead(pid, files.exe, widths), table.renderRows(widths), formatTableFoot(widths, table.totals, table.mappingCount, vmSize, restricted)];
 }
 
 /** The mapping list of a process: what smaps made through a reader's parser, or maps when smaps was denied. */
@@ -128,11 +147,18 @@ function buildMappingsCore(pid: number, files: MappingsFiles<unknown>, mappings:
  */
 function judgeRollup(files: MappingsFiles<unknown>, mappingCount: number, restricted: string[]): SmapsFields | null {
   if (files.rollupError === null) return files.rollup;
+  reportRollupError(files.rollupError, mappingCount, files.vmSizeKb, restricted);
+  return null;
+}
+
+/**
+ * Why smaps_rollup could not be read, pushed to `restricted`, given what smaps and status said.
+ * Throws `err` when it is ApiError 'gone' and the process exited (a kernel thread, which has no mm, did not).
+ */
+export function reportRollupError(err: unknown, mappingCount: number, vmSizeKb: number, restricted: string[]): void {
   // A kernel thread has no mm: its smaps is empty and smaps_rollup reads ESRCH although it lives.
-  const err = files.rollupError;
-  const kernelThread = mappingCount === 0 && files.vmSizeKb === 0;
+  const kernelThread = mappingCount === 0 && vmSizeKb === 0;
   if (isApiError(err) && err.code === 'gone' && !kernelThread) throw err;
   if (kernelThread) restricted.push('smaps_rollup: a kernel thread has no user address space');
   else restricted.push(`smaps_rollup: ${isApiError(err) && err.code === 'denied' ? 'permission denied' : (err as Error).message}`);
-  return null;
 }

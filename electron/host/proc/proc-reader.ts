@@ -108,6 +108,44 @@ export class ProcReader {
     return Uint8Array.prototype.slice.call(this.readProcFile(pid, file));
   }
 
+  /**
+   * Reads /proc/PID/FILE in pieces of at most chunkBytes, in order, so a 70 MB smaps is never in memory
+   * whole (memscope snapshot streams it). Each yielded view aliases one buffer of this generator: use it
+   * before asking for the next. Throws ApiError.
+   */
+  *readProcFileChunks(pid: number, file: string, chunkBytes: number): Generator<Uint8Array, void, undefined> {
+    const where = `/proc/${pid}/${file}`;
+    const chunk = Buffer.allocUnsafe(chunkBytes);
+    let fd: number;
+    try {
+      fd = openSync(this.pathOf(pid, file), 'r');
+    } catch (err) {
+      throw toApiError(err, where);
+    }
+    try {
+      // A seq_file read returns about a page whatever is asked: fill the chunk, so consumers see few large pieces.
+      for (let eof = false; !eof; ) {
+        let filled = 0;
+        while (filled < chunkBytes) {
+          let n: number;
+          try {
+            n = readSync(fd, chunk, filled, chunkBytes - filled, null);
+          } catch (err) {
+            throw toApiError(err, where);
+          }
+          if (n === 0) {
+            eof = true;
+            break;
+          }
+          filled += n;
+        }
+        if (filled > 0) yield chunk.subarray(0, filled);
+      }
+    } finally {
+      closeSync(fd);
+    }
+  }
+
   /** Opens a file to be re-read with preadKept each tick. Throws raw fs errors. */
   openKept(path: string): number {
     return openSync(path, 'r');

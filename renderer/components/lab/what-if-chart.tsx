@@ -47,14 +47,23 @@ export function WhatIfChart({ frames, procs, frame, onPick }: WhatIfChartProps) 
         width={width}
         height={240}
         data={data}
-        margin={{ top: 8, right: 12, bottom: 0, left: 4 }}
+        margin={{ top: 8, right: 12, bottom: 18, left: 4 }}
         onClick={(state) => {
           const label = (state as { activeLabel?: unknown } | null)?.activeLabel;
           if (typeof label === 'number') onPick(label);
         }}
       >
         <CartesianGrid stroke={theme.grid} strokeDasharray="3 3" />
-        <XAxis dataKey="frame" type="number" domain={[0, Math.max(1, frames.length - 1)]} allowDecimals={false} stroke={theme.text} tick={{ fill: theme.text, fontSize: 11 }} />
+        <XAxis
+          dataKey="frame"
+          type="number"
+          domain={[0, Math.max(1, frames.length - 1)]}
+          allowDecimals={false}
+          tickFormatter={(k: number) => String(k + 1)}
+          stroke={theme.text}
+          tick={{ fill: theme.text, fontSize: 11 }}
+          label={{ value: 'frame (1 = the live pages, then one per step of the scenario)', position: 'insideBottom', offset: -12, fill: theme.text, fontSize: 11 }}
+        />
         <YAxis width={70} tickFormatter={(v: number) => formatHumanKb(v)} stroke={theme.text} tick={{ fill: theme.text, fontSize: 11 }} />
         <Tooltip
           isAnimationActive={false}

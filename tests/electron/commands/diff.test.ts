@@ -1,13 +1,19 @@
 // `memscope diff` on generated snapshots: 131,060 changed mappings in text (it died with "Maximum call stack
 // size exceeded" past ~110k rows), and paths and names carrying ESC, newlines and C1 controls (a snapshot file
-// can hold anything) shown as visible escapes in text, exact in --json.
+// can hold anything) shown as visible escapes in text, exact in --json. And on a real process (region-subject.c)
+// whose anonymous region grows downward and splits between two `memscope snapshot`s: one region, grown / split.
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import type { SnapshotDiff } from '../../../shared/snapshot/diff.js';
 import type { Snapshot } from '../../../shared/snapshot/schema.js';
 import { parseSnapshotText } from '../../../shared/snapshot/parse-snapshot-text.js';
+import { buildHarness } from '../../helpers/c-build.js';
 import { runMemscope } from '../../helpers/cli.js';
 import { makeMapping, makeSnapshot } from '../../shared/snapshot/build-snapshot.js';
 
@@ -83,5 +89,107 @@ describe('diff', () => {
     const diff = JSON.parse(json.stdout) as { before: { comm: string }; mappings: { change: string; after: { path: string } | null }[] };
     assert.equal(diff.before.comm, 'x\x1b]0;pwned\x07');
     assert.equal(diff.mappings.find((m) => m.change === 'new')?.after?.path, hostile);
+  });
+});
+
+/** region-subject.c running, answering one line per command. */
+async function startRegionSubject(mib: number, reserveMib: number) {
+  const child = spawn(buildHarness('region-subject.c'), [String(mib), String(reserveMib)], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  const next = async (): Promise<string[]> => {
+    const r = await lines.next();
+    if (r.done === true) throw new Error('region-subject exited');
+    return r.value.split(' ');
+  };
+  const ready = await next();
+  assert.equal(ready[0], 'ready');
+  return {
+    pid: child.pid ?? 0,
+    start: ready[1] ?? '',
+    end: ready[2] ?? '',
+    async command(line: string): Promise<string[]> {
+      child.stdin.write(`${line}\n`);
+      const answer = await next();
+      assert.equal(answer[0], 'ok', answer.join(' '));
+      return answer;
+    },
+    async kill(): Promise<void> {
+      const exited = once(child, 'exit');
+      child.kill('SIGKILL');
+      await exited;
+    },
+  };
+}
+
+describe('diff of a live region that changes shape (region-subject.c, real snapshots)', () => {
+  let dir: string;
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'memscope-diff-live-'));
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  const snapshot = (pid: number, name: string): string => {
+    const path = join(dir, name);
+    const r = runMemscope(['snapshot', String(pid), '-o', path]);
+    assert.equal(r.code, 0, r.stderr);
+    return path;
+  };
+  const regionsAround = (d: SnapshotDiff, endHex: string) =>
+    d.mappings.filter((m) => m.change !== 'unchanged' && [...(m.parts?.after ?? [m.after]), ...(m.parts?.before ?? [m.before])].some((x) => x?.end === endHex));
+
+  test('a region grown downward (mmap below it, merged by the kernel) is one grown region with its delta, not new + gone', async () => {
+    const subject = await startRegionSubject(8, 24);
+    try {
+      const a = snapshot(subject.pid, 'grow-a.json');
+      const [, newStart, end] = await subject.command('grow 16');
+      assert.equal(end, subject.end);
+      assert.equal(BigInt(`0x${subject.start}`) - BigInt(`0x${newStart}`), 16n << 20n);
+      const b = snapshot(subject.pid, 'grow-b.json');
+      const r = runMemscope(['diff', a, b, '--json']);
+      assert.equal(r.code, 0, r.stderr);
+      const d = JSON.parse(r.stdout) as SnapshotDiff;
+      const changed = regionsAround(d, subject.end);
+      assert.equal(changed.length, 1, JSON.stringify(changed.map((m) => m.change)));
+      const region = changed[0]!;
+      assert.equal(region.change, 'grown');
+      assert.deepEqual([region.before?.start, region.before?.end], [subject.start, subject.end]);
+      assert.deepEqual([region.after?.start, region.after?.end], [newStart, subject.end]);
+      assert.equal(region.deltaKb.sizeKb, 16 * 1024);
+      assert.equal(region.deltaKb.rssKb, 16 * 1024, 'every page of the new part was touched');
+      assert.equal(d.counts.new, 0, 'nothing appeared');
+      assert.equal(d.counts.gone, 0, 'nothing went away');
+
+      const text = runMemscope(['diff', a, b]);
+      assert.equal(text.code, 0, text.stderr);
+      const row = text.stdout.split('\n').find((l) => l.startsWith('grown ') && l.includes(` ${newStart} `));
+      assert.ok(row !== undefined, text.stdout);
+      assert.match(row, new RegExp(`^grown +${newStart} +${subject.end} +rw-p +\\+16384 +\\+16384 `));
+    } finally {
+      await subject.kill();
+    }
+  });
+
+  test('a region split in three by mprotect is one split region (1->3), its sizes unchanged', async () => {
+    const subject = await startRegionSubject(8, 0);
+    try {
+      const a = snapshot(subject.pid, 'split-a.json');
+      await subject.command('protect 100');
+      const b = snapshot(subject.pid, 'split-b.json');
+      const r = runMemscope(['diff', a, b, '--json']);
+      assert.equal(r.code, 0, r.stderr);
+      const d = JSON.parse(r.stdout) as SnapshotDiff;
+      const changed = regionsAround(d, subject.end);
+      assert.equal(changed.length, 1, JSON.stringify(changed.map((m) => m.change)));
+      const region = changed[0]!;
+      assert.equal(region.change, 'split');
+      assert.deepEqual(region.parts?.after.map((m) => m.perms), ['rw-p', 'r--p', 'rw-p']);
+      assert.equal(region.parts?.before.length, 1);
+      assert.equal(region.deltaKb.sizeKb, 0);
+      assert.equal(region.deltaKb.rssKb, 0);
+      const text = runMemscope(['diff', a, b]);
+      assert.match(text.stdout, new RegExp(`^split:1->3 +${subject.start} +${subject.end} `, 'm'));
+    } finally {
+      await subject.kill();
+    }
   });
 });

@@ -1,13 +1,15 @@
 // `memscope snapshot PID -o FILE` as a user runs it: the file's mode (a replaced file keeps its own,
 // a new one is 0600) and a SIGTERM that lands while the temp file exists (no .NAME.tmp-* left behind,
-// the process dies of the signal).
+// the process dies of the signal). And the most mappings a process may have (65,000 of many-maps.c), streamed:
+// at most 100 MB of RSS (it held the whole document: 290 MB), a valid file with every mapping.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, watch, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { parseSnapshotText } from '../../../shared/snapshot/parse-snapshot-text.js';
 import { buildHarness } from '../../helpers/c-build.js';
 import { runMemscope } from '../../helpers/cli.js';
 import { CLI_PATH } from '../../helpers/paths.js';
@@ -87,5 +89,37 @@ describe('memscope snapshot -o FILE', () => {
       assert.equal(readFileSync(target, 'utf8'), 'old');
       return;
     }
+  });
+});
+
+/** The most RSS `memscope snapshot` may use, whatever the process (issue 13: it was 290 MB at 65,000 mappings). */
+const SNAPSHOT_MAX_RSS_KB = 100 * 1024;
+
+/** Prints the process's peak RSS (kB) on stderr as it exits: loaded before the CLI with --import. */
+const PRINT_MAX_RSS = `data:text/javascript,process.on("exit",()=>process.stderr.write("maxrss_kb "+process.resourceUsage().maxRSS+"\\n"))`;
+
+describe('memscope snapshot of 65,000 mappings', () => {
+  let dir: string;
+  let subject: ChildProcess;
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'memscope-snapshot-big-'));
+    ({ child: subject } = await spawnUntilReady(buildHarness('many-maps.c'), ['65000']));
+  });
+  after(() => {
+    subject.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test(`streamed: peak RSS ≤ ${SNAPSHOT_MAX_RSS_KB / 1024} MB, every mapping in a valid file`, () => {
+    const path = join(dir, 'big.json');
+    const r = spawnSync(process.execPath, ['--import', PRINT_MAX_RSS, CLI_PATH, 'snapshot', String(subject.pid), '-o', path], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    const maxRssKb = Number(/maxrss_kb (\d+)/.exec(r.stderr)?.[1]);
+    assert.ok(maxRssKb > 0, r.stderr);
+    assert.ok(maxRssKb <= SNAPSHOT_MAX_RSS_KB, `peak RSS ${maxRssKb} kB`);
+    const snapshot = parseSnapshotText(readFileSync(path, 'utf8'));
+    assert.ok(snapshot.mappings.length > 65000, String(snapshot.mappings.length));
+    assert.match(r.stderr, new RegExp(`^wrote .*big\\.json \\(${snapshot.mappings.length} mappings, ${statSync(path).size} bytes\\)$`, 'm'));
+    assert.deepEqual(tempFilesIn(dir), []);
   });
 });

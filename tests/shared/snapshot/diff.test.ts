@@ -1,7 +1,8 @@
 // diffSnapshots on a hand-made pair (expected deltas worked out in diff-pair.ts) and on random pairs (sum invariants).
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { diffSnapshots, readMappingAmounts, type MappingAmounts } from '../../../shared/snapshot/diff.js';
+import { diffSnapshots, identifyBacking, identifyMapping, readMappingAmounts, type MappingAmounts } from '../../../shared/snapshot/diff.js';
+import { hexToBigInt } from '../../../shared/units.js';
 import type { Mapping } from '../../../shared/proc/types.js';
 import { makeMapping, makeSnapshot } from './build-snapshot.js';
 import { makeAfter, makeBefore } from './diff-pair.js';
@@ -51,7 +52,7 @@ describe('diffSnapshots on a hand-made pair', () => {
   });
 
   test('counts', () => {
-    assert.deepEqual(diff.counts, { grown: 4, shrunk: 2, unchanged: 3, new: 2, gone: 3 });
+    assert.deepEqual(diff.counts, { grown: 4, shrunk: 2, unchanged: 3, new: 2, gone: 3, split: 0, merged: 0 });
   });
 
   test('groups by backing file, hand-summed, sorted by |Rss delta| then |Size delta| then name', () => {
@@ -112,6 +113,62 @@ describe('diffSnapshots rules', () => {
     assert.deepEqual(diffSnapshots(a, b).mappings.map((m) => m.change), ['gone', 'new']);
   });
 
+  test('overlap: an anonymous region grown downward is grown (issue 15: it was new + gone), a stack too', () => {
+    const a = makeSnapshot({
+      mappings: [
+        makeMapping(0x7f0001000000n, 18516, {}, { Rss: 18516 }),
+        makeMapping(0x7ffd5e000000n, 132, { path: '[stack]', kind: 'stack' }, { Rss: 12 }),
+      ],
+    });
+    const b = makeSnapshot({
+      mappings: [
+        makeMapping(0x7f0001000000n + 18516n * 1024n - 59636n * 1024n, 59636, {}, { Rss: 59636 }),
+        makeMapping(0x7ffd5dff0000n, 196, { path: '[stack]', kind: 'stack' }, { Rss: 40 }),
+      ],
+    });
+    const d = diffSnapshots(a, b);
+    assert.deepEqual(
+      d.mappings.map((m) => [m.change, m.before?.start, m.after?.start, m.deltaKb.sizeKb, m.deltaKb.rssKb]),
+      [
+        ['grown', '7f0001000000', b.mappings[0]!.start, 41120, 41120],
+        ['grown', '7ffd5e000000', '7ffd5dff0000', 64, 28],
+      ],
+    );
+  });
+
+  test('overlap: a thread arena whose rw-p part grew into its ---p reserve is one grown and one shrunk region', () => {
+    const a = makeSnapshot({
+      mappings: [makeMapping(0x7f0000000000n, 132, {}, { Rss: 132 }), makeMapping(0x7f0000021000n, 65404, { perms: '---p', kind: 'guard' })],
+    });
+    const b = makeSnapshot({
+      mappings: [makeMapping(0x7f0000000000n, 264, {}, { Rss: 264 }), makeMapping(0x7f0000042000n, 65272, { perms: '---p', kind: 'guard' })],
+    });
+    assert.deepEqual(
+      diffSnapshots(a, b).mappings.map((m) => [m.change, m.deltaKb.sizeKb]),
+      [
+        ['grown', 132],
+        ['shrunk', -132],
+      ],
+    );
+  });
+
+  test('overlap: two mappings that became one are merged, with the summed delta; file pages must line up', () => {
+    const lib = '/usr/lib/libz.so';
+    const a = makeSnapshot({ mappings: [makeMapping(0x10000n, 8, {}, { Rss: 8 }), makeMapping(0x12000n, 8, { perms: 'r--p' }, { Rss: 4 }), makeMapping(0x20000n, 8, { path: lib })] });
+    const b = makeSnapshot({ mappings: [makeMapping(0x10000n, 16, {}, { Rss: 16 }), makeMapping(0x20000n, 8, { path: lib, offset: '00001000' })] });
+    const d = diffSnapshots(a, b);
+    assert.deepEqual(
+      d.mappings.map((m) => [m.change, m.parts?.before.length ?? null, m.parts?.after.length ?? null, m.deltaKb.rssKb]),
+      [
+        ['merged', 2, 1, 4],
+        // same file at the same address but another offset: other file pages, so gone + new
+        ['gone', null, null, 0],
+        ['new', null, null, 0],
+      ],
+    );
+    assert.deepEqual(d.counts, { grown: 0, shrunk: 0, split: 0, merged: 1, new: 1, gone: 1, unchanged: 0 });
+  });
+
   test('mappings without smaps still get Size from their addresses', () => {
     const m = makeMapping(0x7f0000000000n, 12, {});
     delete m.smaps;
@@ -167,10 +224,12 @@ describe('diffSnapshots rules', () => {
       const a = makeSnapshot({ mappings: makeRandomMappings() });
       const b = makeSnapshot({ mappings: makeRandomMappings() });
       const d = diffSnapshots(a, b);
-      assert.equal(d.mappings.filter((m) => m.before !== null).length, a.mappings.length);
-      assert.equal(d.mappings.filter((m) => m.after !== null).length, b.mappings.length);
-      assert.equal(new Set(d.mappings.map((m) => m.before).filter((m) => m !== null)).size, a.mappings.length);
-      assert.equal(new Set(d.mappings.map((m) => m.after).filter((m) => m !== null)).size, b.mappings.length);
+      const befores = d.mappings.flatMap((m) => m.parts?.before ?? (m.before === null ? [] : [m.before]));
+      const afters = d.mappings.flatMap((m) => m.parts?.after ?? (m.after === null ? [] : [m.after]));
+      assert.equal(befores.length, a.mappings.length);
+      assert.equal(afters.length, b.mappings.length);
+      assert.equal(new Set(befores).size, a.mappings.length);
+      assert.equal(new Set(afters).size, b.mappings.length);
       const whole = sumAmounts(b.mappings.map(readMappingAmounts));
       const wholeBefore = sumAmounts(a.mappings.map(readMappingAmounts));
       const expected = kb(
@@ -183,11 +242,14 @@ describe('diffSnapshots rules', () => {
       assert.deepEqual(sumAmounts(d.mappings.map((m) => m.deltaKb)), expected);
       assert.deepEqual(sumAmounts(d.groups.map((g) => g.deltaKb)), expected);
       for (const m of d.mappings) {
-        if (m.before !== null && m.after !== null) {
-          // A pair is the same mapping by the documented rule.
-          if (m.after.path.startsWith('/')) assert.deepEqual([m.before.path, m.before.offset, m.before.perms], [m.after.path, m.after.offset, m.after.perms]);
-          else if (m.after.path === '[heap]') assert.equal(m.before.path, '[heap]');
-          else assert.equal(m.before.start, m.after.start);
+        if (m.parts !== undefined) {
+          assert.equal(m.change, m.parts.after.length < m.parts.before.length ? 'merged' : 'split');
+          assert.ok(m.parts.before.length + m.parts.after.length > 2);
+        } else if (m.before !== null && m.after !== null) {
+          // A pair is one region by the documented rule: overlapping with the same backing, else the same identity.
+          const overlaps = hexToBigInt(m.before.start) < hexToBigInt(m.after.end) && hexToBigInt(m.after.start) < hexToBigInt(m.before.end);
+          const sameBacking = identifyBacking(m.before, hexToBigInt(m.before.start)) === identifyBacking(m.after, hexToBigInt(m.after.start));
+          assert.ok((overlaps && sameBacking) || identifyMapping(m.before) === identifyMapping(m.after), JSON.stringify(m));
         }
       }
     }

@@ -49,7 +49,7 @@ describe('formatDiff', () => {
     assert.deepEqual(lines.slice(0, 3), [
       'before: pid 4242 (demo) at 2025-01-31T12:00:00.000Z',
       'after:  pid 4242 (demo) at 2025-01-31T12:05:00.000Z',
-      'mappings: 4 grown, 2 shrunk, 2 new, 3 gone, 3 unchanged',
+      'mappings: 4 grown, 2 shrunk, 0 split, 0 merged, 2 new, 3 gone, 3 unchanged',
     ]);
   });
 
