@@ -99,11 +99,18 @@ export interface MappingsReport extends MappingsCore {
   groups: MappingGroup[];
 }
 
-/** One process's VIRT/RES/SHR/SWAP samples, oldest first. */
+/**
+ * One process's VIRT/RES/SHR/SWAP history, oldest first: since memscope started watching it, every tick
+ * for the last 15 minutes, older ticks in buckets (a sample with `bucket`: its span, count, min and max).
+ */
 export interface ProcessHistory {
   pid: number;
   intervalMs: number;
   samples: HistorySample[];
+  /** When memscope started watching the process: the first tick held (epoch ms), null with no history. */
+  startedMs: number | null;
+  /** When the process was seen to exit (gone, or a zombie), null while it runs: an event, not a sample. */
+  exitedMs: number | null;
 }
 
 /** The host's data-cache geometry (cpu0's /sys/devices/system/cpu/cpu0/cache/index*), the cache lab's default. */

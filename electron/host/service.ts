@@ -5,6 +5,7 @@ import { hostname } from 'node:os';
 import type { ApiTransport, HostCacheGeometryInfo, MappingsReport, MemscopeApi, ProcessDetail, ProcessHistory, SourceInfo, SystemSummary, Tick } from '../../shared/api.js';
 import { ApiError } from '../../shared/errors.js';
 import { HistoryStore } from '../../shared/history/history-store.js';
+import { rawCapacityFor } from '../../shared/history/tiered-history.js';
 import type { TranslationReport } from '../../shared/mm/translate.js';
 import { parseStatus } from '../../shared/proc/status.js';
 import type { PageMap } from '../../shared/proc/page-state-map.js';
@@ -29,9 +30,12 @@ import { translateAddress as translateProcessAddress } from './proc/address-tran
 export interface ServiceOptions {
   /** Sampling interval (default 1000 ms). */
   intervalMs?: number;
-  /** Samples kept per process (default 600: ten minutes at 1 Hz); 0 keeps no history (`memscope top` shows ticks only). */
+  /**
+   * Ticks kept one by one per process before they are folded into 10 s buckets (default: 15 minutes of ticks,
+   * at most 900; shared/history/tiered-history.ts); 0 keeps no history (`memscope top` shows ticks only).
+   */
   historyCapacity?: number;
-  /** Most processes with a history (default 2048). Memory bound: processes x capacity x 40 bytes. */
+  /** Most processes with a history (default 2048). Memory bound: processes x maxTieredHistoryBytes(capacity). */
   maxHistoryProcesses?: number;
   /** /proc root, for tests. */
   procRoot?: string;
@@ -59,7 +63,7 @@ export class MemscopeService implements MemscopeApi {
     this.transport = options.transport ?? 'http';
     this.sampler = new Sampler(options.procRoot === undefined ? {} : { procRoot: options.procRoot });
     this.reader = new ProcReader(options.procRoot);
-    const historyCapacity = options.historyCapacity ?? 600;
+    const historyCapacity = options.historyCapacity ?? rawCapacityFor(this.intervalMs);
     this.history =
       historyCapacity === 0 ? null : new HistoryStore({ capacityPerProcess: historyCapacity, maxProcesses: options.maxHistoryProcesses ?? 2048 });
   }
@@ -119,8 +123,13 @@ export class MemscopeService implements MemscopeApi {
   async getHistory(pid: number): Promise<ProcessHistory> {
     assertPid(pid);
     const row = this.findRow(pid);
-    const samples = row === null ? [] : (this.history?.getHistory(pid, row.startTicks)?.toSamples() ?? []);
-    return { pid, intervalMs: this.intervalMs, samples };
+    // A process that exited is found among the tombstones: its history, exit included, outlives its row.
+    const tracked =
+      row === null
+        ? this.history?.listTracked().reduce<ReturnType<HistoryStore['getTracked']>>((best, t) => (t.pid === pid && (best === undefined || t.lastSeenTick > best.lastSeenTick) ? t : best), undefined)
+        : this.history?.getTracked(pid, row.startTicks);
+    const history = tracked?.history;
+    return { pid, intervalMs: this.intervalMs, samples: history?.toSamples() ?? [], startedMs: history?.firstMs ?? null, exitedMs: history?.exitedMs ?? null };
   }
 
   async getSystem(): Promise<SystemSummary> {
@@ -178,11 +187,16 @@ export class MemscopeService implements MemscopeApi {
   }
 }
 
-/** Appends every live row of a tick to its process's history; tombstones end theirs. */
+/** Appends every live row of a tick to its process's history; tombstones and zombies end theirs with an exit event. */
 function recordHistories(history: HistoryStore, tick: Tick): void {
   for (const row of tick.rows) {
     if (row.rowStatus === 'gone') {
-      history.markGone(row.pid, row.startTicks);
+      history.markGone(row.pid, row.startTicks, tick.tMs);
+      continue;
+    }
+    // A zombie has exited (its memory is freed, statm reads 0): an event, never a sample of zero.
+    if (row.state === 'Z') {
+      history.markExited(row.pid, row.startTicks, tick.tMs, tick.seq);
       continue;
     }
     const sample = { tMs: tick.tMs, virtKb: row.virtKb, resKb: row.resKb, shrKb: row.shrKb, swapKb: row.swapKb };
