@@ -5,6 +5,7 @@ import { hostname } from 'node:os';
 import type { ApiTransport, HostCacheGeometryInfo, MappingsReport, MemscopeApi, ProcessDetail, ProcessHistory, SourceInfo, SystemSummary, Tick } from '../../shared/api.js';
 import { ApiError } from '../../shared/errors.js';
 import { HistoryStore } from '../../shared/history/history-store.js';
+import { isExitReading } from '../../shared/history/exit-reading.js';
 import { rawCapacityFor } from '../../shared/history/tiered-history.js';
 import type { TranslationReport } from '../../shared/mm/translate.js';
 import { parseStatus } from '../../shared/proc/status.js';
@@ -194,8 +195,8 @@ function recordHistories(history: HistoryStore, tick: Tick): void {
       history.markGone(row.pid, row.startTicks, tick.tMs);
       continue;
     }
-    // A zombie has exited (its memory is freed, statm reads 0): an event, never a sample of zero.
-    if (row.state === 'Z') {
+    // An exited process (a zombie, or one whose address space do_exit has already released): an event, never a sample of zero.
+    if (isExitReading(row, history.getHistory(row.pid, row.startTicks)?.getLatest()?.virtKb)) {
       history.markExited(row.pid, row.startTicks, tick.tMs, tick.seq);
       continue;
     }

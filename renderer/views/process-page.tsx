@@ -3,6 +3,7 @@
 // keeps the last data with a "gone" banner when the process exits. Export: snapshot JSON, history CSV.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ProcessDetail } from '../../shared/api.js';
+import { isExitReading } from '../../shared/history/exit-reading.js';
 import type { ProcessRow } from '../../shared/proc/types.js';
 import { historyToCsv } from '../../shared/snapshot/csv.js';
 import { Banner, ErrorBanner } from '../components/banner.js';
@@ -34,7 +35,11 @@ export function ProcessPage({ pid }: { pid: number }) {
   if (lastRow.current !== null && lastRow.current.pid !== pid) lastRow.current = null;
   const known = lastRow.current;
   const sameProcess = tickRow !== null && (known === null || known.startTicks === tickRow.startTicks);
-  const liveRow = sameProcess && tickRow.rowStatus !== 'gone' ? tickRow : null;
+  // A zombie (or a process whose address space do_exit already released) has exited: its statm reads 0,
+  // so its row is not a reading of the process we watched.
+  const zombie = sameProcess && tickRow.state === 'Z';
+  const exited = sameProcess && isExitReading(tickRow, known?.virtKb);
+  const liveRow = sameProcess && tickRow.rowStatus !== 'gone' && !exited ? tickRow : null;
   if (liveRow !== null) lastRow.current = liveRow;
 
   useEffect(() => {
@@ -42,18 +47,18 @@ export function ProcessPage({ pid }: { pid: number }) {
     setGoneAtMs(null);
   }, [pid]);
   const onDetail = useCallback((d: ProcessDetail) => {
-    if (d.row !== null && lastRow.current === null) lastRow.current = d.row;
+    if (d.row !== null && d.row.state !== 'Z' && lastRow.current === null) lastRow.current = d.row;
   }, []);
   const { detail, error: detailError } = useProcessDetail(pid, onDetail);
 
   const mappings = useMappings(pid, autoRefresh && goneAtMs === null ? MAPPINGS_POLL_MS : null);
   const goneNow = tick !== null && liveRow === null && (lastRow.current !== null || detailError?.code === 'gone');
   const gone = goneNow || detailError?.code === 'gone' || mappings.error?.code === 'gone';
-  useEffect(() => {
-    if (gone && goneAtMs === null) setGoneAtMs(tick?.tMs ?? Date.now());
-  }, [gone, goneAtMs, tick]);
-
   const history = useProcessHistory(pid, !gone);
+  useEffect(() => {
+    if (gone && goneAtMs === null) setGoneAtMs(history.exitedMs ?? tick?.tMs ?? Date.now());
+  }, [gone, goneAtMs, tick, history.exitedMs]);
+
   const row = liveRow ?? (lastRow.current === null ? null : { ...lastRow.current, rowStatus: gone ? ('gone' as const) : lastRow.current.rowStatus });
   const command = detail !== null && detail.cmdline.length > 0 ? detail.cmdline.join(' ') : (row?.command ?? '');
   const fileBase = `memscope-${pid}`;
@@ -81,7 +86,9 @@ export function ProcessPage({ pid }: { pid: number }) {
     <>
       {gone ? (
         <Banner tone="gone" title={`Process ${pid} is gone`} testId="process-gone">
-          It exited{goneAtMs === null ? '' : ` around ${formatClock(goneAtMs)}`}. The last data read is kept below; nothing is read from /proc any more.
+          It exited{goneAtMs === null ? '' : ` at ${formatClock(goneAtMs)}`}
+          {zombie ? ' and is a zombie (its parent has not waited for it; a zombie holds no memory)' : ''}. The last data read while it ran is kept below;
+          nothing is read from /proc any more.
         </Banner>
       ) : null}
       {detailError !== null && detailError.code !== 'gone' ? <ErrorBanner error={detailError} what={`/proc/${pid}/status`} /> : null}
@@ -114,6 +121,8 @@ export function ProcessPage({ pid }: { pid: number }) {
         command,
         history: history.samples,
         historyVersion: history.version,
+        historyStartedMs: history.startedMs,
+        exitedMs: history.exitedMs,
         report: mappings.report,
         reportAtMs: mappings.atMs,
         origin: 'live',

@@ -35,6 +35,10 @@ export interface ProcessViewData {
   history: readonly HistorySample[];
   /** Changes whenever history does (it may be mutated in place). */
   historyVersion: number;
+  /** When memscope started watching the process (epoch ms), when known. */
+  historyStartedMs?: number | null;
+  /** When the process was seen to exit (epoch ms): a marker on the chart. */
+  exitedMs?: number | null;
   report: MappingsReport | null;
   /** When report was read (epoch ms). */
   reportAtMs: number | null;
@@ -61,7 +65,7 @@ export interface ProcessViewProps {
 
 function Metric({ title, kb, note }: { title: string; kb: number | null; note: string }) {
   return (
-    <div className="metric" title={note}>
+    <div className="metric" title={note} data-testid={`metric-${title}`} data-kb={kb ?? ''}>
       <div className="metric-title">{title}</div>
       <div className="metric-value">{kb === null ? '–' : formatHumanKb(kb)}</div>
       <div className="metric-exact muted">{kb === null ? '' : formatExactKb(kb)}</div>
@@ -123,6 +127,8 @@ export function ProcessView({ data, banners, actions, mappingsToolbar, mappingsP
         <MemoryChart
           samples={data.history}
           version={data.historyVersion}
+          startedMs={data.historyStartedMs ?? null}
+          exitedMs={data.exitedMs ?? null}
           title={`pid ${data.pid} · ${name}`}
           fileBase={`${fileBase}-chart`}
           sourceNote={data.origin === 'live' ? 'measured: /proc/PID/statm + status, every tick' : 'from the snapshot\'s recorded history'}
