@@ -49,10 +49,18 @@ export function ProcessPage({ pid }: { pid: number }) {
   const onDetail = useCallback((d: ProcessDetail) => {
     if (d.row !== null && d.row.state !== 'Z' && lastRow.current === null) lastRow.current = d.row;
   }, []);
-  const { detail, error: detailError } = useProcessDetail(pid, onDetail);
+  // The host is asked about pid only once a tick has listed it: a pid that does not exist gets the in-page
+  // message after two ticks without it, and no 404s in the console.
+  const listed = useRef<{ pid: number; firstSeq: number | null; seen: boolean }>({ pid, firstSeq: null, seen: false });
+  if (listed.current.pid !== pid) listed.current = { pid, firstSeq: null, seen: false };
+  if (tick !== null && listed.current.firstSeq === null) listed.current.firstSeq = tick.seq;
+  if (tickRow !== null) listed.current.seen = true;
+  const askHost = listed.current.seen;
+  const neverListed = !askHost && tick !== null && tick.seq > (listed.current.firstSeq ?? tick.seq);
+  const { detail, error: detailError } = useProcessDetail(pid, onDetail, askHost);
 
-  const mappings = useMappings(pid, autoRefresh && goneAtMs === null ? MAPPINGS_POLL_MS : null);
-  const goneNow = tick !== null && liveRow === null && (lastRow.current !== null || detailError?.code === 'gone');
+  const mappings = useMappings(pid, autoRefresh && goneAtMs === null ? MAPPINGS_POLL_MS : null, askHost);
+  const goneNow = tick !== null && liveRow === null && (lastRow.current !== null || detailError?.code === 'gone' || neverListed);
   const gone = goneNow || detailError?.code === 'gone' || mappings.error?.code === 'gone';
   const history = useProcessHistory(pid, !gone);
   useEffect(() => {
