@@ -9,6 +9,7 @@ import type { VmSizeCheck } from './proc/vmsize.js';
 import type { Mapping, ProcessRow, SmapsFields } from './proc/types.js';
 import type { CacheGeometry } from './sim/cache/geometry.js';
 import type { SnapshotDiff } from './snapshot/diff.js';
+import type { HostMemoryHistoryReply } from './history/host-memory-history.js';
 import type { Snapshot } from './snapshot/schema.js';
 
 /** One refresh of every process. */
@@ -140,6 +141,8 @@ export interface MemscopeApi {
   getHistory(pid: number): Promise<ProcessHistory>;
   /** Host memory, swap, load, OS. */
   getSystem(): Promise<SystemSummary>;
+  /** The host's used memory at every tick since memscope started (older ticks in buckets), for the summary's chart. */
+  getHostHistory(): Promise<HostMemoryHistoryReply>;
   /** A versioned snapshot of one process (format memscope-snapshot v1). */
   exportSnapshot(pid: number): Promise<Snapshot>;
   /** Validates a snapshot file's text; throws ApiError('malformed') naming what is wrong. */
@@ -194,6 +197,7 @@ const API_METHOD_TABLE: Record<ApiMethod, true> = {
   getMapping: true,
   getHistory: true,
   getSystem: true,
+  getHostHistory: true,
   exportSnapshot: true,
   openSnapshot: true,
   diffSnapshots: true,

@@ -26,6 +26,7 @@ function checkStartHex(method: ApiMethod, value: unknown): string {
 const ARG_VALIDATORS: { [M in ApiMethod]: ArgsValidator<M> } = {
   listProcesses: { count: 0, check: () => [] },
   getSystem: { count: 0, check: () => [] },
+  getHostHistory: { count: 0, check: () => [] },
   getCacheGeometry: { count: 0, check: () => [] },
   describeSource: { count: 0, check: () => [] },
   getProcess: { count: 1, check: (args) => [assertPid(args[0])] },

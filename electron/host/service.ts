@@ -6,6 +6,8 @@ import type { ApiTransport, HostCacheGeometryInfo, MappingsReport, MemscopeApi, 
 import { ApiError } from '../../shared/errors.js';
 import { HistoryStore } from '../../shared/history/history-store.js';
 import { isExitReading } from '../../shared/history/exit-reading.js';
+import { HostMemoryHistory, type HostMemoryHistoryReply } from '../../shared/history/host-memory-history.js';
+import { parseMeminfo } from '../../shared/proc/meminfo.js';
 import { rawCapacityFor } from '../../shared/history/tiered-history.js';
 import type { TranslationReport } from '../../shared/mm/translate.js';
 import { parseStatus } from '../../shared/proc/status.js';
@@ -21,7 +23,7 @@ import { readHostCacheGeometry } from './system/cache-geometry.js';
 import { readMappingsReport } from './proc/mappings-reader.js';
 import { readOneMapping } from './proc/one-mapping-reader.js';
 import { readPageMap } from './proc/page-state-map-reader.js';
-import { ProcReader } from './proc/proc-reader.js';
+import { ProcReader, readProcText } from './proc/proc-reader.js';
 import { Sampler } from './proc/sampler.js';
 import { buildSnapshot } from './snapshot-builder.js';
 import { readSystemSummary } from './system/system-info.js';
@@ -55,6 +57,8 @@ export class MemscopeService implements MemscopeApi {
   private readonly reader: ProcReader;
   /** null when the options asked for no history. */
   private readonly history: HistoryStore | null;
+  /** The host's used memory per tick; null with no history. */
+  private readonly hostHistory: HostMemoryHistory | null;
   private readonly listeners = new Set<(tick: Tick) => void>();
   private latest: Tick | null = null;
   private timer: NodeJS.Timeout | null = null;
@@ -67,6 +71,7 @@ export class MemscopeService implements MemscopeApi {
     const historyCapacity = options.historyCapacity ?? rawCapacityFor(this.intervalMs);
     this.history =
       historyCapacity === 0 ? null : new HistoryStore({ capacityPerProcess: historyCapacity, maxProcesses: options.maxHistoryProcesses ?? 2048 });
+    this.hostHistory = historyCapacity === 0 ? null : new HostMemoryHistory(historyCapacity);
   }
 
   /** Starts ticking every intervalMs (the first tick runs now). */
@@ -93,6 +98,7 @@ export class MemscopeService implements MemscopeApi {
   tickNow(): Tick {
     const tick = this.sampler.tick();
     if (this.history !== null) recordHistories(this.history, tick);
+    if (this.hostHistory !== null) recordHostMemory(this.hostHistory, tick.tMs, this.reader.procRoot);
     this.latest = tick;
     for (const listener of this.listeners) listener(tick);
     return tick;
@@ -135,6 +141,10 @@ export class MemscopeService implements MemscopeApi {
 
   async getSystem(): Promise<SystemSummary> {
     return readSystemSummary();
+  }
+
+  async getHostHistory(): Promise<HostMemoryHistoryReply> {
+    return this.hostHistory?.toReply(this.intervalMs) ?? { intervalMs: this.intervalMs, startedMs: null, points: [] };
   }
 
   async exportSnapshot(pid: number): Promise<Snapshot> {
@@ -186,6 +196,17 @@ export class MemscopeService implements MemscopeApi {
   private findRow(pid: number): ProcessRow | null {
     return this.latest?.rows.find((r) => r.pid === pid && r.rowStatus !== 'gone') ?? null;
   }
+}
+
+/** Appends the host's used memory to its history (one /proc/meminfo read, tens of µs); a failed read skips the tick. */
+function recordHostMemory(history: HostMemoryHistory, tMs: number, procRoot: string): void {
+  let text: string;
+  try {
+    text = readProcText('meminfo', procRoot);
+  } catch {
+    return;
+  }
+  history.record(tMs, parseMeminfo(text));
 }
 
 /** Appends every live row of a tick to its process's history; tombstones and zombies end theirs with an exit event. */

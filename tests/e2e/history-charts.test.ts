@@ -1,6 +1,7 @@
-// The process chart tells the truth in Chromium against `memscope serve`: history past the every-tick tier 
-// still starts at the first tick (API and chart), RES and VIRT never share a pixel row, and a process that
-// exits and stays a zombie is an "exited at" marker, never a RES of 0. Screenshots go to dist/e2e-screenshots/.
+// The process chart tells the truth in Chromium against `memscope serve`: history past the every-tick tier
+// still starts at the first tick (API and chart), RES and VIRT never share a pixel row, a process that exits
+// and stays a zombie is an "exited at" marker, never a RES of 0, and the host chart comes from the server's
+// history. Screenshots go to dist/e2e-screenshots/.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -10,6 +11,7 @@ import { createInterface } from 'node:readline';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import type { ProcessHistory, Tick } from '../../shared/api.js';
+import type { HostMemoryHistoryReply } from '../../shared/history/host-memory-history.js';
 import { launchChromium, startServe, type ServeProcess } from '../helpers/browser.js';
 import { oracleMissing } from '../helpers/oracles.js';
 import { REPO_ROOT } from '../helpers/paths.js';
@@ -150,6 +152,34 @@ describe('process history and charts in Chromium', { skip: skipReason }, () => {
       const shared = virt.filter((y) => res.includes(y));
       assert.deepEqual(shared, [], 'RES and VIRT differ (64 MiB mapped, 24 MiB touched), so no row may hold both');
       await page.screenshot({ path: join(SHOTS, 'res-and-virt-panels.png'), fullPage: true });
+    });
+  });
+
+  describe('the host memory mini-chart', () => {
+    let serve: ServeProcess;
+    before(async () => {
+      serve = await startServe(['-d', '0.1']);
+    });
+    after(async () => {
+      await serve?.stop();
+    });
+
+    test("is drawn from the server's history (it survives a reload) with a time and a kB axis", async () => {
+      await new Promise((r) => setTimeout(r, 1500)); // ticks before any page looks
+      const host = await callApi<HostMemoryHistoryReply>(serve, 'getHostHistory', []);
+      assert.ok(host.startedMs !== null && host.points.length >= 5, `the server keeps the host's memory per tick: ${host.points.length} points`);
+      for (const load of ['first load', 'reload']) {
+        if (load === 'first load') await page.goto(serve.url);
+        else await page.reload();
+        const chart = page.locator('[data-testid="system-chart"]');
+        await chart.locator('svg.recharts-surface').waitFor();
+        const firstMs = Number(await waitForAttribute(page, '[data-testid="system-chart"]', 'data-first-ms', (v) => v !== ''));
+        assert.equal(firstMs, host.startedMs, `${load}: the chart starts where the server's history starts`);
+        const axisLabels = await chart.locator('text.recharts-cartesian-axis-tick-value').allTextContents();
+        assert.ok(axisLabels.some((t) => /\d:\d\d/.test(t)), `${load}: a time axis, got ${JSON.stringify(axisLabels)}`);
+        assert.ok(axisLabels.some((t) => /[KMGT]i?B/.test(t)), `${load}: a kB axis, got ${JSON.stringify(axisLabels)}`);
+      }
+      await page.screenshot({ path: join(SHOTS, 'host-memory-chart.png') });
     });
   });
 
