@@ -1,7 +1,8 @@
 // `npm run bench`: every benchmark, each printing memscope beside its peers in one run.
-// BENCH_ONLY=sampling,smaps,pagemap,pages,sim-pages,malloc,tcmalloc,lab,cache-sim,metrics,ui,heap selects sections; BENCH_TICKS sets the heap run (10000).
+// BENCH_ONLY=sampling,smaps,pagemap,pages,sim-pages,malloc,tcmalloc,lab,cache-sim,metrics,ui,history,heap selects sections; BENCH_TICKS sets the heap run (10000).
 import { benchCacheSim } from './cache-sim.bench.js';
 import { benchHeap } from './heap.bench.js';
+import { benchHistory } from './history.bench.js';
 import { benchLab } from './lab.bench.js';
 import { benchMalloc } from './malloc-replay.bench.js';
 import { benchMetrics } from './metrics.bench.js';
@@ -28,4 +29,5 @@ if (want('lab')) await benchLab();
 if (want('cache-sim')) benchCacheSim();
 if (want('metrics')) await benchMetrics();
 if (want('ui')) await benchUi();
+if (want('history')) benchHistory();
 if (want('heap')) benchHeap(Number(process.env['BENCH_TICKS'] ?? 10000));
