@@ -1,7 +1,7 @@
 // #/process/PID, live: gathers the row (ticks), status and command line (getProcess), history
 // (getHistory + ticks) and mappings (getMappings, every 5 s while visible), all through hooks, for ProcessView, and
 // keeps the last data with a "gone" banner when the process exits. Export: snapshot JSON, history CSV.
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { ProcessDetail } from '../../shared/api.js';
 import { isExitReading } from '../../shared/history/exit-reading.js';
 import type { ProcessRow } from '../../shared/proc/types.js';
@@ -88,6 +88,25 @@ export function ProcessPage({ pid }: { pid: number }) {
 
   const onOpenMapping = useCallback((start: string) => navigate({ name: 'mapping', pid, start }), [pid]);
   const mappingHref = useCallback((start: string) => `#/process/${pid}/mapping/${start}`, [pid]);
+  // Memoized so a tick that changes nothing here leaves the mappings table (20,000 rows) alone.
+  const { loading: mappingsLoading, atMs: mappingsAtMs, refresh: refreshMappings } = mappings;
+  const mappingsToolbar = useMemo(
+    () => (
+      <>
+        <span className="muted" data-testid="mappings-read-at">
+          {mappingsLoading ? 'reading smaps…' : mappingsAtMs === null ? '' : `smaps read at ${formatClock(mappingsAtMs)}`}
+        </span>
+        <label className="check" title="re-read /proc/PID/smaps every 5 seconds while this page is visible">
+          <input type="checkbox" checked={autoRefresh} onChange={(e) => setAutoRefresh(e.target.checked)} disabled={gone} />
+          every 5 s
+        </label>
+        <button type="button" onClick={refreshMappings} disabled={mappingsLoading || gone} data-testid="refresh-mappings">
+          Refresh
+        </button>
+      </>
+    ),
+    [mappingsLoading, mappingsAtMs, refreshMappings, autoRefresh, gone],
+  );
 
   const nothingYet = row === null && detail === null && mappings.report === null;
   const banners = (
@@ -153,20 +172,7 @@ export function ProcessPage({ pid }: { pid: number }) {
           </button>
         </>
       }
-      mappingsToolbar={
-        <>
-          <span className="muted" data-testid="mappings-read-at">
-            {mappings.loading ? 'reading smaps…' : mappings.atMs === null ? '' : `smaps read at ${formatClock(mappings.atMs)}`}
-          </span>
-          <label className="check" title="re-read /proc/PID/smaps every 5 seconds while this page is visible">
-            <input type="checkbox" checked={autoRefresh} onChange={(e) => setAutoRefresh(e.target.checked)} disabled={gone} />
-            every 5 s
-          </label>
-          <button type="button" onClick={mappings.refresh} disabled={mappings.loading || gone} data-testid="refresh-mappings">
-            Refresh
-          </button>
-        </>
-      }
+      mappingsToolbar={mappingsToolbar}
       mappingsPlaceholder={
         mappings.error !== null ? (
           <span className="muted">No mappings to show.</span>
