@@ -13,6 +13,7 @@ import type { ColumnId, ProcSource } from './proc/columns.js';
 import type { CacheGeometry } from './sim/cache/geometry.js';
 import type { MallocParams } from './sim/malloc/glibc/params.js';
 import type { SnapshotDiff } from './snapshot/diff.js';
+import type { HostMemoryHistoryReply } from './history/host-memory-history.js';
 import type { Snapshot } from './snapshot/schema.js';
 
 /** One refresh of every process. */
@@ -127,11 +128,18 @@ export interface MappingsReport extends MappingsCore {
   groups: MappingGroup[];
 }
 
-/** One process's VIRT/RES/SHR/SWAP samples, oldest first. */
+/**
+ * One process's VIRT/RES/SHR/SWAP history, oldest first: since memscope started watching it, every tick
+ * for the last 15 minutes, older ticks in buckets (a sample with `bucket`: its span, count, min and max).
+ */
 export interface ProcessHistory {
   pid: number;
   intervalMs: number;
   samples: HistorySample[];
+  /** When memscope started watching the process: the first tick held (epoch ms), null with no history. */
+  startedMs: number | null;
+  /** When the process was seen to exit (gone, or a zombie), null while it runs: an event, not a sample. */
+  exitedMs: number | null;
 }
 
 /** The host's data-cache geometry (cpu0's /sys/devices/system/cpu/cpu0/cache/index*), the cache lab's default. */
@@ -161,6 +169,8 @@ export interface MemscopeApi {
   getHistory(pid: number): Promise<ProcessHistory>;
   /** Host memory, swap, load, OS. */
   getSystem(): Promise<SystemSummary>;
+  /** The host's used memory at every tick since memscope started (older ticks in buckets), for the summary's chart. */
+  getHostHistory(): Promise<HostMemoryHistoryReply>;
   /** A versioned snapshot of one process (format memscope-snapshot v1). */
   exportSnapshot(pid: number): Promise<Snapshot>;
   /** Validates a snapshot file's text; throws ApiError('malformed') naming what is wrong. */
@@ -246,6 +256,7 @@ const API_METHOD_TABLE: Record<ApiMethod, true> = {
   getMapping: true,
   getHistory: true,
   getSystem: true,
+  getHostHistory: true,
   exportSnapshot: true,
   openSnapshot: true,
   diffSnapshots: true,

@@ -61,6 +61,7 @@ function checkTableView(value: unknown): TableView {
 const ARG_VALIDATORS: { [M in ApiMethod]: ArgsValidator<M> } = {
   listProcesses: { count: 0, check: () => [] },
   getSystem: { count: 0, check: () => [] },
+  getHostHistory: { count: 0, check: () => [] },
   getCacheGeometry: { count: 0, check: () => [] },
   describeSource: { count: 0, check: () => [] },
   setTableView: { count: 2, check: (args) => [checkClientId(args[0]), checkTableView(args[1])] },

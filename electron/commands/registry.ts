@@ -35,6 +35,7 @@ const SERVE_OPTIONS = [
   INTERVAL_DETAIL(1, 0.05),
   '--metrics      also serve Prometheus /metrics, behind the same token',
   '--token-file F take the token from F (one line of printable ASCII), so it survives restarts',
+  '--history-ticks N  ticks kept one by one per process, 1 to 900 (default 15 min of ticks); older ones in 10 s buckets',
 ];
 
 const PATTERN_DETAILS = [
@@ -222,7 +223,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
     },
   },
   serve: {
-    synopsis: ['[--host 127.0.0.1] [--port N] [--open] [-d SECONDS] [--metrics] [--token-file FILE]'],
+    synopsis: ['[--host 127.0.0.1] [--port N] [--open] [-d SECONDS] [--metrics] [--token-file FILE] [--history-ticks N]'],
     summary: ['browser mode: the UI and API on http://HOST:PORT/?token=… (token required)'],
     details: SERVE_OPTIONS,
     load: async () => (await import('./serve.js')).runServe,

@@ -1,9 +1,10 @@
-// `memscope serve [--host 127.0.0.1] [--port N] [--open] [-d SECONDS] [--metrics] [--token-file FILE]`: browser mode.
+// `memscope serve [--host 127.0.0.1] [--port N] [--open] [-d SECONDS] [--metrics] [--token-file FILE] [--history-ticks N]`: browser mode.
 // Prints the URL with the API token as its first stdout line, then serves until SIGINT/SIGTERM.
 // --open hands the token to the browser through a private launch page, never on a command line.
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ApiError } from '../../shared/errors.js';
+import { MAX_RAW_SAMPLES } from '../../shared/history/tiered-history.js';
 import { isLoopbackHost } from '../../shared/loopback.js';
 import { parseIntervalMs, parsePositiveNumber } from '../../shared/validate.js';
 import { openInBrowser } from '../host/http/launch-page.js';
@@ -32,6 +33,7 @@ export async function runServe(argv: string[]): Promise<number> {
         d: { type: 'string', short: 'd' },
         metrics: { type: 'boolean' },
         'token-file': { type: 'string' },
+        'history-ticks': { type: 'string' },
       },
     }),
   );
@@ -40,10 +42,18 @@ export async function runServe(argv: string[]): Promise<number> {
   const port = values.port === undefined ? 7878 : parsePositiveNumber(values.port, '--port', { integer: true });
   if (port > 65535) throw new ApiError('bad-arg', `serve: --port ${port} is not a port (0-65535)`);
   const intervalMs = values.d === undefined ? 1000 : parseIntervalMs(values.d, 0.05);
+  const historyTicks = values['history-ticks'] === undefined ? undefined : parsePositiveNumber(values['history-ticks'], '--history-ticks', { integer: true, min: 1 });
+  if (historyTicks !== undefined && historyTicks > MAX_RAW_SAMPLES) {
+    throw new ApiError('bad-arg', `serve: --history-ticks ${historyTicks} is more than ${MAX_RAW_SAMPLES} (older ticks are kept in 10 s buckets)`);
+  }
 
   const token = values['token-file'] === undefined ? undefined : readTokenFile(values['token-file']);
   // The page's clients add the columns they show (setTableView); /metrics needs every column.
-  const service = new MemscopeService({ intervalMs, ...(values.metrics === true ? {} : { baseColumns: DEFAULT_COLUMNS }) });
+  const service = new MemscopeService({
+    intervalMs,
+    ...(values.metrics === true ? {} : { baseColumns: DEFAULT_COLUMNS }),
+    ...(historyTicks === undefined ? {} : { historyCapacity: historyTicks }),
+  });
   service.start();
   const metrics = values.metrics === true ? new MetricsCollector(service) : undefined;
   metrics?.start();

@@ -7,6 +7,10 @@ import type { ApiTransport, HeapReadOptions, HeapView, HostCacheGeometryInfo, Ma
 import { ApiError } from '../../shared/errors.js';
 import { paramsFromMallocPar } from '../../shared/heap/to-model.js';
 import { HistoryStore } from '../../shared/history/history-store.js';
+import { isExitReading } from '../../shared/history/exit-reading.js';
+import { HostMemoryHistory, type HostMemoryHistoryReply } from '../../shared/history/host-memory-history.js';
+import { parseMeminfo } from '../../shared/proc/meminfo.js';
+import { rawCapacityFor } from '../../shared/history/tiered-history.js';
 import type { TranslationReport } from '../../shared/mm/translate.js';
 import { parseStatus, parseStatusMemory } from '../../shared/proc/status.js';
 import type { PageMap } from '../../shared/proc/page-state-map.js';
@@ -22,7 +26,7 @@ import { readLiveHeap } from './proc/heap-reader.js';
 import { readMappingsReport } from './proc/mappings-reader.js';
 import { readOneMapping } from './proc/one-mapping-reader.js';
 import { readPageMap } from './proc/page-state-map-reader.js';
-import { ProcReader } from './proc/proc-reader.js';
+import { ProcReader, readProcText } from './proc/proc-reader.js';
 import { Sampler } from './proc/sampler.js';
 import { TableViews } from './table-views.js';
 import { UserNames } from './system/users.js';
@@ -35,9 +39,12 @@ import { translateAddress as translateProcessAddress } from './proc/address-tran
 export interface ServiceOptions {
   /** Sampling interval (default 1000 ms). */
   intervalMs?: number;
-  /** Samples kept per process (default 600: ten minutes at 1 Hz); 0 keeps no history (`memscope top` shows ticks only). */
+  /**
+   * Ticks kept one by one per process before they are folded into 10 s buckets (default: 15 minutes of ticks,
+   * at most 900; shared/history/tiered-history.ts); 0 keeps no history (`memscope top` shows ticks only).
+   */
   historyCapacity?: number;
-  /** Most processes with a history (default 2048). Memory bound: processes x capacity x 40 bytes. */
+  /** Most processes with a history (default 2048). Memory bound: processes x maxTieredHistoryBytes(capacity). */
   maxHistoryProcesses?: number;
   /** /proc root, for tests. */
   procRoot?: string;
@@ -64,6 +71,8 @@ export class MemscopeService implements MemscopeApi {
   private readonly reader: ProcReader;
   /** null when the options asked for no history. */
   private readonly history: HistoryStore | null;
+  /** The host's used memory per tick; null with no history. */
+  private readonly hostHistory: HostMemoryHistory | null;
   private readonly listeners = new Set<(tick: Tick) => void>();
   private latest: Tick | null = null;
   private timer: NodeJS.Timeout | null = null;
@@ -74,9 +83,10 @@ export class MemscopeService implements MemscopeApi {
     this.views = new TableViews(options.baseColumns);
     this.sampler = new Sampler({ columns: this.views.listColumns(), ...(options.procRoot === undefined ? {} : { procRoot: options.procRoot }) });
     this.reader = new ProcReader(options.procRoot);
-    const historyCapacity = options.historyCapacity ?? 600;
+    const historyCapacity = options.historyCapacity ?? rawCapacityFor(this.intervalMs);
     this.history =
       historyCapacity === 0 ? null : new HistoryStore({ capacityPerProcess: historyCapacity, maxProcesses: options.maxHistoryProcesses ?? 2048 });
+    this.hostHistory = historyCapacity === 0 ? null : new HostMemoryHistory(historyCapacity);
   }
 
   /** Starts ticking every intervalMs (the first tick runs now). */
@@ -104,6 +114,7 @@ export class MemscopeService implements MemscopeApi {
     if (this.views.expire(Date.now())) this.applyViews();
     const tick = this.sampler.tick();
     if (this.history !== null) recordHistories(this.history, tick);
+    if (this.hostHistory !== null) recordHostMemory(this.hostHistory, tick.tMs, this.reader.procRoot);
     this.latest = tick;
     for (const listener of this.listeners) listener(tick);
     return tick;
@@ -135,12 +146,21 @@ export class MemscopeService implements MemscopeApi {
   async getHistory(pid: number): Promise<ProcessHistory> {
     assertPid(pid);
     const row = this.findRow(pid);
-    const samples = row === null ? [] : (this.history?.getHistory(pid, row.startTicks)?.toSamples() ?? []);
-    return { pid, intervalMs: this.intervalMs, samples };
+    // A process that exited is found among the tombstones: its history, exit included, outlives its row.
+    const tracked =
+      row === null
+        ? this.history?.listTracked().reduce<ReturnType<HistoryStore['getTracked']>>((best, t) => (t.pid === pid && (best === undefined || t.lastSeenTick > best.lastSeenTick) ? t : best), undefined)
+        : this.history?.getTracked(pid, row.startTicks);
+    const history = tracked?.history;
+    return { pid, intervalMs: this.intervalMs, samples: history?.toSamples() ?? [], startedMs: history?.firstMs ?? null, exitedMs: history?.exitedMs ?? null };
   }
 
   async getSystem(): Promise<SystemSummary> {
     return readSystemSummary();
+  }
+
+  async getHostHistory(): Promise<HostMemoryHistoryReply> {
+    return this.hostHistory?.toReply(this.intervalMs) ?? { intervalMs: this.intervalMs, startedMs: null, points: [] };
   }
 
   async exportSnapshot(pid: number): Promise<Snapshot> {
@@ -227,11 +247,27 @@ export class MemscopeService implements MemscopeApi {
   }
 }
 
-/** Appends every live row of a tick to its process's history; tombstones end theirs. */
+/** Appends the host's used memory to its history (one /proc/meminfo read, tens of µs); a failed read skips the tick. */
+function recordHostMemory(history: HostMemoryHistory, tMs: number, procRoot: string): void {
+  let text: string;
+  try {
+    text = readProcText('meminfo', procRoot);
+  } catch {
+    return;
+  }
+  history.record(tMs, parseMeminfo(text));
+}
+
+/** Appends every live row of a tick to its process's history; tombstones and zombies end theirs with an exit event. */
 function recordHistories(history: HistoryStore, tick: Tick): void {
   for (const row of tick.rows) {
     if (row.rowStatus === 'gone') {
-      history.markGone(row.pid, row.startTicks);
+      history.markGone(row.pid, row.startTicks, tick.tMs);
+      continue;
+    }
+    // An exited process (a zombie, or one whose address space do_exit has already released): an event, never a sample of zero.
+    if (isExitReading(row, history.getHistory(row.pid, row.startTicks)?.getLatest()?.virtKb)) {
+      history.markExited(row.pid, row.startTicks, tick.tMs, tick.seq);
       continue;
     }
     const sample = { tMs: tick.tMs, virtKb: row.virtKb, resKb: row.resKb, shrKb: row.shrKb, swapKb: row.swapKb };

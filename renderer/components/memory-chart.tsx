@@ -1,13 +1,14 @@
-// A process's RES, VIRT, SHR and SWAP over time (top's columns, shared/history/sample.ts): a time
-// window, tooltips with exact kB, LTTB down-sampling to about one point per pixel, PNG export.
+// A process's RES, SHR and SWAP over time on one axis, VIRT in its own panel above (VIRT is often 1000× RES: two
+// axes would draw unequal values at one height); top's columns, shared/history/sample.ts. A time window, tooltips
+// with exact kB, min–max bands where a point stands for several ticks, the exit as a marker, PNG export.
 import { useMemo, useRef, useState } from 'react';
-import { CartesianGrid, Line, LineChart, Tooltip, XAxis, YAxis, type TooltipContentProps } from 'recharts';
+import { Area, CartesianGrid, ComposedChart, Line, ReferenceLine, Tooltip, XAxis, YAxis, type TooltipContentProps } from 'recharts';
 import type { HistorySample } from '../../shared/history/sample.js';
-import { downsampleLttb } from '../../shared/history/lttb.js';
 import { formatClock, formatDateTime, formatExactKb, formatHumanKb, niceKbTicks, niceTimeTicks } from '../format.js';
 import { useElementWidth } from '../hooks/use-element-width.js';
 import { useChartTheme, type ChartTheme } from '../hooks/use-prefers-dark.js';
 import { findChartSvg, saveSvgAsPng } from '../export/chart-png.js';
+import { BAND_OF, buildChartPoints, findFirstAtOrAfter, type ChartPoint } from './memory-chart-data.js';
 
 type SeriesKey = 'resKb' | 'virtKb' | 'shrKb' | 'swapKb';
 
@@ -16,16 +17,24 @@ interface SeriesSpec {
   title: string;
   description: string;
   color: (t: ChartTheme) => string;
-  /** VIRT is usually 10-1000× RES: it gets its own axis on the right. */
-  axis: 'left' | 'right';
 }
 
 const SERIES: readonly SeriesSpec[] = [
-  { key: 'resKb', title: 'RES', description: 'VmRSS: resident in RAM', color: (t) => t.res, axis: 'left' },
-  { key: 'shrKb', title: 'SHR', description: 'RssFile + RssShmem: resident and shareable', color: (t) => t.shr, axis: 'left' },
-  { key: 'swapKb', title: 'SWAP', description: 'VmSwap: swapped out', color: (t) => t.swap, axis: 'left' },
-  { key: 'virtKb', title: 'VIRT', description: 'VmSize: all mappings (right axis)', color: (t) => t.virt, axis: 'right' },
+  { key: 'resKb', title: 'RES', description: 'VmRSS: resident in RAM', color: (t) => t.res },
+  { key: 'shrKb', title: 'SHR', description: 'RssFile + RssShmem: resident and shareable', color: (t) => t.shr },
+  { key: 'swapKb', title: 'SWAP', description: 'VmSwap: swapped out', color: (t) => t.swap },
+  { key: 'virtKb', title: 'VIRT', description: 'VmSize: all mappings (its own panel, above)', color: (t) => t.virt },
 ];
+
+/** RES, SHR and SWAP share the main panel's axis. */
+const MAIN_SERIES = SERIES.filter((s) => s.key !== 'virtKb');
+const VIRT_SERIES = SERIES.filter((s) => s.key === 'virtKb');
+
+/** Width of the y axis in both panels, so their x axes line up. */
+const Y_AXIS_WIDTH_PX = 64;
+const MARGIN = { top: 8, right: 16, bottom: 4, left: 8 };
+/** Height of the VIRT panel. */
+const VIRT_PANEL_HEIGHT_PX = 84;
 
 /** A selectable time window; null = all samples held. */
 export interface TimeWindow {
@@ -39,6 +48,7 @@ export const TIME_WINDOWS: readonly TimeWindow[] = [
   { label: '5 min', ms: 300_000 },
   { label: '15 min', ms: 900_000 },
   { label: '1 h', ms: 3_600_000 },
+  { label: '24 h', ms: 86_400_000 },
   { label: 'all', ms: null },
 ];
 
@@ -54,69 +64,64 @@ export interface MemoryChartProps {
   heightPx?: number;
   /** "measured from /proc/PID/statm + status at each tick" or "from snapshot …". */
   sourceNote: string;
-}
-
-/** Index of the first sample with tMs >= t (samples sorted by tMs). */
-function lowerBound(samples: readonly HistorySample[], t: number): number {
-  let lo = 0;
-  let hi = samples.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((samples[mid] as HistorySample).tMs < t) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-/**
- * Down-samples samples[from..] with LTTB per series and keeps the union of the chosen instants, so no
- * series loses its spikes. Typed arrays and no slicing: a day of 1 s samples takes a few ms.
- */
-function downsample(samples: readonly HistorySample[], from: number, widthPx: number): HistorySample[] {
-  const n = samples.length - from;
-  if (n <= widthPx) return samples.slice(from);
-  const xs = new Float64Array(n);
-  const ys = new Float64Array(n);
-  for (let i = 0; i < n; i++) xs[i] = (samples[from + i] as HistorySample).tMs;
-  const keep = new Uint8Array(n);
-  const perSeries = Math.max(3, Math.floor(widthPx / 3));
-  for (const spec of SERIES) {
-    for (let i = 0; i < n; i++) ys[i] = (samples[from + i] as HistorySample)[spec.key];
-    for (const i of downsampleLttb(xs, ys, perSeries)) keep[i] = 1;
-  }
-  const out: HistorySample[] = [];
-  for (let i = 0; i < n; i++) if (keep[i] === 1) out.push(samples[from + i] as HistorySample);
-  return out;
+  /** When memscope started watching the process (epoch ms); the first sample's time when absent. */
+  startedMs?: number | null;
+  /** When the process exited (epoch ms): drawn as a marker, never as a sample. */
+  exitedMs?: number | null;
 }
 
 function ChartTooltip(props: TooltipContentProps<number, string> & { theme: ChartTheme }) {
   const { active, payload, label, theme } = props;
   if (active !== true || payload.length === 0) return null;
-  const sample = payload[0]?.payload as HistorySample | undefined;
-  if (sample === undefined) return null;
+  const point = payload[0]?.payload as ChartPoint | undefined;
+  if (point === undefined) return null;
+  const spans = point.sampleCount !== 1;
   return (
     <div className="chart-tooltip" style={{ background: theme.background, borderColor: theme.grid, color: theme.text }}>
       <div className="chart-tooltip-time">{formatDateTime(Number(label))}</div>
+      {spans ? (
+        <div className="muted">
+          {point.sampleCount === 0
+            ? 'start of a bucket of ticks: values of its last tick, band = min–max'
+            : `${point.sampleCount} ticks ${formatClock(point.fromMs)}–${formatClock(point.tMs)}: last value, band = min–max`}
+        </div>
+      ) : null}
       <table>
         <tbody>
-          {SERIES.map((s) => (
-            <tr key={s.key}>
-              <td>
-                <i className="dot" style={{ background: s.color(theme) }} />
-                {s.title}
-              </td>
-              <td className="num">{formatExactKb(sample[s.key])}</td>
-              <td className="num muted">{formatHumanKb(sample[s.key])}</td>
-            </tr>
-          ))}
+          {SERIES.map((s) => {
+            const band = point[BAND_OF[s.key]];
+            return (
+              <tr key={s.key}>
+                <td>
+                  <i className="dot" style={{ background: s.color(theme) }} />
+                  {s.title}
+                </td>
+                <td className="num">{formatExactKb(point[s.key])}</td>
+                <td className="num muted">{formatHumanKb(point[s.key])}</td>
+                {spans ? <td className="num muted">{band[0] === band[1] ? '' : `${formatHumanKb(band[0])}–${formatHumanKb(band[1])}`}</td> : null}
+              </tr>
+            );
+          })}
         </tbody>
       </table>
     </div>
   );
 }
 
-/** The RES/VIRT/SHR/SWAP chart (data-testid="res-virt-chart"). */
-export function MemoryChart({ samples, title, fileBase, heightPx = 260, sourceNote }: MemoryChartProps) {
+/** Largest band top among the visible series of a panel. */
+function findMaxKb(data: readonly ChartPoint[], series: readonly SeriesSpec[], hidden: ReadonlySet<SeriesKey>): number {
+  let max = 0;
+  for (const d of data) for (const spec of series) if (!hidden.has(spec.key) && d[BAND_OF[spec.key]][1] > max) max = d[BAND_OF[spec.key]][1];
+  return max;
+}
+
+/** The time of a sample's first tick (a bucket's start). */
+function firstTickMs(sample: HistorySample | undefined): number | undefined {
+  return sample === undefined ? undefined : (sample.bucket?.fromMs ?? sample.tMs);
+}
+
+/** The RES/SHR/SWAP chart with its VIRT panel (data-testid="res-virt-chart"). */
+export function MemoryChart({ samples, title, fileBase, heightPx = 260, sourceNote, startedMs = null, exitedMs = null }: MemoryChartProps) {
   const boxRef = useRef<HTMLDivElement>(null);
   const width = useElementWidth(boxRef, 800);
   const theme = useChartTheme();
@@ -125,9 +130,9 @@ export function MemoryChart({ samples, title, fileBase, heightPx = 260, sourceNo
   const [pngError, setPngError] = useState<string | null>(null);
 
   const last = samples[samples.length - 1];
-  const endNowMs = last?.tMs ?? Date.now();
-  const firstMs = samples[0]?.tMs ?? endNowMs;
-  const plotWidth = Math.max(50, width - 140);
+  const endNowMs = Math.max(last?.tMs ?? Date.now(), exitedMs ?? 0);
+  const firstMs = startedMs ?? firstTickMs(samples[0]) ?? endNowMs;
+  const plotWidth = Math.max(50, width - Y_AXIS_WIDTH_PX - MARGIN.left - MARGIN.right);
   // Redraw only when the newest sample has moved the lines by about two pixels: a 1-minute window
   // redraws every tick, a day-long one about once a minute (the legend's values still update every tick).
   const spanMs = windowMs === null ? endNowMs - firstMs : Math.min(windowMs, endNowMs - firstMs);
@@ -136,83 +141,112 @@ export function MemoryChart({ samples, title, fileBase, heightPx = 260, sourceNo
   const redrawKey = Math.floor(endNowMs / msPerTwoPx);
   const view = useMemo(() => {
     const endMs = endNowMs;
-    // A window longer than the history held starts at the first sample, so the lines fill the chart.
+    // A window longer than the history held starts at the first tick, so the lines fill the chart (and a note says so).
     const startMs = windowMs === null ? firstMs : Math.max(firstMs, endMs - windowMs);
-    const data = downsample(samples, lowerBound(samples, startMs), plotWidth);
+    const data = buildChartPoints(samples, findFirstAtOrAfter(samples, startMs), plotWidth);
     return { startMs, endMs, data };
     // samples is mutated in place by the history hook: redrawKey (which follows its newest sample) says when to redraw.
   }, [samples, redrawKey, windowMs, firstMs, plotWidth]);
   const { startMs, endMs, data } = view;
-  const leftTicks = useMemo(() => {
-    let max = 0;
-    for (const d of data) for (const spec of SERIES) if (spec.axis === 'left' && !hidden.has(spec.key) && d[spec.key] > max) max = d[spec.key];
-    return niceKbTicks(max);
-  }, [data, hidden]);
-  const rightTicks = useMemo(() => niceKbTicks(data.reduce((m, d) => Math.max(m, d.virtKb), 0)), [data]);
+  const mainTicks = useMemo(() => niceKbTicks(findMaxKb(data, MAIN_SERIES, hidden)), [data, hidden]);
+  const virtTicks = useMemo(() => niceKbTicks(findMaxKb(data, VIRT_SERIES, hidden), 3), [data, hidden]);
   const timeTicks = useMemo(() => niceTimeTicks(startMs, endMs, Math.max(2, Math.floor(plotWidth / 90))), [startMs, endMs, plotWidth]);
   const showClockSeconds = timeTicks.length < 2 || (timeTicks[1] as number) - (timeTicks[0] as number) < 60_000;
+  const windowLongerThanHeld = windowMs !== null && endMs - windowMs < firstMs;
+  const hasBands = data.some((d) => d.sampleCount !== 1);
 
-  // The chart element is memoized: React skips it entirely on ticks that do not redraw.
-  const chart = useMemo(
-    () => (
-      <LineChart width={width} height={heightPx} data={data} margin={{ top: 8, right: 8, bottom: 4, left: 8 }}>
-        <CartesianGrid stroke={theme.grid} strokeDasharray="3 3" />
-        <XAxis
-          dataKey="tMs"
-          type="number"
-          scale="time"
-          domain={[startMs, endMs]}
-          allowDataOverflow
-          ticks={timeTicks}
-          interval={0}
-          tickFormatter={(t: number) => (showClockSeconds ? formatClock(t) : formatClock(t).slice(0, 5))}
-          stroke={theme.text}
-          tick={{ fill: theme.text, fontSize: 11 }}
-        />
-        <YAxis
-          yAxisId="left"
-          width={64}
-          ticks={leftTicks}
-          domain={[0, leftTicks[leftTicks.length - 1] ?? 'auto']}
-          tickFormatter={(v: number) => formatHumanKb(v)}
-          stroke={theme.text}
-          tick={{ fill: theme.text, fontSize: 11 }}
-        />
-        <YAxis
-          yAxisId="right"
-          orientation="right"
-          width={64}
-          ticks={rightTicks}
-          domain={[0, rightTicks[rightTicks.length - 1] ?? 'auto']}
-          tickFormatter={(v: number) => formatHumanKb(v)}
-          stroke={theme.virt}
-          tick={{ fill: theme.virt, fontSize: 11 }}
-          hide={hidden.has('virtKb')}
-        />
-        <Tooltip content={(p) => <ChartTooltip {...(p as TooltipContentProps<number, string>)} theme={theme} />} isAnimationActive={false} />
-        {SERIES.map((s) => (
-          <Line
-            key={s.key}
-            yAxisId={s.axis}
-            type="linear"
-            dataKey={s.key}
-            name={s.title}
-            stroke={s.color(theme)}
-            strokeWidth={s.key === 'resKb' ? 2 : 1.5}
-            dot={false}
-            hide={hidden.has(s.key)}
-            isAnimationActive={false}
-          />
-        ))}
-      </LineChart>
-    ),
-    [width, heightPx, data, theme, startMs, endMs, timeTicks, showClockSeconds, leftTicks, rightTicks, hidden],
-  );
+  // The chart elements are memoized: React skips them entirely on ticks that do not redraw.
+  const charts = useMemo(() => {
+    const xAxis = (hide: boolean) => (
+      <XAxis
+        dataKey="tMs"
+        type="number"
+        scale="time"
+        domain={[startMs, endMs]}
+        allowDataOverflow
+        ticks={timeTicks}
+        interval={0}
+        tickFormatter={(t: number) => (showClockSeconds ? formatClock(t) : formatClock(t).slice(0, 5))}
+        stroke={theme.text}
+        tick={{ fill: theme.text, fontSize: 11 }}
+        hide={hide}
+      />
+    );
+    const yAxis = (ticks: number[], color: string) => (
+      <YAxis
+        width={Y_AXIS_WIDTH_PX}
+        ticks={ticks}
+        domain={[0, ticks[ticks.length - 1] ?? 'auto']}
+        allowDataOverflow
+        tickFormatter={(v: number) => formatHumanKb(v)}
+        stroke={color}
+        tick={{ fill: color, fontSize: 11 }}
+      />
+    );
+    const tooltip = <Tooltip content={(p) => <ChartTooltip {...(p as TooltipContentProps<number, string>)} theme={theme} />} isAnimationActive={false} />;
+    const exitMarker =
+      exitedMs === null ? null : (
+        <ReferenceLine x={exitedMs} stroke={theme.swap} strokeDasharray="4 2" label={{ value: `exited at ${formatClock(exitedMs)}`, position: 'insideTopRight', fill: theme.swap, fontSize: 11 }} />
+      );
+    const layers = (series: readonly SeriesSpec[]) =>
+      series.flatMap((s) => [
+        <Area
+          key={`${s.key}-band`}
+          type="linear"
+          dataKey={BAND_OF[s.key]}
+          stroke="none"
+          fill={s.color(theme)}
+          fillOpacity={0.2}
+          hide={hidden.has(s.key)}
+          isAnimationActive={false}
+          activeDot={false}
+          legendType="none"
+          tooltipType="none"
+        />,
+        <Line
+          key={s.key}
+          type="linear"
+          dataKey={s.key}
+          name={s.title}
+          stroke={s.color(theme)}
+          strokeWidth={s.key === 'resKb' ? 2 : 1.5}
+          dot={false}
+          hide={hidden.has(s.key)}
+          isAnimationActive={false}
+        />,
+      ]);
+    return (
+      <>
+        {hidden.has('virtKb') ? null : (
+          <div className="virt-panel" data-testid="virt-chart">
+            <ComposedChart width={width} height={VIRT_PANEL_HEIGHT_PX} data={data} margin={MARGIN}>
+              <CartesianGrid stroke={theme.grid} strokeDasharray="3 3" />
+              {xAxis(true)}
+              {yAxis(virtTicks, theme.virt)}
+              {tooltip}
+              {exitMarker}
+              {layers(VIRT_SERIES)}
+            </ComposedChart>
+          </div>
+        )}
+        <div className="main-panel" data-testid="res-chart">
+          <ComposedChart width={width} height={heightPx} data={data} margin={MARGIN}>
+            <CartesianGrid stroke={theme.grid} strokeDasharray="3 3" />
+            {xAxis(false)}
+            {yAxis(mainTicks, theme.text)}
+            {tooltip}
+            {exitMarker}
+            {layers(MAIN_SERIES)}
+          </ComposedChart>
+        </div>
+      </>
+    );
+  }, [width, heightPx, data, theme, startMs, endMs, timeTicks, showClockSeconds, mainTicks, virtTicks, hidden, exitedMs]);
 
   const exportPng = () => {
-    const svg = findChartSvg(boxRef.current);
+    const svg = findChartSvg(boxRef.current?.querySelector<HTMLElement>('.main-panel') ?? boxRef.current);
     if (svg === null) return;
-    const legend = SERIES.filter((s) => !hidden.has(s.key)).map((s) => ({ label: s.title, color: s.color(theme) }));
+    const legend = MAIN_SERIES.filter((s) => !hidden.has(s.key)).map((s) => ({ label: s.title, color: s.color(theme) }));
     saveSvgAsPng(svg, `${fileBase}.png`, { title, legend, background: theme.background, textColor: theme.text }).then(
       () => setPngError(null),
       (err: unknown) => setPngError(err instanceof Error ? err.message : String(err)),
@@ -220,7 +254,14 @@ export function MemoryChart({ samples, title, fileBase, heightPx = 260, sourceNo
   };
 
   return (
-    <div className="memory-chart" data-testid="res-virt-chart" data-sample-count={samples.length} data-point-count={data.length}>
+    <div
+      className="memory-chart"
+      data-testid="res-virt-chart"
+      data-sample-count={samples.length}
+      data-point-count={data.length}
+      data-first-ms={data[0]?.tMs ?? ''}
+      data-started-ms={firstMs}
+    >
       <div className="chart-toolbar">
         <div className="legend">
           {SERIES.map((s) => (
@@ -228,6 +269,8 @@ export function MemoryChart({ samples, title, fileBase, heightPx = 260, sourceNo
               type="button"
               key={s.key}
               className={`legend-item${hidden.has(s.key) ? ' off' : ''}`}
+              data-testid={`legend-${s.key}`}
+              data-kb={last?.[s.key] ?? ''}
               title={`${s.description} (click to hide/show)`}
               onClick={() => {
                 const next = new Set(hidden);
@@ -254,17 +297,24 @@ export function MemoryChart({ samples, title, fileBase, heightPx = 260, sourceNo
           PNG
         </button>
       </div>
+      {windowLongerThanHeld && samples.length > 0 ? (
+        <div className="chart-note muted" data-testid="history-starts">
+          history starts at {formatDateTime(firstMs)}: memscope started watching this process then
+        </div>
+      ) : null}
       <div ref={boxRef} className="chart-box">
         {data.length < 2 ? (
           <div className="chart-empty" style={{ height: heightPx }}>
             {samples.length === 0 ? 'no samples yet: the chart fills at every tick' : 'collecting samples…'}
           </div>
         ) : (
-          chart
+          charts
         )}
       </div>
       <div className="source-note">
-        {sourceNote} · {samples.length} samples held, {data.length} drawn
+        {sourceNote} · {samples.length} points held, {data.length} drawn
+        {hasBands ? ' · shaded bands: min–max of the ticks a point stands for (older than 15 min: 10 s buckets)' : ''}
+        {exitedMs === null ? '' : ` · exited at ${formatClock(exitedMs)}`}
         {pngError === null ? '' : ` · PNG export failed: ${pngError}`}
       </div>
     </div>

@@ -34,9 +34,12 @@ export function findCachedMapping(pid: number, startHex: string): { value: Mappi
   return cached === undefined || mapping === undefined ? null : { value: mapping, atMs: cached.atMs };
 }
 
-/** Reads pid's mappings now and, when pollMs is set, again every pollMs while the page is visible and the process is not gone. */
-export function useMappings(pid: number, pollMs: number | null): MappingsState {
-  const { value, atMs, error, loading, refresh } = usePolled(String(pid), () => getBridge().getMappings(pid), {
+/**
+ * Reads pid's mappings now and, when pollMs is set, again every pollMs while the page is visible and the process is not gone.
+ * `enabled` false asks nothing (a pid no tick has listed yet).
+ */
+export function useMappings(pid: number, pollMs: number | null, enabled = true): MappingsState {
+  const { value, atMs, error, loading, refresh } = usePolled(enabled ? String(pid) : null, () => getBridge().getMappings(pid), {
     pollMs,
     initial: cache.get(pid) ?? null,
     onValue: (report, t) => remember(pid, report, t),

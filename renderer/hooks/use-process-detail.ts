@@ -10,8 +10,11 @@ export interface ProcessDetailState {
   error: UiError | null;
 }
 
-/** Reads pid's detail when pid changes; `onDetail` gets the answer (e.g. to remember its row). */
-export function useProcessDetail(pid: number, onDetail?: (detail: ProcessDetail) => void): ProcessDetailState {
-  const { value, error } = usePolled(String(pid), () => getBridge().getProcess(pid), { pollMs: null, onValue: onDetail });
+/**
+ * Reads pid's detail when pid changes; `onDetail` gets the answer (e.g. to remember its row). `enabled` false
+ * asks nothing (a pid no tick has listed: asking would only log a 404 in the console).
+ */
+export function useProcessDetail(pid: number, onDetail?: (detail: ProcessDetail) => void, enabled = true): ProcessDetailState {
+  const { value, error } = usePolled(enabled ? String(pid) : null, () => getBridge().getProcess(pid), { pollMs: null, onValue: onDetail });
   return { detail: value, error };
 }

@@ -1,18 +1,26 @@
-// A process's VIRT/RES/SHR/SWAP history: what the host holds (getHistory), then every tick's row
-// appended while the view is open. Kept per pid for a day of 1 s samples so "all" means all we saw.
+// A process's VIRT/RES/SHR/SWAP history: what the host holds (getHistory: every tick for 15 min, buckets
+// before, back to the first tick it saw), then every tick's row appended while the view is open. When the
+// appended ticks pile up, the host's tiered history is read again, so "all" stays all with bounded memory here too.
 import { useEffect, useState } from 'react';
+import { isExitReading } from '../../shared/history/exit-reading.js';
 import type { HistorySample } from '../../shared/history/sample.js';
 import { getBridge } from '../api/client.js';
 import { subscribeTicks } from '../state/samples-store.js';
 import { usePolled } from './use-polled.js';
 
-/** Most samples kept per process (a day at 1 Hz); the oldest tenth is dropped when full. */
-export const MAX_HISTORY_SAMPLES = 86_400;
+/** Ticks appended after the host's history before it is read again (an hour at 1 Hz). */
+export const MAX_APPENDED_SAMPLES = 3600;
 
 interface HistoryEntry {
   startTicks: number | null;
   /** Oldest first, strictly increasing tMs; mutated in place, `version` says when. */
   samples: HistorySample[];
+  /** How many of samples came from ticks, after the host's history. */
+  appendedCount: number;
+  /** When memscope started watching (the host's first tick), null when unknown. */
+  startedMs: number | null;
+  /** When the process was seen to exit, null while it runs. */
+  exitedMs: number | null;
 }
 
 const entries = new Map<number, HistoryEntry>();
@@ -21,7 +29,7 @@ const KEEP_PIDS = 6;
 function entryOf(pid: number): HistoryEntry {
   let e = entries.get(pid);
   if (e === undefined) {
-    e = { startTicks: null, samples: [] };
+    e = { startTicks: null, samples: [], appendedCount: 0, startedMs: null, exitedMs: null };
     entries.set(pid, e);
     while (entries.size > KEEP_PIDS) entries.delete(entries.keys().next().value as number);
   }
@@ -32,22 +40,18 @@ function append(e: HistoryEntry, s: HistorySample): boolean {
   const last = e.samples[e.samples.length - 1];
   if (last !== undefined && s.tMs <= last.tMs) return false;
   e.samples.push(s);
-  if (e.samples.length > MAX_HISTORY_SAMPLES) e.samples.splice(0, Math.ceil(MAX_HISTORY_SAMPLES / 10));
+  e.appendedCount++;
   return true;
 }
 
-/** Merges the host's history into ours: its older samples before, its newer ones after. */
+/** The host's history replaces ours, followed by the ticks we saw after its newest. */
 function merge(e: HistoryEntry, fromHost: readonly HistorySample[]): void {
-  const first = e.samples[0];
-  const last = e.samples[e.samples.length - 1];
-  if (first === undefined || last === undefined) {
-    e.samples.push(...fromHost);
-    return;
-  }
-  const older = fromHost.filter((s) => s.tMs < first.tMs);
-  const newer = fromHost.filter((s) => s.tMs > last.tMs);
-  e.samples.unshift(...older);
-  e.samples.push(...newer);
+  const hostLast = fromHost[fromHost.length - 1];
+  if (hostLast === undefined) return;
+  const newer = e.samples.filter((s) => s.tMs > hostLast.tMs);
+  e.samples.length = 0;
+  e.samples.push(...fromHost, ...newer);
+  e.appendedCount = newer.length;
 }
 
 /** The samples (same array, mutated) and a version that changes whenever they do. */
@@ -56,6 +60,10 @@ export interface ProcessHistoryState {
   version: number;
   intervalMs: number;
   loaded: boolean;
+  /** When memscope started watching the process (epoch ms), null when unknown. */
+  startedMs: number | null;
+  /** When the process was seen to exit (gone or a zombie), null while it runs. */
+  exitedMs: number | null;
 }
 
 /** Follows pid's history while mounted; `live` false (process gone) stops appending. */
@@ -65,28 +73,56 @@ export function useProcessHistory(pid: number, live: boolean): ProcessHistorySta
   const held = usePolled(String(pid), () => getBridge().getHistory(pid), {
     pollMs: null,
     onValue: (h) => {
-      merge(entryOf(pid), h.samples);
+      const e = entryOf(pid);
+      merge(e, h.samples);
+      if (h.startedMs !== null) e.startedMs = h.startedMs;
+      if (h.exitedMs !== null && e.exitedMs === null) e.exitedMs = h.exitedMs;
       setVersion((v) => v + 1);
     },
   });
+  const { refresh } = held;
 
   useEffect(() => {
-    if (!live) return;
     return subscribeTicks((tick) => {
       const e = entryOf(pid);
       for (const row of tick.rows) {
-        if (row.pid !== pid || row.rowStatus === 'gone') continue;
+        if (row.pid !== pid) continue;
         if (e.startTicks !== null && e.startTicks !== row.startTicks) {
-          e.samples.length = 0; // the pid names a new process now: its history starts over
+          // the pid names a new process now: its history starts over
+          e.samples.length = 0;
+          e.appendedCount = 0;
+          e.exitedMs = null;
+          e.startedMs = null;
         }
         e.startTicks = row.startTicks;
+        // An exit (tombstone, zombie, or an address space already released) is an event, never a sample of zero.
+        if (row.rowStatus === 'gone' || isExitReading(row, e.samples[e.samples.length - 1]?.virtKb)) {
+          if (e.exitedMs === null) {
+            e.exitedMs = tick.tMs;
+            setVersion((v) => v + 1);
+          }
+          break;
+        }
+        if (!live) break;
+        if (e.startedMs === null) e.startedMs = tick.tMs;
         const changed = append(e, { tMs: tick.tMs, virtKb: row.virtKb, resKb: row.resKb, shrKb: row.shrKb, swapKb: row.swapKb });
         if (changed) setVersion((v) => v + 1);
+        if (e.appendedCount > MAX_APPENDED_SAMPLES) {
+          e.appendedCount = 0; // asked once; the answer resets it too
+          refresh();
+        }
         break;
       }
     });
-  }, [pid, live]);
+  }, [pid, live, refresh]);
 
   // A failed read counts as loaded: the ticks still fill the history from now on.
-  return { samples: entry.samples, version, intervalMs: held.value?.intervalMs ?? 1000, loaded: !held.loading };
+  return {
+    samples: entry.samples,
+    version,
+    intervalMs: held.value?.intervalMs ?? 1000,
+    loaded: !held.loading,
+    startedMs: entry.startedMs,
+    exitedMs: entry.exitedMs,
+  };
 }

@@ -1,8 +1,9 @@
 // #/process/PID, live: gathers the row (ticks), status and command line (getProcess), history
 // (getHistory + ticks) and mappings (getMappings, every 5 s while visible), all through hooks, for ProcessView, and
 // keeps the last data with a "gone" banner when the process exits. Export: snapshot JSON, history CSV.
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { ProcessDetail } from '../../shared/api.js';
+import { isExitReading } from '../../shared/history/exit-reading.js';
 import type { ProcessRow } from '../../shared/proc/types.js';
 import { historyToCsv } from '../../shared/snapshot/csv.js';
 import { Banner, ErrorBanner } from '../components/banner.js';
@@ -41,7 +42,11 @@ export function ProcessPage({ pid }: { pid: number }) {
   if (lastRow.current !== null && lastRow.current.pid !== pid) lastRow.current = null;
   const known = lastRow.current;
   const sameProcess = tickRow !== null && (known === null || known.startTicks === tickRow.startTicks);
-  const liveRow = sameProcess && tickRow.rowStatus !== 'gone' ? tickRow : null;
+  // A zombie (or a process whose address space do_exit already released) has exited: its statm reads 0,
+  // so its row is not a reading of the process we watched.
+  const zombie = sameProcess && tickRow.state === 'Z';
+  const exited = sameProcess && isExitReading(tickRow, known?.virtKb);
+  const liveRow = sameProcess && tickRow.rowStatus !== 'gone' && !exited ? tickRow : null;
   if (liveRow !== null) lastRow.current = liveRow;
 
   useEffect(() => {
@@ -49,18 +54,26 @@ export function ProcessPage({ pid }: { pid: number }) {
     setGoneAtMs(null);
   }, [pid]);
   const onDetail = useCallback((d: ProcessDetail) => {
-    if (d.row !== null && lastRow.current === null) lastRow.current = d.row;
+    if (d.row !== null && d.row.state !== 'Z' && lastRow.current === null) lastRow.current = d.row;
   }, []);
-  const { detail, error: detailError } = useProcessDetail(pid, onDetail);
+  // The host is asked about pid only once a tick has listed it: a pid that does not exist gets the in-page
+  // message after two ticks without it, and no 404s in the console.
+  const listed = useRef<{ pid: number; firstSeq: number | null; seen: boolean }>({ pid, firstSeq: null, seen: false });
+  if (listed.current.pid !== pid) listed.current = { pid, firstSeq: null, seen: false };
+  if (tick !== null && listed.current.firstSeq === null) listed.current.firstSeq = tick.seq;
+  if (tickRow !== null) listed.current.seen = true;
+  const askHost = listed.current.seen;
+  const neverListed = !askHost && tick !== null && tick.seq > (listed.current.firstSeq ?? tick.seq);
+  const { detail, error: detailError } = useProcessDetail(pid, onDetail, askHost);
 
-  const mappings = useMappings(pid, autoRefresh && goneAtMs === null ? MAPPINGS_POLL_MS : null);
-  const goneNow = tick !== null && liveRow === null && (lastRow.current !== null || detailError?.code === 'gone');
+  const mappings = useMappings(pid, autoRefresh && goneAtMs === null ? MAPPINGS_POLL_MS : null, askHost);
+  const goneNow = tick !== null && liveRow === null && (lastRow.current !== null || detailError?.code === 'gone' || neverListed);
   const gone = goneNow || detailError?.code === 'gone' || mappings.error?.code === 'gone';
-  useEffect(() => {
-    if (gone && goneAtMs === null) setGoneAtMs(tick?.tMs ?? Date.now());
-  }, [gone, goneAtMs, tick]);
-
   const history = useProcessHistory(pid, !gone);
+  useEffect(() => {
+    if (gone && goneAtMs === null) setGoneAtMs(history.exitedMs ?? tick?.tMs ?? Date.now());
+  }, [gone, goneAtMs, tick, history.exitedMs]);
+
   const row = liveRow ?? (lastRow.current === null ? null : { ...lastRow.current, rowStatus: gone ? ('gone' as const) : lastRow.current.rowStatus });
   const command = detail !== null && detail.cmdline.length > 0 ? detail.cmdline.join(' ') : (row?.command ?? '');
   const fileBase = `memscope-${pid}`;
@@ -104,13 +117,34 @@ export function ProcessPage({ pid }: { pid: number }) {
 
   const onOpenMapping = useCallback((start: string) => navigate({ name: 'mapping', pid, start }), [pid]);
   const mappingHref = useCallback((start: string) => `#/process/${pid}/mapping/${start}`, [pid]);
+  // Memoized so a tick that changes nothing here leaves the mappings table (20,000 rows) alone.
+  const { loading: mappingsLoading, atMs: mappingsAtMs, refresh: refreshMappings } = mappings;
+  const mappingsToolbar = useMemo(
+    () => (
+      <>
+        <span className="muted" data-testid="mappings-read-at">
+          {mappingsLoading ? 'reading smaps…' : mappingsAtMs === null ? '' : `smaps read at ${formatClock(mappingsAtMs)}`}
+        </span>
+        <label className="check" title="re-read /proc/PID/smaps every 5 seconds while this page is visible">
+          <input type="checkbox" checked={autoRefresh} onChange={(e) => setAutoRefresh(e.target.checked)} disabled={gone} />
+          every 5 s
+        </label>
+        <button type="button" onClick={refreshMappings} disabled={mappingsLoading || gone} data-testid="refresh-mappings">
+          Refresh
+        </button>
+      </>
+    ),
+    [mappingsLoading, mappingsAtMs, refreshMappings, autoRefresh, gone],
+  );
 
   const nothingYet = row === null && detail === null && mappings.report === null;
   const banners = (
     <>
       {gone ? (
         <Banner tone="gone" title={`Process ${pid} is gone`} testId="process-gone">
-          It exited{goneAtMs === null ? '' : ` around ${formatClock(goneAtMs)}`}. The last data read is kept below; nothing is read from /proc any more.
+          It exited{goneAtMs === null ? '' : ` at ${formatClock(goneAtMs)}`}
+          {zombie ? ' and is a zombie (its parent has not waited for it; a zombie holds no memory)' : ''}. The last data read while it ran is kept below;
+          nothing is read from /proc any more.
         </Banner>
       ) : null}
       {detailError !== null && detailError.code !== 'gone' ? <ErrorBanner error={detailError} what={`/proc/${pid}/status`} /> : null}
@@ -143,6 +177,8 @@ export function ProcessPage({ pid }: { pid: number }) {
         command,
         history: history.samples,
         historyVersion: history.version,
+        historyStartedMs: history.startedMs,
+        exitedMs: history.exitedMs,
         report: mappings.report,
         reportAtMs: mappings.atMs,
         origin: 'live',
@@ -188,20 +224,7 @@ export function ProcessPage({ pid }: { pid: number }) {
           </button>
         </>
       }
-      mappingsToolbar={
-        <>
-          <span className="muted" data-testid="mappings-read-at">
-            {mappings.loading ? 'reading smaps…' : mappings.atMs === null ? '' : `smaps read at ${formatClock(mappings.atMs)}`}
-          </span>
-          <label className="check" title="re-read /proc/PID/smaps every 5 seconds while this page is visible">
-            <input type="checkbox" checked={autoRefresh} onChange={(e) => setAutoRefresh(e.target.checked)} disabled={gone} />
-            every 5 s
-          </label>
-          <button type="button" onClick={mappings.refresh} disabled={mappings.loading || gone} data-testid="refresh-mappings">
-            Refresh
-          </button>
-        </>
-      }
+      mappingsToolbar={mappingsToolbar}
       mappingsPlaceholder={
         mappings.error !== null ? (
           <span className="muted">No mappings to show.</span>

@@ -1,7 +1,7 @@
 // One process in depth: header, RES/VIRT/SHR/SWAP over time, composition of its address space by
 // kind, a VMMap-like per-kind summary and the mappings table. Pure presentation: live pages and
 // opened snapshots pass their data in as props.
-import { useMemo, useState, type ReactNode } from 'react';
+import { useCallback, useMemo, useState, type ReactNode } from 'react';
 import type { MappingsReport } from '../../shared/api.js';
 import type { HistorySample } from '../../shared/history/sample.js';
 import type { ProcessRow } from '../../shared/proc/types.js';
@@ -35,6 +35,10 @@ export interface ProcessViewData {
   history: readonly HistorySample[];
   /** Changes whenever history does (it may be mutated in place). */
   historyVersion: number;
+  /** When memscope started watching the process (epoch ms), when known. */
+  historyStartedMs?: number | null;
+  /** When the process was seen to exit (epoch ms): a marker on the chart. */
+  exitedMs?: number | null;
   report: MappingsReport | null;
   /** When report was read (epoch ms). */
   reportAtMs: number | null;
@@ -61,7 +65,7 @@ export interface ProcessViewProps {
 
 function Metric({ title, kb, note }: { title: string; kb: number | null; note: string }) {
   return (
-    <div className="metric" title={note}>
+    <div className="metric" title={note} data-testid={`metric-${title}`} data-kb={kb ?? ''}>
       <div className="metric-title">{title}</div>
       <div className="metric-value">{kb === null ? '–' : formatHumanKb(kb)}</div>
       <div className="metric-exact muted">{kb === null ? '' : formatExactKb(kb)}</div>
@@ -74,10 +78,56 @@ export function ProcessView({ data, banners, actions, mappingsToolbar, mappingsP
   const [category, setCategory] = useState<KindCategory | null>(null);
   const { row, report } = data;
   const sums = useMemo(() => (report === null ? null : sumByCategory(report.mappings)), [report]);
-  const hasSmaps = report !== null && report.mappings.some((m) => m.smaps !== undefined);
+  const hasSmaps = useMemo(() => report !== null && report.mappings.some((m) => m.smaps !== undefined), [report]);
+  const { reportAtMs } = data;
   const pssKb = report?.rollup?.Pss;
   const name = row?.comm ?? data.command.split(' ')[0] ?? String(data.pid);
   const rowNote = data.origin === 'live' ? 'measured each tick from /proc/PID/statm and status' : 'as recorded in the snapshot';
+
+  const noAddressSpace = row !== null && row.virtKb === 0;
+  // Only shown without a report: with one, a new placeholder element each tick must not redo the table.
+  const placeholder = report === null ? mappingsPlaceholder : null;
+  const clearCategory = useCallback(() => setCategory(null), []);
+  // Memoized on the report, not on the row: a tick re-renders the header and the chart, never the composition,
+  // the summary or the mappings table (20,000 rows) unless a new report or a filter came.
+  const addressSpace = useMemo(
+    () =>
+      report !== null && report.mappings.length === 0 ? (
+        <section className="panel muted" data-testid="no-mappings">
+          No mappings: {noAddressSpace ? 'a kernel thread (or a zombie) has no user address space.' : 'the process has no address space any more.'}
+        </section>
+      ) : report !== null && sums !== null ? (
+        <>
+          <div className="two-columns">
+            <section className="panel">
+              <h3>Address space by kind</h3>
+              <CompositionBar sums={sums} hasSmaps={hasSmaps} onPickCategory={setCategory} />
+              <div className="source-note">
+                derived: Σ Size, Rss, Pss per kind from /proc/PID/smaps
+                {reportAtMs === null ? '' : ` read at ${formatClock(reportAtMs)}`}
+              </div>
+            </section>
+            <section className="panel">
+              <h3>Summary by kind</h3>
+              <KindSummary sums={sums} hasSmaps={hasSmaps} selected={category} onSelect={setCategory} />
+              <div className="source-note">derived: Private = Private_Clean + Private_Dirty, Shared = Shared_Clean + Shared_Dirty · click a kind to filter the mappings</div>
+            </section>
+          </div>
+          <MappingsTable
+            report={report}
+            category={category}
+            onClearCategory={clearCategory}
+            onOpenMapping={onOpenMapping}
+            mappingHref={mappingHref}
+            fileBase={fileBase}
+            toolbar={mappingsToolbar}
+          />
+        </>
+      ) : (
+        <section className="panel">{placeholder ?? 'reading /proc/PID/smaps…'}</section>
+      ),
+    [report, sums, hasSmaps, category, noAddressSpace, reportAtMs, clearCategory, onOpenMapping, mappingHref, fileBase, mappingsToolbar, placeholder],
+  );
 
   return (
     <div className="page page-process" data-testid="process-view" data-pid={data.pid}>
@@ -123,45 +173,14 @@ export function ProcessView({ data, banners, actions, mappingsToolbar, mappingsP
         <MemoryChart
           samples={data.history}
           version={data.historyVersion}
+          startedMs={data.historyStartedMs ?? null}
+          exitedMs={data.exitedMs ?? null}
           title={`pid ${data.pid} · ${name}`}
           fileBase={`${fileBase}-chart`}
           sourceNote={data.origin === 'live' ? 'measured: /proc/PID/statm + status, every tick' : 'from the snapshot\'s recorded history'}
         />
       </section>
-      {report !== null && report.mappings.length === 0 ? (
-        <section className="panel muted" data-testid="no-mappings">
-          No mappings: {row !== null && row.virtKb === 0 ? 'a kernel thread (or a zombie) has no user address space.' : 'the process has no address space any more.'}
-        </section>
-      ) : report !== null && sums !== null ? (
-        <>
-          <div className="two-columns">
-            <section className="panel">
-              <h3>Address space by kind</h3>
-              <CompositionBar sums={sums} hasSmaps={hasSmaps} onPickCategory={setCategory} />
-              <div className="source-note">
-                derived: Σ Size, Rss, Pss per kind from /proc/PID/smaps
-                {data.reportAtMs === null ? '' : ` read at ${formatClock(data.reportAtMs)}`}
-              </div>
-            </section>
-            <section className="panel">
-              <h3>Summary by kind</h3>
-              <KindSummary sums={sums} hasSmaps={hasSmaps} selected={category} onSelect={setCategory} />
-              <div className="source-note">derived: Private = Private_Clean + Private_Dirty, Shared = Shared_Clean + Shared_Dirty · click a kind to filter the mappings</div>
-            </section>
-          </div>
-          <MappingsTable
-            report={report}
-            category={category}
-            onClearCategory={() => setCategory(null)}
-            onOpenMapping={onOpenMapping}
-            mappingHref={mappingHref}
-            fileBase={fileBase}
-            toolbar={mappingsToolbar}
-          />
-        </>
-      ) : (
-        <section className="panel">{mappingsPlaceholder ?? 'reading /proc/PID/smaps…'}</section>
-      )}
+      {addressSpace}
     </div>
   );
 }

@@ -1,5 +1,5 @@
 // The host at a glance above the process table: memory used/cache/available, swap, load (getSystem,
-// polled every few seconds), a small chart of used memory, and what sampling itself costs (tick.cost).
+// polled every few seconds), a small chart of used memory (the host's history: it survives a reload), and what sampling itself costs (tick.cost).
 import { Fragment, useMemo } from 'react';
 import type { Tick } from '../../shared/api.js';
 import { Banner } from '../components/banner.js';
@@ -14,8 +14,8 @@ export interface SystemSummaryProps {
 
 /** The summary strip. */
 export function SystemSummaryPanel({ tick }: SystemSummaryProps) {
-  const { summary, atMs, history, error } = useSystem();
-  const points = useMemo(() => history.map((p) => ({ tMs: p.tMs, kb: p.usedKb })), [history]);
+  const { summary, atMs, history, startedMs, error } = useSystem();
+  const points = useMemo(() => history.map((p) => ({ tMs: p.tMs, kb: p.usedKb, minKb: p.minKb, maxKb: p.maxKb })), [history]);
   if (summary === null) {
     return <section className="summary panel">{error === null ? 'reading host memory…' : `host memory unavailable: ${error}`}</section>;
   }
@@ -57,9 +57,9 @@ export function SystemSummaryPanel({ tick }: SystemSummaryProps) {
       </div>
       <div className="summary-chart">
         <div className="summary-title">
-          used memory <span className="muted">since this page opened</span>
+          used memory <span className="muted">{startedMs === null ? 'since this page opened' : `since ${formatClock(startedMs)} (memscope started)`}</span>
         </div>
-        <SmallAreaChart points={points} heightPx={64} name="used" zeroBased={false} testId="system-chart" />
+        <SmallAreaChart points={points} heightPx={96} name="used" maxKb={summary.memTotalKb} testId="system-chart" axes />
       </div>
       <div className="summary-host">
         <div className="summary-title">{summary.hostname}</div>

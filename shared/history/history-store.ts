@@ -1,18 +1,19 @@
 // Histories of many processes, keyed by pid + start time (a pid alone is reused by the kernel),
-// with a bound on how many are tracked so total memory is bounded: maxProcesses * capacity * HISTORY_SAMPLE_BYTES.
+// with a bound on how many are tracked so total memory is bounded: maxProcesses * maxTieredHistoryBytes(capacity).
 // Vanished processes are kept as tombstones until dropped, as htop's Table keeps rows (Table.c Table_cleanupRow).
 
-import { DEFAULT_HISTORY_CAPACITY, HISTORY_SAMPLE_BYTES, HistoryRingBuffer } from './ring-buffer.js';
+import { DEFAULT_HISTORY_CAPACITY } from './ring-buffer.js';
 import type { HistorySample } from './sample.js';
+import { maxTieredHistoryBytes, TieredHistory } from './tiered-history.js';
 
-/** Default bound on the number of processes with a history (74 MB worst case at the default capacity). */
+/** Default bound on the number of processes with a history. */
 export const DEFAULT_MAX_TRACKED_PROCESSES = 512;
 
 /** Sizing of a HistoryStore. */
 export interface HistoryStoreOptions {
   /** Most processes tracked at once (default DEFAULT_MAX_TRACKED_PROCESSES). */
   maxProcesses?: number;
-  /** Samples kept per process (default DEFAULT_HISTORY_CAPACITY). */
+  /** Ticks kept one by one per process before they are folded into buckets (default DEFAULT_HISTORY_CAPACITY). */
   capacityPerProcess?: number;
 }
 
@@ -21,7 +22,7 @@ export interface TrackedProcess {
   pid: number;
   /** Start time in clock ticks since boot (stat field 22): with pid it names one process. */
   startTicks: number;
-  history: HistoryRingBuffer;
+  history: TieredHistory;
   /** The caller's tick number of the last record() for this process. */
   lastSeenTick: number;
   /** True once markGone() was called: the process exited, its history is a tombstone. */
@@ -36,7 +37,7 @@ export function formatProcessKey(pid: number, startTicks: number): string {
 /**
  * pid+startTicks → history, holding at most maxProcesses entries.
  *
- * Invariants: size <= maxProcesses; every history has capacity === capacityPerProcess.
+ * Invariants: size <= maxProcesses; every history has rawCapacity === capacityPerProcess.
  * When a new process arrives and the store is full, one entry is evicted: a tombstone first
  * (the one seen longest ago), else the live process seen longest ago, but never one already
  * seen in the current tick — evicting those would only make histories take turns being thrown away,
@@ -45,7 +46,7 @@ export function formatProcessKey(pid: number, startTicks: number): string {
 export class HistoryStore {
   /** Most processes tracked at once. */
   readonly maxProcesses: number;
-  /** Samples kept per process. */
+  /** Ticks kept one by one per process (older ones live on in buckets). */
   readonly capacityPerProcess: number;
   private readonly entries = new Map<string, TrackedProcess>();
 
@@ -70,7 +71,14 @@ export class HistoryStore {
 
   /** Upper bound on the bytes all sample storage can ever occupy. */
   get maxSampleBytes(): number {
-    return this.maxProcesses * this.capacityPerProcess * HISTORY_SAMPLE_BYTES;
+    return this.maxProcesses * maxTieredHistoryBytes(this.capacityPerProcess);
+  }
+
+  /** Bytes of sample storage allocated now, over every tracked process. */
+  get sampleBytes(): number {
+    let bytes = 0;
+    for (const entry of this.entries.values()) bytes += entry.history.byteLength;
+    return bytes;
   }
 
   /**
@@ -78,7 +86,7 @@ export class HistoryStore {
    * `tick` is the caller's monotonic tick number. Returns the history, or undefined when the store
    * is full of processes all seen in this tick, in which case nothing is recorded.
    */
-  record(pid: number, startTicks: number, sample: HistorySample, tick: number): HistoryRingBuffer | undefined {
+  record(pid: number, startTicks: number, sample: HistorySample, tick: number): TieredHistory | undefined {
     const key = formatProcessKey(pid, startTicks);
     let entry = this.entries.get(key);
     if (entry === undefined) {
@@ -89,20 +97,36 @@ export class HistoryStore {
     }
     entry.lastSeenTick = tick;
     entry.gone = false;
-    entry.history.push(sample);
+    entry.history.record(sample);
     return entry.history;
   }
 
-  /** Marks a process as exited (a tombstone: first to be evicted). Returns false when not tracked. */
-  markGone(pid: number, startTicks: number): boolean {
+  /**
+   * Marks a process as exited (a tombstone: first to be evicted), its exit an event at exitedMs.
+   * Returns false when not tracked.
+   */
+  markGone(pid: number, startTicks: number, exitedMs: number): boolean {
     const entry = this.entries.get(formatProcessKey(pid, startTicks));
     if (entry === undefined) return false;
     entry.gone = true;
+    entry.history.markExited(exitedMs);
+    return true;
+  }
+
+  /**
+   * Marks the exit of a process that still has a row (a zombie: its parent has not waited): the history
+   * records the exit event and no more samples, and stays as long as the row is seen. Returns false when not tracked.
+   */
+  markExited(pid: number, startTicks: number, exitedMs: number, tick: number): boolean {
+    const entry = this.entries.get(formatProcessKey(pid, startTicks));
+    if (entry === undefined) return false;
+    entry.lastSeenTick = tick;
+    entry.history.markExited(exitedMs);
     return true;
   }
 
   /** The history of one process, or undefined when not tracked. */
-  getHistory(pid: number, startTicks: number): HistoryRingBuffer | undefined {
+  getHistory(pid: number, startTicks: number): TieredHistory | undefined {
     return this.entries.get(formatProcessKey(pid, startTicks))?.history;
   }
 
@@ -137,8 +161,8 @@ export class HistoryStore {
     this.entries.clear();
   }
 
-  private takeHistoryFor(tick: number): HistoryRingBuffer | undefined {
-    if (this.entries.size < this.maxProcesses) return new HistoryRingBuffer(this.capacityPerProcess);
+  private takeHistoryFor(tick: number): TieredHistory | undefined {
+    if (this.entries.size < this.maxProcesses) return new TieredHistory(this.capacityPerProcess);
     const victimKey = this.chooseVictim(tick);
     if (victimKey === undefined) return undefined;
     const victim = this.entries.get(victimKey);

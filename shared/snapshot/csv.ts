@@ -1,11 +1,33 @@
 // Exports a history or a mapping list as CSV for spreadsheets and scripts.
 // Source of truth: RFC 4180 (CRLF line ends, fields with , " CR LF quoted, quotes doubled).
 
-import type { HistorySample } from '../history/sample.js';
+import { HISTORY_VALUE_FIELDS, type HistorySample } from '../history/sample.js';
 import type { Mapping } from '../proc/types.js';
 
-/** The history CSV's header, in column order. */
-export const HISTORY_CSV_COLUMNS = ['time_iso', 't_ms', 'virt_kb', 'res_kb', 'shr_kb', 'swap_kb'] as const;
+/**
+ * The history CSV's header, in column order. A row is one tick (kind "tick", from_ms = t_ms, count 1) or a bucket
+ * of older ticks (kind "bucket": from_ms..t_ms, sample_count ticks, the values those of its last tick, and each
+ * value's min and max over the bucket).
+ */
+export const HISTORY_CSV_COLUMNS = [
+  'time_iso',
+  't_ms',
+  'virt_kb',
+  'res_kb',
+  'shr_kb',
+  'swap_kb',
+  'kind',
+  'from_ms',
+  'sample_count',
+  'virt_kb_min',
+  'virt_kb_max',
+  'res_kb_min',
+  'res_kb_max',
+  'shr_kb_min',
+  'shr_kb_max',
+  'swap_kb_min',
+  'swap_kb_max',
+] as const;
 
 /** The mappings CSV's fixed leading columns; the smaps fields follow. */
 export const MAPPING_CSV_COLUMNS = ['start', 'end', 'perms', 'offset', 'dev', 'inode', 'path', 'kind'] as const;
@@ -18,7 +40,10 @@ export function historyToCsv(samples: readonly HistorySample[]): string {
   for (const s of samples) {
     const date = new Date(s.tMs);
     const iso = Number.isNaN(date.getTime()) ? '' : date.toISOString();
-    lines.push([iso, s.tMs, s.virtKb, s.resKb, s.shrKb, s.swapKb].map(String).join(','));
+    const b = s.bucket;
+    const cells: (string | number)[] = [iso, s.tMs, s.virtKb, s.resKb, s.shrKb, s.swapKb, b === undefined ? 'tick' : 'bucket', b?.fromMs ?? s.tMs, b?.sampleCount ?? 1];
+    for (const field of HISTORY_VALUE_FIELDS) cells.push(b?.min[field] ?? s[field], b?.max[field] ?? s[field]);
+    lines.push(cells.map(String).join(','));
   }
   return lines.join(CRLF) + CRLF;
 }

@@ -138,7 +138,7 @@ export function installSyntheticBridge(params: SyntheticBridgeParams): void {
   // The tick side is synthetic; the rest is the real server's (the Proxy below adds every method not listed).
   const bridge: Partial<PreloadBridge> = {
     listProcesses: async () => ({ ok: true, value: latest ?? makeTick() }),
-    getHistory: async (pid: number) => ({ ok: true, value: { pid, intervalMs: 1000, samples: [] } }),
+    getHistory: async (pid: number) => ({ ok: true, value: { pid, intervalMs: 1000, samples: [], startedMs: null, exitedMs: null } }),
     describeSource: async () => ({ ok: true, value: { hostname: `bench-${params.processCount}`, transport: 'electron', intervalMs: 1000 } }),
     onTick(listener) {
       listeners.add(listener);

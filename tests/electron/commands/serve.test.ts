@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { startServe } from '../../helpers/browser.js';
+import { assertOneLineError, runMemscope } from '../../helpers/cli.js';
 import { referenceStatusNumbers } from '../../helpers/proc-reference.js';
 import { startSubject } from '../../helpers/subject.js';
 
@@ -42,4 +43,10 @@ test('serve --token-file: the URL carries the file\'s token; a bad file is a one
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('serve --history-ticks: 1 to 900, anything else is bad usage (exit 2, one line)', () => {
+  assertOneLineError(runMemscope(['serve', '--port', '0', '--history-ticks', '901']), 2, /--history-ticks 901 is more than 900/);
+  assertOneLineError(runMemscope(['serve', '--port', '0', '--history-ticks', '0']), 2, /bad --history-ticks: "0"/);
+  assertOneLineError(runMemscope(['serve', '--port', '0', '--history-ticks', 'lots']), 2, /bad --history-ticks/);
 });

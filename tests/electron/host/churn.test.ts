@@ -44,13 +44,14 @@ test('ticks and mapping reads never fail while short-lived processes churn', asy
   assert.ok(seenGone.size > 0, 'and saw some of them vanish as tombstones');
 });
 
-test('the service keeps a bounded per-process history of VIRT/RES/SHR/SWAP', async () => {
+test('the service keeps a tiered per-process history of VIRT/RES/SHR/SWAP', async () => {
   const subject = await startSubject(4, 2);
   const service = new MemscopeService({ historyCapacity: 5 });
   try {
     for (let i = 0; i < 8; i++) service.tickNow();
     const history = await service.getHistory(subject.pid);
-    assert.equal(history.samples.length, 5, 'capacity bounds the history');
+    assert.equal(history.samples.filter((s) => s.bucket === undefined).length, 5, 'capacity bounds the ticks kept one by one');
+    assert.equal(history.samples.reduce((n, s) => n + (s.bucket?.sampleCount ?? 0), 0), 3, 'older ticks live on in buckets');
     for (let i = 1; i < history.samples.length; i++) {
       assert.ok((history.samples[i]?.tMs ?? 0) >= (history.samples[i - 1]?.tMs ?? 0), 'oldest first');
     }

@@ -25,6 +25,30 @@ describe('MemscopeService ticked on demand', () => {
     }
   });
 
+  test('history past the every-tick tier still starts at the first tick, older ticks in labelled buckets', async () => {
+    const service = new MemscopeService({ historyCapacity: 5 });
+    try {
+      const ticks = Array.from({ length: 40 }, () => service.tickNow());
+      const history = await service.getHistory(subject.pid);
+      const first = history.samples[0];
+      const firstTickMs = ticks[0]?.tMs;
+      assert.equal(first?.bucket?.fromMs ?? first?.tMs, firstTickMs, 'the first point is the first tick');
+      assert.equal(history.startedMs, firstTickMs);
+      assert.equal(history.exitedMs, null);
+      assert.equal(history.samples.reduce((n, s) => n + (s.bucket?.sampleCount ?? 1), 0), 40, 'every tick counted once');
+      const rows = ticks.map((t) => t.rows.find((r) => r.pid === subject.pid));
+      for (const s of history.samples) {
+        if (s.bucket === undefined) continue;
+        const folded = rows.filter((_r, i) => (ticks[i]?.tMs ?? 0) >= (s.bucket?.fromMs ?? 0) && (ticks[i]?.tMs ?? 0) <= s.tMs);
+        assert.equal(folded.length, s.bucket.sampleCount);
+        assert.equal(s.bucket.max.resKb, Math.max(...folded.map((r) => r?.resKb ?? 0)), 'max is the largest RES read');
+        assert.equal(s.bucket.min.resKb, Math.min(...folded.map((r) => r?.resKb ?? 0)), 'min is the smallest RES read');
+      }
+    } finally {
+      service.stop();
+    }
+  });
+
   test('historyCapacity 0 (memscope top): the same ticks, and no history kept', async () => {
     const service = new MemscopeService({ historyCapacity: 0 });
     try {

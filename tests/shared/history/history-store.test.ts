@@ -10,6 +10,10 @@ function makeSample(tMs: number): HistorySample {
   return { tMs, virtKb: tMs + 1, resKb: tMs + 2, shrKb: tMs + 3, swapKb: tMs + 4 };
 }
 
+function valuesOf(s: HistorySample): Omit<HistorySample, 'tMs'> {
+  return { virtKb: s.virtKb, resKb: s.resKb, shrKb: s.shrKb, swapKb: s.swapKb };
+}
+
 function listKeys(store: HistoryStore): string[] {
   return store.listTracked().map((p) => formatProcessKey(p.pid, p.startTicks)).sort();
 }
@@ -25,10 +29,12 @@ describe('HistoryStore', () => {
     assert.equal(store.getHistory(100, 1), undefined);
   });
 
-  test('each history is bounded by capacityPerProcess', () => {
+  test('capacityPerProcess ticks are kept one by one; older ones live on in a bucket', () => {
     const store = new HistoryStore({ maxProcesses: 2, capacityPerProcess: 5 });
     for (let t = 1; t <= 50; t++) store.record(1, 1, makeSample(t), t);
-    assert.deepEqual(store.getHistory(1, 1)?.toSamples(), [46, 47, 48, 49, 50].map(makeSample));
+    const [bucket, ...ticks] = store.getHistory(1, 1)?.toSamples() ?? [];
+    assert.deepEqual(ticks, [46, 47, 48, 49, 50].map(makeSample));
+    assert.deepEqual(bucket, { ...makeSample(45), bucket: { fromMs: 1, sampleCount: 45, min: valuesOf(makeSample(1)), max: valuesOf(makeSample(45)) } });
   });
 
   test('full store evicts the live process seen longest ago', () => {
@@ -51,8 +57,8 @@ describe('HistoryStore', () => {
     store.record(1, 0, makeSample(1), 1);
     store.record(2, 0, makeSample(1), 5);
     store.record(3, 0, makeSample(1), 5);
-    assert.equal(store.markGone(3, 0), true);
-    assert.equal(store.markGone(99, 0), false);
+    assert.equal(store.markGone(3, 0, 0), true);
+    assert.equal(store.markGone(99, 0, 0), false);
     store.record(4, 0, makeSample(6), 6);
     assert.deepEqual(listKeys(store), ['1:0', '2:0', '4:0']);
   });
@@ -60,7 +66,7 @@ describe('HistoryStore', () => {
   test('a tombstone stays readable until evicted or dropped', () => {
     const store = new HistoryStore({ maxProcesses: 3, capacityPerProcess: 4 });
     store.record(7, 70, makeSample(1), 1);
-    store.markGone(7, 70);
+    store.markGone(7, 70, 0);
     assert.equal(store.getTracked(7, 70)?.gone, true);
     assert.deepEqual(store.getHistory(7, 70)?.toSamples(), [makeSample(1)]);
   });
@@ -84,7 +90,7 @@ describe('HistoryStore', () => {
     store.record(2, 0, makeSample(1), 8); // unseen for 2
     store.record(3, 0, makeSample(1), 7); // unseen for 3
     store.record(4, 0, makeSample(1), 9); // unseen for 1, but gone
-    store.markGone(4, 0);
+    store.markGone(4, 0, 0);
     assert.equal(store.dropUnseen(10, 3), 1);
     assert.deepEqual(listKeys(store), ['1:0', '2:0', '4:0']);
     assert.equal(store.dropUnseen(10, 1), 2);
@@ -92,9 +98,9 @@ describe('HistoryStore', () => {
     assert.throws(() => store.dropUnseen(10, 0), RangeError);
   });
 
-  test('memory bound is maxProcesses × capacity × 40 bytes', () => {
+  test('memory bound is maxProcesses × (capacity × 40 bytes + the bucket tiers at 120 bytes a bucket)', () => {
     const store = new HistoryStore({ maxProcesses: 7, capacityPerProcess: 11 });
-    assert.equal(store.maxSampleBytes, 7 * 11 * 5 * 8);
+    assert.equal(store.maxSampleBytes, 7 * (11 * 5 * 8 + (8641 + 1024) * 15 * 8));
     const d = new HistoryStore();
     assert.equal(d.maxProcesses, DEFAULT_MAX_TRACKED_PROCESSES);
     assert.equal(d.capacityPerProcess, DEFAULT_HISTORY_CAPACITY);
@@ -128,14 +134,19 @@ describe('HistoryStore', () => {
         const list = wasTracked ? (model.get(key) ?? []) : [];
         list.push(sample);
         model.set(key, list);
-        if (random() < 0.1) store.markGone(pid, 1);
+        if (random() < 0.1) store.markGone(pid, 1, t);
       }
       if (tick % 50 === 0) store.dropUnseen(tick, 20);
       assert.ok(store.size <= maxProcesses);
       for (const p of store.listTracked()) {
         const key = formatProcessKey(p.pid, p.startTicks);
-        assert.deepEqual(p.history.toSamples(), (model.get(key) ?? []).slice(-capacity), key);
-        assert.equal(p.history.capacity, capacity);
+        const held = p.history.toSamples();
+        const recorded = model.get(key) ?? [];
+        assert.deepEqual(held.filter((s) => s.bucket === undefined), recorded.slice(-capacity), key);
+        // Every older tick is counted in exactly one bucket.
+        const bucketed = held.reduce((n, s) => n + (s.bucket?.sampleCount ?? 0), 0);
+        assert.equal(bucketed, Math.max(0, recorded.length - capacity), key);
+        assert.equal(p.history.rawCapacity, capacity);
       }
     }
   });

@@ -62,16 +62,23 @@ describe('historyToCsv', () => {
     ]);
     assert.equal(
       csv,
-      'time_iso,t_ms,virt_kb,res_kb,shr_kb,swap_kb\r\n' +
-        '1970-01-01T00:00:00.000Z,0,1,2,3,4\r\n' +
-        '2023-11-14T22:13:20.123Z,1700000000123,10240,2048.5,1024,0\r\n',
+      'time_iso,t_ms,virt_kb,res_kb,shr_kb,swap_kb,kind,from_ms,sample_count,virt_kb_min,virt_kb_max,res_kb_min,res_kb_max,shr_kb_min,shr_kb_max,swap_kb_min,swap_kb_max\r\n' +
+        '1970-01-01T00:00:00.000Z,0,1,2,3,4,tick,0,1,1,1,2,2,3,3,4,4\r\n' +
+        '2023-11-14T22:13:20.123Z,1700000000123,10240,2048.5,1024,0,tick,1700000000123,1,10240,10240,2048.5,2048.5,1024,1024,0,0\r\n',
     );
+  });
+
+  test('a bucket is labelled as one: its span, tick count, and each value\'s min and max', () => {
+    const csv = historyToCsv([
+      { tMs: 20_000, virtKb: 9, resKb: 5, shrKb: 3, swapKb: 0, bucket: { fromMs: 10_000, sampleCount: 10, min: { virtKb: 8, resKb: 4, shrKb: 3, swapKb: 0 }, max: { virtKb: 9, resKb: 700, shrKb: 3, swapKb: 2 } } },
+    ]);
+    assert.equal(csv.split('\r\n')[1], '1970-01-01T00:00:20.000Z,20000,9,5,3,0,bucket,10000,10,8,9,4,700,3,3,0,2');
   });
 
   test('parses back to the same numbers', () => {
     const samples = Array.from({ length: 50 }, (_, i) => ({ tMs: 1_738_324_798_000 + i * 1000, virtKb: 8288 + i, resKb: 1920 + i * 4, shrKb: 1792, swapKb: i % 3 }));
     const [header, ...rows] = readCsv(historyToCsv(samples));
-    assert.deepEqual(header, ['time_iso', 't_ms', 'virt_kb', 'res_kb', 'shr_kb', 'swap_kb']);
+    assert.deepEqual(header?.slice(0, 6), ['time_iso', 't_ms', 'virt_kb', 'res_kb', 'shr_kb', 'swap_kb']);
     assert.deepEqual(
       rows.map((r) => ({ tMs: Number(r[1]), virtKb: Number(r[2]), resKb: Number(r[3]), shrKb: Number(r[4]), swapKb: Number(r[5]) })),
       samples,
@@ -80,7 +87,7 @@ describe('historyToCsv', () => {
   });
 
   test('no samples: just the header', () => {
-    assert.equal(historyToCsv([]), 'time_iso,t_ms,virt_kb,res_kb,shr_kb,swap_kb\r\n');
+    assert.equal(historyToCsv([]), 'time_iso,t_ms,virt_kb,res_kb,shr_kb,swap_kb,kind,from_ms,sample_count,virt_kb_min,virt_kb_max,res_kb_min,res_kb_max,shr_kb_min,shr_kb_max,swap_kb_min,swap_kb_max\r\n');
   });
 });
 

@@ -1,0 +1,232 @@
+// The process chart tells the truth in Chromium against `memscope serve`: history past the every-tick tier
+// still starts at the first tick (API and chart), RES and VIRT never share a pixel row, a process that exits
+// and stays a zombie is an "exited at" marker, never a RES of 0, and the host chart comes from the server's
+// history. Screenshots go to dist/e2e-screenshots/.
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { after, before, describe, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import type { ProcessHistory, Tick } from '../../shared/api.js';
+import type { HostMemoryHistoryReply } from '../../shared/history/host-memory-history.js';
+import { launchChromium, startServe, type ServeProcess } from '../helpers/browser.js';
+import { oracleMissing } from '../helpers/oracles.js';
+import { REPO_ROOT } from '../helpers/paths.js';
+import { startSubject, type Subject } from '../helpers/subject.js';
+
+const SHOTS = resolve(REPO_ROOT, 'dist/e2e-screenshots');
+const skipReason = oracleMissing('chromium') || oracleMissing('python3');
+/** Ticks kept one by one (serve --history-ticks): small, so a short test runs well past them. */
+const HISTORY_TICKS = 20;
+/** Ticks to run past the every-tick tier, so the oldest ones must have been folded into buckets. */
+const TICKS_PAST_RAW = 80;
+
+/** Calls an API method over HTTP as the browser does. */
+async function callApi<T>(serve: ServeProcess, method: string, args: unknown[]): Promise<T> {
+  const r = await fetch(`${serve.base}/api/${method}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${serve.token}` },
+    body: JSON.stringify({ args }),
+  });
+  const body = (await r.json()) as { value?: T; error?: { message: string } };
+  if (body.value === undefined) throw new Error(`${method}: ${body.error?.message ?? r.status}`);
+  return body.value;
+}
+
+/**
+ * Page rows (integer y in CSS px) the first line of a panel passes through, read from its SVG path. Evaluated
+ * as text: the tests compile without the DOM library.
+ */
+async function readLineRows(page: Page, panelTestId: string): Promise<number[]> {
+  return page.evaluate<number[]>(`(() => {
+    const path = document.querySelector('[data-testid="${panelTestId}"] path.recharts-line-curve');
+    const matrix = path === null ? null : path.getScreenCTM();
+    if (path === null || matrix === null) return [];
+    const rows = new Set();
+    const length = path.getTotalLength();
+    for (let at = 0; at <= length; at += 0.5) {
+      const p = path.getPointAtLength(at);
+      rows.add(Math.floor(p.x * matrix.b + p.y * matrix.d + matrix.f));
+    }
+    return [...rows];
+  })()`);
+}
+
+/** Waits until the attribute of the first element matching selector passes `ok` and returns it; throws naming the last value on timeout. */
+async function waitForAttribute(page: Page, selector: string, name: string, ok: (value: string) => boolean, timeoutMs = 60_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = (await page.locator(selector).first().getAttribute(name).catch(() => null)) ?? '';
+    if (ok(value)) return value;
+    if (Date.now() > deadline) throw new Error(`${selector} ${name} is still ${JSON.stringify(value)} after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/**
+ * `sh` whose child (python3 holding ~48 MiB) exits when `exitFile` appears, and which never waits for it: a zombie.
+ * The child leaves with os._exit, so it holds its memory up to the exit (no finalizer frees it first).
+ */
+async function startZombieParent(exitFile: string): Promise<{ parent: ChildProcess; childPid: number }> {
+  const program = `import os,sys,time\nb=b"x"*(48<<20)\nprint("ready",flush=True)\nwhile not os.path.exists(sys.argv[1]): time.sleep(0.05)\nos._exit(0)\n`;
+  const parent = spawn('sh', ['-c', 'python3 -c "$1" "$2" & echo "pid $!"; exec sleep 600', 'sh', program, exitFile], { stdio: ['ignore', 'pipe', 'inherit'] });
+  if (parent.stdout === null) throw new Error('no stdout');
+  let childPid = 0;
+  let ready = false;
+  for await (const line of createInterface({ input: parent.stdout })) {
+    if (line.startsWith('pid ')) childPid = Number(line.slice(4));
+    if (line === 'ready') ready = true;
+    if (childPid > 0 && ready) break;
+  }
+  return { parent, childPid };
+}
+
+function readProcState(pid: number): string {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+}
+
+describe('process history and charts in Chromium', { skip: skipReason }, () => {
+  let browser: Browser;
+  let page: Page;
+
+  before(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  });
+  after(async () => {
+    await browser?.close();
+  });
+
+  describe('at a fast tick (serve -d 0.1)', () => {
+    let serve: ServeProcess;
+    let subject: Subject;
+    before(async () => {
+      subject = await startSubject(64, 24); // before serve: present from its first tick
+      // 10 ticks a second: fast enough to pass the every-tick tier in seconds, light enough for a loaded machine's Chromium.
+      serve = await startServe(['-d', '0.1', '--history-ticks', String(HISTORY_TICKS)]);
+    });
+    after(async () => {
+      await serve?.stop();
+      await subject?.kill();
+    });
+
+    test('history past the every-tick tier still starts at the first tick: getHistory and the chart (serve --history-ticks 20)', async () => {
+      const early = await callApi<Tick>(serve, 'listProcesses', []);
+      let seq = early.seq;
+      while (seq < HISTORY_TICKS + TICKS_PAST_RAW) {
+        await new Promise((r) => setTimeout(r, 500));
+        seq = (await callApi<Tick>(serve, 'listProcesses', [])).seq;
+      }
+      const seqBefore = (await callApi<Tick>(serve, 'listProcesses', [])).seq;
+      const history = await callApi<ProcessHistory>(serve, 'getHistory', [subject.pid]);
+      const seqAfter = (await callApi<Tick>(serve, 'listProcesses', [])).seq;
+      const first = history.samples[0];
+      const firstMs = first?.bucket?.fromMs ?? first?.tMs ?? NaN;
+      assert.ok(first?.bucket !== undefined, 'the oldest ticks are a labelled bucket');
+      assert.equal(history.startedMs, firstMs);
+      assert.ok(firstMs <= early.tMs, `history starts at ${firstMs}, after tick ${early.seq} at ${early.tMs}`);
+      const ticksHeld = history.samples.reduce((n, s) => n + (s.bucket?.sampleCount ?? 1), 0);
+      assert.ok(ticksHeld >= seqBefore && ticksHeld <= seqAfter, `every tick since the first is held: ${ticksHeld} of ${seqBefore}..${seqAfter}`);
+
+      await page.goto(`${serve.url}#/process/${subject.pid}`);
+      const chart = page.locator('[data-testid="res-virt-chart"]');
+      // Under load a page taking 10 ticks a second renders slowly: generous waits, the assertions stay exact.
+      await page.locator('[data-testid="res-chart"] svg.recharts-surface').waitFor({ timeout: 60_000 });
+      await page.locator('[data-testid="window-all"]').click({ timeout: 60_000 });
+      await waitForAttribute(page, '[data-testid="res-virt-chart"]', 'data-first-ms', (v) => v === String(firstMs));
+      assert.equal(Number(await chart.getAttribute('data-first-ms')), firstMs, "the chart's first point is the first tick");
+      await page.locator('[data-testid="window-1h"]').click({ timeout: 60_000 });
+      const note = page.locator('[data-testid="history-starts"]');
+      await note.waitFor({ timeout: 60_000 });
+      assert.match((await note.textContent()) ?? '', /history starts at/);
+      await page.screenshot({ path: join(SHOTS, 'history-all-since-first-tick.png'), fullPage: true });
+    });
+
+    test('RES and VIRT never share a pixel row (VIRT has its own panel)', async () => {
+      const res = await readLineRows(page, 'res-chart');
+      const virt = await readLineRows(page, 'virt-chart');
+      assert.ok(res.length > 0 && virt.length > 0, `both lines drawn: RES ${res.length} rows, VIRT ${virt.length} rows`);
+      const shared = virt.filter((y) => res.includes(y));
+      assert.deepEqual(shared, [], 'RES and VIRT differ (64 MiB mapped, 24 MiB touched), so no row may hold both');
+      await page.screenshot({ path: join(SHOTS, 'res-and-virt-panels.png'), fullPage: true });
+    });
+  });
+
+  describe('the host memory mini-chart', () => {
+    let serve: ServeProcess;
+    before(async () => {
+      serve = await startServe(['-d', '0.1']);
+    });
+    after(async () => {
+      await serve?.stop();
+    });
+
+    test("is drawn from the server's history (it survives a reload) with a time and a kB axis", async () => {
+      await new Promise((r) => setTimeout(r, 1500)); // ticks before any page looks
+      const host = await callApi<HostMemoryHistoryReply>(serve, 'getHostHistory', []);
+      assert.ok(host.startedMs !== null && host.points.length >= 5, `the server keeps the host's memory per tick: ${host.points.length} points`);
+      for (const load of ['first load', 'reload']) {
+        if (load === 'first load') await page.goto(serve.url);
+        else await page.reload();
+        const chart = page.locator('[data-testid="system-chart"]');
+        await chart.locator('svg.recharts-surface').waitFor();
+        const firstMs = Number(await waitForAttribute(page, '[data-testid="system-chart"]', 'data-first-ms', (v) => v !== ''));
+        assert.equal(firstMs, host.startedMs, `${load}: the chart starts where the server's history starts`);
+        const axisLabels = await chart.locator('text.recharts-cartesian-axis-tick-value').allTextContents();
+        assert.ok(axisLabels.some((t) => /\d:\d\d/.test(t)), `${load}: a time axis, got ${JSON.stringify(axisLabels)}`);
+        assert.ok(axisLabels.some((t) => /[KMGT]i?B/.test(t)), `${load}: a kB axis, got ${JSON.stringify(axisLabels)}`);
+      }
+      await page.screenshot({ path: join(SHOTS, 'host-memory-chart.png') });
+    });
+  });
+
+  describe('a process that exits and stays a zombie', () => {
+    let serve: ServeProcess;
+    let parent: ChildProcess | null = null;
+    const exitFile = join(tmpdir(), `memscope-zombie-${process.pid}`);
+    before(async () => {
+      rmSync(exitFile, { force: true });
+      serve = await startServe(['-d', '0.25']);
+    });
+    after(async () => {
+      parent?.kill('SIGKILL');
+      rmSync(exitFile, { force: true });
+      await serve?.stop();
+    });
+
+    test('its exit is a marker on the chart and the page never shows RES 0 next to the PSS read before', async () => {
+      const zombie = await startZombieParent(exitFile);
+      parent = zombie.parent;
+      const pid = zombie.childPid;
+      await page.goto(`${serve.url}#/process/${pid}`);
+      const pss = page.locator('[data-testid="metric-PSS"]');
+      await waitForAttribute(page, '[data-testid="metric-PSS"]', 'data-kb', (v) => Number(v) > 0);
+      await waitForAttribute(page, '[data-testid="res-virt-chart"]', 'data-sample-count', (v) => Number(v) >= 3);
+      const pssKb = Number(await pss.getAttribute('data-kb'));
+
+      writeFileSync(exitFile, '');
+      const deadline = Date.now() + 10_000;
+      while (readProcState(pid) !== 'Z' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      assert.equal(readProcState(pid), 'Z', 'the child is a zombie: its parent never waits');
+      await page.locator('[data-testid="process-gone"]').waitFor({ timeout: 10_000 });
+      await page.locator('[data-testid="res-virt-chart"] text', { hasText: 'exited at' }).first().waitFor({ timeout: 10_000 });
+      await new Promise((r) => setTimeout(r, 1000)); // a few zombie ticks more: none may become a sample
+
+      const resKb = Number(await page.locator('[data-testid="metric-RES"]').getAttribute('data-kb'));
+      assert.ok(resKb > 40 * 1024, `RES shows the last reading while it ran, got ${resKb} kB`);
+      assert.equal(Number(await pss.getAttribute('data-kb')), pssKb, 'PSS from before the exit, next to RES from before the exit');
+      const legendResKb = Number(await page.locator('[data-testid="legend-resKb"]').getAttribute('data-kb'));
+      assert.ok(legendResKb > 40 * 1024, `the chart's last RES is no zero, got ${legendResKb} kB`);
+      const history = await callApi<ProcessHistory>(serve, 'getHistory', [pid]);
+      assert.ok(history.exitedMs !== null, 'the host recorded the exit');
+      assert.deepEqual(history.samples.filter((s) => s.resKb === 0), [], 'no sample of zero');
+      assert.ok(existsSync(`/proc/${pid}`), 'still a zombie while checked');
+      await page.screenshot({ path: join(SHOTS, 'zombie-exited-marker.png'), fullPage: true });
+    });
+  });
+});
