@@ -3,7 +3,7 @@
 // rather than replayed wrongly. Op kinds: shared/sim/trace-types.ts; the format: shared/sim/TRACE-FORMAT.md.
 
 import { formatTraceOp } from '../trace.js';
-import { OP_ALLOC, OP_FREE, OP_REALLOC, type Trace } from '../trace-types.js';
+import { OP_ALLOC, OP_CALLOC, OP_FREE, OP_MEMALIGN, OP_REALLOC, OP_THREAD_EXIT, OP_TRIM, type Trace } from '../trace-types.js';
 
 /** What one model runs. */
 export interface TraceSupport {
@@ -19,7 +19,7 @@ export interface TraceSupport {
 export const GLIBC_TRACE_SUPPORT: TraceSupport = { model: 'glibc model', kinds: [OP_ALLOC, OP_FREE, OP_REALLOC], threads: false };
 
 /** The gperftools 2.10 TCMalloc model (shared/sim/malloc/tcmalloc/). */
-export const TCMALLOC_TRACE_SUPPORT: TraceSupport = { model: 'tcmalloc model', kinds: [OP_ALLOC, OP_FREE, OP_REALLOC], threads: false };
+export const TCMALLOC_TRACE_SUPPORT: TraceSupport = { model: 'tcmalloc model', kinds: [OP_ALLOC, OP_FREE, OP_REALLOC, OP_CALLOC, OP_MEMALIGN, OP_TRIM, OP_THREAD_EXIT], threads: true };
 
 /** What each OP_* calls, for messages. */
 const OP_CALLS: readonly string[] = ['malloc', 'free', 'realloc', 'calloc', 'memalign', 'malloc_trim', 'thread exit'];
