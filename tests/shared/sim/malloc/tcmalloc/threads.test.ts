@@ -93,6 +93,29 @@ describe('TCMalloc threads, calloc, memalign, trim: model vs real library', { sk
     assert.ok(real.ops[xAt]!.stats![THREAD_BYTES]! < real.ops[xAt - 1]!.stats![THREAD_BYTES]!, 'premise: the exit emptied a cache');
   });
 
+  test('an exiting thread gives its cache budget back: the next thread grows into it instead of scavenging', () => {
+    const ops: TraceOp[] = [];
+    let id = 0;
+    const churn = (tid: number, rounds: number): void => {
+      for (let round = 0; round < rounds; round++) {
+        const first = id;
+        for (let k = 0; k < 600; k++) ops.push({ op: 'a', id: id++, size: 1024 + (k % 4) * 1024, tid });
+        for (let k = first; k < id; k++) ops.push({ op: 'f', id: k, tid });
+      }
+    };
+    churn(1, 6);
+    ops.push({ op: 'x', id: 0, tid: 1 });
+    churn(2, 6);
+    const env = 'TCMALLOC_MAX_TOTAL_THREAD_CACHE_BYTES=1048576';
+    agree(ops, env);
+    const r = createTcmallocReplay(packTraceOps(ops), parseTcmallocEnv(env).params);
+    const exitAt = ops.findIndex((o) => o.op === 'x');
+    runTcmallocReplay(r, exitAt);
+    assert.ok(r.heap.threads.unclaimedCacheSpace <= 0, 'premise: thread 1 claimed the whole budget');
+    runTcmallocReplay(r);
+    assert.ok(r.heap.threads.heaps.some((h) => h.maxSize > 512 << 10), 'premise: thread 2 grew past the 512 KiB floor');
+  });
+
   test('calloc, memalign (small and page alignments, valloc, beyond a page) and malloc_trim, on two threads', () => {
     const ops: TraceOp[] = [];
     let id = 0;
