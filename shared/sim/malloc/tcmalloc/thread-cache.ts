@@ -50,7 +50,11 @@ export interface ThreadCache {
   maxSize: number;
 }
 
-/** The static state of thread_cache.cc: all thread heaps and the shared budget. */
+/**
+ * The static state of thread_cache.cc: all thread heaps and the shared budget.
+ *
+ * Invariant (the budget only moves): unclaimedCacheSpace + Σ heaps[k].maxSize = overallThreadCacheSize.
+ */
 export interface ThreadCaches {
   /** thread_heaps_, newest first (NewHeap prepends). */
   heaps: ThreadCache[];

@@ -7,6 +7,7 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { type TraceOp, packTraceOps } from '../../../../../shared/sim/trace.js';
 import { createTcmallocReplay, runTcmallocReplay } from '../../../../../shared/sim/malloc/tcmalloc/replay.js';
+import { checkTcmallocHeap } from '../../../../../shared/sim/malloc/tcmalloc/check.js';
 import { parseTcmallocEnv } from '../../../../../shared/sim/malloc/tcmalloc/params.js';
 import { TCMALLOC_STATS_KEYS } from '../../../../../shared/sim/malloc/tcmalloc/stats.js';
 import { oracleMissing } from '../../../../helpers/oracles.js';
@@ -69,6 +70,7 @@ describe('TCMalloc threads, calloc, memalign, trim: model vs real library', { sk
     const r = createTcmallocReplay(packTraceOps(ops), parseTcmallocEnv(env).params);
     runTcmallocReplay(r);
     assert.ok(r.heap.threads.unclaimedCacheSpace <= 0, 'premise: the whole budget was claimed, so caches grew by stealing');
+    assert.deepEqual(checkTcmallocHeap(r.heap), []);
   });
 
   test('threads exit (their caches go back to the central lists) and new threads start', () => {
@@ -114,6 +116,7 @@ describe('TCMalloc threads, calloc, memalign, trim: model vs real library', { sk
     assert.ok(r.heap.threads.unclaimedCacheSpace <= 0, 'premise: thread 1 claimed the whole budget');
     runTcmallocReplay(r);
     assert.ok(r.heap.threads.heaps.some((h) => h.maxSize > 512 << 10), 'premise: thread 2 grew past the 512 KiB floor');
+    assert.deepEqual(checkTcmallocHeap(r.heap), []);
   });
 
   test('calloc, memalign (small and page alignments, valloc, beyond a page) and malloc_trim, on two threads', () => {
