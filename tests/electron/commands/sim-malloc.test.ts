@@ -443,7 +443,7 @@ describe('memscope sim malloc', () => {
     test('a memscope-trace 2 the model cannot run yet is refused before op 0, naming the op: exit 2', () => {
       const text = '# memscope-trace 2 cpus=4\na 0 8\n@ 1\na 1 64\n';
       assertFails(memscope(['-f', 'jsonl', '-'], text), 2, /^memscope: sim malloc: <stdin>: glibc model: threads are not modelled yet \(op 1 'a 1 64' runs on thread 1\)$/);
-      assert.match(memscopeOk(['-a', 'tcmalloc', '-f', 'jsonl', '-'], '# memscope-trace 2 cpus=4\na 0 8\nm 1 64 100\n'), /"i":1/, 'tcmalloc runs memalign');
+      assert.match(memscopeOk(['-a', 'tcmalloc', '-f', 'table', '-'], '# memscope-trace 2 cpus=4\na 0 8\n@ 1\nm 1 64 100\n'), /^\s+1 m\s+1\s+100\s+heap 0x\w+\s+128 /m, 'tcmalloc runs memalign on threads');
       const v2 = memscopeOk(['-f', 'jsonl', '-'], '# memscope-trace 2 cpus=4 brk0=55d0c3a2e000\na 0 10\nf 0\n');
       assert.equal(v2, memscopeOk(['-f', 'jsonl', '-'], 'a 0 10\nf 0\n'), 'a v2 trace of a and f replays as its v1 twin');
     });
