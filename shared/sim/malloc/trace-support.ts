@@ -29,7 +29,7 @@ export const GLIBC_TRACE_SUPPORT: TraceSupport = {
 export const GLIBC_MALLOCLAB_TRACE_SUPPORT: TraceSupport = { model: 'glibc malloclab replay', kinds: [OP_ALLOC, OP_FREE, OP_REALLOC], threads: false };
 
 /** The gperftools 2.10 TCMalloc model (shared/sim/malloc/tcmalloc/). */
-export const TCMALLOC_TRACE_SUPPORT: TraceSupport = { model: 'tcmalloc model', kinds: [OP_ALLOC, OP_FREE, OP_REALLOC], threads: false };
+export const TCMALLOC_TRACE_SUPPORT: TraceSupport = { model: 'tcmalloc model', kinds: [OP_ALLOC, OP_FREE, OP_REALLOC, OP_CALLOC, OP_MEMALIGN, OP_TRIM, OP_THREAD_EXIT], threads: true };
 
 /** What each OP_* calls, for messages. */
 const OP_CALLS: readonly string[] = ['malloc', 'free', 'realloc', 'calloc', 'memalign', 'malloc_trim', 'thread exit'];

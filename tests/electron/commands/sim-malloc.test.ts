@@ -452,10 +452,10 @@ describe('memscope sim malloc', () => {
       assertFails(memscope(['-'], '[{"op":"a","id":0,"size":8},\n {"op":"a","id":1}]'), 1, /<stdin>: line 2: op 1: size/);
     });
 
-    test('a memscope-trace 2 the model cannot run yet is refused before op 0, naming the op: exit 2', () => {
+    test('a memscope-trace 2 with threads and memalign runs through both models; a and f give the v1 records plus tid, arena and heap', () => {
       const text = '# memscope-trace 2 cpus=4\na 0 8\n@ 1\na 1 64\n';
-      assertFails(memscope(['-a', 'tcmalloc', '-f', 'jsonl', '-'], text), 2, /^memscope: sim malloc: <stdin>: tcmalloc model: threads are not modelled yet \(op 1 'a 1 64' runs on thread 1\)$/);
-      assertFails(memscope(['-a', 'tcmalloc', '-'], '# memscope-trace 2 cpus=4\na 0 8\nm 1 64 100\n'), 2, /tcmalloc model: op 1 'm 1 64 100' \(memalign\) is not modelled yet$/);
+      assert.match(memscopeOk(['-a', 'tcmalloc', '-f', 'table', '-'], '# memscope-trace 2 cpus=4\na 0 8\n@ 1\nm 1 64 100\n'), /^\s+1 m\s+1\s+100\s+heap 0x\w+\s+128 /m, 'tcmalloc runs memalign on threads');
+      assert.match(memscopeOk(['-f', 'table', '-'], text), /^\s+1 a\s+1\s+64 /m, 'glibc runs threads');
       // glibc runs v2 with threads: the v1 record of each op, plus tid, arena and heap
       const v2 = memscopeOk(['-f', 'jsonl', '-'], '# memscope-trace 2 cpus=4 brk0=55d0c3a2e000\na 0 10\nf 0\n');
       const v1 = memscopeOk(['-f', 'jsonl', '-'], 'a 0 10\nf 0\n');

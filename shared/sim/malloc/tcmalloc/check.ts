@@ -131,6 +131,14 @@ export function checkTcmallocHeap(heap: TcmallocHeap, liveBlocks?: Iterable<numb
     if (bytes !== tc.size) fail(`thread cache ${tc.id}: size_ ${tc.size} ≠ ${bytes} bytes in its lists`);
   }
   if (heap.tls !== null && !threads.heaps.includes(heap.tls)) fail('the TLS thread cache is not in thread_heaps_');
+  heap.savedTls.forEach((tc, tid) => {
+    if (tc !== null && (tid === heap.currentTid || tc === heap.tls || !threads.heaps.includes(tc))) fail(`thread ${tid}: its TLS cache is not its own one in thread_heaps_`);
+  });
+  let claimedBytes = 0;
+  for (const tc of threads.heaps) claimedBytes += tc.maxSize;
+  if (threads.unclaimedCacheSpace + claimedBytes !== threads.overallThreadCacheSize) {
+    fail(`unclaimed_cache_space_ ${threads.unclaimedCacheSpace} + Σ max_size_ ${claimedBytes} ≠ overall_thread_cache_size_ ${threads.overallThreadCacheSize}`);
+  }
 
   if (liveBlocks !== undefined) {
     for (const b of liveBlocks) {

@@ -52,6 +52,8 @@ export const TcmallocEvent = {
   commit: 118,
   /** The system refused the page heap's growth (sbrk and mmap, ENOMEM): a = pages, b = bytes. */
   systemAllocRefused: 119,
+  /** A thread exited and its cache went away (DeleteCache): a = cache id, b = its max_size returned to the budget. */
+  threadCacheDelete: 120,
 } as const;
 
 /** How realloc resolved a request (do_realloc_with_callback). */
@@ -75,7 +77,7 @@ export const TCMALLOC_EVENT_NAMES = [
   'thread-cache-hit', 'central-fetch', 'transfer-cache-hit', 'span-alloc', 'page-heap-grow', 'large-alloc',
   'free-to-thread-cache', 'list-too-long', 'release-to-transfer-cache', 'release-to-spans', 'span-freed',
   'large-free', 'thread-cache-scavenge', 'page-heap-release', 'page-heap-coalesce', 'carve', 'realloc',
-  'transfer-cache-evict', 'commit', 'system-alloc-refused',
+  'transfer-cache-evict', 'commit', 'system-alloc-refused', 'thread-cache-delete',
 ] as const;
 
 function hex(n: number): string {
@@ -110,6 +112,7 @@ export function describeTcmallocEvent(e: MallocEventRecord): string {
     case TcmallocEvent.transferCacheEvict: return `transfer cache slot moved from class ${e.a} to class ${e.b}${e.c ? ' (batch flushed to spans)' : ''}`;
     case TcmallocEvent.commit: return `recommitted ${e.b} pages at ${hex(e.a)}`;
     case TcmallocEvent.systemAllocRefused: return `sbrk and mmap of ${e.a} pages (${e.b} bytes) refused (ENOMEM)`;
+    case TcmallocEvent.threadCacheDelete: return `thread exit: cache ${e.a} emptied into the central cache, ${e.b} bytes of budget back`;
     default: return `event ${e.kind} (${e.a}, ${e.b}, ${e.c})`;
   }
 }

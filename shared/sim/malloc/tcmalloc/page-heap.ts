@@ -268,6 +268,18 @@ export function allocatePages(ph: PageHeap, n: number): Span | null {
   return result;
 }
 
+/** PageHeap::Split(): an in-use large span keeps its first n pages; the rest becomes a second in-use span, returned. */
+export function splitSpan(ph: PageHeap, span: Span, n: number): Span {
+  if (n <= 0 || n >= span.length || span.location !== SpanLocation.IN_USE || span.sizeclass !== 0) {
+    throw new Error(`page heap: cannot split span @${span.start} (${span.length} pages) at ${n}`);
+  }
+  const leftover = createSpan(span.start + n, span.length - n);
+  recordSpan(ph, leftover);
+  ph.pagemap[span.start + n - 1] = span;
+  span.length = n;
+  return leftover;
+}
+
 /** PageHeap::Delete(): returns an in-use span to the free lists, coalescing, then maybe scavenges. */
 export function freePages(ph: PageHeap, span: Span): void {
   const n = span.length;

@@ -6,13 +6,14 @@
 import { type TcmallocParams } from './params.js';
 import { NULL_PTR, type TcmallocHeap } from './state.js';
 import { createProcessHeap } from './startup.js';
-import { tcFree, tcMalloc, tcMallocSize, tcRealloc } from './tcmalloc.js';
+import { tcCalloc, tcFree, tcMalloc, tcMallocSize, tcMemalign, tcRealloc } from './tcmalloc.js';
 import { TCMALLOC_STATS_KEYS, type TcmallocStats, readTcmallocStats } from './stats.js';
 import { diagnoseTcmallocReuse } from './misuse.js';
 import { type MallocEventSink } from '../events.js';
 import { type MallocReplayModel, type ReplayProgress, cloneHeapReplay, runReplayOps } from '../replay-model.js';
 import { REGION_HEAP, type ReplayResults, createReplayResults } from '../replay-results.js';
-import { OP_ALLOC, OP_FREE, type Trace } from '../../trace.js';
+import { OP_ALLOC, OP_CALLOC, OP_FREE, OP_MEMALIGN, OP_REALLOC, OP_THREAD_EXIT, OP_TRIM, type Trace } from '../../trace.js';
+import { exitThread, switchToThread } from './threads.js';
 import { TCMALLOC_TRACE_SUPPORT, assertTraceSupported } from '../trace-support.js';
 
 /** TcmallocStats after every op, one array per field (TCMALLOC_STATS_KEYS order). */
@@ -47,12 +48,15 @@ export interface TcmallocReplayOptions {
   recordStats?: boolean;
   /** The most one sbrk/mmap may charge (../os.ts computeMapLimitBytes; default: the address space). */
   mapLimitBytes?: number;
+  /** Address of the page heap's start in the replayed process (state.ts baseAddress; default 0). */
+  baseAddress?: number;
 }
 
 /** Starts a replay: the process is at main, nothing of the trace has run. @throws TraceUnsupportedError for a trace the model cannot run yet. */
 export function createTcmallocReplay(trace: Trace, params: TcmallocParams, options: TcmallocReplayOptions = {}): TcmallocReplay {
   assertTraceSupported(trace, TCMALLOC_TRACE_SUPPORT);
   const heap = createProcessHeap(params, options.sink ?? null, options.mapLimitBytes);
+  heap.baseAddress = options.baseAddress ?? 0;
   let opStats: TcmallocOpStats | null = null;
   if (options.recordStats === true) {
     const s = {} as TcmallocOpStats;
@@ -79,37 +83,51 @@ export function runTcmallocReplay(r: TcmallocReplay, end: number = r.trace.lengt
   runReplayOps(r, end, runTcmallocOp);
 }
 
-/** Op i: the call, then what it returned (and the statistics when recorded). */
+/**
+ * Op i on its thread: the call, then what it returned (and the statistics when recorded). malloc_trim is not
+ * TCMalloc's (libtcmalloc_minimal exports none; glibc's own finds its unused arena empty): nothing changes.
+ */
 function runTcmallocOp(r: TcmallocReplay, i: number): void {
-  const { trace, heap, ptrs, results, opStats } = r;
-  const slot = trace.slots[i]!;
+  const { trace, heap, results, opStats } = r;
   const kind = trace.kinds[i]!;
-  let held = ptrs[slot]!;
-  if (kind !== OP_ALLOC && held <= FREED_BASE) {
-    held = FREED_BASE - held;
-    const misuse = diagnoseTcmallocReuse(heap, held, kind === OP_FREE ? 'free' : 'realloc');
-    if (misuse !== null) throw misuse;
-  }
-  let ptr = NULL_PTR;
-  if (kind === OP_ALLOC) {
-    ptr = tcMalloc(heap, trace.sizes[i]!);
-    ptrs[slot] = ptr;
-  } else if (kind === OP_FREE) {
-    tcFree(heap, held);
-    if (held !== NULL_PTR) ptrs[slot] = FREED_BASE - held; // freeing it again is a double free
-  } else {
-    ptr = tcRealloc(heap, held, trace.sizes[i]!);
-    ptrs[slot] = ptr; // NULL when it failed: the old block leaks, as `p = realloc(p, n)` leaks it
-  }
-  if (ptr !== NULL_PTR) {
-    results.region[i] = REGION_HEAP;
-    results.offset[i] = ptr;
-    results.usable[i] = tcMallocSize(heap, ptr);
+  if (kind === OP_THREAD_EXIT) exitThread(heap, trace.tids[i]!);
+  else {
+    switchToThread(heap, trace.tids[i]!);
+    if (kind !== OP_TRIM) runBlockOp(r, i, kind);
   }
   results.brk[i] = heap.os.brkBytes;
   if (opStats !== null) {
     const s = readTcmallocStats(heap);
     for (const k of TCMALLOC_STATS_KEYS) opStats[k][i] = s[k];
+  }
+}
+
+/** An op on a block (a c m f r): the call on the running thread, the id's new pointer, the block's result. */
+function runBlockOp(r: TcmallocReplay, i: number, kind: number): void {
+  const { trace, heap, ptrs, results } = r;
+  const slot = trace.slots[i]!;
+  let held = ptrs[slot]!;
+  const reuses = kind === OP_FREE || kind === OP_REALLOC;
+  if (reuses && held <= FREED_BASE) {
+    held = FREED_BASE - held;
+    const misuse = diagnoseTcmallocReuse(heap, held, kind === OP_FREE ? 'free' : 'realloc');
+    if (misuse !== null) throw misuse;
+  }
+  let ptr = NULL_PTR;
+  if (kind === OP_FREE) {
+    tcFree(heap, held);
+    if (held !== NULL_PTR) ptrs[slot] = FREED_BASE - held; // freeing it again is a double free
+    return;
+  }
+  if (kind === OP_ALLOC) ptr = tcMalloc(heap, trace.sizes[i]!);
+  else if (kind === OP_CALLOC) ptr = tcCalloc(heap, trace.aux[i]!, trace.sizes[i]!);
+  else if (kind === OP_MEMALIGN) ptr = tcMemalign(heap, trace.aux[i]!, trace.sizes[i]!);
+  else ptr = tcRealloc(heap, held, trace.sizes[i]!); // NULL when it failed: the old block leaks, as `p = realloc(p, n)` leaks it
+  ptrs[slot] = ptr;
+  if (ptr !== NULL_PTR) {
+    results.region[i] = REGION_HEAP;
+    results.offset[i] = ptr;
+    results.usable[i] = tcMallocSize(heap, ptr);
   }
 }
 

@@ -1,10 +1,11 @@
-// The allocator's entry points: malloc, free, realloc, malloc_usable_size; small requests through the
-// thread cache, larger ones as whole pages. Source of truth: gperftools 2.10 src/tcmalloc.cc (do_malloc,
-// do_malloc_pages, do_free_with_callback, GetSizeWithCallback, do_realloc_with_callback, tc_realloc).
+// The allocator's entry points: malloc, free, realloc, calloc, memalign, malloc_usable_size; small requests
+// through the thread cache, larger ones as whole pages. Source of truth: gperftools 2.10 src/tcmalloc.cc
+// (do_malloc, do_malloc_pages, do_free_with_callback, GetSizeWithCallback, do_realloc_with_callback, tc_realloc,
+// do_calloc, memalign_fast_path, align_size_up, do_memalign_pages).
 
-import { kPageSize, computePages } from './common.js';
+import { kPageShift, kPageSize, computePages } from './common.js';
 import { findSizeClass } from './size-classes.js';
-import { allocatePages, freePages, getDescriptor } from './page-heap.js';
+import { allocatePages, freePages, getDescriptor, splitSpan } from './page-heap.js';
 import { SpanLocation } from './span.js';
 import { insertRange } from './central-free-list.js';
 import { allocateFromThreadCache, deallocateToThreadCache } from './thread-cache.js';
@@ -28,6 +29,54 @@ export function tcMalloc(heap: TcmallocHeap, sizeBytes: number): number {
   const cl = findSizeClass(heap.sizeMap, sizeBytes);
   if (cl === 0) return mallocPages(heap, sizeBytes);
   return allocateFromThreadCache(heap.threads, cache, cl);
+}
+
+/** 2^64: size_t arithmetic of calloc's overflow check. */
+const SIZE_T_LIMIT = 2 ** 64;
+
+/** calloc(n, size) = do_calloc: NULL when n × size overflows size_t, else malloc(n × size) (then cleared). */
+export function tcCalloc(heap: TcmallocHeap, nmemb: number, sizeBytes: number): number {
+  const total = nmemb * sizeBytes;
+  if (total >= SIZE_T_LIMIT) return NULL_PTR;
+  return tcMalloc(heap, total);
+}
+
+/**
+ * memalign(align, size) = memalign_fast_path: up to one TCMalloc page of alignment it is malloc of the size
+ * rounded up to the alignment (align_size_up; 0 → align; an overflow keeps the size), because every size class
+ * is aligned to the largest power of two dividing its size; larger alignments carve an aligned run of pages
+ * (do_memalign_pages), which depends on where the page heap lies: `heap.baseAddress`.
+ */
+export function tcMemalign(heap: TcmallocHeap, align: number, sizeBytes: number): number {
+  if (align <= kPageSize) {
+    let rounded = Math.ceil(sizeBytes / align) * align;
+    if (rounded >= SIZE_T_LIMIT || rounded === 0) rounded = sizeBytes === 0 ? align : sizeBytes;
+    return tcMalloc(heap, rounded);
+  }
+  return memalignPages(heap, align, sizeBytes);
+}
+
+/** do_memalign_pages(): pages(size + align) pages, the unaligned head and the unneeded tail split off and freed. */
+function memalignPages(heap: TcmallocHeap, align: number, sizeBytes: number): number {
+  if (sizeBytes + align >= SIZE_T_LIMIT) return NULL_PTR;
+  const size = sizeBytes === 0 ? 1 : sizeBytes;
+  const ph = heap.pageHeap;
+  let span = allocatePages(ph, computePages(size + align));
+  if (span === null) return NULL_PTR;
+  const basePage = Math.floor(heap.baseAddress / kPageSize);
+  let skip = 0;
+  while ((((basePage + span.start + skip) * 2 ** kPageShift) % align) !== 0) skip++;
+  if (skip > 0) {
+    const rest = splitSpan(ph, span, skip);
+    freePages(ph, span);
+    span = rest;
+  }
+  const needed = computePages(size);
+  if (span.length > needed) freePages(ph, splitSpan(ph, span, needed));
+  const address = span.start * kPageSize;
+  const sink = heap.out.sink;
+  if (sink !== null) sink(TcmallocEvent.largeAlloc, span.length, address, span.length * kPageSize);
+  return address;
 }
 
 /** free(ptr): small objects go to the thread cache (or, before TLS is set up, to the central cache); spans to the page heap. */

@@ -50,7 +50,11 @@ export interface ThreadCache {
   maxSize: number;
 }
 
-/** The static state of thread_cache.cc: all thread heaps and the shared budget. */
+/**
+ * The static state of thread_cache.cc: all thread heaps and the shared budget.
+ *
+ * Invariant (the budget only moves): unclaimedCacheSpace + Σ heaps[k].maxSize = overallThreadCacheSize.
+ */
 export interface ThreadCaches {
   /** thread_heaps_, newest first (NewHeap prepends). */
   heaps: ThreadCache[];
@@ -62,6 +66,8 @@ export interface ThreadCaches {
   overallThreadCacheSize: number;
   /** per_thread_cache_size_. */
   perThreadCacheSize: number;
+  /** Id the next heap gets (ids stay unique after heaps are deleted). */
+  nextHeapId: number;
   /** Where fetches come from and releases go. */
   central: CentralCache;
   /** The size map (batch sizes, object sizes). */
@@ -78,6 +84,7 @@ export function createThreadCaches(central: CentralCache, out: TcmallocEmitter):
     unclaimedCacheSpace: kDefaultOverallThreadCacheSize,
     overallThreadCacheSize: kDefaultOverallThreadCacheSize,
     perThreadCacheSize: kMaxThreadCacheSize,
+    nextHeapId: 0,
     central,
     sizeMap: central.sizeMap,
     out,
@@ -138,7 +145,7 @@ export function createThreadCache(tcs: ThreadCaches): ThreadCache {
   for (let cl = 0; cl < tcs.sizeMap.numSizeClasses; cl++) {
     lists.push({ objects: [], lowater: 0, maxLength: 1, lengthOverages: 0, objectSize: tcs.sizeMap.classToSize[cl]! });
   }
-  const tc: ThreadCache = { id: tcs.heaps.length, lists, size: 0, maxSize: 0 };
+  const tc: ThreadCache = { id: tcs.nextHeapId++, lists, size: 0, maxSize: 0 };
   increaseCacheLimit(tcs, tc);
   if (tc.maxSize === 0) {
     tc.maxSize = kMinThreadCacheSize;
@@ -259,4 +266,23 @@ export function deallocateToThreadCache(tcs: ThreadCaches, tc: ThreadCache, obje
   }
   tc.size += list.objectSize;
   if (tc.size > tc.maxSize) scavengeThreadCache(tcs, tc);
+}
+
+/**
+ * DeleteCache() (a thread's TSD destructor DestroyThreadCache): Cleanup() sends every list back to the
+ * central cache in batches, then the heap leaves thread_heaps_, next_memory_steal_ moves past it and its
+ * max_size_ returns to the unclaimed budget.
+ */
+export function deleteThreadCache(tcs: ThreadCaches, tc: ThreadCache): void {
+  for (let cl = 0; cl < tcs.sizeMap.numSizeClasses; cl++) {
+    const n = tc.lists[cl]!.objects.length;
+    if (n > 0) releaseToCentralCache(tcs, tc, cl, n);
+  }
+  const at = tcs.heaps.indexOf(tc);
+  if (at < 0) throw new Error(`thread cache ${tc.id} is not in thread_heaps_`);
+  if (tcs.nextMemorySteal === tc) tcs.nextMemorySteal = tcs.heaps[at + 1] ?? null;
+  tcs.heaps.splice(at, 1);
+  if (tcs.nextMemorySteal === null) tcs.nextMemorySteal = tcs.heaps[0] ?? null;
+  tcs.unclaimedCacheSpace += tc.maxSize;
+  emit(tcs, TcmallocEvent.threadCacheDelete, tc.id, tc.maxSize, 0);
 }

@@ -44,6 +44,7 @@ describe('TCMalloc events', () => {
       eventsOf(big),
       eventsOf([{ op: 'a', id: 0, size: 2 ** 47 }]), // no address space holds it: the system refuses the growth
       eventsOf(parseTrace(readFileSync(join(MALLOCLAB_TRACES_DIR, 'binary2-bal.rep'), 'utf8'))),
+      eventsOf([{ op: 'a', id: 0, size: 8, tid: 1 }, { op: 'x', id: 0, tid: 1 }]), // a thread's exit deletes its cache
     ];
     for (const evs of runs) for (const e of evs) if (!seen.has(e.kind)) seen.set(e.kind, e);
     for (const k of Object.values(TcmallocEvent)) assert.ok(seen.has(k), `kind ${TCMALLOC_EVENT_NAMES[k - 100]} emitted`);
