@@ -61,7 +61,7 @@ test('main.ts uses the hardened window, blocks new windows and navigation, check
   assert.match(main, /on\('will-navigate'[^]*?preventDefault/);
   assert.match(main, /isTrustedSender\(event\)/);
   assert.match(statementAt(main, 'function handleApiMethod<'), /if \(!isTrustedSender\(event\)\) return[^]*callApi\(service, method, args\)/);
-  assert.match(main, /new MemscopeService\(\{ transport: 'electron' \}\)/, 'describeSource says the desktop app');
+  assert.match(main, /new MemscopeService\(\{ transport: 'electron'[,}]/, 'describeSource says the desktop app');
 });
 
 /** The statement of src that starts at marker: its line when it ends there, else through the `}` closing it at the same indent. */
