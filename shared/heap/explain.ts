@@ -17,7 +17,14 @@ export function explainHeap(details: readonly ArenaDetail[], mappings: readonly 
   const live = emptyPart();
   const metadata = emptyPart();
   const top = emptyPart();
+  // Below `dense` (the mapping's run of resident private pages) a range counts whole: no page arithmetic per chunk.
+  let dense = 0;
   const add = (part: ExplainPart, start: number, end: number) => {
+    if (end <= dense) {
+      part.rss_bytes += end - start;
+      part.private_dirty_bytes += end - start;
+      return;
+    }
     part.rss_bytes += residency.residentBytes(start, end, 'rss');
     part.private_dirty_bytes += residency.residentBytes(start, end, 'private');
   };
@@ -28,13 +35,18 @@ export function explainHeap(details: readonly ArenaDetail[], mappings: readonly 
   for (const arena of details) {
     const tcacheChunk = arena.tcache === null ? -1 : arena.tcache.address - 16;
     let m: HeapMapping | undefined;
+    let cursor = 0; // m's, kept in cursorOf while another mapping is walked
     for (let i = 0; i < arena.chunkAddresses.length; i++) {
       const c = arena.chunkAddresses[i] ?? 0;
       const size = arena.chunkSizes[i] ?? 0;
       const kind = arena.chunkKinds[i] ?? 0;
-      if (m === undefined || c < m.start || c >= m.end) m = mappingOf(c);
+      if (m === undefined || c < m.start || c >= m.end) {
+        if (m !== undefined) cursorOf.set(m, cursor);
+        m = mappingOf(c);
+        dense = m === undefined ? 0 : residency.denseEnd(m.start);
+        cursor = m === undefined ? 0 : (cursorOf.get(m) ?? m.start);
+      }
       if (m === undefined) continue;
-      const cursor = cursorOf.get(m) ?? m.start;
       if (c > cursor) add(metadata, cursor, c); // heap_info, malloc_state, alignment, a fencepost's terminator
       const end = Math.min(c + size, m.end);
       if (kind === TOP_KIND_CODE) {
@@ -49,9 +61,11 @@ export function explainHeap(details: readonly ArenaDetail[], mappings: readonly 
       } else {
         add(free[CHUNK_KINDS[kind] as FreeKind], c, end);
       }
-      cursorOf.set(m, end);
+      cursor = end;
     }
+    if (m !== undefined) cursorOf.set(m, cursor);
   }
+  dense = 0;
   for (const m of mappings) {
     const cursor = cursorOf.get(m) ?? m.start;
     // After top: a thread heap's read-write tail (or a foreign sbrk); after an older heap's fencepost: metadata.

@@ -24,6 +24,12 @@ interface Region {
   present: Uint32Array;
   /** Resident and exclusively mapped (private) pages before page k. */
   exclusive: Uint32Array;
+  /**
+   * Every page from start up to here counts in present / in exclusive: a query below is its length (a dense heap
+   * with an untouched tail: 1 M chunks × 4 queries take no page arithmetic).
+   */
+  presentPrefixEnd: number;
+  exclusivePrefixEnd: number;
 }
 
 /** Which residency a query counts: every resident page (Rss) or the exclusively mapped ones (Private_*). */
@@ -52,7 +58,11 @@ export class PageResidency {
       present[k + 1] = present[k]! + (isExclusive || (isPresent && hasSharedPages) ? 1 : 0);
       exclusive[k + 1] = exclusive[k]! + (isExclusive ? 1 : 0);
     }
-    this.regions.push({ start, end, present, exclusive });
+    let p = 0;
+    while (p < pages && present[p + 1] === p + 1) p++;
+    let x = 0;
+    while (x < pages && exclusive[x + 1] === x + 1) x++;
+    this.regions.push({ start, end, present, exclusive, presentPrefixEnd: start + p * PAGE_SIZE, exclusivePrefixEnd: start + x * PAGE_SIZE });
   }
 
   /** Resident bytes in [start, end) (which lies within one region; outside every region: 0). */
@@ -61,8 +71,9 @@ export class PageResidency {
     const hit = this.last !== undefined && start >= this.last.start && start < this.last.end ? this.last : this.regions.find((g) => start >= g.start && start < g.end);
     if (hit === undefined) return 0;
     const r = (this.last = hit);
-    const counts = which === 'rss' ? r.present : r.exclusive;
     const to = Math.min(end, r.end);
+    if (to <= (which === 'rss' ? r.presentPrefixEnd : r.exclusivePrefixEnd)) return to - start;
+    const counts = which === 'rss' ? r.present : r.exclusive;
     const first = Math.floor((start - r.start) / PAGE_SIZE);
     const last = Math.floor((to - 1 - r.start) / PAGE_SIZE);
     const at = (k: number) => counts[k + 1]! - counts[k]!;
@@ -70,6 +81,15 @@ export class PageResidency {
     const firstEnd = r.start + (first + 1) * PAGE_SIZE;
     const lastStart = r.start + last * PAGE_SIZE;
     return (firstEnd - start) * at(first) + (counts[last]! - counts[first + 1]!) * PAGE_SIZE + (to - lastStart) * at(last);
+  }
+
+  /**
+   * Where the run of pages that count both as Rss and as private, from the start of the region holding `address`,
+   * ends (address itself when no region holds it): below it every byte is resident and private.
+   */
+  denseEnd(address: number): number {
+    const r = this.regions.find((g) => address >= g.start && address < g.end);
+    return r === undefined ? address : Math.min(r.presentPrefixEnd, r.exclusivePrefixEnd);
   }
 
   /** Resident bytes of a whole region (the pagemap's view of its Rss). */

@@ -60,8 +60,11 @@ export function paramsFromMallocPar(mp: MallocPar, maxFastBytes: number): Malloc
  *   the process's distances: each older heap ends in its 16-byte in-use fencepost (the size-0 one is left out), so
  *   no merge crosses it, as in glibc; the chain does not tile (checkGlibcHeap reports the gaps);
  * - global_max_fast is raised to the largest fastbin chunk when the process holds bigger ones than `params` says.
+ * With `livePointers: false` the in-use chunks are not registered as live user pointers (the model cannot free
+ * them then): enough for malloc_trim, which never looks a pointer up, and a third of the load's time at 1 M chunks.
  */
-export function loadArenaIntoModel(arena: ArenaDetail, params: MallocParams): LoadedArena {
+export function loadArenaIntoModel(arena: ArenaDetail, params: MallocParams, options: { livePointers?: boolean } = {}): LoadedArena {
+  const livePointers = options.livePointers !== false;
   const n = arena.chunkAddresses.length;
   // Newer heaps may lie below older ones (mmap hands out addresses downward): offset 0 is the lowest chunk.
   let base = n === 0 ? 0 : Infinity;
@@ -93,7 +96,7 @@ export function loadArenaIntoModel(arena: ArenaDetail, params: MallocParams): Lo
     if (prev !== NULL_SLOT) nextChunk[prev] = p;
     else st.firstChunk = p;
     if (home === ChunkHome.inUse) {
-      if (address === tcacheChunk) st.inUseBytes += sizeBytes[p]!;
+      if (address === tcacheChunk || !livePointers) st.inUseBytes += sizeBytes[p]!;
       else setLiveSlot(st, address - base + 16, p);
     }
     prevInBin = home === ChunkHome.unsorted || home === ChunkHome.smallbin || home === ChunkHome.largebin;
@@ -137,7 +140,7 @@ export function loadArenaIntoModel(arena: ArenaDetail, params: MallocParams): Lo
  * (not across heaps): the heap holding the address is found first, then a binary search in its run.
  */
 function chunkFinder(arena: ArenaDetail): (address: number) => number {
-  const addresses = arena.chunkAddresses;
+  const addresses = Float64Array.from(arena.chunkAddresses); // searched once per listed chunk: no holes, no bounds
   const runs: { start: number; end: number; from: number; to: number }[] = [];
   let from = 0;
   for (const h of arena.heaps) {

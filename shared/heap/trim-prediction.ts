@@ -15,7 +15,7 @@ import { loadArenaIntoModel } from './to-model.js';
 export function predictTrim(details: readonly ArenaDetail[], params: MallocParams, residency: PageResidency, padBytes = 0): TrimPrediction {
   const prediction: TrimPrediction = { releasable_bytes: 0, top_bytes: 0, result: 0, arenas: [], skipped_arenas: [] };
   for (const arena of details) {
-    const { heap, baseAddress } = loadArenaIntoModel(arena, params);
+    const { heap, baseAddress } = loadArenaIntoModel(arena, params, { livePointers: false });
     const perArena = { index: arena.index, releasable_bytes: 0 };
     prediction.arenas.push(perArena);
     for (const r of libcMallocTrim(heap, padBytes, { startAddress: baseAddress, main: arena.main })) {
