@@ -102,7 +102,8 @@ function findThreadHeaps(read: ReadMemory, arena: ArenaState): { start: number; 
   let heap = arena.top - (arena.top % HEAP_MAX_SIZE);
   while (heap !== 0) {
     if (heaps.length > MAX_ARENAS) throw new TornReadError(`arena ${hex(arena.address)}: heap_info chain does not end`);
-    const info = new DataView(read(heap, HEAP_INFO.sizeBytes).buffer);
+    const bytes = read(heap, HEAP_INFO.sizeBytes);
+    const info = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength); // a view into a pool, maybe
     const owner = info.getUint32(HEAP_INFO.ar_ptr, true) + info.getUint32(HEAP_INFO.ar_ptr + 4, true) * 2 ** 32;
     if (owner !== arena.address) throw new TornReadError(`heap ${hex(heap)} does not belong to arena ${hex(arena.address)}`);
     const size = info.getUint32(HEAP_INFO.size, true) + info.getUint32(HEAP_INFO.size + 4, true) * 2 ** 32;

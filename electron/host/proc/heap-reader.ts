@@ -281,7 +281,7 @@ function readHeapSync(pid: number, options: ReadHeapOptions): LiveHeap {
     if (heapMapping === undefined) throw new ApiError('unsupported', `pid ${pid} has no [heap]: malloc was never called, or its main arena is not in brk memory`);
     const heap = rangeOf(heapMapping);
     // main_arena and mp_ never move: they are found once, before any freeze, and each attempt re-reads only the heap.
-    const where = locateAllocator(pid, heap, () => readLibcData(mappings, libc, read));
+    const where = locateAllocator(pid, reader, heap, () => readLibcData(mappings, libc, read));
     const maxFastBytes = readMaxFastBytes(reader, pid);
     let lastTear = '';
     let pool: ReadPool | null = null;
@@ -315,9 +315,18 @@ function readHeapSync(pid: number, options: ReadHeapOptions): LiveHeap {
   }
 }
 
-/** main_arena and mp_ in libc's data, searching again while what it reads is mid-change. Throws ApiError 'unsupported'. */
-function locateAllocator(pid: number, heap: AddressRange, readData: () => MemorySegment[]): HeapLocation {
+/**
+ * main_arena and mp_ in libc's data, searching again while what it reads is mid-change; each retry takes [heap]'s
+ * range anew from /proc/PID/maps (a busy process moves its break: top may lie past the range first read). Throws
+ * ApiError 'unsupported'.
+ */
+function locateAllocator(pid: number, reader: ProcReader, firstHeap: AddressRange, readData: () => MemorySegment[]): HeapLocation {
+  let heap = firstHeap;
   for (let reads = 1; reads <= MAX_HEAP_READS; reads++) {
+    if (reads > 1) {
+      const now = parseMaps(reader.readProcFile(pid, 'maps')).find((m) => m.path === '[heap]');
+      if (now !== undefined) heap = rangeOf(now);
+    }
     const segments = readData();
     const mainArena = findMainArena(segments, heap);
     const mallocPar = findMallocPar(segments, heap);
