@@ -17,10 +17,15 @@ export function explainHeap(details: readonly ArenaDetail[], mappings: readonly 
   const live = emptyPart();
   const metadata = emptyPart();
   const top = emptyPart();
-  // Below `dense` (the mapping's run of resident private pages) a range counts whole: no page arithmetic per chunk.
-  let dense = 0;
+  // Inside [denseFrom, denseTo) (a run of resident private pages) a range counts whole: no page arithmetic per chunk.
+  let denseFrom = 0;
+  let denseTo = 0;
   const add = (part: ExplainPart, start: number, end: number) => {
-    if (end <= dense) {
+    if (start < denseFrom || end > denseTo) {
+      denseFrom = start;
+      denseTo = residency.denseEnd(start);
+    }
+    if (end <= denseTo) {
       part.rss_bytes += end - start;
       part.private_dirty_bytes += end - start;
       return;
@@ -43,7 +48,6 @@ export function explainHeap(details: readonly ArenaDetail[], mappings: readonly 
       if (m === undefined || c < m.start || c >= m.end) {
         if (m !== undefined) cursorOf.set(m, cursor);
         m = mappingOf(c);
-        dense = m === undefined ? 0 : residency.denseEnd(m.start);
         cursor = m === undefined ? 0 : (cursorOf.get(m) ?? m.start);
       }
       if (m === undefined) continue;
@@ -65,7 +69,6 @@ export function explainHeap(details: readonly ArenaDetail[], mappings: readonly 
     }
     if (m !== undefined) cursorOf.set(m, cursor);
   }
-  dense = 0;
   for (const m of mappings) {
     const cursor = cursorOf.get(m) ?? m.start;
     // After top: a thread heap's read-write tail (or a foreign sbrk); after an older heap's fencepost: metadata.

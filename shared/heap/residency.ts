@@ -24,12 +24,8 @@ interface Region {
   present: Uint32Array;
   /** Resident and exclusively mapped (private) pages before page k. */
   exclusive: Uint32Array;
-  /**
-   * Every page from start up to here counts in present / in exclusive: a query below is its length (a dense heap
-   * with an untouched tail: 1 M chunks × 4 queries take no page arithmetic).
-   */
-  presentPrefixEnd: number;
-  exclusivePrefixEnd: number;
+  /** For page k: the first page at or after k that is not both present and exclusive (pages when none). */
+  nextHole: Uint32Array;
 }
 
 /** Which residency a query counts: every resident page (Rss) or the exclusively mapped ones (Private_*). */
@@ -58,11 +54,10 @@ export class PageResidency {
       present[k + 1] = present[k]! + (isExclusive || (isPresent && hasSharedPages) ? 1 : 0);
       exclusive[k + 1] = exclusive[k]! + (isExclusive ? 1 : 0);
     }
-    let p = 0;
-    while (p < pages && present[p + 1] === p + 1) p++;
-    let x = 0;
-    while (x < pages && exclusive[x + 1] === x + 1) x++;
-    this.regions.push({ start, end, present, exclusive, presentPrefixEnd: start + p * PAGE_SIZE, exclusivePrefixEnd: start + x * PAGE_SIZE });
+    const nextHole = new Uint32Array(pages + 1);
+    nextHole[pages] = pages;
+    for (let k = pages - 1; k >= 0; k--) nextHole[k] = exclusive[k + 1]! - exclusive[k]! === 1 && present[k + 1]! - present[k]! === 1 ? nextHole[k + 1]! : k;
+    this.regions.push({ start, end, present, exclusive, nextHole });
   }
 
   /** Resident bytes in [start, end) (which lies within one region; outside every region: 0). */
@@ -72,7 +67,6 @@ export class PageResidency {
     if (hit === undefined) return 0;
     const r = (this.last = hit);
     const to = Math.min(end, r.end);
-    if (to <= (which === 'rss' ? r.presentPrefixEnd : r.exclusivePrefixEnd)) return to - start;
     const counts = which === 'rss' ? r.present : r.exclusive;
     const first = Math.floor((start - r.start) / PAGE_SIZE);
     const last = Math.floor((to - 1 - r.start) / PAGE_SIZE);
@@ -84,12 +78,16 @@ export class PageResidency {
   }
 
   /**
-   * Where the run of pages that count both as Rss and as private, from the start of the region holding `address`,
-   * ends (address itself when no region holds it): below it every byte is resident and private.
+   * Where the run of pages that count both as Rss and as private, from the page holding `address`, ends (address
+   * itself when that page is not such a page or no region holds it): in [address, end) every byte is resident and
+   * private, so a caller walking a heap upward counts ranges there by length (1 M chunks, no page arithmetic).
    */
   denseEnd(address: number): number {
-    const r = this.regions.find((g) => address >= g.start && address < g.end);
-    return r === undefined ? address : Math.min(r.presentPrefixEnd, r.exclusivePrefixEnd);
+    const hit = this.last !== undefined && address >= this.last.start && address < this.last.end ? this.last : this.regions.find((g) => address >= g.start && address < g.end);
+    if (hit === undefined) return address;
+    this.last = hit;
+    const hole = hit.nextHole[Math.floor((address - hit.start) / PAGE_SIZE)]!;
+    return Math.max(address, hit.start + hole * PAGE_SIZE);
   }
 
   /** Resident bytes of a whole region (the pagemap's view of its Rss). */
