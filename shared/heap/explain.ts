@@ -17,7 +17,19 @@ export function explainHeap(details: readonly ArenaDetail[], mappings: readonly 
   const live = emptyPart();
   const metadata = emptyPart();
   const top = emptyPart();
+  // Inside [denseFrom, denseTo) (a run of resident private pages) a range counts whole: no page arithmetic per chunk.
+  let denseFrom = 0;
+  let denseTo = 0;
   const add = (part: ExplainPart, start: number, end: number) => {
+    if (start < denseFrom || end > denseTo) {
+      denseFrom = start;
+      denseTo = residency.denseEnd(start);
+    }
+    if (end <= denseTo) {
+      part.rss_bytes += end - start;
+      part.private_dirty_bytes += end - start;
+      return;
+    }
     part.rss_bytes += residency.residentBytes(start, end, 'rss');
     part.private_dirty_bytes += residency.residentBytes(start, end, 'private');
   };
@@ -28,13 +40,17 @@ export function explainHeap(details: readonly ArenaDetail[], mappings: readonly 
   for (const arena of details) {
     const tcacheChunk = arena.tcache === null ? -1 : arena.tcache.address - 16;
     let m: HeapMapping | undefined;
+    let cursor = 0; // m's, kept in cursorOf while another mapping is walked
     for (let i = 0; i < arena.chunkAddresses.length; i++) {
       const c = arena.chunkAddresses[i] ?? 0;
       const size = arena.chunkSizes[i] ?? 0;
       const kind = arena.chunkKinds[i] ?? 0;
-      if (m === undefined || c < m.start || c >= m.end) m = mappingOf(c);
+      if (m === undefined || c < m.start || c >= m.end) {
+        if (m !== undefined) cursorOf.set(m, cursor);
+        m = mappingOf(c);
+        cursor = m === undefined ? 0 : (cursorOf.get(m) ?? m.start);
+      }
       if (m === undefined) continue;
-      const cursor = cursorOf.get(m) ?? m.start;
       if (c > cursor) add(metadata, cursor, c); // heap_info, malloc_state, alignment, a fencepost's terminator
       const end = Math.min(c + size, m.end);
       if (kind === TOP_KIND_CODE) {
@@ -49,8 +65,9 @@ export function explainHeap(details: readonly ArenaDetail[], mappings: readonly 
       } else {
         add(free[CHUNK_KINDS[kind] as FreeKind], c, end);
       }
-      cursorOf.set(m, end);
+      cursor = end;
     }
+    if (m !== undefined) cursorOf.set(m, cursor);
   }
   for (const m of mappings) {
     const cursor = cursorOf.get(m) ?? m.start;

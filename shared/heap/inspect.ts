@@ -87,7 +87,7 @@ function hex(n: number): string {
 
 function chunkSize(images: MemoryImages, chunk: number): number {
   const field = images.word(chunk + 8);
-  return field - (field % 8);
+  return field - (field & 7); // & on a double keeps its low bits (ToInt32), without fmod's cost per chunk
 }
 
 /** Reads a malloc_state at `address`. */
@@ -102,7 +102,8 @@ function findThreadHeaps(read: ReadMemory, arena: ArenaState): { start: number; 
   let heap = arena.top - (arena.top % HEAP_MAX_SIZE);
   while (heap !== 0) {
     if (heaps.length > MAX_ARENAS) throw new TornReadError(`arena ${hex(arena.address)}: heap_info chain does not end`);
-    const info = new DataView(read(heap, HEAP_INFO.sizeBytes).buffer);
+    const bytes = read(heap, HEAP_INFO.sizeBytes);
+    const info = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength); // a view into a pool, maybe
     const owner = info.getUint32(HEAP_INFO.ar_ptr, true) + info.getUint32(HEAP_INFO.ar_ptr + 4, true) * 2 ** 32;
     if (owner !== arena.address) throw new TornReadError(`heap ${hex(heap)} does not belong to arena ${hex(arena.address)}`);
     const size = info.getUint32(HEAP_INFO.size, true) + info.getUint32(HEAP_INFO.size + 4, true) * 2 ** 32;
@@ -191,35 +192,47 @@ function walkArena(images: MemoryImages, a: ArenaHeaps, free: FreeChunks, index:
   const inUse = emptyTotals();
   const freeTotals: FreeTotals = { tcache: emptyTotals(), fastbins: emptyTotals(), unsorted: emptyTotals(), smallbins: emptyTotals(), largebins: emptyTotals() };
   const topBytes = chunkSize(images, a.arena.top);
-  const listed = free.sortedEntries();
+  const kindBytes = new Float64Array(FREE_KINDS.length);
+  const kindChunks = new Float64Array(FREE_KINDS.length);
+  const top = a.arena.top;
   for (const heap of a.heaps) {
+    // One copy per heap (snapshotHeap): its fields are read straight from it, the size field once per chunk.
+    const image = images.imageAt(heap.start);
+    if (image === null) throw new TornReadError(`heap ${hex(heap.start)} was not copied`);
+    const { view } = image;
+    const end = Math.min(heap.end, image.end);
     let c = heap.start;
-    let next = free.lowerBound(c); // the next listed chunk at or above c
-    while (c !== a.arena.top) {
-      if (c + CHUNK_HDR_SZ > heap.end) throw new TornReadError(`arena ${hex(a.arena.address)}: chunks run past ${hex(heap.end)}`);
-      const size = chunkSize(images, c);
+    let prevSize = 0;
+    let prevListed = true; // nothing before the first chunk
+    for (;;) {
+      if (c + CHUNK_HDR_SZ > end) throw new TornReadError(`arena ${hex(a.arena.address)}: chunks run past ${hex(heap.end)}`);
+      const lo = view.getUint32(c - image.start + 8, true);
+      // A chunk whose successor says it is free must be on a list; else the heap moved under us.
+      if (!prevListed && prevSize >= 32 && (lo & 1) === 0) throw new TornReadError(`chunk ${hex(c - prevSize)} is free but on no list`);
+      if (c === top) break;
+      const size = view.getUint32(c - image.start + 12, true) * 2 ** 32 + (lo - (lo & 7));
       if (size === 0) break; // the fencepost that closes a heap that is no longer the top one (sysmalloc)
       if (size < CHUNK_HDR_SZ || c + size > heap.end) throw new TornReadError(`chunk ${hex(c)} has size ${size}, past its heap`);
-      const entry = listed[next] ?? Infinity;
-      if (entry < c) throw new TornReadError(`listed chunk ${hex(entry - (entry % 16))} is not where a chunk starts`);
-      const kind = entry - (entry % 16) === c ? FREE_KINDS[entry % 16] : undefined;
       chunkAddresses.push(c);
       chunkSizes.push(size);
-      if (kind !== undefined) {
-        next++;
-        freeTotals[kind].chunks++;
-        freeTotals[kind].bytes += size;
-        chunkKinds.push(1 + (entry % 16));
+      const code = free.codeOf(c);
+      chunkKinds.push(code);
+      if (code !== 0) {
+        kindChunks[code - 1]!++;
+        kindBytes[code - 1]! += size;
       } else {
-        chunkKinds.push(0);
-        // A chunk whose successor says it is free must be on a list; else the heap moved under us.
-        if (size >= 32 && images.word(c + size + 8) % 2 === 0) throw new TornReadError(`chunk ${hex(c)} is free but on no list`);
         inUse.chunks++;
         inUse.bytes += size;
       }
+      prevListed = code !== 0;
+      prevSize = size;
       c += size;
     }
   }
+  FREE_KINDS.forEach((kind, k) => {
+    freeTotals[kind].chunks = kindChunks[k]!;
+    freeTotals[kind].bytes = kindBytes[k]!;
+  });
   chunkAddresses.push(a.arena.top);
   chunkSizes.push(topBytes);
   chunkKinds.push(TOP_KIND_CODE);
@@ -315,6 +328,9 @@ export function analyzeHeap(snapshot: HeapSnapshot): HeapInspection {
     maxSystemMemBytes: a.arena.maxSystemMemBytes,
   }));
   const reports = arenas.map((a, i) => walkArena(images, a, free, i, details[i]!));
+  // Every listed chunk must have been met by a walk; one that was not is not where a chunk starts (it moved).
+  const met = reports.reduce((sum, r) => sum + Object.values(r.free).reduce((s, t) => s + t.chunks, 0), 0);
+  if (met !== free.size) throw new TornReadError(`${free.size - met} listed chunks are not where a chunk starts`);
   const mallinfo2: Mallinfo2 = { arena: 0, ordblks: 0, smblks: 0, hblks: mp.nMmaps, hblkhd: mp.mmappedMemBytes, usmblks: 0, fsmblks: 0, uordblks: 0, fordblks: 0, keepcost: 0 };
   reports.forEach((r, i) => {
     const c = counts[i] ?? { fastChunks: 0, fastBytes: 0, binChunks: 0, binBytes: 0 };

@@ -14,7 +14,8 @@ export class TornReadError extends Error {
   }
 }
 
-interface Image {
+/** One copied range of the target: [start, end) read into view. */
+export interface Image {
   start: number;
   end: number;
   view: DataView;
@@ -67,6 +68,11 @@ export class MemoryImages {
     }
     if (this.sealed) throw new TornReadError(`${lengthBytes} bytes at ${address.toString(16)} are outside the heaps`);
     return this.read(address, lengthBytes);
+  }
+
+  /** The copy holding the word at `address` (for a walk that reads one copy field by field), or null. */
+  imageAt(address: number): Image | null {
+    return this.find(address);
   }
 
   private find(address: number): Image | null {

@@ -62,7 +62,7 @@ export interface TrimPrediction {
   result: 0 | 1;
   /** The same per arena, in arena order (a thread arena's top is never trimmed by malloc_trim: only its free chunks). */
   arenas: { index: number; releasable_bytes: number }[];
-  /** Arenas the model cannot hold (several heaps): not counted, so releasable_bytes is a lower bound when any. */
+  /** Arenas not modelled (releasable_bytes a lower bound when any): empty since every arena, of one heap or several, loads. */
   skipped_arenas: number[];
 }
 

@@ -24,6 +24,8 @@ interface Region {
   present: Uint32Array;
   /** Resident and exclusively mapped (private) pages before page k. */
   exclusive: Uint32Array;
+  /** For page k: the first page at or after k that is not both present and exclusive (pages when none). */
+  nextHole: Uint32Array;
 }
 
 /** Which residency a query counts: every resident page (Rss) or the exclusively mapped ones (Private_*). */
@@ -52,7 +54,10 @@ export class PageResidency {
       present[k + 1] = present[k]! + (isExclusive || (isPresent && hasSharedPages) ? 1 : 0);
       exclusive[k + 1] = exclusive[k]! + (isExclusive ? 1 : 0);
     }
-    this.regions.push({ start, end, present, exclusive });
+    const nextHole = new Uint32Array(pages + 1);
+    nextHole[pages] = pages;
+    for (let k = pages - 1; k >= 0; k--) nextHole[k] = exclusive[k + 1]! - exclusive[k]! === 1 && present[k + 1]! - present[k]! === 1 ? nextHole[k + 1]! : k;
+    this.regions.push({ start, end, present, exclusive, nextHole });
   }
 
   /** Resident bytes in [start, end) (which lies within one region; outside every region: 0). */
@@ -61,8 +66,8 @@ export class PageResidency {
     const hit = this.last !== undefined && start >= this.last.start && start < this.last.end ? this.last : this.regions.find((g) => start >= g.start && start < g.end);
     if (hit === undefined) return 0;
     const r = (this.last = hit);
-    const counts = which === 'rss' ? r.present : r.exclusive;
     const to = Math.min(end, r.end);
+    const counts = which === 'rss' ? r.present : r.exclusive;
     const first = Math.floor((start - r.start) / PAGE_SIZE);
     const last = Math.floor((to - 1 - r.start) / PAGE_SIZE);
     const at = (k: number) => counts[k + 1]! - counts[k]!;
@@ -70,6 +75,19 @@ export class PageResidency {
     const firstEnd = r.start + (first + 1) * PAGE_SIZE;
     const lastStart = r.start + last * PAGE_SIZE;
     return (firstEnd - start) * at(first) + (counts[last]! - counts[first + 1]!) * PAGE_SIZE + (to - lastStart) * at(last);
+  }
+
+  /**
+   * Where the run of pages that count both as Rss and as private, from the page holding `address`, ends (address
+   * itself when that page is not such a page or no region holds it): in [address, end) every byte is resident and
+   * private, so a caller walking a heap upward counts ranges there by length (1 M chunks, no page arithmetic).
+   */
+  denseEnd(address: number): number {
+    const hit = this.last !== undefined && address >= this.last.start && address < this.last.end ? this.last : this.regions.find((g) => address >= g.start && address < g.end);
+    if (hit === undefined) return address;
+    this.last = hit;
+    const hole = hit.nextHole[Math.floor((address - hit.start) / PAGE_SIZE)]!;
+    return Math.max(address, hit.start + hole * PAGE_SIZE);
   }
 
   /** Resident bytes of a whole region (the pagemap's view of its Rss). */

@@ -55,14 +55,20 @@ export function paramsFromMallocPar(mp: MallocPar, maxFastBytes: number): Malloc
  * What the model cannot hold is loaded as its nearest equivalent, documented here:
  * - chunks in another thread's tcache are in use from this arena's point of view (the model has one tcache);
  * - mmapped chunks are not loaded (glibc keeps no list of them): the model starts with none;
- * - a thread arena is modelled like the main one, offsets from its first chunk, system memory = top's end;
+ * - a thread arena is modelled like the main one, offsets from its lowest chunk, system memory = top's end;
+ * - an arena of several heaps (a thread arena past 64 MiB) is one chunk chain, oldest heap first, offsets keeping
+ *   the process's distances: each older heap ends in its 16-byte in-use fencepost (the size-0 one is left out), so
+ *   no merge crosses it, as in glibc; the chain does not tile (checkGlibcHeap reports the gaps);
  * - global_max_fast is raised to the largest fastbin chunk when the process holds bigger ones than `params` says.
- * Throws RangeError for an arena of several heaps (a thread arena past 64 MiB), which the model cannot tile.
+ * With `livePointers: false` the in-use chunks are not registered as live user pointers (the model cannot free
+ * them then): enough for malloc_trim, which never looks a pointer up, and a third of the load's time at 1 M chunks.
  */
-export function loadArenaIntoModel(arena: ArenaDetail, params: MallocParams): LoadedArena {
-  if (arena.heaps.length !== 1) throw new RangeError(`arena ${arena.index} spans ${arena.heaps.length} heaps: the model holds one contiguous heap`);
+export function loadArenaIntoModel(arena: ArenaDetail, params: MallocParams, options: { livePointers?: boolean } = {}): LoadedArena {
+  const livePointers = options.livePointers !== false;
   const n = arena.chunkAddresses.length;
-  const base = arena.chunkAddresses[0] ?? 0;
+  // Newer heaps may lie below older ones (mmap hands out addresses downward): offset 0 is the lowest chunk.
+  let base = n === 0 ? 0 : Infinity;
+  for (let i = 0; i < n; i++) base = Math.min(base, arena.chunkAddresses[i]!);
   const st = createGlibcHeap(params, { initialCapacitySlots: NBINS + n + 64 });
   const ownTcache = new Set<number>();
   for (const list of arena.tcache?.entries ?? []) for (const p of list) ownTcache.add(p);
@@ -90,7 +96,7 @@ export function loadArenaIntoModel(arena: ArenaDetail, params: MallocParams): Lo
     if (prev !== NULL_SLOT) nextChunk[prev] = p;
     else st.firstChunk = p;
     if (home === ChunkHome.inUse) {
-      if (address === tcacheChunk) st.inUseBytes += sizeBytes[p]!;
+      if (address === tcacheChunk || !livePointers) st.inUseBytes += sizeBytes[p]!;
       else setLiveSlot(st, address - base + 16, p);
     }
     prevInBin = home === ChunkHome.unsorted || home === ChunkHome.smallbin || home === ChunkHome.largebin;
@@ -105,12 +111,13 @@ export function loadArenaIntoModel(arena: ArenaDetail, params: MallocParams): Lo
   st.lastRemainderOffset = arena.lastRemainder === 0 ? -1 : arena.lastRemainder - base;
 
   // Chunk k took slot NBINS + k (a fresh model hands slots out in order): a listed chunk's slot is found by binary search.
+  const find = chunkFinder(arena);
   const slot = (address: number): number => {
-    const k = indexOfChunk(arena.chunkAddresses, address);
+    const k = find(address);
     if (k < 0) throw new RangeError(`arena ${arena.index}: listed chunk ${address.toString(16)} is not a chunk of its heap`);
     return NBINS + k;
   };
-  const isChunk = (address: number) => indexOfChunk(arena.chunkAddresses, address) >= 0;
+  const isChunk = (address: number) => find(address) >= 0;
   loadBins(st, arena, slot);
   for (let i = 0; i < NFASTBINS; i++) linkSingly(arena.fastbins[i] ?? [], slot, (head) => (st.fastbins[i] = head), st);
   for (const list of arena.fastbins) for (const p of list) st.params.maxFastBytes = Math.max(st.params.maxFastBytes, st.sizeBytes[slot(p)]!);
@@ -128,16 +135,32 @@ export function loadArenaIntoModel(arena: ArenaDetail, params: MallocParams): Lo
   return { heap: st, baseAddress: base, main: arena.main };
 }
 
-/** Index of `address` in the ascending `addresses`, or -1. */
-function indexOfChunk(addresses: readonly number[], address: number): number {
-  let lo = 0;
-  let hi = addresses.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((addresses[mid] ?? 0) < address) lo = mid + 1;
-    else hi = mid;
+/**
+ * Index of a chunk address in arena.chunkAddresses, or -1. The addresses ascend within each heap, heap after heap
+ * (not across heaps): the heap holding the address is found first, then a binary search in its run.
+ */
+function chunkFinder(arena: ArenaDetail): (address: number) => number {
+  const addresses = Float64Array.from(arena.chunkAddresses); // searched once per listed chunk: no holes, no bounds
+  const runs: { start: number; end: number; from: number; to: number }[] = [];
+  let from = 0;
+  for (const h of arena.heaps) {
+    let to = from;
+    while (to < addresses.length && addresses[to]! >= h.start && addresses[to]! < h.end) to++;
+    runs.push({ start: h.start, end: h.end, from, to });
+    from = to;
   }
-  return addresses[lo] === address ? lo : -1;
+  return (address) => {
+    const run = runs.find((r) => address >= r.start && address < r.end);
+    if (run === undefined) return -1;
+    let lo = run.from;
+    let hi = run.to;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (addresses[mid]! < address) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < run.to && addresses[lo] === address ? lo : -1;
+  };
 }
 
 /** A singly linked list (fastbin, tcache bin) through fd, head first. */

@@ -5,7 +5,8 @@ import { paramsFromMallocPar } from '../../shared/heap/to-model.js';
 import { predictTrim } from '../../shared/heap/trim-prediction.js';
 import { readLiveHeap } from '../../electron/host/proc/heap-reader.js';
 import { MALLINFO2_FIELDS, startHeapSubject } from '../helpers/heap-subject.js';
-import { median } from './measure.js';
+import { CLI_PATH } from '../helpers/paths.js';
+import { median, timeCommand } from './measure.js';
 
 const RUNS = 3;
 
@@ -13,13 +14,17 @@ async function benchScale(chunks: number): Promise<void> {
   const subject = await startHeapSubject(['0', 'fill', String(chunks)]);
   try {
     const reads: number[] = [];
+    const readCpus: number[] = [];
     const trims: number[] = [];
     const explains: number[] = [];
     const stops: number[] = [];
     for (let i = 0; i < RUNS; i++) {
       const t = performance.now();
+      const cpu0 = process.cpuUsage();
       const live = await readLiveHeap(subject.pid);
       reads.push(performance.now() - t);
+      const cpu = process.cpuUsage(cpu0);
+      readCpus.push((cpu.user + cpu.system) / 1000);
       const params = paramsFromMallocPar(live.mp, live.maxFastBytes);
       const t1 = performance.now();
       const trim = predictTrim(live.details, params, live.residency);
@@ -30,8 +35,13 @@ async function benchScale(chunks: number): Promise<void> {
       const frozen = await readLiveHeap(subject.pid, { freeze: true });
       stops.push(frozen.report.frozen?.stoppedMs ?? NaN);
     }
+    // End to end as a user runs it: node's start, the read, trim, explain and the JSON (CPU beside wall: the machine may be loaded).
+    const cli = timeCommand(process.execPath, [CLI_PATH, 'heap', String(subject.pid), '--json'], RUNS);
     const ms = (v: number[]) => `${median(v).toFixed(0)} ms`;
-    console.log(`${String(chunks).padStart(9)} more chunks | read (incl. trim + explain) ${ms(reads)} | of which trim ${ms(trims)}, explain ${ms(explains)} | --freeze stopped ${ms(stops)}`);
+    console.log(
+      `${String(chunks).padStart(9)} more chunks | memscope heap --json ${cli.wallMs.toFixed(0)} ms wall, ${cli.cpuMs.toFixed(0)} ms CPU | ` +
+        `read in process (incl. trim + explain) ${ms(reads)} wall, ${ms(readCpus)} CPU | of which trim ${ms(trims)}, explain ${ms(explains)} | --freeze stopped ${ms(stops)}`,
+    );
   } finally {
     await subject.kill();
   }

@@ -8,7 +8,9 @@
  * torn-read tests; with "fill N" the main thread first makes N more chunks of 24..264 bytes and frees every third
  * (a heap of N chunks, for scale); with "holes N" it makes N chunks of 4-32 KiB, written (resident), each behind a
  * 40-byte keeper, and frees every other one (free chunks with whole resident pages between live ones, for trim).
- * With "bigarena" each thread then makes 700 chunks of 100 KB (70 MB: its arena grows a second 64 MiB heap).
+ * With "bigarena" each thread then makes 900 chunks of 100 KB (90 MB: its arena grows a second 64 MiB heap, mostly
+ * never touched) and frees every other one from the 600th (free chunks in both heaps), writing every fourth from the
+ * 700th first (5 MB resident in the second heap, for trim).
  * Commands on stdin, one per line: "trim" calls malloc_trim(0) and answers "trimmed R" (its return); "malloc N"
  * answers "malloc P" (the pointer, decimal; kept live), for the model to predict; "exit".
  * usage: heap-subject [THREADS] [exited | churn | bigarena | fill N | holes N] */
@@ -79,7 +81,12 @@ static void build_heap(void) {
 static void *thread_main(void *arg) {
   (void)arg;
   build_heap();
-  for (int i = 0; bigArena && i < 700; i++) sink = malloc(100000); /* under the mmap threshold: from the arena */
+  static __thread void *big[900];
+  for (int i = 0; bigArena && i < 900; i++) big[i] = malloc(100000); /* under the mmap threshold: from the arena */
+  for (int i = 600; bigArena && i < 900; i += 2) {
+    if (i >= 700 && i % 4 == 0) memset(big[i], 1, 100000);
+    free(big[i]);
+  }
   pthread_barrier_wait(&built);
   if (!threadsExit) pthread_barrier_wait(&done); /* parked until the subject exits */
   return NULL;
