@@ -251,23 +251,24 @@ export function addOpToSummary(b: MallocSummaryBuilder, trace: Trace, results: R
   const s = b.summary;
   s.ops++;
   const kind = trace.kinds[i]!;
+  const row = i & results.rowMask;
   s.opCounts[TRACE_OP_LETTERS[kind]!]++;
   // t's size is its pad and x has none: only the calls that ask for bytes can be refused.
   const asks = kind === OP_ALLOC || kind === OP_REALLOC || kind === OP_CALLOC || kind === OP_MEMALIGN;
-  if (asks && trace.sizes[i]! > 0 && results.region[i] === REGION_NONE) s.nullResults++;
+  if (asks && trace.sizes[i]! > 0 && results.region[row] === REGION_NONE) s.nullResults++;
   // Only blocks the program asked for or gave back count: realloc's growth into top serves from top
   // without handing out a new block, and its split-off remainders are the allocator's own frees; a
   // refused request hands out nothing (though the tcache's own chunk may have been served on the way).
   const path = tally.reallocPath;
-  const gotBlock = results.region[i] !== REGION_NONE;
+  const gotBlock = results.region[row] !== REGION_NONE;
   if (gotBlock && (kind === OP_ALLOC || kind === OP_CALLOC || kind === OP_MEMALIGN || NEW_BLOCK_REALLOC_PATHS.has(path))) bump(s.servedBy, tally.servedFrom);
   if (kind === OP_FREE || FREEING_REALLOC_PATHS.has(path)) bump(s.freedInto, tally.freedInto);
   bump(s.reallocPaths, path);
-  const brk = results.brk[i]!;
-  const inUse = results.heapInUseBytes[i]!;
+  const brk = results.brk[row]!;
+  const inUse = results.heapInUseBytes[row]!;
   s.finalBrkBytes = brk;
   s.heapInUseBytes = inUse;
-  s.mmappedBytes = results.mmappedBytes[i]!;
+  s.mmappedBytes = results.mmappedBytes[row]!;
   if (tracksInUse) s.fragmentation = computeFragmentation(brk, inUse);
   if (brk > s.peakBrkBytes || s.peakOp < 0) {
     s.peakBrkBytes = brk;
