@@ -40,7 +40,7 @@ const ALLOCATORS: readonly MallocAllocatorName[] = ['glibc', 'tcmalloc'];
 export const DEFAULT_WORKLOAD_OPS = 10_000;
 /** Generated ops are objects before packing, and results take 57 bytes per op: keep a workload in memory. */
 export const MAX_WORKLOAD_OPS = 5_000_000;
-/** Ops replayed at a time for jsonl output (its records are written in 1 MiB chunks). */
+/** Ops replayed at a time for jsonl output (its records are written in 1 MiB chunks); a power of two, as it is the result window. */
 const JSONL_CHUNK_OPS = 4096;
 /** Buffered output is written once it passes this many characters. */
 const WRITE_CHUNK_CHARS = 1 << 16;
@@ -55,8 +55,11 @@ interface MallocReplayer {
 interface PreparedModel {
   /** One line naming the model and its settings. */
   title: string;
-  /** The model over a trace; brk and mmap are refused as this host's kernel refuses them. */
-  bind(trace: Trace): MallocReplayModel<ReplayProgress>;
+  /**
+   * The model over a trace; brk and mmap are refused as this host's kernel refuses them. resultWindowOps: the
+   * output reads each op's result once, right after it ran, so the model may keep only that many ops' results.
+   */
+  bind(trace: Trace, resultWindowOps?: number): MallocReplayModel<ReplayProgress>;
 }
 
 /** Writes to stdout, waiting for 'drain' when the pipe is full (`| head` ends in cli.ts's EPIPE handler). */
@@ -125,9 +128,10 @@ function prepareGlibc(tunables: string, warn: (line: string) => void): PreparedM
   return {
     title: `glibc 2.36 ptmalloc2 model, GLIBC_TUNABLES='${tunables}'`,
     // memscope-trace 2 (threads, calloc, memalign, trim, exits) takes the model with threads and arenas.
-    bind: (trace) => trace.version === 2
-      ? createGlibcThreadedReplayModel(trace, params, { mapLimitBytes: readHostMapLimitBytes() })
-      : createGlibcReplayModel(trace, params, { mapLimitBytes: readHostMapLimitBytes() }),
+    bind: (trace, resultWindowOps) => {
+      const options = { mapLimitBytes: readHostMapLimitBytes(), ...(resultWindowOps === undefined ? {} : { resultWindowOps }) };
+      return trace.version === 2 ? createGlibcThreadedReplayModel(trace, params, options) : createGlibcReplayModel(trace, params, options);
+    },
   };
 }
 
@@ -235,11 +239,17 @@ async function printSummary(trace: Trace, replayer: MallocReplayer, tally: Mallo
   const allocator = replayer.model.name;
   const builder = createMallocSummaryBuilder(allocator);
   const tracksInUse = allocator === 'glibc';
-  for (let i = 0; i < trace.length; i++) {
-    resetMallocOpTally(tally);
-    const misuse = runUntilMisuse(replayer, i + 1);
-    if (misuse !== null) throw describeMisuse(misuse, trace, label, allocator);
-    addOpToSummary(builder, trace, replayer.replay.results, i, tally, tracksInUse);
+  const { model, replay } = replayer;
+  // One try around the loop, not one per op: the op loop is the command's hot path.
+  try {
+    for (let i = 0; i < trace.length; i++) {
+      resetMallocOpTally(tally);
+      model.run(replay, i + 1);
+      addOpToSummary(builder, trace, replay.results, i, tally, tracksInUse);
+    }
+  } catch (err) {
+    if (err instanceof HeapMisuseError) throw describeMisuse(err, trace, label, allocator);
+    throw err;
   }
   const summary = finishMallocSummary(builder, tally, replayer.model.readSummaryOverrides(replayer.replay));
   await writeStdout(formatMallocSummary(summary, [`model               ${title}`, `trace               ${source}`]));
@@ -303,7 +313,8 @@ export async function runSimMalloc(argv: string[]): Promise<number> {
   }
   for (const w of warnings) process.stderr.write(`memscope: warning: ${w}\n`);
   const tally = createMallocOpTally(format === 'table');
-  const model = prepared.bind(trace);
+  // jsonl and the summary read each op once, right after its chunk (or op) ran; the table keeps every op.
+  const model = prepared.bind(trace, format === 'table' ? undefined : JSONL_CHUNK_OPS);
   const replayer: MallocReplayer = { model, replay: createReplay(model, format === 'jsonl' ? null : tally.sink, label) };
   if (format === 'jsonl') await streamJsonl(trace, replayer, label);
   else if (format === 'table') await streamTable(trace, replayer, tally, label);

@@ -192,11 +192,18 @@ export interface MallocSummary {
   extraBytes: SummaryByteLine[];
 }
 
-/** A summary being accumulated op by op. */
+/**
+ * A summary being accumulated op by op. The per-op figures stay plain numbers here (no string keys, no
+ * number-or-null fields) and reach `summary` in finishMallocSummary.
+ */
 export interface MallocSummaryBuilder {
   summary: MallocSummary;
   fragmentationSum: number;
   fragmentationOps: number;
+  /** Ops by kind code (TRACE_OP_LETTERS order). */
+  kindCounts: Float64Array;
+  /** addOpToSummary's tracksInUse: the final fragmentation comes from the last op's figures. */
+  tracksInUse: boolean;
 }
 
 function zeroCounts(names: readonly string[]): Record<string, number> {
@@ -230,6 +237,8 @@ export function createMallocSummaryBuilder(allocator: MallocAllocatorName): Mall
     },
     fragmentationSum: 0,
     fragmentationOps: 0,
+    kindCounts: new Float64Array(TRACE_OP_LETTERS.length),
+    tracksInUse: false,
   };
 }
 
@@ -251,31 +260,33 @@ export function addOpToSummary(b: MallocSummaryBuilder, trace: Trace, results: R
   const s = b.summary;
   s.ops++;
   const kind = trace.kinds[i]!;
-  s.opCounts[TRACE_OP_LETTERS[kind]!]++;
+  const row = i & results.rowMask;
+  b.kindCounts[kind]!++;
+  const gotBlock = results.region[row] !== REGION_NONE;
   // t's size is its pad and x has none: only the calls that ask for bytes can be refused.
   const asks = kind === OP_ALLOC || kind === OP_REALLOC || kind === OP_CALLOC || kind === OP_MEMALIGN;
-  if (asks && trace.sizes[i]! > 0 && results.region[i] === REGION_NONE) s.nullResults++;
+  if (asks && !gotBlock && trace.sizes[i]! > 0) s.nullResults++;
   // Only blocks the program asked for or gave back count: realloc's growth into top serves from top
   // without handing out a new block, and its split-off remainders are the allocator's own frees; a
   // refused request hands out nothing (though the tcache's own chunk may have been served on the way).
   const path = tally.reallocPath;
-  const gotBlock = results.region[i] !== REGION_NONE;
   if (gotBlock && (kind === OP_ALLOC || kind === OP_CALLOC || kind === OP_MEMALIGN || NEW_BLOCK_REALLOC_PATHS.has(path))) bump(s.servedBy, tally.servedFrom);
-  if (kind === OP_FREE || FREEING_REALLOC_PATHS.has(path)) bump(s.freedInto, tally.freedInto);
+  if (kind === OP_FREE || (path !== '' && FREEING_REALLOC_PATHS.has(path))) bump(s.freedInto, tally.freedInto);
   bump(s.reallocPaths, path);
-  const brk = results.brk[i]!;
-  const inUse = results.heapInUseBytes[i]!;
+  const brk = results.brk[row]!;
+  const inUse = results.heapInUseBytes[row]!;
   s.finalBrkBytes = brk;
   s.heapInUseBytes = inUse;
-  s.mmappedBytes = results.mmappedBytes[i]!;
-  if (tracksInUse) s.fragmentation = computeFragmentation(brk, inUse);
+  s.mmappedBytes = results.mmappedBytes[row]!;
+  b.tracksInUse = tracksInUse;
   if (brk > s.peakBrkBytes || s.peakOp < 0) {
     s.peakBrkBytes = brk;
     s.peakOp = i;
-    if (tracksInUse) s.fragmentationAtPeak = s.fragmentation;
+    if (tracksInUse) s.fragmentationAtPeak = computeFragmentation(brk, inUse);
   }
-  if (tracksInUse && s.fragmentation !== null) {
-    b.fragmentationSum += s.fragmentation;
+  // computeFragmentation's share, without a number-or-null per op.
+  if (tracksInUse && brk > 0) {
+    b.fragmentationSum += (brk - inUse) / brk;
     b.fragmentationOps++;
   }
 }
@@ -293,6 +304,8 @@ export interface SummaryOverrides {
 /** Closes the summary: event counts from the tally, mmapped count, means and overrides. */
 export function finishMallocSummary(b: MallocSummaryBuilder, tally: MallocOpTally, overrides: SummaryOverrides = {}): MallocSummary {
   const s = b.summary;
+  for (let k = 0; k < TRACE_OP_LETTERS.length; k++) s.opCounts[TRACE_OP_LETTERS[k]!] = b.kindCounts[k]!;
+  if (b.tracksInUse) s.fragmentation = computeFragmentation(s.finalBrkBytes, s.heapInUseBytes);
   const counts: Record<string, number> = {};
   const first = s.allocator === 'glibc' ? 0 : 100;
   const last = s.allocator === 'glibc' ? MALLOC_EVENT_NAMES.length : EVENT_KIND_LIMIT;

@@ -48,6 +48,7 @@ export class OpRecordWriter {
   write(trace: Trace, results: ReplayResults, i: number): void {
     if (this.full) throw new RangeError('OpRecordWriter: take() the buffer first');
     const kind = trace.kinds[i]!;
+    const row = i & results.rowMask;
     this.put(P_I);
     this.putNumber(i);
     if (kind === OP_FREE) {
@@ -59,22 +60,22 @@ export class OpRecordWriter {
       this.putNumber(trace.ids[i]!);
       this.put(P_SIZE);
       this.putNumber(trace.sizes[i]!);
-      const region = results.region[i];
+      const region = results.region[row];
       if (region === REGION_HEAP) {
         this.put(P_HEAP);
-        this.putNumber(results.offset[i]!);
+        this.putNumber(results.offset[row]!);
         this.put(P_HEAP_USABLE);
       } else if (region === REGION_MMAP) {
         this.put(P_MMAP);
-        this.putNumber(results.mmapSize[i]!);
+        this.putNumber(results.mmapSize[row]!);
         this.put(P_USABLE);
       } else {
         this.put(P_NONE_USABLE);
       }
-      this.putNumber(results.usable[i]!);
+      this.putNumber(results.usable[row]!);
     }
     this.put(P_BRK);
-    this.putNumber(results.brk[i]!);
+    this.putNumber(results.brk[row]!);
     this.put(P_END);
   }
 

@@ -14,15 +14,19 @@ export const REGION_MMAP = 2;
 export const REGION_ARENA = 3;
 
 /**
- * What each op returned, packed (one entry per op).
+ * What each op returned, packed: one row per op, or (windowed results, for outputs that read each op once
+ * right after it ran) one row per op of the last windowOps, the row of op i being i & rowMask.
  *
  * Invariants: region[i] = REGION_NONE for frees and NULL results; offset[i] is NaN unless
  * region[i] = REGION_HEAP or REGION_ARENA; mmapSize[i] is NaN unless region[i] = REGION_MMAP;
  * usable[i] = 0 when region[i] = REGION_NONE; arena and heap are null unless the replay ran threads, then
- * arena[i] ≥ 1 and heap[i] ≥ 0 exactly when region[i] = REGION_ARENA (−1 otherwise).
+ * arena[i] ≥ 1 and heap[i] ≥ 0 exactly when region[i] = REGION_ARENA (−1 otherwise) — i standing for op i's row.
  */
 export interface ReplayResults {
+  /** Ops the results are for. */
   length: number;
+  /** Row of op i = i & rowMask: −1 (all bits) keeps a row per op; windowOps − 1 for windowed results. */
+  rowMask: number;
   /** REGION_NONE, REGION_HEAP or REGION_MMAP. */
   region: Uint8Array;
   /** User pointer minus the heap start (heap chunks), else NaN. */
@@ -43,12 +47,18 @@ export interface ReplayResults {
   heap: Int32Array | null;
 }
 
-/** Allocates result arrays for n ops; `threaded` adds the arena and heap columns. */
-export function createReplayResults(n: number, threaded = false): ReplayResults {
+/**
+ * Allocates result arrays for n ops; `threaded` adds the arena and heap columns; windowOps (a power of two)
+ * keeps only the rows of the last windowOps ops (a writer then sets every column of the op's row).
+ */
+export function createReplayResults(opCount: number, threaded = false, windowOps?: number): ReplayResults {
+  if (windowOps !== undefined && (windowOps <= 0 || (windowOps & (windowOps - 1)) !== 0)) throw new RangeError(`result window ${windowOps} is not a power of two`);
+  const n = windowOps === undefined ? opCount : Math.min(opCount, windowOps);
   return {
     arena: threaded ? new Int32Array(n).fill(-1) : null,
     heap: threaded ? new Int32Array(n).fill(-1) : null,
-    length: n,
+    length: opCount,
+    rowMask: windowOps === undefined ? -1 : windowOps - 1,
     region: new Uint8Array(n),
     offset: new Float64Array(n).fill(NaN),
     mmapSize: new Float64Array(n).fill(NaN),
@@ -79,13 +89,14 @@ export type ThreadedOpRecord =
 export function formatThreadedRecord(trace: Trace, results: ReplayResults, i: number): ThreadedOpRecord {
   const op = TRACE_OP_LETTERS[trace.kinds[i]!]!;
   const tid = trace.tids[i]!;
-  const brk = results.brk[i]!;
+  const row = i & results.rowMask;
+  const brk = results.brk[row]!;
   if (op === 't' || op === 'x') return { i, op, tid, brk };
   const id = trace.ids[i]!;
   if (op === 'f') return { i, op, tid, id, brk };
-  const region = results.region[i];
-  const arena = results.arena![i]!;
-  const heap = results.heap![i]!;
+  const region = results.region[row];
+  const arena = results.arena![row]!;
+  const heap = results.heap![row]!;
   return {
     i,
     op,
@@ -96,9 +107,9 @@ export function formatThreadedRecord(trace: Trace, results: ReplayResults, i: nu
     region: region === REGION_HEAP ? 'heap' : region === REGION_MMAP ? 'mmap' : region === REGION_ARENA ? 'arena' : null,
     arena: region === REGION_HEAP ? 0 : region === REGION_ARENA ? arena : null,
     heap: region === REGION_ARENA ? heap : null,
-    offset: region === REGION_HEAP || region === REGION_ARENA ? results.offset[i]! : null,
-    mmap_size: region === REGION_MMAP ? results.mmapSize[i]! : null,
-    usable: results.usable[i]!,
+    offset: region === REGION_HEAP || region === REGION_ARENA ? results.offset[row]! : null,
+    mmap_size: region === REGION_MMAP ? results.mmapSize[row]! : null,
+    usable: results.usable[row]!,
     brk,
   };
 }
@@ -107,20 +118,21 @@ export function formatThreadedRecord(trace: Trace, results: ReplayResults, i: nu
 export function formatOpRecord(trace: Trace, results: ReplayResults, i: number): MallocOpRecord {
   const op = readTraceOpKind(trace, i);
   const id = trace.ids[i]!;
-  const brk = results.brk[i]!;
+  const row = i & results.rowMask;
+  const brk = results.brk[row]!;
   if (op === 'f') return { i, op, id, brk };
   // No model runs c, m, t or x yet (shared/sim/malloc/trace-support.ts refuses such traces before op 0).
   if (op !== 'a' && op !== 'r') throw new RangeError(`op ${i} ('${op}'): no jsonl record for this op kind yet`);
-  const region = results.region[i];
+  const region = results.region[row];
   return {
     i,
     op,
     id,
     size: trace.sizes[i]!,
     region: region === REGION_HEAP ? 'heap' : region === REGION_MMAP ? 'mmap' : null,
-    offset: region === REGION_HEAP ? results.offset[i]! : null,
-    mmap_size: region === REGION_MMAP ? results.mmapSize[i]! : null,
-    usable: results.usable[i]!,
+    offset: region === REGION_HEAP ? results.offset[row]! : null,
+    mmap_size: region === REGION_MMAP ? results.mmapSize[row]! : null,
+    usable: results.usable[row]!,
     brk,
   };
 }

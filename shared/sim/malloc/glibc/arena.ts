@@ -44,10 +44,12 @@ export function activateArena(st: GlibcHeap, k: number): void {
   fd[UNSORTED_BIN] = inn.binFd[UNSORTED_BIN]!;
   bk[UNSORTED_BIN] = inn.binBk[UNSORTED_BIN]!;
   // A set bit over an empty bin is cleared here, as the binmap search would clear it (it only skips empty
-  // bins), so the bits left are the bins that hold chunks.
+  // bins), so the bits left are the bins that hold chunks. A header the incoming arena fills is not reset first.
   const outMap = st.binmap;
+  const inMap = inn.binmap;
   for (let w = 0; w < 4; w++) {
     let word = outMap[w]!;
+    const inWord = inMap[w]!;
     for (let bits = word; bits !== 0; bits &= bits - 1) {
       const low = bits & -bits;
       const i = (w << 5) + 31 - Math.clz32(low);
@@ -57,14 +59,13 @@ export function activateArena(st: GlibcHeap, k: number): void {
       }
       out.binFd[i] = fd[i]!;
       out.binBk[i] = bk[i]!;
-      fd[i] = i;
-      bk[i] = i;
+      if ((inWord & low) === 0) {
+        fd[i] = i;
+        bk[i] = i;
+      }
     }
     outMap[w] = word;
-  }
-  const inMap = inn.binmap;
-  for (let w = 0; w < 4; w++) {
-    for (let bits = inMap[w]!; bits !== 0; bits &= bits - 1) {
+    for (let bits = inWord; bits !== 0; bits &= bits - 1) {
       const i = (w << 5) + 31 - Math.clz32(bits & -bits);
       fd[i] = inn.binFd[i]!;
       bk[i] = inn.binBk[i]!;

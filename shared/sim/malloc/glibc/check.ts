@@ -90,6 +90,7 @@ export function checkGlibcHeap(st: GlibcHeap): string[] {
     if (home[slot] !== ChunkHome.inUse || offsetOf(slot) + 16 !== mem) fail(`live pointer ${hex(mem)} does not name an in-use chunk`);
   });
   if (live !== st.liveCount) fail(`liveCount ${st.liveCount} ≠ ${live} live pointers`);
+  if (st.live.count !== st.liveCount) fail(`live table holds ${st.live.count} entries but liveCount is ${st.liveCount}`);
   let inUse = 0;
   for (let q = st.firstChunk; q !== NULL_SLOT; q = st.nextChunk[q]!) if (home[q] === ChunkHome.inUse) inUse += size[q]!;
   if (inUse !== st.inUseBytes) fail(`inUseBytes ${st.inUseBytes} ≠ Σ in-use chunk sizes ${inUse}`);

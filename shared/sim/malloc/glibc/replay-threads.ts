@@ -20,7 +20,7 @@ import {
 import { isMmappedMem } from './free.js';
 import { type MallocEventSink } from '../events.js';
 import { type MallocReplayModel, type ReplayProgress, cloneHeapReplay, runReplayOps } from '../replay-model.js';
-import { REGION_ARENA, REGION_HEAP, REGION_MMAP, createReplayResults } from '../replay-results.js';
+import { REGION_ARENA, REGION_HEAP, REGION_MMAP, REGION_NONE, createReplayResults } from '../replay-results.js';
 import { OP_ALLOC, OP_CALLOC, OP_FREE, OP_MEMALIGN, OP_REALLOC, OP_THREAD_EXIT, OP_TRIM, type Trace } from '../../trace-types.js';
 import { GLIBC_TRACE_SUPPORT, assertTraceSupported } from '../trace-support.js';
 
@@ -47,6 +47,8 @@ export interface GlibcThreadedReplayOptions {
   mapLimitBytes?: number;
   /** Online CPUs of the machine to model (default: the trace's cpus, else 1). */
   cpus?: number;
+  /** Keep results of only the last resultWindowOps ops (a power of two; see ReplayResults), for one-pass outputs. */
+  resultWindowOps?: number;
 }
 
 /** Starts a threaded replay (nothing run yet). @throws TraceUnsupportedError for a trace the model cannot run. */
@@ -54,7 +56,7 @@ export function createGlibcThreadedReplay(trace: ThreadedTrace, params: MallocPa
   assertTraceSupported(trace, GLIBC_TRACE_SUPPORT);
   const heap = createGlibcHeap(params, { sink: options.sink ?? null, ...(options.mapLimitBytes === undefined ? {} : { mapLimitBytes: options.mapLimitBytes }) });
   enableThreads(heap, options.cpus ?? trace.cpus ?? 1);
-  return { trace, heap, ptrs: new Float64Array(trace.slotCount), arenaNumbers: [0], arenasNumbered: 0, next: 0, results: createReplayResults(trace.length, true) };
+  return { trace, heap, ptrs: new Float64Array(trace.slotCount), arenaNumbers: [0], arenasNumbered: 0, next: 0, results: createReplayResults(trace.length, true, options.resultWindowOps) };
 }
 
 /** Runs ops until `end` (exclusive, default: the whole trace). @throws HeapMisuseError as runGlibcReplay. */
@@ -88,13 +90,21 @@ function runThreadedOp(r: GlibcThreadedReplay, i: number): void {
   } else if (kind === OP_THREAD_EXIT) {
     threadExit(heap, tid);
   }
-  if (mem !== 0) recordResult(r, i, mem);
-  results.brk[i] = heap.os.brkBytes;
-  results.heapInUseBytes[i] = heap.inUseBytes;
-  results.mmappedBytes[i] = heap.mmappedMem;
+  // Every column of the row is written: windowed results reuse rows.
+  const row = i & results.rowMask;
+  results.region[row] = REGION_NONE;
+  results.offset[row] = NaN;
+  results.mmapSize[row] = NaN;
+  results.usable[row] = 0;
+  results.arena![row] = -1;
+  results.heap![row] = -1;
+  if (mem !== 0) recordResult(r, row, mem);
+  results.brk[row] = heap.os.brkBytes;
+  results.heapInUseBytes[row] = heap.inUseBytes;
+  results.mmappedBytes[row] = heap.mmappedMem;
 }
 
-/** Where user pointer mem lies: the brk heap, an arena heap (numbered in order of first hand-out) or a mapping. */
+/** Where user pointer mem lies (into results row i): the brk heap, an arena heap (numbered in order of first hand-out) or a mapping. */
 function recordResult(r: GlibcThreadedReplay, i: number, mem: number): void {
   const { heap, results } = r;
   if (isMmappedMem(mem)) {

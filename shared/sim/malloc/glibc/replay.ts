@@ -11,7 +11,7 @@ import { isMmappedMem, libcFree } from './free.js';
 import { libcRealloc } from './realloc.js';
 import { type MallocEventSink } from '../events.js';
 import { type MallocReplayModel, type ReplayProgress, cloneHeapReplay, runReplayOps } from '../replay-model.js';
-import { REGION_HEAP, REGION_MMAP, type ReplayResults, createReplayResults } from '../replay-results.js';
+import { REGION_HEAP, REGION_MMAP, REGION_NONE, type ReplayResults, createReplayResults } from '../replay-results.js';
 import { OP_ALLOC, OP_FREE, type Trace } from '../../trace.js';
 import { GLIBC_MALLOCLAB_TRACE_SUPPORT, assertTraceSupported } from '../trace-support.js';
 
@@ -47,6 +47,8 @@ export interface GlibcReplayOptions {
   callocCount?: number;
   /** The most one brk/mmap/mremap may charge (os.ts computeMapLimitBytes; default: the address space). */
   mapLimitBytes?: number;
+  /** Keep results of only the last resultWindowOps ops (a power of two; see ReplayResults), for one-pass outputs. */
+  resultWindowOps?: number;
 }
 
 /** Starts a replay (nothing run yet). @throws TraceUnsupportedError for a trace the model cannot run yet. */
@@ -59,7 +61,7 @@ export function createGlibcReplay(trace: Trace, params: MallocParams, options: G
     callocCount: options.callocCount ?? 1,
     ptrs: new Float64Array(trace.slotCount),
     next: 0,
-    results: createReplayResults(trace.length),
+    results: createReplayResults(trace.length, false, options.resultWindowOps),
   };
 }
 
@@ -88,21 +90,28 @@ function runGlibcOp(r: GlibcReplay, i: number): void {
     mem = libcRealloc(heap, ptrs[slot]!, size);
     ptrs[slot] = mem; // NULL when it failed: the old block leaks, as `p = realloc(p, n)` leaks it
   }
-  if (mem !== 0) {
-    if (isMmappedMem(mem)) {
-      results.region[i] = REGION_MMAP;
-      const mapped = heap.mmapped.get(mem - CHUNK_HDR_SZ)!;
-      results.mmapSize[i] = mapped;
-      results.usable[i] = mapped - CHUNK_HDR_SZ;
-    } else {
-      results.region[i] = REGION_HEAP;
-      results.offset[i] = mem;
-      results.usable[i] = heap.sizeBytes[readLiveSlot(heap, mem)]! - SIZE_SZ;
-    }
+  // Every column of the row is written: windowed results reuse rows.
+  const row = i & results.rowMask;
+  if (mem === 0) {
+    results.region[row] = REGION_NONE;
+    results.offset[row] = NaN;
+    results.mmapSize[row] = NaN;
+    results.usable[row] = 0;
+  } else if (isMmappedMem(mem)) {
+    results.region[row] = REGION_MMAP;
+    const mapped = heap.mmapped.get(mem - CHUNK_HDR_SZ)!;
+    results.offset[row] = NaN;
+    results.mmapSize[row] = mapped;
+    results.usable[row] = mapped - CHUNK_HDR_SZ;
+  } else {
+    results.region[row] = REGION_HEAP;
+    results.offset[row] = mem;
+    results.mmapSize[row] = NaN;
+    results.usable[row] = heap.sizeBytes[readLiveSlot(heap, mem)]! - SIZE_SZ;
   }
-  results.brk[i] = heap.os.brkBytes;
-  results.heapInUseBytes[i] = heap.inUseBytes;
-  results.mmappedBytes[i] = heap.mmappedMem;
+  results.brk[row] = heap.os.brkBytes;
+  results.heapInUseBytes[row] = heap.inUseBytes;
+  results.mmappedBytes[row] = heap.mmappedMem;
 }
 
 function setGlibcSink(r: GlibcReplay, sink: MallocEventSink | null): void {

@@ -6,7 +6,8 @@ import { NBINS, NFASTBINS, TCACHE_MAX_BINS, UNSORTED_BIN, isInSmallbinRange } fr
 import { type MallocParams } from './params.js';
 import { type SimOs, createSimOs } from '../os.js';
 import { type MallocEventSink } from '../events.js';
-import { ARENA_HEAP_REGION_START, type GlibcThreads } from './arena-state.js';
+import { type GlibcThreads } from './arena-state.js';
+import { type LiveTable, createLiveTable, deleteLiveTable, listLiveTable, readLiveTable, writeLiveTable } from './live-table.js';
 
 /**
  * Slots. Every chunk header lives in a slot of the typed arrays below; list links (fd, bk, …)
@@ -53,7 +54,7 @@ export const CHUNK_HOME_NAMES = ['none', 'in-use', 'tcache', 'fastbin', 'unsorte
  *  - fastbin i holds only size 16·(i+2) ≤ maxFastBytes; tcache bin i holds tcacheCounts[i] ≤ tcacheCount
  *    chunks of size 32 + 16·i;
  *  - binmap bit i clear ⇒ bin i empty;
- *  - livePages holds exactly the in-use chunks handed to the program (all but the tcache struct);
+ *  - live holds exactly the in-use chunks handed to the program (all but the tcache struct);
  *    inUseBytes = Σ their sizes (+ the tcache struct's size when it lives in the heap);
  *  - nMmaps = mmapped.size, mmappedMem = Σ (mmapped size + mmappedLead, 0 when absent): the mappings' lengths.
  */
@@ -121,14 +122,9 @@ export interface GlibcHeap {
   /** User pointer of the tcache_perthread_struct (0 until tcache_init). */
   tcacheStructMem: number;
 
-  /**
-   * In-use chunks handed to the program, by user pointer: page (mem / 16 >> 10) → 1024 entries
-   * of slot + 1 (0: none). Pages appear where chunks start, so this stays sparse for big chunks.
-   */
-  livePages: (Int32Array | undefined)[];
-  /** livePages of the thread-arena heaps, indexed from ARENA_HEAP_REGION_START. */
-  arenaLivePages: (Int32Array | undefined)[];
-  /** Number of live entries in livePages and arenaLivePages. */
+  /** In-use chunks handed to the program (brk heap and thread-arena heaps alike), by user pointer. */
+  live: LiveTable;
+  /** Number of live allocations (= live.count). */
   liveCount: number;
   /** Σ chunk sizes of the live heap allocations, plus the tcache_perthread_struct when it is in the heap. */
   inUseBytes: number;
@@ -194,8 +190,7 @@ export function createGlibcHeap(params: MallocParams, options: GlibcHeapOptions 
     tcacheEntries: new Int32Array(TCACHE_MAX_BINS).fill(NULL_SLOT),
     tcacheCounts: new Uint16Array(TCACHE_MAX_BINS),
     tcacheStructMem: 0,
-    livePages: [],
-    arenaLivePages: [],
+    live: createLiveTable(),
     liveCount: 0,
     inUseBytes: 0,
     lastMmappedAddress: 0,
@@ -386,68 +381,27 @@ export function listHeapChunks(st: GlibcHeap): HeapChunkView[] {
   return out;
 }
 
-const LIVE_PAGE_SHIFT = 10;
-const LIVE_PAGE_MASK = (1 << LIVE_PAGE_SHIFT) - 1;
-/** The 16-byte granule where thread-arena heaps start (arena-state.ts ARENA_HEAP_REGION_START / 16). */
-const ARENA_LIVE_GRANULE = ARENA_HEAP_REGION_START / 16;
-
-/**
- * The page table holding user pointer mem and the page's index in it: livePages for the brk heap (from 0),
- * arenaLivePages for thread-arena heaps (from ARENA_HEAP_REGION_START), so both stay dense arrays.
- */
-function selectLivePages(st: GlibcHeap, g: number): (Int32Array | undefined)[] {
-  return g < ARENA_LIVE_GRANULE ? st.livePages : st.arenaLivePages;
-}
-
-/** Index of the page of granule g (mem / 16) in the table selectLivePages returns. */
-function computeLivePageIndex(g: number): number {
-  return Math.floor((g < ARENA_LIVE_GRANULE ? g : g - ARENA_LIVE_GRANULE) / (LIVE_PAGE_MASK + 1));
-}
-
 /** Records that heap chunk p was handed to the program as user pointer mem. */
 export function setLiveSlot(st: GlibcHeap, mem: number, p: number): void {
-  const g = mem / 16;
-  const pages = selectLivePages(st, g);
-  const pi = computeLivePageIndex(g);
-  let page = pages[pi];
-  if (page === undefined) {
-    page = new Int32Array(LIVE_PAGE_MASK + 1);
-    pages[pi] = page;
-  }
-  if (page[g & LIVE_PAGE_MASK] === 0) st.liveCount++;
-  page[g & LIVE_PAGE_MASK] = p + 1;
+  if (writeLiveTable(st.live, mem, p)) st.liveCount++;
   st.inUseBytes += st.sizeBytes[p]!;
 }
 
 /** The slot of the live allocation at user pointer mem, or NULL_SLOT. */
 export function readLiveSlot(st: GlibcHeap, mem: number): number {
-  const g = mem / 16;
-  if (!Number.isInteger(g) || g < 0) return NULL_SLOT;
-  const page = selectLivePages(st, g)[computeLivePageIndex(g)];
-  return page === undefined ? NULL_SLOT : page[g & LIVE_PAGE_MASK]! - 1;
+  return readLiveTable(st.live, mem);
 }
 
 /** Forgets the live allocation at mem (it is being freed or reallocated). */
 export function clearLiveSlot(st: GlibcHeap, mem: number): void {
-  const g = mem / 16;
-  const page = selectLivePages(st, g)[computeLivePageIndex(g)];
-  if (page !== undefined && page[g & LIVE_PAGE_MASK] !== 0) {
-    st.inUseBytes -= st.sizeBytes[page[g & LIVE_PAGE_MASK]! - 1]!;
-    page[g & LIVE_PAGE_MASK] = 0;
+  const p = deleteLiveTable(st.live, mem);
+  if (p !== NULL_SLOT) {
+    st.inUseBytes -= st.sizeBytes[p]!;
     st.liveCount--;
   }
 }
 
 /** Calls fn(mem, slot) for every live allocation, in address order. */
 export function forEachLiveSlot(st: GlibcHeap, fn: (mem: number, slot: number) => void): void {
-  const walk = (pages: (Int32Array | undefined)[], baseGranule: number): void => {
-    pages.forEach((page, pi) => {
-      if (page === undefined) return;
-      for (let k = 0; k <= LIVE_PAGE_MASK; k++) {
-        if (page[k] !== 0) fn((baseGranule + pi * (LIVE_PAGE_MASK + 1) + k) * 16, page[k]! - 1);
-      }
-    });
-  };
-  walk(st.livePages, 0);
-  walk(st.arenaLivePages, ARENA_LIVE_GRANULE);
+  for (const { mem, slot } of listLiveTable(st.live)) fn(mem, slot);
 }
