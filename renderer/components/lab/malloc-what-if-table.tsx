@@ -36,6 +36,11 @@ export function MallocWhatIfTable({ rows }: MallocWhatIfTableProps) {
                 data-final-bytes={row.finalFootprintBytes}
                 data-fragmentation={row.fragmentation}
                 data-os-calls={row.osCallTotal}
+                data-brk-calls={row.osCalls.brk}
+                data-mmap-calls={row.osCalls.mmap}
+                data-munmap-calls={row.osCalls.munmap}
+                data-mprotect-calls={row.osCalls.mprotect}
+                data-madvise-calls={row.osCalls.madvise}
               >
                 <td className="mono">{row.variant.label}</td>
                 <td>
