@@ -287,13 +287,13 @@ static void table_remove_at(size_t hole) {
 #define NON_MAIN_ARENA 4
 #define HEAP_MAX_SIZE ((uintptr_t)64 << 20) // 2 × DEFAULT_MMAP_THRESHOLD_MAX on 64-bit: heaps are aligned to it
 #define ARENA_SYSTEM_MEM_OFFSET 2184        // offsetof(struct malloc_state, system_mem), x86-64 (shared/heap/layout.ts)
-#define MAX_ARENAS 4096
+#define ARENA_NEXT_OFFSET 2160              // offsetof(struct malloc_state, next): the ring of every arena
+#define HEAP_INFO_BYTES 48                  // sizeof(heap_info) in 2.36: a thread arena's malloc_state follows it
 
 static int measure_ok;           // the real malloc is glibc's
 static uintptr_t brk0;           // the break when the trace started (the heap's start: no malloc ran before)
 static int64_t mmapped_bytes;    // mappings of live mmapped chunks the shim saw made
-static const char *arenas[MAX_ARENAS]; // thread arenas seen (arenas are never freed, so always readable)
-static unsigned arena_count;
+static const char *ring_entry;   // a thread arena (arenas are never freed), from which the ring holds them all
 static uint64_t peak_bytes, peak_op, final_bytes;
 
 static size_t chunk_word(const void *p, int back) { return ((const size_t *)p)[-back]; }
@@ -305,24 +305,32 @@ static size_t mmapped_length(const void *p) {
   return (size & IS_MMAPPED) ? (size & ~(size_t)SIZE_BITS) + chunk_word(p, 2) : 0;
 }
 
-/* A block the allocator just returned: its mapping, or its thread arena, counts from now on. */
+/* A block the allocator just returned: its mapping counts from now on; a thread arena's enters the ring walk. */
 static void note_block(const void *p) {
   if (p == NULL || !measure_ok) return;
   size_t size = chunk_word(p, 1);
-  if (size & IS_MMAPPED) {
-    mmapped_bytes += (int64_t)mmapped_length(p);
-    return;
-  }
-  if (!(size & NON_MAIN_ARENA)) return;
-  const char *arena = *(const char *const *)((uintptr_t)p & ~(HEAP_MAX_SIZE - 1)); // heap_info.ar_ptr
-  for (unsigned i = 0; i < arena_count; i++)
-    if (arenas[i] == arena) return;
-  if (arena_count < MAX_ARENAS) arenas[arena_count++] = arena;
+  if (size & IS_MMAPPED) mmapped_bytes += (int64_t)mmapped_length(p);
+  else if ((size & NON_MAIN_ARENA) && ring_entry == NULL) ring_entry = *(const char *const *)((uintptr_t)p & ~(HEAP_MAX_SIZE - 1)); // heap_info.ar_ptr
 }
 
+/* A thread arena's malloc_state sits just past the heap_info of its first heap, which points back at it. */
+static int is_thread_arena(const char *a) {
+  return ((uintptr_t)a & (HEAP_MAX_SIZE - 1)) == HEAP_INFO_BYTES && *(const char *const *)(a - HEAP_INFO_BYTES) == a;
+}
+
+/*
+ * Walks main_arena.next's ring (arenas join it inside allocator calls, which the shim's lock serialises), so
+ * arenas that never handed a block to the program (a thread that only frees still gets one for its tcache)
+ * count too, once any thread arena has handed one out.
+ */
 static uint64_t footprint_now(void) {
   uint64_t total = (uint64_t)((uintptr_t)sbrk(0) - brk0) + (uint64_t)(mmapped_bytes > 0 ? mmapped_bytes : 0);
-  for (unsigned i = 0; i < arena_count; i++) total += *(const size_t *)(arenas[i] + ARENA_SYSTEM_MEM_OFFSET);
+  if (ring_entry == NULL) return total;
+  const char *a = ring_entry;
+  do {
+    if (is_thread_arena(a)) total += *(const size_t *)(a + ARENA_SYSTEM_MEM_OFFSET);
+    a = *(const char *const *)(a + ARENA_NEXT_OFFSET);
+  } while (a != ring_entry && a != NULL);
   return total;
 }
 
@@ -399,7 +407,7 @@ static void start_trace(int fd) {
   op_count = next_id = untracked = internal = 0;
   brk0 = (uintptr_t)sbrk(0);
   mmapped_bytes = 0;
-  arena_count = 0;
+  ring_entry = NULL;
   peak_bytes = peak_op = final_bytes = 0;
   thread_count = current_tid = 0;
   my_tid1 = 0;
