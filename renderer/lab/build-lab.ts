@@ -13,14 +13,15 @@ import { parseTrace, type Trace } from '../../shared/sim/trace.js';
 import type { LabLiveStart, LabSource } from '../state/allocator-lab-store.js';
 import { createLiveGlibcReplayModel } from './live-glibc-model.js';
 import { createGlibcThreadedReplayModel, type GlibcThreadedReplay } from '../../shared/sim/malloc/glibc/replay-threads.js';
-import { MALLOC_VARIANTS, runMallocVariant, type VariantOutcome } from '../../shared/sim/lab/malloc-variants.js';
+import { MALLOC_VARIANTS, readMeasuredFootprint, runMallocVariant, type VariantOutcome } from '../../shared/sim/lab/malloc-variants.js';
+import type { FootprintTrack } from '../../shared/sim/malloc/footprint.js';
 
 /** One allocator's replay, or why there is none. */
 export type LabSide<R extends ReplayProgress> = { ok: true; session: MallocLabSession<R>; warnings: string[] } | { ok: false; error: string };
 
 /** A built lab: the trace and both allocators' sessions (a memscope-trace 2 gets the threaded glibc model and the what-if table). */
 export type LabBuild =
-  | { ok: true; trace: Trace; label: string; glibc: LabSide<GlibcReplay>; tcmalloc: LabSide<TcmallocReplay>; threads: LabSide<GlibcThreadedReplay> | null; whatIf: VariantOutcome[] | null }
+  | { ok: true; trace: Trace; label: string; glibc: LabSide<GlibcReplay>; tcmalloc: LabSide<TcmallocReplay>; threads: LabSide<GlibcThreadedReplay> | null; whatIf: VariantOutcome[] | null; measured: FootprintTrack | null }
   | { ok: false; error: string };
 
 /** Kinds of events the glibc timeline shows (brk, mmap and the dynamic threshold). */
@@ -146,7 +147,9 @@ export function buildLab(source: LabSource, glibcTunables: string, tcmallocEnv: 
     } catch (err) {
       tcmalloc = { ok: false, error: err instanceof Error ? err.message : String(err) };
     }
-    build = { ok: true, trace, label, glibc, tcmalloc, threads, whatIf };
+    // A recording carries the footprint its real run reached (memscope record's closing `# footprint` line).
+    const measured = source.kind === 'file' && trace.version === 2 ? readMeasuredFootprint(source.text) : null;
+    build = { ok: true, trace, label, glibc, tcmalloc, threads, whatIf, measured };
   }
   cache.set(key, build);
   while (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value as string);

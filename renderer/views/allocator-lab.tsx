@@ -131,7 +131,7 @@ export function AllocatorLab() {
               </section>
             )}
           </div>
-          {build.whatIf !== null ? <MallocWhatIfTable rows={build.whatIf} /> : null}
+          {build.whatIf !== null ? <MallocWhatIfTable rows={build.whatIf} recorded={build.measured} /> : null}
           <div className="source-note">
             simulated: shared/sim/malloc (glibc 2.36 and gperftools 2.10 as Debian 12 ships them), replayed in this window;
             {build.threads?.ok === true ? ` glibc pass ${build.threads.session.passMs.toFixed(0)} ms, ${build.threads.session.checkpoints.length} checkpoints;` : ''}

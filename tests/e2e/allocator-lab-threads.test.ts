@@ -1,19 +1,22 @@
 // The Allocator lab on a recorded multi-threaded trace (memscope-trace 2), end to end in Chromium against
 // `memscope serve`, keyboard only once the file is chosen: each op's thread, arena, heap and offset as
 // `memscope sim malloc --format jsonl` prints them, the arena strips as the threaded model holds them, the thread
-// filter stepping exactly one thread's ops, and the what-if table's figures as the model and the CLI count them.
+// filter stepping exactly one thread's ops, the what-if table's figures as the model and the CLI count them, and
+// real runs measured by `memscope record` shown beside the predictions.
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { readLabThreadsView } from '../../shared/sim/lab/glibc-threads-lab.js';
 import { MALLOC_VARIANTS } from '../../shared/sim/lab/malloc-variants.js';
 import { parseGlibcTunables } from '../../shared/sim/malloc/glibc/params.js';
-import { createGlibcThreadedReplay, runGlibcThreadedReplay, sumArenaHeapBytes } from '../../shared/sim/malloc/glibc/replay-threads.js';
+import { createGlibcThreadedReplay, runGlibcThreadedReplay } from '../../shared/sim/malloc/glibc/replay-threads.js';
 import { ChunkHome } from '../../shared/sim/malloc/glibc/state.js';
 import { parseTrace, type Trace } from '../../shared/sim/trace.js';
 import { launchChromium, startServe, type ServeProcess } from '../helpers/browser.js';
+import { buildHarness } from '../helpers/c-build.js';
 import { runMemscope } from '../helpers/cli.js';
 import { oracleMissing } from '../helpers/oracles.js';
 import { REPO_ROOT } from '../helpers/paths.js';
@@ -21,6 +24,7 @@ import { REPO_ROOT } from '../helpers/paths.js';
 const SHOTS = resolve(REPO_ROOT, 'dist/e2e-screenshots');
 const skipReason = oracleMissing('chromium');
 const TRACE_NAME = 'xz-T4.trace';
+const LOWER_MMAP = MALLOC_VARIANTS.find((v) => v.tunables.includes('mmap_threshold'))!;
 const TRACE_PATH = resolve(REPO_ROOT, 'tests/fixtures/traces/recorded', TRACE_NAME);
 
 /** One jsonl record of `memscope sim malloc --format jsonl` for a threaded trace (the keys read here). */
@@ -205,39 +209,77 @@ describe('Allocator lab on a recorded multi-threaded trace', { skip: skipReason 
   });
 
   test('the what-if table gives the model’s footprint and the CLI’s OS calls per variant, each labelled simulated', async () => {
+    const cli = runMemscope(['sim', 'malloc', '--variants', '--json', TRACE_PATH]);
+    assert.equal(cli.code, 0, cli.stderr);
+    const variants = (JSON.parse(cli.stdout) as { variants: { name: string; peak_bytes: number | null; final_bytes: number | null; error: string | null }[] }).variants;
     const rows = page.locator('[data-testid="what-if-row"]');
     assert.equal(await rows.count(), MALLOC_VARIANTS.length);
     for (const v of MALLOC_VARIANTS) {
-      const row = page.locator(`[data-testid="what-if-row"][data-variant="${v.label}"]`);
+      const row = page.locator(`[data-testid="what-if-row"][data-variant="${v.name}"]`);
       const cells = (await row.textContent()) ?? '';
-      assert.match(cells, /not measured/, `${v.label}: no real run is claimed`);
+      assert.match(cells, /not measured/, `${v.name}: no real run is claimed`);
       if (v.allocator === 'tcmalloc') {
-        const cli = runMemscope(['sim', 'malloc', '--allocator', 'tcmalloc', TRACE_PATH]);
-        assert.equal(cli.code, 2);
-        assert.ok(cli.stderr.trim().endsWith((await row.getAttribute('data-error'))!), 'the same refusal as the CLI');
+        assert.equal(await row.getAttribute('data-error'), variants.find((p) => p.name === v.name)!.error, 'the same refusal as the CLI');
         continue;
       }
-      assert.equal((cells.match(/simulated/g) ?? []).length, 4, `${v.label}: every figure labelled simulated`);
-      // The model's footprint op by op: brk heap + arena heaps + mmapped bytes.
-      const r = createGlibcThreadedReplay(trace, parseGlibcTunables(v.glibcTunables).params);
-      const footprint = () => r.heap.os.brkBytes + sumArenaHeapBytes(r.heap) + r.heap.mmappedMem;
-      let peak = 0;
-      for (let i = 1; i <= trace.length; i++) {
-        runGlibcThreadedReplay(r, i);
-        peak = Math.max(peak, footprint());
-      }
-      assert.equal(Number(await row.getAttribute('data-peak-bytes')), peak, `${v.label} peak`);
-      assert.equal(Number(await row.getAttribute('data-final-bytes')), footprint(), `${v.label} final`);
+      assert.equal((cells.match(/simulated/g) ?? []).length, 4, `${v.name}: every figure labelled simulated`);
+      // The footprint as `memscope sim malloc --variants --json` predicts it for the same variant.
+      const predicted = variants.find((p) => p.name === v.name)!;
+      assert.equal(Number(await row.getAttribute('data-peak-bytes')), predicted.peak_bytes, `${v.name} peak`);
+      assert.equal(Number(await row.getAttribute('data-final-bytes')), predicted.final_bytes, `${v.name} final`);
+      const r = createGlibcThreadedReplay(trace, parseGlibcTunables(v.tunables).params);
+      runGlibcThreadedReplay(r);
       // brk and chunk mmap/munmap calls as the CLI's summary counts them, plus one mmap and one mprotect per arena heap made.
-      const summary = runMemscope(['sim', 'malloc', ...(v.glibcTunables === '' ? [] : ['--tunables', v.glibcTunables]), TRACE_PATH]).stdout;
+      const summary = runMemscope(['sim', 'malloc', ...(v.tunables === '' ? [] : ['--tunables', v.tunables]), TRACE_PATH]).stdout;
       const brk = /^brk\s+(\d+) grows, (\d+) trims/m.exec(summary)!;
       const mm = /(\d+) mmap, (\d+) munmap, (\d+) mremap calls/.exec(summary)!;
       const heapsMade = r.heap.threads!.heaps.length;
-      assert.equal(Number(await row.getAttribute('data-brk-calls')), Number(brk[1]) + Number(brk[2]), `${v.label} brk calls`);
-      assert.equal(Number(await row.getAttribute('data-mmap-calls')), Number(mm[1]) + heapsMade, `${v.label} mmap calls`);
-      assert.equal(Number(await row.getAttribute('data-munmap-calls')) >= Number(mm[2]), true, `${v.label} munmap calls`);
+      assert.equal(Number(await row.getAttribute('data-brk-calls')), Number(brk[1]) + Number(brk[2]), `${v.name} brk calls`);
+      assert.equal(Number(await row.getAttribute('data-mmap-calls')), Number(mm[1]) + heapsMade, `${v.name} mmap calls`);
+      assert.equal(Number(await row.getAttribute('data-munmap-calls')) >= Number(mm[2]), true, `${v.name} munmap calls`);
     }
     await page.locator('[data-testid="lab-what-if"]').screenshot({ path: join(SHOTS, 'lab-threads-04-what-if.png') });
+  });
+
+  test('a real run is shown beside the prediction: the recording’s own, and a --measure run opened for a variant', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'memscope-lab-measure-'));
+    try {
+      // A deterministic single-threaded subject: its real footprint and the prediction agree exactly (sim malloc --variants tests).
+      const program = [buildHarness('predict-subject.c'), '20000', '7'];
+      const recorded = runMemscope(['record', '-o', join(dir, 'run.trace'), '--', ...program]);
+      assert.equal(recorded.code, 0, recorded.stderr);
+      const own = /footprint (\d+) bytes peak \(after op \d+\), (\d+) bytes at exit/.exec(recorded.stderr)!;
+      const saved = process.env['GLIBC_TUNABLES'];
+      process.env['GLIBC_TUNABLES'] = LOWER_MMAP.tunables;
+      const measured = runMemscope(['record', '--measure', '-o', join(dir, 'lower-mmap.trace'), '--', ...program]);
+      if (saved === undefined) delete process.env['GLIBC_TUNABLES'];
+      else process.env['GLIBC_TUNABLES'] = saved;
+      assert.equal(measured.code, 0, measured.stderr);
+      const other = /footprint (\d+) bytes peak \(after op \d+\), (\d+) bytes at exit/.exec(measured.stderr)!;
+      await page.locator('[data-testid="lab-trace-file"]').setInputFiles(join(dir, 'run.trace'));
+      await waitBuilt(page);
+      const cell = (name: string) => page.locator(`[data-testid="what-if-row"][data-variant="${name}"] [data-testid="what-if-measured"]`);
+      await page.locator('[data-testid="what-if-row"][data-variant="glibc"] [data-testid="what-if-measured"]:not([data-peak-bytes=""])').waitFor();
+      assert.equal(Number(await cell('glibc').getAttribute('data-peak-bytes')), Number(own[1]), 'the recording run, as record printed it');
+      assert.equal(Number(await cell('glibc').getAttribute('data-final-bytes')), Number(own[2]));
+      assert.match((await cell('glibc').textContent()) ?? '', /measured \(while recording\)/);
+      assert.match((await cell(LOWER_MMAP.name).textContent()) ?? '', /not measured/);
+      await cell(LOWER_MMAP.name).locator('[data-testid="what-if-measure-file"]').setInputFiles(join(dir, 'lower-mmap.trace'));
+      await page.locator(`[data-testid="what-if-row"][data-variant="${LOWER_MMAP.name}"] [data-testid="what-if-measured"]:not([data-peak-bytes=""])`).waitFor();
+      assert.equal(Number(await cell(LOWER_MMAP.name).getAttribute('data-peak-bytes')), Number(other[1]), 'the lower mmap_threshold run, as record --measure printed it');
+      assert.equal(Number(await cell(LOWER_MMAP.name).getAttribute('data-final-bytes')), Number(other[2]));
+      assert.match((await cell(LOWER_MMAP.name).textContent()) ?? '', /measured \(lower-mmap\.trace\)/);
+      // The prediction beside it: exact for this subject, in both rows.
+      for (const name of ['glibc', LOWER_MMAP.name]) {
+        const row = page.locator(`[data-testid="what-if-row"][data-variant="${name}"]`);
+        assert.equal(await row.getAttribute('data-peak-bytes'), await cell(name).getAttribute('data-peak-bytes'), `${name}: predicted peak = measured`);
+        assert.equal(await row.getAttribute('data-final-bytes'), await cell(name).getAttribute('data-final-bytes'), `${name}: predicted final = measured`);
+        assert.match((await cell(name).textContent()) ?? '', /prediction \+0\.0 % peak/);
+      }
+      await page.locator('[data-testid="lab-what-if"]').screenshot({ path: join(SHOTS, 'lab-threads-05-measured.png') });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('no console errors', () => {

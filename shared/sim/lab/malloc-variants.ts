@@ -1,6 +1,6 @@
-// The Allocator lab's what-if table: one trace replayed through each allocator variant (glibc default, glibc
-// with one tunable changed, TCMalloc), with its footprint (brk heap + arena heaps + mmapped bytes, from the
-// model's own measure()), fragmentation and OS calls. Every figure is simulated.
+// The Allocator lab's what-if table: one trace replayed through each variant `sim malloc --variants` predicts
+// (glibc default, glibc with one tunable changed, TCMalloc), with its footprint (shared/sim/malloc/footprint.ts),
+// fragmentation and OS calls, and the measured footprint a recording carries (`# footprint`). All else simulated.
 
 import { type MallocParams, parseGlibcTunables } from '../malloc/glibc/params.js';
 import { type GlibcThreadedReplay, createGlibcThreadedReplayModel } from '../malloc/glibc/replay-threads.js';
@@ -11,28 +11,13 @@ import { TcmallocEvent } from '../malloc/tcmalloc/events.js';
 import { createDefaultTcmallocParams } from '../malloc/tcmalloc/params.js';
 import { createTcmallocReplayModel } from '../malloc/tcmalloc/replay.js';
 import { TCMALLOC_TRACE_SUPPORT, findUnsupportedOp } from '../malloc/trace-support.js';
+import { type FootprintTrack, computeFootprintBytes, createFootprintTrack, noteFootprint } from '../malloc/footprint.js';
+import { ALLOCATOR_VARIANTS, type AllocatorVariant } from '../malloc/variants.js';
 import { type Trace } from '../trace.js';
 import { readLabThreadsView } from './glibc-threads-lab.js';
 
-/** One variant the table asks about. */
-export interface MallocVariant {
-  /** Row label, e.g. "glibc.malloc.arena_max=2". */
-  label: string;
-  allocator: 'glibc' | 'tcmalloc';
-  /** GLIBC_TUNABLES for glibc rows ('' = defaults). */
-  glibcTunables: string;
-}
-
-/** The lower mmap_threshold the table tries: 64 KiB, half of glibc's 128 KiB default (and it turns the dynamic threshold off). */
-export const WHAT_IF_MMAP_THRESHOLD_BYTES = 65536;
-
-/** The table's rows: glibc default, arena_max=2, a lower mmap_threshold, TCMalloc. */
-export const MALLOC_VARIANTS: readonly MallocVariant[] = [
-  { label: 'glibc (default)', allocator: 'glibc', glibcTunables: '' },
-  { label: 'glibc.malloc.arena_max=2', allocator: 'glibc', glibcTunables: 'glibc.malloc.arena_max=2' },
-  { label: `glibc.malloc.mmap_threshold=${WHAT_IF_MMAP_THRESHOLD_BYTES}`, allocator: 'glibc', glibcTunables: `glibc.malloc.mmap_threshold=${WHAT_IF_MMAP_THRESHOLD_BYTES}` },
-  { label: 'TCMalloc (gperftools 2.10)', allocator: 'tcmalloc', glibcTunables: '' },
-];
+/** The table's rows: the variants `memscope sim malloc --variants` predicts (shared/sim/malloc/variants.ts). */
+export const MALLOC_VARIANTS: readonly AllocatorVariant[] = ALLOCATOR_VARIANTS;
 
 /** OS calls of a run, by call. */
 export interface OsCallCounts {
@@ -48,18 +33,16 @@ export interface OsCallCounts {
 export type VariantOutcome =
   | {
       ok: true;
-      variant: MallocVariant;
-      /** Highest footprint after any op: heap bytes (brk heap + arena heaps, or TCMalloc's heap less what it released) + mmapped bytes. */
-      peakFootprintBytes: number;
-      /** Footprint after the last op. */
-      finalFootprintBytes: number;
+      variant: AllocatorVariant;
+      /** The footprint (shared/sim/malloc/footprint.ts: brk heap + arena heaps + mmapped bytes) at its peak and at exit. */
+      footprint: FootprintTrack;
       /** After the last op: free bytes between live chunks (tops excluded) / heap bytes, 0–1. */
       fragmentation: number;
       osCalls: OsCallCounts;
       /** Σ osCalls. */
       osCallTotal: number;
     }
-  | { ok: false; variant: MallocVariant; error: string };
+  | { ok: false; variant: AllocatorVariant; error: string };
 
 /**
  * Arena-heap calls the model does not route through SimOs, counted from heap_info changes after each op as
@@ -110,27 +93,22 @@ function countOsCalls(os: SimOs, t: ArenaHeapTally | null): OsCallCounts {
   };
 }
 
-/** Replays the whole trace through `model`, op by op, tracking the peak footprint. */
-function runMeasured<R extends ReplayProgress>(model: MallocReplayModel<R>, trace: Trace, afterOp: (r: R) => void, sink: MallocEventSink | null = null): { r: R; peakFootprintBytes: number; finalFootprintBytes: number } {
+/** Replays the whole trace through `model` op by op, tracking the footprint after each op. */
+function runMeasured<R extends ReplayProgress>(model: MallocReplayModel<R>, trace: Trace, afterOp: (r: R) => void, sink: MallocEventSink | null = null): { r: R; footprint: FootprintTrack } {
   const r = model.create(sink);
-  const footprint = (): number => {
-    const m = model.measure(r);
-    return m.heapBytes - m.releasedBytes + m.mmappedBytes;
-  };
-  let peak = footprint();
+  const footprint = createFootprintTrack();
   for (let i = 0; i < trace.length; i++) {
     model.run(r, i + 1);
     afterOp(r);
-    const f = footprint();
-    if (f > peak) peak = f;
+    noteFootprint(footprint, i, computeFootprintBytes(model.measure(r)));
   }
-  return { r, peakFootprintBytes: peak, finalFootprintBytes: footprint() };
+  return { r, footprint };
 }
 
-function runGlibcVariant(trace: Trace, variant: MallocVariant, params: MallocParams): VariantOutcome {
+function runGlibcVariant(trace: Trace, variant: AllocatorVariant, params: MallocParams): VariantOutcome {
   const model = createGlibcThreadedReplayModel(trace, params);
   const tally: ArenaHeapTally = { sizeBytes: [], mprotectBytes: [], alive: [], mmap: 0, munmap: 0, mprotect: 0, madvise: 0 };
-  const { r, peakFootprintBytes, finalFootprintBytes } = runMeasured(model, trace, (x) => tallyArenaHeaps(x, tally));
+  const { r, footprint } = runMeasured(model, trace, (x) => tallyArenaHeaps(x, tally));
   const view = readLabThreadsView(r);
   let freeBytes = 0;
   let heapBytes = 0;
@@ -141,10 +119,10 @@ function runGlibcVariant(trace: Trace, variant: MallocVariant, params: MallocPar
     }
   }
   const osCalls = countOsCalls(r.heap.os, tally);
-  return { ok: true, variant, peakFootprintBytes, finalFootprintBytes, fragmentation: heapBytes > 0 ? freeBytes / heapBytes : 0, osCalls, osCallTotal: sumCalls(osCalls) };
+  return { ok: true, variant, footprint, fragmentation: heapBytes > 0 ? freeBytes / heapBytes : 0, osCalls, osCallTotal: sumCalls(osCalls) };
 }
 
-function runTcmallocVariant(trace: Trace, variant: MallocVariant): VariantOutcome {
+function runTcmallocVariant(trace: Trace, variant: AllocatorVariant): VariantOutcome {
   const refusal = findUnsupportedOp(trace, TCMALLOC_TRACE_SUPPORT);
   if (refusal !== null) return { ok: false, variant, error: refusal.message };
   const model = createTcmallocReplayModel(trace, createDefaultTcmallocParams());
@@ -153,11 +131,11 @@ function runTcmallocVariant(trace: Trace, variant: MallocVariant): VariantOutcom
   const sink: MallocEventSink = (kind) => {
     if (kind === TcmallocEvent.pageHeapRelease) releases++;
   };
-  const { r, peakFootprintBytes, finalFootprintBytes } = runMeasured(model, trace, () => undefined, sink);
+  const { r, footprint } = runMeasured(model, trace, () => undefined, sink);
   const m = model.measure(r);
   const backed = m.heapBytes - m.releasedBytes;
   const osCalls = { ...countOsCalls(r.heap.os, null), madvise: releases };
-  return { ok: true, variant, peakFootprintBytes, finalFootprintBytes, fragmentation: backed > 0 ? Math.max(0, backed - m.liveBytes) / backed : 0, osCalls, osCallTotal: sumCalls(osCalls) };
+  return { ok: true, variant, footprint, fragmentation: backed > 0 ? Math.max(0, backed - m.liveBytes) / backed : 0, osCalls, osCallTotal: sumCalls(osCalls) };
 }
 
 function sumCalls(c: OsCallCounts): number {
@@ -165,11 +143,24 @@ function sumCalls(c: OsCallCounts): number {
 }
 
 /** Replays the trace through one variant; a model that cannot run it gives its one-line reason. */
-export function runMallocVariant(trace: Trace, variant: MallocVariant): VariantOutcome {
+export function runMallocVariant(trace: Trace, variant: AllocatorVariant): VariantOutcome {
   try {
     if (variant.allocator === 'tcmalloc') return runTcmallocVariant(trace, variant);
-    return runGlibcVariant(trace, variant, parseGlibcTunables(variant.glibcTunables).params);
+    return runGlibcVariant(trace, variant, parseGlibcTunables(variant.tunables).params);
   } catch (err) {
     return { ok: false, variant, error: err instanceof Error ? err.message : String(err) };
   }
+}
+
+/** The shim's closing `# footprint peak=B peak_op=I final=B` line (electron/host/record/memscope-record.c note_footprint). */
+const FOOTPRINT_LINE = /^# footprint peak=(\d+) peak_op=(\d+) final=(\d+)[ \t\r]*$/gm;
+
+/**
+ * The footprint a real run reached, as `memscope record` (or `record --measure -o FILE`) writes it at the end of
+ * the trace; the last such line counts (an exec that failed leaves an earlier one). Null when there is none.
+ */
+export function readMeasuredFootprint(text: string): FootprintTrack | null {
+  const tail = text.length > 4096 ? text.slice(-4096) : text;
+  const m = [...tail.matchAll(FOOTPRINT_LINE)].at(-1);
+  return m === undefined ? null : { peakBytes: Number(m[1]), peakOp: Number(m[2]), finalBytes: Number(m[3]) };
 }

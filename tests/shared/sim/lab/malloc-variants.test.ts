@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, test } from 'node:test';
-import { MALLOC_VARIANTS, WHAT_IF_MMAP_THRESHOLD_BYTES, runMallocVariant, type VariantOutcome } from '../../../../shared/sim/lab/malloc-variants.js';
+import { MALLOC_VARIANTS, readMeasuredFootprint, runMallocVariant, type VariantOutcome } from '../../../../shared/sim/lab/malloc-variants.js';
+import { VARIANT_MMAP_THRESHOLD_BYTES } from '../../../../shared/sim/malloc/variants.js';
 import { parseGlibcTunables } from '../../../../shared/sim/malloc/glibc/params.js';
 import { createGlibcThreadedReplay, runGlibcThreadedReplay, sumArenaHeapBytes } from '../../../../shared/sim/malloc/glibc/replay-threads.js';
 import { createDefaultTcmallocParams } from '../../../../shared/sim/malloc/tcmalloc/params.js';
@@ -14,6 +15,8 @@ import { TCMALLOC_TRACE_SUPPORT, findUnsupportedOp } from '../../../../shared/si
 import { generateWorkload } from '../../../../shared/sim/malloc/workloads.js';
 import { parseTrace, type Trace } from '../../../../shared/sim/trace.js';
 import { REPO_ROOT } from '../../../helpers/paths.js';
+
+const TCMALLOC_VARIANT = MALLOC_VARIANTS.find((v) => v.allocator === 'tcmalloc')!;
 
 function loadRecorded(name: string): Trace {
   return parseTrace(readFileSync(resolve(REPO_ROOT, `tests/fixtures/traces/recorded/${name}.trace`), 'utf8'));
@@ -43,15 +46,15 @@ describe('what-if variants', () => {
       const trace = loadRecorded(name);
       for (const v of MALLOC_VARIANTS.filter((x) => x.allocator === 'glibc')) {
         const row = expectOk(runMallocVariant(trace, v));
-        const want = replayFootprints(trace, v.glibcTunables);
-        assert.equal(row.peakFootprintBytes, want.peak, `${v.label} peak`);
-        assert.equal(row.finalFootprintBytes, want.final, `${v.label} final`);
-        assert.equal(row.osCalls.brk, want.brkCalls, `${v.label} brk calls`);
+        const want = replayFootprints(trace, v.tunables);
+        assert.equal(row.footprint.peakBytes, want.peak, `${v.name} peak`);
+        assert.equal(row.footprint.finalBytes, want.final, `${v.name} final`);
+        assert.equal(row.osCalls.brk, want.brkCalls, `${v.name} brk calls`);
         // Every heap the arenas ever made was one mmap (new_heap) beside the chunk mmaps.
-        assert.equal(row.osCalls.mmap, want.mmapCalls + want.heapsEverMade, `${v.label} mmap calls`);
+        assert.equal(row.osCalls.mmap, want.mmapCalls + want.heapsEverMade, `${v.name} mmap calls`);
         assert.ok(row.osCalls.mprotect >= want.heapsEverMade, 'each new heap is made read-write with mprotect');
         assert.ok(row.fragmentation >= 0 && row.fragmentation < 1);
-        if (v.glibcTunables.includes('arena_max=2')) assert.ok(want.arenas <= 2, 'arena_max=2 keeps two arenas');
+        if (v.tunables.includes('arena_max=2')) assert.ok(want.arenas <= 2, 'arena_max=2 keeps two arenas');
       }
     });
   }
@@ -65,9 +68,11 @@ describe('what-if variants', () => {
   test('the lower mmap_threshold row maps requests between it and the default threshold that top cannot serve', () => {
     // The first request comes out of the fresh 132 KiB top; the second does not fit what is left, so sysmalloc
     // either grows the heap (default threshold 128 KiB) or maps it (the lower threshold).
-    const size = WHAT_IF_MMAP_THRESHOLD_BYTES + 34_000;
+    const size = 100_000;
+    assert.ok(size > VARIANT_MMAP_THRESHOLD_BYTES);
     const trace = parseTrace(`# memscope-trace 2 cpus=1\na 0 ${size}\na 1 ${size}\nf 1\n`);
-    const [base, , lower] = MALLOC_VARIANTS.map((v) => runMallocVariant(trace, v));
+    const base = runMallocVariant(trace, MALLOC_VARIANTS.find((v) => v.tunables === '' && v.allocator === 'glibc')!);
+    const lower = runMallocVariant(trace, MALLOC_VARIANTS.find((v) => v.tunables.includes('mmap_threshold'))!);
     assert.equal(expectOk(base!).osCalls.mmap, 0);
     assert.equal(expectOk(lower!).osCalls.mmap, 1);
     assert.equal(expectOk(lower!).osCalls.munmap, 1);
@@ -75,7 +80,7 @@ describe('what-if variants', () => {
 
   test('TCMalloc refuses a recorded multi-threaded trace with the model’s own one-line reason', () => {
     const trace = loadRecorded('xz-T4');
-    const row = runMallocVariant(trace, MALLOC_VARIANTS[3]!);
+    const row = runMallocVariant(trace, TCMALLOC_VARIANT);
     assert.equal(row.ok, false);
     assert.equal(row.ok ? '' : row.error, findUnsupportedOp(trace, TCMALLOC_TRACE_SUPPORT)!.message);
     assert.doesNotMatch(row.ok ? '' : row.error, /\n/);
@@ -83,10 +88,17 @@ describe('what-if variants', () => {
 
   test('TCMalloc runs a single-thread trace: its row runs and counts the same brk and mmap calls as the model', () => {
     const trace = generateWorkload('big-churn', { seed: 2, opCount: 3000 });
-    const row = expectOk(runMallocVariant(trace, MALLOC_VARIANTS[3]!));
+    const row = expectOk(runMallocVariant(trace, TCMALLOC_VARIANT));
     const r = createTcmallocReplay(trace, createDefaultTcmallocParams());
     runTcmallocReplay(r, trace.length);
-    assert.ok(row.finalFootprintBytes > 0 && row.peakFootprintBytes >= row.finalFootprintBytes);
+    assert.ok(row.footprint.finalBytes > 0 && row.footprint.peakBytes >= row.footprint.finalBytes);
     assert.equal(row.osCalls.brk + row.osCalls.mmap, r.heap.os.brkCalls + r.heap.os.mmapCalls);
+  });
+
+  test('a recording’s measured footprint is its last `# footprint` line; none without one', () => {
+    const text = '# memscope-trace 2 cpus=2\na 0 10\n# footprint peak=1 peak_op=0 final=1\n# end ops=1 threads=1 untracked=0\n# footprint peak=135168 peak_op=0 final=139264\n';
+    assert.deepEqual(readMeasuredFootprint(text), { peakBytes: 135168, peakOp: 0, finalBytes: 139264 });
+    assert.equal(readMeasuredFootprint('# memscope-trace 2 cpus=2\na 0 10\n'), null);
+    assert.equal(readMeasuredFootprint('# footprint peak=x peak_op=0 final=1\n'), null);
   });
 });
