@@ -1,8 +1,9 @@
 // `memscope record [-o TRACE] [--follow] [--addresses] [--] CMD [ARGS…]`: runs CMD under the LD_PRELOAD shim
 // (electron/host/record/memscope-record.c), which writes every allocator call as memscope-trace 2 (README).
 // CMD's output and exit status pass through; what was recorded is reported on stderr.
-import { closeSync, openSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { basename, dirname, resolve } from 'node:path';
+import { closeSync, mkdtempSync, openSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ApiError } from '../../shared/errors.js';
 import { escapeControlChars, quoteUserInput } from '../../shared/text/escape.js';
@@ -16,6 +17,7 @@ const RECORD_OPTIONS = {
   output: { type: 'string', short: 'o' },
   follow: { type: 'boolean' },
   addresses: { type: 'boolean' },
+  measure: { type: 'boolean' },
 } as const;
 
 /**
@@ -46,6 +48,13 @@ function describe(summary: TraceSummary): string {
   return `${summary.opCount} op${summary.opCount === 1 ? '' : 's'} on ${threads}${notes.length > 0 ? ` (${notes.join('; ')})` : ''}`;
 }
 
+/** The real run's heap footprint, the figure `sim malloc --variants` predicts (shared/sim/malloc/footprint.ts). */
+function describeFootprint(summary: TraceSummary): string {
+  const f = summary.footprint;
+  if (f === null) return summary.complete ? 'footprint not measured (the allocator is not glibc\'s)' : 'footprint not measured (the trace is incomplete)';
+  return `footprint ${f.peakBytes} bytes peak (after op ${f.peakOp}), ${f.finalBytes} bytes at exit (measured: brk heap + arena heaps + mmapped chunks)`;
+}
+
 /** Traces the shim's --follow children wrote during this run: TRACE.PID and TRACE.PID.N, newest run only. */
 function listChildTraces(tracePath: string, sinceMs: number): string[] {
   const prefix = `${basename(tracePath)}.`;
@@ -63,7 +72,11 @@ export async function runRecord(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs('record', () => parseArgs({ args: own, strict: true, allowPositionals: true, options: RECORD_OPTIONS }));
   const [cmd, ...cmdArgs] = [...positionals, ...command];
   if (cmd === undefined || cmd === '') throw new ApiError('bad-arg', 'record: expected CMD (the program to record); see memscope record --help');
-  const tracePath = resolve(values.output ?? defaultTracePath(cmd));
+  const measureOnly = values.measure === true;
+  // --measure without -o keeps nothing: the shim's closing lines go to a file removed once read.
+  if (measureOnly && values.follow === true) throw new ApiError('bad-arg', 'record: --measure measures one process; give it without --follow');
+  const keep = values.output !== undefined || !measureOnly;
+  const tracePath = resolve(values.output ?? (measureOnly ? join(mkdtempSync(join(tmpdir(), 'memscope-measure-')), 'run.trace') : defaultTracePath(cmd)));
   if (values.output === '-') throw new ApiError('bad-arg', 'record: -o - is not supported (standard output belongs to CMD); name a file');
 
   const shimPath = ensureRecordShim();
@@ -77,22 +90,24 @@ export async function runRecord(argv: string[]): Promise<number> {
   }
   // Child traces are told apart by mtime; the file system's clock granularity is coarser than ours.
   const startMs = statSync(tracePath).mtimeMs;
-  const exit = await runRecorded(cmd, cmdArgs, { shimPath, tracePath, follow: values.follow === true, addresses: values.addresses === true }).catch((err: unknown) => {
-    rmSync(tracePath, { force: true }); // CMD never ran: leave no empty trace behind
+  const exit = await runRecorded(cmd, cmdArgs, { shimPath, tracePath, follow: values.follow === true, addresses: values.addresses === true, measureOnly }).catch((err: unknown) => {
+    rmSync(keep ? tracePath : dirname(tracePath), { recursive: true, force: true }); // CMD never ran: leave no empty trace behind
     throw err;
   });
 
   const children = values.follow === true ? listChildTraces(tracePath, startMs) : [];
   const main = summarizeTrace(tracePath);
   if (main.sizeBytes === 0 && children.length === 0) {
-    rmSync(tracePath, { force: true });
+    rmSync(keep ? tracePath : dirname(tracePath), { recursive: true, force: true });
     throw new ApiError(
       'malformed',
       `record: no malloc call reached the shim: ${quoteUserInput(cmd)} made none, is statically linked, or brings its own allocator (nothing recorded)`,
     );
   }
-  const lines = [main.sizeBytes === 0 ? `recorded nothing into ${escapeControlChars(tracePath)} (no malloc call reached it)` : `recorded ${describe(main)} into ${escapeControlChars(tracePath)}`];
-  for (const path of children) lines.push(`recorded ${describe(summarizeTrace(path))} into ${escapeControlChars(path)}`);
+  const where = keep ? ` into ${escapeControlChars(tracePath)}` : '';
+  const lines = [main.sizeBytes === 0 ? `recorded nothing${where} (no malloc call reached it)` : `${measureOnly ? 'measured' : 'recorded'} ${describe(main)}${where}: ${describeFootprint(main)}`];
+  if (!keep) rmSync(dirname(tracePath), { recursive: true, force: true });
+  for (const path of children) lines.push(`recorded ${describe(summarizeTrace(path))} into ${escapeControlChars(path)}: ${describeFootprint(summarizeTrace(path))}`);
   process.stderr.write(`${lines.join('\n')}\n`);
   return shellStatusOf(exit);
 }

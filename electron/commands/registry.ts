@@ -122,7 +122,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
     load: async () => (await import('./heap.js')).runHeap,
   },
   record: {
-    synopsis: ['[-o TRACE] [--follow] [--addresses] [--] CMD [ARGS…]'],
+    synopsis: ['[-o TRACE] [--follow] [--addresses] [--measure] [--] CMD [ARGS…]'],
     summary: [
       "run CMD recording every malloc/free/calloc/realloc/memalign/… call of every thread",
       '(an LD_PRELOAD shim built with cc on first use) as a memscope-trace 2 for sim malloc',
@@ -131,6 +131,8 @@ export const COMMANDS: Record<string, CommandSpec> = {
       '-o, --output F  the trace (default memscope-CMD-TIME.trace here)',
       '--follow       also record children (fork, exec), each into TRACE.PID',
       '--addresses    each a/c/m/r line also gets =HEX, the pointer the real allocator returned',
+      '--measure      keep no ops, only the heap footprint the real run reached (peak and at exit:',
+      '               brk heap + arena heaps + mmapped chunks, glibc only); every trace ends with it too',
       "CMD's output and exit status pass through (128+N when signal N ends it); memscope's options",
       "end at CMD, so `memscope record python3 -c …` passes -c on (CMD's own --help needs -- before CMD)",
     ],
@@ -142,7 +144,11 @@ export const COMMANDS: Record<string, CommandSpec> = {
     subcommandNoun: 'simulator',
     subcommands: {
       malloc: {
-        synopsis: ['[--allocator glibc|tcmalloc] [--tunables STRING] [--format summary|table|jsonl]', '[--workload NAME [--ops N] [--seed S]] [TRACE|-]'],
+        synopsis: [
+          '[--allocator glibc|tcmalloc] [--tunables STRING] [--format summary|table|jsonl]',
+          '[--workload NAME [--ops N] [--seed S]] [TRACE|-]',
+          '--variants [--json] [--workload NAME [--ops N] [--seed S]] [TRACE|-]',
+        ],
         summary: ['replay a malloclab/JSON trace or a built-in workload through the glibc 2.36 or TCMalloc 2.10 model'],
         details: async () => {
           const [{ WORKLOADS }, { DEFAULT_WORKLOAD_OPS, MAX_WORKLOAD_OPS }] = await Promise.all([
@@ -159,6 +165,9 @@ export const COMMANDS: Record<string, CommandSpec> = {
             '--format F     summary (default): heap size and peak, in use, fragmentation, requests per path, brk/mmap calls',
             '               table: one row per op (result, chunk size, the path that served it, events in words)',
             '               jsonl: one JSON record per op, as tests/harness/malloc-replay.c prints it for the real glibc',
+            '--variants     predict the heap footprint (brk heap + arena heaps + mmapped chunks; peak and at exit)',
+            '               under glibc, GLIBC_TUNABLES arena_max=2, mmap_threshold=32768, trim_threshold=32768',
+            '               and TCMalloc (LD_PRELOAD=libtcmalloc_minimal.so.4), one simulated row each; --json as JSON',
           ];
         },
         load: async () => (await import('./sim-malloc.js')).runSimMalloc,

@@ -27,6 +27,8 @@ import {
   formatMallocSummary,
   resetMallocOpTally,
 } from '../../shared/sim/malloc/format-summary.js';
+import { computeFootprintBytes, createFootprintTrack, noteFootprint, trackReplayFootprint } from '../../shared/sim/malloc/footprint.js';
+import { ALLOCATOR_VARIANTS, type AllocatorVariant, type VariantPrediction, formatVariantJson, formatVariantTable } from '../../shared/sim/malloc/variants.js';
 import { formatMallocTableHeader, formatMallocTableRow } from '../../shared/sim/malloc/format-table.js';
 import { readHostMapLimitBytes } from '../host/system/map-limit.js';
 import { parseCommandArgs } from './args.js';
@@ -240,19 +242,46 @@ async function printSummary(trace: Trace, replayer: MallocReplayer, tally: Mallo
   const builder = createMallocSummaryBuilder(allocator);
   const tracksInUse = allocator === 'glibc';
   const { model, replay } = replayer;
+  const footprint = createFootprintTrack();
   // One try around the loop, not one per op: the op loop is the command's hot path.
   try {
     for (let i = 0; i < trace.length; i++) {
       resetMallocOpTally(tally);
       model.run(replay, i + 1);
       addOpToSummary(builder, trace, replay.results, i, tally, tracksInUse);
+      noteFootprint(footprint, i, computeFootprintBytes(model.measure(replay)));
     }
   } catch (err) {
     if (err instanceof HeapMisuseError) throw describeMisuse(err, trace, label, allocator);
     throw err;
   }
   const summary = finishMallocSummary(builder, tally, replayer.model.readSummaryOverrides(replayer.replay));
+  summary.footprint = footprint;
   await writeStdout(formatMallocSummary(summary, [`model               ${title}`, `trace               ${source}`]));
+}
+
+/** Predicts one variant's footprint; a trace the model cannot run, or a misuse, is the row's error. */
+async function predictVariant(variant: AllocatorVariant, trace: Trace, label: string): Promise<VariantPrediction> {
+  const prepared = variant.allocator === 'glibc' ? prepareGlibc(variant.tunables, () => undefined) : await prepareTcmalloc(variant.tunables);
+  const model = prepared.bind(trace);
+  try {
+    return { variant, footprint: trackReplayFootprint(model, model.create(null)), error: null };
+  } catch (err) {
+    if (err instanceof TraceUnsupportedError) return { variant, footprint: null, error: err.message };
+    if (err instanceof HeapMisuseError) return { variant, footprint: null, error: describeMisuse(err, trace, label, model.name).message };
+    throw err;
+  }
+}
+
+/** `--variants`: the footprint of one trace under each allocator variant (variants.ts), as a table or --json. */
+async function printVariants(trace: Trace, source: string, label: string, json: boolean): Promise<void> {
+  const predictions: VariantPrediction[] = [];
+  for (const v of ALLOCATOR_VARIANTS) predictions.push(await predictVariant(v, trace, label));
+  if (json) {
+    await writeStdout(JSON.stringify({ trace: source, ops: trace.length, variants: predictions.map(formatVariantJson) }) + '\n');
+    return;
+  }
+  await writeStdout(`trace               ${source}\nfootprint           brk heap + arena heaps + mmapped chunks (TCMalloc: its page heap), in bytes\n\n${formatVariantTable(predictions)}`);
 }
 
 /** Runs `memscope sim malloc`. */
@@ -269,6 +298,8 @@ export async function runSimMalloc(argv: string[]): Promise<number> {
         workload: { type: 'string', short: 'w' },
         ops: { type: 'string', short: 'n' },
         seed: { type: 'string', short: 's' },
+        variants: { type: 'boolean' },
+        json: { type: 'boolean' },
       },
     }),
   );
@@ -288,6 +319,11 @@ export async function runSimMalloc(argv: string[]): Promise<number> {
   if (workload === undefined && (values.ops !== undefined || values.seed !== undefined)) {
     throw new ApiError('bad-arg', `${COMMAND}: --ops and --seed go with --workload`);
   }
+  const variants = values.variants === true;
+  if (variants && (values.allocator !== undefined || values.tunables !== undefined || values.format !== undefined)) {
+    throw new ApiError('bad-arg', `${COMMAND}: --variants runs every allocator variant itself: give no --allocator, --tunables or --format`);
+  }
+  if (!variants && values.json === true) throw new ApiError('bad-arg', `${COMMAND}: --json goes with --variants (use --format jsonl for per-op records)`);
   // Settings are read before any input, so a bad flag never waits on stdin.
   const tunables = values.tunables ?? '';
   const warnings: string[] = [];
@@ -312,6 +348,10 @@ export async function runSimMalloc(argv: string[]): Promise<number> {
     source = `${label}: ${trace.length} ops`;
   }
   for (const w of warnings) process.stderr.write(`memscope: warning: ${w}\n`);
+  if (variants) {
+    await printVariants(trace, source, label, values.json === true);
+    return 0;
+  }
   const tally = createMallocOpTally(format === 'table');
   // jsonl and the summary read each op once, right after its chunk (or op) ran; the table keeps every op.
   const model = prepared.bind(trace, format === 'table' ? undefined : JSONL_CHUNK_OPS);

@@ -12,13 +12,16 @@ import type { ReplayProgress } from '../../shared/sim/malloc/replay-model.js';
 import { parseTrace, type Trace } from '../../shared/sim/trace.js';
 import type { LabLiveStart, LabSource } from '../state/allocator-lab-store.js';
 import { createLiveGlibcReplayModel } from './live-glibc-model.js';
+import { createGlibcThreadedReplayModel, type GlibcThreadedReplay } from '../../shared/sim/malloc/glibc/replay-threads.js';
+import { MALLOC_VARIANTS, readMeasuredFootprint, runMallocVariant, type VariantOutcome } from '../../shared/sim/lab/malloc-variants.js';
+import type { FootprintTrack } from '../../shared/sim/malloc/footprint.js';
 
 /** One allocator's replay, or why there is none. */
 export type LabSide<R extends ReplayProgress> = { ok: true; session: MallocLabSession<R>; warnings: string[] } | { ok: false; error: string };
 
-/** A built lab: the trace and both allocators' sessions. */
+/** A built lab: the trace and both allocators' sessions (a memscope-trace 2 gets the threaded glibc model and the what-if table). */
 export type LabBuild =
-  | { ok: true; trace: Trace; label: string; glibc: LabSide<GlibcReplay>; tcmalloc: LabSide<TcmallocReplay> }
+  | { ok: true; trace: Trace; label: string; glibc: LabSide<GlibcReplay>; tcmalloc: LabSide<TcmallocReplay>; threads: LabSide<GlibcThreadedReplay> | null; whatIf: VariantOutcome[] | null; measured: FootprintTrack | null }
   | { ok: false; error: string };
 
 /** Kinds of events the glibc timeline shows (brk, mmap and the dynamic threshold). */
@@ -98,7 +101,9 @@ export function buildLab(source: LabSource, glibcTunables: string, tcmallocEnv: 
   } else {
     const checked = checkGlibcTunables(glibcTunables);
     let glibc: LabSide<GlibcReplay>;
-    if (liveStart !== null) {
+    if (trace.version === 2 && liveStart === null) {
+      glibc = { ok: false, error: 'a memscope-trace 2 runs through the threaded glibc model (below)' };
+    } else if (liveStart !== null) {
       try {
         const session = createMallocLabSession(createLiveGlibcReplayModel(trace, liveStart.heap), trace, { nowMs, keepEvent: (k) => GLIBC_TIMELINE_EVENTS.has(k) });
         const ignored = glibcTunables.trim() === '' ? [] : [`GLIBC_TUNABLES ${glibcTunables.trim()} not applied: the live heap keeps pid ${liveStart.pid}'s own parameters`];
@@ -117,6 +122,23 @@ export function buildLab(source: LabSource, glibcTunables: string, tcmallocEnv: 
         glibc = { ok: false, error: `the glibc model failed: ${err instanceof Error ? err.message : String(err)}` };
       }
     }
+    // A memscope-trace 2 runs through the glibc model with threads and arenas; the single-thread panel stays for v1.
+    let threads: LabSide<GlibcThreadedReplay> | null = null;
+    let whatIf: VariantOutcome[] | null = null;
+    if (trace.version === 2 && liveStart === null) {
+      if (checked.error !== null) {
+        threads = { ok: false, error: checked.error };
+      } else {
+        try {
+          const params = parseGlibcTunables(glibcTunables.trim()).params;
+          const session = createMallocLabSession(createGlibcThreadedReplayModel(trace, params), trace, { nowMs, keepEvent: (k) => GLIBC_TIMELINE_EVENTS.has(k) });
+          threads = { ok: true, session, warnings: checked.warnings };
+        } catch (err) {
+          threads = { ok: false, error: `the glibc model failed: ${err instanceof Error ? err.message : String(err)}` };
+        }
+      }
+      whatIf = MALLOC_VARIANTS.map((v) => runMallocVariant(trace, v));
+    }
     let tcmalloc: LabSide<TcmallocReplay>;
     try {
       const { params } = parseTcmallocEnv(tcmallocEnv);
@@ -125,7 +147,9 @@ export function buildLab(source: LabSource, glibcTunables: string, tcmallocEnv: 
     } catch (err) {
       tcmalloc = { ok: false, error: err instanceof Error ? err.message : String(err) };
     }
-    build = { ok: true, trace, label, glibc, tcmalloc };
+    // A recording carries the footprint its real run reached (memscope record's closing `# footprint` line).
+    const measured = source.kind === 'file' && trace.version === 2 ? readMeasuredFootprint(source.text) : null;
+    build = { ok: true, trace, label, glibc, tcmalloc, threads, whatIf, measured };
   }
   cache.set(key, build);
   while (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value as string);

@@ -19,6 +19,8 @@ export interface LabPalette {
   span: Record<TcmallocSpanKind | 'smallFree', string>;
   /** By PageState code (none, swapped, zero, exclusive, shared, file, dirty). */
   pageState: readonly string[];
+  /** Threads of a trace, by tid modulo the length (pickThreadColor). */
+  thread: readonly string[];
 }
 
 const LIGHT: LabPalette = {
@@ -28,6 +30,7 @@ const LIGHT: LabPalette = {
   empty: '#f6f8fa',
   span: { small: '#1f6feb', smallFree: '#9ecbff', large: '#0a3069', free: '#2da44e', returned: '#d0d7de' },
   pageState: ['#eaeef2', '#8250df', '#f2cc60', '#1f6feb', '#fb8f44', '#2da44e', '#cf222e'],
+  thread: ['#0969da', '#cf222e', '#1a7f37', '#8250df', '#bc4c00', '#bf3989', '#0a7b83', '#6e7781'],
 };
 
 const DARK: LabPalette = {
@@ -37,6 +40,7 @@ const DARK: LabPalette = {
   empty: '#0d1117',
   span: { small: '#388bfd', smallFree: '#1f4f8a', large: '#79c0ff', free: '#3fb950', returned: '#484f58' },
   pageState: ['#21262d', '#a371f7', '#bb8009', '#388bfd', '#f0883e', '#3fb950', '#f85149'],
+  thread: ['#58a6ff', '#ff7b72', '#3fb950', '#d2a8ff', '#ffa657', '#ff80c8', '#39c5cf', '#8b949e'],
 };
 
 /** The palette of the current theme. */
@@ -52,3 +56,8 @@ export const CHUNK_HOME_ORDER: readonly number[] = [ChunkHome.inUse, ChunkHome.t
 
 /** Legend order of page states. */
 export const PAGE_STATE_ORDER: readonly number[] = [PageState.exclusive, PageState.shared, PageState.zero, PageState.file, PageState.dirty, PageState.swapped, PageState.none];
+
+/** The colour of thread tid (the palette repeats past its length; tids stay written beside the colour). */
+export function pickThreadColor(palette: LabPalette, tid: number): string {
+  return palette.thread[tid % palette.thread.length]!;
+}

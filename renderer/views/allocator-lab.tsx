@@ -1,8 +1,10 @@
-// #/lab/malloc: the Allocator lab. A built-in workload or a trace file replayed through the glibc and TCMalloc
-// models side by side, in the renderer (pure shared/ code, no host call); play, step and scrub over the ops.
+// #/lab/malloc: the Allocator lab. A built-in workload or a trace file (memscope-trace 2 recordings: threads,
+// arenas and a what-if table) replayed through the glibc and TCMalloc models side by side, in the renderer (pure shared/ code, no host call); play, step and scrub over the ops.
 import { useCallback, useEffect, useState } from 'react';
 import { Banner } from '../components/banner.js';
 import { GlibcPanel } from '../components/lab/glibc-panel.js';
+import { GlibcThreadsPanel } from '../components/lab/glibc-threads-panel.js';
+import { MallocWhatIfTable } from '../components/lab/malloc-what-if-table.js';
 import type { StripMode } from '../components/lab/heap-strip.js';
 import { LabSourceBar } from '../components/lab/lab-source.js';
 import { LabTransport, seekLab } from '../components/lab/lab-transport.js';
@@ -97,7 +99,18 @@ export function AllocatorLab() {
             </div>
           </div>
           <div className="two-columns lab-columns">
-            {build.glibc.ok ? (
+            {build.threads !== null ? (
+              build.threads.ok ? (
+                <GlibcThreadsPanel session={build.threads.session} cursor={cursor} stripMode={stripMode} onSeek={onSeek} warnings={build.threads.warnings} />
+              ) : (
+                <section className="panel lab-panel" data-testid="glibc-threads-panel">
+                  <h3>glibc 2.36 ptmalloc2 · threads and arenas</h3>
+                  <Banner tone="error" title="The glibc model did not run this trace" testId="glibc-error">
+                    {build.threads.error}
+                  </Banner>
+                </section>
+              )
+            ) : build.glibc.ok ? (
               <GlibcPanel session={build.glibc.session} cursor={cursor} stripMode={stripMode} onSeek={onSeek} warnings={build.glibc.warnings} liveStart={lab.liveStart} />
             ) : (
               <section className="panel lab-panel" data-testid="glibc-panel">
@@ -112,14 +125,16 @@ export function AllocatorLab() {
             ) : (
               <section className="panel lab-panel" data-testid="tcmalloc-panel">
                 <h3>gperftools TCMalloc</h3>
-                <Banner tone="error" title="TCMalloc settings not applied" testId="tcmalloc-error">
+                <Banner tone="error" title={build.trace.version === 2 ? 'TCMalloc did not run this trace' : 'TCMalloc settings not applied'} testId="tcmalloc-error">
                   {build.tcmalloc.error}
                 </Banner>
               </section>
             )}
           </div>
+          {build.whatIf !== null ? <MallocWhatIfTable rows={build.whatIf} recorded={build.measured} /> : null}
           <div className="source-note">
             simulated: shared/sim/malloc (glibc 2.36 and gperftools 2.10 as Debian 12 ships them), replayed in this window;
+            {build.threads?.ok === true ? ` glibc pass ${build.threads.session.passMs.toFixed(0)} ms, ${build.threads.session.checkpoints.length} checkpoints;` : ''}
             {build.glibc.ok ? ` glibc pass ${build.glibc.session.passMs.toFixed(0)} ms, ${build.glibc.session.checkpoints.length} checkpoints;` : ''}
             {build.tcmalloc.ok ? ` TCMalloc pass ${build.tcmalloc.session.passMs.toFixed(0)} ms, ${build.tcmalloc.session.checkpoints.length} checkpoints` : ''}
           </div>

@@ -122,7 +122,13 @@ static int exit_key_ok;
 static char out[OUT_BYTES];
 static size_t out_len;
 
+static int discard_ops; // --measure: op lines are formatted (one code path) but never written
+
 static void flush_out(void) {
+  if (discard_ops) {
+    out_len = 0;
+    return;
+  }
   size_t done = 0;
   while (done < out_len && trace_fd >= 0) {
     ssize_t n = write(trace_fd, out + done, out_len - done);
@@ -268,6 +274,76 @@ static void table_remove_at(size_t hole) {
   table_used--;
 }
 
+/* ---- the heap footprint the real run reaches (shared/sim/malloc/footprint.ts defines it) ----
+ *
+ * brk heap (sbrk(0) − brk0) + every thread arena's heaps (arena->system_mem = Σ heap_info.size of its heaps,
+ * glibc 2.36 arena.c/malloc.c keep it so) + mmapped chunks (each one's mapping: chunk size + prev_size, as
+ * munmap_chunk unmaps it). Read from the blocks themselves under the shim's lock after each recorded call:
+ * no allocator lock, no allocation (mallinfo2 would take every arena's lock and walk the bins). Only when
+ * the real malloc is glibc's: other allocators' blocks have no such headers.
+ */
+#define SIZE_BITS 7
+#define IS_MMAPPED 2
+#define NON_MAIN_ARENA 4
+#define HEAP_MAX_SIZE ((uintptr_t)64 << 20) // 2 × DEFAULT_MMAP_THRESHOLD_MAX on 64-bit: heaps are aligned to it
+#define ARENA_SYSTEM_MEM_OFFSET 2184        // offsetof(struct malloc_state, system_mem), x86-64 (shared/heap/layout.ts)
+#define ARENA_NEXT_OFFSET 2160              // offsetof(struct malloc_state, next): the ring of every arena
+#define HEAP_INFO_BYTES 48                  // sizeof(heap_info) in 2.36: a thread arena's malloc_state follows it
+
+static int measure_ok;           // the real malloc is glibc's
+static uintptr_t brk0;           // the break when the trace started (the heap's start: no malloc ran before)
+static int64_t mmapped_bytes;    // mappings of live mmapped chunks the shim saw made
+static const char *ring_entry;   // a thread arena (arenas are never freed), from which the ring holds them all
+static uint64_t peak_bytes, peak_op, final_bytes;
+
+static size_t chunk_word(const void *p, int back) { return ((const size_t *)p)[-back]; }
+
+/* The mapping length of p's chunk when it is mmapped, else 0. */
+static size_t mmapped_length(const void *p) {
+  if (p == NULL || !measure_ok) return 0;
+  size_t size = chunk_word(p, 1);
+  return (size & IS_MMAPPED) ? (size & ~(size_t)SIZE_BITS) + chunk_word(p, 2) : 0;
+}
+
+/* A block the allocator just returned: its mapping counts from now on; a thread arena's enters the ring walk. */
+static void note_block(const void *p) {
+  if (p == NULL || !measure_ok) return;
+  size_t size = chunk_word(p, 1);
+  if (size & IS_MMAPPED) mmapped_bytes += (int64_t)mmapped_length(p);
+  else if ((size & NON_MAIN_ARENA) && ring_entry == NULL) ring_entry = *(const char *const *)((uintptr_t)p & ~(HEAP_MAX_SIZE - 1)); // heap_info.ar_ptr
+}
+
+/* A thread arena's malloc_state sits just past the heap_info of its first heap, which points back at it. */
+static int is_thread_arena(const char *a) {
+  return ((uintptr_t)a & (HEAP_MAX_SIZE - 1)) == HEAP_INFO_BYTES && *(const char *const *)(a - HEAP_INFO_BYTES) == a;
+}
+
+/*
+ * Walks main_arena.next's ring (arenas join it inside allocator calls, which the shim's lock serialises), so
+ * arenas that never handed a block to the program (a thread that only frees still gets one for its tcache)
+ * count too, once any thread arena has handed one out.
+ */
+static uint64_t footprint_now(void) {
+  uint64_t total = (uint64_t)((uintptr_t)sbrk(0) - brk0) + (uint64_t)(mmapped_bytes > 0 ? mmapped_bytes : 0);
+  if (ring_entry == NULL) return total;
+  const char *a = ring_entry;
+  do {
+    if (is_thread_arena(a)) total += *(const size_t *)(a + ARENA_SYSTEM_MEM_OFFSET);
+    a = *(const char *const *)(a + ARENA_NEXT_OFFSET);
+  } while (a != ring_entry && a != NULL);
+  return total;
+}
+
+/* After each recorded call: the footprint now, and the peak (the op it first reached). */
+static void note_footprint(void) {
+  if (!measure_ok) return;
+  final_bytes = footprint_now();
+  if (final_bytes > peak_bytes) {
+    peak_bytes = final_bytes;
+    peak_op = op_count > 0 ? op_count - 1 : 0;
+  }
+}
+
 /* ---- deciding whether this process records, and where ---- */
 
 static void copy_str(char *dst, size_t cap, const char *src) {
@@ -329,6 +405,10 @@ static void start_trace(int fd) {
   memset(table, 0, (table_mask + 1) * sizeof(struct slot));
   table_used = 0;
   op_count = next_id = untracked = internal = 0;
+  brk0 = (uintptr_t)sbrk(0);
+  mmapped_bytes = 0;
+  ring_entry = NULL;
+  peak_bytes = peak_op = final_bytes = 0;
   thread_count = current_tid = 0;
   my_tid1 = 0;
   out_len = 0;
@@ -336,6 +416,8 @@ static void start_trace(int fd) {
   trace_pid = getpid();
   mode = MODE_ON;
   flush_out(); // a non-empty file tells the command a call arrived, even if a signal kills the program later
+  const char *m = getenv("MEMSCOPE_RECORD_MEASURE");
+  discard_ops = m != NULL && m[0] == '1';
   last_flush_ms = clock_ms();
 }
 
@@ -454,6 +536,7 @@ static void flush_if_due(void) {
 }
 
 static void end_call(void) {
+  note_footprint();
   flush_if_due();
   pthread_mutex_unlock(&lock);
   in_shim = 0;
@@ -485,6 +568,7 @@ EXPORT void *malloc(size_t size) {
   ensure_real();
   if (!begin_call()) return real.malloc(size);
   void *p = real.malloc(size);
+  note_block(p);
   put_str("a ");
   put_dec(name_block(p));
   put_char(' ');
@@ -501,6 +585,7 @@ EXPORT void *calloc(size_t nmemb, size_t size) {
   ensure_real();
   if (!begin_call()) return real.calloc(nmemb, size);
   void *p = real.calloc(nmemb, size);
+  note_block(p);
   put_str("c ");
   put_dec(name_block(p));
   put_char(' ');
@@ -523,6 +608,7 @@ EXPORT void free(void *p) {
     return;
   }
   long at = table_find((uintptr_t)p);
+  mmapped_bytes -= (int64_t)mmapped_length(p);
   real.free(p);
   if (at < 0) {
     untracked++;
@@ -539,7 +625,12 @@ EXPORT void free(void *p) {
 /* realloc and reallocarray (after its overflow check): `r ID SIZE`, the result keeps the id. */
 static void *record_realloc(void *old, size_t size) {
   long at = old == NULL ? -1 : table_find((uintptr_t)old);
+  size_t old_mapped = mmapped_length(old);
   void *p = real.realloc(old, size);
+  if (p != NULL || size == 0) { // the old block is gone (freed, moved or resized): count the result instead
+    mmapped_bytes -= (int64_t)old_mapped;
+    note_block(p);
+  }
   if (old != NULL && at < 0) { // a block the trace never named: its successor stays unnamed too
     untracked++;
     return p;
@@ -593,6 +684,7 @@ EXPORT void *reallocarray(void *old, size_t nmemb, size_t size) {
 
 /* memalign, posix_memalign, aligned_alloc, valloc and pvalloc all reach glibc's _mid_memalign. */
 static void put_memalign(const void *p, size_t align, size_t size) {
+  note_block(p);
   put_str("m ");
   put_dec(name_block(p));
   put_char(' ');
@@ -696,13 +788,28 @@ __attribute__((constructor)) static void record_init(void) {
   in_shim = 1;
   ensure_real();
   exit_key_ok = pthread_key_create(&exit_key, on_thread_exit) == 0;
+  Dl_info where;
+  measure_ok = dladdr((void *)real.malloc, &where) != 0 && where.dli_fname != NULL && strstr(where.dli_fname, "/libc.so") != NULL;
   pthread_atfork(before_fork, after_fork_parent, after_fork_child);
   in_shim = 0;
 }
 
 /* The closing line the command reads its counts from (the last one counts: an exec that failed writes one too). */
 static void write_end_line(void) {
+  int discarding = discard_ops;
+  discard_ops = 0;
+  if (discarding) out_len = 0;
   reserve_line();
+  if (measure_ok) {
+    note_footprint();
+    put_str("# footprint peak=");
+    put_dec(peak_bytes);
+    put_str(" peak_op=");
+    put_dec(peak_op);
+    put_str(" final=");
+    put_dec(final_bytes);
+    put_char('\n');
+  }
   put_str("# end ops=");
   put_dec(op_count);
   put_str(" threads=");
@@ -713,6 +820,7 @@ static void write_end_line(void) {
   put_dec(internal);
   put_char('\n');
   flush_out();
+  discard_ops = discarding;
 }
 
 /* Ends the trace; later calls (other threads, libc's own exit) pass through. */

@@ -14,6 +14,8 @@ export interface RecordOptions {
   follow: boolean;
   /** Each a/c/m/r line also gets `=HEX`, the pointer the real allocator returned. */
   addresses: boolean;
+  /** Op lines are not written: the trace keeps its header, the footprint and the closing line. */
+  measureOnly: boolean;
 }
 
 /** How the command ended: its exit status, or the signal that killed it. */
@@ -41,6 +43,7 @@ export async function runRecorded(command: string, args: string[], options: Reco
     MEMSCOPE_RECORD_PARENT: String(process.pid),
     MEMSCOPE_RECORD_FOLLOW: options.follow ? '1' : '0',
     MEMSCOPE_RECORD_ADDRESSES: options.addresses ? '1' : '0',
+    MEMSCOPE_RECORD_MEASURE: options.measureOnly ? '1' : '0',
   };
   const child = spawn(command, args, { stdio: 'inherit', env });
   const forward = (signal: NodeJS.Signals) => {

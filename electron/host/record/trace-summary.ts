@@ -15,12 +15,22 @@ export interface TraceSummary {
   complete: boolean;
   /** File size in bytes. */
   sizeBytes: number;
+  /** The heap footprint the real run reached (`# footprint` line; null when the allocator was not glibc's). */
+  footprint: MeasuredFootprint | null;
+}
+
+/** The shim's `# footprint peak=B peak_op=I final=B` (memscope-record.c `note_footprint`), in bytes. */
+export interface MeasuredFootprint {
+  peakBytes: number;
+  peakOp: number;
+  finalBytes: number;
 }
 
 /** Bytes read per step when counting, and the tail searched for the closing line. */
 const CHUNK_BYTES = 1 << 20;
 const TAIL_BYTES = 4096;
 const END_LINE = /^# end ops=(\d+) threads=(\d+) untracked=(\d+)/gm;
+const FOOTPRINT_LINE = /^# footprint peak=(\d+) peak_op=(\d+) final=(\d+)$/gm;
 const OP_CODES = new Set(['a', 'c', 'm', 'r', 'f', 't', 'x'].map((c) => c.charCodeAt(0)));
 const NEWLINE = 10;
 const AT = '@'.charCodeAt(0);
@@ -61,11 +71,14 @@ export function summarizeTrace(path: string): TraceSummary {
     const tail = Buffer.alloc(Math.min(TAIL_BYTES, sizeBytes));
     readSync(fd, tail, 0, tail.length, sizeBytes - tail.length);
     // The last one counts: an exec that failed leaves an earlier closing line behind.
-    const end = [...tail.toString('latin1').matchAll(END_LINE)].at(-1);
+    const text = tail.toString('latin1');
+    const end = [...text.matchAll(END_LINE)].at(-1);
+    const f = [...text.matchAll(FOOTPRINT_LINE)].at(-1);
+    const footprint = f === undefined ? null : { peakBytes: Number(f[1]), peakOp: Number(f[2]), finalBytes: Number(f[3]) };
     if (end !== undefined) {
-      return { opCount: Number(end[1]), threadCount: Number(end[2]), untrackedCount: Number(end[3]), complete: true, sizeBytes };
+      return { opCount: Number(end[1]), threadCount: Number(end[2]), untrackedCount: Number(end[3]), complete: true, sizeBytes, footprint };
     }
-    return { ...countLines(fd, sizeBytes), untrackedCount: 0, complete: false, sizeBytes };
+    return { ...countLines(fd, sizeBytes), untrackedCount: 0, complete: false, sizeBytes, footprint: null };
   } finally {
     closeSync(fd);
   }

@@ -1,5 +1,5 @@
-// Where the Allocator lab's trace comes from (a built-in workload, or a malloclab .rep / JSON trace file the
-// user opens) and the allocators' settings (GLIBC_TUNABLES, TCMALLOC_*), checked as they are typed.
+// Where the Allocator lab's trace comes from (a built-in workload, or a trace file the user opens: memscope-trace 2,
+// malloclab .rep or JSON) and the allocators' settings (GLIBC_TUNABLES, TCMALLOC_*), checked as they are typed.
 import { useEffect, useState } from 'react';
 import { parseTcmallocEnv } from '../../../shared/sim/malloc/tcmalloc/params.js';
 import { WORKLOADS } from '../../../shared/sim/malloc/workloads.js';
@@ -121,7 +121,7 @@ export function LabSourceBar({ source, glibcTunables, tcmallocEnv }: LabSourceBa
           />
         </label>
         <span className="muted">or</span>
-        <label className="button" title="A CMU malloclab trace (a ID SIZE / f ID / r ID SIZE lines) or the same ops as JSON">
+        <label className="button" title="A memscope-trace 2 recording (memscope record: threads, calloc, memalign), a CMU malloclab trace (a ID SIZE / f ID / r ID SIZE lines) or the same ops as JSON">
           Open trace…
           <input
             type="file"

@@ -16,6 +16,7 @@ import {
 } from './events.js';
 import { TCMALLOC_EVENT_NAMES, TCMALLOC_REALLOC_PATH_NAMES, TcmallocEvent } from './tcmalloc/events.js';
 import { REGION_NONE, type ReplayResults } from './replay-results.js';
+import { type FootprintTrack } from './footprint.js';
 
 /** The allocator models `memscope sim malloc` can replay through. */
 export type MallocAllocatorName = 'glibc' | 'tcmalloc';
@@ -190,6 +191,8 @@ export interface MallocSummary {
   eventCounts: Record<string, number>;
   /** Allocator-specific byte counts (TCMalloc's caches); empty for glibc. */
   extraBytes: SummaryByteLine[];
+  /** The heap footprint per op (footprint.ts), when the caller tracked it. */
+  footprint?: FootprintTrack;
 }
 
 /**
@@ -331,6 +334,18 @@ function formatCounts(counts: Record<string, number>): string {
   return Object.entries(counts).map(([k, v]) => `${k} ${v}`).join(', ');
 }
 
+/** What a footprint counts, per model (footprint.ts). */
+const FOOTPRINT_PARTS: Record<MallocAllocatorName, string> = {
+  glibc: 'brk heap + arena heaps + mmapped chunks',
+  tcmalloc: 'page heap mapped (heap_size − unmapped)',
+};
+
+/** "123 bytes (…) peak (after op 7), 100 bytes (…) at exit: brk heap + …". */
+export function formatFootprint(allocator: MallocAllocatorName, f: FootprintTrack): string {
+  const peakAt = f.peakOp >= 0 ? ` (after op ${f.peakOp})` : '';
+  return `${formatBytes(f.peakBytes, EXACT_FIRST)} peak${peakAt}, ${formatBytes(f.finalBytes, EXACT_FIRST)} at exit: ${FOOTPRINT_PARTS[allocator]}`;
+}
+
 function row(label: string, value: string): string {
   return `${label.padEnd(20)}${value}`;
 }
@@ -347,6 +362,7 @@ export function formatMallocSummary(s: MallocSummary, heading: readonly string[]
   lines.push(row('ops', `${s.ops} (a ${c.a}, f ${c.f}, r ${c.r}${v2Kinds}; ${s.nullResults} returned NULL)`));
   lines.push(row('final brk', `${formatBytes(s.finalBrkBytes, EXACT_FIRST)}: the heap's size (program break − heap start)`));
   lines.push(row('peak heap', `${formatBytes(s.peakBrkBytes, EXACT_FIRST)}${s.peakOp >= 0 ? ` (first reached after op ${s.peakOp})` : ''}`));
+  if (s.footprint !== undefined) lines.push(row('footprint', formatFootprint(s.allocator, s.footprint)));
   if (s.allocator === 'glibc') {
     lines.push(row('in use', `${formatBytes(s.heapInUseBytes, EXACT_FIRST)}: heap chunks of live allocations, headers and the tcache's own chunk included`));
     lines.push(

@@ -23,10 +23,13 @@ export interface RecordedTrace {
   ops: RecordedOp[];
   /** The `# end ops=N threads=T …` counts, or null when missing. */
   end: { ops: number; threads: number; untracked: number } | null;
+  /** The `# footprint peak=B peak_op=I final=B` the shim measured (glibc only), or null. */
+  footprint: { peakBytes: number; peakOp: number; finalBytes: number } | null;
 }
 
 const HEADER = /^# memscope-trace 2 cpus=(\d+) brk0=([0-9a-f]+)( addresses)?$/;
 const END = /^# end ops=(\d+) threads=(\d+) untracked=(\d+) internal=\d+$/;
+const FOOTPRINT = /^# footprint peak=(\d+) peak_op=(\d+) final=(\d+)$/;
 
 /** Reads a trace the shim wrote; any line outside the format fails the test. */
 export function readRecordedTrace(path: string): RecordedTrace {
@@ -34,12 +37,17 @@ export function readRecordedTrace(path: string): RecordedTrace {
   assert.equal(lines.at(-1), '', 'the trace ends with a newline');
   const head = HEADER.exec(lines[0] ?? '');
   assert.ok(head, `header: ${lines[0]}`);
-  const trace: RecordedTrace = { header: { cpus: Number(head[1]), brk0: BigInt(`0x${head[2]}`), addresses: head[3] !== undefined }, ops: [], end: null };
+  const trace: RecordedTrace = { header: { cpus: Number(head[1]), brk0: BigInt(`0x${head[2]}`), addresses: head[3] !== undefined }, ops: [], end: null, footprint: null };
   let tid = 0;
   for (const line of lines.slice(1, -1)) {
     const end = END.exec(line);
     if (end !== null) {
       trace.end = { ops: Number(end[1]), threads: Number(end[2]), untracked: Number(end[3]) };
+      continue;
+    }
+    const footprint = FOOTPRINT.exec(line);
+    if (footprint !== null) {
+      trace.footprint = { peakBytes: Number(footprint[1]), peakOp: Number(footprint[2]), finalBytes: Number(footprint[3]) };
       continue;
     }
     const [body = '', hex] = line.split(' =');
