@@ -105,9 +105,14 @@ export async function runRecord(argv: string[]): Promise<number> {
     );
   }
   const where = keep ? ` into ${escapeControlChars(tracePath)}` : '';
-  const lines = [main.sizeBytes === 0 ? `recorded nothing${where} (no malloc call reached it)` : `${measureOnly ? 'measured' : 'recorded'} ${describe(main)}${where}: ${describeFootprint(main)}`];
+  // The footprint is in every trace (`# footprint`); it is printed when asked for with --measure.
+  const lines = [
+    main.sizeBytes === 0
+      ? `recorded nothing${where} (no malloc call reached it)`
+      : measureOnly ? `measured ${describe(main)}${where}: ${describeFootprint(main)}` : `recorded ${describe(main)}${where}`,
+  ];
   if (!keep) rmSync(dirname(tracePath), { recursive: true, force: true });
-  for (const path of children) lines.push(`recorded ${describe(summarizeTrace(path))} into ${escapeControlChars(path)}: ${describeFootprint(summarizeTrace(path))}`);
+  for (const path of children) lines.push(`recorded ${describe(summarizeTrace(path))} into ${escapeControlChars(path)}`);
   process.stderr.write(`${lines.join('\n')}\n`);
   return shellStatusOf(exit);
 }

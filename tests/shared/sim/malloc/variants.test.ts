@@ -55,6 +55,15 @@ function readMeasured(r: CliResult): Footprint {
   return { peak: Number(m[1]), peakOp: Number(m[2]), final: Number(m[3]) };
 }
 
+/** Records cmd into trace: the footprint the shim measured, from the trace's `# footprint` line. */
+function recordFootprint(trace: string, cmd: string[]): Footprint {
+  const r = record(['-o', trace, '--', ...cmd]);
+  assert.equal(r.code, 0, r.stderr);
+  const f = readRecordedTrace(trace).footprint;
+  assert.ok(f, 'the trace ends with # footprint');
+  return { peak: f.peakBytes, peakOp: f.peakOp, final: f.finalBytes };
+}
+
 /** `sim malloc TRACE --variants --json`. */
 function predict(trace: string): PredictedVariant[] {
   const r = runMemscope(['sim', 'malloc', '--variants', '--json', trace], { timeoutMs: 300_000 });
@@ -74,7 +83,7 @@ let traceCount = 0;
 /** Records cmd once, predicts every variant, then measures each glibc variant's real run. */
 function predictAndMeasure(cmd: string[]): { predicted: PredictedVariant[]; measured: Map<string, Footprint>; recorded: Footprint } {
   const trace = join(dir, `p${traceCount++}.trace`);
-  const recorded = readMeasured(record(['-o', trace, '--', ...cmd]));
+  const recorded = recordFootprint(trace, cmd);
   const predicted = predict(trace);
   const measured = new Map<string, Footprint>();
   for (const v of predicted.filter((p) => p.allocator === 'glibc')) measured.set(v.name, readMeasured(record(['--measure', '--', ...cmd], variantEnv(v))));
@@ -123,7 +132,7 @@ const spreadOf = (real: readonly number[]): number => (Math.max(...real) - Math.
  */
 function assertNearRealRuns(cmd: string[], holdsToRuns = true): void {
   const trace = join(dir, `p${traceCount++}.trace`);
-  const recorded = readMeasured(record(['-o', trace, '--', ...cmd]));
+  const recorded = recordFootprint(trace, cmd);
   const predicted = predict(trace);
   const glibc = predicted.find((p) => p.name === 'glibc')!;
   assert.deepEqual({ peak: glibc.peak_bytes, peakOp: glibc.peak_op, final: glibc.final_bytes }, recorded, 'the recorded schedule itself: exact');
@@ -204,6 +213,20 @@ describe('--addresses: the model reproduces the recording', () => {
       counts[row.region as keyof typeof counts]++;
     }
     assert.ok(counts.arena > 2000 && realOf.size >= 4, `ops per region ${JSON.stringify(counts)}, ${realOf.size} arena heaps`);
+  });
+});
+
+describe('sim malloc summary: the footprint', () => {
+  test('a 21-thread recording: the summary\'s footprint counts the arena heaps "final brk" leaves out, and is what the real run measured', () => {
+    const trace = join(dir, 'summary.trace');
+    const measured = recordFootprint(trace, [buildHarness('record-threads.c', ['-pthread']), '10', '300']);
+    const r = runMemscope(['sim', 'malloc', trace]);
+    assert.equal(r.code, 0, r.stderr);
+    const brk = Number(/^final brk\s+(\d+) bytes/m.exec(r.stdout)?.[1]);
+    const f = /^footprint\s+(\d+) bytes .* peak \(after op (\d+)\), (\d+) bytes .* at exit: brk heap \+ arena heaps \+ mmapped chunks$/m.exec(r.stdout);
+    assert.ok(f, r.stdout);
+    assert.deepEqual({ peak: Number(f[1]), peakOp: Number(f[2]), final: Number(f[3]) }, measured);
+    assert.ok(measured.final > brk + 8 * 132 * 1024, `arena heaps: footprint ${measured.final}, brk ${brk}`);
   });
 });
 
