@@ -51,8 +51,9 @@ function describe(summary: TraceSummary): string {
 /** The real run's heap footprint, the figure `sim malloc --variants` predicts (shared/sim/malloc/footprint.ts). */
 function describeFootprint(summary: TraceSummary): string {
   const f = summary.footprint;
-  if (f === null) return summary.complete ? 'footprint not measured (the allocator is not glibc\'s)' : 'footprint not measured (the trace is incomplete)';
-  return `footprint ${f.peakBytes} bytes peak (after op ${f.peakOp}), ${f.finalBytes} bytes at exit (measured: brk heap + arena heaps + mmapped chunks)`;
+  if (f === null) return summary.complete ? 'footprint not measured (the allocator is neither glibc nor TCMalloc)' : 'footprint not measured (the trace is incomplete)';
+  const parts = f.allocator === 'glibc' ? 'brk heap + arena heaps + mmapped chunks' : "TCMalloc's page heap, heap_size − unmapped";
+  return `footprint ${f.peakBytes} bytes peak (after op ${f.peakOp}), ${f.finalBytes} bytes at exit (measured: ${parts})`;
 }
 
 /** Traces the shim's --follow children wrote during this run: TRACE.PID and TRACE.PID.N, newest run only. */

@@ -17,7 +17,7 @@ interface Predicted {
   error: string | null;
 }
 
-const MEASURED = /footprint (\d+) bytes peak \(after op \d+\), (\d+) bytes at exit \(measured/;
+const MEASURED = /footprint (\d+) bytes peak \(after op \d+\), (\d+) bytes at exit \(measured: /;
 
 /** Runs the CLI; throws its stderr on failure. */
 function runCli(args: string[], env: NodeJS.ProcessEnv = {}): { stdout: string; stderr: string; ms: number } {
@@ -54,10 +54,6 @@ export function benchPredict(): void {
         continue;
       }
       const pred = `${v.peak_bytes} / ${v.final_bytes}`.padEnd(28);
-      if (v.allocator !== 'glibc') {
-        console.log(`${v.name.padEnd(24)}${pred}not measured (the shim measures glibc's heap only)`);
-        continue;
-      }
       const eq = v.env.indexOf('=');
       const m = MEASURED.exec(runCli(['record', '--measure', ...cmd], v.env === '' ? {} : { [v.env.slice(0, eq)]: v.env.slice(eq + 1) }).stderr);
       if (m === null) throw new Error(`${v.name}: no footprint measured`);

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { buildHarness } from '../../../helpers/c-build.js';
 import { assertOneLineError, runMemscope, type CliResult } from '../../../helpers/cli.js';
+import { oracleMissing, requireOracle } from '../../../helpers/oracles.js';
 import { CLI_PATH } from '../../../helpers/paths.js';
 import { readRecordedTrace } from '../../../electron/commands/record-trace.js';
 
@@ -45,7 +46,7 @@ interface PredictedVariant {
   error: string | null;
 }
 
-const MEASURED = /footprint (\d+) bytes peak \(after op (\d+)\), (\d+) bytes at exit \(measured/;
+const MEASURED = /footprint (\d+) bytes peak \(after op (\d+)\), (\d+) bytes at exit \(measured: /;
 
 /** The footprint `record` reported on stderr. */
 function readMeasured(r: CliResult): Footprint {
@@ -71,7 +72,7 @@ function predict(trace: string): PredictedVariant[] {
   return (JSON.parse(r.stdout) as { variants: PredictedVariant[] }).variants;
 }
 
-/** The environment that runs the real program as the variant does (GLIBC_TUNABLES=… only: glibc variants). */
+/** The environment that runs the real program as the variant does (GLIBC_TUNABLES=…, or LD_PRELOAD=… for TCMalloc). */
 function variantEnv(v: PredictedVariant): NodeJS.ProcessEnv {
   if (v.env === '') return {};
   const eq = v.env.indexOf('=');
@@ -114,7 +115,15 @@ describe('sim malloc --variants: the prediction is the real run (single-threaded
     let text = '';
     for (let i = 1; i <= 200_000; i++) text += `${(i * 7919) % 100_003} line ${i}\n`;
     writeFileSync(input, text);
-    assertExact(['/usr/bin/sort', '--parallel=1', '-S', '2M', input, '-o', '/dev/null']);
+    const cmd = ['/usr/bin/sort', '--parallel=1', '-S', '2M', input, '-o', '/dev/null'];
+    assertExact(cmd);
+    // TCMalloc: its model runs sort's trace (no calloc); the real library's page heap, from its MallocExtension.
+    const tcmalloc = predict(join(dir, `p${traceCount - 1}.trace`)).find((p) => p.name === 'tcmalloc')!;
+    assert.equal(tcmalloc.error, null);
+    if (oracleMissing('libtcmalloc-minimal') !== false) return;
+    const real = readMeasured(record(['--measure', '--', ...cmd], { LD_PRELOAD: requireOracle('libtcmalloc-minimal') }));
+    // Bytes exactly; the op numbers differ by the library's own start-up call that reaches the shim.
+    assert.deepEqual({ peak: tcmalloc.peak_bytes, final: tcmalloc.final_bytes }, { peak: real.peak, final: real.final }, 'tcmalloc: predicted vs measured');
   });
 });
 
