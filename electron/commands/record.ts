@@ -51,8 +51,9 @@ function describe(summary: TraceSummary): string {
 /** The real run's heap footprint, the figure `sim malloc --variants` predicts (shared/sim/malloc/footprint.ts). */
 function describeFootprint(summary: TraceSummary): string {
   const f = summary.footprint;
-  if (f === null) return summary.complete ? 'footprint not measured (the allocator is not glibc\'s)' : 'footprint not measured (the trace is incomplete)';
-  return `footprint ${f.peakBytes} bytes peak (after op ${f.peakOp}), ${f.finalBytes} bytes at exit (measured: brk heap + arena heaps + mmapped chunks)`;
+  if (f === null) return summary.complete ? 'footprint not measured (the allocator is neither glibc nor TCMalloc)' : 'footprint not measured (the trace is incomplete)';
+  const parts = f.allocator === 'glibc' ? 'brk heap + arena heaps + mmapped chunks' : "TCMalloc's page heap, heap_size − unmapped";
+  return `footprint ${f.peakBytes} bytes peak (after op ${f.peakOp}), ${f.finalBytes} bytes at exit (measured: ${parts})`;
 }
 
 /** Traces the shim's --follow children wrote during this run: TRACE.PID and TRACE.PID.N, newest run only. */
@@ -105,9 +106,14 @@ export async function runRecord(argv: string[]): Promise<number> {
     );
   }
   const where = keep ? ` into ${escapeControlChars(tracePath)}` : '';
-  const lines = [main.sizeBytes === 0 ? `recorded nothing${where} (no malloc call reached it)` : `${measureOnly ? 'measured' : 'recorded'} ${describe(main)}${where}: ${describeFootprint(main)}`];
+  // The footprint is in every trace (`# footprint`); it is printed when asked for with --measure.
+  const lines = [
+    main.sizeBytes === 0
+      ? `recorded nothing${where} (no malloc call reached it)`
+      : measureOnly ? `measured ${describe(main)}${where}: ${describeFootprint(main)}` : `recorded ${describe(main)}${where}`,
+  ];
   if (!keep) rmSync(dirname(tracePath), { recursive: true, force: true });
-  for (const path of children) lines.push(`recorded ${describe(summarizeTrace(path))} into ${escapeControlChars(path)}: ${describeFootprint(summarizeTrace(path))}`);
+  for (const path of children) lines.push(`recorded ${describe(summarizeTrace(path))} into ${escapeControlChars(path)}`);
   process.stderr.write(`${lines.join('\n')}\n`);
   return shellStatusOf(exit);
 }

@@ -132,7 +132,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
       '--follow       also record children (fork, exec), each into TRACE.PID',
       '--addresses    each a/c/m/r line also gets =HEX, the pointer the real allocator returned',
       '--measure      keep no ops, only the heap footprint the real run reached (peak and at exit:',
-      '               brk heap + arena heaps + mmapped chunks, glibc only); every trace ends with it too',
+      '               brk heap + arena heaps + mmapped chunks; TCMalloc: its page heap); every trace ends with it',
       "CMD's output and exit status pass through (128+N when signal N ends it); memscope's options",
       "end at CMD, so `memscope record python3 -c …` passes -c on (CMD's own --help needs -- before CMD)",
     ],

@@ -1,5 +1,5 @@
 // `npm run bench`: every benchmark, each printing memscope beside its peers in one run.
-// BENCH_ONLY=sampling,smaps,snapshot,pagemap,pages,sim-pages,malloc,tcmalloc,lab,cache-sim,metrics,ui,ui-many-maps,history,heap,heap-inspect,record selects sections; BENCH_TICKS sets the heap run (10000).
+// BENCH_ONLY=sampling,smaps,snapshot,pagemap,pages,sim-pages,malloc,tcmalloc,lab,cache-sim,metrics,ui,ui-many-maps,history,heap,heap-inspect,record,predict selects sections; BENCH_TICKS sets the heap run (10000).
 import { benchCacheSim } from './cache-sim.bench.js';
 import { benchHeap } from './heap.bench.js';
 import { benchHeapInspect } from './heap-inspect.bench.js';
@@ -9,6 +9,7 @@ import { benchMalloc } from './malloc-replay.bench.js';
 import { benchMetrics } from './metrics.bench.js';
 import { benchPagemap } from './pagemap.bench.js';
 import { benchPages } from './pages.bench.js';
+import { benchPredict } from './predict.bench.js';
 import { benchRecord } from './record.bench.js';
 import { benchSampling } from './sampling.bench.js';
 import { benchSimPages } from './sim-pages.bench.js';
@@ -38,3 +39,4 @@ if (want('history')) benchHistory();
 if (want('heap-inspect')) await benchHeapInspect();
 if (want('heap')) benchHeap(Number(process.env['BENCH_TICKS'] ?? 10000));
 if (want('record')) benchRecord();
+if (want('predict')) benchPredict();

@@ -291,6 +291,9 @@ static void table_remove_at(size_t hole) {
 #define HEAP_INFO_BYTES 48                  // sizeof(heap_info) in 2.36: a thread arena's malloc_state follows it
 
 static int measure_ok;           // the real malloc is glibc's
+// gperftools' C API when TCMalloc is the allocator (LD_PRELOAD=libtcmalloc_minimal.so.4): its footprint is the
+// page heap's mapped bytes, generic.heap_size − tcmalloc.pageheap_unmapped_bytes (pageheap_lock, no allocation).
+static int (*tcmalloc_property)(const char *, size_t *);
 static uintptr_t brk0;           // the break when the trace started (the heap's start: no malloc ran before)
 static int64_t mmapped_bytes;    // mappings of live mmapped chunks the shim saw made
 static const char *ring_entry;   // a thread arena (arenas are never freed), from which the ring holds them all
@@ -324,6 +327,12 @@ static int is_thread_arena(const char *a) {
  * count too, once any thread arena has handed one out.
  */
 static uint64_t footprint_now(void) {
+  if (tcmalloc_property != NULL) {
+    size_t heap = 0, unmapped = 0;
+    tcmalloc_property("generic.heap_size", &heap);
+    tcmalloc_property("tcmalloc.pageheap_unmapped_bytes", &unmapped);
+    return (uint64_t)(heap - unmapped);
+  }
   uint64_t total = (uint64_t)((uintptr_t)sbrk(0) - brk0) + (uint64_t)(mmapped_bytes > 0 ? mmapped_bytes : 0);
   if (ring_entry == NULL) return total;
   const char *a = ring_entry;
@@ -336,7 +345,7 @@ static uint64_t footprint_now(void) {
 
 /* After each recorded call: the footprint now, and the peak (the op it first reached). */
 static void note_footprint(void) {
-  if (!measure_ok) return;
+  if (!measure_ok && tcmalloc_property == NULL) return;
   final_bytes = footprint_now();
   if (final_bytes > peak_bytes) {
     peak_bytes = final_bytes;
@@ -790,6 +799,7 @@ __attribute__((constructor)) static void record_init(void) {
   exit_key_ok = pthread_key_create(&exit_key, on_thread_exit) == 0;
   Dl_info where;
   measure_ok = dladdr((void *)real.malloc, &where) != 0 && where.dli_fname != NULL && strstr(where.dli_fname, "/libc.so") != NULL;
+  if (!measure_ok && where.dli_fname != NULL && strstr(where.dli_fname, "libtcmalloc") != NULL) tcmalloc_property = dlsym(RTLD_DEFAULT, "MallocExtension_GetNumericProperty");
   pthread_atfork(before_fork, after_fork_parent, after_fork_child);
   in_shim = 0;
 }
@@ -800,7 +810,7 @@ static void write_end_line(void) {
   discard_ops = 0;
   if (discarding) out_len = 0;
   reserve_line();
-  if (measure_ok) {
+  if (measure_ok || tcmalloc_property != NULL) {
     note_footprint();
     put_str("# footprint peak=");
     put_dec(peak_bytes);
@@ -808,7 +818,7 @@ static void write_end_line(void) {
     put_dec(peak_op);
     put_str(" final=");
     put_dec(final_bytes);
-    put_char('\n');
+    put_str(tcmalloc_property != NULL ? " allocator=tcmalloc\n" : " allocator=glibc\n");
   }
   put_str("# end ops=");
   put_dec(op_count);

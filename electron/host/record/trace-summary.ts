@@ -15,22 +15,24 @@ export interface TraceSummary {
   complete: boolean;
   /** File size in bytes. */
   sizeBytes: number;
-  /** The heap footprint the real run reached (`# footprint` line; null when the allocator was not glibc's). */
+  /** The heap footprint the real run reached (`# footprint` line; null when the allocator is neither glibc nor TCMalloc). */
   footprint: MeasuredFootprint | null;
 }
 
-/** The shim's `# footprint peak=B peak_op=I final=B` (memscope-record.c `note_footprint`), in bytes. */
+/** The shim's `# footprint peak=B peak_op=I final=B allocator=A` (memscope-record.c `note_footprint`), in bytes. */
 export interface MeasuredFootprint {
   peakBytes: number;
   peakOp: number;
   finalBytes: number;
+  /** Whose heap: glibc's, or TCMalloc's page heap (gperftools' MallocExtension figures). */
+  allocator: 'glibc' | 'tcmalloc';
 }
 
 /** Bytes read per step when counting, and the tail searched for the closing line. */
 const CHUNK_BYTES = 1 << 20;
 const TAIL_BYTES = 4096;
 const END_LINE = /^# end ops=(\d+) threads=(\d+) untracked=(\d+)/gm;
-const FOOTPRINT_LINE = /^# footprint peak=(\d+) peak_op=(\d+) final=(\d+)$/gm;
+const FOOTPRINT_LINE = /^# footprint peak=(\d+) peak_op=(\d+) final=(\d+) allocator=(glibc|tcmalloc)$/gm;
 const OP_CODES = new Set(['a', 'c', 'm', 'r', 'f', 't', 'x'].map((c) => c.charCodeAt(0)));
 const NEWLINE = 10;
 const AT = '@'.charCodeAt(0);
@@ -74,7 +76,7 @@ export function summarizeTrace(path: string): TraceSummary {
     const text = tail.toString('latin1');
     const end = [...text.matchAll(END_LINE)].at(-1);
     const f = [...text.matchAll(FOOTPRINT_LINE)].at(-1);
-    const footprint = f === undefined ? null : { peakBytes: Number(f[1]), peakOp: Number(f[2]), finalBytes: Number(f[3]) };
+    const footprint = f === undefined ? null : { peakBytes: Number(f[1]), peakOp: Number(f[2]), finalBytes: Number(f[3]), allocator: f[4] as 'glibc' | 'tcmalloc' };
     if (end !== undefined) {
       return { opCount: Number(end[1]), threadCount: Number(end[2]), untrackedCount: Number(end[3]), complete: true, sizeBytes, footprint };
     }

@@ -23,13 +23,13 @@ export interface RecordedTrace {
   ops: RecordedOp[];
   /** The `# end ops=N threads=T …` counts, or null when missing. */
   end: { ops: number; threads: number; untracked: number } | null;
-  /** The `# footprint peak=B peak_op=I final=B` the shim measured (glibc only), or null. */
-  footprint: { peakBytes: number; peakOp: number; finalBytes: number } | null;
+  /** The `# footprint peak=B peak_op=I final=B allocator=A` the shim measured, or null. */
+  footprint: { peakBytes: number; peakOp: number; finalBytes: number; allocator: string } | null;
 }
 
 const HEADER = /^# memscope-trace 2 cpus=(\d+) brk0=([0-9a-f]+)( addresses)?$/;
 const END = /^# end ops=(\d+) threads=(\d+) untracked=(\d+) internal=\d+$/;
-const FOOTPRINT = /^# footprint peak=(\d+) peak_op=(\d+) final=(\d+)$/;
+const FOOTPRINT = /^# footprint peak=(\d+) peak_op=(\d+) final=(\d+) allocator=(glibc|tcmalloc)$/;
 
 /** Reads a trace the shim wrote; any line outside the format fails the test. */
 export function readRecordedTrace(path: string): RecordedTrace {
@@ -47,7 +47,7 @@ export function readRecordedTrace(path: string): RecordedTrace {
     }
     const footprint = FOOTPRINT.exec(line);
     if (footprint !== null) {
-      trace.footprint = { peakBytes: Number(footprint[1]), peakOp: Number(footprint[2]), finalBytes: Number(footprint[3]) };
+      trace.footprint = { peakBytes: Number(footprint[1]), peakOp: Number(footprint[2]), finalBytes: Number(footprint[3]), allocator: footprint[4]! };
       continue;
     }
     const [body = '', hex] = line.split(' =');

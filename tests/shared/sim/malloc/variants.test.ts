@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { buildHarness } from '../../../helpers/c-build.js';
 import { assertOneLineError, runMemscope, type CliResult } from '../../../helpers/cli.js';
+import { oracleMissing, requireOracle } from '../../../helpers/oracles.js';
 import { CLI_PATH } from '../../../helpers/paths.js';
 import { readRecordedTrace } from '../../../electron/commands/record-trace.js';
 
@@ -45,7 +46,7 @@ interface PredictedVariant {
   error: string | null;
 }
 
-const MEASURED = /footprint (\d+) bytes peak \(after op (\d+)\), (\d+) bytes at exit \(measured/;
+const MEASURED = /footprint (\d+) bytes peak \(after op (\d+)\), (\d+) bytes at exit \(measured: /;
 
 /** The footprint `record` reported on stderr. */
 function readMeasured(r: CliResult): Footprint {
@@ -55,6 +56,15 @@ function readMeasured(r: CliResult): Footprint {
   return { peak: Number(m[1]), peakOp: Number(m[2]), final: Number(m[3]) };
 }
 
+/** Records cmd into trace: the footprint the shim measured, from the trace's `# footprint` line. */
+function recordFootprint(trace: string, cmd: string[]): Footprint {
+  const r = record(['-o', trace, '--', ...cmd]);
+  assert.equal(r.code, 0, r.stderr);
+  const f = readRecordedTrace(trace).footprint;
+  assert.ok(f, 'the trace ends with # footprint');
+  return { peak: f.peakBytes, peakOp: f.peakOp, final: f.finalBytes };
+}
+
 /** `sim malloc TRACE --variants --json`. */
 function predict(trace: string): PredictedVariant[] {
   const r = runMemscope(['sim', 'malloc', '--variants', '--json', trace], { timeoutMs: 300_000 });
@@ -62,7 +72,7 @@ function predict(trace: string): PredictedVariant[] {
   return (JSON.parse(r.stdout) as { variants: PredictedVariant[] }).variants;
 }
 
-/** The environment that runs the real program as the variant does (GLIBC_TUNABLES=… only: glibc variants). */
+/** The environment that runs the real program as the variant does (GLIBC_TUNABLES=…, or LD_PRELOAD=… for TCMalloc). */
 function variantEnv(v: PredictedVariant): NodeJS.ProcessEnv {
   if (v.env === '') return {};
   const eq = v.env.indexOf('=');
@@ -74,7 +84,7 @@ let traceCount = 0;
 /** Records cmd once, predicts every variant, then measures each glibc variant's real run. */
 function predictAndMeasure(cmd: string[]): { predicted: PredictedVariant[]; measured: Map<string, Footprint>; recorded: Footprint } {
   const trace = join(dir, `p${traceCount++}.trace`);
-  const recorded = readMeasured(record(['-o', trace, '--', ...cmd]));
+  const recorded = recordFootprint(trace, cmd);
   const predicted = predict(trace);
   const measured = new Map<string, Footprint>();
   for (const v of predicted.filter((p) => p.allocator === 'glibc')) measured.set(v.name, readMeasured(record(['--measure', '--', ...cmd], variantEnv(v))));
@@ -105,7 +115,15 @@ describe('sim malloc --variants: the prediction is the real run (single-threaded
     let text = '';
     for (let i = 1; i <= 200_000; i++) text += `${(i * 7919) % 100_003} line ${i}\n`;
     writeFileSync(input, text);
-    assertExact(['/usr/bin/sort', '--parallel=1', '-S', '2M', input, '-o', '/dev/null']);
+    const cmd = ['/usr/bin/sort', '--parallel=1', '-S', '2M', input, '-o', '/dev/null'];
+    assertExact(cmd);
+    // TCMalloc: its model runs sort's trace (no calloc); the real library's page heap, from its MallocExtension.
+    const tcmalloc = predict(join(dir, `p${traceCount - 1}.trace`)).find((p) => p.name === 'tcmalloc')!;
+    assert.equal(tcmalloc.error, null);
+    if (oracleMissing('libtcmalloc-minimal') !== false) return;
+    const real = readMeasured(record(['--measure', '--', ...cmd], { LD_PRELOAD: requireOracle('libtcmalloc-minimal') }));
+    // Bytes exactly; the op numbers differ by the library's own start-up call that reaches the shim.
+    assert.deepEqual({ peak: tcmalloc.peak_bytes, final: tcmalloc.final_bytes }, { peak: real.peak, final: real.final }, 'tcmalloc: predicted vs measured');
   });
 });
 
@@ -123,7 +141,7 @@ const spreadOf = (real: readonly number[]): number => (Math.max(...real) - Math.
  */
 function assertNearRealRuns(cmd: string[], holdsToRuns = true): void {
   const trace = join(dir, `p${traceCount++}.trace`);
-  const recorded = readMeasured(record(['-o', trace, '--', ...cmd]));
+  const recorded = recordFootprint(trace, cmd);
   const predicted = predict(trace);
   const glibc = predicted.find((p) => p.name === 'glibc')!;
   assert.deepEqual({ peak: glibc.peak_bytes, peakOp: glibc.peak_op, final: glibc.final_bytes }, recorded, 'the recorded schedule itself: exact');
@@ -204,6 +222,20 @@ describe('--addresses: the model reproduces the recording', () => {
       counts[row.region as keyof typeof counts]++;
     }
     assert.ok(counts.arena > 2000 && realOf.size >= 4, `ops per region ${JSON.stringify(counts)}, ${realOf.size} arena heaps`);
+  });
+});
+
+describe('sim malloc summary: the footprint', () => {
+  test('a 21-thread recording: the summary\'s footprint counts the arena heaps "final brk" leaves out, and is what the real run measured', () => {
+    const trace = join(dir, 'summary.trace');
+    const measured = recordFootprint(trace, [buildHarness('record-threads.c', ['-pthread']), '10', '300']);
+    const r = runMemscope(['sim', 'malloc', trace]);
+    assert.equal(r.code, 0, r.stderr);
+    const brk = Number(/^final brk\s+(\d+) bytes/m.exec(r.stdout)?.[1]);
+    const f = /^footprint\s+(\d+) bytes .* peak \(after op (\d+)\), (\d+) bytes .* at exit: brk heap \+ arena heaps \+ mmapped chunks$/m.exec(r.stdout);
+    assert.ok(f, r.stdout);
+    assert.deepEqual({ peak: Number(f[1]), peakOp: Number(f[2]), final: Number(f[3]) }, measured);
+    assert.ok(measured.final > brk + 8 * 132 * 1024, `arena heaps: footprint ${measured.final}, brk ${brk}`);
   });
 });
 
