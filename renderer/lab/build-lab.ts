@@ -13,7 +13,8 @@ import { parseTrace, type Trace } from '../../shared/sim/trace.js';
 import type { LabLiveStart, LabSource } from '../state/allocator-lab-store.js';
 import { createLiveGlibcReplayModel } from './live-glibc-model.js';
 import { createGlibcThreadedReplayModel, type GlibcThreadedReplay } from '../../shared/sim/malloc/glibc/replay-threads.js';
-import { MALLOC_VARIANTS, readMeasuredFootprint, runMallocVariant, type VariantOutcome } from '../../shared/sim/lab/malloc-variants.js';
+import { MALLOC_VARIANTS, runMallocVariant, type VariantOutcome } from '../../shared/sim/lab/malloc-variants.js';
+import { parseMeasuredFootprint } from '../../shared/sim/malloc/measured-footprint.js';
 import type { FootprintTrack } from '../../shared/sim/malloc/footprint.js';
 
 /** One allocator's replay, or why there is none. */
@@ -148,7 +149,7 @@ export function buildLab(source: LabSource, glibcTunables: string, tcmallocEnv: 
       tcmalloc = { ok: false, error: err instanceof Error ? err.message : String(err) };
     }
     // A recording carries the footprint its real run reached (memscope record's closing `# footprint` line).
-    const measured = source.kind === 'file' && trace.version === 2 ? readMeasuredFootprint(source.text) : null;
+    const measured = source.kind === 'file' && trace.version === 2 ? parseMeasuredFootprint(source.text) : null;
     build = { ok: true, trace, label, glibc, tcmalloc, threads, whatIf, measured };
   }
   cache.set(key, build);

@@ -2,6 +2,7 @@
 // shim's closing comment (`# end ops=N threads=T …`), or counted line by line when the program ended without
 // exit() (a signal, _exit) and the shim never wrote it.
 import { closeSync, openSync, readSync, fstatSync } from 'node:fs';
+import { MEASURED_FOOTPRINT_TAIL_CHARS, parseMeasuredFootprint, type MeasuredFootprint } from '../../../shared/sim/malloc/measured-footprint.js';
 
 /** The counts of one trace file. */
 export interface TraceSummary {
@@ -19,20 +20,10 @@ export interface TraceSummary {
   footprint: MeasuredFootprint | null;
 }
 
-/** The shim's `# footprint peak=B peak_op=I final=B allocator=A` (memscope-record.c `note_footprint`), in bytes. */
-export interface MeasuredFootprint {
-  peakBytes: number;
-  peakOp: number;
-  finalBytes: number;
-  /** Whose heap: glibc's, or TCMalloc's page heap (gperftools' MallocExtension figures). */
-  allocator: 'glibc' | 'tcmalloc';
-}
-
 /** Bytes read per step when counting, and the tail searched for the closing line. */
 const CHUNK_BYTES = 1 << 20;
-const TAIL_BYTES = 4096;
+const TAIL_BYTES = MEASURED_FOOTPRINT_TAIL_CHARS;
 const END_LINE = /^# end ops=(\d+) threads=(\d+) untracked=(\d+)/gm;
-const FOOTPRINT_LINE = /^# footprint peak=(\d+) peak_op=(\d+) final=(\d+) allocator=(glibc|tcmalloc)$/gm;
 const OP_CODES = new Set(['a', 'c', 'm', 'r', 'f', 't', 'x'].map((c) => c.charCodeAt(0)));
 const NEWLINE = 10;
 const AT = '@'.charCodeAt(0);
@@ -75,8 +66,7 @@ export function summarizeTrace(path: string): TraceSummary {
     // The last one counts: an exec that failed leaves an earlier closing line behind.
     const text = tail.toString('latin1');
     const end = [...text.matchAll(END_LINE)].at(-1);
-    const f = [...text.matchAll(FOOTPRINT_LINE)].at(-1);
-    const footprint = f === undefined ? null : { peakBytes: Number(f[1]), peakOp: Number(f[2]), finalBytes: Number(f[3]), allocator: f[4] as 'glibc' | 'tcmalloc' };
+    const footprint = parseMeasuredFootprint(text);
     if (end !== undefined) {
       return { opCount: Number(end[1]), threadCount: Number(end[2]), untrackedCount: Number(end[3]), complete: true, sizeBytes, footprint };
     }

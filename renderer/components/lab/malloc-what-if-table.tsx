@@ -2,7 +2,8 @@
 // fragmentation and OS calls (shared/sim/lab/malloc-variants.ts), beside the footprint a real run under that variant
 // reached when one was measured: the recording's own run, or a `memscope record --measure -o FILE` file opened here.
 import { useState } from 'react';
-import { readMeasuredFootprint, type VariantOutcome } from '../../../shared/sim/lab/malloc-variants.js';
+import { type VariantOutcome } from '../../../shared/sim/lab/malloc-variants.js';
+import { parseMeasuredFootprint } from '../../../shared/sim/malloc/measured-footprint.js';
 import type { FootprintTrack } from '../../../shared/sim/malloc/footprint.js';
 import { formatBytes } from '../../../shared/units.js';
 import { formatCount, formatPct } from '../../format.js';
@@ -51,7 +52,7 @@ function MeasuredCell({ row, measure, source, onOpen }: { row: VariantOutcome; m
             e.target.value = '';
             if (file === undefined) return;
             void file.text().then(
-              (text) => onOpen({ fileName: file.name, footprint: readMeasuredFootprint(text) }),
+              (text) => onOpen({ fileName: file.name, footprint: parseMeasuredFootprint(text) }),
               () => onOpen({ fileName: file.name, footprint: null }),
             );
           }}

@@ -13,7 +13,8 @@ import { createTcmallocReplayModel } from '../malloc/tcmalloc/replay.js';
 import { TCMALLOC_TRACE_SUPPORT, findUnsupportedOp } from '../malloc/trace-support.js';
 import { type FootprintTrack, computeFootprintBytes, createFootprintTrack, noteFootprint } from '../malloc/footprint.js';
 import { ALLOCATOR_VARIANTS, type AllocatorVariant } from '../malloc/variants.js';
-import { type Trace } from '../trace.js';
+import { type Trace, formatTraceOp } from '../trace.js';
+import { HeapMisuseError, describeMisuseOutcome } from '../malloc/heap-misuse.js';
 import { readLabThreadsView } from './glibc-threads-lab.js';
 
 /** The table's rows: the variants `memscope sim malloc --variants` predicts (shared/sim/malloc/variants.ts). */
@@ -148,19 +149,13 @@ export function runMallocVariant(trace: Trace, variant: AllocatorVariant): Varia
     if (variant.allocator === 'tcmalloc') return runTcmallocVariant(trace, variant);
     return runGlibcVariant(trace, variant, parseGlibcTunables(variant.tunables).params);
   } catch (err) {
-    return { ok: false, variant, error: err instanceof Error ? err.message : String(err) };
+    return { ok: false, variant, error: describeFailure(err, trace, variant) };
   }
 }
 
-/** The shim's closing `# footprint peak=B peak_op=I final=B` line (electron/host/record/memscope-record.c note_footprint). */
-const FOOTPRINT_LINE = /^# footprint peak=(\d+) peak_op=(\d+) final=(\d+)[ \t\r]*$/gm;
-
-/**
- * The footprint a real run reached, as `memscope record` (or `record --measure -o FILE`) writes it at the end of
- * the trace; the last such line counts (an exec that failed leaves an earlier one). Null when there is none.
- */
-export function readMeasuredFootprint(text: string): FootprintTrack | null {
-  const tail = text.length > 4096 ? text.slice(-4096) : text;
-  const m = [...tail.matchAll(FOOTPRINT_LINE)].at(-1);
-  return m === undefined ? null : { peakBytes: Number(m[1]), peakOp: Number(m[2]), finalBytes: Number(m[3]) };
+/** One line: a misuse names the op where the real program dies or goes astray, as `sim malloc` does. */
+function describeFailure(err: unknown, trace: Trace, variant: AllocatorVariant): string {
+  if (!(err instanceof HeapMisuseError)) return err instanceof Error ? err.message : String(err);
+  const outcome = describeMisuseOutcome(err, variant.allocator === 'glibc' ? 'glibc' : 'TCMalloc');
+  return `op ${err.opIndex} '${formatTraceOp(trace, err.opIndex)}': ${err.message}; ${outcome}`;
 }

@@ -1,17 +1,16 @@
 // The what-if table's figures: footprint (brk heap + arena heaps + mmapped bytes) as the threaded glibc model
 // holds it after every op, OS calls as the simulated OS and the arena heaps' own changes count them, the tunable
-// of each row really applied, and TCMalloc's row refused with the model's one-line reason until it runs threads.
+// of each row really applied, and TCMalloc's row run through its threaded model.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, test } from 'node:test';
-import { MALLOC_VARIANTS, readMeasuredFootprint, runMallocVariant, type VariantOutcome } from '../../../../shared/sim/lab/malloc-variants.js';
+import { MALLOC_VARIANTS, runMallocVariant, type VariantOutcome } from '../../../../shared/sim/lab/malloc-variants.js';
 import { VARIANT_MMAP_THRESHOLD_BYTES } from '../../../../shared/sim/malloc/variants.js';
 import { parseGlibcTunables } from '../../../../shared/sim/malloc/glibc/params.js';
 import { createGlibcThreadedReplay, runGlibcThreadedReplay, sumArenaHeapBytes } from '../../../../shared/sim/malloc/glibc/replay-threads.js';
 import { createDefaultTcmallocParams } from '../../../../shared/sim/malloc/tcmalloc/params.js';
 import { createTcmallocReplay, runTcmallocReplay } from '../../../../shared/sim/malloc/tcmalloc/replay.js';
-import { TCMALLOC_TRACE_SUPPORT, findUnsupportedOp } from '../../../../shared/sim/malloc/trace-support.js';
 import { generateWorkload } from '../../../../shared/sim/malloc/workloads.js';
 import { parseTrace, type Trace } from '../../../../shared/sim/trace.js';
 import { REPO_ROOT } from '../../../helpers/paths.js';
@@ -78,12 +77,25 @@ describe('what-if variants', () => {
     assert.equal(expectOk(lower!).osCalls.munmap, 1);
   });
 
-  test('TCMalloc refuses a recorded multi-threaded trace with the model’s own one-line reason', () => {
+  test('TCMalloc runs a recorded multi-threaded trace to its end, footprint as its model holds it', () => {
     const trace = loadRecorded('xz-T4');
-    const row = runMallocVariant(trace, TCMALLOC_VARIANT);
-    assert.equal(row.ok, false);
-    assert.equal(row.ok ? '' : row.error, findUnsupportedOp(trace, TCMALLOC_TRACE_SUPPORT)!.message);
-    assert.doesNotMatch(row.ok ? '' : row.error, /\n/);
+    assert.ok(trace.threadCount > 1);
+    const row = expectOk(runMallocVariant(trace, TCMALLOC_VARIANT));
+    const r = createTcmallocReplay(trace, createDefaultTcmallocParams());
+    runTcmallocReplay(r, trace.length);
+    assert.equal(r.next, trace.length);
+    assert.ok(row.footprint.peakBytes >= row.footprint.finalBytes && row.footprint.finalBytes > 0);
+    assert.equal(row.osCalls.brk + row.osCalls.mmap, r.heap.os.brkCalls + r.heap.os.mmapCalls);
+  });
+
+  test('a model that cannot follow the trace says why in one line: a double free stops both allocators', () => {
+    const trace = parseTrace('# memscope-trace 2 cpus=2\na 0 24\nf 0\nf 0\n');
+    for (const variant of [MALLOC_VARIANTS[0]!, TCMALLOC_VARIANT]) {
+      const row = runMallocVariant(trace, variant);
+      assert.equal(row.ok, false, variant.name);
+      assert.match(row.ok ? '' : row.error, /op 2/);
+      assert.doesNotMatch(row.ok ? '' : row.error, /\n/);
+    }
   });
 
   test('TCMalloc runs a single-thread trace: its row runs and counts the same brk and mmap calls as the model', () => {
@@ -93,12 +105,5 @@ describe('what-if variants', () => {
     runTcmallocReplay(r, trace.length);
     assert.ok(row.footprint.finalBytes > 0 && row.footprint.peakBytes >= row.footprint.finalBytes);
     assert.equal(row.osCalls.brk + row.osCalls.mmap, r.heap.os.brkCalls + r.heap.os.mmapCalls);
-  });
-
-  test('a recording’s measured footprint is its last `# footprint` line; none without one', () => {
-    const text = '# memscope-trace 2 cpus=2\na 0 10\n# footprint peak=1 peak_op=0 final=1\n# end ops=1 threads=1 untracked=0\n# footprint peak=135168 peak_op=0 final=139264\n';
-    assert.deepEqual(readMeasuredFootprint(text), { peakBytes: 135168, peakOp: 0, finalBytes: 139264 });
-    assert.equal(readMeasuredFootprint('# memscope-trace 2 cpus=2\na 0 10\n'), null);
-    assert.equal(readMeasuredFootprint('# footprint peak=x peak_op=0 final=1\n'), null);
   });
 });

@@ -246,10 +246,19 @@ describe('--variants and --measure: usage', () => {
     assertOneLineError(record(['--measure', '--follow', 'true']), 2, /--measure measures one process/);
   });
 
-  test('the table labels every row simulated and names how to run it; a model that cannot run the trace says why', () => {
+  test('the table labels every row simulated, with numbers, and names how to run it', () => {
     const r = runMemscope(['sim', 'malloc', '--variants', join(dir, 'p0.trace')]);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^arena_max=2 +GLIBC_TUNABLES=glibc\.malloc\.arena_max=2 +\d+ +\d+ +\d+ +simulated$/m);
-    assert.match(r.stdout, /^tcmalloc +LD_PRELOAD=libtcmalloc_minimal\.so\.4 +- +- +- +not simulated: tcmalloc model: op \d+ 'c /m);
+    assert.match(r.stdout, /^tcmalloc +LD_PRELOAD=libtcmalloc_minimal\.so\.4 +\d+ +\d+ +\d+ +simulated$/m);
+  });
+
+  test('a model that cannot follow the trace says why, on its row: a double free stops glibc and TCMalloc alike', () => {
+    const trace = join(dir, 'double-free.trace');
+    writeFileSync(trace, '# memscope-trace 2 cpus=2\na 0 24\nf 0\nf 0\n');
+    const r = runMemscope(['sim', 'malloc', '--variants', trace]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^glibc +\(default\) +- +- +- +not simulated: .*op 2\b.*$/m);
+    assert.match(r.stdout, /^tcmalloc +LD_PRELOAD=libtcmalloc_minimal\.so\.4 +- +- +- +not simulated: .*op 2\b.*$/m);
   });
 });
