@@ -14,15 +14,14 @@ import type { LabLiveStart, LabSource } from '../state/allocator-lab-store.js';
 import { createLiveGlibcReplayModel } from './live-glibc-model.js';
 import { createGlibcThreadedReplayModel, type GlibcThreadedReplay } from '../../shared/sim/malloc/glibc/replay-threads.js';
 import { MALLOC_VARIANTS, runMallocVariant, type VariantOutcome } from '../../shared/sim/lab/malloc-variants.js';
-import { parseMeasuredFootprint } from '../../shared/sim/malloc/measured-footprint.js';
-import type { FootprintTrack } from '../../shared/sim/malloc/footprint.js';
+import { type MeasuredFootprint, parseMeasuredFootprint } from '../../shared/sim/malloc/measured-footprint.js';
 
 /** One allocator's replay, or why there is none. */
 export type LabSide<R extends ReplayProgress> = { ok: true; session: MallocLabSession<R>; warnings: string[] } | { ok: false; error: string };
 
 /** A built lab: the trace and both allocators' sessions (a memscope-trace 2 gets the threaded glibc model and the what-if table). */
 export type LabBuild =
-  | { ok: true; trace: Trace; label: string; glibc: LabSide<GlibcReplay>; tcmalloc: LabSide<TcmallocReplay>; threads: LabSide<GlibcThreadedReplay> | null; whatIf: VariantOutcome[] | null; measured: FootprintTrack | null }
+  | { ok: true; trace: Trace; label: string; glibc: LabSide<GlibcReplay>; tcmalloc: LabSide<TcmallocReplay>; threads: LabSide<GlibcThreadedReplay> | null; whatIf: VariantOutcome[] | null; measured: MeasuredFootprint | null }
   | { ok: false; error: string };
 
 /** Kinds of events the glibc timeline shows (brk, mmap and the dynamic threshold). */

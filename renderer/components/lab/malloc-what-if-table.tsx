@@ -3,7 +3,7 @@
 // reached when one was measured: the recording's own run, or a `memscope record --measure -o FILE` file opened here.
 import { useState } from 'react';
 import { type VariantOutcome } from '../../../shared/sim/lab/malloc-variants.js';
-import { parseMeasuredFootprint } from '../../../shared/sim/malloc/measured-footprint.js';
+import { type MeasuredFootprint, parseMeasuredFootprint } from '../../../shared/sim/malloc/measured-footprint.js';
 import type { FootprintTrack } from '../../../shared/sim/malloc/footprint.js';
 import { formatBytes } from '../../../shared/units.js';
 import { formatCount, formatPct } from '../../format.js';
@@ -11,14 +11,26 @@ import { formatCount, formatPct } from '../../format.js';
 /** Props of MallocWhatIfTable. */
 export interface MallocWhatIfTableProps {
   rows: readonly VariantOutcome[];
-  /** The footprint the recording's own run reached (its `# footprint` line), shown on the default glibc row. */
-  recorded: FootprintTrack | null;
+  /** The footprint the recording's own run reached (its `# footprint` line), shown on the default row of its allocator. */
+  recorded: MeasuredFootprint | null;
 }
 
 /** A measured run opened for one variant. */
 interface OpenedMeasure {
   fileName: string;
   footprint: FootprintTrack | null;
+  /** Why the file gives no footprint for this row (null when it does). */
+  problem: string | null;
+}
+
+const NO_FOOTPRINT_LINE = 'no "# footprint" line (write it with memscope record --measure -o FILE -- CMD)';
+
+/** What a measured file gives a row: its footprint, or why not (a run under the other allocator measures another heap). */
+function readOpenedMeasure(fileName: string, text: string, row: VariantOutcome): OpenedMeasure {
+  const m = parseMeasuredFootprint(text);
+  if (m === null) return { fileName, footprint: null, problem: NO_FOOTPRINT_LINE };
+  if (m.allocator !== row.variant.allocator) return { fileName, footprint: null, problem: `measured under ${m.allocator}, not ${row.variant.allocator} (${row.variant.name})` };
+  return { fileName, footprint: m, problem: null };
 }
 
 /** "+1.2 %": the prediction's error against the measured figure. */
@@ -52,8 +64,8 @@ function MeasuredCell({ row, measure, source, onOpen }: { row: VariantOutcome; m
             e.target.value = '';
             if (file === undefined) return;
             void file.text().then(
-              (text) => onOpen({ fileName: file.name, footprint: parseMeasuredFootprint(text) }),
-              () => onOpen({ fileName: file.name, footprint: null }),
+              (text) => onOpen(readOpenedMeasure(file.name, text, row)),
+              () => onOpen({ fileName: file.name, footprint: null, problem: 'unreadable' }),
             );
           }}
         />
@@ -65,7 +77,7 @@ function MeasuredCell({ row, measure, source, onOpen }: { row: VariantOutcome; m
 /** The table (data-testid="lab-what-if-table"). */
 export function MallocWhatIfTable({ rows, recorded }: MallocWhatIfTableProps) {
   const [opened, setOpened] = useState<Record<string, OpenedMeasure>>({});
-  const problems = Object.values(opened).filter((m) => m.footprint === null);
+  const problems = Object.values(opened).filter((m) => m.problem !== null);
   return (
     <section className="panel" data-testid="lab-what-if">
       <h3>What if: the same trace under another allocator (simulated)</h3>
@@ -83,8 +95,9 @@ export function MallocWhatIfTable({ rows, recorded }: MallocWhatIfTableProps) {
         <tbody>
           {rows.map((row) => {
             const own = opened[row.variant.name];
-            const isDefault = row.variant.allocator === 'glibc' && row.variant.tunables === '';
-            const measure = own?.footprint ?? (isDefault ? recorded : null);
+            // The recording's own run belongs to the row of the allocator it ran under, untuned.
+            const isOwnRun = recorded !== null && row.variant.allocator === recorded.allocator && row.variant.tunables === '';
+            const measure = own?.footprint ?? (isOwnRun ? recorded : null);
             const source = own?.footprint != null ? own.fileName : 'while recording';
             const onOpen = (m: OpenedMeasure) => setOpened((o) => ({ ...o, [row.variant.name]: m }));
             const label = (
@@ -136,7 +149,7 @@ export function MallocWhatIfTable({ rows, recorded }: MallocWhatIfTableProps) {
       </table>
       {problems.map((m) => (
         <div key={m.fileName} className="setting-error" role="alert" data-testid="what-if-measure-error">
-          {m.fileName}: no &quot;# footprint&quot; line (write it with memscope record --measure -o FILE -- CMD)
+          {m.fileName}: {m.problem}
         </div>
       ))}
       <div className="source-note">

@@ -110,6 +110,24 @@ describe('sim malloc --variants: the prediction is the real run (single-threaded
     assert.ok(finals.size >= 3, `mmap_threshold and trim_threshold change the footprint: ${[...finals].join(', ')}`);
   });
 
+  test('predict-subject.c under the real TCMalloc: the model\'s prediction is its page heap in bytes, peak and at exit', { skip: oracleMissing('libtcmalloc-minimal') }, () => {
+    const cmd = [buildHarness('predict-subject.c'), '20000', '7'];
+    const trace = join(dir, 'tcmalloc-subject.trace');
+    recordFootprint(trace, cmd);
+    const tcmalloc = predict(trace).find((p) => p.name === 'tcmalloc')!;
+    assert.equal(tcmalloc.simulated, true, tcmalloc.error ?? '');
+    const real = record(['--measure', '--', ...cmd], { LD_PRELOAD: requireOracle('libtcmalloc-minimal') });
+    const measured = readMeasured(real);
+    assert.deepEqual({ peak: tcmalloc.peak_bytes, final: tcmalloc.final_bytes }, { peak: measured.peak, final: measured.final }, 'tcmalloc: predicted vs measured');
+    // The real run has one call more before the program's first: libtcmalloc_minimal pulls in libstdc++, whose
+    // emergency pool (malloc 72704) the shim records and the model runs as TCMalloc's start-up (tcmalloc/startup.ts).
+    // So the peak is reached after the same program op, numbered one later in the real run.
+    const ops = (r: CliResult) => Number(/(?:recorded|measured) (\d+) ops/.exec(r.stderr)?.[1]);
+    const recordedOps = readRecordedTrace(trace).ops.length;
+    assert.equal(ops(real) - recordedOps, 1, `${ops(real)} ops under TCMalloc, ${recordedOps} recorded under glibc`);
+    assert.equal(measured.peakOp, tcmalloc.peak_op! + 1, 'the peak after the same program op');
+  });
+
   test('a real program, sort of a generated file (one thread, 2 MiB buffer): every glibc variant exactly', { skip: !existsSync('/usr/bin/sort') && 'needs sort (coreutils)' }, () => {
     const input = join(dir, 'sort-input.txt');
     let text = '';
