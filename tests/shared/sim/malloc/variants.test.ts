@@ -185,14 +185,14 @@ describe('sim malloc --variants: multi-threaded programs within 5 % (or their ow
   // variants' errors (10–30 %) are reported, not held to a bound; the recorded schedule is still exact.
   for (const tool of ['xz', 'zstd']) {
     const title = tool === 'xz' ? 'xz -T4 of 8 MiB' : 'zstd -T4 of 8 MiB: exact for the recorded schedule, the variants\' errors reported';
-    test(title, { skip: !existsSync(`/usr/bin/${tool}`) && `needs /usr/bin/${tool} (apt-get install ${tool === 'xz' ? 'xz-utils' : 'zstd'})` }, () => {
+    test(title, { skip: oracleMissing(tool) }, () => {
       const input = join(dir, 'mt-input.txt');
       if (!existsSync(input)) {
         const lines: string[] = [];
         for (let i = 0, n = 0; n < 8 << 20; i++) n += lines[lines.push(`${i} ${(i * 2654435761) % 4294967296} memscope\n`) - 1]!.length;
         writeFileSync(input, lines.join(''));
       }
-      assertNearRealRuns([`/usr/bin/${tool}`, '-T4', '-k', '-c', '-1', input], tool === 'xz');
+      assertNearRealRuns([requireOracle(tool), '-T4', '-k', '-c', '-1', input], tool === 'xz');
     });
   }
 });
