@@ -44,8 +44,10 @@ export interface ServiceOptions {
    * at most 900; shared/history/tiered-history.ts); 0 keeps no history (`memscope top` shows ticks only).
    */
   historyCapacity?: number;
-  /** Most processes with a history (default 2048). Memory bound: processes x maxTieredHistoryBytes(capacity). */
+  /** Most processes with a history (default 2048). */
   maxHistoryProcesses?: number;
+  /** Memory budget of all histories (default 256 MiB, DEFAULT_HISTORY_BUDGET_BYTES): over it, old buckets are coarsened. */
+  historyBudgetBytes?: number;
   /** /proc root, for tests. */
   procRoot?: string;
   /** How renderers reach this service, for describeSource: 'electron' in the desktop app's main process, else 'http' (serve). */
@@ -85,7 +87,7 @@ export class MemscopeService implements MemscopeApi {
     this.reader = new ProcReader(options.procRoot);
     const historyCapacity = options.historyCapacity ?? rawCapacityFor(this.intervalMs);
     this.history =
-      historyCapacity === 0 ? null : new HistoryStore({ capacityPerProcess: historyCapacity, maxProcesses: options.maxHistoryProcesses ?? 2048 });
+      historyCapacity === 0 ? null : new HistoryStore({ capacityPerProcess: historyCapacity, maxProcesses: options.maxHistoryProcesses ?? 2048, budgetBytes: options.historyBudgetBytes });
     this.hostHistory = historyCapacity === 0 ? null : new HostMemoryHistory(historyCapacity);
   }
 

@@ -1,6 +1,7 @@
 // A growing list of history buckets (first/last tick time, tick count, min/max/last of VIRT/RES/SHR/SWAP),
-// stored row-wise in one Float64Array that grows by doubling up to a fixed bound: an idle process's flat
-// run costs one bucket, a busy one a bucket per period, and never more than maxBuckets.
+// stored row-wise in one Float64Array that grows by half up to a fixed bound: an idle process's flat
+// run costs one bucket, a busy one a bucket per period, and never more than maxBuckets. Values stay Float64:
+// kB values and epoch ms both exceed 2^32, and a bucket must be exact.
 
 import { HISTORY_VALUE_FIELDS, type HistorySample, type HistoryValues } from './sample.js';
 
@@ -15,6 +16,9 @@ export const BUCKET_STRIDE = VALUES + 3 * FIELD_COUNT;
 /** Bytes one bucket occupies. */
 export const BUCKET_BYTES = BUCKET_STRIDE * Float64Array.BYTES_PER_ELEMENT;
 const FIRST_CAPACITY = 4;
+// Growth by half, not doubling: after halve() + compact() frees half the rows, the next append must not
+// take them all back at once (the store's budget would coarsen the same history again and again).
+const GROWTH_FACTOR = 1.5;
 
 /**
  * Buckets oldest first, each covering [FROM, TO] with COUNT ticks.
@@ -114,6 +118,13 @@ export class BucketSeries {
     this.count = Math.ceil(this.count / 2);
   }
 
+  /** Releases the storage beyond the buckets held (after halve(), so the freed bytes are really freed). */
+  compact(): void {
+    if (this.rows.length === this.count * BUCKET_STRIDE) return;
+    this.rows = this.rows.slice(this.head * BUCKET_STRIDE, (this.head + this.count) * BUCKET_STRIDE);
+    this.head = 0;
+  }
+
   /** Appends every bucket, oldest first, to `out` as samples labelled with their bucket. */
   appendSamplesTo(out: HistorySample[]): void {
     const r = this.rows;
@@ -165,7 +176,7 @@ export class BucketSeries {
         this.head = 0;
       } else {
         if (capacity >= this.maxBuckets) throw new RangeError(`bucket series full (${this.maxBuckets} buckets)`);
-        const grown = new Float64Array(Math.min(this.maxBuckets, Math.max(FIRST_CAPACITY, capacity * 2)) * BUCKET_STRIDE);
+        const grown = new Float64Array(Math.min(this.maxBuckets, Math.max(FIRST_CAPACITY, Math.ceil(capacity * GROWTH_FACTOR))) * BUCKET_STRIDE);
         grown.set(this.rows);
         this.rows = grown;
       }

@@ -1,13 +1,16 @@
 // Histories of many processes, keyed by pid + start time (a pid alone is reused by the kernel),
-// with a bound on how many are tracked so total memory is bounded: maxProcesses * maxTieredHistoryBytes(capacity).
+// with a bound on how many are tracked and a memory budget: over budget, the largest history's bucket tiers are
+// coarsened (old resolution drops, spikes and the first tick stay), so total bytes stay <= budgetBytes.
 // Vanished processes are kept as tombstones until dropped, as htop's Table keeps rows (Table.c Table_cleanupRow).
 
 import { DEFAULT_HISTORY_CAPACITY } from './ring-buffer.js';
 import type { HistorySample } from './sample.js';
-import { maxTieredHistoryBytes, TieredHistory } from './tiered-history.js';
+import { maxTieredHistoryBytes, minTieredHistoryBytes, TieredHistory } from './tiered-history.js';
 
 /** Default bound on the number of processes with a history. */
 export const DEFAULT_MAX_TRACKED_PROCESSES = 512;
+/** Default memory budget of a store's sample storage: 256 MiB. */
+export const DEFAULT_HISTORY_BUDGET_BYTES = 256 * 1024 * 1024;
 
 /** Sizing of a HistoryStore. */
 export interface HistoryStoreOptions {
@@ -15,6 +18,11 @@ export interface HistoryStoreOptions {
   maxProcesses?: number;
   /** Ticks kept one by one per process before they are folded into buckets (default DEFAULT_HISTORY_CAPACITY). */
   capacityPerProcess?: number;
+  /**
+   * Most bytes of sample storage (default DEFAULT_HISTORY_BUDGET_BYTES, capped by what maxProcesses can use);
+   * at least maxProcesses * minTieredHistoryBytes(capacityPerProcess), the every-tick tiers that are never coarsened.
+   */
+  budgetBytes?: number;
 }
 
 /** What the store knows about one tracked process. */
@@ -37,7 +45,8 @@ export function formatProcessKey(pid: number, startTicks: number): string {
 /**
  * pid+startTicks → history, holding at most maxProcesses entries.
  *
- * Invariants: size <= maxProcesses; every history has rawCapacity === capacityPerProcess.
+ * Invariants: size <= maxProcesses; every history has rawCapacity === capacityPerProcess;
+ * sampleBytes === Σ history.byteLength <= budgetBytes after every record().
  * When a new process arrives and the store is full, one entry is evicted: a tombstone first
  * (the one seen longest ago), else the live process seen longest ago, but never one already
  * seen in the current tick — evicting those would only make histories take turns being thrown away,
@@ -48,7 +57,11 @@ export class HistoryStore {
   readonly maxProcesses: number;
   /** Ticks kept one by one per process (older ones live on in buckets). */
   readonly capacityPerProcess: number;
+  /** Most bytes of sample storage; over it, histories are coarsened. */
+  readonly budgetBytes: number;
   private readonly entries = new Map<string, TrackedProcess>();
+  /** Σ history.byteLength, kept up to date so the budget check costs nothing per record. */
+  private bytes = 0;
 
   /** Creates an empty store; nothing is allocated until processes are recorded. */
   constructor(options: HistoryStoreOptions = {}) {
@@ -60,8 +73,14 @@ export class HistoryStore {
     if (!Number.isInteger(capacity) || capacity < 1) {
       throw new RangeError(`capacityPerProcess must be a positive integer, got ${capacity}`);
     }
+    const floorBytes = maxProcesses * minTieredHistoryBytes(capacity);
+    const budgetBytes = Math.min(options.budgetBytes ?? DEFAULT_HISTORY_BUDGET_BYTES, maxProcesses * maxTieredHistoryBytes(capacity));
+    if (!(budgetBytes >= floorBytes)) {
+      throw new RangeError(`budgetBytes must be at least ${floorBytes} (the every-tick tiers of ${maxProcesses} processes), got ${options.budgetBytes}`);
+    }
     this.maxProcesses = maxProcesses;
     this.capacityPerProcess = capacity;
+    this.budgetBytes = budgetBytes;
   }
 
   /** Number of processes tracked now (tombstones included). */
@@ -69,16 +88,14 @@ export class HistoryStore {
     return this.entries.size;
   }
 
-  /** Upper bound on the bytes all sample storage can ever occupy. */
+  /** Upper bound on the bytes all sample storage can ever occupy (the budget). */
   get maxSampleBytes(): number {
-    return this.maxProcesses * maxTieredHistoryBytes(this.capacityPerProcess);
+    return this.budgetBytes;
   }
 
   /** Bytes of sample storage allocated now, over every tracked process. */
   get sampleBytes(): number {
-    let bytes = 0;
-    for (const entry of this.entries.values()) bytes += entry.history.byteLength;
-    return bytes;
+    return this.bytes;
   }
 
   /**
@@ -89,6 +106,7 @@ export class HistoryStore {
   record(pid: number, startTicks: number, sample: HistorySample, tick: number): TieredHistory | undefined {
     const key = formatProcessKey(pid, startTicks);
     let entry = this.entries.get(key);
+    const beforeBytes = entry?.history.byteLength ?? 0;
     if (entry === undefined) {
       const history = this.takeHistoryFor(tick);
       if (history === undefined) return undefined;
@@ -98,6 +116,8 @@ export class HistoryStore {
     entry.lastSeenTick = tick;
     entry.gone = false;
     entry.history.record(sample);
+    this.bytes += entry.history.byteLength - beforeBytes;
+    if (this.bytes > this.budgetBytes) this.coarsenToBudget();
     return entry.history;
   }
 
@@ -150,6 +170,7 @@ export class HistoryStore {
     for (const [key, entry] of this.entries) {
       if (currentTick - entry.lastSeenTick >= unseenTicks) {
         this.entries.delete(key);
+        this.bytes -= entry.history.byteLength;
         dropped++;
       }
     }
@@ -159,6 +180,20 @@ export class HistoryStore {
   /** Forgets every process. */
   clear(): void {
     this.entries.clear();
+    this.bytes = 0;
+  }
+
+  /** Coarsens the largest history until the store fits its budget (the constructor's floor makes that possible). */
+  private coarsenToBudget(): void {
+    while (this.bytes > this.budgetBytes) {
+      let largest: TieredHistory | undefined;
+      for (const entry of this.entries.values()) {
+        if (largest === undefined || entry.history.byteLength > largest.byteLength) largest = entry.history;
+      }
+      const freedBytes = largest?.coarsen() ?? 0;
+      if (freedBytes === 0) return;
+      this.bytes -= freedBytes;
+    }
   }
 
   private takeHistoryFor(tick: number): TieredHistory | undefined {
@@ -168,6 +203,7 @@ export class HistoryStore {
     const victim = this.entries.get(victimKey);
     this.entries.delete(victimKey);
     if (victim === undefined) return undefined;
+    this.bytes -= victim.history.byteLength;
     victim.history.clear();
     return victim.history;
   }

@@ -1,6 +1,7 @@
 // One process's history in three tiers, so "all" means since memscope started watching with bounded memory:
 // every tick for the newest rawCapacity ticks (15 min at 1 Hz), then 10 s buckets (min/max/last, so a spike
 // is never averaged away) up to 24 h old, then coarser buckets that merge pairwise whenever the tier is full.
+// coarsen() lets a store over its memory budget (history-store.ts) trade old resolution for bytes.
 
 import { BUCKET_BYTES, BucketSeries } from './bucket-series.js';
 import { HISTORY_SAMPLE_BYTES, HistoryRingBuffer } from './ring-buffer.js';
@@ -24,6 +25,11 @@ export const MAX_OLD_BUCKETS = 1024;
 /** The every-tick tier's size for a sampling interval: 15 minutes of ticks, at most MAX_RAW_SAMPLES. */
 export function rawCapacityFor(intervalMs: number): number {
   return Math.max(1, Math.min(MAX_RAW_SAMPLES, Math.ceil(RAW_SPAN_MS / Math.max(1, intervalMs))));
+}
+
+/** Fewest bytes coarsen() can bring one TieredHistory down to: the every-tick tier and one bucket per bucket tier. */
+export function minTieredHistoryBytes(rawCapacity: number): number {
+  return rawCapacity * HISTORY_SAMPLE_BYTES + 2 * BUCKET_BYTES;
 }
 
 /** Most bytes one TieredHistory with this raw capacity can ever occupy. */
@@ -103,6 +109,24 @@ export class TieredHistory {
     this.recent.appendSamplesTo(out);
     for (const s of this.raw.toSamples()) out.push(s);
     return out;
+  }
+
+  /**
+   * Halves the resolution of the bucket tier holding more buckets (the older one on a tie) by merging neighbours
+   * pairwise — min of mins, max of maxes, last of the later — and releases unused storage. The first tick and the
+   * every-tick tier are untouched. Returns the bytes freed; 0 means nothing is left to coarsen.
+   */
+  coarsen(): number {
+    const before = this.byteLength;
+    if (this.old.length >= this.recent.length && this.old.length >= 2) {
+      this.old.halve();
+      this.oldPeriodMs *= 2;
+    } else if (this.recent.length >= 2) {
+      this.recent.halve();
+    }
+    this.old.compact();
+    this.recent.compact();
+    return before - this.byteLength;
   }
 
   /** Forgets everything; keeps the storage for reuse. */

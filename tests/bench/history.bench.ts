@@ -2,7 +2,7 @@
 // each kind of process is recorded for a synthetic day (timestamps, not real time) and its bytes counted,
 // then multiplied out to a fleet mix, beside the store's hard bound. Plus the cost of recording one tick
 // of 2,000 processes into a real HistoryStore.
-import { HistoryStore } from '../../shared/history/history-store.js';
+import { DEFAULT_HISTORY_BUDGET_BYTES, HistoryStore } from '../../shared/history/history-store.js';
 import type { HistorySample } from '../../shared/history/sample.js';
 import { MAX_RAW_SAMPLES, TieredHistory, maxTieredHistoryBytes } from '../../shared/history/tiered-history.js';
 import { median } from './measure.js';
@@ -52,6 +52,7 @@ export function benchHistory(): void {
   ];
   for (const [name, total] of mixes) console.log(`  ${PROCESSES} processes, ${name.padEnd(38)} ${fmtMib(total)}`);
   console.log(`  hard bound per process ${fmtMib(maxTieredHistoryBytes(MAX_RAW_SAMPLES))} (any run length); the old ring: 600 ticks = 10 min, 23 KiB`);
+  benchBudget();
 
   const store = new HistoryStore({ maxProcesses: PROCESSES, capacityPerProcess: MAX_RAW_SAMPLES });
   const sample: HistorySample = { tMs: 0, virtKb: 0, resKb: 0, shrKb: 2048, swapKb: 0 };
@@ -68,4 +69,27 @@ export function benchHistory(): void {
   }
   const steady = tickMs.slice(MAX_RAW_SAMPLES + 100);
   console.log(`  recording one tick of ${PROCESSES} processes (past the every-tick tier): median ${median(steady).toFixed(2)} ms; store now ${fmtMib(store.sampleBytes)}`);
+}
+
+/** A real HistoryStore under the default budget: 2,000 processes changing every tick, 24 h at 1 Hz. */
+function benchBudget(): void {
+  const store = new HistoryStore({ maxProcesses: PROCESSES, capacityPerProcess: MAX_RAW_SAMPLES });
+  const sample: HistorySample = { tMs: 0, virtKb: 0, resKb: 0, shrKb: 2048, swapKb: 0 };
+  let maxBytes = 0;
+  const t = performance.now();
+  for (let i = 0; i < DAY_TICKS; i++) {
+    sample.tMs = T0_MS + i * 1000;
+    for (let pid = 1; pid <= PROCESSES; pid++) {
+      sample.resKb = 4096 + pid + i;
+      sample.virtKb = 100_000 + sample.resKb;
+      store.record(pid, 1, sample, i);
+    }
+    if (store.sampleBytes > maxBytes) maxBytes = store.sampleBytes;
+  }
+  const seconds = (performance.now() - t) / 1000;
+  const points = store.getHistory(1, 1)?.toSamples().length ?? 0;
+  console.log(
+    `  ${PROCESSES} processes changing every tick, 24 h, budget ${fmtMib(DEFAULT_HISTORY_BUDGET_BYTES)} (default): ` +
+      `store ${fmtMib(store.sampleBytes)}, max ${fmtMib(maxBytes)} after any tick; ${points} points per process (unbounded: about 9,500); ${seconds.toFixed(0)} s to record`,
+  );
 }
