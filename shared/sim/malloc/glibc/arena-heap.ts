@@ -7,7 +7,7 @@
 
 import { MINSIZE, alignDown, alignUp } from './chunk.js';
 import { CHUNK_HDR_SZ, MALLOC_ALIGN_MASK } from './chunk.js';
-import { ChunkHome, type GlibcHeap, NULL_SLOT, absorbNextChunk, allocateSlot, emitEvent, splitChunkAt, unlinkChunk } from './state.js';
+import { ChunkHome, type GlibcHeap, NULL_SLOT, absorbNextChunk, allocateSlot, emitEvent, splitChunkAt, splitTop, unlinkChunk } from './state.js';
 import { intFree } from './free.js';
 import { ARENA_HEAP_REGION_START, type ArenaHeap, HEAP_INFO_SIZE, HEAP_MAX_SIZE, HEAP_MIN_SIZE, type GlibcThreads } from './arena-state.js';
 import { MallocEvent, MallocSource } from '../events.js';
@@ -69,14 +69,7 @@ export function sysmallocArena(st: GlibcHeap, nb: number): number {
   const p = st.top;
   const topSize = st.sizeBytes[p]!;
   if (topSize < nb + MINSIZE) return NULL_SLOT;
-  const remainder = splitChunkAt(st, p, nb);
-  st.top = remainder;
-  st.sizeBytes[p] = nb;
-  st.prevInuse[p] = 1;
-  st.home[p] = ChunkHome.inUse;
-  st.sizeBytes[remainder] = topSize - nb;
-  st.prevInuse[remainder] = 1;
-  st.home[remainder] = ChunkHome.top;
+  splitTop(st, nb, topSize);
   emitEvent(st, MallocEvent.served, MallocSource.top, st.offsetBytes[p]!, nb);
   return p;
 }

@@ -28,6 +28,7 @@ import {
   reserveSlots,
   setLiveSlot,
   splitChunkAt,
+  splitTop,
   tcacheGet,
   tcachePut,
   unlinkChunk,
@@ -316,14 +317,7 @@ export function intMalloc(st: GlibcHeap, bytes: number): number {
     const top = st.top;
     const topSize = readTopSize(st);
     if (topSize >= nb + MINSIZE) {
-      const remainder = splitChunkAt(st, top, nb);
-      st.top = remainder;
-      size[top] = nb;
-      prevInuse[top] = 1;
-      home[top] = ChunkHome.inUse;
-      size[remainder] = topSize - nb;
-      prevInuse[remainder] = 1;
-      home[remainder] = ChunkHome.top;
+      splitTop(st, nb, topSize);
       emitServed(st, MallocSource.top, top);
       return top;
     } else if (st.haveFastchunks) {

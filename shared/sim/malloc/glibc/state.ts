@@ -241,6 +241,23 @@ export function allocateSlot(st: GlibcHeap): number {
 }
 
 /**
+ * Splits nb bytes off the top chunk (topSize ≥ nb + MINSIZE) for the program: glibc's use_top and the end of
+ * sysmalloc, for any arena. Returns the chunk served; the remainder becomes top. The caller emits the event.
+ */
+export function splitTop(st: GlibcHeap, nb: number, topSize: number): number {
+  const p = st.top;
+  const remainder = splitChunkAt(st, p, nb);
+  st.top = remainder;
+  st.sizeBytes[p] = nb;
+  st.prevInuse[p] = 1;
+  st.home[p] = ChunkHome.inUse;
+  st.sizeBytes[remainder] = topSize - nb;
+  st.prevInuse[remainder] = 1;
+  st.home[remainder] = ChunkHome.top;
+  return p;
+}
+
+/**
  * Creates the chunk that starts nbBytes into chunk p (a split): a new slot linked after p in
  * address order. The caller sets both sizes, flags and homes.
  */

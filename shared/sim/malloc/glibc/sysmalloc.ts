@@ -4,7 +4,7 @@
 // fails only when the kernel refuses the charge, 4 KiB pages: GLRO(dl_pagesize) is units.ts PAGE_SIZE, no THP).
 
 import { CHUNK_HDR_SZ, MINSIZE, SIZE_SZ, alignDown, alignUp } from './chunk.js';
-import { ChunkHome, type GlibcHeap, NULL_SLOT, allocateSlot, emitEvent, readTopSize, splitChunkAt } from './state.js';
+import { ChunkHome, type GlibcHeap, NULL_SLOT, allocateSlot, emitEvent, readTopSize, splitTop } from './state.js';
 import { MallocEvent, MallocSource, RefusedCall } from '../events.js';
 import { MAP_FAILED, mapAnonymous, moveBreak, remapRegion, unmapRegion } from '../os.js';
 import { PAGE_SIZE } from '../../../units.js';
@@ -90,14 +90,7 @@ export function sysmalloc(st: GlibcHeap, nb: number): number {
   const p = st.top;
   const topSize = st.sizeBytes[p]!;
   if (topSize >= nb + MINSIZE) {
-    const remainder = splitChunkAt(st, p, nb);
-    st.top = remainder;
-    st.sizeBytes[p] = nb;
-    st.prevInuse[p] = 1;
-    st.home[p] = ChunkHome.inUse;
-    st.sizeBytes[remainder] = topSize - nb;
-    st.prevInuse[remainder] = 1;
-    st.home[remainder] = ChunkHome.top;
+    splitTop(st, nb, topSize);
     emitEvent(st, MallocEvent.served, MallocSource.top, st.offsetBytes[p]!, nb);
     return p;
   }
