@@ -11,6 +11,7 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <link.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -284,22 +285,29 @@ static void table_remove_at(size_t hole) {
  */
 #define SIZE_BITS 7
 #define IS_MMAPPED 2
-#define NON_MAIN_ARENA 4
-#define HEAP_MAX_SIZE ((uintptr_t)64 << 20) // 2 × DEFAULT_MMAP_THRESHOLD_MAX on 64-bit: heaps are aligned to it
-#define ARENA_SYSTEM_MEM_OFFSET 2184        // offsetof(struct malloc_state, system_mem), x86-64 (shared/heap/layout.ts)
-#define ARENA_NEXT_OFFSET 2160              // offsetof(struct malloc_state, next): the ring of every arena
-#define HEAP_INFO_BYTES 48                  // sizeof(heap_info) in 2.36: a thread arena's malloc_state follows it
+#define NBINS 128
+// struct malloc_state on x86-64, glibc 2.36 (shared/heap/layout.ts MALLOC_STATE, proven against malloc_info)
+#define ARENA_TOP_OFFSET 96
+#define ARENA_BINS_OFFSET 112
+#define ARENA_NEXT_OFFSET 2160       // the ring of every arena, main_arena first
+#define ARENA_SYSTEM_MEM_OFFSET 2184
+#define MALLOC_STATE_BYTES 2200
+#define CHUNK_HDR_SZ 16
+#define USER_ADDRESS_LIMIT ((uintptr_t)1 << 47)
 
-static int measure_ok;           // the real malloc is glibc's
+static int measure_ok;           // the real malloc is glibc's (and its main_arena was found)
 // gperftools' C API when TCMalloc is the allocator (LD_PRELOAD=libtcmalloc_minimal.so.4): its footprint is the
 // page heap's mapped bytes, generic.heap_size − tcmalloc.pageheap_unmapped_bytes (pageheap_lock, no allocation).
 static int (*tcmalloc_property)(const char *, size_t *);
+static char libc_path[4096];     // the object the real malloc lives in (dladdr)
 static uintptr_t brk0;           // the break when the trace started (the heap's start: no malloc ran before)
 static int64_t mmapped_bytes;    // mappings of live mmapped chunks the shim saw made
-static const char *ring_entry;   // a thread arena (arenas are never freed), from which the ring holds them all
+static const char *main_arena;   // glibc's main_arena, found in libc's data after the first recorded call
 static uint64_t peak_bytes, peak_op, final_bytes;
 
 static size_t chunk_word(const void *p, int back) { return ((const size_t *)p)[-back]; }
+
+static uintptr_t word_at(const char *base, size_t offset) { return *(const uintptr_t *)(base + offset); }
 
 /* The mapping length of p's chunk when it is mmapped, else 0. */
 static size_t mmapped_length(const void *p) {
@@ -308,24 +316,64 @@ static size_t mmapped_length(const void *p) {
   return (size & IS_MMAPPED) ? (size & ~(size_t)SIZE_BITS) + chunk_word(p, 2) : 0;
 }
 
-/* A block the allocator just returned: its mapping counts from now on; a thread arena's enters the ring walk. */
-static void note_block(const void *p) {
-  if (p == NULL || !measure_ok) return;
-  size_t size = chunk_word(p, 1);
-  if (size & IS_MMAPPED) mmapped_bytes += (int64_t)mmapped_length(p);
-  else if ((size & NON_MAIN_ARENA) && ring_entry == NULL) ring_entry = *(const char *const *)((uintptr_t)p & ~(HEAP_MAX_SIZE - 1)); // heap_info.ar_ptr
+/* A block the allocator just returned: an mmapped chunk's mapping counts from now on. */
+static void note_block(const void *p) { mmapped_bytes += (int64_t)mmapped_length(p); }
+
+static int is_chunk_pointer(uintptr_t p) { return p != 0 && p < USER_ADDRESS_LIMIT && p % 16 == 0; }
+
+/*
+ * shared/heap/find.ts's test, in C: an initialised arena's bins are empty (pointing at themselves, bin_at) or
+ * hold 16-aligned chunks, at least one is empty, and top, next and system_mem are set.
+ */
+static int looks_like_main_arena(const char *a) {
+  int empty_bins = 0;
+  for (size_t i = 1; i < NBINS; i++) {
+    size_t at = ARENA_BINS_OFFSET + 16 * (i - 1);
+    uintptr_t fd = word_at(a, at), bk = word_at(a, at + 8), self = (uintptr_t)a + at - CHUNK_HDR_SZ;
+    if (fd == self && bk == self) empty_bins++;
+    else if (!is_chunk_pointer(fd) || !is_chunk_pointer(bk) || fd == self || bk == self) return 0;
+  }
+  uintptr_t next = word_at(a, ARENA_NEXT_OFFSET);
+  return empty_bins > 0 && is_chunk_pointer(word_at(a, ARENA_TOP_OFFSET)) && next != 0 && next % 8 == 0 &&
+         word_at(a, ARENA_SYSTEM_MEM_OFFSET) > 0;
 }
 
-/* A thread arena's malloc_state sits just past the heap_info of its first heap, which points back at it. */
-static int is_thread_arena(const char *a) {
-  return ((uintptr_t)a & (HEAP_MAX_SIZE - 1)) == HEAP_INFO_BYTES && *(const char *const *)(a - HEAP_INFO_BYTES) == a;
+struct arena_search {
+  const char *found;
+  int candidates;
+};
+
+/* dl_iterate_phdr callback: scans libc's writable segments (.data holds main_arena) for it. */
+static int search_libc_data(struct dl_phdr_info *info, size_t info_size, void *arg) {
+  (void)info_size;
+  struct arena_search *s = arg;
+  if (info->dlpi_name == NULL || strcmp(info->dlpi_name, libc_path) != 0) return 0;
+  for (int i = 0; i < info->dlpi_phnum; i++) {
+    const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+    if (ph->p_type != PT_LOAD || !(ph->p_flags & PF_W)) continue;
+    uintptr_t start = (info->dlpi_addr + ph->p_vaddr + 7) & ~(uintptr_t)7, end = info->dlpi_addr + ph->p_vaddr + ph->p_memsz;
+    for (uintptr_t a = start; a + MALLOC_STATE_BYTES <= end; a += 8) {
+      if (!looks_like_main_arena((const char *)a)) continue;
+      s->found = (const char *)a;
+      s->candidates++;
+    }
+  }
+  return 1;
 }
 
 /*
- * Walks main_arena.next's ring (arenas join it inside allocator calls, which the shim's lock serialises), so
- * arenas that never handed a block to the program (a thread that only frees still gets one for its tcache)
- * count too, once any thread arena has handed one out.
+ * main_arena is static in libc: found once by its layout (as `memscope heap` finds it) after the first recorded
+ * call, when ptmalloc_init has set it up. Its `next` ring holds every arena glibc made, whether or not it ever
+ * handed the program a block (a thread that only frees gets one for its tcache; arenas on the free list stay on
+ * the ring). Not found exactly once: the footprint is not measured.
  */
+static void find_main_arena(void) {
+  struct arena_search s = {NULL, 0};
+  dl_iterate_phdr(search_libc_data, &s);
+  if (s.candidates == 1) main_arena = s.found;
+  else measure_ok = 0;
+}
+
 static uint64_t footprint_now(void) {
   if (tcmalloc_property != NULL) {
     size_t heap = 0, unmapped = 0;
@@ -334,17 +382,77 @@ static uint64_t footprint_now(void) {
     return (uint64_t)(heap - unmapped);
   }
   uint64_t total = (uint64_t)((uintptr_t)sbrk(0) - brk0) + (uint64_t)(mmapped_bytes > 0 ? mmapped_bytes : 0);
-  if (ring_entry == NULL) return total;
-  const char *a = ring_entry;
-  do {
-    if (is_thread_arena(a)) total += *(const size_t *)(a + ARENA_SYSTEM_MEM_OFFSET);
-    a = *(const char *const *)(a + ARENA_NEXT_OFFSET);
-  } while (a != ring_entry && a != NULL);
+  // Arenas join the ring inside allocator calls, which the shim's lock serialises.
+  for (const char *a = (const char *)word_at(main_arena, ARENA_NEXT_OFFSET); a != main_arena && a != NULL; a = (const char *)word_at(a, ARENA_NEXT_OFFSET))
+    total += word_at(a, ARENA_SYSTEM_MEM_OFFSET);
   return total;
+}
+
+/* ---- calls that are the allocator's, not the program's ----
+ *
+ * libtcmalloc_minimal links libstdc++, so under LD_PRELOAD=libtcmalloc_minimal.so.4 a C program gets libstdc++
+ * too, and its emergency exception pool (eh_alloc.cc: malloc(72704) before main). That call belongs to running
+ * under TCMalloc: the TCMalloc model replays it as the library's start-up (shared/sim/malloc/tcmalloc/startup.ts),
+ * and the program run under glibc never makes it. So when the real allocator is not glibc's and no object but
+ * the allocator needs libstdc++, calls from libstdc++'s code pass through unrecorded (counted internal): the
+ * trace of a program is the same under either allocator, and its op numbers match a --measure run's.
+ */
+static uintptr_t allocator_code_start, allocator_code_bytes; // [start, start + bytes): code calling for the allocator
+
+struct allocator_code_search {
+  const char *allocator; // the object the real malloc lives in
+  uintptr_t start, end;  // libstdc++'s code
+  int others_need;       // an object other than the allocator (the program, a library) needs libstdc++
+};
+
+/* True when the object lists libstdc++ in its DT_NEEDED entries. */
+static int needs_libstdcxx(const struct dl_phdr_info *info) {
+  const ElfW(Dyn) *dynamic = NULL;
+  for (int i = 0; i < info->dlpi_phnum; i++)
+    if (info->dlpi_phdr[i].p_type == PT_DYNAMIC) dynamic = (const ElfW(Dyn) *)(info->dlpi_addr + info->dlpi_phdr[i].p_vaddr);
+  if (dynamic == NULL) return 0;
+  uintptr_t strtab = 0;
+  for (const ElfW(Dyn) *d = dynamic; d->d_tag != DT_NULL; d++)
+    if (d->d_tag == DT_STRTAB) strtab = d->d_un.d_ptr;
+  if (strtab == 0) return 0;
+  if (strtab < info->dlpi_addr) strtab += info->dlpi_addr; // ld.so relocates it in place where .dynamic is writable
+  for (const ElfW(Dyn) *d = dynamic; d->d_tag != DT_NULL; d++)
+    if (d->d_tag == DT_NEEDED && strncmp((const char *)strtab + d->d_un.d_val, "libstdc++.so", 12) == 0) return 1;
+  return 0;
+}
+
+/* dl_iterate_phdr callback: libstdc++'s code range, and whether anything but the allocator needs it. */
+static int search_allocator_code(struct dl_phdr_info *info, size_t info_size, void *arg) {
+  (void)info_size;
+  struct allocator_code_search *s = arg;
+  const char *name = info->dlpi_name != NULL ? info->dlpi_name : "";
+  if (strstr(name, "/libstdc++.so") != NULL) {
+    for (int i = 0; i < info->dlpi_phnum; i++) {
+      const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+      if (ph->p_type != PT_LOAD || !(ph->p_flags & PF_X)) continue;
+      s->start = info->dlpi_addr + ph->p_vaddr;
+      s->end = s->start + ph->p_memsz;
+    }
+  } else if (strcmp(name, s->allocator) != 0 && needs_libstdcxx(info)) {
+    s->others_need = 1;
+  }
+  return 0;
+}
+
+/* Sets allocator_code_* (empty unless the allocator alone brought libstdc++). Calls neither malloc nor free. */
+static void find_allocator_code(void) {
+  Dl_info where;
+  if (dladdr((void *)real.malloc, &where) == 0 || where.dli_fname == NULL || strstr(where.dli_fname, "/libc.so") != NULL) return;
+  struct allocator_code_search s = {where.dli_fname, 0, 0, 0};
+  dl_iterate_phdr(search_allocator_code, &s);
+  if (s.others_need || s.end <= s.start) return;
+  allocator_code_start = s.start;
+  allocator_code_bytes = s.end - s.start;
 }
 
 /* After each recorded call: the footprint now, and the peak (the op it first reached). */
 static void note_footprint(void) {
+  if (measure_ok && main_arena == NULL) find_main_arena();
   if (!measure_ok && tcmalloc_property == NULL) return;
   final_bytes = footprint_now();
   if (final_bytes > peak_bytes) {
@@ -416,7 +524,6 @@ static void start_trace(int fd) {
   op_count = next_id = untracked = internal = 0;
   brk0 = (uintptr_t)sbrk(0);
   mmapped_bytes = 0;
-  ring_entry = NULL;
   peak_bytes = peak_op = final_bytes = 0;
   thread_count = current_tid = 0;
   my_tid1 = 0;
@@ -436,6 +543,7 @@ static void start_trace(int fd) {
  * with MEMSCOPE_RECORD_FOLLOW=1, into TRACE.PID. Called under the lock at the first call with environ set.
  */
 static void decide(void) {
+  find_allocator_code();
   const char *path = getenv("MEMSCOPE_RECORD_TRACE");
   const char *parent = getenv("MEMSCOPE_RECORD_PARENT");
   if (path == NULL || parent == NULL) {
@@ -509,8 +617,14 @@ static void enter_thread(void) {
 
 /* ---- entering and leaving a call ---- */
 
-/* True when this call is recorded: then the lock is held and in_shim set; end_call releases both. */
-static int begin_call(void) {
+/* True when the caller's code is the allocator's own (allocator_code_*): its calls are not the program's. */
+static int is_allocator_code(const void *caller) { return (uintptr_t)caller - allocator_code_start < allocator_code_bytes; }
+
+/*
+ * True when this call (made from `caller`) is recorded: then the lock is held and in_shim set; end_call releases
+ * both. Otherwise the entry point passes it straight to the real allocator.
+ */
+static int begin_call(const void *caller) {
   if (in_shim) {
     if (mode == MODE_ON) __atomic_fetch_add(&internal, 1, __ATOMIC_RELAXED);
     return 0;
@@ -519,8 +633,10 @@ static int begin_call(void) {
   in_shim = 1;
   pthread_mutex_lock(&lock);
   if (mode == MODE_UNDECIDED && environ != NULL) decide(); // ld.so may call malloc before libc sets environ
-  if (mode != MODE_ON || my_exit_written) {
+  int allocators_own = is_allocator_code(caller); // known once decide ran: this may be the first call
+  if (mode != MODE_ON || my_exit_written || allocators_own) {
     if (my_exit_written) untracked++; // __libc_thread_freeres freeing a thread's strerror/dlerror buffers
+    else if (mode == MODE_ON) internal++;
     pthread_mutex_unlock(&lock);
     in_shim = 0;
     return 0;
@@ -572,62 +688,75 @@ static int resolving(void) { return __atomic_load_n(&resolve_state, __ATOMIC_ACQ
 
 /* ---- the entry points ---- */
 
-EXPORT void *malloc(size_t size) {
-  if (resolving()) return boot_alloc(size);
-  ensure_real();
-  if (!begin_call()) return real.malloc(size);
-  void *p = real.malloc(size);
+/*
+ * Every entry point has this shape: unless the call is recorded it goes straight to the real allocator;
+ * recorded, `recorded` (the real call, then its line) runs under the lock, and end_call measures and releases.
+ */
+#define ENTRY(type, pass_through, recorded)                     \
+  do {                                                          \
+    ensure_real();                                              \
+    if (!begin_call(__builtin_return_address(0))) return pass_through; \
+    type result_ = recorded;                                    \
+    end_call();                                                 \
+    return result_;                                             \
+  } while (0)
+
+/*
+ * The line of a call that returns a fresh block p: `a ID SIZE`, `c ID NMEMB SIZE` or `m ID ALIGN SIZE` (for
+ * `a`, `first` is SIZE and there is no second), with `=HEX` when asked for. Returns p.
+ */
+static void *put_block_op(void *p, char kind, uint64_t first, uint64_t second) {
   note_block(p);
-  put_str("a ");
+  put_char(kind);
+  put_char(' ');
   put_dec(name_block(p));
   put_char(' ');
-  put_dec(size);
+  put_dec(first);
+  if (kind != 'a') {
+    put_char(' ');
+    put_dec(second);
+  }
   put_result(p);
   put_char('\n');
   op_count++;
-  end_call();
   return p;
+}
+
+EXPORT void *malloc(size_t size) {
+  if (resolving()) return boot_alloc(size);
+  ENTRY(void *, real.malloc(size), put_block_op(real.malloc(size), 'a', size, 0));
 }
 
 EXPORT void *calloc(size_t nmemb, size_t size) {
   if (resolving()) return boot_alloc(nmemb * size);
-  ensure_real();
-  if (!begin_call()) return real.calloc(nmemb, size);
-  void *p = real.calloc(nmemb, size);
-  note_block(p);
-  put_str("c ");
-  put_dec(name_block(p));
-  put_char(' ');
-  put_dec(nmemb);
-  put_char(' ');
-  put_dec(size);
-  put_result(p);
-  put_char('\n');
-  op_count++;
-  end_call();
-  return p;
+  ENTRY(void *, real.calloc(nmemb, size), put_block_op(real.calloc(nmemb, size), 'c', nmemb, size));
 }
 
-/* free(NULL) returns before glibc looks at anything, so it is not an op. */
-EXPORT void free(void *p) {
-  if (p == NULL || is_boot(p)) return;
-  ensure_real();
-  if (!begin_call()) {
-    real.free(p);
-    return;
-  }
+/* `f ID`, or an untracked free of a block the trace never named. */
+static void record_free(void *p) {
   long at = table_find((uintptr_t)p);
   mmapped_bytes -= (int64_t)mmapped_length(p);
   real.free(p);
   if (at < 0) {
     untracked++;
-  } else {
-    put_str("f ");
-    put_dec(table[at].id);
-    put_char('\n');
-    op_count++;
-    table_remove_at((size_t)at);
+    return;
   }
+  put_str("f ");
+  put_dec(table[at].id);
+  put_char('\n');
+  op_count++;
+  table_remove_at((size_t)at);
+}
+
+/* free(NULL) returns before glibc looks at anything, so it is not an op. ENTRY's shape, for a void call. */
+EXPORT void free(void *p) {
+  if (p == NULL || is_boot(p)) return;
+  ensure_real();
+  if (!begin_call(__builtin_return_address(0))) {
+    real.free(p);
+    return;
+  }
+  record_free(p);
   end_call();
 }
 
@@ -674,12 +803,8 @@ static void *boot_realloc(void *old, size_t size) {
 
 EXPORT void *realloc(void *old, size_t size) {
   if (resolving()) return boot_alloc(size);
-  ensure_real();
   if (old != NULL && is_boot(old)) return boot_realloc(old, size);
-  if (!begin_call()) return real.realloc(old, size);
-  void *p = record_realloc(old, size);
-  end_call();
-  return p;
+  ENTRY(void *, real.realloc(old, size), record_realloc(old, size));
 }
 
 EXPORT void *reallocarray(void *old, size_t nmemb, size_t size) {
@@ -691,56 +816,33 @@ EXPORT void *reallocarray(void *old, size_t nmemb, size_t size) {
   return realloc(old, bytes);
 }
 
-/* memalign, posix_memalign, aligned_alloc, valloc and pvalloc all reach glibc's _mid_memalign. */
-static void put_memalign(const void *p, size_t align, size_t size) {
-  note_block(p);
-  put_str("m ");
-  put_dec(name_block(p));
-  put_char(' ');
-  put_dec(align);
-  put_char(' ');
-  put_dec(size);
-  put_result(p);
-  put_char('\n');
-  op_count++;
-}
-
+/* memalign, posix_memalign, aligned_alloc, valloc and pvalloc all reach glibc's _mid_memalign: `m ID ALIGN SIZE`. */
 EXPORT void *memalign(size_t align, size_t size) {
-  ensure_real();
-  if (!begin_call()) return real.memalign(align, size);
-  void *p = real.memalign(align, size);
-  put_memalign(p, align, size);
-  end_call();
-  return p;
+  ENTRY(void *, real.memalign(align, size), put_block_op(real.memalign(align, size), 'm', align, size));
 }
 
 EXPORT void *aligned_alloc(size_t align, size_t size) {
-  ensure_real();
-  if (!begin_call()) return real.aligned_alloc(align, size);
-  void *p = real.aligned_alloc(align, size);
-  put_memalign(p, align, size);
-  end_call();
-  return p;
+  ENTRY(void *, real.aligned_alloc(align, size), put_block_op(real.aligned_alloc(align, size), 'm', align, size));
+}
+
+/* posix_memalign's line, its block (NULL when it failed) taken from *result. Returns rc. */
+static int put_posix_memalign_op(int rc, void **result, size_t align, size_t size) {
+  put_block_op(rc == 0 ? *result : NULL, 'm', align, size);
+  return rc;
 }
 
 /* glibc refuses a bad alignment with EINVAL before allocating: not an op. */
 EXPORT int posix_memalign(void **result, size_t align, size_t size) {
-  ensure_real();
   int bad = align % sizeof(void *) != 0 || align == 0 || ((align / sizeof(void *)) & (align / sizeof(void *) - 1)) != 0;
-  if (bad || !begin_call()) return real.posix_memalign(result, align, size);
-  int rc = real.posix_memalign(result, align, size);
-  put_memalign(rc == 0 ? *result : NULL, align, size);
-  end_call();
-  return rc;
+  if (bad) {
+    ensure_real();
+    return real.posix_memalign(result, align, size);
+  }
+  ENTRY(int, real.posix_memalign(result, align, size), put_posix_memalign_op(real.posix_memalign(result, align, size), result, align, size));
 }
 
 EXPORT void *valloc(size_t size) {
-  ensure_real();
-  if (!begin_call()) return real.valloc(size);
-  void *p = real.valloc(size);
-  put_memalign(p, (size_t)getpagesize(), size);
-  end_call();
-  return p;
+  ENTRY(void *, real.valloc(size), put_block_op(real.valloc(size), 'm', (size_t)getpagesize(), size));
 }
 
 /*
@@ -748,25 +850,21 @@ EXPORT void *valloc(size_t size) {
  * which keeps bit 0 (pvalloc(4096) asks for 4097 bytes), but request2size gives both the same chunk.
  */
 EXPORT void *pvalloc(size_t size) {
-  ensure_real();
-  if (!begin_call()) return real.pvalloc(size);
-  void *p = real.pvalloc(size);
   size_t page = (size_t)getpagesize();
-  put_memalign(p, page, (size + page - 1) & ~(page - 1));
-  end_call();
-  return p;
+  ENTRY(void *, real.pvalloc(size), put_block_op(real.pvalloc(size), 'm', page, (size + page - 1) & ~(page - 1)));
 }
 
-EXPORT int malloc_trim(size_t pad) {
-  ensure_real();
-  if (!begin_call()) return real.malloc_trim(pad);
-  int rc = real.malloc_trim(pad);
+/* `t PAD`. Returns rc. */
+static int put_trim_op(int rc, size_t pad) {
   put_str("t ");
   put_dec(pad);
   put_char('\n');
   op_count++;
-  end_call();
   return rc;
+}
+
+EXPORT int malloc_trim(size_t pad) {
+  ENTRY(int, real.malloc_trim(pad), put_trim_op(real.malloc_trim(pad), pad));
 }
 
 /* ---- process life: fork, exit ---- */
@@ -799,6 +897,7 @@ __attribute__((constructor)) static void record_init(void) {
   exit_key_ok = pthread_key_create(&exit_key, on_thread_exit) == 0;
   Dl_info where;
   measure_ok = dladdr((void *)real.malloc, &where) != 0 && where.dli_fname != NULL && strstr(where.dli_fname, "/libc.so") != NULL;
+  if (measure_ok) copy_str(libc_path, sizeof libc_path, where.dli_fname);
   if (!measure_ok && where.dli_fname != NULL && strstr(where.dli_fname, "libtcmalloc") != NULL) tcmalloc_property = dlsym(RTLD_DEFAULT, "MallocExtension_GetNumericProperty");
   pthread_atfork(before_fork, after_fork_parent, after_fork_child);
   in_shim = 0;
