@@ -7,18 +7,15 @@
 // thread's DTV) comes from a private mmap'd bump area (this program's malloc/calloc/realloc/free, below).
 //
 // usage: tcmalloc-mt-replay TRACE|-        (link with libtcmalloc_minimal.so.4)
-// Input: `# memscope-trace 2 …` (any `#` line is skipped), `@ TID`, `a ID SIZE`, `c ID NMEMB SIZE`,
-// `m ID ALIGN SIZE`, `r ID SIZE`, `f ID`, `t PAD`, `x TID` (a trailing `=HEX` is ignored); ops as the C program
-// `void *ptr[ID]` does them (tcmalloc-replay.c). Output: `base HEX` (the page heap's start), `start BRK S0 … S6`,
+// Input: memscope-trace 2 as trace-reader-v2.h reads it (mt-replay.c's reader; `x 0` is refused); ops as the C
+// program `void *ptr[ID]` does them (tcmalloc-replay.c). Output: `base HEX` (the page heap's start), `start BRK S0 … S6`,
 // then per op `I KIND OFFSET USABLE BRK S0 … S6` as tcmalloc-replay.c prints them; for `x` the line is written
 // after the thread was joined.
 #define _GNU_SOURCE
 #define HARNESS_NAME "tcmalloc-mt-replay"
-#include <fcntl.h>
 #include <pthread.h>
-#include <stdlib.h>
-#include <string.h>
-#include "harness-io.h"
+#include "tcmalloc-stats.h"
+#include "trace-reader-v2.h"
 
 void *tc_malloc(size_t size);
 void *tc_calloc(size_t n, size_t size);
@@ -27,18 +24,6 @@ void *tc_memalign(size_t align, size_t size);
 void tc_free(void *ptr);
 int malloc_trim(size_t pad);
 size_t tc_malloc_size(void *ptr);
-int MallocExtension_GetNumericProperty(const char *property, size_t *value);
-
-static const char *const kProperties[] = {
-  "generic.current_allocated_bytes",
-  "generic.heap_size",
-  "tcmalloc.pageheap_free_bytes",
-  "tcmalloc.pageheap_unmapped_bytes",
-  "tcmalloc.thread_cache_free_bytes",
-  "tcmalloc.central_cache_free_bytes",
-  "tcmalloc.transfer_cache_free_bytes",
-};
-#define NPROPS 7
 
 /* ---- glibc's own allocations (pthread_create's DTV) go to a bump area, never to TCMalloc ---- */
 
@@ -66,104 +51,22 @@ void *realloc(void *p, size_t n) {
   return q;
 }
 
-/* ---- the trace ---- */
+/* ---- the trace (trace-reader-v2.h) ---- */
 
-struct op {
-  char kind;      /* a c m r f t x */
-  uint32_t tid;   /* the thread that runs it (x: the exiting thread) */
-  uint64_t id;
-  uint64_t size;  /* a r m: SIZE; c: element SIZE; t: PAD */
-  uint64_t aux;   /* c: NMEMB; m: ALIGN */
-};
-
-static int is_space(char c) { return c == ' ' || c == '\t' || c == '\r'; }
-
-static int parse_u64(const char **p, const char *end, uint64_t *out) {
-  const char *s = *p;
-  while (s < end && is_space(*s)) s++;
-  if (s == end || *s < '0' || *s > '9') return 0;
-  uint64_t v = 0;
-  while (s < end && *s >= '0' && *s <= '9') v = v * 10 + (uint64_t) (*s++ - '0');
-  *out = v;
-  *p = s;
-  return 1;
-}
-
-static char *read_input(const char *path, size_t *len) {
-  int fd = (path[0] == '-' && path[1] == 0) ? 0 : open(path, O_RDONLY);
-  if (fd < 0) die("cannot open trace", 0);
-  size_t cap = 1 << 20, n = 0;
-  char *buf = map_bytes(cap);
-  for (;;) {
-    if (n == cap) {
-      buf = mremap(buf, cap, cap * 2, MREMAP_MAYMOVE);
-      if (buf == MAP_FAILED) die("mremap failed", 0);
-      cap *= 2;
-    }
-    ssize_t r = read(fd, buf + n, cap - n);
-    if (r < 0) die("read failed", 0);
-    if (r == 0) break;
-    n += (size_t) r;
-  }
-  if (fd != 0) close(fd);
-  *len = n;
-  return buf;
-}
-
-static struct op *ops;
+static struct op2 *ops;
 static size_t nops;
 static uint64_t max_id;
-static uint32_t nthreads = 1;
+static uint32_t nthreads;
 
-static void read_trace(const char *path) {
-  size_t len;
-  const char *text = read_input(path, &len);
-  const char *end = text + len;
-  size_t lines = 1;
-  for (const char *c = text; c < end; c++) lines += (*c == '\n');
-  ops = map_bytes(lines * sizeof *ops);
-  uint32_t tid = 0;
-  uint64_t lineno = 0;
-  for (const char *s = text; s < end;) {
-    const char *eol = memchr(s, '\n', (size_t) (end - s));
-    if (!eol) eol = end;
-    lineno++;
-    const char *p = s;
-    s = eol + 1;
-    while (p < eol && is_space(*p)) p++;
-    if (p == eol || *p == '#' || (*p >= '0' && *p <= '9')) continue; /* comments, header, malloclab counts */
-    char k = *p++;
-    uint64_t v = 0;
-    if (k == '@') {
-      if (!parse_u64(&p, eol, &v) || v > 1000000) die("bad thread", lineno);
-      tid = (uint32_t) v;
-      if (tid + 1 > nthreads) nthreads = tid + 1;
-      continue;
-    }
-    struct op *o = &ops[nops];
-    o->kind = k;
-    o->tid = tid;
-    o->id = o->size = o->aux = 0;
-    int ok = 1;
-    switch (k) {
-      case 'a': case 'r': ok = parse_u64(&p, eol, &o->id) && parse_u64(&p, eol, &o->size); break;
-      case 'c': case 'm': ok = parse_u64(&p, eol, &o->id) && parse_u64(&p, eol, &o->aux) && parse_u64(&p, eol, &o->size); break;
-      case 'f': ok = parse_u64(&p, eol, &o->id); break;
-      case 't': ok = parse_u64(&p, eol, &o->size); break;
-      case 'x':
-        ok = parse_u64(&p, eol, &v) && v > 0 && v <= 1000000;
-        o->tid = (uint32_t) v;
-        if (ok && o->tid + 1 > nthreads) nthreads = o->tid + 1;
-        break;
-      default: die("unknown op", lineno);
-    }
-    if (!ok) die("bad op (x 0 is not replayable)", lineno);
-    while (p < eol && is_space(*p)) p++;
-    if (p < eol && *p == '=') p = eol;
-    if (p != eol) die("trailing text", lineno);
-    if (o->id > max_id) max_id = o->id;
-    nops++;
-  }
+/* Reads the trace; `x 0` cannot be replayed (the main thread runs the baton until the end). */
+static void load_trace(const char *path) {
+  struct trace2 t = read_trace_v2(path);
+  for (size_t i = 0; i < t.nops; i++)
+    if (t.ops[i].kind == 'x' && t.ops[i].tid == 0) die("x 0 is not replayable", 0);
+  ops = t.ops;
+  nops = t.nops;
+  max_id = t.max_id;
+  nthreads = t.threads;
 }
 
 /* ---- the baton ---- */
@@ -187,14 +90,6 @@ static size_t pending_x;           /* its x op */
 static void **ptrs;
 static struct result *res;
 
-static void read_stats(size_t *out) {
-  for (int k = 0; k < NPROPS; k++) {
-    size_t v = 0;
-    if (!MallocExtension_GetNumericProperty(kProperties[k], &v)) die("unknown property", 0);
-    out[k] = v;
-  }
-}
-
 static void record(size_t i, void *p) {
   struct result *r = &res[i];
   r->ptr = (uintptr_t) p;
@@ -203,7 +98,7 @@ static void record(size_t i, void *p) {
   read_stats(r->stats);
 }
 
-static void run_op(const struct op *o, size_t i) {
+static void run_op(const struct op2 *o, size_t i) {
   void *p = NULL;
   switch (o->kind) {
     case 'a': p = ptrs[o->id] = tc_malloc(o->size); break;
@@ -248,7 +143,7 @@ static void run_thread(uint32_t me) {
       pthread_cond_broadcast(&cv);
       break;
     }
-    const struct op *o = &ops[next_op];
+    const struct op2 *o = &ops[next_op];
     if (o->tid != me) { pass_to(o->tid); continue; }
     if (o->kind == 'x') {
       pending_join = me;
@@ -278,7 +173,7 @@ int main(int argc, char **argv) {
   read_stats(start_stats);
   uintptr_t base = (uintptr_t) sbrk(0) - start_stats[1];
 
-  read_trace(argv[1]);
+  load_trace(argv[1]);
   ptrs = map_bytes((max_id + 1) * sizeof(void *));
   res = map_bytes((nops ? nops : 1) * sizeof *res);
   handles = map_bytes(nthreads * sizeof *handles);

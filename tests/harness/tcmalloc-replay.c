@@ -10,7 +10,7 @@
 // Output: a first line `start BRK S0 … S6` (state when main starts), then per op
 // `I KIND OFFSET USABLE BRK S0 … S6`: KIND a/f/r, OFFSET the pointer minus the page heap's start
 // (`-` for NULL or frees), USABLE malloc_usable_size, BRK sbrk(0) minus the page heap's start, and
-// S0 … S6 the properties below (`-` on ops whose statistics were not read).
+// S0 … S6 the properties of tcmalloc-stats.h (`-` on ops whose statistics were not read).
 // The page heap's start is sbrk(0) - generic.heap_size when main starts: TCMalloc grows its page
 // heap with sbrk (after its 8 MiB metadata chunk), and before main only its first 1 MiB exists.
 // The trace format and the C program each op stands for: trace-reader.h (a second `f ID` is a double
@@ -18,20 +18,9 @@
 #define _GNU_SOURCE
 #define HARNESS_NAME "tcmalloc-replay"
 #include "trace-reader.h"
+#include "tcmalloc-stats.h"
 
 size_t malloc_usable_size(void *ptr);
-int MallocExtension_GetNumericProperty(const char *property, size_t *value);
-
-static const char *const kProperties[] = {
-  "generic.current_allocated_bytes",
-  "generic.heap_size",
-  "tcmalloc.pageheap_free_bytes",
-  "tcmalloc.pageheap_unmapped_bytes",
-  "tcmalloc.thread_cache_free_bytes",
-  "tcmalloc.central_cache_free_bytes",
-  "tcmalloc.transfer_cache_free_bytes",
-};
-#define NPROPS 7
 
 struct result {
   uintptr_t ptr;
@@ -40,14 +29,6 @@ struct result {
   int has_stats;
   size_t stats[NPROPS];
 };
-
-static void read_stats(size_t *out) {
-  for (int k = 0; k < NPROPS; k++) {
-    size_t v = 0;
-    if (!MallocExtension_GetNumericProperty(kProperties[k], &v)) die("unknown property", 0);
-    out[k] = v;
-  }
-}
 
 int main(int argc, char **argv) {
   int timing = argc == 3 && strcmp(argv[1], "--time") == 0;

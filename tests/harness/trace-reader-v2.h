@@ -1,6 +1,7 @@
-// The memscope-trace 2 reader of mt-replay.c: `# memscope-trace 2 cpus=N …` then a/c/m/r/f/t/x ops and
-// `@ TID` thread switches (the format shared/sim/trace.ts reads; `=HEX` results are skipped). Other `#`
-// lines and blank lines are comments; bad input dies naming the line. Memory comes from mmap (harness-io.h).
+// The memscope-trace 2 reader of mt-replay.c and tcmalloc-mt-replay.c: `# memscope-trace 2 cpus=N …` then
+// a/c/m/r/f/t/x ops and `@ TID` thread switches (the format shared/sim/trace.ts reads; `=HEX` results are
+// skipped). Other `#` lines and blank lines are comments; bad input dies naming the line. Memory comes from
+// mmap (harness-io.h).
 #ifndef TRACE_READER_V2_H
 #define TRACE_READER_V2_H
 
