@@ -1,11 +1,13 @@
 // tests/harness/heap-subject.c for the heap tests: built and started, with what it reports of itself (its own
-// mallinfo2() and malloc_info()) and a way to send it commands ("trim").
+// mallinfo2() and malloc_info()) and a way to send it commands ("trim"); a real program's fragmented heap
+// (python3); and `memscope heap --json` of either.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import type { HeapReport, Mallinfo2 } from '../../shared/heap/report.js';
 import { buildHarness } from './c-build.js';
+import { runMemscope } from './cli.js';
 
 /** mallinfo2's fields in struct order (the subject prints them so). */
 export const MALLINFO2_FIELDS: (keyof Mallinfo2)[] = ['arena', 'ordblks', 'smblks', 'hblks', 'hblkhd', 'usmblks', 'fsmblks', 'uordblks', 'fordblks', 'keepcost'];
@@ -92,3 +94,48 @@ export async function startHeapSubject(args: string[], extraFlags: string[] = []
   };
 }
 
+
+/** How to start the subject: extra cc flags (`-static`) and the environment (default: this process's). */
+export interface HeapSubjectStart {
+  extraFlags?: string[];
+  env?: NodeJS.ProcessEnv;
+}
+
+/** Starts heap-subject.c with `args`, runs `body` on it, and kills it however body ends. */
+export async function withHeapSubject<T>(args: string[], body: (subject: HeapSubject) => T | Promise<T>, start: HeapSubjectStart = {}): Promise<T> {
+  const subject = await startHeapSubject(args, start.extraFlags, start.env);
+  try {
+    return await body(subject);
+  } finally {
+    await subject.kill();
+  }
+}
+
+/**
+ * Runs `body` on a real program's fragmented heap: python3 holding a dict of 50,000 strings of ~600 bytes,
+ * every other one deleted. Strings over 512 bytes bypass pymalloc, so each is a glibc chunk and 25,000 of
+ * them are free between live ones. The program is killed however body ends.
+ */
+export async function withPythonHalfFreedDict<T>(body: (pid: number) => T | Promise<T>): Promise<T> {
+  const script = [
+    'import sys',
+    "d = {i: 'x' * 600 + str(i) for i in range(50000)}",
+    'for i in range(0, 50000, 2): del d[i]',
+    'print("ready", flush=True)',
+    'sys.stdin.read()',
+  ].join('\n');
+  const child = spawn('python3', ['-c', script], { stdio: ['pipe', 'pipe', 'inherit'] });
+  try {
+    await createInterface({ input: child.stdout })[Symbol.asyncIterator]().next();
+    return await body(child.pid ?? 0);
+  } finally {
+    child.kill('SIGKILL');
+  }
+}
+
+/** `memscope heap PID --json FLAGS…`, which must succeed, parsed. */
+export function readHeapJson(pid: number, ...flags: string[]): HeapReport {
+  const r = runMemscope(['heap', String(pid), '--json', ...flags]);
+  assert.equal(r.code, 0, r.stderr);
+  return JSON.parse(r.stdout) as HeapReport;
+}

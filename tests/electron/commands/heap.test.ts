@@ -6,12 +6,11 @@ import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { describe, test } from 'node:test';
 import type { HeapReport } from '../../../shared/heap/report.js';
 import { ApiError } from '../../../shared/errors.js';
 import { readLiveHeap } from '../../../electron/host/proc/heap-reader.js';
-import { assertAgreesWithMallocInfo, startHeapSubject } from '../../helpers/heap-subject.js';
+import { assertAgreesWithMallocInfo, readHeapJson, startHeapSubject, withHeapSubject, withPythonHalfFreedDict } from '../../helpers/heap-subject.js';
 import { assertOneLineError, runMemscope } from '../../helpers/cli.js';
 import { CLI_PATH } from '../../helpers/paths.js';
 import { oracleMissing } from '../../helpers/oracles.js';
@@ -22,12 +21,6 @@ const LIBC_PATH = '/lib/x86_64-linux-gnu/libc.so.6';
 /** The one-letter state of /proc/PID/stat (T: stopped). */
 function processState(pid: number): string {
   return /\) (\S) /.exec(readFileSync(`/proc/${pid}/stat`, 'latin1'))?.[1] ?? '';
-}
-
-function readHeapJson(pid: number, ...flags: string[]): HeapReport {
-  const r = runMemscope(['heap', String(pid), '--json', ...flags]);
-  assert.equal(r.code, 0, r.stderr);
-  return JSON.parse(r.stdout) as HeapReport;
 }
 
 /** Every chunk of an arena is in use, free on a list, or top: together they are its system memory. */
@@ -60,8 +53,7 @@ function assertReportAddsUp(report: HeapReport): void {
 
 describe('memscope heap', () => {
   test('agrees field for field with the process\'s own mallinfo2(), and finds every kind of chunk', async () => {
-    const subject = await startHeapSubject([]);
-    try {
+    await withHeapSubject([], (subject) => {
       const report = readHeapJson(subject.pid);
       assert.equal(report.libc, '2.36');
       assert.deepEqual(report.mallinfo2, subject.mallinfo2);
@@ -83,14 +75,11 @@ describe('memscope heap', () => {
       assert.equal(text.code, 0, text.stderr);
       assert.match(text.stdout, /^arena 0 \(main\) at [0-9a-f]+: /m);
       assert.match(text.stdout, new RegExp(`^mallinfo2: arena=${subject.mallinfo2.arena} ordblks=${subject.mallinfo2.ordblks} `, 'm'));
-    } finally {
-      await subject.kill();
-    }
+    });
   });
 
   test('a heap of 100,000 more chunks: still mallinfo2 field for field, and every chunk accounted for', async () => {
-    const subject = await startHeapSubject(['0', 'fill', '100000']);
-    try {
+    await withHeapSubject(['0', 'fill', '100000'], (subject) => {
       const report = readHeapJson(subject.pid);
       assert.deepEqual(report.mallinfo2, subject.mallinfo2);
       assertAgreesWithMallocInfo(report, subject.mallocInfo);
@@ -98,14 +87,11 @@ describe('memscope heap', () => {
       const chunks = main.in_use.chunks + Object.values(main.free).reduce((sum, t) => sum + t.chunks, 0);
       assert.ok(chunks > 100_000, String(chunks));
       assertArenaAddsUp(report);
-    } finally {
-      await subject.kill();
-    }
+    });
   });
 
   test('walks the thread arenas too: mallinfo2 sums them as glibc does', async () => {
-    const subject = await startHeapSubject(['3']);
-    try {
+    await withHeapSubject(['3'], (subject) => {
       const report = readHeapJson(subject.pid);
       assert.deepEqual(report.mallinfo2, subject.mallinfo2);
       assertAgreesWithMallocInfo(report, subject.mallocInfo);
@@ -113,14 +99,11 @@ describe('memscope heap', () => {
       assert.deepEqual(report.arenas.map((a) => a.main), [true, false, false, false]);
       for (const a of report.arenas) assert.equal(a.free.fastbins.chunks, 2, `arena ${a.index}`);
       assertArenaAddsUp(report);
-    } finally {
-      await subject.kill();
-    }
+    });
   });
 
   test('exited threads: their arenas stay on the ring with their flushed tcaches, and mallinfo2 still agrees', async () => {
-    const subject = await startHeapSubject(['3', 'exited']);
-    try {
+    await withHeapSubject(['3', 'exited'], (subject) => {
       const report = readHeapJson(subject.pid);
       assert.deepEqual(report.mallinfo2, subject.mallinfo2);
       assertAgreesWithMallocInfo(report, subject.mallocInfo);
@@ -128,38 +111,23 @@ describe('memscope heap', () => {
       // Thread exit flushes the tcache into the arena's bins and frees the tcache struct (tcache_thread_shutdown).
       for (const a of report.arenas.slice(1)) assert.equal(a.free.tcache.chunks, 0, `arena ${a.index}`);
       assertArenaAddsUp(report);
-    } finally {
-      await subject.kill();
-    }
+    });
   });
 
   test('a real program: python3 holding a dict of big strings, half of them deleted, reads whole and adds up', { skip: oracleMissing('python3') }, async () => {
-    // Strings over 512 bytes bypass pymalloc, so each is a glibc chunk; deleting every other one frees 25,000 of them.
-    const script = [
-      'import sys',
-      "d = {i: 'x' * 600 + str(i) for i in range(50000)}",
-      'for i in range(0, 50000, 2): del d[i]',
-      'print("ready", flush=True)',
-      'sys.stdin.read()',
-    ].join('\n');
-    const child = spawn('python3', ['-c', script], { stdio: ['pipe', 'pipe', 'inherit'] });
-    try {
-      await createInterface({ input: child.stdout })[Symbol.asyncIterator]().next();
-      const report = readHeapJson(child.pid ?? 0, '--freeze');
+    await withPythonHalfFreedDict((pid) => {
+      const report = readHeapJson(pid, '--freeze');
       assert.equal(report.libc, '2.36');
       assert.ok(report.mallinfo2.arena > 20 * 1024 * 1024, String(report.mallinfo2.arena));
       const main = report.arenas[0]!;
       const freeChunks = Object.values(main.free).reduce((sum, t) => sum + t.chunks, 0);
       assert.ok(freeChunks >= 20_000, JSON.stringify(main.free));
       assertArenaAddsUp(report);
-    } finally {
-      child.kill('SIGKILL');
-    }
+    });
   });
 
   test('--chunks lists every chunk: contiguous in each heap, top last, the states add up to the totals', async () => {
-    const subject = await startHeapSubject(['2']);
-    try {
+    await withHeapSubject(['2'], (subject) => {
       const report = readHeapJson(subject.pid, '--chunks');
       assert.deepEqual(report.mallinfo2, subject.mallinfo2);
       for (const a of report.arenas) {
@@ -179,27 +147,21 @@ describe('memscope heap', () => {
       assert.equal(text.code, 0, text.stderr);
       const top = report.arenas[0]!.chunks!.at(-1)!;
       assert.match(text.stdout, new RegExp(`^\\s+0\\s+${top.address}\\s+${top.size} top$`, 'm'));
-    } finally {
-      await subject.kill();
-    }
+    });
   });
 
   test('--freeze stops the process for the read and resumes it', async () => {
-    const subject = await startHeapSubject(['1']);
-    try {
+    await withHeapSubject(['1'], (subject) => {
       const report = readHeapJson(subject.pid, '--freeze');
       assert.deepEqual(report.mallinfo2, subject.mallinfo2);
       assert.ok(report.frozen !== null && report.frozen.stoppedMs > 0);
       assert.notEqual(processState(subject.pid), 'T');
-    } finally {
-      await subject.kill();
-    }
+    });
   });
 
   test('--freeze and Ctrl-C during the stop: the process is resumed, then memscope dies of the signal', async () => {
     // 1,000,000 chunks: the stop lasts ~200 ms, long enough to be seen by polling on a busy machine.
-    const subject = await startHeapSubject(['0', 'fill', '1000000']);
-    try {
+    await withHeapSubject(['0', 'fill', '1000000'], async (subject) => {
       const run = spawn(process.execPath, [CLI_PATH, 'heap', String(subject.pid), '--freeze', '--json'], { stdio: ['ignore', 'ignore', 'pipe'] });
       const exited = once(run, 'exit');
       // Wait until memscope has stopped the subject, then interrupt it as a terminal would.
@@ -213,14 +175,11 @@ describe('memscope heap', () => {
       assert.ok(stopped, 'memscope never stopped the subject (the 1,000,000-chunk read stops it for ~200 ms)');
       assert.notEqual(processState(subject.pid), 'T', 'the subject was left stopped');
       assert.equal(signal, 'SIGINT', `exit ${code}`);
-    } finally {
-      await subject.kill();
-    }
+    });
   });
 
   test('a heap changing under the read, 100 reads: every answer adds up or says it was torn, none crashes', async () => {
-    const subject = await startHeapSubject(['0', 'churn']);
-    try {
+    await withHeapSubject(['0', 'churn'], async (subject) => {
       let whole = 0;
       for (let i = 0; i < 100; i++) {
         // Every fourth read freezes it (an attempt stopped inside malloc is retried); the others race its mallocs.
@@ -241,9 +200,7 @@ describe('memscope heap', () => {
         else assertOneLineError(r, 1, /torn read/);
       }
       assertReportAddsUp(readHeapJson(subject.pid, '--freeze'));
-    } finally {
-      await subject.kill();
-    }
+    });
   });
 
   test('bad input: one line, the right exit code', async () => {
@@ -254,12 +211,9 @@ describe('memscope heap', () => {
     const gone = await startHeapSubject([]);
     await gone.kill();
     assertOneLineError(runMemscope(['heap', String(gone.pid)]), 1, /no such process/);
-    const statik = await startHeapSubject([], ['-static']);
-    try {
+    await withHeapSubject([], (statik) => {
       assertOneLineError(runMemscope(['heap', String(statik.pid)]), 1, /unsupported libc: pid \d+ has no libc\.so\.6 mapped/);
-    } finally {
-      await statik.kill();
-    }
+    }, { extraFlags: ['-static'] });
   });
 
   test('another glibc version: "unsupported libc 2.99", exit 1', async () => {
@@ -272,12 +226,9 @@ describe('memscope heap', () => {
       assert.ok(at >= 0, 'the banner is in libc');
       for (; at >= 0; at = libc.indexOf(from, at + 1)) libc.write('release version 2.99', at, 'latin1');
       writeFileSync(join(dir, 'libc.so.6'), libc);
-      const subject = await startHeapSubject([], [], { ...process.env, LD_LIBRARY_PATH: dir });
-      try {
+      await withHeapSubject([], (subject) => {
         assertOneLineError(runMemscope(['heap', String(subject.pid)]), 1, /unsupported libc 2\.99: memscope heap reads glibc 2\.36/);
-      } finally {
-        await subject.kill();
-      }
+      }, { env: { ...process.env, LD_LIBRARY_PATH: dir } });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

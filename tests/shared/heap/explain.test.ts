@@ -1,22 +1,14 @@
 // The RSS explainer against smaps: for tests/harness/heap-subject.c and for a real python3, the parts of
 // `memscope heap --json`'s explain add up to the Rss (and Private_Dirty) smaps shows for the heap mappings.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { describe, test } from 'node:test';
 import type { ExplainPart, HeapExplain, HeapReport } from '../../../shared/heap/report.js';
 import { runMemscope } from '../../helpers/cli.js';
-import { startHeapSubject } from '../../helpers/heap-subject.js';
+import { readHeapJson, withHeapSubject, withPythonHalfFreedDict } from '../../helpers/heap-subject.js';
 import { oracleMissing } from '../../helpers/oracles.js';
 
 const HEAP_MAX_SIZE = 64 * 1024 * 1024;
-
-function readHeapJson(pid: number, ...flags: string[]): HeapReport {
-  const r = runMemscope(['heap', String(pid), '--json', ...flags]);
-  assert.equal(r.code, 0, r.stderr);
-  return JSON.parse(r.stdout) as HeapReport;
-}
 
 /** Rss and Private_Dirty (bytes) of [heap] and the thread arenas' rw heap mappings, from smaps. */
 function readHeapSmaps(pid: number, report: HeapReport): { rss: number; privateDirty: number } {
@@ -50,8 +42,7 @@ function assertAddsUp(pid: number, report: HeapReport): void {
 describe('the RSS explainer', () => {
   for (const args of [[], ['3'], ['3', 'exited'], ['0', 'holes', '300'], ['1', 'bigarena']]) {
     test(`heap-subject ${args.join(' ')}: the parts add up to smaps' Rss and Private_Dirty of the heap mappings`, async () => {
-      const subject = await startHeapSubject(args);
-      try {
+      await withHeapSubject(args, (subject) => {
         const report = readHeapJson(subject.pid);
         assertAddsUp(subject.pid, report);
         if (args.includes('bigarena')) assert.equal(report.arenas[1]?.heaps.length, 2, 'the thread arena grew a second heap');
@@ -66,33 +57,19 @@ describe('the RSS explainer', () => {
         const text = runMemscope(['heap', String(subject.pid)]);
         assert.equal(text.code, 0, text.stderr);
         assert.ok(text.stdout.includes(report.explain.verdict.split(':')[0]!), text.stdout);
-      } finally {
-        await subject.kill();
-      }
+      });
     });
   }
 
   test('a real program: python3 holding a big dict, half of it deleted: the parts add up to smaps Rss', { skip: oracleMissing('python3') }, async () => {
-    // Strings over 512 bytes bypass pymalloc, so each is a glibc chunk; deleting every other one frees 25,000 of them.
-    const script = [
-      'import sys',
-      "d = {i: 'x' * 600 + str(i) for i in range(50000)}",
-      'for i in range(0, 50000, 2): del d[i]',
-      'print("ready", flush=True)',
-      'sys.stdin.read()',
-    ].join('\n');
-    const child = spawn('python3', ['-c', script], { stdio: ['pipe', 'pipe', 'inherit'] });
-    try {
-      await createInterface({ input: child.stdout })[Symbol.asyncIterator]().next();
-      const report = readHeapJson(child.pid ?? 0, '--freeze');
-      assertAddsUp(child.pid ?? 0, report);
+    await withPythonHalfFreedDict((pid) => {
+      const report = readHeapJson(pid, '--freeze');
+      assertAddsUp(pid, report);
       const e = report.explain;
       const freeRss = Object.values(e.free).reduce((sum, p) => sum + p.rss_bytes, 0);
       // 25,000 freed strings of ~650 bytes: about 16 MB of resident free chunks between live ones.
       assert.ok(freeRss > 10 * 1024 * 1024, JSON.stringify(e));
       assert.ok(e.live.rss_bytes > 10 * 1024 * 1024, JSON.stringify(e));
-    } finally {
-      child.kill('SIGKILL');
-    }
+    });
   });
 });
