@@ -108,7 +108,7 @@ static uint64_t next_id;      // ids are never reused: the n-th block the trace 
 static uint32_t thread_count; // threads numbered in order of first appearance, main = 0
 static uint32_t current_tid;  // the thread of the last op written (no `@` line before the first op: thread 0)
 static uint64_t untracked;    // passed through: free/realloc of a block no recorded call returned, calls after `x`
-static uint64_t internal;     // allocator calls made inside the shim's own work (passed through)
+static uint64_t internal;     // passed through, not the program's: the shim's own calls, the allocator's (allocator_code_*)
 
 static TLS int in_shim;       // set while this thread runs shim code: its allocations are the shim's own
 static TLS uint32_t my_tid1;  // this thread's number + 1 (0: not seen yet)

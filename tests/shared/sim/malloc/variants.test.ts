@@ -140,6 +140,21 @@ describe('sim malloc --variants: the prediction is the real run (single-threaded
     assert.deepEqual(opLines(readRecordedTrace(underTcmalloc)), opLines(readRecordedTrace(underGlibc)), 'the program\'s ops, whichever allocator ran it');
   });
 
+  test('a program that needs libstdc++ itself: its emergency pool is its own call, recorded under either allocator', { skip: oracleMissing('libtcmalloc-minimal') }, () => {
+    const plain = [buildHarness('predict-subject.c'), '200', '7'];
+    const linked = [buildHarness('predict-subject.c', ['-Wl,--no-as-needed', '-lstdc++']), '200', '7'];
+    const traceOf = (cmd: string[], env: NodeJS.ProcessEnv, name: string) => {
+      recordFootprint(join(dir, name), cmd, env);
+      return opLines(readRecordedTrace(join(dir, name)));
+    };
+    const tcmallocEnv = { LD_PRELOAD: requireOracle('libtcmalloc-minimal') };
+    const underGlibc = traceOf(linked, {}, 'linked-glibc.trace');
+    assert.deepEqual(traceOf(linked, tcmallocEnv, 'linked-tcmalloc.trace'), underGlibc);
+    const own = traceOf(plain, {}, 'plain-glibc.trace');
+    assert.equal(underGlibc.length, own.length + 1, 'one call more: libstdc++\'s pool');
+    assert.match(underGlibc[0]!, /^a 0 \d+$/, 'the pool comes first');
+  });
+
   test('a real program, sort of a generated file (one thread, 2 MiB buffer): every glibc variant exactly', { skip: !existsSync('/usr/bin/sort') && 'needs sort (coreutils)' }, () => {
     const input = join(dir, 'sort-input.txt');
     let text = '';
