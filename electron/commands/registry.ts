@@ -236,8 +236,8 @@ export const COMMANDS: Record<string, CommandSpec> = {
     summary: ['browser mode: the UI and API on http://HOST:PORT/?token=… (token required)'],
     details: async () => [
       ...SERVE_OPTIONS,
-      '--history-budget SIZE  memory of all histories (default 256M; K, M, G suffixes): over it, old buckets merge',
-      `               pairwise; ${(await import('./serve.js')).describeHistoryBudgetRange()}`,
+      '--history-budget SIZE  memory of all histories (K, M, G suffixes): over it, old buckets merge pairwise;',
+      `               ${(await import('./serve.js')).describeHistoryBudgetRange()}`,
     ],
     load: async () => (await import('./serve.js')).runServe,
   },

@@ -5,7 +5,7 @@
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ApiError } from '../../shared/errors.js';
-import { historyBudgetBoundsBytes } from '../../shared/history/history-store.js';
+import { DEFAULT_HISTORY_BUDGET_BYTES, historyBudgetBoundsBytes } from '../../shared/history/history-store.js';
 import { MAX_RAW_SAMPLES, rawCapacityFor } from '../../shared/history/tiered-history.js';
 import { isLoopbackHost } from '../../shared/loopback.js';
 import { quoteUserInput } from '../../shared/text/escape.js';
@@ -107,9 +107,9 @@ function historyBudgetRange(historyTicks: number): { minBytes: number; maxBytes:
   return { minBytes, maxBytes, text };
 }
 
-/** The accepted --history-budget range in words, at the default (and largest) every-tick tier, for the help text. */
+/** The --history-budget default and range in words, at the default (and largest) every-tick tier, for the help text. */
 export function describeHistoryBudgetRange(): string {
-  return historyBudgetRange(MAX_RAW_SAMPLES).text;
+  return `default ${DEFAULT_HISTORY_BUDGET_BYTES / MIB} MiB, ${historyBudgetRange(MAX_RAW_SAMPLES).text}`;
 }
 
 /** --history-budget SIZE (K/M/G binary suffixes), within historyBudgetRange; throws ApiError('bad-arg') naming it. */
