@@ -6,8 +6,7 @@ import { app, BrowserWindow, ipcMain, net, protocol, session, shell, type IpcMai
 import { hostname } from 'node:os';
 import { join, normalize } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { API_METHODS, channelOf, TICK_CHANNEL, type ApiMethod, type ApiReply, type ApiResult } from '../shared/api.js';
-import { encodeApiError } from '../shared/errors.js';
+import { API_METHODS, channelOf, settleApiCall, TICK_CHANNEL, type ApiMethod, type ApiReply, type ApiResult } from '../shared/api.js';
 import { callApi } from '../shared/validate-args.js';
 import { MemscopeService } from './host/service.js';
 import { DEFAULT_COLUMNS } from '../shared/proc/columns.js';
@@ -38,11 +37,7 @@ function serveRendererFile(request: Request): Promise<Response> {
 function handleApiMethod<M extends ApiMethod>(method: M): void {
   ipcMain.handle(channelOf(method), async (event, ...args: unknown[]): Promise<ApiReply<ApiResult[M]>> => {
     if (!isTrustedSender(event)) return { ok: false, error: { code: 'denied', message: 'untrusted sender' } };
-    try {
-      return { ok: true, value: await callApi(service, method, args) };
-    } catch (err) {
-      return { ok: false, error: encodeApiError(err) };
-    }
+    return settleApiCall(() => callApi(service, method, args));
   });
 }
 

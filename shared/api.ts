@@ -1,6 +1,6 @@
 // THE contract between the renderer and the host: one interface implemented once by
 // electron/host/service.ts and carried unchanged over IPC (Electron) and HTTP (browser mode).
-import type { ApiErrorBody } from './errors.js';
+import { decodeApiError, encodeApiError, type ApiErrorBody } from './errors.js';
 import type { ArenaDetail } from './heap/inspect.js';
 import type { HeapReport } from './heap/report.js';
 import type { HistorySample } from './history/sample.js';
@@ -314,11 +314,32 @@ export function channelOf(method: ApiMethod): string {
 export const TICK_CHANNEL = 'memscope:tick';
 
 /**
- * How one call ended, as IPC carries it: Electron keeps only an Error's message across
- * ipcRenderer.invoke and contextBridge, so errors travel as data (the ApiErrorBody HTTP sends
- * too, encoded by encodeApiError) and renderer/api/ipc-client.ts rethrows them (decodeApiError).
+ * How one call ended, as IPC carries it and as HTTP does for a client sending API_REPLY_HEADER: Electron keeps
+ * only an Error's message across ipcRenderer.invoke and contextBridge, and Chromium logs every HTTP error status
+ * ("Failed to load resource"), so errors travel as data (settleApiCall) and the clients rethrow them (unwrapApiReply).
  */
 export type ApiReply<T> = { ok: true; value: T } | { ok: false; error: ApiErrorBody };
+
+/**
+ * The HTTP request header by which a client asks for every call's outcome as a 200 ApiReply (the app's own
+ * transport sends it). Without it a failed call keeps its code's status (HTTP_STATUS_OF) for curl and scripts.
+ */
+export const API_REPLY_HEADER = { name: 'memscope-reply', value: 'envelope' } as const;
+
+/** The one way a call's outcome becomes an ApiReply: its value, or what it threw as encodeApiError makes it. */
+export async function settleApiCall<T>(call: () => Promise<T>): Promise<ApiReply<T>> {
+  try {
+    return { ok: true, value: await call() };
+  } catch (err) {
+    return { ok: false, error: encodeApiError(err) };
+  }
+}
+
+/** The one way a client reads an ApiReply: the value, or its error rethrown as an ApiError (decodeApiError). */
+export function unwrapApiReply<T>(reply: ApiReply<T>): T {
+  if (reply.ok) return reply.value;
+  throw decodeApiError(reply.error);
+}
 
 /** Every method answering an ApiReply instead of throwing: the IPC form of ApiFunctions. */
 export type ApiReplyFunctions = { [M in ApiMethod]: (...args: ApiArgs[M]) => Promise<ApiReply<ApiResult[M]>> };

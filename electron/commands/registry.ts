@@ -232,9 +232,13 @@ export const COMMANDS: Record<string, CommandSpec> = {
     },
   },
   serve: {
-    synopsis: ['[--host 127.0.0.1] [--port N] [--open] [-d SECONDS] [--metrics] [--token-file FILE] [--history-ticks N]'],
+    synopsis: ['[--host 127.0.0.1] [--port N] [--open] [-d SECONDS] [--metrics] [--token-file FILE] [--history-ticks N]', '[--history-budget SIZE]'],
     summary: ['browser mode: the UI and API on http://HOST:PORT/?token=… (token required)'],
-    details: SERVE_OPTIONS,
+    details: async () => [
+      ...SERVE_OPTIONS,
+      '--history-budget SIZE  memory of all histories (K, M, G suffixes): over it, old buckets merge pairwise;',
+      `               ${(await import('./serve.js')).describeHistoryBudgetRange()}`,
+    ],
     load: async () => (await import('./serve.js')).runServe,
   },
   exporter: {

@@ -8,6 +8,8 @@ import { parsePid } from '../../shared/validate.js';
 import { writeFileAtomicStream, type WriteChunk } from '../host/files/atomic-write.js';
 import { ProcReader } from '../host/proc/proc-reader.js';
 import { MemscopeService } from '../host/service.js';
+import { readProcessIdentity } from '../host/snapshot-builder.js';
+import { DEFAULT_COLUMNS } from '../../shared/proc/columns.js';
 import { streamSnapshot, type SnapshotStreamHead } from '../host/snapshot-stream.js';
 import { expectPositionals, parseCommandArgs } from './args.js';
 
@@ -18,10 +20,11 @@ export async function runSnapshot(argv: string[]): Promise<number> {
   );
   const [pidText] = expectPositionals('snapshot', positionals, ['pid']);
   const pid = parsePid(pidText ?? '');
-  const service = new MemscopeService();
+  // The tick reads stat and statm only: USER, SWAP and the status lines come from the snapshot's one status read.
+  const service = new MemscopeService({ baseColumns: DEFAULT_COLUMNS });
   try {
-    const head = await readHead(service, pid);
     const reader = new ProcReader();
+    const head = await readHead(service, reader, pid);
     if (values.output === '-') {
       // Resolves once the bytes are out (the writer reuses its buffer) and, on a full pipe, the reader has drained it.
       const toStdout: WriteChunk = (data) =>
@@ -45,11 +48,11 @@ export async function runSnapshot(argv: string[]): Promise<number> {
   }
 }
 
-/** The process-table row, details and history the service has of pid (one tick: the CLI's service just started). */
-async function readHead(service: MemscopeService, pid: number): Promise<SnapshotStreamHead> {
+/** The process-table row, exe, argv and history the service has of pid (one tick: the CLI's service just started). */
+async function readHead(service: MemscopeService, reader: ProcReader, pid: number): Promise<SnapshotStreamHead> {
   const tick = await service.listProcesses();
   const row = tick.rows.find((r) => r.pid === pid && r.rowStatus !== 'gone');
   if (row === undefined) throw new ApiError('gone', `process ${pid} does not exist`);
-  const [detail, history] = [await service.getProcess(pid), await service.getHistory(pid)];
-  return { detail, row, tickMs: tick.tMs, memTotalKb: tick.memTotalKb, intervalMs: service.intervalMs, samples: history.samples };
+  const history = await service.getHistory(pid);
+  return { detail: readProcessIdentity(reader, pid), row, tickMs: tick.tMs, memTotalKb: tick.memTotalKb, intervalMs: service.intervalMs, samples: history.samples };
 }

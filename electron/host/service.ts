@@ -12,7 +12,7 @@ import { HostMemoryHistory, type HostMemoryHistoryReply } from '../../shared/his
 import { parseMeminfo } from '../../shared/proc/meminfo.js';
 import { rawCapacityFor } from '../../shared/history/tiered-history.js';
 import type { TranslationReport } from '../../shared/mm/translate.js';
-import { parseStatus, parseStatusMemory } from '../../shared/proc/status.js';
+import { parseStatus } from '../../shared/proc/status.js';
 import type { PageMap } from '../../shared/proc/page-state-map.js';
 import type { Mapping, ProcessRow } from '../../shared/proc/types.js';
 import { diffSnapshots } from '../../shared/snapshot/diff.js';
@@ -31,7 +31,7 @@ import { Sampler } from './proc/sampler.js';
 import { TableViews } from './table-views.js';
 import { UserNames } from './system/users.js';
 import type { ColumnId } from '../../shared/proc/columns.js';
-import { buildSnapshot, readSnapshotMemory, withStatusMemory } from './snapshot-builder.js';
+import { buildSnapshot, readProcessIdentity, readSnapshotMemory, withStatusMemory } from './snapshot-builder.js';
 import { readSystemSummary } from './system/system-info.js';
 import { translateAddress as translateProcessAddress } from './proc/address-translation-reader.js';
 
@@ -44,7 +44,7 @@ export interface ServiceOptions {
    * at most 900; shared/history/tiered-history.ts); 0 keeps no history (`memscope top` shows ticks only).
    */
   historyCapacity?: number;
-  /** Most processes with a history (default 2048). */
+  /** Most processes with a history (default DEFAULT_MAX_HISTORY_PROCESSES). */
   maxHistoryProcesses?: number;
   /** Memory budget of all histories (default 256 MiB, DEFAULT_HISTORY_BUDGET_BYTES): over it, old buckets are coarsened. */
   historyBudgetBytes?: number;
@@ -59,6 +59,9 @@ export interface ServiceOptions {
   baseColumns?: readonly ColumnId[];
 }
 
+/** Most processes with a history unless ServiceOptions.maxHistoryProcesses says otherwise. */
+export const DEFAULT_MAX_HISTORY_PROCESSES = 2048;
+
 /** Ticks are forgotten from history after this many ticks unseen. */
 const FORGET_AFTER_TICKS = 60;
 
@@ -68,7 +71,7 @@ export class MemscopeService implements MemscopeApi {
   private readonly transport: ApiTransport;
   private readonly sampler: Sampler;
   private readonly views: TableViews;
-  /** USER for snapshots taken while the ticks read no status. */
+  /** USER of a snapshot, from its own status read. */
   private readonly userNames = new UserNames();
   private readonly reader: ProcReader;
   /** null when the options asked for no history. */
@@ -87,7 +90,7 @@ export class MemscopeService implements MemscopeApi {
     this.reader = new ProcReader(options.procRoot);
     const historyCapacity = options.historyCapacity ?? rawCapacityFor(this.intervalMs);
     this.history =
-      historyCapacity === 0 ? null : new HistoryStore({ capacityPerProcess: historyCapacity, maxProcesses: options.maxHistoryProcesses ?? 2048, budgetBytes: options.historyBudgetBytes });
+      historyCapacity === 0 ? null : new HistoryStore({ capacityPerProcess: historyCapacity, maxProcesses: options.maxHistoryProcesses ?? DEFAULT_MAX_HISTORY_PROCESSES, budgetBytes: options.historyBudgetBytes });
     this.hostHistory = historyCapacity === 0 ? null : new HostMemoryHistory(historyCapacity);
   }
 
@@ -129,10 +132,7 @@ export class MemscopeService implements MemscopeApi {
   async getProcess(pid: number): Promise<ProcessDetail> {
     assertPid(pid);
     const status = parseStatus(this.reader.readProcFile(pid, 'status'));
-    const cmdlineBytes = this.reader.readProcFile(pid, 'cmdline');
-    const cmdline = Buffer.from(cmdlineBytes).toString('utf8').split('\0');
-    if (cmdline.at(-1) === '') cmdline.pop();
-    return { pid, exe: this.reader.readLink(pid, 'exe'), cmdline, status, row: this.findRow(pid) };
+    return { pid, ...readProcessIdentity(this.reader, pid), status, row: this.findRow(pid) };
   }
 
   async getMappings(pid: number): Promise<MappingsReport> {
@@ -170,14 +170,16 @@ export class MemscopeService implements MemscopeApi {
     if (this.findRow(pid) === null) this.tickNow();
     const found = this.findRow(pid);
     if (found === null) throw new ApiError('gone', `process ${pid} does not exist`);
-    const row = this.completeRow(found); // USER and SWAP even while no table shows them
     const memTotalKb = this.latest?.memTotalKb ?? 0;
-    const [detail, history] = [await this.getProcess(pid), await this.getHistory(pid)];
-    // Header and mappings from one read (status right before smaps), not the header from the last tick.
+    const history = await this.getHistory(pid);
+    const identity = readProcessIdentity(this.reader, pid);
+    // Every status number from one read (status right before smaps), not the header from the last tick: the status
+    // lines, VIRT/RES/SHR/SWAP and USER (even while no table shows USER or SWAP, so the ticks read no status).
     const read = readSnapshotMemory(this.reader, pid);
+    this.userNames.refresh();
     const snapshot = buildSnapshot({
-      detail: { ...detail, status: read.status },
-      row: withStatusMemory(row, read.memory, memTotalKb),
+      detail: { pid, ...identity, status: read.status, row: found },
+      row: withStatusMemory(found, read.memory, memTotalKb, this.userNames),
       report: read.report,
       memTotalKb,
       intervalMs: this.intervalMs,
@@ -225,17 +227,6 @@ export class MemscopeService implements MemscopeApi {
 
   async setTableView(clientId: string, view: TableView): Promise<void> {
     if (this.views.set(clientId, view, Date.now())) this.applyViews();
-  }
-
-  /**
-   * A row with every column, for a snapshot: when the ticks read no status (no tab shows USER or SWAP),
-   * its USER and SWAP are read now from the process's status (VIRT/RES/SHR came from statm: the same values).
-   */
-  private completeRow(row: ProcessRow): ProcessRow {
-    if (this.latest?.cost.sources.includes('status') === true) return row;
-    const mem = parseStatusMemory(this.reader.readProcFile(row.pid, 'status'));
-    this.userNames.refresh();
-    return { ...row, uid: mem.euid, user: this.userNames.nameOf(mem.euid), swapKb: mem.vmSwapKb };
   }
 
   /** Hands the union of the held views to the sampler: it reads their files from the next tick on. */

@@ -1,6 +1,6 @@
 // Builds a memscope-snapshot v1 document for one process from what the host can read now
 // (format: shared/snapshot/FORMAT.md; validated by shared/snapshot/validate.ts on re-open). Its memory
-// numbers are one read: status right before smaps (withStatusMemory), each part's time in readTimes.
+// numbers are one read: status right before smaps (withStatusMemory: VIRT/RES/SHR/SWAP and USER), each part's time in readTimes.
 import { readFileSync } from 'node:fs';
 import { arch, hostname, release } from 'node:os';
 import type { MappingsReport, ProcessDetail } from '../../shared/api.js';
@@ -11,7 +11,8 @@ import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type Snapshot, type SnapshotHost, ty
 import { computeMemPct, computeResKb, computeShrKb, computeVirtKb, USER_HZ } from '../../shared/proc/top-metrics.js';
 import { PAGE_SIZE } from '../../shared/units.js';
 import { readMappingsReport } from './proc/mappings-reader.js';
-import type { ProcReader } from './proc/proc-reader.js';
+import { toApiError, type ProcReader } from './proc/proc-reader.js';
+import type { UserNames } from './system/users.js';
 
 const PACKAGE_JSON = new URL('../../../package.json', import.meta.url);
 
@@ -49,19 +50,29 @@ export function describeHost(memTotalKb: number): SnapshotHost {
 }
 
 /**
- * The process-table row with VIRT/RES/SHR/SWAP (and %MEM) from a status read, top's meanings
- * (shared/proc/top-metrics.ts): a snapshot's header then says what the smaps read next to it says.
+ * The process-table row with VIRT/RES/SHR/SWAP (and %MEM) and USER from a status read, top's meanings
+ * (shared/proc/top-metrics.ts): a snapshot's header then says what the smaps read next to it says, whatever
+ * columns the ticks read. userNames should be refreshed by the caller.
  */
-export function withStatusMemory(row: ProcessRow, memory: StatusMemory, memTotalKb: number): ProcessRow {
+export function withStatusMemory(row: ProcessRow, memory: StatusMemory, memTotalKb: number, userNames: Pick<UserNames, 'nameOf'>): ProcessRow {
   const resKb = computeResKb(memory.rssAnonKb, memory.rssFileKb, memory.rssShmemKb);
   return {
     ...row,
+    uid: memory.euid,
+    user: userNames.nameOf(memory.euid),
     virtKb: computeVirtKb(memory.vmSizeKb),
     resKb,
     shrKb: computeShrKb(memory.rssFileKb, memory.rssShmemKb),
     swapKb: memory.vmSwapKb,
     memPct: computeMemPct(resKb, memTotalKb),
   };
+}
+
+/** What names a process besides its status: the exe link (null when unreadable) and argv. Throws ApiError for cmdline. */
+export function readProcessIdentity(reader: ProcReader, pid: number): Pick<ProcessDetail, 'exe' | 'cmdline'> {
+  const cmdline = Buffer.from(reader.readProcFile(pid, 'cmdline')).toString('utf8').split('\0');
+  if (cmdline.at(-1) === '') cmdline.pop();
+  return { exe: reader.readLink(pid, 'exe'), cmdline };
 }
 
 /** Everything a snapshot holds, gathered by the service. */
@@ -114,20 +125,39 @@ export interface SnapshotMemory {
  * status, then smaps_rollup and smaps (readMappingsReport), then status again: when the memory lines of
  * the two status reads differ the process moved during the read, and it is read again (at most
  * MAX_MEMORY_READS times), so header and mappings agree whenever the process holds still that long.
- * Throws ApiError as readMappingsReport.
+ * status is opened once and re-read with pread (a seq_file regenerates its text at offset 0): every status
+ * number of the snapshot, USER and SWAP included, comes from the read kept. Throws ApiError as readMappingsReport.
  */
 export function readSnapshotMemory(reader: ProcReader, pid: number): SnapshotMemory {
-  for (let attempt = 1; ; attempt++) {
-    const statusMs = Date.now();
-    const statusBytes = reader.readProcFileCopy(pid, 'status');
-    const smapsStartMs = Date.now();
-    const report = readMappingsReport(reader, pid);
-    const smapsEndMs = Date.now();
-    const memory = parseStatusMemory(statusBytes);
-    const settled = isSameMemory(memory, parseStatusMemory(reader.readProcFile(pid, 'status')));
-    if (settled || attempt === MAX_MEMORY_READS) {
-      return { status: parseStatus(statusBytes), memory, report, readTimes: { statusMs, smapsStartMs, smapsEndMs } };
+  const where = `/proc/${pid}/status`;
+  let fd: number;
+  try {
+    fd = reader.openKept(reader.pathOf(pid, 'status'));
+  } catch (err) {
+    throw toApiError(err, where);
+  }
+  const readStatus = (): Uint8Array => {
+    try {
+      return reader.preadKept(fd);
+    } catch (err) {
+      throw toApiError(err, where);
     }
+  };
+  try {
+    for (let attempt = 1; ; attempt++) {
+      const statusMs = Date.now();
+      const statusBytes = Uint8Array.prototype.slice.call(readStatus()); // the reader's buffer is reused by smaps
+      const smapsStartMs = Date.now();
+      const memory = parseStatusMemory(statusBytes);
+      const report = readMappingsReport(reader, pid, memory.vmSizeKb);
+      const smapsEndMs = Date.now();
+      const settled = isSameMemory(memory, parseStatusMemory(readStatus()));
+      if (settled || attempt === MAX_MEMORY_READS) {
+        return { status: parseStatus(statusBytes), memory, report, readTimes: { statusMs, smapsStartMs, smapsEndMs } };
+      }
+    }
+  } finally {
+    reader.closeKept(fd);
   }
 }
 

@@ -15,6 +15,7 @@ import { validateSnapshot } from '../../shared/snapshot/validate.js';
 import type { WriteChunk } from './files/atomic-write.js';
 import { reportRollupError } from './proc/mappings-reader.js';
 import type { ProcReader } from './proc/proc-reader.js';
+import { UserNames } from './system/users.js';
 import { describeHost, withStatusMemory } from './snapshot-builder.js';
 
 /** smaps is read this much at a time (~60 mappings): at 65,000 mappings the peak RSS is ~70 MB (256 KiB pieces: ~92 MB). */
@@ -28,8 +29,9 @@ const MAPPINGS_PLACEHOLDER = '\u0000mappings\u0000';
 
 /** What the service knows before /proc/PID's memory is read. */
 export interface SnapshotStreamHead {
-  detail: ProcessDetail;
-  /** The process-table row of the last tick; VIRT/RES/SHR/SWAP are replaced from the status read. */
+  /** exe and argv (readProcessIdentity); the status lines come from the stream's own read. */
+  detail: Pick<ProcessDetail, 'exe' | 'cmdline'>;
+  /** The process-table row of the last tick; VIRT/RES/SHR/SWAP and USER are replaced from the status read. */
   row: ProcessRow;
   tickMs: number;
   memTotalKb: number;
@@ -58,6 +60,8 @@ export async function streamSnapshot(reader: ProcReader, pid: number, head: Snap
   const statusBytes = reader.readProcFile(pid, 'status');
   const memory = parseStatusMemory(statusBytes);
   const status = parseStatus(statusBytes);
+  const userNames = new UserNames();
+  userNames.refresh();
   const smapsStartMs = Date.now();
   let rollup: SmapsFields | null = null;
   let rollupError: unknown = null;
@@ -76,7 +80,7 @@ export async function streamSnapshot(reader: ProcReader, pid: number, head: Snap
       exe: head.detail.exe,
       cmdline: head.detail.cmdline,
       status,
-      metrics: withStatusMemory(head.row, memory, head.memTotalKb),
+      metrics: withStatusMemory(head.row, memory, head.memTotalKb, userNames),
     },
     mappings: [],
     rollup: null,

@@ -1,6 +1,7 @@
 // Browser mode: MemscopeBridge over HTTP (POST /api/<method>) and Server-Sent Events
-// (GET /api/events). The token comes from the URL the server printed (?token=…).
-import { buildApiFunctions, type ApiArgs, type ApiMethod, type ApiResult, type MemscopeBridge, type Tick } from '../../shared/api.js';
+// (GET /api/events). The token comes from the URL the server printed (?token=…). Calls ask for ApiReplies
+// (API_REPLY_HEADER): an application error is data in a 200, never a status Chromium logs as a failed load.
+import { API_REPLY_HEADER, buildApiFunctions, unwrapApiReply, type ApiArgs, type ApiMethod, type ApiReply, type ApiResult, type MemscopeBridge, type Tick } from '../../shared/api.js';
 import { ApiError, decodeApiError } from '../../shared/errors.js';
 
 /** Creates a bridge to the memscope server at baseUrl ("" = the page's own origin). */
@@ -10,19 +11,20 @@ export function createHttpBridge(token: string, baseUrl = ''): MemscopeBridge {
     try {
       response = await fetch(`${baseUrl}/api/${method}`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, [API_REPLY_HEADER.name]: API_REPLY_HEADER.value },
         body: JSON.stringify({ args }),
       });
     } catch {
       throw new ApiError('internal', 'cannot reach the memscope server (is `memscope serve` still running?)');
     }
-    // JSON carries no types: the server answers {value} typed by the contract, or {error} (an ApiErrorBody).
-    const body = (await response.json().catch(() => null)) as { value: ApiResult[M]; error?: unknown } | null;
-    if (!response.ok || body === null) {
+    // JSON carries no types: a call's outcome is an ApiReply typed by the contract; a request refused before the
+    // call (token, size, Host) is an error status with {error} (an ApiErrorBody).
+    const body = (await response.json().catch(() => null)) as ApiReply<ApiResult[M]> | { error?: unknown } | null;
+    if (!response.ok || body === null || !('ok' in body)) {
       if (response.status === 401) throw new ApiError('unauthorized', 'the server refused the token: open the URL memscope serve printed');
-      throw decodeApiError(body?.error ?? { code: 'internal', message: `HTTP ${response.status}` });
+      throw decodeApiError((body as { error?: unknown } | null)?.error ?? { code: 'internal', message: `HTTP ${response.status}` });
     }
-    return body.value;
+    return unwrapApiReply(body);
   }
 
   // One wrapper per API method, generated from the contract (never listed by hand).

@@ -70,7 +70,7 @@ function TokenForm({ entry, active }: { entry: HostEntry; active: boolean }) {
   };
   return (
     <form className="host-token-form" onSubmit={submit}>
-      <input type="password" placeholder="new token" aria-label={`token for ${entry.label}`} value={token} onChange={(e) => setToken(e.target.value)} data-testid={`host-token-${entry.id}`} />
+      <input type="password" autoComplete="off" placeholder="new token" aria-label={`token for ${entry.label}`} value={token} onChange={(e) => setToken(e.target.value)} data-testid={`host-token-${entry.id}`} />
       <button type="submit">Set token</button>
       {error === null ? null : <span className="mismatch">{error}</span>}
     </form>
@@ -143,7 +143,7 @@ function AddHostForm() {
       </label>
       <label>
         Token
-        <input type="password" value={token} placeholder="(taken from the URL when it has ?token=)" onChange={(e) => setToken(e.target.value)} data-testid="add-host-token" />
+        <input type="password" autoComplete="off" value={token} placeholder="(taken from the URL when it has ?token=)" onChange={(e) => setToken(e.target.value)} data-testid="add-host-token" />
       </label>
       <div className="toolbar">
         <button type="submit" data-testid="add-host-submit">

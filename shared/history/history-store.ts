@@ -25,6 +25,14 @@ export interface HistoryStoreOptions {
   budgetBytes?: number;
 }
 
+/**
+ * The budgets a store of maxProcesses histories of capacityPerProcess ticks can honour: at least the every-tick
+ * tiers that are never coarsened, and more than maxBytes is never used.
+ */
+export function historyBudgetBoundsBytes(maxProcesses: number, capacityPerProcess: number): { minBytes: number; maxBytes: number } {
+  return { minBytes: maxProcesses * minTieredHistoryBytes(capacityPerProcess), maxBytes: maxProcesses * maxTieredHistoryBytes(capacityPerProcess) };
+}
+
 /** What the store knows about one tracked process. */
 export interface TrackedProcess {
   pid: number;
@@ -73,8 +81,8 @@ export class HistoryStore {
     if (!Number.isInteger(capacity) || capacity < 1) {
       throw new RangeError(`capacityPerProcess must be a positive integer, got ${capacity}`);
     }
-    const floorBytes = maxProcesses * minTieredHistoryBytes(capacity);
-    const budgetBytes = Math.min(options.budgetBytes ?? DEFAULT_HISTORY_BUDGET_BYTES, maxProcesses * maxTieredHistoryBytes(capacity));
+    const { minBytes: floorBytes, maxBytes } = historyBudgetBoundsBytes(maxProcesses, capacity);
+    const budgetBytes = Math.min(options.budgetBytes ?? DEFAULT_HISTORY_BUDGET_BYTES, maxBytes);
     if (!(budgetBytes >= floorBytes)) {
       throw new RangeError(`budgetBytes must be at least ${floorBytes} (the every-tick tiers of ${maxProcesses} processes), got ${options.budgetBytes}`);
     }

@@ -2,11 +2,12 @@
 // Every /api request needs the random token (Authorization: Bearer; ?token= only on GET /api/events,
 // since EventSource cannot set headers); ticks stream as Server-Sent Events; Host names other than this
 // server's are refused (DNS rebinding), CORS admits loopback origins only. Arguments are validated exactly as IPC's.
+// A call's outcome is a 200 ApiReply for the app (API_REPLY_HEADER), else {value} or {error} with its code's status.
 import { randomBytes } from 'node:crypto';
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { extname, join, normalize, resolve } from 'node:path';
-import { isApiMethod, type Tick } from '../../../shared/api.js';
+import { API_REPLY_HEADER, isApiMethod, settleApiCall, type Tick } from '../../../shared/api.js';
 import { ApiError, encodeApiError, HTTP_STATUS_OF } from '../../../shared/errors.js';
 import { isLoopbackOrigin } from '../../../shared/loopback.js';
 import { quoteUserInput } from '../../../shared/text/escape.js';
@@ -92,6 +93,19 @@ function sendError(res: ServerResponse, err: unknown, status?: number): void {
   sendJson(res, status ?? (err instanceof BodyTooLargeError ? err.httpStatus : HTTP_STATUS_OF[error.code]), { error });
 }
 
+/**
+ * The one envelope rule: a call's outcome (its value, or the ApiError of validation or of the call) is a 200
+ * ApiReply when the client sent API_REPLY_HEADER, as IPC carries it, so the app never meets an HTTP error status
+ * for an application error; otherwise {value}, or {error} with its code's status (HTTP_STATUS_OF) for curl and
+ * scripts. Requests refused before the call (token, Host, origin, method, body) are statuses either way.
+ */
+async function sendOutcome(req: IncomingMessage, res: ServerResponse, call: () => Promise<unknown>): Promise<void> {
+  const reply = await settleApiCall(call);
+  if (req.headers[API_REPLY_HEADER.name] === API_REPLY_HEADER.value) sendJson(res, 200, reply);
+  else if (reply.ok) sendJson(res, 200, { value: reply.value });
+  else sendJson(res, HTTP_STATUS_OF[reply.error.code], { error: reply.error });
+}
+
 /** Starts the server; resolves once it listens. */
 export async function startServer(service: MemscopeService, options: ServerOptions): Promise<RunningServer> {
   const token = options.token ?? createToken();
@@ -135,7 +149,7 @@ export async function startServer(service: MemscopeService, options: ServerOptio
     }
     if (req.method === 'OPTIONS') {
       // A preflight carries no token (browsers never send one) and answers nothing but the rules.
-      res.writeHead(204, { 'access-control-allow-methods': 'GET, POST', 'access-control-allow-headers': 'authorization, content-type', 'access-control-max-age': '600' });
+      res.writeHead(204, { 'access-control-allow-methods': 'GET, POST', 'access-control-allow-headers': `authorization, content-type, ${API_REPLY_HEADER.name}`, 'access-control-max-age': '600' });
       res.end();
       return;
     }
@@ -158,7 +172,7 @@ export async function startServer(service: MemscopeService, options: ServerOptio
       throw new ApiError('bad-arg', 'request body must be a JSON object: {"args": [...]}');
     }
     if (!isApiMethod(name)) throw new ApiError('bad-arg', `no such API method: ${name}`);
-    sendJson(res, 200, { value: await callApi(service, name, (body as { args?: unknown }).args ?? []) });
+    await sendOutcome(req, res, () => callApi(service, name, (body as { args?: unknown }).args ?? []));
   }
 
   function streamTicks(req: IncomingMessage, res: ServerResponse): void {

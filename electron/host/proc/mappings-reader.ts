@@ -15,17 +15,18 @@ import { checkVmSize, finishVmSizeCheck } from '../../../shared/proc/vmsize.js';
 import type { ProcReader } from './proc-reader.js';
 
 /** readMappingsCore plus the per-backing-file groups the mappings table shows. */
-export function readMappingsReport(reader: ProcReader, pid: number): MappingsReport {
-  const core = readMappingsCore(reader, pid);
+export function readMappingsReport(reader: ProcReader, pid: number, statusVmSizeKb?: number): MappingsReport {
+  const core = readMappingsCore(reader, pid, statusVmSizeKb);
   return { ...core, groups: groupByBackingFile(core.mappings) };
 }
 
 /**
  * Reads /proc/PID/{status,smaps_rollup,smaps} (falling back to maps when smaps is denied)
  * into mappings, rollup and totals. Throws ApiError 'gone' or 'denied' when nothing could be read.
+ * statusVmSizeKb: VmSize of the caller's own status read right before (a snapshot's), so status is read once.
  */
-export function readMappingsCore(reader: ProcReader, pid: number): MappingsCore {
-  const files = readMappingsFiles(reader, pid, parseSmaps);
+export function readMappingsCore(reader: ProcReader, pid: number, statusVmSizeKb?: number): MappingsCore {
+  const files = readMappingsFiles(reader, pid, parseSmaps, statusVmSizeKb);
   return buildMappingsCore(pid, files, 'smaps' in files.list ? files.list.smaps : files.list.maps);
 }
 
@@ -91,9 +92,9 @@ interface MappingsFiles<T> {
  * then smaps last (fromSmaps may write over its bytes in the reader's buffer, which any later read would
  * overwrite). Throws ApiError 'gone' or 'denied' (status, or smaps and maps both refused).
  */
-function readMappingsFiles<T>(reader: ProcReader, pid: number, fromSmaps: (bytes: Uint8Array, exe: string | null) => T): MappingsFiles<T> {
+function readMappingsFiles<T>(reader: ProcReader, pid: number, fromSmaps: (bytes: Uint8Array, exe: string | null) => T, statusVmSizeKb?: number): MappingsFiles<T> {
   const exe = reader.readLink(pid, 'exe');
-  const vmSizeKb = parseStatusMemory(reader.readProcFile(pid, 'status')).vmSizeKb;
+  const vmSizeKb = statusVmSizeKb ?? parseStatusMemory(reader.readProcFile(pid, 'status')).vmSizeKb;
   let rollup: SmapsFields | null = null;
   let rollupError: unknown = null;
   try {

@@ -50,3 +50,21 @@ test('serve --history-ticks: 1 to 900, anything else is bad usage (exit 2, one l
   assertOneLineError(runMemscope(['serve', '--port', '0', '--history-ticks', '0']), 2, /bad --history-ticks: "0"/);
   assertOneLineError(runMemscope(['serve', '--port', '0', '--history-ticks', 'lots']), 2, /bad --history-ticks/);
 });
+
+test('serve --history-budget SIZE: K/M/G sizes between the every-tick tiers\' floor and what histories can use; else exit 2, one line', async () => {
+  // At 900 every-tick samples 2048 histories need 71 MiB and can use 2335 MiB; fewer --history-ticks lower the floor.
+  for (const size of ['0', '64M', '3G', '1.5G', 'lots', '1T']) {
+    assertOneLineError(runMemscope(['serve', '--port', '0', '--history-budget', size]), 2, /^memscope: bad --history-budget: .* \(expected a size such as 512M or 1G, from 71 MiB .* to 2335 MiB/);
+  }
+  assertOneLineError(runMemscope(['serve', '--port', '0', '--history-ticks', '60', '--history-budget', '1M']), 2, /from 6 MiB \(the every-tick tiers of 2048 processes at 60 ticks\)/);
+  for (const args of [['--history-budget', '512M'], ['--history-budget', '2335M'], ['--history-ticks', '60', '--history-budget', '8M'], ['--history-budget', '1g']]) {
+    const serve = await startServe(args, { captureStderr: true });
+    try {
+      const r = await fetch(`${serve.base}/api/getHostHistory`, { method: 'POST', headers: { authorization: `Bearer ${serve.token}` }, body: '{"args":[]}' });
+      assert.equal(r.status, 200, args.join(' '));
+      assert.equal(serve.stderr(), '', args.join(' '));
+    } finally {
+      await serve.stop();
+    }
+  }
+});

@@ -1,7 +1,8 @@
 // `memscope snapshot PID -o FILE` as a user runs it: the file's mode (a replaced file keeps its own,
 // a new one is 0600) and a SIGTERM that lands while the temp file exists (no .NAME.tmp-* left behind,
 // the process dies of the signal). And the most mappings a process may have (65,000 of many-maps.c), streamed:
-// at most 100 MB of RSS (it held the whole document: 290 MB), a valid file with every mapping.
+// at most 100 MB of RSS (it held the whole document: 290 MB), a valid file with every mapping. And its status
+// numbers come from one read: strace sees /proc/PID/status opened once, USER and SWAP agree with its lines.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -12,8 +13,10 @@ import { after, before, describe, test } from 'node:test';
 import { parseSnapshotText } from '../../../shared/snapshot/parse-snapshot-text.js';
 import { buildHarness } from '../../helpers/c-build.js';
 import { runMemscope } from '../../helpers/cli.js';
+import { oracleMissing, requireOracle } from '../../helpers/oracles.js';
 import { CLI_PATH } from '../../helpers/paths.js';
 import { spawnUntilReady } from '../../helpers/ready-harness.js';
+import { startSubject } from '../../helpers/subject.js';
 
 /** Mappings of the big subject: ~15 MB of snapshot JSON, so the write takes long enough to be caught. */
 const BIG_SUBJECT_MAPPINGS = 20000;
@@ -121,5 +124,31 @@ describe('memscope snapshot of 65,000 mappings', () => {
     assert.ok(snapshot.mappings.length > 65000, String(snapshot.mappings.length));
     assert.match(r.stderr, new RegExp(`^wrote .*big\\.json \\(${snapshot.mappings.length} mappings, ${statSync(path).size} bytes\\)$`, 'm'));
     assert.deepEqual(tempFilesIn(dir), []);
+  });
+});
+
+describe('memscope snapshot reads status once (strace)', { skip: oracleMissing('strace') }, () => {
+  test("one open of the subject's /proc/PID/status; USER, SWAP and the status lines are that read", async () => {
+    const subject = await startSubject(8, 4);
+    const dir = mkdtempSync(join(tmpdir(), 'memscope-snapshot-strace-'));
+    try {
+      const log = join(dir, 'openat.log');
+      const path = join(dir, 'snap.json');
+      const r = spawnSync(requireOracle('strace'), ['-f', '-qq', '-e', 'trace=openat', '-o', log, process.execPath, CLI_PATH, 'snapshot', String(subject.pid), '-o', path], {
+        encoding: 'utf8',
+        timeout: 120_000,
+      });
+      assert.equal(r.status, 0, r.stderr);
+      const opened = readFileSync(log, 'utf8').split(`"/proc/${subject.pid}/status"`).length - 1;
+      assert.equal(opened, 1, 'status opened once (the tick reads stat and statm; the snapshot its own status)');
+      const { process: p } = parseSnapshotText(readFileSync(path, 'utf8'));
+      assert.equal(p.metrics.uid, Number(p.status['Uid']?.split(/\s+/)[1]), 'USER is the effective uid of that read');
+      assert.equal(p.metrics.user, 'root');
+      assert.equal(`${p.metrics.swapKb} kB`, p.status['VmSwap']);
+      assert.equal(`${p.metrics.virtKb} kB`, p.status['VmSize']);
+    } finally {
+      await subject.kill();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { isAllowedOrigin, startServer, type RunningServer } from '../../../../electron/host/http/server.js';
+import { API_REPLY_HEADER } from '../../../../shared/api.js';
 import { MemscopeService } from '../../../../electron/host/service.js';
 import { REPO_ROOT } from '../../../helpers/paths.js';
 import { sendRaw as send } from '../../../helpers/raw-http.js';
@@ -37,7 +38,8 @@ describe('memscope serve CORS', () => {
       assert.equal(r.status, 204, origin);
       assert.equal(r.headers['access-control-allow-origin'], origin, 'echoes the origin, never *');
       const allowed = String(r.headers['access-control-allow-headers']).split(',').map((h) => h.trim().toLowerCase());
-      assert.ok(allowed.includes('authorization') && allowed.includes('content-type'), String(r.headers['access-control-allow-headers']));
+      // The app's transport sends API_REPLY_HEADER: a remote host's preflight must admit it.
+      assert.ok(['authorization', 'content-type', API_REPLY_HEADER.name].every((h) => allowed.includes(h)), String(r.headers['access-control-allow-headers']));
       assert.match(String(r.headers['access-control-allow-methods']), /\bPOST\b/);
       assert.match(String(r.headers['vary']), /Origin/);
     }

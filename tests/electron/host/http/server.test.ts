@@ -1,8 +1,10 @@
-// Browser mode's HTTP API: token, validation, errors with codes, the SSE tick stream, static files.
+// Browser mode's HTTP API: token, validation, errors with codes (as statuses, or as 200 ApiReplies for a client
+// sending API_REPLY_HEADER, as the app does), the SSE tick stream, static files.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startServer, type RunningServer } from '../../../../electron/host/http/server.js';
 import { MemscopeService } from '../../../../electron/host/service.js';
+import { API_REPLY_HEADER } from '../../../../shared/api.js';
 import { REPO_ROOT } from '../../../helpers/paths.js';
 import { referenceStatusNumbers } from '../../../helpers/proc-reference.js';
 import { startSubject, type Subject } from '../../../helpers/subject.js';
@@ -83,6 +85,42 @@ describe('memscope serve HTTP API', () => {
     const denied = await call('getMappings', [1]);
     assert.equal(denied.status, 403);
     assert.match(((await denied.json()) as { error: { message: string } }).error.message, /permission denied/);
+  });
+
+  test('with API_REPLY_HEADER every call\'s outcome is a 200 ApiReply; without it the same errors keep their statuses', async () => {
+    const gone = await startSubject(1, 1);
+    await gone.kill();
+    const asReply = (method: string, args: unknown[]) =>
+      fetch(`${base}/api/${method}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${server.token}`, [API_REPLY_HEADER.name]: API_REPLY_HEADER.value },
+        body: JSON.stringify({ args }),
+      });
+    const cases: { method: string; args: unknown[]; status: number; code: string | null }[] = [
+      { method: 'describeSource', args: [], status: 200, code: null },
+      { method: 'getMappings', args: [gone.pid], status: 404, code: 'gone' },
+      { method: 'getMappings', args: [1], status: 403, code: 'denied' },
+      { method: 'getHeap', args: [1], status: 403, code: 'denied' },
+      { method: 'getMappings', args: ['../1'], status: 400, code: 'bad-arg' },
+      { method: 'openSnapshot', args: ['{"format":"memscope-snapshot","version":2}'], status: 422, code: 'malformed' },
+    ];
+    for (const c of cases) {
+      const what = `${c.method}(${JSON.stringify(c.args)})`;
+      const plain = await call(c.method, c.args);
+      const plainBody = (await plain.json()) as { value?: unknown; error?: { code: string; message: string } };
+      assert.equal(plain.status, c.status, `${what} without the header`);
+      assert.equal(plainBody.error?.code ?? null, c.code, what);
+      const enveloped = await asReply(c.method, c.args);
+      assert.equal(enveloped.status, 200, `${what} with the header`);
+      const reply = (await enveloped.json()) as { ok: boolean; value?: unknown; error?: { code: string; message: string } };
+      assert.deepEqual(reply, c.code === null ? { ok: true, value: plainBody.value } : { ok: false, error: plainBody.error }, what);
+    }
+    // Refusals of the request itself stay statuses: wrong token, a body that is not JSON, no such method.
+    const refused = async (init: RequestInit, path = 'describeSource') => (await fetch(`${base}/api/${path}`, { method: 'POST', ...init })).status;
+    const headers = { [API_REPLY_HEADER.name]: API_REPLY_HEADER.value, authorization: `Bearer ${server.token}` };
+    assert.equal(await refused({ headers: { ...headers, authorization: 'Bearer wrong-token-wrong-token' } }), 401);
+    assert.equal(await refused({ headers, body: '{"args": [' }), 400);
+    assert.equal(await refused({ headers, body: '{"args": []}' }, 'rmRf'), 400);
   });
 
   test('a malformed snapshot is refused with 422 and the reason', async () => {
