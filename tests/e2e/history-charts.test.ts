@@ -12,6 +12,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import type { ProcessHistory, Tick } from '../../shared/api.js';
 import type { HostMemoryHistoryReply } from '../../shared/history/host-memory-history.js';
+import { MAX_RAW_SAMPLES } from '../../shared/history/tiered-history.js';
 import { launchChromium, startServe, type ServeProcess } from '../helpers/browser.js';
 import { oracleMissing } from '../helpers/oracles.js';
 import { REPO_ROOT } from '../helpers/paths.js';
@@ -23,6 +24,8 @@ const skipReason = oracleMissing('chromium') || oracleMissing('python3');
 const HISTORY_TICKS = 20;
 /** Ticks to run past the every-tick tier, so the oldest ones must have been folded into buckets. */
 const TICKS_PAST_RAW = 80;
+/** What serve kept per process before tiered history: a leak older than this many ticks vanished. */
+const OLD_HISTORY_CAPACITY = 600;
 
 /** Calls an API method over HTTP as the browser does. */
 async function callApi<T>(serve: ServeProcess, method: string, args: unknown[]): Promise<T> {
@@ -84,6 +87,43 @@ async function startZombieParent(exitFile: string): Promise<{ parent: ChildProce
   return { parent, childPid };
 }
 
+/**
+ * Waits until serve has ticked `ticks` times, then checks that the subject's history (getHistory) and the
+ * page's chart ("all" window) both start at the first tick, with every tick since held, and that the "1 h"
+ * window says where history starts. The page opens only at the end: Chromium polling a fast tick stalls.
+ */
+async function assertHistoryFromFirstTick(page: Page, serve: ServeProcess, subject: Subject, ticks: number, shot: string): Promise<void> {
+  const early = await callApi<Tick>(serve, 'listProcesses', []);
+  let seq = early.seq;
+  while (seq < ticks) {
+    await new Promise((r) => setTimeout(r, 500));
+    seq = (await callApi<Tick>(serve, 'listProcesses', [])).seq;
+  }
+  const seqBefore = (await callApi<Tick>(serve, 'listProcesses', [])).seq;
+  const history = await callApi<ProcessHistory>(serve, 'getHistory', [subject.pid]);
+  const seqAfter = (await callApi<Tick>(serve, 'listProcesses', [])).seq;
+  const first = history.samples[0];
+  const firstMs = first?.bucket?.fromMs ?? first?.tMs ?? NaN;
+  assert.ok(first?.bucket !== undefined, 'the oldest ticks are a labelled bucket');
+  assert.equal(history.startedMs, firstMs);
+  assert.ok(firstMs <= early.tMs, `history starts at ${firstMs}, after tick ${early.seq} at ${early.tMs}`);
+  const ticksHeld = history.samples.reduce((n, s) => n + (s.bucket?.sampleCount ?? 1), 0);
+  assert.ok(ticksHeld >= seqBefore && ticksHeld <= seqAfter, `every tick since the first is held: ${ticksHeld} of ${seqBefore}..${seqAfter}`);
+
+  await page.goto(`${serve.url}#/process/${subject.pid}`);
+  const chart = page.locator('[data-testid="res-virt-chart"]');
+  // Under load a page taking 10-20 ticks a second renders slowly: generous waits, the assertions stay exact.
+  await page.locator('[data-testid="res-chart"] svg.recharts-surface').waitFor({ timeout: 60_000 });
+  await page.locator('[data-testid="window-all"]').click({ timeout: 60_000 });
+  await waitForAttribute(page, '[data-testid="res-virt-chart"]', 'data-first-ms', (v) => v === String(firstMs));
+  assert.equal(Number(await chart.getAttribute('data-first-ms')), firstMs, "the chart's first point is the first tick");
+  await page.locator('[data-testid="window-1h"]').click({ timeout: 60_000 });
+  const note = page.locator('[data-testid="history-starts"]');
+  await note.waitFor({ timeout: 60_000 });
+  assert.match((await note.textContent()) ?? '', /history starts at/);
+  await page.screenshot({ path: join(SHOTS, shot), fullPage: true });
+}
+
 function readProcState(pid: number): string {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
@@ -116,35 +156,7 @@ describe('process history and charts in Chromium', { skip: skipReason }, () => {
     });
 
     test('history past the every-tick tier still starts at the first tick: getHistory and the chart (serve --history-ticks 20)', async () => {
-      const early = await callApi<Tick>(serve, 'listProcesses', []);
-      let seq = early.seq;
-      while (seq < HISTORY_TICKS + TICKS_PAST_RAW) {
-        await new Promise((r) => setTimeout(r, 500));
-        seq = (await callApi<Tick>(serve, 'listProcesses', [])).seq;
-      }
-      const seqBefore = (await callApi<Tick>(serve, 'listProcesses', [])).seq;
-      const history = await callApi<ProcessHistory>(serve, 'getHistory', [subject.pid]);
-      const seqAfter = (await callApi<Tick>(serve, 'listProcesses', [])).seq;
-      const first = history.samples[0];
-      const firstMs = first?.bucket?.fromMs ?? first?.tMs ?? NaN;
-      assert.ok(first?.bucket !== undefined, 'the oldest ticks are a labelled bucket');
-      assert.equal(history.startedMs, firstMs);
-      assert.ok(firstMs <= early.tMs, `history starts at ${firstMs}, after tick ${early.seq} at ${early.tMs}`);
-      const ticksHeld = history.samples.reduce((n, s) => n + (s.bucket?.sampleCount ?? 1), 0);
-      assert.ok(ticksHeld >= seqBefore && ticksHeld <= seqAfter, `every tick since the first is held: ${ticksHeld} of ${seqBefore}..${seqAfter}`);
-
-      await page.goto(`${serve.url}#/process/${subject.pid}`);
-      const chart = page.locator('[data-testid="res-virt-chart"]');
-      // Under load a page taking 10 ticks a second renders slowly: generous waits, the assertions stay exact.
-      await page.locator('[data-testid="res-chart"] svg.recharts-surface').waitFor({ timeout: 60_000 });
-      await page.locator('[data-testid="window-all"]').click({ timeout: 60_000 });
-      await waitForAttribute(page, '[data-testid="res-virt-chart"]', 'data-first-ms', (v) => v === String(firstMs));
-      assert.equal(Number(await chart.getAttribute('data-first-ms')), firstMs, "the chart's first point is the first tick");
-      await page.locator('[data-testid="window-1h"]').click({ timeout: 60_000 });
-      const note = page.locator('[data-testid="history-starts"]');
-      await note.waitFor({ timeout: 60_000 });
-      assert.match((await note.textContent()) ?? '', /history starts at/);
-      await page.screenshot({ path: join(SHOTS, 'history-all-since-first-tick.png'), fullPage: true });
+      await assertHistoryFromFirstTick(page, serve, subject, HISTORY_TICKS + TICKS_PAST_RAW, 'history-all-since-first-tick.png');
     });
 
     test('RES and VIRT never share a pixel row (VIRT has its own panel)', async () => {
@@ -154,6 +166,23 @@ describe('process history and charts in Chromium', { skip: skipReason }, () => {
       const shared = virt.filter((y) => res.includes(y));
       assert.deepEqual(shared, [], 'RES and VIRT differ (64 MiB mapped, 24 MiB touched), so no row may hold both');
       await page.screenshot({ path: join(SHOTS, 'res-and-virt-panels.png'), fullPage: true });
+    });
+  });
+
+  describe("at serve's fastest tick with the default tiers (serve -d 0.05)", () => {
+    let serve: ServeProcess;
+    let subject: Subject;
+    before(async () => {
+      subject = await startSubject(16, 8);
+      serve = await startServe(['-d', '0.05']);
+    });
+    after(async () => {
+      await serve?.stop();
+      await subject?.kill();
+    });
+
+    test(`history past ${OLD_HISTORY_CAPACITY} ticks (the old cap) and past the ${MAX_RAW_SAMPLES}-tick every-tick tier still starts at the first tick`, async () => {
+      await assertHistoryFromFirstTick(page, serve, subject, MAX_RAW_SAMPLES + 100, 'history-default-tiers.png');
     });
   });
 
