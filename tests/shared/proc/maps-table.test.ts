@@ -1,34 +1,86 @@
 // writeSmapsTable (the maps table straight from smaps bytes) against formatTableRow over parseSmaps' objects of
-// the same bytes: captured smaps (odd paths: spaces, "\012", UTF-8, " (deleted)"), this test process's own, and
-// 3,000 mappings of many-maps.c; totals, VmSize sums and every row byte for byte.
+// the same bytes, by its byte path and by its pattern path (with Node's latin1 decoder): captured smaps (odd
+// paths: spaces, "\012", UTF-8, " (deleted)"), this test process's own, 3,000 mappings of many-maps.c, and
+// captured smaps edited at random; totals, VmSize sums and every row byte for byte, or parseSmaps' error.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { computeTableWidths, writeSmapsTable, type TableTotals, TABLE_FIELDS } from '../../../shared/proc/maps-table.js';
+import { computeTableWidths, writeSmapsTable, type Latin1Decoder, type TableTotals, TABLE_FIELDS } from '../../../shared/proc/maps-table.js';
 import { formatTableRow } from '../../../shared/proc/maps-table.js';
 import { parseSmaps } from '../../../shared/proc/smaps.js';
 import { sumSmapsAmounts } from '../../../shared/proc/smaps-fields.js';
 import { checkVmSize } from '../../../shared/proc/vmsize.js';
+import { createRng, type Rng } from '../../../shared/sim/rng.js';
 import { ProcReader } from '../../../electron/host/proc/proc-reader.js';
 import { buildHarness } from '../../helpers/c-build.js';
 import { PROC_FIXTURES } from '../../helpers/paths.js';
 import { spawnUntilReady } from '../../helpers/ready-harness.js';
 
-function checkSameTable(bytes: Uint8Array, exe: string | null): void {
+const LATIN1: Latin1Decoder = (bytes, start, end) => Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString('latin1');
+
+/**
+ * writeSmapsTable's result by both paths equals the table of parseSmaps' objects; `plain` asserts it is not
+ * null (kernel bytes are read plainly), else null (left to parseSmaps) is accepted too.
+ */
+function checkSameTable(bytes: Uint8Array, exe: string | null, plain = true): void {
   const mappings = parseSmaps(bytes, exe);
   const sums = sumSmapsAmounts(mappings);
   const expectedTotals: TableTotals = {};
   for (const f of TABLE_FIELDS) if (sums[f] !== undefined) expectedTotals[f] = sums[f];
-  const table = writeSmapsTable(bytes, exe);
-  assert.ok(table !== null, 'kernel bytes are read plainly');
-  assert.deepEqual(table.totals, expectedTotals);
-  assert.equal(table.mappingCount, mappings.length);
-  const v = checkVmSize(mappings, 0);
-  assert.deepEqual([table.sumKb, table.vsyscallKb], [v.sumKb, v.vsyscallKb]);
-  const widths = computeTableWidths(table.totals);
-  const expected = mappings.map((m) => `${formatTableRow(m, widths)}\n`).join('');
-  assert.equal(Buffer.from(table.renderRows(widths)).toString('utf8'), expected);
+  for (const decode of [null, LATIN1]) {
+    const table = writeSmapsTable(bytes, exe, decode);
+    if (table === null && !plain) continue;
+    assert.ok(table !== null, 'kernel bytes are read plainly');
+    assert.deepEqual(table.totals, expectedTotals);
+    assert.equal(table.mappingCount, mappings.length);
+    const v = checkVmSize(mappings, 0);
+    assert.deepEqual([table.sumKb, table.vsyscallKb], [v.sumKb, v.vsyscallKb]);
+    const widths = computeTableWidths(table.totals);
+    const expected = mappings.map((m) => `${formatTableRow(m, widths)}\n`).join('');
+    assert.equal(Buffer.from(table.renderRows(widths)).toString('utf8'), expected);
+  }
+}
+
+/** One random edit of smaps text, of the kinds a pattern or a byte loop could misread. */
+function editSmaps(text: string, rng: Rng): string {
+  const lines = text.split('\n');
+  const i = rng.nextInt(0, lines.length - 1);
+  const line = lines[i]!;
+  const edits: (() => void)[] = [
+    () => (lines[i] = line.replace(/ (\d+) kB$/, (_m, d: string) => ` ${d}${rng.nextInt(0, 10)} kB`)), // one more digit
+    () => (lines[i] = line.replace(/ (\d+) kB$/, ' 12345678901234567 kB')), // past 15 digits
+    () => (lines[i] = line.replace(/ (\d+) kB$/, ' 0$1 kB')), // a leading zero
+    () => (lines[i] = line.replace(/ kB$/, '')), // a bare number
+    () => (lines[i] = line.replace(/ kB$/, ' ')), // "N "
+    () => (lines[i] = line.replace(/:\s+/, ':')), // no padding
+    () => (lines[i] = line.replace(/:\s+/, ':\t')), // a tab
+    () => (lines[i] = line.replace(/ (\d+) kB$/, ' x kB')), // a word
+    () => lines.splice(i, 1), // a line gone
+    () => lines.splice(i, 0, line), // a line twice
+    () => lines.splice(i, 0, 'ProtectionKey:         0'), // a key new here
+    () => (lines[i] = line.replace(/^[A-Za-z_]+/, 'Rss')), // a table key twice
+    () => (lines[i] = line.replace(/^([0-9a-f]+)-([0-9a-f]+)/, '$2-$1')), // end below start
+    () => (lines[i] = line.replace(/ [r-][w-][x-][ps] /, ' rwzp ')), // bad permissions
+    () => (lines[i] = `${line}  `), // trailing spaces
+  ];
+  edits[rng.nextInt(0, edits.length)]!();
+  return lines.join('\n');
+}
+
+/** writeSmapsTable throws exactly what parseSmaps throws, or matches its table (checkSameTable). */
+function checkSameOrSameError(bytes: Uint8Array, exe: string | null): void {
+  let error: string | null = null;
+  try {
+    parseSmaps(bytes, exe);
+  } catch (err) {
+    error = (err as Error).message;
+  }
+  if (error === null) {
+    checkSameTable(bytes, exe, false);
+    return;
+  }
+  for (const decode of [null, LATIN1]) assert.throws(() => writeSmapsTable(bytes, exe, decode), { message: error });
 }
 
 describe('writeSmapsTable', () => {
@@ -48,6 +100,18 @@ describe('writeSmapsTable', () => {
       checkSameTable(reader.readProcFileCopy(pid, 'smaps'), reader.readLink(pid, 'exe'));
     } finally {
       child.kill('SIGKILL');
+    }
+  });
+
+  test('captured smaps edited at random (300 edits of 1 to 3 lines): the same table, null, or parseSmaps\' error', () => {
+    const dir = join(PROC_FIXTURES, 'node-idle');
+    const text = readFileSync(join(dir, 'smaps'), 'latin1');
+    const exe = readFileSync(join(dir, 'exe'), 'utf8').trim();
+    const rng = createRng(13);
+    for (let k = 0; k < 300; k++) {
+      let edited = text;
+      for (let e = rng.nextInt(1, 4); e > 0; e--) edited = editSmaps(edited, rng);
+      checkSameOrSameError(Buffer.from(edited, 'latin1'), exe);
     }
   });
 
