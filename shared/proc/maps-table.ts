@@ -152,6 +152,10 @@ const TABLE_VALUE_PATTERN = ' *(0|[1-9][0-9]{0,14}) kB\\n';
 /** Keys a pattern spells out (nothing a RegExp would read as syntax). */
 const PLAIN_KEY = /^[A-Za-z0-9_]+$/;
 
+/** Fewest bytes of one mapping in the kernel's smaps (a header and some 25 field lines), for sizing the arrays. */
+const MIN_SMAPS_MAPPING_BYTES = 512;
+const MIN_CAPACITY = 64;
+
 /** Outcome of readKnownFields and readHeader. */
 const FIELDS_OK = 0;
 const FIELDS_ODD = 1;
@@ -172,13 +176,14 @@ class TableScan {
   n = -1;
   /** Position of the next field line within the current mapping. */
   fieldLine = 0;
-  capacity = 1024;
-  lineStarts = new Int32Array(this.capacity);
-  addressLengths = new Uint8Array(this.capacity);
-  tailOf = new Int32Array(this.capacity);
-  kinds = new Uint8Array(this.capacity);
-  values = new Float64Array(this.capacity * FIELD_COUNT);
-  digitCounts = new Uint8Array(this.capacity * FIELD_COUNT);
+  /** Mappings the arrays hold: a mapping's smaps is > 512 bytes, so they need not grow for the kernel's text. */
+  capacity: number;
+  lineStarts: Int32Array;
+  addressLengths: Uint8Array;
+  tailOf: Int32Array;
+  kinds: Uint8Array;
+  values: Float64Array;
+  digitCounts: Uint8Array;
   readonly totals = new Float64Array(FIELD_COUNT);
   readonly present = new Uint8Array(FIELD_COUNT);
   readonly sums: VmSizeSums = { sumKb: 0, vsyscallKb: 0 };
@@ -210,6 +215,13 @@ class TableScan {
   ) {
     this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     this.length = bytes.length;
+    this.capacity = Math.max(MIN_CAPACITY, Math.ceil(bytes.length / MIN_SMAPS_MAPPING_BYTES));
+    this.lineStarts = new Int32Array(this.capacity);
+    this.addressLengths = new Uint8Array(this.capacity);
+    this.tailOf = new Int32Array(this.capacity);
+    this.kinds = new Uint8Array(this.capacity);
+    this.values = new Float64Array(this.capacity * FIELD_COUNT);
+    this.digitCounts = new Uint8Array(this.capacity * FIELD_COUNT);
   }
 
   /** Makes room for mapping index n. */
