@@ -11,11 +11,12 @@ import { formatTableRow } from '../../../shared/proc/maps-table.js';
 import { parseSmaps } from '../../../shared/proc/smaps.js';
 import { sumSmapsAmounts } from '../../../shared/proc/smaps-fields.js';
 import { checkVmSize } from '../../../shared/proc/vmsize.js';
-import { createRng, type Rng } from '../../../shared/sim/rng.js';
+import { createRng } from '../../../shared/sim/rng.js';
 import { ProcReader } from '../../../electron/host/proc/proc-reader.js';
 import { buildHarness } from '../../helpers/c-build.js';
 import { PROC_FIXTURES } from '../../helpers/paths.js';
 import { spawnUntilReady } from '../../helpers/ready-harness.js';
+import { editSmaps } from '../../helpers/smaps-edits.js';
 
 const LATIN1: Latin1Decoder = (bytes, start, end) => Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString('latin1');
 
@@ -40,32 +41,6 @@ function checkSameTable(bytes: Uint8Array, exe: string | null, plain = true): vo
     const expected = mappings.map((m) => `${formatTableRow(m, widths)}\n`).join('');
     assert.equal(Buffer.from(table.renderRows(widths)).toString('utf8'), expected);
   }
-}
-
-/** One random edit of smaps text, of the kinds a pattern or a byte loop could misread. */
-function editSmaps(text: string, rng: Rng): string {
-  const lines = text.split('\n');
-  const i = rng.nextInt(0, lines.length - 1);
-  const line = lines[i]!;
-  const edits: (() => void)[] = [
-    () => (lines[i] = line.replace(/ (\d+) kB$/, (_m, d: string) => ` ${d}${rng.nextInt(0, 10)} kB`)), // one more digit
-    () => (lines[i] = line.replace(/ (\d+) kB$/, ' 12345678901234567 kB')), // past 15 digits
-    () => (lines[i] = line.replace(/ (\d+) kB$/, ' 0$1 kB')), // a leading zero
-    () => (lines[i] = line.replace(/ kB$/, '')), // a bare number
-    () => (lines[i] = line.replace(/ kB$/, ' ')), // "N "
-    () => (lines[i] = line.replace(/:\s+/, ':')), // no padding
-    () => (lines[i] = line.replace(/:\s+/, ':\t')), // a tab
-    () => (lines[i] = line.replace(/ (\d+) kB$/, ' x kB')), // a word
-    () => lines.splice(i, 1), // a line gone
-    () => lines.splice(i, 0, line), // a line twice
-    () => lines.splice(i, 0, 'ProtectionKey:         0'), // a key new here
-    () => (lines[i] = line.replace(/^[A-Za-z_]+/, 'Rss')), // a table key twice
-    () => (lines[i] = line.replace(/^([0-9a-f]+)-([0-9a-f]+)/, '$2-$1')), // end below start
-    () => (lines[i] = line.replace(/ [r-][w-][x-][ps] /, ' rwzp ')), // bad permissions
-    () => (lines[i] = `${line}  `), // trailing spaces
-  ];
-  edits[rng.nextInt(0, edits.length)]!();
-  return lines.join('\n');
 }
 
 /** writeSmapsTable throws exactly what parseSmaps throws, or matches its table (checkSameTable). */
