@@ -1,6 +1,7 @@
 // `memscope maps PID`'s text table (pmap -X's layout) in one place: from Mapping objects (formatMapsTable,
-// for maps without smaps) and straight from smaps bytes (writeSmapsTable: the --json byte path's way, no
-// object per mapping). Both give the same bytes. Header parsing and kinds are parseSmaps'/classifyMapping's.
+// for maps without smaps) and straight from smaps bytes (writeSmapsTable: no object per mapping; each mapping
+// matched whole by one RegExp, else read line by line). All give the same bytes. Header parsing and kinds are
+// parseSmaps'/classifyMapping's.
 import type { MappingsCore } from '../api.js';
 import { escapeControlChars } from '../text/escape.js';
 import { mappingSizeKb } from '../units.js';
