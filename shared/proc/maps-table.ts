@@ -177,6 +177,8 @@ class TableScan {
   n = -1;
   /** Position of the next field line within the current mapping. */
   fieldLine = 0;
+  /** The first mapping's field lines, once a second mapping starts (parseSmaps: the last may not print fewer). */
+  firstFieldCount = 0;
   /** Mappings the arrays hold: a mapping's smaps is > 512 bytes, so they need not grow for the kernel's text. */
   capacity: number;
   lineStarts: Int32Array;
@@ -281,6 +283,8 @@ export function writeSmapsTable(input: Uint8Array, exePath: string | null, decod
     s.keysChanged = true;
     if (readKnownFields(s) === FIELDS_ODD) return delegate(bytes, exePath);
   }
+  // A last mapping printing fewer fields than the first is a cut file: parseSmaps' error.
+  if (s.n > 0 && s.fieldLine < s.firstFieldCount) return delegate(bytes, exePath);
   const tableTotals: TableTotals = {};
   TABLE_FIELDS.forEach((f, i) => {
     if (s.present[i] === 1) tableTotals[f] = s.totals[i]!;
@@ -460,6 +464,7 @@ function readHeader(s: TableScan): number {
 function startMapping(s: TableScan, lineStart: number, start: string, end: string, tail: number): boolean {
   if (start.length > ADDRESS_WIDTH) return false;
   const t = s.tails[tail]!;
+  if (s.n === 0) s.firstFieldCount = s.fieldLine;
   const n = ++s.n;
   s.reserve(n);
   s.lineStarts[n] = lineStart;

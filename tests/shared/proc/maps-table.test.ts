@@ -90,6 +90,13 @@ describe('writeSmapsTable', () => {
     }
   });
 
+  test("a last mapping cut short (fewer fields than the first): parseSmaps' error, not a table", () => {
+    const lines = readFileSync(join(PROC_FIXTURES, 'node-idle', 'smaps'), 'latin1').split('\n');
+    lines.splice(lines.length - 5, 1);
+    checkSameOrSameError(Buffer.from(lines.join('\n'), 'latin1'), null);
+    assert.throws(() => parseSmaps(Buffer.from(lines.join('\n'), 'latin1')), /truncated/);
+  });
+
   test('bytes it does not read plainly go to parseSmaps: null when valid, its error when not', () => {
     const twice = new TextEncoder().encode('7f0000000000-7f0000001000 rw-p 00000000 00:00 0 \nRss:   4 kB\nRss:   4 kB\n');
     assert.equal(writeSmapsTable(twice, null), null);
