@@ -521,7 +521,8 @@ function addTail(s: TableScan, lineStart: number, endAt: number, lineEnd: number
     mapping,
     middle: encodeUtf8(` ${formatHeaderMiddle(mapping)} `),
     path: encodeUtf8(`${escapeControlChars(mapping.path)}\n`),
-    rows: [],
+    // Every tail's list holds a slot per kind from the start: one array shape for renderRows' loads.
+    rows: new Array<Uint8Array | undefined>(KINDS.length).fill(undefined),
   });
   return s.tails.length - 1;
 }
@@ -540,9 +541,7 @@ function renderRows(s: TableScan, widths: readonly number[]): Uint8Array {
     fieldsWidth += (f > 0 ? 1 : 0) + widths[f]!;
     fieldEnds[f] = fieldsWidth;
   }
-  let size = 0;
-  for (let i = 0; i < count; i++) size += blankRow(s.tails[s.tailOf[i]!]!, s.kinds[i]!, fieldsWidth).length;
-  const out = new Uint8Array(size);
+  const out = new Uint8Array(sizeRows(s, fieldsWidth));
   const values = s.values;
   const digitCounts = s.digitCounts;
   let pos = 0;
@@ -561,6 +560,16 @@ function renderRows(s: TableScan, widths: readonly number[]): Uint8Array {
     pos += row.length;
   }
   return out;
+}
+
+/**
+ * The bytes of all rows, making each blank row on the way (a function of its own: V8 compiling renderRows while in
+ * this loop would compile its next loop without having seen it run, and throw that away when it does).
+ */
+function sizeRows(s: TableScan, fieldsWidth: number): number {
+  let size = 0;
+  for (let i = 0; i <= s.n; i++) size += blankRow(s.tails[s.tailOf[i]!]!, s.kinds[i]!, fieldsWidth).length;
+  return size;
 }
 
 /** The row of a tail and kind with blank address and field columns, made on first use. */
