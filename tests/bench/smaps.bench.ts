@@ -1,5 +1,6 @@
 // smaps of a process with 20,000 mappings: reading vs reading + parsing (objects, or straight to
-// JSON text), and `memscope maps PID` (text and --json) as whole processes beside `pmap -X PID`; then
+// JSON text), and `memscope maps PID` (text and --json) as whole processes beside `pmap -X PID` and the
+// floors (`cat` of smaps: the kernel's cost; `node -e 0`: Node's start-up), wall and CPU; then
 // `memscope snapshot` of 65,000 mappings: time and peak RSS (streamed; it held the whole document: 290 MB).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
