@@ -329,6 +329,8 @@ class SmapsJsonWriter {
   private readonly overwriteInput: boolean;
   /** out is the input itself: out[0, pos) lies in bytes already read (pos ≤ p). */
   private overInput = false;
+  /** How far the text may run past p: 0 over the input (p is where its unread bytes start), else Infinity. */
+  private readSlackBytes = Infinity;
   /** The longest `,"Key":` of any key in `keys`. */
   private jsonMaxBytes = 0;
   /** The field table's keys and those met in this text, with their JSON. */
@@ -387,6 +389,8 @@ class SmapsJsonWriter {
     this.outView = outView;
     this.overInput = !this.overInput;
     this.overInput = false;
+    this.readSlackBytes = 0;
+    this.readSlackBytes = Infinity;
     this.inputLost = !this.inputLost;
     this.inputLost = false;
     this.prev = this.headers[0];
@@ -678,9 +682,12 @@ class SmapsJsonWriter {
    * moves to a buffer of its own.
    */
   private ensureRoom(need: number): Uint8Array {
+    // One test for both places, so its reads have run from the first call on: code V8 compiled before the
+    // text moved over the input had never run a test of its own for that place, and was thrown away there.
+    if (this.pos + need <= Math.min(this.out.length, this.p + this.readSlackBytes)) return this.out;
     if (this.overInput) {
-      if (this.pos + need <= this.p) return this.out;
       this.overInput = false;
+      this.readSlackBytes = Infinity;
       this.moveText(new Uint8Array(Math.max(2 * (this.pos + need), 64 * 1024)));
     } else if (this.pos + need > this.out.length) {
       let size = this.out.length * 2;
@@ -701,6 +708,7 @@ class SmapsJsonWriter {
     this.out = this.bytes;
     this.outView = this.view;
     this.overInput = true;
+    this.readSlackBytes = 0;
     this.inputLost = true;
   }
 

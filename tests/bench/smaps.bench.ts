@@ -1,5 +1,6 @@
 // smaps of a process with 20,000 mappings: reading vs reading + parsing (objects, or straight to
-// JSON text), and `memscope maps PID` (text and --json) as whole processes beside `pmap -X PID`; then
+// JSON text), and `memscope maps PID` (text and --json) as whole processes beside `pmap -X PID` and the
+// floors (`cat` of smaps: the kernel's cost; `node -e 0`: Node's start-up), wall and CPU; then
 // `memscope snapshot` of 65,000 mappings: time and peak RSS (streamed; it held the whole document: 290 MB).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -19,16 +20,19 @@ export async function benchSmaps(): Promise<void> {
   try {
     // Whole processes first, while this process is idle (its own garbage collection, after the
     // timings below, would run on the core the CLI's compiler threads use), alternated so that a
-    // busy moment of the machine hits both alike.
+    // busy moment of the machine hits all alike; CPU time as well as wall (others load the machine).
     (globalThis as { gc?: () => void }).gc?.();
-    const cliRuns: { wallMs: number; cpuMs: number }[] = [];
-    const textRuns: { wallMs: number; cpuMs: number }[] = [];
-    const pmapRuns: { wallMs: number; cpuMs: number }[] = [];
-    for (let i = 0; i < 9; i++) {
-      cliRuns.push(timeCommand(process.execPath, [CLI_PATH, 'maps', String(pid), '--json'], 1));
-      textRuns.push(timeCommand(process.execPath, [CLI_PATH, 'maps', String(pid)], 1));
-      pmapRuns.push(timeCommand('pmap', ['-X', String(pid)], 1));
-    }
+    const peers: [string, string, string[]][] = [
+      ['memscope maps PID, text (whole process)', process.execPath, [CLI_PATH, 'maps', String(pid)]],
+      ['memscope maps PID --json (whole process)', process.execPath, [CLI_PATH, 'maps', String(pid), '--json']],
+      ['pmap -X PID (whole process)', 'pmap', ['-X', String(pid)]],
+      ['cat smaps (the kernel: the floor)', 'cat', [`/proc/${pid}/smaps`]],
+      ['node -e 0 (Node start-up: the floor)', process.execPath, ['-e', '0']],
+    ];
+    const runs = peers.map(() => [] as { wallMs: number; cpuMs: number }[]);
+    for (let i = 0; i < 9; i++) peers.forEach(([, cmd, args], k) => runs[k]!.push(timeCommand(cmd, args, 1)));
+    // CPU is the children's (cutime + cstime, 10 ms ticks): a mean over the runs is finer than a median.
+    const whole = runs.map((r) => ({ wallMs: median(r.map((x) => x.wallMs)), cpuMs: r.reduce((sum, x) => sum + x.cpuMs, 0) / r.length }));
     const reader = new ProcReader();
     const size = reader.readProcFile(pid, 'smaps').length;
     const readOnly = timeFn(() => reader.readProcFile(pid, 'smaps'), 7);
@@ -38,9 +42,6 @@ export async function benchSmaps(): Promise<void> {
     // As the CLI does it: the JSON written over the bytes just read (the reader's buffer is scratch).
     const readJson = timeFn(() => writeSmapsJson(reader.readProcFile(pid, 'smaps'), null, { overwriteInput: true }), 7);
     const jsonOnly = timeFn(() => writeSmapsJson(bytes, null), 7);
-    const cli = { wallMs: median(cliRuns.map((r) => r.wallMs)), cpuMs: median(cliRuns.map((r) => r.cpuMs)) };
-    const text = { wallMs: median(textRuns.map((r) => r.wallMs)), cpuMs: median(textRuns.map((r) => r.cpuMs)) };
-    const pmap = { wallMs: median(pmapRuns.map((r) => r.wallMs)), cpuMs: median(pmapRuns.map((r) => r.cpuMs)) };
     console.log(`\n## smaps with ${parseSmaps(bytes, null).length} mappings (${(size / 1e6).toFixed(1)} MB; medians)`);
     console.log(`${'what'.padEnd(46)} ${'wall ms'.padStart(9)}`);
     for (const [name, r] of [
@@ -49,18 +50,21 @@ export async function benchSmaps(): Promise<void> {
       ['parseSmaps alone (bytes in memory)', parseOnly],
       ['read + writeSmapsJson (JSON text, no objects)', readJson],
       ['writeSmapsJson alone (bytes in memory)', jsonOnly],
-      ['memscope maps PID --json (whole process)', cli],
-      ['memscope maps PID, text (whole process)', text],
-      ['pmap -X PID (whole process)', pmap],
     ] as const) {
       console.log(`${name.padEnd(46)} ${r.wallMs.toFixed(1).padStart(9)}`);
     }
-    console.log(
-      `read+parse is ${(readParse.wallMs / readOnly.wallMs).toFixed(2)}x reading alone, read+writeSmapsJson ${(readJson.wallMs / readOnly.wallMs).toFixed(2)}x; ` +
-        `memscope maps --json is ${(pmap.wallMs / cli.wallMs).toFixed(2)}x faster than pmap -X ` +
-        `(CPU ${cli.cpuMs.toFixed(0)} ms vs ${pmap.cpuMs.toFixed(0)} ms: ${(pmap.cpuMs / cli.cpuMs).toFixed(2)}x); ` +
-        `the text table ${(pmap.wallMs / text.wallMs).toFixed(2)}x (CPU ${text.cpuMs.toFixed(0)} ms: ${(pmap.cpuMs / text.cpuMs).toFixed(2)}x)`,
-    );
+    console.log(`read+parse is ${(readParse.wallMs / readOnly.wallMs).toFixed(2)}x reading alone, read+writeSmapsJson ${(readJson.wallMs / readOnly.wallMs).toFixed(2)}x`);
+    // Whole processes: wall medians and CPU means of 9 alternated runs; "x pmap" is how many times faster than pmap -X.
+    const pmap = whole[2]!;
+    console.log(`${'whole process (9 runs each, alternated)'.padEnd(46)} ${'wall ms'.padStart(9)} ${'CPU ms'.padStart(8)} ${'x pmap wall'.padStart(12)} ${'x pmap CPU'.padStart(11)}`);
+    peers.forEach(([name], k) => {
+      const r = whole[k]!;
+      const ratios = `${(pmap.wallMs / r.wallMs).toFixed(2).padStart(12)} ${(pmap.cpuMs / r.cpuMs).toFixed(2).padStart(11)}`;
+      console.log(`${name.padEnd(46)} ${r.wallMs.toFixed(1).padStart(9)} ${r.cpuMs.toFixed(0).padStart(8)} ${ratios}`);
+    });
+    if (process.env['NODE_EXTRA_CA_CERTS'] !== undefined) {
+      console.log('(NODE_EXTRA_CA_CERTS is set: every Node start-up above, memscope\'s too, loads those certificates)');
+    }
   } finally {
     child.kill('SIGKILL');
   }

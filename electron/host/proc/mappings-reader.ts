@@ -4,7 +4,7 @@
 import type { MappingsCore, MappingsReport } from '../../../shared/api.js';
 import { isApiError } from '../../../shared/errors.js';
 import { groupByBackingFile } from '../../../shared/proc/group.js';
-import { computeTableWidths, formatMapsTable, formatTableFoot, formatTableHead, writeSmapsTable } from '../../../shared/proc/maps-table.js';
+import { computeTableWidths, formatMapsTable, formatTableFoot, formatTableHead, writeSmapsTable, type Latin1Decoder } from '../../../shared/proc/maps-table.js';
 import { parseMaps } from '../../../shared/proc/maps.js';
 import { parseSmaps, parseSmapsRollup } from '../../../shared/proc/smaps.js';
 import { sumSmapsAmounts } from '../../../shared/proc/smaps-fields.js';
@@ -60,7 +60,7 @@ export function readMappingsJson(reader: ProcReader, pid: number): Array<string 
  * the JSON; from objects when smaps is denied or holds bytes writeSmapsTable leaves to parseSmaps.
  */
 export function readMappingsTable(reader: ProcReader, pid: number): Array<string | Uint8Array> {
-  const files = readMappingsFiles(reader, pid, writeSmapsTable);
+  const files = readMappingsFiles(reader, pid, (bytes, exe) => writeSmapsTable(bytes, exe, decodeLatin1Native));
   if ('maps' in files.list) return [formatMapsTable(buildMappingsCore(pid, files, files.list.maps))];
   const table = files.list.smaps;
   if (table === null) return [formatMapsTable(buildMappingsCore(pid, files, parseSmaps(reader.readProcFile(pid, 'smaps'), files.exe)))];
@@ -71,6 +71,9 @@ export function readMappingsTable(reader: ProcReader, pid: number): Array<string
   // renderRows reads the smaps bytes in the reader's buffer: before any other read.
   return [formatTableHead(pid, files.exe, widths), table.renderRows(widths), formatTableFoot(widths, table.totals, table.mappingCount, vmSize, restricted)];
 }
+
+/** Node's native latin1 decoding, for writeSmapsTable's pattern path. */
+const decodeLatin1Native: Latin1Decoder = (bytes, start, end) => Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString('latin1');
 
 /** The mapping list of a process: what smaps made through a reader's parser, or maps when smaps was denied. */
 export type MappingList<T> = { smaps: T } | { maps: Mapping[] };
