@@ -141,6 +141,55 @@ describe('memscope record: every entry point', () => {
   });
 });
 
+describe('memscope record: C++ (operator new and delete)', () => {
+  /** record-cxx.cc: a round on main, 2 threads of 2 rounds one after another, a round on main; each deletes the round before's blocks. */
+  const cxx = () => [buildHarness('record-cxx.cc', ['-std=c++17', '-pthread', '-lstdc++']), '2', '2'];
+  /** ld.so's calloc of a new thread's DTV (_dl_allocate_tls): one entry per TLS module, and libtcmalloc_minimal is one more. */
+  const DTV_CALLOC = /^c (\d+) (\d+) 16$/;
+
+  test('each new and delete is one op, the same under glibc and under TCMalloc (which has its own operator new)', { skip: oracleMissing('libtcmalloc-minimal') }, () => {
+    const traceOf = (env: NodeJS.ProcessEnv) => {
+      const trace = newTracePath();
+      const r = record(['-o', trace, ...cxx()], env);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /^\d+ deletes\n$/);
+      const t = readRecordedTrace(trace);
+      assertProjectParserAgrees(trace, t);
+      assert.equal(checkRecording(t), 3);
+      assert.equal(t.header.stdcxx, true, 'the program needs libstdc++ itself');
+      return t;
+    };
+    const glibc = traceOf({});
+    const tcmalloc = traceOf({ LD_PRELOAD: requireOracle('libtcmalloc-minimal') });
+    const lines = opLines(glibc);
+    assert.equal(lines[0], 'a 0 72704', "libstdc++'s emergency pool, the program's own first call");
+    // 6 rounds (main, 2 threads × 2, main): new Line is operator new(192, align_val_t(64)), new Line[n] the aligned
+    // array new (both `m`, SIZE rounded up to ALIGN as libstdc++ asks aligned_alloc), new(0) asks malloc for 1 byte.
+    assert.equal(lines.filter((l) => /^m \d+ 64 \d+$/.test(l)).length, 12, lines.join(', '));
+    assert.equal(lines.filter((l) => /^a \d+ 1$/.test(l)).length, 6);
+    const dtvOf = (l: string) => l.replace(DTV_CALLOC, 'c $1 DTV 16');
+    assert.deepEqual(opLines(tcmalloc).map(dtvOf), lines.map(dtvOf), 'the same ops under either allocator');
+    for (const [i, l] of lines.entries()) {
+      const g = DTV_CALLOC.exec(l);
+      if (g !== null) assert.equal(Number(DTV_CALLOC.exec(opLines(tcmalloc)[i]!)?.[2]), Number(g[2]) + 1, `op ${i}: one more TLS module under TCMalloc`);
+    }
+  });
+
+  test('a new that fails still throws std::bad_alloc (nothrow: NULL), recorded as a failed call; calls after it are recorded', () => {
+    const HUGE = 2 ** 46;
+    for (const env of oracleMissing('libtcmalloc-minimal') === false ? [{}, { LD_PRELOAD: requireOracle('libtcmalloc-minimal') }] : [{}]) {
+      const trace = newTracePath();
+      const r = record(['--addresses', '-o', trace, ...cxx(), String(HUGE)], env);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, new RegExp(`new of ${HUGE} bytes threw std::bad_alloc\nnew \\(std::nothrow\\) of ${HUGE} bytes returned NULL\n$`));
+      const t = readRecordedTrace(trace);
+      checkRecording(t);
+      const last = t.ops.slice(-4);
+      assert.deepEqual(last.map((op) => [op.kind, op.args[1], op.address === 0n]), [['a', HUGE, true], ['a', HUGE, true], ['a', 16, false], ['f', undefined, false]], JSON.stringify(env));
+    }
+  });
+});
+
 describe('memscope record: threads', () => {
   const BLOCKS = 300;
 

@@ -4,7 +4,7 @@
 // programs, within 5 % for multi-threaded ones; and a recording with --addresses replays arena for arena.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -153,6 +153,27 @@ describe('sim malloc --variants: the prediction is the real run (single-threaded
     const own = traceOf(plain, {}, 'plain-glibc.trace');
     assert.equal(underGlibc.length, own.length + 1, 'one call more: libstdc++\'s pool');
     assert.match(underGlibc[0]!, /^a 0 \d+$/, 'the pool comes first');
+  });
+
+  test('a program that needs libstdc++ itself, recorded under glibc: the TCMalloc prediction is its real run (the pool runs once, from the trace)', { skip: oracleMissing('libtcmalloc-minimal') }, () => {
+    const cmd = [buildHarness('predict-subject.c', ['-Wl,--no-as-needed', '-lstdc++']), '200', '7'];
+    const trace = join(dir, 'linked-predict.trace');
+    recordFootprint(trace, cmd);
+    assert.match(readFileSync(trace, 'utf8').split('\n')[0]!, / stdcxx=1\b/, 'the header says the program brings libstdc++');
+    const tcmalloc = predict(trace).find((p) => p.name === 'tcmalloc')!;
+    assert.equal(tcmalloc.simulated, true, tcmalloc.error ?? '');
+    const real = readMeasured(record(['--measure', '--', ...cmd], { LD_PRELOAD: requireOracle('libtcmalloc-minimal') }));
+    assert.deepEqual({ peak: tcmalloc.peak_bytes, peakOp: tcmalloc.peak_op, final: tcmalloc.final_bytes }, real, 'tcmalloc: predicted vs measured');
+  });
+
+  test('a C++ program (record-cxx.cc: every kind of new and delete, threads one at a time): every glibc variant exactly, and TCMalloc\'s real run', () => {
+    const cmd = [buildHarness('record-cxx.cc', ['-std=c++17', '-pthread', '-lstdc++']), '3', '2'];
+    assertExact(cmd);
+    if (oracleMissing('libtcmalloc-minimal') !== false) return;
+    const tcmalloc = predict(join(dir, `p${traceCount - 1}.trace`)).find((p) => p.name === 'tcmalloc')!;
+    assert.equal(tcmalloc.simulated, true, tcmalloc.error ?? '');
+    const real = readMeasured(record(['--measure', '--', ...cmd], { LD_PRELOAD: requireOracle('libtcmalloc-minimal') }));
+    assert.deepEqual({ peak: tcmalloc.peak_bytes, peakOp: tcmalloc.peak_op, final: tcmalloc.final_bytes }, real, 'tcmalloc: predicted vs measured');
   });
 
   test('a real program, sort of a generated file (one thread, 2 MiB buffer): every glibc variant exactly', { skip: !existsSync('/usr/bin/sort') && 'needs sort (coreutils)' }, () => {
