@@ -1,7 +1,8 @@
 // memscope-record.c: the LD_PRELOAD shim of `memscope record`. Writes every glibc allocator entry point a
-// program calls as memscope-trace 2 (README "memscope record"), in the order the allocator saw them; exec
-// and _exit, which end the image without destructors, flush it first.
-// Source of truth for what each call does: glibc 2.36 malloc/malloc.c (__libc_malloc … __malloc_trim).
+// program calls, and C++'s operator new/delete, as memscope-trace 2 (README "memscope record"), in the order the
+// allocator saw them; exec and _exit, which end the image without destructors, flush it first.
+// Source of truth for what each call does: glibc 2.36 malloc/malloc.c (__libc_malloc … __malloc_trim), GCC 12
+// libsupc++ (operator new/delete).
 //
 // Rules it keeps: it never allocates (the trace buffer is static, the pointer → id table is mmap'd, output
 // is write(2)); calls it makes itself (dlsym, pthread_setspecific) pass straight through (a thread-local
@@ -938,36 +939,60 @@ EXPORT int malloc_trim(size_t pad) {
  * A new_handler runs under the shim's lock: what it allocates or frees passes through unrecorded.
  */
 
-/* The next definition of a C++ entry point (the allocator's, or libstdc++'s), found on first use, outside the lock
- * (dlsym takes ld.so's lock, which a dlopen holds while it mallocs). Also found when libstdc++ came by dlopen. */
-static void *next_cxx(void **slot, const char *name) {
-  void *f = __atomic_load_n(slot, __ATOMIC_ACQUIRE);
-  if (f != NULL) return f;
+/* The C++ entry points, as mangled names (their index in cxx_next). */
+enum {
+  CXX_NEW, CXX_NEW_ARRAY, CXX_NEW_NOTHROW, CXX_NEW_ARRAY_NOTHROW,
+  CXX_NEW_ALIGNED, CXX_NEW_ARRAY_ALIGNED, CXX_NEW_ALIGNED_NOTHROW, CXX_NEW_ARRAY_ALIGNED_NOTHROW,
+  CXX_DELETE, CXX_DELETE_ARRAY, CXX_DELETE_SIZED, CXX_DELETE_ARRAY_SIZED,
+  CXX_DELETE_NOTHROW, CXX_DELETE_ARRAY_NOTHROW, CXX_DELETE_ALIGNED, CXX_DELETE_ARRAY_ALIGNED,
+  CXX_DELETE_SIZED_ALIGNED, CXX_DELETE_ARRAY_SIZED_ALIGNED, CXX_DELETE_ALIGNED_NOTHROW, CXX_DELETE_ARRAY_ALIGNED_NOTHROW,
+  CXX_COUNT
+};
+static const char *const CXX_NAMES[CXX_COUNT] = {
+  "_Znwm", "_Znam", "_ZnwmRKSt9nothrow_t", "_ZnamRKSt9nothrow_t",
+  "_ZnwmSt11align_val_t", "_ZnamSt11align_val_t", "_ZnwmSt11align_val_tRKSt9nothrow_t", "_ZnamSt11align_val_tRKSt9nothrow_t",
+  "_ZdlPv", "_ZdaPv", "_ZdlPvm", "_ZdaPvm",
+  "_ZdlPvRKSt9nothrow_t", "_ZdaPvRKSt9nothrow_t", "_ZdlPvSt11align_val_t", "_ZdaPvSt11align_val_t",
+  "_ZdlPvmSt11align_val_t", "_ZdaPvmSt11align_val_t", "_ZdlPvSt11align_val_tRKSt9nothrow_t", "_ZdaPvSt11align_val_tRKSt9nothrow_t",
+};
+static void *cxx_next[CXX_COUNT]; // the next definitions: the allocator's, or libstdc++'s
+static int cxx_resolved;
+
+/*
+ * Finds all 20 at the first C++ call, before it takes the lock: dlsym takes ld.so's lock, which a dlopen holds while
+ * it mallocs, and libstdc++'s new[] calls new, whose wrapper must then find it resolved. A libstdc++ loaded
+ * RTLD_LOCAL (by dlopen) is not after us in the global scope: its handle answers then.
+ */
+static void resolve_cxx(void) {
   int was_in_shim = in_shim;
   in_shim = 1; // dlsym's own allocations are the shim's
-  f = dlsym(RTLD_NEXT, name);
-  if (f == NULL) { // a library loaded RTLD_LOCAL is not after us in the global scope
-    void *lib = dlopen("libstdc++.so.6", RTLD_LAZY | RTLD_NOLOAD);
-    if (lib != NULL) {
-      f = dlsym(lib, name);
-      dlclose(lib);
-    }
+  void *lib = NULL;
+  for (int i = 0; i < CXX_COUNT; i++) {
+    void *f = dlsym(RTLD_NEXT, CXX_NAMES[i]);
+    if (f == NULL && lib == NULL) lib = dlopen("libstdc++.so.6", RTLD_LAZY | RTLD_NOLOAD);
+    if (f == NULL && lib != NULL) f = dlsym(lib, CXX_NAMES[i]);
+    __atomic_store_n(&cxx_next[i], f, __ATOMIC_RELAXED);
   }
+  if (lib != NULL) dlclose(lib);
   in_shim = was_in_shim;
+  __atomic_store_n(&cxx_resolved, 1, __ATOMIC_RELEASE);
+}
+
+/* The next definition of C++ entry point `which`. */
+static void *next_cxx(int which) {
+  ensure_real();
+  if (!__atomic_load_n(&cxx_resolved, __ATOMIC_ACQUIRE)) resolve_cxx();
+  void *f = __atomic_load_n(&cxx_next[which], __ATOMIC_RELAXED);
   if (f == NULL) {
     static const char msg[] = "memscope-record: a C++ operator new/delete was called, but no library defines it\n";
     if (write(2, msg, sizeof msg - 1) < 0) abort();
     abort();
   }
-  __atomic_store_n(slot, f, __ATOMIC_RELEASE);
   return f;
 }
 
-/* `type *next`: the next definition of `name`. */
-#define NEXT_CXX(type, name)     \
-  static void *next_slot_;       \
-  ensure_real();                 \
-  type *next = (type *)next_cxx(&next_slot_, name)
+/* `type *next`: the next definition of entry point `which`. */
+#define NEXT_CXX(type, which) type *next = (type *)next_cxx(which)
 
 /* The op a new is: written when the call leaves, returning or unwinding. */
 struct new_op {
@@ -1006,45 +1031,45 @@ static int bad_new_align(size_t align) { return align == 0 || (align & (align - 
 static size_t new_aligned_size(size_t size, size_t align) { return (new_size(size) + align - 1) & ~(align - 1); }
 
 EXPORT void *_Znwm(size_t size) {
-  NEXT_CXX(new_fn, "_Znwm");
+  NEXT_CXX(new_fn, CXX_NEW);
   NEW_ENTRY(next(size), 'a', new_size(size), 0);
 }
 
 EXPORT void *_Znam(size_t size) {
-  NEXT_CXX(new_fn, "_Znam");
+  NEXT_CXX(new_fn, CXX_NEW_ARRAY);
   NEW_ENTRY(next(size), 'a', new_size(size), 0);
 }
 
 EXPORT void *_ZnwmRKSt9nothrow_t(size_t size, const void *nothrow) {
-  NEXT_CXX(new_nothrow_fn, "_ZnwmRKSt9nothrow_t");
+  NEXT_CXX(new_nothrow_fn, CXX_NEW_NOTHROW);
   NEW_ENTRY(next(size, nothrow), 'a', new_size(size), 0);
 }
 
 EXPORT void *_ZnamRKSt9nothrow_t(size_t size, const void *nothrow) {
-  NEXT_CXX(new_nothrow_fn, "_ZnamRKSt9nothrow_t");
+  NEXT_CXX(new_nothrow_fn, CXX_NEW_ARRAY_NOTHROW);
   NEW_ENTRY(next(size, nothrow), 'a', new_size(size), 0);
 }
 
 EXPORT void *_ZnwmSt11align_val_t(size_t size, size_t align) {
-  NEXT_CXX(new_aligned_fn, "_ZnwmSt11align_val_t");
+  NEXT_CXX(new_aligned_fn, CXX_NEW_ALIGNED);
   if (bad_new_align(align)) return next(size, align);
   NEW_ENTRY(next(size, align), 'm', align, new_aligned_size(size, align));
 }
 
 EXPORT void *_ZnamSt11align_val_t(size_t size, size_t align) {
-  NEXT_CXX(new_aligned_fn, "_ZnamSt11align_val_t");
+  NEXT_CXX(new_aligned_fn, CXX_NEW_ARRAY_ALIGNED);
   if (bad_new_align(align)) return next(size, align);
   NEW_ENTRY(next(size, align), 'm', align, new_aligned_size(size, align));
 }
 
 EXPORT void *_ZnwmSt11align_val_tRKSt9nothrow_t(size_t size, size_t align, const void *nothrow) {
-  NEXT_CXX(new_aligned_nothrow_fn, "_ZnwmSt11align_val_tRKSt9nothrow_t");
+  NEXT_CXX(new_aligned_nothrow_fn, CXX_NEW_ALIGNED_NOTHROW);
   if (bad_new_align(align)) return next(size, align, nothrow);
   NEW_ENTRY(next(size, align, nothrow), 'm', align, new_aligned_size(size, align));
 }
 
 EXPORT void *_ZnamSt11align_val_tRKSt9nothrow_t(size_t size, size_t align, const void *nothrow) {
-  NEXT_CXX(new_aligned_nothrow_fn, "_ZnamSt11align_val_tRKSt9nothrow_t");
+  NEXT_CXX(new_aligned_nothrow_fn, CXX_NEW_ARRAY_ALIGNED_NOTHROW);
   if (bad_new_align(align)) return next(size, align, nothrow);
   NEW_ENTRY(next(size, align, nothrow), 'm', align, new_aligned_size(size, align));
 }
@@ -1069,62 +1094,62 @@ typedef void delete_sized_aligned_fn(void *, size_t, size_t);
 typedef void delete_aligned_nothrow_fn(void *, size_t, const void *);
 
 EXPORT void _ZdlPv(void *p) {
-  NEXT_CXX(delete_fn, "_ZdlPv");
+  NEXT_CXX(delete_fn, CXX_DELETE);
   DELETE_ENTRY(p, next(p));
 }
 
 EXPORT void _ZdaPv(void *p) {
-  NEXT_CXX(delete_fn, "_ZdaPv");
+  NEXT_CXX(delete_fn, CXX_DELETE_ARRAY);
   DELETE_ENTRY(p, next(p));
 }
 
 EXPORT void _ZdlPvm(void *p, size_t size) {
-  NEXT_CXX(delete_with_fn, "_ZdlPvm");
+  NEXT_CXX(delete_with_fn, CXX_DELETE_SIZED);
   DELETE_ENTRY(p, next(p, size));
 }
 
 EXPORT void _ZdaPvm(void *p, size_t size) {
-  NEXT_CXX(delete_with_fn, "_ZdaPvm");
+  NEXT_CXX(delete_with_fn, CXX_DELETE_ARRAY_SIZED);
   DELETE_ENTRY(p, next(p, size));
 }
 
 EXPORT void _ZdlPvRKSt9nothrow_t(void *p, const void *nothrow) {
-  NEXT_CXX(delete_nothrow_fn, "_ZdlPvRKSt9nothrow_t");
+  NEXT_CXX(delete_nothrow_fn, CXX_DELETE_NOTHROW);
   DELETE_ENTRY(p, next(p, nothrow));
 }
 
 EXPORT void _ZdaPvRKSt9nothrow_t(void *p, const void *nothrow) {
-  NEXT_CXX(delete_nothrow_fn, "_ZdaPvRKSt9nothrow_t");
+  NEXT_CXX(delete_nothrow_fn, CXX_DELETE_ARRAY_NOTHROW);
   DELETE_ENTRY(p, next(p, nothrow));
 }
 
 EXPORT void _ZdlPvSt11align_val_t(void *p, size_t align) {
-  NEXT_CXX(delete_with_fn, "_ZdlPvSt11align_val_t");
+  NEXT_CXX(delete_with_fn, CXX_DELETE_ALIGNED);
   DELETE_ENTRY(p, next(p, align));
 }
 
 EXPORT void _ZdaPvSt11align_val_t(void *p, size_t align) {
-  NEXT_CXX(delete_with_fn, "_ZdaPvSt11align_val_t");
+  NEXT_CXX(delete_with_fn, CXX_DELETE_ARRAY_ALIGNED);
   DELETE_ENTRY(p, next(p, align));
 }
 
 EXPORT void _ZdlPvmSt11align_val_t(void *p, size_t size, size_t align) {
-  NEXT_CXX(delete_sized_aligned_fn, "_ZdlPvmSt11align_val_t");
+  NEXT_CXX(delete_sized_aligned_fn, CXX_DELETE_SIZED_ALIGNED);
   DELETE_ENTRY(p, next(p, size, align));
 }
 
 EXPORT void _ZdaPvmSt11align_val_t(void *p, size_t size, size_t align) {
-  NEXT_CXX(delete_sized_aligned_fn, "_ZdaPvmSt11align_val_t");
+  NEXT_CXX(delete_sized_aligned_fn, CXX_DELETE_ARRAY_SIZED_ALIGNED);
   DELETE_ENTRY(p, next(p, size, align));
 }
 
 EXPORT void _ZdlPvSt11align_val_tRKSt9nothrow_t(void *p, size_t align, const void *nothrow) {
-  NEXT_CXX(delete_aligned_nothrow_fn, "_ZdlPvSt11align_val_tRKSt9nothrow_t");
+  NEXT_CXX(delete_aligned_nothrow_fn, CXX_DELETE_ALIGNED_NOTHROW);
   DELETE_ENTRY(p, next(p, align, nothrow));
 }
 
 EXPORT void _ZdaPvSt11align_val_tRKSt9nothrow_t(void *p, size_t align, const void *nothrow) {
-  NEXT_CXX(delete_aligned_nothrow_fn, "_ZdaPvSt11align_val_tRKSt9nothrow_t");
+  NEXT_CXX(delete_aligned_nothrow_fn, CXX_DELETE_ARRAY_ALIGNED_NOTHROW);
   DELETE_ENTRY(p, next(p, align, nothrow));
 }
 
