@@ -49,6 +49,7 @@ describe('memscope record: a known single-threaded sequence', () => {
     assert.ok(t.ops.every((op) => op.tid === 0));
     assert.equal(checkRecording(t), 1);
     assert.equal(t.header.addresses, false);
+    assert.equal(t.header.stdcxx, false, 'a C program');
     assert.equal(t.header.cpus, Number(spawnSync('getconf', ['_NPROCESSORS_ONLN'], { encoding: 'utf8' }).stdout.trim()));
   });
 

@@ -138,6 +138,7 @@ describe('sim malloc --variants: the prediction is the real run (single-threaded
     assert.deepEqual(predicted, recorded, 'predicted vs the recorded run');
     assert.deepEqual(predicted, readMeasured(record(['--measure', '--', ...cmd], tcmallocEnv)), 'predicted vs a measured run');
     assert.deepEqual(opLines(readRecordedTrace(underTcmalloc)), opLines(readRecordedTrace(underGlibc)), 'the program\'s ops, whichever allocator ran it');
+    assert.equal(readRecordedTrace(underTcmalloc).header.stdcxx, false, 'libstdc++ is there for the allocator alone: no stdcxx=1');
   });
 
   test('a program that needs libstdc++ itself: its emergency pool is its own call, recorded under either allocator', { skip: oracleMissing('libtcmalloc-minimal') }, () => {
