@@ -1,5 +1,6 @@
 // record-cxx.cc: a C++ program whose every allocation is an operator new: plain, array, nothrow, align_val_t
-// (alignas(64) objects and arrays), new(0), sized, aligned and array deletes, a vector growing, one block above
+// (alignas(64) objects and arrays, nothrow too, and a size no multiple of its alignment), new(0), sized, aligned and
+// array deletes, a vector growing, one block above
 // glibc's mmap threshold. It runs ROUNDS rounds on THREADS std::threads one after another, each deleting what the
 // one before made (frees cross threads), so its calls come in the same order every run, under either allocator.
 // With HUGE, it then asks for HUGE bytes twice: new (std::bad_alloc caught) and new (std::nothrow) (NULL).
@@ -39,6 +40,8 @@ struct Handoff {
   char *bytes = nullptr;
   char *big = nullptr;
   Node *nothrow = nullptr;
+  Line *aligned_nothrow = nullptr;
+  void *raw_aligned = nullptr;
   void *empty = nullptr;
   std::vector<std::uint64_t> *vector = nullptr;
 };
@@ -65,9 +68,11 @@ void release(Handoff &h) {
   delete[] h.bytes;
   delete[] h.big;
   delete h.nothrow;
+  delete h.aligned_nothrow;
+  ::operator delete(h.raw_aligned, std::align_val_t(32));
   ::operator delete(h.empty);
   delete h.vector;
-  deletes += 8;
+  deletes += 10;
   h = Handoff{};
 }
 
@@ -81,6 +86,8 @@ void run_round(Handoff &h) {
   h.bytes = new char[16 + next_random() % 5000];
   h.big = new char[200 * 1024 + next_random() % 4096];
   h.nothrow = new (std::nothrow) Node{nullptr, 7};
+  h.aligned_nothrow = new (std::nothrow) Line;
+  h.raw_aligned = ::operator new(100 + next_random() % 100, std::align_val_t(32));  // not a multiple of 32
   h.empty = ::operator new(0);
   h.vector = new std::vector<std::uint64_t>();
   for (std::uint32_t i = 0, n = 10 + next_random() % 300; i < n; i++) h.vector->push_back(i);

@@ -164,9 +164,11 @@ describe('memscope record: C++ (operator new and delete)', () => {
     const tcmalloc = traceOf({ LD_PRELOAD: requireOracle('libtcmalloc-minimal') });
     const lines = opLines(glibc);
     assert.equal(lines[0], 'a 0 72704', "libstdc++'s emergency pool, the program's own first call");
-    // 6 rounds (main, 2 threads × 2, main): new Line is operator new(192, align_val_t(64)), new Line[n] the aligned
-    // array new (both `m`, SIZE rounded up to ALIGN as libstdc++ asks aligned_alloc), new(0) asks malloc for 1 byte.
-    assert.equal(lines.filter((l) => /^m \d+ 64 \d+$/.test(l)).length, 12, lines.join(', '));
+    // 6 rounds (main, 2 threads × 2, main): new Line (and nothrow) is operator new(192, align_val_t(64)), new Line[n]
+    // the aligned array new, all `m`; operator new(100…199, align_val_t(32)) has SIZE rounded up to 32, as libstdc++
+    // asks aligned_alloc; new(0) asks malloc for 1 byte.
+    assert.equal(lines.filter((l) => /^m \d+ 64 \d+$/.test(l)).length, 18, lines.join(', '));
+    assert.deepEqual(lines.filter((l) => /^m \d+ 32 \d+$/.test(l)).map((l) => Number(l.split(' ')[3]) % 32), [0, 0, 0, 0, 0, 0]);
     assert.equal(lines.filter((l) => /^a \d+ 1$/.test(l)).length, 6);
     const dtvOf = (l: string) => l.replace(DTV_CALLOC, 'c $1 DTV 16');
     assert.deepEqual(opLines(tcmalloc).map(dtvOf), lines.map(dtvOf), 'the same ops under either allocator');
