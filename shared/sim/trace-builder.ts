@@ -27,6 +27,7 @@ export class TraceBuilder {
   version: 1 | 2 = 1;
   cpus: number | null = null;
   brk0: number | null = null;
+  stdcxx = false;
   /** The whole text's size in bytes when known (0: unknown), and how much of it the ops so far took. */
   sizeHintBytes = 0;
   bytesDone = 0;
@@ -104,6 +105,7 @@ export class TraceBuilder {
       version: this.version,
       cpus: this.cpus,
       brk0: this.brk0,
+      stdcxx: this.stdcxx,
       returned: this.returned === null ? null : trim(this.returned),
     };
   }

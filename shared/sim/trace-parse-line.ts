@@ -66,7 +66,7 @@ export function isTraceHeader(body: string): boolean {
 }
 
 /**
- * Reads the first line `# memscope-trace 2 cpus=N [brk0=HEX] [addresses]` into the builder (version 2).
+ * Reads the first line `# memscope-trace 2 cpus=N [brk0=HEX] [stdcxx=0|1] [addresses]` into the builder (version 2).
  * @throws TraceParseError on line 1 naming the field.
  */
 export function parseTraceHeader(b: TraceBuilder, body: string): void {
@@ -87,10 +87,14 @@ export function parseTraceHeader(b: TraceBuilder, body: string): void {
       b.cpus = cpus;
     } else if (key === 'brk0' && eq > 0) {
       b.brk0 = parseHex(token.slice(eq + 1), 'brk0', 1);
+    } else if (key === 'stdcxx' && eq > 0) {
+      const value = token.slice(eq + 1);
+      if (value !== '0' && value !== '1') throw new TraceParseError(1, `stdcxx '${value}' is not 0 or 1`);
+      b.stdcxx = value === '1';
     } else if (token === 'addresses') {
       b.enableAddresses();
     } else {
-      throw new TraceParseError(1, `unknown header field '${token}' (expected cpus=N, brk0=HEX or addresses)`);
+      throw new TraceParseError(1, `unknown header field '${token}' (expected cpus=N, brk0=HEX, stdcxx=0|1 or addresses)`);
     }
   }
   if (b.cpus === null) throw new TraceParseError(1, 'the memscope-trace 2 header needs cpus=N (the recording machine\'s online CPUs)');

@@ -53,7 +53,7 @@ export const TRACE_OP_LETTERS: readonly TraceOpKind[] = ['a', 'f', 'r', 'c', 'm'
  * Invariants: every array has `length` entries; slots[i] < slotCount, or NO_SLOT exactly when kinds[i] is
  * OP_TRIM or OP_THREAD_EXIT (then ids[i] = −1); ids[i] === ids[j] ⇔ slots[i] === slots[j];
  * sizes[i] = 0 for OP_FREE and OP_THREAD_EXIT; aux[i] = 0 unless OP_CALLOC or OP_MEMALIGN; tids[i] < threadCount;
- * version 1 ⇒ every kind is a/f/r, every tid 0, cpus = brk0 = returned = null.
+ * version 1 ⇒ every kind is a/f/r, every tid 0, cpus = brk0 = returned = null, stdcxx = false.
  */
 export interface Trace {
   /** Number of ops. */
@@ -82,6 +82,11 @@ export interface Trace {
   cpus: number | null;
   /** sbrk(0) at the first recorded call (v2 header `brk0=HEX`). */
   brk0: number | null;
+  /**
+   * v2 header `stdcxx=1`: the program loads libstdc++ itself (not only for its allocator), so the trace already
+   * holds libstdc++'s pre-main emergency-pool malloc (false for version 1 and when the header says nothing).
+   */
+  stdcxx: boolean;
   /** With `addresses` in the v2 header: what the real allocator returned per op (0 for f, t, x and NULL). */
   returned: Float64Array | null;
 }

@@ -102,6 +102,7 @@ export function formatRepTrace(trace: Trace): string {
   }
   let head = `${TRACE_V2_MAGIC} 2 cpus=${trace.cpus ?? 1}`;
   if (trace.brk0 !== null) head += ` brk0=${trace.brk0.toString(16)}`;
+  if (trace.stdcxx) head += ' stdcxx=1';
   if (trace.returned !== null) head += ' addresses';
   const out: string[] = [head];
   let tid = 0;

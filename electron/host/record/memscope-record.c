@@ -1,7 +1,8 @@
 // memscope-record.c: the LD_PRELOAD shim of `memscope record`. Writes every glibc allocator entry point a
-// program calls as memscope-trace 2 (README "memscope record"), in the order the allocator saw them; exec
-// and _exit, which end the image without destructors, flush it first.
-// Source of truth for what each call does: glibc 2.36 malloc/malloc.c (__libc_malloc … __malloc_trim).
+// program calls, and C++'s operator new/delete, as memscope-trace 2 (README "memscope record"), in the order the
+// allocator saw them; exec and _exit, which end the image without destructors, flush it first.
+// Source of truth for what each call does: glibc 2.36 malloc/malloc.c (__libc_malloc … __malloc_trim), GCC 12
+// libsupc++ (operator new/delete).
 //
 // Rules it keeps: it never allocates (the trace buffer is static, the pointer → id table is mmap'd, output
 // is write(2)); calls it makes itself (dlsym, pthread_setspecific) pass straight through (a thread-local
@@ -108,7 +109,7 @@ static uint64_t next_id;      // ids are never reused: the n-th block the trace 
 static uint32_t thread_count; // threads numbered in order of first appearance, main = 0
 static uint32_t current_tid;  // the thread of the last op written (no `@` line before the first op: thread 0)
 static uint64_t untracked;    // passed through: free/realloc of a block no recorded call returned, calls after `x`
-static uint64_t internal;     // passed through, not the program's: the shim's own calls, the allocator's (allocator_code_*)
+static uint64_t internal;     // passed through, not the program's: the shim's own calls, the allocator's (allocator_code)
 
 static TLS int in_shim;       // set while this thread runs shim code: its allocations are the shim's own
 static TLS uint32_t my_tid1;  // this thread's number + 1 (0: not seen yet)
@@ -374,11 +375,14 @@ static void find_main_arena(void) {
   else measure_ok = 0;
 }
 
+/* Returned by footprint_now when the allocator cannot say yet. */
+#define FOOTPRINT_UNREADABLE UINT64_MAX
+
 static uint64_t footprint_now(void) {
   if (tcmalloc_property != NULL) {
     size_t heap = 0, unmapped = 0;
-    tcmalloc_property("generic.heap_size", &heap);
-    tcmalloc_property("tcmalloc.pageheap_unmapped_bytes", &unmapped);
+    // Until TCMallocGuard registers TCMallocImplementation, MallocExtension's base class answers no property.
+    if (!tcmalloc_property("generic.heap_size", &heap) || !tcmalloc_property("tcmalloc.pageheap_unmapped_bytes", &unmapped)) return FOOTPRINT_UNREADABLE;
     return (uint64_t)(heap - unmapped);
   }
   uint64_t total = (uint64_t)((uintptr_t)sbrk(0) - brk0) + (uint64_t)(mmapped_bytes > 0 ? mmapped_bytes : 0);
@@ -397,12 +401,20 @@ static uint64_t footprint_now(void) {
  * the allocator needs libstdc++, calls from libstdc++'s code pass through unrecorded (counted internal): the
  * trace of a program is the same under either allocator, and its op numbers match a --measure run's.
  */
-static uintptr_t allocator_code_start, allocator_code_bytes; // [start, start + bytes): code calling for the allocator
+/*
+ * The allocator's own code calls it too: TCMalloc's start-up makes its TCMallocImplementation and MallocExtension
+ * with `new`, which reaches the shim's operator new; the TCMalloc model runs those as its start-up as well. So
+ * when the real allocator is not glibc's, calls from its own object's code are not the program's either.
+ */
+struct code_range {
+  uintptr_t start, bytes; // [start, start + bytes)
+};
+static struct code_range allocator_code[2]; // libstdc++'s (when only the allocator needs it), the allocator's own
 
 struct allocator_code_search {
-  const char *allocator; // the object the real malloc lives in
-  uintptr_t start, end;  // libstdc++'s code
-  int others_need;       // an object other than the allocator (the program, a library) needs libstdc++
+  const char *allocator;   // the object the real malloc lives in
+  struct code_range libstdcxx, own; // their code
+  int others_need;         // an object other than the allocator (the program, a library) needs libstdc++
 };
 
 /* True when the object lists libstdc++ in its DT_NEEDED entries. */
@@ -421,40 +433,64 @@ static int needs_libstdcxx(const struct dl_phdr_info *info) {
   return 0;
 }
 
-/* dl_iterate_phdr callback: libstdc++'s code range, and whether anything but the allocator needs it. */
+/* The object's code: its executable segment. */
+static struct code_range code_of(const struct dl_phdr_info *info) {
+  struct code_range r = {0, 0};
+  for (int i = 0; i < info->dlpi_phnum; i++) {
+    const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+    if (ph->p_type != PT_LOAD || !(ph->p_flags & PF_X)) continue;
+    r.start = info->dlpi_addr + ph->p_vaddr;
+    r.bytes = ph->p_memsz;
+  }
+  return r;
+}
+
+/* dl_iterate_phdr callback: libstdc++'s code and the allocator's, and whether anything but the allocator needs libstdc++. */
 static int search_allocator_code(struct dl_phdr_info *info, size_t info_size, void *arg) {
   (void)info_size;
   struct allocator_code_search *s = arg;
   const char *name = info->dlpi_name != NULL ? info->dlpi_name : "";
-  if (strstr(name, "/libstdc++.so") != NULL) {
-    for (int i = 0; i < info->dlpi_phnum; i++) {
-      const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
-      if (ph->p_type != PT_LOAD || !(ph->p_flags & PF_X)) continue;
-      s->start = info->dlpi_addr + ph->p_vaddr;
-      s->end = s->start + ph->p_memsz;
-    }
-  } else if (strcmp(name, s->allocator) != 0 && needs_libstdcxx(info)) {
-    s->others_need = 1;
-  }
+  if (strstr(name, "/libstdc++.so") != NULL) s->libstdcxx = code_of(info);
+  else if (strcmp(name, s->allocator) == 0) s->own = code_of(info);
+  else if (needs_libstdcxx(info)) s->others_need = 1;
   return 0;
 }
 
-/* Sets allocator_code_* (empty unless the allocator alone brought libstdc++). Calls neither malloc nor free. */
+/*
+ * The program (or a library it loads, anything but the allocator) needs libstdc++: then libstdc++'s pre-main pool
+ * is the program's own first call, in the trace under either allocator, and the header says `stdcxx=1` so the
+ * TCMalloc model does not run that pool again as the library's start-up (shared/sim/TRACE-FORMAT.md).
+ */
+static int program_needs_libstdcxx;
+
+/* Sets program_needs_libstdcxx, and allocator_code (empty under glibc). Calls neither malloc nor free. */
 static void find_allocator_code(void) {
   Dl_info where;
-  if (dladdr((void *)real.malloc, &where) == 0 || where.dli_fname == NULL || strstr(where.dli_fname, "/libc.so") != NULL) return;
-  struct allocator_code_search s = {where.dli_fname, 0, 0, 0};
+  if (dladdr((void *)real.malloc, &where) == 0 || where.dli_fname == NULL) return;
+  struct allocator_code_search s = {where.dli_fname, {0, 0}, {0, 0}, 0};
   dl_iterate_phdr(search_allocator_code, &s);
-  if (s.others_need || s.end <= s.start) return;
-  allocator_code_start = s.start;
-  allocator_code_bytes = s.end - s.start;
+  program_needs_libstdcxx = s.others_need && s.libstdcxx.bytes > 0;
+  if (strstr(where.dli_fname, "/libc.so") != NULL) return; // glibc: libc's own calls (stdio's buffers) are the program's
+  if (!s.others_need) allocator_code[0] = s.libstdcxx;
+  allocator_code[1] = s.own;
 }
 
-/* After each recorded call: the footprint now, and the peak (the op it first reached). */
+/*
+ * Set when the footprint after the last op could not be read: TCMalloc answers only once its constructor ran,
+ * and a program that needs libstdc++ makes its first call (the pool, op 0) before that. It is read before the next
+ * recorded call instead and counted for the last op: in between ran only the allocator's own start-up, which the
+ * TCMalloc model runs before op 0.
+ */
+static int footprint_pending;
+
+/* After each recorded call (and before the next one while footprint_pending): the footprint now, and the peak (the op it first reached). */
 static void note_footprint(void) {
   if (measure_ok && main_arena == NULL) find_main_arena();
   if (!measure_ok && tcmalloc_property == NULL) return;
-  final_bytes = footprint_now();
+  uint64_t now = footprint_now();
+  footprint_pending = now == FOOTPRINT_UNREADABLE;
+  if (footprint_pending) return;
+  final_bytes = now;
   if (final_bytes > peak_bytes) {
     peak_bytes = final_bytes;
     peak_op = op_count > 0 ? op_count - 1 : 0;
@@ -508,6 +544,7 @@ static void write_header(void) {
   put_dec(cpus > 0 ? (uint64_t)cpus : 1);
   put_str(" brk0=");
   put_hex((uintptr_t)sbrk(0));
+  if (program_needs_libstdcxx) put_str(" stdcxx=1");
   if (with_addresses) put_str(" addresses");
   put_char('\n');
 }
@@ -538,11 +575,25 @@ static void start_trace(int fd) {
 }
 
 /*
+ * Which allocator answers, for the footprint: glibc (its main_arena) or TCMalloc (its MallocExtension). Found at
+ * the first call, not in the constructor: a program that needs libstdc++ makes its pool's malloc (op 0) before
+ * this library's constructor runs, and that op is measured too.
+ */
+static void find_footprint_source(void) {
+  Dl_info where;
+  if (dladdr((void *)real.malloc, &where) == 0 || where.dli_fname == NULL) return;
+  measure_ok = strstr(where.dli_fname, "/libc.so") != NULL;
+  if (measure_ok) copy_str(libc_path, sizeof libc_path, where.dli_fname);
+  else if (strstr(where.dli_fname, "libtcmalloc") != NULL) tcmalloc_property = dlsym(RTLD_DEFAULT, "MallocExtension_GetNumericProperty");
+}
+
+/*
  * The spawned process (its parent is MEMSCOPE_RECORD_PARENT) writes TRACE, which `memscope record` created
  * empty; a later image of it (after exec) finds TRACE taken and counts as a child. Children record only
  * with MEMSCOPE_RECORD_FOLLOW=1, into TRACE.PID. Called under the lock at the first call with environ set.
  */
 static void decide(void) {
+  find_footprint_source();
   find_allocator_code();
   const char *path = getenv("MEMSCOPE_RECORD_TRACE");
   const char *parent = getenv("MEMSCOPE_RECORD_PARENT");
@@ -617,8 +668,11 @@ static void enter_thread(void) {
 
 /* ---- entering and leaving a call ---- */
 
-/* True when the caller's code is the allocator's own (allocator_code_*): its calls are not the program's. */
-static int is_allocator_code(const void *caller) { return (uintptr_t)caller - allocator_code_start < allocator_code_bytes; }
+/* True when the caller's code is the allocator's own (allocator_code): its calls are not the program's. */
+static int is_allocator_code(const void *caller) {
+  uintptr_t at = (uintptr_t)caller;
+  return at - allocator_code[0].start < allocator_code[0].bytes || at - allocator_code[1].start < allocator_code[1].bytes;
+}
 
 /*
  * True when this call (made from `caller`) is recorded: then the lock is held and in_shim set; end_call releases
@@ -641,6 +695,7 @@ static int begin_call(const void *caller) {
     in_shim = 0;
     return 0;
   }
+  if (footprint_pending) note_footprint();
   reserve_line();
   enter_thread();
   return 1;
@@ -732,11 +787,14 @@ EXPORT void *calloc(size_t nmemb, size_t size) {
   ENTRY(void *, real.calloc(nmemb, size), put_block_op(real.calloc(nmemb, size), 'c', nmemb, size));
 }
 
-/* `f ID`, or an untracked free of a block the trace never named. */
-static void record_free(void *p) {
-  long at = table_find((uintptr_t)p);
+/* Before p is released: its mapping leaves the footprint; returns its slot (-1: a block the trace never named). */
+static long forget_block(const void *p) {
   mmapped_bytes -= (int64_t)mmapped_length(p);
-  real.free(p);
+  return table_find((uintptr_t)p);
+}
+
+/* After: `f ID` for the slot forget_block found, or an untracked free. */
+static void put_free_op(long at) {
   if (at < 0) {
     untracked++;
     return;
@@ -756,7 +814,9 @@ EXPORT void free(void *p) {
     real.free(p);
     return;
   }
-  record_free(p);
+  long at = forget_block(p);
+  real.free(p);
+  put_free_op(at);
   end_call();
 }
 
@@ -867,6 +927,232 @@ EXPORT int malloc_trim(size_t pad) {
   ENTRY(int, real.malloc_trim(pad), put_trim_op(real.malloc_trim(pad), pad));
 }
 
+/* ---- C++: operator new and delete ----
+ *
+ * Under glibc, libstdc++'s operator new calls malloc; but LD_PRELOAD=libtcmalloc_minimal.so.4 defines operator
+ * new and delete itself, so a C++ program's `new` would never reach malloc's wrapper. Each of the 20 (`nm -D` of
+ * libstdc++.so.6 and libtcmalloc_minimal.so.4: plain, array, nothrow, align_val_t, sized) is wrapped too, calls the
+ * next definition, and is recorded as the call libstdc++ makes of glibc (GCC 12 libsupc++ new_op.cc, new_opa.cc,
+ * del_op*.cc): new(SIZE) is `a ID SIZE` (0 asks malloc for 1), new(SIZE, ALIGN) is `m ID ALIGN SIZE` with SIZE
+ * (0 → 1) rounded up to ALIGN as libstdc++ passes it to aligned_alloc, and every delete is `f ID`. The malloc/free
+ * libstdc++'s versions make inside pass through (in_shim), so each new is one op, the same under either allocator.
+ * A new_handler runs under the shim's lock: what it allocates or frees passes through unrecorded.
+ */
+
+/* The C++ entry points, as mangled names (their index in cxx_next). */
+enum {
+  CXX_NEW, CXX_NEW_ARRAY, CXX_NEW_NOTHROW, CXX_NEW_ARRAY_NOTHROW,
+  CXX_NEW_ALIGNED, CXX_NEW_ARRAY_ALIGNED, CXX_NEW_ALIGNED_NOTHROW, CXX_NEW_ARRAY_ALIGNED_NOTHROW,
+  CXX_DELETE, CXX_DELETE_ARRAY, CXX_DELETE_SIZED, CXX_DELETE_ARRAY_SIZED,
+  CXX_DELETE_NOTHROW, CXX_DELETE_ARRAY_NOTHROW, CXX_DELETE_ALIGNED, CXX_DELETE_ARRAY_ALIGNED,
+  CXX_DELETE_SIZED_ALIGNED, CXX_DELETE_ARRAY_SIZED_ALIGNED, CXX_DELETE_ALIGNED_NOTHROW, CXX_DELETE_ARRAY_ALIGNED_NOTHROW,
+  CXX_COUNT
+};
+static const char *const CXX_NAMES[CXX_COUNT] = {
+  "_Znwm", "_Znam", "_ZnwmRKSt9nothrow_t", "_ZnamRKSt9nothrow_t",
+  "_ZnwmSt11align_val_t", "_ZnamSt11align_val_t", "_ZnwmSt11align_val_tRKSt9nothrow_t", "_ZnamSt11align_val_tRKSt9nothrow_t",
+  "_ZdlPv", "_ZdaPv", "_ZdlPvm", "_ZdaPvm",
+  "_ZdlPvRKSt9nothrow_t", "_ZdaPvRKSt9nothrow_t", "_ZdlPvSt11align_val_t", "_ZdaPvSt11align_val_t",
+  "_ZdlPvmSt11align_val_t", "_ZdaPvmSt11align_val_t", "_ZdlPvSt11align_val_tRKSt9nothrow_t", "_ZdaPvSt11align_val_tRKSt9nothrow_t",
+};
+static void *cxx_next[CXX_COUNT]; // the next definitions: the allocator's, or libstdc++'s
+static int cxx_resolved;
+
+/*
+ * Finds all 20 at the first C++ call, before it takes the lock: dlsym takes ld.so's lock, which a dlopen holds while
+ * it mallocs, and libstdc++'s new[] calls new, whose wrapper must then find it resolved. A libstdc++ loaded
+ * RTLD_LOCAL (by dlopen) is not after us in the global scope: its handle answers then.
+ */
+static void resolve_cxx(void) {
+  int was_in_shim = in_shim;
+  in_shim = 1; // dlsym's own allocations are the shim's
+  void *lib = NULL;
+  for (int i = 0; i < CXX_COUNT; i++) {
+    void *f = dlsym(RTLD_NEXT, CXX_NAMES[i]);
+    if (f == NULL && lib == NULL) lib = dlopen("libstdc++.so.6", RTLD_LAZY | RTLD_NOLOAD);
+    if (f == NULL && lib != NULL) f = dlsym(lib, CXX_NAMES[i]);
+    __atomic_store_n(&cxx_next[i], f, __ATOMIC_RELAXED);
+  }
+  if (lib != NULL) dlclose(lib);
+  in_shim = was_in_shim;
+  __atomic_store_n(&cxx_resolved, 1, __ATOMIC_RELEASE);
+}
+
+/* The next definition of C++ entry point `which`. */
+static void *next_cxx(int which) {
+  ensure_real();
+  if (!__atomic_load_n(&cxx_resolved, __ATOMIC_ACQUIRE)) resolve_cxx();
+  void *f = __atomic_load_n(&cxx_next[which], __ATOMIC_RELAXED);
+  if (f == NULL) {
+    static const char msg[] = "memscope-record: a C++ operator new/delete was called, but no library defines it\n";
+    if (write(2, msg, sizeof msg - 1) < 0) abort();
+    abort();
+  }
+  return f;
+}
+
+/* `type *next`: the next definition of entry point `which`. */
+#define NEXT_CXX(type, which) type *next = (type *)next_cxx(which)
+
+/* The op a new is: written when the call leaves, returning or unwinding. */
+struct new_op {
+  void *result; // NULL until the real call returned: a throw (std::bad_alloc) records a failed call, as malloc's NULL
+  char kind;
+  uint64_t first, second;
+};
+
+/* Cleanup of a recorded new (the shim is built with -fexceptions, so it runs when a throw passes too). */
+static void end_new_op(struct new_op *op) {
+  put_block_op(op->result, op->kind, op->first, op->second);
+  end_call();
+}
+
+/* ENTRY's shape for a new: the op is written and the lock released however the real call leaves. */
+#define NEW_ENTRY(call, kind, first, second)                                              \
+  do {                                                                                    \
+    if (!begin_call(__builtin_return_address(0))) return call;                           \
+    struct new_op op_ __attribute__((cleanup(end_new_op))) = {NULL, kind, first, second}; \
+    op_.result = call;                                                                    \
+    return op_.result;                                                                    \
+  } while (0)
+
+typedef void *new_fn(size_t);
+typedef void *new_nothrow_fn(size_t, const void *);
+typedef void *new_aligned_fn(size_t, size_t);
+typedef void *new_aligned_nothrow_fn(size_t, size_t, const void *);
+
+/* What libstdc++ asks malloc for: malloc(0) is avoided. */
+static size_t new_size(size_t size) { return size == 0 ? 1 : size; }
+
+/* libstdc++'s aligned new: throws (nothrow: NULL) before allocating unless ALIGN is a power of two: not an op. */
+static int bad_new_align(size_t align) { return align == 0 || (align & (align - 1)) != 0; }
+
+/* SIZE as libstdc++ passes it to aligned_alloc: rounded up to ALIGN (C11 asks for a multiple). */
+static size_t new_aligned_size(size_t size, size_t align) { return (new_size(size) + align - 1) & ~(align - 1); }
+
+EXPORT void *_Znwm(size_t size) {
+  NEXT_CXX(new_fn, CXX_NEW);
+  NEW_ENTRY(next(size), 'a', new_size(size), 0);
+}
+
+EXPORT void *_Znam(size_t size) {
+  NEXT_CXX(new_fn, CXX_NEW_ARRAY);
+  NEW_ENTRY(next(size), 'a', new_size(size), 0);
+}
+
+EXPORT void *_ZnwmRKSt9nothrow_t(size_t size, const void *nothrow) {
+  NEXT_CXX(new_nothrow_fn, CXX_NEW_NOTHROW);
+  NEW_ENTRY(next(size, nothrow), 'a', new_size(size), 0);
+}
+
+EXPORT void *_ZnamRKSt9nothrow_t(size_t size, const void *nothrow) {
+  NEXT_CXX(new_nothrow_fn, CXX_NEW_ARRAY_NOTHROW);
+  NEW_ENTRY(next(size, nothrow), 'a', new_size(size), 0);
+}
+
+EXPORT void *_ZnwmSt11align_val_t(size_t size, size_t align) {
+  NEXT_CXX(new_aligned_fn, CXX_NEW_ALIGNED);
+  if (bad_new_align(align)) return next(size, align);
+  NEW_ENTRY(next(size, align), 'm', align, new_aligned_size(size, align));
+}
+
+EXPORT void *_ZnamSt11align_val_t(size_t size, size_t align) {
+  NEXT_CXX(new_aligned_fn, CXX_NEW_ARRAY_ALIGNED);
+  if (bad_new_align(align)) return next(size, align);
+  NEW_ENTRY(next(size, align), 'm', align, new_aligned_size(size, align));
+}
+
+EXPORT void *_ZnwmSt11align_val_tRKSt9nothrow_t(size_t size, size_t align, const void *nothrow) {
+  NEXT_CXX(new_aligned_nothrow_fn, CXX_NEW_ALIGNED_NOTHROW);
+  if (bad_new_align(align)) return next(size, align, nothrow);
+  NEW_ENTRY(next(size, align, nothrow), 'm', align, new_aligned_size(size, align));
+}
+
+EXPORT void *_ZnamSt11align_val_tRKSt9nothrow_t(size_t size, size_t align, const void *nothrow) {
+  NEXT_CXX(new_aligned_nothrow_fn, CXX_NEW_ARRAY_ALIGNED_NOTHROW);
+  if (bad_new_align(align)) return next(size, align, nothrow);
+  NEW_ENTRY(next(size, align, nothrow), 'm', align, new_aligned_size(size, align));
+}
+
+/* A delete: `f ID`, as free's. delete of NULL is no op (libstdc++ hands it to free(NULL), TCMalloc returns). */
+#define DELETE_ENTRY(p, release)                                         \
+  do {                                                                   \
+    if (p == NULL || !begin_call(__builtin_return_address(0))) {         \
+      release;                                                           \
+      return;                                                            \
+    }                                                                    \
+    long at_ = forget_block(p);                                          \
+    release;                                                             \
+    put_free_op(at_);                                                    \
+    end_call();                                                          \
+  } while (0)
+
+typedef void delete_fn(void *);
+typedef void delete_with_fn(void *, size_t); // sized (SIZE) or aligned (ALIGN): one size_t after the pointer
+typedef void delete_nothrow_fn(void *, const void *);
+typedef void delete_sized_aligned_fn(void *, size_t, size_t);
+typedef void delete_aligned_nothrow_fn(void *, size_t, const void *);
+
+EXPORT void _ZdlPv(void *p) {
+  NEXT_CXX(delete_fn, CXX_DELETE);
+  DELETE_ENTRY(p, next(p));
+}
+
+EXPORT void _ZdaPv(void *p) {
+  NEXT_CXX(delete_fn, CXX_DELETE_ARRAY);
+  DELETE_ENTRY(p, next(p));
+}
+
+EXPORT void _ZdlPvm(void *p, size_t size) {
+  NEXT_CXX(delete_with_fn, CXX_DELETE_SIZED);
+  DELETE_ENTRY(p, next(p, size));
+}
+
+EXPORT void _ZdaPvm(void *p, size_t size) {
+  NEXT_CXX(delete_with_fn, CXX_DELETE_ARRAY_SIZED);
+  DELETE_ENTRY(p, next(p, size));
+}
+
+EXPORT void _ZdlPvRKSt9nothrow_t(void *p, const void *nothrow) {
+  NEXT_CXX(delete_nothrow_fn, CXX_DELETE_NOTHROW);
+  DELETE_ENTRY(p, next(p, nothrow));
+}
+
+EXPORT void _ZdaPvRKSt9nothrow_t(void *p, const void *nothrow) {
+  NEXT_CXX(delete_nothrow_fn, CXX_DELETE_ARRAY_NOTHROW);
+  DELETE_ENTRY(p, next(p, nothrow));
+}
+
+EXPORT void _ZdlPvSt11align_val_t(void *p, size_t align) {
+  NEXT_CXX(delete_with_fn, CXX_DELETE_ALIGNED);
+  DELETE_ENTRY(p, next(p, align));
+}
+
+EXPORT void _ZdaPvSt11align_val_t(void *p, size_t align) {
+  NEXT_CXX(delete_with_fn, CXX_DELETE_ARRAY_ALIGNED);
+  DELETE_ENTRY(p, next(p, align));
+}
+
+EXPORT void _ZdlPvmSt11align_val_t(void *p, size_t size, size_t align) {
+  NEXT_CXX(delete_sized_aligned_fn, CXX_DELETE_SIZED_ALIGNED);
+  DELETE_ENTRY(p, next(p, size, align));
+}
+
+EXPORT void _ZdaPvmSt11align_val_t(void *p, size_t size, size_t align) {
+  NEXT_CXX(delete_sized_aligned_fn, CXX_DELETE_ARRAY_SIZED_ALIGNED);
+  DELETE_ENTRY(p, next(p, size, align));
+}
+
+EXPORT void _ZdlPvSt11align_val_tRKSt9nothrow_t(void *p, size_t align, const void *nothrow) {
+  NEXT_CXX(delete_aligned_nothrow_fn, CXX_DELETE_ALIGNED_NOTHROW);
+  DELETE_ENTRY(p, next(p, align, nothrow));
+}
+
+EXPORT void _ZdaPvSt11align_val_tRKSt9nothrow_t(void *p, size_t align, const void *nothrow) {
+  NEXT_CXX(delete_aligned_nothrow_fn, CXX_DELETE_ARRAY_ALIGNED_NOTHROW);
+  DELETE_ENTRY(p, next(p, align, nothrow));
+}
+
 /* ---- process life: fork, exit ---- */
 
 static void before_fork(void) {
@@ -895,10 +1181,6 @@ __attribute__((constructor)) static void record_init(void) {
   in_shim = 1;
   ensure_real();
   exit_key_ok = pthread_key_create(&exit_key, on_thread_exit) == 0;
-  Dl_info where;
-  measure_ok = dladdr((void *)real.malloc, &where) != 0 && where.dli_fname != NULL && strstr(where.dli_fname, "/libc.so") != NULL;
-  if (measure_ok) copy_str(libc_path, sizeof libc_path, where.dli_fname);
-  if (!measure_ok && where.dli_fname != NULL && strstr(where.dli_fname, "libtcmalloc") != NULL) tcmalloc_property = dlsym(RTLD_DEFAULT, "MallocExtension_GetNumericProperty");
   pthread_atfork(before_fork, after_fork_parent, after_fork_child);
   in_shim = 0;
 }

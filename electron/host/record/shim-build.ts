@@ -12,8 +12,8 @@ import { escapeControlChars } from '../../../shared/text/escape.js';
 /** The shim's C source: the build copies it next to the compiled module (package.json "build"). */
 export const SHIM_SOURCE_PATH = resolve(dirname(fileURLToPath(import.meta.url)), 'memscope-record.c');
 
-/** cc flags; part of the cache key, so changing them rebuilds. */
-const CC_FLAGS = ['-O2', '-shared', '-fPIC', '-fvisibility=hidden', '-Wall'];
+/** cc flags; part of the cache key, so changing them rebuilds. -fexceptions: a std::bad_alloc thrown through a recorded operator new runs its cleanup (the op written, the lock released). */
+const CC_FLAGS = ['-O2', '-shared', '-fPIC', '-fvisibility=hidden', '-fexceptions', '-Wall'];
 /** After the source: glibc < 2.34 keeps dlsym and pthread_* in their own libraries. */
 const CC_LIBS = ['-ldl', '-lpthread'];
 

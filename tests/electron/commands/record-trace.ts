@@ -19,7 +19,7 @@ export interface RecordedOp {
 
 /** A parsed recording. */
 export interface RecordedTrace {
-  header: { cpus: number; brk0: bigint; addresses: boolean };
+  header: { cpus: number; brk0: bigint; stdcxx: boolean; addresses: boolean };
   ops: RecordedOp[];
   /** The `# end ops=N threads=T …` counts, or null when missing. */
   end: { ops: number; threads: number; untracked: number } | null;
@@ -27,7 +27,7 @@ export interface RecordedTrace {
   footprint: { peakBytes: number; peakOp: number; finalBytes: number; allocator: string } | null;
 }
 
-const HEADER = /^# memscope-trace 2 cpus=(\d+) brk0=([0-9a-f]+)( addresses)?$/;
+const HEADER = /^# memscope-trace 2 cpus=(\d+) brk0=([0-9a-f]+)( stdcxx=1)?( addresses)?$/;
 const END = /^# end ops=(\d+) threads=(\d+) untracked=(\d+) internal=\d+$/;
 const FOOTPRINT = /^# footprint peak=(\d+) peak_op=(\d+) final=(\d+) allocator=(glibc|tcmalloc)$/;
 
@@ -37,7 +37,7 @@ export function readRecordedTrace(path: string): RecordedTrace {
   assert.equal(lines.at(-1), '', 'the trace ends with a newline');
   const head = HEADER.exec(lines[0] ?? '');
   assert.ok(head, `header: ${lines[0]}`);
-  const trace: RecordedTrace = { header: { cpus: Number(head[1]), brk0: BigInt(`0x${head[2]}`), addresses: head[3] !== undefined }, ops: [], end: null, footprint: null };
+  const trace: RecordedTrace = { header: { cpus: Number(head[1]), brk0: BigInt(`0x${head[2]}`), stdcxx: head[3] !== undefined, addresses: head[4] !== undefined }, ops: [], end: null, footprint: null };
   let tid = 0;
   for (const line of lines.slice(1, -1)) {
     const end = END.exec(line);
@@ -119,6 +119,7 @@ export function assertProjectParserAgrees(path: string, trace: RecordedTrace): v
   assert.equal(parsed.length, trace.ops.length);
   assert.equal(parsed.cpus, trace.header.cpus);
   assert.equal(parsed.brk0, Number(trace.header.brk0));
+  assert.equal(parsed.stdcxx, trace.header.stdcxx);
   assert.equal(parsed.threadCount, trace.end?.threads);
   assert.equal(parsed.returned !== null, trace.header.addresses);
   for (const [i, op] of trace.ops.entries()) {

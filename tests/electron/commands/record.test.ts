@@ -49,6 +49,7 @@ describe('memscope record: a known single-threaded sequence', () => {
     assert.ok(t.ops.every((op) => op.tid === 0));
     assert.equal(checkRecording(t), 1);
     assert.equal(t.header.addresses, false);
+    assert.equal(t.header.stdcxx, false, 'a C program');
     assert.equal(t.header.cpus, Number(spawnSync('getconf', ['_NPROCESSORS_ONLN'], { encoding: 'utf8' }).stdout.trim()));
   });
 
@@ -138,6 +139,57 @@ describe('memscope record: every entry point', () => {
     assertProjectParserAgrees(trace, t);
     assert.deepEqual(opLines(t), ['m 0 64 100', 'm 1 256 1000', 'm 2 128 256', 'm 3 4096 10', 'm 4 4096 8192', 'c 5 10 10', 'r 5 200', 'f 0', 'f 1', 'f 2', 'f 3', 'f 4', 'f 5', 't 0']);
     checkRecording(t);
+  });
+});
+
+describe('memscope record: C++ (operator new and delete)', () => {
+  /** record-cxx.cc: a round on main, 2 threads of 2 rounds one after another, a round on main; each deletes the round before's blocks. */
+  const cxx = () => [buildHarness('record-cxx.cc', ['-std=c++17', '-pthread', '-lstdc++']), '2', '2'];
+  /** ld.so's calloc of a new thread's DTV (_dl_allocate_tls): one entry per TLS module, and libtcmalloc_minimal is one more. */
+  const DTV_CALLOC = /^c (\d+) (\d+) 16$/;
+
+  test('each new and delete is one op, the same under glibc and under TCMalloc (which has its own operator new)', { skip: oracleMissing('libtcmalloc-minimal') }, () => {
+    const traceOf = (env: NodeJS.ProcessEnv) => {
+      const trace = newTracePath();
+      const r = record(['-o', trace, ...cxx()], env);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /^\d+ deletes\n$/);
+      const t = readRecordedTrace(trace);
+      assertProjectParserAgrees(trace, t);
+      assert.equal(checkRecording(t), 3);
+      assert.equal(t.header.stdcxx, true, 'the program needs libstdc++ itself');
+      return t;
+    };
+    const glibc = traceOf({});
+    const tcmalloc = traceOf({ LD_PRELOAD: requireOracle('libtcmalloc-minimal') });
+    const lines = opLines(glibc);
+    assert.equal(lines[0], 'a 0 72704', "libstdc++'s emergency pool, the program's own first call");
+    // 6 rounds (main, 2 threads × 2, main): new Line (and nothrow) is operator new(192, align_val_t(64)), new Line[n]
+    // the aligned array new, all `m`; operator new(100…199, align_val_t(32)) has SIZE rounded up to 32, as libstdc++
+    // asks aligned_alloc; new(0) asks malloc for 1 byte.
+    assert.equal(lines.filter((l) => /^m \d+ 64 \d+$/.test(l)).length, 18, lines.join(', '));
+    assert.deepEqual(lines.filter((l) => /^m \d+ 32 \d+$/.test(l)).map((l) => Number(l.split(' ')[3]) % 32), [0, 0, 0, 0, 0, 0]);
+    assert.equal(lines.filter((l) => /^a \d+ 1$/.test(l)).length, 6);
+    const dtvOf = (l: string) => l.replace(DTV_CALLOC, 'c $1 DTV 16');
+    assert.deepEqual(opLines(tcmalloc).map(dtvOf), lines.map(dtvOf), 'the same ops under either allocator');
+    for (const [i, l] of lines.entries()) {
+      const g = DTV_CALLOC.exec(l);
+      if (g !== null) assert.equal(Number(DTV_CALLOC.exec(opLines(tcmalloc)[i]!)?.[2]), Number(g[2]) + 1, `op ${i}: one more TLS module under TCMalloc`);
+    }
+  });
+
+  test('a new that fails still throws std::bad_alloc (nothrow: NULL), recorded as a failed call; calls after it are recorded', () => {
+    const HUGE = 2 ** 46;
+    for (const env of oracleMissing('libtcmalloc-minimal') === false ? [{}, { LD_PRELOAD: requireOracle('libtcmalloc-minimal') }] : [{}]) {
+      const trace = newTracePath();
+      const r = record(['--addresses', '-o', trace, ...cxx(), String(HUGE)], env);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, new RegExp(`new of ${HUGE} bytes threw std::bad_alloc\nnew \\(std::nothrow\\) of ${HUGE} bytes returned NULL\n$`));
+      const t = readRecordedTrace(trace);
+      checkRecording(t);
+      const last = t.ops.slice(-4);
+      assert.deepEqual(last.map((op) => [op.kind, op.args[1], op.address === 0n]), [['a', HUGE, true], ['a', HUGE, true], ['a', 16, false], ['f', undefined, false]], JSON.stringify(env));
+    }
   });
 });
 

@@ -154,6 +154,17 @@ describe('memscope-trace 2', () => {
     assert.deepEqual([...(u.returned ?? [])], [0x7f0a]);
   });
 
+  test('stdcxx=1: the program brings libstdc++ (its pool is in the trace); absent or 0 it is false, and it is written back', () => {
+    const t = parseRepTrace('# memscope-trace 2 cpus=2 stdcxx=1\na 0 72704\n');
+    assert.equal(t.stdcxx, true);
+    assert.match(formatRepTrace(t), /^# memscope-trace 2 cpus=2 stdcxx=1\n/);
+    assert.equal(parseRepTrace(formatRepTrace(t)).stdcxx, true);
+    assert.equal(parseRepTrace('# memscope-trace 2 cpus=2 stdcxx=0\na 0 1\n').stdcxx, false);
+    assert.equal(parseRepTrace('# memscope-trace 2 cpus=2\na 0 1\n').stdcxx, false);
+    assert.equal(parseRepTrace('2\n1\na 0 1\n').stdcxx, false);
+    throwsAt(() => parseRepTrace('# memscope-trace 2 cpus=2 stdcxx=yes\n'), 1, /stdcxx 'yes' is not 0 or 1/);
+  });
+
   test('formatRepTrace writes it back: the same ops, threads and addresses', () => {
     const t = parseRepTrace(text);
     const again = parseRepTrace(formatRepTrace(t));
@@ -196,7 +207,7 @@ describe('memscope-trace 2', () => {
     throwsAt(() => parseRepTrace('# memscope-trace 2 cpus=0\n'), 1, /cpus=0: a machine has at least 1 CPU/);
     throwsAt(() => parseRepTrace('# memscope-trace 2 cpus=four\n'), 1, /cpus 'four' is not a non-negative integer/);
     throwsAt(() => parseRepTrace('# memscope-trace 2 cpus=2 cpus=4\n'), 1, /header field 'cpus' is given twice/);
-    throwsAt(() => parseRepTrace('# memscope-trace 2 cpus=2 pid=4\n'), 1, /unknown header field 'pid=4' \(expected cpus=N, brk0=HEX or addresses\)/);
+    throwsAt(() => parseRepTrace('# memscope-trace 2 cpus=2 pid=4\n'), 1, /unknown header field 'pid=4' \(expected cpus=N, brk0=HEX, stdcxx=0\|1 or addresses\)/);
     throwsAt(() => parseRepTrace('# memscope-trace 2 cpus=2 brk0=0x1000\n'), 1, /brk0 '0x1000' is not hex/);
     throwsAt(() => parseRepTrace('a 0 1\n# memscope-trace 2 cpus=2\n'), 2, /a '# memscope-trace' header must be the first line/);
     throwsAt(() => parseRepTrace('# memscope-trace 2 cpus=2\n3\n'), 2, /bare number '3' in a memscope-trace 2 trace/);

@@ -55,7 +55,7 @@ export interface TcmallocReplayOptions {
 /** Starts a replay: the process is at main, nothing of the trace has run. @throws TraceUnsupportedError for a trace the model cannot run yet. */
 export function createTcmallocReplay(trace: Trace, params: TcmallocParams, options: TcmallocReplayOptions = {}): TcmallocReplay {
   assertTraceSupported(trace, TCMALLOC_TRACE_SUPPORT);
-  const heap = createProcessHeap(params, options.sink ?? null, options.mapLimitBytes);
+  const heap = createProcessHeap(params, options.sink ?? null, options.mapLimitBytes, trace.stdcxx);
   heap.baseAddress = options.baseAddress ?? 0;
   let opStats: TcmallocOpStats | null = null;
   if (options.recordStats === true) {

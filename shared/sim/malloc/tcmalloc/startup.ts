@@ -15,13 +15,15 @@ const kMallocExtensionBytes = 8;
 /**
  * Runs the pre-main sequence on a fresh heap:
  *  1. libstdc++'s emergency pool malloc(libstdcxxPoolBytes) (TCMalloc's flags not initialized:
- *     release rate 0, so the first heap growth postpones scavenging by kDefaultReleaseDelay);
+ *     release rate 0, so the first heap growth postpones scavenging by kDefaultReleaseDelay), unless
+ *     traceHoldsPool: a program that loads libstdc++ itself (trace header `stdcxx=1`) was recorded making
+ *     that call, so the trace runs it and the model must not run it twice;
  *  2. TCMallocGuard: tc_free(tc_malloc(1)) before InitTSD (the free bypasses the thread cache);
  *  3. InitTSD; tc_free(tc_malloc(1)) with a second, TLS-registered thread cache;
  *  4. new TCMallocImplementation (16 bytes) and new MallocExtension (8 bytes), kept for ever.
  */
-export function runProcessStartup(heap: TcmallocHeap): void {
-  if (heap.params.libstdcxxPoolBytes > 0) tcMalloc(heap, heap.params.libstdcxxPoolBytes);
+export function runProcessStartup(heap: TcmallocHeap, traceHoldsPool = false): void {
+  if (heap.params.libstdcxxPoolBytes > 0 && !traceHoldsPool) tcMalloc(heap, heap.params.libstdcxxPoolBytes);
   tcFree(heap, tcMalloc(heap, 1));
   initThreadSpecificData(heap);
   heap.pageHeap.releaseRate = heap.params.releaseRate;
@@ -32,11 +34,11 @@ export function runProcessStartup(heap: TcmallocHeap): void {
 
 /**
  * The allocator as a program finds it when main starts; `sink` receives events from then on;
- * mapLimitBytes bounds each sbrk/mmap (../os.ts).
+ * mapLimitBytes bounds each sbrk/mmap (../os.ts); traceHoldsPool as runProcessStartup takes it.
  */
-export function createProcessHeap(params: TcmallocParams, sink: MallocEventSink | null = null, mapLimitBytes?: number): TcmallocHeap {
+export function createProcessHeap(params: TcmallocParams, sink: MallocEventSink | null = null, mapLimitBytes?: number, traceHoldsPool = false): TcmallocHeap {
   const heap = createTcmallocHeap(params, null, mapLimitBytes);
-  runProcessStartup(heap);
+  runProcessStartup(heap, traceHoldsPool);
   heap.out.sink = sink;
   return heap;
 }

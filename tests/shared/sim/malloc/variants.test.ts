@@ -138,6 +138,7 @@ describe('sim malloc --variants: the prediction is the real run (single-threaded
     assert.deepEqual(predicted, recorded, 'predicted vs the recorded run');
     assert.deepEqual(predicted, readMeasured(record(['--measure', '--', ...cmd], tcmallocEnv)), 'predicted vs a measured run');
     assert.deepEqual(opLines(readRecordedTrace(underTcmalloc)), opLines(readRecordedTrace(underGlibc)), 'the program\'s ops, whichever allocator ran it');
+    assert.equal(readRecordedTrace(underTcmalloc).header.stdcxx, false, 'libstdc++ is there for the allocator alone: no stdcxx=1');
   });
 
   test('a program that needs libstdc++ itself: its emergency pool is its own call, recorded under either allocator', { skip: oracleMissing('libtcmalloc-minimal') }, () => {
@@ -153,6 +154,27 @@ describe('sim malloc --variants: the prediction is the real run (single-threaded
     const own = traceOf(plain, {}, 'plain-glibc.trace');
     assert.equal(underGlibc.length, own.length + 1, 'one call more: libstdc++\'s pool');
     assert.match(underGlibc[0]!, /^a 0 \d+$/, 'the pool comes first');
+  });
+
+  test('a program that needs libstdc++ itself, recorded under glibc: the TCMalloc prediction is its real run (the pool runs once, from the trace)', { skip: oracleMissing('libtcmalloc-minimal') }, () => {
+    const cmd = [buildHarness('predict-subject.c', ['-Wl,--no-as-needed', '-lstdc++']), '200', '7'];
+    const trace = join(dir, 'linked-predict.trace');
+    recordFootprint(trace, cmd);
+    const tcmalloc = predict(trace).find((p) => p.name === 'tcmalloc')!;
+    assert.equal(tcmalloc.simulated, true, tcmalloc.error ?? '');
+    const real = readMeasured(record(['--measure', '--', ...cmd], { LD_PRELOAD: requireOracle('libtcmalloc-minimal') }));
+    assert.deepEqual({ peak: tcmalloc.peak_bytes, peakOp: tcmalloc.peak_op, final: tcmalloc.final_bytes }, real, 'tcmalloc: predicted vs measured');
+    assert.equal(readRecordedTrace(trace).header.stdcxx, true, 'the header says the program brings libstdc++ (stdcxx=1)');
+  });
+
+  test('a C++ program (record-cxx.cc: every kind of new and delete, threads one at a time): every glibc variant exactly, and TCMalloc\'s real run', () => {
+    const cmd = [buildHarness('record-cxx.cc', ['-std=c++17', '-pthread', '-lstdc++']), '3', '2'];
+    assertExact(cmd);
+    if (oracleMissing('libtcmalloc-minimal') !== false) return;
+    const tcmalloc = predict(join(dir, `p${traceCount - 1}.trace`)).find((p) => p.name === 'tcmalloc')!;
+    assert.equal(tcmalloc.simulated, true, tcmalloc.error ?? '');
+    const real = readMeasured(record(['--measure', '--', ...cmd], { LD_PRELOAD: requireOracle('libtcmalloc-minimal') }));
+    assert.deepEqual({ peak: tcmalloc.peak_bytes, peakOp: tcmalloc.peak_op, final: tcmalloc.final_bytes }, real, 'tcmalloc: predicted vs measured');
   });
 
   test('a real program, sort of a generated file (one thread, 2 MiB buffer): every glibc variant exactly', { skip: !existsSync('/usr/bin/sort') && 'needs sort (coreutils)' }, () => {
@@ -231,41 +253,61 @@ interface ThreadedRow {
   offset?: number | null;
 }
 
+/** Ops per region of a replay checked against the recording's addresses, and the real arena heaps seen. */
+interface AddressAgreement {
+  counts: { heap: number; arena: number; mmap: number };
+  arenaHeaps: number;
+}
+
+/**
+ * Records cmd with --addresses and replays it through the glibc model: every op in the same region, arena heap and
+ * offset as glibc returned. The trace holds addresses only: a thread-arena heap is the 64 MiB-aligned block around
+ * them (heap_info), and the model's (arena, heap) must name the same real heap every time, one to one, as mt-replay.c does.
+ */
+function assertReplaysAddresses(name: string, cmd: string[]): AddressAgreement {
+  const trace = join(dir, name);
+  assert.equal(record(['--addresses', '-o', trace, ...cmd]).code, 0);
+  const t = readRecordedTrace(trace);
+  const sim = runMemscope(['sim', 'malloc', '--format', 'jsonl', trace]);
+  assert.equal(sim.code, 0, sim.stderr);
+  const rows = sim.stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as ThreadedRow);
+  assert.equal(rows.length, t.ops.length);
+  const HEAP_MAX_SIZE = 64n << 20n;
+  const realOf = new Map<string, bigint>();
+  const modelOf = new Map<bigint, string>();
+  const counts = { heap: 0, arena: 0, mmap: 0 };
+  for (const [i, op] of t.ops.entries()) {
+    if (op.address === null || op.address === 0n) continue;
+    const row = rows[i]!;
+    const where = `op ${i} (${op.text} on thread ${op.tid} =${op.address.toString(16)}): ${JSON.stringify(row)}`;
+    if (row.region === 'heap') {
+      assert.equal(BigInt(row.offset!), op.address - t.header.brk0, where);
+    } else if (row.region === 'arena') {
+      const base = op.address & ~(HEAP_MAX_SIZE - 1n);
+      const key = `${row.arena}/${row.heap}`;
+      assert.equal(BigInt(row.offset!), op.address - base, where);
+      assert.equal(realOf.get(key) ?? base, base, `${where}: arena ${key} was another heap`);
+      assert.equal(modelOf.get(base) ?? key, key, `${where}: this heap was arena ${modelOf.get(base)}`);
+      realOf.set(key, base);
+      modelOf.set(base, key);
+    } else {
+      assert.equal(row.region, 'mmap', where);
+    }
+    counts[row.region as keyof typeof counts]++;
+  }
+  return { counts, arenaHeaps: realOf.size };
+}
+
 describe('--addresses: the model reproduces the recording', () => {
   test('record-threads.c (10 pairs, 21 threads): every op in the same region, arena heap and offset as glibc returned', () => {
-    const trace = join(dir, 'addresses.trace');
-    assert.equal(record(['--addresses', '-o', trace, buildHarness('record-threads.c', ['-pthread']), '10', '300']).code, 0);
-    const t = readRecordedTrace(trace);
-    const sim = runMemscope(['sim', 'malloc', '--format', 'jsonl', trace]);
-    assert.equal(sim.code, 0, sim.stderr);
-    const rows = sim.stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as ThreadedRow);
-    assert.equal(rows.length, t.ops.length);
-    // The trace holds addresses only: a thread-arena heap is the 64 MiB-aligned block around them (heap_info),
-    // and the model's (arena, heap) must name the same real heap every time, one to one, as mt-replay.c does.
-    const HEAP_MAX_SIZE = 64n << 20n;
-    const realOf = new Map<string, bigint>();
-    const modelOf = new Map<bigint, string>();
-    const counts = { heap: 0, arena: 0, mmap: 0 };
-    for (const [i, op] of t.ops.entries()) {
-      if (op.address === null || op.address === 0n) continue;
-      const row = rows[i]!;
-      const where = `op ${i} (${op.text} on thread ${op.tid} =${op.address.toString(16)}): ${JSON.stringify(row)}`;
-      if (row.region === 'heap') {
-        assert.equal(BigInt(row.offset!), op.address - t.header.brk0, where);
-      } else if (row.region === 'arena') {
-        const base = op.address & ~(HEAP_MAX_SIZE - 1n);
-        const key = `${row.arena}/${row.heap}`;
-        assert.equal(BigInt(row.offset!), op.address - base, where);
-        assert.equal(realOf.get(key) ?? base, base, `${where}: arena ${key} was another heap`);
-        assert.equal(modelOf.get(base) ?? key, key, `${where}: this heap was arena ${modelOf.get(base)}`);
-        realOf.set(key, base);
-        modelOf.set(base, key);
-      } else {
-        assert.equal(row.region, 'mmap', where);
-      }
-      counts[row.region as keyof typeof counts]++;
-    }
-    assert.ok(counts.arena > 2000 && realOf.size >= 4, `ops per region ${JSON.stringify(counts)}, ${realOf.size} arena heaps`);
+    const { counts, arenaHeaps } = assertReplaysAddresses('addresses.trace', [buildHarness('record-threads.c', ['-pthread']), '10', '300']);
+    assert.ok(counts.arena > 2000 && arenaHeaps >= 4, `ops per region ${JSON.stringify(counts)}, ${arenaHeaps} arena heaps`);
+  });
+
+  // Only the first 200 KiB block is mmapped: its free raises glibc's dynamic mmap threshold above the later ones.
+  test('record-cxx.cc (C++ new and delete of every kind, 3 threads): every op where glibc put it, aligned new included', () => {
+    const { counts, arenaHeaps } = assertReplaysAddresses('cxx-addresses.trace', [buildHarness('record-cxx.cc', ['-std=c++17', '-pthread', '-lstdc++']), '3', '2']);
+    assert.ok(counts.heap > 50 && counts.arena > 100 && counts.mmap >= 1 && arenaHeaps >= 1, `ops per region ${JSON.stringify(counts)}, ${arenaHeaps} arena heaps`);
   });
 });
 
