@@ -142,7 +142,7 @@ describe('memscope record: every entry point', () => {
   });
 });
 
-describe('memscope record: C++ (operator new and delete)', () => {
+describe('memscope record: C++ (operator new and delete)', { skip: oracleMissing('g++') }, () => {
   /** record-cxx.cc: a round on main, 2 threads of 2 rounds one after another, a round on main; each deletes the round before's blocks. */
   const cxx = () => [buildHarness('record-cxx.cc', ['-std=c++17', '-pthread', '-lstdc++']), '2', '2'];
   /** ld.so's calloc of a new thread's DTV (_dl_allocate_tls): one entry per TLS module, and libtcmalloc_minimal is one more. */

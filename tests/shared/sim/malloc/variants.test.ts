@@ -141,7 +141,7 @@ describe('sim malloc --variants: the prediction is the real run (single-threaded
     assert.equal(readRecordedTrace(underTcmalloc).header.stdcxx, false, 'libstdc++ is there for the allocator alone: no stdcxx=1');
   });
 
-  test('a program that needs libstdc++ itself: its emergency pool is its own call, recorded under either allocator', { skip: oracleMissing('libtcmalloc-minimal') }, () => {
+  test('a program that needs libstdc++ itself: its emergency pool is its own call, recorded under either allocator', { skip: oracleMissing('libtcmalloc-minimal', 'g++') }, () => {
     const plain = [buildHarness('predict-subject.c'), '200', '7'];
     const linked = [buildHarness('predict-subject.c', ['-Wl,--no-as-needed', '-lstdc++']), '200', '7'];
     const traceOf = (cmd: string[], env: NodeJS.ProcessEnv, name: string) => {
@@ -156,7 +156,7 @@ describe('sim malloc --variants: the prediction is the real run (single-threaded
     assert.match(underGlibc[0]!, /^a 0 \d+$/, 'the pool comes first');
   });
 
-  test('a program that needs libstdc++ itself, recorded under glibc: the TCMalloc prediction is its real run (the pool runs once, from the trace)', { skip: oracleMissing('libtcmalloc-minimal') }, () => {
+  test('a program that needs libstdc++ itself, recorded under glibc: the TCMalloc prediction is its real run (the pool runs once, from the trace)', { skip: oracleMissing('libtcmalloc-minimal', 'g++') }, () => {
     const cmd = [buildHarness('predict-subject.c', ['-Wl,--no-as-needed', '-lstdc++']), '200', '7'];
     const trace = join(dir, 'linked-predict.trace');
     recordFootprint(trace, cmd);
@@ -167,7 +167,7 @@ describe('sim malloc --variants: the prediction is the real run (single-threaded
     assert.equal(readRecordedTrace(trace).header.stdcxx, true, 'the header says the program brings libstdc++ (stdcxx=1)');
   });
 
-  test('a C++ program (record-cxx.cc: every kind of new and delete, threads one at a time): every glibc variant exactly, and TCMalloc\'s real run', () => {
+  test('a C++ program (record-cxx.cc: every kind of new and delete, threads one at a time): every glibc variant exactly, and TCMalloc\'s real run', { skip: oracleMissing('g++') }, () => {
     const cmd = [buildHarness('record-cxx.cc', ['-std=c++17', '-pthread', '-lstdc++']), '3', '2'];
     assertExact(cmd);
     if (oracleMissing('libtcmalloc-minimal') !== false) return;
@@ -305,7 +305,7 @@ describe('--addresses: the model reproduces the recording', () => {
   });
 
   // Only the first 200 KiB block is mmapped: its free raises glibc's dynamic mmap threshold above the later ones.
-  test('record-cxx.cc (C++ new and delete of every kind, 3 threads): every op where glibc put it, aligned new included', () => {
+  test('record-cxx.cc (C++ new and delete of every kind, 3 threads): every op where glibc put it, aligned new included', { skip: oracleMissing('g++') }, () => {
     const { counts, arenaHeaps } = assertReplaysAddresses('cxx-addresses.trace', [buildHarness('record-cxx.cc', ['-std=c++17', '-pthread', '-lstdc++']), '3', '2']);
     assert.ok(counts.heap > 50 && counts.arena > 100 && counts.mmap >= 1 && arenaHeaps >= 1, `ops per region ${JSON.stringify(counts)}, ${arenaHeaps} arena heaps`);
   });
