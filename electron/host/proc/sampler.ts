@@ -45,7 +45,14 @@ interface Tracked {
   command: string;
   row: ProcessRow | null;
   seenSeq: number;
+  /** stat as read last (this tick's once read): row is rebuilt only when it or memoryText changed. */
+  statText: Uint8Array;
+  /** statm or status (whichever the columns need) as read last. */
+  memoryText: Uint8Array;
 }
+
+/** The text of a file not read yet: it equals no read, since every /proc file read here ends with '\n'. */
+const NO_TEXT = new Uint8Array(0);
 
 /** Options for a Sampler. */
 export interface SamplerOptions {
@@ -91,6 +98,8 @@ export class Sampler {
     }
     // Switching cmdline on: every tracked command is re-read on the next tick (comm as "unknown").
     if (next.has('cmdline') && !this.sources.has('cmdline')) for (const t of this.tracked.values()) t.comm = UNKNOWN_COMM;
+    // Every row is rebuilt on the next tick: columns filled or emptied differ even where no text changed.
+    for (const t of this.tracked.values()) t.statText = NO_TEXT;
     this.sources = next;
   }
 
@@ -172,44 +181,68 @@ export class Sampler {
     this.rollups.clear();
   }
 
-  /** Reads one process; null when it vanished before we ever saw it. */
+  /**
+   * Reads one process; null when it vanished before we ever saw it. An idle process (its stat and statm
+   * or status text byte for byte as last tick, and no rate to bring back to 0) keeps last tick's row
+   * object: nothing parsed, nothing allocated (most processes on a desktop, most ticks).
+   */
   private sampleOne(pid: number, elapsedS: number): ProcessRow | null {
     let t = this.tracked.get(pid);
-    let stat: ProcStat;
+    let statChanged = true;
     try {
-      if (t === undefined) t = this.track(pid);
-      stat = parseStat(this.readKept(t, 'stat'));
+      if (t === undefined) t = this.track(pid); // read stat just now
+      else statChanged = this.keepStat(t);
+    } catch (err) {
+      return this.dropUnread(pid, t, err);
+    }
+    t.seenSeq = this.seq;
+    const memorySource = this.sources.has('status') ? 'status' : this.sources.has('statm') ? 'statm' : null;
+    let memoryChanged = false;
+    let memoryError: unknown = null;
+    try {
+      if (memorySource !== null) memoryChanged = this.keepMemory(t, memorySource);
+    } catch (err) {
+      memoryError = err;
+    }
+    if (!statChanged && !memoryChanged && memoryError === null && this.isStill(t.row)) return t.row;
+
+    let stat: ProcStat;
+    let reused = false;
+    try {
+      stat = parseStat(t.statText);
       if (stat.starttime !== t.startTicks) {
         // The pid was reused between two ticks: a different process with a fresh history.
         this.forget(pid);
         t = this.track(pid);
-        stat = parseStat(this.readKept(t, 'stat'));
+        stat = parseStat(t.statText);
+        reused = true;
       }
     } catch (err) {
-      if (this.noteFailure(err) && t !== undefined && t.row !== null && this.tracked.get(pid) === t) {
-        // Our failure (out of fds), not the process's: it is still there, with its last known row.
-        t.seenSeq = this.seq;
-        return { ...t.row, rowStatus: 'restricted', cpuPct: 0, minfltPerS: 0, majfltPerS: 0 };
-      }
-      // Gone (or unreadable stat, which names nothing): a process we had a row for is
-      // swept into a tombstone below; one we never saw is dropped silently.
-      if (t === undefined || t.row === null || !isGone(err)) this.forget(pid);
-      return null;
+      return this.dropUnread(pid, t, err);
     }
-    t.seenSeq = this.seq;
+    if (reused) {
+      // The new process's memory file, through its own fds.
+      memoryError = null;
+      try {
+        if (memorySource !== null) this.keepMemory(t, memorySource);
+      } catch (err) {
+        memoryError = err;
+      }
+    }
     let rowStatus: RowStatus = 'ok';
     const row = this.buildRow(t, stat, elapsedS);
     try {
-      if (this.sources.has('status')) {
-        const mem = parseStatusMemory(this.readKept(t, 'status'));
+      if (memoryError !== null) throw memoryError;
+      if (memorySource === 'status') {
+        const mem = parseStatusMemory(t.memoryText);
         row.uid = mem.euid; // top's USER is the effective user
         row.user = this.users.nameOf(mem.euid);
         row.virtKb = computeVirtKb(mem.vmSizeKb);
         row.resKb = mem.vmRssKb; // RES = VmRSS
         row.shrKb = computeShrKb(mem.rssFileKb, mem.rssShmemKb);
         row.swapKb = mem.vmSwapKb;
-      } else if (this.sources.has('statm')) {
-        const statm = parseStatm(this.readKept(t, 'statm'));
+      } else if (memorySource === 'statm') {
+        const statm = parseStatm(t.memoryText);
         row.virtKb = pagesToKb(statm.sizePages);
         row.resKb = pagesToKb(statm.residentPages);
         row.shrKb = pagesToKb(statm.sharedPages);
@@ -227,6 +260,58 @@ export class Sampler {
     t.row = row;
     if (rowStatus === 'gone') this.forget(pid);
     return row;
+  }
+
+  /**
+   * A process whose stat could not be read or parsed: a row of its last values when the failure is ours
+   * (out of fds); else null, and it is forgotten unless a row of it is swept into a tombstone below.
+   */
+  private dropUnread(pid: number, t: Tracked | undefined, err: unknown): ProcessRow | null {
+    if (this.noteFailure(err) && t !== undefined && t.row !== null && this.tracked.get(pid) === t) {
+      // Our failure (out of fds), not the process's: it is still there, with its last known row.
+      t.seenSeq = this.seq;
+      return { ...t.row, rowStatus: 'restricted', cpuPct: 0, minfltPerS: 0, majfltPerS: 0 };
+    }
+    // Gone (or unreadable stat, which names nothing): a process we had a row for is
+    // swept into a tombstone below; one we never saw is dropped silently.
+    if (t === undefined || t.row === null || !isGone(err)) this.forget(pid);
+    return null;
+  }
+
+  /**
+   * True when last tick's row is this tick's too, given unchanged stat and memory text: it was a full
+   * row with no rate to fall to 0, no smaps_rollup figure (fill() writes those into the rows on screen each
+   * tick, so their rows are always fresh objects), and MemTotal and the user's name are as they were.
+   */
+  private isStill(row: ProcessRow | null): row is ProcessRow {
+    return (
+      row !== null &&
+      row.rowStatus === 'ok' &&
+      row.cpuPct === 0 &&
+      row.minfltPerS === 0 &&
+      row.majfltPerS === 0 &&
+      row.pssKb === undefined &&
+      row.rollupError === undefined &&
+      !(this.sources.has('smaps_rollup') && this.rollups.wants(row.pid)) &&
+      row.memPct === computeMemPct(row.resKb, this.memTotalKb) &&
+      (!this.sources.has('status') || row.user === this.users.nameOf(row.uid))
+    );
+  }
+
+  /** Reads the stat text into t.statText; true when it differs from last tick's. Throws ApiError. */
+  private keepStat(t: Tracked): boolean {
+    const length = this.readKept(t, 'stat');
+    if (sameBytes(t.statText, this.reader.readBuffer, length)) return false;
+    t.statText = this.reader.readBuffer.slice(0, length);
+    return true;
+  }
+
+  /** Reads statm or status into t.memoryText; true when it differs from last tick's. Throws ApiError. */
+  private keepMemory(t: Tracked, source: 'statm' | 'status'): boolean {
+    const length = this.readKept(t, source);
+    if (sameBytes(t.memoryText, this.reader.readBuffer, length)) return false;
+    t.memoryText = this.reader.readBuffer.slice(0, length);
+    return true;
   }
 
   /** Fills the stat-derived columns and the rates since the last tick. */
@@ -280,26 +365,29 @@ export class Sampler {
       command: '',
       row: null,
       seenSeq: this.seq,
+      statText: NO_TEXT,
+      memoryText: NO_TEXT,
     };
     this.tracked.set(pid, t);
-    t.startTicks = parseStat(this.readKept(t, 'stat')).starttime;
+    this.keepStat(t);
+    t.startTicks = parseStat(t.statText).starttime;
     return t;
   }
 
   /**
-   * Reads a per-tick file of a tracked process through a kept fd, opened on first use while the
-   * budget allows; beyond it, opens, reads and closes it. Throws ApiError.
+   * Reads a per-tick file of a tracked process into the reader's readBuffer and returns its length, through
+   * a kept fd opened on first use while the budget allows; beyond it, opens, reads and closes it. Throws ApiError.
    */
-  private readKept(t: Tracked, source: KeptSource): Uint8Array {
+  private readKept(t: Tracked, source: KeptSource): number {
     try {
       let fd = t.fds[source];
-      if (fd !== undefined) return this.reader.preadKept(fd); // the per-tick path: no string built
+      if (fd !== undefined) return this.reader.preadKeptLength(fd); // the per-tick path: no string, no view built
       const path = this.reader.pathOf(t.pid, source);
-      if (this.keptFdCount >= this.maxKeptFds) return this.reader.readPath(path);
+      if (this.keptFdCount >= this.maxKeptFds) return this.reader.readPathLength(path);
       fd = this.reader.openKept(path);
       t.fds[source] = fd;
       this.keptFdCount += 1;
-      return this.reader.preadKept(fd);
+      return this.reader.preadKeptLength(fd);
     } catch (err) {
       throw toApiError(err, `/proc/${t.pid}/${source}`);
     }
@@ -355,6 +443,13 @@ export class Sampler {
       return this.memTotalKb;
     }
   }
+}
+
+/** True when text equals bytes[0, length); an empty read equals nothing (NO_TEXT included). */
+function sameBytes(text: Uint8Array, bytes: Uint8Array, length: number): boolean {
+  if (text.length !== length || length === 0) return false;
+  for (let i = 0; i < length; i++) if (text[i] !== bytes[i]) return false;
+  return true;
 }
 
 function isGone(err: unknown): boolean {
