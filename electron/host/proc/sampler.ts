@@ -51,7 +51,7 @@ interface Tracked {
   memoryText: Uint8Array;
 }
 
-/** The text of a file not read yet: it equals no read, since every /proc file read here ends with '\n'. */
+/** The text of a file not read yet: it equals no read (an empty read is never taken as unchanged). */
 const NO_TEXT = new Uint8Array(0);
 
 /** Options for a Sampler. */
@@ -301,7 +301,7 @@ export class Sampler {
   /** Reads the stat text into t.statText; true when it differs from last tick's. Throws ApiError. */
   private keepStat(t: Tracked): boolean {
     const length = this.readKept(t, 'stat');
-    if (sameBytes(t.statText, this.reader.readBuffer, length)) return false;
+    if (length > 0 && this.reader.isReadEqualTo(t.statText, length)) return false;
     t.statText = this.reader.readBuffer.slice(0, length);
     return true;
   }
@@ -309,7 +309,7 @@ export class Sampler {
   /** Reads statm or status into t.memoryText; true when it differs from last tick's. Throws ApiError. */
   private keepMemory(t: Tracked, source: 'statm' | 'status'): boolean {
     const length = this.readKept(t, source);
-    if (sameBytes(t.memoryText, this.reader.readBuffer, length)) return false;
+    if (length > 0 && this.reader.isReadEqualTo(t.memoryText, length)) return false;
     t.memoryText = this.reader.readBuffer.slice(0, length);
     return true;
   }
@@ -443,13 +443,6 @@ export class Sampler {
       return this.memTotalKb;
     }
   }
-}
-
-/** True when text equals bytes[0, length); an empty read equals nothing (NO_TEXT included). */
-function sameBytes(text: Uint8Array, bytes: Uint8Array, length: number): boolean {
-  if (text.length !== length || length === 0) return false;
-  for (let i = 0; i < length; i++) if (text[i] !== bytes[i]) return false;
-  return true;
 }
 
 function isGone(err: unknown): boolean {
