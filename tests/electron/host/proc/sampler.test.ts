@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { readdirSync, readlinkSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Sampler } from '../../../../electron/host/proc/sampler.js';
@@ -221,3 +221,48 @@ describe('Sampler reads only the files of the requested columns', () => {
     }
   });
 });
+
+describe('Sampler: an idle process keeps its row object, a change makes a new one', () => {
+  let subject: Subject;
+  before(async () => {
+    subject = await startSubject(32, 8);
+  });
+  after(async () => {
+    await subject.kill();
+  });
+
+  test('idle → the same object; touching memory → a new row with the new RES and fault rate; rates back to 0 → a new row once', async () => {
+    const sampler = new Sampler({ columns: DEFAULT_COLUMNS });
+    try {
+      assert.equal(await subject.command('touch 0'), 'ok'); // warm the command path, then it sleeps on stdin
+      sampler.tick();
+      const idle = rowOf(sampler.tick().rows, subject.pid);
+      assert.equal(rowOf(sampler.tick().rows, subject.pid), idle, 'nothing changed: the same row object');
+
+      assert.equal(await subject.command('touch 2'), 'ok');
+      const touched = rowOf(sampler.tick().rows, subject.pid);
+      assert.notEqual(touched, idle);
+      assert.equal(touched.resKb - touched.shrKb - (idle.resKb - idle.shrKb), 2 * 1024, 'RssAnon grew by the 2 MiB written');
+      assert.deepEqual([touched.virtKb, touched.resKb, touched.shrKb], statmKb(subject.pid), 'as statm says now');
+      assert.ok(touched.minfltPerS > 0);
+
+      const settled = rowOf(sampler.tick().rows, subject.pid);
+      assert.notEqual(settled, touched, 'the fault rate falls to 0: a new row');
+      assert.deepEqual([settled.minfltPerS, settled.cpuPct, settled.resKb], [0, 0, touched.resKb]);
+      assert.equal(rowOf(sampler.tick().rows, subject.pid), settled, 'idle again: the same row object');
+
+      sampler.setColumns([...DEFAULT_COLUMNS, 'user']);
+      const withUser = rowOf(sampler.tick().rows, subject.pid);
+      assert.equal(withUser.user, 'root', 'a column added fills every row from the next tick, idle ones included');
+      sampler.setColumns(DEFAULT_COLUMNS);
+      assert.equal(rowOf(sampler.tick().rows, subject.pid).user, '', 'and a column removed empties them');
+    } finally {
+      sampler.close();
+    }
+  });
+});
+
+/** VIRT, RES, SHR in kB from /proc/PID/statm read now (4 KiB pages). */
+function statmKb(pid: number): number[] {
+  return readFileSync(`/proc/${pid}/statm`, 'latin1').trim().split(' ').slice(0, 3).map((pages) => Number(pages) * 4);
+}
