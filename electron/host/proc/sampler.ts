@@ -10,7 +10,7 @@ import type { RollupCost, Tick, TickError } from '../../../shared/api.js';
 import { isApiError } from '../../../shared/errors.js';
 import { ALL_COLUMN_IDS, PROC_SOURCES, collectSources, type ColumnId, type ProcSource } from '../../../shared/proc/columns.js';
 import { parseMeminfo } from '../../../shared/proc/meminfo.js';
-import { parseStat, type ProcStat } from '../../../shared/proc/stat.js';
+import { PF_KTHREAD, parseStat, type ProcStat } from '../../../shared/proc/stat.js';
 import { parseStatm } from '../../../shared/proc/statm.js';
 import { parseStatusMemory } from '../../../shared/proc/status.js';
 import {
@@ -37,6 +37,8 @@ const UNKNOWN_COMM = '\0';
 interface Tracked {
   pid: number;
   startTicks: number;
+  /** PF_KTHREAD: its statm is all zeros for life, so it is never read (a third of /proc on many machines). */
+  kernelThread: boolean;
   fds: Partial<Record<KeptSource, number>>;
   totalTicks: number;
   minflt: number;
@@ -196,7 +198,7 @@ export class Sampler {
       return this.dropUnread(pid, t, err);
     }
     t.seenSeq = this.seq;
-    const memorySource = this.sources.has('status') ? 'status' : this.sources.has('statm') ? 'statm' : null;
+    let memorySource = this.memorySourceOf(t);
     let memoryChanged = false;
     let memoryError: unknown = null;
     try {
@@ -222,6 +224,7 @@ export class Sampler {
     }
     if (reused) {
       // The new process's memory file, through its own fds.
+      memorySource = this.memorySourceOf(t);
       memoryError = null;
       try {
         if (memorySource !== null) this.keepMemory(t, memorySource);
@@ -298,6 +301,15 @@ export class Sampler {
     );
   }
 
+  /**
+   * The file that gives this process's VIRT/RES/SHR (and USER, SWAP): status when requested, else statm; null
+   * for a kernel thread's statm (its zeros are buildRow's 0s) or when no memory column is requested.
+   */
+  private memorySourceOf(t: Tracked): 'statm' | 'status' | null {
+    if (this.sources.has('status')) return 'status';
+    return this.sources.has('statm') && !t.kernelThread ? 'statm' : null;
+  }
+
   /** Reads the stat text into t.statText; true when it differs from last tick's. Throws ApiError. */
   private keepStat(t: Tracked): boolean {
     const length = this.readKept(t, 'stat');
@@ -357,6 +369,7 @@ export class Sampler {
     const t: Tracked = {
       pid,
       startTicks: -1,
+      kernelThread: false,
       fds: {},
       totalTicks: 0,
       minflt: 0,
@@ -370,7 +383,9 @@ export class Sampler {
     };
     this.tracked.set(pid, t);
     this.keepStat(t);
-    t.startTicks = parseStat(t.statText).starttime;
+    const stat = parseStat(t.statText);
+    t.startTicks = stat.starttime;
+    t.kernelThread = (stat.flags & PF_KTHREAD) !== 0;
     return t;
   }
 

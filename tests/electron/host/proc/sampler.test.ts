@@ -149,6 +149,16 @@ describe('Sampler on a live subject', () => {
   });
 });
 
+/** PF_KTHREAD in (9) flags of /proc/PID/stat, read with a split (include/linux/sched.h: 0x00200000). */
+function isKernelThread(pid: number): boolean {
+  try {
+    const text = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    return (Number(text.slice(text.lastIndexOf(')') + 2).split(' ')[6]) & 0x00200000) !== 0;
+  } catch {
+    return false; // gone since the tick
+  }
+}
+
 /** The /proc/PID/FILE files this test process holds open, counted by FILE (the sampler's kept fds). */
 function countKeptFiles(): Map<string, number> {
   const counts = new Map<string, number>();
@@ -180,18 +190,21 @@ describe('Sampler reads only the files of the requested columns', () => {
     try {
       const tick = sampler.tick();
       const kept = countKeptFiles();
-      const live = tick.rows.filter((r) => r.rowStatus !== 'gone').length;
+      const live = tick.rows.filter((r) => r.rowStatus !== 'gone');
+      const userProcesses = live.filter((r) => !isKernelThread(r.pid)).length;
       assert.deepEqual(tick.cost.sources, ['stat', 'statm', 'cmdline']);
       assert.equal((kept.get('status') ?? 0) - (before.get('status') ?? 0), 0, 'no status file open');
-      assert.ok((kept.get('stat') ?? 0) - (before.get('stat') ?? 0) >= live - 5, `a stat fd per process (${live})`);
-      assert.ok((kept.get('statm') ?? 0) - (before.get('statm') ?? 0) >= live - 5, 'a statm fd per process');
+      assert.ok((kept.get('stat') ?? 0) - (before.get('stat') ?? 0) >= live.length - 5, `a stat fd per process (${live.length})`);
+      // A kernel thread's statm is zeros for life: only user processes' are read.
+      const statmFds = (kept.get('statm') ?? 0) - (before.get('statm') ?? 0);
+      assert.ok(statmFds >= userProcesses - 5 && statmFds <= userProcesses + 5, `a statm fd per user process (${statmFds} for ${userProcesses})`);
       assert.equal(rowOf(tick.rows, subject.pid).swapKb, 0, 'SWAP not requested: not filled');
 
       sampler.setColumns([...DEFAULT_COLUMNS, 'swapKb']);
       const next = sampler.tick();
       assert.deepEqual(next.cost.sources, ['stat', 'status', 'cmdline'], 'status serves VIRT/RES/SHR too: statm is dropped');
       const withStatus = countKeptFiles();
-      assert.ok((withStatus.get('status') ?? 0) - (before.get('status') ?? 0) >= live - 5, 'status read from this tick on');
+      assert.ok((withStatus.get('status') ?? 0) - (before.get('status') ?? 0) >= live.length - 5, 'status read from this tick on');
       assert.equal((withStatus.get('statm') ?? 0) - (before.get('statm') ?? 0), 0, 'statm fds closed');
       const status = referenceStatusNumbers(subject.pid);
       const row = rowOf(next.rows, subject.pid);
@@ -256,6 +269,27 @@ describe('Sampler: an idle process keeps its row object, a change makes a new on
       assert.equal(withUser.user, 'root', 'a column added fills every row from the next tick, idle ones included');
       sampler.setColumns(DEFAULT_COLUMNS);
       assert.equal(rowOf(sampler.tick().rows, subject.pid).user, '', 'and a column removed empties them');
+    } finally {
+      sampler.close();
+    }
+  });
+
+  test('a kernel thread: its statm (zeros for life) is never opened, and its row says what statm says', () => {
+    const sampler = new Sampler({ columns: DEFAULT_COLUMNS });
+    try {
+      const kthreadd = rowOf(sampler.tick().rows, 2);
+      assert.ok(isKernelThread(2));
+      assert.deepEqual([kthreadd.virtKb, kthreadd.resKb, kthreadd.shrKb, kthreadd.memPct], [...statmKb(2), 0]);
+      assert.deepEqual(statmKb(2), [0, 0, 0]);
+      const heldForKthreadd = readdirSync('/proc/self/fd').filter((fd) => {
+        try {
+          return readlinkSync(`/proc/self/fd/${fd}`) === '/proc/2/statm';
+        } catch {
+          return false;
+        }
+      });
+      assert.deepEqual(heldForKthreadd, [], 'no fd on /proc/2/statm');
+      assert.equal(rowOf(sampler.tick().rows, 2), kthreadd, 'and it stays the same row');
     } finally {
       sampler.close();
     }
