@@ -95,6 +95,8 @@ export class Sampler {
    */
   setColumns(columns: Iterable<ColumnId>): void {
     const next = collectSources(columns);
+    // The same files fill the same fields (a view renewed, or the rows on screen scrolled): rows stay as they are.
+    if (next.size === this.sources.size && [...next].every((s) => this.sources.has(s))) return;
     for (const source of this.sources) {
       if (!next.has(source) && (source === 'statm' || source === 'status')) this.closeKept(source);
     }
