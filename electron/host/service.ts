@@ -27,7 +27,7 @@ import { readLiveHeap } from './proc/heap-reader.js';
 import { readMappingsReport } from './proc/mappings-reader.js';
 import { readOneMapping } from './proc/one-mapping-reader.js';
 import { readPageMap } from './proc/page-state-map-reader.js';
-import { ProcReader } from './proc/proc-reader.js';
+import { ProcReader, openProcFile } from './proc/proc-reader.js';
 import { Sampler } from './proc/sampler.js';
 import { TableViews } from './table-views.js';
 import { UserNames } from './system/users.js';
@@ -253,7 +253,7 @@ export class MemscopeService implements MemscopeApi {
   private recordHostMemory(history: HostMemoryHistory, tMs: number): void {
     let bytes: Uint8Array;
     try {
-      this.meminfoFd ??= this.reader.openKept(`${this.reader.procRoot}/meminfo`);
+      this.meminfoFd ??= openProcFile('meminfo', this.reader.procRoot);
       bytes = this.reader.preadKept(this.meminfoFd);
     } catch {
       return; // the history has a gap, as when a tick is late
