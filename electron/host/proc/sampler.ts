@@ -70,6 +70,8 @@ export interface SamplerOptions {
 export class Sampler {
   private readonly reader: ProcReader;
   private sources: Set<ProcSource>;
+  /** The file of VIRT/RES/SHR the sources name (status when requested, else statm), looked up once per change, not per row. */
+  private memoryFile: 'statm' | 'status' | null;
   private readonly rollups: RollupReader;
   private readonly users = new UserNames();
   private readonly tracked = new Map<number, Tracked>();
@@ -86,6 +88,7 @@ export class Sampler {
     this.reader = new ProcReader(options.procRoot);
     this.rollups = new RollupReader(this.reader);
     this.sources = collectSources(options.columns ?? ALL_COLUMN_IDS);
+    this.memoryFile = memoryFileOf(this.sources);
     this.maxKeptFds = options.maxKeptFds ?? getFdBudget().maxKeptFds;
   }
 
@@ -105,6 +108,7 @@ export class Sampler {
     // Every row is rebuilt on the next tick: columns filled or emptied differ even where no text changed.
     for (const t of this.tracked.values()) t.statText = NO_TEXT;
     this.sources = next;
+    this.memoryFile = memoryFileOf(next);
   }
 
   /** The pids whose smaps_rollup is read each tick while a rollup column is requested (the rows on screen). */
@@ -299,7 +303,7 @@ export class Sampler {
       row.rollupError === undefined &&
       !(this.sources.has('smaps_rollup') && this.rollups.wants(row.pid)) &&
       row.memPct === computeMemPct(row.resKb, this.memTotalKb) &&
-      (!this.sources.has('status') || row.user === this.users.nameOf(row.uid))
+      (this.memoryFile !== 'status' || row.user === this.users.nameOf(row.uid))
     );
   }
 
@@ -308,8 +312,7 @@ export class Sampler {
    * for a kernel thread's statm (its zeros are buildRow's 0s) or when no memory column is requested.
    */
   private memorySourceOf(t: Tracked): 'statm' | 'status' | null {
-    if (this.sources.has('status')) return 'status';
-    return this.sources.has('statm') && !t.kernelThread ? 'statm' : null;
+    return this.memoryFile === 'statm' && t.kernelThread ? null : this.memoryFile;
   }
 
   /** Reads the stat text into t.statText; true when it differs from last tick's. Throws ApiError. */
@@ -460,6 +463,12 @@ export class Sampler {
       return this.memTotalKb;
     }
   }
+}
+
+/** status when USER or SWAP is requested (it carries VIRT/RES/SHR too), else statm when a memory column is, else none. */
+function memoryFileOf(sources: ReadonlySet<ProcSource>): 'statm' | 'status' | null {
+  if (sources.has('status')) return 'status';
+  return sources.has('statm') ? 'statm' : null;
 }
 
 function isGone(err: unknown): boolean {
