@@ -177,23 +177,29 @@ function padCell(c: TableColumn, text: string): string {
   return c.left ? text.padEnd(c.widthChars) : text.padStart(c.widthChars);
 }
 
-/** One process's last printed line and the raw values it was made from. */
+/** One process's last printed line, the row it was made from (the sampler hands out an idle process's row again), and that row's values. */
 interface PrintedLine {
+  row: ProcessRow;
   values: unknown[];
-  rowStatus: string;
   line: string;
+  /** The format() call that last printed it: lines not printed in a call are dropped after it. */
+  printedSeq: number;
 }
 
 /**
  * Formats ticks like `top -b`: a summary header, then one line per process, in the given columns (default
  * PID VIRT RES SHR S %CPU %MEM TIME+ COMMAND). Command lines and user names are chosen by users, so their
  * control characters are shown escaped (`\x1b`, `\n`), never sent to the terminal. An idle process prints
- * the same line tick after tick: it is kept by pid and rebuilt only when one of its shown values changed.
+ * the same line tick after tick: it is kept by pid and rebuilt only when its row is a new object with a
+ * shown value changed (issue 13: top's CPU per tick).
  */
 export class TopTable {
   private readonly specs: TableColumn[];
   private readonly header: string;
-  private printed = new Map<number, PrintedLine>();
+  private readonly printed = new Map<number, PrintedLine>();
+  private seq = 0;
+  /** The lines of one format() call, reused: joined once instead of a string grown line by line. */
+  private readonly lines: string[] = [];
 
   constructor(private readonly columns: readonly ColumnId[] = DEFAULT_COLUMNS) {
     this.specs = columns.map(tableColumnOf);
@@ -211,30 +217,38 @@ export class TopTable {
       else if (r.state === 'T' || r.state === 't') counts.stopped += 1;
       else if (r.state === 'Z') counts.zombie += 1;
     }
-    let out =
+    const lines = this.lines;
+    lines.length = 0;
+    lines.push(
       `memscope - ${new Date(tick.tMs).toTimeString().slice(0, 8)}  tasks: ${counts.total} total, ${counts.running} running, ` +
-      `${counts.sleeping} sleeping, ${counts.stopped} stopped, ${counts.zombie} zombie\n` +
+        `${counts.sleeping} sleeping, ${counts.stopped} stopped, ${counts.zombie} zombie`,
       `sampling: ${tick.cost.processCount} processes in ${tick.cost.wallMs.toFixed(1)} ms wall, ${tick.cost.cpuMs.toFixed(1)} ms CPU` +
-      ` (${formatSources(tick.cost.sources)})\n\n${this.header}`;
-    const next = new Map<number, PrintedLine>();
-    for (const r of rows) {
-      const line = this.lineOf(r);
-      next.set(r.pid, line);
-      out += `\n${line.line}`;
-    }
-    this.printed = next; // processes not printed this tick are forgotten
-    return `${out}\n\n`;
+        ` (${formatSources(tick.cost.sources)})`,
+      '',
+      this.header,
+    );
+    this.seq += 1;
+    for (const r of rows) lines.push(this.lineOf(r));
+    // Processes not printed this time are forgotten (nothing to do when every printed line was printed again).
+    if (this.printed.size > rows.length) for (const [pid, p] of this.printed) if (p.printedSeq !== this.seq) this.printed.delete(pid);
+    lines.push('', '');
+    return lines.join('\n');
   }
 
-  private lineOf(r: ProcessRow): PrintedLine {
+  private lineOf(r: ProcessRow): string {
     const last = this.printed.get(r.pid);
-    if (last !== undefined && last.rowStatus === r.rowStatus && this.columns.every((id, i) => r[id] === last.values[i])) return last;
+    if (last !== undefined && (last.row === r || (last.row.rowStatus === r.rowStatus && this.columns.every((id, i) => r[id] === last.values[i])))) {
+      last.row = r;
+      last.printedSeq = this.seq;
+      return last.line;
+    }
     let line = '';
     for (let i = 0; i < this.specs.length; i++) {
       const c = this.specs[i]!;
       if (i > 0) line += ' ';
       line += padCell(c, c.cell(r));
     }
-    return { values: this.columns.map((id) => r[id]), rowStatus: r.rowStatus, line };
+    this.printed.set(r.pid, { row: r, values: this.columns.map((id) => r[id]), line, printedSeq: this.seq });
+    return line;
   }
 }

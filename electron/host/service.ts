@@ -8,8 +8,9 @@ import { ApiError } from '../../shared/errors.js';
 import { paramsFromMallocPar } from '../../shared/heap/to-model.js';
 import { HistoryStore } from '../../shared/history/history-store.js';
 import { isExitReading } from '../../shared/history/exit-reading.js';
+import type { HistorySample } from '../../shared/history/sample.js';
 import { HostMemoryHistory, type HostMemoryHistoryReply } from '../../shared/history/host-memory-history.js';
-import { parseMeminfo } from '../../shared/proc/meminfo.js';
+import { parseMeminfoBytes } from '../../shared/proc/meminfo.js';
 import { rawCapacityFor } from '../../shared/history/tiered-history.js';
 import type { TranslationReport } from '../../shared/mm/translate.js';
 import { parseStatus } from '../../shared/proc/status.js';
@@ -26,7 +27,7 @@ import { readLiveHeap } from './proc/heap-reader.js';
 import { readMappingsReport } from './proc/mappings-reader.js';
 import { readOneMapping } from './proc/one-mapping-reader.js';
 import { readPageMap } from './proc/page-state-map-reader.js';
-import { ProcReader, readProcText } from './proc/proc-reader.js';
+import { ProcReader, openProcFile } from './proc/proc-reader.js';
 import { Sampler } from './proc/sampler.js';
 import { TableViews } from './table-views.js';
 import { UserNames } from './system/users.js';
@@ -81,6 +82,8 @@ export class MemscopeService implements MemscopeApi {
   private readonly listeners = new Set<(tick: Tick) => void>();
   private latest: Tick | null = null;
   private timer: NodeJS.Timeout | null = null;
+  /** /proc/meminfo kept open for the host history, re-read each tick (null until the first tick, and after stop). */
+  private meminfoFd: number | null = null;
 
   constructor(options: ServiceOptions = {}) {
     this.intervalMs = options.intervalMs ?? 1000;
@@ -106,6 +109,8 @@ export class MemscopeService implements MemscopeApi {
     if (this.timer !== null) clearInterval(this.timer);
     this.timer = null;
     this.sampler.close();
+    if (this.meminfoFd !== null) this.reader.closeKept(this.meminfoFd);
+    this.meminfoFd = null;
   }
 
   /** Calls listener after every tick; returns the unsubscribe function. */
@@ -119,7 +124,7 @@ export class MemscopeService implements MemscopeApi {
     if (this.views.expire(Date.now())) this.applyViews();
     const tick = this.sampler.tick();
     if (this.history !== null) recordHistories(this.history, tick);
-    if (this.hostHistory !== null) recordHostMemory(this.hostHistory, tick.tMs, this.reader.procRoot);
+    if (this.hostHistory !== null) this.recordHostMemory(this.hostHistory, tick.tMs);
     this.latest = tick;
     for (const listener of this.listeners) listener(tick);
     return tick;
@@ -235,35 +240,43 @@ export class MemscopeService implements MemscopeApi {
     this.sampler.setRollupPids(this.views.listRollupPids());
   }
 
+  /** Appends the host's used memory to its history (one pread of /proc/meminfo, kept open); a failed read skips the tick. */
+  private recordHostMemory(history: HostMemoryHistory, tMs: number): void {
+    let bytes: Uint8Array;
+    try {
+      this.meminfoFd ??= openProcFile('meminfo', this.reader.procRoot);
+      bytes = this.reader.preadKept(this.meminfoFd);
+    } catch {
+      return; // the history has a gap, as when a tick is late
+    }
+    history.record(tMs, parseMeminfoBytes(bytes));
+  }
+
   private findRow(pid: number): ProcessRow | null {
     return this.latest?.rows.find((r) => r.pid === pid && r.rowStatus !== 'gone') ?? null;
   }
 }
 
-/** Appends the host's used memory to its history (one /proc/meminfo read, tens of µs); a failed read skips the tick. */
-function recordHostMemory(history: HostMemoryHistory, tMs: number, procRoot: string): void {
-  let text: string;
-  try {
-    text = readProcText('meminfo', procRoot);
-  } catch {
-    return;
-  }
-  history.record(tMs, parseMeminfo(text));
-}
-
 /** Appends every live row of a tick to its process's history; tombstones and zombies end theirs with an exit event. */
 function recordHistories(history: HistoryStore, tick: Tick): void {
+  const sample: HistorySample = { tMs: tick.tMs, virtKb: 0, resKb: 0, shrKb: 0, swapKb: 0 };
   for (const row of tick.rows) {
     if (row.rowStatus === 'gone') {
       history.markGone(row.pid, row.startTicks, tick.tMs);
       continue;
     }
-    // An exited process (a zombie, or one whose address space do_exit has already released): an event, never a sample of zero.
-    if (isExitReading(row, history.getHistory(row.pid, row.startTicks)?.getLatest()?.virtKb)) {
+    // An exited process (a zombie, or one whose address space do_exit has already released): an event, never a sample
+    // of zero. The previous VIRT matters only when this one is 0, so only then is the history looked up.
+    const previousVirtKb = row.virtKb === 0 ? history.getHistory(row.pid, row.startTicks)?.getLatest()?.virtKb : undefined;
+    if (isExitReading(row, previousVirtKb)) {
       history.markExited(row.pid, row.startTicks, tick.tMs, tick.seq);
       continue;
     }
-    const sample = { tMs: tick.tMs, virtKb: row.virtKb, resKb: row.resKb, shrKb: row.shrKb, swapKb: row.swapKb };
+    // One sample object for the whole tick: record() copies its fields (HistoryRingBuffer.push keeps no reference).
+    sample.virtKb = row.virtKb;
+    sample.resKb = row.resKb;
+    sample.shrKb = row.shrKb;
+    sample.swapKb = row.swapKb;
     history.record(row.pid, row.startTicks, sample, tick.seq);
   }
   history.dropUnseen(tick.seq, FORGET_AFTER_TICKS);

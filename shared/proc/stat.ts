@@ -14,6 +14,8 @@ export interface ProcStat {
   state: string;
   /** (4) ppid */
   ppid: number;
+  /** (9) flags: the task's PF_* bits (include/linux/sched.h); PF_KTHREAD marks a kernel thread. */
+  flags: number;
   /** (10) minflt: minor faults, cumulative. */
   minflt: number;
   /** (12) majflt: major faults, cumulative. */
@@ -31,6 +33,12 @@ export interface ProcStat {
   /** (24) rss: resident set size in pages. */
   rssPages: number;
 }
+
+/**
+ * PF_KTHREAD (include/linux/sched.h) in (9) flags: a kernel thread, which never has a user address space —
+ * get_task_mm() refuses it even while it borrows one (kthread_use_mm), so its statm is all zeros.
+ */
+export const PF_KTHREAD = 0x00200000;
 
 /** The last field number read; the kernel prints 52 in 6.x. */
 const LAST_FIELD_NEEDED = 24;
@@ -54,6 +62,7 @@ export function parseStat(bytes: Uint8Array): ProcStat {
 
   let state = '';
   let ppid = NaN;
+  let flags = NaN;
   let minflt = NaN;
   let majflt = NaN;
   let utime = NaN;
@@ -76,6 +85,9 @@ export function parseStat(bytes: Uint8Array): ProcStat {
         break;
       case 4: // (4) ppid
         ppid = parseDecimalRange(bytes, p, e);
+        break;
+      case 9: // (9) flags
+        flags = parseDecimalRange(bytes, p, e);
         break;
       case 10: // (10) minflt
         minflt = parseDecimalRange(bytes, p, e);
@@ -113,12 +125,12 @@ export function parseStat(bytes: Uint8Array): ProcStat {
     throw new ProcParseError('stat', lineAfter(bytes, close), `only ${field - 1} fields, need ${LAST_FIELD_NEEDED}`, excerpt(bytes));
   }
   // The sum is NaN exactly when some field is: one test on the hot path, the name looked up only then.
-  if (Number.isNaN(ppid + minflt + majflt + utime + stime + numThreads + starttime + vsizeBytes + rssPages)) {
-    const numbers = { ppid, minflt, majflt, utime, stime, numThreads, starttime, vsizeBytes, rssPages };
+  if (Number.isNaN(ppid + flags + minflt + majflt + utime + stime + numThreads + starttime + vsizeBytes + rssPages)) {
+    const numbers = { ppid, flags, minflt, majflt, utime, stime, numThreads, starttime, vsizeBytes, rssPages };
     const name = Object.entries(numbers).find(([, value]) => Number.isNaN(value))?.[0] ?? '?';
     throw new ProcParseError('stat', lineAfter(bytes, close), `field ${name} is not a decimal number`, excerpt(bytes));
   }
-  return { pid, comm, state, ppid, minflt, majflt, utime, stime, numThreads, starttime, vsizeBytes, rssPages };
+  return { pid, comm, state, ppid, flags, minflt, majflt, utime, stime, numThreads, starttime, vsizeBytes, rssPages };
 }
 
 /** The line of what follows comm: newlines inside comm count. */

@@ -1,7 +1,11 @@
 // Per-tick cost of sampling every process, beside its peers on the same machine in the same run (issue 13):
 // the service's tick with the default columns, what each extra column's file adds, `memscope top` as a whole
 // process, the C floor (kept fds with pread), top, ps and systeminformation; ratios printed beside them.
+// The rows the targets are about (service tick, memscope top, C floor, top) are measured in interleaved rounds
+// (BENCH_SAMPLING_ROUNDS, default 3) with the load average printed: on a shared machine a ratio within one
+// round is worth more than any absolute number.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { loadavg } from 'node:os';
 import si from 'systeminformation';
 import { Sampler } from '../../electron/host/proc/sampler.js';
 import { MemscopeService } from '../../electron/host/service.js';
@@ -14,6 +18,8 @@ import { childrenCpuMs, median, runText, timeCommand } from './measure.js';
 const IDLE_SUBJECTS = 300;
 /** Rows a process table shows at once: the smaps_rollup reads one screen costs. */
 const ROWS_ON_SCREEN = 40;
+/** Interleaved rounds of the target rows. */
+const ROUNDS = Number(process.env['BENCH_SAMPLING_ROUNDS'] ?? 3);
 
 interface Cost {
   wallMs: number;
@@ -73,9 +79,9 @@ function floor(mode: 'open' | 'kept', file2: 'statm' | 'status'): Cost {
  * A command's steady-state CPU per refresh: (n=101 run - n=21 run) / 80, so start-up and warm-up (the JIT
  * compiling memscope's hot loops in the first ticks) cancel; the same for top, to compare like with like.
  */
-function perRefresh(cmd: string, args: string[]): Cost {
-  const warm = timeCommand(cmd, [...args, '-n', '21', '-d', '0.05'], 3);
-  const many = timeCommand(cmd, [...args, '-n', '101', '-d', '0.05'], 3);
+function perRefresh(cmd: string, args: string[], runs: number): Cost {
+  const warm = timeCommand(cmd, [...args, '-n', '21', '-d', '0.05'], runs);
+  const many = timeCommand(cmd, [...args, '-n', '101', '-d', '0.05'], runs);
   return { wallMs: NaN, cpuMs: (many.cpuMs - warm.cpuMs) / 80 };
 }
 
@@ -101,21 +107,48 @@ function spawnIdle(count: number): ChildProcess[] {
   return Array.from({ length: count }, () => spawn('sleep', ['3600'], { stdio: 'ignore' }));
 }
 
+/** The target rows of one round, measured back to back. */
+interface Round {
+  service: Cost;
+  floor: Cost;
+  memscopeTop: Cost;
+  top: Cost;
+  load1: number;
+}
+
+/** One round of the rows the issue's targets compare: the service tick, memscope top, the C floor and top. */
+function measureRound(): Round {
+  const load1 = loadavg()[0] ?? NaN;
+  const service = serviceTicks(200);
+  const floorCost = floor('kept', 'statm');
+  const memscopeTop = perRefresh(process.execPath, [CLI_PATH, 'top'], 1);
+  const top = perRefresh('top', ['-b'], 1);
+  return { service, floor: floorCost, memscopeTop, top, load1 };
+}
+
+/** The median over rounds of one row's wall and CPU. */
+function medianCost(rounds: readonly Round[], pick: (r: Round) => Cost): Cost {
+  return { wallMs: median(rounds.map((r) => pick(r).wallMs)), cpuMs: median(rounds.map((r) => pick(r).cpuMs)) };
+}
+
 /** Prints the sampling comparison; returns nothing (numbers go to stdout). */
 export async function benchSampling(): Promise<void> {
   const idle = spawnIdle(IDLE_SUBJECTS);
   await new Promise((r) => setTimeout(r, 500));
   try {
     const screen = idle.slice(0, ROWS_ON_SCREEN).map((c) => c.pid ?? 0);
-    const service = serviceTicks(200);
+    const loadBefore = loadavg();
+    const rounds: Round[] = [];
+    for (let i = 0; i < ROUNDS; i++) rounds.push(measureRound());
+    const service = medianCost(rounds, (r) => r.service);
+    const keptFloor = medianCost(rounds, (r) => r.floor);
+    const memscopeTop = medianCost(rounds, (r) => r.memscopeTop);
+    const top = medianCost(rounds, (r) => r.top);
     const light = sampleTicks(DEFAULT_COLUMNS, 200);
     const statOnly = sampleTicks(['pid', 'state', 'cpuPct', 'cpuTimeS', 'command'], 200);
     const withStatus = sampleTicks([...DEFAULT_COLUMNS, 'user', 'swapKb'], 200);
     const withRollup = sampleTicks([...DEFAULT_COLUMNS, 'pssKb'], 200, screen);
     const all = sampleTicks(ALL_COLUMN_IDS, 200, screen);
-    const keptFloor = floor('kept', 'statm');
-    const top = perRefresh('top', ['-b']);
-    const memscopeTop = perRefresh(process.execPath, [CLI_PATH, 'top']);
     const sysinfo = await systeminformationProcesses();
     const rows: [string, Cost][] = [
       [`memscope service tick, default columns (${light.sources})`, service],
@@ -132,11 +165,20 @@ export async function benchSampling(): Promise<void> {
       ['ps -eo pid,ppid,user,stat,vsz,rss,comm', timeCommand('ps', ['-eo', 'pid,ppid,user,stat,vsz,rss,comm'], 5)],
       ['systeminformation.processes() (warm)', sysinfo],
     ];
+    const loadAfter = loadavg();
     console.log(`\n## Sampling every process (${light.processes} processes, ${IDLE_SUBJECTS} of them idle sleeps; medians)`);
+    console.log(`load average ${loadBefore.map((l) => l.toFixed(2)).join(' ')} before, ${loadAfter.map((l) => l.toFixed(2)).join(' ')} after (2 cores shared: CPU per tick grows with it)`);
     console.log(`${'what'.padEnd(62)} ${'wall ms'.padStart(9)} ${'CPU ms'.padStart(9)} ${'× C floor'.padStart(10)}`);
     for (const [name, r] of rows) {
       const wall = Number.isNaN(r.wallMs) ? '        -' : r.wallMs.toFixed(2).padStart(9);
       console.log(`${name.padEnd(62)} ${wall} ${r.cpuMs.toFixed(2).padStart(9)} ${(r.cpuMs / keptFloor.cpuMs).toFixed(2).padStart(10)}`);
+    }
+    console.log(`per round (CPU ms, load 1 min): service / C floor / memscope top / top`);
+    for (const r of rounds) {
+      console.log(
+        `  load ${r.load1.toFixed(2)}: ${r.service.cpuMs.toFixed(2)} / ${r.floor.cpuMs.toFixed(2)} / ${r.memscopeTop.cpuMs.toFixed(2)} / ${r.top.cpuMs.toFixed(2)}` +
+          ` = service ${(r.service.cpuMs / r.floor.cpuMs).toFixed(2)}x the floor, memscope top ${(r.memscopeTop.cpuMs / r.floor.cpuMs).toFixed(2)}x the floor and ${(r.top.cpuMs / r.memscopeTop.cpuMs).toFixed(1)}x cheaper than top`,
+      );
     }
     console.log('per extra file (CPU per tick): ' +
       `statm +${(light.cpuMs - statOnly.cpuMs).toFixed(2)} ms, status instead of statm +${(withStatus.cpuMs - light.cpuMs).toFixed(2)} ms, ` +

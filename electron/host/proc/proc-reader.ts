@@ -86,12 +86,31 @@ export class ProcReader {
    * until the next read through this reader. Throws raw fs errors (see toApiError).
    */
   readPath(path: string): Uint8Array {
+    const length = this.readPathLength(path); // first: the read may replace bufView with a bigger one
+    return this.bufView.subarray(0, length);
+  }
+
+  /**
+   * Reads a whole file into the reused buffer and returns its length: the bytes are readBuffer[0, length),
+   * valid until the next read (the sampler's per-tick path: no view allocated per read). Throws raw fs errors.
+   */
+  readPathLength(path: string): number {
     const fd = openSync(path, 'r');
     try {
       return this.readFd(fd, false);
     } finally {
       closeSync(fd);
     }
+  }
+
+  /** True when readBuffer[0, length) equals text (memcmp: a JS loop costs several times more per byte). */
+  isReadEqualTo(text: Uint8Array, length: number): boolean {
+    return text.length === length && this.buf.compare(text, 0, length, 0, length) === 0;
+  }
+
+  /** The reused buffer that readPathLength and preadKeptLength fill from offset 0. */
+  get readBuffer(): Uint8Array {
+    return this.bufView;
   }
 
   /** Reads /proc/PID/FILE whole (view valid until the next read). Throws ApiError. */
@@ -153,6 +172,12 @@ export class ProcReader {
 
   /** Re-reads a kept fd from offset 0 (view valid until the next read). Throws raw fs errors. */
   preadKept(fd: number): Uint8Array {
+    const length = this.readFd(fd, true); // first: the read may replace bufView with a bigger one
+    return this.bufView.subarray(0, length);
+  }
+
+  /** Re-reads a kept fd from offset 0 into readBuffer; returns the length. Throws raw fs errors. */
+  preadKeptLength(fd: number): number {
     return this.readFd(fd, true);
   }
 
@@ -174,8 +199,8 @@ export class ProcReader {
     }
   }
 
-  /** Reads until EOF, growing the buffer so a 14 MB smaps is read in large chunks. */
-  private readFd(fd: number, fromStart: boolean): Uint8Array {
+  /** Reads until EOF into buf[0, length), growing it so a 14 MB smaps is read in large chunks; returns the length. */
+  private readFd(fd: number, fromStart: boolean): number {
     let total = 0;
     for (;;) {
       if (total === this.buf.length) {
@@ -194,6 +219,6 @@ export class ProcReader {
       // when it fits, and a second pread at the end would make the kernel regenerate the text.
       if (fromStart && n < want) break;
     }
-    return this.bufView.subarray(0, total);
+    return total;
   }
 }

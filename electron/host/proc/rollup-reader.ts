@@ -39,6 +39,11 @@ export class RollupReader {
     for (const pid of this.held.keys()) if (!this.pids.has(pid)) this.held.delete(pid);
   }
 
+  /** True when fill() writes figures into this pid's row. */
+  wants(pid: number): boolean {
+    return this.pids.has(pid);
+  }
+
   /** True when some pid is asked for. */
   hasPids(): boolean {
     return this.pids.size > 0;

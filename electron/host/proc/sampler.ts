@@ -10,7 +10,7 @@ import type { RollupCost, Tick, TickError } from '../../../shared/api.js';
 import { isApiError } from '../../../shared/errors.js';
 import { ALL_COLUMN_IDS, PROC_SOURCES, collectSources, type ColumnId, type ProcSource } from '../../../shared/proc/columns.js';
 import { parseMeminfo } from '../../../shared/proc/meminfo.js';
-import { parseStat, type ProcStat } from '../../../shared/proc/stat.js';
+import { PF_KTHREAD, parseStat, type ProcStat } from '../../../shared/proc/stat.js';
 import { parseStatm } from '../../../shared/proc/statm.js';
 import { parseStatusMemory } from '../../../shared/proc/status.js';
 import {
@@ -37,6 +37,8 @@ const UNKNOWN_COMM = '\0';
 interface Tracked {
   pid: number;
   startTicks: number;
+  /** PF_KTHREAD: its statm is all zeros for life, so it is never read (a third of /proc on many machines). */
+  kernelThread: boolean;
   fds: Partial<Record<KeptSource, number>>;
   totalTicks: number;
   minflt: number;
@@ -45,7 +47,14 @@ interface Tracked {
   command: string;
   row: ProcessRow | null;
   seenSeq: number;
+  /** stat as read last (this tick's once read): row is rebuilt only when it or memoryText changed. */
+  statText: Uint8Array;
+  /** statm or status (whichever the columns need) as read last. */
+  memoryText: Uint8Array;
 }
+
+/** The text of a file not read yet: it equals no read (an empty read is never taken as unchanged). */
+const NO_TEXT = new Uint8Array(0);
 
 /** Options for a Sampler. */
 export interface SamplerOptions {
@@ -61,6 +70,8 @@ export interface SamplerOptions {
 export class Sampler {
   private readonly reader: ProcReader;
   private sources: Set<ProcSource>;
+  /** The file of VIRT/RES/SHR the sources name (status when requested, else statm), looked up once per change, not per row. */
+  private memoryFile: 'statm' | 'status' | null;
   private readonly rollups: RollupReader;
   private readonly users = new UserNames();
   private readonly tracked = new Map<number, Tracked>();
@@ -77,6 +88,7 @@ export class Sampler {
     this.reader = new ProcReader(options.procRoot);
     this.rollups = new RollupReader(this.reader);
     this.sources = collectSources(options.columns ?? ALL_COLUMN_IDS);
+    this.memoryFile = memoryFileOf(this.sources);
     this.maxKeptFds = options.maxKeptFds ?? getFdBudget().maxKeptFds;
   }
 
@@ -86,12 +98,17 @@ export class Sampler {
    */
   setColumns(columns: Iterable<ColumnId>): void {
     const next = collectSources(columns);
+    // The same files fill the same fields (a view renewed, or the rows on screen scrolled): rows stay as they are.
+    if (next.size === this.sources.size && [...next].every((s) => this.sources.has(s))) return;
     for (const source of this.sources) {
       if (!next.has(source) && (source === 'statm' || source === 'status')) this.closeKept(source);
     }
     // Switching cmdline on: every tracked command is re-read on the next tick (comm as "unknown").
     if (next.has('cmdline') && !this.sources.has('cmdline')) for (const t of this.tracked.values()) t.comm = UNKNOWN_COMM;
+    // Every row is rebuilt on the next tick: columns filled or emptied differ even where no text changed.
+    for (const t of this.tracked.values()) t.statText = NO_TEXT;
     this.sources = next;
+    this.memoryFile = memoryFileOf(next);
   }
 
   /** The pids whose smaps_rollup is read each tick while a rollup column is requested (the rows on screen). */
@@ -172,44 +189,69 @@ export class Sampler {
     this.rollups.clear();
   }
 
-  /** Reads one process; null when it vanished before we ever saw it. */
+  /**
+   * Reads one process; null when it vanished before we ever saw it. An idle process (its stat and statm
+   * or status text byte for byte as last tick, and no rate to bring back to 0) keeps last tick's row
+   * object: nothing parsed, nothing allocated (most processes on a desktop, most ticks).
+   */
   private sampleOne(pid: number, elapsedS: number): ProcessRow | null {
     let t = this.tracked.get(pid);
-    let stat: ProcStat;
+    let statChanged = true;
     try {
-      if (t === undefined) t = this.track(pid);
-      stat = parseStat(this.readKept(t, 'stat'));
+      if (t === undefined) t = this.track(pid); // read stat just now
+      else statChanged = this.keepStat(t);
+    } catch (err) {
+      return this.dropUnread(pid, t, err);
+    }
+    t.seenSeq = this.seq;
+    let memorySource = this.memorySourceOf(t);
+    let memoryChanged = false;
+    let memoryError: unknown = null;
+    try {
+      if (memorySource !== null) memoryChanged = this.keepMemory(t, memorySource);
+    } catch (err) {
+      memoryError = err;
+    }
+    if (!statChanged && !memoryChanged && memoryError === null && this.isStill(t.row)) return t.row;
+
+    let stat: ProcStat;
+    let reused = false;
+    try {
+      stat = parseStat(t.statText);
       if (stat.starttime !== t.startTicks) {
         // The pid was reused between two ticks: a different process with a fresh history.
         this.forget(pid);
         t = this.track(pid);
-        stat = parseStat(this.readKept(t, 'stat'));
+        stat = parseStat(t.statText);
+        reused = true;
       }
     } catch (err) {
-      if (this.noteFailure(err) && t !== undefined && t.row !== null && this.tracked.get(pid) === t) {
-        // Our failure (out of fds), not the process's: it is still there, with its last known row.
-        t.seenSeq = this.seq;
-        return { ...t.row, rowStatus: 'restricted', cpuPct: 0, minfltPerS: 0, majfltPerS: 0 };
-      }
-      // Gone (or unreadable stat, which names nothing): a process we had a row for is
-      // swept into a tombstone below; one we never saw is dropped silently.
-      if (t === undefined || t.row === null || !isGone(err)) this.forget(pid);
-      return null;
+      return this.dropUnread(pid, t, err);
     }
-    t.seenSeq = this.seq;
+    if (reused) {
+      // The new process's memory file, through its own fds.
+      memorySource = this.memorySourceOf(t);
+      memoryError = null;
+      try {
+        if (memorySource !== null) this.keepMemory(t, memorySource);
+      } catch (err) {
+        memoryError = err;
+      }
+    }
     let rowStatus: RowStatus = 'ok';
     const row = this.buildRow(t, stat, elapsedS);
     try {
-      if (this.sources.has('status')) {
-        const mem = parseStatusMemory(this.readKept(t, 'status'));
+      if (memoryError !== null) throw memoryError;
+      if (memorySource === 'status') {
+        const mem = parseStatusMemory(t.memoryText);
         row.uid = mem.euid; // top's USER is the effective user
         row.user = this.users.nameOf(mem.euid);
         row.virtKb = computeVirtKb(mem.vmSizeKb);
         row.resKb = mem.vmRssKb; // RES = VmRSS
         row.shrKb = computeShrKb(mem.rssFileKb, mem.rssShmemKb);
         row.swapKb = mem.vmSwapKb;
-      } else if (this.sources.has('statm')) {
-        const statm = parseStatm(this.readKept(t, 'statm'));
+      } else if (memorySource === 'statm') {
+        const statm = parseStatm(t.memoryText);
         row.virtKb = pagesToKb(statm.sizePages);
         row.resKb = pagesToKb(statm.residentPages);
         row.shrKb = pagesToKb(statm.sharedPages);
@@ -227,6 +269,66 @@ export class Sampler {
     t.row = row;
     if (rowStatus === 'gone') this.forget(pid);
     return row;
+  }
+
+  /**
+   * A process whose stat could not be read or parsed: a row of its last values when the failure is ours
+   * (out of fds); else null, and it is forgotten unless a row of it is swept into a tombstone below.
+   */
+  private dropUnread(pid: number, t: Tracked | undefined, err: unknown): ProcessRow | null {
+    if (this.noteFailure(err) && t !== undefined && t.row !== null && this.tracked.get(pid) === t) {
+      // Our failure (out of fds), not the process's: it is still there, with its last known row.
+      t.seenSeq = this.seq;
+      return { ...t.row, rowStatus: 'restricted', cpuPct: 0, minfltPerS: 0, majfltPerS: 0 };
+    }
+    // Gone (or unreadable stat, which names nothing): a process we had a row for is
+    // swept into a tombstone below; one we never saw is dropped silently.
+    if (t === undefined || t.row === null || !isGone(err)) this.forget(pid);
+    return null;
+  }
+
+  /**
+   * True when last tick's row is this tick's too, given unchanged stat and memory text: it was a full
+   * row with no rate to fall to 0, no smaps_rollup figure (fill() writes those into the rows on screen each
+   * tick, so their rows are always fresh objects), and MemTotal and the user's name are as they were.
+   */
+  private isStill(row: ProcessRow | null): row is ProcessRow {
+    return (
+      row !== null &&
+      row.rowStatus === 'ok' &&
+      row.cpuPct === 0 &&
+      row.minfltPerS === 0 &&
+      row.majfltPerS === 0 &&
+      row.pssKb === undefined &&
+      row.rollupError === undefined &&
+      !(this.sources.has('smaps_rollup') && this.rollups.wants(row.pid)) &&
+      row.memPct === computeMemPct(row.resKb, this.memTotalKb) &&
+      (this.memoryFile !== 'status' || row.user === this.users.nameOf(row.uid))
+    );
+  }
+
+  /**
+   * The file that gives this process's VIRT/RES/SHR (and USER, SWAP): status when requested, else statm; null
+   * for a kernel thread's statm (its zeros are buildRow's 0s) or when no memory column is requested.
+   */
+  private memorySourceOf(t: Tracked): 'statm' | 'status' | null {
+    return this.memoryFile === 'statm' && t.kernelThread ? null : this.memoryFile;
+  }
+
+  /** Reads the stat text into t.statText; true when it differs from last tick's. Throws ApiError. */
+  private keepStat(t: Tracked): boolean {
+    const length = this.readKept(t, 'stat');
+    if (length > 0 && this.reader.isReadEqualTo(t.statText, length)) return false;
+    t.statText = this.reader.readBuffer.slice(0, length);
+    return true;
+  }
+
+  /** Reads statm or status into t.memoryText; true when it differs from last tick's. Throws ApiError. */
+  private keepMemory(t: Tracked, source: 'statm' | 'status'): boolean {
+    const length = this.readKept(t, source);
+    if (length > 0 && this.reader.isReadEqualTo(t.memoryText, length)) return false;
+    t.memoryText = this.reader.readBuffer.slice(0, length);
+    return true;
   }
 
   /** Fills the stat-derived columns and the rates since the last tick. */
@@ -272,6 +374,7 @@ export class Sampler {
     const t: Tracked = {
       pid,
       startTicks: -1,
+      kernelThread: false,
       fds: {},
       totalTicks: 0,
       minflt: 0,
@@ -280,26 +383,31 @@ export class Sampler {
       command: '',
       row: null,
       seenSeq: this.seq,
+      statText: NO_TEXT,
+      memoryText: NO_TEXT,
     };
     this.tracked.set(pid, t);
-    t.startTicks = parseStat(this.readKept(t, 'stat')).starttime;
+    this.keepStat(t);
+    const stat = parseStat(t.statText);
+    t.startTicks = stat.starttime;
+    t.kernelThread = (stat.flags & PF_KTHREAD) !== 0;
     return t;
   }
 
   /**
-   * Reads a per-tick file of a tracked process through a kept fd, opened on first use while the
-   * budget allows; beyond it, opens, reads and closes it. Throws ApiError.
+   * Reads a per-tick file of a tracked process into the reader's readBuffer and returns its length, through
+   * a kept fd opened on first use while the budget allows; beyond it, opens, reads and closes it. Throws ApiError.
    */
-  private readKept(t: Tracked, source: KeptSource): Uint8Array {
+  private readKept(t: Tracked, source: KeptSource): number {
     try {
       let fd = t.fds[source];
-      if (fd !== undefined) return this.reader.preadKept(fd); // the per-tick path: no string built
+      if (fd !== undefined) return this.reader.preadKeptLength(fd); // the per-tick path: no string, no view built
       const path = this.reader.pathOf(t.pid, source);
-      if (this.keptFdCount >= this.maxKeptFds) return this.reader.readPath(path);
+      if (this.keptFdCount >= this.maxKeptFds) return this.reader.readPathLength(path);
       fd = this.reader.openKept(path);
       t.fds[source] = fd;
       this.keptFdCount += 1;
-      return this.reader.preadKept(fd);
+      return this.reader.preadKeptLength(fd);
     } catch (err) {
       throw toApiError(err, `/proc/${t.pid}/${source}`);
     }
@@ -355,6 +463,12 @@ export class Sampler {
       return this.memTotalKb;
     }
   }
+}
+
+/** status when USER or SWAP is requested (it carries VIRT/RES/SHR too), else statm when a memory column is, else none. */
+function memoryFileOf(sources: ReadonlySet<ProcSource>): 'statm' | 'status' | null {
+  if (sources.has('status')) return 'status';
+  return sources.has('statm') ? 'statm' : null;
 }
 
 function isGone(err: unknown): boolean {

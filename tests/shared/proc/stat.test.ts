@@ -1,7 +1,7 @@
 // shared/proc/stat.ts against captured /proc/PID/stat (tests/fixtures/proc), read a second way by split.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseStat } from '../../../shared/proc/stat.js';
+import { PF_KTHREAD, parseStat } from '../../../shared/proc/stat.js';
 import { ProcParseError } from '../../../shared/proc/parse-error.js';
 import { readFixture, readFixtureText, readStatReference, readStatusReference, statusKb } from '../../helpers/proc-reference.js';
 
@@ -19,6 +19,7 @@ describe('parseStat on captured /proc/PID/stat', () => {
         comm: ref.comm,
         state: f[3],
         ppid: Number(f[4]),
+        flags: Number(f[9]),
         minflt: Number(f[10]),
         majflt: Number(f[12]),
         utime: Number(f[14]),
@@ -46,8 +47,10 @@ describe('parseStat on captured /proc/PID/stat', () => {
     assert.equal(stat.state, 'S');
   });
 
-  test('kthreadd: a kernel thread has no memory (vsize 0, rss 0) and ppid 0', () => {
+  test('kthreadd: a kernel thread (PF_KTHREAD) has no memory (vsize 0, rss 0) and ppid 0', () => {
     const stat = parseStat(readFixture('kthreadd', 'stat'));
+    assert.equal(stat.flags & PF_KTHREAD, PF_KTHREAD);
+    assert.equal(parseStat(readFixture('node-idle', 'stat')).flags & PF_KTHREAD, 0, 'a user process is not one');
     assert.equal(stat.pid, 2);
     assert.equal(stat.comm, 'kthreadd');
     assert.equal(stat.ppid, 0);

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { readdirSync, readlinkSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Sampler } from '../../../../electron/host/proc/sampler.js';
@@ -149,6 +149,16 @@ describe('Sampler on a live subject', () => {
   });
 });
 
+/** PF_KTHREAD in (9) flags of /proc/PID/stat, read with a split (include/linux/sched.h: 0x00200000). */
+function isKernelThread(pid: number): boolean {
+  try {
+    const text = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    return (Number(text.slice(text.lastIndexOf(')') + 2).split(' ')[6]) & 0x00200000) !== 0;
+  } catch {
+    return false; // gone since the tick
+  }
+}
+
 /** The /proc/PID/FILE files this test process holds open, counted by FILE (the sampler's kept fds). */
 function countKeptFiles(): Map<string, number> {
   const counts = new Map<string, number>();
@@ -180,18 +190,21 @@ describe('Sampler reads only the files of the requested columns', () => {
     try {
       const tick = sampler.tick();
       const kept = countKeptFiles();
-      const live = tick.rows.filter((r) => r.rowStatus !== 'gone').length;
+      const live = tick.rows.filter((r) => r.rowStatus !== 'gone');
+      const userProcesses = live.filter((r) => !isKernelThread(r.pid)).length;
       assert.deepEqual(tick.cost.sources, ['stat', 'statm', 'cmdline']);
       assert.equal((kept.get('status') ?? 0) - (before.get('status') ?? 0), 0, 'no status file open');
-      assert.ok((kept.get('stat') ?? 0) - (before.get('stat') ?? 0) >= live - 5, `a stat fd per process (${live})`);
-      assert.ok((kept.get('statm') ?? 0) - (before.get('statm') ?? 0) >= live - 5, 'a statm fd per process');
+      assert.ok((kept.get('stat') ?? 0) - (before.get('stat') ?? 0) >= live.length - 5, `a stat fd per process (${live.length})`);
+      // A kernel thread's statm is zeros for life: only user processes' are read.
+      const statmFds = (kept.get('statm') ?? 0) - (before.get('statm') ?? 0);
+      assert.ok(statmFds >= userProcesses - 5 && statmFds <= userProcesses + 5, `a statm fd per user process (${statmFds} for ${userProcesses})`);
       assert.equal(rowOf(tick.rows, subject.pid).swapKb, 0, 'SWAP not requested: not filled');
 
       sampler.setColumns([...DEFAULT_COLUMNS, 'swapKb']);
       const next = sampler.tick();
       assert.deepEqual(next.cost.sources, ['stat', 'status', 'cmdline'], 'status serves VIRT/RES/SHR too: statm is dropped');
       const withStatus = countKeptFiles();
-      assert.ok((withStatus.get('status') ?? 0) - (before.get('status') ?? 0) >= live - 5, 'status read from this tick on');
+      assert.ok((withStatus.get('status') ?? 0) - (before.get('status') ?? 0) >= live.length - 5, 'status read from this tick on');
       assert.equal((withStatus.get('statm') ?? 0) - (before.get('statm') ?? 0), 0, 'statm fds closed');
       const status = referenceStatusNumbers(subject.pid);
       const row = rowOf(next.rows, subject.pid);
@@ -221,3 +234,69 @@ describe('Sampler reads only the files of the requested columns', () => {
     }
   });
 });
+
+describe('Sampler: an idle process keeps its row object, a change makes a new one', () => {
+  let subject: Subject;
+  before(async () => {
+    subject = await startSubject(32, 8);
+  });
+  after(async () => {
+    await subject.kill();
+  });
+
+  test('idle → the same object; touching memory → a new row with the new RES and fault rate; rates back to 0 → a new row once', async () => {
+    const sampler = new Sampler({ columns: DEFAULT_COLUMNS });
+    try {
+      assert.equal(await subject.command('touch 0'), 'ok'); // warm the command path, then it sleeps on stdin
+      sampler.tick();
+      const idle = rowOf(sampler.tick().rows, subject.pid);
+      assert.equal(rowOf(sampler.tick().rows, subject.pid), idle, 'nothing changed: the same row object');
+
+      assert.equal(await subject.command('touch 2'), 'ok');
+      const touched = rowOf(sampler.tick().rows, subject.pid);
+      assert.notEqual(touched, idle);
+      assert.equal(touched.resKb - touched.shrKb - (idle.resKb - idle.shrKb), 2 * 1024, 'RssAnon grew by the 2 MiB written');
+      assert.deepEqual([touched.virtKb, touched.resKb, touched.shrKb], statmKb(subject.pid), 'as statm says now');
+      assert.ok(touched.minfltPerS > 0);
+
+      const settled = rowOf(sampler.tick().rows, subject.pid);
+      assert.notEqual(settled, touched, 'the fault rate falls to 0: a new row');
+      assert.deepEqual([settled.minfltPerS, settled.cpuPct, settled.resKb], [0, 0, touched.resKb]);
+      assert.equal(rowOf(sampler.tick().rows, subject.pid), settled, 'idle again: the same row object');
+
+      sampler.setColumns([...DEFAULT_COLUMNS, 'user']);
+      const withUser = rowOf(sampler.tick().rows, subject.pid);
+      assert.equal(withUser.user, 'root', 'a column added fills every row from the next tick, idle ones included');
+      sampler.setColumns(DEFAULT_COLUMNS);
+      assert.equal(rowOf(sampler.tick().rows, subject.pid).user, '', 'and a column removed empties them');
+    } finally {
+      sampler.close();
+    }
+  });
+
+  test('a kernel thread: its statm (zeros for life) is never opened, and its row says what statm says', () => {
+    const sampler = new Sampler({ columns: DEFAULT_COLUMNS });
+    try {
+      const kthreadd = rowOf(sampler.tick().rows, 2);
+      assert.ok(isKernelThread(2));
+      assert.deepEqual([kthreadd.virtKb, kthreadd.resKb, kthreadd.shrKb, kthreadd.memPct], [...statmKb(2), 0]);
+      assert.deepEqual(statmKb(2), [0, 0, 0]);
+      const heldForKthreadd = readdirSync('/proc/self/fd').filter((fd) => {
+        try {
+          return readlinkSync(`/proc/self/fd/${fd}`) === '/proc/2/statm';
+        } catch {
+          return false;
+        }
+      });
+      assert.deepEqual(heldForKthreadd, [], 'no fd on /proc/2/statm');
+      assert.equal(rowOf(sampler.tick().rows, 2), kthreadd, 'and it stays the same row');
+    } finally {
+      sampler.close();
+    }
+  });
+});
+
+/** VIRT, RES, SHR in kB from /proc/PID/statm read now (4 KiB pages). */
+function statmKb(pid: number): number[] {
+  return readFileSync(`/proc/${pid}/statm`, 'latin1').trim().split(' ').slice(0, 3).map((pages) => Number(pages) * 4);
+}
