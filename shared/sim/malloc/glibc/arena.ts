@@ -6,8 +6,8 @@
 // arena_thread_freeres) and malloc/malloc.c (__libc_malloc/free/calloc/realloc, _mid_memalign, tcache_init,
 // tcache_thread_shutdown, __malloc_trim).
 
-import { MALLOC_ALIGNMENT, MINSIZE, TCACHE_MAX_BINS, TCACHE_PERTHREAD_STRUCT_SIZE, UNSORTED_BIN, checkRequest2size, computeTcacheIndex } from './chunk.js';
-import { ChunkHome, type GlibcHeap, NULL_SLOT, readLiveSlot, reserveSlots } from './state.js';
+import { CHUNK_HDR_SZ, MALLOC_ALIGNMENT, MINSIZE, TCACHE_MAX_BINS, TCACHE_PERTHREAD_STRUCT_SIZE, UNSORTED_BIN, checkRequest2size, computeTcacheIndex } from './chunk.js';
+import { ChunkHome, type GlibcHeap, NULL_SLOT, clearLiveSlot, emitEvent, readLiveSlot, reserveSlots } from './state.js';
 import {
   ARENA_FIRST_CHUNK_OFFSET,
   ARENA_HEAP_REGION_START,
@@ -18,11 +18,12 @@ import {
   createSavedArena,
 } from './arena-state.js';
 import { createArenaHeap, createArenaTop, findHeapOf } from './arena-heap.js';
-import { initTcache, libcCalloc, libcMalloc, publishChunk } from './malloc.js';
+import { initTcache, intMalloc, libcCalloc, libcMalloc, publishChunk } from './malloc.js';
 import { intFree, isMmappedMem, libcFree } from './free.js';
 import { libcRealloc } from './realloc.js';
 import { intMemalign, normaliseAlignment } from './memalign.js';
 import { libcMallocTrim } from './trim.js';
+import { MallocEvent, ReallocPath } from '../events.js';
 
 /** Makes the heap multi-threaded (before its first call): the main thread on main_arena, `cpus` online CPUs. */
 export function enableThreads(st: GlibcHeap, cpus: number): void {
@@ -229,7 +230,19 @@ export function threadMalloc(st: GlibcHeap, t: number, bytes: number): number {
   ensureTcache(st);
   // A tcache hit touches no arena: the switch (and arena_get) only happens on a miss.
   if (!hasTcacheRoom(st, nb, 1)) activateArena(st, getThreadArena(st, bytes));
-  return libcMalloc(st, bytes);
+  const mem = libcMalloc(st, bytes);
+  return mem === 0 ? retryInMainArena(st, () => publishChunk(st, intMalloc(st, bytes))) : mem;
+}
+
+/**
+ * arena_get_retry after _int_malloc (or _int_memalign) failed in a thread arena: the same call once more in
+ * main_arena (thread_arena unchanged). A failure in main_arena stays NULL (its arena_get2 retry is not modelled).
+ */
+function retryInMainArena(st: GlibcHeap, call: () => number): number {
+  if (st.threads!.active === 0) return 0;
+  activateArena(st, 0);
+  reserveSlots(st);
+  return call();
 }
 
 /** __libc_free on thread t: mmapped chunks are unmapped; others go to t's tcache or their own arena. */
@@ -252,7 +265,8 @@ export function threadCalloc(st: GlibcHeap, t: number, n: number, elemBytes: num
   ensureMallocInit(st);
   ensureTcache(st);
   activateArena(st, getThreadArena(st, n * elemBytes));
-  return libcCalloc(st, n, elemBytes);
+  const mem = libcCalloc(st, n, elemBytes);
+  return mem === 0 ? retryInMainArena(st, () => publishChunk(st, intMalloc(st, n * elemBytes))) : mem;
 }
 
 /** __libc_realloc on thread t: a heap chunk sets up t's tcache, then is resized in its own arena, whichever thread asks. */
@@ -264,11 +278,30 @@ export function threadRealloc(st: GlibcHeap, t: number, mem: number, bytes: numb
     return 0;
   }
   if (mem === 0) return threadMalloc(st, t, bytes);
-  if (!isMmappedMem(mem)) {
-    ensureTcache(st);
-    activateArena(st, findArenaOf(st, mem));
-  }
-  return libcRealloc(st, mem, bytes);
+  if (isMmappedMem(mem)) return libcRealloc(st, mem, bytes);
+  ensureTcache(st);
+  const arena = findArenaOf(st, mem);
+  activateArena(st, arena);
+  const newmem = libcRealloc(st, mem, bytes);
+  if (newmem !== 0 || arena === 0 || checkRequest2size(bytes) === 0) return newmem;
+  return reallocElsewhere(st, t, mem, arena, bytes);
+}
+
+/**
+ * __libc_realloc's "try harder" after _int_realloc found no memory in the chunk's thread arena: malloc (which
+ * may retry in main_arena), copy, then _int_free of the old chunk into its arena. NULL leaves the old block.
+ */
+function reallocElsewhere(st: GlibcHeap, t: number, mem: number, arena: number, bytes: number): number {
+  const newmem = threadMalloc(st, t, bytes);
+  if (newmem === 0) return 0;
+  activateArena(st, arena);
+  const oldp = readLiveSlot(st, mem);
+  const oldSize = st.sizeBytes[oldp]!;
+  clearLiveSlot(st, mem);
+  reserveSlots(st);
+  emitEvent(st, MallocEvent.realloc, ReallocPath.move, oldSize, isMmappedMem(newmem) ? st.mmapped.get(newmem - CHUNK_HDR_SZ)! : st.sizeBytes[readLiveSlot(st, newmem)]!);
+  intFree(st, oldp);
+  return newmem;
 }
 
 /** _mid_memalign on thread t: small alignments are malloc; others use the thread's arena and set up no tcache. */
@@ -280,7 +313,8 @@ export function threadMemalign(st: GlibcHeap, t: number, alignment: number, byte
   if (a === 0) return 0;
   activateArena(st, getThreadArena(st, bytes + a + MINSIZE));
   reserveSlots(st);
-  return publishChunk(st, intMemalign(st, a, bytes));
+  const mem = publishChunk(st, intMemalign(st, a, bytes));
+  return mem === 0 ? retryInMainArena(st, () => publishChunk(st, intMemalign(st, a, bytes))) : mem;
 }
 
 /**
