@@ -1,6 +1,6 @@
 // Reads a file named on the command line ("-" = stdin), whole as text or streamed as byte chunks. A file that
 // cannot be read fails at run time (exit 1), with one line that names it (electron/host/files/file-error.ts).
-import { createReadStream, fstatSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, createReadStream, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { fileError } from '../host/files/file-error.js';
 
 /** Bytes per chunk when streaming an input. */
@@ -22,19 +22,35 @@ export function readInputText(path: string): string {
  */
 export async function readInputChunks(path: string, start: (sizeBytes: number) => void, take: (chunk: Uint8Array) => void): Promise<void> {
   let fd: number;
+  let regular = false;
   try {
     fd = path === '-' ? 0 : openSync(path, 'r');
     const st = fstatSync(fd);
     if (st.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+    regular = st.isFile() && path !== '-';
     start(st.isFile() ? st.size : 0);
   } catch (err) {
     throw fileError('read', path, err);
   }
   try {
+    if (regular) return readFileChunks(fd, take);
     for await (const chunk of createReadStream('', { fd, highWaterMark: INPUT_CHUNK_BYTES, autoClose: path !== '-' })) take(chunk as Buffer);
   } catch (err) {
     // Only the stream's own failures (system errors name their syscall) are about the file; take's errors pass.
     if ((err as NodeJS.ErrnoException | undefined)?.syscall === undefined) throw err;
     throw fileError('read', path, err);
+  }
+}
+
+/**
+ * A regular file's chunks, read into one buffer lent to `take` again and again: a stream's fresh 1 MiB Buffer
+ * per chunk left the whole file in garbage until the next collection (18 MB of peak RSS on a 2 M-op trace).
+ */
+function readFileChunks(fd: number, take: (chunk: Uint8Array) => void): void {
+  const buf = new Uint8Array(INPUT_CHUNK_BYTES);
+  try {
+    for (let n; (n = readSync(fd, buf, 0, buf.length, null)) > 0; ) take(buf.subarray(0, n));
+  } finally {
+    closeSync(fd);
   }
 }

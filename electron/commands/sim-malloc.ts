@@ -12,7 +12,6 @@ import { createGlibcReplayModel } from '../../shared/sim/malloc/glibc/replay.js'
 import { createGlibcThreadedReplayModel } from '../../shared/sim/malloc/glibc/replay-threads.js';
 import { type MallocReplayModel, type ReplayProgress } from '../../shared/sim/malloc/replay-model.js';
 import { OpRecordWriter } from '../../shared/sim/malloc/replay-jsonl.js';
-import { formatThreadedRecord } from '../../shared/sim/malloc/replay-results.js';
 import { HeapMisuseError, describeMisuseOutcome } from '../../shared/sim/malloc/heap-misuse.js';
 import { type MallocEventSink } from '../../shared/sim/malloc/events.js';
 import { TraceUnsupportedError } from '../../shared/sim/malloc/trace-support.js';
@@ -197,16 +196,12 @@ async function streamJsonl(trace: Trace, replayer: MallocReplayer, label: string
     const misuse = runUntilMisuse(replayer, end);
     const done = misuse === null ? end : misuse.opIndex;
     const results = replayer.replay.results;
-    if (results.arena !== null) {
-      // Threaded replays (memscope-trace 2) add tid, arena and heap to every record: written as JSON objects.
-      let text = '';
-      for (let i = start; i < done; i++) text += JSON.stringify(formatThreadedRecord(trace, results, i)) + '\n';
-      await writeStdout(text);
-    } else {
-      for (let i = start; i < done; i++) {
-        if (writer.full) await writeStdout(writer.take());
-        writer.write(trace, results, i);
-      }
+    // Threaded replays (memscope-trace 2) add tid, arena and heap to every record.
+    const threaded = results.arena !== null;
+    for (let i = start; i < done; i++) {
+      if (writer.full) await writeStdout(writer.take());
+      if (threaded) writer.writeThreaded(trace, results, i);
+      else writer.write(trace, results, i);
     }
     if (misuse !== null) {
       await writeStdout(writer.take());

@@ -15,11 +15,14 @@ const UNSEEN = -1;
 export class TraceBuilder {
   length = 0;
   kinds = new Uint8Array(INITIAL_OPS);
-  ids = new Float64Array(INITIAL_OPS);
+  /** Int32 while every id fits (half the bytes of a double per op), Float64 from the first that does not. */
+  ids: Int32Array | Float64Array = new Int32Array(INITIAL_OPS);
   slots = new Uint32Array(INITIAL_OPS);
-  sizes = new Float64Array(INITIAL_OPS);
-  aux = new Float64Array(INITIAL_OPS);
-  tids = new Uint32Array(INITIAL_OPS);
+  /** Uint32 while every size fits, Float64 from the first that does not. */
+  sizes: Uint32Array | Float64Array = new Uint32Array(INITIAL_OPS);
+  /** Allocated at the first op with a non-zero aux (calloc, memalign) or tid: a malloclab trace has none. */
+  aux: Float64Array | null = null;
+  tids: Uint32Array | null = null;
   /** Allocated by enableAddresses (the v2 header's `addresses`). */
   returned: Float64Array | null = null;
   slotCount = 0;
@@ -66,11 +69,11 @@ export class TraceBuilder {
       slot = this.addSlot(id);
     }
     const i = this.append(kind, this.tid, line);
-    this.ids[i] = id;
+    this.writeId(i, id);
     this.slots[i] = slot;
-    this.sizes[i] = size;
+    this.writeSize(i, size);
     // The arrays start zeroed: zeros are not written, so a trace without calloc/memalign never touches aux's pages.
-    if (aux !== 0) this.aux[i] = aux;
+    if (aux !== 0) (this.aux ??= new Float64Array(this.kinds.length))[i] = aux;
     if (this.returned !== null && returned !== 0) this.returned[i] = returned;
   }
 
@@ -78,9 +81,9 @@ export class TraceBuilder {
   pushIdless(kind: number, tid: number, size: number, line: number): void {
     if (kind === OP_THREAD_EXIT) this.noteThread(tid, line);
     const i = this.append(kind, tid, line);
-    this.ids[i] = -1;
+    this.writeId(i, -1);
     this.slots[i] = NO_SLOT;
-    this.sizes[i] = size;
+    this.writeSize(i, size);
     if (kind === OP_THREAD_EXIT) this.exitOp[tid] = i;
   }
 
@@ -90,7 +93,7 @@ export class TraceBuilder {
    */
   finish(): Trace {
     const n = this.length;
-    const trim = <T extends Uint8Array | Uint32Array | Float64Array>(a: T): T => a.subarray(0, n) as T;
+    const trim = <T extends Uint8Array | Int32Array | Uint32Array | Float64Array>(a: T): T => a.subarray(0, n) as T;
     return {
       length: n,
       kinds: trim(this.kinds),
@@ -99,8 +102,9 @@ export class TraceBuilder {
       slotCount: this.slotCount,
       header: this.header,
       sizes: trim(this.sizes),
-      aux: trim(this.aux),
-      tids: trim(this.tids),
+      // Zeroed arrays never written cost address space, not memory.
+      aux: this.aux === null ? new Float64Array(n) : trim(this.aux),
+      tids: this.tids === null ? new Uint32Array(n) : trim(this.tids),
       threadCount: this.threadCount,
       version: this.version,
       cpus: this.cpus,
@@ -119,8 +123,20 @@ export class TraceBuilder {
     if (this.length === this.kinds.length) this.grow();
     const i = this.length++;
     this.kinds[i] = kind;
-    if (tid !== 0) this.tids[i] = tid; // zeroed already (see push)
+    if (tid !== 0) (this.tids ??= new Uint32Array(this.kinds.length))[i] = tid; // zeroed already (see push)
     return i;
+  }
+
+  /** ids[i] = id, widening ids to Float64 first when id is no int32. */
+  private writeId(i: number, id: number): void {
+    if ((id | 0) !== id && this.ids instanceof Int32Array) this.ids = growArray(this.ids, new Float64Array(this.kinds.length));
+    this.ids[i] = id;
+  }
+
+  /** sizes[i] = size, widening sizes to Float64 first when size is no uint32. */
+  private writeSize(i: number, size: number): void {
+    if (size >>> 0 !== size && this.sizes instanceof Uint32Array) this.sizes = growArray(this.sizes, new Float64Array(this.kinds.length));
+    this.sizes[i] = size;
   }
 
   /** Counts a thread at its first appearance; threads appear in number order. */
@@ -162,17 +178,17 @@ export class TraceBuilder {
       n = Math.max(n, Math.ceil((this.length / this.bytesDone) * this.sizeHintBytes * 1.25) + INITIAL_OPS);
     }
     this.kinds = growArray(this.kinds, new Uint8Array(n));
-    this.ids = growArray(this.ids, new Float64Array(n));
+    this.ids = growArray(this.ids, this.ids instanceof Int32Array ? new Int32Array(n) : new Float64Array(n));
     this.slots = growArray(this.slots, new Uint32Array(n));
-    this.sizes = growArray(this.sizes, new Float64Array(n));
-    this.aux = growArray(this.aux, new Float64Array(n));
-    this.tids = growArray(this.tids, new Uint32Array(n));
+    this.sizes = growArray(this.sizes, this.sizes instanceof Uint32Array ? new Uint32Array(n) : new Float64Array(n));
+    if (this.aux !== null) this.aux = growArray(this.aux, new Float64Array(n));
+    if (this.tids !== null) this.tids = growArray(this.tids, new Uint32Array(n));
     if (this.returned !== null) this.returned = growArray(this.returned, new Float64Array(n));
   }
 }
 
-/** Copies old into the front of grown and returns grown. */
-function growArray<T extends Uint8Array | Uint32Array | Float64Array>(old: T, grown: T): T {
+/** Copies old into the front of grown (the same length or longer, of any element type holding old's values) and returns grown. */
+function growArray<T extends Uint8Array | Int32Array | Uint32Array | Float64Array>(old: Uint8Array | Int32Array | Uint32Array | Float64Array, grown: T): T {
   grown.set(old as ArrayLike<number>);
   return grown;
 }

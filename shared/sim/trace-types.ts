@@ -60,16 +60,16 @@ export interface Trace {
   length: number;
   /** OP_* per op. */
   kinds: Uint8Array;
-  /** The id as written in the trace (−1 for t and x). */
-  ids: Float64Array;
+  /** The id as written in the trace (−1 for t and x); Int32 when every id fits. */
+  ids: Float64Array | Int32Array;
   /** Dense index of the id (0 … slotCount-1), for pointer tables; NO_SLOT for t and x. */
   slots: Uint32Array;
   /** Number of distinct ids. */
   slotCount: number;
   /** The bare integers before the first op (malloclab header), as written. */
   header: number[];
-  /** a/r/m: SIZE; c: SIZE (the element size); t: PAD; f/x: 0. */
-  sizes: Float64Array;
+  /** a/r/m: SIZE; c: SIZE (the element size); t: PAD; f/x: 0. Uint32 when every size fits. */
+  sizes: Float64Array | Uint32Array;
   /** c: NMEMB; m: ALIGN; else 0. */
   aux: Float64Array;
   /** Thread of each op (0 = main); for x, the exiting thread. */

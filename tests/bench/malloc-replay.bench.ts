@@ -3,7 +3,8 @@
 // replay loop (tests/harness/malloc-replay.c --time, best of 3), so parsing is excluded on both sides.
 // Traces: built-in workloads, and the CMU malloclab traces back to back, repeated to ~1M ops.
 // Then `memscope sim malloc` end to end on a 2M-op trace file (issue 13): parsing ops/s in process, the whole
-// command's ops/s and peak RSS per output format, beside the real glibc's whole run on the same file.
+// command's ops/s and peak RSS per output format, beside the real glibc's whole run on the same file; and a
+// memscope-trace 2 that switches thread on every op (issue 12) beside the real glibc's mt-replay.c on it.
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,7 +12,7 @@ import { join } from 'node:path';
 import { buildHarness } from '../helpers/c-build.js';
 import { childrenCpuMs } from './measure.js';
 import { CLI_PATH, MALLOCLAB_TRACES_DIR } from '../helpers/paths.js';
-import { type Trace, type TraceOp, formatRepTrace, packTraceOps, parseTrace, parseTraceBytes, readTraceOpKind } from '../../shared/sim/trace.js';
+import { type Trace, type TraceOp, formatRepTrace, formatTraceOp, packTraceOps, parseTrace, parseTraceBytes, readTraceOpKind } from '../../shared/sim/trace.js';
 import { generateWorkload } from '../../shared/sim/malloc/workloads.js';
 import { replayTraceGlibc } from '../../shared/sim/malloc/glibc/replay.js';
 import { createDefaultParams } from '../../shared/sim/malloc/glibc/params.js';
@@ -118,6 +119,7 @@ export async function benchMalloc(): Promise<void> {
     );
   }
   await benchMallocEndToEnd();
+  await benchThreadSwitching();
 }
 
 /** One whole command run: wall time, CPU time (user + system, steadier than wall on a busy machine) and the peak RSS it reached. */
@@ -222,4 +224,48 @@ async function benchMallocEndToEnd(): Promise<void> {
     );
   }
   console.log(`${'real glibc, whole process (parsing incl.)'.padEnd(44)} ${rate(r.real.wallMs)}, CPU ${r.real.cpuMs.toFixed(0)} ms (${cpuRate(r.real.cpuMs)})   peak RSS ${mb(r.real.peakRssBytes)} MB;   its replay loop alone ${rate(r.realReplayMs)}`);
+}
+
+/** Rows of the thread-switching section. */
+export interface ThreadSwitchResult {
+  ops: number;
+  fileBytes: number;
+  /** `memscope sim malloc --format F FILE`, per format. */
+  commands: { format: string; run: CommandRun }[];
+  /** tests/harness/mt-replay.c on the same file: the whole process (each `@ TID` block on its own real thread, one at a time). */
+  real: CommandRun;
+}
+
+/**
+ * The random workload as a memscope-trace 2 whose ops alternate between two threads (`@ 0`, `@ 1`, … before
+ * every op): each op switches thread, and each arena miss switches arena. Timed as `memscope sim malloc` and
+ * as the real glibc's mt-replay.c, whole processes both.
+ */
+export async function runThreadSwitchBench(opCount = 1_000_000): Promise<ThreadSwitchResult> {
+  const harness = buildHarness('mt-replay.c');
+  const dir = mkdtempSync(join(tmpdir(), 'memscope-bench-'));
+  try {
+    const w = generateWorkload('random', { seed: 1, opCount });
+    const lines = ['# memscope-trace 2 cpus=2'];
+    for (let i = 0; i < w.length; i++) lines.push(`@ ${i % 2}`, formatTraceOp(w, i));
+    const file = join(dir, 'switch-every-op.trace');
+    writeFileSync(file, lines.join('\n') + '\n');
+    const commands: ThreadSwitchResult['commands'] = [];
+    for (const format of ['summary', 'jsonl']) {
+      commands.push({ format, run: await runBestOf(3, process.execPath, [CLI_PATH, 'sim', 'malloc', '--format', format, file]) });
+    }
+    return { ops: w.length, fileBytes: statSync(file).size, commands, real: await runBestOf(3, harness, [file]) };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** `npm run bench` lines for the thread-switching section. */
+async function benchThreadSwitching(): Promise<void> {
+  const r = await runThreadSwitchBench();
+  const line = (run: CommandRun) =>
+    `${(r.ops / run.wallMs / 1000).toFixed(2).padStart(6)} M ops/s (${run.wallMs.toFixed(0)} ms), CPU ${run.cpuMs.toFixed(0)} ms (${(r.ops / run.cpuMs / 1000).toFixed(2)} M ops/s of CPU)   peak RSS ${(run.peakRssBytes / 1e6).toFixed(1)} MB`;
+  console.log(`\n## sim malloc on a ${r.ops}-op memscope-trace 2 switching thread every op (${(r.fileBytes / 1e6).toFixed(1)} MB; issue 12: an arena switch should not cost what the bins hold)`);
+  for (const { format, run } of r.commands) console.log(`${`memscope sim malloc --format ${format}`.padEnd(44)} ${line(run)}   real/memscope CPU ${(r.real.cpuMs / run.cpuMs).toFixed(2)}`);
+  console.log(`${'real glibc, mt-replay.c (a thread per @ TID)'.padEnd(44)} ${line(r.real)}`);
 }

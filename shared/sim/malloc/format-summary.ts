@@ -50,6 +50,29 @@ export const FREEING_REALLOC_PATHS: ReadonlySet<string> = new Set(['free', 'move
 const EVENT_KIND_LIMIT = 100 + TCMALLOC_EVENT_NAMES.length;
 
 /**
+ * Every served, freed and realloc path name of both models, once: a tally carries each name's index here beside
+ * the name, so the summary counts per op in typed arrays (string-keyed counting cost 6 % of a 2 M-op summary).
+ */
+const PATH_NAMES: readonly string[] = [...new Set([...MALLOC_SOURCE_NAMES, ...SERVED_PATHS.tcmalloc, ...FREED_PATHS.tcmalloc, ...REALLOC_PATH_NAMES, ...TCMALLOC_REALLOC_PATH_NAMES])];
+/** NO_PATH: the '' name (nothing served, freed or reallocated). */
+const NO_PATH = -1;
+/** Index of each name in PATH_NAMES. */
+const PATH_CODES: ReadonlyMap<string, number> = new Map(PATH_NAMES.map((n, k) => [n, k]));
+/** PATH_NAMES index of a name (NO_PATH for '' or a name outside it). */
+function codeOfPath(name: string): number {
+  return PATH_CODES.get(name) ?? NO_PATH;
+}
+const MALLOC_SOURCE_CODES = MALLOC_SOURCE_NAMES.map(codeOfPath);
+const REALLOC_PATH_CODES = REALLOC_PATH_NAMES.map(codeOfPath);
+const TCMALLOC_REALLOC_PATH_CODES = TCMALLOC_REALLOC_PATH_NAMES.map(codeOfPath);
+const CODE_THREAD_CACHE = codeOfPath('thread-cache');
+const CODE_CENTRAL = codeOfPath('central');
+const CODE_PAGE_HEAP = codeOfPath('page-heap');
+/** Per PATH_NAMES index: 1 for NEW_BLOCK_REALLOC_PATHS / FREEING_REALLOC_PATHS. */
+const IS_NEW_BLOCK_PATH = Uint8Array.from(PATH_NAMES, (n) => (NEW_BLOCK_REALLOC_PATHS.has(n) ? 1 : 0));
+const IS_FREEING_PATH = Uint8Array.from(PATH_NAMES, (n) => (FREEING_REALLOC_PATHS.has(n) ? 1 : 0));
+
+/**
  * What the op being replayed did, filled by `sink` from the model's events; reset it before each op.
  *
  * Invariants: servedFrom ∈ SERVED_PATHS ∪ {''}, freedInto ∈ FREED_PATHS ∪ {''}, reallocPath ∈
@@ -65,6 +88,10 @@ export interface MallocOpTally {
   freedInto: string;
   /** How realloc resolved ('' for other ops). */
   reallocPath: string;
+  /** servedFrom, freedInto and reallocPath as indexes of one name table (−1 for ''). */
+  servedCode: number;
+  freedCode: number;
+  reallocCode: number;
   /** This op's events, in order (only when keepEvents). */
   events: MallocEventRecord[];
   /** Keep each op's events (the table explains them; the summary only counts). */
@@ -79,30 +106,39 @@ function noteEvent(t: MallocOpTally, kind: number, a: number): void {
     case MallocEvent.served:
       // The last one wins: a first malloc is served twice (the tcache's own chunk, then the request).
       t.servedFrom = MALLOC_SOURCE_NAMES[a] ?? '';
+      t.servedCode = MALLOC_SOURCE_CODES[a] ?? NO_PATH;
       break;
     case MallocEvent.freed:
       t.freedInto = MALLOC_SOURCE_NAMES[a] ?? '';
+      t.freedCode = MALLOC_SOURCE_CODES[a] ?? NO_PATH;
       break;
     case MallocEvent.realloc:
       t.reallocPath = REALLOC_PATH_NAMES[a] ?? '';
+      t.reallocCode = REALLOC_PATH_CODES[a] ?? NO_PATH;
       break;
     case TcmallocEvent.threadCacheHit:
       t.servedFrom = 'thread-cache';
+      t.servedCode = CODE_THREAD_CACHE;
       break;
     case TcmallocEvent.centralFetch:
       t.servedFrom = 'central';
+      t.servedCode = CODE_CENTRAL;
       break;
     case TcmallocEvent.largeAlloc:
       t.servedFrom = 'page-heap';
+      t.servedCode = CODE_PAGE_HEAP;
       break;
     case TcmallocEvent.freeToThreadCache:
       t.freedInto = 'thread-cache';
+      t.freedCode = CODE_THREAD_CACHE;
       break;
     case TcmallocEvent.largeFree:
       t.freedInto = 'page-heap';
+      t.freedCode = CODE_PAGE_HEAP;
       break;
     case TcmallocEvent.realloc:
       t.reallocPath = TCMALLOC_REALLOC_PATH_NAMES[a] ?? '';
+      t.reallocCode = TCMALLOC_REALLOC_PATH_CODES[a] ?? NO_PATH;
       break;
     default:
       break;
@@ -116,6 +152,9 @@ export function createMallocOpTally(keepEvents: boolean): MallocOpTally {
     servedFrom: '',
     freedInto: '',
     reallocPath: '',
+    servedCode: NO_PATH,
+    freedCode: NO_PATH,
+    reallocCode: NO_PATH,
     events: [],
     keepEvents,
     eventCounts: new Float64Array(EVENT_KIND_LIMIT),
@@ -133,6 +172,9 @@ export function resetMallocOpTally(t: MallocOpTally): void {
   t.servedFrom = '';
   t.freedInto = '';
   t.reallocPath = '';
+  t.servedCode = NO_PATH;
+  t.freedCode = NO_PATH;
+  t.reallocCode = NO_PATH;
   if (t.events.length > 0) t.events = [];
 }
 
@@ -207,6 +249,31 @@ export interface MallocSummaryBuilder {
   kindCounts: Float64Array;
   /** addOpToSummary's tracksInUse: the final fragmentation comes from the last op's figures. */
   tracksInUse: boolean;
+  /** servedBy, freedInto and reallocPaths counted by PATH_NAMES index until finishMallocSummary. */
+  served: PathCounts;
+  freed: PathCounts;
+  realloc: PathCounts;
+}
+
+/** Counts by PATH_NAMES index; `firstSeen` lists the indexes in the order their count left 0. */
+interface PathCounts {
+  counts: Float64Array;
+  firstSeen: number[];
+}
+
+function createPathCounts(): PathCounts {
+  return { counts: new Float64Array(PATH_NAMES.length), firstSeen: [] };
+}
+
+function bumpPath(c: PathCounts, code: number): void {
+  if (code === NO_PATH) return;
+  if (c.counts[code]!++ === 0) c.firstSeen.push(code);
+}
+
+/** Writes counts into a summary record made by zeroCounts: its own names in order, then others in the order first counted. */
+function writePathCounts(into: Record<string, number>, c: PathCounts): void {
+  for (const name of Object.keys(into)) into[name] = c.counts[codeOfPath(name)] ?? 0;
+  for (const code of c.firstSeen) into[PATH_NAMES[code]!] = c.counts[code]!;
 }
 
 function zeroCounts(names: readonly string[]): Record<string, number> {
@@ -242,11 +309,10 @@ export function createMallocSummaryBuilder(allocator: MallocAllocatorName): Mall
     fragmentationOps: 0,
     kindCounts: new Float64Array(TRACE_OP_LETTERS.length),
     tracksInUse: false,
+    served: createPathCounts(),
+    freed: createPathCounts(),
+    realloc: createPathCounts(),
   };
-}
-
-function bump(counts: Record<string, number>, key: string): void {
-  if (key !== '') counts[key] = (counts[key] ?? 0) + 1;
 }
 
 /** (heap − in use) / heap, or null for an empty heap. */
@@ -272,10 +338,11 @@ export function addOpToSummary(b: MallocSummaryBuilder, trace: Trace, results: R
   // Only blocks the program asked for or gave back count: realloc's growth into top serves from top
   // without handing out a new block, and its split-off remainders are the allocator's own frees; a
   // refused request hands out nothing (though the tcache's own chunk may have been served on the way).
-  const path = tally.reallocPath;
-  if (gotBlock && (kind === OP_ALLOC || kind === OP_CALLOC || kind === OP_MEMALIGN || NEW_BLOCK_REALLOC_PATHS.has(path))) bump(s.servedBy, tally.servedFrom);
-  if (kind === OP_FREE || (path !== '' && FREEING_REALLOC_PATHS.has(path))) bump(s.freedInto, tally.freedInto);
-  bump(s.reallocPaths, path);
+  const path = tally.reallocCode;
+  const isPath = path !== NO_PATH;
+  if (gotBlock && (kind === OP_ALLOC || kind === OP_CALLOC || kind === OP_MEMALIGN || (isPath && IS_NEW_BLOCK_PATH[path] === 1))) bumpPath(b.served, tally.servedCode);
+  if (kind === OP_FREE || (isPath && IS_FREEING_PATH[path] === 1)) bumpPath(b.freed, tally.freedCode);
+  bumpPath(b.realloc, path);
   const brk = results.brk[row]!;
   const inUse = results.heapInUseBytes[row]!;
   s.finalBrkBytes = brk;
@@ -308,6 +375,9 @@ export interface SummaryOverrides {
 export function finishMallocSummary(b: MallocSummaryBuilder, tally: MallocOpTally, overrides: SummaryOverrides = {}): MallocSummary {
   const s = b.summary;
   for (let k = 0; k < TRACE_OP_LETTERS.length; k++) s.opCounts[TRACE_OP_LETTERS[k]!] = b.kindCounts[k]!;
+  writePathCounts(s.servedBy, b.served);
+  writePathCounts(s.freedInto, b.freed);
+  writePathCounts(s.reallocPaths, b.realloc);
   if (b.tracksInUse) s.fragmentation = computeFragmentation(s.finalBrkBytes, s.heapInUseBytes);
   const counts: Record<string, number> = {};
   const first = s.allocator === 'glibc' ? 0 : 100;

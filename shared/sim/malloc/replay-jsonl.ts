@@ -1,10 +1,12 @@
 // `sim malloc --format jsonl` written straight into bytes: the same text as JSON.stringify(formatOpRecord(…))
-// per op (replay-results.ts defines the record; tests/shared/sim/malloc/replay-jsonl.test.ts holds the two
-// equal), without an object and a string per op, which cost more than the replay itself on 2 M ops.
+// per op, or of formatThreadedRecord(…) for threaded replays (replay-results.ts defines the records;
+// tests/shared/sim/malloc/replay-jsonl.test.ts holds them equal), without an object and a string per op, which
+// cost more than the replay itself on 2 M ops.
 
 import { encodeAscii } from '../../proc/bytes.js';
 import { OP_ALLOC, OP_FREE, OP_REALLOC, type Trace } from '../trace.js';
-import { REGION_HEAP, REGION_MMAP, type ReplayResults } from './replay-results.js';
+import { OP_CALLOC, OP_MEMALIGN, OP_THREAD_EXIT, OP_TRIM, TRACE_OP_LETTERS } from '../trace-types.js';
+import { REGION_ARENA, REGION_HEAP, REGION_MMAP, type ReplayResults } from './replay-results.js';
 
 const P_I = encodeAscii('{"i":');
 const P_OP_A = encodeAscii(',"op":"a","id":');
@@ -18,6 +20,17 @@ const P_USABLE = encodeAscii(',"usable":');
 const P_NONE_USABLE = encodeAscii(',"region":null,"offset":null,"mmap_size":null,"usable":');
 const P_BRK = encodeAscii(',"brk":');
 const P_END = encodeAscii('}\n');
+/** ',"op":"X","tid":' per op kind (TRACE_OP_LETTERS order), for threaded records. */
+const P_OP_TID = TRACE_OP_LETTERS.map((l) => encodeAscii(`,"op":"${l}","tid":`));
+const P_ID = encodeAscii(',"id":');
+const P_NMEMB = encodeAscii(',"nmemb":');
+const P_ALIGN = encodeAscii(',"align":');
+const P_T_HEAP = encodeAscii(',"region":"heap","arena":0,"heap":null,"offset":');
+const P_T_ARENA = encodeAscii(',"region":"arena","arena":');
+const P_T_HEAP_INDEX = encodeAscii(',"heap":');
+const P_T_OFFSET = encodeAscii(',"offset":');
+const P_T_MMAP = encodeAscii(',"region":"mmap","arena":null,"heap":null,"offset":null,"mmap_size":');
+const P_T_NONE_USABLE = encodeAscii(',"region":null,"arena":null,"heap":null,"offset":null,"mmap_size":null,"usable":');
 /** The longest record: its fixed text and 9 numbers of at most 24 characters. */
 const MAX_RECORD_BYTES = 128 + 9 * 24;
 
@@ -71,6 +84,56 @@ export class OpRecordWriter {
         this.put(P_USABLE);
       } else {
         this.put(P_NONE_USABLE);
+      }
+      this.putNumber(results.usable[row]!);
+    }
+    this.put(P_BRK);
+    this.putNumber(results.brk[row]!);
+    this.put(P_END);
+  }
+
+  /**
+   * Appends op i's record of a threaded replay (results with arena and heap columns) and '\n', exactly as
+   * JSON.stringify(formatThreadedRecord(trace, results, i)) + '\n'.
+   */
+  writeThreaded(trace: Trace, results: ReplayResults, i: number): void {
+    if (this.full) throw new RangeError('OpRecordWriter: take() the buffer first');
+    const kind = trace.kinds[i]!;
+    const row = i & results.rowMask;
+    this.put(P_I);
+    this.putNumber(i);
+    this.put(P_OP_TID[kind]!);
+    this.putNumber(trace.tids[i]!);
+    if (kind !== OP_TRIM && kind !== OP_THREAD_EXIT) {
+      this.put(P_ID);
+      this.putNumber(trace.ids[i]!);
+    }
+    if (kind !== OP_FREE && kind !== OP_TRIM && kind !== OP_THREAD_EXIT) {
+      this.put(P_SIZE);
+      this.putNumber(trace.sizes[i]!);
+      if (kind === OP_CALLOC || kind === OP_MEMALIGN) {
+        this.put(kind === OP_CALLOC ? P_NMEMB : P_ALIGN);
+        this.putNumber(trace.aux[i]!);
+      }
+      const region = results.region[row];
+      if (region === REGION_HEAP) {
+        this.put(P_T_HEAP);
+        this.putNumber(results.offset[row]!);
+        this.put(P_HEAP_USABLE);
+      } else if (region === REGION_ARENA) {
+        this.put(P_T_ARENA);
+        this.putNumber(results.arena![row]!);
+        this.put(P_T_HEAP_INDEX);
+        this.putNumber(results.heap![row]!);
+        this.put(P_T_OFFSET);
+        this.putNumber(results.offset[row]!);
+        this.put(P_HEAP_USABLE);
+      } else if (region === REGION_MMAP) {
+        this.put(P_T_MMAP);
+        this.putNumber(results.mmapSize[row]!);
+        this.put(P_USABLE);
+      } else {
+        this.put(P_T_NONE_USABLE);
       }
       this.putNumber(results.usable[row]!);
     }

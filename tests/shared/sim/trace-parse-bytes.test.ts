@@ -149,4 +149,21 @@ describe('ids', () => {
     assert.equal(t.slotCount, 7);
     assert.throws(() => parseTraceBytes(encodeUtf8('a 9007199254740992 1\n')), /id 9007199254740992 is too large/);
   });
+
+  test('ids and sizes stay in 32-bit arrays while they fit, and widen keeping every earlier value when one does not', () => {
+    // 3,000 ops cross the builder's first growth; the wide values come after it, then small ones again.
+    const small: TraceOp[] = Array.from({ length: 3000 }, (_, k) => ({ op: 'a', id: k, size: (k * 37) % 5000 }));
+    const narrow = parseTraceBytes(encodeUtf8(formatRepTrace(packTraceOps(small))));
+    assert.ok(narrow.ids instanceof Int32Array && narrow.sizes instanceof Uint32Array);
+    const ops: TraceOp[] = [...small, { op: 'a', id: 2 ** 31, size: 2 ** 32 }, { op: 'r', id: 1, size: 2 ** 40 + 3 }, { op: 'a', id: 2 ** 31 - 1, size: 2 ** 32 - 1 }, { op: 'f', id: 7 }];
+    const wide = parseTraceBytes(encodeUtf8(formatRepTrace(packTraceOps(ops))));
+    assert.ok(wide.ids instanceof Float64Array && wide.sizes instanceof Float64Array);
+    assert.deepEqual([...wide.ids], ops.map((o) => o.id));
+    assert.deepEqual([...wide.sizes], ops.map((o) => o.size ?? 0));
+    // t and x have id −1, which an Int32Array holds.
+    const v2 = parseTraceBytes(encodeUtf8('# memscope-trace 2 cpus=2\na 0 10\n@ 1\nt 4096\nx 1\n'));
+    assert.ok(v2.ids instanceof Int32Array);
+    assert.deepEqual([...v2.ids], [0, -1, -1]);
+    assert.deepEqual([...v2.sizes], [10, 4096, 0]);
+  });
 });

@@ -63,7 +63,10 @@ export function sysmallocArena(st: GlibcHeap, nb: number): number {
     th.arenas[h.arena]!.heaps.push(k);
     st.systemMem += heap.sizeBytes;
     st.top = createArenaTop(st, heap.startAddress + HEAP_INFO_SIZE, heap.sizeBytes - HEAP_INFO_SIZE);
+    // The fenceposts stand before the old top is freed: that free's heap_trim may delete the new heap again
+    // (its top is the whole heap), giving the arena back its old top; then this call fails (arena_get_retry follows).
     h.fenceSlot = fenceOldTop(st, top, oldSize);
+    freeOldTop(st, top, oldSize);
   }
   if (st.systemMem > st.maxSystemMem) st.maxSystemMem = st.systemMem;
   const p = st.top;
@@ -76,8 +79,8 @@ export function sysmallocArena(st: GlibcHeap, nb: number): number {
 
 /**
  * The old top at the end of a heap the arena leaves: it shrinks by MINSIZE (to a multiple of 16), then a
- * 16-byte in-use fencepost and a size-0 one end the heap; an old top of at least MINSIZE is freed (_int_free:
- * tcache, fastbin or bins), a smaller one stays an in-use chunk before the last fencepost.
+ * 16-byte in-use fencepost and a size-0 one end the heap; an old top of at least MINSIZE is left in use for
+ * freeOldTop, a smaller one stays an in-use chunk before the last fencepost.
  * @returns the slot of the size-0 fencepost.
  */
 function fenceOldTop(st: GlibcHeap, oldTop: number, oldSizeBytes: number): number {
@@ -94,13 +97,13 @@ function fenceOldTop(st: GlibcHeap, oldTop: number, oldSizeBytes: number): numbe
     st.home[first] = ChunkHome.inUse;
   }
   st.home[oldTop] = ChunkHome.inUse;
-  if (size >= MINSIZE) {
-    st.sizeBytes[oldTop] = size;
-    intFree(st, oldTop);
-  } else {
-    st.sizeBytes[oldTop] = size + CHUNK_HDR_SZ;
-  }
+  st.sizeBytes[oldTop] = size >= MINSIZE ? size : size + CHUNK_HDR_SZ;
   return last;
+}
+
+/** Frees the old top fenceOldTop shrank from oldSizeBytes (_int_free: tcache, fastbin or bins), when that left at least MINSIZE. */
+function freeOldTop(st: GlibcHeap, oldTop: number, oldSizeBytes: number): void {
+  if (((oldSizeBytes - MINSIZE) & ~MALLOC_ALIGN_MASK) >= MINSIZE) intFree(st, oldTop);
 }
 
 /**

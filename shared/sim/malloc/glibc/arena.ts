@@ -6,8 +6,8 @@
 // arena_thread_freeres) and malloc/malloc.c (__libc_malloc/free/calloc/realloc, _mid_memalign, tcache_init,
 // tcache_thread_shutdown, __malloc_trim).
 
-import { MALLOC_ALIGNMENT, MINSIZE, TCACHE_MAX_BINS, TCACHE_PERTHREAD_STRUCT_SIZE, UNSORTED_BIN, checkRequest2size, computeTcacheIndex } from './chunk.js';
-import { ChunkHome, type GlibcHeap, NULL_SLOT, readLiveSlot, reserveSlots } from './state.js';
+import { CHUNK_HDR_SZ, MALLOC_ALIGNMENT, MINSIZE, NBINS, TCACHE_MAX_BINS, TCACHE_PERTHREAD_STRUCT_SIZE, checkRequest2size, computeTcacheIndex } from './chunk.js';
+import { ChunkHome, type GlibcHeap, NULL_SLOT, clearLiveSlot, emitEvent, readLiveSlot, reserveSlots } from './state.js';
 import {
   ARENA_FIRST_CHUNK_OFFSET,
   ARENA_HEAP_REGION_START,
@@ -18,11 +18,12 @@ import {
   createSavedArena,
 } from './arena-state.js';
 import { createArenaHeap, createArenaTop, findHeapOf } from './arena-heap.js';
-import { initTcache, libcCalloc, libcMalloc, publishChunk } from './malloc.js';
+import { initTcache, intMalloc, libcCalloc, libcMalloc, publishChunk } from './malloc.js';
 import { intFree, isMmappedMem, libcFree } from './free.js';
 import { libcRealloc } from './realloc.js';
 import { intMemalign, normaliseAlignment } from './memalign.js';
 import { libcMallocTrim } from './trim.js';
+import { MallocEvent, ReallocPath } from '../events.js';
 
 /** Makes the heap multi-threaded (before its first call): the main thread on main_arena, `cpus` online CPUs. */
 export function enableThreads(st: GlibcHeap, cpus: number): void {
@@ -35,42 +36,14 @@ export function activateArena(st: GlibcHeap, k: number): void {
   if (th.active === k) return;
   const out = th.arenas[th.active]!.saved;
   const inn = th.arenas[k]!.saved;
-  // Bin headers are slots 0 … NBINS-1 of the shared store; their nextsize words are never used (only chunks'
-  // are), so fd and bk are all an arena's bins hold. Only the unsorted bin and the bins whose binmap bit is set
-  // can hold chunks (binmap bit clear ⇒ bin empty), so only those move: a switch costs what is in the bins.
-  const { fd, bk } = st;
-  out.binFd[UNSORTED_BIN] = fd[UNSORTED_BIN]!;
-  out.binBk[UNSORTED_BIN] = bk[UNSORTED_BIN]!;
-  fd[UNSORTED_BIN] = inn.binFd[UNSORTED_BIN]!;
-  bk[UNSORTED_BIN] = inn.binBk[UNSORTED_BIN]!;
-  // A set bit over an empty bin is cleared here, as the binmap search would clear it (it only skips empty
-  // bins), so the bits left are the bins that hold chunks. A header the incoming arena fills is not reset first.
-  const outMap = st.binmap;
-  const inMap = inn.binmap;
-  for (let w = 0; w < 4; w++) {
-    let word = outMap[w]!;
-    const inWord = inMap[w]!;
-    for (let bits = word; bits !== 0; bits &= bits - 1) {
-      const low = bits & -bits;
-      const i = (w << 5) + 31 - Math.clz32(low);
-      if (fd[i] === i) {
-        word &= ~low;
-        continue;
-      }
-      out.binFd[i] = fd[i]!;
-      out.binBk[i] = bk[i]!;
-      if ((inWord & low) === 0) {
-        fd[i] = i;
-        bk[i] = i;
-      }
-    }
-    outMap[w] = word;
-    for (let bits = inWord; bits !== 0; bits &= bits - 1) {
-      const i = (w << 5) + 31 - Math.clz32(bits & -bits);
-      fd[i] = inn.binFd[i]!;
-      bk[i] = inn.binBk[i]!;
-    }
-  }
+  // Bin headers are slots 0 … NBINS-1 of the shared store; their nextsize words are never used (only chunks' are),
+  // so fd and bk are all an arena's bins hold. They move whole, 4 × NBINS words: a switch costs the same whatever
+  // the bins hold (moving only the bins the binmap marks cost ~1 µs with a hundred of them filled). The binmap moves
+  // with its arena, stale bits and all, as glibc's does: the binmap search clears a bit over an empty bin.
+  out.binFd.set(st.fd.subarray(0, NBINS));
+  out.binBk.set(st.bk.subarray(0, NBINS));
+  st.fd.set(inn.binFd);
+  st.bk.set(inn.binBk);
   out.fastbins = st.fastbins;
   out.binmap = st.binmap;
   out.firstChunk = st.firstChunk;
@@ -229,7 +202,19 @@ export function threadMalloc(st: GlibcHeap, t: number, bytes: number): number {
   ensureTcache(st);
   // A tcache hit touches no arena: the switch (and arena_get) only happens on a miss.
   if (!hasTcacheRoom(st, nb, 1)) activateArena(st, getThreadArena(st, bytes));
-  return libcMalloc(st, bytes);
+  const mem = libcMalloc(st, bytes);
+  return mem === 0 ? retryInMainArena(st, () => publishChunk(st, intMalloc(st, bytes))) : mem;
+}
+
+/**
+ * arena_get_retry after _int_malloc (or _int_memalign) failed in a thread arena: the same call once more in
+ * main_arena (thread_arena unchanged). A failure in main_arena stays NULL (its arena_get2 retry is not modelled).
+ */
+function retryInMainArena(st: GlibcHeap, call: () => number): number {
+  if (st.threads!.active === 0) return 0;
+  activateArena(st, 0);
+  reserveSlots(st);
+  return call();
 }
 
 /** __libc_free on thread t: mmapped chunks are unmapped; others go to t's tcache or their own arena. */
@@ -252,7 +237,8 @@ export function threadCalloc(st: GlibcHeap, t: number, n: number, elemBytes: num
   ensureMallocInit(st);
   ensureTcache(st);
   activateArena(st, getThreadArena(st, n * elemBytes));
-  return libcCalloc(st, n, elemBytes);
+  const mem = libcCalloc(st, n, elemBytes);
+  return mem === 0 ? retryInMainArena(st, () => publishChunk(st, intMalloc(st, n * elemBytes))) : mem;
 }
 
 /** __libc_realloc on thread t: a heap chunk sets up t's tcache, then is resized in its own arena, whichever thread asks. */
@@ -264,11 +250,30 @@ export function threadRealloc(st: GlibcHeap, t: number, mem: number, bytes: numb
     return 0;
   }
   if (mem === 0) return threadMalloc(st, t, bytes);
-  if (!isMmappedMem(mem)) {
-    ensureTcache(st);
-    activateArena(st, findArenaOf(st, mem));
-  }
-  return libcRealloc(st, mem, bytes);
+  if (isMmappedMem(mem)) return libcRealloc(st, mem, bytes);
+  ensureTcache(st);
+  const arena = findArenaOf(st, mem);
+  activateArena(st, arena);
+  const newmem = libcRealloc(st, mem, bytes);
+  if (newmem !== 0 || arena === 0 || checkRequest2size(bytes) === 0) return newmem;
+  return reallocElsewhere(st, t, mem, arena, bytes);
+}
+
+/**
+ * __libc_realloc's "try harder" after _int_realloc found no memory in the chunk's thread arena: malloc (which
+ * may retry in main_arena), copy, then _int_free of the old chunk into its arena. NULL leaves the old block.
+ */
+function reallocElsewhere(st: GlibcHeap, t: number, mem: number, arena: number, bytes: number): number {
+  const newmem = threadMalloc(st, t, bytes);
+  if (newmem === 0) return 0;
+  activateArena(st, arena);
+  const oldp = readLiveSlot(st, mem);
+  const oldSize = st.sizeBytes[oldp]!;
+  clearLiveSlot(st, mem);
+  reserveSlots(st);
+  emitEvent(st, MallocEvent.realloc, ReallocPath.move, oldSize, isMmappedMem(newmem) ? st.mmapped.get(newmem - CHUNK_HDR_SZ)! : st.sizeBytes[readLiveSlot(st, newmem)]!);
+  intFree(st, oldp);
+  return newmem;
 }
 
 /** _mid_memalign on thread t: small alignments are malloc; others use the thread's arena and set up no tcache. */
@@ -280,7 +285,8 @@ export function threadMemalign(st: GlibcHeap, t: number, alignment: number, byte
   if (a === 0) return 0;
   activateArena(st, getThreadArena(st, bytes + a + MINSIZE));
   reserveSlots(st);
-  return publishChunk(st, intMemalign(st, a, bytes));
+  const mem = publishChunk(st, intMemalign(st, a, bytes));
+  return mem === 0 ? retryInMainArena(st, () => publishChunk(st, intMemalign(st, a, bytes))) : mem;
 }
 
 /**

@@ -4,7 +4,7 @@
 
 import { CHUNK_HDR_SZ, SIZE_SZ } from './chunk.js';
 import { type MallocParams } from './params.js';
-import { type GlibcHeap, createGlibcHeap, readLiveSlot } from './state.js';
+import { type GlibcHeap, createGlibcHeap, readHandedOutSlot } from './state.js';
 import { ARENA_HEAP_REGION_START } from './arena-state.js';
 import { findHeapOf } from './arena-heap.js';
 import {
@@ -114,7 +114,7 @@ function recordResult(r: GlibcThreadedReplay, i: number, mem: number): void {
     results.usable[i] = size - CHUNK_HDR_SZ;
     return;
   }
-  results.usable[i] = heap.sizeBytes[readLiveSlot(heap, mem)]! - SIZE_SZ;
+  results.usable[i] = heap.sizeBytes[readHandedOutSlot(heap, mem)]! - SIZE_SZ;
   if (mem < ARENA_HEAP_REGION_START) {
     results.region[i] = REGION_HEAP;
     results.offset[i] = mem;

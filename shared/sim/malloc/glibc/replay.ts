@@ -5,7 +5,7 @@
 
 import { CHUNK_HDR_SZ, SIZE_SZ } from './chunk.js';
 import { type MallocParams } from './params.js';
-import { type GlibcHeap, NULL_SLOT, createGlibcHeap, readLiveSlot } from './state.js';
+import { type GlibcHeap, NULL_SLOT, createGlibcHeap, readHandedOutSlot, readLiveSlot } from './state.js';
 import { libcCalloc, libcMalloc } from './malloc.js';
 import { isMmappedMem, libcFree } from './free.js';
 import { libcRealloc } from './realloc.js';
@@ -107,7 +107,7 @@ function runGlibcOp(r: GlibcReplay, i: number): void {
     results.region[row] = REGION_HEAP;
     results.offset[row] = mem;
     results.mmapSize[row] = NaN;
-    results.usable[row] = heap.sizeBytes[readLiveSlot(heap, mem)]! - SIZE_SZ;
+    results.usable[row] = heap.sizeBytes[readHandedOutSlot(heap, mem)]! - SIZE_SZ;
   }
   results.brk[row] = heap.os.brkBytes;
   results.heapInUseBytes[row] = heap.inUseBytes;

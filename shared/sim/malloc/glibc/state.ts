@@ -130,6 +130,12 @@ export interface GlibcHeap {
   inUseBytes: number;
   /** Chunk address of the last mmapped chunk intMalloc produced (see MMAPPED_RESULT). */
   lastMmappedAddress: number;
+  /**
+   * The last pair setLiveSlot recorded (0 and NULL_SLOT before any): a call that hands out a heap block records
+   * it last, so the replay reads the block's chunk here without a second lookup in `live`.
+   */
+  lastLiveMem: number;
+  lastLiveSlot: number;
 
   /** mp_.n_mmaps. */
   nMmaps: number;
@@ -194,6 +200,8 @@ export function createGlibcHeap(params: MallocParams, options: GlibcHeapOptions 
     liveCount: 0,
     inUseBytes: 0,
     lastMmappedAddress: 0,
+    lastLiveMem: 0,
+    lastLiveSlot: NULL_SLOT,
     nMmaps: 0,
     maxNMmaps: 0,
     mmappedMem: 0,
@@ -402,6 +410,16 @@ export function listHeapChunks(st: GlibcHeap): HeapChunkView[] {
 export function setLiveSlot(st: GlibcHeap, mem: number, p: number): void {
   if (writeLiveTable(st.live, mem, p)) st.liveCount++;
   st.inUseBytes += st.sizeBytes[p]!;
+  st.lastLiveMem = mem;
+  st.lastLiveSlot = p;
+}
+
+/**
+ * The slot of live allocation mem that a call just handed out: lastLiveSlot when mem was recorded last (mem is
+ * live, so no later write or delete of mem came after it), else a lookup.
+ */
+export function readHandedOutSlot(st: GlibcHeap, mem: number): number {
+  return mem === st.lastLiveMem ? st.lastLiveSlot : readLiveTable(st.live, mem);
 }
 
 /** The slot of the live allocation at user pointer mem, or NULL_SLOT. */

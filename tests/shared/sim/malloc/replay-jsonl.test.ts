@@ -1,20 +1,24 @@
 // The byte writer of `sim malloc --format jsonl` prints exactly JSON.stringify(formatOpRecord(…)) + '\n' for
 // every op: heap, mmap and NULL results, frees, numbers from 0 to 2^53 − 1, both models, and records cut
-// across buffers of any size.
+// across buffers of any size; and JSON.stringify(formatThreadedRecord(…)) for threaded replays (every v2 op kind).
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { decodeLatin1 } from '../../../../shared/proc/bytes.js';
 import { createDefaultParams } from '../../../../shared/sim/malloc/glibc/params.js';
 import { replayTraceGlibc } from '../../../../shared/sim/malloc/glibc/replay.js';
 import { OpRecordWriter } from '../../../../shared/sim/malloc/replay-jsonl.js';
-import { REGION_HEAP, REGION_MMAP, type ReplayResults, createReplayResults, formatOpRecord } from '../../../../shared/sim/malloc/replay-results.js';
+import { REGION_HEAP, REGION_MMAP, type ReplayResults, createReplayResults, formatOpRecord, formatThreadedRecord } from '../../../../shared/sim/malloc/replay-results.js';
+import { createGlibcThreadedReplayModel } from '../../../../shared/sim/malloc/glibc/replay-threads.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { REPO_ROOT } from '../../../helpers/paths.js';
 import { createDefaultTcmallocParams } from '../../../../shared/sim/malloc/tcmalloc/params.js';
 import { replayTraceTcmalloc } from '../../../../shared/sim/malloc/tcmalloc/replay.js';
 import { WORKLOADS, generateWorkload } from '../../../../shared/sim/malloc/workloads.js';
-import { packTraceOps, type Trace } from '../../../../shared/sim/trace.js';
+import { packTraceOps, parseTrace, type Trace } from '../../../../shared/sim/trace.js';
 
-/** Every record through the writer, taking its buffer whenever it is full. */
-function writeAll(trace: Trace, results: ReplayResults, chunkBytes: number): string {
+/** Every record through the writer (writeThreaded when `threaded`), taking its buffer whenever it is full. */
+function writeAll(trace: Trace, results: ReplayResults, chunkBytes: number, threaded = false): string {
   const w = new OpRecordWriter(chunkBytes);
   let out = '';
   for (let i = 0; i < trace.length; i++) {
@@ -22,7 +26,8 @@ function writeAll(trace: Trace, results: ReplayResults, chunkBytes: number): str
       const bytes = w.take();
       out += decodeLatin1(bytes, 0, bytes.length);
     }
-    w.write(trace, results, i);
+    if (threaded) w.writeThreaded(trace, results, i);
+    else w.write(trace, results, i);
   }
   const bytes = w.take();
   return out + decodeLatin1(bytes, 0, bytes.length);
@@ -34,7 +39,32 @@ function stringifyAll(trace: Trace, results: ReplayResults): string {
   return out;
 }
 
+/** A threaded replay's whole results. */
+function replayThreaded(trace: Trace): ReplayResults {
+  const model = createGlibcThreadedReplayModel(trace, createDefaultParams());
+  const r = model.create(null);
+  model.run(r, trace.length);
+  return r.results;
+}
+
 describe('OpRecordWriter', () => {
+  test('threaded replays: every v2 op kind, arena, heap, mmap and NULL results, as JSON.stringify of formatThreadedRecord', () => {
+    const v2 = [
+      '# memscope-trace 2 cpus=2',
+      'a 0 24', 'c 1 3 8', 'm 2 4096 100', 'm 3 64 300000', 'a 4 200000', 'c 5 1099511627776 1073741824',
+      '@ 1', 'a 6 40', 'c 7 2 1000', 'r 6 5000', 'm 8 32 77', 'f 0', 'r 4 0', 't 0', '@ 0', 'f 6', 't 4096', 'x 1', 'r 9 123456789012',
+    ].join('\n') + '\n';
+    const traces = [parseTrace(v2), parseTrace(readFileSync(join(REPO_ROOT, 'tests/fixtures/traces/recorded/python3-json-threads.trace'), 'utf8'))];
+    for (const trace of traces) {
+      const results = replayThreaded(trace);
+      let expected = '';
+      for (let i = 0; i < trace.length; i++) expected += JSON.stringify(formatThreadedRecord(trace, results, i)) + '\n';
+      if (trace === traces[0]) assert.ok(/"region":"arena"/.test(expected) && /"region":"mmap"/.test(expected) && /"region":null/.test(expected) && /"nmemb"/.test(expected) && /"align"/.test(expected), 'premise: every region and kind');
+      assert.equal(writeAll(trace, results, 1 << 20, true), expected);
+      assert.equal(writeAll(trace, results, 500, true), expected, 'small buffers');
+    }
+  });
+
   test('every workload through both models: the same text as JSON.stringify of the records', () => {
     for (const w of WORKLOADS) {
       const trace = generateWorkload(w.name, { seed: 9, opCount: 4000 });

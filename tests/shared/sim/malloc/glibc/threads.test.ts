@@ -11,7 +11,8 @@ import { runMemscope } from '../../../../helpers/cli.js';
 import { compareThreadedWithRealGlibc, readOnlineCpus, replayThreadedWithRealGlibc } from './real-glibc-threads.js';
 import { generateThreadedProgram } from './threaded-programs.js';
 import { createRng } from '../../../../../shared/sim/rng.js';
-import { parseTrace } from '../../../../../shared/sim/trace.js';
+import { formatTraceOp, parseTrace } from '../../../../../shared/sim/trace.js';
+import { generateWorkload } from '../../../../../shared/sim/malloc/workloads.js';
 import { createDefaultParams } from '../../../../../shared/sim/malloc/glibc/params.js';
 import { createGlibcThreadedReplayModel } from '../../../../../shared/sim/malloc/glibc/replay-threads.js';
 
@@ -103,6 +104,20 @@ describe('threads and arenas: model vs real glibc 2.36, op by op', () => {
       assert.ok(real.some((r) => r.heap === 1), tunables);
       assert.ok(real.slice(-10).every((r) => r.heap === 0), tunables);
     }
+  });
+
+  // The model looped forever here (heap_trim read the old heap's fencepost before sysmalloc had recorded it).
+  test('a new heap that heap_trim deletes at once (the freed old top ≥ 64 KiB): the malloc is retried in main_arena', { timeout: 120_000 }, () => {
+    // The random workload with every op on the other of two threads, up to its op 58109: malloc(3384453) on thread 1.
+    const w = generateWorkload('random', { seed: 1, opCount: 100_000 });
+    const lines: string[] = [];
+    for (let i = 0; i < 58_110; i++) lines.push(`@ ${i % 2}`, formatTraceOp(w, i));
+    const real = agree(header(2) + lines.join('\n') + '\n');
+    // premise: thread 1 allocates from its own arena, and that op came from main_arena
+    const last = real.at(-1) as AllocRecord;
+    assert.equal(last.size, 3384453);
+    assert.equal(last.arena, 0);
+    assert.ok(allocs(real).some((r) => r.tid === 1 && r.arena === 1));
   });
 
   test('arena_max caps the arenas (cpus=1 in the header, the real run tuned to arena_max=8 and =2)', () => {
