@@ -2,13 +2,13 @@
 // axes would draw unequal values at one height); top's columns, shared/history/sample.ts. A time window, tooltips
 // with exact kB, min–max bands where a point stands for several ticks, the exit as a marker, PNG export.
 import { useMemo, useRef, useState } from 'react';
-import { Area, CartesianGrid, ComposedChart, Line, ReferenceLine, Tooltip, XAxis, YAxis, type TooltipContentProps } from 'recharts';
 import type { HistorySample } from '../../shared/history/sample.js';
 import { formatClock, formatDateTime, formatExactKb, formatHumanKb, niceKbTicks, niceTimeTicks } from '../format.js';
 import { useElementWidth } from '../hooks/use-element-width.js';
 import { useChartTheme, type ChartTheme } from '../hooks/use-prefers-dark.js';
 import { findChartSvg, saveSvgAsPng } from '../export/chart-png.js';
 import { BAND_OF, buildChartPoints, findFirstAtOrAfter, type ChartPoint } from './memory-chart-data.js';
+import { SeriesChart } from './series-chart.js';
 
 type SeriesKey = 'resKb' | 'virtKb' | 'shrKb' | 'swapKb';
 
@@ -70,15 +70,11 @@ export interface MemoryChartProps {
   exitedMs?: number | null;
 }
 
-function ChartTooltip(props: TooltipContentProps<number, string> & { theme: ChartTheme }) {
-  const { active, payload, label, theme } = props;
-  if (active !== true || payload.length === 0) return null;
-  const point = payload[0]?.payload as ChartPoint | undefined;
-  if (point === undefined) return null;
+function ChartTooltip({ point, theme }: { point: ChartPoint; theme: ChartTheme }) {
   const spans = point.sampleCount !== 1;
   return (
     <div className="chart-tooltip" style={{ background: theme.background, borderColor: theme.grid, color: theme.text }}>
-      <div className="chart-tooltip-time">{formatDateTime(Number(label))}</div>
+      <div className="chart-tooltip-time">{formatDateTime(point.tMs)}</div>
       {spans ? (
         <div className="muted">
           {point.sampleCount === 0
@@ -155,94 +151,46 @@ export function MemoryChart({ samples, title, fileBase, heightPx = 260, sourceNo
   const windowLongerThanHeld = windowMs !== null && endMs - windowMs < firstMs;
   const hasBands = data.some((d) => d.sampleCount !== 1);
 
-  // The chart elements are memoized: React skips them entirely on ticks that do not redraw.
+  // The panels are memoized: React skips them entirely on ticks that do not redraw.
   const charts = useMemo(() => {
-    const xAxis = (hide: boolean) => (
-      <XAxis
-        dataKey="tMs"
-        type="number"
-        scale="time"
-        domain={[startMs, endMs]}
-        allowDataOverflow
-        ticks={timeTicks}
-        interval={0}
-        tickFormatter={(t: number) => (showClockSeconds ? formatClock(t) : formatClock(t).slice(0, 5))}
-        stroke={theme.text}
-        tick={{ fill: theme.text, fontSize: 11 }}
-        hide={hide}
+    const formatX = (t: number) => (showClockSeconds ? formatClock(t) : formatClock(t).slice(0, 5));
+    const marker = exitedMs === null ? null : { xMs: exitedMs, label: `exited at ${formatClock(exitedMs)}`, color: theme.swap };
+    const renderTooltip = (point: ChartPoint) => <ChartTooltip point={point} theme={theme} />;
+    const panel = (series: readonly SeriesSpec[], panelHeightPx: number, ticks: number[], yColor: string, showXAxis: boolean) => (
+      <SeriesChart
+        widthPx={width}
+        heightPx={panelHeightPx}
+        margin={MARGIN}
+        yAxisWidthPx={Y_AXIS_WIDTH_PX}
+        data={data}
+        series={series.filter((s) => !hidden.has(s.key)).map((s) => ({ key: s.key, band: BAND_OF[s.key], color: s.color(theme), strokeWidthPx: s.key === 'resKb' ? 2 : 1.5 }))}
+        showBands={hasBands}
+        xDomain={[startMs, endMs]}
+        xTicks={timeTicks}
+        formatX={formatX}
+        showXAxis={showXAxis}
+        yTicks={ticks}
+        formatY={formatHumanKb}
+        yColor={yColor}
+        textColor={theme.text}
+        gridColor={theme.grid}
+        marker={marker}
+        renderTooltip={renderTooltip}
       />
     );
-    const yAxis = (ticks: number[], color: string) => (
-      <YAxis
-        width={Y_AXIS_WIDTH_PX}
-        ticks={ticks}
-        domain={[0, ticks[ticks.length - 1] ?? 'auto']}
-        allowDataOverflow
-        tickFormatter={(v: number) => formatHumanKb(v)}
-        stroke={color}
-        tick={{ fill: color, fontSize: 11 }}
-      />
-    );
-    const tooltip = <Tooltip content={(p) => <ChartTooltip {...(p as TooltipContentProps<number, string>)} theme={theme} />} isAnimationActive={false} />;
-    const exitMarker =
-      exitedMs === null ? null : (
-        <ReferenceLine x={exitedMs} stroke={theme.swap} strokeDasharray="4 2" label={{ value: `exited at ${formatClock(exitedMs)}`, position: 'insideTopRight', fill: theme.swap, fontSize: 11 }} />
-      );
-    const layers = (series: readonly SeriesSpec[]) =>
-      series.flatMap((s) => [
-        <Area
-          key={`${s.key}-band`}
-          type="linear"
-          dataKey={BAND_OF[s.key]}
-          stroke="none"
-          fill={s.color(theme)}
-          fillOpacity={0.2}
-          hide={hidden.has(s.key)}
-          isAnimationActive={false}
-          activeDot={false}
-          legendType="none"
-          tooltipType="none"
-        />,
-        <Line
-          key={s.key}
-          type="linear"
-          dataKey={s.key}
-          name={s.title}
-          stroke={s.color(theme)}
-          strokeWidth={s.key === 'resKb' ? 2 : 1.5}
-          dot={false}
-          hide={hidden.has(s.key)}
-          isAnimationActive={false}
-        />,
-      ]);
     return (
       <>
         {hidden.has('virtKb') ? null : (
           <div className="virt-panel" data-testid="virt-chart">
-            <ComposedChart width={width} height={VIRT_PANEL_HEIGHT_PX} data={data} margin={MARGIN}>
-              <CartesianGrid stroke={theme.grid} strokeDasharray="3 3" />
-              {xAxis(true)}
-              {yAxis(virtTicks, theme.virt)}
-              {tooltip}
-              {exitMarker}
-              {layers(VIRT_SERIES)}
-            </ComposedChart>
+            {panel(VIRT_SERIES, VIRT_PANEL_HEIGHT_PX, virtTicks, theme.virt, false)}
           </div>
         )}
         <div className="main-panel" data-testid="res-chart">
-          <ComposedChart width={width} height={heightPx} data={data} margin={MARGIN}>
-            <CartesianGrid stroke={theme.grid} strokeDasharray="3 3" />
-            {xAxis(false)}
-            {yAxis(mainTicks, theme.text)}
-            {tooltip}
-            {exitMarker}
-            {layers(MAIN_SERIES)}
-          </ComposedChart>
+          {panel(MAIN_SERIES, heightPx, mainTicks, theme.text, true)}
         </div>
       </>
     );
-  }, [width, heightPx, data, theme, startMs, endMs, timeTicks, showClockSeconds, mainTicks, virtTicks, hidden, exitedMs]);
-
+  }, [width, heightPx, data, theme, startMs, endMs, timeTicks, showClockSeconds, mainTicks, virtTicks, hidden, exitedMs, hasBands]);
   const exportPng = () => {
     const svg = findChartSvg(boxRef.current?.querySelector<HTMLElement>('.main-panel') ?? boxRef.current);
     if (svg === null) return;

@@ -1,4 +1,4 @@
-// Exports a recharts chart as PNG without libraries: serialize its <svg> (fonts and colours made
+// Exports a chart (recharts or SeriesChart) as PNG without libraries: serialize its <svg> (fonts and colours made
 // explicit, as CSS does not travel), draw it on a canvas through a blob: image, canvas.toBlob.
 import { saveBlob } from './save-file.js';
 
@@ -62,7 +62,7 @@ export async function saveSvgAsPng(svg: SVGSVGElement, fileName: string, decorat
   }
 }
 
-/** The first recharts <svg> inside container, or null. */
+/** The first chart <svg> (recharts', or SeriesChart's) inside container, or null. */
 export function findChartSvg(container: HTMLElement | null): SVGSVGElement | null {
-  return container?.querySelector<SVGSVGElement>('svg.recharts-surface') ?? null;
+  return container?.querySelector<SVGSVGElement>('svg.recharts-surface, svg.chart-surface') ?? null;
 }

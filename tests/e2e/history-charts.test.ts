@@ -42,7 +42,7 @@ async function callApi<T>(serve: ServeProcess, method: string, args: unknown[]):
  */
 async function readLineRows(page: Page, panelTestId: string): Promise<number[]> {
   return page.evaluate<number[]>(`(() => {
-    const path = document.querySelector('[data-testid="${panelTestId}"] path.recharts-line-curve');
+    const path = document.querySelector('[data-testid="${panelTestId}"] path.chart-line');
     const matrix = path === null ? null : path.getScreenCTM();
     if (path === null || matrix === null) return [];
     const rows = new Set();
@@ -136,7 +136,7 @@ describe('process history and charts in Chromium', { skip: skipReason }, () => {
       await page.goto(`${serve.url}#/process/${subject.pid}`);
       const chart = page.locator('[data-testid="res-virt-chart"]');
       // Under load a page taking 10 ticks a second renders slowly: generous waits, the assertions stay exact.
-      await page.locator('[data-testid="res-chart"] svg.recharts-surface').waitFor({ timeout: 60_000 });
+      await page.locator('[data-testid="res-chart"] svg.chart-surface').waitFor({ timeout: 60_000 });
       await page.locator('[data-testid="window-all"]').click({ timeout: 60_000 });
       await waitForAttribute(page, '[data-testid="res-virt-chart"]', 'data-first-ms', (v) => v === String(firstMs));
       assert.equal(Number(await chart.getAttribute('data-first-ms')), firstMs, "the chart's first point is the first tick");

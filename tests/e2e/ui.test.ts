@@ -88,7 +88,7 @@ describe('UI in Chromium against memscope serve', { skip: skipReason }, () => {
   test('the RES/VIRT chart gains points while watched', async () => {
     const chart = page.locator('[data-testid="res-virt-chart"]');
     await chart.waitFor();
-    await page.locator('[data-testid="res-chart"] svg.recharts-surface').waitFor();
+    await page.locator('[data-testid="res-chart"] svg.chart-surface').waitFor();
     const before = Number(await chart.getAttribute('data-sample-count'));
     await page.waitForTimeout(3000);
     const afterCount = Number(await chart.getAttribute('data-sample-count'));
