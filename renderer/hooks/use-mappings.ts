@@ -41,6 +41,11 @@ export function findCachedMapping(pid: number, startHex: string): { value: Mappi
   return cached === undefined || mapping === undefined ? null : { value: mapping, atMs: cached.atMs };
 }
 
+/** `held` when it equals `fresh` field for field (the table's rows then skip re-rendering it), else `fresh`. */
+function keepEqual(held: Mapping | undefined, fresh: Mapping): Mapping {
+  return held !== undefined && held.start === fresh.start && JSON.stringify(held) === JSON.stringify(fresh) ? held : fresh;
+}
+
 /**
  * pid's report, its mappings put together from the chunks that changed and the report held: unchanged chunks keep
  * their Mapping objects, and when nothing changed at all the report held itself is returned (same object).
@@ -62,7 +67,8 @@ async function readMappings(pid: number): Promise<MappingsReport> {
   update.mappingChunks.forEach((chunk, i) => {
     const from = i * MAPPINGS_CHUNK_SIZE;
     // null: the host compared it with our fingerprint, so `held` has this chunk.
-    mappings.push(...(chunk ?? (held as MappingsReport).mappings.slice(from, from + MAPPINGS_CHUNK_SIZE)));
+    if (chunk === null) mappings.push(...(held as MappingsReport).mappings.slice(from, from + MAPPINGS_CHUNK_SIZE));
+    else for (let j = 0; j < chunk.length; j++) mappings.push(keepEqual(held?.mappings[from + j], chunk[j] as Mapping));
   });
   if (held !== undefined && update.fingerprint === heldFingerprint && JSON.stringify(update.report) === JSON.stringify({ ...held, mappings: undefined })) return held;
   const report: MappingsReport = { ...update.report, mappings };
