@@ -74,7 +74,9 @@ export function sumByCategory(mappings: readonly Mapping[]): KindSums[] {
       return typeof v === 'number' ? v : 0;
     };
     s.mappingCount++;
-    s.sizeKb += mappingSizeKb(m.start, m.end);
+    // smaps' Size is the VMA's size in kB, as the addresses give it; reading it spares parsing 2 × 20,000 hex strings.
+    const sizeKb = f?.Size;
+    s.sizeKb += typeof sizeKb === 'number' ? sizeKb : mappingSizeKb(m.start, m.end);
     s.rssKb += num('Rss');
     s.pssKb += num('Pss');
     s.privateKb += num('Private_Clean') + num('Private_Dirty');

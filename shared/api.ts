@@ -128,6 +128,23 @@ export interface MappingsReport extends MappingsCore {
   groups: MappingGroup[];
 }
 
+/** Mappings per chunk of getMappingsIfChanged: a chunk is sent again only when one of its mappings changed. */
+export const MAPPINGS_CHUNK_SIZE = 512;
+
+/**
+ * getMappingsIfChanged's answer: the report without its mappings, which come in chunks of MAPPINGS_CHUNK_SIZE
+ * (address order), each null when it equals that chunk of the report the caller's fingerprint names. A page that
+ * polls a 20,000-mapping process then parses what changed (a library's Pss), not 10 MB of JSON every time.
+ */
+export interface MappingsUpdate {
+  /** Names the report's mappings chunk by chunk (one hash per chunk, '.'-separated); opaque to callers. */
+  fingerprint: string;
+  /** Everything but the mappings. */
+  report: Omit<MappingsReport, 'mappings'>;
+  /** Chunk i holds mappings [i × MAPPINGS_CHUNK_SIZE, (i + 1) × MAPPINGS_CHUNK_SIZE), or null: unchanged. */
+  mappingChunks: (Mapping[] | null)[];
+}
+
 /**
  * One process's VIRT/RES/SHR/SWAP history, oldest first: since memscope started watching it, every tick
  * for the last 15 minutes, older ticks in buckets (a sample with `bucket`: its span, count, min and max).
@@ -163,6 +180,8 @@ export interface MemscopeApi {
   getProcess(pid: number): Promise<ProcessDetail>;
   /** One process's maps + smaps + smaps_rollup, classified and grouped. */
   getMappings(pid: number): Promise<MappingsReport>;
+  /** getMappings read now, only the chunks of mappings that differ from the report sinceFingerprint names (null: all). */
+  getMappingsIfChanged(pid: number, sinceFingerprint: string | null): Promise<MappingsUpdate>;
   /** One mapping of pid, the one starting at startHex (lowercase hex as maps prints it), with every smaps field; null when none starts there. */
   getMapping(pid: number, startHex: string): Promise<Mapping | null>;
   /** One process's VIRT/RES/SHR/SWAP history held so far. */
@@ -253,6 +272,7 @@ const API_METHOD_TABLE: Record<ApiMethod, true> = {
   listProcesses: true,
   getProcess: true,
   getMappings: true,
+  getMappingsIfChanged: true,
   getMapping: true,
   getHistory: true,
   getSystem: true,

@@ -23,6 +23,15 @@ function checkStartHex(method: ApiMethod, value: unknown): string {
   return value;
 }
 
+/** Longest fingerprint getMappingsIfChanged takes: 17 characters per chunk of 512 mappings, for 2^20 mappings. */
+const MAX_FINGERPRINT_CHARS = 17 * 2048;
+
+/** getMappingsIfChanged's fingerprint: null, or '.'-separated hex as the host made it, else bad-arg. */
+function checkFingerprint(value: unknown): string | null {
+  if (value === null || (typeof value === 'string' && value.length <= MAX_FINGERPRINT_CHARS && /^[0-9a-f.]*$/.test(value))) return value;
+  throw new ApiError('bad-arg', `getMappingsIfChanged: bad fingerprint ${quoteUserInput(JSON.stringify(value) ?? String(value))} (null, or hex from an earlier answer)`);
+}
+
 /** getHeap's options: an object with nothing but an optional boolean `freeze`, or bad-arg. */
 function checkHeapReadOptions(value: unknown): HeapReadOptions {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ApiError('bad-arg', `getHeap: options must be an object, got ${quoteUserInput(JSON.stringify(value) ?? String(value))}`);
@@ -67,6 +76,7 @@ const ARG_VALIDATORS: { [M in ApiMethod]: ArgsValidator<M> } = {
   setTableView: { count: 2, check: (args) => [checkClientId(args[0]), checkTableView(args[1])] },
   getProcess: { count: 1, check: (args) => [assertPid(args[0])] },
   getMappings: { count: 1, check: (args) => [assertPid(args[0])] },
+  getMappingsIfChanged: { count: 2, check: (args) => [assertPid(args[0]), checkFingerprint(args[1])] },
   getHistory: { count: 1, check: (args) => [assertPid(args[0])] },
   exportSnapshot: { count: 1, check: (args) => [assertPid(args[0])] },
   openSnapshot: {

@@ -3,7 +3,7 @@
 // (none for top), and on-demand per-process reads.
 import { hostname } from 'node:os';
 import { MAX_HEAP_VIEW_CHUNKS } from '../../shared/api.js';
-import type { ApiTransport, HeapReadOptions, HeapView, HostCacheGeometryInfo, MappingsReport, MemscopeApi, ProcessDetail, ProcessHistory, SourceInfo, SystemSummary, TableView, Tick } from '../../shared/api.js';
+import type { ApiTransport, HeapReadOptions, HeapView, HostCacheGeometryInfo, MappingsReport, MappingsUpdate, MemscopeApi, ProcessDetail, ProcessHistory, SourceInfo, SystemSummary, TableView, Tick } from '../../shared/api.js';
 import { ApiError } from '../../shared/errors.js';
 import { paramsFromMallocPar } from '../../shared/heap/to-model.js';
 import { HistoryStore } from '../../shared/history/history-store.js';
@@ -25,6 +25,7 @@ import { assertPid, isHexAddress } from '../../shared/validate.js';
 import { readHostCacheGeometry } from './system/cache-geometry.js';
 import { readLiveHeap } from './proc/heap-reader.js';
 import { readMappingsReport } from './proc/mappings-reader.js';
+import { buildMappingsUpdate } from './mappings-update.js';
 import { readOneMapping } from './proc/one-mapping-reader.js';
 import { readPageMap } from './proc/page-state-map-reader.js';
 import { ProcReader, openProcFile } from './proc/proc-reader.js';
@@ -143,6 +144,10 @@ export class MemscopeService implements MemscopeApi {
   async getMappings(pid: number): Promise<MappingsReport> {
     assertPid(pid);
     return readMappingsReport(this.reader, pid);
+  }
+
+  async getMappingsIfChanged(pid: number, sinceFingerprint: string | null): Promise<MappingsUpdate> {
+    return buildMappingsUpdate(await this.getMappings(pid), sinceFingerprint);
   }
 
   async getMapping(pid: number, startHex: string): Promise<Mapping | null> {

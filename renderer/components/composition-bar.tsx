@@ -1,10 +1,8 @@
 // What the address space is made of: one 100%-stacked bar per measure (VIRT = Size, RES = Rss,
 // PSS = Pss) split by kind (renderer/kinds.ts), from a MappingsReport's smaps fields.
-import { memo, useMemo, useRef } from 'react';
-import { Bar, BarChart, Tooltip, XAxis, YAxis, type TooltipContentProps } from 'recharts';
+import { memo, useMemo, useState } from 'react';
 import { KIND_CATEGORIES, type KindCategory, type KindSums } from '../kinds.js';
 import { formatExactKb, formatHumanKb, formatPct } from '../format.js';
-import { useElementWidth } from '../hooks/use-element-width.js';
 import { useChartTheme, type ChartTheme } from '../hooks/use-prefers-dark.js';
 
 /** Props of CompositionBar. */
@@ -18,10 +16,7 @@ export interface CompositionBarProps {
 
 type BarRow = { measure: string; totalKb: number } & Partial<Record<KindCategory, number>>;
 
-function CompositionTooltip(props: TooltipContentProps<number, string> & { theme: ChartTheme }) {
-  const { active, payload, theme } = props;
-  const row = payload[0]?.payload as BarRow | undefined;
-  if (active !== true || row === undefined) return null;
+function CompositionTooltip({ row, theme }: { row: BarRow; theme: ChartTheme }) {
   return (
     <div className="chart-tooltip" style={{ background: theme.background, borderColor: theme.grid, color: theme.text }}>
       <div className="chart-tooltip-time">
@@ -45,11 +40,16 @@ function CompositionTooltip(props: TooltipContentProps<number, string> & { theme
   );
 }
 
-/** Three 100%-stacked horizontal bars with a legend (memoized: recharts text measuring is not free). */
+/** Where the % axis has ticks. */
+const PCT_TICKS = [0, 25, 50, 75, 100];
+
+/**
+ * Three 100%-stacked horizontal bars with a legend, as plain elements (memoized): a new report re-renders a few
+ * dozen divs, where recharts measured its text and re-ran its selectors (issue 13).
+ */
 export const CompositionBar = memo(function CompositionBar({ sums, hasSmaps, onPickCategory }: CompositionBarProps) {
-  const ref = useRef<HTMLDivElement>(null);
-  const width = useElementWidth(ref, 600);
   const theme = useChartTheme();
+  const [hovered, setHovered] = useState<string | null>(null);
   const data = useMemo(() => {
     const rows: BarRow[] = [];
     const measures: { measure: string; pick: (s: KindSums) => number }[] = [
@@ -72,36 +72,47 @@ export const CompositionBar = memo(function CompositionBar({ sums, hasSmaps, onP
     return rows;
   }, [sums, hasSmaps]);
   const present = KIND_CATEGORIES.filter((c) => sums.some((s) => s.category === c.id && s.mappingCount > 0));
+  const hoveredRow = data.find((r) => r.measure === hovered);
   return (
     <div className="composition" data-testid="composition-bar">
-      <div ref={ref}>
-        <BarChart width={width} height={28 * data.length + 24} data={data} layout="vertical" stackOffset="expand" margin={{ top: 0, right: 8, bottom: 0, left: 8 }} barCategoryGap={4}>
-          <XAxis type="number" domain={[0, 1]} tickFormatter={(v: number) => `${Math.round(v * 100)}%`} stroke={theme.text} tick={{ fill: theme.text, fontSize: 11 }} height={20} />
-          <YAxis
-            type="category"
-            dataKey="measure"
-            width={170}
-            stroke={theme.text}
-            tick={{ fill: theme.text, fontSize: 12 }}
-            tickFormatter={(m: string) => {
-              const row = data.find((r) => r.measure === m);
-              return row === undefined ? m : `${m} ${formatHumanKb(row.totalKb)}`;
-            }}
-          />
-          <Tooltip content={(p) => <CompositionTooltip {...(p as TooltipContentProps<number, string>)} theme={theme} />} isAnimationActive={false} cursor={false} />
-          {KIND_CATEGORIES.map((c) => (
-            <Bar
-              key={c.id}
-              dataKey={c.id}
-              stackId="kinds"
-              name={c.title}
-              fill={c.color}
-              isAnimationActive={false}
-              onClick={onPickCategory === undefined ? undefined : () => onPickCategory(c.id)}
-              style={onPickCategory === undefined ? undefined : { cursor: 'pointer' }}
-            />
-          ))}
-        </BarChart>
+      <div className="composition-bars" style={{ color: theme.text }} onMouseLeave={() => setHovered(null)}>
+        {data.map((row) => (
+          <div key={row.measure} className="composition-row" onMouseEnter={() => setHovered(row.measure)}>
+            <span className="composition-label">
+              {row.measure} {formatHumanKb(row.totalKb)}
+            </span>
+            <span className="composition-track">
+              {KIND_CATEGORIES.map((c) => {
+                const kb = row[c.id] ?? 0;
+                if (kb <= 0 || row.totalKb <= 0) return null;
+                return (
+                  <i
+                    key={c.id}
+                    className="composition-segment"
+                    data-category={c.id}
+                    style={{ width: `${(100 * kb) / row.totalKb}%`, background: c.color, cursor: onPickCategory === undefined ? undefined : 'pointer' }}
+                    onClick={onPickCategory === undefined ? undefined : () => onPickCategory(c.id)}
+                  />
+                );
+              })}
+            </span>
+          </div>
+        ))}
+        <div className="composition-row composition-axis">
+          <span className="composition-label" />
+          <span className="composition-track">
+            {PCT_TICKS.map((p) => (
+              <span key={p} className="composition-tick" style={{ left: `${p}%` }}>
+                {p}%
+              </span>
+            ))}
+          </span>
+        </div>
+        {hoveredRow === undefined ? null : (
+          <div className="composition-tooltip">
+            <CompositionTooltip row={hoveredRow} theme={theme} />
+          </div>
+        )}
       </div>
       <div className="legend static">
         {present.map((c) => (

@@ -1,6 +1,9 @@
 // One process's MappingsReport (getMappings: maps + smaps + smaps_rollup), read on demand or
-// polled while visible. smaps walks page tables under the target's mm lock, so it is never per tick.
-import type { MappingsReport } from '../../shared/api.js';
+// polled while visible. smaps walks page tables under the target's mm lock, so it is never per tick. A re-read
+// sends the fingerprint of the report held (getMappingsIfChanged): an unchanged report does not cross again and
+// the one held is kept, same object, so nothing derived from it is recomputed; only its "read at" time moves.
+import { MAPPINGS_CHUNK_SIZE, type MappingsReport, type MappingsUpdate } from '../../shared/api.js';
+import { isApiError } from '../../shared/errors.js';
 import type { Mapping } from '../../shared/proc/types.js';
 import { getBridge } from '../api/client.js';
 import type { UiError } from '../ui-error.js';
@@ -20,6 +23,10 @@ export interface MappingsState {
 /** Last report per pid, so going from the process to a mapping and back shows data at once. */
 const cache = new Map<number, { value: MappingsReport; atMs: number }>();
 const CACHE_PIDS = 8;
+/** Set when the host answered getMappingsIfChanged with bad-arg: an older memscope, asked getMappings from then on. */
+let hostLacksIfChanged = false;
+/** The host's fingerprint of each report read (what getMappingsIfChanged compares with). */
+const fingerprints = new WeakMap<MappingsReport, string>();
 
 function remember(pid: number, value: MappingsReport, atMs: number): void {
   cache.delete(pid);
@@ -34,12 +41,47 @@ export function findCachedMapping(pid: number, startHex: string): { value: Mappi
   return cached === undefined || mapping === undefined ? null : { value: mapping, atMs: cached.atMs };
 }
 
+/** `held` when it equals `fresh` field for field (the table's rows then skip re-rendering it), else `fresh`. */
+function keepEqual(held: Mapping | undefined, fresh: Mapping): Mapping {
+  return held !== undefined && held.start === fresh.start && JSON.stringify(held) === JSON.stringify(fresh) ? held : fresh;
+}
+
+/**
+ * pid's report, its mappings put together from the chunks that changed and the report held: unchanged chunks keep
+ * their Mapping objects, and when nothing changed at all the report held itself is returned (same object).
+ */
+async function readMappings(pid: number): Promise<MappingsReport> {
+  if (hostLacksIfChanged) return getBridge().getMappings(pid);
+  const held = cache.get(pid)?.value;
+  const heldFingerprint = held === undefined ? undefined : fingerprints.get(held);
+  let update: MappingsUpdate;
+  try {
+    update = await getBridge().getMappingsIfChanged(pid, heldFingerprint ?? null);
+  } catch (err) {
+    // An older remote memscope has no getMappingsIfChanged (its arguments, always valid here, are not the problem).
+    if (!isApiError(err) || err.code !== 'bad-arg') throw err;
+    hostLacksIfChanged = true;
+    return getBridge().getMappings(pid);
+  }
+  const mappings: Mapping[] = [];
+  update.mappingChunks.forEach((chunk, i) => {
+    const from = i * MAPPINGS_CHUNK_SIZE;
+    // null: the host compared it with our fingerprint, so `held` has this chunk.
+    if (chunk === null) mappings.push(...(held as MappingsReport).mappings.slice(from, from + MAPPINGS_CHUNK_SIZE));
+    else for (let j = 0; j < chunk.length; j++) mappings.push(keepEqual(held?.mappings[from + j], chunk[j] as Mapping));
+  });
+  if (held !== undefined && update.fingerprint === heldFingerprint && JSON.stringify(update.report) === JSON.stringify({ ...held, mappings: undefined })) return held;
+  const report: MappingsReport = { ...update.report, mappings };
+  fingerprints.set(report, update.fingerprint);
+  return report;
+}
+
 /**
  * Reads pid's mappings now and, when pollMs is set, again every pollMs while the page is visible and the process is not gone.
  * `enabled` false asks nothing (a pid no tick has listed yet).
  */
 export function useMappings(pid: number, pollMs: number | null, enabled = true): MappingsState {
-  const { value, atMs, error, loading, refresh } = usePolled(enabled ? String(pid) : null, () => getBridge().getMappings(pid), {
+  const { value, atMs, error, loading, refresh } = usePolled(enabled ? String(pid) : null, () => readMappings(pid), {
     pollMs,
     initial: cache.get(pid) ?? null,
     onValue: (report, t) => remember(pid, report, t),

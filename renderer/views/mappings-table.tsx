@@ -36,6 +36,19 @@ const META_DESCRIPTIONS: Record<MetaColumn, string> = {
 };
 const META_WIDTH_PX: Record<MetaColumn, number> = { start: 132, end: 118, perms: 64, offset: 82, dev: 58, inode: 84, kind: 64, path: 280 };
 
+/** One row object per mapping object (and nesting), so an unchanged mapping keeps its row and the row's memo holds. */
+const MAPPING_ROWS = [new WeakMap<Mapping, DisplayRow>(), new WeakMap<Mapping, DisplayRow>()] as const;
+
+function rowOfMapping(m: Mapping, nested: boolean): DisplayRow {
+  const cache = MAPPING_ROWS[nested ? 1 : 0];
+  let row = cache.get(m);
+  if (row === undefined) {
+    row = { type: 'mapping', key: `m:${m.start}`, m, nested };
+    cache.set(m, row);
+  }
+  return row;
+}
+
 /** Up to this many mappings, groups start expanded (a typical process); beyond, collapsed. */
 const AUTO_EXPAND_MAX_MAPPINGS = 300;
 
@@ -180,7 +193,7 @@ export const MappingsTable = memo(function MappingsTable({ report, category, onC
     const dir = sort.desc ? -1 : 1;
     const cmp = (a: DisplayRow, b: DisplayRow) => dir * compareValues(sortValue(a, sort.columnId), sortValue(b, sort.columnId)) || compareValues(sortValue(a, 'start'), sortValue(b, 'start'));
     if (!grouped) {
-      return filtered.map((m): DisplayRow => ({ type: 'mapping', key: `m:${m.start}`, m, nested: false })).sort(cmp);
+      return filtered.map((m) => rowOfMapping(m, false)).sort(cmp);
     }
     const byKey = new Map<string, Mapping[]>();
     for (const m of filtered) {
@@ -193,7 +206,7 @@ export const MappingsTable = memo(function MappingsTable({ report, category, onC
     const top: DisplayRow[] = groups.map((group) => {
       const members = byKey.get(group.key) ?? [];
       const first = members[0] as Mapping;
-      if (members.length === 1) return { type: 'mapping', key: `m:${first.start}`, m: first, nested: false };
+      if (members.length === 1) return rowOfMapping(first, false);
       return { type: 'group', key: `g:${group.key}`, group, first, expanded: expandAll !== toggled.has(group.key) || needle !== '' };
     });
     top.sort(cmp);
@@ -201,7 +214,7 @@ export const MappingsTable = memo(function MappingsTable({ report, category, onC
     for (const row of top) {
       out.push(row);
       if (row.type === 'group' && row.expanded) {
-        const children = (byKey.get(row.group.key) ?? []).map((m): DisplayRow => ({ type: 'mapping', key: `m:${m.start}`, m, nested: true }));
+        const children = (byKey.get(row.group.key) ?? []).map((m) => rowOfMapping(m, true));
         out.push(...children.sort(cmp));
       }
     }
@@ -226,7 +239,14 @@ export const MappingsTable = memo(function MappingsTable({ report, category, onC
     return out;
   }, [filtered, report]);
 
+  // Each amount column's width, as one string: a re-read that widens nothing keeps `columns`, so rows whose mapping
+  // is unchanged (same object, use-mappings.ts) are not re-rendered.
+  const amountWidths = useMemo(
+    () => allColumnIds.map((id) => (isMeta(id) || id === 'VmFlags' || !shown.has(id) ? 0 : amountWidthPx(amountTitle(id), id, rows, footerRows))).join(','),
+    [allColumnIds, shown, rows, footerRows],
+  );
   const columns = useMemo<VirtualColumn<DisplayRow>[]>(() => {
+    const widths = amountWidths.split(',').map(Number);
     return allColumnIds
       .filter((id) => shown.has(id))
       .map((id): VirtualColumn<DisplayRow> => {
@@ -248,7 +268,7 @@ export const MappingsTable = memo(function MappingsTable({ report, category, onC
           id,
           title,
           description: help === null ? `${id} (no description)` : `${help.text}${help.unit === 'kB' ? ' (kB)' : ''}`,
-          widthPx: isFlags ? 220 : amountWidthPx(title, id, rows, footerRows),
+          widthPx: isFlags ? 220 : (widths[allColumnIds.indexOf(id)] ?? 0),
           align: isFlags ? 'left' : 'right',
           render: (row) => {
             if (isFlags) return row.type === 'mapping' ? <span className="mono">{(row.m.smaps?.VmFlags as string[] | undefined)?.join(' ') ?? ''}</span> : '';
@@ -257,7 +277,7 @@ export const MappingsTable = memo(function MappingsTable({ report, category, onC
           },
         };
       });
-  }, [allColumnIds, shown, toggleGroup, mappingHref, rows, footerRows]);
+  }, [allColumnIds, shown, toggleGroup, mappingHref, amountWidths]);
 
   const onSort = useCallback((columnId: string, reverse: boolean) => {
     setSort((prev) => {
@@ -364,7 +384,7 @@ export const MappingsTable = memo(function MappingsTable({ report, category, onC
         rowKey={(r) => r.key}
         rowHeightPx={24}
         selectedKey={selectedKey}
-        onSelect={(key) => setSelectedKey(key)}
+        onSelect={setSelectedKey}
         onOpen={onOpen}
         sort={sort}
         onSort={onSort}

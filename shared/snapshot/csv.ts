@@ -74,6 +74,15 @@ export function listSmapsFields(mappings: readonly Mapping[]): string[] {
   const known = new Set<string>();
   for (const m of mappings) {
     if (m.smaps === undefined) continue;
+    // A mapping whose fields are all known adds nothing (nearly all of them): skip the indexOf walk below.
+    let allKnown = true;
+    for (const field in m.smaps) {
+      if (!known.has(field)) {
+        allKnown = false;
+        break;
+      }
+    }
+    if (allKnown) continue;
     // Where the next unknown field goes: right after the last known field seen in this mapping.
     let insertAt = 0;
     for (const field of Object.keys(m.smaps)) {

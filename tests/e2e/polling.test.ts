@@ -1,9 +1,10 @@
 // How the UI reads the host, seen from the browser's own requests: the pages about one mapping ask for that
 // mapping (getMapping), never for every mapping of the process (getMappings), and a polled view asks again only
-// once its last read has answered, even when the host stalls (memscope serve stopped with SIGSTOP).
+// once its last read has answered, even when the host stalls (memscope serve stopped with SIGSTOP); the process
+// page re-reads mappings by fingerprint (getMappingsIfChanged), never the whole report again.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { Browser, Page, Request } from 'playwright-core';
+import type { Browser, Page, Request, Response } from 'playwright-core';
 import { launchChromium, startServe, type ServeProcess } from '../helpers/browser.js';
 import { oracleMissing } from '../helpers/oracles.js';
 import { startSubject, type Subject } from '../helpers/subject.js';
@@ -83,6 +84,33 @@ describe('how the UI reads the host', { skip: skipReason }, () => {
     const asked = log.calls.filter((c) => c.method === 'getMapping');
     assert.ok(asked.length >= 3, `getMapping asked ${asked.length} times for three pages`);
     for (const c of asked) assert.deepEqual(c.args, [subject.pid, subject.anonStart]);
+  });
+
+  test('the process page re-reads its mappings by fingerprint, never the whole report, and the table keeps its rows', async () => {
+    log.clear();
+    const answers: { fingerprint: string; mappingChunks: (unknown[] | null)[] }[] = [];
+    const onResponse = (r: Response) => {
+      if (r.url().endsWith('/api/getMappingsIfChanged')) void r.json().then((b: { value?: (typeof answers)[number] }) => b.value !== undefined && answers.push(b.value));
+    };
+    page.on('response', onResponse);
+    try {
+      await page.goto(`${serve.url.split('#')[0]}#/process/${subject.pid}`);
+      await page.locator('[data-testid="mappings-table"]').waitFor();
+      const rows = await page.locator('[data-testid="mappings-table"]').getAttribute('data-row-count');
+      // The page re-reads every 5 s (MAPPINGS_POLL_MS): wait for the second read's answer.
+      const deadline = Date.now() + 20_000;
+      while (answers.length < 2 && Date.now() < deadline) await page.waitForTimeout(200);
+      assert.ok(answers.length >= 2, `${answers.length} getMappingsIfChanged answers in 20 s`);
+      const asked = log.calls.filter((c) => c.method === 'getMappingsIfChanged');
+      assert.ok(!log.methods().has('getMappings'), 'never the whole report');
+      assert.deepEqual(asked[0]?.args, [subject.pid, null], 'the first read holds nothing');
+      assert.equal(asked[1]?.args[1], answers[0]?.fingerprint, 'a re-read sends the fingerprint of the report it holds');
+      assert.equal(await page.locator('[data-testid="mappings-table"]').getAttribute('data-row-count'), rows, 'the table shows the same rows after the re-read');
+      await page.locator('[data-testid="mapping-filter"]').fill(subject.anonStart);
+      await page.locator(`[data-testid="mapping-row-${subject.anonStart}"]`).waitFor();
+    } finally {
+      page.off('response', onResponse);
+    }
   });
 
   test('a page map that follows a stalled host waits for its read instead of asking again', async () => {

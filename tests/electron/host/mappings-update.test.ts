@@ -1,0 +1,65 @@
+// getMappingsIfChanged on many-maps.c (3,000 mappings that never change after "ready"): the first answer carries
+// every chunk, a second one sent the first's fingerprint carries only chunks that changed (its own pages: none),
+// and the chunks put together are getMappings' mappings; a malformed fingerprint is bad-arg before /proc is read.
+import assert from 'node:assert/strict';
+import type { ChildProcess } from 'node:child_process';
+import { after, before, describe, test } from 'node:test';
+import { MemscopeService } from '../../../electron/host/service.js';
+import { MAPPINGS_CHUNK_SIZE } from '../../../shared/api.js';
+import { isApiError } from '../../../shared/errors.js';
+import type { Mapping } from '../../../shared/proc/types.js';
+import { validateApiArgs } from '../../../shared/validate-args.js';
+import { buildHarness } from '../../helpers/c-build.js';
+import { spawnUntilReady } from '../../helpers/ready-harness.js';
+
+const PAGES = 3000;
+
+describe('getMappingsIfChanged', () => {
+  const service = new MemscopeService();
+  let child: ChildProcess;
+  let pid: number;
+  before(async () => {
+    ({ child } = await spawnUntilReady(buildHarness('many-maps.c'), [String(PAGES)]));
+    pid = child.pid ?? 0;
+  });
+  after(() => {
+    service.stop();
+    child.kill('SIGKILL');
+  });
+
+  test('sends again only the chunks of mappings that changed, and the chunks make up getMappings', async () => {
+    const first = await service.getMappingsIfChanged(pid, null);
+    assert.ok(first.mappingChunks.length >= Math.floor(PAGES / MAPPINGS_CHUNK_SIZE), `${first.mappingChunks.length} chunks`);
+    assert.ok(first.mappingChunks.every((c) => c !== null && c.length <= MAPPINGS_CHUNK_SIZE), 'no fingerprint sent: every chunk comes');
+    const firstMappings = first.mappingChunks.flatMap((c) => c ?? []);
+    const full = await service.getMappings(pid);
+    assert.deepEqual(
+      firstMappings.map((m) => `${m.start}-${m.end} ${m.perms}`),
+      full.mappings.map((m) => `${m.start}-${m.end} ${m.perms}`),
+    );
+    assert.deepEqual(Object.keys(first.report).sort(), Object.keys(full).filter((k) => k !== 'mappings').sort(), 'everything but the mappings');
+
+    const second = await service.getMappingsIfChanged(pid, first.fingerprint);
+    // Libraries' Pss moves when other processes map them; the subject's own pages, chunk after chunk, do not.
+    const unchanged = second.mappingChunks.filter((c) => c === null).length;
+    assert.ok(unchanged >= second.mappingChunks.length - 2, `${unchanged} of ${second.mappingChunks.length} chunks unchanged`);
+    const merged: Mapping[] = second.mappingChunks.flatMap((c, i) => c ?? firstMappings.slice(i * MAPPINGS_CHUNK_SIZE, (i + 1) * MAPPINGS_CHUNK_SIZE));
+    assert.deepEqual(
+      merged.map((m) => m.start),
+      full.mappings.map((m) => m.start),
+    );
+    const third = await service.getMappingsIfChanged(pid, second.fingerprint);
+    assert.equal(third.fingerprint.split('.').length, third.mappingChunks.length, 'one hash per chunk');
+  });
+
+  test('a fingerprint that is not one the host made is bad-arg', () => {
+    for (const bad of [42, 'xyz', 'ABC', 'a'.repeat(17 * 2048 + 1)]) {
+      assert.throws(
+        () => validateApiArgs('getMappingsIfChanged', [pid, bad]),
+        (err) => isApiError(err) && err.code === 'bad-arg',
+      );
+    }
+    assert.deepEqual(validateApiArgs('getMappingsIfChanged', [pid, null]), [pid, null]);
+    assert.deepEqual(validateApiArgs('getMappingsIfChanged', [pid, '0a.1b']), [pid, '0a.1b']);
+  });
+});
