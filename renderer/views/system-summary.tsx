@@ -17,7 +17,13 @@ export function SystemSummaryPanel({ tick }: SystemSummaryProps) {
   const { summary, atMs, history, startedMs, error } = useSystem();
   const points = useMemo(() => history.map((p) => ({ tMs: p.tMs, kb: p.usedKb, minKb: p.minKb, maxKb: p.maxKb })), [history]);
   if (summary === null) {
-    return <section className="summary panel">{error === null ? 'reading host memory…' : `host memory unavailable: ${error}`}</section>;
+    // The tick's error shows even when host memory cannot be read (the same fd shortage often causes both).
+    return (
+      <section className="summary panel">
+        {error === null ? 'reading host memory…' : `host memory unavailable: ${error}`}
+        <TickErrorBanner tick={tick} />
+      </section>
+    );
   }
   const total = summary.memTotalKb;
   const cacheKb = summary.cachedKb + summary.buffersKb;
@@ -121,12 +127,18 @@ export function SystemSummaryPanel({ tick }: SystemSummaryProps) {
             </dd>
           </dl>
         )}
-        {tick?.error === undefined ? null : (
-          <Banner tone="warn" title={tick.error.kind === 'failed' ? 'last tick read nothing: showing the one before' : 'last tick incomplete'} testId="tick-error">
-            {tick.error.message}
-          </Banner>
-        )}
+        <TickErrorBanner tick={tick} />
       </div>
     </section>
+  );
+}
+
+/** Why the last tick read nothing or not everything (tick.error), or nothing when it read all. */
+function TickErrorBanner({ tick }: SystemSummaryProps) {
+  if (tick?.error === undefined) return null;
+  return (
+    <Banner tone="warn" title={tick.error.kind === 'failed' ? 'last tick read nothing: showing the one before' : 'last tick incomplete'} testId="tick-error">
+      {tick.error.message}
+    </Banner>
   );
 }

@@ -29,6 +29,9 @@ describe('UI: a failed tick', { skip: skipReason }, () => {
   });
 
   test('shows the error in the sampling panel, keeps the table, and clears it when ticks read again', async () => {
+    const consoleLines: string[] = [];
+    page.on('console', (m) => consoleLines.push(m.text()));
+    page.on('requestfailed', (r) => consoleLines.push(`request failed: ${r.url()} ${r.failure()?.errorText ?? ''}`));
     await page.goto(serve.url);
     await page.locator('[data-testid="process-table"]').waitFor();
     await page.keyboard.press('/');
@@ -36,9 +39,16 @@ describe('UI: a failed tick', { skip: skipReason }, () => {
     const ownRow = page.locator(`[data-testid="process-row-${serve.pid}"]`);
     await ownRow.waitFor();
 
+    // With no fd to spare the server cannot accept a connection either (the page then says "connection lost"),
+    // so the page's connections are opened now, while it can: Chromium's six per host, kept alive by the server
+    // for 5 s, more than the banner takes to come.
+    await page.evaluate(`Promise.all(Array.from({ length: 6 }, () => fetch('/', { cache: 'no-store' }).then((r) => r.text())))`);
     setSoftFdLimit(serve.pid, 3); // fds 0-2 are taken: nothing can be opened
     const banner = page.locator('[data-testid="tick-error"]');
-    await banner.waitFor();
+    await banner.waitFor().catch(async (err: unknown) => {
+      const text = await page.evaluate<string>('document.body.innerText.slice(0, 1500)');
+      throw new Error(`${String(err)}\npage console: ${consoleLines.join(' | ')}\npage text: ${text}\nserve stderr: ${serve.stderr()}`);
+    });
     // A tick already running when the limit drops still reads some processes ("3 of 83 processes not
     // fully read"), the next ones read nothing; which of them the page polls first is timing. Both name the cause.
     assert.match((await banner.textContent()) ?? '', /(read nothing|not fully read).*EMFILE/);
@@ -47,6 +57,8 @@ describe('UI: a failed tick', { skip: skipReason }, () => {
     setSoftFdLimit(serve.pid, FD_LIMIT);
     await banner.waitFor({ state: 'detached' });
     assert.ok(await ownRow.isVisible());
+    // Host memory, if the shortage also kept it from being read, is read again once fds are back.
+    await page.locator('[data-testid="system-summary"]').waitFor();
     assert.equal(serve.child.exitCode, null, serve.stderr());
   });
 });

@@ -1,15 +1,21 @@
 // Host-wide context from systeminformation (memory, swap, OS) plus the kernel's load
 // averages. systeminformation is too slow for per-process work (it forks per process),
 // so it is used only here, and osInfo() (~85 ms) is fetched once.
+import { createRequire } from 'node:module';
 import { hostname, loadavg, uptime } from 'node:os';
 import type si from 'systeminformation';
 import type { SystemSummary } from '../../../shared/api.js';
 
 let osInfoOnce: Promise<si.Systeminformation.OsData> | null = null;
+/**
+ * Loaded on first use (~60 ms) with require, not import(): a failed import() (EMFILE while resolving it, when the
+ * fds run out) is cached by node's ESM loader for the life of the process, a failed require is tried again.
+ */
+const requireLazily = createRequire(import.meta.url);
 
 /** Memory, swap, load and OS of this host, in kB. */
 export async function readSystemSummary(): Promise<SystemSummary> {
-  const lib = (await import('systeminformation')).default; // ~60 ms to load: only when asked
+  const lib = requireLazily('systeminformation') as typeof si;
   osInfoOnce ??= lib.osInfo();
   const [mem, os] = await Promise.all([lib.mem(), osInfoOnce]);
   const [load1, load5, load15] = loadavg();
