@@ -53,6 +53,8 @@ export class TieredHistory {
   private readonly old = new BucketSeries(MAX_OLD_BUCKETS);
   private oldPeriodMs = OLD_BUCKET_MS;
   private exitedAtMs: number | null = null;
+  /** The tick a full raw tier pushes out, on its way into a bucket (reused: record() allocates nothing). */
+  private readonly leaving: HistorySample = { tMs: 0, virtKb: 0, resKb: 0, shrKb: 0, swapKb: 0 };
 
   /** rawCapacity: ticks kept one by one (see rawCapacityFor). */
   constructor(rawCapacity: number) {
@@ -89,7 +91,8 @@ export class TieredHistory {
   record(sample: HistorySample): void {
     if (this.raw.length === this.rawCapacity) {
       if (this.recent.length === MAX_RECENT_BUCKETS) this.moveToOld();
-      this.recent.addSample(this.raw.get(0), RECENT_BUCKET_MS);
+      this.raw.copyOldestTo(this.leaving);
+      this.recent.addSample(this.leaving, RECENT_BUCKET_MS);
     }
     this.raw.push(sample);
     this.exitedAtMs = null;
