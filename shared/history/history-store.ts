@@ -117,18 +117,17 @@ export class HistoryStore {
    */
   record(pid: number, startTicks: number, sample: HistorySample, tick: number): TieredHistory | undefined {
     let entry = this.find(pid, startTicks);
-    const beforeBytes = entry?.history.byteLength ?? 0;
     if (entry === undefined) {
       const history = this.takeHistoryFor(tick);
       if (history === undefined) return undefined;
       entry = { pid, startTicks, history, lastSeenTick: tick, gone: false };
       this.entries.set(formatProcessKey(pid, startTicks), entry);
       this.byPid.set(pid, entry);
+      this.bytes += history.byteLength;
     }
     entry.lastSeenTick = tick;
     entry.gone = false;
-    entry.history.record(sample);
-    this.bytes += entry.history.byteLength - beforeBytes;
+    this.bytes += entry.history.record(sample);
     if (this.bytes > this.budgetBytes) this.coarsenToBudget();
     return entry.history;
   }
