@@ -11,6 +11,8 @@ const TO = 1;
 const COUNT = 2;
 const VALUES = 3;
 const FIELD_COUNT = HISTORY_VALUE_FIELDS.length;
+/** One sample's values in HISTORY_VALUE_FIELDS order, reused: read once per sample, without keyed property loads. */
+const SAMPLE_VALUES = new Float64Array(FIELD_COUNT);
 /** Float64 numbers per bucket. */
 export const BUCKET_STRIDE = VALUES + 3 * FIELD_COUNT;
 /** Bytes one bucket occupies. */
@@ -30,6 +32,8 @@ export class BucketSeries {
   /** Most buckets ever held. */
   readonly maxBuckets: number;
   private rows = new Float64Array(0);
+  /** rows.byteLength, kept in a field: the store asks for it on every record (issue 13: the service tick). */
+  private rowsBytes = 0;
   private head = 0;
   private count = 0;
 
@@ -46,7 +50,7 @@ export class BucketSeries {
 
   /** Bytes of storage allocated now. */
   get byteLength(): number {
-    return this.rows.byteLength;
+    return this.rowsBytes;
   }
 
   /** First tick time of the oldest bucket, or undefined when empty. */
@@ -65,13 +69,14 @@ export class BucketSeries {
    * else into a new bucket. The caller keeps length <= maxBuckets (it must make room first when full).
    */
   addSample(sample: HistorySample, periodMs: number): void {
+    const values = readSampleValues(sample);
     const last = this.lastOffset();
-    if (last >= 0 && (samePeriod(this.rows[last + TO] ?? 0, sample.tMs, periodMs) || this.isFlatAt(last, sample))) {
+    if (last >= 0 && (samePeriod(this.rows[last + TO] ?? 0, sample.tMs, periodMs) || this.isFlatAt(last, values))) {
       const r = this.rows;
       r[last + TO] = sample.tMs;
       r[last + COUNT] = (r[last + COUNT] ?? 0) + 1;
       for (let f = 0; f < FIELD_COUNT; f++) {
-        const v = sample[HISTORY_VALUE_FIELDS[f] as keyof HistoryValues];
+        const v = values[f] ?? 0;
         const o = last + VALUES + 3 * f;
         if (v < (r[o] ?? 0)) r[o] = v;
         if (v > (r[o + 1] ?? 0)) r[o + 1] = v;
@@ -85,7 +90,7 @@ export class BucketSeries {
     r[o + TO] = sample.tMs;
     r[o + COUNT] = 1;
     for (let f = 0; f < FIELD_COUNT; f++) {
-      const v = sample[HISTORY_VALUE_FIELDS[f] as keyof HistoryValues];
+      const v = values[f] ?? 0;
       const p = o + VALUES + 3 * f;
       r[p] = v;
       r[p + 1] = v;
@@ -122,6 +127,7 @@ export class BucketSeries {
   compact(): void {
     if (this.rows.length === this.count * BUCKET_STRIDE) return;
     this.rows = this.rows.slice(this.head * BUCKET_STRIDE, (this.head + this.count) * BUCKET_STRIDE);
+    this.rowsBytes = this.rows.byteLength;
     this.head = 0;
   }
 
@@ -153,10 +159,10 @@ export class BucketSeries {
     this.rows.set(src.subarray(s, s + BUCKET_STRIDE), o);
   }
 
-  private isFlatAt(o: number, sample: HistorySample): boolean {
+  private isFlatAt(o: number, values: Float64Array): boolean {
     const r = this.rows;
     for (let f = 0; f < FIELD_COUNT; f++) {
-      const v = sample[HISTORY_VALUE_FIELDS[f] as keyof HistoryValues];
+      const v = values[f];
       const p = o + VALUES + 3 * f;
       if (r[p] !== v || r[p + 1] !== v) return false;
     }
@@ -179,12 +185,22 @@ export class BucketSeries {
         const grown = new Float64Array(Math.min(this.maxBuckets, Math.max(FIRST_CAPACITY, Math.ceil(capacity * GROWTH_FACTOR))) * BUCKET_STRIDE);
         grown.set(this.rows);
         this.rows = grown;
+        this.rowsBytes = grown.byteLength;
       }
     }
     const o = (this.head + this.count) * BUCKET_STRIDE;
     this.count++;
     return o;
   }
+}
+
+/** The sample's values in HISTORY_VALUE_FIELDS order, in SAMPLE_VALUES (overwritten by the next call). */
+function readSampleValues(sample: HistoryValues): Float64Array {
+  SAMPLE_VALUES[0] = sample.virtKb;
+  SAMPLE_VALUES[1] = sample.resKb;
+  SAMPLE_VALUES[2] = sample.shrKb;
+  SAMPLE_VALUES[3] = sample.swapKb;
+  return SAMPLE_VALUES;
 }
 
 function samePeriod(aMs: number, bMs: number, periodMs: number): boolean {

@@ -59,6 +59,9 @@ export function formatProcessKey(pid: number, startTicks: number): string {
  * (the one seen longest ago), else the live process seen longest ago, but never one already
  * seen in the current tick — evicting those would only make histories take turns being thrown away,
  * so the newcomer goes untracked instead. An evicted ring buffer is cleared and reused.
+ * byPid holds, per pid, one entry of `entries` with that pid (the last one found): a number-keyed look-up that spares
+ * building and hashing the string key of every process every tick (issue 13: the service tick); it never holds an
+ * entry no longer in `entries`.
  */
 export class HistoryStore {
   /** Most processes tracked at once. */
@@ -68,6 +71,7 @@ export class HistoryStore {
   /** Most bytes of sample storage; over it, histories are coarsened. */
   readonly budgetBytes: number;
   private readonly entries = new Map<string, TrackedProcess>();
+  private readonly byPid = new Map<number, TrackedProcess>();
   /** Σ history.byteLength, kept up to date so the budget check costs nothing per record. */
   private bytes = 0;
 
@@ -112,19 +116,18 @@ export class HistoryStore {
    * is full of processes all seen in this tick, in which case nothing is recorded.
    */
   record(pid: number, startTicks: number, sample: HistorySample, tick: number): TieredHistory | undefined {
-    const key = formatProcessKey(pid, startTicks);
-    let entry = this.entries.get(key);
-    const beforeBytes = entry?.history.byteLength ?? 0;
+    let entry = this.find(pid, startTicks);
     if (entry === undefined) {
       const history = this.takeHistoryFor(tick);
       if (history === undefined) return undefined;
       entry = { pid, startTicks, history, lastSeenTick: tick, gone: false };
-      this.entries.set(key, entry);
+      this.entries.set(formatProcessKey(pid, startTicks), entry);
+      this.byPid.set(pid, entry);
+      this.bytes += history.byteLength;
     }
     entry.lastSeenTick = tick;
     entry.gone = false;
-    entry.history.record(sample);
-    this.bytes += entry.history.byteLength - beforeBytes;
+    this.bytes += entry.history.record(sample);
     if (this.bytes > this.budgetBytes) this.coarsenToBudget();
     return entry.history;
   }
@@ -134,7 +137,7 @@ export class HistoryStore {
    * Returns false when not tracked.
    */
   markGone(pid: number, startTicks: number, exitedMs: number): boolean {
-    const entry = this.entries.get(formatProcessKey(pid, startTicks));
+    const entry = this.find(pid, startTicks);
     if (entry === undefined) return false;
     entry.gone = true;
     entry.history.markExited(exitedMs);
@@ -146,7 +149,7 @@ export class HistoryStore {
    * records the exit event and no more samples, and stays as long as the row is seen. Returns false when not tracked.
    */
   markExited(pid: number, startTicks: number, exitedMs: number, tick: number): boolean {
-    const entry = this.entries.get(formatProcessKey(pid, startTicks));
+    const entry = this.find(pid, startTicks);
     if (entry === undefined) return false;
     entry.lastSeenTick = tick;
     entry.history.markExited(exitedMs);
@@ -155,12 +158,12 @@ export class HistoryStore {
 
   /** The history of one process, or undefined when not tracked. */
   getHistory(pid: number, startTicks: number): TieredHistory | undefined {
-    return this.entries.get(formatProcessKey(pid, startTicks))?.history;
+    return this.find(pid, startTicks)?.history;
   }
 
   /** Everything known about one process, or undefined when not tracked. */
   getTracked(pid: number, startTicks: number): Readonly<TrackedProcess> | undefined {
-    return this.entries.get(formatProcessKey(pid, startTicks));
+    return this.find(pid, startTicks);
   }
 
   /** Every tracked process, in the order they were first recorded. */
@@ -177,7 +180,7 @@ export class HistoryStore {
     let dropped = 0;
     for (const [key, entry] of this.entries) {
       if (currentTick - entry.lastSeenTick >= unseenTicks) {
-        this.entries.delete(key);
+        this.forget(key, entry);
         this.bytes -= entry.history.byteLength;
         dropped++;
       }
@@ -188,7 +191,23 @@ export class HistoryStore {
   /** Forgets every process. */
   clear(): void {
     this.entries.clear();
+    this.byPid.clear();
     this.bytes = 0;
+  }
+
+  /** The entry of one process: by pid first, by its string key when byPid names another process with that pid. */
+  private find(pid: number, startTicks: number): TrackedProcess | undefined {
+    const hit = this.byPid.get(pid);
+    if (hit !== undefined && hit.startTicks === startTicks) return hit;
+    const entry = this.entries.get(formatProcessKey(pid, startTicks));
+    if (entry !== undefined) this.byPid.set(pid, entry);
+    return entry;
+  }
+
+  /** Removes one entry, and its byPid slot when that names it. */
+  private forget(key: string, entry: TrackedProcess): void {
+    this.entries.delete(key);
+    if (this.byPid.get(entry.pid) === entry) this.byPid.delete(entry.pid);
   }
 
   /** Coarsens the largest history until the store fits its budget (the constructor's floor makes that possible). */
@@ -209,8 +228,8 @@ export class HistoryStore {
     const victimKey = this.chooseVictim(tick);
     if (victimKey === undefined) return undefined;
     const victim = this.entries.get(victimKey);
-    this.entries.delete(victimKey);
     if (victim === undefined) return undefined;
+    this.forget(victimKey, victim);
     this.bytes -= victim.history.byteLength;
     victim.history.clear();
     return victim.history;

@@ -1,13 +1,23 @@
-// A fixed-capacity history of one process's memory samples, stored column-wise in
-// preallocated Float64Arrays: memory stays capacity * 5 * 8 bytes however long the run, and push() allocates nothing.
+// A fixed-capacity history of one process's memory samples, stored row-wise (the five fields of a sample side by side)
+// in one preallocated Float64Array: memory stays capacity * 5 * 8 bytes however long the run, push() allocates nothing
+// and touches one cache line (issue 13: the service tick records every process).
 
 import type { HistorySample } from './sample.js';
 
 /** Default number of samples kept per process: one hour at one sample per second. */
 export const DEFAULT_HISTORY_CAPACITY = 3600;
 
-/** Bytes one sample occupies in a HistoryRingBuffer (five Float64 columns). */
-export const HISTORY_SAMPLE_BYTES = 5 * Float64Array.BYTES_PER_ELEMENT;
+// Row layout of one sample: the fields of HISTORY_FIELDS, in order.
+const T_MS = 0;
+const VIRT_KB = 1;
+const RES_KB = 2;
+const SHR_KB = 3;
+const SWAP_KB = 4;
+/** Float64 numbers per sample. */
+const SAMPLE_STRIDE = 5;
+
+/** Bytes one sample occupies in a HistoryRingBuffer (five Float64 fields). */
+export const HISTORY_SAMPLE_BYTES = SAMPLE_STRIDE * Float64Array.BYTES_PER_ELEMENT;
 
 /**
  * A history as parallel columns, oldest sample first; every array has the same length.
@@ -26,16 +36,12 @@ export interface HistorySeries {
  * Ring buffer of HistorySamples. When full, a push overwrites the oldest sample.
  *
  * Invariants: 0 <= count <= capacity; 0 <= head < capacity; the next push writes slot `head`;
- * logical index i (0 = oldest) lives in slot (head - count + i) mod capacity.
+ * logical index i (0 = oldest) lives in slot (head - count + i) mod capacity, at rows[slot * SAMPLE_STRIDE …].
  */
 export class HistoryRingBuffer {
   /** Most samples ever held; fixed at construction. */
   readonly capacity: number;
-  private readonly tMs: Float64Array;
-  private readonly virtKb: Float64Array;
-  private readonly resKb: Float64Array;
-  private readonly shrKb: Float64Array;
-  private readonly swapKb: Float64Array;
+  private readonly rows: Float64Array;
   private head = 0;
   private count = 0;
 
@@ -45,11 +51,7 @@ export class HistoryRingBuffer {
       throw new RangeError(`history capacity must be a positive integer, got ${capacity}`);
     }
     this.capacity = capacity;
-    this.tMs = new Float64Array(capacity);
-    this.virtKb = new Float64Array(capacity);
-    this.resKb = new Float64Array(capacity);
-    this.shrKb = new Float64Array(capacity);
-    this.swapKb = new Float64Array(capacity);
+    this.rows = new Float64Array(capacity * SAMPLE_STRIDE);
   }
 
   /** Number of samples held (at most capacity). */
@@ -60,11 +62,13 @@ export class HistoryRingBuffer {
   /** Appends a sample, overwriting the oldest one when full. Copies the fields; keeps no reference. */
   push(sample: HistorySample): void {
     const slot = this.head;
-    this.tMs[slot] = sample.tMs;
-    this.virtKb[slot] = sample.virtKb;
-    this.resKb[slot] = sample.resKb;
-    this.shrKb[slot] = sample.shrKb;
-    this.swapKb[slot] = sample.swapKb;
+    const o = slot * SAMPLE_STRIDE;
+    const r = this.rows;
+    r[o + T_MS] = sample.tMs;
+    r[o + VIRT_KB] = sample.virtKb;
+    r[o + RES_KB] = sample.resKb;
+    r[o + SHR_KB] = sample.shrKb;
+    r[o + SWAP_KB] = sample.swapKb;
     this.head = slot + 1 === this.capacity ? 0 : slot + 1;
     if (this.count < this.capacity) this.count++;
   }
@@ -74,14 +78,27 @@ export class HistoryRingBuffer {
     if (!Number.isInteger(i) || i < 0 || i >= this.count) {
       throw new RangeError(`history index ${i} out of range 0..${this.count - 1}`);
     }
-    const slot = this.slotOf(i);
+    const o = this.slotOf(i) * SAMPLE_STRIDE;
+    const r = this.rows;
     return {
-      tMs: this.tMs[slot] ?? 0,
-      virtKb: this.virtKb[slot] ?? 0,
-      resKb: this.resKb[slot] ?? 0,
-      shrKb: this.shrKb[slot] ?? 0,
-      swapKb: this.swapKb[slot] ?? 0,
+      tMs: r[o + T_MS] ?? 0,
+      virtKb: r[o + VIRT_KB] ?? 0,
+      resKb: r[o + RES_KB] ?? 0,
+      shrKb: r[o + SHR_KB] ?? 0,
+      swapKb: r[o + SWAP_KB] ?? 0,
     };
+  }
+
+  /** Copies the oldest sample's fields into `out` (no allocation); throws RangeError when empty. */
+  copyOldestTo(out: HistorySample): void {
+    if (this.count === 0) throw new RangeError('history index 0 out of range 0..-1');
+    const o = this.slotOf(0) * SAMPLE_STRIDE;
+    const r = this.rows;
+    out.tMs = r[o + T_MS] ?? 0;
+    out.virtKb = r[o + VIRT_KB] ?? 0;
+    out.resKb = r[o + RES_KB] ?? 0;
+    out.shrKb = r[o + SHR_KB] ?? 0;
+    out.swapKb = r[o + SWAP_KB] ?? 0;
   }
 
   /** The newest sample, or undefined when empty. */
@@ -92,11 +109,11 @@ export class HistoryRingBuffer {
   /** Copies the held samples into fresh columns, oldest first. */
   toSeries(): HistorySeries {
     return {
-      tMs: this.copyColumn(this.tMs),
-      virtKb: this.copyColumn(this.virtKb),
-      resKb: this.copyColumn(this.resKb),
-      shrKb: this.copyColumn(this.shrKb),
-      swapKb: this.copyColumn(this.swapKb),
+      tMs: this.copyField(T_MS),
+      virtKb: this.copyField(VIRT_KB),
+      resKb: this.copyField(RES_KB),
+      shrKb: this.copyField(SHR_KB),
+      swapKb: this.copyField(SWAP_KB),
     };
   }
 
@@ -118,11 +135,12 @@ export class HistoryRingBuffer {
     return slot < 0 ? slot + this.capacity : slot;
   }
 
-  private copyColumn(column: Float64Array): number[] {
+  /** One field of every held sample, oldest first. */
+  private copyField(field: number): number[] {
     const out: number[] = new Array<number>(this.count);
     let slot = this.slotOf(0);
     for (let i = 0; i < this.count; i++) {
-      out[i] = column[slot] ?? 0;
+      out[i] = this.rows[slot * SAMPLE_STRIDE + field] ?? 0;
       slot = slot + 1 === this.capacity ? 0 : slot + 1;
     }
     return out;

@@ -53,6 +53,8 @@ export class TieredHistory {
   private readonly old = new BucketSeries(MAX_OLD_BUCKETS);
   private oldPeriodMs = OLD_BUCKET_MS;
   private exitedAtMs: number | null = null;
+  /** The tick a full raw tier pushes out, on its way into a bucket (reused: record() allocates nothing). */
+  private readonly leaving: HistorySample = { tMs: 0, virtKb: 0, resKb: 0, shrKb: 0, swapKb: 0 };
 
   /** rawCapacity: ticks kept one by one (see rawCapacityFor). */
   constructor(rawCapacity: number) {
@@ -85,16 +87,24 @@ export class TieredHistory {
     return this.raw.getLatest();
   }
 
-  /** Appends one tick (tMs not before the previous one), folding older ticks into buckets. */
-  record(sample: HistorySample): void {
-    if (this.raw.length === this.rawCapacity) {
-      if (this.recent.length === MAX_RECENT_BUCKETS) this.moveToOld();
-      this.recent.addSample(this.raw.get(0), RECENT_BUCKET_MS);
-    }
-    this.raw.push(sample);
+  /**
+   * Appends one tick (tMs not before the previous one), folding older ticks into buckets. Returns the bytes
+   * byteLength grew by (a bucket tier's storage growing), so a store keeps its total without asking every tick.
+   */
+  record(sample: HistorySample): number {
     this.exitedAtMs = null;
+    if (this.raw.length < this.rawCapacity) {
+      this.raw.push(sample); // the bucket tiers stay empty until the raw tier is full: nothing to fold or move
+      return 0;
+    }
+    const bucketBytes = this.recent.byteLength + this.old.byteLength;
+    if (this.recent.length === MAX_RECENT_BUCKETS) this.moveToOld();
+    this.raw.copyOldestTo(this.leaving);
+    this.recent.addSample(this.leaving, RECENT_BUCKET_MS);
+    this.raw.push(sample);
     const keepAfterMs = sample.tMs - RECENT_SPAN_MS;
     while ((this.recent.oldestToMs ?? Infinity) < keepAfterMs) this.moveToOld();
+    return this.recent.byteLength + this.old.byteLength - bucketBytes;
   }
 
   /** Marks the exit of the process: an event at exitedMs, never a sample of zero. */

@@ -1,8 +1,11 @@
 // TopTable keeps each process's printed line between ticks: whatever it kept, every tick's text must be the
 // text a fresh table prints for that tick, on real ticks of a subject that changes and of processes that come and go.
+// And its one frame buffer: a frame given away stays as it was, a frame bigger than the buffer grows it.
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { after, before, describe, test } from 'node:test';
-import { TopTable } from '../../../electron/commands/top.js';
+import { TopTable } from '../../../electron/commands/top-table.js';
 import { Sampler } from '../../../electron/host/proc/sampler.js';
 import { DEFAULT_COLUMNS } from '../../../shared/proc/columns.js';
 import type { ProcessRow } from '../../../shared/proc/types.js';
@@ -37,13 +40,35 @@ describe('TopTable reuses lines only where they are unchanged', () => {
       await step();
       const tick = sampler.tick();
       const rows = [...tick.rows].sort((a, b) => a.pid - b.pid);
-      const shown = i === 5 ? rows.slice(0, 5) : rows; // --limit drops lines; tick 6 prints them anew
-      assert.equal(table.format(tick, shown), new TopTable().format(tick, shown), `tick ${i}`);
+      const limit = i === 5 ? 5 : Infinity; // --limit drops lines; tick 6 prints them anew
+      assert.equal(table.format(tick, rows, limit), new TopTable().format(tick, rows.slice(0, limit)), `tick ${i}`);
       const row = rows.find((r) => r.pid === subject.pid);
       assert.ok(row !== undefined);
       if (previous !== undefined && previous.resKb !== row.resKb) sawSubjectChange = true;
       previous = row;
     }
     assert.ok(sawSubjectChange, 'the subject changed RES between two ticks');
+  });
+
+  test('a detached frame keeps its bytes; frames past the first buffer (long command lines) grow it', async () => {
+    const longArgv0 = `memscope-long-${'x'.repeat(16 * 1024)}`;
+    const children = Array.from({ length: 6 }, () => spawn('sleep', ['600'], { argv0: longArgv0, stdio: 'ignore' }));
+    try {
+      await Promise.all(children.map((c) => once(c, 'spawn')));
+      const table = new TopTable();
+      const first = sampler.tick();
+      const firstRows = [...first.rows].sort((a, b) => a.pid - b.pid);
+      const frame = table.render(first, firstRows);
+      assert.ok(frame.length > 96 * 1024, `frame of ${frame.length} bytes`);
+      const copy = Buffer.from(frame);
+      table.detachFrame();
+      const second = sampler.tick();
+      const secondRows = [...second.rows].sort((a, b) => a.pid - b.pid);
+      assert.equal(table.render(second, secondRows).toString(), new TopTable().format(second, secondRows));
+      assert.ok(frame.equals(copy), 'the detached frame was not written again');
+      assert.equal(copy.toString(), new TopTable().format(first, firstRows));
+    } finally {
+      for (const c of children) c.kill('SIGKILL');
+    }
   });
 });

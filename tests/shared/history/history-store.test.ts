@@ -108,7 +108,7 @@ describe('HistoryStore', () => {
     assert.throws(() => new HistoryStore({ capacityPerProcess: 1.5 }), RangeError);
   });
 
-  test('random churn: size never exceeds the bound and every history holds exactly its own recent samples', () => {
+  test('random churn, pids reused with another start time: size never exceeds the bound, every history holds exactly its own recent samples and is found by its pid and start time', () => {
     const random = makeSeededRandom(7);
     const maxProcesses = 8;
     const capacity = 6;
@@ -121,12 +121,13 @@ describe('HistoryStore', () => {
       const visits = drawInt(random, 1, 6);
       for (let v = 0; v < visits; v++) {
         const pid = drawInt(random, 1, 20);
-        const key = formatProcessKey(pid, 1);
+        const startTicks = drawInt(random, 1, 2);
+        const key = formatProcessKey(pid, startTicks);
         if (seen.has(key)) continue;
         seen.add(key);
         const sample = makeSample(++t);
-        const wasTracked = store.getHistory(pid, 1) !== undefined;
-        const h = store.record(pid, 1, sample, tick);
+        const wasTracked = store.getHistory(pid, startTicks) !== undefined;
+        const h = store.record(pid, startTicks, sample, tick);
         if (h === undefined) {
           assert.equal(wasTracked, false, 'a tracked process is never refused');
           continue;
@@ -134,10 +135,16 @@ describe('HistoryStore', () => {
         const list = wasTracked ? (model.get(key) ?? []) : [];
         list.push(sample);
         model.set(key, list);
-        if (random() < 0.1) store.markGone(pid, 1, t);
+        if (random() < 0.1) store.markGone(pid, startTicks, t);
       }
       if (tick % 50 === 0) store.dropUnseen(tick, 20);
       assert.ok(store.size <= maxProcesses);
+      const tracked = new Map(store.listTracked().map((p) => [formatProcessKey(p.pid, p.startTicks), p.history]));
+      for (let pid = 1; pid <= 20; pid++) {
+        for (let startTicks = 1; startTicks <= 2; startTicks++) {
+          assert.equal(store.getHistory(pid, startTicks), tracked.get(formatProcessKey(pid, startTicks)), `look-up of ${pid}:${startTicks}`);
+        }
+      }
       for (const p of store.listTracked()) {
         const key = formatProcessKey(p.pid, p.startTicks);
         const held = p.history.toSamples();
