@@ -196,6 +196,7 @@ export function MemoryChart({ samples, title, fileBase, heightPx = 260, sourceNo
       <YAxis
         width={Y_AXIS_WIDTH_PX}
         ticks={ticks}
+        // Every precomputed tick is shown: recharts' default ('preserveEnd') measures each label's text to drop overlaps.
         interval={0}
         domain={[0, ticks[ticks.length - 1] ?? 'auto']}
         allowDataOverflow
@@ -214,19 +215,19 @@ export function MemoryChart({ samples, title, fileBase, heightPx = 260, sourceNo
     const layers = (series: readonly SeriesSpec[]) =>
       series.flatMap((s) => [
         hasBands ? (
-        <Area
-          key={`${s.key}-band`}
-          type="linear"
-          dataKey={BAND_OF[s.key]}
-          stroke="none"
-          fill={s.color(theme)}
-          fillOpacity={0.2}
-          hide={hidden.has(s.key)}
-          isAnimationActive={false}
-          activeDot={false}
-          legendType="none"
-          tooltipType="none"
-        />
+          <Area
+            key={`${s.key}-band`}
+            type="linear"
+            dataKey={BAND_OF[s.key]}
+            stroke="none"
+            fill={s.color(theme)}
+            fillOpacity={0.2}
+            hide={hidden.has(s.key)}
+            isAnimationActive={false}
+            activeDot={false}
+            legendType="none"
+            tooltipType="none"
+          />
         ) : null,
         <Line
           key={s.key}
