@@ -1,14 +1,15 @@
 // A process's RES, SHR and SWAP over time on one axis, VIRT in its own panel above (VIRT is often 1000× RES: two
 // axes would draw unequal values at one height); top's columns, shared/history/sample.ts. A time window, tooltips
 // with exact kB, min–max bands where a point stands for several ticks, the exit as a marker, PNG export.
-import { useMemo, useRef, useState } from 'react';
-import { Area, CartesianGrid, ComposedChart, Line, ReferenceLine, Tooltip, XAxis, YAxis, type TooltipContentProps } from 'recharts';
+import { createRef, useCallback, useMemo, useRef, useState, type RefObject } from 'react';
+import { Area, CartesianGrid, ComposedChart, Line, LineDrawShape, ReferenceLine, Tooltip, XAxis, YAxis, type LineDrawShapeProps, type TooltipContentProps } from 'recharts';
 import type { HistorySample } from '../../shared/history/sample.js';
 import { formatClock, formatDateTime, formatExactKb, formatHumanKb, niceKbTicks, niceTimeTicks } from '../format.js';
 import { useElementWidth } from '../hooks/use-element-width.js';
 import { useChartTheme, type ChartTheme } from '../hooks/use-prefers-dark.js';
 import { findChartSvg, saveSvgAsPng } from '../export/chart-png.js';
 import { BAND_OF, buildChartPoints, findFirstAtOrAfter, type ChartPoint } from './memory-chart-data.js';
+import { useSameNumbers } from './memory-chart-hooks.js';
 
 type SeriesKey = 'resKb' | 'virtKb' | 'shrKb' | 'swapKb';
 
@@ -35,6 +36,21 @@ const Y_AXIS_WIDTH_PX = 64;
 const MARGIN = { top: 8, right: 16, bottom: 4, left: 8 };
 /** Height of the VIRT panel. */
 const VIRT_PANEL_HEIGHT_PX = 84;
+
+// Axis tick formatters made once: recharts compares axis props by reference and re-registers an axis
+// (a store update and a second render of the whole chart) whenever a prop such as tickFormatter is new.
+const formatKbTick = (kb: number): string => formatHumanKb(kb);
+const formatClockTick = (tMs: number): string => formatClock(tMs);
+const formatMinuteTick = (tMs: number): string => formatClock(tMs).slice(0, 5);
+
+/**
+ * recharts' own line shape without the ref to its path: the ref is there for the draw-in animation (off here),
+ * and with it recharts reads the path's length on every render, forcing a layout of the page in mid-render.
+ */
+function drawLine(props: LineDrawShapeProps) {
+  // A ref of its own that recharts never reads (recharts types it as always holding a path).
+  return <LineDrawShape {...props} pathRef={createRef<SVGPathElement>() as RefObject<SVGPathElement>} />;
+}
 
 /** A selectable time window; null = all samples held. */
 export interface TimeWindow {
@@ -148,12 +164,16 @@ export function MemoryChart({ samples, title, fileBase, heightPx = 260, sourceNo
     // samples is mutated in place by the history hook: redrawKey (which follows its newest sample) says when to redraw.
   }, [samples, redrawKey, windowMs, firstMs, plotWidth]);
   const { startMs, endMs, data } = view;
-  const mainTicks = useMemo(() => niceKbTicks(findMaxKb(data, MAIN_SERIES, hidden)), [data, hidden]);
-  const virtTicks = useMemo(() => niceKbTicks(findMaxKb(data, VIRT_SERIES, hidden), 3), [data, hidden]);
-  const timeTicks = useMemo(() => niceTimeTicks(startMs, endMs, Math.max(2, Math.floor(plotWidth / 90))), [startMs, endMs, plotWidth]);
+  // The same tick arrays while their values hold (most ticks), so recharts keeps its axes registered.
+  const mainTicks = useSameNumbers(useMemo(() => niceKbTicks(findMaxKb(data, MAIN_SERIES, hidden)), [data, hidden]));
+  const virtTicks = useSameNumbers(useMemo(() => niceKbTicks(findMaxKb(data, VIRT_SERIES, hidden), 3), [data, hidden]));
+  const timeTicks = useSameNumbers(useMemo(() => niceTimeTicks(startMs, endMs, Math.max(2, Math.floor(plotWidth / 90))), [startMs, endMs, plotWidth]));
   const showClockSeconds = timeTicks.length < 2 || (timeTicks[1] as number) - (timeTicks[0] as number) < 60_000;
   const windowLongerThanHeld = windowMs !== null && endMs - windowMs < firstMs;
   const hasBands = data.some((d) => d.sampleCount !== 1);
+  const axisTick = useMemo(() => ({ fill: theme.text, fontSize: 11 }), [theme]);
+  const virtAxisTick = useMemo(() => ({ fill: theme.virt, fontSize: 11 }), [theme]);
+  const tooltipContent = useCallback((p: unknown) => <ChartTooltip {...(p as TooltipContentProps<number, string>)} theme={theme} />, [theme]);
 
   // The chart elements are memoized: React skips them entirely on ticks that do not redraw.
   const charts = useMemo(() => {
@@ -166,43 +186,49 @@ export function MemoryChart({ samples, title, fileBase, heightPx = 260, sourceNo
         allowDataOverflow
         ticks={timeTicks}
         interval={0}
-        tickFormatter={(t: number) => (showClockSeconds ? formatClock(t) : formatClock(t).slice(0, 5))}
+        tickFormatter={showClockSeconds ? formatClockTick : formatMinuteTick}
         stroke={theme.text}
-        tick={{ fill: theme.text, fontSize: 11 }}
+        tick={axisTick}
         hide={hide}
       />
     );
-    const yAxis = (ticks: number[], color: string) => (
+    const yAxis = (ticks: number[], color: string, tick: typeof axisTick) => (
       <YAxis
         width={Y_AXIS_WIDTH_PX}
         ticks={ticks}
+        // Every precomputed tick is shown: recharts' default ('preserveEnd') measures each label's text to drop overlaps.
+        interval={0}
         domain={[0, ticks[ticks.length - 1] ?? 'auto']}
         allowDataOverflow
-        tickFormatter={(v: number) => formatHumanKb(v)}
+        tickFormatter={formatKbTick}
         stroke={color}
-        tick={{ fill: color, fontSize: 11 }}
+        tick={tick}
       />
     );
-    const tooltip = <Tooltip content={(p) => <ChartTooltip {...(p as TooltipContentProps<number, string>)} theme={theme} />} isAnimationActive={false} />;
+    const tooltip = <Tooltip content={tooltipContent} isAnimationActive={false} />;
     const exitMarker =
       exitedMs === null ? null : (
         <ReferenceLine x={exitedMs} stroke={theme.swap} strokeDasharray="4 2" label={{ value: `exited at ${formatClock(exitedMs)}`, position: 'insideTopRight', fill: theme.swap, fontSize: 11 }} />
       );
+    // A band is drawn only where a point stands for several ticks: elsewhere it is a zero-high area, invisible,
+    // and each recharts series costs work on every redraw.
     const layers = (series: readonly SeriesSpec[]) =>
       series.flatMap((s) => [
-        <Area
-          key={`${s.key}-band`}
-          type="linear"
-          dataKey={BAND_OF[s.key]}
-          stroke="none"
-          fill={s.color(theme)}
-          fillOpacity={0.2}
-          hide={hidden.has(s.key)}
-          isAnimationActive={false}
-          activeDot={false}
-          legendType="none"
-          tooltipType="none"
-        />,
+        hasBands ? (
+          <Area
+            key={`${s.key}-band`}
+            type="linear"
+            dataKey={BAND_OF[s.key]}
+            stroke="none"
+            fill={s.color(theme)}
+            fillOpacity={0.2}
+            hide={hidden.has(s.key)}
+            isAnimationActive={false}
+            activeDot={false}
+            legendType="none"
+            tooltipType="none"
+          />
+        ) : null,
         <Line
           key={s.key}
           type="linear"
@@ -211,6 +237,7 @@ export function MemoryChart({ samples, title, fileBase, heightPx = 260, sourceNo
           stroke={s.color(theme)}
           strokeWidth={s.key === 'resKb' ? 2 : 1.5}
           dot={false}
+          shape={drawLine}
           hide={hidden.has(s.key)}
           isAnimationActive={false}
         />,
@@ -222,7 +249,7 @@ export function MemoryChart({ samples, title, fileBase, heightPx = 260, sourceNo
             <ComposedChart width={width} height={VIRT_PANEL_HEIGHT_PX} data={data} margin={MARGIN}>
               <CartesianGrid stroke={theme.grid} strokeDasharray="3 3" />
               {xAxis(true)}
-              {yAxis(virtTicks, theme.virt)}
+              {yAxis(virtTicks, theme.virt, virtAxisTick)}
               {tooltip}
               {exitMarker}
               {layers(VIRT_SERIES)}
@@ -233,7 +260,7 @@ export function MemoryChart({ samples, title, fileBase, heightPx = 260, sourceNo
           <ComposedChart width={width} height={heightPx} data={data} margin={MARGIN}>
             <CartesianGrid stroke={theme.grid} strokeDasharray="3 3" />
             {xAxis(false)}
-            {yAxis(mainTicks, theme.text)}
+            {yAxis(mainTicks, theme.text, axisTick)}
             {tooltip}
             {exitMarker}
             {layers(MAIN_SERIES)}
@@ -241,7 +268,7 @@ export function MemoryChart({ samples, title, fileBase, heightPx = 260, sourceNo
         </div>
       </>
     );
-  }, [width, heightPx, data, theme, startMs, endMs, timeTicks, showClockSeconds, mainTicks, virtTicks, hidden, exitedMs]);
+  }, [width, heightPx, data, theme, startMs, endMs, timeTicks, showClockSeconds, mainTicks, virtTicks, hidden, exitedMs, hasBands, axisTick, virtAxisTick, tooltipContent]);
 
   const exportPng = () => {
     const svg = findChartSvg(boxRef.current?.querySelector<HTMLElement>('.main-panel') ?? boxRef.current);
