@@ -117,6 +117,7 @@ async function assertHistoryFromFirstTick(page: Page, serve: ServeProcess, subje
   await page.locator('[data-testid="window-all"]').click({ timeout: 60_000 });
   await waitForAttribute(page, '[data-testid="res-virt-chart"]', 'data-first-ms', (v) => v === String(firstMs));
   assert.equal(Number(await chart.getAttribute('data-first-ms')), firstMs, "the chart's first point is the first tick");
+  assert.ok((await page.locator('[data-testid="res-chart"] path.recharts-area-area').count()) > 0, 'the buckets are drawn with their min–max bands');
   await page.locator('[data-testid="window-1h"]').click({ timeout: 60_000 });
   const note = page.locator('[data-testid="history-starts"]');
   await note.waitFor({ timeout: 60_000 });
