@@ -6,14 +6,13 @@ import type { ProcessDetail } from '../../shared/api.js';
 import { isApiError } from '../../shared/errors.js';
 import type { HistorySample } from '../../shared/history/sample.js';
 import { parseMaps } from '../../shared/proc/maps.js';
-import { parseSmapsRollup } from '../../shared/proc/smaps.js';
 import { parseStatus, parseStatusMemory } from '../../shared/proc/status.js';
-import type { ProcessRow, SmapsFields } from '../../shared/proc/types.js';
+import type { ProcessRow } from '../../shared/proc/types.js';
 import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type Snapshot } from '../../shared/snapshot/schema.js';
 import { SmapsArrayWriter } from '../../shared/snapshot/smaps-chunks.js';
 import { validateSnapshot } from '../../shared/snapshot/validate.js';
 import type { WriteChunk } from './files/atomic-write.js';
-import { reportRollupError } from './proc/mappings-reader.js';
+import { readRollupOrError, reportRollupError } from './proc/mappings-reader.js';
 import type { ProcReader } from './proc/proc-reader.js';
 import { UserNames } from './system/users.js';
 import { describeHost, withStatusMemory } from './snapshot-builder.js';
@@ -63,13 +62,7 @@ export async function streamSnapshot(reader: ProcReader, pid: number, head: Snap
   const userNames = new UserNames();
   userNames.refresh();
   const smapsStartMs = Date.now();
-  let rollup: SmapsFields | null = null;
-  let rollupError: unknown = null;
-  try {
-    rollup = parseSmapsRollup(reader.readProcFile(pid, 'smaps_rollup')).fields;
-  } catch (err) {
-    rollupError = err;
-  }
+  const { rollup, rollupError } = readRollupOrError(reader, pid);
   const document: Snapshot = {
     format: SNAPSHOT_FORMAT,
     version: SNAPSHOT_VERSION,

@@ -98,13 +98,7 @@ interface MappingsFiles<T> {
 function readMappingsFiles<T>(reader: ProcReader, pid: number, fromSmaps: (bytes: Uint8Array, exe: string | null) => T, statusVmSizeKb?: number): MappingsFiles<T> {
   const exe = reader.readLink(pid, 'exe');
   const vmSizeKb = statusVmSizeKb ?? parseStatusMemory(reader.readProcFile(pid, 'status')).vmSizeKb;
-  let rollup: SmapsFields | null = null;
-  let rollupError: unknown = null;
-  try {
-    rollup = parseSmapsRollup(reader.readProcFile(pid, 'smaps_rollup')).fields;
-  } catch (err) {
-    rollupError = err;
-  }
+  const { rollup, rollupError } = readRollupOrError(reader, pid);
   const restricted: string[] = [];
   const list = readMappingList(reader, pid, exe, fromSmaps, restricted);
   return { exe, vmSizeKb, rollup, rollupError, list, restricted };
@@ -153,6 +147,18 @@ function judgeRollup(files: MappingsFiles<unknown>, mappingCount: number, restri
   if (files.rollupError === null) return files.rollup;
   reportRollupError(files.rollupError, mappingCount, files.vmSizeKb, restricted);
   return null;
+}
+
+/**
+ * smaps_rollup's fields, or what reading it threw: read before smaps, judged after it (reportRollupError needs
+ * smaps' mapping count to tell a kernel thread from a process that exited).
+ */
+export function readRollupOrError(reader: ProcReader, pid: number): { rollup: SmapsFields | null; rollupError: unknown } {
+  try {
+    return { rollup: parseSmapsRollup(reader.readProcFile(pid, 'smaps_rollup')).fields, rollupError: null };
+  } catch (err) {
+    return { rollup: null, rollupError: err };
+  }
 }
 
 /**
