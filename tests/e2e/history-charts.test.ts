@@ -13,6 +13,7 @@ import type { Browser, Page } from 'playwright-core';
 import type { ProcessHistory, Tick } from '../../shared/api.js';
 import type { HostMemoryHistoryReply } from '../../shared/history/host-memory-history.js';
 import { MAX_RAW_SAMPLES } from '../../shared/history/tiered-history.js';
+import { postApiCall } from '../helpers/api-post.js';
 import { launchChromium, startServe, type ServeProcess } from '../helpers/browser.js';
 import { oracleMissing } from '../helpers/oracles.js';
 import { REPO_ROOT } from '../helpers/paths.js';
@@ -29,11 +30,7 @@ const OLD_HISTORY_CAPACITY = 600;
 
 /** Calls an API method over HTTP as the browser does. */
 async function callApi<T>(serve: ServeProcess, method: string, args: unknown[]): Promise<T> {
-  const r = await fetch(`${serve.base}/api/${method}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${serve.token}` },
-    body: JSON.stringify({ args }),
-  });
+  const r = await postApiCall(serve.base, serve.token, method, args);
   const body = (await r.json()) as { value?: T; error?: { message: string } };
   if (body.value === undefined) throw new Error(`${method}: ${body.error?.message ?? r.status}`);
   return body.value;

@@ -6,6 +6,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
+import { postApiCall } from '../helpers/api-post.js';
 import { KPF_ANON, KPF_MMAP, KPF_SWAPBACKED, KPF_ZERO_PAGE } from '../../shared/proc/kpageflags.js';
 import { decodePageEntry, PageState, readPageEntryBits, type PageMap } from '../../shared/proc/page-state-map.js';
 import { PagesReader, readPageChunks, readProcessPageRange } from '../../electron/host/proc/pages-reader.js';
@@ -25,11 +26,7 @@ const STABLE_KPF = (1 << KPF_ANON) | (1 << KPF_MMAP) | (1 << KPF_SWAPBACKED) | (
 
 /** Calls an API method over HTTP as the browser does. */
 async function callApi(serve: ServeProcess, method: string, args: unknown[]): Promise<{ status: number; body: { value?: unknown; error?: { code: string; message: string } } }> {
-  const r = await fetch(`${serve.base}/api/${method}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${serve.token}` },
-    body: JSON.stringify({ args }),
-  });
+  const r = await postApiCall(serve.base, serve.token, method, args);
   return { status: r.status, body: (await r.json()) as { value?: unknown; error?: { code: string; message: string } } };
 }
 

@@ -7,6 +7,7 @@ import { startServer, type RunningServer } from '../../../../electron/host/http/
 import { MemscopeService } from '../../../../electron/host/service.js';
 import { MAX_HEAP_VIEW_CHUNKS, type HeapView } from '../../../../shared/api.js';
 import type { HeapReport } from '../../../../shared/heap/report.js';
+import { postApiCall } from '../../../helpers/api-post.js';
 import { runMemscope } from '../../../helpers/cli.js';
 import { startHeapSubject, type HeapSubject } from '../../../helpers/heap-subject.js';
 import { REPO_ROOT } from '../../../helpers/paths.js';
@@ -23,12 +24,7 @@ describe('getHeap over HTTP', () => {
   let server: RunningServer;
   let base: string;
   let subject: HeapSubject;
-  const call = (args: unknown[]) =>
-    fetch(`${base}/api/getHeap`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${server.token}` },
-      body: JSON.stringify({ args }),
-    });
+  const call = (args: unknown[]) => postApiCall(base, server.token, 'getHeap', args);
   const errorOf = async (r: Response) => ((await r.json()) as { error: { code: string; message: string } }).error;
 
   before(async () => {

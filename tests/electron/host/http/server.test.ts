@@ -5,6 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import { startServer, type RunningServer } from '../../../../electron/host/http/server.js';
 import { MemscopeService } from '../../../../electron/host/service.js';
 import { API_REPLY_HEADER } from '../../../../shared/api.js';
+import { postApiCall } from '../../../helpers/api-post.js';
 import { REPO_ROOT } from '../../../helpers/paths.js';
 import { referenceStatusNumbers } from '../../../helpers/proc-reference.js';
 import { startSubject, type Subject } from '../../../helpers/subject.js';
@@ -14,12 +15,7 @@ describe('memscope serve HTTP API', () => {
   let server: RunningServer;
   let base: string;
   let subject: Subject;
-  const call = (method: string, args: unknown[], token: string | null = server.token) =>
-    fetch(`${base}/api/${method}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...(token === null ? {} : { authorization: `Bearer ${token}` }) },
-      body: JSON.stringify({ args }),
-    });
+  const call = (method: string, args: unknown[], token: string | null = server.token) => postApiCall(base, token, method, args);
 
   before(async () => {
     subject = await startSubject(8, 4);
@@ -90,12 +86,7 @@ describe('memscope serve HTTP API', () => {
   test('with API_REPLY_HEADER every call\'s outcome is a 200 ApiReply; without it the same errors keep their statuses', async () => {
     const gone = await startSubject(1, 1);
     await gone.kill();
-    const asReply = (method: string, args: unknown[]) =>
-      fetch(`${base}/api/${method}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${server.token}`, [API_REPLY_HEADER.name]: API_REPLY_HEADER.value },
-        body: JSON.stringify({ args }),
-      });
+    const asReply = (method: string, args: unknown[]) => postApiCall(base, server.token, method, args, { [API_REPLY_HEADER.name]: API_REPLY_HEADER.value });
     const cases: { method: string; args: unknown[]; status: number; code: string | null }[] = [
       { method: 'describeSource', args: [], status: 200, code: null },
       { method: 'getMappings', args: [gone.pid], status: 404, code: 'gone' },
