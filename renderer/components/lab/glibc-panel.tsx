@@ -15,6 +15,7 @@ import { CHUNK_HOME_LABELS, CHUNK_HOME_ORDER, usePalette } from '../../lab/palet
 import { BinsView } from './bins-view.js';
 import { HeapChart } from './heap-chart.js';
 import { HeapStrip, type StripBlock, type StripMode } from './heap-strip.js';
+import { OpEventList } from './op-event-list.js';
 import { OsTimeline, type TimelineMark } from './os-timeline.js';
 
 /** Props of GlibcPanel. */
@@ -131,13 +132,7 @@ export function GlibcPanel({ session, cursor, stripMode, onSeek, warnings, liveS
         ) : (
           <>
             <span className="mono">{describeOpResult(trace, session.results, lastOp) || 'freed'}</span>
-            <ul>
-              {events.map((e, k) => (
-                <li key={k} className="mono">
-                  {describeMallocEvent(e)}
-                </li>
-              ))}
-            </ul>
+            <OpEventList events={events} describe={describeMallocEvent} />
           </>
         )}
       </div>

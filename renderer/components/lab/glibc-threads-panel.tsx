@@ -14,6 +14,7 @@ import { describeOpResult, describeTraceCall } from '../../lab/describe-op.js';
 import { formatExactBytes, formatHexOffset } from '../../lab/lab-format.js';
 import { CHUNK_HOME_LABELS, CHUNK_HOME_ORDER, pickThreadColor, usePalette } from '../../lab/palette.js';
 import { HeapStrip, type StripBlock, type StripMode } from './heap-strip.js';
+import { OpEventList } from './op-event-list.js';
 
 /** Props of GlibcThreadsPanel. */
 export interface GlibcThreadsPanelProps {
@@ -169,13 +170,7 @@ export function GlibcThreadsPanel({ session, cursor, stripMode, onSeek, warnings
         {last < 0 ? (
           <span className="muted">before the first op: a fresh process, no heap yet</span>
         ) : (
-          <ul>
-            {events.map((e, k) => (
-              <li key={k} className="mono">
-                {describeMallocEvent(e)}
-              </li>
-            ))}
-          </ul>
+          <OpEventList events={events} describe={describeMallocEvent} />
         )}
       </div>
       <h4>threads</h4>

@@ -13,6 +13,7 @@ import { formatHexOffset } from '../../lab/lab-format.js';
 import { usePalette } from '../../lab/palette.js';
 import { HeapChart } from './heap-chart.js';
 import { HeapStrip, type StripBlock, type StripMode } from './heap-strip.js';
+import { OpEventList } from './op-event-list.js';
 import { OsTimeline, type TimelineMark } from './os-timeline.js';
 import { TcmallocLists } from './tcmalloc-lists.js';
 
@@ -122,13 +123,7 @@ export function TcmallocPanel({ session, cursor, stripMode, onSeek }: TcmallocPa
         ) : (
           <>
             <span className="mono">{describeOpResult(trace, session.results, lastOp) || 'freed'}</span>
-            <ul>
-              {events.map((e, k) => (
-                <li key={k} className="mono">
-                  {describeTcmallocEvent(e)}
-                </li>
-              ))}
-            </ul>
+            <OpEventList events={events} describe={describeTcmallocEvent} />
           </>
         )}
       </div>
