@@ -38,19 +38,13 @@ static inline struct trace2 read_trace_v2(const char *path) {
   size_t len;
   const char *text = read_input(path, &len);
   const char *end = text + len;
-  size_t lines = 1;
-  for (const char *c = text; c < end; c++) lines += (*c == '\n');
-  struct trace2 t = { map_bytes(lines * sizeof(struct op2)), 0, 0, 1 };
+  struct trace2 t = { map_bytes(count_lines(text, end) * sizeof(struct op2)), 0, 0, 1 };
   uint32_t tid = 0;
   uint64_t lineno = 0;
   for (const char *s = text; s < end;) {
-    const char *eol = memchr(s, '\n', (size_t) (end - s));
-    if (!eol) eol = end;
-    lineno++;
-    const char *p = s;
-    s = eol + 1;
-    while (p < eol && is_space(*p)) p++;
-    if (p == eol || *p == '#') continue;
+    const char *eol;
+    const char *p = next_trace_line(&s, end, &eol, &lineno);
+    if (!p) continue;
     char kind = *p++;
     uint64_t v;
     if (kind == '@') {

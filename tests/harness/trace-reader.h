@@ -49,6 +49,27 @@ static inline char *read_input(const char *path, size_t *len) {
 
 static inline int is_space(char c) { return c == ' ' || c == '\t' || c == '\r'; }
 
+/* Lines in [text, end): an upper bound on the ops a trace holds. */
+static inline size_t count_lines(const char *text, const char *end) {
+  size_t lines = 1;
+  for (const char *c = text; c < end; c++) lines += (*c == '\n');
+  return lines;
+}
+
+/*
+ * The line at *s: sets *eol to its end, counts it in *lineno and moves *s past it. Returns its first
+ * non-space character, or NULL for a blank or `#` line (a comment).
+ */
+static inline const char *next_trace_line(const char **s, const char *end, const char **eol, uint64_t *lineno) {
+  const char *nl = memchr(*s, '\n', (size_t) (end - *s));
+  *eol = nl ? nl : end;
+  (*lineno)++;
+  const char *p = *s;
+  *s = *eol + 1;
+  while (p < *eol && is_space(*p)) p++;
+  return p == *eol || *p == '#' ? NULL : p;
+}
+
 /* Parses an unsigned decimal at *p (after blanks); returns 0 when there is none. */
 static inline int parse_u64(const char **p, const char *end, uint64_t *out) {
   const char *s = *p;
@@ -66,20 +87,14 @@ static inline struct trace read_trace(const char *path) {
   size_t len;
   const char *text = read_input(path, &len);
   const char *end = text + len;
-  size_t lines = 1;
-  for (const char *c = text; c < end; c++) lines += (*c == '\n');
-  struct trace t = { map_bytes(lines * sizeof(struct op)), 0, 0 };
+  struct trace t = { map_bytes(count_lines(text, end) * sizeof(struct op)), 0, 0 };
 
   int header = 1;
   uint64_t lineno = 0;
   for (const char *s = text; s < end;) {
-    const char *eol = memchr(s, '\n', (size_t) (end - s));
-    if (!eol) eol = end;
-    lineno++;
-    const char *p = s;
-    s = eol + 1;
-    while (p < eol && is_space(*p)) p++;
-    if (p == eol || *p == '#') continue;
+    const char *eol;
+    const char *p = next_trace_line(&s, end, &eol, &lineno);
+    if (!p) continue;
     if (*p >= '0' && *p <= '9') {
       uint64_t ignored;
       if (!header || !parse_u64(&p, eol, &ignored)) die("unexpected number", lineno);
