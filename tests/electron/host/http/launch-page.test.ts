@@ -77,7 +77,8 @@ describe('serve --open hands the token over without a command line', () => {
           await tab.goto(pathToFileURL(page).href);
           await tab.waitForURL(`${serve.base}/**`);
           await tab.locator('[data-testid="connection-status"][data-status="connected"]').waitFor({ timeout: 30_000 });
-          assert.equal(await tab.locator('[data-testid="source-host"]').textContent(), hostname());
+          // The host's name arrives with describeSource, after the first tick ('…' until then): waited for, exactly.
+          await tab.locator(`[data-testid="source-host"]:text-is("${hostname()}")`).waitFor({ timeout: 30_000 });
           const href = await tab.evaluate<string>('location.href');
           assert.ok(!href.includes(serve.token) && !href.includes('token='), `address bar: ${href}`);
           assert.equal(await tab.evaluate<string | null>("sessionStorage.getItem('memscope-token')"), serve.token);
