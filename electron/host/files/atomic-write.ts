@@ -3,7 +3,11 @@
 // A replaced file keeps its mode; a new one is 0600 (snapshots hold command lines); a signal
 // mid-write removes the temp file (the write and fsync run on the thread pool, so a signal's
 // listener runs while the temp file exists instead of after it was renamed).
-import { closeSync, fchmodSync, fsync, fsyncSync, openSync, renameSync, rmSync, statSync, write } from 'node:fs';
+// A path that is not a regular file (/dev/null, a FIFO, a terminal) is written straight through: renaming
+// over it would put a regular file where the device was (as root, `-o /dev/null` replaced /dev/null). A
+// symbolic link to a file keeps being a link: the file it points to is the one replaced.
+import { closeSync, fchmodSync, fsync, fsyncSync, openSync, realpathSync, renameSync, rmSync, statSync, write, type Stats } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { isApiError } from '../../../shared/errors.js';
@@ -31,8 +35,16 @@ export type WriteChunk = (data: string | Uint8Array) => Promise<void>;
  * is untouched. Throws ApiError: produce's own, or the write's (gone, denied, malformed) with the reason.
  */
 export async function writeFileAtomicStream(path: string, produce: (write: WriteChunk) => Promise<void>): Promise<void> {
-  const tmp = join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${Date.now()}`);
-  const mode = modeToKeep(path);
+  const existing = statOrUndefined(path);
+  if (existing !== undefined && !existing.isFile() && !existing.isDirectory()) return writeThrough(path, produce);
+  // A link's target is replaced, not the link; a directory is left for the rename to refuse (EISDIR).
+  const target = existing?.isFile() === true ? realpathSync(path) : path;
+  await replaceAtomically(target, existing === undefined ? NEW_FILE_MODE : existing.mode & 0o777, produce, path);
+}
+
+/** Writes produce's pieces to a temp file next to target, then renames it over target (named path in errors). */
+async function replaceAtomically(target: string, mode: number, produce: (write: WriteChunk) => Promise<void>, path: string): Promise<void> {
+  const tmp = join(dirname(target), `.${basename(target)}.tmp-${process.pid}-${Date.now()}`);
   const release = removeOnSignal(tmp);
   let fd = -1;
   let producing = false;
@@ -40,19 +52,14 @@ export async function writeFileAtomicStream(path: string, produce: (write: Write
     fd = openSync(tmp, 'wx', mode);
     fchmodSync(fd, mode); // exactly the old mode, whatever the umask
     const file = fd;
-    const write: WriteChunk = async (data) => {
-      const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
-      let written = 0;
-      while (written < bytes.length) written += (await writeAsync(file, bytes, written, bytes.length - written)).bytesWritten;
-    };
     producing = true;
-    await produce(write);
+    await produce((data) => writeWhole(data, (bytes, from) => writeAsync(file, bytes, from, bytes.length - from)));
     producing = false;
     await fsyncAsync(fd);
     closeSync(fd);
     fd = -1;
-    renameSync(tmp, path);
-    syncDirectory(dirname(path));
+    renameSync(tmp, target);
+    syncDirectory(dirname(target));
   } catch (err) {
     if (fd >= 0) closeSync(fd);
     try {
@@ -68,12 +75,43 @@ export async function writeFileAtomicStream(path: string, produce: (write: Write
   }
 }
 
-/** The permission bits of the file being replaced, or NEW_FILE_MODE when there is none. */
-function modeToKeep(path: string): number {
+/**
+ * Writes produce's pieces straight into a device, FIFO or socket path (no temp file: there is no file to
+ * keep whole). The open runs on the thread pool, so a FIFO with no reader yet waits without blocking signals.
+ */
+async function writeThrough(path: string, produce: (write: WriteChunk) => Promise<void>): Promise<void> {
+  let handle;
   try {
-    return statSync(path).mode & 0o777;
+    handle = await open(path, 'w');
+  } catch (err) {
+    throw fileError('write', path, err);
+  }
+  const file = handle;
+  let producing = true;
+  try {
+    await produce((data) => writeWhole(data, (bytes, from) => file.write(bytes, from, bytes.length - from)));
+    producing = false;
+  } catch (err) {
+    if (producing && isApiError(err)) throw err;
+    throw fileError('write', path, err);
+  } finally {
+    await file.close();
+  }
+}
+
+/** Writes all of data (strings as UTF-8) with writeAt, which may write less than asked. */
+async function writeWhole(data: string | Uint8Array, writeAt: (bytes: Uint8Array, from: number) => Promise<{ bytesWritten: number }>): Promise<void> {
+  const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+  let written = 0;
+  while (written < bytes.length) written += (await writeAt(bytes, written)).bytesWritten;
+}
+
+/** path's status (links followed), or undefined when nothing is there yet. */
+function statOrUndefined(path: string): Stats | undefined {
+  try {
+    return statSync(path);
   } catch {
-    return NEW_FILE_MODE;
+    return undefined;
   }
 }
 

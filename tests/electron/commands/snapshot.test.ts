@@ -1,12 +1,13 @@
 // `memscope snapshot PID -o FILE` as a user runs it: the file's mode (a replaced file keeps its own,
 // a new one is 0600) and a SIGTERM that lands while the temp file exists (no .NAME.tmp-* left behind,
-// the process dies of the signal). And the most mappings a process may have (65,000 of many-maps.c), streamed:
+// the process dies of the signal), a device, FIFO or link named as FILE (written into, never replaced).
+// And the most mappings a process may have (65,000 of many-maps.c), streamed:
 // at most 100 MB of RSS (it held the whole document: 290 MB), a valid file with every mapping. And its status
 // numbers come from one read: strace sees /proc/PID/status opened once, USER and SWAP agree with its lines.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, watch, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, watch, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -57,6 +58,56 @@ describe('memscope snapshot -o FILE', () => {
       assert.equal(modeOf(existing).toString(8), mode.toString(8));
       assert.notEqual(readFileSync(existing, 'utf8'), 'old');
     }
+    assert.deepEqual(tempFilesIn(dir), []);
+  });
+
+  // As root, `-o /dev/null` renamed a regular file over /dev/null: every later `> /dev/null` on the machine
+  // then filled a file. A device node made here stands in for /dev/null, so the test cannot harm the real one.
+  test('-o a character device: written into, still the device (mknod of /dev/null\'s numbers, 1:3)', (t) => {
+    const device = join(dir, 'null');
+    const made = spawnSync('mknod', ['-m', '666', device, 'c', '1', '3']);
+    if (made.status !== 0) return t.skip(`mknod needs root: ${made.stderr.toString().trim()}`);
+    const r = runMemscope(['snapshot', String(process.pid), '-o', device]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok(statSync(device).isCharacterDevice(), 'the device was replaced by a regular file');
+    assert.equal(statSync(device).rdev, statSync('/dev/null').rdev);
+    assert.deepEqual(tempFilesIn(dir), []);
+  });
+
+  test('-o a FIFO: its reader gets the whole snapshot, the FIFO stays a FIFO', async () => {
+    const fifo = join(dir, 'pipe.json');
+    assert.equal(spawnSync('mkfifo', [fifo]).status, 0);
+    const reader = spawn('cat', [fifo], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const chunks: Buffer[] = [];
+    reader.stdout.on('data', (c: Buffer) => chunks.push(c));
+    const writer = spawn(process.execPath, [CLI_PATH, 'snapshot', String(process.pid), '-o', fifo], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    writer.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    const readerExit = once(reader, 'exit');
+    try {
+      const [code] = (await once(writer, 'exit')) as [number];
+      assert.equal(code, 0, stderr);
+      // checked before waiting for the reader: with the FIFO renamed over, cat would wait for a writer forever
+      assert.ok(statSync(fifo).isFIFO(), 'the FIFO was replaced by a regular file');
+      assert.equal(((await readerExit) as [number])[0], 0);
+    } finally {
+      reader.kill();
+    }
+    assert.equal(parseSnapshotText(Buffer.concat(chunks).toString('utf8')).process.pid, process.pid);
+    assert.deepEqual(tempFilesIn(dir), []);
+  });
+
+  test('-o a symbolic link: the link stays, the file it points to is replaced (and keeps its mode)', () => {
+    const file = join(dir, 'linked-target.json');
+    const link = join(dir, 'link.json');
+    writeFileSync(file, 'old', { mode: 0o640 });
+    chmodSync(file, 0o640);
+    symlinkSync(file, link);
+    const r = runMemscope(['snapshot', String(process.pid), '-o', link]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok(lstatSync(link).isSymbolicLink(), 'the link was replaced by a regular file');
+    assert.equal(parseSnapshotText(readFileSync(file, 'utf8')).process.pid, process.pid);
+    assert.equal(modeOf(file).toString(8), '640');
     assert.deepEqual(tempFilesIn(dir), []);
   });
 
