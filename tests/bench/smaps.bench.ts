@@ -51,14 +51,14 @@ export async function benchSmaps(): Promise<void> {
     // Whole processes: wall medians and CPU means of the alternated runs; "x pmap" is how many times faster than pmap -X.
     const pmap = whole[peers.findIndex((p) => p.cmd === 'pmap')]!;
     const ratio = (k: number) => ({ wall: pmap.wallMs / whole[k]!.wallMs, cpu: pmap.cpuMs / whole[k]!.cpuMs });
-    console.log(`${`whole process (${WHOLE_RUNS} runs each, alternated)`.padEnd(56)} ${'wall ms'.padStart(9)} ${'CPU ms'.padStart(8)} ${'x pmap wall'.padStart(12)} ${'x pmap CPU'.padStart(11)}`);
+    console.log(`${`whole process (${WHOLE_RUNS} runs each, alternated)`.padEnd(62)} ${'wall ms'.padStart(9)} ${'CPU ms'.padStart(8)} ${'x pmap wall'.padStart(12)} ${'x pmap CPU'.padStart(11)}`);
     peers.forEach(({ name }, k) => {
       const r = whole[k]!;
       const { wall, cpu } = ratio(k);
-      console.log(`${name.padEnd(56)} ${r.wallMs.toFixed(1).padStart(9)} ${r.cpuMs.toFixed(0).padStart(8)} ${wall.toFixed(2).padStart(12)} ${cpu.toFixed(2).padStart(11)}`);
+      console.log(`${name.padEnd(62)} ${r.wallMs.toFixed(1).padStart(9)} ${r.cpuMs.toFixed(0).padStart(8)} ${wall.toFixed(2).padStart(12)} ${cpu.toFixed(2).padStart(11)}`);
     });
     // The closing note: each form of `memscope maps` against pmap -X (target: at least 1.5x, CPU and wall).
-    for (const env of [...new Set(peers.map((p) => p.envNote))]) {
+    for (const env of [...new Set(peers.filter((p) => p.form !== undefined).map((p) => p.envNote))]) {
       const quote = (form: string) => {
         const k = peers.findIndex((p) => p.form === form && p.envNote === env);
         const { wall, cpu } = ratio(k);
@@ -98,13 +98,13 @@ function wholeProcessPeers(pid: number): Peer[] {
   ];
   const caCerts = process.env['NODE_EXTRA_CA_CERTS'];
   const peers: Peer[] = [
-    ...nodeRows(undefined, caCerts === undefined ? '' : ' (NODE_EXTRA_CA_CERTS set, as run here)'),
+    ...nodeRows(undefined, caCerts === undefined ? '' : ' [NODE_EXTRA_CA_CERTS set, as here]'),
     { name: 'pmap -X PID', cmd: 'pmap', args: ['-X', String(pid)], envNote: '' },
     { name: 'cat smaps (the kernel: the floor)', cmd: 'cat', args: [`/proc/${pid}/smaps`], envNote: '' },
   ];
   if (caCerts !== undefined) {
     const { NODE_EXTRA_CA_CERTS: _set, ...unset } = process.env;
-    peers.push(...nodeRows(unset, ' (NODE_EXTRA_CA_CERTS unset, as users run it)'));
+    peers.push(...nodeRows(unset, ' [unset, as users run it]'));
   }
   return peers;
 }
