@@ -20,13 +20,13 @@ export function childrenCpuMs(): number {
   return ((Number(fields[13]) + Number(fields[14])) * 1000) / USER_HZ;
 }
 
-/** Runs a command to completion `runs` times; median wall ms and mean children CPU ms. */
-export function timeCommand(cmd: string, args: string[], runs: number): { wallMs: number; cpuMs: number } {
+/** Runs a command to completion `runs` times (in `env` when given); median wall ms and mean children CPU ms. */
+export function timeCommand(cmd: string, args: string[], runs: number, env?: NodeJS.ProcessEnv): { wallMs: number; cpuMs: number } {
   const walls: number[] = [];
   const cpu0 = childrenCpuMs();
   for (let i = 0; i < runs; i++) {
     const t = performance.now();
-    const r = spawnSync(cmd, args, { stdio: ['ignore', 'ignore', 'inherit'], maxBuffer: 1 << 30 });
+    const r = spawnSync(cmd, args, { stdio: ['ignore', 'ignore', 'inherit'], maxBuffer: 1 << 30, env });
     if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}`);
     walls.push(performance.now() - t);
   }

@@ -1,7 +1,11 @@
 // `memscope maps` of a process that maps files whose names hold ESC sequences and C1 controls: the table and
-// --groups show them as visible escapes, --json keeps the exact path.
+// --groups show them as visible escapes, --json keeps the exact path. The table reads smaps as pmap -X does,
+// smaps_rollup only to say why it is missing.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
+import { readMappingsTable } from '../../../electron/host/proc/mappings-reader.js';
+import { ProcReader } from '../../../electron/host/proc/proc-reader.js';
 import { runMemscope } from '../../helpers/cli.js';
 import { HOSTILE_DIR_NAME, HOSTILE_DIR_SHOWN, startHostilePathsSubject, type HostilePathsSubject } from './hostile-paths.js';
 
@@ -41,5 +45,31 @@ describe('maps with hostile file names', () => {
     const spaced = subject.report.get('spaced')!;
     assert.equal(doc.mappings.find((m) => m.start === spaced.start)?.path, spaced.path);
     assert.ok(spaced.path.includes(HOSTILE_DIR_NAME));
+  });
+});
+
+/** A real ProcReader that notes the name of every /proc/PID file it reads. */
+class NotingReader extends ProcReader {
+  readonly files: string[] = [];
+
+  override readProcFile(pid: number, file: string): Uint8Array {
+    this.files.push(file);
+    return super.readProcFile(pid, file);
+  }
+}
+
+describe('the table reads what it shows', () => {
+  test('a process with mappings: status and smaps, not smaps_rollup (a second walk of its page tables)', () => {
+    const reader = new NotingReader();
+    const parts = readMappingsTable(reader, process.pid);
+    assert.deepEqual(reader.files, ['status', 'smaps']);
+    assert.doesNotMatch(parts.map((p) => (typeof p === 'string' ? p : Buffer.from(p).toString('utf8'))).join(''), /not read/);
+  });
+
+  test('a kernel thread (kthreadd, pid 2): no mappings, and the rollup read after smaps says why', (t) => {
+    if (readFileSync('/proc/2/comm', 'utf8') !== 'kthreadd\n') return t.skip('pid 2 is not kthreadd here');
+    const r = runMemscope(['maps', '2']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^0 mappings; sizes sum to 0 kB = VmSize 0 kB\nnot read: smaps_rollup: a kernel thread has no user address space\n$/m);
   });
 });
