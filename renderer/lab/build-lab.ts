@@ -1,14 +1,14 @@
 // Turns the lab's settings into a trace and one replay session per allocator (shared/sim/lab), checking the
 // tunables first; results are cached by settings so returning to the lab or toggling back costs nothing.
 import { generateWorkload } from '../../shared/sim/malloc/workloads.js';
-import { parseGlibcTunables, type TunableNote } from '../../shared/sim/malloc/glibc/params.js';
+import { parseGlibcTunables, type MallocParams, type TunableNote } from '../../shared/sim/malloc/glibc/params.js';
 import { createGlibcReplayModel, type GlibcReplay } from '../../shared/sim/malloc/glibc/replay.js';
 import { MallocEvent } from '../../shared/sim/malloc/events.js';
 import { parseTcmallocEnv } from '../../shared/sim/malloc/tcmalloc/params.js';
 import { createTcmallocReplayModel, type TcmallocReplay } from '../../shared/sim/malloc/tcmalloc/replay.js';
 import { TcmallocEvent } from '../../shared/sim/malloc/tcmalloc/events.js';
 import { createMallocLabSession, type MallocLabSession } from '../../shared/sim/lab/malloc-session.js';
-import type { ReplayProgress } from '../../shared/sim/malloc/replay-model.js';
+import type { MallocReplayModel, ReplayProgress } from '../../shared/sim/malloc/replay-model.js';
 import { parseTrace, type Trace } from '../../shared/sim/trace.js';
 import type { LabLiveStart, LabSource } from '../state/allocator-lab-store.js';
 import { createLiveGlibcReplayModel } from './live-glibc-model.js';
@@ -74,6 +74,27 @@ function sourceKey(source: LabSource): string {
   return source.kind === 'workload' ? `w:${source.name}:${source.opCount}:${source.seed}` : `f:${source.fileName}:${source.text.length}:${source.text}`;
 }
 
+/**
+ * A glibc model (one thread, or threads and arenas) replaying trace under the tunables checkGlibcTunables passed,
+ * or why not: the tunables' error, or the model's failure.
+ */
+function replayGlibc<R extends ReplayProgress>(
+  checked: { error: string | null; warnings: string[] },
+  glibcTunables: string,
+  createModel: (params: MallocParams) => MallocReplayModel<R>,
+  trace: Trace,
+  nowMs: () => number,
+): LabSide<R> {
+  if (checked.error !== null) return { ok: false, error: checked.error };
+  try {
+    const params = parseGlibcTunables(glibcTunables.trim()).params;
+    const session = createMallocLabSession(createModel(params), trace, { nowMs, keepEvent: (k) => GLIBC_TIMELINE_EVENTS.has(k) });
+    return { ok: true, session, warnings: checked.warnings };
+  } catch (err) {
+    return { ok: false, error: `the glibc model failed: ${err instanceof Error ? err.message : String(err)}` };
+  }
+}
+
 const cache = new Map<string, LabBuild>();
 const CACHE_SIZE = 3;
 
@@ -111,32 +132,14 @@ export function buildLab(source: LabSource, glibcTunables: string, tcmallocEnv: 
       } catch (err) {
         glibc = { ok: false, error: `the glibc model failed on pid ${liveStart.pid}'s heap: ${err instanceof Error ? err.message : String(err)}` };
       }
-    } else if (checked.error !== null) {
-      glibc = { ok: false, error: checked.error };
     } else {
-      try {
-        const params = parseGlibcTunables(glibcTunables.trim()).params;
-        const session = createMallocLabSession(createGlibcReplayModel(trace, params), trace, { nowMs, keepEvent: (k) => GLIBC_TIMELINE_EVENTS.has(k) });
-        glibc = { ok: true, session, warnings: checked.warnings };
-      } catch (err) {
-        glibc = { ok: false, error: `the glibc model failed: ${err instanceof Error ? err.message : String(err)}` };
-      }
+      glibc = replayGlibc(checked, glibcTunables, (params) => createGlibcReplayModel(trace, params), trace, nowMs);
     }
     // A memscope-trace 2 runs through the glibc model with threads and arenas; the single-thread panel stays for v1.
     let threads: LabSide<GlibcThreadedReplay> | null = null;
     let whatIf: VariantOutcome[] | null = null;
     if (trace.version === 2 && liveStart === null) {
-      if (checked.error !== null) {
-        threads = { ok: false, error: checked.error };
-      } else {
-        try {
-          const params = parseGlibcTunables(glibcTunables.trim()).params;
-          const session = createMallocLabSession(createGlibcThreadedReplayModel(trace, params), trace, { nowMs, keepEvent: (k) => GLIBC_TIMELINE_EVENTS.has(k) });
-          threads = { ok: true, session, warnings: checked.warnings };
-        } catch (err) {
-          threads = { ok: false, error: `the glibc model failed: ${err instanceof Error ? err.message : String(err)}` };
-        }
-      }
+      threads = replayGlibc(checked, glibcTunables, (params) => createGlibcThreadedReplayModel(trace, params), trace, nowMs);
       whatIf = MALLOC_VARIANTS.map((v) => runMallocVariant(trace, v));
     }
     let tcmalloc: LabSide<TcmallocReplay>;

@@ -2,6 +2,7 @@
 // leaving the lab and coming back finds the same trace at the same op.
 import { useSyncExternalStore } from 'react';
 import type { GlibcHeap } from '../../shared/sim/malloc/glibc/state.js';
+import { createListeners } from './listeners.js';
 
 /** Where the lab's trace comes from. */
 export type LabSource = { kind: 'workload'; name: string; opCount: number; seed: number } | { kind: 'file'; fileName: string; text: string };
@@ -51,16 +52,11 @@ let state: LabState = {
   opsPerSecond: 100,
   liveStart: null,
 };
-const listeners = new Set<() => void>();
-
-function subscribe(listener: () => void): () => void {
-  listeners.add(listener);
-  return () => listeners.delete(listener);
-}
+const listeners = createListeners();
 
 /** The lab's state; re-renders on change. */
 export function useLabState(): LabState {
-  return useSyncExternalStore(subscribe, () => state);
+  return useSyncExternalStore(listeners.subscribe, () => state);
 }
 
 /** The lab's state now (for event handlers and animation frames). */
@@ -73,5 +69,5 @@ export function updateLabState(change: Partial<LabState>): void {
   const next = { ...state, ...change };
   if ((Object.keys(change) as (keyof LabState)[]).every((k) => next[k] === state[k])) return;
   state = next;
-  for (const l of listeners) l();
+  listeners.notify();
 }

@@ -10,6 +10,7 @@ import { simulateTlb, type TlbReport } from '../../shared/sim/tlb/simulate.js';
 import { getBridge } from '../api/client.js';
 import { toUiError, type UiError } from '../ui-error.js';
 import { buildLabInputs, defaultChoice, describeCliCommand, toGeometryRows, type LabSettings, type LabSide, type PatternChoice } from './cache-lab-inputs.js';
+import { createListeners } from './listeners.js';
 
 /** Pairs of patterns that differ in one kind of locality, offered as one-click comparisons. */
 export const LAB_PRESETS: readonly { id: string; title: string; a: string; b: string }[] = [
@@ -73,7 +74,7 @@ const initialSettings: LabSettings = {
 };
 
 let state: LabState = { settings: initialSettings, host: null, hostError: null, geometryEdited: false, progress: null, run: null, runError: null };
-const listeners = new Set<() => void>();
+const listeners = createListeners();
 let hostRequested = false;
 /** Bumped by every run and cancel: a run whose token is stale stops at its next step. */
 let runToken = 0;
@@ -81,17 +82,12 @@ let runSeq = 0;
 
 function emit(next: LabState): void {
   state = next;
-  for (const l of listeners) l();
-}
-
-function subscribe(listener: () => void): () => void {
-  listeners.add(listener);
-  return () => listeners.delete(listener);
+  listeners.notify();
 }
 
 /** The lab's state; re-renders on every change. */
 export function useCacheLab(): LabState {
-  return useSyncExternalStore(subscribe, () => state);
+  return useSyncExternalStore(listeners.subscribe, () => state);
 }
 
 /** Changes the settings (the form calls this on every edit). */

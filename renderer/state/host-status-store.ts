@@ -6,6 +6,7 @@ import { probeHost, type HostProbe } from '../api/client.js';
 import { readActiveEntry, type HostsState } from './hosts-store.js';
 import { readTickReceivedAt, subscribeTicks } from './samples-store.js';
 import { readIntervalMs } from './source-store.js';
+import { createListeners } from './listeners.js';
 
 /** A host's connection state as the UI names it. */
 export type HostStatus =
@@ -30,7 +31,7 @@ let everConnected = false;
 let status: HostStatus = 'connecting';
 let timer: number | null = null;
 let inFlight = false;
-const listeners = new Set<() => void>();
+const listeners = createListeners();
 
 /** Ticks are fresh while the last one is younger than two intervals (at least PROBE_MS). */
 function ticksFresh(): boolean {
@@ -49,7 +50,7 @@ function recompute(): void {
   else next = everConnected ? 'reconnecting' : 'connecting'; // it answers; the tick stream is (re)opening
   if (next !== status) {
     status = next;
-    for (const l of listeners) l();
+    listeners.notify();
   }
 }
 
@@ -74,8 +75,7 @@ function subscribe(listener: () => void): () => void {
     timer = window.setInterval(check, PROBE_MS);
     check();
   }
-  listeners.add(listener);
-  return () => listeners.delete(listener);
+  return listeners.subscribe(listener);
 }
 
 /** The active host's connection state, re-evaluated on every tick and every PROBE_MS. */

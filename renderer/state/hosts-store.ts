@@ -3,6 +3,7 @@
 // active. Labels and URLs persist in localStorage; tokens only in sessionStorage (see TOKENS_KEY).
 import { useSyncExternalStore } from 'react';
 import { isAppFetchableBaseUrl } from '../../shared/loopback.js';
+import { createListeners } from './listeners.js';
 
 /** The id of the host that served (or hosts) the app itself. */
 export const LOCAL_HOST_ID = 'local';
@@ -84,23 +85,18 @@ function computeState(): HostsState {
 }
 
 let state = computeState();
-const listeners = new Set<() => void>();
+const listeners = createListeners();
 
 function save(): void {
   localStorage.setItem(HOSTS_KEY, JSON.stringify(remote));
   sessionStorage.setItem(TOKENS_KEY, JSON.stringify(tokens));
   state = computeState();
-  for (const l of listeners) l();
-}
-
-function subscribe(listener: () => void): () => void {
-  listeners.add(listener);
-  return () => listeners.delete(listener);
+  listeners.notify();
 }
 
 /** The host list and the active host; re-renders on changes. */
 export function useHosts(): HostsState {
-  return useSyncExternalStore(subscribe, () => state);
+  return useSyncExternalStore(listeners.subscribe, () => state);
 }
 
 /** The active host and how to reach it (read once by client.ts when it creates the bridge). */
@@ -186,5 +182,5 @@ export function storeActiveHost(id: string): void {
   if (id === LOCAL_HOST_ID) sessionStorage.removeItem(ACTIVE_KEY);
   else sessionStorage.setItem(ACTIVE_KEY, id);
   state = computeState();
-  for (const l of listeners) l();
+  listeners.notify();
 }

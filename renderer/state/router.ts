@@ -3,6 +3,7 @@
 // …/what-if): work from file:// (Electron) and http:// alike,
 // and are stable hooks for tests.
 import { useSyncExternalStore } from 'react';
+import { createListeners } from './listeners.js';
 
 /** Where the app is. */
 export type Route =
@@ -115,18 +116,13 @@ export function navigate(route: Route): void {
 }
 
 let current: Route = parseRoute(window.location.hash);
-const listeners = new Set<() => void>();
+const listeners = createListeners();
 window.addEventListener('hashchange', () => {
   current = parseRoute(window.location.hash);
-  for (const l of listeners) l();
+  listeners.notify();
 });
-
-function subscribe(listener: () => void): () => void {
-  listeners.add(listener);
-  return () => listeners.delete(listener);
-}
 
 /** The current route; re-renders on hash changes. */
 export function useRoute(): Route {
-  return useSyncExternalStore(subscribe, () => current);
+  return useSyncExternalStore(listeners.subscribe, () => current);
 }

@@ -4,6 +4,7 @@ import { useSyncExternalStore } from 'react';
 import type { Tick } from '../../shared/api.js';
 import type { ProcessRow } from '../../shared/proc/types.js';
 import { getBridge } from '../api/client.js';
+import { createListeners } from './listeners.js';
 
 /** How long a vanished process stays in the table, greyed, after its tombstone tick. */
 export const GONE_KEEP_MS = 10_000;
@@ -18,8 +19,8 @@ interface SamplesState {
 
 let state: SamplesState = { tick: null, rows: [], receivedAt: null };
 const tombstones = new Map<number, { row: ProcessRow; goneAtMs: number }>();
-const listeners = new Set<() => void>();
-const tickListeners = new Set<(tick: Tick) => void>();
+const listeners = createListeners();
+const tickListeners = createListeners<[Tick]>();
 let started = false;
 
 function accept(received: Tick): void {
@@ -40,8 +41,8 @@ function accept(received: Tick): void {
     else live.push(t.row);
   }
   state = { tick, rows: live, receivedAt: performance.now() };
-  for (const l of tickListeners) l(tick);
-  for (const l of listeners) l();
+  tickListeners.notify(tick);
+  listeners.notify();
 }
 
 /** Subscribes to the bridge once, for the app's lifetime. */
@@ -55,15 +56,13 @@ function ensureStarted(): void {
 
 function subscribe(listener: () => void): () => void {
   ensureStarted();
-  listeners.add(listener);
-  return () => listeners.delete(listener);
+  return listeners.subscribe(listener);
 }
 
 /** Calls listener with every new tick (after the store has updated); returns the unsubscribe function. */
 export function subscribeTicks(listener: (tick: Tick) => void): () => void {
   ensureStarted();
-  tickListeners.add(listener);
-  return () => tickListeners.delete(listener);
+  return tickListeners.subscribe(listener);
 }
 
 /** The latest tick, null before the first. */

@@ -4,6 +4,7 @@
 import { useSyncExternalStore } from 'react';
 import type { Snapshot } from '../../shared/snapshot/schema.js';
 import { getBridge } from '../api/client.js';
+import { createListeners } from './listeners.js';
 
 /** A snapshot and the file it came from. */
 export interface OpenedSnapshot {
@@ -25,21 +26,16 @@ interface SnapshotState {
 export const MAX_HELD_SNAPSHOTS = 8;
 
 let state: SnapshotState = { current: null, error: null, compareA: null, compareB: null, held: [] };
-const listeners = new Set<() => void>();
+const listeners = createListeners();
 
 function set(change: Partial<SnapshotState>): void {
   state = { ...state, ...change };
-  for (const l of listeners) l();
-}
-
-function subscribe(listener: () => void): () => void {
-  listeners.add(listener);
-  return () => listeners.delete(listener);
+  listeners.notify();
 }
 
 /** The open snapshots and the last error. */
 export function useSnapshots(): SnapshotState {
-  return useSyncExternalStore(subscribe, () => state);
+  return useSyncExternalStore(listeners.subscribe, () => state);
 }
 
 /** Reads and validates a file; throws Error("name: what is wrong") when it is not a snapshot. */

@@ -3,10 +3,11 @@
 import { useSyncExternalStore } from 'react';
 import type { SourceInfo } from '../../shared/api.js';
 import { getBridge } from '../api/client.js';
+import { createListeners } from './listeners.js';
 
 let source: SourceInfo | null = null;
 let requested = false;
-const listeners = new Set<() => void>();
+const listeners = createListeners();
 
 function load(): void {
   if (requested) return;
@@ -16,7 +17,7 @@ function load(): void {
     .then((s) => {
       source = s;
       document.title = `memscope — ${s.hostname}`;
-      for (const l of listeners) l();
+      listeners.notify();
     })
     .catch(() => {
       requested = false; // try again on the next subscriber (e.g. after the server came back)
@@ -25,8 +26,7 @@ function load(): void {
 
 function subscribe(listener: () => void): () => void {
   load();
-  listeners.add(listener);
-  return () => listeners.delete(listener);
+  return listeners.subscribe(listener);
 }
 
 /** The source, null until describeSource answered. */

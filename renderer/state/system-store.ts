@@ -4,6 +4,7 @@
 import { useSyncExternalStore } from 'react';
 import type { SystemSummary } from '../../shared/api.js';
 import { getBridge } from '../api/client.js';
+import { createListeners } from './listeners.js';
 
 /** Poll period of getSystem (systeminformation is cheap, but not free). */
 export const SYSTEM_POLL_MS = 3000;
@@ -32,12 +33,12 @@ interface SystemState {
 }
 
 let state: SystemState = { summary: null, atMs: null, history: [], hostPointCount: 0, startedMs: null, error: null };
-const listeners = new Set<() => void>();
+const listeners = createListeners();
 let timer: number | null = null;
 
 function emit(next: SystemState): void {
   state = next;
-  for (const l of listeners) l();
+  listeners.notify();
 }
 
 async function poll(): Promise<void> {
@@ -67,14 +68,14 @@ async function loadHostHistory(): Promise<void> {
 }
 
 function subscribe(listener: () => void): () => void {
-  listeners.add(listener);
+  const unsubscribe = listeners.subscribe(listener);
   if (timer === null) {
     if (state.hostPointCount === 0) void loadHostHistory();
     void poll();
     timer = window.setInterval(() => void poll(), SYSTEM_POLL_MS);
   }
   return () => {
-    listeners.delete(listener);
+    unsubscribe();
     if (listeners.size === 0 && timer !== null) {
       window.clearInterval(timer);
       timer = null;

@@ -2,6 +2,7 @@
 // opening a process and pressing Escape comes back to the same rows at the same place.
 import { useSyncExternalStore } from 'react';
 import type { ColumnId } from '../../shared/proc/columns.js';
+import { createListeners } from './listeners.js';
 
 /** What the process table shows and where it is. */
 export interface TableViewState {
@@ -14,16 +15,11 @@ export interface TableViewState {
 }
 
 let state: TableViewState = { sortColumn: 'resKb', sortDesc: true, filter: '', selectedPid: null, scrollTop: 0 };
-const listeners = new Set<() => void>();
-
-function subscribe(listener: () => void): () => void {
-  listeners.add(listener);
-  return () => listeners.delete(listener);
-}
+const listeners = createListeners();
 
 /** The table's view state; re-renders on change. */
 export function useTableViewState(): TableViewState {
-  return useSyncExternalStore(subscribe, () => state);
+  return useSyncExternalStore(listeners.subscribe, () => state);
 }
 
 /** Merges a change into the table's view state. */
@@ -34,5 +30,5 @@ export function updateTableViewState(change: Partial<TableViewState>): void {
   state = next;
   // scrollTop alone is remembered silently: re-rendering on every scroll event is what we avoid.
   if (keys.length === 1 && keys[0] === 'scrollTop') return;
-  for (const l of listeners) l();
+  listeners.notify();
 }

@@ -7,6 +7,7 @@ import { GlibcThreadsPanel } from '../components/lab/glibc-threads-panel.js';
 import { MallocWhatIfTable } from '../components/lab/malloc-what-if-table.js';
 import type { StripMode } from '../components/lab/heap-strip.js';
 import { LabSourceBar } from '../components/lab/lab-source.js';
+import { StripModeToggle } from '../components/lab/strip-mode-toggle.js';
 import { LabTransport, seekLab } from '../components/lab/lab-transport.js';
 import { TcmallocPanel } from '../components/lab/tcmalloc-panel.js';
 import { formatClock, formatCount } from '../format.js';
@@ -89,14 +90,7 @@ export function AllocatorLab() {
             </span>
             <span className="muted">{build.label}</span>
             <span className="spacer" />
-            <div className="segmented" role="group" aria-label="strip layout">
-              <button type="button" className={stripMode === 'address' ? 'on' : ''} onClick={() => setStripMode('address')} title="Widths proportional to bytes, as the heap lies in memory" data-testid="strip-address">
-                by address
-              </button>
-              <button type="button" className={stripMode === 'blocks' ? 'on' : ''} onClick={() => setStripMode('blocks')} title="One equal cell per chunk or span: small chunks become visible" data-testid="strip-blocks">
-                one cell each
-              </button>
-            </div>
+            <StripModeToggle mode={stripMode} onChange={setStripMode} blockName="chunk or span" />
           </div>
           <div className="two-columns lab-columns">
             {build.threads !== null ? (

@@ -14,6 +14,7 @@ import { MallinfoTable } from '../components/heap/mallinfo-table.js';
 import { SourcedHeading } from '../components/heap/provenance.js';
 import { TrimPanel } from '../components/heap/trim-panel.js';
 import type { StripMode } from '../components/lab/heap-strip.js';
+import { StripModeToggle } from '../components/lab/strip-mode-toggle.js';
 import { formatClock, formatCount } from '../format.js';
 import { explainLabUnavailable, openArenaInLab } from '../heap/open-in-lab.js';
 import { useHeap } from '../hooks/use-heap.js';
@@ -107,14 +108,7 @@ export function HeapView({ pid }: { pid: number }) {
         <h2>Heap of pid {pid}</h2>
         <span className="muted">glibc malloc’s own structures read through /proc/{pid}/mem, as `memscope heap {pid}` prints them</span>
         <span className="spacer" />
-        <div className="segmented" role="group" aria-label="strip layout">
-          <button type="button" className={stripMode === 'address' ? 'on' : ''} onClick={() => setStripMode('address')} title="Widths proportional to bytes, as the heap lies in memory" data-testid="strip-address">
-            by address
-          </button>
-          <button type="button" className={stripMode === 'blocks' ? 'on' : ''} onClick={() => setStripMode('blocks')} title="One equal cell per chunk: small chunks become visible" data-testid="strip-blocks">
-            one cell each
-          </button>
-        </div>
+        <StripModeToggle mode={stripMode} onChange={setStripMode} blockName="chunk" />
         <label className="check" title="stop the process (SIGSTOP) for the few milliseconds of the read, then resume it: a consistent read of a busy heap">
           <input type="checkbox" checked={freeze} onChange={(e) => setFreeze(e.target.checked)} data-testid="heap-freeze" />
           freeze while reading

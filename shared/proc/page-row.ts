@@ -3,7 +3,7 @@
 // fs/proc/task_mmu.c smaps_account() does (Linux 6.x, 4 KiB pages).
 
 import { hasKpageflag, KPF_ANON, KPF_DIRTY, KPF_KSM, KPF_LRU, KPF_THP, KPF_ZERO_PAGE, decodeKpageflags } from './kpageflags.js';
-import { PAGEMAP_ENTRY_BYTES, PM_HIGH_WORD, decodePagemapEntry } from './pagemap.js';
+import { PAGEMAP_ENTRY_BYTES, PM_HIGH_WORD, decodePagemapEntry, type PagemapSummary } from './pagemap.js';
 import { PAGE_SIZE, PAGE_SIZE_KB } from '../units.js';
 import { computePagePssShifted, convertPssShiftedToKb } from './pss.js';
 
@@ -71,19 +71,14 @@ export function getPageRow(chunk: PagesChunk, i: number): PageRow {
 }
 
 /**
- * Page counts over a range. The fields from anon on are null when PFNs are not visible (no root): without
- * kpageflags the zero page cannot be told from a shared anonymous page, so Rss and Pss are unknown too.
+ * Page counts over a range: pagemap's own (PagemapSummary), then what kpageflags and kpagecount add. Those are
+ * null when PFNs are not visible (no root): without kpageflags the zero page cannot be told from a shared
+ * anonymous page, so Rss and Pss are unknown too.
  * Invariants (checked by checkPagesTotals): present + swapped <= pageCount; exclusive, file, softDirty <= pageCount;
  * the root-only fields are all null or all numbers; when numbers, zeroPage + private + shared <= present,
  * rssKb = (private + shared) * 4, pssKb <= rssKb and anon <= private + shared.
  */
-export interface PagesTotals {
-  pageCount: number;
-  present: number;
-  swapped: number;
-  exclusive: number;
-  file: number;
-  softDirty: number;
+export interface PagesTotals extends PagemapSummary {
   /**
    * Kilobytes of present pages that smaps counts in Rss: pages with a mapping count >= 1 (the zero page and
    * special PFN mappings have none).

@@ -216,6 +216,24 @@ describe('Allocator lab in Chromium', { skip: skipReason }, () => {
     await page.locator('[data-testid="strip-address"]').click();
   });
 
+  test('clicking the glibc and TCMalloc charts jumps to the op under the pointer', async () => {
+    for (const chartId of ['glibc-chart', 'tcmalloc-chart']) {
+      await seekTo(page, 1);
+      const chart = page.locator(`[data-testid="${chartId}"] .recharts-wrapper`);
+      const box = await chart.boundingBox();
+      assert.ok(box !== null, chartId);
+      // Right of the y axis, a little past the middle of the plot: an op around 60% of the trace. recharts picks
+      // the op under the pointer on mouse move (its tooltip shows it), and a click then seeks to it.
+      const position = { x: box.width * 0.6, y: box.height / 2 };
+      await chart.hover({ position });
+      await chart.locator('.recharts-tooltip-wrapper').waitFor();
+      await chart.click({ position });
+      await page.locator('[data-testid="lab-transport"]:not([data-cursor="1"])').waitFor();
+      const cursor = await assertShowsModels(page, trace);
+      assert.ok(cursor > trace.length * 0.4 && cursor < trace.length * 0.8, `${chartId}: clicked to op ${cursor} of ${trace.length}`);
+    }
+  });
+
   test('GLIBC_TUNABLES are checked in place and applied: tcache_count=0 leaves no tcache chunk', async () => {
     const input = page.locator('[data-testid="lab-glibc-tunables"]');
     await input.fill('glibc.malloc.tcache_count');

@@ -8,7 +8,8 @@ import { formatCount } from '../../format.js';
 import type { ArenaDetail } from '../../../shared/heap/inspect.js';
 import { listBinChains, listHeapChunks, type LiveChunk } from '../../heap/arena-chunks.js';
 import { formatExactBytes, formatHexOffset } from '../../lab/lab-format.js';
-import { CHUNK_HOME_LABELS, CHUNK_HOME_ORDER, usePalette } from '../../lab/palette.js';
+import { CHUNK_HOME_LABELS, usePalette } from '../../lab/palette.js';
+import { ChunkHomeLegend } from '../lab/chunk-home-legend.js';
 import { BinsView } from '../lab/bins-view.js';
 import { HeapStrip, type StripBlock, type StripMode } from '../lab/heap-strip.js';
 
@@ -55,14 +56,7 @@ export function ArenaChunksView({ arena, stripMode }: ArenaChunksViewProps) {
   const tcacheStruct = arena.tcache?.address ?? -1;
   return (
     <div className="arena-chunks" data-testid={`arena-${arena.index}-chunks`} data-chunk-count={arena.chunkAddresses.length}>
-      <div className="legend static">
-        {CHUNK_HOME_ORDER.map((h) => (
-          <span key={h} className="legend-item">
-            <i className="dot" style={{ background: palette.chunkHome[h] }} />
-            {CHUNK_HOME_LABELS[h]} <span className="muted legend-count">{formatCount(homeCounts[h] ?? 0)}</span>
-          </span>
-        ))}
-      </div>
+      <ChunkHomeLegend countOf={(h) => formatCount(homeCounts[h] ?? 0)} />
       {heaps.map((chunks, h) => {
         const heap = arena.heaps[h]!;
         const blocks: StripBlock[] = chunks.map((c) => ({ offsetBytes: c.offsetBytes, sizeBytes: c.sizeBytes, color: palette.chunkHome[c.home] ?? palette.empty }));

@@ -11,7 +11,8 @@ import { formatBytes } from '../../../shared/units.js';
 import { formatCount, formatPct } from '../../format.js';
 import { describeOpResult, describeTraceOp } from '../../lab/describe-op.js';
 import { formatExactBytes, formatHexOffset } from '../../lab/lab-format.js';
-import { CHUNK_HOME_LABELS, CHUNK_HOME_ORDER, usePalette } from '../../lab/palette.js';
+import { CHUNK_HOME_LABELS, usePalette } from '../../lab/palette.js';
+import { ChunkHomeLegend } from './chunk-home-legend.js';
 import { BinsView } from './bins-view.js';
 import { HeapChart } from './heap-chart.js';
 import { HeapStrip, type StripBlock, type StripMode } from './heap-strip.js';
@@ -136,14 +137,7 @@ export function GlibcPanel({ session, cursor, stripMode, onSeek, warnings, liveS
           </>
         )}
       </div>
-      <div className="legend static">
-        {CHUNK_HOME_ORDER.map((h) => (
-          <span key={h} className="legend-item">
-            <i className="dot" style={{ background: palette.chunkHome[h] }} />
-            {CHUNK_HOME_LABELS[h]} <span className="muted legend-count">{homeCounts[h]}</span>
-          </span>
-        ))}
-      </div>
+      <ChunkHomeLegend countOf={(h) => homeCounts[h]} />
       <HeapStrip
         blocks={blocks}
         totalBytes={Math.max(view.brkBytes, 1)}

@@ -12,7 +12,8 @@ import { formatBytes } from '../../../shared/units.js';
 import { formatCount } from '../../format.js';
 import { describeOpResult, describeTraceCall } from '../../lab/describe-op.js';
 import { formatExactBytes, formatHexOffset } from '../../lab/lab-format.js';
-import { CHUNK_HOME_LABELS, CHUNK_HOME_ORDER, pickThreadColor, usePalette } from '../../lab/palette.js';
+import { CHUNK_HOME_LABELS, pickThreadColor, usePalette } from '../../lab/palette.js';
+import { ChunkHomeLegend } from './chunk-home-legend.js';
 import { HeapStrip, type StripBlock, type StripMode } from './heap-strip.js';
 import { OpEventList } from './op-event-list.js';
 
@@ -197,14 +198,7 @@ export function GlibcThreadsPanel({ session, cursor, stripMode, onSeek, warnings
           ))}
         </tbody>
       </table>
-      <div className="legend static">
-        {CHUNK_HOME_ORDER.map((h) => (
-          <span key={h} className="legend-item">
-            <i className="dot" style={{ background: palette.chunkHome[h] }} />
-            {CHUNK_HOME_LABELS[h]}
-          </span>
-        ))}
-      </div>
+      <ChunkHomeLegend />
       <h4>arenas</h4>
       <div className="lab-arenas" data-testid="lab-arenas" data-arena-count={shownArenas.length} style={{ display: 'grid', gridTemplateColumns: `repeat(${Math.min(Math.max(shownArenas.length, 1), 3)}, minmax(0, 1fr))`, gap: '12px' }}>
         {shownArenas.map((a) => (

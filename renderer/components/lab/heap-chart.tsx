@@ -6,6 +6,7 @@ import type { LabSeries } from '../../../shared/sim/lab/malloc-session.js';
 import { formatBytes } from '../../../shared/units.js';
 import { formatCount } from '../../format.js';
 import { useElementWidth } from '../../hooks/use-element-width.js';
+import { onChartClickX } from '../chart-click.js';
 import { useChartTheme } from '../../hooks/use-prefers-dark.js';
 
 /** Props of HeapChart. */
@@ -53,10 +54,7 @@ export function HeapChart({ series, cursor, onSeek, heapLabel, extra, heightPx =
         height={heightPx}
         data={data}
         margin={{ top: 6, right: 8, bottom: 0, left: 0 }}
-        onClick={(state) => {
-          const label = (state as { activeLabel?: unknown } | null)?.activeLabel;
-          if (typeof label === 'number') onSeek(label);
-        }}
+        onClick={onChartClickX(onSeek)}
       >
         <CartesianGrid stroke={theme.grid} strokeDasharray="3 3" />
         <XAxis dataKey="cursor" type="number" domain={[0, opCount]} tickFormatter={(v: number) => formatCount(v)} stroke={theme.text} tick={{ fill: theme.text, fontSize: 11 }} />

@@ -5,6 +5,7 @@ import { CartesianGrid, Line, LineChart, ReferenceLine, Tooltip, XAxis, YAxis } 
 import type { WhatIfFrameResult } from '../../../shared/sim/lab/what-if.js';
 import { formatHumanKb, formatKbBoth } from '../../format.js';
 import { useElementWidth } from '../../hooks/use-element-width.js';
+import { onChartClickX } from '../chart-click.js';
 import { useChartTheme } from '../../hooks/use-prefers-dark.js';
 
 /** Fields charted, with their dash pattern. */
@@ -48,10 +49,7 @@ export function WhatIfChart({ frames, procs, frame, onPick }: WhatIfChartProps) 
         height={240}
         data={data}
         margin={{ top: 8, right: 12, bottom: 18, left: 4 }}
-        onClick={(state) => {
-          const label = (state as { activeLabel?: unknown } | null)?.activeLabel;
-          if (typeof label === 'number') onPick(label);
-        }}
+        onClick={onChartClickX(onPick)}
       >
         <CartesianGrid stroke={theme.grid} strokeDasharray="3 3" />
         <XAxis

@@ -134,8 +134,17 @@ describe('diff of a live region that changes shape (region-subject.c, real snaps
     assert.equal(r.code, 0, r.stderr);
     return path;
   };
-  const regionsAround = (d: SnapshotDiff, endHex: string) =>
-    d.mappings.filter((m) => m.change !== 'unchanged' && [...(m.parts?.after ?? [m.after]), ...(m.parts?.before ?? [m.before])].some((x) => x?.end === endHex));
+  /** `memscope diff a b --json`, and its one changed region ending at endHex (more than one fails the test). */
+  const diffRegionEndingAt = (a: string, b: string, endHex: string) => {
+    const r = runMemscope(['diff', a, b, '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    const d = JSON.parse(r.stdout) as SnapshotDiff;
+    const changed = d.mappings.filter(
+      (m) => m.change !== 'unchanged' && [...(m.parts?.after ?? [m.after]), ...(m.parts?.before ?? [m.before])].some((x) => x?.end === endHex),
+    );
+    assert.equal(changed.length, 1, JSON.stringify(changed.map((m) => m.change)));
+    return { d, region: changed[0]! };
+  };
 
   test('a region grown downward (mmap below it, merged by the kernel) is one grown region with its delta, not new + gone', async () => {
     const subject = await startRegionSubject(8, 24);
@@ -145,12 +154,7 @@ describe('diff of a live region that changes shape (region-subject.c, real snaps
       assert.equal(end, subject.end);
       assert.equal(BigInt(`0x${subject.start}`) - BigInt(`0x${newStart}`), 16n << 20n);
       const b = snapshot(subject.pid, 'grow-b.json');
-      const r = runMemscope(['diff', a, b, '--json']);
-      assert.equal(r.code, 0, r.stderr);
-      const d = JSON.parse(r.stdout) as SnapshotDiff;
-      const changed = regionsAround(d, subject.end);
-      assert.equal(changed.length, 1, JSON.stringify(changed.map((m) => m.change)));
-      const region = changed[0]!;
+      const { d, region } = diffRegionEndingAt(a, b, subject.end);
       assert.equal(region.change, 'grown');
       assert.deepEqual([region.before?.start, region.before?.end], [subject.start, subject.end]);
       assert.deepEqual([region.after?.start, region.after?.end], [newStart, subject.end]);
@@ -175,12 +179,7 @@ describe('diff of a live region that changes shape (region-subject.c, real snaps
       const a = snapshot(subject.pid, 'split-a.json');
       await subject.command('protect 100');
       const b = snapshot(subject.pid, 'split-b.json');
-      const r = runMemscope(['diff', a, b, '--json']);
-      assert.equal(r.code, 0, r.stderr);
-      const d = JSON.parse(r.stdout) as SnapshotDiff;
-      const changed = regionsAround(d, subject.end);
-      assert.equal(changed.length, 1, JSON.stringify(changed.map((m) => m.change)));
-      const region = changed[0]!;
+      const { region } = diffRegionEndingAt(a, b, subject.end);
       assert.equal(region.change, 'split');
       assert.deepEqual(region.parts?.after.map((m) => m.perms), ['rw-p', 'r--p', 'rw-p']);
       assert.equal(region.parts?.before.length, 1);

@@ -13,6 +13,7 @@ import { decodePagemapEntry } from '../../../shared/proc/pagemap.js';
 import { checkPagesTotals, getPageRow, type PageRow, type PagesTotals } from '../../../shared/proc/page-row.js';
 import { hexToBigInt } from '../../../shared/units.js';
 import { after, before, describe, test } from 'node:test';
+import { assertOneLineError } from '../../helpers/cli.js';
 import { CLI_PATH } from '../../helpers/paths.js';
 import { readSmapsOf, startPagesSubject, type PagesSubject } from '../host/proc/pages-subject.js';
 import { HOSTILE_DIR_NAME, HOSTILE_DIR_SHOWN, startHostilePathsSubject, type HostilePathsSubject } from './hostile-paths.js';
@@ -45,15 +46,6 @@ function pagesJson(args: string[], ids: { uid?: number; gid?: number } = {}): Pa
   const doc = JSON.parse(r.stdout) as PagesDocument;
   assert.deepEqual(checkPagesTotals(doc.totals), []);
   return doc;
-}
-
-/** A failure is one line on stderr, no stack trace. */
-function assertOneLineError(r: { code: number | null; stderr: string }, code: number, pattern: RegExp): void {
-  assert.equal(r.code, code, r.stderr);
-  const lines = r.stderr.trimEnd().split('\n');
-  assert.equal(lines.length, 1, r.stderr);
-  assert.match(lines[0] ?? '', /^memscope: /);
-  assert.match(lines[0] ?? '', pattern);
 }
 
 /** The rows of a range read in this process, the way the CLI reads them. */

@@ -1,26 +1,13 @@
 // `memscope sim cache` and `memscope sim tlb` as a user runs them: built-in and custom patterns, the machine's
 // geometry from sysfs (read here directly), JSON and tables, one-line errors with the right exit codes.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { runMemscope } from '../../helpers/cli.js';
-import { CLI_PATH } from '../../helpers/paths.js';
+import { assertOneLineError, runMemscope } from '../../helpers/cli.js';
 
-function memscope(...args: string[]) {
-  const r = spawnSync(process.execPath, [CLI_PATH, ...args], { encoding: 'utf8', maxBuffer: 64 << 20 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-function assertOneLineError(r: { code: number | null; stderr: string }, code: number, pattern: RegExp): void {
-  assert.equal(r.code, code, r.stderr);
-  const lines = r.stderr.trimEnd().split('\n');
-  assert.equal(lines.length, 1, r.stderr);
-  assert.match(lines[0] ?? '', /^memscope: /);
-  assert.match(lines[0] ?? '', pattern);
-}
+const memscope = (...args: string[]) => runMemscope(args);
 
 interface LevelJson {
   name: string;

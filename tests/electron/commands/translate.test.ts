@@ -1,15 +1,11 @@
 // `memscope translate` as a user runs it: a table or JSON for a live subject, one-line errors with exit 2.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
-import { CLI_PATH } from '../../helpers/paths.js';
+import { runMemscope } from '../../helpers/cli.js';
 import { startSubject, type Subject } from '../../helpers/subject.js';
 import { HOSTILE_DIR_NAME, HOSTILE_DIR_SHOWN, startHostilePathsSubject } from './hostile-paths.js';
 
-function memscope(...args: string[]) {
-  const r = spawnSync(process.execPath, [CLI_PATH, ...args], { encoding: 'utf8' });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const memscope = (...args: string[]) => runMemscope(args);
 
 describe('memscope translate', () => {
   let subject: Subject;

@@ -2,11 +2,11 @@
 // the token; a page anywhere else may not, whatever it sends; the token stays required either way.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { isAllowedOrigin, startServer, type RunningServer } from '../../../../electron/host/http/server.js';
+import { isAllowedOrigin, type RunningServer } from '../../../../electron/host/http/server.js';
 import { API_REPLY_HEADER } from '../../../../shared/api.js';
 import { MemscopeService } from '../../../../electron/host/service.js';
-import { REPO_ROOT } from '../../../helpers/paths.js';
 import { sendRaw as send } from '../../../helpers/raw-http.js';
+import { startLoopbackServer } from './loopback-server.js';
 
 const PREFLIGHT = { 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' };
 
@@ -17,8 +17,7 @@ describe('memscope serve CORS', () => {
 
   before(async () => {
     service.start();
-    server = await startServer(service, { host: '127.0.0.1', port: 0, staticDir: `${REPO_ROOT}/dist/renderer` });
-    base = server.url.replace(/\/\?token=.*$/, '');
+    ({ server, base } = await startLoopbackServer(service));
   });
   after(async () => {
     await server.close();

@@ -3,15 +3,15 @@
 // errors (denied, gone, unsupported libc) as codes.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { startServer, type RunningServer } from '../../../../electron/host/http/server.js';
+import type { RunningServer } from '../../../../electron/host/http/server.js';
 import { MemscopeService } from '../../../../electron/host/service.js';
 import { MAX_HEAP_VIEW_CHUNKS, type HeapView } from '../../../../shared/api.js';
 import type { HeapReport } from '../../../../shared/heap/report.js';
 import { postApiCall } from '../../../helpers/api-post.js';
 import { runMemscope } from '../../../helpers/cli.js';
 import { startHeapSubject, type HeapSubject } from '../../../helpers/heap-subject.js';
-import { REPO_ROOT } from '../../../helpers/paths.js';
 import { startSubject } from '../../../helpers/subject.js';
+import { startLoopbackServer } from './loopback-server.js';
 
 /** What a report says about the heap (reads and frozen say how it was read, not what it holds). */
 function heapFacts(r: HeapReport): Omit<HeapReport, 'reads' | 'frozen'> {
@@ -29,8 +29,7 @@ describe('getHeap over HTTP', () => {
 
   before(async () => {
     subject = await startHeapSubject(['2']);
-    server = await startServer(service, { host: '127.0.0.1', port: 0, staticDir: `${REPO_ROOT}/dist/renderer` });
-    base = server.url.replace(/\/\?token=.*$/, '');
+    ({ server, base } = await startLoopbackServer(service));
   });
   after(async () => {
     await server.close();

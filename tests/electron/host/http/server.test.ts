@@ -2,13 +2,13 @@
 // sending API_REPLY_HEADER, as the app does), the SSE tick stream, static files.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { startServer, type RunningServer } from '../../../../electron/host/http/server.js';
+import type { RunningServer } from '../../../../electron/host/http/server.js';
 import { MemscopeService } from '../../../../electron/host/service.js';
 import { API_REPLY_HEADER } from '../../../../shared/api.js';
 import { postApiCall } from '../../../helpers/api-post.js';
-import { REPO_ROOT } from '../../../helpers/paths.js';
 import { referenceStatusNumbers } from '../../../helpers/proc-reference.js';
 import { startSubject, type Subject } from '../../../helpers/subject.js';
+import { startLoopbackServer } from './loopback-server.js';
 
 describe('memscope serve HTTP API', () => {
   const service = new MemscopeService({ intervalMs: 200 });
@@ -20,8 +20,7 @@ describe('memscope serve HTTP API', () => {
   before(async () => {
     subject = await startSubject(8, 4);
     service.start();
-    server = await startServer(service, { host: '127.0.0.1', port: 0, staticDir: `${REPO_ROOT}/dist/renderer` });
-    base = server.url.replace(/\/\?token=.*$/, '');
+    ({ server, base } = await startLoopbackServer(service));
   });
   after(async () => {
     await server.close();

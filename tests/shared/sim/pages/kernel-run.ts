@@ -1,11 +1,13 @@
 // Runs a page scenario on the real kernel (tests/harness/pages-scenario.c) and compares it with the simulator,
 // step by step, field by field. The kernel is the oracle: a disagreement is reported with both page states.
+import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { buildHarness } from '../../../helpers/c-build.js';
 import { REPO_ROOT } from '../../../helpers/paths.js';
 import { SMAPS_COUNTER_FIELDS, type SmapsCountersKb } from '../../../../shared/sim/pages/accounting.js';
+import type { SimPagesReport } from '../../../../shared/sim/pages/format.js';
 import { FIRST_PROC, type Scenario } from '../../../../shared/sim/pages/scenario.js';
 import { simulateScenario, type StepResult } from '../../../../shared/sim/pages/simulate.js';
 
@@ -152,4 +154,35 @@ export function compareWithKernel(scenario: Scenario): string[] {
   const agreed = runs.find((_, i) => keys.filter((k) => k === keys[i]).length >= 2);
   if (agreed === undefined) return [`three kernel runs disagree with each other; first run:`, ...problems];
   return listProblems(simulated, agreed);
+}
+
+/**
+ * Asserts that a `sim pages` report of scenario is what the kernel did running it: each touch's minor faults, and
+ * the final rows (sorted by process, then region) with every smaps counter and the faults of that region.
+ */
+export function assertReportMatchesKernel(report: SimPagesReport, scenario: Scenario): void {
+  const kernel = runOnKernel(scenario);
+  assert.deepEqual(
+    report.steps,
+    kernel.flatMap((k) => (k.minflt === null ? [] : [{ i: k.index, minflt: k.minflt }])),
+  );
+  const last = kernel.at(-1)!.usage;
+  assert.equal(report.final.length, last.length);
+  const sorted = [...report.final].sort((a, b) => (a.proc + '\0' + a.region < b.proc + '\0' + b.region ? -1 : 1));
+  assert.deepEqual(report.final, sorted, 'final is sorted by proc then region');
+  for (const row of report.final) {
+    const k = last.find((u) => u.proc === row.proc && u.region === row.region);
+    assert.ok(k, `${row.proc}/${row.region} is not alive in the kernel run`);
+    const kernelFaults = kernel
+      .filter((step) => {
+        const s = scenario.steps[step.index]!;
+        return s.op === 'touch' && s.proc === row.proc && s.region === row.region;
+      })
+      .reduce((sum, step) => sum + step.minflt!, 0);
+    assert.deepEqual(
+      [row.rss_kb, row.pss_kb, row.shared_clean_kb, row.shared_dirty_kb, row.private_clean_kb, row.private_dirty_kb, row.anonymous_kb, row.minflt],
+      [...SMAPS_COUNTER_FIELDS.map((f) => k.smaps[f]), kernelFaults],
+      `${row.proc}/${row.region}`,
+    );
+  }
 }

@@ -4,10 +4,8 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { REPO_ROOT } from '../../../helpers/paths.js';
 import { MAX_PAGE_OPS, MAX_PROCS, MAX_REGION_PAGES, MAX_REGIONS, parseScenario, validateScenario } from '../../../../shared/sim/pages/scenario.js';
-
-const SCENARIO_DIR = resolve(REPO_ROOT, 'tests/fixtures/scenarios');
+import { SCENARIO_DIR } from './scenario-fixtures.js';
 
 function base(): { regions: Record<string, unknown>[]; steps: Record<string, unknown>[] } {
   return {

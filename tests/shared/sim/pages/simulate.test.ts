@@ -2,22 +2,13 @@
 // kernel-paging.md): per step the minor faults, per living process and region every smaps field and page state.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { REPO_ROOT } from '../../../helpers/paths.js';
-import { parseScenario, type Scenario } from '../../../../shared/sim/pages/scenario.js';
+import { readdirSync } from 'node:fs';
+import type { Scenario } from '../../../../shared/sim/pages/scenario.js';
 import { applyStep, simulateScenario } from '../../../../shared/sim/pages/simulate.js';
 import { checkPagesState } from '../../../../shared/sim/pages/check.js';
 import { createPagesState } from '../../../../shared/sim/pages/state.js';
 import { compareWithKernel, runOnKernel } from './kernel-run.js';
-
-const SCENARIO_DIR = resolve(REPO_ROOT, 'tests/fixtures/scenarios');
-
-function loadScenario(file: string): Scenario {
-  const parsed = parseScenario(readFileSync(resolve(SCENARIO_DIR, file), 'utf8'));
-  if (!parsed.ok) throw new Error(`${file}: ${parsed.error.path}: ${parsed.error.message}`);
-  return parsed.scenario;
-}
+import { loadScenarioFixture, SCENARIO_DIR } from './scenario-fixtures.js';
 
 const files = readdirSync(SCENARIO_DIR).filter((f) => f.endsWith('.json')).sort();
 
@@ -27,7 +18,7 @@ describe('pages simulator agrees with the kernel on the named scenarios', () => 
   });
   for (const file of files) {
     test(file.replace(/\.json$/, ''), () => {
-      const problems = compareWithKernel(loadScenario(file));
+      const problems = compareWithKernel(loadScenarioFixture(file));
       assert.deepEqual(problems, [], problems.join('\n'));
     });
   }
@@ -35,7 +26,7 @@ describe('pages simulator agrees with the kernel on the named scenarios', () => 
 
 describe('simulateScenario', () => {
   test('reports every living process × region after each step, and minflt only for touches', () => {
-    const scenario = loadScenario('mixed-regions-fork-exit.json');
+    const scenario = loadScenarioFixture('mixed-regions-fork-exit.json');
     const results = simulateScenario(scenario);
     const kernel = runOnKernel(scenario);
     assert.equal(results.length, scenario.steps.length);
@@ -50,7 +41,7 @@ describe('simulateScenario', () => {
   });
 
   test('per-region fault totals add up to the touch steps of each process', () => {
-    const scenario = loadScenario('mixed-regions-fork-exit.json');
+    const scenario = loadScenarioFixture('mixed-regions-fork-exit.json');
     const results = simulateScenario(scenario);
     const last = results.at(-1)!;
     for (const proc of new Set(last.usage.map((u) => u.proc))) {
