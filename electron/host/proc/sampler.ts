@@ -23,6 +23,7 @@ import {
 import type { ProcessRow, RowStatus } from '../../../shared/proc/types.js';
 import { pagesToKb } from '../../../shared/units.js';
 import { getFdBudget } from '../system/fd-budget.js';
+import { PidLister } from './pid-lister.js';
 import { ProcReader, readProcText, toApiError } from './proc-reader.js';
 import { RollupReader } from './rollup-reader.js';
 import { UserNames } from '../system/users.js';
@@ -84,6 +85,8 @@ export class Sampler {
   /** The file of VIRT/RES/SHR the sources name (status when requested, else statm), looked up once per change, not per row. */
   private memoryFile: 'statm' | 'status' | null;
   private readonly rollups: RollupReader;
+  /** /proc's pids, the directory read only when a pid was allocated since the last read. */
+  private readonly pidLister: PidLister;
   private readonly users = new UserNames();
   private readonly tracked = new Map<number, Tracked>();
   private readonly maxKeptFds: number;
@@ -98,6 +101,7 @@ export class Sampler {
   constructor(options: SamplerOptions = {}) {
     this.reader = new ProcReader(options.procRoot);
     this.rollups = new RollupReader(this.reader);
+    this.pidLister = new PidLister(this.reader);
     this.sources = collectSources(options.columns ?? ALL_COLUMN_IDS);
     this.memoryFile = memoryFileOf(this.sources);
     this.maxKeptFds = options.maxKeptFds ?? getFdBudget().maxKeptFds;
@@ -147,14 +151,19 @@ export class Sampler {
     try {
       if (this.sources.has('status')) this.users.refresh(); // names only for USER, which status feeds
       this.memTotalKb = this.readMemTotalKb();
-      const pids = this.reader.listPids();
+      const pids = this.pidLister.list();
+      const listedCount = pids.length;
       rows = this.scan(pids, elapsedS);
+      // The next tick, if it reuses this list, reads the processes still tracked: the gone ones were swept.
+      this.pidLister.keepOnly((pid) => this.tracked.has(pid));
       if (readsRollup) rollup = this.rollups.fill(rows);
       this.lastTMs = tMs;
       if (this.failedReads > 0) {
-        error = { kind: 'partial', message: `${this.failedReads} of ${pids.length} processes not fully read: ${this.firstFailure}` };
+        this.pidLister.invalidate(); // a process we could not read (out of fds) is looked for again in /proc
+        error = { kind: 'partial', message: `${this.failedReads} of ${listedCount} processes not fully read: ${this.firstFailure}` };
       }
     } catch (err) {
+      this.pidLister.invalidate();
       // Typically EMFILE listing /proc. Nothing was swept: every tracked process (and lastTMs, so
       // the next tick's rates span both intervals) is kept for the next tick.
       rows = [];
@@ -198,6 +207,7 @@ export class Sampler {
   close(): void {
     for (const pid of [...this.tracked.keys()]) this.forget(pid);
     this.rollups.clear();
+    this.pidLister.close();
   }
 
   /**
