@@ -195,10 +195,10 @@ export class Sampler {
       if (row !== null) rows.push(row);
     }
     // Sweep: processes not seen this tick become tombstones once, then are forgotten.
-    for (const [pid, t] of this.tracked) {
+    for (const t of this.tracked.values()) {
       if (t.seenSeq === this.seq) continue;
       if (t.row !== null) rows.push(copyWithoutRates(t.row, 'gone'));
-      this.forget(pid);
+      this.forget(t.pid);
     }
     return rows;
   }
