@@ -4,8 +4,7 @@
 // by the sampler's failed reads (a kept fd of a reaped process reads ESRCH), and leaves the list after its tombstone.
 // Listing /proc costs the kernel a dentry lookup per process (proc_pid_readdir → proc_fill_cache): about a sixth
 // of a default-columns tick (issue 13).
-import { readFileSync, readlinkSync } from 'node:fs';
-import { ProcReader, openProcFile, PROC_ROOT } from './proc-reader.js';
+import { ProcReader, isOwnPidNamespace, openProcFile, PROC_ROOT } from './proc-reader.js';
 
 /**
  * Ticks one listing is reused for at most, even with no new pid: clone3 with set_tid (CRIU restoring a process)
@@ -83,21 +82,6 @@ export class PidLister {
       value = value * 10 + digit;
     }
     return value;
-  }
-}
-
-/**
- * True when the /proc at procRoot is the one of this process's pid namespace, the namespace whose last pid
- * /proc/loadavg tells: /proc/self resolves to our own pid there, and status lists one pid for us (NSpid
- * has a field per namespace from the mount's down to ours).
- */
-function isOwnPidNamespace(procRoot: string): boolean {
-  try {
-    if (readlinkSync(`${procRoot}/self`) !== String(process.pid)) return false;
-    const nspid = /^NSpid:(.*)$/m.exec(readFileSync(`${procRoot}/self/status`, 'latin1'))?.[1];
-    return nspid !== undefined && nspid.trim().split(/\s+/).length === 1;
-  } catch {
-    return false;
   }
 }
 
