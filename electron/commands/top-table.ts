@@ -119,21 +119,9 @@ export class TopTable {
    * result is a view of the table's frame buffer, overwritten by the next render() unless detachFrame() is called.
    */
   render(tick: Tick, rows: readonly ProcessRow[], limit = Infinity): Buffer {
-    const counts = { total: 0, running: 0, sleeping: 0, stopped: 0, zombie: 0 };
-    for (const r of tick.rows) {
-      if (r.rowStatus === 'gone') continue;
-      counts.total += 1;
-      if (r.state === 'R') counts.running += 1;
-      else if (r.state === 'S' || r.state === 'I') counts.sleeping += 1;
-      else if (r.state === 'T' || r.state === 't') counts.stopped += 1;
-      else if (r.state === 'Z') counts.zombie += 1;
-    }
-    const head =
-      `memscope - ${new Date(tick.tMs).toTimeString().slice(0, 8)}  tasks: ${counts.total} total, ${counts.running} running, ` +
-      `${counts.sleeping} sleeping, ${counts.stopped} stopped, ${counts.zombie} zombie\n` +
-      `sampling: ${tick.cost.processCount} processes in ${tick.cost.wallMs.toFixed(1)} ms wall, ${tick.cost.cpuMs.toFixed(1)} ms CPU` +
-      ` (${formatSources(tick.cost.sources)})\n\n${this.header}`;
-    let at = this.writeText(head, 0);
+    // The loop below is all render() compiles: the summary and the forgetting are calls, so a path taken for the first
+    // time (a process gone, a frame grown) deoptimizes a small function, not the whole frame (issue 13: top's CPU).
+    let at = this.writeText(this.formatHead(tick), 0);
     this.seq += 1;
     const shown = Math.min(rows.length, limit);
     for (let i = 0; i < shown; i++) {
@@ -143,12 +131,35 @@ export class TopTable {
       this.frame.set(bytes, at); // a typed-array copy: cheaper than Buffer#copy's argument checks, once per row
       at += bytes.length;
     }
-    // Processes not printed this time are forgotten (nothing to do when every printed line was printed again).
-    if (this.printed.size > shown) for (const [pid, p] of this.printed) if (p.printedSeq !== this.seq) this.printed.delete(pid);
+    if (this.printed.size > shown) this.forgetUnprinted();
     at = this.reserve(at, 2);
     this.frame[at++] = NEWLINE;
     this.frame[at++] = NEWLINE;
     return this.frame.subarray(0, at);
+  }
+
+  /** The summary lines and the header, as top -b prints them above the processes. */
+  private formatHead(tick: Tick): string {
+    const counts = { total: 0, running: 0, sleeping: 0, stopped: 0, zombie: 0 };
+    for (const r of tick.rows) {
+      if (r.rowStatus === 'gone') continue;
+      counts.total += 1;
+      if (r.state === 'R') counts.running += 1;
+      else if (r.state === 'S' || r.state === 'I') counts.sleeping += 1;
+      else if (r.state === 'T' || r.state === 't') counts.stopped += 1;
+      else if (r.state === 'Z') counts.zombie += 1;
+    }
+    return (
+      `memscope - ${new Date(tick.tMs).toTimeString().slice(0, 8)}  tasks: ${counts.total} total, ${counts.running} running, ` +
+      `${counts.sleeping} sleeping, ${counts.stopped} stopped, ${counts.zombie} zombie\n` +
+      `sampling: ${tick.cost.processCount} processes in ${tick.cost.wallMs.toFixed(1)} ms wall, ${tick.cost.cpuMs.toFixed(1)} ms CPU` +
+      ` (${formatSources(tick.cost.sources)})\n\n${this.header}`
+    );
+  }
+
+  /** Forgets the lines of processes not printed by the last render() (gone, or below --limit). */
+  private forgetUnprinted(): void {
+    for (const [pid, p] of this.printed) if (p.printedSeq !== this.seq) this.printed.delete(pid);
   }
 
   /** Gives the last frame away (a write still holds it): the next render() writes into a new buffer. */
@@ -164,23 +175,37 @@ export class TopTable {
 
   /** Makes room for byteCount more bytes after `at` (keeping the bytes before it); returns `at`. */
   private reserve(at: number, byteCount: number): number {
-    if (at + byteCount > this.frame.length) {
-      let size = this.frame.length * 2;
-      while (size < at + byteCount) size *= 2;
-      const grown = Buffer.allocUnsafe(size);
-      this.frame.copy(grown, 0, 0, at);
-      this.frame = grown;
-    }
+    if (at + byteCount > this.frame.length) this.growFrame(at, at + byteCount);
     return at;
+  }
+
+  /** Replaces the frame by one of at least byteCount bytes (doubling), keeping its first `kept` bytes. */
+  private growFrame(kept: number, byteCount: number): void {
+    let size = this.frame.length * 2;
+    while (size < byteCount) size *= 2;
+    const grown = Buffer.allocUnsafe(size);
+    this.frame.copy(grown, 0, 0, kept);
+    this.frame = grown;
   }
 
   private lineOf(r: ProcessRow): PrintedLine {
     const last = this.printed.get(r.pid);
-    if (last !== undefined && (last.row === r || (last.row.rowStatus === r.rowStatus && this.columns.every((id, i) => r[id] === last.values[i])))) {
+    if (last !== undefined && (last.row === r || (last.row.rowStatus === r.rowStatus && this.hasShownValues(r, last.values)))) {
       last.row = r;
       last.printedSeq = this.seq;
       return last;
     }
+    return this.buildLine(r, last);
+  }
+
+  /** True when the row's shown columns hold these values (a new row object of an idle process). */
+  private hasShownValues(r: ProcessRow, values: readonly unknown[]): boolean {
+    for (let i = 0; i < this.columns.length; i++) if (r[this.columns[i]!] !== values[i]) return false;
+    return true;
+  }
+
+  /** Renders a row's line into its pid's buffer (reused when it fits) and keeps it as that pid's last line. */
+  private buildLine(r: ProcessRow, last: PrintedLine | undefined): PrintedLine {
     let text = '';
     for (let i = 0; i < this.specs.length; i++) {
       const c = this.specs[i]!;

@@ -46,6 +46,21 @@ export function openProcFile(file: string, procRoot = PROC_ROOT): number {
   return openSync(`${procRoot}/${file}`, 'r');
 }
 
+/**
+ * True when the /proc at procRoot is the one of this process's pid namespace (the one /proc/loadavg's last pid
+ * counts in): /proc/self resolves to our own pid there, and our status lists one pid (NSpid has a field per
+ * namespace from the mount's down to ours).
+ */
+export function isOwnPidNamespace(procRoot = PROC_ROOT): boolean {
+  try {
+    if (readlinkSync(`${procRoot}/self`) !== String(process.pid)) return false;
+    const nspid = /^NSpid:(.*)$/m.exec(readProcText('self/status', procRoot))?.[1];
+    return nspid !== undefined && nspid.trim().split(/\s+/).length === 1;
+  } catch {
+    return false;
+  }
+}
+
 /** preads until `length` bytes or EOF; returns the bytes read. Positions may pass 2^53 (pagemap of [vsyscall]). Throws raw fs errors. */
 export function preadFull(fd: number, into: Uint8Array, length: number, position: number | bigint): number {
   let done = 0;

@@ -23,12 +23,20 @@ import {
 import type { ProcessRow, RowStatus } from '../../../shared/proc/types.js';
 import { pagesToKb } from '../../../shared/units.js';
 import { getFdBudget } from '../system/fd-budget.js';
+import { PidLister } from './pid-lister.js';
 import { ProcReader, readProcText, toApiError } from './proc-reader.js';
 import { RollupReader } from './rollup-reader.js';
 import { UserNames } from '../system/users.js';
 
-/** Files re-read every tick through a kept fd. */
-type KeptSource = 'stat' | 'statm' | 'status';
+/** Files re-read every tick through a kept fd, by their index in Tracked.fds. */
+const KEPT_FILES = ['stat', 'statm', 'status'] as const;
+/** A kept file's index in KEPT_FILES and Tracked.fds. */
+type KeptIndex = 0 | 1 | 2;
+const STAT: KeptIndex = 0;
+/** The kept index of the memory file the columns need. */
+const KEPT_INDEX_OF = { statm: 1, status: 2 } as const;
+/** Tracked.fds entry of a file with no kept fd. */
+const NO_FD = -1;
 
 /** comm before the first read: a task name never holds NUL, so any real comm differs and reads cmdline. */
 const UNKNOWN_COMM = '\0';
@@ -39,7 +47,11 @@ interface Tracked {
   startTicks: number;
   /** PF_KTHREAD: its statm is all zeros for life, so it is never read (a third of /proc on many machines). */
   kernelThread: boolean;
-  fds: Partial<Record<KeptSource, number>>;
+  /**
+   * Kept fds by KEPT_FILES index, NO_FD where none: a typed array read with a constant index, where an object keyed by
+   * file name was a megamorphic keyed load per read (its shape depended on the order the files were opened in).
+   */
+  fds: Int32Array;
   totalTicks: number;
   minflt: number;
   majflt: number;
@@ -73,6 +85,8 @@ export class Sampler {
   /** The file of VIRT/RES/SHR the sources name (status when requested, else statm), looked up once per change, not per row. */
   private memoryFile: 'statm' | 'status' | null;
   private readonly rollups: RollupReader;
+  /** /proc's pids, the directory read only when a pid was allocated since the last read. */
+  private readonly pidLister: PidLister;
   private readonly users = new UserNames();
   private readonly tracked = new Map<number, Tracked>();
   private readonly maxKeptFds: number;
@@ -87,6 +101,7 @@ export class Sampler {
   constructor(options: SamplerOptions = {}) {
     this.reader = new ProcReader(options.procRoot);
     this.rollups = new RollupReader(this.reader);
+    this.pidLister = new PidLister(this.reader);
     this.sources = collectSources(options.columns ?? ALL_COLUMN_IDS);
     this.memoryFile = memoryFileOf(this.sources);
     this.maxKeptFds = options.maxKeptFds ?? getFdBudget().maxKeptFds;
@@ -101,7 +116,7 @@ export class Sampler {
     // The same files fill the same fields (a view renewed, or the rows on screen scrolled): rows stay as they are.
     if (next.size === this.sources.size && [...next].every((s) => this.sources.has(s))) return;
     for (const source of this.sources) {
-      if (!next.has(source) && (source === 'statm' || source === 'status')) this.closeKept(source);
+      if (!next.has(source) && (source === 'statm' || source === 'status')) this.closeKept(KEPT_INDEX_OF[source]);
     }
     // Switching cmdline on: every tracked command is re-read on the next tick (comm as "unknown").
     if (next.has('cmdline') && !this.sources.has('cmdline')) for (const t of this.tracked.values()) t.comm = UNKNOWN_COMM;
@@ -136,14 +151,19 @@ export class Sampler {
     try {
       if (this.sources.has('status')) this.users.refresh(); // names only for USER, which status feeds
       this.memTotalKb = this.readMemTotalKb();
-      const pids = this.reader.listPids();
+      const pids = this.pidLister.list();
+      const listedCount = pids.length;
       rows = this.scan(pids, elapsedS);
+      // The next tick, if it reuses this list, reads the processes still tracked: the gone ones were swept.
+      this.pidLister.keepOnly((pid) => this.tracked.has(pid));
       if (readsRollup) rollup = this.rollups.fill(rows);
       this.lastTMs = tMs;
       if (this.failedReads > 0) {
-        error = { kind: 'partial', message: `${this.failedReads} of ${pids.length} processes not fully read: ${this.firstFailure}` };
+        this.pidLister.invalidate(); // a process we could not read (out of fds) is looked for again in /proc
+        error = { kind: 'partial', message: `${this.failedReads} of ${listedCount} processes not fully read: ${this.firstFailure}` };
       }
     } catch (err) {
+      this.pidLister.invalidate();
       // Typically EMFILE listing /proc. Nothing was swept: every tracked process (and lastTMs, so
       // the next tick's rates span both intervals) is kept for the next tick.
       rows = [];
@@ -175,10 +195,10 @@ export class Sampler {
       if (row !== null) rows.push(row);
     }
     // Sweep: processes not seen this tick become tombstones once, then are forgotten.
-    for (const [pid, t] of this.tracked) {
+    for (const t of this.tracked.values()) {
       if (t.seenSeq === this.seq) continue;
-      if (t.row !== null) rows.push({ ...t.row, rowStatus: 'gone', cpuPct: 0, minfltPerS: 0, majfltPerS: 0 });
-      this.forget(pid);
+      if (t.row !== null) rows.push(copyWithoutRates(t.row, 'gone'));
+      this.forget(t.pid);
     }
     return rows;
   }
@@ -187,6 +207,7 @@ export class Sampler {
   close(): void {
     for (const pid of [...this.tracked.keys()]) this.forget(pid);
     this.rollups.clear();
+    this.pidLister.close();
   }
 
   /**
@@ -204,7 +225,7 @@ export class Sampler {
       return this.dropUnread(pid, t, err);
     }
     t.seenSeq = this.seq;
-    let memorySource = this.memorySourceOf(t);
+    const memorySource = this.memorySourceOf(t);
     let memoryChanged = false;
     let memoryError: unknown = null;
     try {
@@ -213,31 +234,47 @@ export class Sampler {
       memoryError = err;
     }
     if (!statChanged && !memoryChanged && memoryError === null && this.isStill(t.row)) return t.row;
+    // The rest is a call: this loop body stays small to compile, and a rare path taken (a pid reused, a read
+    // refused) recompiles only the rebuild (issue 13: top's CPU per tick counts the JIT's threads too).
+    return this.rebuild(t, memorySource, memoryError, elapsedS);
+  }
 
+  /** A new row for a process whose stat or memory text changed (or whose row may not be kept): parsed and filled. */
+  private rebuild(t: Tracked, memorySource: 'statm' | 'status' | null, memoryError: unknown, elapsedS: number): ProcessRow | null {
+    const pid = t.pid;
     let stat: ProcStat;
-    let reused = false;
     try {
       stat = parseStat(t.statText);
-      if (stat.starttime !== t.startTicks) {
-        // The pid was reused between two ticks: a different process with a fresh history.
-        this.forget(pid);
-        t = this.track(pid);
-        stat = parseStat(t.statText);
-        reused = true;
-      }
+      if (stat.starttime !== t.startTicks) return this.retrack(pid, elapsedS);
     } catch (err) {
       return this.dropUnread(pid, t, err);
     }
-    if (reused) {
-      // The new process's memory file, through its own fds.
-      memorySource = this.memorySourceOf(t);
-      memoryError = null;
-      try {
-        if (memorySource !== null) this.keepMemory(t, memorySource);
-      } catch (err) {
-        memoryError = err;
-      }
+    return this.fillRow(t, stat, memorySource, memoryError, elapsedS);
+  }
+
+  /** The pid was reused between two ticks: a different process with a fresh history, read through its own fds. */
+  private retrack(pid: number, elapsedS: number): ProcessRow | null {
+    this.forget(pid);
+    let t: Tracked | undefined;
+    let stat: ProcStat;
+    try {
+      t = this.track(pid);
+      stat = parseStat(t.statText);
+    } catch (err) {
+      return this.dropUnread(pid, t, err);
     }
+    const memorySource = this.memorySourceOf(t);
+    let memoryError: unknown = null;
+    try {
+      if (memorySource !== null) this.keepMemory(t, memorySource);
+    } catch (err) {
+      memoryError = err;
+    }
+    return this.fillRow(t, stat, memorySource, memoryError, elapsedS);
+  }
+
+  /** Builds the row from stat and the memory text (or the error reading it), and keeps it as the process's row. */
+  private fillRow(t: Tracked, stat: ProcStat, memorySource: 'statm' | 'status' | null, memoryError: unknown, elapsedS: number): ProcessRow {
     let rowStatus: RowStatus = 'ok';
     const row = this.buildRow(t, stat, elapsedS);
     try {
@@ -267,7 +304,7 @@ export class Sampler {
     }
     row.rowStatus = rowStatus;
     t.row = row;
-    if (rowStatus === 'gone') this.forget(pid);
+    if (rowStatus === 'gone') this.forget(t.pid);
     return row;
   }
 
@@ -279,7 +316,7 @@ export class Sampler {
     if (this.noteFailure(err) && t !== undefined && t.row !== null && this.tracked.get(pid) === t) {
       // Our failure (out of fds), not the process's: it is still there, with its last known row.
       t.seenSeq = this.seq;
-      return { ...t.row, rowStatus: 'restricted', cpuPct: 0, minfltPerS: 0, majfltPerS: 0 };
+      return copyWithoutRates(t.row, 'restricted');
     }
     // Gone (or unreadable stat, which names nothing): a process we had a row for is
     // swept into a tombstone below; one we never saw is dropped silently.
@@ -317,7 +354,7 @@ export class Sampler {
 
   /** Reads the stat text into t.statText; true when it differs from last tick's. Throws ApiError. */
   private keepStat(t: Tracked): boolean {
-    const length = this.readKept(t, 'stat');
+    const length = this.readKept(t, STAT);
     if (length > 0 && this.reader.isReadEqualTo(t.statText, length)) return false;
     t.statText = this.reader.readBuffer.slice(0, length);
     return true;
@@ -325,7 +362,7 @@ export class Sampler {
 
   /** Reads statm or status into t.memoryText; true when it differs from last tick's. Throws ApiError. */
   private keepMemory(t: Tracked, source: 'statm' | 'status'): boolean {
-    const length = this.readKept(t, source);
+    const length = this.readKept(t, KEPT_INDEX_OF[source]);
     if (length > 0 && this.reader.isReadEqualTo(t.memoryText, length)) return false;
     t.memoryText = this.reader.readBuffer.slice(0, length);
     return true;
@@ -375,7 +412,7 @@ export class Sampler {
       pid,
       startTicks: -1,
       kernelThread: false,
-      fds: {},
+      fds: new Int32Array(KEPT_FILES.length).fill(NO_FD),
       totalTicks: 0,
       minflt: 0,
       majflt: 0,
@@ -398,18 +435,18 @@ export class Sampler {
    * Reads a per-tick file of a tracked process into the reader's readBuffer and returns its length, through
    * a kept fd opened on first use while the budget allows; beyond it, opens, reads and closes it. Throws ApiError.
    */
-  private readKept(t: Tracked, source: KeptSource): number {
+  private readKept(t: Tracked, file: KeptIndex): number {
     try {
-      let fd = t.fds[source];
-      if (fd !== undefined) return this.reader.preadKeptLength(fd); // the per-tick path: no string, no view built
-      const path = this.reader.pathOf(t.pid, source);
+      let fd = t.fds[file]!;
+      if (fd !== NO_FD) return this.reader.preadKeptLength(fd); // the per-tick path: no string, no view built
+      const path = this.reader.pathOf(t.pid, KEPT_FILES[file]);
       if (this.keptFdCount >= this.maxKeptFds) return this.reader.readPathLength(path);
       fd = this.reader.openKept(path);
-      t.fds[source] = fd;
+      t.fds[file] = fd;
       this.keptFdCount += 1;
       return this.reader.preadKeptLength(fd);
     } catch (err) {
-      throw toApiError(err, `/proc/${t.pid}/${source}`);
+      throw toApiError(err, `/proc/${t.pid}/${KEPT_FILES[file]}`);
     }
   }
 
@@ -437,7 +474,8 @@ export class Sampler {
   private forget(pid: number): void {
     const t = this.tracked.get(pid);
     if (t === undefined) return;
-    for (const fd of Object.values(t.fds)) {
+    for (const fd of t.fds) {
+      if (fd === NO_FD) continue;
       this.reader.closeKept(fd);
       this.keptFdCount -= 1;
     }
@@ -445,13 +483,13 @@ export class Sampler {
   }
 
   /** Closes every process's kept fd of one file (no longer requested). */
-  private closeKept(source: KeptSource): void {
+  private closeKept(file: KeptIndex): void {
     for (const t of this.tracked.values()) {
-      const fd = t.fds[source];
-      if (fd === undefined) continue;
+      const fd = t.fds[file]!;
+      if (fd === NO_FD) continue;
       this.reader.closeKept(fd);
       this.keptFdCount -= 1;
-      delete t.fds[source];
+      t.fds[file] = NO_FD;
     }
   }
 
@@ -473,4 +511,37 @@ function memoryFileOf(sources: ReadonlySet<ProcSource>): 'statm' | 'status' | nu
 
 function isGone(err: unknown): boolean {
   return isApiError(err) && err.code === 'gone';
+}
+
+/**
+ * A copy of a row with another status and its rates at 0 (a tombstone, or a process we could not read this tick).
+ * Spelled out as buildRow's literal, field for field: an object spread gets a hidden class of its own, and the first
+ * tombstone then deoptimized every function the rows pass through (sort, render, histories). Rows carrying
+ * smaps_rollup figures (fields added after buildRow) are spread, which keeps every key in its order.
+ */
+function copyWithoutRates(row: ProcessRow, rowStatus: RowStatus): ProcessRow {
+  if ('pssKb' in row || 'ussKb' in row || 'swapPssKb' in row || 'rollupError' in row) return { ...row, rowStatus, cpuPct: 0, minfltPerS: 0, majfltPerS: 0 };
+  return {
+    pid: row.pid,
+    ppid: row.ppid,
+    user: row.user,
+    uid: row.uid,
+    state: row.state,
+    comm: row.comm,
+    command: row.command,
+    virtKb: row.virtKb,
+    resKb: row.resKb,
+    shrKb: row.shrKb,
+    swapKb: row.swapKb,
+    cpuPct: 0,
+    memPct: row.memPct,
+    cpuTimeS: row.cpuTimeS,
+    threads: row.threads,
+    minflt: row.minflt,
+    majflt: row.majflt,
+    minfltPerS: 0,
+    majfltPerS: 0,
+    startTicks: row.startTicks,
+    rowStatus,
+  };
 }

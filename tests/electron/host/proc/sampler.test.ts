@@ -102,6 +102,9 @@ describe('Sampler on a live subject', () => {
     const tomb = rowOf(sampler.tick().rows, short.pid);
     assert.equal(tomb.rowStatus, 'gone');
     assert.equal(tomb.resKb, first.resKb, 'the tombstone keeps the last values read');
+    // Field for field and key for key the last row, with its rates at 0 (--json prints rows in key order).
+    assert.deepEqual(tomb, { ...first, rowStatus: 'gone', cpuPct: 0, minfltPerS: 0, majfltPerS: 0 });
+    assert.deepEqual(Object.keys(tomb), Object.keys(first));
     assert.equal(sampler.tick().rows.find((r) => r.pid === short.pid), undefined);
   });
 

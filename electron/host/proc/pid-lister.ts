@@ -1,0 +1,94 @@
+// The live tgids of /proc for each tick, without reading the directory when no pid was allocated since the last
+// listing: /proc/loadavg's fifth field is the last pid the reader's pid namespace handed out (fs/proc/loadavg.c,
+// idr_get_cursor of the namespace's pid idr), and a process can only appear with a new pid. One that exits is found
+// by the sampler's failed reads (a kept fd of a reaped process reads ESRCH), and leaves the list after its tombstone.
+// Listing /proc costs the kernel a dentry lookup per process (proc_pid_readdir → proc_fill_cache): about a sixth
+// of a default-columns tick (issue 13).
+import { ProcReader, isOwnPidNamespace, openProcFile, PROC_ROOT } from './proc-reader.js';
+
+/**
+ * Ticks one listing is reused for at most, even with no new pid: clone3 with set_tid (CRIU restoring a process)
+ * allocates a chosen pid without moving the namespace's cursor, and such a process shows within this many ticks.
+ */
+export const MAX_TICKS_WITHOUT_LISTING = 10;
+
+/** Lists /proc's pids each tick, reusing the last listing while the pid namespace allocated no pid. */
+export class PidLister {
+  private readonly reader: ProcReader;
+  /** /proc/loadavg kept open; null when listings are never reused (another root, another pid namespace) or unreadable. */
+  private loadavgFd: number | null;
+  /** The last pid allocated as of the last listing; -1 before one (or after invalidate). */
+  private listedLastPid = -1;
+  private ticksWithoutListing = 0;
+  private pids: number[] = [];
+
+  constructor(reader: ProcReader) {
+    this.reader = reader;
+    this.loadavgFd = reader.procRoot === PROC_ROOT && isOwnPidNamespace(reader.procRoot) ? openLoadavg(reader.procRoot) : null;
+  }
+
+  /** This tick's pids in /proc's order: read from the directory, or last tick's kept ones when no pid was allocated. */
+  list(): number[] {
+    const lastPid = this.readLastPid();
+    if (lastPid !== -1 && lastPid === this.listedLastPid && this.ticksWithoutListing < MAX_TICKS_WITHOUT_LISTING) {
+      this.ticksWithoutListing += 1;
+      return this.pids;
+    }
+    this.listedLastPid = -1; // until the listing below has succeeded
+    this.pids = this.reader.listPids();
+    this.listedLastPid = lastPid;
+    this.ticksWithoutListing = 0;
+    return this.pids;
+  }
+
+  /** Keeps, for the next tick, only the listed pids still tracked (the ones that were gone are dropped). */
+  keepOnly(isKept: (pid: number) => boolean): void {
+    let n = 0;
+    for (const pid of this.pids) if (isKept(pid)) this.pids[n++] = pid;
+    this.pids.length = n;
+  }
+
+  /** The next list() reads the directory (a tick that could not read every process it listed). */
+  invalidate(): void {
+    this.listedLastPid = -1;
+  }
+
+  /** Closes /proc/loadavg. */
+  close(): void {
+    if (this.loadavgFd !== null) this.reader.closeKept(this.loadavgFd);
+    this.loadavgFd = null;
+    this.listedLastPid = -1;
+  }
+
+  /** The fifth field of /proc/loadavg ("0.20 0.18 0.12 1/80 11206"), or -1 when it cannot be read. */
+  private readLastPid(): number {
+    if (this.loadavgFd === null) return -1;
+    let length: number;
+    try {
+      length = this.reader.preadKeptLength(this.loadavgFd);
+    } catch {
+      return -1;
+    }
+    const bytes = this.reader.readBuffer;
+    let end = length;
+    while (end > 0 && (bytes[end - 1] === 0x0a || bytes[end - 1] === 0x20)) end -= 1;
+    let start = end;
+    while (start > 0 && bytes[start - 1] !== 0x20) start -= 1;
+    if (start === 0 || start === end) return -1;
+    let value = 0;
+    for (let i = start; i < end; i++) {
+      const digit = bytes[i]! - 0x30;
+      if (digit < 0 || digit > 9) return -1;
+      value = value * 10 + digit;
+    }
+    return value;
+  }
+}
+
+function openLoadavg(procRoot: string): number | null {
+  try {
+    return openProcFile('loadavg', procRoot);
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,59 @@
+// The pid list reused while no pid is allocated, against the live /proc: no process is missed, and one that exits
+// while the listing is reused still leaves its tombstone.
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { describe, test } from 'node:test';
+import { Sampler } from '../../../../electron/host/proc/sampler.js';
+import { DEFAULT_COLUMNS } from '../../../../shared/proc/columns.js';
+import { startSubject } from '../../../helpers/subject.js';
+
+/** The pid namespace's last allocated pid, as the lister reads it. */
+function readLastPid(): string {
+  return readFileSync('/proc/loadavg', 'latin1').trim().split(' ')[4] ?? '';
+}
+
+function listProcPids(): Set<number> {
+  return new Set(readdirSync('/proc').filter((n) => /^[0-9]+$/.test(n)).map(Number));
+}
+
+describe('Sampler pid list', () => {
+  test('every process in /proc before and after a tick is in it, over ticks with and without a listing', async () => {
+    const sampler = new Sampler({ columns: DEFAULT_COLUMNS });
+    const subjects = [];
+    try {
+      for (let i = 0; i < 40; i++) {
+        if (i % 10 === 5) subjects.push(await startSubject(1, 1)); // a new process at least every 10 ticks
+        const before = listProcPids();
+        const live = new Set(sampler.tick().rows.filter((r) => r.rowStatus !== 'gone').map((r) => r.pid));
+        const after = listProcPids();
+        for (const pid of before) if (after.has(pid)) assert.ok(live.has(pid), `tick ${i + 1}: pid ${pid} was in /proc all along, and is missing`);
+      }
+    } finally {
+      sampler.close();
+      for (const subject of subjects) await subject.kill();
+    }
+  });
+
+  test('a process that exits while no pid is allocated leaves its tombstone, then disappears', async (t) => {
+    const sampler = new Sampler({ columns: DEFAULT_COLUMNS });
+    try {
+      // Other processes on the machine allocate pids too: try until two ticks pass with none allocated.
+      for (let attempt = 0; attempt < 40; attempt++) {
+        const subject = await startSubject(1, 1);
+        const lastPidBefore = readLastPid();
+        const first = sampler.tick().rows.find((r) => r.pid === subject.pid);
+        await subject.kill();
+        const second = sampler.tick().rows.find((r) => r.pid === subject.pid);
+        if (readLastPid() !== lastPidBefore) continue; // a pid was allocated: the second tick read /proc again
+        assert.equal(first?.rowStatus, 'ok');
+        assert.equal(second?.rowStatus, 'gone', 'the reused list still read the exited process, and found it gone');
+        assert.equal(second?.resKb, first?.resKb);
+        assert.equal(sampler.tick().rows.find((r) => r.pid === subject.pid), undefined);
+        return;
+      }
+      t.skip('no two ticks passed without a pid allocated on this machine (40 tries)');
+    } finally {
+      sampler.close();
+    }
+  });
+});
