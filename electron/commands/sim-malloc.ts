@@ -5,7 +5,7 @@ import { once } from 'node:events';
 import { parseArgs } from 'node:util';
 import { ApiError } from '../../shared/errors.js';
 import { quoteUserInput } from '../../shared/text/escape.js';
-import { type Trace, TraceParseError, TraceTextReader, readTraceOpKind } from '../../shared/sim/trace.js';
+import { type Trace, readTraceOpKind } from '../../shared/sim/trace.js';
 import { WORKLOADS, generateWorkload } from '../../shared/sim/malloc/workloads.js';
 import { type MallocParams, parseGlibcTunables } from '../../shared/sim/malloc/glibc/params.js';
 import { createGlibcReplayModel } from '../../shared/sim/malloc/glibc/replay.js';
@@ -19,6 +19,7 @@ import { type TcmallocParams } from '../../shared/sim/malloc/tcmalloc/params.js'
 import {
   type MallocAllocatorName,
   type MallocOpTally,
+  type MallocSummaryBuilder,
   addOpToSummary,
   createMallocOpTally,
   createMallocSummaryBuilder,
@@ -26,12 +27,12 @@ import {
   formatMallocSummary,
   resetMallocOpTally,
 } from '../../shared/sim/malloc/format-summary.js';
-import { computeFootprintBytes, createFootprintTrack, noteFootprint, trackReplayFootprint } from '../../shared/sim/malloc/footprint.js';
+import { type FootprintTrack, computeFootprintBytes, createFootprintTrack, noteFootprint, trackReplayFootprint } from '../../shared/sim/malloc/footprint.js';
 import { ALLOCATOR_VARIANTS, type AllocatorVariant, type VariantPrediction, formatVariantJson, formatVariantTable } from '../../shared/sim/malloc/variants.js';
 import { formatMallocTableHeader, formatMallocTableRow } from '../../shared/sim/malloc/format-table.js';
 import { readHostMapLimitBytes } from '../host/system/map-limit.js';
 import { parseCommandArgs } from './args.js';
-import { readInputChunks } from './read-input.js';
+import { readTrace, readTraceStreamed } from './sim-malloc-input.js';
 
 const COMMAND = 'sim malloc';
 const FORMATS = ['jsonl', 'table', 'summary'] as const;
@@ -46,10 +47,12 @@ const JSONL_CHUNK_OPS = 4096;
 /** Buffered output is written once it passes this many characters. */
 const WRITE_CHUNK_CHARS = 1 << 16;
 
-/** A model's replay as the command drives it, op by op, whichever the model. */
+/** A model's replay as the command drives it, op by op, whichever the model, over a whole trace or streamed chunks. */
 interface MallocReplayer {
   model: MallocReplayModel<ReplayProgress>;
   replay: ReplayProgress;
+  /** Number in the whole trace of op 0 of replay.trace (0 unless the trace comes in chunks). */
+  opBase: number;
 }
 
 /** A model with its settings read, waiting for the trace. */
@@ -61,31 +64,14 @@ interface PreparedModel {
    * output reads each op's result once, right after it ran, so the model may keep only that many ops' results.
    */
   bind(trace: Trace, resultWindowOps?: number): MallocReplayModel<ReplayProgress>;
+  /** True when bind's model of a malloclab (version 1) trace takes it in chunks (continueWith). */
+  streams: boolean;
 }
 
 /** Writes to stdout, waiting for 'drain' when the pipe is full (`| head` ends in cli.ts's EPIPE handler). */
 async function writeStdout(text: string | Uint8Array): Promise<void> {
   if (text.length === 0) return;
   if (!process.stdout.write(text)) await once(process.stdout, 'drain');
-}
-
-/**
- * Reads a trace file (or stdin for "-") streamed as bytes: no string of the whole file is ever made. A trace
- * that cannot be read names the input and the line (malformed input, exit 1).
- */
-async function readTrace(path: string, label: string): Promise<Trace> {
-  let reader = new TraceTextReader();
-  try {
-    await readInputChunks(
-      path,
-      (sizeBytes) => (reader = new TraceTextReader('any', sizeBytes)),
-      (chunk) => reader.feed(chunk),
-    );
-    return reader.finish();
-  } catch (err) {
-    if (err instanceof TraceParseError) throw new ApiError('malformed', `${label}: ${err.message}`.replace(/\s*\n\s*/g, ' '));
-    throw err;
-  }
 }
 
 /** A non-negative decimal integer option, or a usage error naming it. */
@@ -133,6 +119,7 @@ function prepareGlibc(tunables: string, warn: (line: string) => void): PreparedM
       const options = { mapLimitBytes: readHostMapLimitBytes(), ...(resultWindowOps === undefined ? {} : { resultWindowOps }) };
       return trace.version === 2 ? createGlibcThreadedReplayModel(trace, params, options) : createGlibcReplayModel(trace, params, options);
     },
+    streams: true,
   };
 }
 
@@ -152,6 +139,7 @@ async function prepareTcmalloc(tunables: string): Promise<PreparedModel> {
   return {
     title: `gperftools 2.10 TCMalloc model${tunables === '' ? '' : `, ${tunables}`}`,
     bind: (trace) => createTcmallocReplayModel(trace, params, { mapLimitBytes: readHostMapLimitBytes() }),
+    streams: false,
   };
 }
 
@@ -179,18 +167,23 @@ function runUntilMisuse(replayer: MallocReplayer, end: number): HeapMisuseError 
 /**
  * The one-line failure for a replay stopped by a misuse (exit 1, as the real program dies or goes
  * astray there): "t.rep: op 2 (f 0): free(): double free detected in tcache 2; glibc aborts …".
+ * opBase: the number in the whole trace of the trace's op 0 (a streamed chunk's).
  */
-function describeMisuse(err: HeapMisuseError, trace: Trace, label: string, allocator: MallocAllocatorName): ApiError {
+function describeMisuse(err: HeapMisuseError, trace: Trace, label: string, allocator: MallocAllocatorName, opBase = 0): ApiError {
   const i = err.opIndex;
   const kind = readTraceOpKind(trace, i);
   const op = kind === 'f' ? `f ${trace.ids[i]}` : `${kind} ${trace.ids[i]} ${trace.sizes[i]}`;
   const outcome = describeMisuseOutcome(err, allocator === 'glibc' ? 'glibc' : 'TCMalloc');
-  return new ApiError('malformed', `${label}: op ${i} (${op}): ${err.message}; ${outcome}`);
+  return new ApiError('malformed', `${label}: op ${opBase + i} (${op}): ${err.message}; ${outcome}`);
 }
 
-/** Streams one jsonl record per op, written as bytes in 1 MiB chunks; a misuse ends it after the ops before it. */
-async function streamJsonl(trace: Trace, replayer: MallocReplayer, label: string): Promise<void> {
-  const writer = new OpRecordWriter();
+/**
+ * Replays the replayer's trace (a whole trace or a streamed chunk) with one jsonl record per op, written as bytes
+ * in 1 MiB chunks (the writer's last bytes are the caller's to write); a misuse ends it after the ops before it.
+ */
+async function writeJsonlOps(replayer: MallocReplayer, writer: OpRecordWriter, label: string): Promise<void> {
+  const trace = replayer.replay.trace;
+  const opBase = replayer.opBase;
   for (let start = 0; start < trace.length; start += JSONL_CHUNK_OPS) {
     const end = Math.min(trace.length, start + JSONL_CHUNK_OPS);
     const misuse = runUntilMisuse(replayer, end);
@@ -201,14 +194,13 @@ async function streamJsonl(trace: Trace, replayer: MallocReplayer, label: string
     for (let i = start; i < done; i++) {
       if (writer.full) await writeStdout(writer.take());
       if (threaded) writer.writeThreaded(trace, results, i);
-      else writer.write(trace, results, i);
+      else writer.write(trace, results, i, opBase + i);
     }
     if (misuse !== null) {
       await writeStdout(writer.take());
-      throw describeMisuse(misuse, trace, label, replayer.model.name);
+      throw describeMisuse(misuse, trace, label, replayer.model.name, opBase);
     }
   }
-  await writeStdout(writer.take());
 }
 
 /** Streams the table: a heading, then one row per op with that op's events; a misuse ends it after the ops before it. */
@@ -231,27 +223,42 @@ async function streamTable(trace: Trace, replayer: MallocReplayer, tally: Malloc
   await writeStdout(text);
 }
 
-/** Replays op by op into a summary and prints it (nothing when a misuse stops the replay). */
-async function printSummary(trace: Trace, replayer: MallocReplayer, tally: MallocOpTally, title: string, source: string, label: string): Promise<void> {
-  const allocator = replayer.model.name;
-  const builder = createMallocSummaryBuilder(allocator);
-  const tracksInUse = allocator === 'glibc';
-  const { model, replay } = replayer;
-  const footprint = createFootprintTrack();
+/** A summary being built op by op, over a whole trace or streamed chunks. */
+interface SummaryRun {
+  builder: MallocSummaryBuilder;
+  footprint: FootprintTrack;
+  tally: MallocOpTally;
+}
+
+/** Starts a summary of a replay by `allocator` whose events go to tally.sink. */
+function createSummaryRun(allocator: MallocAllocatorName, tally: MallocOpTally): SummaryRun {
+  return { builder: createMallocSummaryBuilder(allocator), footprint: createFootprintTrack(), tally };
+}
+
+/** Replays the replayer's trace (a whole trace or a streamed chunk) op by op into the summary; a misuse throws its one line. */
+function summarizeOps(run: SummaryRun, replayer: MallocReplayer, label: string): void {
+  const { builder, footprint, tally } = run;
+  const { model, replay, opBase } = replayer;
+  const trace = replay.trace;
+  const tracksInUse = model.name === 'glibc';
   // One try around the loop, not one per op: the op loop is the command's hot path.
   try {
     for (let i = 0; i < trace.length; i++) {
       resetMallocOpTally(tally);
       model.run(replay, i + 1);
-      addOpToSummary(builder, trace, replay.results, i, tally, tracksInUse);
-      noteFootprint(footprint, i, computeFootprintBytes(model.measure(replay)));
+      addOpToSummary(builder, trace, replay.results, i, tally, tracksInUse, opBase + i);
+      noteFootprint(footprint, opBase + i, computeFootprintBytes(model.measure(replay)));
     }
   } catch (err) {
-    if (err instanceof HeapMisuseError) throw describeMisuse(err, trace, label, allocator);
+    if (err instanceof HeapMisuseError) throw describeMisuse(err, trace, label, model.name, opBase);
     throw err;
   }
-  const summary = finishMallocSummary(builder, tally, replayer.model.readSummaryOverrides(replayer.replay));
-  summary.footprint = footprint;
+}
+
+/** Prints the summary of the ops summarizeOps took. */
+async function printSummary(run: SummaryRun, replayer: MallocReplayer, title: string, source: string): Promise<void> {
+  const summary = finishMallocSummary(run.builder, run.tally, replayer.model.readSummaryOverrides(replayer.replay));
+  summary.footprint = run.footprint;
   await writeStdout(formatMallocSummary(summary, [`model               ${title}`, `trace               ${source}`]));
 }
 
@@ -324,6 +331,33 @@ export async function runSimMalloc(argv: string[]): Promise<number> {
   const warnings: string[] = [];
   const prepared = allocator === 'glibc' ? prepareGlibc(tunables, (line) => warnings.push(line)) : await prepareTcmalloc(tunables);
 
+  const printWarnings = () => {
+    for (const w of warnings.splice(0)) process.stderr.write(`memscope: warning: ${w}\n`);
+  };
+  const tally = createMallocOpTally(format === 'table');
+  // jsonl and the summary read each op once, right after its chunk (or op) ran; the table keeps every op.
+  const windowOps = format === 'table' ? undefined : JSONL_CHUNK_OPS;
+  const sink = format === 'jsonl' ? null : tally.sink;
+  const run = createSummaryRun(allocator as MallocAllocatorName, tally);
+  const writer = new OpRecordWriter();
+  /** Replays the ops of a whole trace, or of one streamed chunk after those before it, into the output. */
+  let replayer: MallocReplayer | null = null;
+  const replayOps = async (ops: Trace, label: string): Promise<MallocReplayer> => {
+    if (replayer === null) {
+      const model = prepared.bind(ops, windowOps);
+      replayer = { model, replay: createReplay(model, sink, label), opBase: 0 };
+    } else {
+      replayer.opBase += replayer.replay.trace.length;
+      replayer.model.continueWith!(replayer.replay, ops);
+    }
+    if (format === 'jsonl') {
+      printWarnings(); // before the first record, as the whole-trace path prints them
+      await writeJsonlOps(replayer, writer, label);
+    } else if (format === 'table') await streamTable(ops, replayer, tally, label);
+    else summarizeOps(run, replayer, label);
+    return replayer;
+  };
+
   let trace: Trace;
   let source: string;
   let label: string;
@@ -338,21 +372,36 @@ export async function runSimMalloc(argv: string[]): Promise<number> {
     label = `workload ${workload}`;
   } else {
     const p = path ?? '-';
-    label = p === '-' ? '<stdin>' : p;
-    trace = await readTrace(p, label);
+    const inputLabel = p === '-' ? '<stdin>' : p;
+    label = inputLabel;
+    // jsonl and the summary of a malloclab trace replay it chunk by chunk as it is read (issue 13: memory of one
+    // chunk of ops, not of the whole trace); anything else is read whole first.
+    const read = !variants && format !== 'table' && prepared.streams ? await readTraceStreamed(p, label, async (ops) => void (await replayOps(ops, inputLabel))) : null;
+    if (read !== null && read.whole === null) {
+      printWarnings(); // the whole trace was read: as the whole-trace path, warnings come before a misuse's line
+      if (read.failed) throw read.failure;
+      const done = replayer as MallocReplayer | null;
+      if (done === null) throw new RangeError('sim malloc: a streamed trace reached no replay');
+      await finishOutput(done, `${label}: ${done.opBase + done.replay.trace.length} ops`);
+      return 0;
+    }
+    trace = read?.whole ?? (await readTrace(p, label));
     source = `${label}: ${trace.length} ops`;
   }
-  for (const w of warnings) process.stderr.write(`memscope: warning: ${w}\n`);
+  printWarnings();
   if (variants) {
     await printVariants(trace, source, label, values.json === true);
     return 0;
   }
-  const tally = createMallocOpTally(format === 'table');
-  // jsonl and the summary read each op once, right after its chunk (or op) ran; the table keeps every op.
-  const model = prepared.bind(trace, format === 'table' ? undefined : JSONL_CHUNK_OPS);
-  const replayer: MallocReplayer = { model, replay: createReplay(model, format === 'jsonl' ? null : tally.sink, label) };
-  if (format === 'jsonl') await streamJsonl(trace, replayer, label);
-  else if (format === 'table') await streamTable(trace, replayer, tally, label);
-  else await printSummary(trace, replayer, tally, prepared.title, source, label);
+  await finishOutput(await replayOps(trace, label), source);
   return 0;
+
+  /** Ends the output once every op ran: jsonl's last bytes, or the summary. */
+  async function finishOutput(done: MallocReplayer, traceSource: string): Promise<void> {
+    if (format === 'jsonl') await writeStdout(writer.take());
+    else if (format === 'summary') {
+      printWarnings();
+      await printSummary(run, done, prepared.title, traceSource);
+    }
+  }
 }

@@ -323,9 +323,10 @@ export function computeFragmentation(heapBytes: number, inUseBytes: number): num
 /**
  * Adds op i (already replayed into `results`, its events in `tally`). `tracksInUse` is false for a
  * model whose results carry no per-op heapInUseBytes (TCMalloc): fragmentation then comes from
- * finishMallocSummary's final figures only.
+ * finishMallocSummary's final figures only. opNumber is op i's number in the whole trace (a streamed
+ * chunk's op i is op opBase + i), for the peak op.
  */
-export function addOpToSummary(b: MallocSummaryBuilder, trace: Trace, results: ReplayResults, i: number, tally: MallocOpTally, tracksInUse: boolean): void {
+export function addOpToSummary(b: MallocSummaryBuilder, trace: Trace, results: ReplayResults, i: number, tally: MallocOpTally, tracksInUse: boolean, opNumber = i): void {
   const s = b.summary;
   s.ops++;
   const kind = trace.kinds[i]!;
@@ -351,7 +352,7 @@ export function addOpToSummary(b: MallocSummaryBuilder, trace: Trace, results: R
   b.tracksInUse = tracksInUse;
   if (brk > s.peakBrkBytes || s.peakOp < 0) {
     s.peakBrkBytes = brk;
-    s.peakOp = i;
+    s.peakOp = opNumber;
     if (tracksInUse) s.fragmentationAtPeak = computeFragmentation(brk, inUse);
   }
   // computeFragmentation's share, without a number-or-null per op.

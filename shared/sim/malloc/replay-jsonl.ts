@@ -55,15 +55,16 @@ export class OpRecordWriter {
   }
 
   /**
-   * Appends op i's record and '\n', exactly as JSON.stringify(formatOpRecord(trace, results, i)) + '\n'.
+   * Appends op i's record and '\n', exactly as JSON.stringify(formatOpRecord(trace, results, i)) + '\n';
+   * opNumber is its "i" (a streamed chunk's op i is op opBase + i of the whole trace).
    * @throws RangeError for op kinds formatOpRecord has no record for (c, m, t, x).
    */
-  write(trace: Trace, results: ReplayResults, i: number): void {
+  write(trace: Trace, results: ReplayResults, i: number, opNumber = i): void {
     if (this.full) throw new RangeError('OpRecordWriter: take() the buffer first');
     const kind = trace.kinds[i]!;
     const row = i & results.rowMask;
     this.put(P_I);
-    this.putNumber(i);
+    this.putNumber(opNumber);
     if (kind === OP_FREE) {
       this.put(P_OP_F);
       this.putNumber(trace.ids[i]!);

@@ -53,6 +53,12 @@ export interface MallocReplayModel<R extends ReplayProgress> {
   measure(r: R): HeapSample;
   /** Final figures the model reports itself, for the summary (TCMalloc's statistics; none for glibc). */
   readSummaryOverrides(r: R): SummaryOverrides;
+  /**
+   * Streaming, for models that take a trace in chunks (TraceTextReader.takeOps): once r has run every op of its
+   * trace, it goes on with `next`, the trace's following ops (slots count from the trace's start); op i of next
+   * is then r's op i. Absent: the model needs the whole trace before op 0.
+   */
+  continueWith?(r: R, next: Trace): void;
 }
 
 /** A model's replay that keeps its heap as plain data and the program's pointers per id slot. */
