@@ -6,6 +6,9 @@ import { ApiError } from '../../shared/errors.js';
 import { type Trace, TraceParseError, TraceTextReader } from '../../shared/sim/trace.js';
 import { readInputChunks } from './read-input.js';
 
+/** Bytes read at a time when streaming: each chunk's ops are held until replayed, so smaller chunks hold less (~28 K ops here). */
+const STREAM_CHUNK_BYTES = 1 << 18;
+
 /** A trace that cannot be read, as the command's one line naming the input and the line (malformed input, exit 1). */
 function describeParseError(err: unknown, label: string): unknown {
   if (err instanceof TraceParseError) return new ApiError('malformed', `${label}: ${err.message}`.replace(/\s*\n\s*/g, ' '));
@@ -70,6 +73,7 @@ export async function readTraceStreamed(path: string, label: string, consume: (o
         streaming ??= reader.streamable;
         if (streaming === true) await pass(reader.takeOps());
       },
+      STREAM_CHUNK_BYTES,
     );
     whole = reader.finish();
   } catch (err) {

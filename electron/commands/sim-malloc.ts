@@ -85,6 +85,13 @@ function parseIntegerOption(name: string, text: string, min: number, max: number
 /** A tunable value as glibc's _dl_strtoul reads it, written in full: decimal, 0x hex or 0 octal. */
 const TUNABLE_VALUE = /^(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)$/;
 
+/** Writes the records the writer holds to stdout and hands the buffer back once nothing of it is queued there. */
+async function writeRecords(writer: OpRecordWriter): Promise<void> {
+  const bytes = writer.take();
+  await writeStdout(bytes);
+  if (process.stdout.writableLength === 0) writer.recycle(bytes);
+}
+
 /**
  * Reads --tunables for glibc. glibc itself skips what it cannot use silently; here a malformed pair
  * or an out-of-range value is a usage error naming it, and a name glibc would ignore is a warning.
@@ -192,7 +199,7 @@ async function writeJsonlOps(replayer: MallocReplayer, writer: OpRecordWriter, l
     // Threaded replays (memscope-trace 2) add tid, arena and heap to every record.
     const threaded = results.arena !== null;
     for (let i = start; i < done; i++) {
-      if (writer.full) await writeStdout(writer.take());
+      if (writer.full) await writeRecords(writer);
       if (threaded) writer.writeThreaded(trace, results, i);
       else writer.write(trace, results, i, opBase + i);
     }
@@ -339,7 +346,7 @@ export async function runSimMalloc(argv: string[]): Promise<number> {
   const windowOps = format === 'table' ? undefined : JSONL_CHUNK_OPS;
   const sink = format === 'jsonl' ? null : tally.sink;
   const run = createSummaryRun(allocator as MallocAllocatorName, tally);
-  const writer = new OpRecordWriter();
+  const writer = format === 'jsonl' ? new OpRecordWriter() : null;
   /** Replays the ops of a whole trace, or of one streamed chunk after those before it, into the output. */
   let replayer: MallocReplayer | null = null;
   const replayOps = async (ops: Trace, label: string): Promise<MallocReplayer> => {
@@ -352,7 +359,7 @@ export async function runSimMalloc(argv: string[]): Promise<number> {
     }
     if (format === 'jsonl') {
       printWarnings(); // before the first record, as the whole-trace path prints them
-      await writeJsonlOps(replayer, writer, label);
+      await writeJsonlOps(replayer, writer!, label);
     } else if (format === 'table') await streamTable(ops, replayer, tally, label);
     else summarizeOps(run, replayer, label);
     return replayer;
@@ -398,7 +405,7 @@ export async function runSimMalloc(argv: string[]): Promise<number> {
 
   /** Ends the output once every op ran: jsonl's last bytes, or the summary. */
   async function finishOutput(done: MallocReplayer, traceSource: string): Promise<void> {
-    if (format === 'jsonl') await writeStdout(writer.take());
+    if (writer !== null) await writeStdout(writer.take());
     else if (format === 'summary') {
       printWarnings();
       await printSummary(run, done, prepared.title, traceSource);

@@ -36,6 +36,9 @@ export class TraceBuilder {
   bytesDone = 0;
   /** Ops handed out by takeOps before the ones held now: op i held is op opBase + i of the whole trace. */
   opBase = 0;
+  /** takeOps's aux and tids while no op has written one: zeros, never written. */
+  private zeroAux = new Float64Array(0);
+  private zeroTids = new Uint32Array(0);
   /** Ops the last takeOps handed out whose aux, tids and returned entries are not zeroed yet. */
   private takenOps = 0;
   /** The thread the next op runs on (`@ TID`). */
@@ -97,6 +100,13 @@ export class TraceBuilder {
    */
   finish(): Trace {
     const n = this.length;
+    // Zeroed arrays never written cost address space, not memory.
+    return this.viewOps(this.aux === null ? new Float64Array(n) : this.aux.subarray(0, n), this.tids === null ? new Uint32Array(n) : this.tids.subarray(0, n));
+  }
+
+  /** The ops held as a trace: views of the first `length` entries, with aux and tids given. */
+  private viewOps(aux: Float64Array, tids: Uint32Array): Trace {
+    const n = this.length;
     const trim = <T extends Uint8Array | Int32Array | Uint32Array | Float64Array>(a: T): T => a.subarray(0, n) as T;
     return {
       length: n,
@@ -106,9 +116,8 @@ export class TraceBuilder {
       slotCount: this.slotCount,
       header: this.header,
       sizes: trim(this.sizes),
-      // Zeroed arrays never written cost address space, not memory.
-      aux: this.aux === null ? new Float64Array(n) : trim(this.aux),
-      tids: this.tids === null ? new Uint32Array(n) : trim(this.tids),
+      aux,
+      tids,
       threadCount: this.threadCount,
       version: this.version,
       cpus: this.cpus,
@@ -125,10 +134,11 @@ export class TraceBuilder {
    */
   takeOps(): Trace {
     this.sizeHintBytes = 0; // the arrays hold one chunk, not the whole text
-    // Written only where non-zero (see push): zeroed here, as the next chunk reuses them.
-    this.aux ??= new Float64Array(this.kinds.length);
-    this.tids ??= new Uint32Array(this.kinds.length);
-    const taken = this.finish();
+    const n = this.length;
+    // aux and tids no op has written: one pair of zero arrays shared by every chunk, not fresh ones per chunk.
+    if (this.aux === null && this.zeroAux.length < n) this.zeroAux = new Float64Array(this.kinds.length);
+    if (this.tids === null && this.zeroTids.length < n) this.zeroTids = new Uint32Array(this.kinds.length);
+    const taken = this.viewOps(this.aux === null ? this.zeroAux.subarray(0, n) : this.aux.subarray(0, n), this.tids === null ? this.zeroTids.subarray(0, n) : this.tids.subarray(0, n));
     this.opBase += this.length;
     this.takenOps = this.length;
     this.length = 0;
