@@ -6,12 +6,10 @@ import { parseArgs } from 'node:util';
 import { ApiError } from '../../shared/errors.js';
 import { quoteUserInput } from '../../shared/text/escape.js';
 import { type Trace, readTraceOpKind } from '../../shared/sim/trace.js';
-import { WORKLOADS, generateWorkload } from '../../shared/sim/malloc/workloads.js';
 import { type MallocParams, parseGlibcTunables } from '../../shared/sim/malloc/glibc/params.js';
 import { createGlibcReplayModel } from '../../shared/sim/malloc/glibc/replay.js';
-import { createGlibcThreadedReplayModel } from '../../shared/sim/malloc/glibc/replay-threads.js';
 import { type MallocReplayModel, type ReplayProgress } from '../../shared/sim/malloc/replay-model.js';
-import { OpRecordWriter } from '../../shared/sim/malloc/replay-jsonl.js';
+import type { OpRecordWriter } from '../../shared/sim/malloc/replay-jsonl.js';
 import { HeapMisuseError, describeMisuseOutcome } from '../../shared/sim/malloc/heap-misuse.js';
 import { type MallocEventSink } from '../../shared/sim/malloc/events.js';
 import { TraceUnsupportedError } from '../../shared/sim/malloc/trace-support.js';
@@ -28,8 +26,7 @@ import {
   resetMallocOpTally,
 } from '../../shared/sim/malloc/format-summary.js';
 import { type FootprintTrack, computeFootprintBytes, createFootprintTrack, noteFootprint, trackReplayFootprint } from '../../shared/sim/malloc/footprint.js';
-import { ALLOCATOR_VARIANTS, type AllocatorVariant, type VariantPrediction, formatVariantJson, formatVariantTable } from '../../shared/sim/malloc/variants.js';
-import { formatMallocTableHeader, formatMallocTableRow } from '../../shared/sim/malloc/format-table.js';
+import type { AllocatorVariant, VariantPrediction } from '../../shared/sim/malloc/variants.js';
 import { readHostMapLimitBytes } from '../host/system/map-limit.js';
 import { parseCommandArgs } from './args.js';
 import { readTrace, readTraceStreamed } from './sim-malloc-input.js';
@@ -63,7 +60,7 @@ interface PreparedModel {
    * The model over a trace; brk and mmap are refused as this host's kernel refuses them. resultWindowOps: the
    * output reads each op's result once, right after it ran, so the model may keep only that many ops' results.
    */
-  bind(trace: Trace, resultWindowOps?: number): MallocReplayModel<ReplayProgress>;
+  bind(trace: Trace, resultWindowOps?: number): Promise<MallocReplayModel<ReplayProgress>>;
   /** True when bind's model of a malloclab (version 1) trace takes it in chunks (continueWith). */
   streams: boolean;
 }
@@ -122,9 +119,11 @@ function prepareGlibc(tunables: string, warn: (line: string) => void): PreparedM
   return {
     title: `glibc 2.36 ptmalloc2 model, GLIBC_TUNABLES='${tunables}'`,
     // memscope-trace 2 (threads, calloc, memalign, trim, exits) takes the model with threads and arenas.
-    bind: (trace, resultWindowOps) => {
+    bind: async (trace, resultWindowOps) => {
       const options = { mapLimitBytes: readHostMapLimitBytes(), ...(resultWindowOps === undefined ? {} : { resultWindowOps }) };
-      return trace.version === 2 ? createGlibcThreadedReplayModel(trace, params, options) : createGlibcReplayModel(trace, params, options);
+      if (trace.version === 1) return createGlibcReplayModel(trace, params, options);
+      const { createGlibcThreadedReplayModel } = await import('../../shared/sim/malloc/glibc/replay-threads.js');
+      return createGlibcThreadedReplayModel(trace, params, options);
     },
     streams: true,
   };
@@ -145,7 +144,7 @@ async function prepareTcmalloc(tunables: string): Promise<PreparedModel> {
   }
   return {
     title: `gperftools 2.10 TCMalloc model${tunables === '' ? '' : `, ${tunables}`}`,
-    bind: (trace) => createTcmallocReplayModel(trace, params, { mapLimitBytes: readHostMapLimitBytes() }),
+    bind: async (trace) => createTcmallocReplayModel(trace, params, { mapLimitBytes: readHostMapLimitBytes() }),
     streams: false,
   };
 }
@@ -212,6 +211,7 @@ async function writeJsonlOps(replayer: MallocReplayer, writer: OpRecordWriter, l
 
 /** Streams the table: a heading, then one row per op with that op's events; a misuse ends it after the ops before it. */
 async function streamTable(trace: Trace, replayer: MallocReplayer, tally: MallocOpTally, label: string): Promise<void> {
+  const { formatMallocTableHeader, formatMallocTableRow } = await import('../../shared/sim/malloc/format-table.js');
   const allocator = replayer.model.name;
   let text = formatMallocTableHeader(allocator);
   for (let i = 0; i < trace.length; i++) {
@@ -272,7 +272,7 @@ async function printSummary(run: SummaryRun, replayer: MallocReplayer, title: st
 /** Predicts one variant's footprint; a trace the model cannot run, or a misuse, is the row's error. */
 async function predictVariant(variant: AllocatorVariant, trace: Trace, label: string): Promise<VariantPrediction> {
   const prepared = variant.allocator === 'glibc' ? prepareGlibc(variant.tunables, () => undefined) : await prepareTcmalloc(variant.tunables);
-  const model = prepared.bind(trace);
+  const model = await prepared.bind(trace);
   try {
     return { variant, footprint: trackReplayFootprint(model, model.create(null)), error: null };
   } catch (err) {
@@ -284,6 +284,7 @@ async function predictVariant(variant: AllocatorVariant, trace: Trace, label: st
 
 /** `--variants`: the footprint of one trace under each allocator variant (variants.ts), as a table or --json. */
 async function printVariants(trace: Trace, source: string, label: string, json: boolean): Promise<void> {
+  const { ALLOCATOR_VARIANTS, formatVariantJson, formatVariantTable } = await import('../../shared/sim/malloc/variants.js');
   const predictions: VariantPrediction[] = [];
   for (const v of ALLOCATOR_VARIANTS) predictions.push(await predictVariant(v, trace, label));
   if (json) {
@@ -346,12 +347,12 @@ export async function runSimMalloc(argv: string[]): Promise<number> {
   const windowOps = format === 'table' ? undefined : JSONL_CHUNK_OPS;
   const sink = format === 'jsonl' ? null : tally.sink;
   const run = createSummaryRun(allocator as MallocAllocatorName, tally);
-  const writer = format === 'jsonl' ? new OpRecordWriter() : null;
+  const writer = format === 'jsonl' ? new (await import('../../shared/sim/malloc/replay-jsonl.js')).OpRecordWriter() : null;
   /** Replays the ops of a whole trace, or of one streamed chunk after those before it, into the output. */
   let replayer: MallocReplayer | null = null;
   const replayOps = async (ops: Trace, label: string): Promise<MallocReplayer> => {
     if (replayer === null) {
-      const model = prepared.bind(ops, windowOps);
+      const model = await prepared.bind(ops, windowOps);
       replayer = { model, replay: createReplay(model, sink, label), opBase: 0 };
     } else {
       replayer.opBase += replayer.replay.trace.length;
@@ -369,6 +370,7 @@ export async function runSimMalloc(argv: string[]): Promise<number> {
   let source: string;
   let label: string;
   if (workload !== undefined) {
+    const { WORKLOADS, generateWorkload } = await import('../../shared/sim/malloc/workloads.js');
     if (!WORKLOADS.some((w) => w.name === workload)) {
       throw new ApiError('bad-arg', `${COMMAND}: unknown workload ${quoteUserInput(workload)} (known: ${WORKLOADS.map((w) => w.name).join(', ')})`);
     }
