@@ -9,7 +9,10 @@ import { type ReplayResults } from './replay-results.js';
 import { cloneState } from '../clone-state.js';
 import { type Trace } from '../trace.js';
 
-/** What every model's replay holds. Invariant: 0 ≤ next ≤ trace.length; results are filled for ops < next. */
+/**
+ * What every model's replay holds. Invariant: 0 ≤ next ≤ trace.length; results are filled for ops < next (while
+ * op i runs, next = i: an event sink may read which op it is).
+ */
 export interface ReplayProgress {
   /** The trace being replayed. */
   trace: Trace;
@@ -59,6 +62,11 @@ export interface MallocReplayModel<R extends ReplayProgress> {
    * is then r's op i. Absent: the model needs the whole trace before op 0.
    */
   continueWith?(r: R, next: Trace): void;
+  /**
+   * True when the footprint after op i (computeFootprintBytes of measure) is results.brk + results.mmappedBytes
+   * of its row, so a caller may run ops in batches and read each op's footprint from the results.
+   */
+  readonly footprintInResults?: boolean;
 }
 
 /** A model's replay that keeps its heap as plain data and the program's pointers per id slot. */
@@ -89,7 +97,10 @@ export function runReplayOps<R extends ReplayProgress>(r: R, end: number, runOp:
   const stop = Math.min(end, r.trace.length);
   let i = r.next;
   try {
-    for (; i < stop; i++) runOp(r, i);
+    for (; i < stop; i++) {
+      r.next = i;
+      runOp(r, i);
+    }
   } catch (err) {
     if (err instanceof HeapMisuseError) {
       err.opIndex = i;

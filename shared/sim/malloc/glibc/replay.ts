@@ -149,6 +149,8 @@ export function createGlibcReplayModel(trace: Trace, params: MallocParams, optio
     measure: (r) => ({ heapBytes: r.heap.os.brkBytes, liveBytes: r.heap.inUseBytes, mmappedBytes: r.heap.mmappedMem, releasedBytes: 0 }),
     readSummaryOverrides: () => ({}),
     continueWith: continueGlibcReplay,
+    // measure: brk heap + mmapped chunks, which runGlibcOp writes into every op's row.
+    footprintInResults: true,
   };
 }
 
