@@ -5,13 +5,11 @@ import { once } from 'node:events';
 import { parseArgs } from 'node:util';
 import { ApiError } from '../../shared/errors.js';
 import { quoteUserInput } from '../../shared/text/escape.js';
-import { type Trace, TraceParseError, TraceTextReader, readTraceOpKind } from '../../shared/sim/trace.js';
-import { WORKLOADS, generateWorkload } from '../../shared/sim/malloc/workloads.js';
+import { type Trace, readTraceOpKind } from '../../shared/sim/trace.js';
 import { type MallocParams, parseGlibcTunables } from '../../shared/sim/malloc/glibc/params.js';
 import { createGlibcReplayModel } from '../../shared/sim/malloc/glibc/replay.js';
-import { createGlibcThreadedReplayModel } from '../../shared/sim/malloc/glibc/replay-threads.js';
 import { type MallocReplayModel, type ReplayProgress } from '../../shared/sim/malloc/replay-model.js';
-import { OpRecordWriter } from '../../shared/sim/malloc/replay-jsonl.js';
+import type { OpRecordWriter } from '../../shared/sim/malloc/replay-jsonl.js';
 import { HeapMisuseError, describeMisuseOutcome } from '../../shared/sim/malloc/heap-misuse.js';
 import { type MallocEventSink } from '../../shared/sim/malloc/events.js';
 import { TraceUnsupportedError } from '../../shared/sim/malloc/trace-support.js';
@@ -19,19 +17,22 @@ import { type TcmallocParams } from '../../shared/sim/malloc/tcmalloc/params.js'
 import {
   type MallocAllocatorName,
   type MallocOpTally,
+  type MallocSummaryBuilder,
+  addBatchedOpToSummary,
   addOpToSummary,
+  clearOpPathRows,
   createMallocOpTally,
+  createOpPathRows,
   createMallocSummaryBuilder,
   finishMallocSummary,
   formatMallocSummary,
   resetMallocOpTally,
 } from '../../shared/sim/malloc/format-summary.js';
-import { computeFootprintBytes, createFootprintTrack, noteFootprint, trackReplayFootprint } from '../../shared/sim/malloc/footprint.js';
-import { ALLOCATOR_VARIANTS, type AllocatorVariant, type VariantPrediction, formatVariantJson, formatVariantTable } from '../../shared/sim/malloc/variants.js';
-import { formatMallocTableHeader, formatMallocTableRow } from '../../shared/sim/malloc/format-table.js';
+import { type FootprintTrack, computeFootprintBytes, createFootprintTrack, noteFootprint, trackReplayFootprint } from '../../shared/sim/malloc/footprint.js';
+import type { AllocatorVariant, VariantPrediction } from '../../shared/sim/malloc/variants.js';
 import { readHostMapLimitBytes } from '../host/system/map-limit.js';
 import { parseCommandArgs } from './args.js';
-import { readInputChunks } from './read-input.js';
+import { readTrace, readTraceStreamed } from './sim-malloc-input.js';
 
 const COMMAND = 'sim malloc';
 const FORMATS = ['jsonl', 'table', 'summary'] as const;
@@ -46,10 +47,12 @@ const JSONL_CHUNK_OPS = 4096;
 /** Buffered output is written once it passes this many characters. */
 const WRITE_CHUNK_CHARS = 1 << 16;
 
-/** A model's replay as the command drives it, op by op, whichever the model. */
+/** A model's replay as the command drives it, op by op, whichever the model, over a whole trace or streamed chunks. */
 interface MallocReplayer {
   model: MallocReplayModel<ReplayProgress>;
   replay: ReplayProgress;
+  /** Number in the whole trace of op 0 of replay.trace (0 unless the trace comes in chunks). */
+  opBase: number;
 }
 
 /** A model with its settings read, waiting for the trace. */
@@ -60,32 +63,15 @@ interface PreparedModel {
    * The model over a trace; brk and mmap are refused as this host's kernel refuses them. resultWindowOps: the
    * output reads each op's result once, right after it ran, so the model may keep only that many ops' results.
    */
-  bind(trace: Trace, resultWindowOps?: number): MallocReplayModel<ReplayProgress>;
+  bind(trace: Trace, resultWindowOps?: number): Promise<MallocReplayModel<ReplayProgress>>;
+  /** True when bind's model of a malloclab (version 1) trace takes it in chunks (continueWith). */
+  streams: boolean;
 }
 
 /** Writes to stdout, waiting for 'drain' when the pipe is full (`| head` ends in cli.ts's EPIPE handler). */
 async function writeStdout(text: string | Uint8Array): Promise<void> {
   if (text.length === 0) return;
   if (!process.stdout.write(text)) await once(process.stdout, 'drain');
-}
-
-/**
- * Reads a trace file (or stdin for "-") streamed as bytes: no string of the whole file is ever made. A trace
- * that cannot be read names the input and the line (malformed input, exit 1).
- */
-async function readTrace(path: string, label: string): Promise<Trace> {
-  let reader = new TraceTextReader();
-  try {
-    await readInputChunks(
-      path,
-      (sizeBytes) => (reader = new TraceTextReader('any', sizeBytes)),
-      (chunk) => reader.feed(chunk),
-    );
-    return reader.finish();
-  } catch (err) {
-    if (err instanceof TraceParseError) throw new ApiError('malformed', `${label}: ${err.message}`.replace(/\s*\n\s*/g, ' '));
-    throw err;
-  }
 }
 
 /** A non-negative decimal integer option, or a usage error naming it. */
@@ -98,6 +84,13 @@ function parseIntegerOption(name: string, text: string, min: number, max: number
 
 /** A tunable value as glibc's _dl_strtoul reads it, written in full: decimal, 0x hex or 0 octal. */
 const TUNABLE_VALUE = /^(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)$/;
+
+/** Writes the records the writer holds to stdout and hands the buffer back once nothing of it is queued there. */
+async function writeRecords(writer: OpRecordWriter): Promise<void> {
+  const bytes = writer.take();
+  await writeStdout(bytes);
+  if (process.stdout.writableLength === 0) writer.recycle(bytes);
+}
 
 /**
  * Reads --tunables for glibc. glibc itself skips what it cannot use silently; here a malformed pair
@@ -129,10 +122,13 @@ function prepareGlibc(tunables: string, warn: (line: string) => void): PreparedM
   return {
     title: `glibc 2.36 ptmalloc2 model, GLIBC_TUNABLES='${tunables}'`,
     // memscope-trace 2 (threads, calloc, memalign, trim, exits) takes the model with threads and arenas.
-    bind: (trace, resultWindowOps) => {
+    bind: async (trace, resultWindowOps) => {
       const options = { mapLimitBytes: readHostMapLimitBytes(), ...(resultWindowOps === undefined ? {} : { resultWindowOps }) };
-      return trace.version === 2 ? createGlibcThreadedReplayModel(trace, params, options) : createGlibcReplayModel(trace, params, options);
+      if (trace.version === 1) return createGlibcReplayModel(trace, params, options);
+      const { createGlibcThreadedReplayModel } = await import('../../shared/sim/malloc/glibc/replay-threads.js');
+      return createGlibcThreadedReplayModel(trace, params, options);
     },
+    streams: true,
   };
 }
 
@@ -151,7 +147,8 @@ async function prepareTcmalloc(tunables: string): Promise<PreparedModel> {
   }
   return {
     title: `gperftools 2.10 TCMalloc model${tunables === '' ? '' : `, ${tunables}`}`,
-    bind: (trace) => createTcmallocReplayModel(trace, params, { mapLimitBytes: readHostMapLimitBytes() }),
+    bind: async (trace) => createTcmallocReplayModel(trace, params, { mapLimitBytes: readHostMapLimitBytes() }),
+    streams: false,
   };
 }
 
@@ -179,18 +176,23 @@ function runUntilMisuse(replayer: MallocReplayer, end: number): HeapMisuseError 
 /**
  * The one-line failure for a replay stopped by a misuse (exit 1, as the real program dies or goes
  * astray there): "t.rep: op 2 (f 0): free(): double free detected in tcache 2; glibc aborts …".
+ * opBase: the number in the whole trace of the trace's op 0 (a streamed chunk's).
  */
-function describeMisuse(err: HeapMisuseError, trace: Trace, label: string, allocator: MallocAllocatorName): ApiError {
+function describeMisuse(err: HeapMisuseError, trace: Trace, label: string, allocator: MallocAllocatorName, opBase = 0): ApiError {
   const i = err.opIndex;
   const kind = readTraceOpKind(trace, i);
   const op = kind === 'f' ? `f ${trace.ids[i]}` : `${kind} ${trace.ids[i]} ${trace.sizes[i]}`;
   const outcome = describeMisuseOutcome(err, allocator === 'glibc' ? 'glibc' : 'TCMalloc');
-  return new ApiError('malformed', `${label}: op ${i} (${op}): ${err.message}; ${outcome}`);
+  return new ApiError('malformed', `${label}: op ${opBase + i} (${op}): ${err.message}; ${outcome}`);
 }
 
-/** Streams one jsonl record per op, written as bytes in 1 MiB chunks; a misuse ends it after the ops before it. */
-async function streamJsonl(trace: Trace, replayer: MallocReplayer, label: string): Promise<void> {
-  const writer = new OpRecordWriter();
+/**
+ * Replays the replayer's trace (a whole trace or a streamed chunk) with one jsonl record per op, written as bytes
+ * in 1 MiB chunks (the writer's last bytes are the caller's to write); a misuse ends it after the ops before it.
+ */
+async function writeJsonlOps(replayer: MallocReplayer, writer: OpRecordWriter, label: string): Promise<void> {
+  const trace = replayer.replay.trace;
+  const opBase = replayer.opBase;
   for (let start = 0; start < trace.length; start += JSONL_CHUNK_OPS) {
     const end = Math.min(trace.length, start + JSONL_CHUNK_OPS);
     const misuse = runUntilMisuse(replayer, end);
@@ -199,20 +201,20 @@ async function streamJsonl(trace: Trace, replayer: MallocReplayer, label: string
     // Threaded replays (memscope-trace 2) add tid, arena and heap to every record.
     const threaded = results.arena !== null;
     for (let i = start; i < done; i++) {
-      if (writer.full) await writeStdout(writer.take());
+      if (writer.full) await writeRecords(writer);
       if (threaded) writer.writeThreaded(trace, results, i);
-      else writer.write(trace, results, i);
+      else writer.write(trace, results, i, opBase + i);
     }
     if (misuse !== null) {
       await writeStdout(writer.take());
-      throw describeMisuse(misuse, trace, label, replayer.model.name);
+      throw describeMisuse(misuse, trace, label, replayer.model.name, opBase);
     }
   }
-  await writeStdout(writer.take());
 }
 
 /** Streams the table: a heading, then one row per op with that op's events; a misuse ends it after the ops before it. */
 async function streamTable(trace: Trace, replayer: MallocReplayer, tally: MallocOpTally, label: string): Promise<void> {
+  const { formatMallocTableHeader, formatMallocTableRow } = await import('../../shared/sim/malloc/format-table.js');
   const allocator = replayer.model.name;
   let text = formatMallocTableHeader(allocator);
   for (let i = 0; i < trace.length; i++) {
@@ -231,34 +233,74 @@ async function streamTable(trace: Trace, replayer: MallocReplayer, tally: Malloc
   await writeStdout(text);
 }
 
-/** Replays op by op into a summary and prints it (nothing when a misuse stops the replay). */
-async function printSummary(trace: Trace, replayer: MallocReplayer, tally: MallocOpTally, title: string, source: string, label: string): Promise<void> {
-  const allocator = replayer.model.name;
-  const builder = createMallocSummaryBuilder(allocator);
-  const tracksInUse = allocator === 'glibc';
-  const { model, replay } = replayer;
-  const footprint = createFootprintTrack();
+/** A summary being built op by op, over a whole trace or streamed chunks. */
+interface SummaryRun {
+  builder: MallocSummaryBuilder;
+  footprint: FootprintTrack;
+  tally: MallocOpTally;
+}
+
+/** Starts a summary of a replay by `allocator` whose events go to tally.sink. */
+function createSummaryRun(allocator: MallocAllocatorName, tally: MallocOpTally): SummaryRun {
+  return { builder: createMallocSummaryBuilder(allocator), footprint: createFootprintTrack(), tally };
+}
+
+/**
+ * Replays the replayer's trace (a whole trace or a streamed chunk) into the summary; a misuse throws its one line.
+ * A model whose results hold each op's footprint runs a result window of ops at a time (a call per op cost 20 %
+ * of a 2 M-op summary), its tally writing each op's paths to the op's row; others run op by op.
+ */
+function summarizeOps(run: SummaryRun, replayer: MallocReplayer, label: string): void {
+  const { builder, footprint, tally } = run;
+  const { model, replay, opBase } = replayer;
+  const trace = replay.trace;
+  const tracksInUse = model.name === 'glibc';
+  const results = replay.results;
+  if (model.footprintInResults === true && results.rowMask !== -1) {
+    const rows = (tally.rows ??= createOpPathRows(replay, results.rowMask + 1));
+    rows.progress = replay;
+    for (let start = 0; start < trace.length; start += rows.mask + 1) {
+      const end = Math.min(trace.length, start + rows.mask + 1);
+      clearOpPathRows(rows);
+      try {
+        model.run(replay, end);
+      } catch (err) {
+        if (err instanceof HeapMisuseError) throw describeMisuse(err, trace, label, model.name, opBase);
+        throw err;
+      }
+      for (let i = start; i < end; i++) {
+        addBatchedOpToSummary(builder, trace, results, i, rows, tracksInUse, opBase + i);
+        const row = i & rows.mask;
+        noteFootprint(footprint, opBase + i, results.brk[row]! + results.mmappedBytes[row]!);
+      }
+    }
+    return;
+  }
   // One try around the loop, not one per op: the op loop is the command's hot path.
   try {
     for (let i = 0; i < trace.length; i++) {
       resetMallocOpTally(tally);
       model.run(replay, i + 1);
-      addOpToSummary(builder, trace, replay.results, i, tally, tracksInUse);
-      noteFootprint(footprint, i, computeFootprintBytes(model.measure(replay)));
+      addOpToSummary(builder, trace, replay.results, i, tally, tracksInUse, opBase + i);
+      noteFootprint(footprint, opBase + i, computeFootprintBytes(model.measure(replay)));
     }
   } catch (err) {
-    if (err instanceof HeapMisuseError) throw describeMisuse(err, trace, label, allocator);
+    if (err instanceof HeapMisuseError) throw describeMisuse(err, trace, label, model.name, opBase);
     throw err;
   }
-  const summary = finishMallocSummary(builder, tally, replayer.model.readSummaryOverrides(replayer.replay));
-  summary.footprint = footprint;
+}
+
+/** Prints the summary of the ops summarizeOps took. */
+async function printSummary(run: SummaryRun, replayer: MallocReplayer, title: string, source: string): Promise<void> {
+  const summary = finishMallocSummary(run.builder, run.tally, replayer.model.readSummaryOverrides(replayer.replay));
+  summary.footprint = run.footprint;
   await writeStdout(formatMallocSummary(summary, [`model               ${title}`, `trace               ${source}`]));
 }
 
 /** Predicts one variant's footprint; a trace the model cannot run, or a misuse, is the row's error. */
 async function predictVariant(variant: AllocatorVariant, trace: Trace, label: string): Promise<VariantPrediction> {
   const prepared = variant.allocator === 'glibc' ? prepareGlibc(variant.tunables, () => undefined) : await prepareTcmalloc(variant.tunables);
-  const model = prepared.bind(trace);
+  const model = await prepared.bind(trace);
   try {
     return { variant, footprint: trackReplayFootprint(model, model.create(null)), error: null };
   } catch (err) {
@@ -270,6 +312,7 @@ async function predictVariant(variant: AllocatorVariant, trace: Trace, label: st
 
 /** `--variants`: the footprint of one trace under each allocator variant (variants.ts), as a table or --json. */
 async function printVariants(trace: Trace, source: string, label: string, json: boolean): Promise<void> {
+  const { ALLOCATOR_VARIANTS, formatVariantJson, formatVariantTable } = await import('../../shared/sim/malloc/variants.js');
   const predictions: VariantPrediction[] = [];
   for (const v of ALLOCATOR_VARIANTS) predictions.push(await predictVariant(v, trace, label));
   if (json) {
@@ -324,10 +367,38 @@ export async function runSimMalloc(argv: string[]): Promise<number> {
   const warnings: string[] = [];
   const prepared = allocator === 'glibc' ? prepareGlibc(tunables, (line) => warnings.push(line)) : await prepareTcmalloc(tunables);
 
+  const printWarnings = () => {
+    for (const w of warnings.splice(0)) process.stderr.write(`memscope: warning: ${w}\n`);
+  };
+  const tally = createMallocOpTally(format === 'table');
+  // jsonl and the summary read each op once, right after its chunk (or op) ran; the table keeps every op.
+  const windowOps = format === 'table' ? undefined : JSONL_CHUNK_OPS;
+  const sink = format === 'jsonl' ? null : tally.sink;
+  const run = createSummaryRun(allocator as MallocAllocatorName, tally);
+  const writer = format === 'jsonl' ? new (await import('../../shared/sim/malloc/replay-jsonl.js')).OpRecordWriter() : null;
+  /** Replays the ops of a whole trace, or of one streamed chunk after those before it, into the output. */
+  let replayer: MallocReplayer | null = null;
+  const replayOps = async (ops: Trace, label: string): Promise<MallocReplayer> => {
+    if (replayer === null) {
+      const model = await prepared.bind(ops, windowOps);
+      replayer = { model, replay: createReplay(model, sink, label), opBase: 0 };
+    } else {
+      replayer.opBase += replayer.replay.trace.length;
+      replayer.model.continueWith!(replayer.replay, ops);
+    }
+    if (format === 'jsonl') {
+      printWarnings(); // before the first record, as the whole-trace path prints them
+      await writeJsonlOps(replayer, writer!, label);
+    } else if (format === 'table') await streamTable(ops, replayer, tally, label);
+    else summarizeOps(run, replayer, label);
+    return replayer;
+  };
+
   let trace: Trace;
   let source: string;
   let label: string;
   if (workload !== undefined) {
+    const { WORKLOADS, generateWorkload } = await import('../../shared/sim/malloc/workloads.js');
     if (!WORKLOADS.some((w) => w.name === workload)) {
       throw new ApiError('bad-arg', `${COMMAND}: unknown workload ${quoteUserInput(workload)} (known: ${WORKLOADS.map((w) => w.name).join(', ')})`);
     }
@@ -338,21 +409,36 @@ export async function runSimMalloc(argv: string[]): Promise<number> {
     label = `workload ${workload}`;
   } else {
     const p = path ?? '-';
-    label = p === '-' ? '<stdin>' : p;
-    trace = await readTrace(p, label);
+    const inputLabel = p === '-' ? '<stdin>' : p;
+    label = inputLabel;
+    // jsonl and the summary of a malloclab trace replay it chunk by chunk as it is read (issue 13: memory of one
+    // chunk of ops, not of the whole trace); anything else is read whole first.
+    const read = !variants && format !== 'table' && prepared.streams ? await readTraceStreamed(p, label, async (ops) => void (await replayOps(ops, inputLabel))) : null;
+    if (read !== null && read.whole === null) {
+      printWarnings(); // the whole trace was read: as the whole-trace path, warnings come before a misuse's line
+      if (read.failed) throw read.failure;
+      const done = replayer as MallocReplayer | null;
+      if (done === null) throw new RangeError('sim malloc: a streamed trace reached no replay');
+      await finishOutput(done, `${label}: ${done.opBase + done.replay.trace.length} ops`);
+      return 0;
+    }
+    trace = read?.whole ?? (await readTrace(p, label));
     source = `${label}: ${trace.length} ops`;
   }
-  for (const w of warnings) process.stderr.write(`memscope: warning: ${w}\n`);
+  printWarnings();
   if (variants) {
     await printVariants(trace, source, label, values.json === true);
     return 0;
   }
-  const tally = createMallocOpTally(format === 'table');
-  // jsonl and the summary read each op once, right after its chunk (or op) ran; the table keeps every op.
-  const model = prepared.bind(trace, format === 'table' ? undefined : JSONL_CHUNK_OPS);
-  const replayer: MallocReplayer = { model, replay: createReplay(model, format === 'jsonl' ? null : tally.sink, label) };
-  if (format === 'jsonl') await streamJsonl(trace, replayer, label);
-  else if (format === 'table') await streamTable(trace, replayer, tally, label);
-  else await printSummary(trace, replayer, tally, prepared.title, source, label);
+  await finishOutput(await replayOps(trace, label), source);
   return 0;
+
+  /** Ends the output once every op ran: jsonl's last bytes, or the summary. */
+  async function finishOutput(done: MallocReplayer, traceSource: string): Promise<void> {
+    if (writer !== null) await writeStdout(writer.take());
+    else if (format === 'summary') {
+      printWarnings();
+      await printSummary(run, done, prepared.title, traceSource);
+    }
+  }
 }

@@ -34,6 +34,13 @@ export class TraceBuilder {
   /** The whole text's size in bytes when known (0: unknown), and how much of it the ops so far took. */
   sizeHintBytes = 0;
   bytesDone = 0;
+  /** Ops handed out by takeOps before the ones held now: op i held is op opBase + i of the whole trace. */
+  opBase = 0;
+  /** takeOps's aux and tids while no op has written one: zeros, never written. */
+  private zeroAux = new Float64Array(0);
+  private zeroTids = new Uint32Array(0);
+  /** Ops the last takeOps handed out whose aux, tids and returned entries are not zeroed yet. */
+  private takenOps = 0;
   /** The thread the next op runs on (`@ TID`). */
   tid = 0;
   threadCount = 1;
@@ -65,7 +72,7 @@ export class TraceBuilder {
     let slot = this.lookupSlot(id);
     if (slot === UNSEEN) {
       // It frees a pointer the trace never had: no real program does that with a pointer it holds.
-      if (kind === OP_FREE) throw new TraceParseError(line, `free of unknown id ${id} at op ${this.length} (no earlier op allocated it)`);
+      if (kind === OP_FREE) throw new TraceParseError(line, `free of unknown id ${id} at op ${this.opBase + this.length} (no earlier op allocated it)`);
       slot = this.addSlot(id);
     }
     const i = this.append(kind, this.tid, line);
@@ -84,7 +91,7 @@ export class TraceBuilder {
     this.writeId(i, -1);
     this.slots[i] = NO_SLOT;
     this.writeSize(i, size);
-    if (kind === OP_THREAD_EXIT) this.exitOp[tid] = i;
+    if (kind === OP_THREAD_EXIT) this.exitOp[tid] = this.opBase + i;
   }
 
   /**
@@ -92,6 +99,13 @@ export class TraceBuilder {
    * so it costs address space, not memory).
    */
   finish(): Trace {
+    const n = this.length;
+    // Zeroed arrays never written cost address space, not memory.
+    return this.viewOps(this.aux === null ? new Float64Array(n) : this.aux.subarray(0, n), this.tids === null ? new Uint32Array(n) : this.tids.subarray(0, n));
+  }
+
+  /** The ops held as a trace: views of the first `length` entries, with aux and tids given. */
+  private viewOps(aux: Float64Array, tids: Uint32Array): Trace {
     const n = this.length;
     const trim = <T extends Uint8Array | Int32Array | Uint32Array | Float64Array>(a: T): T => a.subarray(0, n) as T;
     return {
@@ -102,9 +116,8 @@ export class TraceBuilder {
       slotCount: this.slotCount,
       header: this.header,
       sizes: trim(this.sizes),
-      // Zeroed arrays never written cost address space, not memory.
-      aux: this.aux === null ? new Float64Array(n) : trim(this.aux),
-      tids: this.tids === null ? new Uint32Array(n) : trim(this.tids),
+      aux,
+      tids,
       threadCount: this.threadCount,
       version: this.version,
       cpus: this.cpus,
@@ -114,13 +127,41 @@ export class TraceBuilder {
     };
   }
 
+  /**
+   * Streaming: the ops held so far as a trace of their own (op i of it is op opBase + i of the whole; slots and
+   * slotCount count from the trace's start), then forgets them and reuses the arrays, so memory stays at one
+   * chunk's ops. The trace returned is a view: read it before the next op is pushed.
+   */
+  takeOps(): Trace {
+    this.sizeHintBytes = 0; // the arrays hold one chunk, not the whole text
+    const n = this.length;
+    // aux and tids no op has written: one pair of zero arrays shared by every chunk, not fresh ones per chunk.
+    if (this.aux === null && this.zeroAux.length < n) this.zeroAux = new Float64Array(this.kinds.length);
+    if (this.tids === null && this.zeroTids.length < n) this.zeroTids = new Uint32Array(this.kinds.length);
+    const taken = this.viewOps(this.aux === null ? this.zeroAux.subarray(0, n) : this.aux.subarray(0, n), this.tids === null ? this.zeroTids.subarray(0, n) : this.tids.subarray(0, n));
+    this.opBase += this.length;
+    this.takenOps = this.length;
+    this.length = 0;
+    return taken;
+  }
+
+  /** Zeroes what the last takeOps handed out in the arrays written only where non-zero, before they are reused. */
+  private clearTaken(): void {
+    const n = this.takenOps;
+    this.takenOps = 0;
+    this.aux?.fill(0, 0, n);
+    this.tids?.fill(0, 0, n);
+    this.returned?.fill(0, 0, n);
+  }
+
   /** Claims op index i for an op of `kind` on thread tid, which must not have exited. */
   private append(kind: number, tid: number, line: number): number {
     const exited = this.exitOp[tid] ?? -1;
     if (exited >= 0) {
-      throw new TraceParseError(line, `'${TRACE_OP_LETTERS[kind] ?? '?'}' on thread ${tid} at op ${this.length}, after the thread exited (op ${exited})`);
+      throw new TraceParseError(line, `'${TRACE_OP_LETTERS[kind] ?? '?'}' on thread ${tid} at op ${this.opBase + this.length}, after the thread exited (op ${exited})`);
     }
     if (this.length === this.kinds.length) this.grow();
+    if (this.takenOps !== 0) this.clearTaken();
     const i = this.length++;
     this.kinds[i] = kind;
     if (tid !== 0) (this.tids ??= new Uint32Array(this.kinds.length))[i] = tid; // zeroed already (see push)

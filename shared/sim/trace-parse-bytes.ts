@@ -84,7 +84,30 @@ export class TraceTextReader {
     this.feedText(chunk);
   }
 
-  /** The trace read. @throws TraceParseError naming the line. */
+  /**
+   * Whether the ops may be taken as they are read (takeOps): true for text in the malloclab form (version 1),
+   * once its first line is read; false for JSON and memscope-trace 2 (read whole); null while it cannot tell yet.
+   */
+  get streamable(): boolean | null {
+    if (this.mode === 'json') return false;
+    if (this.mode === 'undecided' || this.line === 0) return null;
+    return this.b.version === 1;
+  }
+
+  /**
+   * Streaming: the ops read since the last call, as a trace of their own (TraceBuilder.takeOps: op i of it is op
+   * opBase + i of the whole); a line cut by a chunk's end comes with a later call. Read it before feeding again.
+   */
+  takeOps(): Trace {
+    return this.b.takeOps();
+  }
+
+  /** Ops taken by takeOps so far: the index in the whole trace of the next op it hands out. */
+  get opBase(): number {
+    return this.b.opBase;
+  }
+
+  /** The trace read (streaming: the ops not taken yet; takeOps hands them over too). @throws TraceParseError naming the line. */
   finish(): Trace {
     if (this.mode === 'json') {
       const all = new Uint8Array(this.held.reduce((n, h) => n + h.length, 0));

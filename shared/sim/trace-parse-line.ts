@@ -109,7 +109,7 @@ export function parseTraceLine(b: TraceBuilder, body: string, line: number): voi
   const first = tokens[0] ?? '';
   if (DIGITS.test(first)) {
     if (b.version === 2) throw new TraceParseError(line, `bare number '${body}' in a memscope-trace 2 trace (its header is the '${TRACE_V2_MAGIC}' line)`);
-    if (b.length > 0) throw new TraceParseError(line, `bare number '${body}' after the first op (header lines come first)`);
+    if (b.opBase + b.length > 0) throw new TraceParseError(line, `bare number '${body}' after the first op (header lines come first)`);
     if (tokens.length !== 1) throw new TraceParseError(line, `header line '${body}' must hold one integer`);
     b.header.push(parseTraceCount(first, 'header value', line));
     return;

@@ -140,10 +140,10 @@ function readPeakRssBytes(pid: number): number {
 }
 
 /** Runs a command with stdout discarded; its peak RSS is VmHWM polled every 5 ms while it runs (a high-water mark, so late polls still see it). */
-async function runMeasured(cmd: string, args: string[]): Promise<CommandRun> {
+async function runMeasured(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<CommandRun> {
   const t0 = performance.now();
   const cpu0 = childrenCpuMs();
-  const child = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'inherit'], env });
   let peak = 0;
   const poll = setInterval(() => {
     if (child.pid !== undefined) peak = Math.max(peak, readPeakRssBytes(child.pid));
@@ -155,10 +155,10 @@ async function runMeasured(cmd: string, args: string[]): Promise<CommandRun> {
 }
 
 /** Best wall and CPU time (and the largest peak RSS) of `runs` runs. */
-async function runBestOf(runs: number, cmd: string, args: string[]): Promise<CommandRun> {
+async function runBestOf(runs: number, cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<CommandRun> {
   let best: CommandRun = { wallMs: Infinity, cpuMs: Infinity, peakRssBytes: 0 };
   for (let k = 0; k < runs; k++) {
-    const r = await runMeasured(cmd, args);
+    const r = await runMeasured(cmd, args, env);
     best = { wallMs: Math.min(best.wallMs, r.wallMs), cpuMs: Math.min(best.cpuMs, r.cpuMs), peakRssBytes: Math.max(best.peakRssBytes, r.peakRssBytes) };
   }
   return best;
@@ -171,8 +171,13 @@ export interface MallocEndToEndResult {
   /** In-process parse: first (cold) run and best of 3 after it. */
   parseColdMs: number;
   parseBestMs: number;
-  /** `memscope sim malloc --format F FILE`, per format. */
-  commands: { format: string; run: CommandRun }[];
+  /**
+   * `memscope sim malloc --format F FILE`, per format and environment: as this shell has it, and without
+   * NODE_EXTRA_CA_CERTS (where set, every node start-up loads those certificates: users rarely have it).
+   */
+  commands: { format: string; env: string; run: CommandRun }[];
+  /** A bare `node -e 0`, per environment: the floor of any node command. */
+  bareNode: { env: string; run: CommandRun }[];
   /** The real glibc's harness on the same file: the whole process (parsing included), and its replay loop alone. */
   real: CommandRun;
   realReplayMs: number;
@@ -195,13 +200,24 @@ export async function runMallocEndToEndBench(opCount = 2_000_000, workload = 'ra
       parseTraceBytes(bytes);
       parseBestMs = Math.min(parseBestMs, performance.now() - t0);
     }
+    const envs: { env: string; vars: NodeJS.ProcessEnv }[] = [{ env: 'env as is', vars: process.env }];
+    if (process.env['NODE_EXTRA_CA_CERTS'] !== undefined) {
+      const rest = { ...process.env };
+      delete rest['NODE_EXTRA_CA_CERTS'];
+      envs[0]!.env = 'NODE_EXTRA_CA_CERTS set';
+      envs.push({ env: 'no NODE_EXTRA_CA_CERTS', vars: rest });
+    }
     const commands: MallocEndToEndResult['commands'] = [];
-    for (const format of ['jsonl', 'summary']) {
-      commands.push({ format, run: await runBestOf(3, process.execPath, [CLI_PATH, 'sim', 'malloc', '--format', format, file]) });
+    const bareNode: MallocEndToEndResult['bareNode'] = [];
+    for (const { env, vars } of envs) {
+      bareNode.push({ env, run: await runBestOf(3, process.execPath, ['-e', '0'], vars) });
+      for (const format of ['jsonl', 'summary']) {
+        commands.push({ format, env, run: await runBestOf(3, process.execPath, [CLI_PATH, 'sim', 'malloc', '--format', format, file], vars) });
+      }
     }
     const real = await runBestOf(3, harness, ['--time', file]);
     const timing = JSON.parse(execFileSync(harness, ['--time', file], { env: {} }).toString()) as { replay_ns: number };
-    return { ops, fileBytes: statSync(file).size, parseColdMs, parseBestMs, commands, real, realReplayMs: timing.replay_ns / 1e6 };
+    return { ops, fileBytes: statSync(file).size, parseColdMs, parseBestMs, commands, bareNode, real, realReplayMs: timing.replay_ns / 1e6 };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -217,10 +233,13 @@ async function benchMallocEndToEnd(): Promise<void> {
   console.log(`\n## sim malloc end to end: a ${r.ops}-op trace file of ${mb(r.fileBytes)} MB (issue 13 bar: ≥ 2 M ops/s with parsing and output, RSS ≤ 3× the file)`);
   console.log(`${'parse in process, first run'.padEnd(44)} ${rate(r.parseColdMs)}`);
   console.log(`${'parse in process, best of 3 after it'.padEnd(44)} ${rate(r.parseBestMs)}`);
-  for (const { format, run } of r.commands) {
+  for (const { env, run } of r.bareNode) {
+    console.log(`${`bare node -e 0 (${env})`.padEnd(44)} CPU ${run.cpuMs.toFixed(0)} ms   peak RSS ${mb(run.peakRssBytes)} MB (${(run.peakRssBytes / r.fileBytes).toFixed(1)}× the file): the floor of any node command`);
+  }
+  for (const { format, env, run } of r.commands) {
     console.log(
       `${`memscope sim malloc --format ${format}`.padEnd(44)} ${rate(run.wallMs)}, CPU ${run.cpuMs.toFixed(0)} ms (${cpuRate(run.cpuMs)})   peak RSS ${mb(run.peakRssBytes)} MB ` +
-        `(${(run.peakRssBytes / r.fileBytes).toFixed(1)}× the file)   real/memscope ${(r.real.wallMs / run.wallMs).toFixed(2)} wall, ${(r.real.cpuMs / run.cpuMs).toFixed(2)} CPU`,
+        `(${(run.peakRssBytes / r.fileBytes).toFixed(1)}× the file)   real/memscope ${(r.real.wallMs / run.wallMs).toFixed(2)} wall, ${(r.real.cpuMs / run.cpuMs).toFixed(2)} CPU   [${env}]`,
     );
   }
   console.log(`${'real glibc, whole process (parsing incl.)'.padEnd(44)} ${rate(r.real.wallMs)}, CPU ${r.real.cpuMs.toFixed(0)} ms (${cpuRate(r.real.cpuMs)})   peak RSS ${mb(r.real.peakRssBytes)} MB;   its replay loop alone ${rate(r.realReplayMs)}`);

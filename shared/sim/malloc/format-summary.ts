@@ -98,51 +98,104 @@ export interface MallocOpTally {
   keepEvents: boolean;
   /** Events seen so far, by kind. */
   eventCounts: Float64Array;
+  /** Set while ops are replayed in a batch: each op's paths go to its row there instead of the fields above. */
+  rows: OpPathRows | null;
 }
 
-/** Sets what one event says about the op. */
-function noteEvent(t: MallocOpTally, kind: number, a: number): void {
+/** Which of an op's paths an event sets: PATH_SERVED, PATH_FREED, PATH_REALLOC, or −1 for none. */
+const PATH_SERVED = 0;
+const PATH_FREED = 1;
+const PATH_REALLOC = 2;
+
+/** The path an event of `kind` (argument a) names: its PATH_NAMES code; eventPathKind says which path it is. */
+function eventPathCode(kind: number, a: number): number {
   switch (kind) {
     case MallocEvent.served:
-      // The last one wins: a first malloc is served twice (the tcache's own chunk, then the request).
-      t.servedFrom = MALLOC_SOURCE_NAMES[a] ?? '';
-      t.servedCode = MALLOC_SOURCE_CODES[a] ?? NO_PATH;
-      break;
     case MallocEvent.freed:
-      t.freedInto = MALLOC_SOURCE_NAMES[a] ?? '';
-      t.freedCode = MALLOC_SOURCE_CODES[a] ?? NO_PATH;
-      break;
+      return MALLOC_SOURCE_CODES[a] ?? NO_PATH;
     case MallocEvent.realloc:
-      t.reallocPath = REALLOC_PATH_NAMES[a] ?? '';
-      t.reallocCode = REALLOC_PATH_CODES[a] ?? NO_PATH;
-      break;
+      return REALLOC_PATH_CODES[a] ?? NO_PATH;
     case TcmallocEvent.threadCacheHit:
-      t.servedFrom = 'thread-cache';
-      t.servedCode = CODE_THREAD_CACHE;
-      break;
-    case TcmallocEvent.centralFetch:
-      t.servedFrom = 'central';
-      t.servedCode = CODE_CENTRAL;
-      break;
-    case TcmallocEvent.largeAlloc:
-      t.servedFrom = 'page-heap';
-      t.servedCode = CODE_PAGE_HEAP;
-      break;
     case TcmallocEvent.freeToThreadCache:
-      t.freedInto = 'thread-cache';
-      t.freedCode = CODE_THREAD_CACHE;
-      break;
+      return CODE_THREAD_CACHE;
+    case TcmallocEvent.centralFetch:
+      return CODE_CENTRAL;
+    case TcmallocEvent.largeAlloc:
     case TcmallocEvent.largeFree:
-      t.freedInto = 'page-heap';
-      t.freedCode = CODE_PAGE_HEAP;
-      break;
+      return CODE_PAGE_HEAP;
     case TcmallocEvent.realloc:
-      t.reallocPath = TCMALLOC_REALLOC_PATH_NAMES[a] ?? '';
-      t.reallocCode = TCMALLOC_REALLOC_PATH_CODES[a] ?? NO_PATH;
-      break;
+      return TCMALLOC_REALLOC_PATH_CODES[a] ?? NO_PATH;
     default:
-      break;
+      return NO_PATH;
   }
+}
+
+/** Which path an event of `kind` sets (PATH_SERVED, PATH_FREED, PATH_REALLOC), −1 when none. */
+function eventPathKind(kind: number): number {
+  switch (kind) {
+    case MallocEvent.served:
+    case TcmallocEvent.threadCacheHit:
+    case TcmallocEvent.centralFetch:
+    case TcmallocEvent.largeAlloc:
+      return PATH_SERVED;
+    case MallocEvent.freed:
+    case TcmallocEvent.freeToThreadCache:
+    case TcmallocEvent.largeFree:
+      return PATH_FREED;
+    case MallocEvent.realloc:
+    case TcmallocEvent.realloc:
+      return PATH_REALLOC;
+    default:
+      return -1;
+  }
+}
+
+/** Sets what one event says about the op; the last one wins (a first malloc is served twice: the tcache's own chunk, then the request). */
+function noteEvent(t: MallocOpTally, kind: number, a: number): void {
+  const path = eventPathKind(kind);
+  if (path < 0) return;
+  const code = eventPathCode(kind, a);
+  const name = code === NO_PATH ? '' : PATH_NAMES[code]!;
+  const rows = t.rows;
+  if (rows !== null) {
+    // Ops replayed in a batch: the op running is rows.progress.next (runReplayOps keeps it there).
+    (path === PATH_SERVED ? rows.served : path === PATH_FREED ? rows.freed : rows.realloc)[rows.progress.next & rows.mask] = code;
+  } else if (path === PATH_SERVED) {
+    t.servedFrom = name;
+    t.servedCode = code;
+  } else if (path === PATH_FREED) {
+    t.freedInto = name;
+    t.freedCode = code;
+  } else {
+    t.reallocPath = name;
+    t.reallocCode = code;
+  }
+}
+
+/**
+ * Per-op path codes of ops replayed in a batch (MallocOpTally.rows): the sink writes op i's at row i & mask, i
+ * being progress.next while op i runs. Fill with clearOpPathRows before each batch.
+ */
+export interface OpPathRows {
+  /** The replay being run (ReplayProgress). */
+  progress: { next: number };
+  /** A result window's row mask (a power of two minus 1). */
+  mask: number;
+  served: Int16Array;
+  freed: Int16Array;
+  realloc: Int16Array;
+}
+
+/** Per-op path rows for a replay whose results keep windowOps rows (a power of two). */
+export function createOpPathRows(progress: { next: number }, windowOps: number): OpPathRows {
+  return { progress, mask: windowOps - 1, served: new Int16Array(windowOps), freed: new Int16Array(windowOps), realloc: new Int16Array(windowOps) };
+}
+
+/** Marks every row as "no path" before a batch of ops. */
+export function clearOpPathRows(rows: OpPathRows): void {
+  rows.served.fill(NO_PATH);
+  rows.freed.fill(NO_PATH);
+  rows.realloc.fill(NO_PATH);
 }
 
 /** Creates a tally whose sink understands both models' events. */
@@ -158,6 +211,7 @@ export function createMallocOpTally(keepEvents: boolean): MallocOpTally {
     events: [],
     keepEvents,
     eventCounts: new Float64Array(EVENT_KIND_LIMIT),
+    rows: null,
   };
   t.sink = (kind, a, b, c) => {
     if (kind >= 0 && kind < EVENT_KIND_LIMIT) t.eventCounts[kind]!++;
@@ -323,9 +377,31 @@ export function computeFragmentation(heapBytes: number, inUseBytes: number): num
 /**
  * Adds op i (already replayed into `results`, its events in `tally`). `tracksInUse` is false for a
  * model whose results carry no per-op heapInUseBytes (TCMalloc): fragmentation then comes from
- * finishMallocSummary's final figures only.
+ * finishMallocSummary's final figures only. opNumber is op i's number in the whole trace (a streamed
+ * chunk's op i is op opBase + i), for the peak op.
  */
-export function addOpToSummary(b: MallocSummaryBuilder, trace: Trace, results: ReplayResults, i: number, tally: MallocOpTally, tracksInUse: boolean): void {
+export function addOpToSummary(b: MallocSummaryBuilder, trace: Trace, results: ReplayResults, i: number, tally: MallocOpTally, tracksInUse: boolean, opNumber = i): void {
+  addOpPathsToSummary(b, trace, results, i, tally.servedCode, tally.freedCode, tally.reallocCode, tracksInUse, opNumber);
+}
+
+/** addOpToSummary of an op replayed in a batch: its paths from the tally's rows (OpPathRows). */
+export function addBatchedOpToSummary(b: MallocSummaryBuilder, trace: Trace, results: ReplayResults, i: number, rows: OpPathRows, tracksInUse: boolean, opNumber = i): void {
+  const row = i & rows.mask;
+  addOpPathsToSummary(b, trace, results, i, rows.served[row]!, rows.freed[row]!, rows.realloc[row]!, tracksInUse, opNumber);
+}
+
+/** addOpToSummary with the op's path codes given. */
+function addOpPathsToSummary(
+  b: MallocSummaryBuilder,
+  trace: Trace,
+  results: ReplayResults,
+  i: number,
+  servedCode: number,
+  freedCode: number,
+  reallocCode: number,
+  tracksInUse: boolean,
+  opNumber: number,
+): void {
   const s = b.summary;
   s.ops++;
   const kind = trace.kinds[i]!;
@@ -338,10 +414,10 @@ export function addOpToSummary(b: MallocSummaryBuilder, trace: Trace, results: R
   // Only blocks the program asked for or gave back count: realloc's growth into top serves from top
   // without handing out a new block, and its split-off remainders are the allocator's own frees; a
   // refused request hands out nothing (though the tcache's own chunk may have been served on the way).
-  const path = tally.reallocCode;
+  const path = reallocCode;
   const isPath = path !== NO_PATH;
-  if (gotBlock && (kind === OP_ALLOC || kind === OP_CALLOC || kind === OP_MEMALIGN || (isPath && IS_NEW_BLOCK_PATH[path] === 1))) bumpPath(b.served, tally.servedCode);
-  if (kind === OP_FREE || (isPath && IS_FREEING_PATH[path] === 1)) bumpPath(b.freed, tally.freedCode);
+  if (gotBlock && (kind === OP_ALLOC || kind === OP_CALLOC || kind === OP_MEMALIGN || (isPath && IS_NEW_BLOCK_PATH[path] === 1))) bumpPath(b.served, servedCode);
+  if (kind === OP_FREE || (isPath && IS_FREEING_PATH[path] === 1)) bumpPath(b.freed, freedCode);
   bumpPath(b.realloc, path);
   const brk = results.brk[row]!;
   const inUse = results.heapInUseBytes[row]!;
@@ -351,7 +427,7 @@ export function addOpToSummary(b: MallocSummaryBuilder, trace: Trace, results: R
   b.tracksInUse = tracksInUse;
   if (brk > s.peakBrkBytes || s.peakOp < 0) {
     s.peakBrkBytes = brk;
-    s.peakOp = i;
+    s.peakOp = opNumber;
     if (tracksInUse) s.fragmentationAtPeak = computeFragmentation(brk, inUse);
   }
   // computeFragmentation's share, without a number-or-null per op.

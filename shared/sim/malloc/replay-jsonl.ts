@@ -38,9 +38,11 @@ const MAX_RECORD_BYTES = 128 + 9 * 24;
 export class OpRecordWriter {
   private buf: Uint8Array;
   private pos = 0;
+  /** A buffer given back by recycle, for the next take. */
+  private spare: Uint8Array | null = null;
 
   /** @param chunkBytes buffer size; a record never straddles two buffers. */
-  constructor(private readonly chunkBytes = 1 << 20) {
+  constructor(chunkBytes = 1 << 20) {
     this.buf = new Uint8Array(Math.max(chunkBytes, MAX_RECORD_BYTES));
   }
 
@@ -55,15 +57,16 @@ export class OpRecordWriter {
   }
 
   /**
-   * Appends op i's record and '\n', exactly as JSON.stringify(formatOpRecord(trace, results, i)) + '\n'.
+   * Appends op i's record and '\n', exactly as JSON.stringify(formatOpRecord(trace, results, i)) + '\n';
+   * opNumber is its "i" (a streamed chunk's op i is op opBase + i of the whole trace).
    * @throws RangeError for op kinds formatOpRecord has no record for (c, m, t, x).
    */
-  write(trace: Trace, results: ReplayResults, i: number): void {
+  write(trace: Trace, results: ReplayResults, i: number, opNumber = i): void {
     if (this.full) throw new RangeError('OpRecordWriter: take() the buffer first');
     const kind = trace.kinds[i]!;
     const row = i & results.rowMask;
     this.put(P_I);
-    this.putNumber(i);
+    this.putNumber(opNumber);
     if (kind === OP_FREE) {
       this.put(P_OP_F);
       this.putNumber(trace.ids[i]!);
@@ -142,12 +145,21 @@ export class OpRecordWriter {
     this.put(P_END);
   }
 
-  /** The bytes written since the last take (a fresh buffer is used from now on, so the caller may keep them). */
+  /** The bytes written since the last take (a fresh or recycled buffer is used from now on, so the caller may keep them). */
   take(): Uint8Array {
     const out = this.buf.subarray(0, this.pos);
-    this.buf = new Uint8Array(Math.max(this.chunkBytes, MAX_RECORD_BYTES));
+    this.buf = this.spare ?? new Uint8Array(this.buf.length);
+    this.spare = null;
     this.pos = 0;
     return out;
+  }
+
+  /**
+   * Gives back bytes take() handed out, once the caller is done with them (written out): the next take reuses
+   * their buffer, so a long output does not leave a buffer of garbage per chunk.
+   */
+  recycle(taken: Uint8Array): void {
+    if (taken.byteOffset === 0 && taken.buffer.byteLength === this.buf.length && taken.buffer instanceof ArrayBuffer) this.spare = new Uint8Array(taken.buffer);
   }
 
   /** Copies a fixed piece (set() is several times faster than a byte loop for pieces of 8–60 bytes). */

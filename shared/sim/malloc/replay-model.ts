@@ -9,7 +9,10 @@ import { type ReplayResults } from './replay-results.js';
 import { cloneState } from '../clone-state.js';
 import { type Trace } from '../trace.js';
 
-/** What every model's replay holds. Invariant: 0 ≤ next ≤ trace.length; results are filled for ops < next. */
+/**
+ * What every model's replay holds. Invariant: 0 ≤ next ≤ trace.length; results are filled for ops < next (while
+ * op i runs, next = i: an event sink may read which op it is).
+ */
 export interface ReplayProgress {
   /** The trace being replayed. */
   trace: Trace;
@@ -53,6 +56,17 @@ export interface MallocReplayModel<R extends ReplayProgress> {
   measure(r: R): HeapSample;
   /** Final figures the model reports itself, for the summary (TCMalloc's statistics; none for glibc). */
   readSummaryOverrides(r: R): SummaryOverrides;
+  /**
+   * Streaming, for models that take a trace in chunks (TraceTextReader.takeOps): once r has run every op of its
+   * trace, it goes on with `next`, the trace's following ops (slots count from the trace's start); op i of next
+   * is then r's op i. Absent: the model needs the whole trace before op 0.
+   */
+  continueWith?(r: R, next: Trace): void;
+  /**
+   * True when the footprint after op i (computeFootprintBytes of measure) is results.brk + results.mmappedBytes
+   * of its row, so a caller may run ops in batches and read each op's footprint from the results.
+   */
+  readonly footprintInResults?: boolean;
 }
 
 /** A model's replay that keeps its heap as plain data and the program's pointers per id slot. */
@@ -83,7 +97,10 @@ export function runReplayOps<R extends ReplayProgress>(r: R, end: number, runOp:
   const stop = Math.min(end, r.trace.length);
   let i = r.next;
   try {
-    for (; i < stop; i++) runOp(r, i);
+    for (; i < stop; i++) {
+      r.next = i;
+      runOp(r, i);
+    }
   } catch (err) {
     if (err instanceof HeapMisuseError) {
       err.opIndex = i;

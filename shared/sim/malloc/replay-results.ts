@@ -53,7 +53,8 @@ export interface ReplayResults {
  */
 export function createReplayResults(opCount: number, threaded = false, windowOps?: number): ReplayResults {
   if (windowOps !== undefined && (windowOps <= 0 || (windowOps & (windowOps - 1)) !== 0)) throw new RangeError(`result window ${windowOps} is not a power of two`);
-  const n = windowOps === undefined ? opCount : Math.min(opCount, windowOps);
+  // A window has all its rows even for fewer ops: a streamed replay's later ops reuse them.
+  const n = windowOps === undefined ? opCount : windowOps;
   return {
     arena: threaded ? new Int32Array(n).fill(-1) : null,
     heap: threaded ? new Int32Array(n).fill(-1) : null,

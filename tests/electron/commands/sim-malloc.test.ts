@@ -443,6 +443,50 @@ describe('memscope sim malloc', () => {
     });
   });
 
+  describe('a malloclab trace is replayed chunk by chunk as it is read (issue 13)', () => {
+    /** 100,000 ops (a and f of ids 0 … 49,999, about 1 MB: several of the reader's chunks), then `tail`. */
+    const manyOps = (tail: string): string => {
+      const lines: string[] = [];
+      for (let id = 0; id < 50_000; id++) lines.push(`a ${id} ${24 + (id % 7) * 100}`, `f ${id}`);
+      return lines.join('\n') + '\n' + tail;
+    };
+
+    test('jsonl across chunks is byte for byte the real glibc\'s, file and stdin; the summary agrees with its records', () => {
+      const file = join(dir, 'chunks.rep');
+      writeFileSync(file, formatRepTrace(generateWorkload('random', { seed: 3, opCount: 150_000 })));
+      const real = runRealGlibc(file, '');
+      assert.equal(memscopeOk(['-f', 'jsonl', file]), real);
+      assert.equal(memscopeOk(['-f', 'jsonl', '-'], readFileSync(file, 'utf8')), real);
+      assertSummaryMatches(memscopeOk([file]), parseOpRecordsJsonl(real));
+    });
+
+    test('a malformed line after many good ones: exit 1 naming its line; the summary prints nothing, jsonl only the ops before it', () => {
+      const file = join(dir, 'late-bad.rep');
+      writeFileSync(file, manyOps('a 1 2 3\n'));
+      assertFails(memscope([file]), 1, /late-bad\.rep: line 100001: unexpected '3' after 'a 1 2'/);
+      const jsonl = memscope(['-f', 'jsonl', file]);
+      assertOneLineError(jsonl, 1, /late-bad\.rep: line 100001: /);
+      const records = parseOpRecordsJsonl(jsonl.stdout);
+      assert.ok(records.length < 100_000, 'no record of an op the trace does not hold completely');
+      records.forEach((r, i) => assert.equal(r.i, i));
+    });
+
+    test('a misuse after many chunks names its op in the whole trace; a malformed line after it still wins, as when read whole', () => {
+      const file = join(dir, 'late-misuse.rep');
+      writeFileSync(file, manyOps('a 0 24\nf 0\nf 0\n'));
+      const message = /late-misuse\.rep: op 100002 \(f 0\): free\(\): double free detected in tcache 2/;
+      assertFails(memscope([file]), 1, message);
+      const jsonl = memscope(['-f', 'jsonl', file]);
+      assertOneLineError(jsonl, 1, message);
+      const records = parseOpRecordsJsonl(jsonl.stdout);
+      assert.equal(records.length, 100_002);
+      assert.equal(records.at(-1)?.i, 100_001);
+      const both = join(dir, 'misuse-then-bad.rep');
+      writeFileSync(both, 'a 0 24\nf 0\nf 0\n' + manyOps('q\n'));
+      assertFails(memscope([both]), 1, /misuse-then-bad\.rep: line 100004: unknown op 'q'/);
+    });
+  });
+
   describe('errors are one line', () => {
     test('a malformed trace names the line: exit 1', () => {
       const file = join(dir, 'bad.rep');

@@ -58,6 +58,68 @@ describe('TraceTextReader', () => {
     }
   });
 
+  test('streamed (takeOps after each chunk), the chunks\' ops put together are the whole trace; op numbers and slots count from its start', () => {
+    const names = readdirSync(MALLOCLAB_TRACES_DIR).filter((f) => f.endsWith('.rep')).sort().slice(0, 4);
+    const rng = createRng(11);
+    for (const name of names) {
+      const bytes = readFileSync(join(MALLOCLAB_TRACES_DIR, name));
+      const whole = parseTraceBytes(bytes);
+      for (const sizeOf of [() => 3, () => rng.nextInt(1, 5000)]) {
+        const reader = new TraceTextReader('any', bytes.length);
+        const ops: string[] = [];
+        let slotCount = 0;
+        const take = (): void => {
+          if (reader.streamable !== true) return;
+          const base = reader.opBase;
+          const t = reader.takeOps();
+          for (let i = 0; i < t.length; i++) ops.push(`${base + i} ${readTraceOpKind(t, i)} ${t.ids[i]} ${t.slots[i]} ${t.sizes[i]} ${t.aux[i]} ${t.tids[i]}`);
+          slotCount = t.slotCount;
+          // The chunk is a view the reader reuses: scribbled over, it must not change what comes next.
+          t.sizes.fill(0);
+        };
+        for (let at = 0; at < bytes.length; ) {
+          const n = Math.max(1, sizeOf());
+          reader.feed(new Uint8Array(bytes.subarray(at, at + n)));
+          take();
+          at += n;
+        }
+        reader.finish();
+        take();
+        const want: string[] = [];
+        for (let i = 0; i < whole.length; i++) want.push(`${i} ${readTraceOpKind(whole, i)} ${whole.ids[i]} ${whole.slots[i]} ${whole.sizes[i]} ${whole.aux[i]} ${whole.tids[i]}`);
+        assert.deepEqual(ops, want, name);
+        assert.equal(slotCount, whole.slotCount, name);
+      }
+    }
+  });
+
+  test('streamable: null until the first line is read, then true for malloclab text, false for memscope-trace 2 and JSON', () => {
+    const cases: [string, boolean][] = [['a 0 10\nf 0\n', true], ['2\n2\na 0 1\n', true], [V2_TEXT, false], ['[{"op":"a","id":0,"size":10}]\n', false]];
+    for (const [text, want] of cases) {
+      const reader = new TraceTextReader();
+      reader.feed(encodeUtf8(text.slice(0, 1)));
+      assert.equal(reader.streamable, text.startsWith('[') ? false : null, text);
+      reader.feed(encodeUtf8(text.slice(1)));
+      assert.equal(reader.streamable, want, text);
+    }
+  });
+
+  test('streamed, an error names its line and its op number in the whole trace', () => {
+    const reader = new TraceTextReader();
+    reader.feed(encodeUtf8('a 0 10\na 1 10\n'));
+    assert.equal(reader.takeOps().length, 2);
+    reader.feed(encodeUtf8('f 1\nf 0\n'));
+    assert.equal(reader.takeOps().length, 2);
+    assert.throws(
+      () => reader.feed(encodeUtf8('f 7\n')),
+      (e: unknown) => e instanceof TraceParseError && e.line === 5 && /free of unknown id 7 at op 4/.test(e.message),
+    );
+    const header = new TraceTextReader();
+    header.feed(encodeUtf8('a 0 10\n'));
+    header.takeOps();
+    assert.throws(() => header.feed(encodeUtf8('5\n')), /line 2: bare number '5' after the first op/);
+  });
+
   test('a Buffer lent as a chunk (whose slice() is a view) is copied, not kept', () => {
     const json = Buffer.from('[{"op":"a","id":0,"size":10},\n{"op":"f","id":0}]');
     const reader = new TraceTextReader();

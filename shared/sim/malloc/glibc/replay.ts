@@ -114,6 +114,23 @@ function runGlibcOp(r: GlibcReplay, i: number): void {
   results.mmappedBytes[row] = heap.mmappedMem;
 }
 
+/**
+ * Streaming: r, having run every op of its trace, goes on with `next`, the trace's following ops (their slots
+ * count from the trace's start, so the pointer table grows to hold new ids). @throws RangeError when r has not
+ * run its trace to the end; TraceUnsupportedError as createGlibcReplay.
+ */
+export function continueGlibcReplay(r: GlibcReplay, next: Trace): void {
+  if (r.next !== r.trace.length) throw new RangeError(`continueGlibcReplay: op ${r.next} of ${r.trace.length} is next, not the end`);
+  assertTraceSupported(next, GLIBC_MALLOCLAB_TRACE_SUPPORT);
+  if (next.slotCount > r.ptrs.length) {
+    const grown = new Float64Array(Math.max(next.slotCount, r.ptrs.length * 2));
+    grown.set(r.ptrs);
+    r.ptrs = grown;
+  }
+  r.trace = next;
+  r.next = 0;
+}
+
 function setGlibcSink(r: GlibcReplay, sink: MallocEventSink | null): void {
   r.heap.sink = sink;
 }
@@ -131,6 +148,9 @@ export function createGlibcReplayModel(trace: Trace, params: MallocParams, optio
     clone: (r) => cloneHeapReplay(r, r.heap.sink, setGlibcSink),
     measure: (r) => ({ heapBytes: r.heap.os.brkBytes, liveBytes: r.heap.inUseBytes, mmappedBytes: r.heap.mmappedMem, releasedBytes: 0 }),
     readSummaryOverrides: () => ({}),
+    continueWith: continueGlibcReplay,
+    // measure: brk heap + mmapped chunks, which runGlibcOp writes into every op's row.
+    footprintInResults: true,
   };
 }
 

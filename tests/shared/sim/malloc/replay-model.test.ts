@@ -2,7 +2,10 @@
 // Run in pieces or at once, a replay fills the same results; a clone goes its own way; a misuse stops the
 // replay at its op with the op's index, whichever the model.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import { MALLOCLAB_TRACES_DIR } from '../../../helpers/paths.js';
 import { createMallocEventLog } from '../../../../shared/sim/malloc/events.js';
 import { createDefaultParams } from '../../../../shared/sim/malloc/glibc/params.js';
 import { createGlibcReplayModel } from '../../../../shared/sim/malloc/glibc/replay.js';
@@ -11,7 +14,19 @@ import { type MallocReplayModel, type ReplayProgress } from '../../../../shared/
 import { createDefaultTcmallocParams } from '../../../../shared/sim/malloc/tcmalloc/params.js';
 import { createTcmallocReplayModel } from '../../../../shared/sim/malloc/tcmalloc/replay.js';
 import { generateWorkload } from '../../../../shared/sim/malloc/workloads.js';
-import { packTraceOps, type Trace } from '../../../../shared/sim/trace.js';
+import { packTraceOps, parseTrace, type Trace } from '../../../../shared/sim/trace.js';
+import { computeFootprintBytes } from '../../../../shared/sim/malloc/footprint.js';
+import {
+  type MallocSummary,
+  addBatchedOpToSummary,
+  addOpToSummary,
+  clearOpPathRows,
+  createMallocOpTally,
+  createMallocSummaryBuilder,
+  createOpPathRows,
+  finishMallocSummary,
+  resetMallocOpTally,
+} from '../../../../shared/sim/malloc/format-summary.js';
 
 const MODELS: [string, (trace: Trace) => MallocReplayModel<ReplayProgress>][] = [
   ['glibc', (trace) => createGlibcReplayModel(trace, createDefaultParams())],
@@ -65,3 +80,50 @@ for (const [name, bind] of MODELS) {
     });
   });
 }
+
+describe('the glibc malloclab model replayed in batches (sim malloc summary, issue 13)', () => {
+  const traces = (): [string, Trace][] => [
+    ...['random', 'growing-buffer', 'big-churn'].map((w): [string, Trace] => [w, generateWorkload(w, { seed: 9, opCount: 20_000 })]),
+    ...['realloc-bal.rep', 'realloc2-bal.rep', 'binary2-bal.rep'].map((f): [string, Trace] => [f, parseTrace(readFileSync(join(MALLOCLAB_TRACES_DIR, f), 'utf8'))]),
+  ];
+
+  test('footprintInResults: the footprint after every op is results.brk + results.mmappedBytes of its row', () => {
+    for (const [name, trace] of traces()) {
+      const model = createGlibcReplayModel(trace, createDefaultParams(), { resultWindowOps: 4096 });
+      assert.equal(model.footprintInResults, true);
+      const r = model.create(null);
+      for (let i = 0; i < trace.length; i++) {
+        model.run(r, i + 1);
+        const row = i & r.results.rowMask;
+        assert.equal(r.results.brk[row]! + r.results.mmappedBytes[row]!, computeFootprintBytes(model.measure(r)), `${name} op ${i}`);
+      }
+    }
+  });
+
+  test('a summary from batches with per-op path rows equals the summary built op by op', () => {
+    for (const [name, trace] of traces()) {
+      const summarize = (batched: boolean): MallocSummary => {
+        const tally = createMallocOpTally(false);
+        const b = createMallocSummaryBuilder('glibc');
+        const model = createGlibcReplayModel(trace, createDefaultParams(), { resultWindowOps: 1024 });
+        const r = model.create(tally.sink);
+        if (!batched) {
+          for (let i = 0; i < trace.length; i++) {
+            resetMallocOpTally(tally);
+            model.run(r, i + 1);
+            addOpToSummary(b, trace, r.results, i, tally, true);
+          }
+        } else {
+          const rows = (tally.rows = createOpPathRows(r, 1024));
+          for (let start = 0; start < trace.length; start += 1024) {
+            clearOpPathRows(rows);
+            model.run(r, start + 1024);
+            for (let i = start; i < Math.min(trace.length, start + 1024); i++) addBatchedOpToSummary(b, trace, r.results, i, rows, true);
+          }
+        }
+        return finishMallocSummary(b, tally);
+      };
+      assert.deepEqual(summarize(true), summarize(false), name);
+    }
+  });
+});
