@@ -8,7 +8,7 @@ import { formatClock, formatDateTime, formatExactKb, formatHumanKb, niceKbTicks,
 import { useElementWidth } from '../hooks/use-element-width.js';
 import { useChartTheme, type ChartTheme } from '../hooks/use-prefers-dark.js';
 import { findChartSvg, saveSvgAsPng } from '../export/chart-png.js';
-import { BAND_OF, buildChartPoints, findFirstAtOrAfter, type ChartPoint } from './memory-chart-data.js';
+import { BAND_OF, buildChartPoints, findFirstAtOrAfter, findPixelRow, type ChartPoint } from './memory-chart-data.js';
 import { useSameNumbers } from './memory-chart-hooks.js';
 
 type SeriesKey = 'resKb' | 'virtKb' | 'shrKb' | 'swapKb';
@@ -36,6 +36,8 @@ const Y_AXIS_WIDTH_PX = 64;
 const MARGIN = { top: 8, right: 16, bottom: 4, left: 8 };
 /** Height of the VIRT panel. */
 const VIRT_PANEL_HEIGHT_PX = 84;
+/** A tick whose values draw every line at the same pixel rows redraws the chart (to move its time axis) at most this often. */
+const TIME_ONLY_REDRAW_MS = 5000;
 
 // Axis tick formatters made once: recharts compares axis props by reference and re-registers an axis
 // (a store update and a second render of the whole chart) whenever a prop such as tickFormatter is new.
@@ -131,6 +133,59 @@ function findMaxKb(data: readonly ChartPoint[], series: readonly SeriesSpec[], h
   return max;
 }
 
+/** A panel's y axis: every precomputed tick shown, from 0 to the top tick. */
+function drawYAxis(ticks: number[], color: string, tick: { fill: string; fontSize: number }) {
+  return (
+    <YAxis
+      width={Y_AXIS_WIDTH_PX}
+      ticks={ticks}
+      // Every precomputed tick is shown: recharts' default ('preserveEnd') measures each label's text to drop overlaps.
+      interval={0}
+      domain={[0, ticks[ticks.length - 1] ?? 'auto']}
+      allowDataOverflow
+      tickFormatter={formatKbTick}
+      stroke={color}
+      tick={tick}
+    />
+  );
+}
+
+/**
+ * A panel's series: each value's line, and its min–max band only where a point stands for several ticks
+ * (elsewhere it is a zero-high area, invisible, and each recharts series costs work on every redraw).
+ */
+function drawLayers(series: readonly SeriesSpec[], theme: ChartTheme, hidden: ReadonlySet<SeriesKey>, hasBands: boolean) {
+  return series.flatMap((s) => [
+    hasBands ? (
+      <Area
+        key={`${s.key}-band`}
+        type="linear"
+        dataKey={BAND_OF[s.key]}
+        stroke="none"
+        fill={s.color(theme)}
+        fillOpacity={0.2}
+        hide={hidden.has(s.key)}
+        isAnimationActive={false}
+        activeDot={false}
+        legendType="none"
+        tooltipType="none"
+      />
+    ) : null,
+    <Line
+      key={s.key}
+      type="linear"
+      dataKey={s.key}
+      name={s.title}
+      stroke={s.color(theme)}
+      strokeWidth={s.key === 'resKb' ? 2 : 1.5}
+      dot={false}
+      shape={drawLine}
+      hide={hidden.has(s.key)}
+      isAnimationActive={false}
+    />,
+  ]);
+}
+
 /** The time of a sample's first tick (a bucket's start). */
 function firstTickMs(sample: HistorySample | undefined): number | undefined {
   return sample === undefined ? undefined : (sample.bucket?.fromMs ?? sample.tMs);
@@ -149,12 +204,16 @@ export function MemoryChart({ samples, title, fileBase, heightPx = 260, sourceNo
   const endNowMs = Math.max(last?.tMs ?? Date.now(), exitedMs ?? 0);
   const firstMs = startedMs ?? firstTickMs(samples[0]) ?? endNowMs;
   const plotWidth = Math.max(50, width - Y_AXIS_WIDTH_PX - MARGIN.left - MARGIN.right);
-  // Redraw only when the newest sample has moved the lines by about two pixels: a 1-minute window
-  // redraws every tick, a day-long one about once a minute (the legend's values still update every tick).
+  // Redraw only when the picture changes (each recharts redraw costs ~10–20 ms of main thread however few the
+  // points): at once when the newest sample draws any line at another pixel row of the scales drawn last, or when
+  // the process exits; for time alone, when the newest sample has moved the lines by about two pixels, and at most
+  // every TIME_ONLY_REDRAW_MS. The legend's values update every tick.
   const spanMs = windowMs === null ? endNowMs - firstMs : Math.min(windowMs, endNowMs - firstMs);
   // The span is rounded up to a power of two so the quantum stays put while "all" keeps growing.
   const msPerTwoPx = Math.max(1, (2 * 2 ** Math.ceil(Math.log2(Math.max(1, spanMs)))) / plotWidth);
-  const redrawKey = Math.floor(endNowMs / msPerTwoPx);
+  const drawnTopKb = useRef({ main: 0, virt: 0 });
+  const valueRows = last === undefined ? '' : SERIES.map((s) => (s.key === 'virtKb' ? findPixelRow(last.virtKb, drawnTopKb.current.virt, VIRT_PANEL_HEIGHT_PX) : findPixelRow(last[s.key], drawnTopKb.current.main, heightPx))).join(' ');
+  const redrawKey = `${Math.floor(endNowMs / Math.max(msPerTwoPx, TIME_ONLY_REDRAW_MS))} ${valueRows}`;
   const view = useMemo(() => {
     const endMs = endNowMs;
     // A window longer than the history held starts at the first tick, so the lines fill the chart (and a note says so).
@@ -162,11 +221,12 @@ export function MemoryChart({ samples, title, fileBase, heightPx = 260, sourceNo
     const data = buildChartPoints(samples, findFirstAtOrAfter(samples, startMs), plotWidth);
     return { startMs, endMs, data };
     // samples is mutated in place by the history hook: redrawKey (which follows its newest sample) says when to redraw.
-  }, [samples, redrawKey, windowMs, firstMs, plotWidth]);
+  }, [samples, redrawKey, windowMs, firstMs, plotWidth, exitedMs]);
   const { startMs, endMs, data } = view;
   // The same tick arrays while their values hold (most ticks), so recharts keeps its axes registered.
   const mainTicks = useSameNumbers(useMemo(() => niceKbTicks(findMaxKb(data, MAIN_SERIES, hidden)), [data, hidden]));
   const virtTicks = useSameNumbers(useMemo(() => niceKbTicks(findMaxKb(data, VIRT_SERIES, hidden), 3), [data, hidden]));
+  drawnTopKb.current = { main: mainTicks[mainTicks.length - 1] ?? 0, virt: virtTicks[virtTicks.length - 1] ?? 0 };
   const timeTicks = useSameNumbers(useMemo(() => niceTimeTicks(startMs, endMs, Math.max(2, Math.floor(plotWidth / 90))), [startMs, endMs, plotWidth]));
   const showClockSeconds = timeTicks.length < 2 || (timeTicks[1] as number) - (timeTicks[0] as number) < 60_000;
   const windowLongerThanHeld = windowMs !== null && endMs - windowMs < firstMs;
@@ -175,8 +235,21 @@ export function MemoryChart({ samples, title, fileBase, heightPx = 260, sourceNo
   const virtAxisTick = useMemo(() => ({ fill: theme.virt, fontSize: 11 }), [theme]);
   const tooltipContent = useCallback((p: unknown) => <ChartTooltip {...(p as TooltipContentProps<number, string>)} theme={theme} />, [theme]);
 
-  // The chart elements are memoized: React skips them entirely on ticks that do not redraw.
-  const charts = useMemo(() => {
+  // Each chart element is memoized on what it draws, not on the data: when a tick brings a new point, React hands
+  // recharts the same grid, tooltip and series elements and skips them, and only what the new data moves (lines,
+  // axes, grid positions) renders again from recharts' store. One element memo for the whole chart re-rendered
+  // every recharts component twice per tick (once with the old data, once with the new).
+  const grid = useMemo(() => <CartesianGrid stroke={theme.grid} strokeDasharray="3 3" />, [theme]);
+  const tooltip = useMemo(() => <Tooltip content={tooltipContent} isAnimationActive={false} />, [tooltipContent]);
+  const exitMarker = useMemo(
+    () =>
+      exitedMs === null ? null : (
+        <ReferenceLine x={exitedMs} stroke={theme.swap} strokeDasharray="4 2" label={{ value: `exited at ${formatClock(exitedMs)}`, position: 'insideTopRight', fill: theme.swap, fontSize: 11 }} />
+      ),
+    [exitedMs, theme],
+  );
+  const tickFormatter = showClockSeconds ? formatClockTick : formatMinuteTick;
+  const xAxes = useMemo(() => {
     const xAxis = (hide: boolean) => (
       <XAxis
         dataKey="tMs"
@@ -186,89 +259,44 @@ export function MemoryChart({ samples, title, fileBase, heightPx = 260, sourceNo
         allowDataOverflow
         ticks={timeTicks}
         interval={0}
-        tickFormatter={showClockSeconds ? formatClockTick : formatMinuteTick}
+        tickFormatter={tickFormatter}
         stroke={theme.text}
         tick={axisTick}
         hide={hide}
       />
     );
-    const yAxis = (ticks: number[], color: string, tick: typeof axisTick) => (
-      <YAxis
-        width={Y_AXIS_WIDTH_PX}
-        ticks={ticks}
-        // Every precomputed tick is shown: recharts' default ('preserveEnd') measures each label's text to drop overlaps.
-        interval={0}
-        domain={[0, ticks[ticks.length - 1] ?? 'auto']}
-        allowDataOverflow
-        tickFormatter={formatKbTick}
-        stroke={color}
-        tick={tick}
-      />
-    );
-    const tooltip = <Tooltip content={tooltipContent} isAnimationActive={false} />;
-    const exitMarker =
-      exitedMs === null ? null : (
-        <ReferenceLine x={exitedMs} stroke={theme.swap} strokeDasharray="4 2" label={{ value: `exited at ${formatClock(exitedMs)}`, position: 'insideTopRight', fill: theme.swap, fontSize: 11 }} />
-      );
-    // A band is drawn only where a point stands for several ticks: elsewhere it is a zero-high area, invisible,
-    // and each recharts series costs work on every redraw.
-    const layers = (series: readonly SeriesSpec[]) =>
-      series.flatMap((s) => [
-        hasBands ? (
-          <Area
-            key={`${s.key}-band`}
-            type="linear"
-            dataKey={BAND_OF[s.key]}
-            stroke="none"
-            fill={s.color(theme)}
-            fillOpacity={0.2}
-            hide={hidden.has(s.key)}
-            isAnimationActive={false}
-            activeDot={false}
-            legendType="none"
-            tooltipType="none"
-          />
-        ) : null,
-        <Line
-          key={s.key}
-          type="linear"
-          dataKey={s.key}
-          name={s.title}
-          stroke={s.color(theme)}
-          strokeWidth={s.key === 'resKb' ? 2 : 1.5}
-          dot={false}
-          shape={drawLine}
-          hide={hidden.has(s.key)}
-          isAnimationActive={false}
-        />,
-      ]);
-    return (
-      <>
-        {hidden.has('virtKb') ? null : (
-          <div className="virt-panel" data-testid="virt-chart">
-            <ComposedChart width={width} height={VIRT_PANEL_HEIGHT_PX} data={data} margin={MARGIN}>
-              <CartesianGrid stroke={theme.grid} strokeDasharray="3 3" />
-              {xAxis(true)}
-              {yAxis(virtTicks, theme.virt, virtAxisTick)}
-              {tooltip}
-              {exitMarker}
-              {layers(VIRT_SERIES)}
-            </ComposedChart>
-          </div>
-        )}
-        <div className="main-panel" data-testid="res-chart">
-          <ComposedChart width={width} height={heightPx} data={data} margin={MARGIN}>
-            <CartesianGrid stroke={theme.grid} strokeDasharray="3 3" />
-            {xAxis(false)}
-            {yAxis(mainTicks, theme.text, axisTick)}
+    return { virt: xAxis(true), main: xAxis(false) };
+  }, [startMs, endMs, timeTicks, tickFormatter, theme, axisTick]);
+  const mainYAxis = useMemo(() => drawYAxis(mainTicks, theme.text, axisTick), [mainTicks, theme, axisTick]);
+  const virtYAxis = useMemo(() => drawYAxis(virtTicks, theme.virt, virtAxisTick), [virtTicks, theme, virtAxisTick]);
+  const mainLayers = useMemo(() => drawLayers(MAIN_SERIES, theme, hidden, hasBands), [theme, hidden, hasBands]);
+  const virtLayers = useMemo(() => drawLayers(VIRT_SERIES, theme, hidden, hasBands), [theme, hidden, hasBands]);
+  const charts = (
+    <>
+      {hidden.has('virtKb') ? null : (
+        <div className="virt-panel" data-testid="virt-chart">
+          <ComposedChart width={width} height={VIRT_PANEL_HEIGHT_PX} data={data} margin={MARGIN}>
+            {grid}
+            {xAxes.virt}
+            {virtYAxis}
             {tooltip}
             {exitMarker}
-            {layers(MAIN_SERIES)}
+            {virtLayers}
           </ComposedChart>
         </div>
-      </>
-    );
-  }, [width, heightPx, data, theme, startMs, endMs, timeTicks, showClockSeconds, mainTicks, virtTicks, hidden, exitedMs, hasBands, axisTick, virtAxisTick, tooltipContent]);
+      )}
+      <div className="main-panel" data-testid="res-chart">
+        <ComposedChart width={width} height={heightPx} data={data} margin={MARGIN}>
+          {grid}
+          {xAxes.main}
+          {mainYAxis}
+          {tooltip}
+          {exitMarker}
+          {mainLayers}
+        </ComposedChart>
+      </div>
+    </>
+  );
 
   const exportPng = () => {
     const svg = findChartSvg(boxRef.current?.querySelector<HTMLElement>('.main-panel') ?? boxRef.current);

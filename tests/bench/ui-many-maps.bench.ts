@@ -4,8 +4,9 @@
 // (> 50 ms) from the performance timeline, plus the functions with the most self time. Target: p95 busy per tick
 // <= 16 ms, no long task > 50 ms. On a loaded machine preemption inflates both; the load average is printed beside them.
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
-import { loadavg } from 'node:os';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Browser } from 'playwright-core';
 import { buildHarness } from '../helpers/c-build.js';
@@ -150,6 +151,10 @@ async function measureProcessPage(browser: Browser, serve: ServeProcess, pid: nu
     if (process.env['BENCH_PROFILE'] !== undefined) {
       console.log(`  the busiest tick (${worst + 1} of ${TICKS}) by self time:`);
       for (const line of listTopSelfTime(profile, worst)) console.log(`  ${line}`);
+      // The whole profile, for DevTools (Performance > Load profile) or a script.
+      const file = join(tmpdir(), `memscope-ui-many-maps-${label.split(' ')[0] ?? 'page'}.cpuprofile`);
+      writeFileSync(file, JSON.stringify(profile));
+      console.log(`  CPU profile: ${file}`);
     }
   } finally {
     await page.close();
