@@ -271,31 +271,35 @@ export function MemoryChart({ samples, title, fileBase, heightPx = 260, sourceNo
   const virtYAxis = useMemo(() => drawYAxis(virtTicks, theme.virt, virtAxisTick), [virtTicks, theme, virtAxisTick]);
   const mainLayers = useMemo(() => drawLayers(MAIN_SERIES, theme, hidden, hasBands), [theme, hidden, hasBands]);
   const virtLayers = useMemo(() => drawLayers(VIRT_SERIES, theme, hidden, hasBands), [theme, hidden, hasBands]);
-  const charts = (
-    <>
-      {hidden.has('virtKb') ? null : (
-        <div className="virt-panel" data-testid="virt-chart">
-          <ComposedChart width={width} height={VIRT_PANEL_HEIGHT_PX} data={data} margin={MARGIN}>
+  // The panels are memoized too: a tick that does not redraw hands React the same tree, and recharts is not asked at all.
+  const charts = useMemo(
+    () => (
+      <>
+        {hidden.has('virtKb') ? null : (
+          <div className="virt-panel" data-testid="virt-chart">
+            <ComposedChart width={width} height={VIRT_PANEL_HEIGHT_PX} data={data} margin={MARGIN}>
+              {grid}
+              {xAxes.virt}
+              {virtYAxis}
+              {tooltip}
+              {exitMarker}
+              {virtLayers}
+            </ComposedChart>
+          </div>
+        )}
+        <div className="main-panel" data-testid="res-chart">
+          <ComposedChart width={width} height={heightPx} data={data} margin={MARGIN}>
             {grid}
-            {xAxes.virt}
-            {virtYAxis}
+            {xAxes.main}
+            {mainYAxis}
             {tooltip}
             {exitMarker}
-            {virtLayers}
+            {mainLayers}
           </ComposedChart>
         </div>
-      )}
-      <div className="main-panel" data-testid="res-chart">
-        <ComposedChart width={width} height={heightPx} data={data} margin={MARGIN}>
-          {grid}
-          {xAxes.main}
-          {mainYAxis}
-          {tooltip}
-          {exitMarker}
-          {mainLayers}
-        </ComposedChart>
-      </div>
-    </>
+      </>
+    ),
+    [width, heightPx, data, hidden, grid, xAxes, mainYAxis, virtYAxis, tooltip, exitMarker, mainLayers, virtLayers],
   );
 
   const exportPng = () => {
