@@ -1,8 +1,8 @@
 // A process's RES, SHR and SWAP over time on one axis, VIRT in its own panel above (VIRT is often 1000× RES: two
 // axes would draw unequal values at one height); top's columns, shared/history/sample.ts. A time window, tooltips
 // with exact kB, min–max bands where a point stands for several ticks, the exit as a marker, PNG export.
-import { createRef, useCallback, useMemo, useRef, useState, type RefObject } from 'react';
-import { Area, CartesianGrid, ComposedChart, Line, LineDrawShape, ReferenceLine, Tooltip, XAxis, YAxis, type LineDrawShapeProps, type TooltipContentProps } from 'recharts';
+import { createRef, useCallback, useMemo, useRef, useState, type ReactElement, type RefObject } from 'react';
+import { Area, CartesianGrid, ComposedChart, Line, LineDrawShape, ReferenceLine, Tooltip, XAxis, YAxis, type LineDrawShapeProps, type TooltipContentProps, type XAxisTickContentProps, type YAxisTickContentProps } from 'recharts';
 import type { HistorySample } from '../../shared/history/sample.js';
 import { formatClock, formatDateTime, formatExactKb, formatHumanKb, niceKbTicks, niceTimeTicks } from '../format.js';
 import { useElementWidth } from '../hooks/use-element-width.js';
@@ -52,6 +52,29 @@ const formatMinuteTick = (tMs: number): string => formatClock(tMs).slice(0, 5);
 function drawLine(props: LineDrawShapeProps) {
   // A ref of its own that recharts never reads (recharts types it as always holding a path).
   return <LineDrawShape {...props} pathRef={createRef<SVGPathElement>() as RefObject<SVGPathElement>} />;
+}
+
+/** What recharts hands an axis' tick renderer. */
+type TickLabelProps = XAxisTickContentProps | YAxisTickContentProps;
+
+/** recharts Text's offset of a one-line label per vertical anchor (cap height 0.71em). */
+const TICK_LABEL_DY = { start: '0.71em', middle: '0.355em', end: '0em' } as const;
+
+/**
+ * An axis label drawn as recharts' Text draws a one-line label (same element, classes and offset), without Text:
+ * it measures each new label's words in the DOM (a forced layout), and at each redraw the time axis' labels move
+ * (recharts keys them by position), so every one of them is new.
+ */
+function makeTickLabel(fill: string): (props: TickLabelProps) => ReactElement {
+  return function TickLabel({ x, y, textAnchor, verticalAnchor, payload, index, tickFormatter }: TickLabelProps) {
+    return (
+      <text x={x} y={y} fill={fill} fontSize={11} textAnchor={textAnchor} className="recharts-text recharts-cartesian-axis-tick-value">
+        <tspan x={x} dy={TICK_LABEL_DY[verticalAnchor ?? 'middle']}>
+          {tickFormatter === undefined ? String(payload.value) : tickFormatter(payload.value, index)}
+        </tspan>
+      </text>
+    );
+  };
 }
 
 /** A selectable time window; null = all samples held. */
@@ -134,7 +157,7 @@ function findMaxKb(data: readonly ChartPoint[], series: readonly SeriesSpec[], h
 }
 
 /** A panel's y axis: every precomputed tick shown, from 0 to the top tick. */
-function drawYAxis(ticks: number[], color: string, tick: { fill: string; fontSize: number }) {
+function drawYAxis(ticks: number[], color: string, tick: (props: TickLabelProps) => ReactElement) {
   return (
     <YAxis
       width={Y_AXIS_WIDTH_PX}
@@ -231,8 +254,8 @@ export function MemoryChart({ samples, title, fileBase, heightPx = 260, sourceNo
   const showClockSeconds = timeTicks.length < 2 || (timeTicks[1] as number) - (timeTicks[0] as number) < 60_000;
   const windowLongerThanHeld = windowMs !== null && endMs - windowMs < firstMs;
   const hasBands = data.some((d) => d.sampleCount !== 1);
-  const axisTick = useMemo(() => ({ fill: theme.text, fontSize: 11 }), [theme]);
-  const virtAxisTick = useMemo(() => ({ fill: theme.virt, fontSize: 11 }), [theme]);
+  const axisTick = useMemo(() => makeTickLabel(theme.text), [theme]);
+  const virtAxisTick = useMemo(() => makeTickLabel(theme.virt), [theme]);
   const tooltipContent = useCallback((p: unknown) => <ChartTooltip {...(p as TooltipContentProps<number, string>)} theme={theme} />, [theme]);
 
   // Each chart element is memoized on what it draws, not on the data: when a tick brings a new point, React hands
