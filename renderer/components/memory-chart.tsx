@@ -229,8 +229,8 @@ export function MemoryChart({ samples, title, fileBase, heightPx = 260, sourceNo
   const plotWidth = Math.max(50, width - Y_AXIS_WIDTH_PX - MARGIN.left - MARGIN.right);
   // Redraw only when the picture changes (each recharts redraw costs ~10–20 ms of main thread however few the
   // points): at once when the newest sample draws any line at another pixel row of the scales drawn last, or when
-  // the process exits; for time alone, when the newest sample has moved the lines by about two pixels, and at most
-  // every TIME_ONLY_REDRAW_MS. The legend's values update every tick.
+  // the process exits; for time alone, every TIME_ONLY_REDRAW_MS or when the newest sample has moved the lines by
+  // about two pixels, whichever is rarer (a day-long window: about once a minute). The legend's values update every tick.
   const spanMs = windowMs === null ? endNowMs - firstMs : Math.min(windowMs, endNowMs - firstMs);
   // The span is rounded up to a power of two so the quantum stays put while "all" keeps growing.
   const msPerTwoPx = Math.max(1, (2 * 2 ** Math.ceil(Math.log2(Math.max(1, spanMs)))) / plotWidth);
