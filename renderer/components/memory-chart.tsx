@@ -36,6 +36,8 @@ const Y_AXIS_WIDTH_PX = 64;
 const MARGIN = { top: 8, right: 16, bottom: 4, left: 8 };
 /** Height of the VIRT panel. */
 const VIRT_PANEL_HEIGHT_PX = 84;
+/** Height of the main panel's time axis (recharts' default, set so the plot's height is known here). */
+const X_AXIS_HEIGHT_PX = 30;
 /** A tick whose values draw every line at the same pixel rows redraws the chart (to move its time axis) at most this often. */
 const TIME_ONLY_REDRAW_MS = 5000;
 
@@ -235,7 +237,9 @@ export function MemoryChart({ samples, title, fileBase, heightPx = 260, sourceNo
   // The span is rounded up to a power of two so the quantum stays put while "all" keeps growing.
   const msPerTwoPx = Math.max(1, (2 * 2 ** Math.ceil(Math.log2(Math.max(1, spanMs)))) / plotWidth);
   const drawnTopKb = useRef({ main: 0, virt: 0 });
-  const valueRows = last === undefined ? '' : SERIES.map((s) => (s.key === 'virtKb' ? findPixelRow(last.virtKb, drawnTopKb.current.virt, VIRT_PANEL_HEIGHT_PX) : findPixelRow(last[s.key], drawnTopKb.current.main, heightPx))).join(' ');
+  const virtPlotPx = VIRT_PANEL_HEIGHT_PX - MARGIN.top - MARGIN.bottom;
+  const mainPlotPx = heightPx - MARGIN.top - MARGIN.bottom - X_AXIS_HEIGHT_PX;
+  const valueRows = last === undefined ? '' : SERIES.map((s) => (s.key === 'virtKb' ? findPixelRow(last.virtKb, drawnTopKb.current.virt, virtPlotPx) : findPixelRow(last[s.key], drawnTopKb.current.main, mainPlotPx))).join(' ');
   const redrawKey = `${Math.floor(endNowMs / Math.max(msPerTwoPx, TIME_ONLY_REDRAW_MS))} ${valueRows}`;
   const view = useMemo(() => {
     const endMs = endNowMs;
@@ -285,6 +289,7 @@ export function MemoryChart({ samples, title, fileBase, heightPx = 260, sourceNo
         tickFormatter={tickFormatter}
         stroke={theme.text}
         tick={axisTick}
+        height={X_AXIS_HEIGHT_PX}
         hide={hide}
       />
     );
