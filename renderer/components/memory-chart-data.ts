@@ -27,6 +27,14 @@ export interface ChartPoint {
 /** The band key of each value key. */
 export const BAND_OF = { virtKb: 'virtBand', resKb: 'resBand', shrKb: 'shrBand', swapKb: 'swapBand' } as const;
 
+/**
+ * The pixel row (from the bottom) of kb on an axis from 0 to topKb drawn heightPx high: two values on the same row
+ * draw the same picture. kb itself while no axis is drawn (topKb 0), so every change counts.
+ */
+export function findPixelRow(kb: number, topKb: number, heightPx: number): number {
+  return topKb > 0 ? Math.round((kb / topKb) * heightPx) : kb;
+}
+
 /** Index of the first sample with tMs >= t (samples sorted by tMs). */
 export function findFirstAtOrAfter(samples: readonly HistorySample[], t: number): number {
   let lo = 0;

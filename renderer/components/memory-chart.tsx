@@ -1,14 +1,14 @@
 // A process's RES, SHR and SWAP over time on one axis, VIRT in its own panel above (VIRT is often 1000× RES: two
 // axes would draw unequal values at one height); top's columns, shared/history/sample.ts. A time window, tooltips
 // with exact kB, min–max bands where a point stands for several ticks, the exit as a marker, PNG export.
-import { createRef, useCallback, useMemo, useRef, useState, type RefObject } from 'react';
-import { Area, CartesianGrid, ComposedChart, Line, LineDrawShape, ReferenceLine, Tooltip, XAxis, YAxis, type LineDrawShapeProps, type TooltipContentProps } from 'recharts';
+import { createRef, useCallback, useMemo, useRef, useState, type ReactElement, type RefObject } from 'react';
+import { Area, CartesianGrid, ComposedChart, Line, LineDrawShape, ReferenceLine, Tooltip, XAxis, YAxis, type LineDrawShapeProps, type TooltipContentProps, type XAxisTickContentProps, type YAxisTickContentProps } from 'recharts';
 import type { HistorySample } from '../../shared/history/sample.js';
 import { formatClock, formatDateTime, formatExactKb, formatHumanKb, niceKbTicks, niceTimeTicks } from '../format.js';
 import { useElementWidth } from '../hooks/use-element-width.js';
 import { useChartTheme, type ChartTheme } from '../hooks/use-prefers-dark.js';
 import { findChartSvg, saveSvgAsPng } from '../export/chart-png.js';
-import { BAND_OF, buildChartPoints, findFirstAtOrAfter, type ChartPoint } from './memory-chart-data.js';
+import { BAND_OF, buildChartPoints, findFirstAtOrAfter, findPixelRow, type ChartPoint } from './memory-chart-data.js';
 import { useSameNumbers } from './memory-chart-hooks.js';
 
 type SeriesKey = 'resKb' | 'virtKb' | 'shrKb' | 'swapKb';
@@ -36,6 +36,10 @@ const Y_AXIS_WIDTH_PX = 64;
 const MARGIN = { top: 8, right: 16, bottom: 4, left: 8 };
 /** Height of the VIRT panel. */
 const VIRT_PANEL_HEIGHT_PX = 84;
+/** Height of the main panel's time axis (recharts' default, set so the plot's height is known here). */
+const X_AXIS_HEIGHT_PX = 30;
+/** A tick whose values draw every line at the same pixel rows redraws the chart (to move its time axis) at most this often. */
+const TIME_ONLY_REDRAW_MS = 5000;
 
 // Axis tick formatters made once: recharts compares axis props by reference and re-registers an axis
 // (a store update and a second render of the whole chart) whenever a prop such as tickFormatter is new.
@@ -50,6 +54,29 @@ const formatMinuteTick = (tMs: number): string => formatClock(tMs).slice(0, 5);
 function drawLine(props: LineDrawShapeProps) {
   // A ref of its own that recharts never reads (recharts types it as always holding a path).
   return <LineDrawShape {...props} pathRef={createRef<SVGPathElement>() as RefObject<SVGPathElement>} />;
+}
+
+/** What recharts hands an axis' tick renderer. */
+type TickLabelProps = XAxisTickContentProps | YAxisTickContentProps;
+
+/** recharts Text's offset of a one-line label per vertical anchor (cap height 0.71em). */
+const TICK_LABEL_DY = { start: '0.71em', middle: '0.355em', end: '0em' } as const;
+
+/**
+ * An axis label drawn as recharts' Text draws a one-line label (same element, classes and offset), without Text:
+ * it measures each new label's words in the DOM (a forced layout), and at each redraw the time axis' labels move
+ * (recharts keys them by position), so every one of them is new.
+ */
+function makeTickLabel(fill: string): (props: TickLabelProps) => ReactElement {
+  return function TickLabel({ x, y, textAnchor, verticalAnchor, payload, index, tickFormatter }: TickLabelProps) {
+    return (
+      <text x={x} y={y} fill={fill} fontSize={11} textAnchor={textAnchor} className="recharts-text recharts-cartesian-axis-tick-value">
+        <tspan x={x} dy={TICK_LABEL_DY[verticalAnchor ?? 'middle']}>
+          {tickFormatter === undefined ? String(payload.value) : tickFormatter(payload.value, index)}
+        </tspan>
+      </text>
+    );
+  };
 }
 
 /** A selectable time window; null = all samples held. */
@@ -131,6 +158,59 @@ function findMaxKb(data: readonly ChartPoint[], series: readonly SeriesSpec[], h
   return max;
 }
 
+/** A panel's y axis: every precomputed tick shown, from 0 to the top tick. */
+function drawYAxis(ticks: number[], color: string, tick: (props: TickLabelProps) => ReactElement) {
+  return (
+    <YAxis
+      width={Y_AXIS_WIDTH_PX}
+      ticks={ticks}
+      // Every precomputed tick is shown: recharts' default ('preserveEnd') measures each label's text to drop overlaps.
+      interval={0}
+      domain={[0, ticks[ticks.length - 1] ?? 'auto']}
+      allowDataOverflow
+      tickFormatter={formatKbTick}
+      stroke={color}
+      tick={tick}
+    />
+  );
+}
+
+/**
+ * A panel's series: each value's line, and its min–max band only where a point stands for several ticks
+ * (elsewhere it is a zero-high area, invisible, and each recharts series costs work on every redraw).
+ */
+function drawLayers(series: readonly SeriesSpec[], theme: ChartTheme, hidden: ReadonlySet<SeriesKey>, hasBands: boolean) {
+  return series.flatMap((s) => [
+    hasBands ? (
+      <Area
+        key={`${s.key}-band`}
+        type="linear"
+        dataKey={BAND_OF[s.key]}
+        stroke="none"
+        fill={s.color(theme)}
+        fillOpacity={0.2}
+        hide={hidden.has(s.key)}
+        isAnimationActive={false}
+        activeDot={false}
+        legendType="none"
+        tooltipType="none"
+      />
+    ) : null,
+    <Line
+      key={s.key}
+      type="linear"
+      dataKey={s.key}
+      name={s.title}
+      stroke={s.color(theme)}
+      strokeWidth={s.key === 'resKb' ? 2 : 1.5}
+      dot={false}
+      shape={drawLine}
+      hide={hidden.has(s.key)}
+      isAnimationActive={false}
+    />,
+  ]);
+}
+
 /** The time of a sample's first tick (a bucket's start). */
 function firstTickMs(sample: HistorySample | undefined): number | undefined {
   return sample === undefined ? undefined : (sample.bucket?.fromMs ?? sample.tMs);
@@ -149,12 +229,18 @@ export function MemoryChart({ samples, title, fileBase, heightPx = 260, sourceNo
   const endNowMs = Math.max(last?.tMs ?? Date.now(), exitedMs ?? 0);
   const firstMs = startedMs ?? firstTickMs(samples[0]) ?? endNowMs;
   const plotWidth = Math.max(50, width - Y_AXIS_WIDTH_PX - MARGIN.left - MARGIN.right);
-  // Redraw only when the newest sample has moved the lines by about two pixels: a 1-minute window
-  // redraws every tick, a day-long one about once a minute (the legend's values still update every tick).
+  // Redraw only when the picture changes (each recharts redraw costs ~10–20 ms of main thread however few the
+  // points): at once when the newest sample draws any line at another pixel row of the scales drawn last, or when
+  // the process exits; for time alone, every TIME_ONLY_REDRAW_MS or when the newest sample has moved the lines by
+  // about two pixels, whichever is rarer (a day-long window: about once a minute). The legend's values update every tick.
   const spanMs = windowMs === null ? endNowMs - firstMs : Math.min(windowMs, endNowMs - firstMs);
   // The span is rounded up to a power of two so the quantum stays put while "all" keeps growing.
   const msPerTwoPx = Math.max(1, (2 * 2 ** Math.ceil(Math.log2(Math.max(1, spanMs)))) / plotWidth);
-  const redrawKey = Math.floor(endNowMs / msPerTwoPx);
+  const drawnTopKb = useRef({ main: 0, virt: 0 });
+  const virtPlotPx = VIRT_PANEL_HEIGHT_PX - MARGIN.top - MARGIN.bottom;
+  const mainPlotPx = heightPx - MARGIN.top - MARGIN.bottom - X_AXIS_HEIGHT_PX;
+  const valueRows = last === undefined ? '' : SERIES.map((s) => (s.key === 'virtKb' ? findPixelRow(last.virtKb, drawnTopKb.current.virt, virtPlotPx) : findPixelRow(last[s.key], drawnTopKb.current.main, mainPlotPx))).join(' ');
+  const redrawKey = `${Math.floor(endNowMs / Math.max(msPerTwoPx, TIME_ONLY_REDRAW_MS))} ${valueRows}`;
   const view = useMemo(() => {
     const endMs = endNowMs;
     // A window longer than the history held starts at the first tick, so the lines fill the chart (and a note says so).
@@ -162,21 +248,35 @@ export function MemoryChart({ samples, title, fileBase, heightPx = 260, sourceNo
     const data = buildChartPoints(samples, findFirstAtOrAfter(samples, startMs), plotWidth);
     return { startMs, endMs, data };
     // samples is mutated in place by the history hook: redrawKey (which follows its newest sample) says when to redraw.
-  }, [samples, redrawKey, windowMs, firstMs, plotWidth]);
+  }, [samples, redrawKey, windowMs, firstMs, plotWidth, exitedMs]);
   const { startMs, endMs, data } = view;
   // The same tick arrays while their values hold (most ticks), so recharts keeps its axes registered.
   const mainTicks = useSameNumbers(useMemo(() => niceKbTicks(findMaxKb(data, MAIN_SERIES, hidden)), [data, hidden]));
   const virtTicks = useSameNumbers(useMemo(() => niceKbTicks(findMaxKb(data, VIRT_SERIES, hidden), 3), [data, hidden]));
+  drawnTopKb.current = { main: mainTicks[mainTicks.length - 1] ?? 0, virt: virtTicks[virtTicks.length - 1] ?? 0 };
   const timeTicks = useSameNumbers(useMemo(() => niceTimeTicks(startMs, endMs, Math.max(2, Math.floor(plotWidth / 90))), [startMs, endMs, plotWidth]));
   const showClockSeconds = timeTicks.length < 2 || (timeTicks[1] as number) - (timeTicks[0] as number) < 60_000;
   const windowLongerThanHeld = windowMs !== null && endMs - windowMs < firstMs;
   const hasBands = data.some((d) => d.sampleCount !== 1);
-  const axisTick = useMemo(() => ({ fill: theme.text, fontSize: 11 }), [theme]);
-  const virtAxisTick = useMemo(() => ({ fill: theme.virt, fontSize: 11 }), [theme]);
+  const axisTick = useMemo(() => makeTickLabel(theme.text), [theme]);
+  const virtAxisTick = useMemo(() => makeTickLabel(theme.virt), [theme]);
   const tooltipContent = useCallback((p: unknown) => <ChartTooltip {...(p as TooltipContentProps<number, string>)} theme={theme} />, [theme]);
 
-  // The chart elements are memoized: React skips them entirely on ticks that do not redraw.
-  const charts = useMemo(() => {
+  // Each chart element is memoized on what it draws, not on the data: when a tick brings a new point, React hands
+  // recharts the same grid, tooltip and series elements and skips them, and only what the new data moves (lines,
+  // axes, grid positions) renders again from recharts' store. One element memo for the whole chart re-rendered
+  // every recharts component twice per tick (once with the old data, once with the new).
+  const grid = useMemo(() => <CartesianGrid stroke={theme.grid} strokeDasharray="3 3" />, [theme]);
+  const tooltip = useMemo(() => <Tooltip content={tooltipContent} isAnimationActive={false} />, [tooltipContent]);
+  const exitMarker = useMemo(
+    () =>
+      exitedMs === null ? null : (
+        <ReferenceLine x={exitedMs} stroke={theme.swap} strokeDasharray="4 2" label={{ value: `exited at ${formatClock(exitedMs)}`, position: 'insideTopRight', fill: theme.swap, fontSize: 11 }} />
+      ),
+    [exitedMs, theme],
+  );
+  const tickFormatter = showClockSeconds ? formatClockTick : formatMinuteTick;
+  const xAxes = useMemo(() => {
     const xAxis = (hide: boolean) => (
       <XAxis
         dataKey="tMs"
@@ -186,89 +286,49 @@ export function MemoryChart({ samples, title, fileBase, heightPx = 260, sourceNo
         allowDataOverflow
         ticks={timeTicks}
         interval={0}
-        tickFormatter={showClockSeconds ? formatClockTick : formatMinuteTick}
+        tickFormatter={tickFormatter}
         stroke={theme.text}
         tick={axisTick}
+        height={X_AXIS_HEIGHT_PX}
         hide={hide}
       />
     );
-    const yAxis = (ticks: number[], color: string, tick: typeof axisTick) => (
-      <YAxis
-        width={Y_AXIS_WIDTH_PX}
-        ticks={ticks}
-        // Every precomputed tick is shown: recharts' default ('preserveEnd') measures each label's text to drop overlaps.
-        interval={0}
-        domain={[0, ticks[ticks.length - 1] ?? 'auto']}
-        allowDataOverflow
-        tickFormatter={formatKbTick}
-        stroke={color}
-        tick={tick}
-      />
-    );
-    const tooltip = <Tooltip content={tooltipContent} isAnimationActive={false} />;
-    const exitMarker =
-      exitedMs === null ? null : (
-        <ReferenceLine x={exitedMs} stroke={theme.swap} strokeDasharray="4 2" label={{ value: `exited at ${formatClock(exitedMs)}`, position: 'insideTopRight', fill: theme.swap, fontSize: 11 }} />
-      );
-    // A band is drawn only where a point stands for several ticks: elsewhere it is a zero-high area, invisible,
-    // and each recharts series costs work on every redraw.
-    const layers = (series: readonly SeriesSpec[]) =>
-      series.flatMap((s) => [
-        hasBands ? (
-          <Area
-            key={`${s.key}-band`}
-            type="linear"
-            dataKey={BAND_OF[s.key]}
-            stroke="none"
-            fill={s.color(theme)}
-            fillOpacity={0.2}
-            hide={hidden.has(s.key)}
-            isAnimationActive={false}
-            activeDot={false}
-            legendType="none"
-            tooltipType="none"
-          />
-        ) : null,
-        <Line
-          key={s.key}
-          type="linear"
-          dataKey={s.key}
-          name={s.title}
-          stroke={s.color(theme)}
-          strokeWidth={s.key === 'resKb' ? 2 : 1.5}
-          dot={false}
-          shape={drawLine}
-          hide={hidden.has(s.key)}
-          isAnimationActive={false}
-        />,
-      ]);
-    return (
+    return { virt: xAxis(true), main: xAxis(false) };
+  }, [startMs, endMs, timeTicks, tickFormatter, theme, axisTick]);
+  const mainYAxis = useMemo(() => drawYAxis(mainTicks, theme.text, axisTick), [mainTicks, theme, axisTick]);
+  const virtYAxis = useMemo(() => drawYAxis(virtTicks, theme.virt, virtAxisTick), [virtTicks, theme, virtAxisTick]);
+  const mainLayers = useMemo(() => drawLayers(MAIN_SERIES, theme, hidden, hasBands), [theme, hidden, hasBands]);
+  const virtLayers = useMemo(() => drawLayers(VIRT_SERIES, theme, hidden, hasBands), [theme, hidden, hasBands]);
+  // The panels are memoized too: a tick that does not redraw hands React the same tree, and recharts is not asked at all.
+  const charts = useMemo(
+    () => (
       <>
         {hidden.has('virtKb') ? null : (
           <div className="virt-panel" data-testid="virt-chart">
             <ComposedChart width={width} height={VIRT_PANEL_HEIGHT_PX} data={data} margin={MARGIN}>
-              <CartesianGrid stroke={theme.grid} strokeDasharray="3 3" />
-              {xAxis(true)}
-              {yAxis(virtTicks, theme.virt, virtAxisTick)}
+              {grid}
+              {xAxes.virt}
+              {virtYAxis}
               {tooltip}
               {exitMarker}
-              {layers(VIRT_SERIES)}
+              {virtLayers}
             </ComposedChart>
           </div>
         )}
         <div className="main-panel" data-testid="res-chart">
           <ComposedChart width={width} height={heightPx} data={data} margin={MARGIN}>
-            <CartesianGrid stroke={theme.grid} strokeDasharray="3 3" />
-            {xAxis(false)}
-            {yAxis(mainTicks, theme.text, axisTick)}
+            {grid}
+            {xAxes.main}
+            {mainYAxis}
             {tooltip}
             {exitMarker}
-            {layers(MAIN_SERIES)}
+            {mainLayers}
           </ComposedChart>
         </div>
       </>
-    );
-  }, [width, heightPx, data, theme, startMs, endMs, timeTicks, showClockSeconds, mainTicks, virtTicks, hidden, exitedMs, hasBands, axisTick, virtAxisTick, tooltipContent]);
+    ),
+    [width, heightPx, data, hidden, grid, xAxes, mainYAxis, virtYAxis, tooltip, exitMarker, mainLayers, virtLayers],
+  );
 
   const exportPng = () => {
     const svg = findChartSvg(boxRef.current?.querySelector<HTMLElement>('.main-panel') ?? boxRef.current);

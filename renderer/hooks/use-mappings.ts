@@ -41,9 +41,19 @@ export function findCachedMapping(pid: number, startHex: string): { value: Mappi
   return cached === undefined || mapping === undefined ? null : { value: mapping, atMs: cached.atMs };
 }
 
+/** Whether two values parsed from JSON are equal, field for field (no strings built: a re-read compares thousands). */
+function isSameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null || Array.isArray(a) !== Array.isArray(b)) return false;
+  const aKeys = Object.keys(a);
+  if (aKeys.length !== Object.keys(b).length) return false;
+  for (const k of aKeys) if (!Object.hasOwn(b, k) || !isSameJson((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])) return false;
+  return true;
+}
+
 /** `held` when it equals `fresh` field for field (the table's rows then skip re-rendering it), else `fresh`. */
 function keepEqual(held: Mapping | undefined, fresh: Mapping): Mapping {
-  return held !== undefined && held.start === fresh.start && JSON.stringify(held) === JSON.stringify(fresh) ? held : fresh;
+  return held !== undefined && held.start === fresh.start && isSameJson(held, fresh) ? held : fresh;
 }
 
 /**
