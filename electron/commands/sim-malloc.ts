@@ -200,10 +200,16 @@ async function writeJsonlOps(replayer: MallocReplayer, writer: OpRecordWriter, l
     const results = replayer.replay.results;
     // Threaded replays (memscope-trace 2) add tid, arena and heap to every record.
     const threaded = results.arena !== null;
-    for (let i = start; i < done; i++) {
-      if (writer.full) await writeRecords(writer);
-      if (threaded) writer.writeThreaded(trace, results, i);
-      else writer.write(trace, results, i, opBase + i);
+    if (threaded) {
+      for (let i = start; i < done; i++) {
+        if (writer.full) await writeRecords(writer);
+        writer.writeThreaded(trace, results, i);
+      }
+    } else {
+      for (let i = start; i < done; ) {
+        if (writer.full) await writeRecords(writer);
+        i = writer.writeRange(trace, results, i, done, opBase);
+      }
     }
     if (misuse !== null) {
       await writeStdout(writer.take());

@@ -3,40 +3,60 @@
 // tests/shared/sim/malloc/replay-jsonl.test.ts holds them equal), without an object and a string per op, which
 // cost more than the replay itself on 2 M ops.
 
-import { encodeAscii } from '../../proc/bytes.js';
 import { OP_ALLOC, OP_FREE, OP_REALLOC, type Trace } from '../trace.js';
 import { OP_CALLOC, OP_MEMALIGN, OP_THREAD_EXIT, OP_TRIM, TRACE_OP_LETTERS } from '../trace-types.js';
 import { REGION_ARENA, REGION_HEAP, REGION_MMAP, type ReplayResults } from './replay-results.js';
 
-const P_I = encodeAscii('{"i":');
-const P_OP_A = encodeAscii(',"op":"a","id":');
-const P_OP_R = encodeAscii(',"op":"r","id":');
-const P_OP_F = encodeAscii(',"op":"f","id":');
-const P_SIZE = encodeAscii(',"size":');
-const P_HEAP = encodeAscii(',"region":"heap","offset":');
-const P_HEAP_USABLE = encodeAscii(',"mmap_size":null,"usable":');
-const P_MMAP = encodeAscii(',"region":"mmap","offset":null,"mmap_size":');
-const P_USABLE = encodeAscii(',"usable":');
-const P_NONE_USABLE = encodeAscii(',"region":null,"offset":null,"mmap_size":null,"usable":');
-const P_BRK = encodeAscii(',"brk":');
-const P_END = encodeAscii('}\n');
+/**
+ * A fixed piece of record text as little-endian 32-bit words: putPiece stores 4 bytes at a time (a byte loop
+ * over the ~95 fixed bytes of a record cost as much as the replay). The last word's spare bytes are junk the
+ * next piece or number overwrites, or that lie past the record (MAX_RECORD_BYTES leaves room for them).
+ */
+interface Piece {
+  /** Bytes of text. */
+  length: number;
+  /** The text, 4 bytes per word, zero-padded. */
+  words: Uint32Array;
+}
+
+/** An ASCII text as a Piece. */
+function encodePiece(text: string): Piece {
+  const words = new Uint32Array(Math.ceil(text.length / 4));
+  for (let k = 0; k < text.length; k++) words[k >> 2]! |= text.charCodeAt(k) << (8 * (k & 3));
+  return { length: text.length, words };
+}
+
+const P_I = encodePiece('{"i":');
+const P_OP_A = encodePiece(',"op":"a","id":');
+const P_OP_R = encodePiece(',"op":"r","id":');
+const P_OP_F = encodePiece(',"op":"f","id":');
+const P_SIZE = encodePiece(',"size":');
+const P_HEAP = encodePiece(',"region":"heap","offset":');
+const P_HEAP_USABLE = encodePiece(',"mmap_size":null,"usable":');
+const P_MMAP = encodePiece(',"region":"mmap","offset":null,"mmap_size":');
+const P_USABLE = encodePiece(',"usable":');
+const P_NONE_USABLE = encodePiece(',"region":null,"offset":null,"mmap_size":null,"usable":');
+const P_BRK = encodePiece(',"brk":');
+const P_END = encodePiece('}\n');
 /** ',"op":"X","tid":' per op kind (TRACE_OP_LETTERS order), for threaded records. */
-const P_OP_TID = TRACE_OP_LETTERS.map((l) => encodeAscii(`,"op":"${l}","tid":`));
-const P_ID = encodeAscii(',"id":');
-const P_NMEMB = encodeAscii(',"nmemb":');
-const P_ALIGN = encodeAscii(',"align":');
-const P_T_HEAP = encodeAscii(',"region":"heap","arena":0,"heap":null,"offset":');
-const P_T_ARENA = encodeAscii(',"region":"arena","arena":');
-const P_T_HEAP_INDEX = encodeAscii(',"heap":');
-const P_T_OFFSET = encodeAscii(',"offset":');
-const P_T_MMAP = encodeAscii(',"region":"mmap","arena":null,"heap":null,"offset":null,"mmap_size":');
-const P_T_NONE_USABLE = encodeAscii(',"region":null,"arena":null,"heap":null,"offset":null,"mmap_size":null,"usable":');
-/** The longest record: its fixed text and 9 numbers of at most 24 characters. */
-const MAX_RECORD_BYTES = 128 + 9 * 24;
+const P_OP_TID = TRACE_OP_LETTERS.map((l) => encodePiece(`,"op":"${l}","tid":`));
+const P_ID = encodePiece(',"id":');
+const P_NMEMB = encodePiece(',"nmemb":');
+const P_ALIGN = encodePiece(',"align":');
+const P_T_HEAP = encodePiece(',"region":"heap","arena":0,"heap":null,"offset":');
+const P_T_ARENA = encodePiece(',"region":"arena","arena":');
+const P_T_HEAP_INDEX = encodePiece(',"heap":');
+const P_T_OFFSET = encodePiece(',"offset":');
+const P_T_MMAP = encodePiece(',"region":"mmap","arena":null,"heap":null,"offset":null,"mmap_size":');
+const P_T_NONE_USABLE = encodePiece(',"region":null,"arena":null,"heap":null,"offset":null,"mmap_size":null,"usable":');
+/** The longest record: its fixed text, 9 numbers of at most 24 characters and the 3 junk bytes of its last piece word. */
+const MAX_RECORD_BYTES = 128 + 9 * 24 + 4;
 
 /** Writes jsonl records into a byte buffer; `take` hands the bytes written so far over and starts a new buffer. */
 export class OpRecordWriter {
   private buf: Uint8Array;
+  /** A view of buf, for the word and digit-pair stores. */
+  private view: DataView;
   private pos = 0;
   /** A buffer given back by recycle, for the next take. */
   private spare: Uint8Array | null = null;
@@ -44,6 +64,7 @@ export class OpRecordWriter {
   /** @param chunkBytes buffer size; a record never straddles two buffers. */
   constructor(chunkBytes = 1 << 20) {
     this.buf = new Uint8Array(Math.max(chunkBytes, MAX_RECORD_BYTES));
+    this.view = new DataView(this.buf.buffer);
   }
 
   /** Bytes written and not taken yet. */
@@ -63,36 +84,25 @@ export class OpRecordWriter {
    */
   write(trace: Trace, results: ReplayResults, i: number, opNumber = i): void {
     if (this.full) throw new RangeError('OpRecordWriter: take() the buffer first');
-    const kind = trace.kinds[i]!;
-    const row = i & results.rowMask;
-    this.put(P_I);
-    this.putNumber(opNumber);
-    if (kind === OP_FREE) {
-      this.put(P_OP_F);
-      this.putNumber(trace.ids[i]!);
-    } else {
-      if (kind !== OP_ALLOC && kind !== OP_REALLOC) throw new RangeError(`op ${i}: no jsonl record for this op kind yet`);
-      this.put(kind === OP_ALLOC ? P_OP_A : P_OP_R);
-      this.putNumber(trace.ids[i]!);
-      this.put(P_SIZE);
-      this.putNumber(trace.sizes[i]!);
-      const region = results.region[row];
-      if (region === REGION_HEAP) {
-        this.put(P_HEAP);
-        this.putNumber(results.offset[row]!);
-        this.put(P_HEAP_USABLE);
-      } else if (region === REGION_MMAP) {
-        this.put(P_MMAP);
-        this.putNumber(results.mmapSize[row]!);
-        this.put(P_USABLE);
-      } else {
-        this.put(P_NONE_USABLE);
-      }
-      this.putNumber(results.usable[row]!);
+    this.pos = putOpRecord(this.view, this.pos, trace, results, i, opNumber);
+  }
+
+  /**
+   * Appends the records of ops start, start + 1, … before end (as write, op i numbered opBase + i) until the
+   * buffer is full; returns the op to write next (end when all fit). One call per buffer keeps the position
+   * in a local instead of a field written per piece, which made the writer cost more than the replay.
+   */
+  writeRange(trace: Trace, results: ReplayResults, start: number, end: number, opBase = 0): number {
+    const b = this.view;
+    const last = this.buf.length - MAX_RECORD_BYTES;
+    let p = this.pos;
+    let i = start;
+    while (i < end && p <= last) {
+      p = putOpRecord(b, p, trace, results, i, opBase + i);
+      i++;
     }
-    this.put(P_BRK);
-    this.putNumber(results.brk[row]!);
-    this.put(P_END);
+    this.pos = p;
+    return i;
   }
 
   /**
@@ -101,54 +111,56 @@ export class OpRecordWriter {
    */
   writeThreaded(trace: Trace, results: ReplayResults, i: number): void {
     if (this.full) throw new RangeError('OpRecordWriter: take() the buffer first');
+    const b = this.view;
     const kind = trace.kinds[i]!;
     const row = i & results.rowMask;
-    this.put(P_I);
-    this.putNumber(i);
-    this.put(P_OP_TID[kind]!);
-    this.putNumber(trace.tids[i]!);
+    let p = putPiece(b, this.pos, P_I);
+    p = putNumber(b, p, i);
+    p = putPiece(b, p, P_OP_TID[kind]!);
+    p = putNumber(b, p, trace.tids[i]!);
     if (kind !== OP_TRIM && kind !== OP_THREAD_EXIT) {
-      this.put(P_ID);
-      this.putNumber(trace.ids[i]!);
+      p = putPiece(b, p, P_ID);
+      p = putNumber(b, p, trace.ids[i]!);
     }
     if (kind !== OP_FREE && kind !== OP_TRIM && kind !== OP_THREAD_EXIT) {
-      this.put(P_SIZE);
-      this.putNumber(trace.sizes[i]!);
+      p = putPiece(b, p, P_SIZE);
+      p = putNumber(b, p, trace.sizes[i]!);
       if (kind === OP_CALLOC || kind === OP_MEMALIGN) {
-        this.put(kind === OP_CALLOC ? P_NMEMB : P_ALIGN);
-        this.putNumber(trace.aux[i]!);
+        p = putPiece(b, p, kind === OP_CALLOC ? P_NMEMB : P_ALIGN);
+        p = putNumber(b, p, trace.aux[i]!);
       }
       const region = results.region[row];
       if (region === REGION_HEAP) {
-        this.put(P_T_HEAP);
-        this.putNumber(results.offset[row]!);
-        this.put(P_HEAP_USABLE);
+        p = putPiece(b, p, P_T_HEAP);
+        p = putNumber(b, p, results.offset[row]!);
+        p = putPiece(b, p, P_HEAP_USABLE);
       } else if (region === REGION_ARENA) {
-        this.put(P_T_ARENA);
-        this.putNumber(results.arena![row]!);
-        this.put(P_T_HEAP_INDEX);
-        this.putNumber(results.heap![row]!);
-        this.put(P_T_OFFSET);
-        this.putNumber(results.offset[row]!);
-        this.put(P_HEAP_USABLE);
+        p = putPiece(b, p, P_T_ARENA);
+        p = putNumber(b, p, results.arena![row]!);
+        p = putPiece(b, p, P_T_HEAP_INDEX);
+        p = putNumber(b, p, results.heap![row]!);
+        p = putPiece(b, p, P_T_OFFSET);
+        p = putNumber(b, p, results.offset[row]!);
+        p = putPiece(b, p, P_HEAP_USABLE);
       } else if (region === REGION_MMAP) {
-        this.put(P_T_MMAP);
-        this.putNumber(results.mmapSize[row]!);
-        this.put(P_USABLE);
+        p = putPiece(b, p, P_T_MMAP);
+        p = putNumber(b, p, results.mmapSize[row]!);
+        p = putPiece(b, p, P_USABLE);
       } else {
-        this.put(P_T_NONE_USABLE);
+        p = putPiece(b, p, P_T_NONE_USABLE);
       }
-      this.putNumber(results.usable[row]!);
+      p = putNumber(b, p, results.usable[row]!);
     }
-    this.put(P_BRK);
-    this.putNumber(results.brk[row]!);
-    this.put(P_END);
+    p = putPiece(b, p, P_BRK);
+    p = putNumber(b, p, results.brk[row]!);
+    this.pos = putPiece(b, p, P_END);
   }
 
   /** The bytes written since the last take (a fresh or recycled buffer is used from now on, so the caller may keep them). */
   take(): Uint8Array {
     const out = this.buf.subarray(0, this.pos);
     this.buf = this.spare ?? new Uint8Array(this.buf.length);
+    this.view = new DataView(this.buf.buffer);
     this.spare = null;
     this.pos = 0;
     return out;
@@ -161,57 +173,92 @@ export class OpRecordWriter {
   recycle(taken: Uint8Array): void {
     if (taken.byteOffset === 0 && taken.buffer.byteLength === this.buf.length && taken.buffer instanceof ArrayBuffer) this.spare = new Uint8Array(taken.buffer);
   }
-
-  /** Copies a fixed piece (set() is several times faster than a byte loop for pieces of 8–60 bytes). */
-  private put(piece: Uint8Array): void {
-    this.buf.set(piece, this.pos);
-    this.pos += piece.length;
-  }
-
-  /** A number as JSON.stringify prints it: integers digit by digit, anything else through JSON.stringify. */
-  private putNumber(v: number): void {
-    if (v >= 0 && v <= 0x7fffffff && (v | 0) === v) {
-      this.putSmall(v);
-    } else if (v > 0 && Number.isSafeInteger(v)) {
-      const hi = Math.floor(v / 1e9);
-      const lo = v - hi * 1e9;
-      this.putNumber(hi);
-      const b = this.buf;
-      let rest = lo;
-      for (let p = this.pos + 8; p >= this.pos; p--) {
-        b[p] = 0x30 + (rest % 10);
-        rest = Math.floor(rest / 10);
-      }
-      this.pos += 9;
-    } else {
-      const text = JSON.stringify(v);
-      for (let k = 0; k < text.length; k++) this.buf[this.pos++] = text.charCodeAt(k);
-    }
-  }
-
-  /** 0 ≤ v < 2^31, in decimal, two digits at a time. */
-  private putSmall(v: number): void {
-    const b = this.buf;
-    let p = this.pos + countDigits(v);
-    this.pos = p;
-    while (v >= 100) {
-      const q = (v / 100) | 0;
-      const r = (v - q * 100) << 1;
-      b[--p] = DIGIT_PAIRS[r + 1]!;
-      b[--p] = DIGIT_PAIRS[r]!;
-      v = q;
-    }
-    if (v >= 10) {
-      b[--p] = DIGIT_PAIRS[(v << 1) + 1]!;
-      b[--p] = DIGIT_PAIRS[v << 1]!;
-    } else {
-      b[--p] = 0x30 + v;
-    }
-  }
 }
 
-/** "00" "01" … "99" as bytes: pair n at 2n. */
-const DIGIT_PAIRS = new Uint8Array(200).map((_, k) => 0x30 + (k % 2 === 0 ? Math.floor(k / 20) : (k >> 1) % 10));
+/**
+ * Writes op i's record (see OpRecordWriter.write) at b[p…] and returns the position after it. The writing
+ * functions pass the position along instead of keeping it in a field, so V8 keeps it in a register.
+ */
+function putOpRecord(b: DataView, p: number, trace: Trace, results: ReplayResults, i: number, opNumber: number): number {
+  const kind = trace.kinds[i]!;
+  const row = i & results.rowMask;
+  p = putPiece(b, p, P_I);
+  p = putNumber(b, p, opNumber);
+  if (kind === OP_FREE) {
+    p = putPiece(b, p, P_OP_F);
+    p = putNumber(b, p, trace.ids[i]!);
+  } else {
+    if (kind !== OP_ALLOC && kind !== OP_REALLOC) throw new RangeError(`op ${i}: no jsonl record for this op kind yet`);
+    p = putPiece(b, p, kind === OP_ALLOC ? P_OP_A : P_OP_R);
+    p = putNumber(b, p, trace.ids[i]!);
+    p = putPiece(b, p, P_SIZE);
+    p = putNumber(b, p, trace.sizes[i]!);
+    const region = results.region[row];
+    if (region === REGION_HEAP) {
+      p = putPiece(b, p, P_HEAP);
+      p = putNumber(b, p, results.offset[row]!);
+      p = putPiece(b, p, P_HEAP_USABLE);
+    } else if (region === REGION_MMAP) {
+      p = putPiece(b, p, P_MMAP);
+      p = putNumber(b, p, results.mmapSize[row]!);
+      p = putPiece(b, p, P_USABLE);
+    } else {
+      p = putPiece(b, p, P_NONE_USABLE);
+    }
+    p = putNumber(b, p, results.usable[row]!);
+  }
+  p = putPiece(b, p, P_BRK);
+  p = putNumber(b, p, results.brk[row]!);
+  return putPiece(b, p, P_END);
+}
+
+/** Stores a fixed piece at b[p…]; returns the position after it. */
+function putPiece(b: DataView, p: number, piece: Piece): number {
+  const words = piece.words;
+  for (let k = 0; k < words.length; k++) b.setUint32(p + 4 * k, words[k]!, true);
+  return p + piece.length;
+}
+
+/** A number as JSON.stringify prints it, at b[p…]: integers digit by digit, anything else through JSON.stringify. */
+function putNumber(b: DataView, p: number, v: number): number {
+  if (v >= 0 && v <= 0x7fffffff && (v | 0) === v) return putSmall(b, p, v);
+  return putOtherNumber(b, p, v);
+}
+
+/** putNumber's rare cases: integers from 2^31 to 2^53 − 1 as two parts, anything else through JSON.stringify. */
+function putOtherNumber(b: DataView, p: number, v: number): number {
+  if (v > 0 && Number.isSafeInteger(v)) {
+    const hi = Math.floor(v / 1e9);
+    let rest = v - hi * 1e9;
+    p = putNumber(b, p, hi);
+    for (let q = p + 8; q >= p; q--) {
+      b.setUint8(q, 0x30 + (rest % 10));
+      rest = Math.floor(rest / 10);
+    }
+    return p + 9;
+  }
+  const text = JSON.stringify(v);
+  for (let k = 0; k < text.length; k++) b.setUint8(p++, text.charCodeAt(k));
+  return p;
+}
+
+/** 0 ≤ v < 2^31 at b[p…], in decimal, two digits per store; returns the position after it. */
+function putSmall(b: DataView, p: number, v: number): number {
+  const after = p + countDigits(v);
+  p = after;
+  while (v >= 100) {
+    const q = (v / 100) | 0;
+    p -= 2;
+    b.setUint16(p, DIGIT_PAIRS[v - q * 100]!, true);
+    v = q;
+  }
+  if (v >= 10) b.setUint16(p - 2, DIGIT_PAIRS[v]!, true);
+  else b.setUint8(p - 1, 0x30 + v);
+  return after;
+}
+
+/** "00" "01" … "99" as little-endian 16-bit pairs (tens digit in the low byte): pair n at n. */
+const DIGIT_PAIRS = new Uint16Array(100).map((_, n) => (0x30 + Math.floor(n / 10)) | ((0x30 + (n % 10)) << 8));
 
 /** Decimal digits of 0 ≤ v < 2^31. */
 function countDigits(v: number): number {
