@@ -84,6 +84,29 @@ export class TraceBuilder {
     if (this.returned !== null && returned !== 0) this.returned[i] = returned;
   }
 
+  /**
+   * push for an op with no aux and no address (what most lines are), without the checks those need: the
+   * same result as push(kind, id, size, 0, 0, line).
+   */
+  pushPlain(kind: number, id: number, size: number, line: number): void {
+    let slot = id < this.denseSlots.length ? this.denseSlots[id]! : UNSEEN;
+    if (slot === UNSEEN) slot = this.lookupSlot(id);
+    const i = this.length;
+    if (slot === UNSEEN || this.tid !== 0 || this.exitOp[0]! >= 0 || i === this.kinds.length || this.takenOps !== 0 || !this.plainFits(id, size)) {
+      return this.push(kind, id, size, 0, 0, line);
+    }
+    this.length = i + 1;
+    this.kinds[i] = kind;
+    this.ids[i] = id;
+    this.slots[i] = slot;
+    this.sizes[i] = size;
+  }
+
+  /** True when id and size fit the ids and sizes arrays as they are (no widening needed). */
+  private plainFits(id: number, size: number): boolean {
+    return ((id | 0) === id || !(this.ids instanceof Int32Array)) && (size >>> 0 === size || !(this.sizes instanceof Uint32Array));
+  }
+
   /** Appends an op that names no id: t (size = PAD) on the current thread, or x of thread `tid`. */
   pushIdless(kind: number, tid: number, size: number, line: number): void {
     if (kind === OP_THREAD_EXIT) this.noteThread(tid, line);

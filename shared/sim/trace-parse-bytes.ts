@@ -2,7 +2,7 @@
 // regex or object); headers and anything unusual go to the line reader (trace-parse-line.ts), which words every
 // error; JSON traces (first non-blank byte '[') go to trace-json.ts. Format: shared/sim/TRACE-FORMAT.md.
 
-import { CH_NL, decodeUtf8, encodeAscii } from '../proc/bytes.js';
+import { CH_NL, CH_SPACE, decodeUtf8, encodeAscii } from '../proc/bytes.js';
 import { TraceBuilder } from './trace-builder.js';
 import { parseJsonTrace } from './trace-json.js';
 import { TRACE_V2_MAGIC, isTraceHeader, parseTraceHeader, parseTraceLine } from './trace-parse-line.js';
@@ -19,6 +19,8 @@ const CH_M = 0x6d;
 const CH_R = 0x72;
 const CH_T = 0x74;
 const CH_X = 0x78;
+/** readPlainOps reads numbers of at most this many digits (below 2^53); longer ones go to readOpLine. */
+const MAX_PLAIN_DIGITS = 15;
 /** "# memscope-trace" as bytes. */
 const MAGIC_BYTES = encodeAscii(TRACE_V2_MAGIC);
 /** readUint/readAddress result for a token they cannot read (the line reader then names the problem). */
@@ -137,6 +139,8 @@ export class TraceTextReader {
     }
     const n = chunk.length;
     while (pos < n) {
+      pos = this.readPlainOps(chunk, pos, n);
+      if (pos >= n) break;
       const next = this.readOpLine(chunk, pos, n);
       if (next >= 0) {
         pos = next;
@@ -172,6 +176,55 @@ export class TraceTextReader {
     if (s === e) return;
     if (bytes[s] === CH_HASH) return this.readComment(bytes, s, e);
     parseTraceLine(this.b, decodeUtf8(bytes, s, e), this.line);
+  }
+
+  /**
+   * The commonest lines, in one tight loop with the cursor in a local: `a|r ID SIZE\n` and `f ID\n`, one space
+   * between fields, at most 15 digits per number (so below 2^53), no addresses recorded. Returns the index of the
+   * first line it does not take (readOpLine or readLine reads it, with the same result for these lines).
+   */
+  private readPlainOps(bytes: Uint8Array, pos: number, end: number): number {
+    const b = this.b;
+    if (b.returned !== null) return pos;
+    const base = this.chunkStart;
+    let line = this.line;
+    while (pos + 1 < end) {
+      const c = bytes[pos];
+      let p = pos + 1;
+      if (bytes[p] !== CH_SPACE) break;
+      p++;
+      const idStart = p;
+      let id = 0;
+      let d = 0;
+      while (p < end && (d = bytes[p]! - 0x30) >= 0 && d <= 9) {
+        id = id * 10 + d;
+        p++;
+      }
+      if (p === idStart || p - idStart > MAX_PLAIN_DIGITS || p >= end) break;
+      let kind: number;
+      let size = 0;
+      if (c === CH_F) {
+        kind = OP_FREE;
+      } else {
+        if (c === CH_A) kind = OP_ALLOC;
+        else if (c === CH_R) kind = OP_REALLOC;
+        else break;
+        if (bytes[p] !== CH_SPACE) break;
+        const sizeStart = ++p;
+        while (p < end && (d = bytes[p]! - 0x30) >= 0 && d <= 9) {
+          size = size * 10 + d;
+          p++;
+        }
+        if (p === sizeStart || p - sizeStart > MAX_PLAIN_DIGITS || p >= end) break;
+      }
+      if (bytes[p] !== CH_NL) break;
+      line++;
+      this.line = line;
+      b.pushPlain(kind, id, size, line);
+      pos = p + 1;
+      b.bytesDone = base + pos;
+    }
+    return pos;
   }
 
   /**

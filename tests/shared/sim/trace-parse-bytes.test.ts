@@ -229,3 +229,50 @@ describe('ids', () => {
     assert.deepEqual([...v2.sizes], [10, 4096, 0]);
   });
 });
+
+describe('plain lines (`a|r ID SIZE`, `f ID`, one space: the reader\'s tight loop)', () => {
+  /** The same text with two spaces after each op letter: every line then goes the general way. */
+  function spaced(text: string): string {
+    return text.replace(/^([arf]) /gm, '$1  ');
+  }
+
+  test('read as the general path reads the same ops: threads, exits, 15- and 16-digit numbers, widening, slots', () => {
+    const texts = [
+      'a 0 10\na 5 20\nr 0 30\nf 5\nf 0\n',
+      'a 123456789012345 1\na 1234567890123456 2\nr 1 4294967296\nf 123456789012345\n',
+      `a 1 000000000000007\n${'a 2 1\n'.repeat(3000)}a 2147483648 1\nf 2147483648\n`,
+      '# memscope-trace 2 cpus=2\na 0 10\n@ 1\na 1 20\nf 0\n@ 0\nf 1\nx 1\na 2 8\n',
+    ];
+    for (const text of texts) {
+      const plain = parseTraceBytes(encodeUtf8(text));
+      assert.deepEqual(describeTrace(plain), describeTrace(parseTraceBytes(encodeUtf8(spaced(text)))));
+      assert.deepEqual(describeTrace(readInChunks(encodeUtf8(text), () => 3)), describeTrace(plain));
+    }
+  });
+
+  test('their errors keep the general path\'s words and line numbers', () => {
+    const cases: [string, RegExp][] = [
+      ['a 1 5\n\nf 2\n', /free of unknown id 2 at op 1/],
+      ['# memscope-trace 2 cpus=1\na 1 5\nx 0\nf 1\n', /'f' on thread 0 at op 2, after the thread exited \(op 1\)/],
+      ['a 1 5\nf 1 9\n', /./],
+    ];
+    for (const [text, words] of cases) {
+      let plainError: unknown = null;
+      let spacedError: unknown = null;
+      try {
+        parseTraceBytes(encodeUtf8(text));
+      } catch (e) {
+        plainError = e;
+      }
+      try {
+        parseTraceBytes(encodeUtf8(spaced(text)));
+      } catch (e) {
+        spacedError = e;
+      }
+      assert.ok(plainError instanceof TraceParseError && spacedError instanceof TraceParseError, text);
+      assert.match(plainError.message, words);
+      assert.equal(plainError.message, spacedError.message);
+      assert.equal(plainError.line, spacedError.line);
+    }
+  });
+});
