@@ -128,11 +128,18 @@ export interface MappingsReport extends MappingsCore {
   groups: MappingGroup[];
 }
 
-/** Mappings per chunk of getMappingsIfChanged: a chunk is sent again only when one of its mappings changed. */
+/** Mappings per chunk of getMappingsIfChanged when the caller names none (callers older than chunkMappings). */
 export const MAPPINGS_CHUNK_SIZE = 512;
 
 /**
- * getMappingsIfChanged's answer: the report without its mappings, which come in chunks of MAPPINGS_CHUNK_SIZE
+ * The fewest mappings per chunk a caller may ask for. A re-read of Chromium (~830 mappings, Rss moving in ~10 of
+ * them) crosses ~35-50 KB in chunks of 16 against ~280-450 KB in chunks of 512; the fingerprint sent grows to
+ * 17 characters per 16 mappings (21 KB for 20,000).
+ */
+export const MIN_MAPPINGS_CHUNK_SIZE = 16;
+
+/**
+ * getMappingsIfChanged's answer: the report without its mappings, which come in chunks of chunkMappings mappings
  * (address order), each null when it equals that chunk of the report the caller's fingerprint names. A page that
  * polls a 20,000-mapping process then parses what changed (a library's Pss), not 10 MB of JSON every time.
  */
@@ -141,7 +148,9 @@ export interface MappingsUpdate {
   fingerprint: string;
   /** Everything but the mappings. */
   report: Omit<MappingsReport, 'mappings'>;
-  /** Chunk i holds mappings [i × MAPPINGS_CHUNK_SIZE, (i + 1) × MAPPINGS_CHUNK_SIZE), or null: unchanged. */
+  /** Mappings per chunk: the caller's chunkMappings; absent from hosts older than it, which cut MAPPINGS_CHUNK_SIZE. */
+  chunkMappings?: number;
+  /** Chunk i holds mappings [i × chunkMappings, (i + 1) × chunkMappings), or null: unchanged. */
   mappingChunks: (Mapping[] | null)[];
 }
 
@@ -180,8 +189,11 @@ export interface MemscopeApi {
   getProcess(pid: number): Promise<ProcessDetail>;
   /** One process's maps + smaps + smaps_rollup, classified and grouped. */
   getMappings(pid: number): Promise<MappingsReport>;
-  /** getMappings read now, only the chunks of mappings that differ from the report sinceFingerprint names (null: all). */
-  getMappingsIfChanged(pid: number, sinceFingerprint: string | null): Promise<MappingsUpdate>;
+  /**
+   * getMappings read now, only the chunks of mappings that differ from the report sinceFingerprint names (null: all),
+   * cut every chunkMappings mappings (MIN_MAPPINGS_CHUNK_SIZE..MAPPINGS_CHUNK_SIZE; default MAPPINGS_CHUNK_SIZE).
+   */
+  getMappingsIfChanged(pid: number, sinceFingerprint: string | null, chunkMappings?: number): Promise<MappingsUpdate>;
   /** One mapping of pid, the one starting at startHex (lowercase hex as maps prints it), with every smaps field; null when none starts there. */
   getMapping(pid: number, startHex: string): Promise<Mapping | null>;
   /** One process's VIRT/RES/SHR/SWAP history held so far. */

@@ -2,7 +2,7 @@
 // polled while visible. smaps walks page tables under the target's mm lock, so it is never per tick. A re-read
 // sends the fingerprint of the report held (getMappingsIfChanged): an unchanged report does not cross again and
 // the one held is kept, same object, so nothing derived from it is recomputed; only its "read at" time moves.
-import { MAPPINGS_CHUNK_SIZE, type MappingsReport, type MappingsUpdate } from '../../shared/api.js';
+import { MAPPINGS_CHUNK_SIZE, MIN_MAPPINGS_CHUNK_SIZE, type MappingsReport, type MappingsUpdate } from '../../shared/api.js';
 import { isApiError } from '../../shared/errors.js';
 import type { Mapping } from '../../shared/proc/types.js';
 import { getBridge } from '../api/client.js';
@@ -66,18 +66,21 @@ async function readMappings(pid: number): Promise<MappingsReport> {
   const heldFingerprint = held === undefined ? undefined : fingerprints.get(held);
   let update: MappingsUpdate;
   try {
-    update = await getBridge().getMappingsIfChanged(pid, heldFingerprint ?? null);
+    // The smallest chunks: a re-read then carries the few mappings whose Rss moved and little around them.
+    update = await getBridge().getMappingsIfChanged(pid, heldFingerprint ?? null, MIN_MAPPINGS_CHUNK_SIZE);
   } catch (err) {
-    // An older remote memscope has no getMappingsIfChanged (its arguments, always valid here, are not the problem).
+    // An older remote memscope has no getMappingsIfChanged or no chunk size (our arguments are valid otherwise).
     if (!isApiError(err) || err.code !== 'bad-arg') throw err;
     hostLacksIfChanged = true;
     return getBridge().getMappings(pid);
   }
   const mappings: Mapping[] = [];
+  // A host older than chunkMappings cut MAPPINGS_CHUNK_SIZE.
+  const chunkMappings = update.chunkMappings ?? MAPPINGS_CHUNK_SIZE;
   update.mappingChunks.forEach((chunk, i) => {
-    const from = i * MAPPINGS_CHUNK_SIZE;
+    const from = i * chunkMappings;
     // null: the host compared it with our fingerprint, so `held` has this chunk.
-    if (chunk === null) mappings.push(...(held as MappingsReport).mappings.slice(from, from + MAPPINGS_CHUNK_SIZE));
+    if (chunk === null) mappings.push(...(held as MappingsReport).mappings.slice(from, from + chunkMappings));
     else for (let j = 0; j < chunk.length; j++) mappings.push(keepEqual(held?.mappings[from + j], chunk[j] as Mapping));
   });
   if (held !== undefined && update.fingerprint === heldFingerprint && JSON.stringify(update.report) === JSON.stringify({ ...held, mappings: undefined })) return held;

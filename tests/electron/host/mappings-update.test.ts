@@ -1,11 +1,13 @@
 // getMappingsIfChanged on many-maps.c (3,000 mappings that never change after "ready"): the first answer carries
 // every chunk, a second one sent the first's fingerprint carries only chunks that changed (its own pages: none),
 // and the chunks put together are getMappings' mappings; a malformed fingerprint is bad-arg before /proc is read.
+// With the smallest chunks, one mapping whose Rss moved sends that mapping's chunk alone (it sent 512 mappings).
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
+import { buildMappingsUpdate } from '../../../electron/host/mappings-update.js';
 import { MemscopeService } from '../../../electron/host/service.js';
-import { MAPPINGS_CHUNK_SIZE } from '../../../shared/api.js';
+import { MAPPINGS_CHUNK_SIZE, MIN_MAPPINGS_CHUNK_SIZE } from '../../../shared/api.js';
 import { isApiError } from '../../../shared/errors.js';
 import type { Mapping } from '../../../shared/proc/types.js';
 import { validateApiArgs } from '../../../shared/validate-args.js';
@@ -52,14 +54,46 @@ describe('getMappingsIfChanged', () => {
     assert.equal(third.fingerprint.split('.').length, third.mappingChunks.length, 'one hash per chunk');
   });
 
+  test('in the smallest chunks, a mapping whose Rss moved crosses again with its chunk alone', async () => {
+    const first = await service.getMappingsIfChanged(pid, null, MIN_MAPPINGS_CHUNK_SIZE);
+    assert.equal(first.chunkMappings, MIN_MAPPINGS_CHUNK_SIZE);
+    const firstMappings = first.mappingChunks.flatMap((c) => c ?? []);
+    assert.ok(first.mappingChunks.every((c) => c !== null && c.length <= MIN_MAPPINGS_CHUNK_SIZE), 'chunks of the size asked');
+    const full = await service.getMappings(pid);
+    assert.deepEqual(
+      firstMappings.map((m) => m.start),
+      full.mappings.map((m) => m.start),
+    );
+    // The report read again, one of the subject's own pages (mid-report) with 4 KiB more Rss: what a live process does.
+    const moved = Math.floor(full.mappings.length / 2);
+    const rssKb = Number(full.mappings[moved]?.smaps?.Rss ?? 0) + 4;
+    const mappings = full.mappings.map((m, i) => (i === moved ? { ...m, smaps: { ...m.smaps, Rss: rssKb } } : m));
+    const update = buildMappingsUpdate({ ...full, mappings }, first.fingerprint, MIN_MAPPINGS_CHUNK_SIZE);
+    const sent = update.mappingChunks.filter((c) => c !== null);
+    assert.equal(sent.length, 1, `${sent.length} chunks sent again`);
+    assert.ok((sent[0]?.length ?? 0) <= MIN_MAPPINGS_CHUNK_SIZE, `${sent[0]?.length} mappings sent again`);
+    assert.ok(sent[0]?.some((m) => m.start === full.mappings[moved]?.start && m.smaps?.Rss === rssKb), 'the moved mapping, as read');
+  });
+
+  test('a chunk size out of its bounds is bad-arg; none is the old size', () => {
+    for (const bad of [0, MIN_MAPPINGS_CHUNK_SIZE - 1, MAPPINGS_CHUNK_SIZE + 1, 16.5, '16', null]) {
+      assert.throws(
+        () => validateApiArgs('getMappingsIfChanged', [pid, null, bad]),
+        (err) => isApiError(err) && err.code === 'bad-arg',
+      );
+    }
+    assert.deepEqual(validateApiArgs('getMappingsIfChanged', [pid, null, MIN_MAPPINGS_CHUNK_SIZE]), [pid, null, MIN_MAPPINGS_CHUNK_SIZE]);
+    assert.deepEqual(validateApiArgs('getMappingsIfChanged', [pid, null]), [pid, null, MAPPINGS_CHUNK_SIZE]);
+  });
+
   test('a fingerprint that is not one the host made is bad-arg', () => {
-    for (const bad of [42, 'xyz', 'ABC', 'a'.repeat(17 * 2048 + 1)]) {
+    for (const bad of [42, 'xyz', 'ABC', 'a'.repeat(17 * 65536 + 1)]) {
       assert.throws(
         () => validateApiArgs('getMappingsIfChanged', [pid, bad]),
         (err) => isApiError(err) && err.code === 'bad-arg',
       );
     }
-    assert.deepEqual(validateApiArgs('getMappingsIfChanged', [pid, null]), [pid, null]);
-    assert.deepEqual(validateApiArgs('getMappingsIfChanged', [pid, '0a.1b']), [pid, '0a.1b']);
+    assert.deepEqual(validateApiArgs('getMappingsIfChanged', [pid, null]), [pid, null, MAPPINGS_CHUNK_SIZE]);
+    assert.deepEqual(validateApiArgs('getMappingsIfChanged', [pid, '0a.1b']), [pid, '0a.1b', MAPPINGS_CHUNK_SIZE]);
   });
 });
