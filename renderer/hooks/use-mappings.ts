@@ -4,6 +4,7 @@
 // the one held is kept, same object, so nothing derived from it is recomputed; only its "read at" time moves.
 import { MAPPINGS_CHUNK_SIZE, MIN_MAPPINGS_CHUNK_SIZE, type MappingsReport, type MappingsUpdate } from '../../shared/api.js';
 import { isApiError } from '../../shared/errors.js';
+import type { MappingGroup } from '../../shared/proc/group.js';
 import type { Mapping } from '../../shared/proc/types.js';
 import { getBridge } from '../api/client.js';
 import type { UiError } from '../ui-error.js';
@@ -56,6 +57,16 @@ function keepEqual(held: Mapping | undefined, fresh: Mapping): Mapping {
   return held !== undefined && held.start === fresh.start && isSameJson(held, fresh) ? held : fresh;
 }
 
+/** Each fresh group, or the held one of that key when equal field for field (its table row then skips re-rendering). */
+function keepEqualGroups(held: readonly MappingGroup[] | undefined, fresh: MappingGroup[]): MappingGroup[] {
+  if (held === undefined) return fresh;
+  const byKey = new Map(held.map((g) => [g.key, g]));
+  return fresh.map((g) => {
+    const h = byKey.get(g.key);
+    return h !== undefined && isSameJson(h, g) ? h : g;
+  });
+}
+
 /**
  * pid's report, its mappings put together from the chunks that changed and the report held: unchanged chunks keep
  * their Mapping objects, and when nothing changed at all the report held itself is returned (same object).
@@ -84,7 +95,7 @@ async function readMappings(pid: number): Promise<MappingsReport> {
     else for (let j = 0; j < chunk.length; j++) mappings.push(keepEqual(held?.mappings[from + j], chunk[j] as Mapping));
   });
   if (held !== undefined && update.fingerprint === heldFingerprint && JSON.stringify(update.report) === JSON.stringify({ ...held, mappings: undefined })) return held;
-  const report: MappingsReport = { ...update.report, mappings };
+  const report: MappingsReport = { ...update.report, groups: keepEqualGroups(held?.groups, update.report.groups), mappings };
   fingerprints.set(report, update.fingerprint);
   return report;
 }
