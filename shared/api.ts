@@ -132,25 +132,27 @@ export interface MappingsReport extends MappingsCore {
 export const MAPPINGS_CHUNK_SIZE = 512;
 
 /**
- * The fewest mappings per chunk a caller may ask for. A re-read of Chromium (~830 mappings, Rss moving in ~10 of
- * them) crosses ~35-50 KB in chunks of 16 against ~280-450 KB in chunks of 512; the fingerprint sent grows to
+ * The fewest mappings per chunk (on average) a caller may ask for. A re-read of a live Chromium (~830 mappings, Rss
+ * moving in ~10, a few mapped or unmapped) then crosses the chunks around those; the fingerprint sent grows to
  * 17 characters per 16 mappings (21 KB for 20,000).
  */
 export const MIN_MAPPINGS_CHUNK_SIZE = 16;
 
 /**
- * getMappingsIfChanged's answer: the report without its mappings, which come in chunks of chunkMappings mappings
- * (address order), each null when it equals that chunk of the report the caller's fingerprint names. A page that
- * polls a 20,000-mapping process then parses what changed (a library's Pss), not 10 MB of JSON every time.
+ * getMappingsIfChanged's answer: the report without its mappings, which come in chunks (address order), each null
+ * when the report the caller's fingerprint names holds a chunk of the same hash. Without chunkMappings: chunks of
+ * MAPPINGS_CHUNK_SIZE, a null one the held chunk at its index. With it: chunks cut where a mapping's start address
+ * says (chunkMappings long on average), so a mapping that appears or goes changes one chunk, not every later one.
+ * A page that polls a 20,000-mapping process then parses what changed (a library's Pss), not 10 MB of JSON every time.
  */
 export interface MappingsUpdate {
-  /** Names the report's mappings chunk by chunk (one hash per chunk, '.'-separated); opaque to callers. */
+  /** Names the report's mappings chunk by chunk: one hash (hex) per chunk, '.'-separated. */
   fingerprint: string;
   /** Everything but the mappings. */
   report: Omit<MappingsReport, 'mappings'>;
-  /** Mappings per chunk: the caller's chunkMappings; absent from hosts older than it, which cut MAPPINGS_CHUNK_SIZE. */
+  /** The caller's chunkMappings, when it named one (hosts older than it cut MAPPINGS_CHUNK_SIZE). */
   chunkMappings?: number;
-  /** Chunk i holds mappings [i × chunkMappings, (i + 1) × chunkMappings), or null: unchanged. */
+  /** Chunk i's mappings, or null: the held chunk whose hash is the fingerprint's i-th. */
   mappingChunks: (Mapping[] | null)[];
 }
 
@@ -191,7 +193,8 @@ export interface MemscopeApi {
   getMappings(pid: number): Promise<MappingsReport>;
   /**
    * getMappings read now, only the chunks of mappings that differ from the report sinceFingerprint names (null: all),
-   * cut every chunkMappings mappings (MIN_MAPPINGS_CHUNK_SIZE..MAPPINGS_CHUNK_SIZE; default MAPPINGS_CHUNK_SIZE).
+   * cut by content every chunkMappings mappings on average (MIN_MAPPINGS_CHUNK_SIZE..MAPPINGS_CHUNK_SIZE), or without
+   * it every MAPPINGS_CHUNK_SIZE mappings as hosts before it did.
    */
   getMappingsIfChanged(pid: number, sinceFingerprint: string | null, chunkMappings?: number): Promise<MappingsUpdate>;
   /** One mapping of pid, the one starting at startHex (lowercase hex as maps prints it), with every smaps field; null when none starts there. */

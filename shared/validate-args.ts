@@ -32,9 +32,8 @@ function checkFingerprint(value: unknown): string | null {
   throw new ApiError('bad-arg', `getMappingsIfChanged: bad fingerprint ${quoteUserInput(JSON.stringify(value) ?? String(value))} (null, or hex from an earlier answer)`);
 }
 
-/** getMappingsIfChanged's chunkMappings: absent (MAPPINGS_CHUNK_SIZE), or an integer in the bounds, else bad-arg. */
+/** getMappingsIfChanged's chunkMappings: an integer in its bounds, else bad-arg. */
 function checkChunkMappings(value: unknown): number {
-  if (value === undefined) return MAPPINGS_CHUNK_SIZE;
   if (typeof value === 'number' && Number.isInteger(value) && value >= MIN_MAPPINGS_CHUNK_SIZE && value <= MAPPINGS_CHUNK_SIZE) return value;
   throw new ApiError('bad-arg', `getMappingsIfChanged: chunk size ${quoteUserInput(JSON.stringify(value) ?? String(value))} out of range (${MIN_MAPPINGS_CHUNK_SIZE}..${MAPPINGS_CHUNK_SIZE} mappings)`);
 }
@@ -83,7 +82,14 @@ const ARG_VALIDATORS: { [M in ApiMethod]: ArgsValidator<M> } = {
   setTableView: { count: 2, check: (args) => [checkClientId(args[0]), checkTableView(args[1])] },
   getProcess: { count: 1, check: (args) => [assertPid(args[0])] },
   getMappings: { count: 1, check: (args) => [assertPid(args[0])] },
-  getMappingsIfChanged: { count: 3, minCount: 2, check: (args) => [assertPid(args[0]), checkFingerprint(args[1]), checkChunkMappings(args[2])] },
+  getMappingsIfChanged: {
+    count: 3,
+    minCount: 2,
+    check: (args) => {
+      const head = [assertPid(args[0]), checkFingerprint(args[1])] as const;
+      return args.length < 3 ? [...head] : [...head, checkChunkMappings(args[2])];
+    },
+  },
   getHistory: { count: 1, check: (args) => [assertPid(args[0])] },
   exportSnapshot: { count: 1, check: (args) => [assertPid(args[0])] },
   openSnapshot: {

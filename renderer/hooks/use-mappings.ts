@@ -2,7 +2,7 @@
 // polled while visible. smaps walks page tables under the target's mm lock, so it is never per tick. A re-read
 // sends the fingerprint of the report held (getMappingsIfChanged): an unchanged report does not cross again and
 // the one held is kept, same object, so nothing derived from it is recomputed; only its "read at" time moves.
-import { MAPPINGS_CHUNK_SIZE, MIN_MAPPINGS_CHUNK_SIZE, type MappingsReport, type MappingsUpdate } from '../../shared/api.js';
+import { MIN_MAPPINGS_CHUNK_SIZE, type MappingsReport, type MappingsUpdate } from '../../shared/api.js';
 import { isApiError } from '../../shared/errors.js';
 import type { MappingGroup } from '../../shared/proc/group.js';
 import type { Mapping } from '../../shared/proc/types.js';
@@ -26,8 +26,10 @@ const cache = new Map<number, { value: MappingsReport; atMs: number }>();
 const CACHE_PIDS = 8;
 /** Set when the host answered getMappingsIfChanged with bad-arg: an older memscope, asked getMappings from then on. */
 let hostLacksIfChanged = false;
-/** The host's fingerprint of each report read (what getMappingsIfChanged compares with). */
-const fingerprints = new WeakMap<MappingsReport, string>();
+/** Of each report read: the host's fingerprint (what getMappingsIfChanged compares with) and its chunks by hash. */
+const chunkings = new WeakMap<MappingsReport, { fingerprint: string; chunks: Map<string, Mapping[]> }>();
+/** Of each report held: its mappings by start address, made when a re-read first needs them. */
+const byStarts = new WeakMap<MappingsReport, Map<string, Mapping>>();
 
 function remember(pid: number, value: MappingsReport, atMs: number): void {
   cache.delete(pid);
@@ -54,7 +56,7 @@ function isSameJson(a: unknown, b: unknown): boolean {
 
 /** `held` when it equals `fresh` field for field (the table's rows then skip re-rendering it), else `fresh`. */
 function keepEqual(held: Mapping | undefined, fresh: Mapping): Mapping {
-  return held !== undefined && held.start === fresh.start && isSameJson(held, fresh) ? held : fresh;
+  return held !== undefined && isSameJson(held, fresh) ? held : fresh;
 }
 
 /** Each fresh group, or the held one of that key when equal field for field (its table row then skips re-rendering). */
@@ -74,30 +76,45 @@ function keepEqualGroups(held: readonly MappingGroup[] | undefined, fresh: Mappi
 async function readMappings(pid: number): Promise<MappingsReport> {
   if (hostLacksIfChanged) return getBridge().getMappings(pid);
   const held = cache.get(pid)?.value;
-  const heldFingerprint = held === undefined ? undefined : fingerprints.get(held);
+  const heldChunking = held === undefined ? undefined : chunkings.get(held);
   let update: MappingsUpdate;
   try {
     // The smallest chunks: a re-read then carries the few mappings whose Rss moved and little around them.
-    update = await getBridge().getMappingsIfChanged(pid, heldFingerprint ?? null, MIN_MAPPINGS_CHUNK_SIZE);
+    update = await getBridge().getMappingsIfChanged(pid, heldChunking?.fingerprint ?? null, MIN_MAPPINGS_CHUNK_SIZE);
   } catch (err) {
     // An older remote memscope has no getMappingsIfChanged or no chunk size (our arguments are valid otherwise).
     if (!isApiError(err) || err.code !== 'bad-arg') throw err;
     hostLacksIfChanged = true;
     return getBridge().getMappings(pid);
   }
+  const hashes = update.fingerprint === '' ? [] : update.fingerprint.split('.');
+  // Every null chunk names one the report held has (the host compared it with our fingerprint): else read it all.
+  if (update.mappingChunks.some((c, i) => c === null && heldChunking?.chunks.has(hashes[i] ?? '') !== true)) {
+    update = await getBridge().getMappingsIfChanged(pid, null, MIN_MAPPINGS_CHUNK_SIZE);
+  }
+  if (held !== undefined && update.fingerprint === heldChunking?.fingerprint && JSON.stringify(update.report) === JSON.stringify({ ...held, mappings: undefined })) return held;
   const mappings: Mapping[] = [];
-  // A host older than chunkMappings cut MAPPINGS_CHUNK_SIZE.
-  const chunkMappings = update.chunkMappings ?? MAPPINGS_CHUNK_SIZE;
+  const chunks = new Map<string, Mapping[]>();
+  const heldByStart = held === undefined || update.mappingChunks.every((c) => c === null) ? undefined : findByStart(held);
   update.mappingChunks.forEach((chunk, i) => {
-    const from = i * chunkMappings;
-    // null: the host compared it with our fingerprint, so `held` has this chunk.
-    if (chunk === null) mappings.push(...(held as MappingsReport).mappings.slice(from, from + chunkMappings));
-    else for (let j = 0; j < chunk.length; j++) mappings.push(keepEqual(held?.mappings[from + j], chunk[j] as Mapping));
+    const hash = hashes[i] ?? '';
+    const kept = chunk === null ? (heldChunking?.chunks.get(hash) ?? []) : chunk.map((m) => keepEqual(heldByStart?.get(m.start), m));
+    for (const m of kept) mappings.push(m);
+    chunks.set(hash, kept);
   });
-  if (held !== undefined && update.fingerprint === heldFingerprint && JSON.stringify(update.report) === JSON.stringify({ ...held, mappings: undefined })) return held;
   const report: MappingsReport = { ...update.report, groups: keepEqualGroups(held?.groups, update.report.groups), mappings };
-  fingerprints.set(report, update.fingerprint);
+  chunkings.set(report, { fingerprint: update.fingerprint, chunks });
   return report;
+}
+
+/** report's mappings by start address (made once per report). */
+function findByStart(report: MappingsReport): Map<string, Mapping> {
+  let map = byStarts.get(report);
+  if (map === undefined) {
+    map = new Map(report.mappings.map((m) => [m.start, m]));
+    byStarts.set(report, map);
+  }
+  return map;
 }
 
 /**

@@ -1,7 +1,8 @@
 // getMappingsIfChanged on many-maps.c (3,000 mappings that never change after "ready"): the first answer carries
 // every chunk, a second one sent the first's fingerprint carries only chunks that changed (its own pages: none),
 // and the chunks put together are getMappings' mappings; a malformed fingerprint is bad-arg before /proc is read.
-// With the smallest chunks, one mapping whose Rss moved sends that mapping's chunk alone (it sent 512 mappings).
+// With the smallest chunks (cut by content), one mapping whose Rss moved, or one unmapped, sends its chunk alone
+// (before: a chunk of 512, and after an unmap every chunk from there on).
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
@@ -15,6 +16,8 @@ import { buildHarness } from '../../helpers/c-build.js';
 import { spawnUntilReady } from '../../helpers/ready-harness.js';
 
 const PAGES = 3000;
+/** The longest chunk cut by content: 4 times the mean asked (electron/host/mappings-update.ts). */
+const MAX_CHUNK = 4 * MIN_MAPPINGS_CHUNK_SIZE;
 
 describe('getMappingsIfChanged', () => {
   const service = new MemscopeService();
@@ -58,7 +61,9 @@ describe('getMappingsIfChanged', () => {
     const first = await service.getMappingsIfChanged(pid, null, MIN_MAPPINGS_CHUNK_SIZE);
     assert.equal(first.chunkMappings, MIN_MAPPINGS_CHUNK_SIZE);
     const firstMappings = first.mappingChunks.flatMap((c) => c ?? []);
-    assert.ok(first.mappingChunks.every((c) => c !== null && c.length <= MIN_MAPPINGS_CHUNK_SIZE), 'chunks of the size asked');
+    assert.ok(first.mappingChunks.every((c) => c !== null && c.length <= MAX_CHUNK), 'chunks near the size asked');
+    const meanMappings = firstMappings.length / first.mappingChunks.length;
+    assert.ok(meanMappings > MIN_MAPPINGS_CHUNK_SIZE / 2 && meanMappings < MIN_MAPPINGS_CHUNK_SIZE * 2, `${meanMappings.toFixed(1)} mappings per chunk`);
     const full = await service.getMappings(pid);
     assert.deepEqual(
       firstMappings.map((m) => m.start),
@@ -71,11 +76,22 @@ describe('getMappingsIfChanged', () => {
     const update = buildMappingsUpdate({ ...full, mappings }, first.fingerprint, MIN_MAPPINGS_CHUNK_SIZE);
     const sent = update.mappingChunks.filter((c) => c !== null);
     assert.equal(sent.length, 1, `${sent.length} chunks sent again`);
-    assert.ok((sent[0]?.length ?? 0) <= MIN_MAPPINGS_CHUNK_SIZE, `${sent[0]?.length} mappings sent again`);
+    assert.ok((sent[0]?.length ?? 0) <= MAX_CHUNK, `${sent[0]?.length} mappings sent again`);
     assert.ok(sent[0]?.some((m) => m.start === full.mappings[moved]?.start && m.smaps?.Rss === rssKb), 'the moved mapping, as read');
   });
 
-  test('a chunk size out of its bounds is bad-arg; none is the old size', () => {
+  test('a mapping unmapped mid-report sends again the chunk that held it, not every chunk after it', async () => {
+    const full = await service.getMappings(pid);
+    const first = buildMappingsUpdate(full, null, MIN_MAPPINGS_CHUNK_SIZE);
+    // The subject's pages are one mapping each: munmap of one, mid-report, is this report without it.
+    const gone = Math.floor(full.mappings.length / 2);
+    const update = buildMappingsUpdate({ ...full, mappings: full.mappings.filter((_, i) => i !== gone) }, first.fingerprint, MIN_MAPPINGS_CHUNK_SIZE);
+    const sentMappings = update.mappingChunks.reduce((n, c) => n + (c?.length ?? 0), 0);
+    assert.ok(sentMappings <= 2 * MAX_CHUNK, `${sentMappings} of ${full.mappings.length - 1} mappings sent again`);
+    assert.ok(!update.mappingChunks.some((c) => c?.some((m) => m.start === full.mappings[gone]?.start)), 'the gone mapping is gone');
+  });
+
+  test('a chunk size out of its bounds is bad-arg', () => {
     for (const bad of [0, MIN_MAPPINGS_CHUNK_SIZE - 1, MAPPINGS_CHUNK_SIZE + 1, 16.5, '16', null]) {
       assert.throws(
         () => validateApiArgs('getMappingsIfChanged', [pid, null, bad]),
@@ -83,7 +99,7 @@ describe('getMappingsIfChanged', () => {
       );
     }
     assert.deepEqual(validateApiArgs('getMappingsIfChanged', [pid, null, MIN_MAPPINGS_CHUNK_SIZE]), [pid, null, MIN_MAPPINGS_CHUNK_SIZE]);
-    assert.deepEqual(validateApiArgs('getMappingsIfChanged', [pid, null]), [pid, null, MAPPINGS_CHUNK_SIZE]);
+    assert.deepEqual(validateApiArgs('getMappingsIfChanged', [pid, null]), [pid, null], 'no chunk size: the old chunks');
   });
 
   test('a fingerprint that is not one the host made is bad-arg', () => {
@@ -93,7 +109,7 @@ describe('getMappingsIfChanged', () => {
         (err) => isApiError(err) && err.code === 'bad-arg',
       );
     }
-    assert.deepEqual(validateApiArgs('getMappingsIfChanged', [pid, null]), [pid, null, MAPPINGS_CHUNK_SIZE]);
-    assert.deepEqual(validateApiArgs('getMappingsIfChanged', [pid, '0a.1b']), [pid, '0a.1b', MAPPINGS_CHUNK_SIZE]);
+    assert.deepEqual(validateApiArgs('getMappingsIfChanged', [pid, null]), [pid, null]);
+    assert.deepEqual(validateApiArgs('getMappingsIfChanged', [pid, '0a.1b']), [pid, '0a.1b']);
   });
 });
