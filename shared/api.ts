@@ -133,24 +133,32 @@ export const MAPPINGS_CHUNK_SIZE = 512;
 
 /**
  * The fewest mappings per chunk (on average) a caller may ask for. A re-read of a live Chromium (~830 mappings, Rss
- * moving in ~10, a few mapped or unmapped) then crosses the chunks around those; the fingerprint sent grows to
- * 17 characters per 16 mappings (21 KB for 20,000).
+ * moving in ~10, a few mapped or unmapped) then crosses the few chunks around those, not ~150-450 KB of JSON.
  */
-export const MIN_MAPPINGS_CHUNK_SIZE = 16;
+export const MIN_MAPPINGS_CHUNK_SIZE = 4;
+
+/**
+ * Chunks a report is cut into at most on average: a bigger report gets longer chunks (powers of 2, up to
+ * MAPPINGS_CHUNK_SIZE), so the fingerprint a caller sends back stays under ~17 KB (20,000 mappings: chunks of 32).
+ */
+export const TARGET_MAPPINGS_CHUNKS = 1024;
 
 /**
  * getMappingsIfChanged's answer: the report without its mappings, which come in chunks (address order), each null
  * when the report the caller's fingerprint names holds a chunk of the same hash. Without chunkMappings: chunks of
  * MAPPINGS_CHUNK_SIZE, a null one the held chunk at its index. With it: chunks cut where a mapping's start address
- * says (chunkMappings long on average), so a mapping that appears or goes changes one chunk, not every later one.
+ * says (answer's chunkMappings long on average), so a mapping that appears or goes changes one chunk, not every later one.
  * A page that polls a 20,000-mapping process then parses what changed (a library's Pss), not 10 MB of JSON every time.
  */
 export interface MappingsUpdate {
   /** Names the report's mappings chunk by chunk: one hash (hex) per chunk, '.'-separated. */
   fingerprint: string;
-  /** Everything but the mappings. */
-  report: Omit<MappingsReport, 'mappings'>;
-  /** The caller's chunkMappings, when it named one (hosts older than it cut MAPPINGS_CHUNK_SIZE). */
+  /**
+   * Everything but the mappings; without `groups` when the caller named chunkMappings (they are
+   * groupByBackingFile(mappings), ~100 KB for a Chromium: the caller groups the mappings it puts together).
+   */
+  report: Omit<MappingsReport, 'mappings' | 'groups'> & { groups?: MappingGroup[] };
+  /** Mean mappings per chunk when the caller named chunkMappings: that, or more for a big report (TARGET_MAPPINGS_CHUNKS). */
   chunkMappings?: number;
   /** Chunk i's mappings, or null: the held chunk whose hash is the fingerprint's i-th. */
   mappingChunks: (Mapping[] | null)[];
@@ -193,8 +201,8 @@ export interface MemscopeApi {
   getMappings(pid: number): Promise<MappingsReport>;
   /**
    * getMappings read now, only the chunks of mappings that differ from the report sinceFingerprint names (null: all),
-   * cut by content every chunkMappings mappings on average (MIN_MAPPINGS_CHUNK_SIZE..MAPPINGS_CHUNK_SIZE), or without
-   * it every MAPPINGS_CHUNK_SIZE mappings as hosts before it did.
+   * cut by content every chunkMappings mappings or more on average (MIN_MAPPINGS_CHUNK_SIZE..MAPPINGS_CHUNK_SIZE; more
+   * when the report has over TARGET_MAPPINGS_CHUNKS chunks of that), or without it every MAPPINGS_CHUNK_SIZE mappings as before.
    */
   getMappingsIfChanged(pid: number, sinceFingerprint: string | null, chunkMappings?: number): Promise<MappingsUpdate>;
   /** One mapping of pid, the one starting at startHex (lowercase hex as maps prints it), with every smaps field; null when none starts there. */

@@ -23,8 +23,8 @@ function checkStartHex(method: ApiMethod, value: unknown): string {
   return value;
 }
 
-/** Longest fingerprint getMappingsIfChanged takes: 17 characters per chunk of the smallest size, for 2^20 mappings. */
-const MAX_FINGERPRINT_CHARS = 17 * (2 ** 20 / MIN_MAPPINGS_CHUNK_SIZE);
+/** Longest fingerprint getMappingsIfChanged takes: 17 characters per chunk, twice the chunks of 2^20 mappings (content-cut chunks vary). */
+const MAX_FINGERPRINT_CHARS = 17 * 2 * (2 ** 20 / MAPPINGS_CHUNK_SIZE);
 
 /** getMappingsIfChanged's fingerprint: null, or '.'-separated hex as the host made it, else bad-arg. */
 function checkFingerprint(value: unknown): string | null {

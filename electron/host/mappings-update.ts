@@ -1,7 +1,7 @@
 // getMappingsIfChanged: a MappingsReport cut into chunks of mappings, each named by a hash of its JSON, so a page
 // polling a big process gets again only the chunks that changed since the report it holds (shared/api.ts MappingsUpdate).
 import { createHash } from 'node:crypto';
-import { MAPPINGS_CHUNK_SIZE, type MappingsReport, type MappingsUpdate } from '../../shared/api.js';
+import { MAPPINGS_CHUNK_SIZE, TARGET_MAPPINGS_CHUNKS, type MappingsReport, type MappingsUpdate } from '../../shared/api.js';
 import type { Mapping } from '../../shared/proc/types.js';
 
 /** Hex digits kept of each chunk's SHA-1: 64 bits, so two different chunks never look equal in practice. */
@@ -41,8 +41,8 @@ function cutByContent(mappings: readonly Mapping[], meanMappings: number): Mappi
 /**
  * The update of `report` for a caller holding the report `sinceFingerprint` names (null: none). Without
  * chunkMappings (callers older than it): chunks of MAPPINGS_CHUNK_SIZE, each null when it equals the held chunk at
- * its index. With it: chunks cut by content, chunkMappings long on average, each null when the held report has a
- * chunk of the same hash anywhere.
+ * its index. With it: chunks cut by content, chunkMappings long on average (longer when that makes more than
+ * TARGET_MAPPINGS_CHUNKS), each null when the held report has a chunk of the same hash anywhere.
  */
 export function buildMappingsUpdate(report: MappingsReport, sinceFingerprint: string | null, chunkMappings?: number): MappingsUpdate {
   const { mappings, ...rest } = report;
@@ -58,11 +58,16 @@ export function buildMappingsUpdate(report: MappingsReport, sinceFingerprint: st
     }
     return { fingerprint: hashes.join('.'), report: rest, mappingChunks };
   }
+  // The caller groups the mappings itself (groupByBackingFile, as the report's groups were made).
+  const { groups: _grouped, ...ungrouped } = rest;
   const heldSet = new Set(held);
-  for (const chunk of cutByContent(mappings, chunkMappings)) {
+  // A power of 2: the same size read after read while the count stays within a factor of 2.
+  const fitted = 2 ** Math.ceil(Math.log2(Math.max(1, mappings.length / TARGET_MAPPINGS_CHUNKS)));
+  const meanMappings = Math.max(chunkMappings, Math.min(MAPPINGS_CHUNK_SIZE, fitted));
+  for (const chunk of cutByContent(mappings, meanMappings)) {
     const hash = hashChunk(chunk);
     mappingChunks.push(heldSet.has(hash) ? null : chunk);
     hashes.push(hash);
   }
-  return { fingerprint: hashes.join('.'), report: rest, chunkMappings, mappingChunks };
+  return { fingerprint: hashes.join('.'), report: ungrouped, chunkMappings: meanMappings, mappingChunks };
 }

@@ -4,7 +4,7 @@
 // the one held is kept, same object, so nothing derived from it is recomputed; only its "read at" time moves.
 import { MIN_MAPPINGS_CHUNK_SIZE, type MappingsReport, type MappingsUpdate } from '../../shared/api.js';
 import { isApiError } from '../../shared/errors.js';
-import type { MappingGroup } from '../../shared/proc/group.js';
+import { groupByBackingFile, type MappingGroup } from '../../shared/proc/group.js';
 import type { Mapping } from '../../shared/proc/types.js';
 import { getBridge } from '../api/client.js';
 import type { UiError } from '../ui-error.js';
@@ -92,7 +92,9 @@ async function readMappings(pid: number): Promise<MappingsReport> {
   if (update.mappingChunks.some((c, i) => c === null && heldChunking?.chunks.has(hashes[i] ?? '') !== true)) {
     update = await getBridge().getMappingsIfChanged(pid, null, MIN_MAPPINGS_CHUNK_SIZE);
   }
-  if (held !== undefined && update.fingerprint === heldChunking?.fingerprint && JSON.stringify(update.report) === JSON.stringify({ ...held, mappings: undefined })) return held;
+  // Groups aside: a host that names chunkMappings leaves them to us, and they follow from the mappings.
+  const sameRest = () => JSON.stringify({ ...update.report, groups: undefined }) === JSON.stringify({ ...held, mappings: undefined, groups: undefined });
+  if (held !== undefined && update.fingerprint === heldChunking?.fingerprint && sameRest()) return held;
   const mappings: Mapping[] = [];
   const chunks = new Map<string, Mapping[]>();
   const heldByStart = held === undefined || update.mappingChunks.every((c) => c === null) ? undefined : findByStart(held);
@@ -102,7 +104,8 @@ async function readMappings(pid: number): Promise<MappingsReport> {
     for (const m of kept) mappings.push(m);
     chunks.set(hash, kept);
   });
-  const report: MappingsReport = { ...update.report, groups: keepEqualGroups(held?.groups, update.report.groups), mappings };
+  const groups = update.report.groups ?? groupByBackingFile(mappings);
+  const report: MappingsReport = { ...update.report, groups: keepEqualGroups(held?.groups, groups), mappings };
   chunkings.set(report, { fingerprint: update.fingerprint, chunks });
   return report;
 }

@@ -8,15 +8,16 @@ import type { ChildProcess } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import { buildMappingsUpdate } from '../../../electron/host/mappings-update.js';
 import { MemscopeService } from '../../../electron/host/service.js';
-import { MAPPINGS_CHUNK_SIZE, MIN_MAPPINGS_CHUNK_SIZE } from '../../../shared/api.js';
+import { MAPPINGS_CHUNK_SIZE, MIN_MAPPINGS_CHUNK_SIZE, TARGET_MAPPINGS_CHUNKS } from '../../../shared/api.js';
 import { isApiError } from '../../../shared/errors.js';
+import { groupByBackingFile } from '../../../shared/proc/group.js';
 import type { Mapping } from '../../../shared/proc/types.js';
 import { validateApiArgs } from '../../../shared/validate-args.js';
 import { buildHarness } from '../../helpers/c-build.js';
 import { spawnUntilReady } from '../../helpers/ready-harness.js';
 
 const PAGES = 3000;
-/** The longest chunk cut by content: 4 times the mean asked (electron/host/mappings-update.ts). */
+/** The longest chunk cut by content: 4 times the mean (electron/host/mappings-update.ts); 3,000 mappings get the smallest. */
 const MAX_CHUNK = 4 * MIN_MAPPINGS_CHUNK_SIZE;
 
 describe('getMappingsIfChanged', () => {
@@ -62,6 +63,10 @@ describe('getMappingsIfChanged', () => {
     assert.equal(first.chunkMappings, MIN_MAPPINGS_CHUNK_SIZE);
     const firstMappings = first.mappingChunks.flatMap((c) => c ?? []);
     assert.ok(first.mappingChunks.every((c) => c !== null && c.length <= MAX_CHUNK), 'chunks near the size asked');
+    assert.equal(first.report.groups, undefined, 'the caller groups the mappings');
+    const report = await service.getMappings(pid);
+    const regrouped = groupByBackingFile(buildMappingsUpdate(report, null, MIN_MAPPINGS_CHUNK_SIZE).mappingChunks.flatMap((c) => c ?? []));
+    assert.deepEqual(regrouped, report.groups, 'as the host groups them');
     const meanMappings = firstMappings.length / first.mappingChunks.length;
     assert.ok(meanMappings > MIN_MAPPINGS_CHUNK_SIZE / 2 && meanMappings < MIN_MAPPINGS_CHUNK_SIZE * 2, `${meanMappings.toFixed(1)} mappings per chunk`);
     const full = await service.getMappings(pid);
@@ -91,8 +96,18 @@ describe('getMappingsIfChanged', () => {
     assert.ok(!update.mappingChunks.some((c) => c?.some((m) => m.start === full.mappings[gone]?.start)), 'the gone mapping is gone');
   });
 
+  test('a big report is cut into longer chunks, so the fingerprint stays short', async () => {
+    const full = await service.getMappings(pid);
+    // The subject's report, 8 times over (addresses made distinct): ~24,000 mappings, as many-maps 20,000.
+    const mappings = Array.from({ length: 8 }, (_, copy) => full.mappings.map((m) => ({ ...m, start: `${copy}${m.start}` }))).flat();
+    const update = buildMappingsUpdate({ ...full, mappings }, null, MIN_MAPPINGS_CHUNK_SIZE);
+    assert.equal(update.chunkMappings, 32, `${mappings.length} mappings`);
+    assert.ok(update.mappingChunks.length <= 2 * TARGET_MAPPINGS_CHUNKS, `${update.mappingChunks.length} chunks`);
+    assert.deepEqual(validateApiArgs('getMappingsIfChanged', [pid, update.fingerprint]), [pid, update.fingerprint], 'the host takes its fingerprint back');
+  });
+
   test('a chunk size out of its bounds is bad-arg', () => {
-    for (const bad of [0, MIN_MAPPINGS_CHUNK_SIZE - 1, MAPPINGS_CHUNK_SIZE + 1, 16.5, '16', null]) {
+    for (const bad of [0, MIN_MAPPINGS_CHUNK_SIZE - 1, MAPPINGS_CHUNK_SIZE + 1, 4.5, '16', null]) {
       assert.throws(
         () => validateApiArgs('getMappingsIfChanged', [pid, null, bad]),
         (err) => isApiError(err) && err.code === 'bad-arg',
@@ -103,7 +118,7 @@ describe('getMappingsIfChanged', () => {
   });
 
   test('a fingerprint that is not one the host made is bad-arg', () => {
-    for (const bad of [42, 'xyz', 'ABC', 'a'.repeat(17 * 65536 + 1)]) {
+    for (const bad of [42, 'xyz', 'ABC', 'a'.repeat(17 * 4096 + 1)]) {
       assert.throws(
         () => validateApiArgs('getMappingsIfChanged', [pid, bad]),
         (err) => isApiError(err) && err.code === 'bad-arg',
