@@ -144,6 +144,12 @@ export const MIN_MAPPINGS_CHUNK_SIZE = 4;
 export const TARGET_MAPPINGS_CHUNKS = 1024;
 
 /**
+ * Up to this many mappings a caller naming chunkMappings groups them itself: a Chromium's groups weigh ~100 KB of
+ * JSON and grouping its ~830 mappings costs ~1 ms, where grouping 20,000 costs the page 20-40 ms (then they come).
+ */
+export const GROUPED_BY_CALLER_MAX_MAPPINGS = 4096;
+
+/**
  * getMappingsIfChanged's answer: the report without its mappings, which come in chunks (address order), each null
  * when the report the caller's fingerprint names holds a chunk of the same hash. Without chunkMappings: chunks of
  * MAPPINGS_CHUNK_SIZE, a null one the held chunk at its index. With it: chunks cut where a mapping's start address
@@ -154,8 +160,8 @@ export interface MappingsUpdate {
   /** Names the report's mappings chunk by chunk: one hash (hex) per chunk, '.'-separated. */
   fingerprint: string;
   /**
-   * Everything but the mappings; without `groups` when the caller named chunkMappings (they are
-   * groupByBackingFile(mappings), ~100 KB for a Chromium: the caller groups the mappings it puts together).
+   * Everything but the mappings; without `groups` when the caller named chunkMappings and the report has at most
+   * GROUPED_BY_CALLER_MAX_MAPPINGS mappings: they are groupByBackingFile(mappings), which the caller then runs.
    */
   report: Omit<MappingsReport, 'mappings' | 'groups'> & { groups?: MappingGroup[] };
   /** Mean mappings per chunk when the caller named chunkMappings: that, or more for a big report (TARGET_MAPPINGS_CHUNKS). */

@@ -1,7 +1,7 @@
 // getMappingsIfChanged: a MappingsReport cut into chunks of mappings, each named by a hash of its JSON, so a page
 // polling a big process gets again only the chunks that changed since the report it holds (shared/api.ts MappingsUpdate).
 import { createHash } from 'node:crypto';
-import { MAPPINGS_CHUNK_SIZE, TARGET_MAPPINGS_CHUNKS, type MappingsReport, type MappingsUpdate } from '../../shared/api.js';
+import { GROUPED_BY_CALLER_MAX_MAPPINGS, MAPPINGS_CHUNK_SIZE, TARGET_MAPPINGS_CHUNKS, type MappingsReport, type MappingsUpdate } from '../../shared/api.js';
 import type { Mapping } from '../../shared/proc/types.js';
 
 /** Hex digits kept of each chunk's SHA-1: 64 bits, so two different chunks never look equal in practice. */
@@ -58,8 +58,9 @@ export function buildMappingsUpdate(report: MappingsReport, sinceFingerprint: st
     }
     return { fingerprint: hashes.join('.'), report: rest, mappingChunks };
   }
-  // The caller groups the mappings itself (groupByBackingFile, as the report's groups were made).
-  const { groups: _grouped, ...ungrouped } = rest;
+  // A small report's caller groups the mappings itself (groupByBackingFile, as the report's groups were made).
+  const { groups, ...ungrouped } = rest;
+  const sentRest = mappings.length <= GROUPED_BY_CALLER_MAX_MAPPINGS ? ungrouped : { ...ungrouped, groups };
   const heldSet = new Set(held);
   // A power of 2: the same size read after read while the count stays within a factor of 2.
   const fitted = 2 ** Math.ceil(Math.log2(Math.max(1, mappings.length / TARGET_MAPPINGS_CHUNKS)));
@@ -69,5 +70,5 @@ export function buildMappingsUpdate(report: MappingsReport, sinceFingerprint: st
     mappingChunks.push(heldSet.has(hash) ? null : chunk);
     hashes.push(hash);
   }
-  return { fingerprint: hashes.join('.'), report: ungrouped, chunkMappings: meanMappings, mappingChunks };
+  return { fingerprint: hashes.join('.'), report: sentRest, chunkMappings: meanMappings, mappingChunks };
 }
