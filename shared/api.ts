@@ -128,20 +128,45 @@ export interface MappingsReport extends MappingsCore {
   groups: MappingGroup[];
 }
 
-/** Mappings per chunk of getMappingsIfChanged: a chunk is sent again only when one of its mappings changed. */
+/** Mappings per chunk of getMappingsIfChanged when the caller names none (callers older than chunkMappings). */
 export const MAPPINGS_CHUNK_SIZE = 512;
 
 /**
- * getMappingsIfChanged's answer: the report without its mappings, which come in chunks of MAPPINGS_CHUNK_SIZE
- * (address order), each null when it equals that chunk of the report the caller's fingerprint names. A page that
- * polls a 20,000-mapping process then parses what changed (a library's Pss), not 10 MB of JSON every time.
+ * The fewest mappings per chunk (on average) a caller may ask for. A re-read of a live Chromium (~830 mappings, Rss
+ * moving in ~10, a few mapped or unmapped) then crosses the few chunks around those, not ~150-450 KB of JSON.
+ */
+export const MIN_MAPPINGS_CHUNK_SIZE = 4;
+
+/**
+ * Chunks a report is cut into at most on average: a bigger report gets longer chunks (powers of 2, up to
+ * MAPPINGS_CHUNK_SIZE), so the fingerprint a caller sends back stays under ~17 KB (20,000 mappings: chunks of 32).
+ */
+export const TARGET_MAPPINGS_CHUNKS = 1024;
+
+/**
+ * Up to this many mappings a caller naming chunkMappings groups them itself: a Chromium's groups weigh ~100 KB of
+ * JSON and grouping its ~830 mappings costs ~1 ms, where grouping 20,000 costs the page 20-40 ms (then they come).
+ */
+export const GROUPED_BY_CALLER_MAX_MAPPINGS = 4096;
+
+/**
+ * getMappingsIfChanged's answer: the report without its mappings, which come in chunks (address order), each null
+ * when the report the caller's fingerprint names holds a chunk of the same hash. Without chunkMappings: chunks of
+ * MAPPINGS_CHUNK_SIZE, a null one the held chunk at its index. With it: chunks cut where a mapping's start address
+ * says (answer's chunkMappings long on average), so a mapping that appears or goes changes one chunk, not every later one.
+ * A page that polls a 20,000-mapping process then parses what changed (a library's Pss), not 10 MB of JSON every time.
  */
 export interface MappingsUpdate {
-  /** Names the report's mappings chunk by chunk (one hash per chunk, '.'-separated); opaque to callers. */
+  /** Names the report's mappings chunk by chunk: one hash (hex) per chunk, '.'-separated. */
   fingerprint: string;
-  /** Everything but the mappings. */
-  report: Omit<MappingsReport, 'mappings'>;
-  /** Chunk i holds mappings [i × MAPPINGS_CHUNK_SIZE, (i + 1) × MAPPINGS_CHUNK_SIZE), or null: unchanged. */
+  /**
+   * Everything but the mappings; without `groups` when the caller named chunkMappings and the report has at most
+   * GROUPED_BY_CALLER_MAX_MAPPINGS mappings: they are groupByBackingFile(mappings), which the caller then runs.
+   */
+  report: Omit<MappingsReport, 'mappings' | 'groups'> & { groups?: MappingGroup[] };
+  /** Mean mappings per chunk when the caller named chunkMappings: that, or more for a big report (TARGET_MAPPINGS_CHUNKS). */
+  chunkMappings?: number;
+  /** Chunk i's mappings, or null: the held chunk whose hash is the fingerprint's i-th. */
   mappingChunks: (Mapping[] | null)[];
 }
 
@@ -180,8 +205,12 @@ export interface MemscopeApi {
   getProcess(pid: number): Promise<ProcessDetail>;
   /** One process's maps + smaps + smaps_rollup, classified and grouped. */
   getMappings(pid: number): Promise<MappingsReport>;
-  /** getMappings read now, only the chunks of mappings that differ from the report sinceFingerprint names (null: all). */
-  getMappingsIfChanged(pid: number, sinceFingerprint: string | null): Promise<MappingsUpdate>;
+  /**
+   * getMappings read now, only the chunks of mappings that differ from the report sinceFingerprint names (null: all),
+   * cut by content every chunkMappings mappings or more on average (MIN_MAPPINGS_CHUNK_SIZE..MAPPINGS_CHUNK_SIZE; more
+   * when the report has over TARGET_MAPPINGS_CHUNKS chunks of that), or without it every MAPPINGS_CHUNK_SIZE mappings as before.
+   */
+  getMappingsIfChanged(pid: number, sinceFingerprint: string | null, chunkMappings?: number): Promise<MappingsUpdate>;
   /** One mapping of pid, the one starting at startHex (lowercase hex as maps prints it), with every smaps field; null when none starts there. */
   getMapping(pid: number, startHex: string): Promise<Mapping | null>;
   /** One process's VIRT/RES/SHR/SWAP history held so far. */

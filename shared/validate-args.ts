@@ -1,6 +1,6 @@
 // Checks the arguments of every API call at the transport boundary (IPC and HTTP), before
 // anything reaches /proc: a pid is a positive integer, a snapshot is a valid v1 document.
-import type { ApiArgs, ApiFunctions, ApiMethod, ApiResult, HeapReadOptions, TableView } from './api.js';
+import { MAPPINGS_CHUNK_SIZE, MIN_MAPPINGS_CHUNK_SIZE, type ApiArgs, type ApiFunctions, type ApiMethod, type ApiResult, type HeapReadOptions, type TableView } from './api.js';
 import { isColumnId, MAX_ROLLUP_PIDS } from './proc/columns.js';
 import { quoteUserInput } from './text/escape.js';
 import { ApiError } from './errors.js';
@@ -23,13 +23,19 @@ function checkStartHex(method: ApiMethod, value: unknown): string {
   return value;
 }
 
-/** Longest fingerprint getMappingsIfChanged takes: 17 characters per chunk of 512 mappings, for 2^20 mappings. */
-const MAX_FINGERPRINT_CHARS = 17 * 2048;
+/** Longest fingerprint getMappingsIfChanged takes: 17 characters per chunk, twice the chunks of 2^20 mappings (content-cut chunks vary). */
+const MAX_FINGERPRINT_CHARS = 17 * 2 * (2 ** 20 / MAPPINGS_CHUNK_SIZE);
 
 /** getMappingsIfChanged's fingerprint: null, or '.'-separated hex as the host made it, else bad-arg. */
 function checkFingerprint(value: unknown): string | null {
   if (value === null || (typeof value === 'string' && value.length <= MAX_FINGERPRINT_CHARS && /^[0-9a-f.]*$/.test(value))) return value;
   throw new ApiError('bad-arg', `getMappingsIfChanged: bad fingerprint ${quoteUserInput(JSON.stringify(value) ?? String(value))} (null, or hex from an earlier answer)`);
+}
+
+/** getMappingsIfChanged's chunkMappings: an integer in its bounds, else bad-arg. */
+function checkChunkMappings(value: unknown): number {
+  if (typeof value === 'number' && Number.isInteger(value) && value >= MIN_MAPPINGS_CHUNK_SIZE && value <= MAPPINGS_CHUNK_SIZE) return value;
+  throw new ApiError('bad-arg', `getMappingsIfChanged: chunk size ${quoteUserInput(JSON.stringify(value) ?? String(value))} out of range (${MIN_MAPPINGS_CHUNK_SIZE}..${MAPPINGS_CHUNK_SIZE} mappings)`);
 }
 
 /** getHeap's options: an object with nothing but an optional boolean `freeze`, or bad-arg. */
@@ -76,7 +82,14 @@ const ARG_VALIDATORS: { [M in ApiMethod]: ArgsValidator<M> } = {
   setTableView: { count: 2, check: (args) => [checkClientId(args[0]), checkTableView(args[1])] },
   getProcess: { count: 1, check: (args) => [assertPid(args[0])] },
   getMappings: { count: 1, check: (args) => [assertPid(args[0])] },
-  getMappingsIfChanged: { count: 2, check: (args) => [assertPid(args[0]), checkFingerprint(args[1])] },
+  getMappingsIfChanged: {
+    count: 3,
+    minCount: 2,
+    check: (args) => {
+      const head = [assertPid(args[0]), checkFingerprint(args[1])] as const;
+      return args.length < 3 ? [...head] : [...head, checkChunkMappings(args[2])];
+    },
+  },
   getHistory: { count: 1, check: (args) => [assertPid(args[0])] },
   exportSnapshot: { count: 1, check: (args) => [assertPid(args[0])] },
   openSnapshot: {

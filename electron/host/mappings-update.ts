@@ -1,24 +1,74 @@
 // getMappingsIfChanged: a MappingsReport cut into chunks of mappings, each named by a hash of its JSON, so a page
 // polling a big process gets again only the chunks that changed since the report it holds (shared/api.ts MappingsUpdate).
 import { createHash } from 'node:crypto';
-import { MAPPINGS_CHUNK_SIZE, type MappingsReport, type MappingsUpdate } from '../../shared/api.js';
+import { GROUPED_BY_CALLER_MAX_MAPPINGS, MAPPINGS_CHUNK_SIZE, TARGET_MAPPINGS_CHUNKS, type MappingsReport, type MappingsUpdate } from '../../shared/api.js';
 import type { Mapping } from '../../shared/proc/types.js';
 
-/** Hex digits kept of each chunk's SHA-1: 64 bits, so two different chunks at one index never look equal in practice. */
+/** Hex digits kept of each chunk's SHA-1: 64 bits, so two different chunks never look equal in practice. */
 const CHUNK_HASH_DIGITS = 16;
+/** A chunk cut by content ends by this many times its mean size at most (a run of addresses the cut rule skips). */
+const MAX_CHUNK_FACTOR = 4;
 
-/** The update of `report` for a caller holding the report `sinceFingerprint` names (null: none). */
-export function buildMappingsUpdate(report: MappingsReport, sinceFingerprint: string | null): MappingsUpdate {
+/** The 64-bit hash naming a chunk: the JSON the transport sends, so equal hashes mean equal mappings field for field. */
+function hashChunk(chunk: readonly Mapping[]): string {
+  return createHash('sha1').update(JSON.stringify(chunk)).digest('hex').slice(0, CHUNK_HASH_DIGITS);
+}
+
+/** FNV-1a of a start address's hex: where content-cut chunks end, whatever the mappings before it. */
+function hashStart(startHex: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < startHex.length; i++) h = Math.imul(h ^ startHex.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
+/**
+ * The mappings cut after each mapping whose start address hashes to 0 modulo meanMappings (or at MAX_CHUNK_FACTOR
+ * times that): a mapping that appears or goes changes its own chunk only, where cuts every N mappings would shift
+ * every chunk after it (a live Chromium maps and unmaps between two reads).
+ */
+function cutByContent(mappings: readonly Mapping[], meanMappings: number): Mapping[][] {
+  const chunks: Mapping[][] = [];
+  let from = 0;
+  for (let i = 0; i < mappings.length; i++) {
+    const last = i === mappings.length - 1 || i + 1 - from >= meanMappings * MAX_CHUNK_FACTOR || hashStart((mappings[i] as Mapping).start) % meanMappings === 0;
+    if (!last) continue;
+    chunks.push(mappings.slice(from, i + 1));
+    from = i + 1;
+  }
+  return chunks;
+}
+
+/**
+ * The update of `report` for a caller holding the report `sinceFingerprint` names (null: none). Without
+ * chunkMappings (callers older than it): chunks of MAPPINGS_CHUNK_SIZE, each null when it equals the held chunk at
+ * its index. With it: chunks cut by content, chunkMappings long on average (longer when that makes more than
+ * TARGET_MAPPINGS_CHUNKS), each null when the held report has a chunk of the same hash anywhere.
+ */
+export function buildMappingsUpdate(report: MappingsReport, sinceFingerprint: string | null, chunkMappings?: number): MappingsUpdate {
   const { mappings, ...rest } = report;
   const held = sinceFingerprint === null || sinceFingerprint === '' ? [] : sinceFingerprint.split('.');
   const hashes: string[] = [];
   const mappingChunks: (Mapping[] | null)[] = [];
-  for (let from = 0; from < mappings.length; from += MAPPINGS_CHUNK_SIZE) {
-    const chunk = mappings.slice(from, from + MAPPINGS_CHUNK_SIZE);
-    // The JSON the transport sends: equal hashes mean equal mappings, field for field.
-    const hash = createHash('sha1').update(JSON.stringify(chunk)).digest('hex').slice(0, CHUNK_HASH_DIGITS);
-    mappingChunks.push(held[hashes.length] === hash ? null : chunk);
+  if (chunkMappings === undefined) {
+    for (let from = 0; from < mappings.length; from += MAPPINGS_CHUNK_SIZE) {
+      const chunk = mappings.slice(from, from + MAPPINGS_CHUNK_SIZE);
+      const hash = hashChunk(chunk);
+      mappingChunks.push(held[hashes.length] === hash ? null : chunk);
+      hashes.push(hash);
+    }
+    return { fingerprint: hashes.join('.'), report: rest, mappingChunks };
+  }
+  // A small report's caller groups the mappings itself (groupByBackingFile, as the report's groups were made).
+  const { groups, ...ungrouped } = rest;
+  const sentRest = mappings.length <= GROUPED_BY_CALLER_MAX_MAPPINGS ? ungrouped : { ...ungrouped, groups };
+  const heldSet = new Set(held);
+  // A power of 2: the same size read after read while the count stays within a factor of 2.
+  const fitted = 2 ** Math.ceil(Math.log2(Math.max(1, mappings.length / TARGET_MAPPINGS_CHUNKS)));
+  const meanMappings = Math.max(chunkMappings, Math.min(MAPPINGS_CHUNK_SIZE, fitted));
+  for (const chunk of cutByContent(mappings, meanMappings)) {
+    const hash = hashChunk(chunk);
+    mappingChunks.push(heldSet.has(hash) ? null : chunk);
     hashes.push(hash);
   }
-  return { fingerprint: hashes.join('.'), report: rest, mappingChunks };
+  return { fingerprint: hashes.join('.'), report: sentRest, chunkMappings: meanMappings, mappingChunks };
 }

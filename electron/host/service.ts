@@ -146,8 +146,8 @@ export class MemscopeService implements MemscopeApi {
     return readMappingsReport(this.reader, pid);
   }
 
-  async getMappingsIfChanged(pid: number, sinceFingerprint: string | null): Promise<MappingsUpdate> {
-    return buildMappingsUpdate(await this.getMappings(pid), sinceFingerprint);
+  async getMappingsIfChanged(pid: number, sinceFingerprint: string | null, chunkMappings?: number): Promise<MappingsUpdate> {
+    return buildMappingsUpdate(await this.getMappings(pid), sinceFingerprint, chunkMappings);
   }
 
   async getMapping(pid: number, startHex: string): Promise<Mapping | null> {

@@ -49,6 +49,17 @@ function rowOfMapping(m: Mapping, nested: boolean): DisplayRow {
   return row;
 }
 
+/** One row object per group object (use-mappings keeps an unchanged group's object), while its first mapping and state hold. */
+const GROUP_ROWS = new WeakMap<MappingGroup, DisplayRow & { type: 'group' }>();
+
+function rowOfGroup(group: MappingGroup, first: Mapping, expanded: boolean): DisplayRow {
+  const held = GROUP_ROWS.get(group);
+  if (held !== undefined && held.first === first && held.expanded === expanded) return held;
+  const row = { type: 'group', key: `g:${group.key}`, group, first, expanded } as const;
+  GROUP_ROWS.set(group, row);
+  return row;
+}
+
 /** Up to this many mappings, groups start expanded (a typical process); beyond, collapsed. */
 const AUTO_EXPAND_MAX_MAPPINGS = 300;
 
@@ -213,7 +224,7 @@ export const MappingsTable = memo(function MappingsTable({ report, category, onC
       const members = byKey.get(group.key) ?? [];
       const first = members[0] as Mapping;
       if (members.length === 1) return rowOfMapping(first, false);
-      return { type: 'group', key: `g:${group.key}`, group, first, expanded: expandAll !== toggled.has(group.key) || needle !== '' };
+      return rowOfGroup(group, first, expandAll !== toggled.has(group.key) || needle !== '');
     });
     top.sort(cmp);
     const out: DisplayRow[] = [];

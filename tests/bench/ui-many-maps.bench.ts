@@ -116,6 +116,12 @@ async function measureProcessPage(browser: Browser, serve: ServeProcess, pid: nu
       await cdp.send('Profiler.setSamplingInterval', { interval: 500 });
       await cdp.send('Profiler.start');
     }
+    // What each mappings re-read brings across (the answer's body; its request, the fingerprint, beside it).
+    const reReads: { answerBytes: number; askBytes: number }[] = [];
+    page.on('response', (r) => {
+      if (!r.url().endsWith('/api/getMappingsIfChanged')) return;
+      void r.body().then((b) => reReads.push({ answerBytes: b.length, askBytes: r.request().postDataBuffer()?.length ?? 0 }), () => undefined);
+    });
     const events: TraceEvent[] = [];
     // The session emits every CDP event by name; its typings name only a few.
     const emitter = cdp as unknown as { on(name: string, f: (d: { value: TraceEvent[] }) => void): void; once(name: string, f: () => void): void };
@@ -139,6 +145,8 @@ async function measureProcessPage(browser: Browser, serve: ServeProcess, pid: nu
         `p50 ${at(busy, 50)}, p95 ${at(busy, 95)}, max ${at(busy, 100)} (target p95 <= 16); CPU per tick p50 ${at(cpu, 50)}, p95 ${at(cpu, 95)}, max ${at(cpu, 100)}; ` +
         `long tasks: ${longTasks.length}, max ${longTasks.length === 0 ? 0 : Math.max(...longTasks).toFixed(0)} ms (target none > 50); load average ${loadavg()[0]?.toFixed(1)}`,
     );
+    const kb = (bytes: number) => (bytes / 1024).toFixed(0);
+    console.log(`  mappings re-reads: ${reReads.map((r) => `${kb(r.answerBytes)} KB back for ${kb(r.askBytes)} KB asked`).join(', ') || 'none'}`);
     if (profile !== null) {
       // Which ticks cost: a period (the mappings re-read every 5 s, a redraw) shows here.
       console.log(`  CPU ms per tick: ${cpu.map((ms) => ms.toFixed(0)).join(' ')}`);

@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page, Request, Response } from 'playwright-core';
+import { MIN_MAPPINGS_CHUNK_SIZE } from '../../shared/api.js';
 import { launchChromium, startServe, type ServeProcess } from '../helpers/browser.js';
 import { oracleMissing } from '../helpers/oracles.js';
 import { startSubject, type Subject } from '../helpers/subject.js';
@@ -88,7 +89,7 @@ describe('how the UI reads the host', { skip: skipReason }, () => {
 
   test('the process page re-reads its mappings by fingerprint, never the whole report, and the table keeps its rows', async () => {
     log.clear();
-    const answers: { fingerprint: string; mappingChunks: (unknown[] | null)[] }[] = [];
+    const answers: { fingerprint: string; chunkMappings?: number; mappingChunks: (unknown[] | null)[] }[] = [];
     const onResponse = (r: Response) => {
       if (r.url().endsWith('/api/getMappingsIfChanged')) void r.json().then((b: { value?: (typeof answers)[number] }) => b.value !== undefined && answers.push(b.value));
     };
@@ -103,7 +104,8 @@ describe('how the UI reads the host', { skip: skipReason }, () => {
       assert.ok(answers.length >= 2, `${answers.length} getMappingsIfChanged answers in 20 s`);
       const asked = log.calls.filter((c) => c.method === 'getMappingsIfChanged');
       assert.ok(!log.methods().has('getMappings'), 'never the whole report');
-      assert.deepEqual(asked[0]?.args, [subject.pid, null], 'the first read holds nothing');
+      assert.deepEqual(asked[0]?.args, [subject.pid, null, MIN_MAPPINGS_CHUNK_SIZE], 'the first read holds nothing, and asks for the smallest chunks');
+      assert.ok(answers.every((a) => a.mappingChunks.every((c) => c === null || c.length <= 4 * (a.chunkMappings ?? 0))), 'chunks near the size said');
       assert.equal(asked[1]?.args[1], answers[0]?.fingerprint, 'a re-read sends the fingerprint of the report it holds');
       assert.equal(await page.locator('[data-testid="mappings-table"]').getAttribute('data-row-count'), rows, 'the table shows the same rows after the re-read');
       await page.locator('[data-testid="mapping-filter"]').fill(subject.anonStart);

@@ -1,18 +1,24 @@
 // getMappingsIfChanged on many-maps.c (3,000 mappings that never change after "ready"): the first answer carries
 // every chunk, a second one sent the first's fingerprint carries only chunks that changed (its own pages: none),
 // and the chunks put together are getMappings' mappings; a malformed fingerprint is bad-arg before /proc is read.
+// With the smallest chunks (cut by content), one mapping whose Rss moved, or one unmapped, sends its chunk alone
+// (before: a chunk of 512, and after an unmap every chunk from there on).
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
+import { buildMappingsUpdate } from '../../../electron/host/mappings-update.js';
 import { MemscopeService } from '../../../electron/host/service.js';
-import { MAPPINGS_CHUNK_SIZE } from '../../../shared/api.js';
+import { MAPPINGS_CHUNK_SIZE, MIN_MAPPINGS_CHUNK_SIZE, TARGET_MAPPINGS_CHUNKS } from '../../../shared/api.js';
 import { isApiError } from '../../../shared/errors.js';
+import { groupByBackingFile } from '../../../shared/proc/group.js';
 import type { Mapping } from '../../../shared/proc/types.js';
 import { validateApiArgs } from '../../../shared/validate-args.js';
 import { buildHarness } from '../../helpers/c-build.js';
 import { spawnUntilReady } from '../../helpers/ready-harness.js';
 
 const PAGES = 3000;
+/** The longest chunk cut by content: 4 times the mean (electron/host/mappings-update.ts); 3,000 mappings get the smallest. */
+const MAX_CHUNK = 4 * MIN_MAPPINGS_CHUNK_SIZE;
 
 describe('getMappingsIfChanged', () => {
   const service = new MemscopeService();
@@ -52,8 +58,68 @@ describe('getMappingsIfChanged', () => {
     assert.equal(third.fingerprint.split('.').length, third.mappingChunks.length, 'one hash per chunk');
   });
 
+  test('in the smallest chunks, a mapping whose Rss moved crosses again with its chunk alone', async () => {
+    const first = await service.getMappingsIfChanged(pid, null, MIN_MAPPINGS_CHUNK_SIZE);
+    assert.equal(first.chunkMappings, MIN_MAPPINGS_CHUNK_SIZE);
+    const firstMappings = first.mappingChunks.flatMap((c) => c ?? []);
+    assert.ok(first.mappingChunks.every((c) => c !== null && c.length <= MAX_CHUNK), 'chunks near the size asked');
+    assert.equal(first.report.groups, undefined, 'the caller groups the mappings');
+    const report = await service.getMappings(pid);
+    const regrouped = groupByBackingFile(buildMappingsUpdate(report, null, MIN_MAPPINGS_CHUNK_SIZE).mappingChunks.flatMap((c) => c ?? []));
+    assert.deepEqual(regrouped, report.groups, 'as the host groups them');
+    const meanMappings = firstMappings.length / first.mappingChunks.length;
+    assert.ok(meanMappings > MIN_MAPPINGS_CHUNK_SIZE / 2 && meanMappings < MIN_MAPPINGS_CHUNK_SIZE * 2, `${meanMappings.toFixed(1)} mappings per chunk`);
+    const full = await service.getMappings(pid);
+    assert.deepEqual(
+      firstMappings.map((m) => m.start),
+      full.mappings.map((m) => m.start),
+    );
+    // The report read again, one of the subject's own pages (mid-report) with 4 KiB more Rss: what a live process does.
+    const moved = Math.floor(full.mappings.length / 2);
+    const rssKb = Number(full.mappings[moved]?.smaps?.Rss ?? 0) + 4;
+    const mappings = full.mappings.map((m, i) => (i === moved ? { ...m, smaps: { ...m.smaps, Rss: rssKb } } : m));
+    const update = buildMappingsUpdate({ ...full, mappings }, first.fingerprint, MIN_MAPPINGS_CHUNK_SIZE);
+    const sent = update.mappingChunks.filter((c) => c !== null);
+    assert.equal(sent.length, 1, `${sent.length} chunks sent again`);
+    assert.ok((sent[0]?.length ?? 0) <= MAX_CHUNK, `${sent[0]?.length} mappings sent again`);
+    assert.ok(sent[0]?.some((m) => m.start === full.mappings[moved]?.start && m.smaps?.Rss === rssKb), 'the moved mapping, as read');
+  });
+
+  test('a mapping unmapped mid-report sends again the chunk that held it, not every chunk after it', async () => {
+    const full = await service.getMappings(pid);
+    const first = buildMappingsUpdate(full, null, MIN_MAPPINGS_CHUNK_SIZE);
+    // The subject's pages are one mapping each: munmap of one, mid-report, is this report without it.
+    const gone = Math.floor(full.mappings.length / 2);
+    const update = buildMappingsUpdate({ ...full, mappings: full.mappings.filter((_, i) => i !== gone) }, first.fingerprint, MIN_MAPPINGS_CHUNK_SIZE);
+    const sentMappings = update.mappingChunks.reduce((n, c) => n + (c?.length ?? 0), 0);
+    assert.ok(sentMappings <= 2 * MAX_CHUNK, `${sentMappings} of ${full.mappings.length - 1} mappings sent again`);
+    assert.ok(!update.mappingChunks.some((c) => c?.some((m) => m.start === full.mappings[gone]?.start)), 'the gone mapping is gone');
+  });
+
+  test('a big report is cut into longer chunks, so the fingerprint stays short', async () => {
+    const full = await service.getMappings(pid);
+    // The subject's report, 8 times over (addresses made distinct): ~24,000 mappings, as many-maps 20,000.
+    const mappings = Array.from({ length: 8 }, (_, copy) => full.mappings.map((m) => ({ ...m, start: `${copy}${m.start}` }))).flat();
+    const update = buildMappingsUpdate({ ...full, mappings }, null, MIN_MAPPINGS_CHUNK_SIZE);
+    assert.equal(update.chunkMappings, 32, `${mappings.length} mappings`);
+    assert.deepEqual(update.report.groups, full.groups, 'a big report brings its groups (grouping 20,000 mappings costs the page 20-40 ms)');
+    assert.ok(update.mappingChunks.length <= 2 * TARGET_MAPPINGS_CHUNKS, `${update.mappingChunks.length} chunks`);
+    assert.deepEqual(validateApiArgs('getMappingsIfChanged', [pid, update.fingerprint]), [pid, update.fingerprint], 'the host takes its fingerprint back');
+  });
+
+  test('a chunk size out of its bounds is bad-arg', () => {
+    for (const bad of [0, MIN_MAPPINGS_CHUNK_SIZE - 1, MAPPINGS_CHUNK_SIZE + 1, 4.5, '16', null]) {
+      assert.throws(
+        () => validateApiArgs('getMappingsIfChanged', [pid, null, bad]),
+        (err) => isApiError(err) && err.code === 'bad-arg',
+      );
+    }
+    assert.deepEqual(validateApiArgs('getMappingsIfChanged', [pid, null, MIN_MAPPINGS_CHUNK_SIZE]), [pid, null, MIN_MAPPINGS_CHUNK_SIZE]);
+    assert.deepEqual(validateApiArgs('getMappingsIfChanged', [pid, null]), [pid, null], 'no chunk size: the old chunks');
+  });
+
   test('a fingerprint that is not one the host made is bad-arg', () => {
-    for (const bad of [42, 'xyz', 'ABC', 'a'.repeat(17 * 2048 + 1)]) {
+    for (const bad of [42, 'xyz', 'ABC', 'a'.repeat(17 * 4096 + 1)]) {
       assert.throws(
         () => validateApiArgs('getMappingsIfChanged', [pid, bad]),
         (err) => isApiError(err) && err.code === 'bad-arg',
