@@ -32,8 +32,6 @@ export class BucketSeries {
   /** Most buckets ever held. */
   readonly maxBuckets: number;
   private rows = new Float64Array(0);
-  /** rows.byteLength, kept in a field: the store asks for it on every record (issue 13: the service tick). */
-  private rowsBytes = 0;
   private head = 0;
   private count = 0;
 
@@ -50,7 +48,7 @@ export class BucketSeries {
 
   /** Bytes of storage allocated now. */
   get byteLength(): number {
-    return this.rowsBytes;
+    return this.rows.byteLength;
   }
 
   /** First tick time of the oldest bucket, or undefined when empty. */
@@ -127,7 +125,6 @@ export class BucketSeries {
   compact(): void {
     if (this.rows.length === this.count * BUCKET_STRIDE) return;
     this.rows = this.rows.slice(this.head * BUCKET_STRIDE, (this.head + this.count) * BUCKET_STRIDE);
-    this.rowsBytes = this.rows.byteLength;
     this.head = 0;
   }
 
@@ -185,7 +182,6 @@ export class BucketSeries {
         const grown = new Float64Array(Math.min(this.maxBuckets, Math.max(FIRST_CAPACITY, Math.ceil(capacity * GROWTH_FACTOR))) * BUCKET_STRIDE);
         grown.set(this.rows);
         this.rows = grown;
-        this.rowsBytes = grown.byteLength;
       }
     }
     const o = (this.head + this.count) * BUCKET_STRIDE;

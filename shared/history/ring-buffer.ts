@@ -78,21 +78,20 @@ export class HistoryRingBuffer {
     if (!Number.isInteger(i) || i < 0 || i >= this.count) {
       throw new RangeError(`history index ${i} out of range 0..${this.count - 1}`);
     }
-    const o = this.slotOf(i) * SAMPLE_STRIDE;
-    const r = this.rows;
-    return {
-      tMs: r[o + T_MS] ?? 0,
-      virtKb: r[o + VIRT_KB] ?? 0,
-      resKb: r[o + RES_KB] ?? 0,
-      shrKb: r[o + SHR_KB] ?? 0,
-      swapKb: r[o + SWAP_KB] ?? 0,
-    };
+    const sample: HistorySample = { tMs: 0, virtKb: 0, resKb: 0, shrKb: 0, swapKb: 0 };
+    this.readSlotInto(this.slotOf(i), sample);
+    return sample;
   }
 
   /** Copies the oldest sample's fields into `out` (no allocation); throws RangeError when empty. */
   copyOldestTo(out: HistorySample): void {
     if (this.count === 0) throw new RangeError('history index 0 out of range 0..-1');
-    const o = this.slotOf(0) * SAMPLE_STRIDE;
+    this.readSlotInto(this.slotOf(0), out);
+  }
+
+  /** Copies the fields of the sample in slot into out. */
+  private readSlotInto(slot: number, out: HistorySample): void {
+    const o = slot * SAMPLE_STRIDE;
     const r = this.rows;
     out.tMs = r[o + T_MS] ?? 0;
     out.virtKb = r[o + VIRT_KB] ?? 0;
