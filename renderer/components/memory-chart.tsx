@@ -231,15 +231,16 @@ export function MemoryChart({ samples, title, fileBase, heightPx = 260, sourceNo
   const plotWidth = Math.max(50, width - Y_AXIS_WIDTH_PX - MARGIN.left - MARGIN.right);
   // Redraw only when the picture changes (each recharts redraw costs ~10–20 ms of main thread however few the
   // points): at once when the newest sample draws any line at another pixel row of the scales drawn last, or when
-  // the process exits; for time alone, every TIME_ONLY_REDRAW_MS or when the newest sample has moved the lines by
-  // about two pixels, whichever is rarer (a day-long window: about once a minute). The legend's values update every tick.
+  // the process exits (a hidden line draws nothing, so it is left out); for time alone, every TIME_ONLY_REDRAW_MS
+  // or when the newest sample has moved the lines by about two pixels, whichever is rarer (a day-long window: about
+  // once a minute). The legend's values update every tick.
   const spanMs = windowMs === null ? endNowMs - firstMs : Math.min(windowMs, endNowMs - firstMs);
   // The span is rounded up to a power of two so the quantum stays put while "all" keeps growing.
   const msPerTwoPx = Math.max(1, (2 * 2 ** Math.ceil(Math.log2(Math.max(1, spanMs)))) / plotWidth);
   const drawnTopKb = useRef({ main: 0, virt: 0 });
   const virtPlotPx = VIRT_PANEL_HEIGHT_PX - MARGIN.top - MARGIN.bottom;
   const mainPlotPx = heightPx - MARGIN.top - MARGIN.bottom - X_AXIS_HEIGHT_PX;
-  const valueRows = last === undefined ? '' : SERIES.map((s) => (s.key === 'virtKb' ? findPixelRow(last.virtKb, drawnTopKb.current.virt, virtPlotPx) : findPixelRow(last[s.key], drawnTopKb.current.main, mainPlotPx))).join(' ');
+  const valueRows = last === undefined ? '' : SERIES.filter((s) => !hidden.has(s.key)).map((s) => (s.key === 'virtKb' ? findPixelRow(last.virtKb, drawnTopKb.current.virt, virtPlotPx) : findPixelRow(last[s.key], drawnTopKb.current.main, mainPlotPx))).join(' ');
   const redrawKey = `${Math.floor(endNowMs / Math.max(msPerTwoPx, TIME_ONLY_REDRAW_MS))} ${valueRows}`;
   const view = useMemo(() => {
     const endMs = endNowMs;
