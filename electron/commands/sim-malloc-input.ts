@@ -67,7 +67,7 @@ export async function readTraceStreamed(path: string, label: string, consume: (o
   try {
     await readInputChunks(
       path,
-      (sizeBytes) => (reader = new TraceTextReader('any', sizeBytes)),
+      (sizeBytes) => (reader = new TraceTextReader('any', sizeBytes, true)),
       async (chunk) => {
         reader.feed(chunk);
         streaming ??= reader.streamable;

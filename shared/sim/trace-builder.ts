@@ -34,6 +34,11 @@ export class TraceBuilder {
   /** The whole text's size in bytes when known (0: unknown), and how much of it the ops so far took. */
   sizeHintBytes = 0;
   bytesDone = 0;
+  /**
+   * True when a malloclab (version 1) text's ops are taken chunk by chunk (takeOps): its arrays then hold one chunk,
+   * so sizeHintBytes serves only traces read whole (sized for a 20 GB file, a 256 KiB chunk's arrays failed).
+   */
+  takesChunks = false;
   /** Ops handed out by takeOps before the ones held now: op i held is op opBase + i of the whole trace. */
   opBase = 0;
   /** takeOps's aux and tids while no op has written one: zeros, never written. */
@@ -156,7 +161,7 @@ export class TraceBuilder {
    * chunk's ops. The trace returned is a view: read it before the next op is pushed.
    */
   takeOps(): Trace {
-    this.sizeHintBytes = 0; // the arrays hold one chunk, not the whole text
+    this.takesChunks = true;
     const n = this.length;
     // aux and tids no op has written: one pair of zero arrays shared by every chunk, not fresh ones per chunk.
     if (this.aux === null && this.zeroAux.length < n) this.zeroAux = new Float64Array(this.kinds.length);
@@ -238,7 +243,7 @@ export class TraceBuilder {
   /** Doubles every per-op array, or sizes it for the whole text at once when its size is known (25 % spare). */
   private grow(): void {
     let n = this.kinds.length * 2;
-    if (this.sizeHintBytes > 0 && this.bytesDone > 0) {
+    if (this.sizeHintBytes > 0 && this.bytesDone > 0 && !(this.takesChunks && this.version === 1)) {
       n = Math.max(n, Math.ceil((this.length / this.bytesDone) * this.sizeHintBytes * 1.25) + INITIAL_OPS);
     }
     this.kinds = growArray(this.kinds, new Uint8Array(n));

@@ -57,10 +57,13 @@ export class TraceTextReader {
    * @param forms 'any': JSON when the first non-blank byte is '[', else text; 'text': text only.
    * @param sizeBytes the whole text's size when known (a file's): the op arrays are sized from it once the
    * first ops show the bytes per op, instead of doubling all the way.
+   * @param takesChunks true when a malloclab text's ops will be taken as they are read (takeOps): sizeBytes then
+   * serves only a trace that turns out to be read whole (JSON, memscope-trace 2).
    */
-  constructor(forms: 'any' | 'text' = 'any', sizeBytes = 0) {
+  constructor(forms: 'any' | 'text' = 'any', sizeBytes = 0, takesChunks = false) {
     this.mode = forms === 'text' ? 'text' : 'undecided';
     this.b.sizeHintBytes = sizeBytes;
+    this.b.takesChunks = takesChunks;
   }
 
   /** Reads the next bytes of the trace. @throws TraceParseError naming the line. */

@@ -93,6 +93,15 @@ describe('TraceTextReader', () => {
     }
   });
 
+  test('streamed, a huge file\'s size does not size the arrays: they hold one chunk (a 20 GB size hint threw RangeError)', () => {
+    const bytes = readFileSync(join(MALLOCLAB_TRACES_DIR, 'binary2-bal.rep'));
+    const reader = new TraceTextReader('any', 20e9, true);
+    reader.feed(bytes); // one chunk of ~12,000 ops: the arrays grow past their first 1,024 within it
+    const t = reader.takeOps();
+    assert.equal(t.length, parseTraceBytes(bytes).length);
+    assert.ok(t.kinds.buffer.byteLength <= 2 * t.length, `arrays of ${t.kinds.buffer.byteLength} ops for a chunk of ${t.length}`);
+  });
+
   test('streamable: null until the first line is read, then true for malloclab text, false for memscope-trace 2 and JSON', () => {
     const cases: [string, boolean][] = [['a 0 10\nf 0\n', true], ['2\n2\na 0 1\n', true], [V2_TEXT, false], ['[{"op":"a","id":0,"size":10}]\n', false]];
     for (const [text, want] of cases) {
