@@ -38,7 +38,12 @@ export async function writeFileAtomicStream(path: string, produce: (write: Write
   const existing = statOrUndefined(path);
   if (existing !== undefined && !existing.isFile() && !existing.isDirectory()) return writeThrough(path, produce);
   // A link's target is replaced, not the link; a directory is left for the rename to refuse (EISDIR).
-  const target = existing?.isFile() === true ? realpathSync(path) : path;
+  let target = path;
+  try {
+    if (existing?.isFile() === true) target = realpathSync(path);
+  } catch (err) {
+    throw fileError('write', path, err); // gone or refused between the stat and now
+  }
   await replaceAtomically(target, existing === undefined ? NEW_FILE_MODE : existing.mode & 0o777, produce, path);
 }
 
@@ -87,16 +92,19 @@ async function writeThrough(path: string, produce: (write: WriteChunk) => Promis
     throw fileError('write', path, err);
   }
   const file = handle;
-  let producing = true;
+  // produce's errors are its own (the process went away mid-read); the file's, close's too, are a failed write.
+  let failure: unknown = null;
   try {
     await produce((data) => writeWhole(data, (bytes, from) => file.write(bytes, from, bytes.length - from)));
-    producing = false;
   } catch (err) {
-    if (producing && isApiError(err)) throw err;
-    throw fileError('write', path, err);
-  } finally {
-    await file.close();
+    failure = isApiError(err) ? err : fileError('write', path, err);
   }
+  try {
+    await file.close();
+  } catch (err) {
+    failure ??= fileError('write', path, err);
+  }
+  if (failure !== null) throw failure;
 }
 
 /** Writes all of data (strings as UTF-8) with writeAt, which may write less than asked. */
