@@ -10,7 +10,7 @@ import { ProcReader, isOwnPidNamespace, openProcFile, PROC_ROOT } from './proc-r
  * Ticks one listing is reused for at most, even with no new pid: clone3 with set_tid (CRIU restoring a process)
  * allocates a chosen pid without moving the namespace's cursor, and such a process shows within this many ticks.
  */
-export const MAX_TICKS_WITHOUT_LISTING = 10;
+const MAX_TICKS_WITHOUT_LISTING = 10;
 
 /** Lists /proc's pids each tick, reusing the last listing while the pid namespace allocated no pid. */
 export class PidLister {
