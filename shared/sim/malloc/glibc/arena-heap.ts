@@ -3,7 +3,7 @@
 // malloc/malloc.c sysmalloc. Heaps are reserved HEAP_MAX_SIZE at a time, 64 MiB aligned; only their first
 // `size` bytes are read-write (mprotect). When top's heap cannot grow, the arena gets a new heap and the old
 // top ends in two fenceposts (a 16-byte in-use chunk and a size-0 one, kept here as slots of 16 bytes); a
-// heap whose whole space is top again is deleted by heap_trim. The mmap fallback of a failed new_heap is not modelled.
+// heap whose whole space is top again is deleted by heap_trim.
 
 import { MINSIZE, alignDown, alignUp } from './chunk.js';
 import { CHUNK_HDR_SZ, MALLOC_ALIGN_MASK } from './chunk.js';
@@ -43,9 +43,13 @@ export function findHeapOf(offsetBytes: number): number {
   return Math.floor((offsetBytes - ARENA_HEAP_REGION_START) / HEAP_MAX_SIZE);
 }
 
+/** What sysmallocArena returns when top's heap cannot grow by nb and new_heap refuses nb too (too large). */
+export const HEAP_REFUSED = -3;
+
 /**
  * sysmalloc's non-main branch for the active arena (after the mmap attempt): grow top's heap by
- * MINSIZE + nb − old top size, then split nb off top. @returns the chunk's slot, or NULL_SLOT.
+ * MINSIZE + nb − old top size, else move top to a new heap, then split nb off top.
+ * @returns the chunk's slot, NULL_SLOT, or HEAP_REFUSED (nothing changed; sysmalloc may still mmap).
  */
 export function sysmallocArena(st: GlibcHeap, nb: number): number {
   const th = st.threads!;
@@ -58,7 +62,7 @@ export function sysmallocArena(st: GlibcHeap, nb: number): number {
     st.sizeBytes[top] = h.startAddress + h.sizeBytes - st.offsetBytes[top]!;
   } else {
     const k = createArenaHeap(th, h.arena, nb + MINSIZE + HEAP_INFO_SIZE, st.params.topPadBytes);
-    if (k < 0) throw new RangeError('glibc model: a request too large for a thread arena heap (mmap fallback) is not modelled');
+    if (k < 0) return HEAP_REFUSED;
     const heap = th.heaps[k]!;
     th.arenas[h.arena]!.heaps.push(k);
     st.systemMem += heap.sizeBytes;

@@ -41,7 +41,8 @@ export interface SavedArena {
 /**
  * One arena. Invariants: arena 0 is main_arena and has no heaps; a non-main arena has ≥ 1 heap, heap k of
  * the model at ARENA_HEAP_REGION_START + k × HEAP_MAX_SIZE; the `next` links form one ring through every
- * arena (main → newest → … → oldest → main); an arena is on the free list ⇔ attachedThreads = 0.
+ * arena (main → newest → … → oldest → main); an arena on the free list has attachedThreads = 0 (an arena
+ * left by arena_get_retry's thread can have 0 off the list, main_arena included: glibc's detach_arena).
  */
 export interface Arena {
   /** Its bins and counters while inactive (stale while it is the active arena). */
@@ -106,6 +107,8 @@ export interface GlibcThreads {
   cpus: number;
   /** __malloc_initialized: ptmalloc_init has run, attaching the thread that called first to main_arena. */
   initialized: boolean;
+  /** !SINGLE_THREAD_P: a thread other than 0 has run (pthread_create), from then on for good; failures retry. */
+  multiThreaded: boolean;
 }
 
 /** A fresh arena's bins: every bin header points at itself. */
@@ -148,5 +151,6 @@ export function createGlibcThreads(cpus: number): GlibcThreads {
     nextToUse: -1,
     cpus,
     initialized: false,
+    multiThreaded: false,
   };
 }

@@ -102,6 +102,8 @@ export function switchThread(st: GlibcHeap, t: number): void {
     th.threadArena[t] = -1;
     th.shuttingDown[t] = false;
   }
+  // tid 0 is the main thread: any other was made by pthread_create, which ends SINGLE_THREAD_P for good.
+  if (t !== 0) th.multiThreaded = true;
 }
 
 /** _int_new_arena(size): a first heap for it, its top after heap_info and malloc_state; it joins the ring after main. */
@@ -203,18 +205,33 @@ export function threadMalloc(st: GlibcHeap, t: number, bytes: number): number {
   // A tcache hit touches no arena: the switch (and arena_get) only happens on a miss.
   if (!hasTcacheRoom(st, nb, 1)) activateArena(st, getThreadArena(st, bytes));
   const mem = libcMalloc(st, bytes);
-  return mem === 0 ? retryInMainArena(st, () => publishChunk(st, intMalloc(st, bytes))) : mem;
+  return mem === 0 && activateRetryArena(st, bytes) ? publishChunk(st, intMalloc(st, bytes)) : mem;
+}
+
+/** __libc_malloc on the running thread (what realloc calls to move an mmapped chunk). */
+function mallocOnCurrentThread(st: GlibcHeap, bytes: number): number {
+  return threadMalloc(st, st.threads!.current, bytes);
 }
 
 /**
- * arena_get_retry after _int_malloc (or _int_memalign) failed in a thread arena: the same call once more in
- * main_arena (thread_arena unchanged). A failure in main_arena stays NULL (its arena_get2 retry is not modelled).
+ * arena_get_retry after _int_malloc (or _int_memalign) failed in the running thread's arena, the active one:
+ * a thread arena hands over to main_arena (thread_arena unchanged); main_arena to what arena_get2 picks, which
+ * the thread keeps (detach_arena: its old arena's count drops, and stays off the free list even at 0).
+ * Not while SINGLE_THREAD_P: glibc's single-threaded paths have no retry.
+ * @returns whether the call is to be made again (in the arena made active).
  */
-function retryInMainArena(st: GlibcHeap, call: () => number): number {
-  if (st.threads!.active === 0) return 0;
-  activateArena(st, 0);
+function activateRetryArena(st: GlibcHeap, bytes: number): boolean {
+  const th = st.threads!;
+  if (!th.multiThreaded) return false;
+  let a = 0;
+  if (th.active === 0) {
+    th.arenas[th.threadArena[th.current]!]!.attachedThreads--;
+    a = pickArena(st, bytes);
+    th.threadArena[th.current] = a;
+  }
+  activateArena(st, a);
   reserveSlots(st);
-  return call();
+  return true;
 }
 
 /** __libc_free on thread t: mmapped chunks are unmapped; others go to t's tcache or their own arena. */
@@ -238,10 +255,14 @@ export function threadCalloc(st: GlibcHeap, t: number, n: number, elemBytes: num
   ensureTcache(st);
   activateArena(st, getThreadArena(st, n * elemBytes));
   const mem = libcCalloc(st, n, elemBytes);
-  return mem === 0 ? retryInMainArena(st, () => publishChunk(st, intMalloc(st, n * elemBytes))) : mem;
+  return mem === 0 && activateRetryArena(st, n * elemBytes) ? publishChunk(st, intMalloc(st, n * elemBytes)) : mem;
 }
 
-/** __libc_realloc on thread t: a heap chunk sets up t's tcache, then is resized in its own arena, whichever thread asks. */
+/**
+ * __libc_realloc on thread t: a heap chunk sets up t's tcache, then is resized in its own arena, whichever
+ * thread asks; with other threads around, a failure there mallocs elsewhere. An mmapped chunk that mremap
+ * cannot resize is malloc'd anew on t.
+ */
 export function threadRealloc(st: GlibcHeap, t: number, mem: number, bytes: number): number {
   switchThread(st, t);
   ensureMallocInit(st);
@@ -250,18 +271,18 @@ export function threadRealloc(st: GlibcHeap, t: number, mem: number, bytes: numb
     return 0;
   }
   if (mem === 0) return threadMalloc(st, t, bytes);
-  if (isMmappedMem(mem)) return libcRealloc(st, mem, bytes);
+  if (isMmappedMem(mem)) return libcRealloc(st, mem, bytes, mallocOnCurrentThread);
   ensureTcache(st);
   const arena = findArenaOf(st, mem);
   activateArena(st, arena);
   const newmem = libcRealloc(st, mem, bytes);
-  if (newmem !== 0 || arena === 0 || checkRequest2size(bytes) === 0) return newmem;
+  if (newmem !== 0 || !st.threads!.multiThreaded || checkRequest2size(bytes) === 0) return newmem;
   return reallocElsewhere(st, t, mem, arena, bytes);
 }
 
 /**
- * __libc_realloc's "try harder" after _int_realloc found no memory in the chunk's thread arena: malloc (which
- * may retry in main_arena), copy, then _int_free of the old chunk into its arena. NULL leaves the old block.
+ * __libc_realloc's "try harder" after _int_realloc found no memory in the chunk's arena: malloc on t (its own
+ * arena, then arena_get_retry's), copy, then _int_free of the old chunk into its arena. NULL leaves the old block.
  */
 function reallocElsewhere(st: GlibcHeap, t: number, mem: number, arena: number, bytes: number): number {
   const newmem = threadMalloc(st, t, bytes);
@@ -286,7 +307,7 @@ export function threadMemalign(st: GlibcHeap, t: number, alignment: number, byte
   activateArena(st, getThreadArena(st, bytes + a + MINSIZE));
   reserveSlots(st);
   const mem = publishChunk(st, intMemalign(st, a, bytes));
-  return mem === 0 ? retryInMainArena(st, () => publishChunk(st, intMemalign(st, a, bytes))) : mem;
+  return mem === 0 && activateRetryArena(st, bytes) ? publishChunk(st, intMemalign(st, a, bytes)) : mem;
 }
 
 /**

@@ -95,11 +95,12 @@ export function intRealloc(st: GlibcHeap, oldp: number, oldsize: number, nb: num
 
 /**
  * __libc_realloc: realloc(p, 0) frees and returns NULL; realloc(NULL, n) is malloc(n); an
- * mmapped chunk is resized with mremap (it stays mmapped); a heap chunk goes to _int_realloc.
+ * mmapped chunk is resized with mremap (it stays mmapped) or else malloc'd anew with `malloc` (__libc_malloc:
+ * the threaded model's picks the caller's arena); a heap chunk goes to _int_realloc.
  * When the memory cannot be had, it returns NULL and the old block stays allocated.
  * @throws HeapMisuseError for a pointer that is not a live allocation (what glibc makes of it).
  */
-export function libcRealloc(st: GlibcHeap, mem: number, bytes: number): number {
+export function libcRealloc(st: GlibcHeap, mem: number, bytes: number, malloc: (st: GlibcHeap, bytes: number) => number = libcMalloc): number {
   if (bytes === 0 && mem !== 0) {
     emitEvent(st, MallocEvent.realloc, ReallocPath.free, 0, 0);
     libcFree(st, mem);
@@ -107,7 +108,7 @@ export function libcRealloc(st: GlibcHeap, mem: number, bytes: number): number {
   }
   if (mem === 0) {
     emitEvent(st, MallocEvent.realloc, ReallocPath.malloc, 0, 0);
-    return libcMalloc(st, bytes);
+    return malloc(st, bytes);
   }
   const address = mem - CHUNK_HDR_SZ;
   // glibc reads the old chunk's size before it looks at the request.
@@ -128,7 +129,7 @@ export function libcRealloc(st: GlibcHeap, mem: number, bytes: number): number {
     }
     // mremap refused: malloc, copy, munmap (no dynamic threshold update on this path).
     if (oldsize - SIZE_SZ >= nb) return mem;
-    const newmem = libcMalloc(st, bytes);
+    const newmem = malloc(st, bytes);
     if (newmem === 0) return 0;
     const newSize = isMmappedMem(newmem) ? st.mmapped.get(newmem - CHUNK_HDR_SZ)! : st.sizeBytes[readLiveSlot(st, newmem)]!;
     emitEvent(st, MallocEvent.realloc, ReallocPath.move, oldsize, newSize);

@@ -8,7 +8,7 @@ import { ChunkHome, type GlibcHeap, NULL_SLOT, allocateSlot, emitEvent, readTopS
 import { MallocEvent, MallocSource, RefusedCall } from '../events.js';
 import { MAP_FAILED, mapAnonymous, moveBreak, remapRegion, unmapRegion } from '../os.js';
 import { PAGE_SIZE } from '../../../units.js';
-import { sysmallocArena } from './arena-heap.js';
+import { HEAP_REFUSED, sysmallocArena } from './arena-heap.js';
 
 /** What intMalloc/sysmalloc return for an mmapped chunk (its address is in st.lastMmappedAddress). */
 export const MMAPPED_RESULT = -2;
@@ -25,29 +25,21 @@ const LONG_LIMIT = 2 ** 63;
  * top_pad + MINSIZE minus what top already has, rounded up to a page, and nb is split off the
  * bottom of the enlarged top. A refused brk is retried as an mmap of the same size plus old top
  * (at least 1 MiB); when that is refused too, malloc returns NULL (ENOMEM) and nothing changed but
- * what _int_malloc did before (consolidation, the unsorted scan).
+ * what _int_malloc did before (consolidation, the unsorted scan). A thread arena grows top's heap or
+ * makes a new one instead of brk (arena-heap.ts), and mmaps the chunk when neither can hold it.
  * @returns the chunk's slot, MMAPPED_RESULT (address in st.lastMmappedAddress) or NULL_SLOT.
  */
 export function sysmalloc(st: GlibcHeap, nb: number): number {
   const mp = st.params;
-  if (nb >= mp.mmapThresholdBytes && st.nMmaps < mp.mmapMax) {
-    const size = alignUp(nb + SIZE_SZ, PAGE_SIZE);
-    const address = size > nb ? mapAnonymous(st.os, size) : MAP_FAILED;
-    if (address === MAP_FAILED) {
-      emitEvent(st, MallocEvent.refused, RefusedCall.mmap, 0, size);
-    } else {
-      st.mmapped.set(address, size);
-      st.nMmaps++;
-      if (st.nMmaps > st.maxNMmaps) st.maxNMmaps = st.nMmaps;
-      st.mmappedMem += size;
-      emitEvent(st, MallocEvent.mmap, 0, address, size);
-      emitEvent(st, MallocEvent.served, MallocSource.mmap, address, size);
-      st.lastMmappedAddress = address;
-      return MMAPPED_RESULT;
-    }
-  }
+  const triesMmap = nb >= mp.mmapThresholdBytes && st.nMmaps < mp.mmapMax;
+  if (triesMmap && mapChunk(st, nb)) return MMAPPED_RESULT;
 
-  if (st.threads !== null && st.threads.active !== 0) return sysmallocArena(st, nb);
+  if (st.threads !== null && st.threads.active !== 0) {
+    const p = sysmallocArena(st, nb);
+    if (p !== HEAP_REFUSED) return p;
+    // Neither top's heap nor a new one holds nb: mmap it if that was not tried above (mmap_max does not apply).
+    return !triesMmap && mapChunk(st, nb) ? MMAPPED_RESULT : NULL_SLOT;
+  }
   const oldTop = st.top;
   const oldSize = readTopSize(st);
   let size = nb + mp.topPadBytes + MINSIZE;
@@ -95,6 +87,27 @@ export function sysmalloc(st: GlibcHeap, nb: number): number {
     return p;
   }
   return NULL_SLOT;
+}
+
+/**
+ * sysmalloc_mmap: maps nb chunk bytes (+ 8, rounded up to a page) as an mmapped chunk.
+ * @returns whether it did (address in st.lastMmappedAddress); a refusal is an event.
+ */
+function mapChunk(st: GlibcHeap, nb: number): boolean {
+  const size = alignUp(nb + SIZE_SZ, PAGE_SIZE);
+  const address = size > nb ? mapAnonymous(st.os, size) : MAP_FAILED;
+  if (address === MAP_FAILED) {
+    emitEvent(st, MallocEvent.refused, RefusedCall.mmap, 0, size);
+    return false;
+  }
+  st.mmapped.set(address, size);
+  st.nMmaps++;
+  if (st.nMmaps > st.maxNMmaps) st.maxNMmaps = st.nMmaps;
+  st.mmappedMem += size;
+  emitEvent(st, MallocEvent.mmap, 0, address, size);
+  emitEvent(st, MallocEvent.served, MallocSource.mmap, address, size);
+  st.lastMmappedAddress = address;
+  return true;
 }
 
 /**
