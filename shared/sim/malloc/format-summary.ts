@@ -62,35 +62,30 @@ const PATH_CODES: ReadonlyMap<string, number> = new Map(PATH_NAMES.map((n, k) =>
 function codeOfPath(name: string): number {
   return PATH_CODES.get(name) ?? NO_PATH;
 }
-const MALLOC_SOURCE_CODES = MALLOC_SOURCE_NAMES.map(codeOfPath);
-const REALLOC_PATH_CODES = REALLOC_PATH_NAMES.map(codeOfPath);
-const TCMALLOC_REALLOC_PATH_CODES = TCMALLOC_REALLOC_PATH_NAMES.map(codeOfPath);
-const CODE_THREAD_CACHE = codeOfPath('thread-cache');
-const CODE_CENTRAL = codeOfPath('central');
-const CODE_PAGE_HEAP = codeOfPath('page-heap');
+/** The path name of a PATH_NAMES index ('' for NO_PATH): what a tally's codes say in words. */
+export function namePath(code: number): string {
+  return code === NO_PATH ? '' : (PATH_NAMES[code] ?? '');
+}
 /** Per PATH_NAMES index: 1 for NEW_BLOCK_REALLOC_PATHS / FREEING_REALLOC_PATHS. */
 const IS_NEW_BLOCK_PATH = Uint8Array.from(PATH_NAMES, (n) => (NEW_BLOCK_REALLOC_PATHS.has(n) ? 1 : 0));
 const IS_FREEING_PATH = Uint8Array.from(PATH_NAMES, (n) => (FREEING_REALLOC_PATHS.has(n) ? 1 : 0));
 
 /**
  * What the op being replayed did, filled by `sink` from the model's events; reset it before each op.
+ * Paths are PATH_NAMES indexes (namePath says them in words), NO_PATH (−1) for none.
  *
- * Invariants: servedFrom ∈ SERVED_PATHS ∪ {''}, freedInto ∈ FREED_PATHS ∪ {''}, reallocPath ∈
- * REALLOC_PATHS ∪ {''}; events is empty unless keepEvents; eventCounts[kind] counts every event of
- * that kind since creation (resets do not clear it).
+ * Invariants: namePath(servedCode) ∈ SERVED_PATHS ∪ {''}, namePath(freedCode) ∈ FREED_PATHS ∪ {''},
+ * namePath(reallocCode) ∈ REALLOC_PATHS ∪ {''}; events is empty unless keepEvents; eventCounts[kind]
+ * counts every event of that kind since creation (resets do not clear it).
  */
 export interface MallocOpTally {
   /** Feed this to the replay (createGlibcReplay / createTcmallocReplay `sink`). */
   sink: MallocEventSink;
-  /** Path that handed out this op's new block ('' when none: free, NULL, realloc kept in place). */
-  servedFrom: string;
-  /** Where this op's freed block went ('' when nothing was freed). */
-  freedInto: string;
-  /** How realloc resolved ('' for other ops). */
-  reallocPath: string;
-  /** servedFrom, freedInto and reallocPath as indexes of one name table (−1 for ''). */
+  /** Path that handed out this op's new block (none: free, NULL, realloc kept in place). */
   servedCode: number;
+  /** Where this op's freed block went (none when nothing was freed). */
   freedCode: number;
+  /** How realloc resolved (none for other ops). */
   reallocCode: number;
   /** This op's events, in order (only when keepEvents). */
   events: MallocEventRecord[];
@@ -102,72 +97,52 @@ export interface MallocOpTally {
   rows: OpPathRows | null;
 }
 
-/** Which of an op's paths an event sets: PATH_SERVED, PATH_FREED, PATH_REALLOC, or −1 for none. */
+/** Which of an op's paths an event sets. */
 const PATH_SERVED = 0;
 const PATH_FREED = 1;
 const PATH_REALLOC = 2;
 
-/** The path an event of `kind` (argument a) names: its PATH_NAMES code; eventPathKind says which path it is. */
-function eventPathCode(kind: number, a: number): number {
-  switch (kind) {
-    case MallocEvent.served:
-    case MallocEvent.freed:
-      return MALLOC_SOURCE_CODES[a] ?? NO_PATH;
-    case MallocEvent.realloc:
-      return REALLOC_PATH_CODES[a] ?? NO_PATH;
-    case TcmallocEvent.threadCacheHit:
-    case TcmallocEvent.freeToThreadCache:
-      return CODE_THREAD_CACHE;
-    case TcmallocEvent.centralFetch:
-      return CODE_CENTRAL;
-    case TcmallocEvent.largeAlloc:
-    case TcmallocEvent.largeFree:
-      return CODE_PAGE_HEAP;
-    case TcmallocEvent.realloc:
-      return TCMALLOC_REALLOC_PATH_CODES[a] ?? NO_PATH;
-    default:
-      return NO_PATH;
-  }
-}
-
-/** Which path an event of `kind` sets (PATH_SERVED, PATH_FREED, PATH_REALLOC), −1 when none. */
-function eventPathKind(kind: number): number {
-  switch (kind) {
-    case MallocEvent.served:
-    case TcmallocEvent.threadCacheHit:
-    case TcmallocEvent.centralFetch:
-    case TcmallocEvent.largeAlloc:
-      return PATH_SERVED;
-    case MallocEvent.freed:
-    case TcmallocEvent.freeToThreadCache:
-    case TcmallocEvent.largeFree:
-      return PATH_FREED;
-    case MallocEvent.realloc:
-    case TcmallocEvent.realloc:
-      return PATH_REALLOC;
-    default:
-      return -1;
-  }
+/**
+ * The events that name an op's path, both models': the path each sets and the name it gives, by its
+ * argument a (a list) or whatever a is (one name). The only table of them: the lookups below derive from it.
+ */
+const PATH_EVENTS: readonly (readonly [kind: number, path: number, names: readonly string[] | string])[] = [
+  [MallocEvent.served, PATH_SERVED, MALLOC_SOURCE_NAMES],
+  [MallocEvent.freed, PATH_FREED, MALLOC_SOURCE_NAMES],
+  [MallocEvent.realloc, PATH_REALLOC, REALLOC_PATH_NAMES],
+  [TcmallocEvent.threadCacheHit, PATH_SERVED, 'thread-cache'],
+  [TcmallocEvent.centralFetch, PATH_SERVED, 'central'],
+  [TcmallocEvent.largeAlloc, PATH_SERVED, 'page-heap'],
+  [TcmallocEvent.freeToThreadCache, PATH_FREED, 'thread-cache'],
+  [TcmallocEvent.largeFree, PATH_FREED, 'page-heap'],
+  [TcmallocEvent.realloc, PATH_REALLOC, TCMALLOC_REALLOC_PATH_NAMES],
+];
+/** Per event kind: the path it sets (−1: none). */
+const EVENT_PATH = new Int8Array(EVENT_KIND_LIMIT).fill(-1);
+/** Per event kind: the code it names whatever its argument (NO_PATH: see EVENT_ARG_CODES). */
+const EVENT_CODE = new Int16Array(EVENT_KIND_LIMIT).fill(NO_PATH);
+/** Per event kind: the code it names by argument a. */
+const EVENT_ARG_CODES: (readonly number[] | undefined)[] = [];
+for (const [kind, path, names] of PATH_EVENTS) {
+  EVENT_PATH[kind] = path;
+  if (typeof names === 'string') EVENT_CODE[kind] = codeOfPath(names);
+  else EVENT_ARG_CODES[kind] = names.map(codeOfPath);
 }
 
 /** Sets what one event says about the op; the last one wins (a first malloc is served twice: the tcache's own chunk, then the request). */
 function noteEvent(t: MallocOpTally, kind: number, a: number): void {
-  const path = eventPathKind(kind);
+  const path = EVENT_PATH[kind] ?? -1;
   if (path < 0) return;
-  const code = eventPathCode(kind, a);
-  const name = code === NO_PATH ? '' : PATH_NAMES[code]!;
+  const code = EVENT_CODE[kind] !== NO_PATH ? EVENT_CODE[kind]! : (EVENT_ARG_CODES[kind]![a] ?? NO_PATH);
   const rows = t.rows;
   if (rows !== null) {
     // Ops replayed in a batch: the op running is rows.progress.next (runReplayOps keeps it there).
     (path === PATH_SERVED ? rows.served : path === PATH_FREED ? rows.freed : rows.realloc)[rows.progress.next & rows.mask] = code;
   } else if (path === PATH_SERVED) {
-    t.servedFrom = name;
     t.servedCode = code;
   } else if (path === PATH_FREED) {
-    t.freedInto = name;
     t.freedCode = code;
   } else {
-    t.reallocPath = name;
     t.reallocCode = code;
   }
 }
@@ -202,9 +177,6 @@ export function clearOpPathRows(rows: OpPathRows): void {
 export function createMallocOpTally(keepEvents: boolean): MallocOpTally {
   const t: MallocOpTally = {
     sink: () => undefined,
-    servedFrom: '',
-    freedInto: '',
-    reallocPath: '',
     servedCode: NO_PATH,
     freedCode: NO_PATH,
     reallocCode: NO_PATH,
@@ -223,9 +195,6 @@ export function createMallocOpTally(keepEvents: boolean): MallocOpTally {
 
 /** Forgets the previous op (its path and events) before the next one runs. */
 export function resetMallocOpTally(t: MallocOpTally): void {
-  t.servedFrom = '';
-  t.freedInto = '';
-  t.reallocPath = '';
   t.servedCode = NO_PATH;
   t.freedCode = NO_PATH;
   t.reallocCode = NO_PATH;

@@ -6,7 +6,7 @@ import { type Trace, readTraceOpKind } from '../trace.js';
 import { MallocEvent, describeMallocEvent, type MallocEventRecord } from './events.js';
 import { TcmallocEvent, describeTcmallocEvent } from './tcmalloc/events.js';
 import { REGION_ARENA, REGION_HEAP, REGION_MMAP, REGION_NONE, type ReplayResults } from './replay-results.js';
-import { FREEING_REALLOC_PATHS, type MallocAllocatorName, type MallocOpTally } from './format-summary.js';
+import { FREEING_REALLOC_PATHS, type MallocAllocatorName, type MallocOpTally, namePath } from './format-summary.js';
 
 /** glibc: an in-use heap chunk's size is malloc_usable_size + SIZE_SZ (malloc.c musable). */
 const SIZE_SZ = 8;
@@ -36,18 +36,20 @@ export function formatMallocTableHeader(allocator: MallocAllocatorName): string 
  */
 export function describeOpPath(trace: Trace, results: ReplayResults, i: number, tally: MallocOpTally): string {
   const op = readTraceOpKind(trace, i);
-  const freed = tally.freedInto === 'mmap' ? 'munmap' : tally.freedInto === '' ? '' : `→ ${tally.freedInto}`;
+  const servedFrom = namePath(tally.servedCode);
+  const freedInto = namePath(tally.freedCode);
+  const freed = freedInto === 'mmap' ? 'munmap' : freedInto === '' ? '' : `→ ${freedInto}`;
   if (op === 'f') return freed === '' ? 'free(NULL)' : freed;
   if (op === 'r') {
-    const path = tally.reallocPath;
+    const path = namePath(tally.reallocCode);
     if (path === 'free') return freed === '' ? 'realloc(p, 0)' : `realloc(p, 0) ${freed}`;
-    if (path === 'malloc') return tally.servedFrom === '' ? 'NULL' : tally.servedFrom;
-    if (path === 'move' || path === 'grow-with-slack') return `${path}: ${tally.servedFrom === '' ? 'NULL' : tally.servedFrom}`;
+    if (path === 'malloc') return servedFrom === '' ? 'NULL' : servedFrom;
+    if (path === 'move' || path === 'grow-with-slack') return `${path}: ${servedFrom === '' ? 'NULL' : servedFrom}`;
     if (path !== '') return path;
   }
   if (op === 't' || op === 'x') return op === 't' ? 'malloc_trim' : 'thread exit';
   if (results.region[i] === REGION_NONE) return 'NULL';
-  return tally.servedFrom === '' ? '?' : tally.servedFrom;
+  return servedFrom === '' ? '?' : servedFrom;
 }
 
 /** True for the events the path column already says (served, realloc, cache hits; frees when it names them). */
@@ -101,6 +103,6 @@ export function formatMallocTableRow(allocator: MallocAllocatorName, trace: Trac
   return (
     String(i).padStart(W_I) + ' ' + op.padEnd(W_OP) + String(trace.ids[i]!).padStart(W_ID) + size.padStart(W_SIZE) + '  ' +
     result.padEnd(W_RESULT) + chunk.padStart(W_CHUNK) + '  ' + describeOpPath(trace, results, i, tally).padEnd(W_PATH) +
-    describeOpEvents(tally.events, op === 'f' || FREEING_REALLOC_PATHS.has(tally.reallocPath)) + '\n'
+    describeOpEvents(tally.events, op === 'f' || FREEING_REALLOC_PATHS.has(namePath(tally.reallocCode))) + '\n'
   ).replace(/ +\n$/, '\n');
 }
