@@ -69,8 +69,10 @@ export function sysmallocArena(st: GlibcHeap, nb: number): number {
     st.top = createArenaTop(st, heap.startAddress + HEAP_INFO_SIZE, heap.sizeBytes - HEAP_INFO_SIZE);
     // The fenceposts stand before the old top is freed: that free's heap_trim may delete the new heap again
     // (its top is the whole heap), giving the arena back its old top; then this call fails (arena_get_retry follows).
-    h.fenceSlot = fenceOldTop(st, top, oldSize);
-    freeOldTop(st, top, oldSize);
+    // glibc shrinks old_size by MINSIZE, to a multiple of 16, for the fenceposts.
+    const keptBytes = (oldSize - MINSIZE) & ~MALLOC_ALIGN_MASK;
+    h.fenceSlot = fenceOldTop(st, top, keptBytes);
+    if (keptBytes >= MINSIZE) intFree(st, top);
   }
   if (st.systemMem > st.maxSystemMem) st.maxSystemMem = st.systemMem;
   const p = st.top;
@@ -82,32 +84,26 @@ export function sysmallocArena(st: GlibcHeap, nb: number): number {
 }
 
 /**
- * The old top at the end of a heap the arena leaves: it shrinks by MINSIZE (to a multiple of 16), then a
- * 16-byte in-use fencepost and a size-0 one end the heap; an old top of at least MINSIZE is left in use for
- * freeOldTop, a smaller one stays an in-use chunk before the last fencepost.
+ * The old top at the end of a heap the arena leaves, shrunk to keptBytes: a 16-byte in-use fencepost and a
+ * size-0 one end the heap; an old top of at least MINSIZE is left in use for the caller to free, a smaller one
+ * stays an in-use chunk before the last fencepost.
  * @returns the slot of the size-0 fencepost.
  */
-function fenceOldTop(st: GlibcHeap, oldTop: number, oldSizeBytes: number): number {
-  const size = (oldSizeBytes - MINSIZE) & ~MALLOC_ALIGN_MASK;
+function fenceOldTop(st: GlibcHeap, oldTop: number, keptBytes: number): number {
   // The size-0 fencepost first (it ends the chain), then the 16-byte one before it when there is room.
-  const last = splitChunkAt(st, oldTop, size + CHUNK_HDR_SZ);
+  const last = splitChunkAt(st, oldTop, keptBytes + CHUNK_HDR_SZ);
   st.sizeBytes[last] = CHUNK_HDR_SZ;
   st.prevInuse[last] = 1;
   st.home[last] = ChunkHome.inUse;
-  if (size >= MINSIZE) {
-    const first = splitChunkAt(st, oldTop, size);
+  if (keptBytes >= MINSIZE) {
+    const first = splitChunkAt(st, oldTop, keptBytes);
     st.sizeBytes[first] = CHUNK_HDR_SZ;
     st.prevInuse[first] = 1;
     st.home[first] = ChunkHome.inUse;
   }
   st.home[oldTop] = ChunkHome.inUse;
-  st.sizeBytes[oldTop] = size >= MINSIZE ? size : size + CHUNK_HDR_SZ;
+  st.sizeBytes[oldTop] = keptBytes >= MINSIZE ? keptBytes : keptBytes + CHUNK_HDR_SZ;
   return last;
-}
-
-/** Frees the old top fenceOldTop shrank from oldSizeBytes (_int_free: tcache, fastbin or bins), when that left at least MINSIZE. */
-function freeOldTop(st: GlibcHeap, oldTop: number, oldSizeBytes: number): void {
-  if (((oldSizeBytes - MINSIZE) & ~MALLOC_ALIGN_MASK) >= MINSIZE) intFree(st, oldTop);
 }
 
 /**
