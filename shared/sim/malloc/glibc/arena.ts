@@ -6,8 +6,8 @@
 // arena_thread_freeres) and malloc/malloc.c (__libc_malloc/free/calloc/realloc, _mid_memalign, tcache_init,
 // tcache_thread_shutdown, __malloc_trim).
 
-import { CHUNK_HDR_SZ, MALLOC_ALIGNMENT, MINSIZE, NBINS, TCACHE_MAX_BINS, TCACHE_PERTHREAD_STRUCT_SIZE, checkRequest2size, computeTcacheIndex } from './chunk.js';
-import { ChunkHome, type GlibcHeap, NULL_SLOT, clearLiveSlot, emitEvent, readLiveSlot, reserveSlots } from './state.js';
+import { MALLOC_ALIGNMENT, MINSIZE, NBINS, TCACHE_MAX_BINS, TCACHE_PERTHREAD_STRUCT_SIZE, checkRequest2size, computeTcacheIndex } from './chunk.js';
+import { ChunkHome, type GlibcHeap, NULL_SLOT, clearLiveSlot, readLiveSlot, reserveSlots } from './state.js';
 import {
   ARENA_FIRST_CHUNK_OFFSET,
   ARENA_HEAP_REGION_START,
@@ -20,10 +20,9 @@ import {
 import { createArenaHeap, createArenaTop, findHeapOf } from './arena-heap.js';
 import { initTcache, intMalloc, libcCalloc, libcMalloc, publishChunk } from './malloc.js';
 import { intFree, isMmappedMem, libcFree } from './free.js';
-import { libcRealloc } from './realloc.js';
+import { emitReallocMove, libcRealloc } from './realloc.js';
 import { intMemalign, normaliseAlignment } from './memalign.js';
 import { libcMallocTrim } from './trim.js';
-import { MallocEvent, ReallocPath } from '../events.js';
 
 /** Makes the heap multi-threaded (before its first call): the main thread on main_arena, `cpus` online CPUs. */
 export function enableThreads(st: GlibcHeap, cpus: number): void {
@@ -292,7 +291,7 @@ function reallocElsewhere(st: GlibcHeap, t: number, mem: number, arena: number, 
   const oldSize = st.sizeBytes[oldp]!;
   clearLiveSlot(st, mem);
   reserveSlots(st);
-  emitEvent(st, MallocEvent.realloc, ReallocPath.move, oldSize, isMmappedMem(newmem) ? st.mmapped.get(newmem - CHUNK_HDR_SZ)! : st.sizeBytes[readLiveSlot(st, newmem)]!);
+  emitReallocMove(st, oldSize, newmem);
   intFree(st, oldp);
   return newmem;
 }

@@ -93,6 +93,12 @@ export function intRealloc(st: GlibcHeap, oldp: number, oldsize: number, nb: num
   return newp;
 }
 
+/** The realloc event of a block moved by malloc-copy-free: old chunk size, new chunk size (mmapped: its mapping). */
+export function emitReallocMove(st: GlibcHeap, oldSizeBytes: number, newmem: number): void {
+  const newSizeBytes = isMmappedMem(newmem) ? st.mmapped.get(newmem - CHUNK_HDR_SZ)! : st.sizeBytes[readLiveSlot(st, newmem)]!;
+  emitEvent(st, MallocEvent.realloc, ReallocPath.move, oldSizeBytes, newSizeBytes);
+}
+
 /**
  * __libc_realloc: realloc(p, 0) frees and returns NULL; realloc(NULL, n) is malloc(n); an
  * mmapped chunk is resized with mremap (it stays mmapped) or else malloc'd anew with `malloc` (__libc_malloc:
@@ -131,8 +137,7 @@ export function libcRealloc(st: GlibcHeap, mem: number, bytes: number, malloc: (
     if (oldsize - SIZE_SZ >= nb) return mem;
     const newmem = malloc(st, bytes);
     if (newmem === 0) return 0;
-    const newSize = isMmappedMem(newmem) ? st.mmapped.get(newmem - CHUNK_HDR_SZ)! : st.sizeBytes[readLiveSlot(st, newmem)]!;
-    emitEvent(st, MallocEvent.realloc, ReallocPath.move, oldsize, newSize);
+    emitReallocMove(st, oldsize, newmem);
     emitEvent(st, MallocEvent.freed, MallocSource.mmap, address, oldsize);
     munmapChunk(st, address);
     return newmem;
