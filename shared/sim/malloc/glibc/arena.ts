@@ -18,7 +18,7 @@ import {
   createSavedArena,
 } from './arena-state.js';
 import { createArenaHeap, createArenaTop, findHeapOf } from './arena-heap.js';
-import { initTcache, intMalloc, libcCalloc, libcMalloc, publishChunk } from './malloc.js';
+import { initTcache, intMalloc, isCallocOverflow, libcCalloc, libcMalloc, publishChunk } from './malloc.js';
 import { intFree, isMmappedMem, libcFree } from './free.js';
 import { emitReallocMove, libcRealloc } from './realloc.js';
 import { intMemalign, normaliseAlignment } from './memalign.js';
@@ -249,7 +249,7 @@ export function threadFree(st: GlibcHeap, t: number, mem: number): void {
 /** __libc_calloc on thread t (no tcache hit: from the thread's arena). */
 export function threadCalloc(st: GlibcHeap, t: number, n: number, elemBytes: number): number {
   switchThread(st, t);
-  if (BigInt(n) * BigInt(elemBytes) >= 2n ** 63n) return 0;
+  if (isCallocOverflow(n, elemBytes)) return 0;
   ensureMallocInit(st);
   ensureTcache(st);
   activateArena(st, getThreadArena(st, n * elemBytes));

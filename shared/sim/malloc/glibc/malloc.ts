@@ -366,14 +366,18 @@ export function libcMalloc(st: GlibcHeap, bytes: number): number {
   return publishChunk(st, intMalloc(st, bytes));
 }
 
+/** __libc_calloc's first check: n × elemBytes overflows ptrdiff_t (__builtin_mul_overflow), exactly (a double rounds above 2^53). */
+export function isCallocOverflow(n: number, elemBytes: number): boolean {
+  return BigInt(n) * BigInt(elemBytes) > PTRDIFF_MAX_BIGINT;
+}
+
 /**
  * __libc_calloc: n × elemBytes from _int_malloc directly (calloc never takes from the tcache);
  * the zeroing is not modelled (the simulator holds no contents). A product that overflows
  * ptrdiff_t (above PTRDIFF_MAX) is NULL before anything else, even the tcache's set-up.
  */
 export function libcCalloc(st: GlibcHeap, n: number, elemBytes: number): number {
-  // __builtin_mul_overflow into a ptrdiff_t, exactly (the double product rounds above 2^53).
-  if (BigInt(n) * BigInt(elemBytes) > PTRDIFF_MAX_BIGINT) return 0;
+  if (isCallocOverflow(n, elemBytes)) return 0;
   const bytes = n * elemBytes;
   reserveSlots(st);
   if (!st.tcacheReady) initTcache(st);
