@@ -2,9 +2,9 @@
 // created by its first malloc, calloc or free) and an arena (arena_get: the thread's own, else the free list,
 // else a new one below the limit, else reused_arena round robin); a free goes to the freeing thread's tcache
 // or to the chunk's own arena; a thread's exit flushes its tcache and puts a deserted arena on the free list.
-// Source of truth: glibc 2.36 malloc/arena.c (arena_get2, _int_new_arena, get_free_list, reused_arena,
-// arena_thread_freeres) and malloc/malloc.c (__libc_malloc/free/calloc/realloc, _mid_memalign, tcache_init,
-// tcache_thread_shutdown, __malloc_trim).
+// Source of truth: glibc 2.36 malloc/arena.c (arena_get2, arena_get_retry, _int_new_arena, get_free_list,
+// reused_arena, arena_thread_freeres) and malloc/malloc.c (__libc_malloc/free/calloc/realloc, _mid_memalign,
+// tcache_init, tcache_thread_shutdown, __malloc_trim).
 
 import { MALLOC_ALIGNMENT, MINSIZE, NBINS, TCACHE_MAX_BINS, TCACHE_PERTHREAD_STRUCT_SIZE, checkRequest2size, computeTcacheIndex } from './chunk.js';
 import { ChunkHome, type GlibcHeap, NULL_SLOT, clearLiveSlot, readLiveSlot, reserveSlots } from './state.js';
