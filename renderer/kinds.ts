@@ -85,3 +85,13 @@ export function sumByCategory(mappings: readonly Mapping[]): KindSums[] {
   }
   return [...sums.values()];
 }
+
+/** Whether two lists of sums hold the same numbers per category (field by field: compared at each mappings re-read). */
+export function isSameKindSums(a: readonly KindSums[] | null, b: readonly KindSums[] | null): boolean {
+  if (a === b) return true;
+  if (a === null || b === null || a.length !== b.length) return false;
+  return a.every((s, i) => {
+    const t = b[i] as KindSums;
+    return (Object.keys(s) as (keyof KindSums)[]).every((key) => s[key] === t[key]);
+  });
+}

@@ -7,9 +7,9 @@ import type { HistorySample } from '../../shared/history/sample.js';
 import { formatClock, formatDateTime, formatExactKb, formatHumanKb, niceKbTicks, niceTimeTicks } from '../format.js';
 import { useElementWidth } from '../hooks/use-element-width.js';
 import { useChartTheme, type ChartTheme } from '../hooks/use-prefers-dark.js';
+import { isSameNumbers, useSameValue } from '../hooks/use-same-value.js';
 import { findChartSvg, saveSvgAsPng } from '../export/chart-png.js';
 import { BAND_OF, buildChartPoints, findFirstAtOrAfter, findPixelRow, type ChartPoint } from './memory-chart-data.js';
-import { useSameNumbers } from './memory-chart-hooks.js';
 
 type SeriesKey = 'resKb' | 'virtKb' | 'shrKb' | 'swapKb';
 
@@ -252,10 +252,10 @@ export function MemoryChart({ samples, title, fileBase, heightPx = 260, sourceNo
   }, [samples, redrawKey, windowMs, firstMs, plotWidth, exitedMs]);
   const { startMs, endMs, data } = view;
   // The same tick arrays while their values hold (most ticks), so recharts keeps its axes registered.
-  const mainTicks = useSameNumbers(useMemo(() => niceKbTicks(findMaxKb(data, MAIN_SERIES, hidden)), [data, hidden]));
-  const virtTicks = useSameNumbers(useMemo(() => niceKbTicks(findMaxKb(data, VIRT_SERIES, hidden), 3), [data, hidden]));
+  const mainTicks = useSameValue(useMemo(() => niceKbTicks(findMaxKb(data, MAIN_SERIES, hidden)), [data, hidden]), isSameNumbers);
+  const virtTicks = useSameValue(useMemo(() => niceKbTicks(findMaxKb(data, VIRT_SERIES, hidden), 3), [data, hidden]), isSameNumbers);
   drawnTopKb.current = { main: mainTicks[mainTicks.length - 1] ?? 0, virt: virtTicks[virtTicks.length - 1] ?? 0 };
-  const timeTicks = useSameNumbers(useMemo(() => niceTimeTicks(startMs, endMs, Math.max(2, Math.floor(plotWidth / 90))), [startMs, endMs, plotWidth]));
+  const timeTicks = useSameValue(useMemo(() => niceTimeTicks(startMs, endMs, Math.max(2, Math.floor(plotWidth / 90))), [startMs, endMs, plotWidth]), isSameNumbers);
   const showClockSeconds = timeTicks.length < 2 || (timeTicks[1] as number) - (timeTicks[0] as number) < 60_000;
   const windowLongerThanHeld = windowMs !== null && endMs - windowMs < firstMs;
   const hasBands = data.some((d) => d.sampleCount !== 1);

@@ -13,6 +13,7 @@ import { saveText } from '../export/save-file.js';
 import { VirtualTable, type TableSort, type VirtualColumn } from '../components/virtual-table.js';
 import { formatCount, formatExactKb } from '../format.js';
 import { describeSmapsField } from '../help/smaps-fields.js';
+import { isSameNumbers, useSameValue } from '../hooks/use-same-value.js';
 import { categorizeKind, findCategory, type KindCategory } from '../kinds.js';
 
 /** A line of the table: a group header, a mapping, or a totals line. */
@@ -256,14 +257,16 @@ export const MappingsTable = memo(function MappingsTable({ report, category, onC
     return out;
   }, [filtered, report]);
 
-  // Each amount column's width, as one string: a re-read that widens nothing keeps `columns`, so rows whose mapping
-  // is unchanged (same object, use-mappings.ts) are not re-rendered.
-  const amountWidths = useMemo(
-    () => allColumnIds.map((id) => (isMeta(id) || id === 'VmFlags' || !shown.has(id) ? 0 : amountWidthPx(amountTitle(id), id, rows, footerRows))).join(','),
-    [allColumnIds, shown, rows, footerRows],
+  // Each amount column's width, the same array while the numbers hold: a re-read that widens nothing keeps `columns`,
+  // so rows whose mapping is unchanged (same object, use-mappings.ts) are not re-rendered.
+  const amountWidths = useSameValue(
+    useMemo(
+      () => allColumnIds.map((id) => (isMeta(id) || id === 'VmFlags' || !shown.has(id) ? 0 : amountWidthPx(amountTitle(id), id, rows, footerRows))),
+      [allColumnIds, shown, rows, footerRows],
+    ),
+    isSameNumbers,
   );
   const columns = useMemo<VirtualColumn<DisplayRow>[]>(() => {
-    const widths = amountWidths.split(',').map(Number);
     return allColumnIds
       .filter((id) => shown.has(id))
       .map((id): VirtualColumn<DisplayRow> => {
@@ -285,7 +288,7 @@ export const MappingsTable = memo(function MappingsTable({ report, category, onC
           id,
           title,
           description: help === null ? `${id} (no description)` : `${help.text}${help.unit === 'kB' ? ' (kB)' : ''}`,
-          widthPx: isFlags ? 220 : (widths[allColumnIds.indexOf(id)] ?? 0),
+          widthPx: isFlags ? 220 : (amountWidths[allColumnIds.indexOf(id)] ?? 0),
           align: isFlags ? 'left' : 'right',
           render: (row) => {
             if (isFlags) return row.type === 'mapping' ? <span className="mono">{(row.m.smaps?.VmFlags as string[] | undefined)?.join(' ') ?? ''}</span> : '';

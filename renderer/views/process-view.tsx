@@ -1,7 +1,7 @@
 // One process in depth: header, RES/VIRT/SHR/SWAP over time, composition of its address space by
 // kind, a VMMap-like per-kind summary and the mappings table. Pure presentation: live pages and
 // opened snapshots pass their data in as props.
-import { useCallback, useMemo, useRef, useState, type ReactNode } from 'react';
+import { useCallback, useMemo, useState, type ReactNode } from 'react';
 import type { MappingsReport } from '../../shared/api.js';
 import type { HistorySample } from '../../shared/history/sample.js';
 import type { ProcessRow } from '../../shared/proc/types.js';
@@ -9,7 +9,8 @@ import { CompositionBar } from '../components/composition-bar.js';
 import { KindSummary } from '../components/kind-summary.js';
 import { MemoryChart } from '../components/memory-chart.js';
 import { formatClock, formatCount, formatExactKb, formatHumanKb } from '../format.js';
-import { sumByCategory, type KindCategory, type KindSums } from '../kinds.js';
+import { isSameKindSums, sumByCategory, type KindCategory } from '../kinds.js';
+import { useSameValue } from '../hooks/use-same-value.js';
 import { MappingsTable } from './mappings-table.js';
 
 const STATE_NAMES: Record<string, string> = {
@@ -78,13 +79,7 @@ export function ProcessView({ data, banners, actions, mappingsToolbar, mappingsP
   const [category, setCategory] = useState<KindCategory | null>(null);
   const { row, report } = data;
   // The previous sums while equal: a re-read that moved nothing re-renders neither the composition nor the summary.
-  const lastSums = useRef<KindSums[] | null>(null);
-  const sums = useMemo(() => {
-    const next = report === null ? null : sumByCategory(report.mappings);
-    if (next !== null && lastSums.current !== null && JSON.stringify(next) === JSON.stringify(lastSums.current)) return lastSums.current;
-    lastSums.current = next;
-    return next;
-  }, [report]);
+  const sums = useSameValue(useMemo(() => (report === null ? null : sumByCategory(report.mappings)), [report]), isSameKindSums);
   const hasSmaps = useMemo(() => report !== null && report.mappings.some((m) => m.smaps !== undefined), [report]);
   const { reportAtMs } = data;
   const pssKb = report?.rollup?.Pss;

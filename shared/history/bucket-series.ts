@@ -192,6 +192,7 @@ export class BucketSeries {
 
 /** The sample's values in HISTORY_VALUE_FIELDS order, in SAMPLE_VALUES (overwritten by the next call). */
 function readSampleValues(sample: HistoryValues): Float64Array {
+  // By hand: a loop over HISTORY_VALUE_FIELDS (keyed loads) made addSample 2-3x slower; bucket-series.test.ts ties the two.
   SAMPLE_VALUES[0] = sample.virtKb;
   SAMPLE_VALUES[1] = sample.resKb;
   SAMPLE_VALUES[2] = sample.shrKb;

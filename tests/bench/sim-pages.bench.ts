@@ -4,9 +4,9 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { simulateScenario } from '../../shared/sim/pages/simulate.js';
 import { MAX_REGION_PAGES, type Scenario, type Step } from '../../shared/sim/pages/scenario.js';
+import { buildWriteForkWrite, PAGES_1GIB, REGION_KINDS } from '../shared/sim/pages/write-fork-write.js';
 import { timeFn } from './measure.js';
 
-const PAGES_1GIB = 262_144;
 const FORK_COUNTS = [20, 200];
 
 /** p0 writes every page of the largest region, then forks `forks` children. */
@@ -35,15 +35,8 @@ function runInFreshProcess(scenario: Scenario, format: 'table' | 'json'): { wall
 /** Prints the simulator's time per region type, then the fork chains' time and peak RSS. */
 export function benchSimPages(): void {
   console.log(`\n## page/COW simulator: 1 GiB region (${PAGES_1GIB} pages), write pass + fork + child write pass (median of 3)`);
-  for (const [type, share] of [['anon', 'private'], ['file', 'private'], ['anon', 'shared'], ['file', 'shared']] as const) {
-    const scenario: Scenario = {
-      regions: [{ name: 'big', type, share, pages: PAGES_1GIB }],
-      steps: [
-        { op: 'touch', proc: 'p0', region: 'big', access: 'write', first: 0, count: PAGES_1GIB },
-        { op: 'fork', proc: 'p0', child: 'c1' },
-        { op: 'touch', proc: 'c1', region: 'big', access: 'write', first: 0, count: PAGES_1GIB },
-      ],
-    };
+  for (const [type, share] of REGION_KINDS) {
+    const scenario = buildWriteForkWrite(type, share);
     const r = timeFn(() => simulateScenario(scenario), 3, 1);
     const pagesPerS = (3 * PAGES_1GIB) / (r.wallMs / 1000);
     console.log(`${`${type}/${share}`.padEnd(14)} ${r.wallMs.toFixed(0).padStart(6)} ms  (${(pagesPerS / 1e6).toFixed(1)} M page-events/s)`);

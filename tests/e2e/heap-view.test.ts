@@ -15,6 +15,7 @@ import { cloneState } from '../../shared/sim/clone-state.js';
 import { createGlibcReplay, runGlibcReplay } from '../../shared/sim/malloc/glibc/replay.js';
 import { listHeapChunks } from '../../shared/sim/malloc/glibc/state.js';
 import { generateWorkload } from '../../shared/sim/malloc/workloads.js';
+import { postApiCall } from '../helpers/api-post.js';
 import { launchChromium, startServe, type ServeProcess } from '../helpers/browser.js';
 import { runMemscope } from '../helpers/cli.js';
 import { MALLINFO2_FIELDS, startHeapSubject, type HeapSubject } from '../helpers/heap-subject.js';
@@ -144,7 +145,7 @@ describe('Heap view in Chromium against memscope serve', { skip: skipReason }, (
   });
 
   test('"Open in the Allocator lab" starts glibc from the live arena: op 0 is the heap as read, later ops replay on it', async () => {
-    const r = await fetch(`${serve.base}/api/getHeap`, { method: 'POST', headers: { authorization: `Bearer ${serve.token}` }, body: JSON.stringify({ args: [subject.pid] }) });
+    const r = await postApiCall(serve.base, serve.token, 'getHeap', [subject.pid]);
     const { value } = (await r.json()) as { value: HeapView };
     const arena = value.arenas?.[0];
     assert.ok(arena !== undefined);

@@ -6,6 +6,7 @@ import { closeSync, mkdirSync, openSync, readFileSync, readSync } from 'node:fs'
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
+import { postApiCall } from '../helpers/api-post.js';
 import { launchChromium, startServe, type ServeProcess } from '../helpers/browser.js';
 import { oracleMissing } from '../helpers/oracles.js';
 import { REPO_ROOT } from '../helpers/paths.js';
@@ -112,8 +113,7 @@ describe('translate view in Chromium against memscope serve', { skip: skipReason
   });
 
   test('the HTTP API checks translateAddress arguments before /proc: hex with an optional 0x, a pid', async () => {
-    const call = (args: unknown[]) =>
-      fetch(`${serve.base}/api/translateAddress`, { method: 'POST', headers: { authorization: `Bearer ${serve.token}` }, body: JSON.stringify({ args }) });
+    const call = (args: unknown[]) => postApiCall(serve.base, serve.token, 'translateAddress', args);
     const address = (BigInt(`0x${subject.anonStart}`) + 0x5123n).toString(16);
     const ok = await call([subject.pid, `0X${address.toUpperCase()}`]);
     assert.equal(ok.status, 200);

@@ -30,3 +30,6 @@ export function assertOneLineError(r: CliResult, code: number, pattern: RegExp):
   assert.match(lines[0] ?? '', pattern);
   assert.doesNotMatch(r.stderr, /\n\s+at /);
 }
+
+/** A character a terminal acts on (C0 but LF, DEL, C1): the CLI prints none, escaping what a path or name holds. */
+export const TERMINAL_CONTROL = /[\x00-\x09\x0b-\x1f\x7f-\x9f]/;

@@ -8,14 +8,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { MAX_QUOTED_CHARS } from '../../../shared/text/escape.js';
-import { assertOneLineError, runMemscope, type CliResult } from '../../helpers/cli.js';
+import { assertOneLineError, runMemscope, TERMINAL_CONTROL, type CliResult } from '../../helpers/cli.js';
 import { CLI_PATH, REPO_ROOT } from '../../helpers/paths.js';
 import { startSubject } from '../../helpers/subject.js';
 
 const memscope = (...args: string[]) => runMemscope(args, { timeoutMs: 30_000 });
-
-/** Characters a terminal acts on: none may reach stderr except the final newline. */
-const CONTROL = /[\x00-\x09\x0b-\x1f\x7f-\x9f]/;
 
 describe('exit status', () => {
   let dir: string;
@@ -90,7 +87,7 @@ describe('error messages quote user input bounded and escaped', () => {
     const line = r.stderr.trimEnd();
     assert.ok(!line.includes('x'.repeat(MAX_QUOTED_CHARS + 1)), `${line.length} characters: ${line.slice(0, 300)}`);
     assert.ok(line.length < 1000, `${line.length} characters`);
-    assert.doesNotMatch(line, CONTROL);
+    assert.doesNotMatch(line, TERMINAL_CONTROL);
     assert.match(line, /…" \(\d+ more characters\)/);
   }
 
@@ -121,7 +118,7 @@ describe('error messages quote user input bounded and escaped', () => {
       assert.equal(r.status, 2, args);
       const stderr = new TextDecoder('utf-8', { fatal: true }).decode(r.stderr); // valid UTF-8, whatever argv held
       assert.equal(stderr.split('\n').length, 2, stderr);
-      assert.doesNotMatch(stderr.trimEnd(), CONTROL, args);
+      assert.doesNotMatch(stderr.trimEnd(), TERMINAL_CONTROL, args);
       assert.ok(stderr.includes('a\\x1b[2J\\nb\ufffdc\\x9bd'), stderr);
     }
   });

@@ -6,11 +6,8 @@ import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { readMappingsTable } from '../../../electron/host/proc/mappings-reader.js';
 import { ProcReader } from '../../../electron/host/proc/proc-reader.js';
-import { runMemscope } from '../../helpers/cli.js';
+import { runMemscope, TERMINAL_CONTROL } from '../../helpers/cli.js';
 import { HOSTILE_DIR_NAME, HOSTILE_DIR_SHOWN, startHostilePathsSubject, type HostilePathsSubject } from './hostile-paths.js';
-
-/** A character a terminal acts on (LF only as the line end). */
-const CONTROL = /[\x00-\x09\x0b-\x1f\x7f-\x9f]/;
 
 describe('maps with hostile file names', () => {
   let subject: HostilePathsSubject;
@@ -22,7 +19,7 @@ describe('maps with hostile file names', () => {
   test('the table: every path escaped, no control character printed, one line per mapping', () => {
     const r = runMemscope(['maps', String(subject.pid)]);
     assert.equal(r.code, 0, r.stderr);
-    assert.doesNotMatch(r.stdout, CONTROL);
+    assert.doesNotMatch(r.stdout, TERMINAL_CONTROL);
     for (const what of ['spaced', 'newline', 'utf8']) {
       const m = subject.report.get(what)!;
       const line = r.stdout.split('\n').find((l) => l.trimStart().startsWith(`${m.start} `));
@@ -34,7 +31,7 @@ describe('maps with hostile file names', () => {
   test('--groups: the backing files escaped the same way', () => {
     const r = runMemscope(['maps', String(subject.pid), '--groups']);
     assert.equal(r.code, 0, r.stderr);
-    assert.doesNotMatch(r.stdout, CONTROL);
+    assert.doesNotMatch(r.stdout, TERMINAL_CONTROL);
     assert.ok(r.stdout.includes(subject.report.get('spaced')!.path.replace(HOSTILE_DIR_NAME, HOSTILE_DIR_SHOWN)), r.stdout);
   });
 

@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { postApiCall } from '../../helpers/api-post.js';
 import { startServe } from '../../helpers/browser.js';
 import { assertOneLineError, runMemscope } from '../../helpers/cli.js';
 import { referenceStatusNumbers } from '../../helpers/proc-reference.js';
@@ -60,7 +61,7 @@ test('serve --history-budget SIZE: K/M/G sizes between the every-tick tiers\' fl
   for (const args of [['--history-budget', '512M'], ['--history-budget', '2335M'], ['--history-ticks', '60', '--history-budget', '8M'], ['--history-budget', '1g']]) {
     const serve = await startServe(args, { captureStderr: true });
     try {
-      const r = await fetch(`${serve.base}/api/getHostHistory`, { method: 'POST', headers: { authorization: `Bearer ${serve.token}` }, body: '{"args":[]}' });
+      const r = await postApiCall(serve.base, serve.token, 'getHostHistory', []);
       assert.equal(r.status, 200, args.join(' '));
       assert.equal(serve.stderr(), '', args.join(' '));
     } finally {

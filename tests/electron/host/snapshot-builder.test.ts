@@ -12,6 +12,7 @@ import { createInterface } from 'node:readline';
 import { after, before, describe, test } from 'node:test';
 import { MemscopeService } from '../../../electron/host/service.js';
 import type { Snapshot } from '../../../shared/snapshot/schema.js';
+import { postApiCall } from '../../helpers/api-post.js';
 import { oracleMissing, requireOracle } from '../../helpers/oracles.js';
 import { CLI_PATH } from '../../helpers/paths.js';
 import { startSubject, type Subject } from '../../helpers/subject.js';
@@ -64,7 +65,7 @@ describe('exportSnapshot through memscope serve: status read once (strace)', { s
       const statusOpens = () => readFileSync(log, 'utf8').split(`"/proc/${subject.pid}/status"`).length - 1;
       for (let i = 0; i < 2; i++) {
         const before = statusOpens();
-        const r = await fetch(`${m[1]}/api/exportSnapshot`, { method: 'POST', headers: { authorization: `Bearer ${m[2]}` }, body: JSON.stringify({ args: [subject.pid] }) });
+        const r = await postApiCall(m[1]!, m[2]!, 'exportSnapshot', [subject.pid]);
         assert.equal(r.status, 200);
         const { value } = (await r.json()) as { value: Snapshot };
         // No page is open, so the ticks read stat and statm only: every status open is the snapshot's.

@@ -6,6 +6,7 @@ import { request, type ClientRequest } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, test } from 'node:test';
 import { MAX_BODY_BYTES, MAX_BUFFERED_BYTES } from '../../../../electron/host/http/body-reader.js';
+import { postApiCall } from '../../../helpers/api-post.js';
 import { startServe, type ServeProcess } from '../../../helpers/browser.js';
 
 const MIB = 1024 * 1024;
@@ -88,7 +89,7 @@ async function waitForAnswers(uploads: Upload[], count: number, limitMs: number)
 
 /** A small API call with a Content-Length. */
 function smallCall(serve: ServeProcess): Promise<Response> {
-  return fetch(`${serve.base}/api/describeSource`, { method: 'POST', headers: { authorization: `Bearer ${serve.token}` }, body: '{"args":[]}' });
+  return postApiCall(serve.base, serve.token, 'describeSource', []);
 }
 
 describe('memscope serve request bodies', () => {

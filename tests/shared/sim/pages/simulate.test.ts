@@ -3,12 +3,12 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
-import type { Scenario } from '../../../../shared/sim/pages/scenario.js';
 import { applyStep, simulateScenario } from '../../../../shared/sim/pages/simulate.js';
 import { checkPagesState } from '../../../../shared/sim/pages/check.js';
 import { createPagesState } from '../../../../shared/sim/pages/state.js';
 import { compareWithKernel, runOnKernel } from './kernel-run.js';
 import { loadScenarioFixture, SCENARIO_DIR } from './scenario-fixtures.js';
+import { buildWriteForkWrite, PAGES_1GIB, REGION_KINDS } from './write-fork-write.js';
 
 const files = readdirSync(SCENARIO_DIR).filter((f) => f.endsWith('.json')).sort();
 
@@ -53,17 +53,9 @@ describe('simulateScenario', () => {
 });
 
 describe('simulator at scale (timing lives in npm run bench)', () => {
-  const PAGES_1GIB = 262_144;
-  for (const [type, share] of [['anon', 'private'], ['file', 'private'], ['anon', 'shared'], ['file', 'shared']] as const) {
+  for (const [type, share] of REGION_KINDS) {
     test(`a 1 GiB ${type}/${share} region through a write pass, fork and the child's write pass keeps its invariants`, () => {
-      const scenario: Scenario = {
-        regions: [{ name: 'big', type, share, pages: PAGES_1GIB }],
-        steps: [
-          { op: 'touch', proc: 'p0', region: 'big', access: 'write', first: 0, count: PAGES_1GIB },
-          { op: 'fork', proc: 'p0', child: 'c1' },
-          { op: 'touch', proc: 'c1', region: 'big', access: 'write', first: 0, count: PAGES_1GIB },
-        ],
-      };
+      const scenario = buildWriteForkWrite(type, share);
       const results = simulateScenario(scenario);
       assert.equal(results.length, 3);
       // Every page was written by the child last: it holds 1 GiB (private: its own copies; shared: the shared pages).
