@@ -235,8 +235,9 @@ function activateRetryArena(st: GlibcHeap, bytes: number): boolean {
 
 /** __libc_free on thread t: mmapped chunks are unmapped; others go to t's tcache or their own arena. */
 export function threadFree(st: GlibcHeap, t: number, mem: number): void {
-  if (mem === 0) return;
+  // Before free(NULL)'s return: the thread exists (pthread_create ended SINGLE_THREAD_P) even if it only frees NULL.
   switchThread(st, t);
+  if (mem === 0) return;
   if (!isMmappedMem(mem)) {
     ensureTcache(st);
     // A chunk that goes into this thread's tcache touches no arena; only one that goes back needs its own.

@@ -66,6 +66,21 @@ describe('refused requests with threads: model vs real glibc 2.36, op by op', ()
     }
   });
 
+  test('a thread whose only op is free(NULL) still ends SINGLE_THREAD_P: main_arena refused then retries', () => {
+    const real = agree(['a 1 100', `a 9 ${REFUSED_BYTES}`, '@ 1', 'f 9', '@ 0', `a 3 ${REFUSED_BYTES}`, 'a 4 100']);
+    assert.deepEqual([real[1]!.region, real[4]!.region, real[4]!.arena], [null, 'arena', 1], 'premise: after thread 1 freed NULL, a refusal moved the main thread to arena 1');
+  });
+
+  test('a thread arena refused retries in main_arena: the retry consolidates main_arena\'s fastbins', () => {
+    // tcache_count=0: main_arena's two freed 24-byte chunks sit in its fastbins; only the retry's large request
+    // consolidates them, which puts the main thread's next 24-byte malloc at the first of them, not the second.
+    for (const refused of REFUSED_OPS) {
+      const real = agree(['a 1 24', 'a 2 24', 'a 10 100', 'f 1', 'f 2', '@ 1', 'a 5 100', refused, '@ 0', 'a 7 24'], 'glibc.malloc.tcache_count=0');
+      assert.equal(real[6]!.region, null, `premise: ${refused} is refused`);
+      assert.equal(real[7]!.offset, real[0]!.offset, `premise: after ${refused} the retry consolidated main_arena's fastbins`);
+    }
+  });
+
   test('a thread arena\'s new heap refused with mmap_max=0: sysmalloc\'s mmap fallback maps the chunk anyway', () => {
     const real = agree(['a 1 100', '@ 1', 'a 2 100', `a 3 ${100 * 2 ** 20}`, 'a 4 100', `a 5 ${REFUSED_BYTES}`, 'f 3', 'a 6 100'], 'glibc.malloc.mmap_max=0');
     assert.deepEqual([real[2]!.region, real[4]!.region], ['mmap', null], 'premise: 100 MiB mapped, 2^47 refused');
