@@ -1,12 +1,13 @@
 // #/process/PID, live: gathers the row (ticks), status and command line (getProcess), history
 // (getHistory + ticks) and mappings (getMappings, every 5 s while visible), all through hooks, for ProcessView, and
 // keeps the last data with a "gone" banner when the process exits. Export: snapshot JSON, history CSV.
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState } from 'react';
 import type { ProcessDetail } from '../../shared/api.js';
 import { isExitReading } from '../../shared/history/exit-reading.js';
 import type { ProcessRow } from '../../shared/proc/types.js';
 import { historyToCsv } from '../../shared/snapshot/csv.js';
 import { Banner, ErrorBanner } from '../components/banner.js';
+import { TIME_ONLY_REDRAW_MS } from '../components/memory-chart.js';
 import { saveText } from '../export/save-file.js';
 import { formatClock, formatFileTime } from '../format.js';
 import { useMappings } from '../hooks/use-mappings.js';
@@ -22,10 +23,52 @@ import { ProcessView } from './process-view.js';
 
 /** How often the mappings are re-read while the page is visible. */
 export const MAPPINGS_POLL_MS = 5000;
+/**
+ * The re-reads land halfway between two of the chart's time-only redraws (at multiples of TIME_ONLY_REDRAW_MS, a
+ * divisor of MAPPINGS_POLL_MS), so the two costliest renders of the page never share a tick.
+ */
+const MAPPINGS_POLL_PHASE_MS = TIME_ONLY_REDRAW_MS / 2;
 
 /** What the header shows from the ticks: user and SWAP too, so the host reads status while a process page is open. */
 const PROCESS_PAGE_COLUMNS: readonly ColumnId[] = [...DEFAULT_COLUMNS, 'user', 'swapKb', 'ppid', 'threads'];
 const NO_ROLLUP_PIDS: readonly number[] = [];
+
+/** What the mappings toolbar shows (the last read, a read running) and does (refresh, the 5 s re-read on or off). */
+interface MappingsRefreshState {
+  loading: boolean;
+  atMs: number | null;
+  refresh: () => void;
+  autoRefresh: boolean;
+  setAutoRefresh: (on: boolean) => void;
+  gone: boolean;
+}
+
+// The toolbar reads its state from a context, not from props: a re-read starting and ending (every 5 s) then
+// re-renders the toolbar alone, and the mappings table it sits in (a new toolbar element is a new table prop) not at all.
+const MappingsRefreshContext = createContext<MappingsRefreshState | null>(null);
+
+function MappingsRefreshControls() {
+  const state = useContext(MappingsRefreshContext);
+  if (state === null) return null;
+  const { loading, atMs, refresh, autoRefresh, setAutoRefresh, gone } = state;
+  return (
+    <>
+      <span className="muted" data-testid="mappings-read-at">
+        {loading ? 'reading smaps…' : atMs === null ? '' : `smaps read at ${formatClock(atMs)}`}
+      </span>
+      <label className="check" title="re-read /proc/PID/smaps every 5 seconds while this page is visible">
+        <input type="checkbox" checked={autoRefresh} onChange={(e) => setAutoRefresh(e.target.checked)} disabled={gone} />
+        every 5 s
+      </label>
+      <button type="button" onClick={refresh} disabled={loading || gone} data-testid="refresh-mappings">
+        Refresh
+      </button>
+    </>
+  );
+}
+
+/** The mappings toolbar's one element: the same at every render, so it never re-renders the table by itself. */
+const MAPPINGS_TOOLBAR = <MappingsRefreshControls />;
 
 /** The live process page. */
 export function ProcessPage({ pid }: { pid: number }) {
@@ -66,7 +109,7 @@ export function ProcessPage({ pid }: { pid: number }) {
   const neverListed = !askHost && tick !== null && tick.seq > (listed.current.firstSeq ?? tick.seq);
   const { detail, error: detailError } = useProcessDetail(pid, onDetail, askHost);
 
-  const mappings = useMappings(pid, autoRefresh && goneAtMs === null ? MAPPINGS_POLL_MS : null, askHost);
+  const mappings = useMappings(pid, autoRefresh && goneAtMs === null ? MAPPINGS_POLL_MS : null, askHost, MAPPINGS_POLL_PHASE_MS);
   const goneNow = tick !== null && liveRow === null && (lastRow.current !== null || detailError?.code === 'gone' || neverListed);
   const gone = goneNow || detailError?.code === 'gone' || mappings.error?.code === 'gone';
   const history = useProcessHistory(pid, !gone);
@@ -117,23 +160,9 @@ export function ProcessPage({ pid }: { pid: number }) {
 
   const onOpenMapping = useCallback((start: string) => navigate({ name: 'mapping', pid, start }), [pid]);
   const mappingHref = useCallback((start: string) => `#/process/${pid}/mapping/${start}`, [pid]);
-  // Memoized so a tick that changes nothing here leaves the mappings table (20,000 rows) alone.
   const { loading: mappingsLoading, atMs: mappingsAtMs, refresh: refreshMappings } = mappings;
-  const mappingsToolbar = useMemo(
-    () => (
-      <>
-        <span className="muted" data-testid="mappings-read-at">
-          {mappingsLoading ? 'reading smaps…' : mappingsAtMs === null ? '' : `smaps read at ${formatClock(mappingsAtMs)}`}
-        </span>
-        <label className="check" title="re-read /proc/PID/smaps every 5 seconds while this page is visible">
-          <input type="checkbox" checked={autoRefresh} onChange={(e) => setAutoRefresh(e.target.checked)} disabled={gone} />
-          every 5 s
-        </label>
-        <button type="button" onClick={refreshMappings} disabled={mappingsLoading || gone} data-testid="refresh-mappings">
-          Refresh
-        </button>
-      </>
-    ),
+  const refreshState = useMemo(
+    () => ({ loading: mappingsLoading, atMs: mappingsAtMs, refresh: refreshMappings, autoRefresh, setAutoRefresh, gone }),
     [mappingsLoading, mappingsAtMs, refreshMappings, autoRefresh, gone],
   );
 
@@ -169,73 +198,75 @@ export function ProcessPage({ pid }: { pid: number }) {
   }
 
   return (
-    <ProcessView
-      data={{
-        pid,
-        row,
-        exe: detail?.exe ?? mappings.report?.exe ?? null,
-        command,
-        history: history.samples,
-        historyVersion: history.version,
-        historyStartedMs: history.startedMs,
-        exitedMs: history.exitedMs,
-        report: mappings.report,
-        reportAtMs: mappings.atMs,
-        origin: 'live',
-      }}
-      fileBase={fileBase}
-      banners={banners}
-      actions={
-        <>
-          <button type="button" onClick={exportSnapshot} disabled={exporting || gone} data-testid="export-snapshot" title="Save a snapshot of this process (JSON: mappings, smaps, status, history)">
-            {exporting ? 'Exporting…' : 'Export snapshot'}
-          </button>
-          <a className="button" href={`#/process/${pid}/heap`} data-testid="open-heap" title="this process's glibc heap, read live from its memory: arenas, chunks by list, mallinfo2">
-            Heap
-          </a>
-          <button
-            type="button"
-            onClick={() => takeSnapshot(false)}
-            disabled={taking || gone}
-            data-testid="take-snapshot"
-            title="Take a snapshot and keep it in this session (no file), to compare with a later one"
-          >
-            {taking ? 'Taking…' : `Take snapshot${earlier.length > 0 ? ` (${earlier.length} held)` : ''}`}
-          </button>
-          {lastHeld !== undefined ? (
+    <MappingsRefreshContext.Provider value={refreshState}>
+      <ProcessView
+        data={{
+          pid,
+          row,
+          exe: detail?.exe ?? mappings.report?.exe ?? null,
+          command,
+          history: history.samples,
+          historyVersion: history.version,
+          historyStartedMs: history.startedMs,
+          exitedMs: history.exitedMs,
+          report: mappings.report,
+          reportAtMs: mappings.atMs,
+          origin: 'live',
+        }}
+        fileBase={fileBase}
+        banners={banners}
+        actions={
+          <>
+            <button type="button" onClick={exportSnapshot} disabled={exporting || gone} data-testid="export-snapshot" title="Save a snapshot of this process (JSON: mappings, smaps, status, history)">
+              {exporting ? 'Exporting…' : 'Export snapshot'}
+            </button>
+            <a className="button" href={`#/process/${pid}/heap`} data-testid="open-heap" title="this process's glibc heap, read live from its memory: arenas, chunks by list, mallinfo2">
+              Heap
+            </a>
             <button
               type="button"
-              onClick={() => takeSnapshot(true)}
+              onClick={() => takeSnapshot(false)}
               disabled={taking || gone}
-              data-testid="compare-with-held"
-              title="Take a snapshot now and compare it with the last one held"
+              data-testid="take-snapshot"
+              title="Take a snapshot and keep it in this session (no file), to compare with a later one"
             >
-              Compare {formatClock(Date.parse(lastHeld.snapshot.createdAt))} with now
+              {taking ? 'Taking…' : `Take snapshot${earlier.length > 0 ? ` (${earlier.length} held)` : ''}`}
             </button>
-          ) : null}
-          <button
-            type="button"
-            onClick={() => saveText(historyToCsv(history.samples), `${fileBase}-history-${formatFileTime(Date.now())}.csv`, 'text/csv')}
-            disabled={history.samples.length === 0}
-            data-testid="export-history-csv"
-            title="Save the VIRT/RES/SHR/SWAP history as CSV"
-          >
-            History CSV
-          </button>
-        </>
-      }
-      mappingsToolbar={mappingsToolbar}
-      mappingsPlaceholder={
-        mappings.error !== null ? (
-          <span className="muted">No mappings to show.</span>
-        ) : row !== null && row.virtKb === 0 && row.command.startsWith('[') ? (
-          <span className="muted">A kernel thread has no user address space.</span>
-        ) : (
-          'reading /proc/PID/smaps…'
-        )
-      }
-      onOpenMapping={onOpenMapping}
-      mappingHref={mappingHref}
-    />
+            {lastHeld !== undefined ? (
+              <button
+                type="button"
+                onClick={() => takeSnapshot(true)}
+                disabled={taking || gone}
+                data-testid="compare-with-held"
+                title="Take a snapshot now and compare it with the last one held"
+              >
+                Compare {formatClock(Date.parse(lastHeld.snapshot.createdAt))} with now
+              </button>
+            ) : null}
+            <button
+              type="button"
+              onClick={() => saveText(historyToCsv(history.samples), `${fileBase}-history-${formatFileTime(Date.now())}.csv`, 'text/csv')}
+              disabled={history.samples.length === 0}
+              data-testid="export-history-csv"
+              title="Save the VIRT/RES/SHR/SWAP history as CSV"
+            >
+              History CSV
+            </button>
+          </>
+        }
+        mappingsToolbar={MAPPINGS_TOOLBAR}
+        mappingsPlaceholder={
+          mappings.error !== null ? (
+            <span className="muted">No mappings to show.</span>
+          ) : row !== null && row.virtKb === 0 && row.command.startsWith('[') ? (
+            <span className="muted">A kernel thread has no user address space.</span>
+          ) : (
+            'reading /proc/PID/smaps…'
+          )
+        }
+        onOpenMapping={onOpenMapping}
+        mappingHref={mappingHref}
+      />
+    </MappingsRefreshContext.Provider>
   );
 }
