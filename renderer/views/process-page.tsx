@@ -1,7 +1,7 @@
 // #/process/PID, live: gathers the row (ticks), status and command line (getProcess), history
 // (getHistory + ticks) and mappings (getMappings, every 5 s while visible), all through hooks, for ProcessView, and
 // keeps the last data with a "gone" banner when the process exits. Export: snapshot JSON, history CSV.
-import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import type { ProcessDetail } from '../../shared/api.js';
 import { isExitReading } from '../../shared/history/exit-reading.js';
 import type { ProcessRow } from '../../shared/proc/types.js';
@@ -15,6 +15,7 @@ import { useProcessDetail } from '../hooks/use-process-detail.js';
 import { useProcessHistory } from '../hooks/use-process-history.js';
 import { useTableView } from '../hooks/use-table-view.js';
 import { DEFAULT_COLUMNS, type ColumnId } from '../../shared/proc/columns.js';
+import { createListeners, type Listeners } from '../state/listeners.js';
 import { navigate } from '../state/router.js';
 import { useTick } from '../state/samples-store.js';
 import { exportProcessSnapshot, setComparison, showSnapshot, takeSessionSnapshot, useSnapshots } from '../state/snapshot-store.js';
@@ -43,14 +44,32 @@ interface MappingsRefreshState {
   gone: boolean;
 }
 
-// The toolbar reads its state from a context, not from props: a re-read starting and ending (every 5 s) then
-// re-renders the toolbar alone, and the mappings table it sits in (a new toolbar element is a new table prop) not at all.
-const MappingsRefreshContext = createContext<MappingsRefreshState | null>(null);
+/** The toolbar's state: the page writes it, the toolbar alone reads it (useSyncExternalStore). */
+interface MappingsRefreshStore {
+  get: () => MappingsRefreshState;
+  set: (next: MappingsRefreshState) => void;
+  subscribe: Listeners['subscribe'];
+}
 
-function MappingsRefreshControls() {
-  const state = useContext(MappingsRefreshContext);
-  if (state === null) return null;
-  const { loading, atMs, refresh, autoRefresh, setAutoRefresh, gone } = state;
+function createMappingsRefreshStore(initial: MappingsRefreshState): MappingsRefreshStore {
+  let state = initial;
+  const listeners = createListeners();
+  return {
+    get: () => state,
+    set: (next) => {
+      if (next === state) return;
+      state = next;
+      listeners.notify();
+    },
+    subscribe: listeners.subscribe,
+  };
+}
+
+// The toolbar reads its state from a store of its own, not from props (a new toolbar element is a new prop of the
+// mappings table) nor from a context (a new value walks the page's fibers for readers): a re-read starting and
+// ending, every 5 s, re-renders the toolbar alone.
+function MappingsRefreshControls({ store }: { store: MappingsRefreshStore }) {
+  const { loading, atMs, refresh, autoRefresh, setAutoRefresh, gone } = useSyncExternalStore(store.subscribe, store.get);
   return (
     <>
       <span className="muted" data-testid="mappings-read-at">
@@ -66,9 +85,6 @@ function MappingsRefreshControls() {
     </>
   );
 }
-
-/** The mappings toolbar's one element: the same at every render, so it never re-renders the table by itself. */
-const MAPPINGS_TOOLBAR = <MappingsRefreshControls />;
 
 /** The live process page. */
 export function ProcessPage({ pid }: { pid: number }) {
@@ -165,6 +181,10 @@ export function ProcessPage({ pid }: { pid: number }) {
     () => ({ loading: mappingsLoading, atMs: mappingsAtMs, refresh: refreshMappings, autoRefresh, setAutoRefresh, gone }),
     [mappingsLoading, mappingsAtMs, refreshMappings, autoRefresh, gone],
   );
+  const [refreshStore] = useState(() => createMappingsRefreshStore(refreshState));
+  useLayoutEffect(() => refreshStore.set(refreshState), [refreshStore, refreshState]);
+  // One element for the page's life: it never re-renders the mappings table by itself.
+  const mappingsToolbar = useMemo(() => <MappingsRefreshControls store={refreshStore} />, [refreshStore]);
 
   const nothingYet = row === null && detail === null && mappings.report === null;
   const banners = (
@@ -198,75 +218,73 @@ export function ProcessPage({ pid }: { pid: number }) {
   }
 
   return (
-    <MappingsRefreshContext.Provider value={refreshState}>
-      <ProcessView
-        data={{
-          pid,
-          row,
-          exe: detail?.exe ?? mappings.report?.exe ?? null,
-          command,
-          history: history.samples,
-          historyVersion: history.version,
-          historyStartedMs: history.startedMs,
-          exitedMs: history.exitedMs,
-          report: mappings.report,
-          reportAtMs: mappings.atMs,
-          origin: 'live',
-        }}
-        fileBase={fileBase}
-        banners={banners}
-        actions={
-          <>
-            <button type="button" onClick={exportSnapshot} disabled={exporting || gone} data-testid="export-snapshot" title="Save a snapshot of this process (JSON: mappings, smaps, status, history)">
-              {exporting ? 'Exporting…' : 'Export snapshot'}
-            </button>
-            <a className="button" href={`#/process/${pid}/heap`} data-testid="open-heap" title="this process's glibc heap, read live from its memory: arenas, chunks by list, mallinfo2">
-              Heap
-            </a>
+    <ProcessView
+      data={{
+        pid,
+        row,
+        exe: detail?.exe ?? mappings.report?.exe ?? null,
+        command,
+        history: history.samples,
+        historyVersion: history.version,
+        historyStartedMs: history.startedMs,
+        exitedMs: history.exitedMs,
+        report: mappings.report,
+        reportAtMs: mappings.atMs,
+        origin: 'live',
+      }}
+      fileBase={fileBase}
+      banners={banners}
+      actions={
+        <>
+          <button type="button" onClick={exportSnapshot} disabled={exporting || gone} data-testid="export-snapshot" title="Save a snapshot of this process (JSON: mappings, smaps, status, history)">
+            {exporting ? 'Exporting…' : 'Export snapshot'}
+          </button>
+          <a className="button" href={`#/process/${pid}/heap`} data-testid="open-heap" title="this process's glibc heap, read live from its memory: arenas, chunks by list, mallinfo2">
+            Heap
+          </a>
+          <button
+            type="button"
+            onClick={() => takeSnapshot(false)}
+            disabled={taking || gone}
+            data-testid="take-snapshot"
+            title="Take a snapshot and keep it in this session (no file), to compare with a later one"
+          >
+            {taking ? 'Taking…' : `Take snapshot${earlier.length > 0 ? ` (${earlier.length} held)` : ''}`}
+          </button>
+          {lastHeld !== undefined ? (
             <button
               type="button"
-              onClick={() => takeSnapshot(false)}
+              onClick={() => takeSnapshot(true)}
               disabled={taking || gone}
-              data-testid="take-snapshot"
-              title="Take a snapshot and keep it in this session (no file), to compare with a later one"
+              data-testid="compare-with-held"
+              title="Take a snapshot now and compare it with the last one held"
             >
-              {taking ? 'Taking…' : `Take snapshot${earlier.length > 0 ? ` (${earlier.length} held)` : ''}`}
+              Compare {formatClock(Date.parse(lastHeld.snapshot.createdAt))} with now
             </button>
-            {lastHeld !== undefined ? (
-              <button
-                type="button"
-                onClick={() => takeSnapshot(true)}
-                disabled={taking || gone}
-                data-testid="compare-with-held"
-                title="Take a snapshot now and compare it with the last one held"
-              >
-                Compare {formatClock(Date.parse(lastHeld.snapshot.createdAt))} with now
-              </button>
-            ) : null}
-            <button
-              type="button"
-              onClick={() => saveText(historyToCsv(history.samples), `${fileBase}-history-${formatFileTime(Date.now())}.csv`, 'text/csv')}
-              disabled={history.samples.length === 0}
-              data-testid="export-history-csv"
-              title="Save the VIRT/RES/SHR/SWAP history as CSV"
-            >
-              History CSV
-            </button>
-          </>
-        }
-        mappingsToolbar={MAPPINGS_TOOLBAR}
-        mappingsPlaceholder={
-          mappings.error !== null ? (
-            <span className="muted">No mappings to show.</span>
-          ) : row !== null && row.virtKb === 0 && row.command.startsWith('[') ? (
-            <span className="muted">A kernel thread has no user address space.</span>
-          ) : (
-            'reading /proc/PID/smaps…'
-          )
-        }
-        onOpenMapping={onOpenMapping}
-        mappingHref={mappingHref}
-      />
-    </MappingsRefreshContext.Provider>
+          ) : null}
+          <button
+            type="button"
+            onClick={() => saveText(historyToCsv(history.samples), `${fileBase}-history-${formatFileTime(Date.now())}.csv`, 'text/csv')}
+            disabled={history.samples.length === 0}
+            data-testid="export-history-csv"
+            title="Save the VIRT/RES/SHR/SWAP history as CSV"
+          >
+            History CSV
+          </button>
+        </>
+      }
+      mappingsToolbar={mappingsToolbar}
+      mappingsPlaceholder={
+        mappings.error !== null ? (
+          <span className="muted">No mappings to show.</span>
+        ) : row !== null && row.virtKb === 0 && row.command.startsWith('[') ? (
+          <span className="muted">A kernel thread has no user address space.</span>
+        ) : (
+          'reading /proc/PID/smaps…'
+        )
+      }
+      onOpenMapping={onOpenMapping}
+      mappingHref={mappingHref}
+    />
   );
 }
