@@ -47,28 +47,42 @@ export function findFirstAtOrAfter(samples: readonly HistorySample[], t: number)
   return lo;
 }
 
-/** samples[from..] as chart points: a tick as one point, a bucket as two (its first and last tick's time). */
+/**
+ * The points of each sample drawn so far, frozen: recharts' store (Immer) deep-freezes the data it is handed at every
+ * redraw, and a frozen point is skipped, so a redraw freezes and allocates only the newest samples' points. A sample
+ * is never changed once made (the history replaces objects, never fields), so its points hold for its life.
+ */
+const POINTS_OF_SAMPLE = new WeakMap<HistorySample, readonly ChartPoint[]>();
+
+/** A sample's points: a tick as one point, a bucket as two (its first and last tick's time). */
+function pointsOf(s: HistorySample): readonly ChartPoint[] {
+  const held = POINTS_OF_SAMPLE.get(s);
+  if (held !== undefined) return held;
+  const b = s.bucket;
+  const point: ChartPoint = {
+    tMs: s.tMs,
+    virtKb: s.virtKb,
+    resKb: s.resKb,
+    shrKb: s.shrKb,
+    swapKb: s.swapKb,
+    virtBand: b === undefined ? [s.virtKb, s.virtKb] : [b.min.virtKb, b.max.virtKb],
+    resBand: b === undefined ? [s.resKb, s.resKb] : [b.min.resKb, b.max.resKb],
+    shrBand: b === undefined ? [s.shrKb, s.shrKb] : [b.min.shrKb, b.max.shrKb],
+    swapBand: b === undefined ? [s.swapKb, s.swapKb] : [b.min.swapKb, b.max.swapKb],
+    fromMs: b?.fromMs ?? s.tMs,
+    sampleCount: b?.sampleCount ?? 1,
+  };
+  const points = b !== undefined && b.fromMs < s.tMs ? [{ ...point, tMs: b.fromMs, sampleCount: 0 }, point] : [point];
+  for (const p of points) for (const key of HISTORY_VALUE_FIELDS) Object.freeze(p[BAND_OF[key]]);
+  const frozen = Object.freeze(points.map((p) => Object.freeze(p)));
+  POINTS_OF_SAMPLE.set(s, frozen);
+  return frozen;
+}
+
+/** samples[from..] as chart points, each sample's own (the same objects at every redraw). */
 function expandSamples(samples: readonly HistorySample[], from: number): ChartPoint[] {
   const out: ChartPoint[] = [];
-  for (let i = from; i < samples.length; i++) {
-    const s = samples[i] as HistorySample;
-    const b = s.bucket;
-    const point: ChartPoint = {
-      tMs: s.tMs,
-      virtKb: s.virtKb,
-      resKb: s.resKb,
-      shrKb: s.shrKb,
-      swapKb: s.swapKb,
-      virtBand: b === undefined ? [s.virtKb, s.virtKb] : [b.min.virtKb, b.max.virtKb],
-      resBand: b === undefined ? [s.resKb, s.resKb] : [b.min.resKb, b.max.resKb],
-      shrBand: b === undefined ? [s.shrKb, s.shrKb] : [b.min.shrKb, b.max.shrKb],
-      swapBand: b === undefined ? [s.swapKb, s.swapKb] : [b.min.swapKb, b.max.swapKb],
-      fromMs: b?.fromMs ?? s.tMs,
-      sampleCount: b?.sampleCount ?? 1,
-    };
-    if (b !== undefined && b.fromMs < s.tMs) out.push({ ...point, tMs: b.fromMs, sampleCount: 0 });
-    out.push(point);
-  }
+  for (let i = from; i < samples.length; i++) for (const p of pointsOf(samples[i] as HistorySample)) out.push(p);
   return out;
 }
 

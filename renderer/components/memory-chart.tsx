@@ -38,8 +38,11 @@ const MARGIN = { top: 8, right: 16, bottom: 4, left: 8 };
 const VIRT_PANEL_HEIGHT_PX = 84;
 /** Height of the main panel's time axis (recharts' default, set so the plot's height is known here). */
 const X_AXIS_HEIGHT_PX = 30;
-/** A tick whose values draw every line at the same pixel rows redraws the chart (to move its time axis) at most this often. */
-const TIME_ONLY_REDRAW_MS = 5000;
+/**
+ * A tick whose values draw every line at the same pixel rows redraws the chart (to move its time axis) at most this
+ * often, on the ticks that cross a multiple of it (epoch ms).
+ */
+export const TIME_ONLY_REDRAW_MS = 5000;
 
 // Axis tick formatters made once: recharts compares axis props by reference and re-registers an axis
 // (a store update and a second render of the whole chart) whenever a prop such as tickFormatter is new.

@@ -127,12 +127,13 @@ function findByStart(mappings: readonly Mapping[], startHex: string): Mapping | 
 }
 
 /**
- * Reads pid's mappings now and, when pollMs is set, again every pollMs while the page is visible and the process is not gone.
- * `enabled` false asks nothing (a pid no tick has listed yet).
+ * Reads pid's mappings now and, when pollMs is set, again every pollMs while the page is visible and the process is not gone
+ * (at the instants whose epoch ms modulo pollMs is phaseMs, when given). `enabled` false asks nothing (a pid no tick has listed yet).
  */
-export function useMappings(pid: number, pollMs: number | null, enabled = true): MappingsState {
+export function useMappings(pid: number, pollMs: number | null, enabled = true, phaseMs?: number): MappingsState {
   const { value, atMs, error, loading, refresh } = usePolled(enabled ? String(pid) : null, () => readMappings(pid), {
     pollMs,
+    phaseMs,
     initial: cache.get(pid) ?? null,
     onValue: (report, t) => remember(pid, report, t),
   });

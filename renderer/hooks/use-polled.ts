@@ -23,6 +23,11 @@ export interface PolledState<T> {
 export interface PollOptions<T> {
   /** Re-read period while the page is visible; null reads only when the key changes and on refresh(). */
   pollMs: number | null;
+  /**
+   * Re-reads at the instants whose epoch ms modulo pollMs is this (else pollMs after the view came): so a view can
+   * keep its re-reads off the instants of other periodic work (the memory chart's time-only redraws).
+   */
+  phaseMs?: number;
   /** Shown for a new key until its first read answers (e.g. a value cached by an earlier page). */
   initial?: { value: T; atMs: number } | null;
   /** Called with every good value read (not with `initial`). */
@@ -92,13 +97,21 @@ export function usePolled<T>(key: string | null, read: (signal: AbortSignal) => 
     };
   }, [refresh]);
 
-  const { pollMs } = options;
+  const { pollMs, phaseMs } = options;
   const gone = current.error?.code === 'gone';
   useEffect(() => {
     if (pollMs === null || key === null || !visible || gone) return;
-    const timer = window.setInterval(refresh, pollMs);
-    return () => window.clearInterval(timer);
-  }, [pollMs, key, visible, gone, refresh]);
+    const firstMs = phaseMs === undefined ? pollMs : (((phaseMs - Date.now()) % pollMs) + pollMs) % pollMs || pollMs;
+    let timer: number | undefined;
+    const start = window.setTimeout(() => {
+      refresh();
+      timer = window.setInterval(refresh, pollMs);
+    }, firstMs);
+    return () => {
+      window.clearTimeout(start);
+      window.clearInterval(timer);
+    };
+  }, [pollMs, phaseMs, key, visible, gone, refresh]);
 
   return { value: current.value, atMs: current.atMs, error: current.error, loading: current.loading, refresh };
 }

@@ -1,7 +1,7 @@
 // pmap -X for one process: every mapping with every smaps field available (column chooser),
 // sortable, grouped by backing file (shared/proc/group.ts), with totals from the report, the
 // smaps_rollup line, and Σ Size checked against VmSize. Takes a MappingsReport, live or from a snapshot.
-import { memo, useCallback, useMemo, useState, type ReactNode } from 'react';
+import { memo, useCallback, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { MappingsReport } from '../../shared/api.js';
 import { groupByBackingFile, mappingName, type MappingGroup } from '../../shared/proc/group.js';
 import { isAdditiveSmapsField, sumSmapsAmounts } from '../../shared/proc/smaps-fields.js';
@@ -180,7 +180,14 @@ export const MappingsTable = memo(function MappingsTable({ report, category, onC
   const [sort, setSort] = useState<TableSort>({ columnId: 'start', desc: false });
   const [selectedKey, setSelectedKey] = useState<string | null>(null);
 
-  const smapsFields = useMemo(() => listSmapsFields(report.mappings), [report.mappings]);
+  // The list held while its names hold (every re-read but one that brings a new field): a new list makes new columns,
+  // and new columns re-render every row on screen, changed or not.
+  const heldFields = useRef<string[]>([]);
+  const smapsFields = useMemo(() => {
+    const fields = listSmapsFields(report.mappings);
+    if (fields.join('\n') !== heldFields.current.join('\n')) heldFields.current = fields;
+    return heldFields.current;
+  }, [report.mappings]);
   const hasSmaps = smapsFields.length > 0;
   const allColumnIds = useMemo(() => {
     const fields = smapsFields.includes('Size') ? smapsFields : ['Size', ...smapsFields];

@@ -1,12 +1,13 @@
 // #/process/PID, live: gathers the row (ticks), status and command line (getProcess), history
 // (getHistory + ticks) and mappings (getMappings, every 5 s while visible), all through hooks, for ProcessView, and
 // keeps the last data with a "gone" banner when the process exits. Export: snapshot JSON, history CSV.
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import type { ProcessDetail } from '../../shared/api.js';
 import { isExitReading } from '../../shared/history/exit-reading.js';
 import type { ProcessRow } from '../../shared/proc/types.js';
 import { historyToCsv } from '../../shared/snapshot/csv.js';
 import { Banner, ErrorBanner } from '../components/banner.js';
+import { TIME_ONLY_REDRAW_MS } from '../components/memory-chart.js';
 import { saveText } from '../export/save-file.js';
 import { formatClock, formatFileTime } from '../format.js';
 import { useMappings } from '../hooks/use-mappings.js';
@@ -14,6 +15,7 @@ import { useProcessDetail } from '../hooks/use-process-detail.js';
 import { useProcessHistory } from '../hooks/use-process-history.js';
 import { useTableView } from '../hooks/use-table-view.js';
 import { DEFAULT_COLUMNS, type ColumnId } from '../../shared/proc/columns.js';
+import { createListeners, type Listeners } from '../state/listeners.js';
 import { navigate } from '../state/router.js';
 import { useTick } from '../state/samples-store.js';
 import { exportProcessSnapshot, setComparison, showSnapshot, takeSessionSnapshot, useSnapshots } from '../state/snapshot-store.js';
@@ -22,10 +24,67 @@ import { ProcessView } from './process-view.js';
 
 /** How often the mappings are re-read while the page is visible. */
 export const MAPPINGS_POLL_MS = 5000;
+/**
+ * The re-reads land halfway between two of the chart's time-only redraws (at multiples of TIME_ONLY_REDRAW_MS, a
+ * divisor of MAPPINGS_POLL_MS), so the two costliest renders of the page never share a tick.
+ */
+const MAPPINGS_POLL_PHASE_MS = TIME_ONLY_REDRAW_MS / 2;
 
 /** What the header shows from the ticks: user and SWAP too, so the host reads status while a process page is open. */
 const PROCESS_PAGE_COLUMNS: readonly ColumnId[] = [...DEFAULT_COLUMNS, 'user', 'swapKb', 'ppid', 'threads'];
 const NO_ROLLUP_PIDS: readonly number[] = [];
+
+/** What the mappings toolbar shows (the last read, a read running) and does (refresh, the 5 s re-read on or off). */
+interface MappingsRefreshState {
+  loading: boolean;
+  atMs: number | null;
+  refresh: () => void;
+  autoRefresh: boolean;
+  setAutoRefresh: (on: boolean) => void;
+  gone: boolean;
+}
+
+/** The toolbar's state: the page writes it, the toolbar alone reads it (useSyncExternalStore). */
+interface MappingsRefreshStore {
+  get: () => MappingsRefreshState;
+  set: (next: MappingsRefreshState) => void;
+  subscribe: Listeners['subscribe'];
+}
+
+function createMappingsRefreshStore(initial: MappingsRefreshState): MappingsRefreshStore {
+  let state = initial;
+  const listeners = createListeners();
+  return {
+    get: () => state,
+    set: (next) => {
+      if (next === state) return;
+      state = next;
+      listeners.notify();
+    },
+    subscribe: listeners.subscribe,
+  };
+}
+
+// The toolbar reads its state from a store of its own, not from props (a new toolbar element is a new prop of the
+// mappings table) nor from a context (a new value walks the page's fibers for readers): a re-read starting and
+// ending, every 5 s, re-renders the toolbar alone.
+function MappingsRefreshControls({ store }: { store: MappingsRefreshStore }) {
+  const { loading, atMs, refresh, autoRefresh, setAutoRefresh, gone } = useSyncExternalStore(store.subscribe, store.get);
+  return (
+    <>
+      <span className="muted" data-testid="mappings-read-at">
+        {loading ? 'reading smaps…' : atMs === null ? '' : `smaps read at ${formatClock(atMs)}`}
+      </span>
+      <label className="check" title="re-read /proc/PID/smaps every 5 seconds while this page is visible">
+        <input type="checkbox" checked={autoRefresh} onChange={(e) => setAutoRefresh(e.target.checked)} disabled={gone} />
+        every 5 s
+      </label>
+      <button type="button" onClick={refresh} disabled={loading || gone} data-testid="refresh-mappings">
+        Refresh
+      </button>
+    </>
+  );
+}
 
 /** The live process page. */
 export function ProcessPage({ pid }: { pid: number }) {
@@ -66,7 +125,7 @@ export function ProcessPage({ pid }: { pid: number }) {
   const neverListed = !askHost && tick !== null && tick.seq > (listed.current.firstSeq ?? tick.seq);
   const { detail, error: detailError } = useProcessDetail(pid, onDetail, askHost);
 
-  const mappings = useMappings(pid, autoRefresh && goneAtMs === null ? MAPPINGS_POLL_MS : null, askHost);
+  const mappings = useMappings(pid, autoRefresh && goneAtMs === null ? MAPPINGS_POLL_MS : null, askHost, MAPPINGS_POLL_PHASE_MS);
   const goneNow = tick !== null && liveRow === null && (lastRow.current !== null || detailError?.code === 'gone' || neverListed);
   const gone = goneNow || detailError?.code === 'gone' || mappings.error?.code === 'gone';
   const history = useProcessHistory(pid, !gone);
@@ -117,25 +176,15 @@ export function ProcessPage({ pid }: { pid: number }) {
 
   const onOpenMapping = useCallback((start: string) => navigate({ name: 'mapping', pid, start }), [pid]);
   const mappingHref = useCallback((start: string) => `#/process/${pid}/mapping/${start}`, [pid]);
-  // Memoized so a tick that changes nothing here leaves the mappings table (20,000 rows) alone.
   const { loading: mappingsLoading, atMs: mappingsAtMs, refresh: refreshMappings } = mappings;
-  const mappingsToolbar = useMemo(
-    () => (
-      <>
-        <span className="muted" data-testid="mappings-read-at">
-          {mappingsLoading ? 'reading smaps…' : mappingsAtMs === null ? '' : `smaps read at ${formatClock(mappingsAtMs)}`}
-        </span>
-        <label className="check" title="re-read /proc/PID/smaps every 5 seconds while this page is visible">
-          <input type="checkbox" checked={autoRefresh} onChange={(e) => setAutoRefresh(e.target.checked)} disabled={gone} />
-          every 5 s
-        </label>
-        <button type="button" onClick={refreshMappings} disabled={mappingsLoading || gone} data-testid="refresh-mappings">
-          Refresh
-        </button>
-      </>
-    ),
+  const refreshState = useMemo(
+    () => ({ loading: mappingsLoading, atMs: mappingsAtMs, refresh: refreshMappings, autoRefresh, setAutoRefresh, gone }),
     [mappingsLoading, mappingsAtMs, refreshMappings, autoRefresh, gone],
   );
+  const [refreshStore] = useState(() => createMappingsRefreshStore(refreshState));
+  useLayoutEffect(() => refreshStore.set(refreshState), [refreshStore, refreshState]);
+  // One element for the page's life: it never re-renders the mappings table by itself.
+  const mappingsToolbar = useMemo(() => <MappingsRefreshControls store={refreshStore} />, [refreshStore]);
 
   const nothingYet = row === null && detail === null && mappings.report === null;
   const banners = (

@@ -59,7 +59,13 @@ interface TraceEvent {
   ts: number;
   dur?: number;
   tdur?: number;
-  args?: { name?: string };
+  args?: { name?: string; elementCount?: number; beginData?: { dirtyObjects?: number; totalObjects?: number } };
+}
+
+/** The renderer main thread's complete events, by the thread_name metadata event. */
+function listMainThreadEvents(events: readonly TraceEvent[]): TraceEvent[] {
+  const main = events.find((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain');
+  return events.filter((e) => main !== undefined && e.pid === main.pid && e.tid === main.tid && e.ph === 'X');
 }
 
 /**
@@ -67,8 +73,7 @@ interface TraceEvent {
  * (dur: busy) or their thread time (tdur: CPU, which preemption by other processes does not inflate as it does wall time).
  */
 function sumTaskMsPerTick(events: readonly TraceEvent[], time: 'dur' | 'tdur'): number[] {
-  const main = events.find((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain');
-  const tasks = events.filter((e) => main !== undefined && e.pid === main.pid && e.tid === main.tid && e.ph === 'X' && e.name === 'RunTask');
+  const tasks = listMainThreadEvents(events).filter((e) => e.name === 'RunTask');
   const slots = new Array<number>(TICKS).fill(0);
   const t0Us = Math.min(...tasks.map((t) => t.ts));
   for (const t of tasks) {
@@ -76,6 +81,39 @@ function sumTaskMsPerTick(events: readonly TraceEvent[], time: 'dur' | 'tdur'): 
     if (slot < TICKS) slots[slot] = (slots[slot] ?? 0) + (t[time] ?? 0) / 1000;
   }
   return slots;
+}
+
+/**
+ * Where the main thread's CPU went in one tick slot: each trace event's self time (its thread time less its children's),
+ * summed by name ("UpdateLayoutTree" is style recalc, "Layout", "Paint", "FunctionCall" script), with the elements
+ * restyled and the layout objects dirtied, "ms name (count)".
+ */
+function listSelfTimeByEvent(events: readonly TraceEvent[], slot: number): string[] {
+  const main = listMainThreadEvents(events).sort((a, b) => a.ts - b.ts || (b.dur ?? 0) - (a.dur ?? 0));
+  const t0Us = Math.min(...main.filter((e) => e.name === 'RunTask').map((t) => t.ts));
+  const selfUs = new Map<TraceEvent, number>();
+  const stack: TraceEvent[] = [];
+  for (const e of main) {
+    while (stack.length > 0 && (stack[stack.length - 1] as TraceEvent).ts + ((stack[stack.length - 1] as TraceEvent).dur ?? 0) <= e.ts) stack.pop();
+    const parent = stack[stack.length - 1];
+    if (parent !== undefined) selfUs.set(parent, (selfUs.get(parent) ?? 0) - (e.tdur ?? 0));
+    selfUs.set(e, (selfUs.get(e) ?? 0) + (e.tdur ?? 0));
+    stack.push(e);
+  }
+  const byName = new Map<string, { us: number; count: number; elements: number; dirty: number }>();
+  for (const [e, us] of selfUs) {
+    if (Math.floor((e.ts - t0Us) / 1000 / TICK_MS) !== slot) continue;
+    const sum = byName.get(e.name) ?? { us: 0, count: 0, elements: 0, dirty: 0 };
+    sum.us += us;
+    sum.count++;
+    sum.elements += e.args?.elementCount ?? 0;
+    sum.dirty += e.args?.beginData?.dirtyObjects ?? 0;
+    byName.set(e.name, sum);
+  }
+  return [...byName]
+    .filter(([, sum]) => sum.us >= 200)
+    .sort((a, b) => b[1].us - a[1].us)
+    .map(([name, sum]) => `${(sum.us / 1000).toFixed(1).padStart(6)} ms  ${name} (${sum.count}×${sum.elements > 0 ? `, ${sum.elements} elements` : ''}${sum.dirty > 0 ? `, ${sum.dirty} dirty objects` : ''})`);
 }
 
 /** The p-th percentile of values. */
@@ -127,7 +165,7 @@ async function measureProcessPage(browser: Browser, serve: ServeProcess, pid: nu
     const emitter = cdp as unknown as { on(name: string, f: (d: { value: TraceEvent[] }) => void): void; once(name: string, f: () => void): void };
     emitter.on('Tracing.dataCollected', (d) => events.push(...d.value));
     const traced = new Promise<void>((resolve) => emitter.once('Tracing.tracingComplete', resolve));
-    await cdp.send('Tracing.start', { categories: 'devtools.timeline,disabled-by-default-devtools.timeline', transferMode: 'ReportEvents' });
+    await cdp.send('Tracing.start', { categories: process.env['BENCH_TRACE_CATEGORIES'] ?? 'devtools.timeline,disabled-by-default-devtools.timeline', transferMode: 'ReportEvents' });
     const longTasks = (await page.evaluate(`new Promise((resolve) => {
       const long = [];
       new PerformanceObserver((l) => { for (const e of l.getEntries()) long.push(e.duration); }).observe({ type: 'longtask' });
@@ -137,8 +175,9 @@ async function measureProcessPage(browser: Browser, serve: ServeProcess, pid: nu
     await cdp.send('Tracing.end');
     await traced;
     const busy = sumTaskMsPerTick(events, 'dur');
-    const worst = busy.indexOf(Math.max(...busy));
     const cpu = sumTaskMsPerTick(events, 'tdur');
+    // By CPU time: wall time also counts the preemptions of a loaded machine.
+    const worst = cpu.indexOf(Math.max(...cpu));
     const at = (values: number[], p: number) => percentile(values, p).toFixed(1);
     console.log(
       `${label} (${rowCount ?? '?'} table rows): main-thread busy per tick (ms): ` +
@@ -147,9 +186,14 @@ async function measureProcessPage(browser: Browser, serve: ServeProcess, pid: nu
     );
     const kb = (bytes: number) => (bytes / 1024).toFixed(0);
     console.log(`  mappings re-reads: ${reReads.map((r) => `${kb(r.answerBytes)} KB back for ${kb(r.askBytes)} KB asked`).join(', ') || 'none'}`);
+    console.log(`  CPU ms per tick: ${cpu.map((ms) => ms.toFixed(0)).join(' ')}; the busiest (${worst + 1}) by trace event (self CPU time):`);
+    for (const line of listSelfTimeByEvent(events, worst)) console.log(`  ${line}`);
+    // The trace, for DevTools (Performance > Load profile) or a script: every task, style recalc, layout and paint.
+    const traceFile = join(tmpdir(), `memscope-ui-many-maps-${label.split(' ')[0] ?? 'page'}.trace.json`);
+    writeFileSync(traceFile, JSON.stringify({ traceEvents: events }));
+    console.log(`  trace: ${traceFile}`);
     if (profile !== null) {
       // Which ticks cost: a period (the mappings re-read every 5 s, a redraw) shows here.
-      console.log(`  CPU ms per tick: ${cpu.map((ms) => ms.toFixed(0)).join(' ')}`);
       console.log(`  the busiest tick (${worst + 1} of ${TICKS}) by self time:`);
       for (const line of listTopSelfTime(profile, worst)) console.log(`  ${line}`);
       // The whole profile, for DevTools (Performance > Load profile) or a script.

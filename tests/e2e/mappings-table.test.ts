@@ -104,6 +104,49 @@ describe('mappings table in Chromium', { skip: skipReason }, () => {
     }
   });
 
+  test('a re-read that changes some mappings re-renders only their rows, not every row on screen', async () => {
+    await page.goto(`${serve.url.split('#')[0]}#/process/${serve.child.pid}`);
+    await page.locator(`${TABLE} .vt-body .vt-row`).first().waitFor();
+    // A row React re-rendered gets a new props object, which React keeps on the row's element ("__reactProps$…"),
+    // even when the DOM ends up the same: each row's element and object now, to compare after the re-read.
+    const holdRows = () =>
+      page.locator(`${TABLE} .vt-body .vt-row`).evaluateAll((rows) => {
+        const w = globalThis as unknown as { heldRows?: Map<string, { html: string; props: unknown }> };
+        w.heldRows = new Map();
+        for (const r of rows) {
+          const key = Object.keys(r).find((k) => k.startsWith('__reactProps$'));
+          w.heldRows.set(r.getAttribute('data-key') ?? '', { html: r.outerHTML, props: key === undefined ? undefined : (r as unknown as Record<string, unknown>)[key] });
+        }
+        return w.heldRows.size;
+      });
+    // The serve process's memory moves: wait (up to 4 re-reads, every 5 s) for one that brings a changed chunk.
+    let changed = false;
+    for (let i = 0; i < 4 && !changed; i++) {
+      assert.ok((await holdRows()) > 10, 'rows on screen');
+      const answer = await page.waitForResponse((r) => r.url().endsWith('/api/getMappingsIfChanged'), { timeout: 15_000 });
+      const body = (await answer.json()) as { value?: { mappingChunks: unknown[] } };
+      changed = body.value?.mappingChunks.some((c) => c !== null) ?? false;
+    }
+    assert.ok(changed, 'no re-read changed a mapping in 4 tries');
+    await page.locator('[data-testid="mappings-read-at"]', { hasText: 'smaps read at' }).waitFor();
+    await page.waitForTimeout(500); // the render after the answer
+    const verdict = await page.locator(`${TABLE} .vt-body .vt-row`).evaluateAll((rows) => {
+      const held = (globalThis as unknown as { heldRows: Map<string, { html: string; props: unknown }> }).heldRows;
+      let same = 0;
+      const rerendered: string[] = [];
+      for (const r of rows) {
+        const before = held.get(r.getAttribute('data-key') ?? '');
+        if (before === undefined || before.html !== r.outerHTML) continue;
+        same++;
+        const key = Object.keys(r).find((k) => k.startsWith('__reactProps$'));
+        if (key === undefined || (r as unknown as Record<string, unknown>)[key] !== before.props) rerendered.push(r.getAttribute('data-key') ?? '');
+      }
+      return { same, rerendered };
+    });
+    assert.ok(verdict.same > 5, `only ${verdict.same} rows drawn the same before and after`);
+    assert.deepEqual(verdict.rerendered, [], `${verdict.rerendered.length} of ${verdict.same} unchanged rows re-rendered`);
+  });
+
   test('the drill-down names an anonymous mapping as the table does ("[anon]")', async () => {
     await page.locator('[data-testid="kind-row-anon"]').click();
     const row = page.locator(`${TABLE} [data-testid^="mapping-row-"]`, { hasText: '[anon]' }).first();
