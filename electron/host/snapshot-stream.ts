@@ -103,7 +103,7 @@ export async function streamSnapshot(reader: ProcReader, pid: number, head: Snap
   const mappingCount = writer.mappingCount;
   const totals = writer.totals;
 
-  if (rollupError !== null) reportRollupError(rollupError, mappingCount, memory.vmSizeKb, restricted);
+  if (rollupError !== null) reportRollupError(rollupError, mappingCount, memory.vmSizeKb, restricted, reader, pid);
   const finished: Snapshot = {
     ...document,
     rollup: rollupError === null ? rollup : null,

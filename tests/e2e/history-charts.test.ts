@@ -3,11 +3,10 @@
 // and stays a zombie is an "exited at" marker, never a RES of 0, and the host chart comes from the server's
 // history. Screenshots go to dist/e2e-screenshots/.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import type { ProcessHistory, Tick } from '../../shared/api.js';
@@ -18,6 +17,7 @@ import { launchChromium, startServe, type ServeProcess } from '../helpers/browse
 import { oracleMissing } from '../helpers/oracles.js';
 import { REPO_ROOT } from '../helpers/paths.js';
 import { startSubject, type Subject } from '../helpers/subject.js';
+import { startZombieParent, waitForZombie } from '../helpers/zombie.js';
 
 const SHOTS = resolve(REPO_ROOT, 'dist/e2e-screenshots');
 const skipReason = oracleMissing('chromium') || oracleMissing('python3');
@@ -67,24 +67,6 @@ async function waitForAttribute(page: Page, selector: string, name: string, ok: 
 }
 
 /**
- * `sh` whose child (python3 holding ~48 MiB) exits when `exitFile` appears, and which never waits for it: a zombie.
- * The child leaves with os._exit, so it holds its memory up to the exit (no finalizer frees it first).
- */
-async function startZombieParent(exitFile: string): Promise<{ parent: ChildProcess; childPid: number }> {
-  const program = `import os,sys,time\nb=b"x"*(48<<20)\nprint("ready",flush=True)\nwhile not os.path.exists(sys.argv[1]): time.sleep(0.05)\nos._exit(0)\n`;
-  const parent = spawn('sh', ['-c', 'python3 -c "$1" "$2" & echo "pid $!"; exec sleep 600', 'sh', program, exitFile], { stdio: ['ignore', 'pipe', 'inherit'] });
-  if (parent.stdout === null) throw new Error('no stdout');
-  let childPid = 0;
-  let ready = false;
-  for await (const line of createInterface({ input: parent.stdout })) {
-    if (line.startsWith('pid ')) childPid = Number(line.slice(4));
-    if (line === 'ready') ready = true;
-    if (childPid > 0 && ready) break;
-  }
-  return { parent, childPid };
-}
-
-/**
  * Waits until serve has ticked `ticks` times, then checks that the subject's history (getHistory) and the
  * page's chart ("all" window) both start at the first tick, with every tick since held, and that the "1 h"
  * window says where history starts. The page opens only at the end: Chromium polling a fast tick stalls.
@@ -120,11 +102,6 @@ async function assertHistoryFromFirstTick(page: Page, serve: ServeProcess, subje
   await note.waitFor({ timeout: 60_000 });
   assert.match((await note.textContent()) ?? '', /history starts at/);
   await page.screenshot({ path: join(SHOTS, shot), fullPage: true });
-}
-
-function readProcState(pid: number): string {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
 }
 
 describe('process history and charts in Chromium', { skip: skipReason }, () => {
@@ -237,9 +214,7 @@ describe('process history and charts in Chromium', { skip: skipReason }, () => {
       const pssKb = Number(await pss.getAttribute('data-kb'));
 
       writeFileSync(exitFile, '');
-      const deadline = Date.now() + 10_000;
-      while (readProcState(pid) !== 'Z' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-      assert.equal(readProcState(pid), 'Z', 'the child is a zombie: its parent never waits');
+      await waitForZombie(pid);
       await page.locator('[data-testid="process-gone"]').waitFor({ timeout: 10_000 });
       await page.locator('[data-testid="res-virt-chart"] text', { hasText: 'exited at' }).first().waitFor({ timeout: 10_000 });
       await new Promise((r) => setTimeout(r, 1000)); // a few zombie ticks more: none may become a sample

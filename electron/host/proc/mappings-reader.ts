@@ -9,6 +9,7 @@ import { parseMaps } from '../../../shared/proc/maps.js';
 import { parseSmaps, parseSmapsRollup } from '../../../shared/proc/smaps.js';
 import { sumSmapsAmounts } from '../../../shared/proc/smaps-fields.js';
 import { writeSmapsJson } from '../../../shared/proc/smaps-json.js';
+import { PF_KTHREAD, parseStat } from '../../../shared/proc/stat.js';
 import { parseStatusMemory } from '../../../shared/proc/status.js';
 import type { Mapping, SmapsFields } from '../../../shared/proc/types.js';
 import { checkVmSize, finishVmSizeCheck } from '../../../shared/proc/vmsize.js';
@@ -84,6 +85,9 @@ export type MappingList<T> = { smaps: T } | { maps: Mapping[] };
 
 /** What a MappingsCore is read from, before the mapping list is turned into mappings or JSON. */
 interface MappingsFiles<T> {
+  /** Where they were read from: reportRollupError may read pid's stat too. */
+  reader: ProcReader;
+  pid: number;
   exe: string | null;
   vmSizeKb: number;
   /** smaps_rollup's fields, or null with rollupError set: what that failure means depends on the mapping count. */
@@ -114,7 +118,7 @@ function readMappingsFiles<T>(
   const restricted: string[] = [];
   const list = readMappingList(reader, pid, exe, fromSmaps, restricted);
   if (readRollupAfter?.(list) === true) ({ rollup, rollupError } = readRollupOrError(reader, pid));
-  return { exe, vmSizeKb, rollup, rollupError, list, restricted };
+  return { reader, pid, exe, vmSizeKb, rollup, rollupError, list, restricted };
 }
 
 /**
@@ -158,7 +162,7 @@ function buildMappingsCore(pid: number, files: MappingsFiles<unknown>, mappings:
  */
 function judgeRollup(files: MappingsFiles<unknown>, mappingCount: number, restricted: string[]): SmapsFields | null {
   if (files.rollupError === null) return files.rollup;
-  reportRollupError(files.rollupError, mappingCount, files.vmSizeKb, restricted);
+  reportRollupError(files.rollupError, mappingCount, files.vmSizeKb, restricted, files.reader, files.pid);
   return null;
 }
 
@@ -178,10 +182,22 @@ export function readRollupOrError(reader: ProcReader, pid: number): { rollup: Sm
  * Why smaps_rollup could not be read, pushed to `restricted`, given what smaps and status said.
  * Throws `err` when it is ApiError 'gone' and the process exited (a kernel thread, which has no mm, did not).
  */
-export function reportRollupError(err: unknown, mappingCount: number, vmSizeKb: number, restricted: string[]): void {
-  // A kernel thread has no mm: its smaps is empty and smaps_rollup reads ESRCH although it lives.
-  const kernelThread = mappingCount === 0 && vmSizeKb === 0;
-  if (isApiError(err) && err.code === 'gone' && !kernelThread) throw err;
+export function reportRollupError(err: unknown, mappingCount: number, vmSizeKb: number, restricted: string[], reader: ProcReader, pid: number): void {
+  const gone = isApiError(err) && err.code === 'gone';
+  // No mappings and no VmSize: a kernel thread (no mm; smaps_rollup reads ESRCH although it lives), or a process that
+  // exited (a zombie, or one exiting) whose status still reads. stat's PF_KTHREAD tells them apart.
+  const kernelThread = mappingCount === 0 && vmSizeKb === 0 && isKernelThread(reader, pid);
+  if (gone && !kernelThread) throw err;
   if (kernelThread) restricted.push('smaps_rollup: a kernel thread has no user address space');
   else restricted.push(`smaps_rollup: ${isApiError(err) && err.code === 'denied' ? 'permission denied' : (err as Error).message}`);
+}
+
+/** PF_KTHREAD in pid's stat flags; false when its stat is gone too. */
+function isKernelThread(reader: ProcReader, pid: number): boolean {
+  try {
+    return (parseStat(reader.readProcFile(pid, 'stat')).flags & PF_KTHREAD) !== 0;
+  } catch (err) {
+    if (isApiError(err) && err.code === 'gone') return false;
+    throw err;
+  }
 }

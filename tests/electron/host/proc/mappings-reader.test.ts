@@ -2,12 +2,13 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { MemscopeService } from '../../../../electron/host/service.js';
 import { isApiError } from '../../../../shared/errors.js';
 import { readSmapsReference, referenceStatusNumbers } from '../../../helpers/proc-reference.js';
 import { startSubject, type Subject } from '../../../helpers/subject.js';
+import { readProcState, startZombieParent, waitForZombie } from '../../../helpers/zombie.js';
 
 const MIB_KB = 1024;
 
@@ -133,6 +134,20 @@ describe('getMappings failures', () => {
     assert.equal(report.rollup, null);
     assert.equal(report.vmSize.sumKb, 0);
     assert.match(report.restricted.join(' '), /kernel thread/);
+  });
+  test('a zombie (exited, not yet waited for) → gone, not "a kernel thread" (both have no mappings and no VmSize)', async () => {
+    const exitFile = join(mkdtempSync(join(tmpdir(), 'memscope zombie ')), 'exit');
+    const { parent, childPid } = await startZombieParent(exitFile);
+    try {
+      writeFileSync(exitFile, '');
+      await waitForZombie(childPid);
+      await assert.rejects(service.getMappings(childPid), (err) => isApiError(err) && err.code === 'gone' && /no such process/.test(err.message));
+      await assert.rejects(service.exportSnapshot(childPid), (err) => isApiError(err) && err.code === 'gone');
+      assert.equal(readProcState(childPid), 'Z', 'premise: still a zombie while read');
+    } finally {
+      parent.kill('SIGKILL');
+      rmSync(dirname(exitFile), { recursive: true, force: true });
+    }
   });
   test('a process that exited → gone', async () => {
     const s = await startSubject(1, 1);
