@@ -3,7 +3,9 @@
 // idr_get_cursor of the namespace's pid idr), and a process can only appear with a new pid. One that exits is found
 // by the sampler's failed reads (a kept fd of a reaped process reads ESRCH), and leaves the list after its tombstone.
 // Listing /proc costs the kernel a dentry lookup per process (proc_pid_readdir → proc_fill_cache): about a sixth
-// of a default-columns tick (issue 13).
+// of a default-columns tick (issue 13). Nothing is opened before the first listing (a service that never ticks,
+// as `maps` or `translate`, opens nothing), and the kept /proc/loadavg fd is one of the sampler's kept-fd budget.
+import type { KeptFdBudget } from './kept-fd-budget.js';
 import { ProcReader, isOwnPidNamespace, openProcFile, PROC_ROOT } from './proc-reader.js';
 
 /**
@@ -15,16 +17,20 @@ const MAX_TICKS_WITHOUT_LISTING = 10;
 /** Lists /proc's pids each tick, reusing the last listing while the pid namespace allocated no pid. */
 export class PidLister {
   private readonly reader: ProcReader;
-  /** /proc/loadavg kept open; null when listings are never reused (another root, another pid namespace) or unreadable. */
-  private loadavgFd: number | null;
+  private readonly keptFds: KeptFdBudget;
+  /** Whether listings may be reused (this /proc is our pid namespace's); null until the first list(). */
+  private reusesListings: boolean | null = null;
+  /** /proc/loadavg kept open, taken from keptFds; null before the first list(), or while the budget has no fd for it or it cannot be opened. */
+  private loadavgFd: number | null = null;
   /** The last pid allocated as of the last listing; -1 before one (or after invalidate). */
   private listedLastPid = -1;
   private ticksWithoutListing = 0;
   private pids: number[] = [];
 
-  constructor(reader: ProcReader) {
+  /** keptFds: the budget the kept /proc/loadavg fd is taken from (the sampler's). */
+  constructor(reader: ProcReader, keptFds: KeptFdBudget) {
     this.reader = reader;
-    this.loadavgFd = reader.procRoot === PROC_ROOT && isOwnPidNamespace(reader.procRoot) ? openLoadavg(reader.procRoot) : null;
+    this.keptFds = keptFds;
   }
 
   /** This tick's pids in /proc's order: read from the directory, or last tick's kept ones when no pid was allocated. */
@@ -53,19 +59,23 @@ export class PidLister {
     this.listedLastPid = -1;
   }
 
-  /** Closes /proc/loadavg. */
+  /** Closes /proc/loadavg and gives its fd back to the budget. */
   close(): void {
-    if (this.loadavgFd !== null) this.reader.closeKept(this.loadavgFd);
+    if (this.loadavgFd !== null) {
+      this.reader.closeKept(this.loadavgFd);
+      this.keptFds.give();
+    }
     this.loadavgFd = null;
     this.listedLastPid = -1;
   }
 
   /** The fifth field of /proc/loadavg ("0.20 0.18 0.12 1/80 11206"), or -1 when it cannot be read. */
   private readLastPid(): number {
-    if (this.loadavgFd === null) return -1;
+    this.reusesListings ??= this.reader.procRoot === PROC_ROOT && isOwnPidNamespace(this.reader.procRoot);
+    if (!this.reusesListings) return -1;
     let length: number;
     try {
-      length = this.reader.preadKeptLength(this.loadavgFd);
+      length = this.readLoadavg();
     } catch {
       return -1;
     }
@@ -83,12 +93,26 @@ export class PidLister {
     }
     return value;
   }
-}
 
-function openLoadavg(procRoot: string): number | null {
-  try {
-    return openProcFile('loadavg', procRoot);
-  } catch {
-    return null;
+  /**
+   * Reads /proc/loadavg into the reader's buffer; returns its length. Through a kept fd, opened on first use when
+   * the budget has one; else opened, read and closed (3 syscalls, still far less than listing /proc). Throws raw fs errors.
+   */
+  private readLoadavg(): number {
+    if (this.loadavgFd === null && this.keptFds.tryTake()) {
+      try {
+        this.loadavgFd = openProcFile('loadavg', this.reader.procRoot);
+      } catch (err) {
+        this.keptFds.give();
+        throw err;
+      }
+    }
+    if (this.loadavgFd !== null) return this.reader.preadKeptLength(this.loadavgFd);
+    const fd = openProcFile('loadavg', this.reader.procRoot);
+    try {
+      return this.reader.preadKeptLength(fd);
+    } finally {
+      this.reader.closeKept(fd);
+    }
   }
 }
