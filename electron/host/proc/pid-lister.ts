@@ -5,11 +5,12 @@
 // Listing /proc costs the kernel a dentry lookup per process (proc_pid_readdir → proc_fill_cache): about a sixth
 // of a default-columns tick (issue 13), ~0.4 ms CPU with 400 processes. A few pids allocated since (at most
 // MAX_PROBED_PIDS) are probed one by one instead: pids are handed out in increasing order until they wrap, so the
-// new processes are among (last pid then, last pid now], and a pid there is a process when its status's Tgid is
-// itself (not a thread). Nothing is opened before the first listing (a service that never ticks,
-// as `maps` or `translate`, opens nothing), and the kept /proc/loadavg fd is one of the sampler's kept-fd budget.
+// new processes are among (last pid then, last pid now], and a pid there is a process unless its stat's exit_signal
+// says a thread (no status read: the default columns read none). Nothing is opened before the first listing (a
+// service that never ticks, as `maps` or `translate`, opens nothing), and the kept /proc/loadavg fd is one of the
+// sampler's kept-fd budget.
 import { isApiError } from '../../../shared/errors.js';
-import { parseStatus } from '../../../shared/proc/status.js';
+import { parseStatExitSignal } from '../../../shared/proc/stat.js';
 import type { KeptFdBudget } from './kept-fd-budget.js';
 import { ProcReader, isOwnPidNamespace, openProcFile, PROC_ROOT } from './proc-reader.js';
 
@@ -20,10 +21,13 @@ import { ProcReader, isOwnPidNamespace, openProcFile, PROC_ROOT } from './proc-r
 const MAX_TICKS_WITHOUT_LISTING = 10;
 
 /**
- * Most pids allocated since the last look that are probed one by one (a status read each, ~15 µs CPU for one
+ * Most pids allocated since the last look that are probed one by one (a stat read each, ~10 µs CPU for one
  * that exists) rather than listing /proc (~400 µs with 400 processes); more than this, or a wrap, lists.
  */
 const MAX_PROBED_PIDS = 16;
+
+/** (38) exit_signal of a thread that is not its group's leader (CLONE_THREAD): not a process of its own. */
+const THREAD_EXIT_SIGNAL = -1;
 
 /** Lists /proc's pids each tick, reusing the last listing while the pid namespace allocated no pid. */
 export class PidLister {
@@ -67,20 +71,21 @@ export class PidLister {
 
   /**
    * Appends the pids in [firstPid, lastPid] that are processes (thread-group leaders, zombies included, as readdir
-   * lists them); false when one could not be told (a read failing for another reason than its exit): list instead.
+   * lists them); false when one could not be told (a read failing for another reason than its exit, or an unparsable
+   * stat): list instead.
    */
   private appendProcesses(firstPid: number, lastPid: number): boolean {
     for (let pid = firstPid; pid <= lastPid; pid++) {
-      let tgid: string | undefined;
+      let exitSignal: number;
       try {
-        tgid = parseStatus(this.reader.readProcFile(pid, 'status'))['Tgid'];
+        exitSignal = parseStatExitSignal(this.reader.readProcFile(pid, 'stat'));
       } catch (err) {
         if (isApiError(err) && err.code === 'gone') continue; // exited already, or a thread that did
         return false;
       }
-      if (tgid === undefined) return false;
+      if (Number.isNaN(exitSignal)) return false;
       // A process created between the last loadavg read and readdir was listed already (a scan of ~400 pids, per new process).
-      if (tgid === String(pid) && !this.pids.includes(pid)) this.pids.push(pid);
+      if (exitSignal !== THREAD_EXIT_SIGNAL && !this.pids.includes(pid)) this.pids.push(pid);
     }
     return true;
   }
