@@ -147,3 +147,24 @@ function countNewlines(bytes: Uint8Array, start: number, end: number): number {
 function excerpt(bytes: Uint8Array): string {
   return decodeUtf8(bytes, 0, Math.min(bytes.length, 200));
 }
+
+/** (38) exit_signal's field number. */
+const EXIT_SIGNAL_FIELD = 38;
+
+/**
+ * (38) exit_signal of /proc/PID/stat: -1 for a thread that is not its group's leader (kernel/fork.c copy_process sets it
+ * for CLONE_THREAD, and a /proc/TID path opens for any thread), else the signal the parent gets (17, SIGCHLD, for a
+ * fork). Printed unmasked whoever reads (fs/proc/array.c do_task_stat), unlike the addresses around it. NaN when absent.
+ */
+export function parseStatExitSignal(bytes: Uint8Array): number {
+  const close = bytes.lastIndexOf(CH_RPAREN);
+  if (close < 0) return NaN;
+  let p = close + 2; // (3) state
+  for (let field = 3; field < EXIT_SIGNAL_FIELD; field++) {
+    p = bytes.indexOf(CH_SPACE, p) + 1;
+    if (p === 0) return NaN;
+  }
+  let end = p;
+  while (end < bytes.length && bytes[end] !== CH_SPACE && bytes[end] !== CH_NL) end++;
+  return parseDecimalRange(bytes, p, end);
+}

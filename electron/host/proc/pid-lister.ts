@@ -3,7 +3,15 @@
 // idr_get_cursor of the namespace's pid idr), and a process can only appear with a new pid. One that exits is found
 // by the sampler's failed reads (a kept fd of a reaped process reads ESRCH), and leaves the list after its tombstone.
 // Listing /proc costs the kernel a dentry lookup per process (proc_pid_readdir → proc_fill_cache): about a sixth
-// of a default-columns tick (issue 13).
+// of a default-columns tick (issue 13), ~0.4 ms CPU with 400 processes. A few pids allocated since (at most
+// MAX_PROBED_PIDS) are probed one by one instead: pids are handed out in increasing order until they wrap, so the
+// new processes are among (last pid then, last pid now], and a pid there is a process unless its stat's exit_signal
+// says a thread (no status read: the default columns read none). Nothing is opened before the first listing (a
+// service that never ticks, as `maps` or `translate`, opens nothing), and the kept /proc/loadavg fd is one of the
+// sampler's kept-fd budget.
+import { isApiError } from '../../../shared/errors.js';
+import { parseStatExitSignal } from '../../../shared/proc/stat.js';
+import type { KeptFdBudget } from './kept-fd-budget.js';
 import { ProcReader, isOwnPidNamespace, openProcFile, PROC_ROOT } from './proc-reader.js';
 
 /**
@@ -12,33 +20,74 @@ import { ProcReader, isOwnPidNamespace, openProcFile, PROC_ROOT } from './proc-r
  */
 const MAX_TICKS_WITHOUT_LISTING = 10;
 
+/**
+ * Most pids allocated since the last look that are probed one by one (a stat read each, ~10 µs CPU for one
+ * that exists) rather than listing /proc (~400 µs with 400 processes); more than this, or a wrap, lists.
+ */
+const MAX_PROBED_PIDS = 16;
+
+/** (38) exit_signal of a thread that is not its group's leader (CLONE_THREAD): not a process of its own. */
+const THREAD_EXIT_SIGNAL = -1;
+
 /** Lists /proc's pids each tick, reusing the last listing while the pid namespace allocated no pid. */
 export class PidLister {
   private readonly reader: ProcReader;
-  /** /proc/loadavg kept open; null when listings are never reused (another root, another pid namespace) or unreadable. */
-  private loadavgFd: number | null;
-  /** The last pid allocated as of the last listing; -1 before one (or after invalidate). */
+  private readonly keptFds: KeptFdBudget;
+  /** Whether listings may be reused (this /proc is our pid namespace's); null until the first list(). */
+  private reusesListings: boolean | null = null;
+  /** /proc/loadavg kept open, taken from keptFds; null before the first list(), or while the budget has no fd for it or it cannot be opened. */
+  private loadavgFd: number | null = null;
+  /** The last pid allocated as of the last listing or probe; -1 before one (or after invalidate). */
   private listedLastPid = -1;
   private ticksWithoutListing = 0;
   private pids: number[] = [];
 
-  constructor(reader: ProcReader) {
+  /** keptFds: the budget the kept /proc/loadavg fd is taken from (the sampler's). */
+  constructor(reader: ProcReader, keptFds: KeptFdBudget) {
     this.reader = reader;
-    this.loadavgFd = reader.procRoot === PROC_ROOT && isOwnPidNamespace(reader.procRoot) ? openLoadavg(reader.procRoot) : null;
+    this.keptFds = keptFds;
   }
 
-  /** This tick's pids in /proc's order: read from the directory, or last tick's kept ones when no pid was allocated. */
+  /**
+   * This tick's pids: read from the directory (in readdir's order), or last tick's kept ones when no pid was
+   * allocated, with the new processes among the few pids allocated since appended.
+   */
   list(): number[] {
     const lastPid = this.readLastPid();
-    if (lastPid !== -1 && lastPid === this.listedLastPid && this.ticksWithoutListing < MAX_TICKS_WITHOUT_LISTING) {
-      this.ticksWithoutListing += 1;
-      return this.pids;
+    if (lastPid !== -1 && this.listedLastPid !== -1 && this.ticksWithoutListing < MAX_TICKS_WITHOUT_LISTING) {
+      const allocatedCount = lastPid - this.listedLastPid; // negative after a wrap
+      if (allocatedCount >= 0 && allocatedCount <= MAX_PROBED_PIDS && this.appendProcesses(this.listedLastPid + 1, lastPid)) {
+        this.listedLastPid = lastPid;
+        this.ticksWithoutListing += 1;
+        return this.pids;
+      }
     }
     this.listedLastPid = -1; // until the listing below has succeeded
     this.pids = this.reader.listPids();
     this.listedLastPid = lastPid;
     this.ticksWithoutListing = 0;
     return this.pids;
+  }
+
+  /**
+   * Appends the pids in [firstPid, lastPid] that are processes (thread-group leaders, zombies included, as readdir
+   * lists them); false when one could not be told (a read failing for another reason than its exit, or an unparsable
+   * stat): list instead.
+   */
+  private appendProcesses(firstPid: number, lastPid: number): boolean {
+    for (let pid = firstPid; pid <= lastPid; pid++) {
+      let exitSignal: number;
+      try {
+        exitSignal = parseStatExitSignal(this.reader.readProcFile(pid, 'stat'));
+      } catch (err) {
+        if (isApiError(err) && err.code === 'gone') continue; // exited already, or a thread that did
+        return false;
+      }
+      if (Number.isNaN(exitSignal)) return false;
+      // A process created between the last loadavg read and readdir was listed already (a scan of ~400 pids, per new process).
+      if (exitSignal !== THREAD_EXIT_SIGNAL && !this.pids.includes(pid)) this.pids.push(pid);
+    }
+    return true;
   }
 
   /** Keeps, for the next tick, only the listed pids still tracked (the ones that were gone are dropped). */
@@ -53,19 +102,23 @@ export class PidLister {
     this.listedLastPid = -1;
   }
 
-  /** Closes /proc/loadavg. */
+  /** Closes /proc/loadavg and gives its fd back to the budget. */
   close(): void {
-    if (this.loadavgFd !== null) this.reader.closeKept(this.loadavgFd);
+    if (this.loadavgFd !== null) {
+      this.reader.closeKept(this.loadavgFd);
+      this.keptFds.give();
+    }
     this.loadavgFd = null;
     this.listedLastPid = -1;
   }
 
   /** The fifth field of /proc/loadavg ("0.20 0.18 0.12 1/80 11206"), or -1 when it cannot be read. */
   private readLastPid(): number {
-    if (this.loadavgFd === null) return -1;
+    this.reusesListings ??= this.reader.procRoot === PROC_ROOT && isOwnPidNamespace(this.reader.procRoot);
+    if (!this.reusesListings) return -1;
     let length: number;
     try {
-      length = this.reader.preadKeptLength(this.loadavgFd);
+      length = this.readLoadavg();
     } catch {
       return -1;
     }
@@ -83,12 +136,26 @@ export class PidLister {
     }
     return value;
   }
-}
 
-function openLoadavg(procRoot: string): number | null {
-  try {
-    return openProcFile('loadavg', procRoot);
-  } catch {
-    return null;
+  /**
+   * Reads /proc/loadavg into the reader's buffer; returns its length. Through a kept fd, opened on first use when
+   * the budget has one; else opened, read and closed (3 syscalls, still far less than listing /proc). Throws raw fs errors.
+   */
+  private readLoadavg(): number {
+    if (this.loadavgFd === null && this.keptFds.tryTake()) {
+      try {
+        this.loadavgFd = openProcFile('loadavg', this.reader.procRoot);
+      } catch (err) {
+        this.keptFds.give();
+        throw err;
+      }
+    }
+    if (this.loadavgFd !== null) return this.reader.preadKeptLength(this.loadavgFd);
+    const fd = openProcFile('loadavg', this.reader.procRoot);
+    try {
+      return this.reader.preadKeptLength(fd);
+    } finally {
+      this.reader.closeKept(fd);
+    }
   }
 }

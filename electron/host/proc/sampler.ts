@@ -23,6 +23,7 @@ import {
 import type { ProcessRow, RowStatus } from '../../../shared/proc/types.js';
 import { pagesToKb } from '../../../shared/units.js';
 import { getFdBudget } from '../system/fd-budget.js';
+import { KeptFdBudget } from './kept-fd-budget.js';
 import { PidLister } from './pid-lister.js';
 import { ProcReader, readProcText, toApiError } from './proc-reader.js';
 import { RollupReader } from './rollup-reader.js';
@@ -89,8 +90,8 @@ export class Sampler {
   private readonly pidLister: PidLister;
   private readonly users = new UserNames();
   private readonly tracked = new Map<number, Tracked>();
-  private readonly maxKeptFds: number;
-  private keptFdCount = 0;
+  /** Kept fds of tracked processes and of the pid lister's /proc/loadavg, counted together. */
+  private readonly keptFds: KeptFdBudget;
   /** Reads of this tick that failed for a reason of ours (out of fds), not the process's. */
   private failedReads = 0;
   private firstFailure = '';
@@ -101,10 +102,10 @@ export class Sampler {
   constructor(options: SamplerOptions = {}) {
     this.reader = new ProcReader(options.procRoot);
     this.rollups = new RollupReader(this.reader);
-    this.pidLister = new PidLister(this.reader);
+    this.keptFds = new KeptFdBudget(options.maxKeptFds ?? getFdBudget().maxKeptFds);
+    this.pidLister = new PidLister(this.reader, this.keptFds);
     this.sources = collectSources(options.columns ?? ALL_COLUMN_IDS);
     this.memoryFile = memoryFileOf(this.sources);
-    this.maxKeptFds = options.maxKeptFds ?? getFdBudget().maxKeptFds;
   }
 
   /**
@@ -229,7 +230,7 @@ export class Sampler {
     let memoryChanged = false;
     let memoryError: unknown = null;
     try {
-      if (memorySource !== null) memoryChanged = this.keepMemory(t, memorySource);
+      if (memorySource !== null && (statChanged || !this.isStatmEnough(t, memorySource))) memoryChanged = this.keepMemory(t, memorySource);
     } catch (err) {
       memoryError = err;
     }
@@ -345,6 +346,18 @@ export class Sampler {
   }
 
   /**
+   * True when an unchanged stat vouches for last tick's statm, which is then not read (a pread per idle process per
+   * tick, ~20 % of a default-columns tick). stat prints VIRT and RES itself ((23) vsize = statm's size, (24) rss =
+   * statm's resident, from the same mm counters) and counts every fault; SHR alone could move only if file or shmem
+   * pages went as anon pages came, page for page, with no fault of the process (reclaim in the very tick khugepaged
+   * collapsed into empty PTEs) — and the next change of stat reads it again. status is always read: USER (setuid) and
+   * SWAP can change with stat unchanged. A row that was not 'ok' is read again.
+   */
+  private isStatmEnough(t: Tracked, memorySource: 'statm' | 'status'): boolean {
+    return memorySource === 'statm' && t.row !== null && t.row.rowStatus === 'ok' && t.memoryText !== NO_TEXT;
+  }
+
+  /**
    * The file that gives this process's VIRT/RES/SHR (and USER, SWAP): status when requested, else statm; null
    * for a kernel thread's statm (its zeros are buildRow's 0s) or when no memory column is requested.
    */
@@ -440,10 +453,14 @@ export class Sampler {
       let fd = t.fds[file]!;
       if (fd !== NO_FD) return this.reader.preadKeptLength(fd); // the per-tick path: no string, no view built
       const path = this.reader.pathOf(t.pid, KEPT_FILES[file]);
-      if (this.keptFdCount >= this.maxKeptFds) return this.reader.readPathLength(path);
-      fd = this.reader.openKept(path);
+      if (!this.keptFds.tryTake()) return this.reader.readPathLength(path);
+      try {
+        fd = this.reader.openKept(path);
+      } catch (err) {
+        this.keptFds.give();
+        throw err;
+      }
       t.fds[file] = fd;
-      this.keptFdCount += 1;
       return this.reader.preadKeptLength(fd);
     } catch (err) {
       throw toApiError(err, `/proc/${t.pid}/${KEPT_FILES[file]}`);
@@ -477,7 +494,7 @@ export class Sampler {
     for (const fd of t.fds) {
       if (fd === NO_FD) continue;
       this.reader.closeKept(fd);
-      this.keptFdCount -= 1;
+      this.keptFds.give();
     }
     this.tracked.delete(pid);
   }
@@ -488,7 +505,7 @@ export class Sampler {
       const fd = t.fds[file]!;
       if (fd === NO_FD) continue;
       this.reader.closeKept(fd);
-      this.keptFdCount -= 1;
+      this.keptFds.give();
       t.fds[file] = NO_FD;
     }
   }

@@ -1,7 +1,8 @@
 // shared/proc/stat.ts against captured /proc/PID/stat (tests/fixtures/proc), read a second way by split.
+import { readdirSync, readFileSync } from 'node:fs';
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { PF_KTHREAD, parseStat } from '../../../shared/proc/stat.js';
+import { PF_KTHREAD, parseStat, parseStatExitSignal } from '../../../shared/proc/stat.js';
 import { ProcParseError } from '../../../shared/proc/parse-error.js';
 import { readFixture, readFixtureText, readStatReference, readStatusReference, statusKb } from '../../helpers/proc-reference.js';
 
@@ -30,6 +31,10 @@ describe('parseStat on captured /proc/PID/stat', () => {
         rssPages: Number(f[24]),
       });
     });
+    test(`${fixture}: exit_signal is field 38 of the split`, () => {
+      const text = readFixtureText(fixture, 'stat');
+      assert.equal(parseStatExitSignal(readFixture(fixture, 'stat')), Number(readStatReference(text).fields[38]));
+    });
     test(`${fixture}: vsize = VmSize × 1024 and num_threads = Threads from status`, () => {
       const stat = parseStat(readFixture(fixture, 'stat'));
       const status = readStatusReference(readFixtureText(fixture, 'status'));
@@ -56,6 +61,18 @@ describe('parseStat on captured /proc/PID/stat', () => {
     assert.equal(stat.ppid, 0);
     assert.equal(stat.vsizeBytes, 0);
     assert.equal(stat.rssPages, 0);
+  });
+});
+
+describe('parseStatExitSignal on the live /proc', () => {
+  test("this process's leader reads a signal (SIGCHLD), its other threads -1, also through /proc/TID", () => {
+    const tids = readdirSync('/proc/self/task').map(Number);
+    assert.ok(tids.length > 1, 'node runs helper threads');
+    for (const tid of tids) {
+      const signal = parseStatExitSignal(readFileSync(`/proc/${tid}/stat`));
+      if (tid === process.pid) assert.equal(signal, 17, 'the leader: SIGCHLD, as spawned');
+      else assert.equal(signal, -1, `thread ${tid}`);
+    }
   });
 });
 

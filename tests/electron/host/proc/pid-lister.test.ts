@@ -1,7 +1,10 @@
-// The pid list reused while no pid is allocated, against the live /proc: no process is missed, and one that exits
-// while the listing is reused still leaves its tombstone.
+// The pid list reused while no pid is allocated, against the live /proc: no process is missed, one that exits
+// while the listing is reused still leaves its tombstone, and of the few pids allocated since, the processes are
+// added and the threads are not.
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
 import { readdirSync, readFileSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
 import { describe, test } from 'node:test';
 import { Sampler } from '../../../../electron/host/proc/sampler.js';
 import { DEFAULT_COLUMNS } from '../../../../shared/proc/columns.js';
@@ -24,13 +27,43 @@ describe('Sampler pid list', () => {
       for (let i = 0; i < 40; i++) {
         if (i % 10 === 5) subjects.push(await startSubject(1, 1)); // a new process at least every 10 ticks
         const before = listProcPids();
-        const live = new Set(sampler.tick().rows.filter((r) => r.rowStatus !== 'gone').map((r) => r.pid));
+        const liveRows = sampler.tick().rows.filter((r) => r.rowStatus !== 'gone');
+        const live = new Set(liveRows.map((r) => r.pid));
         const after = listProcPids();
+        assert.equal(live.size, liveRows.length, `tick ${i + 1}: a pid listed twice`);
         for (const pid of before) if (after.has(pid)) assert.ok(live.has(pid), `tick ${i + 1}: pid ${pid} was in /proc all along, and is missing`);
       }
     } finally {
       sampler.close();
       for (const subject of subjects) await subject.kill();
+    }
+  });
+
+  test('of the few pids allocated between two ticks, a new process is added and new threads are not', async (t) => {
+    const sampler = new Sampler({ columns: DEFAULT_COLUMNS });
+    try {
+      // Other processes on the machine allocate pids too: try until few enough were (the tick probes them one by one).
+      for (let attempt = 0; attempt < 40; attempt++) {
+        sampler.tick();
+        const lastPidBefore = Number(readLastPid());
+        const worker = new Worker('setInterval(() => {}, 1000)', { eval: true });
+        await once(worker, 'online');
+        const subject = await startSubject(1, 1);
+        const threads = readdirSync('/proc/self/task').map(Number).filter((tid) => tid > lastPidBefore);
+        const rows = sampler.tick().rows;
+        const allocatedCount = Number(readLastPid()) - lastPidBefore;
+        await worker.terminate();
+        await subject.kill();
+        if (allocatedCount > 16) continue; // /proc was listed, not probed
+        assert.ok(threads.length > 0, 'the worker started a thread');
+        for (const tid of threads) assert.equal(rows.find((r) => r.pid === tid), undefined, `thread ${tid} of this process listed as a process`);
+        assert.equal(rows.find((r) => r.pid === subject.pid)?.rowStatus, 'ok', 'the new process is in the tick');
+        assert.equal(rows.filter((r) => r.pid === process.pid).length, 1);
+        return;
+      }
+      t.skip('more than 16 pids were allocated between every two ticks on this machine (40 tries)');
+    } finally {
+      sampler.close();
     }
   });
 

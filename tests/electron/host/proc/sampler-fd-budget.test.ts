@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { Sampler } from '../../../../electron/host/proc/sampler.js';
+import { MemscopeService } from '../../../../electron/host/service.js';
 import { PROC_FIXTURES } from '../../../helpers/paths.js';
 import { startSubject, type Subject } from '../../../helpers/subject.js';
 
@@ -39,14 +40,42 @@ describe('Sampler fd budget on the live /proc', () => {
     }
   });
 
-  test('maxKeptFds 10 keeps at most 10 fds however many processes there are', () => {
+  test('maxKeptFds 10 keeps at most 10 fds however many processes there are, /proc/loadavg included', () => {
+    const fdsBefore = countOwnFds(); // before the sampler exists: whatever it opens counts
     const sampler = new Sampler({ maxKeptFds: 10 });
     try {
-      const fdsBefore = countOwnFds();
-      const tick = sampler.tick();
-      assert.ok(tick.rows.length > 10);
-      assert.equal(tick.error, undefined);
-      assert.ok(countOwnFds() - fdsBefore <= 10, `${countOwnFds() - fdsBefore} fds kept`);
+      for (let i = 0; i < 3; i++) {
+        const tick = sampler.tick();
+        assert.ok(tick.rows.length > 10);
+        assert.equal(tick.error, undefined);
+        assert.ok(countOwnFds() - fdsBefore <= 10, `tick ${i + 1}: ${countOwnFds() - fdsBefore} fds kept`);
+      }
+    } finally {
+      sampler.close();
+    }
+    assert.equal(countOwnFds(), fdsBefore, 'close() closes every kept fd');
+  });
+
+  test('a sampler or service that never ticks holds no fd (`maps` and `translate` build a service and never tick it)', () => {
+    const fdsBefore = countOwnFds();
+    const sampler = new Sampler();
+    const service = new MemscopeService();
+    try {
+      assert.equal(countOwnFds(), fdsBefore);
+    } finally {
+      sampler.close();
+      service.stop();
+    }
+  });
+
+  test('maxKeptFds 0, counted from before the sampler exists, keeps no fd between ticks', () => {
+    const fdsBefore = countOwnFds();
+    const sampler = new Sampler({ maxKeptFds: 0 });
+    try {
+      for (let i = 0; i < 3; i++) {
+        assert.equal(sampler.tick().error, undefined);
+        assert.equal(countOwnFds(), fdsBefore, `tick ${i + 1}`);
+      }
     } finally {
       sampler.close();
     }
