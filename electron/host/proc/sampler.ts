@@ -230,7 +230,7 @@ export class Sampler {
     let memoryChanged = false;
     let memoryError: unknown = null;
     try {
-      if (memorySource !== null && (statChanged || !this.isStatmEnough(t, memorySource))) memoryChanged = this.keepMemory(t, memorySource);
+      if (memorySource !== null) memoryChanged = this.keepMemory(t, memorySource);
     } catch (err) {
       memoryError = err;
     }
@@ -343,18 +343,6 @@ export class Sampler {
       row.memPct === computeMemPct(row.resKb, this.memTotalKb) &&
       (this.memoryFile !== 'status' || row.user === this.users.nameOf(row.uid))
     );
-  }
-
-  /**
-   * True when an unchanged stat vouches for last tick's statm, which is then not read (a pread per idle process per
-   * tick, ~20 % of a default-columns tick). stat prints VIRT and RES itself ((23) vsize = statm's size, (24) rss =
-   * statm's resident, from the same mm counters) and counts every fault; SHR alone could move only if file or shmem
-   * pages went as anon pages came, page for page, with no fault of the process (reclaim in the very tick khugepaged
-   * collapsed into empty PTEs) — and the next change of stat reads it again. status is always read: USER (setuid) and
-   * SWAP can change with stat unchanged. A row that was not 'ok' is read again.
-   */
-  private isStatmEnough(t: Tracked, memorySource: 'statm' | 'status'): boolean {
-    return memorySource === 'statm' && t.row !== null && t.row.rowStatus === 'ok' && t.memoryText !== NO_TEXT;
   }
 
   /**

@@ -2,16 +2,12 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Sampler } from '../../../../electron/host/proc/sampler.js';
 import { DEFAULT_COLUMNS } from '../../../../shared/proc/columns.js';
 import type { ProcessRow } from '../../../../shared/proc/types.js';
-import { pagesToKb } from '../../../../shared/units.js';
-import { PROC_FIXTURES } from '../../../helpers/paths.js';
 import { referenceStatusNumbers } from '../../../helpers/proc-reference.js';
 import { oracleMissing, requireOracle } from '../../../helpers/oracles.js';
 import { startSubject, type Subject } from '../../../helpers/subject.js';
@@ -307,34 +303,3 @@ describe('Sampler: an idle process keeps its row object, a change makes a new on
 function statmKb(pid: number): number[] {
   return readFileSync(`/proc/${pid}/statm`, 'latin1').trim().split(' ').slice(0, 3).map((pages) => Number(pages) * 4);
 }
-
-describe('Sampler on a copy of /proc: statm is read again only when stat changes', () => {
-  let root: string;
-  const pid = 5050; // tests/fixtures/proc/node-idle
-  const file = (name: string) => join(root, String(pid), name);
-  before(() => {
-    root = mkdtempSync(join(tmpdir(), 'memscope-proc-'));
-    copyFileSync('/proc/meminfo', join(root, 'meminfo'));
-    mkdirSync(join(root, String(pid)));
-    for (const name of ['stat', 'statm']) copyFileSync(join(PROC_FIXTURES, 'node-idle', name), file(name));
-  });
-  after(() => rmSync(root, { recursive: true, force: true }));
-
-  test('an unchanged stat vouches for last tick\'s statm (stat carries VIRT and RES); a changed stat reads it again', () => {
-    const sampler = new Sampler({ procRoot: root, columns: DEFAULT_COLUMNS });
-    try {
-      const first = rowOf(sampler.tick().rows, pid);
-      assert.deepEqual([first.virtKb, first.resKb, first.shrKb], [pagesToKb(182059), pagesToKb(10083), pagesToKb(8499)], 'as the fixture statm says');
-      // SHR alone moved, with stat unchanged: the page-for-page anon/file swap no live process shows without a fault.
-      writeFileSync(file('statm'), '182059 10083 8000 6802 0 12184 0\n');
-      assert.equal(rowOf(sampler.tick().rows, pid), first, 'stat unchanged: statm not read, the same row');
-      const stat = readFileSync(file('stat'), 'latin1');
-      writeFileSync(file('stat'), stat.replace(' 4194304 2212 ', ' 4194304 2213 ')); // (10) minflt: one fault more
-      const faulted = rowOf(sampler.tick().rows, pid);
-      assert.equal(faulted.minflt, 2213);
-      assert.equal(faulted.shrKb, pagesToKb(8000), 'stat changed: statm read again');
-    } finally {
-      sampler.close();
-    }
-  });
-});
