@@ -1,6 +1,7 @@
 /* A test subject with known memory: maps ANON_MIB of private anonymous memory and touches
  * TOUCH_MIB of it, maps FILE (if given) and reads READ_KIB of it, then obeys stdin commands:
  *   touch N   write-touch N more MiB of the anonymous region
+ *   drop N    madvise(MADV_DONTNEED) the last N touched 4 KiB pages: RES falls with no fault
  *   fork      fork a child that stays alive (prints "child PID")
  *   exit      exit now (also on EOF)
  * Every answer is one line on stdout: "ready ANON_ADDR FILE_ADDR", "ok", "child PID".
@@ -49,6 +50,11 @@ int main(int argc, char **argv) {
       for (size_t off = touched; off < touched + more && off < anon_bytes; off += 4096) anon[off] = 2;
       touched += more;
       printf("ok\n");
+    } else if (strncmp(line, "drop ", 5) == 0) {
+      size_t bytes = (size_t)atol(line + 5) * 4096;
+      if (bytes > touched) bytes = touched;
+      touched -= bytes;
+      printf(madvise(anon + touched, bytes, MADV_DONTNEED) == 0 ? "ok\n" : "error\n");
     } else if (strncmp(line, "fork", 4) == 0) {
       pid_t child = fork();
       if (child == 0) { prctl(PR_SET_PDEATHSIG, SIGKILL); for (;;) pause(); } /* dies with its parent */

@@ -78,6 +78,31 @@ describe('Sampler on a live subject', () => {
     assert.ok(after.minfltPerS > 0);
   });
 
+  test('RES follows pages dropped with no fault and no change in stat (statm is read although stat is unchanged)', async () => {
+    // stat's RSS is the kernel's per-CPU approximation (get_mm_rss), statm's the exact sum: 10 pages dropped by
+    // madvise move statm, and often not stat's bytes at all (no fault; unless the subject woke on another CPU or
+    // was charged a clock tick). Rounds go on until two had stat unchanged, the case a stat-keyed shortcut misses.
+    const statmResKb = () => Number(readFileSync(`/proc/${subject.pid}/statm`, 'utf8').split(' ')[1]) * 4;
+    const statText = () => readFileSync(`/proc/${subject.pid}/stat`, 'utf8');
+    const light = new Sampler({ columns: DEFAULT_COLUMNS }); // statm, not status, gives RES
+    let statStill = 0;
+    try {
+      for (let round = 0; round < 40 && statStill < 2; round++) {
+        rowOf(light.tick().rows, subject.pid);
+        const statBefore = statText();
+        assert.equal(await subject.command('drop 10'), 'ok');
+        const expected = statmResKb();
+        if (statText() === statBefore) statStill++;
+        const row = rowOf(light.tick().rows, subject.pid);
+        assert.equal(row.resKb, expected, `round ${round}: RES after dropping 10 pages`);
+        assert.equal(statmResKb(), expected, 'premise: the subject is idle between the reads');
+      }
+    } finally {
+      light.close();
+    }
+    assert.equal(statStill, 2, 'premise: in two rounds the drop left stat as it was');
+  });
+
   test('%CPU: a busy process shows CPU, an idle one none', async () => {
     const busy = execFileSync('sh', ['-c', 'sh -c "while :; do :; done" >/dev/null 2>&1 & echo $!'], { encoding: 'utf8' });
     const busyPid = Number(busy.trim());
