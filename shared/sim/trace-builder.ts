@@ -40,12 +40,12 @@ export class TraceBuilder {
    */
   takesChunks = false;
   /** Ops handed out by takeOps before the ones held now: op i held is op opBase + i of the whole trace. */
-  opBase = 0;
+  opBase: number;
   /** takeOps's aux and tids while no op has written one: zeros, never written. */
   private zeroAux = new Float64Array(0);
   private zeroTids = new Uint32Array(0);
   /** Ops the last takeOps handed out whose aux, tids and returned entries are not zeroed yet. */
-  private takenOps = 0;
+  private takenOps: number;
   /** The thread the next op runs on (`@ TID`). */
   tid = 0;
   threadCount = 1;
@@ -55,6 +55,13 @@ export class TraceBuilder {
   private denseSlots = new Int32Array(INITIAL_OPS).fill(UNSEEN);
   /** Slots of ids from DENSE_ID_LIMIT up. */
   private sparseSlots = new Map<number, number>();
+
+  constructor() {
+    // Set here, not by their declarations: V8 sees them change (from undefined) from the start, so it never compiles
+    // a 0 in as a constant, which the first takeOps threw away with the parser's compiled loop.
+    this.opBase = 0;
+    this.takenOps = 0;
+  }
 
   /** Records what the real allocator returned from now on (0 for ops before). */
   enableAddresses(): void {
