@@ -40,12 +40,12 @@ export class TraceBuilder {
    */
   takesChunks = false;
   /** Ops handed out by takeOps before the ones held now: op i held is op opBase + i of the whole trace. */
-  opBase = 0;
+  opBase: number;
   /** takeOps's aux and tids while no op has written one: zeros, never written. */
   private zeroAux = new Float64Array(0);
   private zeroTids = new Uint32Array(0);
   /** Ops the last takeOps handed out whose aux, tids and returned entries are not zeroed yet. */
-  private takenOps = 0;
+  private takenOps: number;
   /** The thread the next op runs on (`@ TID`). */
   tid = 0;
   threadCount = 1;
@@ -55,6 +55,13 @@ export class TraceBuilder {
   private denseSlots = new Int32Array(INITIAL_OPS).fill(UNSEEN);
   /** Slots of ids from DENSE_ID_LIMIT up. */
   private sparseSlots = new Map<number, number>();
+
+  constructor() {
+    // Set here, not by their declarations: V8 sees them change (from undefined) from the start, so it never compiles
+    // a 0 in as a constant, which the first takeOps threw away with the parser's compiled loop.
+    this.opBase = 0;
+    this.takenOps = 0;
+  }
 
   /** Records what the real allocator returned from now on (0 for ops before). */
   enableAddresses(): void {
@@ -134,25 +141,7 @@ export class TraceBuilder {
 
   /** The ops held as a trace: views of the first `length` entries, with aux and tids given. */
   private viewOps(aux: Float64Array, tids: Uint32Array): Trace {
-    const n = this.length;
-    const trim = <T extends Uint8Array | Int32Array | Uint32Array | Float64Array>(a: T): T => a.subarray(0, n) as T;
-    return {
-      length: n,
-      kinds: trim(this.kinds),
-      ids: trim(this.ids),
-      slots: trim(this.slots),
-      slotCount: this.slotCount,
-      header: this.header,
-      sizes: trim(this.sizes),
-      aux,
-      tids,
-      threadCount: this.threadCount,
-      version: this.version,
-      cpus: this.cpus,
-      brk0: this.brk0,
-      stdcxx: this.stdcxx,
-      returned: this.returned === null ? null : trim(this.returned),
-    };
+    return new TraceView(this, aux, tids);
   }
 
   /**
@@ -253,6 +242,48 @@ export class TraceBuilder {
     if (this.aux !== null) this.aux = growArray(this.aux, new Float64Array(n));
     if (this.tids !== null) this.tids = growArray(this.tids, new Uint32Array(n));
     if (this.returned !== null) this.returned = growArray(this.returned, new Float64Array(n));
+  }
+}
+
+/**
+ * A trace TraceBuilder hands out: views of the builder's first `length` entries (aux and tids given). A class, not
+ * an object literal: V8 widens the field types of a literal's later copies to "any", which threw away the replay
+ * code compiled on a streamed trace's first chunk when the second came; a constructor keeps them exact.
+ */
+class TraceView implements Trace {
+  length: number;
+  kinds: Uint8Array;
+  ids: Float64Array | Int32Array;
+  slots: Uint32Array;
+  slotCount: number;
+  header: number[];
+  sizes: Float64Array | Uint32Array;
+  aux: Float64Array;
+  tids: Uint32Array;
+  threadCount: number;
+  version: 1 | 2;
+  cpus: number | null;
+  brk0: number | null;
+  stdcxx: boolean;
+  returned: Float64Array | null;
+
+  constructor(b: TraceBuilder, aux: Float64Array, tids: Uint32Array) {
+    const n = b.length;
+    this.length = n;
+    this.kinds = b.kinds.subarray(0, n);
+    this.ids = b.ids.subarray(0, n);
+    this.slots = b.slots.subarray(0, n);
+    this.slotCount = b.slotCount;
+    this.header = b.header;
+    this.sizes = b.sizes.subarray(0, n);
+    this.aux = aux;
+    this.tids = tids;
+    this.threadCount = b.threadCount;
+    this.version = b.version;
+    this.cpus = b.cpus;
+    this.brk0 = b.brk0;
+    this.stdcxx = b.stdcxx;
+    this.returned = b.returned === null ? null : b.returned.subarray(0, n);
   }
 }
 

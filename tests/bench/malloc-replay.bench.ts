@@ -2,8 +2,10 @@
 // The simulator is timed after one warm-up run (best of 3); the real glibc is the C harness's
 // replay loop (tests/harness/malloc-replay.c --time, best of 3), so parsing is excluded on both sides.
 // Traces: built-in workloads, and the CMU malloclab traces back to back, repeated to ~1M ops.
-// Then `memscope sim malloc` end to end on a 2M-op trace file (issue 13): parsing ops/s in process, the whole
-// command's ops/s and peak RSS per output format, beside the real glibc's whole run on the same file; and a
+// Then `memscope sim malloc` end to end on 2M-op trace files (issue 13: the random workload, and the malloclab
+// real-program traces back to back), run as an installed `memscope` runs (its shebang's node flags): parsing ops/s
+// in process, the whole command's ops/s and peak RSS per output format, beside the real glibc's whole run on the
+// same file; and a
 // memscope-trace 2 that switches thread on every op (issue 12) beside the real glibc's mt-replay.c on it.
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -12,6 +14,7 @@ import { join } from 'node:path';
 import { buildHarness } from '../helpers/c-build.js';
 import { childrenCpuMs } from './measure.js';
 import { CLI_PATH, MALLOCLAB_TRACES_DIR } from '../helpers/paths.js';
+import { CLI_NODE_FLAGS } from '../helpers/cli.js';
 import { type Trace, type TraceOp, formatRepTrace, formatTraceOp, packTraceOps, parseTrace, parseTraceBytes, readTraceOpKind } from '../../shared/sim/trace.js';
 import { generateWorkload } from '../../shared/sim/malloc/workloads.js';
 import { replayTraceGlibc } from '../../shared/sim/malloc/glibc/replay.js';
@@ -118,7 +121,8 @@ export async function benchMalloc(): Promise<void> {
         `real ${(real.opsPerS / 1e6).toFixed(2).padStart(6)} M ops/s (${real.ms.toFixed(0)} ms)   sim/real ${(sim.opsPerS / real.opsPerS).toFixed(3)}`,
     );
   }
-  await benchMallocEndToEnd();
+  await benchMallocEndToEnd('random');
+  await benchMallocEndToEnd('malloclab');
   await benchThreadSwitching();
 }
 
@@ -183,13 +187,21 @@ export interface MallocEndToEndResult {
   realReplayMs: number;
 }
 
-/** Times parsing, `memscope sim malloc` end to end and the real glibc on one 2M-op workload trace written to a file. */
+/** `memscope ARGS` as an installed memscope runs: node with the shebang's flags (electron/cli.ts). */
+function memscopeArgs(args: string[]): string[] {
+  return [...CLI_NODE_FLAGS, CLI_PATH, ...args];
+}
+
+/**
+ * Times parsing, `memscope sim malloc` end to end and the real glibc on one 2M-op trace written to a file: a
+ * built-in workload, or 'malloclab' (the real-program traces back to back, buildMalloclabTrace).
+ */
 export async function runMallocEndToEndBench(opCount = 2_000_000, workload = 'random'): Promise<MallocEndToEndResult> {
   const harness = buildHarness('malloc-replay.c');
   const dir = mkdtempSync(join(tmpdir(), 'memscope-bench-'));
   try {
     const file = join(dir, `${workload}.rep`);
-    writeFileSync(file, formatRepTrace(generateWorkload(workload, { seed: 1, opCount })));
+    writeFileSync(file, formatRepTrace(workload === 'malloclab' ? buildMalloclabTrace(opCount).trace : generateWorkload(workload, { seed: 1, opCount })));
     const bytes = readFileSync(file);
     let t0 = performance.now();
     const ops = parseTraceBytes(bytes).length;
@@ -212,7 +224,7 @@ export async function runMallocEndToEndBench(opCount = 2_000_000, workload = 'ra
     for (const { env, vars } of envs) {
       bareNode.push({ env, run: await runBestOf(3, process.execPath, ['-e', '0'], vars) });
       for (const format of ['jsonl', 'summary']) {
-        commands.push({ format, env, run: await runBestOf(3, process.execPath, [CLI_PATH, 'sim', 'malloc', '--format', format, file], vars) });
+        commands.push({ format, env, run: await runBestOf(3, process.execPath, memscopeArgs(['sim', 'malloc', '--format', format, file]), vars) });
       }
     }
     const real = await runBestOf(3, harness, ['--time', file]);
@@ -223,14 +235,14 @@ export async function runMallocEndToEndBench(opCount = 2_000_000, workload = 'ra
   }
 }
 
-/** `npm run bench` lines for the end-to-end section. */
-async function benchMallocEndToEnd(): Promise<void> {
-  const r = await runMallocEndToEndBench();
+/** `npm run bench` lines for the end-to-end section on one trace (see runMallocEndToEndBench). */
+async function benchMallocEndToEnd(workload: string): Promise<void> {
+  const r = await runMallocEndToEndBench(2_000_000, workload);
   const mb = (b: number) => (b / 1e6).toFixed(1);
   const rate = (ms: number) => `${(r.ops / ms / 1000).toFixed(2).padStart(6)} M ops/s (${ms.toFixed(0)} ms)`;
   // Ops per CPU second: what the command would reach on an idle core (this machine is shared).
   const cpuRate = (ms: number) => `${(r.ops / ms / 1000).toFixed(2)} M ops/s of CPU`;
-  console.log(`\n## sim malloc end to end: a ${r.ops}-op trace file of ${mb(r.fileBytes)} MB (issue 13 bar: ≥ 2 M ops/s with parsing and output, RSS ≤ 3× the file)`);
+  console.log(`\n## sim malloc end to end: a ${r.ops}-op ${workload} trace file of ${mb(r.fileBytes)} MB (issue 13 bar: ≥ 2 M ops/s with parsing and output, RSS ≤ 3× the file)`);
   console.log(`${'parse in process, first run'.padEnd(44)} ${rate(r.parseColdMs)}`);
   console.log(`${'parse in process, best of 3 after it'.padEnd(44)} ${rate(r.parseBestMs)}`);
   for (const { env, run } of r.bareNode) {
@@ -271,7 +283,7 @@ export async function runThreadSwitchBench(opCount = 1_000_000): Promise<ThreadS
     writeFileSync(file, lines.join('\n') + '\n');
     const commands: ThreadSwitchResult['commands'] = [];
     for (const format of ['summary', 'jsonl']) {
-      commands.push({ format, run: await runBestOf(3, process.execPath, [CLI_PATH, 'sim', 'malloc', '--format', format, file]) });
+      commands.push({ format, run: await runBestOf(3, process.execPath, memscopeArgs(['sim', 'malloc', '--format', format, file])) });
     }
     return { ops: w.length, fileBytes: statSync(file).size, commands, real: await runBestOf(3, harness, [file]) };
   } finally {

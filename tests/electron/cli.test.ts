@@ -1,5 +1,6 @@
 // The memscope CLI as a user runs it: real processes, real files, exit codes and one-line errors.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,7 +8,8 @@ import { after, before, describe, test } from 'node:test';
 
 import { readSmapsReference, referenceStatusNumbers } from '../helpers/proc-reference.js';
 import { startSubject, type Subject } from '../helpers/subject.js';
-import { assertOneLineError, runMemscope } from '../helpers/cli.js';
+import { CLI_NODE_FLAGS, assertOneLineError, runMemscope } from '../helpers/cli.js';
+import { CLI_PATH } from '../helpers/paths.js';
 const memscope = (...args: string[]) => runMemscope(args);
 
 
@@ -152,5 +154,16 @@ describe('memscope CLI', () => {
     assertOneLineError(memscope('top', '--bogus'), 2, /Unknown option/);
     assertOneLineError(memscope('maps'), 2, /expected PID/);
     assertOneLineError(memscope('top', '--sort', 'nonsense'), 2, /unknown --sort/);
+  });
+
+  test('the shebang runs as the kernel runs an installed memscope: its interpreter and one argument, flags node accepts', () => {
+    const line = readFileSync(CLI_PATH, 'utf8').split('\n', 1)[0] ?? '';
+    const m = /^#!(\S+)(?:\s+(.*))?$/.exec(line);
+    assert.ok(m !== null, line);
+    // binfmt_script: the interpreter, then the rest of the line as ONE argument, then the script's path.
+    const r = spawnSync(m[1]!, [...(m[2] === undefined ? [] : [m[2]]), CLI_PATH, 'sim', 'malloc', '--workload', 'random', '--ops', '100'], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /^ops +100 \(/m);
+    assert.ok(CLI_NODE_FLAGS.includes('--no-concurrent-recompilation'), line);
   });
 });

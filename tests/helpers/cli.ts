@@ -1,7 +1,22 @@
 // Runs the compiled memscope CLI as a user would, and checks its one-line failures.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { CLI_PATH } from './paths.js';
+
+/**
+ * The node flags of the built CLI's shebang (`#!/usr/bin/env -S node FLAGS…`, electron/cli.ts): an installed
+ * `memscope` runs with them, so tests and benchmarks do too.
+ */
+export const CLI_NODE_FLAGS: readonly string[] = readShebangNodeFlags(CLI_PATH);
+
+/** The flags after `node` on a script's `#!` line (none when it names no node). */
+export function readShebangNodeFlags(path: string): string[] {
+  const first = readFileSync(path, 'utf8').split('\n', 1)[0] ?? '';
+  const words = first.startsWith('#!') ? first.slice(2).trim().split(/\s+/) : [];
+  const at = words.indexOf('node');
+  return at < 0 ? [] : words.slice(at + 1);
+}
 
 /** What one CLI run printed and returned. */
 export interface CliResult {
@@ -12,7 +27,7 @@ export interface CliResult {
 
 /** Runs `memscope ...args` to completion (optionally with stdin text). */
 export function runMemscope(args: string[], options: { input?: string; timeoutMs?: number } = {}): CliResult {
-  const r = spawnSync(process.execPath, [CLI_PATH, ...args], {
+  const r = spawnSync(process.execPath, [...CLI_NODE_FLAGS, CLI_PATH, ...args], {
     encoding: 'utf8',
     maxBuffer: 256 * 1024 * 1024,
     timeout: options.timeoutMs ?? 120_000,

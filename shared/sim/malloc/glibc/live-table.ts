@@ -27,7 +27,10 @@ export interface LiveTable {
 
 /** An empty table. */
 export function createLiveTable(): LiveTable {
-  return { keys: new Float64Array(MIN_LIVE_TABLE_ENTRIES), slots: new Int32Array(MIN_LIVE_TABLE_ENTRIES), mask: MIN_LIVE_TABLE_ENTRIES - 1, count: 0 };
+  const t: LiveTable = { keys: new Float64Array(0), slots: new Int32Array(0), mask: -1, count: 0 };
+  // Sized the way it grows (see resizeLiveTable).
+  resizeLiveTable(t, MIN_LIVE_TABLE_ENTRIES);
+  return t;
 }
 
 /** Home entry of user pointer mem (a multiple of 16 below 2^53): its 16-byte granule, mixed (Fibonacci hashing). */
@@ -58,10 +61,13 @@ function insertEntry(t: LiveTable, mem: number, slot: number): void {
   t.slots[k] = slot;
 }
 
-/** Doubles the table, re-placing every entry. */
-function growLiveTable(t: LiveTable): void {
+/**
+ * Makes the table `entries` long (a power of two holding count at most half full), re-placing every entry. The
+ * first arrays come from here too: V8 then sees keys and slots change from the start and never compiles the first
+ * arrays in as constants (the first growth threw away every function of the model compiled with them).
+ */
+function resizeLiveTable(t: LiveTable, entries: number): void {
   const { keys, slots } = t;
-  const entries = keys.length * 2;
   t.keys = new Float64Array(entries);
   t.slots = new Int32Array(entries);
   t.mask = entries - 1;
@@ -82,7 +88,7 @@ export function writeLiveTable(t: LiveTable, mem: number, slot: number): boolean
     t.slots[k] = slot;
     return false;
   }
-  if ((t.count + 1) * 2 > t.mask + 1) growLiveTable(t);
+  if ((t.count + 1) * 2 > t.mask + 1) resizeLiveTable(t, (t.mask + 1) * 2);
   insertEntry(t, mem, slot);
   t.count++;
   return true;

@@ -12,7 +12,7 @@ import { libcRealloc } from './realloc.js';
 import { type MallocEventSink } from '../events.js';
 import { type MallocReplayModel, type ReplayProgress, cloneHeapReplay, runReplayOps } from '../replay-model.js';
 import { REGION_HEAP, REGION_MMAP, REGION_NONE, type ReplayResults, createReplayResults } from '../replay-results.js';
-import { OP_ALLOC, OP_FREE, type Trace } from '../../trace.js';
+import { OP_ALLOC, OP_FREE, type Trace, packTraceOps } from '../../trace.js';
 import { GLIBC_MALLOCLAB_TRACE_SUPPORT, assertTraceSupported } from '../trace-support.js';
 
 /**
@@ -51,18 +51,39 @@ export interface GlibcReplayOptions {
   resultWindowOps?: number;
 }
 
+/**
+ * A replay's trace before its own (no ops): a streamed replay replaces its trace chunk by chunk, and a field V8 has
+ * seen change from the start is never compiled in as a constant (the first replacement threw away the replay's
+ * compiled op loop).
+ */
+const NO_OPS: Trace = packTraceOps([]);
+
 /** Starts a replay (nothing run yet). @throws TraceUnsupportedError for a trace the model cannot run yet. */
 export function createGlibcReplay(trace: Trace, params: MallocParams, options: GlibcReplayOptions = {}): GlibcReplay {
   assertTraceSupported(trace, GLIBC_MALLOCLAB_TRACE_SUPPORT);
-  return {
-    trace,
+  const r: GlibcReplay = {
+    trace: NO_OPS,
     heap: createGlibcHeap(params, { sink: options.sink ?? null, ...(options.mapLimitBytes === undefined ? {} : { mapLimitBytes: options.mapLimitBytes }) }),
     useCalloc: options.useCalloc ?? false,
     callocCount: options.callocCount ?? 1,
-    ptrs: new Float64Array(trace.slotCount),
+    ptrs: new Float64Array(0),
     next: 0,
     results: createReplayResults(trace.length, false, options.resultWindowOps),
   };
+  r.trace = trace;
+  reservePointers(r, trace.slotCount);
+  return r;
+}
+
+/**
+ * Makes the pointer table hold at least slotCount ids, keeping the pointers (grown at least twofold). The first
+ * table comes from here too, so V8 sees ptrs change from the start and never compiles it in as a constant.
+ */
+function reservePointers(r: GlibcReplay, slotCount: number): void {
+  if (slotCount <= r.ptrs.length) return;
+  const grown = new Float64Array(Math.max(slotCount, r.ptrs.length * 2));
+  grown.set(r.ptrs);
+  r.ptrs = grown;
 }
 
 /**
@@ -122,11 +143,7 @@ function runGlibcOp(r: GlibcReplay, i: number): void {
 export function continueGlibcReplay(r: GlibcReplay, next: Trace): void {
   if (r.next !== r.trace.length) throw new RangeError(`continueGlibcReplay: op ${r.next} of ${r.trace.length} is next, not the end`);
   assertTraceSupported(next, GLIBC_MALLOCLAB_TRACE_SUPPORT);
-  if (next.slotCount > r.ptrs.length) {
-    const grown = new Float64Array(Math.max(next.slotCount, r.ptrs.length * 2));
-    grown.set(r.ptrs);
-    r.ptrs = grown;
-  }
+  reservePointers(r, next.slotCount);
   r.trace = next;
   r.next = 0;
 }
