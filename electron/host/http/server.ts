@@ -149,7 +149,13 @@ export async function startServer(service: MemscopeService, options: ServerOptio
     }
     if (options.metrics !== undefined && handleMetricsRequest(req, res, { collector: options.metrics, token })) return;
     const url = new URL(req.url ?? '/', 'http://localhost');
-    if (!url.pathname.startsWith('/api/')) return serveStatic(url.pathname, res);
+    if (!url.pathname.startsWith('/api/')) {
+      // The app's files are only read: a PUT, DELETE or TRACE got the page with 200 as if it had done something.
+      if (req.method === 'GET' || req.method === 'HEAD') return serveStatic(url.pathname, res);
+      res.setHeader('allow', 'GET, HEAD');
+      sendError(res, new ApiError('bad-arg', `${quoteUserInput(req.method ?? '?')} not allowed on the app's files: GET or HEAD`), 405);
+      return;
+    }
 
     // CORS, so the app on another loopback port can use this host (issue 6, remote hosts). Answered
     // before the token check so a page can tell "token refused" (401) from "unreachable".

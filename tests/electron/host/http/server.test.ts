@@ -9,6 +9,7 @@ import { startServer, type RunningServer } from '../../../../electron/host/http/
 import { MemscopeService } from '../../../../electron/host/service.js';
 import { API_REPLY_HEADER } from '../../../../shared/api.js';
 import { postApiCall } from '../../../helpers/api-post.js';
+import { sendRaw } from '../../../helpers/raw-http.js';
 import { REPO_ROOT } from '../../../helpers/paths.js';
 import { referenceStatusNumbers } from '../../../helpers/proc-reference.js';
 import { startSubject, type Subject } from '../../../helpers/subject.js';
@@ -151,6 +152,18 @@ describe('memscope serve HTTP API', () => {
     const malformed = await fetch(`${base}/%E0%A4%A`);
     assert.equal(malformed.status, 400);
     assert.equal(((await malformed.json()) as { error: { code: string } }).error.code, 'bad-arg');
+  });
+
+  test("the app's files answer GET and HEAD only: PUT, DELETE, POST, TRACE get 405 (they got the page with 200)", async () => {
+    assert.equal((await fetch(`${base}/`, { method: 'HEAD' })).status, 200);
+    for (const method of ['PUT', 'DELETE', 'POST', 'PATCH']) {
+      const r = await fetch(`${base}/index.html`, { method, body: method === 'DELETE' ? undefined : 'x' });
+      assert.equal(r.status, 405, method);
+      assert.equal(r.headers.get('allow'), 'GET, HEAD', method);
+      assert.doesNotMatch(await r.text(), /<div id="root">/, method);
+    }
+    // fetch refuses to send TRACE: node's http.request does.
+    assert.equal((await sendRaw(`${base}/`, 'TRACE', {})).status, 405);
   });
 });
 
