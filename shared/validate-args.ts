@@ -5,7 +5,7 @@ import { isColumnId, MAX_ROLLUP_PIDS } from './proc/columns.js';
 import { quoteUserInput } from './text/escape.js';
 import { ApiError } from './errors.js';
 import { validateSnapshot } from './snapshot/validate.js';
-import { assertPid, isHexAddress } from './validate.js';
+import { assertPid, isHexAddress, showArgValue } from './validate.js';
 import { MAX_PAGES_PER_CALL } from './proc/page-state-map.js';
 
 /** Checks one method's arguments, already counted, and returns them typed as the method takes them; throws ApiError. */
@@ -19,7 +19,7 @@ interface ArgsValidator<M extends ApiMethod> {
 
 /** A start address as maps prints it (lowercase hex, no 0x), or bad-arg naming the method. */
 function checkStartHex(method: ApiMethod, value: unknown): string {
-  if (!isHexAddress(value)) throw new ApiError('bad-arg', `${method}: bad start address ${JSON.stringify(value)} (lowercase hex, no 0x)`);
+  if (!isHexAddress(value)) throw new ApiError('bad-arg', `${method}: bad start address ${showArgValue(value)} (lowercase hex, no 0x)`);
   return value;
 }
 
@@ -29,22 +29,22 @@ const MAX_FINGERPRINT_CHARS = 17 * 2 * (2 ** 20 / MAPPINGS_CHUNK_SIZE);
 /** getMappingsIfChanged's fingerprint: null, or '.'-separated hex as the host made it, else bad-arg. */
 function checkFingerprint(value: unknown): string | null {
   if (value === null || (typeof value === 'string' && value.length <= MAX_FINGERPRINT_CHARS && /^[0-9a-f.]*$/.test(value))) return value;
-  throw new ApiError('bad-arg', `getMappingsIfChanged: bad fingerprint ${quoteUserInput(JSON.stringify(value) ?? String(value))} (null, or hex from an earlier answer)`);
+  throw new ApiError('bad-arg', `getMappingsIfChanged: bad fingerprint ${showArgValue(value)} (null, or hex from an earlier answer)`);
 }
 
 /** getMappingsIfChanged's chunkMappings: an integer in its bounds, else bad-arg. */
 function checkChunkMappings(value: unknown): number {
   if (typeof value === 'number' && Number.isInteger(value) && value >= MIN_MAPPINGS_CHUNK_SIZE && value <= MAPPINGS_CHUNK_SIZE) return value;
-  throw new ApiError('bad-arg', `getMappingsIfChanged: chunk size ${quoteUserInput(JSON.stringify(value) ?? String(value))} out of range (${MIN_MAPPINGS_CHUNK_SIZE}..${MAPPINGS_CHUNK_SIZE} mappings)`);
+  throw new ApiError('bad-arg', `getMappingsIfChanged: chunk size ${showArgValue(value)} out of range (${MIN_MAPPINGS_CHUNK_SIZE}..${MAPPINGS_CHUNK_SIZE} mappings)`);
 }
 
 /** getHeap's options: an object with nothing but an optional boolean `freeze`, or bad-arg. */
 function checkHeapReadOptions(value: unknown): HeapReadOptions {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ApiError('bad-arg', `getHeap: options must be an object, got ${quoteUserInput(JSON.stringify(value) ?? String(value))}`);
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ApiError('bad-arg', `getHeap: options must be an object, got ${showArgValue(value)}`);
   const unknown = Object.keys(value).filter((k) => k !== 'freeze');
   if (unknown.length > 0) throw new ApiError('bad-arg', `getHeap: unknown option ${quoteUserInput(unknown[0] ?? '')} (only "freeze")`);
   const { freeze } = value as { freeze?: unknown };
-  if (freeze !== undefined && typeof freeze !== 'boolean') throw new ApiError('bad-arg', `getHeap: freeze must be true or false, got ${quoteUserInput(JSON.stringify(freeze) ?? String(freeze))}`);
+  if (freeze !== undefined && typeof freeze !== 'boolean') throw new ApiError('bad-arg', `getHeap: freeze must be true or false, got ${showArgValue(freeze)}`);
   return freeze === undefined ? {} : { freeze };
 }
 
@@ -113,7 +113,7 @@ const ARG_VALIDATORS: { [M in ApiMethod]: ArgsValidator<M> } = {
       const startHex = checkStartHex('getPages', args[1]);
       const count = args[2];
       if (typeof count !== 'number' || !Number.isInteger(count) || count < 1 || count > MAX_PAGES_PER_CALL) {
-        throw new ApiError('bad-arg', `getPages: page count ${JSON.stringify(count)} out of range (1..${MAX_PAGES_PER_CALL})`);
+        throw new ApiError('bad-arg', `getPages: page count ${showArgValue(count)} out of range (1..${MAX_PAGES_PER_CALL})`);
       }
       return [assertPid(args[0]), startHex, count];
     },
@@ -132,7 +132,7 @@ const ARG_VALIDATORS: { [M in ApiMethod]: ArgsValidator<M> } = {
       // Hex, 0x optional, any case: what people type; translate.ts parses and range-checks it.
       const text = args[1];
       const digits = typeof text === 'string' ? text.replace(/^0[xX]/, '').toLowerCase() : '';
-      if (!isHexAddress(digits)) throw new ApiError('bad-arg', `translateAddress: not a hex address: ${JSON.stringify(text)} (1 to 16 hex digits, 0x optional)`);
+      if (!isHexAddress(digits)) throw new ApiError('bad-arg', `translateAddress: not a hex address: ${typeof text === 'string' ? quoteUserInput(text) : showArgValue(text)} (1 to 16 hex digits, 0x optional)`);
       return [assertPid(args[0]), digits];
     },
   },

@@ -20,9 +20,22 @@ export function parsePid(text: string): number {
   return pid;
 }
 
+/**
+ * A bad API argument as its error message shows it: its JSON, quoted and bounded (quoteUserInput). A value
+ * JSON.stringify cannot print (10,000 nested arrays overflow its stack; a BigInt over IPC) is named by its type,
+ * so the caller still gets bad-arg and never an internal error.
+ */
+export function showArgValue(value: unknown): string {
+  try {
+    return quoteUserInput(JSON.stringify(value) ?? String(value));
+  } catch {
+    return `(${Array.isArray(value) ? 'an array' : `a ${typeof value}`} too deep to show)`;
+  }
+}
+
 /** Throws ApiError('bad-arg') unless value is a pid. */
 export function assertPid(value: unknown): number {
-  if (!isPid(value)) throw new ApiError('bad-arg', `not a pid: ${quoteUserInput(JSON.stringify(value) ?? String(value))}`);
+  if (!isPid(value)) throw new ApiError('bad-arg', `not a pid: ${showArgValue(value)}`);
   return value;
 }
 

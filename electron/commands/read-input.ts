@@ -1,18 +1,59 @@
 // Reads a file named on the command line ("-" = stdin), whole as text or streamed as byte chunks. A file that
 // cannot be read fails at run time (exit 1), with one line that names it (electron/host/files/file-error.ts).
-import { closeSync, createReadStream, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
+import { closeSync, createReadStream, fstatSync, openSync, readSync } from 'node:fs';
+import { ApiError } from '../../shared/errors.js';
+import { quoteUserInput } from '../../shared/text/escape.js';
+import { formatKb } from '../../shared/units.js';
 import { fileError } from '../host/files/file-error.js';
 
 /** Bytes per chunk when streaming an input. */
 const INPUT_CHUNK_BYTES = 1 << 20;
 
-/** The text of path (or of stdin for "-"); throws ApiError (gone, denied, malformed) saying why it cannot be read. */
-export function readInputText(path: string): string {
+/**
+ * The most bytes of one input read whole as text (a snapshot, a scenario): 256 MiB, the largest request body
+ * the app's server takes, so the CLI reads every snapshot the app opens. It bounds /dev/zero, a FIFO that never
+ * ends and a 10 GB sparse file, which were read until memory ran out.
+ */
+export const MAX_INPUT_TEXT_BYTES = 256 * 1024 * 1024;
+
+/**
+ * The text of path (or of stdin for "-"), at most maxBytes (else ApiError('bad-arg'), exit 2: a documented
+ * bound; a regular file is refused by its size before a byte is read); throws ApiError (gone, denied, malformed)
+ * saying why it cannot be read.
+ */
+export function readInputText(path: string, maxBytes = MAX_INPUT_TEXT_BYTES): string {
+  let fd: number | undefined;
   try {
-    return readFileSync(path === '-' ? 0 : path, 'utf8');
+    fd = path === '-' ? 0 : openSync(path, 'r');
+    const st = fstatSync(fd);
+    if (st.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+    if (st.isFile() && st.size > maxBytes) throw inputTooLarge(path, maxBytes);
+    return readAtMost(fd, path, maxBytes).toString('utf8');
   } catch (err) {
+    if (err instanceof ApiError) throw err;
     throw fileError('read', path, err);
+  } finally {
+    if (fd !== undefined && path !== '-') closeSync(fd);
   }
+}
+
+/** The bytes of fd up to its end, refused once they pass maxBytes (a device or pipe has no size to check first). */
+function readAtMost(fd: number, path: string, maxBytes: number): Buffer {
+  const chunks: Buffer[] = [];
+  let totalBytes = 0;
+  for (;;) {
+    const chunk = Buffer.allocUnsafe(INPUT_CHUNK_BYTES);
+    const n = readSync(fd, chunk, 0, chunk.length, null);
+    if (n === 0) return Buffer.concat(chunks, totalBytes);
+    totalBytes += n;
+    if (totalBytes > maxBytes) throw inputTooLarge(path, maxBytes);
+    chunks.push(chunk.subarray(0, n));
+  }
+}
+
+function inputTooLarge(path: string, maxBytes: number): ApiError {
+  const what = path === '-' ? 'standard input' : quoteUserInput(path);
+  return new ApiError('bad-arg', `${what} is larger than ${formatKb(maxBytes / 1024)}, the most memscope reads`);
 }
 
 /**

@@ -41,6 +41,13 @@ const CONTENT_TYPES: Record<string, string> = {
   '.ico': 'image/x-icon',
 };
 
+/**
+ * Most bytes of tick frames held for one event-stream client that does not read them (a stalled tunnel, a
+ * stopped browser): beyond it the stream is closed, and EventSource reconnects to the current tick. Unbounded,
+ * one such client grew the server by every tick (~0.5 GB an hour with 400 processes).
+ */
+export const MAX_EVENT_BACKLOG_BYTES = 16 * 1024 * 1024;
+
 /** Where and how to serve. */
 export interface ServerOptions {
   host: string;
@@ -52,6 +59,8 @@ export interface ServerOptions {
   staticDir: string;
   /** Also serve GET /metrics (Prometheus text format), behind the same token. */
   metrics?: MetricsCollector;
+  /** Unsent bytes an event stream may hold before it is closed (default MAX_EVENT_BACKLOG_BYTES). */
+  maxEventBacklogBytes?: number;
 }
 
 /** A running browser-mode server. */
@@ -113,11 +122,17 @@ export async function startServer(service: MemscopeService, options: ServerOptio
   const clients = new Set<ServerResponse>();
   const bodyBudget = new BodyBudget();
   const acceptedHosts = acceptedHostNames(options.host);
+  const maxEventBacklogBytes = options.maxEventBacklogBytes ?? MAX_EVENT_BACKLOG_BYTES;
 
   const unsubscribe = service.onTick((tick: Tick) => {
     if (clients.size === 0) return;
     const frame = `event: tick\ndata: ${JSON.stringify(tick)}\n\n`;
-    for (const res of clients) res.write(frame);
+    for (const res of clients) {
+      if (res.writableLength > maxEventBacklogBytes) {
+        clients.delete(res);
+        res.destroy();
+      } else res.write(frame);
+    }
   });
 
   const server = createServer((req, res) => {
@@ -134,7 +149,13 @@ export async function startServer(service: MemscopeService, options: ServerOptio
     }
     if (options.metrics !== undefined && handleMetricsRequest(req, res, { collector: options.metrics, token })) return;
     const url = new URL(req.url ?? '/', 'http://localhost');
-    if (!url.pathname.startsWith('/api/')) return serveStatic(url.pathname, res);
+    if (!url.pathname.startsWith('/api/')) {
+      // The app's files are only read: a PUT, DELETE or TRACE got the page with 200 as if it had done something.
+      if (req.method === 'GET' || req.method === 'HEAD') return serveStatic(url.pathname, res);
+      res.setHeader('allow', 'GET, HEAD');
+      sendError(res, new ApiError('bad-arg', `${quoteUserInput(req.method ?? '?')} not allowed on the app's files: GET or HEAD`), 405);
+      return;
+    }
 
     // CORS, so the app on another loopback port can use this host (issue 6, remote hosts). Answered
     // before the token check so a page can tell "token refused" (401) from "unreachable".

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,11 +14,13 @@ import type { SnapshotDiff } from '../../../shared/snapshot/diff.js';
 import type { Snapshot } from '../../../shared/snapshot/schema.js';
 import { parseSnapshotText } from '../../../shared/snapshot/parse-snapshot-text.js';
 import { buildHarness } from '../../helpers/c-build.js';
-import { runMemscope, TERMINAL_CONTROL } from '../../helpers/cli.js';
+import { assertOneLineError, runMemscope, TERMINAL_CONTROL } from '../../helpers/cli.js';
 import { makeMapping, makeSnapshot } from '../../shared/snapshot/build-snapshot.js';
 
 /** A process's most mappings (vm.max_map_count): 65,530 gone and 65,530 new make 131,060 rows. */
 const MAPPINGS_PER_SIDE = 65_530;
+/** A bounded input is refused in well under a second; a regression that reads on is killed here instead of hanging the suite. */
+const INPUT_BOUND_TIMEOUT_MS = 30_000;
 
 /** Writes a snapshot after checking it with the project's own validator. */
 function writeSnapshot(path: string, snapshot: Snapshot): void {
@@ -42,6 +44,17 @@ describe('diff', () => {
     dir = mkdtempSync(join(tmpdir(), 'memscope-diff-'));
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
+
+  test('an endless or huge input (/dev/zero, a 10 GB sparse file) is refused in one line, exit 2, not read until memory runs out', () => {
+    const good = join(dir, 'good.json');
+    writeSnapshot(good, makeSnapshot({ mappings: [] }));
+    const sparse = join(dir, 'sparse.json');
+    writeFileSync(sparse, '');
+    truncateSync(sparse, 10 * 1024 ** 3);
+    // Both used to run past the guard (/dev/zero: 4 GB of RSS in 15 s; the sparse file: 2 GB in 20 s).
+    assertOneLineError(runMemscope(['diff', sparse, good], { timeoutMs: INPUT_BOUND_TIMEOUT_MS }), 2, /sparse\.json" is larger than 256 MiB/);
+    assertOneLineError(runMemscope(['diff', good, '/dev/zero'], { timeoutMs: INPUT_BOUND_TIMEOUT_MS }), 2, /"\/dev\/zero" is larger than 256 MiB/);
+  });
 
   test('131,060 changed mappings (the most two legal snapshots can have): the text lists every one (no stack overflow), like --json', () => {
     const a = join(dir, 'a.json');

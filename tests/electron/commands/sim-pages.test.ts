@@ -56,6 +56,10 @@ describe('memscope sim pages', () => {
     }
   });
 
+  test('a scenario that never ends (/dev/zero) is refused at 256 MiB in one line, exit 2 (it was read until memory ran out)', () => {
+    assertOneLineError(runMemscope(['sim', 'pages', '/dev/zero'], { timeoutMs: BOUND_TIMEOUT_MS }), 2, /"\/dev\/zero" is larger than 256 MiB, the most memscope reads/);
+  });
+
   test('usage errors: exit 2, one line', () => {
     const scenario = join(SCENARIO_DIR, 'zero-page.json');
     assertOneLineError(memscope('sim'), 2, /sim: expected a simulator \(.*pages/);

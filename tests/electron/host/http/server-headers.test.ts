@@ -61,4 +61,23 @@ describe('memscope serve: headers, token placement, body shape', () => {
       }
     }
   });
+
+  test('an argument nested 10,000 deep (JSON.stringify overflows on it) is 400 bad-arg naming it, never 500', async () => {
+    const deep = `${'['.repeat(10_000)}${']'.repeat(10_000)}`;
+    const calls: [string, string][] = [
+      ['getMappings', `[${deep}]`],
+      ['getMapping', `[1, ${deep}]`],
+      ['getPages', `[1, "1000", ${deep}]`],
+      ['translateAddress', `[1, ${deep}]`],
+      ['getHeap', `[1, {"freeze": ${deep}}]`],
+      ['getMappingsIfChanged', `[1, ${deep}]`],
+    ];
+    for (const [method, args] of calls) {
+      const r = await fetch(`${serve.base}/api/${method}`, { method: 'POST', headers: { authorization: `Bearer ${serve.token}` }, body: `{"args": ${args}}` });
+      const { error } = (await r.json()) as { error: { code: string; message: string } };
+      assert.equal(r.status, 400, `${method}: ${error.message}`);
+      assert.equal(error.code, 'bad-arg', method);
+      assert.match(error.message, /an array too deep to show/, method);
+    }
+  });
 });

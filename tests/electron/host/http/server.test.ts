@@ -1,11 +1,16 @@
 // Browser mode's HTTP API: token, validation, errors with codes (as statuses, or as 200 ApiReplies for a client
 // sending API_REPLY_HEADER, as the app does), the SSE tick stream, static files.
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { connect } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, test } from 'node:test';
-import type { RunningServer } from '../../../../electron/host/http/server.js';
+import { startServer, type RunningServer } from '../../../../electron/host/http/server.js';
 import { MemscopeService } from '../../../../electron/host/service.js';
 import { API_REPLY_HEADER } from '../../../../shared/api.js';
 import { postApiCall } from '../../../helpers/api-post.js';
+import { sendRaw } from '../../../helpers/raw-http.js';
+import { REPO_ROOT } from '../../../helpers/paths.js';
 import { referenceStatusNumbers } from '../../../helpers/proc-reference.js';
 import { startSubject, type Subject } from '../../../helpers/subject.js';
 import { startLoopbackServer } from './loopback-server.js';
@@ -147,5 +152,56 @@ describe('memscope serve HTTP API', () => {
     const malformed = await fetch(`${base}/%E0%A4%A`);
     assert.equal(malformed.status, 400);
     assert.equal(((await malformed.json()) as { error: { code: string } }).error.code, 'bad-arg');
+  });
+
+  test("the app's files answer GET and HEAD only: PUT, DELETE, POST, TRACE get 405 (they got the page with 200)", async () => {
+    assert.equal((await fetch(`${base}/`, { method: 'HEAD' })).status, 200);
+    for (const method of ['PUT', 'DELETE', 'POST', 'PATCH']) {
+      const r = await fetch(`${base}/index.html`, { method, body: method === 'DELETE' ? undefined : 'x' });
+      assert.equal(r.status, 405, method);
+      assert.equal(r.headers.get('allow'), 'GET, HEAD', method);
+      assert.doesNotMatch(await r.text(), /<div id="root">/, method);
+    }
+    // fetch refuses to send TRACE: node's http.request does.
+    assert.equal((await sendRaw(`${base}/`, 'TRACE', {})).status, 405);
+  });
+});
+
+describe('an event-stream client that stops reading (a stalled tunnel, a stopped browser)', () => {
+  /** The kernel's loopback buffers (a few MB) fill before the server's backlog grows: generous, never reached when fixed. */
+  const STALL_DEADLINE_MS = 60_000;
+
+  test('is closed once its unsent ticks pass the bound, while a client that reads keeps streaming', async () => {
+    const service = new MemscopeService({ intervalMs: 100 });
+    service.start();
+    const server = await startServer(service, { host: '127.0.0.1', port: 0, staticDir: `${REPO_ROOT}/dist/renderer`, maxEventBacklogBytes: 1024 * 1024 });
+    const { port } = server.server.address() as { port: number };
+    const controller = new AbortController();
+    const stalled = connect(port, '127.0.0.1');
+    try {
+      await once(stalled, 'connect');
+      const reading = await fetch(`http://127.0.0.1:${port}/api/events?token=${server.token}`, { signal: controller.signal });
+      const reader = reading.body!.getReader();
+      stalled.write(`GET /api/events?token=${server.token} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`);
+      stalled.pause(); // reads nothing more: every tick is left to the server to hold
+      const connections = () => new Promise<number>((resolve, reject) => server.server.getConnections((err, n) => (err ? reject(err) : resolve(n))));
+      const startMs = Date.now();
+      let ticksRead = 0;
+      // Unbounded, the stalled stream stayed open and the server held every tick for it.
+      while ((await connections()) > 1) {
+        assert.ok(Date.now() - startMs < STALL_DEADLINE_MS, 'the stalled event stream is still open');
+        const { value } = await reader.read();
+        ticksRead += (Buffer.from(value ?? []).toString('utf8').match(/event: tick/g) ?? []).length;
+        await sleep(10);
+      }
+      const { value, done } = await reader.read();
+      assert.equal(done, false, 'the client that reads is still streaming');
+      assert.ok(ticksRead > 0 && value !== undefined);
+    } finally {
+      controller.abort();
+      stalled.destroy();
+      await server.close();
+      service.stop();
+    }
   });
 });
