@@ -21,6 +21,7 @@ import type { Mapping } from '../../../shared/proc/types.js';
 import { hexToBigInt, PAGE_SIZE } from '../../../shared/units.js';
 import { readMappingsCore } from './mappings-reader.js';
 import { PagesReader } from './pages-reader.js';
+import { isKernelThread, kernelThreadError } from './kernel-thread.js';
 import { PROC_ROOT, ProcReader, readProcText } from './proc-reader.js';
 
 const PAGES_PER_PMD = PMD_SIZE / PAGE_SIZE;
@@ -76,7 +77,9 @@ function describeMapping(m: Mapping): string {
 export function translateAddress(pid: number, addressText: string, options: TranslateOptions = {}): TranslationReport {
   const procRoot = options.procRoot ?? PROC_ROOT;
   const address = parseVirtualAddress(addressText);
-  const report = readMappingsCore(new ProcReader(procRoot), pid);
+  const procReader = new ProcReader(procRoot);
+  const report = readMappingsCore(procReader, pid);
+  if (report.mappings.length === 0 && isKernelThread(procReader, pid)) throw kernelThreadError(pid);
   const paging = readPagingEvidence(report.mappings, procRoot);
   const nonCanonical = explainNonCanonical(address, paging.levels);
   if (nonCanonical !== null) throw new ApiError('bad-arg', nonCanonical);

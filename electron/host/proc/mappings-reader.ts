@@ -9,10 +9,10 @@ import { parseMaps } from '../../../shared/proc/maps.js';
 import { parseSmaps, parseSmapsRollup } from '../../../shared/proc/smaps.js';
 import { sumSmapsAmounts } from '../../../shared/proc/smaps-fields.js';
 import { writeSmapsJson } from '../../../shared/proc/smaps-json.js';
-import { PF_KTHREAD, parseStat } from '../../../shared/proc/stat.js';
 import { parseStatusMemory } from '../../../shared/proc/status.js';
 import type { Mapping, SmapsFields } from '../../../shared/proc/types.js';
 import { checkVmSize, finishVmSizeCheck } from '../../../shared/proc/vmsize.js';
+import { isKernelThread } from './kernel-thread.js';
 import type { ProcReader } from './proc-reader.js';
 
 /** readMappingsCore plus the per-backing-file groups the mappings table shows. */
@@ -190,14 +190,4 @@ export function reportRollupError(err: unknown, mappingCount: number, vmSizeKb: 
   if (gone && !kernelThread) throw err;
   if (kernelThread) restricted.push('smaps_rollup: a kernel thread has no user address space');
   else restricted.push(`smaps_rollup: ${isApiError(err) && err.code === 'denied' ? 'permission denied' : (err as Error).message}`);
-}
-
-/** PF_KTHREAD in pid's stat flags; false when its stat is gone too. */
-function isKernelThread(reader: ProcReader, pid: number): boolean {
-  try {
-    return (parseStat(reader.readProcFile(pid, 'stat')).flags & PF_KTHREAD) !== 0;
-  } catch (err) {
-    if (isApiError(err) && err.code === 'gone') return false;
-    throw err;
-  }
 }

@@ -9,6 +9,7 @@ import { type PagesChunk } from '../../../shared/proc/page-row.js';
 import { parseAddressRange, resolvePageRange, type PageRange } from '../../../shared/proc/page-range.js';
 import { PAGEMAP_ENTRY_BYTES, readPagemapPfn } from '../../../shared/proc/pagemap.js';
 import { hexToBigInt, PAGE_SIZE } from '../../../shared/units.js';
+import { isKernelThread, kernelThreadError } from './kernel-thread.js';
 import { openProcFile, preadFull, PROC_ROOT, ProcReader, readProcText, toApiError } from './proc-reader.js';
 
 /** Pages per chunk by default: 128 KiB of pagemap per pread, and bounded memory for any range. */
@@ -38,7 +39,10 @@ export interface PagesReaderOptions {
 export function readProcessPageRange(pid: number, rangeText: string, reader: ProcReader = new ProcReader()): PageRange {
   const range = parseAddressRange(rangeText);
   const mappings = parseMaps(reader.readProcFile(pid, 'maps'));
-  if (mappings.length === 0) throw new ApiError('gone', `/proc/${pid}/maps: no mappings (the process is exiting)`);
+  if (mappings.length === 0) {
+    if (isKernelThread(reader, pid)) throw kernelThreadError(pid);
+    throw new ApiError('gone', `/proc/${pid}/maps: no mappings (the process is exiting)`);
+  }
   return resolvePageRange(mappings, range, pid);
 }
 

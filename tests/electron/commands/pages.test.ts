@@ -219,6 +219,10 @@ describe('memscope pages', () => {
     assertOneLineError(memscope(['pages', pid, start, '--bogus']), 2, /Unknown option "--bogus"/);
   });
 
+  test('a kernel thread (kthreadd, pid 2): exit 1, one line saying it has no user address space', () => {
+    assertOneLineError(memscope(['pages', '2', '1000']), 1, /pid 2 is a kernel thread: it has no user address space/);
+  });
+
   test('a pid that is gone: exit 1, one line', async () => {
     const gone = await startPagesSubject();
     await gone.kill();

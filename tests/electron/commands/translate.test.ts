@@ -1,7 +1,7 @@
 // `memscope translate` as a user runs it: a table or JSON for a live subject, one-line errors with exit 2.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { runMemscope, TERMINAL_CONTROL } from '../../helpers/cli.js';
+import { assertOneLineError, runMemscope, TERMINAL_CONTROL } from '../../helpers/cli.js';
 import { startSubject, type Subject } from '../../helpers/subject.js';
 import { HOSTILE_DIR_NAME, HOSTILE_DIR_SHOWN, startHostilePathsSubject } from './hostile-paths.js';
 
@@ -26,6 +26,10 @@ describe('memscope translate', () => {
     const r = JSON.parse(json.stdout) as { walk: { level: string; index: number }[]; pagemap: { present: boolean } };
     assert.equal(r.pagemap.present, true);
     for (const step of r.walk) assert.match(text.stdout, new RegExp(`${step.level} index +${step.index} `));
+  });
+
+  test('a kernel thread (kthreadd, pid 2): exit 1, one line saying it has no user address space', () => {
+    assertOneLineError(memscope('translate', '2', '1000'), 1, /pid 2 is a kernel thread: it has no user address space/);
   });
 
   test('bad input: one line on stderr, exit 2', () => {
