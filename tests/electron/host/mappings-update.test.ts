@@ -75,10 +75,13 @@ describe('getMappingsIfChanged', () => {
       full.mappings.map((m) => m.start),
     );
     // The report read again, one of the subject's own pages (mid-report) with 4 KiB more Rss: what a live process does.
+    // Against `full`'s own fingerprint, not `first`'s: between two reads the Pss of its shared libraries moves
+    // whenever another process maps or unmaps them (the suite runs in parallel).
+    const base = buildMappingsUpdate(full, null, MIN_MAPPINGS_CHUNK_SIZE);
     const moved = Math.floor(full.mappings.length / 2);
     const rssKb = Number(full.mappings[moved]?.smaps?.Rss ?? 0) + 4;
     const mappings = full.mappings.map((m, i) => (i === moved ? { ...m, smaps: { ...m.smaps, Rss: rssKb } } : m));
-    const update = buildMappingsUpdate({ ...full, mappings }, first.fingerprint, MIN_MAPPINGS_CHUNK_SIZE);
+    const update = buildMappingsUpdate({ ...full, mappings }, base.fingerprint, MIN_MAPPINGS_CHUNK_SIZE);
     const sent = update.mappingChunks.filter((c) => c !== null);
     assert.equal(sent.length, 1, `${sent.length} chunks sent again`);
     assert.ok((sent[0]?.length ?? 0) <= MAX_CHUNK, `${sent[0]?.length} mappings sent again`);
