@@ -94,6 +94,7 @@ export async function runRecord(argv: string[]): Promise<number> {
   // Child traces are told apart by mtime; the file system's clock granularity is coarser than ours.
   const startMs = statSync(output.writePath).mtimeMs;
   const options = { shimPath, tracePath: output.writePath, childBasePath: tracePath, follow: values.follow === true, addresses: values.addresses === true, measureOnly };
+  output.keepOnSignal();
   const exit = await runRecorded(cmd, cmdArgs, options).catch((err: unknown) => {
     forget(); // CMD never ran: leave no empty trace behind
     throw err;

@@ -66,30 +66,28 @@ export function planReplace(path: string): ReplacePlan | null {
   return { target, mode: existing === undefined ? NEW_FILE_MODE : existing.mode & 0o777 };
 }
 
-/** A temp file created beside a plan's target, open for writing. */
-export interface TempFile {
-  path: string;
-  fd: number;
+/** The temp file's path beside target (same directory: the rename stays on one file system). */
+export function tempPathBeside(target: string): string {
+  return join(dirname(target), `.${basename(target)}.tmp-${process.pid}-${Date.now()}`);
 }
 
 /**
- * Creates the temp file beside plan.target (same directory: the rename stays on one file system) with exactly
- * plan.mode, whatever the umask. Throws the one-line error naming path, the file the user asked for.
+ * Creates the temp file at tmpPath (tempPathBeside) with exactly mode, whatever the umask, and returns its fd.
+ * Throws the one-line error naming path, the file the user asked for.
  */
-export function createTempBeside(plan: ReplacePlan, path: string): TempFile {
-  const dir = dirname(plan.target);
-  const tmp = join(dir, `.${basename(plan.target)}.tmp-${process.pid}-${Date.now()}`);
+export function createTempFile(tmpPath: string, mode: number, path: string): number {
   let fd = -1;
   try {
-    fd = openSync(tmp, 'wx', plan.mode);
-    fchmodSync(fd, plan.mode);
-    return { path: tmp, fd };
+    fd = openSync(tmpPath, 'wx', mode);
+    fchmodSync(fd, mode);
+    return fd;
   } catch (err) {
     if (fd >= 0) {
       closeSync(fd);
-      rmSync(tmp, { force: true });
+      rmSync(tmpPath, { force: true });
     }
     // /proc and /sys answer a new name with ENOENT though the folder is there: "no such file" would be a lie.
+    const dir = dirname(tmpPath);
     if ((err as NodeJS.ErrnoException).code === 'ENOENT' && isDirectory(dir)) {
       throw new ApiError('denied', `cannot write ${quoteUserInput(path)}: ${quoteUserInput(dir)} does not let files be created (memscope writes a temp file there, then renames it)`);
     }
@@ -105,22 +103,29 @@ export function renameIntoPlace(tmpPath: string, target: string): void {
 
 /** Writes produce's pieces to a temp file next to plan.target, then renames it over the target (named path in errors). */
 async function replaceAtomically(plan: ReplacePlan, produce: (write: WriteChunk) => Promise<void>, path: string): Promise<void> {
-  const tmp = createTempBeside(plan, path);
-  // Registered before anything is awaited: a signal's listener only runs between event-loop turns.
-  const release = removeOnSignal(tmp.path);
+  const tmpPath = tempPathBeside(plan.target);
+  // Before the file exists: until a listener is installed, SIGTERM kills node at once, leaving the file behind.
+  const release = removeOnSignal(tmpPath);
+  let fd: number;
+  try {
+    fd = createTempFile(tmpPath, plan.mode, path);
+  } catch (err) {
+    release();
+    throw err;
+  }
   let open = true;
   let producing = false;
   try {
     producing = true;
-    await produce((data) => writeWhole(data, (bytes, from) => writeAsync(tmp.fd, bytes, from, bytes.length - from)));
+    await produce((data) => writeWhole(data, (bytes, from) => writeAsync(fd, bytes, from, bytes.length - from)));
     producing = false;
-    await fsyncAsync(tmp.fd);
+    await fsyncAsync(fd);
     open = false;
-    closeSync(tmp.fd);
-    renameIntoPlace(tmp.path, plan.target);
+    closeSync(fd);
+    renameIntoPlace(tmpPath, plan.target);
   } catch (err) {
-    if (open) closeSync(tmp.fd);
-    rmSync(tmp.path, { force: true });
+    if (open) closeSync(fd);
+    rmSync(tmpPath, { force: true });
     // produce's errors are its own (the process went away mid-read); the file's are a failed write.
     if (producing && isApiError(err)) throw err;
     throw fileError('write', path, err); // a run-time failure (exit 1), never bad usage

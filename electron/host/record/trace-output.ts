@@ -2,8 +2,9 @@
 // TRACE only once the run is over and the trace whole, so a failed write leaves no half trace and an older TRACE as
 // it was. A device or FIFO named as TRACE is written straight into, as `snapshot -o` does.
 import { closeSync, fsyncSync, openSync, rmSync } from 'node:fs';
-import { createTempBeside, planReplace, renameIntoPlace } from '../files/atomic-write.js';
+import { createTempFile, planReplace, renameIntoPlace, tempPathBeside } from '../files/atomic-write.js';
 import { fileError } from '../files/file-error.js';
+import { removeOnSignal } from '../files/signal-cleanup.js';
 
 /** The file the shim writes, and how it becomes TRACE. */
 export interface TraceOutput {
@@ -13,6 +14,11 @@ export interface TraceOutput {
   commit(): void;
   /** Removes what was written; TRACE stays as it was. */
   discard(): void;
+  /**
+   * Called as CMD starts: a signal no longer removes the empty temp file, since from then on it is passed to CMD
+   * and the trace it leaves is kept (reported incomplete).
+   */
+  keepOnSignal(): void;
 }
 
 /** Creates the file the shim will write for TRACE at path. Throws the one-line write error. */
@@ -24,30 +30,43 @@ export function openTraceOutput(path: string): TraceOutput {
     } catch (err) {
       throw fileError('write', path, err);
     }
-    return { writePath: path, commit: () => undefined, discard: () => undefined }; // a device is never removed
+    const nothing = () => undefined; // a device is never removed
+    return { writePath: path, commit: nothing, discard: nothing, keepOnSignal: nothing };
   }
-  const tmp = createTempBeside(plan, path);
+  const tmpPath = tempPathBeside(plan.target);
+  // Before it exists: without a listener SIGTERM kills node at once, and the empty temp file would stay behind.
+  const release = removeOnSignal(tmpPath);
+  let fd: number;
+  try {
+    fd = createTempFile(tmpPath, plan.mode, path);
+  } catch (err) {
+    release();
+    throw err;
+  }
   let open = true;
   const close = () => {
-    if (open) closeSync(tmp.fd);
+    if (open) closeSync(fd);
     open = false;
   };
   return {
-    writePath: tmp.path,
+    writePath: tmpPath,
     commit() {
+      release();
       try {
-        fsyncSync(tmp.fd); // the shim's write(2)s may still fail here (NFS, quotas): then TRACE is not replaced
+        fsyncSync(fd); // a write(2) the file system accepted may still fail here (NFS, quotas): then TRACE is not replaced
         close();
-        renameIntoPlace(tmp.path, plan.target);
+        renameIntoPlace(tmpPath, plan.target);
       } catch (err) {
         close();
-        rmSync(tmp.path, { force: true });
+        rmSync(tmpPath, { force: true });
         throw fileError('write', path, err);
       }
     },
     discard() {
+      release();
       close();
-      rmSync(tmp.path, { force: true });
+      rmSync(tmpPath, { force: true });
     },
+    keepOnSignal: release,
   };
 }
