@@ -1,7 +1,7 @@
 // `memscope record [-o TRACE] [--follow] [--addresses] [--] CMD [ARGS…]`: runs CMD under the LD_PRELOAD shim
 // (electron/host/record/memscope-record.c), which writes every allocator call as memscope-trace 2 (README).
 // CMD's output and exit status pass through; what was recorded is reported on stderr.
-import { closeSync, mkdtempSync, openSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -11,6 +11,7 @@ import { fileError } from '../host/files/file-error.js';
 import { runRecorded, shellStatusOf } from '../host/record/run-recorded.js';
 import { ensureRecordShim } from '../host/record/shim-build.js';
 import { summarizeTrace, type TraceSummary } from '../host/record/trace-summary.js';
+import { openTraceOutput } from '../host/record/trace-output.js';
 import { parseCommandArgs } from './args.js';
 
 const RECORD_OPTIONS = {
@@ -42,7 +43,7 @@ function defaultTracePath(command: string): string {
 function describe(summary: TraceSummary): string {
   const threads = `${summary.threadCount} thread${summary.threadCount === 1 ? '' : 's'}`;
   const notes = [
-    ...(summary.complete ? [] : ['incomplete: no closing line, so the program ended without exit() (a signal) or the trace could not be written; its last buffered calls are lost']),
+    ...(summary.complete ? [] : ['incomplete: no closing line, so the program ended without exit() (a signal); its last buffered calls are lost']),
     ...(summary.untrackedCount > 0 ? [`${summary.untrackedCount} calls passed through unrecorded: libc's thread-exit cleanup, blocks from before recording`] : []),
   ];
   return `${summary.opCount} op${summary.opCount === 1 ? '' : 's'} on ${threads}${notes.length > 0 ? ` (${notes.join('; ')})` : ''}`;
@@ -84,26 +85,41 @@ export async function runRecord(argv: string[]): Promise<number> {
   if (/[\s:]/.test(shimPath)) {
     throw new ApiError('bad-arg', `record: the shim's path ${quoteUserInput(shimPath)} has a space or colon, which LD_PRELOAD cannot carry; set XDG_CACHE_HOME elsewhere`);
   }
-  try {
-    closeSync(openSync(tracePath, 'w')); // created empty: the shim writes only into an empty TRACE
-  } catch (err) {
-    throw fileError('write', tracePath, err);
-  }
+  // A temp file beside TRACE, renamed over it at the end: an older TRACE stays as it was until the new one is whole.
+  const output = openTraceOutput(tracePath);
+  const forget = () => {
+    output.discard();
+    if (!keep) rmSync(dirname(tracePath), { recursive: true, force: true });
+  };
   // Child traces are told apart by mtime; the file system's clock granularity is coarser than ours.
-  const startMs = statSync(tracePath).mtimeMs;
-  const exit = await runRecorded(cmd, cmdArgs, { shimPath, tracePath, follow: values.follow === true, addresses: values.addresses === true, measureOnly }).catch((err: unknown) => {
-    rmSync(keep ? tracePath : dirname(tracePath), { recursive: true, force: true }); // CMD never ran: leave no empty trace behind
+  const startMs = statSync(output.writePath).mtimeMs;
+  const options = { shimPath, tracePath: output.writePath, childBasePath: tracePath, follow: values.follow === true, addresses: values.addresses === true, measureOnly };
+  output.keepOnSignal();
+  const exit = await runRecorded(cmd, cmdArgs, options).catch((err: unknown) => {
+    forget(); // CMD never ran: leave no empty trace behind
     throw err;
   });
 
   const children = values.follow === true ? listChildTraces(tracePath, startMs) : [];
-  const main = summarizeTrace(tracePath);
+  if (exit.writeFailure !== null) {
+    // A trace cut off by a full disk must not pass for a recording: none of this run's traces is kept.
+    forget();
+    for (const path of children) rmSync(path, { force: true });
+    const failed = exit.writeFailure.path === output.writePath ? tracePath : exit.writeFailure.path;
+    throw fileError('write', failed, Object.assign(new Error(exit.writeFailure.errno), { code: exit.writeFailure.errno }));
+  }
+  const main = summarizeTrace(output.writePath);
   if (main.sizeBytes === 0 && children.length === 0) {
-    rmSync(keep ? tracePath : dirname(tracePath), { recursive: true, force: true });
+    forget();
     throw new ApiError(
       'malformed',
       `record: no malloc call reached the shim: ${quoteUserInput(cmd)} made none, is statically linked, or brings its own allocator (nothing recorded)`,
     );
+  }
+  try {
+    output.commit();
+  } finally {
+    if (!keep) rmSync(dirname(tracePath), { recursive: true, force: true });
   }
   const where = keep ? ` into ${escapeControlChars(tracePath)}` : '';
   // The footprint is in every trace (`# footprint`); it is printed when asked for with --measure.
@@ -112,7 +128,6 @@ export async function runRecord(argv: string[]): Promise<number> {
       ? `recorded nothing${where} (no malloc call reached it)`
       : measureOnly ? `measured ${describe(main)}${where}: ${describeFootprint(main)}` : `recorded ${describe(main)}${where}`,
   ];
-  if (!keep) rmSync(dirname(tracePath), { recursive: true, force: true });
   for (const path of children) lines.push(`recorded ${describe(summarizeTrace(path))} into ${escapeControlChars(path)}`);
   process.stderr.write(`${lines.join('\n')}\n`);
   return shellStatusOf(exit);

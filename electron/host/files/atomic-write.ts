@@ -10,7 +10,8 @@ import { closeSync, fchmodSync, fsync, fsyncSync, openSync, realpathSync, rename
 import { open } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { promisify } from 'node:util';
-import { isApiError } from '../../../shared/errors.js';
+import { ApiError, isApiError } from '../../../shared/errors.js';
+import { quoteUserInput } from '../../../shared/text/escape.js';
 import { fileError } from './file-error.js';
 import { removeOnSignal } from './signal-cleanup.js';
 
@@ -35,43 +36,96 @@ export type WriteChunk = (data: string | Uint8Array) => Promise<void>;
  * is untouched. Throws ApiError: produce's own, or the write's (gone, denied, malformed) with the reason.
  */
 export async function writeFileAtomicStream(path: string, produce: (write: WriteChunk) => Promise<void>): Promise<void> {
+  const plan = planReplace(path);
+  if (plan === null) return writeThrough(path, produce);
+  await replaceAtomically(plan, produce, path);
+}
+
+/** Where an atomic replace of a path writes: the file renamed over (a link's target) and the mode it gets. */
+export interface ReplacePlan {
+  /** The path the temp file is renamed over: path itself, or the file a symbolic link points to. */
+  target: string;
+  /** A replaced file's own mode; NEW_FILE_MODE for a new one. */
+  mode: number;
+}
+
+/**
+ * How path is replaced atomically, or null when it is not a regular file (a device, FIFO, socket) and must be
+ * written straight through. A link's target is replaced, not the link; a directory is left for the rename to
+ * refuse (EISDIR). Throws the one-line write error when path went away or was refused between stat and realpath.
+ */
+export function planReplace(path: string): ReplacePlan | null {
   const existing = statOrUndefined(path);
-  if (existing !== undefined && !existing.isFile() && !existing.isDirectory()) return writeThrough(path, produce);
-  // A link's target is replaced, not the link; a directory is left for the rename to refuse (EISDIR).
+  if (existing !== undefined && !existing.isFile() && !existing.isDirectory()) return null;
   let target = path;
   try {
     if (existing?.isFile() === true) target = realpathSync(path);
   } catch (err) {
-    throw fileError('write', path, err); // gone or refused between the stat and now
+    throw fileError('write', path, err);
   }
-  await replaceAtomically(target, existing === undefined ? NEW_FILE_MODE : existing.mode & 0o777, produce, path);
+  return { target, mode: existing === undefined ? NEW_FILE_MODE : existing.mode & 0o777 };
 }
 
-/** Writes produce's pieces to a temp file next to target, then renames it over target (named path in errors). */
-async function replaceAtomically(target: string, mode: number, produce: (write: WriteChunk) => Promise<void>, path: string): Promise<void> {
-  const tmp = join(dirname(target), `.${basename(target)}.tmp-${process.pid}-${Date.now()}`);
-  const release = removeOnSignal(tmp);
+/** The temp file's path beside target (same directory: the rename stays on one file system). */
+export function tempPathBeside(target: string): string {
+  return join(dirname(target), `.${basename(target)}.tmp-${process.pid}-${Date.now()}`);
+}
+
+/**
+ * Creates the temp file at tmpPath (tempPathBeside) with exactly mode, whatever the umask, and returns its fd.
+ * Throws the one-line error naming path, the file the user asked for.
+ */
+export function createTempFile(tmpPath: string, mode: number, path: string): number {
   let fd = -1;
+  try {
+    fd = openSync(tmpPath, 'wx', mode);
+    fchmodSync(fd, mode);
+    return fd;
+  } catch (err) {
+    if (fd >= 0) {
+      closeSync(fd);
+      rmSync(tmpPath, { force: true });
+    }
+    // /proc and /sys answer a new name with ENOENT though the folder is there: "no such file" would be a lie.
+    const dir = dirname(tmpPath);
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT' && isDirectory(dir)) {
+      throw new ApiError('denied', `cannot write ${quoteUserInput(path)}: ${quoteUserInput(dir)} does not let files be created (memscope writes a temp file there, then renames it)`);
+    }
+    throw fileError('write', path, err);
+  }
+}
+
+/** Puts a written and fsynced temp file in target's place (atomic), then makes the rename durable. */
+export function renameIntoPlace(tmpPath: string, target: string): void {
+  renameSync(tmpPath, target);
+  syncDirectory(dirname(target));
+}
+
+/** Writes produce's pieces to a temp file next to plan.target, then renames it over the target (named path in errors). */
+async function replaceAtomically(plan: ReplacePlan, produce: (write: WriteChunk) => Promise<void>, path: string): Promise<void> {
+  const tmpPath = tempPathBeside(plan.target);
+  // Before the file exists: until a listener is installed, SIGTERM kills node at once, leaving the file behind.
+  const release = removeOnSignal(tmpPath);
+  let fd: number;
+  try {
+    fd = createTempFile(tmpPath, plan.mode, path);
+  } catch (err) {
+    release();
+    throw err;
+  }
+  let open = true;
   let producing = false;
   try {
-    fd = openSync(tmp, 'wx', mode);
-    fchmodSync(fd, mode); // exactly the old mode, whatever the umask
-    const file = fd;
     producing = true;
-    await produce((data) => writeWhole(data, (bytes, from) => writeAsync(file, bytes, from, bytes.length - from)));
+    await produce((data) => writeWhole(data, (bytes, from) => writeAsync(fd, bytes, from, bytes.length - from)));
     producing = false;
     await fsyncAsync(fd);
+    open = false;
     closeSync(fd);
-    fd = -1;
-    renameSync(tmp, target);
-    syncDirectory(dirname(target));
+    renameIntoPlace(tmpPath, plan.target);
   } catch (err) {
-    if (fd >= 0) closeSync(fd);
-    try {
-      rmSync(tmp, { force: true });
-    } catch {
-      // a path the kernel refuses (ENAMETOOLONG, ENOTDIR) never got a temp file; report the write's own error
-    }
+    if (open) closeSync(fd);
+    rmSync(tmpPath, { force: true });
     // produce's errors are its own (the process went away mid-read); the file's are a failed write.
     if (producing && isApiError(err)) throw err;
     throw fileError('write', path, err); // a run-time failure (exit 1), never bad usage
@@ -121,6 +175,11 @@ function statOrUndefined(path: string): Stats | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** True when path is a directory (links followed). */
+function isDirectory(path: string): boolean {
+  return statOrUndefined(path)?.isDirectory() === true;
 }
 
 function syncDirectory(dir: string): void {

@@ -101,7 +101,10 @@ static int mode; // read unlocked on the fast path: it only moves forward, and e
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static int trace_fd = -1;
 static int follow, with_addresses;
-static char trace_path[4096];
+static char trace_path[4096];   // MEMSCOPE_RECORD_TRACE: the main trace (memscope's temp file, renamed to TRACE at the end)
+static char child_base[4096];   // MEMSCOPE_RECORD_CHILD_BASE: TRACE as the user named it; --follow children write TRACE.PID
+static char status_path[4096];  // MEMSCOPE_RECORD_STATUS: where a failed trace write is reported (report_write_failure)
+static char writing_path[4096]; // the trace this process writes, for that report
 static pid_t trace_pid; // the process writing the trace: a vfork child shares our memory, but must not close it
 
 static uint64_t op_count;     // a c m r f t x lines written
@@ -126,22 +129,52 @@ static size_t out_len;
 
 static int discard_ops; // --measure: op lines are formatted (one code path) but never written
 
+static char status_line[32 + sizeof writing_path];
+
+/*
+ * A trace could not be written (a full disk, the fd closed by the program) or, with --follow, created: `ERRNO
+ * PATH` and a NUL go to the start of the status file, which memscope filled with NULs beforehand, so this write
+ * needs no new space on a disk that may be the full one. memscope then exits 1 naming the cause and keeps no
+ * trace of the run. The program is not told: its calls go on, unrecorded.
+ */
+static void report_write_failure(int err) {
+  if (status_path[0] == 0) return;
+  int fd = open(status_path, O_WRONLY | O_CLOEXEC);
+  if (fd < 0) return;
+  char digits[12];
+  int k = 0;
+  unsigned v = err > 0 ? (unsigned)err : EIO;
+  do digits[k++] = (char)('0' + v % 10); while ((v /= 10) != 0);
+  size_t len = 0;
+  while (k) status_line[len++] = digits[--k];
+  status_line[len++] = ' ';
+  size_t n = strlen(writing_path);
+  memcpy(status_line + len, writing_path, n);
+  len += n;
+  status_line[len++] = 0;
+  if (pwrite(fd, status_line, len, 0) < 0) { /* nothing else can be told: memscope reports the trace incomplete */ }
+  close(fd);
+}
+
 static void flush_out(void) {
   if (discard_ops) {
     out_len = 0;
     return;
   }
+  int saved_errno = errno; // a failed write must not show through in the program's errno (free keeps it, glibc ≥ 2.33)
   size_t done = 0;
   while (done < out_len && trace_fd >= 0) {
     ssize_t n = write(trace_fd, out + done, out_len - done);
     if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) { // disk full, fd closed by the program: stop; the command reports the trace as incomplete
+    if (n <= 0) { // stop recording: this process's later calls pass through
+      report_write_failure(n < 0 ? errno : EIO);
       mode = MODE_OFF;
       break;
     }
     done += (size_t)n;
   }
   out_len = 0;
+  errno = saved_errno;
 }
 
 static int64_t last_flush_ms; // CLOCK_MONOTONIC_COARSE at the last timed flush (end_call)
@@ -506,12 +539,12 @@ static void copy_str(char *dst, size_t cap, const char *src) {
   dst[n] = 0;
 }
 
-/* TRACE.PID, or TRACE.PID.N when an earlier image of this pid (before an exec) holds it. */
+/* TRACE.PID, or TRACE.PID.N when an earlier image of this pid (before an exec) holds it; its path in writing_path. */
 static int open_child_trace(const char *base) {
-  char path[sizeof trace_path];
+  char *path = writing_path;
   char num[24];
   for (unsigned n = 1; n < 1000; n++) {
-    copy_str(path, sizeof path - 48, base);
+    copy_str(path, sizeof writing_path - 48, base);
     size_t len = strlen(path);
     path[len++] = '.';
     int k = 0;
@@ -524,8 +557,10 @@ static int open_child_trace(const char *base) {
     }
     path[len] = 0;
     int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-    if (fd >= 0 || errno != EEXIST) return fd;
+    if (fd >= 0) return fd;
+    if (errno != EEXIST) break;
   }
+  report_write_failure(errno);
   return -1;
 }
 
@@ -602,6 +637,10 @@ static void decide(void) {
     return;
   }
   copy_str(trace_path, sizeof trace_path, path);
+  const char *base = getenv("MEMSCOPE_RECORD_CHILD_BASE");
+  copy_str(child_base, sizeof child_base, base != NULL ? base : path);
+  const char *status = getenv("MEMSCOPE_RECORD_STATUS");
+  copy_str(status_path, sizeof status_path, status != NULL ? status : "");
   const char *f = getenv("MEMSCOPE_RECORD_FOLLOW");
   const char *a = getenv("MEMSCOPE_RECORD_ADDRESSES");
   follow = f != NULL && f[0] == '1';
@@ -611,12 +650,13 @@ static void decide(void) {
     int fd = open(trace_path, O_WRONLY | O_CLOEXEC);
     struct stat st;
     if (fd >= 0 && fstat(fd, &st) == 0 && st.st_size == 0) {
+      copy_str(writing_path, sizeof writing_path, trace_path);
       start_trace(fd);
       return;
     }
     if (fd >= 0) close(fd);
   }
-  if (follow) start_trace(open_child_trace(trace_path));
+  if (follow) start_trace(open_child_trace(child_base));
   else mode = MODE_OFF;
 }
 
@@ -1173,7 +1213,7 @@ static void after_fork_child(void) {
   trace_fd = -1;
   out_len = 0;
   mode = MODE_OFF;
-  if (was_on && follow) start_trace(open_child_trace(trace_path));
+  if (was_on && follow) start_trace(open_child_trace(child_base));
   in_shim = 0;
 }
 

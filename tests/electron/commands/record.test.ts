@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -61,6 +61,16 @@ describe('memscope record: a known single-threaded sequence', () => {
     assert.deepEqual(more, []);
     assert.match(name, /^memscope-record-sequence-[0-9a-f]{12}-\d{8}T\d{6}\.trace$/);
     assert.equal(r.stderr, `recorded ${SEQUENCE.length} ops on 1 thread into ${join(here, name)}\n`);
+  });
+
+  test('an existing TRACE is replaced whole, keeping its mode, with no temp file left beside it', () => {
+    const here = mkdtempSync(join(dir, 'replace-'));
+    const trace = join(here, 'old.trace');
+    writeFileSync(trace, 'an older recording\n', { mode: 0o640 });
+    assert.equal(record(['-o', trace, subject]).code, 3);
+    assert.deepEqual(opLines(readRecordedTrace(trace)), SEQUENCE);
+    assert.equal((statSync(trace).mode & 0o777).toString(8), '640');
+    assert.deepEqual(readdirSync(here), ['old.trace']);
   });
 
   test('the shim is built once into $XDG_CACHE_HOME/memscope, keyed by its source, with no temp file left', () => {
@@ -315,6 +325,51 @@ describe('memscope record: signals', { skip: oracleMissing('python3') }, () => {
   });
 });
 
+describe('memscope record: a full disk', () => {
+  // A 64 KiB tmpfs holds the header and the first 64 KiB of a 200,000-op churn's 2 MB trace, then write(2) says ENOSPC.
+  const full = join(dir, 'full');
+  mkdirSync(full);
+  const mount = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', full], { encoding: 'utf8' });
+  const refused = mount.status !== 0 && `mount -t tmpfs was refused here (needs root): ${(mount.stderr || String(mount.error)).trim()}`;
+  after(() => {
+    if (!refused) spawnSync('umount', [full]);
+  });
+  const churn = () => [buildHarness('record-replayable.c'), '200000'];
+  /** Each test starts on an empty tmpfs, whatever the one before left there. */
+  const emptyFull = () => {
+    for (const name of readdirSync(full)) rmSync(join(full, name), { force: true });
+  };
+
+  test('a new TRACE: exit 1, one line naming the cause, no file left (not even the temp file)', { skip: refused }, () => {
+    emptyFull();
+    const trace = join(full, 'new.trace');
+    const r = record(['-o', trace, ...churn()]);
+    assertOneLineError(r, 1, /^memscope: cannot write ".*\/full\/new\.trace": no space left on device$/);
+    assert.equal(r.stdout, '');
+    assert.deepEqual(readdirSync(full), []);
+  });
+
+  test('the program still runs to its end, its output untouched (python3 printing after 200,000 mallocs)', { skip: refused || oracleMissing('python3') }, () => {
+    emptyFull();
+    const script = 'b = [bytes(100 + i % 7) for i in range(200000)]\nprint("made", len(b), flush=True)';
+    const r = record(['-o', join(full, 'py.trace'), requireOracle('python3'), '-c', script], { PYTHONMALLOC: 'malloc' });
+    assertOneLineError(r, 1, /^memscope: cannot write ".*\/full\/py\.trace": no space left on device$/);
+    assert.equal(r.stdout, 'made 200000\n');
+    assert.deepEqual(readdirSync(full), []);
+  });
+
+  test('an existing TRACE stays as it was, byte for byte and mode', { skip: refused }, () => {
+    emptyFull();
+    const trace = join(full, 'old.trace');
+    writeFileSync(trace, 'an older recording\n', { mode: 0o640 });
+    const r = record(['-o', trace, ...churn()]);
+    assertOneLineError(r, 1, /^memscope: cannot write ".*\/full\/old\.trace": no space left on device$/);
+    assert.equal(readFileSync(trace, 'utf8'), 'an older recording\n');
+    assert.equal((statSync(trace).mode & 0o777).toString(8), '640');
+    assert.deepEqual(readdirSync(full), ['old.trace']);
+  });
+});
+
 describe('memscope record: usage and failures', () => {
   test('bad usage exits 2 in one line: no CMD, an unknown option, -o without a value, -o -', () => {
     assertOneLineError(record([]), 2, /record: expected CMD/);
@@ -334,6 +389,10 @@ describe('memscope record: usage and failures', () => {
     assertOneLineError(record(['-o', trace, join(dir, 'no-such-program')]), 1, /cannot run ".*no-such-program": no such file/);
     assert.equal(existsSync(trace), false, 'no empty trace is left');
     assertOneLineError(record(['-o', join(dir, 'no-such-dir', 't.trace'), '/bin/true']), 1, /cannot write ".*t\.trace": no such file/);
+  });
+
+  test('-o a file in /proc: one line saying the folder takes no new file, exit 1 (it said "no such file")', () => {
+    assertOneLineError(record(['-o', '/proc/version', '/bin/true']), 1, /^memscope: cannot write "\/proc\/version": "\/proc" does not let files be created/);
   });
 
   test('no C compiler on PATH: one line naming cc, exit 1', () => {

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { parseSnapshotText } from '../../../shared/snapshot/parse-snapshot-text.js';
 import { buildHarness } from '../../helpers/c-build.js';
-import { runMemscope } from '../../helpers/cli.js';
+import { assertOneLineError, runMemscope } from '../../helpers/cli.js';
 import { oracleMissing, requireOracle } from '../../helpers/oracles.js';
 import { CLI_PATH } from '../../helpers/paths.js';
 import { spawnUntilReady } from '../../helpers/ready-harness.js';
@@ -59,6 +59,11 @@ describe('memscope snapshot -o FILE', () => {
       assert.notEqual(readFileSync(existing, 'utf8'), 'old');
     }
     assert.deepEqual(tempFilesIn(dir), []);
+  });
+
+  test('-o /proc/version: one line saying /proc takes no new file (it said "no such file"), exit 1', () => {
+    const r = runMemscope(['snapshot', String(process.pid), '-o', '/proc/version']);
+    assertOneLineError(r, 1, /^memscope: cannot write "\/proc\/version": "\/proc" does not let files be created \(memscope writes a temp file there, then renames it\)$/);
   });
 
   // As root, `-o /dev/null` renamed a regular file over /dev/null: every later `> /dev/null` on the machine

@@ -1,0 +1,72 @@
+// Where `memscope record` has the shim write TRACE: a temp file beside it (atomic-write.ts's pieces), renamed over
+// TRACE only once the run is over and the trace whole, so a failed write leaves no half trace and an older TRACE as
+// it was. A device or FIFO named as TRACE is written straight into, as `snapshot -o` does.
+import { closeSync, fsyncSync, openSync, rmSync } from 'node:fs';
+import { createTempFile, planReplace, renameIntoPlace, tempPathBeside } from '../files/atomic-write.js';
+import { fileError } from '../files/file-error.js';
+import { removeOnSignal } from '../files/signal-cleanup.js';
+
+/** The file the shim writes, and how it becomes TRACE. */
+export interface TraceOutput {
+  /** Created empty: the shim writes only into a file it finds empty. */
+  writePath: string;
+  /** Makes what was written TRACE (fsync, rename). Throws the one-line write error, TRACE left as it was. */
+  commit(): void;
+  /** Removes what was written; TRACE stays as it was. */
+  discard(): void;
+  /**
+   * Called as CMD starts: a signal no longer removes the empty temp file, since from then on it is passed to CMD
+   * and the trace it leaves is kept (reported incomplete).
+   */
+  keepOnSignal(): void;
+}
+
+/** Creates the file the shim will write for TRACE at path. Throws the one-line write error. */
+export function openTraceOutput(path: string): TraceOutput {
+  const plan = planReplace(path);
+  if (plan === null) {
+    try {
+      closeSync(openSync(path, 'w'));
+    } catch (err) {
+      throw fileError('write', path, err);
+    }
+    const nothing = () => undefined; // a device is never removed
+    return { writePath: path, commit: nothing, discard: nothing, keepOnSignal: nothing };
+  }
+  const tmpPath = tempPathBeside(plan.target);
+  // Before it exists: without a listener SIGTERM kills node at once, and the empty temp file would stay behind.
+  const release = removeOnSignal(tmpPath);
+  let fd: number;
+  try {
+    fd = createTempFile(tmpPath, plan.mode, path);
+  } catch (err) {
+    release();
+    throw err;
+  }
+  let open = true;
+  const close = () => {
+    if (open) closeSync(fd);
+    open = false;
+  };
+  return {
+    writePath: tmpPath,
+    commit() {
+      release();
+      try {
+        fsyncSync(fd); // a write(2) the file system accepted may still fail here (NFS, quotas): then TRACE is not replaced
+        close();
+        renameIntoPlace(tmpPath, plan.target);
+      } catch (err) {
+        close();
+        rmSync(tmpPath, { force: true });
+        throw fileError('write', path, err);
+      }
+    },
+    discard() {
+      release();
+      close();
+      rmSync(tmpPath, { force: true });
+    },
+    keepOnSignal: release,
+  };
+}
