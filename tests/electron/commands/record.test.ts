@@ -395,6 +395,16 @@ describe('memscope record: usage and failures', () => {
     assertOneLineError(record(['-o', '/proc/version', '/bin/true']), 1, /^memscope: cannot write "\/proc\/version": "\/proc" does not let files be created/);
   });
 
+  test('-o a character device: it stays that device, even when nothing was recorded (as root, -o /dev/null deleted /dev/null)', () => {
+    // A null device of the test's own (mknod c 1 3), so the real /dev/null is never at risk.
+    const device = join(dir, 'null-device');
+    const made = spawnSync('mknod', ['-m', '666', device, 'c', '1', '3']);
+    assert.equal(made.status, 0, `mknod: ${made.stderr}`);
+    assertOneLineError(record(['-o', device, '/bin/true']), 1, /no malloc call reached the shim/);
+    assert.ok(statSync(device).isCharacterDevice(), 'still a character device');
+    assert.equal(readdirSync(dir).filter((f) => f.startsWith('null-device')).length, 1, 'no temp file beside it');
+  });
+
   test('no C compiler on PATH: one line naming cc, exit 1', () => {
     const r = record(['-o', newTracePath(), buildHarness('record-sequence.c')], { PATH: join(dir, 'empty-bin'), XDG_CACHE_HOME: join(dir, 'fresh-cache') });
     assertOneLineError(r, 1, /^memscope: record: no C compiler: cc is not on PATH/);
