@@ -31,6 +31,19 @@ function isBlank(c: number): boolean {
   return c === 0x20 || (c >= 0x09 && c <= 0x0d);
 }
 
+/**
+ * The longest line a text trace may have: its lines are a few dozen bytes, so a longer one is not a trace (a binary
+ * file, /dev/zero), refused before it is held whole.
+ */
+export const MAX_TRACE_LINE_BYTES = 64 * 1024;
+/** The error of a line past MAX_TRACE_LINE_BYTES, wherever the chunks cut it. */
+function longLineError(line: number): TraceParseError {
+  return new TraceParseError(line, `longer than ${MAX_TRACE_LINE_BYTES / 1024} KiB: not a trace line`);
+}
+
+/** The most a JSON trace (read whole, then parsed as one document) or the blank text before a trace's first byte may hold. */
+export const MAX_TRACE_DOCUMENT_BYTES = 256 * 1024 * 1024;
+
 /** The blanks between fields of one line: isBlank without '\n'. */
 function isFieldBlank(c: number): boolean {
   return c === 0x20 || (c >= 0x09 && c <= 0x0d && c !== CH_NL);
@@ -52,6 +65,8 @@ export class TraceTextReader {
   private carryLength = 0;
   /** Bytes of the text before the current chunk. */
   private chunkStart = 0;
+  /** Bytes in `held`. */
+  private heldBytes = 0;
 
   /**
    * @param forms 'any': JSON when the first non-blank byte is '[', else text; 'text': text only.
@@ -69,24 +84,25 @@ export class TraceTextReader {
   /** Reads the next bytes of the trace. @throws TraceParseError naming the line. */
   feed(chunk: Uint8Array): void {
     if (this.mode === 'text') return this.feedText(chunk);
-    if (this.mode === 'json') {
-      this.held.push(new Uint8Array(chunk)); // a copy (Buffer#slice would be a view)
-      return;
-    }
+    if (this.mode === 'json') return this.hold(chunk);
     let k = 0;
     while (k < chunk.length && isBlank(chunk[k]!)) k++;
-    if (k === chunk.length) {
-      this.held.push(new Uint8Array(chunk)); // a copy (Buffer#slice would be a view)
-      return;
-    }
+    if (k === chunk.length) return this.hold(chunk);
     this.mode = chunk[k] === CH_LBRACKET ? 'json' : 'text';
-    if (this.mode === 'json') {
-      this.held.push(new Uint8Array(chunk)); // a copy (Buffer#slice would be a view)
-      return;
-    }
+    if (this.mode === 'json') return this.hold(chunk);
     for (const h of this.held) this.feedText(h);
     this.held = [];
+    this.heldBytes = 0;
     this.feedText(chunk);
+  }
+
+  /** Keeps a copy of chunk (Buffer#slice would be a view) for finish, within MAX_TRACE_DOCUMENT_BYTES. */
+  private hold(chunk: Uint8Array): void {
+    this.heldBytes += chunk.length;
+    if (this.heldBytes > MAX_TRACE_DOCUMENT_BYTES) {
+      throw new TraceParseError(0, `${this.mode === 'json' ? 'a JSON trace' : 'blank text'} of more than ${MAX_TRACE_DOCUMENT_BYTES / 1024 / 1024} MiB (a JSON trace is read whole: use the text form for larger traces)`);
+    }
+    this.held.push(new Uint8Array(chunk));
   }
 
   /**
@@ -162,6 +178,7 @@ export class TraceTextReader {
   /** Appends chunk[start, end) to the carried partial line. */
   private keep(chunk: Uint8Array, start: number, end: number): void {
     const need = this.carryLength + end - start;
+    if (need > MAX_TRACE_LINE_BYTES) throw longLineError(this.line + 1);
     if (need > this.carry.length) {
       const grown = new Uint8Array(Math.max(need, this.carry.length * 2));
       grown.set(this.carry.subarray(0, this.carryLength));
@@ -174,6 +191,7 @@ export class TraceTextReader {
   /** Reads line bytes[s, e) (no '\n'): blank, comment, header, or any line readOpLine left (the line reader takes it). */
   private readLine(bytes: Uint8Array, s: number, e: number): void {
     this.line++;
+    if (e - s > MAX_TRACE_LINE_BYTES) throw longLineError(this.line);
     while (s < e && isBlank(bytes[s]!)) s++;
     while (e > s && isBlank(bytes[e - 1]!)) e--;
     if (s === e) return;

@@ -471,6 +471,13 @@ describe('memscope sim malloc', () => {
       records.forEach((r, i) => assert.equal(r.i, i));
     });
 
+    test('a line over 64 KiB (/dev/zero, a binary, wherever the chunks cut it) is refused: exit 1, one line, nothing held beyond it', () => {
+      assertFails(memscope(['/dev/zero']), 1, /\/dev\/zero: line 1: longer than 64 KiB: not a trace line/);
+      const file = join(dir, 'long-line.rep');
+      writeFileSync(file, `a 0 24\nf 0\n${'#'.repeat(200_000)}\na 1 8\n`);
+      assertFails(memscope(['-f', 'jsonl', file]), 1, /long-line\.rep: line 3: longer than 64 KiB/);
+    });
+
     test('a misuse after many chunks names its op in the whole trace; a malformed line after it still wins, as when read whole', () => {
       const file = join(dir, 'late-misuse.rep');
       writeFileSync(file, manyOps('a 0 24\nf 0\nf 0\n'));
