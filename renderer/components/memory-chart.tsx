@@ -2,13 +2,14 @@
 // axes would draw unequal values at one height); top's columns, shared/history/sample.ts. A time window, tooltips
 // with exact kB, min–max bands where a point stands for several ticks, the exit as a marker, PNG export.
 import { createRef, useCallback, useMemo, useRef, useState, type ReactElement, type RefObject } from 'react';
-import { Area, CartesianGrid, ComposedChart, Line, LineDrawShape, ReferenceLine, Tooltip, XAxis, YAxis, type LineDrawShapeProps, type TooltipContentProps, type XAxisTickContentProps, type YAxisTickContentProps } from 'recharts';
+import { Area, ComposedChart, Line, LineDrawShape, ReferenceLine, Tooltip, XAxis, YAxis, type LineDrawShapeProps, type TooltipContentProps, type XAxisTickContentProps, type YAxisTickContentProps } from 'recharts';
 import type { HistorySample } from '../../shared/history/sample.js';
 import { formatClock, formatDateTime, formatExactKb, formatHumanKb, niceKbTicks, niceTimeTicks } from '../format.js';
 import { useElementWidth } from '../hooks/use-element-width.js';
 import { useChartTheme, type ChartTheme } from '../hooks/use-prefers-dark.js';
 import { isSameNumbers, useSameValue } from '../hooks/use-same-value.js';
 import { findChartSvg, saveSvgAsPng } from '../export/chart-png.js';
+import { ChartGrid } from './memory-chart-grid.js';
 import { BAND_OF, buildChartPoints, findFirstAtOrAfter, findPixelRow, type ChartPoint } from './memory-chart-data.js';
 
 type SeriesKey = 'resKb' | 'virtKb' | 'shrKb' | 'swapKb';
@@ -227,6 +228,11 @@ export function MemoryChart({ samples, title, fileBase, heightPx = 260, sourceNo
   const [windowMs, setWindowMs] = useState<number | null>(300_000);
   const [hidden, setHidden] = useState<ReadonlySet<SeriesKey>>(() => new Set());
   const [pngError, setPngError] = useState<string | null>(null);
+  // The tooltip is mounted only while the pointer is over the chart or the chart has the keyboard focus: a mounted
+  // Tooltip re-renders at every store update of a redraw although nothing shows it.
+  const [pointing, setPointing] = useState(false);
+  const [focused, setFocused] = useState(false);
+  const showsTooltip = pointing || focused;
 
   const last = samples[samples.length - 1];
   const endNowMs = Math.max(last?.tMs ?? Date.now(), exitedMs ?? 0);
@@ -270,7 +276,14 @@ export function MemoryChart({ samples, title, fileBase, heightPx = 260, sourceNo
   // recharts the same grid, tooltip and series elements and skips them, and only what the new data moves (lines,
   // axes, grid positions) renders again from recharts' store. One element memo for the whole chart re-rendered
   // every recharts component twice per tick (once with the old data, once with the new).
-  const grid = useMemo(() => <CartesianGrid stroke={theme.grid} strokeDasharray="3 3" />, [theme]);
+  const mainGrid = useMemo(
+    () => <ChartGrid box={{ leftPx: MARGIN.left + Y_AXIS_WIDTH_PX, topPx: MARGIN.top, widthPx: plotWidth, heightPx: mainPlotPx }} timeTicks={timeTicks} startMs={startMs} endMs={endMs} kbTicks={mainTicks} stroke={theme.grid} />,
+    [plotWidth, mainPlotPx, timeTicks, startMs, endMs, mainTicks, theme],
+  );
+  const virtGrid = useMemo(
+    () => <ChartGrid box={{ leftPx: MARGIN.left + Y_AXIS_WIDTH_PX, topPx: MARGIN.top, widthPx: plotWidth, heightPx: virtPlotPx }} timeTicks={timeTicks} startMs={startMs} endMs={endMs} kbTicks={virtTicks} stroke={theme.grid} />,
+    [plotWidth, virtPlotPx, timeTicks, startMs, endMs, virtTicks, theme],
+  );
   const tooltip = useMemo(() => <Tooltip content={tooltipContent} isAnimationActive={false} />, [tooltipContent]);
   const exitMarker = useMemo(
     () =>
@@ -310,10 +323,10 @@ export function MemoryChart({ samples, title, fileBase, heightPx = 260, sourceNo
         {hidden.has('virtKb') ? null : (
           <div className="virt-panel" data-testid="virt-chart">
             <ComposedChart width={width} height={VIRT_PANEL_HEIGHT_PX} data={data} margin={MARGIN}>
-              {grid}
+              {virtGrid}
               {xAxes.virt}
               {virtYAxis}
-              {tooltip}
+              {showsTooltip ? tooltip : null}
               {exitMarker}
               {virtLayers}
             </ComposedChart>
@@ -321,17 +334,17 @@ export function MemoryChart({ samples, title, fileBase, heightPx = 260, sourceNo
         )}
         <div className="main-panel" data-testid="res-chart">
           <ComposedChart width={width} height={heightPx} data={data} margin={MARGIN}>
-            {grid}
+            {mainGrid}
             {xAxes.main}
             {mainYAxis}
-            {tooltip}
+            {showsTooltip ? tooltip : null}
             {exitMarker}
             {mainLayers}
           </ComposedChart>
         </div>
       </>
     ),
-    [width, heightPx, data, hidden, grid, xAxes, mainYAxis, virtYAxis, tooltip, exitMarker, mainLayers, virtLayers],
+    [width, heightPx, data, hidden, mainGrid, virtGrid, xAxes, mainYAxis, virtYAxis, showsTooltip, tooltip, exitMarker, mainLayers, virtLayers],
   );
 
   const exportPng = () => {
@@ -393,7 +406,14 @@ export function MemoryChart({ samples, title, fileBase, heightPx = 260, sourceNo
           history starts at {formatDateTime(firstMs)}: memscope started watching this process then
         </div>
       ) : null}
-      <div ref={boxRef} className="chart-box">
+      <div
+        ref={boxRef}
+        className="chart-box"
+        onPointerEnter={() => setPointing(true)}
+        onPointerLeave={() => setPointing(false)}
+        onFocus={() => setFocused(true)}
+        onBlur={(e) => setFocused(e.currentTarget.contains(e.relatedTarget))}
+      >
         {data.length < 2 ? (
           <div className="chart-empty" style={{ height: heightPx }}>
             {samples.length === 0 ? 'no samples yet: the chart fills at every tick' : 'collecting samples…'}
