@@ -24,6 +24,12 @@ export interface ChartGridProps {
   stroke: string;
 }
 
+/** The x of tMs on a time axis that maps [startMs, endMs] onto the plot's width (recharts' scale="time"). */
+export function findTimeX(tMs: number, startMs: number, endMs: number, box: PlotBox): number {
+  const spanMs = endMs - startMs;
+  return spanMs > 0 ? box.leftPx + ((tMs - startMs) / spanMs) * box.widthPx : box.leftPx;
+}
+
 /** The ticks' coordinates, with the plot's two edges added when no tick lies on them (recharts' getCoordinatesOfGrid). */
 function findGridCoordinates(coordinates: number[], minPx: number, maxPx: number): number[] {
   if (!coordinates.includes(minPx)) coordinates.push(minPx);
@@ -43,14 +49,13 @@ function drawGridLine(key: string, x1: number, y1: number, x2: number, y2: numbe
 export const ChartGrid = memo(function ChartGrid({ box, timeTicks, startMs, endMs, kbTicks, stroke }: ChartGridProps) {
   const { leftPx, topPx, widthPx, heightPx } = box;
   const topKb = kbTicks[kbTicks.length - 1] ?? 0;
-  const spanMs = endMs - startMs;
   const ys = findGridCoordinates(
     kbTicks.map((kb) => (topKb > 0 ? topPx + heightPx - (kb / topKb) * heightPx : topPx + heightPx)),
     topPx,
     topPx + heightPx,
   );
   const xs = findGridCoordinates(
-    timeTicks.map((tMs) => (spanMs > 0 ? leftPx + ((tMs - startMs) / spanMs) * widthPx : leftPx)),
+    timeTicks.map((tMs) => findTimeX(tMs, startMs, endMs, box)),
     leftPx,
     leftPx + widthPx,
   );

@@ -10,6 +10,7 @@ import { useChartTheme, type ChartTheme } from '../hooks/use-prefers-dark.js';
 import { isSameNumbers, useSameValue } from '../hooks/use-same-value.js';
 import { findChartSvg, saveSvgAsPng } from '../export/chart-png.js';
 import { ChartGrid } from './memory-chart-grid.js';
+import { TimeAxis } from './memory-chart-time-axis.js';
 import { BAND_OF, buildChartPoints, findFirstAtOrAfter, findPixelRow, type ChartPoint } from './memory-chart-data.js';
 
 type SeriesKey = 'resKb' | 'virtKb' | 'shrKb' | 'swapKb';
@@ -37,8 +38,10 @@ const Y_AXIS_WIDTH_PX = 64;
 const MARGIN = { top: 8, right: 16, bottom: 4, left: 8 };
 /** Height of the VIRT panel. */
 const VIRT_PANEL_HEIGHT_PX = 84;
-/** Height of the main panel's time axis (recharts' default, set so the plot's height is known here). */
+/** Height of the main panel's time axis (recharts' default XAxis height). */
 const X_AXIS_HEIGHT_PX = 30;
+/** The main panel's margin: its time axis (TimeAxis, over a hidden XAxis) is drawn in the bottom one. */
+const MAIN_MARGIN = { ...MARGIN, bottom: MARGIN.bottom + X_AXIS_HEIGHT_PX };
 /**
  * A tick whose values draw every line at the same pixel rows redraws the chart (to move its time axis) at most this
  * often, on the ticks that cross a multiple of it (epoch ms).
@@ -68,7 +71,7 @@ const TICK_LABEL_DY = { start: '0.71em', middle: '0.355em', end: '0em' } as cons
 
 /**
  * An axis label drawn as recharts' Text draws a one-line label (same element, classes and offset), without Text:
- * it measures each new label's words in the DOM (a forced layout), and at each redraw the time axis' labels move
+ * it measures each new label's words in the DOM (a forced layout), and when an axis' ticks change their labels move
  * (recharts keys them by position), so every one of them is new.
  */
 function makeTickLabel(fill: string): (props: TickLabelProps) => ReactElement {
@@ -293,25 +296,12 @@ export function MemoryChart({ samples, title, fileBase, heightPx = 260, sourceNo
     [exitedMs, theme],
   );
   const tickFormatter = showClockSeconds ? formatClockTick : formatMinuteTick;
-  const xAxes = useMemo(() => {
-    const xAxis = (hide: boolean) => (
-      <XAxis
-        dataKey="tMs"
-        type="number"
-        scale="time"
-        domain={[startMs, endMs]}
-        allowDataOverflow
-        ticks={timeTicks}
-        interval={0}
-        tickFormatter={tickFormatter}
-        stroke={theme.text}
-        tick={axisTick}
-        height={X_AXIS_HEIGHT_PX}
-        hide={hide}
-      />
-    );
-    return { virt: xAxis(true), main: xAxis(false) };
-  }, [startMs, endMs, timeTicks, tickFormatter, theme, axisTick]);
+  // Both panels' XAxis only gives the time scale (tooltip, keyboard): the main panel's axis is drawn by TimeAxis.
+  const xAxis = useMemo(() => <XAxis dataKey="tMs" type="number" scale="time" domain={[startMs, endMs]} allowDataOverflow hide />, [startMs, endMs]);
+  const timeAxis = useMemo(
+    () => <TimeAxis box={{ leftPx: MARGIN.left + Y_AXIS_WIDTH_PX, topPx: MARGIN.top, widthPx: plotWidth, heightPx: mainPlotPx }} timeTicks={timeTicks} startMs={startMs} endMs={endMs} formatTick={tickFormatter} color={theme.text} />,
+    [plotWidth, mainPlotPx, timeTicks, startMs, endMs, tickFormatter, theme],
+  );
   const mainYAxis = useMemo(() => drawYAxis(mainTicks, theme.text, axisTick), [mainTicks, theme, axisTick]);
   const virtYAxis = useMemo(() => drawYAxis(virtTicks, theme.virt, virtAxisTick), [virtTicks, theme, virtAxisTick]);
   const mainLayers = useMemo(() => drawLayers(MAIN_SERIES, theme, hidden, hasBands), [theme, hidden, hasBands]);
@@ -324,7 +314,7 @@ export function MemoryChart({ samples, title, fileBase, heightPx = 260, sourceNo
           <div className="virt-panel" data-testid="virt-chart">
             <ComposedChart width={width} height={VIRT_PANEL_HEIGHT_PX} data={data} margin={MARGIN}>
               {virtGrid}
-              {xAxes.virt}
+              {xAxis}
               {virtYAxis}
               {showsTooltip ? tooltip : null}
               {exitMarker}
@@ -333,9 +323,10 @@ export function MemoryChart({ samples, title, fileBase, heightPx = 260, sourceNo
           </div>
         )}
         <div className="main-panel" data-testid="res-chart">
-          <ComposedChart width={width} height={heightPx} data={data} margin={MARGIN}>
+          <ComposedChart width={width} height={heightPx} data={data} margin={MAIN_MARGIN}>
             {mainGrid}
-            {xAxes.main}
+            {xAxis}
+            {timeAxis}
             {mainYAxis}
             {showsTooltip ? tooltip : null}
             {exitMarker}
@@ -344,7 +335,7 @@ export function MemoryChart({ samples, title, fileBase, heightPx = 260, sourceNo
         </div>
       </>
     ),
-    [width, heightPx, data, hidden, mainGrid, virtGrid, xAxes, mainYAxis, virtYAxis, showsTooltip, tooltip, exitMarker, mainLayers, virtLayers],
+    [width, heightPx, data, hidden, mainGrid, virtGrid, xAxis, timeAxis, mainYAxis, virtYAxis, showsTooltip, tooltip, exitMarker, mainLayers, virtLayers],
   );
 
   const exportPng = () => {

@@ -92,6 +92,22 @@ describe('process chart redraws in Chromium', { skip: oracleMissing('chromium') 
     }
   });
 
+  test("the time axis' ticks sit where recharts' time scale draws the data: the RES line's first point at the first drawn time", async () => {
+    const ticks = await page
+      .locator('[data-testid="res-chart"] .recharts-xAxis .recharts-cartesian-axis-tick')
+      .evaluateAll((els) => els.map((e) => ({ tMs: Number(e.getAttribute('data-t-ms')), x: Number(e.querySelector('line')?.getAttribute('x1')) })));
+    const [a, b] = [ticks[0], ticks[ticks.length - 1]];
+    assert.ok(a !== undefined && b !== undefined && b.tMs > a.tMs, `two time ticks: ${JSON.stringify(ticks)}`);
+    // Read together: the first drawn time and the path of the same redraw.
+    const { firstMs, d } = (await page.evaluate(`({
+      firstMs: Number(document.querySelector('[data-testid="res-virt-chart"]').getAttribute('data-first-ms')),
+      d: document.querySelector('[data-testid="res-chart"] path.recharts-line-curve').getAttribute('d'),
+    })`)) as { firstMs: number; d: string };
+    const firstX = Number(d.slice(1).split(',')[0]);
+    const expectedX = a.x + ((firstMs - a.tMs) / (b.tMs - a.tMs)) * (b.x - a.x);
+    assert.ok(Math.abs(firstX - expectedX) < 0.05, `the line starts at x ${firstX}; the axis puts ${firstMs} at ${expectedX}`);
+  });
+
   test('hovering the chart shows the tooltip with every value, and it goes when the pointer leaves', async () => {
     const box = await page.locator('[data-testid="res-chart"]').boundingBox();
     assert.ok(box !== null);
