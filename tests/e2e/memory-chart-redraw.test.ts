@@ -119,4 +119,14 @@ describe('process chart redraws in Chromium', { skip: oracleMissing('chromium') 
     await page.mouse.move(box.x + box.width / 2, box.y + box.height + 300);
     await tooltip.waitFor({ state: 'detached', timeout: 5000 });
   });
+
+  test('the keyboard moves the tooltip over the chart: focus it, then the arrow keys', async () => {
+    await page.locator('[data-testid="res-chart"] svg.recharts-surface').focus();
+    await page.keyboard.press('ArrowRight');
+    const tooltip = page.locator('[data-testid="res-chart"] .chart-tooltip');
+    await tooltip.waitFor({ timeout: 5000 });
+    assert.match(await tooltip.innerText(), /RES\s+[\d,]+ kB/);
+    await page.locator('[data-testid="legend-resKb"]').focus();
+    await tooltip.waitFor({ state: 'detached', timeout: 5000 });
+  });
 });
