@@ -2,13 +2,15 @@
 // axes would draw unequal values at one height); top's columns, shared/history/sample.ts. A time window, tooltips
 // with exact kB, min–max bands where a point stands for several ticks, the exit as a marker, PNG export.
 import { createRef, useCallback, useMemo, useRef, useState, type ReactElement, type RefObject } from 'react';
-import { Area, CartesianGrid, ComposedChart, Line, LineDrawShape, ReferenceLine, Tooltip, XAxis, YAxis, type LineDrawShapeProps, type TooltipContentProps, type XAxisTickContentProps, type YAxisTickContentProps } from 'recharts';
+import { Area, ComposedChart, Line, LineDrawShape, ReferenceLine, Tooltip, XAxis, YAxis, type LineDrawShapeProps, type TooltipContentProps, type XAxisTickContentProps, type YAxisTickContentProps } from 'recharts';
 import type { HistorySample } from '../../shared/history/sample.js';
 import { formatClock, formatDateTime, formatExactKb, formatHumanKb, niceKbTicks, niceTimeTicks } from '../format.js';
 import { useElementWidth } from '../hooks/use-element-width.js';
 import { useChartTheme, type ChartTheme } from '../hooks/use-prefers-dark.js';
 import { isSameNumbers, useSameValue } from '../hooks/use-same-value.js';
 import { findChartSvg, saveSvgAsPng } from '../export/chart-png.js';
+import { ChartGrid } from './memory-chart-grid.js';
+import { TimeAxis } from './memory-chart-time-axis.js';
 import { BAND_OF, buildChartPoints, findFirstAtOrAfter, findPixelRow, type ChartPoint } from './memory-chart-data.js';
 
 type SeriesKey = 'resKb' | 'virtKb' | 'shrKb' | 'swapKb';
@@ -36,8 +38,10 @@ const Y_AXIS_WIDTH_PX = 64;
 const MARGIN = { top: 8, right: 16, bottom: 4, left: 8 };
 /** Height of the VIRT panel. */
 const VIRT_PANEL_HEIGHT_PX = 84;
-/** Height of the main panel's time axis (recharts' default, set so the plot's height is known here). */
+/** Height of the main panel's time axis (recharts' default XAxis height). */
 const X_AXIS_HEIGHT_PX = 30;
+/** The main panel's margin: its time axis (TimeAxis, over a hidden XAxis) is drawn in the bottom one. */
+const MAIN_MARGIN = { ...MARGIN, bottom: MARGIN.bottom + X_AXIS_HEIGHT_PX };
 /**
  * A tick whose values draw every line at the same pixel rows redraws the chart (to move its time axis) at most this
  * often, on the ticks that cross a multiple of it (epoch ms).
@@ -67,7 +71,7 @@ const TICK_LABEL_DY = { start: '0.71em', middle: '0.355em', end: '0em' } as cons
 
 /**
  * An axis label drawn as recharts' Text draws a one-line label (same element, classes and offset), without Text:
- * it measures each new label's words in the DOM (a forced layout), and at each redraw the time axis' labels move
+ * it measures each new label's words in the DOM (a forced layout), and when an axis' ticks change their labels move
  * (recharts keys them by position), so every one of them is new.
  */
 function makeTickLabel(fill: string): (props: TickLabelProps) => ReactElement {
@@ -227,6 +231,11 @@ export function MemoryChart({ samples, title, fileBase, heightPx = 260, sourceNo
   const [windowMs, setWindowMs] = useState<number | null>(300_000);
   const [hidden, setHidden] = useState<ReadonlySet<SeriesKey>>(() => new Set());
   const [pngError, setPngError] = useState<string | null>(null);
+  // The tooltip is mounted only while the pointer is over the chart or the chart has the keyboard focus: a mounted
+  // Tooltip re-renders at every store update of a redraw although nothing shows it.
+  const [pointing, setPointing] = useState(false);
+  const [focused, setFocused] = useState(false);
+  const showsTooltip = pointing || focused;
 
   const last = samples[samples.length - 1];
   const endNowMs = Math.max(last?.tMs ?? Date.now(), exitedMs ?? 0);
@@ -270,7 +279,14 @@ export function MemoryChart({ samples, title, fileBase, heightPx = 260, sourceNo
   // recharts the same grid, tooltip and series elements and skips them, and only what the new data moves (lines,
   // axes, grid positions) renders again from recharts' store. One element memo for the whole chart re-rendered
   // every recharts component twice per tick (once with the old data, once with the new).
-  const grid = useMemo(() => <CartesianGrid stroke={theme.grid} strokeDasharray="3 3" />, [theme]);
+  const mainGrid = useMemo(
+    () => <ChartGrid box={{ leftPx: MARGIN.left + Y_AXIS_WIDTH_PX, topPx: MARGIN.top, widthPx: plotWidth, heightPx: mainPlotPx }} timeTicks={timeTicks} startMs={startMs} endMs={endMs} kbTicks={mainTicks} stroke={theme.grid} />,
+    [plotWidth, mainPlotPx, timeTicks, startMs, endMs, mainTicks, theme],
+  );
+  const virtGrid = useMemo(
+    () => <ChartGrid box={{ leftPx: MARGIN.left + Y_AXIS_WIDTH_PX, topPx: MARGIN.top, widthPx: plotWidth, heightPx: virtPlotPx }} timeTicks={timeTicks} startMs={startMs} endMs={endMs} kbTicks={virtTicks} stroke={theme.grid} />,
+    [plotWidth, virtPlotPx, timeTicks, startMs, endMs, virtTicks, theme],
+  );
   const tooltip = useMemo(() => <Tooltip content={tooltipContent} isAnimationActive={false} />, [tooltipContent]);
   const exitMarker = useMemo(
     () =>
@@ -280,25 +296,12 @@ export function MemoryChart({ samples, title, fileBase, heightPx = 260, sourceNo
     [exitedMs, theme],
   );
   const tickFormatter = showClockSeconds ? formatClockTick : formatMinuteTick;
-  const xAxes = useMemo(() => {
-    const xAxis = (hide: boolean) => (
-      <XAxis
-        dataKey="tMs"
-        type="number"
-        scale="time"
-        domain={[startMs, endMs]}
-        allowDataOverflow
-        ticks={timeTicks}
-        interval={0}
-        tickFormatter={tickFormatter}
-        stroke={theme.text}
-        tick={axisTick}
-        height={X_AXIS_HEIGHT_PX}
-        hide={hide}
-      />
-    );
-    return { virt: xAxis(true), main: xAxis(false) };
-  }, [startMs, endMs, timeTicks, tickFormatter, theme, axisTick]);
+  // Both panels' XAxis only gives the time scale (tooltip, keyboard): the main panel's axis is drawn by TimeAxis.
+  const xAxis = useMemo(() => <XAxis dataKey="tMs" type="number" scale="time" domain={[startMs, endMs]} allowDataOverflow hide />, [startMs, endMs]);
+  const timeAxis = useMemo(
+    () => <TimeAxis box={{ leftPx: MARGIN.left + Y_AXIS_WIDTH_PX, topPx: MARGIN.top, widthPx: plotWidth, heightPx: mainPlotPx }} timeTicks={timeTicks} startMs={startMs} endMs={endMs} formatTick={tickFormatter} color={theme.text} />,
+    [plotWidth, mainPlotPx, timeTicks, startMs, endMs, tickFormatter, theme],
+  );
   const mainYAxis = useMemo(() => drawYAxis(mainTicks, theme.text, axisTick), [mainTicks, theme, axisTick]);
   const virtYAxis = useMemo(() => drawYAxis(virtTicks, theme.virt, virtAxisTick), [virtTicks, theme, virtAxisTick]);
   const mainLayers = useMemo(() => drawLayers(MAIN_SERIES, theme, hidden, hasBands), [theme, hidden, hasBands]);
@@ -310,28 +313,29 @@ export function MemoryChart({ samples, title, fileBase, heightPx = 260, sourceNo
         {hidden.has('virtKb') ? null : (
           <div className="virt-panel" data-testid="virt-chart">
             <ComposedChart width={width} height={VIRT_PANEL_HEIGHT_PX} data={data} margin={MARGIN}>
-              {grid}
-              {xAxes.virt}
+              {virtGrid}
+              {xAxis}
               {virtYAxis}
-              {tooltip}
+              {showsTooltip ? tooltip : null}
               {exitMarker}
               {virtLayers}
             </ComposedChart>
           </div>
         )}
         <div className="main-panel" data-testid="res-chart">
-          <ComposedChart width={width} height={heightPx} data={data} margin={MARGIN}>
-            {grid}
-            {xAxes.main}
+          <ComposedChart width={width} height={heightPx} data={data} margin={MAIN_MARGIN}>
+            {mainGrid}
+            {xAxis}
+            {timeAxis}
             {mainYAxis}
-            {tooltip}
+            {showsTooltip ? tooltip : null}
             {exitMarker}
             {mainLayers}
           </ComposedChart>
         </div>
       </>
     ),
-    [width, heightPx, data, hidden, grid, xAxes, mainYAxis, virtYAxis, tooltip, exitMarker, mainLayers, virtLayers],
+    [width, heightPx, data, hidden, mainGrid, virtGrid, xAxis, timeAxis, mainYAxis, virtYAxis, showsTooltip, tooltip, exitMarker, mainLayers, virtLayers],
   );
 
   const exportPng = () => {
@@ -393,7 +397,14 @@ export function MemoryChart({ samples, title, fileBase, heightPx = 260, sourceNo
           history starts at {formatDateTime(firstMs)}: memscope started watching this process then
         </div>
       ) : null}
-      <div ref={boxRef} className="chart-box">
+      <div
+        ref={boxRef}
+        className="chart-box"
+        onPointerEnter={() => setPointing(true)}
+        onPointerLeave={() => setPointing(false)}
+        onFocus={() => setFocused(true)}
+        onBlur={(e) => setFocused(e.currentTarget.contains(e.relatedTarget))}
+      >
         {data.length < 2 ? (
           <div className="chart-empty" style={{ height: heightPx }}>
             {samples.length === 0 ? 'no samples yet: the chart fills at every tick' : 'collecting samples…'}

@@ -9,7 +9,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import type { Browser } from 'playwright-core';
+import type { Browser, CDPSession } from 'playwright-core';
 import { buildHarness } from '../helpers/c-build.js';
 import { launchChromium, startServe, type ServeProcess } from '../helpers/browser.js';
 import { oracleMissing } from '../helpers/oracles.js';
@@ -17,6 +17,11 @@ import { oracleMissing } from '../helpers/oracles.js';
 const MAPPINGS = 20_000;
 const TICKS = 15;
 const TICK_MS = 1000;
+/** Chart redraws forced by switching the time window, and the gap after each (longer than a redraw). */
+const FORCED_REDRAWS = 20;
+const REDRAW_GAP_MS = 250;
+/** The user-timing mark set just before each forced redraw. */
+const REDRAW_MARK = 'memscope-bench-redraw';
 /** Functions listed by self time. */
 const TOP_FUNCTIONS = 20;
 
@@ -116,6 +121,49 @@ function listSelfTimeByEvent(events: readonly TraceEvent[], slot: number): strin
     .map(([name, sum]) => `${(sum.us / 1000).toFixed(1).padStart(6)} ms  ${name} (${sum.count}×${sum.elements > 0 ? `, ${sum.elements} elements` : ''}${sum.dirty > 0 ? `, ${sum.dirty} dirty objects` : ''})`);
 }
 
+/**
+ * The main thread's CPU ms from each REDRAW_MARK to the next (the last: REDRAW_GAP_MS): one chart redraw each, plus
+ * whatever else that slot ran (a tick now and then, hence the median).
+ */
+function sumCpuMsPerRedraw(events: readonly TraceEvent[]): number[] {
+  const marks = events.filter((e) => e.name === REDRAW_MARK).map((e) => e.ts).sort((a, b) => a - b);
+  const tasks = listMainThreadEvents(events).filter((e) => e.name === 'RunTask');
+  return marks.map((fromUs, i) => {
+    const toUs = marks[i + 1] ?? fromUs + REDRAW_GAP_MS * 1000;
+    // The mark is set inside the task that clicks: that task counts from its start.
+    return tasks.filter((t) => t.ts + (t.dur ?? 0) > fromUs && t.ts < toUs).reduce((ms, t) => ms + (t.tdur ?? 0) / 1000, 0);
+  });
+}
+
+/**
+ * CPU per chart redraw, apart from the ticks: FORCED_REDRAWS switches between the 1 and 5 minute windows (the same
+ * data drawn again as a new array, as at a tick's redraw: recharts' store, axes, lines), traced.
+ */
+async function measureRedraws(cdp: CDPSession): Promise<number[]> {
+  const events: TraceEvent[] = [];
+  const emitter = cdp as unknown as { on(name: string, f: (d: { value: TraceEvent[] }) => void): void; once(name: string, f: () => void): void };
+  emitter.on('Tracing.dataCollected', (d) => events.push(...d.value));
+  const traced = new Promise<void>((resolve) => emitter.once('Tracing.tracingComplete', resolve));
+  await cdp.send('Tracing.start', { categories: 'devtools.timeline,disabled-by-default-devtools.timeline,blink.user_timing', transferMode: 'ReportEvents' });
+  await cdp.send('Runtime.evaluate', {
+    awaitPromise: true,
+    expression: `new Promise((resolve) => {
+      let i = 0;
+      const step = () => {
+        if (i === ${FORCED_REDRAWS}) return resolve(null);
+        performance.mark('${REDRAW_MARK}');
+        document.querySelector('[data-testid="window-' + (i % 2 === 0 ? '1min' : '5min') + '"]').click();
+        i++;
+        setTimeout(step, ${REDRAW_GAP_MS});
+      };
+      step();
+    })`,
+  });
+  await cdp.send('Tracing.end');
+  await traced;
+  return sumCpuMsPerRedraw(events);
+}
+
 /** The p-th percentile of values. */
 function percentile(values: readonly number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -189,6 +237,8 @@ async function measureProcessPage(browser: Browser, serve: ServeProcess, pid: nu
     console.log(`  CPU ms per tick: ${cpu.map((ms) => ms.toFixed(0)).join(' ')}; the busiest (${worst + 1}) by trace event (self CPU time):`);
     for (const line of listSelfTimeByEvent(events, worst)) console.log(`  ${line}`);
     // The trace, for DevTools (Performance > Load profile) or a script: every task, style recalc, layout and paint.
+    const redrawMs = await measureRedraws(await page.context().newCDPSession(page));
+    console.log(`  CPU per forced chart redraw (window switch, ${redrawMs.length}×): p50 ${at(redrawMs, 50)}, min ${Math.min(...redrawMs).toFixed(1)} ms; load average ${loadavg()[0]?.toFixed(1)}`);
     const traceFile = join(tmpdir(), `memscope-ui-many-maps-${label.split(' ')[0] ?? 'page'}.trace.json`);
     writeFileSync(traceFile, JSON.stringify({ traceEvents: events }));
     console.log(`  trace: ${traceFile}`);

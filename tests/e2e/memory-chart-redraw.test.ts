@@ -73,4 +73,60 @@ describe('process chart redraws in Chromium', { skip: oracleMissing('chromium') 
     const rows = countRows(await readResPath(page));
     assert.ok(rows >= 2, `the RES line shows the step up (${rows} distinct rows; the idle line had ${countRows([...drawn].at(-1) ?? '')})`);
   });
+
+  test('the grid has a line at every axis tick and at each edge of the plot, in both panels', async () => {
+    for (const panel of ['res-chart', 'virt-chart']) {
+      const read = (selector: string, attr: string) =>
+        page.locator(`[data-testid="${panel}"] ${selector}`).evaluateAll((els, a) => els.map((e) => Number(e.getAttribute(a))), attr);
+      const gridXs = await read('.recharts-cartesian-grid-vertical line', 'x1');
+      const gridYs = await read('.recharts-cartesian-grid-horizontal line', 'y1');
+      const yTickYs = await read('.recharts-yAxis .recharts-cartesian-axis-tick-line', 'y1');
+      const plot = await page.locator(`[data-testid="${panel}"] .recharts-cartesian-grid-horizontal line`).first().evaluate((e) => ({ x1: Number(e.getAttribute('x1')), x2: Number(e.getAttribute('x2')) }));
+      const near = (values: number[], v: number) => values.some((g) => Math.abs(g - v) < 0.01);
+      assert.ok(yTickYs.length >= 2 && yTickYs.every((y) => near(gridYs, y)), `${panel}: kB ticks at ${yTickYs}, grid rows at ${gridYs}`);
+      assert.ok(near(gridXs, plot.x1) && near(gridXs, plot.x2), `${panel}: grid columns ${gridXs} include the plot's edges ${plot.x1}, ${plot.x2}`);
+      if (panel === 'res-chart') {
+        const xTickXs = await read('.recharts-xAxis .recharts-cartesian-axis-tick-line', 'x1');
+        assert.ok(xTickXs.length >= 2 && xTickXs.every((x) => near(gridXs, x)), `time ticks at ${xTickXs}, grid columns at ${gridXs}`);
+      }
+    }
+  });
+
+  test("the time axis' ticks sit where recharts' time scale draws the data: the RES line's first point at the first drawn time", async () => {
+    const ticks = await page
+      .locator('[data-testid="res-chart"] .recharts-xAxis .recharts-cartesian-axis-tick')
+      .evaluateAll((els) => els.map((e) => ({ tMs: Number(e.getAttribute('data-t-ms')), x: Number(e.querySelector('line')?.getAttribute('x1')) })));
+    const [a, b] = [ticks[0], ticks[ticks.length - 1]];
+    assert.ok(a !== undefined && b !== undefined && b.tMs > a.tMs, `two time ticks: ${JSON.stringify(ticks)}`);
+    // Read together: the first drawn time and the path of the same redraw.
+    const { firstMs, d } = (await page.evaluate(`({
+      firstMs: Number(document.querySelector('[data-testid="res-virt-chart"]').getAttribute('data-first-ms')),
+      d: document.querySelector('[data-testid="res-chart"] path.recharts-line-curve').getAttribute('d'),
+    })`)) as { firstMs: number; d: string };
+    const firstX = Number(d.slice(1).split(',')[0]);
+    const expectedX = a.x + ((firstMs - a.tMs) / (b.tMs - a.tMs)) * (b.x - a.x);
+    assert.ok(Math.abs(firstX - expectedX) < 0.05, `the line starts at x ${firstX}; the axis puts ${firstMs} at ${expectedX}`);
+  });
+
+  test('hovering the chart shows the tooltip with every value, and it goes when the pointer leaves', async () => {
+    const box = await page.locator('[data-testid="res-chart"]').boundingBox();
+    assert.ok(box !== null);
+    await page.mouse.move(box.x + box.width * 0.9, box.y + box.height / 2);
+    const tooltip = page.locator('[data-testid="res-chart"] .chart-tooltip');
+    await tooltip.waitFor({ timeout: 5000 });
+    const text = await tooltip.innerText();
+    for (const title of ['RES', 'SHR', 'SWAP', 'VIRT']) assert.match(text, new RegExp(`${title}\\s+[\\d,]+ kB`), text);
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height + 300);
+    await tooltip.waitFor({ state: 'detached', timeout: 5000 });
+  });
+
+  test('the keyboard moves the tooltip over the chart: focus it, then the arrow keys', async () => {
+    await page.locator('[data-testid="res-chart"] svg.recharts-surface').focus();
+    await page.keyboard.press('ArrowRight');
+    const tooltip = page.locator('[data-testid="res-chart"] .chart-tooltip');
+    await tooltip.waitFor({ timeout: 5000 });
+    assert.match(await tooltip.innerText(), /RES\s+[\d,]+ kB/);
+    await page.locator('[data-testid="legend-resKb"]').focus();
+    await tooltip.waitFor({ state: 'detached', timeout: 5000 });
+  });
 });
