@@ -31,6 +31,26 @@ function measureNewSpace(argv: string[]): { beforeBytes: number; afterBytes: num
   return JSON.parse(r.stdout) as { beforeBytes: number; afterBytes: number };
 }
 
+/**
+ * In a fresh node (with the CLI's shebang flags and --trace-turbo-inlining), applies the flags of the command `argv`
+ * names, then makes V8 optimize a function that calls eight small ones (~70 bytes of bytecode each) and returns
+ * how many of them TurboFan inlined into it.
+ */
+function countInlinedCalls(argv: string[]): number {
+  const script = `
+    import { applyCommandV8Flags } from ${JSON.stringify(MODULE_URL)};
+    applyCommandV8Flags(${JSON.stringify(argv)});
+    const make = (k) => new Function('x', 'let s = x; for (let j = 0; j < 3; j++) { s = (s * ' + (k + 3) + ' + j) % 1000003; s = (s ^ (s >>> 3)) + ' + k + '; s = s % 999983; } return s;');
+    const [f0, f1, f2, f3, f4, f5, f6, f7] = [0, 1, 2, 3, 4, 5, 6, 7].map(make);
+    function hot(x) { return f0(x) + f1(x) + f2(x) + f3(x) + f4(x) + f5(x) + f6(x) + f7(x); }
+    let t = 0;
+    for (let i = 0; i < 2e5; i++) t += hot(i);
+    if (t === -1) console.log(t);`;
+  const r = spawnSync(process.execPath, [...CLI_NODE_FLAGS, '--trace-turbo-inlining', '--input-type=module', '-e', script], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  return r.stdout.split('\n').filter((line) => /^Inlining .* into .*SharedFunctionInfo hot>/.test(line)).length;
+}
+
 describe('node-flags', () => {
   test('a command finds its own flags (two words before one), an unlisted command none', () => {
     assert.deepEqual(findCommandV8Flags(['sim', 'malloc', 'trace.rep']), COMMAND_V8_FLAGS['sim malloc']);
@@ -44,5 +64,11 @@ describe('node-flags', () => {
     assert.ok(plain.afterBytes >= 4 * plain.beforeBytes, `control: V8 grows it here (${plain.beforeBytes} → ${plain.afterBytes})`);
     const capped = measureNewSpace(['sim', 'malloc']);
     assert.ok(capped.afterBytes <= 2 * capped.beforeBytes, `${capped.beforeBytes} → ${capped.afterBytes}`);
+  });
+
+  test("sim malloc's flags shrink TurboFan's inlining budget, set after start-up; without them all eight calls inline", () => {
+    assert.equal(countInlinedCalls(['top']), 8, 'control: the default budget inlines every call');
+    const inlined = countInlinedCalls(['sim', 'malloc']);
+    assert.ok(inlined < 8, `${inlined} of 8 inlined`);
   });
 });

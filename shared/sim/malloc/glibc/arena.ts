@@ -288,9 +288,8 @@ function reallocElsewhere(st: GlibcHeap, t: number, mem: number, arena: number, 
   const newmem = threadMalloc(st, t, bytes);
   if (newmem === 0) return 0;
   activateArena(st, arena);
-  const oldp = readLiveSlot(st, mem);
+  const oldp = clearLiveSlot(st, mem);
   const oldSize = st.sizeBytes[oldp]!;
-  clearLiveSlot(st, mem);
   reserveSlots(st);
   emitReallocMove(st, oldSize, newmem);
   intFree(st, oldp);

@@ -16,7 +16,6 @@ import {
   NULL_SLOT,
   clearLiveSlot,
   emitEvent,
-  readLiveSlot,
   reserveSlots,
   tcachePut,
 } from './state.js';
@@ -94,9 +93,8 @@ export function libcFree(st: GlibcHeap, mem: number): void {
     munmapChunk(st, address);
     return;
   }
-  const p = readLiveSlot(st, mem);
+  const p = clearLiveSlot(st, mem);
   if (p === NULL_SLOT) throw diagnoseHeapFree(st, mem);
-  clearLiveSlot(st, mem);
   reserveSlots(st);
   if (!st.tcacheReady) initTcache(st);
   intFree(st, p);

@@ -81,15 +81,28 @@ export function readLiveTable(t: LiveTable, mem: number): number {
   return k < 0 ? -1 : t.slots[k]!;
 }
 
-/** Sets mem → slot. @returns true when mem was not there before. */
+/**
+ * Sets mem → slot. @returns true when mem was not there before. One probe run: the entry holding mem, or the
+ * empty entry that ends the run, where mem goes unless the table must grow first (a malloc's pointer is new, so
+ * a lookup and then an insert walked the same run twice).
+ */
 export function writeLiveTable(t: LiveTable, mem: number, slot: number): boolean {
-  const k = findEntry(t, mem);
-  if (k >= 0) {
-    t.slots[k] = slot;
-    return false;
+  const { keys, mask } = t;
+  let k = hashPointer(mem, mask);
+  for (let key = keys[k]!; key !== 0; key = keys[k]!) {
+    if (key === mem) {
+      t.slots[k] = slot;
+      return false;
+    }
+    k = (k + 1) & mask;
   }
-  if ((t.count + 1) * 2 > t.mask + 1) resizeLiveTable(t, (t.mask + 1) * 2);
-  insertEntry(t, mem, slot);
+  if ((t.count + 1) * 2 > mask + 1) {
+    resizeLiveTable(t, (mask + 1) * 2);
+    insertEntry(t, mem, slot);
+  } else {
+    keys[k] = mem;
+    t.slots[k] = slot;
+  }
   t.count++;
   return true;
 }

@@ -10,7 +10,7 @@ import {
   absorbNextChunk,
   clearLiveSlot,
   emitEvent,
-  readLiveSlot,
+  readHandedOutSlot,
   reserveSlots,
   setLiveSlot,
   splitChunkAt,
@@ -95,7 +95,7 @@ export function intRealloc(st: GlibcHeap, oldp: number, oldsize: number, nb: num
 
 /** The realloc event of a block moved by malloc-copy-free: old chunk size, new chunk size (mmapped: its mapping). */
 export function emitReallocMove(st: GlibcHeap, oldSizeBytes: number, newmem: number): void {
-  const newSizeBytes = isMmappedMem(newmem) ? st.mmapped.get(newmem - CHUNK_HDR_SZ)! : st.sizeBytes[readLiveSlot(st, newmem)]!;
+  const newSizeBytes = isMmappedMem(newmem) ? st.mmapped.get(newmem - CHUNK_HDR_SZ)! : st.sizeBytes[readHandedOutSlot(st, newmem)]!;
   emitEvent(st, MallocEvent.realloc, ReallocPath.move, oldSizeBytes, newSizeBytes);
 }
 
@@ -142,9 +142,8 @@ export function libcRealloc(st: GlibcHeap, mem: number, bytes: number, malloc: (
     munmapChunk(st, address);
     return newmem;
   }
-  const oldp = readLiveSlot(st, mem);
+  const oldp = clearLiveSlot(st, mem);
   if (oldp === NULL_SLOT) throw diagnoseHeapRealloc(st, mem);
-  clearLiveSlot(st, mem);
   reserveSlots(st);
   const p = intRealloc(st, oldp, st.sizeBytes[oldp]!, nb);
   if (p === NULL_SLOT) {

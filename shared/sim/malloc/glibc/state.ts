@@ -441,13 +441,17 @@ export function readLiveSlot(st: GlibcHeap, mem: number): number {
   return readLiveTable(st.live, mem);
 }
 
-/** Forgets the live allocation at mem (it is being freed or reallocated). */
-export function clearLiveSlot(st: GlibcHeap, mem: number): void {
+/**
+ * Forgets the live allocation at mem (it is being freed or reallocated). @returns its slot, or NULL_SLOT when mem
+ * is no live allocation (nothing changed): free and realloc look it up and forget it in one probe of the table.
+ */
+export function clearLiveSlot(st: GlibcHeap, mem: number): number {
   const p = deleteLiveTable(st.live, mem);
   if (p !== NULL_SLOT) {
     st.inUseBytes -= st.sizeBytes[p]!;
     st.liveCount--;
   }
+  return p;
 }
 
 /** Calls fn(mem, slot) for every live allocation, in address order. */
