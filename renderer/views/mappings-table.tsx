@@ -105,6 +105,30 @@ function findFirstMember(indexes: readonly Map<string, Mapping[]>[], key: string
   return { first, single: count === 1 };
 }
 
+/** Each chunk's smaps field names (listSmapsFields) joined by newlines, kept while use-mappings keeps the chunk's array. */
+const CHUNK_FIELDS = new WeakMap<readonly Mapping[], string>();
+
+/**
+ * listSmapsFields(report.mappings), from the chunks' own lists when they all agree (a real process: the kernel prints
+ * the same fields for every mapping), so a re-read lists only the chunks that changed. Agreeing lists give the whole
+ * list exactly: after the first chunk every field the others bring is known, and listSmapsFields adds nothing for it.
+ * Chunks without fields add nothing either. Otherwise every mapping is walked, as before.
+ */
+function listReportFields(report: MappingsReport): string[] {
+  let common: string | null = null;
+  for (const chunk of listMappingChunks(report)) {
+    let joined = CHUNK_FIELDS.get(chunk);
+    if (joined === undefined) {
+      joined = listSmapsFields(chunk).join('\n');
+      CHUNK_FIELDS.set(chunk, joined);
+    }
+    if (joined === '') continue;
+    if (common === null) common = joined;
+    else if (joined !== common) return listSmapsFields(report.mappings);
+  }
+  return common === null ? [] : common.split('\n');
+}
+
 /** Up to this many mappings, groups start expanded (a typical process); beyond, collapsed. */
 const AUTO_EXPAND_MAX_MAPPINGS = 300;
 
@@ -228,10 +252,10 @@ export const MappingsTable = memo(function MappingsTable({ report, category, onC
   // and new columns re-render every row on screen, changed or not.
   const heldFields = useRef<string[]>([]);
   const smapsFields = useMemo(() => {
-    const fields = listSmapsFields(report.mappings);
+    const fields = listReportFields(report);
     if (fields.join('\n') !== heldFields.current.join('\n')) heldFields.current = fields;
     return heldFields.current;
-  }, [report.mappings]);
+  }, [report]);
   const hasSmaps = smapsFields.length > 0;
   const allColumnIds = useMemo(() => {
     const fields = smapsFields.includes('Size') ? smapsFields : ['Size', ...smapsFields];
