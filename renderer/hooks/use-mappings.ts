@@ -26,8 +26,17 @@ const cache = new Map<number, { value: MappingsReport; atMs: number }>();
 const CACHE_PIDS = 8;
 /** Set when the host answered getMappingsIfChanged with bad-arg: an older memscope, asked getMappings from then on. */
 let hostLacksIfChanged = false;
-/** Of each report read: the host's fingerprint (what getMappingsIfChanged compares with) and its chunks by hash. */
-const chunkings = new WeakMap<MappingsReport, { fingerprint: string; chunks: Map<string, Mapping[]> }>();
+/** Of each report read: the host's fingerprint (what getMappingsIfChanged compares with), its chunks by hash and in order. */
+const chunkings = new WeakMap<MappingsReport, { fingerprint: string; chunks: Map<string, Mapping[]>; list: readonly Mapping[][] }>();
+
+/**
+ * report.mappings cut as the host sent them (chunks of MIN_MAPPINGS_CHUNK_SIZE, in address order), or one chunk for a
+ * report not read here (a snapshot's). An unchanged chunk keeps its array object from one re-read to the next, so what
+ * is derived per chunk (kind sums, the table's groups) can be cached on it and a re-read redoes only the changed ones.
+ */
+export function listMappingChunks(report: MappingsReport): readonly (readonly Mapping[])[] {
+  return chunkings.get(report)?.list ?? [report.mappings];
+}
 
 function remember(pid: number, value: MappingsReport, atMs: number): void {
   cache.delete(pid);
@@ -95,15 +104,17 @@ async function readMappings(pid: number): Promise<MappingsReport> {
   if (held !== undefined && update.fingerprint === heldChunking?.fingerprint && sameRest()) return held;
   const mappings: Mapping[] = [];
   const chunks = new Map<string, Mapping[]>();
+  const list: Mapping[][] = [];
   update.mappingChunks.forEach((chunk, i) => {
     const hash = hashes[i] ?? '';
     const kept = chunk === null ? (heldChunking?.chunks.get(hash) ?? []) : chunk.map((m) => keepEqual(held === undefined ? undefined : findByStart(held.mappings, m.start), m));
     for (const m of kept) mappings.push(m);
     chunks.set(hash, kept);
+    list.push(kept);
   });
   const groups = update.report.groups ?? groupByBackingFile(mappings);
   const report: MappingsReport = { ...update.report, groups: keepEqualGroups(held?.groups, groups), mappings };
-  chunkings.set(report, { fingerprint: update.fingerprint, chunks });
+  chunkings.set(report, { fingerprint: update.fingerprint, chunks, list });
   return report;
 }
 

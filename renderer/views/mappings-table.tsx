@@ -13,6 +13,7 @@ import { saveText } from '../export/save-file.js';
 import { VirtualTable, type TableSort, type VirtualColumn } from '../components/virtual-table.js';
 import { formatCount, formatExactKb } from '../format.js';
 import { describeSmapsField } from '../help/smaps-fields.js';
+import { listMappingChunks } from '../hooks/use-mappings.js';
 import { isSameNumbers, useSameValue } from '../hooks/use-same-value.js';
 import { categorizeKind, findCategory, type KindCategory } from '../kinds.js';
 
@@ -59,6 +60,73 @@ function rowOfGroup(group: MappingGroup, first: Mapping, expanded: boolean): Dis
   const row = { type: 'group', key: `g:${group.key}`, group, first, expanded } as const;
   GROUP_ROWS.set(group, row);
   return row;
+}
+
+/** Each chunk's mappings by group key (mappingName), in address order, kept while use-mappings keeps the chunk's array. */
+const CHUNK_MEMBERS = new WeakMap<readonly Mapping[], Map<string, Mapping[]>>();
+
+/** The mappings of `chunk` by group key, computed once per chunk array (a re-read indexes only the chunks that changed). */
+function indexChunk(chunk: readonly Mapping[]): Map<string, Mapping[]> {
+  let byKey = CHUNK_MEMBERS.get(chunk);
+  if (byKey === undefined) {
+    byKey = new Map();
+    for (const m of chunk) {
+      const key = mappingName(m);
+      const list = byKey.get(key);
+      if (list === undefined) byKey.set(key, [m]);
+      else list.push(m);
+    }
+    CHUNK_MEMBERS.set(chunk, byKey);
+  }
+  return byKey;
+}
+
+/** The members of group `key` over the chunks' indexes, in address order (the chunks are in address order). */
+function listMembers(indexes: readonly Map<string, Mapping[]>[], key: string): Mapping[] {
+  const out: Mapping[] = [];
+  for (const byKey of indexes) {
+    const list = byKey.get(key);
+    if (list !== undefined) for (const m of list) out.push(m);
+  }
+  return out;
+}
+
+/** The first member of group `key`, and whether it has more than one, without listing the members (a collapsed group). */
+function findFirstMember(indexes: readonly Map<string, Mapping[]>[], key: string): { first: Mapping | undefined; single: boolean } {
+  let first: Mapping | undefined;
+  let count = 0;
+  for (const byKey of indexes) {
+    const list = byKey.get(key);
+    if (list === undefined) continue;
+    first ??= list[0];
+    count += list.length;
+    if (count > 1) break;
+  }
+  return { first, single: count === 1 };
+}
+
+/** Each chunk's smaps field names (listSmapsFields) joined by newlines, kept while use-mappings keeps the chunk's array. */
+const CHUNK_FIELDS = new WeakMap<readonly Mapping[], string>();
+
+/**
+ * listSmapsFields(report.mappings), from the chunks' own lists when they all agree (a real process: the kernel prints
+ * the same fields for every mapping), so a re-read lists only the chunks that changed. Agreeing lists give the whole
+ * list exactly: after the first chunk every field the others bring is known, and listSmapsFields adds nothing for it.
+ * Chunks without fields add nothing either. Otherwise every mapping is walked, as before.
+ */
+function listReportFields(report: MappingsReport): string[] {
+  let common: string | null = null;
+  for (const chunk of listMappingChunks(report)) {
+    let joined = CHUNK_FIELDS.get(chunk);
+    if (joined === undefined) {
+      joined = listSmapsFields(chunk).join('\n');
+      CHUNK_FIELDS.set(chunk, joined);
+    }
+    if (joined === '') continue;
+    if (common === null) common = joined;
+    else if (joined !== common) return listSmapsFields(report.mappings);
+  }
+  return common === null ? [] : common.split('\n');
 }
 
 /** Up to this many mappings, groups start expanded (a typical process); beyond, collapsed. */
@@ -184,10 +252,10 @@ export const MappingsTable = memo(function MappingsTable({ report, category, onC
   // and new columns re-render every row on screen, changed or not.
   const heldFields = useRef<string[]>([]);
   const smapsFields = useMemo(() => {
-    const fields = listSmapsFields(report.mappings);
+    const fields = listReportFields(report);
     if (fields.join('\n') !== heldFields.current.join('\n')) heldFields.current = fields;
     return heldFields.current;
-  }, [report.mappings]);
+  }, [report]);
   const hasSmaps = smapsFields.length > 0;
   const allColumnIds = useMemo(() => {
     const fields = smapsFields.includes('Size') ? smapsFields : ['Size', ...smapsFields];
@@ -220,26 +288,20 @@ export const MappingsTable = memo(function MappingsTable({ report, category, onC
     if (!grouped) {
       return filtered.map((m) => rowOfMapping(m, false)).sort(cmp);
     }
-    const byKey = new Map<string, Mapping[]>();
-    for (const m of filtered) {
-      const key = mappingName(m);
-      const list = byKey.get(key);
-      if (list === undefined) byKey.set(key, [m]);
-      else list.push(m);
-    }
+    // Unfiltered, the report's chunks are indexed one by one (cached per chunk); a filtered list is one chunk of its own.
+    const indexes = (filtered === report.mappings ? listMappingChunks(report) : [filtered]).map(indexChunk);
     const groups = filtered === report.mappings ? report.groups : groupByBackingFile(filtered);
     const top: DisplayRow[] = groups.map((group) => {
-      const members = byKey.get(group.key) ?? [];
-      const first = members[0] as Mapping;
-      if (members.length === 1) return rowOfMapping(first, false);
-      return rowOfGroup(group, first, expandAll !== toggled.has(group.key) || needle !== '');
+      const { first, single } = findFirstMember(indexes, group.key);
+      if (single) return rowOfMapping(first as Mapping, false);
+      return rowOfGroup(group, first as Mapping, expandAll !== toggled.has(group.key) || needle !== '');
     });
     top.sort(cmp);
     const out: DisplayRow[] = [];
     for (const row of top) {
       out.push(row);
       if (row.type === 'group' && row.expanded) {
-        const children = (byKey.get(row.group.key) ?? []).map((m) => rowOfMapping(m, true));
+        const children = listMembers(indexes, row.group.key).map((m) => rowOfMapping(m, true));
         out.push(...children.sort(cmp));
       }
     }

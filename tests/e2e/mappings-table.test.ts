@@ -147,6 +147,34 @@ describe('mappings table in Chromium', { skip: skipReason }, () => {
     assert.deepEqual(verdict.rerendered, [], `${verdict.rerendered.length} of ${verdict.same} unchanged rows re-rendered`);
   });
 
+  test('after re-reads that change some chunks, the kind summary (summed per chunk) still adds up to the report totals', async () => {
+    await page.goto(`${serve.url.split('#')[0]}#/process/${serve.child.pid}`);
+    await page.locator(`${TABLE} .vt-body .vt-row`).first().waitFor();
+    // The serve process's memory moves: wait (up to 4 re-reads, every 5 s) for one that brings a changed chunk.
+    let changed = false;
+    for (let i = 0; i < 4 && !changed; i++) {
+      const answer = await page.waitForResponse((r) => r.url().endsWith('/api/getMappingsIfChanged'), { timeout: 15_000 });
+      const body = (await answer.json()) as { value?: { mappingChunks: unknown[] } };
+      changed = body.value?.mappingChunks.some((c) => c !== null) ?? false;
+    }
+    assert.ok(changed, 'no re-read changed a mapping in 4 tries');
+    await page.waitForTimeout(500); // the render after the answer
+    // The summary's total line against the table's "Σ total" line (the host's sums over every mapping), exact kB in titles.
+    const summaryHeads = (await page.locator('[data-testid="kind-summary"] thead th').allInnerTexts()).map((h) => h.trim());
+    const summaryTotal = page.locator('[data-testid="kind-summary"] tfoot td');
+    const tableHeads = await headers(page);
+    const allRow = page.locator(`${TABLE} [data-testid="mapping-all"] .vt-cell`);
+    for (const field of ['Rss', 'Pss', 'Swap']) {
+      const summaryKb = await summaryTotal.nth(summaryHeads.indexOf(field)).getAttribute('title');
+      const tableCell = allRow.nth(tableHeads.findIndex((h) => h.startsWith(`${field} `)));
+      const tableKb = (await tableCell.locator('span').getAttribute('title')) ?? (await tableCell.innerText()).trim();
+      assert.ok(summaryKb !== null && summaryKb !== '', `no ${field} in the summary's total`);
+      assert.equal(summaryKb.replace(/ kB$/, '').replace(/\D/g, ''), tableKb.replace(/ kB$/, '').replace(/\D/g, ''), `Σ ${field}: summary ${summaryKb}, report ${tableKb}`);
+    }
+    const count = /all (\S+) mappings/.exec(await allRow.nth(tableHeads.findIndex((h) => h.startsWith('Mapping'))).innerText())?.[1];
+    assert.equal((await summaryTotal.last().innerText()).trim(), count, 'mappings counted by the summary and the report');
+  });
+
   test('the drill-down names an anonymous mapping as the table does ("[anon]")', async () => {
     await page.locator('[data-testid="kind-row-anon"]').click();
     const row = page.locator(`${TABLE} [data-testid^="mapping-row-"]`, { hasText: '[anon]' }).first();
