@@ -76,17 +76,22 @@ describe('process chart redraws in Chromium', { skip: oracleMissing('chromium') 
 
   test('the grid has a line at every axis tick and at each edge of the plot, in both panels', async () => {
     for (const panel of ['res-chart', 'virt-chart']) {
-      const read = (selector: string, attr: string) =>
-        page.locator(`[data-testid="${panel}"] ${selector}`).evaluateAll((els, a) => els.map((e) => Number(e.getAttribute(a))), attr);
-      const gridXs = await read('.recharts-cartesian-grid-vertical line', 'x1');
-      const gridYs = await read('.recharts-cartesian-grid-horizontal line', 'y1');
-      const yTickYs = await read('.recharts-yAxis .recharts-cartesian-axis-tick-line', 'y1');
-      const plot = await page.locator(`[data-testid="${panel}"] .recharts-cartesian-grid-horizontal line`).first().evaluate((e) => ({ x1: Number(e.getAttribute('x1')), x2: Number(e.getAttribute('x2')) }));
+      // One read of the whole panel: the page is live, and a redraw between two reads would move the ticks.
+      const { gridXs, gridYs, yTickYs, xTickXs, plot } = await page.locator(`[data-testid="${panel}"]`).evaluate((root) => {
+        const read = (selector: string, attr: string) => [...root.querySelectorAll(selector)].map((e) => Number(e.getAttribute(attr)));
+        const edge = root.querySelector('.recharts-cartesian-grid-horizontal line');
+        return {
+          gridXs: read('.recharts-cartesian-grid-vertical line', 'x1'),
+          gridYs: read('.recharts-cartesian-grid-horizontal line', 'y1'),
+          yTickYs: read('.recharts-yAxis .recharts-cartesian-axis-tick-line', 'y1'),
+          xTickXs: read('.recharts-xAxis .recharts-cartesian-axis-tick-line', 'x1'),
+          plot: { x1: Number(edge?.getAttribute('x1')), x2: Number(edge?.getAttribute('x2')) },
+        };
+      });
       const near = (values: number[], v: number) => values.some((g) => Math.abs(g - v) < 0.01);
       assert.ok(yTickYs.length >= 2 && yTickYs.every((y) => near(gridYs, y)), `${panel}: kB ticks at ${yTickYs}, grid rows at ${gridYs}`);
       assert.ok(near(gridXs, plot.x1) && near(gridXs, plot.x2), `${panel}: grid columns ${gridXs} include the plot's edges ${plot.x1}, ${plot.x2}`);
       if (panel === 'res-chart') {
-        const xTickXs = await read('.recharts-xAxis .recharts-cartesian-axis-tick-line', 'x1');
         assert.ok(xTickXs.length >= 2 && xTickXs.every((x) => near(gridXs, x)), `time ticks at ${xTickXs}, grid columns at ${gridXs}`);
       }
     }
