@@ -67,7 +67,7 @@ export function planReplace(path: string): ReplacePlan | null {
 }
 
 /** The temp file's path beside target (same directory: the rename stays on one file system). */
-export function tempPathBeside(target: string): string {
+function tempPathBeside(target: string): string {
   return join(dirname(target), `.${basename(target)}.tmp-${process.pid}-${Date.now()}`);
 }
 
@@ -75,7 +75,7 @@ export function tempPathBeside(target: string): string {
  * Creates the temp file at tmpPath (tempPathBeside) with exactly mode, whatever the umask, and returns its fd.
  * Throws the one-line error naming path, the file the user asked for.
  */
-export function createTempFile(tmpPath: string, mode: number, path: string): number {
+function createTempFile(tmpPath: string, mode: number, path: string): number {
   let fd = -1;
   try {
     fd = openSync(tmpPath, 'wx', mode);
@@ -101,18 +101,34 @@ export function renameIntoPlace(tmpPath: string, target: string): void {
   syncDirectory(dirname(target));
 }
 
-/** Writes produce's pieces to a temp file next to plan.target, then renames it over the target (named path in errors). */
-async function replaceAtomically(plan: ReplacePlan, produce: (write: WriteChunk) => Promise<void>, path: string): Promise<void> {
+/** A temp file beside plan.target. */
+export interface TempBeside {
+  tmpPath: string;
+  /** Open for writing, with exactly plan.mode. */
+  fd: number;
+  /** Stops removing tmpPath on SIGINT/SIGTERM (once it is renamed, or to be kept). */
+  release: () => void;
+}
+
+/**
+ * Creates the temp file that will replace plan.target, removed by a signal until `release`. Throws the one-line write
+ * error (named by path), with nothing left behind.
+ */
+export function openTempBeside(plan: ReplacePlan, path: string): TempBeside {
   const tmpPath = tempPathBeside(plan.target);
   // Before the file exists: until a listener is installed, SIGTERM kills node at once, leaving the file behind.
   const release = removeOnSignal(tmpPath);
-  let fd: number;
   try {
-    fd = createTempFile(tmpPath, plan.mode, path);
+    return { tmpPath, fd: createTempFile(tmpPath, plan.mode, path), release };
   } catch (err) {
     release();
     throw err;
   }
+}
+
+/** Writes produce's pieces to a temp file next to plan.target, then renames it over the target (named path in errors). */
+async function replaceAtomically(plan: ReplacePlan, produce: (write: WriteChunk) => Promise<void>, path: string): Promise<void> {
+  const { tmpPath, fd, release } = openTempBeside(plan, path);
   let open = true;
   let producing = false;
   try {

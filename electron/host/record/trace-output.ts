@@ -2,9 +2,8 @@
 // TRACE only once the run is over and the trace whole, so a failed write leaves no half trace and an older TRACE as
 // it was. A device or FIFO named as TRACE is written straight into, as `snapshot -o` does.
 import { closeSync, fsyncSync, openSync, rmSync } from 'node:fs';
-import { createTempFile, planReplace, renameIntoPlace, tempPathBeside } from '../files/atomic-write.js';
+import { openTempBeside, planReplace, renameIntoPlace } from '../files/atomic-write.js';
 import { fileError } from '../files/file-error.js';
-import { removeOnSignal } from '../files/signal-cleanup.js';
 
 /** The file the shim writes, and how it becomes TRACE. */
 export interface TraceOutput {
@@ -33,16 +32,7 @@ export function openTraceOutput(path: string): TraceOutput {
     const nothing = () => undefined; // a device is never removed
     return { writePath: path, commit: nothing, discard: nothing, keepOnSignal: nothing };
   }
-  const tmpPath = tempPathBeside(plan.target);
-  // Before it exists: without a listener SIGTERM kills node at once, and the empty temp file would stay behind.
-  const release = removeOnSignal(tmpPath);
-  let fd: number;
-  try {
-    fd = createTempFile(tmpPath, plan.mode, path);
-  } catch (err) {
-    release();
-    throw err;
-  }
+  const { tmpPath, fd, release } = openTempBeside(plan, path);
   let open = true;
   const close = () => {
     if (open) closeSync(fd);
