@@ -86,6 +86,21 @@ export function sumByCategory(mappings: readonly Mapping[]): KindSums[] {
   return [...sums.values()];
 }
 
+/** Adds `from`'s amounts into `into`, category by category (both as sumByCategory lists them). */
+export function addKindSums(into: KindSums[], from: readonly KindSums[]): void {
+  into.forEach((t, i) => {
+    const s = from[i];
+    if (s === undefined) return;
+    t.mappingCount += s.mappingCount;
+    t.sizeKb += s.sizeKb;
+    t.rssKb += s.rssKb;
+    t.pssKb += s.pssKb;
+    t.privateKb += s.privateKb;
+    t.sharedKb += s.sharedKb;
+    t.swapKb += s.swapKb;
+  });
+}
+
 /** Whether two lists of sums hold the same numbers per category (field by field: compared at each mappings re-read). */
 export function isSameKindSums(a: readonly KindSums[] | null, b: readonly KindSums[] | null): boolean {
   if (a === b) return true;

@@ -9,7 +9,7 @@ import { CompositionBar } from '../components/composition-bar.js';
 import { KindSummary } from '../components/kind-summary.js';
 import { MemoryChart } from '../components/memory-chart.js';
 import { formatClock, formatCount, formatExactKb, formatHumanKb } from '../format.js';
-import { isSameKindSums, sumByCategory, type KindCategory, type KindSums } from '../kinds.js';
+import { addKindSums, isSameKindSums, sumByCategory, type KindCategory, type KindSums } from '../kinds.js';
 import { listMappingChunks } from '../hooks/use-mappings.js';
 import { useSameValue } from '../hooks/use-same-value.js';
 import { MappingsTable } from './mappings-table.js';
@@ -39,17 +39,7 @@ function sumReportByCategory(report: MappingsReport): KindSums[] {
   for (const chunk of listMappingChunks(report)) {
     const sums = CHUNK_SUMS.get(chunk) ?? sumByCategory(chunk);
     CHUNK_SUMS.set(chunk, sums);
-    total.forEach((t, i) => {
-      const s = sums[i];
-      if (s === undefined) return;
-      t.mappingCount += s.mappingCount;
-      t.sizeKb += s.sizeKb;
-      t.rssKb += s.rssKb;
-      t.pssKb += s.pssKb;
-      t.privateKb += s.privateKb;
-      t.sharedKb += s.sharedKb;
-      t.swapKb += s.swapKb;
-    });
+    addKindSums(total, sums);
   }
   return total;
 }
