@@ -5,6 +5,7 @@ import { ApiError } from '../../shared/errors.js';
 import { quoteUserInput } from '../../shared/text/escape.js';
 import { formatKb } from '../../shared/units.js';
 import { fileError } from '../host/files/file-error.js';
+import { MAX_BODY_BYTES } from '../host/http/body-reader.js';
 
 /** Bytes per chunk when streaming an input. */
 const INPUT_CHUNK_BYTES = 1 << 20;
@@ -14,7 +15,7 @@ const INPUT_CHUNK_BYTES = 1 << 20;
  * the app's server takes, so the CLI reads every snapshot the app opens. It bounds /dev/zero, a FIFO that never
  * ends and a 10 GB sparse file, which were read until memory ran out.
  */
-export const MAX_INPUT_TEXT_BYTES = 256 * 1024 * 1024;
+export const MAX_INPUT_TEXT_BYTES = MAX_BODY_BYTES;
 
 /**
  * The text of path (or of stdin for "-"), at most maxBytes (else ApiError('bad-arg'), exit 2: a documented
