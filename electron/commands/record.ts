@@ -8,9 +8,9 @@ import { parseArgs } from 'node:util';
 import { ApiError } from '../../shared/errors.js';
 import { escapeControlChars, quoteUserInput } from '../../shared/text/escape.js';
 import { fileError } from '../host/files/file-error.js';
-import { runRecorded, shellStatusOf } from '../host/record/run-recorded.js';
+import { runRecorded, shellStatusOf, type RecordedExit } from '../host/record/run-recorded.js';
 import { ensureRecordShim } from '../host/record/shim-build.js';
-import { summarizeTrace, type TraceSummary } from '../host/record/trace-summary.js';
+import { summarizeClosingLines, summarizeTrace, type TraceSummary } from '../host/record/trace-summary.js';
 import { openTraceOutput } from '../host/record/trace-output.js';
 import { parseCommandArgs } from './args.js';
 
@@ -57,6 +57,18 @@ function describeFootprint(summary: TraceSummary): string {
   return `footprint ${f.peakBytes} bytes peak (after op ${f.peakOp}), ${f.finalBytes} bytes at exit (measured: ${parts})`;
 }
 
+/**
+ * Every trace write the shim could not make, one line each (the status file names the first STATUS_FAILURE_SLOTS
+ * and counts the rest): all but the last go to stderr here; the last is returned, to be thrown as the command's error.
+ */
+function writeFailuresError(exit: RecordedExit, writePath: string, tracePath: string): ApiError {
+  const errors = exit.writeFailures.map((f) => fileError('write', f.path === writePath ? tracePath : f.path, Object.assign(new Error(f.errno), { code: f.errno })));
+  const more = exit.writeFailureCount - errors.length;
+  if (more > 0 || errors.length === 0) errors.push(new ApiError('malformed', `record: ${more} more trace write${more === 1 ? '' : 's'} failed (not named)`));
+  for (const err of errors.slice(0, -1)) process.stderr.write(`memscope: ${err.message}\n`);
+  return errors.at(-1)!;
+}
+
 /** Traces the shim's --follow children wrote during this run: TRACE.PID and TRACE.PID.N, newest run only. */
 function listChildTraces(tracePath: string, sinceMs: number): string[] {
   const prefix = `${basename(tracePath)}.`;
@@ -87,6 +99,10 @@ export async function runRecord(argv: string[]): Promise<number> {
   }
   // A temp file beside TRACE, renamed over it at the end: an older TRACE stays as it was until the new one is whole.
   const output = openTraceOutput(tracePath);
+  if (output.direct && values.follow === true) {
+    // Children's traces would be created beside it: /dev/null.PID in /dev.
+    throw new ApiError('bad-arg', `record: --follow writes each child's trace beside TRACE as TRACE.PID, and ${quoteUserInput(tracePath)} is a device or FIFO; name a regular file`);
+  }
   const forget = () => {
     output.discard();
     if (!keep) rmSync(dirname(tracePath), { recursive: true, force: true });
@@ -101,21 +117,21 @@ export async function runRecord(argv: string[]): Promise<number> {
   });
 
   const children = values.follow === true ? listChildTraces(tracePath, startMs) : [];
-  if (exit.writeFailure !== null) {
+  if (exit.writeFailureCount > 0) {
     // A trace cut off by a full disk must not pass for a recording: none of this run's traces is kept.
     forget();
     for (const path of children) rmSync(path, { force: true });
-    const failed = exit.writeFailure.path === output.writePath ? tracePath : exit.writeFailure.path;
-    throw fileError('write', failed, Object.assign(new Error(exit.writeFailure.errno), { code: exit.writeFailure.errno }));
+    throw writeFailuresError(exit, output.writePath, tracePath);
   }
-  const main = summarizeTrace(output.writePath);
-  if (main.sizeBytes === 0 && children.length === 0) {
+  // Whether a process wrote the main trace is the shim's to say: a device reads back empty, a FIFO not at all.
+  if (exit.mainTrace === null && children.length === 0) {
     forget();
     throw new ApiError(
       'malformed',
       `record: no malloc call reached the shim: ${quoteUserInput(cmd)} made none, is statically linked, or brings its own allocator (nothing recorded)`,
     );
   }
+  const main = exit.mainTrace === null ? null : output.direct ? summarizeClosingLines(exit.mainTrace) : summarizeTrace(output.writePath);
   try {
     output.commit();
   } finally {
@@ -124,9 +140,11 @@ export async function runRecord(argv: string[]): Promise<number> {
   const where = keep ? ` into ${escapeControlChars(tracePath)}` : '';
   // The footprint is in every trace (`# footprint`); it is printed when asked for with --measure.
   const lines = [
-    main.sizeBytes === 0
+    exit.mainTrace === null
       ? `recorded nothing${where} (no malloc call reached it)`
-      : measureOnly ? `measured ${describe(main)}${where}: ${describeFootprint(main)}` : `recorded ${describe(main)}${where}`,
+      : main === null
+        ? `recorded an incomplete trace${where} (no closing line, so the program ended without exit(); a device or FIFO is not read back to count its ops)`
+        : measureOnly ? `measured ${describe(main)}${where}: ${describeFootprint(main)}` : `recorded ${describe(main)}${where}`,
   ];
   for (const path of children) lines.push(`recorded ${describe(summarizeTrace(path))} into ${escapeControlChars(path)}`);
   process.stderr.write(`${lines.join('\n')}\n`);

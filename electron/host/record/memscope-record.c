@@ -19,6 +19,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -129,31 +130,118 @@ static size_t out_len;
 
 static int discard_ops; // --measure: op lines are formatted (one code path) but never written
 
-static char status_line[32 + sizeof writing_path];
+/*
+ * The status file memscope made for the run (run-recorded.ts STATUS_*: the same layout), all NULs until written:
+ *   [0, 512)           the main trace: `# started\n` once a process claimed it, then the closing lines it wrote last
+ *   [512, 544)         how many trace writes failed in the whole run, decimal
+ *   [544 + k × 4160)   the k-th of them (k < 8): `ERRNO PATH` and a NUL
+ * Every process of the run shares it: each update runs under flock, and overwrites bytes already allocated, so it
+ * needs no new space on a disk that may be the full one. memscope names every failure (up to 8) and keeps no trace.
+ */
+#define STATUS_MAIN_BYTES 512
+#define STATUS_COUNT_AT 512
+#define STATUS_COUNT_BYTES 32
+#define STATUS_FAILURES_AT 544
+#define STATUS_FAILURE_BYTES 4160
+#define STATUS_FAILURE_SLOTS 8
+
+static char status_line[STATUS_FAILURE_BYTES];
+static int writes_main; // this process writes the main trace (it claimed it): its closing lines go to the status file
+
+/* The status file, open and locked (close unlocks), or -1. */
+static int open_status_locked(void) {
+  if (status_path[0] == 0) return -1;
+  int fd = open(status_path, O_RDWR | O_CLOEXEC);
+  if (fd < 0) return -1;
+  while (flock(fd, LOCK_EX) != 0) {
+    if (errno == EINTR) continue;
+    close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+/* v in decimal at dst (no NUL); returns its length. */
+static size_t format_dec(char *dst, unsigned long v) {
+  char digits[24];
+  size_t k = 0, len = 0;
+  do digits[k++] = (char)('0' + v % 10); while ((v /= 10) != 0);
+  while (k) dst[len++] = digits[--k];
+  return len;
+}
 
 /*
- * A trace could not be written (a full disk, the fd closed by the program) or, with --follow, created: `ERRNO
- * PATH` and a NUL go to the start of the status file, which memscope filled with NULs beforehand, so this write
- * needs no new space on a disk that may be the full one. memscope then exits 1 naming the cause and keeps no
- * trace of the run. The program is not told: its calls go on, unrecorded.
+ * A trace could not be written (a full disk, a descriptor the program took) or, with --follow, created: counted,
+ * and the first STATUS_FAILURE_SLOTS kept as `ERRNO PATH`. The program is not told: its calls go on, unrecorded.
  */
 static void report_write_failure(int err) {
-  if (status_path[0] == 0) return;
-  int fd = open(status_path, O_WRONLY | O_CLOEXEC);
+  int fd = open_status_locked();
   if (fd < 0) return;
-  char digits[12];
-  int k = 0;
-  unsigned v = err > 0 ? (unsigned)err : EIO;
-  do digits[k++] = (char)('0' + v % 10); while ((v /= 10) != 0);
-  size_t len = 0;
-  while (k) status_line[len++] = digits[--k];
+  char count_text[STATUS_COUNT_BYTES] = {0};
+  unsigned long count = 0;
+  if (pread(fd, count_text, sizeof count_text - 1, STATUS_COUNT_AT) > 0) count = strtoul(count_text, NULL, 10);
+  size_t len = format_dec(status_line, err > 0 ? (unsigned)err : EIO);
   status_line[len++] = ' ';
-  size_t n = strlen(writing_path);
+  size_t n = strlen(writing_path); // under 4096: the slot holds it, the errno and a NUL
   memcpy(status_line + len, writing_path, n);
   len += n;
   status_line[len++] = 0;
-  if (pwrite(fd, status_line, len, 0) < 0) { /* nothing else can be told: memscope reports the trace incomplete */ }
+  if (count < STATUS_FAILURE_SLOTS && pwrite(fd, status_line, len, STATUS_FAILURES_AT + (off_t)(count * STATUS_FAILURE_BYTES)) < 0) {
+    /* nothing else can be told: memscope finds one failure fewer */
+  }
+  count_text[format_dec(count_text, count + 1)] = 0;
+  if (pwrite(fd, count_text, strlen(count_text) + 1, STATUS_COUNT_AT) < 0) { /* as above */ }
   close(fd);
+}
+
+/*
+ * Claims the main trace for this process (`# started`): true when no process of the run had. The spawned process
+ * claims it; a later image of it (after exec) finds it taken and counts as a child, whatever TRACE is (the size of
+ * a device or FIFO tells nothing).
+ */
+static int claim_main_trace(void) {
+  int fd = open_status_locked();
+  if (fd < 0) return 0;
+  static const char started[] = "# started\n";
+  char first = 1;
+  int claimed = pread(fd, &first, 1, 0) == 1 && first == 0 && pwrite(fd, started, sizeof started, 0) == (ssize_t)sizeof started;
+  close(fd);
+  return claimed;
+}
+
+/* The main trace's closing lines, text and a NUL, for memscope to read when TRACE cannot be read back (a device, a FIFO). */
+static void report_closing_lines(const char *text, size_t len) {
+  int fd = open_status_locked();
+  if (fd < 0) return;
+  if (len > STATUS_MAIN_BYTES - 1) len = STATUS_MAIN_BYTES - 1;
+  memcpy(status_line, text, len);
+  status_line[len] = 0;
+  if (pwrite(fd, status_line, len + 1, 0) < 0) { /* memscope then reports the trace incomplete */ }
+  close(fd);
+}
+
+static int park_fd(int fd);
+
+static dev_t trace_dev; // the trace trace_fd was opened on
+static ino_t trace_ino;
+
+/*
+ * True when trace_fd still writes the trace: a program may close every descriptor (close_range) or dup2 a file of its
+ * own over ours. Then the trace is opened again by its path, appending (this process alone writes it); a file of
+ * the program's at our old number is left alone. False (errno set) when it cannot be.
+ */
+static int trace_fd_current(void) {
+  struct stat st;
+  if (fstat(trace_fd, &st) == 0 && st.st_dev == trace_dev && st.st_ino == trace_ino) return 1;
+  int fd = open(writing_path, O_WRONLY | O_APPEND | O_CLOEXEC);
+  if (fd < 0) return 0;
+  if (fstat(fd, &st) != 0 || st.st_dev != trace_dev || st.st_ino != trace_ino) { // another file took its name
+    close(fd);
+    errno = EBADF;
+    return 0;
+  }
+  trace_fd = park_fd(fd);
+  return 1;
 }
 
 static void flush_out(void) {
@@ -161,8 +249,12 @@ static void flush_out(void) {
     out_len = 0;
     return;
   }
-  int saved_errno = errno; // a failed write must not show through in the program's errno (free keeps it, glibc ≥ 2.33)
   size_t done = 0;
+  if (out_len > 0 && trace_fd >= 0 && !trace_fd_current()) {
+    report_write_failure(errno);
+    mode = MODE_OFF;
+    done = out_len;
+  }
   while (done < out_len && trace_fd >= 0) {
     ssize_t n = write(trace_fd, out + done, out_len - done);
     if (n < 0 && errno == EINTR) continue;
@@ -174,7 +266,6 @@ static void flush_out(void) {
     done += (size_t)n;
   }
   out_len = 0;
-  errno = saved_errno;
 }
 
 static int64_t last_flush_ms; // CLOCK_MONOTONIC_COARSE at the last timed flush (end_call)
@@ -587,10 +678,13 @@ static void write_header(void) {
 /* Starts a trace on fd: fresh counters and table (a fork child starts its own). */
 static void start_trace(int fd) {
   trace_fd = park_fd(fd);
-  if (trace_fd < 0 || (table == NULL && table_alloc(1 << 20) != 0)) {
+  struct stat st;
+  if (trace_fd < 0 || fstat(trace_fd, &st) != 0 || (table == NULL && table_alloc(1 << 20) != 0)) {
     mode = MODE_OFF;
     return;
   }
+  trace_dev = st.st_dev;
+  trace_ino = st.st_ino;
   memset(table, 0, (table_mask + 1) * sizeof(struct slot));
   table_used = 0;
   op_count = next_id = untracked = internal = 0;
@@ -603,7 +697,7 @@ static void start_trace(int fd) {
   write_header();
   trace_pid = getpid();
   mode = MODE_ON;
-  flush_out(); // a non-empty file tells the command a call arrived, even if a signal kills the program later
+  flush_out(); // the header is in the file even if a signal kills the program before its first flush
   const char *m = getenv("MEMSCOPE_RECORD_MEASURE");
   discard_ops = m != NULL && m[0] == '1';
   last_flush_ms = clock_ms();
@@ -623,8 +717,8 @@ static void find_footprint_source(void) {
 }
 
 /*
- * The spawned process (its parent is MEMSCOPE_RECORD_PARENT) writes TRACE, which `memscope record` created
- * empty; a later image of it (after exec) finds TRACE taken and counts as a child. Children record only
+ * The spawned process (its parent is MEMSCOPE_RECORD_PARENT) claims TRACE and writes it; a later image of it
+ * (after exec) finds it claimed (claim_main_trace) and counts as a child. Children record only
  * with MEMSCOPE_RECORD_FOLLOW=1, into TRACE.PID. Called under the lock at the first call with environ set.
  */
 static void decide(void) {
@@ -646,15 +740,17 @@ static void decide(void) {
   follow = f != NULL && f[0] == '1';
   with_addresses = a != NULL && a[0] == '1';
   long parent_pid = strtol(parent, NULL, 10);
-  if (getppid() == parent_pid) {
-    int fd = open(trace_path, O_WRONLY | O_CLOEXEC);
-    struct stat st;
-    if (fd >= 0 && fstat(fd, &st) == 0 && st.st_size == 0) {
-      copy_str(writing_path, sizeof writing_path, trace_path);
-      start_trace(fd);
+  if (getppid() == parent_pid && claim_main_trace()) {
+    copy_str(writing_path, sizeof writing_path, trace_path);
+    writes_main = 1;
+    int fd = open(trace_path, O_WRONLY | O_CLOEXEC); // a FIFO's open waits for its reader, as any writer's does
+    if (fd < 0) {
+      report_write_failure(errno);
+      mode = MODE_OFF;
       return;
     }
-    if (fd >= 0) close(fd);
+    start_trace(fd);
+    return;
   }
   if (follow) start_trace(open_child_trace(child_base));
   else mode = MODE_OFF;
@@ -724,6 +820,9 @@ static int begin_call(const void *caller) {
     return 0;
   }
   if (mode == MODE_OFF || mode == MODE_CLOSED) return 0;
+  // The program's errno: what the shim's own calls set (a failed write, open_child_trace's EEXIST, madvise) must not
+  // show through; a program may count on it (free keeps it since glibc 2.33). The real call then sets its own.
+  int program_errno = errno;
   in_shim = 1;
   pthread_mutex_lock(&lock);
   if (mode == MODE_UNDECIDED && environ != NULL) decide(); // ld.so may call malloc before libc sets environ
@@ -733,11 +832,13 @@ static int begin_call(const void *caller) {
     else if (mode == MODE_ON) internal++;
     pthread_mutex_unlock(&lock);
     in_shim = 0;
+    errno = program_errno;
     return 0;
   }
   if (footprint_pending) note_footprint();
   reserve_line();
   enter_thread();
+  errno = program_errno;
   return 1;
 }
 
@@ -756,10 +857,12 @@ static void flush_if_due(void) {
 }
 
 static void end_call(void) {
+  int call_errno = errno; // what the real call left (ENOMEM), not what the flush's write did
   note_footprint();
   flush_if_due();
   pthread_mutex_unlock(&lock);
   in_shim = 0;
+  errno = call_errno;
 }
 
 static void put_result(const void *p) {
@@ -1205,16 +1308,22 @@ static void after_fork_parent(void) {
   in_shim = 0;
 }
 
-/* The child inherits the parent's unflushed buffer and fd: it drops both, and starts its own trace with --follow. */
+/*
+ * The child inherits the parent's unflushed buffer and fd: it drops both, and starts its own trace with --follow.
+ * A parent that had made no call yet leaves the child undecided: it decides at its own first call (a child, then).
+ */
 static void after_fork_child(void) {
+  int program_errno = errno; // as begin_call keeps it: the child trace's open and header write are the shim's
   pthread_mutex_init(&lock, NULL);
   int was_on = mode == MODE_ON;
   if (trace_fd >= 0) close(trace_fd);
   trace_fd = -1;
   out_len = 0;
-  mode = MODE_OFF;
+  if (mode != MODE_UNDECIDED) mode = MODE_OFF;
+  writes_main = 0;
   if (was_on && follow) start_trace(open_child_trace(child_base));
   in_shim = 0;
+  errno = program_errno;
 }
 
 __attribute__((constructor)) static void record_init(void) {
@@ -1231,6 +1340,7 @@ static void write_end_line(void) {
   discard_ops = 0;
   if (discarding) out_len = 0;
   reserve_line();
+  size_t closing_at = out_len;
   if (measure_ok || tcmalloc_property != NULL) {
     note_footprint();
     put_str("# footprint peak=");
@@ -1250,6 +1360,7 @@ static void write_end_line(void) {
   put_str(" internal=");
   put_dec(internal);
   put_char('\n');
+  if (writes_main) report_closing_lines(out + closing_at, out_len - closing_at);
   flush_out();
   discard_ops = discarding;
 }

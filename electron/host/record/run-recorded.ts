@@ -1,6 +1,7 @@
 // Runs a command under the recording shim: LD_PRELOAD plus the MEMSCOPE_RECORD_* variables the shim reads
 // (memscope-record.c `decide`), the terminal passed through untouched, and its end reported as it happened,
-// with the first trace write the shim could not make (its status file, `report_write_failure`).
+// with what the shim's status file says: the trace writes it could not make (`report_write_failure`) and the main
+// trace's closing lines (`report_closing_lines`).
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { constants, tmpdir } from 'node:os';
@@ -12,7 +13,7 @@ import { fileError } from '../files/file-error.js';
 export interface RecordOptions {
   /** The built shim (shim-build.ts). */
   shimPath: string;
-  /** The main trace, already created empty: the shim only writes a file it finds empty. */
+  /** The main trace: the file the spawned process writes (it claims it in the status file; later images are children). */
   tracePath: string;
   /** --follow children write PATH.PID beside it: TRACE as the user named it (tracePath may be a temp file). */
   childBasePath: string;
@@ -30,25 +31,54 @@ export interface TraceWriteFailure {
   errno: string;
 }
 
-/** How the command ended: its exit status, or the signal that killed it; and a failed trace write, if any. */
-export interface RecordedExit {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  writeFailure: TraceWriteFailure | null;
+/** What the shim's status file says of the run. */
+export interface RecordStatus {
+  /** Trace writes that failed, in the order the processes reported them: the first STATUS_FAILURE_SLOTS. */
+  writeFailures: TraceWriteFailure[];
+  /** How many failed in all (more than writeFailures holds when over STATUS_FAILURE_SLOTS). */
+  writeFailureCount: number;
+  /**
+   * The main trace: null when no process claimed it (no malloc call reached the shim), else `# started` or, once
+   * the program ended by exit(), the closing lines it wrote last (`# footprint …`, `# end ops=N …`).
+   */
+  mainTrace: string | null;
 }
 
-/**
- * Size of the status file, filled with NULs before the run: the shim's `ERRNO PATH` + NUL (PATH under 4096 bytes)
- * overwrites them, which needs no new disk space, as /tmp may be on the disk that is full.
- */
-const STATUS_BYTES = 4096 + 64;
+/** How the command ended: its exit status, or the signal that killed it; and what the shim reported. */
+export interface RecordedExit extends RecordStatus {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
 
-/** The failure the shim wrote into the status file, or null (still all NULs: every write went through). */
-function readWriteFailure(statusPath: string): TraceWriteFailure | null {
+// The status file's layout, memscope-record.c STATUS_*: the main trace's text, the failure count, the failures.
+// Filled with NULs before the run, so the shim only overwrites: no new disk space, as /tmp may be on the full disk.
+const STATUS_MAIN_BYTES = 512;
+const STATUS_COUNT_AT = 512;
+const STATUS_COUNT_BYTES = 32;
+const STATUS_FAILURES_AT = 544;
+const STATUS_FAILURE_BYTES = 4160;
+/** Failures the status file names; more are only counted. */
+export const STATUS_FAILURE_SLOTS = 8;
+const STATUS_BYTES = STATUS_FAILURES_AT + STATUS_FAILURE_SLOTS * STATUS_FAILURE_BYTES;
+
+/** The NUL-ended text at [at, at + maxBytes) of the status file. */
+function textAt(bytes: Buffer, at: number, maxBytes: number): string {
+  const field = bytes.subarray(at, at + maxBytes);
+  const end = field.indexOf(0);
+  return field.subarray(0, end < 0 ? field.length : end).toString('utf8');
+}
+
+/** What the shim wrote into the status file (all NULs: no call reached it). */
+function readRecordStatus(statusPath: string): RecordStatus {
   const bytes = readFileSync(statusPath);
-  const end = bytes.indexOf(0);
-  const m = /^(\d+) (.+)$/s.exec(bytes.subarray(0, end < 0 ? bytes.length : end).toString('utf8'));
-  return m === null ? null : { path: m[2]!, errno: getSystemErrorName(-Number(m[1])) };
+  const writeFailureCount = Number(textAt(bytes, STATUS_COUNT_AT, STATUS_COUNT_BYTES)) || 0;
+  const writeFailures: TraceWriteFailure[] = [];
+  for (let k = 0; k < Math.min(writeFailureCount, STATUS_FAILURE_SLOTS); k++) {
+    const m = /^(\d+) (.+)$/s.exec(textAt(bytes, STATUS_FAILURES_AT + k * STATUS_FAILURE_BYTES, STATUS_FAILURE_BYTES));
+    if (m !== null) writeFailures.push({ path: m[2]!, errno: getSystemErrorName(-Number(m[1])) });
+  }
+  const main = textAt(bytes, 0, STATUS_MAIN_BYTES);
+  return { writeFailures, writeFailureCount: Math.max(writeFailureCount, writeFailures.length), mainTrace: main === '' ? null : main };
 }
 
 /** The status a shell would report for it: the exit code, or 128 + the signal's number. */
@@ -65,7 +95,7 @@ export async function runRecorded(command: string, args: string[], options: Reco
   const statusPath = createStatusFile();
   try {
     const ended = await runWithShim(command, args, options, statusPath);
-    return { ...ended, writeFailure: readWriteFailure(statusPath) };
+    return { ...ended, ...readRecordStatus(statusPath) };
   } finally {
     rmSync(dirname(statusPath), { recursive: true, force: true });
   }
@@ -85,7 +115,7 @@ function createStatusFile(): string {
 }
 
 /** Runs command under the shim until it ends. */
-async function runWithShim(command: string, args: string[], options: RecordOptions, statusPath: string): Promise<Omit<RecordedExit, 'writeFailure'>> {
+async function runWithShim(command: string, args: string[], options: RecordOptions, statusPath: string): Promise<Omit<RecordedExit, keyof RecordStatus>> {
   const preload = [options.shimPath, process.env['LD_PRELOAD']].filter((p) => p !== undefined && p !== '').join(' ');
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -105,7 +135,7 @@ async function runWithShim(command: string, args: string[], options: RecordOptio
   };
   for (const s of FORWARDED_SIGNALS) process.on(s, forward);
   try {
-    return await new Promise<Omit<RecordedExit, 'writeFailure'>>((resolveExit, reject) => {
+    return await new Promise<Omit<RecordedExit, keyof RecordStatus>>((resolveExit, reject) => {
       child.once('error', (err) => reject(fileError('run', command, err)));
       child.once('close', (code, signal) => resolveExit({ code, signal }));
     });

@@ -1,14 +1,16 @@
 // Where `memscope record` has the shim write TRACE: a temp file beside it (atomic-write.ts's pieces), renamed over
 // TRACE only once the run is over and the trace whole, so a failed write leaves no half trace and an older TRACE as
 // it was. A device or FIFO named as TRACE is written straight into, as `snapshot -o` does.
-import { closeSync, fsyncSync, openSync, rmSync } from 'node:fs';
+import { accessSync, closeSync, constants, fsyncSync, rmSync } from 'node:fs';
 import { openTempBeside, planReplace, renameIntoPlace } from '../files/atomic-write.js';
 import { fileError } from '../files/file-error.js';
 
 /** The file the shim writes, and how it becomes TRACE. */
 export interface TraceOutput {
-  /** Created empty: the shim writes only into a file it finds empty. */
+  /** The file the shim writes: a temp file created empty, or TRACE itself when direct. */
   writePath: string;
+  /** TRACE is a device or FIFO, written straight into: what went in cannot be read back. */
+  direct: boolean;
   /** Makes what was written TRACE (fsync, rename). Throws the one-line write error, TRACE left as it was. */
   commit(): void;
   /** Removes what was written; TRACE stays as it was. */
@@ -25,12 +27,13 @@ export function openTraceOutput(path: string): TraceOutput {
   const plan = planReplace(path);
   if (plan === null) {
     try {
-      closeSync(openSync(path, 'w'));
+      // Not opened here: a FIFO's reader would take our close for the end of the trace, and the shim's open then wait for a reader forever.
+      accessSync(path, constants.W_OK);
     } catch (err) {
       throw fileError('write', path, err);
     }
     const nothing = () => undefined; // a device is never removed
-    return { writePath: path, commit: nothing, discard: nothing, keepOnSignal: nothing };
+    return { writePath: path, direct: true, commit: nothing, discard: nothing, keepOnSignal: nothing };
   }
   const { tmpPath, fd, release } = openTempBeside(plan, path);
   let open = true;
@@ -40,6 +43,7 @@ export function openTraceOutput(path: string): TraceOutput {
   };
   return {
     writePath: tmpPath,
+    direct: false,
     commit() {
       release();
       try {

@@ -1,6 +1,7 @@
 // What a recorded trace holds, for `memscope record`'s closing message: the op and thread counts from the
 // shim's closing comment (`# end ops=N threads=T …`), or counted line by line when the program ended without
-// exit() (a signal, _exit) and the shim never wrote it.
+// exit() (a signal, _exit) and the shim never wrote it. A device or FIFO cannot be read back: its closing lines
+// come from the shim's status file instead (summarizeClosingLines).
 import { closeSync, openSync, readSync, fstatSync } from 'node:fs';
 import { MEASURED_FOOTPRINT_TAIL_CHARS, parseMeasuredFootprint, type MeasuredFootprint } from '../../../shared/sim/malloc/measured-footprint.js';
 
@@ -14,8 +15,6 @@ export interface TraceSummary {
   untrackedCount: number;
   /** False when the closing line is missing: the shim's last buffer (up to 1 MiB of calls) was lost. */
   complete: boolean;
-  /** File size in bytes. */
-  sizeBytes: number;
   /** The heap footprint the real run reached (`# footprint` line; null when the allocator is neither glibc nor TCMalloc). */
   footprint: MeasuredFootprint | null;
 }
@@ -56,6 +55,14 @@ function countLines(fd: number, sizeBytes: number): { opCount: number; threadCou
   return { opCount, threadCount: opCount > 0 ? maxTid + 1 : 0 };
 }
 
+/** The counts in a trace's closing lines (`# footprint …`, `# end ops=N …`), or null when text has no end line. */
+export function summarizeClosingLines(text: string): TraceSummary | null {
+  // The last one counts: an exec that failed leaves an earlier closing line behind.
+  const end = [...text.matchAll(END_LINE)].at(-1);
+  if (end === undefined) return null;
+  return { opCount: Number(end[1]), threadCount: Number(end[2]), untrackedCount: Number(end[3]), complete: true, footprint: parseMeasuredFootprint(text) };
+}
+
 /** Reads the counts of the trace at path (the caller reports fs errors). */
 export function summarizeTrace(path: string): TraceSummary {
   const fd = openSync(path, 'r');
@@ -63,14 +70,7 @@ export function summarizeTrace(path: string): TraceSummary {
     const sizeBytes = fstatSync(fd).size;
     const tail = Buffer.alloc(Math.min(TAIL_BYTES, sizeBytes));
     readSync(fd, tail, 0, tail.length, sizeBytes - tail.length);
-    // The last one counts: an exec that failed leaves an earlier closing line behind.
-    const text = tail.toString('latin1');
-    const end = [...text.matchAll(END_LINE)].at(-1);
-    const footprint = parseMeasuredFootprint(text);
-    if (end !== undefined) {
-      return { opCount: Number(end[1]), threadCount: Number(end[2]), untrackedCount: Number(end[3]), complete: true, sizeBytes, footprint };
-    }
-    return { ...countLines(fd, sizeBytes), untrackedCount: 0, complete: false, sizeBytes, footprint: null };
+    return summarizeClosingLines(tail.toString('latin1')) ?? { ...countLines(fd, sizeBytes), untrackedCount: 0, complete: false, footprint: null };
   } finally {
     closeSync(fd);
   }

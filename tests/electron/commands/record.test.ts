@@ -275,6 +275,43 @@ describe('memscope record: fork and exec', () => {
   });
 });
 
+describe('memscope record: processes that move the ground under the shim', () => {
+  test('--follow: children forked before the parent made its first call are recorded too (they recorded nothing)', () => {
+    const trace = newTracePath();
+    const r = record(['--follow', '-o', trace, buildHarness('record-forks.c'), '3']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(opLines(readRecordedTrace(trace)), ['a 0 4444']);
+    const children = readdirSync(dir).filter((n) => n.startsWith(`${trace.split('/').at(-1)}.`));
+    assert.deepEqual(children.map((n) => opLines(readRecordedTrace(join(dir, n)))[0]).sort(), ['a 0 1000', 'a 0 1001', 'a 0 1002']);
+  });
+
+  test("errno stays the program's in an exec'd child whose trace name was taken (open_child_trace's EEXIST showed through)", () => {
+    const trace = newTracePath();
+    const r = record(['--follow', '-o', trace, buildHarness('record-errno.c'), 'fork']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, 'errno kept\nerrno kept\n', 'the exec\'d child, then the parent');
+    assert.match(r.stderr, /\.\d+\.2\n$/, 'the image wrote TRACE.PID.2');
+  });
+
+  test('a program that closes every descriptor above 2 keeps being recorded (it failed with EBADF)', () => {
+    const trace = newTracePath();
+    const r = record(['-o', trace, buildHarness('record-fds.c'), 'close']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(opLines(readRecordedTrace(trace)), ['a 0 10', 'f 0', 'a 1 20', 'f 1', 'a 2 20', 'f 2', 'a 3 20', 'f 3']);
+  });
+
+  test("a program that dup2s a file of its own over every descriptor: the trace stays out of it (its closing lines went in)", () => {
+    const trace = newTracePath();
+    const own = join(dir, 'own-file');
+    const r = record(['-o', trace, buildHarness('record-fds.c'), 'dup2', own]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(readFileSync(own, 'utf8'), 'mine\n');
+    const t = readRecordedTrace(trace);
+    assert.equal(t.end?.ops, 8);
+    assert.equal(opLines(t).length, 8);
+  });
+});
+
 describe('memscope record: python3 end to end', { skip: oracleMissing('python3') }, () => {
   test('a threaded json round trip: its output untouched, the trace consistent, threads and their exits recorded', () => {
     const python = requireOracle('python3');
@@ -358,6 +395,50 @@ describe('memscope record: a full disk', () => {
     assert.deepEqual(readdirSync(full), []);
   });
 
+  /** Fills the tmpfs to its last byte: then even a trace's header line cannot be written. */
+  const fillUp = () => {
+    emptyFull();
+    try {
+      writeFileSync(join(full, 'filler'), Buffer.alloc(128 * 1024));
+    } catch (err) {
+      assert.equal((err as NodeJS.ErrnoException).code, 'ENOSPC');
+    }
+  };
+  const failedLine = (path: string) => new RegExp(`^memscope: cannot write "${path.replaceAll('.', '\\.')}": no space left on device$`);
+
+  test('two processes whose writes fail are both named, one line each (only the last was), exit 1, no trace left', { skip: refused }, () => {
+    fillUp();
+    const trace = join(full, 'fork.trace');
+    // record-fork.c: the parent's header write fails, so its fork child records nothing; the child's exec'd image does, into TRACE.PID.
+    const r = record(['--follow', '-o', trace, buildHarness('record-fork.c')]);
+    assert.equal(r.code, 1, r.stderr);
+    const lines = r.stderr.trimEnd().split('\n');
+    assert.equal(lines.length, 2, r.stderr);
+    assert.match(lines[0]!, failedLine(trace));
+    assert.match(lines[1]!, new RegExp(`^memscope: cannot write "${trace.replaceAll('.', '\\.')}\\.\\d+": no space left on device$`));
+    assert.deepEqual(readdirSync(full), ['filler']);
+  });
+
+  test('more failed writes than the status file names: 8 lines naming them, one counting the rest, exit 1', { skip: refused }, () => {
+    fillUp();
+    const trace = join(full, 'forks.trace');
+    const r = record(['--follow', '-o', trace, buildHarness('record-forks.c'), '10']); // 10 children and the parent: 11 failures
+    assert.equal(r.code, 1, r.stderr);
+    const lines = r.stderr.trimEnd().split('\n');
+    assert.equal(lines.length, 9, r.stderr);
+    for (const line of lines.slice(0, 8)) assert.match(line, new RegExp(`^memscope: cannot write "${trace.replaceAll('.', '\\.')}\\.\\d+": no space left on device$`));
+    assert.equal(lines[8], 'memscope: record: 3 more trace writes failed (not named)');
+    assert.deepEqual(readdirSync(full), ['filler']);
+  });
+
+  test("the program's errno is its own after a malloc whose trace write failed (ENOSPC did not show through)", { skip: refused }, () => {
+    fillUp();
+    const trace = join(full, 'errno.trace');
+    const r = record(['-o', trace, buildHarness('record-errno.c')]);
+    assert.equal(r.stdout, 'errno kept\n');
+    assertOneLineError(r, 1, failedLine(trace));
+  });
+
   test('an existing TRACE stays as it was, byte for byte and mode', { skip: refused }, () => {
     emptyFull();
     const trace = join(full, 'old.trace');
@@ -403,6 +484,51 @@ describe('memscope record: usage and failures', () => {
     assertOneLineError(record(['-o', device, '/bin/true']), 1, /no malloc call reached the shim/);
     assert.ok(statSync(device).isCharacterDevice(), 'still a character device');
     assert.equal(readdirSync(dir).filter((f) => f.startsWith('null-device')).length, 1, 'no temp file beside it');
+  });
+
+  test('-o a character device of a program that allocates: its ops counted by the shim, not read back (it said "no malloc call reached the shim")', () => {
+    const device = join(dir, 'null-device-2');
+    assert.equal(spawnSync('mknod', ['-m', '666', device, 'c', '1', '3']).status, 0);
+    const r = record(['-o', device, buildHarness('record-sequence.c')]);
+    assert.equal(r.code, 3, r.stderr);
+    assert.equal(r.stderr, `recorded ${SEQUENCE.length} ops on 1 thread into ${device}\n`);
+    assert.ok(statSync(device).isCharacterDevice());
+  });
+
+  test('--follow with a device: one line, exit 2, no DEVICE.PID files made beside it', () => {
+    const device = join(dir, 'null-device-3');
+    assert.equal(spawnSync('mknod', ['-m', '666', device, 'c', '1', '3']).status, 0);
+    assertOneLineError(record(['--follow', '-o', device, buildHarness('record-fork.c')]), 2, /^memscope: record: --follow writes each child's trace beside TRACE as TRACE\.PID, and ".*null-device-3" is a device or FIFO/);
+    assert.deepEqual(readdirSync(dir).filter((f) => f.startsWith('null-device-3')), ['null-device-3']);
+  });
+
+  test('-o a FIFO with a reader: the reader gets one whole trace, even when the program execs itself (memscope hung)', async () => {
+    const fifo = join(dir, 'trace-fifo');
+    assert.equal(spawnSync('mkfifo', [fifo]).status, 0);
+    const reader = spawn('cat', [fifo], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let received = '';
+    reader.stdout.on('data', (d: Buffer) => (received += d.toString()));
+    const readerDone = once(reader, 'close');
+    const child = spawn(process.execPath, [CLI_PATH, 'record', '-o', fifo, buildHarness('record-errno.c'), 'exec'], {
+      env: { ...process.env, XDG_CACHE_HOME: cacheHome },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: 30_000,
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const [code] = (await once(child, 'close')) as [number | null];
+    const stuck = setTimeout(() => reader.kill(), 10_000); // a reader whose writer never closed would wait forever
+    await readerDone;
+    clearTimeout(stuck);
+    assert.equal(code, 0, stderr);
+    assert.equal(stdout, 'errno kept\n');
+    assert.equal(stderr, `recorded 1 op on 1 thread into ${fifo}\n`);
+    const lines = received.split('\n');
+    assert.equal(lines.filter((l) => l.startsWith('# memscope-trace 2 ')).length, 1, received);
+    assert.deepEqual(lines.filter((l) => /^[acmrftx] /.test(l)), ['a 0 10'], 'the first image only: the exec\'d one is not the main trace');
+    assert.match(received, /\n# end ops=1 threads=1 untracked=0 internal=\d+\n$/);
   });
 
   test('no C compiler on PATH: one line naming cc, exit 1', () => {
