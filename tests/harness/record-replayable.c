@@ -1,8 +1,9 @@
 // record-replayable.c: a deterministic single-threaded churn of malloc, realloc and free (sizes from 1 byte to
 // 300 KiB, so tcache, fastbins, bins, top and mmap all serve some), the op kinds every allocator model replays.
 // Recorded with --addresses, replaying it through the glibc model must put every block where glibc did.
-// Usage: record-replayable [OPS] (default 20000). Prints nothing.
+// Usage: record-replayable [OPS [done]] (default 20000). Prints nothing, or `done` once the churn is over when asked.
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #define SLOTS 512
@@ -29,5 +30,6 @@ int main(int argc, char **argv) {
     sink = slot[k];
   }
   for (unsigned k = 0; k < SLOTS; k++) free(slot[k]);
+  if (argc > 2) puts("done");
   return 0;
 }

@@ -14,6 +14,7 @@
 #include <fcntl.h>
 #include <link.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -244,26 +245,52 @@ static int trace_fd_current(void) {
   return 1;
 }
 
+static int trace_is_pipe; // the trace is a FIFO (or socket): a write after its reader left raises SIGPIPE
+
+/*
+ * The program's SIGPIPE is not the shim's to raise: a write into a FIFO whose reader left would kill the program
+ * (the default action). It is blocked around the shim's writes; one they raised is taken back (sigtimedwait),
+ * unless one was pending already, and the write's EPIPE is reported as any failed write.
+ */
+static void write_out(void) {
+  sigset_t pipe_set, old_set, pending;
+  int was_pending = 0;
+  if (trace_is_pipe) {
+    sigemptyset(&pipe_set);
+    sigaddset(&pipe_set, SIGPIPE);
+    pthread_sigmask(SIG_BLOCK, &pipe_set, &old_set);
+    was_pending = sigpending(&pending) == 0 && sigismember(&pending, SIGPIPE);
+  }
+  size_t done = 0;
+  while (done < out_len) {
+    ssize_t n = write(trace_fd, out + done, out_len - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) { // stop recording: this process's later calls pass through
+      int err = n < 0 ? errno : EIO;
+      if (err == EPIPE && trace_is_pipe && !was_pending) {
+        static const struct timespec now = {0, 0};
+        while (sigtimedwait(&pipe_set, NULL, &now) < 0 && errno == EINTR) {}
+      }
+      report_write_failure(err);
+      mode = MODE_OFF;
+      break;
+    }
+    done += (size_t)n;
+  }
+  if (trace_is_pipe) pthread_sigmask(SIG_SETMASK, &old_set, NULL);
+}
+
 static void flush_out(void) {
   if (discard_ops) {
     out_len = 0;
     return;
   }
-  size_t done = 0;
-  if (out_len > 0 && trace_fd >= 0 && !trace_fd_current()) {
-    report_write_failure(errno);
-    mode = MODE_OFF;
-    done = out_len;
-  }
-  while (done < out_len && trace_fd >= 0) {
-    ssize_t n = write(trace_fd, out + done, out_len - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) { // stop recording: this process's later calls pass through
-      report_write_failure(n < 0 ? errno : EIO);
+  if (out_len > 0 && trace_fd >= 0) {
+    if (trace_fd_current()) write_out();
+    else {
+      report_write_failure(errno);
       mode = MODE_OFF;
-      break;
     }
-    done += (size_t)n;
   }
   out_len = 0;
 }
@@ -685,6 +712,7 @@ static void start_trace(int fd) {
   }
   trace_dev = st.st_dev;
   trace_ino = st.st_ino;
+  trace_is_pipe = S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode);
   memset(table, 0, (table_mask + 1) * sizeof(struct slot));
   table_used = 0;
   op_count = next_id = untracked = internal = 0;

@@ -513,6 +513,7 @@ describe('memscope record: usage and failures', () => {
       env: { ...process.env, XDG_CACHE_HOME: cacheHome },
       stdio: ['ignore', 'pipe', 'pipe'],
       timeout: 30_000,
+      killSignal: 'SIGKILL', // a memscope stuck in a FIFO's open runs no signal handler
     });
     let stdout = '';
     let stderr = '';
@@ -529,6 +530,16 @@ describe('memscope record: usage and failures', () => {
     assert.equal(lines.filter((l) => l.startsWith('# memscope-trace 2 ')).length, 1, received);
     assert.deepEqual(lines.filter((l) => /^[acmrftx] /.test(l)), ['a 0 10'], 'the first image only: the exec\'d one is not the main trace');
     assert.match(received, /\n# end ops=1 threads=1 untracked=0 internal=\d+\n$/);
+  });
+
+  test("-o a FIFO whose reader leaves: the program runs to its end, the write's EPIPE reported (the shim's SIGPIPE killed it)", () => {
+    const fifo = join(dir, 'short-fifo');
+    assert.equal(spawnSync('mkfifo', [fifo]).status, 0);
+    const reader = spawn('head', ['-c', '1', fifo], { stdio: 'ignore' }); // reads the first bytes of a 2 MB trace, then leaves
+    const r = record(['-o', fifo, buildHarness('record-replayable.c'), '200000', 'done']);
+    reader.kill();
+    assert.equal(r.stdout, 'done\n');
+    assertOneLineError(r, 1, /^memscope: cannot write ".*short-fifo": EPIPE$/);
   });
 
   test('no C compiler on PATH: one line naming cc, exit 1', () => {
