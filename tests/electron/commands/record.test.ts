@@ -495,6 +495,14 @@ describe('memscope record: usage and failures', () => {
     assert.ok(statSync(device).isCharacterDevice());
   });
 
+  test('-o a character device, the program ended by a signal: the trace is said incomplete, uncounted', () => {
+    const device = join(dir, 'null-device-4');
+    assert.equal(spawnSync('mknod', ['-m', '666', device, 'c', '1', '3']).status, 0);
+    const r = record(['-o', device, buildHarness('record-sequence.c'), 'term']);
+    assert.equal(r.code, 128 + 15, r.stderr);
+    assert.equal(r.stderr, `recorded an incomplete trace into ${device} (no closing line, so the program ended without exit(); a device or FIFO is not read back to count its ops)\n`);
+  });
+
   test('--follow with a device: one line, exit 2, no DEVICE.PID files made beside it', () => {
     const device = join(dir, 'null-device-3');
     assert.equal(spawnSync('mknod', ['-m', '666', device, 'c', '1', '3']).status, 0);
@@ -502,7 +510,7 @@ describe('memscope record: usage and failures', () => {
     assert.deepEqual(readdirSync(dir).filter((f) => f.startsWith('null-device-3')), ['null-device-3']);
   });
 
-  test('-o a FIFO with a reader: the reader gets one whole trace, even when the program execs itself (memscope hung)', async () => {
+  test('-o a FIFO with a reader: the reader gets one whole trace, even when the program execs itself (memscope hung)', { timeout: 60_000 }, async () => {
     const fifo = join(dir, 'trace-fifo');
     assert.equal(spawnSync('mkfifo', [fifo]).status, 0);
     const reader = spawn('cat', [fifo], { stdio: ['ignore', 'pipe', 'inherit'] });
