@@ -9,6 +9,7 @@ import { ApiError } from '../../shared/errors.js';
 import { escapeControlChars, quoteUserInput } from '../../shared/text/escape.js';
 import { fileError } from '../host/files/file-error.js';
 import { runRecorded, shellStatusOf, type RecordedExit } from '../host/record/run-recorded.js';
+import { isSetIdCommand } from '../host/record/set-id.js';
 import { ensureRecordShim } from '../host/record/shim-build.js';
 import { summarizeClosingLines, summarizeTrace, type TraceSummary } from '../host/record/trace-summary.js';
 import { openTraceOutput } from '../host/record/trace-output.js';
@@ -126,10 +127,10 @@ export async function runRecord(argv: string[]): Promise<number> {
   // Whether a process wrote the main trace is the shim's to say: a device reads back empty, a FIFO not at all.
   if (exit.mainTrace === null && children.length === 0) {
     forget();
-    throw new ApiError(
-      'malformed',
-      `record: no malloc call reached the shim: ${quoteUserInput(cmd)} made none, is statically linked, or brings its own allocator (nothing recorded)`,
-    );
+    const why = isSetIdCommand(cmd)
+      ? 'is set-user-ID or set-group-ID, so the loader ignored LD_PRELOAD (secure mode)'
+      : 'made none, is statically linked, or brings its own allocator';
+    throw new ApiError('malformed', `record: no malloc call reached the shim: ${quoteUserInput(cmd)} ${why} (nothing recorded)`);
   }
   const main = exit.mainTrace === null ? null : output.direct ? summarizeClosingLines(exit.mainTrace) : summarizeTrace(output.writePath);
   try {

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -548,6 +548,17 @@ describe('memscope record: usage and failures', () => {
     reader.kill();
     assert.equal(r.stdout, 'done\n');
     assertOneLineError(r, 1, /^memscope: cannot write ".*short-fifo": EPIPE$/);
+  });
+
+  test('a set-user-ID program (run as another user, so in secure mode): one line saying the loader ignored LD_PRELOAD, exit 1', { skip: process.getuid?.() !== 0 && 'chown to nobody needs root' }, () => {
+    const here = mkdtempSync(join(dir, 'setuid-'));
+    const program = join(here, 'suid-sequence');
+    copyFileSync(buildHarness('record-sequence.c'), program);
+    chownSync(program, 65534, 65534); // nobody: the euid it runs with differs from ours, even as root
+    chmodSync(program, 0o4755);
+    const trace = join(here, 't.trace');
+    assertOneLineError(record(['-o', trace, program]), 1, /^memscope: record: no malloc call reached the shim: ".*suid-sequence" is set-user-ID or set-group-ID, so the loader ignored LD_PRELOAD/);
+    assert.deepEqual(readdirSync(here), ['suid-sequence']);
   });
 
   test('no C compiler on PATH: one line naming cc, exit 1', () => {
