@@ -201,6 +201,10 @@ static void report_write_failure(int err) {
  * a device or FIFO tells nothing).
  */
 static int claim_main_trace(void) {
+  if (status_path[0] == 0) { // the shim run without memscope (tests/bench/record.bench.ts): the rule is a TRACE found empty
+    struct stat st;
+    return stat(trace_path, &st) == 0 && st.st_size == 0;
+  }
   int fd = open_status_locked();
   if (fd < 0) return 0;
   static const char started[] = "# started\n";
