@@ -9,7 +9,7 @@ import type { Browser, Page } from 'playwright-core';
 import { launchChromium, startServe, type ServeProcess } from '../helpers/browser.js';
 import { oracleMissing } from '../helpers/oracles.js';
 import { REPO_ROOT } from '../helpers/paths.js';
-import { startSubject, type Subject } from '../helpers/subject.js';
+import { startStaticSubject, type Subject } from '../helpers/subject.js';
 
 const SHOTS = resolve(REPO_ROOT, 'dist/e2e-screenshots');
 
@@ -56,7 +56,7 @@ describe('process table columns in Chromium', { skip: oracleMissing('chromium') 
 
   before(async () => {
     mkdirSync(SHOTS, { recursive: true });
-    subject = await startSubject(48, 20);
+    subject = await startStaticSubject(48, 20); // static: its Pss holds still while it idles
     serve = await startServe(['-d', '0.3']);
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
@@ -93,16 +93,14 @@ describe('process table columns in Chromium', { skip: oracleMissing('chromium') 
     await toggleColumn('PSS');
     await closeChooserByClickingElsewhere();
     await page.locator('[data-testid="process-filter"]').fill(String(subject.pid));
-    const cell = page.locator(`[data-testid="process-row-${subject.pid}"] span[title$=" kB)"]`).last();
-    // The subject is idle, but other processes sharing its libraries move its Pss: compare until a tick agrees.
-    let shownKb = NaN;
-    let procKb = NaN;
-    for (let i = 0; i < 40 && shownKb !== procKb; i++) {
-      await page.waitForTimeout(300);
-      const title = (await cell.getAttribute('title').catch(() => null)) ?? '';
-      shownKb = Number(/\(([\d,]+) kB\)$/.exec(title)?.[1]?.replaceAll(',', ''));
-      procKb = procPssKb(subject.pid);
-    }
+    const heads = await page.locator('[data-testid="process-table"] [role="columnheader"]').allInnerTexts();
+    const pssCol = heads.findIndex((h) => h.replace(/[▲▼]/g, '').trim() === 'PSS');
+    assert.ok(pssCol >= 0, `headers: ${heads.join(' | ')}`);
+    // "…" until a tick has read the rollup, then "12.1 MiB (12,345 kB)".
+    const cell = page.locator(`[data-testid="process-row-${subject.pid}"] [role="gridcell"]`).nth(pssCol).locator('span[title$=" kB)"]');
+    await cell.waitFor();
+    const shownKb = Number(/\(([\d,]+) kB\)$/.exec((await cell.getAttribute('title')) ?? '')?.[1]?.replaceAll(',', ''));
+    const procKb = procPssKb(subject.pid);
     assert.equal(shownKb, procKb);
     assert.ok(procKb >= 20 * 1024);
     assert.match((await page.locator('[data-testid="sampling-rollup"]').textContent()) ?? '', /^\d+ rows? · [\d.]+ of \d+ ms/);

@@ -17,9 +17,9 @@ export interface Subject {
   kill(): Promise<void>;
 }
 
-/** Starts a subject: anonMib mapped, touchMib touched, optionally a file with readKib read. */
-export async function startSubject(anonMib: number, touchMib: number, file?: { path: string; readKib: number }): Promise<Subject> {
-  const bin = buildHarness('subject-memory.c');
+/** Starts a subject: anonMib mapped, touchMib touched, optionally a file with readKib read; extraFlags go to gcc. */
+export async function startSubject(anonMib: number, touchMib: number, file?: { path: string; readKib: number }, extraFlags: string[] = []): Promise<Subject> {
+  const bin = buildHarness('subject-memory.c', extraFlags);
   const args = [String(anonMib), String(touchMib), ...(file ? [file.path, String(file.readKib)] : [])];
   const child: ChildProcessWithoutNullStreams = spawn(bin, args, { stdio: ['pipe', 'pipe', 'pipe'] });
   const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
@@ -47,4 +47,12 @@ export async function startSubject(anonMib: number, touchMib: number, file?: { p
       await exited;
     },
   };
+}
+
+/**
+ * A subject linked statically: no page of it is shared with a library another process maps or unmaps, so its Pss
+ * holds still while it idles (a dynamic one's moves whenever any process maps libc).
+ */
+export function startStaticSubject(anonMib: number, touchMib: number): Promise<Subject> {
+  return startSubject(anonMib, touchMib, undefined, ['-static']);
 }

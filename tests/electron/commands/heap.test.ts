@@ -164,9 +164,10 @@ describe('memscope heap', () => {
     await withHeapSubject(['0', 'fill', '1000000'], async (subject) => {
       const run = spawn(process.execPath, [CLI_PATH, 'heap', String(subject.pid), '--freeze', '--json'], { stdio: ['ignore', 'ignore', 'pipe'] });
       const exited = once(run, 'exit');
-      // Wait until memscope has stopped the subject, then interrupt it as a terminal would.
+      // Wait until memscope has stopped the subject, then interrupt it as a terminal would. Polled until memscope
+      // exits (or a minute passes), not for a count of polls: on a busy machine its start can outlast 5,000 polls of 1 ms.
       let stopped = false;
-      for (let i = 0; i < 5000 && !stopped && run.exitCode === null; i++) {
+      for (const deadline = Date.now() + 60_000; !stopped && run.exitCode === null && Date.now() < deadline; ) {
         stopped = processState(subject.pid) === 'T';
         if (!stopped) await new Promise((r) => setTimeout(r, 1));
       }

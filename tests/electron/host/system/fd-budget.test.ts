@@ -70,7 +70,9 @@ async function floodWithIdleConnections(server: LimitedServer): Promise<void> {
     assert.equal(server.child.exitCode, null, `server exited: ${server.stderr()}`);
     assert.ok(countOpenFds(server.pid) <= FD_LIMIT);
     const { maxConnections } = planFdBudget(FD_LIMIT);
-    assert.ok(sockets.closedCount() >= IDLE_CONNECTIONS - maxConnections, `${sockets.closedCount()} of ${IDLE_CONNECTIONS} closed, at most ${maxConnections} kept`);
+    // The server closes the excess as it accepts them, between ticks: on a busy machine that can take longer than the hold.
+    await eventually(`at most ${maxConnections} of ${IDLE_CONNECTIONS} connections kept`, async () => (sockets.closedCount() >= IDLE_CONNECTIONS - maxConnections ? true : undefined));
+    assert.ok(countOpenFds(server.pid) <= FD_LIMIT);
   } finally {
     sockets.destroy();
   }
@@ -150,7 +152,7 @@ describe('fd budget', () => {
     assert.equal(serve.stderr(), '');
   });
 
-  test('exporter: scrapes during fd exhaustion keep the last whole tick\'s series and count the failed ticks', async () => {
+  test('exporter: scrapes during fd exhaustion keep the series of the last tick that read processes, and count the failed ticks', async () => {
     const exporter = await startUnderFdLimit(FD_LIMIT, ['exporter', '--listen', '127.0.0.1:0', '-d', INTERVAL_S]);
     const scrape = async () => readExposition(await (await fetch(exporter.url)).text());
     const errorsOf = (exp: ReturnType<typeof readExposition>) => findSamples(exp, 'memscope_sampling_errors_total')[0]?.value ?? NaN;
@@ -161,7 +163,9 @@ describe('fd budget', () => {
         const exp = await scrape();
         return errorsOf(exp) >= 1 ? exp : undefined;
       });
-      assert.equal(findSamples(during, 'memscope_process_resident_bytes', { pid: String(exporter.pid) }).length, 1);
+      // The tick running when the limit dropped may be partial, its own row 'restricted' (memory unknown: no
+      // resident_bytes) and kept as the last tick; a failed one would leave no series. stat's counters are in both.
+      assert.equal(findSamples(during, 'memscope_process_cpu_seconds_total', { pid: String(exporter.pid) }).length, 1);
       setSoftFdLimit(exporter.pid, FD_LIMIT);
       const stampDuring = findSamples(during, 'memscope_sampling_timestamp_seconds')[0]?.value ?? NaN;
       await eventually('a whole tick after the limit is raised', async () => {
