@@ -243,15 +243,12 @@ describe('validateSnapshot: each malformed value is named by its path', () => {
 });
 
 describe('validateSnapshot: scale', () => {
-  test('20,000 mappings validate in one quick pass; a bad field in the last one is still found', () => {
+  test('20,000 mappings validate, returned as they are; a bad field in the last one is still found', () => {
     const mappings = [];
     for (let i = 0; i < 20_000; i++) mappings.push(makeMapping(0x7f0000000000n + BigInt(i) * 0x10000n, 16, {}, { Rss: 4, Pss: 4 }));
     const s = makeSnapshot({ mappings });
-    const t0 = performance.now();
-    validateSnapshot(s);
-    const elapsedMs = performance.now() - t0;
-    // Typically ~20 ms; the bound only catches accidental quadratic work or deep copies.
-    assert.ok(elapsedMs < 1000, `took ${elapsedMs.toFixed(0)} ms`);
+    // No timing here (speed lives in benchmarks): the document comes back as is, not a deep copy.
+    assert.equal(validateSnapshot(s), s);
     (s.mappings[19_999]?.smaps as Record<string, unknown>).Rss = 'x';
     assert.equal(catchSnapshotError(() => validateSnapshot(s)).path, 'mappings[19999].smaps.Rss');
   });
