@@ -106,8 +106,8 @@ describe('process chart redraws in Chromium', { skip: oracleMissing('chromium') 
     await subject?.kill();
   });
 
-  test('ticks with the same values leave the lines as drawn; a tick that moves RES redraws at once', async () => {
-    // Ten ticks of an idle subject: the time axis moves at most once (every 5 s), so at most two pictures.
+  test("ticks with the same values leave recharts' lines as drawn; a tick that moves RES is drawn at once (a rise past the axis' top by recharts, a fall by the tail)", async () => {
+    // Ten ticks of an idle subject: recharts redraws at most once (a step of the time frame), so at most two pictures.
     const countBefore = await readSampleCount(page);
     const drawn = new Set<string>();
     for (let i = 0; i < 10; i++) {
@@ -202,13 +202,18 @@ describe('process chart redraws in Chromium', { skip: oracleMissing('chromium') 
     await page.locator('[data-testid="legend-resKb"]').focus();
     await tooltip.waitFor({ state: 'detached', timeout: 5000 });
   });
-  test("the drawn lines' points are the samples, the tail's included, within 0.5 px, at several ticks", async () => {
+  test("the drawn lines' points are the samples, the tail's included, within 0.5 px, at several ticks, in the 5 and 1 min windows", async () => {
     assert.equal(await subject.command('drop 512'), 'ok'); // a step inside the frame, so the points are not all at one height
     let tailPoints = 0;
-    for (let read = 0; read < 4; read++) {
+    for (let read = 0; read < 6; read++) {
+      // The window buttons make a new frame (a window longer than the history held: the whole window from the first tick).
+      const windowMs = read < 3 ? 300_000 : 60_000;
+      if (read === 3) await page.locator('[data-testid="window-1min"]').click();
       await page.waitForTimeout(3 * TICK_MS);
       for (const [panel, key] of [['res-chart', 'resKb'], ['virt-chart', 'virtKb']] as const) {
         const drawn = await readPanel(page, panel, key);
+        const frameMs = drawn.frameEndMs - drawn.frameStartMs;
+        assert.ok(frameMs >= windowMs && frameMs < windowMs + 5000, `the frame spans the window (${windowMs} ms) rounded up to 5 s: ${frameMs} ms`);
         const history = await postApiCall(serve.base, serve.token, 'getHistory', [subject.pid]).then((r) => r.json() as Promise<{ value: ProcessHistory }>);
         const samples = history.value.samples.filter((s) => s.tMs >= drawn.firstMs && s.tMs <= drawn.lastMs);
         const line = parseVertices(drawn.lineD);
@@ -231,6 +236,7 @@ describe('process chart redraws in Chromium', { skip: oracleMissing('chromium') 
       }
     }
     assert.ok(tailPoints >= 2, `the tail drew samples (at most ${tailPoints} in one read)`);
+    await page.locator('[data-testid="window-5min"]').click();
   });
 
   test('hovering the newest point shows the newest sample, though recharts drew the line before it', async () => {
