@@ -2,7 +2,7 @@
 // across its span at its last value with its min–max band, and LTTB down-sampling (about one point per
 // pixel) widens each kept point's band over the points it hides, so no spike is averaged or sampled away.
 import { downsampleLttb } from '../../shared/history/lttb.js';
-import { HISTORY_VALUE_FIELDS, type HistorySample } from '../../shared/history/sample.js';
+import { HISTORY_VALUE_FIELDS, type HistorySample, type HistoryValues } from '../../shared/history/sample.js';
 
 /** A [min, max] pair in kB. */
 export type KbBand = [number, number];
@@ -45,6 +45,20 @@ export function findFirstAtOrAfter(samples: readonly HistorySample[], t: number)
     else hi = mid;
   }
   return lo;
+}
+
+/**
+ * The largest value of keys among samples[from..] (a bucket's max): the top of what a redraw of them would draw, the
+ * kept points' bands included (LTTB widens a band over the samples it hides, never past them).
+ */
+export function findSamplesMaxKb(samples: readonly HistorySample[], from: number, keys: readonly (keyof HistoryValues)[]): number {
+  let max = 0;
+  for (let i = from; i < samples.length; i++) {
+    const s = samples[i] as HistorySample;
+    const top = s.bucket?.max ?? s;
+    for (const key of keys) if (top[key] > max) max = top[key];
+  }
+  return max;
 }
 
 /**

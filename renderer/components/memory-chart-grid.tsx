@@ -30,6 +30,11 @@ export function findTimeX(tMs: number, startMs: number, endMs: number, box: Plot
   return spanMs > 0 ? box.leftPx + ((tMs - startMs) / spanMs) * box.widthPx : box.leftPx;
 }
 
+/** The y of kb on a kB axis that maps [0, topKb] onto the plot's height, upwards (recharts' linear y scale). */
+export function findKbY(kb: number, topKb: number, box: PlotBox): number {
+  return topKb > 0 ? box.topPx + box.heightPx - (kb / topKb) * box.heightPx : box.topPx + box.heightPx;
+}
+
 /** The ticks' coordinates, with the plot's two edges added when no tick lies on them (recharts' getCoordinatesOfGrid). */
 function findGridCoordinates(coordinates: number[], minPx: number, maxPx: number): number[] {
   if (!coordinates.includes(minPx)) coordinates.push(minPx);
@@ -50,7 +55,7 @@ export const ChartGrid = memo(function ChartGrid({ box, timeTicks, startMs, endM
   const { leftPx, topPx, widthPx, heightPx } = box;
   const topKb = kbTicks[kbTicks.length - 1] ?? 0;
   const ys = findGridCoordinates(
-    kbTicks.map((kb) => (topKb > 0 ? topPx + heightPx - (kb / topKb) * heightPx : topPx + heightPx)),
+    kbTicks.map((kb) => findKbY(kb, topKb, box)),
     topPx,
     topPx + heightPx,
   );

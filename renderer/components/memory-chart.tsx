@@ -1,6 +1,7 @@
 // A process's RES, SHR and SWAP over time on one axis, VIRT in its own panel above (VIRT is often 1000× RES: two
 // axes would draw unequal values at one height); top's columns, shared/history/sample.ts. A time window, tooltips
 // with exact kB, min–max bands where a point stands for several ticks, the exit as a marker, PNG export.
+import { flushSync } from 'react-dom';
 import { createRef, useCallback, useMemo, useRef, useState, type ReactElement, type RefObject } from 'react';
 import { Area, ComposedChart, Line, LineDrawShape, ReferenceLine, Tooltip, XAxis, YAxis, type LineDrawShapeProps, type TooltipContentProps, type XAxisTickContentProps, type YAxisTickContentProps } from 'recharts';
 import type { HistorySample } from '../../shared/history/sample.js';
@@ -11,7 +12,9 @@ import { isSameNumbers, useSameValue } from '../hooks/use-same-value.js';
 import { findChartSvg, saveSvgAsPng } from '../export/chart-png.js';
 import { ChartGrid } from './memory-chart-grid.js';
 import { TimeAxis } from './memory-chart-time-axis.js';
-import { BAND_OF, buildChartPoints, findFirstAtOrAfter, findPixelRow, type ChartPoint } from './memory-chart-data.js';
+import { BAND_OF, buildChartPoints, findFirstAtOrAfter, findSamplesMaxKb, type ChartPoint } from './memory-chart-data.js';
+import { findTimeFrame, type TimeFrame } from './memory-chart-frame.js';
+import { ChartTail, type TailLine } from './memory-chart-tail.js';
 
 type SeriesKey = 'resKb' | 'virtKb' | 'shrKb' | 'swapKb';
 
@@ -42,11 +45,6 @@ const VIRT_PANEL_HEIGHT_PX = 84;
 const X_AXIS_HEIGHT_PX = 30;
 /** The main panel's margin: its time axis (TimeAxis, over a hidden XAxis) is drawn in the bottom one. */
 const MAIN_MARGIN = { ...MARGIN, bottom: MARGIN.bottom + X_AXIS_HEIGHT_PX };
-/**
- * A tick whose values draw every line at the same pixel rows redraws the chart (to move its time axis) at most this
- * often, on the ticks that cross a multiple of it (epoch ms).
- */
-export const TIME_ONLY_REDRAW_MS = 5000;
 
 // Axis tick formatters made once: recharts compares axis props by reference and re-registers an axis
 // (a store update and a second render of the whole chart) whenever a prop such as tickFormatter is new.
@@ -158,11 +156,19 @@ function ChartTooltip(props: TooltipContentProps<number, string> & { theme: Char
   );
 }
 
-/** Largest band top among the visible series of a panel. */
-function findMaxKb(data: readonly ChartPoint[], series: readonly SeriesSpec[], hidden: ReadonlySet<SeriesKey>): number {
-  let max = 0;
-  for (const d of data) for (const spec of series) if (!hidden.has(spec.key) && d[BAND_OF[spec.key]][1] > max) max = d[BAND_OF[spec.key]][1];
-  return max;
+/** The keys of a panel's visible series. */
+function listVisibleKeys(series: readonly SeriesSpec[], hidden: ReadonlySet<SeriesKey>): SeriesKey[] {
+  return series.filter((s) => !hidden.has(s.key)).map((s) => s.key);
+}
+
+/** A series' line width (px): RES stands out. */
+function findStrokeWidthPx(key: SeriesKey): number {
+  return key === 'resKb' ? 2 : 1.5;
+}
+
+/** The tail's lines of a panel: its visible series, drawn as recharts draws them. */
+function listTailLines(series: readonly SeriesSpec[], theme: ChartTheme, hidden: ReadonlySet<SeriesKey>): TailLine[] {
+  return series.filter((s) => !hidden.has(s.key)).map((s) => ({ key: s.key, stroke: s.color(theme), strokeWidthPx: findStrokeWidthPx(s.key) }));
 }
 
 /** A panel's y axis: every precomputed tick shown, from 0 to the top tick. */
@@ -209,7 +215,7 @@ function drawLayers(series: readonly SeriesSpec[], theme: ChartTheme, hidden: Re
       dataKey={s.key}
       name={s.title}
       stroke={s.color(theme)}
-      strokeWidth={s.key === 'resKb' ? 2 : 1.5}
+      strokeWidth={findStrokeWidthPx(s.key)}
       dot={false}
       shape={drawLine}
       hide={hidden.has(s.key)}
@@ -241,35 +247,32 @@ export function MemoryChart({ samples, title, fileBase, heightPx = 260, sourceNo
   const endNowMs = Math.max(last?.tMs ?? Date.now(), exitedMs ?? 0);
   const firstMs = startedMs ?? firstTickMs(samples[0]) ?? endNowMs;
   const plotWidth = Math.max(50, width - Y_AXIS_WIDTH_PX - MARGIN.left - MARGIN.right);
-  // Redraw only when the picture changes (each recharts redraw costs ~10–20 ms of main thread however few the
-  // points): at once when the newest sample draws any line at another pixel row of the scales drawn last, or when
-  // the process exits (a hidden line draws nothing, so it is left out); for time alone, every TIME_ONLY_REDRAW_MS
-  // or when the newest sample has moved the lines by about two pixels, whichever is rarer (a day-long window: about
-  // once a minute). The legend's values update every tick.
-  const spanMs = windowMs === null ? endNowMs - firstMs : Math.min(windowMs, endNowMs - firstMs);
-  // The span is rounded up to a power of two so the quantum stays put while "all" keeps growing.
-  const msPerTwoPx = Math.max(1, (2 * 2 ** Math.ceil(Math.log2(Math.max(1, spanMs)))) / plotWidth);
-  const drawnTopKb = useRef({ main: 0, virt: 0 });
   const virtPlotPx = VIRT_PANEL_HEIGHT_PX - MARGIN.top - MARGIN.bottom;
   const mainPlotPx = heightPx - MARGIN.top - MARGIN.bottom - X_AXIS_HEIGHT_PX;
-  const valueRows = last === undefined ? '' : SERIES.filter((s) => !hidden.has(s.key)).map((s) => (s.key === 'virtKb' ? findPixelRow(last.virtKb, drawnTopKb.current.virt, virtPlotPx) : findPixelRow(last[s.key], drawnTopKb.current.main, mainPlotPx))).join(' ');
-  const redrawKey = `${Math.floor(endNowMs / Math.max(msPerTwoPx, TIME_ONLY_REDRAW_MS))} ${valueRows}`;
-  const view = useMemo(() => {
-    const endMs = endNowMs;
-    // A window longer than the history held starts at the first tick, so the lines fill the chart (and a note says so).
-    const startMs = windowMs === null ? firstMs : Math.max(firstMs, endMs - windowMs);
-    const data = buildChartPoints(samples, findFirstAtOrAfter(samples, startMs), plotWidth);
-    return { startMs, endMs, data };
-    // samples is mutated in place by the history hook: redrawKey (which follows its newest sample) says when to redraw.
-  }, [samples, redrawKey, windowMs, firstMs, plotWidth, exitedMs]);
-  const { startMs, endMs, data } = view;
-  // The same tick arrays while their values hold (most ticks), so recharts keeps its axes registered.
-  const mainTicks = useSameValue(useMemo(() => niceKbTicks(findMaxKb(data, MAIN_SERIES, hidden)), [data, hidden]), isSameNumbers);
-  const virtTicks = useSameValue(useMemo(() => niceKbTicks(findMaxKb(data, VIRT_SERIES, hidden), 3), [data, hidden]), isSameNumbers);
-  drawnTopKb.current = { main: mainTicks[mainTicks.length - 1] ?? 0, virt: virtTicks[virtTicks.length - 1] ?? 0 };
+  // recharts redraws only when its picture changes (each redraw costs 15–30 ms of main thread however few the
+  // points): when the frame steps (the newest sample passed its right edge, the window changed, the process exited),
+  // when a value passes an axis' top tick, or when the lines shown change. Between redraws the samples since the last
+  // one are drawn by ChartTail on the same scales, so every tick shows what a redraw would.
+  const frameRef = useRef<TimeFrame | null>(null);
+  const frame = findTimeFrame(frameRef.current, endNowMs, firstMs, windowMs, exitedMs);
+  frameRef.current = frame;
+  const { startMs, endMs } = frame;
+  const fromIndex = findFirstAtOrAfter(samples, startMs);
+  // Every sample in the frame counts, drawn by recharts or by the tail (a few hundred numbers per tick).
+  const mainTicks = useSameValue(niceKbTicks(findSamplesMaxKb(samples, fromIndex, listVisibleKeys(MAIN_SERIES, hidden))), isSameNumbers);
+  const virtTicks = useSameValue(niceKbTicks(findSamplesMaxKb(samples, fromIndex, listVisibleKeys(VIRT_SERIES, hidden)), 3), isSameNumbers);
+  // While the tooltip is up, recharts draws every sample (its tooltip shows only what recharts holds), so it redraws
+  // each tick; so too until the frame holds two samples (recharts draws no line through fewer).
+  const liveMs = showsTooltip || samples.length - fromIndex <= 2 ? endNowMs : null;
+  // samples is mutated in place by the history hook: the frame, the ticks and liveMs say when to redraw.
+  const data = useMemo(() => buildChartPoints(samples, fromIndex, plotWidth), [samples, frame, mainTicks, virtTicks, plotWidth, liveMs]);
+  const lastDrawn = data[data.length - 1];
+  let tailFrom = lastDrawn === undefined ? samples.length : findFirstAtOrAfter(samples, lastDrawn.tMs);
+  while (lastDrawn !== undefined && tailFrom < samples.length && (samples[tailFrom] as HistorySample).tMs <= lastDrawn.tMs) tailFrom++;
+  const tail = samples.slice(tailFrom);
   const timeTicks = useSameValue(useMemo(() => niceTimeTicks(startMs, endMs, Math.max(2, Math.floor(plotWidth / 90))), [startMs, endMs, plotWidth]), isSameNumbers);
   const showClockSeconds = timeTicks.length < 2 || (timeTicks[1] as number) - (timeTicks[0] as number) < 60_000;
-  const windowLongerThanHeld = windowMs !== null && endMs - windowMs < firstMs;
+  const windowLongerThanHeld = windowMs !== null && endNowMs - windowMs < firstMs;
   const hasBands = data.some((d) => d.sampleCount !== 1);
   const axisTick = useMemo(() => makeTickLabel(theme.text), [theme]);
   const virtAxisTick = useMemo(() => makeTickLabel(theme.virt), [theme]);
@@ -279,13 +282,15 @@ export function MemoryChart({ samples, title, fileBase, heightPx = 260, sourceNo
   // recharts the same grid, tooltip and series elements and skips them, and only what the new data moves (lines,
   // axes, grid positions) renders again from recharts' store. One element memo for the whole chart re-rendered
   // every recharts component twice per tick (once with the old data, once with the new).
+  const mainBox = useMemo(() => ({ leftPx: MARGIN.left + Y_AXIS_WIDTH_PX, topPx: MARGIN.top, widthPx: plotWidth, heightPx: mainPlotPx }), [plotWidth, mainPlotPx]);
+  const virtBox = useMemo(() => ({ leftPx: MARGIN.left + Y_AXIS_WIDTH_PX, topPx: MARGIN.top, widthPx: plotWidth, heightPx: virtPlotPx }), [plotWidth, virtPlotPx]);
   const mainGrid = useMemo(
-    () => <ChartGrid box={{ leftPx: MARGIN.left + Y_AXIS_WIDTH_PX, topPx: MARGIN.top, widthPx: plotWidth, heightPx: mainPlotPx }} timeTicks={timeTicks} startMs={startMs} endMs={endMs} kbTicks={mainTicks} stroke={theme.grid} />,
-    [plotWidth, mainPlotPx, timeTicks, startMs, endMs, mainTicks, theme],
+    () => <ChartGrid box={mainBox} timeTicks={timeTicks} startMs={startMs} endMs={endMs} kbTicks={mainTicks} stroke={theme.grid} />,
+    [mainBox, timeTicks, startMs, endMs, mainTicks, theme],
   );
   const virtGrid = useMemo(
-    () => <ChartGrid box={{ leftPx: MARGIN.left + Y_AXIS_WIDTH_PX, topPx: MARGIN.top, widthPx: plotWidth, heightPx: virtPlotPx }} timeTicks={timeTicks} startMs={startMs} endMs={endMs} kbTicks={virtTicks} stroke={theme.grid} />,
-    [plotWidth, virtPlotPx, timeTicks, startMs, endMs, virtTicks, theme],
+    () => <ChartGrid box={virtBox} timeTicks={timeTicks} startMs={startMs} endMs={endMs} kbTicks={virtTicks} stroke={theme.grid} />,
+    [virtBox, timeTicks, startMs, endMs, virtTicks, theme],
   );
   const tooltip = useMemo(() => <Tooltip content={tooltipContent} isAnimationActive={false} />, [tooltipContent]);
   const exitMarker = useMemo(
@@ -299,50 +304,69 @@ export function MemoryChart({ samples, title, fileBase, heightPx = 260, sourceNo
   // Both panels' XAxis only gives the time scale (tooltip, keyboard): the main panel's axis is drawn by TimeAxis.
   const xAxis = useMemo(() => <XAxis dataKey="tMs" type="number" scale="time" domain={[startMs, endMs]} allowDataOverflow hide />, [startMs, endMs]);
   const timeAxis = useMemo(
-    () => <TimeAxis box={{ leftPx: MARGIN.left + Y_AXIS_WIDTH_PX, topPx: MARGIN.top, widthPx: plotWidth, heightPx: mainPlotPx }} timeTicks={timeTicks} startMs={startMs} endMs={endMs} formatTick={tickFormatter} color={theme.text} />,
-    [plotWidth, mainPlotPx, timeTicks, startMs, endMs, tickFormatter, theme],
+    () => <TimeAxis box={mainBox} timeTicks={timeTicks} startMs={startMs} endMs={endMs} formatTick={tickFormatter} color={theme.text} />,
+    [mainBox, timeTicks, startMs, endMs, tickFormatter, theme],
   );
   const mainYAxis = useMemo(() => drawYAxis(mainTicks, theme.text, axisTick), [mainTicks, theme, axisTick]);
   const virtYAxis = useMemo(() => drawYAxis(virtTicks, theme.virt, virtAxisTick), [virtTicks, theme, virtAxisTick]);
   const mainLayers = useMemo(() => drawLayers(MAIN_SERIES, theme, hidden, hasBands), [theme, hidden, hasBands]);
   const virtLayers = useMemo(() => drawLayers(VIRT_SERIES, theme, hidden, hasBands), [theme, hidden, hasBands]);
-  // The panels are memoized too: a tick that does not redraw hands React the same tree, and recharts is not asked at all.
-  const charts = useMemo(
+  // The charts are memoized too: a tick that does not redraw hands React the same elements, and recharts is not asked
+  // at all; only the tails over them follow the tick.
+  const virtChart = useMemo(
     () => (
+      <ComposedChart width={width} height={VIRT_PANEL_HEIGHT_PX} data={data} margin={MARGIN}>
+        {virtGrid}
+        {xAxis}
+        {virtYAxis}
+        {showsTooltip ? tooltip : null}
+        {exitMarker}
+        {virtLayers}
+      </ComposedChart>
+    ),
+    [width, data, virtGrid, xAxis, virtYAxis, showsTooltip, tooltip, exitMarker, virtLayers],
+  );
+  const mainChart = useMemo(
+    () => (
+      <ComposedChart width={width} height={heightPx} data={data} margin={MAIN_MARGIN}>
+        {mainGrid}
+        {xAxis}
+        {timeAxis}
+        {mainYAxis}
+        {showsTooltip ? tooltip : null}
+        {exitMarker}
+        {mainLayers}
+      </ComposedChart>
+    ),
+    [width, heightPx, data, mainGrid, xAxis, timeAxis, mainYAxis, showsTooltip, tooltip, exitMarker, mainLayers],
+  );
+  const mainTopKb = mainTicks[mainTicks.length - 1] ?? 0;
+  const virtTopKb = virtTicks[virtTicks.length - 1] ?? 0;
+  const tailProps = { startMs, endMs, samples: tail };
+  const charts =
+    lastDrawn === undefined ? null : (
       <>
         {hidden.has('virtKb') ? null : (
-          <div className="virt-panel" data-testid="virt-chart">
-            <ComposedChart width={width} height={VIRT_PANEL_HEIGHT_PX} data={data} margin={MARGIN}>
-              {virtGrid}
-              {xAxis}
-              {virtYAxis}
-              {showsTooltip ? tooltip : null}
-              {exitMarker}
-              {virtLayers}
-            </ComposedChart>
+          <div className="virt-panel" data-testid="virt-chart" data-top-kb={virtTopKb}>
+            {virtChart}
+            <ChartTail {...tailProps} widthPx={width} heightPx={VIRT_PANEL_HEIGHT_PX} box={virtBox} topKb={virtTopKb} from={lastDrawn} lines={listTailLines(VIRT_SERIES, theme, hidden)} />
           </div>
         )}
-        <div className="main-panel" data-testid="res-chart">
-          <ComposedChart width={width} height={heightPx} data={data} margin={MAIN_MARGIN}>
-            {mainGrid}
-            {xAxis}
-            {timeAxis}
-            {mainYAxis}
-            {showsTooltip ? tooltip : null}
-            {exitMarker}
-            {mainLayers}
-          </ComposedChart>
+        <div className="main-panel" data-testid="res-chart" data-top-kb={mainTopKb}>
+          {mainChart}
+          <ChartTail {...tailProps} widthPx={width} heightPx={heightPx} box={mainBox} topKb={mainTopKb} from={lastDrawn} lines={listTailLines(MAIN_SERIES, theme, hidden)} />
         </div>
       </>
-    ),
-    [width, heightPx, data, hidden, mainGrid, virtGrid, xAxis, timeAxis, mainYAxis, virtYAxis, showsTooltip, tooltip, exitMarker, mainLayers, virtLayers],
-  );
+    );
 
   const exportPng = () => {
-    const svg = findChartSvg(boxRef.current?.querySelector<HTMLElement>('.main-panel') ?? boxRef.current);
+    const panel = boxRef.current?.querySelector<HTMLElement>('.main-panel') ?? boxRef.current;
+    const svg = findChartSvg(panel);
     if (svg === null) return;
+    // The tail is drawn into the PNG too: the picture as shown.
+    const overlay = panel?.querySelector<SVGSVGElement>('svg.chart-tail') ?? null;
     const legend = MAIN_SERIES.filter((s) => !hidden.has(s.key)).map((s) => ({ label: s.title, color: s.color(theme) }));
-    saveSvgAsPng(svg, `${fileBase}.png`, { title, legend, background: theme.background, textColor: theme.text }).then(
+    saveSvgAsPng(svg, `${fileBase}.png`, { title, legend, background: theme.background, textColor: theme.text }, overlay).then(
       () => setPngError(null),
       (err: unknown) => setPngError(err instanceof Error ? err.message : String(err)),
     );
@@ -353,8 +377,11 @@ export function MemoryChart({ samples, title, fileBase, heightPx = 260, sourceNo
       className="memory-chart"
       data-testid="res-virt-chart"
       data-sample-count={samples.length}
-      data-point-count={data.length}
+      data-point-count={data.length + tail.length}
       data-first-ms={data[0]?.tMs ?? ''}
+      data-last-ms={tail[tail.length - 1]?.tMs ?? lastDrawn?.tMs ?? ''}
+      data-frame-start-ms={startMs}
+      data-frame-end-ms={endMs}
       data-started-ms={firstMs}
     >
       <div className="chart-toolbar">
@@ -400,12 +427,13 @@ export function MemoryChart({ samples, title, fileBase, heightPx = 260, sourceNo
       <div
         ref={boxRef}
         className="chart-box"
-        onPointerEnter={() => setPointing(true)}
+        // Drawn at once: recharts picks the hovered point in the mouse move that follows, from the data it holds then.
+        onPointerEnter={() => flushSync(() => setPointing(true))}
         onPointerLeave={() => setPointing(false)}
         onFocus={() => setFocused(true)}
         onBlur={(e) => setFocused(e.currentTarget.contains(e.relatedTarget))}
       >
-        {data.length < 2 ? (
+        {data.length + tail.length < 2 ? (
           <div className="chart-empty" style={{ height: heightPx }}>
             {samples.length === 0 ? 'no samples yet: the chart fills at every tick' : 'collecting samples…'}
           </div>
@@ -414,7 +442,7 @@ export function MemoryChart({ samples, title, fileBase, heightPx = 260, sourceNo
         )}
       </div>
       <div className="source-note">
-        {sourceNote} · {samples.length} points held, {data.length} drawn
+        {sourceNote} · {samples.length} points held, {data.length + tail.length} drawn
         {hasBands ? ' · shaded bands: min–max of the ticks a point stands for (older than 15 min: 10 s buckets)' : ''}
         {exitedMs === null ? '' : ` · exited at ${formatClock(exitedMs)}`}
         {pngError === null ? '' : ` · PNG export failed: ${pngError}`}

@@ -12,13 +12,17 @@ export interface PngDecoration {
 
 const HEADER_PX = 26;
 
-/** Renders svg (at its on-screen size × scale) under a title and legend line and saves it as fileName. */
-export async function saveSvgAsPng(svg: SVGSVGElement, fileName: string, decoration: PngDecoration, scale = 2): Promise<void> {
+/**
+ * Renders svg (at its on-screen size × scale) under a title and legend line and saves it as fileName; overlay, an SVG
+ * laid over svg at its origin, is drawn on top of it.
+ */
+export async function saveSvgAsPng(svg: SVGSVGElement, fileName: string, decoration: PngDecoration, overlay: SVGSVGElement | null = null, scale = 2): Promise<void> {
   const box = svg.getBoundingClientRect();
   const width = Math.max(1, Math.round(box.width));
   const height = Math.max(1, Math.round(box.height));
   const clone = svg.cloneNode(true) as SVGSVGElement;
   clone.setAttribute('xmlns', 'http://www.w3.org/2000/svg');
+  for (const child of overlay?.children ?? []) clone.appendChild(child.cloneNode(true));
   clone.setAttribute('width', String(width));
   clone.setAttribute('height', String(height));
   const font = getComputedStyle(svg).fontFamily || 'sans-serif';

@@ -7,7 +7,7 @@ import { isExitReading } from '../../shared/history/exit-reading.js';
 import type { ProcessRow } from '../../shared/proc/types.js';
 import { historyToCsv } from '../../shared/snapshot/csv.js';
 import { Banner, ErrorBanner } from '../components/banner.js';
-import { TIME_ONLY_REDRAW_MS } from '../components/memory-chart.js';
+import { TIME_ONLY_REDRAW_MS } from '../components/memory-chart-frame.js';
 import { saveText } from '../export/save-file.js';
 import { formatClock, formatFileTime } from '../format.js';
 import { useMappings } from '../hooks/use-mappings.js';

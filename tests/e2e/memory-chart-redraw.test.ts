@@ -1,20 +1,78 @@
-// When the process chart redraws, in Chromium against `memscope serve -d 0.2` (issue 13): a tick whose values
-// draw every line at the same pixel rows leaves the chart as drawn (recharts costs 10–20 ms per redraw however few
-// the points), and a tick that moves a line is drawn at once. The subject is tests/harness/subject-memory.c: idle,
-// its RES holds still until it is told to touch more memory.
+// When the process chart redraws, in Chromium against `memscope serve -d 0.2` (issue 13): recharts (15–30 ms per
+// redraw however few the points) redraws when its time frame steps or an axis' top changes, and between redraws the
+// chart draws the newest samples itself (its tail), so every tick is drawn at once and the drawn points are the
+// samples. The subject is tests/harness/subject-memory.c: idle, its RES holds still until it touches or drops memory.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
+import type { ProcessHistory } from '../../shared/api.js';
+import type { HistorySample } from '../../shared/history/sample.js';
+import { postApiCall } from '../helpers/api-post.js';
 import { launchChromium, startServe, type ServeProcess } from '../helpers/browser.js';
 import { oracleMissing } from '../helpers/oracles.js';
 import { startSubject, type Subject } from '../helpers/subject.js';
 
 const TICK_MS = 200;
 const RES_LINE = '[data-testid="res-chart"] path.recharts-line-curve';
+const RES_TAIL = '[data-testid="res-chart"] path.chart-tail-line[data-series="resKb"]';
 
-/** The `d` of the main panel's first line (RES), '' while none is drawn. */
+/** The `d` of the main panel's first line (RES) as recharts drew it, '' while none is drawn. */
 async function readResPath(page: Page): Promise<string> {
   return (await page.locator(RES_LINE).first().getAttribute('d').catch(() => null)) ?? '';
+}
+
+/** The RES line as shown: recharts' path and the tail's after it (the samples since recharts' last redraw), in one read. */
+async function readShownResPath(page: Page): Promise<string> {
+  return page.evaluate<string>(`[${JSON.stringify(RES_LINE)}, ${JSON.stringify(RES_TAIL)}].map((s) => document.querySelector(s)?.getAttribute('d') ?? '').join('')`);
+}
+
+/** The vertices of a path "Mx,yLx,y…". */
+function parseVertices(d: string): { x: number; y: number }[] {
+  return [...d.matchAll(/[ML](-?[\d.e+-]+),(-?[\d.e+-]+)/g)].map((m) => ({ x: Number(m[1]), y: Number(m[2]) }));
+}
+
+/** Waits until the legend's RES (kB) passes ok, and returns it. */
+async function waitForLegendRes(page: Page, ok: (kb: number) => boolean, what: string): Promise<number> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const kb = Number(await page.locator('[data-testid="legend-resKb"]').getAttribute('data-kb'));
+    if (ok(kb)) return kb;
+    assert.ok(Date.now() < deadline, `the legend never showed ${what} (RES ${kb} kB)`);
+    await page.waitForTimeout(20);
+  }
+}
+
+/** One panel as drawn, read in one evaluate: its first line (recharts' path, the tail's), the axes' scales and the plot box. */
+interface PanelRead {
+  lineD: string;
+  tailD: string;
+  topKb: number;
+  frameStartMs: number;
+  frameEndMs: number;
+  firstMs: number;
+  lastMs: number;
+  plot: { left: number; right: number; top: number; bottom: number };
+}
+
+/** Reads the panel's drawing of key; evaluated as text (the tests compile without the DOM library). */
+async function readPanel(page: Page, panelTestId: string, key: string): Promise<PanelRead> {
+  return page.evaluate<PanelRead>(`(() => {
+    const chart = document.querySelector('[data-testid="res-virt-chart"]');
+    const panel = document.querySelector('[data-testid="${panelTestId}"]');
+    const num = (e, a) => Number(e.getAttribute(a));
+    const rows = [...panel.querySelectorAll('.recharts-cartesian-grid-horizontal line')].map((l) => num(l, 'y1'));
+    const edge = panel.querySelector('.recharts-cartesian-grid-horizontal line');
+    return {
+      lineD: panel.querySelector('path.recharts-line-curve')?.getAttribute('d') ?? '',
+      tailD: panel.querySelector('path.chart-tail-line[data-series="${key}"]')?.getAttribute('d') ?? '',
+      topKb: num(panel, 'data-top-kb'),
+      frameStartMs: num(chart, 'data-frame-start-ms'),
+      frameEndMs: num(chart, 'data-frame-end-ms'),
+      firstMs: num(chart, 'data-first-ms'),
+      lastMs: num(chart, 'data-last-ms'),
+      plot: { left: num(edge, 'x1'), right: num(edge, 'x2'), top: Math.min(...rows), bottom: Math.max(...rows) },
+    };
+  })()`);
 }
 
 /** Distinct y coordinates of the points of a path "Mx,yLx,y…": 1 for a flat line. */
@@ -48,8 +106,8 @@ describe('process chart redraws in Chromium', { skip: oracleMissing('chromium') 
     await subject?.kill();
   });
 
-  test('ticks with the same values leave the lines as drawn; a tick that moves RES redraws at once', async () => {
-    // Ten ticks of an idle subject: the time axis moves at most once (every 5 s), so at most two pictures.
+  test("ticks with the same values leave recharts' lines as drawn; a tick that moves RES is drawn at once (a rise past the axis' top by recharts, a fall by the tail)", async () => {
+    // Ten ticks of an idle subject: recharts redraws at most once (a step of the time frame), so at most two pictures.
     const countBefore = await readSampleCount(page);
     const drawn = new Set<string>();
     for (let i = 0; i < 10; i++) {
@@ -70,8 +128,18 @@ describe('process chart redraws in Chromium', { skip: oracleMissing('chromium') 
     }
     // The legend and the chart follow the same tick: the step up is drawn by then, or at the latest a tick after.
     await page.waitForTimeout(TICK_MS);
-    const rows = countRows(await readResPath(page));
+    const rows = countRows(await readShownResPath(page));
     assert.ok(rows >= 2, `the RES line shows the step up (${rows} distinct rows; the idle line had ${countRows([...drawn].at(-1) ?? '')})`);
+
+    // 8 MiB less resident: the axis' top holds (the step up is still in the window), so recharts is not asked to
+    // redraw and the tail draws the fall in the tick the legend shows it, or at the latest a tick after.
+    const highKb = await waitForLegendRes(page, (kb) => kb >= residentKb + 30 * 1024, 'the step up');
+    const drawnHigh = await readShownResPath(page);
+    assert.equal(await subject.command('drop 2048'), 'ok');
+    await waitForLegendRes(page, (kb) => kb < highKb - 6 * 1024, 'the fall');
+    await page.waitForTimeout(TICK_MS);
+    const shown = await readShownResPath(page);
+    assert.ok(countRows(shown) > countRows(drawnHigh), `the RES line shows the fall (${countRows(shown)} distinct rows, ${countRows(drawnHigh)} before it)`);
   });
 
   test('the grid has a line at every axis tick and at each edge of the plot, in both panels', async () => {
@@ -132,6 +200,63 @@ describe('process chart redraws in Chromium', { skip: oracleMissing('chromium') 
     await tooltip.waitFor({ timeout: 5000 });
     assert.match(await tooltip.innerText(), /RES\s+[\d,]+ kB/);
     await page.locator('[data-testid="legend-resKb"]').focus();
+    await tooltip.waitFor({ state: 'detached', timeout: 5000 });
+  });
+  test("the drawn lines' points are the samples, the tail's included, within 0.5 px, at several ticks, in the 5 and 1 min windows", async () => {
+    assert.equal(await subject.command('drop 512'), 'ok'); // a step inside the frame, so the points are not all at one height
+    let tailPoints = 0;
+    for (let read = 0; read < 6; read++) {
+      // The window buttons make a new frame (a window longer than the history held: the whole window from the first tick).
+      const windowMs = read < 3 ? 300_000 : 60_000;
+      if (read === 3) await page.locator('[data-testid="window-1min"]').click();
+      await page.waitForTimeout(3 * TICK_MS);
+      for (const [panel, key] of [['res-chart', 'resKb'], ['virt-chart', 'virtKb']] as const) {
+        const drawn = await readPanel(page, panel, key);
+        const frameMs = drawn.frameEndMs - drawn.frameStartMs;
+        assert.ok(frameMs >= windowMs && frameMs < windowMs + 5000, `the frame spans the window (${windowMs} ms) rounded up to 5 s: ${frameMs} ms`);
+        const history = await postApiCall(serve.base, serve.token, 'getHistory', [subject.pid]).then((r) => r.json() as Promise<{ value: ProcessHistory }>);
+        const samples = history.value.samples.filter((s) => s.tMs >= drawn.firstMs && s.tMs <= drawn.lastMs);
+        const line = parseVertices(drawn.lineD);
+        const tail = parseVertices(drawn.tailD);
+        // The tail starts at recharts' last point (which recharts writes to 3 decimals), then one vertex per sample since.
+        const joint = line[line.length - 1];
+        if (tail[0] !== undefined && joint !== undefined) {
+          assert.ok(Math.abs(tail[0].x - joint.x) < 0.001 && Math.abs(tail[0].y - joint.y) < 0.001, `${panel}: the tail starts at ${JSON.stringify(tail[0])}, where recharts' line ends (${JSON.stringify(joint)})`);
+        }
+        const points = [...line, ...tail.slice(1)];
+        tailPoints = Math.max(tailPoints, tail.length - 1);
+        assert.equal(points.length, samples.length, `${panel}: one point per sample from ${drawn.firstMs} to ${drawn.lastMs} (recharts ${line.length}, tail ${tail.length})`);
+        const { left, right, top, bottom } = drawn.plot;
+        samples.forEach((s: HistorySample, i) => {
+          const x = left + ((s.tMs - drawn.frameStartMs) / (drawn.frameEndMs - drawn.frameStartMs)) * (right - left);
+          const y = bottom - (s[key] / drawn.topKb) * (bottom - top);
+          const p = points[i] as { x: number; y: number };
+          assert.ok(Math.abs(p.x - x) < 0.5 && Math.abs(p.y - y) < 0.5, `${panel}: sample ${i} of ${samples.length} (${s.tMs}, ${s[key]} kB) at ${x},${y}, drawn at ${p.x},${p.y}`);
+        });
+      }
+    }
+    assert.ok(tailPoints >= 2, `the tail drew samples (at most ${tailPoints} in one read)`);
+    await page.locator('[data-testid="window-5min"]').click();
+  });
+
+  test('hovering the newest point shows the newest sample, though recharts drew the line before it', async () => {
+    const lineBefore = await readResPath(page);
+    const highKb = Number(await page.locator('[data-testid="legend-resKb"]').getAttribute('data-kb'));
+    assert.equal(await subject.command('drop 1024'), 'ok'); // 4 MiB: the axis' top holds, so recharts is not redrawn
+    const lowKb = await waitForLegendRes(page, (kb) => kb < highKb - 3 * 1024, 'the fall');
+    await page.waitForTimeout(2 * TICK_MS);
+    assert.equal(await readResPath(page), lineBefore, 'the fall was drawn by the tail, recharts not redrawn');
+    const drawn = await readPanel(page, 'res-chart', 'resKb');
+    const box = await page.locator('[data-testid="res-chart"]').boundingBox();
+    assert.ok(box !== null);
+    const x = drawn.plot.left + ((drawn.lastMs - drawn.frameStartMs) / (drawn.frameEndMs - drawn.frameStartMs)) * (drawn.plot.right - drawn.plot.left);
+    await page.mouse.move(box.x + x, box.y + (drawn.plot.top + drawn.plot.bottom) / 2);
+    const tooltip = page.locator('[data-testid="res-chart"] .chart-tooltip');
+    await tooltip.waitFor({ timeout: 5000 });
+    const text = await tooltip.innerText();
+    const shownKb = Number(/RES\s+([\d,]+) kB/.exec(text)?.[1]?.replaceAll(',', ''));
+    assert.equal(shownKb, lowKb, `the tooltip at the newest point shows RES ${lowKb} kB: ${text}`);
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height + 300);
     await tooltip.waitFor({ state: 'detached', timeout: 5000 });
   });
 });
