@@ -280,10 +280,29 @@ function putPiece(b: DataView, p: number, piece: Piece): number {
   return p + piece.length;
 }
 
-/** A number as JSON.stringify prints it, at b[p…]: integers digit by digit, anything else through JSON.stringify. */
+/**
+ * A number as JSON.stringify prints it, at b[p…]: integers digit by digit, anything else through JSON.stringify.
+ * 0 ≤ v < 2^31 is written here, not by a further call: sim malloc's inlining budget (node-flags.ts) leaves the
+ * record writer's calls uninlined, so each call is paid per number.
+ */
 function putNumber(b: DataView, p: number, v: number): number {
-  if (v >= 0 && v <= 0x7fffffff && (v | 0) === v) return putSmall(b, p, v);
-  return putOtherNumber(b, p, v);
+  if (!(v >= 0 && v <= 0x7fffffff && (v | 0) === v)) return putOtherNumber(b, p, v);
+  const after = p + countDigits(v);
+  p = after;
+  while (v >= 10000) {
+    const q = (v / 10000) | 0;
+    p -= 4;
+    b.setUint32(p, DIGIT_QUADS[v - q * 10000]!, true);
+    v = q;
+  }
+  if (v >= 1000) b.setUint32(p - 4, DIGIT_QUADS[v]!, true);
+  else if (v >= 100) {
+    const q = (v / 100) | 0;
+    b.setUint8(p - 3, 0x30 + q);
+    b.setUint16(p - 2, DIGIT_PAIRS[v - q * 100]!, true);
+  } else if (v >= 10) b.setUint16(p - 2, DIGIT_PAIRS[v]!, true);
+  else b.setUint8(p - 1, 0x30 + v);
+  return after;
 }
 
 /** putNumber's rare cases: integers from 2^31 to 2^53 − 1 as two parts, anything else through JSON.stringify. */
@@ -301,27 +320,6 @@ function putOtherNumber(b: DataView, p: number, v: number): number {
   const text = JSON.stringify(v);
   for (let k = 0; k < text.length; k++) b.setUint8(p++, text.charCodeAt(k));
   return p;
-}
-
-/** 0 ≤ v < 2^31 at b[p…], in decimal, four digits per store; returns the position after it. */
-function putSmall(b: DataView, p: number, v: number): number {
-  const after = p + countDigits(v);
-  p = after;
-  while (v >= 10000) {
-    const q = (v / 10000) | 0;
-    p -= 4;
-    b.setUint32(p, DIGIT_QUADS[v - q * 10000]!, true);
-    v = q;
-  }
-  // The 1 to 4 leading digits.
-  if (v >= 1000) b.setUint32(p - 4, DIGIT_QUADS[v]!, true);
-  else if (v >= 100) {
-    const q = (v / 100) | 0;
-    b.setUint8(p - 3, 0x30 + q);
-    b.setUint16(p - 2, DIGIT_PAIRS[v - q * 100]!, true);
-  } else if (v >= 10) b.setUint16(p - 2, DIGIT_PAIRS[v]!, true);
-  else b.setUint8(p - 1, 0x30 + v);
-  return after;
 }
 
 /** "00" "01" … "99" as little-endian 16-bit pairs (tens digit in the low byte): pair n at n. */
