@@ -23,6 +23,17 @@ const CH_X = 0x78;
 const MAX_PLAIN_DIGITS = 15;
 /** "# memscope-trace" as bytes. */
 const MAGIC_BYTES = encodeAscii(TRACE_V2_MAGIC);
+/** PLAIN_OP_KINDS entry of a byte that starts no line readPlainOps takes. */
+const NOT_PLAIN = -1;
+/**
+ * The op kind of a plain line by its first byte (a, f, r), NOT_PLAIN for any other byte: one load instead of a
+ * chain of compares, whose compare first reached by a trace's first `r` line (after TurboFan compiled the loop)
+ * threw the compiled loop away.
+ */
+const PLAIN_OP_KINDS = new Int8Array(256).fill(NOT_PLAIN);
+PLAIN_OP_KINDS[CH_A] = OP_ALLOC;
+PLAIN_OP_KINDS[CH_F] = OP_FREE;
+PLAIN_OP_KINDS[CH_R] = OP_REALLOC;
 /** readUint/readAddress result for a token they cannot read (the line reader then names the problem). */
 const BAD = -1;
 
@@ -210,7 +221,7 @@ export class TraceTextReader {
     const base = this.chunkStart;
     let line = this.line;
     while (pos + 1 < end) {
-      const c = bytes[pos];
+      const c = bytes[pos]!;
       let p = pos + 1;
       if (bytes[p] !== CH_SPACE) break;
       p++;
@@ -222,14 +233,10 @@ export class TraceTextReader {
         p++;
       }
       if (p === idStart || p - idStart > MAX_PLAIN_DIGITS || p >= end) break;
-      let kind: number;
+      const kind = PLAIN_OP_KINDS[c]!;
       let size = 0;
-      if (c === CH_F) {
-        kind = OP_FREE;
-      } else {
-        if (c === CH_A) kind = OP_ALLOC;
-        else if (c === CH_R) kind = OP_REALLOC;
-        else break;
+      if (kind !== OP_FREE) {
+        if (kind === NOT_PLAIN) break;
         if (bytes[p] !== CH_SPACE) break;
         const sizeStart = ++p;
         while (p < end && (d = bytes[p]! - 0x30) >= 0 && d <= 9) {

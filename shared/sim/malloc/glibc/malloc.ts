@@ -59,6 +59,24 @@ function splitToUnsorted(st: GlibcHeap, victim: number, nb: number, remainderSiz
 }
 
 /**
+ * Takes binned chunk `victim` of at least nb bytes for the caller, as the largebin best fit and the binmap search
+ * do: out of its bin, then split when the rest makes a chunk (the remainder goes to unsorted; it becomes the last
+ * remainder when `lastRemainder`). One function for both, so the split reached first by either is known to both
+ * in V8's feedback (the largebin path's first split deoptimized a compiled intMalloc).
+ */
+function takeBinnedChunk(st: GlibcHeap, victim: number, nb: number, lastRemainder: boolean): void {
+  const remainderSize = st.sizeBytes[victim]! - nb;
+  unlinkChunk(st, victim);
+  if (remainderSize < MINSIZE) {
+    st.prevInuse[st.nextChunk[victim]!] = 1;
+  } else {
+    const remainder = splitToUnsorted(st, victim, nb, remainderSize);
+    if (lastRemainder) st.lastRemainderOffset = st.offsetBytes[remainder]!;
+  }
+  st.home[victim] = ChunkHome.inUse;
+}
+
+/**
  * Files an unsorted chunk into its smallbin (at the head) or largebin (sorted by size, largest
  * first; a chunk of an existing size goes second in its size group, so the nextsize ring needs no
  * change).
@@ -181,6 +199,9 @@ export function intMalloc(st: GlibcHeap, bytes: number): number {
   const tcacheNb = st.tcacheReady && tcIdx < mp.tcacheBins ? nb : 0;
   let returnCached = false;
   let tcacheUnsortedCount = 0;
+  // Read and compared on every pass of the scan, not only after a stash: a load or compare first reached after
+  // TurboFan compiled intMalloc throws the compiled code away (it did ~0.5 M ops into the 2 M-op malloclab trace).
+  const unsortedLimit = mp.tcacheUnsortedLimit > 0 ? mp.tcacheUnsortedLimit : Infinity;
   const smallRequest = isInSmallbinRange(nb);
 
   for (;;) {
@@ -233,7 +254,7 @@ export function intMalloc(st: GlibcHeap, bytes: number): number {
       placeInBin(st, victim, vsize);
 
       ++tcacheUnsortedCount;
-      if (returnCached && mp.tcacheUnsortedLimit > 0 && tcacheUnsortedCount > mp.tcacheUnsortedLimit) {
+      if (tcacheUnsortedCount > unsortedLimit && returnCached) {
         const p = tcacheGet(st, tcIdx);
         emitServed(st, MallocSource.tcache, p);
         return p;
@@ -253,18 +274,10 @@ export function intMalloc(st: GlibcHeap, bytes: number): number {
       victim = fd[bin]!;
       if (victim !== bin && size[victim]! >= nb) {
         victim = st.bkNextsize[victim]!;
-        let vsize: number;
-        while ((vsize = size[victim]!) < nb) victim = st.bkNextsize[victim]!;
+        while (size[victim]! < nb) victim = st.bkNextsize[victim]!;
         // Avoid removing the first entry for a size so that the skip list need not be rerouted.
         if (victim !== bk[bin] && size[victim] === size[fd[victim]!]) victim = fd[victim]!;
-        const remainderSize = vsize - nb;
-        unlinkChunk(st, victim);
-        if (remainderSize < MINSIZE) {
-          prevInuse[nextChunk[victim]!] = 1;
-        } else {
-          splitToUnsorted(st, victim, nb, remainderSize);
-        }
-        home[victim] = ChunkHome.inUse;
+        takeBinnedChunk(st, victim, nb, false);
         emitServed(st, MallocSource.largebin, victim);
         return victim;
       }
@@ -297,16 +310,7 @@ export function intMalloc(st: GlibcHeap, bytes: number): number {
         bit = (bit << 1) >>> 0;
         continue;
       }
-      const vsize = size[victim]!;
-      const remainderSize = vsize - nb;
-      unlinkChunk(st, victim);
-      if (remainderSize < MINSIZE) {
-        prevInuse[nextChunk[victim]!] = 1;
-      } else {
-        const remainder = splitToUnsorted(st, victim, nb, remainderSize);
-        if (smallRequest) st.lastRemainderOffset = st.offsetBytes[remainder]!;
-      }
-      home[victim] = ChunkHome.inUse;
+      takeBinnedChunk(st, victim, nb, smallRequest);
       emitServed(st, binIdx < NSMALLBINS ? MallocSource.smallbin : MallocSource.largebin, victim);
       found = true;
       break;

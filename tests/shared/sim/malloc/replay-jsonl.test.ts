@@ -120,3 +120,25 @@ function writeAllRanges(trace: Trace, results: ReplayResults, chunkBytes: number
   const bytes = w.take();
   return out + decodeLatin1(bytes, 0, bytes.length);
 }
+
+describe('OpRecordWriter text kept between records', () => {
+  test('op numbers in any order (back across hundreds, past 2^31 and 2^53) and a brk coming back: as JSON.stringify', () => {
+    const trace = generateWorkload('random', { seed: 5, opCount: 600 });
+    const results = replayTraceGlibc(trace, createDefaultParams());
+    const brks = new Set(results.brk);
+    assert.ok(brks.size >= 3, 'premise: brk changes');
+    // Op numbers the writer's cached head (the digits but the last two) and tail (brk) must not carry over.
+    const order = [199, 200, 100, 99, 0, 1, 250, 250, 130, 599, 300, 200, 201];
+    const bases = [0, 2 ** 31 - 150, 2 ** 53 - 300, 2 ** 53 + 8];
+    for (const opBase of bases) {
+      const w = new OpRecordWriter(1 << 16);
+      let expected = '';
+      for (const i of order) {
+        w.write(trace, results, i, opBase + i);
+        expected += JSON.stringify({ ...formatOpRecord(trace, results, i), i: opBase + i }) + '\n';
+      }
+      const bytes = w.take();
+      assert.equal(decodeLatin1(bytes, 0, bytes.length), expected, `op numbers from ${opBase}`);
+    }
+  });
+});
