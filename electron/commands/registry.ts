@@ -128,7 +128,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
       '(an LD_PRELOAD shim built with cc on first use) as a memscope-trace 2 for sim malloc',
     ],
     details: [
-      '-o, --output F  the trace (default memscope-CMD-TIME.trace here)',
+      '-o, --output F  the trace (default memscope-CMD-TIME.trace here); a device or FIFO is written into as it is',
       '--follow       also record children (fork, exec), each into TRACE.PID',
       '--addresses    each a/c/m/r line also gets =HEX, the pointer the real allocator returned',
       '--measure      keep no ops, only the heap footprint the real run reached (peak and at exit:',

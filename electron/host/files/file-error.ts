@@ -13,6 +13,7 @@ const REASONS: Record<string, string> = {
   EISDIR: 'is a directory',
   ENOSPC: 'no space left on device',
   EDQUOT: 'disk quota exceeded',
+  EPIPE: 'its reader closed it',
 };
 
 /** errno → ApiError code: missing → gone, refused → denied, anything else (a directory, a full disk) → malformed. */
