@@ -77,6 +77,8 @@ export class ProcReader {
   private buf: Buffer = Buffer.allocUnsafe(INITIAL_BUFFER_BYTES);
   /** buf as a plain Uint8Array: its subarray and indexOf are builtins, a Buffer's go through node:buffer (per tick × every process). */
   private bufView = new Uint8Array(this.buf.buffer, this.buf.byteOffset, this.buf.length);
+  /** buf as 32-bit words (a buffer this large is its own ArrayBuffer, at offset 0): KeptText compares and copies by words. */
+  private bufWords = new Int32Array(this.buf.buffer, this.buf.byteOffset, this.buf.length >> 2);
 
   /** procRoot is PROC_ROOT except in tests that point it elsewhere. */
   constructor(readonly procRoot = PROC_ROOT) {}
@@ -118,14 +120,14 @@ export class ProcReader {
     }
   }
 
-  /** True when readBuffer[0, length) equals text (memcmp: a JS loop costs several times more per byte). */
-  isReadEqualTo(text: Uint8Array, length: number): boolean {
-    return text.length === length && this.buf.compare(text, 0, length, 0, length) === 0;
-  }
-
   /** The reused buffer that readPathLength and preadKeptLength fill from offset 0. */
   get readBuffer(): Uint8Array {
     return this.bufView;
+  }
+
+  /** readBuffer as 32-bit words, word i holding bytes [4i, 4i + 4). */
+  get readWords(): Int32Array {
+    return this.bufWords;
   }
 
   /** Reads /proc/PID/FILE whole (view valid until the next read). Throws ApiError. */
@@ -223,6 +225,7 @@ export class ProcReader {
         this.buf.copy(bigger, 0, 0, total);
         this.buf = bigger;
         this.bufView = new Uint8Array(bigger.buffer, bigger.byteOffset, bigger.length);
+        this.bufWords = new Int32Array(bigger.buffer, bigger.byteOffset, bigger.length >> 2);
       }
       // Explicit positions for kept fds (pread); null position continues a fresh open.
       // Small first reads: the kernel's cost grows with the length asked for, and a per-tick file is < 4 KiB.
