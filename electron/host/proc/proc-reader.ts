@@ -20,10 +20,15 @@ const FIRST_READ_BYTES = 8192;
  */
 const FAST_GROWTH_LIMIT_BYTES = 16 * 1024 * 1024;
 
+/** True for the errno codes of a /proc file whose process exited (ENOENT opening it, ESRCH reading a kept fd). */
+export function isGoneCode(code: string | undefined): boolean {
+  return code === 'ENOENT' || code === 'ESRCH';
+}
+
 /** Turns an fs error about `what` into the ApiError every transport speaks. */
 export function toApiError(err: unknown, what: string): ApiError {
   const code = (err as NodeJS.ErrnoException | undefined)?.code;
-  if (code === 'ENOENT' || code === 'ESRCH') return new ApiError('gone', `${what}: no such process (it exited)`);
+  if (isGoneCode(code)) return new ApiError('gone', `${what}: no such process (it exited)`);
   if (code === 'EACCES' || code === 'EPERM') {
     // Root can be refused too (/proc/1 here, other PID namespaces, ptrace restrictions).
     const hint = process.getuid?.() === 0 ? 'the kernel refuses it even to root' : "reading another user's process needs root";
