@@ -272,7 +272,7 @@ function recordHistories(history: HistoryStore, tick: Tick): void {
     }
     // An exited process (a zombie, or one whose address space do_exit has already released): an event, never a sample
     // of zero. The previous VIRT matters only when this one is 0, so only then is the history looked up.
-    const previousVirtKb = row.virtKb === 0 ? history.getHistory(row.pid, row.startTicks)?.getLatest()?.virtKb : undefined;
+    const previousVirtKb = row.virtKb === 0 ? history.getHistory(row.pid, row.startTicks)?.getLatestVirtKb() : undefined;
     if (isExitReading(row, previousVirtKb)) {
       history.markExited(row.pid, row.startTicks, tick.tMs, tick.seq);
       continue;

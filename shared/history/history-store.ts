@@ -178,9 +178,11 @@ export class HistoryStore {
   dropUnseen(currentTick: number, unseenTicks: number): number {
     if (!(unseenTicks >= 1)) throw new RangeError(`unseenTicks must be >= 1, got ${unseenTicks}`);
     let dropped = 0;
-    for (const [key, entry] of this.entries) {
+    // Over the values, the key rebuilt only for the few dropped: [key, entry] pairs cost an array per process per tick
+    // (the service calls this every tick; issue 13).
+    for (const entry of this.entries.values()) {
       if (currentTick - entry.lastSeenTick >= unseenTicks) {
-        this.forget(key, entry);
+        this.forget(formatProcessKey(entry.pid, entry.startTicks), entry);
         this.bytes -= entry.history.byteLength;
         dropped++;
       }

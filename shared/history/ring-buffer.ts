@@ -105,6 +105,11 @@ export class HistoryRingBuffer {
     return this.count === 0 ? undefined : this.get(this.count - 1);
   }
 
+  /** The newest sample's VIRT, or undefined when empty: getLatest's virtKb with no sample object (asked per row per tick). */
+  getLatestVirtKb(): number | undefined {
+    return this.count === 0 ? undefined : this.rows[this.slotOf(this.count - 1) * SAMPLE_STRIDE + VIRT_KB];
+  }
+
   /** Copies the held samples into fresh columns, oldest first. */
   toSeries(): HistorySeries {
     return {

@@ -82,9 +82,9 @@ export class TieredHistory {
     return this.rawCapacity * HISTORY_SAMPLE_BYTES + this.recent.byteLength + this.old.byteLength;
   }
 
-  /** The newest tick, or undefined when empty. */
-  getLatest(): HistorySample | undefined {
-    return this.raw.getLatest();
+  /** The newest tick's VIRT, or undefined when empty (the service asks it of every row reading VIRT 0, each tick). */
+  getLatestVirtKb(): number | undefined {
+    return this.raw.getLatestVirtKb();
   }
 
   /**

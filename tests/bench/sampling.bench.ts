@@ -11,6 +11,7 @@ import { Sampler } from '../../electron/host/proc/sampler.js';
 import { MemscopeService } from '../../electron/host/service.js';
 import { ALL_COLUMN_IDS, DEFAULT_COLUMNS, formatSources, type ColumnId } from '../../shared/proc/columns.js';
 import { buildHarness } from '../helpers/c-build.js';
+import { CLI_NODE_FLAGS } from '../helpers/cli.js';
 import { CLI_PATH } from '../helpers/paths.js';
 import { childrenCpuMs, median, runText, timeCommand } from './measure.js';
 
@@ -121,7 +122,8 @@ function measureRound(): Round {
   const load1 = loadavg()[0] ?? NaN;
   const service = serviceTicks(200);
   const floorCost = floor('kept', 'statm');
-  const memscopeTop = perRefresh(process.execPath, [CLI_PATH, 'top'], 1);
+  // With the shebang's node flags, as `memscope top` runs (node CLI_PATH alone would leave them out).
+  const memscopeTop = perRefresh(process.execPath, [...CLI_NODE_FLAGS, CLI_PATH, 'top'], 1);
   const top = perRefresh('top', ['-b'], 1);
   return { service, floor: floorCost, memscopeTop, top, load1 };
 }

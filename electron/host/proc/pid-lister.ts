@@ -9,10 +9,9 @@
 // says a thread (no status read: the default columns read none). Nothing is opened before the first listing (a
 // service that never ticks, as `maps` or `translate`, opens nothing), and the kept /proc/loadavg fd is one of the
 // sampler's kept-fd budget.
-import { isApiError } from '../../../shared/errors.js';
 import { parseStatExitSignal } from '../../../shared/proc/stat.js';
 import type { KeptFdBudget } from './kept-fd-budget.js';
-import { ProcReader, isOwnPidNamespace, openProcFile, PROC_ROOT } from './proc-reader.js';
+import { ProcReader, isGoneCode, isOwnPidNamespace, openProcFile, PROC_ROOT } from './proc-reader.js';
 
 /**
  * Ticks one listing is reused for at most, even with no new pid: clone3 with set_tid (CRIU restoring a process)
@@ -78,9 +77,11 @@ export class PidLister {
     for (let pid = firstPid; pid <= lastPid; pid++) {
       let exitSignal: number;
       try {
-        exitSignal = parseStatExitSignal(this.reader.readProcFile(pid, 'stat'));
+        exitSignal = parseStatExitSignal(this.reader.readPath(this.reader.pathOf(pid, 'stat')));
       } catch (err) {
-        if (isApiError(err) && err.code === 'gone') continue; // exited already, or a thread that did
+        // Exited already, or a thread that did: the fs error's own code, no ApiError built (on a busy machine most
+        // probed pids are threads come and gone, and building the error was half of the probing's cost; issue 13).
+        if (isGoneCode((err as NodeJS.ErrnoException | undefined)?.code)) continue;
         return false;
       }
       if (Number.isNaN(exitSignal)) return false;

@@ -20,10 +20,15 @@ const FIRST_READ_BYTES = 8192;
  */
 const FAST_GROWTH_LIMIT_BYTES = 16 * 1024 * 1024;
 
+/** True for the errno codes of a /proc file whose process exited (ENOENT opening it, ESRCH reading a kept fd). */
+export function isGoneCode(code: string | undefined): boolean {
+  return code === 'ENOENT' || code === 'ESRCH';
+}
+
 /** Turns an fs error about `what` into the ApiError every transport speaks. */
 export function toApiError(err: unknown, what: string): ApiError {
   const code = (err as NodeJS.ErrnoException | undefined)?.code;
-  if (code === 'ENOENT' || code === 'ESRCH') return new ApiError('gone', `${what}: no such process (it exited)`);
+  if (isGoneCode(code)) return new ApiError('gone', `${what}: no such process (it exited)`);
   if (code === 'EACCES' || code === 'EPERM') {
     // Root can be refused too (/proc/1 here, other PID namespaces, ptrace restrictions).
     const hint = process.getuid?.() === 0 ? 'the kernel refuses it even to root' : "reading another user's process needs root";
@@ -77,6 +82,8 @@ export class ProcReader {
   private buf: Buffer = Buffer.allocUnsafe(INITIAL_BUFFER_BYTES);
   /** buf as a plain Uint8Array: its subarray and indexOf are builtins, a Buffer's go through node:buffer (per tick × every process). */
   private bufView = new Uint8Array(this.buf.buffer, this.buf.byteOffset, this.buf.length);
+  /** buf as 32-bit words (a buffer this large is its own ArrayBuffer, at offset 0): KeptText compares and copies by words. */
+  private bufWords = new Int32Array(this.buf.buffer, this.buf.byteOffset, this.buf.length >> 2);
 
   /** procRoot is PROC_ROOT except in tests that point it elsewhere. */
   constructor(readonly procRoot = PROC_ROOT) {}
@@ -118,14 +125,14 @@ export class ProcReader {
     }
   }
 
-  /** True when readBuffer[0, length) equals text (memcmp: a JS loop costs several times more per byte). */
-  isReadEqualTo(text: Uint8Array, length: number): boolean {
-    return text.length === length && this.buf.compare(text, 0, length, 0, length) === 0;
-  }
-
   /** The reused buffer that readPathLength and preadKeptLength fill from offset 0. */
   get readBuffer(): Uint8Array {
     return this.bufView;
+  }
+
+  /** readBuffer as 32-bit words, word i holding bytes [4i, 4i + 4). */
+  get readWords(): Int32Array {
+    return this.bufWords;
   }
 
   /** Reads /proc/PID/FILE whole (view valid until the next read). Throws ApiError. */
@@ -223,6 +230,7 @@ export class ProcReader {
         this.buf.copy(bigger, 0, 0, total);
         this.buf = bigger;
         this.bufView = new Uint8Array(bigger.buffer, bigger.byteOffset, bigger.length);
+        this.bufWords = new Int32Array(bigger.buffer, bigger.byteOffset, bigger.length >> 2);
       }
       // Explicit positions for kept fds (pread); null position continues a fresh open.
       // Small first reads: the kernel's cost grows with the length asked for, and a per-tick file is < 4 KiB.

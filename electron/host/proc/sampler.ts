@@ -24,6 +24,7 @@ import type { ProcessRow, RowStatus } from '../../../shared/proc/types.js';
 import { pagesToKb } from '../../../shared/units.js';
 import { getFdBudget } from '../system/fd-budget.js';
 import { KeptFdBudget } from './kept-fd-budget.js';
+import { KeptText } from './kept-text.js';
 import { PidLister } from './pid-lister.js';
 import { ProcReader, readProcText, toApiError } from './proc-reader.js';
 import { RollupReader } from './rollup-reader.js';
@@ -61,13 +62,10 @@ interface Tracked {
   row: ProcessRow | null;
   seenSeq: number;
   /** stat as read last (this tick's once read): row is rebuilt only when it or memoryText changed. */
-  statText: Uint8Array;
+  statText: KeptText;
   /** statm or status (whichever the columns need) as read last. */
-  memoryText: Uint8Array;
+  memoryText: KeptText;
 }
-
-/** The text of a file not read yet: it equals no read (an empty read is never taken as unchanged). */
-const NO_TEXT = new Uint8Array(0);
 
 /** Options for a Sampler. */
 export interface SamplerOptions {
@@ -122,7 +120,7 @@ export class Sampler {
     // Switching cmdline on: every tracked command is re-read on the next tick (comm as "unknown").
     if (next.has('cmdline') && !this.sources.has('cmdline')) for (const t of this.tracked.values()) t.comm = UNKNOWN_COMM;
     // Every row is rebuilt on the next tick: columns filled or emptied differ even where no text changed.
-    for (const t of this.tracked.values()) t.statText = NO_TEXT;
+    for (const t of this.tracked.values()) t.statText.forget();
     this.sources = next;
     this.memoryFile = memoryFileOf(next);
   }
@@ -245,7 +243,7 @@ export class Sampler {
     const pid = t.pid;
     let stat: ProcStat;
     try {
-      stat = parseStat(t.statText);
+      stat = parseStat(t.statText.view());
       if (stat.starttime !== t.startTicks) return this.retrack(pid, elapsedS);
     } catch (err) {
       return this.dropUnread(pid, t, err);
@@ -260,7 +258,7 @@ export class Sampler {
     let stat: ProcStat;
     try {
       t = this.track(pid);
-      stat = parseStat(t.statText);
+      stat = parseStat(t.statText.view());
     } catch (err) {
       return this.dropUnread(pid, t, err);
     }
@@ -281,7 +279,7 @@ export class Sampler {
     try {
       if (memoryError !== null) throw memoryError;
       if (memorySource === 'status') {
-        const mem = parseStatusMemory(t.memoryText);
+        const mem = parseStatusMemory(t.memoryText.view());
         row.uid = mem.euid; // top's USER is the effective user
         row.user = this.users.nameOf(mem.euid);
         row.virtKb = computeVirtKb(mem.vmSizeKb);
@@ -289,7 +287,7 @@ export class Sampler {
         row.shrKb = computeShrKb(mem.rssFileKb, mem.rssShmemKb);
         row.swapKb = mem.vmSwapKb;
       } else if (memorySource === 'statm') {
-        const statm = parseStatm(t.memoryText);
+        const statm = parseStatm(t.memoryText.view());
         row.virtKb = pagesToKb(statm.sizePages);
         row.resKb = pagesToKb(statm.residentPages);
         row.shrKb = pagesToKb(statm.sharedPages);
@@ -355,17 +353,19 @@ export class Sampler {
 
   /** Reads the stat text into t.statText; true when it differs from last tick's. Throws ApiError. */
   private keepStat(t: Tracked): boolean {
-    const length = this.readKept(t, STAT);
-    if (length > 0 && this.reader.isReadEqualTo(t.statText, length)) return false;
-    t.statText = this.reader.readBuffer.slice(0, length);
-    return true;
+    return this.keepText(t.statText, this.readKept(t, STAT));
   }
 
   /** Reads statm or status into t.memoryText; true when it differs from last tick's. Throws ApiError. */
   private keepMemory(t: Tracked, source: 'statm' | 'status'): boolean {
-    const length = this.readKept(t, KEPT_INDEX_OF[source]);
-    if (length > 0 && this.reader.isReadEqualTo(t.memoryText, length)) return false;
-    t.memoryText = this.reader.readBuffer.slice(0, length);
+    return this.keepText(t.memoryText, this.readKept(t, KEPT_INDEX_OF[source]));
+  }
+
+  /** Keeps the read buffer's first length bytes as text; true when they differ from it (an empty read always does). */
+  private keepText(text: KeptText, length: number): boolean {
+    const reader = this.reader;
+    if (length > 0 && text.equalsRead(reader.readBuffer, reader.readWords, length)) return false;
+    text.copyFrom(reader.readWords, length);
     return true;
   }
 
@@ -421,12 +421,12 @@ export class Sampler {
       command: '',
       row: null,
       seenSeq: this.seq,
-      statText: NO_TEXT,
-      memoryText: NO_TEXT,
+      statText: new KeptText(),
+      memoryText: new KeptText(),
     };
     this.tracked.set(pid, t);
     this.keepStat(t);
-    const stat = parseStat(t.statText);
+    const stat = parseStat(t.statText.view());
     t.startTicks = stat.starttime;
     t.kernelThread = (stat.flags & PF_KTHREAD) !== 0;
     return t;

@@ -39,6 +39,7 @@ describe('HistoryRingBuffer', () => {
         assert.deepEqual(ring.toSamples(), kept);
         assert.deepEqual(ring.toSeries().tMs, kept.map((s) => s.tMs));
         assert.deepEqual(ring.getLatest(), makeSample(n));
+        assert.equal(ring.getLatestVirtKb(), makeSample(n).virtKb);
       }
     }
   });
@@ -81,6 +82,7 @@ describe('HistoryRingBuffer', () => {
     const ring = new HistoryRingBuffer(5);
     assert.equal(ring.length, 0);
     assert.equal(ring.getLatest(), undefined);
+    assert.equal(ring.getLatestVirtKb(), undefined);
     assert.deepEqual(ring.toSeries(), { tMs: [], virtKb: [], resKb: [], shrKb: [], swapKb: [] });
     assert.deepEqual(ring.toSamples(), []);
   });
