@@ -146,6 +146,8 @@ export function useMappings(pid: number, pollMs: number | null, enabled = true, 
     pollMs,
     phaseMs,
     initial: cache.get(pid) ?? null,
+    // A re-read every 5 s renders the page once, when it answers (the toolbar keeps the last "read at" meanwhile).
+    quietPolls: true,
     onValue: (report, t) => remember(pid, report, t),
   });
   return { report: value, atMs, error, loading, refresh };

@@ -13,7 +13,7 @@ export interface PolledState<T> {
   atMs: number | null;
   /** The last read's error, cleared by the next good read. */
   error: UiError | null;
-  /** A read is running (or about to start) for the current arguments. */
+  /** A read is running (or about to start) for the current arguments (a polled re-read too, unless quietPolls). */
   loading: boolean;
   /** Reads now, unless a read is already running. */
   refresh: () => void;
@@ -32,6 +32,11 @@ export interface PollOptions<T> {
   initial?: { value: T; atMs: number } | null;
   /** Called with every good value read (not with `initial`). */
   onValue?: (value: T, atMs: number) => void;
+  /**
+   * Polled re-reads leave `loading` false: the view renders once per re-read (its answer), not also when it starts
+   * (a frame of its own, ~4 ms on a big process page). The first read, a new key and refresh() still set it.
+   */
+  quietPolls?: boolean;
 }
 
 interface Held<T> {
@@ -56,6 +61,8 @@ export function usePolled<T>(key: string | null, read: (signal: AbortSignal) => 
   readRef.current = read;
   const onValueRef = useRef(options.onValue);
   onValueRef.current = options.onValue;
+  const quietPollsRef = useRef(options.quietPolls);
+  quietPollsRef.current = options.quietPolls;
   const initialRef = useRef(options.initial);
   initialRef.current = options.initial;
   const running = useRef<AbortController | null>(null);
@@ -63,31 +70,37 @@ export function usePolled<T>(key: string | null, read: (signal: AbortSignal) => 
   const current = held.key === key ? held : startHeld(key, options.initial);
   const visible = usePageVisible();
 
-  const refresh = useCallback(() => {
-    if (key === null || running.current !== null) return;
-    const controller = new AbortController();
-    running.current = controller;
-    const update = (change: Partial<Held<T>>) => {
-      if (!controller.signal.aborted) setHeld((h) => ({ ...(h.key === key ? h : startHeld(key, initialRef.current)), ...change }));
-    };
-    update({ loading: true });
-    // Through a promise, so a read that throws before returning one is an error like any other.
-    Promise.resolve(controller.signal)
-      .then((signal) => readRef.current(signal))
-      .then(
-        (value) => {
-          if (controller.signal.aborted) return;
-          const atMs = Date.now();
-          update({ value, atMs, error: null });
-          onValueRef.current?.(value, atMs);
-        },
-        (err: unknown) => update({ error: toUiError(err) }),
-      )
-      .finally(() => {
-        if (running.current === controller) running.current = null;
-        update({ loading: false });
-      });
-  }, [key]);
+  // `polled`: asked by the poll timer (quiet when quietPolls), not by the view.
+  const startRead = useCallback(
+    (polled: boolean) => {
+      if (key === null || running.current !== null) return;
+      const controller = new AbortController();
+      running.current = controller;
+      const update = (change: Partial<Held<T>>) => {
+        if (!controller.signal.aborted) setHeld((h) => ({ ...(h.key === key ? h : startHeld(key, initialRef.current)), ...change }));
+      };
+      if (!polled || quietPollsRef.current !== true) update({ loading: true });
+      // Through a promise, so a read that throws before returning one is an error like any other. Its outcome and
+      // loading false are one update: one render per answer, not two.
+      Promise.resolve(controller.signal)
+        .then((signal) => readRef.current(signal))
+        .then(
+          (value) => {
+            if (controller.signal.aborted) return;
+            const atMs = Date.now();
+            update({ value, atMs, error: null, loading: false });
+            onValueRef.current?.(value, atMs);
+          },
+          (err: unknown) => update({ error: toUiError(err), loading: false }),
+        )
+        .finally(() => {
+          if (running.current === controller) running.current = null;
+        });
+    },
+    [key],
+  );
+  const refresh = useCallback(() => startRead(false), [startRead]);
+  const poll = useCallback(() => startRead(true), [startRead]);
 
   useEffect(() => {
     refresh();
@@ -104,14 +117,14 @@ export function usePolled<T>(key: string | null, read: (signal: AbortSignal) => 
     const firstMs = phaseMs === undefined ? pollMs : (((phaseMs - Date.now()) % pollMs) + pollMs) % pollMs || pollMs;
     let timer: number | undefined;
     const start = window.setTimeout(() => {
-      refresh();
-      timer = window.setInterval(refresh, pollMs);
+      poll();
+      timer = window.setInterval(poll, pollMs);
     }, firstMs);
     return () => {
       window.clearTimeout(start);
       window.clearInterval(timer);
     };
-  }, [pollMs, phaseMs, key, visible, gone, refresh]);
+  }, [pollMs, phaseMs, key, visible, gone, poll]);
 
   return { value: current.value, atMs: current.atMs, error: current.error, loading: current.loading, refresh };
 }

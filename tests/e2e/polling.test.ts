@@ -51,6 +51,18 @@ class ApiLog {
   }
 }
 
+/**
+ * Waits until `expression` is true in the page, asking every 100 ms (page.waitForFunction evaluates a string by eval,
+ * which the page's CSP refuses; page.evaluate does not).
+ */
+async function waitUntil(page: Page, expression: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while ((await page.evaluate(expression)) !== true) {
+    if (Date.now() > deadline) throw new Error(`not true within ${timeoutMs} ms: ${expression}`);
+    await page.waitForTimeout(100);
+  }
+}
+
 describe('how the UI reads the host', { skip: skipReason }, () => {
   let serve: ServeProcess;
   let subject: Subject;
@@ -113,6 +125,26 @@ describe('how the UI reads the host', { skip: skipReason }, () => {
     } finally {
       page.off('response', onResponse);
     }
+  });
+
+  test('a polled mappings re-read renders once, when it answers: the toolbar never says "reading smaps…" for it', async () => {
+    await page.goto(`${serve.url.split('#')[0]}#/process/${subject.pid}`);
+    const readAt = page.locator('[data-testid="mappings-read-at"]');
+    await waitUntil(page, `document.querySelector('[data-testid="mappings-read-at"]')?.textContent?.startsWith('smaps read at') === true`, 20_000);
+    const first = await readAt.innerText();
+    // Every text the label shows from now on (a MutationObserver sees each commit's text, however short-lived).
+    await page.evaluate(`{
+      const el = document.querySelector('[data-testid="mappings-read-at"]');
+      globalThis.readAtTexts = [];
+      new MutationObserver(() => globalThis.readAtTexts.push(el.textContent)).observe(el, { childList: true, characterData: true, subtree: true });
+    }`);
+    // The page re-reads every 5 s (MAPPINGS_POLL_MS), and the clock has whole seconds: the label moves at the next one.
+    await waitUntil(page, `document.querySelector('[data-testid="mappings-read-at"]')?.textContent !== ${JSON.stringify(first)}`, 20_000);
+    const texts = await page.evaluate(() => (globalThis as unknown as { readAtTexts: string[] }).readAtTexts);
+    assert.ok(texts.length > 0 && texts.every((t) => t.startsWith('smaps read at')), `the label showed ${JSON.stringify(texts)}`);
+    // A refresh asked by the user still says so while it runs.
+    await page.locator('[data-testid="refresh-mappings"]').click();
+    await waitUntil(page, `globalThis.readAtTexts.includes('reading smaps…')`, 20_000);
   });
 
   test('a page map that follows a stalled host waits for its read instead of asking again', async () => {
