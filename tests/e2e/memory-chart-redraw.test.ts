@@ -106,6 +106,34 @@ describe('process chart redraws in Chromium', { skip: oracleMissing('chromium') 
     await subject?.kill();
   });
 
+  test('a page whose tick stream connects after its history read holds every tick: the history is read again (the ticks between were lost)', async () => {
+    const late = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    try {
+      // The stream connects 1.5 s (7 ticks) after it is asked for, as a loaded machine's page can connect it.
+      await late.route('**/api/events*', async (route) => {
+        await new Promise((r) => setTimeout(r, 1500));
+        await route.continue();
+      });
+      const openedMs = Date.now();
+      await late.goto(`${serve.url}#/process/${subject.pid}`);
+      const chart = late.locator('[data-testid="res-virt-chart"]');
+      // Until the page shows a tick that came through the stream, a second after it connected.
+      for (const deadline = Date.now() + 30_000; Number(await chart.getAttribute('data-last-ms')) < openedMs + 2500; await late.waitForTimeout(50)) {
+        assert.ok(Date.now() < deadline, 'the late stream never brought a tick');
+      }
+      // Both from one moment: how many samples the page holds and the newest of them.
+      const held = await late.evaluate<{ count: number; lastMs: number }>(`(() => {
+        const c = document.querySelector('[data-testid="res-virt-chart"]');
+        return { count: Number(c.getAttribute('data-sample-count')), lastMs: Number(c.getAttribute('data-last-ms')) };
+      })()`);
+      const history = await postApiCall(serve.base, serve.token, 'getHistory', [subject.pid]).then((r) => r.json() as Promise<{ value: ProcessHistory }>);
+      const hostCount = history.value.samples.filter((s) => s.tMs <= held.lastMs).length;
+      assert.equal(held.count, hostCount, `the page holds ${held.count} samples up to ${held.lastMs}, the host ${hostCount}`);
+    } finally {
+      await late.close();
+    }
+  });
+
   test("ticks with the same values leave recharts' lines as drawn; a tick that moves RES is drawn at once (a rise past the axis' top by recharts, a fall by the tail)", async () => {
     // Ten ticks of an idle subject: recharts redraws at most once (a step of the time frame), so at most two pictures.
     const countBefore = await readSampleCount(page);
