@@ -1,11 +1,11 @@
 // A process's VIRT/RES/SHR/SWAP history: what the host holds (getHistory: every tick for 15 min, buckets
 // before, back to the first tick it saw), then every tick's row appended while the view is open. When the
 // appended ticks pile up, the host's tiered history is read again, so "all" stays all with bounded memory here too.
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { isExitReading } from '../../shared/history/exit-reading.js';
 import type { HistorySample } from '../../shared/history/sample.js';
 import { getBridge } from '../api/client.js';
-import { subscribeTicks } from '../state/samples-store.js';
+import { hasStreamedTick, subscribeTicks } from '../state/samples-store.js';
 import { usePolled } from './use-polled.js';
 
 /** Ticks appended after the host's history before it is read again (an hour at 1 Hz). */
@@ -70,9 +70,17 @@ export interface ProcessHistoryState {
 export function useProcessHistory(pid: number, live: boolean): ProcessHistoryState {
   const [version, setVersion] = useState(0);
   const entry = entryOf(pid);
-  const held = usePolled(String(pid), () => getBridge().getHistory(pid), {
+  // A history read sent before the tick stream was open (a page just loaded: EventSource connects after it) may
+  // answer before ticks that the stream then never brings: such a read is made again at the first tick after it.
+  const readBeforeStream = useRef(false);
+  const rereadAtTick = useRef(false);
+  const held = usePolled(String(pid), () => {
+    readBeforeStream.current = !hasStreamedTick();
+    return getBridge().getHistory(pid);
+  }, {
     pollMs: null,
     onValue: (h) => {
+      if (readBeforeStream.current) rereadAtTick.current = true;
       const e = entryOf(pid);
       merge(e, h.samples);
       if (h.startedMs !== null) e.startedMs = h.startedMs;
@@ -84,6 +92,10 @@ export function useProcessHistory(pid: number, live: boolean): ProcessHistorySta
 
   useEffect(() => {
     return subscribeTicks((tick) => {
+      if (rereadAtTick.current && hasStreamedTick()) {
+        rereadAtTick.current = false;
+        refresh();
+      }
       const e = entryOf(pid);
       for (const row of tick.rows) {
         if (row.pid !== pid) continue;

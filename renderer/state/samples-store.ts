@@ -22,6 +22,8 @@ const tombstones = new Map<number, { row: ProcessRow; goneAtMs: number }>();
 const listeners = createListeners();
 const tickListeners = createListeners<[Tick]>();
 let started = false;
+/** A tick came through the stream (bridge.onTick): it is open, so a read sent from now on misses no tick after it. */
+let streamed = false;
 
 function accept(received: Tick): void {
   if (state.tick !== null && received.seq <= state.tick.seq && received.tMs <= state.tick.tMs) return;
@@ -50,7 +52,10 @@ function ensureStarted(): void {
   if (started) return;
   started = true;
   const bridge = getBridge();
-  bridge.onTick(accept);
+  bridge.onTick((tick) => {
+    streamed = true;
+    accept(tick);
+  });
   bridge.listProcesses().then(accept, () => undefined);
 }
 
@@ -63,6 +68,11 @@ function subscribe(listener: () => void): () => void {
 export function subscribeTicks(listener: (tick: Tick) => void): () => void {
   ensureStarted();
   return tickListeners.subscribe(listener);
+}
+
+/** True once a tick came through the stream: a host read sent from now on is followed by every tick after it. */
+export function hasStreamedTick(): boolean {
+  return streamed;
 }
 
 /** The latest tick, null before the first. */

@@ -170,20 +170,27 @@ describe('mappings table in Chromium', { skip: skipReason }, () => {
       assert.equal(await subject.command('touch 16'), 'ok');
       await waitForRowChange(subject.anonStart, anonHtml);
       // The summary's total line against the table's "Σ total" line (the host's sums over every mapping), exact kB in
-      // titles: both drawn from the one report held, whichever re-read it came from.
-      const summaryHeads = (await page.locator('[data-testid="kind-summary"] thead th').allInnerTexts()).map((h) => h.trim());
-      const summaryTotal = page.locator('[data-testid="kind-summary"] tfoot td');
-      const tableHeads = await headers(page);
-      const allRow = page.locator(`${TABLE} [data-testid="mapping-all"] .vt-cell`);
+      // titles: both drawn from the one report held, whichever re-read it came from, so both are read in one evaluate
+      // (a re-read between two reads could bring other Pss: shared pages' sharers come and go on a busy machine).
+      const read = await page.evaluate<{ summaryHeads: string[]; summaryTotals: { title: string; text: string }[]; tableHeads: string[]; allCells: { title: string | null; text: string }[] }>(`(() => {
+        const summary = document.querySelector('[data-testid="kind-summary"]');
+        const table = document.querySelector(${JSON.stringify(TABLE)});
+        return {
+          summaryHeads: [...summary.querySelectorAll('thead th')].map((h) => h.innerText.trim()),
+          summaryTotals: [...summary.querySelectorAll('tfoot td')].map((td) => ({ title: td.getAttribute('title') ?? '', text: td.innerText.trim() })),
+          tableHeads: [...table.querySelectorAll('.vt-head')].map((h) => h.innerText),
+          allCells: [...table.querySelectorAll('[data-testid="mapping-all"] .vt-cell')].map((c) => ({ title: c.querySelector('span')?.getAttribute('title') ?? null, text: c.innerText.trim() })),
+        };
+      })()`);
       for (const field of ['Rss', 'Pss', 'Swap']) {
-        const summaryKb = await summaryTotal.nth(summaryHeads.indexOf(field)).getAttribute('title');
-        const tableCell = allRow.nth(tableHeads.findIndex((h) => h.startsWith(`${field} `)));
-        const tableKb = (await tableCell.locator('span').getAttribute('title')) ?? (await tableCell.innerText()).trim();
-        assert.ok(summaryKb !== null && summaryKb !== '', `no ${field} in the summary's total`);
+        const summaryKb = read.summaryTotals[read.summaryHeads.indexOf(field)]?.title ?? '';
+        const tableCell = read.allCells[read.tableHeads.findIndex((h) => h.startsWith(`${field} `))];
+        const tableKb = tableCell?.title ?? tableCell?.text ?? '';
+        assert.ok(summaryKb !== '', `no ${field} in the summary's total`);
         assert.equal(summaryKb.replace(/ kB$/, '').replace(/\D/g, ''), tableKb.replace(/ kB$/, '').replace(/\D/g, ''), `Σ ${field}: summary ${summaryKb}, report ${tableKb}`);
       }
-      const count = /all (\S+) mappings/.exec(await allRow.nth(tableHeads.findIndex((h) => h.startsWith('Mapping'))).innerText())?.[1];
-      assert.equal((await summaryTotal.last().innerText()).trim(), count, 'mappings counted by the summary and the report');
+      const count = /all (\S+) mappings/.exec(read.allCells[read.tableHeads.findIndex((h) => h.startsWith('Mapping'))]?.text ?? '')?.[1];
+      assert.equal(read.summaryTotals.at(-1)?.text, count, 'mappings counted by the summary and the report');
     } finally {
       await subject.kill();
     }

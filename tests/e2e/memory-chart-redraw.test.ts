@@ -106,6 +106,43 @@ describe('process chart redraws in Chromium', { skip: oracleMissing('chromium') 
     await subject?.kill();
   });
 
+  test('a page whose tick stream connects after its history read holds every tick: the history is read again (the ticks between were lost)', async () => {
+    const late = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    try {
+      // The stream connects 1.5 s (7 ticks) after it is asked for, as a loaded machine's page can connect it.
+      await late.route('**/api/events*', async (route) => {
+        await new Promise((r) => setTimeout(r, 1500));
+        await route.continue();
+      });
+      // When the browser had each history read's answer whole: a tick sampled after the last one is handled after it.
+      const historyReadMs: number[] = [];
+      late.on('requestfinished', (r) => {
+        if (r.url().endsWith('/api/getHistory')) historyReadMs.push(Date.now());
+      });
+      const openedMs = Date.now();
+      await late.goto(`${serve.url}#/process/${subject.pid}`);
+      const chart = late.locator('[data-testid="res-virt-chart"]');
+      // Until the stream has brought ticks (a second after it connected) and, once the history was read again (or 10 s
+      // passed: it never was), a tick sampled after that read's answer is shown.
+      const deadline = Date.now() + 30_000;
+      const lastMs = async () => Number(await chart.getAttribute('data-last-ms'));
+      while ((await lastMs()) < openedMs + 2500 || (historyReadMs.length < 2 && Date.now() < openedMs + 10_000) || (await lastMs()) <= (historyReadMs.at(-1) ?? Infinity) + TICK_MS) {
+        assert.ok(Date.now() < deadline, `the page never showed a tick after its history reads (${historyReadMs.length})`);
+        await late.waitForTimeout(50);
+      }
+      // Both from one moment: how many samples the page holds and the newest of them.
+      const held = await late.evaluate<{ count: number; lastMs: number }>(`(() => {
+        const c = document.querySelector('[data-testid="res-virt-chart"]');
+        return { count: Number(c.getAttribute('data-sample-count')), lastMs: Number(c.getAttribute('data-last-ms')) };
+      })()`);
+      const history = await postApiCall(serve.base, serve.token, 'getHistory', [subject.pid]).then((r) => r.json() as Promise<{ value: ProcessHistory }>);
+      const hostCount = history.value.samples.filter((s) => s.tMs <= held.lastMs).length;
+      assert.equal(held.count, hostCount, `the page holds ${held.count} samples up to ${held.lastMs}, the host ${hostCount}`);
+    } finally {
+      await late.close();
+    }
+  });
+
   test("ticks with the same values leave recharts' lines as drawn; a tick that moves RES is drawn at once (a rise past the axis' top by recharts, a fall by the tail)", async () => {
     // Ten ticks of an idle subject: recharts redraws at most once (a step of the time frame), so at most two pictures.
     const countBefore = await readSampleCount(page);

@@ -129,15 +129,15 @@ describe('how the UI reads the host', { skip: skipReason }, () => {
 
   test('a polled mappings re-read renders once, when it answers: the toolbar never says "reading smaps…" for it', async () => {
     await page.goto(`${serve.url.split('#')[0]}#/process/${subject.pid}`);
-    const readAt = page.locator('[data-testid="mappings-read-at"]');
     await waitUntil(page, `document.querySelector('[data-testid="mappings-read-at"]')?.textContent?.startsWith('smaps read at') === true`, 20_000);
-    const first = await readAt.innerText();
-    // Every text the label shows from now on (a MutationObserver sees each commit's text, however short-lived).
-    await page.evaluate(`{
+    // Every text the label shows from now on (a MutationObserver sees each commit's text, however short-lived), and
+    // the text it starts from, read in the same evaluate: a re-read answering between the two would go unseen.
+    const first = await page.evaluate<string>(`(() => {
       const el = document.querySelector('[data-testid="mappings-read-at"]');
       globalThis.readAtTexts = [];
       new MutationObserver(() => globalThis.readAtTexts.push(el.textContent)).observe(el, { childList: true, characterData: true, subtree: true });
-    }`);
+      return el.textContent;
+    })()`);
     // The page re-reads every 5 s (MAPPINGS_POLL_MS), and the clock has whole seconds: the label moves at the next one.
     await waitUntil(page, `document.querySelector('[data-testid="mappings-read-at"]')?.textContent !== ${JSON.stringify(first)}`, 20_000);
     const texts = await page.evaluate(() => (globalThis as unknown as { readAtTexts: string[] }).readAtTexts);
