@@ -57,7 +57,8 @@ function createMappingsRefreshStore(initial: MappingsRefreshState): MappingsRefr
   return {
     get: () => state,
     set: (next) => {
-      if (next === state) return;
+      // Field by field: the page hands in a new object when a tick brings a later read's time the store already has.
+      if ((Object.keys(next) as (keyof MappingsRefreshState)[]).every((k) => next[k] === state[k])) return;
       state = next;
       listeners.notify();
     },
