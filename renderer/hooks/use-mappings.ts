@@ -1,7 +1,8 @@
 // One process's MappingsReport (getMappings: maps + smaps + smaps_rollup), read on demand or
 // polled while visible. smaps walks page tables under the target's mm lock, so it is never per tick. A re-read
 // sends the fingerprint of the report held (getMappingsIfChanged): an unchanged report does not cross again and
-// the one held is kept, same object, so nothing derived from it is recomputed; only its "read at" time moves.
+// the one held is kept, same object, and no state changes at all (the view does not render): onRead hears the time.
+import { useRef } from 'react';
 import { MIN_MAPPINGS_CHUNK_SIZE, type MappingsReport, type MappingsUpdate } from '../../shared/api.js';
 import { isApiError } from '../../shared/errors.js';
 import { groupByBackingFile, type MappingGroup } from '../../shared/proc/group.js';
@@ -140,15 +141,23 @@ function findByStart(mappings: readonly Mapping[], startHex: string): Mapping | 
 /**
  * Reads pid's mappings now and, when pollMs is set, again every pollMs while the page is visible and the process is not gone
  * (at the instants whose epoch ms modulo pollMs is phaseMs, when given). `enabled` false asks nothing (a pid no tick has listed yet).
+ * A re-read that finds the report unchanged leaves the state as it was (`atMs` too) and calls onRead with its time alone.
  */
-export function useMappings(pid: number, pollMs: number | null, enabled = true, phaseMs?: number): MappingsState {
+export function useMappings(pid: number, pollMs: number | null, enabled = true, phaseMs?: number, onRead?: (atMs: number) => void): MappingsState {
+  const onReadRef = useRef(onRead);
+  onReadRef.current = onRead;
   const { value, atMs, error, loading, refresh } = usePolled(enabled ? String(pid) : null, () => readMappings(pid), {
     pollMs,
     phaseMs,
     initial: cache.get(pid) ?? null,
     // A re-read every 5 s renders the page once, when it answers (the toolbar keeps the last "read at" meanwhile).
     quietPolls: true,
-    onValue: (report, t) => remember(pid, report, t),
+    // An unchanged report (the one held, same object) renders nothing: only onRead hears its time.
+    quietSame: true,
+    onValue: (report, t) => {
+      remember(pid, report, t);
+      onReadRef.current?.(t);
+    },
   });
   return { report: value, atMs, error, loading, refresh };
 }

@@ -57,12 +57,19 @@ function createMappingsRefreshStore(initial: MappingsRefreshState): MappingsRefr
   return {
     get: () => state,
     set: (next) => {
-      if (next === state) return;
+      // Field by field: the page hands in a new object when a tick brings a later read's time the store already has.
+      if ((Object.keys(next) as (keyof MappingsRefreshState)[]).every((k) => next[k] === state[k])) return;
       state = next;
       listeners.notify();
     },
     subscribe: listeners.subscribe,
   };
+}
+
+/** The time of the last read, as the composition's note says it; follows the toolbar's store, not the view's props. */
+function MappingsReadAtNote({ store }: { store: MappingsRefreshStore }) {
+  const atMs = useSyncExternalStore(store.subscribe, () => store.get().atMs);
+  return atMs === null ? null : <span className="read-at"> read at {formatClock(atMs)}</span>;
 }
 
 // The toolbar reads its state from a store of its own, not from props (a new toolbar element is a new prop of the
@@ -72,10 +79,10 @@ function MappingsRefreshControls({ store }: { store: MappingsRefreshStore }) {
   const { loading, atMs, refresh, autoRefresh, setAutoRefresh, gone } = useSyncExternalStore(store.subscribe, store.get);
   return (
     <>
-      <span className="muted" data-testid="mappings-read-at">
+      <span className="muted read-at" data-testid="mappings-read-at">
         {loading ? 'reading smaps…' : atMs === null ? '' : `smaps read at ${formatClock(atMs)}`}
       </span>
-      <label className="check" title="re-read /proc/PID/smaps every 5 seconds while this page is visible">
+      <label className="check" title="re-read /proc/PID/smaps every 5 seconds while this page is visible" data-testid="mappings-auto-refresh">
         <input type="checkbox" checked={autoRefresh} onChange={(e) => setAutoRefresh(e.target.checked)} disabled={gone} />
         every 5 s
       </label>
@@ -125,7 +132,18 @@ export function ProcessPage({ pid }: { pid: number }) {
   const neverListed = !askHost && tick !== null && tick.seq > (listed.current.firstSeq ?? tick.seq);
   const { detail, error: detailError } = useProcessDetail(pid, onDetail, askHost);
 
-  const mappings = useMappings(pid, autoRefresh && goneAtMs === null ? MAPPINGS_POLL_MS : null, askHost, MAPPINGS_POLL_PHASE_MS);
+  // The toolbar's store, written by the page (below) and by every read's answer: a re-read that finds the report
+  // unchanged changes no state of the page, and its time goes to the store alone (the label re-renders, nothing else).
+  const [refreshStore] = useState(() => createMappingsRefreshStore({ loading: false, atMs: null, refresh: () => undefined, autoRefresh, setAutoRefresh, gone: false }));
+  const lastRead = useRef<{ pid: number; atMs: number } | null>(null);
+  const onMappingsRead = useCallback(
+    (atMs: number) => {
+      lastRead.current = { pid, atMs };
+      refreshStore.set({ ...refreshStore.get(), atMs });
+    },
+    [pid, refreshStore],
+  );
+  const mappings = useMappings(pid, autoRefresh && goneAtMs === null ? MAPPINGS_POLL_MS : null, askHost, MAPPINGS_POLL_PHASE_MS, onMappingsRead);
   const goneNow = tick !== null && liveRow === null && (lastRow.current !== null || detailError?.code === 'gone' || neverListed);
   const gone = goneNow || detailError?.code === 'gone' || mappings.error?.code === 'gone';
   const history = useProcessHistory(pid, !gone);
@@ -176,15 +194,17 @@ export function ProcessPage({ pid }: { pid: number }) {
 
   const onOpenMapping = useCallback((start: string) => navigate({ name: 'mapping', pid, start }), [pid]);
   const mappingHref = useCallback((start: string) => `#/process/${pid}/mapping/${start}`, [pid]);
-  const { loading: mappingsLoading, atMs: mappingsAtMs, refresh: refreshMappings } = mappings;
+  const { loading: mappingsLoading, refresh: refreshMappings } = mappings;
+  // The held report's time, or a later read's that found it unchanged.
+  const mappingsAtMs = lastRead.current?.pid === pid && mappings.atMs !== null ? Math.max(mappings.atMs, lastRead.current.atMs) : mappings.atMs;
   const refreshState = useMemo(
     () => ({ loading: mappingsLoading, atMs: mappingsAtMs, refresh: refreshMappings, autoRefresh, setAutoRefresh, gone }),
     [mappingsLoading, mappingsAtMs, refreshMappings, autoRefresh, gone],
   );
-  const [refreshStore] = useState(() => createMappingsRefreshStore(refreshState));
   useLayoutEffect(() => refreshStore.set(refreshState), [refreshStore, refreshState]);
-  // One element for the page's life: it never re-renders the mappings table by itself.
+  // One element each for the page's life: they never re-render the mappings table or the view by themselves.
   const mappingsToolbar = useMemo(() => <MappingsRefreshControls store={refreshStore} />, [refreshStore]);
+  const reportReadAt = useMemo(() => <MappingsReadAtNote store={refreshStore} />, [refreshStore]);
 
   const nothingYet = row === null && detail === null && mappings.report === null;
   const banners = (
@@ -229,7 +249,7 @@ export function ProcessPage({ pid }: { pid: number }) {
         historyStartedMs: history.startedMs,
         exitedMs: history.exitedMs,
         report: mappings.report,
-        reportAtMs: mappings.atMs,
+        reportAtMs: null,
         origin: 'live',
       }}
       fileBase={fileBase}
@@ -274,6 +294,7 @@ export function ProcessPage({ pid }: { pid: number }) {
         </>
       }
       mappingsToolbar={mappingsToolbar}
+      reportReadAt={reportReadAt}
       mappingsPlaceholder={
         mappings.error !== null ? (
           <span className="muted">No mappings to show.</span>

@@ -1,7 +1,7 @@
 // One process in depth: header, RES/VIRT/SHR/SWAP over time, composition of its address space by
 // kind, a VMMap-like per-kind summary and the mappings table. Pure presentation: live pages and
 // opened snapshots pass their data in as props.
-import { useCallback, useMemo, useState, type ReactNode } from 'react';
+import { memo, useCallback, useMemo, useState, type ReactNode } from 'react';
 import type { MappingsReport } from '../../shared/api.js';
 import type { HistorySample } from '../../shared/history/sample.js';
 import type { Mapping, ProcessRow } from '../../shared/proc/types.js';
@@ -60,7 +60,7 @@ export interface ProcessViewData {
   /** When the process was seen to exit (epoch ms): a marker on the chart. */
   exitedMs?: number | null;
   report: MappingsReport | null;
-  /** When report was read (epoch ms). */
+  /** When report was read (epoch ms); a live page passes null and its own label as reportReadAt. */
   reportAtMs: number | null;
   /** Where the numbers come from, for the notes under each panel. */
   origin: 'live' | 'snapshot';
@@ -75,6 +75,8 @@ export interface ProcessViewProps {
   actions?: ReactNode;
   /** Extra mappings toolbar content (refresh controls). */
   mappingsToolbar?: ReactNode;
+  /** The report's " read at …" note, when it changes without the view (a live page's follows every re-read). */
+  reportReadAt?: ReactNode;
   /** Shown where the mappings table goes while there is no report. */
   mappingsPlaceholder?: ReactNode;
   onOpenMapping: (start: string) => void;
@@ -83,7 +85,8 @@ export interface ProcessViewProps {
   fileBase: string;
 }
 
-function Metric({ title, kb, note }: { title: string; kb: number | null; note: string }) {
+// Memoized: a render of the view that moved no number (a mappings re-read's answer) leaves the five metrics alone.
+const Metric = memo(function Metric({ title, kb, note }: { title: string; kb: number | null; note: string }) {
   return (
     <div className="metric" title={note} data-testid={`metric-${title}`} data-kb={kb ?? ''}>
       <div className="metric-title">{title}</div>
@@ -91,10 +94,10 @@ function Metric({ title, kb, note }: { title: string; kb: number | null; note: s
       <div className="metric-exact muted">{kb === null ? '' : formatExactKb(kb)}</div>
     </div>
   );
-}
+});
 
 /** The process view (header, chart, composition, kind summary, mappings). */
-export function ProcessView({ data, banners, actions, mappingsToolbar, mappingsPlaceholder, onOpenMapping, mappingHref, fileBase }: ProcessViewProps) {
+export function ProcessView({ data, banners, actions, mappingsToolbar, reportReadAt, mappingsPlaceholder, onOpenMapping, mappingHref, fileBase }: ProcessViewProps) {
   const [category, setCategory] = useState<KindCategory | null>(null);
   const { row, report } = data;
   // The previous sums while equal: a re-read that moved nothing re-renders neither the composition nor the summary.
@@ -125,7 +128,7 @@ export function ProcessView({ data, banners, actions, mappingsToolbar, mappingsP
               <CompositionBar sums={sums} hasSmaps={hasSmaps} onPickCategory={setCategory} />
               <div className="source-note">
                 derived: Σ Size, Rss, Pss per kind from /proc/PID/smaps
-                {reportAtMs === null ? '' : ` read at ${formatClock(reportAtMs)}`}
+                {reportReadAt ?? (reportAtMs === null ? '' : ` read at ${formatClock(reportAtMs)}`)}
               </div>
             </section>
             <section className="panel">
@@ -147,7 +150,28 @@ export function ProcessView({ data, banners, actions, mappingsToolbar, mappingsP
       ) : (
         <section className="panel">{placeholder ?? 'reading /proc/PID/smaps…'}</section>
       ),
-    [report, sums, hasSmaps, category, noAddressSpace, reportAtMs, clearCategory, onOpenMapping, mappingHref, fileBase, mappingsToolbar, placeholder],
+    [report, sums, hasSmaps, category, noAddressSpace, reportAtMs, reportReadAt, clearCategory, onOpenMapping, mappingHref, fileBase, mappingsToolbar, placeholder],
+  );
+
+  // Memoized on what it draws (history changes in place, its version says when): a render of the view that brought
+  // no sample (a mappings re-read's answer) does not run the chart at all.
+  const { history, historyVersion, historyStartedMs, exitedMs, pid, origin } = data;
+  const chart = useMemo(
+    () => (
+      <section className="panel">
+        <h3>Memory over time</h3>
+        <MemoryChart
+          samples={history}
+          version={historyVersion}
+          startedMs={historyStartedMs ?? null}
+          exitedMs={exitedMs ?? null}
+          title={`pid ${pid} · ${name}`}
+          fileBase={`${fileBase}-chart`}
+          sourceNote={origin === 'live' ? 'measured: /proc/PID/statm + status, every tick' : 'from the snapshot\'s recorded history'}
+        />
+      </section>
+    ),
+    [history, historyVersion, historyStartedMs, exitedMs, pid, name, fileBase, origin],
   );
 
   return (
@@ -189,18 +213,7 @@ export function ProcessView({ data, banners, actions, mappingsToolbar, mappingsP
         <div className="actions">{actions}</div>
       </header>
       {banners}
-      <section className="panel">
-        <h3>Memory over time</h3>
-        <MemoryChart
-          samples={data.history}
-          version={data.historyVersion}
-          startedMs={data.historyStartedMs ?? null}
-          exitedMs={data.exitedMs ?? null}
-          title={`pid ${data.pid} · ${name}`}
-          fileBase={`${fileBase}-chart`}
-          sourceNote={data.origin === 'live' ? 'measured: /proc/PID/statm + status, every tick' : 'from the snapshot\'s recorded history'}
-        />
-      </section>
+      {chart}
       {addressSpace}
     </div>
   );

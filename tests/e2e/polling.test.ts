@@ -147,6 +147,56 @@ describe('how the UI reads the host', { skip: skipReason }, () => {
     await waitUntil(page, `globalThis.readAtTexts.includes('reading smaps…')`, 20_000);
   });
 
+  test('a re-read that finds the report unchanged re-renders the "read at" labels and nothing else of the view', async () => {
+    const answers: { mappingChunks: (unknown[] | null)[] }[] = [];
+    const onResponse = (r: Response) => {
+      if (r.url().endsWith('/api/getMappingsIfChanged')) void r.json().then((b: { value?: (typeof answers)[number] }) => b.value !== undefined && answers.push(b.value));
+    };
+    await page.goto(`${serve.url.split('#')[0]}#/process/${subject.pid}`);
+    await waitUntil(page, `document.querySelector('[data-testid="mappings-read-at"]')?.textContent?.startsWith('smaps read at') === true`, 20_000);
+    page.on('response', onResponse);
+    try {
+      // A rendered element gets a new props object, which React keeps on the element ("__reactProps$…"), even when
+      // its DOM ends up the same. The panels under the header and the chart: a tick renders none of them, whatever
+      // the page does with the row; the labels and the refresh controls alone follow each read.
+      const PANELS = '[data-testid="process-view"] .two-columns, [data-testid="mappings-panel"]';
+      const FOLLOWERS = '.read-at, [data-testid="mappings-read-at"], [data-testid="mappings-auto-refresh"], [data-testid="refresh-mappings"]';
+      // The subject is idle, but the kernel may still move a page of it (reclaim, khugepaged): up to three re-reads
+      // are watched for one that brought no change.
+      let unchangedSeen = false;
+      let readAt = await page.locator('[data-testid="mappings-read-at"]').innerText();
+      for (let attempt = 0; attempt < 3 && !unchangedSeen; attempt++) {
+        answers.length = 0;
+        const held = await page.evaluate(`{
+          const propsOf = (el) => el[Object.keys(el).find((k) => k.startsWith('__reactProps$'))];
+          globalThis.heldProps = new Map();
+          for (const panel of document.querySelectorAll(${JSON.stringify(PANELS)}))
+            for (const el of [panel, ...panel.querySelectorAll('*')])
+              if (el.closest(${JSON.stringify(FOLLOWERS)}) === null && propsOf(el) !== undefined) globalThis.heldProps.set(el, propsOf(el));
+          globalThis.heldProps.size;
+        }`);
+        assert.ok(typeof held === 'number' && held > 50, `${String(held)} elements watched`);
+        // The page re-reads every 5 s (MAPPINGS_POLL_MS) and the clock has whole seconds: the label moves at the next read.
+        await waitUntil(page, `document.querySelector('[data-testid="mappings-read-at"]')?.textContent !== ${JSON.stringify(readAt)}`, 20_000);
+        readAt = await page.locator('[data-testid="mappings-read-at"]').innerText();
+        // (The label moves in the commit of the answer's render, if it has one: that render is done by now.)
+        for (const deadline = Date.now() + 5000; answers.length === 0 && Date.now() < deadline; ) await page.waitForTimeout(100);
+        if (answers.length === 0 || answers.some((a) => a.mappingChunks.some((c) => c !== null))) continue;
+        unchangedSeen = true;
+        const rerendered = (await page.evaluate(`{
+          const propsOf = (el) => el[Object.keys(el).find((k) => k.startsWith('__reactProps$'))];
+          [...globalThis.heldProps].filter(([el, props]) => el.isConnected && propsOf(el) !== props).map(([el]) => el.outerHTML.slice(0, 80));
+        }`)) as string[];
+        assert.deepEqual(rerendered, [], `${rerendered.length} elements re-rendered by an unchanged re-read`);
+        const noteReadAt = await page.locator('[data-testid="process-view"] .source-note .read-at').innerText();
+        assert.equal(noteReadAt.trim(), readAt.replace(/^smaps /, '').trim(), 'the composition\'s note follows the re-read');
+      }
+      assert.ok(unchangedSeen, 'every one of three re-reads of the idle subject brought a changed chunk');
+    } finally {
+      page.off('response', onResponse);
+    }
+  });
+
   test('a page map that follows a stalled host waits for its read instead of asking again', async () => {
     await page.goto(`${serve.url.split('#')[0]}#/process/${subject.pid}/mapping/${subject.anonStart}/pages`);
     await page.locator('[data-testid="page-grid"]').waitFor();
