@@ -65,14 +65,9 @@ function startHeld<T>(key: string | null, initial: PollOptions<T>['initial']): H
 export function usePolled<T>(key: string | null, read: (signal: AbortSignal) => Promise<T>, options: PollOptions<T>): PolledState<T> {
   const readRef = useRef(read);
   readRef.current = read;
-  const onValueRef = useRef(options.onValue);
-  onValueRef.current = options.onValue;
-  const quietPollsRef = useRef(options.quietPolls);
-  quietPollsRef.current = options.quietPolls;
-  const quietSameRef = useRef(options.quietSame);
-  quietSameRef.current = options.quietSame;
-  const initialRef = useRef(options.initial);
-  initialRef.current = options.initial;
+  // The latest options, read by a read when it starts and answers (not reasons to make a new refresh).
+  const optionsRef = useRef(options);
+  optionsRef.current = options;
   const running = useRef<AbortController | null>(null);
   const [held, setHeld] = useState<Held<T>>(() => startHeld(key, options.initial));
   const current = held.key === key ? held : startHeld(key, options.initial);
@@ -86,9 +81,9 @@ export function usePolled<T>(key: string | null, read: (signal: AbortSignal) => 
       running.current = controller;
       // `keep(h)`: the change would alter nothing the view shows of h, so h stays (React then skips the render).
       const update = (change: Partial<Held<T>>, keep?: (h: Held<T>) => boolean) => {
-        if (!controller.signal.aborted) setHeld((h) => (keep?.(h) === true ? h : { ...(h.key === key ? h : startHeld(key, initialRef.current)), ...change }));
+        if (!controller.signal.aborted) setHeld((h) => (keep?.(h) === true ? h : { ...(h.key === key ? h : startHeld(key, optionsRef.current.initial)), ...change }));
       };
-      if (!polled || quietPollsRef.current !== true) update({ loading: true });
+      if (!polled || optionsRef.current.quietPolls !== true) update({ loading: true });
       // Through a promise, so a read that throws before returning one is an error like any other. Its outcome and
       // loading false are one update: one render per answer, not two.
       Promise.resolve(controller.signal)
@@ -97,9 +92,9 @@ export function usePolled<T>(key: string | null, read: (signal: AbortSignal) => 
           (value) => {
             if (controller.signal.aborted) return;
             const atMs = Date.now();
-            const same = (h: Held<T>) => quietSameRef.current === true && h.key === key && h.value === value && h.error === null && !h.loading;
+            const same = (h: Held<T>) => optionsRef.current.quietSame === true && h.key === key && h.value === value && h.error === null && !h.loading;
             update({ value, atMs, error: null, loading: false }, same);
-            onValueRef.current?.(value, atMs);
+            optionsRef.current.onValue?.(value, atMs);
           },
           (err: unknown) => update({ error: toUiError(err), loading: false }),
         )
