@@ -156,9 +156,14 @@ function ChartTooltip(props: TooltipContentProps<number, string> & { theme: Char
   );
 }
 
+/** A panel's series the user has not hidden. */
+function listVisible(series: readonly SeriesSpec[], hidden: ReadonlySet<SeriesKey>): SeriesSpec[] {
+  return series.filter((s) => !hidden.has(s.key));
+}
+
 /** The keys of a panel's visible series. */
 function listVisibleKeys(series: readonly SeriesSpec[], hidden: ReadonlySet<SeriesKey>): SeriesKey[] {
-  return series.filter((s) => !hidden.has(s.key)).map((s) => s.key);
+  return listVisible(series, hidden).map((s) => s.key);
 }
 
 /** A series' line width (px): RES stands out. */
@@ -168,7 +173,7 @@ function findStrokeWidthPx(key: SeriesKey): number {
 
 /** The tail's lines of a panel: its visible series, drawn as recharts draws them. */
 function listTailLines(series: readonly SeriesSpec[], theme: ChartTheme, hidden: ReadonlySet<SeriesKey>): TailLine[] {
-  return series.filter((s) => !hidden.has(s.key)).map((s) => ({ key: s.key, stroke: s.color(theme), strokeWidthPx: findStrokeWidthPx(s.key) }));
+  return listVisible(series, hidden).map((s) => ({ key: s.key, stroke: s.color(theme), strokeWidthPx: findStrokeWidthPx(s.key) }));
 }
 
 /** A panel's y axis: every precomputed tick shown, from 0 to the top tick. */
@@ -365,7 +370,7 @@ export function MemoryChart({ samples, title, fileBase, heightPx = 260, sourceNo
     if (svg === null) return;
     // The tail is drawn into the PNG too: the picture as shown.
     const overlay = panel?.querySelector<SVGSVGElement>('svg.chart-tail') ?? null;
-    const legend = MAIN_SERIES.filter((s) => !hidden.has(s.key)).map((s) => ({ label: s.title, color: s.color(theme) }));
+    const legend = listVisible(MAIN_SERIES, hidden).map((s) => ({ label: s.title, color: s.color(theme) }));
     saveSvgAsPng(svg, `${fileBase}.png`, { title, legend, background: theme.background, textColor: theme.text }, overlay).then(
       () => setPngError(null),
       (err: unknown) => setPngError(err instanceof Error ? err.message : String(err)),
