@@ -45,7 +45,7 @@ function describe(summary: TraceSummary): string {
   const threads = `${summary.threadCount} thread${summary.threadCount === 1 ? '' : 's'}`;
   const notes = [
     ...(summary.complete ? [] : ['incomplete: no closing line, so the program ended without exit() (a signal); its last buffered calls are lost']),
-    ...(summary.untrackedCount > 0 ? [`${summary.untrackedCount} calls passed through unrecorded: libc's thread-exit cleanup, blocks from before recording`] : []),
+    ...(summary.untrackedCount > 0 ? [`${summary.untrackedCount} calls passed through unrecorded: libc's thread-exit cleanup, blocks from before recording, a vfork child's calls once the buffer was full`] : []),
   ];
   return `${summary.opCount} op${summary.opCount === 1 ? '' : 's'} on ${threads}${notes.length > 0 ? ` (${notes.join('; ')})` : ''}`;
 }

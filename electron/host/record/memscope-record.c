@@ -108,6 +108,7 @@ static char child_base[4096];   // MEMSCOPE_RECORD_CHILD_BASE: TRACE as the user
 static char status_path[4096];  // MEMSCOPE_RECORD_STATUS: where a failed trace write is reported (report_write_failure)
 static char writing_path[4096]; // the trace this process writes, for that report
 static pid_t trace_pid; // the process writing the trace: a vfork child shares our memory, but must not close it
+static pid_t image_pid; // the process this memory is: set at load and in a fork child; a vfork child's getpid() differs
 
 static uint64_t op_count;     // a c m r f t x lines written
 static uint64_t next_id;      // ids are never reused: the n-th block the trace names is id n
@@ -284,12 +285,27 @@ static void write_out(void) {
   if (trace_is_pipe) pthread_sigmask(SIG_SETMASK, &old_set, NULL);
 }
 
+/*
+ * A vfork child (posix_spawn's is not one: glibc's child calls no shim code) runs in its parent's memory until it
+ * execs or _exits: its calls land in the parent's heap and are recorded in the parent's buffer. Its descriptors
+ * are copies, though: it writes only through the one it shares with its parent (one file offset). A trace it had
+ * opened again by path (trace_fd_current) would have an offset of its own, and the parent's next write would
+ * overwrite what the child wrote; so when the child closed or replaced the descriptor, the parent writes it.
+ */
+static int vfork_child_may_write(void) {
+  struct stat st;
+  return fstat(trace_fd, &st) == 0 && st.st_dev == trace_dev && st.st_ino == trace_ino;
+}
+
 static void flush_out(void) {
   if (discard_ops) {
     out_len = 0;
     return;
   }
-  if (out_len > 0 && trace_fd >= 0) {
+  if (out_len > 0 && trace_fd >= 0 && getpid() != trace_pid) { // a vfork child
+    if (!vfork_child_may_write()) return; // the buffer stays for the parent (begin_call: a full one takes no more)
+    write_out();
+  } else if (out_len > 0 && trace_fd >= 0) {
     if (trace_fd_current()) write_out();
     else {
       report_write_failure(errno);
@@ -857,7 +873,9 @@ static int begin_call(const void *caller) {
   int program_errno = errno;
   in_shim = 1;
   pthread_mutex_lock(&lock);
-  if (mode == MODE_UNDECIDED && environ != NULL) decide(); // ld.so may call malloc before libc sets environ
+  // ld.so may call malloc before libc sets environ. A vfork child leaves the decision to its parent: made here, it
+  // would be made in the parent's memory, for the parent, as a child (its parent is not memscope).
+  if (mode == MODE_UNDECIDED && environ != NULL && (image_pid == 0 || getpid() == image_pid)) decide();
   int allocators_own = is_allocator_code(caller); // known once decide ran: this may be the first call
   if (mode != MODE_ON || my_exit_written || allocators_own) {
     if (my_exit_written) untracked++; // __libc_thread_freeres freeing a thread's strerror/dlerror buffers
@@ -869,6 +887,13 @@ static int begin_call(const void *caller) {
   }
   if (footprint_pending) note_footprint();
   reserve_line();
+  if (out_len > OUT_BYTES - 256) { // a vfork child filled the buffer only its parent writes (flush_out)
+    untracked++;
+    pthread_mutex_unlock(&lock);
+    in_shim = 0;
+    errno = program_errno;
+    return 0;
+  }
   enter_thread();
   errno = program_errno;
   return 1;
@@ -1348,6 +1373,7 @@ static void after_fork_child(void) {
   int program_errno = errno; // as begin_call keeps it: the child trace's open and header write are the shim's
   pthread_mutex_init(&lock, NULL);
   int was_on = mode == MODE_ON;
+  image_pid = getpid();
   if (trace_fd >= 0) close(trace_fd);
   trace_fd = -1;
   out_len = 0;
@@ -1361,6 +1387,7 @@ static void after_fork_child(void) {
 __attribute__((constructor)) static void record_init(void) {
   in_shim = 1;
   ensure_real();
+  image_pid = getpid();
   exit_key_ok = pthread_key_create(&exit_key, on_thread_exit) == 0;
   pthread_atfork(before_fork, after_fork_parent, after_fork_child);
   in_shim = 0;

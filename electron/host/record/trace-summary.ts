@@ -11,7 +11,7 @@ export interface TraceSummary {
   opCount: number;
   /** Threads that made at least one recorded call. */
   threadCount: number;
-  /** Calls passed through unrecorded: frees/reallocs of blocks no recorded call returned, a thread's calls after its `x`. */
+  /** Calls passed through unrecorded: frees/reallocs of blocks no recorded call returned, a thread's calls after its `x`, a vfork child's once the buffer it cannot write was full. */
   untrackedCount: number;
   /** False when the closing line is missing: the shim's last buffer (up to 1 MiB of calls) was lost. */
   complete: boolean;
