@@ -18,9 +18,8 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 const subject = buildHarness('record-spawn.c');
 
 let traceCount = 0;
-/** `memscope record OPTIONS… -o TRACE CMD…` (with a shim cache of this file's own); TRACE is a fresh path. */
-function record(options: string[], cmd: string[]): CliResult & { trace: string } {
-  const trace = join(dir, `t${traceCount++}.trace`);
+/** `memscope record OPTIONS… -o TRACE CMD…` (with a shim cache of this file's own); TRACE a fresh path unless given. */
+function record(options: string[], cmd: string[], trace = join(dir, `t${traceCount++}.trace`)): CliResult & { trace: string } {
   const r = spawnSync(process.execPath, [CLI_PATH, 'record', ...options, '-o', trace, ...cmd], {
     encoding: 'utf8',
     timeout: 120_000,
@@ -175,6 +174,14 @@ describe('memscope record: vfork', () => {
     const t = readRecordedTrace(r.trace);
     assert.ok(t.end !== null && t.end.untracked > 0 && t.end.untracked + ops.length >= 200_002, JSON.stringify(t.end));
     assert.match(r.stderr, /calls passed through unrecorded: .*a vfork child's calls once the buffer was full/);
+  });
+
+  test("-o a device: the counts memscope reads from the shim's status file are the parent's own, whatever its vfork child did", () => {
+    for (const [mode, ops] of [['vfork-exit', 4], ['vfork-first', 1], ['vfork-closed', 4]] as const) {
+      const r = record([], [subject, mode], '/dev/null');
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.stderr, `recorded ${ops} op${ops === 1 ? '' : 's'} on 1 thread into /dev/null\n`, mode);
+    }
   });
 
   test("--addresses: the vfork child's block is where glibc put it in the parent's heap, as the replay puts it", () => {
