@@ -362,8 +362,13 @@ static void put_hex(uint64_t v) {
 }
 
 /* Room for one op line (the longest, `c ID NMEMB SIZE =HEX`, is under 100 bytes) plus an `@` line. */
+#define LINE_ROOM_BYTES 256
+
+/* True when the buffer has no room for another line: only in a vfork child that cannot write it (flush_out). */
+static int out_full(void) { return out_len > OUT_BYTES - LINE_ROOM_BYTES; }
+
 static void reserve_line(void) {
-  if (out_len > OUT_BYTES - 256) flush_out();
+  if (out_full()) flush_out();
 }
 
 /* ---- pointer → id: open addressing with linear probing in mmap'd memory ---- */
@@ -887,7 +892,7 @@ static int begin_call(const void *caller) {
   }
   if (footprint_pending) note_footprint();
   reserve_line();
-  if (out_len > OUT_BYTES - 256) { // a vfork child filled the buffer only its parent writes (flush_out)
+  if (out_full()) { // a vfork child filled the buffer only its parent can write (flush_out)
     untracked++;
     pthread_mutex_unlock(&lock);
     in_shim = 0;
