@@ -143,11 +143,16 @@ function readPeakRssBytes(pid: number): number {
   }
 }
 
-/** Runs a command with stdout discarded; its peak RSS is VmHWM polled every 5 ms while it runs (a high-water mark, so late polls still see it). */
-async function runMeasured(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<CommandRun> {
+/**
+ * Runs a command with stdout discarded: /dev/null (its writes cost nothing and never wait: this times the writer
+ * alone), or with `piped`, a pipe this process reads and drops (the writer waits whenever the pipe is full: a
+ * reader's pace). Its peak RSS is VmHWM polled every 5 ms while it runs (a high-water mark, so late polls still see it).
+ */
+async function runMeasured(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env, piped = false): Promise<CommandRun> {
   const t0 = performance.now();
   const cpu0 = childrenCpuMs();
-  const child = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'inherit'], env });
+  const child = spawn(cmd, args, { stdio: ['ignore', piped ? 'pipe' : 'ignore', 'inherit'], env });
+  child.stdout?.resume();
   let peak = 0;
   const poll = setInterval(() => {
     if (child.pid !== undefined) peak = Math.max(peak, readPeakRssBytes(child.pid));
@@ -158,11 +163,11 @@ async function runMeasured(cmd: string, args: string[], env: NodeJS.ProcessEnv =
   return { wallMs: performance.now() - t0, cpuMs: childrenCpuMs() - cpu0, peakRssBytes: peak };
 }
 
-/** Best wall and CPU time (and the largest peak RSS) of `runs` runs. */
-async function runBestOf(runs: number, cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<CommandRun> {
+/** Best wall and CPU time (and the largest peak RSS) of `runs` runs (piped: see runMeasured). */
+async function runBestOf(runs: number, cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env, piped = false): Promise<CommandRun> {
   let best: CommandRun = { wallMs: Infinity, cpuMs: Infinity, peakRssBytes: 0 };
   for (let k = 0; k < runs; k++) {
-    const r = await runMeasured(cmd, args, env);
+    const r = await runMeasured(cmd, args, env, piped);
     best = { wallMs: Math.min(best.wallMs, r.wallMs), cpuMs: Math.min(best.cpuMs, r.cpuMs), peakRssBytes: Math.max(best.peakRssBytes, r.peakRssBytes) };
   }
   return best;
@@ -227,6 +232,9 @@ export async function runMallocEndToEndBench(opCount = 2_000_000, workload = 'ra
         commands.push({ format, env, run: await runBestOf(3, process.execPath, memscopeArgs(['sim', 'malloc', '--format', format, file]), vars) });
       }
     }
+    // jsonl into a pipe a reader empties (this process), as `memscope sim malloc --format jsonl … | jq` runs.
+    const piped = await runBestOf(3, process.execPath, memscopeArgs(['sim', 'malloc', '--format', 'jsonl', file]), envs[0]!.vars, true);
+    commands.push({ format: 'jsonl | a reader', env: envs[0]!.env, run: piped });
     const real = await runBestOf(3, harness, ['--time', file]);
     const timing = JSON.parse(execFileSync(harness, ['--time', file], { env: {} }).toString()) as { replay_ns: number };
     return { ops, fileBytes: statSync(file).size, parseColdMs, parseBestMs, commands, bareNode, real, realReplayMs: timing.replay_ns / 1e6 };

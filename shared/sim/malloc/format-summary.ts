@@ -66,9 +66,15 @@ function codeOfPath(name: string): number {
 export function namePath(code: number): string {
   return code === NO_PATH ? '' : (PATH_NAMES[code] ?? '');
 }
-/** Per PATH_NAMES index: 1 for NEW_BLOCK_REALLOC_PATHS / FREEING_REALLOC_PATHS. */
-const IS_NEW_BLOCK_PATH = Uint8Array.from(PATH_NAMES, (n) => (NEW_BLOCK_REALLOC_PATHS.has(n) ? 1 : 0));
-const IS_FREEING_PATH = Uint8Array.from(PATH_NAMES, (n) => (FREEING_REALLOC_PATHS.has(n) ? 1 : 0));
+/**
+ * At PATH_NAMES index + 1: 1 for NEW_BLOCK_REALLOC_PATHS / FREEING_REALLOC_PATHS, and 0 at 0 for NO_PATH, so that
+ * every op reads them (a read only after a realloc's path deoptimized the summary at a trace's first realloc).
+ */
+const IS_NEW_BLOCK_PATH = Uint8Array.from(['', ...PATH_NAMES], (n) => (NEW_BLOCK_REALLOC_PATHS.has(n) ? 1 : 0));
+const IS_FREEING_PATH = Uint8Array.from(['', ...PATH_NAMES], (n) => (FREEING_REALLOC_PATHS.has(n) ? 1 : 0));
+/** Per op kind: 1 for the calls whose block is always a new one (a, c, m) / for free (f), the rest by their path. */
+const IS_NEW_BLOCK_KIND = Uint8Array.from(TRACE_OP_LETTERS, (_, kind) => (kind === OP_ALLOC || kind === OP_CALLOC || kind === OP_MEMALIGN ? 1 : 0));
+const IS_FREEING_KIND = Uint8Array.from(TRACE_OP_LETTERS, (_, kind) => (kind === OP_FREE ? 1 : 0));
 
 /**
  * What the op being replayed did, filled by `sink` from the model's events; reset it before each op.
@@ -137,7 +143,7 @@ function noteEvent(t: MallocOpTally, kind: number, a: number): void {
   const rows = t.rows;
   if (rows !== null) {
     // Ops replayed in a batch: the op running is rows.progress.next (runReplayOps keeps it there).
-    (path === PATH_SERVED ? rows.served : path === PATH_FREED ? rows.freed : rows.realloc)[rows.progress.next & rows.mask] = code;
+    rows.byPath[path]![rows.progress.next & rows.mask] = code;
   } else if (path === PATH_SERVED) {
     t.servedCode = code;
   } else if (path === PATH_FREED) {
@@ -159,11 +165,23 @@ export interface OpPathRows {
   served: Int16Array;
   freed: Int16Array;
   realloc: Int16Array;
+  /**
+   * served, freed and realloc at PATH_SERVED, PATH_FREED and PATH_REALLOC: one load for every event (a choice among
+   * the three deoptimized the sink when a trace's first realloc came after it was compiled).
+   */
+  byPath: readonly Int16Array[];
 }
 
 /** Per-op path rows for a replay whose results keep windowOps rows (a power of two). */
 export function createOpPathRows(progress: { next: number }, windowOps: number): OpPathRows {
-  return { progress, mask: windowOps - 1, served: new Int16Array(windowOps), freed: new Int16Array(windowOps), realloc: new Int16Array(windowOps) };
+  const served = new Int16Array(windowOps);
+  const freed = new Int16Array(windowOps);
+  const realloc = new Int16Array(windowOps);
+  const byPath: Int16Array[] = [];
+  byPath[PATH_SERVED] = served;
+  byPath[PATH_FREED] = freed;
+  byPath[PATH_REALLOC] = realloc;
+  return { progress, mask: windowOps - 1, served, freed, realloc, byPath };
 }
 
 /** Marks every row as "no path" before a batch of ops. */
@@ -383,10 +401,10 @@ function addOpPathsToSummary(
   // Only blocks the program asked for or gave back count: realloc's growth into top serves from top
   // without handing out a new block, and its split-off remainders are the allocator's own frees; a
   // refused request hands out nothing (though the tcache's own chunk may have been served on the way).
+  // Both tables are read for every op, | not ||: see IS_NEW_BLOCK_PATH.
   const path = reallocCode;
-  const isPath = path !== NO_PATH;
-  if (gotBlock && (kind === OP_ALLOC || kind === OP_CALLOC || kind === OP_MEMALIGN || (isPath && IS_NEW_BLOCK_PATH[path] === 1))) bumpPath(b.served, servedCode);
-  if (kind === OP_FREE || (isPath && IS_FREEING_PATH[path] === 1)) bumpPath(b.freed, freedCode);
+  if (gotBlock && (IS_NEW_BLOCK_KIND[kind]! | IS_NEW_BLOCK_PATH[path + 1]!) === 1) bumpPath(b.served, servedCode);
+  if ((IS_FREEING_KIND[kind]! | IS_FREEING_PATH[path + 1]!) === 1) bumpPath(b.freed, freedCode);
   bumpPath(b.realloc, path);
   const brk = results.brk[row]!;
   const inUse = results.heapInUseBytes[row]!;

@@ -89,6 +89,11 @@ const P_I = encodePiece('{"i":');
 const P_OP_A = encodePiece(',"op":"a","id":');
 const P_OP_R = encodePiece(',"op":"r","id":');
 const P_OP_F = encodePiece(',"op":"f","id":');
+/**
+ * P_OP_A at OP_ALLOC, P_OP_R at OP_REALLOC, nothing at other kinds: one load for both (a second compare for
+ * realloc deoptimized putOpRecord when a trace's first realloc came after it was compiled).
+ */
+const P_OP_ALLOC_REALLOC: readonly (Piece | undefined)[] = TRACE_OP_LETTERS.map((_, kind) => (kind === OP_ALLOC ? P_OP_A : kind === OP_REALLOC ? P_OP_R : undefined));
 const P_SIZE = encodePiece(',"size":');
 const P_HEAP = encodePiece(',"region":"heap","offset":');
 const P_HEAP_USABLE = encodePiece(',"mmap_size":null,"usable":');
@@ -249,8 +254,9 @@ function putOpRecord(b: DataView, p: number, cache: RecordCache, trace: Trace, r
     p = putPiece(b, p, P_OP_F);
     p = putNumber(b, p, trace.ids[i]!);
   } else {
-    if (kind !== OP_ALLOC && kind !== OP_REALLOC) throw new RangeError(`op ${i}: no jsonl record for this op kind yet`);
-    p = putPiece(b, p, kind === OP_ALLOC ? P_OP_A : P_OP_R);
+    const opPiece = P_OP_ALLOC_REALLOC[kind];
+    if (opPiece === undefined) throw new RangeError(`op ${i}: no jsonl record for this op kind yet`);
+    p = putPiece(b, p, opPiece);
     p = putNumber(b, p, trace.ids[i]!);
     p = putPiece(b, p, P_SIZE);
     p = putNumber(b, p, trace.sizes[i]!);
@@ -327,8 +333,15 @@ const DIGIT_PAIRS = new Uint16Array(100).map((_, n) => (0x30 + Math.floor(n / 10
 /** "0000" … "9999" as little-endian 32-bit words (first digit in the low byte): quad n at n (40 KB). */
 const DIGIT_QUADS = new Uint32Array(10000).map((_, n) => DIGIT_PAIRS[Math.floor(n / 100)]! | (DIGIT_PAIRS[n % 100]! << 16));
 
-/** Decimal digits of 0 ≤ v < 2^31. */
+/** 10^k at k for k ≥ 1, and 0 at 0 (so that 0 and 1 take one digit): the bound countDigits compares v with. */
+const DIGIT_BOUNDS = new Float64Array([0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9]);
+
+/**
+ * Decimal digits of 0 ≤ v < 2^31: k = ⌊bit length × log10 2⌋ (× 1233 / 4096), the digits or one less, and one
+ * more when v reaches 10^k. One compare for every number: a chain of compares deoptimized putNumber each time
+ * the first number of more digits than any before came after it was compiled (twice on every real trace).
+ */
 function countDigits(v: number): number {
-  if (v < 1e5) return v < 10 ? 1 : v < 100 ? 2 : v < 1e3 ? 3 : v < 1e4 ? 4 : 5;
-  return v < 1e6 ? 6 : v < 1e7 ? 7 : v < 1e8 ? 8 : v < 1e9 ? 9 : 10;
+  const k = ((32 - Math.clz32(v)) * 1233) >> 12;
+  return v >= DIGIT_BOUNDS[k]! ? k + 1 : k;
 }

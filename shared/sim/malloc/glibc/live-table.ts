@@ -42,6 +42,15 @@ function hashPointer(mem: number, mask: number): number {
   return (h ^ (h >>> 15)) & mask;
 }
 
+/**
+ * True when mem can be a key: a multiple of 16 from 16 to below 2^53. mem / 16 is exact, so an integer quotient is
+ * the multiple: `mem % 16` on a double is a call into C in V8's optimized code (~10 ns a free, measured).
+ */
+function isPointerKey(mem: number): boolean {
+  const g = mem / 16;
+  return mem >= 16 && mem < 2 ** 53 && g === Math.floor(g);
+}
+
 /** Entry holding mem, or −1. */
 function findEntry(t: LiveTable, mem: number): number {
   const { keys, mask } = t;
@@ -76,7 +85,7 @@ function resizeLiveTable(t: LiveTable, entries: number): void {
 
 /** The slot of user pointer mem, or −1 (any number: a pointer the program does not own is simply absent). */
 export function readLiveTable(t: LiveTable, mem: number): number {
-  if (!(mem >= 16) || mem % 16 !== 0 || mem >= 2 ** 53) return -1;
+  if (!isPointerKey(mem)) return -1;
   const k = findEntry(t, mem);
   return k < 0 ? -1 : t.slots[k]!;
 }
@@ -109,7 +118,7 @@ export function writeLiveTable(t: LiveTable, mem: number, slot: number): boolean
 
 /** Removes mem. @returns its slot, or −1 when it was not there. */
 export function deleteLiveTable(t: LiveTable, mem: number): number {
-  if (!(mem >= 16) || mem % 16 !== 0 || mem >= 2 ** 53) return -1;
+  if (!isPointerKey(mem)) return -1;
   let hole = findEntry(t, mem);
   if (hole < 0) return -1;
   const { keys, slots, mask } = t;

@@ -283,31 +283,33 @@ export function intMalloc(st: GlibcHeap, bytes: number): number {
       }
     }
 
-    // Binmap search: the smallest non-empty bin above idx; its last (smallest) chunk fits.
+    // Binmap search: the smallest non-empty bin above idx; its last (smallest) chunk fits. map and bit are int32
+    // (bit 31 negative; glibc's unsigned `bit > map` is "no bit of map at or above bit's"): as uint32, bin 31 of a
+    // block made a number past int32 that deoptimized intMalloc ("lost precision") on every real trace.
     let binIdx = idx + 1;
     let block = binIdx >>> 5;
-    let map = st.binmap[block] ?? 0;
-    let bit = (1 << (binIdx & 31)) >>> 0;
+    let map = (st.binmap[block] ?? 0) | 0;
+    let bit = 1 << (binIdx & 31);
     let found = false;
     for (;;) {
-      if (bit > map || bit === 0) {
+      if (bit === 0 || map >> (binIdx & 31) === 0) {
         do {
           if (++block >= 4) break;
-        } while ((map = st.binmap[block]!) === 0);
+        } while ((map = st.binmap[block]! | 0) === 0);
         if (block >= 4) break;
         binIdx = block << 5;
         bit = 1;
       }
       while ((bit & map) === 0) {
         binIdx++;
-        bit = (bit << 1) >>> 0;
+        bit <<= 1;
       }
       victim = bk[binIdx]!;
       if (victim === binIdx) {
-        map = (map & ~bit) >>> 0;
+        map &= ~bit;
         st.binmap[block] = map; // a false alarm: clear the bit
         binIdx++;
-        bit = (bit << 1) >>> 0;
+        bit <<= 1;
         continue;
       }
       takeBinnedChunk(st, victim, nb, smallRequest);

@@ -101,16 +101,15 @@ function runGlibcOp(r: GlibcReplay, i: number): void {
   const slot = trace.slots[i]!;
   const kind = trace.kinds[i]!;
   const size = trace.sizes[i]!;
+  // One load and one store of ptrs for every kind: a realloc's own, first reached after runGlibcOp was compiled
+  // (as a trace's first realloc comes after its first thousands of mallocs and frees), deoptimized it.
+  const old = kind === OP_ALLOC ? 0 : ptrs[slot]!;
   let mem = 0;
-  if (kind === OP_ALLOC) {
-    mem = r.useCalloc ? libcCalloc(heap, r.callocCount, size) : libcMalloc(heap, size);
-    ptrs[slot] = mem;
-  } else if (kind === OP_FREE) {
-    libcFree(heap, ptrs[slot]!); // the id keeps the pointer: a second free of it is a double free
-  } else {
-    mem = libcRealloc(heap, ptrs[slot]!, size);
-    ptrs[slot] = mem; // NULL when it failed: the old block leaks, as `p = realloc(p, n)` leaks it
-  }
+  if (kind === OP_ALLOC) mem = r.useCalloc ? libcCalloc(heap, r.callocCount, size) : libcMalloc(heap, size);
+  else if (kind === OP_FREE) libcFree(heap, old); // the id keeps the pointer: a second free of it is a double free
+  else mem = libcRealloc(heap, old, size);
+  // A realloc that failed leaves NULL: the old block leaks, as `p = realloc(p, n)` leaks it.
+  if (kind !== OP_FREE) ptrs[slot] = mem;
   // Every column of the row is written: windowed results reuse rows.
   const row = i & results.rowMask;
   if (mem === 0) {

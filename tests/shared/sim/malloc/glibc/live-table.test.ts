@@ -47,10 +47,13 @@ describe('live table', () => {
   test('pointers the program cannot own are absent, not errors', () => {
     const table = createLiveTable();
     writeLiveTable(table, 16, 3);
-    for (const mem of [0, 8, -16, 24, NaN, Infinity, 2 ** 60, 17.5]) {
+    for (const mem of [0, 8, -16, 24, NaN, Infinity, -Infinity, 2 ** 53, 2 ** 60, 17.5, 16 + 2 ** -48]) {
       assert.equal(readLiveTable(table, mem), -1, String(mem));
       assert.equal(deleteLiveTable(table, mem), -1, String(mem));
     }
     assert.equal(readLiveTable(table, 16), 3);
+    writeLiveTable(table, 2 ** 53 - 16, 4); // the largest key
+    assert.equal(readLiveTable(table, 2 ** 53 - 16), 4);
+    assert.equal(deleteLiveTable(table, 2 ** 53 - 16), 4);
   });
 });
