@@ -77,13 +77,24 @@ function floor(mode: 'open' | 'kept', file2: 'statm' | 'status'): Cost {
 }
 
 /**
- * A command's steady-state CPU per refresh: (n=101 run - n=21 run) / 80, so start-up and warm-up (the JIT
- * compiling memscope's hot loops in the first ticks) cancel; the same for top, to compare like with like.
+ * Refreshes before memscope top's measured window. V8 is still compiling well past the 21st: functions run once per
+ * tick or per changed row get hot late. callgrind, ~410 processes: TurboFan was 80 M of the 330 M user-space
+ * instructions of refreshes 22-101 (24 %, ~0.3 ms per refresh), none measurable past the 200th (--trace-opt: its last
+ * compiles near refresh 180); per-tick CPU over 202-361 was 0.16-0.37 ms below 22-101 in 3 alternated runs (load 11).
+ * top(1) is C: 20 refreshes warm it.
  */
-function perRefresh(cmd: string, args: string[], runs: number): Cost {
-  const warm = timeCommand(cmd, [...args, '-n', '21', '-d', '0.05'], runs);
-  const many = timeCommand(cmd, [...args, '-n', '101', '-d', '0.05'], runs);
-  return { wallMs: NaN, cpuMs: (many.cpuMs - warm.cpuMs) / 80 };
+const JIT_WARMUP_REFRESHES = 200;
+/** Refreshes measured: the difference of two runs, so start-up and warm-up cancel. */
+const MEASURED_REFRESHES = 160;
+
+/**
+ * A command's steady-state CPU per refresh: (run of warmupRefreshes + 1 + MEASURED_REFRESHES refreshes - run of
+ * warmupRefreshes + 1) / MEASURED_REFRESHES, so start-up and warm-up cancel; the same for top, to compare like with like.
+ */
+function perRefresh(cmd: string, args: string[], runs: number, warmupRefreshes: number): Cost {
+  const warm = timeCommand(cmd, [...args, '-n', String(warmupRefreshes + 1), '-d', '0.05'], runs);
+  const many = timeCommand(cmd, [...args, '-n', String(warmupRefreshes + 1 + MEASURED_REFRESHES), '-d', '0.05'], runs);
+  return { wallMs: NaN, cpuMs: (many.cpuMs - warm.cpuMs) / MEASURED_REFRESHES };
 }
 
 async function systeminformationProcesses(): Promise<Cost> {
@@ -123,8 +134,8 @@ function measureRound(): Round {
   const service = serviceTicks(200);
   const floorCost = floor('kept', 'statm');
   // With the shebang's node flags, as `memscope top` runs (node CLI_PATH alone would leave them out).
-  const memscopeTop = perRefresh(process.execPath, [...CLI_NODE_FLAGS, CLI_PATH, 'top'], 1);
-  const top = perRefresh('top', ['-b'], 1);
+  const memscopeTop = perRefresh(process.execPath, [...CLI_NODE_FLAGS, CLI_PATH, 'top'], 1, JIT_WARMUP_REFRESHES);
+  const top = perRefresh('top', ['-b'], 1, 20);
   return { service, floor: floorCost, memscopeTop, top, load1 };
 }
 
