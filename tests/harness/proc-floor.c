@@ -1,6 +1,7 @@
 /* The floor for sampling every process: C reading /proc/PID/{stat,FILE2} for all pids,
  * either open/read/close each pass ("open") or with fds kept open and pread at 0 ("kept").
- * usage: proc-floor open|kept FILE2 PASSES   (FILE2: statm or status)
+ * usage: proc-floor open|kept FILE2 PASSES [GAP_MS]   (FILE2: statm or status)
+ * GAP_MS: a sleep between passes, not measured, so each pass meets caches as a tick a while after the last does
  * prints: median wall ms per pass, then CPU ms per pass (user+sys, mean) */
 #include <dirent.h>
 #include <fcntl.h>
@@ -19,14 +20,16 @@ static double cpu_ms(void) { struct rusage r; getrusage(RUSAGE_SELF, &r); return
 static int cmp(const void *a, const void *b) { double x = *(const double *)a, y = *(const double *)b; return x < y ? -1 : x > y; }
 
 int main(int argc, char **argv) {
-  if (argc != 4) { fprintf(stderr, "usage: %s open|kept statm|status PASSES\n", argv[0]); return 2; }
+  if (argc != 4 && argc != 5) { fprintf(stderr, "usage: %s open|kept statm|status PASSES [GAP_MS]\n", argv[0]); return 2; }
   int kept = strcmp(argv[1], "kept") == 0;
   const char *file2 = argv[2];
   int passes = atoi(argv[3]);
+  int gap_ms = argc == 5 ? atoi(argv[4]) : 0;
   double *walls = calloc(passes, sizeof *walls);
   int pids[65536], n = 0;
   double cpu_total = 0;
   for (int p = 0; p < passes + 1; p++) {
+    if (p > 0 && gap_ms > 0) usleep(gap_ms * 1000);
     double t0 = now_ms(), c0 = cpu_ms();
     if (!kept || p == 0) {
       n = 0;
