@@ -80,6 +80,46 @@ function countRows(d: string): number {
   return new Set(d.split(/[ML]/).filter((p) => p !== '').map((p) => p.split(',')[1])).size;
 }
 
+/** How long the frame-step test reads every animation frame: two or more steps of the chart's frame; then hovered. */
+const FRAME_STEP_READ_MS = 16_000;
+const HOVER_READ_MS = 8000;
+
+/** One animation frame's read of the RES line: recharts' path and where it and the tail end, the newest sample, the scale. */
+interface FrameRead {
+  line: string;
+  lineEndX: number | null;
+  tailEndX: number | null;
+  lastMs: number;
+  startMs: number;
+  endMs: number;
+  left: number;
+  right: number;
+}
+
+/**
+ * Reads the RES panel at every animation frame for ms: what the frame is about to paint (rAF callbacks run just
+ * before it). Evaluated as text (the tests compile without the DOM library).
+ */
+async function readFrames(page: Page, ms: number): Promise<FrameRead[]> {
+  return page.evaluate<FrameRead[]>(`new Promise((resolve) => {
+    const out = [];
+    const last = (d) => { const m = [...(d ?? '').matchAll(/[ML](-?[\\d.e+-]+),(-?[\\d.e+-]+)/g)].at(-1); return m === undefined ? null : Number(m[1]); };
+    const endAt = performance.now() + ${ms};
+    const read = () => {
+      const chart = document.querySelector('[data-testid="res-virt-chart"]');
+      const panel = document.querySelector('[data-testid="res-chart"]');
+      const edge = panel?.querySelector('.recharts-cartesian-grid-horizontal line');
+      const line = panel?.querySelector('path.recharts-line-curve')?.getAttribute('d') ?? '';
+      const tail = panel?.querySelector(${JSON.stringify(RES_TAIL)})?.getAttribute('d') ?? null;
+      const n = (e, a) => Number(e?.getAttribute(a));
+      out.push({ line, lineEndX: last(line), tailEndX: tail === null ? null : last(tail), lastMs: n(chart, 'data-last-ms'),
+        startMs: n(chart, 'data-frame-start-ms'), endMs: n(chart, 'data-frame-end-ms'), left: n(edge, 'x1'), right: n(edge, 'x2') });
+      if (performance.now() < endAt) requestAnimationFrame(read); else resolve(out);
+    };
+    requestAnimationFrame(read);
+  })`);
+}
+
 /** How many samples the chart holds (it follows every tick, redrawn or not). */
 async function readSampleCount(page: Page): Promise<number> {
   return Number(await page.locator('[data-testid="res-virt-chart"]').getAttribute('data-sample-count'));
@@ -274,6 +314,34 @@ describe('process chart redraws in Chromium', { skip: oracleMissing('chromium') 
     }
     assert.ok(tailPoints >= 2, `the tail drew samples (at most ${tailPoints} in one read)`);
     await page.locator('[data-testid="window-5min"]').click();
+  });
+
+  test("every painted frame shows the RES line to the newest sample: across the frame's steps, and at each tick's redraw while hovered", async () => {
+    // recharts takes its data in a passive effect (ChartDataContextProvider) and its axes in layout effects, while the
+    // tick removes the tail at once: if the data landed after a paint, that frame's line would end a sample short. It
+    // does not: a frame's step or a new top is sync work that React starts by running the pending passive effects, and
+    // a hovered tick's effects run in the task that commits it. (Handing recharts its data one animation frame late
+    // fails this test at every redraw.) The "all" window of a history under a minute long steps every 5 s: a redraw
+    // brought by a tick, not by a click (whose effects React runs before the paint).
+    await page.locator('[data-testid="window-all"]').click();
+    const stepping = await readFrames(page, FRAME_STEP_READ_MS);
+    await page.locator('[data-testid="window-5min"]').click();
+    // Hovered, recharts redraws at every tick with its scales unchanged: only its data is new.
+    const box = await page.locator('[data-testid="res-chart"]').boundingBox();
+    assert.ok(box !== null);
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    const hovered = await readFrames(page, HOVER_READ_MS);
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height + 300);
+    for (const [what, frames] of [['stepping', stepping], ['hovered', hovered]] as const) {
+      const redraws = frames.filter((f, i) => i > 0 && f.line !== (frames[i - 1] as FrameRead).line).length;
+      assert.ok(redraws >= 2, `${what}: recharts redrew at least twice in ${frames.length} frames (${redraws})`);
+      const wrong = frames.filter((f) => {
+        const newestX = f.left + ((f.lastMs - f.startMs) / (f.endMs - f.startMs)) * (f.right - f.left);
+        return !(Math.abs((f.tailEndX ?? f.lineEndX ?? NaN) - newestX) < 0.5);
+      });
+      const shown = wrong.slice(0, 3).map(({ line, ...f }) => ({ ...f, lineEnd: line.slice(-30) }));
+      assert.equal(wrong.length, 0, `${what}: ${wrong.length} of ${frames.length} frames (${redraws} redraws) end the line off the newest sample: ${JSON.stringify(shown)}`);
+    }
   });
 
   test('hovering the newest point shows the newest sample, though recharts drew the line before it', async () => {
