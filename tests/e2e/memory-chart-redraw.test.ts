@@ -13,15 +13,17 @@ import { oracleMissing } from '../helpers/oracles.js';
 import { startSubject, type Subject } from '../helpers/subject.js';
 
 const TICK_MS = 200;
-const RES_LINE = '[data-testid="res-chart"] path.recharts-line-curve';
+/** The RES line as drawn at the last redraw: ours (memory-chart-lines.tsx) while no tooltip is up, then recharts'. */
+const RES_LINE = '[data-testid="res-chart"] path.chart-line[data-series="resKb"]';
+const RECHARTS_RES_LINE = '[data-testid="res-chart"] path.recharts-line-curve';
 const RES_TAIL = '[data-testid="res-chart"] path.chart-tail-line[data-series="resKb"]';
 
-/** The `d` of the main panel's first line (RES) as recharts drew it, '' while none is drawn. */
+/** The `d` of the main panel's RES line as drawn at the last redraw, '' while none is drawn. */
 async function readResPath(page: Page): Promise<string> {
   return (await page.locator(RES_LINE).first().getAttribute('d').catch(() => null)) ?? '';
 }
 
-/** The RES line as shown: recharts' path and the tail's after it (the samples since recharts' last redraw), in one read. */
+/** The RES line as shown: the path of the last redraw and the tail's after it (the samples since), in one read. */
 async function readShownResPath(page: Page): Promise<string> {
   return page.evaluate<string>(`[${JSON.stringify(RES_LINE)}, ${JSON.stringify(RES_TAIL)}].map((s) => document.querySelector(s)?.getAttribute('d') ?? '').join('')`);
 }
@@ -63,7 +65,7 @@ async function readPanel(page: Page, panelTestId: string, key: string): Promise<
     const rows = [...panel.querySelectorAll('.recharts-cartesian-grid-horizontal line')].map((l) => num(l, 'y1'));
     const edge = panel.querySelector('.recharts-cartesian-grid-horizontal line');
     return {
-      lineD: panel.querySelector('path.recharts-line-curve')?.getAttribute('d') ?? '',
+      lineD: panel.querySelector('path.chart-line[data-series="${key}"]')?.getAttribute('d') ?? '',
       tailD: panel.querySelector('path.chart-tail-line[data-series="${key}"]')?.getAttribute('d') ?? '',
       topKb: num(panel, 'data-top-kb'),
       frameStartMs: num(chart, 'data-frame-start-ms'),
@@ -84,7 +86,7 @@ function countRows(d: string): number {
 const FRAME_STEP_READ_MS = 16_000;
 const HOVER_READ_MS = 8000;
 
-/** One animation frame's read of the RES line: recharts' path and where it and the tail end, the newest sample, the scale. */
+/** One animation frame's read of the RES line: the last redraw's path (ours, or recharts' while hovered) and where it and the tail end, the newest sample, the scale. */
 interface FrameRead {
   line: string;
   lineEndX: number | null;
@@ -109,7 +111,7 @@ async function readFrames(page: Page, ms: number): Promise<FrameRead[]> {
       const chart = document.querySelector('[data-testid="res-virt-chart"]');
       const panel = document.querySelector('[data-testid="res-chart"]');
       const edge = panel?.querySelector('.recharts-cartesian-grid-horizontal line');
-      const line = panel?.querySelector('path.recharts-line-curve')?.getAttribute('d') ?? '';
+      const line = (panel?.querySelector(${JSON.stringify(RES_LINE)}) ?? panel?.querySelector('path.recharts-line-curve'))?.getAttribute('d') ?? '';
       const tail = panel?.querySelector(${JSON.stringify(RES_TAIL)})?.getAttribute('d') ?? null;
       const n = (e, a) => Number(e?.getAttribute(a));
       out.push({ line, lineEndX: last(line), tailEndX: tail === null ? null : last(tail), lastMs: n(chart, 'data-last-ms'),
@@ -248,11 +250,17 @@ describe('process chart redraws in Chromium', { skip: oracleMissing('chromium') 
       .evaluateAll((els) => els.map((e) => ({ tMs: Number(e.getAttribute('data-t-ms')), x: Number(e.querySelector('line')?.getAttribute('x1')) })));
     const [a, b] = [ticks[0], ticks[ticks.length - 1]];
     assert.ok(a !== undefined && b !== undefined && b.tMs > a.tMs, `two time ticks: ${JSON.stringify(ticks)}`);
-    // Read together: the first drawn time and the path of the same redraw.
+    // recharts' own line, mounted while the pointer is over the chart. Read together: the first drawn time and the path of the same redraw.
+    const box = await page.locator('[data-testid="res-chart"]').boundingBox();
+    assert.ok(box !== null);
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.locator(RECHARTS_RES_LINE).first().waitFor({ state: 'attached', timeout: 5000 });
     const { firstMs, d } = (await page.evaluate(`({
       firstMs: Number(document.querySelector('[data-testid="res-virt-chart"]').getAttribute('data-first-ms')),
-      d: document.querySelector('[data-testid="res-chart"] path.recharts-line-curve').getAttribute('d'),
+      d: document.querySelector(${JSON.stringify(RECHARTS_RES_LINE)}).getAttribute('d'),
     })`)) as { firstMs: number; d: string };
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height + 300);
+    await page.locator(RECHARTS_RES_LINE).first().waitFor({ state: 'detached', timeout: 5000 });
     const firstX = Number(d.slice(1).split(',')[0]);
     const expectedX = a.x + ((firstMs - a.tMs) / (b.tMs - a.tMs)) * (b.x - a.x);
     assert.ok(Math.abs(firstX - expectedX) < 0.05, `the line starts at x ${firstX}; the axis puts ${firstMs} at ${expectedX}`);
@@ -317,12 +325,12 @@ describe('process chart redraws in Chromium', { skip: oracleMissing('chromium') 
   });
 
   test("every painted frame shows the RES line to the newest sample: across the frame's steps, and at each tick's redraw while hovered", async () => {
-    // recharts takes its data in a passive effect (ChartDataContextProvider) and its axes in layout effects, while the
-    // tick removes the tail at once: if the data landed after a paint, that frame's line would end a sample short. It
-    // does not: a frame's step or a new top is sync work that React starts by running the pending passive effects, and
-    // a hovered tick's redraw (new data only) had its effects run before the paint in all of 80 measured. (Handing recharts its data one animation frame late
-    // fails this test at every redraw.) The "all" window of a history under a minute long steps every 5 s: a redraw
-    // brought by a tick, not by a click (whose effects React runs before the paint).
+    // A redraw swaps the last redraw's line and the tail in one commit: a frame painted between them would end the line
+    // a sample short. While hovered the line is recharts', which takes its data in a passive effect
+    // (ChartDataContextProvider) after the tail is gone; its redraws (new data only) had their effects run before the
+    // paint in all of 80 measured. (Handing recharts its data one animation frame late fails this test at every
+    // redraw.) The "all" window of a history under a minute long steps every 5 s: a redraw brought by a tick, not by a
+    // click (whose effects React runs before the paint).
     await page.locator('[data-testid="window-all"]').click();
     const stepping = await readFrames(page, FRAME_STEP_READ_MS);
     await page.locator('[data-testid="window-5min"]').click();
