@@ -172,7 +172,7 @@ function findStrokeWidthPx(key: SeriesKey): number {
   return key === 'resKb' ? 2 : 1.5;
 }
 
-/** The tail's lines of a panel: its visible series, drawn as recharts draws them. */
+/** ChartLines' lines of a panel: its visible series, drawn as recharts draws them. */
 function listTailLines(series: readonly SeriesSpec[], theme: ChartTheme, hidden: ReadonlySet<SeriesKey>): TailLine[] {
   return listVisible(series, hidden).map((s) => ({ key: s.key, stroke: s.color(theme), strokeWidthPx: findStrokeWidthPx(s.key) }));
 }
@@ -263,10 +263,11 @@ export function MemoryChart({ samples, title, fileBase, heightPx = 260, sourceNo
   const plotWidth = Math.max(50, width - Y_AXIS_WIDTH_PX - MARGIN.left - MARGIN.right);
   const virtPlotPx = VIRT_PANEL_HEIGHT_PX - MARGIN.top - MARGIN.bottom;
   const mainPlotPx = heightPx - MARGIN.top - MARGIN.bottom - X_AXIS_HEIGHT_PX;
-  // recharts redraws only when its picture changes (each redraw costs 15–30 ms of main thread however few the
+  // recharts redraws only when its picture changes (each redraw costs 10–20 ms of main thread however few the
   // points): when the frame steps (the newest sample passed its right edge, the window changed, the process exited),
-  // when a value passes an axis' top tick, or when the lines shown change. Between redraws the samples since the last
-  // one are drawn by ChartTail on the same scales, so every tick shows what a redraw would.
+  // when a value passes an axis' top tick, or when the lines shown change. Its lines are ChartLines' unless hovered or
+  // focused: the points of the last redraw, then the samples since on the same scales, so every tick shows what a
+  // redraw would.
   const frameRef = useRef<TimeFrame | null>(null);
   const frame = findTimeFrame(frameRef.current, endNowMs, firstMs, windowMs, exitedMs);
   frameRef.current = frame;
@@ -331,7 +332,7 @@ export function MemoryChart({ samples, title, fileBase, heightPx = 260, sourceNo
   const mainLayers = useMemo(() => drawLayers(MAIN_SERIES, theme, hidden, withBands, showsTooltip), [theme, hidden, withBands, showsTooltip]);
   const virtLayers = useMemo(() => drawLayers(VIRT_SERIES, theme, hidden, withBands, showsTooltip), [theme, hidden, withBands, showsTooltip]);
   // The charts are memoized too: a tick that does not redraw hands React the same elements, and recharts is not asked
-  // at all; only the tails over them follow the tick.
+  // at all; only the tails over them (ChartLines) follow the tick.
   const virtChart = useMemo(
     () => (
       <ComposedChart width={width} height={VIRT_PANEL_HEIGHT_PX} data={handed} margin={MARGIN}>

@@ -1,7 +1,7 @@
-// When the process chart redraws, in Chromium against `memscope serve -d 0.2` (issue 13): recharts (15–30 ms per
-// redraw however few the points) redraws when its time frame steps or an axis' top changes, and between redraws the
-// chart draws the newest samples itself (its tail), so every tick is drawn at once and the drawn points are the
-// samples. The subject is tests/harness/subject-memory.c: idle, its RES holds still until it touches or drops memory.
+// When the process chart redraws, in Chromium against `memscope serve -d 0.2` (issue 13): recharts (10–20 ms per
+// redraw however few the points) redraws when its time frame steps or an axis' top changes; the lines are the chart's
+// own unless hovered (the last redraw's points, then the newest samples: its tail), so every tick is drawn at once and
+// the drawn points are the samples. The subject is tests/harness/subject-memory.c: idle, its RES holds still until it touches or drops memory.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
