@@ -250,7 +250,9 @@ describe('process chart redraws in Chromium', { skip: oracleMissing('chromium') 
       .evaluateAll((els) => els.map((e) => ({ tMs: Number(e.getAttribute('data-t-ms')), x: Number(e.querySelector('line')?.getAttribute('x1')) })));
     const [a, b] = [ticks[0], ticks[ticks.length - 1]];
     assert.ok(a !== undefined && b !== undefined && b.tMs > a.tMs, `two time ticks: ${JSON.stringify(ticks)}`);
-    // recharts' own line, mounted while the pointer is over the chart. Read together: the first drawn time and the path of the same redraw.
+    // recharts' own lines are mounted only while the pointer is over the chart (each costs a redraw much work);
+    // read together: the first drawn time and the path of the same redraw.
+    assert.equal(await page.locator(RECHARTS_RES_LINE).count(), 0, "recharts draws no line while the pointer is away: the chart's own are shown");
     const box = await page.locator('[data-testid="res-chart"]').boundingBox();
     assert.ok(box !== null);
     await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
