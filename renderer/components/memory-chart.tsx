@@ -14,7 +14,8 @@ import { ChartGrid } from './memory-chart-grid.js';
 import { TimeAxis } from './memory-chart-time-axis.js';
 import { BAND_OF, buildChartPoints, findFirstAtOrAfter, findSamplesMaxKb, type ChartPoint } from './memory-chart-data.js';
 import { findTimeFrame, type TimeFrame } from './memory-chart-frame.js';
-import { ChartTail, type TailLine } from './memory-chart-tail.js';
+import { ChartLines } from './memory-chart-lines.js';
+import type { TailLine } from './memory-chart-tail.js';
 
 type SeriesKey = 'resKb' | 'virtKb' | 'shrKb' | 'swapKb';
 
@@ -171,7 +172,7 @@ function findStrokeWidthPx(key: SeriesKey): number {
   return key === 'resKb' ? 2 : 1.5;
 }
 
-/** The tail's lines of a panel: its visible series, drawn as recharts draws them. */
+/** ChartLines' lines of a panel: its visible series, drawn as recharts draws them. */
 function listTailLines(series: readonly SeriesSpec[], theme: ChartTheme, hidden: ReadonlySet<SeriesKey>): TailLine[] {
   return listVisible(series, hidden).map((s) => ({ key: s.key, stroke: s.color(theme), strokeWidthPx: findStrokeWidthPx(s.key) }));
 }
@@ -194,12 +195,13 @@ function drawYAxis(ticks: number[], color: string, tick: (props: TickLabelProps)
 }
 
 /**
- * A panel's series: each value's line, and its min–max band only where a point stands for several ticks
- * (elsewhere it is a zero-high area, invisible, and each recharts series costs work on every redraw).
+ * A panel's series: its min–max band only where a point stands for several ticks (elsewhere it is a zero-high area,
+ * invisible, and each recharts series costs work on every redraw), and each value's line while recharts draws the
+ * lines (withLines: its tooltip is up; else ChartLines draws them).
  */
-function drawLayers(series: readonly SeriesSpec[], theme: ChartTheme, hidden: ReadonlySet<SeriesKey>, hasBands: boolean) {
+function drawLayers(series: readonly SeriesSpec[], theme: ChartTheme, hidden: ReadonlySet<SeriesKey>, withBands: boolean, withLines: boolean) {
   return series.flatMap((s) => [
-    hasBands ? (
+    withBands ? (
       <Area
         key={`${s.key}-band`}
         type="linear"
@@ -214,19 +216,26 @@ function drawLayers(series: readonly SeriesSpec[], theme: ChartTheme, hidden: Re
         tooltipType="none"
       />
     ) : null,
-    <Line
-      key={s.key}
-      type="linear"
-      dataKey={s.key}
-      name={s.title}
-      stroke={s.color(theme)}
-      strokeWidth={findStrokeWidthPx(s.key)}
-      dot={false}
-      shape={drawLine}
-      hide={hidden.has(s.key)}
-      isAnimationActive={false}
-    />,
+    withLines ? (
+      <Line
+        key={s.key}
+        type="linear"
+        dataKey={s.key}
+        name={s.title}
+        stroke={s.color(theme)}
+        strokeWidth={findStrokeWidthPx(s.key)}
+        dot={false}
+        shape={drawLine}
+        hide={hidden.has(s.key)}
+        isAnimationActive={false}
+      />
+    ) : null,
   ]);
+}
+
+/** Whether a point stands for several ticks: then the chart shades min–max bands. */
+function hasBands(points: readonly ChartPoint[]): boolean {
+  return points.some((d) => d.sampleCount !== 1);
 }
 
 /** The time of a sample's first tick (a bucket's start). */
@@ -254,10 +263,11 @@ export function MemoryChart({ samples, title, fileBase, heightPx = 260, sourceNo
   const plotWidth = Math.max(50, width - Y_AXIS_WIDTH_PX - MARGIN.left - MARGIN.right);
   const virtPlotPx = VIRT_PANEL_HEIGHT_PX - MARGIN.top - MARGIN.bottom;
   const mainPlotPx = heightPx - MARGIN.top - MARGIN.bottom - X_AXIS_HEIGHT_PX;
-  // recharts redraws only when its picture changes (each redraw costs 15–30 ms of main thread however few the
+  // recharts redraws only when its picture changes (each redraw costs 10–20 ms of main thread however few the
   // points): when the frame steps (the newest sample passed its right edge, the window changed, the process exited),
-  // when a value passes an axis' top tick, or when the lines shown change. Between redraws the samples since the last
-  // one are drawn by ChartTail on the same scales, so every tick shows what a redraw would.
+  // when a value passes an axis' top tick, or when the lines shown change. Its lines are ChartLines' unless hovered or
+  // focused: the points of the last redraw, then the samples since on the same scales, so every tick shows what a
+  // redraw would.
   const frameRef = useRef<TimeFrame | null>(null);
   const frame = findTimeFrame(frameRef.current, endNowMs, firstMs, windowMs, exitedMs);
   frameRef.current = frame;
@@ -272,13 +282,18 @@ export function MemoryChart({ samples, title, fileBase, heightPx = 260, sourceNo
   // samples is mutated in place by the history hook: the frame, the ticks and liveMs say when to redraw.
   const data = useMemo(() => buildChartPoints(samples, fromIndex, plotWidth), [samples, frame, mainTicks, virtTicks, plotWidth, liveMs]);
   const lastDrawn = data[data.length - 1];
+  // What recharts is handed: it draws nothing from its data while ChartLines draws the lines and no band is shown, so it
+  // keeps the array it holds (a new one is two store updates, every selector of the chart run twice, at each redraw).
+  const handedRef = useRef<ChartPoint[] | null>(null);
+  const withBands = hasBands(data);
+  if (showsTooltip || withBands || handedRef.current === null) handedRef.current = data;
+  const handed = handedRef.current;
   let tailFrom = lastDrawn === undefined ? samples.length : findFirstAtOrAfter(samples, lastDrawn.tMs);
   while (lastDrawn !== undefined && tailFrom < samples.length && (samples[tailFrom] as HistorySample).tMs <= lastDrawn.tMs) tailFrom++;
   const tail = samples.slice(tailFrom);
   const timeTicks = useSameValue(useMemo(() => niceTimeTicks(startMs, endMs, Math.max(2, Math.floor(plotWidth / 90))), [startMs, endMs, plotWidth]), isSameNumbers);
   const showClockSeconds = timeTicks.length < 2 || (timeTicks[1] as number) - (timeTicks[0] as number) < 60_000;
   const windowLongerThanHeld = windowMs !== null && endNowMs - windowMs < firstMs;
-  const hasBands = data.some((d) => d.sampleCount !== 1);
   const axisTick = useMemo(() => makeTickLabel(theme.text), [theme]);
   const virtAxisTick = useMemo(() => makeTickLabel(theme.virt), [theme]);
   const tooltipContent = useCallback((p: unknown) => <ChartTooltip {...(p as TooltipContentProps<number, string>)} theme={theme} />, [theme]);
@@ -314,13 +329,13 @@ export function MemoryChart({ samples, title, fileBase, heightPx = 260, sourceNo
   );
   const mainYAxis = useMemo(() => drawYAxis(mainTicks, theme.text, axisTick), [mainTicks, theme, axisTick]);
   const virtYAxis = useMemo(() => drawYAxis(virtTicks, theme.virt, virtAxisTick), [virtTicks, theme, virtAxisTick]);
-  const mainLayers = useMemo(() => drawLayers(MAIN_SERIES, theme, hidden, hasBands), [theme, hidden, hasBands]);
-  const virtLayers = useMemo(() => drawLayers(VIRT_SERIES, theme, hidden, hasBands), [theme, hidden, hasBands]);
+  const mainLayers = useMemo(() => drawLayers(MAIN_SERIES, theme, hidden, withBands, showsTooltip), [theme, hidden, withBands, showsTooltip]);
+  const virtLayers = useMemo(() => drawLayers(VIRT_SERIES, theme, hidden, withBands, showsTooltip), [theme, hidden, withBands, showsTooltip]);
   // The charts are memoized too: a tick that does not redraw hands React the same elements, and recharts is not asked
-  // at all; only the tails over them follow the tick.
+  // at all; only the tails over them (ChartLines) follow the tick.
   const virtChart = useMemo(
     () => (
-      <ComposedChart width={width} height={VIRT_PANEL_HEIGHT_PX} data={data} margin={MARGIN}>
+      <ComposedChart width={width} height={VIRT_PANEL_HEIGHT_PX} data={handed} margin={MARGIN}>
         {virtGrid}
         {xAxis}
         {virtYAxis}
@@ -329,11 +344,11 @@ export function MemoryChart({ samples, title, fileBase, heightPx = 260, sourceNo
         {virtLayers}
       </ComposedChart>
     ),
-    [width, data, virtGrid, xAxis, virtYAxis, showsTooltip, tooltip, exitMarker, virtLayers],
+    [width, handed, virtGrid, xAxis, virtYAxis, showsTooltip, tooltip, exitMarker, virtLayers],
   );
   const mainChart = useMemo(
     () => (
-      <ComposedChart width={width} height={heightPx} data={data} margin={MAIN_MARGIN}>
+      <ComposedChart width={width} height={heightPx} data={handed} margin={MAIN_MARGIN}>
         {mainGrid}
         {xAxis}
         {timeAxis}
@@ -343,23 +358,28 @@ export function MemoryChart({ samples, title, fileBase, heightPx = 260, sourceNo
         {mainLayers}
       </ComposedChart>
     ),
-    [width, heightPx, data, mainGrid, xAxis, timeAxis, mainYAxis, showsTooltip, tooltip, exitMarker, mainLayers],
+    [width, heightPx, handed, mainGrid, xAxis, timeAxis, mainYAxis, showsTooltip, tooltip, exitMarker, mainLayers],
   );
   const mainTopKb = mainTicks[mainTicks.length - 1] ?? 0;
   const virtTopKb = virtTicks[virtTicks.length - 1] ?? 0;
-  const tailProps = { startMs, endMs, samples: tail };
+  // The same objects from tick to tick, so the lines drawn at the last redraw are not drawn again.
+  const mainScales = useMemo(() => ({ box: mainBox, startMs, endMs, topKb: mainTopKb }), [mainBox, startMs, endMs, mainTopKb]);
+  const virtScales = useMemo(() => ({ box: virtBox, startMs, endMs, topKb: virtTopKb }), [virtBox, startMs, endMs, virtTopKb]);
+  const mainLines = useMemo(() => listTailLines(MAIN_SERIES, theme, hidden), [theme, hidden]);
+  const virtLines = useMemo(() => listTailLines(VIRT_SERIES, theme, hidden), [theme, hidden]);
+  const linesProps = { points: showsTooltip ? null : data, samples: tail };
   const charts =
     lastDrawn === undefined ? null : (
       <>
         {hidden.has('virtKb') ? null : (
           <div className="virt-panel" data-testid="virt-chart" data-top-kb={virtTopKb}>
             {virtChart}
-            <ChartTail {...tailProps} widthPx={width} heightPx={VIRT_PANEL_HEIGHT_PX} box={virtBox} topKb={virtTopKb} from={lastDrawn} lines={listTailLines(VIRT_SERIES, theme, hidden)} />
+            <ChartLines {...linesProps} widthPx={width} heightPx={VIRT_PANEL_HEIGHT_PX} scales={virtScales} from={lastDrawn} lines={virtLines} />
           </div>
         )}
         <div className="main-panel" data-testid="res-chart" data-top-kb={mainTopKb}>
           {mainChart}
-          <ChartTail {...tailProps} widthPx={width} heightPx={heightPx} box={mainBox} topKb={mainTopKb} from={lastDrawn} lines={listTailLines(MAIN_SERIES, theme, hidden)} />
+          <ChartLines {...linesProps} widthPx={width} heightPx={heightPx} scales={mainScales} from={lastDrawn} lines={mainLines} />
         </div>
       </>
     );
@@ -368,8 +388,8 @@ export function MemoryChart({ samples, title, fileBase, heightPx = 260, sourceNo
     const panel = boxRef.current?.querySelector<HTMLElement>('.main-panel') ?? boxRef.current;
     const svg = findChartSvg(panel);
     if (svg === null) return;
-    // The tail is drawn into the PNG too: the picture as shown.
-    const overlay = panel?.querySelector<SVGSVGElement>('svg.chart-tail') ?? null;
+    // Our lines are drawn into the PNG too: the picture as shown.
+    const overlay = panel?.querySelector<SVGSVGElement>('svg.chart-lines') ?? null;
     const legend = listVisible(MAIN_SERIES, hidden).map((s) => ({ label: s.title, color: s.color(theme) }));
     saveSvgAsPng(svg, `${fileBase}.png`, { title, legend, background: theme.background, textColor: theme.text }, overlay).then(
       () => setPngError(null),
@@ -448,7 +468,7 @@ export function MemoryChart({ samples, title, fileBase, heightPx = 260, sourceNo
       </div>
       <div className="source-note">
         {sourceNote} · {samples.length} points held, {data.length + tail.length} drawn
-        {hasBands ? ' · shaded bands: min–max of the ticks a point stands for (older than 15 min: 10 s buckets)' : ''}
+        {withBands ? ' · shaded bands: min–max of the ticks a point stands for (older than 15 min: 10 s buckets)' : ''}
         {exitedMs === null ? '' : ` · exited at ${formatClock(exitedMs)}`}
         {pngError === null ? '' : ` · PNG export failed: ${pngError}`}
       </div>

@@ -42,7 +42,7 @@ async function callApi<T>(serve: ServeProcess, method: string, args: unknown[]):
  */
 async function readLineRows(page: Page, panelTestId: string): Promise<number[]> {
   return page.evaluate<number[]>(`(() => {
-    const path = document.querySelector('[data-testid="${panelTestId}"] path.recharts-line-curve');
+    const path = document.querySelector('[data-testid="${panelTestId}"] path.chart-line');
     const matrix = path === null ? null : path.getScreenCTM();
     if (path === null || matrix === null) return [];
     const rows = new Set();

@@ -1,7 +1,7 @@
-// When the process chart redraws, in Chromium against `memscope serve -d 0.2` (issue 13): recharts (15–30 ms per
-// redraw however few the points) redraws when its time frame steps or an axis' top changes, and between redraws the
-// chart draws the newest samples itself (its tail), so every tick is drawn at once and the drawn points are the
-// samples. The subject is tests/harness/subject-memory.c: idle, its RES holds still until it touches or drops memory.
+// When the process chart redraws, in Chromium against `memscope serve -d 0.2` (issue 13): recharts (10–20 ms per
+// redraw however few the points) redraws when its time frame steps or an axis' top changes; the lines are the chart's
+// own unless hovered (the last redraw's points, then the newest samples: its tail), so every tick is drawn at once and
+// the drawn points are the samples. The subject is tests/harness/subject-memory.c: idle, its RES holds still until it touches or drops memory.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
@@ -13,15 +13,17 @@ import { oracleMissing } from '../helpers/oracles.js';
 import { startSubject, type Subject } from '../helpers/subject.js';
 
 const TICK_MS = 200;
-const RES_LINE = '[data-testid="res-chart"] path.recharts-line-curve';
+/** The RES line as drawn at the last redraw: ours (memory-chart-lines.tsx) while no tooltip is up, then recharts'. */
+const RES_LINE = '[data-testid="res-chart"] path.chart-line[data-series="resKb"]';
+const RECHARTS_RES_LINE = '[data-testid="res-chart"] path.recharts-line-curve';
 const RES_TAIL = '[data-testid="res-chart"] path.chart-tail-line[data-series="resKb"]';
 
-/** The `d` of the main panel's first line (RES) as recharts drew it, '' while none is drawn. */
+/** The `d` of the main panel's RES line as drawn at the last redraw, '' while none is drawn. */
 async function readResPath(page: Page): Promise<string> {
   return (await page.locator(RES_LINE).first().getAttribute('d').catch(() => null)) ?? '';
 }
 
-/** The RES line as shown: recharts' path and the tail's after it (the samples since recharts' last redraw), in one read. */
+/** The RES line as shown: the path of the last redraw and the tail's after it (the samples since), in one read. */
 async function readShownResPath(page: Page): Promise<string> {
   return page.evaluate<string>(`[${JSON.stringify(RES_LINE)}, ${JSON.stringify(RES_TAIL)}].map((s) => document.querySelector(s)?.getAttribute('d') ?? '').join('')`);
 }
@@ -63,7 +65,7 @@ async function readPanel(page: Page, panelTestId: string, key: string): Promise<
     const rows = [...panel.querySelectorAll('.recharts-cartesian-grid-horizontal line')].map((l) => num(l, 'y1'));
     const edge = panel.querySelector('.recharts-cartesian-grid-horizontal line');
     return {
-      lineD: panel.querySelector('path.recharts-line-curve')?.getAttribute('d') ?? '',
+      lineD: panel.querySelector('path.chart-line[data-series="${key}"]')?.getAttribute('d') ?? '',
       tailD: panel.querySelector('path.chart-tail-line[data-series="${key}"]')?.getAttribute('d') ?? '',
       topKb: num(panel, 'data-top-kb'),
       frameStartMs: num(chart, 'data-frame-start-ms'),
@@ -78,6 +80,46 @@ async function readPanel(page: Page, panelTestId: string, key: string): Promise<
 /** Distinct y coordinates of the points of a path "Mx,yLx,y…": 1 for a flat line. */
 function countRows(d: string): number {
   return new Set(d.split(/[ML]/).filter((p) => p !== '').map((p) => p.split(',')[1])).size;
+}
+
+/** How long the frame-step test reads every animation frame: two or more steps of the chart's frame; then hovered. */
+const FRAME_STEP_READ_MS = 16_000;
+const HOVER_READ_MS = 8000;
+
+/** One animation frame's read of the RES line: the last redraw's path (ours, or recharts' while hovered) and where it and the tail end, the newest sample, the scale. */
+interface FrameRead {
+  line: string;
+  lineEndX: number | null;
+  tailEndX: number | null;
+  lastMs: number;
+  startMs: number;
+  endMs: number;
+  left: number;
+  right: number;
+}
+
+/**
+ * Reads the RES panel at every animation frame for ms: what the frame is about to paint (rAF callbacks run just
+ * before it). Evaluated as text (the tests compile without the DOM library).
+ */
+async function readFrames(page: Page, ms: number): Promise<FrameRead[]> {
+  return page.evaluate<FrameRead[]>(`new Promise((resolve) => {
+    const out = [];
+    const last = (d) => { const m = [...(d ?? '').matchAll(/[ML](-?[\\d.e+-]+),(-?[\\d.e+-]+)/g)].at(-1); return m === undefined ? null : Number(m[1]); };
+    const endAt = performance.now() + ${ms};
+    const read = () => {
+      const chart = document.querySelector('[data-testid="res-virt-chart"]');
+      const panel = document.querySelector('[data-testid="res-chart"]');
+      const edge = panel?.querySelector('.recharts-cartesian-grid-horizontal line');
+      const line = (panel?.querySelector(${JSON.stringify(RES_LINE)}) ?? panel?.querySelector('path.recharts-line-curve'))?.getAttribute('d') ?? '';
+      const tail = panel?.querySelector(${JSON.stringify(RES_TAIL)})?.getAttribute('d') ?? null;
+      const n = (e, a) => Number(e?.getAttribute(a));
+      out.push({ line, lineEndX: last(line), tailEndX: tail === null ? null : last(tail), lastMs: n(chart, 'data-last-ms'),
+        startMs: n(chart, 'data-frame-start-ms'), endMs: n(chart, 'data-frame-end-ms'), left: n(edge, 'x1'), right: n(edge, 'x2') });
+      if (performance.now() < endAt) requestAnimationFrame(read); else resolve(out);
+    };
+    requestAnimationFrame(read);
+  })`);
 }
 
 /** How many samples the chart holds (it follows every tick, redrawn or not). */
@@ -208,11 +250,19 @@ describe('process chart redraws in Chromium', { skip: oracleMissing('chromium') 
       .evaluateAll((els) => els.map((e) => ({ tMs: Number(e.getAttribute('data-t-ms')), x: Number(e.querySelector('line')?.getAttribute('x1')) })));
     const [a, b] = [ticks[0], ticks[ticks.length - 1]];
     assert.ok(a !== undefined && b !== undefined && b.tMs > a.tMs, `two time ticks: ${JSON.stringify(ticks)}`);
-    // Read together: the first drawn time and the path of the same redraw.
+    // recharts' own lines are mounted only while the pointer is over the chart (each costs a redraw much work);
+    // read together: the first drawn time and the path of the same redraw.
+    assert.equal(await page.locator(RECHARTS_RES_LINE).count(), 0, "recharts draws no line while the pointer is away: the chart's own are shown");
+    const box = await page.locator('[data-testid="res-chart"]').boundingBox();
+    assert.ok(box !== null);
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.locator(RECHARTS_RES_LINE).first().waitFor({ state: 'attached', timeout: 5000 });
     const { firstMs, d } = (await page.evaluate(`({
       firstMs: Number(document.querySelector('[data-testid="res-virt-chart"]').getAttribute('data-first-ms')),
-      d: document.querySelector('[data-testid="res-chart"] path.recharts-line-curve').getAttribute('d'),
+      d: document.querySelector(${JSON.stringify(RECHARTS_RES_LINE)}).getAttribute('d'),
     })`)) as { firstMs: number; d: string };
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height + 300);
+    await page.locator(RECHARTS_RES_LINE).first().waitFor({ state: 'detached', timeout: 5000 });
     const firstX = Number(d.slice(1).split(',')[0]);
     const expectedX = a.x + ((firstMs - a.tMs) / (b.tMs - a.tMs)) * (b.x - a.x);
     assert.ok(Math.abs(firstX - expectedX) < 0.05, `the line starts at x ${firstX}; the axis puts ${firstMs} at ${expectedX}`);
@@ -274,6 +324,34 @@ describe('process chart redraws in Chromium', { skip: oracleMissing('chromium') 
     }
     assert.ok(tailPoints >= 2, `the tail drew samples (at most ${tailPoints} in one read)`);
     await page.locator('[data-testid="window-5min"]').click();
+  });
+
+  test("every painted frame shows the RES line to the newest sample: across the frame's steps, and at each tick's redraw while hovered", async () => {
+    // A redraw swaps the last redraw's line and the tail in one commit: a frame painted between them would end the line
+    // a sample short. While hovered the line is recharts', which takes its data in a passive effect
+    // (ChartDataContextProvider) after the tail is gone; its redraws (new data only) had their effects run before the
+    // paint in all of 80 measured. (Handing recharts its data one animation frame late fails this test at every
+    // redraw.) The "all" window of a history under a minute long steps every 5 s: a redraw brought by a tick, not by a
+    // click (whose effects React runs before the paint).
+    await page.locator('[data-testid="window-all"]').click();
+    const stepping = await readFrames(page, FRAME_STEP_READ_MS);
+    await page.locator('[data-testid="window-5min"]').click();
+    // Hovered, recharts redraws at every tick with its scales unchanged: only its data is new.
+    const box = await page.locator('[data-testid="res-chart"]').boundingBox();
+    assert.ok(box !== null);
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    const hovered = await readFrames(page, HOVER_READ_MS);
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height + 300);
+    for (const [what, frames] of [['stepping', stepping], ['hovered', hovered]] as const) {
+      const redraws = frames.filter((f, i) => i > 0 && f.line !== (frames[i - 1] as FrameRead).line).length;
+      assert.ok(redraws >= 2, `${what}: recharts redrew at least twice in ${frames.length} frames (${redraws})`);
+      const wrong = frames.filter((f) => {
+        const newestX = f.left + ((f.lastMs - f.startMs) / (f.endMs - f.startMs)) * (f.right - f.left);
+        return !(Math.abs((f.tailEndX ?? f.lineEndX ?? NaN) - newestX) < 0.5);
+      });
+      const shown = wrong.slice(0, 3).map(({ line, ...f }) => ({ ...f, lineEnd: line.slice(-30) }));
+      assert.equal(wrong.length, 0, `${what}: ${wrong.length} of ${frames.length} frames (${redraws} redraws) end the line off the newest sample: ${JSON.stringify(shown)}`);
+    }
   });
 
   test('hovering the newest point shows the newest sample, though recharts drew the line before it', async () => {
