@@ -24,8 +24,9 @@ export async function openTcpTunnel(targetPort: number): Promise<TcpTunnel> {
       sockets.add(s);
       s.on('close', () => sockets.delete(s));
     }
-    // Nothing listens behind the tunnel: reset the client, as close as a tunnel gets to "connection refused".
-    upstream.on('error', () => client.resetAndDestroy());
+    // Nothing listens behind the tunnel: close the client, as `ssh -L` does. Not resetAndDestroy(): after a
+    // graceful end had begun, a reset left node spinning at exit on the TCP handle it never closed.
+    upstream.on('error', () => client.destroy());
     client.on('error', () => upstream.destroy());
     client.pipe(upstream);
     upstream.pipe(client);
