@@ -1,6 +1,7 @@
 // Remote hosts end to end in Debian's Chromium: two real `memscope serve`s, the "local" one serving the
 // app and a "remote" one in its own UTS + PID namespaces (own hostname, own /proc), added in the UI by
-// URL + token. Its processes, title, snapshots, a lost and regained connection, a refused token.
+// URL + token, through a tunnel (as over `ssh -L`). Its processes, title, snapshots, a lost and regained
+// connection, a refused token.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -13,6 +14,7 @@ import { launchChromium, startServe, type ServeProcess } from '../helpers/browse
 import { oracleMissing } from '../helpers/oracles.js';
 import { REPO_ROOT } from '../helpers/paths.js';
 import { REMOTE_SUBJECT_ARGS, remoteServeUnavailable, startRemoteServe, type RemoteServe } from '../helpers/remote-serve.js';
+import { openTcpTunnel, type TcpTunnel } from '../helpers/tcp-tunnel.js';
 
 const SHOTS = resolve(REPO_ROOT, 'dist/e2e-screenshots/remote-hosts');
 const REMOTE_HOSTNAME = 'memscope-remote-e2e';
@@ -58,6 +60,8 @@ describe('remote hosts in Chromium: a local and a namespaced "remote" memscope s
   const tokenFile = join(tokenDir, 'token');
   let local: ServeProcess;
   let remote: RemoteServe;
+  /** The port the UI dials for the remote; it stays while the remote restarts on a new port behind it. */
+  let tunnel: TcpTunnel;
   let browser: Browser;
   let page: Page;
 
@@ -66,11 +70,13 @@ describe('remote hosts in Chromium: a local and a namespaced "remote" memscope s
     writeFileSync(tokenFile, `${randomBytes(16).toString('base64url')}\n`, { mode: 0o600 });
     local = await startServe(['-d', '0.5']);
     remote = await startRemoteServe({ hostname: REMOTE_HOSTNAME, tokenFile });
+    tunnel = await openTcpTunnel(remote.port);
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1400, height: 900 }, acceptDownloads: true });
   });
   after(async () => {
     await browser?.close();
+    await tunnel?.close();
     await remote?.stop();
     await local?.stop();
     rmSync(tokenDir, { recursive: true, force: true });
@@ -95,7 +101,7 @@ describe('remote hosts in Chromium: a local and a namespaced "remote" memscope s
   });
 
   test("adds the remote by its URL and shows the remote's processes, host and label", async () => {
-    await addHostInUi(page, REMOTE_LABEL, `${remote.base}/?token=${remote.token}`);
+    await addHostInUi(page, REMOTE_LABEL, `http://127.0.0.1:${tunnel.port}/?token=${remote.token}`);
     await page.locator('[data-testid="host-label"]').waitFor();
     await waitForStatus(page, 'connected');
     assert.equal(await page.locator('[data-testid="host-label"]').textContent(), REMOTE_LABEL);
@@ -126,10 +132,9 @@ describe('remote hosts in Chromium: a local and a namespaced "remote" memscope s
     await shot(page, '03-remote-process');
   });
 
-  test('a stopped remote shows the lost connection, and the UI reconnects when it is back on the same port', async () => {
+  test('a stopped remote shows the lost connection, and the UI reconnects when it is back behind the same port', async () => {
     await page.goto(`${local.base}/#/`);
     await waitForStatus(page, 'connected');
-    const port = remote.port;
     await remote.stop();
     await waitForStatus(page, 'reconnecting');
     const banner = page.locator('[data-testid="disconnected"]');
@@ -137,7 +142,9 @@ describe('remote hosts in Chromium: a local and a namespaced "remote" memscope s
     assert.match((await banner.textContent()) ?? '', new RegExp(`Lost the connection to ${REMOTE_LABEL}`));
     await shot(page, '04-remote-lost');
 
-    remote = await startRemoteServe({ hostname: REMOTE_HOSTNAME, tokenFile, port });
+    // A new port (binding the old one again could fail: another process may have taken it meanwhile).
+    remote = await startRemoteServe({ hostname: REMOTE_HOSTNAME, tokenFile });
+    tunnel.retarget(remote.port);
     await waitForStatus(page, 'connected');
     await banner.waitFor({ state: 'detached' });
     await page.locator(`[data-testid="process-row-${remote.subjectPid}"]`).waitFor({ timeout: WAIT_MS });
@@ -145,7 +152,7 @@ describe('remote hosts in Chromium: a local and a namespaced "remote" memscope s
   });
 
   test('a wrong token shows "token refused"; a new token in the host menu fixes it', async () => {
-    await addHostInUi(page, 'wrong token', `http://localhost:${remote.port}`, 'not-the-token');
+    await addHostInUi(page, 'wrong token', `http://localhost:${tunnel.port}`, 'not-the-token');
     await waitForStatus(page, 'token-refused');
     await page.locator('[data-testid="token-refused"]').waitFor();
     assert.equal(await page.locator('[data-testid="connection-status"]').textContent(), 'token refused');

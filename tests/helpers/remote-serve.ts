@@ -55,11 +55,12 @@ function childOf(ppid: number): number | null {
 }
 
 /**
- * Starts `memscope serve --token-file tokenFile -d intervalS` as `hostname` in fresh namespaces, on
- * `port` (0: any free one), after forking the subject there.
+ * Starts `memscope serve --port 0 --token-file tokenFile -d intervalS` as `hostname` in fresh namespaces,
+ * after forking the subject there. Its port is new each time (read from its URL): a port reused after a
+ * stop may have been taken by another process meanwhile.
  */
-export async function startRemoteServe(options: { hostname: string; tokenFile: string; port?: number; intervalS?: number }): Promise<RemoteServe> {
-  const serve = [process.execPath, CLI_PATH, 'serve', '--port', String(options.port ?? 0), '--token-file', options.tokenFile, '-d', String(options.intervalS ?? 0.5)];
+export async function startRemoteServe(options: { hostname: string; tokenFile: string; intervalS?: number }): Promise<RemoteServe> {
+  const serve = [process.execPath, CLI_PATH, 'serve', '--port', '0', '--token-file', options.tokenFile, '-d', String(options.intervalS ?? 0.5)];
   // sh -c SCRIPT sh HOSTNAME SERVE-ARGV…: $1 is the hostname, the rest is exec'd.
   const child: ChildProcess = spawn('unshare', [...unshareArgs(), 'sh', '-c', buildScript(), 'sh', options.hostname, ...serve], { stdio: ['ignore', 'pipe', 'inherit'] });
   if (child.stdout === null || child.pid === undefined) throw new Error('unshare did not start');

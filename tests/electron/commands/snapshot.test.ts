@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { chmodSync, existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, watch, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { parseSnapshotText } from '../../../shared/snapshot/parse-snapshot-text.js';
@@ -199,7 +199,7 @@ describe('memscope snapshot reads status once (strace)', { skip: oracleMissing('
       assert.equal(opened, 1, 'status opened once (the tick reads stat and statm; the snapshot its own status)');
       const { process: p } = parseSnapshotText(readFileSync(path, 'utf8'));
       assert.equal(p.metrics.uid, Number(p.status['Uid']?.split(/\s+/)[1]), 'USER is the effective uid of that read');
-      assert.equal(p.metrics.user, 'root');
+      assert.equal(p.metrics.user, userInfo().username);
       assert.equal(`${p.metrics.swapKb} kB`, p.status['VmSwap']);
       assert.equal(`${p.metrics.virtKb} kB`, p.status['VmSize']);
     } finally {

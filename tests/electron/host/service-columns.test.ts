@@ -2,6 +2,7 @@
 // decides the files the next tick reads, as the union over clients; PSS only for the rows a client names.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
 import { after, before, describe, test } from 'node:test';
 import { MemscopeService } from '../../../electron/host/service.js';
 import { ApiError } from '../../../shared/errors.js';
@@ -35,7 +36,7 @@ describe('MemscopeService reads the files of the columns its clients show', () =
       assert.equal(pssBefore, pssAfter, 'the subject\'s PSS held still across one tick in 20 tries');
       assert.deepEqual(tick.cost.sources, ['stat', 'status', 'cmdline', 'smaps_rollup']);
       const row = tick.rows.find((r) => r.pid === subject.pid);
-      assert.equal(row?.user, 'root', 'tab a: USER');
+      assert.equal(row?.user, userInfo().username, 'tab a: USER');
       assert.equal(row?.pssKb, pssAfter, 'tab b: PSS of its row on screen');
       assert.equal(tick.rows.find((r) => r.pid === 1)?.pssKb, undefined, 'not on any screen: no rollup');
     } finally {
@@ -66,8 +67,8 @@ describe('a snapshot taken while the ticks read no status', () => {
     try {
       assert.ok(!service.tickNow().cost.sources.includes('status'));
       const snapshot = await service.exportSnapshot(subject.pid);
-      assert.equal(snapshot.process.metrics.user, 'root');
-      assert.equal(snapshot.process.metrics.uid, 0);
+      assert.equal(snapshot.process.metrics.user, userInfo().username);
+      assert.equal(snapshot.process.metrics.uid, process.getuid?.());
       const vmSwap = /\nVmSwap:\s+(\d+) kB/.exec(readFileSync(`/proc/${subject.pid}/status`, 'latin1'))?.[1];
       assert.equal(snapshot.process.metrics.swapKb, Number(vmSwap));
     } finally {

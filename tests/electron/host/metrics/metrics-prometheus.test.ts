@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -29,13 +29,50 @@ const NASTY_COMM = 'q"b\\n\nl-sleep';
 /** What the dashboard's `$__rate_interval` becomes here: Grafana's value for its default 15 s scrape interval. */
 const RATE_INTERVAL = '1m';
 
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const address = s.address();
-  await new Promise<void>((r) => s.close(() => r()));
+/**
+ * A loopback port nobody serves and nobody can take while the returned socket is open: the local end of a
+ * connection of ours (no listener, so a connect there is refused; it is bound without SO_REUSEADDR, so another
+ * bind fails). A port found free and closed could be taken by another process before Prometheus scrapes it.
+ */
+async function holdUnservedPort(): Promise<{ port: number; release(): void }> {
+  const peer = createServer((s) => s.resume());
+  await new Promise<void>((r) => peer.listen(0, '127.0.0.1', () => r()));
+  const address = peer.address();
   if (typeof address !== 'object' || address === null) throw new Error('no port');
-  return address.port;
+  const socket = connect(address.port, '127.0.0.1');
+  await once(socket, 'connect');
+  const port = socket.localPort;
+  if (port === undefined) throw new Error('no local port');
+  return {
+    port,
+    release() {
+      socket.destroy();
+      peer.close();
+    },
+  };
+}
+
+/** Starts Prometheus on port 0 (no port picked in advance for another process to take); resolves once it listens. */
+async function startPrometheus(args: string[], onLog: (text: string) => void): Promise<{ child: ChildProcess; base: string }> {
+  const child = spawn(requireOracle('prometheus'), [...args, '--web.listen-address=127.0.0.1:0', '--log.level=info'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const stderr = child.stderr;
+  if (stderr === null) throw new Error('no stderr');
+  // What it logged until it listened (the address line may be split across chunks).
+  let startLog = '';
+  let listening = false;
+  const base = await new Promise<string>((resolve, reject) => {
+    stderr.on('data', (c: Buffer) => {
+      onLog(c.toString());
+      if (listening) return;
+      startLog += c.toString();
+      // Its web component logs the address it bound: msg="Listening on" address=127.0.0.1:PORT.
+      const bound = /msg="Listening on" address=(127\.0\.0\.1:[0-9]+)/.exec(startLog);
+      listening = bound !== null;
+      if (bound !== null) resolve(`http://${bound[1]}`);
+    });
+    child.on('exit', (code) => reject(new Error(`prometheus exited with ${code} before it listened: ${startLog.slice(-4000)}`)));
+  });
+  return { child, base };
 }
 
 /** Starts `memscope exporter` on a free loopback port; resolves with its /metrics URL. */
@@ -67,6 +104,7 @@ describe('Prometheus scrapes memscope exporter', { skip: oracleMissing('promethe
   let grouped: { child: ChildProcess; url: string };
   let prometheus: ChildProcess;
   let promBase: string;
+  let unserved: { port: number; release(): void } | undefined;
   /** The tail of Prometheus's log, shown when a query never gets its answer. */
   let promLog = '';
   const token = `prom-token-${process.pid}-${Date.now()}`;
@@ -118,10 +156,9 @@ describe('Prometheus scrapes memscope exporter', { skip: oracleMissing('promethe
     perProcess = await startExporter(['--config', perProcessConfig]);
     grouped = await startExporter(['--config', groupConfig, '--token-file', tokenFile]);
 
-    const port = await freePort();
-    promBase = `http://127.0.0.1:${port}`;
     const target = (url: string) => new URL(url).host;
-    const unservedTarget = `127.0.0.1:${await freePort()}`;
+    unserved = await holdUnservedPort();
+    const unservedTarget = `127.0.0.1:${unserved.port}`;
     writeFileSync(
       join(dir, 'prometheus.yml'),
       [
@@ -152,21 +189,18 @@ describe('Prometheus scrapes memscope exporter', { skip: oracleMissing('promethe
         '',
       ].join('\n'),
     );
-    prometheus = spawn(
-      requireOracle('prometheus'),
-      [
-        `--config.file=${join(dir, 'prometheus.yml')}`,
-        `--storage.tsdb.path=${join(dir, 'data')}`,
-        `--web.listen-address=127.0.0.1:${port}`,
-        '--log.level=warn',
-      ],
-      { stdio: ['ignore', 'ignore', 'pipe'] },
-    );
-    prometheus.stderr?.on('data', (c: Buffer) => (promLog = `${promLog}${c.toString()}`.slice(-4000)));
+    // Info level for the bound address; the log kept for failures is its warnings and errors.
+    const started = await startPrometheus([`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`], (text) => {
+      const kept = text.split('\n').filter((l) => !/ level=(info|debug) /.test(l)).join('\n');
+      promLog = `${promLog}${kept}`.slice(-4000);
+    });
+    prometheus = started.child;
+    promBase = started.base;
   });
 
   after(async () => {
     await stop(prometheus);
+    unserved?.release();
     await stop(perProcess?.child);
     await stop(grouped?.child);
     await stop(nasty);
