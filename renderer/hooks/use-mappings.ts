@@ -5,7 +5,7 @@
 import { useRef } from 'react';
 import { MIN_MAPPINGS_CHUNK_SIZE, type MappingsReport, type MappingsUpdate } from '../../shared/api.js';
 import { isApiError } from '../../shared/errors.js';
-import { groupByBackingFile, mergeGroups, type MappingGroup } from '../../shared/proc/group.js';
+import { groupByBackingFile, type MappingGroup } from '../../shared/proc/group.js';
 import type { Mapping } from '../../shared/proc/types.js';
 import { getBridge } from '../api/client.js';
 import type { UiError } from '../ui-error.js';
@@ -77,23 +77,6 @@ function keepEqualGroups(held: readonly MappingGroup[] | undefined, fresh: Mappi
   });
 }
 
-/** Each chunk's groups (groupByBackingFile), kept while the chunk's array is (an unchanged chunk keeps it). */
-const CHUNK_GROUPS = new WeakMap<readonly Mapping[], MappingGroup[]>();
-
-/** groupByBackingFile(the chunks' mappings), grouping only the chunks not grouped before (a Chromium's ~200: 1-3 per re-read). */
-function groupChunks(list: readonly (readonly Mapping[])[]): MappingGroup[] {
-  return mergeGroups(
-    list.map((chunk) => {
-      let groups = CHUNK_GROUPS.get(chunk);
-      if (groups === undefined) {
-        groups = groupByBackingFile(chunk);
-        CHUNK_GROUPS.set(chunk, groups);
-      }
-      return groups;
-    }),
-  );
-}
-
 /**
  * pid's report, its mappings put together from the chunks that changed and the report held: unchanged chunks keep
  * their Mapping objects, and when nothing changed at all the report held itself is returned (same object).
@@ -130,7 +113,7 @@ async function readMappings(pid: number): Promise<MappingsReport> {
     chunks.set(hash, kept);
     list.push(kept);
   });
-  const groups = update.report.groups ?? groupChunks(list);
+  const groups = update.report.groups ?? groupByBackingFile(mappings);
   const report: MappingsReport = { ...update.report, groups: keepEqualGroups(held?.groups, groups), mappings };
   chunkings.set(report, { fingerprint: update.fingerprint, chunks, list });
   return report;

@@ -55,29 +55,3 @@ export function groupByBackingFile(mappings: readonly Mapping[]): MappingGroup[]
   }
   return [...groups.values()];
 }
-
-/**
- * groupByBackingFile of consecutive runs of one mapping list, put together: the list's own groups exactly (same
- * order, kinds, counts and sums, smapsSums keys in the order first met), from each run's groups alone. A re-read that
- * changed a few chunks then groups only those (their runs' groups cached), not every mapping again. Amounts are whole
- * numbers, so adding per run gives the same sums. Neither `runs` nor their groups are changed.
- */
-export function mergeGroups(runs: readonly (readonly MappingGroup[])[]): MappingGroup[] {
-  const groups = new Map<string, MappingGroup>();
-  for (const run of runs) {
-    for (const part of run) {
-      const group = groups.get(part.key);
-      if (group === undefined) {
-        groups.set(part.key, { ...part, smapsSums: { ...part.smapsSums } });
-        continue;
-      }
-      // A run's kind is its first mapping's, or 'text' when it holds one: only 'text' overrides the first run's.
-      if (part.kind === 'text') group.kind = 'text';
-      group.mappingCount += part.mappingCount;
-      group.sizeKb += part.sizeKb;
-      const sums = group.smapsSums;
-      for (const key in part.smapsSums) sums[key] = Object.hasOwn(sums, key) ? sums[key]! + part.smapsSums[key]! : part.smapsSums[key]!;
-    }
-  }
-  return [...groups.values()];
-}

@@ -1,7 +1,7 @@
 // shared/proc/group.ts: per-path sums against a regex reading of the same smaps; totals preserved.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { groupByBackingFile, mergeGroups } from '../../../shared/proc/group.js';
+import { groupByBackingFile } from '../../../shared/proc/group.js';
 import { SMAPS_FIELDS } from '../../../shared/proc/smaps-fields.js';
 import { parseSmaps } from '../../../shared/proc/smaps.js';
 import { parseMaps } from '../../../shared/proc/maps.js';
@@ -78,33 +78,5 @@ describe('groupByBackingFile details', () => {
 
   test('empty input (kernel thread) gives no groups', () => {
     assert.deepEqual(groupByBackingFile([]), []);
-  });
-});
-
-describe('mergeGroups', () => {
-  for (const fixture of ['node-idle', 'odd-paths']) {
-    const mappings = parseSmaps(readFixture(fixture, 'smaps'), readFixtureExe(fixture));
-    // Runs of 1 (every mapping its own), 3 (a library split across runs), 4 (the chunk size the page asks) and 32.
-    for (const runLength of [1, 3, 4, 32, mappings.length]) {
-      test(`${fixture}, runs of ${runLength}: groupByBackingFile of the whole list, field for field and key order`, () => {
-        const runs: ReturnType<typeof groupByBackingFile>[] = [];
-        for (let from = 0; from < mappings.length; from += runLength) runs.push(groupByBackingFile(mappings.slice(from, from + runLength)));
-        const before = JSON.stringify(runs);
-        const merged = mergeGroups(runs);
-        const whole = groupByBackingFile(mappings);
-        assert.deepStrictEqual(merged, whole);
-        assert.deepEqual(merged.map((g) => Object.keys(g.smapsSums)), whole.map((g) => Object.keys(g.smapsSums)));
-        assert.equal(JSON.stringify(runs), before, 'the runs and their groups are left as they were');
-      });
-    }
-  }
-
-  test("a group whose later run holds the executable's text is 'text', as groupByBackingFile makes it", () => {
-    const mappings = parseMaps(readFixture('node-idle', 'maps'), readFixtureExe('node-idle'));
-    const exeAt = mappings.findIndex((m) => m.kind === 'text');
-    assert.ok(exeAt >= 0);
-    const reordered = [{ ...mappings[exeAt]!, kind: 'data' as const }, mappings[exeAt]!];
-    assert.deepStrictEqual(mergeGroups([groupByBackingFile(reordered.slice(0, 1)), groupByBackingFile(reordered.slice(1))]), groupByBackingFile(reordered));
-    assert.equal(mergeGroups([groupByBackingFile(reordered.slice(0, 1)), groupByBackingFile(reordered.slice(1))])[0]?.kind, 'text');
   });
 });
