@@ -387,6 +387,27 @@ export const MappingsTable = memo(function MappingsTable({ report, category, onC
     [toggleGroup, onOpenMapping],
   );
 
+  // One element while the columns and the choice hold: a re-read that changed numbers re-renders the table, not the
+  // chooser's checkbox per column (~30 inputs React would update for nothing).
+  const chooser = useMemo(
+    () => (
+      <ColumnChooser
+        columns={allColumnIds.map((id) => ({
+          id,
+          title: isMeta(id) ? META_TITLES[id] : id,
+          description: isMeta(id) ? META_DESCRIPTIONS[id] : (describeSmapsField(id)?.text ?? '(no description)'),
+        }))}
+        shown={shown}
+        onChange={(next) => {
+          if (next.size > 0) setShown(next);
+        }}
+        onReset={() => setShown(new Set(DEFAULT_MAPPING_COLUMNS))}
+        testId="mapping-columns"
+      />
+    ),
+    [allColumnIds, shown],
+  );
+
   const multiGroups = useMemo(() => (filtered === report.mappings ? report.groups : groupByBackingFile(filtered)).filter((g) => g.mappingCount > 1), [filtered, report]);
   const vm = report.vmSize;
   const cat = category === null ? null : findCategory(category);
@@ -449,19 +470,7 @@ export const MappingsTable = memo(function MappingsTable({ report, category, onC
         <button type="button" onClick={() => saveText(mappingsToCsv(report.mappings), `${fileBase}-mappings.csv`, 'text/csv')} title="every mapping and smaps field as CSV">
           CSV
         </button>
-        <ColumnChooser
-          columns={allColumnIds.map((id) => ({
-            id,
-            title: isMeta(id) ? META_TITLES[id] : id,
-            description: isMeta(id) ? META_DESCRIPTIONS[id] : (describeSmapsField(id)?.text ?? '(no description)'),
-          }))}
-          shown={shown}
-          onChange={(next) => {
-            if (next.size > 0) setShown(next);
-          }}
-          onReset={() => setShown(new Set(DEFAULT_MAPPING_COLUMNS))}
-          testId="mapping-columns"
-        />
+        {chooser}
       </div>
       {!hasSmaps && report.mappings.length > 0 ? (
         <div className="notice">Only /proc/PID/maps could be read: sizes and permissions are known, Rss/Pss/Swap are not (smaps needs the same user or root).</div>

@@ -197,6 +197,36 @@ describe('how the UI reads the host', { skip: skipReason }, () => {
     }
   });
 
+  test('a re-read that changed a chunk re-renders the table, not its column chooser', async (t) => {
+    // A subject of its own: the one the other tests share keeps the memory they count.
+    const changing = await startSubject(16, 1);
+    t.after(() => changing.kill());
+    await page.goto(`${serve.url.split('#')[0]}#/process/${changing.pid}`);
+    await waitUntil(page, `document.querySelector('[data-testid="mappings-read-at"]')?.textContent?.startsWith('smaps read at') === true`, 20_000);
+    // The props React keeps on each element ("__reactProps$…"): a new object is a render of that element.
+    const held = await page.evaluate(`{
+      const propsOf = (el) => el[Object.keys(el).find((k) => k.startsWith('__reactProps$'))];
+      const chooser = document.querySelector('[data-testid="mapping-columns"]');
+      globalThis.chooserProps = new Map([chooser, ...chooser.querySelectorAll('*')].filter((el) => propsOf(el) !== undefined).map((el) => [el, propsOf(el)]));
+      globalThis.totalsProps = propsOf(document.querySelector('[data-testid="mapping-all"]'));
+      globalThis.chooserProps.size;
+    }`);
+    assert.ok(typeof held === 'number' && held > 20, `${String(held)} elements of the chooser watched`);
+    const totals = await page.locator('[data-testid="mapping-all"]').innerText();
+    // 8 MiB more of the anonymous region written: its Rss and the totals change at the next re-read (every 5 s).
+    assert.equal(await changing.command('touch 8'), 'ok');
+    await waitUntil(page, `document.querySelector('[data-testid="mapping-all"]')?.innerText !== ${JSON.stringify(totals)}`, 20_000);
+    const renders = await page.evaluate(`{
+      const propsOf = (el) => el[Object.keys(el).find((k) => k.startsWith('__reactProps$'))];
+      ({
+        totals: propsOf(document.querySelector('[data-testid="mapping-all"]')) !== globalThis.totalsProps,
+        chooser: [...globalThis.chooserProps].filter(([el, props]) => !el.isConnected || propsOf(el) !== props).map(([el]) => el.outerHTML.slice(0, 80)),
+      });
+    }`) as { totals: boolean; chooser: string[] };
+    assert.ok(renders.totals, 'the totals row re-rendered with the new numbers');
+    assert.deepEqual(renders.chooser, [], `${renders.chooser.length} elements of the column chooser re-rendered`);
+  });
+
   test('a page map that follows a stalled host waits for its read instead of asking again', async () => {
     await page.goto(`${serve.url.split('#')[0]}#/process/${subject.pid}/mapping/${subject.anonStart}/pages`);
     await page.locator('[data-testid="page-grid"]').waitFor();
