@@ -197,7 +197,7 @@ describe('how the UI reads the host', { skip: skipReason }, () => {
     }
   });
 
-  test('a re-read that changed a chunk re-renders the table, not its column chooser', async (t) => {
+  test('a re-read that changed a chunk re-renders what shows its numbers, not the chooser, headers, axis or legend', async (t) => {
     // A subject of its own: the one the other tests share keeps the memory they count.
     const changing = await startSubject(16, 1);
     t.after(() => changing.kill());
@@ -206,12 +206,15 @@ describe('how the UI reads the host', { skip: skipReason }, () => {
     // The props React keeps on each element ("__reactProps$…"): a new object is a render of that element.
     const held = await page.evaluate(`{
       const propsOf = (el) => el[Object.keys(el).find((k) => k.startsWith('__reactProps$'))];
-      const chooser = document.querySelector('[data-testid="mapping-columns"]');
-      globalThis.chooserProps = new Map([chooser, ...chooser.querySelectorAll('*')].filter((el) => propsOf(el) !== undefined).map((el) => [el, propsOf(el)]));
+      // What a re-read leaves as it was: the column chooser, the table's and the kind summary's heads, the composition's
+      // percent axis and its legend (the subject's kinds stay the same).
+      const STILL = '[data-testid="mapping-columns"], [data-testid="mappings-table"] .vt-header, [data-testid="kind-summary"] thead, .composition-axis, [data-testid="composition-bar"] .legend';
+      globalThis.stillProps = new Map([...document.querySelectorAll(STILL)].flatMap((el) => [el, ...el.querySelectorAll('*')]).filter((el) => propsOf(el) !== undefined).map((el) => [el, propsOf(el)]));
       globalThis.totalsProps = propsOf(document.querySelector('[data-testid="mapping-all"]'));
-      globalThis.chooserProps.size;
+      globalThis.anonProps = propsOf(document.querySelector('[data-testid="kind-row-anon"]'));
+      globalThis.stillProps.size;
     }`);
-    assert.ok(typeof held === 'number' && held > 20, `${String(held)} elements of the chooser watched`);
+    assert.ok(typeof held === 'number' && held > 60, `${String(held)} elements watched`);
     const totals = await page.locator('[data-testid="mapping-all"]').innerText();
     // 8 MiB more of the anonymous region written: its Rss and the totals change at the next re-read (every 5 s).
     assert.equal(await changing.command('touch 8'), 'ok');
@@ -220,11 +223,12 @@ describe('how the UI reads the host', { skip: skipReason }, () => {
       const propsOf = (el) => el[Object.keys(el).find((k) => k.startsWith('__reactProps$'))];
       ({
         totals: propsOf(document.querySelector('[data-testid="mapping-all"]')) !== globalThis.totalsProps,
-        chooser: [...globalThis.chooserProps].filter(([el, props]) => !el.isConnected || propsOf(el) !== props).map(([el]) => el.outerHTML.slice(0, 80)),
+        anon: propsOf(document.querySelector('[data-testid="kind-row-anon"]')) !== globalThis.anonProps,
+        still: [...globalThis.stillProps].filter(([el, props]) => !el.isConnected || propsOf(el) !== props).map(([el]) => el.outerHTML.slice(0, 80)),
       });
-    }`) as { totals: boolean; chooser: string[] };
-    assert.ok(renders.totals, 'the totals row re-rendered with the new numbers');
-    assert.deepEqual(renders.chooser, [], `${renders.chooser.length} elements of the column chooser re-rendered`);
+    }`) as { totals: boolean; anon: boolean; still: string[] };
+    assert.ok(renders.totals && renders.anon, 'the totals row and the kind summary\'s anon row re-rendered with the new numbers');
+    assert.deepEqual(renders.still, [], `${renders.still.length} elements re-rendered that show nothing the re-read changed`);
   });
 
   test('a page map that follows a stalled host waits for its read instead of asking again', async () => {
