@@ -224,7 +224,8 @@ function readRendererSchedStats(): SchedStats {
 /**
  * Why busy (wall) exceeds CPU: the main thread's in-task time off the CPU, Σ(busy − CPU) over the window, beside the
  * scheduler's run-queue wait of that thread over the same window. When the two agree, the gap is preemption (other
- * threads and processes on the machine's cores), not the page waiting on something (sync IPC, a lock, raster).
+ * threads and processes on the machine's cores), not the page waiting on something (sync IPC, a lock, raster). The wait
+ * also counts wake-ups that waited before a task began; with BENCH_PROFILE the profiler's samples wake the thread too.
  */
 function describeOffCpu(events: readonly TraceEvent[], before: SchedStats, after: SchedStats, busy: readonly number[], cpu: readonly number[]): string {
   const rendererPid = events.find((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain')?.pid ?? -1;
