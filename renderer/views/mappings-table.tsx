@@ -408,13 +408,13 @@ export const MappingsTable = memo(function MappingsTable({ report, category, onC
     [allColumnIds, shown],
   );
 
-  const multiGroups = useMemo(() => (filtered === report.mappings ? report.groups : groupByBackingFile(filtered)).filter((g) => g.mappingCount > 1), [filtered, report]);
+  const hasMultiGroups = useMemo(() => (filtered === report.mappings ? report.groups : groupByBackingFile(filtered)).some((g) => g.mappingCount > 1), [filtered, report]);
   const vm = report.vmSize;
   const cat = category === null ? null : findCategory(category);
-
-  return (
-    <section className="panel mappings" data-testid="mappings-panel">
-      <div className="toolbar">
+  // The toolbar's controls as elements kept while what they show holds: a re-read re-renders none of them.
+  const controls = useMemo(
+    () => (
+      <>
         <h3>Mappings</h3>
         <input
           className="filter small"
@@ -441,7 +441,7 @@ export const MappingsTable = memo(function MappingsTable({ report, category, onC
           <input type="checkbox" checked={grouped} onChange={(e) => setGrouped(e.target.checked)} />
           group by file
         </label>
-        {grouped && multiGroups.length > 0 ? (
+        {grouped && hasMultiGroups ? (
           <>
             <button
               type="button"
@@ -465,11 +465,34 @@ export const MappingsTable = memo(function MappingsTable({ report, category, onC
             </button>
           </>
         ) : null}
+      </>
+    ),
+    [filter, cat, onClearCategory, grouped, hasMultiGroups],
+  );
+  // The CSV button exports the report at the click, so a re-read need not make it anew.
+  const reportRef = useRef(report);
+  reportRef.current = report;
+  const csvButton = useMemo(
+    () => (
+      <button
+        type="button"
+        onClick={() => saveText(mappingsToCsv(reportRef.current.mappings), `${fileBase}-mappings.csv`, 'text/csv')}
+        title="every mapping and smaps field as CSV"
+        data-testid="mappings-csv"
+      >
+        CSV
+      </button>
+    ),
+    [fileBase],
+  );
+
+  return (
+    <section className="panel mappings" data-testid="mappings-panel">
+      <div className="toolbar">
+        {controls}
         <span className="spacer" />
         {toolbar}
-        <button type="button" onClick={() => saveText(mappingsToCsv(report.mappings), `${fileBase}-mappings.csv`, 'text/csv')} title="every mapping and smaps field as CSV">
-          CSV
-        </button>
+        {csvButton}
         {chooser}
       </div>
       {!hasSmaps && report.mappings.length > 0 ? (
