@@ -3,6 +3,7 @@
 // once its last read has answered, even when the host stalls (memscope serve stopped with SIGSTOP); the process
 // page re-reads mappings by fingerprint (getMappingsIfChanged), never the whole report again.
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page, Request, Response } from 'playwright-core';
 import { MIN_MAPPINGS_CHUNK_SIZE } from '../../shared/api.js';
@@ -232,6 +233,13 @@ describe('how the UI reads the host', { skip: skipReason }, () => {
     }`) as { totals: boolean; anon: boolean; still: string[] };
     assert.ok(renders.totals && renders.anon, 'the totals row and the kind summary\'s anon row re-rendered with the new numbers');
     assert.deepEqual(renders.still, [], `${renders.still.length} elements re-rendered that show nothing the re-read changed`);
+    // The CSV button it kept exports the report of now: the anonymous region's Rss with the 8 MiB written since.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-testid="mappings-csv"]').click()]);
+    const csv = await readFile(await download.path(), 'utf8');
+    const [head, ...lines] = csv.trim().split('\r\n').map((l) => l.split(','));
+    const anon = lines.find((cells) => cells[0] === changing.anonStart);
+    assert.ok(head !== undefined && anon !== undefined, `no line for ${changing.anonStart} in the CSV`);
+    assert.ok(Number(anon[head.indexOf('Rss')]) >= 9 * 1024, `the CSV's Rss of the anonymous region: ${anon[head.indexOf('Rss')]} kB`);
   });
 
   test('a page map that follows a stalled host waits for its read instead of asking again', async () => {
