@@ -43,6 +43,20 @@ function CompositionTooltip({ row, theme }: { row: BarRow; theme: ChartTheme }) 
 /** Where the % axis has ticks. */
 const PCT_TICKS = [0, 25, 50, 75, 100];
 
+/** The percent axis never changes: one element for the module's life (a new report re-renders the bars alone). */
+const AXIS = (
+  <div className="composition-row composition-axis">
+    <span className="composition-label" />
+    <span className="composition-track">
+      {PCT_TICKS.map((p) => (
+        <span key={p} className="composition-tick" style={{ left: `${p}%` }}>
+          {p}%
+        </span>
+      ))}
+    </span>
+  </div>
+);
+
 /**
  * Three 100%-stacked horizontal bars with a legend, as plain elements (memoized): a new report re-renders a few
  * dozen divs, where recharts measured its text and re-ran its selectors (issue 13).
@@ -71,7 +85,23 @@ export const CompositionBar = memo(function CompositionBar({ sums, hasSmaps, onP
     }
     return rows;
   }, [sums, hasSmaps]);
-  const present = KIND_CATEGORIES.filter((c) => sums.some((s) => s.category === c.id && s.mappingCount > 0));
+  // The legend as one element while the kinds present hold (a re-read moves amounts, rarely which kinds exist).
+  const presentIds = KIND_CATEGORIES.filter((c) => sums.some((s) => s.category === c.id && s.mappingCount > 0))
+    .map((c) => c.id)
+    .join(' ');
+  const legend = useMemo(
+    () => (
+      <div className="legend static">
+        {KIND_CATEGORIES.filter((c) => presentIds.split(' ').includes(c.id)).map((c) => (
+          <span key={c.id} className="legend-item" title={c.description}>
+            <i className="dot" style={{ background: c.color }} />
+            {c.title}
+          </span>
+        ))}
+      </div>
+    ),
+    [presentIds],
+  );
   const hoveredRow = data.find((r) => r.measure === hovered);
   return (
     <div className="composition" data-testid="composition-bar">
@@ -98,30 +128,14 @@ export const CompositionBar = memo(function CompositionBar({ sums, hasSmaps, onP
             </span>
           </div>
         ))}
-        <div className="composition-row composition-axis">
-          <span className="composition-label" />
-          <span className="composition-track">
-            {PCT_TICKS.map((p) => (
-              <span key={p} className="composition-tick" style={{ left: `${p}%` }}>
-                {p}%
-              </span>
-            ))}
-          </span>
-        </div>
+        {AXIS}
         {hoveredRow === undefined ? null : (
           <div className="composition-tooltip">
             <CompositionTooltip row={hoveredRow} theme={theme} />
           </div>
         )}
       </div>
-      <div className="legend static">
-        {present.map((c) => (
-          <span key={c.id} className="legend-item" title={c.description}>
-            <i className="dot" style={{ background: c.color }} />
-            {c.title}
-          </span>
-        ))}
-      </div>
+      {legend}
     </div>
   );
 });

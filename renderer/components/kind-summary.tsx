@@ -1,7 +1,7 @@
 // A VMMap-like summary of one process: per kind of memory its Size, Rss, Pss, Private, Shared,
 // Swap and mapping count (sums of smaps fields); clicking a kind filters the mappings table.
 import { memo } from 'react';
-import { KIND_CATEGORIES, type KindCategory, type KindSums } from '../kinds.js';
+import { isSameKindSums, KIND_CATEGORIES, type KindCategory, type KindSums } from '../kinds.js';
 import { formatCount, formatExactKb, formatHumanKb } from '../format.js';
 
 /** Props of KindSummary. */
@@ -21,14 +21,64 @@ const AMOUNTS = [
   { key: 'swapKb', title: 'Swap', description: 'Σ Swap' },
 ] as const;
 
-function Cell({ kb, smaps, hasSmaps }: { kb: number; smaps: boolean; hasSmaps: boolean }) {
+// Memoized, as the rows below: a re-read that moved one kind's Rss re-renders that row's changed cells and the totals'.
+const Cell = memo(function Cell({ kb, smaps, hasSmaps }: { kb: number; smaps: boolean; hasSmaps: boolean }) {
   if (smaps && !hasSmaps) return <td className="num muted">–</td>;
   return (
     <td className="num" title={formatExactKb(kb)}>
       {kb === 0 ? <span className="muted">0</span> : formatHumanKb(kb)}
     </td>
   );
+});
+
+/** The head never changes: one element for the module's life. */
+const HEAD = (
+  <thead>
+    <tr>
+      <th>kind</th>
+      {AMOUNTS.map((a) => (
+        <th key={a.key} className="num" title={a.description}>
+          {a.title}
+        </th>
+      ))}
+      <th className="num" title="number of mappings (VMAs)">
+        maps
+      </th>
+    </tr>
+  </thead>
+);
+
+interface KindRowProps {
+  s: KindSums;
+  hasSmaps: boolean;
+  selected: boolean;
+  onSelect: (category: KindCategory | null) => void;
 }
+
+/** One kind's row; re-rendered only when its numbers, its selection or hasSmaps change (the sums arrive as new objects). */
+const KindRow = memo(
+  function KindRow({ s, hasSmaps, selected, onSelect }: KindRowProps) {
+    const spec = KIND_CATEGORIES.find((c) => c.id === s.category);
+    return (
+      <tr
+        className={`clickable${selected ? ' selected' : ''}`}
+        data-testid={`kind-row-${s.category}`}
+        title={`${spec?.description ?? ''} (click to filter the mappings table)`}
+        onClick={() => onSelect(selected ? null : s.category)}
+      >
+        <td>
+          <i className="dot" style={{ background: spec?.color }} />
+          {spec?.title ?? s.category}
+        </td>
+        {AMOUNTS.map((a) => (
+          <Cell key={a.key} kb={s[a.key]} smaps={a.key !== 'sizeKb'} hasSmaps={hasSmaps} />
+        ))}
+        <td className="num">{formatCount(s.mappingCount)}</td>
+      </tr>
+    );
+  },
+  (a, b) => a.hasSmaps === b.hasSmaps && a.selected === b.selected && a.onSelect === b.onSelect && isSameKindSums([a.s], [b.s]),
+);
 
 /** The per-kind table (data-testid="kind-summary"). */
 export const KindSummary = memo(function KindSummary({ sums, hasSmaps, selected, onSelect }: KindSummaryProps) {
@@ -39,43 +89,13 @@ export const KindSummary = memo(function KindSummary({ sums, hasSmaps, selected,
   }
   return (
     <table className="kind-summary" data-testid="kind-summary">
-      <thead>
-        <tr>
-          <th>kind</th>
-          {AMOUNTS.map((a) => (
-            <th key={a.key} className="num" title={a.description}>
-              {a.title}
-            </th>
-          ))}
-          <th className="num" title="number of mappings (VMAs)">
-            maps
-          </th>
-        </tr>
-      </thead>
+      {HEAD}
       <tbody>
         {sums
           .filter((s) => s.mappingCount > 0)
-          .map((s) => {
-            const spec = KIND_CATEGORIES.find((c) => c.id === s.category);
-            return (
-              <tr
-                key={s.category}
-                className={`clickable${selected === s.category ? ' selected' : ''}`}
-                data-testid={`kind-row-${s.category}`}
-                title={`${spec?.description ?? ''} (click to filter the mappings table)`}
-                onClick={() => onSelect(selected === s.category ? null : s.category)}
-              >
-                <td>
-                  <i className="dot" style={{ background: spec?.color }} />
-                  {spec?.title ?? s.category}
-                </td>
-                {AMOUNTS.map((a) => (
-                  <Cell key={a.key} kb={s[a.key]} smaps={a.key !== 'sizeKb'} hasSmaps={hasSmaps} />
-                ))}
-                <td className="num">{formatCount(s.mappingCount)}</td>
-              </tr>
-            );
-          })}
+          .map((s) => (
+            <KindRow key={s.category} s={s} hasSmaps={hasSmaps} selected={selected === s.category} onSelect={onSelect} />
+          ))}
       </tbody>
       <tfoot>
         <tr>

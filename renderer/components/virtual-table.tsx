@@ -237,20 +237,9 @@ export function VirtualTable<T>(props: VirtualTableProps<T>) {
     );
   }
 
-  return (
-    <div
-      ref={scrollRef}
-      className={`vt ${props.className ?? ''}`}
-      style={props.style}
-      role="grid"
-      aria-label={props.ariaLabel}
-      aria-rowcount={rows.length}
-      tabIndex={0}
-      data-testid={props.testId}
-      data-row-count={rows.length}
-      onScroll={onScroll}
-      onKeyDown={onKeyDown}
-    >
+  // One element while the columns and the sort hold: new rows (a tick, a re-read) re-render the rows that changed, not the header.
+  const header = useMemo(
+    () => (
       <div className="vt-header" role="row" style={{ gridTemplateColumns: gridTemplate, minWidth: minWidthPx, height: rowHeightPx + 4 }}>
         {columns.map((c) => {
           const active = sort?.columnId === c.id;
@@ -270,6 +259,25 @@ export function VirtualTable<T>(props: VirtualTableProps<T>) {
           );
         })}
       </div>
+    ),
+    [columns, gridTemplate, minWidthPx, rowHeightPx, sort, onSort],
+  );
+
+  return (
+    <div
+      ref={scrollRef}
+      className={`vt ${props.className ?? ''}`}
+      style={props.style}
+      role="grid"
+      aria-label={props.ariaLabel}
+      aria-rowcount={rows.length}
+      tabIndex={0}
+      data-testid={props.testId}
+      data-row-count={rows.length}
+      onScroll={onScroll}
+      onKeyDown={onKeyDown}
+    >
+      {header}
       <div className="vt-body" style={{ height: rows.length * rowHeightPx, minWidth: minWidthPx }}>
         {visible}
       </div>

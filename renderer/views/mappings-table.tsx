@@ -81,28 +81,30 @@ function indexChunk(chunk: readonly Mapping[]): Map<string, Mapping[]> {
   return byKey;
 }
 
-/** The members of group `key` over the chunks' indexes, in address order (the chunks are in address order). */
-function listMembers(indexes: readonly Map<string, Mapping[]>[], key: string): Mapping[] {
-  const out: Mapping[] = [];
-  for (const byKey of indexes) {
-    const list = byKey.get(key);
-    if (list !== undefined) for (const m of list) out.push(m);
-  }
-  return out;
+/** A group's members over the chunks' indexes: the lists of its mappings, one per chunk holding some, in address order. */
+interface GroupMembers {
+  first: Mapping;
+  count: number;
+  lists: Mapping[][];
 }
 
-/** The first member of group `key`, and whether it has more than one, without listing the members (a collapsed group). */
-function findFirstMember(indexes: readonly Map<string, Mapping[]>[], key: string): { first: Mapping | undefined; single: boolean } {
-  let first: Mapping | undefined;
-  let count = 0;
+/**
+ * Every group's members, in one pass over the chunks' indexes (the chunks are in address order): a lookup per key a
+ * chunk holds, not one per group and chunk (a Chromium's ~160 groups × ~200 chunks at every re-read).
+ */
+function collectMembers(indexes: readonly Map<string, Mapping[]>[]): Map<string, GroupMembers> {
+  const out = new Map<string, GroupMembers>();
   for (const byKey of indexes) {
-    const list = byKey.get(key);
-    if (list === undefined) continue;
-    first ??= list[0];
-    count += list.length;
-    if (count > 1) break;
+    for (const [key, list] of byKey) {
+      const held = out.get(key);
+      if (held === undefined) out.set(key, { first: list[0] as Mapping, count: list.length, lists: [list] });
+      else {
+        held.count += list.length;
+        held.lists.push(list);
+      }
+    }
   }
-  return { first, single: count === 1 };
+  return out;
 }
 
 /** Each chunk's smaps field names (listSmapsFields) joined by newlines, kept while use-mappings keeps the chunk's array. */
@@ -289,19 +291,19 @@ export const MappingsTable = memo(function MappingsTable({ report, category, onC
       return filtered.map((m) => rowOfMapping(m, false)).sort(cmp);
     }
     // Unfiltered, the report's chunks are indexed one by one (cached per chunk); a filtered list is one chunk of its own.
-    const indexes = (filtered === report.mappings ? listMappingChunks(report) : [filtered]).map(indexChunk);
+    const members = collectMembers((filtered === report.mappings ? listMappingChunks(report) : [filtered]).map(indexChunk));
     const groups = filtered === report.mappings ? report.groups : groupByBackingFile(filtered);
     const top: DisplayRow[] = groups.map((group) => {
-      const { first, single } = findFirstMember(indexes, group.key);
-      if (single) return rowOfMapping(first as Mapping, false);
-      return rowOfGroup(group, first as Mapping, expandAll !== toggled.has(group.key) || needle !== '');
+      const { first, count } = members.get(group.key) as GroupMembers;
+      if (count === 1) return rowOfMapping(first, false);
+      return rowOfGroup(group, first, expandAll !== toggled.has(group.key) || needle !== '');
     });
     top.sort(cmp);
     const out: DisplayRow[] = [];
     for (const row of top) {
       out.push(row);
       if (row.type === 'group' && row.expanded) {
-        const children = listMembers(indexes, row.group.key).map((m) => rowOfMapping(m, true));
+        const children = (members.get(row.group.key) as GroupMembers).lists.flat().map((m) => rowOfMapping(m, true));
         out.push(...children.sort(cmp));
       }
     }
@@ -385,13 +387,34 @@ export const MappingsTable = memo(function MappingsTable({ report, category, onC
     [toggleGroup, onOpenMapping],
   );
 
-  const multiGroups = useMemo(() => (filtered === report.mappings ? report.groups : groupByBackingFile(filtered)).filter((g) => g.mappingCount > 1), [filtered, report]);
+  // One element while the columns and the choice hold: a re-read that changed numbers re-renders the table, not the
+  // chooser's checkbox per column (~30 inputs React would update for nothing).
+  const chooser = useMemo(
+    () => (
+      <ColumnChooser
+        columns={allColumnIds.map((id) => ({
+          id,
+          title: isMeta(id) ? META_TITLES[id] : id,
+          description: isMeta(id) ? META_DESCRIPTIONS[id] : (describeSmapsField(id)?.text ?? '(no description)'),
+        }))}
+        shown={shown}
+        onChange={(next) => {
+          if (next.size > 0) setShown(next);
+        }}
+        onReset={() => setShown(new Set(DEFAULT_MAPPING_COLUMNS))}
+        testId="mapping-columns"
+      />
+    ),
+    [allColumnIds, shown],
+  );
+
+  const hasMultiGroups = useMemo(() => (filtered === report.mappings ? report.groups : groupByBackingFile(filtered)).some((g) => g.mappingCount > 1), [filtered, report]);
   const vm = report.vmSize;
   const cat = category === null ? null : findCategory(category);
-
-  return (
-    <section className="panel mappings" data-testid="mappings-panel">
-      <div className="toolbar">
+  // The toolbar's controls as elements kept while what they show holds: a re-read re-renders none of them.
+  const controls = useMemo(
+    () => (
+      <>
         <h3>Mappings</h3>
         <input
           className="filter small"
@@ -418,7 +441,7 @@ export const MappingsTable = memo(function MappingsTable({ report, category, onC
           <input type="checkbox" checked={grouped} onChange={(e) => setGrouped(e.target.checked)} />
           group by file
         </label>
-        {grouped && multiGroups.length > 0 ? (
+        {grouped && hasMultiGroups ? (
           <>
             <button
               type="button"
@@ -442,24 +465,35 @@ export const MappingsTable = memo(function MappingsTable({ report, category, onC
             </button>
           </>
         ) : null}
+      </>
+    ),
+    [filter, cat, onClearCategory, grouped, hasMultiGroups],
+  );
+  // The CSV button exports the report at the click, so a re-read need not make it anew.
+  const reportRef = useRef(report);
+  reportRef.current = report;
+  const csvButton = useMemo(
+    () => (
+      <button
+        type="button"
+        onClick={() => saveText(mappingsToCsv(reportRef.current.mappings), `${fileBase}-mappings.csv`, 'text/csv')}
+        title="every mapping and smaps field as CSV"
+        data-testid="mappings-csv"
+      >
+        CSV
+      </button>
+    ),
+    [fileBase],
+  );
+
+  return (
+    <section className="panel mappings" data-testid="mappings-panel">
+      <div className="toolbar">
+        {controls}
         <span className="spacer" />
         {toolbar}
-        <button type="button" onClick={() => saveText(mappingsToCsv(report.mappings), `${fileBase}-mappings.csv`, 'text/csv')} title="every mapping and smaps field as CSV">
-          CSV
-        </button>
-        <ColumnChooser
-          columns={allColumnIds.map((id) => ({
-            id,
-            title: isMeta(id) ? META_TITLES[id] : id,
-            description: isMeta(id) ? META_DESCRIPTIONS[id] : (describeSmapsField(id)?.text ?? '(no description)'),
-          }))}
-          shown={shown}
-          onChange={(next) => {
-            if (next.size > 0) setShown(next);
-          }}
-          onReset={() => setShown(new Set(DEFAULT_MAPPING_COLUMNS))}
-          testId="mapping-columns"
-        />
+        {csvButton}
+        {chooser}
       </div>
       {!hasSmaps && report.mappings.length > 0 ? (
         <div className="notice">Only /proc/PID/maps could be read: sizes and permissions are known, Rss/Pss/Swap are not (smaps needs the same user or root).</div>

@@ -3,12 +3,13 @@
 // once its last read has answered, even when the host stalls (memscope serve stopped with SIGSTOP); the process
 // page re-reads mappings by fingerprint (getMappingsIfChanged), never the whole report again.
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page, Request, Response } from 'playwright-core';
 import { MIN_MAPPINGS_CHUNK_SIZE } from '../../shared/api.js';
 import { launchChromium, startServe, type ServeProcess } from '../helpers/browser.js';
 import { oracleMissing } from '../helpers/oracles.js';
-import { startSubject, type Subject } from '../helpers/subject.js';
+import { startStaticSubject, startSubject, type Subject } from '../helpers/subject.js';
 
 const skipReason = oracleMissing('chromium');
 /** The page map's "re-read every 2 s" period (renderer/views/page-map-view.tsx FOLLOW_MS). */
@@ -147,25 +148,38 @@ describe('how the UI reads the host', { skip: skipReason }, () => {
     await waitUntil(page, `globalThis.readAtTexts.includes('reading smaps…')`, 20_000);
   });
 
-  test('a re-read that finds the report unchanged re-renders the "read at" labels and nothing else of the view', async () => {
-    const answers: { mappingChunks: (unknown[] | null)[] }[] = [];
+  test('a re-read that finds the report unchanged re-renders the "read at" labels and nothing else of the view', async (t) => {
+    // Linked statically: its Pss does not move whenever another process maps libc (a loaded machine starts many).
+    const still = await startStaticSubject(16, 8);
+    t.after(() => still.kill());
+    // Each answer, and whether the rest of its report (rollup, VmSize, …) equals the answer's before it: smaps_rollup is
+    // read after smaps, so a dynamic subject's Pss (it moves whenever any process maps libc) can differ there alone,
+    // and then the page rightly renders the new PSS even though every chunk is unchanged.
+    const answers: { mappingChunks: (unknown[] | null)[]; sameRest: boolean }[] = [];
+    let lastRest: string | null = null;
     const onResponse = (r: Response) => {
-      if (r.url().endsWith('/api/getMappingsIfChanged')) void r.json().then((b: { value?: (typeof answers)[number] }) => b.value !== undefined && answers.push(b.value));
+      if (!r.url().endsWith('/api/getMappingsIfChanged')) return;
+      void r.json().then((b: { value?: { mappingChunks: (unknown[] | null)[]; report: unknown } }) => {
+        if (b.value === undefined) return;
+        const rest = JSON.stringify(b.value.report);
+        answers.push({ mappingChunks: b.value.mappingChunks, sameRest: rest === lastRest });
+        lastRest = rest;
+      }, () => undefined); // the page navigated or closed before the body came
     };
-    await page.goto(`${serve.url.split('#')[0]}#/process/${subject.pid}`);
-    await waitUntil(page, `document.querySelector('[data-testid="mappings-read-at"]')?.textContent?.startsWith('smaps read at') === true`, 20_000);
     page.on('response', onResponse);
+    await page.goto(`${serve.url.split('#')[0]}#/process/${still.pid}`);
+    await waitUntil(page, `document.querySelector('[data-testid="mappings-read-at"]')?.textContent?.startsWith('smaps read at') === true`, 20_000);
     try {
       // A rendered element gets a new props object, which React keeps on the element ("__reactProps$…"), even when
       // its DOM ends up the same. The panels under the header and the chart: a tick renders none of them, whatever
       // the page does with the row; the labels and the refresh controls alone follow each read.
       const PANELS = '[data-testid="process-view"] .two-columns, [data-testid="mappings-panel"]';
       const FOLLOWERS = '.read-at, [data-testid="mappings-read-at"], [data-testid="mappings-auto-refresh"], [data-testid="refresh-mappings"]';
-      // The subject is idle, but the kernel may still move a page of it (reclaim, khugepaged): up to three re-reads
+      // The subject is idle, but the kernel may still move a page of it (reclaim, khugepaged): up to four re-reads
       // are watched for one that brought no change.
       let unchangedSeen = false;
       let readAt = await page.locator('[data-testid="mappings-read-at"]').innerText();
-      for (let attempt = 0; attempt < 3 && !unchangedSeen; attempt++) {
+      for (let attempt = 0; attempt < 4 && !unchangedSeen; attempt++) {
         answers.length = 0;
         const held = await page.evaluate(`{
           const propsOf = (el) => el[Object.keys(el).find((k) => k.startsWith('__reactProps$'))];
@@ -181,7 +195,7 @@ describe('how the UI reads the host', { skip: skipReason }, () => {
         readAt = await page.locator('[data-testid="mappings-read-at"]').innerText();
         // (The label moves in the commit of the answer's render, if it has one: that render is done by now.)
         for (const deadline = Date.now() + 5000; answers.length === 0 && Date.now() < deadline; ) await page.waitForTimeout(100);
-        if (answers.length === 0 || answers.some((a) => a.mappingChunks.some((c) => c !== null))) continue;
+        if (answers.length === 0 || answers.some((a) => !a.sameRest || a.mappingChunks.some((c) => c !== null))) continue;
         unchangedSeen = true;
         const rerendered = (await page.evaluate(`{
           const propsOf = (el) => el[Object.keys(el).find((k) => k.startsWith('__reactProps$'))];
@@ -191,10 +205,54 @@ describe('how the UI reads the host', { skip: skipReason }, () => {
         const noteReadAt = await page.locator('[data-testid="process-view"] .source-note .read-at').innerText();
         assert.equal(noteReadAt.trim(), readAt.replace(/^smaps /, '').trim(), 'the composition\'s note follows the re-read');
       }
-      assert.ok(unchangedSeen, 'every one of three re-reads of the idle subject brought a changed chunk');
+      assert.ok(unchangedSeen, 'every one of four re-reads of the idle subject brought a change');
     } finally {
       page.off('response', onResponse);
     }
+  });
+
+  test('a re-read that changed a chunk re-renders what shows its numbers, not the table controls, the heads, axis or legend', async (t) => {
+    // A subject of its own: the one the other tests share keeps the memory they count.
+    const changing = await startSubject(16, 1);
+    t.after(() => changing.kill());
+    await page.goto(`${serve.url.split('#')[0]}#/process/${changing.pid}`);
+    await waitUntil(page, `document.querySelector('[data-testid="mappings-read-at"]')?.textContent?.startsWith('smaps read at') === true`, 20_000);
+    // The props React keeps on each element ("__reactProps$…"): a new object is a render of that element.
+    const held = await page.evaluate(`{
+      const propsOf = (el) => el[Object.keys(el).find((k) => k.startsWith('__reactProps$'))];
+      // What a re-read leaves as it was: the table's controls (title, filter, grouping, CSV, column chooser), the table's
+      // and the kind summary's heads, the composition's percent axis and its legend (the subject's kinds stay the same).
+      const STILL = [
+        '[data-testid="mappings-panel"] > .toolbar > :is(h3, [data-testid="mapping-filter"], label:not([data-testid]), [data-testid="mappings-csv"], [data-testid="mapping-columns"])',
+        '[data-testid="mappings-table"] .vt-header, [data-testid="kind-summary"] thead, .composition-axis, [data-testid="composition-bar"] .legend',
+      ].join(', ');
+      globalThis.stillProps = new Map([...document.querySelectorAll(STILL)].flatMap((el) => [el, ...el.querySelectorAll('*')]).filter((el) => propsOf(el) !== undefined).map((el) => [el, propsOf(el)]));
+      globalThis.totalsProps = propsOf(document.querySelector('[data-testid="mapping-all"]'));
+      globalThis.anonProps = propsOf(document.querySelector('[data-testid="kind-row-anon"]'));
+      globalThis.stillProps.size;
+    }`);
+    assert.ok(typeof held === 'number' && held > 70, `${String(held)} elements watched`);
+    const totals = await page.locator('[data-testid="mapping-all"]').innerText();
+    // 8 MiB more of the anonymous region written: its Rss and the totals change at the next re-read (every 5 s).
+    assert.equal(await changing.command('touch 8'), 'ok');
+    await waitUntil(page, `document.querySelector('[data-testid="mapping-all"]')?.innerText !== ${JSON.stringify(totals)}`, 20_000);
+    const renders = await page.evaluate(`{
+      const propsOf = (el) => el[Object.keys(el).find((k) => k.startsWith('__reactProps$'))];
+      ({
+        totals: propsOf(document.querySelector('[data-testid="mapping-all"]')) !== globalThis.totalsProps,
+        anon: propsOf(document.querySelector('[data-testid="kind-row-anon"]')) !== globalThis.anonProps,
+        still: [...globalThis.stillProps].filter(([el, props]) => !el.isConnected || propsOf(el) !== props).map(([el]) => el.outerHTML.slice(0, 80)),
+      });
+    }`) as { totals: boolean; anon: boolean; still: string[] };
+    assert.ok(renders.totals && renders.anon, 'the totals row and the kind summary\'s anon row re-rendered with the new numbers');
+    assert.deepEqual(renders.still, [], `${renders.still.length} elements re-rendered that show nothing the re-read changed`);
+    // The CSV button it kept exports the report of now: the anonymous region's Rss with the 8 MiB written since.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-testid="mappings-csv"]').click()]);
+    const csv = await readFile(await download.path(), 'utf8');
+    const [head, ...lines] = csv.trim().split('\r\n').map((l) => l.split(','));
+    const anon = lines.find((cells) => cells[0] === changing.anonStart);
+    assert.ok(head !== undefined && anon !== undefined, `no line for ${changing.anonStart} in the CSV`);
+    assert.ok(Number(anon[head.indexOf('Rss')]) >= 9 * 1024, `the CSV's Rss of the anonymous region: ${anon[head.indexOf('Rss')]} kB`);
   });
 
   test('a page map that follows a stalled host waits for its read instead of asking again', async () => {
