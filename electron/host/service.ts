@@ -59,6 +59,8 @@ export interface ServiceOptions {
    * setTableView columns are added to them. The app passes DEFAULT_COLUMNS, `top` the ones it prints.
    */
   baseColumns?: readonly ColumnId[];
+  /** Samples only these pids (Sampler's pids): a one-process service whose ticks cost the same however many processes run. */
+  pids?: readonly number[];
 }
 
 /** Most processes with a history unless ServiceOptions.maxHistoryProcesses says otherwise. */
@@ -90,7 +92,11 @@ export class MemscopeService implements MemscopeApi {
     this.intervalMs = options.intervalMs ?? 1000;
     this.transport = options.transport ?? 'http';
     this.views = new TableViews(options.baseColumns);
-    this.sampler = new Sampler({ columns: this.views.listColumns(), ...(options.procRoot === undefined ? {} : { procRoot: options.procRoot }) });
+    this.sampler = new Sampler({
+      columns: this.views.listColumns(),
+      ...(options.procRoot === undefined ? {} : { procRoot: options.procRoot }),
+      ...(options.pids === undefined ? {} : { pids: options.pids }),
+    });
     this.reader = new ProcReader(options.procRoot);
     const historyCapacity = options.historyCapacity ?? rawCapacityFor(this.intervalMs);
     this.history =

@@ -75,20 +75,35 @@ export class PidLister {
    */
   private appendProcesses(firstPid: number, lastPid: number): boolean {
     for (let pid = firstPid; pid <= lastPid; pid++) {
-      let exitSignal: number;
-      try {
-        exitSignal = parseStatExitSignal(this.reader.readPath(this.reader.pathOf(pid, 'stat')));
-      } catch (err) {
-        // Exited already, or a thread that did: the fs error's own code, no ApiError built (on a busy machine most
-        // probed pids are threads come and gone, and building the error was half of the probing's cost; issue 13).
-        if (isGoneCode((err as NodeJS.ErrnoException | undefined)?.code)) continue;
-        return false;
-      }
-      if (Number.isNaN(exitSignal)) return false;
+      const kind = this.probe(pid);
+      if (kind === 'unknown') return false;
       // A process created between the last loadavg read and readdir was listed already (a scan of ~400 pids, per new process).
-      if (exitSignal !== THREAD_EXIT_SIGNAL && !this.pids.includes(pid)) this.pids.push(pid);
+      if (kind === 'process' && !this.pids.includes(pid)) this.pids.push(pid);
     }
     return true;
+  }
+
+  /**
+   * The pids among these that readdir would list now, read from their stat alone (/proc and /proc/loadavg untouched):
+   * a sampler of one process (`memscope snapshot PID`) costs the same however many processes run. A pid whose kind
+   * could not be told is kept (the sampler's own read of it reports why).
+   */
+  listAmong(pids: readonly number[]): number[] {
+    return pids.filter((pid) => this.probe(pid) !== 'gone-or-thread');
+  }
+
+  /** What pid is now: a process (thread-group leader, zombies included), gone or a thread, or unknown (its stat unreadable or unparsable). */
+  private probe(pid: number): 'process' | 'gone-or-thread' | 'unknown' {
+    let exitSignal: number;
+    try {
+      exitSignal = parseStatExitSignal(this.reader.readPath(this.reader.pathOf(pid, 'stat')));
+    } catch (err) {
+      // Exited already, or a thread that did: the fs error's own code, no ApiError built (on a busy machine most
+      // probed pids are threads come and gone, and building the error was half of the probing's cost; issue 13).
+      return isGoneCode((err as NodeJS.ErrnoException | undefined)?.code) ? 'gone-or-thread' : 'unknown';
+    }
+    if (Number.isNaN(exitSignal)) return 'unknown';
+    return exitSignal === THREAD_EXIT_SIGNAL ? 'gone-or-thread' : 'process';
   }
 
   /** Keeps, for the next tick, only the listed pids still tracked (the ones that were gone are dropped). */

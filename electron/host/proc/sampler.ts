@@ -75,6 +75,8 @@ export interface SamplerOptions {
   procRoot?: string;
   /** Most fds kept open between ticks (default: the process's fd budget, system/fd-budget.ts). */
   maxKeptFds?: number;
+  /** Samples only these pids (those that are processes), never listing /proc: `memscope snapshot PID`'s one row. */
+  pids?: readonly number[];
 }
 
 /** Samples all processes; call tick() at the refresh interval, close() when done. */
@@ -86,6 +88,8 @@ export class Sampler {
   private readonly rollups: RollupReader;
   /** /proc's pids, the directory read only when a pid was allocated since the last read. */
   private readonly pidLister: PidLister;
+  /** SamplerOptions.pids, or null to sample every process. */
+  private readonly onlyPids: readonly number[] | null;
   private readonly users = new UserNames();
   private readonly tracked = new Map<number, Tracked>();
   /** Kept fds of tracked processes and of the pid lister's /proc/loadavg, counted together. */
@@ -102,6 +106,7 @@ export class Sampler {
     this.rollups = new RollupReader(this.reader);
     this.keptFds = new KeptFdBudget(options.maxKeptFds ?? getFdBudget().maxKeptFds);
     this.pidLister = new PidLister(this.reader, this.keptFds);
+    this.onlyPids = options.pids ?? null;
     this.sources = collectSources(options.columns ?? ALL_COLUMN_IDS);
     this.memoryFile = memoryFileOf(this.sources);
   }
@@ -150,7 +155,7 @@ export class Sampler {
     try {
       if (this.sources.has('status')) this.users.refresh(); // names only for USER, which status feeds
       this.memTotalKb = this.readMemTotalKb();
-      const pids = this.pidLister.list();
+      const pids = this.onlyPids === null ? this.pidLister.list() : this.pidLister.listAmong(this.onlyPids);
       const listedCount = pids.length;
       rows = this.scan(pids, elapsedS);
       // The next tick, if it reuses this list, reads the processes still tracked: the gone ones were swept.

@@ -4,6 +4,8 @@
 // And the most mappings a process may have (65,000 of many-maps.c), streamed:
 // at most 100 MB of RSS (it held the whole document: 290 MB), a valid file with every mapping. And its status
 // numbers come from one read: strace sees /proc/PID/status opened once, USER and SWAP agree with its lines.
+// And it reads its own process only: 600 more processes running leave its peak RSS as it was (a whole-machine
+// tick added ~24 MB), strace sees no /proc listing and no other pid's files, a thread's id is still no process.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -206,5 +208,82 @@ describe('memscope snapshot reads status once (strace)', { skip: oracleMissing('
       await subject.kill();
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+/** Idle processes started beside the subject: a whole-machine tick kept ~40 KB of history for each (24 MB more RSS). */
+const EXTRA_PROCESS_COUNT = 600;
+
+/** Most the snapshot's peak RSS may grow with EXTRA_PROCESS_COUNT more processes running (run-to-run noise is ~1 MB). */
+const EXTRA_PROCESSES_MAX_GROWTH_KB = 6 * 1024;
+
+/** Starts count idle `sleep`s and resolves once each has spawned. */
+async function startSleeps(count: number): Promise<ChildProcess[]> {
+  const sleeps: ChildProcess[] = [];
+  for (let i = 0; i < count; i++) sleeps.push(spawn('sleep', ['3600'], { stdio: 'ignore' }));
+  await Promise.all(sleeps.map((s) => once(s, 'spawn')));
+  return sleeps;
+}
+
+/** Peak RSS (kB) of `memscope snapshot pid -o path`, which must succeed. */
+function snapshotMaxRssKb(pid: number, path: string): number {
+  const r = spawnSync(process.execPath, ['--import', PRINT_MAX_RSS, CLI_PATH, 'snapshot', String(pid), '-o', path], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  const maxRssKb = Number(/maxrss_kb (\d+)/.exec(r.stderr)?.[1]);
+  assert.ok(maxRssKb > 0, r.stderr);
+  return maxRssKb;
+}
+
+describe('memscope snapshot reads its own process only', () => {
+  test(`peak RSS with ${EXTRA_PROCESS_COUNT} more processes running is within ${EXTRA_PROCESSES_MAX_GROWTH_KB / 1024} MB of without (it grew ~24 MB)`, async () => {
+    const subject = await startSubject(8, 4);
+    const dir = mkdtempSync(join(tmpdir(), 'memscope-snapshot-busy-'));
+    let sleeps: ChildProcess[] = [];
+    try {
+      const quietKb = snapshotMaxRssKb(subject.pid, join(dir, 'quiet.json'));
+      sleeps = await startSleeps(EXTRA_PROCESS_COUNT);
+      const busyKb = snapshotMaxRssKb(subject.pid, join(dir, 'busy.json'));
+      assert.ok(busyKb - quietKb <= EXTRA_PROCESSES_MAX_GROWTH_KB, `peak RSS ${quietKb} kB, ${busyKb} kB with ${EXTRA_PROCESS_COUNT} more processes`);
+      const quiet = parseSnapshotText(readFileSync(join(dir, 'quiet.json'), 'utf8')).process.metrics;
+      const busy = parseSnapshotText(readFileSync(join(dir, 'busy.json'), 'utf8')).process.metrics;
+      assert.deepEqual({ ...busy, cpuTimeS: 0 }, { ...quiet, cpuTimeS: 0 }, 'the same row of an idle subject');
+    } finally {
+      for (const s of sleeps) s.kill('SIGKILL');
+      await subject.kill();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('under strace: no /proc listing, no other process\'s /proc files opened', { skip: oracleMissing('strace') }, async () => {
+    const subject = await startSubject(8, 4);
+    const dir = mkdtempSync(join(tmpdir(), 'memscope-snapshot-own-'));
+    try {
+      const log = join(dir, 'openat.log');
+      const r = spawnSync(requireOracle('strace'), ['-f', '-qq', '-e', 'trace=openat', '-o', log, process.execPath, CLI_PATH, 'snapshot', String(subject.pid), '-o', join(dir, 'snap.json')], {
+        encoding: 'utf8',
+        timeout: 120_000,
+      });
+      assert.equal(r.status, 0, r.stderr);
+      const lines = readFileSync(log, 'utf8').split('\n').filter((l) => l !== '');
+      // strace -f starts each line with the pid of the CLI's task that made the call: its own /proc files are its business.
+      const ownPids = new Set(lines.map((l) => l.split(' ', 1)[0]));
+      const others = lines.filter((l) => {
+        const pid = /"\/proc\/(\d+)\//.exec(l)?.[1];
+        return pid !== undefined && pid !== String(subject.pid) && !ownPids.has(pid);
+      });
+      assert.deepEqual(others, [], "another process's /proc files");
+      assert.deepEqual(lines.filter((l) => /"\/proc\/?"/.test(l)), [], 'a listing of /proc');
+    } finally {
+      await subject.kill();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("a thread's id is no process: one line, exit 1 (as when /proc was listed)", () => {
+    // This test runner's own threads (libuv's pool, V8's workers): /proc/TID/stat reads, but readdir of /proc lists no TID.
+    const tid = readdirSync(`/proc/${process.pid}/task`).find((t) => t !== String(process.pid));
+    assert.ok(tid !== undefined, 'the test runner has threads');
+    const r = runMemscope(['snapshot', tid, '-o', join(tmpdir(), `memscope-snapshot-thread-${tid}.json`)]);
+    assertOneLineError(r, 1, new RegExp(`process ${tid} does not exist`));
   });
 });

@@ -1,6 +1,6 @@
 // The pid list reused while no pid is allocated, against the live /proc: no process is missed, one that exits
 // while the listing is reused still leaves its tombstone, and of the few pids allocated since, the processes are
-// added and the threads are not.
+// added and the threads are not. A sampler of given pids samples those that are processes, with the same rows.
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -87,6 +87,31 @@ describe('Sampler pid list', () => {
       t.skip('no two ticks passed without a pid allocated on this machine (40 tries)');
     } finally {
       sampler.close();
+    }
+  });
+});
+
+describe('Sampler of given pids (SamplerOptions.pids)', () => {
+  test("only the given processes: a thread's id and an exited pid give no row; the row is the whole-machine tick's", async () => {
+    const subject = await startSubject(1, 1);
+    const exited = await startSubject(1, 1);
+    await exited.kill();
+    const tid = readdirSync(`/proc/${process.pid}/task`).map(Number).find((t) => t !== process.pid);
+    assert.ok(tid !== undefined, 'the test runner has threads');
+    const one = new Sampler({ columns: DEFAULT_COLUMNS, pids: [subject.pid, tid, exited.pid] });
+    const all = new Sampler({ columns: DEFAULT_COLUMNS });
+    try {
+      const rows = one.tick().rows;
+      const wholeRow = all.tick().rows.find((r) => r.pid === subject.pid);
+      assert.deepEqual(rows.map((r) => r.pid), [subject.pid]);
+      assert.deepEqual({ ...rows[0], cpuTimeS: 0 }, { ...wholeRow, cpuTimeS: 0 }, 'an idle subject: the same row');
+      await subject.kill();
+      assert.deepEqual(one.tick().rows.map((r) => [r.pid, r.rowStatus]), [[subject.pid, 'gone']], 'a tombstone, as in a whole-machine tick');
+      assert.deepEqual(one.tick().rows, []);
+    } finally {
+      one.close();
+      all.close();
+      await subject.kill();
     }
   });
 });
