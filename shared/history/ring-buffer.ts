@@ -1,6 +1,8 @@
 // A fixed-capacity history of one process's memory samples, stored row-wise (the five fields of a sample side by side)
-// in one preallocated Float64Array: memory stays capacity * 5 * 8 bytes however long the run, push() allocates nothing
-// and touches one cache line (issue 13: the service tick records every process).
+// in one Float64Array that starts at FIRST_SLOTS samples and doubles until it holds capacity: most processes are young
+// or short-lived, so allocating capacity up front (36 KB at 900) was mostly zeros. Once full, memory stays
+// capacity * 5 * 8 bytes however long the run, push() allocates nothing and touches one cache line (issue 13: the
+// service tick records every process).
 
 import type { HistorySample } from './sample.js';
 
@@ -15,6 +17,9 @@ const SHR_KB = 3;
 const SWAP_KB = 4;
 /** Float64 numbers per sample. */
 const SAMPLE_STRIDE = 5;
+
+/** Samples a new ring allocates room for (or capacity, if smaller): two minutes at 1 Hz, 1.25 KB. */
+const FIRST_SLOTS = 32;
 
 /** Bytes one sample occupies in a HistoryRingBuffer (five Float64 fields). */
 export const HISTORY_SAMPLE_BYTES = SAMPLE_STRIDE * Float64Array.BYTES_PER_ELEMENT;
@@ -36,22 +41,24 @@ export interface HistorySeries {
  * Ring buffer of HistorySamples. When full, a push overwrites the oldest sample.
  *
  * Invariants: 0 <= count <= capacity; 0 <= head < capacity; the next push writes slot `head`;
- * logical index i (0 = oldest) lives in slot (head - count + i) mod capacity, at rows[slot * SAMPLE_STRIDE …].
+ * logical index i (0 = oldest) lives in slot (head - count + i) mod capacity, at rows[slot * SAMPLE_STRIDE …];
+ * rows holds min(capacity, FIRST_SLOTS) <= slots <= capacity samples, and while slots < capacity the ring has never
+ * wrapped (head === count), so growing copies the samples in logical order with one set().
  */
 export class HistoryRingBuffer {
   /** Most samples ever held; fixed at construction. */
   readonly capacity: number;
-  private readonly rows: Float64Array;
+  private rows: Float64Array;
   private head = 0;
   private count = 0;
 
-  /** Allocates all storage now; capacity must be a positive integer. */
+  /** Allocates room for min(capacity, FIRST_SLOTS) samples; capacity must be a positive integer. */
   constructor(capacity: number = DEFAULT_HISTORY_CAPACITY) {
     if (!Number.isInteger(capacity) || capacity < 1) {
       throw new RangeError(`history capacity must be a positive integer, got ${capacity}`);
     }
     this.capacity = capacity;
-    this.rows = new Float64Array(capacity * SAMPLE_STRIDE);
+    this.rows = new Float64Array(Math.min(capacity, FIRST_SLOTS) * SAMPLE_STRIDE);
   }
 
   /** Number of samples held (at most capacity). */
@@ -59,10 +66,16 @@ export class HistoryRingBuffer {
     return this.count;
   }
 
+  /** Bytes of sample storage allocated now: at most capacity * HISTORY_SAMPLE_BYTES. */
+  get byteLength(): number {
+    return this.rows.byteLength;
+  }
+
   /** Appends a sample, overwriting the oldest one when full. Copies the fields; keeps no reference. */
   push(sample: HistorySample): void {
     const slot = this.head;
     const o = slot * SAMPLE_STRIDE;
+    if (o === this.rows.length) this.grow(); // only before the first wrap: once slots === capacity, head < slots
     const r = this.rows;
     r[o + T_MS] = sample.tMs;
     r[o + VIRT_KB] = sample.virtKb;
@@ -132,6 +145,14 @@ export class HistoryRingBuffer {
   clear(): void {
     this.head = 0;
     this.count = 0;
+  }
+
+  /** Doubles the storage (at most capacity samples), keeping the samples in slots 0..count-1. */
+  private grow(): void {
+    const slots = Math.min(this.capacity, 2 * (this.rows.length / SAMPLE_STRIDE));
+    const grown = new Float64Array(slots * SAMPLE_STRIDE);
+    grown.set(this.rows);
+    this.rows = grown;
   }
 
   private slotOf(i: number): number {

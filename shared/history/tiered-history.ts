@@ -27,7 +27,10 @@ export function rawCapacityFor(intervalMs: number): number {
   return Math.max(1, Math.min(MAX_RAW_SAMPLES, Math.ceil(RAW_SPAN_MS / Math.max(1, intervalMs))));
 }
 
-/** Fewest bytes coarsen() can bring one TieredHistory down to: the every-tick tier and one bucket per bucket tier. */
+/**
+ * Fewest bytes coarsen() can bring one TieredHistory down to, at worst: a full every-tick tier and one bucket per
+ * bucket tier (a young history's raw tier is smaller, as it grows with what it holds).
+ */
 export function minTieredHistoryBytes(rawCapacity: number): number {
   return rawCapacity * HISTORY_SAMPLE_BYTES + 2 * BUCKET_BYTES;
 }
@@ -77,9 +80,9 @@ export class TieredHistory {
     return this.exitedAtMs;
   }
 
-  /** Bytes of sample storage allocated now (the raw tier is allocated up front). */
+  /** Bytes of sample storage allocated now (the raw tier grows with what it holds, up to rawCapacity ticks). */
   get byteLength(): number {
-    return this.rawCapacity * HISTORY_SAMPLE_BYTES + this.recent.byteLength + this.old.byteLength;
+    return this.raw.byteLength + this.recent.byteLength + this.old.byteLength;
   }
 
   /** The newest tick's VIRT, or undefined when empty (the service asks it of every row reading VIRT 0, each tick). */
@@ -89,13 +92,15 @@ export class TieredHistory {
 
   /**
    * Appends one tick (tMs not before the previous one), folding older ticks into buckets. Returns the bytes
-   * byteLength grew by (a bucket tier's storage growing), so a store keeps its total without asking every tick.
+   * byteLength grew by (the raw tier or a bucket tier's storage growing), so a store keeps its total without asking
+   * every tick.
    */
   record(sample: HistorySample): number {
     this.exitedAtMs = null;
     if (this.raw.length < this.rawCapacity) {
+      const rawBytes = this.raw.byteLength;
       this.raw.push(sample); // the bucket tiers stay empty until the raw tier is full: nothing to fold or move
-      return 0;
+      return this.raw.byteLength - rawBytes;
     }
     const bucketBytes = this.recent.byteLength + this.old.byteLength;
     if (this.recent.length === MAX_RECENT_BUCKETS) this.moveToOld();

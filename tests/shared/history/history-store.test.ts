@@ -157,4 +157,12 @@ describe('HistoryStore', () => {
       }
     }
   });
+
+  test('600 processes seen once: sampleBytes is their young histories, the sum of their byteLength', () => {
+    const store = new HistoryStore({ maxProcesses: 2048, capacityPerProcess: 900 });
+    for (let pid = 1; pid <= 600; pid++) store.record(pid, 1, makeSample(1000), 1);
+    const held = store.listTracked().reduce((sum, p) => sum + p.history.byteLength, 0);
+    assert.equal(store.sampleBytes, held);
+    assert.ok(held < 600 * 4096, `600 one-tick histories take ${held} B`);
+  });
 });

@@ -1,7 +1,7 @@
 // HistoryRingBuffer against a plain-array model: keep the last `capacity` samples, oldest first.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { DEFAULT_HISTORY_CAPACITY, HistoryRingBuffer } from '../../../shared/history/ring-buffer.js';
+import { DEFAULT_HISTORY_CAPACITY, HISTORY_SAMPLE_BYTES, HistoryRingBuffer } from '../../../shared/history/ring-buffer.js';
 import type { HistorySample } from '../../../shared/history/sample.js';
 import { drawInt, makeSeededRandom } from './seeded-random.js';
 
@@ -115,5 +115,94 @@ describe('HistoryRingBuffer', () => {
     assert.equal(new HistoryRingBuffer().capacity, DEFAULT_HISTORY_CAPACITY);
     assert.equal(DEFAULT_HISTORY_CAPACITY, 3600);
     for (const bad of [0, -1, 2.5, Number.NaN]) assert.throws(() => new HistoryRingBuffer(bad), RangeError);
+  });
+
+  test('a young ring allocates room for a few dozen samples, not its capacity', () => {
+    const ring = new HistoryRingBuffer(900);
+    assert.ok(ring.byteLength > 0 && ring.byteLength <= 64 * HISTORY_SAMPLE_BYTES, `new ring of 900: ${ring.byteLength} B`);
+    for (let n = 0; n < 10; n++) ring.push(makeSample(n));
+    assert.ok(ring.byteLength <= 64 * HISTORY_SAMPLE_BYTES, `10 samples: ${ring.byteLength} B`);
+    assert.equal(new HistoryRingBuffer(3).byteLength, 3 * HISTORY_SAMPLE_BYTES, 'never more than capacity');
+  });
+
+  test('1,000 new rings of capacity 900 hold well under their 36 MB of capacity (process arrayBuffers)', () => {
+    const before = process.memoryUsage().arrayBuffers;
+    const rings: HistoryRingBuffer[] = [];
+    for (let n = 0; n < 1000; n++) {
+      const ring = new HistoryRingBuffer(900);
+      ring.push(makeSample(n));
+      rings.push(ring);
+    }
+    const grownBytes = process.memoryUsage().arrayBuffers - before;
+    assert.equal(rings.length, 1000);
+    assert.ok(grownBytes < 1000 * 64 * HISTORY_SAMPLE_BYTES, `arrayBuffers grew ${grownBytes} B for 1,000 one-sample rings`);
+  });
+
+  test('storage grows to exactly capacity and no further, however many pushes', () => {
+    for (const capacity of [1, 2, 3, 33, 900]) {
+      const ring = new HistoryRingBuffer(capacity);
+      let maxBytes = 0;
+      for (let n = 0; n < 3 * capacity + 5; n++) {
+        ring.push(makeSample(n));
+        maxBytes = Math.max(maxBytes, ring.byteLength);
+        assert.ok(ring.byteLength >= ring.length * HISTORY_SAMPLE_BYTES, `capacity ${capacity}: room for what it holds`);
+      }
+      assert.equal(maxBytes, capacity * HISTORY_SAMPLE_BYTES, `capacity ${capacity}`);
+      assert.equal(ring.byteLength, capacity * HISTORY_SAMPLE_BYTES);
+      ring.clear();
+      assert.equal(ring.byteLength, capacity * HISTORY_SAMPLE_BYTES, 'clear keeps the storage for reuse');
+    }
+  });
+
+  test('randomized push counts across the doubling boundaries and wrap-around match a plain array', () => {
+    const random = makeSeededRandom(9);
+    for (const capacity of [1, 2, 3, 900]) {
+      for (let round = 0; round < 12; round++) {
+        // Counts near the doublings (32, 64, … 512), capacity and its wrap-around, and anywhere up to 3 × capacity.
+        const near = [31, 32, 33, 63, 64, 65, 127, 128, 129, 511, 512, 513, capacity - 1, capacity, capacity + 1, 2 * capacity + 1];
+        const pushes = round < near.length / 2 ? Math.max(0, near[drawInt(random, 0, near.length - 1)] ?? 0) : drawInt(random, 0, 3 * capacity);
+        const ring = new HistoryRingBuffer(capacity);
+        const model: HistorySample[] = [];
+        for (let n = 0; n < pushes; n++) {
+          const s = makeSample(drawInt(random, 0, 1_000_000));
+          ring.push(s);
+          model.push(s);
+        }
+        const kept = model.slice(-capacity);
+        const at = `capacity ${capacity}, ${pushes} pushes`;
+        assert.equal(ring.length, kept.length, at);
+        assert.deepEqual(ring.toSamples(), kept, at);
+        const series = ring.toSeries();
+        assert.deepEqual(series.tMs, kept.map((s) => s.tMs), at);
+        assert.deepEqual(series.virtKb, kept.map((s) => s.virtKb), at);
+        assert.deepEqual(series.resKb, kept.map((s) => s.resKb), at);
+        assert.deepEqual(series.shrKb, kept.map((s) => s.shrKb), at);
+        assert.deepEqual(series.swapKb, kept.map((s) => s.swapKb), at);
+        assert.deepEqual(ring.getLatest(), kept.at(-1), at);
+        assert.equal(ring.getLatestVirtKb(), kept.at(-1)?.virtKb, at);
+        if (kept.length > 0) {
+          const oldest: HistorySample = { tMs: 0, virtKb: 0, resKb: 0, shrKb: 0, swapKb: 0 };
+          ring.copyOldestTo(oldest);
+          assert.deepEqual(oldest, kept[0], at);
+        }
+      }
+    }
+  });
+
+  test('every push from empty to past a wrap-around of capacity 900 matches a plain array, also after clear', () => {
+    const ring = new HistoryRingBuffer(900);
+    for (const start of [0, 5000]) {
+      const model: HistorySample[] = [];
+      for (let n = start; n < start + 2000; n++) {
+        ring.push(makeSample(n));
+        model.push(makeSample(n));
+        if (model.length > 900) model.shift();
+        assert.equal(ring.length, model.length);
+        assert.deepEqual(ring.get(0), model[0], `oldest after ${n - start + 1} pushes`);
+        assert.deepEqual(ring.getLatest(), model.at(-1));
+      }
+      assert.deepEqual(ring.toSamples(), model);
+      ring.clear();
+    }
   });
 });

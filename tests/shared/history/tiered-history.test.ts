@@ -2,6 +2,7 @@
 // checked with synthetic timestamps (a day of ticks in milliseconds of test time).
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
+import { HISTORY_SAMPLE_BYTES } from '../../../shared/history/ring-buffer.js';
 import type { HistorySample } from '../../../shared/history/sample.js';
 import {
   MAX_OLD_BUCKETS,
@@ -102,5 +103,17 @@ describe('TieredHistory', () => {
     h.markExited(T0_MS + 2000);
     assert.equal(h.exitedMs, T0_MS + 1000, 'the first sighting of the exit counts');
     assert.equal(h.toSamples().length, 1);
+  });
+
+  test('a young history is small, and record() reports every byte its raw tier and buckets grow by', () => {
+    const h = new TieredHistory(MAX_RAW_SAMPLES);
+    let bytes = h.byteLength;
+    assert.ok(bytes <= 64 * HISTORY_SAMPLE_BYTES, `a new history of ${MAX_RAW_SAMPLES} ticks takes ${bytes} B`);
+    for (let i = 0; i < 2 * 3600; i++) {
+      bytes += h.record(growing(i, T0_MS + i * 1000));
+      assert.equal(bytes, h.byteLength, `after ${i + 1} ticks`);
+      assert.ok(h.byteLength <= maxTieredHistoryBytes(h.rawCapacity));
+    }
+    assert.ok(bytes > MAX_RAW_SAMPLES * HISTORY_SAMPLE_BYTES, 'the raw tier grew to its capacity, then buckets');
   });
 });
