@@ -27,7 +27,8 @@ export interface HistoryStoreOptions {
 
 /**
  * The budgets a store of maxProcesses histories of capacityPerProcess ticks can honour: at least the every-tick
- * tiers that are never coarsened, and more than maxBytes is never used.
+ * tiers that are never coarsened, and more than maxBytes is never used. Both assume full every-tick tiers: a young
+ * history's grows with its age (ring-buffer.ts), so they stay upper bounds.
  */
 export function historyBudgetBoundsBytes(maxProcesses: number, capacityPerProcess: number): { minBytes: number; maxBytes: number } {
   return { minBytes: maxProcesses * minTieredHistoryBytes(capacityPerProcess), maxBytes: maxProcesses * maxTieredHistoryBytes(capacityPerProcess) };
