@@ -75,8 +75,8 @@ export class HistoryRingBuffer {
   push(sample: HistorySample): void {
     const slot = this.head;
     const o = slot * SAMPLE_STRIDE;
-    if (o === this.rows.length) this.grow(); // only before the first wrap: once slots === capacity, head < slots
-    const r = this.rows;
+    let r = this.rows;
+    if (o === r.length) r = this.grow(); // only before the first wrap: once slots === capacity, head < slots
     r[o + T_MS] = sample.tMs;
     r[o + VIRT_KB] = sample.virtKb;
     r[o + RES_KB] = sample.resKb;
@@ -147,12 +147,13 @@ export class HistoryRingBuffer {
     this.count = 0;
   }
 
-  /** Doubles the storage (at most capacity samples), keeping the samples in slots 0..count-1. */
-  private grow(): void {
+  /** Doubles the storage (at most capacity samples), keeping the samples in slots 0..count-1; returns the new rows. */
+  private grow(): Float64Array {
     const slots = Math.min(this.capacity, 2 * (this.rows.length / SAMPLE_STRIDE));
     const grown = new Float64Array(slots * SAMPLE_STRIDE);
     grown.set(this.rows);
     this.rows = grown;
+    return grown;
   }
 
   private slotOf(i: number): number {
