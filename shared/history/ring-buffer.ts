@@ -75,15 +75,18 @@ export class HistoryRingBuffer {
   push(sample: HistorySample): void {
     const slot = this.head;
     const o = slot * SAMPLE_STRIDE;
-    let r = this.rows;
-    if (o === r.length) r = this.grow(); // only before the first wrap: once slots === capacity, head < slots
+    // Growth only while not full (before the first wrap head === count): a full ring pays the one branch it always did.
+    if (this.count < this.capacity) {
+      if (o === this.rows.length) this.grow();
+      this.count++;
+    }
+    const r = this.rows;
     r[o + T_MS] = sample.tMs;
     r[o + VIRT_KB] = sample.virtKb;
     r[o + RES_KB] = sample.resKb;
     r[o + SHR_KB] = sample.shrKb;
     r[o + SWAP_KB] = sample.swapKb;
     this.head = slot + 1 === this.capacity ? 0 : slot + 1;
-    if (this.count < this.capacity) this.count++;
   }
 
   /** The i-th sample held, 0 = oldest; throws RangeError outside 0..length-1. */
@@ -147,13 +150,12 @@ export class HistoryRingBuffer {
     this.count = 0;
   }
 
-  /** Doubles the storage (at most capacity samples), keeping the samples in slots 0..count-1; returns the new rows. */
-  private grow(): Float64Array {
+  /** Doubles the storage (at most capacity samples), keeping the samples in slots 0..count-1. */
+  private grow(): void {
     const slots = Math.min(this.capacity, 2 * (this.rows.length / SAMPLE_STRIDE));
     const grown = new Float64Array(slots * SAMPLE_STRIDE);
     grown.set(this.rows);
     this.rows = grown;
-    return grown;
   }
 
   private slotOf(i: number): number {
