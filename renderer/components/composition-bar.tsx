@@ -4,6 +4,7 @@ import { memo, useMemo, useState } from 'react';
 import { KIND_CATEGORIES, type KindCategory, type KindSums } from '../kinds.js';
 import { formatExactKb, formatHumanKb, formatPct } from '../format.js';
 import { useChartTheme, type ChartTheme } from '../hooks/use-prefers-dark.js';
+import { isSameItems, useSameValue } from '../hooks/use-same-value.js';
 
 /** Props of CompositionBar. */
 export interface CompositionBarProps {
@@ -86,13 +87,14 @@ export const CompositionBar = memo(function CompositionBar({ sums, hasSmaps, onP
     return rows;
   }, [sums, hasSmaps]);
   // The legend as one element while the kinds present hold (a re-read moves amounts, rarely which kinds exist).
-  const presentIds = KIND_CATEGORIES.filter((c) => sums.some((s) => s.category === c.id && s.mappingCount > 0))
-    .map((c) => c.id)
-    .join(' ');
+  const present = useSameValue(
+    KIND_CATEGORIES.filter((c) => sums.some((s) => s.category === c.id && s.mappingCount > 0)),
+    isSameItems,
+  );
   const legend = useMemo(
     () => (
       <div className="legend static">
-        {KIND_CATEGORIES.filter((c) => presentIds.split(' ').includes(c.id)).map((c) => (
+        {present.map((c) => (
           <span key={c.id} className="legend-item" title={c.description}>
             <i className="dot" style={{ background: c.color }} />
             {c.title}
@@ -100,7 +102,7 @@ export const CompositionBar = memo(function CompositionBar({ sums, hasSmaps, onP
         ))}
       </div>
     ),
-    [presentIds],
+    [present],
   );
   const hoveredRow = data.find((r) => r.measure === hovered);
   return (

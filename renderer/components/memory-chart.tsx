@@ -8,7 +8,7 @@ import type { HistorySample } from '../../shared/history/sample.js';
 import { formatClock, formatDateTime, formatExactKb, formatHumanKb, niceKbTicks, niceTimeTicks } from '../format.js';
 import { useElementWidth } from '../hooks/use-element-width.js';
 import { useChartTheme, type ChartTheme } from '../hooks/use-prefers-dark.js';
-import { isSameNumbers, useSameValue } from '../hooks/use-same-value.js';
+import { isSameItems, useSameValue } from '../hooks/use-same-value.js';
 import { findChartSvg, saveSvgAsPng } from '../export/chart-png.js';
 import { ChartGrid } from './memory-chart-grid.js';
 import { TimeAxis } from './memory-chart-time-axis.js';
@@ -274,8 +274,8 @@ export function MemoryChart({ samples, title, fileBase, heightPx = 260, sourceNo
   const { startMs, endMs } = frame;
   const fromIndex = findFirstAtOrAfter(samples, startMs);
   // Every sample in the frame counts, drawn by recharts or by the tail (a few hundred numbers per tick).
-  const mainTicks = useSameValue(niceKbTicks(findSamplesMaxKb(samples, fromIndex, listVisibleKeys(MAIN_SERIES, hidden))), isSameNumbers);
-  const virtTicks = useSameValue(niceKbTicks(findSamplesMaxKb(samples, fromIndex, listVisibleKeys(VIRT_SERIES, hidden)), 3), isSameNumbers);
+  const mainTicks = useSameValue(niceKbTicks(findSamplesMaxKb(samples, fromIndex, listVisibleKeys(MAIN_SERIES, hidden))), isSameItems);
+  const virtTicks = useSameValue(niceKbTicks(findSamplesMaxKb(samples, fromIndex, listVisibleKeys(VIRT_SERIES, hidden)), 3), isSameItems);
   // While the tooltip is up, recharts draws every sample (its tooltip shows only what recharts holds), so it redraws
   // each tick; so too until the frame holds two samples (recharts draws no line through fewer).
   const liveMs = showsTooltip || samples.length - fromIndex <= 2 ? endNowMs : null;
@@ -291,7 +291,7 @@ export function MemoryChart({ samples, title, fileBase, heightPx = 260, sourceNo
   let tailFrom = lastDrawn === undefined ? samples.length : findFirstAtOrAfter(samples, lastDrawn.tMs);
   while (lastDrawn !== undefined && tailFrom < samples.length && (samples[tailFrom] as HistorySample).tMs <= lastDrawn.tMs) tailFrom++;
   const tail = samples.slice(tailFrom);
-  const timeTicks = useSameValue(useMemo(() => niceTimeTicks(startMs, endMs, Math.max(2, Math.floor(plotWidth / 90))), [startMs, endMs, plotWidth]), isSameNumbers);
+  const timeTicks = useSameValue(useMemo(() => niceTimeTicks(startMs, endMs, Math.max(2, Math.floor(plotWidth / 90))), [startMs, endMs, plotWidth]), isSameItems);
   const showClockSeconds = timeTicks.length < 2 || (timeTicks[1] as number) - (timeTicks[0] as number) < 60_000;
   const windowLongerThanHeld = windowMs !== null && endNowMs - windowMs < firstMs;
   const axisTick = useMemo(() => makeTickLabel(theme.text), [theme]);

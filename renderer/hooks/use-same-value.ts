@@ -9,8 +9,8 @@ export function useSameValue<T>(value: T, isEqual: (held: T, fresh: T) => boolea
   return last.current;
 }
 
-/** Whether two arrays hold the same numbers in the same order. */
-export function isSameNumbers(a: readonly number[], b: readonly number[]): boolean {
+/** Whether two arrays hold the same items (===) in the same order: numbers, or objects kept by identity. */
+export function isSameItems<T>(a: readonly T[], b: readonly T[]): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;

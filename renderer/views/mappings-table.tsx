@@ -14,7 +14,7 @@ import { VirtualTable, type TableSort, type VirtualColumn } from '../components/
 import { formatCount, formatExactKb } from '../format.js';
 import { describeSmapsField } from '../help/smaps-fields.js';
 import { listMappingChunks } from '../hooks/use-mappings.js';
-import { isSameNumbers, useSameValue } from '../hooks/use-same-value.js';
+import { isSameItems, useSameValue } from '../hooks/use-same-value.js';
 import { categorizeKind, findCategory, type KindCategory } from '../kinds.js';
 
 /** A line of the table: a group header, a mapping, or a totals line. */
@@ -335,7 +335,7 @@ export const MappingsTable = memo(function MappingsTable({ report, category, onC
       () => allColumnIds.map((id) => (isMeta(id) || id === 'VmFlags' || !shown.has(id) ? 0 : amountWidthPx(amountTitle(id), id, rows, footerRows))),
       [allColumnIds, shown, rows, footerRows],
     ),
-    isSameNumbers,
+    isSameItems,
   );
   const columns = useMemo<VirtualColumn<DisplayRow>[]>(() => {
     return allColumnIds
