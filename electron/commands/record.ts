@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ApiError } from '../../shared/errors.js';
+import { countNoun } from '../../shared/text/count-noun.js';
 import { escapeControlChars, quoteUserInput } from '../../shared/text/escape.js';
 import { fileError } from '../host/files/file-error.js';
 import { runRecorded, shellStatusOf, type RecordedExit } from '../host/record/run-recorded.js';
@@ -42,12 +43,12 @@ function defaultTracePath(command: string): string {
 
 /** `N ops on T thread(s)`, plus what is missing or passed through. */
 function describe(summary: TraceSummary): string {
-  const threads = `${summary.threadCount} thread${summary.threadCount === 1 ? '' : 's'}`;
+  const threads = countNoun(summary.threadCount, 'thread');
   const notes = [
     ...(summary.complete ? [] : ['incomplete: no closing line, so the program ended without exit() (a signal); its last buffered calls are lost']),
-    ...(summary.untrackedCount > 0 ? [`${summary.untrackedCount} calls passed through unrecorded: libc's thread-exit cleanup, blocks from before recording, a vfork child's calls once the buffer was full`] : []),
+    ...(summary.untrackedCount > 0 ? [`${countNoun(summary.untrackedCount, 'call')} passed through unrecorded: libc's thread-exit cleanup, blocks from before recording, a vfork child's calls once the buffer was full`] : []),
   ];
-  return `${summary.opCount} op${summary.opCount === 1 ? '' : 's'} on ${threads}${notes.length > 0 ? ` (${notes.join('; ')})` : ''}`;
+  return `${countNoun(summary.opCount, 'op')} on ${threads}${notes.length > 0 ? ` (${notes.join('; ')})` : ''}`;
 }
 
 /** The real run's heap footprint, the figure `sim malloc --variants` predicts (shared/sim/malloc/footprint.ts). */
@@ -65,7 +66,7 @@ function describeFootprint(summary: TraceSummary): string {
 function writeFailuresError(exit: RecordedExit, writePath: string, tracePath: string): ApiError {
   const errors = exit.writeFailures.map((f) => fileError('write', f.path === writePath ? tracePath : f.path, Object.assign(new Error(f.errno), { code: f.errno })));
   const more = exit.writeFailureCount - errors.length;
-  if (more > 0 || errors.length === 0) errors.push(new ApiError('malformed', `record: ${more} more trace write${more === 1 ? '' : 's'} failed (not named)`));
+  if (more > 0 || errors.length === 0) errors.push(new ApiError('malformed', `record: ${countNoun(more, 'more trace write')} failed (not named)`));
   for (const err of errors.slice(0, -1)) process.stderr.write(`memscope: ${err.message}\n`);
   return errors.at(-1)!;
 }

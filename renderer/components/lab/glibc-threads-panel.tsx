@@ -8,6 +8,7 @@ import { describeMallocEvent } from '../../../shared/sim/malloc/events.js';
 import type { GlibcThreadedReplay } from '../../../shared/sim/malloc/glibc/replay-threads.js';
 import { ChunkHome } from '../../../shared/sim/malloc/glibc/state.js';
 import { REGION_ARENA, REGION_HEAP, REGION_MMAP } from '../../../shared/sim/malloc/replay-results.js';
+import { countNoun } from '../../../shared/text/count-noun.js';
 import { formatBytes } from '../../../shared/units.js';
 import { formatCount } from '../../format.js';
 import { describeOpResult, describeTraceCall } from '../../lab/describe-op.js';
@@ -205,7 +206,7 @@ export function GlibcThreadsPanel({ session, cursor, stripMode, onSeek, warnings
           <div key={a.modelIndex} className="lab-arena" data-testid={`lab-arena-${a.modelIndex}`} data-arena={a.number ?? -1} data-tids={a.tids.join(',')}>
             <strong>{describeArena(a)}</strong>{' '}
             <span className="muted">
-              {a.modelIndex === 0 ? 'brk heap' : `${a.heaps.length} heap${a.heaps.length === 1 ? '' : 's'}`} · threads attached:{' '}
+              {a.modelIndex === 0 ? 'brk heap' : countNoun(a.heaps.length, 'heap')} · threads attached:{' '}
               {a.tids.length === 0
                 ? 'none (on the free list)'
                 : a.tids.map((tid) => (

@@ -6,6 +6,7 @@ import { readTcmallocHeapView, type TcmallocSpanKind } from '../../../shared/sim
 import { kPageSize } from '../../../shared/sim/malloc/tcmalloc/common.js';
 import { describeTcmallocEvent, TcmallocEvent } from '../../../shared/sim/malloc/tcmalloc/events.js';
 import type { TcmallocReplay } from '../../../shared/sim/malloc/tcmalloc/replay.js';
+import { countNoun } from '../../../shared/text/count-noun.js';
 import { formatBytes } from '../../../shared/units.js';
 import { formatCount, formatPct } from '../../format.js';
 import { describeOpResult, describeTraceOp } from '../../lab/describe-op.js';
@@ -85,7 +86,7 @@ export function TcmallocPanel({ session, cursor, stripMode, onSeek }: TcmallocPa
           <strong>{SPAN_LABELS[s.kind]}</strong> span at {formatHexOffset(address)}
         </div>
         <div>
-          {s.pages} page{s.pages === 1 ? '' : 's'} · {formatBytes(s.pages * kPageSize)}
+          {countNoun(s.pages, 'page')} · {formatBytes(s.pages * kPageSize)}
           {s.kind === 'small' ? ` · class ${s.sizeClass} (${formatBytes(s.objectBytes)} objects) · ${s.handedOut} of ${s.objectsPerSpan} handed out` : ''}
         </div>
         {origin !== '' ? <div className="muted">{origin}</div> : null}

@@ -7,6 +7,7 @@ import { MallocEvent, describeMallocEvent, type MallocEventRecord } from './even
 import { TcmallocEvent, describeTcmallocEvent } from './tcmalloc/events.js';
 import { REGION_ARENA, REGION_HEAP, REGION_MMAP, REGION_NONE, type ReplayResults } from './replay-results.js';
 import { FREEING_REALLOC_PATHS, type MallocAllocatorName, type MallocOpTally, namePath } from './format-summary.js';
+import { countNoun } from '../../text/count-noun.js';
 
 /** glibc: an in-use heap chunk's size is malloc_usable_size + SIZE_SZ (malloc.c musable). */
 const SIZE_SZ = 8;
@@ -75,8 +76,8 @@ export function describeOpEvents(events: readonly MallocEventRecord[], pathNames
     else if (e.kind === MallocEvent.tcacheStash) stashed++;
     else words.push(e.kind >= 100 ? describeTcmallocEvent(e) : describeMallocEvent(e));
   }
-  if (binned > 0) words.unshift(`${binned} unsorted chunk${binned === 1 ? '' : 's'} filed into bins`);
-  if (stashed > 0) words.push(`${stashed} chunk${stashed === 1 ? '' : 's'} stashed into tcache`);
+  if (binned > 0) words.unshift(`${countNoun(binned, 'unsorted chunk')} filed into bins`);
+  if (stashed > 0) words.push(`${countNoun(stashed, 'chunk')} stashed into tcache`);
   return words.join('; ');
 }
 
