@@ -231,14 +231,20 @@ static int park_fd(int fd);
 static dev_t trace_dev; // the trace trace_fd was opened on
 static ino_t trace_ino;
 
+/* True when trace_fd is still the trace it was opened on (not closed, not replaced by a file of the program's). */
+static int trace_fd_is_trace(void) {
+  struct stat st;
+  return fstat(trace_fd, &st) == 0 && st.st_dev == trace_dev && st.st_ino == trace_ino;
+}
+
 /*
  * True when trace_fd still writes the trace: a program may close every descriptor (close_range) or dup2 a file of its
  * own over ours. Then the trace is opened again by its path, appending (this process alone writes it); a file of
  * the program's at our old number is left alone. False (errno set) when it cannot be.
  */
 static int trace_fd_current(void) {
+  if (trace_fd_is_trace()) return 1;
   struct stat st;
-  if (fstat(trace_fd, &st) == 0 && st.st_dev == trace_dev && st.st_ino == trace_ino) return 1;
   int fd = open(writing_path, O_WRONLY | O_APPEND | O_CLOEXEC);
   if (fd < 0) return 0;
   if (fstat(fd, &st) != 0 || st.st_dev != trace_dev || st.st_ino != trace_ino) { // another file took its name
@@ -285,25 +291,18 @@ static void write_out(void) {
   if (trace_is_pipe) pthread_sigmask(SIG_SETMASK, &old_set, NULL);
 }
 
-/*
- * A vfork child (posix_spawn's is not one: glibc's child calls no shim code) runs in its parent's memory until it
- * execs or _exits: its calls land in the parent's heap and are recorded in the parent's buffer. Its descriptors
- * are copies, though: it writes only through the one it shares with its parent (one file offset). A trace it had
- * opened again by path (trace_fd_current) would have an offset of its own, and the parent's next write would
- * overwrite what the child wrote; so when the child closed or replaced the descriptor, the parent writes it.
- */
-static int vfork_child_may_write(void) {
-  struct stat st;
-  return fstat(trace_fd, &st) == 0 && st.st_dev == trace_dev && st.st_ino == trace_ino;
-}
-
 static void flush_out(void) {
   if (discard_ops) {
     out_len = 0;
     return;
   }
-  if (out_len > 0 && trace_fd >= 0 && getpid() != trace_pid) { // a vfork child
-    if (!vfork_child_may_write()) return; // the buffer stays for the parent (begin_call: a full one takes no more)
+  if (out_len > 0 && trace_fd >= 0 && getpid() != trace_pid) {
+    // A vfork child (posix_spawn's is not one: glibc's child calls no shim code) runs in its parent's memory until it
+    // execs or _exits: its calls land in the parent's heap and are recorded in the parent's buffer. Its descriptors
+    // are copies, though: it writes only through the one it shares with its parent (one file offset). A trace it
+    // opened again by path (trace_fd_current) would have an offset of its own, and the parent's next write would
+    // overwrite what the child wrote; so when the child closed or replaced the descriptor, the parent writes it.
+    if (!trace_fd_is_trace()) return; // the buffer stays for the parent (begin_call: a full one takes no more)
     write_out();
   } else if (out_len > 0 && trace_fd >= 0) {
     if (trace_fd_current()) write_out();
@@ -685,18 +684,14 @@ static void copy_str(char *dst, size_t cap, const char *src) {
 /* TRACE.PID, or TRACE.PID.N when an earlier image of this pid (before an exec) holds it; its path in writing_path. */
 static int open_child_trace(const char *base) {
   char *path = writing_path;
-  char num[24];
   for (unsigned n = 1; n < 1000; n++) {
     copy_str(path, sizeof writing_path - 48, base);
     size_t len = strlen(path);
     path[len++] = '.';
-    int k = 0;
-    for (pid_t v = getpid(); v > 0; v /= 10) num[k++] = (char)('0' + v % 10);
-    while (k) path[len++] = num[--k];
+    len += format_dec(path + len, (unsigned long)getpid());
     if (n > 1) {
       path[len++] = '.';
-      for (unsigned v = n; v > 0; v /= 10) num[k++] = (char)('0' + v % 10);
-      while (k) path[len++] = num[--k];
+      len += format_dec(path + len, n);
     }
     path[len] = 0;
     int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
