@@ -9,6 +9,7 @@ import { loadavg } from 'node:os';
 import si from 'systeminformation';
 import { Sampler } from '../../electron/host/proc/sampler.js';
 import { MemscopeService } from '../../electron/host/service.js';
+import { sleepSync } from '../../electron/host/system/sleep-sync.js';
 import { ALL_COLUMN_IDS, DEFAULT_COLUMNS, formatSources, type ColumnId } from '../../shared/proc/columns.js';
 import { buildHarness } from '../helpers/c-build.js';
 import { CLI_NODE_FLAGS } from '../helpers/cli.js';
@@ -54,11 +55,6 @@ function sampleTicks(columns: readonly ColumnId[], ticks: number, rollupPids: re
   } finally {
     sampler.close();
   }
-}
-
-/** Blocks the thread for ms (the measured loops are synchronous). */
-function sleepSync(ms: number): void {
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
 /**

@@ -22,6 +22,7 @@ import { parseStat } from '../../../shared/proc/stat.js';
 import type { Mapping } from '../../../shared/proc/types.js';
 import { readPagemapRange } from './pagemap-reader.js';
 import { openProcFile, preadFull, ProcReader, toApiError } from './proc-reader.js';
+import { sleepSync } from '../system/sleep-sync.js';
 
 /** Reads in a row before a heap that keeps changing is reported as torn. */
 export const MAX_HEAP_READS = 5;
@@ -43,10 +44,6 @@ const LIBC_PATH = /\/libc(\.so\.6|-[\d.]+\.so)$/;
 
 function rangeOf(m: Mapping): AddressRange {
   return { start: Number.parseInt(m.start, 16), end: Number.parseInt(m.end, 16) };
-}
-
-function sleepMs(ms: number): void {
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
 /** Most memory a --freeze read copies into pre-touched memory; a bigger heap's copy goes to fresh buffers. */
@@ -132,7 +129,7 @@ function withProcessStopped<T>(reader: ProcReader, pid: number, work: () => T): 
       if (readState(reader, pid) === 'T') break;
       running = polled;
       if (polled - t0 > STOP_WAIT_MS) throw new ApiError('internal', `pid ${pid} did not stop within ${STOP_WAIT_MS} ms`);
-      if (polled - t0 > STOP_SPIN_MS) sleepMs(1);
+      if (polled - t0 > STOP_SPIN_MS) sleepSync(1);
     }
     result = work();
   } finally {
