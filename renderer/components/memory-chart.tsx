@@ -263,7 +263,7 @@ export function MemoryChart({ samples, title, fileBase, heightPx = 260, sourceNo
   const plotWidth = Math.max(50, width - Y_AXIS_WIDTH_PX - MARGIN.left - MARGIN.right);
   const virtPlotPx = VIRT_PANEL_HEIGHT_PX - MARGIN.top - MARGIN.bottom;
   const mainPlotPx = heightPx - MARGIN.top - MARGIN.bottom - X_AXIS_HEIGHT_PX;
-  // recharts redraws only when its picture changes (each redraw costs 10–20 ms of main thread however few the
+  // recharts redraws only when its picture changes (each redraw costs 15–25 ms of main thread however few the
   // points): when the frame steps (the newest sample passed its right edge, the window changed, the process exited),
   // when a value passes an axis' top tick, or when the lines shown change. Its lines are ChartLines' unless hovered or
   // focused: the points of the last redraw, then the samples since on the same scales, so every tick shows what a
