@@ -291,6 +291,63 @@ static void write_out(void) {
   if (trace_is_pipe) pthread_sigmask(SIG_SETMASK, &old_set, NULL);
 }
 
+/* ---- fork children the atfork handlers missed ----
+ *
+ * glibc's _Fork (2.34+) and a clone without CLONE_VM (raw syscall(SYS_clone, SIGCHLD), clone()) make a child in
+ * which no pthread_atfork handler runs: after_fork_child does not, and the child would go on with the parent's
+ * state: its pid, its unflushed buffer (written twice), its trace descriptor (the child's calls in the parent's
+ * trace), its lock (held for good if another thread of the parent had it). A page marked MADV_WIPEONFORK
+ * (Linux 4.14) reads zero in the child of any fork without CLONE_VM, and stays shared with a vfork/CLONE_VM child
+ * (which flush_out tells by its pid): each call loads one byte of it (fork_missed), and a zero runs what
+ * after_fork_child does. Where the kernel refuses the flag (EINVAL before 4.14, or MEMSCOPE_RECORD_NO_WIPEONFORK=1
+ * for the tests) the page is marked MADV_DONTFORK instead: such a child has no page, which mincore tells, a system
+ * call, so only at a flush, exit and exec (dontfork_page_gone). That cannot record such a child with --follow (its
+ * first calls went into the parent's buffer), nor free a lock the parent's other thread held at its first call.
+ */
+static unsigned char fork_mark_unarmed = 1; // read until record_init arms the page, and for good without WIPEONFORK
+static unsigned char *fork_mark = &fork_mark_unarmed;
+static void *dontfork_page; // the fallback's page (NULL: none)
+static int no_wipeonfork;   // MEMSCOPE_RECORD_NO_WIPEONFORK=1: the fallback, as on a kernel before 4.14
+
+/* Maps the mark page (in record_init, and again in a fork child when DONTFORK left it none); re-arms a wiped one. */
+static void arm_fork_mark(void) {
+  if (fork_mark != &fork_mark_unarmed) {
+    *fork_mark = 1; // the child's copy of the WIPEONFORK page, zeroed: it keeps the flag
+    return;
+  }
+  size_t page_bytes = (size_t)getpagesize();
+  void *m = mmap(NULL, page_bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (m == MAP_FAILED) return;
+  if (!no_wipeonfork && madvise(m, page_bytes, MADV_WIPEONFORK) == 0) {
+    *(unsigned char *)m = 1;
+    fork_mark = m;
+  } else if (madvise(m, page_bytes, MADV_DONTFORK) == 0) {
+    dontfork_page = m;
+  } else {
+    munmap(m, page_bytes); // neither: such a child is not told from a vfork child (README)
+  }
+}
+
+/* True in a fork child the atfork handlers missed, while its WIPEONFORK page reads zero: one load, no system call. */
+static int fork_missed(void) { return __builtin_expect(*fork_mark == 0, 0); }
+
+/* The fallback's test (a system call): true in a fork child the handlers missed, which has no DONTFORK page. */
+static int dontfork_page_gone(void) {
+  unsigned char resident;
+  return dontfork_page != NULL && mincore(dontfork_page, (size_t)getpagesize(), &resident) != 0 && errno == ENOMEM;
+}
+
+/* What a fork child drops of its parent's trace: the buffer (the parent writes it), the descriptor, the main trace's role. */
+static void drop_parent_trace(void) {
+  image_pid = getpid();
+  if (trace_fd >= 0) close(trace_fd);
+  trace_fd = -1;
+  out_len = 0;
+  writes_main = 0;
+}
+
+static void notice_missed_fork(int slow);
+
 static void flush_out(void) {
   if (discard_ops) {
     out_len = 0;
@@ -302,6 +359,11 @@ static void flush_out(void) {
     // are copies, though: it writes only through the one it shares with its parent (one file offset). A trace it
     // opened again by path (trace_fd_current) would have an offset of its own, and the parent's next write would
     // overwrite what the child wrote; so when the child closed or replaced the descriptor, the parent writes it.
+    if (dontfork_page_gone()) { // not a vfork child: a fork child the atfork handlers missed, without WIPEONFORK
+      drop_parent_trace();
+      mode = MODE_OFF;
+      return;
+    }
     if (!trace_fd_is_trace()) return; // the buffer stays for the parent (begin_call: a full one takes no more)
     write_out();
   } else if (out_len > 0 && trace_fd >= 0) {
@@ -822,6 +884,7 @@ static void on_thread_exit(void *value) {
     pthread_setspecific(exit_key, (void *)(round + 1));
     return;
   }
+  notice_missed_fork(0);
   in_shim = 1;
   pthread_mutex_lock(&lock);
   if (mode == MODE_ON && my_tid1 != 0) {
@@ -868,6 +931,7 @@ static int begin_call(const void *caller) {
     return 0;
   }
   if (mode == MODE_OFF || mode == MODE_CLOSED) return 0;
+  if (fork_missed()) notice_missed_fork(0);
   // The program's errno: what the shim's own calls set (a failed write, open_child_trace's EEXIST, madvise) must not
   // show through; a program may count on it (free keeps it since glibc 2.33). The real call then sets its own.
   int program_errno = errno;
@@ -1373,21 +1437,40 @@ static void after_fork_child(void) {
   int program_errno = errno; // as begin_call keeps it: the child trace's open and header write are the shim's
   pthread_mutex_init(&lock, NULL);
   int was_on = mode == MODE_ON;
-  image_pid = getpid();
-  if (trace_fd >= 0) close(trace_fd);
-  trace_fd = -1;
-  out_len = 0;
+  drop_parent_trace();
   if (mode != MODE_UNDECIDED) mode = MODE_OFF;
-  writes_main = 0;
+  dontfork_page = NULL; // not in this child: a new one is mapped
+  arm_fork_mark();
   if (was_on && follow) start_trace(open_child_trace(child_base));
   in_shim = 0;
   errno = program_errno;
+}
+
+/*
+ * Run before the shim takes its lock (the parent's, in such a child): a fork child the atfork handlers missed
+ * does now what after_fork_child would have done. With `slow` (exit, exec) the fallback's system call is made too;
+ * there its calls so far were the parent's buffer's, dropped, so it records nothing, even with --follow.
+ */
+static void notice_missed_fork(int slow) {
+  if (fork_missed()) {
+    int was_in_shim = in_shim;
+    in_shim = 1;
+    after_fork_child();
+    in_shim = was_in_shim;
+  } else if (slow && dontfork_page_gone()) {
+    pthread_mutex_init(&lock, NULL);
+    drop_parent_trace();
+    if (mode != MODE_UNDECIDED) mode = MODE_OFF;
+  }
 }
 
 __attribute__((constructor)) static void record_init(void) {
   in_shim = 1;
   ensure_real();
   image_pid = getpid();
+  const char *no_wipe = getenv("MEMSCOPE_RECORD_NO_WIPEONFORK");
+  no_wipeonfork = no_wipe != NULL && no_wipe[0] == '1';
+  arm_fork_mark();
   exit_key_ok = pthread_key_create(&exit_key, on_thread_exit) == 0;
   pthread_atfork(before_fork, after_fork_parent, after_fork_child);
   in_shim = 0;
@@ -1426,6 +1509,7 @@ static void write_end_line(void) {
 
 /* Ends the trace; later calls (other threads, libc's own exit) pass through. */
 static void close_trace(void) {
+  notice_missed_fork(1);
   int was_in_shim = in_shim;
   in_shim = 1;
   pthread_mutex_lock(&lock);
@@ -1453,6 +1537,7 @@ EXPORT void _Exit(int status) { _exit(status); }
 
 /* Writes the closing line and flushes; recording goes on, as the exec may fail (the last `# end` counts). */
 static void flush_before_exec(void) {
+  notice_missed_fork(1);
   in_shim = 1;
   pthread_mutex_lock(&lock);
   if (mode == MODE_ON && getpid() == trace_pid) write_end_line();
