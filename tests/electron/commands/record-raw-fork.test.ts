@@ -1,7 +1,8 @@
 // `memscope record` of fork children in which no pthread_atfork handler runs: glibc's _Fork and a raw
 // clone(SIGCHLD) (tests/harness/record-raw-fork.c). The parent's trace must hold exactly the parent's ops (none of
 // its buffer written twice, none of the child's calls), the child's trace with --follow exactly the child's, and
-// every trace must replay through `memscope sim malloc`. Also run with the shim's fallback for kernels without
+// every trace must replay through `memscope sim malloc`; a _Fork while another thread holds the shim's lock
+// (tests/harness/record-fork-locked.cc) must not leave the child stuck on it. Also run with the shim's fallback for kernels without
 // MADV_WIPEONFORK (MEMSCOPE_RECORD_NO_WIPEONFORK=1), which keeps the parent's trace whole but records no such child.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -86,3 +87,28 @@ for (const mode of ['_Fork', 'clone']) {
     });
   });
 }
+
+describe("memscope record: a _Fork child while another thread holds the shim's lock", () => {
+  const locked = buildHarness('record-fork-locked.cc', ['-pthread', '-lstdc++']);
+  const HUGE = 2 ** 46;
+
+  for (const options of [[], ['--follow']]) {
+    test(`${options.join(' ') || 'without --follow'}: the child runs and exits (it did not wait on the lock for good), the parent's trace is the parent's`, () => {
+      const trace = join(dir, `t${traceCount++}.trace`);
+      const r = spawnSync(process.execPath, [CLI_PATH, 'record', ...options, '-o', trace, locked], {
+        encoding: 'utf8',
+        timeout: 120_000,
+        env: { ...process.env, XDG_CACHE_HOME: join(dir, 'cache') },
+      });
+      assert.equal(r.status, 0, r.stdout + r.stderr);
+      assert.match(r.stdout, /child exited\n$/);
+      const child = counted(r.stdout, 'child');
+      replayedOps(trace);
+      const sizes = readRecordedTrace(trace).ops.filter((op) => op.kind === 'a').map((op) => op.args[1]);
+      assert.deepEqual(sizes.slice(-3), [1111, HUGE, 4444], 'the failed new on the other thread between them');
+      assert.ok(!sizes.includes(2222), "none of the child's calls");
+      if (options.length === 0) assert.deepEqual(childTraces(trace), []);
+      else assert.deepEqual(replayedOps(`${trace}.${child.pid}`), ['a 0 2222', 'f 0']);
+    });
+  }
+});
