@@ -302,8 +302,12 @@ static void write_out(void) {
  * after_fork_child does. Where the kernel refuses the flag (EINVAL before 4.14, or MEMSCOPE_RECORD_NO_WIPEONFORK=1
  * for the tests) the page is marked MADV_DONTFORK instead: such a child has no page, which mincore tells, a system
  * call, so only at a flush, exit and exec (dontfork_page_gone). That cannot record such a child with --follow (its
- * first calls went into the parent's buffer), nor free a lock the parent's other thread held at its first call.
+ * first calls went into the parent's buffer), nor free before its first allocator call a lock the parent's other
+ * thread held at the fork (exit and exec do free it).
  */
+#ifndef MADV_WIPEONFORK
+#define MADV_WIPEONFORK 18 // <sys/mman.h> of glibc before 2.27 lacks it; the kernel answers EINVAL if it does too
+#endif
 static unsigned char fork_mark_unarmed = 1; // read until record_init arms the page, and for good without WIPEONFORK
 static unsigned char *fork_mark = &fork_mark_unarmed;
 static void *dontfork_page; // the fallback's page (NULL: none)
@@ -324,7 +328,7 @@ static void arm_fork_mark(void) {
   } else if (madvise(m, page_bytes, MADV_DONTFORK) == 0) {
     dontfork_page = m;
   } else {
-    munmap(m, page_bytes); // neither: such a child is not told from a vfork child (README)
+    munmap(m, page_bytes); // neither (DONTFORK is Linux 2.6.16): nothing tells such a child from a vfork child
   }
 }
 
