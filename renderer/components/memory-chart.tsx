@@ -15,6 +15,7 @@ import { TimeAxis } from './memory-chart-time-axis.js';
 import { BAND_OF, buildChartPoints, findFirstAtOrAfter, findSamplesMaxKb, type ChartPoint } from './memory-chart-data.js';
 import { findTimeFrame, type TimeFrame } from './memory-chart-frame.js';
 import { ChartLines } from './memory-chart-lines.js';
+import { StaticChart, type BandSeries } from './memory-chart-static.js';
 import type { TailLine } from './memory-chart-tail.js';
 
 type SeriesKey = 'resKb' | 'virtKb' | 'shrKb' | 'swapKb';
@@ -172,6 +173,11 @@ function findStrokeWidthPx(key: SeriesKey): number {
   return key === 'resKb' ? 2 : 1.5;
 }
 
+/** StaticChart's bands of a panel: its visible series'. */
+function listBands(series: readonly SeriesSpec[], theme: ChartTheme, hidden: ReadonlySet<SeriesKey>): BandSeries[] {
+  return listVisible(series, hidden).map((s) => ({ key: s.key, fill: s.color(theme) }));
+}
+
 /** ChartLines' lines of a panel: its visible series, drawn as recharts draws them. */
 function listTailLines(series: readonly SeriesSpec[], theme: ChartTheme, hidden: ReadonlySet<SeriesKey>): TailLine[] {
   return listVisible(series, hidden).map((s) => ({ key: s.key, stroke: s.color(theme), strokeWidthPx: findStrokeWidthPx(s.key) }));
@@ -195,11 +201,10 @@ function drawYAxis(ticks: number[], color: string, tick: (props: TickLabelProps)
 }
 
 /**
- * A panel's series: its min–max band only where a point stands for several ticks (elsewhere it is a zero-high area,
- * invisible, and each recharts series costs work on every redraw), and each value's line while recharts draws the
- * lines (withLines: its tooltip is up; else ChartLines draws them).
+ * A panel's series in recharts: its min–max band only where a point stands for several ticks (elsewhere it is a
+ * zero-high area, invisible, and each recharts series costs work on every redraw), and each value's line.
  */
-function drawLayers(series: readonly SeriesSpec[], theme: ChartTheme, hidden: ReadonlySet<SeriesKey>, withBands: boolean, withLines: boolean) {
+function drawLayers(series: readonly SeriesSpec[], theme: ChartTheme, hidden: ReadonlySet<SeriesKey>, withBands: boolean) {
   return series.flatMap((s) => [
     withBands ? (
       <Area
@@ -216,20 +221,18 @@ function drawLayers(series: readonly SeriesSpec[], theme: ChartTheme, hidden: Re
         tooltipType="none"
       />
     ) : null,
-    withLines ? (
-      <Line
-        key={s.key}
-        type="linear"
-        dataKey={s.key}
-        name={s.title}
-        stroke={s.color(theme)}
-        strokeWidth={findStrokeWidthPx(s.key)}
-        dot={false}
-        shape={drawLine}
-        hide={hidden.has(s.key)}
-        isAnimationActive={false}
-      />
-    ) : null,
+    <Line
+      key={s.key}
+      type="linear"
+      dataKey={s.key}
+      name={s.title}
+      stroke={s.color(theme)}
+      strokeWidth={findStrokeWidthPx(s.key)}
+      dot={false}
+      shape={drawLine}
+      hide={hidden.has(s.key)}
+      isAnimationActive={false}
+    />,
   ]);
 }
 
@@ -282,12 +285,7 @@ export function MemoryChart({ samples, title, fileBase, heightPx = 260, sourceNo
   // samples is mutated in place by the history hook: the frame, the ticks and liveMs say when to redraw.
   const data = useMemo(() => buildChartPoints(samples, fromIndex, plotWidth), [samples, frame, mainTicks, virtTicks, plotWidth, liveMs]);
   const lastDrawn = data[data.length - 1];
-  // What recharts is handed: it draws nothing from its data while ChartLines draws the lines and no band is shown, so it
-  // keeps the array it holds (a new one is two store updates, every selector of the chart run twice, at each redraw).
-  const handedRef = useRef<ChartPoint[] | null>(null);
   const withBands = hasBands(data);
-  if (showsTooltip || withBands || handedRef.current === null) handedRef.current = data;
-  const handed = handedRef.current;
   let tailFrom = lastDrawn === undefined ? samples.length : findFirstAtOrAfter(samples, lastDrawn.tMs);
   while (lastDrawn !== undefined && tailFrom < samples.length && (samples[tailFrom] as HistorySample).tMs <= lastDrawn.tMs) tailFrom++;
   const tail = samples.slice(tailFrom);
@@ -329,37 +327,84 @@ export function MemoryChart({ samples, title, fileBase, heightPx = 260, sourceNo
   );
   const mainYAxis = useMemo(() => drawYAxis(mainTicks, theme.text, axisTick), [mainTicks, theme, axisTick]);
   const virtYAxis = useMemo(() => drawYAxis(virtTicks, theme.virt, virtAxisTick), [virtTicks, theme, virtAxisTick]);
-  const mainLayers = useMemo(() => drawLayers(MAIN_SERIES, theme, hidden, withBands, showsTooltip), [theme, hidden, withBands, showsTooltip]);
-  const virtLayers = useMemo(() => drawLayers(VIRT_SERIES, theme, hidden, withBands, showsTooltip), [theme, hidden, withBands, showsTooltip]);
-  // The charts are memoized too: a tick that does not redraw hands React the same elements, and recharts is not asked
-  // at all; only the tails over them (ChartLines) follow the tick.
+  const mainLayers = useMemo(() => drawLayers(MAIN_SERIES, theme, hidden, withBands), [theme, hidden, withBands]);
+  const virtLayers = useMemo(() => drawLayers(VIRT_SERIES, theme, hidden, withBands), [theme, hidden, withBands]);
+  // The charts are memoized too: a tick that does not redraw hands React the same elements, and neither recharts nor
+  // StaticChart is asked at all; only the tails over them (ChartLines) follow the tick. recharts is mounted only while
+  // its tooltip is wanted; else StaticChart draws its picture.
   const virtChart = useMemo(
-    () => (
-      <ComposedChart width={width} height={VIRT_PANEL_HEIGHT_PX} data={handed} margin={MARGIN}>
-        {virtGrid}
-        {xAxis}
-        {virtYAxis}
-        {showsTooltip ? tooltip : null}
-        {exitMarker}
-        {virtLayers}
-      </ComposedChart>
-    ),
-    [width, handed, virtGrid, xAxis, virtYAxis, showsTooltip, tooltip, exitMarker, virtLayers],
+    () =>
+      showsTooltip ? (
+        <ComposedChart width={width} height={VIRT_PANEL_HEIGHT_PX} data={data} margin={MARGIN}>
+          {virtGrid}
+          {xAxis}
+          {virtYAxis}
+          {tooltip}
+          {exitMarker}
+          {virtLayers}
+        </ComposedChart>
+      ) : null,
+    [showsTooltip, width, data, virtGrid, xAxis, virtYAxis, tooltip, exitMarker, virtLayers],
   );
   const mainChart = useMemo(
-    () => (
-      <ComposedChart width={width} height={heightPx} data={handed} margin={MAIN_MARGIN}>
-        {mainGrid}
-        {xAxis}
-        {timeAxis}
-        {mainYAxis}
-        {showsTooltip ? tooltip : null}
-        {exitMarker}
-        {mainLayers}
-      </ComposedChart>
-    ),
-    [width, heightPx, handed, mainGrid, xAxis, timeAxis, mainYAxis, showsTooltip, tooltip, exitMarker, mainLayers],
+    () =>
+      showsTooltip ? (
+        <ComposedChart width={width} height={heightPx} data={data} margin={MAIN_MARGIN}>
+          {mainGrid}
+          {xAxis}
+          {timeAxis}
+          {mainYAxis}
+          {tooltip}
+          {exitMarker}
+          {mainLayers}
+        </ComposedChart>
+      ) : null,
+    [showsTooltip, width, heightPx, data, mainGrid, xAxis, timeAxis, mainYAxis, tooltip, exitMarker, mainLayers],
   );
+  const bandPoints = withBands ? data : null;
+  const exit = useMemo(() => (exitedMs === null ? null : { exitedMs, color: theme.swap, label: `exited at ${formatClock(exitedMs)}` }), [exitedMs, theme]);
+  const mainBands = useMemo(() => listBands(MAIN_SERIES, theme, hidden), [theme, hidden]);
+  const virtBands = useMemo(() => listBands(VIRT_SERIES, theme, hidden), [theme, hidden]);
+  const virtPicture =
+    virtChart ?? (
+      <StaticChart
+        widthPx={width}
+        heightPx={VIRT_PANEL_HEIGHT_PX}
+        box={virtBox}
+        startMs={startMs}
+        endMs={endMs}
+        timeTicks={timeTicks}
+        kbTicks={virtTicks}
+        formatKbTick={formatKbTick}
+        formatTimeTick={null}
+        kbAxisColor={theme.virt}
+        textColor={theme.text}
+        gridStroke={theme.grid}
+        bandPoints={bandPoints}
+        bands={virtBands}
+        exit={exit}
+      />
+    );
+  const mainPicture =
+    mainChart ?? (
+      <StaticChart
+        widthPx={width}
+        heightPx={heightPx}
+        box={mainBox}
+        startMs={startMs}
+        endMs={endMs}
+        timeTicks={timeTicks}
+        kbTicks={mainTicks}
+        formatKbTick={formatKbTick}
+        formatTimeTick={tickFormatter}
+        kbAxisColor={theme.text}
+        textColor={theme.text}
+        gridStroke={theme.grid}
+        bandPoints={bandPoints}
+        bands={mainBands}
+        exit={exit}
+      />
+    );
   const mainTopKb = mainTicks[mainTicks.length - 1] ?? 0;
   const virtTopKb = virtTicks[virtTicks.length - 1] ?? 0;
   // The same objects from tick to tick, so the lines drawn at the last redraw are not drawn again.
@@ -373,12 +418,12 @@ export function MemoryChart({ samples, title, fileBase, heightPx = 260, sourceNo
       <>
         {hidden.has('virtKb') ? null : (
           <div className="virt-panel" data-testid="virt-chart" data-top-kb={virtTopKb}>
-            {virtChart}
+            {virtPicture}
             <ChartLines {...linesProps} widthPx={width} heightPx={VIRT_PANEL_HEIGHT_PX} scales={virtScales} from={lastDrawn} lines={virtLines} />
           </div>
         )}
         <div className="main-panel" data-testid="res-chart" data-top-kb={mainTopKb}>
-          {mainChart}
+          {mainPicture}
           <ChartLines {...linesProps} widthPx={width} heightPx={heightPx} scales={mainScales} from={lastDrawn} lines={mainLines} />
         </div>
       </>
@@ -455,8 +500,15 @@ export function MemoryChart({ samples, title, fileBase, heightPx = 260, sourceNo
         // Drawn at once: recharts picks the hovered point in the mouse move that follows, from the data it holds then.
         onPointerEnter={() => flushSync(() => setPointing(true))}
         onPointerLeave={() => setPointing(false)}
-        onFocus={() => setFocused(true)}
-        onBlur={(e) => setFocused(e.currentTarget.contains(e.relatedTarget))}
+        onFocus={(e) => {
+          if (focused) return;
+          // StaticChart's surface took the focus: recharts replaces it at once and takes the focus over, so the keys
+          // move its tooltip (the replaced surface's blur is not a leave: the focus stays in the box).
+          const panel = e.target instanceof Element ? e.target.closest('.main-panel, .virt-panel') : null;
+          flushSync(() => setFocused(true));
+          panel?.querySelector<SVGSVGElement>('.recharts-wrapper svg.recharts-surface')?.focus();
+        }}
+        onBlur={(e) => setFocused(e.currentTarget.contains(e.relatedTarget) || !e.target.isConnected)}
       >
         {data.length + tail.length < 2 ? (
           <div className="chart-empty" style={{ height: heightPx }}>
