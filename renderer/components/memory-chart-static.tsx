@@ -1,7 +1,7 @@
 // A memory chart panel while recharts is not mounted (no pointer or keyboard focus on the chart): the picture recharts
 // draws, as plain SVG from the same scales and ticks (grid, min–max bands, exit marker, axes), in recharts' layer order
-// and with its classes. Mounting recharts costs 15–25 ms of main thread per redraw however little it draws; this
-// costs a few elements per tick. The lines lie over it (memory-chart-lines.tsx), as over recharts.
+// and with its classes. A redraw of recharts costs 15–25 ms of main thread however little it draws; a redraw of this
+// renders a handful of components. The lines lie over it (memory-chart-lines.tsx), as over recharts.
 import { memo, useId, type ReactNode } from 'react';
 import type { HistoryValues } from '../../shared/history/sample.js';
 import { BAND_OF, type ChartPoint } from './memory-chart-data.js';

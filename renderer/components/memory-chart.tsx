@@ -1,6 +1,7 @@
 // A process's RES, SHR and SWAP over time on one axis, VIRT in its own panel above (VIRT is often 1000× RES: two
 // axes would draw unequal values at one height); top's columns, shared/history/sample.ts. A time window, tooltips
-// with exact kB, min–max bands where a point stands for several ticks, the exit as a marker, PNG export.
+// with exact kB, min–max bands where a point stands for several ticks, the exit as a marker, PNG export. recharts is
+// mounted only while the pointer or the keyboard focus is on the chart (its tooltip); else StaticChart draws its picture.
 import { flushSync } from 'react-dom';
 import { createRef, useCallback, useMemo, useRef, useState, type ReactElement, type RefObject } from 'react';
 import { Area, ComposedChart, Line, LineDrawShape, ReferenceLine, Tooltip, XAxis, YAxis, type LineDrawShapeProps, type TooltipContentProps, type XAxisTickContentProps, type YAxisTickContentProps } from 'recharts';
@@ -266,17 +267,17 @@ export function MemoryChart({ samples, title, fileBase, heightPx = 260, sourceNo
   const plotWidth = Math.max(50, width - Y_AXIS_WIDTH_PX - MARGIN.left - MARGIN.right);
   const virtPlotPx = VIRT_PANEL_HEIGHT_PX - MARGIN.top - MARGIN.bottom;
   const mainPlotPx = heightPx - MARGIN.top - MARGIN.bottom - X_AXIS_HEIGHT_PX;
-  // recharts redraws only when its picture changes (each redraw costs 15–25 ms of main thread however few the
-  // points): when the frame steps (the newest sample passed its right edge, the window changed, the process exited),
-  // when a value passes an axis' top tick, or when the lines shown change. Its lines are ChartLines' unless hovered or
-  // focused: the points of the last redraw, then the samples since on the same scales, so every tick shows what a
-  // redraw would.
+  // The chart redraws only when its picture changes: when the frame steps (the newest sample passed its right edge, the
+  // window changed, the process exited), when a value passes an axis' top tick, or when the lines shown change. Unless
+  // hovered or focused, StaticChart draws it (a few ms; recharts costs 15–25 ms of main thread per redraw however few
+  // the points, so it is mounted only for its tooltip) and ChartLines its lines: the points of the last redraw, then the
+  // samples since on the same scales, so every tick shows what a redraw would.
   const frameRef = useRef<TimeFrame | null>(null);
   const frame = findTimeFrame(frameRef.current, endNowMs, firstMs, windowMs, exitedMs);
   frameRef.current = frame;
   const { startMs, endMs } = frame;
   const fromIndex = findFirstAtOrAfter(samples, startMs);
-  // Every sample in the frame counts, drawn by recharts or by the tail (a few hundred numbers per tick).
+  // Every sample in the frame counts, drawn at a redraw or by the tail (a few hundred numbers per tick).
   const mainTicks = useSameValue(niceKbTicks(findSamplesMaxKb(samples, fromIndex, listVisibleKeys(MAIN_SERIES, hidden))), isSameItems);
   const virtTicks = useSameValue(niceKbTicks(findSamplesMaxKb(samples, fromIndex, listVisibleKeys(VIRT_SERIES, hidden)), 3), isSameItems);
   // While the tooltip is up, recharts draws every sample (its tooltip shows only what recharts holds), so it redraws

@@ -3,6 +3,7 @@
 // own unless hovered (the last redraw's points, then the newest samples: its tail), so every tick is drawn at once and
 // the drawn points are the samples. The subject is tests/harness/subject-memory.c: idle, its RES holds still until it touches or drops memory.
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import type { ProcessHistory } from '../../shared/api.js';
@@ -368,6 +369,32 @@ describe('process chart redraws in Chromium', { skip: oracleMissing('chromium') 
     await page.locator('[data-testid="legend-resKb"]').focus();
     await tooltip.waitFor({ state: 'detached', timeout: 5000 });
   });
+  test('the PNG export holds the picture shown: both axes with every label, the grid and the lines', async () => {
+    // The SVG the export draws on its canvas, kept as it is handed to an object URL.
+    await page.evaluate(`(() => {
+      globalThis.exportedSvgs = [];
+      const create = URL.createObjectURL.bind(URL);
+      URL.createObjectURL = (blob) => {
+        if (blob.type.startsWith('image/svg')) void blob.text().then((t) => globalThis.exportedSvgs.push(t));
+        return create(blob);
+      };
+    })()`);
+    const shownLabels = await page.locator('[data-testid="res-chart"] text.recharts-cartesian-axis-tick-value').allTextContents();
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-testid="export-png"]').click()]);
+    const svg = String(await page.evaluate('globalThis.exportedSvgs[0]'));
+    const png = await readFile(await download.path());
+    assert.equal(png.subarray(1, 4).toString('latin1'), 'PNG', 'a PNG file');
+    const box = await page.locator('[data-testid="res-chart"] svg.recharts-surface').boundingBox();
+    assert.ok(box !== null);
+    // IHDR: width and height at bytes 16 and 20; the export draws at 2× under a 26 px title line.
+    assert.deepEqual([png.readUInt32BE(16), png.readUInt32BE(20)], [Math.round(box.width) * 2, (Math.round(box.height) + 26) * 2], 'the PNG is the chart at 2× under its title');
+    assert.ok(shownLabels.length >= 4, `axis labels shown: ${shownLabels.join(', ')}`);
+    for (const label of shownLabels) assert.ok(svg.includes(`>${label}</tspan>`), `the PNG's SVG holds the axis label ${label}`);
+    for (const part of ['recharts-cartesian-grid-horizontal', 'recharts-cartesian-grid-vertical', 'recharts-yAxis', 'recharts-xAxis', 'class="chart-line" data-series="resKb"']) {
+      assert.ok(svg.includes(part), `the PNG's SVG holds ${part}`);
+    }
+  });
+
   test("the drawn lines' points are the samples, the tail's included, within 0.5 px, at several ticks, in the 5 and 1 min windows", async () => {
     assert.equal(await subject.command('drop 512'), 'ok'); // a step inside the frame, so the points are not all at one height
     let tailPoints = 0;
