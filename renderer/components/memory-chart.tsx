@@ -3,7 +3,7 @@
 // with exact kB, min–max bands where a point stands for several ticks, the exit as a marker, PNG export. recharts is
 // mounted only while the pointer or the keyboard focus is on the chart (its tooltip); else StaticChart draws its picture.
 import { flushSync } from 'react-dom';
-import { createRef, useCallback, useMemo, useRef, useState, type ReactElement, type RefObject } from 'react';
+import { createRef, useCallback, useMemo, useRef, useState, type FocusEvent, type ReactElement, type RefObject } from 'react';
 import { Area, ComposedChart, Line, LineDrawShape, ReferenceLine, Tooltip, XAxis, YAxis, type LineDrawShapeProps, type TooltipContentProps, type XAxisTickContentProps, type YAxisTickContentProps } from 'recharts';
 import type { HistorySample } from '../../shared/history/sample.js';
 import { formatClock, formatDateTime, formatExactKb, formatHumanKb, niceKbTicks, niceTimeTicks } from '../format.js';
@@ -20,6 +20,9 @@ import { StaticChart, type BandSeries } from './memory-chart-static.js';
 import type { TailLine } from './memory-chart-tail.js';
 
 type SeriesKey = 'resKb' | 'virtKb' | 'shrKb' | 'swapKb';
+
+/** The chart's two panels: RES/SHR/SWAP and VIRT above it. */
+type ChartPanel = 'main' | 'virt';
 
 interface SeriesSpec {
   key: SeriesKey;
@@ -255,11 +258,13 @@ export function MemoryChart({ samples, title, fileBase, heightPx = 260, sourceNo
   const [windowMs, setWindowMs] = useState<number | null>(300_000);
   const [hidden, setHidden] = useState<ReadonlySet<SeriesKey>>(() => new Set());
   const [pngError, setPngError] = useState<string | null>(null);
-  // The tooltip is mounted only while the pointer is over the chart or the chart has the keyboard focus: a mounted
-  // Tooltip re-renders at every store update of a redraw although nothing shows it.
-  const [pointing, setPointing] = useState(false);
-  const [focused, setFocused] = useState(false);
-  const showsTooltip = pointing || focused;
+  // A panel's recharts (its tooltip) is mounted only while the pointer is over it or it has the keyboard focus: a
+  // recharts redraw costs 15–25 ms, and mounting both panels' recharts at once the sum of the two.
+  const [pointed, setPointed] = useState<ChartPanel | null>(null);
+  const [focusedPanel, setFocusedPanel] = useState<ChartPanel | null>(null);
+  const mainLive = pointed === 'main' || focusedPanel === 'main';
+  const virtLive = pointed === 'virt' || focusedPanel === 'virt';
+  const showsTooltip = mainLive || virtLive;
 
   const last = samples[samples.length - 1];
   const endNowMs = Math.max(last?.tMs ?? Date.now(), exitedMs ?? 0);
@@ -335,7 +340,7 @@ export function MemoryChart({ samples, title, fileBase, heightPx = 260, sourceNo
   // its tooltip is wanted; else StaticChart draws its picture.
   const virtChart = useMemo(
     () =>
-      showsTooltip ? (
+      virtLive ? (
         <ComposedChart width={width} height={VIRT_PANEL_HEIGHT_PX} data={data} margin={MARGIN}>
           {virtGrid}
           {xAxis}
@@ -345,11 +350,11 @@ export function MemoryChart({ samples, title, fileBase, heightPx = 260, sourceNo
           {virtLayers}
         </ComposedChart>
       ) : null,
-    [showsTooltip, width, data, virtGrid, xAxis, virtYAxis, tooltip, exitMarker, virtLayers],
+    [virtLive, width, data, virtGrid, xAxis, virtYAxis, tooltip, exitMarker, virtLayers],
   );
   const mainChart = useMemo(
     () =>
-      showsTooltip ? (
+      mainLive ? (
         <ComposedChart width={width} height={heightPx} data={data} margin={MAIN_MARGIN}>
           {mainGrid}
           {xAxis}
@@ -360,7 +365,7 @@ export function MemoryChart({ samples, title, fileBase, heightPx = 260, sourceNo
           {mainLayers}
         </ComposedChart>
       ) : null,
-    [showsTooltip, width, heightPx, data, mainGrid, xAxis, timeAxis, mainYAxis, tooltip, exitMarker, mainLayers],
+    [mainLive, width, heightPx, data, mainGrid, xAxis, timeAxis, mainYAxis, tooltip, exitMarker, mainLayers],
   );
   const bandPoints = withBands ? data : null;
   const exit = useMemo(() => (exitedMs === null ? null : { exitedMs, color: theme.swap, label: `exited at ${formatClock(exitedMs)}` }), [exitedMs, theme]);
@@ -413,19 +418,37 @@ export function MemoryChart({ samples, title, fileBase, heightPx = 260, sourceNo
   const virtScales = useMemo(() => ({ box: virtBox, startMs, endMs, topKb: virtTopKb }), [virtBox, startMs, endMs, virtTopKb]);
   const mainLines = useMemo(() => listTailLines(MAIN_SERIES, theme, hidden), [theme, hidden]);
   const virtLines = useMemo(() => listTailLines(VIRT_SERIES, theme, hidden), [theme, hidden]);
-  const linesProps = { points: showsTooltip ? null : data, samples: tail };
+  /** A panel's pointer and focus handlers: they mount its recharts while the pointer or the focus is on it. */
+  const panelEvents = (panel: ChartPanel) => ({
+    // Drawn at once: recharts picks the hovered point in the mouse move that follows, from the data it holds then.
+    onPointerEnter: () => flushSync(() => setPointed(panel)),
+    onPointerLeave: () => setPointed((p) => (p === panel ? null : p)),
+    onFocus: (e: FocusEvent<HTMLDivElement>) => {
+      if (focusedPanel === panel) return;
+      // StaticChart's surface took the focus: recharts replaces it at once and takes the focus over, so the keys move
+      // its tooltip.
+      const box = e.currentTarget;
+      flushSync(() => setFocusedPanel(panel));
+      box.querySelector<SVGSVGElement>('.recharts-wrapper svg.recharts-surface')?.focus();
+    },
+    onBlur: (e: FocusEvent<HTMLDivElement>) => {
+      // The replaced surface's blur is not a leave (it is gone from the page), nor a move inside the panel.
+      if (e.currentTarget.contains(e.relatedTarget) || !e.target.isConnected) return;
+      setFocusedPanel((p) => (p === panel ? null : p));
+    },
+  });
   const charts =
     lastDrawn === undefined ? null : (
       <>
         {hidden.has('virtKb') ? null : (
-          <div className="virt-panel" data-testid="virt-chart" data-top-kb={virtTopKb}>
+          <div className="virt-panel" data-testid="virt-chart" data-top-kb={virtTopKb} {...panelEvents('virt')}>
             {virtPicture}
-            <ChartLines {...linesProps} widthPx={width} heightPx={VIRT_PANEL_HEIGHT_PX} scales={virtScales} from={lastDrawn} lines={virtLines} />
+            <ChartLines points={virtLive ? null : data} samples={tail} widthPx={width} heightPx={VIRT_PANEL_HEIGHT_PX} scales={virtScales} from={lastDrawn} lines={virtLines} />
           </div>
         )}
-        <div className="main-panel" data-testid="res-chart" data-top-kb={mainTopKb}>
+        <div className="main-panel" data-testid="res-chart" data-top-kb={mainTopKb} {...panelEvents('main')}>
           {mainPicture}
-          <ChartLines {...linesProps} widthPx={width} heightPx={heightPx} scales={mainScales} from={lastDrawn} lines={mainLines} />
+          <ChartLines points={mainLive ? null : data} samples={tail} widthPx={width} heightPx={heightPx} scales={mainScales} from={lastDrawn} lines={mainLines} />
         </div>
       </>
     );
@@ -495,22 +518,7 @@ export function MemoryChart({ samples, title, fileBase, heightPx = 260, sourceNo
           history starts at {formatDateTime(firstMs)}: memscope started watching this process then
         </div>
       ) : null}
-      <div
-        ref={boxRef}
-        className="chart-box"
-        // Drawn at once: recharts picks the hovered point in the mouse move that follows, from the data it holds then.
-        onPointerEnter={() => flushSync(() => setPointing(true))}
-        onPointerLeave={() => setPointing(false)}
-        onFocus={(e) => {
-          if (focused) return;
-          // StaticChart's surface took the focus: recharts replaces it at once and takes the focus over, so the keys
-          // move its tooltip (the replaced surface's blur is not a leave: the focus stays in the box).
-          const panel = e.target instanceof Element ? e.target.closest('.main-panel, .virt-panel') : null;
-          flushSync(() => setFocused(true));
-          panel?.querySelector<SVGSVGElement>('.recharts-wrapper svg.recharts-surface')?.focus();
-        }}
-        onBlur={(e) => setFocused(e.currentTarget.contains(e.relatedTarget) || !e.target.isConnected)}
-      >
+      <div ref={boxRef} className="chart-box">
         {data.length + tail.length < 2 ? (
           <div className="chart-empty" style={{ height: heightPx }}>
             {samples.length === 0 ? 'no samples yet: the chart fills at every tick' : 'collecting samples…'}
