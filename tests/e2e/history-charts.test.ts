@@ -294,6 +294,31 @@ describe('process history and charts in Chromium', { skip: skipReason }, () => {
       assert.deepEqual(history.samples.filter((s) => s.resKb === 0), [], 'no sample of zero');
       assert.ok(existsSync(`/proc/${pid}`), 'still a zombie while checked');
       await page.screenshot({ path: join(SHOTS, 'zombie-exited-marker.png'), fullPage: true });
+
+      // The marker drawn without recharts (pointer away) is recharts' (hovered): its line and label, within 0.5 px.
+      const readMarker = () =>
+        page.evaluate<{ recharts: boolean; line: number[]; label: { text: string; x: number; y: number } }>(`(() => {
+          const panel = document.querySelector('[data-testid="res-chart"]');
+          const line = panel.querySelector('.recharts-reference-line-line');
+          const label = [...panel.querySelectorAll('text')].find((t) => t.textContent.startsWith('exited at'));
+          return {
+            recharts: panel.querySelector('.recharts-wrapper') !== null,
+            line: ['x1', 'y1', 'x2', 'y2'].map((a) => Number(line.getAttribute(a))),
+            label: { text: label.textContent, x: Number(label.getAttribute('x')), y: Number(label.getAttribute('y')) },
+          };
+        })()`);
+      const box = await page.locator('[data-testid="res-chart"]').boundingBox();
+      assert.ok(box !== null);
+      const shown = await readMarker();
+      await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+      await page.locator('[data-testid="res-chart"] .recharts-wrapper .recharts-reference-line-line').waitFor({ state: 'attached', timeout: 10_000 });
+      const recharts = await readMarker();
+      await page.mouse.move(box.x + box.width / 2, box.y + box.height + 300);
+      assert.deepEqual([shown.recharts, recharts.recharts], [false, true], 'the marker drawn without recharts, then by recharts');
+      assert.equal(shown.label.text, recharts.label.text);
+      const near = (a: number[], b: number[]) => a.every((v, i) => Math.abs(v - (b[i] as number)) < 0.5);
+      assert.ok(near(shown.line, recharts.line), `the marker's line at ${shown.line.join()}; recharts draws it at ${recharts.line.join()}`);
+      assert.ok(near([shown.label.x, shown.label.y], [recharts.label.x, recharts.label.y]), `its label at ${shown.label.x},${shown.label.y}; recharts' at ${recharts.label.x},${recharts.label.y}`);
     });
   });
 });
