@@ -1,6 +1,7 @@
 // The memory chart's time frame (its x domain), steady between steps as in htop's or Grafana's live graphs: the live
 // edge moves right inside a fixed frame, and the frame steps ahead only when the newest sample passes its right edge.
-// Each step is one recharts redraw (15–25 ms of main thread); between steps the chart draws its newest samples itself.
+// Each step is one redraw of the chart (its axes, grid and the lines up to then); between steps it draws only its newest
+// samples (memory-chart-tail.tsx).
 
 /** The x domain drawn, epoch ms, and what it was made for. */
 export interface TimeFrame {

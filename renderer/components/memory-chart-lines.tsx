@@ -1,5 +1,5 @@
-// The memory chart's lines while no tooltip is up, drawn by us over recharts' plot: the points of the last redraw as
-// one polyline per series (redrawn only at a redraw), then the tail (memory-chart-tail.tsx) to the newest sample.
+// The memory chart's lines while no tooltip is up, drawn by us over its plot: the points of the last redraw as one
+// polyline per series (redrawn only at a redraw), then the tail (memory-chart-tail.tsx) to the newest sample.
 // recharts' own Line costs most of a redraw (each one a dozen components on its store, remounted at every redraw by
 // its animation wrapper, off or not), so it is mounted only while its tooltip and active dot are wanted.
 import { memo, useId } from 'react';

@@ -1,7 +1,7 @@
-// The memory chart's live edge: the samples that came after recharts' last redraw, drawn by us as the segments from
+// The memory chart's live edge: the samples that came after its last redraw, drawn by us as the segments from
 // the last point drawn at that redraw to the newest sample, on recharts' scales (the frame's time axis, the kB axis
 // from 0 to its top tick) with its lines' stroke. The lines are linear (type="linear"), so a polyline draws exactly
-// what a redraw would. A redraw (frame step, new y top) hands these samples to recharts again.
+// what a redraw would. A redraw (frame step, new y top) draws these samples into the lines' body again.
 import type { HistorySample, HistoryValues } from '../../shared/history/sample.js';
 import { findKbY, findTimeX, type PlotBox } from './memory-chart-grid.js';
 

@@ -6,9 +6,10 @@ import { memo } from 'react';
 import { DefaultZIndexes, ZIndexLayer } from 'recharts';
 import { findTimeX, type PlotBox } from './memory-chart-grid.js';
 
-/** recharts' defaults for an axis' tick line and the gap to its label (CartesianAxis defaultProps). */
-const TICK_SIZE_PX = 6;
-const TICK_MARGIN_PX = 2;
+/** recharts' default length of an axis' tick line (CartesianAxis defaultProps). */
+export const TICK_SIZE_PX = 6;
+/** recharts' default gap between a tick line and its label (CartesianAxis defaultProps). */
+export const TICK_MARGIN_PX = 2;
 
 /** Props of TimeAxis. */
 export interface TimeAxisProps {

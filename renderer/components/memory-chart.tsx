@@ -1,8 +1,9 @@
 // A process's RES, SHR and SWAP over time on one axis, VIRT in its own panel above (VIRT is often 1000× RES: two
 // axes would draw unequal values at one height); top's columns, shared/history/sample.ts. A time window, tooltips
-// with exact kB, min–max bands where a point stands for several ticks, the exit as a marker, PNG export.
+// with exact kB, min–max bands where a point stands for several ticks, the exit as a marker, PNG export. recharts is
+// mounted only while the pointer or the keyboard focus is on the chart (its tooltip); else StaticChart draws its picture.
 import { flushSync } from 'react-dom';
-import { createRef, useCallback, useMemo, useRef, useState, type ReactElement, type RefObject } from 'react';
+import { createRef, useCallback, useMemo, useRef, useState, type FocusEvent, type ReactElement, type RefObject } from 'react';
 import { Area, ComposedChart, Line, LineDrawShape, ReferenceLine, Tooltip, XAxis, YAxis, type LineDrawShapeProps, type TooltipContentProps, type XAxisTickContentProps, type YAxisTickContentProps } from 'recharts';
 import type { HistorySample } from '../../shared/history/sample.js';
 import { formatClock, formatDateTime, formatExactKb, formatHumanKb, niceKbTicks, niceTimeTicks } from '../format.js';
@@ -15,9 +16,13 @@ import { TimeAxis } from './memory-chart-time-axis.js';
 import { BAND_OF, buildChartPoints, findFirstAtOrAfter, findSamplesMaxKb, type ChartPoint } from './memory-chart-data.js';
 import { findTimeFrame, type TimeFrame } from './memory-chart-frame.js';
 import { ChartLines } from './memory-chart-lines.js';
+import { StaticChart, type BandSeries } from './memory-chart-static.js';
 import type { TailLine } from './memory-chart-tail.js';
 
 type SeriesKey = 'resKb' | 'virtKb' | 'shrKb' | 'swapKb';
+
+/** The chart's two panels: RES/SHR/SWAP and VIRT above it. */
+type ChartPanel = 'main' | 'virt';
 
 interface SeriesSpec {
   key: SeriesKey;
@@ -172,6 +177,11 @@ function findStrokeWidthPx(key: SeriesKey): number {
   return key === 'resKb' ? 2 : 1.5;
 }
 
+/** StaticChart's bands of a panel: its visible series'. */
+function listBands(series: readonly SeriesSpec[], theme: ChartTheme, hidden: ReadonlySet<SeriesKey>): BandSeries[] {
+  return listVisible(series, hidden).map((s) => ({ key: s.key, fill: s.color(theme) }));
+}
+
 /** ChartLines' lines of a panel: its visible series, drawn as recharts draws them. */
 function listTailLines(series: readonly SeriesSpec[], theme: ChartTheme, hidden: ReadonlySet<SeriesKey>): TailLine[] {
   return listVisible(series, hidden).map((s) => ({ key: s.key, stroke: s.color(theme), strokeWidthPx: findStrokeWidthPx(s.key) }));
@@ -195,11 +205,10 @@ function drawYAxis(ticks: number[], color: string, tick: (props: TickLabelProps)
 }
 
 /**
- * A panel's series: its min–max band only where a point stands for several ticks (elsewhere it is a zero-high area,
- * invisible, and each recharts series costs work on every redraw), and each value's line while recharts draws the
- * lines (withLines: its tooltip is up; else ChartLines draws them).
+ * A panel's series in recharts: its min–max band only where a point stands for several ticks (elsewhere it is a
+ * zero-high area, invisible, and each recharts series costs work on every redraw), and each value's line.
  */
-function drawLayers(series: readonly SeriesSpec[], theme: ChartTheme, hidden: ReadonlySet<SeriesKey>, withBands: boolean, withLines: boolean) {
+function drawLayers(series: readonly SeriesSpec[], theme: ChartTheme, hidden: ReadonlySet<SeriesKey>, withBands: boolean) {
   return series.flatMap((s) => [
     withBands ? (
       <Area
@@ -216,20 +225,18 @@ function drawLayers(series: readonly SeriesSpec[], theme: ChartTheme, hidden: Re
         tooltipType="none"
       />
     ) : null,
-    withLines ? (
-      <Line
-        key={s.key}
-        type="linear"
-        dataKey={s.key}
-        name={s.title}
-        stroke={s.color(theme)}
-        strokeWidth={findStrokeWidthPx(s.key)}
-        dot={false}
-        shape={drawLine}
-        hide={hidden.has(s.key)}
-        isAnimationActive={false}
-      />
-    ) : null,
+    <Line
+      key={s.key}
+      type="linear"
+      dataKey={s.key}
+      name={s.title}
+      stroke={s.color(theme)}
+      strokeWidth={findStrokeWidthPx(s.key)}
+      dot={false}
+      shape={drawLine}
+      hide={hidden.has(s.key)}
+      isAnimationActive={false}
+    />,
   ]);
 }
 
@@ -251,11 +258,13 @@ export function MemoryChart({ samples, title, fileBase, heightPx = 260, sourceNo
   const [windowMs, setWindowMs] = useState<number | null>(300_000);
   const [hidden, setHidden] = useState<ReadonlySet<SeriesKey>>(() => new Set());
   const [pngError, setPngError] = useState<string | null>(null);
-  // The tooltip is mounted only while the pointer is over the chart or the chart has the keyboard focus: a mounted
-  // Tooltip re-renders at every store update of a redraw although nothing shows it.
-  const [pointing, setPointing] = useState(false);
-  const [focused, setFocused] = useState(false);
-  const showsTooltip = pointing || focused;
+  // A panel's recharts (its tooltip) is mounted only while the pointer is over it or it has the keyboard focus: a
+  // recharts redraw costs 15–25 ms, and mounting both panels' recharts at once the sum of the two.
+  const [pointed, setPointed] = useState<ChartPanel | null>(null);
+  const [focusedPanel, setFocusedPanel] = useState<ChartPanel | null>(null);
+  const mainLive = pointed === 'main' || focusedPanel === 'main';
+  const virtLive = pointed === 'virt' || focusedPanel === 'virt';
+  const showsTooltip = mainLive || virtLive;
 
   const last = samples[samples.length - 1];
   const endNowMs = Math.max(last?.tMs ?? Date.now(), exitedMs ?? 0);
@@ -263,17 +272,17 @@ export function MemoryChart({ samples, title, fileBase, heightPx = 260, sourceNo
   const plotWidth = Math.max(50, width - Y_AXIS_WIDTH_PX - MARGIN.left - MARGIN.right);
   const virtPlotPx = VIRT_PANEL_HEIGHT_PX - MARGIN.top - MARGIN.bottom;
   const mainPlotPx = heightPx - MARGIN.top - MARGIN.bottom - X_AXIS_HEIGHT_PX;
-  // recharts redraws only when its picture changes (each redraw costs 15–25 ms of main thread however few the
-  // points): when the frame steps (the newest sample passed its right edge, the window changed, the process exited),
-  // when a value passes an axis' top tick, or when the lines shown change. Its lines are ChartLines' unless hovered or
-  // focused: the points of the last redraw, then the samples since on the same scales, so every tick shows what a
-  // redraw would.
+  // The chart redraws only when its picture changes: when the frame steps (the newest sample passed its right edge, the
+  // window changed, the process exited), when a value passes an axis' top tick, or when the lines shown change. Unless
+  // hovered or focused, StaticChart draws it (a few ms; recharts costs 15–25 ms of main thread per redraw however few
+  // the points, so it is mounted only for its tooltip) and ChartLines its lines: the points of the last redraw, then the
+  // samples since on the same scales, so every tick shows what a redraw would.
   const frameRef = useRef<TimeFrame | null>(null);
   const frame = findTimeFrame(frameRef.current, endNowMs, firstMs, windowMs, exitedMs);
   frameRef.current = frame;
   const { startMs, endMs } = frame;
   const fromIndex = findFirstAtOrAfter(samples, startMs);
-  // Every sample in the frame counts, drawn by recharts or by the tail (a few hundred numbers per tick).
+  // Every sample in the frame counts, drawn at a redraw or by the tail (a few hundred numbers per tick).
   const mainTicks = useSameValue(niceKbTicks(findSamplesMaxKb(samples, fromIndex, listVisibleKeys(MAIN_SERIES, hidden))), isSameItems);
   const virtTicks = useSameValue(niceKbTicks(findSamplesMaxKb(samples, fromIndex, listVisibleKeys(VIRT_SERIES, hidden)), 3), isSameItems);
   // While the tooltip is up, recharts draws every sample (its tooltip shows only what recharts holds), so it redraws
@@ -282,12 +291,7 @@ export function MemoryChart({ samples, title, fileBase, heightPx = 260, sourceNo
   // samples is mutated in place by the history hook: the frame, the ticks and liveMs say when to redraw.
   const data = useMemo(() => buildChartPoints(samples, fromIndex, plotWidth), [samples, frame, mainTicks, virtTicks, plotWidth, liveMs]);
   const lastDrawn = data[data.length - 1];
-  // What recharts is handed: it draws nothing from its data while ChartLines draws the lines and no band is shown, so it
-  // keeps the array it holds (a new one is two store updates, every selector of the chart run twice, at each redraw).
-  const handedRef = useRef<ChartPoint[] | null>(null);
   const withBands = hasBands(data);
-  if (showsTooltip || withBands || handedRef.current === null) handedRef.current = data;
-  const handed = handedRef.current;
   let tailFrom = lastDrawn === undefined ? samples.length : findFirstAtOrAfter(samples, lastDrawn.tMs);
   while (lastDrawn !== undefined && tailFrom < samples.length && (samples[tailFrom] as HistorySample).tMs <= lastDrawn.tMs) tailFrom++;
   const tail = samples.slice(tailFrom);
@@ -329,37 +333,84 @@ export function MemoryChart({ samples, title, fileBase, heightPx = 260, sourceNo
   );
   const mainYAxis = useMemo(() => drawYAxis(mainTicks, theme.text, axisTick), [mainTicks, theme, axisTick]);
   const virtYAxis = useMemo(() => drawYAxis(virtTicks, theme.virt, virtAxisTick), [virtTicks, theme, virtAxisTick]);
-  const mainLayers = useMemo(() => drawLayers(MAIN_SERIES, theme, hidden, withBands, showsTooltip), [theme, hidden, withBands, showsTooltip]);
-  const virtLayers = useMemo(() => drawLayers(VIRT_SERIES, theme, hidden, withBands, showsTooltip), [theme, hidden, withBands, showsTooltip]);
-  // The charts are memoized too: a tick that does not redraw hands React the same elements, and recharts is not asked
-  // at all; only the tails over them (ChartLines) follow the tick.
+  const mainLayers = useMemo(() => drawLayers(MAIN_SERIES, theme, hidden, withBands), [theme, hidden, withBands]);
+  const virtLayers = useMemo(() => drawLayers(VIRT_SERIES, theme, hidden, withBands), [theme, hidden, withBands]);
+  // The charts are memoized too: a tick that does not redraw hands React the same elements, and neither recharts nor
+  // StaticChart is asked at all; only the tails over them (ChartLines) follow the tick. recharts is mounted only while
+  // its tooltip is wanted; else StaticChart draws its picture.
   const virtChart = useMemo(
-    () => (
-      <ComposedChart width={width} height={VIRT_PANEL_HEIGHT_PX} data={handed} margin={MARGIN}>
-        {virtGrid}
-        {xAxis}
-        {virtYAxis}
-        {showsTooltip ? tooltip : null}
-        {exitMarker}
-        {virtLayers}
-      </ComposedChart>
-    ),
-    [width, handed, virtGrid, xAxis, virtYAxis, showsTooltip, tooltip, exitMarker, virtLayers],
+    () =>
+      virtLive ? (
+        <ComposedChart width={width} height={VIRT_PANEL_HEIGHT_PX} data={data} margin={MARGIN}>
+          {virtGrid}
+          {xAxis}
+          {virtYAxis}
+          {tooltip}
+          {exitMarker}
+          {virtLayers}
+        </ComposedChart>
+      ) : null,
+    [virtLive, width, data, virtGrid, xAxis, virtYAxis, tooltip, exitMarker, virtLayers],
   );
   const mainChart = useMemo(
-    () => (
-      <ComposedChart width={width} height={heightPx} data={handed} margin={MAIN_MARGIN}>
-        {mainGrid}
-        {xAxis}
-        {timeAxis}
-        {mainYAxis}
-        {showsTooltip ? tooltip : null}
-        {exitMarker}
-        {mainLayers}
-      </ComposedChart>
-    ),
-    [width, heightPx, handed, mainGrid, xAxis, timeAxis, mainYAxis, showsTooltip, tooltip, exitMarker, mainLayers],
+    () =>
+      mainLive ? (
+        <ComposedChart width={width} height={heightPx} data={data} margin={MAIN_MARGIN}>
+          {mainGrid}
+          {xAxis}
+          {timeAxis}
+          {mainYAxis}
+          {tooltip}
+          {exitMarker}
+          {mainLayers}
+        </ComposedChart>
+      ) : null,
+    [mainLive, width, heightPx, data, mainGrid, xAxis, timeAxis, mainYAxis, tooltip, exitMarker, mainLayers],
   );
+  const bandPoints = withBands ? data : null;
+  const exit = useMemo(() => (exitedMs === null ? null : { exitedMs, color: theme.swap, label: `exited at ${formatClock(exitedMs)}` }), [exitedMs, theme]);
+  const mainBands = useMemo(() => listBands(MAIN_SERIES, theme, hidden), [theme, hidden]);
+  const virtBands = useMemo(() => listBands(VIRT_SERIES, theme, hidden), [theme, hidden]);
+  const virtPicture =
+    virtChart ?? (
+      <StaticChart
+        widthPx={width}
+        heightPx={VIRT_PANEL_HEIGHT_PX}
+        box={virtBox}
+        startMs={startMs}
+        endMs={endMs}
+        timeTicks={timeTicks}
+        kbTicks={virtTicks}
+        formatKbTick={formatKbTick}
+        formatTimeTick={null}
+        kbAxisColor={theme.virt}
+        textColor={theme.text}
+        gridStroke={theme.grid}
+        bandPoints={bandPoints}
+        bands={virtBands}
+        exit={exit}
+      />
+    );
+  const mainPicture =
+    mainChart ?? (
+      <StaticChart
+        widthPx={width}
+        heightPx={heightPx}
+        box={mainBox}
+        startMs={startMs}
+        endMs={endMs}
+        timeTicks={timeTicks}
+        kbTicks={mainTicks}
+        formatKbTick={formatKbTick}
+        formatTimeTick={tickFormatter}
+        kbAxisColor={theme.text}
+        textColor={theme.text}
+        gridStroke={theme.grid}
+        bandPoints={bandPoints}
+        bands={mainBands}
+        exit={exit}
+      />
+    );
   const mainTopKb = mainTicks[mainTicks.length - 1] ?? 0;
   const virtTopKb = virtTicks[virtTicks.length - 1] ?? 0;
   // The same objects from tick to tick, so the lines drawn at the last redraw are not drawn again.
@@ -367,19 +418,37 @@ export function MemoryChart({ samples, title, fileBase, heightPx = 260, sourceNo
   const virtScales = useMemo(() => ({ box: virtBox, startMs, endMs, topKb: virtTopKb }), [virtBox, startMs, endMs, virtTopKb]);
   const mainLines = useMemo(() => listTailLines(MAIN_SERIES, theme, hidden), [theme, hidden]);
   const virtLines = useMemo(() => listTailLines(VIRT_SERIES, theme, hidden), [theme, hidden]);
-  const linesProps = { points: showsTooltip ? null : data, samples: tail };
+  /** A panel's pointer and focus handlers: they mount its recharts while the pointer or the focus is on it. */
+  const panelEvents = (panel: ChartPanel) => ({
+    // Drawn at once: recharts picks the hovered point in the mouse move that follows, from the data it holds then.
+    onPointerEnter: () => flushSync(() => setPointed(panel)),
+    onPointerLeave: () => setPointed((p) => (p === panel ? null : p)),
+    onFocus: (e: FocusEvent<HTMLDivElement>) => {
+      if (focusedPanel === panel) return;
+      // StaticChart's surface took the focus: recharts replaces it at once and takes the focus over, so the keys move
+      // its tooltip.
+      const box = e.currentTarget;
+      flushSync(() => setFocusedPanel(panel));
+      box.querySelector<SVGSVGElement>('.recharts-wrapper svg.recharts-surface')?.focus();
+    },
+    onBlur: (e: FocusEvent<HTMLDivElement>) => {
+      // The replaced surface's blur is not a leave (it is gone from the page), nor a move inside the panel.
+      if (e.currentTarget.contains(e.relatedTarget) || !e.target.isConnected) return;
+      setFocusedPanel((p) => (p === panel ? null : p));
+    },
+  });
   const charts =
     lastDrawn === undefined ? null : (
       <>
         {hidden.has('virtKb') ? null : (
-          <div className="virt-panel" data-testid="virt-chart" data-top-kb={virtTopKb}>
-            {virtChart}
-            <ChartLines {...linesProps} widthPx={width} heightPx={VIRT_PANEL_HEIGHT_PX} scales={virtScales} from={lastDrawn} lines={virtLines} />
+          <div className="virt-panel" data-testid="virt-chart" data-top-kb={virtTopKb} {...panelEvents('virt')}>
+            {virtPicture}
+            <ChartLines points={virtLive ? null : data} samples={tail} widthPx={width} heightPx={VIRT_PANEL_HEIGHT_PX} scales={virtScales} from={lastDrawn} lines={virtLines} />
           </div>
         )}
-        <div className="main-panel" data-testid="res-chart" data-top-kb={mainTopKb}>
-          {mainChart}
-          <ChartLines {...linesProps} widthPx={width} heightPx={heightPx} scales={mainScales} from={lastDrawn} lines={mainLines} />
+        <div className="main-panel" data-testid="res-chart" data-top-kb={mainTopKb} {...panelEvents('main')}>
+          {mainPicture}
+          <ChartLines points={mainLive ? null : data} samples={tail} widthPx={width} heightPx={heightPx} scales={mainScales} from={lastDrawn} lines={mainLines} />
         </div>
       </>
     );
@@ -449,15 +518,7 @@ export function MemoryChart({ samples, title, fileBase, heightPx = 260, sourceNo
           history starts at {formatDateTime(firstMs)}: memscope started watching this process then
         </div>
       ) : null}
-      <div
-        ref={boxRef}
-        className="chart-box"
-        // Drawn at once: recharts picks the hovered point in the mouse move that follows, from the data it holds then.
-        onPointerEnter={() => flushSync(() => setPointing(true))}
-        onPointerLeave={() => setPointing(false)}
-        onFocus={() => setFocused(true)}
-        onBlur={(e) => setFocused(e.currentTarget.contains(e.relatedTarget))}
-      >
+      <div ref={boxRef} className="chart-box">
         {data.length + tail.length < 2 ? (
           <div className="chart-empty" style={{ height: heightPx }}>
             {samples.length === 0 ? 'no samples yet: the chart fills at every tick' : 'collecting samples…'}

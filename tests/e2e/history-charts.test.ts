@@ -66,6 +66,59 @@ async function waitForAttribute(page: Page, selector: string, name: string, ok: 
   }
 }
 
+/** The RES band's path as shown, with the frame and axis top it was drawn on and whether recharts drew it. */
+interface BandRead {
+  scales: string;
+  d: string;
+  recharts: boolean;
+}
+
+/** Reads the main panel's first band (RES's); evaluated as text (the tests compile without the DOM library). */
+async function readResBand(page: Page): Promise<BandRead> {
+  return page.evaluate<BandRead>(`(() => {
+    const chart = document.querySelector('[data-testid="res-virt-chart"]');
+    const panel = document.querySelector('[data-testid="res-chart"]');
+    return {
+      scales: ['data-frame-start-ms', 'data-frame-end-ms'].map((a) => chart.getAttribute(a)).join('-') + ' ' + panel.getAttribute('data-top-kb'),
+      d: panel.querySelector('path.recharts-area-area')?.getAttribute('d') ?? '',
+      recharts: panel.querySelector('.recharts-wrapper') !== null,
+    };
+  })()`);
+}
+
+/**
+ * The RES band drawn without recharts (pointer away) lies where recharts draws it (hovered) on the same frame: each
+ * point's max and min within 0.5 px (recharts draws every sample up to its read, ours up to the last redraw).
+ */
+async function assertBandAsRecharts(page: Page): Promise<void> {
+  const box = await page.locator('[data-testid="res-chart"]').boundingBox();
+  assert.ok(box !== null);
+  const vertices = (d: string) => [...d.matchAll(/[ML](-?[\d.e+-]+),(-?[\d.e+-]+)/g)].map((m) => ({ x: Number(m[1]), y: Number(m[2]) }));
+  for (let attempt = 0; ; attempt++) {
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height + 300);
+    await page.locator('[data-testid="res-chart"] .recharts-wrapper').waitFor({ state: 'detached', timeout: 10_000 });
+    const shown = await readResBand(page);
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.locator('[data-testid="res-chart"] .recharts-wrapper path.recharts-area-area').first().waitFor({ state: 'attached', timeout: 10_000 });
+    const recharts = await readResBand(page);
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height + 300);
+    if (shown.scales !== recharts.scales && attempt < 5) continue;
+    assert.equal(shown.recharts, false, 'the band is drawn without recharts while the pointer is away');
+    assert.equal(shown.scales, recharts.scales, 'both drawn on one frame and axis top');
+    const [ours, theirs] = [vertices(shown.d), vertices(recharts.d)];
+    // A band is the maxima left to right, then the minima back: n points, 2n vertices.
+    const n = ours.length / 2;
+    const m = theirs.length / 2;
+    assert.ok(n >= 2 && m >= n, `band points: ours ${n}, recharts' ${m}`);
+    for (let i = 0; i < n; i++) {
+      for (const [a, b] of [[ours[i], theirs[i]], [ours[2 * n - 1 - i], theirs[2 * m - 1 - i]]]) {
+        assert.ok(a !== undefined && b !== undefined && Math.abs(a.x - b.x) < 0.5 && Math.abs(a.y - b.y) < 0.5, `band point ${i}: ours ${JSON.stringify(a)}, recharts' ${JSON.stringify(b)}`);
+      }
+    }
+    return;
+  }
+}
+
 /**
  * Waits until serve has ticked `ticks` times, then checks that the subject's history (getHistory) and the
  * page's chart ("all" window) both start at the first tick, with every tick since held, and that the "1 h"
@@ -97,6 +150,7 @@ async function assertHistoryFromFirstTick(page: Page, serve: ServeProcess, subje
   await waitForAttribute(page, '[data-testid="res-virt-chart"]', 'data-first-ms', (v) => v === String(firstMs));
   assert.equal(Number(await chart.getAttribute('data-first-ms')), firstMs, "the chart's first point is the first tick");
   assert.ok((await page.locator('[data-testid="res-chart"] path.recharts-area-area').count()) > 0, 'the buckets are drawn with their min–max bands');
+  await assertBandAsRecharts(page);
   await page.locator('[data-testid="window-1h"]').click({ timeout: 60_000 });
   const note = page.locator('[data-testid="history-starts"]');
   await note.waitFor({ timeout: 60_000 });
@@ -240,6 +294,31 @@ describe('process history and charts in Chromium', { skip: skipReason }, () => {
       assert.deepEqual(history.samples.filter((s) => s.resKb === 0), [], 'no sample of zero');
       assert.ok(existsSync(`/proc/${pid}`), 'still a zombie while checked');
       await page.screenshot({ path: join(SHOTS, 'zombie-exited-marker.png'), fullPage: true });
+
+      // The marker drawn without recharts (pointer away) is recharts' (hovered): its line and label, within 0.5 px.
+      const readMarker = () =>
+        page.evaluate<{ recharts: boolean; line: number[]; label: { text: string; x: number; y: number } }>(`(() => {
+          const panel = document.querySelector('[data-testid="res-chart"]');
+          const line = panel.querySelector('.recharts-reference-line-line');
+          const label = [...panel.querySelectorAll('text')].find((t) => t.textContent.startsWith('exited at'));
+          return {
+            recharts: panel.querySelector('.recharts-wrapper') !== null,
+            line: ['x1', 'y1', 'x2', 'y2'].map((a) => Number(line.getAttribute(a))),
+            label: { text: label.textContent, x: Number(label.getAttribute('x')), y: Number(label.getAttribute('y')) },
+          };
+        })()`);
+      const box = await page.locator('[data-testid="res-chart"]').boundingBox();
+      assert.ok(box !== null);
+      const shown = await readMarker();
+      await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+      await page.locator('[data-testid="res-chart"] .recharts-wrapper .recharts-reference-line-line').waitFor({ state: 'attached', timeout: 10_000 });
+      const recharts = await readMarker();
+      await page.mouse.move(box.x + box.width / 2, box.y + box.height + 300);
+      assert.deepEqual([shown.recharts, recharts.recharts], [false, true], 'the marker drawn without recharts, then by recharts');
+      assert.equal(shown.label.text, recharts.label.text);
+      const near = (a: number[], b: number[]) => a.every((v, i) => Math.abs(v - (b[i] as number)) < 0.5);
+      assert.ok(near(shown.line, recharts.line), `the marker's line at ${shown.line.join()}; recharts draws it at ${recharts.line.join()}`);
+      assert.ok(near([shown.label.x, shown.label.y], [recharts.label.x, recharts.label.y]), `its label at ${shown.label.x},${shown.label.y}; recharts' at ${recharts.label.x},${recharts.label.y}`);
     });
   });
 });

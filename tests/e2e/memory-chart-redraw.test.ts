@@ -3,6 +3,7 @@
 // own unless hovered (the last redraw's points, then the newest samples: its tail), so every tick is drawn at once and
 // the drawn points are the samples. The subject is tests/harness/subject-memory.c: idle, its RES holds still until it touches or drops memory.
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import type { ProcessHistory } from '../../shared/api.js';
@@ -80,6 +81,47 @@ async function readPanel(page: Page, panelTestId: string, key: string): Promise<
 /** Distinct y coordinates of the points of a path "Mx,yLx,y…": 1 for a flat line. */
 function countRows(d: string): number {
   return new Set(d.split(/[ML]/).filter((p) => p !== '').map((p) => p.split(',')[1])).size;
+}
+
+/** What a panel shows, read in one evaluate: the axes' labels and tick lines, the grid and one series' line, with the frame. */
+interface PanelPicture {
+  rechartsMounted: boolean;
+  labels: { text: string; x: number; y: number }[];
+  tickLines: number[][];
+  gridLines: number[][];
+  line: { x: number; y: number }[];
+  frame: string;
+  topKb: number;
+}
+
+/**
+ * Reads the panel as shown: StaticChart's picture with our lines (body and tail), or recharts' with its Line named
+ * title. Evaluated as text (the tests compile without the DOM library).
+ */
+async function readPicture(page: Page, panelTestId: string, key: string, title: string): Promise<PanelPicture> {
+  return page.evaluate<PanelPicture>(`(() => {
+    const chart = document.querySelector('[data-testid="res-virt-chart"]');
+    const panel = document.querySelector('[data-testid="${panelTestId}"]');
+    const num = (e, a) => Number(e.getAttribute(a));
+    const vertices = (d) => [...(d ?? '').matchAll(/[ML](-?[\\d.e+-]+),(-?[\\d.e+-]+)/g)].map((m) => ({ x: Number(m[1]), y: Number(m[2]) }));
+    const rechartsMounted = panel.querySelector('.recharts-wrapper') !== null;
+    const ours = [...vertices(panel.querySelector('path.chart-line[data-series="${key}"]')?.getAttribute('d')), ...vertices(panel.querySelector('path.chart-tail-line[data-series="${key}"]')?.getAttribute('d')).slice(1)];
+    return {
+      rechartsMounted,
+      labels: [...panel.querySelectorAll('text.recharts-cartesian-axis-tick-value')].map((t) => ({ text: t.textContent, x: num(t, 'x'), y: num(t, 'y') })),
+      tickLines: [...panel.querySelectorAll('.recharts-cartesian-axis-tick-line, .recharts-cartesian-axis-line')].map((l) => ['x1', 'y1', 'x2', 'y2'].map((a) => num(l, a))),
+      gridLines: [...panel.querySelectorAll('.recharts-cartesian-grid line')].map((l) => ['x1', 'y1', 'x2', 'y2'].map((a) => num(l, a))),
+      line: rechartsMounted ? vertices(panel.querySelector('path.recharts-line-curve[name="${title}"]')?.getAttribute('d')) : ours,
+      frame: chart.getAttribute('data-frame-start-ms') + '-' + chart.getAttribute('data-frame-end-ms'),
+      topKb: num(panel, 'data-top-kb'),
+    };
+  })()`);
+}
+
+/** Sorts a picture's lines and labels (the two draw their layers in their own orders). */
+function sortPicture(p: PanelPicture): PanelPicture {
+  const byCoords = (a: number[], b: number[]) => a.join() < b.join() ? -1 : a.join() > b.join() ? 1 : 0;
+  return { ...p, labels: [...p.labels].sort((a, b) => a.x - b.x || a.y - b.y), tickLines: [...p.tickLines].sort(byCoords), gridLines: [...p.gridLines].sort(byCoords) };
 }
 
 /** How long the frame-step test reads every animation frame: two or more steps of the chart's frame; then hovered. */
@@ -244,6 +286,45 @@ describe('process chart redraws in Chromium', { skip: oracleMissing('chromium') 
     }
   });
 
+  test("away from the pointer and the focus, a panel is drawn without recharts, and draws what recharts draws when it is hovered: same ticks, labels, grid and lines within 0.5 px", async () => {
+    const near = (a: number, b: number) => Math.abs(a - b) < 0.5;
+    for (const [panel, key, title, other] of [['res-chart', 'resKb', 'RES', 'virt-chart'], ['virt-chart', 'virtKb', 'VIRT', 'res-chart']] as const) {
+      const box = await page.locator(`[data-testid="${panel}"]`).boundingBox();
+      assert.ok(box !== null);
+      // The frame steps every 30 s and the axis' top may move: read again until both pictures share them.
+      for (let attempt = 0; ; attempt++) {
+        await page.mouse.move(box.x + box.width / 2, box.y + box.height + 300);
+        await page.locator('[data-testid="res-virt-chart"] .recharts-wrapper').first().waitFor({ state: 'detached', timeout: 5000 });
+        const shown = sortPicture(await readPicture(page, panel, key, title));
+        await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+        await page.locator(`[data-testid="${panel}"] path.recharts-line-curve[name="${title}"]`).waitFor({ state: 'attached', timeout: 5000 });
+        const recharts = sortPicture(await readPicture(page, panel, key, title));
+        assert.equal(await page.locator(`[data-testid="${other}"] .recharts-wrapper`).count(), 0, `hovering ${panel} leaves ${other} without recharts`);
+        await page.mouse.move(box.x + box.width / 2, box.y + box.height + 300);
+        if ((shown.frame !== recharts.frame || shown.topKb !== recharts.topKb) && attempt < 3) continue;
+        assert.equal(shown.rechartsMounted, false, `${panel}: recharts is not mounted while the pointer is away`);
+        assert.equal(recharts.rechartsMounted, true, `${panel}: recharts is mounted while hovered`);
+        assert.equal(shown.frame, recharts.frame, `${panel}: the same frame`);
+        assert.deepEqual(shown.labels.map((l) => l.text), recharts.labels.map((l) => l.text), `${panel}: the same tick labels`);
+        shown.labels.forEach((l, i) => {
+          const r = recharts.labels[i] as { x: number; y: number };
+          assert.ok(near(l.x, r.x) && near(l.y, r.y), `${panel}: label ${l.text} at ${l.x},${l.y}; recharts draws it at ${r.x},${r.y}`);
+        });
+        for (const what of ['tickLines', 'gridLines'] as const) {
+          assert.equal(shown[what].length, recharts[what].length, `${panel}: as many ${what} (${shown[what].length}) as recharts draws (${recharts[what].length})`);
+          shown[what].forEach((c, i) => assert.ok(c.every((v, j) => near(v, (recharts[what][i] as number[])[j] as number)), `${panel}: ${what} ${c.join()}; recharts ${(recharts[what][i] as number[]).join()}`));
+        }
+        // recharts draws every sample up to its read, a tick or two after ours: the samples both drew lie on one line.
+        assert.ok(shown.line.length >= 2 && recharts.line.length >= shown.line.length, `${panel}: ${shown.line.length} points shown, recharts ${recharts.line.length}`);
+        shown.line.forEach((p, i) => {
+          const r = recharts.line[i] as { x: number; y: number };
+          assert.ok(near(p.x, r.x) && near(p.y, r.y), `${panel}: point ${i} of ${shown.line.length} at ${p.x},${p.y}; recharts draws it at ${r.x},${r.y}`);
+        });
+        break;
+      }
+    }
+  });
+
   test("the time axis' ticks sit where recharts' time scale draws the data: the RES line's first point at the first drawn time", async () => {
     const ticks = await page
       .locator('[data-testid="res-chart"] .recharts-xAxis .recharts-cartesian-axis-tick')
@@ -289,6 +370,32 @@ describe('process chart redraws in Chromium', { skip: oracleMissing('chromium') 
     await page.locator('[data-testid="legend-resKb"]').focus();
     await tooltip.waitFor({ state: 'detached', timeout: 5000 });
   });
+  test('the PNG export holds the picture shown: both axes with every label, the grid and the lines', async () => {
+    // The SVG the export draws on its canvas, kept as it is handed to an object URL.
+    await page.evaluate(`(() => {
+      globalThis.exportedSvgs = [];
+      const create = URL.createObjectURL.bind(URL);
+      URL.createObjectURL = (blob) => {
+        if (blob.type.startsWith('image/svg')) void blob.text().then((t) => globalThis.exportedSvgs.push(t));
+        return create(blob);
+      };
+    })()`);
+    const shownLabels = await page.locator('[data-testid="res-chart"] text.recharts-cartesian-axis-tick-value').allTextContents();
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-testid="export-png"]').click()]);
+    const svg = String(await page.evaluate('globalThis.exportedSvgs[0]'));
+    const png = await readFile(await download.path());
+    assert.equal(png.subarray(1, 4).toString('latin1'), 'PNG', 'a PNG file');
+    const box = await page.locator('[data-testid="res-chart"] svg.recharts-surface').boundingBox();
+    assert.ok(box !== null);
+    // IHDR: width and height at bytes 16 and 20; the export draws at 2× under a 26 px title line.
+    assert.deepEqual([png.readUInt32BE(16), png.readUInt32BE(20)], [Math.round(box.width) * 2, (Math.round(box.height) + 26) * 2], 'the PNG is the chart at 2× under its title');
+    assert.ok(shownLabels.length >= 4, `axis labels shown: ${shownLabels.join(', ')}`);
+    for (const label of shownLabels) assert.ok(svg.includes(`>${label}</tspan>`), `the PNG's SVG holds the axis label ${label}`);
+    for (const part of ['recharts-cartesian-grid-horizontal', 'recharts-cartesian-grid-vertical', 'recharts-yAxis', 'recharts-xAxis', 'class="chart-line" data-series="resKb"']) {
+      assert.ok(svg.includes(part), `the PNG's SVG holds ${part}`);
+    }
+  });
+
   test("the drawn lines' points are the samples, the tail's included, within 0.5 px, at several ticks, in the 5 and 1 min windows", async () => {
     assert.equal(await subject.command('drop 512'), 'ok'); // a step inside the frame, so the points are not all at one height
     let tailPoints = 0;
