@@ -6,6 +6,7 @@ import type { HeapReport } from './heap/report.js';
 import type { HistorySample } from './history/sample.js';
 import type { TranslationReport } from './mm/translate.js';
 import type { MappingGroup } from './proc/group.js';
+import type { MappingPatch } from './proc/mapping-patch.js';
 import type { PageMap } from './proc/page-state-map.js';
 import type { VmSizeCheck } from './proc/vmsize.js';
 import type { Mapping, ProcessRow, SmapsFields } from './proc/types.js';
@@ -166,8 +167,13 @@ export interface MappingsUpdate {
   report: Omit<MappingsReport, 'mappings' | 'groups'> & { groups?: MappingGroup[] };
   /** Mean mappings per chunk when the caller named chunkMappings: that, or more for a big report (TARGET_MAPPINGS_CHUNKS). */
   chunkMappings?: number;
-  /** Chunk i's mappings, or null: the held chunk whose hash is the fingerprint's i-th. */
+  /** Chunk i's mappings, or null: the held chunk whose hash is the fingerprint's i-th, or mappingPatches' i-th. */
   mappingChunks: (Mapping[] | null)[];
+  /**
+   * With chunkMappings, when the host still has the report sinceFingerprint names: chunk i, changed but for smaps
+   * values only, as those values (mappingChunks' i-th is then null; applyMappingPatch on the held mappings makes it).
+   */
+  mappingPatches?: (MappingPatch | null)[];
 }
 
 /**

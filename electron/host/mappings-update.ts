@@ -2,6 +2,7 @@
 // polling a big process gets again only the chunks that changed since the report it holds (shared/api.ts MappingsUpdate).
 import { createHash } from 'node:crypto';
 import { GROUPED_BY_CALLER_MAX_MAPPINGS, MAPPINGS_CHUNK_SIZE, TARGET_MAPPINGS_CHUNKS, type MappingsReport, type MappingsUpdate } from '../../shared/api.js';
+import { diffMappingChunk, type MappingPatch } from '../../shared/proc/mapping-patch.js';
 import type { Mapping } from '../../shared/proc/types.js';
 
 /** Hex digits kept of each chunk's SHA-1: 64 bits, so two different chunks never look equal in practice. */
@@ -38,13 +39,25 @@ function cutByContent(mappings: readonly Mapping[], meanMappings: number): Mappi
   return chunks;
 }
 
+/** A report the host answered with: its fingerprint and its mappings by start, what a later patch is made against. */
+export interface SentMappings {
+  fingerprint: string;
+  byStart: ReadonlyMap<string, Mapping>;
+}
+
+/** What buildMappingsUpdate answered (its held state for the next re-read of the same pid). */
+export function rememberSentMappings(report: MappingsReport, update: MappingsUpdate): SentMappings {
+  return { fingerprint: update.fingerprint, byStart: new Map(report.mappings.map((m) => [m.start, m])) };
+}
+
 /**
  * The update of `report` for a caller holding the report `sinceFingerprint` names (null: none). Without
  * chunkMappings (callers older than it): chunks of MAPPINGS_CHUNK_SIZE, each null when it equals the held chunk at
  * its index. With it: chunks cut by content, chunkMappings long on average (longer when that makes more than
- * TARGET_MAPPINGS_CHUNKS), each null when the held report has a chunk of the same hash anywhere.
+ * TARGET_MAPPINGS_CHUNKS), each null when the held report has a chunk of the same hash anywhere; when `sent` is
+ * that held report, a changed chunk whose mappings all stay and only smaps values move crosses as a patch of those.
  */
-export function buildMappingsUpdate(report: MappingsReport, sinceFingerprint: string | null, chunkMappings?: number): MappingsUpdate {
+export function buildMappingsUpdate(report: MappingsReport, sinceFingerprint: string | null, chunkMappings?: number, sent?: SentMappings): MappingsUpdate {
   const { mappings, ...rest } = report;
   const held = sinceFingerprint === null || sinceFingerprint === '' ? [] : sinceFingerprint.split('.');
   const hashes: string[] = [];
@@ -65,10 +78,15 @@ export function buildMappingsUpdate(report: MappingsReport, sinceFingerprint: st
   // A power of 2: the same size read after read while the count stays within a factor of 2.
   const fitted = 2 ** Math.ceil(Math.log2(Math.max(1, mappings.length / TARGET_MAPPINGS_CHUNKS)));
   const meanMappings = Math.max(chunkMappings, Math.min(MAPPINGS_CHUNK_SIZE, fitted));
+  const base = sent !== undefined && sent.fingerprint === sinceFingerprint ? sent.byStart : undefined;
+  const mappingPatches: (MappingPatch | null)[] = [];
   for (const chunk of cutByContent(mappings, meanMappings)) {
     const hash = hashChunk(chunk);
-    mappingChunks.push(heldSet.has(hash) ? null : chunk);
+    const patch = base === undefined || heldSet.has(hash) ? null : diffMappingChunk(chunk, (start) => base.get(start));
+    mappingChunks.push(heldSet.has(hash) || patch !== null ? null : chunk);
+    mappingPatches.push(patch);
     hashes.push(hash);
   }
-  return { fingerprint: hashes.join('.'), report: sentRest, chunkMappings: meanMappings, mappingChunks };
+  const patched = mappingPatches.some((p) => p !== null);
+  return { fingerprint: hashes.join('.'), report: sentRest, chunkMappings: meanMappings, mappingChunks, ...(patched ? { mappingPatches } : {}) };
 }

@@ -25,7 +25,7 @@ import { assertPid, isHexAddress } from '../../shared/validate.js';
 import { readHostCacheGeometry } from './system/cache-geometry.js';
 import { readLiveHeap } from './proc/heap-reader.js';
 import { readMappingsReport } from './proc/mappings-reader.js';
-import { buildMappingsUpdate } from './mappings-update.js';
+import { buildMappingsUpdate, rememberSentMappings, type SentMappings } from './mappings-update.js';
 import { readOneMapping } from './proc/one-mapping-reader.js';
 import { readPageMap } from './proc/page-state-map-reader.js';
 import { ProcReader, openProcFile } from './proc/proc-reader.js';
@@ -66,6 +66,12 @@ export interface ServiceOptions {
 /** Most processes with a history unless ServiceOptions.maxHistoryProcesses says otherwise. */
 export const DEFAULT_MAX_HISTORY_PROCESSES = 2048;
 
+/**
+ * Processes whose last getMappingsIfChanged answer the host keeps (mappings by start), to answer the next re-read with
+ * patches (a few process pages open at once; the oldest goes first, and a re-read against it gets whole chunks).
+ */
+const SENT_MAPPINGS_PIDS = 4;
+
 /** Ticks are forgotten from history after this many ticks unseen. */
 const FORGET_AFTER_TICKS = 60;
 
@@ -85,6 +91,8 @@ export class MemscopeService implements MemscopeApi {
   private readonly listeners = new Set<(tick: Tick) => void>();
   private latest: Tick | null = null;
   private timer: NodeJS.Timeout | null = null;
+  /** Per pid, the mappings of the last getMappingsIfChanged answer (oldest first), what the next one patches. */
+  private readonly sentMappings = new Map<number, SentMappings>();
   /** /proc/meminfo kept open for the host history, re-read each tick (null until the first tick, and after stop). */
   private meminfoFd: number | null = null;
 
@@ -153,7 +161,13 @@ export class MemscopeService implements MemscopeApi {
   }
 
   async getMappingsIfChanged(pid: number, sinceFingerprint: string | null, chunkMappings?: number): Promise<MappingsUpdate> {
-    return buildMappingsUpdate(await this.getMappings(pid), sinceFingerprint, chunkMappings);
+    const report = await this.getMappings(pid);
+    if (chunkMappings === undefined) return buildMappingsUpdate(report, sinceFingerprint);
+    const update = buildMappingsUpdate(report, sinceFingerprint, chunkMappings, this.sentMappings.get(pid));
+    this.sentMappings.delete(pid);
+    this.sentMappings.set(pid, rememberSentMappings(report, update));
+    while (this.sentMappings.size > SENT_MAPPINGS_PIDS) this.sentMappings.delete(this.sentMappings.keys().next().value as number);
+    return update;
   }
 
   async getMapping(pid: number, startHex: string): Promise<Mapping | null> {

@@ -6,6 +6,7 @@ import { useRef } from 'react';
 import { MIN_MAPPINGS_CHUNK_SIZE, type MappingsReport, type MappingsUpdate } from '../../shared/api.js';
 import { isApiError } from '../../shared/errors.js';
 import { groupByBackingFile, type MappingGroup } from '../../shared/proc/group.js';
+import { applyMappingPatch } from '../../shared/proc/mapping-patch.js';
 import type { Mapping } from '../../shared/proc/types.js';
 import { getBridge } from '../api/client.js';
 import type { UiError } from '../ui-error.js';
@@ -78,6 +79,25 @@ function keepEqualGroups(held: readonly MappingGroup[] | undefined, fresh: Mappi
 }
 
 /**
+ * The update's chunks of mappings: a null one the held chunk of its hash, or the held mappings its patch names (a
+ * mapping without a changed field is the held object); a sent mapping equal to the held one is that object too. Null
+ * when a chunk names what the held report lacks.
+ */
+function assembleChunks(update: MappingsUpdate, held: MappingsReport | undefined): Mapping[][] | null {
+  const heldChunking = held === undefined ? undefined : chunkings.get(held);
+  const hashes = update.fingerprint === '' ? [] : update.fingerprint.split('.');
+  const findHeld = (start: string) => (held === undefined ? undefined : findByStart(held.mappings, start));
+  const list: Mapping[][] = [];
+  for (const [i, chunk] of update.mappingChunks.entries()) {
+    const patch = update.mappingPatches?.[i] ?? null;
+    const kept = chunk !== null ? chunk.map((m) => keepEqual(findHeld(m.start), m)) : patch !== null ? applyMappingPatch(patch, findHeld) : heldChunking?.chunks.get(hashes[i] ?? '');
+    if (kept === undefined || kept === null) return null;
+    list.push(kept);
+  }
+  return list;
+}
+
+/**
  * pid's report, its mappings put together from the chunks that changed and the report held: unchanged chunks keep
  * their Mapping objects, and when nothing changed at all the report held itself is returned (same object).
  */
@@ -95,27 +115,23 @@ async function readMappings(pid: number): Promise<MappingsReport> {
     hostLacksIfChanged = true;
     return getBridge().getMappings(pid);
   }
-  const hashes = update.fingerprint === '' ? [] : update.fingerprint.split('.');
-  // Every null chunk names one the report held has (the host compared it with our fingerprint): else read it all.
-  if (update.mappingChunks.some((c, i) => c === null && heldChunking?.chunks.has(hashes[i] ?? '') !== true)) {
+  let chunkList = assembleChunks(update, held);
+  // A null chunk that names none the report held has, nor patches its mappings: read it all.
+  if (chunkList === null) {
     update = await getBridge().getMappingsIfChanged(pid, null, MIN_MAPPINGS_CHUNK_SIZE);
+    chunkList = assembleChunks(update, held) ?? [];
   }
   // Groups aside: a host that names chunkMappings leaves them to us, and they follow from the mappings.
   const sameRest = () => JSON.stringify({ ...update.report, groups: undefined }) === JSON.stringify({ ...held, mappings: undefined, groups: undefined });
   if (held !== undefined && update.fingerprint === heldChunking?.fingerprint && sameRest()) return held;
-  const mappings: Mapping[] = [];
+  const hashes = update.fingerprint === '' ? [] : update.fingerprint.split('.');
+  // flat(), not a loop over 20,000 mappings: a re-read's first run is interpreted, and flat is the same at every run.
+  const mappings = chunkList.flat();
   const chunks = new Map<string, Mapping[]>();
-  const list: Mapping[][] = [];
-  update.mappingChunks.forEach((chunk, i) => {
-    const hash = hashes[i] ?? '';
-    const kept = chunk === null ? (heldChunking?.chunks.get(hash) ?? []) : chunk.map((m) => keepEqual(held === undefined ? undefined : findByStart(held.mappings, m.start), m));
-    for (const m of kept) mappings.push(m);
-    chunks.set(hash, kept);
-    list.push(kept);
-  });
+  for (const [i, kept] of chunkList.entries()) chunks.set(hashes[i] ?? '', kept);
   const groups = update.report.groups ?? groupByBackingFile(mappings);
   const report: MappingsReport = { ...update.report, groups: keepEqualGroups(held?.groups, groups), mappings };
-  chunkings.set(report, { fingerprint: update.fingerprint, chunks, list });
+  chunkings.set(report, { fingerprint: update.fingerprint, chunks, list: chunkList });
   return report;
 }
 

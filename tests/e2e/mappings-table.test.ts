@@ -2,12 +2,13 @@
 // process: hundreds of mappings, ---p guards and reservations, a VmSize of gigabytes, so its Σ
 // Size is a long number): no numeric cell is cut at 1280 or 1920 px, every amount header names its
 // unit, and the kind summary names kinds with the same words as the table (one vocabulary). What a re-read
-// re-renders, and the summary's totals after it, are watched on a subject whose one anonymous region grows.
+// re-renders, and the summary's totals after it, are watched on a subject whose one anonymous region grows; that
+// growth crosses as a patch (its numbers, not its mapping) and the row shows it as the kernel counts it.
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Page, type Response } from 'playwright-core';
 import { startServe, type ServeProcess } from '../helpers/browser.js';
 import { oracleMissing, requireOracle } from '../helpers/oracles.js';
 import { REPO_ROOT } from '../helpers/paths.js';
@@ -192,6 +193,36 @@ describe('mappings table in Chromium', { skip: skipReason }, () => {
       const count = /all (\S+) mappings/.exec(read.allCells[read.tableHeads.findIndex((h) => h.startsWith('Mapping'))]?.text ?? '')?.[1];
       assert.equal(read.summaryTotals.at(-1)?.text, count, 'mappings counted by the summary and the report');
     } finally {
+      await subject.kill();
+    }
+  });
+
+  test('a re-read where only a mapping\'s numbers moved brings them as a patch, and its row shows them as read', async () => {
+    const subject = await startSubject(64, 8);
+    const patched: [string, Record<string, unknown>][] = [];
+    const onResponse = (r: Response) => {
+      if (!r.url().endsWith('/api/getMappingsIfChanged')) return;
+      void r.json().then((b: { value?: { mappingPatches?: ([string, Record<string, unknown>][] | null)[] } }) => patched.push(...(b.value?.mappingPatches ?? []).flatMap((p) => p ?? [])));
+    };
+    page.on('response', onResponse);
+    try {
+      await page.goto(`${serve.url.split('#')[0]}#/process/${subject.pid}`);
+      const anonRow = page.locator(`${TABLE} [data-testid="mapping-row-${subject.anonStart}"]`);
+      await anonRow.waitFor();
+      const anonHtml = await anonRow.evaluate((r) => r.outerHTML);
+      assert.equal(await subject.command('touch 16'), 'ok');
+      await waitForRowChange(subject.anonStart, anonHtml);
+      // 8 + 16 MiB touched, in 4 KiB pages (the subject turns transparent huge pages off for its region).
+      const rssKb = (8 + 16) * 1024;
+      assert.ok(
+        patched.some(([start, changed]) => start === subject.anonStart && changed['Rss'] === rssKb),
+        `the region's Rss crossed as a patch (patches: ${JSON.stringify(patched).slice(0, 200)})`,
+      );
+      const rssColumn = (await headers(page)).findIndex((h) => h.startsWith('Rss '));
+      const rssTitle = await anonRow.locator('.vt-cell').nth(rssColumn).locator('span').getAttribute('title');
+      assert.equal(rssTitle, `${rssKb.toLocaleString('en-US')} kB`);
+    } finally {
+      page.off('response', onResponse);
       await subject.kill();
     }
   });

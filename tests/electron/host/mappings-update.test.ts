@@ -2,19 +2,23 @@
 // every chunk, a second one sent the first's fingerprint carries only chunks that changed (its own pages: none),
 // and the chunks put together are getMappings' mappings; a malformed fingerprint is bad-arg before /proc is read.
 // With the smallest chunks (cut by content), one mapping whose Rss moved, or one unmapped, sends its chunk alone
-// (before: a chunk of 512, and after an unmap every chunk from there on).
+// (before: a chunk of 512, and after an unmap every chunk from there on). A re-read where only smaps numbers moved
+// (a library's Pss, when other processes map it) carries those numbers, and they make the very chunks fingerprinted.
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
-import { buildMappingsUpdate } from '../../../electron/host/mappings-update.js';
+import { buildMappingsUpdate, rememberSentMappings } from '../../../electron/host/mappings-update.js';
 import { MemscopeService } from '../../../electron/host/service.js';
 import { MAPPINGS_CHUNK_SIZE, MIN_MAPPINGS_CHUNK_SIZE, TARGET_MAPPINGS_CHUNKS } from '../../../shared/api.js';
 import { isApiError } from '../../../shared/errors.js';
 import { groupByBackingFile } from '../../../shared/proc/group.js';
+import { applyMappingPatch } from '../../../shared/proc/mapping-patch.js';
 import type { Mapping } from '../../../shared/proc/types.js';
 import { validateApiArgs } from '../../../shared/validate-args.js';
 import { buildHarness } from '../../helpers/c-build.js';
 import { spawnUntilReady } from '../../helpers/ready-harness.js';
+import { startSubject } from '../../helpers/subject.js';
 
 const PAGES = 3000;
 /** The longest chunk cut by content: 4 times the mean (electron/host/mappings-update.ts); 3,000 mappings get the smallest. */
@@ -86,6 +90,50 @@ describe('getMappingsIfChanged', () => {
     assert.equal(sent.length, 1, `${sent.length} chunks sent again`);
     assert.ok((sent[0]?.length ?? 0) <= MAX_CHUNK, `${sent[0]?.length} mappings sent again`);
     assert.ok(sent[0]?.some((m) => m.start === full.mappings[moved]?.start && m.smaps?.Rss === rssKb), 'the moved mapping, as read');
+  });
+
+  test('Pss moved in many mappings: the re-read carries the numbers that moved, not the mappings', async () => {
+    const full = await service.getMappings(pid);
+    const base = buildMappingsUpdate(full, null, MIN_MAPPINGS_CHUNK_SIZE);
+    // What a live Chromium does between two reads: another process maps its libraries, the Pss of hundreds moves.
+    const mappings = full.mappings.map((m, i) => (i % 3 === 0 && m.smaps !== undefined ? { ...m, smaps: { ...m.smaps, Pss: Number(m.smaps.Pss) + 1 } } : m));
+    const whole = buildMappingsUpdate({ ...full, mappings }, base.fingerprint, MIN_MAPPINGS_CHUNK_SIZE);
+    const update = buildMappingsUpdate({ ...full, mappings }, base.fingerprint, MIN_MAPPINGS_CHUNK_SIZE, rememberSentMappings(full, base));
+    assert.ok(update.mappingChunks.every((c) => c === null), 'no mapping crosses whole');
+    const bytes = JSON.stringify(update.mappingPatches).length;
+    const wholeBytes = JSON.stringify(whole.mappingChunks).length;
+    assert.ok(bytes * 5 < wholeBytes, `${bytes} bytes of patches, ${wholeBytes} of chunks`);
+    const byStart = new Map(full.mappings.map((m) => [m.start, m]));
+    const again = (update.mappingPatches ?? []).flatMap((p, i) => (p === null ? (base.mappingChunks[i] ?? []) : (applyMappingPatch(p, (s) => byStart.get(s)) ?? [])));
+    assert.deepEqual(again, mappings);
+    const stale = buildMappingsUpdate({ ...full, mappings }, base.fingerprint, MIN_MAPPINGS_CHUNK_SIZE, { ...rememberSentMappings(full, base), fingerprint: '0a' });
+    assert.equal(stale.mappingPatches, undefined, 'against a report the caller does not hold: whole chunks');
+  });
+
+  test('the service patches against its last answer: the chunks put together hash to the fingerprint', async () => {
+    const subject = await startSubject(8, 2);
+    try {
+      const first = await service.getMappingsIfChanged(subject.pid, null, MIN_MAPPINGS_CHUNK_SIZE);
+      // Its anonymous region's Rss and Pss move, nothing else of it: what a live process does between two reads.
+      assert.equal(await subject.command('touch 1'), 'ok');
+      const second = await service.getMappingsIfChanged(subject.pid, first.fingerprint, MIN_MAPPINGS_CHUNK_SIZE);
+      const held = first.mappingChunks.map((c) => c ?? []);
+      const heldByHash = new Map(first.fingerprint.split('.').map((h, i) => [h, held[i] ?? []]));
+      const byStart = new Map(held.flat().map((m) => [m.start, m]));
+      const hashes = second.fingerprint.split('.');
+      const patches = second.mappingPatches ?? [];
+      const anon = patches.flatMap((p) => p ?? []).find(([start]) => start === subject.anonStart);
+      assert.ok(anon !== undefined && typeof anon[1].Rss === 'number', 'the anonymous region\'s Rss crossed as a patch');
+      assert.equal(anon[1].Rss, Number(byStart.get(subject.anonStart)?.smaps?.Rss) + 1024, '1 MiB more');
+      second.mappingChunks.forEach((c, i) => {
+        const patch = patches[i] ?? null;
+        const chunk = c ?? (patch === null ? heldByHash.get(hashes[i] ?? '') : applyMappingPatch(patch, (s) => byStart.get(s)));
+        assert.ok(chunk !== undefined && chunk !== null, `chunk ${i}`);
+        assert.equal(createHash('sha1').update(JSON.stringify(chunk)).digest('hex').slice(0, 16), hashes[i], `chunk ${i} as fingerprinted`);
+      });
+    } finally {
+      await subject.kill();
+    }
   });
 
   test('a mapping unmapped mid-report sends again the chunk that held it, not every chunk after it', async () => {
