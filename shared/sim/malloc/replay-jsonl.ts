@@ -237,36 +237,46 @@ export class OpRecordWriter {
     const { pieces, numbers } = this.text;
     const kind = trace.kinds[i]!;
     const row = i & results.rowMask;
-    let n = 0;
-    /** Appends a segment: `piece` then `v`. */
-    const add = (piece: number, v: number): void => {
-      pieces[n] = piece;
-      numbers[n++] = v;
-    };
-    add(P_I, i);
-    add(P_OP_TID[kind]!, trace.tids[i]!);
-    if (kind !== OP_TRIM && kind !== OP_THREAD_EXIT) add(P_ID, trace.ids[i]!);
+    pieces[0] = P_I;
+    numbers[0] = i;
+    pieces[1] = P_OP_TID[kind]!;
+    numbers[1] = trace.tids[i]!;
+    let n = 2;
+    if (kind !== OP_TRIM && kind !== OP_THREAD_EXIT) {
+      pieces[n] = P_ID;
+      numbers[n++] = trace.ids[i]!;
+    }
     if (kind !== OP_FREE && kind !== OP_TRIM && kind !== OP_THREAD_EXIT) {
-      add(P_SIZE, trace.sizes[i]!);
-      if (kind === OP_CALLOC || kind === OP_MEMALIGN) add(kind === OP_CALLOC ? P_NMEMB : P_ALIGN, trace.aux[i]!);
+      pieces[n] = P_SIZE;
+      numbers[n++] = trace.sizes[i]!;
+      if (kind === OP_CALLOC || kind === OP_MEMALIGN) {
+        pieces[n] = kind === OP_CALLOC ? P_NMEMB : P_ALIGN;
+        numbers[n++] = trace.aux[i]!;
+      }
       const region = results.region[row];
       if (region === REGION_HEAP) {
-        add(P_T_HEAP, results.offset[row]!);
+        pieces[n] = P_T_HEAP;
+        numbers[n++] = results.offset[row]!;
         pieces[n] = P_HEAP_USABLE;
       } else if (region === REGION_ARENA) {
-        add(P_T_ARENA, results.arena![row]!);
-        add(P_T_HEAP_INDEX, results.heap![row]!);
-        add(P_T_OFFSET, results.offset[row]!);
+        pieces[n] = P_T_ARENA;
+        numbers[n++] = results.arena![row]!;
+        pieces[n] = P_T_HEAP_INDEX;
+        numbers[n++] = results.heap![row]!;
+        pieces[n] = P_T_OFFSET;
+        numbers[n++] = results.offset[row]!;
         pieces[n] = P_HEAP_USABLE;
       } else if (region === REGION_MMAP) {
-        add(P_T_MMAP, results.mmapSize[row]!);
+        pieces[n] = P_T_MMAP;
+        numbers[n++] = results.mmapSize[row]!;
         pieces[n] = P_USABLE;
       } else {
         pieces[n] = P_T_NONE_USABLE;
       }
       numbers[n++] = results.usable[row]!;
     }
-    add(P_BRK, results.brk[row]!);
+    pieces[n] = P_BRK;
+    numbers[n++] = results.brk[row]!;
     this.pos = putSegments(this.view, this.pos, this.text.words, pieces, numbers, n, P_END);
   }
 
@@ -337,13 +347,14 @@ function putSegments(b: DataView, p: number, words: Float64Array, pieces: Int32A
   for (let s = 0; s < count; s++) {
     p = putPiece(b, p, words, pieces[s]!);
     const number = numbers[s]!;
-    if (!(number >= 0 && number <= 0x7fffffff && (number | 0) === number)) {
+    // As an int32, the divisions by constants below are multiplies, not float divisions; v equals number exactly
+    // when number is an integer from −2^31 to 2^31 − 1 (or −0, printed 0 as JSON.stringify prints it).
+    const v = number | 0;
+    if (v !== number || v < 0) {
       p = putOtherNumber(b, p, number);
       continue;
     }
-    // As an int32, the divisions by constants below are multiplies, not float divisions. The first digits are
-    // stored left-aligned, with junk after them that the next store overwrites: no digit count first.
-    const v = number | 0;
+    // The first digits are stored left-aligned, with junk after them that the next store overwrites: no digit count first.
     if (v < 10000) {
       b.setUint32(p, DIGITS_LEFT[v]!, true);
       p += DIGIT_COUNTS[v]!;
