@@ -47,10 +47,11 @@ const JSONL_CHUNK_OPS = 4096;
 /** Buffered output is written once it passes this many characters. */
 const WRITE_CHUNK_CHARS = 1 << 16;
 /**
- * jsonl's record buffer, in bytes: 64 KiB writes cost no measurable CPU over 1 MiB ones, and the writer's two
- * buffers (one being written out) took 1.8 MB more peak RSS at 1 MiB (2 M-op trace: 62.4 → 60.6 MB).
+ * jsonl's record buffer, in bytes. 2 M-op malloclab trace (180 MB of records), callgrind: 64 KiB writes 7.56 G
+ * instructions, 256 KiB 7.42 G (each write through process.stdout costs ~70 K), 1 MiB 7.40 G; the writer's two
+ * buffers (one being written out) took 0.5 MB more peak RSS at 256 KiB and 1.8 MB more at 1 MiB.
  */
-const JSONL_WRITE_BYTES = 1 << 16;
+const JSONL_WRITE_BYTES = 1 << 18;
 
 /** A model's replay as the command drives it, op by op, whichever the model, over a whole trace or streamed chunks. */
 interface MallocReplayer {

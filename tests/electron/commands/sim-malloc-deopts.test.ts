@@ -58,7 +58,7 @@ describe('sim malloc on the malloclab traces back to back, under --trace-deopt',
   test('jsonl: intMalloc, runGlibcOp and the record writer are never deoptimized by a value or a compare', () => {
     const { deopts, records } = runTraced('jsonl');
     assert.equal(records, ops, 'a record per op');
-    const hot = deopts.filter((d) => ['intMalloc', 'putNumber', 'putOpRecord', 'writeRange'].includes(d.fn));
+    const hot = deopts.filter((d) => ['intMalloc', 'putSegments', 'putPiece', 'putOpRecord', 'writeRange'].includes(d.fn));
     assert.deepEqual(hot, [], 'the binmap search, the digit count and the op piece take every trace the same compiled way');
     assert.deepEqual(
       deopts.filter((d) => /lost precision|not a Smi|compare operation|keyed access/.test(d.reason) && d.fn === 'runGlibcOp'),

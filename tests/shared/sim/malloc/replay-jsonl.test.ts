@@ -76,7 +76,8 @@ describe('OpRecordWriter', () => {
   });
 
   test('numbers of every width, NULL results and mmapped ones', () => {
-    const big = [0, 9, 10, 99, 100, 2 ** 31 - 1, 2 ** 31, 999_999_999, 1_000_000_000, 1_000_000_001, 2 ** 47 + 12345, 2 ** 53 - 1, 123_000_000_045];
+    // Each side of every width the writer stores differently: up to 4 digits, 5 to 8, 9 and 10, then from 2^31.
+    const big = [0, 9, 10, 99, 100, 999, 1000, 9999, 10_000, 10_001, 99_999_999, 100_000_000, 100_010_001, 2 ** 31 - 1, 2 ** 31, 999_999_999, 1_000_000_000, 1_000_000_001, 2 ** 47 + 12345, 2 ** 53 - 1, 123_000_000_045];
     const trace = packTraceOps(big.map((v, k) => ({ op: k % 3 === 2 ? 'r' : 'a', id: v, size: big[big.length - 1 - k]! })));
     const results = createReplayResults(trace.length);
     big.forEach((v, i) => {
@@ -88,6 +89,19 @@ describe('OpRecordWriter', () => {
     });
     assert.equal(writeAll(trace, results, 1), stringifyAll(trace, results));
     assert.equal(writeAllRanges(trace, results, 1), stringifyAll(trace, results), 'writeRange, one record per buffer');
+  });
+
+  test('numbers no model gives (below 0, −0, fractions, from 2^32, 1e21 and up): as JSON.stringify', () => {
+    const odd = [-0, -1, -(2 ** 31), 0.5, 2 ** 32 + 7, 1e21, -1.2345678901234567e-300];
+    const trace = packTraceOps(odd.map((_, k) => ({ op: 'a', id: k, size: k })));
+    const results = createReplayResults(trace.length);
+    odd.forEach((v, i) => {
+      results.region[i] = REGION_HEAP;
+      results.offset[i] = v;
+      results.usable[i] = odd[odd.length - 1 - i]!;
+      results.brk[i] = v;
+    });
+    assert.equal(writeAll(trace, results, 1), stringifyAll(trace, results));
   });
 
   test('writeRange: the same text as write, records numbered from opBase, stopping only when the buffer is full', () => {
