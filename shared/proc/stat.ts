@@ -46,16 +46,19 @@ const LAST_FIELD_NEEDED = 24;
 /**
  * Parses /proc/PID/stat. comm is found between the first '(' and the LAST ')' of the text,
  * because comm itself may contain ')', spaces and even a newline (task names are set freely
- * with prctl(PR_SET_NAME) and printed unescaped here).
+ * with prctl(PR_SET_NAME) and printed unescaped here). lastComm is the comm parsed from this
+ * process's stat before: when the bytes spell it still (ASCII), that string is returned as comm, not
+ * a new one decoded (the sampler re-parses every busy process's stat each tick; a comm changes only on
+ * exec or a rename).
  */
-export function parseStat(bytes: Uint8Array): ProcStat {
+export function parseStat(bytes: Uint8Array, lastComm = ''): ProcStat {
   checkComplete(bytes, 'stat');
   const open = bytes.indexOf(CH_LPAREN);
   const close = bytes.lastIndexOf(CH_RPAREN);
   if (open < 0 || close < open) throw new ProcParseError('stat', 1, 'no "(comm)"', excerpt(bytes));
   const pid = parseDecimalRange(bytes, 0, open - 1);
   if (!(pid >= 0) || bytes[open - 1] !== CH_SPACE) throw new ProcParseError('stat', 1, 'bad pid before "("', excerpt(bytes));
-  const comm = decodeUtf8(bytes, open + 1, close);
+  const comm = isAsciiTextAt(bytes, open + 1, close, lastComm) ? lastComm : decodeUtf8(bytes, open + 1, close);
   // The line number of anything after comm counts newlines inside comm, so errors point at the right line
   // (counted only when there is an error: parseStat runs for every process every tick).
   if (bytes[close + 1] !== CH_SPACE) throw new ProcParseError('stat', lineAfter(bytes, close), 'expected " " after ")"', excerpt(bytes));
@@ -131,6 +134,19 @@ export function parseStat(bytes: Uint8Array): ProcStat {
     throw new ProcParseError('stat', lineAfter(bytes, close), `field ${name} is not a decimal number`, excerpt(bytes));
   }
   return { pid, comm, state, ppid, flags, minflt, majflt, utime, stime, numThreads, starttime, vsizeBytes, rssPages };
+}
+
+/**
+ * True when bytes[start, end) are ASCII and spell text: then decoding them gives text. A byte ≥ 0x80 never matches (as
+ * UTF-8 it is part of a sequence, or U+FFFD), so a non-ASCII comm is always decoded.
+ */
+function isAsciiTextAt(bytes: Uint8Array, start: number, end: number, text: string): boolean {
+  if (end - start !== text.length) return false;
+  for (let i = start; i < end; i++) {
+    const b = bytes[i]!;
+    if (b >= 0x80 || b !== text.charCodeAt(i - start)) return false;
+  }
+  return true;
 }
 
 /** The line of what follows comm: newlines inside comm count. */

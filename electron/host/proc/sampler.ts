@@ -248,7 +248,7 @@ export class Sampler {
     const pid = t.pid;
     let stat: ProcStat;
     try {
-      stat = parseStat(t.statText.view());
+      stat = parseStat(t.statText.view(), t.comm); // comm kept as last tick's string while its bytes are the same
       if (stat.starttime !== t.startTicks) return this.retrack(pid, elapsedS);
     } catch (err) {
       return this.dropUnread(pid, t, err);

@@ -52,6 +52,18 @@ describe('parseStat on captured /proc/PID/stat', () => {
     assert.equal(stat.state, 'S');
   });
 
+  test('lastComm: returned as comm only while the bytes spell it (a rename of the same length, a non-ASCII comm are decoded)', () => {
+    const bytes = readFixture('odd-paths', 'stat');
+    const last = ['odd) (comm ', 'x'].join(''); // a string built at run time, not the literal: identity says which was returned
+    assert.equal(parseStat(bytes, last).comm, last, 'the same bytes: the string kept');
+    assert.ok(Object.is(parseStat(bytes, last).comm, last));
+    assert.equal(parseStat(bytes, 'odd) (comm y').comm, 'odd) (comm x', 'renamed, same length: decoded');
+    assert.equal(parseStat(bytes, 'odd) (comm').comm, 'odd) (comm x', 'renamed, shorter: decoded');
+    // 'café' as UTF-8 bytes; its latin1 reading 'cafÃ©' has as many chars as bytes and must not pass for it.
+    const cafe = new TextEncoder().encode('7 (café) S 1 7 7 0 -1 4194560 1 0 0 0 0 0 0 0 20 0 1 0 5 1000 2\n');
+    assert.equal(parseStat(cafe, 'caf\u00c3\u00a9').comm, 'café');
+  });
+
   test('kthreadd: a kernel thread (PF_KTHREAD) has no memory (vsize 0, rss 0) and ppid 0', () => {
     const stat = parseStat(readFixture('kthreadd', 'stat'));
     assert.equal(stat.flags & PF_KTHREAD, PF_KTHREAD);

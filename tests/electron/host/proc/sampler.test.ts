@@ -310,6 +310,24 @@ describe('Sampler: an idle process keeps its row object, a change makes a new on
     }
   });
 
+  test('a process renamed (same length) shows its new comm: last tick\'s comm string is kept only while stat spells it', async () => {
+    // A task may rename only itself through /proc/PID/comm: sh writes its own, "sh" → "sx", when told to on stdin.
+    const shell = spawn('sh', ['-c', 'read line; printf sx > /proc/$$/comm; read line'], { stdio: ['pipe', 'ignore', 'ignore'] });
+    const sampler = new Sampler({ columns: DEFAULT_COLUMNS });
+    const pid = shell.pid!;
+    try {
+      while (readFileSync(`/proc/${pid}/comm`, 'latin1') !== 'sh\n') await sleep(5); // exec'd
+      sampler.tick();
+      assert.equal(rowOf(sampler.tick().rows, pid).comm, 'sh');
+      shell.stdin.write('\n');
+      while (readFileSync(`/proc/${pid}/comm`, 'latin1') !== 'sx\n') await sleep(5);
+      assert.equal(rowOf(sampler.tick().rows, pid).comm, 'sx');
+    } finally {
+      sampler.close();
+      shell.kill();
+    }
+  });
+
   test('a kernel thread: its statm (zeros for life) is never opened, and its row says what statm says', () => {
     const sampler = new Sampler({ columns: DEFAULT_COLUMNS });
     try {
