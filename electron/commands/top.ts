@@ -6,7 +6,7 @@ import { ApiError } from '../../shared/errors.js';
 import { ALL_COLUMN_IDS, COLUMNS, DEFAULT_COLUMNS, ROLLUP_COLUMNS, isColumnId, type ColumnId } from '../../shared/proc/columns.js';
 import { quoteUserInput } from '../../shared/text/escape.js';
 import { parseIntervalMs, parsePositiveNumber } from '../../shared/validate.js';
-import { MemscopeService } from '../host/service.js';
+import { Sampler } from '../host/proc/sampler.js';
 import { expectNoPositionals, parseCommandArgs } from './args.js';
 import { TopSorter } from './top-sort.js';
 import { TopTable } from './top-table.js';
@@ -48,8 +48,10 @@ export async function runTop(argv: string[]): Promise<number> {
   // JSON rows carry every field, so --json reads every file unless -o says which columns.
   const shown = values.columns === undefined ? (json ? TOP_COLUMNS : DEFAULT_COLUMNS) : parseColumnList(values.columns);
 
-  // The app's service, ticked on demand at top's pace; top prints ticks and keeps no history.
-  const service = new MemscopeService({ intervalMs: delayMs, historyCapacity: 0, baseColumns: [...shown, sortKey] });
+  // The app's sampler (the service's tick without its histories), ticked at top's pace. Not the service itself: its
+  // module graph (heap, pages, snapshots…) is loaded by Node in parallel, and under `ulimit -n 64` the load alone ran
+  // out of fds (tests/electron/host/system/fd-budget.test.ts).
+  const sampler = new Sampler({ columns: [...new Set<ColumnId>([...shown, sortKey])] });
   const table = new TopTable(orderForTable(shown));
   const sorter = new TopSorter(sortKey);
   let incompleteTicks = 0;
@@ -58,11 +60,11 @@ export async function runTop(argv: string[]): Promise<number> {
     stopped = true;
   });
   try {
-    service.tickNow(); // prime: %CPU and fault rates need a previous sample, as top's first refresh
+    sampler.tick(); // prime: %CPU and fault rates need a previous sample, as top's first refresh
     await sleep(Math.min(delayMs, 200));
     for (let i = 0; i < iterations && !stopped; i++) {
       if (i > 0) await sleep(delayMs);
-      const tick = service.tickNow();
+      const tick = sampler.tick();
       const rows = sorter.sort(tick.rows);
       if (json) process.stdout.write(`${JSON.stringify(rows.length > limit ? rows.slice(0, limit) : rows)}\n`);
       else {
@@ -75,7 +77,7 @@ export async function runTop(argv: string[]): Promise<number> {
       }
     }
   } finally {
-    service.stop();
+    sampler.close();
   }
   return incompleteTicks === 0 ? 0 : 1;
 }
