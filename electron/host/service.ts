@@ -36,6 +36,7 @@ import type { ColumnId } from '../../shared/proc/columns.js';
 import { buildSnapshot, readProcessIdentity, readSnapshotMemory, withStatusMemory } from './snapshot-builder.js';
 import { readSystemSummary } from './system/system-info.js';
 import { translateAddress as translateProcessAddress } from './proc/address-translation-reader.js';
+import { setNewest } from '../../shared/recent-map.js';
 
 /** Sizing and pacing of the service. */
 export interface ServiceOptions {
@@ -164,9 +165,7 @@ export class MemscopeService implements MemscopeApi {
     const report = await this.getMappings(pid);
     if (chunkMappings === undefined) return buildMappingsUpdate(report, sinceFingerprint);
     const update = buildMappingsUpdate(report, sinceFingerprint, chunkMappings, this.sentMappings.get(pid));
-    this.sentMappings.delete(pid);
-    this.sentMappings.set(pid, rememberSentMappings(report, update));
-    while (this.sentMappings.size > SENT_MAPPINGS_PIDS) this.sentMappings.delete(this.sentMappings.keys().next().value as number);
+    setNewest(this.sentMappings, pid, rememberSentMappings(report, update), SENT_MAPPINGS_PIDS);
     return update;
   }
 

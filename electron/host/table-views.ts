@@ -3,6 +3,7 @@
 // rollup column. A client that stops renewing (a closed tab) is forgotten after VIEW_LEASE_MS.
 import type { TableView } from '../../shared/api.js';
 import { ALL_COLUMN_IDS, MAX_TABLE_VIEWS, ROLLUP_COLUMNS, VIEW_LEASE_MS, type ColumnId } from '../../shared/proc/columns.js';
+import { setNewest } from '../../shared/recent-map.js';
 
 /** One client's view and when its lease ends. */
 interface HeldView {
@@ -23,10 +24,9 @@ export class TableViews {
   /** Holds (or renews) a client's view; true when what must be read changed. */
   set(clientId: string, view: TableView, nowMs: number): boolean {
     const before = this.describe();
-    this.views.delete(clientId); // re-inserted last: the map stays in renewal order
-    this.views.set(clientId, { view, expiresAtMs: nowMs + VIEW_LEASE_MS });
-    // Tabs never say goodbye: past the bound, the least recently renewed view goes.
-    while (this.views.size > MAX_TABLE_VIEWS) this.views.delete(this.views.keys().next().value as string);
+    // Re-inserted last, so the map stays in renewal order; tabs never say goodbye: past the bound, the least recently
+    // renewed view goes.
+    setNewest(this.views, clientId, { view, expiresAtMs: nowMs + VIEW_LEASE_MS }, MAX_TABLE_VIEWS);
     return this.describe() !== before;
   }
 

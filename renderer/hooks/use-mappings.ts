@@ -11,6 +11,7 @@ import type { Mapping } from '../../shared/proc/types.js';
 import { getBridge } from '../api/client.js';
 import type { UiError } from '../ui-error.js';
 import { usePolled } from './use-polled.js';
+import { setNewest } from '../../shared/recent-map.js';
 
 /** A report, when it was read, and the last error (the last good report is kept through errors). */
 export interface MappingsState {
@@ -41,9 +42,7 @@ export function listMappingChunks(report: MappingsReport): readonly (readonly Ma
 }
 
 function remember(pid: number, value: MappingsReport, atMs: number): void {
-  cache.delete(pid);
-  cache.set(pid, { value, atMs });
-  while (cache.size > CACHE_PIDS) cache.delete(cache.keys().next().value as number);
+  setNewest(cache, pid, { value, atMs }, CACHE_PIDS);
 }
 
 /** The mapping of pid starting at startHex in the last report read for pid, if any (shown until getMapping answers). */

@@ -7,6 +7,7 @@ import type { HistorySample } from '../../shared/history/sample.js';
 import { getBridge } from '../api/client.js';
 import { hasStreamedTick, subscribeTicks } from '../state/samples-store.js';
 import { usePolled } from './use-polled.js';
+import { setNewest } from '../../shared/recent-map.js';
 
 /** Ticks appended after the host's history before it is read again (an hour at 1 Hz). */
 export const MAX_APPENDED_SAMPLES = 3600;
@@ -30,8 +31,7 @@ function entryOf(pid: number): HistoryEntry {
   let e = entries.get(pid);
   if (e === undefined) {
     e = { startTicks: null, samples: [], appendedCount: 0, startedMs: null, exitedMs: null };
-    entries.set(pid, e);
-    while (entries.size > KEEP_PIDS) entries.delete(entries.keys().next().value as number);
+    setNewest(entries, pid, e, KEEP_PIDS);
   }
   return e;
 }

@@ -15,6 +15,7 @@ import { createLiveGlibcReplayModel } from './live-glibc-model.js';
 import { createGlibcThreadedReplayModel, type GlibcThreadedReplay } from '../../shared/sim/malloc/glibc/replay-threads.js';
 import { MALLOC_VARIANTS, runMallocVariant, type VariantOutcome } from '../../shared/sim/lab/malloc-variants.js';
 import { type MeasuredFootprint, parseMeasuredFootprint } from '../../shared/sim/malloc/measured-footprint.js';
+import { setNewest } from '../../shared/recent-map.js';
 
 /** One allocator's replay, or why there is none. */
 export type LabSide<R extends ReplayProgress> = { ok: true; session: MallocLabSession<R>; warnings: string[] } | { ok: false; error: string };
@@ -154,7 +155,6 @@ export function buildLab(source: LabSource, glibcTunables: string, tcmallocEnv: 
     const measured = source.kind === 'file' && trace.version === 2 ? parseMeasuredFootprint(source.text) : null;
     build = { ok: true, trace, label, glibc, tcmalloc, threads, whatIf, measured };
   }
-  cache.set(key, build);
-  while (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value as string);
+  setNewest(cache, key, build, CACHE_SIZE);
   return build;
 }
