@@ -3,6 +3,7 @@
 // precomputed tick shown (interval 0) on the linear scale from 0 to the top tick.
 import { memo } from 'react';
 import { findKbY, type PlotBox } from './memory-chart-grid.js';
+import { drawTickLabel } from './memory-chart-tick-label.js';
 import { TICK_MARGIN_PX, TICK_SIZE_PX } from './memory-chart-time-axis.js';
 
 /** Props of KbAxis. */
@@ -36,11 +37,7 @@ export const KbAxis = memo(function KbAxis({ box, kbTicks, formatTick, color }: 
         <g className="recharts-cartesian-axis-tick-labels recharts-yAxis-tick-labels">
           {kbTicks.map((kb, i) => (
             <g key={kb} className="recharts-layer recharts-cartesian-axis-tick-label">
-              <text x={labelXPx} y={ys[i]} fill={color} fontSize={11} textAnchor="end" className="recharts-text recharts-cartesian-axis-tick-value">
-                <tspan x={labelXPx} dy="0.355em">
-                  {formatTick(kb)}
-                </tspan>
-              </text>
+              {drawTickLabel(labelXPx, ys[i], color, 'end', 'middle', formatTick(kb))}
             </g>
           ))}
         </g>

@@ -5,6 +5,7 @@
 import { memo } from 'react';
 import { DefaultZIndexes, ZIndexLayer } from 'recharts';
 import { findTimeX, type PlotBox } from './memory-chart-grid.js';
+import { drawTickLabel } from './memory-chart-tick-label.js';
 
 /** recharts' default length of an axis' tick line (CartesianAxis defaultProps). */
 export const TICK_SIZE_PX = 6;
@@ -35,11 +36,7 @@ export const TimeAxis = memo(function TimeAxis({ box, timeTicks, startMs, endMs,
             <g className="recharts-cartesian-axis-tick-labels recharts-xAxis-tick-labels">
               {timeTicks.map((tMs, i) => (
                 <g key={tMs} className="recharts-layer recharts-cartesian-axis-tick-label">
-                  <text x={xs[i]} y={yPx + TICK_SIZE_PX + TICK_MARGIN_PX} fill={color} fontSize={11} textAnchor="middle" className="recharts-text recharts-cartesian-axis-tick-value">
-                    <tspan x={xs[i]} dy="0.71em">
-                      {formatTick(tMs)}
-                    </tspan>
-                  </text>
+                  {drawTickLabel(xs[i], yPx + TICK_SIZE_PX + TICK_MARGIN_PX, color, 'middle', 'start', formatTick(tMs))}
                 </g>
               ))}
             </g>

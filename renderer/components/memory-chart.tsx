@@ -17,6 +17,7 @@ import { BAND_OF, buildChartPoints, findFirstAtOrAfter, findSamplesMaxKb, type C
 import { findTimeFrame, type TimeFrame } from './memory-chart-frame.js';
 import { ChartLines } from './memory-chart-lines.js';
 import { StaticChart, type BandSeries } from './memory-chart-static.js';
+import { drawTickLabel } from './memory-chart-tick-label.js';
 import type { TailLine } from './memory-chart-tail.js';
 
 type SeriesKey = 'resKb' | 'virtKb' | 'shrKb' | 'swapKb';
@@ -70,9 +71,6 @@ function drawLine(props: LineDrawShapeProps) {
 /** What recharts hands an axis' tick renderer. */
 type TickLabelProps = XAxisTickContentProps | YAxisTickContentProps;
 
-/** recharts Text's offset of a one-line label per vertical anchor (cap height 0.71em). */
-const TICK_LABEL_DY = { start: '0.71em', middle: '0.355em', end: '0em' } as const;
-
 /**
  * An axis label drawn as recharts' Text draws a one-line label (same element, classes and offset), without Text:
  * it measures each new label's words in the DOM (a forced layout), and when an axis' ticks change their labels move
@@ -80,13 +78,7 @@ const TICK_LABEL_DY = { start: '0.71em', middle: '0.355em', end: '0em' } as cons
  */
 function makeTickLabel(fill: string): (props: TickLabelProps) => ReactElement {
   return function TickLabel({ x, y, textAnchor, verticalAnchor, payload, index, tickFormatter }: TickLabelProps) {
-    return (
-      <text x={x} y={y} fill={fill} fontSize={11} textAnchor={textAnchor} className="recharts-text recharts-cartesian-axis-tick-value">
-        <tspan x={x} dy={TICK_LABEL_DY[verticalAnchor ?? 'middle']}>
-          {tickFormatter === undefined ? String(payload.value) : tickFormatter(payload.value, index)}
-        </tspan>
-      </text>
-    );
+    return drawTickLabel(x, y, fill, textAnchor, verticalAnchor ?? 'middle', tickFormatter === undefined ? String(payload.value) : tickFormatter(payload.value, index));
   };
 }
 
@@ -371,45 +363,15 @@ export function MemoryChart({ samples, title, fileBase, heightPx = 260, sourceNo
   const exit = useMemo(() => (exitedMs === null ? null : { exitedMs, color: theme.swap, label: `exited at ${formatClock(exitedMs)}` }), [exitedMs, theme]);
   const mainBands = useMemo(() => listBands(MAIN_SERIES, theme, hidden), [theme, hidden]);
   const virtBands = useMemo(() => listBands(VIRT_SERIES, theme, hidden), [theme, hidden]);
+  // What both panels' pictures without recharts share; each adds its size, scale, axes and bands.
+  const staticProps = { widthPx: width, startMs, endMs, timeTicks, formatKbTick, textColor: theme.text, gridStroke: theme.grid, bandPoints, exit };
   const virtPicture =
     virtChart ?? (
-      <StaticChart
-        widthPx={width}
-        heightPx={VIRT_PANEL_HEIGHT_PX}
-        box={virtBox}
-        startMs={startMs}
-        endMs={endMs}
-        timeTicks={timeTicks}
-        kbTicks={virtTicks}
-        formatKbTick={formatKbTick}
-        formatTimeTick={null}
-        kbAxisColor={theme.virt}
-        textColor={theme.text}
-        gridStroke={theme.grid}
-        bandPoints={bandPoints}
-        bands={virtBands}
-        exit={exit}
-      />
+      <StaticChart {...staticProps} heightPx={VIRT_PANEL_HEIGHT_PX} box={virtBox} kbTicks={virtTicks} formatTimeTick={null} kbAxisColor={theme.virt} bands={virtBands} />
     );
   const mainPicture =
     mainChart ?? (
-      <StaticChart
-        widthPx={width}
-        heightPx={heightPx}
-        box={mainBox}
-        startMs={startMs}
-        endMs={endMs}
-        timeTicks={timeTicks}
-        kbTicks={mainTicks}
-        formatKbTick={formatKbTick}
-        formatTimeTick={tickFormatter}
-        kbAxisColor={theme.text}
-        textColor={theme.text}
-        gridStroke={theme.grid}
-        bandPoints={bandPoints}
-        bands={mainBands}
-        exit={exit}
-      />
+      <StaticChart {...staticProps} heightPx={heightPx} box={mainBox} kbTicks={mainTicks} formatTimeTick={tickFormatter} kbAxisColor={theme.text} bands={mainBands} />
     );
   const mainTopKb = mainTicks[mainTicks.length - 1] ?? 0;
   const virtTopKb = virtTicks[virtTicks.length - 1] ?? 0;
