@@ -12,7 +12,7 @@ import { chromium, type Browser, type Page, type Response } from 'playwright-cor
 import { startServe, type ServeProcess } from '../helpers/browser.js';
 import { oracleMissing, requireOracle } from '../helpers/oracles.js';
 import { REPO_ROOT } from '../helpers/paths.js';
-import { startSubject } from '../helpers/subject.js';
+import { startSubject, type Subject } from '../helpers/subject.js';
 
 const SHOTS = resolve(REPO_ROOT, 'dist/e2e-screenshots');
 const skipReason = oracleMissing('chromium');
@@ -118,6 +118,13 @@ describe('mappings table in Chromium', { skip: skipReason }, () => {
     }
   }
 
+  /** The subject touches 16 MiB more of its anonymous region; waits until a re-read redraws that region's row. */
+  async function growAnonAndWaitForReread(subject: Subject): Promise<void> {
+    const anonHtml = await page.locator(`${TABLE} [data-testid="mapping-row-${subject.anonStart}"]`).evaluate((r) => r.outerHTML);
+    assert.equal(await subject.command('touch 16'), 'ok');
+    await waitForRowChange(subject.anonStart, anonHtml);
+  }
+
   // The re-read tests watch a subject whose anonymous region alone grows: the serve process's own memory moves by
   // itself, so much that on a busy machine most of its rows changed between two re-reads ("only 5 rows drawn the same").
   test('a re-read that changes some mappings re-renders only their rows, not every row on screen', async () => {
@@ -138,9 +145,7 @@ describe('mappings table in Chromium', { skip: skipReason }, () => {
         return w.heldRows.size;
       });
       assert.ok(held > 10, `${held} rows on screen`);
-      const anonHtml = await anonRow.evaluate((r) => r.outerHTML);
-      assert.equal(await subject.command('touch 16'), 'ok');
-      await waitForRowChange(subject.anonStart, anonHtml);
+      await growAnonAndWaitForReread(subject);
       const verdict = await page.locator(`${TABLE} .vt-body .vt-row`).evaluateAll((rows) => {
         const heldRows = (globalThis as unknown as { heldRows: Map<string, { html: string; props: unknown }> }).heldRows;
         let same = 0;
@@ -167,9 +172,7 @@ describe('mappings table in Chromium', { skip: skipReason }, () => {
       await page.goto(`${serve.url.split('#')[0]}#/process/${subject.pid}`);
       const anonRow = page.locator(`${TABLE} [data-testid="mapping-row-${subject.anonStart}"]`);
       await anonRow.waitFor();
-      const anonHtml = await anonRow.evaluate((r) => r.outerHTML);
-      assert.equal(await subject.command('touch 16'), 'ok');
-      await waitForRowChange(subject.anonStart, anonHtml);
+      await growAnonAndWaitForReread(subject);
       // The summary's total line against the table's "Σ total" line (the host's sums over every mapping), exact kB in
       // titles: both drawn from the one report held, whichever re-read it came from, so both are read in one evaluate
       // (a re-read between two reads could bring other Pss: shared pages' sharers come and go on a busy machine).
@@ -209,9 +212,7 @@ describe('mappings table in Chromium', { skip: skipReason }, () => {
       await page.goto(`${serve.url.split('#')[0]}#/process/${subject.pid}`);
       const anonRow = page.locator(`${TABLE} [data-testid="mapping-row-${subject.anonStart}"]`);
       await anonRow.waitFor();
-      const anonHtml = await anonRow.evaluate((r) => r.outerHTML);
-      assert.equal(await subject.command('touch 16'), 'ok');
-      await waitForRowChange(subject.anonStart, anonHtml);
+      await growAnonAndWaitForReread(subject);
       // 8 + 16 MiB touched, in 4 KiB pages (the subject turns transparent huge pages off for its region).
       const rssKb = (8 + 16) * 1024;
       assert.ok(
