@@ -17,6 +17,7 @@ import { BAND_OF, buildChartPoints, findFirstAtOrAfter, findSamplesMaxKb, type C
 import { findTimeFrame, type TimeFrame } from './memory-chart-frame.js';
 import { ChartLines } from './memory-chart-lines.js';
 import { StaticChart, type BandSeries } from './memory-chart-static.js';
+import { RechartsWarmUp } from './memory-chart-warm-up.js';
 import { drawTickLabel } from './memory-chart-tick-label.js';
 import type { TailLine } from './memory-chart-tail.js';
 
@@ -412,6 +413,7 @@ export function MemoryChart({ samples, title, fileBase, heightPx = 260, sourceNo
           {mainPicture}
           <ChartLines points={mainLive ? null : data} samples={tail} widthPx={width} heightPx={heightPx} scales={mainScales} from={lastDrawn} lines={mainLines} />
         </div>
+        <RechartsWarmUp widthPx={width} heightPx={heightPx} margin={MAIN_MARGIN} data={data} layers={[mainGrid, xAxis, timeAxis, mainYAxis, tooltip, exitMarker, ...mainLayers].filter((l) => l !== null)} />
       </>
     );
 
