@@ -3,7 +3,7 @@
 // with exact kB, min–max bands where a point stands for several ticks, the exit as a marker, PNG export. recharts is
 // mounted only while the pointer or the keyboard focus is on the chart (its tooltip); else StaticChart draws its picture.
 import { flushSync } from 'react-dom';
-import { createRef, useCallback, useMemo, useRef, useState, type FocusEvent, type ReactElement, type RefObject } from 'react';
+import { createRef, startTransition, useCallback, useEffect, useMemo, useRef, useState, type FocusEvent, type PointerEvent, type ReactElement, type RefObject } from 'react';
 import { Area, ComposedChart, Line, LineDrawShape, ReferenceLine, Tooltip, XAxis, YAxis, type LineDrawShapeProps, type TooltipContentProps, type XAxisTickContentProps, type YAxisTickContentProps } from 'recharts';
 import type { HistorySample } from '../../shared/history/sample.js';
 import { formatClock, formatDateTime, formatExactKb, formatHumanKb, niceKbTicks, niceTimeTicks } from '../format.js';
@@ -255,6 +255,13 @@ export function MemoryChart({ samples, title, fileBase, heightPx = 260, sourceNo
   // recharts redraw costs 15–25 ms, and mounting both panels' recharts at once the sum of the two.
   const [pointed, setPointed] = useState<ChartPanel | null>(null);
   const [focusedPanel, setFocusedPanel] = useState<ChartPanel | null>(null);
+  // Where the pointer is over a panel (client px), null away: recharts, mounted after the pointer came, is handed it.
+  const pointerRef = useRef<{ x: number; y: number } | null>(null);
+  useEffect(() => {
+    const at = pointerRef.current;
+    const wrapper = pointed === null ? null : boxRef.current?.querySelector(`.${pointed}-panel .recharts-wrapper`);
+    if (at !== null && wrapper != null) wrapper.dispatchEvent(new MouseEvent('mousemove', { bubbles: true, clientX: at.x, clientY: at.y }));
+  }, [pointed]);
   const mainLive = pointed === 'main' || focusedPanel === 'main';
   const virtLive = pointed === 'virt' || focusedPanel === 'virt';
   const showsTooltip = mainLive || virtLive;
@@ -383,9 +390,20 @@ export function MemoryChart({ samples, title, fileBase, heightPx = 260, sourceNo
   const virtLines = useMemo(() => listTailLines(VIRT_SERIES, theme, hidden), [theme, hidden]);
   /** A panel's pointer and focus handlers: they mount its recharts while the pointer or the focus is on it. */
   const panelEvents = (panel: ChartPanel) => ({
-    // Drawn at once: recharts picks the hovered point in the mouse move that follows, from the data it holds then.
-    onPointerEnter: () => flushSync(() => setPointed(panel)),
-    onPointerLeave: () => setPointed((p) => (p === panel ? null : p)),
+    // Mounted as a transition: React renders recharts in slices and commits it in a task of its own, not in the
+    // pointer's (which then was one task of 20-35 ms). The pointer's moves meanwhile find no recharts: the effect
+    // above hands the mounted recharts the last of them.
+    onPointerEnter: (e: PointerEvent<HTMLDivElement>) => {
+      pointerRef.current = { x: e.clientX, y: e.clientY };
+      startTransition(() => setPointed(panel));
+    },
+    onPointerMove: (e: PointerEvent<HTMLDivElement>) => {
+      pointerRef.current = { x: e.clientX, y: e.clientY };
+    },
+    onPointerLeave: () => {
+      pointerRef.current = null;
+      setPointed((p) => (p === panel ? null : p));
+    },
     onFocus: (e: FocusEvent<HTMLDivElement>) => {
       if (focusedPanel === panel) return;
       // StaticChart's surface took the focus: recharts replaces it at once and takes the focus over, so the keys move
