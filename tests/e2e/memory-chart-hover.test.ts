@@ -1,6 +1,7 @@
-// The memory chart's recharts warm-up, in Chromium against `memscope serve -d 0.2` (issue 13): recharts' code runs for
+// Hovering the memory chart, in Chromium against `memscope serve -d 0.2` (issue 13): recharts' code runs for
 // the first time at a page's first hover, a long task, unless the chart has run it ahead; memory-chart-warm-up.tsx
-// mounts the chart off screen in idle time, a layer per step, hovers it once, and unmounts it. The subject is
+// mounts the chart off screen in idle time, a layer per step, hovers it once, and unmounts it. A hover then mounts
+// recharts in a task after the pointer's (a transition), and hands it the pointer's position. The subject is
 // tests/harness/subject-memory.c, idle: its RES holds still, so every point of the chart has the legend's RES.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -26,7 +27,7 @@ const RECORD_WARM_UP = `globalThis.warmUpStates = [];
     last = key;
   }).observe(document, { childList: true, subtree: true, characterData: true });`;
 
-describe('memory chart warm-up in Chromium', { skip: oracleMissing('chromium') }, () => {
+describe('memory chart hover in Chromium: the warm-up, the mount after the pointer', { skip: oracleMissing('chromium') }, () => {
   let serve: ServeProcess;
   let browser: Browser;
   let page: Page;
@@ -79,5 +80,22 @@ describe('memory chart warm-up in Chromium', { skip: oracleMissing('chromium') }
     assert.equal(shownKb, legendKb, `the idle subject's RES (${legendKb} kB, the legend) under the pointer: ${text}`);
     await page.mouse.move(box.x + box.width / 2, box.y + box.height + 300);
     await tooltip.waitFor({ state: 'detached', timeout: 5000 });
+  });
+
+  test("the pointer's entering task does not mount recharts; recharts mounts after it and shows the tooltip at the pointer without another move", async () => {
+    // Synthetic pointer events, so that what the entering task did is read as it returns (evaluated as text: the
+    // tests compile without the DOM library).
+    const mountedInTask = await page.evaluate<boolean>(`(() => {
+      const panel = document.querySelector('[data-testid="res-chart"]');
+      const r = panel.getBoundingClientRect();
+      panel.dispatchEvent(new PointerEvent('pointerover', { bubbles: true, clientX: r.left + r.width * 0.8, clientY: r.top + r.height / 2 }));
+      return panel.querySelector('.recharts-wrapper') !== null;
+    })()`);
+    assert.equal(mountedInTask, false, "recharts was mounted in the pointer's task");
+    const tooltip = page.locator('[data-testid="res-chart"] .chart-tooltip');
+    await tooltip.waitFor({ timeout: 5000 });
+    assert.match(await tooltip.innerText(), /RES\s+[\d,]+ kB/);
+    await page.evaluate(`document.querySelector('[data-testid="res-chart"]').dispatchEvent(new PointerEvent('pointerout', { bubbles: true, relatedTarget: document.body }))`);
+    await page.locator('[data-testid="res-chart"] .recharts-wrapper').waitFor({ state: 'detached', timeout: 5000 });
   });
 });
