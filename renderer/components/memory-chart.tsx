@@ -2,6 +2,7 @@
 // axes would draw unequal values at one height); top's columns, shared/history/sample.ts. A time window, tooltips
 // with exact kB, min–max bands where a point stands for several ticks, the exit as a marker, PNG export. recharts is
 // mounted only while the pointer or the keyboard focus is on the chart (its tooltip); else StaticChart draws its picture.
+// RechartsWarmUp runs recharts' code once in idle time, so the first hover costs what a later one does.
 import { flushSync } from 'react-dom';
 import { createRef, startTransition, useCallback, useEffect, useMemo, useRef, useState, type FocusEvent, type PointerEvent, type ReactElement, type RefObject } from 'react';
 import { Area, ComposedChart, Line, LineDrawShape, ReferenceLine, Tooltip, XAxis, YAxis, type LineDrawShapeProps, type TooltipContentProps, type XAxisTickContentProps, type YAxisTickContentProps } from 'recharts';
