@@ -4,14 +4,12 @@
 // code for the first time. Per hover, from Chromium's performance timeline: the longest main-thread task (wall and
 // thread CPU time) and the CPU of all tasks while the pointer enters and moves; the long tasks the page reported
 // (PerformanceObserver 'longtask') while idle before the first hover (where the chart may prepare) and at each hover.
-import { spawn } from 'node:child_process';
 import { loadavg } from 'node:os';
-import { createInterface } from 'node:readline';
 import type { Page } from 'playwright-core';
-import { buildHarness } from '../helpers/c-build.js';
 import { launchChromium, startServe } from '../helpers/browser.js';
 import { oracleMissing } from '../helpers/oracles.js';
 import { median } from './measure.js';
+import { listMainThreadTasks, startManyMapsSubject, startTrace, type TraceEvent } from './ui-trace.js';
 
 const MAPPINGS = 20_000;
 const TICK_MS = 1000;
@@ -28,18 +26,6 @@ const HOVER_MARK = 'memscope-bench-hover';
 /** Set when the mappings table is shown. */
 const SHOWN_MARK = 'memscope-bench-shown';
 
-/** A complete ('X') trace event or a user-timing mark: wall and thread (CPU) durations in µs. */
-interface TraceEvent {
-  name: string;
-  ph: string;
-  pid: number;
-  tid: number;
-  ts: number;
-  dur?: number;
-  tdur?: number;
-  args?: { name?: string };
-}
-
 /** One hover's cost on the renderer main thread. */
 interface HoverCost {
   panel: string;
@@ -52,16 +38,10 @@ interface HoverCost {
   longTasks: number[];
 }
 
-/** The renderer main thread's top-level tasks in the trace. */
-function listMainTasks(events: readonly TraceEvent[]): TraceEvent[] {
-  const main = events.find((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain');
-  return events.filter((e) => main !== undefined && e.pid === main.pid && e.tid === main.tid && e.ph === 'X' && e.name === 'RunTask');
-}
-
 /** Each hover's tasks: those that end after its mark and start before its leave (the mark's time + HOVER_MS). */
 function sumHoverCosts(events: readonly TraceEvent[], longTasks: readonly { startMs: number; ms: number }[], hoverStartsMs: readonly number[]): HoverCost[] {
   const marks = events.filter((e) => e.name === HOVER_MARK).map((e) => e.ts).sort((a, b) => a - b);
-  const tasks = listMainTasks(events);
+  const tasks = listMainThreadTasks(events);
   return marks.map((fromUs, i) => {
     const toUs = fromUs + HOVER_MS * 1000;
     const inHover = tasks.filter((t) => t.ts + (t.dur ?? 0) > fromUs && t.ts < toUs);
@@ -102,7 +82,7 @@ function describe(costs: readonly HoverCost[], of: (c: HoverCost) => number): st
 function describeIdleTasks(events: readonly TraceEvent[], from: string): string {
   const fromUs = events.find((e) => e.name === from)?.ts ?? Infinity;
   const toUs = Math.min(...events.filter((e) => e.name === HOVER_MARK).map((e) => e.ts));
-  const tasks = listMainTasks(events).filter((t) => t.ts >= fromUs && t.ts < toUs);
+  const tasks = listMainThreadTasks(events).filter((t) => t.ts >= fromUs && t.ts < toUs);
   const top = [...tasks].sort((a, b) => (b.tdur ?? 0) - (a.tdur ?? 0)).slice(0, 5);
   const cpuMs = tasks.reduce((ms, t) => ms + (t.tdur ?? 0) / 1000, 0);
   return `CPU ${cpuMs.toFixed(0)} ms; the longest tasks by CPU (CPU/wall ms): ${top.map((t) => `${((t.tdur ?? 0) / 1000).toFixed(1)}/${((t.dur ?? 0) / 1000).toFixed(1)}`).join(', ')}`;
@@ -110,21 +90,14 @@ function describeIdleTasks(events: readonly TraceEvent[], from: string): string 
 
 /** Opens the page traced, waits IDLE_MS once its mappings are shown, hovers, and prints the idle time and each panel's first and later hovers. */
 async function measurePage(page: Page, url: string): Promise<void> {
-  const cdp = await page.context().newCDPSession(page);
-  const events: TraceEvent[] = [];
-  // The session emits every CDP event by name; its typings name only a few.
-  const emitter = cdp as unknown as { on(name: string, f: (d: { value: TraceEvent[] }) => void): void; once(name: string, f: () => void): void };
-  emitter.on('Tracing.dataCollected', (d) => events.push(...d.value));
-  const traced = new Promise<void>((resolve) => emitter.once('Tracing.tracingComplete', resolve));
-  await cdp.send('Tracing.start', { categories: 'devtools.timeline,disabled-by-default-devtools.timeline,blink.user_timing', transferMode: 'ReportEvents' });
+  const stopTrace = await startTrace(await page.context().newCDPSession(page), 'devtools.timeline,disabled-by-default-devtools.timeline,blink.user_timing');
   await page.goto(url);
   await page.locator('[data-testid="mappings-table"]').waitFor({ timeout: 120_000 });
   const shownMs = (await page.evaluate(`(performance.mark('${SHOWN_MARK}'), performance.now())`)) as number;
   await page.waitForTimeout(IDLE_MS);
   const startsMs: number[] = [];
   for (const panel of HOVERS) startsMs.push(await hover(page, panel));
-  await cdp.send('Tracing.end');
-  await traced;
+  const events = await stopTrace();
   const longTasks = (await page.evaluate('globalThis.__benchLongTasks')) as { startMs: number; ms: number }[];
   const list = (tasks: { ms: number }[]) => tasks.map((l) => l.ms.toFixed(0)).join(', ') || 'none';
   console.log(`  long tasks (ms) before the mappings table was shown: ${list(longTasks.filter((l) => l.startMs < shownMs))}`);
@@ -146,9 +119,7 @@ export async function benchUiHover(): Promise<void> {
     console.log(`skipped: ${missing}`);
     return;
   }
-  const subject = spawn(buildHarness('many-maps.c'), [String(MAPPINGS)], { stdio: ['pipe', 'pipe', 'inherit'] });
-  if (subject.stdout === null) throw new Error('no stdout');
-  for await (const line of createInterface({ input: subject.stdout })) if (line === 'ready') break;
+  const subject = await startManyMapsSubject(MAPPINGS);
   const serve = await startServe(['-d', String(TICK_MS / 1000)]);
   const browser = await launchChromium();
   try {
