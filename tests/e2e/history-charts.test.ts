@@ -109,12 +109,19 @@ async function assertBandAsRecharts(page: Page): Promise<void> {
     // A band is the maxima left to right, then the minima back: n points, 2n vertices.
     const n = ours.length / 2;
     const m = theirs.length / 2;
-    assert.ok(n >= 2 && m >= n, `band points: ours ${n}, recharts' ${m}`);
-    for (let i = 0; i < n; i++) {
+    assert.ok(n >= 2, `band points: ours ${n}`);
+    let mismatch: string | null = m >= n ? null : `band points: ours ${n}, recharts' ${m}`;
+    for (let i = 0; i < n && mismatch === null; i++) {
       for (const [a, b] of [[ours[i], theirs[i]], [ours[2 * n - 1 - i], theirs[2 * m - 1 - i]]]) {
-        assert.ok(a !== undefined && b !== undefined && Math.abs(a.x - b.x) < 0.5 && Math.abs(a.y - b.y) < 0.5, `band point ${i}: ours ${JSON.stringify(a)}, recharts' ${JSON.stringify(b)}`);
+        if (!(a !== undefined && b !== undefined && Math.abs(a.x - b.x) < 0.5 && Math.abs(a.y - b.y) < 0.5)) mismatch ??= `band point ${i}: ours ${JSON.stringify(a)}, recharts' ${JSON.stringify(b)}`;
       }
     }
+    // Where the points outnumber the pixels, LTTB picks which to draw by index, and the history folds old ticks into
+    // buckets, so recharts' redraw at the hover (a few ticks later) may draw other points than the last redraw did:
+    // read both again. A band drawn off recharts'
+    // on the same points fails every attempt.
+    if (mismatch !== null && attempt < 5) continue;
+    assert.equal(mismatch, null);
     return;
   }
 }
