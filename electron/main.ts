@@ -2,13 +2,15 @@
 // strict CSP, no remote content, navigation/redirects/new windows/webviews/permissions/devices denied,
 // decisions in url-policy.ts) and wired to the one MemscopeService through ipcMain.handle, checking
 // every sender and argument (electron/fiddle's model).
-import { app, BrowserWindow, ipcMain, net, protocol, session, shell, type IpcMainInvokeEvent, type Session, type WebContents } from 'electron';
+import { app, BrowserWindow, ipcMain, net, protocol, session, shell, type IpcMainEvent, type IpcMainInvokeEvent, type Session, type WebContents } from 'electron';
 import { hostname } from 'node:os';
 import { join, normalize } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { API_METHODS, channelOf, settleApiCall, TICK_CHANNEL, type ApiMethod, type ApiReply, type ApiResult } from '../shared/api.js';
+import { API_METHODS, channelOf, settleApiCall, TICK_CHANNEL, TICK_SCOPE_CHANNEL, type ApiMethod, type ApiReply, type ApiResult, type Tick } from '../shared/api.js';
+import { checkTickScope, type TickScope } from '../shared/tick-scope.js';
 import { callApi } from '../shared/validate-args.js';
 import { MemscopeService } from './host/service.js';
+import { TickFanout } from './host/tick-fanout.js';
 import { DEFAULT_COLUMNS } from '../shared/proc/columns.js';
 import { decideNavigation, decideRedirect, decideWindowOpen, describeBlockedUrl, isAppUrl, type UrlVerdict } from './url-policy.js';
 import { APP_ORIGIN, APP_SCHEME, CONTENT_SECURITY_POLICY, hardenedWebPreferences } from './window-options.js';
@@ -20,8 +22,14 @@ const PRELOAD_PATH = fileURLToPath(new URL('../electron-preload/preload.cjs', im
 // The window adds the columns it shows (setTableView).
 const service = new MemscopeService({ transport: 'electron', baseColumns: DEFAULT_COLUMNS });
 
+/** The windows' tick streams, each narrowed to the scope its renderer named (TICK_SCOPE_CHANNEL). */
+const tickStreams = new TickFanout<WebContents, Tick>(
+  (tick) => tick,
+  (contents, tick) => contents.send(TICK_CHANNEL, tick),
+);
+
 /** Only our own page, loaded from disk, may call the API. */
-function isTrustedSender(event: IpcMainInvokeEvent): boolean {
+function isTrustedSender(event: IpcMainInvokeEvent | IpcMainEvent): boolean {
   return isAppUrl(event.senderFrame?.url ?? '');
 }
 
@@ -43,6 +51,19 @@ function handleApiMethod<M extends ApiMethod>(method: M): void {
 
 function wireIpc(): void {
   for (const method of API_METHODS) handleApiMethod(method);
+  // A new scope applies to the ticks sent after it, the latest first (as a new event stream starts in browser mode).
+  ipcMain.on(TICK_SCOPE_CHANNEL, (event, scope: unknown) => {
+    if (!isTrustedSender(event)) return;
+    let checked: TickScope;
+    try {
+      checked = checkTickScope(scope);
+    } catch (err) {
+      console.warn(`ignored a tick scope: ${err instanceof Error ? err.message : String(err)}`);
+      return;
+    }
+    tickStreams.set(event.sender, checked);
+    void service.listProcesses().then((latest) => tickStreams.sendTo(event.sender, latest));
+  });
 }
 
 /** Carries out a url-policy verdict: true when the frame may go on; anything else is logged. */
@@ -98,8 +119,11 @@ function createWindow(): void {
     title: `memscope — ${hostname()}`,
     webPreferences: hardenedWebPreferences(PRELOAD_PATH),
   });
-  const unsubscribe = service.onTick((tick) => win.webContents.send(TICK_CHANNEL, tick));
-  win.on('closed', unsubscribe);
+  const contents = win.webContents;
+  tickStreams.set(contents, null);
+  // A reload is a new renderer, which has named no scope yet: every row again.
+  contents.on('did-navigate', () => tickStreams.set(contents, null));
+  win.on('closed', () => tickStreams.delete(contents));
   void win.loadURL(INDEX_URL.href);
 }
 
@@ -114,6 +138,7 @@ void app.whenReady().then(() => {
   });
   denyPermissionsAndDevices(session.defaultSession);
   wireIpc();
+  service.onTick((tick) => tickStreams.send(tick));
   service.start();
   createWindow();
 });

@@ -16,6 +16,7 @@ import type { MallocParams } from './sim/malloc/glibc/params.js';
 import type { SnapshotDiff } from './snapshot/diff.js';
 import type { HostMemoryHistoryReply } from './history/host-memory-history.js';
 import type { Snapshot } from './snapshot/schema.js';
+import type { TickScope } from './tick-scope.js';
 
 /** One refresh of every process. */
 export interface Tick {
@@ -28,6 +29,11 @@ export interface Tick {
   memTotalKb: number;
   /** Live rows, then tombstones ('gone') of processes that vanished since the last tick. */
   rows: ProcessRow[];
+  /**
+   * Set when the rows were narrowed to these pids (shared/tick-scope.ts: a stream asked for them); absent, every
+   * process's row is here. A pid of the scope without a row has no process (or its tombstone was sent before).
+   */
+  scope?: number[];
   /** What this tick cost memscope itself. */
   cost: SamplingCost;
   /** Set when the tick could not read everything (e.g. out of file descriptors); absent on a clean tick. */
@@ -358,6 +364,11 @@ export function buildApiReplyFunctions(
 export interface MemscopeBridge extends MemscopeApi {
   /** Calls listener with every new tick; returns the unsubscribe function. */
   onTick(listener: (tick: Tick) => void): () => void;
+  /**
+   * From now on the stream carries the rows of these pids only (null: every row, the default); the host then sends
+   * the latest tick so narrowed (Tick.scope). A host older than scopes goes on sending every row.
+   */
+  setTickScope(scope: TickScope): void;
 }
 
 /** IPC channel of a method: "memscope:<method>" (the preload rejects anything else). */
@@ -367,6 +378,9 @@ export function channelOf(method: ApiMethod): string {
 
 /** IPC channel the main process sends ticks on. */
 export const TICK_CHANNEL = 'memscope:tick';
+
+/** IPC channel on which the renderer names its tick scope (MemscopeBridge.setTickScope; a TickScope). */
+export const TICK_SCOPE_CHANNEL = 'memscope:tick-scope';
 
 /**
  * How one call ended, as IPC carries it and as HTTP does for a client sending API_REPLY_HEADER: Electron keeps
@@ -400,4 +414,4 @@ export function unwrapApiReply<T>(reply: ApiReply<T>): T {
 export type ApiReplyFunctions = { [M in ApiMethod]: (...args: ApiArgs[M]) => Promise<ApiReply<ApiResult[M]>> };
 
 /** What the preload exposes as window.memscope: every method answering an ApiReply, and the tick stream. */
-export type PreloadBridge = ApiReplyFunctions & Pick<MemscopeBridge, 'onTick'>;
+export type PreloadBridge = ApiReplyFunctions & Pick<MemscopeBridge, 'onTick' | 'setTickScope'>;

@@ -3,6 +3,7 @@
 // (API_REPLY_HEADER): an application error is data in a 200, never a status Chromium logs as a failed load.
 import { API_REPLY_HEADER, buildApiFunctions, unwrapApiReply, type ApiArgs, type ApiMethod, type ApiReply, type ApiResult, type MemscopeBridge, type Tick } from '../../shared/api.js';
 import { ApiError, decodeApiError } from '../../shared/errors.js';
+import { formatTickScopeQuery, tickScopeKey, type TickScope } from '../../shared/tick-scope.js';
 
 /** Creates a bridge to the memscope server at baseUrl ("" = the page's own origin). */
 export function createHttpBridge(token: string, baseUrl = ''): MemscopeBridge {
@@ -29,14 +30,37 @@ export function createHttpBridge(token: string, baseUrl = ''): MemscopeBridge {
 
   // One wrapper per API method, generated from the contract (never listed by hand).
   const methods = buildApiFunctions((method) => (...args) => call(method, args));
+  // One event stream for every listener, opened for the scope named last; a new scope opens a new stream (the old
+  // one closed first), which starts with the latest tick in that scope. A host older than scopes ignores ?pids=.
+  const listeners = new Set<(tick: Tick) => void>();
+  let scope: TickScope = null;
+  let source: EventSource | null = null;
+  const onMessage = (e: MessageEvent<string>) => {
+    const tick = JSON.parse(e.data) as Tick;
+    for (const listener of listeners) listener(tick);
+  };
+  const open = () => {
+    source?.close();
+    // EventSource reconnects by itself after a lost connection.
+    source = new EventSource(`${baseUrl}/api/events?token=${encodeURIComponent(token)}${formatTickScopeQuery(scope)}`);
+    source.addEventListener('tick', onMessage);
+  };
   return {
     ...methods,
     onTick(listener: (tick: Tick) => void) {
-      // EventSource reconnects by itself after a lost connection.
-      const source = new EventSource(`${baseUrl}/api/events?token=${encodeURIComponent(token)}`);
-      const onMessage = (e: MessageEvent<string>) => listener(JSON.parse(e.data) as Tick);
-      source.addEventListener('tick', onMessage);
-      return () => source.close();
+      listeners.add(listener);
+      if (source === null) open();
+      return () => {
+        listeners.delete(listener);
+        if (listeners.size > 0) return;
+        source?.close();
+        source = null;
+      };
+    },
+    setTickScope(next: TickScope) {
+      if (tickScopeKey(next) === tickScopeKey(scope)) return;
+      scope = next;
+      if (source !== null) open();
     },
   };
 }

@@ -11,5 +11,5 @@ export function createIpcBridge(raw: PreloadBridge): MemscopeBridge {
       async (...args) =>
         unwrapApiReply(await replying[method](...args)),
   );
-  return { ...methods, onTick: raw.onTick };
+  return { ...methods, onTick: raw.onTick, setTickScope: raw.setTickScope };
 }

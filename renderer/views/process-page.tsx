@@ -17,7 +17,7 @@ import { useTableView } from '../hooks/use-table-view.js';
 import { DEFAULT_COLUMNS, type ColumnId } from '../../shared/proc/columns.js';
 import { createListeners, type Listeners } from '../state/listeners.js';
 import { navigate } from '../state/router.js';
-import { useTick } from '../state/samples-store.js';
+import { useTickOf } from '../state/samples-store.js';
 import { exportProcessSnapshot, setComparison, showSnapshot, takeSessionSnapshot, useSnapshots } from '../state/snapshot-store.js';
 import { toUiError, type UiError } from '../ui-error.js';
 import { ProcessView } from './process-view.js';
@@ -95,7 +95,7 @@ function MappingsRefreshControls({ store }: { store: MappingsRefreshStore }) {
 
 /** The live process page. */
 export function ProcessPage({ pid }: { pid: number }) {
-  const tick = useTick();
+  const tick = useTickOf(pid);
   useTableView(PROCESS_PAGE_COLUMNS, NO_ROLLUP_PIDS);
   const [autoRefresh, setAutoRefresh] = useState(true);
   const [exportError, setExportError] = useState<UiError | null>(null);

@@ -144,6 +144,8 @@ export function installSyntheticBridge(params: SyntheticBridgeParams): void {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
+    // The synthetic ticks keep every row, as a host older than tick scopes does.
+    setTickScope: () => undefined,
   };
   g.memscope = new Proxy(bridge, { get: (target, key) => (key in target ? target[key as keyof PreloadBridge] : (...args: unknown[]) => call(String(key), args)) }) as PreloadBridge;
 

@@ -30,17 +30,25 @@ function desktopInitScript(base: string, token: string): string {
         const body = await r.json();
         return r.ok ? { ok: true, value: body.value } : { ok: false, error: body.error };
       },
-      on: (channel, listener) => {
-        const source = new EventSource(BASE + '/api/events?token=' + encodeURIComponent(TOKEN));
-        source.addEventListener('tick', (e) => listener({}, JSON.parse(e.data)));
-        STREAMS.set(listener, source);
-      },
+      on: (channel, listener) => OPEN(listener),
       removeListener: (channel, listener) => STREAMS.get(listener)?.close(),
+      // main.ts narrows the window's ticks to the scope from the next one on, the latest first: as a new event stream does.
+      send: (channel, scope) => {
+        SCOPE = scope;
+        for (const listener of STREAMS.keys()) OPEN(listener);
+      },
     },
   }`;
   // Inlined, not eval'd: the app's CSP forbids eval, and init scripts run as written.
   return `(() => {
   const BASE = ${JSON.stringify(base)}, TOKEN = ${JSON.stringify(token)}, STREAMS = new Map();
+  let SCOPE = null;
+  const OPEN = (listener) => {
+    STREAMS.get(listener)?.close();
+    const source = new EventSource(BASE + '/api/events?token=' + encodeURIComponent(TOKEN) + (SCOPE === null ? '' : '&pids=' + SCOPE.join(',')));
+    source.addEventListener('tick', (e) => listener({}, JSON.parse(e.data)));
+    STREAMS.set(listener, source);
+  };
   const electron = ${electron};
   const module = { exports: {} };
   (function (require, module, exports) {

@@ -5,19 +5,21 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { runInNewContext } from 'node:vm';
-import { API_METHODS, channelOf, TICK_CHANNEL, type ApiReply } from '../../shared/api.js';
+import { API_METHODS, channelOf, TICK_CHANNEL, TICK_SCOPE_CHANNEL, type ApiReply } from '../../shared/api.js';
 import { REPO_ROOT } from '../helpers/paths.js';
 
 /** What the bundle did with 'electron': what it exposed, what it invoked, which listeners it holds. */
 interface PreloadRun {
   exposed: Map<string, Record<string, (...args: unknown[]) => unknown>>;
   invoked: { channel: string; args: unknown[] }[];
+  /** What ipcRenderer.send was given. */
+  sent: { channel: string; args: unknown[] }[];
   listeners: Map<string, Set<(...args: unknown[]) => void>>;
 }
 
 /** Runs the bundle once; every ipcRenderer.invoke answers `reply`. */
 function runPreload(reply: ApiReply<unknown>): PreloadRun {
-  const run: PreloadRun = { exposed: new Map(), invoked: [], listeners: new Map() };
+  const run: PreloadRun = { exposed: new Map(), invoked: [], sent: [], listeners: new Map() };
   const electron = {
     contextBridge: { exposeInMainWorld: (key: string, api: Record<string, (...args: unknown[]) => unknown>) => run.exposed.set(key, api) },
     ipcRenderer: {
@@ -30,6 +32,7 @@ function runPreload(reply: ApiReply<unknown>): PreloadRun {
         run.listeners.set(channel, set.add(listener));
       },
       removeListener: (channel: string, listener: (...args: unknown[]) => void) => run.listeners.get(channel)?.delete(listener),
+      send: (channel: string, ...args: unknown[]) => run.sent.push({ channel, args }),
     },
   };
   const require = (name: string) => {
@@ -41,10 +44,23 @@ function runPreload(reply: ApiReply<unknown>): PreloadRun {
   return run;
 }
 
-test('the preload exposes exactly the API methods and onTick as window.memscope', () => {
+test('the preload exposes exactly the API methods, onTick and setTickScope as window.memscope', () => {
   const run = runPreload({ ok: true, value: null });
   assert.deepEqual([...run.exposed.keys()], ['memscope']);
-  assert.deepEqual(Object.keys(run.exposed.get('memscope') ?? {}).sort(), [...API_METHODS, 'onTick'].sort());
+  assert.deepEqual(Object.keys(run.exposed.get('memscope') ?? {}).sort(), [...API_METHODS, 'onTick', 'setTickScope'].sort());
+});
+
+test('setTickScope sends the scope (a plain copy) on the tick-scope channel, for main.ts to narrow the ticks', () => {
+  const run = runPreload({ ok: true, value: null });
+  const scope = Object.freeze([41, 42]);
+  run.exposed.get('memscope')?.setTickScope?.(scope);
+  run.exposed.get('memscope')?.setTickScope?.(null);
+  // Through JSON: the arrays were made in the preload's context (another realm's Array).
+  assert.deepEqual(JSON.parse(JSON.stringify(run.sent)), [
+    { channel: TICK_SCOPE_CHANNEL, args: [[41, 42]] },
+    { channel: TICK_SCOPE_CHANNEL, args: [null] },
+  ]);
+  assert.ok(!Object.isFrozen(run.sent[0]?.args[0]), 'a copy, not the frozen array');
 });
 
 test('each method invokes its own memscope: channel with its arguments and answers the reply as it came', async () => {

@@ -11,7 +11,9 @@ import { API_REPLY_HEADER, isApiMethod, settleApiCall, type Tick } from '../../.
 import { ApiError, encodeApiError, HTTP_STATUS_OF } from '../../../shared/errors.js';
 import { isLoopbackOrigin } from '../../../shared/loopback.js';
 import { quoteUserInput } from '../../../shared/text/escape.js';
+import { parseTickScopeParam, TICK_SCOPE_PARAM, type TickScope } from '../../../shared/tick-scope.js';
 import { callApi } from '../../../shared/validate-args.js';
+import { TickFanout } from '../tick-fanout.js';
 import { boundConnections } from './connection-bounds.js';
 import { readBearerToken, tokenMatches } from './bearer.js';
 import { BodyBudget, BodyTooLargeError, readJsonBody } from './body-reader.js';
@@ -119,21 +121,21 @@ async function sendOutcome(req: IncomingMessage, res: ServerResponse, call: () =
 export async function startServer(service: MemscopeService, options: ServerOptions): Promise<RunningServer> {
   const token = options.token ?? createToken();
   const staticRoot = resolve(options.staticDir);
-  const clients = new Set<ServerResponse>();
   const bodyBudget = new BodyBudget();
   const acceptedHosts = acceptedHostNames(options.host);
   const maxEventBacklogBytes = options.maxEventBacklogBytes ?? MAX_EVENT_BACKLOG_BYTES;
 
-  const unsubscribe = service.onTick((tick: Tick) => {
-    if (clients.size === 0) return;
-    const frame = `event: tick\ndata: ${JSON.stringify(tick)}\n\n`;
-    for (const res of clients) {
+  // Each stream gets the rows of the pids it named (?pids=), one frame per distinct scope a tick.
+  const clients = new TickFanout<ServerResponse, string>(
+    (tick) => `event: tick\ndata: ${JSON.stringify(tick)}\n\n`,
+    (res, frame) => {
       if (res.writableLength > maxEventBacklogBytes) {
         clients.delete(res);
         res.destroy();
       } else res.write(frame);
-    }
-  });
+    },
+  );
+  const unsubscribe = service.onTick((tick: Tick) => clients.send(tick));
 
   const server = createServer((req, res) => {
     handle(req, res).catch((err: unknown) => sendError(res, err));
@@ -183,7 +185,7 @@ export async function startServer(service: MemscopeService, options: ServerOptio
       sendError(res, new ApiError('unauthorized', 'missing or wrong token: use the URL memscope serve printed'));
       return;
     }
-    if (isEventStream) return streamTicks(req, res);
+    if (isEventStream) return streamTicks(req, res, parseTickScopeParam(url.searchParams.get(TICK_SCOPE_PARAM)));
     if (req.method !== 'POST') {
       sendError(res, new ApiError('bad-arg', `${req.method ?? '?'} not allowed: POST /api/<method>`), 405);
       return;
@@ -196,13 +198,17 @@ export async function startServer(service: MemscopeService, options: ServerOptio
     await sendOutcome(req, res, () => callApi(service, name, (body as { args?: unknown }).args ?? []));
   }
 
-  function streamTicks(req: IncomingMessage, res: ServerResponse): void {
+  /**
+   * An event stream of ticks in scope (null: every row), the latest one first. A client changes its scope by opening
+   * another stream: the latest tick it gets there, in the new scope, is where that stream starts.
+   */
+  function streamTicks(req: IncomingMessage, res: ServerResponse, scope: TickScope): void {
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
     res.write('retry: 2000\n\n');
-    clients.add(res);
+    clients.set(res, scope);
     service
       .listProcesses()
-      .then((tick) => res.write(`event: tick\ndata: ${JSON.stringify(tick)}\n\n`))
+      .then((tick) => clients.sendTo(res, tick))
       .catch(() => undefined);
     req.on('close', () => clients.delete(res));
   }
@@ -257,7 +263,7 @@ export async function startServer(service: MemscopeService, options: ServerOptio
     url: `${origin}/?token=${encodeURIComponent(token)}`,
     async close() {
       unsubscribe();
-      for (const res of clients) res.end();
+      for (const res of clients.clients()) res.end();
       await new Promise<void>((r) => {
         server.close(() => r());
         // A browser's keep-alive sockets (fetch, EventSource) would otherwise hold close() open indefinitely,
