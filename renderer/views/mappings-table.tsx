@@ -3,7 +3,7 @@
 // smaps_rollup line, and Σ Size checked against VmSize. Takes a MappingsReport, live or from a snapshot.
 import { memo, useCallback, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { MappingsReport } from '../../shared/api.js';
-import { groupByBackingFile, mappingName, type MappingGroup } from '../../shared/proc/group.js';
+import { groupByBackingFile, indexChunkByName, mappingName, type MappingGroup } from '../../shared/proc/group.js';
 import { isAdditiveSmapsField, sumSmapsAmounts } from '../../shared/proc/smaps-fields.js';
 import type { Mapping } from '../../shared/proc/types.js';
 import { listSmapsFields, mappingsToCsv } from '../../shared/snapshot/csv.js';
@@ -62,37 +62,18 @@ function rowOfGroup(group: MappingGroup, first: Mapping, expanded: boolean): Dis
   return row;
 }
 
-/** Each chunk's mappings by group key (mappingName), in address order, kept while use-mappings keeps the chunk's array. */
-const CHUNK_MEMBERS = new WeakMap<readonly Mapping[], Map<string, Mapping[]>>();
-
-/** The mappings of `chunk` by group key, computed once per chunk array (a re-read indexes only the chunks that changed). */
-function indexChunk(chunk: readonly Mapping[]): Map<string, Mapping[]> {
-  let byKey = CHUNK_MEMBERS.get(chunk);
-  if (byKey === undefined) {
-    byKey = new Map();
-    for (const m of chunk) {
-      const key = mappingName(m);
-      const list = byKey.get(key);
-      if (list === undefined) byKey.set(key, [m]);
-      else list.push(m);
-    }
-    CHUNK_MEMBERS.set(chunk, byKey);
-  }
-  return byKey;
-}
-
 /** A group's members over the chunks' indexes: the lists of its mappings, one per chunk holding some, in address order. */
 interface GroupMembers {
   first: Mapping;
   count: number;
-  lists: Mapping[][];
+  lists: (readonly Mapping[])[];
 }
 
 /**
  * Every group's members, in one pass over the chunks' indexes (the chunks are in address order): a lookup per key a
  * chunk holds, not one per group and chunk (a Chromium's ~160 groups × ~200 chunks at every re-read).
  */
-function collectMembers(indexes: readonly Map<string, Mapping[]>[]): Map<string, GroupMembers> {
+function collectMembers(indexes: readonly ReadonlyMap<string, readonly Mapping[]>[]): Map<string, GroupMembers> {
   const out = new Map<string, GroupMembers>();
   for (const byKey of indexes) {
     for (const [key, list] of byKey) {
@@ -291,7 +272,7 @@ export const MappingsTable = memo(function MappingsTable({ report, category, onC
       return filtered.map((m) => rowOfMapping(m, false)).sort(cmp);
     }
     // Unfiltered, the report's chunks are indexed one by one (cached per chunk); a filtered list is one chunk of its own.
-    const members = collectMembers((filtered === report.mappings ? listMappingChunks(report) : [filtered]).map(indexChunk));
+    const members = collectMembers((filtered === report.mappings ? listMappingChunks(report) : [filtered]).map(indexChunkByName));
     const groups = filtered === report.mappings ? report.groups : groupByBackingFile(filtered);
     const top: DisplayRow[] = groups.map((group) => {
       const { first, count } = members.get(group.key) as GroupMembers;
