@@ -75,8 +75,8 @@ function MappingsReadAtNote({ store }: { store: MappingsRefreshStore }) {
 // The toolbar reads its state from a store of its own, not from props (a new toolbar element is a new prop of the
 // mappings table) nor from a context (a new value walks the page's fibers for readers): a re-read starting and
 // ending, every 5 s, re-renders the toolbar alone. Each control reads only the fields it shows, so a read's new time
-// re-renders the label and not the checkbox: React writes a re-rendered <input>'s name and type again, and that
-// attribute write re-laid out the whole document at every re-read (1-2 ms; the label's own layout is contained).
+// re-renders the label and not the checkbox: React writes a re-rendered <input>'s name and type again (three
+// attribute writes and a style recalc of the input at every read, for nothing it shows).
 function MappingsRefreshControls({ store }: { store: MappingsRefreshStore }) {
   const read = <K extends keyof MappingsRefreshState>(key: K) => () => store.get()[key];
   const loading = useSyncExternalStore(store.subscribe, read('loading'));
