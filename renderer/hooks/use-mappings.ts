@@ -5,7 +5,7 @@
 import { useRef } from 'react';
 import { MIN_MAPPINGS_CHUNK_SIZE, type MappingsReport, type MappingsUpdate } from '../../shared/api.js';
 import { isApiError } from '../../shared/errors.js';
-import { groupByBackingFile, type MappingGroup } from '../../shared/proc/group.js';
+import { groupChunks, type MappingGroup } from '../../shared/proc/group.js';
 import { applyMappingPatch } from '../../shared/proc/mapping-patch.js';
 import type { Mapping } from '../../shared/proc/types.js';
 import { getBridge } from '../api/client.js';
@@ -128,8 +128,10 @@ async function readMappings(pid: number): Promise<MappingsReport> {
   const mappings = chunkList.flat();
   const chunks = new Map<string, Mapping[]>();
   for (const [i, kept] of chunkList.entries()) chunks.set(hashes[i] ?? '', kept);
-  const groups = update.report.groups ?? groupByBackingFile(mappings);
-  const report: MappingsReport = { ...update.report, groups: keepEqualGroups(held?.groups, groups), mappings };
+  // Grouped here, the groups of the chunks that changed alone are summed again; the others are the held objects.
+  const heldGroups = held !== undefined && heldChunking !== undefined ? { chunks: heldChunking.list, groups: held.groups } : undefined;
+  const groups = update.report.groups === undefined ? groupChunks(chunkList, heldGroups) : keepEqualGroups(held?.groups, update.report.groups);
+  const report: MappingsReport = { ...update.report, groups, mappings };
   chunkings.set(report, { fingerprint: update.fingerprint, chunks, list: chunkList });
   return report;
 }

@@ -74,14 +74,19 @@ function MappingsReadAtNote({ store }: { store: MappingsRefreshStore }) {
 
 // The toolbar reads its state from a store of its own, not from props (a new toolbar element is a new prop of the
 // mappings table) nor from a context (a new value walks the page's fibers for readers): a re-read starting and
-// ending, every 5 s, re-renders the toolbar alone.
+// ending, every 5 s, re-renders the toolbar alone. Each control reads only the fields it shows, so a read's new time
+// re-renders the label and not the checkbox: React writes a re-rendered <input>'s name and type again (three
+// attribute writes and a style recalc of the input at every read, for nothing it shows).
 function MappingsRefreshControls({ store }: { store: MappingsRefreshStore }) {
-  const { loading, atMs, refresh, autoRefresh, setAutoRefresh, gone } = useSyncExternalStore(store.subscribe, store.get);
+  const read = <K extends keyof MappingsRefreshState>(key: K) => () => store.get()[key];
+  const loading = useSyncExternalStore(store.subscribe, read('loading'));
+  const refresh = useSyncExternalStore(store.subscribe, read('refresh'));
+  const autoRefresh = useSyncExternalStore(store.subscribe, read('autoRefresh'));
+  const setAutoRefresh = useSyncExternalStore(store.subscribe, read('setAutoRefresh'));
+  const gone = useSyncExternalStore(store.subscribe, read('gone'));
   return (
     <>
-      <span className="muted read-at" data-testid="mappings-read-at">
-        {loading ? 'reading smaps…' : atMs === null ? '' : `smaps read at ${formatClock(atMs)}`}
-      </span>
+      <MappingsReadAtLabel store={store} />
       <label className="check" title="re-read /proc/PID/smaps every 5 seconds while this page is visible" data-testid="mappings-auto-refresh">
         <input type="checkbox" checked={autoRefresh} onChange={(e) => setAutoRefresh(e.target.checked)} disabled={gone} />
         every 5 s
@@ -90,6 +95,17 @@ function MappingsRefreshControls({ store }: { store: MappingsRefreshStore }) {
         Refresh
       </button>
     </>
+  );
+}
+
+/** The toolbar's "smaps read at" label: the one part of the toolbar a read's new time changes. */
+function MappingsReadAtLabel({ store }: { store: MappingsRefreshStore }) {
+  const loading = useSyncExternalStore(store.subscribe, () => store.get().loading);
+  const atMs = useSyncExternalStore(store.subscribe, () => store.get().atMs);
+  return (
+    <span className="muted read-at" data-testid="mappings-read-at">
+      {loading ? 'reading smaps…' : atMs === null ? '' : `smaps read at ${formatClock(atMs)}`}
+    </span>
   );
 }
 

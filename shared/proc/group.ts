@@ -32,6 +32,19 @@ export function mappingName(m: Pick<Mapping, 'path' | 'kind'>): string {
   return m.path === '' ? `[${m.kind}]` : m.path;
 }
 
+/** A new group of key, empty: addToGroup then adds its mappings in address order. */
+function startGroup(key: string, first: Mapping): MappingGroup {
+  return { key, kind: first.kind, mappingCount: 0, sizeKb: 0, smapsSums: {} };
+}
+
+/** Adds one mapping to its group (the mappings of a group come in address order, the first made the group). */
+function addToGroup(group: MappingGroup, m: Mapping): void {
+  if (m.kind === 'text') group.kind = 'text';
+  group.mappingCount++;
+  group.sizeKb += mappingSizeKb(m.start, m.end);
+  if (m.smaps !== undefined) addSmapsAmounts(group.smapsSums, m.smaps);
+}
+
 /**
  * Groups mappings by backing file, in order of first appearance (address order). A library's
  * r--p, r-xp, r--p, rw-p (and ---p gap) mappings make one group; the anonymous mapping after a
@@ -44,14 +57,72 @@ export function groupByBackingFile(mappings: readonly Mapping[]): MappingGroup[]
     const key = mappingName(m);
     let group = groups.get(key);
     if (group === undefined) {
-      group = { key, kind: m.kind, mappingCount: 0, sizeKb: 0, smapsSums: {} };
+      group = startGroup(key, m);
       groups.set(key, group);
-    } else if (m.kind === 'text') {
-      group.kind = 'text';
     }
-    group.mappingCount++;
-    group.sizeKb += mappingSizeKb(m.start, m.end);
-    if (m.smaps !== undefined) addSmapsAmounts(group.smapsSums, m.smaps);
+    addToGroup(group, m);
   }
   return [...groups.values()];
+}
+
+/** Each chunk's mappings by group key (mappingName), in address order, computed once per chunk array. */
+const CHUNK_INDEXES = new WeakMap<readonly Mapping[], Map<string, Mapping[]>>();
+
+/**
+ * The mappings of `chunk` by group key (mappingName), keys in order of first appearance, computed once per chunk
+ * array: a re-read that keeps a chunk's array (use-mappings) indexes only the chunks that changed.
+ */
+export function indexChunkByName(chunk: readonly Mapping[]): ReadonlyMap<string, readonly Mapping[]> {
+  let byKey = CHUNK_INDEXES.get(chunk);
+  if (byKey === undefined) {
+    byKey = new Map();
+    for (const m of chunk) {
+      const key = mappingName(m);
+      const list = byKey.get(key);
+      if (list === undefined) byKey.set(key, [m]);
+      else list.push(m);
+    }
+    CHUNK_INDEXES.set(chunk, byKey);
+  }
+  return byKey;
+}
+
+/**
+ * groupByBackingFile of the chunks' mappings (address order, chunk after chunk), given the groups of a report held
+ * before and its chunks: a group none of whose mappings is in a chunk that came or went is the held object itself,
+ * and only the groups of the changed chunks are summed again (a re-read of a Chromium: a few of its ~830 mappings,
+ * not all of them). A group summed again and equal field for field to the held one is the held object too.
+ */
+export function groupChunks(chunks: readonly (readonly Mapping[])[], held?: { chunks: readonly (readonly Mapping[])[]; groups: readonly MappingGroup[] }): MappingGroup[] {
+  const heldByKey = new Map(held?.groups.map((g) => [g.key, g]));
+  // The keys of the chunks that came and went: their groups' sums may differ from the held ones.
+  const changed = new Set<string>();
+  const kept = new Set(chunks);
+  const heldSet = new Set(held?.chunks);
+  for (const chunk of chunks) if (!heldSet.has(chunk)) for (const key of indexChunkByName(chunk).keys()) changed.add(key);
+  for (const chunk of held?.chunks ?? []) if (!kept.has(chunk)) for (const key of indexChunkByName(chunk).keys()) changed.add(key);
+  const groups = new Map<string, MappingGroup>();
+  for (const chunk of chunks) {
+    for (const [key, list] of indexChunkByName(chunk)) {
+      const heldGroup = changed.has(key) ? undefined : heldByKey.get(key);
+      let group = groups.get(key);
+      if (group === undefined) {
+        group = heldGroup ?? startGroup(key, list[0] as Mapping);
+        groups.set(key, group);
+      }
+      if (heldGroup === undefined) for (const m of list) addToGroup(group, m);
+    }
+  }
+  return [...groups.values()].map((g) => {
+    const h = heldByKey.get(g.key);
+    return h !== undefined && h !== g && isSameGroup(h, g) ? h : g;
+  });
+}
+
+/** Whether two groups hold the same numbers (smaps sums in the same order, as the same mappings add them up). */
+function isSameGroup(a: MappingGroup, b: MappingGroup): boolean {
+  if (a.kind !== b.kind || a.mappingCount !== b.mappingCount || a.sizeKb !== b.sizeKb) return false;
+  const aKeys = Object.keys(a.smapsSums);
+  if (aKeys.length !== Object.keys(b.smapsSums).length) return false;
+  return aKeys.every((k) => a.smapsSums[k] === b.smapsSums[k]);
 }

@@ -74,7 +74,7 @@ interface TraceEvent {
   ts: number;
   dur?: number;
   tdur?: number;
-  args?: { name?: string; elementCount?: number; beginData?: { dirtyObjects?: number; totalObjects?: number } };
+  args?: { name?: string; elementCount?: number; beginData?: { dirtyObjects?: number; totalObjects?: number }; data?: { url?: string; requestId?: string } };
 }
 
 /** The renderer main thread's complete events, by the thread_name metadata event. */
@@ -96,6 +96,47 @@ function sumTaskMsPerTick(events: readonly TraceEvent[], time: 'dur' | 'tdur'): 
     if (slot < TICKS) slots[slot] = (slots[slot] ?? 0) + (t[time] ?? 0) / 1000;
   }
   return slots;
+}
+
+/** The events of the renderer's resource loading: a request sent, its response's headers, its body's end. */
+const RESOURCE_EVENTS = ['ResourceSendRequest', 'ResourceReceiveResponse', 'ResourceFinish'] as const;
+/** The trace events that make a frame's rendering (the task that holds one is that frame). */
+const FRAME_EVENTS = new Set(['Layout', 'PrePaint', 'Paint']);
+
+/**
+ * The main thread's CPU per mappings re-read, in three parts, "send+answer+frame ms (layout's dirty objects)": the
+ * task that sent getMappingsIfChanged (the poll timer: the request and fetch), the tasks from its response to the next
+ * frame (the body, readMappings, React's render and commit), and that frame (style, layout, paint, layerize). A re-read
+ * whose report is unchanged renders nothing: its frame is the next tick's or the label's. Apart from the tick the slot
+ * also holds, which the per-tick numbers mix in.
+ */
+function describeReReads(events: readonly TraceEvent[]): string {
+  const main = listMainThreadEvents(events).sort((a, b) => a.ts - b.ts);
+  const tasks = main.filter((e) => e.name === 'RunTask');
+  const frameStarts = main.filter((e) => FRAME_EVENTS.has(e.name)).map((e) => e.ts);
+  const byRequest = new Map<string, Partial<Record<(typeof RESOURCE_EVENTS)[number], number>>>();
+  for (const e of events) {
+    const id = e.args?.data?.requestId;
+    if (id === undefined || !(RESOURCE_EVENTS as readonly string[]).includes(e.name)) continue;
+    if (e.name === 'ResourceSendRequest' && e.args?.data?.url?.endsWith('/api/getMappingsIfChanged') !== true) continue;
+    byRequest.set(id, { ...byRequest.get(id), [e.name]: e.ts });
+  }
+  const cpuMs = (list: readonly TraceEvent[]) => list.reduce((ms, t) => ms + (t.tdur ?? 0) / 1000, 0);
+  const parts: { send: number; answer: number; frame: number; dirty: number }[] = [];
+  for (const times of byRequest.values()) {
+    const { ResourceSendRequest: sentUs, ResourceReceiveResponse: headersUs, ResourceFinish: doneUs } = times;
+    if (sentUs === undefined || headersUs === undefined || doneUs === undefined) continue;
+    const holds = (t: TraceEvent, us: number) => t.ts <= us && us <= t.ts + (t.dur ?? 0);
+    const frame = tasks.find((t) => t.ts >= doneUs && frameStarts.some((us) => holds(t, us)));
+    if (frame === undefined) continue;
+    const dirty = main.filter((e) => e.name === 'Layout' && holds(frame, e.ts)).reduce((n, e) => n + (e.args?.beginData?.dirtyObjects ?? 0), 0);
+    const answer = tasks.filter((t) => t.ts + (t.dur ?? 0) >= Math.min(headersUs, doneUs) && t.ts < frame.ts);
+    parts.push({ send: cpuMs(tasks.filter((t) => holds(t, sentUs))), answer: cpuMs(answer), frame: cpuMs([frame]), dirty });
+  }
+  const ms = (v: number) => v.toFixed(1);
+  const median = (values: number[]) => ms(percentile(values, 50));
+  const each = parts.map((p) => `${ms(p.send)}+${ms(p.answer)}+${ms(p.frame)} (${p.dirty})`).join(', ');
+  return `mappings re-reads, main-thread CPU ms send+answer+frame (layout's dirty objects): ${each || 'none'}; medians ${median(parts.map((p) => p.send))}+${median(parts.map((p) => p.answer))}+${median(parts.map((p) => p.frame))}, total ${median(parts.map((p) => p.send + p.answer + p.frame))}`;
 }
 
 /**
@@ -291,6 +332,7 @@ async function measureProcessPage(browser: Browser, serve: ServeProcess, pid: nu
     console.log(`  ${describeOffCpu(events, schedBefore, schedAfter, busy, cpu)}`);
     const kb = (bytes: number) => (bytes / 1024).toFixed(0);
     console.log(`  mappings re-reads: ${reReads.map((r) => `${kb(r.answerBytes)} KB back for ${kb(r.askBytes)} KB asked`).join(', ') || 'none'}`);
+    console.log(`  ${describeReReads(events)}`);
     console.log(`  CPU ms per tick: ${cpu.map((ms) => ms.toFixed(0)).join(' ')}; the busiest (${worst + 1}) by trace event (self CPU time):`);
     for (const line of listSelfTimeByEvent(events, worst)) console.log(`  ${line}`);
     // The trace, for DevTools (Performance > Load profile) or a script: every task, style recalc, layout and paint.

@@ -228,6 +228,65 @@ describe('mappings table in Chromium', { skip: skipReason }, () => {
     }
   });
 
+  test('sorted by Rss: largest first, then reversed, equal amounts in address order, grouped or not', async () => {
+    const subject = await startSubject(64, 8);
+    try {
+      await page.goto(`${serve.url.split('#')[0]}#/process/${subject.pid}`);
+      await page.locator(`${TABLE} [data-testid="mapping-row-${subject.anonStart}"]`).waitFor();
+      const rssColumn = (await headers(page)).findIndex((h) => h.startsWith('Rss '));
+      // Each drawn row's address (a group's: its first mapping's) and exact Rss (the cell's title; "0", or "–" for none).
+      const drawn = async (): Promise<{ start: bigint; rssKb: number; nested: boolean }[]> =>
+        (
+          await page.locator(`${TABLE} .vt-body .vt-row`).evaluateAll(
+            (rows, column) =>
+              rows
+                .map((r) => ({ top: Number(/translateY\((\d+)px\)/.exec(r.getAttribute('style') ?? '')?.[1]), cells: [...r.querySelectorAll('.vt-cell')], nested: r.classList.contains('row-nested') }))
+                .sort((a, b) => a.top - b.top)
+                .map(({ cells, nested }) => ({ start: /[0-9a-f]{8,}/.exec(cells[0]?.textContent ?? '')?.[0] ?? '', rss: cells[column]?.querySelector('span')?.getAttribute('title') ?? cells[column]?.textContent ?? '', nested })),
+            rssColumn,
+          )
+        ).map((r) => ({ start: BigInt(`0x${r.start}`), rssKb: r.rss.trim() === '–' ? -1 : Number(r.rss.replace(/\D/g, '')), nested: r.nested }));
+      const assertOrder = (rows: { start: bigint; rssKb: number; nested: boolean }[], dir: 1 | -1, what: string) => {
+        // Top-level rows among themselves, and each group's nested rows among themselves.
+        const runs: (typeof rows)[] = [[]];
+        for (const r of rows) {
+          if (r.nested) (runs.at(-1) as typeof rows).push(r);
+          else {
+            (runs[0] as typeof rows).push(r);
+            runs.push([]);
+          }
+        }
+        let ties = 0;
+        for (const run of runs) {
+          for (let i = 1; i < run.length; i++) {
+            const [a, b] = [run[i - 1], run[i]] as [(typeof rows)[number], (typeof rows)[number]];
+            assert.ok(dir * (b.rssKb - a.rssKb) >= 0, `${what}: Rss ${a.rssKb} then ${b.rssKb}`);
+            if (a.rssKb === b.rssKb) {
+              ties++;
+              assert.ok(a.start < b.start, `${what}: equal Rss ${a.rssKb}, addresses ${a.start.toString(16)} then ${b.start.toString(16)}`);
+            }
+          }
+        }
+        assert.ok(ties > 0, `${what}: no equal amounts drawn to check the address order on`);
+      };
+      const rssHead = page.locator(`${TABLE} .vt-head`).nth(rssColumn);
+      for (const grouped of [true, false]) {
+        if (!grouped) await page.locator('[data-testid="mappings-panel"] label.check', { hasText: 'group by file' }).locator('input').uncheck();
+        await rssHead.click();
+        await page.locator(`${TABLE} .vt-head[aria-sort="descending"]`).waitFor();
+        const largestFirst = await drawn();
+        assert.ok(largestFirst.length > 10, `${largestFirst.length} rows drawn`);
+        assertOrder(largestFirst, -1, `${grouped ? 'grouped' : 'ungrouped'}, largest first`);
+        await rssHead.click();
+        await page.locator(`${TABLE} .vt-head[aria-sort="ascending"]`).nth(0).waitFor();
+        assert.equal(await rssHead.getAttribute('aria-sort'), 'ascending');
+        assertOrder(await drawn(), 1, `${grouped ? 'grouped' : 'ungrouped'}, smallest first`);
+      }
+    } finally {
+      await subject.kill();
+    }
+  });
+
   test('the drill-down names an anonymous mapping as the table does ("[anon]")', async () => {
     // A subject's own anonymous region: the serve process's V8 heap turns anonymous pages into
     // ---p guards between the table's read and the drill-down's (CI saw "[guard]" there).

@@ -148,6 +148,31 @@ describe('how the UI reads the host', { skip: skipReason }, () => {
     await waitUntil(page, `globalThis.readAtTexts.includes('reading smaps…')`, 20_000);
   });
 
+  test('a re-read re-renders the toolbar\'s "read at" label, not its checkbox and button (nor writes their attributes)', async () => {
+    await page.goto(`${serve.url.split('#')[0]}#/process/${subject.pid}`);
+    await waitUntil(page, `document.querySelector('[data-testid="mappings-read-at"]')?.textContent?.startsWith('smaps read at') === true`, 20_000);
+    // The props React keeps on each element ("__reactProps$…") are a new object at each render of it, and React writes
+    // a re-rendered <input>'s name and type again (attribute writes the page then lays out anew): both are watched.
+    const first = await page.evaluate<string>(`(() => {
+      const propsOf = (el) => el[Object.keys(el).find((k) => k.startsWith('__reactProps$'))];
+      const controls = [...document.querySelectorAll('[data-testid="mappings-auto-refresh"], [data-testid="mappings-auto-refresh"] input, [data-testid="refresh-mappings"]')];
+      globalThis.controlProps = new Map(controls.map((el) => [el, propsOf(el)]));
+      globalThis.controlWrites = [];
+      const observer = new MutationObserver((records) => globalThis.controlWrites.push(...records.map((r) => r.target.tagName + ' ' + r.attributeName)));
+      for (const el of controls) observer.observe(el, { attributes: true });
+      return document.querySelector('[data-testid="mappings-read-at"]').textContent;
+    })()`);
+    // The page re-reads every 5 s (MAPPINGS_POLL_MS), and the clock has whole seconds: the label moves at the next one.
+    await waitUntil(page, `document.querySelector('[data-testid="mappings-read-at"]')?.textContent !== ${JSON.stringify(first)}`, 20_000);
+    const verdict = (await page.evaluate(`(() => {
+      const propsOf = (el) => el[Object.keys(el).find((k) => k.startsWith('__reactProps$'))];
+      return { size: globalThis.controlProps.size, rerendered: [...globalThis.controlProps].filter(([el, props]) => propsOf(el) !== props).map(([el]) => el.outerHTML.slice(0, 60)), writes: globalThis.controlWrites };
+    })()`)) as { size: number; rerendered: string[]; writes: string[] };
+    assert.equal(verdict.size, 3, 'the checkbox, its label and the button watched');
+    assert.deepEqual(verdict.rerendered, [], 'controls re-rendered by a re-read');
+    assert.deepEqual(verdict.writes, [], 'attributes written by a re-read');
+  });
+
   test('a re-read that finds the report unchanged re-renders the "read at" labels and nothing else of the view', async (t) => {
     // Linked statically: its Pss does not move whenever another process maps libc (a loaded machine starts many).
     const still = await startStaticSubject(16, 8);

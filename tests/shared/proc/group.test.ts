@@ -1,7 +1,8 @@
 // shared/proc/group.ts: per-path sums against a regex reading of the same smaps; totals preserved.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { groupByBackingFile } from '../../../shared/proc/group.js';
+import { groupByBackingFile, groupChunks, mappingName } from '../../../shared/proc/group.js';
+import type { Mapping } from '../../../shared/proc/types.js';
 import { SMAPS_FIELDS } from '../../../shared/proc/smaps-fields.js';
 import { parseSmaps } from '../../../shared/proc/smaps.js';
 import { parseMaps } from '../../../shared/proc/maps.js';
@@ -78,5 +79,59 @@ describe('groupByBackingFile details', () => {
 
   test('empty input (kernel thread) gives no groups', () => {
     assert.deepEqual(groupByBackingFile([]), []);
+  });
+});
+
+// groupChunks against groupByBackingFile of the same mappings (order, kinds, counts, sums), on a real process's smaps
+// cut into chunks of 4 as a re-read holds them: a chunk changed, dropped or added, the others kept as the same arrays.
+describe('groupChunks (a re-read groups only what changed)', () => {
+  const mappings = parseSmaps(readFixture('node-idle', 'smaps'), readFixtureExe('node-idle'));
+  const cut = (list: readonly Mapping[]) => Array.from({ length: Math.ceil(list.length / 4) }, (_, i) => list.slice(i * 4, i * 4 + 4));
+  const chunks = cut(mappings);
+  const heldGroups = groupChunks(chunks);
+  const held = { chunks, groups: heldGroups };
+  const keysOf = (chunk: readonly Mapping[]) => new Set(chunk.map(mappingName));
+  /** The index of a chunk holding a mapping of a group of several mappings spread over other chunks too (libc). */
+  const libcChunk = chunks.findIndex((c) => c.some((m) => m.path.endsWith('/libc.so.6')));
+
+  test('without held groups: groupByBackingFile of the chunks, in order of first appearance', () => {
+    assert.deepEqual(heldGroups, groupByBackingFile(mappings));
+    assert.ok(heldGroups.length > 5 && libcChunk >= 0, `${heldGroups.length} groups`);
+  });
+
+  test("a chunk whose Rss moved: its groups summed again exactly, every other group the held object", () => {
+    const moved = (chunks[libcChunk] as Mapping[]).map((m) => (m.path.endsWith('/libc.so.6') ? { ...m, smaps: { ...m.smaps, Rss: (m.smaps?.Rss as number) + 8, Pss: (m.smaps?.Pss as number) + 4 } } : m));
+    const next = chunks.map((c, i) => (i === libcChunk ? moved : c));
+    const groups = groupChunks(next, held);
+    assert.deepEqual(groups, groupByBackingFile(next.flat()));
+    const changed = keysOf(moved);
+    for (const [i, g] of groups.entries()) {
+      if (changed.has(g.key)) continue;
+      assert.equal(g, heldGroups[i], `${g.key} was summed again though none of its chunks changed`);
+    }
+    const libc = groups.find((g) => g.key.endsWith('/libc.so.6'));
+    const heldLibc = heldGroups.find((g) => g.key.endsWith('/libc.so.6'));
+    assert.equal(libc?.smapsSums['Rss'], (heldLibc?.smapsSums['Rss'] as number) + 8 * moved.filter((m) => m.path.endsWith('/libc.so.6')).length);
+  });
+
+  test('a chunk read again with the same numbers (a new array): every group the held object', () => {
+    const next = chunks.map((c, i) => (i === libcChunk ? c.map((m) => ({ ...m })) : c));
+    const groups = groupChunks(next, held);
+    assert.equal(groups.length, heldGroups.length);
+    for (const [i, g] of groups.entries()) assert.equal(g, heldGroups[i], g.key);
+  });
+
+  test('a chunk gone and a new one with a new file: groups as groupByBackingFile gives them, in address order', () => {
+    const first = chunks[1]?.[0] as Mapping;
+    const added = [{ ...first, path: '/tmp/memscope-new-file', kind: 'file' as const }];
+    const gone = chunks.length - 2;
+    const next = chunks.flatMap((c, i) => (i === gone ? [] : i === 1 ? [c, added] : [c]));
+    const groups = groupChunks(next, held);
+    assert.deepEqual(groups, groupByBackingFile(next.flat()));
+    assert.equal(groups.findIndex((g) => g.key === '/tmp/memscope-new-file'), groupByBackingFile(next.flat()).findIndex((g) => g.key === '/tmp/memscope-new-file'));
+    // And back: the chunk of the new file goes, and its group with it.
+    const back = groupChunks(chunks, { chunks: next, groups });
+    assert.deepEqual(back, heldGroups);
+    assert.ok(!back.some((g) => g.key === '/tmp/memscope-new-file'));
   });
 });
