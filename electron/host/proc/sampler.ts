@@ -385,7 +385,7 @@ export class Sampler {
   /** Keeps the read buffer's first length bytes as text; true when they differ from it (an empty read always does). */
   private keepText(text: KeptText, length: number): boolean {
     const reader = this.reader;
-    if (length > 0 && text.equalsRead(reader.readBuffer, reader.readWords, length)) return false;
+    if (length > 0 && text.equalsRead(reader.readBuffer, reader.readWords, reader.readDoubles, length)) return false;
     text.copyFrom(reader.readWords, length);
     return true;
   }
