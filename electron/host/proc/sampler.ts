@@ -85,6 +85,8 @@ export class Sampler {
   private sources: Set<ProcSource>;
   /** The file of VIRT/RES/SHR the sources name (status when requested, else statm), looked up once per change, not per row. */
   private memoryFile: 'statm' | 'status' | null;
+  /** Whether a rollup column is requested, kept beside sources: isStill asks it for every idle process (a Set lookup each). */
+  private rollupRequested: boolean;
   private readonly rollups: RollupReader;
   /** /proc's pids, the directory read only when a pid was allocated since the last read. */
   private readonly pidLister: PidLister;
@@ -116,6 +118,7 @@ export class Sampler {
     this.onlyPids = options.pids ?? null;
     this.sources = collectSources(options.columns ?? ALL_COLUMN_IDS);
     this.memoryFile = memoryFileOf(this.sources);
+    this.rollupRequested = this.sources.has('smaps_rollup');
   }
 
   /**
@@ -135,6 +138,7 @@ export class Sampler {
     for (const t of this.tracked.values()) t.statText.forget();
     this.sources = next;
     this.memoryFile = memoryFileOf(next);
+    this.rollupRequested = next.has('smaps_rollup');
   }
 
   /** The pids whose smaps_rollup is read each tick while a rollup column is requested (the rows on screen). */
@@ -358,7 +362,7 @@ export class Sampler {
       row.majfltPerS === 0 &&
       row.pssKb === undefined &&
       row.rollupError === undefined &&
-      !(this.sources.has('smaps_rollup') && this.rollups.wants(row.pid)) &&
+      !(this.rollupRequested && this.rollups.wants(row.pid)) &&
       row.memPct === computeMemPct(row.resKb, this.memTotalKb) &&
       (this.memoryFile !== 'status' || row.user === this.users.nameOf(row.uid))
     );
