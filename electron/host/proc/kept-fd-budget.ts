@@ -15,6 +15,16 @@ export class KeptFdBudget {
     return true;
   }
 
+  /** True when one more fd may be taken: the caller opens first and then take()s, with nothing to give back when the open fails. */
+  hasRoom(): boolean {
+    return this.takenCount < this.maxKeptFds;
+  }
+
+  /** Takes one fd of the budget (after hasRoom() said there was room). */
+  take(): void {
+    this.takenCount += 1;
+  }
+
   /** Gives back one taken fd (closed, or its open failed). */
   give(): void {
     this.takenCount -= 1;

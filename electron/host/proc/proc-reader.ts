@@ -84,6 +84,8 @@ export class ProcReader {
   private bufView = new Uint8Array(this.buf.buffer, this.buf.byteOffset, this.buf.length);
   /** buf as 32-bit words (a buffer this large is its own ArrayBuffer, at offset 0): KeptText compares and copies by words. */
   private bufWords = new Int32Array(this.buf.buffer, this.buf.byteOffset, this.buf.length >> 2);
+  /** buf as 64-bit words (its length a multiple of 8: 64 KiB grown ×16 or ×2), which KeptText compares as doubles. */
+  private bufDoubles = new Float64Array(this.buf.buffer, this.buf.byteOffset, this.buf.length >> 3);
 
   /** procRoot is PROC_ROOT except in tests that point it elsewhere. */
   constructor(readonly procRoot = PROC_ROOT) {}
@@ -133,6 +135,11 @@ export class ProcReader {
   /** readBuffer as 32-bit words, word i holding bytes [4i, 4i + 4). */
   get readWords(): Int32Array {
     return this.bufWords;
+  }
+
+  /** readBuffer as 64-bit words (as doubles), word i holding bytes [8i, 8i + 8). */
+  get readDoubles(): Float64Array {
+    return this.bufDoubles;
   }
 
   /** Reads /proc/PID/FILE whole (view valid until the next read). Throws ApiError. */
@@ -231,6 +238,7 @@ export class ProcReader {
         this.buf = bigger;
         this.bufView = new Uint8Array(bigger.buffer, bigger.byteOffset, bigger.length);
         this.bufWords = new Int32Array(bigger.buffer, bigger.byteOffset, bigger.length >> 2);
+        this.bufDoubles = new Float64Array(bigger.buffer, bigger.byteOffset, bigger.length >> 3);
       }
       // Explicit positions for kept fds (pread); null position continues a fresh open.
       // Small first reads: the kernel's cost grows with the length asked for, and a per-tick file is < 4 KiB.

@@ -85,6 +85,8 @@ export class Sampler {
   private sources: Set<ProcSource>;
   /** The file of VIRT/RES/SHR the sources name (status when requested, else statm), looked up once per change, not per row. */
   private memoryFile: 'statm' | 'status' | null;
+  /** Whether a rollup column is requested, kept beside sources: isStill asks it for every idle process (a Set lookup each). */
+  private rollupRequested: boolean;
   private readonly rollups: RollupReader;
   /** /proc's pids, the directory read only when a pid was allocated since the last read. */
   private readonly pidLister: PidLister;
@@ -98,6 +100,13 @@ export class Sampler {
   private failedReads = 0;
   private firstFailure = '';
   private seq = 0;
+  /**
+   * Processes forgotten since the scan of this tick began: when none, every listed pid is still tracked and the pid
+   * lister's list needs no filtering (most ticks: a Map lookup per process saved).
+   */
+  private forgottenCount = 0;
+  /** Tracked processes marked seen this tick (markSeen), forgotten ones uncounted: when all are, the sweep has nothing to find. */
+  private seenCount = 0;
   private lastTMs = 0;
   private memTotalKb = 0;
 
@@ -109,6 +118,7 @@ export class Sampler {
     this.onlyPids = options.pids ?? null;
     this.sources = collectSources(options.columns ?? ALL_COLUMN_IDS);
     this.memoryFile = memoryFileOf(this.sources);
+    this.rollupRequested = this.sources.has('smaps_rollup');
   }
 
   /**
@@ -128,6 +138,7 @@ export class Sampler {
     for (const t of this.tracked.values()) t.statText.forget();
     this.sources = next;
     this.memoryFile = memoryFileOf(next);
+    this.rollupRequested = next.has('smaps_rollup');
   }
 
   /** The pids whose smaps_rollup is read each tick while a rollup column is requested (the rows on screen). */
@@ -157,9 +168,11 @@ export class Sampler {
       this.memTotalKb = this.readMemTotalKb();
       const pids = this.onlyPids === null ? this.pidLister.list() : this.pidLister.listAmong(this.onlyPids);
       const listedCount = pids.length;
+      this.forgottenCount = 0;
       rows = this.scan(pids, elapsedS);
-      // The next tick, if it reuses this list, reads the processes still tracked: the gone ones were swept.
-      this.pidLister.keepOnly((pid) => this.tracked.has(pid));
+      // The next tick, if it reuses this list, reads the processes still tracked: the gone ones were swept. Every
+      // listed pid is tracked after the scan unless forgotten (it was read, or dropped and forgotten).
+      if (this.forgottenCount > 0) this.pidLister.keepOnly((pid) => this.tracked.has(pid));
       if (readsRollup) rollup = this.rollups.fill(rows);
       this.lastTMs = tMs;
       if (this.failedReads > 0) {
@@ -194,17 +207,24 @@ export class Sampler {
   /** Mark → scan → sweep over the listed pids: live rows, then tombstones. */
   private scan(pids: readonly number[], elapsedS: number): ProcessRow[] {
     const rows: ProcessRow[] = [];
+    this.seenCount = 0;
     for (const pid of pids) {
       const row = this.sampleOne(pid, elapsedS);
       if (row !== null) rows.push(row);
     }
-    // Sweep: processes not seen this tick become tombstones once, then are forgotten.
+    // Each tracked process counted once at most (a pid listed once), so all were seen when the counts match.
+    if (this.seenCount === this.tracked.size) return rows;
+    this.sweep(rows);
+    return rows;
+  }
+
+  /** Processes not seen this tick become tombstones once, then are forgotten. */
+  private sweep(rows: ProcessRow[]): void {
     for (const t of this.tracked.values()) {
       if (t.seenSeq === this.seq) continue;
       if (t.row !== null) rows.push(copyWithoutRates(t.row, 'gone'));
       this.forget(t.pid);
     }
-    return rows;
   }
 
   /** Closes every kept fd. */
@@ -228,7 +248,7 @@ export class Sampler {
     } catch (err) {
       return this.dropUnread(pid, t, err);
     }
-    t.seenSeq = this.seq;
+    this.markSeen(t);
     const memorySource = this.memorySourceOf(t);
     let memoryChanged = false;
     let memoryError: unknown = null;
@@ -319,7 +339,7 @@ export class Sampler {
   private dropUnread(pid: number, t: Tracked | undefined, err: unknown): ProcessRow | null {
     if (this.noteFailure(err) && t !== undefined && t.row !== null && this.tracked.get(pid) === t) {
       // Our failure (out of fds), not the process's: it is still there, with its last known row.
-      t.seenSeq = this.seq;
+      this.markSeen(t);
       return copyWithoutRates(t.row, 'restricted');
     }
     // Gone (or unreadable stat, which names nothing): a process we had a row for is
@@ -342,7 +362,7 @@ export class Sampler {
       row.majfltPerS === 0 &&
       row.pssKb === undefined &&
       row.rollupError === undefined &&
-      !(this.sources.has('smaps_rollup') && this.rollups.wants(row.pid)) &&
+      !(this.rollupRequested && this.rollups.wants(row.pid)) &&
       row.memPct === computeMemPct(row.resKb, this.memTotalKb) &&
       (this.memoryFile !== 'status' || row.user === this.users.nameOf(row.uid))
     );
@@ -369,7 +389,7 @@ export class Sampler {
   /** Keeps the read buffer's first length bytes as text; true when they differ from it (an empty read always does). */
   private keepText(text: KeptText, length: number): boolean {
     const reader = this.reader;
-    if (length > 0 && text.equalsRead(reader.readBuffer, reader.readWords, length)) return false;
+    if (length > 0 && text.equalsRead(reader.readBuffer, reader.readWords, reader.readDoubles, length)) return false;
     text.copyFrom(reader.readWords, length);
     return true;
   }
@@ -425,11 +445,12 @@ export class Sampler {
       comm: UNKNOWN_COMM,
       command: '',
       row: null,
-      seenSeq: this.seq,
+      seenSeq: 0,
       statText: new KeptText(),
       memoryText: new KeptText(),
     };
     this.tracked.set(pid, t);
+    this.markSeen(t);
     this.keepStat(t);
     const stat = parseStat(t.statText.view());
     t.startTicks = stat.starttime;
@@ -443,21 +464,27 @@ export class Sampler {
    */
   private readKept(t: Tracked, file: KeptIndex): number {
     try {
-      let fd = t.fds[file]!;
+      const fd = t.fds[file]!;
       if (fd !== NO_FD) return this.reader.preadKeptLength(fd); // the per-tick path: no string, no view built
-      const path = this.reader.pathOf(t.pid, KEPT_FILES[file]);
-      if (!this.keptFds.tryTake()) return this.reader.readPathLength(path);
-      try {
-        fd = this.reader.openKept(path);
-      } catch (err) {
-        this.keptFds.give();
-        throw err;
-      }
-      t.fds[file] = fd;
-      return this.reader.preadKeptLength(fd);
+      return this.openAndRead(t, file);
     } catch (err) {
+      // One catch for every failure, gone before the open or after: a path first taken late in a run (a process
+      // exiting between the listing and its open) recompiles the functions it runs in (issue 13).
       throw toApiError(err, `/proc/${t.pid}/${KEPT_FILES[file]}`);
     }
+  }
+
+  /**
+   * Opens a file not kept yet and reads it: kept while the budget has an fd (taken once the open succeeded, so a
+   * failed open has nothing to give back), else opened, read and closed. Throws raw fs errors.
+   */
+  private openAndRead(t: Tracked, file: KeptIndex): number {
+    const path = this.reader.pathOf(t.pid, KEPT_FILES[file]);
+    if (!this.keptFds.hasRoom()) return this.reader.readPathLength(path);
+    const fd = this.reader.openKept(path);
+    this.keptFds.take();
+    t.fds[file] = fd;
+    return this.reader.preadKeptLength(fd);
   }
 
   /** Counts a failed read that is ours ('internal': EMFILE, ENFILE, ENOMEM…); true when it was. */
@@ -481,9 +508,18 @@ export class Sampler {
     }
   }
 
+  /** Marks a tracked process seen this tick (not swept), counted once. */
+  private markSeen(t: Tracked): void {
+    if (t.seenSeq === this.seq) return;
+    t.seenSeq = this.seq;
+    this.seenCount += 1;
+  }
+
   private forget(pid: number): void {
     const t = this.tracked.get(pid);
     if (t === undefined) return;
+    this.forgottenCount += 1;
+    if (t.seenSeq === this.seq) this.seenCount -= 1; // seenCount counts the seen processes still tracked
     for (const fd of t.fds) {
       if (fd === NO_FD) continue;
       this.reader.closeKept(fd);

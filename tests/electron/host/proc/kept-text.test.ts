@@ -1,17 +1,24 @@
-// KeptText against byte-for-byte equality: every length around a word boundary, a difference at every position (the
-// whole words and the last length % 4 bytes), growth, and the bytes of a real /proc stat read through a ProcReader.
+// KeptText against byte-for-byte equality: every length around the 4- and 8-byte word boundaries, a difference at every
+// position (the whole words and the last length % 8 bytes), words whose bits are a NaN as doubles, growth, and the bytes
+// of a real /proc stat read through a ProcReader.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { KeptText } from '../../../../electron/host/proc/kept-text.js';
 import { ProcReader } from '../../../../electron/host/proc/proc-reader.js';
 
-/** A read buffer as ProcReader holds it: bytes and the same memory as 32-bit words. */
-function readBufferOf(text: Uint8Array): { bytes: Uint8Array; words: Int32Array } {
+/** A read buffer as ProcReader holds it: bytes and the same memory as 32- and 64-bit words. */
+function readBufferOf(text: Uint8Array): { bytes: Uint8Array; words: Int32Array; doubles: Float64Array } {
   const buffer = new ArrayBuffer(256);
   const bytes = new Uint8Array(buffer);
   bytes.fill(0xee); // what an earlier, longer read left past the end
   bytes.set(text);
-  return { bytes, words: new Int32Array(buffer) };
+  return { bytes, words: new Int32Array(buffer), doubles: new Float64Array(buffer) };
+}
+
+/** kept.equalsRead of the read buffer holding text. */
+function equalsText(kept: KeptText, text: Uint8Array, length = text.length): boolean {
+  const read = readBufferOf(text);
+  return kept.equalsRead(read.bytes, read.words, read.doubles, length);
 }
 
 function keep(text: Uint8Array): KeptText {
@@ -27,31 +34,45 @@ function textOf(length: number, seed: number): Uint8Array {
 
 describe('KeptText', () => {
   test('equals the same bytes, at every length around a word boundary', () => {
-    for (let length = 1; length <= 13; length++) {
+    for (let length = 1; length <= 25; length++) {
       const text = textOf(length, 1);
-      const read = readBufferOf(text);
-      assert.ok(keep(text).equalsRead(read.bytes, read.words, length), `length ${length}`);
+      assert.ok(equalsText(keep(text), text), `length ${length}`);
       assert.deepEqual([...keep(text).view()], [...text]);
     }
   });
 
-  test('differs when any one byte differs, in a whole word or in the last length % 4 bytes', () => {
-    for (let length = 1; length <= 13; length++) {
+  test('differs when any one byte differs, in a whole word or in the last length % 8 bytes', () => {
+    for (let length = 1; length <= 25; length++) {
       const kept = keep(textOf(length, 1));
       for (let at = 0; at < length; at++) {
         const changed = textOf(length, 1);
         changed[at] = changed[at]! + 1;
-        const read = readBufferOf(changed);
-        assert.equal(kept.equalsRead(read.bytes, read.words, length), false, `length ${length}, byte ${at}`);
+        assert.equal(equalsText(kept, changed), false, `length ${length}, byte ${at}`);
+      }
+    }
+  });
+
+  test('an 8-byte word whose bits are a NaN (a comm may hold any byte but NUL) equals itself, and differs by one byte', () => {
+    // Little-endian: bytes 6-7 0xf8 0x7f make the exponent all ones with a mantissa, a NaN, unequal to itself as a double.
+    const nanWord = [0x31, 0x32, 0x33, 0x34, 0x35, 0x36, 0xf8, 0x7f];
+    for (const word of [nanWord, nanWord.map((b, i) => (i === 7 ? 0xff : b))]) {
+      const text = Uint8Array.from([...word, ...word, 0x0a]);
+      assert.ok(Number.isNaN(new Float64Array(text.slice(0, 8).buffer)[0]));
+      const kept = keep(text);
+      assert.ok(equalsText(kept, text));
+      for (let at = 0; at < 16; at++) {
+        const changed = text.slice();
+        changed[at] = changed[at]! ^ 1;
+        assert.equal(equalsText(kept, changed), false, `byte ${at}`);
       }
     }
   });
 
   test('differs when only the length differs (a prefix, or the same bytes and more)', () => {
     const kept = keep(textOf(8, 3));
-    const longer = readBufferOf(textOf(9, 3));
-    assert.equal(kept.equalsRead(longer.bytes, longer.words, 9), false);
-    assert.equal(kept.equalsRead(longer.bytes, longer.words, 7), false);
+    const longer = textOf(9, 3);
+    assert.equal(equalsText(kept, longer, 9), false);
+    assert.equal(equalsText(kept, longer, 7), false);
   });
 
   test('a longer text grows the buffer; a new one before any copy and after forget() equals no read', () => {
@@ -59,10 +80,10 @@ describe('KeptText', () => {
     const long = textOf(200, 9);
     const read = readBufferOf(long);
     kept.copyFrom(read.words, long.length);
-    assert.ok(kept.equalsRead(read.bytes, read.words, long.length));
+    assert.ok(equalsText(kept, long));
     assert.deepEqual([...kept.view()], [...long]);
     kept.forget();
-    assert.equal(kept.equalsRead(read.bytes, read.words, long.length), false);
+    assert.equal(equalsText(kept, long), false);
     assert.equal(new KeptText().view().length, 0);
   });
 
@@ -74,6 +95,6 @@ describe('KeptText', () => {
     kept.copyFrom(reader.readWords, length);
     assert.deepEqual([...kept.view()], [...first]);
     const again = reader.readPathLength(`/proc/1/stat`);
-    assert.equal(kept.equalsRead(reader.readBuffer, reader.readWords, again), again === length && Buffer.compare(reader.readBuffer.subarray(0, again), first) === 0);
+    assert.equal(kept.equalsRead(reader.readBuffer, reader.readWords, reader.readDoubles, again), again === length && Buffer.compare(reader.readBuffer.subarray(0, again), first) === 0);
   });
 });
