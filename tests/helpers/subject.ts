@@ -2,6 +2,8 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
+import { readFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { buildHarness } from './c-build.js';
 
 /** A running subject process with known memory. */
@@ -55,4 +57,19 @@ export async function startSubject(anonMib: number, touchMib: number, file?: { p
  */
 export function startStaticSubject(anonMib: number, touchMib: number): Promise<Subject> {
   return startSubject(anonMib, touchMib, undefined, ['-static']);
+}
+
+/**
+ * Resolves once pid sleeps (state S in /proc/PID/stat): a subject that has answered may still be running its way back to
+ * its read of stdin, and a busy machine can leave it runnable (R) for a tick or two, which a row's state shows.
+ */
+export async function waitUntilAsleep(pid: number, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+    if (state === 'S') return;
+    if (Date.now() > deadline) throw new Error(`pid ${pid} still in state ${state} after ${timeoutMs} ms`);
+    await sleep(5);
+  }
 }

@@ -11,7 +11,7 @@ import { DEFAULT_COLUMNS } from '../../../../shared/proc/columns.js';
 import type { ProcessRow } from '../../../../shared/proc/types.js';
 import { referenceStatusNumbers } from '../../../helpers/proc-reference.js';
 import { oracleMissing, requireOracle } from '../../../helpers/oracles.js';
-import { startSubject, type Subject } from '../../../helpers/subject.js';
+import { startSubject, waitUntilAsleep, type Subject } from '../../../helpers/subject.js';
 
 function rowOf(rows: ProcessRow[], pid: number): ProcessRow {
   const row = rows.find((r) => r.pid === pid);
@@ -284,11 +284,13 @@ describe('Sampler: an idle process keeps its row object, a change makes a new on
     const sampler = new Sampler({ columns: DEFAULT_COLUMNS });
     try {
       assert.equal(await subject.command('touch 0'), 'ok'); // warm the command path, then it sleeps on stdin
+      await waitUntilAsleep(subject.pid); // its state is in the row: R on its way back to stdin is a change
       sampler.tick();
       const idle = rowOf(sampler.tick().rows, subject.pid);
       assert.equal(rowOf(sampler.tick().rows, subject.pid), idle, 'nothing changed: the same row object');
 
       assert.equal(await subject.command('touch 2'), 'ok');
+      await waitUntilAsleep(subject.pid);
       const touched = rowOf(sampler.tick().rows, subject.pid);
       assert.notEqual(touched, idle);
       assert.equal(touched.resKb - touched.shrKb - (idle.resKb - idle.shrKb), 2 * 1024, 'RssAnon grew by the 2 MiB written');
