@@ -15,10 +15,10 @@ import { setNewest } from '../../shared/recent-map.js';
 import { subscribeTicks } from '../state/samples-store.js';
 
 /**
- * The longest a polled re-read's answer waits for the next tick (one tick at serve's default period): with slower
- * ticks, or none (a stalled host), it renders on its own as before.
+ * The longest a polled re-read's answer waits for the next tick: at serve's default period (1 s) a tick comes first,
+ * even one taken late on a loaded machine; with ticks 2 s apart or more, or none, it renders on its own within a tick.
  */
-const HOLD_FOR_TICK_MS = 1000;
+const HOLD_FOR_TICK_MS = 2000;
 
 /**
  * Applies a polled re-read's answer with the next tick: the tick's listeners run before the page's store readers, in
@@ -193,7 +193,7 @@ export function useMappings(pid: number, pollMs: number | null, enabled = true, 
     pollMs,
     phaseMs,
     initial: cache.get(pid) ?? null,
-    // A re-read every 5 s renders the page once, when it answers (the toolbar keeps the last "read at" meanwhile).
+    // A re-read every 5 s renders the page once, with the tick after its answer (the toolbar keeps the last "read at" meanwhile).
     quietPolls: true,
     // An unchanged report (the one held, same object) renders nothing: only onRead hears its time.
     quietSame: true,
