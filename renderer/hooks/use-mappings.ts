@@ -12,6 +12,32 @@ import { getBridge } from '../api/client.js';
 import type { UiError } from '../ui-error.js';
 import { usePolled } from './use-polled.js';
 import { setNewest } from '../../shared/recent-map.js';
+import { subscribeTicks } from '../state/samples-store.js';
+
+/**
+ * The longest a polled re-read's answer waits for the next tick: at serve's default period (1 s) a tick comes first,
+ * even one taken late on a loaded machine; with ticks 2 s apart or more, or none, it renders on its own within a tick.
+ */
+const HOLD_FOR_TICK_MS = 2000;
+
+/**
+ * Applies a polled re-read's answer with the next tick: the tick's listeners run before the page's store readers, in
+ * the same task, so React renders both in one commit and the browser lays out and paints one frame for both (a frame
+ * of its own cost 4-5 ms on a page of 20,000 mappings). Returns what drops it unapplied.
+ */
+function holdForNextTick(apply: () => void): () => void {
+  const done = () => {
+    drop();
+    apply();
+  };
+  const unsubscribe = subscribeTicks(done);
+  const timer = window.setTimeout(done, HOLD_FOR_TICK_MS);
+  const drop = () => {
+    unsubscribe();
+    window.clearTimeout(timer);
+  };
+  return drop;
+}
 
 /** A report, when it was read, and the last error (the last good report is kept through errors). */
 export interface MappingsState {
@@ -167,10 +193,12 @@ export function useMappings(pid: number, pollMs: number | null, enabled = true, 
     pollMs,
     phaseMs,
     initial: cache.get(pid) ?? null,
-    // A re-read every 5 s renders the page once, when it answers (the toolbar keeps the last "read at" meanwhile).
+    // A re-read every 5 s renders the page once, with the tick after its answer (the toolbar keeps the last "read at" meanwhile).
     quietPolls: true,
     // An unchanged report (the one held, same object) renders nothing: only onRead hears its time.
     quietSame: true,
+    // Its answer renders with the next tick: one commit and one frame in that second, not two.
+    holdPolled: holdForNextTick,
     onValue: (report, t) => {
       remember(pid, report, t);
       onReadRef.current?.(t);

@@ -43,6 +43,12 @@ export interface PollOptions<T> {
    * onValue hears of every read with its time, for a label of its own (the process page's "smaps read at").
    */
   quietSame?: boolean;
+  /**
+   * Holds a polled re-read's answer until `apply` is called, later than now (returns what drops it unapplied): so its render joins
+   * another the page does anyway (the next tick's) in one commit and one frame. The answer's time stays its read's.
+   * A read started meanwhile (refresh()) drops the held answer: its own answer is newer.
+   */
+  holdPolled?: (apply: () => void) => () => void;
 }
 
 interface Held<T> {
@@ -69,6 +75,8 @@ export function usePolled<T>(key: string | null, read: (signal: AbortSignal) => 
   const optionsRef = useRef(options);
   optionsRef.current = options;
   const running = useRef<AbortController | null>(null);
+  /** Drops the polled answer held (holdPolled), if any. */
+  const dropHeld = useRef<(() => void) | null>(null);
   const [held, setHeld] = useState<Held<T>>(() => startHeld(key, options.initial));
   const current = held.key === key ? held : startHeld(key, options.initial);
   const visible = usePageVisible();
@@ -77,6 +85,8 @@ export function usePolled<T>(key: string | null, read: (signal: AbortSignal) => 
   const startRead = useCallback(
     (polled: boolean) => {
       if (key === null || running.current !== null) return;
+      dropHeld.current?.();
+      dropHeld.current = null;
       const controller = new AbortController();
       running.current = controller;
       // `keep(h)`: the change would alter nothing the view shows of h, so h stays (React then skips the render).
@@ -93,8 +103,15 @@ export function usePolled<T>(key: string | null, read: (signal: AbortSignal) => 
             if (controller.signal.aborted) return;
             const atMs = Date.now();
             const same = (h: Held<T>) => optionsRef.current.quietSame === true && h.key === key && h.value === value && h.error === null && !h.loading;
-            update({ value, atMs, error: null, loading: false }, same);
-            optionsRef.current.onValue?.(value, atMs);
+            const apply = () => {
+              dropHeld.current = null;
+              if (controller.signal.aborted) return;
+              update({ value, atMs, error: null, loading: false }, same);
+              optionsRef.current.onValue?.(value, atMs);
+            };
+            const hold = polled ? optionsRef.current.holdPolled : undefined;
+            if (hold === undefined) apply();
+            else dropHeld.current = hold(apply);
           },
           (err: unknown) => update({ error: toUiError(err), loading: false }),
         )
@@ -112,6 +129,8 @@ export function usePolled<T>(key: string | null, read: (signal: AbortSignal) => 
     return () => {
       running.current?.abort();
       running.current = null;
+      dropHeld.current?.();
+      dropHeld.current = null;
     };
   }, [refresh]);
 

@@ -108,7 +108,8 @@ const FRAME_EVENTS = new Set(['Layout', 'PrePaint', 'Paint']);
  * task that sent getMappingsIfChanged (the poll timer: the request and fetch), the tasks from its response to the next
  * frame (the body, readMappings, React's render and commit), and that frame (style, layout, paint, layerize). A re-read
  * whose report is unchanged renders nothing: its frame is the next tick's or the label's. Apart from the tick the slot
- * also holds, which the per-tick numbers mix in.
+ * also holds, which the per-tick numbers mix in; but the page holds a polled answer until the next tick and renders
+ * both in one commit (renderer/hooks/use-mappings.ts holdForNextTick), so "answer" holds that tick's own work too.
  */
 function describeReReads(events: readonly TraceEvent[]): string {
   const main = listMainThreadEvents(events).sort((a, b) => a.ts - b.ts);

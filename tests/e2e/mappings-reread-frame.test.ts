@@ -1,0 +1,101 @@
+// The process page's polled mappings re-read renders with the next tick (issue 13), in Chromium against a real
+// `memscope serve -d 1`: its answer is held until a tick comes and both are one React commit (one frame), not two;
+// the "smaps read at" label still says when the read answered.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium, startServe, type ServeProcess } from '../helpers/browser.js';
+import { oracleMissing } from '../helpers/oracles.js';
+import { startSubject, type Subject } from '../helpers/subject.js';
+
+const skipReason = oracleMissing('chromium');
+
+/**
+ * Records, in the page and in order: each tick the event stream brings ('tick'), each React commit ('commit', heard
+ * through the hook React DevTools use, which production React calls too) and each text the toolbar's "read at"
+ * label shows (a MutationObserver: its callback runs after the commit that wrote the text).
+ */
+const RECORD_PAGE = `(() => {
+  const log = (window.__log = []);
+  const Native = window.EventSource;
+  window.EventSource = function (url) {
+    const source = new Native(url);
+    source.addEventListener('tick', () => log.push({ what: 'tick', at: Date.now() }));
+    return source;
+  };
+  window.__REACT_DEVTOOLS_GLOBAL_HOOK__ = {
+    supportsFiber: true,
+    renderers: new Map(),
+    inject: () => 1,
+    onCommitFiberRoot: () => log.push({ what: 'commit' }),
+    onCommitFiberUnmount: () => undefined,
+    onPostCommitFiberRoot: () => undefined,
+    checkDCE: () => undefined,
+  };
+  const watch = () => {
+    const el = document.querySelector('[data-testid="mappings-read-at"]');
+    if (el === null) return void setTimeout(watch, 20);
+    new MutationObserver(() => log.push({ what: 'label', text: el.textContent, at: Date.now() })).observe(el, { childList: true, characterData: true, subtree: true });
+  };
+  watch();
+})()`;
+
+interface Entry {
+  what: 'tick' | 'commit' | 'label';
+  text?: string;
+  at?: number;
+}
+
+/** Polls a page expression until it is true (waitForFunction would eval in the page, which the app's CSP forbids). */
+async function waitUntil(page: Page, expression: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await page.evaluate<boolean>(expression))) {
+    if (Date.now() > deadline) throw new Error(`still false after ${timeoutMs} ms: ${expression}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe('the process page\'s mappings re-read', { skip: skipReason }, () => {
+  let serve: ServeProcess;
+  let subject: Subject;
+  let browser: Browser;
+
+  before(async () => {
+    subject = await startSubject(16, 1);
+    serve = await startServe(['-d', '1']);
+    browser = await launchChromium();
+  });
+  after(async () => {
+    await browser?.close();
+    await serve?.stop();
+    await subject?.kill();
+  });
+
+  test('a polled re-read renders in the commit of the next tick, not in one of its own, and its label tells when it was read', async (t) => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    t.after(() => page.close());
+    await page.addInitScript({ content: RECORD_PAGE });
+    await page.goto(`${serve.url.split('#')[0]}#/process/${subject.pid}`);
+    const labelCount = `window.__log.filter((e) => e.what === 'label' && e.text.startsWith('smaps read at')).length`;
+    // The first read's label, then two polled re-reads (every 5 s, MAPPINGS_POLL_MS; the clock has whole seconds).
+    await waitUntil(page, `${labelCount} >= 1`);
+    const from = await page.evaluate<number>('window.__log.length');
+    await waitUntil(page, `window.__log.slice(${from}).filter((e) => e.what === 'label').length >= 2`, 20_000);
+    const log = (await page.evaluate<Entry[]>('window.__log')).slice(from);
+    const kinds = log.map((e) => e.what);
+    for (const [i, entry] of log.entries()) {
+      if (entry.what !== 'label') continue;
+      // What came before the label's commit, back to the commit before it: a tick, or nothing (a commit of its own).
+      const commitAt = kinds.lastIndexOf('commit', i);
+      const between = kinds.slice(kinds.lastIndexOf('commit', commitAt - 1) + 1, commitAt);
+      assert.ok(commitAt > 0 && between.includes('tick'), `"${entry.text}" was committed without a tick: ${JSON.stringify(kinds)}`);
+      // Truthful: the time shown is at most the time the label showed it (whole seconds), not the tick's.
+      const shown = /(\d\d):(\d\d):(\d\d)$/.exec(entry.text ?? '');
+      assert.ok(shown !== null, `label "${entry.text}"`);
+      const at = new Date(entry.at ?? 0);
+      const shownSec = Number(shown[1]) * 3600 + Number(shown[2]) * 60 + Number(shown[3]);
+      const atSec = at.getHours() * 3600 + at.getMinutes() * 60 + at.getSeconds();
+      assert.ok(atSec - shownSec >= 0 && atSec - shownSec <= 2, `label "${entry.text}" shown at ${at.toTimeString()}`);
+    }
+  });
+});
