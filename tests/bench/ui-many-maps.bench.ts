@@ -7,15 +7,13 @@
 // (schedstat, printed beside) shows a task's wall time beyond its CPU time is time the thread was runnable and waiting
 // for a core (on 2 cores: memscope serve reading 20,000 smaps at the same re-read, the page's compositor and raster
 // threads, other processes), not the page waiting on anything; busy measures the machine, CPU the page's work.
-import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import type { Browser, CDPSession } from 'playwright-core';
-import { buildHarness } from '../helpers/c-build.js';
 import { launchChromium, startServe, type ServeProcess } from '../helpers/browser.js';
 import { oracleMissing } from '../helpers/oracles.js';
+import { listMainThreadEvents, startManyMapsSubject, startTrace, type TraceEvent } from './ui-trace.js';
 
 const MAPPINGS = 20_000;
 /** Ticks measured per page (BENCH_UI_TICKS): with 15, the p95 is in effect the max. */
@@ -63,24 +61,6 @@ function listTopSelfTime(profile: CpuProfile, slot: number): string[] {
     .sort((a, b) => b[1] - a[1])
     .slice(0, TOP_FUNCTIONS)
     .map(([name, ms]) => `${ms.toFixed(1).padStart(6)} ms  ${name}`);
-}
-
-/** A complete ('X') trace event: wall and thread (CPU) durations in µs. */
-interface TraceEvent {
-  name: string;
-  ph: string;
-  pid: number;
-  tid: number;
-  ts: number;
-  dur?: number;
-  tdur?: number;
-  args?: { name?: string; elementCount?: number; beginData?: { dirtyObjects?: number; totalObjects?: number }; data?: { url?: string; requestId?: string } };
-}
-
-/** The renderer main thread's complete events, by the thread_name metadata event. */
-function listMainThreadEvents(events: readonly TraceEvent[]): TraceEvent[] {
-  const main = events.find((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain');
-  return events.filter((e) => main !== undefined && e.pid === main.pid && e.tid === main.tid && e.ph === 'X');
 }
 
 /**
@@ -137,7 +117,8 @@ function describeReReads(events: readonly TraceEvent[]): string {
   const ms = (v: number) => v.toFixed(1);
   const median = (values: number[]) => ms(percentile(values, 50));
   const each = parts.map((p) => `${ms(p.send)}+${ms(p.answer)}+${ms(p.frame)} (${p.dirty})`).join(', ');
-  return `mappings re-reads, main-thread CPU ms send+answer+frame (layout's dirty objects): ${each || 'none'}; medians ${median(parts.map((p) => p.send))}+${median(parts.map((p) => p.answer))}+${median(parts.map((p) => p.frame))}, total ${median(parts.map((p) => p.send + p.answer + p.frame))}`;
+  if (parts.length === 0) return 'mappings re-reads: none in the ticks measured';
+  return `mappings re-reads, main-thread CPU ms send+answer+frame (layout's dirty objects): ${each}; medians ${median(parts.map((p) => p.send))}+${median(parts.map((p) => p.answer))}+${median(parts.map((p) => p.frame))}, total ${median(parts.map((p) => p.send + p.answer + p.frame))}`;
 }
 
 /**
@@ -192,11 +173,7 @@ function sumCpuMsPerRedraw(events: readonly TraceEvent[]): number[] {
  * data drawn again as a new array, as at a tick's redraw: recharts' store, axes, lines), traced.
  */
 async function measureRedraws(cdp: CDPSession): Promise<number[]> {
-  const events: TraceEvent[] = [];
-  const emitter = cdp as unknown as { on(name: string, f: (d: { value: TraceEvent[] }) => void): void; once(name: string, f: () => void): void };
-  emitter.on('Tracing.dataCollected', (d) => events.push(...d.value));
-  const traced = new Promise<void>((resolve) => emitter.once('Tracing.tracingComplete', resolve));
-  await cdp.send('Tracing.start', { categories: 'devtools.timeline,disabled-by-default-devtools.timeline,blink.user_timing', transferMode: 'ReportEvents' });
+  const stopTrace = await startTrace(cdp, 'devtools.timeline,disabled-by-default-devtools.timeline,blink.user_timing');
   await cdp.send('Runtime.evaluate', {
     awaitPromise: true,
     expression: `new Promise((resolve) => {
@@ -211,9 +188,7 @@ async function measureRedraws(cdp: CDPSession): Promise<number[]> {
       step();
     })`,
   });
-  await cdp.send('Tracing.end');
-  await traced;
-  return sumCpuMsPerRedraw(events);
+  return sumCpuMsPerRedraw(await stopTrace());
 }
 
 /** The p-th percentile of values. */
@@ -304,12 +279,7 @@ async function measureProcessPage(browser: Browser, serve: ServeProcess, pid: nu
       if (!r.url().endsWith('/api/getMappingsIfChanged')) return;
       void r.body().then((b) => reReads.push({ answerBytes: b.length, askBytes: r.request().postDataBuffer()?.length ?? 0 }), () => undefined);
     });
-    const events: TraceEvent[] = [];
-    // The session emits every CDP event by name; its typings name only a few.
-    const emitter = cdp as unknown as { on(name: string, f: (d: { value: TraceEvent[] }) => void): void; once(name: string, f: () => void): void };
-    emitter.on('Tracing.dataCollected', (d) => events.push(...d.value));
-    const traced = new Promise<void>((resolve) => emitter.once('Tracing.tracingComplete', resolve));
-    await cdp.send('Tracing.start', { categories: process.env['BENCH_TRACE_CATEGORIES'] ?? 'devtools.timeline,disabled-by-default-devtools.timeline', transferMode: 'ReportEvents' });
+    const stopTrace = await startTrace(cdp, process.env['BENCH_TRACE_CATEGORIES'] ?? 'devtools.timeline,disabled-by-default-devtools.timeline');
     const schedBefore = readRendererSchedStats();
     const longTasks = (await page.evaluate(`new Promise((resolve) => {
       const long = [];
@@ -318,8 +288,7 @@ async function measureProcessPage(browser: Browser, serve: ServeProcess, pid: nu
     })`)) as number[];
     const schedAfter = readRendererSchedStats();
     const profile = profiling ? ((await cdp.send('Profiler.stop')) as { profile: CpuProfile }).profile : null;
-    await cdp.send('Tracing.end');
-    await traced;
+    const events = await stopTrace();
     const busy = sumTaskMsPerTick(events, 'dur');
     const cpu = sumTaskMsPerTick(events, 'tdur');
     // By CPU time: wall time also counts the preemptions of a loaded machine.
@@ -364,9 +333,7 @@ export async function benchUiManyMaps(): Promise<void> {
     console.log(`skipped: ${missing}`);
     return;
   }
-  const subject = spawn(buildHarness('many-maps.c'), [String(MAPPINGS)], { stdio: ['pipe', 'pipe', 'inherit'] });
-  if (subject.stdout === null) throw new Error('no stdout');
-  for await (const line of createInterface({ input: subject.stdout })) if (line === 'ready') break;
+  const subject = await startManyMapsSubject(MAPPINGS);
   const serve = await startServe(['-d', String(TICK_MS / 1000)]);
   const browser = await launchChromium();
   // A second Chromium, with a page open, is the real subject: the Chromium child that was not there before.

@@ -1,6 +1,5 @@
 // What the UI benches share: Chromium's performance timeline read through CDP, the renderer main thread's events in
-// it, and the 20,000-mapping subject (tests/harness/many-maps.c). ui-many-maps.bench.ts still has its own copies of
-// the first two (another change was editing it); it can take them from here.
+// it, and the 20,000-mapping subject (tests/harness/many-maps.c).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import type { CDPSession } from 'playwright-core';
@@ -15,7 +14,7 @@ export interface TraceEvent {
   ts: number;
   dur?: number;
   tdur?: number;
-  args?: { name?: string };
+  args?: { name?: string; elementCount?: number; beginData?: { dirtyObjects?: number; totalObjects?: number }; data?: { url?: string; requestId?: string } };
 }
 
 /** Starts tracing the page of cdp; the returned stop ends it and gives every event recorded. */
@@ -33,10 +32,15 @@ export async function startTrace(cdp: CDPSession, categories: string): Promise<(
   };
 }
 
-/** The renderer main thread's top-level tasks (RunTask), by the thread_name metadata event. */
-export function listMainThreadTasks(events: readonly TraceEvent[]): TraceEvent[] {
+/** The renderer main thread's complete events, by the thread_name metadata event. */
+export function listMainThreadEvents(events: readonly TraceEvent[]): TraceEvent[] {
   const main = events.find((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain');
-  return events.filter((e) => main !== undefined && e.pid === main.pid && e.tid === main.tid && e.ph === 'X' && e.name === 'RunTask');
+  return events.filter((e) => main !== undefined && e.pid === main.pid && e.tid === main.tid && e.ph === 'X');
+}
+
+/** The renderer main thread's top-level tasks (RunTask). */
+export function listMainThreadTasks(events: readonly TraceEvent[]): TraceEvent[] {
+  return listMainThreadEvents(events).filter((e) => e.name === 'RunTask');
 }
 
 /** many-maps.c holding `mappings` mappings, once it says it is ready. */
