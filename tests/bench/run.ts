@@ -1,5 +1,5 @@
 // `npm run bench`: every benchmark, each printing memscope beside its peers in one run.
-// BENCH_ONLY=sampling,smaps,snapshot,pagemap,pages,sim-pages,malloc,tcmalloc,lab,cache-sim,metrics,ui,ui-many-maps,ui-hover,history,heap,heap-inspect,record,predict selects sections; BENCH_TICKS sets the heap run (10000).
+// BENCH_ONLY=sampling,smaps,snapshot,pagemap,pages,sim-pages,malloc,tcmalloc,lab,cache-sim,metrics,ui,ui-many-maps,ui-hover,ui-open,history,heap,heap-inspect,record,predict selects sections; BENCH_TICKS sets the heap run (10000).
 import { benchCacheSim } from './cache-sim.bench.js';
 import { benchHeap } from './heap.bench.js';
 import { benchHeapInspect } from './heap-inspect.bench.js';
@@ -18,6 +18,7 @@ import { benchTcmallocReplay } from './tcmalloc-replay.bench.js';
 import { benchUi } from './ui.bench.js';
 import { benchUiManyMaps } from './ui-many-maps.bench.js';
 import { benchUiHover } from './ui-hover.bench.js';
+import { benchUiOpen } from './ui-open.bench.js';
 
 const only = process.env['BENCH_ONLY']?.split(',');
 const want = (name: string) => only === undefined || only.includes(name);
@@ -37,6 +38,7 @@ if (want('metrics')) await benchMetrics();
 if (want('ui')) await benchUi();
 if (want('ui') || want('ui-many-maps')) await benchUiManyMaps();
 if (want('ui-hover')) await benchUiHover();
+if (want('ui-open')) await benchUiOpen();
 if (want('history')) benchHistory();
 if (want('heap-inspect')) await benchHeapInspect();
 if (want('heap')) benchHeap(Number(process.env['BENCH_TICKS'] ?? 10000));
