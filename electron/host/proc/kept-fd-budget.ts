@@ -10,8 +10,8 @@ export class KeptFdBudget {
 
   /** Takes one fd of the budget; false when all are taken (the caller opens, reads and closes instead). */
   tryTake(): boolean {
-    if (this.takenCount >= this.maxKeptFds) return false;
-    this.takenCount += 1;
+    if (!this.hasRoom()) return false;
+    this.take();
     return true;
   }
 
