@@ -5,7 +5,7 @@
 import { useRef } from 'react';
 import { MIN_MAPPINGS_CHUNK_SIZE, type MappingsReport, type MappingsUpdate } from '../../shared/api.js';
 import { isApiError } from '../../shared/errors.js';
-import { groupChunks, type MappingGroup } from '../../shared/proc/group.js';
+import { groupChunks, keepEqualGroups } from '../../shared/proc/group.js';
 import { applyMappingPatch } from '../../shared/proc/mapping-patch.js';
 import type { Mapping } from '../../shared/proc/types.js';
 import { getBridge } from '../api/client.js';
@@ -91,16 +91,6 @@ function isSameJson(a: unknown, b: unknown): boolean {
 /** `held` when it equals `fresh` field for field (the table's rows then skip re-rendering it), else `fresh`. */
 function keepEqual(held: Mapping | undefined, fresh: Mapping): Mapping {
   return held !== undefined && isSameJson(held, fresh) ? held : fresh;
-}
-
-/** Each fresh group, or the held one of that key when equal field for field (its table row then skips re-rendering). */
-function keepEqualGroups(held: readonly MappingGroup[] | undefined, fresh: MappingGroup[]): MappingGroup[] {
-  if (held === undefined) return fresh;
-  const byKey = new Map(held.map((g) => [g.key, g]));
-  return fresh.map((g) => {
-    const h = byKey.get(g.key);
-    return h !== undefined && isSameJson(h, g) ? h : g;
-  });
 }
 
 /**

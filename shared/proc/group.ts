@@ -113,7 +113,14 @@ export function groupChunks(chunks: readonly (readonly Mapping[])[], held?: { ch
       if (heldGroup === undefined) for (const m of list) addToGroup(group, m);
     }
   }
-  return [...groups.values()].map((g) => {
+  return keepEqualGroups(held?.groups, [...groups.values()]);
+}
+
+/** Each fresh group, or the held one of its key when they hold the same numbers (a table row of it then skips re-rendering). */
+export function keepEqualGroups(held: readonly MappingGroup[] | undefined, fresh: MappingGroup[]): MappingGroup[] {
+  if (held === undefined) return fresh;
+  const heldByKey = new Map(held.map((g) => [g.key, g]));
+  return fresh.map((g) => {
     const h = heldByKey.get(g.key);
     return h !== undefined && h !== g && isSameGroup(h, g) ? h : g;
   });
