@@ -3,8 +3,8 @@
 // the "smaps read at" label still says when the read answered.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium, startServe, type ServeProcess } from '../helpers/browser.js';
+import type { Browser } from 'playwright-core';
+import { launchChromium, startServe, waitUntilInPage, type ServeProcess } from '../helpers/browser.js';
 import { oracleMissing } from '../helpers/oracles.js';
 import { startSubject, type Subject } from '../helpers/subject.js';
 
@@ -46,15 +46,6 @@ interface Entry {
   at?: number;
 }
 
-/** Polls a page expression until it is true (waitForFunction would eval in the page, which the app's CSP forbids). */
-async function waitUntil(page: Page, expression: string, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await page.evaluate<boolean>(expression))) {
-    if (Date.now() > deadline) throw new Error(`still false after ${timeoutMs} ms: ${expression}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 describe('the process page\'s mappings re-read', { skip: skipReason }, () => {
   let serve: ServeProcess;
   let subject: Subject;
@@ -78,9 +69,9 @@ describe('the process page\'s mappings re-read', { skip: skipReason }, () => {
     await page.goto(`${serve.url.split('#')[0]}#/process/${subject.pid}`);
     const labelCount = `window.__log.filter((e) => e.what === 'label' && e.text.startsWith('smaps read at')).length`;
     // The first read's label, then two polled re-reads (every 5 s, MAPPINGS_POLL_MS; the clock has whole seconds).
-    await waitUntil(page, `${labelCount} >= 1`);
+    await waitUntilInPage(page, `${labelCount} >= 1`);
     const from = await page.evaluate<number>('window.__log.length');
-    await waitUntil(page, `window.__log.slice(${from}).filter((e) => e.what === 'label').length >= 2`, 20_000);
+    await waitUntilInPage(page, `window.__log.slice(${from}).filter((e) => e.what === 'label').length >= 2`, 20_000);
     const log = (await page.evaluate<Entry[]>('window.__log')).slice(from);
     const kinds = log.map((e) => e.what);
     for (const [i, entry] of log.entries()) {

@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page, Request, Response } from 'playwright-core';
 import { MIN_MAPPINGS_CHUNK_SIZE } from '../../shared/api.js';
-import { launchChromium, startServe, type ServeProcess } from '../helpers/browser.js';
+import { launchChromium, startServe, waitUntilInPage, type ServeProcess } from '../helpers/browser.js';
 import { oracleMissing } from '../helpers/oracles.js';
 import { startStaticSubject, startSubject, type Subject } from '../helpers/subject.js';
 
@@ -49,18 +49,6 @@ class ApiLog {
   clear(): void {
     this.calls.length = 0;
     this.maxWaiting.clear();
-  }
-}
-
-/**
- * Waits until `expression` is true in the page, asking every 100 ms (page.waitForFunction evaluates a string by eval,
- * which the page's CSP refuses; page.evaluate does not).
- */
-async function waitUntil(page: Page, expression: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while ((await page.evaluate(expression)) !== true) {
-    if (Date.now() > deadline) throw new Error(`not true within ${timeoutMs} ms: ${expression}`);
-    await page.waitForTimeout(100);
   }
 }
 
@@ -130,7 +118,7 @@ describe('how the UI reads the host', { skip: skipReason }, () => {
 
   test('a polled mappings re-read renders once, when it answers: the toolbar never says "reading smaps…" for it', async () => {
     await page.goto(`${serve.url.split('#')[0]}#/process/${subject.pid}`);
-    await waitUntil(page, `document.querySelector('[data-testid="mappings-read-at"]')?.textContent?.startsWith('smaps read at') === true`, 20_000);
+    await waitUntilInPage(page, `document.querySelector('[data-testid="mappings-read-at"]')?.textContent?.startsWith('smaps read at') === true`, 20_000);
     // Every text the label shows from now on (a MutationObserver sees each commit's text, however short-lived), and
     // the text it starts from, read in the same evaluate: a re-read answering between the two would go unseen.
     const first = await page.evaluate<string>(`(() => {
@@ -140,17 +128,17 @@ describe('how the UI reads the host', { skip: skipReason }, () => {
       return el.textContent;
     })()`);
     // The page re-reads every 5 s (MAPPINGS_POLL_MS), and the clock has whole seconds: the label moves at the next one.
-    await waitUntil(page, `document.querySelector('[data-testid="mappings-read-at"]')?.textContent !== ${JSON.stringify(first)}`, 20_000);
+    await waitUntilInPage(page, `document.querySelector('[data-testid="mappings-read-at"]')?.textContent !== ${JSON.stringify(first)}`, 20_000);
     const texts = await page.evaluate(() => (globalThis as unknown as { readAtTexts: string[] }).readAtTexts);
     assert.ok(texts.length > 0 && texts.every((t) => t.startsWith('smaps read at')), `the label showed ${JSON.stringify(texts)}`);
     // A refresh asked by the user still says so while it runs.
     await page.locator('[data-testid="refresh-mappings"]').click();
-    await waitUntil(page, `globalThis.readAtTexts.includes('reading smaps…')`, 20_000);
+    await waitUntilInPage(page, `globalThis.readAtTexts.includes('reading smaps…')`, 20_000);
   });
 
   test('a re-read re-renders the toolbar\'s "read at" label, not its checkbox and button (nor writes their attributes)', async () => {
     await page.goto(`${serve.url.split('#')[0]}#/process/${subject.pid}`);
-    await waitUntil(page, `document.querySelector('[data-testid="mappings-read-at"]')?.textContent?.startsWith('smaps read at') === true`, 20_000);
+    await waitUntilInPage(page, `document.querySelector('[data-testid="mappings-read-at"]')?.textContent?.startsWith('smaps read at') === true`, 20_000);
     // The props React keeps on each element ("__reactProps$…") are a new object at each render of it, and React writes
     // a re-rendered <input>'s name and type again (attribute writes the page then lays out anew): both are watched.
     const first = await page.evaluate<string>(`(() => {
@@ -163,7 +151,7 @@ describe('how the UI reads the host', { skip: skipReason }, () => {
       return document.querySelector('[data-testid="mappings-read-at"]').textContent;
     })()`);
     // The page re-reads every 5 s (MAPPINGS_POLL_MS), and the clock has whole seconds: the label moves at the next one.
-    await waitUntil(page, `document.querySelector('[data-testid="mappings-read-at"]')?.textContent !== ${JSON.stringify(first)}`, 20_000);
+    await waitUntilInPage(page, `document.querySelector('[data-testid="mappings-read-at"]')?.textContent !== ${JSON.stringify(first)}`, 20_000);
     const verdict = (await page.evaluate(`(() => {
       const propsOf = (el) => el[Object.keys(el).find((k) => k.startsWith('__reactProps$'))];
       return { size: globalThis.controlProps.size, rerendered: [...globalThis.controlProps].filter(([el, props]) => propsOf(el) !== props).map(([el]) => el.outerHTML.slice(0, 60)), writes: globalThis.controlWrites };
@@ -193,7 +181,7 @@ describe('how the UI reads the host', { skip: skipReason }, () => {
     };
     page.on('response', onResponse);
     await page.goto(`${serve.url.split('#')[0]}#/process/${still.pid}`);
-    await waitUntil(page, `document.querySelector('[data-testid="mappings-read-at"]')?.textContent?.startsWith('smaps read at') === true`, 20_000);
+    await waitUntilInPage(page, `document.querySelector('[data-testid="mappings-read-at"]')?.textContent?.startsWith('smaps read at') === true`, 20_000);
     try {
       // A rendered element gets a new props object, which React keeps on the element ("__reactProps$…"), even when
       // its DOM ends up the same. The panels under the header and the chart: a tick renders none of them, whatever
@@ -216,7 +204,7 @@ describe('how the UI reads the host', { skip: skipReason }, () => {
         }`);
         assert.ok(typeof held === 'number' && held > 50, `${String(held)} elements watched`);
         // The page re-reads every 5 s (MAPPINGS_POLL_MS) and the clock has whole seconds: the label moves at the next read.
-        await waitUntil(page, `document.querySelector('[data-testid="mappings-read-at"]')?.textContent !== ${JSON.stringify(readAt)}`, 20_000);
+        await waitUntilInPage(page, `document.querySelector('[data-testid="mappings-read-at"]')?.textContent !== ${JSON.stringify(readAt)}`, 20_000);
         readAt = await page.locator('[data-testid="mappings-read-at"]').innerText();
         // (The label moves in the commit of the answer's render, if it has one: that render is done by now.)
         for (const deadline = Date.now() + 5000; answers.length === 0 && Date.now() < deadline; ) await page.waitForTimeout(100);
@@ -241,7 +229,7 @@ describe('how the UI reads the host', { skip: skipReason }, () => {
     const changing = await startSubject(16, 1);
     t.after(() => changing.kill());
     await page.goto(`${serve.url.split('#')[0]}#/process/${changing.pid}`);
-    await waitUntil(page, `document.querySelector('[data-testid="mappings-read-at"]')?.textContent?.startsWith('smaps read at') === true`, 20_000);
+    await waitUntilInPage(page, `document.querySelector('[data-testid="mappings-read-at"]')?.textContent?.startsWith('smaps read at') === true`, 20_000);
     // The props React keeps on each element ("__reactProps$…"): a new object is a render of that element.
     const held = await page.evaluate(`{
       const propsOf = (el) => el[Object.keys(el).find((k) => k.startsWith('__reactProps$'))];
@@ -260,7 +248,7 @@ describe('how the UI reads the host', { skip: skipReason }, () => {
     const totals = await page.locator('[data-testid="mapping-all"]').innerText();
     // 8 MiB more of the anonymous region written: its Rss and the totals change at the next re-read (every 5 s).
     assert.equal(await changing.command('touch 8'), 'ok');
-    await waitUntil(page, `document.querySelector('[data-testid="mapping-all"]')?.innerText !== ${JSON.stringify(totals)}`, 20_000);
+    await waitUntilInPage(page, `document.querySelector('[data-testid="mapping-all"]')?.innerText !== ${JSON.stringify(totals)}`, 20_000);
     const renders = await page.evaluate(`{
       const propsOf = (el) => el[Object.keys(el).find((k) => k.startsWith('__reactProps$'))];
       ({

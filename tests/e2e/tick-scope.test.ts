@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium, startServe, type ServeProcess } from '../helpers/browser.js';
+import { launchChromium, startServe, waitUntilInPage, type ServeProcess } from '../helpers/browser.js';
 import { oracleMissing } from '../helpers/oracles.js';
 import { startSubject, type Subject } from '../helpers/subject.js';
 
@@ -23,15 +23,6 @@ const RECORD_STREAMS = `(() => {
     return source;
   };
 })()`;
-
-/** Polls a page expression until it is true (waitForFunction would eval in the page, which the app's CSP forbids). */
-async function waitUntil(page: Page, expression: string, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await page.evaluate<boolean>(expression))) {
-    if (Date.now() > deadline) throw new Error(`still false after ${timeoutMs} ms: ${expression}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 interface Recorded {
   opened: (string | null)[];
@@ -60,13 +51,13 @@ describe('the tick stream follows the page (Chromium)', { skip: skipReason }, ()
 
   test('the table gets every row; the process page its own row alone; back on the table, every row again', async () => {
     await page.goto(`${serve.url}#/`);
-    await waitUntil(page, 'window.__streams.ticks.length >= 2');
+    await waitUntilInPage(page, 'window.__streams.ticks.length >= 2');
     const onTable = await recorded();
     assert.deepEqual(onTable.opened, [null], 'the table names no scope');
     assert.ok(onTable.ticks.every((t) => t.scope === null && t.pids.length > 2 && t.pids.includes(subject.pid)), 'every row');
 
     await page.evaluate(`location.hash = '#/process/${subject.pid}'`);
-    await waitUntil(page, `window.__streams.opened.length === 2 && window.__streams.ticks.filter((t) => t.scope !== null).length >= 3`);
+    await waitUntilInPage(page, `window.__streams.opened.length === 2 && window.__streams.ticks.filter((t) => t.scope !== null).length >= 3`);
     await page.locator('[data-testid="metric-RES"]').waitFor({ timeout: 30_000 });
     const onPage = await recorded();
     assert.equal(onPage.opened[1], String(subject.pid), 'a stream in the page’s scope');
@@ -76,7 +67,7 @@ describe('the tick stream follows the page (Chromium)', { skip: skipReason }, ()
 
     const before = (await recorded()).ticks.length;
     await page.evaluate(`location.hash = '#/'`);
-    await waitUntil(page, `window.__streams.ticks.length >= ${before + 3}`);
+    await waitUntilInPage(page, `window.__streams.ticks.length >= ${before + 3}`);
     const back = await recorded();
     assert.deepEqual(back.opened, [null, String(subject.pid), null]);
     assert.ok(back.ticks.slice(-2).every((t) => t.scope === null && t.pids.includes(subject.pid) && t.pids.length > 2), 'every row again');

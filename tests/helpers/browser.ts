@@ -3,7 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { requireOracle } from './oracles.js';
 import { CLI_PATH } from './paths.js';
 
@@ -13,6 +13,18 @@ export function launchChromium(): Promise<Browser> {
     executablePath: requireOracle('chromium'),
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
   });
+}
+
+/**
+ * Waits until `expression` is true in the page, asking every 100 ms (page.waitForFunction evaluates a string by eval,
+ * which the app's CSP refuses; page.evaluate does not).
+ */
+export async function waitUntilInPage(page: Page, expression: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while ((await page.evaluate(expression)) !== true) {
+    if (Date.now() > deadline) throw new Error(`not true within ${timeoutMs} ms: ${expression}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 /** A running `memscope serve`. */
