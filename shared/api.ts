@@ -157,6 +157,13 @@ export const TARGET_MAPPINGS_CHUNKS = 1024;
 export const GROUPED_BY_CALLER_MAX_MAPPINGS = 4096;
 
 /**
+ * Most mappings one answer carries whole when the caller names maxMappings (getMappingsIfChanged) and in a
+ * getMappingChunks answer: ~1 MB of JSON, which the page parses in a task of its own (~10 ms), where the first read of a
+ * 20,000-mapping process in one answer was 10 MB parsed in one 60-80 ms task.
+ */
+export const MAPPINGS_PER_ANSWER = 2048;
+
+/**
  * getMappingsIfChanged's answer: the report without its mappings, which come in chunks (address order), each null
  * when the report the caller's fingerprint names holds a chunk of the same hash. Without chunkMappings: chunks of
  * MAPPINGS_CHUNK_SIZE, a null one the held chunk at its index. With it: chunks cut where a mapping's start address
@@ -180,6 +187,16 @@ export interface MappingsUpdate {
    * values only, as those values (mappingChunks' i-th is then null; applyMappingPatch on the held mappings makes it).
    */
   mappingPatches?: (MappingPatch | null)[];
+  /**
+   * When the caller named maxMappings and the chunks to send held more: [index, mappings] of each chunk not sent
+   * (mappingChunks' i-th is then null), to ask with getMappingChunks(pid, fingerprint, indexes).
+   */
+  deferredChunks?: [index: number, mappings: number][];
+}
+
+/** getMappingChunks' answer: the chunks asked for, in the order asked, as many as fit in MAPPINGS_PER_ANSWER mappings (at least one). */
+export interface MappingChunks {
+  chunks: Mapping[][];
 }
 
 /**
@@ -221,8 +238,15 @@ export interface MemscopeApi {
    * getMappings read now, only the chunks of mappings that differ from the report sinceFingerprint names (null: all),
    * cut by content every chunkMappings mappings or more on average (MIN_MAPPINGS_CHUNK_SIZE..MAPPINGS_CHUNK_SIZE; more
    * when the report has over TARGET_MAPPINGS_CHUNKS chunks of that), or without it every MAPPINGS_CHUNK_SIZE mappings as before.
+   * With maxMappings, whole chunks beyond that many mappings are left for getMappingChunks (MappingsUpdate.deferredChunks).
    */
-  getMappingsIfChanged(pid: number, sinceFingerprint: string | null, chunkMappings?: number): Promise<MappingsUpdate>;
+  getMappingsIfChanged(pid: number, sinceFingerprint: string | null, chunkMappings?: number, maxMappings?: number): Promise<MappingsUpdate>;
+  /**
+   * Chunks of the report pid's last getMappingsIfChanged answered (named by fingerprint) by index, a prefix of
+   * `indexes` within MAPPINGS_PER_ANSWER mappings. Throws ApiError: torn (the host holds another report of pid now:
+   * read again), gone (no such process and no report held), bad-arg (an index the report has no chunk at).
+   */
+  getMappingChunks(pid: number, fingerprint: string, indexes: number[]): Promise<MappingChunks>;
   /** One mapping of pid, the one starting at startHex (lowercase hex as maps prints it), with every smaps field; null when none starts there. */
   getMapping(pid: number, startHex: string): Promise<Mapping | null>;
   /** One process's VIRT/RES/SHR/SWAP history held so far. */
@@ -314,6 +338,7 @@ const API_METHOD_TABLE: Record<ApiMethod, true> = {
   getProcess: true,
   getMappings: true,
   getMappingsIfChanged: true,
+  getMappingChunks: true,
   getMapping: true,
   getHistory: true,
   getSystem: true,

@@ -23,13 +23,34 @@ function checkStartHex(method: ApiMethod, value: unknown): string {
   return value;
 }
 
-/** Longest fingerprint getMappingsIfChanged takes: 17 characters per chunk, twice the chunks of 2^20 mappings (content-cut chunks vary). */
-const MAX_FINGERPRINT_CHARS = 17 * 2 * (2 ** 20 / MAPPINGS_CHUNK_SIZE);
+/** Most chunks a fingerprint names: twice the chunks of 2^20 mappings (content-cut chunks vary). */
+const MAX_CHUNKS = 2 * (2 ** 20 / MAPPINGS_CHUNK_SIZE);
 
-/** getMappingsIfChanged's fingerprint: null, or '.'-separated hex as the host made it, else bad-arg. */
-function checkFingerprint(value: unknown): string | null {
-  if (value === null || (typeof value === 'string' && value.length <= MAX_FINGERPRINT_CHARS && /^[0-9a-f.]*$/.test(value))) return value;
-  throw new ApiError('bad-arg', `getMappingsIfChanged: bad fingerprint ${showArgValue(value)} (null, or hex from an earlier answer)`);
+/** Longest fingerprint getMappingsIfChanged takes: 17 characters per chunk. */
+const MAX_FINGERPRINT_CHARS = 17 * MAX_CHUNKS;
+
+/** Most mappings a caller may ask getMappingsIfChanged to send whole in one answer (maxMappings): every one of 2^20. */
+const MAX_ANSWER_MAPPINGS = 2 ** 20;
+
+/** A fingerprint: '.'-separated hex as the host made it (null too where allowNull), else bad-arg. */
+function checkFingerprint(method: ApiMethod, value: unknown, allowNull: boolean): string | null {
+  if ((allowNull && value === null) || (typeof value === 'string' && value.length <= MAX_FINGERPRINT_CHARS && /^[0-9a-f.]*$/.test(value))) return value;
+  throw new ApiError('bad-arg', `${method}: bad fingerprint ${showArgValue(value)} (${allowNull ? 'null, or ' : ''}hex from an earlier answer)`);
+}
+
+/** getMappingsIfChanged's maxMappings: a positive integer, else bad-arg. */
+function checkMaxMappings(value: unknown): number {
+  if (typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= MAX_ANSWER_MAPPINGS) return value;
+  throw new ApiError('bad-arg', `getMappingsIfChanged: most mappings per answer ${showArgValue(value)} out of range (1..${MAX_ANSWER_MAPPINGS})`);
+}
+
+/** getMappingChunks' indexes: 1 to MAX_CHUNKS integers from 0, else bad-arg. */
+function checkChunkIndexes(value: unknown): number[] {
+  if (!Array.isArray(value) || value.length === 0 || value.length > MAX_CHUNKS) throw new ApiError('bad-arg', `getMappingChunks: expected 1 to ${MAX_CHUNKS} chunk indexes, got ${Array.isArray(value) ? value.length : showArgValue(value)}`);
+  for (const index of value) {
+    if (typeof index !== 'number' || !Number.isInteger(index) || index < 0 || index >= MAX_CHUNKS) throw new ApiError('bad-arg', `getMappingChunks: bad chunk index ${showArgValue(index)}`);
+  }
+  return [...(value as number[])];
 }
 
 /** getMappingsIfChanged's chunkMappings: an integer in its bounds, else bad-arg. */
@@ -83,12 +104,17 @@ const ARG_VALIDATORS: { [M in ApiMethod]: ArgsValidator<M> } = {
   getProcess: { count: 1, check: (args) => [assertPid(args[0])] },
   getMappings: { count: 1, check: (args) => [assertPid(args[0])] },
   getMappingsIfChanged: {
-    count: 3,
+    count: 4,
     minCount: 2,
     check: (args) => {
-      const head = [assertPid(args[0]), checkFingerprint(args[1])] as const;
-      return args.length < 3 ? [...head] : [...head, checkChunkMappings(args[2])];
+      const head = [assertPid(args[0]), checkFingerprint('getMappingsIfChanged', args[1], true)] as const;
+      if (args.length < 3) return [...head];
+      return args.length < 4 ? [...head, checkChunkMappings(args[2])] : [...head, checkChunkMappings(args[2]), checkMaxMappings(args[3])];
     },
+  },
+  getMappingChunks: {
+    count: 3,
+    check: (args) => [assertPid(args[0]), checkFingerprint('getMappingChunks', args[1], false) ?? '', checkChunkIndexes(args[2])],
   },
   getHistory: { count: 1, check: (args) => [assertPid(args[0])] },
   exportSnapshot: { count: 1, check: (args) => [assertPid(args[0])] },

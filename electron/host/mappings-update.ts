@@ -1,7 +1,8 @@
 // getMappingsIfChanged: a MappingsReport cut into chunks of mappings, each named by a hash of its JSON, so a page
 // polling a big process gets again only the chunks that changed since the report it holds (shared/api.ts MappingsUpdate).
 import { createHash } from 'node:crypto';
-import { GROUPED_BY_CALLER_MAX_MAPPINGS, MAPPINGS_CHUNK_SIZE, TARGET_MAPPINGS_CHUNKS, type MappingsReport, type MappingsUpdate } from '../../shared/api.js';
+import { GROUPED_BY_CALLER_MAX_MAPPINGS, MAPPINGS_CHUNK_SIZE, MAPPINGS_PER_ANSWER, TARGET_MAPPINGS_CHUNKS, type MappingsReport, type MappingsUpdate } from '../../shared/api.js';
+import { ApiError } from '../../shared/errors.js';
 import { diffMappingChunk, type MappingPatch } from '../../shared/proc/mapping-patch.js';
 import type { Mapping } from '../../shared/proc/types.js';
 
@@ -39,15 +40,38 @@ function cutByContent(mappings: readonly Mapping[], meanMappings: number): Mappi
   return chunks;
 }
 
-/** A report the host answered with: its fingerprint and its mappings by start, what a later patch is made against. */
+/**
+ * A report the host answered with: its fingerprint, its mappings by start (what a later patch is made against) and
+ * its chunks in fingerprint order (what getMappingChunks sends of it).
+ */
 export interface SentMappings {
   fingerprint: string;
   byStart: ReadonlyMap<string, Mapping>;
+  chunks: readonly Mapping[][];
 }
 
-/** What buildMappingsUpdate answered (its held state for the next re-read of the same pid). */
+/** What buildMappingsUpdate answered with chunkMappings (its held state for the next re-read of the same pid). */
 export function rememberSentMappings(report: MappingsReport, update: MappingsUpdate): SentMappings {
-  return { fingerprint: update.fingerprint, byStart: new Map(report.mappings.map((m) => [m.start, m])) };
+  // The same cut again (it depends on the mappings and the mean alone): cheaper to redo than to carry out of the build.
+  const chunks = cutByContent(report.mappings, update.chunkMappings ?? MAPPINGS_CHUNK_SIZE);
+  return { fingerprint: update.fingerprint, byStart: new Map(report.mappings.map((m) => [m.start, m])), chunks };
+}
+
+/**
+ * The chunks of `sent` at `indexes`, in that order, as many as fit in MAPPINGS_PER_ANSWER mappings (the first one
+ * always): the caller asks the rest again. bad-arg when an index is not one of its chunks.
+ */
+export function pickSentChunks(sent: SentMappings, indexes: readonly number[]): Mapping[][] {
+  const picked: Mapping[][] = [];
+  let mappings = 0;
+  for (const index of indexes) {
+    const chunk = sent.chunks[index];
+    if (chunk === undefined) throw new ApiError('bad-arg', `getMappingChunks: no chunk ${index} (the report has ${sent.chunks.length})`);
+    if (picked.length > 0 && mappings + chunk.length > MAPPINGS_PER_ANSWER) break;
+    picked.push(chunk);
+    mappings += chunk.length;
+  }
+  return picked;
 }
 
 /**
@@ -56,8 +80,10 @@ export function rememberSentMappings(report: MappingsReport, update: MappingsUpd
  * its index. With it: chunks cut by content, chunkMappings long on average (longer when that makes more than
  * TARGET_MAPPINGS_CHUNKS), each null when the held report has a chunk of the same hash anywhere; when `sent` is
  * that held report, a changed chunk whose mappings all stay and only smaps values move crosses as a patch of those.
+ * With maxMappings too: chunks are sent whole while they add up to that many mappings (the first one always); the
+ * others to send are null and listed in deferredChunks, for getMappingChunks.
  */
-export function buildMappingsUpdate(report: MappingsReport, sinceFingerprint: string | null, chunkMappings?: number, sent?: SentMappings): MappingsUpdate {
+export function buildMappingsUpdate(report: MappingsReport, sinceFingerprint: string | null, chunkMappings?: number, sent?: SentMappings, maxMappings?: number): MappingsUpdate {
   const { mappings, ...rest } = report;
   const held = sinceFingerprint === null || sinceFingerprint === '' ? [] : sinceFingerprint.split('.');
   const hashes: string[] = [];
@@ -80,13 +106,27 @@ export function buildMappingsUpdate(report: MappingsReport, sinceFingerprint: st
   const meanMappings = Math.max(chunkMappings, Math.min(MAPPINGS_CHUNK_SIZE, fitted));
   const base = sent !== undefined && sent.fingerprint === sinceFingerprint ? sent.byStart : undefined;
   const mappingPatches: (MappingPatch | null)[] = [];
+  const deferredChunks: [number, number][] = [];
+  let sentMappings = 0;
   for (const chunk of cutByContent(mappings, meanMappings)) {
     const hash = hashChunk(chunk);
     const patch = base === undefined || heldSet.has(hash) ? null : diffMappingChunk(chunk, (start) => base.get(start));
-    mappingChunks.push(heldSet.has(hash) || patch !== null ? null : chunk);
+    const whole = !heldSet.has(hash) && patch === null;
+    // Past the budget a whole chunk waits for getMappingChunks: the caller parses each answer in a task of its own.
+    const deferred = whole && maxMappings !== undefined && sentMappings > 0 && (deferredChunks.length > 0 || sentMappings + chunk.length > maxMappings);
+    if (deferred) deferredChunks.push([hashes.length, chunk.length]);
+    else if (whole) sentMappings += chunk.length;
+    mappingChunks.push(whole && !deferred ? chunk : null);
     mappingPatches.push(patch);
     hashes.push(hash);
   }
   const patched = mappingPatches.some((p) => p !== null);
-  return { fingerprint: hashes.join('.'), report: sentRest, chunkMappings: meanMappings, mappingChunks, ...(patched ? { mappingPatches } : {}) };
+  return {
+    fingerprint: hashes.join('.'),
+    report: sentRest,
+    chunkMappings: meanMappings,
+    mappingChunks,
+    ...(patched ? { mappingPatches } : {}),
+    ...(deferredChunks.length > 0 ? { deferredChunks } : {}),
+  };
 }

@@ -1,9 +1,10 @@
 // Implements MemscopeApi once, for the Electron main process, the CLI and the HTTP server:
 // a Sampler ticking at an interval (or on demand: tickNow, as `memscope top`), bounded histories
 // (none for top), and on-demand per-process reads.
+import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { MAX_HEAP_VIEW_CHUNKS } from '../../shared/api.js';
-import type { ApiTransport, HeapReadOptions, HeapView, HostCacheGeometryInfo, MappingsReport, MappingsUpdate, MemscopeApi, ProcessDetail, ProcessHistory, SourceInfo, SystemSummary, TableView, Tick } from '../../shared/api.js';
+import type { ApiTransport, HeapReadOptions, HeapView, HostCacheGeometryInfo, MappingChunks, MappingsReport, MappingsUpdate, MemscopeApi, ProcessDetail, ProcessHistory, SourceInfo, SystemSummary, TableView, Tick } from '../../shared/api.js';
 import { ApiError } from '../../shared/errors.js';
 import { paramsFromMallocPar } from '../../shared/heap/to-model.js';
 import { HistoryStore } from '../../shared/history/history-store.js';
@@ -25,7 +26,7 @@ import { assertPid, isHexAddress } from '../../shared/validate.js';
 import { readHostCacheGeometry } from './system/cache-geometry.js';
 import { readLiveHeap } from './proc/heap-reader.js';
 import { readMappingsReport } from './proc/mappings-reader.js';
-import { buildMappingsUpdate, rememberSentMappings, type SentMappings } from './mappings-update.js';
+import { buildMappingsUpdate, pickSentChunks, rememberSentMappings, type SentMappings } from './mappings-update.js';
 import { readOneMapping } from './proc/one-mapping-reader.js';
 import { readPageMap } from './proc/page-state-map-reader.js';
 import { ProcReader, openProcFile } from './proc/proc-reader.js';
@@ -161,12 +162,23 @@ export class MemscopeService implements MemscopeApi {
     return readMappingsReport(this.reader, pid);
   }
 
-  async getMappingsIfChanged(pid: number, sinceFingerprint: string | null, chunkMappings?: number): Promise<MappingsUpdate> {
+  async getMappingsIfChanged(pid: number, sinceFingerprint: string | null, chunkMappings?: number, maxMappings?: number): Promise<MappingsUpdate> {
     const report = await this.getMappings(pid);
     if (chunkMappings === undefined) return buildMappingsUpdate(report, sinceFingerprint);
-    const update = buildMappingsUpdate(report, sinceFingerprint, chunkMappings, this.sentMappings.get(pid));
+    const update = buildMappingsUpdate(report, sinceFingerprint, chunkMappings, this.sentMappings.get(pid), maxMappings);
     setNewest(this.sentMappings, pid, rememberSentMappings(report, update), SENT_MAPPINGS_PIDS);
     return update;
+  }
+
+  async getMappingChunks(pid: number, fingerprint: string, indexes: number[]): Promise<MappingChunks> {
+    assertPid(pid);
+    const sent = this.sentMappings.get(pid);
+    if (sent === undefined || sent.fingerprint !== fingerprint) {
+      // The report of an exited process stays held (it is what was read); with none held, say which it is.
+      if (!existsSync(`${this.reader.procRoot}/${pid}`)) throw new ApiError('gone', `process ${pid} does not exist`);
+      throw new ApiError('torn', `getMappingChunks: the report of process ${pid} that fingerprint names is no longer held (a newer read replaced it): read again`);
+    }
+    return { chunks: pickSentChunks(sent, indexes) };
   }
 
   async getMapping(pid: number, startHex: string): Promise<Mapping | null> {
