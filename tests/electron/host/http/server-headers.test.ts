@@ -71,6 +71,7 @@ describe('memscope serve: headers, token placement, body shape', () => {
       ['translateAddress', `[1, ${deep}]`],
       ['getHeap', `[1, {"freeze": ${deep}}]`],
       ['getMappingsIfChanged', `[1, ${deep}]`],
+      ['getMappingChunks', `[1, "ab", ${deep}]`],
     ];
     for (const [method, args] of calls) {
       const r = await fetch(`${serve.base}/api/${method}`, { method: 'POST', headers: { authorization: `Bearer ${serve.token}` }, body: `{"args": ${args}}` });
