@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page, Request, Response } from 'playwright-core';
-import { MIN_MAPPINGS_CHUNK_SIZE } from '../../shared/api.js';
+import { MAPPINGS_PER_ANSWER, MIN_MAPPINGS_CHUNK_SIZE } from '../../shared/api.js';
 import { launchChromium, startServe, waitUntilInPage, type ServeProcess } from '../helpers/browser.js';
 import { oracleMissing } from '../helpers/oracles.js';
 import { startStaticSubject, startSubject, type Subject } from '../helpers/subject.js';
@@ -105,7 +105,7 @@ describe('how the UI reads the host', { skip: skipReason }, () => {
       assert.ok(answers.length >= 2, `${answers.length} getMappingsIfChanged answers in 20 s`);
       const asked = log.calls.filter((c) => c.method === 'getMappingsIfChanged');
       assert.ok(!log.methods().has('getMappings'), 'never the whole report');
-      assert.deepEqual(asked[0]?.args, [subject.pid, null, MIN_MAPPINGS_CHUNK_SIZE], 'the first read holds nothing, and asks for the smallest chunks');
+      assert.deepEqual(asked[0]?.args, [subject.pid, null, MIN_MAPPINGS_CHUNK_SIZE, MAPPINGS_PER_ANSWER], 'the first read holds nothing, and asks for the smallest chunks, a bounded number whole');
       assert.ok(answers.every((a) => a.mappingChunks.every((c) => c === null || c.length <= 4 * (a.chunkMappings ?? 0))), 'chunks near the size said');
       assert.equal(asked[1]?.args[1], answers[0]?.fingerprint, 'a re-read sends the fingerprint of the report it holds');
       assert.equal(await page.locator('[data-testid="mappings-table"]').getAttribute('data-row-count'), rows, 'the table shows the same rows after the re-read');
