@@ -47,14 +47,16 @@ function cutByContent(mappings: readonly Mapping[], meanMappings: number): Mappi
 export interface SentMappings {
   fingerprint: string;
   byStart: ReadonlyMap<string, Mapping>;
-  chunks: readonly Mapping[][];
+  listChunks: () => readonly Mapping[][];
 }
 
 /** What buildMappingsUpdate answered with chunkMappings (its held state for the next re-read of the same pid). */
 export function rememberSentMappings(report: MappingsReport, update: MappingsUpdate): SentMappings {
-  // The same cut again (it depends on the mappings and the mean alone): cheaper to redo than to carry out of the build.
-  const chunks = cutByContent(report.mappings, update.chunkMappings ?? MAPPINGS_CHUNK_SIZE);
-  return { fingerprint: update.fingerprint, byStart: new Map(report.mappings.map((m) => [m.start, m])), chunks };
+  let chunks: Mapping[][] | undefined;
+  // The same cut again (it follows from the mappings and the mean alone), made when getMappingChunks first asks:
+  // a re-read, which never asks, does not pay for it.
+  const listChunks = () => (chunks ??= cutByContent(report.mappings, update.chunkMappings ?? MAPPINGS_CHUNK_SIZE));
+  return { fingerprint: update.fingerprint, byStart: new Map(report.mappings.map((m) => [m.start, m])), listChunks };
 }
 
 /**
@@ -62,11 +64,12 @@ export function rememberSentMappings(report: MappingsReport, update: MappingsUpd
  * always): the caller asks the rest again. bad-arg when an index is not one of its chunks.
  */
 export function pickSentChunks(sent: SentMappings, indexes: readonly number[]): Mapping[][] {
+  const chunks = sent.listChunks();
   const picked: Mapping[][] = [];
   let mappings = 0;
   for (const index of indexes) {
-    const chunk = sent.chunks[index];
-    if (chunk === undefined) throw new ApiError('bad-arg', `getMappingChunks: no chunk ${index} (the report has ${sent.chunks.length})`);
+    const chunk = chunks[index];
+    if (chunk === undefined) throw new ApiError('bad-arg', `getMappingChunks: no chunk ${index} (the report has ${chunks.length})`);
     if (picked.length > 0 && mappings + chunk.length > MAPPINGS_PER_ANSWER) break;
     picked.push(chunk);
     mappings += chunk.length;
