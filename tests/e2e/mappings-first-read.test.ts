@@ -44,19 +44,25 @@ function logCalls(page: Page): Call[] {
   return calls;
 }
 
-/** What the table's "all mappings" line says: how many, and the exact kB of Size and Rss (the cells' titles). */
-async function readAllLine(page: Page): Promise<{ count: number; sizeKb: number; rssKb: number }> {
+/**
+ * What the page shows of the report it built: the table's "all N mappings" count, and the kind summary's Σ Size and
+ * Σ Rss (exact kB in titles), which the page adds up from the mappings it put together, chunk by chunk.
+ */
+async function readShown(page: Page): Promise<{ count: number; sizeKb: number; rssKb: number }> {
   await page.locator(`${TABLE} [data-testid="mapping-all"]`).waitFor({ timeout: 60_000 });
-  const read = await page.evaluate<{ heads: string[]; cells: { title: string | null; text: string }[] }>(`(() => {
+  const read = await page.evaluate<{ heads: string[]; cells: string[]; summaryHeads: string[]; summaryTotals: string[] }>(`(() => {
     const table = document.querySelector(${JSON.stringify(TABLE)});
+    const summary = document.querySelector('[data-testid="kind-summary"]');
     return {
       heads: [...table.querySelectorAll('.vt-head')].map((h) => h.innerText),
-      cells: [...table.querySelectorAll('[data-testid="mapping-all"] .vt-cell')].map((c) => ({ title: c.querySelector('span')?.getAttribute('title') ?? null, text: c.innerText.trim() })),
+      cells: [...table.querySelectorAll('[data-testid="mapping-all"] .vt-cell')].map((c) => c.innerText.trim()),
+      summaryHeads: [...summary.querySelectorAll('thead th')].map((h) => h.innerText.trim()),
+      summaryTotals: [...summary.querySelectorAll('tfoot td')].map((td) => td.getAttribute('title') ?? ''),
     };
   })()`);
-  const cell = (head: RegExp) => read.cells[read.heads.findIndex((h) => head.test(h))];
-  const kb = (head: RegExp) => Number((cell(head)?.title ?? cell(head)?.text ?? '').replace(/\D/g, ''));
-  return { count: Number(/all (\S+) mappings/.exec(cell(/^Mapping/)?.text ?? '')?.[1]?.replace(/\D/g, '')), sizeKb: kb(/^Size/), rssKb: kb(/^Rss/) };
+  const count = Number(/all (\S+) mappings/.exec(read.cells[read.heads.findIndex((h) => h.startsWith('Mapping'))] ?? '')?.[1]?.replace(/\D/g, ''));
+  const kb = (field: string) => Number((read.summaryTotals[read.summaryHeads.indexOf(field)] ?? '').replace(/\D/g, ''));
+  return { count, sizeKb: kb('Size'), rssKb: kb('Rss') };
 }
 
 /** `memscope maps PID --json`: the mappings count and Size and Rss totals (kB). */
@@ -95,7 +101,7 @@ describe('the first read of a big process, in pieces', { skip: skipReason }, () 
     const { page, calls } = await openPage();
     try {
       await page.goto(`${serve.url.split('#')[0]}#/process/${pid}`);
-      const shown = await readAllLine(page);
+      const shown = await readShown(page);
       assert.deepEqual(shown, readCli(pid), 'the table against the CLI');
       assert.ok(shown.count > PAGES, `${shown.count} mappings`);
       const first = calls.find((c) => c.method === 'getMappingsIfChanged');
@@ -139,7 +145,7 @@ describe('the first read of a big process, in pieces', { skip: skipReason }, () 
     });
     try {
       await page.goto(`${serve.url.split('#')[0]}#/process/${pid}`);
-      const shown = await readAllLine(page);
+      const shown = await readShown(page);
       assert.deepEqual(shown, readCli(pid), 'the table against the CLI');
       assert.equal(await page.evaluate('globalThis.sawMappingsError'), false, 'the torn read was read again, never shown as an error');
       const firsts = calls.filter((c) => c.method === 'getMappingsIfChanged' && c.args[1] === null);
@@ -160,7 +166,7 @@ describe('the first read of a big process, in pieces', { skip: skipReason }, () 
     });
     try {
       await page.goto(`${serve.url.split('#')[0]}#/process/${pid}`);
-      const shown = await readAllLine(page);
+      const shown = await readShown(page);
       assert.deepEqual(shown, readCli(pid), 'the table against the CLI');
       assert.deepEqual(
         calls.filter((c) => c.method === 'getMappingsIfChanged' && c.args[1] === null).map((c) => c.args),
