@@ -92,15 +92,16 @@ function isSameSmaps(pooled: Pooled, fields: SmapsFields, values: readonly Smaps
   return true;
 }
 
-/** Stale entries a pool may hold beyond one per mapping before it starts again (a change of smaps leaves one behind). */
+/** Stale entries a pool may hold beyond two per mapping before it starts again (a change of smaps leaves one behind). */
 const STALE_SLACK = 1024;
 
 /**
  * The pool to keep beside `mappings` (all pooled by `pool`): `pool` itself, or, once the entries left behind by changed
- * smaps outnumber what `mappings` can hold by STALE_SLACK, a new pool of what they hold (stale entries would live on).
+ * smaps outnumber what `mappings` can hold, plus STALE_SLACK, a new pool of what they hold (stale entries would live
+ * on). Twice: a process whose smaps all move pools them again every few re-reads, not at every one.
  */
 export function keepPool(pool: SmapsPool, mappings: readonly Mapping[]): SmapsPool {
-  if (pool.size <= mappings.length + STALE_SLACK) return pool;
+  if (pool.size <= 2 * mappings.length + STALE_SLACK) return pool;
   const fresh = new SmapsPool();
   fresh.shareAll(mappings);
   return fresh;

@@ -89,7 +89,8 @@ describe('SmapsPool', () => {
     );
     assert.equal(keepPool(pool, again), pool);
     // Every smaps made distinct (each its own Rss): the pool now holds more than the mappings can use.
-    for (let round = 0; round < 4; round++) pool.shareAll(readReport(pid).mappings.map((m, i) => ({ ...m, smaps: { ...m.smaps, Rss: round * 1e6 + i } })));
+    const third = readReport(pid).mappings;
+    for (let round = 0; round < 8; round++) pool.shareAll(third.map((m, i) => ({ ...m, smaps: { ...m.smaps, Rss: round * 1e6 + i } })));
     const kept = keepPool(pool, again);
     assert.notEqual(kept, pool);
     // What `again` holds: its distinct smaps, VmFlags lists and key lists (one: the kernel prints the same keys).
