@@ -7,6 +7,7 @@ import type { MappingsReport, MappingsUpdate } from '../../shared/api.js';
 import { isApiError } from '../../shared/errors.js';
 import { groupChunks, keepEqualGroups } from '../../shared/proc/group.js';
 import { applyMappingPatch } from '../../shared/proc/mapping-patch.js';
+import { keepPool, SmapsPool } from '../../shared/proc/smaps-pool.js';
 import type { Mapping } from '../../shared/proc/types.js';
 import { getBridge } from '../api/client.js';
 import { readMappingsUpdate } from './read-mappings-update.js';
@@ -56,8 +57,11 @@ const cache = new Map<number, { value: MappingsReport; atMs: number }>();
 const CACHE_PIDS = 8;
 /** Set when the host answered getMappingsIfChanged with bad-arg: an older memscope, asked getMappings from then on. */
 let hostLacksIfChanged = false;
-/** Of each report read: the host's fingerprint (what getMappingsIfChanged compares with), its chunks by hash and in order. */
-const chunkings = new WeakMap<MappingsReport, { fingerprint: string; chunks: Map<string, Mapping[]>; list: readonly Mapping[][] }>();
+/**
+ * Of each report read: the host's fingerprint (what getMappingsIfChanged compares with), its chunks by hash and in
+ * order, and the pool its mappings' smaps were shared from (equal smaps one object: fewer for the GC to mark and move).
+ */
+const chunkings = new WeakMap<MappingsReport, { fingerprint: string; chunks: Map<string, Mapping[]>; list: readonly Mapping[][]; pool: SmapsPool }>();
 
 /**
  * report.mappings cut as the host sent them (chunks of MIN_MAPPINGS_CHUNK_SIZE, in address order), or one chunk for a
@@ -99,7 +103,7 @@ function keepEqual(held: Mapping | undefined, fresh: Mapping): Mapping {
  * mapping without a changed field is the held object); a sent mapping equal to the held one is that object too. Null
  * when a chunk names what the held report lacks.
  */
-function assembleChunks(update: MappingsUpdate, held: MappingsReport | undefined): Mapping[][] | null {
+function assembleChunks(update: MappingsUpdate, held: MappingsReport | undefined, pool: SmapsPool): Mapping[][] | null {
   const heldChunking = held === undefined ? undefined : chunkings.get(held);
   const hashes = update.fingerprint === '' ? [] : update.fingerprint.split('.');
   const findHeld = (start: string) => (held === undefined ? undefined : findByStart(held.mappings, start));
@@ -108,6 +112,8 @@ function assembleChunks(update: MappingsUpdate, held: MappingsReport | undefined
     const patch = update.mappingPatches?.[i] ?? null;
     const kept = chunk !== null ? chunk.map((m) => keepEqual(findHeld(m.start), m)) : patch !== null ? applyMappingPatch(patch, findHeld) : heldChunking?.chunks.get(hashes[i] ?? '');
     if (kept === undefined || kept === null) return null;
+    // A chunk held as it was is pooled already; a sent or patched one is made of the objects kept and fresh ones.
+    if (chunk !== null || patch !== null) pool.shareAll(kept);
     list.push(kept);
   }
   return list;
@@ -131,11 +137,12 @@ async function readMappings(pid: number): Promise<MappingsReport> {
     hostLacksIfChanged = true;
     return getBridge().getMappings(pid);
   }
-  let chunkList = assembleChunks(update, held);
+  const pool = heldChunking?.pool ?? new SmapsPool();
+  let chunkList = assembleChunks(update, held, pool);
   // A null chunk that names none the report held has, nor patches its mappings: read it all.
   if (chunkList === null) {
     update = await readMappingsUpdate(pid, null);
-    chunkList = assembleChunks(update, held) ?? [];
+    chunkList = assembleChunks(update, held, pool) ?? [];
   }
   // Groups aside: a host that names chunkMappings leaves them to us, and they follow from the mappings.
   const sameRest = () => JSON.stringify({ ...update.report, groups: undefined }) === JSON.stringify({ ...held, mappings: undefined, groups: undefined });
@@ -149,7 +156,7 @@ async function readMappings(pid: number): Promise<MappingsReport> {
   const heldGroups = held !== undefined && heldChunking !== undefined ? { chunks: heldChunking.list, groups: held.groups } : undefined;
   const groups = update.report.groups === undefined ? groupChunks(chunkList, heldGroups) : keepEqualGroups(held?.groups, update.report.groups);
   const report: MappingsReport = { ...update.report, groups, mappings };
-  chunkings.set(report, { fingerprint: update.fingerprint, chunks, list: chunkList });
+  chunkings.set(report, { fingerprint: update.fingerprint, chunks, list: chunkList, pool: keepPool(pool, mappings) });
   return report;
 }
 
