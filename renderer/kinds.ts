@@ -59,31 +59,38 @@ export interface KindSums {
   swapKb: number;
 }
 
+/** A field's amount, 0 when absent or not a number. */
+function amountOf(value: unknown): number {
+  return typeof value === 'number' ? value : 0;
+}
+
 /** Sums per category, in KIND_CATEGORIES order, including empty categories (count 0). */
 export function sumByCategory(mappings: readonly Mapping[]): KindSums[] {
-  const sums = new Map<KindCategory, KindSums>();
+  const list: KindSums[] = [];
+  // Each kind's sums, one lookup per mapping and no closure made per mapping: a 20,000-mapping first read sums every
+  // mapping while the page opens.
+  const byKind = new Map<MappingKind, KindSums>();
   for (const spec of KIND_CATEGORIES) {
-    sums.set(spec.id, { category: spec.id, mappingCount: 0, sizeKb: 0, rssKb: 0, pssKb: 0, privateKb: 0, sharedKb: 0, swapKb: 0 });
+    const sums: KindSums = { category: spec.id, mappingCount: 0, sizeKb: 0, rssKb: 0, pssKb: 0, privateKb: 0, sharedKb: 0, swapKb: 0 };
+    list.push(sums);
+    for (const kind of spec.kinds) byKind.set(kind, sums);
   }
+  const unlisted = byKind.get('anon') as KindSums; // categorizeKind's category for a kind no category lists
   for (const m of mappings) {
-    const s = sums.get(categorizeKind(m.kind));
-    if (s === undefined) continue;
+    const s = byKind.get(m.kind) ?? unlisted;
     const f = m.smaps;
-    const num = (key: string): number => {
-      const v = f?.[key];
-      return typeof v === 'number' ? v : 0;
-    };
     s.mappingCount++;
     // smaps' Size is the VMA's size in kB, as the addresses give it; reading it spares parsing 2 × 20,000 hex strings.
     const sizeKb = f?.Size;
     s.sizeKb += typeof sizeKb === 'number' ? sizeKb : mappingSizeKb(m.start, m.end);
-    s.rssKb += num('Rss');
-    s.pssKb += num('Pss');
-    s.privateKb += num('Private_Clean') + num('Private_Dirty');
-    s.sharedKb += num('Shared_Clean') + num('Shared_Dirty');
-    s.swapKb += num('Swap');
+    if (f === undefined) continue;
+    s.rssKb += amountOf(f.Rss);
+    s.pssKb += amountOf(f.Pss);
+    s.privateKb += amountOf(f.Private_Clean) + amountOf(f.Private_Dirty);
+    s.sharedKb += amountOf(f.Shared_Clean) + amountOf(f.Shared_Dirty);
+    s.swapKb += amountOf(f.Swap);
   }
-  return [...sums.values()];
+  return list;
 }
 
 /** Adds `from`'s amounts into `into`, category by category (both as sumByCategory lists them). */
