@@ -106,27 +106,30 @@ interface ReportFields {
   complete: boolean;
 }
 
+/** Mappings of new chunks whose fields listReportFields lists at once; beyond, in idle time (a first read's others). */
+const LIST_NOW_MAPPINGS = 1000;
+
 /**
  * listSmapsFields(report.mappings), from the chunks' own lists when they all agree (a real process: the kernel prints
  * the same fields for every mapping), so a re-read lists only the chunks that changed. Agreeing lists give the whole
  * list exactly: after the first chunk every field the others bring is known, and listSmapsFields adds nothing for it.
- * Chunks without fields add nothing either. Otherwise every mapping is walked, as before. Unless `all`, only the
- * chunks listed before and the first one not are: a first read of 20,000 mappings lists the other chunks in idle
- * time (listIdleChunkFields), not in the task that first draws the table.
+ * Chunks without fields add nothing either. Otherwise every mapping is walked, as before. Unless `all`, new chunks
+ * are listed up to LIST_NOW_MAPPINGS mappings (a re-read's, at once) and at least one: a first read of 20,000 mappings
+ * lists the others in idle time (listIdleChunkFields), not in the task that first draws the table.
  */
 function listReportFields(report: MappingsReport, all: boolean): ReportFields {
   let common: string | null = null;
   let complete = true;
-  let listedOne = false;
+  let listedNow = 0;
   for (const chunk of listMappingChunks(report)) {
     let joined = CHUNK_FIELDS.get(chunk);
     if (joined === undefined) {
-      if (!all && listedOne) {
+      if (!all && listedNow > 0 && listedNow + chunk.length > LIST_NOW_MAPPINGS) {
         complete = false;
         continue;
       }
       joined = listChunkFields(chunk);
-      listedOne = true;
+      listedNow += chunk.length;
     }
     if (joined === '') continue;
     if (common === null) common = joined;
