@@ -17,7 +17,10 @@ import { REPO_ROOT } from '../helpers/paths.js';
 const skipReason = oracleMissing('chromium');
 const PROCESS_TABLE = '[data-testid="process-table"]';
 const MAPPINGS_TABLE = '[data-testid="mappings-table"]';
-/** Where the process table is scrolled before leaving it (at most: less when the machine runs fewer processes). */
+/**
+ * Where the process table is scrolled before leaving it (at most: less when the machine runs fewer processes; the
+ * pages that scroll it are 600 px high, so a few dozen processes do).
+ */
 const SCROLL_TOP_PX = 1200;
 
 /**
@@ -137,7 +140,7 @@ describe('virtual table in Chromium', { skip: skipReason }, () => {
   });
 
   test('opening a process page and going back to the process table forces no layout from the tables', async (t) => {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    const page = await browser.newPage({ viewport: { width: 1400, height: 600 } });
     t.after(() => page.close());
     await page.goto(serve.url);
     await scrollProcessTable(page);
@@ -192,7 +195,7 @@ describe('virtual table in Chromium', { skip: skipReason }, () => {
   });
 
   test('back on the process table, its scroll position is restored and its rows are drawn there', async (t) => {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    const page = await browser.newPage({ viewport: { width: 1400, height: 600 } });
     t.after(() => page.close());
     await page.addInitScript({ content: IN_PAGE });
     await page.goto(serve.url);
