@@ -34,12 +34,15 @@ export const KIND_CATEGORIES: readonly KindCategorySpec[] = [
   { id: 'kernel', title: 'kernel (vdso, vvar, vsyscall)', description: '[vdso], [vvar], [vsyscall]: pages the kernel maps into every process', kinds: ['vdso', 'vvar', 'vsyscall'], color: '#5c6b73' },
 ];
 
-const CATEGORY_OF_KIND = new Map<MappingKind, KindCategory>();
-for (const spec of KIND_CATEGORIES) for (const k of spec.kinds) CATEGORY_OF_KIND.set(k, spec.id);
+/** Each kind's category's place in KIND_CATEGORIES (sumByCategory sums into a list in that order). */
+const INDEX_OF_KIND = new Map<MappingKind, number>();
+KIND_CATEGORIES.forEach((spec, i) => spec.kinds.forEach((k) => INDEX_OF_KIND.set(k, i)));
+/** Where a kind no category lists goes. */
+const ANON_INDEX = KIND_CATEGORIES.findIndex((spec) => spec.id === 'anon');
 
 /** The category a mapping kind belongs to. */
 export function categorizeKind(kind: MappingKind): KindCategory {
-  return CATEGORY_OF_KIND.get(kind) ?? 'anon';
+  return (KIND_CATEGORIES[INDEX_OF_KIND.get(kind) ?? ANON_INDEX] as KindCategorySpec).id;
 }
 
 /** The spec of a category. */
@@ -59,31 +62,31 @@ export interface KindSums {
   swapKb: number;
 }
 
+/** A field's amount, 0 when absent or not a number. */
+function amountOf(value: unknown): number {
+  return typeof value === 'number' ? value : 0;
+}
+
 /** Sums per category, in KIND_CATEGORIES order, including empty categories (count 0). */
 export function sumByCategory(mappings: readonly Mapping[]): KindSums[] {
-  const sums = new Map<KindCategory, KindSums>();
-  for (const spec of KIND_CATEGORIES) {
-    sums.set(spec.id, { category: spec.id, mappingCount: 0, sizeKb: 0, rssKb: 0, pssKb: 0, privateKb: 0, sharedKb: 0, swapKb: 0 });
-  }
+  const list = KIND_CATEGORIES.map((spec): KindSums => ({ category: spec.id, mappingCount: 0, sizeKb: 0, rssKb: 0, pssKb: 0, privateKb: 0, sharedKb: 0, swapKb: 0 }));
+  // One lookup per mapping and no closure made per mapping: a 20,000-mapping first read sums every mapping while the
+  // page opens, in chunks of 4 to 512 mappings (so little is made per call either).
   for (const m of mappings) {
-    const s = sums.get(categorizeKind(m.kind));
-    if (s === undefined) continue;
+    const s = list[INDEX_OF_KIND.get(m.kind) ?? ANON_INDEX] as KindSums; // categorizeKind's category
     const f = m.smaps;
-    const num = (key: string): number => {
-      const v = f?.[key];
-      return typeof v === 'number' ? v : 0;
-    };
     s.mappingCount++;
     // smaps' Size is the VMA's size in kB, as the addresses give it; reading it spares parsing 2 × 20,000 hex strings.
     const sizeKb = f?.Size;
     s.sizeKb += typeof sizeKb === 'number' ? sizeKb : mappingSizeKb(m.start, m.end);
-    s.rssKb += num('Rss');
-    s.pssKb += num('Pss');
-    s.privateKb += num('Private_Clean') + num('Private_Dirty');
-    s.sharedKb += num('Shared_Clean') + num('Shared_Dirty');
-    s.swapKb += num('Swap');
+    if (f === undefined) continue;
+    s.rssKb += amountOf(f.Rss);
+    s.pssKb += amountOf(f.Pss);
+    s.privateKb += amountOf(f.Private_Clean) + amountOf(f.Private_Dirty);
+    s.sharedKb += amountOf(f.Shared_Clean) + amountOf(f.Shared_Dirty);
+    s.swapKb += amountOf(f.Swap);
   }
-  return [...sums.values()];
+  return list;
 }
 
 /** Adds `from`'s amounts into `into`, category by category (both as sumByCategory lists them). */

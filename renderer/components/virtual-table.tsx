@@ -59,6 +59,15 @@ export interface VirtualTableProps<T> {
 
 const OVERSCAN_ROWS = 8;
 
+/**
+ * The scroller's height before any layout, for the first render: its style's height when given in px (the mappings
+ * table's), else the window's (a scroller shows no more than the window). Too high only renders a few rows more; the
+ * ResizeObserver's first report, before the first paint, gives the real one.
+ */
+function guessViewHeight(style: CSSProperties | undefined): number {
+  return typeof style?.height === 'number' ? style.height : window.innerHeight;
+}
+
 interface RowProps<T> {
   row: T;
   columns: readonly VirtualColumn<T>[];
@@ -108,18 +117,25 @@ export function VirtualTable<T>(props: VirtualTableProps<T>) {
   const rowHeightPx = props.rowHeightPx ?? 24;
   const scrollRef = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(props.initialScrollTop ?? 0);
-  const [viewHeight, setViewHeight] = useState(600);
+  const [viewHeight, setViewHeight] = useState(() => guessViewHeight(props.style));
   const onScrollTopChange = props.onScrollTopChange;
 
   const gridTemplate = useMemo(() => columns.map((c) => (c.flex === true ? `minmax(${c.widthPx}px, 1fr)` : `${c.widthPx}px`)).join(' '), [columns]);
   const minWidthPx = useMemo(() => columns.reduce((s, c) => s + c.widthPx, 0), [columns]);
 
+  // Nothing here reads or writes layout (clientHeight, scrollTop): right after React's commit that lays the whole page
+  // out synchronously, inside the commit's task (10-30 ms on a 20,000-mapping process page, issue 13). The observer's
+  // first report comes in this frame's rendering steps, after the layout the frame does anyway and before its paint:
+  // the height is read there, and the scroll position restored there, both on a clean layout.
   useLayoutEffect(() => {
     const el = scrollRef.current;
     if (el === null) return;
-    if (props.initialScrollTop !== undefined) el.scrollTop = props.initialScrollTop;
-    setViewHeight(el.clientHeight);
-    const observer = new ResizeObserver(() => setViewHeight(el.clientHeight));
+    let restore = props.initialScrollTop;
+    const observer = new ResizeObserver(() => {
+      if (restore !== undefined && restore !== 0) el.scrollTop = restore;
+      restore = undefined;
+      setViewHeight(el.clientHeight);
+    });
     observer.observe(el);
     return () => observer.disconnect();
     // initialScrollTop is read once, at mount.

@@ -1,7 +1,7 @@
 // pmap -X for one process: every mapping with every smaps field available (column chooser),
 // sortable, grouped by backing file (shared/proc/group.ts), with totals from the report, the
 // smaps_rollup line, and Σ Size checked against VmSize. Takes a MappingsReport, live or from a snapshot.
-import { memo, useCallback, useMemo, useRef, useState, type ReactNode } from 'react';
+import { memo, useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { MappingsReport } from '../../shared/api.js';
 import { groupByBackingFile, indexChunkByName, mappingName, type MappingGroup } from '../../shared/proc/group.js';
 import { isAdditiveSmapsField, sumSmapsAmounts } from '../../shared/proc/smaps-fields.js';
@@ -91,25 +91,69 @@ function collectMembers(indexes: readonly ReadonlyMap<string, readonly Mapping[]
 /** Each chunk's smaps field names (listSmapsFields) joined by newlines, kept while use-mappings keeps the chunk's array. */
 const CHUNK_FIELDS = new WeakMap<readonly Mapping[], string>();
 
+function listChunkFields(chunk: readonly Mapping[]): string {
+  let joined = CHUNK_FIELDS.get(chunk);
+  if (joined === undefined) {
+    joined = listSmapsFields(chunk).join('\n');
+    CHUNK_FIELDS.set(chunk, joined);
+  }
+  return joined;
+}
+
+/** listReportFields' answer, and whether every chunk's fields went into it. */
+interface ReportFields {
+  fields: string[];
+  complete: boolean;
+}
+
+/** Mappings of new chunks whose fields listReportFields lists at once; beyond, in idle time (a first read's others). */
+const LIST_NOW_MAPPINGS = 1000;
+
 /**
  * listSmapsFields(report.mappings), from the chunks' own lists when they all agree (a real process: the kernel prints
  * the same fields for every mapping), so a re-read lists only the chunks that changed. Agreeing lists give the whole
  * list exactly: after the first chunk every field the others bring is known, and listSmapsFields adds nothing for it.
- * Chunks without fields add nothing either. Otherwise every mapping is walked, as before.
+ * Chunks without fields add nothing either. Otherwise every mapping is walked, as before. Unless `all`, new chunks
+ * are listed up to LIST_NOW_MAPPINGS mappings (a re-read's, at once) and at least one: a first read of 20,000 mappings
+ * lists the others in idle time (listIdleChunkFields), not in the task that first draws the table.
  */
-function listReportFields(report: MappingsReport): string[] {
+function listReportFields(report: MappingsReport, all: boolean): ReportFields {
   let common: string | null = null;
+  let complete = true;
+  let listedNow = 0;
   for (const chunk of listMappingChunks(report)) {
     let joined = CHUNK_FIELDS.get(chunk);
     if (joined === undefined) {
-      joined = listSmapsFields(chunk).join('\n');
-      CHUNK_FIELDS.set(chunk, joined);
+      if (!all && listedNow > 0 && listedNow + chunk.length > LIST_NOW_MAPPINGS) {
+        complete = false;
+        continue;
+      }
+      joined = listChunkFields(chunk);
+      listedNow += chunk.length;
     }
     if (joined === '') continue;
     if (common === null) common = joined;
-    else if (joined !== common) return listSmapsFields(report.mappings);
+    else if (joined !== common) return { fields: listSmapsFields(report.mappings), complete: true };
   }
-  return common === null ? [] : common.split('\n');
+  return { fields: common === null ? [] : common.split('\n'), complete };
+}
+
+/** Lists, in idle time, the fields of the report's chunks not listed yet, then calls done; returns the cancel. */
+function listIdleChunkFields(report: MappingsReport, done: () => void): () => void {
+  let id = 0;
+  const step = (deadline: IdleDeadline) => {
+    for (const chunk of listMappingChunks(report)) {
+      if (CHUNK_FIELDS.has(chunk)) continue;
+      if (deadline.timeRemaining() <= 0) {
+        id = requestIdleCallback(step);
+        return;
+      }
+      listChunkFields(chunk);
+    }
+    done();
+  };
+  id = requestIdleCallback(step);
+  return () => cancelIdleCallback(id);
 }
 
 /** Up to this many mappings, groups start expanded (a typical process); beyond, collapsed. */
@@ -247,11 +291,15 @@ export const MappingsTable = memo(function MappingsTable({ report, category, onC
   // The list held while its names hold (every re-read but one that brings a new field): a new list makes new columns,
   // and new columns re-render every row on screen, changed or not.
   const heldFields = useRef<string[]>([]);
+  // The report whose every chunk's fields are listed (in idle time after a first read: listReportFields).
+  const [listedReport, setListedReport] = useState<MappingsReport | null>(null);
+  const reportFields = useMemo(() => listReportFields(report, listedReport === report), [report, listedReport]);
+  useEffect(() => (reportFields.complete ? undefined : listIdleChunkFields(report, () => setListedReport(report))), [report, reportFields]);
   const smapsFields = useMemo(() => {
-    const fields = listReportFields(report);
+    const fields = reportFields.fields;
     if (fields.join('\n') !== heldFields.current.join('\n')) heldFields.current = fields;
     return heldFields.current;
-  }, [report]);
+  }, [reportFields]);
   const hasSmaps = smapsFields.length > 0;
   const allColumnIds = useMemo(() => {
     const fields = smapsFields.includes('Size') ? smapsFields : ['Size', ...smapsFields];
