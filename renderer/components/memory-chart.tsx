@@ -124,8 +124,9 @@ export function MemoryChart({ samples, title, fileBase, heightPx = 260, sourceNo
     const active = document.activeElement;
     if (focusedRef.current === panel && (active === null || active === document.body || !box.contains(active))) wrapper.querySelector<SVGSVGElement>('svg.recharts-surface')?.focus();
   }, []);
-  const mainLive = pointed === 'main' || focusedPanel === 'main';
-  const virtLive = pointed === 'virt' || focusedPanel === 'virt';
+  // A panel is live (its recharts mounted) while pointed or focused, unless recharts could not be had.
+  const mainLive = (pointed === 'main' || focusedPanel === 'main') && liveError === null;
+  const virtLive = (pointed === 'virt' || focusedPanel === 'virt') && liveError === null;
   const showsTooltip = mainLive || virtLive;
 
   const last = samples[samples.length - 1];
@@ -201,7 +202,7 @@ export function MemoryChart({ samples, title, fileBase, heightPx = 260, sourceNo
   const onLiveError = useCallback((err: Error) => setLiveError(err.message), []);
   /** A panel's picture: its recharts while live (the static picture until its chunk is in), else the static one. */
   const drawPicture = (live: boolean, props: LiveChartProps, still: ReactElement) =>
-    live && liveError === null ? (
+    live ? (
       <ChunkBoundary fallback={still} onError={onLiveError}>
         <Suspense fallback={still}>
           <LiveChart {...props} />

@@ -167,6 +167,7 @@ describe('the app in chunks, in Chromium', { skip: oracleMissing('chromium') }, 
       await page.mouse.move(box.x + box.width * 0.8, box.y + box.height / 2);
       await page.waitForTimeout(500);
       assert.equal(await page.locator('[data-testid="res-chart"] svg.recharts-surface').count(), 1, 'the picture without recharts stays');
+      assert.ok((await page.locator('[data-testid="res-chart"] path.chart-line').count()) > 0, 'with its lines');
       assert.equal(await page.locator('[data-testid="mappings-table"]').count(), 1);
       await page.goto(`${origin()}#/`);
       await page.locator('[data-testid="process-table"] >> nth=0').waitFor({ timeout: 30_000 });
