@@ -1,23 +1,25 @@
-// The app shell: title bar (host picker, connection state, snapshot controls), hash routing to the views,
-// Escape to go back, window-wide drag-and-drop of snapshot files.
-import { useEffect } from 'react';
+// The app shell: title bar (host picker, connection state, snapshot controls), hash routing to the views (the process
+// table and process page in the first chunk, the others loaded on first use: chunks/lazy-views.ts), Escape to go
+// back, window-wide drag-and-drop of snapshot files.
+import { Suspense, useEffect } from 'react';
 import { Banner } from './components/banner.js';
 import { HostPicker, HostStatusBanner } from './components/host-picker.js';
 import { ErrorBoundary } from './components/error-boundary.js';
 import { ImportSnapshotButton, WindowDropZone } from './components/import-snapshot.js';
 import { formatRoute, navigate, parentRoute, useRoute, type Route } from './state/router.js';
 import { useSnapshots } from './state/snapshot-store.js';
-import { AllocatorLab } from './views/allocator-lab.js';
-import { CacheLab } from './views/cache-lab.js';
-import { CompareView } from './views/compare-view.js';
-import { HeapView } from './views/heap-view.js';
-import { MappingPage } from './views/mapping-page.js';
-import { PageMapView } from './views/page-map-view.js';
+import { AllocatorLab, CacheLab, CompareView, HeapView, MappingPage, PageMapView, SnapshotPage, TranslateView, WhatIfView } from './chunks/lazy-views.js';
 import { ProcessPage } from './views/process-page.js';
 import { ProcessTable } from './views/process-table.js';
-import { SnapshotPage } from './views/snapshot-page.js';
-import { TranslateView } from './views/translate-view.js';
-import { WhatIfView } from './views/what-if.js';
+
+/** What a lazily loaded view shows while its chunk comes: a line, never a blank page. */
+const VIEW_LOADING = (
+  <div className="page">
+    <p className="muted" data-testid="view-loading">
+      loading…
+    </p>
+  </div>
+);
 
 function renderRoute(route: Route) {
   switch (route.name) {
@@ -116,7 +118,9 @@ export function App() {
       </nav>
       {liveRoute ? <HostStatusBanner /> : null}
       <main className="content">
-        <ErrorBoundary key={formatRoute(route)}>{renderRoute(route)}</ErrorBoundary>
+        <ErrorBoundary key={formatRoute(route)}>
+          <Suspense fallback={VIEW_LOADING}>{renderRoute(route)}</Suspense>
+        </ErrorBoundary>
       </main>
       <WindowDropZone />
     </div>

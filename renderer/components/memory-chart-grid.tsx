@@ -1,8 +1,9 @@
 // The memory chart's background grid, drawn as recharts' CartesianGrid draws it (same layer, classes and lines: one
 // at each axis tick and one at each edge of the plot, recharts' getCoordinatesOfGrid) from the ticks the chart
 // already holds: CartesianGrid subscribes to recharts' store and re-renders at each of its several updates per redraw.
-import { memo } from 'react';
-import { DefaultZIndexes, ZIndexLayer } from 'recharts';
+// It imports nothing of recharts (the picture without recharts draws it too, in the first chunk): inside recharts, the
+// chart hands it a Layer that puts it in recharts' z-index layer (memory-chart-live.tsx).
+import { memo, type ReactNode } from 'react';
 
 /** The plot area inside the chart's SVG, in px. */
 export interface PlotBox {
@@ -11,6 +12,15 @@ export interface PlotBox {
   widthPx: number;
   heightPx: number;
 }
+
+/** Which of recharts' z-index layers a part of the chart belongs in (recharts' DefaultZIndexes). */
+export type ChartLayerName = 'grid' | 'axis' | 'label';
+
+/** Renders a part of the chart in its layer: inside recharts a ZIndexLayer, elsewhere the part in place. */
+export type ChartLayer = (props: { name: ChartLayerName; children: ReactNode }) => ReactNode;
+
+/** The layer outside recharts: the part where it stands (what recharts' ZIndexLayer does outside a chart). */
+export const IN_PLACE: ChartLayer = ({ children }) => children;
 
 /** Props of ChartGrid. */
 export interface ChartGridProps {
@@ -22,6 +32,8 @@ export interface ChartGridProps {
   /** The kB axis' ticks; its domain is 0 to the last one. */
   kbTicks: readonly number[];
   stroke: string;
+  /** Where the grid is drawn; in place by default. */
+  Layer?: ChartLayer;
 }
 
 /** The x of tMs on a time axis that maps [startMs, endMs] onto the plot's width (recharts' scale="time"). */
@@ -51,7 +63,7 @@ function drawGridLine(key: string, x1: number, y1: number, x2: number, y2: numbe
  * Horizontal lines at the kB ticks and vertical lines at the time ticks, by the axes' linear scales
  * (the time axis maps [startMs, endMs] onto the plot's width, the kB axis [0, top tick] onto its height, upwards).
  */
-export const ChartGrid = memo(function ChartGrid({ box, timeTicks, startMs, endMs, kbTicks, stroke }: ChartGridProps) {
+export const ChartGrid = memo(function ChartGrid({ box, timeTicks, startMs, endMs, kbTicks, stroke, Layer = IN_PLACE }: ChartGridProps) {
   const { leftPx, topPx, widthPx, heightPx } = box;
   const topKb = kbTicks[kbTicks.length - 1] ?? 0;
   const ys = findGridCoordinates(
@@ -65,11 +77,11 @@ export const ChartGrid = memo(function ChartGrid({ box, timeTicks, startMs, endM
     leftPx + widthPx,
   );
   return (
-    <ZIndexLayer zIndex={DefaultZIndexes.grid}>
+    <Layer name="grid">
       <g className="recharts-cartesian-grid">
         <g className="recharts-cartesian-grid-horizontal">{ys.map((y, i) => drawGridLine(`line-${i}`, leftPx, y, leftPx + widthPx, y, stroke))}</g>
         <g className="recharts-cartesian-grid-vertical">{xs.map((x, i) => drawGridLine(`line-${i}`, x, topPx, x, topPx + heightPx, stroke))}</g>
       </g>
-    </ZIndexLayer>
+    </Layer>
   );
 });

@@ -3,8 +3,7 @@
 // keys each tick by its pixel position, so at every redraw it made every tick and label anew, and it reported the
 // moved ticks to its store (one more store update of the whole chart).
 import { memo } from 'react';
-import { DefaultZIndexes, ZIndexLayer } from 'recharts';
-import { findTimeX, type PlotBox } from './memory-chart-grid.js';
+import { findTimeX, IN_PLACE, type ChartLayer, type PlotBox } from './memory-chart-grid.js';
 import { drawTickLabel } from './memory-chart-tick-label.js';
 
 /** recharts' default length of an axis' tick line (CartesianAxis defaultProps). */
@@ -21,18 +20,20 @@ export interface TimeAxisProps {
   endMs: number;
   formatTick: (tMs: number) => string;
   color: string;
+  /** Where the axis and its labels are drawn; in place by default (ChartGrid's Layer). */
+  Layer?: ChartLayer;
 }
 
 /** A time axis under the plot: its line, a tick line and a label per tick (keyed by time, so a redraw moves them). */
-export const TimeAxis = memo(function TimeAxis({ box, timeTicks, startMs, endMs, formatTick, color }: TimeAxisProps) {
+export const TimeAxis = memo(function TimeAxis({ box, timeTicks, startMs, endMs, formatTick, color, Layer = IN_PLACE }: TimeAxisProps) {
   const yPx = box.topPx + box.heightPx;
   const xs = timeTicks.map((tMs) => findTimeX(tMs, startMs, endMs, box));
   return (
-    <ZIndexLayer zIndex={DefaultZIndexes.axis}>
+    <Layer name="axis">
       <g className="recharts-layer recharts-cartesian-axis recharts-xAxis xAxis">
         <line className="recharts-cartesian-axis-line" stroke={color} fill="none" x1={box.leftPx} y1={yPx} x2={box.leftPx + box.widthPx} y2={yPx} />
         <g className="recharts-cartesian-axis-ticks recharts-xAxis-ticks">
-          <ZIndexLayer zIndex={DefaultZIndexes.label}>
+          <Layer name="label">
             <g className="recharts-cartesian-axis-tick-labels recharts-xAxis-tick-labels">
               {timeTicks.map((tMs, i) => (
                 <g key={tMs} className="recharts-layer recharts-cartesian-axis-tick-label">
@@ -40,7 +41,7 @@ export const TimeAxis = memo(function TimeAxis({ box, timeTicks, startMs, endMs,
                 </g>
               ))}
             </g>
-          </ZIndexLayer>
+          </Layer>
           <g className="recharts-cartesian-axis-tick-lines recharts-xAxis-tick-lines">
             {timeTicks.map((tMs, i) => (
               <g key={tMs} className="recharts-layer recharts-cartesian-axis-tick" data-t-ms={tMs}>
@@ -50,6 +51,6 @@ export const TimeAxis = memo(function TimeAxis({ box, timeTicks, startMs, endMs,
           </g>
         </g>
       </g>
-    </ZIndexLayer>
+    </Layer>
   );
 });

@@ -1,52 +1,27 @@
 // A process's RES, SHR and SWAP over time on one axis, VIRT in its own panel above (VIRT is often 1000× RES: two
 // axes would draw unequal values at one height); top's columns, shared/history/sample.ts. A time window, tooltips
 // with exact kB, min–max bands where a point stands for several ticks, the exit as a marker, PNG export. recharts is
-// mounted only while the pointer or the keyboard focus is on the chart (its tooltip); else StaticChart draws its picture.
-// RechartsWarmUp runs recharts' code once in idle time, so the first hover costs what a later one does.
+// mounted only while the pointer or the keyboard focus is on the chart (its tooltip: LiveChart, a chunk of its own,
+// memory-chart-lazy.tsx); else StaticChart draws its picture. RechartsWarmUp runs recharts' code once in idle time,
+// so the first hover costs what a later one does.
 import { flushSync } from 'react-dom';
-import { createRef, startTransition, useCallback, useEffect, useMemo, useRef, useState, type FocusEvent, type PointerEvent, type ReactElement, type RefObject } from 'react';
-import { Area, ComposedChart, Line, LineDrawShape, ReferenceLine, Tooltip, XAxis, YAxis, type LineDrawShapeProps, type TooltipContentProps, type XAxisTickContentProps, type YAxisTickContentProps } from 'recharts';
+import { startTransition, Suspense, useCallback, useMemo, useRef, useState, type FocusEvent, type PointerEvent, type ReactElement } from 'react';
 import type { HistorySample } from '../../shared/history/sample.js';
-import { formatClock, formatDateTime, formatExactKb, formatHumanKb, niceKbTicks, niceTimeTicks } from '../format.js';
+import { ChunkBoundary } from '../chunks/chunk-boundary.js';
+import { formatClock, formatDateTime, formatHumanKb, niceKbTicks, niceTimeTicks } from '../format.js';
 import { useElementWidth } from '../hooks/use-element-width.js';
 import { useChartTheme, type ChartTheme } from '../hooks/use-prefers-dark.js';
 import { isSameItems, useSameValue } from '../hooks/use-same-value.js';
 import { findChartSvg, saveSvgAsPng } from '../export/chart-png.js';
-import { ChartGrid } from './memory-chart-grid.js';
-import { TimeAxis } from './memory-chart-time-axis.js';
-import { BAND_OF, buildChartPoints, findFirstAtOrAfter, findSamplesMaxKb, type ChartPoint } from './memory-chart-data.js';
+import { buildChartPoints, findFirstAtOrAfter, findSamplesMaxKb, type ChartPoint } from './memory-chart-data.js';
 import { findTimeFrame, type TimeFrame } from './memory-chart-frame.js';
+import { IdleWarmUp, LiveChart } from './memory-chart-lazy.js';
 import { ChartLines } from './memory-chart-lines.js';
+import type { LiveChartProps } from './memory-chart-live.js';
+import { findStrokeWidthPx, formatKbTick, listVisible, MAIN_SERIES, SERIES, VIRT_SERIES, Y_AXIS_WIDTH_PX, type ChartPanel, type SeriesKey, type SeriesSpec } from './memory-chart-spec.js';
 import { StaticChart, type BandSeries } from './memory-chart-static.js';
-import { RechartsWarmUp } from './memory-chart-warm-up.js';
-import { drawTickLabel } from './memory-chart-tick-label.js';
 import type { TailLine } from './memory-chart-tail.js';
 
-type SeriesKey = 'resKb' | 'virtKb' | 'shrKb' | 'swapKb';
-
-/** The chart's two panels: RES/SHR/SWAP and VIRT above it. */
-type ChartPanel = 'main' | 'virt';
-
-interface SeriesSpec {
-  key: SeriesKey;
-  title: string;
-  description: string;
-  color: (t: ChartTheme) => string;
-}
-
-const SERIES: readonly SeriesSpec[] = [
-  { key: 'resKb', title: 'RES', description: 'VmRSS: resident in RAM', color: (t) => t.res },
-  { key: 'shrKb', title: 'SHR', description: 'RssFile + RssShmem: resident and shareable', color: (t) => t.shr },
-  { key: 'swapKb', title: 'SWAP', description: 'VmSwap: swapped out', color: (t) => t.swap },
-  { key: 'virtKb', title: 'VIRT', description: 'VmSize: all mappings (its own panel, above)', color: (t) => t.virt },
-];
-
-/** RES, SHR and SWAP share the main panel's axis. */
-const MAIN_SERIES = SERIES.filter((s) => s.key !== 'virtKb');
-const VIRT_SERIES = SERIES.filter((s) => s.key === 'virtKb');
-
-/** Width of the y axis in both panels, so their x axes line up. */
-const Y_AXIS_WIDTH_PX = 64;
 const MARGIN = { top: 8, right: 16, bottom: 4, left: 8 };
 /** Height of the VIRT panel. */
 const VIRT_PANEL_HEIGHT_PX = 84;
@@ -55,34 +30,9 @@ const X_AXIS_HEIGHT_PX = 30;
 /** The main panel's margin: its time axis (TimeAxis, over a hidden XAxis) is drawn in the bottom one. */
 const MAIN_MARGIN = { ...MARGIN, bottom: MARGIN.bottom + X_AXIS_HEIGHT_PX };
 
-// Axis tick formatters made once: recharts compares axis props by reference and re-registers an axis
-// (a store update and a second render of the whole chart) whenever a prop such as tickFormatter is new.
-const formatKbTick = (kb: number): string => formatHumanKb(kb);
+// The time axis' formatters made once (recharts compares axis props by reference: formatKbTick).
 const formatClockTick = (tMs: number): string => formatClock(tMs);
 const formatMinuteTick = (tMs: number): string => formatClock(tMs).slice(0, 5);
-
-/**
- * recharts' own line shape without the ref to its path: the ref is there for the draw-in animation (off here),
- * and with it recharts reads the path's length on every render, forcing a layout of the page in mid-render.
- */
-function drawLine(props: LineDrawShapeProps) {
-  // A ref of its own that recharts never reads (recharts types it as always holding a path).
-  return <LineDrawShape {...props} pathRef={createRef<SVGPathElement>() as RefObject<SVGPathElement>} />;
-}
-
-/** What recharts hands an axis' tick renderer. */
-type TickLabelProps = XAxisTickContentProps | YAxisTickContentProps;
-
-/**
- * An axis label drawn as recharts' Text draws a one-line label (same element, classes and offset), without Text:
- * it measures each new label's words in the DOM (a forced layout), and when an axis' ticks change their labels move
- * (recharts keys them by position), so every one of them is new.
- */
-function makeTickLabel(fill: string): (props: TickLabelProps) => ReactElement {
-  return function TickLabel({ x, y, textAnchor, verticalAnchor, payload, index, tickFormatter }: TickLabelProps) {
-    return drawTickLabel(x, y, fill, textAnchor, verticalAnchor ?? 'middle', tickFormatter === undefined ? String(payload.value) : tickFormatter(payload.value, index));
-  };
-}
 
 /** A selectable time window; null = all samples held. */
 export interface TimeWindow {
@@ -118,57 +68,9 @@ export interface MemoryChartProps {
   exitedMs?: number | null;
 }
 
-function ChartTooltip(props: TooltipContentProps<number, string> & { theme: ChartTheme }) {
-  const { active, payload, label, theme } = props;
-  if (active !== true || payload.length === 0) return null;
-  const point = payload[0]?.payload as ChartPoint | undefined;
-  if (point === undefined) return null;
-  const spans = point.sampleCount !== 1;
-  return (
-    <div className="chart-tooltip" style={{ background: theme.background, borderColor: theme.grid, color: theme.text }}>
-      <div className="chart-tooltip-time">{formatDateTime(Number(label))}</div>
-      {spans ? (
-        <div className="muted">
-          {point.sampleCount === 0
-            ? 'start of a bucket of ticks: values of its last tick, band = min–max'
-            : `${point.sampleCount} ticks ${formatClock(point.fromMs)}–${formatClock(point.tMs)}: last value, band = min–max`}
-        </div>
-      ) : null}
-      <table>
-        <tbody>
-          {SERIES.map((s) => {
-            const band = point[BAND_OF[s.key]];
-            return (
-              <tr key={s.key}>
-                <td>
-                  <i className="dot" style={{ background: s.color(theme) }} />
-                  {s.title}
-                </td>
-                <td className="num">{formatExactKb(point[s.key])}</td>
-                <td className="num muted">{formatHumanKb(point[s.key])}</td>
-                {spans ? <td className="num muted">{band[0] === band[1] ? '' : `${formatHumanKb(band[0])}–${formatHumanKb(band[1])}`}</td> : null}
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
-    </div>
-  );
-}
-
-/** A panel's series the user has not hidden. */
-function listVisible(series: readonly SeriesSpec[], hidden: ReadonlySet<SeriesKey>): SeriesSpec[] {
-  return series.filter((s) => !hidden.has(s.key));
-}
-
 /** The keys of a panel's visible series. */
 function listVisibleKeys(series: readonly SeriesSpec[], hidden: ReadonlySet<SeriesKey>): SeriesKey[] {
   return listVisible(series, hidden).map((s) => s.key);
-}
-
-/** A series' line width (px): RES stands out. */
-function findStrokeWidthPx(key: SeriesKey): number {
-  return key === 'resKb' ? 2 : 1.5;
 }
 
 /** StaticChart's bands of a panel: its visible series'. */
@@ -179,59 +81,6 @@ function listBands(series: readonly SeriesSpec[], theme: ChartTheme, hidden: Rea
 /** ChartLines' lines of a panel: its visible series, drawn as recharts draws them. */
 function listTailLines(series: readonly SeriesSpec[], theme: ChartTheme, hidden: ReadonlySet<SeriesKey>): TailLine[] {
   return listVisible(series, hidden).map((s) => ({ key: s.key, stroke: s.color(theme), strokeWidthPx: findStrokeWidthPx(s.key) }));
-}
-
-/** A panel's y axis: every precomputed tick shown, from 0 to the top tick. */
-function drawYAxis(ticks: number[], color: string, tick: (props: TickLabelProps) => ReactElement) {
-  return (
-    <YAxis
-      width={Y_AXIS_WIDTH_PX}
-      ticks={ticks}
-      // Every precomputed tick is shown: recharts' default ('preserveEnd') measures each label's text to drop overlaps.
-      interval={0}
-      domain={[0, ticks[ticks.length - 1] ?? 'auto']}
-      allowDataOverflow
-      tickFormatter={formatKbTick}
-      stroke={color}
-      tick={tick}
-    />
-  );
-}
-
-/**
- * A panel's series in recharts: its min–max band only where a point stands for several ticks (elsewhere it is a
- * zero-high area, invisible, and each recharts series costs work on every redraw), and each value's line.
- */
-function drawLayers(series: readonly SeriesSpec[], theme: ChartTheme, hidden: ReadonlySet<SeriesKey>, withBands: boolean) {
-  return series.flatMap((s) => [
-    withBands ? (
-      <Area
-        key={`${s.key}-band`}
-        type="linear"
-        dataKey={BAND_OF[s.key]}
-        stroke="none"
-        fill={s.color(theme)}
-        fillOpacity={0.2}
-        hide={hidden.has(s.key)}
-        isAnimationActive={false}
-        activeDot={false}
-        legendType="none"
-        tooltipType="none"
-      />
-    ) : null,
-    <Line
-      key={s.key}
-      type="linear"
-      dataKey={s.key}
-      name={s.title}
-      stroke={s.color(theme)}
-      strokeWidth={findStrokeWidthPx(s.key)}
-      dot={false}
-      shape={drawLine}
-      hide={hidden.has(s.key)}
-      isAnimationActive={false}
-    />,
-  ]);
 }
 
 /** Whether a point stands for several ticks: then the chart shades min–max bands. */
@@ -257,14 +106,27 @@ export function MemoryChart({ samples, title, fileBase, heightPx = 260, sourceNo
   const [pointed, setPointed] = useState<ChartPanel | null>(null);
   const [focusedPanel, setFocusedPanel] = useState<ChartPanel | null>(null);
   // Where the pointer is over a panel (client px), null away: recharts, mounted after the pointer came, is handed it.
-  const pointerRef = useRef<{ x: number; y: number } | null>(null);
-  useEffect(() => {
+  const pointerRef = useRef<{ x: number; y: number; panel: ChartPanel } | null>(null);
+  // The panel that has the keyboard focus (focusedPanel, for the mount below, which comes after the render).
+  const focusedRef = useRef<ChartPanel | null>(null);
+  // Why recharts could not be had (its chunk failed): the chart stays without a tooltip, and says so.
+  const [liveError, setLiveError] = useState<string | null>(null);
+  /**
+   * A panel's recharts is in the page (in the task of the pointer's or focus' update, or later if its chunk was still
+   * coming): it is handed the pointer's last place and, if its panel has the focus, the focus.
+   */
+  const onLiveMount = useCallback((panel: ChartPanel) => {
+    const box = boxRef.current?.querySelector(`.${panel}-panel`);
+    const wrapper = box?.querySelector('.recharts-wrapper');
+    if (box == null || wrapper == null) return;
     const at = pointerRef.current;
-    const wrapper = pointed === null ? null : boxRef.current?.querySelector(`.${pointed}-panel .recharts-wrapper`);
-    if (at !== null && wrapper != null) wrapper.dispatchEvent(new MouseEvent('mousemove', { bubbles: true, clientX: at.x, clientY: at.y }));
-  }, [pointed]);
-  const mainLive = pointed === 'main' || focusedPanel === 'main';
-  const virtLive = pointed === 'virt' || focusedPanel === 'virt';
+    if (at !== null && at.panel === panel) wrapper.dispatchEvent(new MouseEvent('mousemove', { bubbles: true, clientX: at.x, clientY: at.y }));
+    const active = document.activeElement;
+    if (focusedRef.current === panel && (active === null || active === document.body || !box.contains(active))) wrapper.querySelector<SVGSVGElement>('svg.recharts-surface')?.focus();
+  }, []);
+  // A panel is live (its recharts mounted) while pointed or focused, unless recharts could not be had.
+  const mainLive = (pointed === 'main' || focusedPanel === 'main') && liveError === null;
+  const virtLive = (pointed === 'virt' || focusedPanel === 'virt') && liveError === null;
   const showsTooltip = mainLive || virtLive;
 
   const last = samples[samples.length - 1];
@@ -299,89 +161,58 @@ export function MemoryChart({ samples, title, fileBase, heightPx = 260, sourceNo
   const timeTicks = useSameValue(useMemo(() => niceTimeTicks(startMs, endMs, Math.max(2, Math.floor(plotWidth / 90))), [startMs, endMs, plotWidth]), isSameItems);
   const showClockSeconds = timeTicks.length < 2 || (timeTicks[1] as number) - (timeTicks[0] as number) < 60_000;
   const windowLongerThanHeld = windowMs !== null && endNowMs - windowMs < firstMs;
-  const axisTick = useMemo(() => makeTickLabel(theme.text), [theme]);
-  const virtAxisTick = useMemo(() => makeTickLabel(theme.virt), [theme]);
-  const tooltipContent = useCallback((p: unknown) => <ChartTooltip {...(p as TooltipContentProps<number, string>)} theme={theme} />, [theme]);
 
-  // Each chart element is memoized on what it draws, not on the data: when a tick brings a new point, React hands
-  // recharts the same grid, tooltip and series elements and skips them, and only what the new data moves (lines,
-  // axes, grid positions) renders again from recharts' store. One element memo for the whole chart re-rendered
-  // every recharts component twice per tick (once with the old data, once with the new).
   const mainBox = useMemo(() => ({ leftPx: MARGIN.left + Y_AXIS_WIDTH_PX, topPx: MARGIN.top, widthPx: plotWidth, heightPx: mainPlotPx }), [plotWidth, mainPlotPx]);
   const virtBox = useMemo(() => ({ leftPx: MARGIN.left + Y_AXIS_WIDTH_PX, topPx: MARGIN.top, widthPx: plotWidth, heightPx: virtPlotPx }), [plotWidth, virtPlotPx]);
-  const mainGrid = useMemo(
-    () => <ChartGrid box={mainBox} timeTicks={timeTicks} startMs={startMs} endMs={endMs} kbTicks={mainTicks} stroke={theme.grid} />,
-    [mainBox, timeTicks, startMs, endMs, mainTicks, theme],
-  );
-  const virtGrid = useMemo(
-    () => <ChartGrid box={virtBox} timeTicks={timeTicks} startMs={startMs} endMs={endMs} kbTicks={virtTicks} stroke={theme.grid} />,
-    [virtBox, timeTicks, startMs, endMs, virtTicks, theme],
-  );
-  const tooltip = useMemo(() => <Tooltip content={tooltipContent} isAnimationActive={false} />, [tooltipContent]);
-  const exitMarker = useMemo(
-    () =>
-      exitedMs === null ? null : (
-        <ReferenceLine x={exitedMs} stroke={theme.swap} strokeDasharray="4 2" label={{ value: `exited at ${formatClock(exitedMs)}`, position: 'insideTopRight', fill: theme.swap, fontSize: 11 }} />
-      ),
-    [exitedMs, theme],
-  );
   const tickFormatter = showClockSeconds ? formatClockTick : formatMinuteTick;
-  // Both panels' XAxis only gives the time scale (tooltip, keyboard): the main panel's axis is drawn by TimeAxis.
-  const xAxis = useMemo(() => <XAxis dataKey="tMs" type="number" scale="time" domain={[startMs, endMs]} allowDataOverflow hide />, [startMs, endMs]);
-  const timeAxis = useMemo(
-    () => <TimeAxis box={mainBox} timeTicks={timeTicks} startMs={startMs} endMs={endMs} formatTick={tickFormatter} color={theme.text} />,
-    [mainBox, timeTicks, startMs, endMs, tickFormatter, theme],
-  );
-  const mainYAxis = useMemo(() => drawYAxis(mainTicks, theme.text, axisTick), [mainTicks, theme, axisTick]);
-  const virtYAxis = useMemo(() => drawYAxis(virtTicks, theme.virt, virtAxisTick), [virtTicks, theme, virtAxisTick]);
-  const mainLayers = useMemo(() => drawLayers(MAIN_SERIES, theme, hidden, withBands), [theme, hidden, withBands]);
-  const virtLayers = useMemo(() => drawLayers(VIRT_SERIES, theme, hidden, withBands), [theme, hidden, withBands]);
-  // The charts are memoized too: a tick that does not redraw hands React the same elements, and neither recharts nor
-  // StaticChart is asked at all; only the tails over them (ChartLines) follow the tick. recharts is mounted only while
-  // its tooltip is wanted; else StaticChart draws its picture.
-  const virtChart = useMemo(
-    () =>
-      virtLive ? (
-        <ComposedChart width={width} height={VIRT_PANEL_HEIGHT_PX} data={data} margin={MARGIN}>
-          {virtGrid}
-          {xAxis}
-          {virtYAxis}
-          {tooltip}
-          {exitMarker}
-          {virtLayers}
-        </ComposedChart>
-      ) : null,
-    [virtLive, width, data, virtGrid, xAxis, virtYAxis, tooltip, exitMarker, virtLayers],
-  );
-  const mainChart = useMemo(
-    () =>
-      mainLive ? (
-        <ComposedChart width={width} height={heightPx} data={data} margin={MAIN_MARGIN}>
-          {mainGrid}
-          {xAxis}
-          {timeAxis}
-          {mainYAxis}
-          {tooltip}
-          {exitMarker}
-          {mainLayers}
-        </ComposedChart>
-      ) : null,
-    [mainLive, width, heightPx, data, mainGrid, xAxis, timeAxis, mainYAxis, tooltip, exitMarker, mainLayers],
-  );
+  // Each panel's recharts as LiveChart draws it (a memo: a tick that does not redraw hands it props all the same, and
+  // recharts is not asked at all); recharts is mounted only while its tooltip is wanted, else StaticChart draws the
+  // picture, and stands in while recharts' chunk is still coming.
+  const shared = { widthPx: width, data, startMs, endMs, timeTicks, theme, hidden, withBands, exitedMs, onMount: onLiveMount };
+  const mainLiveProps: LiveChartProps = {
+    ...shared,
+    panel: 'main',
+    heightPx,
+    margin: MAIN_MARGIN,
+    box: mainBox,
+    kbTicks: mainTicks,
+    formatTimeTick: tickFormatter,
+    kbAxisColor: theme.text,
+    series: MAIN_SERIES,
+  };
+  const virtLiveProps: LiveChartProps = {
+    ...shared,
+    panel: 'virt',
+    heightPx: VIRT_PANEL_HEIGHT_PX,
+    margin: MARGIN,
+    box: virtBox,
+    kbTicks: virtTicks,
+    formatTimeTick: null,
+    kbAxisColor: theme.virt,
+    series: VIRT_SERIES,
+  };
   const bandPoints = withBands ? data : null;
   const exit = useMemo(() => (exitedMs === null ? null : { exitedMs, color: theme.swap, label: `exited at ${formatClock(exitedMs)}` }), [exitedMs, theme]);
   const mainBands = useMemo(() => listBands(MAIN_SERIES, theme, hidden), [theme, hidden]);
   const virtBands = useMemo(() => listBands(VIRT_SERIES, theme, hidden), [theme, hidden]);
   // What both panels' pictures without recharts share; each adds its size, scale, axes and bands.
   const staticProps = { widthPx: width, startMs, endMs, timeTicks, formatKbTick, textColor: theme.text, gridStroke: theme.grid, bandPoints, exit };
-  const virtPicture =
-    virtChart ?? (
-      <StaticChart {...staticProps} heightPx={VIRT_PANEL_HEIGHT_PX} box={virtBox} kbTicks={virtTicks} formatTimeTick={null} kbAxisColor={theme.virt} bands={virtBands} />
+  const virtStatic = <StaticChart {...staticProps} heightPx={VIRT_PANEL_HEIGHT_PX} box={virtBox} kbTicks={virtTicks} formatTimeTick={null} kbAxisColor={theme.virt} bands={virtBands} />;
+  const mainStatic = <StaticChart {...staticProps} heightPx={heightPx} box={mainBox} kbTicks={mainTicks} formatTimeTick={tickFormatter} kbAxisColor={theme.text} bands={mainBands} />;
+  const onLiveError = useCallback((err: Error) => setLiveError(err.message), []);
+  /** A panel's picture: its recharts while live (the static picture until its chunk is in), else the static one. */
+  const drawPicture = (live: boolean, props: LiveChartProps, still: ReactElement) =>
+    live ? (
+      <ChunkBoundary fallback={still} onError={onLiveError}>
+        <Suspense fallback={still}>
+          <LiveChart {...props} />
+        </Suspense>
+      </ChunkBoundary>
+    ) : (
+      still
     );
-  const mainPicture =
-    mainChart ?? (
-      <StaticChart {...staticProps} heightPx={heightPx} box={mainBox} kbTicks={mainTicks} formatTimeTick={tickFormatter} kbAxisColor={theme.text} bands={mainBands} />
-    );
+  const virtPicture = drawPicture(virtLive, virtLiveProps, virtStatic);
+  const mainPicture = drawPicture(mainLive, mainLiveProps, mainStatic);
   const mainTopKb = mainTicks[mainTicks.length - 1] ?? 0;
   const virtTopKb = virtTicks[virtTicks.length - 1] ?? 0;
   // The same objects from tick to tick, so the lines drawn at the last redraw are not drawn again.
@@ -395,11 +226,11 @@ export function MemoryChart({ samples, title, fileBase, heightPx = 260, sourceNo
     // pointer's (which then was one task of 20-35 ms). The pointer's moves meanwhile find no recharts: the effect
     // above hands the mounted recharts the last of them.
     onPointerEnter: (e: PointerEvent<HTMLDivElement>) => {
-      pointerRef.current = { x: e.clientX, y: e.clientY };
+      pointerRef.current = { x: e.clientX, y: e.clientY, panel };
       startTransition(() => setPointed(panel));
     },
     onPointerMove: (e: PointerEvent<HTMLDivElement>) => {
-      pointerRef.current = { x: e.clientX, y: e.clientY };
+      pointerRef.current = { x: e.clientX, y: e.clientY, panel };
     },
     onPointerLeave: () => {
       pointerRef.current = null;
@@ -410,12 +241,14 @@ export function MemoryChart({ samples, title, fileBase, heightPx = 260, sourceNo
       // StaticChart's surface took the focus: recharts replaces it at once and takes the focus over, so the keys move
       // its tooltip.
       const box = e.currentTarget;
+      focusedRef.current = panel;
       flushSync(() => setFocusedPanel(panel));
       box.querySelector<SVGSVGElement>('.recharts-wrapper svg.recharts-surface')?.focus();
     },
     onBlur: (e: FocusEvent<HTMLDivElement>) => {
       // The replaced surface's blur is not a leave (it is gone from the page), nor a move inside the panel.
       if (e.currentTarget.contains(e.relatedTarget) || !e.target.isConnected) return;
+      if (focusedRef.current === panel) focusedRef.current = null;
       setFocusedPanel((p) => (p === panel ? null : p));
     },
   });
@@ -432,7 +265,11 @@ export function MemoryChart({ samples, title, fileBase, heightPx = 260, sourceNo
           {mainPicture}
           <ChartLines points={mainLive ? null : data} samples={tail} widthPx={width} heightPx={heightPx} scales={mainScales} from={lastDrawn} lines={mainLines} />
         </div>
-        <RechartsWarmUp widthPx={width} heightPx={heightPx} margin={MAIN_MARGIN} data={data} layers={[mainGrid, xAxis, timeAxis, mainYAxis, tooltip, exitMarker, ...mainLayers].filter((l) => l !== null)} />
+        {liveError === null ? (
+          <ChunkBoundary fallback={null} onError={onLiveError}>
+            <IdleWarmUp {...mainLiveProps} onMount={undefined} />
+          </ChunkBoundary>
+        ) : null}
       </>
     );
 
@@ -515,6 +352,7 @@ export function MemoryChart({ samples, title, fileBase, heightPx = 260, sourceNo
         {withBands ? ' · shaded bands: min–max of the ticks a point stands for (older than 15 min: 10 s buckets)' : ''}
         {exitedMs === null ? '' : ` · exited at ${formatClock(exitedMs)}`}
         {pngError === null ? '' : ` · PNG export failed: ${pngError}`}
+        {liveError === null ? '' : <span data-testid="chart-live-failed"> · no tooltip: {liveError}</span>}
       </div>
     </div>
   );

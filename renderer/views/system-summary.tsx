@@ -3,7 +3,7 @@
 import { Fragment, useMemo } from 'react';
 import type { Tick } from '../../shared/api.js';
 import { Banner } from '../components/banner.js';
-import { SmallAreaChart } from '../components/small-area-chart.js';
+import { LazySmallAreaChart } from '../components/small-area-chart-lazy.js';
 import { formatClock, formatDuration, formatHumanKb, formatKbBoth, formatPct } from '../format.js';
 import { useSystem } from '../state/system-store.js';
 
@@ -65,7 +65,7 @@ export function SystemSummaryPanel({ tick }: SystemSummaryProps) {
         <div className="summary-title">
           used memory <span className="muted">{startedMs === null ? 'since this page opened' : `since ${formatClock(startedMs)} (memscope started)`}</span>
         </div>
-        <SmallAreaChart points={points} heightPx={96} name="used" maxKb={summary.memTotalKb} testId="system-chart" axes />
+        <LazySmallAreaChart points={points} heightPx={96} name="used" maxKb={summary.memTotalKb} testId="system-chart" axes />
       </div>
       <div className="summary-host">
         <div className="summary-title">{summary.hostname}</div>

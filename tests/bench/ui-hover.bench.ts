@@ -15,6 +15,8 @@ const MAPPINGS = 20_000;
 const TICK_MS = 1000;
 /** Idle time on the page before the first hover (BENCH_HOVER_IDLE_MS): the mappings read and drawn, the chart ready. */
 const IDLE_MS = Number(process.env['BENCH_HOVER_IDLE_MS'] ?? 5000);
+/** V8 flags for the page (BENCH_HOVER_JS_FLAGS, e.g. --no-flush-bytecode: does a first hover after a long idle cost more for want of bytecode?). */
+const JS_FLAGS = process.env['BENCH_HOVER_JS_FLAGS'];
 /** How long each hover lasts: the enter, then a pointer move every MOVE_GAP_MS along the panel. */
 const HOVER_MS = 800;
 const MOVE_GAP_MS = 100;
@@ -113,7 +115,7 @@ async function measurePage(page: Page, url: string): Promise<void> {
 
 /** Prints the cost of the first and later hovers of the memory chart's two panels on a big process's page. */
 export async function benchUiHover(): Promise<void> {
-  console.log(`\nUI: hovering the memory chart on the process page of a ${MAPPINGS}-mapping process (many-maps.c), memscope serve -d 1, headless Chromium`);
+  console.log(`\nUI: hovering the memory chart on the process page of a ${MAPPINGS}-mapping process (many-maps.c), memscope serve -d 1, headless Chromium${JS_FLAGS === undefined ? '' : ` --js-flags=${JS_FLAGS}`}, first hover after ${IDLE_MS} ms idle`);
   const missing = oracleMissing('chromium');
   if (missing !== false) {
     console.log(`skipped: ${missing}`);
@@ -121,7 +123,7 @@ export async function benchUiHover(): Promise<void> {
   }
   const subject = await startManyMapsSubject(MAPPINGS);
   const serve = await startServe(['-d', String(TICK_MS / 1000)]);
-  const browser = await launchChromium();
+  const browser = await launchChromium(JS_FLAGS === undefined ? [] : [`--js-flags=${JS_FLAGS}`]);
   try {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     // Every long task from the page's start, with its start on the page's clock.

@@ -7,11 +7,11 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { requireOracle } from './oracles.js';
 import { CLI_PATH } from './paths.js';
 
-/** Launches headless Chromium with the flags this closed network needs. */
-export function launchChromium(): Promise<Browser> {
+/** Launches headless Chromium with the flags this closed network needs, and extraArgs (a bench's experiment). */
+export function launchChromium(extraArgs: readonly string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: requireOracle('chromium'),
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync', ...extraArgs],
   });
 }
 
