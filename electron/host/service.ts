@@ -1,7 +1,6 @@
 // Implements MemscopeApi once, for the Electron main process, the CLI and the HTTP server:
 // a Sampler ticking at an interval (or on demand: tickNow, as `memscope top`), bounded histories
 // (none for top), and on-demand per-process reads.
-import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { MAX_HEAP_VIEW_CHUNKS } from '../../shared/api.js';
 import type { ApiTransport, HeapReadOptions, HeapView, HostCacheGeometryInfo, MappingChunks, MappingsReport, MappingsUpdate, MemscopeApi, ProcessDetail, ProcessHistory, SourceInfo, SystemSummary, TableView, Tick } from '../../shared/api.js';
@@ -175,7 +174,7 @@ export class MemscopeService implements MemscopeApi {
     const sent = this.sentMappings.get(pid);
     if (sent === undefined || sent.fingerprint !== fingerprint) {
       // The report of an exited process stays held (it is what was read); with none held, say which it is.
-      if (!existsSync(`${this.reader.procRoot}/${pid}`)) throw new ApiError('gone', `process ${pid} does not exist`);
+      this.reader.readProcFile(pid, 'stat'); // throws 'gone' when it exited
       throw new ApiError('torn', `getMappingChunks: the report of process ${pid} that fingerprint names is no longer held (a newer read replaced it): read again`);
     }
     return { chunks: pickSentChunks(sent, indexes) };
