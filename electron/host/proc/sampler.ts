@@ -240,8 +240,8 @@ export class Sampler {
   }
 
   /**
-   * Reads one process; null when it vanished before we ever saw it. An idle process (its stat and statm
-   * or status text byte for byte as last tick, and no rate to bring back to 0) keeps last tick's row
+   * Reads one process; null when it vanished before we ever saw it. An idle process (its stat through the row's
+   * fields and its statm or status text byte for byte as last tick, and no rate to bring back to 0) keeps last tick's row
    * object: nothing parsed, nothing allocated (most processes on a desktop, most ticks).
    */
   private sampleOne(pid: number, elapsedS: number): ProcessRow | null {
