@@ -184,3 +184,18 @@ export function parseStatExitSignal(bytes: Uint8Array): number {
   while (end < bytes.length && bytes[end] !== CH_SPACE && bytes[end] !== CH_NL) end++;
   return parseDecimalRange(bytes, p, end);
 }
+
+/**
+ * The bytes of a stat text through field `lastField` and the space after it: two texts equal on these bytes have the
+ * same fields 1..lastField (the space ends the field in both). The whole length when the text ends before.
+ */
+export function statBytesThrough(bytes: Uint8Array, length: number, lastField: number): number {
+  const close = bytes.lastIndexOf(CH_RPAREN, length - 1);
+  if (close < 0) return length;
+  // After ") " comes (3): the k-th space after ')' precedes field k + 2, so field lastField ends at space lastField - 1.
+  let spaces = 0;
+  for (let p = close + 1; p < length; p++) {
+    if (bytes[p] === CH_SPACE && ++spaces === lastField - 1) return p + 1;
+  }
+  return length;
+}

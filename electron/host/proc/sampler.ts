@@ -10,7 +10,7 @@ import type { RollupCost, Tick, TickError } from '../../../shared/api.js';
 import { isApiError } from '../../../shared/errors.js';
 import { ALL_COLUMN_IDS, PROC_SOURCES, collectSources, type ColumnId, type ProcSource } from '../../../shared/proc/columns.js';
 import { parseMeminfo } from '../../../shared/proc/meminfo.js';
-import { PF_KTHREAD, parseStat, type ProcStat } from '../../../shared/proc/stat.js';
+import { PF_KTHREAD, parseStat, statBytesThrough, type ProcStat } from '../../../shared/proc/stat.js';
 import { parseStatm } from '../../../shared/proc/statm.js';
 import { parseStatusMemory } from '../../../shared/proc/status.js';
 import {
@@ -37,6 +37,11 @@ type KeptIndex = 0 | 1 | 2;
 const STAT: KeptIndex = 0;
 /** The kept index of the memory file the columns need. */
 const KEPT_INDEX_OF = { statm: 1, status: 2 } as const;
+/**
+ * The last stat field a row is made of, (22) starttime (buildRow, and the pid-reuse check): a stat text is compared
+ * with last tick's through it only, so a change past it (a signal mask, the CPU last run on) keeps the row.
+ */
+const LAST_ROW_STAT_FIELD = 22;
 /** Tracked.fds entry of a file with no kept fd. */
 const NO_FD = -1;
 
@@ -235,8 +240,8 @@ export class Sampler {
   }
 
   /**
-   * Reads one process; null when it vanished before we ever saw it. An idle process (its stat and statm
-   * or status text byte for byte as last tick, and no rate to bring back to 0) keeps last tick's row
+   * Reads one process; null when it vanished before we ever saw it. An idle process (its stat through the row's
+   * fields and its statm or status text byte for byte as last tick, and no rate to bring back to 0) keeps last tick's row
    * object: nothing parsed, nothing allocated (most processes on a desktop, most ticks).
    */
   private sampleOne(pid: number, elapsedS: number): ProcessRow | null {
@@ -376,9 +381,12 @@ export class Sampler {
     return this.memoryFile === 'statm' && t.kernelThread ? null : this.memoryFile;
   }
 
-  /** Reads the stat text into t.statText; true when it differs from last tick's. Throws ApiError. */
+  /** Reads the stat text into t.statText; true when it differs from last tick's through the row's fields. Throws ApiError. */
   private keepStat(t: Tracked): boolean {
-    return this.keepText(t.statText, this.readKept(t, STAT));
+    const length = this.readKept(t, STAT);
+    if (!this.keepText(t.statText, length)) return false;
+    t.statText.compareOnly(statBytesThrough(this.reader.readBuffer, length, LAST_ROW_STAT_FIELD));
+    return true;
   }
 
   /** Reads statm or status into t.memoryText; true when it differs from last tick's. Throws ApiError. */

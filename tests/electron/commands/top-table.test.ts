@@ -50,6 +50,27 @@ describe('TopTable reuses lines only where they are unchanged', () => {
     assert.ok(sawSubjectChange, 'the subject changed RES between two ticks');
   });
 
+  test('lines left in place from the frame before: rows reordered, cut by a limit, back again, a detached frame', () => {
+    const table = new TopTable();
+    const tick = sampler.tick();
+    const byPid = [...tick.rows].sort((a, b) => a.pid - b.pid);
+    const swapped = [byPid[1]!, byPid[0]!, ...byPid.slice(2)];
+    const orders: [ProcessRow[], number][] = [
+      [byPid, Infinity],
+      [byPid, Infinity],
+      [byPid, 3], // the frame ends where the fourth line was
+      [byPid, Infinity],
+      [swapped, Infinity], // same lengths? then the same places, other lines
+      [byPid.slice().reverse(), Infinity],
+      [byPid, 4],
+      [byPid, Infinity],
+    ];
+    for (const [i, [rows, limit]] of orders.entries()) {
+      if (i === 6) table.detachFrame();
+      assert.equal(table.format(tick, rows, limit), new TopTable().format(tick, rows.slice(0, limit)), `frame ${i}`);
+    }
+  });
+
   test('a detached frame keeps its bytes; frames past the first buffer (long command lines) grow it', async () => {
     const longArgv0 = `memscope-long-${'x'.repeat(16 * 1024)}`;
     const children = Array.from({ length: 6 }, () => spawn('sleep', ['600'], { argv0: longArgv0, stdio: 'ignore' }));

@@ -2,7 +2,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { PF_KTHREAD, parseStat, parseStatExitSignal } from '../../../shared/proc/stat.js';
+import { PF_KTHREAD, parseStat, parseStatExitSignal, statBytesThrough } from '../../../shared/proc/stat.js';
 import { ProcParseError } from '../../../shared/proc/parse-error.js';
 import { readFixture, readFixtureText, readStatReference, readStatusReference, statusKb } from '../../helpers/proc-reference.js';
 
@@ -30,6 +30,15 @@ describe('parseStat on captured /proc/PID/stat', () => {
         vsizeBytes: Number(f[23]),
         rssPages: Number(f[24]),
       });
+    });
+    test(`${fixture}: statBytesThrough(22) ends with the space after (22) starttime, as the split says`, () => {
+      const bytes = readFixture(fixture, 'stat');
+      const text = readFixtureText(fixture, 'stat');
+      const f = readStatReference(text).fields;
+      const end = statBytesThrough(bytes, bytes.length, 22);
+      const close = text.lastIndexOf(')');
+      assert.equal(text.slice(close + 2, end), `${f.slice(3, 23).join(' ')} `);
+      assert.equal(statBytesThrough(bytes, end - 1, 22), end - 1, 'a text ending before that space: all of it');
     });
     test(`${fixture}: exit_signal is field 38 of the split`, () => {
       const text = readFixtureText(fixture, 'stat');

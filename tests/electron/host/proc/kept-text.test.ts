@@ -68,6 +68,31 @@ describe('KeptText', () => {
     }
   });
 
+  test('compareOnly(n): equal when the first n bytes are (rounded up to 8), whatever follows; never for a shorter read', () => {
+    const text = textOf(40, 2);
+    for (const n of [1, 8, 13, 16, 31]) {
+      const kept = keep(text);
+      kept.compareOnly(n);
+      const compared = Math.min(Math.ceil(n / 8) * 8, 40);
+      const longer = Uint8Array.from([...text.slice(0, compared), ...textOf(30, 7)]);
+      assert.ok(equalsText(kept, longer), `n ${n}: a longer text, other bytes past ${compared}`);
+      assert.ok(equalsText(kept, text.slice(0, compared)), `n ${n}: the compared bytes alone`);
+      assert.equal(equalsText(kept, text.slice(0, compared - 1)), false, `n ${n}: one byte short`);
+      for (let at = 0; at < compared; at++) {
+        const changed = text.slice();
+        changed[at] = changed[at]! + 1;
+        assert.equal(equalsText(kept, changed), false, `n ${n}, byte ${at}`);
+      }
+      const copied = readBufferOf(longer);
+      kept.copyFrom(copied.words, longer.length);
+      assert.equal(equalsText(kept, text), false, `n ${n}: a copy compares the whole text again`);
+    }
+    const whole = keep(text);
+    whole.compareOnly(39); // rounded up to the whole text: only the same length equals
+    assert.ok(equalsText(whole, text));
+    assert.equal(equalsText(whole, Uint8Array.from([...text, 0x20])), false);
+  });
+
   test('differs when only the length differs (a prefix, or the same bytes and more)', () => {
     const kept = keep(textOf(8, 3));
     const longer = textOf(9, 3);

@@ -312,6 +312,26 @@ describe('Sampler: an idle process keeps its row object, a change makes a new on
     }
   });
 
+  test('a stat change past (22) starttime only (the scheduling policy, set by chrt) keeps the row object', async () => {
+    const policyOf = (): string => readFileSync(`/proc/${subject.pid}/stat`, 'latin1').split(') ')[1]!.split(' ')[41 - 3]!;
+    const sampler = new Sampler({ columns: DEFAULT_COLUMNS });
+    try {
+      assert.equal(await subject.command('touch 0'), 'ok');
+      await waitUntilAsleep(subject.pid);
+      sampler.tick();
+      const idle = rowOf(sampler.tick().rows, subject.pid);
+      const before = readFileSync(`/proc/${subject.pid}/stat`, 'latin1');
+      execFileSync('chrt', ['--batch', '--pid', '0', String(subject.pid)]); // from outside: the subject does not run
+      assert.equal(policyOf(), '3', '(41) policy is SCHED_BATCH');
+      const after = readFileSync(`/proc/${subject.pid}/stat`, 'latin1');
+      assert.equal(after.split(' ').slice(0, 22).join(' '), before.split(' ').slice(0, 22).join(' '), 'fields 1-22 as they were');
+      assert.equal(rowOf(sampler.tick().rows, subject.pid), idle, 'the same row object');
+    } finally {
+      execFileSync('chrt', ['--other', '--pid', '0', String(subject.pid)]);
+      sampler.close();
+    }
+  });
+
   test('a process renamed (same length) shows its new comm: last tick\'s comm string is kept only while stat spells it', async () => {
     // A task may rename only itself through /proc/PID/comm: sh writes its own, "sh" → "sx", when told to on stdin.
     const shell = spawn('sh', ['-c', 'read line; printf sx > /proc/$$/comm; read line'], { stdio: ['pipe', 'ignore', 'ignore'] });
