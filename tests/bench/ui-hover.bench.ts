@@ -9,7 +9,9 @@ import type { Page } from 'playwright-core';
 import { launchChromium, startServe } from '../helpers/browser.js';
 import { oracleMissing } from '../helpers/oracles.js';
 import { median } from './measure.js';
-import { listMainThreadTasks, startManyMapsSubject, startTrace, type TraceEvent } from './ui-trace.js';
+import { listMainThreadTasks, startTrace, type TraceEvent } from '../helpers/chromium-trace.js';
+import { buildHarness } from '../helpers/c-build.js';
+import { spawnUntilReady } from '../helpers/ready-harness.js';
 
 const MAPPINGS = 20_000;
 const TICK_MS = 1000;
@@ -121,7 +123,7 @@ export async function benchUiHover(): Promise<void> {
     console.log(`skipped: ${missing}`);
     return;
   }
-  const subject = await startManyMapsSubject(MAPPINGS);
+  const { child: subject } = await spawnUntilReady(buildHarness('many-maps.c'), [String(MAPPINGS)]);
   const serve = await startServe(['-d', String(TICK_MS / 1000)]);
   const browser = await launchChromium(JS_FLAGS === undefined ? [] : [`--js-flags=${JS_FLAGS}`]);
   try {

@@ -13,7 +13,9 @@ import { join } from 'node:path';
 import type { Browser, CDPSession } from 'playwright-core';
 import { launchChromium, startServe, type ServeProcess } from '../helpers/browser.js';
 import { oracleMissing } from '../helpers/oracles.js';
-import { listMainThreadEvents, startManyMapsSubject, startTrace, type TraceEvent } from './ui-trace.js';
+import { listMainThreadEvents, startTrace, type TraceEvent } from '../helpers/chromium-trace.js';
+import { buildHarness } from '../helpers/c-build.js';
+import { spawnUntilReady } from '../helpers/ready-harness.js';
 
 const MAPPINGS = 20_000;
 /** Ticks measured per page (BENCH_UI_TICKS): with 15, the p95 is in effect the max. */
@@ -333,7 +335,7 @@ export async function benchUiManyMaps(): Promise<void> {
     console.log(`skipped: ${missing}`);
     return;
   }
-  const subject = await startManyMapsSubject(MAPPINGS);
+  const { child: subject } = await spawnUntilReady(buildHarness('many-maps.c'), [String(MAPPINGS)]);
   const serve = await startServe(['-d', String(TICK_MS / 1000)]);
   const browser = await launchChromium();
   // A second Chromium, with a page open, is the real subject: the Chromium child that was not there before.

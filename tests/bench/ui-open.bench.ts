@@ -8,7 +8,8 @@ import type { Browser } from 'playwright-core';
 import { launchChromium, startServe } from '../helpers/browser.js';
 import { oracleMissing } from '../helpers/oracles.js';
 import { median } from './measure.js';
-import { startManyMapsSubject } from './ui-trace.js';
+import { buildHarness } from '../helpers/c-build.js';
+import { spawnUntilReady } from '../helpers/ready-harness.js';
 
 const MAPPINGS = 20_000;
 /** Opens of each way, alternated (BENCH_OPEN_ROUNDS). */
@@ -74,7 +75,7 @@ export async function benchUiOpen(): Promise<void> {
     console.log(`skipped: ${missing}`);
     return;
   }
-  const subject = await startManyMapsSubject(MAPPINGS);
+  const { child: subject } = await spawnUntilReady(buildHarness('many-maps.c'), [String(MAPPINGS)]);
   const serve = await startServe(['-d', '1']);
   const browser = await launchChromium();
   try {

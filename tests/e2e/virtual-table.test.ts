@@ -9,7 +9,7 @@ import { SourceMap } from 'node:module';
 import { basename, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { listMainThreadEvents, startTrace, type TraceEvent } from '../bench/ui-trace.js';
+import { listMainThreadEvents, startTrace, type TraceEvent } from '../helpers/chromium-trace.js';
 import { launchChromium, startServe, waitUntilInPage, type ServeProcess } from '../helpers/browser.js';
 import { oracleMissing } from '../helpers/oracles.js';
 import { REPO_ROOT } from '../helpers/paths.js';

@@ -1,9 +1,6 @@
-// What the UI benches share: Chromium's performance timeline read through CDP, the renderer main thread's events in
-// it, and the 20,000-mapping subject (tests/harness/many-maps.c).
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createInterface } from 'node:readline';
+// Chromium's performance timeline read through CDP and the renderer main thread's events in it: what the UI benches
+// measure and the e2e tests that check what a page forces (a layout) read.
 import type { CDPSession } from 'playwright-core';
-import { buildHarness } from '../helpers/c-build.js';
 
 /** A complete ('X') trace event or a user-timing mark: wall and thread (CPU) durations in µs. */
 export interface TraceEvent {
@@ -41,12 +38,4 @@ export function listMainThreadEvents(events: readonly TraceEvent[]): TraceEvent[
 /** The renderer main thread's top-level tasks (RunTask). */
 export function listMainThreadTasks(events: readonly TraceEvent[]): TraceEvent[] {
   return listMainThreadEvents(events).filter((e) => e.name === 'RunTask');
-}
-
-/** many-maps.c holding `mappings` mappings, once it says it is ready. */
-export async function startManyMapsSubject(mappings: number): Promise<ChildProcess> {
-  const subject = spawn(buildHarness('many-maps.c'), [String(mappings)], { stdio: ['pipe', 'pipe', 'inherit'] });
-  if (subject.stdout === null) throw new Error('no stdout');
-  for await (const line of createInterface({ input: subject.stdout })) if (line === 'ready') break;
-  return subject;
 }
