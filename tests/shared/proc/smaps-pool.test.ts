@@ -82,10 +82,13 @@ describe('SmapsPool', () => {
     pool.shareAll(first);
     const again = readReport(pid).mappings;
     pool.shareAll(again);
-    // An idle subject: the same smaps, so the same objects.
+    // An idle subject: mostly the same smaps, so the same objects; a shared library's Pss moves when another process maps
+    // or unmaps it, and such a mapping gets an object of its own. Equal texts, same object; different texts, not.
+    const sameText = again.map((m, i) => JSON.stringify(m.smaps) === JSON.stringify(first[i]?.smaps));
+    assert.ok(sameText.filter(Boolean).length >= PAGES, `${sameText.filter(Boolean).length} mappings read alike twice`);
     assert.deepEqual(
       again.map((m, i) => m.smaps === first[i]?.smaps),
-      again.map(() => true),
+      sameText,
     );
     assert.equal(keepPool(pool, again), pool);
     // Every smaps made distinct (each its own Rss): the pool now holds more than the mappings can use.
