@@ -1,12 +1,12 @@
 // SmallAreaChart from a chunk of its own (it draws with recharts): the process table's host chart is on the first
 // page, and evaluating recharts with the app's first chunk was most of a load's long task (issue 13). Until the chunk
 // is in, a box of the chart's height holds its place; if it cannot come, the box says why.
-import { lazy, Suspense, useState } from 'react';
+import { Suspense, useState } from 'react';
 import { ChunkBoundary } from '../chunks/chunk-boundary.js';
-import { loadChunk } from '../chunks/chunk-load-error.js';
+import { lazyChunk } from '../chunks/chunk-load-error.js';
 import type { SmallAreaChartProps } from './small-area-chart.js';
 
-const SmallAreaChartChunk = lazy(() => loadChunk('the chart (recharts)', () => import('./small-area-chart.js')).then((m) => ({ default: m.SmallAreaChart })));
+const SmallAreaChartChunk = lazyChunk('the chart (recharts)', () => import('./small-area-chart.js').then((m) => m.SmallAreaChart));
 
 /** SmallAreaChart, loaded on first use. */
 export function LazySmallAreaChart(props: SmallAreaChartProps) {
