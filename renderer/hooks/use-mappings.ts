@@ -93,9 +93,14 @@ function isSameJson(a: unknown, b: unknown): boolean {
   return true;
 }
 
-/** `held` when it equals `fresh` field for field (the table's rows then skip re-rendering it), else `fresh`. */
-function keepEqual(held: Mapping | undefined, fresh: Mapping): Mapping {
-  return held !== undefined && isSameJson(held, fresh) ? held : fresh;
+/**
+ * `held` when it equals `fresh` field for field (the table's rows then skip re-rendering it), else `fresh`, its smaps
+ * pooled: a held mapping's are pooled already (hashing them again cost every re-read a pass over the chunk's smaps).
+ */
+function keepEqual(held: Mapping | undefined, fresh: Mapping, pool: SmapsPool): Mapping {
+  if (held !== undefined && isSameJson(held, fresh)) return held;
+  pool.shareOne(fresh);
+  return fresh;
 }
 
 /**
@@ -110,10 +115,10 @@ function assembleChunks(update: MappingsUpdate, held: MappingsReport | undefined
   const list: Mapping[][] = [];
   for (const [i, chunk] of update.mappingChunks.entries()) {
     const patch = update.mappingPatches?.[i] ?? null;
-    const kept = chunk !== null ? chunk.map((m) => keepEqual(findHeld(m.start), m)) : patch !== null ? applyMappingPatch(patch, findHeld) : heldChunking?.chunks.get(hashes[i] ?? '');
+    // A patched mapping is not pooled: its smaps is the held one with a few numbers moved (a library's Pss, read after
+    // read on a live Chromium), equal to no other, and its VmFlags list is the held, pooled one.
+    const kept = chunk !== null ? chunk.map((m) => keepEqual(findHeld(m.start), m, pool)) : patch !== null ? applyMappingPatch(patch, findHeld) : heldChunking?.chunks.get(hashes[i] ?? '');
     if (kept === undefined || kept === null) return null;
-    // A chunk held as it was is pooled already; a sent or patched one is made of the objects kept and fresh ones.
-    if (chunk !== null || patch !== null) pool.shareAll(kept);
     list.push(kept);
   }
   return list;

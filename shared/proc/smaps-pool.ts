@@ -63,9 +63,14 @@ export class SmapsPool {
     return fields;
   }
 
+  /** Points the mapping's smaps at the pooled equal one: the mapping must be the caller's own (fresh from JSON). */
+  shareOne(m: Mapping): void {
+    if (m.smaps !== undefined) m.smaps = this.share(m.smaps);
+  }
+
   /** Points each mapping's smaps at the pooled equal one: the mappings must be the caller's own (fresh from JSON). */
   shareAll(mappings: readonly Mapping[]): void {
-    for (const m of mappings) if (m.smaps !== undefined) m.smaps = this.share(m.smaps);
+    for (const m of mappings) this.shareOne(m);
   }
 }
 
