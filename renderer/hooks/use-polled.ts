@@ -49,6 +49,11 @@ export interface PollOptions<T> {
    * A read started meanwhile (refresh()) drops the held answer: its own answer is newer.
    */
   holdPolled?: (apply: () => void) => () => void;
+  /**
+   * Starts a polled re-read when it calls `start`, later than the poll timer (returns what cancels it): so the read
+   * can go when the page has little else to do (right after a tick), its answer far from the render holdPolled joins.
+   */
+  startPolled?: (start: () => void) => () => void;
 }
 
 interface Held<T> {
@@ -140,13 +145,24 @@ export function usePolled<T>(key: string | null, read: (signal: AbortSignal) => 
     if (pollMs === null || key === null || !visible || gone) return;
     const firstMs = phaseMs === undefined ? pollMs : (((phaseMs - Date.now()) % pollMs) + pollMs) % pollMs || pollMs;
     let timer: number | undefined;
+    let cancelStart: (() => void) | undefined;
+    const pollWhenDue = () => {
+      const wait = optionsRef.current.startPolled;
+      if (wait === undefined) return poll();
+      cancelStart?.();
+      cancelStart = wait(() => {
+        cancelStart = undefined;
+        poll();
+      });
+    };
     const start = window.setTimeout(() => {
-      poll();
-      timer = window.setInterval(poll, pollMs);
+      pollWhenDue();
+      timer = window.setInterval(pollWhenDue, pollMs);
     }, firstMs);
     return () => {
       window.clearTimeout(start);
       window.clearInterval(timer);
+      cancelStart?.();
     };
   }, [pollMs, phaseMs, key, visible, gone, poll]);
 
