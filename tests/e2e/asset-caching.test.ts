@@ -1,7 +1,8 @@
-// A reload of the app in Chromium against `memscope serve` (issue 13: a straight load compiled the whole bundle in
-// long tasks, at every reload too): the content-hashed scripts and style sheet come from the browser's cache, not
-// the server, while index.html is asked for again; and from the third load V8 starts from its code cache instead of
-// compiling the scripts anew (Chromium makes a script's code cache at its second load and uses it from the third).
+// Reloads of the app in one tab of Chromium against `memscope serve` (issue 13: every load fetched the whole bundle
+// again, and Chromium kept no code cache for it): the content-hashed scripts and style sheet come from the browser's
+// cache, not the server, while index.html is asked for again; and at the third load V8 compiles the entry chunk from
+// its code cache (Chromium makes a script's code cache at its second load and uses it from the third). Served with
+// no cache headers, nothing was kept: the same checks failed on the old server.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, CDPSession, Page } from 'playwright-core';
