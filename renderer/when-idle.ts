@@ -24,3 +24,20 @@ export function whenIdle(f: (deadline: IdleDeadline) => void): () => void {
   const id = requestIdleCallback(f, { timeout: IDLE_TIMEOUT_MS });
   return () => cancelIdleCallback(id);
 }
+
+/**
+ * Calls work(item) for each of items in idle time, in order: as many a slice as the idle period allows and at least
+ * one (a slice the timeout called has no time left), then done; returns the cancel.
+ */
+export function workWhenIdle<T>(items: readonly T[], work: (item: T) => void, done: () => void): () => void {
+  let next = 0;
+  let cancel = () => {};
+  const step = (deadline: IdleDeadline) => {
+    if (next < items.length) work(items[next++] as T);
+    while (next < items.length && deadline.timeRemaining() > 0) work(items[next++] as T);
+    if (next < items.length) cancel = whenIdle(step);
+    else done();
+  };
+  cancel = whenIdle(step);
+  return () => cancel();
+}

@@ -16,7 +16,7 @@ import { describeSmapsField } from '../help/smaps-fields.js';
 import { listMappingChunks } from '../hooks/use-mappings.js';
 import { isSameItems, useSameValue } from '../hooks/use-same-value.js';
 import { categorizeKind, findCategory, type KindCategory } from '../kinds.js';
-import { whenIdle } from '../when-idle.js';
+import { workWhenIdle } from '../when-idle.js';
 
 /** A line of the table: a group header, a mapping, or a totals line. */
 type DisplayRow =
@@ -139,27 +139,9 @@ function listReportFields(report: MappingsReport, all: boolean): ReportFields {
   return { fields: common === null ? [] : common.split('\n'), complete };
 }
 
-/**
- * Lists, in idle time, the fields of the report's chunks not listed yet, then calls done; returns the cancel. Each
- * slice lists at least one chunk: a slice whenIdle's timeout called has no time left, and would otherwise list nothing.
- */
+/** Lists, in idle time, the fields of the report's chunks not listed yet, then calls done; returns the cancel. */
 function listIdleChunkFields(report: MappingsReport, done: () => void): () => void {
-  let cancel = () => {};
-  const step = (deadline: IdleDeadline) => {
-    let listed = 0;
-    for (const chunk of listMappingChunks(report)) {
-      if (CHUNK_FIELDS.has(chunk)) continue;
-      if (listed > 0 && deadline.timeRemaining() <= 0) {
-        cancel = whenIdle(step);
-        return;
-      }
-      listChunkFields(chunk);
-      listed++;
-    }
-    done();
-  };
-  cancel = whenIdle(step);
-  return () => cancel();
+  return workWhenIdle(listMappingChunks(report).filter((chunk) => !CHUNK_FIELDS.has(chunk)), listChunkFields, done);
 }
 
 /** Up to this many mappings, groups start expanded (a typical process); beyond, collapsed. */
