@@ -128,7 +128,9 @@ function createWindow(): void {
 }
 
 // A standard, secure scheme: the renderer gets a real origin (app://memscope) for CSP and CORS.
-protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+// codeCache (needs standard; electron/electron#40544): Chromium keeps V8's code cache for the app's scripts as it does for
+// http(s), so a window opened again does not compile the bundle anew (issue 13, a straight load's long task).
+protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, codeCache: true } }]);
 app.enableSandbox();
 app.on('web-contents-created', (_event, contents) => guardWebContents(contents));
 void app.whenReady().then(() => {

@@ -126,24 +126,24 @@ export function VirtualTable<T>(props: VirtualTableProps<T>) {
   // Nothing here reads or writes layout (clientHeight, scrollTop): right after React's commit that lays the whole page
   // out synchronously, inside the commit's task (10-30 ms on a 20,000-mapping process page, issue 13). The observer's
   // first report comes in this frame's rendering steps, after the layout the frame does anyway and before its paint:
-  // the height is read there, and the scroll position restored there, both on a clean layout.
+  // the height is read there, and the scroll position restored and the focus taken there, all on a clean layout (a
+  // focus() in an effect laid the fresh page out as a read does).
   useLayoutEffect(() => {
     const el = scrollRef.current;
     if (el === null) return;
     let restore = props.initialScrollTop;
+    let focus = props.autoFocus === true;
     const observer = new ResizeObserver(() => {
       if (restore !== undefined && restore !== 0) el.scrollTop = restore;
       restore = undefined;
+      if (focus) el.focus({ preventScroll: true });
+      focus = false;
       setViewHeight(el.clientHeight);
     });
     observer.observe(el);
     return () => observer.disconnect();
-    // initialScrollTop is read once, at mount.
+    // initialScrollTop and autoFocus are read once, at mount (as the autofocus attribute is).
   }, []);
-
-  useEffect(() => {
-    if (props.autoFocus === true) scrollRef.current?.focus({ preventScroll: true });
-  }, [props.autoFocus]);
 
   const onScroll = useCallback(() => {
     const el = scrollRef.current;

@@ -16,6 +16,7 @@ import { describeSmapsField } from '../help/smaps-fields.js';
 import { listMappingChunks } from '../hooks/use-mappings.js';
 import { isSameItems, useSameValue } from '../hooks/use-same-value.js';
 import { categorizeKind, findCategory, type KindCategory } from '../kinds.js';
+import { workWhenIdle } from '../when-idle.js';
 
 /** A line of the table: a group header, a mapping, or a totals line. */
 type DisplayRow =
@@ -140,20 +141,7 @@ function listReportFields(report: MappingsReport, all: boolean): ReportFields {
 
 /** Lists, in idle time, the fields of the report's chunks not listed yet, then calls done; returns the cancel. */
 function listIdleChunkFields(report: MappingsReport, done: () => void): () => void {
-  let id = 0;
-  const step = (deadline: IdleDeadline) => {
-    for (const chunk of listMappingChunks(report)) {
-      if (CHUNK_FIELDS.has(chunk)) continue;
-      if (deadline.timeRemaining() <= 0) {
-        id = requestIdleCallback(step);
-        return;
-      }
-      listChunkFields(chunk);
-    }
-    done();
-  };
-  id = requestIdleCallback(step);
-  return () => cancelIdleCallback(id);
+  return workWhenIdle(listMappingChunks(report).filter((chunk) => !CHUNK_FIELDS.has(chunk)), listChunkFields, done);
 }
 
 /** Up to this many mappings, groups start expanded (a typical process); beyond, collapsed. */

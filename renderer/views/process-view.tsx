@@ -1,7 +1,7 @@
 // One process in depth: header, RES/VIRT/SHR/SWAP over time, composition of its address space by
 // kind, a VMMap-like per-kind summary and the mappings table. Pure presentation: live pages and
 // opened snapshots pass their data in as props.
-import { memo, useCallback, useMemo, useState, type ReactNode } from 'react';
+import { memo, useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { MappingsReport } from '../../shared/api.js';
 import type { HistorySample } from '../../shared/history/sample.js';
 import type { Mapping, ProcessRow } from '../../shared/proc/types.js';
@@ -12,6 +12,7 @@ import { formatClock, formatCount, formatExactKb, formatHumanKb } from '../forma
 import { addKindSums, isSameKindSums, sumByCategory, type KindCategory, type KindSums } from '../kinds.js';
 import { listMappingChunks } from '../hooks/use-mappings.js';
 import { useSameValue } from '../hooks/use-same-value.js';
+import { workWhenIdle } from '../when-idle.js';
 import { MappingsTable } from './mappings-table.js';
 
 const STATE_NAMES: Record<string, string> = {
@@ -29,6 +30,16 @@ const STATE_NAMES: Record<string, string> = {
 /** Each chunk's sums by kind, kept while use-mappings keeps the chunk's array (unchanged since the last re-read). */
 const CHUNK_SUMS = new WeakMap<readonly Mapping[], KindSums[]>();
 
+/** A chunk's sums by kind, summed once while use-mappings keeps the chunk's array. */
+function sumChunk(chunk: readonly Mapping[]): KindSums[] {
+  let sums = CHUNK_SUMS.get(chunk);
+  if (sums === undefined) {
+    sums = sumByCategory(chunk);
+    CHUNK_SUMS.set(chunk, sums);
+  }
+  return sums;
+}
+
 /**
  * The report's sums by kind, added up from its chunks' sums: a re-read sums again only the chunks that changed (1 of
  * 40 on a 20,000-mapping process), not every mapping. Amounts are whole kB, so the order of the additions changes nothing.
@@ -36,13 +47,38 @@ const CHUNK_SUMS = new WeakMap<readonly Mapping[], KindSums[]>();
 function sumReportByCategory(report: MappingsReport): KindSums[] {
   // Every category at zero (as sumByCategory gives them), then each chunk's sums added in.
   const total = sumByCategory([]);
-  for (const chunk of listMappingChunks(report)) {
-    const sums = CHUNK_SUMS.get(chunk) ?? sumByCategory(chunk);
-    CHUNK_SUMS.set(chunk, sums);
-    addKindSums(total, sums);
-  }
+  for (const chunk of listMappingChunks(report)) addKindSums(total, sumChunk(chunk));
   return total;
 }
+
+/** The report's chunks not summed yet. */
+function listUnsummedChunks(report: MappingsReport): (readonly Mapping[])[] {
+  return listMappingChunks(report).filter((chunk) => !CHUNK_SUMS.has(chunk));
+}
+
+/** Mappings a view's first sums add up at once; beyond (a first read of a big process), in idle time after the table shows. */
+const SUM_NOW_MAPPINGS = 1000;
+
+/**
+ * The report's sums by kind, or null while a first read of a big process is summed in idle time: the task that first
+ * draws the mappings table does not also sum 20,000 mappings (5-8 ms, issue 13). Once a view has sums, it sums at once.
+ */
+function useKindSums(report: MappingsReport | null): KindSums[] | null {
+  const hadSums = useRef(false);
+  const [summedReport, setSummedReport] = useState<MappingsReport | null>(null);
+  const now = report !== null && (hadSums.current || summedReport === report || listUnsummedChunks(report).reduce((n, c) => n + c.length, 0) <= SUM_NOW_MAPPINGS);
+  const sums = useSameValue(useMemo(() => (report !== null && now ? sumReportByCategory(report) : null), [report, now]), isSameKindSums);
+  if (sums !== null) hadSums.current = true;
+  useEffect(() => (report === null || now ? undefined : workWhenIdle(listUnsummedChunks(report), sumChunk, () => setSummedReport(report))), [report, now]);
+  return sums;
+}
+
+/** Where the composition and the summary go while a first read's sums come (useKindSums). */
+const SUMMING = (
+  <p className="muted" data-testid="kind-sums-pending">
+    summing by kind…
+  </p>
+);
 
 /** Everything the process view shows, whether read live or from a snapshot. */
 export interface ProcessViewData {
@@ -101,7 +137,7 @@ export function ProcessView({ data, banners, actions, mappingsToolbar, reportRea
   const [category, setCategory] = useState<KindCategory | null>(null);
   const { row, report } = data;
   // The previous sums while equal: a re-read that moved nothing re-renders neither the composition nor the summary.
-  const sums = useSameValue(useMemo(() => (report === null ? null : sumReportByCategory(report)), [report]), isSameKindSums);
+  const sums = useKindSums(report);
   const hasSmaps = useMemo(() => report !== null && report.mappings.some((m) => m.smaps !== undefined), [report]);
   const { reportAtMs } = data;
   const pssKb = report?.rollup?.Pss;
@@ -120,12 +156,12 @@ export function ProcessView({ data, banners, actions, mappingsToolbar, reportRea
         <section className="panel muted" data-testid="no-mappings">
           No mappings: {noAddressSpace ? 'a kernel thread (or a zombie) has no user address space.' : 'the process has no address space any more.'}
         </section>
-      ) : report !== null && sums !== null ? (
+      ) : report !== null ? (
         <>
           <div className="two-columns">
             <section className="panel">
               <h3>Address space by kind</h3>
-              <CompositionBar sums={sums} hasSmaps={hasSmaps} onPickCategory={setCategory} />
+              {sums === null ? SUMMING : <CompositionBar sums={sums} hasSmaps={hasSmaps} onPickCategory={setCategory} />}
               <div className="source-note">
                 derived: Σ Size, Rss, Pss per kind from /proc/PID/smaps
                 {reportReadAt ?? (reportAtMs === null ? '' : ` read at ${formatClock(reportAtMs)}`)}
@@ -133,7 +169,7 @@ export function ProcessView({ data, banners, actions, mappingsToolbar, reportRea
             </section>
             <section className="panel">
               <h3>Summary by kind</h3>
-              <KindSummary sums={sums} hasSmaps={hasSmaps} selected={category} onSelect={setCategory} />
+              {sums === null ? SUMMING : <KindSummary sums={sums} hasSmaps={hasSmaps} selected={category} onSelect={setCategory} />}
               <div className="source-note">derived: Private = Private_Clean + Private_Dirty, Shared = Shared_Clean + Shared_Dirty · click a kind to filter the mappings</div>
             </section>
           </div>

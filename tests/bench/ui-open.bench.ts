@@ -1,10 +1,14 @@
 // Opening the process page of a big process (issue 13: no long task > 50 ms while the page is open), against a real
-// `memscope serve -d 1` in headless Chromium, the 20,000-mapping subject (tests/harness/many-maps.c). Two ways in,
-// alternated: from the process table (the bundle already running, as a user usually comes) and straight to
-// #/process/PID (the bundle's evaluation included). Nothing is sent over CDP while the page opens (no trace, no
-// locator polling): the page records its own long tasks and when the mappings table entered the DOM.
+// `memscope serve -d 1` in headless Chromium, the 20,000-mapping subject (tests/harness/many-maps.c). The ways in,
+// alternated: from the process table (the bundle already running, as a user usually comes), and straight to
+// #/process/PID (the bundle's evaluation included) in a fresh browser profile, then reloaded in its tab, then opened in
+// a new tab of the same profile. A first-ever load has no cache; a reload in the same tab finds V8's own compiled
+// modules in its renderer, whatever the server says; a new tab (a bookmark, a new window) has only what the server let
+// the browser keep: the scripts in the HTTP cache and, from a script's third load, V8's code cache beside them. Nothing
+// is sent over CDP while the page opens (no trace, no locator polling): the page records its own long tasks and when
+// the mappings table entered the DOM.
 import { loadavg } from 'node:os';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { launchChromium, startServe } from '../helpers/browser.js';
 import { oracleMissing } from '../helpers/oracles.js';
 import { median } from './measure.js';
@@ -34,36 +38,51 @@ interface OpenCost {
   after: number[];
 }
 
-/** Opens pid's page once, from the process table or straight, and reads what the page recorded. */
-async function open(browser: Browser, url: string, pid: number, fromTable: boolean): Promise<OpenCost> {
-  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+/** How the page is opened: from the process table, straight to #/process/PID, by reloading it there, or in a new tab. */
+type Way = 'from the table' | 'straight' | 'reload' | 'new tab';
+
+/** Opens pid's page once in page, the way given, and reads what the page recorded. */
+async function open(page: Page, url: string, pid: number, way: Way): Promise<OpenCost> {
+  let fromMs = 0;
+  if (way === 'from the table') {
+    await page.goto(url);
+    await page.locator('[data-testid="process-table"]').waitFor();
+    await page.waitForTimeout(SETTLE_MS);
+    fromMs = (await page.evaluate(`(location.hash = '#/process/${pid}', performance.now())`)) as number;
+  } else if (way === 'reload') await page.reload();
+  else await page.goto(`${url}#/process/${pid}`);
+  // Asks the page only every AFTER_MS whether the table is shown, then waits until AFTER_MS have passed since.
+  let shownMs: number | null = null;
+  for (let waitedMs = 0; shownMs === null; waitedMs += AFTER_MS) {
+    if (waitedMs > 120_000) throw new Error('the mappings table never showed');
+    await page.waitForTimeout(AFTER_MS);
+    shownMs = (await page.evaluate('globalThis.__openShownMs')) as number | null;
+  }
+  const nowMs = (await page.evaluate('performance.now()')) as number;
+  if (nowMs < shownMs + AFTER_MS) await page.waitForTimeout(shownMs + AFTER_MS - nowMs);
+  const longTasks = (await page.evaluate('globalThis.__openLongTasks')) as { startMs: number; ms: number }[];
+  const shown = shownMs;
+  return {
+    shownMs: shown - fromMs,
+    before: longTasks.filter((l) => l.startMs >= fromMs && l.startMs < shown).map((l) => l.ms),
+    after: longTasks.filter((l) => l.startMs >= shown && l.startMs < shown + AFTER_MS).map((l) => l.ms),
+  };
+}
+
+/** Runs each of ways in order in one fresh browser profile (context), a new tab for 'new tab': what each open cost. */
+async function openInFreshProfile(browser: Browser, url: string, pid: number, ways: readonly Way[]): Promise<OpenCost[]> {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
   try {
-    await page.addInitScript({ content: WATCH });
-    let fromMs = 0;
-    if (fromTable) {
-      await page.goto(url);
-      await page.locator('[data-testid="process-table"]').waitFor();
-      await page.waitForTimeout(SETTLE_MS);
-      fromMs = (await page.evaluate(`(location.hash = '#/process/${pid}', performance.now())`)) as number;
-    } else await page.goto(`${url}#/process/${pid}`);
-    // Asks the page only every AFTER_MS whether the table is shown, then waits until AFTER_MS have passed since.
-    let shownMs: number | null = null;
-    for (let waitedMs = 0; shownMs === null; waitedMs += AFTER_MS) {
-      if (waitedMs > 120_000) throw new Error('the mappings table never showed');
-      await page.waitForTimeout(AFTER_MS);
-      shownMs = (await page.evaluate('globalThis.__openShownMs')) as number | null;
+    await context.addInitScript({ content: WATCH });
+    let page = await context.newPage();
+    const costs: OpenCost[] = [];
+    for (const way of ways) {
+      if (way === 'new tab') page = await context.newPage();
+      costs.push(await open(page, url, pid, way));
     }
-    const nowMs = (await page.evaluate('performance.now()')) as number;
-    if (nowMs < shownMs + AFTER_MS) await page.waitForTimeout(shownMs + AFTER_MS - nowMs);
-    const longTasks = (await page.evaluate('globalThis.__openLongTasks')) as { startMs: number; ms: number }[];
-    const shown = shownMs;
-    return {
-      shownMs: shown - fromMs,
-      before: longTasks.filter((l) => l.startMs >= fromMs && l.startMs < shown).map((l) => l.ms),
-      after: longTasks.filter((l) => l.startMs >= shown && l.startMs < shown + AFTER_MS).map((l) => l.ms),
-    };
+    return costs;
   } finally {
-    await page.close();
+    await context.close();
   }
 }
 
@@ -79,10 +98,20 @@ export async function benchUiOpen(): Promise<void> {
   const serve = await startServe(['-d', '1']);
   const browser = await launchChromium();
   try {
-    const ways = { 'from the process table': [] as OpenCost[], 'straight to #/process/PID': [] as OpenCost[] };
+    const ways = {
+      'from the process table': [] as OpenCost[],
+      'straight to #/process/PID, first-ever load (no cache)': [] as OpenCost[],
+      'reloaded in its tab (V8 keeps the modules it compiled)': [] as OpenCost[],
+      'then in a new tab of the profile (only what the browser cached)': [] as OpenCost[],
+    };
+    const pid = subject.pid ?? 0;
     for (let i = 0; i < ROUNDS; i++) {
-      ways['from the process table'].push(await open(browser, serve.url, subject.pid ?? 0, true));
-      ways['straight to #/process/PID'].push(await open(browser, serve.url, subject.pid ?? 0, false));
+      ways['from the process table'].push(...(await openInFreshProfile(browser, serve.url, pid, ['from the table'])));
+      const [first, reload, newTab] = await openInFreshProfile(browser, serve.url, pid, ['straight', 'reload', 'new tab']);
+      if (first === undefined || reload === undefined || newTab === undefined) throw new Error('three opens, three costs');
+      ways['straight to #/process/PID, first-ever load (no cache)'].push(first);
+      ways['reloaded in its tab (V8 keeps the modules it compiled)'].push(reload);
+      ways['then in a new tab of the profile (only what the browser cached)'].push(newTab);
     }
     const list = (ms: number[]) => ms.map((x) => x.toFixed(0)).join('+') || '-';
     for (const [way, costs] of Object.entries(ways)) {

@@ -50,6 +50,7 @@ function logCalls(page: Page): Call[] {
  */
 async function readShown(page: Page): Promise<{ count: number; sizeKb: number; rssKb: number }> {
   await page.locator(`${TABLE} [data-testid="mapping-all"]`).waitFor({ timeout: 60_000 });
+  await page.locator('[data-testid="kind-summary"]').waitFor(); // a first read's sums come in idle time after the table
   const read = await page.evaluate<{ heads: string[]; cells: string[]; summaryHeads: string[]; summaryTotals: string[] }>(`(() => {
     const table = document.querySelector(${JSON.stringify(TABLE)});
     const summary = document.querySelector('[data-testid="kind-summary"]');

@@ -4,15 +4,12 @@
 // on a 20,000-mapping process page), and its rows still fill what is on screen: at the first paint (drawn from a
 // guess of its height), after the window grows, and where a restored scroll position puts them.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { SourceMap } from 'node:module';
-import { basename, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { listMainThreadEvents, startTrace, type TraceEvent } from '../helpers/chromium-trace.js';
+import { startTrace } from '../helpers/chromium-trace.js';
+import { FORCED_LAYOUT_CATEGORIES, listForcedLayouts } from '../helpers/forced-layouts.js';
 import { launchChromium, startServe, waitUntilInPage, type ServeProcess } from '../helpers/browser.js';
 import { oracleMissing } from '../helpers/oracles.js';
-import { REPO_ROOT } from '../helpers/paths.js';
 
 const skipReason = oracleMissing('chromium');
 const PROCESS_TABLE = '[data-testid="process-table"]';
@@ -71,46 +68,6 @@ async function measure(page: Page, selector: string): Promise<Shown> {
   return (await page.evaluate(`window.__vtMeasure('${selector}')`)) as Shown;
 }
 
-/** A JS stack frame of a trace event (Chromium's lines and columns count from 1). */
-interface StackFrame {
-  functionName: string;
-  url: string;
-  lineNumber: number;
-  columnNumber: number;
-}
-
-/** The renderer bundle's source map, by the bundle's URL (dist/renderer/assets/NAME.js.map, which vite writes). */
-function loadSourceMap(url: string): SourceMap {
-  const file = resolve(REPO_ROOT, 'dist/renderer/assets', `${basename(new URL(url).pathname)}.map`);
-  return new SourceMap(JSON.parse(readFileSync(file, 'utf8')) as ConstructorParameters<typeof SourceMap>[0]);
-}
-
-/**
- * Each forced layout (a Layout event with a JS stack: the layout a script's read or write needed at once, before the
- * frame's own) as the source lines of its stack,
- * but those of scroll handlers: a scroll event's handler reads where the browser scrolled to, once a frame, outside
- * any commit (and the restored position's event comes a frame after the mount, when a render may have changed the DOM).
- */
-function listForcedLayouts(events: readonly TraceEvent[]): { name: string; ms: number; sources: string[] }[] {
-  const maps = new Map<string, SourceMap>();
-  const out: { name: string; ms: number; sources: string[] }[] = [];
-  const main = listMainThreadEvents(events);
-  const scrolls = main.filter((e) => e.name === 'EventDispatch' && (e.args?.data as { type?: string } | undefined)?.type === 'scroll');
-  for (const e of main) {
-    const stack = (e.args as { beginData?: { stackTrace?: StackFrame[] } } | undefined)?.beginData?.stackTrace;
-    if (e.name !== 'Layout' || stack === undefined || stack.length === 0) continue;
-    if (scrolls.some((d) => d.ts <= e.ts && e.ts < d.ts + (d.dur ?? 0))) continue;
-    const sources = stack.map((f) => {
-      if (!/\/assets\/[^/]+\.js$/.test(f.url)) return `${f.url}:${f.functionName}`;
-      if (!maps.has(f.url)) maps.set(f.url, loadSourceMap(f.url));
-      const entry = maps.get(f.url)?.findEntry(f.lineNumber - 1, f.columnNumber - 1) as { originalSource?: string; originalLine?: number } | undefined;
-      return entry?.originalSource === undefined ? `${f.url}:${f.functionName}` : `${entry.originalSource}:${(entry.originalLine ?? 0) + 1}`;
-    });
-    out.push({ name: e.name, ms: (e.dur ?? 0) / 1000, sources });
-  }
-  return out;
-}
-
 /** Scrolls the process table to at most SCROLL_TOP_PX and returns where it stopped (> 0: the machine runs enough processes). */
 async function scrollProcessTable(page: Page): Promise<number> {
   await page.locator(`${PROCESS_TABLE} .vt-body .vt-row`).first().waitFor();
@@ -145,7 +102,7 @@ describe('virtual table in Chromium', { skip: skipReason }, () => {
     await page.goto(serve.url);
     await scrollProcessTable(page);
     const cdp = await page.context().newCDPSession(page);
-    const stop = await startTrace(cdp, 'devtools.timeline,disabled-by-default-devtools.timeline,disabled-by-default-devtools.timeline.stack');
+    const stop = await startTrace(cdp, FORCED_LAYOUT_CATEGORIES);
     await page.evaluate(`location.hash = '${mappingsHash}'`);
     await page.locator(`${MAPPINGS_TABLE} .vt-body .vt-row`).first().waitFor();
     await page.waitForTimeout(500);

@@ -62,6 +62,8 @@ test('main.ts uses the hardened window, blocks new windows and navigation, check
   assert.match(main, /isTrustedSender\(event\)/);
   assert.match(statementAt(main, 'function handleApiMethod<'), /if \(!isTrustedSender\(event\)\) return[^]*callApi\(service, method, args\)/);
   assert.match(main, /new MemscopeService\(\{ transport: 'electron'[,}]/, 'describeSource says the desktop app');
+  // V8's code cache for app:// (Electron keeps it for http(s) only unless told; it needs a standard scheme).
+  assert.match(statementAt(main, 'protocol.registerSchemesAsPrivileged('), /scheme: APP_SCHEME, privileges: \{(?=[^}]*standard: true)(?=[^}]*codeCache: true)/);
 });
 
 /** The statement of src that starts at marker: its line when it ends there, else through the `}` closing it at the same indent. */

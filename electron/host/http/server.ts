@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { extname, join, normalize, resolve } from 'node:path';
+import { extname, join, normalize, relative, resolve } from 'node:path';
 import { API_REPLY_HEADER, isApiMethod, settleApiCall, type Tick } from '../../../shared/api.js';
 import { ApiError, encodeApiError, HTTP_STATUS_OF } from '../../../shared/errors.js';
 import { isLoopbackOrigin } from '../../../shared/loopback.js';
@@ -20,6 +20,7 @@ import { BodyBudget, BodyTooLargeError, readJsonBody } from './body-reader.js';
 import { acceptedHostNames, isAcceptedHostHeader } from './host-check.js';
 import type { MetricsCollector } from '../metrics/metrics-collector.js';
 import { handleMetricsRequest } from './metrics-server.js';
+import { cacheControlOf } from './static-caching.js';
 import type { MemscopeService } from '../service.js';
 import { APP_ORIGIN, CONTENT_SECURITY_POLICY } from '../../window-options.js';
 
@@ -242,8 +243,8 @@ export async function startServer(service: MemscopeService, options: ServerOptio
       else sendJson(res, 503, { error: { code: 'internal', message: `cannot read the app's files now: ${err.code ?? err.message}` } });
     });
     stream.once('open', () => {
-      // index.html is answered for every route and may be fetched with ?token=: never cached.
-      res.writeHead(200, { ...PAGE_HEADERS, 'content-type': type, ...(extname(file) === '.html' ? { 'cache-control': 'no-store' } : {}) });
+      // Decided on the file really sent: a missing /assets/NAME-HASH.js gets index.html, which is never stored.
+      res.writeHead(200, { ...PAGE_HEADERS, 'content-type': type, 'cache-control': cacheControlOf(relative(staticRoot, file)) });
       stream.pipe(res);
     });
   }

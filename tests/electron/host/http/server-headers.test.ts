@@ -1,9 +1,12 @@
 // A real `memscope serve --metrics`: the page's security headers, where the token is accepted (Bearer
 // with any case of the scheme on /api and /metrics alike; ?token= only on GET /api/events), and request
-// bodies that are JSON but not an object.
+// bodies that are JSON but not an object, and which files a browser may keep (the content-hashed assets only).
 import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { startServe, type ServeProcess } from '../../../helpers/browser.js';
+import { REPO_ROOT } from '../../../helpers/paths.js';
 import { sendRaw } from '../../../helpers/raw-http.js';
 
 describe('memscope serve: headers, token placement, body shape', () => {
@@ -27,6 +30,27 @@ describe('memscope serve: headers, token placement, body shape', () => {
       assert.equal(r.headers.get('cache-control'), 'no-store', path);
       await r.arrayBuffer();
     }
+  });
+
+  test('the built assets (named after their content) are kept a year, immutable; index.html, a missing asset and the API are never stored', async () => {
+    const assets = readdirSync(join(REPO_ROOT, 'dist/renderer/assets'));
+    const kinds = ['.js', '.css', '.js.map'].map((ext) => assets.find((name) => name.endsWith(ext)));
+    assert.ok(kinds.every((name) => name !== undefined), `a script, a style sheet and a source map among ${assets.join(' ')}`);
+    for (const name of kinds) {
+      const r = await fetch(`${serve.base}/assets/${name}`);
+      assert.equal(r.status, 200, name);
+      assert.equal(r.headers.get('cache-control'), 'public, max-age=31536000, immutable', name);
+      await r.arrayBuffer();
+    }
+    // A hashed name no build made is answered with index.html, which must not be kept under that name.
+    for (const path of ['/assets/index-NOSUCH00.js', '/', '/index.html', '/assets/']) {
+      const r = await fetch(`${serve.base}${path}`);
+      assert.equal(r.headers.get('cache-control'), 'no-store', path);
+      await r.arrayBuffer();
+    }
+    const api = await fetch(`${serve.base}/api/describeSource`, { method: 'POST', headers: { authorization: `Bearer ${serve.token}` } });
+    assert.equal(api.headers.get('cache-control'), 'no-store');
+    await api.arrayBuffer();
   });
 
   test('the Bearer scheme is case-insensitive (RFC 7235) on /api and on /metrics', async () => {
