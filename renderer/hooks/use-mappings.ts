@@ -7,6 +7,7 @@ import type { MappingsReport, MappingsUpdate } from '../../shared/api.js';
 import { isApiError } from '../../shared/errors.js';
 import { groupChunks, keepEqualGroups } from '../../shared/proc/group.js';
 import { applyMappingPatch } from '../../shared/proc/mapping-patch.js';
+import { shareAdjacentBounds } from '../../shared/proc/share-bounds.js';
 import { keepPool, SmapsPool } from '../../shared/proc/smaps-pool.js';
 import type { Mapping } from '../../shared/proc/types.js';
 import { getBridge } from '../api/client.js';
@@ -148,6 +149,9 @@ async function readMappings(pid: number): Promise<MappingsReport> {
   const sameRest = () => JSON.stringify({ ...update.report, groups: undefined }) === JSON.stringify({ ...held, mappings: undefined, groups: undefined });
   if (held !== undefined && update.fingerprint === heldChunking?.fingerprint && sameRest()) return held;
   const hashes = update.fingerprint === '' ? [] : update.fingerprint.split('.');
+  // Touching mappings share one string for their common address (half the hex strings a page of 20,000 holds).
+  const heldChunks = new Set<readonly Mapping[]>(heldChunking?.list);
+  shareAdjacentBounds(chunkList, (chunk) => !heldChunks.has(chunk));
   // flat(), not a loop over 20,000 mappings: a re-read's first run is interpreted, and flat is the same at every run.
   const mappings = chunkList.flat();
   const chunks = new Map<string, Mapping[]>();

@@ -4,12 +4,12 @@
 import { memo, useCallback, useMemo, useState, type ReactNode } from 'react';
 import type { MappingsReport } from '../../shared/api.js';
 import type { HistorySample } from '../../shared/history/sample.js';
-import type { Mapping, ProcessRow } from '../../shared/proc/types.js';
+import type { ProcessRow } from '../../shared/proc/types.js';
 import { CompositionBar } from '../components/composition-bar.js';
 import { KindSummary } from '../components/kind-summary.js';
 import { MemoryChart } from '../components/memory-chart.js';
 import { formatClock, formatCount, formatExactKb, formatHumanKb } from '../format.js';
-import { addKindSums, isSameKindSums, sumByCategory, type KindCategory, type KindSums } from '../kinds.js';
+import { isSameKindSums, sumChunksByCategory, type KindCategory } from '../kinds.js';
 import { listMappingChunks } from '../hooks/use-mappings.js';
 import { useSameValue } from '../hooks/use-same-value.js';
 import { MappingsTable } from './mappings-table.js';
@@ -25,24 +25,6 @@ const STATE_NAMES: Record<string, string> = {
   I: 'idle',
   P: 'parked',
 };
-
-/** Each chunk's sums by kind, kept while use-mappings keeps the chunk's array (unchanged since the last re-read). */
-const CHUNK_SUMS = new WeakMap<readonly Mapping[], KindSums[]>();
-
-/**
- * The report's sums by kind, added up from its chunks' sums: a re-read sums again only the chunks that changed (1 of
- * 40 on a 20,000-mapping process), not every mapping. Amounts are whole kB, so the order of the additions changes nothing.
- */
-function sumReportByCategory(report: MappingsReport): KindSums[] {
-  // Every category at zero (as sumByCategory gives them), then each chunk's sums added in.
-  const total = sumByCategory([]);
-  for (const chunk of listMappingChunks(report)) {
-    const sums = CHUNK_SUMS.get(chunk) ?? sumByCategory(chunk);
-    CHUNK_SUMS.set(chunk, sums);
-    addKindSums(total, sums);
-  }
-  return total;
-}
 
 /** Everything the process view shows, whether read live or from a snapshot. */
 export interface ProcessViewData {
@@ -101,7 +83,7 @@ export function ProcessView({ data, banners, actions, mappingsToolbar, reportRea
   const [category, setCategory] = useState<KindCategory | null>(null);
   const { row, report } = data;
   // The previous sums while equal: a re-read that moved nothing re-renders neither the composition nor the summary.
-  const sums = useSameValue(useMemo(() => (report === null ? null : sumReportByCategory(report)), [report]), isSameKindSums);
+  const sums = useSameValue(useMemo(() => (report === null ? null : sumChunksByCategory(listMappingChunks(report))), [report]), isSameKindSums);
   const hasSmaps = useMemo(() => report !== null && report.mappings.some((m) => m.smaps !== undefined), [report]);
   const { reportAtMs } = data;
   const pssKb = report?.rollup?.Pss;
