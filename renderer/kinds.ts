@@ -89,17 +89,23 @@ export function sumByCategory(mappings: readonly Mapping[]): KindSums[] {
   return list;
 }
 
-/** The amounts of a KindSums, in the order a packed list holds them per category. */
+/** The amounts of a KindSums, in the order a packed list holds them after its category's index. */
 const SUM_FIELDS = ['mappingCount', 'sizeKb', 'rssKb', 'pssKb', 'privateKb', 'sharedKb', 'swapKb'] as const;
+/** Numbers per category in a packed list: its index in KIND_CATEGORIES, then SUM_FIELDS. */
+const PACKED_STRIDE = 1 + SUM_FIELDS.length;
 
-/** Each chunk's sums, packed (PACKED_LENGTH numbers), kept while use-mappings keeps the chunk's array. */
+/** Each chunk's sums, packed (packSums), kept while use-mappings keeps the chunk's array. */
 const CHUNK_SUMS = new WeakMap<readonly Mapping[], readonly number[]>();
-const PACKED_LENGTH = KIND_CATEGORIES.length * SUM_FIELDS.length;
 
-/** sumByCategory's lists as one array of numbers, category after category, fields in SUM_FIELDS order. */
+/**
+ * sumByCategory's list as one array of numbers: for each category with mappings, its index then its SUM_FIELDS. A
+ * chunk's mappings are mostly of one or two categories (a run of anonymous pages, a library's segments): ~8 numbers.
+ */
 function packSums(list: readonly KindSums[]): number[] {
-  const packed = new Array<number>(PACKED_LENGTH);
-  list.forEach((s, c) => SUM_FIELDS.forEach((field, f) => (packed[c * SUM_FIELDS.length + f] = s[field])));
+  const packed: number[] = [];
+  list.forEach((s, c) => {
+    if (s.mappingCount > 0) packed.push(c, ...SUM_FIELDS.map((field) => s[field]));
+  });
   return packed;
 }
 
@@ -117,9 +123,9 @@ export function sumChunksByCategory(chunks: readonly (readonly Mapping[])[]): Ki
       packed = packSums(sumByCategory(chunk));
       CHUNK_SUMS.set(chunk, packed);
     }
-    for (let c = 0; c < total.length; c++) {
-      const t = total[c] as KindSums;
-      for (let f = 0; f < SUM_FIELDS.length; f++) t[SUM_FIELDS[f] as (typeof SUM_FIELDS)[number]] += packed[c * SUM_FIELDS.length + f] as number;
+    for (let at = 0; at < packed.length; at += PACKED_STRIDE) {
+      const t = total[packed[at] as number] as KindSums;
+      for (let f = 0; f < SUM_FIELDS.length; f++) t[SUM_FIELDS[f] as (typeof SUM_FIELDS)[number]] += packed[at + 1 + f] as number;
     }
   }
   return total;
