@@ -109,6 +109,21 @@ function packSums(list: readonly KindSums[]): number[] {
   return packed;
 }
 
+/** Sums `chunk` once (packSums), kept while use-mappings keeps the chunk's array; its packed sums. */
+export function sumChunkOnce(chunk: readonly Mapping[]): readonly number[] {
+  let packed = CHUNK_SUMS.get(chunk);
+  if (packed === undefined) {
+    packed = packSums(sumByCategory(chunk));
+    CHUNK_SUMS.set(chunk, packed);
+  }
+  return packed;
+}
+
+/** Whether `chunk` was summed (sumChunkOnce) and its sums are kept. */
+export function isChunkSummed(chunk: readonly Mapping[]): boolean {
+  return CHUNK_SUMS.has(chunk);
+}
+
 /**
  * Sums per category of the mappings of every chunk (use-mappings' listMappingChunks), added up from each chunk's sums:
  * a re-read sums again only the chunks that changed, not every mapping. A chunk's sums are kept as one array of
@@ -118,11 +133,7 @@ function packSums(list: readonly KindSums[]): number[] {
 export function sumChunksByCategory(chunks: readonly (readonly Mapping[])[]): KindSums[] {
   const total = sumByCategory([]);
   for (const chunk of chunks) {
-    let packed = CHUNK_SUMS.get(chunk);
-    if (packed === undefined) {
-      packed = packSums(sumByCategory(chunk));
-      CHUNK_SUMS.set(chunk, packed);
-    }
+    const packed = sumChunkOnce(chunk);
     for (let at = 0; at < packed.length; at += PACKED_STRIDE) {
       const t = total[packed[at] as number] as KindSums;
       for (let f = 0; f < SUM_FIELDS.length; f++) t[SUM_FIELDS[f] as (typeof SUM_FIELDS)[number]] += packed[at + 1 + f] as number;
