@@ -89,19 +89,57 @@ export function sumByCategory(mappings: readonly Mapping[]): KindSums[] {
   return list;
 }
 
-/** Adds `from`'s amounts into `into`, category by category (both as sumByCategory lists them). */
-export function addKindSums(into: KindSums[], from: readonly KindSums[]): void {
-  into.forEach((t, i) => {
-    const s = from[i];
-    if (s === undefined) return;
-    t.mappingCount += s.mappingCount;
-    t.sizeKb += s.sizeKb;
-    t.rssKb += s.rssKb;
-    t.pssKb += s.pssKb;
-    t.privateKb += s.privateKb;
-    t.sharedKb += s.sharedKb;
-    t.swapKb += s.swapKb;
+/** The amounts of a KindSums, in the order a packed list holds them after its category's index. */
+const SUM_FIELDS = ['mappingCount', 'sizeKb', 'rssKb', 'pssKb', 'privateKb', 'sharedKb', 'swapKb'] as const;
+/** Numbers per category in a packed list: its index in KIND_CATEGORIES, then SUM_FIELDS. */
+const PACKED_STRIDE = 1 + SUM_FIELDS.length;
+
+/** Each chunk's sums, packed (packSums), kept while use-mappings keeps the chunk's array. */
+const CHUNK_SUMS = new WeakMap<readonly Mapping[], readonly number[]>();
+
+/**
+ * sumByCategory's list as one array of numbers: for each category with mappings, its index then its SUM_FIELDS. A
+ * chunk's mappings are mostly of one or two categories (a run of anonymous pages, a library's segments): ~8 numbers.
+ */
+function packSums(list: readonly KindSums[]): number[] {
+  const packed: number[] = [];
+  list.forEach((s, c) => {
+    if (s.mappingCount > 0) packed.push(c, ...SUM_FIELDS.map((field) => s[field]));
   });
+  return packed;
+}
+
+/** Sums `chunk` once (packSums), kept while use-mappings keeps the chunk's array; its packed sums. */
+export function sumChunkOnce(chunk: readonly Mapping[]): readonly number[] {
+  let packed = CHUNK_SUMS.get(chunk);
+  if (packed === undefined) {
+    packed = packSums(sumByCategory(chunk));
+    CHUNK_SUMS.set(chunk, packed);
+  }
+  return packed;
+}
+
+/** Whether `chunk` was summed (sumChunkOnce) and its sums are kept. */
+export function isChunkSummed(chunk: readonly Mapping[]): boolean {
+  return CHUNK_SUMS.has(chunk);
+}
+
+/**
+ * Sums per category of the mappings of every chunk (use-mappings' listMappingChunks), added up from each chunk's sums:
+ * a re-read sums again only the chunks that changed, not every mapping. A chunk's sums are kept as one array of
+ * numbers, not 9 objects and a list: a 20,000-mapping page holds ~600 chunks, and V8's full GC marks and moves what
+ * survives. Amounts are whole kB, so the order of the additions changes nothing.
+ */
+export function sumChunksByCategory(chunks: readonly (readonly Mapping[])[]): KindSums[] {
+  const total = sumByCategory([]);
+  for (const chunk of chunks) {
+    const packed = sumChunkOnce(chunk);
+    for (let at = 0; at < packed.length; at += PACKED_STRIDE) {
+      const t = total[packed[at] as number] as KindSums;
+      for (let f = 0; f < SUM_FIELDS.length; f++) t[SUM_FIELDS[f] as (typeof SUM_FIELDS)[number]] += packed[at + 1 + f] as number;
+    }
+  }
+  return total;
 }
 
 /** Whether two lists of sums hold the same numbers per category (field by field: compared at each mappings re-read). */

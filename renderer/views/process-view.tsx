@@ -9,7 +9,7 @@ import { CompositionBar } from '../components/composition-bar.js';
 import { KindSummary } from '../components/kind-summary.js';
 import { MemoryChart } from '../components/memory-chart.js';
 import { formatClock, formatCount, formatExactKb, formatHumanKb } from '../format.js';
-import { addKindSums, isSameKindSums, sumByCategory, type KindCategory, type KindSums } from '../kinds.js';
+import { isChunkSummed, isSameKindSums, sumChunkOnce, sumChunksByCategory, type KindCategory, type KindSums } from '../kinds.js';
 import { listMappingChunks } from '../hooks/use-mappings.js';
 import { useSameValue } from '../hooks/use-same-value.js';
 import { workWhenIdle } from '../when-idle.js';
@@ -27,33 +27,9 @@ const STATE_NAMES: Record<string, string> = {
   P: 'parked',
 };
 
-/** Each chunk's sums by kind, kept while use-mappings keeps the chunk's array (unchanged since the last re-read). */
-const CHUNK_SUMS = new WeakMap<readonly Mapping[], KindSums[]>();
-
-/** A chunk's sums by kind, summed once while use-mappings keeps the chunk's array. */
-function sumChunk(chunk: readonly Mapping[]): KindSums[] {
-  let sums = CHUNK_SUMS.get(chunk);
-  if (sums === undefined) {
-    sums = sumByCategory(chunk);
-    CHUNK_SUMS.set(chunk, sums);
-  }
-  return sums;
-}
-
-/**
- * The report's sums by kind, added up from its chunks' sums: a re-read sums again only the chunks that changed (1 of
- * 40 on a 20,000-mapping process), not every mapping. Amounts are whole kB, so the order of the additions changes nothing.
- */
-function sumReportByCategory(report: MappingsReport): KindSums[] {
-  // Every category at zero (as sumByCategory gives them), then each chunk's sums added in.
-  const total = sumByCategory([]);
-  for (const chunk of listMappingChunks(report)) addKindSums(total, sumChunk(chunk));
-  return total;
-}
-
 /** The report's chunks not summed yet. */
 function listUnsummedChunks(report: MappingsReport): (readonly Mapping[])[] {
-  return listMappingChunks(report).filter((chunk) => !CHUNK_SUMS.has(chunk));
+  return listMappingChunks(report).filter((chunk) => !isChunkSummed(chunk));
 }
 
 /** Mappings a view's first sums add up at once; beyond (a first read of a big process), in idle time after the table shows. */
@@ -67,9 +43,9 @@ function useKindSums(report: MappingsReport | null): KindSums[] | null {
   const hadSums = useRef(false);
   const [summedReport, setSummedReport] = useState<MappingsReport | null>(null);
   const now = report !== null && (hadSums.current || summedReport === report || listUnsummedChunks(report).reduce((n, c) => n + c.length, 0) <= SUM_NOW_MAPPINGS);
-  const sums = useSameValue(useMemo(() => (report !== null && now ? sumReportByCategory(report) : null), [report, now]), isSameKindSums);
+  const sums = useSameValue(useMemo(() => (report !== null && now ? sumChunksByCategory(listMappingChunks(report)) : null), [report, now]), isSameKindSums);
   if (sums !== null) hadSums.current = true;
-  useEffect(() => (report === null || now ? undefined : workWhenIdle(listUnsummedChunks(report), sumChunk, () => setSummedReport(report))), [report, now]);
+  useEffect(() => (report === null || now ? undefined : workWhenIdle(listUnsummedChunks(report), sumChunkOnce, () => setSummedReport(report))), [report, now]);
   return sums;
 }
 

@@ -66,22 +66,26 @@ export function groupByBackingFile(mappings: readonly Mapping[]): MappingGroup[]
 }
 
 /** Each chunk's mappings by group key (mappingName), in address order, computed once per chunk array. */
-const CHUNK_INDEXES = new WeakMap<readonly Mapping[], Map<string, Mapping[]>>();
+const CHUNK_INDEXES = new WeakMap<readonly Mapping[], ReadonlyMap<string, readonly Mapping[]>>();
 
 /**
  * The mappings of `chunk` by group key (mappingName), keys in order of first appearance, computed once per chunk
- * array: a re-read that keeps a chunk's array (use-mappings) indexes only the chunks that changed.
+ * array: a re-read that keeps a chunk's array (use-mappings) indexes only the chunks that changed. A chunk whose
+ * mappings all have one key (most: a run of anonymous pages, one library's segments) lists the chunk array itself,
+ * not a copy of it: the index of a 20,000-mapping page then holds no second pointer to each mapping.
  */
 export function indexChunkByName(chunk: readonly Mapping[]): ReadonlyMap<string, readonly Mapping[]> {
   let byKey = CHUNK_INDEXES.get(chunk);
   if (byKey === undefined) {
-    byKey = new Map();
+    const lists = new Map<string, Mapping[]>();
     for (const m of chunk) {
       const key = mappingName(m);
-      const list = byKey.get(key);
-      if (list === undefined) byKey.set(key, [m]);
+      const list = lists.get(key);
+      if (list === undefined) lists.set(key, [m]);
       else list.push(m);
     }
+    const [only] = lists.keys();
+    byKey = lists.size === 1 && only !== undefined ? new Map([[only, chunk]]) : lists;
     CHUNK_INDEXES.set(chunk, byKey);
   }
   return byKey;

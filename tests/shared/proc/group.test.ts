@@ -1,7 +1,7 @@
 // shared/proc/group.ts: per-path sums against a regex reading of the same smaps; totals preserved.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { groupByBackingFile, groupChunks, mappingName } from '../../../shared/proc/group.js';
+import { groupByBackingFile, groupChunks, indexChunkByName, mappingName } from '../../../shared/proc/group.js';
 import type { Mapping } from '../../../shared/proc/types.js';
 import { SMAPS_FIELDS } from '../../../shared/proc/smaps-fields.js';
 import { parseSmaps } from '../../../shared/proc/smaps.js';
@@ -133,5 +133,29 @@ describe('groupChunks (a re-read groups only what changed)', () => {
     const back = groupChunks(chunks, { chunks: next, groups });
     assert.deepEqual(back, heldGroups);
     assert.ok(!back.some((g) => g.key === '/tmp/memscope-new-file'));
+  });
+});
+
+// indexChunkByName against a plain grouping of the same chunk; a chunk of one key lists the chunk array itself (no copy
+// of its mappings held beside it), and the index is made once per chunk array.
+describe('indexChunkByName', () => {
+  const mappings = parseSmaps(readFixture('node-idle', 'smaps'), readFixtureExe('node-idle'));
+
+  test('every chunk of 4: the keys in order of first appearance and their mappings in address order', () => {
+    for (let i = 0; i < mappings.length; i += 4) {
+      const chunk = mappings.slice(i, i + 4);
+      const expected = new Map<string, Mapping[]>();
+      for (const m of chunk) expected.set(mappingName(m), [...(expected.get(mappingName(m)) ?? []), m]);
+      assert.deepEqual([...indexChunkByName(chunk)], [...expected]);
+      assert.equal(indexChunkByName(chunk), indexChunkByName(chunk), 'made once per chunk array');
+    }
+  });
+
+  test('a chunk whose mappings have one key lists the chunk array itself', () => {
+    const libc = mappings.filter((m) => m.path.endsWith('/libc.so.6'));
+    assert.ok(libc.length > 1, `${libc.length} libc mappings`);
+    const index = indexChunkByName(libc);
+    assert.deepEqual([...index.keys()], [mappingName(libc[0] as Mapping)]);
+    assert.equal(index.get(mappingName(libc[0] as Mapping)), libc);
   });
 });
