@@ -1,6 +1,6 @@
 // Work that can wait for the main thread to be idle: the chart's recharts chunk and its warm-up, a first read's kind
-// sums and the mappings table's field list (issue 13, no long task on a page's load). A deadline, so a page busy at
-// every frame does it all the same.
+// sums and shared address strings, the mappings table's field list (issue 13, no long task on a page's load). A
+// deadline, so a page busy at every frame does it all the same.
 
 /** How long f may wait for an idle moment (ms). */
 const IDLE_TIMEOUT_MS = 2000;

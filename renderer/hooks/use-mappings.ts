@@ -16,6 +16,7 @@ import type { UiError } from '../ui-error.js';
 import { usePolled } from './use-polled.js';
 import { setNewest } from '../../shared/recent-map.js';
 import { subscribeTicks } from '../state/samples-store.js';
+import { whenIdle } from '../when-idle.js';
 
 /**
  * The longest a polled re-read's answer waits for the next tick: at serve's default period (1 s) a tick comes first,
@@ -183,7 +184,7 @@ async function readMappings(pid: number): Promise<MappingsReport> {
   // read's, in idle time: comparing 20,000 mappings, interpreted, cost ~5 ms of the task that first draws the table.
   const heldChunks = new Set<readonly Mapping[]>(heldChunking?.list);
   const sent = chunkList;
-  if (held === undefined) requestIdleCallback(() => shareAdjacentBounds(sent, () => true));
+  if (held === undefined) whenIdle(() => shareAdjacentBounds(sent, () => true));
   else shareAdjacentBounds(sent, (chunk) => !heldChunks.has(chunk));
   // flat(), not a loop over 20,000 mappings: a re-read's first run is interpreted, and flat is the same at every run.
   const mappings = chunkList.flat();
