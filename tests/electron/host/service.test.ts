@@ -37,10 +37,16 @@ describe('MemscopeService ticked on demand', () => {
       assert.equal(history.exitedMs, null);
       assert.equal(history.samples.reduce((n, s) => n + (s.bucket?.sampleCount ?? 1), 0), 40, 'every tick counted once');
       const rows = ticks.map((t) => t.rows.find((r) => r.pid === subject.pid));
+      // Ticks are folded in order: each point takes the next sampleCount ticks (by index, not by time: two ticks taken
+      // within one millisecond share a tMs, and a bucket's time range would then also claim the next point's tick).
+      let next = 0;
       for (const s of history.samples) {
+        const count = s.bucket?.sampleCount ?? 1;
+        const folded = rows.slice(next, next + count);
+        assert.equal(s.bucket?.fromMs ?? s.tMs, ticks[next]?.tMs, 'a point starts at its first tick');
+        assert.equal(s.tMs, ticks[next + count - 1]?.tMs, 'a point is stamped with its last tick');
+        next += count;
         if (s.bucket === undefined) continue;
-        const folded = rows.filter((_r, i) => (ticks[i]?.tMs ?? 0) >= (s.bucket?.fromMs ?? 0) && (ticks[i]?.tMs ?? 0) <= s.tMs);
-        assert.equal(folded.length, s.bucket.sampleCount);
         assert.equal(s.bucket.max.resKb, Math.max(...folded.map((r) => r?.resKb ?? 0)), 'max is the largest RES read');
         assert.equal(s.bucket.min.resKb, Math.min(...folded.map((r) => r?.resKb ?? 0)), 'min is the smallest RES read');
       }
