@@ -2,6 +2,7 @@
 // MappingKinds (shared/proc/types.ts), with per-kind sums of smaps fields from the kernel's names.
 import type { Mapping, MappingKind } from '../shared/proc/types.js';
 import { mappingSizeKb } from '../shared/units.js';
+import { WeakMemo } from '../shared/weak-memo.js';
 
 /** A category of address space shown in the composition bar and the kind summary. */
 export type KindCategory = 'anon' | 'heap' | 'stack' | 'exe' | 'lib' | 'file' | 'shm' | 'guard' | 'kernel';
@@ -95,7 +96,7 @@ const SUM_FIELDS = ['mappingCount', 'sizeKb', 'rssKb', 'pssKb', 'privateKb', 'sh
 const PACKED_STRIDE = 1 + SUM_FIELDS.length;
 
 /** Each chunk's sums, packed (packSums), kept while use-mappings keeps the chunk's array. */
-const CHUNK_SUMS = new WeakMap<readonly Mapping[], readonly number[]>();
+const CHUNK_SUMS = new WeakMemo<readonly Mapping[], readonly number[]>((chunk) => packSums(sumByCategory(chunk)));
 
 /**
  * sumByCategory's list as one array of numbers: for each category with mappings, its index then its SUM_FIELDS. A
@@ -111,12 +112,7 @@ function packSums(list: readonly KindSums[]): number[] {
 
 /** Sums `chunk` once (packSums), kept while use-mappings keeps the chunk's array; its packed sums. */
 export function sumChunkOnce(chunk: readonly Mapping[]): readonly number[] {
-  let packed = CHUNK_SUMS.get(chunk);
-  if (packed === undefined) {
-    packed = packSums(sumByCategory(chunk));
-    CHUNK_SUMS.set(chunk, packed);
-  }
-  return packed;
+  return CHUNK_SUMS.get(chunk);
 }
 
 /** Whether `chunk` was summed (sumChunkOnce) and its sums are kept. */

@@ -2,6 +2,7 @@
 // across its span at its last value with its min–max band, and LTTB down-sampling (about one point per
 // pixel) widens each kept point's band over the points it hides, so no spike is averaged or sampled away.
 import { downsampleLttb } from '../../shared/history/lttb.js';
+import { WeakMemo } from '../../shared/weak-memo.js';
 import { HISTORY_VALUE_FIELDS, type HistorySample, type HistoryValues } from '../../shared/history/sample.js';
 
 /** A [min, max] pair in kB. */
@@ -66,12 +67,10 @@ export function findSamplesMaxKb(samples: readonly HistorySample[], from: number
  * redraw, and a frozen point is skipped, so a redraw freezes and allocates only the newest samples' points. A sample
  * is never changed once made (the history replaces objects, never fields), so its points hold for its life.
  */
-const POINTS_OF_SAMPLE = new WeakMap<HistorySample, readonly ChartPoint[]>();
+const POINTS_OF_SAMPLE = new WeakMemo<HistorySample, readonly ChartPoint[]>(makePoints);
 
 /** A sample's points: a tick as one point, a bucket as two (its first and last tick's time). */
-function pointsOf(s: HistorySample): readonly ChartPoint[] {
-  const held = POINTS_OF_SAMPLE.get(s);
-  if (held !== undefined) return held;
+function makePoints(s: HistorySample): readonly ChartPoint[] {
   const b = s.bucket;
   const point: ChartPoint = {
     tMs: s.tMs,
@@ -88,15 +87,13 @@ function pointsOf(s: HistorySample): readonly ChartPoint[] {
   };
   const points = b !== undefined && b.fromMs < s.tMs ? [{ ...point, tMs: b.fromMs, sampleCount: 0 }, point] : [point];
   for (const p of points) for (const key of HISTORY_VALUE_FIELDS) Object.freeze(p[BAND_OF[key]]);
-  const frozen = Object.freeze(points.map((p) => Object.freeze(p)));
-  POINTS_OF_SAMPLE.set(s, frozen);
-  return frozen;
+  return Object.freeze(points.map((p) => Object.freeze(p)));
 }
 
 /** samples[from..] as chart points, each sample's own (the same objects at every redraw). */
 function expandSamples(samples: readonly HistorySample[], from: number): ChartPoint[] {
   const out: ChartPoint[] = [];
-  for (let i = from; i < samples.length; i++) for (const p of pointsOf(samples[i] as HistorySample)) out.push(p);
+  for (let i = from; i < samples.length; i++) for (const p of POINTS_OF_SAMPLE.get(samples[i] as HistorySample)) out.push(p);
   return out;
 }
 

@@ -91,6 +91,13 @@ let hostLacksIfChanged = false;
 const chunkings = new WeakMap<MappingsReport, { fingerprint: string; chunks: Map<string, Mapping[]>; list: readonly Mapping[][]; pool: SmapsPool }>();
 
 /**
+ * Mappings of chunks not derived yet (kind sums, the table's field list) that a view derives at once, in the task that
+ * draws it (a re-read's few changed chunks); beyond, a first read of a big process, the rest in idle time (when-idle.ts),
+ * not in the task that first draws the table (issue 13).
+ */
+export const DERIVE_NOW_MAPPINGS = 1000;
+
+/**
  * report.mappings cut as the host sent them (chunks of MIN_MAPPINGS_CHUNK_SIZE, in address order), or one chunk for a
  * report not read here (a snapshot's). An unchanged chunk keeps its array object from one re-read to the next, so what
  * is derived per chunk (kind sums, the table's groups) can be cached on it and a re-read redoes only the changed ones.

@@ -8,12 +8,13 @@ import { isAdditiveSmapsField, sumSmapsAmounts } from '../../shared/proc/smaps-f
 import type { Mapping } from '../../shared/proc/types.js';
 import { listSmapsFields, mappingsToCsv } from '../../shared/snapshot/csv.js';
 import { hexToBigInt, mappingSizeKb } from '../../shared/units.js';
+import { WeakMemo } from '../../shared/weak-memo.js';
 import { ColumnChooser } from '../components/column-chooser.js';
 import { saveText } from '../export/save-file.js';
 import { VirtualTable, type TableSort, type VirtualColumn } from '../components/virtual-table.js';
 import { formatCount, formatExactKb } from '../format.js';
 import { describeSmapsField } from '../help/smaps-fields.js';
-import { listMappingChunks } from '../hooks/use-mappings.js';
+import { DERIVE_NOW_MAPPINGS, listMappingChunks } from '../hooks/use-mappings.js';
 import { isSameItems, useSameValue } from '../hooks/use-same-value.js';
 import { categorizeKind, findCategory, type KindCategory } from '../kinds.js';
 import { workWhenIdle } from '../when-idle.js';
@@ -90,16 +91,7 @@ function collectMembers(indexes: readonly ReadonlyMap<string, readonly Mapping[]
 }
 
 /** Each chunk's smaps field names (listSmapsFields) joined by newlines, kept while use-mappings keeps the chunk's array. */
-const CHUNK_FIELDS = new WeakMap<readonly Mapping[], string>();
-
-function listChunkFields(chunk: readonly Mapping[]): string {
-  let joined = CHUNK_FIELDS.get(chunk);
-  if (joined === undefined) {
-    joined = listSmapsFields(chunk).join('\n');
-    CHUNK_FIELDS.set(chunk, joined);
-  }
-  return joined;
-}
+const CHUNK_FIELDS = new WeakMemo<readonly Mapping[], string>((chunk) => listSmapsFields(chunk).join('\n'));
 
 /** listReportFields' answer, and whether every chunk's fields went into it. */
 interface ReportFields {
@@ -107,15 +99,12 @@ interface ReportFields {
   complete: boolean;
 }
 
-/** Mappings of new chunks whose fields listReportFields lists at once; beyond, in idle time (a first read's others). */
-const LIST_NOW_MAPPINGS = 1000;
-
 /**
  * listSmapsFields(report.mappings), from the chunks' own lists when they all agree (a real process: the kernel prints
  * the same fields for every mapping), so a re-read lists only the chunks that changed. Agreeing lists give the whole
  * list exactly: after the first chunk every field the others bring is known, and listSmapsFields adds nothing for it.
  * Chunks without fields add nothing either. Otherwise every mapping is walked, as before. Unless `all`, new chunks
- * are listed up to LIST_NOW_MAPPINGS mappings (a re-read's, at once) and at least one: a first read of 20,000 mappings
+ * are listed up to DERIVE_NOW_MAPPINGS mappings (a re-read's, at once) and at least one: a first read of 20,000 mappings
  * lists the others in idle time (listIdleChunkFields), not in the task that first draws the table.
  */
 function listReportFields(report: MappingsReport, all: boolean): ReportFields {
@@ -123,15 +112,14 @@ function listReportFields(report: MappingsReport, all: boolean): ReportFields {
   let complete = true;
   let listedNow = 0;
   for (const chunk of listMappingChunks(report)) {
-    let joined = CHUNK_FIELDS.get(chunk);
-    if (joined === undefined) {
-      if (!all && listedNow > 0 && listedNow + chunk.length > LIST_NOW_MAPPINGS) {
+    if (!CHUNK_FIELDS.has(chunk)) {
+      if (!all && listedNow > 0 && listedNow + chunk.length > DERIVE_NOW_MAPPINGS) {
         complete = false;
         continue;
       }
-      joined = listChunkFields(chunk);
       listedNow += chunk.length;
     }
+    const joined = CHUNK_FIELDS.get(chunk);
     if (joined === '') continue;
     if (common === null) common = joined;
     else if (joined !== common) return { fields: listSmapsFields(report.mappings), complete: true };
@@ -141,7 +129,7 @@ function listReportFields(report: MappingsReport, all: boolean): ReportFields {
 
 /** Lists, in idle time, the fields of the report's chunks not listed yet, then calls done; returns the cancel. */
 function listIdleChunkFields(report: MappingsReport, done: () => void): () => void {
-  return workWhenIdle(listMappingChunks(report).filter((chunk) => !CHUNK_FIELDS.has(chunk)), listChunkFields, done);
+  return workWhenIdle(listMappingChunks(report).filter((chunk) => !CHUNK_FIELDS.has(chunk)), (chunk) => CHUNK_FIELDS.get(chunk), done);
 }
 
 /** Up to this many mappings, groups start expanded (a typical process); beyond, collapsed. */

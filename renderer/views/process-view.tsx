@@ -10,7 +10,7 @@ import { KindSummary } from '../components/kind-summary.js';
 import { MemoryChart } from '../components/memory-chart.js';
 import { formatClock, formatCount, formatExactKb, formatHumanKb } from '../format.js';
 import { isChunkSummed, isSameKindSums, sumChunkOnce, sumChunksByCategory, type KindCategory, type KindSums } from '../kinds.js';
-import { listMappingChunks } from '../hooks/use-mappings.js';
+import { DERIVE_NOW_MAPPINGS, listMappingChunks } from '../hooks/use-mappings.js';
 import { useSameValue } from '../hooks/use-same-value.js';
 import { workWhenIdle } from '../when-idle.js';
 import { MappingsTable } from './mappings-table.js';
@@ -32,9 +32,6 @@ function listUnsummedChunks(report: MappingsReport): (readonly Mapping[])[] {
   return listMappingChunks(report).filter((chunk) => !isChunkSummed(chunk));
 }
 
-/** Mappings a view's first sums add up at once; beyond (a first read of a big process), in idle time after the table shows. */
-const SUM_NOW_MAPPINGS = 1000;
-
 /**
  * The report's sums by kind, or null while a first read of a big process is summed in idle time: the task that first
  * draws the mappings table does not also sum 20,000 mappings (5-8 ms, issue 13). Once a view has sums, it sums at once.
@@ -42,7 +39,7 @@ const SUM_NOW_MAPPINGS = 1000;
 function useKindSums(report: MappingsReport | null): KindSums[] | null {
   const hadSums = useRef(false);
   const [summedReport, setSummedReport] = useState<MappingsReport | null>(null);
-  const now = report !== null && (hadSums.current || summedReport === report || listUnsummedChunks(report).reduce((n, c) => n + c.length, 0) <= SUM_NOW_MAPPINGS);
+  const now = report !== null && (hadSums.current || summedReport === report || listUnsummedChunks(report).reduce((n, c) => n + c.length, 0) <= DERIVE_NOW_MAPPINGS);
   const sums = useSameValue(useMemo(() => (report !== null && now ? sumChunksByCategory(listMappingChunks(report)) : null), [report, now]), isSameKindSums);
   if (sums !== null) hadSums.current = true;
   useEffect(() => (report === null || now ? undefined : workWhenIdle(listUnsummedChunks(report), sumChunkOnce, () => setSummedReport(report))), [report, now]);

@@ -5,6 +5,7 @@
 import { mappingSizeKb } from '../units.js';
 import { addSmapsAmounts } from './smaps-fields.js';
 import type { Mapping, MappingKind } from './types.js';
+import { WeakMemo } from '../weak-memo.js';
 
 /** One backing file (or one kind of anonymous memory) with its mappings' totals. */
 export interface MappingGroup {
@@ -66,7 +67,17 @@ export function groupByBackingFile(mappings: readonly Mapping[]): MappingGroup[]
 }
 
 /** Each chunk's mappings by group key (mappingName), in address order, computed once per chunk array. */
-const CHUNK_INDEXES = new WeakMap<readonly Mapping[], ReadonlyMap<string, readonly Mapping[]>>();
+const CHUNK_INDEXES = new WeakMemo<readonly Mapping[], ReadonlyMap<string, readonly Mapping[]>>((chunk) => {
+  const lists = new Map<string, Mapping[]>();
+  for (const m of chunk) {
+    const key = mappingName(m);
+    const list = lists.get(key);
+    if (list === undefined) lists.set(key, [m]);
+    else list.push(m);
+  }
+  const [only] = lists.keys();
+  return lists.size === 1 && only !== undefined ? new Map([[only, chunk]]) : lists;
+});
 
 /**
  * The mappings of `chunk` by group key (mappingName), keys in order of first appearance, computed once per chunk
@@ -75,20 +86,7 @@ const CHUNK_INDEXES = new WeakMap<readonly Mapping[], ReadonlyMap<string, readon
  * not a copy of it: the index of a 20,000-mapping page then holds no second pointer to each mapping.
  */
 export function indexChunkByName(chunk: readonly Mapping[]): ReadonlyMap<string, readonly Mapping[]> {
-  let byKey = CHUNK_INDEXES.get(chunk);
-  if (byKey === undefined) {
-    const lists = new Map<string, Mapping[]>();
-    for (const m of chunk) {
-      const key = mappingName(m);
-      const list = lists.get(key);
-      if (list === undefined) lists.set(key, [m]);
-      else list.push(m);
-    }
-    const [only] = lists.keys();
-    byKey = lists.size === 1 && only !== undefined ? new Map([[only, chunk]]) : lists;
-    CHUNK_INDEXES.set(chunk, byKey);
-  }
-  return byKey;
+  return CHUNK_INDEXES.get(chunk);
 }
 
 /**
